@@ -1,0 +1,14 @@
+//! recourse: finds the orders a disruption puts at risk and proposes ranked, approvable
+//! responses from one mixed-integer program over the whole network.
+//!
+//! The pipeline, one module per stage: [`scenario`] (wire format) -> [`validate`] (domain
+//! model in [`domain`]) -> risk -> formulate -> solve -> propose -> check -> report.
+
+pub mod diagnostics;
+pub mod domain;
+pub mod exit;
+pub mod ids;
+pub mod input;
+pub mod scenario;
+pub mod schema;
+pub mod validate;

@@ -1,0 +1,154 @@
+//! The `recourse` command line. The only place that prints and chooses the exit code.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use recourse::diagnostics::{Diagnostics, DiagnosticsDoc};
+use recourse::exit;
+use recourse::input::{display_name, read_input};
+use recourse::validate::load_scenario;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const EXIT_CODES: &str = "\
+Exit codes (every command):
+  0  success
+  1  no plan: the scenario is infeasible, or a limit was hit before a plan was found
+  2  bad input or usage: the message names the JSON path and the fix
+  3  internal or solver failure: please report it";
+
+#[derive(Parser)]
+#[command(
+    name = "recourse",
+    version,
+    about = "Defends order promises: finds the orders a disruption puts at risk and proposes ranked responses.",
+    after_help = EXIT_CODES,
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check that a scenario is usable and list every problem with its JSON path.
+    #[command(after_help = "\
+Examples:
+  recourse validate datasets/tiny/demo-eu.json
+  recourse validate --format json scenario.json > diagnostics.json
+  cat scenario.json | recourse validate -
+
+Text diagnostics go to stderr; --format json writes a recourse.diagnostics/1 document to
+stdout. Exits 0 when the scenario is usable (warnings allowed), 2 when it is not.")]
+    Validate {
+        /// Scenario file, or - for standard input.
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
+        format: DiagFormat,
+    },
+    /// Print the JSON Schema of a document format.
+    #[command(after_help = "\
+Examples:
+  recourse schema scenario > scenario.schema.json")]
+    Schema {
+        #[arg(value_enum)]
+        document: SchemaDoc,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiagFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaDoc {
+    Scenario,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Validate { file, format } => validate(&file, format),
+        Command::Schema {
+            document: SchemaDoc::Scenario,
+        } => print_json(&recourse::schema::scenario_schema()),
+    };
+    ExitCode::from(code as u8)
+}
+
+fn validate(file: &std::path::Path, format: DiagFormat) -> i32 {
+    let name = display_name(file);
+    let (diags, summary) = match read_input(file) {
+        Err(d) => (Diagnostics { items: vec![d] }, None),
+        Ok(bytes) => match load_scenario(&bytes) {
+            Ok((s, warnings)) => {
+                let summary = format!(
+                    "{name}: scenario \"{}\" is valid: {} orders, {} nodes, {} lanes, {} SKUs, {} disruptions, {} days from {}",
+                    s.id,
+                    s.orders.len(),
+                    s.nodes.len(),
+                    s.lanes.len(),
+                    s.skus.len(),
+                    s.disruptions.len(),
+                    s.horizon,
+                    s.as_of
+                );
+                (warnings, Some(summary))
+            }
+            Err(d) => (d, None),
+        },
+    };
+    match format {
+        DiagFormat::Json => {
+            let code = print_json(&DiagnosticsDoc::new(&name, &diags));
+            if code != exit::SUCCESS {
+                return code;
+            }
+        }
+        DiagFormat::Text => {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "{diags}");
+            let _ = match &summary {
+                Some(s) if diags.items.is_empty() => writeln!(err, "{s}"),
+                Some(s) => writeln!(err, "{s} ({})", plural(diags.warning_count(), "warning")),
+                None => writeln!(
+                    err,
+                    "{name}: {}, {}: the scenario cannot be used",
+                    plural(diags.error_count(), "error"),
+                    plural(diags.warning_count(), "warning")
+                ),
+            };
+        }
+    }
+    if diags.has_errors() {
+        exit::BAD_INPUT
+    } else {
+        exit::SUCCESS
+    }
+}
+
+/// Writes a document to stdout; a closed pipe or full disk is an internal failure.
+fn print_json<T: serde::Serialize>(doc: &T) -> i32 {
+    let mut out = std::io::stdout().lock();
+    let r = serde_json::to_writer_pretty(&mut out, doc)
+        .map_err(std::io::Error::from)
+        .and_then(|_| writeln!(out))
+        .and_then(|_| out.flush());
+    match r {
+        Ok(()) => exit::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            exit::INTERNAL
+        }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

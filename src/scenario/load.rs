@@ -1,0 +1,385 @@
+//! Bytes to wire types, reporting every syntax and type problem with its place.
+//!
+//! serde stops at the first error, so when the whole document does not deserialize we go
+//! through it again element by element: a planner then sees all the type errors of a file in
+//! one run instead of fixing them one at a time.
+
+use super::wire::*;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// The top-level fields of a scenario, in the order of the format description.
+const TOP_LEVEL: &[&str] = &[
+    "format",
+    "id",
+    "as_of",
+    "horizon_days",
+    "currency",
+    "skus",
+    "nodes",
+    "lanes",
+    "stock",
+    "inbound",
+    "orders",
+    "disruptions",
+    "policy",
+];
+
+/// Parses a scenario document. On failure, the diagnostics hold at least one error.
+pub fn parse_scenario(bytes: &[u8]) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let value = parse_json(bytes, "scenario", &mut diags).ok_or_else(|| diags.clone())?;
+    let Some(obj) = value.as_object() else {
+        diags.push(
+            Diagnostic::error(
+                "not_an_object",
+                "",
+                format!("a scenario is a JSON object, found {}", json_kind(&value)),
+            )
+            .hint(format!(
+                "start the document with {{\"format\": \"{SCENARIO_FORMAT}\", ...}}"
+            )),
+        );
+        return Err(diags);
+    };
+    match obj.get("format") {
+        Some(Value::String(f)) if f == SCENARIO_FORMAT => {}
+        Some(Value::String(f)) => {
+            diags.push(
+                Diagnostic::error(
+                    "unsupported_format",
+                    "format",
+                    format!("unsupported format \"{f}\"; this recourse reads \"{SCENARIO_FORMAT}\""),
+                )
+                .hint(format!(
+                    "convert the document to \"{SCENARIO_FORMAT}\" (see SCENARIO.md) or use the recourse release that reads \"{f}\""
+                )),
+            );
+            return Err(diags);
+        }
+        Some(other) => {
+            diags.push(
+                Diagnostic::error(
+                    "wrong_type",
+                    "format",
+                    format!(
+                        "expected the string \"{SCENARIO_FORMAT}\", found {}",
+                        json_kind(other)
+                    ),
+                )
+                .hint(format!("write \"format\": \"{SCENARIO_FORMAT}\"")),
+            );
+            return Err(diags);
+        }
+        None => {
+            diags.push(
+                Diagnostic::error("missing_field", "format", "missing field `format`").hint(
+                    format!("add \"format\": \"{SCENARIO_FORMAT}\" at the top of the document"),
+                ),
+            );
+            return Err(diags);
+        }
+    }
+    match typed::<ScenarioDoc>(&value, "") {
+        Ok(doc) => Ok((doc, diags)),
+        Err(first) => {
+            let before = diags.items.len();
+            collect_element_errors(obj, &mut diags);
+            if diags.items.len() == before {
+                // The element pass found nothing (e.g. a missing top-level field): the whole
+                // document's error is the one to show.
+                diags.push(first);
+            }
+            Err(diags)
+        }
+    }
+}
+
+/// Parses JSON text with the checks that come before any structure: UTF-8, emptiness,
+/// syntax. `what` names the document in messages.
+pub fn parse_json(bytes: &[u8], what: &str, diags: &mut Diagnostics) -> Option<Value> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            let col = at
+                - bytes[..at]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |p| p + 1)
+                + 1;
+            diags.push(
+                Diagnostic::error(
+                    "not_utf8",
+                    "",
+                    format!("the {what} is not valid UTF-8 (invalid byte at offset {at})"),
+                )
+                .at(line, col)
+                .hint("save the file as UTF-8"),
+            );
+            return None;
+        }
+    };
+    if text.trim().is_empty() {
+        diags.push(
+            Diagnostic::error("empty_input", "", format!("the {what} is empty")).hint(format!(
+                "pass a {what} JSON document (see `recourse schema scenario`)"
+            )),
+        );
+        return None;
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let msg = strip_position(&e.to_string());
+            diags.push(
+                Diagnostic::error("malformed_json", "", format!("malformed JSON: {msg}"))
+                    .at(e.line(), e.column())
+                    .hint("fix the JSON syntax at that place (a missing comma, quote or bracket is the usual cause)"),
+            );
+            None
+        }
+    }
+}
+
+/// Deserializes `value` as `T`, turning serde's error into a diagnostic whose path is
+/// `prefix` followed by the place inside `value`.
+pub fn typed<T: DeserializeOwned>(value: &Value, prefix: &str) -> Result<T, Diagnostic> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let inner = e.path().to_string();
+        let path = join_path(prefix, if inner == "." { "" } else { &inner });
+        serde_diagnostic(&path, &e.into_inner().to_string())
+    })
+}
+
+fn collect_element_errors(obj: &serde_json::Map<String, Value>, diags: &mut Diagnostics) {
+    for (key, value) in obj {
+        let r = match key.as_str() {
+            "format" => Ok(()),
+            "id" | "as_of" => one::<String>(value, key),
+            "currency" => one::<Option<String>>(value, key),
+            "horizon_days" => one::<i64>(value, key),
+            "skus" => each::<SkuDoc>(value, key, diags),
+            "nodes" => each::<NodeDoc>(value, key, diags),
+            "lanes" => each::<LaneDoc>(value, key, diags),
+            "stock" => each::<StockDoc>(value, key, diags),
+            "inbound" => each::<InboundDoc>(value, key, diags),
+            "orders" => each::<OrderDoc>(value, key, diags),
+            "disruptions" => each_disruption(value, diags),
+            "policy" => one::<PolicyDoc>(value, key),
+            other => Err(unknown_field_diagnostic("", other, TOP_LEVEL)),
+        };
+        if let Err(d) = r {
+            diags.push(d);
+        }
+    }
+    for required in ["id", "as_of", "horizon_days", "skus", "nodes"] {
+        if !obj.contains_key(required) {
+            diags.push(
+                Diagnostic::error(
+                    "missing_field",
+                    required,
+                    format!("missing field `{required}`"),
+                )
+                .hint(format!("add `{required}` at the top level of the scenario")),
+            );
+        }
+    }
+}
+
+fn one<T: DeserializeOwned>(value: &Value, key: &str) -> Result<(), Diagnostic> {
+    typed::<T>(value, key).map(|_| ())
+}
+
+fn each<T: DeserializeOwned>(
+    value: &Value,
+    key: &str,
+    diags: &mut Diagnostics,
+) -> Result<(), Diagnostic> {
+    let Some(items) = value.as_array() else {
+        return Err(Diagnostic::error(
+            "wrong_type",
+            key,
+            format!("expected an array, found {}", json_kind(value)),
+        )
+        .hint(format!("write `{key}` as a JSON array: [ ... ]")));
+    };
+    for (i, item) in items.iter().enumerate() {
+        if let Err(d) = typed::<T>(item, &format!("{key}[{i}]")) {
+            diags.push(d);
+        }
+    }
+    Ok(())
+}
+
+/// Disruptions are internally tagged, so serde cannot point inside one; we look at the
+/// `kind` first and then check the fields of that kind.
+fn each_disruption(value: &Value, diags: &mut Diagnostics) -> Result<(), Diagnostic> {
+    let Some(items) = value.as_array() else {
+        return each::<DisruptionDoc>(value, "disruptions", diags);
+    };
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("disruptions[{i}]");
+        if let Some(Value::Array(orders)) = item.get("orders") {
+            if item.get("kind").and_then(Value::as_str) == Some("demand_surge") {
+                for (j, o) in orders.iter().enumerate() {
+                    if let Err(d) = typed::<OrderDoc>(o, &format!("{path}.orders[{j}]")) {
+                        diags.push(d);
+                    }
+                }
+                if let Some(obj) = item.as_object() {
+                    for k in obj.keys().filter(|k| *k != "kind" && *k != "orders") {
+                        diags.push(unknown_field_diagnostic(&path, k, &["kind", "orders"]));
+                    }
+                }
+                continue;
+            }
+        }
+        if let Err(d) = typed::<DisruptionDoc>(item, &path) {
+            diags.push(d);
+        }
+    }
+    Ok(())
+}
+
+/// Turns a serde message into a diagnostic with a code and, for unknown names, the nearest
+/// known one.
+fn serde_diagnostic(path: &str, msg: &str) -> Diagnostic {
+    let msg = strip_position(msg);
+    if let Some((found, expected)) = parse_unknown(&msg, "unknown field `") {
+        return unknown_field_diagnostic(path, &found, &expected);
+    }
+    if let Some((found, expected)) = parse_unknown(&msg, "unknown variant `") {
+        let mut d = Diagnostic::error(
+            "unknown_variant",
+            path,
+            format!(
+                "unknown value \"{found}\"; expected one of {}",
+                quote_list(&expected)
+            ),
+        );
+        d = match nearest(&found, &expected) {
+            Some(best) => d.hint(format!("did you mean \"{best}\"?")),
+            None => d.hint("use one of the listed values"),
+        };
+        return d;
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or(rest);
+        return Diagnostic::error("missing_field", path, format!("missing field `{name}`"))
+            .hint(format!("add the field `{name}`"));
+    }
+    if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
+        // Rust type names mean nothing to a planner.
+        let msg = msg
+            .replace("expected f64", "expected a number")
+            .replace("expected i64", "expected a whole number")
+            .replace(
+                "expected a string",
+                "expected a string (text in double quotes)",
+            );
+        return Diagnostic::error("wrong_type", path, msg)
+            .hint("see `recourse schema scenario` for the type of every field");
+    }
+    Diagnostic::error("invalid", path, msg)
+}
+
+fn unknown_field_diagnostic(
+    path_of_object: &str,
+    found: &str,
+    expected: &[impl AsRef<str>],
+) -> Diagnostic {
+    let expected: Vec<&str> = expected.iter().map(AsRef::as_ref).collect();
+    let path = if path_of_object.is_empty() || path_of_object.ends_with(found) {
+        if path_of_object.is_empty() {
+            found.to_owned()
+        } else {
+            path_of_object.to_owned()
+        }
+    } else {
+        join_path(path_of_object, found)
+    };
+    let mut d = Diagnostic::error("unknown_field", path, format!("unknown field `{found}`"));
+    d = match nearest(found, &expected) {
+        Some(best) => d.hint(format!(
+            "did you mean `{best}`? known fields: {}",
+            expected.join(", ")
+        )),
+        None => d.hint(format!("remove it; known fields: {}", expected.join(", "))),
+    };
+    d
+}
+
+/// Splits "unknown field `x`, expected one of `a`, `b`" (or "expected `a` or `b`").
+fn parse_unknown(msg: &str, prefix: &str) -> Option<(String, Vec<String>)> {
+    let rest = msg.strip_prefix(prefix)?;
+    let (found, tail) = rest.split_once('`')?;
+    let expected = tail
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
+    Some((found.to_owned(), expected))
+}
+
+fn nearest<'a>(found: &str, candidates: &[impl AsRef<str>]) -> Option<String> {
+    let lower = found.to_lowercase();
+    candidates
+        .iter()
+        .map(|c| {
+            (
+                c.as_ref(),
+                strsim::normalized_damerau_levenshtein(&lower, c.as_ref()),
+            )
+        })
+        .chain(
+            // A prefix is a strong hint ("monday" for "mon", "horizon" for "horizon_days").
+            candidates
+                .iter()
+                .filter(|c| lower.starts_with(c.as_ref()) || c.as_ref().starts_with(lower.as_str()))
+                .map(|c| (c.as_ref(), 0.99)),
+        )
+        .filter(|(_, score)| *score >= 0.5)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(c, _)| c.to_owned())
+}
+
+fn quote_list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn join_path(prefix: &str, inner: &str) -> String {
+    match (prefix.is_empty(), inner.is_empty()) {
+        (true, _) => inner.to_owned(),
+        (false, true) => prefix.to_owned(),
+        (false, false) if inner.starts_with('[') => format!("{prefix}{inner}"),
+        (false, false) => format!("{prefix}.{inner}"),
+    }
+}
+
+/// serde_json appends " at line L column C", which we report in fields of their own.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+pub fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

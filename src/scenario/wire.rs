@@ -1,0 +1,307 @@
+//! The scenario format (`../shared/SCENARIO.md` section 2) as serde types.
+//!
+//! These types are a compatibility promise: they mirror the JSON exactly, reject unknown
+//! fields, and carry no derived state. Dates stay strings here so that a bad date is reported
+//! by validation with its path and a hint, rather than as a bare type error.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
+
+pub const SCENARIO_FORMAT: &str = "recourse.scenario/1";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "recourse scenario, format recourse.scenario/1")]
+pub struct ScenarioDoc {
+    /// Always `recourse.scenario/1`.
+    pub format: String,
+    pub id: String,
+    /// Day 0 of the plan, `YYYY-MM-DD`.
+    pub as_of: String,
+    /// Number of plannable days, 1..=366.
+    pub horizon_days: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    pub skus: Vec<SkuDoc>,
+    pub nodes: Vec<NodeDoc>,
+    #[serde(default)]
+    pub lanes: Vec<LaneDoc>,
+    #[serde(default)]
+    pub stock: Vec<StockDoc>,
+    #[serde(default)]
+    pub inbound: Vec<InboundDoc>,
+    #[serde(default)]
+    pub orders: Vec<OrderDoc>,
+    #[serde(default)]
+    pub disruptions: Vec<DisruptionDoc>,
+    #[serde(default, skip_serializing_if = "PolicyDoc::is_empty")]
+    pub policy: PolicyDoc,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkuDoc {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    Plant,
+    Dc,
+    Store,
+    Customer,
+}
+
+impl NodeKind {
+    pub fn holds_stock(self) -> bool {
+        self != NodeKind::Customer
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodeDoc {
+    pub id: String,
+    pub kind: NodeKind,
+    /// Units that may leave per day, shipments and transfers together; absent = unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ship_capacity_per_day: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl Weekday {
+    /// 0 = Monday, as chrono's `num_days_from_monday`.
+    pub fn index(self) -> u32 {
+        self as u32
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LaneDoc {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub mode: String,
+    pub lead_time_days: i64,
+    pub cost_per_unit: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_cost_per_day: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_per_day: Option<f64>,
+    /// Weekdays on which the lane departs; absent = every day, `[]` = never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departure_days: Option<Vec<Weekday>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StockDoc {
+    pub node: String,
+    pub sku: String,
+    pub on_hand: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserved: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InboundDoc {
+    pub id: String,
+    pub node: String,
+    pub sku: String,
+    pub quantity: f64,
+    pub eta: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expedite: Option<ExpediteDoc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpediteDoc {
+    pub eta: String,
+    pub cost: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderDoc {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    pub destination: String,
+    pub due: String,
+    /// 1 is the most important.
+    pub priority: i64,
+    pub lines: Vec<LineDoc>,
+    #[serde(default)]
+    pub plan: Vec<PlanEntryDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_partial: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_sources: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frozen: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_penalty_per_unit_day: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_penalty_per_unit: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineDoc {
+    pub sku: String,
+    pub quantity: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanEntryDoc {
+    pub sku: String,
+    pub node: String,
+    /// `null` when `node` is the destination itself (local fulfilment).
+    pub lane: Option<String>,
+    pub ship: String,
+    pub quantity: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DisruptionDoc {
+    InboundDelay {
+        inbound: String,
+        eta: String,
+    },
+    InboundCancel {
+        inbound: String,
+    },
+    StockLoss {
+        node: String,
+        sku: String,
+        quantity: f64,
+    },
+    NodeOutage {
+        node: String,
+        from: String,
+        until: String,
+    },
+    LaneOutage {
+        lane: String,
+        from: String,
+        until: String,
+    },
+    LaneDelay {
+        lane: String,
+        extra_days: i64,
+    },
+    DemandSurge {
+        orders: Vec<OrderDoc>,
+    },
+}
+
+impl DisruptionDoc {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DisruptionDoc::InboundDelay { .. } => "inbound_delay",
+            DisruptionDoc::InboundCancel { .. } => "inbound_cancel",
+            DisruptionDoc::StockLoss { .. } => "stock_loss",
+            DisruptionDoc::NodeOutage { .. } => "node_outage",
+            DisruptionDoc::LaneOutage { .. } => "lane_outage",
+            DisruptionDoc::LaneDelay { .. } => "lane_delay",
+            DisruptionDoc::DemandSurge { .. } => "demand_surge",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDoc {
+    /// Replaces the default list when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_penalties: Option<Vec<PriorityPenaltyDoc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_penalty_per_unit: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integer_quantities: Option<bool>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forbid: Vec<ForbidDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit_s: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mip_gap: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<i64>,
+}
+
+impl PolicyDoc {
+    pub fn is_empty(&self) -> bool {
+        *self == PolicyDoc::default()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityPenaltyDoc {
+    pub priority: i64,
+    pub late_per_unit_day: f64,
+    pub short_per_unit: f64,
+}
+
+/// A movement a person rejected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ForbidDoc {
+    Shipment(ForbidShipmentDoc),
+    Transfer(ForbidTransferDoc),
+    ExpediteInbound(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForbidShipmentDoc {
+    pub order: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    /// Absent: any lane; `null`: local shipments only; a string: that lane.
+    #[serde(
+        default,
+        deserialize_with = "present_or_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<String>")]
+    pub lane: Option<Option<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForbidTransferDoc {
+    pub lane: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+}
+
+/// Tells a field given as `null` (`Some(None)`) from one left out (`None`, via `default`).
+fn present_or_null<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}

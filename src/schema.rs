@@ -1,0 +1,9 @@
+//! JSON Schemas of the documents `recourse` reads, generated from the wire types so that
+//! they cannot drift from what the program accepts.
+
+use crate::scenario::wire::ScenarioDoc;
+
+pub fn scenario_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(ScenarioDoc);
+    serde_json::to_value(schema).expect("a schema always serializes")
+}
