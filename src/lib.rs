@@ -4,11 +4,13 @@
 //! The pipeline, one module per stage: [`scenario`] (wire format) -> [`validate`] (domain
 //! model in [`domain`]) -> risk -> formulate -> solve -> propose -> check -> report.
 
+pub mod check;
 pub mod diagnostics;
 pub mod domain;
 pub mod exit;
 pub mod ids;
 pub mod input;
+pub mod plan;
 pub mod scenario;
 pub mod schema;
 pub mod validate;

@@ -1,0 +1,321 @@
+//! A plan: shipments, transfers and expedited receipts (`../shared/SCENARIO.md` section 3),
+//! as a wire type (the `plan` section of the proposals format) and as a domain type.
+//!
+//! The domain plan may break any rule of section 3: deciding whether it does is the
+//! checker's job. Converting from the wire only resolves ids and dates; an id that names
+//! nothing is bad input.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::domain::{Day, Scenario};
+use crate::ids::*;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDoc {
+    #[serde(default)]
+    pub shipments: Vec<ShipmentDoc>,
+    #[serde(default)]
+    pub transfers: Vec<TransferDoc>,
+    #[serde(default)]
+    pub expedited_inbound: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShipmentDoc {
+    pub order: String,
+    pub sku: String,
+    pub node: String,
+    /// `null` = local fulfilment at the destination.
+    pub lane: Option<String>,
+    pub ship: String,
+    pub quantity: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferDoc {
+    pub lane: String,
+    pub sku: String,
+    pub ship: String,
+    pub quantity: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Plan {
+    pub shipments: Vec<Shipment>,
+    pub transfers: Vec<Transfer>,
+    pub expedited: Vec<InboundIx>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shipment {
+    pub order: OrderIx,
+    pub sku: SkuIx,
+    pub node: NodeIx,
+    /// `None` = local.
+    pub lane: Option<LaneIx>,
+    /// Any day: the checker reports days outside 0..H-1.
+    pub ship: Day,
+    pub quantity: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Transfer {
+    pub lane: LaneIx,
+    pub sku: SkuIx,
+    pub ship: Day,
+    pub quantity: f64,
+}
+
+/// The key under which shipments are merged (section 5).
+pub type ShipmentKey = (OrderIx, SkuIx, NodeIx, Option<LaneIx>, Day);
+/// The key under which transfers are merged.
+pub type TransferKey = (LaneIx, SkuIx, Day);
+
+impl Plan {
+    /// Shipments summed per (order, sku, node, lane, day), in key order.
+    pub fn merged_shipments(&self) -> BTreeMap<ShipmentKey, f64> {
+        let mut m = BTreeMap::new();
+        for s in &self.shipments {
+            *m.entry((s.order, s.sku, s.node, s.lane, s.ship))
+                .or_insert(0.0) += s.quantity;
+        }
+        m
+    }
+
+    /// Transfers summed per (lane, sku, day), in key order.
+    pub fn merged_transfers(&self) -> BTreeMap<TransferKey, f64> {
+        let mut m = BTreeMap::new();
+        for t in &self.transfers {
+            *m.entry((t.lane, t.sku, t.ship)).or_insert(0.0) += t.quantity;
+        }
+        m
+    }
+
+    /// The same plan with merged entries, zero quantities dropped, in a canonical order.
+    pub fn normalized(&self) -> Plan {
+        let mut expedited = self.expedited.clone();
+        expedited.sort();
+        expedited.dedup();
+        Plan {
+            shipments: self
+                .merged_shipments()
+                .into_iter()
+                .filter(|(_, q)| *q != 0.0)
+                .map(|((order, sku, node, lane, ship), quantity)| Shipment {
+                    order,
+                    sku,
+                    node,
+                    lane,
+                    ship,
+                    quantity,
+                })
+                .collect(),
+            transfers: self
+                .merged_transfers()
+                .into_iter()
+                .filter(|(_, q)| *q != 0.0)
+                .map(|((lane, sku, ship), quantity)| Transfer {
+                    lane,
+                    sku,
+                    ship,
+                    quantity,
+                })
+                .collect(),
+            expedited,
+        }
+    }
+
+    /// The wire form: merged, ids and dates written out, sorted by (order id, sku id, ...)
+    /// so that documents are stable and diffable.
+    pub fn to_doc(&self, s: &Scenario) -> PlanDoc {
+        let p = self.normalized();
+        let mut shipments: Vec<ShipmentDoc> = p
+            .shipments
+            .iter()
+            .map(|x| ShipmentDoc {
+                order: s.order(x.order).id.0.clone(),
+                sku: s.sku(x.sku).id.0.clone(),
+                node: s.node(x.node).id.0.clone(),
+                lane: x.lane.map(|l| s.lane(l).id.0.clone()),
+                ship: s.date_string(x.ship),
+                quantity: x.quantity,
+            })
+            .collect();
+        shipments.sort_by(|a, b| {
+            (&a.order, &a.sku, &a.node, &a.lane, &a.ship)
+                .cmp(&(&b.order, &b.sku, &b.node, &b.lane, &b.ship))
+        });
+        let mut transfers: Vec<TransferDoc> = p
+            .transfers
+            .iter()
+            .map(|t| TransferDoc {
+                lane: s.lane(t.lane).id.0.clone(),
+                sku: s.sku(t.sku).id.0.clone(),
+                ship: s.date_string(t.ship),
+                quantity: t.quantity,
+            })
+            .collect();
+        transfers.sort_by(|a, b| (&a.lane, &a.sku, &a.ship).cmp(&(&b.lane, &b.sku, &b.ship)));
+        let mut expedited_inbound: Vec<String> = p
+            .expedited
+            .iter()
+            .map(|i| s.inbound(*i).id.0.clone())
+            .collect();
+        expedited_inbound.sort();
+        PlanDoc {
+            shipments,
+            transfers,
+            expedited_inbound,
+        }
+    }
+}
+
+impl PlanDoc {
+    /// Resolves ids and dates against the scenario. `prefix` is the JSON path of the plan in
+    /// its document (e.g. `plan`), used in diagnostics. Every problem is reported.
+    pub fn to_domain(&self, s: &Scenario, prefix: &str) -> Result<Plan, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let mut plan = Plan::default();
+        let mut r = Resolver {
+            s,
+            diags: &mut diags,
+        };
+        for (i, x) in self.shipments.iter().enumerate() {
+            let p = format!("{prefix}.shipments[{i}]");
+            let order = r.id(
+                &s.index.orders,
+                &format!("{p}.order"),
+                &x.order,
+                "order",
+                |v| OrderId(v.to_owned()),
+            );
+            let sku = r.id(&s.index.skus, &format!("{p}.sku"), &x.sku, "sku", |v| {
+                SkuId(v.to_owned())
+            });
+            let node = r.id(&s.index.nodes, &format!("{p}.node"), &x.node, "node", |v| {
+                NodeId(v.to_owned())
+            });
+            let lane = match &x.lane {
+                None => Some(None),
+                Some(l) => r
+                    .id(&s.index.lanes, &format!("{p}.lane"), l, "lane", |v| {
+                        LaneId(v.to_owned())
+                    })
+                    .map(Some),
+            };
+            let ship = r.day(&format!("{p}.ship"), &x.ship);
+            let q = r.quantity(&format!("{p}.quantity"), x.quantity);
+            if let (Some(order), Some(sku), Some(node), Some(lane), Some(ship), Some(quantity)) =
+                (order, sku, node, lane, ship, q)
+            {
+                plan.shipments.push(Shipment {
+                    order,
+                    sku,
+                    node,
+                    lane,
+                    ship,
+                    quantity,
+                });
+            }
+        }
+        for (i, x) in self.transfers.iter().enumerate() {
+            let p = format!("{prefix}.transfers[{i}]");
+            let lane = r.id(&s.index.lanes, &format!("{p}.lane"), &x.lane, "lane", |v| {
+                LaneId(v.to_owned())
+            });
+            let sku = r.id(&s.index.skus, &format!("{p}.sku"), &x.sku, "sku", |v| {
+                SkuId(v.to_owned())
+            });
+            let ship = r.day(&format!("{p}.ship"), &x.ship);
+            let q = r.quantity(&format!("{p}.quantity"), x.quantity);
+            if let (Some(lane), Some(sku), Some(ship), Some(quantity)) = (lane, sku, ship, q) {
+                plan.transfers.push(Transfer {
+                    lane,
+                    sku,
+                    ship,
+                    quantity,
+                });
+            }
+        }
+        for (i, x) in self.expedited_inbound.iter().enumerate() {
+            let p = format!("{prefix}.expedited_inbound[{i}]");
+            if let Some(ix) = r.id(&s.index.inbound, &p, x, "inbound", |v| {
+                InboundId(v.to_owned())
+            }) {
+                plan.expedited.push(ix);
+            }
+        }
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(plan)
+        }
+    }
+}
+
+struct Resolver<'a> {
+    s: &'a Scenario,
+    diags: &'a mut Diagnostics,
+}
+
+impl Resolver<'_> {
+    fn id<K: std::hash::Hash + Eq, I: Copy>(
+        &mut self,
+        map: &std::collections::HashMap<K, I>,
+        path: &str,
+        id: &str,
+        what: &str,
+        key: impl Fn(&str) -> K,
+    ) -> Option<I> {
+        let found = map.get(&key(id)).copied();
+        if found.is_none() {
+            self.diags.push(
+                Diagnostic::error(
+                    "unknown_reference",
+                    path,
+                    format!("unknown {what} \"{id}\""),
+                )
+                .hint(format!(
+                    "the plan must name a {what} of scenario \"{}\"; is it the right scenario?",
+                    self.s.id
+                )),
+            );
+        }
+        found
+    }
+
+    fn day(&mut self, path: &str, text: &str) -> Option<Day> {
+        match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(d) if text.len() == 10 => Some((d - self.s.as_of).num_days()),
+            _ => {
+                self.diags.push(
+                    Diagnostic::error("bad_date", path, format!("\"{text}\" is not an ISO date"))
+                        .hint("write dates as YYYY-MM-DD, e.g. 2026-11-27"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Negative quantities are a rule-1 violation for the checker to report, not bad input;
+    /// only numbers no plan could mean are refused here.
+    fn quantity(&mut self, path: &str, q: f64) -> Option<f64> {
+        if q.abs() > crate::validate::ABSURD {
+            self.diags.push(
+                Diagnostic::error(
+                    "absurd_value",
+                    path,
+                    format!("quantity {q:e} is beyond any plan"),
+                )
+                .hint("check the units of the plan"),
+            );
+            return None;
+        }
+        Some(q)
+    }
+}
