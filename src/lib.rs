@@ -4,13 +4,17 @@
 //! The pipeline, one module per stage: [`scenario`] (wire format) -> [`validate`] (domain
 //! model in [`domain`]) -> risk -> formulate -> solve -> propose -> check -> report.
 
+pub mod baseline;
 pub mod check;
 pub mod diagnostics;
 pub mod domain;
 pub mod exit;
 pub mod ids;
 pub mod input;
+pub mod kpi;
 pub mod plan;
+pub mod report;
+pub mod risk;
 pub mod scenario;
 pub mod schema;
 pub mod validate;

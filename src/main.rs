@@ -2,11 +2,14 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use recourse::diagnostics::{Diagnostics, DiagnosticsDoc};
+use recourse::domain::Scenario;
 use recourse::exit;
 use recourse::input::{display_name, read_input};
+use recourse::plan::parse_plan_document;
+use recourse::report;
 use recourse::validate::load_scenario;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const EXIT_CODES: &str = "\
@@ -45,6 +48,38 @@ stdout. Exits 0 when the scenario is usable (warnings allowed), 2 when it is not
         #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
         format: DiagFormat,
     },
+    /// Find the orders at risk if nobody acts, with reasons, and the baseline KPIs.
+    #[command(after_help = "\
+Examples:
+  recourse risk datasets/tiny/demo-eu.json
+  recourse risk --format json scenario.json > risk.json
+
+The baseline is the do-nothing plan of SCENARIO.md section 4: every planned shipment keeps
+its node and lane and leaves on its planned day if it can, else on the first later day it
+can. --format json writes a recourse.risk/1 document with the baseline plan.")]
+    Risk {
+        /// Scenario file, or - for standard input.
+        scenario: PathBuf,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+        format: ReportFormat,
+    },
+    /// Check a plan against a scenario: every broken rule, and the cost breakdown.
+    #[command(after_help = "\
+Examples:
+  recourse check datasets/tiny/demo-eu.json proposals.json
+  recourse check --format json scenario.json plan.json
+
+PLAN is a proposals document, any JSON object with a `plan`, or a bare plan
+{\"shipments\": [...], \"transfers\": [...], \"expedited_inbound\": [...]}.
+Exits 0 when the plan is feasible, 1 when it breaks a rule, 2 on bad input.")]
+    Check {
+        /// Scenario file, or - for standard input.
+        scenario: PathBuf,
+        /// Plan or proposals file, or - for standard input.
+        plan: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
+        format: DiagFormat,
+    },
     /// Print the JSON Schema of a document format.
     #[command(after_help = "\
 Examples:
@@ -62,6 +97,12 @@ enum DiagFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum SchemaDoc {
     Scenario,
 }
@@ -70,6 +111,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Validate { file, format } => validate(&file, format),
+        Command::Risk { scenario, format } => risk(&scenario, format),
+        Command::Check {
+            scenario,
+            plan,
+            format,
+        } => check(&scenario, &plan, format),
         Command::Schema {
             document: SchemaDoc::Scenario,
         } => print_json(&recourse::schema::scenario_schema()),
@@ -77,7 +124,7 @@ fn main() -> ExitCode {
     ExitCode::from(code as u8)
 }
 
-fn validate(file: &std::path::Path, format: DiagFormat) -> i32 {
+fn validate(file: &Path, format: DiagFormat) -> i32 {
     let name = display_name(file);
     let (diags, summary) = match read_input(file) {
         Err(d) => (Diagnostics { items: vec![d] }, None),
@@ -125,6 +172,88 @@ fn validate(file: &std::path::Path, format: DiagFormat) -> i32 {
         exit::BAD_INPUT
     } else {
         exit::SUCCESS
+    }
+}
+
+/// Loads and validates a scenario for a command that goes on to use it. Problems and
+/// warnings go to stderr; `Err` is the exit code.
+fn load(file: &Path) -> Result<Scenario, i32> {
+    let name = display_name(file);
+    let bytes = read_input(file).map_err(|d| {
+        eprintln!("{d}");
+        exit::BAD_INPUT
+    })?;
+    match load_scenario(&bytes) {
+        Ok((s, warnings)) => {
+            eprint!("{warnings}");
+            Ok(s)
+        }
+        Err(d) => {
+            eprint!("{d}");
+            eprintln!(
+                "{name}: {}: the scenario cannot be used (see `recourse validate`)",
+                plural(d.error_count(), "error")
+            );
+            Err(exit::BAD_INPUT)
+        }
+    }
+}
+
+fn risk(file: &Path, format: ReportFormat) -> i32 {
+    let s = match load(file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let analysis = recourse::risk::analyze(&s);
+    let doc = report::risk_doc(&s, &analysis);
+    match format {
+        ReportFormat::Json => print_json(&doc),
+        ReportFormat::Table => print_text(&report::risk_table(&doc, s.currency.as_deref())),
+    }
+}
+
+fn check(scenario: &Path, plan_file: &Path, format: DiagFormat) -> i32 {
+    if scenario == Path::new("-") && plan_file == Path::new("-") {
+        eprintln!("error: only one of SCENARIO and PLAN can be read from standard input");
+        return exit::BAD_INPUT;
+    }
+    let s = match load(scenario) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let plan = read_input(plan_file)
+        .map_err(|d| Diagnostics { items: vec![d] })
+        .and_then(|bytes| parse_plan_document(&bytes))
+        .and_then(|(doc, prefix)| doc.to_domain(&s, prefix));
+    let plan = match plan {
+        Ok(p) => p,
+        Err(d) => {
+            eprint!("{d}");
+            eprintln!("{}: the plan cannot be read", display_name(plan_file));
+            return exit::BAD_INPUT;
+        }
+    };
+    let eval = recourse::check::evaluate(&s, &plan);
+    let code = match format {
+        DiagFormat::Json => print_json(&report::check_doc(&s, &eval)),
+        DiagFormat::Text => print_text(&report::check_text(&s, &eval)),
+    };
+    match (code, eval.feasible()) {
+        (exit::SUCCESS, true) => exit::SUCCESS,
+        (exit::SUCCESS, false) => exit::NO_PLAN,
+        (other, _) => other,
+    }
+}
+
+fn print_text(text: &str) -> i32 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => exit::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            exit::INTERNAL
+        }
     }
 }
 

@@ -319,3 +319,38 @@ impl Resolver<'_> {
         Some(q)
     }
 }
+
+/// Reads the plan out of a proposals document, or any JSON object with a `plan`, or a bare
+/// plan object. Returns the plan and its JSON path in the document.
+pub fn parse_plan_document(bytes: &[u8]) -> Result<(PlanDoc, &'static str), Diagnostics> {
+    use crate::scenario::load::{json_kind, parse_json, typed};
+    let mut diags = Diagnostics::default();
+    let value = parse_json(bytes, "plan document", &mut diags).ok_or_else(|| diags.clone())?;
+    let (inner, prefix) = match value.get("plan") {
+        Some(p) => (p, "plan"),
+        None if value.is_object()
+            && ["shipments", "transfers", "expedited_inbound"]
+                .iter()
+                .any(|k| value.get(k).is_some()) =>
+        {
+            (&value, "")
+        }
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    "no_plan",
+                    "",
+                    format!("expected a proposals document or an object with a `plan`, found {}", json_kind(&value)),
+                )
+                .hint("pass the output of `recourse solve`, or {\"plan\": {\"shipments\": [...], \"transfers\": [...], \"expedited_inbound\": [...]}}"),
+            );
+            return Err(diags);
+        }
+    };
+    typed::<PlanDoc>(inner, prefix)
+        .map(|p| (p, prefix))
+        .map_err(|d| {
+            diags.push(d);
+            diags
+        })
+}

@@ -1,0 +1,628 @@
+//! The do-nothing baseline of `../shared/SCENARIO.md` section 4: what happens if nobody acts.
+//!
+//! Each planned shipment keeps its node and lane and leaves on its planned day if it can,
+//! else on the first later day it can. Frozen shipments are commitments, set aside before
+//! anything else; the others are served day by day in (priority, due, order id, sku, plan
+//! position) order. Besides the plan, the simulation records why each planned shipment did
+//! not leave in full when due (the risk stage turns that into reasons).
+
+use crate::domain::{Day, Scenario};
+use crate::ids::*;
+use crate::plan::{Plan, Shipment};
+use std::collections::HashMap;
+
+/// Tolerance for comparing unit counts that went through floating point sums.
+const EPS: f64 = 1e-9;
+
+#[derive(Clone, Debug, Default)]
+pub struct Baseline {
+    pub plan: Plan,
+    /// Frozen commitments the baseline cannot keep; empty when it keeps them all.
+    pub unkept_frozen: Vec<UnkeptFrozen>,
+    /// Per order, per plan entry: what happened to it.
+    pub fates: Vec<Vec<EntryFate>>,
+}
+
+impl Baseline {
+    pub fn keeps_frozen(&self) -> bool {
+        self.unkept_frozen.is_empty()
+    }
+}
+
+/// Why a frozen order's plan cannot be executed as it stands.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnkeptFrozen {
+    pub order: OrderIx,
+    pub why: FrozenProblem,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FrozenProblem {
+    /// Its source node is closed on the planned day.
+    NodeClosed {
+        node: NodeIx,
+        day: Day,
+    },
+    /// Its lane does not depart on the planned day.
+    NoDeparture {
+        lane: LaneIx,
+        day: Day,
+    },
+    /// The projected balance of (node, sku) goes negative on `day`, by `missing` units.
+    Stock {
+        node: NodeIx,
+        sku: SkuIx,
+        day: Day,
+        missing: f64,
+    },
+    NodeCapacity {
+        node: NodeIx,
+        day: Day,
+        excess: f64,
+    },
+    LaneCapacity {
+        lane: LaneIx,
+        day: Day,
+        excess: f64,
+    },
+}
+
+/// What happened to one planned shipment.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EntryFate {
+    /// (day, units) it left on.
+    pub left: Vec<(Day, f64)>,
+    /// The first time each kind of limit held it back, while it was due.
+    pub limits: Vec<Limit>,
+}
+
+impl EntryFate {
+    pub fn shipped(&self) -> f64 {
+        self.left.iter().map(|x| x.1).sum()
+    }
+}
+
+/// What held a shipment back, before the names of who took the resource are looked up.
+#[derive(Clone, Copy)]
+enum Held {
+    NodeClosed,
+    NoDeparture,
+    /// Free stock, or the whole units of it.
+    Stock(f64),
+    NodeCapacity,
+    LaneCapacity,
+    Block,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Limit {
+    NodeClosed {
+        day: Day,
+    },
+    NoDeparture {
+        day: Day,
+    },
+    /// Not enough stock free for it; `takers` had taken or set aside stock of this (node,
+    /// sku) before it.
+    Stock {
+        day: Day,
+        free: f64,
+        takers: Vec<OrderIx>,
+    },
+    NodeCapacity {
+        day: Day,
+        takers: Vec<OrderIx>,
+    },
+    LaneCapacity {
+        day: Day,
+        takers: Vec<OrderIx>,
+    },
+    /// A ship-complete order whose other shipments could not leave in full that day.
+    Block {
+        day: Day,
+    },
+}
+
+/// Per (node, sku) in use: the most non-frozen shipments may have taken by each day, and
+/// what they have taken.
+struct StockState {
+    /// min over t' >= t of (available at 0 + receipts by t' - frozen shipments by t').
+    cap: Vec<f64>,
+    taken: f64,
+    takers: Vec<OrderIx>,
+}
+
+/// Resource use per (thing, day), with who used it.
+struct DayUse {
+    used: Vec<f64>,
+    users: Vec<Vec<OrderIx>>,
+}
+
+impl DayUse {
+    fn new(things: usize, h: usize) -> Self {
+        Self {
+            used: vec![0.0; things * h],
+            users: vec![Vec::new(); things * h],
+        }
+    }
+}
+
+struct Sim<'a> {
+    s: &'a Scenario,
+    h: usize,
+    stock: HashMap<(NodeIx, SkuIx), StockState>,
+    node_use: DayUse,
+    lane_use: DayUse,
+    integer: bool,
+}
+
+/// One unit of service: a plan entry, or a ship-complete order's entries together.
+struct Job {
+    order: OrderIx,
+    entries: Vec<usize>,
+}
+
+pub fn simulate(s: &Scenario) -> Baseline {
+    let h = s.horizon as usize;
+    let mut sim = Sim {
+        s,
+        h,
+        stock: HashMap::new(),
+        node_use: DayUse::new(s.nodes.len(), h),
+        lane_use: DayUse::new(s.lanes.len(), h),
+        integer: s.policy.integer_quantities,
+    };
+    let mut out = Baseline {
+        fates: s
+            .orders
+            .iter()
+            .map(|o| vec![EntryFate::default(); o.plan.len()])
+            .collect(),
+        ..Baseline::default()
+    };
+    sim.set_aside_frozen(&mut out);
+
+    let mut jobs = jobs_in_serving_order(s);
+    let mut remaining: Vec<Vec<f64>> = s
+        .orders
+        .iter()
+        .map(|o| o.plan.iter().map(|e| e.quantity).collect())
+        .collect();
+    for t in 0..h as Day {
+        jobs.retain(|job| {
+            let rem = &remaining[job.order.ix()];
+            job.entries.iter().any(|&e| rem[e] > EPS)
+        });
+        for job in &jobs {
+            let o = &s.orders[job.order.ix()];
+            if !job.entries.iter().all(|&e| i64::from(o.plan[e].ship) <= t) {
+                continue;
+            }
+            if o.allow_partial {
+                for &e in &job.entries {
+                    sim.serve_entry(job.order, e, t, &mut remaining, &mut out);
+                }
+            } else {
+                sim.serve_block(job, t, &mut remaining, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// Non-frozen work in the order of section 4: (priority, due, order id, sku, position),
+/// a ship-complete order as one block at the place of its first line.
+fn jobs_in_serving_order(s: &Scenario) -> Vec<Job> {
+    let mut keyed: Vec<((u32, Day, &str, &str, usize), Job)> = Vec::new();
+    for (oi, o) in s.orders.iter().enumerate() {
+        if o.frozen || o.plan.is_empty() {
+            continue;
+        }
+        let order = OrderIx::new(oi);
+        if o.allow_partial {
+            for (e, entry) in o.plan.iter().enumerate() {
+                keyed.push((
+                    (
+                        o.priority,
+                        o.due,
+                        o.id.as_str(),
+                        s.sku(entry.sku).id.as_str(),
+                        e,
+                    ),
+                    Job {
+                        order,
+                        entries: vec![e],
+                    },
+                ));
+            }
+        } else {
+            let first = o.lines.first().map_or("", |l| s.sku(l.sku).id.as_str());
+            keyed.push((
+                (o.priority, o.due, o.id.as_str(), first, 0),
+                Job {
+                    order,
+                    entries: (0..o.plan.len()).collect(),
+                },
+            ));
+        }
+    }
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.into_iter().map(|(_, j)| j).collect()
+}
+
+impl Sim<'_> {
+    fn set_aside_frozen(&mut self, out: &mut Baseline) {
+        let s = self.s;
+        let h = self.h;
+        // Every (node, sku) that any plan ships from gets a projection.
+        let mut frozen_out: HashMap<(NodeIx, SkuIx), Vec<f64>> = HashMap::new();
+        let mut frozen_orders: HashMap<(NodeIx, SkuIx), Vec<(Day, OrderIx)>> = HashMap::new();
+        for (oi, o) in s.orders.iter().enumerate() {
+            for e in &o.plan {
+                let v = frozen_out
+                    .entry((e.node, e.sku))
+                    .or_insert_with(|| vec![0.0; h]);
+                if !o.frozen {
+                    continue;
+                }
+                let order = OrderIx::new(oi);
+                let day = i64::from(e.ship);
+                v[e.ship as usize] += e.quantity;
+                frozen_orders
+                    .entry((e.node, e.sku))
+                    .or_default()
+                    .push((day, order));
+                out.plan.shipments.push(Shipment {
+                    order,
+                    sku: e.sku,
+                    node: e.node,
+                    lane: e.lane,
+                    ship: day,
+                    quantity: e.quantity,
+                });
+                let ni = e.node.ix() * h + e.ship as usize;
+                self.node_use.used[ni] += e.quantity;
+                push_unique(&mut self.node_use.users[ni], order);
+                if let Some(l) = e.lane {
+                    let li = l.ix() * h + e.ship as usize;
+                    self.lane_use.used[li] += e.quantity;
+                    push_unique(&mut self.lane_use.users[li], order);
+                }
+                if !s.node(e.node).is_open(day) {
+                    out.unkept_frozen.push(UnkeptFrozen {
+                        order,
+                        why: FrozenProblem::NodeClosed { node: e.node, day },
+                    });
+                } else if let Some(l) = e.lane.filter(|&l| !s.lane(l).departs_on(day)) {
+                    out.unkept_frozen.push(UnkeptFrozen {
+                        order,
+                        why: FrozenProblem::NoDeparture { lane: l, day },
+                    });
+                }
+            }
+        }
+        let mut receipts: HashMap<(NodeIx, SkuIx), Vec<f64>> = HashMap::new();
+        for r in &s.inbound {
+            if let (Some(eta), true) = (r.eta, frozen_out.contains_key(&(r.node, r.sku))) {
+                receipts
+                    .entry((r.node, r.sku))
+                    .or_insert_with(|| vec![0.0; h])[eta as usize] += r.quantity;
+            }
+        }
+        for (key, outflow) in frozen_out {
+            let mut proj = vec![0.0; h];
+            let mut bal = s.available_at_start(key.0, key.1);
+            let inflow = receipts.get(&key);
+            for t in 0..h {
+                bal += inflow.map_or(0.0, |v| v[t]) - outflow[t];
+                proj[t] = bal;
+            }
+            if let Some(t) = proj.iter().position(|&b| b < -EPS) {
+                let day = t as Day;
+                let mut named = Vec::new();
+                for &(d, order) in frozen_orders.get(&key).into_iter().flatten() {
+                    if d <= day && !named.contains(&order) {
+                        named.push(order);
+                        out.unkept_frozen.push(UnkeptFrozen {
+                            order,
+                            why: FrozenProblem::Stock {
+                                node: key.0,
+                                sku: key.1,
+                                day,
+                                missing: -proj[t],
+                            },
+                        });
+                    }
+                }
+            }
+            let mut cap = proj;
+            for t in (0..h.saturating_sub(1)).rev() {
+                cap[t] = cap[t].min(cap[t + 1]);
+            }
+            let takers = frozen_orders
+                .get(&key)
+                .map(|v| v.iter().map(|x| x.1).collect())
+                .unwrap_or_default();
+            self.stock.insert(
+                key,
+                StockState {
+                    cap,
+                    taken: 0.0,
+                    takers,
+                },
+            );
+        }
+        for (n, node) in s.nodes.iter().enumerate() {
+            let Some(cap) = node.ship_capacity_per_day else {
+                continue;
+            };
+            for t in 0..h {
+                let i = n * h + t;
+                if self.node_use.used[i] > cap + EPS {
+                    for &order in &self.node_use.users[i] {
+                        out.unkept_frozen.push(UnkeptFrozen {
+                            order,
+                            why: FrozenProblem::NodeCapacity {
+                                node: NodeIx::new(n),
+                                day: t as Day,
+                                excess: self.node_use.used[i] - cap,
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        for (l, lane) in s.lanes.iter().enumerate() {
+            let Some(cap) = lane.capacity_per_day else {
+                continue;
+            };
+            for t in 0..h {
+                let i = l * h + t;
+                if self.lane_use.used[i] > cap + EPS {
+                    for &order in &self.lane_use.users[i] {
+                        out.unkept_frozen.push(UnkeptFrozen {
+                            order,
+                            why: FrozenProblem::LaneCapacity {
+                                lane: LaneIx::new(l),
+                                day: t as Day,
+                                excess: self.lane_use.used[i] - cap,
+                            },
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// How many units of entry `e` could leave on `t`, and what held it back if not all.
+    fn room(&self, order: OrderIx, e: usize, t: Day, want: f64) -> (f64, Option<Held>) {
+        let s = self.s;
+        let entry = &s.order(order).plan[e];
+        if !s.node(entry.node).is_open(t) {
+            return (0.0, Some(Held::NodeClosed));
+        }
+        if let Some(l) = entry.lane {
+            if !s.lane(l).departs_on(t) {
+                return (0.0, Some(Held::NoDeparture));
+            }
+        }
+        let ti = t as usize;
+        let st = &self.stock[&(entry.node, entry.sku)];
+        let free = (st.cap[ti] - st.taken).max(0.0);
+        let mut room = want;
+        let mut held = None;
+        if free < room - EPS {
+            room = free;
+            held = Some(Held::Stock(free));
+        }
+        if let Some(cap) = s.node(entry.node).ship_capacity_per_day {
+            let left = (cap - self.node_use.used[entry.node.ix() * self.h + ti]).max(0.0);
+            if left < room - EPS {
+                room = left;
+                held = Some(Held::NodeCapacity);
+            }
+        }
+        if let Some(l) = entry.lane {
+            if let Some(cap) = s.lane(l).capacity_per_day {
+                let left = (cap - self.lane_use.used[l.ix() * self.h + ti]).max(0.0);
+                if left < room - EPS {
+                    room = left;
+                    held = Some(Held::LaneCapacity);
+                }
+            }
+        }
+        if self.integer {
+            let whole = (room + 1e-6).floor();
+            if whole < room - EPS && held.is_none() {
+                held = Some(Held::Stock(whole));
+            }
+            room = whole;
+        }
+        (room.max(0.0), held)
+    }
+
+    /// Records what held entry `e` back on day `t`, naming the orders that took the
+    /// resource first (built only the first time, since only the first is kept).
+    fn note(&self, fate: &mut EntryFate, order: OrderIx, e: usize, t: Day, held: Held) {
+        let entry = &self.s.order(order).plan[e];
+        let ti = t as usize;
+        let limit = match held {
+            Held::NodeClosed => Limit::NodeClosed { day: t },
+            Held::NoDeparture => Limit::NoDeparture { day: t },
+            Held::Stock(free) => Limit::Stock {
+                day: t,
+                free,
+                takers: Vec::new(),
+            },
+            Held::NodeCapacity => Limit::NodeCapacity {
+                day: t,
+                takers: Vec::new(),
+            },
+            Held::LaneCapacity => Limit::LaneCapacity {
+                day: t,
+                takers: Vec::new(),
+            },
+            Held::Block => Limit::Block { day: t },
+        };
+        if fate
+            .limits
+            .iter()
+            .any(|l| std::mem::discriminant(l) == std::mem::discriminant(&limit))
+        {
+            return;
+        }
+        let limit = match limit {
+            Limit::Stock { day, free, .. } => Limit::Stock {
+                day,
+                free,
+                takers: without(&self.stock[&(entry.node, entry.sku)].takers, order),
+            },
+            Limit::NodeCapacity { day, .. } => Limit::NodeCapacity {
+                day,
+                takers: without(&self.node_use.users[entry.node.ix() * self.h + ti], order),
+            },
+            Limit::LaneCapacity { day, .. } => {
+                let l = entry.lane.expect("a lane capacity limit has a lane");
+                Limit::LaneCapacity {
+                    day,
+                    takers: without(&self.lane_use.users[l.ix() * self.h + ti], order),
+                }
+            }
+            other => other,
+        };
+        fate.limits.push(limit);
+    }
+
+    fn take(
+        &mut self,
+        order: OrderIx,
+        e: usize,
+        t: Day,
+        q: f64,
+        remaining: &mut [Vec<f64>],
+        out: &mut Baseline,
+    ) {
+        let s = self.s;
+        let entry = &s.order(order).plan[e];
+        let ti = t as usize;
+        let st = self
+            .stock
+            .get_mut(&(entry.node, entry.sku))
+            .expect("every planned (node, sku) has a projection");
+        st.taken += q;
+        push_unique(&mut st.takers, order);
+        let ni = entry.node.ix() * self.h + ti;
+        self.node_use.used[ni] += q;
+        push_unique(&mut self.node_use.users[ni], order);
+        if let Some(l) = entry.lane {
+            let li = l.ix() * self.h + ti;
+            self.lane_use.used[li] += q;
+            push_unique(&mut self.lane_use.users[li], order);
+        }
+        remaining[order.ix()][e] -= q;
+        out.fates[order.ix()][e].left.push((t, q));
+        out.plan.shipments.push(Shipment {
+            order,
+            sku: entry.sku,
+            node: entry.node,
+            lane: entry.lane,
+            ship: t,
+            quantity: q,
+        });
+    }
+
+    fn serve_entry(
+        &mut self,
+        order: OrderIx,
+        e: usize,
+        t: Day,
+        remaining: &mut [Vec<f64>],
+        out: &mut Baseline,
+    ) {
+        let want = remaining[order.ix()][e];
+        if want <= EPS {
+            return;
+        }
+        let (q, held) = self.room(order, e, t, want);
+        if let Some(h) = held {
+            self.note(&mut out.fates[order.ix()][e], order, e, t, h);
+        }
+        if q > 0.0 {
+            self.take(order, e, t, q, remaining, out);
+        }
+    }
+
+    /// A ship-complete order: all its remaining shipments leave together in full, or none.
+    fn serve_block(&mut self, job: &Job, t: Day, remaining: &mut [Vec<f64>], out: &mut Baseline) {
+        let s = self.s;
+        let o = s.order(job.order);
+        let ti = t as usize;
+        let live: Vec<usize> = job
+            .entries
+            .iter()
+            .copied()
+            .filter(|&e| remaining[job.order.ix()][e] > EPS)
+            .collect();
+        // Check the entries jointly: several of them may draw on one node's capacity.
+        let mut ok = true;
+        let mut by_stock: HashMap<(NodeIx, SkuIx), f64> = HashMap::new();
+        let mut by_node: HashMap<NodeIx, f64> = HashMap::new();
+        let mut by_lane: HashMap<LaneIx, f64> = HashMap::new();
+        for &e in &live {
+            let entry = &o.plan[e];
+            let q = remaining[job.order.ix()][e];
+            let (room, held) = self.room(job.order, e, t, q);
+            if room < q - EPS {
+                ok = false;
+                if let Some(h) = held {
+                    self.note(&mut out.fates[job.order.ix()][e], job.order, e, t, h);
+                }
+            }
+            *by_stock.entry((entry.node, entry.sku)).or_default() += q;
+            *by_node.entry(entry.node).or_default() += q;
+            if let Some(l) = entry.lane {
+                *by_lane.entry(l).or_default() += q;
+            }
+        }
+        if ok {
+            ok = by_stock.iter().all(|(k, q)| {
+                let st = &self.stock[k];
+                st.cap[ti] - st.taken >= q - EPS
+            }) && by_node.iter().all(|(n, q)| {
+                s.node(*n)
+                    .ship_capacity_per_day
+                    .is_none_or(|c| c - self.node_use.used[n.ix() * self.h + ti] >= q - EPS)
+            }) && by_lane.iter().all(|(l, q)| {
+                s.lane(*l)
+                    .capacity_per_day
+                    .is_none_or(|c| c - self.lane_use.used[l.ix() * self.h + ti] >= q - EPS)
+            });
+        }
+        if !ok {
+            for &e in &live {
+                self.note(
+                    &mut out.fates[job.order.ix()][e],
+                    job.order,
+                    e,
+                    t,
+                    Held::Block,
+                );
+            }
+            return;
+        }
+        for &e in &live {
+            let q = remaining[job.order.ix()][e];
+            self.take(job.order, e, t, q, remaining, out);
+        }
+    }
+}
+
+fn push_unique(v: &mut Vec<OrderIx>, o: OrderIx) {
+    if !v.contains(&o) {
+        v.push(o);
+    }
+}
+
+fn without(v: &[OrderIx], o: OrderIx) -> Vec<OrderIx> {
+    v.iter().copied().filter(|&x| x != o).collect()
+}

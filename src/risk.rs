@@ -1,0 +1,444 @@
+//! At-risk orders and why (`../shared/SCENARIO.md` section 4).
+//!
+//! An order is at risk when the baseline ships any unit late or leaves any unit short, when
+//! it has no plan, or when it is frozen and the baseline cannot keep it. Each carries
+//! reasons, with a machine code and a sentence a planner understands, built from what the
+//! baseline simulation recorded and from the disruptions the scenario remembers.
+
+use crate::baseline::{Baseline, FrozenProblem, Limit};
+use crate::check::Evaluation;
+use crate::domain::{Day, DisruptionKind, Scenario};
+use crate::ids::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonCode {
+    NoPlan,
+    FrozenUnkept,
+    LateAsPlanned,
+    InboundDelay,
+    InboundCancel,
+    StockLoss,
+    NodeOutage,
+    LaneOutage,
+    LaneDelay,
+    NoDeparture,
+    StockTaken,
+    NodeCapacityTaken,
+    LaneCapacityTaken,
+    ShipComplete,
+    InsufficientStock,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reason {
+    pub code: ReasonCode,
+    pub message: String,
+    /// The disruption it cites, as its path in the scenario (`disruptions[2]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disruption: Option<String>,
+    /// Orders that took the stock or capacity this one needed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orders: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AtRisk {
+    pub order: OrderIx,
+    pub reasons: Vec<Reason>,
+}
+
+/// Whether each order is at risk under the baseline (indexed by `OrderIx`).
+pub fn at_risk_flags(s: &Scenario, baseline: &Baseline, eval: &Evaluation) -> Vec<bool> {
+    let mut flags: Vec<bool> = s
+        .orders
+        .iter()
+        .zip(&eval.orders)
+        .map(|(o, outcome)| o.plan.is_empty() || outcome.at_risk())
+        .collect();
+    for u in &baseline.unkept_frozen {
+        flags[u.order.ix()] = true;
+    }
+    flags
+}
+
+/// The at-risk orders by (priority, due, id), each with its reasons.
+pub fn at_risk_orders(s: &Scenario, baseline: &Baseline, eval: &Evaluation) -> Vec<AtRisk> {
+    let flags = at_risk_flags(s, baseline, eval);
+    let mut list: Vec<AtRisk> = flags
+        .iter()
+        .enumerate()
+        .filter(|(_, &f)| f)
+        .map(|(i, _)| {
+            let order = OrderIx::new(i);
+            AtRisk {
+                order,
+                reasons: reasons(s, baseline, order),
+            }
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        let (x, y) = (s.order(a.order), s.order(b.order));
+        (x.priority, x.due, &x.id).cmp(&(y.priority, y.due, &y.id))
+    });
+    list
+}
+
+fn reasons(s: &Scenario, baseline: &Baseline, oi: OrderIx) -> Vec<Reason> {
+    let o = s.order(oi);
+    let mut out = Reasons::default();
+    if o.plan.is_empty() {
+        let why = match o.surge {
+            Some(d) => format!(
+                "no plan yet: the order was added by {}",
+                s.disruptions[d.ix()].label
+            ),
+            None => "no plan: nothing is promised to ship".to_owned(),
+        };
+        out.push(Reason {
+            code: ReasonCode::NoPlan,
+            message: why,
+            disruption: o.surge.map(path),
+            orders: vec![],
+        });
+    }
+    for u in baseline.unkept_frozen.iter().filter(|u| u.order == oi) {
+        out.push(frozen_reason(s, &u.why));
+    }
+    for (entry, fate) in o.plan.iter().zip(&baseline.fates[oi.ix()]) {
+        if o.frozen {
+            break;
+        }
+        let sku = &s.sku(entry.sku).id;
+        let node = &s.node(entry.node).id;
+        let (base_lead, lead) = entry
+            .lane
+            .map_or((0, 0), |l| (s.lane(l).base_lead_time, s.lane(l).lead_time));
+        let planned_arrival = i64::from(entry.ship) + i64::from(base_lead);
+        let late = fate.left.iter().any(|&(d, _)| d + i64::from(lead) > o.due);
+        let short = fate.shipped() < entry.quantity - 1e-9;
+        if !late && !short {
+            continue;
+        }
+        if planned_arrival > o.due {
+            out.push(Reason {
+                code: ReasonCode::LateAsPlanned,
+                message: format!(
+                    "late even as planned: {} {sku} from {node} leaving {} arrive {}, {} after the due date {}",
+                    qty(entry.quantity),
+                    s.date_string(entry.ship.into()),
+                    s.date_string(planned_arrival),
+                    days(planned_arrival - o.due),
+                    s.date_string(o.due)
+                ),
+                disruption: None,
+                orders: vec![],
+            });
+        }
+        if let Some(l) = entry.lane.filter(|_| late) {
+            let lane = s.lane(l);
+            for &(d, extra) in &lane.delays {
+                out.push(Reason {
+                    code: ReasonCode::LaneDelay,
+                    message: format!(
+                        "lane {} takes {} longer ({})",
+                        lane.id,
+                        days(i64::from(extra)),
+                        s.disruptions[d.ix()].label
+                    ),
+                    disruption: Some(path(d)),
+                    orders: vec![],
+                });
+            }
+        }
+        for limit in &fate.limits {
+            match limit {
+                Limit::NodeClosed { day } => {
+                    for out_ in s.node(entry.node).outages.iter().filter(|x| x.covers(*day)) {
+                        out.push(Reason {
+                            code: ReasonCode::NodeOutage,
+                            message: format!(
+                                "{node} ships nothing from {} to {}, which covers the planned day {} ({})",
+                                s.date_string(out_.from),
+                                s.date_string(out_.until),
+                                s.date_string(*day),
+                                s.disruptions[out_.disruption.ix()].label
+                            ),
+                            disruption: Some(path(out_.disruption)),
+                            orders: vec![],
+                        });
+                    }
+                }
+                Limit::NoDeparture { day } => {
+                    let l = entry.lane.expect("a departure limit has a lane");
+                    let lane = s.lane(l);
+                    let outages: Vec<_> = lane.outages.iter().filter(|x| x.covers(*day)).collect();
+                    for x in &outages {
+                        out.push(Reason {
+                            code: ReasonCode::LaneOutage,
+                            message: format!(
+                                "lane {} is down from {} to {}, which covers {} ({})",
+                                lane.id,
+                                s.date_string(x.from),
+                                s.date_string(x.until),
+                                s.date_string(*day),
+                                s.disruptions[x.disruption.ix()].label
+                            ),
+                            disruption: Some(path(x.disruption)),
+                            orders: vec![],
+                        });
+                    }
+                    if outages.is_empty() {
+                        out.push(Reason {
+                            code: ReasonCode::NoDeparture,
+                            message: format!(
+                                "lane {} does not depart on {} ({}), the planned day",
+                                lane.id,
+                                s.date(*day).format("%A"),
+                                s.date_string(*day)
+                            ),
+                            disruption: None,
+                            orders: vec![],
+                        });
+                    }
+                }
+                Limit::Stock { day, free, takers } => {
+                    let before = out.0.len();
+                    stock_disruptions(s, entry.node, entry.sku, entry.ship.into(), &mut out);
+                    if !takers.is_empty() {
+                        out.push(Reason {
+                            code: ReasonCode::StockTaken,
+                            message: format!("{sku} at {node} went first to {}", names(s, takers)),
+                            disruption: None,
+                            orders: takers.iter().map(|t| s.order(*t).id.0.clone()).collect(),
+                        });
+                    } else if out.0.len() == before {
+                        out.push(Reason {
+                            code: ReasonCode::InsufficientStock,
+                            message: format!(
+                                "only {} {sku} free at {node} on {} for the {} planned",
+                                qty(*free),
+                                s.date_string(*day),
+                                qty(entry.quantity)
+                            ),
+                            disruption: None,
+                            orders: vec![],
+                        });
+                    }
+                }
+                Limit::NodeCapacity { day, takers } => out.push(Reason {
+                    code: ReasonCode::NodeCapacityTaken,
+                    message: format!(
+                        "{node}'s ship capacity on {} was used by {}",
+                        s.date_string(*day),
+                        if takers.is_empty() {
+                            "other shipments".to_owned()
+                        } else {
+                            names(s, takers)
+                        }
+                    ),
+                    disruption: None,
+                    orders: takers.iter().map(|t| s.order(*t).id.0.clone()).collect(),
+                }),
+                Limit::LaneCapacity { day, takers } => {
+                    let lane = &s
+                        .lane(entry.lane.expect("a lane capacity limit has a lane"))
+                        .id;
+                    out.push(Reason {
+                        code: ReasonCode::LaneCapacityTaken,
+                        message: format!(
+                            "lane {lane}'s capacity on {} was used by {}",
+                            s.date_string(*day),
+                            if takers.is_empty() {
+                                "other shipments".to_owned()
+                            } else {
+                                names(s, takers)
+                            }
+                        ),
+                        disruption: None,
+                        orders: takers.iter().map(|t| s.order(*t).id.0.clone()).collect(),
+                    })
+                }
+                Limit::Block { day } => out.push(Reason {
+                    code: ReasonCode::ShipComplete,
+                    message: format!(
+                        "ships complete, and not every line could leave in full together on {}",
+                        s.date_string(*day)
+                    ),
+                    disruption: None,
+                    orders: vec![],
+                }),
+            }
+        }
+    }
+    out.0
+}
+
+/// The disruptions that took stock or a receipt of (node, sku) that a shipment planned for
+/// `ship` counted on.
+fn stock_disruptions(s: &Scenario, node: NodeIx, sku: SkuIx, ship: Day, out: &mut Reasons) {
+    let (node_id, sku_id) = (&s.node(node).id, &s.sku(sku).id);
+    if let Some(rec) = s.stock.get(&(node, sku)) {
+        for &(d, took) in rec.losses.iter().filter(|x| x.1 > 0.0) {
+            out.push(Reason {
+                code: ReasonCode::StockLoss,
+                message: format!(
+                    "{} {sku_id} lost at {node_id} ({})",
+                    qty(took),
+                    s.disruptions[d.ix()].label
+                ),
+                disruption: Some(path(d)),
+                orders: vec![],
+            });
+        }
+    }
+    for r in s
+        .inbound
+        .iter()
+        .filter(|r| r.node == node && r.sku == sku && r.planned_eta <= ship)
+    {
+        let Some(&last) = r.disrupted_by.last() else {
+            continue;
+        };
+        let (code, what) = match (r.cancelled, r.eta) {
+            (true, _) => (ReasonCode::InboundCancel, "is cancelled".to_owned()),
+            (false, None) => (
+                ReasonCode::InboundDelay,
+                "now arrives after the horizon".to_owned(),
+            ),
+            (false, Some(eta)) if i64::from(eta) > ship => (
+                ReasonCode::InboundDelay,
+                format!("now arrives {}", s.date_string(eta.into())),
+            ),
+            _ => continue,
+        };
+        let code = match s.disruptions[last.ix()].kind {
+            DisruptionKind::InboundCancel { .. } => ReasonCode::InboundCancel,
+            _ => code,
+        };
+        out.push(Reason {
+            code,
+            message: format!(
+                "receipt {} ({} {sku_id} at {node_id}, due {}) {what} ({})",
+                r.id,
+                qty(r.quantity),
+                s.date_string(r.planned_eta),
+                s.disruptions[last.ix()].label
+            ),
+            disruption: Some(path(last)),
+            orders: vec![],
+        });
+    }
+}
+
+fn frozen_reason(s: &Scenario, why: &FrozenProblem) -> Reason {
+    let message = match why {
+        FrozenProblem::NodeClosed { node, day } => {
+            format!("frozen, but {} ships nothing on its planned day {}", s.node(*node).id, s.date_string(*day))
+        }
+        FrozenProblem::NoDeparture { lane, day } => {
+            format!("frozen, but lane {} does not depart on its planned day {}", s.lane(*lane).id, s.date_string(*day))
+        }
+        FrozenProblem::Stock { node, sku, day, missing } => format!(
+            "frozen, but {} {} at {} are missing on {} for the frozen shipments (needs a transfer or an expedite)",
+            qty(*missing),
+            s.sku(*sku).id,
+            s.node(*node).id,
+            s.date_string(*day)
+        ),
+        FrozenProblem::NodeCapacity { node, day, excess } => format!(
+            "frozen, but frozen shipments exceed {}'s ship capacity on {} by {}",
+            s.node(*node).id,
+            s.date_string(*day),
+            qty(*excess)
+        ),
+        FrozenProblem::LaneCapacity { lane, day, excess } => format!(
+            "frozen, but frozen shipments exceed lane {}'s capacity on {} by {}",
+            s.lane(*lane).id,
+            s.date_string(*day),
+            qty(*excess)
+        ),
+    };
+    Reason {
+        code: ReasonCode::FrozenUnkept,
+        message,
+        disruption: None,
+        orders: vec![],
+    }
+}
+
+/// Reasons without repeats (several plan entries often share one cause).
+#[derive(Default)]
+struct Reasons(Vec<Reason>);
+
+impl Reasons {
+    fn push(&mut self, r: Reason) {
+        if !self.0.contains(&r) {
+            self.0.push(r);
+        }
+    }
+}
+
+fn path(d: DisruptionIx) -> String {
+    format!("disruptions[{}]", d.ix())
+}
+
+/// Order ids for a sentence: the first few, then a count.
+fn names(s: &Scenario, orders: &[OrderIx]) -> String {
+    const SHOWN: usize = 4;
+    let mut v: Vec<&str> = orders
+        .iter()
+        .take(SHOWN)
+        .map(|o| s.order(*o).id.as_str())
+        .collect();
+    let more = orders.len().saturating_sub(SHOWN);
+    let more_text = format!("{more} more");
+    if more > 0 {
+        v.push(&more_text);
+    }
+    match v.len() {
+        0 => String::new(),
+        1 => v[0].to_owned(),
+        n => format!("{} and {}", v[..n - 1].join(", "), v[n - 1]),
+    }
+}
+
+/// A unit count as a planner writes it: no ".0" on whole numbers.
+pub fn qty(q: f64) -> String {
+    if q.fract() == 0.0 && q.abs() < 1e15 {
+        format!("{}", q as i64)
+    } else {
+        format!("{}", (q * 1e6).round() / 1e6)
+    }
+}
+
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// Everything the risk stage knows: the baseline, its evaluation, and the at-risk orders.
+pub struct Analysis {
+    pub baseline: Baseline,
+    pub eval: Evaluation,
+    pub flags: Vec<bool>,
+    pub at_risk: Vec<AtRisk>,
+}
+
+/// Simulates the baseline, evaluates it with the checker and explains every at-risk order.
+pub fn analyze(s: &Scenario) -> Analysis {
+    let baseline = crate::baseline::simulate(s);
+    let eval = crate::check::evaluate(s, &baseline.plan);
+    let flags = at_risk_flags(s, &baseline, &eval);
+    let at_risk = at_risk_orders(s, &baseline, &eval);
+    Analysis {
+        baseline,
+        eval,
+        flags,
+        at_risk,
+    }
+}

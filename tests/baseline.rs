@@ -1,0 +1,211 @@
+//! The do-nothing baseline and the at-risk orders on the hand-made datasets: the outcomes
+//! and costs worked out by hand in `datasets/tiny/README.md`, then the whole risk document
+//! as a golden file (`RECOURSE_BLESS=1` rewrites those on purpose).
+
+use recourse::report::risk_doc;
+use recourse::risk::{analyze, ReasonCode::*};
+use recourse::validate::load_scenario;
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Case {
+    file: &'static str,
+    /// transport, fixed, expedite, lateness, shortage, change, total: from the README.
+    cost: [f64; 7],
+    /// At-risk orders with the reason codes each must carry (in any order, no others).
+    at_risk: &'static [(&'static str, &'static [recourse::risk::ReasonCode])],
+    otif: f64,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        file: "inbound-delay",
+        cost: [90.0, 0.0, 0.0, 6000.0, 0.0, 20.0, 6110.0],
+        at_risk: &[("SO-1", &[InboundDelay])],
+        otif: 0.0,
+    },
+    Case {
+        file: "stock-loss",
+        cost: [90.0, 0.0, 0.0, 0.0, 8000.0, 10.0, 8100.0],
+        at_risk: &[("SO-2", &[StockLoss, StockTaken])],
+        otif: 0.5,
+    },
+    Case {
+        file: "node-outage",
+        cost: [75.0, 0.0, 0.0, 5000.0, 0.0, 25.0, 5100.0],
+        at_risk: &[("SO-1", &[NodeOutage])],
+        otif: 0.0,
+    },
+    Case {
+        file: "lane-outage",
+        cost: [45.0, 0.0, 0.0, 1800.0, 0.0, 15.0, 1860.0],
+        at_risk: &[("SO-1", &[LaneOutage])],
+        otif: 0.0,
+    },
+    Case {
+        file: "lane-delay",
+        cost: [80.0, 0.0, 0.0, 2500.0, 0.0, 0.0, 2580.0],
+        at_risk: &[("SO-1", &[LaneDelay])],
+        otif: 0.5,
+    },
+    Case {
+        file: "demand-surge",
+        cost: [60.0, 0.0, 0.0, 0.0, 30000.0, 0.0, 30060.0],
+        at_risk: &[("SO-URG-1", &[NoPlan])],
+        otif: 0.5,
+    },
+    Case {
+        file: "frozen-order",
+        cost: [75.0, 0.0, 0.0, 0.0, 30000.0, 15.0, 30090.0],
+        at_risk: &[("SO-1", &[StockLoss, StockTaken])],
+        otif: 0.5,
+    },
+    Case {
+        file: "ship-complete",
+        cost: [105.0, 0.0, 0.0, 3000.0, 0.0, 25.0, 3130.0],
+        at_risk: &[("SO-1", &[StockLoss, ShipComplete])],
+        otif: 0.5,
+    },
+    Case {
+        file: "max-sources",
+        cost: [45.0, 0.0, 0.0, 0.0, 4000.0, 5.0, 4050.0],
+        at_risk: &[("SO-1", &[StockLoss])],
+        otif: 0.0,
+    },
+    Case {
+        file: "lane-capacity-fixed-cost",
+        cost: [90.0, 240.0, 0.0, 2400.0, 0.0, 20.0, 2750.0],
+        at_risk: &[("SO-1", &[LaneOutage, LaneCapacityTaken])],
+        otif: 2.0 / 3.0,
+    },
+    Case {
+        file: "inbound-expedite",
+        cost: [75.0, 0.0, 0.0, 12000.0, 0.0, 20.0, 12095.0],
+        at_risk: &[("SO-1", &[InboundDelay])],
+        otif: 0.0,
+    },
+    Case {
+        file: "demo-eu",
+        cost: [663.0, 80.0, 0.0, 5050.0, 42500.0, 225.0, 48518.0],
+        at_risk: &[
+            ("SO-1011", &[NoPlan]),
+            ("SO-1003", &[NodeOutage]),
+            ("SO-1002", &[NodeOutage]),
+            ("SO-1005", &[LaneDelay]),
+            ("SO-1004", &[InboundDelay, StockTaken]),
+            ("SO-1006", &[StockLoss, StockTaken]),
+            ("SO-1010", &[LaneOutage]),
+        ],
+        otif: 4.0 / 11.0,
+    },
+];
+
+#[test]
+fn baselines_match_the_hand_worked_outcomes() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let path = root()
+            .join("datasets/tiny")
+            .join(format!("{}.json", case.file));
+        let (s, _) = load_scenario(&std::fs::read(&path).unwrap()).unwrap();
+        let a = analyze(&s);
+        assert!(
+            a.eval.feasible(),
+            "{}: the baseline must pass the checker: {:?}",
+            case.file,
+            a.eval.violations
+        );
+        assert!(a.baseline.keeps_frozen());
+        let c = a.eval.cost;
+        let got = [
+            c.transport,
+            c.fixed,
+            c.expedite,
+            c.lateness,
+            c.shortage,
+            c.change,
+            c.total,
+        ];
+        for (g, w) in got.iter().zip(case.cost) {
+            if (g - w).abs() > 1e-6 * w.abs().max(1.0) {
+                failures.push(format!(
+                    "{}: cost {got:?}, hand-worked {:?}",
+                    case.file, case.cost
+                ));
+                break;
+            }
+        }
+        let got_risk: Vec<(String, Vec<_>)> = a
+            .at_risk
+            .iter()
+            .map(|r| {
+                let mut codes: Vec<_> = r.reasons.iter().map(|x| x.code).collect();
+                codes.dedup();
+                (s.order(r.order).id.0.clone(), codes)
+            })
+            .collect();
+        let want: Vec<(String, Vec<_>)> = case
+            .at_risk
+            .iter()
+            .map(|(o, c)| (o.to_string(), c.to_vec()))
+            .collect();
+        let same = got_risk.len() == want.len()
+            && got_risk.iter().zip(&want).all(|(g, w)| {
+                g.0 == w.0 && g.1.len() == w.1.len() && w.1.iter().all(|c| g.1.contains(c))
+            });
+        if !same {
+            failures.push(format!(
+                "{}: at risk {got_risk:?}, expected {want:?}",
+                case.file
+            ));
+        }
+        let k = recourse::kpi::kpis(&s, &a.eval, &a.flags);
+        if (k.on_time_in_full - case.otif).abs() > 1e-9 {
+            failures.push(format!(
+                "{}: OTIF {}, expected {}",
+                case.file, k.on_time_in_full, case.otif
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn risk_documents_match_their_golden_files() {
+    let bless = std::env::var_os("RECOURSE_BLESS").is_some();
+    let mut failures = Vec::new();
+    for case in CASES {
+        let path = root()
+            .join("datasets/tiny")
+            .join(format!("{}.json", case.file));
+        let (s, _) = load_scenario(&std::fs::read(&path).unwrap()).unwrap();
+        let doc = risk_doc(&s, &analyze(&s));
+        let text = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+        let golden = root()
+            .join("tests/golden/risk")
+            .join(format!("{}.json", case.file));
+        if bless {
+            std::fs::write(&golden, &text).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&golden).unwrap_or_default();
+        if want != text {
+            failures.push(format!(
+                "{}: differs from {} (RECOURSE_BLESS=1 to accept)\n{text}",
+                case.file,
+                golden.display()
+            ));
+        }
+        // The baseline plan in the document reads back and still passes the checker.
+        let plan = doc.baseline_plan.to_domain(&s, "baseline_plan").unwrap();
+        let eval = recourse::check::evaluate(&s, &plan);
+        assert!(eval.feasible(), "{}: {:?}", case.file, eval.violations);
+        assert!(
+            (eval.cost.total - doc.kpis.cost.total).abs() <= 1e-6 * doc.kpis.cost.total.max(1.0)
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
