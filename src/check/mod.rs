@@ -1,10 +1,37 @@
 //! The independent checker: is a plan feasible under `../shared/SCENARIO.md` section 3, and
 //! what does it cost? It reads only the domain scenario and the plan; it never imports the
 //! formulation or the solver (a test enforces this), so it can judge their output.
+//!
+//! Layout: `merged` sums the plan per key once and derives the per-resource totals that
+//! several rules share; `rules` reports the violations of rules 1-7; `cost` computes the
+//! six cost parts and what the plan does for each order. Everything is linear in the size
+//! of the plan plus the scenario (at most nodes x SKUs x H for the stock balance), because
+//! the checker runs on every plan that a search produces.
+//!
+//! Choices where section 3 leaves room (also written down in `ARCHITECTURE.md`):
+//! - A quantity within [`TOLERANCE`] of zero moves nothing; a negative quantity is reported
+//!   under rule 1 and otherwise moves nothing (rules 2-7 and the costs ignore it).
+//! - Rules 2, 3, 5, 6 and 7 look at movements with a positive quantity only.
+//! - A movement outside days 0..H-1 is reported under rule 1; rule 3 does not report it
+//!   again; rule 4 counts a departure before day 0 as leaving on day 0 and one at or after
+//!   H as never leaving inside the horizon; it still counts for capacities and costs.
+//! - A movement from a node that holds no stock is reported under rule 2 only (such a node
+//!   has no balance for rule 4, no ship capacity for rule 5 and no open days for rule 3).
+//! - Expediting a receipt without an option is reported under rule 1; the receipt then
+//!   arrives on its ordinary eta and costs nothing.
+//! - `fixed` counts a (lane, day) whose departures exceed [`TOLERANCE`], so that a
+//!   solver's 1e-9 noise does not buy a fixed charge.
+
+mod cost;
+mod merged;
+mod rules;
 
 use crate::domain::Scenario;
 use crate::plan::Plan;
 use serde::{Deserialize, Serialize};
+
+/// Absolute tolerance for comparing quantities, scaled by the magnitude when that exceeds 1.
+pub const TOLERANCE: f64 = 1e-6;
 
 /// The six cost parts of section 3 and their total.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -27,6 +54,16 @@ pub struct Violation {
     pub code: String,
     /// Names the entities, the day and the amount.
     pub message: String,
+}
+
+impl Violation {
+    pub(crate) fn new(rule: u8, code: &str, message: String) -> Self {
+        Self {
+            rule,
+            code: code.to_owned(),
+            message,
+        }
+    }
 }
 
 /// What a plan does for one order.
@@ -67,6 +104,42 @@ impl Evaluation {
 
 /// Checks every rule of section 3 and computes the cost breakdown.
 pub fn evaluate(s: &Scenario, plan: &Plan) -> Evaluation {
-    let _ = (s, plan);
-    todo!("checker: being written")
+    let m = merged::Merged::new(s, plan);
+    let violations = rules::check(s, &m);
+    let (cost, orders) = cost::cost(s, &m);
+    Evaluation {
+        violations,
+        cost,
+        orders,
+    }
+}
+
+/// The tolerance for quantities of this magnitude: [`TOLERANCE`] absolute, relative above 1.
+pub fn tolerance(magnitude: f64) -> f64 {
+    TOLERANCE * magnitude.abs().max(1.0)
+}
+
+/// `a` exceeds `b` by more than the tolerance.
+pub(crate) fn exceeds(a: f64, b: f64) -> bool {
+    a > b + tolerance(a.abs().max(b.abs()))
+}
+
+/// Whole within the tolerance: |q - round(q)| <= 1e-6.
+pub(crate) fn is_whole(q: f64) -> bool {
+    (q - q.round()).abs() <= TOLERANCE
+}
+
+/// A quantity for a message: whole numbers without decimals, others with at most six.
+pub(crate) fn num(x: f64) -> String {
+    if is_whole(x) {
+        let r = x.round();
+        if r == 0.0 {
+            "0".to_owned()
+        } else {
+            format!("{r}")
+        }
+    } else {
+        let t = format!("{x:.6}");
+        t.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
 }
