@@ -288,6 +288,10 @@ impl Sim<'_> {
                     self.lane_use.used[li] += e.quantity;
                     push_unique(&mut self.lane_use.users[li], order);
                 }
+                // A frozen entry of 0 units moves nothing, so no rule can break for it.
+                if e.quantity <= EPS {
+                    continue;
+                }
                 if !s.node(e.node).is_open(day) {
                     out.unkept_frozen.push(UnkeptFrozen {
                         order,
@@ -469,6 +473,12 @@ impl Sim<'_> {
             .iter()
             .any(|l| std::mem::discriminant(l) == std::mem::discriminant(&limit))
         {
+            return;
+        }
+        // A shipment already waiting for stock or capacity is not held by a weekend or an
+        // outage that comes later: only closures met before anything else explain a delay.
+        let closure = |l: &Limit| matches!(l, Limit::NodeClosed { .. } | Limit::NoDeparture { .. });
+        if closure(&limit) && !fate.limits.iter().all(closure) {
             return;
         }
         let limit = match limit {

@@ -29,6 +29,7 @@ pub enum ReasonCode {
     LaneCapacityTaken,
     ShipComplete,
     InsufficientStock,
+    PartlyPlanned,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -106,18 +107,47 @@ fn reasons(s: &Scenario, baseline: &Baseline, oi: OrderIx) -> Vec<Reason> {
     for u in baseline.unkept_frozen.iter().filter(|u| u.order == oi) {
         out.push(frozen_reason(s, &u.why));
     }
-    for (entry, fate) in o.plan.iter().zip(&baseline.fates[oi.ix()]) {
-        if o.frozen {
-            break;
+    for (line, planned) in o.lines.iter().map(|l| {
+        (
+            l,
+            o.plan
+                .iter()
+                .filter(|e| e.sku == l.sku)
+                .map(|e| e.quantity)
+                .sum::<f64>(),
+        )
+    }) {
+        if !o.plan.is_empty() && planned < line.quantity - 1e-9 {
+            out.push(Reason {
+                code: ReasonCode::PartlyPlanned,
+                message: format!(
+                    "the plan ships only {} of the {} {} ordered",
+                    qty(planned),
+                    qty(line.quantity),
+                    s.sku(line.sku).id
+                ),
+                disruption: None,
+                orders: vec![],
+            });
         }
+    }
+    for (entry, fate) in o.plan.iter().zip(&baseline.fates[oi.ix()]) {
         let sku = &s.sku(entry.sku).id;
         let node = &s.node(entry.node).id;
         let (base_lead, lead) = entry
             .lane
             .map_or((0, 0), |l| (s.lane(l).base_lead_time, s.lane(l).lead_time));
         let planned_arrival = i64::from(entry.ship) + i64::from(base_lead);
-        let late = fate.left.iter().any(|&(d, _)| d + i64::from(lead) > o.due);
-        let short = fate.shipped() < entry.quantity - 1e-9;
+        // A frozen order leaves exactly as planned.
+        let left = if o.frozen {
+            vec![(i64::from(entry.ship), entry.quantity)]
+        } else {
+            fate.left.clone()
+        };
+        let late = left
+            .iter()
+            .any(|&(d, q)| q > 0.0 && d + i64::from(lead) > o.due);
+        let short = !o.frozen && fate.shipped() < entry.quantity - 1e-9;
         if !late && !short {
             continue;
         }
@@ -193,10 +223,15 @@ fn reasons(s: &Scenario, baseline: &Baseline, oi: OrderIx) -> Vec<Reason> {
                         out.push(Reason {
                             code: ReasonCode::NoDeparture,
                             message: format!(
-                                "lane {} does not depart on {} ({}), the planned day",
+                                "lane {} does not depart on {} {}{}",
                                 lane.id,
                                 s.date(*day).format("%A"),
-                                s.date_string(*day)
+                                s.date_string(*day),
+                                if *day == i64::from(entry.ship) {
+                                    ", the planned day"
+                                } else {
+                                    ""
+                                }
                             ),
                             disruption: None,
                             orders: vec![],

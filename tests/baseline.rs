@@ -91,8 +91,8 @@ const CASES: &[Case] = &[
         file: "demo-eu",
         cost: [663.0, 80.0, 0.0, 5050.0, 42500.0, 225.0, 48518.0],
         at_risk: &[
-            ("SO-1011", &[NoPlan]),
             ("SO-1003", &[NodeOutage]),
+            ("SO-1011", &[NoPlan]),
             ("SO-1002", &[NodeOutage]),
             ("SO-1005", &[LaneDelay]),
             ("SO-1004", &[InboundDelay, StockTaken]),

@@ -1,0 +1,129 @@
+//! `recourse risk` and `recourse check` through the real binary.
+
+use assert_cmd::Command;
+use predicates::str::contains;
+use recourse::report::RiskDoc;
+
+fn recourse() -> Command {
+    let mut c = Command::cargo_bin("recourse").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn risk_json(file: &str) -> RiskDoc {
+    let out = recourse()
+        .args(["risk", "--format", "json", file])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn risk_table_names_the_orders_their_reasons_and_the_kpis() {
+    recourse()
+        .args(["risk", "datasets/tiny/stock-loss.json"])
+        .assert()
+        .code(0)
+        .stdout(contains("1 of 2 orders at risk"))
+        .stdout(contains("stock_loss: 30 SKU-1 lost at DC-PAR"))
+        .stdout(contains("stock_taken: SKU-1 at DC-PAR went first to SO-1"))
+        .stdout(contains("on-time-in-full"))
+        .stdout(contains("total 8100.00"));
+}
+
+#[test]
+fn risk_json_is_a_document_whose_baseline_plan_the_checker_accepts() {
+    let doc = risk_json("datasets/tiny/demo-eu.json");
+    assert_eq!(doc.format, "recourse.risk/1");
+    assert_eq!(doc.kpis.at_risk_orders, 7);
+    assert!(doc.baseline_feasible);
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    std::fs::write(
+        &plan,
+        serde_json::json!({ "plan": doc.baseline_plan }).to_string(),
+    )
+    .unwrap();
+    recourse()
+        .args(["check", "datasets/tiny/demo-eu.json"])
+        .arg(&plan)
+        .assert()
+        .code(0)
+        .stdout(contains("feasible"))
+        .stdout(contains("total 48518.00"));
+}
+
+#[test]
+fn check_exits_1_with_the_broken_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    // 500 units from a DC that has 100: the stock balance goes negative.
+    std::fs::write(
+        &plan,
+        r#"{"shipments": [{"order": "SO-1", "sku": "SKU-1", "node": "DC-PAR", "lane": "PAR-LYO-G",
+             "ship": "2026-11-30", "quantity": 500}]}"#,
+    )
+    .unwrap();
+    let out = recourse()
+        .args(["check", "datasets/tiny/stock-loss.json"])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("infeasible"), "{text}");
+    assert!(text.contains("rule 1"), "the order line is 40: {text}");
+    assert!(text.contains("rule 4"), "the stock goes negative: {text}");
+
+    let out = recourse()
+        .args(["check", "--format", "json", "datasets/tiny/stock-loss.json"])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: recourse::report::CheckDoc = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!doc.feasible);
+    assert!(doc.violations.iter().any(|v| v.rule == 4));
+}
+
+#[test]
+fn check_refuses_a_plan_that_names_unknown_things_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"plan": {"shipments": [{"order": "SO-404", "sku": "SKU-1", "node": "DC-PAR", "lane": null,
+             "ship": "2026-11-30", "quantity": 1}], "transfers": [], "expedited_inbound": ["PO-9"]}}"#,
+    )
+    .unwrap();
+    recourse()
+        .args(["check", "datasets/tiny/stock-loss.json"])
+        .arg(&plan)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "plan.shipments[0].order: unknown order \"SO-404\"",
+        ))
+        .stderr(contains(
+            "plan.expedited_inbound[0]: unknown inbound \"PO-9\"",
+        ));
+    std::fs::write(&plan, "[1, 2").unwrap();
+    recourse()
+        .args(["check", "datasets/tiny/stock-loss.json"])
+        .arg(&plan)
+        .assert()
+        .code(2)
+        .stderr(contains("malformed JSON"));
+    recourse()
+        .args(["check", "datasets/invalid/self-loop-lane.json"])
+        .arg(&plan)
+        .assert()
+        .code(2)
+        .stderr(contains("self_loop_lane"));
+}
