@@ -12,6 +12,7 @@ pub mod exit;
 pub mod ids;
 pub mod input;
 pub mod kpi;
+pub mod mip;
 pub mod plan;
 pub mod report;
 pub mod risk;
