@@ -2004,6 +2004,29 @@ fn calibrate(
             }
         }
     }
+    // A kind whose every candidate so far is big (a lane delay on a busy lane) may not fit
+    // in a small target: look further for a small one.
+    if target_ns > 0 {
+        let small = (target_ns / 6).max(1);
+        for k in 0..6 {
+            let mut least = seq
+                .iter()
+                .filter(|c| c.kind == k && !c.hits.is_empty())
+                .map(|c| c.hits.len())
+                .min();
+            let mut draws = 0;
+            while w[k] > 0.0 && draws < 200 && least.is_none_or(|m| m > small) {
+                draws += 1;
+                let Some(c) = next_candidate(k, &mut pools, &est, &mut rng, book, net) else {
+                    break;
+                };
+                if !c.hits.is_empty() {
+                    least = Some(least.map_or(c.hits.len(), |m| m.min(c.hits.len())));
+                }
+                seq.push(c);
+            }
+        }
+    }
     // Choose a subset whose estimated hits come to `goal`: first the smallest candidate of
     // every kind (so that each kind shows up when it can without overshooting), then the
     // sequence in order, skipping a candidate that would overshoot by more than `tol`.
