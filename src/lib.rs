@@ -9,6 +9,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod domain;
 pub mod exit;
+pub mod generate;
 pub mod ids;
 pub mod input;
 pub mod kpi;
