@@ -71,33 +71,34 @@ fn quantities_and_days(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
         s.date_string(0),
         s.date_string(h - 1)
     );
-    let quantity = |what: String, q: f64, day: Day, v: &mut Vec<Violation>| {
+    // `what` describes the movement; called only when there is something to report.
+    let quantity = |what: &dyn Fn() -> String, q: f64, day: Day, v: &mut Vec<Violation>| {
         if q < -TOLERANCE {
             v.push(Violation::new(
                 1,
                 "negative_quantity",
-                format!("{what} has a negative quantity"),
+                format!("{} has a negative quantity", what()),
             ));
         } else if s.policy.integer_quantities && !is_whole(q) {
             v.push(Violation::new(
                 1,
                 "fractional_quantity",
-                format!("{what} is not a whole number of units"),
+                format!("{} is not a whole number of units", what()),
             ));
         }
         if q.abs() > TOLERANCE && !in_horizon(s, day) {
             v.push(Violation::new(
                 1,
                 "day_outside_horizon",
-                format!("{what} leaves {horizon}"),
+                format!("{} leaves {horizon}", what()),
             ));
         }
     };
     for (k, &q) in &m.shipments {
-        quantity(shipment(s, k, q), q, k.4, v);
+        quantity(&|| shipment(s, k, q), q, k.4, v);
     }
     for (k, &q) in &m.transfers {
-        quantity(transfer(s, k, q), q, k.2, v);
+        quantity(&|| transfer(s, k, q), q, k.2, v);
     }
 
     let mut shipped: Vec<(OrderIx, SkuIx, f64)> =
@@ -258,7 +259,8 @@ fn routes(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
     }
 }
 
-/// " (disruptions[3] node_outage at DC-LYS from ... until ...)", or "" when none covers.
+/// The labels of the outages covering `day` ("disruptions[3] node_outage at DC-LYS from ...
+/// until ..."), `None` when none does.
 fn outage_reason(s: &Scenario, outages: &[Outage], day: Day) -> Option<String> {
     let labels: Vec<&str> = outages
         .iter()
@@ -268,7 +270,12 @@ fn outage_reason(s: &Scenario, outages: &[Outage], day: Day) -> Option<String> {
     (!labels.is_empty()).then(|| labels.join("; "))
 }
 
-fn node_closed(s: &Scenario, node: NodeIx, day: Day, what: String) -> Option<Violation> {
+fn node_closed(
+    s: &Scenario,
+    node: NodeIx,
+    day: Day,
+    what: impl Fn() -> String,
+) -> Option<Violation> {
     let n = s.node(node);
     if !in_horizon(s, day) || !n.holds_stock() || n.is_open(day) {
         return None;
@@ -277,11 +284,16 @@ fn node_closed(s: &Scenario, node: NodeIx, day: Day, what: String) -> Option<Vio
     Some(Violation::new(
         3,
         "node_closed",
-        format!("{what} leaves {} on a day it is closed ({why})", n.id),
+        format!("{} leaves {} on a day it is closed ({why})", what(), n.id),
     ))
 }
 
-fn lane_closed(s: &Scenario, lane: LaneIx, day: Day, what: String) -> Option<Violation> {
+fn lane_closed(
+    s: &Scenario,
+    lane: LaneIx,
+    day: Day,
+    what: impl Fn() -> String,
+) -> Option<Violation> {
     let l = s.lane(lane);
     if !in_horizon(s, day) || l.departs_on(day) {
         return None;
@@ -291,7 +303,7 @@ fn lane_closed(s: &Scenario, lane: LaneIx, day: Day, what: String) -> Option<Vio
     Some(Violation::new(
         3,
         "lane_not_departing",
-        format!("{what}, but {} does not depart that day ({why})", l.id),
+        format!("{}, but {} does not depart that day ({why})", what(), l.id),
     ))
 }
 
@@ -302,9 +314,9 @@ fn outages(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             continue;
         }
         let &(_, _, node, lane, day) = k;
-        v.extend(node_closed(s, node, day, shipment(s, k, q)));
+        v.extend(node_closed(s, node, day, || shipment(s, k, q)));
         if let Some(l) = lane {
-            v.extend(lane_closed(s, l, day, shipment(s, k, q)));
+            v.extend(lane_closed(s, l, day, || shipment(s, k, q)));
         }
     }
     for (k, &q) in &m.transfers {
@@ -312,8 +324,8 @@ fn outages(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             continue;
         }
         let &(lane, _, day) = k;
-        v.extend(node_closed(s, s.lane(lane).from, day, transfer(s, k, q)));
-        v.extend(lane_closed(s, lane, day, transfer(s, k, q)));
+        v.extend(node_closed(s, s.lane(lane).from, day, || transfer(s, k, q)));
+        v.extend(lane_closed(s, lane, day, || transfer(s, k, q)));
     }
 }
 
