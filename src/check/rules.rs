@@ -2,7 +2,7 @@
 //! first day each (node, sku) goes negative), in rule order and then in key order, so that
 //! the output is deterministic.
 
-use super::merged::{moved, positive, Merged};
+use super::merged::{moved, positive, FastMap, Merged};
 use super::{exceeds, is_whole, num, tolerance, Violation, TOLERANCE};
 use crate::domain::{Day, Forbid, Outage, Scenario};
 use crate::ids::*;
@@ -94,17 +94,14 @@ fn quantities_and_days(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             ));
         }
     };
-    for (k, &q) in &m.shipments {
+    for &(ref k, q) in &m.shipments {
         quantity(&|| shipment(s, k, q), q, k.4, v);
     }
-    for (k, &q) in &m.transfers {
+    for &(ref k, q) in &m.transfers {
         quantity(&|| transfer(s, k, q), q, k.2, v);
     }
 
-    let mut shipped: Vec<(OrderIx, SkuIx, f64)> =
-        m.shipped.iter().map(|(&(o, k), &q)| (o, k, q)).collect();
-    shipped.sort_by_key(|&(o, k, _)| (o, k));
-    for (o, sku, q) in shipped {
+    for &(o, sku, q) in &m.shipped {
         let order = s.order(o);
         match order.line_quantity(sku) {
             Some(line) if exceeds(q, line) => v.push(Violation::new(
@@ -183,7 +180,7 @@ fn quantities_and_days(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
 
 /// Rule 2: lanes join the right nodes; sources hold stock.
 fn routes(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
-    for (k, &q) in &m.shipments {
+    for &(ref k, q) in &m.shipments {
         if !positive(q) {
             continue;
         }
@@ -231,7 +228,7 @@ fn routes(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             ));
         }
     }
-    for (k, &q) in &m.transfers {
+    for &(ref k, q) in &m.transfers {
         if !positive(q) {
             continue;
         }
@@ -309,7 +306,7 @@ fn lane_closed(
 
 /// Rule 3: node outages (local shipments too), lane outages and departure days.
 fn outages(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
-    for (k, &q) in &m.shipments {
+    for &(ref k, q) in &m.shipments {
         if !positive(q) {
             continue;
         }
@@ -319,7 +316,7 @@ fn outages(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             v.extend(lane_closed(s, l, day, || shipment(s, k, q)));
         }
     }
-    for (k, &q) in &m.transfers {
+    for &(ref k, q) in &m.transfers {
         if !positive(q) {
             continue;
         }
@@ -335,7 +332,7 @@ fn outages(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
 fn stock_balance(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
     let h = s.horizon as usize;
     // Per (node, sku): net change per day, and the gross volume (for the tolerance).
-    let mut flows: HashMap<(NodeIx, SkuIx), (Vec<f64>, f64)> = HashMap::new();
+    let mut flows: FastMap<(NodeIx, SkuIx), (Vec<f64>, f64)> = FastMap::default();
     let mut leave = |node: NodeIx, sku: SkuIx, day: Day, q: f64| {
         if q == 0.0 || day >= h as Day || !s.node(node).holds_stock() {
             return;
@@ -346,10 +343,10 @@ fn stock_balance(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
         e.0[day.max(0) as usize] -= q;
         e.1 += q;
     };
-    for (&(_, sku, node, _, day), &q) in &m.shipments {
+    for &((_, sku, node, _, day), q) in &m.shipments {
         leave(node, sku, day, moved(q));
     }
-    for (&(lane, sku, day), &q) in &m.transfers {
+    for &((lane, sku, day), q) in &m.transfers {
         leave(s.lane(lane).from, sku, day, moved(q));
     }
     let mut arrive = |node: NodeIx, sku: SkuIx, day: Day, q: f64| {
@@ -360,7 +357,7 @@ fn stock_balance(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             }
         }
     };
-    for (&(lane, sku, day), &q) in &m.transfers {
+    for &((lane, sku, day), q) in &m.transfers {
         let l = s.lane(lane);
         arrive(l.to, sku, day + Day::from(l.lead_time), moved(q));
     }
@@ -446,7 +443,7 @@ fn capacities(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
 /// Rule 6: distinct source nodes per order.
 fn sources(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
     let mut by_order: BTreeMap<OrderIx, Vec<NodeIx>> = BTreeMap::new();
-    for (&(o, _, node, _, _), &q) in &m.shipments {
+    for &((o, _, node, _, _), q) in &m.shipments {
         if positive(q) && s.order(o).max_sources.is_some() {
             by_order.entry(o).or_default().push(node);
         }
@@ -475,51 +472,47 @@ fn sources(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
 
 /// Rule 7: frozen orders ship exactly their plan; nothing matches a `forbid` pattern.
 fn frozen_and_forbidden(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
-    // Frozen orders: every merged key compared with the plan, then planned keys not shipped.
-    let mut planned: HashMap<ShipmentKey, f64> = HashMap::new();
+    // Frozen orders: each merged key compared with the plan, then planned keys not shipped.
     for (i, order) in s.orders.iter().enumerate().filter(|(_, o)| o.frozen) {
-        for p in &order.plan {
-            let k = (OrderIx::new(i), p.sku, p.node, p.lane, Day::from(p.ship));
-            *planned.entry(k).or_insert(0.0) += p.quantity;
+        let o = OrderIx::new(i);
+        let mut planned: Vec<(ShipmentKey, f64)> = order
+            .plan
+            .iter()
+            .map(|p| ((o, p.sku, p.node, p.lane, Day::from(p.ship)), p.quantity))
+            .collect();
+        planned.sort_by_key(|e| e.0);
+        for &(ref k, q) in m.of_order(o) {
+            let p = planned
+                .binary_search_by(|(x, _)| x.cmp(k))
+                .map_or(0.0, |j| planned[j].1);
+            if (q - p).abs() > tolerance(q.abs().max(p.abs())) {
+                v.push(Violation::new(
+                    7,
+                    "frozen_changed",
+                    format!(
+                        "frozen order {} ships {} {} where its plan has {}",
+                        order.id,
+                        num(q),
+                        route(s, k.1, k.2, k.3, k.4),
+                        num(p)
+                    ),
+                ));
+            }
         }
-    }
-    for (k, &q) in &m.shipments {
-        let order = s.order(k.0);
-        if !order.frozen {
-            continue;
+        for &(ref k, p) in &planned {
+            if positive(p) && m.get(k).is_none() {
+                v.push(Violation::new(
+                    7,
+                    "frozen_changed",
+                    format!(
+                        "frozen order {} does not ship its planned {} {}",
+                        order.id,
+                        num(p),
+                        route(s, k.1, k.2, k.3, k.4)
+                    ),
+                ));
+            }
         }
-        let p = planned.get(k).copied().unwrap_or(0.0);
-        if (q - p).abs() > tolerance(q.abs().max(p.abs())) {
-            v.push(Violation::new(
-                7,
-                "frozen_changed",
-                format!(
-                    "frozen order {} ships {} {} where its plan has {}",
-                    order.id,
-                    num(q),
-                    route(s, k.1, k.2, k.3, k.4),
-                    num(p)
-                ),
-            ));
-        }
-    }
-    let mut missing: Vec<(&ShipmentKey, f64)> = planned
-        .iter()
-        .filter(|(k, &p)| positive(p) && !m.shipments.contains_key(k))
-        .map(|(k, &p)| (k, p))
-        .collect();
-    missing.sort_by_key(|(k, _)| **k);
-    for (k, p) in missing {
-        v.push(Violation::new(
-            7,
-            "frozen_changed",
-            format!(
-                "frozen order {} does not ship its planned {} {}",
-                s.order(k.0).id,
-                num(p),
-                route(s, k.1, k.2, k.3, k.4)
-            ),
-        ));
     }
 
     if s.policy.forbid.is_empty() {
@@ -554,7 +547,7 @@ fn frozen_and_forbidden(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
         }
     }
     let rejected = "a movement a person rejected";
-    for (k, &q) in &m.shipments {
+    for &(ref k, q) in &m.shipments {
         let &(o, sku, node, lane, _) = k;
         let Some(patterns) = shipments.get(&o) else {
             continue;
@@ -578,7 +571,7 @@ fn frozen_and_forbidden(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             ));
         }
     }
-    for (k, &q) in &m.transfers {
+    for &(ref k, q) in &m.transfers {
         let &(lane, sku, _) = k;
         let Some(patterns) = transfers.get(&lane) else {
             continue;
