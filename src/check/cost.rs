@@ -19,7 +19,7 @@ pub(crate) fn cost(s: &Scenario, m: &Merged) -> (CostBreakdown, Vec<OrderOutcome
         .collect();
 
     // Transport and lateness, shipment by shipment.
-    for (&(o, _, _, lane, day), &q) in &m.shipments {
+    for &((o, _, _, lane, day), q) in &m.shipments {
         let q = moved(q);
         if q == 0.0 {
             continue;
@@ -44,7 +44,7 @@ pub(crate) fn cost(s: &Scenario, m: &Merged) -> (CostBreakdown, Vec<OrderOutcome
             }
         }
     }
-    for (&(lane, _, _), &q) in &m.transfers {
+    for &((lane, _, _), q) in &m.transfers {
         c.transport += moved(q) * s.lane(lane).cost_per_unit;
     }
 
@@ -82,9 +82,8 @@ pub(crate) fn cost(s: &Scenario, m: &Merged) -> (CostBreakdown, Vec<OrderOutcome
         }
         for p in &order.plan {
             let got = m
-                .shipments
                 .get(&(o, p.sku, p.node, p.lane, Day::from(p.ship)))
-                .map_or(0.0, |&q| moved(q));
+                .map_or(0.0, moved);
             c.change += s.policy.change_penalty_per_unit * (p.quantity - got).max(0.0);
         }
     }

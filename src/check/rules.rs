@@ -2,7 +2,7 @@
 //! first day each (node, sku) goes negative), in rule order and then in key order, so that
 //! the output is deterministic.
 
-use super::merged::{moved, positive, Merged};
+use super::merged::{moved, positive, FastMap, Merged};
 use super::{exceeds, is_whole, num, tolerance, Violation, TOLERANCE};
 use crate::domain::{Day, Forbid, Outage, Scenario};
 use crate::ids::*;
@@ -71,39 +71,37 @@ fn quantities_and_days(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
         s.date_string(0),
         s.date_string(h - 1)
     );
-    let quantity = |what: String, q: f64, day: Day, v: &mut Vec<Violation>| {
+    // `what` describes the movement; called only when there is something to report.
+    let quantity = |what: &dyn Fn() -> String, q: f64, day: Day, v: &mut Vec<Violation>| {
         if q < -TOLERANCE {
             v.push(Violation::new(
                 1,
                 "negative_quantity",
-                format!("{what} has a negative quantity"),
+                format!("{} has a negative quantity", what()),
             ));
         } else if s.policy.integer_quantities && !is_whole(q) {
             v.push(Violation::new(
                 1,
                 "fractional_quantity",
-                format!("{what} is not a whole number of units"),
+                format!("{} is not a whole number of units", what()),
             ));
         }
         if q.abs() > TOLERANCE && !in_horizon(s, day) {
             v.push(Violation::new(
                 1,
                 "day_outside_horizon",
-                format!("{what} leaves {horizon}"),
+                format!("{} leaves {horizon}", what()),
             ));
         }
     };
-    for (k, &q) in &m.shipments {
-        quantity(shipment(s, k, q), q, k.4, v);
+    for &(ref k, q) in &m.shipments {
+        quantity(&|| shipment(s, k, q), q, k.4, v);
     }
-    for (k, &q) in &m.transfers {
-        quantity(transfer(s, k, q), q, k.2, v);
+    for &(ref k, q) in &m.transfers {
+        quantity(&|| transfer(s, k, q), q, k.2, v);
     }
 
-    let mut shipped: Vec<(OrderIx, SkuIx, f64)> =
-        m.shipped.iter().map(|(&(o, k), &q)| (o, k, q)).collect();
-    shipped.sort_by_key(|&(o, k, _)| (o, k));
-    for (o, sku, q) in shipped {
+    for &(o, sku, q) in &m.shipped {
         let order = s.order(o);
         match order.line_quantity(sku) {
             Some(line) if exceeds(q, line) => v.push(Violation::new(
@@ -182,7 +180,7 @@ fn quantities_and_days(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
 
 /// Rule 2: lanes join the right nodes; sources hold stock.
 fn routes(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
-    for (k, &q) in &m.shipments {
+    for &(ref k, q) in &m.shipments {
         if !positive(q) {
             continue;
         }
@@ -230,7 +228,7 @@ fn routes(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             ));
         }
     }
-    for (k, &q) in &m.transfers {
+    for &(ref k, q) in &m.transfers {
         if !positive(q) {
             continue;
         }
@@ -258,7 +256,8 @@ fn routes(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
     }
 }
 
-/// " (disruptions[3] node_outage at DC-LYS from ... until ...)", or "" when none covers.
+/// The labels of the outages covering `day` ("disruptions[3] node_outage at DC-LYS from ...
+/// until ..."), `None` when none does.
 fn outage_reason(s: &Scenario, outages: &[Outage], day: Day) -> Option<String> {
     let labels: Vec<&str> = outages
         .iter()
@@ -268,7 +267,12 @@ fn outage_reason(s: &Scenario, outages: &[Outage], day: Day) -> Option<String> {
     (!labels.is_empty()).then(|| labels.join("; "))
 }
 
-fn node_closed(s: &Scenario, node: NodeIx, day: Day, what: String) -> Option<Violation> {
+fn node_closed(
+    s: &Scenario,
+    node: NodeIx,
+    day: Day,
+    what: impl Fn() -> String,
+) -> Option<Violation> {
     let n = s.node(node);
     if !in_horizon(s, day) || !n.holds_stock() || n.is_open(day) {
         return None;
@@ -277,11 +281,16 @@ fn node_closed(s: &Scenario, node: NodeIx, day: Day, what: String) -> Option<Vio
     Some(Violation::new(
         3,
         "node_closed",
-        format!("{what} leaves {} on a day it is closed ({why})", n.id),
+        format!("{} leaves {} on a day it is closed ({why})", what(), n.id),
     ))
 }
 
-fn lane_closed(s: &Scenario, lane: LaneIx, day: Day, what: String) -> Option<Violation> {
+fn lane_closed(
+    s: &Scenario,
+    lane: LaneIx,
+    day: Day,
+    what: impl Fn() -> String,
+) -> Option<Violation> {
     let l = s.lane(lane);
     if !in_horizon(s, day) || l.departs_on(day) {
         return None;
@@ -291,29 +300,29 @@ fn lane_closed(s: &Scenario, lane: LaneIx, day: Day, what: String) -> Option<Vio
     Some(Violation::new(
         3,
         "lane_not_departing",
-        format!("{what}, but {} does not depart that day ({why})", l.id),
+        format!("{}, but {} does not depart that day ({why})", what(), l.id),
     ))
 }
 
 /// Rule 3: node outages (local shipments too), lane outages and departure days.
 fn outages(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
-    for (k, &q) in &m.shipments {
+    for &(ref k, q) in &m.shipments {
         if !positive(q) {
             continue;
         }
         let &(_, _, node, lane, day) = k;
-        v.extend(node_closed(s, node, day, shipment(s, k, q)));
+        v.extend(node_closed(s, node, day, || shipment(s, k, q)));
         if let Some(l) = lane {
-            v.extend(lane_closed(s, l, day, shipment(s, k, q)));
+            v.extend(lane_closed(s, l, day, || shipment(s, k, q)));
         }
     }
-    for (k, &q) in &m.transfers {
+    for &(ref k, q) in &m.transfers {
         if !positive(q) {
             continue;
         }
         let &(lane, _, day) = k;
-        v.extend(node_closed(s, s.lane(lane).from, day, transfer(s, k, q)));
-        v.extend(lane_closed(s, lane, day, transfer(s, k, q)));
+        v.extend(node_closed(s, s.lane(lane).from, day, || transfer(s, k, q)));
+        v.extend(lane_closed(s, lane, day, || transfer(s, k, q)));
     }
 }
 
@@ -323,7 +332,7 @@ fn outages(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
 fn stock_balance(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
     let h = s.horizon as usize;
     // Per (node, sku): net change per day, and the gross volume (for the tolerance).
-    let mut flows: HashMap<(NodeIx, SkuIx), (Vec<f64>, f64)> = HashMap::new();
+    let mut flows: FastMap<(NodeIx, SkuIx), (Vec<f64>, f64)> = FastMap::default();
     let mut leave = |node: NodeIx, sku: SkuIx, day: Day, q: f64| {
         if q == 0.0 || day >= h as Day || !s.node(node).holds_stock() {
             return;
@@ -334,10 +343,10 @@ fn stock_balance(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
         e.0[day.max(0) as usize] -= q;
         e.1 += q;
     };
-    for (&(_, sku, node, _, day), &q) in &m.shipments {
+    for &((_, sku, node, _, day), q) in &m.shipments {
         leave(node, sku, day, moved(q));
     }
-    for (&(lane, sku, day), &q) in &m.transfers {
+    for &((lane, sku, day), q) in &m.transfers {
         leave(s.lane(lane).from, sku, day, moved(q));
     }
     let mut arrive = |node: NodeIx, sku: SkuIx, day: Day, q: f64| {
@@ -348,7 +357,7 @@ fn stock_balance(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             }
         }
     };
-    for (&(lane, sku, day), &q) in &m.transfers {
+    for &((lane, sku, day), q) in &m.transfers {
         let l = s.lane(lane);
         arrive(l.to, sku, day + Day::from(l.lead_time), moved(q));
     }
@@ -434,7 +443,7 @@ fn capacities(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
 /// Rule 6: distinct source nodes per order.
 fn sources(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
     let mut by_order: BTreeMap<OrderIx, Vec<NodeIx>> = BTreeMap::new();
-    for (&(o, _, node, _, _), &q) in &m.shipments {
+    for &((o, _, node, _, _), q) in &m.shipments {
         if positive(q) && s.order(o).max_sources.is_some() {
             by_order.entry(o).or_default().push(node);
         }
@@ -463,51 +472,47 @@ fn sources(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
 
 /// Rule 7: frozen orders ship exactly their plan; nothing matches a `forbid` pattern.
 fn frozen_and_forbidden(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
-    // Frozen orders: every merged key compared with the plan, then planned keys not shipped.
-    let mut planned: HashMap<ShipmentKey, f64> = HashMap::new();
+    // Frozen orders: each merged key compared with the plan, then planned keys not shipped.
     for (i, order) in s.orders.iter().enumerate().filter(|(_, o)| o.frozen) {
-        for p in &order.plan {
-            let k = (OrderIx::new(i), p.sku, p.node, p.lane, Day::from(p.ship));
-            *planned.entry(k).or_insert(0.0) += p.quantity;
+        let o = OrderIx::new(i);
+        let mut planned: Vec<(ShipmentKey, f64)> = order
+            .plan
+            .iter()
+            .map(|p| ((o, p.sku, p.node, p.lane, Day::from(p.ship)), p.quantity))
+            .collect();
+        planned.sort_by_key(|e| e.0);
+        for &(ref k, q) in m.of_order(o) {
+            let p = planned
+                .binary_search_by(|(x, _)| x.cmp(k))
+                .map_or(0.0, |j| planned[j].1);
+            if (q - p).abs() > tolerance(q.abs().max(p.abs())) {
+                v.push(Violation::new(
+                    7,
+                    "frozen_changed",
+                    format!(
+                        "frozen order {} ships {} {} where its plan has {}",
+                        order.id,
+                        num(q),
+                        route(s, k.1, k.2, k.3, k.4),
+                        num(p)
+                    ),
+                ));
+            }
         }
-    }
-    for (k, &q) in &m.shipments {
-        let order = s.order(k.0);
-        if !order.frozen {
-            continue;
+        for &(ref k, p) in &planned {
+            if positive(p) && m.get(k).is_none() {
+                v.push(Violation::new(
+                    7,
+                    "frozen_changed",
+                    format!(
+                        "frozen order {} does not ship its planned {} {}",
+                        order.id,
+                        num(p),
+                        route(s, k.1, k.2, k.3, k.4)
+                    ),
+                ));
+            }
         }
-        let p = planned.get(k).copied().unwrap_or(0.0);
-        if (q - p).abs() > tolerance(q.abs().max(p.abs())) {
-            v.push(Violation::new(
-                7,
-                "frozen_changed",
-                format!(
-                    "frozen order {} ships {} {} where its plan has {}",
-                    order.id,
-                    num(q),
-                    route(s, k.1, k.2, k.3, k.4),
-                    num(p)
-                ),
-            ));
-        }
-    }
-    let mut missing: Vec<(&ShipmentKey, f64)> = planned
-        .iter()
-        .filter(|(k, &p)| positive(p) && !m.shipments.contains_key(k))
-        .map(|(k, &p)| (k, p))
-        .collect();
-    missing.sort_by_key(|(k, _)| **k);
-    for (k, p) in missing {
-        v.push(Violation::new(
-            7,
-            "frozen_changed",
-            format!(
-                "frozen order {} does not ship its planned {} {}",
-                s.order(k.0).id,
-                num(p),
-                route(s, k.1, k.2, k.3, k.4)
-            ),
-        ));
     }
 
     if s.policy.forbid.is_empty() {
@@ -542,7 +547,7 @@ fn frozen_and_forbidden(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
         }
     }
     let rejected = "a movement a person rejected";
-    for (k, &q) in &m.shipments {
+    for &(ref k, q) in &m.shipments {
         let &(o, sku, node, lane, _) = k;
         let Some(patterns) = shipments.get(&o) else {
             continue;
@@ -566,7 +571,7 @@ fn frozen_and_forbidden(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             ));
         }
     }
-    for (k, &q) in &m.transfers {
+    for &(ref k, q) in &m.transfers {
         let &(lane, sku, _) = k;
         let Some(patterns) = transfers.get(&lane) else {
             continue;
