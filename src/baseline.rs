@@ -150,16 +150,31 @@ impl DayUse {
 struct Sim<'a> {
     s: &'a Scenario,
     h: usize,
-    stock: HashMap<(NodeIx, SkuIx), StockState>,
+    /// Indexed by the dense (node, sku) ids of `pair_of`.
+    stock: Vec<StockState>,
+    /// Per order, per plan entry: the dense id of its (node, sku).
+    pair_of: Vec<Vec<usize>>,
     node_use: DayUse,
     lane_use: DayUse,
     integer: bool,
 }
 
-/// One unit of service: a plan entry, or a ship-complete order's entries together.
+/// One unit of service: a plan entry, or a ship-complete order's entries together. Kept
+/// small and flat: the day loop walks every job every day.
 struct Job {
     order: OrderIx,
-    entries: Vec<usize>,
+    /// Plan entries `start..end` of the order.
+    start: u32,
+    end: u32,
+    /// The first day all of them are due.
+    ready: Day,
+    partial: bool,
+}
+
+impl Job {
+    fn entries(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
 }
 
 pub fn simulate(s: &Scenario) -> Baseline {
@@ -167,7 +182,8 @@ pub fn simulate(s: &Scenario) -> Baseline {
     let mut sim = Sim {
         s,
         h,
-        stock: HashMap::new(),
+        stock: Vec::new(),
+        pair_of: Vec::new(),
         node_use: DayUse::new(s.nodes.len(), h),
         lane_use: DayUse::new(s.lanes.len(), h),
         integer: s.policy.integer_quantities,
@@ -191,15 +207,11 @@ pub fn simulate(s: &Scenario) -> Baseline {
     for t in 0..h as Day {
         jobs.retain(|job| {
             let rem = &remaining[job.order.ix()];
-            job.entries.iter().any(|&e| rem[e] > EPS)
+            job.entries().any(|e| rem[e] > EPS)
         });
-        for job in &jobs {
-            let o = &s.orders[job.order.ix()];
-            if !job.entries.iter().all(|&e| i64::from(o.plan[e].ship) <= t) {
-                continue;
-            }
-            if o.allow_partial {
-                for &e in &job.entries {
+        for job in jobs.iter().filter(|j| j.ready <= t) {
+            if job.partial {
+                for e in job.entries() {
                     sim.serve_entry(job.order, e, t, &mut remaining, &mut out);
                 }
             } else {
@@ -231,7 +243,10 @@ fn jobs_in_serving_order(s: &Scenario) -> Vec<Job> {
                     ),
                     Job {
                         order,
-                        entries: vec![e],
+                        start: e as u32,
+                        end: e as u32 + 1,
+                        ready: i64::from(entry.ship),
+                        partial: true,
                     },
                 ));
             }
@@ -241,12 +256,16 @@ fn jobs_in_serving_order(s: &Scenario) -> Vec<Job> {
                 (o.priority, o.due, o.id.as_str(), first, 0),
                 Job {
                     order,
-                    entries: (0..o.plan.len()).collect(),
+                    start: 0,
+                    end: o.plan.len() as u32,
+                    ready: o.plan.iter().map(|e| i64::from(e.ship)).max().unwrap_or(0),
+                    partial: false,
                 },
             ));
         }
     }
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    // Keys are unique (they end in the plan position), so an unstable sort is exact.
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     keyed.into_iter().map(|(_, j)| j).collect()
 }
 
@@ -254,24 +273,34 @@ impl Sim<'_> {
     fn set_aside_frozen(&mut self, out: &mut Baseline) {
         let s = self.s;
         let h = self.h;
-        // Every (node, sku) that any plan ships from gets a projection.
-        let mut frozen_out: HashMap<(NodeIx, SkuIx), Vec<f64>> = HashMap::new();
-        let mut frozen_orders: HashMap<(NodeIx, SkuIx), Vec<(Day, OrderIx)>> = HashMap::new();
-        for (oi, o) in s.orders.iter().enumerate() {
-            for e in &o.plan {
-                let v = frozen_out
-                    .entry((e.node, e.sku))
-                    .or_insert_with(|| vec![0.0; h]);
-                if !o.frozen {
-                    continue;
-                }
-                let order = OrderIx::new(oi);
+        // Every (node, sku) that any plan ships from gets a dense id (in order of first
+        // appearance, so that everything derived from them is deterministic) and a projection.
+        let mut pair_id: HashMap<(NodeIx, SkuIx), usize> = HashMap::new();
+        let mut pairs: Vec<(NodeIx, SkuIx)> = Vec::new();
+        self.pair_of = s
+            .orders
+            .iter()
+            .map(|o| {
+                o.plan
+                    .iter()
+                    .map(|e| {
+                        *pair_id.entry((e.node, e.sku)).or_insert_with(|| {
+                            pairs.push((e.node, e.sku));
+                            pairs.len() - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut outflow = vec![vec![0.0; h]; pairs.len()];
+        let mut frozen_orders: Vec<Vec<(Day, OrderIx)>> = vec![Vec::new(); pairs.len()];
+        for (oi, o) in s.orders.iter().enumerate().filter(|(_, o)| o.frozen) {
+            let order = OrderIx::new(oi);
+            for (k, e) in o.plan.iter().enumerate() {
+                let pair = self.pair_of[oi][k];
                 let day = i64::from(e.ship);
-                v[e.ship as usize] += e.quantity;
-                frozen_orders
-                    .entry((e.node, e.sku))
-                    .or_default()
-                    .push((day, order));
+                outflow[pair][e.ship as usize] += e.quantity;
+                frozen_orders[pair].push((day, order));
                 out.plan.shipments.push(Shipment {
                     order,
                     sku: e.sku,
@@ -305,33 +334,31 @@ impl Sim<'_> {
                 }
             }
         }
-        let mut receipts: HashMap<(NodeIx, SkuIx), Vec<f64>> = HashMap::new();
+        let mut inflow = vec![vec![0.0; h]; pairs.len()];
         for r in &s.inbound {
-            if let (Some(eta), true) = (r.eta, frozen_out.contains_key(&(r.node, r.sku))) {
-                receipts
-                    .entry((r.node, r.sku))
-                    .or_insert_with(|| vec![0.0; h])[eta as usize] += r.quantity;
+            if let (Some(eta), Some(&pair)) = (r.eta, pair_id.get(&(r.node, r.sku))) {
+                inflow[pair][eta as usize] += r.quantity;
             }
         }
-        for (key, outflow) in frozen_out {
+        self.stock = Vec::with_capacity(pairs.len());
+        for (pair, &(node, sku)) in pairs.iter().enumerate() {
             let mut proj = vec![0.0; h];
-            let mut bal = s.available_at_start(key.0, key.1);
-            let inflow = receipts.get(&key);
+            let mut bal = s.available_at_start(node, sku);
             for t in 0..h {
-                bal += inflow.map_or(0.0, |v| v[t]) - outflow[t];
+                bal += inflow[pair][t] - outflow[pair][t];
                 proj[t] = bal;
             }
             if let Some(t) = proj.iter().position(|&b| b < -EPS) {
                 let day = t as Day;
                 let mut named = Vec::new();
-                for &(d, order) in frozen_orders.get(&key).into_iter().flatten() {
+                for &(d, order) in &frozen_orders[pair] {
                     if d <= day && !named.contains(&order) {
                         named.push(order);
                         out.unkept_frozen.push(UnkeptFrozen {
                             order,
                             why: FrozenProblem::Stock {
-                                node: key.0,
-                                sku: key.1,
+                                node,
+                                sku,
                                 day,
                                 missing: -proj[t],
                             },
@@ -343,18 +370,15 @@ impl Sim<'_> {
             for t in (0..h.saturating_sub(1)).rev() {
                 cap[t] = cap[t].min(cap[t + 1]);
             }
-            let takers = frozen_orders
-                .get(&key)
-                .map(|v| v.iter().map(|x| x.1).collect())
-                .unwrap_or_default();
-            self.stock.insert(
-                key,
-                StockState {
-                    cap,
-                    taken: 0.0,
-                    takers,
-                },
-            );
+            let mut takers = Vec::new();
+            for &(_, o) in &frozen_orders[pair] {
+                push_unique(&mut takers, o);
+            }
+            self.stock.push(StockState {
+                cap,
+                taken: 0.0,
+                takers,
+            });
         }
         for (n, node) in s.nodes.iter().enumerate() {
             let Some(cap) = node.ship_capacity_per_day else {
@@ -411,7 +435,7 @@ impl Sim<'_> {
             }
         }
         let ti = t as usize;
-        let st = &self.stock[&(entry.node, entry.sku)];
+        let st = &self.stock[self.pair_of[order.ix()][e]];
         let free = (st.cap[ti] - st.taken).max(0.0);
         let mut room = want;
         let mut held = None;
@@ -485,7 +509,7 @@ impl Sim<'_> {
             Limit::Stock { day, free, .. } => Limit::Stock {
                 day,
                 free,
-                takers: without(&self.stock[&(entry.node, entry.sku)].takers, order),
+                takers: without(&self.stock[self.pair_of[order.ix()][e]].takers, order),
             },
             Limit::NodeCapacity { day, .. } => Limit::NodeCapacity {
                 day,
@@ -515,10 +539,7 @@ impl Sim<'_> {
         let s = self.s;
         let entry = &s.order(order).plan[e];
         let ti = t as usize;
-        let st = self
-            .stock
-            .get_mut(&(entry.node, entry.sku))
-            .expect("every planned (node, sku) has a projection");
+        let st = &mut self.stock[self.pair_of[order.ix()][e]];
         st.taken += q;
         push_unique(&mut st.takers, order);
         let ni = entry.node.ix() * self.h + ti;
@@ -568,14 +589,12 @@ impl Sim<'_> {
         let o = s.order(job.order);
         let ti = t as usize;
         let live: Vec<usize> = job
-            .entries
-            .iter()
-            .copied()
+            .entries()
             .filter(|&e| remaining[job.order.ix()][e] > EPS)
             .collect();
         // Check the entries jointly: several of them may draw on one node's capacity.
         let mut ok = true;
-        let mut by_stock: HashMap<(NodeIx, SkuIx), f64> = HashMap::new();
+        let mut by_stock: HashMap<usize, f64> = HashMap::new();
         let mut by_node: HashMap<NodeIx, f64> = HashMap::new();
         let mut by_lane: HashMap<LaneIx, f64> = HashMap::new();
         for &e in &live {
@@ -588,7 +607,7 @@ impl Sim<'_> {
                     self.note(&mut out.fates[job.order.ix()][e], job.order, e, t, h);
                 }
             }
-            *by_stock.entry((entry.node, entry.sku)).or_default() += q;
+            *by_stock.entry(self.pair_of[job.order.ix()][e]).or_default() += q;
             *by_node.entry(entry.node).or_default() += q;
             if let Some(l) = entry.lane {
                 *by_lane.entry(l).or_default() += q;
@@ -596,7 +615,7 @@ impl Sim<'_> {
         }
         if ok {
             ok = by_stock.iter().all(|(k, q)| {
-                let st = &self.stock[k];
+                let st = &self.stock[*k];
                 st.cap[ti] - st.taken >= q - EPS
             }) && by_node.iter().all(|(n, q)| {
                 s.node(*n)
@@ -627,12 +646,20 @@ impl Sim<'_> {
     }
 }
 
+/// Records a user of a resource. Only consecutive repeats are dropped here (a scan per
+/// shipment would be quadratic on busy resources); `without` drops the rest when a reason
+/// needs the names.
 fn push_unique(v: &mut Vec<OrderIx>, o: OrderIx) {
-    if !v.contains(&o) {
+    if v.last() != Some(&o) {
         v.push(o);
     }
 }
 
+/// The users of a resource other than `o`, each once, in the order they came.
 fn without(v: &[OrderIx], o: OrderIx) -> Vec<OrderIx> {
-    v.iter().copied().filter(|&x| x != o).collect()
+    let mut seen = std::collections::HashSet::with_capacity(v.len());
+    v.iter()
+        .copied()
+        .filter(|&x| x != o && seen.insert(x))
+        .collect()
 }

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod input;
 pub mod kpi;
 pub mod mip;
+pub mod output;
 pub mod plan;
 pub mod report;
 pub mod risk;

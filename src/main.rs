@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use recourse::diagnostics::{Diagnostics, DiagnosticsDoc};
 use recourse::domain::Scenario;
 use recourse::exit;
+use recourse::generate::{generate_with_report, GenerateConfig};
 use recourse::input::{display_name, read_input};
 use recourse::plan::parse_plan_document;
 use recourse::report;
@@ -80,6 +81,36 @@ Exits 0 when the plan is feasible, 1 when it breaks a rule, 2 on bad input.")]
         #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
         format: DiagFormat,
     },
+    /// Write a synthetic scenario: a network, orders with feasible plans, then disruptions.
+    #[command(after_help = "\
+Examples:
+  recourse generate --preset medium --seed 1 -o medium.json
+  recourse generate --orders 1000 --skus 50 --disruption-rate 0.15 > scenario.json
+
+The same arguments always give the same bytes. Presets: small (200 orders), medium (5,000
+orders, 30 stock nodes, 300 SKUs), large (100,000 orders); the size options override them.")]
+    Generate {
+        #[arg(long, default_value = "small", value_parser = ["small", "medium", "large"])]
+        preset: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        orders: Option<usize>,
+        #[arg(long)]
+        stock_nodes: Option<usize>,
+        #[arg(long)]
+        zones: Option<usize>,
+        #[arg(long)]
+        skus: Option<usize>,
+        #[arg(long)]
+        horizon: Option<u32>,
+        /// Target share of orders at risk in the do-nothing baseline.
+        #[arg(long)]
+        disruption_rate: Option<f64>,
+        /// Output file (written atomically); standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of a document format.
     #[command(after_help = "\
 Examples:
@@ -117,6 +148,27 @@ fn main() -> ExitCode {
             plan,
             format,
         } => check(&scenario, &plan, format),
+        Command::Generate {
+            preset,
+            seed,
+            orders,
+            stock_nodes,
+            zones,
+            skus,
+            horizon,
+            disruption_rate,
+            output,
+        } => {
+            let mut cfg = GenerateConfig::preset(&preset).expect("clap checks the preset names");
+            cfg.seed = seed;
+            cfg.orders = orders.unwrap_or(cfg.orders);
+            cfg.stock_nodes = stock_nodes.unwrap_or(cfg.stock_nodes);
+            cfg.customer_zones = zones.unwrap_or(cfg.customer_zones);
+            cfg.skus = skus.unwrap_or(cfg.skus);
+            cfg.horizon_days = horizon.unwrap_or(cfg.horizon_days);
+            cfg.disruption_rate = disruption_rate.unwrap_or(cfg.disruption_rate);
+            generate(&cfg, output.as_deref())
+        }
         Command::Schema {
             document: SchemaDoc::Scenario,
         } => print_json(&recourse::schema::scenario_schema()),
@@ -242,6 +294,42 @@ fn check(scenario: &Path, plan_file: &Path, format: DiagFormat) -> i32 {
         (exit::SUCCESS, true) => exit::SUCCESS,
         (exit::SUCCESS, false) => exit::NO_PLAN,
         (other, _) => other,
+    }
+}
+
+fn generate(cfg: &GenerateConfig, output: Option<&Path>) -> i32 {
+    let problems = cfg.problems();
+    if !problems.is_empty() {
+        for p in problems {
+            eprintln!("error: {p}");
+        }
+        return exit::BAD_INPUT;
+    }
+    let (doc, report) = generate_with_report(cfg);
+    eprintln!(
+        "generated {} orders ({} of them from demand surges), {} disruptions; {} orders ({:.1}%) at risk",
+        report.orders,
+        report.surge_orders,
+        report.disruptions_by_kind.iter().sum::<usize>(),
+        report.at_risk,
+        100.0 * report.at_risk_share
+    );
+    write_document(&doc, output)
+}
+
+/// Writes a JSON document to a file (atomically) or to stdout.
+fn write_document<T: serde::Serialize>(doc: &T, output: Option<&Path>) -> i32 {
+    let Some(path) = output else {
+        return print_json(doc);
+    };
+    let mut bytes = serde_json::to_vec_pretty(doc).expect("documents always serialize");
+    bytes.push(b'\n');
+    match recourse::output::write_atomic(path, &bytes) {
+        Ok(()) => exit::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            exit::BAD_INPUT
+        }
     }
 }
 

@@ -34,7 +34,10 @@ impl Var {
 
 impl Mip {
     pub fn new() -> Self {
-        Self { row_start: vec![0], ..Self::default() }
+        Self {
+            row_start: vec![0],
+            ..Self::default()
+        }
     }
 
     pub fn num_cols(&self) -> usize {
@@ -60,7 +63,12 @@ impl Mip {
     }
 
     /// Adds `lower <= sum(coef * var) <= upper`. Entries with a zero coefficient are dropped.
-    pub fn add_row(&mut self, lower: f64, upper: f64, entries: impl IntoIterator<Item = (Var, f64)>) -> usize {
+    pub fn add_row(
+        &mut self,
+        lower: f64,
+        upper: f64,
+        entries: impl IntoIterator<Item = (Var, f64)>,
+    ) -> usize {
         for (v, c) in entries {
             if c != 0.0 {
                 self.row_index.push(v.0);
@@ -75,7 +83,10 @@ impl Mip {
 
     pub fn row(&self, r: usize) -> impl Iterator<Item = (Var, f64)> + '_ {
         let (a, b) = (self.row_start[r], self.row_start[r + 1]);
-        self.row_index[a..b].iter().zip(&self.row_value[a..b]).map(|(&i, &v)| (Var(i), v))
+        self.row_index[a..b]
+            .iter()
+            .zip(&self.row_value[a..b])
+            .map(|(&i, &v)| (Var(i), v))
     }
 
     /// The objective value of `x` (offset included).

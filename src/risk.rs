@@ -10,6 +10,7 @@ use crate::check::Evaluation;
 use crate::domain::{Day, DisruptionKind, Scenario};
 use crate::ids::*;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -67,6 +68,7 @@ pub fn at_risk_flags(s: &Scenario, baseline: &Baseline, eval: &Evaluation) -> Ve
 /// The at-risk orders by (priority, due, id), each with its reasons.
 pub fn at_risk_orders(s: &Scenario, baseline: &Baseline, eval: &Evaluation) -> Vec<AtRisk> {
     let flags = at_risk_flags(s, baseline, eval);
+    let receipts = receipt_index(s);
     let mut list: Vec<AtRisk> = flags
         .iter()
         .enumerate()
@@ -75,7 +77,7 @@ pub fn at_risk_orders(s: &Scenario, baseline: &Baseline, eval: &Evaluation) -> V
             let order = OrderIx::new(i);
             AtRisk {
                 order,
-                reasons: reasons(s, baseline, order),
+                reasons: reasons(s, baseline, &receipts, order),
             }
         })
         .collect();
@@ -86,7 +88,20 @@ pub fn at_risk_orders(s: &Scenario, baseline: &Baseline, eval: &Evaluation) -> V
     list
 }
 
-fn reasons(s: &Scenario, baseline: &Baseline, oi: OrderIx) -> Vec<Reason> {
+/// Receipts per (node, sku), so that explaining an order does not scan every receipt.
+type ReceiptIndex = HashMap<(NodeIx, SkuIx), Vec<InboundIx>>;
+
+fn receipt_index(s: &Scenario) -> ReceiptIndex {
+    let mut m: ReceiptIndex = HashMap::new();
+    for (i, r) in s.inbound.iter().enumerate() {
+        m.entry((r.node, r.sku))
+            .or_default()
+            .push(InboundIx::new(i));
+    }
+    m
+}
+
+fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: OrderIx) -> Vec<Reason> {
     let o = s.order(oi);
     let mut out = Reasons::default();
     if o.plan.is_empty() {
@@ -240,7 +255,14 @@ fn reasons(s: &Scenario, baseline: &Baseline, oi: OrderIx) -> Vec<Reason> {
                 }
                 Limit::Stock { day, free, takers } => {
                     let before = out.0.len();
-                    stock_disruptions(s, entry.node, entry.sku, entry.ship.into(), &mut out);
+                    stock_disruptions(
+                        s,
+                        receipts,
+                        entry.node,
+                        entry.sku,
+                        entry.ship.into(),
+                        &mut out,
+                    );
                     if !takers.is_empty() {
                         out.push(Reason {
                             code: ReasonCode::StockTaken,
@@ -312,7 +334,14 @@ fn reasons(s: &Scenario, baseline: &Baseline, oi: OrderIx) -> Vec<Reason> {
 
 /// The disruptions that took stock or a receipt of (node, sku) that a shipment planned for
 /// `ship` counted on.
-fn stock_disruptions(s: &Scenario, node: NodeIx, sku: SkuIx, ship: Day, out: &mut Reasons) {
+fn stock_disruptions(
+    s: &Scenario,
+    receipts: &ReceiptIndex,
+    node: NodeIx,
+    sku: SkuIx,
+    ship: Day,
+    out: &mut Reasons,
+) {
     let (node_id, sku_id) = (&s.node(node).id, &s.sku(sku).id);
     if let Some(rec) = s.stock.get(&(node, sku)) {
         for &(d, took) in rec.losses.iter().filter(|x| x.1 > 0.0) {
@@ -328,10 +357,11 @@ fn stock_disruptions(s: &Scenario, node: NodeIx, sku: SkuIx, ship: Day, out: &mu
             });
         }
     }
-    for r in s
-        .inbound
+    let here = receipts.get(&(node, sku)).map_or(&[][..], Vec::as_slice);
+    for r in here
         .iter()
-        .filter(|r| r.node == node && r.sku == sku && r.planned_eta <= ship)
+        .map(|&i| s.inbound(i))
+        .filter(|r| r.planned_eta <= ship)
     {
         let Some(&last) = r.disrupted_by.last() else {
             continue;
