@@ -8,8 +8,9 @@ use recourse::generate::{generate_with_report, GenerateConfig};
 use recourse::input::{display_name, read_input};
 use recourse::plan::parse_plan_document;
 use recourse::report;
+use recourse::solve::SolveOptions;
 use recourse::validate::load_scenario;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -48,6 +49,43 @@ stdout. Exits 0 when the scenario is usable (warnings allowed), 2 when it is not
         file: PathBuf,
         #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
         format: DiagFormat,
+    },
+    /// Find the cheapest feasible plan: one MIP over the whole network, solved with HiGHS.
+    #[command(after_help = "\
+Examples:
+  recourse solve datasets/tiny/demo-eu.json
+  recourse solve scenario.json -o proposals.json --time-limit 10 --gap 0.001
+  recourse solve scenario.json --formulation time-expanded --threads 1 --seed 7
+
+Writes a recourse.proposals/1 document (solve report, KPIs before and after, at-risk orders,
+baseline plan and plan) to stdout, or atomically to -o FILE. Every plan is checked against
+SCENARIO.md section 3 before it is written. Limits default to the scenario's policy
+(time_limit_s 30, mip_gap 0.0001, threads 0 = all cores). Exits 0 with a plan, 1 without one
+(infeasible, or a limit hit before any plan), 2 on bad input, 3 on an internal or solver
+failure.")]
+    Solve {
+        /// Scenario file, or - for standard input.
+        scenario: PathBuf,
+        /// Output file (written atomically); standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Seconds the solver may take (overrides policy.time_limit_s).
+        #[arg(long)]
+        time_limit: Option<f64>,
+        /// Relative optimality gap at which to stop (overrides policy.mip_gap).
+        #[arg(long)]
+        gap: Option<f64>,
+        /// Solver threads, 0 = all cores (overrides policy.threads).
+        #[arg(long)]
+        threads: Option<u32>,
+        /// Solver random seed.
+        #[arg(long)]
+        seed: Option<u32>,
+        #[arg(long, default_value = "time-expanded")]
+        formulation: String,
+        /// Copy the solver log to stderr.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Find the orders at risk if nobody acts, with reasons, and the baseline KPIs.
     #[command(after_help = "\
@@ -143,6 +181,27 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Validate { file, format } => validate(&file, format),
         Command::Risk { scenario, format } => risk(&scenario, format),
+        Command::Solve {
+            scenario,
+            output,
+            time_limit,
+            gap,
+            threads,
+            seed,
+            formulation,
+            verbose,
+        } => solve(
+            &scenario,
+            output.as_deref(),
+            SolveArgs {
+                time_limit,
+                gap,
+                threads,
+                seed,
+                formulation,
+                verbose,
+            },
+        ),
         Command::Check {
             scenario,
             plan,
@@ -248,6 +307,88 @@ fn load(file: &Path) -> Result<Scenario, i32> {
             );
             Err(exit::BAD_INPUT)
         }
+    }
+}
+
+struct SolveArgs {
+    time_limit: Option<f64>,
+    gap: Option<f64>,
+    threads: Option<u32>,
+    seed: Option<u32>,
+    formulation: String,
+    verbose: bool,
+}
+
+fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
+    let Some(formulation) = recourse::formulate::by_name(&args.formulation) else {
+        let known: Vec<&str> = recourse::formulate::registry()
+            .iter()
+            .map(|f| f.name())
+            .collect();
+        eprintln!(
+            "error: unknown formulation \"{}\"; known: {}",
+            args.formulation,
+            known.join(", ")
+        );
+        return exit::BAD_INPUT;
+    };
+    if let Some(t) = args.time_limit.filter(|t| !(*t > 0.0)) {
+        eprintln!("error: --time-limit must be a positive number of seconds, not {t}");
+        return exit::BAD_INPUT;
+    }
+    if let Some(g) = args.gap.filter(|g| !(0.0..=1.0).contains(g)) {
+        eprintln!("error: --gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not {g}");
+        return exit::BAD_INPUT;
+    }
+    let s = match load(file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let start = std::time::Instant::now();
+    let terminal = std::io::stderr().is_terminal();
+    let opts = SolveOptions {
+        time_limit_s: args.time_limit.unwrap_or(s.policy.time_limit_s),
+        mip_gap: args.gap.unwrap_or(s.policy.mip_gap),
+        threads: args.threads.unwrap_or(s.policy.threads),
+        seed: args.seed,
+        verbose: args.verbose,
+        progress: terminal && !args.verbose,
+    };
+    let analysis = recourse::risk::analyze(&s);
+    let outcome = match recourse::optimize::optimize(&s, formulation, &opts) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("this is a bug in recourse; please report it with the scenario");
+            return exit::INTERNAL;
+        }
+    };
+    let doc =
+        recourse::proposals::proposals_doc(&s, &analysis, &outcome, start.elapsed().as_secs_f64());
+    if terminal || args.verbose {
+        let base = doc.kpis.baseline.cost.total;
+        match (&outcome.objective, &doc.kpis.proposed) {
+            (Some(cost), Some(k)) => eprintln!(
+                "{}: cost {cost:.2} against {base:.2} if nobody acts; {} of {} orders at risk (baseline {}); {:.2} s",
+                outcome.status,
+                k.at_risk_orders,
+                k.orders,
+                doc.kpis.baseline.at_risk_orders,
+                doc.solve.seconds
+            ),
+            _ => eprintln!("{}: no plan", outcome.status),
+        }
+    }
+    if !outcome.frozen_orders.is_empty() {
+        eprintln!(
+            "infeasible: no plan keeps every frozen order's commitment: {}",
+            doc.infeasible_frozen_orders.join(", ")
+        );
+    }
+    match write_document(&doc, output) {
+        exit::SUCCESS if outcome.plan.is_some() => exit::SUCCESS,
+        exit::SUCCESS => exit::NO_PLAN,
+        code => code,
     }
 }
 

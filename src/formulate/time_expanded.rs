@@ -1,0 +1,613 @@
+//! The time-expanded formulation: one quantity column per (order, line, source, lane, ship
+//! day) and per (transfer lane, SKU, day), inventories carried day to day per (node, SKU),
+//! yes/no columns for expedites, lane-day fixed charges, ship-complete orders and source
+//! choices. The mathematics, with these constraint names, is `models/time-expanded.md`.
+
+use super::{BuildOptions, Formulation, Meaning, Model};
+use crate::domain::{Day, Forbid, Scenario};
+use crate::ids::*;
+use crate::mip::{Mip, Var};
+use std::collections::{HashMap, HashSet};
+
+pub struct TimeExpanded;
+
+impl Formulation for TimeExpanded {
+    fn name(&self) -> &'static str {
+        "time-expanded"
+    }
+    fn description(&self) -> &'static str {
+        "every order, route and ship day free; inventories per (node, SKU, day); exact"
+    }
+    fn build(&self, s: &Scenario, opts: &BuildOptions) -> Model {
+        Builder::new(s, opts).build()
+    }
+}
+
+type Pair = (NodeIx, SkuIx);
+
+struct Builder<'a> {
+    s: &'a Scenario,
+    opts: &'a BuildOptions,
+    h: usize,
+    mip: Mip,
+    meaning: Vec<Meaning>,
+    /// Per (node, sku) with a balance: entries of its row per day (column, coefficient),
+    /// and the constant right-hand side per day.
+    balance: HashMap<Pair, (Vec<Vec<(Var, f64)>>, Vec<f64>)>,
+    /// Per node-day and lane-day: the quantity columns that leave / depart then.
+    node_out: Vec<Vec<Var>>,
+    lane_out: Vec<Vec<Var>>,
+    /// Upper bound of each quantity column, for big-M values.
+    ub: HashMap<Var, f64>,
+    frozen_node: Vec<f64>,
+    frozen_lane: Vec<f64>,
+    /// Lane-days whose fixed charge frozen shipments already pay.
+    frozen_charged: HashSet<(LaneIx, Day)>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(s: &'a Scenario, opts: &'a BuildOptions) -> Self {
+        let h = s.horizon as usize;
+        Self {
+            s,
+            opts,
+            h,
+            mip: Mip::new(),
+            meaning: Vec::new(),
+            balance: HashMap::new(),
+            node_out: vec![Vec::new(); s.nodes.len() * h],
+            lane_out: vec![Vec::new(); s.lanes.len() * h],
+            ub: HashMap::new(),
+            frozen_node: vec![0.0; s.nodes.len() * h],
+            frozen_lane: vec![0.0; s.lanes.len() * h],
+            frozen_charged: HashSet::new(),
+        }
+    }
+
+    fn col(
+        &mut self,
+        cost: f64,
+        ub: f64,
+        integer: bool,
+        meaning: Meaning,
+        name: impl FnOnce() -> String,
+    ) -> Var {
+        let v = self.mip.add_col(cost, 0.0, ub, integer);
+        self.meaning.push(meaning);
+        if self.opts.names {
+            self.mip.col_names.push(name());
+        }
+        v
+    }
+
+    fn row(
+        &mut self,
+        lower: f64,
+        upper: f64,
+        entries: Vec<(Var, f64)>,
+        name: impl FnOnce() -> String,
+    ) {
+        self.mip.add_row(lower, upper, entries);
+        if self.opts.names {
+            self.mip.row_names.push(name());
+        }
+    }
+
+    fn build(mut self) -> Model {
+        let frozen_orders = self.frozen_constants();
+        let (useful, supplied) = self.reachable_pairs();
+        let mut pairs: Vec<Pair> = useful.intersection(&supplied).copied().collect();
+        for &p in self.balance.keys() {
+            // Pairs frozen shipments draw on get a balance even when nothing else uses them.
+            if !pairs.contains(&p) {
+                pairs.push(p);
+            }
+        }
+        pairs.sort();
+        for &p in &pairs {
+            self.balance
+                .entry(p)
+                .or_insert_with(|| (vec![Vec::new(); self.h], vec![0.0; self.h]));
+        }
+        self.receipts_and_stock();
+        self.transfers();
+        self.shipments();
+        self.capacities_and_fixed_charges();
+        self.balances(&pairs);
+        Model {
+            mip: self.mip,
+            meaning: self.meaning,
+            frozen_orders,
+        }
+    }
+
+    fn integer_quantities(&self) -> bool {
+        self.opts.integer_quantities && self.s.policy.integer_quantities
+    }
+
+    /// Frozen orders' shipments are constants: their costs go to the offset, their stock
+    /// and capacity use to the right-hand sides.
+    fn frozen_constants(&mut self) -> Vec<OrderIx> {
+        let s = self.s;
+        let h = self.h;
+        let mut frozen = Vec::new();
+        for (oi, o) in s.orders.iter().enumerate().filter(|(_, o)| o.frozen) {
+            frozen.push(OrderIx::new(oi));
+            for line in &o.lines {
+                let planned: f64 = o
+                    .plan
+                    .iter()
+                    .filter(|e| e.sku == line.sku)
+                    .map(|e| e.quantity)
+                    .sum();
+                self.mip.offset += o.short_penalty_per_unit * (line.quantity - planned).max(0.0);
+            }
+            for e in o.plan.iter().filter(|e| e.quantity > 0.0) {
+                let day = i64::from(e.ship);
+                if !s.node(e.node).is_open(day)
+                    || e.lane.is_some_and(|l| !s.lane(l).departs_on(day))
+                {
+                    // frozen_closed: a frozen shipment on a day nothing may leave cannot be
+                    // kept by any plan; an empty row 0 >= 1 makes that the solver's verdict.
+                    self.row(1.0, f64::INFINITY, Vec::new(), || {
+                        format!("frozen_closed[{},{day}]", o.id)
+                    });
+                }
+                let (lead, cost) = e
+                    .lane
+                    .map_or((0, 0.0), |l| (s.lane(l).lead_time, s.lane(l).cost_per_unit));
+                let late = (day + i64::from(lead) - o.due).max(0) as f64;
+                self.mip.offset += e.quantity * (cost + late * o.late_penalty_per_unit_day);
+                self.frozen_node[e.node.ix() * h + e.ship as usize] += e.quantity;
+                if let Some(l) = e.lane {
+                    self.frozen_lane[l.ix() * h + e.ship as usize] += e.quantity;
+                    if s.lane(l).fixed_cost_per_day > 0.0 && self.frozen_charged.insert((l, day)) {
+                        self.mip.offset += s.lane(l).fixed_cost_per_day;
+                    }
+                }
+                let rows = self
+                    .balance
+                    .entry((e.node, e.sku))
+                    .or_insert_with(|| (vec![Vec::new(); h], vec![0.0; h]));
+                rows.1[e.ship as usize] -= e.quantity;
+            }
+        }
+        frozen
+    }
+
+    /// `useful`: (node, sku) from which some free order's line could be served, directly or
+    /// through transfers. `supplied`: (node, sku) that has or can get stock in the horizon.
+    /// Columns outside both can never carry anything (pruning rule P1).
+    fn reachable_pairs(&self) -> (HashSet<Pair>, HashSet<Pair>) {
+        let s = self.s;
+        let mut useful = HashSet::new();
+        for o in s.orders.iter().filter(|o| !o.frozen) {
+            for line in o.lines.iter().filter(|l| l.quantity > 0.0) {
+                for n in self.sources(o.destination) {
+                    useful.insert((n, line.sku));
+                }
+            }
+        }
+        let transfer_lanes: Vec<LaneIx> = (0..s.lanes.len())
+            .map(LaneIx::new)
+            .filter(|&l| s.lane(l).carries_transfers)
+            .collect();
+        // Backward: a pair that feeds a useful pair by transfer is useful.
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for &l in &transfer_lanes {
+                let lane = s.lane(l);
+                for k in 0..s.skus.len() {
+                    let k = SkuIx::new(k);
+                    if useful.contains(&(lane.to, k)) && useful.insert((lane.from, k)) {
+                        changed = true;
+                    }
+                }
+            }
+        }
+        let mut supplied: HashSet<Pair> = HashSet::new();
+        for (&(n, k), _) in s.stock.iter() {
+            if s.available_at_start(n, k) > 0.0 {
+                supplied.insert((n, k));
+            }
+        }
+        for r in &s.inbound {
+            if r.eta.is_some() || r.expedite.is_some_and(|x| x.eta.is_some()) {
+                supplied.insert((r.node, r.sku));
+            }
+        }
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for &l in &transfer_lanes {
+                let lane = s.lane(l);
+                let ks: Vec<SkuIx> = supplied
+                    .iter()
+                    .filter(|p| p.0 == lane.from)
+                    .map(|p| p.1)
+                    .collect();
+                for k in ks {
+                    if useful.contains(&(lane.to, k)) && supplied.insert((lane.to, k)) {
+                        changed = true;
+                    }
+                }
+            }
+        }
+        (useful, supplied)
+    }
+
+    /// Stock-holding nodes that can serve `dest`: those with a lane to it, and `dest`
+    /// itself when it holds stock.
+    fn sources(&self, dest: NodeIx) -> Vec<NodeIx> {
+        let s = self.s;
+        let mut v: Vec<NodeIx> = s
+            .lanes
+            .iter()
+            .filter(|l| l.to == dest)
+            .map(|l| l.from)
+            .collect();
+        if s.node(dest).holds_stock() {
+            v.push(dest);
+        }
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Available stock at day 0 and receipts go to the right-hand sides; expedite options
+    /// become yes/no columns.
+    fn receipts_and_stock(&mut self) {
+        let s = self.s;
+        let pairs: Vec<Pair> = self.balance.keys().copied().collect();
+        for p in pairs {
+            let avail = s.available_at_start(p.0, p.1);
+            self.balance.get_mut(&p).expect("pair").1[0] += avail;
+        }
+        for (i, r) in s.inbound.iter().enumerate() {
+            let ri = InboundIx::new(i);
+            if !self.balance.contains_key(&(r.node, r.sku)) {
+                continue;
+            }
+            let forbidden = s
+                .policy
+                .forbid
+                .iter()
+                .any(|f| *f == Forbid::ExpediteInbound(ri));
+            let option = r
+                .expedite
+                .filter(|x| !forbidden && x.eta.is_some() && x.eta != r.eta);
+            // Pruning rule P2: an expedite that arrives no earlier than the receipt itself
+            // only costs money.
+            let option = option.filter(|x| r.eta.is_none_or(|eta| x.eta.expect("checked") < eta));
+            let rows = self.balance.get_mut(&(r.node, r.sku)).expect("pair");
+            if let Some(eta) = r.eta {
+                rows.1[eta as usize] += r.quantity;
+            }
+            if let Some(x) = option {
+                let id = r.id.clone();
+                let e = self.col(x.cost, 1.0, true, Meaning::Expedite(ri), || {
+                    format!("expedite[{id}]")
+                });
+                let rows = self.balance.get_mut(&(r.node, r.sku)).expect("pair");
+                if let Some(eta) = r.eta {
+                    // Receipts enter the balance with a minus sign (it reads stock >= 0
+                    // as: inventory + outflow - inflow = constants).
+                    rows.0[eta as usize].push((e, r.quantity));
+                }
+                rows.0[x.eta.expect("checked") as usize].push((e, -r.quantity));
+            }
+        }
+    }
+
+    fn total_supply(&self, k: SkuIx) -> f64 {
+        let s = self.s;
+        let stock: f64 = (0..s.nodes.len())
+            .map(|n| s.available_at_start(NodeIx::new(n), k))
+            .sum();
+        let receipts: f64 = s
+            .inbound
+            .iter()
+            .filter(|r| r.sku == k)
+            .map(|r| r.quantity)
+            .sum();
+        stock + receipts
+    }
+
+    fn transfers(&mut self) {
+        let s = self.s;
+        let h = self.h as i64;
+        let integer = self.integer_quantities();
+        for (li, lane) in s.lanes.iter().enumerate() {
+            let l = LaneIx::new(li);
+            if !lane.carries_transfers {
+                continue;
+            }
+            let skus: Vec<SkuIx> = (0..s.skus.len())
+                .map(SkuIx::new)
+                .filter(|&k| {
+                    self.balance.contains_key(&(lane.from, k))
+                        && self.balance.contains_key(&(lane.to, k))
+                })
+                .collect();
+            for k in skus {
+                if s.policy.forbid.iter().any(|f| matches!(f, Forbid::Transfer { lane: fl, sku } if *fl == l && sku.is_none_or(|x| x == k))) {
+                    continue;
+                }
+                let ub = self.total_supply(k);
+                for t in 0..h {
+                    // Pruning rule P3: a transfer that would arrive after the horizon
+                    // moves stock out of reach and only costs money.
+                    let arrival = t + i64::from(lane.lead_time);
+                    if arrival >= h || !lane.departs_on(t) || !s.node(lane.from).is_open(t) {
+                        continue;
+                    }
+                    let (lid, kid) = (lane.id.clone(), s.sku(k).id.clone());
+                    let y = self.col(
+                        lane.cost_per_unit,
+                        ub,
+                        integer,
+                        Meaning::Transfer {
+                            lane: l,
+                            sku: k,
+                            day: t,
+                        },
+                        || format!("y[{lid},{kid},{t}]"),
+                    );
+                    self.ub.insert(y, ub);
+                    self.balance.get_mut(&(lane.from, k)).expect("pair").0[t as usize]
+                        .push((y, 1.0));
+                    self.balance.get_mut(&(lane.to, k)).expect("pair").0[arrival as usize]
+                        .push((y, -1.0));
+                    self.node_out[lane.from.ix() * self.h + t as usize].push(y);
+                    self.lane_out[li * self.h + t as usize].push(y);
+                }
+            }
+        }
+    }
+
+    fn shipments(&mut self) {
+        let s = self.s;
+        let h = self.h as i64;
+        let integer = self.integer_quantities();
+        let change_pen = s.policy.change_penalty_per_unit;
+        for (oi, o) in s.orders.iter().enumerate() {
+            if o.frozen {
+                continue;
+            }
+            let order = OrderIx::new(oi);
+            let planned_keys: HashSet<(SkuIx, NodeIx, Option<LaneIx>)> =
+                o.plan.iter().map(|e| (e.sku, e.node, e.lane)).collect();
+            let planned_at: HashMap<(SkuIx, NodeIx, Option<LaneIx>, Day), usize> = o
+                .plan
+                .iter()
+                .enumerate()
+                .map(|(i, e)| ((e.sku, e.node, e.lane, i64::from(e.ship)), i))
+                .collect();
+            let forbids: Vec<&Forbid> = s
+                .policy
+                .forbid
+                .iter()
+                .filter(|f| matches!(f, Forbid::Shipment { order: fo, .. } if *fo == order))
+                .collect();
+            let complete = (!o.allow_partial).then(|| {
+                let id = o.id.clone();
+                self.col(0.0, 1.0, true, Meaning::Aux, || format!("complete[{id}]"))
+            });
+            let routes: Vec<(NodeIx, Option<LaneIx>)> = s
+                .lanes
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.to == o.destination)
+                .map(|(i, l)| (l.from, Some(LaneIx::new(i))))
+                .chain(
+                    s.node(o.destination)
+                        .holds_stock()
+                        .then_some((o.destination, None)),
+                )
+                .collect();
+            let mut by_source: HashMap<NodeIx, Vec<Var>> = HashMap::new();
+            let mut plan_var: Vec<Option<Var>> = vec![None; o.plan.len()];
+            let total: f64 = o.lines.iter().map(|l| l.quantity).sum();
+            for line in o.lines.iter().filter(|l| l.quantity > 0.0) {
+                let k = line.sku;
+                let mut xs: Vec<(Var, f64)> = Vec::new();
+                for &(n, lane) in &routes {
+                    if !self.balance.contains_key(&(n, k)) {
+                        continue;
+                    }
+                    let matches_forbid = forbids.iter().any(|f| match f {
+                        Forbid::Shipment {
+                            sku,
+                            node,
+                            lane: fl,
+                            ..
+                        } => {
+                            sku.is_none_or(|x| x == k)
+                                && node.is_none_or(|x| x == n)
+                                && fl.is_none_or(|x| x == lane)
+                        }
+                        _ => false,
+                    });
+                    if matches_forbid && !planned_keys.contains(&(k, n, lane)) {
+                        continue;
+                    }
+                    let (lead, unit) =
+                        lane.map_or((0, 0.0), |l| (s.lane(l).lead_time, s.lane(l).cost_per_unit));
+                    for t in 0..h {
+                        if !s.node(n).is_open(t) || lane.is_some_and(|l| !s.lane(l).departs_on(t)) {
+                            continue;
+                        }
+                        let late = (t + i64::from(lead) - o.due).max(0) as f64;
+                        let cost = unit + late * o.late_penalty_per_unit_day;
+                        let planned = planned_at.get(&(k, n, lane, t)).copied();
+                        // Pruning rule P4: for an order that may ship partly, a unit that
+                        // costs at least what leaving it short saves is never shipped.
+                        let saved = o.short_penalty_per_unit
+                            + if planned.is_some() { change_pen } else { 0.0 };
+                        if o.allow_partial && cost >= saved {
+                            continue;
+                        }
+                        let meaning = Meaning::Shipment {
+                            order,
+                            sku: k,
+                            node: n,
+                            lane,
+                            day: t,
+                        };
+                        let x = self.col(
+                            cost - o.short_penalty_per_unit,
+                            line.quantity,
+                            integer,
+                            meaning,
+                            || {
+                                format!(
+                                    "x[{},{},{},{},{t}]",
+                                    o.id,
+                                    s.sku(k).id,
+                                    s.node(n).id,
+                                    lane.map_or("local".to_owned(), |l| s.lane(l).id.0.clone())
+                                )
+                            },
+                        );
+                        self.ub.insert(x, line.quantity);
+                        if let Some(p) = planned {
+                            plan_var[p] = Some(x);
+                        }
+                        xs.push((x, 1.0));
+                        by_source.entry(n).or_default().push(x);
+                        self.balance.get_mut(&(n, k)).expect("pair").0[t as usize].push((x, 1.0));
+                        self.node_out[n.ix() * self.h + t as usize].push(x);
+                        if let Some(l) = lane {
+                            self.lane_out[l.ix() * self.h + t as usize].push(x);
+                        }
+                    }
+                }
+                self.mip.offset += o.short_penalty_per_unit * line.quantity;
+                let name = || format!("line[{},{}]", o.id, s.sku(k).id);
+                match complete {
+                    Some(w) => {
+                        xs.push((w, -line.quantity));
+                        self.row(0.0, 0.0, xs, name);
+                    }
+                    None if !xs.is_empty() => self.row(f64::NEG_INFINITY, line.quantity, xs, name),
+                    None => {}
+                }
+            }
+            // change[p]: planned units that do not ship exactly as planned.
+            if change_pen > 0.0 {
+                for (p, e) in o.plan.iter().enumerate() {
+                    match plan_var[p] {
+                        None => self.mip.offset += change_pen * e.quantity,
+                        Some(x) => {
+                            let c = self.col(change_pen, e.quantity, false, Meaning::Aux, || {
+                                format!("change[{},{p}]", o.id)
+                            });
+                            self.row(e.quantity, f64::INFINITY, vec![(x, 1.0), (c, 1.0)], || {
+                                format!("change[{},{p}]", o.id)
+                            });
+                        }
+                    }
+                }
+            }
+            // source_link and max_sources: only when the limit can bind.
+            if let Some(m) = o.max_sources {
+                if (m as usize) < by_source.len() {
+                    let mut uses = Vec::new();
+                    let mut sources: Vec<_> = by_source.into_iter().collect();
+                    sources.sort_by_key(|x| x.0);
+                    for (n, xs) in sources {
+                        let u = self.col(0.0, 1.0, true, Meaning::Aux, || {
+                            format!("use[{},{}]", o.id, s.node(n).id)
+                        });
+                        let mut entries: Vec<(Var, f64)> =
+                            xs.into_iter().map(|x| (x, 1.0)).collect();
+                        entries.push((u, -total));
+                        self.row(f64::NEG_INFINITY, 0.0, entries, || {
+                            format!("source_link[{},{}]", o.id, s.node(n).id)
+                        });
+                        uses.push((u, 1.0));
+                    }
+                    self.row(f64::NEG_INFINITY, f64::from(m), uses, || {
+                        format!("max_sources[{}]", o.id)
+                    });
+                }
+            }
+        }
+    }
+
+    fn capacities_and_fixed_charges(&mut self) {
+        let s = self.s;
+        let h = self.h;
+        for (n, node) in s.nodes.iter().enumerate() {
+            let Some(cap) = node.ship_capacity_per_day else {
+                continue;
+            };
+            for t in 0..h {
+                let i = n * h + t;
+                if self.node_out[i].is_empty() {
+                    continue;
+                }
+                let entries = self.node_out[i].iter().map(|&v| (v, 1.0)).collect();
+                let left = cap - self.frozen_node[i];
+                self.row(f64::NEG_INFINITY, left, entries, || {
+                    format!("node_cap[{},{t}]", node.id)
+                });
+            }
+        }
+        for (l, lane) in s.lanes.iter().enumerate() {
+            for t in 0..h {
+                let i = l * h + t;
+                if self.lane_out[i].is_empty() {
+                    continue;
+                }
+                let left = lane.capacity_per_day.map(|c| c - self.frozen_lane[i]);
+                let charged = lane.fixed_cost_per_day > 0.0
+                    && !self.frozen_charged.contains(&(LaneIx::new(l), t as Day));
+                if charged {
+                    // fixed_link: flows on the lane-day are zero unless the charge is paid;
+                    // M is the least of the capacity left and what the flows can carry.
+                    let carry: f64 = self.lane_out[i].iter().map(|v| self.ub[v]).sum();
+                    let m = left.map_or(carry, |c| c.min(carry)).max(0.0);
+                    let lid = lane.id.clone();
+                    let z = self.col(lane.fixed_cost_per_day, 1.0, true, Meaning::Aux, || {
+                        format!("open[{lid},{t}]")
+                    });
+                    let mut entries: Vec<(Var, f64)> =
+                        self.lane_out[i].iter().map(|&v| (v, 1.0)).collect();
+                    entries.push((z, -m));
+                    self.row(f64::NEG_INFINITY, 0.0, entries, || {
+                        format!("fixed_link[{},{t}]", lane.id)
+                    });
+                }
+                if let Some(left) = left {
+                    let entries = self.lane_out[i].iter().map(|&v| (v, 1.0)).collect();
+                    self.row(f64::NEG_INFINITY, left, entries, || {
+                        format!("lane_cap[{},{t}]", lane.id)
+                    });
+                }
+            }
+        }
+    }
+
+    /// balance[n,k,t]: inv[t] - inv[t-1] + outflow[t] - inflow[t] = constants[t], inv >= 0.
+    fn balances(&mut self, pairs: &[Pair]) {
+        let s = self.s;
+        for &p in pairs {
+            let (entries, rhs) = self.balance.remove(&p).expect("pair");
+            let mut prev: Option<Var> = None;
+            for (t, (mut row, b)) in entries.into_iter().zip(rhs).enumerate() {
+                let (nid, kid) = (s.node(p.0).id.clone(), s.sku(p.1).id.clone());
+                let inv = self.col(0.0, f64::INFINITY, false, Meaning::Aux, || {
+                    format!("inv[{nid},{kid},{t}]")
+                });
+                row.push((inv, 1.0));
+                if let Some(v) = prev {
+                    row.push((v, -1.0));
+                }
+                self.row(b, b, row, || format!("balance[{nid},{kid},{t}]"));
+                prev = Some(inv);
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Formulate, solve, decode and check: the one path from a scenario to a proven plan.
+//!
+//! Quantities are first solved as continuous with every yes/no decision binary. On these
+//! models that relaxation almost always comes out whole, and then it is provably optimal
+//! for the integer problem too (a relaxation's optimum that is feasible for the restricted
+//! problem is its optimum). Only when a quantity comes out fractional and the policy asks
+//! for whole units is a second, integer pass run. Declaring every quantity integer from
+//! the start stalls HiGHS at the root on a few hundred orders (DEVELOPERS.md).
+//!
+//! Every plan leaves through the checker: a violation, or a plan that costs more than the
+//! model said, is an internal error.
+
+use crate::check::{evaluate, Evaluation, Violation};
+use crate::domain::Scenario;
+use crate::formulate::{frozen_plan, BuildOptions, Formulation, Model};
+use crate::ids::OrderIx;
+use crate::plan::Plan;
+use crate::solve::{solve, SolveError, SolveOptions, SolveResult, Status};
+use std::time::Instant;
+
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub status: Status,
+    /// The checked plan, when a solution is in hand.
+    pub plan: Option<Plan>,
+    /// The checker's verdict and cost breakdown of `plan`.
+    pub eval: Option<Evaluation>,
+    /// The cost of `plan` (the checker's, which equals the model's within 1e-6).
+    pub objective: Option<f64>,
+    pub bound: Option<f64>,
+    pub gap: Option<f64>,
+    /// Model build time, summed over passes.
+    pub build_seconds: f64,
+    /// Solver time (hand-off included), summed over passes.
+    pub solve_seconds: f64,
+    /// 1, or 2 when the continuous pass gave fractional quantities.
+    pub passes: u32,
+    /// Size of the last model solved.
+    pub rows: usize,
+    pub cols: usize,
+    pub nonzeros: usize,
+    pub integer_cols: usize,
+    pub solver: String,
+    pub formulation: &'static str,
+    /// When infeasible: the frozen orders (only they can make a scenario infeasible).
+    pub frozen_orders: Vec<OrderIx>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OptimizeError {
+    #[error("{0}")]
+    Solver(#[from] SolveError),
+    #[error("internal error: the {formulation} plan breaks {} rule(s) of SCENARIO.md section 3, first: rule {}: {}", .violations.len(), .violations[0].rule, .violations[0].message)]
+    PlanRejected {
+        formulation: &'static str,
+        violations: Vec<Violation>,
+    },
+    #[error("internal error: the {formulation} model says the plan costs {model}, the checker says {checked}")]
+    CostMismatch {
+        formulation: &'static str,
+        model: f64,
+        checked: f64,
+    },
+}
+
+pub fn optimize(
+    s: &Scenario,
+    f: &dyn Formulation,
+    opts: &SolveOptions,
+) -> Result<Outcome, OptimizeError> {
+    let start = Instant::now();
+    let mut build_seconds = 0.0;
+    let mut build = |integer: bool| {
+        let t = Instant::now();
+        let m = f.build(
+            s,
+            &BuildOptions {
+                integer_quantities: integer,
+                names: false,
+            },
+        );
+        build_seconds += t.elapsed().as_secs_f64();
+        m
+    };
+    let mut model = build(false);
+    let mut result = run(&model, opts)?;
+    let mut passes = 1;
+    let fractional = result
+        .values
+        .as_ref()
+        .is_some_and(|v| !model.quantities_are_whole(v));
+    if s.policy.integer_quantities && fractional {
+        let left = (opts.time_limit_s - start.elapsed().as_secs_f64()).max(0.01);
+        model = build(true);
+        result = run(
+            &model,
+            &SolveOptions {
+                time_limit_s: left,
+                ..opts.clone()
+            },
+        )?;
+        passes = 2;
+    }
+    let mut out = Outcome {
+        status: result.status.clone(),
+        plan: None,
+        eval: None,
+        objective: None,
+        bound: result.bound,
+        gap: result.gap,
+        build_seconds: 0.0,
+        solve_seconds: result.seconds + result.handoff_seconds,
+        passes,
+        rows: result.rows,
+        cols: result.cols,
+        nonzeros: result.nonzeros,
+        integer_cols: result.integer_cols,
+        solver: result.solver.clone(),
+        formulation: f.name(),
+        frozen_orders: Vec::new(),
+    };
+    out.build_seconds = build_seconds;
+    if result.status == Status::Infeasible {
+        out.frozen_orders = model.frozen_orders.clone();
+    }
+    let Some(values) = result.values.as_ref() else {
+        return Ok(out);
+    };
+    let plan = model.decode(s, values, &frozen_plan(s));
+    let eval = evaluate(s, &plan);
+    if !eval.feasible() {
+        return Err(OptimizeError::PlanRejected {
+            formulation: f.name(),
+            violations: eval.violations,
+        });
+    }
+    let model_cost = result.objective.expect("a solution has an objective");
+    let checked = eval.cost.total;
+    // The checker may find the plan cheaper than the model did (a yes/no charge left on
+    // with nothing moving, in a solution stopped at a limit); dearer would be a bug.
+    if checked > model_cost + 1e-6 * model_cost.abs().max(1.0) {
+        return Err(OptimizeError::CostMismatch {
+            formulation: f.name(),
+            model: model_cost,
+            checked,
+        });
+    }
+    // A plan cheaper than the proven bound means the model prices plans wrongly.
+    if let Some(b) = out.bound.filter(|b| checked < b - 1e-6 * b.abs().max(1.0)) {
+        return Err(OptimizeError::CostMismatch {
+            formulation: f.name(),
+            model: b,
+            checked,
+        });
+    }
+    if let (Some(b), true) = (out.bound, matches!(out.status, Status::Feasible { .. })) {
+        out.gap = Some(((checked - b) / checked.abs().max(1e-9)).max(0.0));
+    }
+    out.objective = Some(checked);
+    out.plan = Some(plan);
+    out.eval = Some(eval);
+    Ok(out)
+}
+
+/// Every recourse model is bounded (each column that lowers the cost has a finite upper
+/// bound), so a HiGHS "unbounded or infeasible" means infeasible.
+fn run(model: &Model, opts: &SolveOptions) -> Result<SolveResult, SolveError> {
+    match solve(&model.mip, opts) {
+        Err(SolveError::UnboundedOrInfeasible { .. }) => Ok(SolveResult {
+            status: Status::Infeasible,
+            values: None,
+            objective: None,
+            bound: None,
+            gap: None,
+            seconds: 0.0,
+            handoff_seconds: 0.0,
+            rows: model.mip.num_rows(),
+            cols: model.mip.num_cols(),
+            nonzeros: model.mip.num_nonzeros(),
+            integer_cols: model.mip.num_integer(),
+            solver: crate::solve::highs_version(),
+        }),
+        other => other,
+    }
+}
