@@ -18,4 +18,5 @@ pub mod report;
 pub mod risk;
 pub mod scenario;
 pub mod schema;
+pub mod solve;
 pub mod validate;

@@ -1,0 +1,918 @@
+//! solve: hands a [`Mip`] to HiGHS and reports what happened, in the termination vocabulary
+//! of JuMP/MathOpt: *why the solver stopped* ([`Status`], [`Limit`]) is kept apart from
+//! *whether a solution is in hand* (`SolveResult::values`).
+//!
+//! HiGHS is driven through its C API (`highs-sys`) rather than through `good_lp` or the
+//! `highs` crate, because both fold statuses together (a limit with no solution becomes an
+//! error, every limit becomes a time limit, `kHighsInterrupt` is not even representable) and
+//! neither takes our CSR arrays as they are (see the hand-off numbers below).
+//!
+//! Solver outcomes are values: optimal, infeasible, and stopped at a limit with or without a
+//! solution. `Err(SolveError)` is kept for what a caller cannot act on except by reporting a
+//! bug: a malformed model, an unbounded model (every recourse model is bounded, so this is a
+//! formulation bug), and HiGHS failures.
+//!
+//! Output discipline: stdout carries JSON documents, so HiGHS never writes to it
+//! (`log_to_console` is off). Its log reaches us through the logging callback, which copies
+//! it to stderr when `verbose` and otherwise keeps only the warning and error lines, to
+//! explain a [`SolveError`].
+//!
+//! # Hand-off: one `Highs_passModel` call with the rows as they are
+//!
+//! `cargo run --example handoff` times four ways of handing a random model (100 000 rows,
+//! 50 000 columns of which 5 000 integer, 1 000 000 nonzeros) to HiGHS 1.16.0: dev profile
+//! (opt-level 1, dependencies 2; HiGHS itself is built in release), 2-core machine, best of
+//! 3, three runs:
+//!
+//! ```text
+//!   21 / 26 / 23 ms  Highs_passModel, row-wise (what `solve` does)
+//!   21 / 32 / 23 ms  Highs_passModel, transposed to column-wise in Rust first
+//!  104 / 106 / 89 ms Highs_addCols, then one Highs_addRow per row
+//!  206 / 241 / 158 ms the `highs` crate's RowProblem + Model::new (what good_lp does)
+//! ```
+//!
+//! HiGHS copies the arrays and transposes them to column-wise storage itself, as fast as
+//! we could, so the row-wise call needs nothing from us but the row starts as `i32`. Adding
+//! rows one call at a time costs 4-5x as much.
+
+use std::ffi::{c_char, c_int, c_void, CStr};
+use std::fmt;
+use std::io::Write;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use highs_sys as sys;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::mip::Mip;
+
+/// How to solve. `Default` is HiGHS's own defaults: no time limit, a relative gap of 1e-4,
+/// all cores, seed 0, quiet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SolveOptions {
+    /// Wall-clock limit on the solve (not the hand-off), in seconds; `f64::INFINITY` for none.
+    pub time_limit_s: f64,
+    /// HiGHS's `mip_rel_gap`: stop with [`Status::Optimal`] once
+    /// `|incumbent - bound| / |incumbent|` is at most this.
+    pub mip_gap: f64,
+    /// Worker threads; 0 lets HiGHS use every core it detects.
+    pub threads: u32,
+    /// HiGHS's `random_seed` (0..=2^31-1); `None` keeps HiGHS's default (0).
+    pub seed: Option<u32>,
+    /// Copy the HiGHS log to stderr (never stdout).
+    pub verbose: bool,
+    /// Show a live line on stderr (elapsed, incumbent, bound, gap). Set it only when stderr
+    /// is a terminal.
+    pub progress: bool,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        Self {
+            time_limit_s: f64::INFINITY,
+            mip_gap: 1e-4,
+            threads: 0,
+            seed: None,
+            verbose: false,
+            progress: false,
+        }
+    }
+}
+
+/// Which limit stopped the solver before it could prove optimality or infeasibility.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Limit {
+    Time,
+    /// Another limit, named in snake_case: `iteration`, `solution`, `interrupt`, `memory`,
+    /// `objective_bound`, `objective_target`.
+    Other(String),
+}
+
+impl Limit {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Limit::Time => "time",
+            Limit::Other(name) => name,
+        }
+    }
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} limit", self.as_str().replace('_', " "))
+    }
+}
+
+/// Why the solver stopped, and whether that left a solution in hand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Proven optimal within `mip_gap` (so `gap` may be positive, never above `mip_gap`).
+    Optimal,
+    /// A limit was hit with a feasible solution in hand.
+    Feasible { limit: Limit },
+    /// A limit was hit before any feasible solution was found.
+    NoSolution { limit: Limit },
+    /// Proven infeasible.
+    Infeasible,
+}
+
+impl Status {
+    /// `"optimal"`, `"feasible"`, `"no_solution"` or `"infeasible"`: the value to serialize.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Optimal => "optimal",
+            Status::Feasible { .. } => "feasible",
+            Status::NoSolution { .. } => "no_solution",
+            Status::Infeasible => "infeasible",
+        }
+    }
+
+    /// The limit that stopped the solver, if one did.
+    pub fn limit(&self) -> Option<&Limit> {
+        match self {
+            Status::Feasible { limit } | Status::NoSolution { limit } => Some(limit),
+            Status::Optimal | Status::Infeasible => None,
+        }
+    }
+
+    /// Whether this status comes with a feasible solution.
+    pub fn has_solution(&self) -> bool {
+        matches!(self, Status::Optimal | Status::Feasible { .. })
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Status::Optimal => f.write_str("optimal"),
+            Status::Feasible { limit } => write!(f, "feasible ({limit} reached)"),
+            Status::NoSolution { limit } => write!(f, "no solution ({limit} reached)"),
+            Status::Infeasible => f.write_str("infeasible"),
+        }
+    }
+}
+
+/// What a solve produced. Objective and bound include the model's offset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SolveResult {
+    pub status: Status,
+    /// Column values, `Some` exactly when `status.has_solution()`. Integer columns are as
+    /// HiGHS returns them (within its feasibility tolerance of an integer, not rounded).
+    pub values: Option<Vec<f64>>,
+    /// Objective of `values`.
+    pub objective: Option<f64>,
+    /// Best proven lower bound on the objective (minimisation). For an LP it is the optimal
+    /// objective; `None` where nothing finite is known (infeasible, LP stopped early).
+    pub bound: Option<f64>,
+    /// HiGHS's relative gap `|objective - bound| / |objective|`; `None` without a solution,
+    /// or where HiGHS's gap is infinite (objective 0, bound not 0). 0 for an optimal LP.
+    pub gap: Option<f64>,
+    /// Wall-clock seconds in `Highs_run`.
+    pub seconds: f64,
+    /// Wall-clock seconds to convert the model and pass it to HiGHS.
+    pub handoff_seconds: f64,
+    pub rows: usize,
+    pub cols: usize,
+    pub nonzeros: usize,
+    pub integer_cols: usize,
+    /// `"HiGHS 1.16.0"`.
+    pub solver: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SolveError {
+    /// The model is malformed (checked before it crosses into C) or HiGHS refused it.
+    #[error("the model was rejected: {0}")]
+    Rejected(String),
+    #[error("HiGHS rejected option {name} = {value}{}", messages_suffix(.messages))]
+    Option {
+        name: &'static str,
+        value: String,
+        messages: Vec<String>,
+    },
+    #[error(
+        "the model is unbounded; every recourse model is bounded, so this is a formulation bug"
+    )]
+    Unbounded,
+    /// HiGHS stopped with `kUnboundedOrInfeasible`. It returns `kInfeasible` when presolve
+    /// or the search proves infeasibility, so this status means it proved neither; we do not
+    /// re-solve to find out, since either way the formulation has a bug worth reporting.
+    #[error(
+        "HiGHS found the model unbounded or infeasible without telling which; \
+         every recourse model is bounded, so this is a formulation bug{}",
+        messages_suffix(.messages)
+    )]
+    UnboundedOrInfeasible { messages: Vec<String> },
+    /// HiGHS reported a failure (error return, `kSolveError`, `kUnknown`, ...).
+    #[error("HiGHS failed: {what}{}", messages_suffix(.messages))]
+    Failed { what: String, messages: Vec<String> },
+}
+
+fn messages_suffix(messages: &[String]) -> String {
+    if messages.is_empty() {
+        String::new()
+    } else {
+        format!(" (HiGHS said: {})", messages.join("; "))
+    }
+}
+
+/// `"HiGHS 1.16.0"`: the version linked in, from HiGHS itself.
+pub fn highs_version() -> String {
+    // SAFETY: plain getters of compile-time constants.
+    let (major, minor, patch) = unsafe {
+        (
+            sys::Highs_versionMajor(),
+            sys::Highs_versionMinor(),
+            sys::Highs_versionPatch(),
+        )
+    };
+    format!("HiGHS {major}.{minor}.{patch}")
+}
+
+/// Minimises `mip` with HiGHS.
+pub fn solve(mip: &Mip, opts: &SolveOptions) -> Result<SolveResult, SolveError> {
+    check_model(mip)?;
+    let is_mip = mip.integer.iter().any(|&i| i);
+
+    // The callback state must outlive every call HiGHS can make into it: `Session` drops
+    // the HiGHS instance before the state, also when unwinding.
+    let session = Session {
+        highs: Highs::new()?,
+        state: Box::new(CallbackState::new(opts)),
+    };
+    let highs = &session.highs;
+
+    // Never the console (stdout). Output stays off until the logging callback is in place:
+    // HiGHS logs its header once per process, at the first call that finds output on, and
+    // `Highs_setCallback` is such a call.
+    highs.set_bool(c"log_to_console", "log_to_console", false)?;
+    highs.set_bool(c"output_flag", "output_flag", false)?;
+    let state_ptr = &*session.state as *const CallbackState as *mut c_void;
+    // SAFETY: `state_ptr` stays valid until the instance is destroyed (see `Session`).
+    highs.check("Highs_setCallback", unsafe {
+        sys::Highs_setCallback(highs.ptr(), Some(on_highs_callback), state_ptr)
+    })?;
+    let mut callbacks = vec![sys::kHighsCallbackLogging];
+    if session.state.progress.is_some() {
+        callbacks.extend([
+            sys::kHighsCallbackMipInterrupt,
+            sys::kHighsCallbackMipImprovingSolution,
+        ]);
+    }
+    for kind in callbacks {
+        // SAFETY: valid instance, valid callback kind.
+        highs.check("Highs_startCallback", unsafe {
+            sys::Highs_startCallback(highs.ptr(), kind)
+        })?;
+    }
+    highs.set_bool(c"output_flag", "output_flag", true)?;
+
+    highs.set_double(c"time_limit", "time_limit", opts.time_limit_s)?;
+    highs.set_double(c"mip_rel_gap", "mip_rel_gap", opts.mip_gap)?;
+    let threads = i32::try_from(opts.threads).map_err(|_| SolveError::Option {
+        name: "threads",
+        value: opts.threads.to_string(),
+        messages: vec![],
+    })?;
+    highs.set_int(c"threads", "threads", threads)?;
+    if let Some(seed) = opts.seed {
+        let seed = i32::try_from(seed).map_err(|_| SolveError::Option {
+            name: "random_seed",
+            value: seed.to_string(),
+            messages: vec!["the seed must be at most 2147483647".into()],
+        })?;
+        highs.set_int(c"random_seed", "random_seed", seed)?;
+    }
+
+    let handoff = Instant::now();
+    pass_model(highs, mip, &session.state)?;
+    let handoff_seconds = handoff.elapsed().as_secs_f64();
+
+    // HiGHS keeps one task scheduler per calling thread, sized by the first run on it, and
+    // refuses to run when a later run asks for another explicit thread count. Resetting it
+    // here makes `threads` mean the same thing on every call. (No run is in progress on this
+    // thread, which is what HiGHS requires.)
+    // SAFETY: see above.
+    unsafe { sys::Highs_resetThreadScheduler(0) };
+
+    if let Some(progress) = &session.state.progress {
+        progress.start();
+    }
+    let run = Instant::now();
+    // SAFETY: valid instance holding a model.
+    let run_status = unsafe { sys::Highs_run(highs.ptr()) };
+    let seconds = run.elapsed().as_secs_f64();
+    session.state.finish();
+
+    // SAFETY: valid instance.
+    let model_status = unsafe { sys::Highs_getModelStatus(highs.ptr()) };
+    let failed = |what: String| SolveError::Failed {
+        what,
+        messages: session.state.messages(),
+    };
+    let other = |name: &str| Stopped(Limit::Other(name.into()));
+    let outcome = match model_status {
+        sys::kHighsModelStatusOptimal => Optimal,
+        sys::kHighsModelStatusInfeasible => Infeasible,
+        // No columns: HiGHS solves nothing and leaves no solution to read.
+        sys::kHighsModelStatusModelEmpty => Empty,
+        sys::kHighsModelStatusUnbounded => return Err(SolveError::Unbounded),
+        sys::kHighsModelStatusUnboundedOrInfeasible => {
+            return Err(SolveError::UnboundedOrInfeasible {
+                messages: session.state.messages(),
+            })
+        }
+        sys::kHighsModelStatusTimeLimit => Stopped(Limit::Time),
+        sys::kHighsModelStatusIterationLimit => other("iteration"),
+        sys::kHighsModelStatusSolutionLimit => other("solution"),
+        sys::kHighsModelStatusInterrupt | sys::kHighsModelStatusHighsInterrupt => {
+            other("interrupt")
+        }
+        sys::kHighsModelStatusMemoryLimit => other("memory"),
+        sys::kHighsModelStatusObjectiveBound => other("objective_bound"),
+        sys::kHighsModelStatusObjectiveTarget => other("objective_target"),
+        status => {
+            return Err(failed(format!(
+                "model status '{}'",
+                model_status_name(status)
+            )))
+        }
+    };
+
+    // An error return with any other status (HiGHS says: "the solve failed") is not to be
+    // trusted, whatever the status claims.
+    if run_status == sys::kHighsStatusError {
+        return Err(failed(format!(
+            "Highs_run returned an error with model status '{}'",
+            model_status_name(model_status)
+        )));
+    }
+
+    let has_solution =
+        || highs.int_info(c"primal_solution_status") == Some(sys::kHighsSolutionStatusFeasible);
+    let with_solution = |status: Status| -> Result<_, SolveError> {
+        let values = highs.col_values(mip.num_cols())?;
+        Ok((
+            status,
+            Some(values),
+            highs.double_info(c"objective_function_value"),
+        ))
+    };
+    let (status, values, objective) = match outcome {
+        Optimal if has_solution() => with_solution(Status::Optimal)?,
+        Optimal => {
+            return Err(failed(
+                "HiGHS reports an optimum but no feasible solution".into(),
+            ))
+        }
+        Infeasible => (Status::Infeasible, None, None),
+        Stopped(limit) if has_solution() => with_solution(Status::Feasible { limit })?,
+        Stopped(limit) => (Status::NoSolution { limit }, None, None),
+        Empty => {
+            // Every row's activity is 0.
+            let rows = mip.row_lower.iter().zip(&mip.row_upper);
+            if rows.into_iter().all(|(&l, &u)| l <= 0.0 && 0.0 <= u) {
+                (Status::Optimal, Some(vec![]), Some(mip.offset))
+            } else {
+                (Status::Infeasible, None, None)
+            }
+        }
+    };
+
+    let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
+    let (bound, gap) = if status == Status::Infeasible {
+        (None, None)
+    } else if is_mip {
+        let bound = finite(highs.double_info(c"mip_dual_bound"));
+        let gap = if values.is_some() {
+            finite(highs.double_info(c"mip_gap"))
+        } else {
+            None
+        };
+        (bound, gap)
+    } else if status == Status::Optimal {
+        (objective, Some(0.0))
+    } else {
+        (None, None)
+    };
+
+    Ok(SolveResult {
+        status,
+        values,
+        objective,
+        bound,
+        gap,
+        seconds,
+        handoff_seconds,
+        rows: mip.num_rows(),
+        cols: mip.num_cols(),
+        nonzeros: mip.num_nonzeros(),
+        integer_cols: mip.num_integer(),
+        solver: highs_version(),
+    })
+}
+
+/// How HiGHS stopped, before asking whether it left a solution.
+enum Outcome {
+    Optimal,
+    Infeasible,
+    Stopped(Limit),
+    /// No columns.
+    Empty,
+}
+use Outcome::{Empty, Infeasible, Optimal, Stopped};
+
+/// `column 3 ("ship[PAR,LYO,2]")`, or `column 3` when the model has no names.
+fn name_of(names: &[String], what: &str, i: usize) -> String {
+    match names.get(i) {
+        Some(name) => format!("{what} {i} ({name:?})"),
+        None => format!("{what} {i}"),
+    }
+}
+
+/// What HiGHS does not check for us. The array lengths and indices come first: HiGHS trusts
+/// them blindly, and reading past an array would be undefined behaviour.
+fn check_model(mip: &Mip) -> Result<(), SolveError> {
+    let reject = |msg: String| Err(SolveError::Rejected(msg));
+    let n = mip.col_cost.len();
+    if [mip.col_lower.len(), mip.col_upper.len(), mip.integer.len()] != [n; 3] {
+        return reject(format!(
+            "column arrays differ in length: cost {n}, lower {}, upper {}, integer {}",
+            mip.col_lower.len(),
+            mip.col_upper.len(),
+            mip.integer.len()
+        ));
+    }
+    let m = mip.row_lower.len();
+    if mip.row_upper.len() != m || mip.row_start.len() != m + 1 {
+        return reject(format!(
+            "row arrays differ in length: lower {m}, upper {}, start {} (want {})",
+            mip.row_upper.len(),
+            mip.row_start.len(),
+            m + 1
+        ));
+    }
+    let nnz = mip.row_index.len();
+    if mip.row_value.len() != nnz {
+        return reject(format!(
+            "{nnz} row indices but {} row values",
+            mip.row_value.len()
+        ));
+    }
+    if mip.row_start[0] != 0
+        || mip.row_start[m] != nnz
+        || mip.row_start.windows(2).any(|w| w[0] > w[1])
+    {
+        return reject("row starts do not run from 0 up to the number of nonzeros".into());
+    }
+    if let Some(&j) = mip.row_index.iter().find(|&&j| j as usize >= n) {
+        return reject(format!(
+            "a row refers to column {j}, but there are {n} columns"
+        ));
+    }
+    // HiGHS rejects infinite bounds on the wrong side and huge coefficients itself, but
+    // takes NaN anywhere and reports an "optimal" NaN objective.
+    let col = |j: usize| name_of(&mip.col_names, "column", j);
+    let row = |r: usize| name_of(&mip.row_names, "row", r);
+    if !mip.offset.is_finite() {
+        return reject(format!("the objective offset is {}", mip.offset));
+    }
+    if let Some(j) = mip.col_cost.iter().position(|c| !c.is_finite()) {
+        return reject(format!("{} has cost {}", col(j), mip.col_cost[j]));
+    }
+    if let Some(j) = (0..n).find(|&j| mip.col_lower[j].is_nan() || mip.col_upper[j].is_nan()) {
+        return reject(format!("{} has a NaN bound", col(j)));
+    }
+    if let Some(r) = (0..m).find(|&r| mip.row_lower[r].is_nan() || mip.row_upper[r].is_nan()) {
+        return reject(format!("{} has a NaN bound", row(r)));
+    }
+    if let Some(k) = mip.row_value.iter().position(|v| !v.is_finite()) {
+        let r = mip.row_start.partition_point(|&s| s <= k) - 1;
+        let j = mip.row_index[k] as usize;
+        return reject(format!(
+            "{} has coefficient {} on {}",
+            row(r),
+            mip.row_value[k],
+            col(j)
+        ));
+    }
+    let limit = i32::MAX as usize;
+    if n > limit || m > limit || nnz > limit {
+        return reject(format!(
+            "{n} columns, {m} rows, {nnz} nonzeros: HiGHS (32-bit indices) takes at most {limit} each"
+        ));
+    }
+    Ok(())
+}
+
+/// Passes the whole model in one call, rows as they are (see the module docs for why).
+fn pass_model(highs: &Highs, mip: &Mip, state: &CallbackState) -> Result<(), SolveError> {
+    // Sizes were checked by `check_model`, so none of these conversions truncates.
+    let (n, m, nnz) = (
+        mip.num_cols() as i32,
+        mip.num_rows() as i32,
+        mip.num_nonzeros() as i32,
+    );
+    let a_start: Vec<i32> = mip.row_start.iter().map(|&s| s as i32).collect();
+    // SAFETY: u32 and i32 have the same size and alignment, and every index is below the
+    // column count, itself at most i32::MAX, so each u32 reads as the same i32.
+    let a_index: &[i32] = unsafe {
+        std::slice::from_raw_parts(mip.row_index.as_ptr().cast::<i32>(), mip.row_index.len())
+    };
+    let integrality: Option<Vec<i32>> = mip.integer.iter().any(|&i| i).then(|| {
+        mip.integer
+            .iter()
+            .map(|&i| {
+                if i {
+                    sys::kHighsVarTypeInteger
+                } else {
+                    sys::kHighsVarTypeContinuous
+                }
+            })
+            .collect()
+    });
+    // SAFETY: every array has the length HiGHS reads (checked by `check_model`); HiGHS copies
+    // them before returning. A null integrality pointer means an LP.
+    let status = unsafe {
+        sys::Highs_passModel(
+            highs.ptr(),
+            n,
+            m,
+            nnz,
+            0,
+            sys::kHighsMatrixFormatRowwise,
+            sys::kHighsHessianFormatTriangular,
+            sys::kHighsObjSenseMinimize,
+            mip.offset,
+            mip.col_cost.as_ptr(),
+            mip.col_lower.as_ptr(),
+            mip.col_upper.as_ptr(),
+            mip.row_lower.as_ptr(),
+            mip.row_upper.as_ptr(),
+            a_start.as_ptr(),
+            a_index.as_ptr(),
+            mip.row_value.as_ptr(),
+            std::ptr::null(),
+            std::ptr::null(),
+            std::ptr::null(),
+            integrality
+                .as_ref()
+                .map_or(std::ptr::null(), |v| v.as_ptr()),
+        )
+    };
+    if status == sys::kHighsStatusError {
+        let messages = state.messages();
+        let why = if messages.is_empty() {
+            "Highs_passModel failed".into()
+        } else {
+            messages.join("; ")
+        };
+        return Err(SolveError::Rejected(why));
+    }
+    Ok(())
+}
+
+/// Owns a HiGHS instance together with the state its callback points to. Fields drop in
+/// declaration order: the instance goes first, so HiGHS never holds a dangling pointer.
+struct Session {
+    highs: Highs,
+    state: Box<CallbackState>,
+}
+
+/// An owned `Highs` instance.
+struct Highs(NonNull<c_void>);
+
+impl Drop for Highs {
+    fn drop(&mut self) {
+        // SAFETY: created by Highs_create, destroyed once.
+        unsafe { sys::Highs_destroy(self.0.as_ptr()) }
+    }
+}
+
+impl Highs {
+    fn new() -> Result<Self, SolveError> {
+        // SAFETY: no preconditions.
+        NonNull::new(unsafe { sys::Highs_create() })
+            .map(Highs)
+            .ok_or_else(|| SolveError::Failed {
+                what: "Highs_create returned null".into(),
+                messages: vec![],
+            })
+    }
+
+    fn ptr(&self) -> *mut c_void {
+        self.0.as_ptr()
+    }
+
+    fn check(&self, call: &str, status: c_int) -> Result<(), SolveError> {
+        if status == sys::kHighsStatusError {
+            Err(SolveError::Failed {
+                what: format!("{call} returned an error"),
+                messages: vec![],
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    fn option_error(name: &'static str, value: String, status: c_int) -> Result<(), SolveError> {
+        if status == sys::kHighsStatusError {
+            Err(SolveError::Option {
+                name,
+                value,
+                messages: vec![],
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    fn set_bool(&self, key: &CStr, name: &'static str, value: bool) -> Result<(), SolveError> {
+        // SAFETY: valid instance, NUL-terminated option name.
+        let status =
+            unsafe { sys::Highs_setBoolOptionValue(self.ptr(), key.as_ptr(), value.into()) };
+        Self::option_error(name, value.to_string(), status)
+    }
+
+    fn set_int(&self, key: &CStr, name: &'static str, value: i32) -> Result<(), SolveError> {
+        // SAFETY: as above.
+        let status = unsafe { sys::Highs_setIntOptionValue(self.ptr(), key.as_ptr(), value) };
+        Self::option_error(name, value.to_string(), status)
+    }
+
+    fn set_double(&self, key: &CStr, name: &'static str, value: f64) -> Result<(), SolveError> {
+        // SAFETY: as above.
+        let status = unsafe { sys::Highs_setDoubleOptionValue(self.ptr(), key.as_ptr(), value) };
+        Self::option_error(name, value.to_string(), status)
+    }
+
+    fn int_info(&self, key: &CStr) -> Option<i32> {
+        let mut value = 0;
+        // SAFETY: valid instance, NUL-terminated name, valid out pointer.
+        let status = unsafe { sys::Highs_getIntInfoValue(self.ptr(), key.as_ptr(), &mut value) };
+        (status != sys::kHighsStatusError).then_some(value)
+    }
+
+    fn double_info(&self, key: &CStr) -> Option<f64> {
+        let mut value = 0.0;
+        // SAFETY: as above.
+        let status = unsafe { sys::Highs_getDoubleInfoValue(self.ptr(), key.as_ptr(), &mut value) };
+        (status != sys::kHighsStatusError).then_some(value)
+    }
+
+    fn col_values(&self, expected: usize) -> Result<Vec<f64>, SolveError> {
+        // SAFETY: valid instance.
+        let n = unsafe { sys::Highs_getNumCol(self.ptr()) };
+        if usize::try_from(n).ok() != Some(expected) {
+            return Err(SolveError::Failed {
+                what: format!("HiGHS holds {n} columns, the model has {expected}"),
+                messages: vec![],
+            });
+        }
+        let mut values = vec![0.0; expected];
+        // SAFETY: `values` has room for the n column values HiGHS writes; null pointers
+        // skip the duals and row values.
+        let status = unsafe {
+            sys::Highs_getSolution(
+                self.ptr(),
+                values.as_mut_ptr(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+            )
+        };
+        self.check("Highs_getSolution", status)?;
+        Ok(values)
+    }
+}
+
+fn model_status_name(status: c_int) -> String {
+    let name = match status {
+        sys::kHighsModelStatusNotset => "not set",
+        sys::kHighsModelStatusLoadError => "load error",
+        sys::kHighsModelStatusModelError => "model error",
+        sys::kHighsModelStatusPresolveError => "presolve error",
+        sys::kHighsModelStatusSolveError => "solve error",
+        sys::kHighsModelStatusPostsolveError => "postsolve error",
+        sys::kHighsModelStatusModelEmpty => "empty",
+        sys::kHighsModelStatusOptimal => "optimal",
+        sys::kHighsModelStatusInfeasible => "infeasible",
+        sys::kHighsModelStatusUnboundedOrInfeasible => "unbounded or infeasible",
+        sys::kHighsModelStatusUnbounded => "unbounded",
+        sys::kHighsModelStatusObjectiveBound => "objective bound",
+        sys::kHighsModelStatusObjectiveTarget => "objective target",
+        sys::kHighsModelStatusTimeLimit => "time limit",
+        sys::kHighsModelStatusIterationLimit => "iteration limit",
+        sys::kHighsModelStatusUnknown => "unknown",
+        sys::kHighsModelStatusSolutionLimit => "solution limit",
+        sys::kHighsModelStatusInterrupt => "interrupt",
+        sys::kHighsModelStatusMemoryLimit => "memory limit",
+        sys::kHighsModelStatusHighsInterrupt => "HiGHS interrupt",
+        other => return format!("unknown status {other}"),
+    };
+    name.to_string()
+}
+
+/// HiGHS's `HighsLogType`: kInfo = 1, kDetailed, kVerbose, kWarning, kError.
+const LOG_WARNING: c_int = 4;
+const LOG_ERROR: c_int = 5;
+/// Warning and error lines kept for an error message.
+const MAX_MESSAGES: usize = 20;
+/// The progress line changes at most this often (an improving solution shows at once).
+const PROGRESS_EVERY: Duration = Duration::from_millis(200);
+
+/// What the callback reaches through its `user_data` pointer. Shared with HiGHS's threads,
+/// hence the mutexes.
+struct CallbackState {
+    verbose: bool,
+    progress: Option<Progress>,
+    messages: Mutex<Vec<String>>,
+    /// The start of a log line whose end HiGHS has not sent yet.
+    pending: Mutex<String>,
+    /// Set if the callback ever panicked; it then does nothing more.
+    panicked: AtomicBool,
+}
+
+impl Drop for CallbackState {
+    /// Also on the error paths, which leave before `solve` calls `finish`.
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+struct Progress {
+    bar: ProgressBar,
+    last: Mutex<Option<Instant>>,
+}
+
+impl CallbackState {
+    fn new(opts: &SolveOptions) -> Self {
+        let progress = opts.progress.then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(5));
+            if let Ok(style) = ProgressStyle::with_template("{spinner} HiGHS {elapsed:>4} {msg}") {
+                bar.set_style(style);
+            }
+            Progress {
+                bar,
+                last: Mutex::new(None),
+            }
+        });
+        Self {
+            verbose: opts.verbose,
+            progress,
+            messages: Mutex::new(Vec::new()),
+            pending: Mutex::new(String::new()),
+            panicked: AtomicBool::new(false),
+        }
+    }
+
+    /// Clears the progress line and writes whatever is left of the last log line.
+    fn finish(&self) {
+        if let Some(progress) = &self.progress {
+            progress.bar.finish_and_clear();
+        }
+        if let Ok(mut pending) = self.pending.lock() {
+            let rest = std::mem::take(&mut *pending);
+            self.to_stderr(&rest);
+        }
+    }
+
+    fn to_stderr(&self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        // Not eprint!: a closed stderr must not panic inside the solver.
+        let write = || {
+            let _ = std::io::stderr().write_all(text.as_bytes());
+        };
+        match &self.progress {
+            Some(p) => p.bar.suspend(write),
+            None => write(),
+        }
+    }
+
+    fn messages(&self) -> Vec<String> {
+        self.messages.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    fn on_log(&self, log_type: c_int, text: &str) {
+        if self.verbose {
+            // HiGHS logs a line in pieces; the progress line is redrawn between writes, so
+            // only whole lines go out.
+            let lines = match self.pending.lock() {
+                Ok(mut pending) => {
+                    pending.push_str(text);
+                    match pending.rfind('\n') {
+                        Some(end) => pending.drain(..=end).collect(),
+                        None => String::new(),
+                    }
+                }
+                Err(_) => text.to_string(),
+            };
+            self.to_stderr(&lines);
+        }
+        if log_type == LOG_WARNING || log_type == LOG_ERROR {
+            // "ERROR:   Col             0  has ..." -> "Col 0 has ...".
+            let text = text.trim_start();
+            let text = text
+                .strip_prefix("ERROR:")
+                .or_else(|| text.strip_prefix("WARNING:"))
+                .unwrap_or(text);
+            let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !line.is_empty() {
+                if let Ok(mut messages) = self.messages.lock() {
+                    if messages.len() < MAX_MESSAGES {
+                        messages.push(line);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Progress {
+    fn start(&self) {
+        self.bar.set_message("solving");
+        self.bar.enable_steady_tick(PROGRESS_EVERY);
+    }
+
+    fn update(&self, out: &sys::HighsCallbackDataOut, force: bool) {
+        let now = Instant::now();
+        {
+            let Ok(mut last) = self.last.lock() else {
+                return;
+            };
+            if !force && last.is_some_and(|t| now.duration_since(t) < PROGRESS_EVERY) {
+                return;
+            }
+            *last = Some(now);
+        }
+        let show = |v: f64| {
+            if v.is_finite() {
+                // At most 4 decimals, no trailing zeros: -7137, 12.5, 0.0001.
+                let s = format!("{v:.4}");
+                s.trim_end_matches('0').trim_end_matches('.').to_string()
+            } else {
+                "-".into()
+            }
+        };
+        let gap = if out.mip_gap.is_finite() && out.mip_gap >= 0.0 {
+            format!("{:.2}%", 100.0 * out.mip_gap)
+        } else {
+            "-".into()
+        };
+        self.bar.set_message(format!(
+            "incumbent {}  bound {}  gap {gap}  nodes {}",
+            show(out.mip_primal_bound),
+            show(out.mip_dual_bound),
+            out.mip_node_count
+        ));
+    }
+}
+
+/// The one function HiGHS calls back. It must not unwind into C, so everything runs inside
+/// `catch_unwind`; after a panic it does nothing more (the solve goes on unobserved).
+unsafe extern "C" fn on_highs_callback(
+    kind: c_int,
+    message: *const c_char,
+    out: *const sys::HighsCallbackDataOut,
+    _data_in: *mut sys::HighsCallbackDataIn,
+    user_data: *mut c_void,
+) {
+    if user_data.is_null() {
+        return;
+    }
+    // SAFETY: `user_data` is the `CallbackState` that `Session` keeps alive for as long as
+    // the HiGHS instance exists.
+    let state = unsafe { &*(user_data as *const CallbackState) };
+    if state.panicked.load(Ordering::Relaxed) {
+        return;
+    }
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: HiGHS passes a valid data_out for every callback kind, and a NUL-terminated
+        // message (or null).
+        let out = unsafe { out.as_ref() };
+        match kind {
+            sys::kHighsCallbackLogging => {
+                if message.is_null() {
+                    return;
+                }
+                // SAFETY: see above.
+                let text = unsafe { CStr::from_ptr(message) }.to_string_lossy();
+                state.on_log(out.map_or(0, |o| o.log_type), &text);
+            }
+            sys::kHighsCallbackMipInterrupt | sys::kHighsCallbackMipImprovingSolution => {
+                if let (Some(progress), Some(out)) = (&state.progress, out) {
+                    progress.update(out, kind == sys::kHighsCallbackMipImprovingSolution);
+                }
+            }
+            _ => {}
+        }
+    }));
+    if result.is_err() {
+        state.panicked.store(true, Ordering::Relaxed);
+    }
+}
