@@ -4,10 +4,13 @@
 //! - `parse_validate/<size>`: bytes to a validated domain scenario.
 //! - `baseline_risk/<size>`: the do-nothing simulation, its evaluation by the checker, and
 //!   the at-risk orders with reasons (issue target: under 1 s for 100,000 orders, one core).
+//! - `build/<size>`: the time-expanded model, small and medium (target: under 0.3 µs per
+//!   nonzero; the model sizes are printed once).
 //!
 //! Sizes are the generator presets (`recourse generate --preset NAME --seed 1`).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use recourse::formulate::{by_name, BuildOptions};
 use recourse::generate::{generate, GenerateConfig};
 use recourse::risk::analyze;
 use recourse::validate::load_scenario;

@@ -77,6 +77,7 @@ pub fn optimize(
             &BuildOptions {
                 integer_quantities: integer,
                 names: false,
+                strong_linking: false,
             },
         );
         build_seconds += t.elapsed().as_secs_f64();

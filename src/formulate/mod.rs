@@ -17,6 +17,9 @@ pub struct BuildOptions {
     pub integer_quantities: bool,
     /// Keep column and row names (for export and debugging; slower).
     pub names: bool,
+    /// Link every flow on a charged lane-day to its charge (`strong_link`), not only their
+    /// sum (`fixed_link`): more rows, a tighter relaxation.
+    pub strong_linking: bool,
 }
 
 /// What a column stands for in the plan. Columns that are not part of the plan

@@ -314,8 +314,66 @@ impl<'a> Builder<'a> {
         stock + receipts
     }
 
+    /// Per (node, sku): the units that sinks reachable from the node can absorb: free
+    /// order lines whose destination a node in its transfer closure serves, and frozen
+    /// shipments from that closure.
+    fn reachable_demand(&self) -> HashMap<Pair, f64> {
+        let s = self.s;
+        let n = s.nodes.len();
+        let mut next: Vec<Vec<NodeIx>> = vec![Vec::new(); n];
+        for lane in s.lanes.iter().filter(|l| l.carries_transfers) {
+            next[lane.from.ix()].push(lane.to);
+        }
+        // What each node can serve directly: destinations it has a lane to, and itself.
+        let mut serves: Vec<HashSet<NodeIx>> =
+            (0..n).map(|i| HashSet::from([NodeIx::new(i)])).collect();
+        for lane in &s.lanes {
+            serves[lane.from.ix()].insert(lane.to);
+        }
+        let mut sink: HashMap<(NodeIx, SkuIx), f64> = HashMap::new(); // per destination
+        let mut frozen: HashMap<Pair, f64> = HashMap::new(); // per source
+        for o in &s.orders {
+            if o.frozen {
+                for e in &o.plan {
+                    *frozen.entry((e.node, e.sku)).or_default() += e.quantity;
+                }
+            } else {
+                for l in &o.lines {
+                    *sink.entry((o.destination, l.sku)).or_default() += l.quantity;
+                }
+            }
+        }
+        let mut out: HashMap<Pair, f64> = HashMap::new();
+        for start in 0..n {
+            let mut seen = vec![false; n];
+            let mut stack = vec![NodeIx::new(start)];
+            seen[start] = true;
+            let mut dests: HashSet<NodeIx> = HashSet::new();
+            while let Some(v) = stack.pop() {
+                dests.extend(serves[v.ix()].iter().copied());
+                for (&(node, k), &q) in frozen.iter().filter(|(p, _)| p.0 == v) {
+                    let _ = node;
+                    *out.entry((NodeIx::new(start), k)).or_default() += q;
+                }
+                for &w in &next[v.ix()] {
+                    if !seen[w.ix()] {
+                        seen[w.ix()] = true;
+                        stack.push(w);
+                    }
+                }
+            }
+            for (&(d, k), &q) in &sink {
+                if dests.contains(&d) {
+                    *out.entry((NodeIx::new(start), k)).or_default() += q;
+                }
+            }
+        }
+        out
+    }
+
     fn transfers(&mut self) {
         let s = self.s;
+        let reach = self.reachable_demand();
         let h = self.h as i64;
         let integer = self.integer_quantities();
         for (li, lane) in s.lanes.iter().enumerate() {
@@ -334,7 +392,12 @@ impl<'a> Builder<'a> {
                 if s.policy.forbid.iter().any(|f| matches!(f, Forbid::Transfer { lane: fl, sku } if *fl == l && sku.is_none_or(|x| x == k))) {
                     continue;
                 }
-                let ub = self.total_supply(k);
+                // Bound B1: a transfer moves no more than exists (all stock and receipts) nor
+                // more than the sinks reachable from where it lands can absorb: some optimal
+                // plan has every transfer within both (models/time-expanded.md).
+                let ub = self
+                    .total_supply(k)
+                    .min(reach.get(&(lane.to, k)).copied().unwrap_or(0.0));
                 for t in 0..h {
                     // Pruning rule P3: a transfer that would arrive after the horizon
                     // moves stock out of reach and only costs money.
@@ -579,6 +642,17 @@ impl<'a> Builder<'a> {
                     self.row(f64::NEG_INFINITY, 0.0, entries, || {
                         format!("fixed_link[{},{t}]", lane.id)
                     });
+                    if self.opts.strong_linking {
+                        // strong_link: each flow alone is at most its own bound (or M)
+                        // times the charge, which tightens the LP relaxation.
+                        for j in 0..self.lane_out[i].len() {
+                            let v = self.lane_out[i][j];
+                            let bound = self.ub[&v].min(m);
+                            self.row(f64::NEG_INFINITY, 0.0, vec![(v, 1.0), (z, -bound)], || {
+                                format!("strong_link[{},{t},{j}]", lane.id)
+                            });
+                        }
+                    }
                 }
                 if let Some(left) = left {
                     let entries = self.lane_out[i].iter().map(|&v| (v, 1.0)).collect();

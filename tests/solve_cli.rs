@@ -1,0 +1,108 @@
+//! `recourse solve` through the real binary: the document it writes, its exit codes, and
+//! that the plan it emits passes `recourse check` with the cost it reports.
+
+use assert_cmd::Command;
+use predicates::str::contains;
+use recourse::proposals::ProposalsDoc;
+
+fn recourse() -> Command {
+    let mut c = Command::cargo_bin("recourse").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+#[test]
+fn solve_writes_a_checked_proposals_document_atomically() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p.json");
+    recourse()
+        .args([
+            "solve",
+            "datasets/tiny/demo-eu.json",
+            "--threads",
+            "1",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stdout("");
+    let doc: ProposalsDoc = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(doc.format, "recourse.proposals/1");
+    assert_eq!(doc.solve.status, "optimal");
+    assert_eq!(doc.solve.formulation, "time-expanded");
+    assert!(doc.solve.solver.starts_with("HiGHS "));
+    assert!(doc.solve.model.nonzeros > 0);
+    assert_eq!(doc.kpis.baseline.at_risk_orders, 7);
+    assert_eq!(doc.at_risk.len(), 7);
+    let proposed = doc.kpis.proposed.as_ref().unwrap();
+    let objective = doc.solve.objective.unwrap();
+    assert!((proposed.cost.total - objective).abs() <= 1e-6 * objective);
+    assert!(objective < doc.kpis.baseline.cost.total);
+    // The independent checker, through the binary, agrees on feasibility and cost.
+    let check = recourse()
+        .args(["check", "--format", "json", "datasets/tiny/demo-eu.json"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0));
+    let c: recourse::report::CheckDoc = serde_json::from_slice(&check.stdout).unwrap();
+    assert!(c.feasible);
+    assert!((c.cost.total - objective).abs() <= 1e-6 * objective);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left behind"
+    );
+}
+
+#[test]
+fn an_infeasible_scenario_exits_1_naming_the_frozen_order() {
+    let mut v: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("datasets/tiny/frozen-order.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    v["disruptions"][0]["quantity"] = serde_json::json!(79);
+    let out = recourse()
+        .args(["solve", "-"])
+        .write_stdin(v.to_string())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: ProposalsDoc = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc.solve.status, "infeasible");
+    assert_eq!(doc.infeasible_frozen_orders, vec!["SO-2".to_owned()]);
+    assert!(doc.plan.is_none());
+    assert!(String::from_utf8(out.stderr).unwrap().contains("SO-2"));
+}
+
+#[test]
+fn bad_options_and_bad_input_exit_2() {
+    recourse()
+        .args([
+            "solve",
+            "datasets/tiny/demo-eu.json",
+            "--formulation",
+            "nope",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("known: time-expanded"));
+    recourse()
+        .args(["solve", "datasets/tiny/demo-eu.json", "--time-limit", "0"])
+        .assert()
+        .code(2);
+    recourse()
+        .args(["solve", "datasets/tiny/demo-eu.json", "--gap", "3"])
+        .assert()
+        .code(2);
+    recourse()
+        .args(["solve", "datasets/invalid/self-loop-lane.json"])
+        .assert()
+        .code(2)
+        .stderr(contains("self_loop_lane"));
+}
