@@ -35,6 +35,24 @@ fn stages(c: &mut Criterion) {
             b.iter(|| analyze(s))
         });
         g.finish();
+
+        if preset != "large" {
+            let f = by_name("time-expanded").unwrap();
+            let m = f.build(&scenario, &BuildOptions::default());
+            eprintln!(
+                "build/{preset}: {} rows, {} columns, {} nonzeros, {} integer",
+                m.mip.num_rows(),
+                m.mip.num_cols(),
+                m.mip.num_nonzeros(),
+                m.mip.num_integer()
+            );
+            let mut g = c.benchmark_group("build");
+            g.sample_size(10).measurement_time(Duration::from_secs(5));
+            g.bench_with_input(BenchmarkId::from_parameter(preset), &scenario, |b, s| {
+                b.iter(|| f.build(s, &BuildOptions::default()))
+            });
+            g.finish();
+        }
     }
 }
 

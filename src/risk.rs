@@ -284,38 +284,24 @@ fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: Order
                         });
                     }
                 }
-                Limit::NodeCapacity { day, takers } => out.push(Reason {
-                    code: ReasonCode::NodeCapacityTaken,
-                    message: format!(
-                        "{node}'s ship capacity on {} was used by {}",
-                        s.date_string(*day),
-                        if takers.is_empty() {
-                            "other shipments".to_owned()
-                        } else {
-                            names(s, takers)
-                        }
-                    ),
-                    disruption: None,
-                    orders: takers.iter().map(|t| s.order(*t).id.0.clone()).collect(),
-                }),
+                Limit::NodeCapacity { day, takers } => out.push(capacity_taken(
+                    s,
+                    ReasonCode::NodeCapacityTaken,
+                    format!("{node}'s ship capacity"),
+                    *day,
+                    takers,
+                )),
                 Limit::LaneCapacity { day, takers } => {
                     let lane = &s
                         .lane(entry.lane.expect("a lane capacity limit has a lane"))
                         .id;
-                    out.push(Reason {
-                        code: ReasonCode::LaneCapacityTaken,
-                        message: format!(
-                            "lane {lane}'s capacity on {} was used by {}",
-                            s.date_string(*day),
-                            if takers.is_empty() {
-                                "other shipments".to_owned()
-                            } else {
-                                names(s, takers)
-                            }
-                        ),
-                        disruption: None,
-                        orders: takers.iter().map(|t| s.order(*t).id.0.clone()).collect(),
-                    })
+                    out.push(capacity_taken(
+                        s,
+                        ReasonCode::LaneCapacityTaken,
+                        format!("lane {lane}'s capacity"),
+                        *day,
+                        takers,
+                    ))
                 }
                 Limit::Block { day } => out.push(Reason {
                     code: ReasonCode::ShipComplete,
@@ -430,6 +416,27 @@ fn frozen_reason(s: &Scenario, why: &FrozenProblem) -> Reason {
         message,
         disruption: None,
         orders: vec![],
+    }
+}
+
+/// Node or lane capacity that other orders used on the day a shipment needed it.
+fn capacity_taken(
+    s: &Scenario,
+    code: ReasonCode,
+    what: String,
+    day: Day,
+    takers: &[OrderIx],
+) -> Reason {
+    let by = if takers.is_empty() {
+        "other shipments".to_owned()
+    } else {
+        names(s, takers)
+    };
+    Reason {
+        code,
+        message: format!("{what} on {} was used by {by}", s.date_string(day)),
+        disruption: None,
+        orders: takers.iter().map(|t| s.order(*t).id.0.clone()).collect(),
     }
 }
 
