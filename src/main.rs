@@ -69,23 +69,8 @@ failure.")]
         /// Output file (written atomically); standard output when absent.
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Seconds the solver may take (overrides policy.time_limit_s).
-        #[arg(long)]
-        time_limit: Option<f64>,
-        /// Relative optimality gap at which to stop (overrides policy.mip_gap).
-        #[arg(long)]
-        gap: Option<f64>,
-        /// Solver threads, 0 = all cores (overrides policy.threads).
-        #[arg(long)]
-        threads: Option<u32>,
-        /// Solver random seed.
-        #[arg(long)]
-        seed: Option<u32>,
-        #[arg(long, default_value = "time-expanded")]
-        formulation: String,
-        /// Copy the solver log to stderr.
-        #[arg(long)]
-        verbose: bool,
+        #[command(flatten)]
+        args: SolveArgs,
     },
     /// Find the orders at risk if nobody acts, with reasons, and the baseline KPIs.
     #[command(after_help = "\
@@ -184,24 +169,8 @@ fn main() -> ExitCode {
         Command::Solve {
             scenario,
             output,
-            time_limit,
-            gap,
-            threads,
-            seed,
-            formulation,
-            verbose,
-        } => solve(
-            &scenario,
-            output.as_deref(),
-            SolveArgs {
-                time_limit,
-                gap,
-                threads,
-                seed,
-                formulation,
-                verbose,
-            },
-        ),
+            args,
+        } => solve(&scenario, output.as_deref(), args),
         Command::Check {
             scenario,
             plan,
@@ -310,12 +279,25 @@ fn load(file: &Path) -> Result<Scenario, i32> {
     }
 }
 
+#[derive(clap::Args)]
 struct SolveArgs {
+    /// Seconds the solver may take (overrides policy.time_limit_s).
+    #[arg(long)]
     time_limit: Option<f64>,
+    /// Relative optimality gap at which to stop (overrides policy.mip_gap).
+    #[arg(long)]
     gap: Option<f64>,
+    /// Solver threads, 0 = all cores (overrides policy.threads).
+    #[arg(long)]
     threads: Option<u32>,
+    /// Solver random seed.
+    #[arg(long)]
     seed: Option<u32>,
+    /// Which model to build (see models/).
+    #[arg(long, default_value = "time-expanded")]
     formulation: String,
+    /// Copy the solver log to stderr.
+    #[arg(long)]
     verbose: bool,
 }
 
