@@ -608,7 +608,9 @@ impl<'a> Builder<'a> {
             };
             for t in 0..h {
                 let i = n * h + t;
-                if self.node_out[i].is_empty() {
+                // With no free flow the row is `0 <= capacity left`: it only matters (as an
+                // infeasibility) when frozen shipments alone overfill the day.
+                if self.node_out[i].is_empty() && self.frozen_node[i] <= cap + 1e-9 {
                     continue;
                 }
                 let entries = self.node_out[i].iter().map(|&v| (v, 1.0)).collect();
@@ -621,11 +623,15 @@ impl<'a> Builder<'a> {
         for (l, lane) in s.lanes.iter().enumerate() {
             for t in 0..h {
                 let i = l * h + t;
-                if self.lane_out[i].is_empty() {
+                let overfull = lane
+                    .capacity_per_day
+                    .is_some_and(|c| self.frozen_lane[i] > c + 1e-9);
+                if self.lane_out[i].is_empty() && !overfull {
                     continue;
                 }
                 let left = lane.capacity_per_day.map(|c| c - self.frozen_lane[i]);
-                let charged = lane.fixed_cost_per_day > 0.0
+                let charged = !self.lane_out[i].is_empty()
+                    && lane.fixed_cost_per_day > 0.0
                     && !self.frozen_charged.contains(&(LaneIx::new(l), t as Day));
                 if charged {
                     // fixed_link: flows on the lane-day are zero unless the charge is paid;
