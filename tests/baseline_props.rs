@@ -7,7 +7,7 @@ use recourse::risk::analyze;
 use recourse::validate::validate;
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(common::cases(512)))]
 
     /// The checker accepts the baseline exactly when the baseline keeps every frozen
     /// commitment (section 4); without frozen orders it always does.

@@ -22,7 +22,7 @@ fn opts() -> SolveOptions {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
+    #![proptest_config(ProptestConfig::with_cases(common::cases(96)))]
 
     #[test]
     fn the_optimum_is_checked_and_never_above_the_baseline(doc in common::small_scenario()) {
