@@ -337,7 +337,10 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
         progress: terminal && !args.verbose,
     };
     let analysis = recourse::risk::analyze(&s);
-    let outcome = match recourse::optimize::optimize(&s, formulation, &opts) {
+    // The baseline is a feasible plan whenever it keeps the frozen commitments: the answer
+    // is never worse than doing nothing, even when the solver stops early.
+    let fallback = analysis.eval.feasible().then_some(&analysis.baseline.plan);
+    let outcome = match recourse::optimize::optimize_with(&s, formulation, &opts, fallback) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");

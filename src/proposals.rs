@@ -43,6 +43,10 @@ pub struct SolveDoc {
     pub formulation: String,
     pub solver: String,
     pub model: ModelSize,
+    /// True when the solver stopped at a limit with nothing better than the do-nothing
+    /// baseline, which is then the plan.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub baseline_kept: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -92,6 +96,7 @@ pub fn proposals_doc(s: &Scenario, a: &Analysis, o: &Outcome, seconds: f64) -> P
                 nonzeros: o.nonzeros,
                 integer_columns: o.integer_cols,
             },
+            baseline_kept: o.fell_back,
         },
         kpis: KpisDoc {
             baseline: kpis(s, &a.eval, &a.flags),

@@ -93,3 +93,40 @@ fn a_tight_time_limit_returns_a_status_not_a_hang() {
         Status::Infeasible => panic!("generated scenarios keep their frozen orders"),
     }
 }
+
+/// Stopped before any plan, `solve` still answers with the do-nothing plan, marked as such,
+/// so a planner never gets less than doing nothing.
+#[test]
+fn a_limit_hit_before_any_plan_falls_back_on_the_baseline() {
+    let (s, _) = validate(&common::frozen_free(11)).unwrap();
+    let a = analyze(&s);
+    assert!(a.eval.feasible());
+    let opts = SolveOptions {
+        time_limit_s: 0.0,
+        threads: 1,
+        ..SolveOptions::default()
+    };
+    let without = optimize(&s, by_name("time-expanded").unwrap(), &opts).unwrap();
+    assert!(
+        matches!(without.status, Status::NoSolution { .. }),
+        "{:?}",
+        without.status
+    );
+    let with = recourse::optimize::optimize_with(
+        &s,
+        by_name("time-expanded").unwrap(),
+        &opts,
+        Some(&a.baseline.plan),
+    )
+    .unwrap();
+    assert!(
+        matches!(with.status, Status::Feasible { .. }),
+        "{:?}",
+        with.status
+    );
+    assert!(with.fell_back);
+    assert_eq!(with.plan.as_ref(), Some(&a.baseline.plan));
+    let eval = evaluate(&s, with.plan.as_ref().unwrap());
+    assert!(eval.feasible());
+    assert_eq!(with.objective, Some(a.eval.cost.total));
+}

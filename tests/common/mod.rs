@@ -775,5 +775,8 @@ impl Gen {
 /// `PROPTEST_CASES` when set (to hunt harder by hand), else `default`. A fixed
 /// `ProptestConfig::with_cases` would ignore the environment.
 pub fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
