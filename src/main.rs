@@ -363,6 +363,9 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
             ),
             _ => eprintln!("{}: no plan", outcome.status),
         }
+        if outcome.fell_back {
+            eprintln!("the plan is the do-nothing baseline: the solver found nothing better within the limit");
+        }
     }
     if !outcome.frozen_orders.is_empty() {
         eprintln!(
