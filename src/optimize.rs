@@ -101,6 +101,7 @@ pub fn optimize_with(
     };
     let mut model = build(false);
     let mut result = run(&model, opts)?;
+    let mut solve_seconds = result.seconds + result.handoff_seconds;
     let mut passes = 1;
     let fractional = result
         .values
@@ -116,6 +117,7 @@ pub fn optimize_with(
                 ..opts.clone()
             },
         )?;
+        solve_seconds += result.seconds + result.handoff_seconds;
         passes = 2;
     }
     let mut out = Outcome {
@@ -126,7 +128,7 @@ pub fn optimize_with(
         bound: result.bound,
         gap: result.gap,
         build_seconds: 0.0,
-        solve_seconds: result.seconds + result.handoff_seconds,
+        solve_seconds,
         passes,
         rows: result.rows,
         cols: result.cols,
