@@ -337,6 +337,15 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
         progress: terminal && !args.verbose,
     };
     let analysis = recourse::risk::analyze(&s);
+    if terminal {
+        // Building a large model takes seconds before the solver's own progress line starts.
+        eprintln!(
+            "{} orders, {} at risk if nobody acts; building the {} model...",
+            s.orders.len(),
+            analysis.at_risk.len(),
+            formulation.name()
+        );
+    }
     // The baseline is a feasible plan whenever it keeps the frozen commitments: the answer
     // is never worse than doing nothing, even when the solver stops early.
     let fallback = analysis.eval.feasible().then_some(&analysis.baseline.plan);
