@@ -314,6 +314,8 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
         );
         return exit::BAD_INPUT;
     };
+    // Written so that NaN is refused too.
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
     if let Some(t) = args.time_limit.filter(|t| !(*t > 0.0)) {
         eprintln!("error: --time-limit must be a positive number of seconds, not {t}");
         return exit::BAD_INPUT;

@@ -850,7 +850,7 @@ impl Validator {
         let allow_partial = o.allow_partial.unwrap_or(true);
         if !allow_partial && !o.plan.is_empty() && !self.diags.has_errors() {
             let full = o.lines.iter().all(|l| {
-                index.skus.get(&SkuId(l.sku.clone())).map_or(false, |s| {
+                index.skus.get(&SkuId(l.sku.clone())).is_some_and(|s| {
                     (planned.get(s).copied().unwrap_or(0.0) - l.quantity).abs()
                         <= 1e-9 * l.quantity.max(1.0)
                 })
@@ -1191,7 +1191,7 @@ impl Validator {
                     let weekday_ok = lane
                         .departure_days
                         .as_ref()
-                        .map_or(true, |days| days.iter().any(|w| w.index() == wd));
+                        .is_none_or(|days| days.iter().any(|w| w.index() == wd));
                     weekday_ok && !lane.outages.iter().any(|o| o.covers(d))
                 })
                 .collect();

@@ -269,11 +269,7 @@ impl<'a> Builder<'a> {
             if !self.balance.contains_key(&(r.node, r.sku)) {
                 continue;
             }
-            let forbidden = s
-                .policy
-                .forbid
-                .iter()
-                .any(|f| *f == Forbid::ExpediteInbound(ri));
+            let forbidden = s.policy.forbid.contains(&Forbid::ExpediteInbound(ri));
             let option = r
                 .expedite
                 .filter(|x| !forbidden && x.eta.is_some() && x.eta != r.eta);

@@ -326,7 +326,7 @@ fn parse_unknown(msg: &str, prefix: &str) -> Option<(String, Vec<String>)> {
     Some((found.to_owned(), expected))
 }
 
-fn nearest<'a>(found: &str, candidates: &[impl AsRef<str>]) -> Option<String> {
+fn nearest(found: &str, candidates: &[impl AsRef<str>]) -> Option<String> {
     let lower = found.to_lowercase();
     candidates
         .iter()
