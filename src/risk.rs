@@ -65,9 +65,9 @@ pub fn at_risk_flags(s: &Scenario, baseline: &Baseline, eval: &Evaluation) -> Ve
     flags
 }
 
-/// The at-risk orders by (priority, due, id), each with its reasons.
-pub fn at_risk_orders(s: &Scenario, baseline: &Baseline, eval: &Evaluation) -> Vec<AtRisk> {
-    let flags = at_risk_flags(s, baseline, eval);
+/// The at-risk orders (`flags` from [`at_risk_flags`]) by (priority, due, id), each with
+/// its reasons.
+pub fn at_risk_orders(s: &Scenario, baseline: &Baseline, flags: &[bool]) -> Vec<AtRisk> {
     let receipts = receipt_index(s);
     let mut list: Vec<AtRisk> = flags
         .iter()
@@ -506,7 +506,7 @@ pub fn analyze(s: &Scenario) -> Analysis {
     let baseline = crate::baseline::simulate(s);
     let eval = crate::check::evaluate(s, &baseline.plan);
     let flags = at_risk_flags(s, &baseline, &eval);
-    let at_risk = at_risk_orders(s, &baseline, &eval);
+    let at_risk = at_risk_orders(s, &baseline, &flags);
     Analysis {
         baseline,
         eval,

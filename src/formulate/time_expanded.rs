@@ -43,6 +43,9 @@ struct Builder<'a> {
     frozen_lane: Vec<f64>,
     /// Lane-days whose fixed charge frozen shipments already pay.
     frozen_charged: HashSet<(LaneIx, Day)>,
+    /// Per destination: (source, lane) routes into it, `None` = local. Computed once: every
+    /// order would otherwise scan every lane.
+    routes_into: Vec<Vec<(NodeIx, Option<LaneIx>)>>,
 }
 
 impl<'a> Builder<'a> {
@@ -61,6 +64,7 @@ impl<'a> Builder<'a> {
             frozen_node: vec![0.0; s.nodes.len() * h],
             frozen_lane: vec![0.0; s.lanes.len() * h],
             frozen_charged: HashSet::new(),
+            routes_into: routes_into(s),
         }
     }
 
@@ -240,16 +244,7 @@ impl<'a> Builder<'a> {
     /// Stock-holding nodes that can serve `dest`: those with a lane to it, and `dest`
     /// itself when it holds stock.
     fn sources(&self, dest: NodeIx) -> Vec<NodeIx> {
-        let s = self.s;
-        let mut v: Vec<NodeIx> = s
-            .lanes
-            .iter()
-            .filter(|l| l.to == dest)
-            .map(|l| l.from)
-            .collect();
-        if s.node(dest).holds_stock() {
-            v.push(dest);
-        }
+        let mut v: Vec<NodeIx> = self.routes_into[dest.ix()].iter().map(|r| r.0).collect();
         v.sort();
         v.dedup();
         v
@@ -296,18 +291,18 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn total_supply(&self, k: SkuIx) -> f64 {
+    /// Per SKU: all stock at day 0 and every receipt, network-wide.
+    fn total_supply(&self) -> Vec<f64> {
         let s = self.s;
-        let stock: f64 = (0..s.nodes.len())
-            .map(|n| s.available_at_start(NodeIx::new(n), k))
-            .sum();
-        let receipts: f64 = s
-            .inbound
-            .iter()
-            .filter(|r| r.sku == k)
-            .map(|r| r.quantity)
-            .sum();
-        stock + receipts
+        let mut supply = vec![0.0; s.skus.len()];
+        // Dense and in order, so the bounds are the same bits on every run.
+        for ((_, k), &a) in s.available.indexed_iter() {
+            supply[k] += a;
+        }
+        for r in &s.inbound {
+            supply[r.sku.ix()] += r.quantity;
+        }
+        supply
     }
 
     /// Per (node, sku): the units that sinks reachable from the node can absorb: free
@@ -327,11 +322,11 @@ impl<'a> Builder<'a> {
             serves[lane.from.ix()].insert(lane.to);
         }
         let mut sink: HashMap<(NodeIx, SkuIx), f64> = HashMap::new(); // per destination
-        let mut frozen: HashMap<Pair, f64> = HashMap::new(); // per source
+        let mut frozen: Vec<HashMap<SkuIx, f64>> = vec![HashMap::new(); n]; // per source
         for o in &s.orders {
             if o.frozen {
                 for e in &o.plan {
-                    *frozen.entry((e.node, e.sku)).or_default() += e.quantity;
+                    *frozen[e.node.ix()].entry(e.sku).or_default() += e.quantity;
                 }
             } else {
                 for l in &o.lines {
@@ -347,8 +342,7 @@ impl<'a> Builder<'a> {
             let mut dests: HashSet<NodeIx> = HashSet::new();
             while let Some(v) = stack.pop() {
                 dests.extend(serves[v.ix()].iter().copied());
-                for (&(node, k), &q) in frozen.iter().filter(|(p, _)| p.0 == v) {
-                    let _ = node;
+                for (&k, &q) in &frozen[v.ix()] {
                     *out.entry((NodeIx::new(start), k)).or_default() += q;
                 }
                 for &w in &next[v.ix()] {
@@ -370,6 +364,7 @@ impl<'a> Builder<'a> {
     fn transfers(&mut self) {
         let s = self.s;
         let reach = self.reachable_demand();
+        let supply = self.total_supply();
         let h = self.h as i64;
         let integer = self.integer_quantities();
         for (li, lane) in s.lanes.iter().enumerate() {
@@ -391,9 +386,7 @@ impl<'a> Builder<'a> {
                 // Bound B1: a transfer moves no more than exists (all stock and receipts) nor
                 // more than the sinks reachable from where it lands can absorb: some optimal
                 // plan has every transfer within both (models/time-expanded.md).
-                let ub = self
-                    .total_supply(k)
-                    .min(reach.get(&(lane.to, k)).copied().unwrap_or(0.0));
+                let ub = supply[k.ix()].min(reach.get(&(lane.to, k)).copied().unwrap_or(0.0));
                 for t in 0..h {
                     // Pruning rule P3: a transfer that would arrive after the horizon
                     // moves stock out of reach and only costs money.
@@ -453,18 +446,7 @@ impl<'a> Builder<'a> {
                 let id = o.id.clone();
                 self.col(0.0, 1.0, true, Meaning::Aux, || format!("complete[{id}]"))
             });
-            let routes: Vec<(NodeIx, Option<LaneIx>)> = s
-                .lanes
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.to == o.destination)
-                .map(|(i, l)| (l.from, Some(LaneIx::new(i))))
-                .chain(
-                    s.node(o.destination)
-                        .holds_stock()
-                        .then_some((o.destination, None)),
-                )
-                .collect();
+            let routes = self.routes_into[o.destination.ix()].clone();
             let mut by_source: HashMap<NodeIx, Vec<Var>> = HashMap::new();
             let mut plan_var: Vec<Option<Var>> = vec![None; o.plan.len()];
             let total: f64 = o.lines.iter().map(|l| l.quantity).sum();
@@ -686,4 +668,15 @@ impl<'a> Builder<'a> {
             }
         }
     }
+}
+
+fn routes_into(s: &Scenario) -> Vec<Vec<(NodeIx, Option<LaneIx>)>> {
+    let mut v: Vec<Vec<(NodeIx, Option<LaneIx>)>> = vec![Vec::new(); s.nodes.len()];
+    for (i, l) in s.lanes.iter().enumerate() {
+        v[l.to.ix()].push((l.from, Some(LaneIx::new(i))));
+    }
+    for n in (0..s.nodes.len()).filter(|&n| s.nodes[n].holds_stock()) {
+        v[n].push((NodeIx::new(n), None));
+    }
+    v
 }
