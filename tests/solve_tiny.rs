@@ -148,3 +148,31 @@ fn a_frozen_order_that_cannot_be_served_makes_the_scenario_infeasible_and_is_nam
         other => panic!("expected infeasible, got {other:?} with plan {:?}", o.plan),
     }
 }
+
+/// `strong_linking` (per-flow links to a lane-day's charge) tightens the relaxation but
+/// must not change the optimum: checked on the scenario built around a fixed charge.
+#[test]
+fn strong_linking_reaches_the_same_optimum() {
+    use recourse::formulate::{frozen_plan, BuildOptions};
+    let s = scenario("lane-capacity-fixed-cost");
+    let f = by_name("time-expanded").unwrap();
+    for strong in [false, true] {
+        let model = f.build(
+            &s,
+            &BuildOptions {
+                strong_linking: strong,
+                ..BuildOptions::default()
+            },
+        );
+        let r = recourse::solve::solve(&model.mip, &opts()).unwrap();
+        assert_eq!(r.status, Status::Optimal);
+        let plan = model.decode(&s, r.values.as_ref().unwrap(), &frozen_plan(&s));
+        let eval = evaluate(&s, &plan);
+        assert!(eval.feasible(), "strong={strong}: {:?}", eval.violations);
+        assert!(
+            (eval.cost.total - 360.0).abs() < 1e-6,
+            "strong={strong}: {}",
+            eval.cost.total
+        );
+    }
+}
