@@ -56,9 +56,12 @@ Examples:
   recourse solve datasets/tiny/demo-eu.json
   recourse solve scenario.json -o proposals.json --time-limit 10 --gap 0.001
   recourse solve scenario.json --formulation time-expanded --threads 1 --seed 7
+  recourse solve scenario.json --format markdown > ticket.md
 
 Writes a recourse.proposals/1 document (solve report, KPIs before and after, at-risk orders,
-baseline plan and plan) to stdout, or atomically to -o FILE. Every plan is checked against
+ranked responses with their deltas and approvals, unresolved orders, baseline plan and plan)
+to stdout, or atomically to -o FILE; --format table or markdown writes a readable report of
+the same. Approve or reject responses with `recourse apply`. Every plan is checked against
 SCENARIO.md section 3 before it is written. Limits default to the scenario's policy
 (time_limit_s 30, mip_gap 0.0001, threads 0 = all cores). Exits 0 with a plan, 1 without one
 (infeasible, or a limit hit before any plan), 2 on bad input, 3 on an internal or solver
@@ -69,6 +72,10 @@ failure.")]
         /// Output file (written atomically); standard output when absent.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// json (the proposals document), table (a terminal report) or markdown. Default:
+        /// table on a terminal, json otherwise (and with -o).
+        #[arg(long, value_enum)]
+        format: Option<ProposalsFormat>,
         #[command(flatten)]
         args: SolveArgs,
     },
@@ -156,6 +163,13 @@ enum ReportFormat {
     Json,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ProposalsFormat {
+    Json,
+    Table,
+    Markdown,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum SchemaDoc {
     Scenario,
@@ -169,8 +183,9 @@ fn main() -> ExitCode {
         Command::Solve {
             scenario,
             output,
+            format,
             args,
-        } => solve(&scenario, output.as_deref(), args),
+        } => solve(&scenario, output.as_deref(), format, args),
         Command::Check {
             scenario,
             plan,
@@ -301,7 +316,12 @@ struct SolveArgs {
     verbose: bool,
 }
 
-fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
+fn solve(
+    file: &Path,
+    output: Option<&Path>,
+    format: Option<ProposalsFormat>,
+    args: SolveArgs,
+) -> i32 {
     let Some(formulation) = recourse::formulate::by_name(&args.formulation) else {
         let known: Vec<&str> = recourse::formulate::registry()
             .iter()
@@ -359,8 +379,21 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
             return exit::INTERNAL;
         }
     };
-    let doc =
-        recourse::proposals::proposals_doc(&s, &analysis, &outcome, start.elapsed().as_secs_f64());
+    let responses = match recourse::proposals::responses_for(&s, &analysis, &outcome) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("this is a bug in recourse; please report it with the scenario");
+            return exit::INTERNAL;
+        }
+    };
+    let doc = recourse::proposals::proposals_doc(
+        &s,
+        &analysis,
+        &outcome,
+        responses.as_ref(),
+        start.elapsed().as_secs_f64(),
+    );
     if terminal || args.verbose {
         let base = doc.kpis.baseline.cost.total;
         match (&outcome.objective, &doc.kpis.proposed) {
@@ -377,6 +410,13 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
         if outcome.fell_back {
             eprintln!("the plan is the do-nothing baseline: the solver found nothing better within the limit");
         }
+        if outcome.plan.is_some() {
+            eprintln!(
+                "{}; {} at-risk orders left late or short",
+                recourse::proposals_report::granularity(&doc),
+                doc.unresolved.len()
+            );
+        }
     }
     if !outcome.frozen_orders.is_empty() {
         eprintln!(
@@ -384,7 +424,24 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
             doc.infeasible_frozen_orders.join(", ")
         );
     }
-    match write_document(&doc, output) {
+    let format = format.unwrap_or(if output.is_none() && std::io::stdout().is_terminal() {
+        ProposalsFormat::Table
+    } else {
+        ProposalsFormat::Json
+    });
+    let style = match format {
+        ProposalsFormat::Json => None,
+        ProposalsFormat::Table => Some(recourse::proposals_report::Style::Table),
+        ProposalsFormat::Markdown => Some(recourse::proposals_report::Style::Markdown),
+    };
+    let written = match style {
+        None => write_document(&doc, output),
+        Some(style) => {
+            let text = recourse::proposals_report::render(&doc, s.currency.as_deref(), style);
+            write_text(&text, output)
+        }
+    };
+    match written {
         exit::SUCCESS if outcome.plan.is_some() => exit::SUCCESS,
         exit::SUCCESS => exit::NO_PLAN,
         code => code,
@@ -465,6 +522,20 @@ fn write_document<T: serde::Serialize>(doc: &T, output: Option<&Path>) -> i32 {
     let mut bytes = serde_json::to_vec_pretty(doc).expect("documents always serialize");
     bytes.push(b'\n');
     match recourse::output::write_atomic(path, &bytes) {
+        Ok(()) => exit::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            exit::BAD_INPUT
+        }
+    }
+}
+
+/// Writes text to a file (atomically) or to stdout.
+fn write_text(text: &str, output: Option<&Path>) -> i32 {
+    let Some(path) = output else {
+        return print_text(text);
+    };
+    match recourse::output::write_atomic(path, text.as_bytes()) {
         Ok(()) => exit::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot write {}: {e}", path.display());
