@@ -4,6 +4,7 @@
 //! The pipeline, one module per stage: [`scenario`] (wire format) -> [`validate`] (domain
 //! model in [`domain`]) -> risk -> formulate -> solve -> propose -> check -> report.
 
+pub mod apply;
 pub mod baseline;
 pub mod check;
 pub mod diagnostics;

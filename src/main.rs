@@ -141,6 +141,35 @@ orders, 30 stock nodes, 300 SKUs), large (100,000 orders); the size options over
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Fold approved responses into a new scenario; forbid what rejected ones would add.
+    #[command(after_help = "\
+Examples:
+  recourse solve scenario.json -o proposals.json
+  recourse apply scenario.json proposals.json --approve R1,R2 --reject R3 -o next.json
+  recourse apply scenario.json proposals.json --approve all -o next.json
+  recourse solve next.json
+
+An approved response must come with every response it requires (the error names the missing
+one). Approved shipments become the orders' plans; approved transfers become a frozen
+shipment plus a receipt (TR-<lane>-<sku>-<date>); approved expedites move the receipt's eta.
+Rejected responses add policy.forbid patterns, so the next solve never proposes them again
+(except changes on an order's own planned route, which section 2 cannot forbid). The new
+scenario is the approved plan's do-nothing baseline. Exits 0 on success, 2 on bad input.")]
+    Apply {
+        /// The scenario the proposals were made for.
+        scenario: PathBuf,
+        /// A proposals document from `recourse solve`.
+        proposals: PathBuf,
+        /// Response ids to approve, comma-separated (or repeated); `all` approves every one.
+        #[arg(long)]
+        approve: Vec<String>,
+        /// Response ids to reject, comma-separated (or repeated).
+        #[arg(long)]
+        reject: Vec<String>,
+        /// Output file for the new scenario (written atomically); standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of a document format.
     #[command(after_help = "\
 Examples:
@@ -212,6 +241,13 @@ fn main() -> ExitCode {
             cfg.disruption_rate = disruption_rate.unwrap_or(cfg.disruption_rate);
             generate(&cfg, output.as_deref())
         }
+        Command::Apply {
+            scenario,
+            proposals,
+            approve,
+            reject,
+            output,
+        } => apply(&scenario, &proposals, &approve, &reject, output.as_deref()),
         Command::Schema {
             document: SchemaDoc::Scenario,
         } => print_json(&recourse::schema::scenario_schema()),
@@ -492,6 +528,87 @@ fn check(scenario: &Path, plan_file: &Path, format: DiagFormat) -> i32 {
         (exit::SUCCESS, false) => exit::NO_PLAN,
         (other, _) => other,
     }
+}
+
+fn apply(
+    scenario: &Path,
+    proposals: &Path,
+    approve: &[String],
+    reject: &[String],
+    output: Option<&Path>,
+) -> i32 {
+    use recourse::apply::{apply, parse_ids, ApplyError};
+    if scenario == Path::new("-") && proposals == Path::new("-") {
+        eprintln!("error: only one of SCENARIO and PROPOSALS can be read from standard input");
+        return exit::BAD_INPUT;
+    }
+    let name = display_name(scenario);
+    let loaded = read_input(scenario)
+        .map_err(|d| Diagnostics { items: vec![d] })
+        .and_then(|bytes| recourse::scenario::load::parse_scenario(&bytes))
+        .and_then(|(wire, mut warnings)| {
+            let (s, more) = recourse::validate::validate(&wire)?;
+            warnings.extend(more);
+            Ok((wire, s, warnings))
+        });
+    let (wire, s) = match loaded {
+        Ok((wire, s, warnings)) => {
+            eprint!("{warnings}");
+            (wire, s)
+        }
+        Err(d) => {
+            eprint!("{d}");
+            eprintln!("{name}: the scenario cannot be used (see `recourse validate`)");
+            return exit::BAD_INPUT;
+        }
+    };
+    let doc = read_input(proposals).map_err(|d| Diagnostics { items: vec![d] }).and_then(|bytes| {
+        let mut diags = Diagnostics::default();
+        let value = recourse::scenario::load::parse_json(&bytes, "proposals document", &mut diags)
+            .ok_or_else(|| diags.clone())?;
+        recourse::scenario::load::typed::<recourse::proposals::ProposalsDoc>(&value, "")
+            .map_err(|d| Diagnostics { items: vec![d] })
+    });
+    let doc = match doc {
+        Ok(d) => d,
+        Err(d) => {
+            eprint!("{d}");
+            eprintln!(
+                "{}: not a proposals document (write one with `recourse solve -o`)",
+                display_name(proposals)
+            );
+            return exit::BAD_INPUT;
+        }
+    };
+    let (approve, reject) = (parse_ids(approve), parse_ids(reject));
+    if approve.is_empty() && reject.is_empty() {
+        eprintln!("warning: nothing approved or rejected; the new scenario is the same as the old one");
+    }
+    let (new, summary) = match apply(&s, &wire, &doc, &approve, &reject) {
+        Ok(x) => x,
+        Err(e @ ApplyError::Invalid(_)) => {
+            eprintln!("error: {e}");
+            eprintln!("this is a bug in recourse; please report it with the scenario and proposals");
+            return exit::INTERNAL;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::BAD_INPUT;
+        }
+    };
+    eprintln!(
+        "{} order plans replaced{}, {} transfers and {} expedites folded in, {} movements forbidden",
+        summary.orders_replanned.len(),
+        if summary.all_orders_folded {
+            " (every order's plan is now its approved shipments, so the baseline executes them exactly)"
+        } else {
+            ""
+        },
+        summary.transfers,
+        summary.expedited.len(),
+        summary.forbidden
+    );
+    write_document(&new, output)
 }
 
 fn generate(cfg: &GenerateConfig, output: Option<&Path>) -> i32 {
