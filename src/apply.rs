@@ -10,6 +10,9 @@
 //!   receipt with the same id arriving at the receiving node on the arrival day;
 //! - an approved expedite moves the receipt's eta to the expedited eta (the option is used:
 //!   it and any `inbound_delay` of that receipt are removed; its cost is sunk).
+//! - a ship-complete order whose approved shipments leave on several days is frozen with
+//!   `allow_partial` dropped: section 2 plans a ship-complete order on one day, and frozen
+//!   is how a scenario says "exactly these shipments, every line in full".
 //! A feasible plan whose shipments are all on their planned days is executed exactly by the
 //! baseline, so the approved orders are no longer at risk.
 //!
@@ -41,8 +44,6 @@ pub enum ApplyError {
     StaleBaseline,
     #[error("the proposals cannot be read against the scenario:\n{0}")]
     Unreadable(Diagnostics),
-    #[error("order \"{order}\" ships complete, but the approved plan ships it on {days} different days, which a scenario's plan cannot say; reject that response or set allow_partial")]
-    ShipCompleteSplit { order: String, days: usize },
     #[error("internal error: the new scenario does not validate:\n{0}")]
     Invalid(Diagnostics),
     #[error("order \"{0}\" is in the proposals' plan but not in the scenario")]
@@ -161,6 +162,9 @@ pub struct Summary {
     pub transfers: usize,
     pub expedited: Vec<String>,
     pub forbidden: usize,
+    /// Ship-complete orders whose approved plan leaves on several days: frozen, because a
+    /// scenario's plan for a ship-complete order leaves on one day.
+    pub frozen_ship_complete: Vec<String>,
     /// Every order's plan had to become its approved shipments (see `apply`).
     pub all_orders_folded: bool,
 }
@@ -211,25 +215,25 @@ fn fold(
     out: &mut ScenarioDoc,
     merged: &BTreeMap<crate::plan::ShipmentKey, f64>,
     id: &str,
-) -> Result<(), ApplyError> {
+) -> Result<bool, ApplyError> {
     let o = *s
         .index
         .orders
         .get(&OrderId(id.to_owned()))
         .ok_or_else(|| ApplyError::MissingOrder(id.to_owned()))?;
     let e = entries(s, merged, o);
-    if !s.order(o).allow_partial {
-        let days: BTreeSet<&str> = e.iter().map(|x| x.ship.as_str()).collect();
-        if days.len() > 1 {
-            return Err(ApplyError::ShipCompleteSplit {
-                order: id.to_owned(),
-                days: days.len(),
-            });
-        }
-    }
+    let days: BTreeSet<&str> = e.iter().map(|x| x.ship.as_str()).collect();
+    // Section 2 plans a ship-complete order on one day; the approved plan ships it in full
+    // on several. Freezing it keeps exactly that (every line in full) without the one-day
+    // rule, which is the only way a scenario can say it.
+    let split = !s.order(o).allow_partial && days.len() > 1;
     let target = find_order(out, id).ok_or_else(|| ApplyError::MissingOrder(id.to_owned()))?;
     target.plan = e;
-    Ok(())
+    if split {
+        target.allow_partial = None;
+        target.frozen = Some(true);
+    }
+    Ok(split)
 }
 
 /// Whether the new scenario's baseline ships every approved order exactly as approved.
@@ -290,7 +294,9 @@ pub fn apply(
     }
     let merged = plan.merged_shipments();
     for id in &touched {
-        fold(s, &mut out, &merged, id)?;
+        if fold(s, &mut out, &merged, id)? {
+            summary.frozen_ship_complete.push(id.clone());
+        }
         summary.orders_replanned.push(id.clone());
     }
     // Transfers become a frozen shipment out and a receipt in.
@@ -378,7 +384,9 @@ pub fn apply(
                 .map(|w| w.plan.clone())
                 .unwrap_or_default();
             if !same_entries(&before, &planned) {
-                fold(s, &mut out, &merged, &id)?;
+                if fold(s, &mut out, &merged, &id)? {
+                    summary.frozen_ship_complete.push(id.clone());
+                }
                 summary.orders_replanned.push(id);
             }
         }

@@ -608,6 +608,12 @@ fn apply(
         summary.expedited.len(),
         summary.forbidden
     );
+    if !summary.frozen_ship_complete.is_empty() {
+        eprintln!(
+            "frozen (ship-complete orders approved to leave on several days, which a plan for a ship-complete order cannot say): {}",
+            summary.frozen_ship_complete.join(", ")
+        );
+    }
     write_document(&new, output)
 }
 
