@@ -415,6 +415,7 @@ fn solve(
             return exit::INTERNAL;
         }
     };
+    let respond_start = std::time::Instant::now();
     let responses = match recourse::proposals::responses_for(&s, &analysis, &outcome) {
         Ok(r) => r,
         Err(e) => {
@@ -423,6 +424,7 @@ fn solve(
             return exit::INTERNAL;
         }
     };
+    let respond_seconds = respond_start.elapsed().as_secs_f64();
     let doc = recourse::proposals::proposals_doc(
         &s,
         &analysis,
@@ -448,9 +450,10 @@ fn solve(
         }
         if outcome.plan.is_some() {
             eprintln!(
-                "{}; {} at-risk orders left late or short",
+                "{}; {} at-risk orders left late or short; built and checked in {:.2} s",
                 recourse::proposals_report::granularity(&doc),
-                doc.unresolved.len()
+                doc.unresolved.len(),
+                respond_seconds
             );
         }
     }

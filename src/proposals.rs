@@ -86,6 +86,9 @@ pub struct ResponseDoc {
     pub net_benefit: f64,
     pub cost: f64,
     pub protects: Vec<String>,
+    /// At-risk orders it leaves at risk, but with a smaller penalty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub helps: Vec<String>,
     pub donors: Vec<String>,
     pub approvals: Vec<String>,
     pub explanation: String,
@@ -169,6 +172,7 @@ fn response_doc(s: &Scenario, k: usize, r: &Response) -> ResponseDoc {
         net_benefit: r.net_benefit,
         cost: r.cost,
         protects: ids(&r.protects),
+        helps: ids(&r.helps),
         donors: ids(&r.donors),
         approvals: owners.iter().map(|o| o.as_str().to_owned()).collect(),
         explanation: r.explanation.clone(),

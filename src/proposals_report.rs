@@ -67,14 +67,26 @@ fn kpi_rows(b: &Kpis, p: Option<&Kpis>) -> Vec<(String, String, String)> {
 pub fn granularity(doc: &ProposalsDoc) -> String {
     let n = doc.responses.len();
     let one = doc.responses.iter().filter(|r| r.protects.len() == 1).count();
-    let none = doc.responses.iter().filter(|r| r.protects.is_empty()).count();
-    let more = n - one - none;
+    let helps = doc
+        .responses
+        .iter()
+        .filter(|r| r.protects.is_empty() && !r.helps.is_empty())
+        .count();
+    let none = doc
+        .responses
+        .iter()
+        .filter(|r| r.protects.is_empty() && r.helps.is_empty())
+        .count();
+    let more = n - one - helps - none;
     let mut parts = vec![format!("{one} protect one order")];
     if more > 0 {
         parts.push(format!("{more} protect several"));
     }
+    if helps > 0 {
+        parts.push(format!("{helps} reduce an at-risk order's penalty"));
+    }
     if none > 0 {
-        parts.push(format!("{none} protect none (cost only)"));
+        parts.push(format!("{none} only lower the cost"));
     }
     format!(
         "{n} response{}: {}",

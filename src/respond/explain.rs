@@ -77,17 +77,9 @@ pub fn response(s: &Scenario, r: &Response, x: &Inputs<'_>) -> String {
         }
         // At risk before and after, but better off: say by how much.
         let helped: Vec<String> = r
-            .actions
+            .helps
             .iter()
-            .flat_map(|a| a.orders.iter().copied())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .filter(|o| x.at_risk[o.ix()] && !r.protects.contains(o) && !r.donors.contains(o))
-            .filter(|o| {
-                penalty(s, *o, &x.plan_eval.orders[o.ix()])
-                    < penalty(s, *o, &x.baseline_eval.orders[o.ix()]) - 1e-9
-            })
-            .map(|o| {
+            .map(|&o| {
                 format!(
                     "{} from {} to {}",
                     order_label(s, o),

@@ -44,6 +44,8 @@ pub struct Response {
     pub cost: f64,
     /// At-risk orders before it that are not at risk after it.
     pub protects: Vec<OrderIx>,
+    /// At-risk orders it leaves at risk, but with a smaller penalty.
+    pub helps: Vec<OrderIx>,
     /// Orders in it that end up worse (they give up stock, a day or a lane).
     pub donors: Vec<OrderIx>,
     pub actions: Vec<Action>,
@@ -165,6 +167,7 @@ pub fn respond(s: &Scenario, x: &Inputs<'_>) -> Result<Responses, RespondError> 
             .iter()
             .copied()
             .filter(|o| !protects.contains(o))
+            .filter(|o| !(x.at_risk[o.ix()] && after[o.ix()] && pens(x.plan_eval, *o) < pens(x.baseline_eval, *o) - 1e-9))
             .filter(|&o| {
                 let u = g
                     .units
@@ -174,6 +177,12 @@ pub fn respond(s: &Scenario, x: &Inputs<'_>) -> Result<Responses, RespondError> 
                 units[*u].own_cost > 1e-9
             })
             .collect();
+        let helps: Vec<OrderIx> = orders
+            .iter()
+            .copied()
+            .filter(|o| x.at_risk[o.ix()] && after[o.ix()])
+            .filter(|&o| pens(x.plan_eval, o) < pens(x.baseline_eval, o) - 1e-9)
+            .collect();
         let members: Vec<&Unit> = g.units.iter().map(|u| &units[*u]).collect();
         let actions = actions::classify(s, &bmap, &pmap, &members, &donors);
         let (remove, add) = delta(&members);
@@ -182,6 +191,7 @@ pub fn respond(s: &Scenario, x: &Inputs<'_>) -> Result<Responses, RespondError> 
             net_benefit: net,
             cost,
             protects,
+            helps,
             donors,
             actions,
             explanation: String::new(),
