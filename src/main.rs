@@ -565,13 +565,16 @@ fn apply(
             return exit::BAD_INPUT;
         }
     };
-    let doc = read_input(proposals).map_err(|d| Diagnostics { items: vec![d] }).and_then(|bytes| {
-        let mut diags = Diagnostics::default();
-        let value = recourse::scenario::load::parse_json(&bytes, "proposals document", &mut diags)
-            .ok_or_else(|| diags.clone())?;
-        recourse::scenario::load::typed::<recourse::proposals::ProposalsDoc>(&value, "")
-            .map_err(|d| Diagnostics { items: vec![d] })
-    });
+    let doc = read_input(proposals)
+        .map_err(|d| Diagnostics { items: vec![d] })
+        .and_then(|bytes| {
+            let mut diags = Diagnostics::default();
+            let value =
+                recourse::scenario::load::parse_json(&bytes, "proposals document", &mut diags)
+                    .ok_or_else(|| diags.clone())?;
+            recourse::scenario::load::typed::<recourse::proposals::ProposalsDoc>(&value, "")
+                .map_err(|d| Diagnostics { items: vec![d] })
+        });
     let doc = match doc {
         Ok(d) => d,
         Err(d) => {
@@ -585,13 +588,17 @@ fn apply(
     };
     let (approve, reject) = (parse_ids(approve), parse_ids(reject));
     if approve.is_empty() && reject.is_empty() {
-        eprintln!("warning: nothing approved or rejected; the new scenario is the same as the old one");
+        eprintln!(
+            "warning: nothing approved or rejected; the new scenario is the same as the old one"
+        );
     }
     let (new, summary) = match apply(&s, &wire, &doc, &approve, &reject) {
         Ok(x) => x,
         Err(e @ ApplyError::Invalid(_)) => {
             eprintln!("error: {e}");
-            eprintln!("this is a bug in recourse; please report it with the scenario and proposals");
+            eprintln!(
+                "this is a bug in recourse; please report it with the scenario and proposals"
+            );
             return exit::INTERNAL;
         }
         Err(e) => {

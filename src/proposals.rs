@@ -4,10 +4,10 @@
 //! the wire format; `recourse apply` reads them back.
 
 use crate::domain::Scenario;
+use crate::ids::OrderIx;
 use crate::kpi::{kpis, Kpis};
 use crate::optimize::Outcome;
 use crate::plan::PlanDoc;
-use crate::ids::OrderIx;
 use crate::respond::{Action, Owner, Response, Responses};
 use crate::risk::Analysis;
 use serde::{Deserialize, Serialize};
@@ -160,7 +160,11 @@ pub struct UnresolvedDoc {
 }
 
 fn response_doc(s: &Scenario, k: usize, r: &Response) -> ResponseDoc {
-    let ids = |v: &[OrderIx]| v.iter().map(|o| s.order(*o).id.0.clone()).collect::<Vec<_>>();
+    let ids = |v: &[OrderIx]| {
+        v.iter()
+            .map(|o| s.order(*o).id.0.clone())
+            .collect::<Vec<_>>()
+    };
     let mut owners: Vec<Owner> = r.actions.iter().map(|a| a.kind.owner()).collect();
     owners.sort();
     owners.dedup();
@@ -190,7 +194,11 @@ fn response_doc(s: &Scenario, k: usize, r: &Response) -> ResponseDoc {
 }
 
 fn action_doc(s: &Scenario, id: String, a: &Action) -> ActionDoc {
-    let ids = |v: &[OrderIx]| v.iter().map(|o| s.order(*o).id.0.clone()).collect::<Vec<_>>();
+    let ids = |v: &[OrderIx]| {
+        v.iter()
+            .map(|o| s.order(*o).id.0.clone())
+            .collect::<Vec<_>>()
+    };
     let node = |n: Option<_>| n.map(|n| s.node(n).id.0.clone());
     let lane = |l: Option<Option<_>>| l.map(|l: Option<_>| l.map(|l| s.lane(l).id.0.clone()));
     ActionDoc {
