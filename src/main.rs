@@ -173,7 +173,8 @@ scenario is the approved plan's do-nothing baseline. Exits 0 on success, 2 on ba
     /// Print the JSON Schema of a document format.
     #[command(after_help = "\
 Examples:
-  recourse schema scenario > scenario.schema.json")]
+  recourse schema scenario > scenario.schema.json
+  recourse schema proposals > proposals.schema.json")]
     Schema {
         #[arg(value_enum)]
         document: SchemaDoc,
@@ -202,6 +203,7 @@ enum ProposalsFormat {
 #[derive(Clone, Copy, ValueEnum)]
 enum SchemaDoc {
     Scenario,
+    Proposals,
 }
 
 fn main() -> ExitCode {
@@ -251,6 +253,9 @@ fn main() -> ExitCode {
         Command::Schema {
             document: SchemaDoc::Scenario,
         } => print_json(&recourse::schema::scenario_schema()),
+        Command::Schema {
+            document: SchemaDoc::Proposals,
+        } => print_json(&recourse::schema::proposals_schema()),
     };
     ExitCode::from(code as u8)
 }

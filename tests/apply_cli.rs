@@ -246,3 +246,43 @@ fn bad_approval_sets_are_refused_with_the_reason() {
         .code(2)
         .stderr(predicate::str::contains("not a proposals document"));
 }
+
+/// `recourse schema proposals` describes the document `solve` writes: every top-level field,
+/// and what a third party needs to check an approval set (ids, requires, net benefits, deltas).
+#[test]
+fn the_proposals_schema_names_what_a_third_party_needs() {
+    let out = recourse().args(["schema", "proposals"]).assert().success();
+    let schema: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let props = schema["properties"].as_object().unwrap();
+    for f in [
+        "format",
+        "solve",
+        "kpis",
+        "at_risk",
+        "responses",
+        "unresolved",
+        "baseline_plan",
+        "plan",
+    ] {
+        assert!(props.contains_key(f), "missing {f}");
+    }
+    let required = schema["definitions"]["ResponseDoc"]["required"]
+        .as_array()
+        .unwrap();
+    for f in [
+        "id",
+        "rank",
+        "requires",
+        "net_benefit",
+        "cost",
+        "protects",
+        "approvals",
+        "delta",
+        "actions",
+    ] {
+        assert!(
+            required.iter().any(|x| x == f),
+            "ResponseDoc does not require {f}"
+        );
+    }
+}

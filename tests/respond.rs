@@ -307,5 +307,8 @@ fn the_frozen_repair_path_is_exercised() {
         repaired += 1;
     }
     eprintln!("{repaired} of 400 seeds start with a frozen repair");
-    assert!(repaired >= 3, "only {repaired} seeds exercise the frozen repair");
+    assert!(
+        repaired >= 3,
+        "only {repaired} seeds exercise the frozen repair"
+    );
 }
