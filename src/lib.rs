@@ -18,6 +18,7 @@ pub mod mip;
 pub mod optimize;
 pub mod output;
 pub mod plan;
+pub mod priority_rules;
 pub mod proposals;
 pub mod report;
 pub mod risk;
