@@ -56,6 +56,7 @@ Examples:
   recourse solve datasets/tiny/demo-eu.json
   recourse solve scenario.json -o proposals.json --time-limit 10 --gap 0.001
   recourse solve scenario.json --formulation time-expanded --threads 1 --seed 7
+  recourse solve scenario.json --formulation priority-rules   # what rule-based ATP would do
 
 Writes a recourse.proposals/1 document (solve report, KPIs before and after, at-risk orders,
 baseline plan and plan) to stdout, or atomically to -o FILE. Every plan is checked against
@@ -293,7 +294,8 @@ struct SolveArgs {
     /// Solver random seed.
     #[arg(long)]
     seed: Option<u32>,
-    /// Which model to build (see models/).
+    /// Which model to build (see models/), or `priority-rules`: no model, the plan that
+    /// rule-based order promising gives (status feasible, limit heuristic, no bound).
     #[arg(long, default_value = "time-expanded")]
     formulation: String,
     /// Copy the solver log to stderr.
@@ -302,16 +304,7 @@ struct SolveArgs {
 }
 
 fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
-    let Some(formulation) = recourse::formulate::by_name(&args.formulation) else {
-        let known: Vec<&str> = recourse::formulate::registry()
-            .iter()
-            .map(|f| f.name())
-            .collect();
-        eprintln!(
-            "error: unknown formulation \"{}\"; known: {}",
-            args.formulation,
-            known.join(", ")
-        );
+    let Some(strategy) = strategy_by_name(&args.formulation) else {
         return exit::BAD_INPUT;
     };
     // Written so that NaN is refused too.
@@ -342,16 +335,20 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
     if terminal {
         // Building a large model takes seconds before the solver's own progress line starts.
         eprintln!(
-            "{} orders, {} at risk if nobody acts; building the {} model...",
+            "{} orders, {} at risk if nobody acts; running {}...",
             s.orders.len(),
             analysis.at_risk.len(),
-            formulation.name()
+            args.formulation
         );
     }
     // The baseline is a feasible plan whenever it keeps the frozen commitments: the answer
     // is never worse than doing nothing, even when the solver stops early.
     let fallback = analysis.eval.feasible().then_some(&analysis.baseline.plan);
-    let outcome = match recourse::optimize::optimize_with(&s, formulation, &opts, fallback) {
+    let result = match strategy {
+        Strategy::Model(f) => recourse::optimize::optimize_with(&s, f, &opts, fallback),
+        Strategy::Rules => Ok(recourse::priority_rules::outcome(&s, &analysis)),
+    };
+    let outcome = match result {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -389,6 +386,33 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
         exit::SUCCESS => exit::NO_PLAN,
         code => code,
     }
+}
+
+/// What `--formulation` names: a model for the solver, or the priority rules (no model).
+#[derive(Clone, Copy)]
+enum Strategy {
+    Model(&'static dyn recourse::formulate::Formulation),
+    Rules,
+}
+
+/// The strategy of that name; prints the known names and returns `None` when unknown.
+fn strategy_by_name(name: &str) -> Option<Strategy> {
+    if name == recourse::priority_rules::NAME {
+        return Some(Strategy::Rules);
+    }
+    if let Some(f) = recourse::formulate::by_name(name) {
+        return Some(Strategy::Model(f));
+    }
+    let mut known: Vec<&str> = recourse::formulate::registry()
+        .iter()
+        .map(|f| f.name())
+        .collect();
+    known.push(recourse::priority_rules::NAME);
+    eprintln!(
+        "error: unknown formulation \"{name}\"; known: {}",
+        known.join(", ")
+    );
+    None
 }
 
 fn risk(file: &Path, format: ReportFormat) -> i32 {
