@@ -7,6 +7,7 @@
 pub mod baseline;
 pub mod check;
 pub mod diagnostics;
+pub mod export;
 pub mod domain;
 pub mod exit;
 pub mod formulate;

@@ -135,6 +135,29 @@ orders, 30 stock nodes, 300 SKUs), large (100,000 orders); the size options over
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Write the model of a scenario for another solver: MPS or LP, with readable names.
+    #[command(after_help = "\
+Examples:
+  recourse export datasets/tiny/demo-eu.json -o demo.mps
+  recourse export scenario.json --format lp --formulation time-expanded -o model.lp
+  highs demo.mps        # any MPS reader reaches the objective `recourse solve` reports
+
+The model is the one `solve` solves in its final, integer form (quantities integer when
+policy.integer_quantities), names included (`x[order,sku,node,lane,day]`, `balance[...]`;
+see models/). MPS is written by recourse itself (free format, deterministic; the model's
+constant is the objective row's RHS, negated); LP is HiGHS's translation of it.")]
+    Export {
+        /// Scenario file, or - for standard input.
+        scenario: PathBuf,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Mps)]
+        format: ExportFormat,
+        /// Which model to write (see models/).
+        #[arg(long, default_value = "time-expanded")]
+        formulation: String,
+        /// Output file (written atomically); standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of a document format.
     #[command(after_help = "\
 Examples:
@@ -155,6 +178,12 @@ enum DiagFormat {
 enum ReportFormat {
     Table,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Mps,
+    Lp,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -198,6 +227,12 @@ fn main() -> ExitCode {
             cfg.disruption_rate = disruption_rate.unwrap_or(cfg.disruption_rate);
             generate(&cfg, output.as_deref())
         }
+        Command::Export {
+            scenario,
+            format,
+            formulation,
+            output,
+        } => export(&scenario, format, &formulation, output.as_deref()),
         Command::Schema {
             document: SchemaDoc::Scenario,
         } => print_json(&recourse::schema::scenario_schema()),
@@ -413,6 +448,59 @@ fn strategy_by_name(name: &str) -> Option<Strategy> {
         known.join(", ")
     );
     None
+}
+
+fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&Path>) -> i32 {
+    let f = match strategy_by_name(formulation) {
+        None => return exit::BAD_INPUT,
+        Some(Strategy::Rules) => {
+            eprintln!("error: {formulation} builds no model; pick a formulation, e.g. --formulation time-expanded");
+            return exit::BAD_INPUT;
+        }
+        Some(Strategy::Model(f)) => f,
+    };
+    let s = match load(file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let model = f.build(
+        &s,
+        &recourse::formulate::BuildOptions {
+            integer_quantities: s.policy.integer_quantities,
+            names: true,
+            ..Default::default()
+        },
+    );
+    let format = match format {
+        ExportFormat::Mps => recourse::export::Format::Mps,
+        ExportFormat::Lp => recourse::export::Format::Lp,
+    };
+    let bytes = match recourse::export::export(&model.mip, &s.id, format) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::INTERNAL;
+        }
+    };
+    eprintln!(
+        "{} model of \"{}\": {} rows, {} columns ({} integer), {} nonzeros",
+        f.name(),
+        s.id,
+        model.mip.num_rows(),
+        model.mip.num_cols(),
+        model.mip.num_integer(),
+        model.mip.num_nonzeros()
+    );
+    let Some(path) = output else {
+        return print_text(&String::from_utf8_lossy(&bytes));
+    };
+    match recourse::output::write_atomic(path, &bytes) {
+        Ok(()) => exit::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            exit::BAD_INPUT
+        }
+    }
 }
 
 fn risk(file: &Path, format: ReportFormat) -> i32 {
