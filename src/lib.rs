@@ -5,11 +5,13 @@
 //! model in [`domain`]) -> risk -> formulate -> solve -> propose -> check -> report.
 
 pub mod baseline;
+pub mod bench;
+pub mod bench_report;
 pub mod check;
 pub mod diagnostics;
-pub mod export;
 pub mod domain;
 pub mod exit;
+pub mod export;
 pub mod formulate;
 pub mod generate;
 pub mod ids;
@@ -26,4 +28,5 @@ pub mod risk;
 pub mod scenario;
 pub mod schema;
 pub mod solve;
+pub mod strategy;
 pub mod validate;

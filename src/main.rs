@@ -9,6 +9,7 @@ use recourse::input::{display_name, read_input};
 use recourse::plan::parse_plan_document;
 use recourse::report;
 use recourse::solve::SolveOptions;
+use recourse::strategy::Strategy;
 use recourse::validate::load_scenario;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -158,6 +159,41 @@ constant is the objective row's RHS, negated); LP is HiGHS's translation of it."
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Compare formulations and strategies on datasets: size, time, bound, saving.
+    #[command(after_help = "\
+Examples:
+  recourse bench datasets/tiny/*.json --format csv > tiny.csv
+  recourse bench small.json --formulation time-expanded,priority-rules --time-limit 60 --threads 1
+  recourse bench medium.json --time-limit 60 --no-lp-bound --format json
+
+One row per dataset and formulation: model rows, columns and nonzeros, build / solve / total
+seconds, status, objective (the checker's cost of the plan), bound, gap, lp_bound (the
+optimum of the model's LP relaxation), the checker's verdict, and the saving against doing
+nothing (baseline cost - plan cost, and %). priority-rules has no model, so its size, bound
+and lp_bound are empty. Every formulation and priority-rules run unless --formulation
+names some. Exits 3 if any run failed (the row says why).")]
+    Bench {
+        /// Scenario files.
+        #[arg(required = true)]
+        datasets: Vec<PathBuf>,
+        /// Comma-separated formulations (and/or priority-rules); all when absent.
+        #[arg(long, value_delimiter = ',')]
+        formulation: Vec<String>,
+        /// Seconds each solve may take (overrides policy.time_limit_s).
+        #[arg(long)]
+        time_limit: Option<f64>,
+        /// Solver threads, 0 = all cores (overrides policy.threads).
+        #[arg(long)]
+        threads: Option<u32>,
+        /// Relative optimality gap at which to stop (overrides policy.mip_gap).
+        #[arg(long)]
+        gap: Option<f64>,
+        /// Skip the LP relaxation solve (saves a build and an LP per model).
+        #[arg(long)]
+        no_lp_bound: bool,
+        #[arg(long, value_enum, default_value_t = BenchFormat::Table)]
+        format: BenchFormat,
+    },
     /// Print the JSON Schema of a document format.
     #[command(after_help = "\
 Examples:
@@ -177,6 +213,13 @@ enum DiagFormat {
 #[derive(Clone, Copy, ValueEnum)]
 enum ReportFormat {
     Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BenchFormat {
+    Table,
+    Csv,
     Json,
 }
 
@@ -227,6 +270,15 @@ fn main() -> ExitCode {
             cfg.disruption_rate = disruption_rate.unwrap_or(cfg.disruption_rate);
             generate(&cfg, output.as_deref())
         }
+        Command::Bench {
+            datasets,
+            formulation,
+            time_limit,
+            threads,
+            gap,
+            no_lp_bound,
+            format,
+        } => bench(&datasets, &formulation, time_limit, threads, gap, !no_lp_bound, format),
         Command::Export {
             scenario,
             format,
@@ -376,14 +428,9 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
             args.formulation
         );
     }
-    // The baseline is a feasible plan whenever it keeps the frozen commitments: the answer
-    // is never worse than doing nothing, even when the solver stops early.
-    let fallback = analysis.eval.feasible().then_some(&analysis.baseline.plan);
-    let result = match strategy {
-        Strategy::Model(f) => recourse::optimize::optimize_with(&s, f, &opts, fallback),
-        Strategy::Rules => Ok(recourse::priority_rules::outcome(&s, &analysis)),
-    };
-    let outcome = match result {
+    // A model's answer is never worse than doing nothing, even when the solver stops early
+    // (Strategy::run falls back on the baseline).
+    let outcome = match strategy.run(&s, &analysis, &opts) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -423,31 +470,98 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
     }
 }
 
-/// What `--formulation` names: a model for the solver, or the priority rules (no model).
-#[derive(Clone, Copy)]
-enum Strategy {
-    Model(&'static dyn recourse::formulate::Formulation),
-    Rules,
-}
-
 /// The strategy of that name; prints the known names and returns `None` when unknown.
 fn strategy_by_name(name: &str) -> Option<Strategy> {
-    if name == recourse::priority_rules::NAME {
-        return Some(Strategy::Rules);
+    let found = recourse::strategy::by_name(name);
+    if found.is_none() {
+        eprintln!(
+            "error: unknown formulation \"{name}\"; known: {}",
+            recourse::strategy::names().join(", ")
+        );
     }
-    if let Some(f) = recourse::formulate::by_name(name) {
-        return Some(Strategy::Model(f));
-    }
-    let mut known: Vec<&str> = recourse::formulate::registry()
+    found
+}
+
+fn bench(
+    files: &[PathBuf],
+    names: &[String],
+    time_limit: Option<f64>,
+    threads: Option<u32>,
+    gap: Option<f64>,
+    lp_bound: bool,
+    format: BenchFormat,
+) -> i32 {
+    use recourse::bench::{run, BenchDoc, BenchOptions, BENCH_FORMAT};
+    let names: Vec<String> = if names.is_empty() {
+        recourse::strategy::names().iter().map(|n| n.to_string()).collect()
+    } else {
+        names.to_vec()
+    };
+    let Some(strategies) = names
         .iter()
-        .map(|f| f.name())
-        .collect();
-    known.push(recourse::priority_rules::NAME);
-    eprintln!(
-        "error: unknown formulation \"{name}\"; known: {}",
-        known.join(", ")
-    );
-    None
+        .map(|n| strategy_by_name(n))
+        .collect::<Option<Vec<Strategy>>>()
+    else {
+        return exit::BAD_INPUT;
+    };
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
+    if let Some(t) = time_limit.filter(|t| !(*t > 0.0)) {
+        eprintln!("error: --time-limit must be a positive number of seconds, not {t}");
+        return exit::BAD_INPUT;
+    }
+    if let Some(g) = gap.filter(|g| !(0.0..=1.0).contains(g)) {
+        eprintln!("error: --gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not {g}");
+        return exit::BAD_INPUT;
+    }
+    // Every dataset is read first: a typo should not surface after an hour of solving.
+    let mut scenarios = Vec::new();
+    for f in files {
+        match load(f) {
+            Ok(s) => scenarios.push((display_name(f), s)),
+            Err(code) => return code,
+        }
+    }
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new((scenarios.len() * strategies.len()) as u64).with_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} runs, {elapsed}  {msg}")
+                .expect("a valid template"),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut rows = Vec::new();
+    for (name, s) in &scenarios {
+        let opts = BenchOptions {
+            solve: SolveOptions {
+                time_limit_s: time_limit.unwrap_or(s.policy.time_limit_s),
+                mip_gap: gap.unwrap_or(s.policy.mip_gap),
+                threads: threads.unwrap_or(s.policy.threads),
+                ..SolveOptions::default()
+            },
+            lp_bound,
+        };
+        for st in &strategies {
+            bar.set_message(format!("{name} / {}", st.name()));
+            rows.push(run(name, s, *st, &opts));
+            bar.inc(1);
+        }
+    }
+    bar.finish_and_clear();
+    let failed = rows.iter().any(|r| r.error.is_some());
+    let code = match format {
+        BenchFormat::Table => print_text(&recourse::bench_report::table(&rows)),
+        BenchFormat::Csv => print_text(&recourse::bench_report::csv(&rows)),
+        BenchFormat::Json => print_json(&BenchDoc {
+            format: BENCH_FORMAT.to_owned(),
+            solver: recourse::solve::highs_version(),
+            rows,
+        }),
+    };
+    if code == exit::SUCCESS && failed {
+        exit::INTERNAL
+    } else {
+        code
+    }
 }
 
 fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&Path>) -> i32 {
