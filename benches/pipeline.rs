@@ -8,10 +8,10 @@
 //!   nonzero; the model sizes are printed once).
 //!
 //! - `rules/<size>`: the priority-rules plan from the analysed scenario, small and medium.
-//! - `solve/small`: `optimize` with the time-expanded model, one thread, as `solve` runs it
-//!   (build, continuous pass, integer pass if needed, decode, check). 5-20 s an iteration,
-//!   so about two minutes for criterion's minimum of 10 samples; medium is left out (it does
-//!   not close its gap within 60 s: README "Performance", measured once with `recourse bench`).
+//! - `solve/small-80`: `optimize` with the time-expanded model, one thread, as `solve` runs
+//!   it (build, continuous pass, integer pass if needed, decode, check), on the small preset
+//!   cut to 80 orders. The full small preset (20-35 s a solve) and medium (no plan better
+//!   than the baseline within 60 s) are measured once with `recourse bench` (README).
 //!
 //! Sizes are the generator presets (`recourse generate --preset NAME --seed 1`).
 //! `RECOURSE_BENCH_PRESETS=small,medium cargo bench --bench pipeline -- rules` keeps the
@@ -81,23 +81,32 @@ fn stages(c: &mut Criterion) {
             g.finish();
         }
 
-        if preset == "small" {
-            let opts = SolveOptions {
-                time_limit_s: 120.0,
-                threads: 1,
-                ..SolveOptions::default()
-            };
-            let mut g = c.benchmark_group("solve");
-            g.sample_size(10)
-                .warm_up_time(Duration::from_secs(1))
-                .measurement_time(Duration::from_secs(60));
-            g.bench_with_input(BenchmarkId::from_parameter(preset), &scenario, |b, s| {
-                b.iter(|| optimize(s, by_name("time-expanded").unwrap(), &opts).unwrap())
-            });
-            g.finish();
-        }
     }
 }
 
-criterion_group!(benches, stages);
+/// `solve` on the small preset cut to 80 orders: the full small preset takes 20-35 s an
+/// iteration on the development machine (README), which criterion's minimum of 10 samples
+/// would turn into minutes.
+fn solve_small(c: &mut Criterion) {
+    let cfg = GenerateConfig {
+        orders: 80,
+        ..GenerateConfig::preset("small").unwrap()
+    };
+    let (scenario, _) = load_scenario(&serde_json::to_vec(&generate(&cfg)).unwrap()).unwrap();
+    let opts = SolveOptions {
+        time_limit_s: 120.0,
+        threads: 1,
+        ..SolveOptions::default()
+    };
+    let mut g = c.benchmark_group("solve");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(30));
+    g.bench_with_input(BenchmarkId::from_parameter("small-80"), &scenario, |b, s| {
+        b.iter(|| optimize(s, by_name("time-expanded").unwrap(), &opts).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages, solve_small);
 criterion_main!(benches);
