@@ -115,20 +115,22 @@ fn the_mip_is_never_costlier_than_the_rules_on_tiny_datasets() {
     }
 }
 
-/// A reduced small preset (80 orders) keeps this under a few seconds in the test profile;
-/// the full small preset is compared by `recourse bench` (README).
+/// The small preset cut to 50 orders keeps this to seconds in the test profile (the full
+/// small preset takes 20-35 s to solve; `recourse bench` compares it, README).
 #[test]
 fn the_mip_is_never_costlier_than_the_rules_on_a_generated_scenario() {
     let cfg = GenerateConfig {
-        orders: 80,
+        orders: 50,
         ..GenerateConfig::preset("small").unwrap()
     };
     let (s, _) = validate(&generate(&cfg)).unwrap();
     let a = analyze(&s);
+    assert!(!a.at_risk.is_empty());
     let rules = rules_cost(&s);
     assert!(
-        rules <= a.eval.cost.total + 1e-6 * rules,
-        "the rules undo what does not pay off for the order itself, so here they stay below the baseline"
+        rules < a.eval.cost.total,
+        "rules {rules}, baseline {}",
+        a.eval.cost.total
     );
     let mip = mip_cost(&s);
     assert!(mip <= rules + 1e-6 * rules, "MIP {mip} above rules {rules}");
