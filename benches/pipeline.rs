@@ -80,7 +80,6 @@ fn stages(c: &mut Criterion) {
             });
             g.finish();
         }
-
     }
 }
 
@@ -102,9 +101,11 @@ fn solve_small(c: &mut Criterion) {
     g.sample_size(10)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(30));
-    g.bench_with_input(BenchmarkId::from_parameter("small-80"), &scenario, |b, s| {
-        b.iter(|| optimize(s, by_name("time-expanded").unwrap(), &opts).unwrap())
-    });
+    g.bench_with_input(
+        BenchmarkId::from_parameter("small-80"),
+        &scenario,
+        |b, s| b.iter(|| optimize(s, by_name("time-expanded").unwrap(), &opts).unwrap()),
+    );
     g.finish();
 }
 

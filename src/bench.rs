@@ -125,7 +125,12 @@ pub fn run(dataset: &str, s: &Scenario, strategy: Strategy, opts: &BenchOptions)
     row.gap = outcome.gap;
     row.baseline_kept = outcome.fell_back;
     if let Some(e) = &outcome.eval {
-        row.checker = if e.feasible() { "feasible" } else { "infeasible" }.to_owned();
+        row.checker = if e.feasible() {
+            "feasible"
+        } else {
+            "infeasible"
+        }
+        .to_owned();
     }
     if let Some(obj) = outcome.objective {
         row.saving = Some(baseline - obj);
@@ -157,5 +162,7 @@ pub fn lp_bound(
         },
     )
     .ok()?;
-    (r.status == Status::Optimal).then_some(r.objective).flatten()
+    (r.status == Status::Optimal)
+        .then_some(r.objective)
+        .flatten()
 }

@@ -58,8 +58,22 @@ fn field(s: &str) -> String {
 /// An aligned table; `-` where a value does not apply (no model, no bound).
 pub fn table(rows: &[BenchRow]) -> String {
     let head = [
-        "DATASET", "FORMULATION", "ROWS", "COLS", "NONZEROS", "BUILD s", "SOLVE s", "TOTAL s",
-        "STATUS", "OBJECTIVE", "BOUND", "GAP", "LP BOUND", "CHECKER", "SAVING", "SAVING %",
+        "DATASET",
+        "FORMULATION",
+        "ROWS",
+        "COLS",
+        "NONZEROS",
+        "BUILD s",
+        "SOLVE s",
+        "TOTAL s",
+        "STATUS",
+        "OBJECTIVE",
+        "BOUND",
+        "GAP",
+        "LP BOUND",
+        "CHECKER",
+        "SAVING",
+        "SAVING %",
     ];
     let dash = || "-".to_owned();
     let money = |v: Option<f64>| v.map_or_else(dash, |x| format!("{x:.2}"));
@@ -79,7 +93,11 @@ pub fn table(rows: &[BenchRow]) -> String {
             r.build_s.map_or_else(dash, secs),
             secs(r.solve_s),
             secs(r.total_s),
-            if r.baseline_kept { format!("{status}, baseline kept") } else { status },
+            if r.baseline_kept {
+                format!("{status}, baseline kept")
+            } else {
+                status
+            },
             money(r.objective),
             money(r.bound),
             r.gap.map_or_else(dash, |g| format!("{:.2}%", 100.0 * g)),
@@ -90,7 +108,13 @@ pub fn table(rows: &[BenchRow]) -> String {
         ]);
     }
     let widths: Vec<usize> = (0..head.len())
-        .map(|c| cells.iter().map(|row| row[c].chars().count()).max().unwrap_or(0))
+        .map(|c| {
+            cells
+                .iter()
+                .map(|row| row[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
     for row in &cells {

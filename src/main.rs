@@ -172,28 +172,7 @@ optimum of the model's LP relaxation), the checker's verdict, and the saving aga
 nothing (baseline cost - plan cost, and %). priority-rules has no model, so its size, bound
 and lp_bound are empty. Every formulation and priority-rules run unless --formulation
 names some. Exits 3 if any run failed (the row says why).")]
-    Bench {
-        /// Scenario files.
-        #[arg(required = true)]
-        datasets: Vec<PathBuf>,
-        /// Comma-separated formulations (and/or priority-rules); all when absent.
-        #[arg(long, value_delimiter = ',')]
-        formulation: Vec<String>,
-        /// Seconds each solve may take (overrides policy.time_limit_s).
-        #[arg(long)]
-        time_limit: Option<f64>,
-        /// Solver threads, 0 = all cores (overrides policy.threads).
-        #[arg(long)]
-        threads: Option<u32>,
-        /// Relative optimality gap at which to stop (overrides policy.mip_gap).
-        #[arg(long)]
-        gap: Option<f64>,
-        /// Skip the LP relaxation solve (saves a build and an LP per model).
-        #[arg(long)]
-        no_lp_bound: bool,
-        #[arg(long, value_enum, default_value_t = BenchFormat::Table)]
-        format: BenchFormat,
-    },
+    Bench(BenchArgs),
     /// Print the JSON Schema of a document format.
     #[command(after_help = "\
 Examples:
@@ -214,6 +193,30 @@ enum DiagFormat {
 enum ReportFormat {
     Table,
     Json,
+}
+
+#[derive(clap::Args)]
+struct BenchArgs {
+    /// Scenario files.
+    #[arg(required = true)]
+    datasets: Vec<PathBuf>,
+    /// Comma-separated formulations (and/or priority-rules); all when absent.
+    #[arg(long, value_delimiter = ',')]
+    formulation: Vec<String>,
+    /// Seconds each solve may take (overrides policy.time_limit_s).
+    #[arg(long)]
+    time_limit: Option<f64>,
+    /// Solver threads, 0 = all cores (overrides policy.threads).
+    #[arg(long)]
+    threads: Option<u32>,
+    /// Relative optimality gap at which to stop (overrides policy.mip_gap).
+    #[arg(long)]
+    gap: Option<f64>,
+    /// Skip the LP relaxation solve (saves a build and an LP per model).
+    #[arg(long)]
+    no_lp_bound: bool,
+    #[arg(long, value_enum, default_value_t = BenchFormat::Table)]
+    format: BenchFormat,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -270,15 +273,7 @@ fn main() -> ExitCode {
             cfg.disruption_rate = disruption_rate.unwrap_or(cfg.disruption_rate);
             generate(&cfg, output.as_deref())
         }
-        Command::Bench {
-            datasets,
-            formulation,
-            time_limit,
-            threads,
-            gap,
-            no_lp_bound,
-            format,
-        } => bench(&datasets, &formulation, time_limit, threads, gap, !no_lp_bound, format),
+        Command::Bench(args) => bench(args),
         Command::Export {
             scenario,
             format,
@@ -482,20 +477,25 @@ fn strategy_by_name(name: &str) -> Option<Strategy> {
     found
 }
 
-fn bench(
-    files: &[PathBuf],
-    names: &[String],
-    time_limit: Option<f64>,
-    threads: Option<u32>,
-    gap: Option<f64>,
-    lp_bound: bool,
-    format: BenchFormat,
-) -> i32 {
+fn bench(args: BenchArgs) -> i32 {
     use recourse::bench::{run, BenchDoc, BenchOptions, BENCH_FORMAT};
+    let BenchArgs {
+        datasets: files,
+        formulation: names,
+        time_limit,
+        threads,
+        gap,
+        no_lp_bound,
+        format,
+    } = args;
+    let lp_bound = !no_lp_bound;
     let names: Vec<String> = if names.is_empty() {
-        recourse::strategy::names().iter().map(|n| n.to_string()).collect()
+        recourse::strategy::names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect()
     } else {
-        names.to_vec()
+        names
     };
     let Some(strategies) = names
         .iter()
@@ -515,7 +515,7 @@ fn bench(
     }
     // Every dataset is read first: a typo should not surface after an hour of solving.
     let mut scenarios = Vec::new();
-    for f in files {
+    for f in &files {
         match load(f) {
             Ok(s) => scenarios.push((display_name(f), s)),
             Err(code) => return code,

@@ -151,10 +151,12 @@ impl<'a> State<'a> {
         }
         for r in &mut routes_to {
             r.sort_by(|a, b| {
-                let c = |x: &Route| x.1.map_or((0.0, 0, ""), |l| {
-                    let lane = s.lane(l);
-                    (lane.cost_per_unit, lane.lead_time, lane.id.0.as_str())
-                });
+                let c = |x: &Route| {
+                    x.1.map_or((0.0, 0, ""), |l| {
+                        let lane = s.lane(l);
+                        (lane.cost_per_unit, lane.lead_time, lane.id.0.as_str())
+                    })
+                };
                 let (x, y) = (c(a), c(b));
                 x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)).then(x.2.cmp(y.2))
             });
@@ -183,7 +185,11 @@ impl<'a> State<'a> {
             journal: Vec::new(),
         };
         for x in &baseline.shipments {
-            st.apply(Op::Ship(x.order, (x.sku, x.node, x.lane, x.ship), x.quantity));
+            st.apply(Op::Ship(
+                x.order,
+                (x.sku, x.node, x.lane, x.ship),
+                x.quantity,
+            ));
         }
         for t in &baseline.transfers {
             st.apply(Op::Transfer(t.lane, t.sku, t.ship, t.quantity));
@@ -277,7 +283,9 @@ impl<'a> State<'a> {
                 let on = sign > 0.0;
                 self.expedited[r.ix()] = on;
                 let rec = s.inbound(r);
-                let x = rec.expedite.expect("only expeditable receipts are expedited");
+                let x = rec
+                    .expedite
+                    .expect("only expeditable receipts are expedited");
                 self.shared_cost += sign * x.cost;
                 let flow = self.flow_mut(rec.node, rec.sku);
                 if let Some(eta) = rec.eta {
@@ -398,12 +406,13 @@ impl<'a> State<'a> {
         let mut cost = 0.0;
         for (&(_, _, lane, t), &q) in &self.ships[o.ix()] {
             let late = (self.arrival(lane, t) - order.due).max(0) as f64;
-            cost += q * (lane.map_or(0.0, |l| s.lane(l).cost_per_unit)
-                + late * order.late_penalty_per_unit_day);
+            cost += q
+                * (lane.map_or(0.0, |l| s.lane(l).cost_per_unit)
+                    + late * order.late_penalty_per_unit_day);
         }
         for line in &order.lines {
-            cost += (line.quantity - self.shipped(o, line.sku)).max(0.0)
-                * order.short_penalty_per_unit;
+            cost +=
+                (line.quantity - self.shipped(o, line.sku)).max(0.0) * order.short_penalty_per_unit;
         }
         for e in &order.plan {
             let kept = self.ships[o.ix()]
@@ -569,7 +578,15 @@ impl<'a> State<'a> {
 
     /// Ships up to `want` units of (o, k) on `route` leaving on `t`, as far as stock and
     /// capacity allow; returns what it shipped.
-    fn ship_at(&mut self, o: OrderIx, k: SkuIx, (n, lane): Route, t: Day, want: f64, donors: bool) -> f64 {
+    fn ship_at(
+        &mut self,
+        o: OrderIx,
+        k: SkuIx,
+        (n, lane): Route,
+        t: Day,
+        want: f64,
+        donors: bool,
+    ) -> f64 {
         let cap = self.free_capacity(n, lane, t);
         let target = self.whole(want.min(cap));
         if target <= 0.0 {
@@ -601,7 +618,14 @@ impl<'a> State<'a> {
     /// Takes back lower-priority orders' shipments of `k` from `n` (least important first)
     /// until `target` units are free on day `t`. Ship-complete and frozen orders are never
     /// donors: a partial take-back would break them.
-    fn release_donors(&mut self, o: OrderIx, k: SkuIx, n: NodeIx, t: Day, target: f64) -> Vec<(OrderIx, ShipKey, f64)> {
+    fn release_donors(
+        &mut self,
+        o: OrderIx,
+        k: SkuIx,
+        n: NodeIx,
+        t: Day,
+        target: f64,
+    ) -> Vec<(OrderIx, ShipKey, f64)> {
         let s = self.s;
         let me = s.order(o);
         let mut candidates: Vec<(OrderIx, ShipKey, f64)> = Vec::new();
@@ -694,7 +718,15 @@ impl<'a> State<'a> {
 
     /// Pulls in one receipt at a planned node when that ships units on time, and the
     /// expedite costs less than leaving those units short would.
-    fn expedite(&mut self, o: OrderIx, k: SkuIx, nodes: &[NodeIx], home: &[Route], faster: &[Route], need: f64) -> f64 {
+    fn expedite(
+        &mut self,
+        o: OrderIx,
+        k: SkuIx,
+        nodes: &[NodeIx],
+        home: &[Route],
+        faster: &[Route],
+        need: f64,
+    ) -> f64 {
         let s = self.s;
         let mut placed = 0.0;
         let mut seen = BTreeSet::new();

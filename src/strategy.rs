@@ -1,11 +1,11 @@
 //! What `--formulation` names: a model for the solver (`formulate::registry`), or the
 //! priority rules, which decide without a model. `solve` and `bench` take either.
 
+use crate::domain::Scenario;
 use crate::formulate::{self, Formulation};
 use crate::optimize::{optimize_with, OptimizeError, Outcome};
 use crate::priority_rules;
 use crate::risk::Analysis;
-use crate::domain::Scenario;
 use crate::solve::SolveOptions;
 
 #[derive(Clone, Copy)]

@@ -55,7 +55,9 @@ fn json_rows_carry_the_known_optima_and_the_checkers_verdict() {
     assert_eq!(pr["objective"], 4050.0);
     assert_eq!(pr["saving"], 0.0);
     assert_eq!(pr["checker"], "feasible");
-    for empty in ["rows", "columns", "nonzeros", "bound", "gap", "lp_bound", "build_s"] {
+    for empty in [
+        "rows", "columns", "nonzeros", "bound", "gap", "lp_bound", "build_s",
+    ] {
         assert!(pr[empty].is_null(), "{empty}: {}", pr[empty]);
     }
 }
@@ -65,7 +67,12 @@ fn csv_has_a_header_and_one_line_per_run() {
     let out = recourse()
         .arg("bench")
         .arg(dataset("demand-surge"))
-        .args(["--formulation", "time-expanded,priority-rules", "--threads", "1"])
+        .args([
+            "--formulation",
+            "time-expanded,priority-rules",
+            "--threads",
+            "1",
+        ])
         .args(["--format", "csv", "--no-lp-bound"])
         .assert()
         .success()
@@ -86,7 +93,10 @@ fn csv_has_a_header_and_one_line_per_run() {
         assert_eq!(f[col("baseline")], "30060");
         assert_eq!(f[col("lp_bound")], "");
     }
-    assert_eq!(lines[2].split(',').nth(col("formulation")), Some("priority-rules"));
+    assert_eq!(
+        lines[2].split(',').nth(col("formulation")),
+        Some("priority-rules")
+    );
     assert_eq!(lines[2].split(',').nth(col("rows")), Some(""));
 }
 

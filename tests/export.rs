@@ -120,7 +120,9 @@ fn the_command_writes_the_same_file_every_time() {
             .assert()
             .success()
             .stdout("")
-            .stderr(predicates::str::contains("time-expanded model of \"demo-eu-1\""));
+            .stderr(predicates::str::contains(
+                "time-expanded model of \"demo-eu-1\"",
+            ));
         std::fs::read(out).unwrap()
     };
     let (a, b) = (run("a.mps"), run("b.mps"));
