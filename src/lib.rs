@@ -4,6 +4,7 @@
 //! The pipeline, one module per stage: [`scenario`] (wire format) -> [`validate`] (domain
 //! model in [`domain`]) -> risk -> formulate -> solve -> propose -> check -> report.
 
+pub mod apply;
 pub mod baseline;
 pub mod bench;
 pub mod bench_report;
@@ -23,7 +24,9 @@ pub mod output;
 pub mod plan;
 pub mod priority_rules;
 pub mod proposals;
+pub mod proposals_report;
 pub mod report;
+pub mod respond;
 pub mod risk;
 pub mod scenario;
 pub mod schema;

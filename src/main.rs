@@ -58,9 +58,12 @@ Examples:
   recourse solve scenario.json -o proposals.json --time-limit 10 --gap 0.001
   recourse solve scenario.json --formulation time-expanded --threads 1 --seed 7
   recourse solve scenario.json --formulation priority-rules   # what rule-based ATP would do
+  recourse solve scenario.json --format markdown > ticket.md
 
 Writes a recourse.proposals/1 document (solve report, KPIs before and after, at-risk orders,
-baseline plan and plan) to stdout, or atomically to -o FILE. Every plan is checked against
+ranked responses with their deltas and approvals, unresolved orders, baseline plan and plan)
+to stdout, or atomically to -o FILE; --format table or markdown writes a readable report of
+the same. Approve or reject responses with `recourse apply`. Every plan is checked against
 SCENARIO.md section 3 before it is written. Limits default to the scenario's policy
 (time_limit_s 30, mip_gap 0.0001, threads 0 = all cores). Exits 0 with a plan, 1 without one
 (infeasible, or a limit hit before any plan), 2 on bad input, 3 on an internal or solver
@@ -71,6 +74,10 @@ failure.")]
         /// Output file (written atomically); standard output when absent.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// json (the proposals document), table (a terminal report) or markdown. Default:
+        /// table on a terminal, json otherwise (and with -o).
+        #[arg(long, value_enum)]
+        format: Option<ProposalsFormat>,
         #[command(flatten)]
         args: SolveArgs,
     },
@@ -173,6 +180,35 @@ nothing (baseline cost - plan cost, and %). priority-rules has no model, so its 
 and lp_bound are empty. Every formulation and priority-rules run unless --formulation
 names some. Exits 3 if any run failed (the row says why).")]
     Bench(BenchArgs),
+    /// Fold approved responses into a new scenario; forbid what rejected ones would add.
+    #[command(after_help = "\
+Examples:
+  recourse solve scenario.json -o proposals.json
+  recourse apply scenario.json proposals.json --approve R1,R2 --reject R3 -o next.json
+  recourse apply scenario.json proposals.json --approve all -o next.json
+  recourse solve next.json
+
+An approved response must come with every response it requires (the error names the missing
+one). Approved shipments become the orders' plans; approved transfers become a frozen
+shipment plus a receipt (TR-<lane>-<sku>-<date>); approved expedites move the receipt's eta.
+Rejected responses add policy.forbid patterns, so the next solve never proposes them again
+(except changes on an order's own planned route, which section 2 cannot forbid). The new
+scenario is the approved plan's do-nothing baseline. Exits 0 on success, 2 on bad input.")]
+    Apply {
+        /// The scenario the proposals were made for.
+        scenario: PathBuf,
+        /// A proposals document from `recourse solve`.
+        proposals: PathBuf,
+        /// Response ids to approve, comma-separated (or repeated); `all` approves every one.
+        #[arg(long)]
+        approve: Vec<String>,
+        /// Response ids to reject, comma-separated (or repeated).
+        #[arg(long)]
+        reject: Vec<String>,
+        /// Output file for the new scenario (written atomically); standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of a document format.
     #[command(after_help = "\
 Examples:
@@ -232,6 +268,13 @@ enum ExportFormat {
     Lp,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ProposalsFormat {
+    Json,
+    Table,
+    Markdown,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum SchemaDoc {
     Scenario,
@@ -245,8 +288,9 @@ fn main() -> ExitCode {
         Command::Solve {
             scenario,
             output,
+            format,
             args,
-        } => solve(&scenario, output.as_deref(), args),
+        } => solve(&scenario, output.as_deref(), format, args),
         Command::Check {
             scenario,
             plan,
@@ -280,6 +324,13 @@ fn main() -> ExitCode {
             formulation,
             output,
         } => export(&scenario, format, &formulation, output.as_deref()),
+        Command::Apply {
+            scenario,
+            proposals,
+            approve,
+            reject,
+            output,
+        } => apply(&scenario, &proposals, &approve, &reject, output.as_deref()),
         Command::Schema {
             document: SchemaDoc::Scenario,
         } => print_json(&recourse::schema::scenario_schema()),
@@ -385,7 +436,12 @@ struct SolveArgs {
     verbose: bool,
 }
 
-fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
+fn solve(
+    file: &Path,
+    output: Option<&Path>,
+    format: Option<ProposalsFormat>,
+    args: SolveArgs,
+) -> i32 {
     let Some(strategy) = strategy_by_name(&args.formulation) else {
         return exit::BAD_INPUT;
     };
@@ -433,8 +489,21 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
             return exit::INTERNAL;
         }
     };
-    let doc =
-        recourse::proposals::proposals_doc(&s, &analysis, &outcome, start.elapsed().as_secs_f64());
+    let responses = match recourse::proposals::responses_for(&s, &analysis, &outcome) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("this is a bug in recourse; please report it with the scenario");
+            return exit::INTERNAL;
+        }
+    };
+    let doc = recourse::proposals::proposals_doc(
+        &s,
+        &analysis,
+        &outcome,
+        responses.as_ref(),
+        start.elapsed().as_secs_f64(),
+    );
     if terminal || args.verbose {
         let base = doc.kpis.baseline.cost.total;
         match (&outcome.objective, &doc.kpis.proposed) {
@@ -451,6 +520,13 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
         if outcome.fell_back {
             eprintln!("the plan is the do-nothing baseline: the solver found nothing better within the limit");
         }
+        if outcome.plan.is_some() {
+            eprintln!(
+                "{}; {} at-risk orders left late or short",
+                recourse::proposals_report::granularity(&doc),
+                doc.unresolved.len()
+            );
+        }
     }
     if !outcome.frozen_orders.is_empty() {
         eprintln!(
@@ -458,7 +534,24 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
             doc.infeasible_frozen_orders.join(", ")
         );
     }
-    match write_document(&doc, output) {
+    let format = format.unwrap_or(if output.is_none() && std::io::stdout().is_terminal() {
+        ProposalsFormat::Table
+    } else {
+        ProposalsFormat::Json
+    });
+    let style = match format {
+        ProposalsFormat::Json => None,
+        ProposalsFormat::Table => Some(recourse::proposals_report::Style::Table),
+        ProposalsFormat::Markdown => Some(recourse::proposals_report::Style::Markdown),
+    };
+    let written = match style {
+        None => write_document(&doc, output),
+        Some(style) => {
+            let text = recourse::proposals_report::render(&doc, s.currency.as_deref(), style);
+            write_text(&text, output)
+        }
+    };
+    match written {
         exit::SUCCESS if outcome.plan.is_some() => exit::SUCCESS,
         exit::SUCCESS => exit::NO_PLAN,
         code => code,
@@ -663,6 +756,100 @@ fn check(scenario: &Path, plan_file: &Path, format: DiagFormat) -> i32 {
     }
 }
 
+fn apply(
+    scenario: &Path,
+    proposals: &Path,
+    approve: &[String],
+    reject: &[String],
+    output: Option<&Path>,
+) -> i32 {
+    use recourse::apply::{apply, parse_ids, ApplyError};
+    if scenario == Path::new("-") && proposals == Path::new("-") {
+        eprintln!("error: only one of SCENARIO and PROPOSALS can be read from standard input");
+        return exit::BAD_INPUT;
+    }
+    let name = display_name(scenario);
+    let loaded = read_input(scenario)
+        .map_err(|d| Diagnostics { items: vec![d] })
+        .and_then(|bytes| recourse::scenario::load::parse_scenario(&bytes))
+        .and_then(|(wire, mut warnings)| {
+            let (s, more) = recourse::validate::validate(&wire)?;
+            warnings.extend(more);
+            Ok((wire, s, warnings))
+        });
+    let (wire, s) = match loaded {
+        Ok((wire, s, warnings)) => {
+            eprint!("{warnings}");
+            (wire, s)
+        }
+        Err(d) => {
+            eprint!("{d}");
+            eprintln!("{name}: the scenario cannot be used (see `recourse validate`)");
+            return exit::BAD_INPUT;
+        }
+    };
+    let doc = read_input(proposals)
+        .map_err(|d| Diagnostics { items: vec![d] })
+        .and_then(|bytes| {
+            let mut diags = Diagnostics::default();
+            let value =
+                recourse::scenario::load::parse_json(&bytes, "proposals document", &mut diags)
+                    .ok_or_else(|| diags.clone())?;
+            recourse::scenario::load::typed::<recourse::proposals::ProposalsDoc>(&value, "")
+                .map_err(|d| Diagnostics { items: vec![d] })
+        });
+    let doc = match doc {
+        Ok(d) => d,
+        Err(d) => {
+            eprint!("{d}");
+            eprintln!(
+                "{}: not a proposals document (write one with `recourse solve -o`)",
+                display_name(proposals)
+            );
+            return exit::BAD_INPUT;
+        }
+    };
+    let (approve, reject) = (parse_ids(approve), parse_ids(reject));
+    if approve.is_empty() && reject.is_empty() {
+        eprintln!(
+            "warning: nothing approved or rejected; the new scenario is the same as the old one"
+        );
+    }
+    let (new, summary) = match apply(&s, &wire, &doc, &approve, &reject) {
+        Ok(x) => x,
+        Err(e @ ApplyError::Invalid(_)) => {
+            eprintln!("error: {e}");
+            eprintln!(
+                "this is a bug in recourse; please report it with the scenario and proposals"
+            );
+            return exit::INTERNAL;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::BAD_INPUT;
+        }
+    };
+    eprintln!(
+        "{} order plans replaced{}, {} transfers and {} expedites folded in, {} movements forbidden",
+        summary.orders_replanned.len(),
+        if summary.all_orders_folded {
+            " (every order's plan is now its approved shipments, so the baseline executes them exactly)"
+        } else {
+            ""
+        },
+        summary.transfers,
+        summary.expedited.len(),
+        summary.forbidden
+    );
+    if !summary.frozen_ship_complete.is_empty() {
+        eprintln!(
+            "frozen (ship-complete orders approved to leave on several days, which a plan for a ship-complete order cannot say): {}",
+            summary.frozen_ship_complete.join(", ")
+        );
+    }
+    write_document(&new, output)
+}
+
 fn generate(cfg: &GenerateConfig, output: Option<&Path>) -> i32 {
     let problems = cfg.problems();
     if !problems.is_empty() {
@@ -691,6 +878,20 @@ fn write_document<T: serde::Serialize>(doc: &T, output: Option<&Path>) -> i32 {
     let mut bytes = serde_json::to_vec_pretty(doc).expect("documents always serialize");
     bytes.push(b'\n');
     match recourse::output::write_atomic(path, &bytes) {
+        Ok(()) => exit::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            exit::BAD_INPUT
+        }
+    }
+}
+
+/// Writes text to a file (atomically) or to stdout.
+fn write_text(text: &str, output: Option<&Path>) -> i32 {
+    let Some(path) = output else {
+        return print_text(text);
+    };
+    match recourse::output::write_atomic(path, text.as_bytes()) {
         Ok(()) => exit::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot write {}: {e}", path.display());
