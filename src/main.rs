@@ -615,10 +615,16 @@ fn bench(args: BenchArgs) -> i32 {
         }
     }
     let bar = if std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::new((scenarios.len() * strategies.len()) as u64).with_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} runs, {elapsed}  {msg}")
+        let bar = indicatif::ProgressBar::new((scenarios.len() * strategies.len()) as u64)
+            .with_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:30} {pos}/{len} runs, {elapsed}  {wide_msg}",
+                )
                 .expect("a valid template"),
-        )
+            );
+        // One run can take minutes: keep the elapsed time moving between runs.
+        bar.enable_steady_tick(std::time::Duration::from_millis(250));
+        bar
     } else {
         indicatif::ProgressBar::hidden()
     };
@@ -670,6 +676,15 @@ fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&
         Ok(s) => s,
         Err(code) => return code,
     };
+    // Medium-sized models take seconds to build and write (182 MB of MPS for 5,000 orders).
+    let spinner = if std::io::stderr().is_terminal() {
+        let p = indicatif::ProgressBar::new_spinner();
+        p.enable_steady_tick(std::time::Duration::from_millis(120));
+        p
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    spinner.set_message(format!("building the {} model", f.name()));
     let model = f.build(
         &s,
         &recourse::formulate::BuildOptions {
@@ -678,17 +693,28 @@ fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&
             ..Default::default()
         },
     );
+    spinner.set_message("writing");
     let format = match format {
         ExportFormat::Mps => recourse::export::Format::Mps,
         ExportFormat::Lp => recourse::export::Format::Lp,
     };
-    let bytes = match recourse::export::export(&model.mip, &s.id, format) {
+    let bytes = recourse::export::export(&model.mip, &s.id, format);
+    let written = match (&bytes, output) {
+        (Ok(b), Some(path)) => recourse::output::write_atomic(path, b).map_err(|e| (path, e)),
+        _ => Ok(()),
+    };
+    spinner.finish_and_clear();
+    let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
             eprintln!("error: {e}");
             return exit::INTERNAL;
         }
     };
+    if let Err((path, e)) = written {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return exit::BAD_INPUT;
+    }
     eprintln!(
         "{} model of \"{}\": {} rows, {} columns ({} integer), {} nonzeros",
         f.name(),
@@ -698,15 +724,9 @@ fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&
         model.mip.num_integer(),
         model.mip.num_nonzeros()
     );
-    let Some(path) = output else {
-        return print_text(&String::from_utf8_lossy(&bytes));
-    };
-    match recourse::output::write_atomic(path, &bytes) {
-        Ok(()) => exit::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            exit::BAD_INPUT
-        }
+    match output {
+        Some(_) => exit::SUCCESS,
+        None => print_text(&String::from_utf8_lossy(&bytes)),
     }
 }
 
