@@ -166,7 +166,10 @@ proptest! {
     fn the_rules_keep_a_feasible_baseline_feasible(doc in common::small_scenario()) {
         let (s, _) = validate(&doc).unwrap();
         let a = analyze(&s);
-        prop_assume!(a.eval.feasible());
+        // Not prop_assume: with many cases, infeasible baselines would exhaust its rejects.
+        if !a.eval.feasible() {
+            return Ok(());
+        }
         let eval = evaluate(&s, &priority_rules::plan(&s, &a));
         prop_assert!(eval.feasible(), "{:?}", eval.violations);
     }
