@@ -51,7 +51,8 @@ pub struct BenchRow {
     /// saving as a percentage of the baseline cost.
     pub saving_pct: Option<f64>,
     /// The plan is the baseline, kept because the solver found nothing better in time.
-    pub baseline_kept: bool,
+    /// The plan a limit fell back on (`baseline`, `priority-rules`), if any.
+    pub fallback: Option<String>,
     /// Why the run failed (status `error`): an internal error to report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -99,7 +100,7 @@ pub fn run(dataset: &str, s: &Scenario, strategy: Strategy, opts: &BenchOptions)
         baseline,
         saving: None,
         saving_pct: None,
-        baseline_kept: false,
+        fallback: None,
         error: None,
     };
     let outcome = match strategy.run(s, &a, &opts.solve) {
@@ -123,7 +124,7 @@ pub fn run(dataset: &str, s: &Scenario, strategy: Strategy, opts: &BenchOptions)
     row.objective = outcome.objective;
     row.bound = outcome.bound;
     row.gap = outcome.gap;
-    row.baseline_kept = outcome.fell_back;
+    row.fallback = outcome.fallback.map(str::to_owned);
     if let Some(e) = &outcome.eval {
         row.checker = if e.feasible() {
             "feasible"

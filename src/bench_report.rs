@@ -8,7 +8,7 @@ use crate::bench::BenchRow;
 pub fn csv(rows: &[BenchRow]) -> String {
     let mut out = String::from(
         "dataset,scenario,formulation,orders,at_risk,rows,columns,nonzeros,build_s,solve_s,total_s,\
-         status,limit,objective,bound,gap,lp_bound,checker,baseline,saving,saving_pct,baseline_kept,error\n",
+         status,limit,objective,bound,gap,lp_bound,checker,baseline,saving,saving_pct,fallback,error\n",
     );
     for r in rows {
         let fields = [
@@ -33,7 +33,7 @@ pub fn csv(rows: &[BenchRow]) -> String {
             r.baseline.to_string(),
             opt(r.saving),
             opt(r.saving_pct),
-            r.baseline_kept.to_string(),
+            r.fallback.clone().unwrap_or_default(),
             field(r.error.as_deref().unwrap_or("")),
         ];
         out.push_str(&fields.join(","));
@@ -93,10 +93,9 @@ pub fn table(rows: &[BenchRow]) -> String {
             r.build_s.map_or_else(dash, secs),
             secs(r.solve_s),
             secs(r.total_s),
-            if r.baseline_kept {
-                format!("{status}, baseline kept")
-            } else {
-                status
+            match &r.fallback {
+                Some(name) => format!("{status}, {name} kept"),
+                None => status,
             },
             money(r.objective),
             money(r.bound),

@@ -524,8 +524,8 @@ fn solve(
             ),
             _ => eprintln!("{}: no plan", outcome.status),
         }
-        if outcome.fell_back {
-            eprintln!("the plan is the do-nothing baseline: the solver found nothing better within the limit");
+        if let Some(name) = outcome.fallback {
+            eprintln!("the plan is the {name} plan: the solver found nothing better within the limit");
         }
         if outcome.plan.is_some() {
             eprintln!(

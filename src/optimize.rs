@@ -45,8 +45,8 @@ pub struct Outcome {
     /// When infeasible: the frozen orders (only they can make a scenario infeasible).
     pub frozen_orders: Vec<OrderIx>,
     /// The solver stopped at a limit with nothing better than the fallback plan, which
-    /// `plan` is.
-    pub fell_back: bool,
+    /// `plan` is; names that plan (`baseline`, `priority-rules`).
+    pub fallback: Option<&'static str>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,18 +71,18 @@ pub fn optimize(
     f: &dyn Formulation,
     opts: &SolveOptions,
 ) -> Result<Outcome, OptimizeError> {
-    optimize_with(s, f, opts, None)
+    optimize_with(s, f, opts, &[])
 }
 
-/// Like [`optimize`], with a plan known to be feasible (the do-nothing baseline) to fall
-/// back on: when the solver stops at a limit with nothing better, that plan is returned
-/// (status `feasible`, its own cost, the solver's bound), so a planner always gets at least
-/// what doing nothing gives.
+/// Like [`optimize`], with named plans to fall back on (the do-nothing baseline, the
+/// priority rules' plan): when the solver stops at a limit with nothing better, the
+/// cheapest feasible one is returned (status `feasible`, its own cost, the solver's bound),
+/// so a planner always gets at least what doing nothing, or the rules, give.
 pub fn optimize_with(
     s: &Scenario,
     f: &dyn Formulation,
     opts: &SolveOptions,
-    fallback: Option<&Plan>,
+    fallbacks: &[(&'static str, &Plan)],
 ) -> Result<Outcome, OptimizeError> {
     let start = Instant::now();
     let mut build_seconds = 0.0;
@@ -137,14 +137,14 @@ pub fn optimize_with(
         solver: result.solver.clone(),
         formulation: f.name(),
         frozen_orders: Vec::new(),
-        fell_back: false,
+        fallback: None,
     };
     out.build_seconds = build_seconds;
     if result.status == Status::Infeasible {
         out.frozen_orders = model.frozen_orders.clone();
     }
     let Some(values) = result.values.as_ref() else {
-        keep_the_better(s, &mut out, fallback);
+        keep_the_better(s, &mut out, fallbacks);
         return Ok(out);
     };
     let plan = model.decode(s, values, &frozen_plan(s));
@@ -180,29 +180,33 @@ pub fn optimize_with(
     out.objective = Some(checked);
     out.plan = Some(plan);
     out.eval = Some(eval);
-    keep_the_better(s, &mut out, fallback);
+    keep_the_better(s, &mut out, fallbacks);
     Ok(out)
 }
 
 /// After a limit, replaces the solver's plan (or its lack of one) by `fallback` when that
 /// is feasible and cheaper.
-fn keep_the_better(s: &Scenario, out: &mut Outcome, fallback: Option<&Plan>) {
-    let (Some(plan), Some(limit)) = (fallback, out.status.limit().cloned()) else {
+fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(&'static str, &Plan)]) {
+    let Some(limit) = out.status.limit().cloned() else {
         return;
     };
-    let eval = evaluate(s, plan);
-    let cost = eval.cost.total;
-    if !eval.feasible() || out.objective.is_some_and(|o| o <= cost) {
-        return;
+    for &(name, plan) in fallbacks {
+        let eval = evaluate(s, plan);
+        let cost = eval.cost.total;
+        if !eval.feasible() || out.objective.is_some_and(|o| o <= cost) {
+            continue;
+        }
+        out.status = Status::Feasible {
+            limit: limit.clone(),
+        };
+        out.gap = out
+            .bound
+            .map(|b| ((cost - b) / cost.abs().max(1e-9)).max(0.0));
+        out.objective = Some(cost);
+        out.plan = Some(plan.clone());
+        out.eval = Some(eval);
+        out.fallback = Some(name);
     }
-    out.status = Status::Feasible { limit };
-    out.gap = out
-        .bound
-        .map(|b| ((cost - b) / cost.abs().max(1e-9)).max(0.0));
-    out.objective = Some(cost);
-    out.plan = Some(plan.clone());
-    out.eval = Some(eval);
-    out.fell_back = true;
 }
 
 /// Every recourse model is bounded (each column that lowers the cost has a finite upper

@@ -95,7 +95,7 @@ pub fn outcome(s: &Scenario, a: &Analysis) -> Outcome {
         solver: "none (priority rules)".to_owned(),
         formulation: NAME,
         frozen_orders: Vec::new(),
-        fell_back: false,
+        fallback: None,
     }
 }
 

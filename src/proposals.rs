@@ -50,10 +50,10 @@ pub struct SolveDoc {
     pub formulation: String,
     pub solver: String,
     pub model: ModelSize,
-    /// True when the solver stopped at a limit with nothing better than the do-nothing
-    /// baseline, which is then the plan.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub baseline_kept: bool,
+    /// When the solver stopped at a limit with nothing better than a plan it fell back on,
+    /// that plan's name: `baseline` (doing nothing) or `priority-rules`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -255,7 +255,7 @@ pub fn proposals_doc(
                 nonzeros: o.nonzeros,
                 integer_columns: o.integer_cols,
             },
-            baseline_kept: o.fell_back,
+            fallback: o.fallback.map(str::to_owned),
         },
         kpis: KpisDoc {
             baseline: kpis(s, &a.eval, &a.flags),

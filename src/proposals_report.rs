@@ -127,11 +127,20 @@ pub fn render(doc: &ProposalsDoc, currency: Option<&str>, style: Style) -> Strin
     } else {
         let _ = writeln!(t, "Scenario {}: {head}", doc.scenario);
     }
-    if sv.baseline_kept {
-        let _ = writeln!(
-            t,
-            "The plan is the do-nothing baseline: the solver found nothing better within the limit.\n"
-        );
+    match sv.fallback.as_deref() {
+        Some("baseline") => {
+            let _ = writeln!(
+                t,
+                "The plan is the do-nothing baseline: the solver found nothing better within the limit.\n"
+            );
+        }
+        Some(other) => {
+            let _ = writeln!(
+                t,
+                "The plan is the {other} plan: the solver found nothing better within the limit.\n"
+            );
+        }
+        None => {}
     }
     if !doc.infeasible_frozen_orders.is_empty() {
         let _ = writeln!(

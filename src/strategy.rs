@@ -22,8 +22,9 @@ impl Strategy {
         }
     }
 
-    /// The checked outcome. A model falls back on the do-nothing baseline when the solver
-    /// stops at a limit with nothing better (as `solve` does); the rules need no fallback.
+    /// The checked outcome. A model falls back on the cheaper of the do-nothing baseline and
+    /// the priority rules' plan when the solver stops at a limit with nothing better (as
+    /// `solve` does); the rules need no fallback.
     pub fn run(
         &self,
         s: &Scenario,
@@ -32,8 +33,14 @@ impl Strategy {
     ) -> Result<Outcome, OptimizeError> {
         match self {
             Strategy::Model(f) => {
-                let fallback = a.eval.feasible().then_some(&a.baseline.plan);
-                optimize_with(s, *f, opts, fallback)
+                // The rules take milliseconds and usually beat doing nothing by far: when
+                // the solver stops early with nothing better, the better of the two is kept.
+                let rules = priority_rules::plan(s, a);
+                let mut fallbacks: Vec<(&'static str, &crate::plan::Plan)> = vec![(priority_rules::NAME, &rules)];
+                if a.eval.feasible() {
+                    fallbacks.insert(0, ("baseline", &a.baseline.plan));
+                }
+                optimize_with(s, *f, opts, &fallbacks)
             }
             Strategy::Rules => Ok(priority_rules::outcome(s, a)),
         }

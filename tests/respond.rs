@@ -34,8 +34,12 @@ fn opts() -> SolveOptions {
 /// Solves and builds the proposals document (timings zeroed, so documents compare).
 fn propose(s: &Scenario) -> ProposalsDoc {
     let a = analyze(s);
-    let fallback = a.eval.feasible().then_some(&a.baseline.plan);
-    let o = optimize_with(s, by_name("time-expanded").unwrap(), &opts(), fallback).unwrap();
+    let fallback: Vec<(&'static str, &recourse::plan::Plan)> = if a.eval.feasible() {
+        vec![("baseline", &a.baseline.plan)]
+    } else {
+        Vec::new()
+    };
+    let o = optimize_with(s, by_name("time-expanded").unwrap(), &opts(), &fallback).unwrap();
     let r = responses_for(s, &a, &o).unwrap();
     let mut doc = proposals_doc(s, &a, &o, r.as_ref(), 0.0);
     doc.solve.build_seconds = 0.0;

@@ -116,7 +116,7 @@ fn a_limit_hit_before_any_plan_falls_back_on_the_baseline() {
         &s,
         by_name("time-expanded").unwrap(),
         &opts,
-        Some(&a.baseline.plan),
+        &[("baseline", &a.baseline.plan)],
     )
     .unwrap();
     assert!(
@@ -124,7 +124,7 @@ fn a_limit_hit_before_any_plan_falls_back_on_the_baseline() {
         "{:?}",
         with.status
     );
-    assert!(with.fell_back);
+    assert_eq!(with.fallback, Some("baseline"));
     assert_eq!(with.plan.as_ref(), Some(&a.baseline.plan));
     let eval = evaluate(&s, with.plan.as_ref().unwrap());
     assert!(eval.feasible());
