@@ -101,12 +101,20 @@ impl Plan {
         let mut expedited = self.expedited.clone();
         expedited.sort();
         expedited.dedup();
+        Plan::from_merged(&self.merged_shipments(), &self.merged_transfers(), expedited)
+    }
+
+    /// A plan from merged quantities per key, zero quantities dropped, in key order.
+    pub fn from_merged(
+        shipments: &BTreeMap<ShipmentKey, f64>,
+        transfers: &BTreeMap<TransferKey, f64>,
+        expedited: Vec<InboundIx>,
+    ) -> Plan {
         Plan {
-            shipments: self
-                .merged_shipments()
-                .into_iter()
-                .filter(|(_, q)| *q != 0.0)
-                .map(|((order, sku, node, lane, ship), quantity)| Shipment {
+            shipments: shipments
+                .iter()
+                .filter(|(_, q)| **q != 0.0)
+                .map(|(&(order, sku, node, lane, ship), &quantity)| Shipment {
                     order,
                     sku,
                     node,
@@ -115,11 +123,10 @@ impl Plan {
                     quantity,
                 })
                 .collect(),
-            transfers: self
-                .merged_transfers()
-                .into_iter()
-                .filter(|(_, q)| *q != 0.0)
-                .map(|((lane, sku, ship), quantity)| Transfer {
+            transfers: transfers
+                .iter()
+                .filter(|(_, q)| **q != 0.0)
+                .map(|(&(lane, sku, ship), &quantity)| Transfer {
                     lane,
                     sku,
                     ship,

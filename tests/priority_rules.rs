@@ -12,29 +12,11 @@ use recourse::optimize::optimize;
 use recourse::priority_rules;
 use recourse::risk::analyze;
 use recourse::solve::SolveOptions;
-use recourse::validate::{load_scenario, validate};
-use std::path::Path;
+use recourse::validate::validate;
 
-const TINY: &[&str] = &[
-    "demand-surge",
-    "demo-eu",
-    "frozen-order",
-    "inbound-delay",
-    "inbound-expedite",
-    "lane-capacity-fixed-cost",
-    "lane-delay",
-    "lane-outage",
-    "max-sources",
-    "node-outage",
-    "ship-complete",
-    "stock-loss",
-];
 
 fn tiny(name: &str) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("datasets/tiny")
-        .join(format!("{name}.json"));
-    load_scenario(&std::fs::read(path).unwrap()).unwrap().0
+    validate(&common::tiny_doc(name)).unwrap().0
 }
 
 /// The rules plan's checked cost; fails when the checker rejects the plan.
@@ -59,7 +41,7 @@ fn mip_cost(s: &Scenario) -> f64 {
 
 #[test]
 fn the_rules_plan_passes_the_checker_on_every_tiny_dataset() {
-    for name in TINY {
+    for name in common::TINY {
         rules_cost(&tiny(name));
     }
 }
@@ -105,7 +87,7 @@ fn the_rules_reach_the_outcomes_worked_out_by_hand() {
 
 #[test]
 fn the_mip_is_never_costlier_than_the_rules_on_tiny_datasets() {
-    for name in TINY {
+    for name in common::TINY {
         let s = tiny(name);
         let (rules, mip) = (rules_cost(&s), mip_cost(&s));
         assert!(

@@ -233,28 +233,11 @@ fn responses_are_small_on_a_generated_scenario() {
 }
 
 fn tiny(name: &str) -> (ScenarioDoc, Scenario) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("datasets/tiny")
-        .join(format!("{name}.json"));
-    let wire: ScenarioDoc = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let wire = common::tiny_doc(name);
     let (s, _) = validate(&wire).unwrap();
     (wire, s)
 }
 
-const TINY: &[&str] = &[
-    "demand-surge",
-    "demo-eu",
-    "frozen-order",
-    "inbound-delay",
-    "inbound-expedite",
-    "lane-capacity-fixed-cost",
-    "lane-delay",
-    "lane-outage",
-    "max-sources",
-    "node-outage",
-    "ship-complete",
-    "stock-loss",
-];
 
 /// The whole proposals document of every tiny dataset, pinned. `RECOURSE_BLESS=1` rewrites
 /// them after a deliberate change (review the diff: the optima are hand-derived in
@@ -264,7 +247,7 @@ fn golden_proposals_for_the_tiny_datasets() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/proposals");
     let bless = std::env::var_os("RECOURSE_BLESS").is_some();
     let mut failed = Vec::new();
-    for name in TINY {
+    for name in common::TINY {
         let (_, s) = tiny(name);
         let doc = propose(&s);
         check_property(&s, &doc, 1, 16).unwrap_or_else(|e| panic!("{name}: {e}"));

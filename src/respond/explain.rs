@@ -410,7 +410,7 @@ impl Why<'_> {
                 lane.map_or(String::new(), |l| format!(" via {}", s.lane(l).id))
             ),
             None => format!(
-                "No node that can ship to {} holds {sku_id} within the horizon.",
+                "No node with a lane (or local hand-over) to {} holds {sku_id} within the horizon, and the plan brings none there by transfer: no transfer route has the room, or it costs more than the penalty.",
                 s.node(order.destination).id
             ),
         }

@@ -293,38 +293,16 @@ pub fn apply_deltas<'a>(
     from_maps(&ship, &tr, exp.into_iter().collect())
 }
 
+/// The plan of merged maps; residues of removing what was added (below 1e-12) are zero.
 fn from_maps(
     ship: &BTreeMap<crate::plan::ShipmentKey, f64>,
     tr: &BTreeMap<crate::plan::TransferKey, f64>,
     expedited: Vec<InboundIx>,
 ) -> Plan {
-    Plan {
-        shipments: ship
-            .iter()
-            .filter(|(_, q)| q.abs() > 1e-12)
-            .map(
-                |(&(order, sku, node, lane, ship), &quantity)| crate::plan::Shipment {
-                    order,
-                    sku,
-                    node,
-                    lane,
-                    ship,
-                    quantity,
-                },
-            )
-            .collect(),
-        transfers: tr
-            .iter()
-            .filter(|(_, q)| q.abs() > 1e-12)
-            .map(|(&(lane, sku, ship), &quantity)| crate::plan::Transfer {
-                lane,
-                sku,
-                ship,
-                quantity,
-            })
-            .collect(),
-        expedited,
-    }
+    let clean = |q: &f64| if q.abs() > 1e-12 { *q } else { 0.0 };
+    let ship = ship.iter().map(|(k, q)| (*k, clean(q))).collect();
+    let tr = tr.iter().map(|(k, q)| (*k, clean(q))).collect();
+    Plan::from_merged(&ship, &tr, expedited)
 }
 
 /// A response under construction: its units, and the cost change the ledger predicts.

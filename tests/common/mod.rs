@@ -780,3 +780,28 @@ pub fn cases(default: u32) -> u32 {
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
+
+/// The bundled tiny datasets (`datasets/tiny/`), one per feature plus the demo.
+pub const TINY: &[&str] = &[
+    "demand-surge",
+    "demo-eu",
+    "frozen-order",
+    "inbound-delay",
+    "inbound-expedite",
+    "lane-capacity-fixed-cost",
+    "lane-delay",
+    "lane-outage",
+    "max-sources",
+    "node-outage",
+    "ship-complete",
+    "stock-loss",
+];
+
+/// A tiny dataset's document, as written in `datasets/tiny/NAME.json`.
+pub fn tiny_doc(name: &str) -> ScenarioDoc {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("datasets/tiny")
+        .join(format!("{name}.json"));
+    serde_json::from_slice(&std::fs::read(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
