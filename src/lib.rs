@@ -12,6 +12,7 @@ pub mod exit;
 pub mod formulate;
 pub mod generate;
 pub mod ids;
+pub mod import;
 pub mod input;
 pub mod kpi;
 pub mod mip;

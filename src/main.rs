@@ -134,6 +134,27 @@ orders, 30 stock nodes, 300 SKUs), large (100,000 orders); the size options over
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Turn a benchmark instance from the literature into a scenario (models/*-import.md).
+    #[command(after_help = "\
+Examples:
+  recourse import mcnd ../shared/data/mcnd/c33.dow -o c33.json
+  recourse solve c33.json --time-limit 600 --threads 1
+  recourse import ssfctp ../shared/data/ssfctp/g1_n500_0 | recourse solve -
+
+mcnd: a multicommodity fixed-charge network design instance (.dow): each commodity becomes a
+SKU stocked at its origin and one order at its destination, each arc a lane with lead time 0,
+horizon one day, continuous quantities. ssfctp: a single-sink fixed-charge transportation
+instance. The scenario's optimum is the instance's whenever all demand is met; demand the
+arcs or sources cannot carry is named in a warning, and the solved plan leaves it short.")]
+    Import {
+        #[arg(value_enum)]
+        kind: ImportKind,
+        /// Instance file, or - for standard input.
+        file: PathBuf,
+        /// Output file (written atomically); standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of a document format.
     #[command(after_help = "\
 Examples:
@@ -154,6 +175,12 @@ enum DiagFormat {
 enum ReportFormat {
     Table,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ImportKind {
+    Mcnd,
+    Ssfctp,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -197,6 +224,7 @@ fn main() -> ExitCode {
             cfg.disruption_rate = disruption_rate.unwrap_or(cfg.disruption_rate);
             generate(&cfg, output.as_deref())
         }
+        Command::Import { kind, file, output } => import(kind, &file, output.as_deref()),
         Command::Schema {
             document: SchemaDoc::Scenario,
         } => print_json(&recourse::schema::scenario_schema()),
@@ -374,6 +402,15 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
             ),
             _ => eprintln!("{}: no plan", outcome.status),
         }
+        if !doc.unresolved.is_empty() {
+            let ids: Vec<&str> = doc.unresolved.iter().take(10).map(|u| u.order.as_str()).collect();
+            eprintln!(
+                "the plan leaves {} orders short or late (see `unresolved`): {}{}",
+                doc.unresolved.len(),
+                ids.join(", "),
+                if doc.unresolved.len() > 10 { ", ..." } else { "" }
+            );
+        }
         if outcome.fell_back {
             eprintln!("the plan is the do-nothing baseline: the solver found nothing better within the limit");
         }
@@ -434,6 +471,40 @@ fn check(scenario: &Path, plan_file: &Path, format: DiagFormat) -> i32 {
         (exit::SUCCESS, true) => exit::SUCCESS,
         (exit::SUCCESS, false) => exit::NO_PLAN,
         (other, _) => other,
+    }
+}
+
+fn import(kind: ImportKind, file: &Path, output: Option<&Path>) -> i32 {
+    use recourse::import::Format;
+    let name = display_name(file);
+    let bytes = match read_input(file) {
+        Ok(b) => b,
+        Err(d) => {
+            eprintln!("{d}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        eprintln!("error: {name} is not UTF-8 text; instance files are plain numbers");
+        return exit::BAD_INPUT;
+    };
+    let id = file.file_stem().map_or("stdin".into(), |s| s.to_string_lossy());
+    let format = match kind {
+        ImportKind::Mcnd => Format::Mcnd,
+        ImportKind::Ssfctp => Format::Ssfctp,
+    };
+    match recourse::import::import(format, &text, &name, &id) {
+        Ok(imported) => {
+            eprintln!("{name}: {}", imported.summary);
+            for w in &imported.warnings {
+                eprintln!("warning: {w}");
+            }
+            write_document(&imported.doc, output)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::BAD_INPUT
+        }
     }
 }
 

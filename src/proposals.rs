@@ -18,6 +18,10 @@ pub struct ProposalsDoc {
     pub solve: SolveDoc,
     pub kpis: KpisDoc,
     pub at_risk: Vec<AtRiskEntry>,
+    /// Orders the plan still leaves short or late (SCENARIO.md section 5), each with why:
+    /// demand no plan can meet shows up here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unresolved: Vec<UnresolvedEntry>,
     /// Frozen orders, when the scenario is infeasible (only they can make it so).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub infeasible_frozen_orders: Vec<String>,
@@ -62,6 +66,12 @@ pub struct KpisDoc {
     pub baseline: Kpis,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proposed: Option<Kpis>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnresolvedEntry {
+    pub order: String,
+    pub why: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -111,6 +121,7 @@ pub fn proposals_doc(s: &Scenario, a: &Analysis, o: &Outcome, seconds: f64) -> P
                 reasons: r.reasons.iter().map(|x| x.message.clone()).collect(),
             })
             .collect(),
+        unresolved: o.eval.as_ref().map_or_else(Vec::new, |e| unresolved(s, e)),
         infeasible_frozen_orders: o
             .frozen_orders
             .iter()
@@ -119,4 +130,32 @@ pub fn proposals_doc(s: &Scenario, a: &Analysis, o: &Outcome, seconds: f64) -> P
         baseline_plan: a.baseline.plan.to_doc(s),
         plan: o.plan.as_ref().map(|p| p.to_doc(s)),
     }
+}
+
+/// The orders a plan leaves short or late, with the units and days.
+fn unresolved(s: &Scenario, e: &crate::check::Evaluation) -> Vec<UnresolvedEntry> {
+    use crate::check::{num, TOLERANCE};
+    let mut out = Vec::new();
+    for (o, r) in s.orders.iter().zip(&e.orders) {
+        let ordered: f64 = o.lines.iter().map(|l| l.quantity).sum();
+        let mut why = Vec::new();
+        if r.short_units > TOLERANCE {
+            why.push(format!("{} of {} units short", num(r.short_units), num(ordered)));
+        }
+        if r.late_units > TOLERANCE {
+            why.push(format!(
+                "{} units late, up to {} days",
+                num(r.late_units),
+                r.max_days_late
+            ));
+        }
+        if why.is_empty() {
+            continue;
+        }
+        out.push(UnresolvedEntry {
+            order: o.id.0.clone(),
+            why: why.join("; "),
+        });
+    }
+    out
 }
