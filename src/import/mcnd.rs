@@ -1,7 +1,7 @@
 //! Multicommodity capacitated fixed-charge network design (the "Canad" `.dow` files of
 //! Crainic, Frangioni and Gendron) as a one-day scenario: every node a `dc`, every arc a
-//! lane with lead time 0, every commodity a SKU stocked at its origin and ordered at its
-//! destination. Why the scenario's optimum is the instance's: `models/mcnd-import.md`.
+//! lane with lead time 0, every commodity a SKU stocked at its origin and ordered in a
+//! customer zone behind its destination (a free lane away). Why the scenario's optimum is the instance's: `models/mcnd-import.md`.
 
 use super::numbers::{amount, count, Lines};
 use super::{ImportError, Imported, AS_OF};
@@ -145,6 +145,10 @@ impl Mcnd {
     pub fn to_scenario(&self, id: &str) -> Imported {
         let node_id = |i: usize| format!("N{}", i + 1);
         let sku_id = |k: usize| format!("K{}", k + 1);
+        let zone_id = |i: usize| format!("Z{}", i + 1);
+        let mut destinations: Vec<usize> = self.commodities.iter().map(|c| c.destination).collect();
+        destinations.sort_unstable();
+        destinations.dedup();
         let penalty = self.shortage_penalty();
         let doc = ScenarioDoc {
             format: SCENARIO_FORMAT.to_owned(),
@@ -168,13 +172,21 @@ impl Mcnd {
                 })
                 .collect(),
             // Every node holds stock so that flow through it is a transfer; ship capacity
-            // stays unlimited, as MCND limits only arcs.
+            // stays unlimited, as MCND limits only arcs. Each destination gets a customer
+            // zone of its own behind a free lane: ordered at the node itself, every arc into
+            // it would carry a shipment column beside the transfer column for the same flow,
+            // and those twins made HiGHS 3-8x slower (models/mcnd-import.md).
             nodes: (0..self.nodes)
                 .map(|i| NodeDoc {
                     id: node_id(i),
                     kind: NodeKind::Dc,
                     ship_capacity_per_day: None,
                 })
+                .chain(destinations.iter().map(|&i| NodeDoc {
+                    id: zone_id(i),
+                    kind: NodeKind::Customer,
+                    ship_capacity_per_day: None,
+                }))
                 .collect(),
             lanes: self
                 .arcs
@@ -191,6 +203,17 @@ impl Mcnd {
                     capacity_per_day: Some(a.capacity),
                     departure_days: None,
                 })
+                .chain(destinations.iter().map(|&i| LaneDoc {
+                    id: format!("D{}", i + 1),
+                    from: node_id(i),
+                    to: zone_id(i),
+                    mode: "delivery".to_owned(),
+                    lead_time_days: 0,
+                    cost_per_unit: 0.0,
+                    fixed_cost_per_day: None,
+                    capacity_per_day: None,
+                    departure_days: None,
+                }))
                 .collect(),
             stock: self
                 .commodities
@@ -211,7 +234,7 @@ impl Mcnd {
                 .map(|(k, c)| OrderDoc {
                     id: sku_id(k),
                     customer: None,
-                    destination: node_id(c.destination),
+                    destination: zone_id(c.destination),
                     due: AS_OF.to_owned(),
                     priority: 1,
                     lines: vec![LineDoc {
