@@ -7,7 +7,8 @@
 //! ```
 //!
 //! Paths are relative to `RECOURSE_SHARED_DATA` (default `../shared/data` beside the crate);
-//! `.dow` files are MCND, others SSFCTP. `--time-limit S` caps each MIP (default 600).
+//! `.dow` files are MCND, others SSFCTP. `--time-limit S` caps each MIP (default 600);
+//! `--lp-only` skips the MIP.
 
 use recourse::formulate::{by_name, BuildOptions};
 use recourse::import::{import, Format};
@@ -24,6 +25,8 @@ fn main() {
         limit = args[i + 1].parse().expect("--time-limit takes seconds");
         args.drain(i..=i + 1);
     }
+    let lp_only = args.iter().any(|a| a == "--lp-only");
+    args.retain(|a| a != "--lp-only");
     let data = std::env::var_os("RECOURSE_SHARED_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
@@ -54,6 +57,15 @@ fn main() {
             let t = Instant::now();
             let relaxed = solve(&lp, &opts).expect("LP");
             let lp_s = t.elapsed().as_secs_f64();
+            if lp_only {
+                println!(
+                    "| {id} | {formulation} | {} | {} | {:.1} | {lp_s:.2} | | | |",
+                    model.mip.num_rows(),
+                    model.mip.num_cols(),
+                    relaxed.objective.unwrap_or(f64::NAN)
+                );
+                continue;
+            }
             // Through `optimize`, so that the plan passes the independent checker.
             let t = Instant::now();
             let mip = optimize(&s, by_name(formulation).unwrap(), &opts).expect("MIP");
