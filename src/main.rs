@@ -488,7 +488,10 @@ fn import(kind: ImportKind, file: &Path, output: Option<&Path>) -> i32 {
         eprintln!("error: {name} is not UTF-8 text; instance files are plain numbers");
         return exit::BAD_INPUT;
     };
-    let id = file.file_stem().map_or("stdin".into(), |s| s.to_string_lossy());
+    let id = match file.file_stem() {
+        Some(stem) if file != Path::new("-") => stem.to_string_lossy(),
+        _ => "stdin".into(),
+    };
     let format = match kind {
         ImportKind::Mcnd => Format::Mcnd,
         ImportKind::Ssfctp => Format::Ssfctp,
