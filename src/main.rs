@@ -142,11 +142,13 @@ Examples:
   recourse import ssfctp ../shared/data/ssfctp/g1_n500_0 | recourse solve -
 
 mcnd: a multicommodity fixed-charge network design instance (.dow): each commodity becomes a
-SKU stocked at its origin and one order at its destination, each arc a lane with lead time 0,
-horizon one day, continuous quantities. ssfctp: a single-sink fixed-charge transportation
-instance. The scenario's optimum is the instance's whenever all demand is met; demand the
-arcs or sources cannot carry is named in a warning, and the solved plan leaves it short.")]
+SKU stocked at its origin and one order in a customer zone behind its destination, each arc
+a lane with lead time 0, horizon one day, continuous quantities. ssfctp: a single-sink
+fixed-charge transportation instance. The scenario's optimum is the instance's whenever all
+demand is met. A commodity the arcs cannot carry even on their own is named in a warning;
+`solve` lists every order its plan leaves short under `unresolved`.")]
     Import {
+        /// Instance format.
         #[arg(value_enum)]
         kind: ImportKind,
         /// Instance file, or - for standard input.
