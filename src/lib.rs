@@ -4,6 +4,7 @@
 //! The pipeline, one module per stage: [`scenario`] (wire format) -> [`validate`] (domain
 //! model in [`domain`]) -> risk -> formulate -> solve -> propose -> check -> report.
 
+pub mod apply;
 pub mod baseline;
 pub mod check;
 pub mod diagnostics;
@@ -20,7 +21,9 @@ pub mod optimize;
 pub mod output;
 pub mod plan;
 pub mod proposals;
+pub mod proposals_report;
 pub mod report;
+pub mod respond;
 pub mod risk;
 pub mod scenario;
 pub mod schema;

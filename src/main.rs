@@ -56,9 +56,12 @@ Examples:
   recourse solve datasets/tiny/demo-eu.json
   recourse solve scenario.json -o proposals.json --time-limit 10 --gap 0.001
   recourse solve scenario.json --formulation time-expanded --threads 1 --seed 7
+  recourse solve scenario.json --format markdown > ticket.md
 
 Writes a recourse.proposals/1 document (solve report, KPIs before and after, at-risk orders,
-baseline plan and plan) to stdout, or atomically to -o FILE. Every plan is checked against
+ranked responses with their deltas and approvals, unresolved orders, baseline plan and plan)
+to stdout, or atomically to -o FILE; --format table or markdown writes a readable report of
+the same. Approve or reject responses with `recourse apply`. Every plan is checked against
 SCENARIO.md section 3 before it is written. Limits default to the scenario's policy
 (time_limit_s 30, mip_gap 0.0001, threads 0 = all cores). Exits 0 with a plan, 1 without one
 (infeasible, or a limit hit before any plan), 2 on bad input, 3 on an internal or solver
@@ -69,6 +72,10 @@ failure.")]
         /// Output file (written atomically); standard output when absent.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// json (the proposals document), table (a terminal report) or markdown. Default:
+        /// table on a terminal, json otherwise (and with -o).
+        #[arg(long, value_enum)]
+        format: Option<ProposalsFormat>,
         #[command(flatten)]
         args: SolveArgs,
     },
@@ -134,6 +141,35 @@ orders, 30 stock nodes, 300 SKUs), large (100,000 orders); the size options over
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Fold approved responses into a new scenario; forbid what rejected ones would add.
+    #[command(after_help = "\
+Examples:
+  recourse solve scenario.json -o proposals.json
+  recourse apply scenario.json proposals.json --approve R1,R2 --reject R3 -o next.json
+  recourse apply scenario.json proposals.json --approve all -o next.json
+  recourse solve next.json
+
+An approved response must come with every response it requires (the error names the missing
+one). Approved shipments become the orders' plans; approved transfers become a frozen
+shipment plus a receipt (TR-<lane>-<sku>-<date>); approved expedites move the receipt's eta.
+Rejected responses add policy.forbid patterns, so the next solve never proposes them again
+(except changes on an order's own planned route, which section 2 cannot forbid). The new
+scenario is the approved plan's do-nothing baseline. Exits 0 on success, 2 on bad input.")]
+    Apply {
+        /// The scenario the proposals were made for.
+        scenario: PathBuf,
+        /// A proposals document from `recourse solve`.
+        proposals: PathBuf,
+        /// Response ids to approve, comma-separated (or repeated); `all` approves every one.
+        #[arg(long)]
+        approve: Vec<String>,
+        /// Response ids to reject, comma-separated (or repeated).
+        #[arg(long)]
+        reject: Vec<String>,
+        /// Output file for the new scenario (written atomically); standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Turn a benchmark instance from the literature into a scenario (models/*-import.md).
     #[command(after_help = "\
 Examples:
@@ -179,6 +215,13 @@ enum ReportFormat {
     Json,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ProposalsFormat {
+    Json,
+    Table,
+    Markdown,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ImportKind {
     Mcnd,
@@ -198,8 +241,9 @@ fn main() -> ExitCode {
         Command::Solve {
             scenario,
             output,
+            format,
             args,
-        } => solve(&scenario, output.as_deref(), args),
+        } => solve(&scenario, output.as_deref(), format, args),
         Command::Check {
             scenario,
             plan,
@@ -226,6 +270,13 @@ fn main() -> ExitCode {
             cfg.disruption_rate = disruption_rate.unwrap_or(cfg.disruption_rate);
             generate(&cfg, output.as_deref())
         }
+        Command::Apply {
+            scenario,
+            proposals,
+            approve,
+            reject,
+            output,
+        } => apply(&scenario, &proposals, &approve, &reject, output.as_deref()),
         Command::Import { kind, file, output } => import(kind, &file, output.as_deref()),
         Command::Schema {
             document: SchemaDoc::Scenario,
@@ -331,7 +382,12 @@ struct SolveArgs {
     verbose: bool,
 }
 
-fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
+fn solve(
+    file: &Path,
+    output: Option<&Path>,
+    format: Option<ProposalsFormat>,
+    args: SolveArgs,
+) -> i32 {
     let Some(formulation) = recourse::formulate::by_name(&args.formulation) else {
         let known: Vec<&str> = recourse::formulate::registry()
             .iter()
@@ -389,8 +445,23 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
             return exit::INTERNAL;
         }
     };
-    let doc =
-        recourse::proposals::proposals_doc(&s, &analysis, &outcome, start.elapsed().as_secs_f64());
+    let respond_start = std::time::Instant::now();
+    let responses = match recourse::proposals::responses_for(&s, &analysis, &outcome) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("this is a bug in recourse; please report it with the scenario");
+            return exit::INTERNAL;
+        }
+    };
+    let respond_seconds = respond_start.elapsed().as_secs_f64();
+    let doc = recourse::proposals::proposals_doc(
+        &s,
+        &analysis,
+        &outcome,
+        responses.as_ref(),
+        start.elapsed().as_secs_f64(),
+    );
     if terminal || args.verbose {
         let base = doc.kpis.baseline.cost.total;
         match (&outcome.objective, &doc.kpis.proposed) {
@@ -404,17 +475,16 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
             ),
             _ => eprintln!("{}: no plan", outcome.status),
         }
-        if !doc.unresolved.is_empty() {
-            let ids: Vec<&str> = doc.unresolved.iter().take(10).map(|u| u.order.as_str()).collect();
-            eprintln!(
-                "the plan leaves {} orders short or late (see `unresolved`): {}{}",
-                doc.unresolved.len(),
-                ids.join(", "),
-                if doc.unresolved.len() > 10 { ", ..." } else { "" }
-            );
-        }
         if outcome.fell_back {
             eprintln!("the plan is the do-nothing baseline: the solver found nothing better within the limit");
+        }
+        if outcome.plan.is_some() {
+            eprintln!(
+                "{}; {} at-risk orders left late or short; built and checked in {:.2} s",
+                recourse::proposals_report::granularity(&doc),
+                doc.unresolved.len(),
+                respond_seconds
+            );
         }
     }
     if !outcome.frozen_orders.is_empty() {
@@ -423,7 +493,24 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
             doc.infeasible_frozen_orders.join(", ")
         );
     }
-    match write_document(&doc, output) {
+    let format = format.unwrap_or(if output.is_none() && std::io::stdout().is_terminal() {
+        ProposalsFormat::Table
+    } else {
+        ProposalsFormat::Json
+    });
+    let style = match format {
+        ProposalsFormat::Json => None,
+        ProposalsFormat::Table => Some(recourse::proposals_report::Style::Table),
+        ProposalsFormat::Markdown => Some(recourse::proposals_report::Style::Markdown),
+    };
+    let written = match style {
+        None => write_document(&doc, output),
+        Some(style) => {
+            let text = recourse::proposals_report::render(&doc, s.currency.as_deref(), style);
+            write_text(&text, output)
+        }
+    };
+    match written {
         exit::SUCCESS if outcome.plan.is_some() => exit::SUCCESS,
         exit::SUCCESS => exit::NO_PLAN,
         code => code,
@@ -474,6 +561,93 @@ fn check(scenario: &Path, plan_file: &Path, format: DiagFormat) -> i32 {
         (exit::SUCCESS, false) => exit::NO_PLAN,
         (other, _) => other,
     }
+}
+
+fn apply(
+    scenario: &Path,
+    proposals: &Path,
+    approve: &[String],
+    reject: &[String],
+    output: Option<&Path>,
+) -> i32 {
+    use recourse::apply::{apply, parse_ids, ApplyError};
+    if scenario == Path::new("-") && proposals == Path::new("-") {
+        eprintln!("error: only one of SCENARIO and PROPOSALS can be read from standard input");
+        return exit::BAD_INPUT;
+    }
+    let name = display_name(scenario);
+    let loaded = read_input(scenario)
+        .map_err(|d| Diagnostics { items: vec![d] })
+        .and_then(|bytes| recourse::scenario::load::parse_scenario(&bytes))
+        .and_then(|(wire, mut warnings)| {
+            let (s, more) = recourse::validate::validate(&wire)?;
+            warnings.extend(more);
+            Ok((wire, s, warnings))
+        });
+    let (wire, s) = match loaded {
+        Ok((wire, s, warnings)) => {
+            eprint!("{warnings}");
+            (wire, s)
+        }
+        Err(d) => {
+            eprint!("{d}");
+            eprintln!("{name}: the scenario cannot be used (see `recourse validate`)");
+            return exit::BAD_INPUT;
+        }
+    };
+    let doc = read_input(proposals).map_err(|d| Diagnostics { items: vec![d] }).and_then(|bytes| {
+        let mut diags = Diagnostics::default();
+        let value = recourse::scenario::load::parse_json(&bytes, "proposals document", &mut diags)
+            .ok_or_else(|| diags.clone())?;
+        recourse::scenario::load::typed::<recourse::proposals::ProposalsDoc>(&value, "")
+            .map_err(|d| Diagnostics { items: vec![d] })
+    });
+    let doc = match doc {
+        Ok(d) => d,
+        Err(d) => {
+            eprint!("{d}");
+            eprintln!(
+                "{}: not a proposals document (write one with `recourse solve -o`)",
+                display_name(proposals)
+            );
+            return exit::BAD_INPUT;
+        }
+    };
+    let (approve, reject) = (parse_ids(approve), parse_ids(reject));
+    if approve.is_empty() && reject.is_empty() {
+        eprintln!("warning: nothing approved or rejected; the new scenario is the same as the old one");
+    }
+    let (new, summary) = match apply(&s, &wire, &doc, &approve, &reject) {
+        Ok(x) => x,
+        Err(e @ ApplyError::Invalid(_)) => {
+            eprintln!("error: {e}");
+            eprintln!("this is a bug in recourse; please report it with the scenario and proposals");
+            return exit::INTERNAL;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::BAD_INPUT;
+        }
+    };
+    eprintln!(
+        "{} order plans replaced{}, {} transfers and {} expedites folded in, {} movements forbidden",
+        summary.orders_replanned.len(),
+        if summary.all_orders_folded {
+            " (every order's plan is now its approved shipments, so the baseline executes them exactly)"
+        } else {
+            ""
+        },
+        summary.transfers,
+        summary.expedited.len(),
+        summary.forbidden
+    );
+    if !summary.frozen_ship_complete.is_empty() {
+        eprintln!(
+            "frozen (ship-complete orders approved to leave on several days, which a plan for a ship-complete order cannot say): {}",
+            summary.frozen_ship_complete.join(", ")
+        );
+    }
+    write_document(&new, output)
 }
 
 fn import(kind: ImportKind, file: &Path, output: Option<&Path>) -> i32 {
@@ -541,6 +715,20 @@ fn write_document<T: serde::Serialize>(doc: &T, output: Option<&Path>) -> i32 {
     let mut bytes = serde_json::to_vec_pretty(doc).expect("documents always serialize");
     bytes.push(b'\n');
     match recourse::output::write_atomic(path, &bytes) {
+        Ok(()) => exit::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            exit::BAD_INPUT
+        }
+    }
+}
+
+/// Writes text to a file (atomically) or to stdout.
+fn write_text(text: &str, output: Option<&Path>) -> i32 {
+    let Some(path) = output else {
+        return print_text(text);
+    };
+    match recourse::output::write_atomic(path, text.as_bytes()) {
         Ok(()) => exit::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot write {}: {e}", path.display());

@@ -1,11 +1,14 @@
-//! The proposals document (`../shared/SCENARIO.md` section 5) that `recourse solve` writes.
-//! Responses and unresolved orders come with the next stage; this carries the solve
-//! report, the KPIs before and after, the at-risk orders and the plans.
+//! The proposals document (`../shared/SCENARIO.md` section 5) that `recourse solve` writes:
+//! the solve report, the KPIs before and after, the at-risk orders, the ranked responses
+//! with their deltas, the at-risk orders left unresolved, and both plans. These types are
+//! the wire format; `recourse apply` reads them back.
 
 use crate::domain::Scenario;
 use crate::kpi::{kpis, Kpis};
 use crate::optimize::Outcome;
 use crate::plan::PlanDoc;
+use crate::ids::OrderIx;
+use crate::respond::{Action, Owner, Response, Responses};
 use crate::risk::Analysis;
 use serde::{Deserialize, Serialize};
 
@@ -18,10 +21,10 @@ pub struct ProposalsDoc {
     pub solve: SolveDoc,
     pub kpis: KpisDoc,
     pub at_risk: Vec<AtRiskEntry>,
-    /// Orders the plan still leaves short or late (SCENARIO.md section 5), each with why:
-    /// demand no plan can meet shows up here.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unresolved: Vec<UnresolvedEntry>,
+    #[serde(default)]
+    pub responses: Vec<ResponseDoc>,
+    #[serde(default)]
+    pub unresolved: Vec<UnresolvedDoc>,
     /// Frozen orders, when the scenario is infeasible (only they can make it so).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub infeasible_frozen_orders: Vec<String>,
@@ -69,19 +72,155 @@ pub struct KpisDoc {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct UnresolvedEntry {
-    pub order: String,
-    pub why: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AtRiskEntry {
     pub order: String,
     pub priority: u32,
     pub reasons: Vec<String>,
 }
 
-pub fn proposals_doc(s: &Scenario, a: &Analysis, o: &Outcome, seconds: f64) -> ProposalsDoc {
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResponseDoc {
+    pub rank: usize,
+    pub id: String,
+    pub requires: Vec<String>,
+    pub net_benefit: f64,
+    pub cost: f64,
+    pub protects: Vec<String>,
+    /// At-risk orders it leaves at risk, but with a smaller penalty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub helps: Vec<String>,
+    pub donors: Vec<String>,
+    pub approvals: Vec<String>,
+    pub explanation: String,
+    pub delta: DeltaDoc,
+    pub actions: Vec<ActionDoc>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeltaDoc {
+    pub remove: PlanDoc,
+    pub add: PlanDoc,
+}
+
+/// One action; fields that do not apply to its kind are left out. A lane of `null` is a
+/// local hand-over.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActionDoc {
+    pub id: String,
+    pub kind: String,
+    pub owner: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    pub quantity: f64,
+    pub orders: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub from_orders: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to_orders: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_node: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_node: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "some_or_null"
+    )]
+    pub from_lane: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "some_or_null"
+    )]
+    pub to_lane: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inbound: Option<String>,
+    pub cost: f64,
+    pub text: String,
+}
+
+/// A present field, even `null`, is `Some`: `null` means a local hand-over.
+fn some_or_null<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnresolvedDoc {
+    pub order: String,
+    pub priority: u32,
+    pub why: String,
+}
+
+fn response_doc(s: &Scenario, k: usize, r: &Response) -> ResponseDoc {
+    let ids = |v: &[OrderIx]| v.iter().map(|o| s.order(*o).id.0.clone()).collect::<Vec<_>>();
+    let mut owners: Vec<Owner> = r.actions.iter().map(|a| a.kind.owner()).collect();
+    owners.sort();
+    owners.dedup();
+    let id = format!("R{}", k + 1);
+    ResponseDoc {
+        rank: k + 1,
+        id: id.clone(),
+        requires: r.requires.iter().map(|j| format!("R{}", j + 1)).collect(),
+        net_benefit: r.net_benefit,
+        cost: r.cost,
+        protects: ids(&r.protects),
+        helps: ids(&r.helps),
+        donors: ids(&r.donors),
+        approvals: owners.iter().map(|o| o.as_str().to_owned()).collect(),
+        explanation: r.explanation.clone(),
+        delta: DeltaDoc {
+            remove: r.remove.to_doc(s),
+            add: r.add.to_doc(s),
+        },
+        actions: r
+            .actions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| action_doc(s, format!("{id}.{}", i + 1), a))
+            .collect(),
+    }
+}
+
+fn action_doc(s: &Scenario, id: String, a: &Action) -> ActionDoc {
+    let ids = |v: &[OrderIx]| v.iter().map(|o| s.order(*o).id.0.clone()).collect::<Vec<_>>();
+    let node = |n: Option<_>| n.map(|n| s.node(n).id.0.clone());
+    let lane = |l: Option<Option<_>>| l.map(|l: Option<_>| l.map(|l| s.lane(l).id.0.clone()));
+    ActionDoc {
+        id,
+        kind: a.kind.as_str().to_owned(),
+        owner: a.kind.owner().as_str().to_owned(),
+        sku: a.sku.map(|k| s.sku(k).id.0.clone()),
+        quantity: a.quantity,
+        orders: ids(&a.orders),
+        from_orders: ids(&a.from_orders),
+        to_orders: ids(&a.to_orders),
+        from_node: node(a.from_node),
+        to_node: node(a.to_node),
+        from_lane: lane(a.from_lane),
+        to_lane: lane(a.to_lane),
+        from_date: a.from_day.map(|d| s.date_string(d)),
+        to_date: a.to_day.map(|d| s.date_string(d)),
+        inbound: a.inbound.map(|i| s.inbound(i).id.0.clone()),
+        cost: a.cost,
+        text: a.text.clone(),
+    }
+}
+
+pub fn proposals_doc(
+    s: &Scenario,
+    a: &Analysis,
+    o: &Outcome,
+    responses: Option<&Responses>,
+    seconds: f64,
+) -> ProposalsDoc {
     let proposed = o.eval.as_ref().map(|e| {
         let flags: Vec<bool> = e.orders.iter().map(|x| x.at_risk()).collect();
         kpis(s, e, &flags)
@@ -121,7 +260,27 @@ pub fn proposals_doc(s: &Scenario, a: &Analysis, o: &Outcome, seconds: f64) -> P
                 reasons: r.reasons.iter().map(|x| x.message.clone()).collect(),
             })
             .collect(),
-        unresolved: o.eval.as_ref().map_or_else(Vec::new, |e| unresolved(s, e)),
+        responses: responses
+            .map(|r| {
+                r.responses
+                    .iter()
+                    .enumerate()
+                    .map(|(k, x)| response_doc(s, k, x))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        unresolved: responses
+            .map(|r| {
+                r.unresolved
+                    .iter()
+                    .map(|u| UnresolvedDoc {
+                        order: s.order(u.order).id.0.clone(),
+                        priority: s.order(u.order).priority,
+                        why: u.why.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         infeasible_frozen_orders: o
             .frozen_orders
             .iter()
@@ -132,30 +291,30 @@ pub fn proposals_doc(s: &Scenario, a: &Analysis, o: &Outcome, seconds: f64) -> P
     }
 }
 
-/// The orders a plan leaves short or late, with the units and days.
-fn unresolved(s: &Scenario, e: &crate::check::Evaluation) -> Vec<UnresolvedEntry> {
-    use crate::check::{num, TOLERANCE};
-    let mut out = Vec::new();
-    for (o, r) in s.orders.iter().zip(&e.orders) {
-        let ordered: f64 = o.lines.iter().map(|l| l.quantity).sum();
-        let mut why = Vec::new();
-        if r.short_units > TOLERANCE {
-            why.push(format!("{} of {} units short", num(r.short_units), num(ordered)));
-        }
-        if r.late_units > TOLERANCE {
-            why.push(format!(
-                "{} units late, up to {} days",
-                num(r.late_units),
-                r.max_days_late
-            ));
-        }
-        if why.is_empty() {
-            continue;
-        }
-        out.push(UnresolvedEntry {
-            order: o.id.0.clone(),
-            why: why.join("; "),
-        });
-    }
-    out
+/// Builds the responses for a solve outcome that has a plan, from the risk analysis.
+pub fn responses_for(
+    s: &Scenario,
+    a: &Analysis,
+    o: &Outcome,
+) -> Result<Option<Responses>, crate::respond::RespondError> {
+    let (Some(plan), Some(eval)) = (&o.plan, &o.eval) else {
+        return Ok(None);
+    };
+    let reasons = a
+        .at_risk
+        .iter()
+        .filter_map(|r| r.reasons.first().map(|x| (r.order, x.message.clone())))
+        .collect();
+    crate::respond::respond(
+        s,
+        &crate::respond::Inputs {
+            baseline: &a.baseline.plan,
+            baseline_eval: &a.eval,
+            at_risk: &a.flags,
+            reasons: &reasons,
+            plan,
+            plan_eval: eval,
+        },
+    )
+    .map(Some)
 }

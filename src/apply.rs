@@ -1,0 +1,449 @@
+//! `recourse apply`: folds approved responses into a new scenario and turns rejected ones
+//! into `policy.forbid` patterns, so that the next solve starts from what people decided.
+//!
+//! The approved plan must become the next do-nothing baseline, which executes only planned
+//! shipments (SCENARIO.md section 4). So:
+//! - an order that an approved response changes gets the approved shipments as its plan;
+//! - an approved transfer becomes what the baseline executes for a transfer: a frozen order
+//!   `TR-...` at the receiving node that ships the units from the sending node on the
+//!   transfer's day and lane (same stock, capacity, transport and fixed charge), and a
+//!   receipt with the same id arriving at the receiving node on the arrival day;
+//! - an approved expedite moves the receipt's eta to the expedited eta (the option is used:
+//!   it and any `inbound_delay` of that receipt are removed; its cost is sunk).
+//! - a ship-complete order whose approved shipments leave on several days is frozen with
+//!   `allow_partial` dropped: section 2 plans a ship-complete order on one day, and frozen
+//!   is how a scenario says "exactly these shipments, every line in full".
+//! A feasible plan whose shipments are all on their planned days is executed exactly by the
+//! baseline, so the approved orders are no longer at risk.
+//!
+//! A rejected response forbids what it would have added: its transfers (`{lane, sku}`),
+//! its expedites, and its shipments on a (sku, node, lane) outside the order's current plan.
+//! Section 2 exempts an order's planned routes from `forbid`, so a rejected change on a
+//! route the order already uses (shipping earlier or more on its own lane) cannot be
+//! forbidden; the next solve may propose it again.
+
+use crate::diagnostics::Diagnostics;
+use crate::domain::{Day, Scenario};
+use crate::ids::*;
+use crate::plan::Plan;
+use crate::proposals::ProposalsDoc;
+use crate::scenario::wire::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    #[error("unknown response id \"{id}\"; the proposals have {known}")]
+    UnknownResponse { id: String, known: String },
+    #[error("{response} requires {required}, which is not approved: approve {required} too, or leave {response} out")]
+    MissingRequirement { response: String, required: String },
+    #[error("{id} is both approved and rejected")]
+    ApprovedAndRejected { id: String },
+    #[error("the proposals were made for scenario \"{proposals}\", not \"{scenario}\"")]
+    OtherScenario { proposals: String, scenario: String },
+    #[error("the proposals' baseline_plan differs from this scenario's do-nothing plan: they were made for another version of the scenario; solve it again")]
+    StaleBaseline,
+    #[error("the proposals cannot be read against the scenario:\n{0}")]
+    Unreadable(Diagnostics),
+    #[error("internal error: the new scenario does not validate:\n{0}")]
+    Invalid(Diagnostics),
+    #[error("order \"{0}\" is in the proposals' plan but not in the scenario")]
+    MissingOrder(String),
+}
+
+/// The ids in `list` split on commas, trimmed, empty pieces dropped.
+pub fn parse_ids(list: &[String]) -> Vec<String> {
+    list.iter()
+        .flat_map(|x| x.split(','))
+        .map(|x| x.trim().to_owned())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+/// Checks the approval set against the document: every id exists, every requirement of an
+/// approved response is approved, nothing is both approved and rejected. `all` expands to
+/// every response.
+pub fn check_sets(
+    doc: &ProposalsDoc,
+    approve: &[String],
+    reject: &[String],
+) -> Result<(Vec<usize>, Vec<usize>), ApplyError> {
+    let index: BTreeMap<&str, usize> = doc
+        .responses
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let known = if doc.responses.is_empty() {
+        "no responses".to_owned()
+    } else {
+        format!(
+            "{}..{}",
+            doc.responses[0].id,
+            doc.responses[doc.responses.len() - 1].id
+        )
+    };
+    let resolve = |ids: &[String]| -> Result<BTreeSet<usize>, ApplyError> {
+        let mut out = BTreeSet::new();
+        for id in ids {
+            if id == "all" {
+                out.extend(0..doc.responses.len());
+                continue;
+            }
+            match index.get(id.as_str()) {
+                Some(i) => {
+                    out.insert(*i);
+                }
+                None => {
+                    return Err(ApplyError::UnknownResponse {
+                        id: id.clone(),
+                        known: known.clone(),
+                    })
+                }
+            }
+        }
+        Ok(out)
+    };
+    let a = resolve(approve)?;
+    let r = resolve(reject)?;
+    if let Some(i) = a.intersection(&r).next() {
+        return Err(ApplyError::ApprovedAndRejected {
+            id: doc.responses[*i].id.clone(),
+        });
+    }
+    for &i in &a {
+        for req in &doc.responses[i].requires {
+            let j = index.get(req.as_str()).copied();
+            if !j.is_some_and(|j| a.contains(&j)) {
+                return Err(ApplyError::MissingRequirement {
+                    response: doc.responses[i].id.clone(),
+                    required: req.clone(),
+                });
+            }
+        }
+    }
+    Ok((a.into_iter().collect(), r.into_iter().collect()))
+}
+
+/// The plan after applying the deltas of responses `approved` (indices, any order) to the
+/// document's `baseline_plan`, in rank order, as section 5 says.
+pub fn approved_plan(s: &Scenario, doc: &ProposalsDoc, approved: &[usize]) -> Result<Plan, ApplyError> {
+    let base = doc
+        .baseline_plan
+        .to_domain(s, "baseline_plan")
+        .map_err(ApplyError::Unreadable)?;
+    let mut sorted = approved.to_vec();
+    sorted.sort_unstable();
+    let mut deltas = Vec::new();
+    for i in sorted {
+        let r = &doc.responses[i];
+        let p = format!("responses[{i}].delta");
+        let remove = r
+            .delta
+            .remove
+            .to_domain(s, &format!("{p}.remove"))
+            .map_err(ApplyError::Unreadable)?;
+        let add = r
+            .delta
+            .add
+            .to_domain(s, &format!("{p}.add"))
+            .map_err(ApplyError::Unreadable)?;
+        deltas.push((remove, add));
+    }
+    Ok(crate::respond::apply_deltas(
+        &base,
+        deltas.iter().map(|(r, a)| (r, a)),
+    ))
+}
+
+/// What `apply` did, for the message `main` prints.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summary {
+    pub orders_replanned: Vec<String>,
+    pub transfers: usize,
+    pub expedited: Vec<String>,
+    pub forbidden: usize,
+    /// Ship-complete orders whose approved plan leaves on several days: frozen, because a
+    /// scenario's plan for a ship-complete order leaves on one day.
+    pub frozen_ship_complete: Vec<String>,
+    /// Every order's plan had to become its approved shipments (see `apply`).
+    pub all_orders_folded: bool,
+}
+
+/// An order's shipments in `merged` as plan entries, in key order.
+fn entries(
+    s: &Scenario,
+    merged: &BTreeMap<crate::plan::ShipmentKey, f64>,
+    o: OrderIx,
+) -> Vec<PlanEntryDoc> {
+    merged
+        .range((o, SkuIx(0), NodeIx(0), None, Day::MIN)..)
+        .take_while(|(k, _)| k.0 == o)
+        .filter(|(_, q)| **q > 1e-9)
+        .map(|(&(_, sku, node, lane, day), &q)| PlanEntryDoc {
+            sku: s.sku(sku).id.0.clone(),
+            node: s.node(node).id.0.clone(),
+            lane: lane.map(|l| s.lane(l).id.0.clone()),
+            ship: s.date_string(day),
+            quantity: q,
+        })
+        .collect()
+}
+
+fn same_entries(a: &[PlanEntryDoc], b: &[PlanEntryDoc]) -> bool {
+    let key = |v: &[PlanEntryDoc]| {
+        let mut k: Vec<(String, String, Option<String>, String, i64)> = v
+            .iter()
+            .map(|e| {
+                (
+                    e.sku.clone(),
+                    e.node.clone(),
+                    e.lane.clone(),
+                    e.ship.clone(),
+                    (e.quantity * 1e6).round() as i64,
+                )
+            })
+            .collect();
+        k.sort();
+        k
+    };
+    key(a) == key(b)
+}
+
+/// Replaces order `id`'s plan in `out` by its shipments in `merged`.
+fn fold(
+    s: &Scenario,
+    out: &mut ScenarioDoc,
+    merged: &BTreeMap<crate::plan::ShipmentKey, f64>,
+    id: &str,
+) -> Result<bool, ApplyError> {
+    let o = *s
+        .index
+        .orders
+        .get(&OrderId(id.to_owned()))
+        .ok_or_else(|| ApplyError::MissingOrder(id.to_owned()))?;
+    let e = entries(s, merged, o);
+    let days: BTreeSet<&str> = e.iter().map(|x| x.ship.as_str()).collect();
+    // Section 2 plans a ship-complete order on one day; the approved plan ships it in full
+    // on several. Freezing it keeps exactly that (every line in full) without the one-day
+    // rule, which is the only way a scenario can say it.
+    let split = !s.order(o).allow_partial && days.len() > 1;
+    let target = find_order(out, id).ok_or_else(|| ApplyError::MissingOrder(id.to_owned()))?;
+    target.plan = e;
+    if split {
+        target.allow_partial = None;
+        target.frozen = Some(true);
+    }
+    Ok(split)
+}
+
+/// Whether the new scenario's baseline ships every approved order exactly as approved.
+fn executes_as_approved(
+    out: &ScenarioDoc,
+    touched: &BTreeSet<String>,
+    merged: &BTreeMap<crate::plan::ShipmentKey, f64>,
+    s: &Scenario,
+) -> Result<bool, ApplyError> {
+    let (n, _) = crate::validate::validate(out).map_err(ApplyError::Invalid)?;
+    let b = crate::baseline::simulate(&n);
+    let nm = b.plan.merged_shipments();
+    for id in touched {
+        let (Some(old), Some(new)) = (
+            s.index.orders.get(&OrderId(id.clone())),
+            n.index.orders.get(&OrderId(id.clone())),
+        ) else {
+            return Ok(false);
+        };
+        if !same_entries(&entries(s, merged, *old), &entries(&n, &nm, *new)) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The new scenario: `wire` (the document `s` was validated from) with the approved
+/// responses folded in and the rejected ones forbidden.
+pub fn apply(
+    s: &Scenario,
+    wire: &ScenarioDoc,
+    doc: &ProposalsDoc,
+    approve: &[String],
+    reject: &[String],
+) -> Result<(ScenarioDoc, Summary), ApplyError> {
+    if doc.scenario != s.id {
+        return Err(ApplyError::OtherScenario {
+            proposals: doc.scenario.clone(),
+            scenario: s.id.clone(),
+        });
+    }
+    let baseline = crate::baseline::simulate(s);
+    if baseline.plan.to_doc(s) != doc.baseline_plan {
+        return Err(ApplyError::StaleBaseline);
+    }
+    let (approved, rejected) = check_sets(doc, approve, reject)?;
+    let plan = approved_plan(s, doc, &approved)?;
+    let mut out = wire.clone();
+    let mut summary = Summary::default();
+
+    // Orders the approved responses change take the approved shipments as their plan.
+    let mut touched: BTreeSet<String> = BTreeSet::new();
+    for &i in &approved {
+        let d = &doc.responses[i].delta;
+        for sh in d.remove.shipments.iter().chain(&d.add.shipments) {
+            touched.insert(sh.order.clone());
+        }
+    }
+    let merged = plan.merged_shipments();
+    for id in &touched {
+        if fold(s, &mut out, &merged, id)? {
+            summary.frozen_ship_complete.push(id.clone());
+        }
+        summary.orders_replanned.push(id.clone());
+    }
+    // Transfers become a frozen shipment out and a receipt in.
+    let mut taken: BTreeSet<String> = out
+        .orders
+        .iter()
+        .map(|o| o.id.clone())
+        .chain(out.inbound.iter().map(|i| i.id.clone()))
+        .chain(out.disruptions.iter().flat_map(|d| match d {
+            DisruptionDoc::DemandSurge { orders } => orders.iter().map(|o| o.id.clone()).collect(),
+            _ => Vec::new(),
+        }))
+        .collect();
+    for t in plan.normalized().transfers {
+        let l = s.lane(t.lane);
+        let mut id = format!("TR-{}-{}-{}", l.id, s.sku(t.sku).id, s.date_string(t.ship));
+        let stem = id.clone();
+        let mut n = 2;
+        while taken.contains(&id) {
+            id = format!("{stem}-{n}");
+            n += 1;
+        }
+        taken.insert(id.clone());
+        let arrival = s.date_string(t.ship + Day::from(l.lead_time));
+        out.inbound.push(InboundDoc {
+            id: id.clone(),
+            node: s.node(l.to).id.0.clone(),
+            sku: s.sku(t.sku).id.0.clone(),
+            quantity: t.quantity,
+            eta: arrival.clone(),
+            expedite: None,
+        });
+        out.orders.push(OrderDoc {
+            id,
+            customer: None,
+            destination: s.node(l.to).id.0.clone(),
+            due: arrival,
+            priority: 1,
+            lines: vec![LineDoc {
+                sku: s.sku(t.sku).id.0.clone(),
+                quantity: t.quantity,
+            }],
+            plan: vec![PlanEntryDoc {
+                sku: s.sku(t.sku).id.0.clone(),
+                node: s.node(l.from).id.0.clone(),
+                lane: Some(l.id.0.clone()),
+                ship: s.date_string(t.ship),
+                quantity: t.quantity,
+            }],
+            allow_partial: None,
+            max_sources: None,
+            frozen: Some(true),
+            late_penalty_per_unit_day: None,
+            short_penalty_per_unit: None,
+        });
+        summary.transfers += 1;
+    }
+
+    // Expedites: the receipt arrives on the expedited eta from now on.
+    for i in &plan.expedited {
+        let r = s.inbound(*i);
+        let rid = r.id.0.clone();
+        if let Some(w) = out.inbound.iter_mut().find(|x| x.id == rid) {
+            if let Some(x) = w.expedite.take() {
+                w.eta = x.eta;
+            }
+        }
+        out.disruptions
+            .retain(|d| !matches!(d, DisruptionDoc::InboundDelay { inbound, .. } if *inbound == rid));
+        summary.expedited.push(rid);
+    }
+
+    // The baseline serves orders greedily, so an untouched order that the old baseline
+    // shipped late may now leave earlier and take stock an approved order counts on. When
+    // that happens, every order's plan becomes its shipments in the approved plan, which
+    // the baseline then executes exactly (a feasible plan, everything on its day).
+    if !executes_as_approved(&out, &touched, &merged, s)? {
+        for (i, o) in s.orders.iter().enumerate() {
+            let id = o.id.0.clone();
+            if o.frozen || touched.contains(&id) {
+                continue;
+            }
+            let before = entries(s, &merged, OrderIx::new(i));
+            let planned: Vec<PlanEntryDoc> = find_order(&mut out, &id)
+                .map(|w| w.plan.clone())
+                .unwrap_or_default();
+            if !same_entries(&before, &planned) {
+                if fold(s, &mut out, &merged, &id)? {
+                    summary.frozen_ship_complete.push(id.clone());
+                }
+                summary.orders_replanned.push(id);
+            }
+        }
+        summary.all_orders_folded = true;
+    }
+
+    // Rejections: forbid what they would have added.
+    for &i in &rejected {
+        let add = &doc.responses[i].delta.add;
+        let mut new: Vec<ForbidDoc> = Vec::new();
+        for sh in &add.shipments {
+            let planned = s
+                .index
+                .orders
+                .get(&OrderId(sh.order.clone()))
+                .map(|o| s.order(*o))
+                .is_some_and(|o| {
+                    o.plan.iter().any(|p| {
+                        s.sku(p.sku).id.0 == sh.sku
+                            && s.node(p.node).id.0 == sh.node
+                            && p.lane.map(|l| s.lane(l).id.0.clone()) == sh.lane
+                    })
+                });
+            if !planned {
+                new.push(ForbidDoc::Shipment(ForbidShipmentDoc {
+                    order: sh.order.clone(),
+                    sku: Some(sh.sku.clone()),
+                    node: Some(sh.node.clone()),
+                    lane: Some(sh.lane.clone()),
+                }));
+            }
+        }
+        for t in &add.transfers {
+            new.push(ForbidDoc::Transfer(ForbidTransferDoc {
+                lane: t.lane.clone(),
+                sku: Some(t.sku.clone()),
+            }));
+        }
+        for e in &add.expedited_inbound {
+            new.push(ForbidDoc::ExpediteInbound(e.clone()));
+        }
+        for f in new {
+            if !out.policy.forbid.contains(&f) {
+                out.policy.forbid.push(f);
+                summary.forbidden += 1;
+            }
+        }
+    }
+    Ok((out, summary))
+}
+
+fn find_order<'a>(doc: &'a mut ScenarioDoc, id: &str) -> Option<&'a mut OrderDoc> {
+    if let Some(i) = doc.orders.iter().position(|o| o.id == id) {
+        return doc.orders.get_mut(i);
+    }
+    doc.disruptions.iter_mut().find_map(|d| match d {
+        DisruptionDoc::DemandSurge { orders } => orders.iter_mut().find(|o| o.id == id),
+        _ => None,
+    })
+}

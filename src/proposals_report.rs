@@ -1,0 +1,211 @@
+//! The proposals document as a planner reads it: a terminal report (`--format table`) or
+//! Markdown to paste into a ticket or an e-mail (`--format markdown`). Both show the same
+//! things in the same order: the solve, KPIs before and after, the ranked responses with
+//! their approvals, and the at-risk orders left unresolved.
+
+use crate::kpi::Kpis;
+use crate::proposals::ProposalsDoc;
+use crate::risk::qty;
+use std::fmt::Write;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Table,
+    Markdown,
+}
+
+fn money(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+/// KPI rows: label, baseline, proposed.
+fn kpi_rows(b: &Kpis, p: Option<&Kpis>) -> Vec<(String, String, String)> {
+    let mut rows = Vec::new();
+    let mut row = |label: String, f: &dyn Fn(&Kpis) -> String| {
+        rows.push((label, f(b), p.map_or("-".to_owned(), f)));
+    };
+    row("cost".into(), &|k| money(k.cost.total));
+    row("  transport".into(), &|k| money(k.cost.transport));
+    row("  fixed".into(), &|k| money(k.cost.fixed));
+    row("  expedite".into(), &|k| money(k.cost.expedite));
+    row("  lateness".into(), &|k| money(k.cost.lateness));
+    row("  shortage".into(), &|k| money(k.cost.shortage));
+    row("  change".into(), &|k| money(k.cost.change));
+    row("at-risk orders".into(), &|k| k.at_risk_orders.to_string());
+    row("on-time-in-full".into(), &|k| pct(k.on_time_in_full));
+    row("fill rate".into(), &|k| pct(k.fill_rate));
+    row("late unit-days".into(), &|k| qty(k.late_unit_days));
+    row("short units".into(), &|k| qty(k.short_units));
+    for (i, pp) in b.per_priority.iter().enumerate() {
+        let at = |k: &Kpis| k.per_priority.get(i).cloned();
+        let pr = pp.priority;
+        row(format!("P{pr} at risk"), &|k| {
+            at(k).map_or("-".into(), |x| x.at_risk_orders.to_string())
+        });
+        row(format!("P{pr} on-time-in-full"), &|k| {
+            at(k).map_or("-".into(), |x| pct(x.on_time_in_full))
+        });
+        row(format!("P{pr} fill rate"), &|k| {
+            at(k).map_or("-".into(), |x| pct(x.fill_rate))
+        });
+        row(format!("P{pr} late unit-days"), &|k| {
+            at(k).map_or("-".into(), |x| qty(x.late_unit_days))
+        });
+        row(format!("P{pr} short units"), &|k| {
+            at(k).map_or("-".into(), |x| qty(x.short_units))
+        });
+    }
+    rows
+}
+
+/// How many responses protect how many orders each: "3 responses: 2 protect one order, 1
+/// protects none".
+pub fn granularity(doc: &ProposalsDoc) -> String {
+    let n = doc.responses.len();
+    let one = doc.responses.iter().filter(|r| r.protects.len() == 1).count();
+    let helps = doc
+        .responses
+        .iter()
+        .filter(|r| r.protects.is_empty() && !r.helps.is_empty())
+        .count();
+    let none = doc
+        .responses
+        .iter()
+        .filter(|r| r.protects.is_empty() && r.helps.is_empty())
+        .count();
+    let more = n - one - helps - none;
+    let mut parts = vec![format!("{one} protect one order")];
+    if more > 0 {
+        parts.push(format!("{more} protect several"));
+    }
+    if helps > 0 {
+        parts.push(format!("{helps} reduce an at-risk order's penalty"));
+    }
+    if none > 0 {
+        parts.push(format!("{none} only lower the cost"));
+    }
+    format!(
+        "{n} response{}: {}",
+        if n == 1 { "" } else { "s" },
+        parts.join(", ")
+    )
+}
+
+pub fn render(doc: &ProposalsDoc, currency: Option<&str>, style: Style) -> String {
+    let md = style == Style::Markdown;
+    let cur = currency.map(|c| format!(" {c}")).unwrap_or_default();
+    let mut t = String::new();
+    let sv = &doc.solve;
+    let base = doc.kpis.baseline.cost.total;
+    let head = match (sv.objective, sv.gap) {
+        (Some(obj), gap) => format!(
+            "{}: cost {}{cur} against {}{cur} if nobody acts{}; {} formulation, {}, {:.2} s",
+            sv.status,
+            money(obj),
+            money(base),
+            gap.map_or(String::new(), |g| format!(" (gap {:.2}%)", 100.0 * g)),
+            sv.formulation,
+            sv.solver,
+            sv.seconds
+        ),
+        (None, _) => format!("{}: no plan", sv.status),
+    };
+    if md {
+        let _ = writeln!(t, "## Proposals for scenario `{}`\n\n{head}\n", doc.scenario);
+    } else {
+        let _ = writeln!(t, "Scenario {}: {head}", doc.scenario);
+    }
+    if sv.baseline_kept {
+        let _ = writeln!(
+            t,
+            "The plan is the do-nothing baseline: the solver found nothing better within the limit.\n"
+        );
+    }
+    if !doc.infeasible_frozen_orders.is_empty() {
+        let _ = writeln!(
+            t,
+            "No plan keeps every frozen order's commitment: {}\n",
+            doc.infeasible_frozen_orders.join(", ")
+        );
+    }
+
+    let rows = kpi_rows(&doc.kpis.baseline, doc.kpis.proposed.as_ref());
+    if md {
+        let _ = writeln!(t, "### Key figures\n\n| | baseline | proposed |\n|---|---:|---:|");
+        for (l, b, p) in &rows {
+            let _ = writeln!(t, "| {} | {b} | {p} |", l.trim());
+        }
+    } else {
+        let _ = writeln!(t, "\n{:<22}{:>14}{:>14}", "KPIs", "baseline", "proposed");
+        for (l, b, p) in &rows {
+            let _ = writeln!(t, "{l:<22}{b:>14}{p:>14}");
+        }
+    }
+
+    let _ = writeln!(
+        t,
+        "\n{}Responses ({}), most valuable first; approve any set that includes what each requires\n",
+        if md { "### " } else { "" },
+        granularity(doc)
+    );
+    for r in &doc.responses {
+        let req = if r.requires.is_empty() {
+            "nothing".to_owned()
+        } else {
+            r.requires.join(", ")
+        };
+        if md {
+            let _ = writeln!(
+                t,
+                "**{}** · net benefit {}{cur} · cost {}{cur} · approvals: {} · requires: {}\n\n{}\n",
+                r.id,
+                money(r.net_benefit),
+                money(r.cost),
+                r.approvals.join(", "),
+                req,
+                r.explanation
+            );
+            for a in &r.actions {
+                let _ = writeln!(t, "- `{}` {} ({}): {}", a.id, a.kind, a.owner, a.text);
+            }
+            let _ = writeln!(t);
+        } else {
+            let _ = writeln!(
+                t,
+                "{:<5} net {:>12}  cost {:>10}  approvals {:<28} requires {}",
+                r.id,
+                money(r.net_benefit),
+                money(r.cost),
+                r.approvals.join(","),
+                req
+            );
+            let _ = writeln!(t, "      {}", r.explanation);
+            for a in &r.actions {
+                let _ = writeln!(t, "      {:<7} {:<18} {}", a.id, a.kind, a.text);
+            }
+        }
+    }
+    if doc.responses.is_empty() {
+        let _ = writeln!(t, "No response: the plan is the baseline.");
+    }
+    if !doc.unresolved.is_empty() {
+        let _ = writeln!(
+            t,
+            "\n{}At-risk orders left late or short ({})\n",
+            if md { "### " } else { "" },
+            doc.unresolved.len()
+        );
+        for u in &doc.unresolved {
+            if md {
+                let _ = writeln!(t, "- **{}** (priority {}): {}", u.order, u.priority, u.why);
+            } else {
+                let _ = writeln!(t, "{} (priority {}): {}", u.order, u.priority, u.why);
+            }
+        }
+    }
+    t
+}

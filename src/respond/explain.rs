@@ -1,0 +1,410 @@
+//! Sentences for planners: what each response does and why, and why an at-risk order the
+//! plan leaves late or short could not be helped. Numbers come from the checker's outcomes
+//! and the scenario; nothing here claims more than it computed.
+
+use super::{Inputs, Response, Unresolved};
+use crate::check::OrderOutcome;
+use crate::domain::{Day, Scenario};
+use crate::ids::*;
+use crate::risk::qty;
+use std::collections::HashMap;
+
+/// The lateness and shortage penalty of one order's outcome.
+pub fn penalty(s: &Scenario, o: OrderIx, out: &OrderOutcome) -> f64 {
+    let order = s.order(o);
+    out.short_units * order.short_penalty_per_unit
+        + out.late_unit_days * order.late_penalty_per_unit_day
+}
+
+/// Money as a planner reads it: whole amounts without decimals, else two.
+pub fn money(s: &Scenario, x: f64) -> String {
+    let n = if (x - x.round()).abs() < 5e-3 {
+        format!("{}", x.round() as i64)
+    } else {
+        format!("{x:.2}")
+    };
+    match &s.currency {
+        Some(c) => format!("{n} {c}"),
+        None => n,
+    }
+}
+
+/// What an outcome leaves undone: "40 units short", "10 units 2 days late".
+pub fn trouble(out: &OrderOutcome) -> String {
+    let mut v = Vec::new();
+    if out.short_units > 0.0 {
+        v.push(format!("{} units short", qty(out.short_units)));
+    }
+    if out.late_units > 0.0 {
+        v.push(format!(
+            "{} units late (up to {} day{})",
+            qty(out.late_units),
+            out.max_days_late,
+            if out.max_days_late == 1 { "" } else { "s" }
+        ));
+    }
+    if v.is_empty() {
+        "on time in full".to_owned()
+    } else {
+        v.join(" and ")
+    }
+}
+
+fn order_label(s: &Scenario, o: OrderIx) -> String {
+    format!("{} (priority {})", s.order(o).id, s.order(o).priority)
+}
+
+pub fn response(s: &Scenario, r: &Response, x: &Inputs<'_>) -> String {
+    let what: Vec<&str> = r.actions.iter().map(|a| a.text.as_str()).collect();
+    let what = what.join("; ");
+    let first = if r.restores_frozen {
+        format!("Keeps the frozen commitments the baseline cannot keep: {what}.")
+    } else {
+        let mut who: Vec<String> = Vec::new();
+        if !r.protects.is_empty() {
+            let protected: Vec<String> = r
+                .protects
+                .iter()
+                .map(|o| {
+                    let was = trouble(&x.baseline_eval.orders[o.ix()]);
+                    match x.reasons.get(o) {
+                        Some(why) => format!("{} from {} ({})", order_label(s, *o), was, why),
+                        None => format!("{} from {}", order_label(s, *o), was),
+                    }
+                })
+                .collect();
+            who.push(format!("Protects {}", protected.join("; ")));
+        }
+        // At risk before and after, but better off: say by how much.
+        let helped: Vec<String> = r
+            .helps
+            .iter()
+            .map(|&o| {
+                format!(
+                    "{} from {} to {}",
+                    order_label(s, o),
+                    trouble(&x.baseline_eval.orders[o.ix()]),
+                    trouble(&x.plan_eval.orders[o.ix()])
+                )
+            })
+            .collect();
+        if !helped.is_empty() {
+            who.push(format!(
+                "{} {}",
+                if who.is_empty() { "Helps" } else { "helps" },
+                helped.join("; ")
+            ));
+        }
+        if who.is_empty() {
+            format!("Lowers the cost without changing who is at risk: {what}.")
+        } else {
+            format!("{}: {what}.", who.join("; "))
+        }
+    };
+    let saves = r.cost + r.net_benefit;
+    let mut second = if r.cost >= -1e-9 {
+        format!(
+            "Costs {}, saves {} in penalties: net {}",
+            money(s, r.cost.max(0.0)),
+            money(s, saves),
+            money(s, r.net_benefit)
+        )
+    } else {
+        format!(
+            "Saves {} in running costs and {} in penalties: net {}",
+            money(s, -r.cost),
+            money(s, saves),
+            money(s, r.net_benefit)
+        )
+    };
+    let gives: Vec<String> = r
+        .donors
+        .iter()
+        .map(|o| {
+            format!(
+                "{} is then {}",
+                order_label(s, *o),
+                trouble(&x.plan_eval.orders[o.ix()])
+            )
+        })
+        .collect();
+    if !gives.is_empty() {
+        second.push_str("; ");
+        second.push_str(&gives.join(", "));
+    }
+    format!("{first} {second}.")
+}
+
+/// Projected stock per (node, sku) and day under a plan, for the pairs asked for.
+fn balances(
+    s: &Scenario,
+    x: &Inputs<'_>,
+    pairs: &[(NodeIx, SkuIx)],
+) -> HashMap<(NodeIx, SkuIx), Vec<f64>> {
+    let h = s.horizon as usize;
+    let mut flow: HashMap<(NodeIx, SkuIx), Vec<f64>> =
+        pairs.iter().map(|p| (*p, vec![0.0; h])).collect();
+    let mut add = |k: (NodeIx, SkuIx), d: Day, q: f64| {
+        if let Some(f) = flow.get_mut(&k) {
+            if (0..h as Day).contains(&d) {
+                f[d as usize] += q;
+            }
+        }
+    };
+    for sh in &x.plan.shipments {
+        add((sh.node, sh.sku), sh.ship.max(0), -sh.quantity);
+    }
+    for t in &x.plan.transfers {
+        let l = s.lane(t.lane);
+        add((l.from, t.sku), t.ship.max(0), -t.quantity);
+        add((l.to, t.sku), t.ship + Day::from(l.lead_time), t.quantity);
+    }
+    for (i, r) in s.inbound.iter().enumerate() {
+        let ix = InboundIx::new(i);
+        if let Some(d) = super::units::receipt_day(s, ix, x.plan.expedited.contains(&ix)) {
+            add((r.node, r.sku), Day::from(d), r.quantity);
+        }
+    }
+    for ((n, k), f) in flow.iter_mut() {
+        let mut b = s.available_at_start(*n, *k);
+        for v in f.iter_mut() {
+            b += *v;
+            *v = b;
+        }
+    }
+    flow
+}
+
+/// Ways to bring stock from a node to an order's destination: (node, lane).
+fn routes(s: &Scenario, dest: NodeIx) -> Vec<(NodeIx, Option<LaneIx>)> {
+    let mut v = Vec::new();
+    if s.node(dest).holds_stock() {
+        v.push((dest, None));
+    }
+    for (i, l) in s.lanes.iter().enumerate() {
+        if l.to == dest && s.node(l.from).holds_stock() {
+            v.push((l.from, Some(LaneIx::new(i))));
+        }
+    }
+    v
+}
+
+pub fn unresolved(s: &Scenario, x: &Inputs<'_>, after: &[bool]) -> Vec<Unresolved> {
+    let orders: Vec<OrderIx> = (0..s.orders.len())
+        .map(OrderIx::new)
+        .filter(|o| x.at_risk[o.ix()] && after[o.ix()])
+        .collect();
+    let mut pairs: Vec<(NodeIx, SkuIx)> = Vec::new();
+    for &o in &orders {
+        for (n, _) in routes(s, s.order(o).destination) {
+            for l in &s.order(o).lines {
+                pairs.push((n, l.sku));
+            }
+        }
+    }
+    pairs.sort();
+    pairs.dedup();
+    let bal = balances(s, x, &pairs);
+    let mut lane_used: HashMap<(LaneIx, Day), f64> = HashMap::new();
+    let mut node_used: HashMap<(NodeIx, Day), f64> = HashMap::new();
+    for sh in &x.plan.shipments {
+        *node_used.entry((sh.node, sh.ship)).or_default() += sh.quantity;
+        if let Some(l) = sh.lane {
+            *lane_used.entry((l, sh.ship)).or_default() += sh.quantity;
+        }
+    }
+    for t in &x.plan.transfers {
+        *node_used.entry((s.lane(t.lane).from, t.ship)).or_default() += t.quantity;
+        *lane_used.entry((t.lane, t.ship)).or_default() += t.quantity;
+    }
+    let ctx = Why {
+        s,
+        x,
+        bal: &bal,
+        lane_used: &lane_used,
+        node_used: &node_used,
+    };
+    orders
+        .into_iter()
+        .map(|o| Unresolved {
+            order: o,
+            why: ctx.why(o),
+        })
+        .collect()
+}
+
+struct Why<'a> {
+    s: &'a Scenario,
+    x: &'a Inputs<'a>,
+    bal: &'a HashMap<(NodeIx, SkuIx), Vec<f64>>,
+    lane_used: &'a HashMap<(LaneIx, Day), f64>,
+    node_used: &'a HashMap<(NodeIx, Day), f64>,
+}
+
+impl Why<'_> {
+    fn why(&self, o: OrderIx) -> String {
+        let s = self.s;
+        let order = s.order(o);
+        let out = &self.x.plan_eval.orders[o.ix()];
+        let mut parts = vec![format!("Still {}.", trouble(out))];
+        let plan = self.x.plan.merged_shipments();
+        for (j, line) in order.lines.iter().enumerate() {
+            let short = (line.quantity - out.shipped[j]).max(0.0);
+            let late: f64 = plan
+                .iter()
+                .filter(|((oo, k, _, lane, day), q)| {
+                    *oo == o
+                        && *k == line.sku
+                        && **q > 0.0
+                        && day + Day::from(lane.map_or(0, |l| s.lane(l).lead_time)) > order.due
+                })
+                .map(|(_, q)| q)
+                .sum();
+            let need = short + late;
+            if need <= 1e-9 {
+                continue;
+            }
+            parts.push(self.line(o, line.sku, need, short > 0.0, out.max_days_late.max(1)));
+        }
+        parts.join(" ")
+    }
+
+    /// Why `need` units of `sku` could not reach order `o` on time.
+    fn line(&self, o: OrderIx, sku: SkuIx, need: f64, short: bool, days_late: i64) -> String {
+        let s = self.s;
+        let order = s.order(o);
+        let sku_id = &s.sku(sku).id;
+        // Per unit brought on time: its shortage penalty, or its lateness penalty.
+        let avoided = if short {
+            order.short_penalty_per_unit
+        } else {
+            order.late_penalty_per_unit_day * days_late as f64
+        };
+        let per = if short { "unit short" } else { "unit late" };
+        let mut best: Option<(f64, String)> = None;
+        let mut held_nodes: Vec<NodeIx> = Vec::new();
+        let mut earliest: Option<(Day, NodeIx, Option<LaneIx>)> = None;
+        for (node, lane) in routes(s, order.destination) {
+            let Some(bal) = self.bal.get(&(node, sku)) else {
+                continue;
+            };
+            let lead = Day::from(lane.map_or(0, |l| s.lane(l).lead_time));
+            for t in 0..Day::from(s.horizon) {
+                let open = s.node(node).is_open(t) && lane.is_none_or(|l| s.lane(l).departs_on(t));
+                if !open {
+                    continue;
+                }
+                // Stock free from day t on: the smallest projected balance from t.
+                let free = bal[t as usize..].iter().copied().fold(f64::INFINITY, f64::min).max(0.0);
+                let holds = bal[t as usize..].iter().any(|b| *b > 0.0)
+                    || self
+                        .x
+                        .plan
+                        .shipments
+                        .iter()
+                        .any(|x| x.node == node && x.sku == sku && x.ship >= t);
+                if holds && earliest.is_none_or(|(d, ..)| t + lead < d) {
+                    earliest = Some((t + lead, node, lane));
+                }
+                if t + lead > order.due {
+                    continue;
+                }
+                if free <= 1e-9 {
+                    if holds && !held_nodes.contains(&node) {
+                        held_nodes.push(node);
+                    }
+                    continue;
+                }
+                let node_room = s
+                    .node(node)
+                    .ship_capacity_per_day
+                    .map_or(f64::INFINITY, |c| c - self.node_used.get(&(node, t)).copied().unwrap_or(0.0));
+                let lane_room = lane.map_or(f64::INFINITY, |l| {
+                    s.lane(l).capacity_per_day.map_or(f64::INFINITY, |c| {
+                        c - self.lane_used.get(&(l, t)).copied().unwrap_or(0.0)
+                    })
+                });
+                let q = need.min(free).min(node_room).min(lane_room);
+                if q <= 1e-9 {
+                    continue;
+                }
+                let unit = lane.map_or(0.0, |l| s.lane(l).cost_per_unit);
+                let fixed = lane
+                    .filter(|l| self.lane_used.get(&(*l, t)).copied().unwrap_or(0.0) <= 1e-9)
+                    .map_or(0.0, |l| s.lane(l).fixed_cost_per_day);
+                let total = q * unit + fixed;
+                let route = match lane {
+                    Some(l) => format!("via {}", s.lane(l).id),
+                    None => "locally".to_owned(),
+                };
+                let text = format!(
+                    "The cheapest on-time option left for {sku_id} ships {} units from {} {route} on {} for {}{}, against {} of penalty avoided ({} per {per}).",
+                    qty(q),
+                    s.node(node).id,
+                    s.date_string(t),
+                    money(s, total),
+                    if fixed > 0.0 {
+                        format!(" (a {} fixed charge included)", money(s, fixed))
+                    } else {
+                        String::new()
+                    },
+                    money(s, q * avoided),
+                    money(s, avoided)
+                );
+                let per_unit = total / q;
+                if best.as_ref().is_none_or(|(c, _)| per_unit < *c) {
+                    best = Some((per_unit, text));
+                }
+            }
+        }
+        if let Some((_, text)) = best {
+            let mut t = text;
+            if order.max_sources.is_some() || !order.allow_partial {
+                t.push_str(" Its ship-complete or max-sources rule also limits what can be combined.");
+            }
+            return t;
+        }
+        if !held_nodes.is_empty() {
+            let mut holders: Vec<(u32, String)> = self
+                .x
+                .plan
+                .shipments
+                .iter()
+                .filter(|x| x.sku == sku && held_nodes.contains(&x.node) && x.order != o)
+                .map(|x| (s.order(x.order).priority, s.order(x.order).id.0.clone()))
+                .collect();
+            holders.sort();
+            holders.dedup();
+            let names: Vec<String> = holders
+                .iter()
+                .take(4)
+                .map(|(p, id)| format!("{id} (priority {p})"))
+                .collect();
+            let more = holders.len().saturating_sub(4);
+            let nodes: Vec<&str> = held_nodes.iter().map(|n| s.node(*n).id.as_str()).collect();
+            return format!(
+                "All {sku_id} that can reach {} by {} (at {}) is promised to {}{}; this order's penalty is {} per {per}.",
+                s.node(order.destination).id,
+                s.date_string(order.due),
+                nodes.join(", "),
+                if names.is_empty() { "other orders".to_owned() } else { names.join(", ") },
+                if more > 0 { format!(" and {more} more") } else { String::new() },
+                money(s, avoided)
+            );
+        }
+        match earliest {
+            Some((d, node, lane)) => format!(
+                "No {sku_id} can reach {} by {}: the earliest arrival is {} from {}{}.",
+                s.node(order.destination).id,
+                s.date_string(order.due),
+                s.date_string(d),
+                s.node(node).id,
+                lane.map_or(String::new(), |l| format!(" via {}", s.lane(l).id))
+            ),
+            None => format!(
+                "No node that can ship to {} holds {sku_id} within the horizon.",
+                s.node(order.destination).id
+            ),
+        }
+    }
+}

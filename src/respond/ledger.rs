@@ -1,0 +1,340 @@
+//! The state of every resource that some unit touches, and the evaluation of a set of units
+//! on top of it: is the result feasible on those resources, and what does it change in cost?
+//!
+//! Only resources can couple units (SCENARIO.md section 5), so a set of units is judged by
+//! the resources it touches: a resource it does not touch keeps its state, which was
+//! feasible. This keeps each evaluation proportional to the set, not to the plan, which is
+//! what lets the construction try every seed. The checker judges the result afterwards.
+
+use super::units::{receipt_day, Resource, Unit};
+use crate::check::{tolerance, TOLERANCE};
+use crate::domain::{Day, Scenario};
+use crate::ids::*;
+use crate::plan::Plan;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Clone, Debug)]
+struct Stock {
+    /// Available at day 0.
+    start: f64,
+    /// Net change per day (receipts and arrivals positive).
+    flow: Vec<f64>,
+    tol: f64,
+}
+
+impl Stock {
+    /// The first day on which the balance is negative, with the balance.
+    fn first_negative(&self) -> Option<(Day, f64)> {
+        let mut b = self.start;
+        for (t, d) in self.flow.iter().enumerate() {
+            b += d;
+            if b < -self.tol {
+                return Some((t as Day, b));
+            }
+        }
+        None
+    }
+}
+
+/// A broken constraint on one resource.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Breach {
+    /// The balance is `deficit` below zero on `day`.
+    Stock {
+        node: NodeIx,
+        sku: SkuIx,
+        day: Day,
+        deficit: f64,
+    },
+    /// `excess` units over the capacity.
+    Node { node: NodeIx, day: Day, excess: f64 },
+    Lane { lane: LaneIx, day: Day, excess: f64 },
+}
+
+impl Breach {
+    pub fn resource(&self) -> Resource {
+        match *self {
+            Breach::Stock { node, sku, .. } => Resource::Stock(node, sku),
+            Breach::Node { node, day, .. } => Resource::NodeDay(node, day),
+            Breach::Lane { lane, day, .. } => Resource::LaneDay(lane, day),
+        }
+    }
+
+    /// How much `u` relieves this breach (negative: makes it worse).
+    pub fn relief(&self, u: &Unit) -> f64 {
+        match *self {
+            Breach::Stock { node, sku, day, .. } => u
+                .stock
+                .iter()
+                .filter(|(k, _)| *k == (node, sku))
+                .flat_map(|(_, days)| days.iter())
+                .filter(|(t, _)| *t <= day)
+                .map(|(_, q)| q)
+                .sum(),
+            Breach::Node { node, day, .. } => -u
+                .node_out
+                .iter()
+                .filter(|(k, _)| *k == (node, day))
+                .map(|(_, q)| q)
+                .sum::<f64>(),
+            Breach::Lane { lane, day, .. } => -u
+                .lane_out
+                .iter()
+                .filter(|(k, _)| *k == (lane, day))
+                .map(|(_, q)| q)
+                .sum::<f64>(),
+        }
+    }
+
+    pub fn amount(&self) -> f64 {
+        match *self {
+            Breach::Stock { deficit, .. } => deficit,
+            Breach::Node { excess, .. } | Breach::Lane { excess, .. } => excess,
+        }
+    }
+}
+
+/// The state of every touched resource.
+#[derive(Clone, Debug)]
+pub struct Ledger {
+    stock: HashMap<(NodeIx, SkuIx), Stock>,
+    node_out: HashMap<(NodeIx, Day), f64>,
+    lane_out: HashMap<(LaneIx, Day), f64>,
+}
+
+impl Ledger {
+    /// The state of `plan` on the resources that `units` touch.
+    pub fn new(s: &Scenario, plan: &Plan, units: &[Unit]) -> Ledger {
+        let h = s.horizon as usize;
+        let mut stock: HashMap<(NodeIx, SkuIx), Stock> = HashMap::new();
+        let mut node_out = HashMap::new();
+        let mut lane_out = HashMap::new();
+        for u in units {
+            for r in &u.resources {
+                match *r {
+                    Resource::Stock(n, k) => {
+                        stock.entry((n, k)).or_insert_with(|| Stock {
+                            start: s.available_at_start(n, k),
+                            flow: vec![0.0; h],
+                            tol: 0.0,
+                        });
+                    }
+                    Resource::NodeDay(n, d) => {
+                        node_out.insert((n, d), 0.0);
+                    }
+                    Resource::LaneDay(l, d) => {
+                        lane_out.insert((l, d), 0.0);
+                    }
+                    Resource::Order(_) => {}
+                }
+            }
+        }
+        // Gross volume per stock, for the checker's tolerance: the plan's and the changes'.
+        let mut gross: HashMap<(NodeIx, SkuIx), f64> = HashMap::new();
+        let in_h = |d: Day| (0..h as Day).contains(&d);
+        let mut flow = |key: (NodeIx, SkuIx), day: Day, q: f64| {
+            if let Some(st) = stock.get_mut(&key) {
+                if in_h(day) {
+                    st.flow[day as usize] += q;
+                    *gross.entry(key).or_insert(0.0) += q.abs();
+                }
+            }
+        };
+        for sh in &plan.shipments {
+            let q = sh.quantity.max(0.0);
+            flow((sh.node, sh.sku), sh.ship.max(0), -q);
+            if let Some(x) = node_out.get_mut(&(sh.node, sh.ship)) {
+                *x += q;
+            }
+            if let Some(x) = sh.lane.and_then(|l| lane_out.get_mut(&(l, sh.ship))) {
+                *x += q;
+            }
+        }
+        for t in &plan.transfers {
+            let q = t.quantity.max(0.0);
+            let l = s.lane(t.lane);
+            flow((l.from, t.sku), t.ship.max(0), -q);
+            flow((l.to, t.sku), t.ship + Day::from(l.lead_time), q);
+            if let Some(x) = node_out.get_mut(&(l.from, t.ship)) {
+                *x += q;
+            }
+            if let Some(x) = lane_out.get_mut(&(t.lane, t.ship)) {
+                *x += q;
+            }
+        }
+        let mut expedited = vec![false; s.inbound.len()];
+        for i in &plan.expedited {
+            expedited[i.ix()] = true;
+        }
+        for (i, r) in s.inbound.iter().enumerate() {
+            if let Some(d) = receipt_day(s, InboundIx::new(i), expedited[i]) {
+                flow((r.node, r.sku), Day::from(d), r.quantity);
+            }
+        }
+        for u in units {
+            for (k, days) in &u.stock {
+                *gross.entry(*k).or_insert(0.0) += days.iter().map(|(_, q)| q.abs()).sum::<f64>();
+            }
+        }
+        for (k, st) in stock.iter_mut() {
+            st.tol = tolerance(st.start + gross.get(k).copied().unwrap_or(0.0));
+        }
+        Ledger {
+            stock,
+            node_out,
+            lane_out,
+        }
+    }
+
+    /// Every breach among `resources` in the current state.
+    pub fn breaches(&self, s: &Scenario, resources: &[Resource]) -> Vec<Breach> {
+        let view = Overlay::new(self);
+        resources
+            .iter()
+            .filter_map(|r| view.breach(s, *r))
+            .collect()
+    }
+
+    /// Makes a change computed by an overlay the ledger's state.
+    pub fn apply_change(&mut self, c: Change) {
+        self.stock.extend(c.stock);
+        self.node_out.extend(c.node_out);
+        self.lane_out.extend(c.lane_out);
+    }
+}
+
+/// The resource states an overlay computed, detached from the ledger it read.
+pub struct Change {
+    stock: BTreeMap<(NodeIx, SkuIx), Stock>,
+    node_out: BTreeMap<(NodeIx, Day), f64>,
+    lane_out: BTreeMap<(LaneIx, Day), f64>,
+}
+
+/// Units applied on top of a ledger, without changing it.
+pub struct Overlay<'a> {
+    base: &'a Ledger,
+    stock: BTreeMap<(NodeIx, SkuIx), Stock>,
+    node_out: BTreeMap<(NodeIx, Day), f64>,
+    lane_out: BTreeMap<(LaneIx, Day), f64>,
+    /// Fixed charges switched on minus switched off, in money.
+    pub fixed_delta: f64,
+    /// Sum of the units' own costs.
+    pub own_cost: f64,
+    /// Resources touched so far, in first-touch order.
+    pub touched: Vec<Resource>,
+}
+
+fn departs(q: f64) -> bool {
+    q > TOLERANCE
+}
+
+impl<'a> Overlay<'a> {
+    pub fn new(base: &'a Ledger) -> Self {
+        Overlay {
+            base,
+            stock: BTreeMap::new(),
+            node_out: BTreeMap::new(),
+            lane_out: BTreeMap::new(),
+            fixed_delta: 0.0,
+            own_cost: 0.0,
+            touched: Vec::new(),
+        }
+    }
+
+    /// The cost change of everything applied: positive = dearer.
+    pub fn into_change(self) -> Change {
+        Change {
+            stock: self.stock,
+            node_out: self.node_out,
+            lane_out: self.lane_out,
+        }
+    }
+
+    pub fn cost_delta(&self) -> f64 {
+        self.own_cost + self.fixed_delta
+    }
+
+    pub fn apply(&mut self, s: &Scenario, u: &Unit) {
+        self.own_cost += u.own_cost;
+        for r in &u.resources {
+            if !self.touched.contains(r) {
+                self.touched.push(*r);
+            }
+        }
+        for (k, days) in &u.stock {
+            let st = self
+                .stock
+                .entry(*k)
+                .or_insert_with(|| self.base.stock[k].clone());
+            for &(d, q) in days {
+                st.flow[d as usize] += q;
+            }
+        }
+        for &(k, q) in &u.node_out {
+            *self
+                .node_out
+                .entry(k)
+                .or_insert_with(|| self.base.node_out[&k]) += q;
+        }
+        for &(k, q) in &u.lane_out {
+            let before = *self.lane_out.get(&k).unwrap_or(&self.base.lane_out[&k]);
+            let after = before + q;
+            let fixed = s.lane(k.0).fixed_cost_per_day;
+            match (departs(before), departs(after)) {
+                (false, true) => self.fixed_delta += fixed,
+                (true, false) => self.fixed_delta -= fixed,
+                _ => {}
+            }
+            self.lane_out.insert(k, after);
+        }
+    }
+
+    pub fn breach(&self, s: &Scenario, r: Resource) -> Option<Breach> {
+        match r {
+            Resource::Order(_) => None,
+            Resource::Stock(node, sku) => {
+                let st = self
+                    .stock
+                    .get(&(node, sku))
+                    .or_else(|| self.base.stock.get(&(node, sku)))?;
+                st.first_negative().map(|(day, b)| Breach::Stock {
+                    node,
+                    sku,
+                    day,
+                    deficit: -b,
+                })
+            }
+            Resource::NodeDay(node, day) => {
+                let q = *self
+                    .node_out
+                    .get(&(node, day))
+                    .or_else(|| self.base.node_out.get(&(node, day)))?;
+                let cap = s.node(node).ship_capacity_per_day?;
+                (q > cap + tolerance(q.max(cap))).then_some(Breach::Node {
+                    node,
+                    day,
+                    excess: q - cap,
+                })
+            }
+            Resource::LaneDay(lane, day) => {
+                let q = *self
+                    .lane_out
+                    .get(&(lane, day))
+                    .or_else(|| self.base.lane_out.get(&(lane, day)))?;
+                let cap = s.lane(lane).capacity_per_day?;
+                (q > cap + tolerance(q.max(cap))).then_some(Breach::Lane {
+                    lane,
+                    day,
+                    excess: q - cap,
+                })
+            }
+        }
+    }
+
+    /// The first breach among the touched resources (and `also`), in touch order.
+    pub fn first_breach(&self, s: &Scenario, also: &[Resource]) -> Option<Breach> {
+        also.iter()
+            .chain(self.touched.iter())
+            .find_map(|r| self.breach(s, *r))
+    }
+}

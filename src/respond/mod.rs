@@ -1,0 +1,601 @@
+//! From a proposed plan to ranked, approvable responses (SCENARIO.md section 5).
+//!
+//! 1. `units`: the difference between the baseline and the proposed plan, cut into units
+//!    that are never split (an order's changes, a transfer key, an expedited receipt).
+//! 2. `construct` (here): responses are built one at a time. For every remaining unit, its
+//!    closure is the unit plus the fewest remaining units that make it feasible on top of
+//!    the responses already built (a donor that frees the stock, the transfer that brings
+//!    it, the expedite that pulls it in); the closure that protects the fewest at-risk
+//!    orders and saves the most becomes the next response. Only closures that share a
+//!    resource with the chosen one change, so only those are recomputed.
+//! 3. `requires`: each response requires every earlier response with which it shares a
+//!    resource. A closed approval set then equals, resource by resource, a prefix of the
+//!    construction, which the checker verified: feasible, and every cost term adds up.
+//! 4. The checker evaluates every prefix (in parallel): it gives the net benefits, and a
+//!    prefix it rejects, or a cost that differs from the construction's, is a bug.
+//! 5. `actions` and `explain`: what each response does, who approves it, and why; why
+//!    each at-risk order left late or short could not be helped.
+
+mod actions;
+mod explain;
+mod ledger;
+pub mod units;
+
+pub use actions::{Action, ActionKind, Owner};
+
+use crate::check::{evaluate, CostBreakdown, Evaluation};
+use crate::domain::Scenario;
+use crate::ids::*;
+use crate::plan::Plan;
+use ledger::{Ledger, Overlay};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use units::{Resource, Unit, UnitKind};
+
+/// One approvable response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    /// Indices of earlier responses it depends on (sharing a resource), ascending.
+    pub requires: Vec<usize>,
+    /// The cost it removes, on top of the responses before it (the checker's numbers).
+    pub net_benefit: f64,
+    /// What it spends: transport, fixed, expedite and change added, plus the penalties
+    /// that its donors take on. `cost + net_benefit` is the penalty it saves.
+    pub cost: f64,
+    /// At-risk orders before it that are not at risk after it.
+    pub protects: Vec<OrderIx>,
+    /// At-risk orders it leaves at risk, but with a smaller penalty.
+    pub helps: Vec<OrderIx>,
+    /// Orders in it that end up worse (they give up stock, a day or a lane).
+    pub donors: Vec<OrderIx>,
+    pub actions: Vec<Action>,
+    pub explanation: String,
+    /// Taken off the matching entries of the plan before it.
+    pub remove: Plan,
+    pub add: Plan,
+    /// True for the response that restores frozen commitments the baseline could not keep
+    /// (always the first one; every other response requires it).
+    pub restores_frozen: bool,
+}
+
+/// An at-risk order that the proposed plan still leaves late or short.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unresolved {
+    pub order: OrderIx,
+    pub why: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Responses {
+    pub responses: Vec<Response>,
+    pub unresolved: Vec<Unresolved>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RespondError {
+    #[error("internal error: applying responses 1..={prefix} gives a plan that breaks rule {rule}: {message}")]
+    PrefixInfeasible {
+        prefix: usize,
+        rule: u8,
+        message: String,
+    },
+    #[error("internal error: response {response} was built to save {estimated}, the checker says {checked}")]
+    BenefitMismatch {
+        response: usize,
+        estimated: f64,
+        checked: f64,
+    },
+    #[error("internal error: all responses together give a plan costing {got}, not the proposed {want}")]
+    TotalMismatch { got: f64, want: f64 },
+}
+
+/// What `respond` needs to know besides the two plans.
+pub struct Inputs<'a> {
+    pub baseline: &'a Plan,
+    pub baseline_eval: &'a Evaluation,
+    /// At risk under the baseline (section 4, including orders with an empty plan).
+    pub at_risk: &'a [bool],
+    /// Each at-risk order's first reason, for explanations.
+    pub reasons: &'a HashMap<OrderIx, String>,
+    pub plan: &'a Plan,
+    pub plan_eval: &'a Evaluation,
+}
+
+/// Builds the ranked responses that turn `baseline` into `plan`, and explains the at-risk
+/// orders that `plan` still leaves late or short.
+pub fn respond(s: &Scenario, x: &Inputs<'_>) -> Result<Responses, RespondError> {
+    let units = units::diff(s, x.baseline, x.plan);
+    let after: Vec<bool> = x.plan_eval.orders.iter().map(|o| o.at_risk()).collect();
+    let groups = construct(s, x.baseline, &units, x.at_risk, &after);
+    let costs = verify(s, x.baseline, x.baseline_eval.cost.total, &units, &groups)?;
+    let want = x.plan_eval.cost.total;
+    let got = costs.last().map_or(x.baseline_eval.cost.total, |c| c.total);
+    if (got - want).abs() > 1e-6 * want.abs().max(1.0) {
+        return Err(RespondError::TotalMismatch { got, want });
+    }
+
+    let bmap = x.baseline.merged_shipments();
+    let pmap = x.plan.merged_shipments();
+    let mut responses = Vec::with_capacity(groups.len());
+    let mut by_resource: HashMap<Resource, Vec<usize>> = HashMap::new();
+    let pens = |e: &Evaluation, o: OrderIx| explain::penalty(s, o, &e.orders[o.ix()]);
+    for (k, g) in groups.iter().enumerate() {
+        let mut requires: BTreeSet<usize> = BTreeSet::new();
+        if g.restores_frozen {
+            // nothing before it
+        } else if groups[0].restores_frozen {
+            requires.insert(0);
+        }
+        for u in &g.units {
+            for r in &units[*u].resources {
+                let seen = by_resource.entry(*r).or_default();
+                requires.extend(seen.iter().copied());
+                if seen.last() != Some(&k) {
+                    seen.push(k);
+                }
+            }
+        }
+        requires.remove(&k);
+        let before = if k == 0 {
+            x.baseline_eval.cost
+        } else {
+            costs[k - 1]
+        };
+        let now = costs[k];
+        let net = before.total - now.total;
+        let orders: Vec<OrderIx> = g
+            .units
+            .iter()
+            .filter_map(|u| match units[*u].kind {
+                UnitKind::Order(o) => Some(o),
+                _ => None,
+            })
+            .collect();
+        let mut cost = (now.transport - before.transport)
+            + (now.fixed - before.fixed)
+            + (now.expedite - before.expedite)
+            + (now.change - before.change);
+        for &o in &orders {
+            cost += (pens(x.plan_eval, o) - pens(x.baseline_eval, o)).max(0.0);
+        }
+        let protects: Vec<OrderIx> = orders
+            .iter()
+            .copied()
+            .filter(|o| x.at_risk[o.ix()] && !after[o.ix()])
+            .collect();
+        let donors: Vec<OrderIx> = orders
+            .iter()
+            .copied()
+            .filter(|o| !protects.contains(o))
+            .filter(|o| !(x.at_risk[o.ix()] && after[o.ix()] && pens(x.plan_eval, *o) < pens(x.baseline_eval, *o) - 1e-9))
+            .filter(|&o| {
+                let u = g
+                    .units
+                    .iter()
+                    .find(|u| units[**u].kind == UnitKind::Order(o))
+                    .expect("the order has a unit");
+                units[*u].own_cost > 1e-9
+            })
+            .collect();
+        let helps: Vec<OrderIx> = orders
+            .iter()
+            .copied()
+            .filter(|o| x.at_risk[o.ix()] && after[o.ix()])
+            .filter(|&o| pens(x.plan_eval, o) < pens(x.baseline_eval, o) - 1e-9)
+            .collect();
+        let members: Vec<&Unit> = g.units.iter().map(|u| &units[*u]).collect();
+        let actions = actions::classify(s, &bmap, &pmap, &members, &donors);
+        let (remove, add) = delta(&members);
+        let mut r = Response {
+            requires: requires.into_iter().collect(),
+            net_benefit: net,
+            cost,
+            protects,
+            helps,
+            donors,
+            actions,
+            explanation: String::new(),
+            remove,
+            add,
+            restores_frozen: g.restores_frozen,
+        };
+        r.explanation = explain::response(s, &r, x);
+        responses.push(r);
+    }
+    let unresolved = explain::unresolved(s, x, &after);
+    Ok(Responses {
+        responses,
+        unresolved,
+    })
+}
+
+/// The response's delta against the plan before it, as section 5 writes it.
+fn delta(members: &[&Unit]) -> (Plan, Plan) {
+    let mut remove = Plan::default();
+    let mut add = Plan::default();
+    for u in members {
+        for &((order, sku, node, lane, ship), b, p) in &u.shipments {
+            let sh = |quantity| crate::plan::Shipment {
+                order,
+                sku,
+                node,
+                lane,
+                ship,
+                quantity,
+            };
+            if p > b {
+                add.shipments.push(sh(p - b));
+            } else if b > p {
+                remove.shipments.push(sh(b - p));
+            }
+        }
+        if let (UnitKind::Transfer((lane, sku, ship)), Some((b, p))) = (&u.kind, u.transfer) {
+            let t = |quantity| crate::plan::Transfer {
+                lane: *lane,
+                sku: *sku,
+                ship: *ship,
+                quantity,
+            };
+            if p > b {
+                add.transfers.push(t(p - b));
+            } else if b > p {
+                remove.transfers.push(t(b - p));
+            }
+        }
+        if let (UnitKind::Expedite(i), Some((b, p))) = (&u.kind, u.expedite) {
+            match (b, p) {
+                (false, true) => add.expedited.push(*i),
+                (true, false) => remove.expedited.push(*i),
+                _ => {}
+            }
+        }
+    }
+    (remove.normalized(), add.normalized())
+}
+
+/// Applies responses' deltas, in order, to a plan (section 5): `remove` quantities are
+/// taken off the matching merged entries, `add` entries are merged in.
+pub fn apply_deltas<'a>(base: &Plan, deltas: impl IntoIterator<Item = (&'a Plan, &'a Plan)>) -> Plan {
+    let mut ship = base.merged_shipments();
+    let mut tr = base.merged_transfers();
+    let mut exp: BTreeSet<InboundIx> = base.expedited.iter().copied().collect();
+    for (remove, add) in deltas {
+        for s in &remove.shipments {
+            *ship
+                .entry((s.order, s.sku, s.node, s.lane, s.ship))
+                .or_insert(0.0) -= s.quantity;
+        }
+        for s in &add.shipments {
+            *ship
+                .entry((s.order, s.sku, s.node, s.lane, s.ship))
+                .or_insert(0.0) += s.quantity;
+        }
+        for t in &remove.transfers {
+            *tr.entry((t.lane, t.sku, t.ship)).or_insert(0.0) -= t.quantity;
+        }
+        for t in &add.transfers {
+            *tr.entry((t.lane, t.sku, t.ship)).or_insert(0.0) += t.quantity;
+        }
+        for i in &remove.expedited {
+            exp.remove(i);
+        }
+        exp.extend(add.expedited.iter().copied());
+    }
+    from_maps(&ship, &tr, exp.into_iter().collect())
+}
+
+fn from_maps(
+    ship: &BTreeMap<crate::plan::ShipmentKey, f64>,
+    tr: &BTreeMap<crate::plan::TransferKey, f64>,
+    expedited: Vec<InboundIx>,
+) -> Plan {
+    Plan {
+        shipments: ship
+            .iter()
+            .filter(|(_, q)| q.abs() > 1e-12)
+            .map(|(&(order, sku, node, lane, ship), &quantity)| crate::plan::Shipment {
+                order,
+                sku,
+                node,
+                lane,
+                ship,
+                quantity,
+            })
+            .collect(),
+        transfers: tr
+            .iter()
+            .filter(|(_, q)| q.abs() > 1e-12)
+            .map(|(&(lane, sku, ship), &quantity)| crate::plan::Transfer {
+                lane,
+                sku,
+                ship,
+                quantity,
+            })
+            .collect(),
+        expedited,
+    }
+}
+
+/// A response under construction: its units, and the cost change the ledger predicts.
+#[derive(Clone, Debug)]
+struct Group {
+    units: Vec<usize>,
+    cost_delta: f64,
+    restores_frozen: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Candidate {
+    units: Vec<usize>,
+    touched: Vec<Resource>,
+    cost_delta: f64,
+    protects: usize,
+}
+
+impl Candidate {
+    /// Smaller is better: anything that saves money first, then the fewest protected
+    /// orders (smallness comes first), then the largest saving, then the fewest units.
+    fn key(&self, seed: usize) -> (bool, usize, f64, usize, usize) {
+        (
+            self.cost_delta >= -1e-9,
+            self.protects.max(1),
+            self.cost_delta,
+            self.units.len(),
+            seed,
+        )
+    }
+}
+
+struct Ctx<'a> {
+    s: &'a Scenario,
+    units: &'a [Unit],
+    by_resource: HashMap<Resource, Vec<usize>>,
+    at_risk: &'a [bool],
+    after: &'a [bool],
+}
+
+impl Ctx<'_> {
+    fn protects(&self, u: usize) -> bool {
+        matches!(self.units[u].kind, UnitKind::Order(o) if self.at_risk[o.ix()] && !self.after[o.ix()])
+    }
+
+    /// `seed` plus the fewest remaining units that make the state feasible on every
+    /// resource they touch (and on `also`).
+    fn closure(
+        &self,
+        ledger: &Ledger,
+        remaining: &[bool],
+        seed: Option<usize>,
+        also: &[Resource],
+    ) -> Candidate {
+        let mut ov = Overlay::new(ledger);
+        let mut set: Vec<usize> = Vec::new();
+        let mut inset: HashSet<usize> = HashSet::new();
+        if let Some(u) = seed {
+            ov.apply(self.s, &self.units[u]);
+            set.push(u);
+            inset.insert(u);
+        }
+        while let Some(b) = ov.first_breach(self.s, also) {
+            let helpers: Vec<(usize, f64)> = self
+                .by_resource
+                .get(&b.resource())
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|u| remaining[*u] && !inset.contains(u))
+                .map(|u| (u, b.relief(&self.units[u])))
+                .filter(|(_, r)| *r > 1e-9)
+                .collect();
+            let need = b.amount();
+            // One unit that covers the whole breach at the least cost, else the one that
+            // covers most of it.
+            let pick = helpers
+                .iter()
+                .filter(|(_, r)| *r >= need - 1e-9)
+                .min_by(|a, b| {
+                    self.units[a.0]
+                        .own_cost
+                        .total_cmp(&self.units[b.0].own_cost)
+                        .then(a.0.cmp(&b.0))
+                })
+                .or_else(|| {
+                    helpers
+                        .iter()
+                        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                })
+                .map(|(u, _)| *u);
+            match pick {
+                Some(u) => {
+                    ov.apply(self.s, &self.units[u]);
+                    set.push(u);
+                    inset.insert(u);
+                }
+                None => {
+                    // Cannot happen in exact arithmetic (all remaining units give the
+                    // proposed plan, which is feasible); take them all rather than fail.
+                    let rest: Vec<usize> = (0..self.units.len())
+                        .filter(|u| remaining[*u] && !inset.contains(u))
+                        .collect();
+                    for u in rest {
+                        ov.apply(self.s, &self.units[u]);
+                        set.push(u);
+                        inset.insert(u);
+                    }
+                    break;
+                }
+            }
+        }
+        set.sort_unstable();
+        Candidate {
+            protects: set.iter().filter(|u| self.protects(**u)).count(),
+            cost_delta: ov.cost_delta(),
+            touched: ov.touched,
+            units: set,
+        }
+    }
+}
+
+/// The construction of section 5: responses one at a time, each the best small closure.
+fn construct(
+    s: &Scenario,
+    baseline: &Plan,
+    units: &[Unit],
+    at_risk: &[bool],
+    after: &[bool],
+) -> Vec<Group> {
+    let mut by_resource: HashMap<Resource, Vec<usize>> = HashMap::new();
+    for (i, u) in units.iter().enumerate() {
+        for r in &u.resources {
+            by_resource.entry(*r).or_default().push(i);
+        }
+    }
+    let ctx = Ctx {
+        s,
+        units,
+        by_resource,
+        at_risk,
+        after,
+    };
+    let mut ledger = Ledger::new(s, baseline, units);
+    let mut remaining = vec![true; units.len()];
+    let mut groups = Vec::new();
+
+    let commit = |ledger: &mut Ledger, remaining: &mut [bool], c: &Candidate| {
+        let mut ov = Overlay::new(ledger);
+        for &u in &c.units {
+            ov.apply(s, &units[u]);
+            remaining[u] = false;
+        }
+        let change = ov.into_change();
+        ledger.apply_change(change);
+    };
+
+    // A baseline that cannot keep a frozen commitment breaks some resource; the first
+    // response repairs exactly that.
+    let all: Vec<Resource> = ctx.by_resource.keys().copied().collect::<BTreeSet<_>>().into_iter().collect();
+    let broken: Vec<Resource> = ledger.breaches(s, &all).iter().map(|b| b.resource()).collect();
+    if !broken.is_empty() {
+        let c = ctx.closure(&ledger, &remaining, None, &broken);
+        commit(&mut ledger, &mut remaining, &c);
+        groups.push(Group {
+            units: c.units.clone(),
+            cost_delta: c.cost_delta,
+            restores_frozen: true,
+        });
+    }
+
+    let mut cands: Vec<Option<Candidate>> = (0..units.len())
+        .into_par_iter()
+        .map(|u| remaining[u].then(|| ctx.closure(&ledger, &remaining, Some(u), &[])))
+        .collect();
+    // Which candidates read each resource, to know whose closure a commit changes.
+    while remaining.iter().any(|r| *r) {
+        let best = cands
+            .iter()
+            .enumerate()
+            .filter_map(|(u, c)| c.as_ref().map(|c| (u, c)))
+            .min_by(|(ua, a), (ub, b)| {
+                let (ka, kb) = (a.key(*ua), b.key(*ub));
+                ka.0.cmp(&kb.0)
+                    .then(ka.1.cmp(&kb.1))
+                    .then(ka.2.total_cmp(&kb.2))
+                    .then(ka.3.cmp(&kb.3))
+                    .then(ka.4.cmp(&kb.4))
+            })
+            .map(|(u, _)| u)
+            .expect("a remaining unit has a candidate");
+        let c = cands[best].take().expect("chosen candidate exists");
+        commit(&mut ledger, &mut remaining, &c);
+        let changed: HashSet<Resource> = c.touched.iter().copied().collect();
+        groups.push(Group {
+            units: c.units,
+            cost_delta: c.cost_delta,
+            restores_frozen: false,
+        });
+        let stale: Vec<usize> = (0..units.len())
+            .filter(|u| {
+                !remaining[*u] && cands[*u].is_some()
+                    || cands[*u]
+                        .as_ref()
+                        .is_some_and(|c| c.touched.iter().any(|r| changed.contains(r)))
+            })
+            .collect();
+        let fresh: Vec<(usize, Option<Candidate>)> = stale
+            .into_par_iter()
+            .map(|u| (u, remaining[u].then(|| ctx.closure(&ledger, &remaining, Some(u), &[]))))
+            .collect();
+        for (u, c) in fresh {
+            cands[u] = c;
+        }
+    }
+    groups
+}
+
+/// The checker's cost of the plan after each prefix of responses; any prefix it rejects
+/// (after the frozen repair, when there is one) is an internal error.
+fn verify(
+    s: &Scenario,
+    baseline: &Plan,
+    baseline_cost: f64,
+    units: &[Unit],
+    groups: &[Group],
+) -> Result<Vec<CostBreakdown>, RespondError> {
+    let base_s = baseline.merged_shipments();
+    let base_t = baseline.merged_transfers();
+    let base_e: BTreeSet<InboundIx> = baseline.expedited.iter().copied().collect();
+    let results: Vec<Result<CostBreakdown, RespondError>> = (0..groups.len())
+        .into_par_iter()
+        .map(|k| {
+            let mut sh = base_s.clone();
+            let mut tr = base_t.clone();
+            let mut ex = base_e.clone();
+            for g in &groups[..=k] {
+                for &u in &g.units {
+                    let u = &units[u];
+                    for &(key, _, p) in &u.shipments {
+                        sh.insert(key, p);
+                    }
+                    match (&u.kind, u.transfer, u.expedite) {
+                        (UnitKind::Transfer(key), Some((_, p)), _) => {
+                            tr.insert(*key, p);
+                        }
+                        (UnitKind::Expedite(i), _, Some((_, p))) => {
+                            if p {
+                                ex.insert(*i);
+                            } else {
+                                ex.remove(i);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let plan = from_maps(&sh, &tr, ex.into_iter().collect());
+            let e = evaluate(s, &plan);
+            if let Some(v) = e.violations.first() {
+                return Err(RespondError::PrefixInfeasible {
+                    prefix: k + 1,
+                    rule: v.rule,
+                    message: v.message.clone(),
+                });
+            }
+            Ok(e.cost)
+        })
+        .collect();
+    let costs: Vec<CostBreakdown> = results.into_iter().collect::<Result<_, _>>()?;
+    let mut prev = baseline_cost;
+    for (k, (g, c)) in groups.iter().zip(&costs).enumerate() {
+        let checked = prev - c.total;
+        let estimated = -g.cost_delta;
+        if (checked - estimated).abs() > 1e-6 * prev.abs().max(1.0) {
+            return Err(RespondError::BenefitMismatch {
+                response: k + 1,
+                estimated,
+                checked,
+            });
+        }
+        prev = c.total;
+    }
+    Ok(costs)
+}

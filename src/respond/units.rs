@@ -1,0 +1,261 @@
+//! The difference between the baseline and the proposed plan, cut into units that are never
+//! split: all of one order's shipment changes, one transfer key, one expedited receipt.
+//!
+//! An order's changes stay together because every rule and cost that reads an order (line
+//! quantities, ship-complete, max sources, frozen, lateness, shortage, change) then sees
+//! either its baseline or its proposed shipments, both of which obey those rules. What a
+//! unit does to shared resources (stock, node-days, lane-days) is recorded as deltas, so a
+//! set of units can be evaluated against any state without the whole plan.
+
+use crate::domain::{Day, Scenario};
+use crate::ids::*;
+use crate::plan::{Plan, ShipmentKey, TransferKey};
+use std::collections::BTreeMap;
+
+/// A resource in the sense of SCENARIO.md section 5: everything that couples two changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Resource {
+    Order(OrderIx),
+    Stock(NodeIx, SkuIx),
+    NodeDay(NodeIx, Day),
+    LaneDay(LaneIx, Day),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum UnitKind {
+    Order(OrderIx),
+    Transfer(TransferKey),
+    Expedite(InboundIx),
+}
+
+#[derive(Clone, Debug)]
+pub struct Unit {
+    pub kind: UnitKind,
+    /// Shipment keys whose quantity changes: (key, baseline, proposed).
+    pub shipments: Vec<(ShipmentKey, f64, f64)>,
+    /// The transfer key's (baseline, proposed) quantity, for a transfer unit.
+    pub transfer: Option<(f64, f64)>,
+    /// For an expedite unit: expedited in the baseline, expedited in the proposal.
+    pub expedite: Option<(bool, bool)>,
+    /// Cost change that does not depend on other units: the order's transport, lateness,
+    /// shortage and change; the transfer's transport; the expedite cost. Fixed charges are
+    /// shared per lane-day and priced by the ledger.
+    pub own_cost: f64,
+    /// Net stock change per (node, sku) and day (arrivals positive).
+    pub stock: Vec<((NodeIx, SkuIx), Vec<(Day, f64)>)>,
+    /// Change in units leaving per (node, day), for stock-holding nodes.
+    pub node_out: Vec<((NodeIx, Day), f64)>,
+    /// Change in units departing per (lane, day).
+    pub lane_out: Vec<((LaneIx, Day), f64)>,
+    /// Every resource the unit touches, sorted.
+    pub resources: Vec<Resource>,
+}
+
+/// Collects a unit's resource deltas, summing per key.
+#[derive(Default)]
+struct Deltas {
+    stock: BTreeMap<(NodeIx, SkuIx), BTreeMap<Day, f64>>,
+    node_out: BTreeMap<(NodeIx, Day), f64>,
+    lane_out: BTreeMap<(LaneIx, Day), f64>,
+}
+
+impl Deltas {
+    fn stock(&mut self, s: &Scenario, node: NodeIx, sku: SkuIx, day: Day, q: f64) {
+        if q != 0.0 && s.node(node).holds_stock() && (0..Day::from(s.horizon)).contains(&day) {
+            *self
+                .stock
+                .entry((node, sku))
+                .or_default()
+                .entry(day)
+                .or_insert(0.0) += q;
+        }
+    }
+
+    fn leave(
+        &mut self,
+        s: &Scenario,
+        node: NodeIx,
+        lane: Option<LaneIx>,
+        sku: SkuIx,
+        day: Day,
+        q: f64,
+    ) {
+        self.stock(s, node, sku, day, -q);
+        if s.node(node).holds_stock() {
+            *self.node_out.entry((node, day)).or_insert(0.0) += q;
+        }
+        if let Some(l) = lane {
+            *self.lane_out.entry((l, day)).or_insert(0.0) += q;
+        }
+    }
+
+    fn into_unit(self, kind: UnitKind, own_cost: f64) -> Unit {
+        let mut resources: Vec<Resource> = Vec::new();
+        if let UnitKind::Order(o) = kind {
+            resources.push(Resource::Order(o));
+        }
+        resources.extend(self.stock.keys().map(|&(n, k)| Resource::Stock(n, k)));
+        resources.extend(self.node_out.keys().map(|&(n, d)| Resource::NodeDay(n, d)));
+        resources.extend(self.lane_out.keys().map(|&(l, d)| Resource::LaneDay(l, d)));
+        resources.sort();
+        resources.dedup();
+        Unit {
+            kind,
+            shipments: Vec::new(),
+            transfer: None,
+            expedite: None,
+            own_cost,
+            stock: self
+                .stock
+                .into_iter()
+                .map(|(k, days)| (k, days.into_iter().collect()))
+                .collect(),
+            node_out: self.node_out.into_iter().collect(),
+            lane_out: self.lane_out.into_iter().collect(),
+            resources,
+        }
+    }
+}
+
+/// Cost of one order's shipments that belongs to the order alone (section 3: transport,
+/// lateness, shortage and change; not the shared fixed charges).
+pub fn order_cost(s: &Scenario, o: OrderIx, shipments: &[(ShipmentKey, f64)]) -> f64 {
+    let order = s.order(o);
+    let mut c = 0.0;
+    for &((_, _, _, lane, day), q) in shipments {
+        let q = q.max(0.0);
+        let arrival = match lane {
+            Some(l) => {
+                c += q * s.lane(l).cost_per_unit;
+                day + Day::from(s.lane(l).lead_time)
+            }
+            None => day,
+        };
+        c += q * (arrival - order.due).max(0) as f64 * order.late_penalty_per_unit_day;
+    }
+    for line in &order.lines {
+        let shipped: f64 = shipments
+            .iter()
+            .filter(|((_, k, ..), _)| *k == line.sku)
+            .map(|(_, q)| q.max(0.0))
+            .sum();
+        c += (line.quantity - shipped).max(0.0) * order.short_penalty_per_unit;
+    }
+    for p in &order.plan {
+        let got = shipments
+            .iter()
+            .find(|(k, _)| *k == (o, p.sku, p.node, p.lane, Day::from(p.ship)))
+            .map_or(0.0, |(_, q)| q.max(0.0));
+        c += s.policy.change_penalty_per_unit * (p.quantity - got).max(0.0);
+    }
+    c
+}
+
+/// The day a receipt arrives, or `None` outside the horizon.
+pub fn receipt_day(s: &Scenario, i: InboundIx, expedited: bool) -> Option<u32> {
+    let r = s.inbound(i);
+    match r.expedite {
+        Some(x) if expedited => x.eta,
+        _ => r.eta,
+    }
+}
+
+/// Cuts the difference between `base` and `prop` into units, orders first (in index
+/// order), then transfers and expedites in key order.
+pub fn diff(s: &Scenario, base: &Plan, prop: &Plan) -> Vec<Unit> {
+    let b = base.merged_shipments();
+    let p = prop.merged_shipments();
+    let mut per_order: BTreeMap<OrderIx, (Vec<(ShipmentKey, f64)>, Vec<(ShipmentKey, f64)>)> =
+        BTreeMap::new();
+    for (k, &q) in &b {
+        per_order.entry(k.0).or_default().0.push((*k, q));
+    }
+    for (k, &q) in &p {
+        per_order.entry(k.0).or_default().1.push((*k, q));
+    }
+    let mut units = Vec::new();
+    for (o, (bs, ps)) in per_order {
+        let mut keys: BTreeMap<ShipmentKey, (f64, f64)> = BTreeMap::new();
+        for &(k, q) in &bs {
+            keys.entry(k).or_default().0 = q;
+        }
+        for &(k, q) in &ps {
+            keys.entry(k).or_default().1 = q;
+        }
+        let changed: Vec<(ShipmentKey, f64, f64)> = keys
+            .into_iter()
+            .filter(|(_, (x, y))| x != y)
+            .map(|(k, (x, y))| (k, x, y))
+            .collect();
+        if changed.is_empty() {
+            continue;
+        }
+        let mut d = Deltas::default();
+        for &((_, sku, node, lane, day), x, y) in &changed {
+            d.leave(s, node, lane, sku, day, y.max(0.0) - x.max(0.0));
+        }
+        let own = order_cost(s, o, &ps) - order_cost(s, o, &bs);
+        let mut u = d.into_unit(UnitKind::Order(o), own);
+        u.shipments = changed;
+        units.push(u);
+    }
+
+    let bt = base.merged_transfers();
+    let pt = prop.merged_transfers();
+    let mut tkeys: BTreeMap<TransferKey, (f64, f64)> = BTreeMap::new();
+    for (k, &q) in &bt {
+        tkeys.entry(*k).or_default().0 = q;
+    }
+    for (k, &q) in &pt {
+        tkeys.entry(*k).or_default().1 = q;
+    }
+    for (k, (x, y)) in tkeys {
+        if x == y {
+            continue;
+        }
+        let (lane, sku, day) = k;
+        let l = s.lane(lane);
+        let dq = y.max(0.0) - x.max(0.0);
+        let mut d = Deltas::default();
+        d.leave(s, l.from, Some(lane), sku, day, dq);
+        d.stock(s, l.to, sku, day + Day::from(l.lead_time), dq);
+        let mut u = d.into_unit(UnitKind::Transfer(k), dq * l.cost_per_unit);
+        u.transfer = Some((x, y));
+        units.push(u);
+    }
+
+    let was: Vec<bool> = flags(s, base);
+    let now: Vec<bool> = flags(s, prop);
+    for (i, (&x, &y)) in was.iter().zip(&now).enumerate() {
+        if x == y {
+            continue;
+        }
+        let ix = InboundIx::new(i);
+        let r = s.inbound(ix);
+        let mut d = Deltas::default();
+        let day = |e: bool| receipt_day(s, ix, e).map(Day::from);
+        if let Some(t) = day(x) {
+            d.stock(s, r.node, r.sku, t, -r.quantity);
+        }
+        if let Some(t) = day(y) {
+            d.stock(s, r.node, r.sku, t, r.quantity);
+        }
+        // Moving a receipt to the same day still touches its stock: keep the resource so
+        // that the unit is ordered after anything else using that stock.
+        d.stock.entry((r.node, r.sku)).or_default();
+        let cost = r.expedite.map_or(0.0, |e| e.cost);
+        let sign = if y { 1.0 } else { -1.0 };
+        let mut u = d.into_unit(UnitKind::Expedite(ix), sign * cost);
+        u.expedite = Some((x, y));
+        units.push(u);
+    }
+    units
+}
+
+fn flags(s: &Scenario, p: &Plan) -> Vec<bool> {
+    let mut f = vec![false; s.inbound.len()];
+    for i in &p.expedited {
+        f[i.ix()] = true;
+    }
+    f
+}

@@ -1,0 +1,207 @@
+//! `recourse solve --format` and `recourse apply` as a user runs them: the readable reports,
+//! approving and rejecting responses, and solving the new scenario again.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn recourse() -> Command {
+    Command::cargo_bin("recourse").unwrap()
+}
+
+fn tiny(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("datasets/tiny/{name}.json"))
+}
+
+fn read(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+fn solve_to(scenario: &Path, out: &Path) -> Value {
+    recourse()
+        .args(["solve", "--threads", "1"])
+        .arg(scenario)
+        .arg("-o")
+        .arg(out)
+        .assert()
+        .success();
+    recourse().arg("check").arg(scenario).arg(out).assert().success();
+    read(out)
+}
+
+#[test]
+fn table_and_markdown_reports_show_kpis_responses_and_approvals() {
+    let table = recourse()
+        .args(["solve", "--threads", "1", "--format", "table"])
+        .arg(tiny("demo-eu"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    // Column widths are presentation: compare with whitespace collapsed.
+    let table = String::from_utf8(table).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(table.contains("optimal: cost 1200.00 EUR against 48518.00 EUR"), "{table}");
+    assert!(table.contains("at-risk orders 7 0"), "{table}");
+    assert!(table.contains("7 responses: 7 protect one order"), "{table}");
+    assert!(table.contains("R1 net 39734.00 cost 266.00 approvals inventory requires nothing"), "{table}");
+    let md = recourse()
+        .args(["solve", "--threads", "1", "--format", "markdown"])
+        .arg(tiny("frozen-order"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let md = String::from_utf8(md).unwrap();
+    assert!(md.starts_with("## Proposals for scenario `"), "{md}");
+    assert!(md.contains("| cost | 30090.00 | 10130.00 |"), "{md}");
+    assert!(md.contains("**R1** · net benefit 19960.00 EUR"), "{md}");
+    assert!(md.contains("- **SO-1** (priority 1): Still 10 units short."), "{md}");
+}
+
+#[test]
+fn approve_reject_and_solve_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let props = dir.path().join("proposals.json");
+    let doc = solve_to(&tiny("demo-eu"), &props);
+    let responses = doc["responses"].as_array().unwrap();
+    let r7 = &responses[6];
+    assert_eq!(r7["id"], "R7");
+    // R7 moves SO-1010 to a lane it has never used: rejecting it forbids that lane.
+    let new_keys: Vec<&Value> = r7["delta"]["add"]["shipments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["node"] == "DC-LYS")
+        .collect();
+    assert_eq!(new_keys.len(), 1, "{r7}");
+
+    let next = dir.path().join("next.json");
+    recourse()
+        .arg("apply")
+        .arg(tiny("demo-eu"))
+        .arg(&props)
+        .args(["--approve", "R1,R2", "--reject", "R7", "-o"])
+        .arg(&next)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("2 transfers and 0 expedites folded in, 1 movements forbidden"));
+    let scenario = read(&next);
+    assert_eq!(
+        scenario["policy"]["forbid"],
+        serde_json::json!([{"shipment": {"order": "SO-1010", "sku": "SKU-1", "node": "DC-LYS", "lane": "LYS-LYO-G"}}])
+    );
+    recourse().arg("validate").arg(&next).assert().success();
+
+    // What R1 and R2 protected is no longer at risk: the approved plan is the new baseline.
+    let risk = recourse()
+        .args(["risk", "--format", "json"])
+        .arg(&next)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let risk: Value = serde_json::from_slice(&risk).unwrap();
+    let at_risk: Vec<&str> = risk["at_risk"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["order"].as_str().unwrap())
+        .collect();
+    for r in &responses[..2] {
+        for o in r["protects"].as_array().unwrap() {
+            assert!(!at_risk.contains(&o.as_str().unwrap()), "{o} at risk again: {at_risk:?}");
+        }
+    }
+    assert!(risk["baseline_feasible"].as_bool().unwrap());
+
+    // The next solve never ships SO-1010 from DC-LYS on LYS-LYO-G (the checker enforces
+    // the forbid pattern too: `solve_to` checks the plan).
+    let props2 = dir.path().join("proposals2.json");
+    let doc2 = solve_to(&next, &props2);
+    for s in doc2["plan"]["shipments"].as_array().unwrap() {
+        assert!(
+            !(s["order"] == "SO-1010" && s["lane"] == "LYS-LYO-G"),
+            "forbidden movement proposed again: {s}"
+        );
+    }
+    assert!(doc2["kpis"]["baseline"]["at_risk_orders"].as_u64().unwrap() < 7);
+}
+
+#[test]
+fn approving_everything_leaves_only_the_unresolved_orders_at_risk() {
+    let dir = tempfile::tempdir().unwrap();
+    let props = dir.path().join("p.json");
+    let doc = solve_to(&tiny("frozen-order"), &props);
+    let next = dir.path().join("next.json");
+    recourse()
+        .arg("apply")
+        .arg(tiny("frozen-order"))
+        .arg(&props)
+        .args(["--approve", "all", "-o"])
+        .arg(&next)
+        .assert()
+        .success();
+    let risk = recourse()
+        .args(["risk", "--format", "json"])
+        .arg(&next)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let risk: Value = serde_json::from_slice(&risk).unwrap();
+    let at_risk: Vec<&Value> = risk["at_risk"].as_array().unwrap().iter().map(|r| &r["order"]).collect();
+    let unresolved: Vec<&Value> = doc["unresolved"].as_array().unwrap().iter().map(|r| &r["order"]).collect();
+    assert_eq!(at_risk, unresolved);
+    // The new baseline costs what the plan cost, minus the change penalties that the new
+    // plans no longer count (the approved shipments are the plans now).
+    let cost = risk["kpis"]["cost"]["total"].as_f64().unwrap();
+    let plan_cost = doc["kpis"]["proposed"]["cost"]["total"].as_f64().unwrap();
+    let change = doc["kpis"]["proposed"]["cost"]["change"].as_f64().unwrap();
+    assert!((cost - (plan_cost - change)).abs() < 1e-6, "{cost} vs {plan_cost} - {change}");
+}
+
+#[test]
+fn bad_approval_sets_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let props = dir.path().join("p.json");
+    solve_to(&tiny("demo-eu"), &props);
+    let run = |args: &[&str]| {
+        recourse()
+            .arg("apply")
+            .arg(tiny("demo-eu"))
+            .arg(&props)
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("")
+    };
+    run(&["--approve", "R99"]).stderr(predicate::str::contains(
+        "unknown response id \"R99\"; the proposals have R1..R7",
+    ));
+    run(&["--approve", "R2"]).stderr(predicate::str::contains(
+        "R2 requires R1, which is not approved",
+    ));
+    run(&["--approve", "R1", "--reject", "R1"])
+        .stderr(predicate::str::contains("R1 is both approved and rejected"));
+    recourse()
+        .arg("apply")
+        .arg(tiny("stock-loss"))
+        .arg(&props)
+        .args(["--approve", "R1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the proposals were made for scenario"));
+    recourse()
+        .arg("apply")
+        .arg(tiny("demo-eu"))
+        .arg(tiny("demo-eu"))
+        .args(["--approve", "R1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a proposals document"));
+}

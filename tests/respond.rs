@@ -1,0 +1,250 @@
+//! Responses (SCENARIO.md section 5): the approval property on random scenarios, golden
+//! proposals documents for the tiny datasets, and apply -> solve round trips.
+//!
+//! The property: approving any set of responses that contains what its members require and
+//! applying their deltas in order to `baseline_plan` gives a plan the checker accepts, whose
+//! cost is the baseline cost minus the sum of their net benefits; all of them give `plan`.
+//! Every plan here goes through the independent checker.
+
+mod common;
+
+use proptest::prelude::*;
+use recourse::apply::{apply, approved_plan};
+use recourse::check::evaluate;
+use recourse::domain::Scenario;
+use recourse::formulate::by_name;
+use recourse::optimize::optimize_with;
+use recourse::plan::PlanDoc;
+use recourse::proposals::{proposals_doc, responses_for, ProposalsDoc};
+use recourse::risk::analyze;
+use recourse::scenario::wire::ScenarioDoc;
+use recourse::solve::SolveOptions;
+use recourse::validate::validate;
+use std::path::Path;
+
+fn opts() -> SolveOptions {
+    SolveOptions {
+        time_limit_s: 30.0,
+        mip_gap: 0.0,
+        threads: 1,
+        ..SolveOptions::default()
+    }
+}
+
+/// Solves and builds the proposals document (timings zeroed, so documents compare).
+fn propose(s: &Scenario) -> ProposalsDoc {
+    let a = analyze(s);
+    let fallback = a.eval.feasible().then_some(&a.baseline.plan);
+    let o = optimize_with(s, by_name("time-expanded").unwrap(), &opts(), fallback).unwrap();
+    let r = responses_for(s, &a, &o).unwrap();
+    let mut doc = proposals_doc(s, &a, &o, r.as_ref(), 0.0);
+    doc.solve.build_seconds = 0.0;
+    doc
+}
+
+fn normalized(s: &Scenario, p: &PlanDoc) -> PlanDoc {
+    p.to_domain(s, "plan").unwrap().to_doc(s)
+}
+
+/// The same entries, quantities equal up to rounding (continuous quantities are sums of
+/// deltas).
+fn same_plan(a: &PlanDoc, b: &PlanDoc) -> bool {
+    let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * x.abs().max(1.0);
+    a.shipments.len() == b.shipments.len()
+        && a.transfers.len() == b.transfers.len()
+        && a.expedited_inbound == b.expedited_inbound
+        && a.shipments.iter().zip(&b.shipments).all(|(x, y)| {
+            (&x.order, &x.sku, &x.node, &x.lane, &x.ship) == (&y.order, &y.sku, &y.node, &y.lane, &y.ship)
+                && close(x.quantity, y.quantity)
+        })
+        && a.transfers.iter().zip(&b.transfers).all(|(x, y)| {
+            (&x.lane, &x.sku, &x.ship) == (&y.lane, &y.sku, &y.ship) && close(x.quantity, y.quantity)
+        })
+}
+
+/// `set` closed under `requires` (requires point backwards, so one pass from the end).
+fn close(doc: &ProposalsDoc, mut set: Vec<bool>) -> Vec<usize> {
+    for i in (0..set.len()).rev() {
+        if set[i] {
+            for r in &doc.responses[i].requires {
+                let j = doc.responses.iter().position(|x| &x.id == r).unwrap();
+                assert!(j < i, "{} requires a later response {r}", doc.responses[i].id);
+                set[j] = true;
+            }
+        }
+    }
+    (0..set.len()).filter(|i| set[*i]).collect()
+}
+
+/// Checks one approval set: checker-feasible, and the cost adds up.
+fn check_set(s: &Scenario, doc: &ProposalsDoc, set: &[usize]) -> Result<(), String> {
+    let plan = approved_plan(s, doc, set).map_err(|e| e.to_string())?;
+    let e = evaluate(s, &plan);
+    if let Some(v) = e.violations.first() {
+        return Err(format!("set {set:?}: rule {}: {}", v.rule, v.message));
+    }
+    let saved: f64 = set.iter().map(|i| doc.responses[*i].net_benefit).sum();
+    let want = doc.kpis.baseline.cost.total - saved;
+    let got = e.cost.total;
+    if (got - want).abs() > 1e-6 * want.abs().max(1.0) {
+        return Err(format!("set {set:?}: cost {got}, baseline minus net benefits {want}"));
+    }
+    Ok(())
+}
+
+/// Every prefix, `random` random closed sets drawn from `seed`, and the whole list.
+fn check_property(s: &Scenario, doc: &ProposalsDoc, seed: u64, random: usize) -> Result<(), String> {
+    let n = doc.responses.len();
+    let restores = doc
+        .responses
+        .first()
+        .is_some_and(|_| !evaluate(s, &doc.baseline_plan.to_domain(s, "b").unwrap()).feasible());
+    // Without the frozen repair the baseline itself is infeasible: only sets with R1 count.
+    let start = usize::from(restores);
+    for k in start..=n {
+        check_set(s, doc, &(0..k).collect::<Vec<_>>())?;
+    }
+    let mut rng = common::Rng::new(seed);
+    for _ in 0..random {
+        let mut set: Vec<bool> = (0..n).map(|_| rng.chance(50)).collect();
+        if restores {
+            set[0] = true;
+        }
+        check_set(s, doc, &close(doc, set))?;
+    }
+    let all = approved_plan(s, doc, &(0..n).collect::<Vec<_>>()).unwrap();
+    if let Some(plan) = &doc.plan {
+        if !same_plan(&all.to_doc(s), &normalized(s, plan)) {
+            return Err("approving every response does not give `plan`".into());
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(common::cases(64)))]
+
+    #[test]
+    fn any_closed_approval_set_is_feasible_and_its_cost_adds_up(seed in any::<u64>()) {
+        let (s, _) = validate(&common::scenario_from_seed(seed)).unwrap();
+        let doc = propose(&s);
+        if doc.plan.is_none() {
+            return Ok(());
+        }
+        if let Err(e) = check_property(&s, &doc, seed, 8) {
+            prop_assert!(false, "{}", e);
+        }
+        // Each response protects at-risk orders that are no longer at risk in the plan,
+        // and requires only earlier responses.
+        for (k, r) in doc.responses.iter().enumerate() {
+            for req in &r.requires {
+                let j: usize = req[1..].parse().unwrap();
+                prop_assert!(j <= k, "{} requires {}", r.id, req);
+            }
+            prop_assert!(!r.actions.is_empty(), "{} has no action", r.id);
+        }
+    }
+
+    /// Approving a closed set and folding it into a new scenario makes the approved plan
+    /// the new baseline for every approved order: nothing they were protected from remains.
+    #[test]
+    fn apply_makes_the_approved_orders_the_new_baseline(seed in any::<u64>()) {
+        let wire = common::frozen_free(seed);
+        let (s, _) = validate(&wire).unwrap();
+        let doc = propose(&s);
+        if doc.responses.is_empty() {
+            return Ok(());
+        }
+        let mut rng = common::Rng::new(seed ^ 0x5eed);
+        let set = close(&doc, (0..doc.responses.len()).map(|_| rng.chance(60)).collect());
+        let ids: Vec<String> = set.iter().map(|i| doc.responses[*i].id.clone()).collect();
+        let (next, _) = apply(&s, &wire, &doc, &ids, &[]).unwrap();
+        let (n, _) = validate(&next).unwrap();
+        let a = analyze(&n);
+        prop_assert!(a.eval.feasible(), "{:?}", a.eval.violations);
+        for i in &set {
+            for o in &doc.responses[*i].protects {
+                let ix = n.index.orders[&recourse::ids::OrderId(o.clone())];
+                prop_assert!(!a.flags[ix.ix()], "{} protected by {} is at risk again", o, doc.responses[*i].id);
+            }
+        }
+    }
+}
+
+/// How small the responses are, on the generated small preset: reported, and most of them
+/// must protect at most one order (one monolithic response would fail this).
+#[test]
+fn responses_are_small_on_a_generated_scenario() {
+    use recourse::generate::{generate, GenerateConfig};
+    let mut cfg = GenerateConfig::preset("small").unwrap();
+    cfg.orders = 120;
+    cfg.seed = 3;
+    let (s, _) = validate(&generate(&cfg)).unwrap();
+    let doc = propose(&s);
+    let n = doc.responses.len();
+    let protected: usize = doc.responses.iter().map(|r| r.protects.len()).sum();
+    let at_most_one = doc.responses.iter().filter(|r| r.protects.len() <= 1).count();
+    eprintln!(
+        "granularity: {n} responses, {protected} protected orders, {at_most_one} responses protect at most one, largest protects {}",
+        doc.responses.iter().map(|r| r.protects.len()).max().unwrap_or(0)
+    );
+    assert!(protected >= 2, "the scenario should put several orders at risk");
+    assert!(n >= protected / 2, "{n} responses for {protected} protected orders");
+    assert!(10 * at_most_one >= 8 * n, "{at_most_one} of {n} protect at most one order");
+    check_property(&s, &doc, 3, 20).unwrap();
+}
+
+fn tiny(name: &str) -> (ScenarioDoc, Scenario) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/tiny").join(format!("{name}.json"));
+    let wire: ScenarioDoc = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let (s, _) = validate(&wire).unwrap();
+    (wire, s)
+}
+
+const TINY: &[&str] = &[
+    "demand-surge",
+    "demo-eu",
+    "frozen-order",
+    "inbound-delay",
+    "inbound-expedite",
+    "lane-capacity-fixed-cost",
+    "lane-delay",
+    "lane-outage",
+    "max-sources",
+    "node-outage",
+    "ship-complete",
+    "stock-loss",
+];
+
+/// The whole proposals document of every tiny dataset, pinned. `RECOURSE_BLESS=1` rewrites
+/// them after a deliberate change (review the diff: the optima are hand-derived in
+/// tests/solve_tiny.rs, and the responses are checked here against the property).
+#[test]
+fn golden_proposals_for_the_tiny_datasets() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/proposals");
+    let bless = std::env::var_os("RECOURSE_BLESS").is_some();
+    let mut failed = Vec::new();
+    for name in TINY {
+        let (_, s) = tiny(name);
+        let doc = propose(&s);
+        check_property(&s, &doc, 1, 16).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut text = serde_json::to_string_pretty(&doc).unwrap();
+        text.push('\n');
+        let path = dir.join(format!("{name}.json"));
+        if bless {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &text).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("{} is missing: run with RECOURSE_BLESS=1", path.display()));
+        // Text, not parsed values: serde_json's default float parsing may be one ulp off.
+        if want != text {
+            let got = std::env::temp_dir().join(format!("recourse-golden-{name}.json"));
+            std::fs::write(&got, &text).unwrap();
+            eprintln!("{name}: got {} (diff it against {})", got.display(), path.display());
+            failed.push(*name);
+        }
+    }
+    assert!(failed.is_empty(), "proposals differ from the golden documents for {failed:?} (RECOURSE_BLESS=1 rewrites them)");
+}
