@@ -58,7 +58,8 @@ pub fn parse(text: &str, file: &str) -> Result<Mcnd, ImportError> {
         }
         Ok(v as usize - 1)
     };
-    let mut arcs = Vec::with_capacity(n_arcs);
+    // Not sized from the header: a wrong count must fail on the missing line, not allocate.
+    let mut arcs = Vec::new();
     for i in 0..n_arcs {
         let what = format!("arc {} of {n_arcs}", i + 1);
         let (l, f) = lines.numbers(&what, &ARC_FIELDS)?;
@@ -78,7 +79,7 @@ pub fn parse(text: &str, file: &str) -> Result<Mcnd, ImportError> {
             fixed_cost: amount(&lines, l, f[4], "fixed_cost")?,
         });
     }
-    let mut commodities = Vec::with_capacity(n_commodities);
+    let mut commodities = Vec::new();
     for k in 0..n_commodities {
         let what = format!("commodity {} of {n_commodities}", k + 1);
         let (l, f) = lines.numbers(&what, &COMMODITY_FIELDS)?;
@@ -175,7 +176,7 @@ impl Mcnd {
             // stays unlimited, as MCND limits only arcs. Each destination gets a customer
             // zone of its own behind a free lane: ordered at the node itself, every arc into
             // it would carry a shipment column beside the transfer column for the same flow,
-            // and those twins made HiGHS 3-8x slower (models/mcnd-import.md).
+            // and those twins made HiGHS up to 10x slower (models/mcnd-import.md).
             nodes: (0..self.nodes)
                 .map(|i| NodeDoc {
                     id: node_id(i),

@@ -96,10 +96,10 @@ pub(super) fn count(
     name: &str,
     min: f64,
 ) -> Result<usize, ImportError> {
-    if v.fract() != 0.0 || v < min || v > 1e7 {
+    if v.fract() != 0.0 || v < min || v > 1e6 {
         return Err(lines.error(
             line,
-            format!("{name} is {v}, not a whole number from {min} to 10^7"),
+            format!("{name} is {v}, not a whole number from {min} to 10^6"),
             "check the header of the file",
         ));
     }
