@@ -7,17 +7,36 @@
 //! - `build/<size>`: the time-expanded model, small and medium (target: under 0.3 µs per
 //!   nonzero; the model sizes are printed once).
 //!
+//! - `rules/<size>`: the priority-rules plan from the analysed scenario, small and medium.
+//! - `solve/small-80`: `optimize` with the time-expanded model, one thread, as `solve` runs
+//!   it (build, continuous pass, integer pass if needed, decode, check), on the small preset
+//!   cut to 80 orders. The full small preset (20-35 s a solve) and medium (no plan better
+//!   than the baseline within 60 s) are measured once with `recourse bench` (README).
+//!
 //! Sizes are the generator presets (`recourse generate --preset NAME --seed 1`).
+//! `RECOURSE_BENCH_PRESETS=small,medium cargo bench --bench pipeline -- rules` keeps the
+//! large preset from even being generated (criterion's filter only skips the timing).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use recourse::formulate::{by_name, BuildOptions};
 use recourse::generate::{generate, GenerateConfig};
+use recourse::optimize::optimize;
+use recourse::priority_rules;
 use recourse::risk::analyze;
+use recourse::solve::SolveOptions;
 use recourse::validate::load_scenario;
 use std::time::Duration;
 
+/// The presets to run: `RECOURSE_BENCH_PRESETS` (comma-separated) or all three.
+fn presets() -> Vec<String> {
+    std::env::var("RECOURSE_BENCH_PRESETS")
+        .map(|v| v.split(',').map(|p| p.trim().to_owned()).collect())
+        .unwrap_or_else(|_| vec!["small".into(), "medium".into(), "large".into()])
+}
+
 fn stages(c: &mut Criterion) {
-    for preset in ["small", "medium", "large"] {
+    for preset in presets() {
+        let preset = preset.as_str();
         let doc = generate(&GenerateConfig::preset(preset).unwrap());
         let bytes = serde_json::to_vec(&doc).unwrap();
         let (scenario, _) = load_scenario(&bytes).unwrap();
@@ -52,9 +71,43 @@ fn stages(c: &mut Criterion) {
                 b.iter(|| f.build(s, &BuildOptions::default()))
             });
             g.finish();
+
+            let a = analyze(&scenario);
+            let mut g = c.benchmark_group("rules");
+            g.sample_size(10).measurement_time(Duration::from_secs(5));
+            g.bench_with_input(BenchmarkId::from_parameter(preset), &scenario, |b, s| {
+                b.iter(|| priority_rules::plan(s, &a))
+            });
+            g.finish();
         }
     }
 }
 
-criterion_group!(benches, stages);
+/// `solve` on the small preset cut to 80 orders: the full small preset takes 20-35 s an
+/// iteration on the development machine (README), which criterion's minimum of 10 samples
+/// would turn into minutes.
+fn solve_small(c: &mut Criterion) {
+    let cfg = GenerateConfig {
+        orders: 80,
+        ..GenerateConfig::preset("small").unwrap()
+    };
+    let (scenario, _) = load_scenario(&serde_json::to_vec(&generate(&cfg)).unwrap()).unwrap();
+    let opts = SolveOptions {
+        time_limit_s: 120.0,
+        threads: 1,
+        ..SolveOptions::default()
+    };
+    let mut g = c.benchmark_group("solve");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(30));
+    g.bench_with_input(
+        BenchmarkId::from_parameter("small-80"),
+        &scenario,
+        |b, s| b.iter(|| optimize(s, by_name("time-expanded").unwrap(), &opts).unwrap()),
+    );
+    g.finish();
+}
+
+criterion_group!(benches, stages, solve_small);
 criterion_main!(benches);

@@ -126,7 +126,11 @@ pub fn check_sets(
 
 /// The plan after applying the deltas of responses `approved` (indices, any order) to the
 /// document's `baseline_plan`, in rank order, as section 5 says.
-pub fn approved_plan(s: &Scenario, doc: &ProposalsDoc, approved: &[usize]) -> Result<Plan, ApplyError> {
+pub fn approved_plan(
+    s: &Scenario,
+    doc: &ProposalsDoc,
+    approved: &[usize],
+) -> Result<Plan, ApplyError> {
     let base = doc
         .baseline_plan
         .to_domain(s, "baseline_plan")
@@ -364,8 +368,9 @@ pub fn apply(
                 w.eta = x.eta;
             }
         }
-        out.disruptions
-            .retain(|d| !matches!(d, DisruptionDoc::InboundDelay { inbound, .. } if *inbound == rid));
+        out.disruptions.retain(
+            |d| !matches!(d, DisruptionDoc::InboundDelay { inbound, .. } if *inbound == rid),
+        );
         summary.expedited.push(rid);
     }
 

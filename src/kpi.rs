@@ -7,7 +7,7 @@ use crate::domain::Scenario;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Kpis {
     pub cost: CostBreakdown,
     pub orders: usize,
@@ -21,7 +21,7 @@ pub struct Kpis {
     pub per_priority: Vec<PriorityKpis>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PriorityKpis {
     pub priority: u32,
     pub orders: usize,

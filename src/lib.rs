@@ -6,10 +6,13 @@
 
 pub mod apply;
 pub mod baseline;
+pub mod bench;
+pub mod bench_report;
 pub mod check;
 pub mod diagnostics;
 pub mod domain;
 pub mod exit;
+pub mod export;
 pub mod formulate;
 pub mod generate;
 pub mod ids;
@@ -20,6 +23,7 @@ pub mod mip;
 pub mod optimize;
 pub mod output;
 pub mod plan;
+pub mod priority_rules;
 pub mod proposals;
 pub mod proposals_report;
 pub mod report;
@@ -28,4 +32,5 @@ pub mod risk;
 pub mod scenario;
 pub mod schema;
 pub mod solve;
+pub mod strategy;
 pub mod validate;

@@ -9,6 +9,7 @@ use recourse::input::{display_name, read_input};
 use recourse::plan::parse_plan_document;
 use recourse::report;
 use recourse::solve::SolveOptions;
+use recourse::strategy::Strategy;
 use recourse::validate::load_scenario;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -56,6 +57,7 @@ Examples:
   recourse solve datasets/tiny/demo-eu.json
   recourse solve scenario.json -o proposals.json --time-limit 10 --gap 0.001
   recourse solve scenario.json --formulation time-expanded --threads 1 --seed 7
+  recourse solve scenario.json --formulation priority-rules   # what rule-based ATP would do
   recourse solve scenario.json --format markdown > ticket.md
 
 Writes a recourse.proposals/1 document (solve report, KPIs before and after, at-risk orders,
@@ -141,6 +143,43 @@ orders, 30 stock nodes, 300 SKUs), large (100,000 orders); the size options over
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Write the model of a scenario for another solver: MPS or LP, with readable names.
+    #[command(after_help = "\
+Examples:
+  recourse export datasets/tiny/demo-eu.json -o demo.mps
+  recourse export scenario.json --format lp --formulation time-expanded -o model.lp
+  highs demo.mps        # any MPS reader reaches the objective `recourse solve` reports
+
+The model is the one `solve` solves in its final, integer form (quantities integer when
+policy.integer_quantities), names included (`x[order,sku,node,lane,day]`, `balance[...]`;
+see models/). MPS is written by recourse itself (free format, deterministic; the model's
+constant is the objective row's RHS, negated); LP is HiGHS's translation of it.")]
+    Export {
+        /// Scenario file, or - for standard input.
+        scenario: PathBuf,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Mps)]
+        format: ExportFormat,
+        /// Which model to write (see models/).
+        #[arg(long, default_value = "time-expanded")]
+        formulation: String,
+        /// Output file (written atomically); standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Compare formulations and strategies on datasets: size, time, bound, saving.
+    #[command(after_help = "\
+Examples:
+  recourse bench datasets/tiny/*.json --format csv > tiny.csv
+  recourse bench small.json --formulation time-expanded,priority-rules --time-limit 60 --threads 1
+  recourse bench medium.json --time-limit 60 --no-lp-bound --format json
+
+One row per dataset and formulation: model rows, columns and nonzeros, build / solve / total
+seconds, status, objective (the checker's cost of the plan), bound, gap, lp_bound (the
+optimum of the model's LP relaxation), the checker's verdict, and the saving against doing
+nothing (baseline cost - plan cost, and %). priority-rules has no model, so its size, bound
+and lp_bound are empty. Every formulation and priority-rules run unless --formulation
+names some. Exits 3 if any run failed (the row says why).")]
+    Bench(BenchArgs),
     /// Fold approved responses into a new scenario; forbid what rejected ones would add.
     #[command(after_help = "\
 Examples:
@@ -196,7 +235,8 @@ demand is met. A commodity the arcs cannot carry even on their own is named in a
     /// Print the JSON Schema of a document format.
     #[command(after_help = "\
 Examples:
-  recourse schema scenario > scenario.schema.json")]
+  recourse schema scenario > scenario.schema.json
+  recourse schema proposals > proposals.schema.json")]
     Schema {
         #[arg(value_enum)]
         document: SchemaDoc,
@@ -215,6 +255,43 @@ enum ReportFormat {
     Json,
 }
 
+#[derive(clap::Args)]
+struct BenchArgs {
+    /// Scenario files.
+    #[arg(required = true)]
+    datasets: Vec<PathBuf>,
+    /// Comma-separated formulations (and/or priority-rules); all when absent.
+    #[arg(long, value_delimiter = ',')]
+    formulation: Vec<String>,
+    /// Seconds each solve may take (overrides policy.time_limit_s).
+    #[arg(long)]
+    time_limit: Option<f64>,
+    /// Solver threads, 0 = all cores (overrides policy.threads).
+    #[arg(long)]
+    threads: Option<u32>,
+    /// Relative optimality gap at which to stop (overrides policy.mip_gap).
+    #[arg(long)]
+    gap: Option<f64>,
+    /// Skip the LP relaxation solve (saves a build and an LP per model).
+    #[arg(long)]
+    no_lp_bound: bool,
+    #[arg(long, value_enum, default_value_t = BenchFormat::Table)]
+    format: BenchFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum BenchFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Mps,
+    Lp,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ProposalsFormat {
     Json,
@@ -231,6 +308,7 @@ enum ImportKind {
 #[derive(Clone, Copy, ValueEnum)]
 enum SchemaDoc {
     Scenario,
+    Proposals,
 }
 
 fn main() -> ExitCode {
@@ -270,6 +348,13 @@ fn main() -> ExitCode {
             cfg.disruption_rate = disruption_rate.unwrap_or(cfg.disruption_rate);
             generate(&cfg, output.as_deref())
         }
+        Command::Bench(args) => bench(args),
+        Command::Export {
+            scenario,
+            format,
+            formulation,
+            output,
+        } => export(&scenario, format, &formulation, output.as_deref()),
         Command::Apply {
             scenario,
             proposals,
@@ -281,6 +366,9 @@ fn main() -> ExitCode {
         Command::Schema {
             document: SchemaDoc::Scenario,
         } => print_json(&recourse::schema::scenario_schema()),
+        Command::Schema {
+            document: SchemaDoc::Proposals,
+        } => print_json(&recourse::schema::proposals_schema()),
     };
     ExitCode::from(code as u8)
 }
@@ -374,7 +462,8 @@ struct SolveArgs {
     /// Solver random seed.
     #[arg(long)]
     seed: Option<u32>,
-    /// Which model to build (see models/).
+    /// Which model to build (see models/), or `priority-rules`: no model, the plan that
+    /// rule-based order promising gives (status feasible, limit heuristic, no bound).
     #[arg(long, default_value = "time-expanded")]
     formulation: String,
     /// Copy the solver log to stderr.
@@ -388,16 +477,7 @@ fn solve(
     format: Option<ProposalsFormat>,
     args: SolveArgs,
 ) -> i32 {
-    let Some(formulation) = recourse::formulate::by_name(&args.formulation) else {
-        let known: Vec<&str> = recourse::formulate::registry()
-            .iter()
-            .map(|f| f.name())
-            .collect();
-        eprintln!(
-            "error: unknown formulation \"{}\"; known: {}",
-            args.formulation,
-            known.join(", ")
-        );
+    let Some(strategy) = strategy_by_name(&args.formulation) else {
         return exit::BAD_INPUT;
     };
     // Written so that NaN is refused too.
@@ -428,16 +508,15 @@ fn solve(
     if terminal {
         // Building a large model takes seconds before the solver's own progress line starts.
         eprintln!(
-            "{} orders, {} at risk if nobody acts; building the {} model...",
+            "{} orders, {} at risk if nobody acts; running {}...",
             s.orders.len(),
             analysis.at_risk.len(),
-            formulation.name()
+            args.formulation
         );
     }
-    // The baseline is a feasible plan whenever it keeps the frozen commitments: the answer
-    // is never worse than doing nothing, even when the solver stops early.
-    let fallback = analysis.eval.feasible().then_some(&analysis.baseline.plan);
-    let outcome = match recourse::optimize::optimize_with(&s, formulation, &opts, fallback) {
+    // A model's answer is never worse than doing nothing, even when the solver stops early
+    // (Strategy::run falls back on the baseline).
+    let outcome = match strategy.run(&s, &analysis, &opts) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -514,6 +593,178 @@ fn solve(
         exit::SUCCESS if outcome.plan.is_some() => exit::SUCCESS,
         exit::SUCCESS => exit::NO_PLAN,
         code => code,
+    }
+}
+
+/// The strategy of that name; prints the known names and returns `None` when unknown.
+fn strategy_by_name(name: &str) -> Option<Strategy> {
+    let found = recourse::strategy::by_name(name);
+    if found.is_none() {
+        eprintln!(
+            "error: unknown formulation \"{name}\"; known: {}",
+            recourse::strategy::names().join(", ")
+        );
+    }
+    found
+}
+
+fn bench(args: BenchArgs) -> i32 {
+    use recourse::bench::{run, BenchDoc, BenchOptions, BENCH_FORMAT};
+    let BenchArgs {
+        datasets: files,
+        formulation: names,
+        time_limit,
+        threads,
+        gap,
+        no_lp_bound,
+        format,
+    } = args;
+    let lp_bound = !no_lp_bound;
+    let names: Vec<String> = if names.is_empty() {
+        recourse::strategy::names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect()
+    } else {
+        names
+    };
+    let Some(strategies) = names
+        .iter()
+        .map(|n| strategy_by_name(n))
+        .collect::<Option<Vec<Strategy>>>()
+    else {
+        return exit::BAD_INPUT;
+    };
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
+    if let Some(t) = time_limit.filter(|t| !(*t > 0.0)) {
+        eprintln!("error: --time-limit must be a positive number of seconds, not {t}");
+        return exit::BAD_INPUT;
+    }
+    if let Some(g) = gap.filter(|g| !(0.0..=1.0).contains(g)) {
+        eprintln!("error: --gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not {g}");
+        return exit::BAD_INPUT;
+    }
+    // Every dataset is read first: a typo should not surface after an hour of solving.
+    let mut scenarios = Vec::new();
+    for f in &files {
+        match load(f) {
+            Ok(s) => scenarios.push((display_name(f), s)),
+            Err(code) => return code,
+        }
+    }
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new((scenarios.len() * strategies.len()) as u64)
+            .with_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:30} {pos}/{len} runs, {elapsed}  {wide_msg}",
+                )
+                .expect("a valid template"),
+            );
+        // One run can take minutes: keep the elapsed time moving between runs.
+        bar.enable_steady_tick(std::time::Duration::from_millis(250));
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut rows = Vec::new();
+    for (name, s) in &scenarios {
+        let opts = BenchOptions {
+            solve: SolveOptions {
+                time_limit_s: time_limit.unwrap_or(s.policy.time_limit_s),
+                mip_gap: gap.unwrap_or(s.policy.mip_gap),
+                threads: threads.unwrap_or(s.policy.threads),
+                ..SolveOptions::default()
+            },
+            lp_bound,
+        };
+        for st in &strategies {
+            bar.set_message(format!("{name} / {}", st.name()));
+            rows.push(run(name, s, *st, &opts));
+            bar.inc(1);
+        }
+    }
+    bar.finish_and_clear();
+    let failed = rows.iter().any(|r| r.error.is_some());
+    let code = match format {
+        BenchFormat::Table => print_text(&recourse::bench_report::table(&rows)),
+        BenchFormat::Csv => print_text(&recourse::bench_report::csv(&rows)),
+        BenchFormat::Json => print_json(&BenchDoc {
+            format: BENCH_FORMAT.to_owned(),
+            solver: recourse::solve::highs_version(),
+            rows,
+        }),
+    };
+    if code == exit::SUCCESS && failed {
+        exit::INTERNAL
+    } else {
+        code
+    }
+}
+
+fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&Path>) -> i32 {
+    let f = match strategy_by_name(formulation) {
+        None => return exit::BAD_INPUT,
+        Some(Strategy::Rules) => {
+            eprintln!("error: {formulation} builds no model; pick a formulation, e.g. --formulation time-expanded");
+            return exit::BAD_INPUT;
+        }
+        Some(Strategy::Model(f)) => f,
+    };
+    let s = match load(file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    // Medium-sized models take seconds to build and write (182 MB of MPS for 5,000 orders).
+    let spinner = if std::io::stderr().is_terminal() {
+        let p = indicatif::ProgressBar::new_spinner();
+        p.enable_steady_tick(std::time::Duration::from_millis(120));
+        p
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    spinner.set_message(format!("building the {} model", f.name()));
+    let model = f.build(
+        &s,
+        &recourse::formulate::BuildOptions {
+            integer_quantities: s.policy.integer_quantities,
+            names: true,
+            ..Default::default()
+        },
+    );
+    spinner.set_message("writing");
+    let format = match format {
+        ExportFormat::Mps => recourse::export::Format::Mps,
+        ExportFormat::Lp => recourse::export::Format::Lp,
+    };
+    let bytes = recourse::export::export(&model.mip, &s.id, format);
+    let written = match (&bytes, output) {
+        (Ok(b), Some(path)) => recourse::output::write_atomic(path, b).map_err(|e| (path, e)),
+        _ => Ok(()),
+    };
+    spinner.finish_and_clear();
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::INTERNAL;
+        }
+    };
+    if let Err((path, e)) = written {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return exit::BAD_INPUT;
+    }
+    eprintln!(
+        "{} model of \"{}\": {} rows, {} columns ({} integer), {} nonzeros",
+        f.name(),
+        s.id,
+        model.mip.num_rows(),
+        model.mip.num_cols(),
+        model.mip.num_integer(),
+        model.mip.num_nonzeros()
+    );
+    match output {
+        Some(_) => exit::SUCCESS,
+        None => print_text(&String::from_utf8_lossy(&bytes)),
     }
 }
 
@@ -595,13 +846,16 @@ fn apply(
             return exit::BAD_INPUT;
         }
     };
-    let doc = read_input(proposals).map_err(|d| Diagnostics { items: vec![d] }).and_then(|bytes| {
-        let mut diags = Diagnostics::default();
-        let value = recourse::scenario::load::parse_json(&bytes, "proposals document", &mut diags)
-            .ok_or_else(|| diags.clone())?;
-        recourse::scenario::load::typed::<recourse::proposals::ProposalsDoc>(&value, "")
-            .map_err(|d| Diagnostics { items: vec![d] })
-    });
+    let doc = read_input(proposals)
+        .map_err(|d| Diagnostics { items: vec![d] })
+        .and_then(|bytes| {
+            let mut diags = Diagnostics::default();
+            let value =
+                recourse::scenario::load::parse_json(&bytes, "proposals document", &mut diags)
+                    .ok_or_else(|| diags.clone())?;
+            recourse::scenario::load::typed::<recourse::proposals::ProposalsDoc>(&value, "")
+                .map_err(|d| Diagnostics { items: vec![d] })
+        });
     let doc = match doc {
         Ok(d) => d,
         Err(d) => {
@@ -615,13 +869,17 @@ fn apply(
     };
     let (approve, reject) = (parse_ids(approve), parse_ids(reject));
     if approve.is_empty() && reject.is_empty() {
-        eprintln!("warning: nothing approved or rejected; the new scenario is the same as the old one");
+        eprintln!(
+            "warning: nothing approved or rejected; the new scenario is the same as the old one"
+        );
     }
     let (new, summary) = match apply(&s, &wire, &doc, &approve, &reject) {
         Ok(x) => x,
         Err(e @ ApplyError::Invalid(_)) => {
             eprintln!("error: {e}");
-            eprintln!("this is a bug in recourse; please report it with the scenario and proposals");
+            eprintln!(
+                "this is a bug in recourse; please report it with the scenario and proposals"
+            );
             return exit::INTERNAL;
         }
         Err(e) => {

@@ -4,17 +4,17 @@
 //! the wire format; `recourse apply` reads them back.
 
 use crate::domain::Scenario;
+use crate::ids::OrderIx;
 use crate::kpi::{kpis, Kpis};
 use crate::optimize::Outcome;
 use crate::plan::PlanDoc;
-use crate::ids::OrderIx;
 use crate::respond::{Action, Owner, Response, Responses};
 use crate::risk::Analysis;
 use serde::{Deserialize, Serialize};
 
 pub const PROPOSALS_FORMAT: &str = "recourse.proposals/1";
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProposalsDoc {
     pub format: String,
     pub scenario: String,
@@ -34,7 +34,7 @@ pub struct ProposalsDoc {
     pub plan: Option<PlanDoc>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SolveDoc {
     /// `optimal`, `feasible`, `no_solution` or `infeasible`.
     pub status: String,
@@ -56,7 +56,7 @@ pub struct SolveDoc {
     pub baseline_kept: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ModelSize {
     pub rows: usize,
     pub columns: usize,
@@ -64,21 +64,21 @@ pub struct ModelSize {
     pub integer_columns: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct KpisDoc {
     pub baseline: Kpis,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proposed: Option<Kpis>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AtRiskEntry {
     pub order: String,
     pub priority: u32,
     pub reasons: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ResponseDoc {
     pub rank: usize,
     pub id: String,
@@ -96,7 +96,7 @@ pub struct ResponseDoc {
     pub actions: Vec<ActionDoc>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DeltaDoc {
     pub remove: PlanDoc,
     pub add: PlanDoc,
@@ -104,7 +104,7 @@ pub struct DeltaDoc {
 
 /// One action; fields that do not apply to its kind are left out. A lane of `null` is a
 /// local hand-over.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ActionDoc {
     pub id: String,
     pub kind: String,
@@ -126,12 +126,14 @@ pub struct ActionDoc {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "some_or_null"
     )]
+    #[schemars(with = "Option<String>")]
     pub from_lane: Option<Option<String>>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "some_or_null"
     )]
+    #[schemars(with = "Option<String>")]
     pub to_lane: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_date: Option<String>,
@@ -152,7 +154,7 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnresolvedDoc {
     pub order: String,
     pub priority: u32,
@@ -160,7 +162,11 @@ pub struct UnresolvedDoc {
 }
 
 fn response_doc(s: &Scenario, k: usize, r: &Response) -> ResponseDoc {
-    let ids = |v: &[OrderIx]| v.iter().map(|o| s.order(*o).id.0.clone()).collect::<Vec<_>>();
+    let ids = |v: &[OrderIx]| {
+        v.iter()
+            .map(|o| s.order(*o).id.0.clone())
+            .collect::<Vec<_>>()
+    };
     let mut owners: Vec<Owner> = r.actions.iter().map(|a| a.kind.owner()).collect();
     owners.sort();
     owners.dedup();
@@ -190,7 +196,11 @@ fn response_doc(s: &Scenario, k: usize, r: &Response) -> ResponseDoc {
 }
 
 fn action_doc(s: &Scenario, id: String, a: &Action) -> ActionDoc {
-    let ids = |v: &[OrderIx]| v.iter().map(|o| s.order(*o).id.0.clone()).collect::<Vec<_>>();
+    let ids = |v: &[OrderIx]| {
+        v.iter()
+            .map(|o| s.order(*o).id.0.clone())
+            .collect::<Vec<_>>()
+    };
     let node = |n: Option<_>| n.map(|n| s.node(n).id.0.clone());
     let lane = |l: Option<Option<_>>| l.map(|l: Option<_>| l.map(|l| s.lane(l).id.0.clone()));
     ActionDoc {

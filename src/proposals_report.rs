@@ -66,7 +66,11 @@ fn kpi_rows(b: &Kpis, p: Option<&Kpis>) -> Vec<(String, String, String)> {
 /// protects none".
 pub fn granularity(doc: &ProposalsDoc) -> String {
     let n = doc.responses.len();
-    let one = doc.responses.iter().filter(|r| r.protects.len() == 1).count();
+    let one = doc
+        .responses
+        .iter()
+        .filter(|r| r.protects.len() == 1)
+        .count();
     let helps = doc
         .responses
         .iter()
@@ -115,7 +119,11 @@ pub fn render(doc: &ProposalsDoc, currency: Option<&str>, style: Style) -> Strin
         (None, _) => format!("{}: no plan", sv.status),
     };
     if md {
-        let _ = writeln!(t, "## Proposals for scenario `{}`\n\n{head}\n", doc.scenario);
+        let _ = writeln!(
+            t,
+            "## Proposals for scenario `{}`\n\n{head}\n",
+            doc.scenario
+        );
     } else {
         let _ = writeln!(t, "Scenario {}: {head}", doc.scenario);
     }
@@ -135,7 +143,10 @@ pub fn render(doc: &ProposalsDoc, currency: Option<&str>, style: Style) -> Strin
 
     let rows = kpi_rows(&doc.kpis.baseline, doc.kpis.proposed.as_ref());
     if md {
-        let _ = writeln!(t, "### Key figures\n\n| | baseline | proposed |\n|---|---:|---:|");
+        let _ = writeln!(
+            t,
+            "### Key figures\n\n| | baseline | proposed |\n|---|---:|---:|"
+        );
         for (l, b, p) in &rows {
             let _ = writeln!(t, "| {} | {b} | {p} |", l.trim());
         }

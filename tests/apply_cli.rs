@@ -26,7 +26,12 @@ fn solve_to(scenario: &Path, out: &Path) -> Value {
         .arg(out)
         .assert()
         .success();
-    recourse().arg("check").arg(scenario).arg(out).assert().success();
+    recourse()
+        .arg("check")
+        .arg(scenario)
+        .arg(out)
+        .assert()
+        .success();
     read(out)
 }
 
@@ -41,11 +46,24 @@ fn table_and_markdown_reports_show_kpis_responses_and_approvals() {
         .stdout
         .clone();
     // Column widths are presentation: compare with whitespace collapsed.
-    let table = String::from_utf8(table).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(table.contains("optimal: cost 1200.00 EUR against 48518.00 EUR"), "{table}");
+    let table = String::from_utf8(table)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        table.contains("optimal: cost 1200.00 EUR against 48518.00 EUR"),
+        "{table}"
+    );
     assert!(table.contains("at-risk orders 7 0"), "{table}");
-    assert!(table.contains("7 responses: 7 protect one order"), "{table}");
-    assert!(table.contains("R1 net 39734.00 cost 266.00 approvals inventory requires nothing"), "{table}");
+    assert!(
+        table.contains("7 responses: 7 protect one order"),
+        "{table}"
+    );
+    assert!(
+        table.contains("R1 net 39734.00 cost 266.00 approvals inventory requires nothing"),
+        "{table}"
+    );
     let md = recourse()
         .args(["solve", "--threads", "1", "--format", "markdown"])
         .arg(tiny("frozen-order"))
@@ -58,7 +76,10 @@ fn table_and_markdown_reports_show_kpis_responses_and_approvals() {
     assert!(md.starts_with("## Proposals for scenario `"), "{md}");
     assert!(md.contains("| cost | 30090.00 | 10130.00 |"), "{md}");
     assert!(md.contains("**R1** · net benefit 19960.00 EUR"), "{md}");
-    assert!(md.contains("- **SO-1** (priority 1): Still 10 units short."), "{md}");
+    assert!(
+        md.contains("- **SO-1** (priority 1): Still 10 units short."),
+        "{md}"
+    );
 }
 
 #[test]
@@ -87,7 +108,9 @@ fn approve_reject_and_solve_again() {
         .arg(&next)
         .assert()
         .success()
-        .stderr(predicate::str::contains("2 transfers and 0 expedites folded in, 1 movements forbidden"));
+        .stderr(predicate::str::contains(
+            "2 transfers and 0 expedites folded in, 1 movements forbidden",
+        ));
     let scenario = read(&next);
     assert_eq!(
         scenario["policy"]["forbid"],
@@ -113,7 +136,10 @@ fn approve_reject_and_solve_again() {
         .collect();
     for r in &responses[..2] {
         for o in r["protects"].as_array().unwrap() {
-            assert!(!at_risk.contains(&o.as_str().unwrap()), "{o} at risk again: {at_risk:?}");
+            assert!(
+                !at_risk.contains(&o.as_str().unwrap()),
+                "{o} at risk again: {at_risk:?}"
+            );
         }
     }
     assert!(risk["baseline_feasible"].as_bool().unwrap());
@@ -154,15 +180,28 @@ fn approving_everything_leaves_only_the_unresolved_orders_at_risk() {
         .stdout
         .clone();
     let risk: Value = serde_json::from_slice(&risk).unwrap();
-    let at_risk: Vec<&Value> = risk["at_risk"].as_array().unwrap().iter().map(|r| &r["order"]).collect();
-    let unresolved: Vec<&Value> = doc["unresolved"].as_array().unwrap().iter().map(|r| &r["order"]).collect();
+    let at_risk: Vec<&Value> = risk["at_risk"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["order"])
+        .collect();
+    let unresolved: Vec<&Value> = doc["unresolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["order"])
+        .collect();
     assert_eq!(at_risk, unresolved);
     // The new baseline costs what the plan cost, minus the change penalties that the new
     // plans no longer count (the approved shipments are the plans now).
     let cost = risk["kpis"]["cost"]["total"].as_f64().unwrap();
     let plan_cost = doc["kpis"]["proposed"]["cost"]["total"].as_f64().unwrap();
     let change = doc["kpis"]["proposed"]["cost"]["change"].as_f64().unwrap();
-    assert!((cost - (plan_cost - change)).abs() < 1e-6, "{cost} vs {plan_cost} - {change}");
+    assert!(
+        (cost - (plan_cost - change)).abs() < 1e-6,
+        "{cost} vs {plan_cost} - {change}"
+    );
 }
 
 #[test]
@@ -195,7 +234,9 @@ fn bad_approval_sets_are_refused_with_the_reason() {
         .args(["--approve", "R1"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("the proposals were made for scenario"));
+        .stderr(predicate::str::contains(
+            "the proposals were made for scenario",
+        ));
     recourse()
         .arg("apply")
         .arg(tiny("demo-eu"))
@@ -204,4 +245,44 @@ fn bad_approval_sets_are_refused_with_the_reason() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not a proposals document"));
+}
+
+/// `recourse schema proposals` describes the document `solve` writes: every top-level field,
+/// and what a third party needs to check an approval set (ids, requires, net benefits, deltas).
+#[test]
+fn the_proposals_schema_names_what_a_third_party_needs() {
+    let out = recourse().args(["schema", "proposals"]).assert().success();
+    let schema: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let props = schema["properties"].as_object().unwrap();
+    for f in [
+        "format",
+        "solve",
+        "kpis",
+        "at_risk",
+        "responses",
+        "unresolved",
+        "baseline_plan",
+        "plan",
+    ] {
+        assert!(props.contains_key(f), "missing {f}");
+    }
+    let required = schema["definitions"]["ResponseDoc"]["required"]
+        .as_array()
+        .unwrap();
+    for f in [
+        "id",
+        "rank",
+        "requires",
+        "net_benefit",
+        "cost",
+        "protects",
+        "approvals",
+        "delta",
+        "actions",
+    ] {
+        assert!(
+            required.iter().any(|x| x == f),
+            "ResponseDoc does not require {f}"
+        );
+    }
 }

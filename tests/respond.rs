@@ -54,11 +54,13 @@ fn same_plan(a: &PlanDoc, b: &PlanDoc) -> bool {
         && a.transfers.len() == b.transfers.len()
         && a.expedited_inbound == b.expedited_inbound
         && a.shipments.iter().zip(&b.shipments).all(|(x, y)| {
-            (&x.order, &x.sku, &x.node, &x.lane, &x.ship) == (&y.order, &y.sku, &y.node, &y.lane, &y.ship)
+            (&x.order, &x.sku, &x.node, &x.lane, &x.ship)
+                == (&y.order, &y.sku, &y.node, &y.lane, &y.ship)
                 && close(x.quantity, y.quantity)
         })
         && a.transfers.iter().zip(&b.transfers).all(|(x, y)| {
-            (&x.lane, &x.sku, &x.ship) == (&y.lane, &y.sku, &y.ship) && close(x.quantity, y.quantity)
+            (&x.lane, &x.sku, &x.ship) == (&y.lane, &y.sku, &y.ship)
+                && close(x.quantity, y.quantity)
         })
 }
 
@@ -68,7 +70,11 @@ fn close(doc: &ProposalsDoc, mut set: Vec<bool>) -> Vec<usize> {
         if set[i] {
             for r in &doc.responses[i].requires {
                 let j = doc.responses.iter().position(|x| &x.id == r).unwrap();
-                assert!(j < i, "{} requires a later response {r}", doc.responses[i].id);
+                assert!(
+                    j < i,
+                    "{} requires a later response {r}",
+                    doc.responses[i].id
+                );
                 set[j] = true;
             }
         }
@@ -87,13 +93,20 @@ fn check_set(s: &Scenario, doc: &ProposalsDoc, set: &[usize]) -> Result<(), Stri
     let want = doc.kpis.baseline.cost.total - saved;
     let got = e.cost.total;
     if (got - want).abs() > 1e-6 * want.abs().max(1.0) {
-        return Err(format!("set {set:?}: cost {got}, baseline minus net benefits {want}"));
+        return Err(format!(
+            "set {set:?}: cost {got}, baseline minus net benefits {want}"
+        ));
     }
     Ok(())
 }
 
 /// Every prefix, `random` random closed sets drawn from `seed`, and the whole list.
-fn check_property(s: &Scenario, doc: &ProposalsDoc, seed: u64, random: usize) -> Result<(), String> {
+fn check_property(
+    s: &Scenario,
+    doc: &ProposalsDoc,
+    seed: u64,
+    random: usize,
+) -> Result<(), String> {
     let n = doc.responses.len();
     let restores = doc
         .responses
@@ -101,6 +114,14 @@ fn check_property(s: &Scenario, doc: &ProposalsDoc, seed: u64, random: usize) ->
         .is_some_and(|_| !evaluate(s, &doc.baseline_plan.to_domain(s, "b").unwrap()).feasible());
     // Without the frozen repair the baseline itself is infeasible: only sets with R1 count.
     let start = usize::from(restores);
+    if restores {
+        // The frozen repair comes first and everything else depends on it.
+        for r in &doc.responses[1..] {
+            if !r.requires.iter().any(|x| x == "R1") {
+                return Err(format!("{} does not require the frozen repair R1", r.id));
+            }
+        }
+    }
     for k in start..=n {
         check_set(s, doc, &(0..k).collect::<Vec<_>>())?;
     }
@@ -183,19 +204,34 @@ fn responses_are_small_on_a_generated_scenario() {
     let doc = propose(&s);
     let n = doc.responses.len();
     let protected: usize = doc.responses.iter().map(|r| r.protects.len()).sum();
-    let at_most_one = doc.responses.iter().filter(|r| r.protects.len() <= 1).count();
+    let at_most_one = doc
+        .responses
+        .iter()
+        .filter(|r| r.protects.len() <= 1)
+        .count();
     eprintln!(
         "granularity: {n} responses, {protected} protected orders, {at_most_one} responses protect at most one, largest protects {}",
         doc.responses.iter().map(|r| r.protects.len()).max().unwrap_or(0)
     );
-    assert!(protected >= 2, "the scenario should put several orders at risk");
-    assert!(n >= protected / 2, "{n} responses for {protected} protected orders");
-    assert!(10 * at_most_one >= 8 * n, "{at_most_one} of {n} protect at most one order");
+    assert!(
+        protected >= 2,
+        "the scenario should put several orders at risk"
+    );
+    assert!(
+        n >= protected / 2,
+        "{n} responses for {protected} protected orders"
+    );
+    assert!(
+        10 * at_most_one >= 8 * n,
+        "{at_most_one} of {n} protect at most one order"
+    );
     check_property(&s, &doc, 3, 20).unwrap();
 }
 
 fn tiny(name: &str) -> (ScenarioDoc, Scenario) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/tiny").join(format!("{name}.json"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("datasets/tiny")
+        .join(format!("{name}.json"));
     let wire: ScenarioDoc = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let (s, _) = validate(&wire).unwrap();
     (wire, s)
@@ -242,9 +278,37 @@ fn golden_proposals_for_the_tiny_datasets() {
         if want != text {
             let got = std::env::temp_dir().join(format!("recourse-golden-{name}.json"));
             std::fs::write(&got, &text).unwrap();
-            eprintln!("{name}: got {} (diff it against {})", got.display(), path.display());
+            eprintln!(
+                "{name}: got {} (diff it against {})",
+                got.display(),
+                path.display()
+            );
             failed.push(*name);
         }
     }
     assert!(failed.is_empty(), "proposals differ from the golden documents for {failed:?} (RECOURSE_BLESS=1 rewrites them)");
+}
+
+/// The random scenarios do reach the frozen repair (a baseline that cannot keep a frozen
+/// commitment, and a plan that can): the property above covers that path too.
+#[test]
+fn the_frozen_repair_path_is_exercised() {
+    let mut repaired = 0;
+    for seed in 0..400u64 {
+        let (s, _) = validate(&common::scenario_from_seed(seed)).unwrap();
+        if analyze(&s).eval.feasible() {
+            continue;
+        }
+        let doc = propose(&s);
+        if doc.plan.is_none() || doc.responses.is_empty() {
+            continue;
+        }
+        check_property(&s, &doc, seed, 4).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        repaired += 1;
+    }
+    eprintln!("{repaired} of 400 seeds start with a frozen repair");
+    assert!(
+        repaired >= 3,
+        "only {repaired} seeds exercise the frozen repair"
+    );
 }

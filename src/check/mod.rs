@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 pub const TOLERANCE: f64 = 1e-6;
 
 /// The six cost parts of section 3 and their total.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CostBreakdown {
     pub transport: f64,
     pub fixed: f64,

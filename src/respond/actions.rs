@@ -305,7 +305,11 @@ pub fn classify(
             }
             for (&(node, lane), bdays) in &b {
                 if !p.contains_key(&(node, lane)) && !p.keys().any(|(n, _)| *n == node) {
-                    flows.entry((node, sku)).or_default().1.push((o, total(bdays)));
+                    flows
+                        .entry((node, sku))
+                        .or_default()
+                        .1
+                        .push((o, total(bdays)));
                 }
             }
         }
@@ -417,7 +421,8 @@ pub fn classify(
                 a.from_day = eta(!now);
                 a.to_day = eta(now);
                 a.cost = u.own_cost;
-                let day = |d: Option<Day>| d.map_or("after the horizon".to_owned(), |d| s.date_string(d));
+                let day =
+                    |d: Option<Day>| d.map_or("after the horizon".to_owned(), |d| s.date_string(d));
                 a.text = if now {
                     format!(
                         "expedite {} ({} x {} into {}): arrives {} instead of {}",

@@ -295,7 +295,11 @@ impl Why<'_> {
                     continue;
                 }
                 // Stock free from day t on: the smallest projected balance from t.
-                let free = bal[t as usize..].iter().copied().fold(f64::INFINITY, f64::min).max(0.0);
+                let free = bal[t as usize..]
+                    .iter()
+                    .copied()
+                    .fold(f64::INFINITY, f64::min)
+                    .max(0.0);
                 let holds = bal[t as usize..].iter().any(|b| *b > 0.0)
                     || self
                         .x
@@ -318,7 +322,9 @@ impl Why<'_> {
                 let node_room = s
                     .node(node)
                     .ship_capacity_per_day
-                    .map_or(f64::INFINITY, |c| c - self.node_used.get(&(node, t)).copied().unwrap_or(0.0));
+                    .map_or(f64::INFINITY, |c| {
+                        c - self.node_used.get(&(node, t)).copied().unwrap_or(0.0)
+                    });
                 let lane_room = lane.map_or(f64::INFINITY, |l| {
                     s.lane(l).capacity_per_day.map_or(f64::INFINITY, |c| {
                         c - self.lane_used.get(&(l, t)).copied().unwrap_or(0.0)
@@ -360,7 +366,9 @@ impl Why<'_> {
         if let Some((_, text)) = best {
             let mut t = text;
             if order.max_sources.is_some() || !order.allow_partial {
-                t.push_str(" Its ship-complete or max-sources rule also limits what can be combined.");
+                t.push_str(
+                    " Its ship-complete or max-sources rule also limits what can be combined.",
+                );
             }
             return t;
         }

@@ -47,8 +47,16 @@ pub enum Breach {
         deficit: f64,
     },
     /// `excess` units over the capacity.
-    Node { node: NodeIx, day: Day, excess: f64 },
-    Lane { lane: LaneIx, day: Day, excess: f64 },
+    Node {
+        node: NodeIx,
+        day: Day,
+        excess: f64,
+    },
+    Lane {
+        lane: LaneIx,
+        day: Day,
+        excess: f64,
+    },
 }
 
 impl Breach {

@@ -85,7 +85,9 @@ pub enum RespondError {
         estimated: f64,
         checked: f64,
     },
-    #[error("internal error: all responses together give a plan costing {got}, not the proposed {want}")]
+    #[error(
+        "internal error: all responses together give a plan costing {got}, not the proposed {want}"
+    )]
     TotalMismatch { got: f64, want: f64 },
 }
 
@@ -167,7 +169,11 @@ pub fn respond(s: &Scenario, x: &Inputs<'_>) -> Result<Responses, RespondError> 
             .iter()
             .copied()
             .filter(|o| !protects.contains(o))
-            .filter(|o| !(x.at_risk[o.ix()] && after[o.ix()] && pens(x.plan_eval, *o) < pens(x.baseline_eval, *o) - 1e-9))
+            .filter(|o| {
+                !(x.at_risk[o.ix()]
+                    && after[o.ix()]
+                    && pens(x.plan_eval, *o) < pens(x.baseline_eval, *o) - 1e-9)
+            })
             .filter(|&o| {
                 let u = g
                     .units
@@ -255,7 +261,10 @@ fn delta(members: &[&Unit]) -> (Plan, Plan) {
 
 /// Applies responses' deltas, in order, to a plan (section 5): `remove` quantities are
 /// taken off the matching merged entries, `add` entries are merged in.
-pub fn apply_deltas<'a>(base: &Plan, deltas: impl IntoIterator<Item = (&'a Plan, &'a Plan)>) -> Plan {
+pub fn apply_deltas<'a>(
+    base: &Plan,
+    deltas: impl IntoIterator<Item = (&'a Plan, &'a Plan)>,
+) -> Plan {
     let mut ship = base.merged_shipments();
     let mut tr = base.merged_transfers();
     let mut exp: BTreeSet<InboundIx> = base.expedited.iter().copied().collect();
@@ -293,14 +302,16 @@ fn from_maps(
         shipments: ship
             .iter()
             .filter(|(_, q)| q.abs() > 1e-12)
-            .map(|(&(order, sku, node, lane, ship), &quantity)| crate::plan::Shipment {
-                order,
-                sku,
-                node,
-                lane,
-                ship,
-                quantity,
-            })
+            .map(
+                |(&(order, sku, node, lane, ship), &quantity)| crate::plan::Shipment {
+                    order,
+                    sku,
+                    node,
+                    lane,
+                    ship,
+                    quantity,
+                },
+            )
             .collect(),
         transfers: tr
             .iter()
@@ -473,8 +484,18 @@ fn construct(
 
     // A baseline that cannot keep a frozen commitment breaks some resource; the first
     // response repairs exactly that.
-    let all: Vec<Resource> = ctx.by_resource.keys().copied().collect::<BTreeSet<_>>().into_iter().collect();
-    let broken: Vec<Resource> = ledger.breaches(s, &all).iter().map(|b| b.resource()).collect();
+    let all: Vec<Resource> = ctx
+        .by_resource
+        .keys()
+        .copied()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let broken: Vec<Resource> = ledger
+        .breaches(s, &all)
+        .iter()
+        .map(|b| b.resource())
+        .collect();
     if !broken.is_empty() {
         let c = ctx.closure(&ledger, &remaining, None, &broken);
         commit(&mut ledger, &mut remaining, &c);
@@ -523,7 +544,12 @@ fn construct(
             .collect();
         let fresh: Vec<(usize, Option<Candidate>)> = stale
             .into_par_iter()
-            .map(|u| (u, remaining[u].then(|| ctx.closure(&ledger, &remaining, Some(u), &[]))))
+            .map(|u| {
+                (
+                    u,
+                    remaining[u].then(|| ctx.closure(&ledger, &remaining, Some(u), &[])),
+                )
+            })
             .collect();
         for (u, c) in fresh {
             cands[u] = c;

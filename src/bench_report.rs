@@ -1,0 +1,145 @@
+//! `recourse bench` output: an aligned table for people, CSV for spreadsheets (JSON is the
+//! rows as they are, `bench::BenchDoc`).
+
+use crate::bench::BenchRow;
+
+/// CSV with a header, every field of [`BenchRow`]; absent values are empty fields and
+/// numbers are written in full precision.
+pub fn csv(rows: &[BenchRow]) -> String {
+    let mut out = String::from(
+        "dataset,scenario,formulation,orders,at_risk,rows,columns,nonzeros,build_s,solve_s,total_s,\
+         status,limit,objective,bound,gap,lp_bound,checker,baseline,saving,saving_pct,baseline_kept,error\n",
+    );
+    for r in rows {
+        let fields = [
+            field(&r.dataset),
+            field(&r.scenario),
+            field(&r.formulation),
+            r.orders.to_string(),
+            r.at_risk.to_string(),
+            opt(r.rows),
+            opt(r.columns),
+            opt(r.nonzeros),
+            opt(r.build_s),
+            r.solve_s.to_string(),
+            r.total_s.to_string(),
+            r.status.clone(),
+            r.limit.clone().unwrap_or_default(),
+            opt(r.objective),
+            opt(r.bound),
+            opt(r.gap),
+            opt(r.lp_bound),
+            r.checker.clone(),
+            r.baseline.to_string(),
+            opt(r.saving),
+            opt(r.saving_pct),
+            r.baseline_kept.to_string(),
+            field(r.error.as_deref().unwrap_or("")),
+        ];
+        out.push_str(&fields.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+/// Quoted when it holds a comma, a quote or a line break (RFC 4180).
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// An aligned table; `-` where a value does not apply (no model, no bound).
+pub fn table(rows: &[BenchRow]) -> String {
+    let head = [
+        "DATASET",
+        "FORMULATION",
+        "ROWS",
+        "COLS",
+        "NONZEROS",
+        "BUILD s",
+        "SOLVE s",
+        "TOTAL s",
+        "STATUS",
+        "OBJECTIVE",
+        "BOUND",
+        "GAP",
+        "LP BOUND",
+        "CHECKER",
+        "SAVING",
+        "SAVING %",
+    ];
+    let dash = || "-".to_owned();
+    let money = |v: Option<f64>| v.map_or_else(dash, |x| format!("{x:.2}"));
+    let secs = |v: f64| format!("{v:.3}");
+    let mut cells: Vec<Vec<String>> = vec![head.iter().map(|h| h.to_string()).collect()];
+    for r in rows {
+        let status = match &r.limit {
+            Some(l) => format!("{} ({l})", r.status),
+            None => r.status.clone(),
+        };
+        cells.push(vec![
+            r.dataset.clone(),
+            r.formulation.clone(),
+            r.rows.map_or_else(dash, |x| x.to_string()),
+            r.columns.map_or_else(dash, |x| x.to_string()),
+            r.nonzeros.map_or_else(dash, |x| x.to_string()),
+            r.build_s.map_or_else(dash, secs),
+            secs(r.solve_s),
+            secs(r.total_s),
+            if r.baseline_kept {
+                format!("{status}, baseline kept")
+            } else {
+                status
+            },
+            money(r.objective),
+            money(r.bound),
+            r.gap.map_or_else(dash, |g| format!("{:.2}%", 100.0 * g)),
+            money(r.lp_bound),
+            r.checker.clone(),
+            money(r.saving),
+            r.saving_pct.map_or_else(dash, |p| format!("{p:.1}")),
+        ]);
+    }
+    let widths: Vec<usize> = (0..head.len())
+        .map(|c| {
+            cells
+                .iter()
+                .map(|row| row[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in &cells {
+        let line: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, v)| {
+                // Text left, numbers right.
+                if c < 2 || c == 8 || c == 13 {
+                    format!("{v:<w$}", w = widths[c])
+                } else {
+                    format!("{v:>w$}", w = widths[c])
+                }
+            })
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    for r in rows.iter().filter(|r| r.error.is_some()) {
+        out.push_str(&format!(
+            "error: {} / {}: {}\n",
+            r.dataset,
+            r.formulation,
+            r.error.as_deref().unwrap_or_default()
+        ));
+    }
+    out
+}

@@ -1,0 +1,246 @@
+//! `recourse export`: a model as a file other solvers read.
+//!
+//! MPS is written here, from the [`Mip`] itself (free MPS, as HiGHS, Gurobi, CPLEX, SCIP and
+//! CBC read it), so the file is deterministic and its names are the formulation's own
+//! (`x[SO-1,SKU-1,DC-PAR,PAR-LYO-G,3]`, `balance[DC-PAR,SKU-1,4]`). LP is HiGHS's
+//! translation of that MPS file (`Highs_readModel` then `Highs_writeModel`): the LP format
+//! has no standard for constants, ranges or names with brackets, and HiGHS knows how it
+//! reads them back.
+//!
+//! The model's constant (`Mip::offset`) goes to the objective row's RHS with its sign
+//! flipped, the MPS convention (HiGHS, CPLEX and Gurobi read an objective RHS of `-c` as
+//! the constant `c`), so a solver reports the same objective as `recourse solve`.
+
+use crate::mip::Mip;
+use std::collections::HashSet;
+use std::ffi::{c_void, CString};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot write the temporary file {path}: {source}")]
+    Temp {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("HiGHS could not {what} {path} (status {status}); try --format mps")]
+    Highs {
+        what: &'static str,
+        path: PathBuf,
+        status: i32,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Mps,
+    Lp,
+}
+
+/// The model in `format`. Names come from the model (`BuildOptions { names: true }`);
+/// where it has none, columns are `c<j>` and rows `r<i>`.
+pub fn export(mip: &Mip, name: &str, format: Format) -> Result<Vec<u8>, ExportError> {
+    let mps = mps(mip, name);
+    match format {
+        Format::Mps => Ok(mps.into_bytes()),
+        Format::Lp => lp_via_highs(&mps),
+    }
+}
+
+/// Free-format MPS. Rows `lower <= a x <= upper` become E (equal), L (no lower), G (no
+/// upper) or G with a RANGES entry (both); every column gets explicit bounds, since readers
+/// disagree on the default bounds of integer columns.
+pub fn mps(mip: &Mip, name: &str) -> String {
+    let cols = names(&mip.col_names, mip.num_cols(), "c");
+    let rows = names(&mip.row_names, mip.num_rows(), "r");
+    let mut out = String::new();
+    let _ = writeln!(out, "NAME {}", sanitize(name));
+    out.push_str("ROWS\n N  obj\n");
+    for (i, r) in rows.iter().enumerate() {
+        let kind = match (mip.row_lower[i].is_finite(), mip.row_upper[i].is_finite()) {
+            _ if mip.row_lower[i] == mip.row_upper[i] => "E",
+            (false, _) => "L",
+            (true, _) => "G",
+        };
+        let _ = writeln!(out, " {kind}  {r}");
+    }
+
+    // Column-wise entries, in row order within each column.
+    let mut by_col: Vec<Vec<(usize, f64)>> = vec![Vec::new(); mip.num_cols()];
+    for r in 0..mip.num_rows() {
+        for (v, a) in mip.row(r) {
+            by_col[v.ix()].push((r, a));
+        }
+    }
+    out.push_str("COLUMNS\n");
+    let mut in_integer_block = false;
+    for (j, c) in cols.iter().enumerate() {
+        if mip.integer[j] != in_integer_block {
+            in_integer_block = mip.integer[j];
+            let tag = if in_integer_block { "INTORG" } else { "INTEND" };
+            let _ = writeln!(out, "    MARKER  'MARKER'  '{tag}'");
+        }
+        // A column must appear here to exist, even with nothing to say.
+        if mip.col_cost[j] != 0.0 || by_col[j].is_empty() {
+            let _ = writeln!(out, "    {c}  obj  {}", num(mip.col_cost[j]));
+        }
+        for &(r, a) in &by_col[j] {
+            let _ = writeln!(out, "    {c}  {}  {}", rows[r], num(a));
+        }
+    }
+    if in_integer_block {
+        out.push_str("    MARKER  'MARKER'  'INTEND'\n");
+    }
+
+    out.push_str("RHS\n");
+    if mip.offset != 0.0 {
+        let _ = writeln!(out, "    RHS  obj  {}", num(-mip.offset));
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let (lo, up) = (mip.row_lower[i], mip.row_upper[i]);
+        let rhs = if lo.is_finite() {
+            lo
+        } else if up.is_finite() {
+            up
+        } else {
+            // A free row: L with an RHS every reader takes for infinity.
+            1e30
+        };
+        if rhs != 0.0 {
+            let _ = writeln!(out, "    RHS  {r}  {}", num(rhs));
+        }
+    }
+    let ranged: Vec<usize> = (0..mip.num_rows())
+        .filter(|&i| {
+            let (lo, up) = (mip.row_lower[i], mip.row_upper[i]);
+            lo.is_finite() && up.is_finite() && lo != up
+        })
+        .collect();
+    if !ranged.is_empty() {
+        out.push_str("RANGES\n");
+        for i in ranged {
+            let range = mip.row_upper[i] - mip.row_lower[i];
+            let _ = writeln!(out, "    RNG  {}  {}", rows[i], num(range));
+        }
+    }
+
+    out.push_str("BOUNDS\n");
+    for (j, c) in cols.iter().enumerate() {
+        let (lo, up) = (mip.col_lower[j], mip.col_upper[j]);
+        if lo == up {
+            let _ = writeln!(out, " FX BND  {c}  {}", num(lo));
+            continue;
+        }
+        if lo == f64::NEG_INFINITY {
+            let _ = writeln!(out, " MI BND  {c}");
+        } else if lo != 0.0 {
+            let _ = writeln!(out, " LO BND  {c}  {}", num(lo));
+        }
+        if up == f64::INFINITY {
+            let _ = writeln!(out, " PL BND  {c}");
+        } else {
+            let _ = writeln!(out, " UP BND  {c}  {}", num(up));
+        }
+    }
+    out.push_str("ENDATA\n");
+    out
+}
+
+/// Names without whitespace (MPS separates fields by it), unique (a repeat gets `#<index>`).
+fn names(given: &[String], n: usize, prefix: &str) -> Vec<String> {
+    let mut seen = HashSet::with_capacity(n);
+    (0..n)
+        .map(|i| {
+            let mut name = match given.get(i) {
+                Some(x) if !x.is_empty() => sanitize(x),
+                _ => format!("{prefix}{i}"),
+            };
+            if !seen.insert(name.clone()) {
+                name = format!("{name}#{i}");
+                seen.insert(name.clone());
+            }
+            name
+        })
+        .collect()
+}
+
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_whitespace() { '_' } else { c })
+        .collect()
+}
+
+/// Shortest text that reads back as the same f64.
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else if (1e-4..1e15).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// Removes a temporary file when dropped.
+struct TempFile(PathBuf);
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn temp_path(ext: &str) -> TempFile {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    TempFile(std::env::temp_dir().join(format!(
+        "recourse-export-{}-{}.{ext}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )))
+}
+
+fn lp_via_highs(mps: &str) -> Result<Vec<u8>, ExportError> {
+    let input = temp_path("mps");
+    let output = temp_path("lp");
+    std::fs::write(&input.0, mps).map_err(|source| ExportError::Temp {
+        path: input.0.clone(),
+        source,
+    })?;
+    let c = |p: &Path| CString::new(p.to_string_lossy().as_bytes()).expect("no NUL in a temp path");
+    let (cin, cout) = (c(&input.0), c(&output.0));
+    // SAFETY: a fresh HiGHS instance used on this thread only and destroyed below; the
+    // strings outlive the calls.
+    let (read, write) = unsafe {
+        let h: *mut c_void = highs_sys::Highs_create();
+        // Quiet: stdout carries the model when no -o is given.
+        highs_sys::Highs_setBoolOptionValue(h, c"output_flag".as_ptr(), 0);
+        let read = highs_sys::Highs_readModel(h, cin.as_ptr());
+        let write = if read == highs_sys::kHighsStatusError {
+            read
+        } else {
+            highs_sys::Highs_writeModel(h, cout.as_ptr())
+        };
+        highs_sys::Highs_destroy(h);
+        (read, write)
+    };
+    if read == highs_sys::kHighsStatusError {
+        return Err(ExportError::Highs {
+            what: "read back",
+            path: input.0.clone(),
+            status: read as i32,
+        });
+    }
+    if write == highs_sys::kHighsStatusError {
+        return Err(ExportError::Highs {
+            what: "write",
+            path: output.0.clone(),
+            status: write as i32,
+        });
+    }
+    std::fs::read(&output.0).map_err(|source| ExportError::Temp {
+        path: output.0.clone(),
+        source,
+    })
+}

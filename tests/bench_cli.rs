@@ -1,0 +1,146 @@
+//! `recourse bench` and `recourse solve --formulation priority-rules` through the real
+//! binary, on tiny datasets whose optima are known (`tests/solve_tiny.rs`).
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn dataset(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("datasets/tiny")
+        .join(format!("{name}.json"))
+}
+
+fn recourse() -> Command {
+    Command::cargo_bin("recourse").unwrap()
+}
+
+#[test]
+fn json_rows_carry_the_known_optima_and_the_checkers_verdict() {
+    let out = recourse()
+        .arg("bench")
+        .args([dataset("stock-loss"), dataset("max-sources")])
+        .args(["--threads", "1", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["format"], "recourse.bench/1");
+    let rows = doc["rows"].as_array().unwrap();
+    let row = |scenario: &str, f: &str| {
+        rows.iter()
+            .find(|r| r["dataset"].as_str().unwrap().ends_with(scenario) && r["formulation"] == f)
+            .unwrap_or_else(|| panic!("no row for {scenario} / {f}"))
+            .clone()
+    };
+    // Hand-derived: stock-loss optimum 140 against a baseline of 8100; max-sources 100
+    // against 4050, where the rules cannot improve (they keep the baseline).
+    let te = row("stock-loss.json", "time-expanded");
+    assert_eq!(te["status"], "optimal");
+    assert_eq!(te["objective"], 140.0);
+    assert_eq!(te["bound"], 140.0);
+    assert_eq!(te["checker"], "feasible");
+    assert_eq!(te["baseline"], 8100.0);
+    assert_eq!(te["saving"], 7960.0);
+    assert!(te["rows"].as_u64().unwrap() > 0);
+    assert!(te["lp_bound"].as_f64().unwrap() <= 140.0 + 1e-6);
+
+    let te = row("max-sources.json", "time-expanded");
+    assert_eq!(te["objective"], 100.0);
+    assert_eq!(te["checker"], "feasible");
+    let pr = row("max-sources.json", "priority-rules");
+    assert_eq!(pr["status"], "feasible");
+    assert_eq!(pr["limit"], "heuristic");
+    assert_eq!(pr["objective"], 4050.0);
+    assert_eq!(pr["saving"], 0.0);
+    assert_eq!(pr["checker"], "feasible");
+    for empty in [
+        "rows", "columns", "nonzeros", "bound", "gap", "lp_bound", "build_s",
+    ] {
+        assert!(pr[empty].is_null(), "{empty}: {}", pr[empty]);
+    }
+}
+
+#[test]
+fn csv_has_a_header_and_one_line_per_run() {
+    let out = recourse()
+        .arg("bench")
+        .arg(dataset("demand-surge"))
+        .args([
+            "--formulation",
+            "time-expanded,priority-rules",
+            "--threads",
+            "1",
+        ])
+        .args(["--format", "csv", "--no-lp-bound"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    for line in &lines[1..] {
+        let f: Vec<&str> = line.split(',').collect();
+        assert_eq!(f.len(), header.len(), "{line}");
+        // Both reach the hand-derived optimum of demand-surge (315).
+        assert_eq!(f[col("objective")], "315", "{line}");
+        assert_eq!(f[col("checker")], "feasible");
+        assert_eq!(f[col("baseline")], "30060");
+        assert_eq!(f[col("lp_bound")], "");
+    }
+    assert_eq!(
+        lines[2].split(',').nth(col("formulation")),
+        Some("priority-rules")
+    );
+    assert_eq!(lines[2].split(',').nth(col("rows")), Some(""));
+}
+
+#[test]
+fn an_unknown_formulation_is_bad_usage_before_anything_runs() {
+    recourse()
+        .arg("bench")
+        .arg(dataset("demand-surge"))
+        .args(["--formulation", "time-expanded,nope"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains(
+            "unknown formulation \"nope\"; known: time-expanded",
+        ))
+        .stderr(predicates::str::contains("priority-rules"));
+}
+
+#[test]
+fn solve_with_priority_rules_writes_the_rules_plan_without_a_bound() {
+    let out = recourse()
+        .args(["solve", "--formulation", "priority-rules"])
+        .arg(dataset("demand-surge"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let solve = &doc["solve"];
+    assert_eq!(solve["status"], "feasible");
+    assert_eq!(solve["limit"], "heuristic");
+    assert_eq!(solve["formulation"], "priority-rules");
+    assert_eq!(solve["objective"], 315.0);
+    assert!(solve["bound"].is_null() && solve["gap"].is_null());
+    assert_eq!(doc["kpis"]["proposed"]["cost"]["total"], 315.0);
+    // SO-URG-1 takes 20 of SO-1's 40 on d3 (2026-11-30); SO-1 ships those 20 on d5.
+    let shipments = doc["plan"]["shipments"].as_array().unwrap();
+    let has = |order: &str, ship: &str, q: f64| {
+        shipments
+            .iter()
+            .any(|s| s["order"] == order && s["ship"] == ship && s["quantity"] == q)
+    };
+    assert!(has("SO-URG-1", "2026-11-30", 30.0), "{shipments:?}");
+    assert!(has("SO-1", "2026-11-30", 20.0), "{shipments:?}");
+    assert!(has("SO-1", "2026-12-02", 20.0), "{shipments:?}");
+}
