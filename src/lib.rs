@@ -16,6 +16,7 @@ pub mod export;
 pub mod formulate;
 pub mod generate;
 pub mod ids;
+pub mod import;
 pub mod input;
 pub mod kpi;
 pub mod mip;

@@ -209,6 +209,29 @@ scenario is the approved plan's do-nothing baseline. Exits 0 on success, 2 on ba
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Turn a benchmark instance from the literature into a scenario (models/*-import.md).
+    #[command(after_help = "\
+Examples:
+  recourse import mcnd ../shared/data/mcnd/c33.dow -o c33.json
+  recourse solve c33.json --time-limit 600 --threads 1
+  recourse import ssfctp ../shared/data/ssfctp/g1_n500_0 | recourse solve -
+
+mcnd: a multicommodity fixed-charge network design instance (.dow): each commodity becomes a
+SKU stocked at its origin and one order in a customer zone behind its destination, each arc
+a lane with lead time 0, horizon one day, continuous quantities. ssfctp: a single-sink
+fixed-charge transportation instance. The scenario's optimum is the instance's whenever all
+demand is met. A commodity the arcs cannot carry even on their own is named in a warning;
+`solve` lists every order its plan leaves short under `unresolved`.")]
+    Import {
+        /// Instance format.
+        #[arg(value_enum)]
+        kind: ImportKind,
+        /// Instance file, or - for standard input.
+        file: PathBuf,
+        /// Output file (written atomically); standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of a document format.
     #[command(after_help = "\
 Examples:
@@ -277,6 +300,12 @@ enum ProposalsFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ImportKind {
+    Mcnd,
+    Ssfctp,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum SchemaDoc {
     Scenario,
     Proposals,
@@ -333,6 +362,7 @@ fn main() -> ExitCode {
             reject,
             output,
         } => apply(&scenario, &proposals, &approve, &reject, output.as_deref()),
+        Command::Import { kind, file, output } => import(kind, &file, output.as_deref()),
         Command::Schema {
             document: SchemaDoc::Scenario,
         } => print_json(&recourse::schema::scenario_schema()),
@@ -876,6 +906,43 @@ fn apply(
         );
     }
     write_document(&new, output)
+}
+
+fn import(kind: ImportKind, file: &Path, output: Option<&Path>) -> i32 {
+    use recourse::import::Format;
+    let name = display_name(file);
+    let bytes = match read_input(file) {
+        Ok(b) => b,
+        Err(d) => {
+            eprintln!("{d}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        eprintln!("error: {name} is not UTF-8 text; instance files are plain numbers");
+        return exit::BAD_INPUT;
+    };
+    let id = match file.file_stem() {
+        Some(stem) if file != Path::new("-") => stem.to_string_lossy(),
+        _ => "stdin".into(),
+    };
+    let format = match kind {
+        ImportKind::Mcnd => Format::Mcnd,
+        ImportKind::Ssfctp => Format::Ssfctp,
+    };
+    match recourse::import::import(format, &text, &name, &id) {
+        Ok(imported) => {
+            eprintln!("{name}: {}", imported.summary);
+            for w in &imported.warnings {
+                eprintln!("warning: {w}");
+            }
+            write_document(&imported.doc, output)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::BAD_INPUT
+        }
+    }
 }
 
 fn generate(cfg: &GenerateConfig, output: Option<&Path>) -> i32 {

@@ -1,0 +1,60 @@
+//! Importers: turn benchmark instances from the operations-research literature into
+//! scenarios, so that published optima test the whole pipeline (validate, formulate, solve,
+//! check) on problems someone else solved. One file per format; the mapping and why it
+//! keeps the optimum are in `models/mcnd-import.md` and `models/ssfctp-import.md`.
+
+pub mod mcnd;
+mod numbers;
+pub mod ssfctp;
+
+use crate::scenario::wire::ScenarioDoc;
+
+/// The day every imported scenario starts on. Any date would do: the horizon is one day
+/// and every lane departs every weekday.
+pub const AS_OF: &str = "2026-01-05";
+
+/// A scenario made from an instance, and what the importer could tell about it.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub doc: ScenarioDoc,
+    /// One line for the user: the instance's size and the shortage penalty chosen.
+    pub summary: String,
+    /// Demand the importer can already see will be short, each naming the order.
+    pub warnings: Vec<String>,
+}
+
+/// A file that is not a well-formed instance. Each names the file, the line (1-based) and
+/// what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}:{line}: {message}; {hint}")]
+    Format {
+        file: String,
+        line: usize,
+        message: String,
+        hint: String,
+    },
+    #[error("{file}: {message}; {hint}")]
+    Content {
+        file: String,
+        message: String,
+        hint: String,
+    },
+}
+
+/// The formats `recourse import` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Multicommodity capacitated fixed-charge network design, `.dow` files.
+    Mcnd,
+    /// Single-sink fixed-charge transportation (Legault, Côté and Gendron).
+    Ssfctp,
+}
+
+/// Imports `text`, read from `file` (named in errors); `id` becomes the scenario's id.
+pub fn import(format: Format, text: &str, file: &str, id: &str) -> Result<Imported, ImportError> {
+    match format {
+        Format::Mcnd => mcnd::parse(text, file).map(|m| m.to_scenario(id)),
+        Format::Ssfctp => ssfctp::parse(text, file).map(|p| p.to_scenario(id)),
+    }
+}
