@@ -337,6 +337,7 @@ fn solve(file: &Path, output: Option<&Path>, args: SolveArgs) -> i32 {
         seed: args.seed,
         verbose: args.verbose,
         progress: terminal && !args.verbose,
+        ..SolveOptions::default()
     };
     let analysis = recourse::risk::analyze(&s);
     if terminal {

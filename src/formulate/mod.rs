@@ -8,6 +8,7 @@ use crate::domain::{Day, Scenario};
 use crate::ids::*;
 use crate::mip::Mip;
 use crate::plan::{Plan, Shipment, Transfer};
+use crate::solve::SolveOptions;
 
 /// How to build a model.
 #[derive(Clone, Copy, Debug, Default)]
@@ -110,6 +111,9 @@ pub trait Formulation: Sync {
     /// Builds the model. Frozen orders' plans are constants of the model; their
     /// shipments come back through `Model::decode`'s `frozen_plan`.
     fn build(&self, s: &Scenario, opts: &BuildOptions) -> Model;
+    /// Adjusts the solver options this formulation's models are solved with. Only settings
+    /// that cannot change the proven optimum belong here. Default: none.
+    fn tune(&self, _opts: &mut SolveOptions) {}
 }
 
 /// Every formulation, the default first.
