@@ -2,6 +2,7 @@
 //! its columns mean, so a solution decodes into a plan. A researcher adds a formulation in
 //! one file: implement [`Formulation`] and list it in [`registry`].
 
+pub mod tight;
 pub mod time_expanded;
 
 use crate::domain::{Day, Scenario};
@@ -118,7 +119,7 @@ pub trait Formulation: Sync {
 
 /// Every formulation, the default first.
 pub fn registry() -> Vec<&'static dyn Formulation> {
-    vec![&time_expanded::TimeExpanded]
+    vec![&time_expanded::TimeExpanded, &tight::Tight]
 }
 
 pub fn by_name(name: &str) -> Option<&'static dyn Formulation> {
