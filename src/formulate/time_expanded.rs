@@ -792,12 +792,10 @@ impl<'a> Builder<'a> {
         let s = self.s;
         let cost = self.ship_cost(o, lane, t);
         if s.node(n).ship_capacity_per_day.is_none() && lane.is_none_or(|l| self.free_lane(l)) {
-            let later = (t + 1..self.h as Day).any(|t2| {
-                s.node(n).is_open(t2)
-                    && lane.is_none_or(|l| s.lane(l).departs_on(t2))
-                    && self.ship_cost(o, lane, t2) <= cost
-            });
-            if later {
+            // Lateness only grows with the day, so the next open day is the one to try.
+            let next = (t + 1..self.h as Day)
+                .find(|&t2| s.node(n).is_open(t2) && lane.is_none_or(|l| s.lane(l).departs_on(t2)));
+            if next.is_some_and(|t2| self.ship_cost(o, lane, t2) <= cost) {
                 return true;
             }
         }
