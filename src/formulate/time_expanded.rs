@@ -488,6 +488,10 @@ impl<'a> Builder<'a> {
                     }
                     let (lid, kid) = (lane.id.clone(), s.sku(k).id.clone());
                     let ub = self.flow_bound(lane.from, Some(l), k, t as usize, ub);
+                    if self.tight && ub <= 0.0 {
+                        // Rule S2 leaves nothing to move: no column.
+                        continue;
+                    }
                     let y = self.col(
                         lane.cost_per_unit,
                         ub,
@@ -597,6 +601,11 @@ impl<'a> Builder<'a> {
                             day: t,
                         };
                         let ub = self.flow_bound(n, lane, k, t as usize, line.quantity);
+                        if self.tight && ub <= 0.0 {
+                            // Rule S2: zero in every feasible plan, so no column (a planned
+                            // key without a column pays its change penalty as a constant).
+                            continue;
+                        }
                         let x = self.col(
                             cost - o.short_penalty_per_unit,
                             ub,
