@@ -308,7 +308,6 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Per SKU: all stock at day 0 and every receipt, network-wide.
     /// Bound S2 (`models/tight.md`): with `tight`, a flow of k leaving n on day t (on
     /// `lane`) is at most `ub`, what can have reached n by t (S1), the node's capacity left
     /// that day and the lane's. Every feasible plan keeps these (balance, node_cap,
@@ -331,9 +330,10 @@ impl<'a> Builder<'a> {
 
     /// Bound S1 (`models/tight.md`): `R[n,k,t]` = stock at day 0 + receipts that can
     /// arrive by t (expedited where that is earlier) + for each transfer lane into n,
-    /// `R[from,k,t - L]`, capped by all the stock and receipts of k. Every unit that
-    /// leaves n by day t has arrived there by day t, so no feasible plan moves more than
-    /// `R[n,k,t]` out of n by day t. A lane with lead time 0 contributes the cap.
+    /// `R[from,k,t - L]`, capped by all the stock and receipts of k (a lane with lead time
+    /// 0 contributes the cap). R bounds the distinct units that can have been at n by day
+    /// t, so no single movement leaving n on day t carries more (a bound on one day's
+    /// flows, not on cumulative ones: with transfer cycles a unit may leave n twice).
     fn supply_by_day(&self) -> Vec<f64> {
         let s = self.s;
         let (nn, nk, h) = (s.nodes.len(), s.skus.len(), self.h);
@@ -384,6 +384,7 @@ impl<'a> Builder<'a> {
         r
     }
 
+    /// Per SKU: all stock at day 0 and every receipt, network-wide.
     fn total_supply(&self) -> Vec<f64> {
         let s = self.s;
         let mut supply = vec![0.0; s.skus.len()];
@@ -486,12 +487,12 @@ impl<'a> Builder<'a> {
                     if arrival >= h || !lane.departs_on(t) || !s.node(lane.from).is_open(t) {
                         continue;
                     }
-                    let (lid, kid) = (lane.id.clone(), s.sku(k).id.clone());
                     let ub = self.flow_bound(lane.from, Some(l), k, t as usize, ub);
                     if self.tight && ub <= 0.0 {
                         // Rule S2 leaves nothing to move: no column.
                         continue;
                     }
+                    let (lid, kid) = (lane.id.clone(), s.sku(k).id.clone());
                     let y = self.col(
                         lane.cost_per_unit,
                         ub,
@@ -774,7 +775,7 @@ impl<'a> Builder<'a> {
         unit + (t + i64::from(lead) - o.due).max(0) as f64 * o.late_penalty_per_unit_day
     }
 
-    /// A lane no capacity limits and no fixed charge: moving units onto it binds nothing.
+    /// A lane with no capacity limit and no fixed charge: moving units onto it binds nothing.
     fn free_lane(&self, l: LaneIx) -> bool {
         let lane = self.s.lane(l);
         lane.capacity_per_day.is_none() && lane.fixed_cost_per_day == 0.0
