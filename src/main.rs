@@ -160,7 +160,7 @@ constant is the objective row's RHS, negated); LP is HiGHS's translation of it."
         #[arg(long, value_enum, default_value_t = ExportFormat::Mps)]
         format: ExportFormat,
         /// Which model to write (see models/).
-        #[arg(long, default_value = "time-expanded")]
+        #[arg(long, default_value = "tight")]
         formulation: String,
         /// Output file (written atomically); standard output when absent.
         #[arg(short, long)]
@@ -464,7 +464,7 @@ struct SolveArgs {
     seed: Option<u32>,
     /// Which model to build (see models/), or `priority-rules`: no model, the plan that
     /// rule-based order promising gives (status feasible, limit heuristic, no bound).
-    #[arg(long, default_value = "time-expanded")]
+    #[arg(long, default_value = "tight")]
     formulation: String,
     /// Copy the solver log to stderr.
     #[arg(long)]
@@ -503,6 +503,7 @@ fn solve(
         seed: args.seed,
         verbose: args.verbose,
         progress: terminal && !args.verbose,
+        ..SolveOptions::default()
     };
     let analysis = recourse::risk::analyze(&s);
     if terminal {

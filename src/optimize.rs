@@ -85,6 +85,9 @@ pub fn optimize_with(
     fallbacks: &[(&'static str, &Plan)],
 ) -> Result<Outcome, OptimizeError> {
     let start = Instant::now();
+    let mut tuned = opts.clone();
+    f.tune(&mut tuned);
+    let opts = &tuned;
     let mut build_seconds = 0.0;
     let mut build = |integer: bool| {
         let t = Instant::now();

@@ -3,12 +3,14 @@
 //! one file: implement [`Formulation`] and list it in [`registry`].
 
 pub mod strong;
+pub mod tight;
 pub mod time_expanded;
 
 use crate::domain::{Day, Scenario};
 use crate::ids::*;
 use crate::mip::Mip;
 use crate::plan::{Plan, Shipment, Transfer};
+use crate::solve::SolveOptions;
 
 /// How to build a model.
 #[derive(Clone, Copy, Debug, Default)]
@@ -111,11 +113,18 @@ pub trait Formulation: Sync {
     /// Builds the model. Frozen orders' plans are constants of the model; their
     /// shipments come back through `Model::decode`'s `frozen_plan`.
     fn build(&self, s: &Scenario, opts: &BuildOptions) -> Model;
+    /// Adjusts the solver options this formulation's models are solved with. Only settings
+    /// that cannot change the proven optimum belong here. Default: none.
+    fn tune(&self, _opts: &mut SolveOptions) {}
 }
 
 /// Every formulation, the default first.
 pub fn registry() -> Vec<&'static dyn Formulation> {
-    vec![&time_expanded::TimeExpanded, &strong::TimeExpandedStrong]
+    vec![
+        &time_expanded::TimeExpanded,
+        &tight::Tight,
+        &strong::TimeExpandedStrong,
+    ]
 }
 
 pub fn by_name(name: &str) -> Option<&'static dyn Formulation> {

@@ -4,7 +4,7 @@
 //! choices. The mathematics, with these constraint names, is `models/time-expanded.md`.
 
 use super::{BuildOptions, Formulation, Meaning, Model};
-use crate::domain::{Day, Forbid, Scenario};
+use crate::domain::{Day, Forbid, Order, Scenario};
 use crate::ids::*;
 use crate::mip::{Mip, Var};
 use std::collections::{HashMap, HashSet};
@@ -19,8 +19,15 @@ impl Formulation for TimeExpanded {
         "every order, route and ship day free; inventories per (node, SKU, day); exact"
     }
     fn build(&self, s: &Scenario, opts: &BuildOptions) -> Model {
-        Builder::new(s, opts).build()
+        Builder::new(s, opts, false).build()
     }
+}
+
+/// The time-expanded model with the bounds and pruning rules of `models/tight.md` (S1,
+/// S2, D1, D2: same rows, fewer columns, tighter bounds, same optimum): the `tight`
+/// formulation.
+pub(super) fn build_tight(s: &Scenario, opts: &BuildOptions) -> Model {
+    Builder::new(s, opts, true).build()
 }
 
 type Pair = (NodeIx, SkuIx);
@@ -46,10 +53,15 @@ struct Builder<'a> {
     /// Per destination: (source, lane) routes into it, `None` = local. Computed once: every
     /// order would otherwise scan every lane.
     routes_into: Vec<Vec<(NodeIx, Option<LaneIx>)>>,
+    /// Tighten bounds and prune dominated shipments (`models/tight.md`: S1, S2, D1, D2).
+    tight: bool,
+    /// With `tight`: per (node, sku, day), dense, an upper bound on the units of the SKU
+    /// that can have reached the node by the end of that day (bound S1); empty otherwise.
+    reach_by_day: Vec<f64>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(s: &'a Scenario, opts: &'a BuildOptions) -> Self {
+    fn new(s: &'a Scenario, opts: &'a BuildOptions, tight: bool) -> Self {
         let h = s.horizon as usize;
         Self {
             s,
@@ -65,6 +77,8 @@ impl<'a> Builder<'a> {
             frozen_lane: vec![0.0; s.lanes.len() * h],
             frozen_charged: HashSet::new(),
             routes_into: routes_into(s),
+            tight,
+            reach_by_day: Vec::new(),
         }
     }
 
@@ -114,6 +128,9 @@ impl<'a> Builder<'a> {
                 .or_insert_with(|| (vec![Vec::new(); self.h], vec![0.0; self.h]));
         }
         self.receipts_and_stock();
+        if self.tight {
+            self.reach_by_day = self.supply_by_day();
+        }
         self.transfers();
         self.shipments();
         self.capacities_and_fixed_charges();
@@ -291,6 +308,82 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Bound S2 (`models/tight.md`): with `tight`, a flow of k leaving n on day t (on
+    /// `lane`) is at most `ub`, what can have reached n by t (S1), the node's capacity left
+    /// that day and the lane's. Every feasible plan keeps these (balance, node_cap,
+    /// lane_cap), so tightening a column bound to them changes no plan.
+    fn flow_bound(&self, n: NodeIx, lane: Option<LaneIx>, k: SkuIx, t: usize, ub: f64) -> f64 {
+        if !self.tight {
+            return ub;
+        }
+        let s = self.s;
+        let h = self.h;
+        let mut b = ub.min(self.reach_by_day[(n.ix() * s.skus.len() + k.ix()) * h + t]);
+        if let Some(c) = s.node(n).ship_capacity_per_day {
+            b = b.min(c - self.frozen_node[n.ix() * h + t]);
+        }
+        if let Some(c) = lane.and_then(|l| s.lane(l).capacity_per_day) {
+            b = b.min(c - self.frozen_lane[lane.expect("lane").ix() * h + t]);
+        }
+        b.max(0.0)
+    }
+
+    /// Bound S1 (`models/tight.md`): `R[n,k,t]` = stock at day 0 + receipts that can
+    /// arrive by t (expedited where that is earlier) + for each transfer lane into n,
+    /// `R[from,k,t - L]`, capped by all the stock and receipts of k (a lane with lead time
+    /// 0 contributes the cap). R bounds the distinct units that can have been at n by day
+    /// t, so no single movement leaving n on day t carries more (a bound on one day's
+    /// flows, not on cumulative ones: with transfer cycles a unit may leave n twice).
+    fn supply_by_day(&self) -> Vec<f64> {
+        let s = self.s;
+        let (nn, nk, h) = (s.nodes.len(), s.skus.len(), self.h);
+        let total = self.total_supply();
+        let at = |n: usize, k: usize, t: usize| (n * nk + k) * h + t;
+        let mut own = vec![0.0; nn * nk * h];
+        for ((n, k), &a) in s.available.indexed_iter() {
+            own[at(n, k, 0)] += a;
+        }
+        for r in &s.inbound {
+            let earliest = [r.eta, r.expedite.and_then(|x| x.eta)]
+                .into_iter()
+                .flatten()
+                .min();
+            if let Some(e) = earliest.filter(|&e| (e as usize) < h) {
+                own[at(r.node.ix(), r.sku.ix(), e as usize)] += r.quantity;
+            }
+        }
+        let mut into: Vec<Vec<(usize, u32)>> = vec![Vec::new(); nn];
+        for lane in s.lanes.iter().filter(|l| l.carries_transfers) {
+            into[lane.to.ix()].push((lane.from.ix(), lane.lead_time));
+        }
+        // Cumulative own supply, then the transfer recursion day by day: R[.,.,t] reads
+        // only earlier days (or the cap, for lead time 0).
+        for n in 0..nn {
+            for k in 0..nk {
+                for t in 1..h {
+                    own[at(n, k, t)] += own[at(n, k, t - 1)];
+                }
+            }
+        }
+        let mut r = vec![0.0; nn * nk * h];
+        for t in 0..h {
+            for n in 0..nn {
+                for k in 0..nk {
+                    let mut v = own[at(n, k, t)];
+                    for &(m, lead) in &into[n] {
+                        v += match lead as usize {
+                            0 => total[k],
+                            l if l <= t => r[at(m, k, t - l)],
+                            _ => 0.0,
+                        };
+                    }
+                    r[at(n, k, t)] = v.min(total[k]);
+                }
+            }
+        }
+        r
+    }
+
     /// Per SKU: all stock at day 0 and every receipt, network-wide.
     fn total_supply(&self) -> Vec<f64> {
         let s = self.s;
@@ -394,6 +487,11 @@ impl<'a> Builder<'a> {
                     if arrival >= h || !lane.departs_on(t) || !s.node(lane.from).is_open(t) {
                         continue;
                     }
+                    let ub = self.flow_bound(lane.from, Some(l), k, t as usize, ub);
+                    if self.tight && ub <= 0.0 {
+                        // Rule S2 leaves nothing to move: no column.
+                        continue;
+                    }
                     let (lid, kid) = (lane.id.clone(), s.sku(k).id.clone());
                     let y = self.col(
                         lane.cost_per_unit,
@@ -453,10 +551,8 @@ impl<'a> Builder<'a> {
             for line in o.lines.iter().filter(|l| l.quantity > 0.0) {
                 let k = line.sku;
                 let mut xs: Vec<(Var, f64)> = Vec::new();
-                for &(n, lane) in &routes {
-                    if !self.balance.contains_key(&(n, k)) {
-                        continue;
-                    }
+                // Whether the order may ship line k from n on `lane` at all (forbid).
+                let allowed = |n: NodeIx, lane: Option<LaneIx>| {
                     let matches_forbid = forbids.iter().any(|f| match f {
                         Forbid::Shipment {
                             sku,
@@ -470,7 +566,10 @@ impl<'a> Builder<'a> {
                         }
                         _ => false,
                     });
-                    if matches_forbid && !planned_keys.contains(&(k, n, lane)) {
+                    !matches_forbid || planned_keys.contains(&(k, n, lane))
+                };
+                for &(n, lane) in &routes {
+                    if !self.balance.contains_key(&(n, k)) || !allowed(n, lane) {
                         continue;
                     }
                     let (lead, unit) =
@@ -489,6 +588,12 @@ impl<'a> Builder<'a> {
                         if o.allow_partial && cost >= saved {
                             continue;
                         }
+                        if self.tight
+                            && planned.is_none()
+                            && self.dominated(o, &routes, n, lane, t, &allowed)
+                        {
+                            continue;
+                        }
                         let meaning = Meaning::Shipment {
                             order,
                             sku: k,
@@ -496,9 +601,15 @@ impl<'a> Builder<'a> {
                             lane,
                             day: t,
                         };
+                        let ub = self.flow_bound(n, lane, k, t as usize, line.quantity);
+                        if self.tight && ub <= 0.0 {
+                            // Rule S2: zero in every feasible plan, so no column (a planned
+                            // key without a column pays its change penalty as a constant).
+                            continue;
+                        }
                         let x = self.col(
                             cost - o.short_penalty_per_unit,
-                            line.quantity,
+                            ub,
                             integer,
                             meaning,
                             || {
@@ -511,7 +622,7 @@ impl<'a> Builder<'a> {
                                 )
                             },
                         );
-                        self.ub.insert(x, line.quantity);
+                        self.ub.insert(x, ub);
                         if let Some(p) = planned {
                             plan_var[p] = Some(x);
                         }
@@ -615,7 +726,15 @@ impl<'a> Builder<'a> {
                     // fixed_link: flows on the lane-day are zero unless the charge is paid;
                     // M is the least of the capacity left and what the flows can carry.
                     let carry: f64 = self.lane_out[i].iter().map(|v| self.ub[v]).sum();
-                    let m = left.map_or(carry, |c| c.min(carry)).max(0.0);
+                    let mut m = left.map_or(carry, |c| c.min(carry)).max(0.0);
+                    if self.tight {
+                        // Bound S2 for the whole lane-day: everything on it leaves from(l)
+                        // that day, so it also fits in that node's capacity left.
+                        if let Some(c) = s.node(lane.from).ship_capacity_per_day {
+                            let from_left = c - self.frozen_node[lane.from.ix() * h + t];
+                            m = m.min(from_left.max(0.0));
+                        }
+                    }
                     let lid = lane.id.clone();
                     let z = self.col(lane.fixed_cost_per_day, 1.0, true, Meaning::Aux, || {
                         format!("open[{lid},{t}]")
@@ -646,6 +765,63 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+    }
+
+    /// Unit cost (transport + lateness) of a shipment of `o` on `lane` leaving on `t`.
+    fn ship_cost(&self, o: &Order, lane: Option<LaneIx>, t: Day) -> f64 {
+        let (lead, unit) = lane.map_or((0, 0.0), |l| {
+            (self.s.lane(l).lead_time, self.s.lane(l).cost_per_unit)
+        });
+        unit + (t + i64::from(lead) - o.due).max(0) as f64 * o.late_penalty_per_unit_day
+    }
+
+    /// A lane with no capacity limit and no fixed charge: moving units onto it binds nothing.
+    fn free_lane(&self, l: LaneIx) -> bool {
+        let lane = self.s.lane(l);
+        lane.capacity_per_day.is_none() && lane.fixed_cost_per_day == 0.0
+    }
+
+    /// Pruning rules D1 and D2 (`models/tight.md`), for an unplanned (route, day) of an
+    /// order line: some optimal plan never uses it, because its units can move, at no
+    /// extra cost and without breaking a row, to a column that is kept.
+    /// - D2, later day: n has no ship capacity, the route is local or a free lane, and a
+    ///   later day on the same route costs the same (both on time): shipping later only
+    ///   leaves more stock at n in between.
+    /// - D1, free parallel lane: another free lane from n to the destination departs the
+    ///   same day at no higher unit cost (the cheapest such lane, ties to the lowest
+    ///   index, is kept): same node, same day, same stock and node capacity.
+    fn dominated(
+        &self,
+        o: &Order,
+        routes: &[(NodeIx, Option<LaneIx>)],
+        n: NodeIx,
+        lane: Option<LaneIx>,
+        t: Day,
+        allowed: &dyn Fn(NodeIx, Option<LaneIx>) -> bool,
+    ) -> bool {
+        let s = self.s;
+        let cost = self.ship_cost(o, lane, t);
+        if s.node(n).ship_capacity_per_day.is_none() && lane.is_none_or(|l| self.free_lane(l)) {
+            // Lateness only grows with the day, so the next open day is the one to try.
+            let next = (t + 1..self.h as Day)
+                .find(|&t2| s.node(n).is_open(t2) && lane.is_none_or(|l| s.lane(l).departs_on(t2)));
+            if next.is_some_and(|t2| self.ship_cost(o, lane, t2) <= cost) {
+                return true;
+            }
+        }
+        let Some(b) = lane else {
+            return false;
+        };
+        if !s.node(n).is_open(t) {
+            return false;
+        }
+        let best = routes
+            .iter()
+            .filter_map(|&(m, a)| a.filter(|_| m == n))
+            .filter(|&a| self.free_lane(a) && s.lane(a).departs_on(t) && allowed(n, Some(a)))
+            .map(|a| (self.ship_cost(o, Some(a), t), a))
+            .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        best.is_some_and(|(c, a)| a != b && c <= cost)
     }
 
     /// balance[n,k,t]: inv[t] - inv[t-1] + outflow[t] - inflow[t] = constants[t], inv >= 0.

@@ -1,0 +1,157 @@
+//! The `tight` formulation (models/tight.md) is exact: on every hand-made dataset and on
+//! random scenarios it reaches the same optimum as `time-expanded`, and its plans pass the
+//! checker at the cost it reports (the optimize path checks every plan; we check again).
+
+mod common;
+
+use proptest::prelude::*;
+use recourse::check::evaluate;
+use recourse::domain::Scenario;
+use recourse::formulate::{by_name, BuildOptions};
+use recourse::optimize::{optimize, Outcome};
+use recourse::solve::{SolveOptions, Status};
+use recourse::validate::{load_scenario, validate};
+use std::path::Path;
+
+fn opts() -> SolveOptions {
+    SolveOptions {
+        time_limit_s: 60.0,
+        mip_gap: 0.0,
+        threads: 1,
+        ..SolveOptions::default()
+    }
+}
+
+fn tiny(name: &str) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("datasets/tiny")
+        .join(format!("{name}.json"));
+    load_scenario(&std::fs::read(path).unwrap()).unwrap().0
+}
+
+/// Solves with `formulation` and checks the plan independently.
+fn solved(s: &Scenario, formulation: &str) -> Outcome {
+    let o = optimize(s, by_name(formulation).unwrap(), &opts()).unwrap();
+    if let Some(plan) = &o.plan {
+        let eval = evaluate(s, plan);
+        assert!(eval.feasible(), "{formulation}: {:?}", eval.violations);
+        let cost = eval.cost.total;
+        assert!((cost - o.objective.unwrap()).abs() <= 1e-6 * cost.abs().max(1.0));
+    }
+    o
+}
+
+/// The hand-derived optima of `tests/solve_tiny.rs` (the derivations are there), and the
+/// demo's proven one.
+const OPTIMA: &[(&str, f64)] = &[
+    ("inbound-delay", 150.0),
+    ("stock-loss", 140.0),
+    ("node-outage", 100.0),
+    ("lane-outage", 60.0),
+    ("lane-delay", 92.5),
+    ("demand-surge", 315.0),
+    ("frozen-order", 10130.0),
+    ("ship-complete", 110.0),
+    ("max-sources", 100.0),
+    ("lane-capacity-fixed-cost", 360.0),
+    ("inbound-expedite", 375.0),
+    ("demo-eu", 1200.0),
+];
+
+#[test]
+fn every_tiny_dataset_has_the_same_optimum_as_time_expanded() {
+    for (name, optimum) in OPTIMA {
+        let s = tiny(name);
+        let te = solved(&s, "time-expanded");
+        let tight = solved(&s, "tight");
+        assert_eq!(tight.status, Status::Optimal, "{name}");
+        let cost = tight.objective.unwrap();
+        assert!(
+            (cost - optimum).abs() <= 1e-6 * optimum,
+            "{name}: {cost}, not {optimum}"
+        );
+        assert!(
+            (cost - te.objective.unwrap()).abs() <= 1e-6 * optimum,
+            "{name}"
+        );
+        let bound = tight.bound.unwrap();
+        assert!(
+            (bound - cost).abs() <= 1e-6 * optimum,
+            "{name}: bound {bound}"
+        );
+    }
+}
+
+/// The tightening only removes columns and lowers bounds: never a bigger model, never a
+/// looser column.
+#[test]
+fn the_model_is_never_larger_than_time_expanded() {
+    for (name, _) in OPTIMA {
+        let s = tiny(name);
+        let te = by_name("time-expanded")
+            .unwrap()
+            .build(&s, &BuildOptions::default());
+        let tight = by_name("tight")
+            .unwrap()
+            .build(&s, &BuildOptions::default());
+        assert!(tight.mip.num_cols() <= te.mip.num_cols(), "{name}");
+        assert!(tight.mip.num_rows() <= te.mip.num_rows(), "{name}");
+        assert!(tight.mip.num_nonzeros() <= te.mip.num_nonzeros(), "{name}");
+    }
+}
+
+#[test]
+fn tight_turns_off_sub_mip_heuristics_and_time_expanded_does_not() {
+    let mut o = SolveOptions::default();
+    by_name("time-expanded").unwrap().tune(&mut o);
+    assert!(o.sub_mip_heuristics);
+    by_name("tight").unwrap().tune(&mut o);
+    assert!(!o.sub_mip_heuristics);
+}
+
+/// A generated network with fixed charges, capacities and a few hundred columns per
+/// order: small enough for CI, big enough for every pruning rule to fire.
+#[test]
+fn a_generated_scenario_has_the_same_optimum() {
+    use recourse::generate::{generate, GenerateConfig};
+    let doc = generate(&GenerateConfig {
+        orders: 40,
+        stock_nodes: 4,
+        customer_zones: 5,
+        skus: 6,
+        ..GenerateConfig::default()
+    });
+    let (s, _) = validate(&doc).unwrap();
+    let te = solved(&s, "time-expanded");
+    let tight = solved(&s, "tight");
+    assert_eq!(te.status, Status::Optimal);
+    assert_eq!(tight.status, Status::Optimal);
+    let (a, b) = (te.objective.unwrap(), tight.objective.unwrap());
+    assert!(
+        (a - b).abs() <= 1e-6 * a.abs().max(1.0),
+        "time-expanded {a}, tight {b}"
+    );
+    assert!(
+        tight.cols < te.cols,
+        "the pruning rules fire: {} vs {}",
+        tight.cols,
+        te.cols
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(common::cases(48)))]
+
+    #[test]
+    fn random_scenarios_have_the_same_optimum(doc in common::small_scenario()) {
+        let (s, _) = validate(&doc).unwrap();
+        let te = solved(&s, "time-expanded");
+        let tight = solved(&s, "tight");
+        prop_assert_eq!(&te.status, &tight.status);
+        if te.status == Status::Optimal {
+            let (a, b) = (te.objective.unwrap(), tight.objective.unwrap());
+            prop_assert!((a - b).abs() <= 1e-6 * a.abs().max(1.0),
+                "time-expanded {}, tight {}", a, b);
+        }
+    }
+}
