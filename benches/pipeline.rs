@@ -13,6 +13,12 @@
 //!   cut to 80 orders. The full small preset (20-35 s a solve) and medium (no plan better
 //!   than the baseline within 60 s) are measured once with `recourse bench` (README).
 //!
+//! - `solve/small-tight`: the same with the default `tight` formulation on the whole small
+//!   preset (about 3 s an iteration).
+//! - `propose/<size>`: responses (construction, every prefix checked, explanations) from
+//!   the priority-rules plan, small and medium: the rules give a plan on medium in
+//!   milliseconds, where the MIP needs minutes, and one with hundreds of changes.
+//!
 //! Sizes are the generator presets (`recourse generate --preset NAME --seed 1`).
 //! `RECOURSE_BENCH_PRESETS=small,medium cargo bench --bench pipeline -- rules` keeps the
 //! large preset from even being generated (criterion's filter only skips the timing).
@@ -22,6 +28,7 @@ use recourse::formulate::{by_name, BuildOptions};
 use recourse::generate::{generate, GenerateConfig};
 use recourse::optimize::optimize;
 use recourse::priority_rules;
+use recourse::proposals::responses_for;
 use recourse::risk::analyze;
 use recourse::solve::SolveOptions;
 use recourse::validate::load_scenario;
@@ -79,6 +86,18 @@ fn stages(c: &mut Criterion) {
                 b.iter(|| priority_rules::plan(s, &a))
             });
             g.finish();
+
+            let outcome = priority_rules::outcome(&scenario, &a);
+            let n = responses_for(&scenario, &a, &outcome)
+                .unwrap()
+                .map_or(0, |r| r.responses.len());
+            eprintln!("propose/{preset}: {n} responses from the rules plan");
+            let mut g = c.benchmark_group("propose");
+            g.sample_size(10).measurement_time(Duration::from_secs(10));
+            g.bench_with_input(BenchmarkId::from_parameter(preset), &scenario, |b, s| {
+                b.iter(|| responses_for(s, &a, &outcome).unwrap())
+            });
+            g.finish();
         }
     }
 }
@@ -106,6 +125,13 @@ fn solve_small(c: &mut Criterion) {
         &scenario,
         |b, s| b.iter(|| optimize(s, by_name("time-expanded").unwrap(), &opts).unwrap()),
     );
+    let (small, _) = load_scenario(
+        &serde_json::to_vec(&generate(&GenerateConfig::preset("small").unwrap())).unwrap(),
+    )
+    .unwrap();
+    g.bench_with_input(BenchmarkId::from_parameter("small-tight"), &small, |b, s| {
+        b.iter(|| optimize(s, by_name("tight").unwrap(), &opts).unwrap())
+    });
     g.finish();
 }
 
