@@ -30,7 +30,7 @@ fn solve_writes_a_checked_proposals_document_atomically() {
     let doc: ProposalsDoc = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(doc.format, "recourse.proposals/1");
     assert_eq!(doc.solve.status, "optimal");
-    assert_eq!(doc.solve.formulation, "time-expanded");
+    assert_eq!(doc.solve.formulation, "tight", "the default formulation");
     assert!(doc.solve.solver.starts_with("HiGHS "));
     assert!(doc.solve.model.nonzeros > 0);
     assert_eq!(doc.kpis.baseline.at_risk_orders, 7);
