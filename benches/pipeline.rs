@@ -129,9 +129,11 @@ fn solve_small(c: &mut Criterion) {
         &serde_json::to_vec(&generate(&GenerateConfig::preset("small").unwrap())).unwrap(),
     )
     .unwrap();
-    g.bench_with_input(BenchmarkId::from_parameter("small-tight"), &small, |b, s| {
-        b.iter(|| optimize(s, by_name("tight").unwrap(), &opts).unwrap())
-    });
+    g.bench_with_input(
+        BenchmarkId::from_parameter("small-tight"),
+        &small,
+        |b, s| b.iter(|| optimize(s, by_name("tight").unwrap(), &opts).unwrap()),
+    );
     g.finish();
 }
 

@@ -45,7 +45,9 @@ fn main() {
         let imported = import(format, &text, name, &id).unwrap_or_else(|e| panic!("{e}"));
         let (s, _) = load_scenario(&serde_json::to_vec(&imported.doc).unwrap()).unwrap();
         for formulation in ["time-expanded", "time-expanded-strong"] {
-            let model = by_name(formulation).unwrap().build(&s, &BuildOptions::default());
+            let model = by_name(formulation)
+                .unwrap()
+                .build(&s, &BuildOptions::default());
             let opts = SolveOptions {
                 time_limit_s: limit,
                 mip_gap: s.policy.mip_gap,

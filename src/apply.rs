@@ -13,6 +13,7 @@
 //! - a ship-complete order whose approved shipments leave on several days is frozen with
 //!   `allow_partial` dropped: section 2 plans a ship-complete order on one day, and frozen
 //!   is how a scenario says "exactly these shipments, every line in full".
+//!
 //! A feasible plan whose shipments are all on their planned days is executed exactly by the
 //! baseline, so the approved orders are no longer at risk.
 //!

@@ -556,7 +556,9 @@ fn solve(
             _ => eprintln!("{}: no plan", outcome.status),
         }
         if let Some(name) = outcome.fallback {
-            eprintln!("the plan is the {name} plan: the solver found nothing better within the limit");
+            eprintln!(
+                "the plan is the {name} plan: the solver found nothing better within the limit"
+            );
         }
         if outcome.plan.is_some() {
             eprintln!(

@@ -101,7 +101,11 @@ impl Plan {
         let mut expedited = self.expedited.clone();
         expedited.sort();
         expedited.dedup();
-        Plan::from_merged(&self.merged_shipments(), &self.merged_transfers(), expedited)
+        Plan::from_merged(
+            &self.merged_shipments(),
+            &self.merged_transfers(),
+            expedited,
+        )
     }
 
     /// A plan from merged quantities per key, zero quantities dropped, in key order.

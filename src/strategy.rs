@@ -36,7 +36,8 @@ impl Strategy {
                 // The rules take milliseconds and usually beat doing nothing by far: when
                 // the solver stops early with nothing better, the better of the two is kept.
                 let rules = priority_rules::plan(s, a);
-                let mut fallbacks: Vec<(&'static str, &crate::plan::Plan)> = vec![(priority_rules::NAME, &rules)];
+                let mut fallbacks: Vec<(&'static str, &crate::plan::Plan)> =
+                    vec![(priority_rules::NAME, &rules)];
                 if a.eval.feasible() {
                     fallbacks.insert(0, ("baseline", &a.baseline.plan));
                 }

@@ -87,15 +87,26 @@ fn assert_optimum(s: &Scenario, out: &Outcome, published: f64) {
 const R_OPTIMA: [(&str, [f64; 6]); 3] = [
     (
         "r01",
-        [74_079.0, 92_403.0, 115_304.0, 84_908.0, 113_036.0, 147_599.0],
+        [
+            74_079.0, 92_403.0, 115_304.0, 84_908.0, 113_036.0, 147_599.0,
+        ],
     ),
     (
         "r02",
-        [232_239.0, 322_453.0, 419_503.0, 316_437.0, 431_250.0, 559_578.0],
+        [
+            232_239.0, 322_453.0, 419_503.0, 316_437.0, 431_250.0, 559_578.0,
+        ],
     ),
     (
         "r03",
-        [484_830.0, 703_362.0, 944_990.0, 704_247.0, 932_897.0, 1_188_638.0],
+        [
+            484_830.0,
+            703_362.0,
+            944_990.0,
+            704_247.0,
+            932_897.0,
+            1_188_638.0,
+        ],
     ),
 ];
 
@@ -103,7 +114,10 @@ fn r_family(family: usize, formulation: &str) {
     let Some(dir) = data_dir() else { return };
     let (name, optima) = R_OPTIMA[family];
     for (i, &published) in optima.iter().enumerate() {
-        let s = scenario(Format::Mcnd, &dir.join(format!("mcnd/{name}.{}.dow", i + 1)));
+        let s = scenario(
+            Format::Mcnd,
+            &dir.join(format!("mcnd/{name}.{}.dow", i + 1)),
+        );
         let out = solve(&s, formulation, 120.0);
         assert_optimum(&s, &out, published);
     }
@@ -205,9 +219,16 @@ fn both_linkings_reach_the_same_optima() {
         assert_optimum(&s, &out, 232_239.0);
         rows.push(out.rows);
     }
-    assert!(rows[1] > rows[0], "strong linking adds a row per flow: {rows:?}");
+    assert!(
+        rows[1] > rows[0],
+        "strong linking adds a row per flow: {rows:?}"
+    );
     let s = scenario(Format::Ssfctp, &dir.join("ssfctp/g1_n500_0"));
-    assert_optimum(&s, &solve(&s, "time-expanded-strong", 120.0), 259_658.243782);
+    assert_optimum(
+        &s,
+        &solve(&s, "time-expanded-strong", 120.0),
+        259_658.243782,
+    );
 }
 
 fn c_instance(name: &str, published: f64, formulation: &str) {

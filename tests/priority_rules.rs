@@ -14,7 +14,6 @@ use recourse::risk::analyze;
 use recourse::solve::SolveOptions;
 use recourse::validate::validate;
 
-
 fn tiny(name: &str) -> Scenario {
     validate(&common::tiny_doc(name)).unwrap().0
 }

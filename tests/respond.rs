@@ -238,7 +238,6 @@ fn tiny(name: &str) -> (ScenarioDoc, Scenario) {
     (wire, s)
 }
 
-
 /// The whole proposals document of every tiny dataset, pinned. `RECOURSE_BLESS=1` rewrites
 /// them after a deliberate change (review the diff: the optima are hand-derived in
 /// tests/solve_tiny.rs, and the responses are checked here against the property).

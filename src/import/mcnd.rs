@@ -63,7 +63,10 @@ pub fn parse(text: &str, file: &str) -> Result<Mcnd, ImportError> {
     for i in 0..n_arcs {
         let what = format!("arc {} of {n_arcs}", i + 1);
         let (l, f) = lines.numbers(&what, &ARC_FIELDS)?;
-        let (tail, head) = (node(&lines, l, f[0], "tail")?, node(&lines, l, f[1], "head")?);
+        let (tail, head) = (
+            node(&lines, l, f[0], "tail")?,
+            node(&lines, l, f[1], "head")?,
+        );
         if tail == head {
             return Err(lines.error(
                 l,
@@ -356,7 +359,8 @@ fn max_flow(n: usize, arcs: &[Arc], s: usize, t: usize, enough: f64) -> f64 {
 mod tests {
     use super::*;
 
-    const TINY: &str = "MULTIGEN.DAT:\n 3 3 1\n 1 2 1 10 100 1 1\n 2 3 1 10 100 1 2\n 1 3 5 4 10 1 3\n 1 3 12\n";
+    const TINY: &str =
+        "MULTIGEN.DAT:\n 3 3 1\n 1 2 1 10 100 1 1\n 2 3 1 10 100 1 2\n 1 3 5 4 10 1 3\n 1 3 12\n";
 
     #[test]
     fn parses_arcs_and_commodities() {
@@ -376,7 +380,11 @@ mod tests {
         assert_eq!(parse(&tight, "t.dow").unwrap().max_flows(), vec![14.0]);
         let imported = parse(&tight, "t.dow").unwrap().to_scenario("t");
         assert_eq!(imported.warnings.len(), 1);
-        assert!(imported.warnings[0].contains("order K1"), "{:?}", imported.warnings);
+        assert!(
+            imported.warnings[0].contains("order K1"),
+            "{:?}",
+            imported.warnings
+        );
         assert!(imported.warnings[0].contains("at least 1 units will be short"));
     }
 
@@ -384,15 +392,24 @@ mod tests {
     fn errors_name_the_line_and_the_field() {
         let bad = TINY.replace(" 2 3 1 10 100 1 2", " 2 3 x 10 100 1 2");
         let e = parse(&bad, "bad.dow").unwrap_err().to_string();
-        assert!(e.starts_with("bad.dow:4: field 3 (unit_cost) of arc 2 of 3 is \"x\""), "{e}");
+        assert!(
+            e.starts_with("bad.dow:4: field 3 (unit_cost) of arc 2 of 3 is \"x\""),
+            "{e}"
+        );
         let e = parse(&TINY.replace(" 1 3 12\n", ""), "cut.dow")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("the file ends where commodity 1 of 1 should follow"), "{e}");
+        assert!(
+            e.contains("the file ends where commodity 1 of 1 should follow"),
+            "{e}"
+        );
         let e = parse(&TINY.replace(" 1 2 1 10", " 1 4 1 10"), "n.dow")
             .unwrap_err()
             .to_string();
-        assert!(e.contains("head is 4, not a node number from 1 to 3"), "{e}");
+        assert!(
+            e.contains("head is 4, not a node number from 1 to 3"),
+            "{e}"
+        );
         let e = parse(&TINY.replace(" 1 2 1 10", " 2 2 1 10"), "l.dow")
             .unwrap_err()
             .to_string();

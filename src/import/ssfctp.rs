@@ -28,7 +28,10 @@ pub fn parse(text: &str, file: &str) -> Result<Ssfctp, ImportError> {
         if f.len() != n {
             return Err(lines.error(
                 l,
-                format!("{what} has {} numbers, the first line says n = {n}", f.len()),
+                format!(
+                    "{what} has {} numbers, the first line says n = {n}",
+                    f.len()
+                ),
                 "give one number per source, all on this line",
             ));
         }
@@ -148,7 +151,12 @@ impl Ssfctp {
                 self.demand - supply
             ));
         }
-        if self.capacity.iter().chain([&self.demand]).any(|v| v.fract() != 0.0) {
+        if self
+            .capacity
+            .iter()
+            .chain([&self.demand])
+            .any(|v| v.fract() != 0.0)
+        {
             warnings.push(format!(
                 "capacities or demand are not whole numbers: the shortage penalty {penalty} may not make a plan meet all the demand it could (models/ssfctp-import.md)"
             ));
@@ -188,15 +196,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.starts_with("g.txt:3: the third line (capacities) has 2 numbers, the first line says n = 3"),
+            e.starts_with(
+                "g.txt:3: the third line (capacities) has 2 numbers, the first line says n = 3"
+            ),
             "{e}"
         );
     }
 
     #[test]
     fn too_little_supply_is_a_warning() {
-        let i = parse("2\n10\n3 4\n1 1\n1 1\n", "t").unwrap().to_scenario("t");
-        assert!(i.warnings[0].contains("at least 3 units will be short"), "{:?}", i.warnings);
+        let i = parse("2\n10\n3 4\n1 1\n1 1\n", "t")
+            .unwrap()
+            .to_scenario("t");
+        assert!(
+            i.warnings[0].contains("at least 3 units will be short"),
+            "{:?}",
+            i.warnings
+        );
         // What the sources have still ships.
         assert_eq!(i.doc.orders[0].allow_partial, None);
     }

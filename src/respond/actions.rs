@@ -11,6 +11,7 @@
 //!   units given up there (less, later, or moved away) become one `reallocate` per
 //!   (node, SKU): stock passes from the orders giving it up to those gaining it;
 //! - every transfer key is a `transfer`, every expedited receipt an `expedite_inbound`.
+//!
 //! An order whose change fits none of these (it only ships later, to free a lane-day or
 //! node-day) is a donor in a `reallocate` of that capacity.
 
@@ -317,7 +318,8 @@ pub fn classify(
     for ((node, sku), (gains, losses)) in flows {
         let giver_is_donor = losses.iter().any(|(o, _)| donors.contains(o));
         let plain_gain = gains.iter().any(|(_, _, rerouted)| !rerouted);
-        if !(plain_gain || giver_is_donor || (!gains.is_empty() && !losses.is_empty())) {
+        let exchange = !gains.is_empty() && !losses.is_empty();
+        if !plain_gain && !giver_is_donor && !exchange {
             continue;
         }
         let gained: f64 = gains.iter().map(|(_, q, _)| q).sum();

@@ -12,6 +12,12 @@ use crate::ids::*;
 use crate::plan::{Plan, ShipmentKey, TransferKey};
 use std::collections::BTreeMap;
 
+/// Net stock change at one (node, sku), per day.
+pub type StockDelta = ((NodeIx, SkuIx), Vec<(Day, f64)>);
+
+/// One order's shipments in the baseline and in the proposal.
+type OrderShipments = (Vec<(ShipmentKey, f64)>, Vec<(ShipmentKey, f64)>);
+
 /// A resource in the sense of SCENARIO.md section 5: everything that couples two changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Resource {
@@ -42,7 +48,7 @@ pub struct Unit {
     /// shared per lane-day and priced by the ledger.
     pub own_cost: f64,
     /// Net stock change per (node, sku) and day (arrivals positive).
-    pub stock: Vec<((NodeIx, SkuIx), Vec<(Day, f64)>)>,
+    pub stock: Vec<StockDelta>,
     /// Change in units leaving per (node, day), for stock-holding nodes.
     pub node_out: Vec<((NodeIx, Day), f64)>,
     /// Change in units departing per (lane, day).
@@ -165,8 +171,7 @@ pub fn receipt_day(s: &Scenario, i: InboundIx, expedited: bool) -> Option<u32> {
 pub fn diff(s: &Scenario, base: &Plan, prop: &Plan) -> Vec<Unit> {
     let b = base.merged_shipments();
     let p = prop.merged_shipments();
-    let mut per_order: BTreeMap<OrderIx, (Vec<(ShipmentKey, f64)>, Vec<(ShipmentKey, f64)>)> =
-        BTreeMap::new();
+    let mut per_order: BTreeMap<OrderIx, OrderShipments> = BTreeMap::new();
     for (k, &q) in &b {
         per_order.entry(k.0).or_default().0.push((*k, q));
     }
