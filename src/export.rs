@@ -229,14 +229,14 @@ fn lp_via_highs(mps: &str) -> Result<Vec<u8>, ExportError> {
         return Err(ExportError::Highs {
             what: "read back",
             path: input.0.clone(),
-            status: read as i32,
+            status: read,
         });
     }
     if write == highs_sys::kHighsStatusError {
         return Err(ExportError::Highs {
             what: "write",
             path: output.0.clone(),
-            status: write as i32,
+            status: write,
         });
     }
     std::fs::read(&output.0).map_err(|source| ExportError::Temp {

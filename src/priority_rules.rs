@@ -746,11 +746,7 @@ impl<'a> State<'a> {
                     (Some(_), None) => true,
                     _ => false,
                 };
-                let banned = s
-                    .policy
-                    .forbid
-                    .iter()
-                    .any(|f| *f == Forbid::ExpediteInbound(r));
+                let banned = s.policy.forbid.contains(&Forbid::ExpediteInbound(r));
                 if self.expedited[r.ix()] || !earlier || banned || rec.cancelled {
                     continue;
                 }
