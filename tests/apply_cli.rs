@@ -18,6 +18,16 @@ fn read(p: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
 }
 
+/// `recourse risk --format json` of a scenario file.
+fn risk_json(scenario: &Path) -> Value {
+    let out = recourse()
+        .args(["risk", "--format", "json"])
+        .arg(scenario)
+        .assert()
+        .success();
+    serde_json::from_slice(&out.get_output().stdout).unwrap()
+}
+
 fn solve_to(scenario: &Path, out: &Path) -> Value {
     recourse()
         .args(["solve", "--threads", "1"])
@@ -119,15 +129,7 @@ fn approve_reject_and_solve_again() {
     recourse().arg("validate").arg(&next).assert().success();
 
     // What R1 and R2 protected is no longer at risk: the approved plan is the new baseline.
-    let risk = recourse()
-        .args(["risk", "--format", "json"])
-        .arg(&next)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let risk: Value = serde_json::from_slice(&risk).unwrap();
+    let risk = risk_json(&next);
     let at_risk: Vec<&str> = risk["at_risk"]
         .as_array()
         .unwrap()
@@ -171,15 +173,7 @@ fn approving_everything_leaves_only_the_unresolved_orders_at_risk() {
         .arg(&next)
         .assert()
         .success();
-    let risk = recourse()
-        .args(["risk", "--format", "json"])
-        .arg(&next)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let risk: Value = serde_json::from_slice(&risk).unwrap();
+    let risk = risk_json(&next);
     let at_risk: Vec<&Value> = risk["at_risk"]
         .as_array()
         .unwrap()

@@ -3,6 +3,8 @@
 //! bounds, the integer markers and the ranges all survive; the LP file does too; the file
 //! is deterministic and written atomically by the command.
 
+mod common;
+
 use assert_cmd::Command;
 use recourse::export::{export, Format};
 use recourse::formulate::{by_name, BuildOptions};
@@ -15,22 +17,6 @@ fn dataset(name: &str) -> PathBuf {
         .join("datasets/tiny")
         .join(format!("{name}.json"))
 }
-
-/// The same hand-derived optima as `tests/solve_tiny.rs`, and the demo's proven optimum.
-const OPTIMA: &[(&str, f64)] = &[
-    ("inbound-delay", 150.0),
-    ("stock-loss", 140.0),
-    ("node-outage", 100.0),
-    ("lane-outage", 60.0),
-    ("lane-delay", 92.5),
-    ("demand-surge", 315.0),
-    ("frozen-order", 10130.0),
-    ("ship-complete", 110.0),
-    ("max-sources", 100.0),
-    ("lane-capacity-fixed-cost", 360.0),
-    ("inbound-expedite", 375.0),
-    ("demo-eu", 1200.0),
-];
 
 fn model_file(name: &str, format: Format, dir: &Path) -> PathBuf {
     let (s, _) = load_scenario(&std::fs::read(dataset(name)).unwrap()).unwrap();
@@ -78,7 +64,7 @@ fn highs_optimum(path: &Path) -> f64 {
 fn mps_files_read_back_by_highs_reach_the_known_optima() {
     let dir = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
-    for (name, optimum) in OPTIMA {
+    for (name, optimum) in common::TINY_OPTIMA {
         let v = highs_optimum(&model_file(name, Format::Mps, dir.path()));
         if (v - optimum).abs() > 1e-6 * optimum {
             failures.push(format!("{name}: {v} instead of {optimum}"));

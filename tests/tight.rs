@@ -41,26 +41,9 @@ fn solved(s: &Scenario, formulation: &str) -> Outcome {
     o
 }
 
-/// The hand-derived optima of `tests/solve_tiny.rs` (the derivations are there), and the
-/// demo's proven one.
-const OPTIMA: &[(&str, f64)] = &[
-    ("inbound-delay", 150.0),
-    ("stock-loss", 140.0),
-    ("node-outage", 100.0),
-    ("lane-outage", 60.0),
-    ("lane-delay", 92.5),
-    ("demand-surge", 315.0),
-    ("frozen-order", 10130.0),
-    ("ship-complete", 110.0),
-    ("max-sources", 100.0),
-    ("lane-capacity-fixed-cost", 360.0),
-    ("inbound-expedite", 375.0),
-    ("demo-eu", 1200.0),
-];
-
 #[test]
 fn every_tiny_dataset_has_the_same_optimum_as_time_expanded() {
-    for (name, optimum) in OPTIMA {
+    for (name, optimum) in common::TINY_OPTIMA {
         let s = tiny(name);
         let te = solved(&s, "time-expanded");
         let tight = solved(&s, "tight");
@@ -86,7 +69,7 @@ fn every_tiny_dataset_has_the_same_optimum_as_time_expanded() {
 /// looser column.
 #[test]
 fn the_model_is_never_larger_than_time_expanded() {
-    for (name, _) in OPTIMA {
+    for (name, _) in common::TINY_OPTIMA {
         let s = tiny(name);
         let te = by_name("time-expanded")
             .unwrap()

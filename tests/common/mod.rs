@@ -805,3 +805,20 @@ pub fn tiny_doc(name: &str) -> ScenarioDoc {
     serde_json::from_slice(&std::fs::read(&path).unwrap())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// The optima of the tiny datasets: hand-derived in `tests/solve_tiny.rs` (the derivations
+/// are there), and the demo's, proven by the solver.
+pub const TINY_OPTIMA: &[(&str, f64)] = &[
+    ("inbound-delay", 150.0),
+    ("stock-loss", 140.0),
+    ("node-outage", 100.0),
+    ("lane-outage", 60.0),
+    ("lane-delay", 92.5),
+    ("demand-surge", 315.0),
+    ("frozen-order", 10130.0),
+    ("ship-complete", 110.0),
+    ("max-sources", 100.0),
+    ("lane-capacity-fixed-cost", 360.0),
+    ("inbound-expedite", 375.0),
+    ("demo-eu", 1200.0),
+];
