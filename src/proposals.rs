@@ -25,6 +25,11 @@ pub struct ProposalsDoc {
     pub responses: Vec<ResponseDoc>,
     #[serde(default)]
     pub unresolved: Vec<UnresolvedDoc>,
+    /// How many prefixes of `responses` the independent checker evaluated before the
+    /// document was written: all of them, except on very large plans (see
+    /// models/responses.md), where evenly spaced ones and the last.
+    #[serde(default)]
+    pub checked_prefixes: usize,
     /// Frozen orders, when the scenario is infeasible (only they can make it so).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub infeasible_frozen_orders: Vec<String>,
@@ -291,6 +296,7 @@ pub fn proposals_doc(
                     .collect()
             })
             .unwrap_or_default(),
+        checked_prefixes: responses.map_or(0, |r| r.checked_prefixes),
         infeasible_frozen_orders: o
             .frozen_orders
             .iter()

@@ -298,3 +298,35 @@ fn the_frozen_repair_path_is_exercised() {
         "only {repaired} seeds exercise the frozen repair"
     );
 }
+
+/// Past its budget the checker evaluates evenly spaced prefixes and the last, and the
+/// construction's numbers fill in between: the responses must not change.
+#[test]
+fn a_sampled_check_gives_the_same_responses() {
+    use recourse::respond::{respond, respond_with_budget, Inputs};
+    let (_, s) = tiny("demo-eu");
+    let a = analyze(&s);
+    let o = optimize_with(&s, by_name("time-expanded").unwrap(), &opts(), &[]).unwrap();
+    let reasons = std::collections::HashMap::new();
+    let x = Inputs {
+        baseline: &a.baseline.plan,
+        baseline_eval: &a.eval,
+        at_risk: &a.flags,
+        reasons: &reasons,
+        plan: o.plan.as_ref().unwrap(),
+        plan_eval: o.eval.as_ref().unwrap(),
+    };
+    let full = respond(&s, &x).unwrap();
+    let sampled = respond_with_budget(&s, &x, 1).unwrap();
+    assert_eq!(full.checked_prefixes, full.responses.len());
+    assert_eq!(sampled.checked_prefixes, 2);
+    assert_eq!(full.responses.len(), sampled.responses.len());
+    for (f, p) in full.responses.iter().zip(&sampled.responses) {
+        assert!((f.net_benefit - p.net_benefit).abs() <= 1e-9 * f.net_benefit.abs().max(1.0));
+        assert!((f.cost - p.cost).abs() <= 1e-9 * f.cost.abs().max(1.0));
+        assert_eq!(
+            (&f.protects, &f.requires, &f.remove, &f.add),
+            (&p.protects, &p.requires, &p.remove, &p.add)
+        );
+    }
+}

@@ -7,6 +7,7 @@
 //! unit does to shared resources (stock, node-days, lane-days) is recorded as deltas, so a
 //! set of units can be evaluated against any state without the whole plan.
 
+use crate::check::CostBreakdown;
 use crate::domain::{Day, Scenario};
 use crate::ids::*;
 use crate::plan::{Plan, ShipmentKey, TransferKey};
@@ -47,6 +48,8 @@ pub struct Unit {
     /// shortage and change; the transfer's transport; the expedite cost. Fixed charges are
     /// shared per lane-day and priced by the ledger.
     pub own_cost: f64,
+    /// `own_cost` by section-3 part (`fixed` and `total` left 0).
+    pub parts: CostBreakdown,
     /// Net stock change per (node, sku) and day (arrivals positive).
     pub stock: Vec<StockDelta>,
     /// Change in units leaving per (node, day), for stock-holding nodes.
@@ -95,7 +98,9 @@ impl Deltas {
         }
     }
 
-    fn into_unit(self, kind: UnitKind, own_cost: f64) -> Unit {
+    fn into_unit(self, kind: UnitKind, parts: CostBreakdown) -> Unit {
+        let own_cost =
+            parts.transport + parts.expedite + parts.lateness + parts.shortage + parts.change;
         let mut resources: Vec<Resource> = Vec::new();
         if let UnitKind::Order(o) = kind {
             resources.push(Resource::Order(o));
@@ -111,6 +116,7 @@ impl Deltas {
             transfer: None,
             expedite: None,
             own_cost,
+            parts,
             stock: self
                 .stock
                 .into_iter()
@@ -125,19 +131,19 @@ impl Deltas {
 
 /// Cost of one order's shipments that belongs to the order alone (section 3: transport,
 /// lateness, shortage and change; not the shared fixed charges).
-pub fn order_cost(s: &Scenario, o: OrderIx, shipments: &[(ShipmentKey, f64)]) -> f64 {
+pub fn order_cost(s: &Scenario, o: OrderIx, shipments: &[(ShipmentKey, f64)]) -> CostBreakdown {
     let order = s.order(o);
-    let mut c = 0.0;
+    let mut c = CostBreakdown::default();
     for &((_, _, _, lane, day), q) in shipments {
         let q = q.max(0.0);
         let arrival = match lane {
             Some(l) => {
-                c += q * s.lane(l).cost_per_unit;
+                c.transport += q * s.lane(l).cost_per_unit;
                 day + Day::from(s.lane(l).lead_time)
             }
             None => day,
         };
-        c += q * (arrival - order.due).max(0) as f64 * order.late_penalty_per_unit_day;
+        c.lateness += q * (arrival - order.due).max(0) as f64 * order.late_penalty_per_unit_day;
     }
     for line in &order.lines {
         let shipped: f64 = shipments
@@ -145,14 +151,14 @@ pub fn order_cost(s: &Scenario, o: OrderIx, shipments: &[(ShipmentKey, f64)]) ->
             .filter(|((_, k, ..), _)| *k == line.sku)
             .map(|(_, q)| q.max(0.0))
             .sum();
-        c += (line.quantity - shipped).max(0.0) * order.short_penalty_per_unit;
+        c.shortage += (line.quantity - shipped).max(0.0) * order.short_penalty_per_unit;
     }
     for p in &order.plan {
         let got = shipments
             .iter()
             .find(|(k, _)| *k == (o, p.sku, p.node, p.lane, Day::from(p.ship)))
             .map_or(0.0, |(_, q)| q.max(0.0));
-        c += s.policy.change_penalty_per_unit * (p.quantity - got).max(0.0);
+        c.change += s.policy.change_penalty_per_unit * (p.quantity - got).max(0.0);
     }
     c
 }
@@ -199,7 +205,7 @@ pub fn diff(s: &Scenario, base: &Plan, prop: &Plan) -> Vec<Unit> {
         for &((_, sku, node, lane, day), x, y) in &changed {
             d.leave(s, node, lane, sku, day, y.max(0.0) - x.max(0.0));
         }
-        let own = order_cost(s, o, &ps) - order_cost(s, o, &bs);
+        let own = minus(order_cost(s, o, &ps), order_cost(s, o, &bs));
         let mut u = d.into_unit(UnitKind::Order(o), own);
         u.shipments = changed;
         units.push(u);
@@ -224,7 +230,11 @@ pub fn diff(s: &Scenario, base: &Plan, prop: &Plan) -> Vec<Unit> {
         let mut d = Deltas::default();
         d.leave(s, l.from, Some(lane), sku, day, dq);
         d.stock(s, l.to, sku, day + Day::from(l.lead_time), dq);
-        let mut u = d.into_unit(UnitKind::Transfer(k), dq * l.cost_per_unit);
+        let parts = CostBreakdown {
+            transport: dq * l.cost_per_unit,
+            ..CostBreakdown::default()
+        };
+        let mut u = d.into_unit(UnitKind::Transfer(k), parts);
         u.transfer = Some((x, y));
         units.push(u);
     }
@@ -250,11 +260,28 @@ pub fn diff(s: &Scenario, base: &Plan, prop: &Plan) -> Vec<Unit> {
         d.stock.entry((r.node, r.sku)).or_default();
         let cost = r.expedite.map_or(0.0, |e| e.cost);
         let sign = if y { 1.0 } else { -1.0 };
-        let mut u = d.into_unit(UnitKind::Expedite(ix), sign * cost);
+        let parts = CostBreakdown {
+            expedite: sign * cost,
+            ..CostBreakdown::default()
+        };
+        let mut u = d.into_unit(UnitKind::Expedite(ix), parts);
         u.expedite = Some((x, y));
         units.push(u);
     }
     units
+}
+
+/// `a - b`, part by part (`total` included).
+pub fn minus(a: CostBreakdown, b: CostBreakdown) -> CostBreakdown {
+    CostBreakdown {
+        transport: a.transport - b.transport,
+        fixed: a.fixed - b.fixed,
+        expedite: a.expedite - b.expedite,
+        lateness: a.lateness - b.lateness,
+        shortage: a.shortage - b.shortage,
+        change: a.change - b.change,
+        total: a.total - b.total,
+    }
 }
 
 fn flags(s: &Scenario, p: &Plan) -> Vec<bool> {
