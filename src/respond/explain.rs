@@ -217,12 +217,27 @@ pub fn unresolved(s: &Scenario, x: &Inputs<'_>, after: &[bool]) -> Vec<Unresolve
         *node_used.entry((s.lane(t.lane).from, t.ship)).or_default() += t.quantity;
         *lane_used.entry((t.lane, t.ship)).or_default() += t.quantity;
     }
+    // Per (node, sku) of interest: the last day a shipment leaves, and who ships from it;
+    // per order, its shipments. Built once: the reasons are asked for thousands of orders.
+    let mut last_ship: HashMap<(NodeIx, SkuIx), Day> = HashMap::new();
+    let mut shippers: HashMap<(NodeIx, SkuIx), Vec<OrderIx>> = HashMap::new();
+    for sh in &x.plan.shipments {
+        if bal.contains_key(&(sh.node, sh.sku)) && sh.quantity > 0.0 {
+            let d = last_ship.entry((sh.node, sh.sku)).or_insert(sh.ship);
+            *d = (*d).max(sh.ship);
+            shippers.entry((sh.node, sh.sku)).or_default().push(sh.order);
+        }
+    }
+    let merged = x.plan.merged_shipments();
     let ctx = Why {
         s,
         x,
         bal: &bal,
         lane_used: &lane_used,
         node_used: &node_used,
+        last_ship: &last_ship,
+        shippers: &shippers,
+        merged: &merged,
     };
     orders
         .into_iter()
@@ -239,6 +254,9 @@ struct Why<'a> {
     bal: &'a HashMap<(NodeIx, SkuIx), Vec<f64>>,
     lane_used: &'a HashMap<(LaneIx, Day), f64>,
     node_used: &'a HashMap<(NodeIx, Day), f64>,
+    last_ship: &'a HashMap<(NodeIx, SkuIx), Day>,
+    shippers: &'a HashMap<(NodeIx, SkuIx), Vec<OrderIx>>,
+    merged: &'a std::collections::BTreeMap<crate::plan::ShipmentKey, f64>,
 }
 
 impl Why<'_> {
@@ -247,15 +265,14 @@ impl Why<'_> {
         let order = s.order(o);
         let out = &self.x.plan_eval.orders[o.ix()];
         let mut parts = vec![format!("Still {}.", trouble(out))];
-        let plan = self.x.plan.merged_shipments();
         for (j, line) in order.lines.iter().enumerate() {
             let short = (line.quantity - out.shipped[j]).max(0.0);
-            let late: f64 = plan
-                .iter()
-                .filter(|((oo, k, _, lane, day), q)| {
-                    *oo == o
-                        && *k == line.sku
-                        && **q > 0.0
+            let late: f64 = self
+                .merged
+                .range((o, line.sku, NodeIx(0), None, Day::MIN)..)
+                .take_while(|((oo, k, ..), _)| *oo == o && *k == line.sku)
+                .filter(|((_, _, _, lane, day), q)| {
+                    **q > 0.0
                         && day + Day::from(lane.map_or(0, |l| s.lane(l).lead_time)) > order.due
                 })
                 .map(|(_, q)| q)
@@ -301,12 +318,7 @@ impl Why<'_> {
                     .fold(f64::INFINITY, f64::min)
                     .max(0.0);
                 let holds = bal[t as usize..].iter().any(|b| *b > 0.0)
-                    || self
-                        .x
-                        .plan
-                        .shipments
-                        .iter()
-                        .any(|x| x.node == node && x.sku == sku && x.ship >= t);
+                    || self.last_ship.get(&(node, sku)).is_some_and(|d| *d >= t);
                 if holds && earliest.is_none_or(|(d, ..)| t + lead < d) {
                     earliest = Some((t + lead, node, lane));
                 }
@@ -373,13 +385,12 @@ impl Why<'_> {
             return t;
         }
         if !held_nodes.is_empty() {
-            let mut holders: Vec<(u32, String)> = self
-                .x
-                .plan
-                .shipments
+            let mut holders: Vec<(u32, String)> = held_nodes
                 .iter()
-                .filter(|x| x.sku == sku && held_nodes.contains(&x.node) && x.order != o)
-                .map(|x| (s.order(x.order).priority, s.order(x.order).id.0.clone()))
+                .filter_map(|n| self.shippers.get(&(*n, sku)))
+                .flatten()
+                .filter(|x| **x != o)
+                .map(|x| (s.order(*x).priority, s.order(*x).id.0.clone()))
                 .collect();
             holders.sort();
             holders.dedup();
