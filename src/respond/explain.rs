@@ -225,7 +225,10 @@ pub fn unresolved(s: &Scenario, x: &Inputs<'_>, after: &[bool]) -> Vec<Unresolve
         if bal.contains_key(&(sh.node, sh.sku)) && sh.quantity > 0.0 {
             let d = last_ship.entry((sh.node, sh.sku)).or_insert(sh.ship);
             *d = (*d).max(sh.ship);
-            shippers.entry((sh.node, sh.sku)).or_default().push(sh.order);
+            shippers
+                .entry((sh.node, sh.sku))
+                .or_default()
+                .push(sh.order);
         }
     }
     let merged = x.plan.merged_shipments();

@@ -121,7 +121,7 @@ pub fn respond_with_budget(
 ) -> Result<Responses, RespondError> {
     let units = units::diff(s, x.baseline, x.plan);
     let after: Vec<bool> = x.plan_eval.orders.iter().map(|o| o.at_risk()).collect();
-    let groups = construct(s, x.baseline, &units, x.at_risk, &after);
+    let (groups, broken) = construct(s, x.baseline, &units, x.at_risk, &after);
     let (costs, checked_prefixes) = verify(
         s,
         x.baseline,
@@ -139,7 +139,12 @@ pub fn respond_with_budget(
     let bmap = x.baseline.merged_shipments();
     let pmap = x.plan.merged_shipments();
     let mut responses = Vec::with_capacity(groups.len());
-    let mut by_resource: HashMap<Resource, Vec<usize>> = HashMap::new();
+    let mut by_resource: HashMap<Resource, Vec<(usize, Sign)>> = HashMap::new();
+    let strict = |r: &Resource| match *r {
+        Resource::Order(_) => true,
+        Resource::LaneDay(l, _) => s.lane(l).fixed_cost_per_day > 0.0,
+        Resource::Stock(..) | Resource::NodeDay(..) => broken.contains(r),
+    };
     let pens = |e: &Evaluation, o: OrderIx| explain::penalty(s, o, &e.orders[o.ix()]);
     for (k, g) in groups.iter().enumerate() {
         let mut requires: BTreeSet<usize> = BTreeSet::new();
@@ -148,14 +153,14 @@ pub fn respond_with_budget(
         } else if groups[0].restores_frozen {
             requires.insert(0);
         }
-        for u in &g.units {
-            for r in &units[*u].resources {
-                let seen = by_resource.entry(*r).or_default();
-                requires.extend(seen.iter().copied());
-                if seen.last() != Some(&k) {
-                    seen.push(k);
-                }
+        for (r, sign) in signs(&units, g) {
+            let seen = by_resource.entry(r).or_default();
+            if strict(&r) {
+                requires.extend(seen.iter().map(|(j, _)| *j));
+            } else if sign.takes {
+                requires.extend(seen.iter().filter(|(_, x)| x.gives).map(|(j, _)| *j));
             }
+            seen.push((k, sign));
         }
         requires.remove(&k);
         let before = if k == 0 {
@@ -326,6 +331,61 @@ fn from_maps(
     Plan::from_merged(&ship, &tr, expedited)
 }
 
+/// What a response does to one resource: gives (more stock on some day, less capacity
+/// used) and/or takes (less stock on some day, more capacity used).
+#[derive(Clone, Copy, Debug, Default)]
+struct Sign {
+    gives: bool,
+    takes: bool,
+}
+
+/// Per resource a response touches, what it does to it. For stock the sign is that of the
+/// cumulative change, day by day (the balance of rule 4 is cumulative).
+fn signs(units: &[Unit], g: &Group) -> BTreeMap<Resource, Sign> {
+    let mut stock: BTreeMap<(NodeIx, SkuIx), BTreeMap<crate::domain::Day, f64>> = BTreeMap::new();
+    let mut usage: BTreeMap<Resource, f64> = BTreeMap::new();
+    let mut out: BTreeMap<Resource, Sign> = BTreeMap::new();
+    for &u in &g.units {
+        let u = &units[u];
+        for r in &u.resources {
+            out.entry(*r).or_default();
+        }
+        for (k, days) in &u.stock {
+            let e = stock.entry(*k).or_default();
+            for &(d, q) in days {
+                *e.entry(d).or_insert(0.0) += q;
+            }
+        }
+        for &((n, d), q) in &u.node_out {
+            *usage.entry(Resource::NodeDay(n, d)).or_insert(0.0) += q;
+        }
+        for &((l, d), q) in &u.lane_out {
+            *usage.entry(Resource::LaneDay(l, d)).or_insert(0.0) += q;
+        }
+    }
+    for ((n, k), days) in stock {
+        let s = out.entry(Resource::Stock(n, k)).or_default();
+        let mut c = 0.0;
+        for q in days.values() {
+            c += q;
+            s.gives |= c > 1e-9;
+            s.takes |= c < -1e-9;
+        }
+    }
+    for (r, q) in usage {
+        let s = out.entry(r).or_default();
+        s.takes |= q > 1e-9;
+        s.gives |= q < -1e-9;
+    }
+    for (r, s) in out.iter_mut() {
+        if let Resource::Order(_) = r {
+            s.gives = true;
+            s.takes = true;
+        }
+    }
+    out
+}
+
 /// A response under construction: its units, and the cost change the ledger predicts.
 #[derive(Clone, Debug)]
 struct Group {
@@ -457,7 +517,7 @@ fn construct(
     units: &[Unit],
     at_risk: &[bool],
     after: &[bool],
-) -> Vec<Group> {
+) -> (Vec<Group>, Vec<Resource>) {
     let mut by_resource: HashMap<Resource, Vec<usize>> = HashMap::new();
     for (i, u) in units.iter().enumerate() {
         for r in &u.resources {
@@ -575,7 +635,7 @@ fn construct(
             cands[u] = c;
         }
     }
-    groups
+    (groups, broken)
 }
 
 /// Work the checker may spend on prefixes, in plan entries evaluated: every prefix on the
