@@ -8,11 +8,14 @@
 //!    it, the expedite that pulls it in); the closure that protects the fewest at-risk
 //!    orders and saves the most becomes the next response. Only closures that share a
 //!    resource with the chosen one change, so only those are recomputed.
-//! 3. `requires`: each response requires every earlier response with which it shares a
-//!    resource. A closed approval set then equals, resource by resource, a prefix of the
-//!    construction, which the checker verified: feasible, and every cost term adds up.
-//! 4. The checker evaluates every prefix (in parallel): it gives the net benefits, and a
-//!    prefix it rejects, or a cost that differs from the construction's, is a bug.
+//! 3. `requires`: a response requires the earlier ones that give what it takes (stock,
+//!    node or lane capacity) and every earlier one sharing a strict resource (a
+//!    fixed-charged lane-day, a resource the baseline breaks). A closed approval set is
+//!    then, resource by resource, at least as good as a prefix of the construction, which
+//!    the checker verified, and every cost term adds up (proof: `models/responses.md`).
+//! 4. The checker evaluates every prefix (in parallel; past a budget, evenly spaced ones
+//!    and the last): its numbers are the net benefits, and a prefix it rejects, or a cost
+//!    that differs from the construction's prediction, is a bug.
 //! 5. `actions` and `explain`: what each response does, who approves it, and why; why
 //!    each at-risk order left late or short could not be helped.
 
