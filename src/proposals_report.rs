@@ -212,6 +212,14 @@ pub fn render(doc: &ProposalsDoc, currency: Option<&str>, style: Style) -> Strin
     if doc.responses.is_empty() {
         let _ = writeln!(t, "No response: the plan is the baseline.");
     }
+    if doc.checked_prefixes < doc.responses.len() {
+        let _ = writeln!(
+            t,
+            "\nThe checker evaluated {} of the {} prefixes (evenly spaced, and the last): checking every one of a plan this size costs responses x plan size; the construction's prediction matched it on each.",
+            doc.checked_prefixes,
+            doc.responses.len()
+        );
+    }
     if !doc.unresolved.is_empty() {
         let _ = writeln!(
             t,
