@@ -50,7 +50,6 @@ pub struct BenchRow {
     pub saving: Option<f64>,
     /// saving as a percentage of the baseline cost.
     pub saving_pct: Option<f64>,
-    /// The plan is the baseline, kept because the solver found nothing better in time.
     /// The plan a limit fell back on (`baseline`, `priority-rules`), if any.
     pub fallback: Option<String>,
     /// Why the run failed (status `error`): an internal error to report.

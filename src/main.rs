@@ -480,15 +480,8 @@ fn solve(
     let Some(strategy) = strategy_by_name(&args.formulation) else {
         return exit::BAD_INPUT;
     };
-    // Written so that NaN is refused too.
-    #[allow(clippy::neg_cmp_op_on_partial_ord)]
-    if let Some(t) = args.time_limit.filter(|t| !(*t > 0.0)) {
-        eprintln!("error: --time-limit must be a positive number of seconds, not {t}");
-        return exit::BAD_INPUT;
-    }
-    if let Some(g) = args.gap.filter(|g| !(0.0..=1.0).contains(g)) {
-        eprintln!("error: --gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not {g}");
-        return exit::BAD_INPUT;
+    if let Err(code) = check_limits(args.time_limit, args.gap) {
+        return code;
     }
     let s = match load(file) {
         Ok(s) => s,
@@ -638,14 +631,8 @@ fn bench(args: BenchArgs) -> i32 {
     else {
         return exit::BAD_INPUT;
     };
-    #[allow(clippy::neg_cmp_op_on_partial_ord)]
-    if let Some(t) = time_limit.filter(|t| !(*t > 0.0)) {
-        eprintln!("error: --time-limit must be a positive number of seconds, not {t}");
-        return exit::BAD_INPUT;
-    }
-    if let Some(g) = gap.filter(|g| !(0.0..=1.0).contains(g)) {
-        eprintln!("error: --gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not {g}");
-        return exit::BAD_INPUT;
+    if let Err(code) = check_limits(time_limit, gap) {
+        return code;
     }
     // Every dataset is read first: a typo should not surface after an hour of solving.
     let mut scenarios = Vec::new();
@@ -767,7 +754,7 @@ fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&
     );
     match output {
         Some(_) => exit::SUCCESS,
-        None => print_text(&String::from_utf8_lossy(&bytes)),
+        None => print_bytes(&bytes),
     }
 }
 
@@ -968,6 +955,21 @@ fn generate(cfg: &GenerateConfig, output: Option<&Path>) -> i32 {
     write_document(&doc, output)
 }
 
+/// `--time-limit` and `--gap`, when given, must make sense; the message says why not.
+fn check_limits(time_limit: Option<f64>, gap: Option<f64>) -> Result<(), i32> {
+    // Written so that NaN is refused too.
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
+    if let Some(t) = time_limit.filter(|t| !(*t > 0.0)) {
+        eprintln!("error: --time-limit must be a positive number of seconds, not {t}");
+        return Err(exit::BAD_INPUT);
+    }
+    if let Some(g) = gap.filter(|g| !(0.0..=1.0).contains(g)) {
+        eprintln!("error: --gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not {g}");
+        return Err(exit::BAD_INPUT);
+    }
+    Ok(())
+}
+
 /// Writes a JSON document to a file (atomically) or to stdout.
 fn write_document<T: serde::Serialize>(doc: &T, output: Option<&Path>) -> i32 {
     let Some(path) = output else {
@@ -999,8 +1001,13 @@ fn write_text(text: &str, output: Option<&Path>) -> i32 {
 }
 
 fn print_text(text: &str) -> i32 {
+    print_bytes(text.as_bytes())
+}
+
+/// Writes bytes to stdout; a closed pipe is fine, anything else an internal failure.
+fn print_bytes(bytes: &[u8]) -> i32 {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    match out.write_all(bytes).and_then(|_| out.flush()) {
         Ok(()) => exit::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
         Err(e) => {

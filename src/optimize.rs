@@ -187,9 +187,9 @@ pub fn optimize_with(
     Ok(out)
 }
 
-/// After a limit, replaces the solver's plan (or its lack of one) by `fallback` when that
-/// is feasible and cheaper.
-fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(&'static str, &Plan)]) {
+/// After a limit, replaces the solver's plan (or its lack of one) by the cheapest of
+/// `fallbacks` that is feasible and cheaper. Does nothing when no limit was hit.
+pub fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(&'static str, &Plan)]) {
     let Some(limit) = out.status.limit().cloned() else {
         return;
     };

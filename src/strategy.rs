@@ -3,7 +3,7 @@
 
 use crate::domain::Scenario;
 use crate::formulate::{self, Formulation};
-use crate::optimize::{optimize_with, OptimizeError, Outcome};
+use crate::optimize::{keep_the_better, optimize_with, OptimizeError, Outcome};
 use crate::priority_rules;
 use crate::risk::Analysis;
 use crate::solve::SolveOptions;
@@ -33,15 +33,19 @@ impl Strategy {
     ) -> Result<Outcome, OptimizeError> {
         match self {
             Strategy::Model(f) => {
-                // The rules take milliseconds and usually beat doing nothing by far: when
-                // the solver stops early with nothing better, the better of the two is kept.
-                let rules = priority_rules::plan(s, a);
-                let mut fallbacks: Vec<(&'static str, &crate::plan::Plan)> =
-                    vec![(priority_rules::NAME, &rules)];
-                if a.eval.feasible() {
-                    fallbacks.insert(0, ("baseline", &a.baseline.plan));
+                let mut out = optimize_with(s, *f, opts, &[])?;
+                // Only a solver stopped at a limit needs them: the rules take milliseconds
+                // and usually beat doing nothing by far; the cheapest of the two is kept.
+                if out.status.limit().is_some() {
+                    let rules = priority_rules::plan(s, a);
+                    let mut fallbacks = Vec::new();
+                    if a.eval.feasible() {
+                        fallbacks.push(("baseline", &a.baseline.plan));
+                    }
+                    fallbacks.push((priority_rules::NAME, &rules));
+                    keep_the_better(s, &mut out, &fallbacks);
                 }
-                optimize_with(s, *f, opts, &fallbacks)
+                Ok(out)
             }
             Strategy::Rules => Ok(priority_rules::outcome(s, a)),
         }

@@ -23,12 +23,7 @@ use recourse::validate::validate;
 use std::path::Path;
 
 fn opts() -> SolveOptions {
-    SolveOptions {
-        time_limit_s: 30.0,
-        mip_gap: 0.0,
-        threads: 1,
-        ..SolveOptions::default()
-    }
+    common::exact()
 }
 
 /// Solves and builds the proposals document (timings zeroed, so documents compare).

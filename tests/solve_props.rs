@@ -13,12 +13,7 @@ use recourse::solve::{SolveOptions, Status};
 use recourse::validate::validate;
 
 fn opts() -> SolveOptions {
-    SolveOptions {
-        time_limit_s: 30.0,
-        mip_gap: 0.0,
-        threads: 1,
-        ..SolveOptions::default()
-    }
+    common::exact()
 }
 
 proptest! {

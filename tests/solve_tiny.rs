@@ -1,6 +1,8 @@
 //! `solve` on the hand-made datasets reaches the optimum worked out by hand, and every plan
 //! it emits passes the independent checker with the cost the solver reported.
 
+mod common;
+
 use recourse::check::evaluate;
 use recourse::formulate::by_name;
 use recourse::optimize::optimize;
@@ -16,12 +18,7 @@ fn scenario(name: &str) -> recourse::domain::Scenario {
 }
 
 fn opts() -> SolveOptions {
-    SolveOptions {
-        time_limit_s: 60.0,
-        mip_gap: 0.0,
-        threads: 1,
-        ..SolveOptions::default()
-    }
+    common::exact()
 }
 
 /// Optimal costs derived by hand (`datasets/tiny/README.md` has each scenario's data):

@@ -14,12 +14,7 @@ use recourse::validate::{load_scenario, validate};
 use std::path::Path;
 
 fn opts() -> SolveOptions {
-    SolveOptions {
-        time_limit_s: 60.0,
-        mip_gap: 0.0,
-        threads: 1,
-        ..SolveOptions::default()
-    }
+    common::exact()
 }
 
 fn tiny(name: &str) -> Scenario {

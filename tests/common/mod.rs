@@ -822,3 +822,14 @@ pub const TINY_OPTIMA: &[(&str, f64)] = &[
     ("inbound-expedite", 375.0),
     ("demo-eu", 1200.0),
 ];
+
+/// Solver options for tests that assert exact optima: no gap, one thread (deterministic),
+/// and a limit no test scenario comes near.
+pub fn exact() -> recourse::solve::SolveOptions {
+    recourse::solve::SolveOptions {
+        time_limit_s: 60.0,
+        mip_gap: 0.0,
+        threads: 1,
+        ..recourse::solve::SolveOptions::default()
+    }
+}
