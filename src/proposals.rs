@@ -166,12 +166,13 @@ pub struct UnresolvedDoc {
     pub why: String,
 }
 
+/// The ids of `orders`, as written in the scenario.
+fn order_ids(s: &Scenario, orders: &[OrderIx]) -> Vec<String> {
+    orders.iter().map(|o| s.order(*o).id.0.clone()).collect()
+}
+
 fn response_doc(s: &Scenario, k: usize, r: &Response) -> ResponseDoc {
-    let ids = |v: &[OrderIx]| {
-        v.iter()
-            .map(|o| s.order(*o).id.0.clone())
-            .collect::<Vec<_>>()
-    };
+    let ids = |v: &[OrderIx]| order_ids(s, v);
     let mut owners: Vec<Owner> = r.actions.iter().map(|a| a.kind.owner()).collect();
     owners.sort();
     owners.dedup();
@@ -201,11 +202,7 @@ fn response_doc(s: &Scenario, k: usize, r: &Response) -> ResponseDoc {
 }
 
 fn action_doc(s: &Scenario, id: String, a: &Action) -> ActionDoc {
-    let ids = |v: &[OrderIx]| {
-        v.iter()
-            .map(|o| s.order(*o).id.0.clone())
-            .collect::<Vec<_>>()
-    };
+    let ids = |v: &[OrderIx]| order_ids(s, v);
     let node = |n: Option<_>| n.map(|n| s.node(n).id.0.clone());
     let lane = |l: Option<Option<_>>| l.map(|l: Option<_>| l.map(|l| s.lane(l).id.0.clone()));
     ActionDoc {

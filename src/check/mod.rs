@@ -51,6 +51,38 @@ pub struct CostBreakdown {
     pub total: f64,
 }
 
+impl std::ops::Add for CostBreakdown {
+    type Output = CostBreakdown;
+    /// Part by part, `total` included.
+    fn add(self, o: CostBreakdown) -> CostBreakdown {
+        CostBreakdown {
+            transport: self.transport + o.transport,
+            fixed: self.fixed + o.fixed,
+            expedite: self.expedite + o.expedite,
+            lateness: self.lateness + o.lateness,
+            shortage: self.shortage + o.shortage,
+            change: self.change + o.change,
+            total: self.total + o.total,
+        }
+    }
+}
+
+impl std::ops::Sub for CostBreakdown {
+    type Output = CostBreakdown;
+    /// Part by part, `total` included.
+    fn sub(self, o: CostBreakdown) -> CostBreakdown {
+        CostBreakdown {
+            transport: self.transport - o.transport,
+            fixed: self.fixed - o.fixed,
+            expedite: self.expedite - o.expedite,
+            lateness: self.lateness - o.lateness,
+            shortage: self.shortage - o.shortage,
+            change: self.change - o.change,
+            total: self.total - o.total,
+        }
+    }
+}
+
 /// One broken rule of section 3.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Violation {

@@ -189,7 +189,12 @@ fn routes(s: &Scenario, dest: NodeIx) -> Vec<(NodeIx, Option<LaneIx>)> {
     v
 }
 
-pub fn unresolved(s: &Scenario, x: &Inputs<'_>, after: &[bool]) -> Vec<Unresolved> {
+pub fn unresolved(
+    s: &Scenario,
+    x: &Inputs<'_>,
+    after: &[bool],
+    merged: &std::collections::BTreeMap<crate::plan::ShipmentKey, f64>,
+) -> Vec<Unresolved> {
     let orders: Vec<OrderIx> = (0..s.orders.len())
         .map(OrderIx::new)
         .filter(|o| x.at_risk[o.ix()] && after[o.ix()])
@@ -231,7 +236,6 @@ pub fn unresolved(s: &Scenario, x: &Inputs<'_>, after: &[bool]) -> Vec<Unresolve
                 .push(sh.order);
         }
     }
-    let merged = x.plan.merged_shipments();
     let ctx = Why {
         s,
         x,
@@ -240,7 +244,7 @@ pub fn unresolved(s: &Scenario, x: &Inputs<'_>, after: &[bool]) -> Vec<Unresolve
         node_used: &node_used,
         last_ship: &last_ship,
         shippers: &shippers,
-        merged: &merged,
+        merged,
     };
     orders
         .into_iter()

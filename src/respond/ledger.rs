@@ -228,8 +228,9 @@ pub struct Overlay<'a> {
     pub fixed_delta: f64,
     /// Sum of the units' own costs.
     pub own_cost: f64,
-    /// Resources touched so far, in first-touch order.
+    /// Resources touched so far, in first-touch order (the order breaches are looked for).
     pub touched: Vec<Resource>,
+    seen: std::collections::HashSet<Resource>,
 }
 
 fn departs(q: f64) -> bool {
@@ -246,10 +247,10 @@ impl<'a> Overlay<'a> {
             fixed_delta: 0.0,
             own_cost: 0.0,
             touched: Vec::new(),
+            seen: std::collections::HashSet::new(),
         }
     }
 
-    /// The cost change of everything applied: positive = dearer.
     pub fn into_change(self) -> Change {
         Change {
             stock: self.stock,
@@ -258,6 +259,7 @@ impl<'a> Overlay<'a> {
         }
     }
 
+    /// The cost change of everything applied: positive = dearer.
     pub fn cost_delta(&self) -> f64 {
         self.own_cost + self.fixed_delta
     }
@@ -265,7 +267,7 @@ impl<'a> Overlay<'a> {
     pub fn apply(&mut self, s: &Scenario, u: &Unit) {
         self.own_cost += u.own_cost;
         for r in &u.resources {
-            if !self.touched.contains(r) {
+            if self.seen.insert(*r) {
                 self.touched.push(*r);
             }
         }

@@ -33,7 +33,7 @@ use crate::plan::Plan;
 use ledger::{Ledger, Overlay};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use units::{minus, Resource, Unit, UnitKind};
+use units::{PlanMaps, Resource, Unit, UnitKind};
 
 /// One approvable response.
 #[derive(Clone, Debug, PartialEq)]
@@ -122,11 +122,13 @@ pub fn respond_with_budget(
     x: &Inputs<'_>,
     check_budget: usize,
 ) -> Result<Responses, RespondError> {
-    let units = units::diff(s, x.baseline, x.plan);
+    let (bm, pm) = (PlanMaps::of(x.baseline), PlanMaps::of(x.plan));
+    let units = units::diff(s, x.baseline, x.plan, &bm, &pm);
     let after: Vec<bool> = x.plan_eval.orders.iter().map(|o| o.at_risk()).collect();
     let (groups, broken) = construct(s, x.baseline, &units, x.at_risk, &after);
     let (costs, checked_prefixes) = verify(
         s,
+        &bm,
         x.baseline,
         x.baseline_eval.cost,
         &units,
@@ -139,8 +141,6 @@ pub fn respond_with_budget(
         return Err(RespondError::TotalMismatch { got, want });
     }
 
-    let bmap = x.baseline.merged_shipments();
-    let pmap = x.plan.merged_shipments();
     let mut responses = Vec::with_capacity(groups.len());
     let mut by_resource: HashMap<Resource, Vec<(usize, Sign)>> = HashMap::new();
     let strict = |r: &Resource| match *r {
@@ -151,9 +151,7 @@ pub fn respond_with_budget(
     let pens = |e: &Evaluation, o: OrderIx| explain::penalty(s, o, &e.orders[o.ix()]);
     for (k, g) in groups.iter().enumerate() {
         let mut requires: BTreeSet<usize> = BTreeSet::new();
-        if g.restores_frozen {
-            // nothing before it
-        } else if groups[0].restores_frozen {
+        if !g.restores_frozen && groups[0].restores_frozen {
             requires.insert(0);
         }
         for (r, sign) in signs(&units, g) {
@@ -218,7 +216,7 @@ pub fn respond_with_budget(
             .filter(|&o| pens(x.plan_eval, o) < pens(x.baseline_eval, o) - 1e-9)
             .collect();
         let members: Vec<&Unit> = g.units.iter().map(|u| &units[*u]).collect();
-        let actions = actions::classify(s, &bmap, &pmap, &members, &donors);
+        let actions = actions::classify(s, &bm.shipments, &pm.shipments, &members, &donors);
         let (remove, add) = delta(&members);
         let mut r = Response {
             requires: requires.into_iter().collect(),
@@ -236,7 +234,7 @@ pub fn respond_with_budget(
         r.explanation = explain::response(s, &r, x);
         responses.push(r);
     }
-    let unresolved = explain::unresolved(s, x, &after);
+    let unresolved = explain::unresolved(s, x, &after, &pm.shipments);
     Ok(Responses {
         responses,
         unresolved,
@@ -319,19 +317,15 @@ pub fn apply_deltas<'a>(
         }
         exp.extend(add.expedited.iter().copied());
     }
-    from_maps(&ship, &tr, exp.into_iter().collect())
-}
-
-/// The plan of merged maps; residues of removing what was added (below 1e-12) are zero.
-fn from_maps(
-    ship: &BTreeMap<crate::plan::ShipmentKey, f64>,
-    tr: &BTreeMap<crate::plan::TransferKey, f64>,
-    expedited: Vec<InboundIx>,
-) -> Plan {
-    let clean = |q: &f64| if q.abs() > 1e-12 { *q } else { 0.0 };
-    let ship = ship.iter().map(|(k, q)| (*k, clean(q))).collect();
-    let tr = tr.iter().map(|(k, q)| (*k, clean(q))).collect();
-    Plan::from_merged(&ship, &tr, expedited)
+    // Removing what was added leaves residues like 1e-15 behind: they are zero.
+    let clean = |q: &mut f64| {
+        if q.abs() <= 1e-12 {
+            *q = 0.0;
+        }
+    };
+    ship.values_mut().for_each(clean);
+    tr.values_mut().for_each(clean);
+    Plan::from_merged(&ship, &tr, exp.into_iter().collect())
 }
 
 /// What a response does to one resource: gives (more stock on some day, less capacity
@@ -536,6 +530,8 @@ fn construct(
     };
     let mut ledger = Ledger::new(s, baseline, units);
     let mut remaining = vec![true; units.len()];
+    // Closures hold only remaining units, so a commit takes exactly its units off.
+    let mut left = units.len();
     let mut groups = Vec::new();
 
     let commit = |ledger: &mut Ledger, remaining: &mut [bool], c: &Candidate| {
@@ -565,8 +561,9 @@ fn construct(
     if !broken.is_empty() {
         let c = ctx.closure(&ledger, &remaining, None, &broken);
         commit(&mut ledger, &mut remaining, &c);
+        left -= c.units.len();
         groups.push(Group {
-            units: c.units.clone(),
+            units: c.units,
             cost_delta: c.cost_delta,
             fixed_delta: c.fixed_delta,
             restores_frozen: true,
@@ -585,7 +582,7 @@ fn construct(
             readers.entry(*r).or_default().push(u);
         }
     }
-    while remaining.iter().any(|r| *r) {
+    while left > 0 {
         let best = cands
             .iter()
             .enumerate()
@@ -602,6 +599,7 @@ fn construct(
             .expect("a remaining unit has a candidate");
         let c = cands[best].take().expect("chosen candidate exists");
         commit(&mut ledger, &mut remaining, &c);
+        left -= c.units.len();
         let changed: HashSet<Resource> = c.touched.iter().copied().collect();
         groups.push(Group {
             units: c.units,
@@ -653,6 +651,7 @@ const CHECK_BUDGET: usize = 40_000_000;
 /// the ones used. Returns the breakdowns and how many prefixes the checker evaluated.
 fn verify(
     s: &Scenario,
+    bm: &PlanMaps,
     baseline: &Plan,
     baseline_cost: CostBreakdown,
     units: &[Unit],
@@ -690,8 +689,7 @@ fn verify(
             v
         }
     };
-    let base_s = baseline.merged_shipments();
-    let base_t = baseline.merged_transfers();
+    let (base_s, base_t) = (&bm.shipments, &bm.transfers);
     let base_e: BTreeSet<InboundIx> = baseline.expedited.iter().copied().collect();
     let results: Vec<Result<(usize, CostBreakdown), RespondError>> = chosen
         .par_iter()
@@ -720,7 +718,7 @@ fn verify(
                     }
                 }
             }
-            let plan = from_maps(&sh, &tr, ex.into_iter().collect());
+            let plan = Plan::from_merged(&sh, &tr, ex.into_iter().collect());
             let e = evaluate(s, &plan);
             if let Some(v) = e.violations.first() {
                 return Err(RespondError::PrefixInfeasible {
@@ -756,22 +754,10 @@ fn verify(
     let mut prev_pred = baseline_cost;
     for k in 0..n {
         if chosen.binary_search(&k).is_err() {
-            costs[k] = plus(prev, minus(predicted[k], prev_pred));
+            costs[k] = prev + (predicted[k] - prev_pred);
         }
         prev = costs[k];
         prev_pred = predicted[k];
     }
     Ok((costs, chosen.len()))
-}
-
-fn plus(a: CostBreakdown, d: CostBreakdown) -> CostBreakdown {
-    CostBreakdown {
-        transport: a.transport + d.transport,
-        fixed: a.fixed + d.fixed,
-        expedite: a.expedite + d.expedite,
-        lateness: a.lateness + d.lateness,
-        shortage: a.shortage + d.shortage,
-        change: a.change + d.change,
-        total: a.total + d.total,
-    }
 }

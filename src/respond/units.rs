@@ -172,16 +172,30 @@ pub fn receipt_day(s: &Scenario, i: InboundIx, expedited: bool) -> Option<u32> {
     }
 }
 
+/// A plan merged per key once, for the stages that read it.
+pub struct PlanMaps {
+    pub shipments: BTreeMap<ShipmentKey, f64>,
+    pub transfers: BTreeMap<TransferKey, f64>,
+}
+
+impl PlanMaps {
+    pub fn of(p: &Plan) -> Self {
+        PlanMaps {
+            shipments: p.merged_shipments(),
+            transfers: p.merged_transfers(),
+        }
+    }
+}
+
 /// Cuts the difference between `base` and `prop` into units, orders first (in index
 /// order), then transfers and expedites in key order.
-pub fn diff(s: &Scenario, base: &Plan, prop: &Plan) -> Vec<Unit> {
-    let b = base.merged_shipments();
-    let p = prop.merged_shipments();
+pub fn diff(s: &Scenario, base: &Plan, prop: &Plan, bm: &PlanMaps, pm: &PlanMaps) -> Vec<Unit> {
+    let (b, p) = (&bm.shipments, &pm.shipments);
     let mut per_order: BTreeMap<OrderIx, OrderShipments> = BTreeMap::new();
-    for (k, &q) in &b {
+    for (k, &q) in b {
         per_order.entry(k.0).or_default().0.push((*k, q));
     }
-    for (k, &q) in &p {
+    for (k, &q) in p {
         per_order.entry(k.0).or_default().1.push((*k, q));
     }
     let mut units = Vec::new();
@@ -205,19 +219,18 @@ pub fn diff(s: &Scenario, base: &Plan, prop: &Plan) -> Vec<Unit> {
         for &((_, sku, node, lane, day), x, y) in &changed {
             d.leave(s, node, lane, sku, day, y.max(0.0) - x.max(0.0));
         }
-        let own = minus(order_cost(s, o, &ps), order_cost(s, o, &bs));
+        let own = order_cost(s, o, &ps) - order_cost(s, o, &bs);
         let mut u = d.into_unit(UnitKind::Order(o), own);
         u.shipments = changed;
         units.push(u);
     }
 
-    let bt = base.merged_transfers();
-    let pt = prop.merged_transfers();
+    let (bt, pt) = (&bm.transfers, &pm.transfers);
     let mut tkeys: BTreeMap<TransferKey, (f64, f64)> = BTreeMap::new();
-    for (k, &q) in &bt {
+    for (k, &q) in bt {
         tkeys.entry(*k).or_default().0 = q;
     }
-    for (k, &q) in &pt {
+    for (k, &q) in pt {
         tkeys.entry(*k).or_default().1 = q;
     }
     for (k, (x, y)) in tkeys {
@@ -269,19 +282,6 @@ pub fn diff(s: &Scenario, base: &Plan, prop: &Plan) -> Vec<Unit> {
         units.push(u);
     }
     units
-}
-
-/// `a - b`, part by part (`total` included).
-pub fn minus(a: CostBreakdown, b: CostBreakdown) -> CostBreakdown {
-    CostBreakdown {
-        transport: a.transport - b.transport,
-        fixed: a.fixed - b.fixed,
-        expedite: a.expedite - b.expedite,
-        lateness: a.lateness - b.lateness,
-        shortage: a.shortage - b.shortage,
-        change: a.change - b.change,
-        total: a.total - b.total,
-    }
 }
 
 fn flags(s: &Scenario, p: &Plan) -> Vec<bool> {
