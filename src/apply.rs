@@ -226,19 +226,30 @@ fn fold(
         .orders
         .get(&OrderId(id.to_owned()))
         .ok_or_else(|| ApplyError::MissingOrder(id.to_owned()))?;
+    let target = find_order(out, id).ok_or_else(|| ApplyError::MissingOrder(id.to_owned()))?;
+    Ok(fold_into(s, target, merged, o))
+}
+
+/// Replaces the plan of `target` (order `o`) by its shipments in `merged`; true when it
+/// had to be frozen (see below).
+fn fold_into(
+    s: &Scenario,
+    target: &mut OrderDoc,
+    merged: &BTreeMap<crate::plan::ShipmentKey, f64>,
+    o: OrderIx,
+) -> bool {
     let e = entries(s, merged, o);
     let days: BTreeSet<&str> = e.iter().map(|x| x.ship.as_str()).collect();
     // Section 2 plans a ship-complete order on one day; the approved plan ships it in full
     // on several. Freezing it keeps exactly that (every line in full) without the one-day
     // rule, which is the only way a scenario can say it.
     let split = !s.order(o).allow_partial && days.len() > 1;
-    let target = find_order(out, id).ok_or_else(|| ApplyError::MissingOrder(id.to_owned()))?;
     target.plan = e;
     if split {
         target.allow_partial = None;
         target.frozen = Some(true);
     }
-    Ok(split)
+    split
 }
 
 /// Whether the new scenario's baseline ships every approved order exactly as approved.
@@ -380,20 +391,20 @@ pub fn apply(
     // that happens, every order's plan becomes its shipments in the approved plan, which
     // the baseline then executes exactly (a feasible plan, everything on its day).
     if !executes_as_approved(&out, &touched, &merged, s)? {
-        for (i, o) in s.orders.iter().enumerate() {
-            let id = o.id.0.clone();
-            if o.frozen || touched.contains(&id) {
+        // Walk the document's orders in place: looking each up by id would be quadratic.
+        for w in orders_mut(&mut out) {
+            // `TR-...` orders are new, not in `s`, and already planned as approved.
+            let Some(&o) = s.index.orders.get(&OrderId(w.id.clone())) else {
+                continue;
+            };
+            if s.order(o).frozen || touched.contains(&w.id) {
                 continue;
             }
-            let before = entries(s, &merged, OrderIx::new(i));
-            let planned: Vec<PlanEntryDoc> = find_order(&mut out, &id)
-                .map(|w| w.plan.clone())
-                .unwrap_or_default();
-            if !same_entries(&before, &planned) {
-                if fold(s, &mut out, &merged, &id)? {
-                    summary.frozen_ship_complete.push(id.clone());
+            if !same_entries(&entries(s, &merged, o), &w.plan) {
+                if fold_into(s, w, &merged, o) {
+                    summary.frozen_ship_complete.push(w.id.clone());
                 }
-                summary.orders_replanned.push(id);
+                summary.orders_replanned.push(w.id.clone());
             }
         }
         summary.all_orders_folded = true;
@@ -442,6 +453,16 @@ pub fn apply(
         }
     }
     Ok((out, summary))
+}
+
+/// The document's orders, the scenario's first, then those of demand surges.
+fn orders_mut(doc: &mut ScenarioDoc) -> impl Iterator<Item = &mut OrderDoc> {
+    doc.orders
+        .iter_mut()
+        .chain(doc.disruptions.iter_mut().flat_map(|d| match d {
+            DisruptionDoc::DemandSurge { orders } => orders.iter_mut(),
+            _ => [].iter_mut(),
+        }))
 }
 
 fn find_order<'a>(doc: &'a mut ScenarioDoc, id: &str) -> Option<&'a mut OrderDoc> {

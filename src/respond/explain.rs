@@ -236,10 +236,22 @@ pub fn unresolved(
                 .push(sh.order);
         }
     }
+    // Suffix minima and maxima once, so each (route, day) reads them in O(1).
+    let suffix: HashMap<(NodeIx, SkuIx), (Vec<f64>, Vec<f64>)> = bal
+        .iter()
+        .map(|(k, b)| {
+            let (mut lo, mut hi) = (b.clone(), b.clone());
+            for t in (0..b.len().saturating_sub(1)).rev() {
+                lo[t] = lo[t].min(lo[t + 1]);
+                hi[t] = hi[t].max(hi[t + 1]);
+            }
+            (*k, (lo, hi))
+        })
+        .collect();
     let ctx = Why {
         s,
         x,
-        bal: &bal,
+        suffix: &suffix,
         lane_used: &lane_used,
         node_used: &node_used,
         last_ship: &last_ship,
@@ -258,7 +270,8 @@ pub fn unresolved(
 struct Why<'a> {
     s: &'a Scenario,
     x: &'a Inputs<'a>,
-    bal: &'a HashMap<(NodeIx, SkuIx), Vec<f64>>,
+    /// Per (node, sku): the smallest and the largest projected balance from each day on.
+    suffix: &'a HashMap<(NodeIx, SkuIx), (Vec<f64>, Vec<f64>)>,
     lane_used: &'a HashMap<(LaneIx, Day), f64>,
     node_used: &'a HashMap<(NodeIx, Day), f64>,
     last_ship: &'a HashMap<(NodeIx, SkuIx), Day>,
@@ -309,7 +322,7 @@ impl Why<'_> {
         let mut held_nodes: Vec<NodeIx> = Vec::new();
         let mut earliest: Option<(Day, NodeIx, Option<LaneIx>)> = None;
         for (node, lane) in routes(s, order.destination) {
-            let Some(bal) = self.bal.get(&(node, sku)) else {
+            let Some((min_from, max_from)) = self.suffix.get(&(node, sku)) else {
                 continue;
             };
             let lead = Day::from(lane.map_or(0, |l| s.lane(l).lead_time));
@@ -319,12 +332,8 @@ impl Why<'_> {
                     continue;
                 }
                 // Stock free from day t on: the smallest projected balance from t.
-                let free = bal[t as usize..]
-                    .iter()
-                    .copied()
-                    .fold(f64::INFINITY, f64::min)
-                    .max(0.0);
-                let holds = bal[t as usize..].iter().any(|b| *b > 0.0)
+                let free = min_from[t as usize].max(0.0);
+                let holds = max_from[t as usize] > 0.0
                     || self.last_ship.get(&(node, sku)).is_some_and(|d| *d >= t);
                 if holds && earliest.is_none_or(|(d, ..)| t + lead < d) {
                     earliest = Some((t + lead, node, lane));
