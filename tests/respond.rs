@@ -325,3 +325,35 @@ fn a_sampled_check_gives_the_same_responses() {
         );
     }
 }
+
+/// Some random scenarios need the full fold (an untouched late order would otherwise leave
+/// earlier in the new baseline and take stock an approved order counts on): it too makes
+/// the approved orders execute as approved.
+#[test]
+fn the_full_fold_path_is_exercised() {
+    let mut folded = 0;
+    for seed in 0..300u64 {
+        let wire = common::frozen_free(seed);
+        let (s, _) = validate(&wire).unwrap();
+        let doc = propose(&s);
+        if doc.responses.is_empty() {
+            continue;
+        }
+        let (next, summary) = apply(&s, &wire, &doc, &["all".to_owned()], &[]).unwrap();
+        if !summary.all_orders_folded {
+            continue;
+        }
+        folded += 1;
+        let (n, _) = validate(&next).unwrap();
+        let a = analyze(&n);
+        assert!(a.eval.feasible(), "seed {seed}: {:?}", a.eval.violations);
+        for r in &doc.responses {
+            for o in &r.protects {
+                let ix = n.index.orders[&recourse::ids::OrderId(o.clone())];
+                assert!(!a.flags[ix.ix()], "seed {seed}: {o} at risk again");
+            }
+        }
+    }
+    eprintln!("{folded} of 300 seeds needed the full fold");
+    assert!(folded >= 1, "no seed exercises the full fold");
+}
