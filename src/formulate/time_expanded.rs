@@ -174,11 +174,7 @@ impl<'a> Builder<'a> {
                         format!("frozen_closed[{},{day}]", o.id)
                     });
                 }
-                let (lead, cost) = e
-                    .lane
-                    .map_or((0, 0.0), |l| (s.lane(l).lead_time, s.lane(l).cost_per_unit));
-                let late = (day + i64::from(lead) - o.due).max(0) as f64;
-                self.mip.offset += e.quantity * (cost + late * o.late_penalty_per_unit_day);
+                self.mip.offset += e.quantity * self.ship_cost(o, e.lane, day);
                 self.frozen_node[e.node.ix() * h + e.ship as usize] += e.quantity;
                 if let Some(l) = e.lane {
                     self.frozen_lane[l.ix() * h + e.ship as usize] += e.quantity;
@@ -572,14 +568,11 @@ impl<'a> Builder<'a> {
                     if !self.balance.contains_key(&(n, k)) || !allowed(n, lane) {
                         continue;
                     }
-                    let (lead, unit) =
-                        lane.map_or((0, 0.0), |l| (s.lane(l).lead_time, s.lane(l).cost_per_unit));
                     for t in 0..h {
                         if !s.node(n).is_open(t) || lane.is_some_and(|l| !s.lane(l).departs_on(t)) {
                             continue;
                         }
-                        let late = (t + i64::from(lead) - o.due).max(0) as f64;
-                        let cost = unit + late * o.late_penalty_per_unit_day;
+                        let cost = self.ship_cost(o, lane, t);
                         let planned = planned_at.get(&(k, n, lane, t)).copied();
                         // Pruning rule P4: for an order that may ship partly, a unit that
                         // costs at least what leaving it short saves is never shipped.
