@@ -15,6 +15,7 @@ pub mod exit;
 pub mod export;
 pub mod formulate;
 pub mod generate;
+pub mod guided;
 pub mod ids;
 pub mod import;
 pub mod input;

@@ -8,7 +8,7 @@ use recourse::generate::{generate_with_report, GenerateConfig};
 use recourse::input::{display_name, read_input};
 use recourse::plan::parse_plan_document;
 use recourse::report;
-use recourse::solve::SolveOptions;
+use recourse::solve::{Guide, SolveOptions};
 use recourse::strategy::Strategy;
 use recourse::validate::load_scenario;
 use std::io::{IsTerminal, Write};
@@ -275,6 +275,11 @@ struct BenchArgs {
     /// Skip the LP relaxation solve (saves a build and an LP per model).
     #[arg(long)]
     no_lp_bound: bool,
+    /// LP-guided search before the MIP (column generation for a bound, slope scaling
+    /// for the lane-day charges, a polished plan; models/guided.md): auto = for models of
+    /// 250k nonzeros or more.
+    #[arg(long, value_enum, default_value_t = GuideArg::Auto)]
+    guide: GuideArg,
     #[arg(long, value_enum, default_value_t = BenchFormat::Table)]
     format: BenchFormat,
 }
@@ -466,9 +471,31 @@ struct SolveArgs {
     /// rule-based order promising gives (status feasible, limit heuristic, no bound).
     #[arg(long, default_value = "tight")]
     formulation: String,
+    /// LP-guided search before the MIP (column generation for a bound, slope scaling
+    /// for the lane-day charges, a polished plan; models/guided.md): auto = for models of
+    /// 250k nonzeros or more.
+    #[arg(long, value_enum, default_value_t = GuideArg::Auto)]
+    guide: GuideArg,
     /// Copy the solver log to stderr.
     #[arg(long)]
     verbose: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GuideArg {
+    Auto,
+    On,
+    Off,
+}
+
+impl From<GuideArg> for Guide {
+    fn from(g: GuideArg) -> Guide {
+        match g {
+            GuideArg::Auto => Guide::Auto,
+            GuideArg::On => Guide::On,
+            GuideArg::Off => Guide::Off,
+        }
+    }
 }
 
 fn solve(
@@ -496,6 +523,7 @@ fn solve(
         seed: args.seed,
         verbose: args.verbose,
         progress: terminal && !args.verbose,
+        guide: args.guide.into(),
         ..SolveOptions::default()
     };
     let analysis = recourse::risk::analyze(&s);
@@ -547,6 +575,23 @@ fn solve(
                 doc.solve.seconds
             ),
             _ => eprintln!("{}: no plan", outcome.status),
+        }
+        if let (Some(g), true) = (&outcome.guided, args.verbose) {
+            eprintln!(
+                "guided: LP bound {} ({}, {} LP solves, {} of {} columns) in {:.2} s; slope scaling over {} charges, {} rounds, {:.2} s; dive {} rounds and polish {:.2} s, plan {}",
+                g.bound.map_or("none".into(), |b| format!("{b:.2}")),
+                if g.lp_converged { "converged" } else { "stopped at its share of the time" },
+                g.pricing_rounds,
+                g.columns,
+                outcome.cols,
+                g.lp_seconds,
+                g.charges,
+                g.slope_rounds,
+                g.slope_seconds,
+                g.dive_rounds,
+                g.polish_seconds,
+                g.start_objective.map_or("none".into(), |o| format!("{o:.2}")),
+            );
         }
         if let Some(name) = outcome.fallback {
             eprintln!(
@@ -613,6 +658,7 @@ fn bench(args: BenchArgs) -> i32 {
         threads,
         gap,
         no_lp_bound,
+        guide,
         format,
     } = args;
     let lp_bound = !no_lp_bound;
@@ -663,6 +709,7 @@ fn bench(args: BenchArgs) -> i32 {
                 time_limit_s: time_limit.unwrap_or(s.policy.time_limit_s),
                 mip_gap: gap.unwrap_or(s.policy.mip_gap),
                 threads: threads.unwrap_or(s.policy.threads),
+                guide: guide.into(),
                 ..SolveOptions::default()
             },
             lp_bound,

@@ -94,3 +94,82 @@ impl Mip {
         self.offset + self.col_cost.iter().zip(x).map(|(c, v)| c * v).sum::<f64>()
     }
 }
+
+/// The constraint matrix column by column: column j's entries are
+/// `row[start[j]..start[j + 1]]` with their values. For pricing columns against row duals.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Columns {
+    pub start: Vec<usize>,
+    pub row: Vec<u32>,
+    pub value: Vec<f64>,
+}
+
+impl Columns {
+    pub fn entries(&self, j: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let (a, b) = (self.start[j], self.start[j + 1]);
+        self.row[a..b]
+            .iter()
+            .zip(&self.value[a..b])
+            .map(|(&r, &v)| (r as usize, v))
+    }
+
+    /// `cost - sum_i a_ij y_i`: column j's reduced cost under row duals `y`.
+    pub fn reduced_cost(&self, cost: f64, j: usize, y: &[f64]) -> f64 {
+        self.entries(j).fold(cost, |d, (r, a)| d - a * y[r])
+    }
+}
+
+impl Mip {
+    /// The matrix transposed to columns (a counting sort: linear in the nonzeros).
+    pub fn columns(&self) -> Columns {
+        let n = self.num_cols();
+        let mut start = vec![0usize; n + 1];
+        for &j in &self.row_index {
+            start[j as usize + 1] += 1;
+        }
+        for j in 0..n {
+            start[j + 1] += start[j];
+        }
+        let mut next = start.clone();
+        let mut row = vec![0u32; self.num_nonzeros()];
+        let mut value = vec![0.0; self.num_nonzeros()];
+        for r in 0..self.num_rows() {
+            for (v, a) in self.row(r) {
+                let p = next[v.ix()];
+                row[p] = r as u32;
+                value[p] = a;
+                next[v.ix()] += 1;
+            }
+        }
+        Columns { start, row, value }
+    }
+
+    /// The model restricted to `cols` (in that order), every row kept: the columns left out
+    /// are fixed at 0. A restriction of a minimisation, so any feasible point of it,
+    /// padded with zeros, is feasible for `self` when 0 is within the bounds of every
+    /// column left out.
+    pub fn restricted(&self, cols: &[usize]) -> Mip {
+        let mut at = vec![u32::MAX; self.num_cols()];
+        for (k, &j) in cols.iter().enumerate() {
+            at[j] = k as u32;
+        }
+        let mut sub = Mip::new();
+        sub.offset = self.offset;
+        for &j in cols {
+            sub.add_col(
+                self.col_cost[j],
+                self.col_lower[j],
+                self.col_upper[j],
+                self.integer[j],
+            );
+        }
+        for r in 0..self.num_rows() {
+            let entries = self
+                .row(r)
+                .filter(|(v, _)| at[v.ix()] != u32::MAX)
+                .map(|(v, a)| (Var(at[v.ix()]), a));
+            sub.add_row(self.row_lower[r], self.row_upper[r], entries);
+        }
+        sub
+    }
+}

@@ -12,10 +12,14 @@
 
 use crate::check::{evaluate, Evaluation, Violation};
 use crate::domain::Scenario;
+use crate::formulate::Meaning;
 use crate::formulate::{frozen_plan, BuildOptions, Formulation, Model};
+use crate::guided::{guide, Budget, Guided};
 use crate::ids::OrderIx;
 use crate::plan::Plan;
-use crate::solve::{solve, SolveError, SolveOptions, SolveResult, Status};
+use crate::solve::{solve_from, Limit, SolveError, SolveOptions, SolveResult, Status};
+use std::collections::HashSet;
+use std::time::Duration;
 use std::time::Instant;
 
 #[derive(Clone, Debug)]
@@ -47,6 +51,8 @@ pub struct Outcome {
     /// The solver stopped at a limit with nothing better than the fallback plan, which
     /// `plan` is; names that plan (`baseline`, `priority-rules`).
     pub fallback: Option<&'static str>,
+    /// What the LP-guided search did, when it ran (its start point left out).
+    pub guided: Option<Guided>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -103,7 +109,11 @@ pub fn optimize_with(
         m
     };
     let mut model = build(false);
-    let mut result = run(&model, opts)?;
+    let (mut result, guided) = if opts.guide.applies(model.mip.num_nonzeros()) {
+        guided_run(s, &model, opts, start)?
+    } else {
+        (run(&model, opts, None)?, None)
+    };
     let mut solve_seconds = result.seconds + result.handoff_seconds;
     let mut passes = 1;
     let fractional = result
@@ -119,6 +129,7 @@ pub fn optimize_with(
                 time_limit_s: left,
                 ..opts.clone()
             },
+            None,
         )?;
         solve_seconds += result.seconds + result.handoff_seconds;
         passes = 2;
@@ -141,6 +152,7 @@ pub fn optimize_with(
         formulation: f.name(),
         frozen_orders: Vec::new(),
         fallback: None,
+        guided,
     };
     out.build_seconds = build_seconds;
     if result.status == Status::Infeasible {
@@ -214,8 +226,12 @@ pub fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(&'static s
 
 /// Every recourse model is bounded (each column that lowers the cost has a finite upper
 /// bound), so a HiGHS "unbounded or infeasible" means infeasible.
-fn run(model: &Model, opts: &SolveOptions) -> Result<SolveResult, SolveError> {
-    match solve(&model.mip, opts) {
+fn run(
+    model: &Model,
+    opts: &SolveOptions,
+    start: Option<&[f64]>,
+) -> Result<SolveResult, SolveError> {
+    match solve_from(&model.mip, opts, start) {
         Err(SolveError::UnboundedOrInfeasible { .. }) => Ok(SolveResult {
             status: Status::Infeasible,
             values: None,
@@ -232,4 +248,126 @@ fn run(model: &Model, opts: &SolveOptions) -> Result<SolveResult, SolveError> {
         }),
         other => other,
     }
+}
+
+/// The LP-guided search (`crate::guided`), then HiGHS's MIP from its plan when enough time
+/// is left for HiGHS to improve on it; the bound is the better of the two. The search gets
+/// 35 % of the time limit for the LP, up to 65 % with slope scaling and 90 % with the
+/// polish; HiGHS runs only when what is left is at least 4 times the LP's time (its own
+/// presolve and root LP take about that on these models: `models/guided.md`).
+fn guided_run(
+    s: &Scenario,
+    model: &Model,
+    opts: &SolveOptions,
+    start: Instant,
+) -> Result<(SolveResult, Option<Guided>), SolveError> {
+    let limit = opts.time_limit_s;
+    let at = |share: f64| {
+        let secs = (limit * share - start.elapsed().as_secs_f64()).clamp(0.0, 3.0e7);
+        Instant::now() + Duration::from_secs_f64(secs)
+    };
+    let budget = Budget {
+        lp: at(0.35),
+        slope: at(0.65),
+        polish: at(0.9),
+    };
+    let quantities: Vec<bool> = model
+        .meaning
+        .iter()
+        .map(|m| matches!(m, Meaning::Shipment { .. } | Meaning::Transfer { .. }))
+        .collect();
+    let g = guide(
+        &model.mip,
+        &guide_seed(s, model),
+        &quantities,
+        s.policy.integer_quantities,
+        opts,
+        &budget,
+    )?;
+    let left = limit - start.elapsed().as_secs_f64();
+    let gap =
+        |objective: f64, bound: f64| ((objective - bound) / objective.abs().max(1e-9)).max(0.0);
+    let proven =
+        matches!((g.start_objective, g.bound), (Some(o), Some(b)) if gap(o, b) <= opts.mip_gap);
+    let report = Guided {
+        start: None,
+        ..g.clone()
+    };
+    if g.start.is_some() && (proven || left < 4.0 * g.lp_seconds) {
+        let objective = g.start_objective;
+        let status = if proven {
+            Status::Optimal
+        } else {
+            Status::Feasible { limit: Limit::Time }
+        };
+        let result = SolveResult {
+            status,
+            objective,
+            bound: g.bound,
+            gap: objective.zip(g.bound).map(|(o, b)| gap(o, b)),
+            values: g.start,
+            seconds: g.lp_seconds + g.slope_seconds + g.polish_seconds,
+            handoff_seconds: 0.0,
+            rows: model.mip.num_rows(),
+            cols: model.mip.num_cols(),
+            nonzeros: model.mip.num_nonzeros(),
+            integer_cols: model.mip.num_integer(),
+            solver: crate::solve::highs_version(),
+        };
+        return Ok((result, Some(report)));
+    }
+    let mut result = run(
+        model,
+        &SolveOptions {
+            time_limit_s: left.max(0.01),
+            ..opts.clone()
+        },
+        g.start.as_deref(),
+    )?;
+    result.seconds += g.lp_seconds + g.slope_seconds + g.polish_seconds;
+    if let Some(b) = g.bound.filter(|&b| result.bound.is_none_or(|r| b > r)) {
+        result.bound = Some(b);
+        result.gap = result.objective.map(|o| gap(o, b));
+    }
+    if result.values.is_none() && g.start.is_some() {
+        // HiGHS stopped before it read the start back; the start is still a feasible point.
+        result.objective = g.start_objective;
+        result.gap = result.objective.zip(result.bound).map(|(o, b)| gap(o, b));
+        result.values = g.start;
+        if let Status::NoSolution { limit } = result.status {
+            result.status = Status::Feasible { limit };
+        }
+    }
+    Ok((result, Some(report)))
+}
+
+/// The columns the guided LP starts from: everything that is not a shipment or a transfer,
+/// and the shipments on each order's planned (sku, node, lane, day). The rest is priced in.
+fn guide_seed(s: &Scenario, model: &Model) -> Vec<bool> {
+    let planned: HashSet<_> = s
+        .orders
+        .iter()
+        .enumerate()
+        .flat_map(|(o, order)| {
+            order
+                .plan
+                .iter()
+                .map(move |e| (OrderIx::new(o), e.sku, e.node, e.lane, e.ship.into()))
+        })
+        .collect();
+    model
+        .meaning
+        .iter()
+        .map(|m| match *m {
+            Meaning::Shipment {
+                order,
+                sku,
+                node,
+                lane,
+                day,
+            } => planned.contains(&(order, sku, node, lane, day)),
+            Meaning::Transfer { .. } => false,
+            _ => true,
+        })
+        .collect()
 }

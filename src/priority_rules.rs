@@ -96,6 +96,7 @@ pub fn outcome(s: &Scenario, a: &Analysis) -> Outcome {
         formulation: NAME,
         frozen_orders: Vec::new(),
         fallback: None,
+        guided: None,
     }
 }
 

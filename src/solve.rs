@@ -47,7 +47,7 @@ use std::time::{Duration, Instant};
 use highs_sys as sys;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::mip::Mip;
+use crate::mip::{Columns, Mip};
 
 /// How to solve. `Default` is HiGHS's own defaults: no time limit, a relative gap of 1e-4,
 /// all cores, seed 0, quiet.
@@ -72,6 +72,33 @@ pub struct SolveOptions {
     /// proven optimal; on the fixed-charge models they take most of the time
     /// (`models/tight.md`).
     pub sub_mip_heuristics: bool,
+    /// Whether `optimize` runs the LP-guided search (`crate::guided`) before HiGHS's MIP.
+    pub guide: Guide,
+}
+
+/// When `optimize` runs the LP-guided search first: a bound and a plan in seconds on
+/// models where HiGHS's own root takes longer than the time limit (`models/guided.md`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Guide {
+    /// On for models with at least [`Guide::AUTO_NONZEROS`] nonzeros.
+    #[default]
+    Auto,
+    On,
+    Off,
+}
+
+impl Guide {
+    /// Medium-sized scenarios (5,000 orders) have about 1.6M nonzeros, small ones (200
+    /// orders) about 50k, which HiGHS solves to optimality in seconds on its own.
+    pub const AUTO_NONZEROS: usize = 250_000;
+
+    pub fn applies(self, nonzeros: usize) -> bool {
+        match self {
+            Guide::Auto => nonzeros >= Self::AUTO_NONZEROS,
+            Guide::On => true,
+            Guide::Off => false,
+        }
+    }
 }
 
 impl Default for SolveOptions {
@@ -84,6 +111,7 @@ impl Default for SolveOptions {
             verbose: false,
             progress: false,
             sub_mip_heuristics: true,
+            guide: Guide::Auto,
         }
     }
 }
@@ -240,72 +268,44 @@ pub fn highs_version() -> String {
 
 /// Minimises `mip` with HiGHS.
 pub fn solve(mip: &Mip, opts: &SolveOptions) -> Result<SolveResult, SolveError> {
+    solve_from(mip, opts, None)
+}
+
+/// Like [`solve`], starting from `start` (a value for every column): HiGHS checks it and,
+/// when it is feasible, begins with it as the incumbent. An infeasible start is ignored.
+pub fn solve_from(
+    mip: &Mip,
+    opts: &SolveOptions,
+    start: Option<&[f64]>,
+) -> Result<SolveResult, SolveError> {
     check_model(mip)?;
+    if start.is_some_and(|x| x.len() != mip.num_cols()) {
+        return Err(SolveError::Rejected(format!(
+            "a start with {} values for {} columns",
+            start.map_or(0, <[f64]>::len),
+            mip.num_cols()
+        )));
+    }
     let is_mip = mip.integer.iter().any(|&i| i);
-
-    // The callback state must outlive every call HiGHS can make into it: `Session` drops
-    // the HiGHS instance before the state, also when unwinding.
-    let session = Session {
-        highs: Highs::new()?,
-        state: Box::new(CallbackState::new(opts)),
-    };
+    let session = Session::open(opts)?;
     let highs = &session.highs;
-
-    // Never the console (stdout). Output stays off until the logging callback is in place:
-    // HiGHS logs its header once per process, at the first call that finds output on, and
-    // `Highs_setCallback` is such a call.
-    highs.set_bool(c"log_to_console", "log_to_console", false)?;
-    highs.set_bool(c"output_flag", "output_flag", false)?;
-    let state_ptr = &*session.state as *const CallbackState as *mut c_void;
-    // SAFETY: `state_ptr` stays valid until the instance is destroyed (see `Session`).
-    highs.check("Highs_setCallback", unsafe {
-        sys::Highs_setCallback(highs.ptr(), Some(on_highs_callback), state_ptr)
-    })?;
-    let mut callbacks = vec![sys::kHighsCallbackLogging];
-    if session.state.progress.is_some() {
-        callbacks.extend([
-            sys::kHighsCallbackMipInterrupt,
-            sys::kHighsCallbackMipImprovingSolution,
-        ]);
-    }
-    for kind in callbacks {
-        // SAFETY: valid instance, valid callback kind.
-        highs.check("Highs_startCallback", unsafe {
-            sys::Highs_startCallback(highs.ptr(), kind)
-        })?;
-    }
-    highs.set_bool(c"output_flag", "output_flag", true)?;
-
-    highs.set_double(c"time_limit", "time_limit", opts.time_limit_s)?;
-    highs.set_double(c"mip_rel_gap", "mip_rel_gap", opts.mip_gap)?;
-    let threads = i32::try_from(opts.threads).map_err(|_| SolveError::Option {
-        name: "threads",
-        value: opts.threads.to_string(),
-        messages: vec![],
-    })?;
-    highs.set_int(c"threads", "threads", threads)?;
-    if let Some(seed) = opts.seed {
-        let seed = i32::try_from(seed).map_err(|_| SolveError::Option {
-            name: "random_seed",
-            value: seed.to_string(),
-            messages: vec!["the seed must be at most 2147483647".into()],
-        })?;
-        highs.set_int(c"random_seed", "random_seed", seed)?;
-    }
-
-    if !opts.sub_mip_heuristics {
-        highs.set_bool(c"mip_heuristic_run_rins", "mip_heuristic_run_rins", false)?;
-        highs.set_bool(c"mip_heuristic_run_rens", "mip_heuristic_run_rens", false)?;
-        highs.set_bool(
-            c"mip_heuristic_run_root_reduced_cost",
-            "mip_heuristic_run_root_reduced_cost",
-            false,
-        )?;
-    }
 
     let handoff = Instant::now();
     pass_model(highs, mip, &session.state)?;
     let handoff_seconds = handoff.elapsed().as_secs_f64();
+    if let Some(x) = start {
+        // SAFETY: `x` holds one value per column (checked above); null pointers skip the
+        // row values and duals.
+        highs.check("Highs_setSolution", unsafe {
+            sys::Highs_setSolution(
+                highs.ptr(),
+                x.as_ptr(),
+                std::ptr::null(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        })?;
+    }
 
     // HiGHS keeps one task scheduler per calling thread, sized by the first run on it, and
     // refuses to run when a later run asks for another explicit thread count. Resetting it
@@ -596,6 +596,255 @@ fn pass_model(highs: &Highs, mip: &Mip, state: &CallbackState) -> Result<(), Sol
 struct Session {
     highs: Highs,
     state: Box<CallbackState>,
+}
+
+impl Session {
+    /// A HiGHS instance with its logging callback in place and `opts` applied.
+    fn open(opts: &SolveOptions) -> Result<Session, SolveError> {
+        // The callback state must outlive every call HiGHS can make into it: `Session` drops
+        // the HiGHS instance before the state, also when unwinding.
+        let session = Session {
+            highs: Highs::new()?,
+            state: Box::new(CallbackState::new(opts)),
+        };
+        let highs = &session.highs;
+
+        // Never the console (stdout). Output stays off until the logging callback is in place:
+        // HiGHS logs its header once per process, at the first call that finds output on, and
+        // `Highs_setCallback` is such a call.
+        highs.set_bool(c"log_to_console", "log_to_console", false)?;
+        highs.set_bool(c"output_flag", "output_flag", false)?;
+        let state_ptr = &*session.state as *const CallbackState as *mut c_void;
+        // SAFETY: `state_ptr` stays valid until the instance is destroyed (see `Session`).
+        highs.check("Highs_setCallback", unsafe {
+            sys::Highs_setCallback(highs.ptr(), Some(on_highs_callback), state_ptr)
+        })?;
+        let mut callbacks = vec![sys::kHighsCallbackLogging];
+        if session.state.progress.is_some() {
+            callbacks.extend([
+                sys::kHighsCallbackMipInterrupt,
+                sys::kHighsCallbackMipImprovingSolution,
+            ]);
+        }
+        for kind in callbacks {
+            // SAFETY: valid instance, valid callback kind.
+            highs.check("Highs_startCallback", unsafe {
+                sys::Highs_startCallback(highs.ptr(), kind)
+            })?;
+        }
+        highs.set_bool(c"output_flag", "output_flag", true)?;
+
+        highs.set_double(c"time_limit", "time_limit", opts.time_limit_s)?;
+        highs.set_double(c"mip_rel_gap", "mip_rel_gap", opts.mip_gap)?;
+        let threads = i32::try_from(opts.threads).map_err(|_| SolveError::Option {
+            name: "threads",
+            value: opts.threads.to_string(),
+            messages: vec![],
+        })?;
+        highs.set_int(c"threads", "threads", threads)?;
+        if let Some(seed) = opts.seed {
+            let seed = i32::try_from(seed).map_err(|_| SolveError::Option {
+                name: "random_seed",
+                value: seed.to_string(),
+                messages: vec!["the seed must be at most 2147483647".into()],
+            })?;
+            highs.set_int(c"random_seed", "random_seed", seed)?;
+        }
+
+        if !opts.sub_mip_heuristics {
+            highs.set_bool(c"mip_heuristic_run_rins", "mip_heuristic_run_rins", false)?;
+            highs.set_bool(c"mip_heuristic_run_rens", "mip_heuristic_run_rens", false)?;
+            highs.set_bool(
+                c"mip_heuristic_run_root_reduced_cost",
+                "mip_heuristic_run_root_reduced_cost",
+                false,
+            )?;
+        }
+        Ok(session)
+    }
+}
+
+/// A linear program kept in one HiGHS instance across solves, for methods that solve a
+/// sequence of related LPs (`crate::guided`): columns are added and costs and bounds changed
+/// between runs, and each run starts from the previous basis. Every row of `mip` is there
+/// from the start; columns come in through [`LpSession::add_columns`], always continuous.
+pub struct LpSession {
+    session: Session,
+    rows: usize,
+    cols: usize,
+}
+
+/// An LP solve's values: columns in the order they were added, then rows, then row duals
+/// (`cost_j - sum_i a_ij dual_i` is column j's reduced cost).
+pub struct LpSolution {
+    pub objective: f64,
+    pub col_value: Vec<f64>,
+    pub row_value: Vec<f64>,
+    pub row_dual: Vec<f64>,
+}
+
+impl LpSession {
+    pub fn new(mip: &Mip, opts: &SolveOptions) -> Result<Self, SolveError> {
+        check_model(mip)?;
+        let session = Session::open(&SolveOptions {
+            progress: false,
+            ..opts.clone()
+        })?;
+        let m = mip.num_rows();
+        let starts = vec![0i32; m];
+        // SAFETY: `m` row bounds and starts, no entries; HiGHS copies them. The row count
+        // fits in i32 (checked by `check_model`).
+        session.highs.check("Highs_addRows", unsafe {
+            sys::Highs_addRows(
+                session.highs.ptr(),
+                m as i32,
+                mip.row_lower.as_ptr(),
+                mip.row_upper.as_ptr(),
+                0,
+                starts.as_ptr(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        })?;
+        Ok(Self {
+            session,
+            rows: m,
+            cols: 0,
+        })
+    }
+
+    /// Number of columns added so far.
+    pub fn num_cols(&self) -> usize {
+        self.cols
+    }
+
+    /// Adds columns `js` of `mip` (whose matrix, column by column, is `columns`), continuous,
+    /// with their costs and bounds. They take the next positions, in order.
+    pub fn add_columns(
+        &mut self,
+        mip: &Mip,
+        columns: &Columns,
+        js: &[usize],
+    ) -> Result<(), SolveError> {
+        let mut starts = Vec::with_capacity(js.len());
+        let (mut index, mut value) = (Vec::new(), Vec::new());
+        for &j in js {
+            starts.push(index.len() as i32);
+            for (r, a) in columns.entries(j) {
+                index.push(r as i32);
+                value.push(a);
+            }
+        }
+        let pick = |v: &[f64]| js.iter().map(|&j| v[j]).collect::<Vec<f64>>();
+        let (cost, lower, upper) = (
+            pick(&mip.col_cost),
+            pick(&mip.col_lower),
+            pick(&mip.col_upper),
+        );
+        let too_many =
+            i32::try_from(self.cols + js.len()).is_err() || i32::try_from(index.len()).is_err();
+        if too_many {
+            return Err(SolveError::Rejected(
+                "more than 2^31 columns or nonzeros".into(),
+            ));
+        }
+        // SAFETY: every array has one entry per new column (or per nonzero), row indices come
+        // from `mip`'s own rows, all of which are in the instance; HiGHS copies them.
+        self.session.highs.check("Highs_addCols", unsafe {
+            sys::Highs_addCols(
+                self.session.highs.ptr(),
+                js.len() as i32,
+                cost.as_ptr(),
+                lower.as_ptr(),
+                upper.as_ptr(),
+                index.len() as i32,
+                starts.as_ptr(),
+                index.as_ptr(),
+                value.as_ptr(),
+            )
+        })?;
+        self.cols += js.len();
+        Ok(())
+    }
+
+    /// Changes the cost of column `k` (its position in this LP).
+    pub fn set_cost(&mut self, k: usize, cost: f64) -> Result<(), SolveError> {
+        debug_assert!(k < self.cols);
+        // SAFETY: valid instance; `k` is one of its columns.
+        self.session.highs.check("Highs_changeColCost", unsafe {
+            sys::Highs_changeColCost(self.session.highs.ptr(), k as i32, cost)
+        })
+    }
+
+    /// Changes the coefficient of column `k` in row `row`.
+    pub fn set_coefficient(&mut self, row: usize, k: usize, value: f64) -> Result<(), SolveError> {
+        debug_assert!(k < self.cols && row < self.rows);
+        // SAFETY: valid instance; `row` and `k` are within it.
+        self.session.highs.check("Highs_changeCoeff", unsafe {
+            sys::Highs_changeCoeff(self.session.highs.ptr(), row as i32, k as i32, value)
+        })
+    }
+
+    /// Changes the bounds of column `k`.
+    pub fn set_bounds(&mut self, k: usize, lower: f64, upper: f64) -> Result<(), SolveError> {
+        debug_assert!(k < self.cols);
+        // SAFETY: valid instance; `k` is one of its columns.
+        self.session.highs.check("Highs_changeColBounds", unsafe {
+            sys::Highs_changeColBounds(self.session.highs.ptr(), k as i32, lower, upper)
+        })
+    }
+
+    /// Solves from the last basis within `time_limit_s`. `Some` with the solution when the
+    /// LP is solved to optimality, `None` when a limit stopped it (or it is infeasible).
+    pub fn run(&mut self, time_limit_s: f64) -> Result<Option<LpSolution>, SolveError> {
+        let highs = &self.session.highs;
+        // HiGHS measures `time_limit` against its clocks summed over every run of the
+        // instance; zeroed, they measure this run alone.
+        // SAFETY: valid instance.
+        highs.check("Highs_zeroAllClocks", unsafe {
+            sys::Highs_zeroAllClocks(highs.ptr())
+        })?;
+        highs.set_double(c"time_limit", "time_limit", time_limit_s.max(0.0))?;
+        // SAFETY: no run is in progress on this thread (see `solve_from`).
+        unsafe { sys::Highs_resetThreadScheduler(0) };
+        // SAFETY: valid instance.
+        let run_status = unsafe { sys::Highs_run(highs.ptr()) };
+        self.session.state.finish();
+        // SAFETY: valid instance.
+        let model_status = unsafe { sys::Highs_getModelStatus(highs.ptr()) };
+        if run_status == sys::kHighsStatusError {
+            return Err(SolveError::Failed {
+                what: format!(
+                    "Highs_run returned an error with model status '{}'",
+                    model_status_name(model_status)
+                ),
+                messages: self.session.state.messages(),
+            });
+        }
+        if model_status != sys::kHighsModelStatusOptimal {
+            return Ok(None);
+        }
+        let mut out = LpSolution {
+            objective: highs
+                .double_info(c"objective_function_value")
+                .unwrap_or(f64::NAN),
+            col_value: vec![0.0; self.cols],
+            row_value: vec![0.0; self.rows],
+            row_dual: vec![0.0; self.rows],
+        };
+        // SAFETY: the instance has `self.cols` columns and `self.rows` rows, the lengths of
+        // the arrays HiGHS writes; a null pointer skips the column duals.
+        highs.check("Highs_getSolution", unsafe {
+            sys::Highs_getSolution(
+                highs.ptr(),
+                out.col_value.as_mut_ptr(),
+                std::ptr::null_mut(),
+                out.row_value.as_mut_ptr(),
+                out.row_dual.as_mut_ptr(),
+            )
+        })?;
+        Ok(Some(out))
+    }
 }
 
 /// An owned `Highs` instance.

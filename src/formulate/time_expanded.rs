@@ -818,14 +818,17 @@ impl<'a> Builder<'a> {
     }
 
     /// balance[n,k,t]: inv[t] - inv[t-1] + outflow[t] - inflow[t] = constants[t], inv >= 0.
+    /// B2: inv is at most every unit of k that exists (a finite bound keeps the Lagrangian
+    /// bound of `crate::guided` finite).
     fn balances(&mut self, pairs: &[Pair]) {
         let s = self.s;
+        let supply = self.total_supply();
         for &p in pairs {
             let (entries, rhs) = self.balance.remove(&p).expect("pair");
             let mut prev: Option<Var> = None;
             for (t, (mut row, b)) in entries.into_iter().zip(rhs).enumerate() {
                 let (nid, kid) = (s.node(p.0).id.clone(), s.sku(p.1).id.clone());
-                let inv = self.col(0.0, f64::INFINITY, false, Meaning::Aux, || {
+                let inv = self.col(0.0, supply[p.1.ix()], false, Meaning::Aux, || {
                     format!("inv[{nid},{kid},{t}]")
                 });
                 row.push((inv, 1.0));

@@ -1,0 +1,504 @@
+//! LP-guided search: a proven lower bound and a good feasible point for models that are too
+//! large for HiGHS's branch-and-cut to get anywhere in the time allowed. The method, why
+//! each step is valid, and the measurements: `models/guided.md`.
+//!
+//! 1. **Column generation** solves the LP relaxation over a restricted set of columns and
+//!    prices the others against the row duals, adding the most negative ones, until none
+//!    is left. Whatever the state of the pricing, the duals give a Lagrangian bound that
+//!    is valid for the whole model (see [`lagrangian_bound`]).
+//! 2. **Slope scaling** prices each fixed charge (a yes/no column that opens the flows of a
+//!    `sum of flows <= M * open` row) at its cost times `M / flow`, the flow it carried in
+//!    the previous LP, so that the LP pays each charge in full for the flow it uses. The
+//!    LP is solved again (and priced again) until the set of charged rows with flow
+//!    repeats; the set with the lowest cost so far wins.
+//! 3. **Polish**: the restricted model, with every charge fixed open or closed as that set
+//!    says, goes to HiGHS as a MIP (the other yes/no decisions stay free); its solution,
+//!    padded with zeros, is a feasible point of the whole model.
+//!
+//! The module knows nothing of what the columns mean: it reads a [`Mip`], a set of columns
+//! to start from, and which columns are quantities.
+
+use std::time::Instant;
+
+use crate::mip::{Columns, Mip};
+use crate::solve::{solve_from, LpSession, LpSolution, SolveError, SolveOptions};
+
+/// The relative gap at which the polish stops.
+pub const POLISH_GAP: f64 = 0.005;
+
+/// When each step must stop.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    pub lp: Instant,
+    pub slope: Instant,
+    pub polish: Instant,
+}
+
+/// What the search found.
+#[derive(Clone, Debug, Default)]
+pub struct Guided {
+    /// A lower bound on the model's optimum (and on the optimum of any restriction of its
+    /// quantities to whole numbers), from the last LP duals.
+    pub bound: Option<f64>,
+    /// The LP relaxation was solved over every column (pricing found nothing to add).
+    pub lp_converged: bool,
+    /// A feasible point of the model, one value per column, and its objective.
+    pub start: Option<Vec<f64>>,
+    pub start_objective: Option<f64>,
+    /// LP solves in step 1 and in step 2.
+    pub pricing_rounds: usize,
+    pub slope_rounds: usize,
+    /// LP solves in the dive that makes the other yes/no columns whole.
+    pub dive_rounds: usize,
+    /// Columns in the restricted LP at the end, and charges found.
+    pub columns: usize,
+    pub charges: usize,
+    pub lp_seconds: f64,
+    pub slope_seconds: f64,
+    pub polish_seconds: f64,
+}
+
+/// A fixed charge: binary column `col` with cost `cost` opening row `row`,
+/// `sum of flows - m * col <= 0`.
+#[derive(Clone, Copy, Debug)]
+struct Charge {
+    col: usize,
+    row: usize,
+    m: f64,
+    cost: f64,
+}
+
+/// Runs the three steps within `budget`. `seed[j]`: start the LP with column j (columns
+/// whose lower bound is not 0, and integer columns, are always in). `quantities[j]`: column
+/// j must be whole in the polish when `whole` is set and the continuous polish is not.
+pub fn guide(
+    mip: &Mip,
+    seed: &[bool],
+    quantities: &[bool],
+    whole: bool,
+    opts: &SolveOptions,
+    budget: &Budget,
+) -> Result<Guided, SolveError> {
+    let n = mip.num_cols();
+    let columns = mip.columns();
+    let mut out = Guided::default();
+    let charges = find_charges(mip, &columns);
+    out.charges = charges.len();
+
+    let progress = Progress::new(opts.progress);
+    let mut lp = Restricted::new(mip, &columns, opts)?;
+    let first: Vec<usize> = (0..n)
+        .filter(|&j| seed[j] || mip.integer[j] || mip.col_lower[j] != 0.0)
+        .collect();
+    lp.add(&first)?;
+
+    // 1. The LP relaxation, and a bound from every dual solution on the way.
+    let t = Instant::now();
+    let mut last = None;
+    while let Some((sol, added)) = lp.solve_and_price(budget.lp, &mip.col_cost)? {
+        out.pricing_rounds += 1;
+        let b = lagrangian_bound(mip, &columns, &sol.row_dual);
+        out.bound = Some(out.bound.map_or(b, |o: f64| o.max(b)));
+        progress.say(format!(
+            "LP relaxation: round {}, {} columns, bound {:.2}",
+            out.pricing_rounds,
+            lp.cols.len(),
+            out.bound.unwrap_or(b)
+        ));
+        last = Some(sol);
+        if added == 0 {
+            out.lp_converged = true;
+            break;
+        }
+    }
+    out.lp_seconds = t.elapsed().as_secs_f64();
+    let Some(mut sol) = last else {
+        return Ok(out);
+    };
+
+    // 2. Slope scaling over the charges: each charge's link row reads
+    // `flows <= flow_prev * open`, so the LP pays the whole charge for the flow it carried
+    // last time. `open <= 1` is lifted so as not to cap the flows at last time's; this LP
+    // only guides, and in our formulations the flows' own bounds and capacity rows cap them.
+    let t = Instant::now();
+    for c in &charges {
+        lp.session.set_bounds(lp.at[c.col], 0.0, f64::INFINITY)?;
+    }
+    let mut scale: Vec<f64> = charges.iter().map(|c| c.m).collect();
+    let mut best: Option<(f64, Vec<bool>)> = None;
+    let mut seen: Vec<Vec<bool>> = Vec::new();
+    loop {
+        let mut open = vec![false; charges.len()];
+        // The cost of this LP's point once every charge it uses is paid in full.
+        let mut true_cost = mip.offset + sol.objective;
+        for (i, c) in charges.iter().enumerate() {
+            let k = lp.at[c.col];
+            let x = sol.col_value[k];
+            let flow = sol.row_value[c.row] + scale[i] * x;
+            true_cost -= c.cost * x;
+            if flow > 1e-6 {
+                open[i] = true;
+                true_cost += c.cost;
+                // A sliver of flow would make the charge per unit enormous; a unit is the
+                // least that moves when quantities are whole.
+                scale[i] = flow.max(c.m.min(1.0));
+                lp.session.set_coefficient(c.row, k, -scale[i])?;
+            }
+        }
+        if best.as_ref().is_none_or(|(b, _)| true_cost < *b) {
+            best = Some((true_cost, open.clone()));
+        }
+        progress.say(format!(
+            "slope scaling: round {}, best {:.2} (bound {:.2})",
+            out.slope_rounds + 1,
+            best.as_ref().map_or(true_cost, |b| b.0),
+            out.bound.unwrap_or(f64::NAN)
+        ));
+        if charges.is_empty() || seen.contains(&open) || Instant::now() >= budget.slope {
+            break;
+        }
+        seen.push(open);
+        let Some(next) = lp.reoptimize(budget.slope, &mip.col_cost)? else {
+            break;
+        };
+        out.slope_rounds += 1;
+        sol = next;
+    }
+    out.slope_seconds = t.elapsed().as_secs_f64();
+
+    // 3. Fix the charges as the best set says, round the other yes/no columns, and solve
+    // the LP (priced) once more: a feasible point, whole wherever the data make it so.
+    let t = Instant::now();
+    let open = best.map(|(_, o)| o).unwrap_or_default();
+    let mut is_charge = vec![false; n];
+    for (c, &on) in charges.iter().zip(&open) {
+        let k = lp.at[c.col];
+        is_charge[c.col] = true;
+        let v = f64::from(u8::from(on));
+        lp.session.set_coefficient(c.row, k, -c.m)?;
+        lp.session.set_bounds(k, v, v)?;
+    }
+    let others: Vec<usize> = (0..lp.cols.len())
+        .filter(|&k| mip.integer[lp.cols[k]] && !is_charge[lp.cols[k]])
+        .collect();
+    let mut point = lp.reoptimize(budget.polish, &mip.col_cost)?;
+    // A dive: each round fixes at 1 every fractional yes/no column at 0.5 or more (or all
+    // of them when none is), and solves again, so the LP adapts the rest around each decision; a
+    // round that makes the LP infeasible fixes its columns at 0 instead, which never needs
+    // more stock or capacity (a source, an expedite or a ship-complete order given up).
+    while let Some(sol) = point.take() {
+        let fractional: Vec<usize> = others
+            .iter()
+            .copied()
+            .filter(|&k| (sol.col_value[k] - sol.col_value[k].round()).abs() > 1e-6)
+            .collect();
+        if fractional.is_empty() {
+            point = Some(sol);
+            break;
+        }
+        let mut ups: Vec<usize> = fractional
+            .iter()
+            .copied()
+            .filter(|&k| sol.col_value[k] >= 0.5)
+            .collect();
+        if ups.is_empty() {
+            ups = fractional;
+        }
+        out.dive_rounds += 1;
+        progress.say(format!(
+            "rounding the other yes/no decisions: round {}",
+            out.dive_rounds
+        ));
+        for value in [1.0, 0.0] {
+            for &k in &ups {
+                lp.session.set_bounds(k, value, value)?;
+            }
+            point = lp.reoptimize(budget.polish, &mip.col_cost)?;
+            if point.is_some() || Instant::now() >= budget.polish {
+                break;
+            }
+        }
+    }
+    let mut values = point.map(|p| p.col_value);
+    // The restricted model with every yes/no column fixed as in `values` (charges as the
+    // best set says, the others as rounded), for the steps below.
+    let mut sub = mip.restricted(&lp.cols);
+    if let Some(v) = &values {
+        for (k, &j) in lp.cols.iter().enumerate() {
+            if mip.integer[j] {
+                (sub.col_lower[k], sub.col_upper[k]) = (v[k].round(), v[k].round());
+            }
+        }
+    }
+    // The polish only needs to be good against the LP bound, which is percents away on
+    // the models this is for; a MIP that follows starts from it and proves the rest.
+    let polish_opts = || SolveOptions {
+        progress: false,
+        time_limit_s: secs_until(budget.polish).max(0.01),
+        mip_gap: opts.mip_gap.max(POLISH_GAP),
+        ..opts.clone()
+    };
+    let fractional = |values: &[f64]| {
+        lp.cols
+            .iter()
+            .zip(values)
+            .any(|(&j, v)| quantities[j] && (v - v.round()).abs() > 1e-6)
+    };
+    if whole && values.as_deref().is_some_and(fractional) {
+        // Whole quantities with every yes/no decision fixed; the fractional point stays a
+        // start for the continuous model if this finds nothing.
+        let mut integral = sub.clone();
+        for (k, &j) in lp.cols.iter().enumerate() {
+            integral.integer[k] |= quantities[j];
+        }
+        if let Some(w) = solve_from(&integral, &polish_opts(), None)?.values {
+            values = Some(w);
+        }
+    }
+    // With time left, HiGHS improves on the point with the other yes/no columns free again.
+    if let Some(v) = values
+        .as_ref()
+        .filter(|_| secs_until(budget.polish) > out.lp_seconds)
+    {
+        let integral = whole && !fractional(v);
+        for (k, &j) in lp.cols.iter().enumerate() {
+            if mip.integer[j] && !is_charge[j] {
+                (sub.col_lower[k], sub.col_upper[k]) = (mip.col_lower[j], mip.col_upper[j]);
+            }
+            sub.integer[k] |= integral && quantities[j];
+        }
+        if let Some(better) = solve_from(&sub, &polish_opts(), Some(v))?.values {
+            if sub.objective(&better) < sub.objective(v) {
+                values = Some(better);
+            }
+        }
+    }
+    if let Some(values) = values {
+        let mut x = vec![0.0; n];
+        for (&j, v) in lp.cols.iter().zip(values) {
+            x[j] = v;
+        }
+        out.start_objective = Some(mip.objective(&x));
+        out.start = Some(x);
+    }
+    out.polish_seconds = t.elapsed().as_secs_f64();
+    out.columns = lp.cols.len();
+    Ok(out)
+}
+
+/// The restricted LP: which columns of the model it holds, and where.
+struct Restricted<'a> {
+    mip: &'a Mip,
+    columns: &'a Columns,
+    session: LpSession,
+    /// Model column of each LP column, and LP position of each model column (`usize::MAX`
+    /// when left out).
+    cols: Vec<usize>,
+    at: Vec<usize>,
+}
+
+impl<'a> Restricted<'a> {
+    fn new(mip: &'a Mip, columns: &'a Columns, opts: &SolveOptions) -> Result<Self, SolveError> {
+        Ok(Self {
+            mip,
+            columns,
+            session: LpSession::new(mip, opts)?,
+            cols: Vec::new(),
+            at: vec![usize::MAX; mip.num_cols()],
+        })
+    }
+
+    fn add(&mut self, js: &[usize]) -> Result<(), SolveError> {
+        self.session.add_columns(self.mip, self.columns, js)?;
+        for &j in js {
+            self.at[j] = self.cols.len();
+            self.cols.push(j);
+        }
+        Ok(())
+    }
+
+    /// Solves the LP, then adds the columns left out whose reduced cost under `cost` is
+    /// negative (the most negative first, a bounded number per round). `None` when the LP
+    /// stopped at the deadline or is infeasible; else the solution and how many columns
+    /// were added.
+    fn solve_and_price(
+        &mut self,
+        deadline: Instant,
+        cost: &[f64],
+    ) -> Result<Option<(LpSolution, usize)>, SolveError> {
+        let left = secs_until(deadline);
+        if left <= 0.0 {
+            return Ok(None);
+        }
+        let Some(sol) = self.session.run(left)? else {
+            return Ok(None);
+        };
+        let mut negative: Vec<(f64, usize)> = (0..self.mip.num_cols())
+            .filter(|&j| self.at[j] == usize::MAX)
+            .filter_map(|j| {
+                let d = self.columns.reduced_cost(cost[j], j, &sol.row_dual);
+                (d < -1e-7).then_some((d, j))
+            })
+            .collect();
+        // A round adds a share of the model at most: the first duals, from a small
+        // restricted LP, price in far more columns than the optimum needs.
+        let most = (self.mip.num_cols() / 25).max(5_000);
+        if negative.len() > most {
+            negative.select_nth_unstable_by(most, |a, b| a.0.total_cmp(&b.0));
+            negative.truncate(most);
+        }
+        let add: Vec<usize> = negative.into_iter().map(|(_, j)| j).collect();
+        self.add(&add)?;
+        Ok(Some((sol, add.len())))
+    }
+
+    /// Solves and prices until no column is added: the LP optimum over every column under
+    /// `cost` (`None` at the deadline).
+    fn reoptimize(
+        &mut self,
+        deadline: Instant,
+        cost: &[f64],
+    ) -> Result<Option<LpSolution>, SolveError> {
+        while let Some((sol, added)) = self.solve_and_price(deadline, cost)? {
+            if added == 0 {
+                return Ok(Some(sol));
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn secs_until(deadline: Instant) -> f64 {
+    deadline
+        .saturating_duration_since(Instant::now())
+        .as_secs_f64()
+}
+
+/// Binary columns with a positive cost whose entries are all negative, in rows
+/// `... <= 0` whose other entries are positive: yes/no charges that open flows. The row
+/// with the largest coefficient is the one slope scaling reads the flow from.
+fn find_charges(mip: &Mip, columns: &Columns) -> Vec<Charge> {
+    (0..mip.num_cols())
+        .filter(|&j| {
+            mip.integer[j]
+                && mip.col_cost[j] > 0.0
+                && mip.col_lower[j] == 0.0
+                && mip.col_upper[j] == 1.0
+                && columns.start[j] < columns.start[j + 1]
+        })
+        .filter_map(|j| {
+            let mut link: Option<(usize, f64)> = None;
+            for (r, a) in columns.entries(j) {
+                let opens = a < 0.0
+                    && mip.row_lower[r] == f64::NEG_INFINITY
+                    && mip.row_upper[r] == 0.0
+                    && mip.row(r).all(|(v, c)| v.ix() == j || c > 0.0);
+                if !opens {
+                    return None;
+                }
+                if link.is_none_or(|(_, m)| -a > m) {
+                    link = Some((r, -a));
+                }
+            }
+            let (row, m) = link?;
+            Some(Charge {
+                col: j,
+                row,
+                m,
+                cost: mip.col_cost[j],
+            })
+        })
+        .collect()
+}
+
+/// A lower bound on `min offset + cost.x` over `row_lower <= A x <= row_upper`,
+/// `col_lower <= x <= col_upper`, from any row multipliers `y`:
+///
+/// `offset + sum_i y_i b_i + sum_j min(d_j l_j, d_j u_j)`, `d = cost - A^T y`,
+///
+/// where `b_i` is the row's lower bound when `y_i > 0` and its upper bound when `y_i < 0`.
+/// For every feasible x, `y_i (a_i x - b_i) >= 0`, so `cost.x >= cost.x - y.(Ax - b) =
+/// d.x + y.b`, and `d.x` is at least its minimum over the column bounds. A multiplier
+/// whose row has no bound on that side is taken as 0 (any y gives a bound), and a column
+/// with an infinite bound on the side its reduced cost pushes towards makes the bound
+/// `-inf`. It holds for every column, in the LP or not, so column generation can stop at
+/// any time; integrality only shrinks the feasible set.
+pub fn lagrangian_bound(mip: &Mip, columns: &Columns, row_dual: &[f64]) -> f64 {
+    let y: Vec<f64> = row_dual
+        .iter()
+        .enumerate()
+        .map(|(i, &y)| {
+            let side = if y > 0.0 {
+                mip.row_lower[i]
+            } else {
+                mip.row_upper[i]
+            };
+            if y != 0.0 && side.is_finite() {
+                y
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    let rows: f64 = y
+        .iter()
+        .enumerate()
+        .map(|(i, &y)| {
+            if y > 0.0 {
+                y * mip.row_lower[i]
+            } else if y < 0.0 {
+                y * mip.row_upper[i]
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    let cols: f64 = (0..mip.num_cols())
+        .map(|j| {
+            let d = columns.reduced_cost(mip.col_cost[j], j, &y);
+            if d > 0.0 {
+                d * mip.col_lower[j]
+            } else if d < 0.0 {
+                d * mip.col_upper[j]
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    mip.offset + rows + cols
+}
+
+/// A spinner on stderr while the search runs (only when asked: stderr is a terminal).
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(on: bool) -> Self {
+        Progress(on.then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::stderr_with_hz(5),
+            );
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}")
+            {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+            bar
+        }))
+    }
+
+    fn say(&self, message: String) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(message);
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}

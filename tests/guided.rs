@@ -1,0 +1,194 @@
+//! The LP-guided search (`src/guided.rs`, models/guided.md): its bound is a lower bound on
+//! the optimum (equal to the LP relaxation when the pricing converges), its point is a
+//! feasible plan the checker accepts at no more than the model's price, and `optimize` with
+//! the search first still reaches every known optimum.
+
+mod common;
+
+use proptest::prelude::*;
+use recourse::check::evaluate;
+use recourse::domain::Scenario;
+use recourse::formulate::{by_name, frozen_plan, BuildOptions, Meaning, Model};
+use recourse::generate::{generate, GenerateConfig};
+use recourse::guided::{guide, lagrangian_bound, Budget};
+use recourse::mip::Mip;
+use recourse::optimize::optimize;
+use recourse::solve::{solve, Guide, LpSession, SolveOptions, Status};
+use recourse::validate::{load_scenario, validate};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn tiny(name: &str) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("datasets/tiny")
+        .join(format!("{name}.json"));
+    load_scenario(&std::fs::read(path).unwrap()).unwrap().0
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
+}
+
+fn model(s: &Scenario) -> Model {
+    by_name("tight").unwrap().build(s, &BuildOptions::default())
+}
+
+/// The LP relaxation's optimum, solved by HiGHS in one go over every column.
+fn lp_optimum(mip: &Mip) -> Option<f64> {
+    let mut lp = mip.clone();
+    lp.integer.iter_mut().for_each(|i| *i = false);
+    let r = solve(&lp, &common::exact()).unwrap();
+    (r.status == Status::Optimal).then(|| r.objective.unwrap())
+}
+
+/// Row duals of the LP relaxation with every column in.
+fn lp_duals(mip: &Mip) -> Option<(f64, Vec<f64>)> {
+    let mut lp = LpSession::new(mip, &common::exact()).unwrap();
+    let all: Vec<usize> = (0..mip.num_cols()).collect();
+    lp.add_columns(mip, &mip.columns(), &all).unwrap();
+    let sol = lp.run(60.0).unwrap()?;
+    Some((mip.offset + sol.objective, sol.row_dual))
+}
+
+fn far() -> Budget {
+    let t = Instant::now() + Duration::from_secs(3600);
+    Budget {
+        lp: t,
+        slope: t,
+        polish: t,
+    }
+}
+
+fn quantities(m: &Model) -> Vec<bool> {
+    m.meaning
+        .iter()
+        .map(|m| matches!(m, Meaning::Shipment { .. } | Meaning::Transfer { .. }))
+        .collect()
+}
+
+#[test]
+fn the_bound_of_the_lp_duals_is_the_lp_optimum() {
+    for name in common::TINY {
+        let s = tiny(name);
+        let m = model(&s);
+        let Some((z, y)) = lp_duals(&m.mip) else {
+            continue; // frozen-unkeepable scenarios have no LP optimum
+        };
+        let b = lagrangian_bound(&m.mip, &m.mip.columns(), &y);
+        assert!(close(b, z), "{name}: bound {b}, LP {z}");
+        assert!(close(z, lp_optimum(&m.mip).unwrap()), "{name}");
+    }
+}
+
+#[test]
+fn every_tiny_optimum_is_reached_with_the_guided_search_first() {
+    let opts = SolveOptions {
+        guide: Guide::On,
+        ..common::exact()
+    };
+    for (name, optimum) in common::TINY_OPTIMA {
+        let s = tiny(name);
+        let o = optimize(&s, by_name("tight").unwrap(), &opts).unwrap();
+        assert_eq!(o.status, Status::Optimal, "{name}");
+        let plan = o.plan.as_ref().unwrap();
+        let eval = evaluate(&s, plan);
+        assert!(eval.feasible(), "{name}: {:?}", eval.violations);
+        assert!(
+            close(eval.cost.total, *optimum),
+            "{name}: {}",
+            eval.cost.total
+        );
+        let g = o.guided.as_ref().expect("the search ran");
+        assert!(g.lp_converged, "{name}");
+        let bound = g.bound.unwrap();
+        assert!(bound <= optimum + 1e-6 * optimum, "{name}: bound {bound}");
+        if let Some(start) = g.start_objective {
+            assert!(start >= optimum - 1e-6 * optimum, "{name}: start {start}");
+        }
+    }
+}
+
+/// Generated scenarios with fixed charges, receipts to expedite, ship-complete orders and
+/// source limits: the search alone (no MIP after it) gives a plan the checker accepts, no
+/// cheaper than the proven optimum, and a bound equal to the LP relaxation's optimum.
+#[test]
+fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
+    for seed in [1, 2] {
+        let doc = generate(&GenerateConfig {
+            orders: 60,
+            seed,
+            ..GenerateConfig::preset("small").unwrap()
+        });
+        let s = validate(&doc).unwrap().0;
+        let m = model(&s);
+        let seed_cols: Vec<bool> = m
+            .meaning
+            .iter()
+            .map(|x| !matches!(x, Meaning::Shipment { .. } | Meaning::Transfer { .. }))
+            .collect();
+        let g = guide(
+            &m.mip,
+            &seed_cols,
+            &quantities(&m),
+            s.policy.integer_quantities,
+            &common::exact(),
+            &far(),
+        )
+        .unwrap();
+        assert!(g.charges > 0, "seed {seed}: the scenario has fixed charges");
+        assert!(g.lp_converged, "seed {seed}");
+        let lp = lp_optimum(&m.mip).unwrap();
+        let bound = g.bound.unwrap();
+        assert!(close(bound, lp), "seed {seed}: bound {bound}, LP {lp}");
+
+        let optimum = optimize(
+            &s,
+            by_name("tight").unwrap(),
+            &SolveOptions {
+                guide: Guide::Off,
+                ..common::exact()
+            },
+        )
+        .unwrap();
+        assert_eq!(optimum.status, Status::Optimal);
+        let optimum = optimum.objective.unwrap();
+
+        let x = g.start.as_ref().expect("a plan");
+        let plan = m.decode(&s, x, &frozen_plan(&s));
+        let eval = evaluate(&s, &plan);
+        assert!(eval.feasible(), "seed {seed}: {:?}", eval.violations);
+        let model_cost = g.start_objective.unwrap();
+        // A charge may be paid with nothing moving on its lane-day; the checker does not
+        // charge it, so the plan may cost less than the model's price, never more.
+        assert!(eval.cost.total <= model_cost + 1e-6 * model_cost);
+        assert!(optimum >= bound - 1e-6 * optimum, "seed {seed}");
+        assert!(eval.cost.total >= optimum - 1e-6 * optimum, "seed {seed}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Any multipliers give a lower bound: the LP duals scaled and shifted at random never
+    /// rise above the LP optimum.
+    #[test]
+    fn any_multipliers_give_a_lower_bound(
+        doc in common::small_scenario_frozen_free(),
+        scale in 0.0f64..2.0,
+        noise in proptest::collection::vec(-50.0f64..50.0, 8),
+    ) {
+        let s = validate(&doc).unwrap().0;
+        let m = model(&s);
+        if let Some((z, y)) = lp_duals(&m.mip) {
+            let columns = m.mip.columns();
+            prop_assert!(close(lagrangian_bound(&m.mip, &columns, &y), z));
+            let moved: Vec<f64> = y
+                .iter()
+                .enumerate()
+                .map(|(i, v)| v * scale + noise[i % noise.len()])
+                .collect();
+            let b = lagrangian_bound(&m.mip, &columns, &moved);
+            prop_assert!(b <= z + 1e-6 * z.abs().max(1.0), "bound {} above LP {}", b, z);
+        }
+    }
+}
