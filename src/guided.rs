@@ -220,16 +220,6 @@ pub fn guide(
         }
     }
     let mut values = point.map(|p| p.col_value);
-    // The restricted model with every yes/no column fixed as in `values` (charges as the
-    // best set says, the others as rounded), for the steps below.
-    let mut sub = mip.restricted(&lp.cols);
-    if let Some(v) = &values {
-        for (k, &j) in lp.cols.iter().enumerate() {
-            if mip.integer[j] {
-                (sub.col_lower[k], sub.col_upper[k]) = (v[k].round(), v[k].round());
-            }
-        }
-    }
     // The polish only needs to be good against the LP bound, which is percents away on
     // the models this is for; a MIP that follows starts from it and proves the rest.
     let polish_opts = || SolveOptions {
@@ -238,39 +228,46 @@ pub fn guide(
         mip_gap: opts.mip_gap.max(POLISH_GAP),
         ..opts.clone()
     };
+    let restricted = |fix: &dyn Fn(usize) -> Option<f64>| {
+        let mut sub = mip.restricted(&lp.cols);
+        for k in 0..lp.cols.len() {
+            if let Some(v) = fix(k) {
+                (sub.col_lower[k], sub.col_upper[k]) = (v, v);
+            }
+        }
+        sub
+    };
+    // With time left, HiGHS improves on the point with the charges fixed and the other
+    // yes/no columns free again (quantities continuous: whole ones stall it at the root).
+    if let Some(v) = values
+        .as_ref()
+        .filter(|_| secs_until(budget.polish) > out.lp_seconds)
+    {
+        let sub = restricted(&|k| {
+            let j = lp.cols[k];
+            is_charge[j].then(|| v[k].round())
+        });
+        if let Some(better) = solve_from(&sub, &polish_opts(), Some(v))?.values {
+            if sub.objective(&better) < sub.objective(v) {
+                values = Some(better);
+            }
+        }
+    }
     let fractional = |values: &[f64]| {
         lp.cols
             .iter()
             .zip(values)
             .any(|(&j, v)| quantities[j] && (v - v.round()).abs() > 1e-6)
     };
-    if whole && values.as_deref().is_some_and(fractional) {
-        // Whole quantities with every yes/no decision fixed; the fractional point stays a
-        // start for the continuous model if this finds nothing.
-        let mut integral = sub.clone();
+    if let Some(v) = values.as_ref().filter(|v| whole && fractional(v)) {
+        // Whole quantities with every yes/no decision fixed as in the point; the fractional
+        // point stays a start for the continuous model if this finds nothing.
+        let mut sub = restricted(&|k| mip.integer[lp.cols[k]].then(|| v[k].round()));
         for (k, &j) in lp.cols.iter().enumerate() {
-            integral.integer[k] |= quantities[j];
+            sub.integer[k] |= quantities[j];
         }
-        if let Some(w) = solve_from(&integral, &polish_opts(), None)?.values {
+        if let Some(w) = solve_from(&sub, &polish_opts(), None)?.values {
             values = Some(w);
-        }
-    }
-    // With time left, HiGHS improves on the point with the other yes/no columns free again.
-    if let Some(v) = values
-        .as_ref()
-        .filter(|_| secs_until(budget.polish) > out.lp_seconds)
-    {
-        let integral = whole && !fractional(v);
-        for (k, &j) in lp.cols.iter().enumerate() {
-            if mip.integer[j] && !is_charge[j] {
-                (sub.col_lower[k], sub.col_upper[k]) = (mip.col_lower[j], mip.col_upper[j]);
-            }
-            sub.integer[k] |= integral && quantities[j];
-        }
-        if let Some(better) = solve_from(&sub, &polish_opts(), Some(v))?.values {
-            if sub.objective(&better) < sub.objective(v) {
-                values = Some(better);
-            }
         }
     }
     if let Some(values) = values {
