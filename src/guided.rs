@@ -112,6 +112,7 @@ pub fn guide(
         }
     }
     out.lp_seconds = t.elapsed().as_secs_f64();
+    out.columns = lp.cols.len();
     let Some(mut sol) = last else {
         return Ok(out);
     };

@@ -59,13 +59,16 @@ Examples:
   recourse solve scenario.json --formulation time-expanded --threads 1 --seed 7
   recourse solve scenario.json --formulation priority-rules   # what rule-based ATP would do
   recourse solve scenario.json --format markdown > ticket.md
+  recourse solve big.json --time-limit 60 --verbose   # LP-guided search first (--guide auto)
 
 Writes a recourse.proposals/1 document (solve report, KPIs before and after, at-risk orders,
 ranked responses with their deltas and approvals, unresolved orders, baseline plan and plan)
 to stdout, or atomically to -o FILE; --format table or markdown writes a readable report of
 the same. Approve or reject responses with `recourse apply`. Every plan is checked against
 SCENARIO.md section 3 before it is written. Limits default to the scenario's policy
-(time_limit_s 30, mip_gap 0.0001, threads 0 = all cores). Exits 0 with a plan, 1 without one
+(time_limit_s 30, mip_gap 0.0001, threads 0 = all cores). On models of 250k nonzeros or
+more, an LP-guided search runs before the MIP and gives a plan with a proven bound within
+the limit (models/guided.md). Exits 0 with a plan, 1 without one
 (infeasible, or a limit hit before any plan), 2 on bad input, 3 on an internal or solver
 failure.")]
     Solve {

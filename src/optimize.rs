@@ -254,7 +254,8 @@ fn run(
 /// is left for HiGHS to improve on it; the bound is the better of the two. The search gets
 /// 35 % of the time limit for the LP, up to 65 % with slope scaling and 90 % with the
 /// polish; HiGHS runs only when what is left is at least 4 times the LP's time (its own
-/// presolve and root LP take about that on these models: `models/guided.md`).
+/// presolve and root LP take about that on these models: `models/guided.md`), and never
+/// when not even the restricted LP solved once.
 fn guided_run(
     s: &Scenario,
     model: &Model,
@@ -293,12 +294,15 @@ fn guided_run(
         start: None,
         ..g.clone()
     };
-    if g.start.is_some() && (proven || left < 4.0 * g.lp_seconds) {
+    // When not even the restricted LP solved once, HiGHS's root on the whole model will
+    // not either (on large it ran 30 s past the limit and peaked at 7.6 GB).
+    let hopeless = g.pricing_rounds == 0;
+    if proven || hopeless || (g.start.is_some() && left < 4.0 * g.lp_seconds) {
         let objective = g.start_objective;
-        let status = if proven {
-            Status::Optimal
-        } else {
-            Status::Feasible { limit: Limit::Time }
+        let status = match (&g.start, proven) {
+            (_, true) => Status::Optimal,
+            (Some(_), false) => Status::Feasible { limit: Limit::Time },
+            (None, false) => Status::NoSolution { limit: Limit::Time },
         };
         let result = SolveResult {
             status,

@@ -101,8 +101,51 @@ fn bad_options_and_bad_input_exit_2() {
         .assert()
         .code(2);
     recourse()
+        .args(["solve", "datasets/tiny/demo-eu.json", "--guide", "sometimes"])
+        .assert()
+        .code(2)
+        .stderr(contains("auto"));
+    recourse()
         .args(["solve", "datasets/invalid/self-loop-lane.json"])
         .assert()
         .code(2)
         .stderr(contains("self_loop_lane"));
+}
+
+/// `--guide on` runs the LP-guided search before the MIP (models/guided.md) and reaches the
+/// same optimum; its plan passes `recourse check` at the reported cost.
+#[test]
+fn solve_with_the_guided_search_reaches_the_optimum() {
+    let out = recourse()
+        .args([
+            "solve",
+            "datasets/tiny/demo-eu.json",
+            "--guide",
+            "on",
+            "--threads",
+            "1",
+            "--gap",
+            "0",
+            "--verbose",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("guided: LP bound"));
+    let doc: ProposalsDoc = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc.solve.status, "optimal");
+    let objective = doc.solve.objective.unwrap();
+    assert!((objective - 1200.0).abs() <= 1e-6 * 1200.0, "{objective}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.json");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let check = recourse()
+        .args(["check", "--format", "json", "datasets/tiny/demo-eu.json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0));
+    let c: recourse::report::CheckDoc = serde_json::from_slice(&check.stdout).unwrap();
+    assert!(c.feasible);
+    assert!((c.cost.total - objective).abs() <= 1e-6 * objective);
 }
