@@ -438,32 +438,27 @@ pub fn lagrangian_bound(mip: &Mip, columns: &Columns, row_dual: &[f64]) -> f64 {
             }
         })
         .collect();
-    let rows: f64 = y
-        .iter()
-        .enumerate()
-        .map(|(i, &y)| {
-            if y > 0.0 {
-                y * mip.row_lower[i]
-            } else if y < 0.0 {
-                y * mip.row_upper[i]
-            } else {
-                0.0
-            }
-        })
+    let rows: f64 = (0..mip.num_rows())
+        .map(|i| least(y[i], mip.row_lower[i], mip.row_upper[i]))
         .sum();
     let cols: f64 = (0..mip.num_cols())
         .map(|j| {
             let d = columns.reduced_cost(mip.col_cost[j], j, &y);
-            if d > 0.0 {
-                d * mip.col_lower[j]
-            } else if d < 0.0 {
-                d * mip.col_upper[j]
-            } else {
-                0.0
-            }
+            least(d, mip.col_lower[j], mip.col_upper[j])
         })
         .sum();
     mip.offset + rows + cols
+}
+
+/// The least of `a * x` over `lower <= x <= upper` (0 when `a` is 0, whatever the bounds).
+fn least(a: f64, lower: f64, upper: f64) -> f64 {
+    if a > 0.0 {
+        a * lower
+    } else if a < 0.0 {
+        a * upper
+    } else {
+        0.0
+    }
 }
 
 /// A spinner on stderr while the search runs (only when asked: stderr is a terminal).

@@ -232,21 +232,26 @@ fn run(
     start: Option<&[f64]>,
 ) -> Result<SolveResult, SolveError> {
     match solve_from(&model.mip, opts, start) {
-        Err(SolveError::UnboundedOrInfeasible { .. }) => Ok(SolveResult {
-            status: Status::Infeasible,
-            values: None,
-            objective: None,
-            bound: None,
-            gap: None,
-            seconds: 0.0,
-            handoff_seconds: 0.0,
-            rows: model.mip.num_rows(),
-            cols: model.mip.num_cols(),
-            nonzeros: model.mip.num_nonzeros(),
-            integer_cols: model.mip.num_integer(),
-            solver: crate::solve::highs_version(),
-        }),
+        Err(SolveError::UnboundedOrInfeasible { .. }) => Ok(unsolved(model, Status::Infeasible)),
         other => other,
+    }
+}
+
+/// A result with `status` for `model` that no HiGHS run produced: no values, no times.
+fn unsolved(model: &Model, status: Status) -> SolveResult {
+    SolveResult {
+        status,
+        values: None,
+        objective: None,
+        bound: None,
+        gap: None,
+        seconds: 0.0,
+        handoff_seconds: 0.0,
+        rows: model.mip.num_rows(),
+        cols: model.mip.num_cols(),
+        nonzeros: model.mip.num_nonzeros(),
+        integer_cols: model.mip.num_integer(),
+        solver: crate::solve::highs_version(),
     }
 }
 
@@ -297,7 +302,7 @@ fn guided_run(
     // When not even the restricted LP solved once, HiGHS's root on the whole model will
     // not either (on large it ran 30 s past the limit and peaked at 7.6 GB).
     let hopeless = g.pricing_rounds == 0;
-    if proven || hopeless || (g.start.is_some() && left < 4.0 * g.lp_seconds) {
+    if proven || hopeless || left < 4.0 * g.lp_seconds {
         let objective = g.start_objective;
         let status = match (&g.start, proven) {
             (_, true) => Status::Optimal,
@@ -305,18 +310,12 @@ fn guided_run(
             (None, false) => Status::NoSolution { limit: Limit::Time },
         };
         let result = SolveResult {
-            status,
             objective,
             bound: g.bound,
             gap: objective.zip(g.bound).map(|(o, b)| gap(o, b)),
             values: g.start,
             seconds: g.lp_seconds + g.slope_seconds + g.polish_seconds,
-            handoff_seconds: 0.0,
-            rows: model.mip.num_rows(),
-            cols: model.mip.num_cols(),
-            nonzeros: model.mip.num_nonzeros(),
-            integer_cols: model.mip.num_integer(),
-            solver: crate::solve::highs_version(),
+            ..unsolved(model, status)
         };
         return Ok((result, Some(report)));
     }

@@ -40,15 +40,8 @@ fn solve_writes_a_checked_proposals_document_atomically() {
     assert!((proposed.cost.total - objective).abs() <= 1e-6 * objective);
     assert!(objective < doc.kpis.baseline.cost.total);
     // The independent checker, through the binary, agrees on feasibility and cost.
-    let check = recourse()
-        .args(["check", "--format", "json", "datasets/tiny/demo-eu.json"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(check.status.code(), Some(0));
-    let c: recourse::report::CheckDoc = serde_json::from_slice(&check.stdout).unwrap();
-    assert!(c.feasible);
-    assert!((c.cost.total - objective).abs() <= 1e-6 * objective);
+    let checked = checked_cost("datasets/tiny/demo-eu.json", &out);
+    assert!((checked - objective).abs() <= 1e-6 * objective);
     assert_eq!(
         std::fs::read_dir(dir.path()).unwrap().count(),
         1,
@@ -101,7 +94,12 @@ fn bad_options_and_bad_input_exit_2() {
         .assert()
         .code(2);
     recourse()
-        .args(["solve", "datasets/tiny/demo-eu.json", "--guide", "sometimes"])
+        .args([
+            "solve",
+            "datasets/tiny/demo-eu.json",
+            "--guide",
+            "sometimes",
+        ])
         .assert()
         .code(2)
         .stderr(contains("auto"));
@@ -139,13 +137,19 @@ fn solve_with_the_guided_search_reaches_the_optimum() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("p.json");
     std::fs::write(&file, &out.stdout).unwrap();
+    let checked = checked_cost("datasets/tiny/demo-eu.json", &file);
+    assert!((checked - objective).abs() <= 1e-6 * objective);
+}
+
+/// The cost `recourse check` gives the plan in `proposals`, which it must find feasible.
+fn checked_cost(scenario: &str, proposals: &std::path::Path) -> f64 {
     let check = recourse()
-        .args(["check", "--format", "json", "datasets/tiny/demo-eu.json"])
-        .arg(&file)
+        .args(["check", "--format", "json", scenario])
+        .arg(proposals)
         .output()
         .unwrap();
     assert_eq!(check.status.code(), Some(0));
     let c: recourse::report::CheckDoc = serde_json::from_slice(&check.stdout).unwrap();
     assert!(c.feasible);
-    assert!((c.cost.total - objective).abs() <= 1e-6 * objective);
+    c.cost.total
 }
