@@ -6,13 +6,14 @@
 //!    prices the others against the row duals, adding the most negative ones, until none
 //!    is left. Whatever the state of the pricing, the duals give a Lagrangian bound that
 //!    is valid for the whole model (see [`lagrangian_bound`]).
-//! 2. **Slope scaling** prices each fixed charge (a yes/no column that opens the flows of a
-//!    `sum of flows <= M * open` row) at its cost times `M / flow`, the flow it carried in
-//!    the previous LP, so that the LP pays each charge in full for the flow it uses. The
-//!    LP is solved again (and priced again) until the set of charged rows with flow
-//!    repeats; the set with the lowest cost so far wins.
-//! 3. **Polish**: the restricted model, with every charge fixed open or closed as that set
-//!    says, goes to HiGHS as a MIP (the other yes/no decisions stay free); its solution,
+//! 2. **Slope scaling** rewrites each fixed charge's link row (a yes/no column that opens
+//!    the flows of a `sum of flows <= M * open` row) as `sum of flows <= flow * open`, with
+//!    the flow it carried in the previous LP, so that the LP pays each charge in full for
+//!    the flow it uses. The LP is solved again (and priced again) until the set of charges
+//!    with flow repeats; the set with the lowest true cost so far wins.
+//! 3. **Fix, dive, polish**: the charges are fixed as that set says, the other fractional
+//!    yes/no columns are rounded in a short dive, HiGHS improves the restricted MIP from
+//!    the dive's point and, when the policy asks, makes the quantities whole. The point,
 //!    padded with zeros, is a feasible point of the whole model.
 //!
 //! The module knows nothing of what the columns mean: it reads a [`Mip`], a set of columns
@@ -38,14 +39,14 @@ pub struct Budget {
 #[derive(Clone, Debug, Default)]
 pub struct Guided {
     /// A lower bound on the model's optimum (and on the optimum of any restriction of its
-    /// quantities to whole numbers), from the last LP duals.
+    /// quantities to whole numbers), from the duals of the last LP solved in step 1.
     pub bound: Option<f64>,
     /// The LP relaxation was solved over every column (pricing found nothing to add).
     pub lp_converged: bool,
     /// A feasible point of the model, one value per column, and its objective.
     pub start: Option<Vec<f64>>,
     pub start_objective: Option<f64>,
-    /// LP solves in step 1 and in step 2.
+    /// LP solves in step 1 (each followed by pricing), and rounds of step 2.
     pub pricing_rounds: usize,
     pub slope_rounds: usize,
     /// LP solves in the dive that makes the other yes/no columns whole.
@@ -92,18 +93,17 @@ pub fn guide(
         .collect();
     lp.add(&first)?;
 
-    // 1. The LP relaxation, and a bound from every dual solution on the way.
+    // 1. The LP relaxation, and a bound from the last duals (valid whether the pricing
+    // converged or the time share ran out).
     let t = Instant::now();
     let mut last = None;
-    while let Some((sol, added)) = lp.solve_and_price(budget.lp, &mip.col_cost)? {
+    while let Some((sol, added)) = lp.solve_and_price(budget.lp)? {
         out.pricing_rounds += 1;
-        let b = lagrangian_bound(mip, &columns, &sol.row_dual);
-        out.bound = Some(out.bound.map_or(b, |o: f64| o.max(b)));
         progress.say(format!(
-            "LP relaxation: round {}, {} columns, bound {:.2}",
+            "LP relaxation: round {}, {} columns, LP {:.2}",
             out.pricing_rounds,
             lp.cols.len(),
-            out.bound.unwrap_or(b)
+            sol.objective
         ));
         last = Some(sol);
         if added == 0 {
@@ -111,6 +111,9 @@ pub fn guide(
             break;
         }
     }
+    out.bound = last
+        .as_ref()
+        .map(|sol| lagrangian_bound(mip, &columns, &sol.row_dual));
     out.lp_seconds = t.elapsed().as_secs_f64();
     out.columns = lp.cols.len();
     let Some(mut sol) = last else {
@@ -131,7 +134,7 @@ pub fn guide(
     loop {
         let mut open = vec![false; charges.len()];
         // The cost of this LP's point once every charge it uses is paid in full.
-        let mut true_cost = mip.offset + sol.objective;
+        let mut true_cost = sol.objective;
         for (i, c) in charges.iter().enumerate() {
             let k = lp.at[c.col];
             let x = sol.col_value[k];
@@ -159,7 +162,7 @@ pub fn guide(
             break;
         }
         seen.push(open);
-        let Some(next) = lp.reoptimize(budget.slope, &mip.col_cost)? else {
+        let Some(next) = lp.reoptimize(budget.slope)? else {
             break;
         };
         out.slope_rounds += 1;
@@ -182,7 +185,7 @@ pub fn guide(
     let others: Vec<usize> = (0..lp.cols.len())
         .filter(|&k| mip.integer[lp.cols[k]] && !is_charge[lp.cols[k]])
         .collect();
-    let mut point = lp.reoptimize(budget.polish, &mip.col_cost)?;
+    let mut point = lp.reoptimize(budget.polish)?;
     // A dive: each round fixes at 1 every fractional yes/no column at 0.5 or more (or all
     // of them when none is), and solves again, so the LP adapts the rest around each decision; a
     // round that makes the LP infeasible fixes its columns at 0 instead, which never needs
@@ -191,7 +194,7 @@ pub fn guide(
         let fractional: Vec<usize> = others
             .iter()
             .copied()
-            .filter(|&k| (sol.col_value[k] - sol.col_value[k].round()).abs() > 1e-6)
+            .filter(|&k| !is_whole(sol.col_value[k]))
             .collect();
         if fractional.is_empty() {
             point = Some(sol);
@@ -214,7 +217,7 @@ pub fn guide(
             for &k in &ups {
                 lp.session.set_bounds(k, value, value)?;
             }
-            point = lp.reoptimize(budget.polish, &mip.col_cost)?;
+            point = lp.reoptimize(budget.polish)?;
             if point.is_some() || Instant::now() >= budget.polish {
                 break;
             }
@@ -258,7 +261,7 @@ pub fn guide(
         lp.cols
             .iter()
             .zip(values)
-            .any(|(&j, v)| quantities[j] && (v - v.round()).abs() > 1e-6)
+            .any(|(&j, &v)| quantities[j] && !is_whole(v))
     };
     if let Some(v) = values.as_ref().filter(|v| whole && fractional(v)) {
         // Whole quantities with every yes/no decision fixed as in the point; the fractional
@@ -315,14 +318,12 @@ impl<'a> Restricted<'a> {
         Ok(())
     }
 
-    /// Solves the LP, then adds the columns left out whose reduced cost under `cost` is
-    /// negative (the most negative first, a bounded number per round). `None` when the LP
+    /// Solves the LP, then adds the columns left out whose reduced cost is negative (the most negative first, a bounded number per round). `None` when the LP
     /// stopped at the deadline or is infeasible; else the solution and how many columns
     /// were added.
     fn solve_and_price(
         &mut self,
         deadline: Instant,
-        cost: &[f64],
     ) -> Result<Option<(LpSolution, usize)>, SolveError> {
         let left = secs_until(deadline);
         if left <= 0.0 {
@@ -334,7 +335,9 @@ impl<'a> Restricted<'a> {
         let mut negative: Vec<(f64, usize)> = (0..self.mip.num_cols())
             .filter(|&j| self.at[j] == usize::MAX)
             .filter_map(|j| {
-                let d = self.columns.reduced_cost(cost[j], j, &sol.row_dual);
+                let d = self
+                    .columns
+                    .reduced_cost(self.mip.col_cost[j], j, &sol.row_dual);
                 (d < -1e-7).then_some((d, j))
             })
             .collect();
@@ -350,20 +353,21 @@ impl<'a> Restricted<'a> {
         Ok(Some((sol, add.len())))
     }
 
-    /// Solves and prices until no column is added: the LP optimum over every column under
-    /// `cost` (`None` at the deadline).
-    fn reoptimize(
-        &mut self,
-        deadline: Instant,
-        cost: &[f64],
-    ) -> Result<Option<LpSolution>, SolveError> {
-        while let Some((sol, added)) = self.solve_and_price(deadline, cost)? {
+    /// Solves and prices until no column is added: the LP optimum over every column (`None`
+    /// at the deadline).
+    fn reoptimize(&mut self, deadline: Instant) -> Result<Option<LpSolution>, SolveError> {
+        while let Some((sol, added)) = self.solve_and_price(deadline)? {
             if added == 0 {
                 return Ok(Some(sol));
             }
         }
         Ok(None)
     }
+}
+
+/// Within 1e-6 of a whole number, the tolerance `Model::decode` rounds with.
+fn is_whole(v: f64) -> bool {
+    (v - v.round()).abs() <= 1e-6
 }
 
 fn secs_until(deadline: Instant) -> f64 {

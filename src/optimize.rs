@@ -190,7 +190,7 @@ pub fn optimize_with(
         });
     }
     if let (Some(b), true) = (out.bound, matches!(out.status, Status::Feasible { .. })) {
-        out.gap = Some(((checked - b) / checked.abs().max(1e-9)).max(0.0));
+        out.gap = Some(relative_gap(checked, b));
     }
     out.objective = Some(checked);
     out.plan = Some(plan);
@@ -214,9 +214,7 @@ pub fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(&'static s
         out.status = Status::Feasible {
             limit: limit.clone(),
         };
-        out.gap = out
-            .bound
-            .map(|b| ((cost - b) / cost.abs().max(1e-9)).max(0.0));
+        out.gap = out.bound.map(|b| relative_gap(cost, b));
         out.objective = Some(cost);
         out.plan = Some(plan.clone());
         out.eval = Some(eval);
@@ -277,12 +275,8 @@ fn guided_run(
         slope: at(0.65),
         polish: at(0.9),
     };
-    let quantities: Vec<bool> = model
-        .meaning
-        .iter()
-        .map(|m| matches!(m, Meaning::Shipment { .. } | Meaning::Transfer { .. }))
-        .collect();
-    let g = guide(
+    let quantities: Vec<bool> = model.meaning.iter().map(Meaning::is_quantity).collect();
+    let mut g = guide(
         &model.mip,
         &guide_seed(s, model),
         &quantities,
@@ -291,20 +285,16 @@ fn guided_run(
         &budget,
     )?;
     let left = limit - start.elapsed().as_secs_f64();
-    let gap =
-        |objective: f64, bound: f64| ((objective - bound) / objective.abs().max(1e-9)).max(0.0);
-    let proven =
-        matches!((g.start_objective, g.bound), (Some(o), Some(b)) if gap(o, b) <= opts.mip_gap);
-    let report = Guided {
-        start: None,
-        ..g.clone()
-    };
+    let proven = matches!((g.start_objective, g.bound),
+        (Some(o), Some(b)) if relative_gap(o, b) <= opts.mip_gap);
+    // The report keeps the numbers; the point goes into the result.
+    let point = g.start.take();
     // When not even the restricted LP solved once, HiGHS's root on the whole model will
     // not either (on large it ran 30 s past the limit and peaked at 7.6 GB).
     let hopeless = g.pricing_rounds == 0;
     if proven || hopeless || left < 4.0 * g.lp_seconds {
         let objective = g.start_objective;
-        let status = match (&g.start, proven) {
+        let status = match (&point, proven) {
             (_, true) => Status::Optimal,
             (Some(_), false) => Status::Feasible { limit: Limit::Time },
             (None, false) => Status::NoSolution { limit: Limit::Time },
@@ -312,12 +302,12 @@ fn guided_run(
         let result = SolveResult {
             objective,
             bound: g.bound,
-            gap: objective.zip(g.bound).map(|(o, b)| gap(o, b)),
-            values: g.start,
+            gap: objective.zip(g.bound).map(|(o, b)| relative_gap(o, b)),
+            values: point,
             seconds: g.lp_seconds + g.slope_seconds + g.polish_seconds,
             ..unsolved(model, status)
         };
-        return Ok((result, Some(report)));
+        return Ok((result, Some(g)));
     }
     let mut result = run(
         model,
@@ -325,23 +315,31 @@ fn guided_run(
             time_limit_s: left.max(0.01),
             ..opts.clone()
         },
-        g.start.as_deref(),
+        point.as_deref(),
     )?;
     result.seconds += g.lp_seconds + g.slope_seconds + g.polish_seconds;
     if let Some(b) = g.bound.filter(|&b| result.bound.is_none_or(|r| b > r)) {
         result.bound = Some(b);
-        result.gap = result.objective.map(|o| gap(o, b));
+        result.gap = result.objective.map(|o| relative_gap(o, b));
     }
-    if result.values.is_none() && g.start.is_some() {
+    if result.values.is_none() && point.is_some() {
         // HiGHS stopped before it read the start back; the start is still a feasible point.
         result.objective = g.start_objective;
-        result.gap = result.objective.zip(result.bound).map(|(o, b)| gap(o, b));
-        result.values = g.start;
+        result.gap = result
+            .objective
+            .zip(result.bound)
+            .map(|(o, b)| relative_gap(o, b));
+        result.values = point;
         if let Status::NoSolution { limit } = result.status {
             result.status = Status::Feasible { limit };
         }
     }
-    Ok((result, Some(report)))
+    Ok((result, Some(g)))
+}
+
+/// `(objective - bound) / |objective|`, at least 0: how far a plan may be from optimal.
+fn relative_gap(objective: f64, bound: f64) -> f64 {
+    ((objective - bound) / objective.abs().max(1e-9)).max(0.0)
 }
 
 /// The columns the guided LP starts from: everything that is not a shipment or a transfer,

@@ -674,8 +674,9 @@ pub struct LpSession {
     cols: usize,
 }
 
-/// An LP solve's values: columns in the order they were added, then rows, then row duals
-/// (`cost_j - sum_i a_ij dual_i` is column j's reduced cost).
+/// An LP solve's values: the objective (offset included), columns in the order they were
+/// added, then rows, then row duals (`cost_j - sum_i a_ij dual_i` is column j's reduced
+/// cost).
 pub struct LpSolution {
     pub objective: f64,
     pub col_value: Vec<f64>,
@@ -706,16 +707,15 @@ impl LpSession {
                 std::ptr::null(),
             )
         })?;
+        // SAFETY: valid instance.
+        session.highs.check("Highs_changeObjectiveOffset", unsafe {
+            sys::Highs_changeObjectiveOffset(session.highs.ptr(), mip.offset)
+        })?;
         Ok(Self {
             session,
             rows: m,
             cols: 0,
         })
-    }
-
-    /// Number of columns added so far.
-    pub fn num_cols(&self) -> usize {
-        self.cols
     }
 
     /// Adds columns `js` of `mip` (whose matrix, column by column, is `columns`), continuous,
@@ -765,15 +765,6 @@ impl LpSession {
         })?;
         self.cols += js.len();
         Ok(())
-    }
-
-    /// Changes the cost of column `k` (its position in this LP).
-    pub fn set_cost(&mut self, k: usize, cost: f64) -> Result<(), SolveError> {
-        debug_assert!(k < self.cols);
-        // SAFETY: valid instance; `k` is one of its columns.
-        self.session.highs.check("Highs_changeColCost", unsafe {
-            sys::Highs_changeColCost(self.session.highs.ptr(), k as i32, cost)
-        })
     }
 
     /// Changes the coefficient of column `k` in row `row`.

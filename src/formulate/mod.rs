@@ -45,6 +45,13 @@ pub enum Meaning {
     Aux,
 }
 
+impl Meaning {
+    /// A shipment or a transfer: a column that moves units (whole when the policy says so).
+    pub fn is_quantity(&self) -> bool {
+        matches!(self, Meaning::Shipment { .. } | Meaning::Transfer { .. })
+    }
+}
+
 /// A built model: the MIP and the meaning of each of its columns.
 #[derive(Clone, Debug, Default)]
 pub struct Model {
@@ -98,10 +105,10 @@ impl Model {
 
     /// Whether every quantity column is within 1e-6 of a whole number.
     pub fn quantities_are_whole(&self, values: &[f64]) -> bool {
-        self.meaning.iter().zip(values).all(|(m, v)| match m {
-            Meaning::Shipment { .. } | Meaning::Transfer { .. } => (v - v.round()).abs() <= 1e-6,
-            _ => true,
-        })
+        self.meaning
+            .iter()
+            .zip(values)
+            .all(|(m, v)| !m.is_quantity() || (v - v.round()).abs() <= 1e-6)
     }
 }
 
