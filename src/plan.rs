@@ -76,6 +76,34 @@ pub type ShipmentKey = (OrderIx, SkuIx, NodeIx, Option<LaneIx>, Day);
 /// The key under which transfers are merged.
 pub type TransferKey = (LaneIx, SkuIx, Day);
 
+impl Shipment {
+    /// The shipment of `quantity` on a merge key.
+    pub fn at(key: ShipmentKey, quantity: f64) -> Self {
+        let (order, sku, node, lane, ship) = key;
+        Shipment {
+            order,
+            sku,
+            node,
+            lane,
+            ship,
+            quantity,
+        }
+    }
+}
+
+impl Transfer {
+    /// The transfer of `quantity` on a merge key.
+    pub fn at(key: TransferKey, quantity: f64) -> Self {
+        let (lane, sku, ship) = key;
+        Transfer {
+            lane,
+            sku,
+            ship,
+            quantity,
+        }
+    }
+}
+
 impl Plan {
     /// Shipments summed per (order, sku, node, lane, day), in key order.
     pub fn merged_shipments(&self) -> BTreeMap<ShipmentKey, f64> {
@@ -118,24 +146,12 @@ impl Plan {
             shipments: shipments
                 .iter()
                 .filter(|(_, q)| **q != 0.0)
-                .map(|(&(order, sku, node, lane, ship), &quantity)| Shipment {
-                    order,
-                    sku,
-                    node,
-                    lane,
-                    ship,
-                    quantity,
-                })
+                .map(|(&key, &quantity)| Shipment::at(key, quantity))
                 .collect(),
             transfers: transfers
                 .iter()
                 .filter(|(_, q)| **q != 0.0)
-                .map(|(&(lane, sku, ship), &quantity)| Transfer {
-                    lane,
-                    sku,
-                    ship,
-                    quantity,
-                })
+                .map(|(&key, &quantity)| Transfer::at(key, quantity))
                 .collect(),
             expedited,
         }

@@ -247,15 +247,8 @@ fn delta(members: &[&Unit]) -> (Plan, Plan) {
     let mut remove = Plan::default();
     let mut add = Plan::default();
     for u in members {
-        for &((order, sku, node, lane, ship), b, p) in &u.shipments {
-            let sh = |quantity| crate::plan::Shipment {
-                order,
-                sku,
-                node,
-                lane,
-                ship,
-                quantity,
-            };
+        for &(key, b, p) in &u.shipments {
+            let sh = |quantity| crate::plan::Shipment::at(key, quantity);
             if p > b {
                 add.shipments.push(sh(p - b));
             } else if b > p {
@@ -263,12 +256,7 @@ fn delta(members: &[&Unit]) -> (Plan, Plan) {
             }
         }
         if let (UnitKind::Transfer((lane, sku, ship)), Some((b, p))) = (&u.kind, u.transfer) {
-            let t = |quantity| crate::plan::Transfer {
-                lane: *lane,
-                sku: *sku,
-                ship: *ship,
-                quantity,
-            };
+            let t = |quantity| crate::plan::Transfer::at((*lane, *sku, *ship), quantity);
             if p > b {
                 add.transfers.push(t(p - b));
             } else if b > p {
