@@ -27,12 +27,14 @@ use crate::solve::{solve_from, LpSession, LpSolution, SolveError, SolveOptions};
 /// The relative gap at which the polish stops.
 pub const POLISH_GAP: f64 = 0.005;
 
-/// When each step must stop.
+/// When each step must stop, and whether HiGHS may improve the dive's point (off, the
+/// point is the dive's, with whole quantities made whole by HiGHS when asked).
 #[derive(Clone, Copy, Debug)]
 pub struct Budget {
     pub lp: Instant,
     pub slope: Instant,
     pub polish: Instant,
+    pub mip_polish: bool,
 }
 
 /// What the search found.
@@ -162,7 +164,10 @@ pub fn guide(
             break;
         }
         seen.push(open);
-        let Some(next) = lp.reoptimize(budget.slope)? else {
+        // One solve a round, priced once: the columns it adds join the next round's LP.
+        // Pricing to convergence every round took two to four solves a round, each
+        // restarting the dual simplex from a dual-infeasible basis.
+        let Some((next, _)) = lp.solve_and_price(budget.slope)? else {
             break;
         };
         out.slope_rounds += 1;
@@ -186,12 +191,14 @@ pub fn guide(
         .filter(|&k| mip.integer[lp.cols[k]] && !is_charge[lp.cols[k]])
         .collect();
     let mut point = lp.reoptimize(budget.polish)?;
-    // A dive: each round fixes at 1 every fractional yes/no column at 0.5 or more (or all
-    // of them when none is), and solves again, so the LP adapts the rest around each decision; a
-    // round that makes the LP infeasible fixes its columns at 0 instead, which never needs
-    // more stock or capacity (a source, an expedite or a ship-complete order given up).
+    // A dive: each round fixes at 1 the fractional yes/no columns at 0.5 or more (when
+    // none is, the largest quarter of them) and solves again without pricing, so the LP
+    // adapts the rest around each decision with a few dual simplex iterations. When that
+    // is infeasible the batch is halved, and a single column that cannot be 1 is fixed at
+    // 0, which never needs more stock or capacity (a source, an expedite or a
+    // ship-complete order given up).
     while let Some(sol) = point.take() {
-        let fractional: Vec<usize> = others
+        let mut fractional: Vec<usize> = others
             .iter()
             .copied()
             .filter(|&k| !is_whole(sol.col_value[k]))
@@ -200,27 +207,51 @@ pub fn guide(
             point = Some(sol);
             break;
         }
-        let mut ups: Vec<usize> = fractional
+        fractional.sort_by(|&a, &b| sol.col_value[b].total_cmp(&sol.col_value[a]));
+        let mut ups = match fractional
             .iter()
-            .copied()
-            .filter(|&k| sol.col_value[k] >= 0.5)
-            .collect();
-        if ups.is_empty() {
-            ups = fractional;
-        }
+            .take_while(|&&k| sol.col_value[k] >= 0.5)
+            .count()
+        {
+            0 => fractional.len().div_ceil(4),
+            above => above,
+        };
         out.dive_rounds += 1;
         progress.say(format!(
             "rounding the other yes/no decisions: round {}",
             out.dive_rounds
         ));
-        for value in [1.0, 0.0] {
-            for &k in &ups {
-                lp.session.set_bounds(k, value, value)?;
+        loop {
+            for &k in &fractional[..ups] {
+                lp.session.set_bounds(k, 1.0, 1.0)?;
             }
-            point = lp.reoptimize(budget.polish)?;
+            point = lp.solve(budget.polish)?;
             if point.is_some() || Instant::now() >= budget.polish {
                 break;
             }
+            for &k in &fractional[..ups] {
+                let j = lp.cols[k];
+                lp.session
+                    .set_bounds(k, mip.col_lower[j], mip.col_upper[j])?;
+            }
+            if ups == 1 {
+                lp.session.set_bounds(fractional[0], 0.0, 0.0)?;
+                point = lp.solve(budget.polish)?;
+                break;
+            }
+            ups /= 2;
+        }
+    }
+    // Priced once more with every yes/no column fixed where the dive left it (a column
+    // that was whole and never fixed could turn fractional again): the quantities' best
+    // columns.
+    if let Some(sol) = &point {
+        for &k in &others {
+            let v = sol.col_value[k].round();
+            lp.session.set_bounds(k, v, v)?;
+        }
+        if let Some(better) = lp.reoptimize(budget.polish)? {
+            point = Some(better);
         }
     }
     let mut values = point.map(|p| p.col_value);
@@ -245,7 +276,7 @@ pub fn guide(
     // yes/no columns free again (quantities continuous: whole ones stall it at the root).
     if let Some(v) = values
         .as_ref()
-        .filter(|_| secs_until(budget.polish) > out.lp_seconds)
+        .filter(|_| budget.mip_polish && secs_until(budget.polish) > out.lp_seconds)
     {
         let sub = restricted(&|k| {
             let j = lp.cols[k];
@@ -278,6 +309,18 @@ pub fn guide(
         let mut x = vec![0.0; n];
         for (&j, v) in lp.cols.iter().zip(values) {
             x[j] = v;
+        }
+        // A charge fixed open whose lane-day ended up carrying nothing is closed: its row
+        // still holds, and the point then costs what the checker says the plan costs.
+        for c in &charges {
+            let carried: f64 = mip
+                .row(c.row)
+                .filter(|(v, _)| v.ix() != c.col)
+                .map(|(v, a)| a * x[v.ix()])
+                .sum();
+            if carried <= 0.0 {
+                x[c.col] = 0.0;
+            }
         }
         out.start_objective = Some(mip.objective(&x));
         out.start = Some(x);
@@ -351,6 +394,16 @@ impl<'a> Restricted<'a> {
         let add: Vec<usize> = negative.into_iter().map(|(_, j)| j).collect();
         self.add(&add)?;
         Ok(Some((sol, add.len())))
+    }
+
+    /// Solves the LP as it stands, without pricing (`None` at the deadline or when
+    /// infeasible).
+    fn solve(&mut self, deadline: Instant) -> Result<Option<LpSolution>, SolveError> {
+        let left = secs_until(deadline);
+        if left <= 0.0 {
+            return Ok(None);
+        }
+        self.session.run(left)
     }
 
     /// Solves and prices until no column is added: the LP optimum over every column (`None`

@@ -274,6 +274,7 @@ fn guided_run(
         lp: at(0.35),
         slope: at(0.65),
         polish: at(0.9),
+        mip_polish: true,
     };
     let quantities: Vec<bool> = model.meaning.iter().map(Meaning::is_quantity).collect();
     let mut g = guide(

@@ -56,6 +56,7 @@ fn far() -> Budget {
         lp: t,
         slope: t,
         polish: t,
+        mip_polish: true,
     }
 }
 
@@ -106,11 +107,13 @@ fn every_tiny_optimum_is_reached_with_the_guided_search_first() {
 }
 
 /// Generated scenarios with fixed charges, receipts to expedite, ship-complete orders and
-/// source limits: the search alone (no MIP after it) gives a plan the checker accepts, no
-/// cheaper than the proven optimum, and a bound equal to the LP relaxation's optimum.
+/// source limits: the search alone (no MIP after it), with HiGHS polishing the dive's point
+/// and without, gives a feasible point of the model, whole where it must be, priced as the
+/// checker prices its plan, no cheaper than the proven optimum, and a bound equal to the LP
+/// relaxation's optimum.
 #[test]
 fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
-    for seed in [1, 2] {
+    for seed in [1, 2, 3] {
         let doc = generate(&GenerateConfig {
             orders: 60,
             seed,
@@ -118,22 +121,7 @@ fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
         });
         let s = validate(&doc).unwrap().0;
         let m = model(&s);
-        let seed_cols: Vec<bool> = m.meaning.iter().map(|x| !x.is_quantity()).collect();
-        let g = guide(
-            &m.mip,
-            &seed_cols,
-            &quantities(&m),
-            s.policy.integer_quantities,
-            &common::exact(),
-            &far(),
-        )
-        .unwrap();
-        assert!(g.charges > 0, "seed {seed}: the scenario has fixed charges");
-        assert!(g.lp_converged, "seed {seed}");
         let lp = lp_optimum(&m.mip).unwrap();
-        let bound = g.bound.unwrap();
-        assert!(close(bound, lp), "seed {seed}: bound {bound}, LP {lp}");
-
         let optimum = optimize(
             &s,
             by_name("tight").unwrap(),
@@ -145,17 +133,59 @@ fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
         .unwrap();
         assert_eq!(optimum.status, Status::Optimal);
         let optimum = optimum.objective.unwrap();
+        let seed_cols: Vec<bool> = m.meaning.iter().map(|x| !x.is_quantity()).collect();
+        for mip_polish in [true, false] {
+            let case = format!("seed {seed}, polish {mip_polish}");
+            let g = guide(
+                &m.mip,
+                &seed_cols,
+                &quantities(&m),
+                s.policy.integer_quantities,
+                &common::exact(),
+                &Budget {
+                    mip_polish,
+                    ..far()
+                },
+            )
+            .unwrap();
+            assert!(g.charges > 0, "{case}: the scenario has fixed charges");
+            assert!(g.lp_converged, "{case}");
+            let bound = g.bound.unwrap();
+            assert!(close(bound, lp), "{case}: bound {bound}, LP {lp}");
+            assert!(optimum >= bound - 1e-6 * optimum, "{case}");
 
-        let x = g.start.as_ref().expect("a plan");
-        let plan = m.decode(&s, x, &frozen_plan(&s));
-        let eval = evaluate(&s, &plan);
-        assert!(eval.feasible(), "seed {seed}: {:?}", eval.violations);
-        let model_cost = g.start_objective.unwrap();
-        // A charge may be paid with nothing moving on its lane-day; the checker does not
-        // charge it, so the plan may cost less than the model's price, never more.
-        assert!(eval.cost.total <= model_cost + 1e-6 * model_cost);
-        assert!(optimum >= bound - 1e-6 * optimum, "seed {seed}");
-        assert!(eval.cost.total >= optimum - 1e-6 * optimum, "seed {seed}");
+            let x = g.start.as_ref().expect("a plan");
+            // A feasible point of the model, whole wherever the model says so (a yes/no
+            // column left fractional lets a source limit or a ship-complete order slip).
+            for r in 0..m.mip.num_rows() {
+                let a: f64 = m.mip.row(r).map(|(v, c)| c * x[v.ix()]).sum();
+                let (lo, up) = (m.mip.row_lower[r], m.mip.row_upper[r]);
+                assert!(
+                    a >= lo - 1e-6 && a <= up + 1e-6,
+                    "{case}: row {r}: {lo} <= {a} <= {up}"
+                );
+            }
+            for (j, &v) in x.iter().enumerate() {
+                let whole =
+                    m.mip.integer[j] || (s.policy.integer_quantities && m.meaning[j].is_quantity());
+                assert!(
+                    !whole || (v - v.round()).abs() <= 1e-6,
+                    "{case}: column {j} = {v}"
+                );
+            }
+            let plan = m.decode(&s, x, &frozen_plan(&s));
+            let eval = evaluate(&s, &plan);
+            assert!(eval.feasible(), "{case}: {:?}", eval.violations);
+            // Charges left open with nothing moving are closed, so the model prices the
+            // point exactly as the checker prices the plan.
+            let model_cost = g.start_objective.unwrap();
+            assert!(
+                close(eval.cost.total, model_cost),
+                "{case}: checker {} model {model_cost}",
+                eval.cost.total
+            );
+            assert!(eval.cost.total >= optimum - 1e-6 * optimum, "{case}");
+        }
     }
 }
 
