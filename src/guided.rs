@@ -19,7 +19,7 @@
 //! The module knows nothing of what the columns mean: it reads a [`Mip`], a set of columns
 //! to start from, and which columns are quantities.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::mip::{Columns, Mip};
 use crate::solve::{solve_from, LpSession, LpSolution, SolveError, SolveOptions};
@@ -127,6 +127,14 @@ pub fn guide(
     // last time. `open <= 1` is lifted so as not to cap the flows at last time's; this LP
     // only guides, and in our formulations the flows' own bounds and capacity rows cap them.
     let t = Instant::now();
+    // The dive after it needs about six LP solves' time (one with the charges fixed, a
+    // dozen short ones, the last pricing); slope scaling leaves it that, or it would end
+    // without a point when the time limit is short.
+    let mean_solve = Duration::from_secs_f64(out.lp_seconds / out.pricing_rounds.max(1) as f64);
+    let reserve = (mean_solve.max(lp.last_solve) * 6).max(Duration::from_secs(1));
+    let slope_until = budget
+        .slope
+        .min(budget.polish.checked_sub(reserve).unwrap_or(budget.polish));
     for c in &charges {
         lp.session.set_bounds(lp.at[c.col], 0.0, f64::INFINITY)?;
     }
@@ -160,14 +168,14 @@ pub fn guide(
             best.as_ref().map_or(true_cost, |b| b.0),
             out.bound.unwrap_or(f64::NAN)
         ));
-        if charges.is_empty() || seen.contains(&open) || Instant::now() >= budget.slope {
+        if charges.is_empty() || seen.contains(&open) || Instant::now() >= slope_until {
             break;
         }
         seen.push(open);
         // One solve a round, priced once: the columns it adds join the next round's LP.
         // Pricing to convergence every round took two to four solves a round, each
         // restarting the dual simplex from a dual-infeasible basis.
-        let Some((next, _)) = lp.solve_and_price(budget.slope)? else {
+        let Some((next, _)) = lp.solve_and_price(slope_until)? else {
             break;
         };
         out.slope_rounds += 1;
@@ -190,7 +198,9 @@ pub fn guide(
     let others: Vec<usize> = (0..lp.cols.len())
         .filter(|&k| mip.integer[lp.cols[k]] && !is_charge[lp.cols[k]])
         .collect();
-    let mut point = lp.reoptimize(budget.polish)?;
+    // Not priced here: with the pricing unfinished (a short time limit) that could take
+    // the dive's whole share; the pricing after the dive does it, with every decision made.
+    let mut point = lp.solve(budget.polish)?;
     // A dive: each round fixes at 1 the fractional yes/no columns at 0.5 or more (when
     // none is, the largest quarter of them) and solves again without pricing, so the LP
     // adapts the rest around each decision with a few dual simplex iterations. When that
@@ -254,7 +264,12 @@ pub fn guide(
             point = Some(better);
         }
     }
-    let mut values = point.map(|p| p.col_value);
+    // Columns priced in after the point was found are 0 in it.
+    let mut values = point.map(|p| {
+        let mut v = p.col_value;
+        v.resize(lp.cols.len(), 0.0);
+        v
+    });
     // The polish only needs to be good against the LP bound, which is percents away on
     // the models this is for; a MIP that follows starts from it and proves the rest.
     let polish_opts = || SolveOptions {
@@ -339,6 +354,8 @@ struct Restricted<'a> {
     /// when left out).
     cols: Vec<usize>,
     at: Vec<usize>,
+    /// How long the last solve took.
+    last_solve: Duration,
 }
 
 impl<'a> Restricted<'a> {
@@ -349,6 +366,7 @@ impl<'a> Restricted<'a> {
             session: LpSession::new(mip, opts)?,
             cols: Vec::new(),
             at: vec![usize::MAX; mip.num_cols()],
+            last_solve: Duration::ZERO,
         })
     }
 
@@ -372,7 +390,10 @@ impl<'a> Restricted<'a> {
         if left <= 0.0 {
             return Ok(None);
         }
-        let Some(sol) = self.session.run(left)? else {
+        let t = Instant::now();
+        let run = self.session.run(left)?;
+        self.last_solve = t.elapsed();
+        let Some(sol) = run else {
             return Ok(None);
         };
         let mut negative: Vec<(f64, usize)> = (0..self.mip.num_cols())

@@ -189,6 +189,54 @@ fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
     }
 }
 
+/// Whatever the time limit cuts short (the pricing, slope scaling, the dive), the answer
+/// is consistent: a plan the checker accepts at the reported cost, and a bound between 0
+/// and that cost (a pricing cut short gives duals whose bound is far below 0).
+#[test]
+fn short_limits_give_a_checked_plan_or_none_and_a_bound_of_at_least_0() {
+    let doc = generate(&GenerateConfig {
+        seed: 1,
+        ..GenerateConfig::preset("small").unwrap()
+    });
+    let s = validate(&doc).unwrap().0;
+    for limit in [0.02, 0.1, 0.4, 1.5] {
+        let o = optimize(
+            &s,
+            by_name("tight").unwrap(),
+            &SolveOptions {
+                guide: Guide::On,
+                time_limit_s: limit,
+                ..common::exact()
+            },
+        )
+        .unwrap();
+        let g = o.guided.as_ref().expect("the search ran");
+        if let Some(b) = o.bound {
+            assert!(b >= 0.0, "limit {limit}: bound {b}");
+        }
+        if let Some(b) = g.bound {
+            assert!(b >= 0.0, "limit {limit}: search bound {b}");
+        }
+        let Some(plan) = o.plan.as_ref() else {
+            continue;
+        };
+        let eval = evaluate(&s, plan);
+        assert!(eval.feasible(), "limit {limit}: {:?}", eval.violations);
+        let cost = o.objective.unwrap();
+        assert!(
+            close(eval.cost.total, cost),
+            "limit {limit}: {} vs {cost}",
+            eval.cost.total
+        );
+        if let Some(b) = o.bound {
+            assert!(
+                b <= cost + 1e-6 * cost,
+                "limit {limit}: bound {b} above {cost}"
+            );
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
