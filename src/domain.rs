@@ -308,7 +308,50 @@ pub enum Forbid {
     ExpediteInbound(InboundIx),
 }
 
+impl Forbid {
+    /// Whether this entry names a shipment of order `o`'s line `k` from `n` by `lane`
+    /// (`None`: local). The exception for the order's current plan is not applied here:
+    /// see [`Scenario::shipment_forbidden`].
+    pub fn matches_shipment(&self, o: OrderIx, k: SkuIx, n: NodeIx, lane: Option<LaneIx>) -> bool {
+        match *self {
+            Forbid::Shipment {
+                order,
+                sku,
+                node,
+                lane: fl,
+            } => {
+                order == o
+                    && sku.is_none_or(|x| x == k)
+                    && node.is_none_or(|x| x == n)
+                    && fl.is_none_or(|x| x == lane)
+            }
+            _ => false,
+        }
+    }
+}
+
 impl Scenario {
+    /// Whether `policy.forbid` rules out order `o` shipping line `k` from `n` by `lane`: an
+    /// entry matches it and the (sku, node, lane) is not on the order's current plan, which
+    /// section 2 exempts.
+    pub fn shipment_forbidden(
+        &self,
+        o: OrderIx,
+        k: SkuIx,
+        n: NodeIx,
+        lane: Option<LaneIx>,
+    ) -> bool {
+        self.policy
+            .forbid
+            .iter()
+            .any(|f| f.matches_shipment(o, k, n, lane))
+            && !self
+                .order(o)
+                .plan
+                .iter()
+                .any(|e| e.sku == k && e.node == n && e.lane == lane)
+    }
+
     pub fn sku(&self, s: SkuIx) -> &Sku {
         &self.skus[s.ix()]
     }

@@ -426,28 +426,7 @@ impl<'a> State<'a> {
     }
 
     fn forbidden(&self, o: OrderIx, k: SkuIx, (n, lane): Route) -> bool {
-        let order = self.s.order(o);
-        if order
-            .plan
-            .iter()
-            .any(|e| e.sku == k && e.node == n && e.lane == lane)
-        {
-            return false;
-        }
-        self.s.policy.forbid.iter().any(|f| match f {
-            Forbid::Shipment {
-                order: fo,
-                sku,
-                node,
-                lane: fl,
-            } => {
-                *fo == o
-                    && sku.is_none_or(|x| x == k)
-                    && node.is_none_or(|x| x == n)
-                    && fl.is_none_or(|x| x == lane)
-            }
-            _ => false,
-        })
+        self.s.shipment_forbidden(o, k, n, lane)
     }
 
     /// Whether `o` may ship from `n` without exceeding `max_sources`.

@@ -216,6 +216,28 @@ fn forbid_patterns_resolve_and_a_null_lane_means_local_only() {
     );
 }
 
+/// `Scenario::shipment_forbidden`, which the rules and the formulations share: an entry
+/// matches on every field it gives, a null lane matches local shipments only, and the
+/// order's planned (sku, node, lane) stays allowed (section 2).
+#[test]
+fn a_forbidden_shipment_matches_every_given_field_except_on_the_planned_route() {
+    let mut v = base();
+    v["policy"] = serde_json::json!({"forbid": [
+        {"shipment": {"order": "O1", "node": "DC"}},
+        {"shipment": {"order": "O2", "lane": null}}]});
+    let s = from_json(v).unwrap();
+    let (o1, o2, a, dc, l) = (OrderIx(0), OrderIx(1), SkuIx(0), NodeIx(0), LaneIx(0));
+    // O1 is planned from DC by L: exempt, though the entry names DC.
+    assert!(!s.shipment_forbidden(o1, a, dc, Some(l)));
+    // Locally from DC it is not on the plan, so the entry applies.
+    assert!(s.shipment_forbidden(o1, a, dc, None));
+    // O2 has no plan; its entry names local shipments only.
+    assert!(s.shipment_forbidden(o2, a, dc, None));
+    assert!(!s.shipment_forbidden(o2, a, dc, Some(l)));
+    // An entry never reaches another order.
+    assert!(!s.policy.forbid[0].matches_shipment(o2, a, dc, None));
+}
+
 #[test]
 fn fractional_units_are_an_error_unless_the_policy_allows_them() {
     let mut v = base();

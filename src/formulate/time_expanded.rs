@@ -549,20 +549,10 @@ impl<'a> Builder<'a> {
                 let mut xs: Vec<(Var, f64)> = Vec::new();
                 // Whether the order may ship line k from n on `lane` at all (forbid).
                 let allowed = |n: NodeIx, lane: Option<LaneIx>| {
-                    let matches_forbid = forbids.iter().any(|f| match f {
-                        Forbid::Shipment {
-                            sku,
-                            node,
-                            lane: fl,
-                            ..
-                        } => {
-                            sku.is_none_or(|x| x == k)
-                                && node.is_none_or(|x| x == n)
-                                && fl.is_none_or(|x| x == lane)
-                        }
-                        _ => false,
-                    });
-                    !matches_forbid || planned_keys.contains(&(k, n, lane))
+                    !forbids
+                        .iter()
+                        .any(|f| f.matches_shipment(order, k, n, lane))
+                        || planned_keys.contains(&(k, n, lane))
                 };
                 for &(n, lane) in &routes {
                     if !self.balance.contains_key(&(n, k)) || !allowed(n, lane) {
