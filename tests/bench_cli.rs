@@ -144,3 +144,44 @@ fn solve_with_priority_rules_writes_the_rules_plan_without_a_bound() {
     assert!(has("SO-1", "2026-11-30", 20.0), "{shipments:?}");
     assert!(has("SO-1", "2026-12-02", 20.0), "{shipments:?}");
 }
+
+/// With the LP-guided search on, `lp_bound` comes from the search (its pricing converges
+/// on tiny models) instead of a second LP solve: the same optimum either way.
+#[test]
+fn the_guided_search_reports_the_same_lp_bound() {
+    let lp_bounds = |guide: &str| -> Vec<f64> {
+        let out = recourse()
+            .arg("bench")
+            .args([dataset("demo-eu"), dataset("lane-capacity-fixed-cost")])
+            .args([
+                "--formulation",
+                "tight",
+                "--threads",
+                "1",
+                "--format",
+                "json",
+            ])
+            .args(["--guide", guide])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        doc["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["formulation"] == "tight")
+            .map(|r| r["lp_bound"].as_f64().expect("an LP bound"))
+            .collect()
+    };
+    let (on, off) = (lp_bounds("on"), lp_bounds("off"));
+    assert_eq!(on.len(), 2);
+    for (a, b) in on.iter().zip(&off) {
+        assert!(
+            (a - b).abs() <= 1e-6 * b.abs().max(1.0),
+            "guided {a}, LP {b}"
+        );
+    }
+}
