@@ -581,9 +581,13 @@ fn solve(
         }
         if let (Some(g), true) = (&outcome.guided, args.verbose) {
             eprintln!(
-                "guided: LP bound {} ({}, {} LP solves, {} of {} columns) in {:.2} s; slope scaling over {} charges, {} rounds, {:.2} s; dive {} rounds and polish {:.2} s, plan {}",
-                g.bound.map_or("none".into(), |b| format!("{b:.2}")),
-                if g.lp_converged { "converged" } else { "stopped at its share of the time" },
+                "guided: {} ({}, {} LP solves, {} of {} columns) in {:.2} s; slope scaling over {} charges, {} rounds, {:.2} s; dive {} rounds and polish {:.2} s, plan {}",
+                match g.bound {
+                    Some(b) if g.lp_converged => format!("LP bound {b:.2}"),
+                    Some(b) if b > 0.0 => format!("bound {b:.2}"),
+                    _ => "nothing proven".to_owned(),
+                },
+                if g.lp_converged { "converged" } else { "pricing stopped at its share of the time" },
                 g.pricing_rounds,
                 g.columns,
                 outcome.cols,
