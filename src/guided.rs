@@ -9,12 +9,15 @@
 //! 2. **Slope scaling** rewrites each fixed charge's link row (a yes/no column that opens
 //!    the flows of a `sum of flows <= M * open` row) as `sum of flows <= flow * open`, with
 //!    the flow it carried in the previous LP, so that the LP pays each charge in full for
-//!    the flow it uses. The LP is solved again (and priced again) until the set of charges
-//!    with flow repeats; the set with the lowest true cost so far wins.
+//!    the flow it uses. The LP is solved again (and priced once) each round until the set
+//!    of charges with flow repeats; the set with the lowest true cost so far wins. It
+//!    stops early enough to leave the dive time.
 //! 3. **Fix, dive, polish**: the charges are fixed as that set says, the other fractional
-//!    yes/no columns are rounded in a short dive, HiGHS improves the restricted MIP from
-//!    the dive's point and, when the policy asks, makes the quantities whole. The point,
-//!    padded with zeros, is a feasible point of the whole model.
+//!    yes/no columns are rounded in a short dive without pricing (halving a batch that
+//!    makes the LP infeasible), every yes/no column is fixed and the LP priced once more,
+//!    HiGHS improves the restricted MIP from the dive's point when time allows and, when
+//!    the policy asks, makes the quantities whole. The point, padded with zeros (charges
+//!    that carry nothing closed), is a feasible point of the whole model.
 //!
 //! The module knows nothing of what the columns mean: it reads a [`Mip`], a set of columns
 //! to start from, and which columns are quantities.
