@@ -5,7 +5,7 @@
 //! gets today without an optimiser. `models/priority-rules.md` has the rules and where
 //! they fall short.
 //!
-//! Every step goes through [`State`], which keeps stock balances and capacity use up to
+//! Every step goes through `State`, which keeps stock balances and capacity use up to
 //! date and only ever adds a movement that fits, so the plan stays feasible after every
 //! step (the independent checker confirms it in [`outcome`] and in the tests). Steps are
 //! journaled, so an order whose rescue does not pay off, or a ship-complete order that
