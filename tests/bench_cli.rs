@@ -14,18 +14,24 @@ fn recourse() -> Command {
     Command::cargo_bin("recourse").unwrap()
 }
 
-#[test]
-fn json_rows_carry_the_known_optima_and_the_checkers_verdict() {
+/// `recourse bench --format json` on tiny datasets, one thread, with `extra` options.
+fn bench_json(names: &[&str], extra: &[&str]) -> serde_json::Value {
     let out = recourse()
         .arg("bench")
-        .args([dataset("stock-loss"), dataset("max-sources")])
+        .args(names.iter().map(|n| dataset(n)))
         .args(["--threads", "1", "--format", "json"])
+        .args(extra)
         .assert()
         .success()
         .get_output()
         .stdout
         .clone();
-    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn json_rows_carry_the_known_optima_and_the_checkers_verdict() {
+    let doc = bench_json(&["stock-loss", "max-sources"], &[]);
     assert_eq!(doc["format"], "recourse.bench/1");
     let rows = doc["rows"].as_array().unwrap();
     let row = |scenario: &str, f: &str| {
@@ -150,24 +156,10 @@ fn solve_with_priority_rules_writes_the_rules_plan_without_a_bound() {
 #[test]
 fn the_guided_search_reports_the_same_lp_bound() {
     let lp_bounds = |guide: &str| -> Vec<f64> {
-        let out = recourse()
-            .arg("bench")
-            .args([dataset("demo-eu"), dataset("lane-capacity-fixed-cost")])
-            .args([
-                "--formulation",
-                "tight",
-                "--threads",
-                "1",
-                "--format",
-                "json",
-            ])
-            .args(["--guide", guide])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let doc = bench_json(
+            &["demo-eu", "lane-capacity-fixed-cost"],
+            &["--formulation", "tight", "--guide", guide],
+        );
         doc["rows"]
             .as_array()
             .unwrap()
