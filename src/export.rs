@@ -13,7 +13,7 @@
 
 use crate::mip::Mip;
 use std::collections::HashSet;
-use std::ffi::{c_void, CString};
+use std::ffi::CString;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -209,36 +209,15 @@ fn lp_via_highs(mps: &str) -> Result<Vec<u8>, ExportError> {
         source,
     })?;
     let c = |p: &Path| CString::new(p.to_string_lossy().as_bytes()).expect("no NUL in a temp path");
-    let (cin, cout) = (c(&input.0), c(&output.0));
-    // SAFETY: a fresh HiGHS instance used on this thread only and destroyed below; the
-    // strings outlive the calls.
-    let (read, write) = unsafe {
-        let h: *mut c_void = highs_sys::Highs_create();
-        // Quiet: stdout carries the model when no -o is given.
-        highs_sys::Highs_setBoolOptionValue(h, c"output_flag".as_ptr(), 0);
-        let read = highs_sys::Highs_readModel(h, cin.as_ptr());
-        let write = if read == highs_sys::kHighsStatusError {
-            read
+    crate::solve::translate_model(&c(&input.0), &c(&output.0)).map_err(|e| ExportError::Highs {
+        what: e.step,
+        path: if e.step == "write" {
+            output.0.clone()
         } else {
-            highs_sys::Highs_writeModel(h, cout.as_ptr())
-        };
-        highs_sys::Highs_destroy(h);
-        (read, write)
-    };
-    if read == highs_sys::kHighsStatusError {
-        return Err(ExportError::Highs {
-            what: "read back",
-            path: input.0.clone(),
-            status: read,
-        });
-    }
-    if write == highs_sys::kHighsStatusError {
-        return Err(ExportError::Highs {
-            what: "write",
-            path: output.0.clone(),
-            status: write,
-        });
-    }
+            input.0.clone()
+        },
+        status: e.status,
+    })?;
     std::fs::read(&output.0).map_err(|source| ExportError::Temp {
         path: output.0.clone(),
         source,

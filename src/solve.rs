@@ -838,6 +838,43 @@ impl LpSession {
     }
 }
 
+/// Why [`translate_model`] failed: the step (`"read back"` or `"write"`) and HiGHS's status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TranslateError {
+    pub step: &'static str,
+    pub status: i32,
+}
+
+/// Reads the model file `input` and writes it to `output` in the format its extension
+/// names: HiGHS's own translation, quiet (stdout may carry the result).
+pub fn translate_model(input: &CStr, output: &CStr) -> Result<(), TranslateError> {
+    let created = TranslateError {
+        step: "create an instance to read",
+        status: sys::kHighsStatusError,
+    };
+    let highs = Highs::new().map_err(|_| created)?;
+    highs
+        .set_bool(c"output_flag", "output_flag", false)
+        .map_err(|_| created)?;
+    // SAFETY: valid instance, NUL-terminated paths that outlive the calls.
+    let read = unsafe { sys::Highs_readModel(highs.ptr(), input.as_ptr()) };
+    if read == sys::kHighsStatusError {
+        return Err(TranslateError {
+            step: "read back",
+            status: read,
+        });
+    }
+    // SAFETY: as above.
+    let write = unsafe { sys::Highs_writeModel(highs.ptr(), output.as_ptr()) };
+    if write == sys::kHighsStatusError {
+        return Err(TranslateError {
+            step: "write",
+            status: write,
+        });
+    }
+    Ok(())
+}
+
 /// An owned `Highs` instance.
 struct Highs(NonNull<c_void>);
 
