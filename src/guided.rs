@@ -134,7 +134,7 @@ pub fn guide(
     // dozen short ones, the last pricing); slope scaling leaves it that, or it would end
     // without a point when the time limit is short.
     let mean_solve = Duration::from_secs_f64(out.lp_seconds / out.pricing_rounds.max(1) as f64);
-    let reserve = (mean_solve.max(lp.last_solve) * 6).max(Duration::from_secs(1));
+    let reserve = mean_solve.max(lp.last_solve) * 6;
     let slope_until = budget
         .slope
         .min(budget.polish.checked_sub(reserve).unwrap_or(budget.polish));

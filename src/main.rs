@@ -280,7 +280,7 @@ struct BenchArgs {
     no_lp_bound: bool,
     /// LP-guided search before the MIP (column generation for a bound, slope scaling
     /// for the lane-day charges, a polished plan; models/guided.md): auto = for models of
-    /// 250k nonzeros or more.
+    /// 250k nonzeros or more, and for time limits of 2 s or less.
     #[arg(long, value_enum, default_value_t = GuideArg::Auto)]
     guide: GuideArg,
     #[arg(long, value_enum, default_value_t = BenchFormat::Table)]
@@ -476,7 +476,7 @@ struct SolveArgs {
     formulation: String,
     /// LP-guided search before the MIP (column generation for a bound, slope scaling
     /// for the lane-day charges, a polished plan; models/guided.md): auto = for models of
-    /// 250k nonzeros or more.
+    /// 250k nonzeros or more, and for time limits of 2 s or less.
     #[arg(long, value_enum, default_value_t = GuideArg::Auto)]
     guide: GuideArg,
     /// Copy the solver log to stderr.

@@ -109,10 +109,13 @@ pub fn optimize_with(
         m
     };
     let mut model = build(false);
-    let (mut result, guided) = if opts.guide.applies(model.mip.num_nonzeros()) {
+    let (mut result, guided, whole_start) = if opts
+        .guide
+        .applies(model.mip.num_nonzeros(), opts.time_limit_s)
+    {
         guided_run(s, &model, opts, start)?
     } else {
-        (run(&model, opts, None)?, None)
+        (run(&model, opts, None)?, None, None)
     };
     let mut solve_seconds = result.seconds + result.handoff_seconds;
     let mut passes = 1;
@@ -122,15 +125,28 @@ pub fn optimize_with(
         .is_some_and(|v| !model.quantities_are_whole(v));
     if s.policy.integer_quantities && fractional {
         let left = (opts.time_limit_s - start.elapsed().as_secs_f64()).max(0.01);
-        model = build(true);
+        // The first pass relaxes this one, so its bound holds here too.
+        let first_bound = result.bound;
+        let whole_model = build(true);
+        // The same columns with the quantities integer: the search's whole point is a
+        // start (at a 1 s limit on small, this pass used to find nothing in what was left
+        // and the search's plan was lost).
+        let whole_start = whole_start.filter(|_| whole_model.meaning == model.meaning);
+        model = whole_model;
         result = run(
             &model,
             &SolveOptions {
                 time_limit_s: left,
                 ..opts.clone()
             },
-            None,
+            whole_start.as_deref(),
         )?;
+        let start_objective = whole_start.as_ref().map(|x| model.mip.objective(x));
+        if let Some(b) = first_bound.filter(|&b| result.bound.is_none_or(|r| b > r)) {
+            result.bound = Some(b);
+            result.gap = result.objective.map(|o| relative_gap(o, b));
+        }
+        prefer_start(&mut result, whole_start, start_objective);
         solve_seconds += result.seconds + result.handoff_seconds;
         passes = 2;
     }
@@ -259,12 +275,16 @@ fn unsolved(model: &Model, status: Status) -> SolveResult {
 /// polish; HiGHS runs only when what is left is at least 4 times the LP's time (its own
 /// presolve and root LP take about that on these models: `models/guided.md`), and never
 /// when not even the restricted LP solved once.
+/// The search's result, its report, and its point when its quantities are whole (a start
+/// for the whole-units pass, should HiGHS's continuous incumbent need one).
+type GuidedRun = (SolveResult, Option<Guided>, Option<Vec<f64>>);
+
 fn guided_run(
     s: &Scenario,
     model: &Model,
     opts: &SolveOptions,
     start: Instant,
-) -> Result<(SolveResult, Option<Guided>), SolveError> {
+) -> Result<GuidedRun, SolveError> {
     let limit = opts.time_limit_s;
     let at = |share: f64| {
         let secs = (limit * share - start.elapsed().as_secs_f64()).clamp(0.0, 3.0e7);
@@ -312,8 +332,12 @@ fn guided_run(
             seconds: g.lp_seconds + g.slope_seconds + g.polish_seconds,
             ..unsolved(model, status)
         };
-        return Ok((result, Some(g)));
+        return Ok((result, Some(g), None));
     }
+    let whole = point
+        .as_ref()
+        .filter(|x| model.quantities_are_whole(x))
+        .cloned();
     let mut result = run(
         model,
         &SolveOptions {
@@ -327,19 +351,28 @@ fn guided_run(
         result.bound = Some(b);
         result.gap = result.objective.map(|o| relative_gap(o, b));
     }
-    if result.values.is_none() && point.is_some() {
-        // HiGHS stopped before it read the start back; the start is still a feasible point.
-        result.objective = g.start_objective;
-        result.gap = result
-            .objective
-            .zip(result.bound)
-            .map(|(o, b)| relative_gap(o, b));
-        result.values = point;
-        if let Status::NoSolution { limit } = result.status {
-            result.status = Status::Feasible { limit };
-        }
+    prefer_start(&mut result, point, g.start_objective);
+    Ok((result, Some(g), whole))
+}
+
+/// Puts a start back into `result` when HiGHS came back without a point (it stopped before
+/// it read the start) or with a dearer one (it rejected the start): the start is a feasible
+/// point of the model, at `start_objective`.
+fn prefer_start(result: &mut SolveResult, start: Option<Vec<f64>>, start_objective: Option<f64>) {
+    let (Some(x), Some(objective)) = (start, start_objective) else {
+        return;
+    };
+    if result.values.is_some() && result.objective.is_some_and(|o| o <= objective) {
+        return;
     }
-    Ok((result, Some(g)))
+    result.objective = Some(objective);
+    result.gap = result.bound.map(|b| relative_gap(objective, b));
+    result.values = Some(x);
+    if let Status::NoSolution { limit } = &result.status {
+        result.status = Status::Feasible {
+            limit: limit.clone(),
+        };
+    }
 }
 
 /// `(objective - bound) / |objective|`, at least 0: how far a plan may be from optimal.

@@ -189,6 +189,34 @@ fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
     }
 }
 
+/// `--guide auto` runs the search for a short time limit whatever the model's size, and
+/// the tiny optima are still reached within 2 s.
+#[test]
+fn auto_runs_the_search_under_a_short_limit_and_still_reaches_the_tiny_optima() {
+    for (name, optimum) in common::TINY_OPTIMA {
+        let s = tiny(name);
+        let o = optimize(
+            &s,
+            by_name("tight").unwrap(),
+            &SolveOptions {
+                guide: Guide::Auto,
+                time_limit_s: Guide::AUTO_SECONDS,
+                ..common::exact()
+            },
+        )
+        .unwrap();
+        assert!(o.guided.is_some(), "{name}: the search ran");
+        let plan = o.plan.as_ref().expect("a plan");
+        let eval = evaluate(&s, plan);
+        assert!(eval.feasible(), "{name}: {:?}", eval.violations);
+        assert!(
+            close(eval.cost.total, *optimum),
+            "{name}: {}",
+            eval.cost.total
+        );
+    }
+}
+
 /// Whatever the time limit cuts short (the pricing, slope scaling, the dive), the answer
 /// is consistent: a plan the checker accepts at the reported cost, and a bound between 0
 /// and that cost (a pricing cut short gives duals whose bound is far below 0).
@@ -199,14 +227,14 @@ fn short_limits_give_a_checked_plan_or_none_and_a_bound_of_at_least_0() {
         ..GenerateConfig::preset("small").unwrap()
     });
     let s = validate(&doc).unwrap().0;
-    for limit in [0.02, 0.1, 0.4, 1.5] {
+    for limit in [0.02, 0.1, 0.4, 1.0, 1.5] {
         let o = optimize(
             &s,
             by_name("tight").unwrap(),
             &SolveOptions {
                 guide: Guide::On,
                 time_limit_s: limit,
-                ..common::exact()
+                ..SolveOptions::default()
             },
         )
         .unwrap();
@@ -218,11 +246,23 @@ fn short_limits_give_a_checked_plan_or_none_and_a_bound_of_at_least_0() {
             assert!(b >= 0.0, "limit {limit}: search bound {b}");
         }
         let Some(plan) = o.plan.as_ref() else {
+            assert!(
+                g.start_objective.is_none(),
+                "limit {limit}: the search's plan was lost"
+            );
             continue;
         };
         let eval = evaluate(&s, plan);
         assert!(eval.feasible(), "limit {limit}: {:?}", eval.violations);
         let cost = o.objective.unwrap();
+        // Whatever HiGHS does after the search (a continuous incumbent, a whole-units pass
+        // cut short), the answer is never dearer than the search's own point.
+        if let Some(start) = g.start_objective {
+            assert!(
+                cost <= start + 1e-6 * start,
+                "limit {limit}: {cost} above the search's {start}"
+            );
+        }
         assert!(
             close(eval.cost.total, cost),
             "limit {limit}: {} vs {cost}",
