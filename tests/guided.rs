@@ -12,7 +12,7 @@ use recourse::formulate::{by_name, frozen_plan, BuildOptions, Meaning, Model};
 use recourse::generate::{generate, GenerateConfig};
 use recourse::guided::{guide, lagrangian_bound, Budget};
 use recourse::mip::Mip;
-use recourse::optimize::optimize;
+use recourse::optimize::{optimize, Outcome};
 use recourse::solve::{solve, Guide, LpSession, SolveOptions, Status};
 use recourse::validate::{load_scenario, validate};
 use std::path::Path;
@@ -60,6 +60,14 @@ fn far() -> Budget {
     }
 }
 
+/// The outcome has a plan the checker accepts, at `cost`.
+fn assert_checked_at(s: &Scenario, o: &Outcome, name: &str, cost: f64) {
+    let plan = o.plan.as_ref().unwrap_or_else(|| panic!("{name}: no plan"));
+    let eval = evaluate(s, plan);
+    assert!(eval.feasible(), "{name}: {:?}", eval.violations);
+    assert!(close(eval.cost.total, cost), "{name}: {}", eval.cost.total);
+}
+
 fn quantities(m: &Model) -> Vec<bool> {
     m.meaning.iter().map(Meaning::is_quantity).collect()
 }
@@ -88,14 +96,7 @@ fn every_tiny_optimum_is_reached_with_the_guided_search_first() {
         let s = tiny(name);
         let o = optimize(&s, by_name("tight").unwrap(), &opts).unwrap();
         assert_eq!(o.status, Status::Optimal, "{name}");
-        let plan = o.plan.as_ref().unwrap();
-        let eval = evaluate(&s, plan);
-        assert!(eval.feasible(), "{name}: {:?}", eval.violations);
-        assert!(
-            close(eval.cost.total, *optimum),
-            "{name}: {}",
-            eval.cost.total
-        );
+        assert_checked_at(&s, &o, name, *optimum);
         let g = o.guided.as_ref().expect("the search ran");
         assert!(g.lp_converged, "{name}");
         let bound = g.bound.unwrap();
@@ -206,14 +207,7 @@ fn auto_runs_the_search_under_a_short_limit_and_still_reaches_the_tiny_optima() 
         )
         .unwrap();
         assert!(o.guided.is_some(), "{name}: the search ran");
-        let plan = o.plan.as_ref().expect("a plan");
-        let eval = evaluate(&s, plan);
-        assert!(eval.feasible(), "{name}: {:?}", eval.violations);
-        assert!(
-            close(eval.cost.total, *optimum),
-            "{name}: {}",
-            eval.cost.total
-        );
+        assert_checked_at(&s, &o, name, *optimum);
     }
 }
 
