@@ -51,6 +51,9 @@ pub struct Guided {
     /// A feasible point of the model, one value per column, and its objective.
     pub start: Option<Vec<f64>>,
     pub start_objective: Option<f64>,
+    /// The first restricted LP was infeasible: its columns could not keep the rows (the
+    /// whole model may need columns it left out, transfers say, or be infeasible itself).
+    pub lp_infeasible: bool,
     /// LP solves in step 1 (each followed by pricing), and rounds of step 2.
     pub pricing_rounds: usize,
     pub slope_rounds: usize,
@@ -122,6 +125,7 @@ pub fn guide(
     out.lp_seconds = t.elapsed().as_secs_f64();
     out.columns = lp.cols.len();
     let Some(mut sol) = last else {
+        out.lp_infeasible = lp.session.infeasible();
         return Ok(out);
     };
 

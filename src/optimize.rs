@@ -109,10 +109,13 @@ pub fn optimize_with(
         m
     };
     let mut model = build(false);
-    let (mut result, guided, whole_start) = if opts
-        .guide
-        .applies(model.mip.num_nonzeros(), opts.time_limit_s)
-    {
+    // A model without columns (nothing to decide) is HiGHS's in an instant; the search's LP
+    // would only report it empty.
+    let guide = model.mip.num_cols() > 0
+        && opts
+            .guide
+            .applies(model.mip.num_nonzeros(), opts.time_limit_s);
+    let (mut result, guided, whole_start) = if guide {
         guided_run(s, &model, opts, start)?
     } else {
         (run(&model, opts, None)?, None, None)
@@ -314,9 +317,11 @@ fn guided_run(
         (Some(o), Some(b)) if relative_gap(o, b) <= opts.mip_gap);
     // The report keeps the numbers; the point goes into the result.
     let point = g.start.take();
-    // When not even the restricted LP solved once, HiGHS's root on the whole model will
-    // not either (on large it ran 30 s past the limit and peaked at 7.6 GB).
-    let hopeless = g.pricing_rounds == 0;
+    // When not even the restricted LP solved once in its time, HiGHS's root on the whole
+    // model will not either (on large it ran 30 s past the limit and peaked at 7.6 GB).
+    // An infeasible restricted LP says nothing of the whole model: HiGHS decides (a frozen
+    // commitment no plan keeps is then named, as without the search).
+    let hopeless = g.pricing_rounds == 0 && !g.lp_infeasible;
     if proven || hopeless || left < 4.0 * g.lp_seconds {
         let objective = g.start_objective;
         let status = match (&point, proven) {

@@ -790,6 +790,13 @@ impl LpSession {
         })
     }
 
+    /// Whether the last run proved the LP infeasible (rather than stopping at a limit).
+    pub fn infeasible(&self) -> bool {
+        // SAFETY: valid instance.
+        let status = unsafe { sys::Highs_getModelStatus(self.session.highs.ptr()) };
+        status == sys::kHighsModelStatusInfeasible
+    }
+
     /// Solves from the last basis within `time_limit_s`. `Some` with the solution when the
     /// LP is solved to optimality, `None` when a limit stopped it (or it is infeasible).
     pub fn run(&mut self, time_limit_s: f64) -> Result<Option<LpSolution>, SolveError> {

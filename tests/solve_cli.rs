@@ -60,17 +60,49 @@ fn an_infeasible_scenario_exits_1_naming_the_frozen_order() {
     )
     .unwrap();
     v["disruptions"][0]["quantity"] = serde_json::json!(79);
-    let out = recourse()
-        .args(["solve", "-"])
-        .write_stdin(v.to_string())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let doc: ProposalsDoc = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc.solve.status, "infeasible");
-    assert_eq!(doc.infeasible_frozen_orders, vec!["SO-2".to_owned()]);
-    assert!(doc.plan.is_none());
-    assert!(String::from_utf8(out.stderr).unwrap().contains("SO-2"));
+    // With a 1 s limit `--guide auto` runs the LP-guided search first, whose restricted LP
+    // is infeasible too; HiGHS must still say why.
+    for limit in [None, Some("1")] {
+        let out = recourse()
+            .args(["solve", "-"])
+            .args(limit.map(|l| ["--time-limit", l]).into_iter().flatten())
+            .write_stdin(v.to_string())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "limit {limit:?}");
+        let doc: ProposalsDoc = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc.solve.status, "infeasible", "limit {limit:?}");
+        assert_eq!(doc.infeasible_frozen_orders, vec!["SO-2".to_owned()]);
+        assert!(doc.plan.is_none());
+        assert!(String::from_utf8(out.stderr).unwrap().contains("SO-2"));
+    }
+}
+
+/// A scenario with nothing to decide is optimal at no cost, with or without the LP-guided
+/// search that `--guide auto` runs under a 1 s limit.
+#[test]
+fn a_scenario_without_orders_is_optimal_at_0_under_any_limit() {
+    let mut v: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/tiny/demo-eu.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    v["orders"] = serde_json::json!([]);
+    v["disruptions"] = serde_json::json!([]);
+    for args in [&[][..], &["--time-limit", "1"], &["--guide", "on"]] {
+        let out = recourse()
+            .args(["solve", "-"])
+            .args(args)
+            .write_stdin(v.to_string())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let doc: ProposalsDoc = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc.solve.status, "optimal", "{args:?}");
+        assert_eq!(doc.solve.objective, Some(0.0), "{args:?}");
+    }
 }
 
 #[test]
