@@ -49,26 +49,37 @@ fn solve_writes_a_checked_proposals_document_atomically() {
     );
 }
 
+/// A tiny dataset as JSON, to edit before solving it.
+fn tiny_json(name: &str) -> serde_json::Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("datasets/tiny")
+        .join(format!("{name}.json"));
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// `recourse solve -` on `scenario` with `args`.
+fn solve_stdin(scenario: &serde_json::Value, args: &[&str]) -> std::process::Output {
+    recourse()
+        .args(["solve", "-"])
+        .args(args)
+        .write_stdin(scenario.to_string())
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn an_infeasible_scenario_exits_1_naming_the_frozen_order() {
-    let mut v: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("datasets/tiny/frozen-order.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let mut v = tiny_json("frozen-order");
     v["disruptions"][0]["quantity"] = serde_json::json!(79);
     // With a 1 s limit `--guide auto` runs the LP-guided search first, whose restricted LP
     // is infeasible too; HiGHS must still say why.
     for limit in [None, Some("1")] {
-        let out = recourse()
-            .args(["solve", "-"])
-            .args(limit.map(|l| ["--time-limit", l]).into_iter().flatten())
-            .write_stdin(v.to_string())
-            .output()
-            .unwrap();
+        let limit_args: Vec<&str> = limit
+            .map(|l| ["--time-limit", l])
+            .into_iter()
+            .flatten()
+            .collect();
+        let out = solve_stdin(&v, &limit_args);
         assert_eq!(out.status.code(), Some(1), "limit {limit:?}");
         let doc: ProposalsDoc = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(doc.solve.status, "infeasible", "limit {limit:?}");
@@ -82,22 +93,11 @@ fn an_infeasible_scenario_exits_1_naming_the_frozen_order() {
 /// search that `--guide auto` runs under a 1 s limit.
 #[test]
 fn a_scenario_without_orders_is_optimal_at_0_under_any_limit() {
-    let mut v: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/tiny/demo-eu.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let mut v = tiny_json("demo-eu");
     v["orders"] = serde_json::json!([]);
     v["disruptions"] = serde_json::json!([]);
     for args in [&[][..], &["--time-limit", "1"], &["--guide", "on"]] {
-        let out = recourse()
-            .args(["solve", "-"])
-            .args(args)
-            .write_stdin(v.to_string())
-            .output()
-            .unwrap();
+        let out = solve_stdin(&v, args);
         assert_eq!(out.status.code(), Some(0), "{args:?}");
         let doc: ProposalsDoc = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(doc.solve.status, "optimal", "{args:?}");
