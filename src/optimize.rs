@@ -367,7 +367,10 @@ fn prefer_start(result: &mut SolveResult, start: Option<Vec<f64>>, start_objecti
     let (Some(x), Some(objective)) = (start, start_objective) else {
         return;
     };
-    if result.values.is_some() && result.objective.is_some_and(|o| o <= objective) {
+    let kept = result.values.is_some() && result.objective.is_some_and(|o| o <= objective);
+    // HiGHS calling a model with a feasible start infeasible would be a numerical accident;
+    // its verdict stands rather than a plan under an "infeasible" status.
+    if kept || result.status == Status::Infeasible {
         return;
     }
     result.objective = Some(objective);
