@@ -386,21 +386,14 @@ impl<'a> Restricted<'a> {
         Ok(())
     }
 
-    /// Solves the LP, then adds the columns left out whose reduced cost is negative (the most negative first, a bounded number per round). `None` when the LP
-    /// stopped at the deadline or is infeasible; else the solution and how many columns
-    /// were added.
+    /// Solves the LP, then adds the columns left out whose reduced cost is negative (the
+    /// most negative first, a bounded number per round). `None` when the LP stopped at the
+    /// deadline or is infeasible; else the solution and how many columns were added.
     fn solve_and_price(
         &mut self,
         deadline: Instant,
     ) -> Result<Option<(LpSolution, usize)>, SolveError> {
-        let left = secs_until(deadline);
-        if left <= 0.0 {
-            return Ok(None);
-        }
-        let t = Instant::now();
-        let run = self.session.run(left)?;
-        self.last_solve = t.elapsed();
-        let Some(sol) = run else {
+        let Some(sol) = self.solve(deadline)? else {
             return Ok(None);
         };
         let mut negative: Vec<(f64, usize)> = (0..self.mip.num_cols())
@@ -431,7 +424,10 @@ impl<'a> Restricted<'a> {
         if left <= 0.0 {
             return Ok(None);
         }
-        self.session.run(left)
+        let t = Instant::now();
+        let run = self.session.run(left);
+        self.last_solve = t.elapsed();
+        run
     }
 
     /// Solves and prices until no column is added: the LP optimum over every column (`None`

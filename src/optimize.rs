@@ -12,15 +12,13 @@
 
 use crate::check::{evaluate, Evaluation, Violation};
 use crate::domain::Scenario;
-use crate::formulate::Meaning;
-use crate::formulate::{frozen_plan, BuildOptions, Formulation, Model};
+use crate::formulate::{frozen_plan, BuildOptions, Formulation, Meaning, Model};
 use crate::guided::{guide, Budget, Guided};
 use crate::ids::OrderIx;
 use crate::plan::Plan;
 use crate::solve::{solve_from, Limit, SolveError, SolveOptions, SolveResult, Status};
 use std::collections::HashSet;
-use std::time::Duration;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Clone, Debug)]
 pub struct Outcome {
@@ -145,10 +143,7 @@ pub fn optimize_with(
             whole_start.as_deref(),
         )?;
         let start_objective = whole_start.as_ref().map(|x| model.mip.objective(x));
-        if let Some(b) = first_bound.filter(|&b| result.bound.is_none_or(|r| b > r)) {
-            result.bound = Some(b);
-            result.gap = result.objective.map(|o| relative_gap(o, b));
-        }
+        raise_bound(&mut result, first_bound);
         prefer_start(&mut result, whole_start, start_objective);
         solve_seconds += result.seconds + result.handoff_seconds;
         passes = 2;
@@ -272,16 +267,16 @@ fn unsolved(model: &Model, status: Status) -> SolveResult {
     }
 }
 
+/// The search's result, its report, and its point when its quantities are whole (a start
+/// for the whole-units pass, should HiGHS's continuous incumbent need one).
+type GuidedRun = (SolveResult, Option<Guided>, Option<Vec<f64>>);
+
 /// The LP-guided search (`crate::guided`), then HiGHS's MIP from its plan when enough time
 /// is left for HiGHS to improve on it; the bound is the better of the two. The search gets
 /// 35 % of the time limit for the LP, up to 65 % with slope scaling and 90 % with the
 /// polish; HiGHS runs only when what is left is at least 4 times the LP's time (its own
 /// presolve and root LP take about that on these models: `models/guided.md`), and never
-/// when not even the restricted LP solved once.
-/// The search's result, its report, and its point when its quantities are whole (a start
-/// for the whole-units pass, should HiGHS's continuous incumbent need one).
-type GuidedRun = (SolveResult, Option<Guided>, Option<Vec<f64>>);
-
+/// when not even the restricted LP solved once in its time.
 fn guided_run(
     s: &Scenario,
     model: &Model,
@@ -352,12 +347,18 @@ fn guided_run(
         point.as_deref(),
     )?;
     result.seconds += g.lp_seconds + g.slope_seconds + g.polish_seconds;
-    if let Some(b) = g.bound.filter(|&b| result.bound.is_none_or(|r| b > r)) {
+    raise_bound(&mut result, g.bound);
+    prefer_start(&mut result, point, g.start_objective);
+    Ok((result, Some(g), whole))
+}
+
+/// Takes `bound` (another valid lower bound: the search's, or a relaxation's) when it is
+/// higher than the result's own, and the gap with it.
+fn raise_bound(result: &mut SolveResult, bound: Option<f64>) {
+    if let Some(b) = bound.filter(|&b| result.bound.is_none_or(|r| b > r)) {
         result.bound = Some(b);
         result.gap = result.objective.map(|o| relative_gap(o, b));
     }
-    prefer_start(&mut result, point, g.start_objective);
-    Ok((result, Some(g), whole))
 }
 
 /// Puts a start back into `result` when HiGHS came back without a point (it stopped before

@@ -670,8 +670,8 @@ impl Session {
 }
 
 /// A linear program kept in one HiGHS instance across solves, for methods that solve a
-/// sequence of related LPs (`crate::guided`): columns are added and costs and bounds changed
-/// between runs, and each run starts from the previous basis. Every row of `mip` is there
+/// sequence of related LPs (`crate::guided`): columns are added and coefficients and bounds
+/// changed between runs, and each run starts from the previous basis. Every row of `mip` is there
 /// from the start; columns come in through [`LpSession::add_columns`], always continuous.
 pub struct LpSession {
     session: Session,
