@@ -7,7 +7,7 @@
 //! what lets the construction try every seed. The checker judges the result afterwards.
 
 use super::units::{receipt_day, Resource, Unit};
-use crate::check::{tolerance, TOLERANCE};
+use crate::check::{exceeds, tolerance, TOLERANCE};
 use crate::domain::{Day, Scenario};
 use crate::ids::*;
 use crate::plan::Plan;
@@ -320,7 +320,7 @@ impl<'a> Overlay<'a> {
                     .get(&(node, day))
                     .or_else(|| self.base.node_out.get(&(node, day)))?;
                 let cap = s.node(node).ship_capacity_per_day?;
-                (q > cap + tolerance(q.max(cap))).then_some(Breach::Node {
+                exceeds(q, cap).then_some(Breach::Node {
                     node,
                     day,
                     excess: q - cap,
@@ -332,7 +332,7 @@ impl<'a> Overlay<'a> {
                     .get(&(lane, day))
                     .or_else(|| self.base.lane_out.get(&(lane, day)))?;
                 let cap = s.lane(lane).capacity_per_day?;
-                (q > cap + tolerance(q.max(cap))).then_some(Breach::Lane {
+                exceeds(q, cap).then_some(Breach::Lane {
                     lane,
                     day,
                     excess: q - cap,

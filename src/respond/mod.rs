@@ -362,12 +362,6 @@ fn signs(units: &[Unit], g: &Group) -> BTreeMap<Resource, Sign> {
         s.takes |= q > 1e-9;
         s.gives |= q < -1e-9;
     }
-    for (r, s) in out.iter_mut() {
-        if let Resource::Order(_) = r {
-            s.gives = true;
-            s.takes = true;
-        }
-    }
     out
 }
 
