@@ -54,8 +54,7 @@ fn main() {
                 threads: 1,
                 ..SolveOptions::default()
             };
-            let mut lp = model.mip.clone();
-            lp.integer.iter_mut().for_each(|i| *i = false);
+            let lp = model.mip.clone().relaxed();
             let t = Instant::now();
             let relaxed = solve(&lp, &opts).expect("LP");
             let lp_s = t.elapsed().as_secs_f64();

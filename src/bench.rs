@@ -158,8 +158,7 @@ pub fn lp_bound(
     f: &dyn crate::formulate::Formulation,
     opts: &SolveOptions,
 ) -> Option<f64> {
-    let mut m = f.build(s, &BuildOptions::default()).mip;
-    m.integer.iter_mut().for_each(|i| *i = false);
+    let m = f.build(s, &BuildOptions::default()).mip.relaxed();
     let r = solve(
         &m,
         &SolveOptions {

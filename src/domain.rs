@@ -328,9 +328,19 @@ impl Forbid {
             _ => false,
         }
     }
+
+    /// Whether this entry names transfers of `k` on lane `l`.
+    pub fn matches_transfer(&self, l: LaneIx, k: SkuIx) -> bool {
+        matches!(*self, Forbid::Transfer { lane, sku } if lane == l && sku.is_none_or(|x| x == k))
+    }
 }
 
 impl Scenario {
+    /// Whether `policy.forbid` rules out transferring `k` on lane `l`.
+    pub fn transfer_forbidden(&self, l: LaneIx, k: SkuIx) -> bool {
+        self.policy.forbid.iter().any(|f| f.matches_transfer(l, k))
+    }
+
     /// Whether `policy.forbid` rules out order `o` shipping line `k` from `n` by `lane`: an
     /// entry matches it and the (sku, node, lane) is not on the order's current plan, which
     /// section 2 exempts.

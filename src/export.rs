@@ -67,12 +67,7 @@ pub fn mps(mip: &Mip, name: &str) -> String {
     }
 
     // Column-wise entries, in row order within each column.
-    let mut by_col: Vec<Vec<(usize, f64)>> = vec![Vec::new(); mip.num_cols()];
-    for r in 0..mip.num_rows() {
-        for (v, a) in mip.row(r) {
-            by_col[v.ix()].push((r, a));
-        }
-    }
+    let by_col = mip.columns();
     out.push_str("COLUMNS\n");
     let mut in_integer_block = false;
     for (j, c) in cols.iter().enumerate() {
@@ -82,10 +77,10 @@ pub fn mps(mip: &Mip, name: &str) -> String {
             let _ = writeln!(out, "    MARKER  'MARKER'  '{tag}'");
         }
         // A column must appear here to exist, even with nothing to say.
-        if mip.col_cost[j] != 0.0 || by_col[j].is_empty() {
+        if mip.col_cost[j] != 0.0 || by_col.start[j] == by_col.start[j + 1] {
             let _ = writeln!(out, "    {c}  obj  {}", num(mip.col_cost[j]));
         }
-        for &(r, a) in &by_col[j] {
+        for (r, a) in by_col.entries(j) {
             let _ = writeln!(out, "    {c}  {}  {}", rows[r], num(a));
         }
     }

@@ -144,6 +144,12 @@ impl Mip {
         Columns { start, row, value }
     }
 
+    /// The LP relaxation: the same model with every column continuous.
+    pub fn relaxed(mut self) -> Mip {
+        self.integer.iter_mut().for_each(|i| *i = false);
+        self
+    }
+
     /// The model restricted to `cols` (in that order), every row kept: the columns left out
     /// are fixed at 0. A restriction of a minimisation, so any feasible point of it,
     /// padded with zeros, is feasible for `self` when 0 is within the bounds of every

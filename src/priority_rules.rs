@@ -206,23 +206,12 @@ impl<'a> State<'a> {
         let mut p = Plan::default();
         for (o, m) in self.ships.iter().enumerate() {
             for (&(sku, node, lane, ship), &quantity) in m {
-                p.shipments.push(Shipment {
-                    order: OrderIx::new(o),
-                    sku,
-                    node,
-                    lane,
-                    ship,
-                    quantity,
-                });
+                let key = (OrderIx::new(o), sku, node, lane, ship);
+                p.shipments.push(Shipment::at(key, quantity));
             }
         }
-        for (&(lane, sku, ship), &quantity) in &self.transfers {
-            p.transfers.push(Transfer {
-                lane,
-                sku,
-                ship,
-                quantity,
-            });
+        for (&key, &quantity) in &self.transfers {
+            p.transfers.push(Transfer::at(key, quantity));
         }
         p.expedited = (0..self.expedited.len())
             .filter(|&i| self.expedited[i])
@@ -691,9 +680,7 @@ impl<'a> State<'a> {
     }
 
     fn transfer_forbidden(&self, l: LaneIx, k: SkuIx) -> bool {
-        self.s.policy.forbid.iter().any(|f| {
-            matches!(f, Forbid::Transfer { lane, sku } if *lane == l && sku.is_none_or(|x| x == k))
-        })
+        self.s.transfer_forbidden(l, k)
     }
 
     /// Pulls in one receipt at a planned node when that ships units on time, and the
@@ -727,7 +714,8 @@ impl<'a> State<'a> {
                     _ => false,
                 };
                 let banned = s.policy.forbid.contains(&Forbid::ExpediteInbound(r));
-                if self.expedited[r.ix()] || !earlier || banned || rec.cancelled {
+                // A cancelled receipt has no expedite left (validation drops it).
+                if self.expedited[r.ix()] || !earlier || banned {
                     continue;
                 }
                 let mark = self.journal.len();

@@ -35,9 +35,7 @@ fn model(s: &Scenario) -> Model {
 
 /// The LP relaxation's optimum, solved by HiGHS in one go over every column.
 fn lp_optimum(mip: &Mip) -> Option<f64> {
-    let mut lp = mip.clone();
-    lp.integer.iter_mut().for_each(|i| *i = false);
-    let r = solve(&lp, &common::exact()).unwrap();
+    let r = solve(&mip.clone().relaxed(), &common::exact()).unwrap();
     (r.status == Status::Optimal).then(|| r.objective.unwrap())
 }
 

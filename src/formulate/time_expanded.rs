@@ -469,7 +469,7 @@ impl<'a> Builder<'a> {
                 })
                 .collect();
             for k in skus {
-                if s.policy.forbid.iter().any(|f| matches!(f, Forbid::Transfer { lane: fl, sku } if *fl == l && sku.is_none_or(|x| x == k))) {
+                if s.transfer_forbidden(l, k) {
                     continue;
                 }
                 // Bound B1: a transfer moves no more than exists (all stock and receipts) nor

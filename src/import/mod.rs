@@ -34,12 +34,6 @@ pub enum ImportError {
         message: String,
         hint: String,
     },
-    #[error("{file}: {message}; {hint}")]
-    Content {
-        file: String,
-        message: String,
-        hint: String,
-    },
 }
 
 /// The formats `recourse import` reads.
