@@ -67,8 +67,8 @@ to stdout, or atomically to -o FILE; --format table or markdown writes a readabl
 the same. Approve or reject responses with `recourse apply`. Every plan is checked against
 SCENARIO.md section 3 before it is written. Limits default to the scenario's policy
 (time_limit_s 30, mip_gap 0.0001, threads 0 = all cores). On models of 250k nonzeros or
-more, an LP-guided search runs before the MIP and gives a plan with a proven bound within
-the limit (models/guided.md). Exits 0 with a plan, 1 without one
+more, and under limits of 2 s or less (--guide auto), an LP-guided search runs before the
+MIP; its bound is proven once its LP converges (models/guided.md). Exits 0 with a plan, 1 without one
 (infeasible, or a limit hit before any plan), 2 on bad input, 3 on an internal or solver
 failure.")]
     Solve {
@@ -539,8 +539,9 @@ fn solve(
             args.formulation
         );
     }
-    // A model's answer is never worse than doing nothing, even when the solver stops early
-    // (Strategy::run falls back on the baseline).
+    // A model's answer is never worse than doing nothing or the rules, even when the solver
+    // stops early (Strategy::run falls back on the cheaper of the baseline and the rules'
+    // plan).
     let outcome = match strategy.run(&s, &analysis, &opts) {
         Ok(o) => o,
         Err(e) => {
