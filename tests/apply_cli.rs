@@ -174,6 +174,7 @@ fn approving_everything_leaves_only_the_unresolved_orders_at_risk() {
         .assert()
         .success();
     let risk = risk_json(&next);
+    assert!(risk["baseline_feasible"].as_bool().unwrap());
     let at_risk: Vec<&Value> = risk["at_risk"]
         .as_array()
         .unwrap()

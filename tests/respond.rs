@@ -154,8 +154,7 @@ proptest! {
         if let Err(e) = check_property(&s, &doc, seed, 8) {
             prop_assert!(false, "{}", e);
         }
-        // Each response protects at-risk orders that are no longer at risk in the plan,
-        // and requires only earlier responses.
+        // Each response has an action and requires only earlier responses.
         for (k, r) in doc.responses.iter().enumerate() {
             for req in &r.requires {
                 let j: usize = req[1..].parse().unwrap();
