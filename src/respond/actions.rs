@@ -118,6 +118,37 @@ impl Action {
     }
 }
 
+/// An order's shipment moved from `from` to `to` (node, lane, day), described as
+/// "ship O's q x K from <to's route> on <to's day> instead of <instead>".
+fn shipment_action(
+    s: &Scenario,
+    kind: ActionKind,
+    (o, sku, quantity): (OrderIx, SkuIx, f64),
+    (from_node, from_lane, from_day): (NodeIx, Option<LaneIx>, Day),
+    (to_node, to_lane, to_day): (NodeIx, Option<LaneIx>, Day),
+    instead: &str,
+) -> Action {
+    let mut a = Action::new(kind);
+    a.sku = Some(sku);
+    a.quantity = quantity;
+    a.orders = vec![o];
+    a.from_node = Some(from_node);
+    a.to_node = Some(to_node);
+    a.from_lane = Some(from_lane);
+    a.to_lane = Some(to_lane);
+    a.from_day = Some(from_day);
+    a.to_day = Some(to_day);
+    a.text = format!(
+        "ship {}'s {} x {} from {} on {} instead of {instead}",
+        s.order(o).id,
+        qty(quantity),
+        s.sku(sku).id,
+        route(s, to_node, to_lane),
+        s.date_string(to_day),
+    );
+    a
+}
+
 fn lead(s: &Scenario, l: Option<LaneIx>) -> u32 {
     l.map_or(0, |l| s.lane(l).lead_time)
 }
@@ -222,27 +253,15 @@ pub fn classify(
                 if let Some(bdays) = b.get(&(node, lane)) {
                     let (qb, db) = (total(bdays), first(bdays));
                     if let Some((units, from_day, to_day)) = earlier(bdays, pdays) {
-                        let (db, dp) = (from_day, to_day);
-                        let mut a = Action::new(ActionKind::ExpediteShipment);
-                        a.sku = Some(sku);
-                        a.quantity = units;
-                        a.orders = vec![o];
-                        a.from_node = Some(node);
-                        a.to_node = Some(node);
-                        a.from_lane = Some(lane);
-                        a.to_lane = Some(lane);
-                        a.from_day = Some(db);
-                        a.to_day = Some(dp);
-                        a.text = format!(
-                            "ship {}'s {} x {} from {} on {} instead of {}",
-                            s.order(o).id,
-                            qty(units),
-                            s.sku(sku).id,
-                            route(s, node, lane),
-                            s.date_string(dp),
-                            s.date_string(db)
-                        );
-                        actions.push(a);
+                        let instead = s.date_string(from_day);
+                        actions.push(shipment_action(
+                            s,
+                            ActionKind::ExpediteShipment,
+                            (o, sku, units),
+                            (node, lane, from_day),
+                            (node, lane, to_day),
+                            &instead,
+                        ));
                         described.push(o);
                     }
                     let e = flows.entry((node, sku)).or_default();
@@ -271,30 +290,21 @@ pub fn classify(
                     continue;
                 };
                 let faster = fnode == node && lead(s, lane) < lead(s, flane);
-                let mut a = Action::new(if faster {
+                let kind = if faster {
                     ActionKind::ExpediteShipment
                 } else {
                     ActionKind::Reroute
-                });
-                a.sku = Some(sku);
-                a.quantity = qp;
-                a.orders = vec![o];
-                a.from_node = Some(fnode);
-                a.to_node = Some(node);
-                a.from_lane = Some(flane);
-                a.to_lane = Some(lane);
-                a.from_day = Some(fday);
-                a.to_day = Some(dp);
-                a.cost = qp * (unit_cost(s, lane) - unit_cost(s, flane));
-                a.text = format!(
-                    "ship {}'s {} x {} from {} on {} instead of {}",
-                    s.order(o).id,
-                    qty(qp),
-                    s.sku(sku).id,
-                    route(s, node, lane),
-                    s.date_string(dp),
-                    route(s, fnode, flane)
+                };
+                let instead = route(s, fnode, flane);
+                let mut a = shipment_action(
+                    s,
+                    kind,
+                    (o, sku, qp),
+                    (fnode, flane, fday),
+                    (node, lane, dp),
+                    &instead,
                 );
+                a.cost = qp * (unit_cost(s, lane) - unit_cost(s, flane));
                 actions.push(a);
                 described.push(o);
                 // The stock it now draws at a node it did not ship from is taken there:

@@ -179,10 +179,8 @@ pub fn respond_with_budget(
                 _ => None,
             })
             .collect();
-        let mut cost = (now.transport - before.transport)
-            + (now.fixed - before.fixed)
-            + (now.expedite - before.expedite)
-            + (now.change - before.change);
+        let d = now - before;
+        let mut cost = d.transport + d.fixed + d.expedite + d.change;
         for &o in &orders {
             cost += (pens(x.plan_eval, o) - pens(x.baseline_eval, o)).max(0.0);
         }
@@ -191,29 +189,21 @@ pub fn respond_with_budget(
             .copied()
             .filter(|o| x.at_risk[o.ix()] && !after[o.ix()])
             .collect();
-        let donors: Vec<OrderIx> = orders
-            .iter()
-            .copied()
-            .filter(|o| !protects.contains(o))
-            .filter(|o| {
-                !(x.at_risk[o.ix()]
-                    && after[o.ix()]
-                    && pens(x.plan_eval, *o) < pens(x.baseline_eval, *o) - 1e-9)
-            })
-            .filter(|&o| {
-                let u = g
-                    .units
-                    .iter()
-                    .find(|u| units[**u].kind == UnitKind::Order(o))
-                    .expect("the order has a unit");
-                units[*u].own_cost > 1e-9
-            })
-            .collect();
         let helps: Vec<OrderIx> = orders
             .iter()
             .copied()
             .filter(|o| x.at_risk[o.ix()] && after[o.ix()])
             .filter(|&o| pens(x.plan_eval, o) < pens(x.baseline_eval, o) - 1e-9)
+            .collect();
+        // Orders that neither gain protection nor help, and pay for the response.
+        let donors: Vec<OrderIx> = g
+            .units
+            .iter()
+            .filter_map(|&u| match units[u].kind {
+                UnitKind::Order(o) if units[u].own_cost > 1e-9 => Some(o),
+                _ => None,
+            })
+            .filter(|o| !protects.contains(o) && !helps.contains(o))
             .collect();
         let members: Vec<&Unit> = g.units.iter().map(|u| &units[*u]).collect();
         let actions = actions::classify(s, &bm.shipments, &pm.shipments, &members, &donors);
