@@ -150,6 +150,17 @@ pub struct Inbound {
     pub expedite: Option<Expedite>,
 }
 
+impl Inbound {
+    /// The day it arrives, expedited or not (an expedite with no eta changes nothing);
+    /// `None` when it does not arrive inside the horizon.
+    pub fn arrival(&self, expedited: bool) -> Option<u32> {
+        match self.expedite {
+            Some(x) if expedited => x.eta,
+            _ => self.eta,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Expedite {
     /// `None` = even expedited, it arrives after the horizon.

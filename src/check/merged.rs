@@ -191,11 +191,7 @@ impl Merged {
     /// The day a receipt arrives under this plan: its expedited eta when expedited and it has
     /// an option, else its eta; `None` = not inside the horizon.
     pub fn receipt_day(&self, s: &Scenario, i: InboundIx) -> Option<u32> {
-        let r = s.inbound(i);
-        match r.expedite {
-            Some(x) if self.is_expedited[i.ix()] => x.eta,
-            _ => r.eta,
-        }
+        s.inbound(i).arrival(self.is_expedited[i.ix()])
     }
 }
 

@@ -159,9 +159,9 @@ fn balances(
         add((l.from, t.sku), t.ship.max(0), -t.quantity);
         add((l.to, t.sku), t.ship + Day::from(l.lead_time), t.quantity);
     }
+    let expedited = super::units::flags(s, x.plan);
     for (i, r) in s.inbound.iter().enumerate() {
-        let ix = InboundIx::new(i);
-        if let Some(d) = super::units::receipt_day(s, ix, x.plan.expedited.contains(&ix)) {
+        if let Some(d) = r.arrival(expedited[i]) {
             add((r.node, r.sku), Day::from(d), r.quantity);
         }
     }

@@ -6,7 +6,7 @@
 //! feasible. This keeps each evaluation proportional to the set, not to the plan, which is
 //! what lets the construction try every seed. The checker judges the result afterwards.
 
-use super::units::{receipt_day, Resource, Unit};
+use super::units::{flags, Resource, Unit};
 use crate::check::{exceeds, tolerance, TOLERANCE};
 use crate::domain::{Day, Scenario};
 use crate::ids::*;
@@ -170,12 +170,9 @@ impl Ledger {
                 *x += q;
             }
         }
-        let mut expedited = vec![false; s.inbound.len()];
-        for i in &plan.expedited {
-            expedited[i.ix()] = true;
-        }
+        let expedited = flags(s, plan);
         for (i, r) in s.inbound.iter().enumerate() {
-            if let Some(d) = receipt_day(s, InboundIx::new(i), expedited[i]) {
+            if let Some(d) = r.arrival(expedited[i]) {
                 flow((r.node, r.sku), Day::from(d), r.quantity);
             }
         }

@@ -165,11 +165,7 @@ pub fn order_cost(s: &Scenario, o: OrderIx, shipments: &[(ShipmentKey, f64)]) ->
 
 /// The day a receipt arrives, or `None` outside the horizon.
 pub fn receipt_day(s: &Scenario, i: InboundIx, expedited: bool) -> Option<u32> {
-    let r = s.inbound(i);
-    match r.expedite {
-        Some(x) if expedited => x.eta,
-        _ => r.eta,
-    }
+    s.inbound(i).arrival(expedited)
 }
 
 /// A plan merged per key once, for the stages that read it.
@@ -284,7 +280,8 @@ pub fn diff(s: &Scenario, base: &Plan, prop: &Plan, bm: &PlanMaps, pm: &PlanMaps
     units
 }
 
-fn flags(s: &Scenario, p: &Plan) -> Vec<bool> {
+/// Which receipts `p` expedites, by index.
+pub(super) fn flags(s: &Scenario, p: &Plan) -> Vec<bool> {
     let mut f = vec![false; s.inbound.len()];
     for i in &p.expedited {
         f[i.ix()] = true;
