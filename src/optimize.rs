@@ -70,23 +70,14 @@ pub enum OptimizeError {
     },
 }
 
+/// Builds `f`'s model of `s`, solves it (the LP-guided search first when `opts.guide`
+/// says so; a second pass with whole quantities when the first leaves them fractional),
+/// and checks the decoded plan. Falling back on other plans after a limit is
+/// [`keep_the_better`]'s, which `Strategy::run` calls.
 pub fn optimize(
     s: &Scenario,
     f: &dyn Formulation,
     opts: &SolveOptions,
-) -> Result<Outcome, OptimizeError> {
-    optimize_with(s, f, opts, &[])
-}
-
-/// Like [`optimize`], with named plans to fall back on (the do-nothing baseline, the
-/// priority rules' plan): when the solver stops at a limit with nothing better, the
-/// cheapest feasible one is returned (status `feasible`, its own cost, the solver's bound),
-/// so a planner always gets at least what doing nothing, or the rules, give.
-pub fn optimize_with(
-    s: &Scenario,
-    f: &dyn Formulation,
-    opts: &SolveOptions,
-    fallbacks: &[(&'static str, &Plan)],
 ) -> Result<Outcome, OptimizeError> {
     let start = Instant::now();
     let mut tuned = opts.clone();
@@ -173,7 +164,6 @@ pub fn optimize_with(
         out.frozen_orders = model.frozen_orders.clone();
     }
     let Some(values) = result.values.as_ref() else {
-        keep_the_better(s, &mut out, fallbacks);
         return Ok(out);
     };
     let plan = model.decode(s, values, &frozen_plan(s));
@@ -209,12 +199,13 @@ pub fn optimize_with(
     out.objective = Some(checked);
     out.plan = Some(plan);
     out.eval = Some(eval);
-    keep_the_better(s, &mut out, fallbacks);
     Ok(out)
 }
 
 /// After a limit, replaces the solver's plan (or its lack of one) by the cheapest of
-/// `fallbacks` that is feasible and cheaper. Does nothing when no limit was hit.
+/// `fallbacks` (named plans: the do-nothing baseline, the priority rules' plan) that is
+/// feasible and cheaper, so a planner always gets at least what they give: status
+/// `feasible`, the plan's own cost, the solver's bound. Does nothing when no limit was hit.
 pub fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(&'static str, &Plan)]) {
     let Some(limit) = out.status.limit().cloned() else {
         return;

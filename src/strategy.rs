@@ -3,7 +3,7 @@
 
 use crate::domain::Scenario;
 use crate::formulate::{self, Formulation};
-use crate::optimize::{keep_the_better, optimize_with, OptimizeError, Outcome};
+use crate::optimize::{keep_the_better, optimize, OptimizeError, Outcome};
 use crate::priority_rules;
 use crate::risk::Analysis;
 use crate::solve::SolveOptions;
@@ -33,7 +33,7 @@ impl Strategy {
     ) -> Result<Outcome, OptimizeError> {
         match self {
             Strategy::Model(f) => {
-                let mut out = optimize_with(s, *f, opts, &[])?;
+                let mut out = optimize(s, *f, opts)?;
                 // Only a solver stopped at a limit needs them: the rules take milliseconds
                 // and usually beat doing nothing by far; the cheapest of the two is kept.
                 if out.status.limit().is_some() {

@@ -13,7 +13,7 @@ use recourse::apply::{apply, approved_plan};
 use recourse::check::evaluate;
 use recourse::domain::Scenario;
 use recourse::formulate::by_name;
-use recourse::optimize::optimize_with;
+use recourse::optimize::{keep_the_better, optimize};
 use recourse::plan::PlanDoc;
 use recourse::proposals::{proposals_doc, responses_for, ProposalsDoc};
 use recourse::risk::analyze;
@@ -34,7 +34,8 @@ fn propose(s: &Scenario) -> ProposalsDoc {
     } else {
         Vec::new()
     };
-    let o = optimize_with(s, by_name("time-expanded").unwrap(), &opts(), &fallback).unwrap();
+    let mut o = optimize(s, by_name("time-expanded").unwrap(), &opts()).unwrap();
+    keep_the_better(s, &mut o, &fallback);
     let r = responses_for(s, &a, &o).unwrap();
     let mut doc = proposals_doc(s, &a, &o, r.as_ref(), 0.0);
     doc.solve.build_seconds = 0.0;
@@ -300,7 +301,7 @@ fn a_sampled_check_gives_the_same_responses() {
     use recourse::respond::{respond, respond_with_budget, Inputs};
     let (_, s) = tiny("demo-eu");
     let a = analyze(&s);
-    let o = optimize_with(&s, by_name("time-expanded").unwrap(), &opts(), &[]).unwrap();
+    let o = optimize(&s, by_name("time-expanded").unwrap(), &opts()).unwrap();
     let reasons = std::collections::HashMap::new();
     let x = Inputs {
         baseline: &a.baseline.plan,

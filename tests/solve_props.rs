@@ -107,13 +107,8 @@ fn a_limit_hit_before_any_plan_falls_back_on_the_baseline() {
         "{:?}",
         without.status
     );
-    let with = recourse::optimize::optimize_with(
-        &s,
-        by_name("time-expanded").unwrap(),
-        &opts,
-        &[("baseline", &a.baseline.plan)],
-    )
-    .unwrap();
+    let mut with = optimize(&s, by_name("time-expanded").unwrap(), &opts).unwrap();
+    recourse::optimize::keep_the_better(&s, &mut with, &[("baseline", &a.baseline.plan)]);
     assert!(
         matches!(with.status, Status::Feasible { .. }),
         "{:?}",
