@@ -57,28 +57,29 @@ fn field(s: &str) -> String {
 
 /// An aligned table; `-` where a value does not apply (no model, no bound).
 pub fn table(rows: &[BenchRow]) -> String {
+    // Each column's title, and whether it holds text (left-aligned) or numbers.
     let head = [
-        "DATASET",
-        "FORMULATION",
-        "ROWS",
-        "COLS",
-        "NONZEROS",
-        "BUILD s",
-        "SOLVE s",
-        "TOTAL s",
-        "STATUS",
-        "OBJECTIVE",
-        "BOUND",
-        "GAP",
-        "LP BOUND",
-        "CHECKER",
-        "SAVING",
-        "SAVING %",
+        ("DATASET", true),
+        ("FORMULATION", true),
+        ("ROWS", false),
+        ("COLS", false),
+        ("NONZEROS", false),
+        ("BUILD s", false),
+        ("SOLVE s", false),
+        ("TOTAL s", false),
+        ("STATUS", true),
+        ("OBJECTIVE", false),
+        ("BOUND", false),
+        ("GAP", false),
+        ("LP BOUND", false),
+        ("CHECKER", true),
+        ("SAVING", false),
+        ("SAVING %", false),
     ];
     let dash = || "-".to_owned();
     let money = |v: Option<f64>| v.map_or_else(dash, |x| format!("{x:.2}"));
     let secs = |v: f64| format!("{v:.3}");
-    let mut cells: Vec<Vec<String>> = vec![head.iter().map(|h| h.to_string()).collect()];
+    let mut cells: Vec<Vec<String>> = vec![head.iter().map(|h| h.0.to_string()).collect()];
     for r in rows {
         let status = match &r.limit {
             Some(l) => format!("{} ({l})", r.status),
@@ -122,7 +123,7 @@ pub fn table(rows: &[BenchRow]) -> String {
             .enumerate()
             .map(|(c, v)| {
                 // Text left, numbers right.
-                if c < 2 || c == 8 || c == 13 {
+                if head[c].1 {
                     format!("{v:<w$}", w = widths[c])
                 } else {
                     format!("{v:>w$}", w = widths[c])

@@ -4,7 +4,7 @@
 //! customer zone behind its destination (a free lane away). Why the scenario's optimum is the instance's: `models/mcnd-import.md`.
 
 use super::numbers::{amount, count, Lines};
-use super::{ImportError, Imported, AS_OF};
+use super::{import_policy, ImportError, Imported, AS_OF};
 use crate::scenario::wire::*;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -286,22 +286,6 @@ impl Mcnd {
             doc,
             warnings,
         }
-    }
-}
-
-/// The policy of an imported instance: continuous quantities, one priority whose only
-/// penalty is `short`, and a gap tight enough to compare with published optima.
-pub(super) fn import_policy(short: f64) -> PolicyDoc {
-    PolicyDoc {
-        priority_penalties: Some(vec![PriorityPenaltyDoc {
-            priority: 1,
-            late_per_unit_day: 0.0,
-            short_per_unit: short,
-        }]),
-        change_penalty_per_unit: Some(0.0),
-        integer_quantities: Some(false),
-        mip_gap: Some(1e-6),
-        ..PolicyDoc::default()
     }
 }
 

@@ -7,7 +7,7 @@ pub mod mcnd;
 mod numbers;
 pub mod ssfctp;
 
-use crate::scenario::wire::ScenarioDoc;
+use crate::scenario::wire::{PolicyDoc, PriorityPenaltyDoc, ScenarioDoc};
 
 /// The day every imported scenario starts on. Any date would do: the horizon is one day
 /// and every lane departs every weekday.
@@ -50,5 +50,21 @@ pub fn import(format: Format, text: &str, file: &str, id: &str) -> Result<Import
     match format {
         Format::Mcnd => mcnd::parse(text, file).map(|m| m.to_scenario(id)),
         Format::Ssfctp => ssfctp::parse(text, file).map(|p| p.to_scenario(id)),
+    }
+}
+
+/// The policy of an imported instance: continuous quantities, one priority whose only
+/// penalty is `short`, and a gap tight enough to compare with published optima.
+fn import_policy(short: f64) -> PolicyDoc {
+    PolicyDoc {
+        priority_penalties: Some(vec![PriorityPenaltyDoc {
+            priority: 1,
+            late_per_unit_day: 0.0,
+            short_per_unit: short,
+        }]),
+        change_penalty_per_unit: Some(0.0),
+        integer_quantities: Some(false),
+        mip_gap: Some(1e-6),
+        ..PolicyDoc::default()
     }
 }
