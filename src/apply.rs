@@ -214,22 +214,6 @@ fn same_entries(a: &[PlanEntryDoc], b: &[PlanEntryDoc]) -> bool {
     key(a) == key(b)
 }
 
-/// Replaces order `id`'s plan in `out` by its shipments in `merged`.
-fn fold(
-    s: &Scenario,
-    out: &mut ScenarioDoc,
-    merged: &BTreeMap<crate::plan::ShipmentKey, f64>,
-    id: &str,
-) -> Result<bool, ApplyError> {
-    let o = *s
-        .index
-        .orders
-        .get(&OrderId(id.to_owned()))
-        .ok_or_else(|| ApplyError::MissingOrder(id.to_owned()))?;
-    let target = find_order(out, id).ok_or_else(|| ApplyError::MissingOrder(id.to_owned()))?;
-    Ok(fold_into(s, target, merged, o))
-}
-
 /// Replaces the plan of `target` (order `o`) by its shipments in `merged`; true when it
 /// had to be frozen (see below).
 fn fold_into(
@@ -309,11 +293,29 @@ pub fn apply(
         }
     }
     let merged = plan.merged_shipments();
-    for id in &touched {
-        if fold(s, &mut out, &merged, id)? {
-            summary.frozen_ship_complete.push(id.clone());
+    // One walk over the document's orders: looking each touched id up would be quadratic.
+    for w in orders_mut(&mut out) {
+        if !touched.contains(&w.id) {
+            continue;
         }
-        summary.orders_replanned.push(id.clone());
+        let o = *s
+            .index
+            .orders
+            .get(&OrderId(w.id.clone()))
+            .ok_or_else(|| ApplyError::MissingOrder(w.id.clone()))?;
+        if fold_into(s, w, &merged, o) {
+            summary.frozen_ship_complete.push(w.id.clone());
+        }
+        summary.orders_replanned.push(w.id.clone());
+    }
+    // Reported in id order, as the touched set is.
+    summary.orders_replanned.sort();
+    summary.frozen_ship_complete.sort();
+    if let Some(id) = touched
+        .iter()
+        .find(|id| summary.orders_replanned.binary_search(id).is_err())
+    {
+        return Err(ApplyError::MissingOrder(id.clone()));
     }
     // Transfers become a frozen shipment out and a receipt in.
     let mut taken: BTreeSet<String> = out
@@ -463,14 +465,4 @@ fn orders_mut(doc: &mut ScenarioDoc) -> impl Iterator<Item = &mut OrderDoc> {
             DisruptionDoc::DemandSurge { orders } => orders.iter_mut(),
             _ => [].iter_mut(),
         }))
-}
-
-fn find_order<'a>(doc: &'a mut ScenarioDoc, id: &str) -> Option<&'a mut OrderDoc> {
-    if let Some(i) = doc.orders.iter().position(|o| o.id == id) {
-        return doc.orders.get_mut(i);
-    }
-    doc.disruptions.iter_mut().find_map(|d| match d {
-        DisruptionDoc::DemandSurge { orders } => orders.iter_mut().find(|o| o.id == id),
-        _ => None,
-    })
 }
