@@ -8,9 +8,10 @@ use recourse::generate::{generate_with_report, GenerateConfig};
 use recourse::input::{display_name, read_input};
 use recourse::plan::parse_plan_document;
 use recourse::report;
+use recourse::scenario::wire::ScenarioDoc;
 use recourse::solve::{Guide, SolveOptions};
 use recourse::strategy::Strategy;
-use recourse::validate::load_scenario;
+use recourse::validate::{load_scenario, load_scenario_doc};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -435,15 +436,20 @@ fn validate(file: &Path, format: DiagFormat) -> i32 {
 /// Loads and validates a scenario for a command that goes on to use it. Problems and
 /// warnings go to stderr; `Err` is the exit code.
 fn load(file: &Path) -> Result<Scenario, i32> {
+    load_doc(file).map(|(_, s)| s)
+}
+
+/// [`load`] that also keeps the parsed document.
+fn load_doc(file: &Path) -> Result<(ScenarioDoc, Scenario), i32> {
     let name = display_name(file);
     let bytes = read_input(file).map_err(|d| {
         eprintln!("{d}");
         exit::BAD_INPUT
     })?;
-    match load_scenario(&bytes) {
-        Ok((s, warnings)) => {
+    match load_scenario_doc(&bytes) {
+        Ok((doc, s, warnings)) => {
             eprint!("{warnings}");
-            Ok(s)
+            Ok((doc, s))
         }
         Err(d) => {
             eprint!("{d}");
@@ -871,25 +877,9 @@ fn apply(
         eprintln!("error: only one of SCENARIO and PROPOSALS can be read from standard input");
         return exit::BAD_INPUT;
     }
-    let name = display_name(scenario);
-    let loaded = read_input(scenario)
-        .map_err(|d| Diagnostics { items: vec![d] })
-        .and_then(|bytes| recourse::scenario::load::parse_scenario(&bytes))
-        .and_then(|(wire, mut warnings)| {
-            let (s, more) = recourse::validate::validate(&wire)?;
-            warnings.extend(more);
-            Ok((wire, s, warnings))
-        });
-    let (wire, s) = match loaded {
-        Ok((wire, s, warnings)) => {
-            eprint!("{warnings}");
-            (wire, s)
-        }
-        Err(d) => {
-            eprint!("{d}");
-            eprintln!("{name}: the scenario cannot be used (see `recourse validate`)");
-            return exit::BAD_INPUT;
-        }
+    let (wire, s) = match load_doc(scenario) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let doc = read_input(proposals)
         .map_err(|d| Diagnostics { items: vec![d] })

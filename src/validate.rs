@@ -22,11 +22,19 @@ const DATE_HINT: &str = "write dates as YYYY-MM-DD, e.g. 2026-11-27";
 
 /// Reads, parses and validates a scenario. `Ok` carries the warnings.
 pub fn load_scenario(bytes: &[u8]) -> Result<(Scenario, Diagnostics), Diagnostics> {
+    load_scenario_doc(bytes).map(|(_, s, diags)| (s, diags))
+}
+
+/// [`load_scenario`] that also returns the parsed document, for commands that write a
+/// changed copy of it (`apply`).
+pub fn load_scenario_doc(
+    bytes: &[u8],
+) -> Result<(ScenarioDoc, Scenario, Diagnostics), Diagnostics> {
     let (doc, mut diags) = parse_scenario(bytes)?;
     match validate(&doc) {
         Ok((s, more)) => {
             diags.extend(more);
-            Ok((s, diags))
+            Ok((doc, s, diags))
         }
         Err(more) => {
             diags.extend(more);

@@ -281,3 +281,38 @@ fn the_proposals_schema_names_what_a_third_party_needs() {
         );
     }
 }
+
+/// A scenario that does not validate is refused by `apply` the way `solve` refuses it: its
+/// warnings kept, and the error count named.
+#[test]
+fn apply_refuses_an_invalid_scenario_with_its_warnings_and_error_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let props = dir.path().join("p.json");
+    solve_to(&tiny("demo-eu"), &props);
+    let mut doc = read(&tiny("demo-eu"));
+    doc["inbound"][0]["eta"] = "2026-11-20".into(); // before as_of: a warning
+    doc["orders"][0]["priority"] = 9.into(); // outside 1-3: an error
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let out = dir.path().join("new.json");
+    for cmd in ["apply", "solve"] {
+        let mut c = recourse();
+        c.arg(cmd).arg(&bad);
+        if cmd == "apply" {
+            c.arg(&props).args(["--approve", "R1"]);
+        }
+        c.arg("-o")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("eta_in_past"))
+            .stderr(predicate::str::contains(
+                "bad.json: 1 error: the scenario cannot be used (see `recourse validate`)",
+            ));
+        assert!(
+            !out.exists(),
+            "{cmd} wrote a document for an invalid scenario"
+        );
+    }
+}
