@@ -267,23 +267,13 @@ struct BenchArgs {
     /// Comma-separated formulations (and/or priority-rules); all when absent.
     #[arg(long, value_delimiter = ',')]
     formulation: Vec<String>,
-    /// Seconds each solve may take (overrides policy.time_limit_s).
-    #[arg(long)]
-    time_limit: Option<f64>,
-    /// Solver threads, 0 = all cores (overrides policy.threads).
-    #[arg(long)]
-    threads: Option<u32>,
-    /// Relative optimality gap at which to stop (overrides policy.mip_gap).
-    #[arg(long)]
-    gap: Option<f64>,
+    #[command(flatten)]
+    limits: LimitArgs,
     /// Skip the LP relaxation solve (saves a build and an LP per model).
     #[arg(long)]
     no_lp_bound: bool,
-    /// LP-guided search before the MIP (column generation for a bound, slope scaling
-    /// for the lane-day charges, a polished plan; models/guided.md): auto = for models of
-    /// 250k nonzeros or more, and for time limits of 2 s or less.
-    #[arg(long, value_enum, default_value_t = GuideArg::Auto)]
-    guide: GuideArg,
+    /// table (aligned columns for a terminal), csv (one row per run, for a spreadsheet) or
+    /// json (a recourse.bench document).
     #[arg(long, value_enum, default_value_t = BenchFormat::Table)]
     format: BenchFormat,
 }
@@ -464,15 +454,8 @@ fn load_doc(file: &Path) -> Result<(ScenarioDoc, Scenario), i32> {
 
 #[derive(clap::Args)]
 struct SolveArgs {
-    /// Seconds the solver may take (overrides policy.time_limit_s).
-    #[arg(long)]
-    time_limit: Option<f64>,
-    /// Relative optimality gap at which to stop (overrides policy.mip_gap).
-    #[arg(long)]
-    gap: Option<f64>,
-    /// Solver threads, 0 = all cores (overrides policy.threads).
-    #[arg(long)]
-    threads: Option<u32>,
+    #[command(flatten)]
+    limits: LimitArgs,
     /// Solver random seed.
     #[arg(long)]
     seed: Option<u32>,
@@ -480,14 +463,58 @@ struct SolveArgs {
     /// rule-based order promising gives (status feasible, limit heuristic, no bound).
     #[arg(long, default_value = "tight")]
     formulation: String,
+    /// Copy the solver log to stderr.
+    #[arg(long)]
+    verbose: bool,
+}
+
+/// The solver settings `solve` and `bench` share; each overrides the scenario's policy.
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Seconds each solve may take (overrides policy.time_limit_s).
+    // So that `--time-limit -3` gets this program's message, not clap's "use -- -3".
+    #[arg(long, allow_negative_numbers = true)]
+    time_limit: Option<f64>,
+    /// Relative optimality gap at which to stop (overrides policy.mip_gap).
+    #[arg(long, allow_negative_numbers = true)]
+    gap: Option<f64>,
+    /// Solver threads, 0 = all cores (overrides policy.threads).
+    #[arg(long)]
+    threads: Option<u32>,
     /// LP-guided search before the MIP (column generation for a bound, slope scaling
     /// for the lane-day charges, a polished plan; models/guided.md): auto = for models of
     /// 250k nonzeros or more, and for time limits of 2 s or less.
     #[arg(long, value_enum, default_value_t = GuideArg::Auto)]
     guide: GuideArg,
-    /// Copy the solver log to stderr.
-    #[arg(long)]
-    verbose: bool,
+}
+
+impl LimitArgs {
+    /// `--time-limit` and `--gap`, when given, must make sense; the message says why not,
+    /// and `Err` is the exit code.
+    fn check(&self) -> Result<(), i32> {
+        // Written so that NaN is refused too.
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
+        if let Some(t) = self.time_limit.filter(|t| !(*t > 0.0)) {
+            eprintln!("error: --time-limit must be a positive number of seconds, not {t}");
+            return Err(exit::BAD_INPUT);
+        }
+        if let Some(g) = self.gap.filter(|g| !(0.0..=1.0).contains(g)) {
+            eprintln!("error: --gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not {g}");
+            return Err(exit::BAD_INPUT);
+        }
+        Ok(())
+    }
+
+    /// The options for solving `s`: these arguments where given, else its policy.
+    fn options(&self, s: &Scenario) -> SolveOptions {
+        SolveOptions {
+            time_limit_s: self.time_limit.unwrap_or(s.policy.time_limit_s),
+            mip_gap: self.gap.unwrap_or(s.policy.mip_gap),
+            threads: self.threads.unwrap_or(s.policy.threads),
+            guide: self.guide.into(),
+            ..SolveOptions::default()
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -516,7 +543,7 @@ fn solve(
     let Some(strategy) = strategy_by_name(&args.formulation) else {
         return exit::BAD_INPUT;
     };
-    if let Err(code) = check_limits(args.time_limit, args.gap) {
+    if let Err(code) = args.limits.check() {
         return code;
     }
     let s = match load(file) {
@@ -526,14 +553,10 @@ fn solve(
     let start = std::time::Instant::now();
     let terminal = std::io::stderr().is_terminal();
     let opts = SolveOptions {
-        time_limit_s: args.time_limit.unwrap_or(s.policy.time_limit_s),
-        mip_gap: args.gap.unwrap_or(s.policy.mip_gap),
-        threads: args.threads.unwrap_or(s.policy.threads),
         seed: args.seed,
         verbose: args.verbose,
         progress: terminal && !args.verbose,
-        guide: args.guide.into(),
-        ..SolveOptions::default()
+        ..args.limits.options(&s)
     };
     let analysis = recourse::risk::analyze(&s);
     if terminal {
@@ -668,11 +691,8 @@ fn bench(args: BenchArgs) -> i32 {
     let BenchArgs {
         datasets: files,
         formulation: names,
-        time_limit,
-        threads,
-        gap,
+        limits,
         no_lp_bound,
-        guide,
         format,
     } = args;
     let lp_bound = !no_lp_bound;
@@ -691,7 +711,7 @@ fn bench(args: BenchArgs) -> i32 {
     else {
         return exit::BAD_INPUT;
     };
-    if let Err(code) = check_limits(time_limit, gap) {
+    if let Err(code) = limits.check() {
         return code;
     }
     // Every dataset is read first: a typo should not surface after an hour of solving.
@@ -719,13 +739,7 @@ fn bench(args: BenchArgs) -> i32 {
     let mut rows = Vec::new();
     for (name, s) in &scenarios {
         let opts = BenchOptions {
-            solve: SolveOptions {
-                time_limit_s: time_limit.unwrap_or(s.policy.time_limit_s),
-                mip_gap: gap.unwrap_or(s.policy.mip_gap),
-                threads: threads.unwrap_or(s.policy.threads),
-                guide: guide.into(),
-                ..SolveOptions::default()
-            },
+            solve: limits.options(s),
             lp_bound,
         };
         for st in &strategies {
@@ -998,21 +1012,6 @@ fn generate(cfg: &GenerateConfig, output: Option<&Path>) -> i32 {
         100.0 * report.at_risk_share
     );
     write_document(&doc, output)
-}
-
-/// `--time-limit` and `--gap`, when given, must make sense; the message says why not.
-fn check_limits(time_limit: Option<f64>, gap: Option<f64>) -> Result<(), i32> {
-    // Written so that NaN is refused too.
-    #[allow(clippy::neg_cmp_op_on_partial_ord)]
-    if let Some(t) = time_limit.filter(|t| !(*t > 0.0)) {
-        eprintln!("error: --time-limit must be a positive number of seconds, not {t}");
-        return Err(exit::BAD_INPUT);
-    }
-    if let Some(g) = gap.filter(|g| !(0.0..=1.0).contains(g)) {
-        eprintln!("error: --gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not {g}");
-        return Err(exit::BAD_INPUT);
-    }
-    Ok(())
 }
 
 /// Writes a JSON document to a file (atomically) or to stdout.

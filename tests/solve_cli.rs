@@ -186,3 +186,47 @@ fn checked_cost(scenario: impl AsRef<std::ffi::OsStr>, proposals: &std::path::Pa
     assert!(c.feasible);
     c.cost.total
 }
+
+/// `solve` and `bench` share their limit options and refuse the same nonsense the same way,
+/// before reading the scenario: exit 2, the reason, nothing written.
+#[test]
+fn solve_and_bench_refuse_limits_no_solve_could_honour() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p.json");
+    let cases = [
+        (
+            ["--time-limit", "0"],
+            "--time-limit must be a positive number of seconds, not 0",
+        ),
+        (
+            ["--time-limit", "-3"],
+            "--time-limit must be a positive number of seconds, not -3",
+        ),
+        (
+            ["--time-limit", "NaN"],
+            "--time-limit must be a positive number of seconds, not NaN",
+        ),
+        (
+            ["--gap", "1.5"],
+            "--gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not 1.5",
+        ),
+    ];
+    for cmd in ["solve", "bench"] {
+        for (args, message) in cases {
+            recourse()
+                .arg(cmd)
+                .arg("datasets/tiny/demo-eu.json")
+                .args(args)
+                .args(if cmd == "solve" {
+                    vec!["-o", out.to_str().unwrap()]
+                } else {
+                    vec![]
+                })
+                .assert()
+                .code(2)
+                .stdout("")
+                .stderr(contains(message));
+            assert!(!out.exists());
+        }
+    }
+}
