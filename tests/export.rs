@@ -64,7 +64,7 @@ fn highs_optimum(path: &Path) -> f64 {
 fn mps_files_read_back_by_highs_reach_the_known_optima() {
     let dir = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
-    for (name, optimum) in common::TINY_OPTIMA {
+    for (name, optimum, _) in common::TINY_OPTIMA {
         let v = highs_optimum(&model_file(name, Format::Mps, dir.path()));
         if (v - optimum).abs() > 1e-6 * optimum {
             failures.push(format!("{name}: {v} instead of {optimum}"));

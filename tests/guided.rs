@@ -90,7 +90,7 @@ fn every_tiny_optimum_is_reached_with_the_guided_search_first() {
         guide: Guide::On,
         ..common::exact()
     };
-    for (name, optimum) in common::TINY_OPTIMA {
+    for (name, optimum, _) in common::TINY_OPTIMA {
         let s = tiny(name);
         let o = optimize(&s, by_name("tight").unwrap(), &opts).unwrap();
         assert_eq!(o.status, Status::Optimal, "{name}");
@@ -192,7 +192,7 @@ fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
 /// the tiny optima are still reached within 2 s.
 #[test]
 fn auto_runs_the_search_under_a_short_limit_and_still_reaches_the_tiny_optima() {
-    for (name, optimum) in common::TINY_OPTIMA {
+    for (name, optimum, _) in common::TINY_OPTIMA {
         let s = tiny(name);
         let o = optimize(
             &s,

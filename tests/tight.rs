@@ -38,7 +38,7 @@ fn solved(s: &Scenario, formulation: &str) -> Outcome {
 
 #[test]
 fn every_tiny_dataset_has_the_same_optimum_as_time_expanded() {
-    for (name, optimum) in common::TINY_OPTIMA {
+    for (name, optimum, _) in common::TINY_OPTIMA {
         let s = tiny(name);
         let te = solved(&s, "time-expanded");
         let tight = solved(&s, "tight");
@@ -64,7 +64,7 @@ fn every_tiny_dataset_has_the_same_optimum_as_time_expanded() {
 /// looser column.
 #[test]
 fn the_model_is_never_larger_than_time_expanded() {
-    for (name, _) in common::TINY_OPTIMA {
+    for (name, _, _) in common::TINY_OPTIMA {
         let s = tiny(name);
         let te = by_name("time-expanded")
             .unwrap()

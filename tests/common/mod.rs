@@ -806,21 +806,65 @@ pub fn tiny_doc(name: &str) -> ScenarioDoc {
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The optima of the tiny datasets: hand-derived in `tests/solve_tiny.rs` (the derivations
-/// are there), and the demo's, proven by the solver.
-pub const TINY_OPTIMA: &[(&str, f64)] = &[
-    ("inbound-delay", 150.0),
-    ("stock-loss", 140.0),
-    ("node-outage", 100.0),
-    ("lane-outage", 60.0),
-    ("lane-delay", 92.5),
-    ("demand-surge", 315.0),
-    ("frozen-order", 10130.0),
-    ("ship-complete", 110.0),
-    ("max-sources", 100.0),
-    ("lane-capacity-fixed-cost", 360.0),
-    ("inbound-expedite", 375.0),
-    ("demo-eu", 1200.0),
+/// The optima of the tiny datasets, each with how it is reached: hand-derived
+/// (`datasets/tiny/README.md` has each scenario's data), and the demo's, proven by the solver.
+pub const TINY_OPTIMA: &[(&str, f64, &str)] = &[
+    (
+        "inbound-delay",
+        150.0,
+        "20 from DC-PAR as planned (30) + 40 from DC-LYS (100) + change 40 x 0.5",
+    ),
+    (
+        "stock-loss",
+        140.0,
+        "60 from DC-PAR (90) + 20 from DC-LYS (40) + change 20 x 0.5",
+    ),
+    (
+        "node-outage",
+        100.0,
+        "leave DC-PAR on d0, before the outage: 75 + change 25",
+    ),
+    (
+        "lane-outage",
+        60.0,
+        "PAR-LYO-G on d0, before the outage: 45 + change 15",
+    ),
+    (
+        "lane-delay",
+        92.5,
+        "SO-1 leaves on d0 and arrives d5 (50 + change 12.5), SO-2 as planned (30)",
+    ),
+    (
+        "demand-surge",
+        315.0,
+        "SO-URG-1 gets 30 on time, SO-1 ships 20 late from PO-1: 105 + 200 + 10",
+    ),
+    (
+        "frozen-order",
+        10130.0,
+        "SO-1: 10 from DC-PAR, 20 from DC-LYS, 10 short (10000); frozen SO-2 60",
+    ),
+    (
+        "ship-complete",
+        110.0,
+        "SO-2 30; SO-1 45 + 15 SKU-2 from DC-PAR (22.5) + 5 from DC-LYS (10) + change 2.5",
+    ),
+    ("max-sources", 100.0, "all 40 from DC-LYS (80) + change 20"),
+    (
+        "lane-capacity-fixed-cost",
+        360.0,
+        "d0: SO-1 40 + SO-3 10; d5: SO-2 30 + SO-3 10: 90 + 240 + change 30",
+    ),
+    (
+        "inbound-expedite",
+        375.0,
+        "expedite PO-1 (300) and ship as planned (75)",
+    ),
+    (
+        "demo-eu",
+        1200.0,
+        "proven by the solver; the golden proposals show the plan",
+    ),
 ];
 
 /// Solver options for tests that assert exact optima: no gap, one thread (deterministic),
