@@ -23,6 +23,7 @@
 //! route the order already uses (shipping earlier or more on its own lane) cannot be
 //! forbidden; the next solve may propose it again.
 
+use crate::check::evaluate;
 use crate::diagnostics::Diagnostics;
 use crate::domain::{Day, Scenario};
 use crate::ids::*;
@@ -49,6 +50,10 @@ pub enum ApplyError {
     Invalid(Diagnostics),
     #[error("order \"{0}\" is in the proposals' plan but not in the scenario")]
     MissingOrder(String),
+    /// The approved deltas do not give what the document promises: a feasible plan costing
+    /// the baseline's cost minus the approved net benefits (`models/responses.md`).
+    #[error("the approved responses {approved} do not give what the proposals promise: {what}; the proposals document was changed after `recourse solve` wrote it: solve the scenario again")]
+    Inconsistent { approved: String, what: String },
 }
 
 /// The ids in `list` split on commas, trimmed, empty pieces dropped.
@@ -158,6 +163,56 @@ pub fn approved_plan(
         &base,
         deltas.iter().map(|(r, a)| (r, a)),
     ))
+}
+
+/// Checks, with the independent checker, that the approved plan is what the document
+/// promises for any approval set closed under `requires`: feasible, and costing the
+/// baseline's cost minus the approved responses' net benefits (within 1e-6 relative). A
+/// document `solve` wrote always passes; an edited one is refused here rather than turned
+/// into a scenario that breaks the rules or no longer matches its proposals.
+fn promise_kept(
+    s: &Scenario,
+    baseline: &Plan,
+    plan: &Plan,
+    doc: &ProposalsDoc,
+    approved: &[usize],
+) -> Result<(), ApplyError> {
+    if approved.is_empty() {
+        // The plan is the baseline itself, which the document promises nothing about (it
+        // may break a frozen commitment that only a response restores).
+        return Ok(());
+    }
+    let inconsistent = |what: String| ApplyError::Inconsistent {
+        approved: approved
+            .iter()
+            .map(|&i| doc.responses[i].id.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        what,
+    };
+    let eval = evaluate(s, plan);
+    if let Some(v) = eval.violations.first() {
+        return Err(inconsistent(format!(
+            "their plan breaks rule {} ({}{})",
+            v.rule,
+            v.message,
+            match eval.violations.len() - 1 {
+                0 => String::new(),
+                n => format!(", and {n} more"),
+            }
+        )));
+    }
+    let base = evaluate(s, baseline).cost.total;
+    let benefit: f64 = approved.iter().map(|&i| doc.responses[i].net_benefit).sum();
+    let promised = base - benefit;
+    let scale = base.abs().max(promised.abs()).max(1.0);
+    if (eval.cost.total - promised).abs() > 1e-6 * scale {
+        return Err(inconsistent(format!(
+            "their plan costs {:.2}, not the baseline's {base:.2} minus their net benefits {benefit:.2} = {promised:.2}",
+            eval.cost.total
+        )));
+    }
+    Ok(())
 }
 
 /// What `apply` did, for the message `main` prints.
@@ -281,6 +336,7 @@ pub fn apply(
     }
     let (approved, rejected) = check_sets(doc, approve, reject)?;
     let plan = approved_plan(s, doc, &approved)?;
+    promise_kept(s, &baseline.plan, &plan, doc, &approved)?;
     let mut out = wire.clone();
     let mut summary = Summary::default();
 

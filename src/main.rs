@@ -895,13 +895,17 @@ fn apply(
         Ok(x) => x,
         Err(code) => return code,
     };
-    let doc = read_input(proposals)
-        .map_err(|d| Diagnostics { items: vec![d] })
-        .and_then(|bytes| {
-            let mut diags = Diagnostics::default();
-            let value =
-                recourse::scenario::load::parse_json(&bytes, "proposals document", &mut diags)
-                    .ok_or_else(|| diags.clone())?;
+    let bytes = match read_input(proposals) {
+        Ok(b) => b,
+        Err(d) => {
+            eprintln!("{d}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let mut diags = Diagnostics::default();
+    let doc = recourse::scenario::load::parse_json(&bytes, "proposals document", &mut diags)
+        .ok_or(diags)
+        .and_then(|value| {
             recourse::scenario::load::typed::<recourse::proposals::ProposalsDoc>(&value, "")
                 .map_err(|d| Diagnostics { items: vec![d] })
         });

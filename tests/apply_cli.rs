@@ -316,3 +316,79 @@ fn apply_refuses_an_invalid_scenario_with_its_warnings_and_error_count() {
         );
     }
 }
+
+/// A proposals document edited after `solve` wrote it is refused with exit 2 before anything
+/// is written: `apply` checks that the approved deltas give a feasible plan costing the
+/// baseline's cost minus the approved net benefits.
+#[test]
+fn an_edited_proposals_document_is_refused_with_what_does_not_add_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let props = dir.path().join("p.json");
+    let doc = solve_to(&tiny("demo-eu"), &props);
+    let out = dir.path().join("new.json");
+    let refuse = |edited: &Value, approve: &str, message: &str| {
+        let f = dir.path().join("edited.json");
+        std::fs::write(&f, serde_json::to_vec(edited).unwrap()).unwrap();
+        recourse()
+            .arg("apply")
+            .arg(tiny("demo-eu"))
+            .arg(&f)
+            .args(["--approve", approve, "-o"])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(message))
+            .stderr(predicate::str::contains(
+                "the proposals document was changed after `recourse solve` wrote it",
+            ));
+        assert!(!out.exists());
+    };
+    // A response that moves shipments, with its `remove` side dropped: the order would ship
+    // twice its line.
+    let (i, r) = doc["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .find(|(_, r)| {
+            !r["delta"]["remove"]["shipments"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        })
+        .expect("demo-eu has a response that moves shipments");
+    let mut edited = doc.clone();
+    edited["responses"][i]["delta"]["remove"]["shipments"] = Value::Array(vec![]);
+    let order = r["delta"]["remove"]["shipments"][0]["order"]
+        .as_str()
+        .unwrap();
+    refuse(
+        &edited,
+        "all",
+        &format!("their plan breaks rule 1 ({order} ships"),
+    );
+    // A net benefit raised by 5: the plan is feasible but costs 5 more than promised.
+    let mut edited = doc.clone();
+    let nb = edited["responses"][0]["net_benefit"].as_f64().unwrap();
+    edited["responses"][0]["net_benefit"] = (nb + 5.0).into();
+    let base = doc["kpis"]["baseline"]["cost"]["total"].as_f64().unwrap();
+    refuse(
+        &edited,
+        "R1",
+        &format!(
+            "their plan costs {:.2}, not the baseline's {base:.2} minus their net benefits {:.2}",
+            base - nb,
+            nb + 5.0
+        ),
+    );
+    // The untouched document passes the same check.
+    recourse()
+        .arg("apply")
+        .arg(tiny("demo-eu"))
+        .arg(&props)
+        .args(["--approve", "all", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+}
