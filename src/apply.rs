@@ -52,7 +52,7 @@ pub enum ApplyError {
     MissingOrder(String),
     /// The approved deltas do not give what the document promises: a feasible plan costing
     /// the baseline's cost minus the approved net benefits (`models/responses.md`).
-    #[error("the approved responses {approved} do not give what the proposals promise: {what}; the proposals document was changed after `recourse solve` wrote it: solve the scenario again")]
+    #[error("the approved responses {approved} do not give what the proposals promise: {what}. Was the proposals document edited after `recourse solve` wrote it? Solve the scenario again (if it was not edited, please report this with both files)")]
     Inconsistent { approved: String, what: String },
 }
 

@@ -340,7 +340,7 @@ fn an_edited_proposals_document_is_refused_with_what_does_not_add_up() {
             .stdout("")
             .stderr(predicate::str::contains(message))
             .stderr(predicate::str::contains(
-                "the proposals document was changed after `recourse solve` wrote it",
+                "Was the proposals document edited after `recourse solve` wrote it?",
             ));
         assert!(!out.exists());
     };
