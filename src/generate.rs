@@ -87,6 +87,55 @@ impl Default for DisruptionMix {
 }
 
 impl DisruptionMix {
+    /// Reads `kind=weight,kind=weight` (kinds as in [`DISRUPTION_KINDS`]); kinds left out
+    /// get 0. `Err` says what is wrong, as a sentence for the command line.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let mut w = [0.0; 7];
+        let mut named = [false; 7];
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let Some((kind, weight)) = part.split_once('=') else {
+                return Err(format!(
+                    "--mix: \"{part}\" is not KIND=WEIGHT (e.g. lane_outage=2)"
+                ));
+            };
+            let kind = kind.trim();
+            let Some(k) = DISRUPTION_KINDS.iter().position(|&x| x == kind) else {
+                return Err(format!(
+                    "--mix: unknown disruption kind \"{kind}\"; the kinds are {}",
+                    DISRUPTION_KINDS.join(", ")
+                ));
+            };
+            let weight: f64 = match weight.trim().parse() {
+                Ok(x) if f64::is_finite(x) && x >= 0.0 => x,
+                _ => {
+                    return Err(format!(
+                        "--mix: the weight of {kind} must be a number 0 or more, not \"{}\"",
+                        weight.trim()
+                    ))
+                }
+            };
+            if std::mem::replace(&mut named[k], true) {
+                return Err(format!("--mix: {kind} is named twice"));
+            }
+            w[k] = weight;
+        }
+        if w.iter().all(|&x| x == 0.0) {
+            return Err(format!(
+                "--mix: give at least one kind a weight above 0 (kinds: {}); for no disruptions use --disruption-rate 0",
+                DISRUPTION_KINDS.join(", ")
+            ));
+        }
+        Ok(Self {
+            inbound_delay: w[K_DELAY],
+            inbound_cancel: w[K_CANCEL],
+            stock_loss: w[K_LOSS],
+            node_outage: w[K_NODE_OUT],
+            lane_outage: w[K_LANE_OUT],
+            lane_delay: w[K_LANE_DELAY],
+            demand_surge: w[K_SURGE],
+        })
+    }
+
     /// In the order of [`DISRUPTION_KINDS`], negative or non-finite weights taken as 0.
     pub fn weights(&self) -> [f64; 7] {
         [

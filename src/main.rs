@@ -122,27 +122,43 @@ Exits 0 when the plan is feasible, 1 when it breaks a rule, 2 on bad input.")]
 Examples:
   recourse generate --preset medium --seed 1 -o medium.json
   recourse generate --orders 1000 --skus 50 --disruption-rate 0.15 > scenario.json
+  recourse generate --preset small --mix lane_outage=1,stock_loss=3 --modes ground
 
 The same arguments always give the same bytes. Presets: small (200 orders), medium (5,000
 orders, 30 stock nodes, 300 SKUs), large (100,000 orders); the size options override them.")]
     Generate {
+        /// The sizes to start from; the options below override them.
         #[arg(long, default_value = "small", value_parser = ["small", "medium", "large"])]
         preset: String,
+        /// Random seed: the same arguments and seed always give the same bytes.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Orders with a plan (demand-surge orders come on top).
         #[arg(long)]
         orders: Option<usize>,
+        /// Plants, DCs and stores together (about 1 in 8 a plant, 1 in 6 a store).
         #[arg(long)]
         stock_nodes: Option<usize>,
+        /// Customer zones (order destinations that hold no stock).
         #[arg(long)]
         zones: Option<usize>,
+        /// SKUs (demand is skewed: a few sell most).
         #[arg(long)]
         skus: Option<usize>,
+        /// Planning horizon in days (1..=366).
         #[arg(long)]
         horizon: Option<u32>,
-        /// Target share of orders at risk in the do-nothing baseline.
-        #[arg(long)]
+        /// Transport modes, comma-separated: ground (required) and air.
+        #[arg(long, value_delimiter = ',')]
+        modes: Vec<String>,
+        /// Target share of orders at risk in the do-nothing baseline (0..=1).
+        #[arg(long, allow_negative_numbers = true)]
         disruption_rate: Option<f64>,
+        /// Relative weights of the disruption kinds, e.g. lane_outage=2,stock_loss=1; kinds
+        /// left out get 0. Kinds: inbound_delay, inbound_cancel, stock_loss, node_outage,
+        /// lane_outage, lane_delay, demand_surge. Default: all of them (20/8/14/16/10/16/16).
+        #[arg(long)]
+        mix: Option<String>,
         /// Output file (written atomically); standard output when absent.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -334,10 +350,24 @@ fn main() -> ExitCode {
             zones,
             skus,
             horizon,
+            modes,
             disruption_rate,
+            mix,
             output,
         } => {
             let mut cfg = GenerateConfig::preset(&preset).expect("clap checks the preset names");
+            if !modes.is_empty() {
+                cfg.modes = modes;
+            }
+            if let Some(spec) = mix {
+                match recourse::generate::DisruptionMix::parse(&spec) {
+                    Ok(m) => cfg.mix = m,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return ExitCode::from(exit::BAD_INPUT as u8);
+                    }
+                }
+            }
             cfg.seed = seed;
             cfg.orders = orders.unwrap_or(cfg.orders);
             cfg.stock_nodes = stock_nodes.unwrap_or(cfg.stock_nodes);

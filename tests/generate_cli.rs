@@ -60,3 +60,115 @@ fn impossible_sizes_are_usage_errors() {
             "cannot write /nonexistent-dir/x.json",
         ));
 }
+
+/// `--modes` and `--mix` reach the document: only the named disruption kinds (with weights
+/// in proportion), only the named modes, still a valid scenario with orders at risk, and the
+/// same bytes for the same arguments.
+#[test]
+fn modes_and_disruption_mix_shape_the_scenario() {
+    let args = [
+        "generate",
+        "--orders",
+        "300",
+        "--seed",
+        "3",
+        "--modes",
+        "ground",
+        "--mix",
+        "lane_outage=1, stock_loss=3",
+    ];
+    let a = recourse().args(args).output().unwrap();
+    assert_eq!(
+        a.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&a.stderr)
+    );
+    assert_eq!(recourse().args(args).output().unwrap().stdout, a.stdout);
+    let doc: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    let count = |kind: &str| {
+        doc["disruptions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["kind"] == kind)
+            .count()
+    };
+    let (outages, losses) = (count("lane_outage"), count("stock_loss"));
+    assert!(
+        outages >= 1 && losses > outages,
+        "{outages} outages, {losses} losses"
+    );
+    assert_eq!(
+        outages + losses,
+        doc["disruptions"].as_array().unwrap().len()
+    );
+    assert!(doc["lanes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["mode"] == "ground"));
+    recourse()
+        .args(["validate", "-"])
+        .write_stdin(a.stdout.clone())
+        .assert()
+        .code(0);
+    let risk = recourse()
+        .args(["risk", "--format", "json", "-"])
+        .write_stdin(a.stdout)
+        .output()
+        .unwrap();
+    let risk: serde_json::Value = serde_json::from_slice(&risk.stdout).unwrap();
+    assert!(!risk["at_risk"].as_array().unwrap().is_empty());
+
+    // The default generates air lanes too, which `--modes ground` removed.
+    let d: serde_json::Value = serde_json::from_slice(
+        &recourse()
+            .args(["generate", "--orders", "300", "--seed", "3"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert!(d["lanes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["mode"] == "air"));
+}
+
+#[test]
+fn a_bad_mix_or_mode_is_a_usage_error_that_says_why() {
+    for (args, message) in [
+        (
+            ["--mix", "lane_outage=1,flood=2"],
+            "unknown disruption kind \"flood\"; the kinds are inbound_delay,",
+        ),
+        (
+            ["--mix", "lane_outage"],
+            "\"lane_outage\" is not KIND=WEIGHT",
+        ),
+        (
+            ["--mix", "stock_loss=-1"],
+            "the weight of stock_loss must be a number 0 or more, not \"-1\"",
+        ),
+        (
+            ["--mix", "stock_loss=0"],
+            "give at least one kind a weight above 0",
+        ),
+        (
+            ["--mix", "stock_loss=1,stock_loss=2"],
+            "stock_loss is named twice",
+        ),
+        (["--modes", "air"], "the modes must include \"ground\""),
+        (["--modes", "ground,rail"], "unknown mode \"rail\""),
+    ] {
+        recourse()
+            .arg("generate")
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicates::str::contains(message));
+    }
+}
