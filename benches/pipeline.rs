@@ -1,11 +1,13 @@
 //! Times each stage of the pipeline separately on generated scenarios, so that a change in
 //! one number points at one stage.
 //!
-//! - `parse_validate/<size>`: bytes to a validated domain scenario.
+//! - `parse/<size>`: bytes to the wire document (JSON, shape and types checked).
+//! - `validate/<size>`: the wire document to a validated domain scenario with typed ids.
 //! - `baseline_risk/<size>`: the do-nothing simulation, its evaluation by the checker, and
 //!   the at-risk orders with reasons (issue target: under 1 s for 100,000 orders, one core).
-//! - `build/<size>`: the time-expanded model, small and medium (target: under 0.3 µs per
-//!   nonzero; the model sizes are printed once).
+//! - `build/<formulation>/<size>`: the `tight` model (what `solve` builds) and the
+//!   `time-expanded` one, small and medium (target: under 0.3 µs per nonzero; the model
+//!   sizes are printed once).
 //!
 //! - `rules/<size>`: the priority-rules plan from the analysed scenario, small and medium.
 //! - `solve/small-80`: `optimize` with the time-expanded model, one thread, as `solve` runs
@@ -15,6 +17,9 @@
 //!
 //! - `solve/small-tight`: the same with the default `tight` formulation on the whole small
 //!   preset (about 3 s an iteration).
+//! - `solve/medium`: `solve`'s default on the medium preset (`tight`, LP-guided search,
+//!   the policy's 30 s limit, every core): 20-30 s an iteration, so only when `medium` is
+//!   among the presets; its plan's cost and gap are printed once.
 //! - `propose/<size>`: responses (construction, every prefix checked, explanations) from
 //!   the priority-rules plan, small and medium: the rules give a plan on medium in
 //!   milliseconds, where the MIP needs minutes, and one with hundreds of changes.
@@ -31,7 +36,8 @@ use recourse::priority_rules;
 use recourse::proposals::responses_for;
 use recourse::risk::analyze;
 use recourse::solve::SolveOptions;
-use recourse::validate::load_scenario;
+use recourse::scenario::load::parse_scenario;
+use recourse::validate::{load_scenario, validate};
 use std::time::Duration;
 
 /// The presets to run: `RECOURSE_BENCH_PRESETS` (comma-separated) or all three.
@@ -48,10 +54,18 @@ fn stages(c: &mut Criterion) {
         let bytes = serde_json::to_vec(&doc).unwrap();
         let (scenario, _) = load_scenario(&bytes).unwrap();
 
-        let mut g = c.benchmark_group("parse_validate");
+        let mut g = c.benchmark_group("parse");
         g.sample_size(10).measurement_time(Duration::from_secs(5));
         g.bench_with_input(BenchmarkId::from_parameter(preset), &bytes, |b, bytes| {
-            b.iter(|| load_scenario(bytes).unwrap())
+            b.iter(|| parse_scenario(bytes).unwrap())
+        });
+        g.finish();
+
+        let (wire, _) = parse_scenario(&bytes).unwrap();
+        let mut g = c.benchmark_group("validate");
+        g.sample_size(10).measurement_time(Duration::from_secs(5));
+        g.bench_with_input(BenchmarkId::from_parameter(preset), &wire, |b, wire| {
+            b.iter(|| validate(wire).unwrap())
         });
         g.finish();
 
@@ -63,20 +77,23 @@ fn stages(c: &mut Criterion) {
         g.finish();
 
         if preset != "large" {
-            let f = by_name("time-expanded").unwrap();
-            let m = f.build(&scenario, &BuildOptions::default());
-            eprintln!(
-                "build/{preset}: {} rows, {} columns, {} nonzeros, {} integer",
-                m.mip.num_rows(),
-                m.mip.num_cols(),
-                m.mip.num_nonzeros(),
-                m.mip.num_integer()
-            );
             let mut g = c.benchmark_group("build");
             g.sample_size(10).measurement_time(Duration::from_secs(5));
-            g.bench_with_input(BenchmarkId::from_parameter(preset), &scenario, |b, s| {
-                b.iter(|| f.build(s, &BuildOptions::default()))
-            });
+            for name in ["tight", "time-expanded"] {
+                let f = by_name(name).unwrap();
+                let m = f.build(&scenario, &BuildOptions::default());
+                eprintln!(
+                    "build/{name}/{preset}: {} rows, {} columns, {} nonzeros, {} integer",
+                    m.mip.num_rows(),
+                    m.mip.num_cols(),
+                    m.mip.num_nonzeros(),
+                    m.mip.num_integer()
+                );
+                drop(m);
+                g.bench_with_input(BenchmarkId::new(name, preset), &scenario, |b, s| {
+                    b.iter(|| f.build(s, &BuildOptions::default()))
+                });
+            }
             g.finish();
 
             let a = analyze(&scenario);
@@ -137,5 +154,39 @@ fn solve_small(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages, solve_small);
+/// `solve`'s default on the medium preset, only when it is among the presets.
+fn solve_medium(c: &mut Criterion) {
+    if !presets().iter().any(|p| p == "medium") {
+        return;
+    }
+    let (s, _) = load_scenario(
+        &serde_json::to_vec(&generate(&GenerateConfig::preset("medium").unwrap())).unwrap(),
+    )
+    .unwrap();
+    let opts = SolveOptions {
+        time_limit_s: s.policy.time_limit_s,
+        mip_gap: s.policy.mip_gap,
+        threads: s.policy.threads,
+        ..SolveOptions::default()
+    };
+    let tight = by_name("tight").unwrap();
+    let o = optimize(&s, tight, &opts).unwrap();
+    eprintln!(
+        "solve/medium: {} {:?} bound {:?} gap {:?}",
+        o.status.as_str(),
+        o.objective,
+        o.bound,
+        o.gap
+    );
+    let mut g = c.benchmark_group("solve");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(250));
+    g.bench_with_input(BenchmarkId::from_parameter("medium"), &s, |b, s| {
+        b.iter(|| optimize(s, tight, &opts).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages, solve_small, solve_medium);
 criterion_main!(benches);
