@@ -35,8 +35,8 @@ use recourse::optimize::optimize;
 use recourse::priority_rules;
 use recourse::proposals::responses_for;
 use recourse::risk::analyze;
-use recourse::solve::SolveOptions;
 use recourse::scenario::load::parse_scenario;
+use recourse::solve::SolveOptions;
 use recourse::validate::{load_scenario, validate};
 use std::time::Duration;
 

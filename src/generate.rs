@@ -1300,7 +1300,9 @@ fn build_supply(cfg: &GenerateConfig, net: &Network, book: &Book, cal: &Calendar
             if !planned.contains(&(p, sku)) {
                 stock.push((p, sku, lot(demand * (0.2 + 0.3 * rng.unit())), 0.0));
                 if rng.chance(0.5) {
-                    let eta = rng.range(3, h as i64 - 1).max(0);
+                    // From day 3 where the horizon has one; the last day in a shorter one.
+                    let last = h as i64 - 1;
+                    let eta = rng.range(3.min(last), last);
                     pending.push((p, sku, lot(demand * 0.4), eta));
                 }
             }

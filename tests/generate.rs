@@ -318,6 +318,12 @@ fn odd_sizes_still_give_valid_scenarios() {
         (4, 2, 2, 30, 1),
         (9, 12, 40, 400, 30),
         (3, 2, 4, 0, 14),
+        // The small preset's network (plants with pending receipts) over 1 to 4 days: a
+        // receipt's eta was drawn from 3..=h-1, which is empty below 4 days.
+        (6, 8, 20, 200, 1),
+        (6, 8, 20, 200, 2),
+        (6, 8, 20, 200, 3),
+        (6, 8, 20, 200, 4),
     ];
     for (stock_nodes, customer_zones, skus, orders, horizon_days) in cases {
         let cfg = GenerateConfig {
