@@ -52,7 +52,7 @@ pub enum ApplyError {
     MissingOrder(String),
     /// The approved deltas do not give what the document promises: a feasible plan costing
     /// the baseline's cost minus the approved net benefits (`models/responses.md`).
-    #[error("the approved responses {approved} do not give what the proposals promise: {what}. Was the proposals document edited after `recourse solve` wrote it? Solve the scenario again (if it was not edited, please report this with both files)")]
+    #[error("approving {approved} does not give what the proposals promise: {what}. Was the proposals document edited after `recourse solve` wrote it? Solve the scenario again (if it was not edited, please report this with both files)")]
     Inconsistent { approved: String, what: String },
 }
 
@@ -182,18 +182,30 @@ fn promise_kept(
         // may break a frozen commitment that only a response restores).
         return Ok(());
     }
+    // A few ids say which set; `--approve all` on a large scenario names thousands.
+    let ids: Vec<&str> = approved
+        .iter()
+        .map(|&i| doc.responses[i].id.as_str())
+        .collect();
+    let named = match ids.len() {
+        1 => format!("response {}", ids[0]),
+        n if n == doc.responses.len() => format!("all {n} responses"),
+        n if n <= 5 => format!("responses {}", ids.join(", ")),
+        n => format!(
+            "{} responses ({}, ... {})",
+            n,
+            ids[..3].join(", "),
+            ids[n - 1]
+        ),
+    };
     let inconsistent = |what: String| ApplyError::Inconsistent {
-        approved: approved
-            .iter()
-            .map(|&i| doc.responses[i].id.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
+        approved: named.clone(),
         what,
     };
     let eval = evaluate(s, plan);
     if let Some(v) = eval.violations.first() {
         return Err(inconsistent(format!(
-            "their plan breaks rule {} ({}{})",
+            "the plan breaks rule {} ({}{})",
             v.rule,
             v.message,
             match eval.violations.len() - 1 {
@@ -206,9 +218,11 @@ fn promise_kept(
     let benefit: f64 = approved.iter().map(|&i| doc.responses[i].net_benefit).sum();
     let promised = base - benefit;
     let scale = base.abs().max(promised.abs()).max(1.0);
-    if (eval.cost.total - promised).abs() > 1e-6 * scale {
+    // Written so that a net benefit of NaN or one that overflows is refused too.
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
+    if !((eval.cost.total - promised).abs() <= 1e-6 * scale) {
         return Err(inconsistent(format!(
-            "their plan costs {:.2}, not the baseline's {base:.2} minus their net benefits {benefit:.2} = {promised:.2}",
+            "the plan costs {:.2}, not the baseline's {base:.2} minus the net benefits {benefit:.2} = {promised:.2}",
             eval.cost.total
         )));
     }

@@ -290,8 +290,8 @@ fn apply_refuses_an_invalid_scenario_with_its_warnings_and_error_count() {
     let props = dir.path().join("p.json");
     solve_to(&tiny("demo-eu"), &props);
     let mut doc = read(&tiny("demo-eu"));
-    doc["inbound"][0]["eta"] = "2026-11-20".into(); // before as_of: a warning
-    doc["orders"][0]["priority"] = 9.into(); // outside 1-3: an error
+    doc["inbound"][1]["eta"] = "2026-11-20".into(); // before as_of: a warning
+    doc["orders"][0]["priority"] = 0.into(); // below 1: an error
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, serde_json::to_vec(&doc).unwrap()).unwrap();
     let out = dir.path().join("new.json");
@@ -306,7 +306,8 @@ fn apply_refuses_an_invalid_scenario_with_its_warnings_and_error_count() {
             .assert()
             .code(2)
             .stdout("")
-            .stderr(predicate::str::contains("eta_in_past"))
+            .stderr(predicate::str::contains("warning[eta_in_past]"))
+            .stderr(predicate::str::contains("error[bad_priority]"))
             .stderr(predicate::str::contains(
                 "bad.json: 1 error: the scenario cannot be used (see `recourse validate`)",
             ));
@@ -366,7 +367,10 @@ fn an_edited_proposals_document_is_refused_with_what_does_not_add_up() {
     refuse(
         &edited,
         "all",
-        &format!("their plan breaks rule 1 ({order} ships"),
+        &format!(
+            "approving all {} responses does not give what the proposals promise: the plan breaks rule 1 ({order} ships",
+            doc["responses"].as_array().unwrap().len()
+        ),
     );
     // A net benefit raised by 5: the plan is feasible but costs 5 more than promised.
     let mut edited = doc.clone();
@@ -377,7 +381,7 @@ fn an_edited_proposals_document_is_refused_with_what_does_not_add_up() {
         &edited,
         "R1",
         &format!(
-            "their plan costs {:.2}, not the baseline's {base:.2} minus their net benefits {:.2}",
+            "approving response R1 does not give what the proposals promise: the plan costs {:.2}, not the baseline's {base:.2} minus the net benefits {:.2}",
             base - nb,
             nb + 5.0
         ),
