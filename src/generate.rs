@@ -243,12 +243,12 @@ impl GenerateConfig {
             p.push(format!("as_of \"{}\" is not a YYYY-MM-DD date", self.as_of));
         }
         if !self.modes.iter().any(|m| m == "ground") {
-            p.push("the modes must include \"ground\"".to_string());
+            p.push("--modes must include ground".to_string());
         }
         for m in &self.modes {
             if m != "ground" && m != "air" {
                 p.push(format!(
-                    "unknown mode \"{m}\": the generator builds \"ground\" and \"air\" lanes"
+                    "--modes: unknown mode \"{m}\"; the generator builds ground and air lanes"
                 ));
             }
         }
@@ -279,6 +279,16 @@ pub struct GenerateReport {
     pub disruptions_by_kind: [usize; 7],
     /// Baseline simulations the calibration ran.
     pub calibration_runs: usize,
+}
+
+impl GenerateReport {
+    /// Whether the at-risk count missed the target by more than a tenth of it (at least 2
+    /// orders): the mix's kinds ran out of candidate disruptions, or a few large ones
+    /// overshot. The calibration itself aims within 4 %.
+    pub fn missed_target(&self) -> bool {
+        let slack = (self.target_at_risk / 10).max(2);
+        self.at_risk.abs_diff(self.target_at_risk) > slack
+    }
 }
 
 /// Generates the scenario of `cfg`. Panics when [`GenerateConfig::problems`] is not empty.

@@ -122,7 +122,7 @@ Exits 0 when the plan is feasible, 1 when it breaks a rule, 2 on bad input.")]
 Examples:
   recourse generate --preset medium --seed 1 -o medium.json
   recourse generate --orders 1000 --skus 50 --disruption-rate 0.15 > scenario.json
-  recourse generate --preset small --mix lane_outage=1,stock_loss=3 --modes ground
+  recourse generate --mix lane_outage=1,stock_loss=3 --modes ground -o outages.json
 
 The same arguments always give the same bytes. Presets: small (200 orders), medium (5,000
 orders, 30 stock nodes, 300 SKUs), large (100,000 orders); the size options override them.")]
@@ -148,7 +148,7 @@ orders, 30 stock nodes, 300 SKUs), large (100,000 orders); the size options over
         /// Planning horizon in days (1..=366).
         #[arg(long)]
         horizon: Option<u32>,
-        /// Transport modes, comma-separated: ground (required) and air.
+        /// Transport modes, comma-separated: ground (required) and air. Default: ground,air.
         #[arg(long, value_delimiter = ',')]
         modes: Vec<String>,
         /// Target share of orders at risk in the do-nothing baseline (0..=1).
@@ -359,13 +359,11 @@ fn main() -> ExitCode {
             if !modes.is_empty() {
                 cfg.modes = modes;
             }
+            let mut problems = Vec::new();
             if let Some(spec) = mix {
                 match recourse::generate::DisruptionMix::parse(&spec) {
                     Ok(m) => cfg.mix = m,
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        return ExitCode::from(exit::BAD_INPUT as u8);
-                    }
+                    Err(e) => problems.push(e),
                 }
             }
             cfg.seed = seed;
@@ -375,7 +373,7 @@ fn main() -> ExitCode {
             cfg.skus = skus.unwrap_or(cfg.skus);
             cfg.horizon_days = horizon.unwrap_or(cfg.horizon_days);
             cfg.disruption_rate = disruption_rate.unwrap_or(cfg.disruption_rate);
-            generate(&cfg, output.as_deref())
+            generate(&cfg, problems, output.as_deref())
         }
         Command::Bench(args) => bench(args),
         Command::Export {
@@ -509,7 +507,9 @@ struct LimitArgs {
     #[arg(long, allow_negative_numbers = true)]
     gap: Option<f64>,
     /// Solver threads, 0 = all cores (overrides policy.threads).
-    #[arg(long)]
+    // Negative numbers reach the value parser, which names the flag, instead of clap's
+    // "use -- -1" tip.
+    #[arg(long, allow_negative_numbers = true)]
     threads: Option<u32>,
     /// LP-guided search before the MIP (column generation for a bound, slope scaling
     /// for the lane-day charges, a polished plan; models/guided.md): auto = for models of
@@ -537,12 +537,13 @@ impl LimitArgs {
 
     /// The options for solving `s`: these arguments where given, else its policy.
     fn options(&self, s: &Scenario) -> SolveOptions {
+        let policy = SolveOptions::from_policy(&s.policy);
         SolveOptions {
-            time_limit_s: self.time_limit.unwrap_or(s.policy.time_limit_s),
-            mip_gap: self.gap.unwrap_or(s.policy.mip_gap),
-            threads: self.threads.unwrap_or(s.policy.threads),
+            time_limit_s: self.time_limit.unwrap_or(policy.time_limit_s),
+            mip_gap: self.gap.unwrap_or(policy.mip_gap),
+            threads: self.threads.unwrap_or(policy.threads),
             guide: self.guide.into(),
-            ..SolveOptions::default()
+            ..policy
         }
     }
 }
@@ -1028,8 +1029,9 @@ fn import(kind: ImportKind, file: &Path, output: Option<&Path>) -> i32 {
     }
 }
 
-fn generate(cfg: &GenerateConfig, output: Option<&Path>) -> i32 {
-    let problems = cfg.problems();
+/// `problems`: what the command line already found wrong; the configuration's own are added.
+fn generate(cfg: &GenerateConfig, mut problems: Vec<String>, output: Option<&Path>) -> i32 {
+    problems.extend(cfg.problems());
     if !problems.is_empty() {
         for p in problems {
             eprintln!("error: {p}");
@@ -1045,6 +1047,12 @@ fn generate(cfg: &GenerateConfig, output: Option<&Path>) -> i32 {
         report.at_risk,
         100.0 * report.at_risk_share
     );
+    if report.missed_target() {
+        eprintln!(
+            "warning: aimed at {} orders at risk (--disruption-rate {}) but reached {}: the disruption kinds in the mix ran out of candidates on this network; name more kinds in --mix, or lower the rate",
+            report.target_at_risk, cfg.disruption_rate, report.at_risk
+        );
+    }
     write_document(&doc, output)
 }
 

@@ -61,9 +61,9 @@ fn impossible_sizes_are_usage_errors() {
         ));
 }
 
-/// `--modes` and `--mix` reach the document: only the named disruption kinds (with weights
-/// in proportion), only the named modes, still a valid scenario with orders at risk, and the
-/// same bytes for the same arguments.
+/// `--modes` and `--mix` reach the document: only the named disruption kinds (the heavier
+/// one more often), only the named modes, still a valid scenario with orders at risk, and
+/// the same bytes for the same arguments.
 #[test]
 fn modes_and_disruption_mix_shape_the_scenario() {
     let args = [
@@ -160,8 +160,8 @@ fn a_bad_mix_or_mode_is_a_usage_error_that_says_why() {
             ["--mix", "stock_loss=1,stock_loss=2"],
             "stock_loss is named twice",
         ),
-        (["--modes", "air"], "the modes must include \"ground\""),
-        (["--modes", "ground,rail"], "unknown mode \"rail\""),
+        (["--modes", "air"], "--modes must include ground"),
+        (["--modes", "ground,rail"], "--modes: unknown mode \"rail\""),
     ] {
         recourse()
             .arg("generate")
@@ -171,4 +171,59 @@ fn a_bad_mix_or_mode_is_a_usage_error_that_says_why() {
             .stdout("")
             .stderr(predicates::str::contains(message));
     }
+}
+
+/// Every problem of a command line is reported at once, the mix's with the sizes'.
+#[test]
+fn every_problem_of_a_generate_command_line_is_named_at_once() {
+    recourse()
+        .args([
+            "generate",
+            "--mix",
+            "flood=1",
+            "--modes",
+            "air",
+            "--horizon",
+            "0",
+        ])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains(
+            "unknown disruption kind \"flood\"",
+        ))
+        .stderr(predicates::str::contains("--modes must include ground"))
+        .stderr(predicates::str::contains(
+            "--horizon must be 1..=366 days, not 0",
+        ));
+}
+
+/// A mix whose kinds run out of candidates says that it missed the rate, and still writes
+/// the scenario it could make.
+#[test]
+fn a_mix_that_cannot_reach_the_rate_says_so() {
+    let out = recourse()
+        .args([
+            "generate",
+            "--orders",
+            "300",
+            "--mix",
+            "node_outage=1",
+            "--disruption-rate",
+            "0.3",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: aimed at 90 orders at risk (--disruption-rate 0.3) but reached"),
+        "{err}"
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["disruptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["kind"] == "node_outage"));
 }
