@@ -163,12 +163,7 @@ fn solve_medium(c: &mut Criterion) {
         &serde_json::to_vec(&generate(&GenerateConfig::preset("medium").unwrap())).unwrap(),
     )
     .unwrap();
-    let opts = SolveOptions {
-        time_limit_s: s.policy.time_limit_s,
-        mip_gap: s.policy.mip_gap,
-        threads: s.policy.threads,
-        ..SolveOptions::default()
-    };
+    let opts = SolveOptions::from_policy(&s.policy);
     let tight = by_name("tight").unwrap();
     let o = optimize(&s, tight, &opts).unwrap();
     eprintln!(

@@ -121,6 +121,19 @@ impl Default for SolveOptions {
     }
 }
 
+impl SolveOptions {
+    /// The scenario policy's limits (`time_limit_s`, `mip_gap`, `threads`), the rest default:
+    /// what `solve` uses when no option overrides them.
+    pub fn from_policy(policy: &crate::domain::Policy) -> Self {
+        Self {
+            time_limit_s: policy.time_limit_s,
+            mip_gap: policy.mip_gap,
+            threads: policy.threads,
+            ..Self::default()
+        }
+    }
+}
+
 /// Which limit stopped the solver before it could prove optimality or infeasibility.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Limit {

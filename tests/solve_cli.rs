@@ -210,23 +210,35 @@ fn solve_and_bench_refuse_limits_no_solve_could_honour() {
             ["--gap", "1.5"],
             "--gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not 1.5",
         ),
+        (
+            ["--gap", "-0.1"],
+            "--gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not -0.1",
+        ),
+        // clap's own message, naming the flag (not its "use -- -1" tip).
+        (
+            ["--threads", "-1"],
+            "invalid value '-1' for '--threads <THREADS>'",
+        ),
     ];
-    for cmd in ["solve", "bench"] {
-        for (args, message) in cases {
-            recourse()
-                .arg(cmd)
-                .arg("datasets/tiny/demo-eu.json")
-                .args(args)
-                .args(if cmd == "solve" {
-                    vec!["-o", out.to_str().unwrap()]
-                } else {
-                    vec![]
-                })
-                .assert()
-                .code(2)
-                .stdout("")
-                .stderr(contains(message));
-            assert!(!out.exists());
+    // The limits are checked before the scenario is read: a missing file is not reported.
+    for scenario in ["datasets/tiny/demo-eu.json", "no-such-scenario.json"] {
+        for cmd in ["solve", "bench"] {
+            for (args, message) in cases {
+                recourse()
+                    .arg(cmd)
+                    .arg(scenario)
+                    .args(args)
+                    .args(if cmd == "solve" {
+                        vec!["-o", out.to_str().unwrap()]
+                    } else {
+                        vec![]
+                    })
+                    .assert()
+                    .code(2)
+                    .stdout("")
+                    .stderr(contains(message));
+                assert!(!out.exists());
+            }
         }
     }
 }

@@ -867,6 +867,15 @@ pub const TINY_OPTIMA: &[(&str, f64, &str)] = &[
     ),
 ];
 
+/// The optimum of the tiny dataset `name` in [`TINY_OPTIMA`].
+pub fn tiny_optimum(name: &str) -> f64 {
+    TINY_OPTIMA
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .unwrap_or_else(|| panic!("no tiny dataset {name}"))
+        .1
+}
+
 /// Solver options for tests that assert exact optima: no gap, one thread (deterministic),
 /// and a limit no test scenario comes near.
 pub fn exact() -> recourse::solve::SolveOptions {
