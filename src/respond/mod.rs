@@ -126,13 +126,18 @@ pub fn respond_with_budget(
     let units = units::diff(s, x.baseline, x.plan, &bm, &pm);
     let after: Vec<bool> = x.plan_eval.orders.iter().map(|o| o.at_risk()).collect();
     let (groups, broken) = construct(s, x.baseline, &units, x.at_risk, &after);
+    // Each response's delta against the plan before it, as the document states it.
+    let mut deltas: Vec<(Plan, Plan)> = groups
+        .iter()
+        .map(|g| delta(&g.units.iter().map(|&u| &units[u]).collect::<Vec<_>>()))
+        .collect();
     let (costs, checked_prefixes) = verify(
         s,
-        &bm,
         x.baseline,
         x.baseline_eval.cost,
         &units,
         &groups,
+        &deltas,
         check_budget,
     )?;
     let want = x.plan_eval.cost.total;
@@ -207,7 +212,7 @@ pub fn respond_with_budget(
             .collect();
         let members: Vec<&Unit> = g.units.iter().map(|u| &units[*u]).collect();
         let actions = actions::classify(s, &bm.shipments, &pm.shipments, &members, &donors);
-        let (remove, add) = delta(&members);
+        let (remove, add) = std::mem::take(&mut deltas[k]);
         let mut r = Response {
             requires: requires.into_iter().collect(),
             net_benefit: net,
@@ -623,11 +628,11 @@ const CHECK_BUDGET: usize = 40_000_000;
 /// the ones used. Returns the breakdowns and how many prefixes the checker evaluated.
 fn verify(
     s: &Scenario,
-    bm: &PlanMaps,
     baseline: &Plan,
     baseline_cost: CostBreakdown,
     units: &[Unit],
     groups: &[Group],
+    deltas: &[(Plan, Plan)],
     budget: usize,
 ) -> Result<(Vec<CostBreakdown>, usize), RespondError> {
     let n = groups.len();
@@ -661,36 +666,12 @@ fn verify(
             v
         }
     };
-    let (base_s, base_t) = (&bm.shipments, &bm.transfers);
-    let base_e: BTreeSet<InboundIx> = baseline.expedited.iter().copied().collect();
+    // Each prefix is built the way `apply` builds an approval set, from the responses'
+    // deltas on the baseline, so what is checked here is what gets approved.
     let results: Vec<Result<(usize, CostBreakdown), RespondError>> = chosen
         .par_iter()
         .map(|&k| {
-            let mut sh = base_s.clone();
-            let mut tr = base_t.clone();
-            let mut ex = base_e.clone();
-            for g in &groups[..=k] {
-                for &u in &g.units {
-                    let u = &units[u];
-                    for &(key, _, p) in &u.shipments {
-                        sh.insert(key, p);
-                    }
-                    match (&u.kind, u.transfer, u.expedite) {
-                        (UnitKind::Transfer(key), Some((_, p)), _) => {
-                            tr.insert(*key, p);
-                        }
-                        (UnitKind::Expedite(i), _, Some((_, p))) => {
-                            if p {
-                                ex.insert(*i);
-                            } else {
-                                ex.remove(i);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            let plan = Plan::from_merged(&sh, &tr, ex.into_iter().collect());
+            let plan = apply_deltas(baseline, deltas[..=k].iter().map(|(r, a)| (r, a)));
             let e = evaluate(s, &plan);
             if let Some(v) = e.violations.first() {
                 return Err(RespondError::PrefixInfeasible {
