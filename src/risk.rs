@@ -203,13 +203,21 @@ fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: Order
                     for out_ in s.node(entry.node).outages.iter().filter(|x| x.covers(*day)) {
                         out.push(Reason {
                             code: ReasonCode::NodeOutage,
-                            message: format!(
-                                "{node} ships nothing from {} to {}, which covers the planned day {} ({})",
-                                s.date_string(out_.from),
-                                s.date_string(out_.until),
-                                s.date_string(*day),
-                                s.disruptions[out_.disruption.ix()].label
-                            ),
+                            message: if out_.from == out_.until {
+                                format!(
+                                    "{node} ships nothing on {}, the planned day ({})",
+                                    s.date_string(*day),
+                                    s.disruptions[out_.disruption.ix()].label
+                                )
+                            } else {
+                                format!(
+                                    "{node} ships nothing from {} to {}, which covers the planned day {} ({})",
+                                    s.date_string(out_.from),
+                                    s.date_string(out_.until),
+                                    s.date_string(*day),
+                                    s.disruptions[out_.disruption.ix()].label
+                                )
+                            },
                             disruption: Some(path(out_.disruption)),
                             orders: vec![],
                         });
@@ -222,14 +230,23 @@ fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: Order
                     for x in &outages {
                         out.push(Reason {
                             code: ReasonCode::LaneOutage,
-                            message: format!(
-                                "lane {} is down from {} to {}, which covers {} ({})",
-                                lane.id,
-                                s.date_string(x.from),
-                                s.date_string(x.until),
-                                s.date_string(*day),
-                                s.disruptions[x.disruption.ix()].label
-                            ),
+                            message: if x.from == x.until {
+                                format!(
+                                    "lane {} is down on {}, the planned day ({})",
+                                    lane.id,
+                                    s.date_string(*day),
+                                    s.disruptions[x.disruption.ix()].label
+                                )
+                            } else {
+                                format!(
+                                    "lane {} is down from {} to {}, which covers {} ({})",
+                                    lane.id,
+                                    s.date_string(x.from),
+                                    s.date_string(x.until),
+                                    s.date_string(*day),
+                                    s.disruptions[x.disruption.ix()].label
+                                )
+                            },
                             disruption: Some(path(x.disruption)),
                             orders: vec![],
                         });

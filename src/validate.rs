@@ -1136,7 +1136,10 @@ impl Validator {
                 }
                 DisruptionDoc::DemandSurge { orders } => {
                     let ixs = surge_orders.remove(&i).unwrap_or_default();
-                    let label = format!("demand_surge of {} orders", orders.len());
+                    let label = match orders.len() {
+                        1 => "demand_surge of 1 order".to_string(),
+                        n => format!("demand_surge of {n} orders"),
+                    };
                     (DisruptionKind::DemandSurge { orders: ixs }, label)
                 }
             };
