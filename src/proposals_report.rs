@@ -107,13 +107,16 @@ pub fn render(doc: &ProposalsDoc, currency: Option<&str>, style: Style) -> Strin
     let base = doc.kpis.baseline.cost.total;
     let head = match (sv.objective, sv.gap) {
         (Some(obj), gap) => format!(
-            "{}: cost {}{cur} against {}{cur} if nobody acts{}; {} formulation, {}, {:.2} s",
+            "{}: cost {}{cur} against {}{cur} if nobody acts{}; {}, {:.2} s",
             sv.status,
             money(obj),
             money(base),
             gap.map_or(String::new(), |g| format!(" (gap {:.2}%)", 100.0 * g)),
-            sv.formulation,
-            sv.solver,
+            if sv.formulation == crate::priority_rules::NAME {
+                "the priority rules, no solver".to_owned()
+            } else {
+                format!("{} formulation, {}", sv.formulation, sv.solver)
+            },
             sv.seconds
         ),
         (None, _) => format!("{}: no plan", sv.status),

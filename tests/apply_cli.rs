@@ -90,6 +90,30 @@ fn table_and_markdown_reports_show_kpis_responses_and_approvals() {
         md.contains("- **SO-1** (priority 1): Still 10 units short."),
         "{md}"
     );
+    // The head names the model and solver, or says that the rules used none.
+    assert!(
+        table.contains("(gap 0.00%); tight formulation, HiGHS "),
+        "{table}"
+    );
+    let rules = recourse()
+        .args([
+            "solve",
+            "--formulation",
+            "priority-rules",
+            "--format",
+            "table",
+        ])
+        .arg(tiny("demo-eu"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let rules = String::from_utf8(rules).unwrap();
+    assert!(
+        rules.contains("if nobody acts; the priority rules, no solver, "),
+        "{rules}"
+    );
 }
 
 #[test]
