@@ -502,6 +502,15 @@ pub fn qty(q: f64) -> String {
     }
 }
 
+/// A unit count with its noun: "1 unit", "40 units", "2.5 units".
+pub fn units(q: f64) -> String {
+    if q == 1.0 {
+        "1 unit".to_owned()
+    } else {
+        format!("{} units", qty(q))
+    }
+}
+
 fn days(n: i64) -> String {
     if n == 1 {
         "1 day".to_owned()
@@ -529,5 +538,19 @@ pub fn analyze(s: &Scenario) -> Analysis {
         eval,
         flags,
         at_risk,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{qty, units};
+
+    #[test]
+    fn counts_read_as_a_planner_writes_them() {
+        assert_eq!(qty(40.0), "40");
+        assert_eq!(qty(2.5), "2.5");
+        assert_eq!(units(1.0), "1 unit");
+        assert_eq!(units(40.0), "40 units");
+        assert_eq!(units(0.5), "0.5 units");
     }
 }

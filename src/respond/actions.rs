@@ -383,9 +383,9 @@ pub fn classify(
                 a.orders = vec![*o];
                 a.from_orders = vec![*o];
                 a.text = format!(
-                    "{} changes its shipments ({} units moved) to free capacity",
+                    "{} changes its shipments ({} moved) to free capacity",
                     s.order(*o).id,
-                    qty(moved)
+                    crate::risk::units(moved)
                 );
                 actions.push(a);
             }

@@ -6,7 +6,7 @@ use super::{Inputs, Response, Unresolved};
 use crate::check::OrderOutcome;
 use crate::domain::{Day, Scenario};
 use crate::ids::*;
-use crate::risk::qty;
+use crate::risk::units;
 use std::collections::HashMap;
 
 /// The lateness and shortage penalty of one order's outcome.
@@ -33,12 +33,12 @@ pub fn money(s: &Scenario, x: f64) -> String {
 pub fn trouble(out: &OrderOutcome) -> String {
     let mut v = Vec::new();
     if out.short_units > 0.0 {
-        v.push(format!("{} units short", qty(out.short_units)));
+        v.push(format!("{} short", units(out.short_units)));
     }
     if out.late_units > 0.0 {
         v.push(format!(
-            "{} units late (up to {} day{})",
-            qty(out.late_units),
+            "{} late (up to {} day{})",
+            units(out.late_units),
             out.max_days_late,
             if out.max_days_late == 1 { "" } else { "s" }
         ));
@@ -372,8 +372,8 @@ impl Why<'_> {
                     None => "locally".to_owned(),
                 };
                 let text = format!(
-                    "The cheapest on-time option left for {sku_id} ships {} units from {} {route} on {} for {}{}, against {} of penalty avoided ({} per {per}).",
-                    qty(q),
+                    "The cheapest on-time option left for {sku_id} ships {} from {} {route} on {} for {}{}, against {} of penalty avoided ({} per {per}).",
+                    units(q),
                     s.node(node).id,
                     s.date_string(t),
                     money(s, total),
