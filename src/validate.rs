@@ -1131,7 +1131,10 @@ impl Validator {
                             lane: l,
                             extra_days: extra,
                         },
-                        format!("lane_delay of {lane} by {extra_days} days"),
+                        format!(
+                            "lane_delay of {lane} by {extra_days} day{}",
+                            if *extra_days == 1 { "" } else { "s" }
+                        ),
                     )
                 }
                 DisruptionDoc::DemandSurge { orders } => {

@@ -106,6 +106,10 @@ fn weekdays_outages_and_delays_shape_the_lane() {
         "an outage that began before as_of still closes days 0 and 1"
     );
     assert!(!s.nodes[1].is_open(0), "a customer zone ships nothing");
+    // Labels, which the reasons quote, count in words a planner would use.
+    let labels: Vec<&str> = s.disruptions.iter().map(|d| d.label.as_str()).collect();
+    assert_eq!(labels[1], "disruptions[1] lane_delay of L by 1 day");
+    assert_eq!(labels[2], "disruptions[2] lane_delay of L by 2 days");
 }
 
 #[test]
@@ -144,6 +148,10 @@ fn demand_surge_orders_join_the_order_list_and_share_its_id_space() {
     let s = tiny("demand-surge.json");
     let surge: Vec<_> = s.orders.iter().filter(|o| o.surge.is_some()).collect();
     assert_eq!(surge.len(), 1);
+    assert_eq!(
+        s.disruptions[0].label,
+        "disruptions[0] demand_surge of 1 order"
+    );
     assert!(surge[0].plan.is_empty());
 
     let mut v = base();
