@@ -31,7 +31,9 @@ fn main() {
         time_limit_s: 0.0,
         ..SolveOptions::default()
     };
-    let ways: [(&str, &dyn Fn(&Mip) -> f64); 4] = [
+    // A name and a hand-off to time.
+    type Way<'a> = (&'a str, &'a dyn Fn(&Mip) -> f64);
+    let ways: [Way; 4] = [
         ("solve(): Highs_passModel, row-wise", &|m| {
             solve(m, &opts).unwrap().handoff_seconds
         }),

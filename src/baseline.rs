@@ -222,10 +222,13 @@ pub fn simulate(s: &Scenario) -> Baseline {
     out
 }
 
+/// Where a job comes in section 4's serving order: (priority, due, order id, sku, position).
+type ServingKey<'a> = (u32, Day, &'a str, &'a str, usize);
+
 /// Non-frozen work in the order of section 4: (priority, due, order id, sku, position),
 /// a ship-complete order as one block at the place of its first line.
 fn jobs_in_serving_order(s: &Scenario) -> Vec<Job> {
-    let mut keyed: Vec<((u32, Day, &str, &str, usize), Job)> = Vec::new();
+    let mut keyed: Vec<(ServingKey, Job)> = Vec::new();
     for (oi, o) in s.orders.iter().enumerate() {
         if o.frozen || o.plan.is_empty() {
             continue;

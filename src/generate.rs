@@ -2069,14 +2069,15 @@ fn calibrate(
     // in a small target: look further for a small one.
     if target_ns > 0 {
         let small = (target_ns / 6).max(1);
-        for k in 0..6 {
+        // The kinds drawn from pools; surges (the seventh) are counted exactly elsewhere.
+        for (k, &weight) in w.iter().enumerate().take(6) {
             let mut least = seq
                 .iter()
                 .filter(|c| c.kind == k && !c.hits.is_empty())
                 .map(|c| c.hits.len())
                 .min();
             let mut draws = 0;
-            while w[k] > 0.0 && draws < 200 && least.is_none_or(|m| m > small) {
+            while weight > 0.0 && draws < 200 && least.is_none_or(|m| m > small) {
                 draws += 1;
                 let Some(c) = next_candidate(k, &mut pools, &est, &mut rng, book, net) else {
                     break;

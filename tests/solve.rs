@@ -91,14 +91,11 @@ fn multi_knapsack(items: usize, constraints: usize, seed: u64) -> Mip {
 
 /// Every row, bound and integrality of `mip` holds at `x` (to HiGHS's tolerances).
 fn assert_feasible(mip: &Mip, x: &[f64]) {
-    for j in 0..mip.num_cols() {
-        assert!(mip.col_lower[j] - 1e-6 <= x[j] && x[j] <= mip.col_upper[j] + 1e-6);
+    assert_eq!(x.len(), mip.num_cols());
+    for (j, &v) in x.iter().enumerate() {
+        assert!(mip.col_lower[j] - 1e-6 <= v && v <= mip.col_upper[j] + 1e-6);
         if mip.integer[j] {
-            assert!(
-                (x[j] - x[j].round()).abs() <= 1e-6,
-                "x{j} = {} is not integral",
-                x[j]
-            );
+            assert!((v - v.round()).abs() <= 1e-6, "x{j} = {v} is not integral");
         }
     }
     for r in 0..mip.num_rows() {

@@ -32,6 +32,10 @@ pub(super) fn build_tight(s: &Scenario, opts: &BuildOptions) -> Model {
 
 type Pair = (NodeIx, SkuIx);
 
+/// A balance row per day of one (node, sku): its entries (column, coefficient) and its
+/// constant right-hand side.
+type BalanceRows = (Vec<Vec<(Var, f64)>>, Vec<f64>);
+
 struct Builder<'a> {
     s: &'a Scenario,
     opts: &'a BuildOptions,
@@ -40,7 +44,7 @@ struct Builder<'a> {
     meaning: Vec<Meaning>,
     /// Per (node, sku) with a balance: entries of its row per day (column, coefficient),
     /// and the constant right-hand side per day.
-    balance: HashMap<Pair, (Vec<Vec<(Var, f64)>>, Vec<f64>)>,
+    balance: HashMap<Pair, BalanceRows>,
     /// Per node-day and lane-day: the quantity columns that leave / depart then.
     node_out: Vec<Vec<Var>>,
     lane_out: Vec<Vec<Var>>,

@@ -267,11 +267,14 @@ pub fn unresolved(
         .collect()
 }
 
+/// The smallest and the largest projected balance from each day on.
+type Extremes = (Vec<f64>, Vec<f64>);
+
 struct Why<'a> {
     s: &'a Scenario,
     x: &'a Inputs<'a>,
     /// Per (node, sku): the smallest and the largest projected balance from each day on.
-    suffix: &'a HashMap<(NodeIx, SkuIx), (Vec<f64>, Vec<f64>)>,
+    suffix: &'a HashMap<(NodeIx, SkuIx), Extremes>,
     lane_used: &'a HashMap<(LaneIx, Day), f64>,
     node_used: &'a HashMap<(NodeIx, Day), f64>,
     last_ship: &'a HashMap<(NodeIx, SkuIx), Day>,
