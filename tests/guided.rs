@@ -14,16 +14,8 @@ use recourse::guided::{guide, lagrangian_bound, Budget};
 use recourse::mip::Mip;
 use recourse::optimize::{optimize, Outcome};
 use recourse::solve::{solve, Guide, LpSession, SolveOptions, Status};
-use recourse::validate::{load_scenario, validate};
-use std::path::Path;
+use recourse::validate::validate;
 use std::time::{Duration, Instant};
-
-fn tiny(name: &str) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("datasets/tiny")
-        .join(format!("{name}.json"));
-    load_scenario(&std::fs::read(path).unwrap()).unwrap().0
-}
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
@@ -73,7 +65,7 @@ fn quantities(m: &Model) -> Vec<bool> {
 #[test]
 fn the_bound_of_the_lp_duals_is_the_lp_optimum() {
     for name in common::TINY {
-        let s = tiny(name);
+        let s = common::tiny_scenario(name);
         let m = model(&s);
         let Some((z, y)) = lp_duals(&m.mip) else {
             continue; // frozen-unkeepable scenarios have no LP optimum
@@ -91,7 +83,7 @@ fn every_tiny_optimum_is_reached_with_the_guided_search_first() {
         ..common::exact()
     };
     for (name, optimum, _) in common::TINY_OPTIMA {
-        let s = tiny(name);
+        let s = common::tiny_scenario(name);
         let o = optimize(&s, by_name("tight").unwrap(), &opts).unwrap();
         assert_eq!(o.status, Status::Optimal, "{name}");
         assert_checked_at(&s, &o, name, *optimum);
@@ -121,7 +113,7 @@ fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
         let s = validate(&doc).unwrap().0;
         let m = model(&s);
         let lp = lp_optimum(&m.mip).unwrap();
-        let optimum = optimize(
+        let optimum_outcome = optimize(
             &s,
             by_name("tight").unwrap(),
             &SolveOptions {
@@ -130,8 +122,14 @@ fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
             },
         )
         .unwrap();
-        assert_eq!(optimum.status, Status::Optimal);
-        let optimum = optimum.objective.unwrap();
+        assert_eq!(optimum_outcome.status, Status::Optimal);
+        let optimum = optimum_outcome.objective.unwrap();
+        assert_checked_at(
+            &s,
+            &optimum_outcome,
+            &format!("seed {seed}, HiGHS alone"),
+            optimum,
+        );
         let seed_cols: Vec<bool> = m.meaning.iter().map(|x| !x.is_quantity()).collect();
         for mip_polish in [true, false] {
             let case = format!("seed {seed}, polish {mip_polish}");
@@ -156,14 +154,7 @@ fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
             let x = g.start.as_ref().expect("a plan");
             // A feasible point of the model, whole wherever the model says so (a yes/no
             // column left fractional lets a source limit or a ship-complete order slip).
-            for r in 0..m.mip.num_rows() {
-                let a: f64 = m.mip.row(r).map(|(v, c)| c * x[v.ix()]).sum();
-                let (lo, up) = (m.mip.row_lower[r], m.mip.row_upper[r]);
-                assert!(
-                    a >= lo - 1e-6 && a <= up + 1e-6,
-                    "{case}: row {r}: {lo} <= {a} <= {up}"
-                );
-            }
+            common::assert_feasible(&m.mip, x);
             for (j, &v) in x.iter().enumerate() {
                 let whole =
                     m.mip.integer[j] || (s.policy.integer_quantities && m.meaning[j].is_quantity());
@@ -193,7 +184,7 @@ fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
 #[test]
 fn auto_runs_the_search_under_a_short_limit_and_still_reaches_the_tiny_optima() {
     for (name, optimum, _) in common::TINY_OPTIMA {
-        let s = tiny(name);
+        let s = common::tiny_scenario(name);
         let o = optimize(
             &s,
             by_name("tight").unwrap(),

@@ -2,6 +2,8 @@
 //! the objective offset, infeasibility, limits with and without a solution, unbounded
 //! models and malformed ones, and the rule that HiGHS never writes to stdout.
 
+mod common;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -87,21 +89,6 @@ fn multi_knapsack(items: usize, constraints: usize, seed: u64) -> Mip {
         );
     }
     mip
-}
-
-/// Every row, bound and integrality of `mip` holds at `x` (to HiGHS's tolerances).
-fn assert_feasible(mip: &Mip, x: &[f64]) {
-    assert_eq!(x.len(), mip.num_cols());
-    for (j, &v) in x.iter().enumerate() {
-        assert!(mip.col_lower[j] - 1e-6 <= v && v <= mip.col_upper[j] + 1e-6);
-        if mip.integer[j] {
-            assert!((v - v.round()).abs() <= 1e-6, "x{j} = {v} is not integral");
-        }
-    }
-    for r in 0..mip.num_rows() {
-        let activity: f64 = mip.row(r).map(|(v, c)| c * x[v.ix()]).sum();
-        assert!(mip.row_lower[r] - 1e-6 <= activity && activity <= mip.row_upper[r] + 1e-6);
-    }
 }
 
 #[test]
@@ -204,7 +191,7 @@ fn time_limit_stops_a_hard_mip_with_or_without_a_solution() {
             assert!(gap > 0.0);
             assert_close(gap, (objective - bound) / objective.abs());
             let values = result.values.as_ref().unwrap();
-            assert_feasible(&mip, values);
+            common::assert_feasible(&mip, values);
             assert_close(mip.objective(values), objective);
             assert_eq!(result.status.as_str(), "feasible");
         }

@@ -10,18 +10,10 @@ use recourse::domain::Scenario;
 use recourse::formulate::{by_name, BuildOptions};
 use recourse::optimize::{optimize, Outcome};
 use recourse::solve::{SolveOptions, Status};
-use recourse::validate::{load_scenario, validate};
-use std::path::Path;
+use recourse::validate::validate;
 
 fn opts() -> SolveOptions {
     common::exact()
-}
-
-fn tiny(name: &str) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("datasets/tiny")
-        .join(format!("{name}.json"));
-    load_scenario(&std::fs::read(path).unwrap()).unwrap().0
 }
 
 /// Solves with `formulation` and checks the plan independently.
@@ -39,7 +31,7 @@ fn solved(s: &Scenario, formulation: &str) -> Outcome {
 #[test]
 fn every_tiny_dataset_has_the_same_optimum_as_time_expanded() {
     for (name, optimum, _) in common::TINY_OPTIMA {
-        let s = tiny(name);
+        let s = common::tiny_scenario(name);
         let te = solved(&s, "time-expanded");
         let tight = solved(&s, "tight");
         assert_eq!(tight.status, Status::Optimal, "{name}");
@@ -65,7 +57,7 @@ fn every_tiny_dataset_has_the_same_optimum_as_time_expanded() {
 #[test]
 fn the_model_is_never_larger_than_time_expanded() {
     for (name, _, _) in common::TINY_OPTIMA {
-        let s = tiny(name);
+        let s = common::tiny_scenario(name);
         let te = by_name("time-expanded")
             .unwrap()
             .build(&s, &BuildOptions::default());

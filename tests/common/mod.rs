@@ -806,6 +806,36 @@ pub fn tiny_doc(name: &str) -> ScenarioDoc {
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// A tiny dataset, loaded and validated.
+pub fn tiny_scenario(name: &str) -> recourse::domain::Scenario {
+    let bytes = serde_json::to_vec(&tiny_doc(name)).unwrap();
+    recourse::validate::load_scenario(&bytes).unwrap().0
+}
+
+/// Every row, bound and integrality of `mip` holds at `x` (to HiGHS's tolerances).
+pub fn assert_feasible(mip: &recourse::mip::Mip, x: &[f64]) {
+    assert_eq!(x.len(), mip.num_cols());
+    for (j, &v) in x.iter().enumerate() {
+        assert!(
+            mip.col_lower[j] - 1e-6 <= v && v <= mip.col_upper[j] + 1e-6,
+            "x{j} = {v} is outside [{}, {}]",
+            mip.col_lower[j],
+            mip.col_upper[j]
+        );
+        if mip.integer[j] {
+            assert!((v - v.round()).abs() <= 1e-6, "x{j} = {v} is not integral");
+        }
+    }
+    for r in 0..mip.num_rows() {
+        let a: f64 = mip.row(r).map(|(v, c)| c * x[v.ix()]).sum();
+        let (lo, up) = (mip.row_lower[r], mip.row_upper[r]);
+        assert!(
+            lo - 1e-6 <= a && a <= up + 1e-6,
+            "row {r}: {lo} <= {a} <= {up}"
+        );
+    }
+}
+
 /// The optima of the tiny datasets, each with how it is reached: hand-derived
 /// (`datasets/tiny/README.md` has each scenario's data), and the demo's, proven by the solver.
 pub const TINY_OPTIMA: &[(&str, f64, &str)] = &[
