@@ -114,6 +114,28 @@ fn table_and_markdown_reports_show_kpis_responses_and_approvals() {
         rules.contains("if nobody acts; the priority rules, no solver, "),
         "{rules}"
     );
+    // The rules' plan that report shows passes the checker (the rules are deterministic).
+    let rules_json = recourse()
+        .args([
+            "solve",
+            "--formulation",
+            "priority-rules",
+            "--format",
+            "json",
+        ])
+        .arg(tiny("demo-eu"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    recourse()
+        .arg("check")
+        .arg(tiny("demo-eu"))
+        .arg("-")
+        .write_stdin(rules_json)
+        .assert()
+        .success();
 }
 
 #[test]
@@ -311,8 +333,8 @@ fn the_proposals_schema_names_what_a_third_party_needs() {
 #[test]
 fn apply_refuses_an_invalid_scenario_with_its_warnings_and_error_count() {
     let dir = tempfile::tempdir().unwrap();
-    let props = dir.path().join("p.json");
-    solve_to(&tiny("demo-eu"), &props);
+    // The scenario is refused before the proposals are read: the pinned ones do.
+    let props = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/proposals/demo-eu.json");
     let mut doc = read(&tiny("demo-eu"));
     doc["inbound"][1]["eta"] = "2026-11-20".into(); // before as_of: a warning
     doc["orders"][0]["priority"] = 0.into(); // below 1: an error
