@@ -1121,9 +1121,5 @@ fn print_json<T: serde::Serialize>(doc: &T) -> i32 {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
+    recourse::risk::plural(n as f64, word)
 }

@@ -93,8 +93,8 @@ pub fn granularity(doc: &ProposalsDoc) -> String {
         parts.push(format!("{none} only lower the cost"));
     }
     format!(
-        "{n} response{}: {}",
-        if n == 1 { "" } else { "s" },
+        "{}: {}",
+        crate::risk::plural(n as f64, "response"),
         parts.join(", ")
     )
 }

@@ -7,7 +7,7 @@
 
 use crate::baseline::{Baseline, FrozenProblem, Limit};
 use crate::check::Evaluation;
-use crate::domain::{Day, DisruptionKind, Scenario};
+use crate::domain::{Day, DisruptionKind, Outage, Scenario};
 use crate::ids::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -203,21 +203,10 @@ fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: Order
                     for out_ in s.node(entry.node).outages.iter().filter(|x| x.covers(*day)) {
                         out.push(Reason {
                             code: ReasonCode::NodeOutage,
-                            message: if out_.from == out_.until {
-                                format!(
-                                    "{node} ships nothing on {}, the planned day ({})",
-                                    s.date_string(*day),
-                                    s.disruptions[out_.disruption.ix()].label
-                                )
-                            } else {
-                                format!(
-                                    "{node} ships nothing from {} to {}, which covers the planned day {} ({})",
-                                    s.date_string(out_.from),
-                                    s.date_string(out_.until),
-                                    s.date_string(*day),
-                                    s.disruptions[out_.disruption.ix()].label
-                                )
-                            },
+                            message: format!(
+                                "{node} ships nothing {}",
+                                outage_span(s, out_, *day, "the planned day ")
+                            ),
                             disruption: Some(path(out_.disruption)),
                             orders: vec![],
                         });
@@ -230,23 +219,11 @@ fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: Order
                     for x in &outages {
                         out.push(Reason {
                             code: ReasonCode::LaneOutage,
-                            message: if x.from == x.until {
-                                format!(
-                                    "lane {} is down on {}, the planned day ({})",
-                                    lane.id,
-                                    s.date_string(*day),
-                                    s.disruptions[x.disruption.ix()].label
-                                )
-                            } else {
-                                format!(
-                                    "lane {} is down from {} to {}, which covers {} ({})",
-                                    lane.id,
-                                    s.date_string(x.from),
-                                    s.date_string(x.until),
-                                    s.date_string(*day),
-                                    s.disruptions[x.disruption.ix()].label
-                                )
-                            },
+                            message: format!(
+                                "lane {} is down {}",
+                                lane.id,
+                                outage_span(s, x, *day, "")
+                            ),
                             disruption: Some(path(x.disruption)),
                             orders: vec![],
                         });
@@ -502,21 +479,40 @@ pub fn qty(q: f64) -> String {
     }
 }
 
-/// A unit count with its noun: "1 unit", "40 units", "2.5 units".
-pub fn units(q: f64) -> String {
-    if q == 1.0 {
-        "1 unit".to_owned()
+/// When an outage that covers the planned `day` lasts, and which disruption it is: "on D,
+/// the planned day (label)" for a one-day outage, else "from A to B, which covers
+/// {covers}D (label)".
+fn outage_span(s: &Scenario, x: &Outage, day: Day, covers: &str) -> String {
+    let label = &s.disruptions[x.disruption.ix()].label;
+    if x.from == x.until {
+        format!("on {}, the planned day ({label})", s.date_string(day))
     } else {
-        format!("{} units", qty(q))
+        format!(
+            "from {} to {}, which covers {covers}{} ({label})",
+            s.date_string(x.from),
+            s.date_string(x.until),
+            s.date_string(day)
+        )
     }
 }
 
-fn days(n: i64) -> String {
-    if n == 1 {
-        "1 day".to_owned()
+/// A count with its noun, singular for exactly 1: "1 day", "40 units", "2.5 units". The
+/// one place the reports and messages make a plural.
+pub fn plural(n: f64, word: &str) -> String {
+    if n == 1.0 {
+        format!("1 {word}")
     } else {
-        format!("{n} days")
+        format!("{} {word}s", qty(n))
     }
+}
+
+/// A unit count with its noun: "1 unit", "40 units", "2.5 units".
+pub fn units(q: f64) -> String {
+    plural(q, "unit")
+}
+
+fn days(n: i64) -> String {
+    plural(n as f64, "day")
 }
 
 /// Everything the risk stage knows: the baseline, its evaluation, and the at-risk orders.
@@ -543,7 +539,7 @@ pub fn analyze(s: &Scenario) -> Analysis {
 
 #[cfg(test)]
 mod tests {
-    use super::{qty, units};
+    use super::{plural, qty, units};
 
     #[test]
     fn counts_read_as_a_planner_writes_them() {
@@ -552,5 +548,7 @@ mod tests {
         assert_eq!(units(1.0), "1 unit");
         assert_eq!(units(40.0), "40 units");
         assert_eq!(units(0.5), "0.5 units");
+        assert_eq!(plural(1.0, "day"), "1 day");
+        assert_eq!(plural(0.0, "order"), "0 orders");
     }
 }

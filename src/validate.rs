@@ -7,6 +7,7 @@
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::domain::*;
 use crate::ids::*;
+use crate::risk::plural;
 use crate::scenario::load::parse_scenario;
 use crate::scenario::wire::*;
 use chrono::{Datelike, NaiveDate};
@@ -1132,17 +1133,14 @@ impl Validator {
                             extra_days: extra,
                         },
                         format!(
-                            "lane_delay of {lane} by {extra_days} day{}",
-                            if *extra_days == 1 { "" } else { "s" }
+                            "lane_delay of {lane} by {}",
+                            plural(*extra_days as f64, "day")
                         ),
                     )
                 }
                 DisruptionDoc::DemandSurge { orders } => {
                     let ixs = surge_orders.remove(&i).unwrap_or_default();
-                    let label = match orders.len() {
-                        1 => "demand_surge of 1 order".to_string(),
-                        n => format!("demand_surge of {n} orders"),
-                    };
+                    let label = format!("demand_surge of {}", plural(orders.len() as f64, "order"));
                     (DisruptionKind::DemandSurge { orders: ixs }, label)
                 }
             };

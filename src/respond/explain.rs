@@ -6,7 +6,7 @@ use super::{Inputs, Response, Unresolved};
 use crate::check::OrderOutcome;
 use crate::domain::{Day, Scenario};
 use crate::ids::*;
-use crate::risk::units;
+use crate::risk::{plural, units};
 use std::collections::HashMap;
 
 /// The lateness and shortage penalty of one order's outcome.
@@ -37,10 +37,9 @@ pub fn trouble(out: &OrderOutcome) -> String {
     }
     if out.late_units > 0.0 {
         v.push(format!(
-            "{} late (up to {} day{})",
+            "{} late (up to {})",
             units(out.late_units),
-            out.max_days_late,
-            if out.max_days_late == 1 { "" } else { "s" }
+            plural(out.max_days_late as f64, "day")
         ));
     }
     if v.is_empty() {
