@@ -159,10 +159,7 @@ pub fn approved_plan(
             .map_err(ApplyError::Unreadable)?;
         deltas.push((remove, add));
     }
-    Ok(crate::respond::apply_deltas(
-        &base,
-        deltas.iter().map(|(r, a)| (r, a)),
-    ))
+    Ok(crate::respond::apply_deltas(&base, &deltas))
 }
 
 /// Checks, with the independent checker, that the approved plan is what the document
@@ -182,25 +179,25 @@ fn promise_kept(
         // may break a frozen commitment that only a response restores).
         return Ok(());
     }
-    // A few ids say which set; `--approve all` on a large scenario names thousands.
-    let ids: Vec<&str> = approved
-        .iter()
-        .map(|&i| doc.responses[i].id.as_str())
-        .collect();
-    let named = match ids.len() {
-        1 => format!("response {}", ids[0]),
-        n if n == doc.responses.len() => format!("all {n} responses"),
-        n if n <= 5 => format!("responses {}", ids.join(", ")),
-        n => format!(
-            "{} responses ({}, ... {})",
-            n,
-            ids[..3].join(", "),
-            ids[n - 1]
-        ),
-    };
-    let inconsistent = |what: String| ApplyError::Inconsistent {
-        approved: named.clone(),
-        what,
+    // Named only when refused: a few ids say which set (`--approve all` on a large
+    // scenario would name thousands).
+    let inconsistent = |what: String| {
+        let ids: Vec<&str> = approved
+            .iter()
+            .map(|&i| doc.responses[i].id.as_str())
+            .collect();
+        let approved = match ids.len() {
+            1 => format!("response {}", ids[0]),
+            n if n == doc.responses.len() => format!("all {n} responses"),
+            n if n <= 5 => format!("responses {}", ids.join(", ")),
+            n => format!(
+                "{} responses ({}, ... {})",
+                n,
+                ids[..3].join(", "),
+                ids[n - 1]
+            ),
+        };
+        ApplyError::Inconsistent { approved, what }
     };
     let eval = evaluate(s, plan);
     if let Some(v) = eval.violations.first() {

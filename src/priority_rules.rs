@@ -654,7 +654,7 @@ impl<'a> State<'a> {
                     if need - placed <= 1e-6 {
                         return placed;
                     }
-                    if self.transfer_forbidden(l, k) {
+                    if self.s.transfer_forbidden(l, k) {
                         continue;
                     }
                     let latest = t2 - tl.lead_time as Day;
@@ -677,10 +677,6 @@ impl<'a> State<'a> {
             }
         }
         placed
-    }
-
-    fn transfer_forbidden(&self, l: LaneIx, k: SkuIx) -> bool {
-        self.s.transfer_forbidden(l, k)
     }
 
     /// Pulls in one receipt at a planned node when that ships units on time, and the

@@ -429,7 +429,7 @@ pub fn classify(
                 a.quantity = r.quantity;
                 a.inbound = Some(*i);
                 a.to_node = Some(r.node);
-                let eta = |e: bool| super::units::receipt_day(s, *i, e).map(Day::from);
+                let eta = |e: bool| s.inbound(*i).arrival(e).map(Day::from);
                 a.from_day = eta(!now);
                 a.to_day = eta(now);
                 a.cost = u.own_cost;

@@ -271,10 +271,7 @@ fn delta(members: &[&Unit]) -> (Plan, Plan) {
 
 /// Applies responses' deltas, in order, to a plan (section 5): `remove` quantities are
 /// taken off the matching merged entries, `add` entries are merged in.
-pub fn apply_deltas<'a>(
-    base: &Plan,
-    deltas: impl IntoIterator<Item = (&'a Plan, &'a Plan)>,
-) -> Plan {
+pub fn apply_deltas<'a>(base: &Plan, deltas: impl IntoIterator<Item = &'a (Plan, Plan)>) -> Plan {
     let mut ship = base.merged_shipments();
     let mut tr = base.merged_transfers();
     let mut exp: BTreeSet<InboundIx> = base.expedited.iter().copied().collect();
@@ -671,7 +668,7 @@ fn verify(
     let results: Vec<Result<(usize, CostBreakdown), RespondError>> = chosen
         .par_iter()
         .map(|&k| {
-            let plan = apply_deltas(baseline, deltas[..=k].iter().map(|(r, a)| (r, a)));
+            let plan = apply_deltas(baseline, &deltas[..=k]);
             let e = evaluate(s, &plan);
             if let Some(v) = e.violations.first() {
                 return Err(RespondError::PrefixInfeasible {

@@ -163,11 +163,6 @@ pub fn order_cost(s: &Scenario, o: OrderIx, shipments: &[(ShipmentKey, f64)]) ->
     c
 }
 
-/// The day a receipt arrives, or `None` outside the horizon.
-pub fn receipt_day(s: &Scenario, i: InboundIx, expedited: bool) -> Option<u32> {
-    s.inbound(i).arrival(expedited)
-}
-
 /// A plan merged per key once, for the stages that read it.
 pub struct PlanMaps {
     pub shipments: BTreeMap<ShipmentKey, f64>,
@@ -257,7 +252,7 @@ pub fn diff(s: &Scenario, base: &Plan, prop: &Plan, bm: &PlanMaps, pm: &PlanMaps
         let ix = InboundIx::new(i);
         let r = s.inbound(ix);
         let mut d = Deltas::default();
-        let day = |e: bool| receipt_day(s, ix, e).map(Day::from);
+        let day = |e: bool| s.inbound(ix).arrival(e).map(Day::from);
         if let Some(t) = day(x) {
             d.stock(s, r.node, r.sku, t, -r.quantity);
         }
