@@ -526,20 +526,18 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let order = OrderIx::new(oi);
-            let planned_keys: HashSet<(SkuIx, NodeIx, Option<LaneIx>)> =
-                o.plan.iter().map(|e| (e.sku, e.node, e.lane)).collect();
             let planned_at: HashMap<(SkuIx, NodeIx, Option<LaneIx>, Day), usize> = o
                 .plan
                 .iter()
                 .enumerate()
                 .map(|(i, e)| ((e.sku, e.node, e.lane, i64::from(e.ship)), i))
                 .collect();
-            let forbids: Vec<&Forbid> = s
+            // Most orders have no forbid entry: they skip the per-route test.
+            let may_forbid = s
                 .policy
                 .forbid
                 .iter()
-                .filter(|f| matches!(f, Forbid::Shipment { order: fo, .. } if *fo == order))
-                .collect();
+                .any(|f| matches!(f, Forbid::Shipment { order: fo, .. } if *fo == order));
             let complete = (!o.allow_partial).then(|| {
                 let id = o.id.clone();
                 self.col(0.0, 1.0, true, Meaning::Aux, || format!("complete[{id}]"))
@@ -553,10 +551,7 @@ impl<'a> Builder<'a> {
                 let mut xs: Vec<(Var, f64)> = Vec::new();
                 // Whether the order may ship line k from n on `lane` at all (forbid).
                 let allowed = |n: NodeIx, lane: Option<LaneIx>| {
-                    !forbids
-                        .iter()
-                        .any(|f| f.matches_shipment(order, k, n, lane))
-                        || planned_keys.contains(&(k, n, lane))
+                    !may_forbid || !s.shipment_forbidden(order, k, n, lane)
                 };
                 for &(n, lane) in &routes {
                     if !self.balance.contains_key(&(n, k)) || !allowed(n, lane) {
