@@ -206,7 +206,7 @@ fn lp_via_highs(mps: &str) -> Result<Vec<u8>, ExportError> {
     let c = |p: &Path| CString::new(p.to_string_lossy().as_bytes()).expect("no NUL in a temp path");
     crate::solve::translate_model(&c(&input.0), &c(&output.0)).map_err(|e| ExportError::Highs {
         what: e.step,
-        path: if e.step == "write" {
+        path: if e.output_file {
             output.0.clone()
         } else {
             input.0.clone()

@@ -863,10 +863,12 @@ impl LpSession {
     }
 }
 
-/// Why [`translate_model`] failed: the step (`"read back"` or `"write"`) and HiGHS's status.
+/// Why [`translate_model`] failed: the step (`"create an instance to read"`, `"read back"`
+/// or `"write"`), whether it concerns the output file (else the input), and HiGHS's status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TranslateError {
     pub step: &'static str,
+    pub output_file: bool,
     pub status: i32,
 }
 
@@ -875,6 +877,7 @@ pub struct TranslateError {
 pub fn translate_model(input: &CStr, output: &CStr) -> Result<(), TranslateError> {
     let created = TranslateError {
         step: "create an instance to read",
+        output_file: false,
         status: sys::kHighsStatusError,
     };
     let highs = Highs::new().map_err(|_| created)?;
@@ -886,6 +889,7 @@ pub fn translate_model(input: &CStr, output: &CStr) -> Result<(), TranslateError
     if read == sys::kHighsStatusError {
         return Err(TranslateError {
             step: "read back",
+            output_file: false,
             status: read,
         });
     }
@@ -894,6 +898,7 @@ pub fn translate_model(input: &CStr, output: &CStr) -> Result<(), TranslateError
     if write == sys::kHighsStatusError {
         return Err(TranslateError {
             step: "write",
+            output_file: true,
             status: write,
         });
     }
