@@ -37,7 +37,7 @@ use recourse::proposals::responses_for;
 use recourse::risk::analyze;
 use recourse::scenario::load::parse_scenario;
 use recourse::solve::SolveOptions;
-use recourse::validate::{load_scenario, validate};
+use recourse::validate::{load_scenario, load_scenario_doc, validate};
 use std::time::Duration;
 
 /// The presets to run: `RECOURSE_BENCH_PRESETS` (comma-separated) or all three.
@@ -52,7 +52,7 @@ fn stages(c: &mut Criterion) {
         let preset = preset.as_str();
         let doc = generate(&GenerateConfig::preset(preset).unwrap());
         let bytes = serde_json::to_vec(&doc).unwrap();
-        let (scenario, _) = load_scenario(&bytes).unwrap();
+        let (wire, scenario, _) = load_scenario_doc(&bytes).unwrap();
 
         let mut g = c.benchmark_group("parse");
         g.sample_size(10).measurement_time(Duration::from_secs(5));
@@ -61,7 +61,6 @@ fn stages(c: &mut Criterion) {
         });
         g.finish();
 
-        let (wire, _) = parse_scenario(&bytes).unwrap();
         let mut g = c.benchmark_group("validate");
         g.sample_size(10).measurement_time(Duration::from_secs(5));
         g.bench_with_input(BenchmarkId::from_parameter(preset), &wire, |b, wire| {
@@ -167,11 +166,16 @@ fn solve_medium(c: &mut Criterion) {
     let tight = by_name("tight").unwrap();
     let o = optimize(&s, tight, &opts).unwrap();
     eprintln!(
-        "solve/medium: {} {:?} bound {:?} gap {:?}",
+        "solve/medium: {} {:?} bound {:?} gap {:?}, checker: {}",
         o.status.as_str(),
         o.objective,
         o.bound,
-        o.gap
+        o.gap,
+        o.eval.as_ref().map_or("no plan", |e| if e.feasible() {
+            "feasible"
+        } else {
+            "infeasible"
+        })
     );
     let mut g = c.benchmark_group("solve");
     g.sample_size(10)

@@ -77,7 +77,7 @@ pub fn mps(mip: &Mip, name: &str) -> String {
             let _ = writeln!(out, "    MARKER  'MARKER'  '{tag}'");
         }
         // A column must appear here to exist, even with nothing to say.
-        if mip.col_cost[j] != 0.0 || by_col.start[j] == by_col.start[j + 1] {
+        if mip.col_cost[j] != 0.0 || by_col.is_empty(j) {
             let _ = writeln!(out, "    {c}  obj  {}", num(mip.col_cost[j]));
         }
         for (r, a) in by_col.entries(j) {

@@ -463,7 +463,7 @@ fn find_charges(mip: &Mip, columns: &Columns) -> Vec<Charge> {
                 && mip.col_cost[j] > 0.0
                 && mip.col_lower[j] == 0.0
                 && mip.col_upper[j] == 1.0
-                && columns.start[j] < columns.start[j + 1]
+                && !columns.is_empty(j)
         })
         .filter_map(|j| {
             let mut link: Option<(usize, f64)> = None;

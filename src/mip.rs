@@ -113,6 +113,11 @@ impl Columns {
             .map(|(&r, &v)| (r as usize, v))
     }
 
+    /// Whether column j has no entry in any row.
+    pub fn is_empty(&self, j: usize) -> bool {
+        self.start[j] == self.start[j + 1]
+    }
+
     /// `cost - sum_i a_ij y_i`: column j's reduced cost under row duals `y`.
     pub fn reduced_cost(&self, cost: f64, j: usize, y: &[f64]) -> f64 {
         self.entries(j).fold(cost, |d, (r, a)| d - a * y[r])
