@@ -129,7 +129,7 @@ pub fn respond_with_budget(
     // Each response's delta against the plan before it, as the document states it.
     let mut deltas: Vec<(Plan, Plan)> = groups
         .iter()
-        .map(|g| delta(&g.units.iter().map(|&u| &units[u]).collect::<Vec<_>>()))
+        .map(|g| delta(g.units.iter().map(|&u| &units[u])))
         .collect();
     let (costs, checked_prefixes) = verify(
         s,
@@ -238,7 +238,7 @@ pub fn respond_with_budget(
 }
 
 /// The response's delta against the plan before it, as section 5 writes it.
-fn delta(members: &[&Unit]) -> (Plan, Plan) {
+fn delta<'a>(members: impl IntoIterator<Item = &'a Unit>) -> (Plan, Plan) {
     let mut remove = Plan::default();
     let mut add = Plan::default();
     for u in members {
