@@ -28,6 +28,19 @@ fn risk_json(scenario: &Path) -> Value {
     serde_json::from_slice(&out.get_output().stdout).unwrap()
 }
 
+/// What `recourse solve ARGS SCENARIO` writes to stdout; it must succeed.
+fn solve_stdout(args: &[&str], scenario: &Path) -> Vec<u8> {
+    recourse()
+        .arg("solve")
+        .args(args)
+        .arg(scenario)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone()
+}
+
 fn solve_to(scenario: &Path, out: &Path) -> Value {
     recourse()
         .args(["solve", "--threads", "1"])
@@ -47,14 +60,7 @@ fn solve_to(scenario: &Path, out: &Path) -> Value {
 
 #[test]
 fn table_and_markdown_reports_show_kpis_responses_and_approvals() {
-    let table = recourse()
-        .args(["solve", "--threads", "1", "--format", "table"])
-        .arg(tiny("demo-eu"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let table = solve_stdout(&["--threads", "1", "--format", "table"], &tiny("demo-eu"));
     // Column widths are presentation: compare with whitespace collapsed.
     let table = String::from_utf8(table)
         .unwrap()
@@ -74,14 +80,10 @@ fn table_and_markdown_reports_show_kpis_responses_and_approvals() {
         table.contains("R1 net 39734.00 cost 266.00 approvals inventory requires nothing"),
         "{table}"
     );
-    let md = recourse()
-        .args(["solve", "--threads", "1", "--format", "markdown"])
-        .arg(tiny("frozen-order"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let md = solve_stdout(
+        &["--threads", "1", "--format", "markdown"],
+        &tiny("frozen-order"),
+    );
     let md = String::from_utf8(md).unwrap();
     assert!(md.starts_with("## Proposals for scenario `"), "{md}");
     assert!(md.contains("| cost | 30090.00 | 10130.00 |"), "{md}");
@@ -95,40 +97,20 @@ fn table_and_markdown_reports_show_kpis_responses_and_approvals() {
         table.contains("(gap 0.00%); tight formulation, HiGHS "),
         "{table}"
     );
-    let rules = recourse()
-        .args([
-            "solve",
-            "--formulation",
-            "priority-rules",
-            "--format",
-            "table",
-        ])
-        .arg(tiny("demo-eu"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let rules = solve_stdout(
+        &["--formulation", "priority-rules", "--format", "table"],
+        &tiny("demo-eu"),
+    );
     let rules = String::from_utf8(rules).unwrap();
     assert!(
         rules.contains("if nobody acts; the priority rules, no solver, "),
         "{rules}"
     );
     // The rules' plan that report shows passes the checker (the rules are deterministic).
-    let rules_json = recourse()
-        .args([
-            "solve",
-            "--formulation",
-            "priority-rules",
-            "--format",
-            "json",
-        ])
-        .arg(tiny("demo-eu"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let rules_json = solve_stdout(
+        &["--formulation", "priority-rules", "--format", "json"],
+        &tiny("demo-eu"),
+    );
     recourse()
         .arg("check")
         .arg(tiny("demo-eu"))
