@@ -29,15 +29,15 @@
 //! large preset from even being generated (criterion's filter only skips the timing).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use recourse::formulate::{by_name, BuildOptions};
-use recourse::generate::{generate, GenerateConfig};
+use recourse::documents::proposals::responses_for;
+use recourse::optimize::formulate::{by_name, BuildOptions};
+use recourse::optimize::highs::SolveOptions;
 use recourse::optimize::optimize;
-use recourse::priority_rules;
-use recourse::proposals::responses_for;
+use recourse::optimize::priority_rules;
 use recourse::risk::analyze;
 use recourse::scenario::load::parse_scenario;
-use recourse::solve::SolveOptions;
-use recourse::validate::{load_scenario, load_scenario_doc, validate};
+use recourse::scenario::validate::{load_scenario, load_scenario_doc, validate};
+use recourse::tools::generate::{generate, GenerateConfig};
 use std::time::Duration;
 
 /// The presets to run: `RECOURSE_BENCH_PRESETS` (comma-separated) or all three.

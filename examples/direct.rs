@@ -1,6 +1,6 @@
 //! The reference the import targets are measured against: hand-written textbook models of
 //! MCND (strong linking) and SSFCTP, built straight from the instance files and solved by
-//! the same HiGHS through `recourse::solve`, single-threaded, gap 1e-6. Prints the
+//! the same HiGHS through `recourse::optimize::highs`, single-threaded, gap 1e-6. Prints the
 //! objective and the wall and CPU seconds of each solve.
 //!
 //! ```text
@@ -9,9 +9,9 @@
 //!
 //! Paths are relative to `RECOURSE_SHARED_DATA` (default `../shared/data` beside the crate).
 
-use recourse::import::{mcnd, ssfctp};
-use recourse::mip::{Mip, Var};
-use recourse::solve::{solve, SolveOptions};
+use recourse::optimize::highs::{solve, SolveOptions};
+use recourse::optimize::mip::{Mip, Var};
+use recourse::tools::import::{mcnd, ssfctp};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 

@@ -9,8 +9,8 @@ use std::ffi::c_void;
 use std::time::Instant;
 
 use highs_sys as sys;
-use recourse::mip::{Mip, Var};
-use recourse::solve::{solve, SolveOptions};
+use recourse::optimize::highs::{solve, SolveOptions};
+use recourse::optimize::mip::{Mip, Var};
 
 const ROWS: usize = 100_000;
 const COLS: usize = 50_000;

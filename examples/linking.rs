@@ -10,11 +10,11 @@
 //! `.dow` files are MCND, others SSFCTP. `--time-limit S` caps each MIP (default 600);
 //! `--lp-only` skips the MIP.
 
-use recourse::formulate::{by_name, BuildOptions};
-use recourse::import::{import, Format};
+use recourse::optimize::formulate::{by_name, BuildOptions};
+use recourse::optimize::highs::{solve, SolveOptions};
 use recourse::optimize::optimize;
-use recourse::solve::{solve, SolveOptions};
-use recourse::validate::load_scenario;
+use recourse::scenario::validate::load_scenario;
+use recourse::tools::import::{import, Format};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 

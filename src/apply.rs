@@ -23,12 +23,12 @@
 //! route the order already uses (shipping earlier or more on its own lane) cannot be
 //! forbidden; the next solve may propose it again.
 
+use crate::base::diagnostics::Diagnostics;
 use crate::check::evaluate;
-use crate::diagnostics::Diagnostics;
-use crate::domain::{Day, Scenario};
-use crate::ids::*;
+use crate::documents::proposals::ProposalsDoc;
 use crate::plan::Plan;
-use crate::proposals::ProposalsDoc;
+use crate::scenario::domain::{Day, Scenario};
+use crate::scenario::ids::*;
 use crate::scenario::wire::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -309,8 +309,8 @@ fn executes_as_approved(
     merged: &BTreeMap<crate::plan::ShipmentKey, f64>,
     s: &Scenario,
 ) -> Result<bool, ApplyError> {
-    let (n, _) = crate::validate::validate(out).map_err(ApplyError::Invalid)?;
-    let b = crate::baseline::simulate(&n);
+    let (n, _) = crate::scenario::validate::validate(out).map_err(ApplyError::Invalid)?;
+    let b = crate::risk::baseline::simulate(&n);
     let nm = b.plan.merged_shipments();
     for id in touched {
         let (Some(old), Some(new)) = (
@@ -341,7 +341,7 @@ pub fn apply(
             scenario: s.id.clone(),
         });
     }
-    let baseline = crate::baseline::simulate(s);
+    let baseline = crate::risk::baseline::simulate(s);
     if baseline.plan.to_doc(s) != doc.baseline_plan {
         return Err(ApplyError::StaleBaseline);
     }

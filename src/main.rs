@@ -1,17 +1,17 @@
 //! The `recourse` command line. The only place that prints and chooses the exit code.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use recourse::diagnostics::{Diagnostics, DiagnosticsDoc};
-use recourse::domain::Scenario;
-use recourse::exit;
-use recourse::generate::{generate_with_report, GenerateConfig};
-use recourse::input::{display_name, read_input};
+use recourse::base::diagnostics::{Diagnostics, DiagnosticsDoc};
+use recourse::base::exit;
+use recourse::base::input::{display_name, read_input};
+use recourse::documents::report;
+use recourse::optimize::highs::{Guide, SolveOptions};
+use recourse::optimize::strategy::Strategy;
 use recourse::plan::parse_plan_document;
-use recourse::report;
+use recourse::scenario::domain::Scenario;
+use recourse::scenario::validate::{load_scenario, load_scenario_doc};
 use recourse::scenario::wire::ScenarioDoc;
-use recourse::solve::{Guide, SolveOptions};
-use recourse::strategy::Strategy;
-use recourse::validate::{load_scenario, load_scenario_doc};
+use recourse::tools::generate::{generate_with_report, GenerateConfig};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -361,7 +361,7 @@ fn main() -> ExitCode {
             }
             let mut problems = Vec::new();
             if let Some(spec) = mix {
-                match recourse::generate::DisruptionMix::parse(&spec) {
+                match recourse::tools::generate::DisruptionMix::parse(&spec) {
                     Ok(m) => cfg.mix = m,
                     Err(e) => problems.push(e),
                 }
@@ -392,10 +392,10 @@ fn main() -> ExitCode {
         Command::Import { kind, file, output } => import(kind, &file, output.as_deref()),
         Command::Schema {
             document: SchemaDoc::Scenario,
-        } => print_json(&recourse::schema::scenario_schema()),
+        } => print_json(&recourse::documents::schema::scenario_schema()),
         Command::Schema {
             document: SchemaDoc::Proposals,
-        } => print_json(&recourse::schema::proposals_schema()),
+        } => print_json(&recourse::documents::schema::proposals_schema()),
     };
     ExitCode::from(code as u8)
 }
@@ -611,7 +611,7 @@ fn solve(
         }
     };
     let respond_start = std::time::Instant::now();
-    let responses = match recourse::proposals::responses_for(&s, &analysis, &outcome) {
+    let responses = match recourse::documents::proposals::responses_for(&s, &analysis, &outcome) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -620,7 +620,7 @@ fn solve(
         }
     };
     let respond_seconds = respond_start.elapsed().as_secs_f64();
-    let doc = recourse::proposals::proposals_doc(
+    let doc = recourse::documents::proposals::proposals_doc(
         &s,
         &analysis,
         &outcome,
@@ -669,7 +669,7 @@ fn solve(
         if outcome.plan.is_some() {
             eprintln!(
                 "{}; {} at-risk orders left late or short; built and checked in {:.2} s",
-                recourse::proposals_report::granularity(&doc),
+                recourse::documents::proposals_report::granularity(&doc),
                 doc.unresolved.len(),
                 respond_seconds
             );
@@ -688,13 +688,14 @@ fn solve(
     });
     let style = match format {
         ProposalsFormat::Json => None,
-        ProposalsFormat::Table => Some(recourse::proposals_report::Style::Table),
-        ProposalsFormat::Markdown => Some(recourse::proposals_report::Style::Markdown),
+        ProposalsFormat::Table => Some(recourse::documents::proposals_report::Style::Table),
+        ProposalsFormat::Markdown => Some(recourse::documents::proposals_report::Style::Markdown),
     };
     let written = match style {
         None => write_document(&doc, output),
         Some(style) => {
-            let text = recourse::proposals_report::render(&doc, s.currency.as_deref(), style);
+            let text =
+                recourse::documents::proposals_report::render(&doc, s.currency.as_deref(), style);
             write_text(&text, output)
         }
     };
@@ -707,18 +708,18 @@ fn solve(
 
 /// The strategy of that name; prints the known names and returns `None` when unknown.
 fn strategy_by_name(name: &str) -> Option<Strategy> {
-    let found = recourse::strategy::by_name(name);
+    let found = recourse::optimize::strategy::by_name(name);
     if found.is_none() {
         eprintln!(
             "error: unknown formulation \"{name}\"; known: {}",
-            recourse::strategy::names().join(", ")
+            recourse::optimize::strategy::names().join(", ")
         );
     }
     found
 }
 
 fn bench(args: BenchArgs) -> i32 {
-    use recourse::bench::{run, BenchDoc, BenchOptions, BENCH_FORMAT};
+    use recourse::tools::bench::{run, BenchDoc, BenchOptions, BENCH_FORMAT};
     let BenchArgs {
         datasets: files,
         formulation: names,
@@ -728,7 +729,7 @@ fn bench(args: BenchArgs) -> i32 {
     } = args;
     let lp_bound = !no_lp_bound;
     let names: Vec<String> = if names.is_empty() {
-        recourse::strategy::names()
+        recourse::optimize::strategy::names()
             .iter()
             .map(|n| n.to_string())
             .collect()
@@ -782,11 +783,11 @@ fn bench(args: BenchArgs) -> i32 {
     bar.finish_and_clear();
     let failed = rows.iter().any(|r| r.error.is_some());
     let code = match format {
-        BenchFormat::Table => print_text(&recourse::bench_report::table(&rows)),
-        BenchFormat::Csv => print_text(&recourse::bench_report::csv(&rows)),
+        BenchFormat::Table => print_text(&recourse::tools::bench_report::table(&rows)),
+        BenchFormat::Csv => print_text(&recourse::tools::bench_report::csv(&rows)),
         BenchFormat::Json => print_json(&BenchDoc {
             format: BENCH_FORMAT.to_owned(),
-            solver: recourse::solve::highs_version(),
+            solver: recourse::optimize::highs::highs_version(),
             rows,
         }),
     };
@@ -821,7 +822,7 @@ fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&
     spinner.set_message(format!("building the {} model", f.name()));
     let model = f.build(
         &s,
-        &recourse::formulate::BuildOptions {
+        &recourse::optimize::formulate::BuildOptions {
             integer_quantities: s.policy.integer_quantities,
             names: true,
             ..Default::default()
@@ -829,12 +830,12 @@ fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&
     );
     spinner.set_message("writing");
     let format = match format {
-        ExportFormat::Mps => recourse::export::Format::Mps,
-        ExportFormat::Lp => recourse::export::Format::Lp,
+        ExportFormat::Mps => recourse::tools::export::Format::Mps,
+        ExportFormat::Lp => recourse::tools::export::Format::Lp,
     };
-    let bytes = recourse::export::export(&model.mip, &s.id, format);
+    let bytes = recourse::tools::export::export(&model.mip, &s.id, format);
     let written = match (&bytes, output) {
-        (Ok(b), Some(path)) => recourse::output::write_atomic(path, b).map_err(|e| (path, e)),
+        (Ok(b), Some(path)) => recourse::base::output::write_atomic(path, b).map_err(|e| (path, e)),
         _ => Ok(()),
     };
     spinner.finish_and_clear();
@@ -937,8 +938,10 @@ fn apply(
     let doc = recourse::scenario::load::parse_json(&bytes, "proposals document", &mut diags)
         .ok_or(diags)
         .and_then(|value| {
-            recourse::scenario::load::typed::<recourse::proposals::ProposalsDoc>(&value, "")
-                .map_err(|d| Diagnostics { items: vec![d] })
+            recourse::scenario::load::typed::<recourse::documents::proposals::ProposalsDoc>(
+                &value, "",
+            )
+            .map_err(|d| Diagnostics { items: vec![d] })
         });
     let doc = match doc {
         Ok(d) => d,
@@ -993,7 +996,7 @@ fn apply(
 }
 
 fn import(kind: ImportKind, file: &Path, output: Option<&Path>) -> i32 {
-    use recourse::import::Format;
+    use recourse::tools::import::Format;
     let name = display_name(file);
     let bytes = match read_input(file) {
         Ok(b) => b,
@@ -1014,7 +1017,7 @@ fn import(kind: ImportKind, file: &Path, output: Option<&Path>) -> i32 {
         ImportKind::Mcnd => Format::Mcnd,
         ImportKind::Ssfctp => Format::Ssfctp,
     };
-    match recourse::import::import(format, &text, &name, &id) {
+    match recourse::tools::import::import(format, &text, &name, &id) {
         Ok(imported) => {
             eprintln!("{name}: {}", imported.summary);
             for w in &imported.warnings {
@@ -1063,7 +1066,7 @@ fn write_document<T: serde::Serialize>(doc: &T, output: Option<&Path>) -> i32 {
     };
     let mut bytes = serde_json::to_vec_pretty(doc).expect("documents always serialize");
     bytes.push(b'\n');
-    match recourse::output::write_atomic(path, &bytes) {
+    match recourse::base::output::write_atomic(path, &bytes) {
         Ok(()) => exit::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot write {}: {e}", path.display());
@@ -1077,7 +1080,7 @@ fn write_text(text: &str, output: Option<&Path>) -> i32 {
     let Some(path) = output else {
         return print_text(text);
     };
-    match recourse::output::write_atomic(path, text.as_bytes()) {
+    match recourse::base::output::write_atomic(path, text.as_bytes()) {
         Ok(()) => exit::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot write {}: {e}", path.display());
@@ -1121,5 +1124,5 @@ fn print_json<T: serde::Serialize>(doc: &T) -> i32 {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    recourse::risk::plural(n as f64, word)
+    recourse::base::text::plural(n as f64, word)
 }

@@ -5,9 +5,9 @@
 //! checker's job. Converting from the wire only resolves ids and dates; an id that names
 //! nothing is bad input.
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::domain::{Day, Scenario};
-use crate::ids::*;
+use crate::base::diagnostics::{Diagnostic, Diagnostics};
+use crate::scenario::domain::{Day, Scenario};
+use crate::scenario::ids::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -332,7 +332,7 @@ impl Resolver<'_> {
     /// Negative quantities are a rule-1 violation for the checker to report, not bad input;
     /// only numbers no plan could mean are refused here.
     fn quantity(&mut self, path: &str, q: f64) -> Option<f64> {
-        if q.abs() > crate::validate::ABSURD {
+        if q.abs() > crate::base::limits::ABSURD {
             self.diags.push(
                 Diagnostic::error(
                     "absurd_value",

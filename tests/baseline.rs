@@ -2,9 +2,9 @@
 //! and costs worked out by hand in `datasets/tiny/README.md`, then the whole risk document
 //! as a golden file (`RECOURSE_BLESS=1` rewrites those on purpose).
 
-use recourse::report::risk_doc;
+use recourse::documents::report::risk_doc;
 use recourse::risk::{analyze, ReasonCode::*};
-use recourse::validate::load_scenario;
+use recourse::scenario::validate::load_scenario;
 use std::path::Path;
 
 fn root() -> &'static Path {
@@ -162,7 +162,7 @@ fn baselines_match_the_hand_worked_outcomes() {
                 case.file
             ));
         }
-        let k = recourse::kpi::kpis(&s, &a.eval, &a.flags);
+        let k = recourse::risk::kpi::kpis(&s, &a.eval, &a.flags);
         if (k.on_time_in_full - case.otif).abs() > 1e-9 {
             failures.push(format!(
                 "{}: OTIF {}, expected {}",

@@ -4,7 +4,7 @@ mod common;
 
 use proptest::prelude::*;
 use recourse::risk::analyze;
-use recourse::validate::validate;
+use recourse::scenario::validate::validate;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(common::cases(512)))]
@@ -39,7 +39,7 @@ proptest! {
         }
         let listed: std::collections::HashSet<_> = a.at_risk.iter().map(|r| r.order).collect();
         for (i, o) in s.orders.iter().enumerate() {
-            let ix = recourse::ids::OrderIx::new(i);
+            let ix = recourse::scenario::ids::OrderIx::new(i);
             let expected = o.plan.is_empty()
                 || a.eval.orders[i].at_risk()
                 || a.baseline.unkept_frozen.iter().any(|u| u.order == ix);

@@ -19,9 +19,9 @@
 //!   O3 (P3, due d6): 20 A, planned from DC2 on L2 on d4.
 
 use recourse::check::{evaluate, CostBreakdown, Evaluation, OrderOutcome};
-use recourse::domain::Scenario;
 use recourse::plan::{Plan, PlanDoc};
-use recourse::validate::load_scenario;
+use recourse::scenario::domain::Scenario;
+use recourse::scenario::validate::load_scenario;
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -1552,7 +1552,7 @@ fn evaluate_is_linear_on_100k_orders() {
     for (i, o) in s.orders.iter().enumerate() {
         for e in &o.plan {
             p.shipments.push(recourse::plan::Shipment {
-                order: recourse::ids::OrderIx::new(i),
+                order: recourse::scenario::ids::OrderIx::new(i),
                 sku: e.sku,
                 node: e.node,
                 lane: e.lane,

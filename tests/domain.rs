@@ -2,9 +2,9 @@
 //! policy defaults and overrides resolved. Checked on the hand-made datasets and on small
 //! inline scenarios.
 
-use recourse::domain::Scenario;
-use recourse::ids::*;
-use recourse::validate::load_scenario;
+use recourse::scenario::domain::Scenario;
+use recourse::scenario::ids::*;
+use recourse::scenario::validate::load_scenario;
 use std::path::Path;
 
 fn tiny(name: &str) -> Scenario {
@@ -14,7 +14,7 @@ fn tiny(name: &str) -> Scenario {
     load_scenario(&std::fs::read(path).unwrap()).unwrap().0
 }
 
-fn from_json(v: serde_json::Value) -> Result<Scenario, recourse::diagnostics::Diagnostics> {
+fn from_json(v: serde_json::Value) -> Result<Scenario, recourse::base::diagnostics::Diagnostics> {
     load_scenario(v.to_string().as_bytes()).map(|(s, _)| s)
 }
 
@@ -199,7 +199,7 @@ fn forbid_patterns_resolve_and_a_null_lane_means_local_only() {
         {"transfer": {"lane": "L"}},
         {"expedite_inbound": "PO"}]});
     let s = from_json(v).unwrap();
-    use recourse::domain::Forbid;
+    use recourse::scenario::domain::Forbid;
     assert_eq!(
         s.policy.forbid,
         vec![

@@ -6,9 +6,9 @@
 mod common;
 
 use assert_cmd::Command;
-use recourse::export::{export, Format};
-use recourse::formulate::{by_name, BuildOptions};
-use recourse::validate::load_scenario;
+use recourse::optimize::formulate::{by_name, BuildOptions};
+use recourse::scenario::validate::load_scenario;
+use recourse::tools::export::{export, Format};
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
 

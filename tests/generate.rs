@@ -4,11 +4,11 @@
 //! At-risk orders are computed here from the baseline's fates and the domain model alone
 //! (SCENARIO.md section 4), independently of the generator's own count.
 
-use recourse::baseline::{simulate, Baseline};
-use recourse::domain::Scenario;
-use recourse::generate::{generate, generate_with_report, GenerateConfig, DISRUPTION_KINDS};
+use recourse::risk::baseline::{simulate, Baseline};
+use recourse::scenario::domain::Scenario;
+use recourse::scenario::validate::validate;
 use recourse::scenario::wire::{DisruptionDoc, ScenarioDoc};
-use recourse::validate::validate;
+use recourse::tools::generate::{generate, generate_with_report, GenerateConfig, DISRUPTION_KINDS};
 use std::collections::HashSet;
 use std::time::Instant;
 
@@ -137,7 +137,7 @@ const SMALL_SEED1_FNV: &str = "25ac79237e517454";
 fn the_default_config_is_the_small_preset() {
     assert_eq!(GenerateConfig::default(), preset("small", 1));
     assert!(GenerateConfig::preset("huge").is_none());
-    for name in recourse::generate::PRESETS {
+    for name in recourse::tools::generate::PRESETS {
         assert!(GenerateConfig::preset(name).unwrap().problems().is_empty());
     }
     let bad = GenerateConfig {

@@ -7,14 +7,14 @@ mod common;
 
 use proptest::prelude::*;
 use recourse::check::evaluate;
-use recourse::domain::Scenario;
-use recourse::formulate::{by_name, frozen_plan, BuildOptions, Meaning, Model};
-use recourse::generate::{generate, GenerateConfig};
-use recourse::guided::{guide, lagrangian_bound, Budget};
-use recourse::mip::Mip;
+use recourse::optimize::formulate::{by_name, frozen_plan, BuildOptions, Meaning, Model};
+use recourse::optimize::guided::{guide, lagrangian_bound, Budget};
+use recourse::optimize::highs::{solve, Guide, LpSession, SolveOptions, Status};
+use recourse::optimize::mip::Mip;
 use recourse::optimize::{optimize, Outcome};
-use recourse::solve::{solve, Guide, LpSession, SolveOptions, Status};
-use recourse::validate::validate;
+use recourse::scenario::domain::Scenario;
+use recourse::scenario::validate::validate;
+use recourse::tools::generate::{generate, GenerateConfig};
 use std::time::{Duration, Instant};
 
 fn close(a: f64, b: f64) -> bool {

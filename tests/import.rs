@@ -10,12 +10,12 @@
 use assert_cmd::Command;
 use predicates::str::contains;
 use recourse::check::evaluate;
-use recourse::domain::Scenario;
-use recourse::formulate::by_name;
-use recourse::import::{import, Format};
+use recourse::optimize::formulate::by_name;
+use recourse::optimize::highs::{SolveOptions, Status};
 use recourse::optimize::{optimize, Outcome};
-use recourse::solve::{SolveOptions, Status};
-use recourse::validate::load_scenario;
+use recourse::scenario::domain::Scenario;
+use recourse::scenario::validate::load_scenario;
+use recourse::tools::import::{import, Format};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -163,9 +163,15 @@ fn mcnd_instances_that_cannot_meet_demand_name_the_short_orders() {
                 s.id
             );
             let analysis = recourse::risk::analyze(&s);
-            let responses = recourse::proposals::responses_for(&s, &analysis, &out).unwrap();
-            let doc =
-                recourse::proposals::proposals_doc(&s, &analysis, &out, responses.as_ref(), 0.0);
+            let responses =
+                recourse::documents::proposals::responses_for(&s, &analysis, &out).unwrap();
+            let doc = recourse::documents::proposals::proposals_doc(
+                &s,
+                &analysis,
+                &out,
+                responses.as_ref(),
+                0.0,
+            );
             let named: Vec<&str> = doc.unresolved.iter().map(|u| u.order.as_str()).collect();
             for (o, outcome) in s.orders.iter().zip(&eval.orders) {
                 let id = o.id.0.as_str();
@@ -287,7 +293,7 @@ fn import_then_solve_through_the_binary_names_the_short_orders() {
         .arg(&scenario)
         .assert()
         .code(0);
-    let doc: recourse::proposals::ProposalsDoc =
+    let doc: recourse::documents::proposals::ProposalsDoc =
         serde_json::from_slice(&std::fs::read(&proposals).unwrap()).unwrap();
     assert_eq!(doc.solve.status, "optimal");
     assert!(doc.kpis.proposed.as_ref().unwrap().short_units > 1.0);

@@ -5,14 +5,14 @@ mod common;
 
 use proptest::prelude::*;
 use recourse::check::evaluate;
-use recourse::domain::Scenario;
-use recourse::formulate::by_name;
-use recourse::generate::{generate, GenerateConfig};
+use recourse::optimize::formulate::by_name;
+use recourse::optimize::highs::SolveOptions;
 use recourse::optimize::optimize;
-use recourse::priority_rules;
+use recourse::optimize::priority_rules;
 use recourse::risk::analyze;
-use recourse::solve::SolveOptions;
-use recourse::validate::validate;
+use recourse::scenario::domain::Scenario;
+use recourse::scenario::validate::validate;
+use recourse::tools::generate::{generate, GenerateConfig};
 
 fn tiny(name: &str) -> Scenario {
     validate(&common::tiny_doc(name)).unwrap().0

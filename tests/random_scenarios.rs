@@ -7,8 +7,8 @@ mod common;
 use common::{frozen_free, scenario_from_seed, small_scenario, small_scenario_frozen_free};
 use proptest::prelude::*;
 use recourse::scenario::parse_scenario;
+use recourse::scenario::validate::validate;
 use recourse::scenario::wire::*;
-use recourse::validate::validate;
 use std::collections::BTreeMap;
 
 fn json(doc: &ScenarioDoc) -> String {

@@ -11,15 +11,15 @@ mod common;
 use proptest::prelude::*;
 use recourse::apply::{apply, approved_plan};
 use recourse::check::evaluate;
-use recourse::domain::Scenario;
-use recourse::formulate::by_name;
+use recourse::documents::proposals::{proposals_doc, responses_for, ProposalsDoc};
+use recourse::optimize::formulate::by_name;
+use recourse::optimize::highs::SolveOptions;
 use recourse::optimize::{keep_the_better, optimize};
 use recourse::plan::PlanDoc;
-use recourse::proposals::{proposals_doc, responses_for, ProposalsDoc};
 use recourse::risk::analyze;
+use recourse::scenario::domain::Scenario;
+use recourse::scenario::validate::validate;
 use recourse::scenario::wire::ScenarioDoc;
-use recourse::solve::SolveOptions;
-use recourse::validate::validate;
 use std::path::Path;
 
 fn opts() -> SolveOptions {
@@ -184,7 +184,7 @@ proptest! {
         prop_assert!(a.eval.feasible(), "{:?}", a.eval.violations);
         for i in &set {
             for o in &doc.responses[*i].protects {
-                let ix = n.index.orders[&recourse::ids::OrderId(o.clone())];
+                let ix = n.index.orders[&recourse::scenario::ids::OrderId(o.clone())];
                 prop_assert!(!a.flags[ix.ix()], "{} protected by {} is at risk again", o, doc.responses[*i].id);
             }
         }
@@ -195,7 +195,7 @@ proptest! {
 /// must protect at most one order (one monolithic response would fail this).
 #[test]
 fn responses_are_small_on_a_generated_scenario() {
-    use recourse::generate::{generate, GenerateConfig};
+    use recourse::tools::generate::{generate, GenerateConfig};
     let mut cfg = GenerateConfig::preset("small").unwrap();
     cfg.orders = 120;
     cfg.seed = 3;
@@ -349,7 +349,7 @@ fn the_full_fold_path_is_exercised() {
         assert!(a.eval.feasible(), "seed {seed}: {:?}", a.eval.violations);
         for r in &doc.responses {
             for o in &r.protects {
-                let ix = n.index.orders[&recourse::ids::OrderId(o.clone())];
+                let ix = n.index.orders[&recourse::scenario::ids::OrderId(o.clone())];
                 assert!(!a.flags[ix.ix()], "seed {seed}: {o} at risk again");
             }
         }

@@ -2,7 +2,7 @@
 
 use assert_cmd::Command;
 use predicates::str::contains;
-use recourse::report::RiskDoc;
+use recourse::documents::report::RiskDoc;
 
 fn recourse() -> Command {
     let mut c = Command::cargo_bin("recourse").unwrap();
@@ -87,7 +87,7 @@ fn check_exits_1_with_the_broken_rules() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let doc: recourse::report::CheckDoc = serde_json::from_slice(&out.stdout).unwrap();
+    let doc: recourse::documents::report::CheckDoc = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!doc.feasible);
     assert!(doc.violations.iter().any(|v| v.rule == 4));
 }

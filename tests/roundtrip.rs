@@ -18,7 +18,8 @@ fn every_dataset_round_trips() {
         let text = serde_json::to_string_pretty(&doc).unwrap();
         let (again, _) = parse_scenario(text.as_bytes()).unwrap();
         assert_eq!(doc, again, "{}", path.display());
-        recourse::validate::validate(&again).unwrap_or_else(|d| panic!("{}: {d}", path.display()));
+        recourse::scenario::validate::validate(&again)
+            .unwrap_or_else(|d| panic!("{}: {d}", path.display()));
         // And the serialized text says the same as the file, field by field.
         let original: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         let written: serde_json::Value = serde_json::from_str(&text).unwrap();

@@ -7,8 +7,10 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use recourse::mip::{Mip, Var};
-use recourse::solve::{highs_version, solve, Limit, SolveError, SolveOptions, SolveResult, Status};
+use recourse::optimize::highs::{
+    highs_version, solve, Limit, SolveError, SolveOptions, SolveResult, Status,
+};
+use recourse::optimize::mip::{Mip, Var};
 
 /// Objective values in these tests are integers or simple fractions; HiGHS returns them to
 /// within floating-point noise (e.g. -1117.0000000000005 for -1117).

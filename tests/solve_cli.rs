@@ -3,7 +3,7 @@
 
 use assert_cmd::Command;
 use predicates::str::contains;
-use recourse::proposals::ProposalsDoc;
+use recourse::documents::proposals::ProposalsDoc;
 
 fn recourse() -> Command {
     let mut c = Command::cargo_bin("recourse").unwrap();
@@ -175,7 +175,7 @@ fn checked_cost(scenario: impl AsRef<std::ffi::OsStr>, proposals: &std::path::Pa
         .output()
         .unwrap();
     assert_eq!(check.status.code(), Some(0));
-    let c: recourse::report::CheckDoc = serde_json::from_slice(&check.stdout).unwrap();
+    let c: recourse::documents::report::CheckDoc = serde_json::from_slice(&check.stdout).unwrap();
     assert!(c.feasible);
     c.cost.total
 }

@@ -6,11 +6,11 @@ mod common;
 
 use proptest::prelude::*;
 use recourse::check::evaluate;
-use recourse::formulate::by_name;
+use recourse::optimize::formulate::by_name;
+use recourse::optimize::highs::{SolveOptions, Status};
 use recourse::optimize::optimize;
 use recourse::risk::analyze;
-use recourse::solve::{SolveOptions, Status};
-use recourse::validate::validate;
+use recourse::scenario::validate::validate;
 
 fn opts() -> SolveOptions {
     common::exact()
@@ -56,7 +56,7 @@ proptest! {
 
 #[test]
 fn a_tight_time_limit_returns_a_status_not_a_hang() {
-    use recourse::generate::{generate, GenerateConfig};
+    use recourse::tools::generate::{generate, GenerateConfig};
     let doc = generate(&GenerateConfig {
         orders: 1500,
         stock_nodes: 12,

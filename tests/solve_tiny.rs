@@ -4,13 +4,13 @@
 mod common;
 
 use recourse::check::evaluate;
-use recourse::formulate::by_name;
+use recourse::optimize::formulate::by_name;
+use recourse::optimize::highs::{SolveOptions, Status};
 use recourse::optimize::optimize;
-use recourse::solve::{SolveOptions, Status};
-use recourse::validate::load_scenario;
+use recourse::scenario::validate::load_scenario;
 use std::path::Path;
 
-fn scenario(name: &str) -> recourse::domain::Scenario {
+fn scenario(name: &str) -> recourse::scenario::domain::Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("datasets/tiny")
         .join(format!("{name}.json"));
@@ -99,7 +99,7 @@ fn a_frozen_order_that_cannot_be_served_makes_the_scenario_infeasible_and_is_nam
 /// must not change the optimum: checked on the scenario built around a fixed charge.
 #[test]
 fn strong_linking_reaches_the_same_optimum() {
-    use recourse::formulate::{frozen_plan, BuildOptions};
+    use recourse::optimize::formulate::{frozen_plan, BuildOptions};
     let s = scenario("lane-capacity-fixed-cost");
     let f = by_name("time-expanded").unwrap();
     for strong in [false, true] {
@@ -110,7 +110,7 @@ fn strong_linking_reaches_the_same_optimum() {
                 ..BuildOptions::default()
             },
         );
-        let r = recourse::solve::solve(&model.mip, &opts()).unwrap();
+        let r = recourse::optimize::highs::solve(&model.mip, &opts()).unwrap();
         assert_eq!(r.status, Status::Optimal);
         let plan = model.decode(&s, r.values.as_ref().unwrap(), &frozen_plan(&s));
         let eval = evaluate(&s, &plan);

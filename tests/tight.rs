@@ -6,11 +6,11 @@ mod common;
 
 use proptest::prelude::*;
 use recourse::check::evaluate;
-use recourse::domain::Scenario;
-use recourse::formulate::{by_name, BuildOptions};
+use recourse::optimize::formulate::{by_name, BuildOptions};
+use recourse::optimize::highs::{SolveOptions, Status};
 use recourse::optimize::{optimize, Outcome};
-use recourse::solve::{SolveOptions, Status};
-use recourse::validate::validate;
+use recourse::scenario::domain::Scenario;
+use recourse::scenario::validate::validate;
 
 fn opts() -> SolveOptions {
     common::exact()
@@ -83,7 +83,7 @@ fn tight_turns_off_sub_mip_heuristics_and_time_expanded_does_not() {
 /// order: small enough for CI, big enough for every pruning rule to fire.
 #[test]
 fn a_generated_scenario_has_the_same_optimum() {
-    use recourse::generate::{generate, GenerateConfig};
+    use recourse::tools::generate::{generate, GenerateConfig};
     let doc = generate(&GenerateConfig {
         orders: 40,
         stock_nodes: 4,

@@ -77,7 +77,7 @@ fn json_diagnostics_say_the_same_as_the_text_ones() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{}", file.display());
-        let doc: recourse::diagnostics::DiagnosticsDoc = serde_json::from_slice(&out.stdout)
+        let doc: recourse::base::diagnostics::DiagnosticsDoc = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| {
                 panic!(
                     "{}: stdout is not a diagnostics document: {e}",

@@ -4,8 +4,8 @@
 
 use super::merged::{moved, positive, Merged};
 use super::{tolerance, CostBreakdown, OrderOutcome};
-use crate::domain::{Day, Scenario};
-use crate::ids::*;
+use crate::scenario::domain::{Day, Scenario};
+use crate::scenario::ids::*;
 
 pub(crate) fn cost(s: &Scenario, m: &Merged) -> (CostBreakdown, Vec<OrderOutcome>) {
     let mut c = CostBreakdown::default();

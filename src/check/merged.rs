@@ -8,9 +8,9 @@
 //! multiply-rotate hash does as well as SipHash at a fraction of its cost.
 
 use super::TOLERANCE;
-use crate::domain::{Day, Scenario};
-use crate::ids::*;
 use crate::plan::{Plan, ShipmentKey, TransferKey};
+use crate::scenario::domain::{Day, Scenario};
+use crate::scenario::ids::*;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -198,8 +198,8 @@ impl Merged {
 #[cfg(test)]
 mod tests {
     use super::merge;
-    use crate::ids::*;
     use crate::plan::{Plan, Shipment, Transfer};
+    use crate::scenario::ids::*;
 
     #[test]
     fn merging_agrees_with_the_plans_own_merge_bit_for_bit() {

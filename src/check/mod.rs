@@ -32,8 +32,8 @@ mod cost;
 mod merged;
 mod rules;
 
-use crate::domain::Scenario;
 use crate::plan::Plan;
+use crate::scenario::domain::Scenario;
 use serde::{Deserialize, Serialize};
 
 /// Absolute tolerance for comparing quantities, scaled by the magnitude when that exceeds 1.

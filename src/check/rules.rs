@@ -4,9 +4,9 @@
 
 use super::merged::{moved, positive, FastMap, Merged};
 use super::{exceeds, is_whole, num, tolerance, Violation, TOLERANCE};
-use crate::domain::{Day, Forbid, Outage, Scenario};
-use crate::ids::*;
 use crate::plan::{ShipmentKey, TransferKey};
+use crate::scenario::domain::{Day, Forbid, Outage, Scenario};
+use crate::scenario::ids::*;
 use chrono::Datelike;
 use std::collections::{BTreeMap, HashMap, HashSet};
 

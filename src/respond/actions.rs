@@ -16,10 +16,10 @@
 //! node-day) is a donor in a `reallocate` of that capacity.
 
 use super::units::{Unit, UnitKind};
-use crate::domain::{Day, Scenario};
-use crate::ids::*;
+use crate::base::text::qty;
 use crate::plan::ShipmentKey;
-use crate::risk::qty;
+use crate::scenario::domain::{Day, Scenario};
+use crate::scenario::ids::*;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -385,7 +385,7 @@ pub fn classify(
                 a.text = format!(
                     "{} changes its shipments ({} moved) to free capacity",
                     s.order(*o).id,
-                    crate::risk::units(moved)
+                    crate::base::text::units(moved)
                 );
                 actions.push(a);
             }

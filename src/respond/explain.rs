@@ -3,10 +3,10 @@
 //! and the scenario; nothing here claims more than it computed.
 
 use super::{Inputs, Response, Unresolved};
+use crate::base::text::{plural, units};
 use crate::check::OrderOutcome;
-use crate::domain::{Day, Scenario};
-use crate::ids::*;
-use crate::risk::{plural, units};
+use crate::scenario::domain::{Day, Scenario};
+use crate::scenario::ids::*;
 use std::collections::HashMap;
 
 /// The lateness and shortage penalty of one order's outcome.

@@ -8,9 +8,9 @@
 
 use super::units::{flags, Resource, Unit};
 use crate::check::{exceeds, tolerance, TOLERANCE};
-use crate::domain::{Day, Scenario};
-use crate::ids::*;
 use crate::plan::Plan;
+use crate::scenario::domain::{Day, Scenario};
+use crate::scenario::ids::*;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Clone, Debug)]

@@ -27,9 +27,9 @@ pub mod units;
 pub use actions::{Action, ActionKind, Owner};
 
 use crate::check::{evaluate, CostBreakdown, Evaluation};
-use crate::domain::Scenario;
-use crate::ids::*;
 use crate::plan::Plan;
+use crate::scenario::domain::Scenario;
+use crate::scenario::ids::*;
 use ledger::{Ledger, Overlay};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -319,7 +319,8 @@ struct Sign {
 /// Per resource a response touches, what it does to it. For stock the sign is that of the
 /// cumulative change, day by day (the balance of rule 4 is cumulative).
 fn signs(units: &[Unit], g: &Group) -> BTreeMap<Resource, Sign> {
-    let mut stock: BTreeMap<(NodeIx, SkuIx), BTreeMap<crate::domain::Day, f64>> = BTreeMap::new();
+    let mut stock: BTreeMap<(NodeIx, SkuIx), BTreeMap<crate::scenario::domain::Day, f64>> =
+        BTreeMap::new();
     let mut usage: BTreeMap<Resource, f64> = BTreeMap::new();
     let mut out: BTreeMap<Resource, Sign> = BTreeMap::new();
     for &u in &g.units {

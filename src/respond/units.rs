@@ -8,9 +8,9 @@
 //! set of units can be evaluated against any state without the whole plan.
 
 use crate::check::CostBreakdown;
-use crate::domain::{Day, Scenario};
-use crate::ids::*;
 use crate::plan::{Plan, ShipmentKey, TransferKey};
+use crate::scenario::domain::{Day, Scenario};
+use crate::scenario::ids::*;
 use std::collections::BTreeMap;
 
 /// Net stock change at one (node, sku), per day.

@@ -5,7 +5,7 @@
 //! one run instead of fixing them one at a time.
 
 use super::wire::*;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::base::diagnostics::{Diagnostic, Diagnostics};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 

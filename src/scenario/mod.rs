@@ -1,6 +1,13 @@
-//! The scenario format: its wire types and how they are read from bytes.
+//! The scenario: its wire types ([`wire`]), how they are read from bytes ([`load`]), the
+//! domain model every later stage reads ([`domain`], with the typed ids of [`ids`]) and the
+//! validation that turns one into the other ([`validate`]).
+//!
+//! Imports only `base`: every other layer reads the scenario, and it reads none of them.
 
+pub mod domain;
+pub mod ids;
 pub mod load;
+pub mod validate;
 pub mod wire;
 
 pub use load::parse_scenario;

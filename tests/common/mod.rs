@@ -807,13 +807,15 @@ pub fn tiny_doc(name: &str) -> ScenarioDoc {
 }
 
 /// A tiny dataset, loaded and validated.
-pub fn tiny_scenario(name: &str) -> recourse::domain::Scenario {
+pub fn tiny_scenario(name: &str) -> recourse::scenario::domain::Scenario {
     let bytes = serde_json::to_vec(&tiny_doc(name)).unwrap();
-    recourse::validate::load_scenario(&bytes).unwrap().0
+    recourse::scenario::validate::load_scenario(&bytes)
+        .unwrap()
+        .0
 }
 
 /// Every row, bound and integrality of `mip` holds at `x` (to HiGHS's tolerances).
-pub fn assert_feasible(mip: &recourse::mip::Mip, x: &[f64]) {
+pub fn assert_feasible(mip: &recourse::optimize::mip::Mip, x: &[f64]) {
     assert_eq!(x.len(), mip.num_cols());
     for (j, &v) in x.iter().enumerate() {
         assert!(
@@ -908,11 +910,11 @@ pub fn tiny_optimum(name: &str) -> f64 {
 
 /// Solver options for tests that assert exact optima: no gap, one thread (deterministic),
 /// and a limit no test scenario comes near.
-pub fn exact() -> recourse::solve::SolveOptions {
-    recourse::solve::SolveOptions {
+pub fn exact() -> recourse::optimize::highs::SolveOptions {
+    recourse::optimize::highs::SolveOptions {
         time_limit_s: 60.0,
         mip_gap: 0.0,
         threads: 1,
-        ..recourse::solve::SolveOptions::default()
+        ..recourse::optimize::highs::SolveOptions::default()
     }
 }

@@ -6,11 +6,11 @@ pub mod strong;
 pub mod tight;
 pub mod time_expanded;
 
-use crate::domain::{Day, Scenario};
-use crate::ids::*;
-use crate::mip::Mip;
+use crate::optimize::highs::SolveOptions;
+use crate::optimize::mip::Mip;
 use crate::plan::{Plan, Shipment, Transfer};
-use crate::solve::SolveOptions;
+use crate::scenario::domain::{Day, Scenario};
+use crate::scenario::ids::*;
 
 /// How to build a model.
 #[derive(Clone, Copy, Debug, Default)]

@@ -9,11 +9,11 @@
 //! when the LP-guided search ran and its pricing converged, its bound is that optimum and
 //! is reported instead.
 
-use crate::domain::Scenario;
-use crate::formulate::BuildOptions;
+use crate::optimize::formulate::BuildOptions;
+use crate::optimize::highs::{solve, SolveOptions, Status};
+use crate::optimize::strategy::Strategy;
 use crate::risk::analyze;
-use crate::solve::{solve, SolveOptions, Status};
-use crate::strategy::Strategy;
+use crate::scenario::domain::Scenario;
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
 
@@ -155,7 +155,7 @@ pub fn run(dataset: &str, s: &Scenario, strategy: Strategy, opts: &BenchOptions)
 /// relaxed too; `None` when the LP does not solve to optimality within the limits.
 pub fn lp_bound(
     s: &Scenario,
-    f: &dyn crate::formulate::Formulation,
+    f: &dyn crate::optimize::formulate::Formulation,
     opts: &SolveOptions,
 ) -> Option<f64> {
     let m = f.build(s, &BuildOptions::default()).mip.relaxed();

@@ -3,9 +3,9 @@
 //! things in the same order: the solve, KPIs before and after, the ranked responses with
 //! their approvals, and the at-risk orders left unresolved.
 
-use crate::kpi::Kpis;
-use crate::proposals::ProposalsDoc;
-use crate::risk::qty;
+use crate::base::text::qty;
+use crate::documents::proposals::ProposalsDoc;
+use crate::risk::kpi::Kpis;
 use std::fmt::Write;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -94,7 +94,7 @@ pub fn granularity(doc: &ProposalsDoc) -> String {
     }
     format!(
         "{}: {}",
-        crate::risk::plural(n as f64, "response"),
+        crate::base::text::plural(n as f64, "response"),
         parts.join(", ")
     )
 }
@@ -112,7 +112,7 @@ pub fn render(doc: &ProposalsDoc, currency: Option<&str>, style: Style) -> Strin
             money(obj),
             money(base),
             gap.map_or(String::new(), |g| format!(" (gap {:.2}%)", 100.0 * g)),
-            if sv.formulation == crate::priority_rules::NAME {
+            if sv.formulation == crate::optimize::priority_rules::NAME {
                 "the priority rules, no solver".to_owned()
             } else {
                 format!("{} formulation, {}", sv.formulation, sv.solver)

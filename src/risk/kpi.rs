@@ -3,7 +3,7 @@
 //! the baseline and a proposed plan are measured by one ruler.
 
 use crate::check::{CostBreakdown, Evaluation};
-use crate::domain::Scenario;
+use crate::scenario::domain::Scenario;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

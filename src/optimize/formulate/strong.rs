@@ -5,7 +5,7 @@
 
 use super::time_expanded::TimeExpanded;
 use super::{BuildOptions, Formulation, Model};
-use crate::domain::Scenario;
+use crate::scenario::domain::Scenario;
 
 pub struct TimeExpandedStrong;
 

@@ -11,7 +11,7 @@
 //! flipped, the MPS convention (HiGHS, CPLEX and Gurobi read an objective RHS of `-c` as
 //! the constant `c`), so a solver reports the same objective as `recourse solve`.
 
-use crate::mip::Mip;
+use crate::optimize::mip::Mip;
 use std::collections::HashSet;
 use std::ffi::CString;
 use std::fmt::Write as _;
@@ -204,14 +204,16 @@ fn lp_via_highs(mps: &str) -> Result<Vec<u8>, ExportError> {
         source,
     })?;
     let c = |p: &Path| CString::new(p.to_string_lossy().as_bytes()).expect("no NUL in a temp path");
-    crate::solve::translate_model(&c(&input.0), &c(&output.0)).map_err(|e| ExportError::Highs {
-        what: e.step,
-        path: if e.output_file {
-            output.0.clone()
-        } else {
-            input.0.clone()
-        },
-        status: e.status,
+    crate::optimize::highs::translate_model(&c(&input.0), &c(&output.0)).map_err(|e| {
+        ExportError::Highs {
+            what: e.step,
+            path: if e.output_file {
+                output.0.clone()
+            } else {
+                input.0.clone()
+            },
+            status: e.status,
+        }
     })?;
     std::fs::read(&output.0).map_err(|source| ExportError::Temp {
         path: output.0.clone(),

@@ -23,7 +23,7 @@
 //!    baseline therefore ships every order on time and in full.
 //! 4. **Disruptions.** Candidates of every kind are scored by the orders they would hit (a
 //!    quick estimate from the plans), interleaved by the configured mix, and a prefix of that
-//!    sequence is chosen so that the real baseline ([`crate::baseline::simulate`]) puts the
+//!    sequence is chosen so that the real baseline ([`crate::risk::baseline::simulate`]) puts the
 //!    target share of orders at risk; a short deterministic search on the prefix length
 //!    corrects the estimate. `demand_surge` orders (empty plans) count towards the share.
 //!    Disruptions never touch what a frozen order needs, so a plan that keeps every frozen
@@ -34,10 +34,10 @@
 //! iteration order in the output. The same configuration gives byte-identical JSON on every
 //! platform.
 
-use crate::baseline::{simulate, Baseline};
-use crate::domain::Scenario;
+use crate::risk::baseline::{simulate, Baseline};
+use crate::scenario::domain::Scenario;
+use crate::scenario::validate::validate;
 use crate::scenario::wire::*;
-use crate::validate::validate;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{HashMap, HashSet};
 

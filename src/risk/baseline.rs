@@ -6,9 +6,9 @@
 //! position) order. Besides the plan, the simulation records why each planned shipment did
 //! not leave in full when due (the risk stage turns that into reasons).
 
-use crate::domain::{Day, Scenario};
-use crate::ids::*;
 use crate::plan::{Plan, Shipment};
+use crate::scenario::domain::{Day, Scenario};
+use crate::scenario::ids::*;
 use std::collections::HashMap;
 
 /// Tolerance for comparing unit counts that went through floating point sums.
@@ -73,7 +73,7 @@ pub struct EntryFate {
     /// (day, units) it left on.
     pub left: Vec<(Day, f64)>,
     /// The first time each kind of limit held it back, while it was due.
-    pub limits: Vec<Limit>,
+    pub holdbacks: Vec<Holdback>,
 }
 
 impl EntryFate {
@@ -95,7 +95,7 @@ enum Held {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Limit {
+pub enum Holdback {
     NodeClosed {
         day: Day,
     },
@@ -478,25 +478,25 @@ impl Sim<'_> {
         let entry = &self.s.order(order).plan[e];
         let ti = t as usize;
         let limit = match held {
-            Held::NodeClosed => Limit::NodeClosed { day: t },
-            Held::NoDeparture => Limit::NoDeparture { day: t },
-            Held::Stock(free) => Limit::Stock {
+            Held::NodeClosed => Holdback::NodeClosed { day: t },
+            Held::NoDeparture => Holdback::NoDeparture { day: t },
+            Held::Stock(free) => Holdback::Stock {
                 day: t,
                 free,
                 takers: Vec::new(),
             },
-            Held::NodeCapacity => Limit::NodeCapacity {
+            Held::NodeCapacity => Holdback::NodeCapacity {
                 day: t,
                 takers: Vec::new(),
             },
-            Held::LaneCapacity => Limit::LaneCapacity {
+            Held::LaneCapacity => Holdback::LaneCapacity {
                 day: t,
                 takers: Vec::new(),
             },
-            Held::Block => Limit::Block { day: t },
+            Held::Block => Holdback::Block { day: t },
         };
         if fate
-            .limits
+            .holdbacks
             .iter()
             .any(|l| std::mem::discriminant(l) == std::mem::discriminant(&limit))
         {
@@ -504,30 +504,35 @@ impl Sim<'_> {
         }
         // A shipment already waiting for stock or capacity is not held by a weekend or an
         // outage that comes later: only closures met before anything else explain a delay.
-        let closure = |l: &Limit| matches!(l, Limit::NodeClosed { .. } | Limit::NoDeparture { .. });
-        if closure(&limit) && !fate.limits.iter().all(closure) {
+        let closure = |l: &Holdback| {
+            matches!(
+                l,
+                Holdback::NodeClosed { .. } | Holdback::NoDeparture { .. }
+            )
+        };
+        if closure(&limit) && !fate.holdbacks.iter().all(closure) {
             return;
         }
         let limit = match limit {
-            Limit::Stock { day, free, .. } => Limit::Stock {
+            Holdback::Stock { day, free, .. } => Holdback::Stock {
                 day,
                 free,
                 takers: without(&self.stock[self.pair_of[order.ix()][e]].takers, order),
             },
-            Limit::NodeCapacity { day, .. } => Limit::NodeCapacity {
+            Holdback::NodeCapacity { day, .. } => Holdback::NodeCapacity {
                 day,
                 takers: without(&self.node_use.users[entry.node.ix() * self.h + ti], order),
             },
-            Limit::LaneCapacity { day, .. } => {
+            Holdback::LaneCapacity { day, .. } => {
                 let l = entry.lane.expect("a lane capacity limit has a lane");
-                Limit::LaneCapacity {
+                Holdback::LaneCapacity {
                     day,
                     takers: without(&self.lane_use.users[l.ix() * self.h + ti], order),
                 }
             }
             other => other,
         };
-        fate.limits.push(limit);
+        fate.holdbacks.push(limit);
     }
 
     fn take(

@@ -5,10 +5,14 @@
 //! reasons, with a machine code and a sentence a planner understands, built from what the
 //! baseline simulation recorded and from the disruptions the scenario remembers.
 
-use crate::baseline::{Baseline, FrozenProblem, Limit};
+pub mod baseline;
+pub mod kpi;
+
+use crate::base::text::{plural, qty};
 use crate::check::Evaluation;
-use crate::domain::{Day, DisruptionKind, Outage, Scenario};
-use crate::ids::*;
+use crate::risk::baseline::{Baseline, FrozenProblem, Holdback};
+use crate::scenario::domain::{Day, DisruptionKind, Outage, Scenario};
+use crate::scenario::ids::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -197,9 +201,9 @@ fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: Order
                 });
             }
         }
-        for limit in &fate.limits {
+        for limit in &fate.holdbacks {
             match limit {
-                Limit::NodeClosed { day } => {
+                Holdback::NodeClosed { day } => {
                     for out_ in s.node(entry.node).outages.iter().filter(|x| x.covers(*day)) {
                         out.push(Reason {
                             code: ReasonCode::NodeOutage,
@@ -212,7 +216,7 @@ fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: Order
                         });
                     }
                 }
-                Limit::NoDeparture { day } => {
+                Holdback::NoDeparture { day } => {
                     let l = entry.lane.expect("a departure limit has a lane");
                     let lane = s.lane(l);
                     let outages: Vec<_> = lane.outages.iter().filter(|x| x.covers(*day)).collect();
@@ -247,7 +251,7 @@ fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: Order
                         });
                     }
                 }
-                Limit::Stock { day, free, takers } => {
+                Holdback::Stock { day, free, takers } => {
                     let before = out.0.len();
                     stock_disruptions(
                         s,
@@ -278,14 +282,14 @@ fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: Order
                         });
                     }
                 }
-                Limit::NodeCapacity { day, takers } => out.push(capacity_taken(
+                Holdback::NodeCapacity { day, takers } => out.push(capacity_taken(
                     s,
                     ReasonCode::NodeCapacityTaken,
                     format!("{node}'s ship capacity"),
                     *day,
                     takers,
                 )),
-                Limit::LaneCapacity { day, takers } => {
+                Holdback::LaneCapacity { day, takers } => {
                     let lane = &s
                         .lane(entry.lane.expect("a lane capacity limit has a lane"))
                         .id;
@@ -297,7 +301,7 @@ fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: Order
                         takers,
                     ))
                 }
-                Limit::Block { day } => out.push(Reason {
+                Holdback::Block { day } => out.push(Reason {
                     code: ReasonCode::ShipComplete,
                     message: format!(
                         "ships complete, and not every line could leave in full together on {}",
@@ -470,15 +474,6 @@ fn names(s: &Scenario, orders: &[OrderIx]) -> String {
     }
 }
 
-/// A unit count as a planner writes it: no ".0" on whole numbers.
-pub fn qty(q: f64) -> String {
-    if q.fract() == 0.0 && q.abs() < 1e15 {
-        format!("{}", q as i64)
-    } else {
-        format!("{}", (q * 1e6).round() / 1e6)
-    }
-}
-
 /// When an outage that covers the planned `day` lasts, and which disruption it is: "on D,
 /// the planned day (label)" for a one-day outage, else "from A to B, which covers
 /// {covers}D (label)".
@@ -496,21 +491,6 @@ fn outage_span(s: &Scenario, x: &Outage, day: Day, covers: &str) -> String {
     }
 }
 
-/// A count with its noun, singular for exactly 1: "1 day", "40 units", "2.5 units". The
-/// one place the reports and messages make a plural.
-pub fn plural(n: f64, word: &str) -> String {
-    if n == 1.0 {
-        format!("1 {word}")
-    } else {
-        format!("{} {word}s", qty(n))
-    }
-}
-
-/// A unit count with its noun: "1 unit", "40 units", "2.5 units".
-pub fn units(q: f64) -> String {
-    plural(q, "unit")
-}
-
 fn days(n: i64) -> String {
     plural(n as f64, "day")
 }
@@ -525,7 +505,7 @@ pub struct Analysis {
 
 /// Simulates the baseline, evaluates it with the checker and explains every at-risk order.
 pub fn analyze(s: &Scenario) -> Analysis {
-    let baseline = crate::baseline::simulate(s);
+    let baseline = crate::risk::baseline::simulate(s);
     let eval = crate::check::evaluate(s, &baseline.plan);
     let flags = at_risk_flags(s, &baseline, &eval);
     let at_risk = at_risk_orders(s, &baseline, &flags);
@@ -534,21 +514,5 @@ pub fn analyze(s: &Scenario) -> Analysis {
         eval,
         flags,
         at_risk,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{plural, qty, units};
-
-    #[test]
-    fn counts_read_as_a_planner_writes_them() {
-        assert_eq!(qty(40.0), "40");
-        assert_eq!(qty(2.5), "2.5");
-        assert_eq!(units(1.0), "1 unit");
-        assert_eq!(units(40.0), "40 units");
-        assert_eq!(units(0.5), "0.5 units");
-        assert_eq!(plural(1.0, "day"), "1 day");
-        assert_eq!(plural(0.0, "order"), "0 orders");
     }
 }

@@ -5,7 +5,7 @@
 //! Built only by `validate`, so every value here has passed validation: a lane's nodes exist,
 //! a plan entry's lane joins its node to the destination, quantities are finite and >= 0.
 
-use crate::ids::*;
+use crate::scenario::ids::*;
 use crate::scenario::wire::{NodeKind, Weekday};
 use chrono::NaiveDate;
 use ndarray::Array2;

@@ -1,7 +1,7 @@
 //! `recourse bench` output: an aligned table for people, CSV for spreadsheets (JSON is the
 //! rows as they are, `bench::BenchDoc`).
 
-use crate::bench::BenchRow;
+use crate::tools::bench::BenchRow;
 
 /// CSV with a header, every field of [`BenchRow`]; absent values are empty fields and
 /// numbers are written in full precision.

@@ -4,9 +4,9 @@
 //! choices. The mathematics, with these constraint names, is `models/time-expanded.md`.
 
 use super::{BuildOptions, Formulation, Meaning, Model};
-use crate::domain::{Day, Forbid, Order, Scenario};
-use crate::ids::*;
-use crate::mip::{Mip, Var};
+use crate::optimize::mip::{Mip, Var};
+use crate::scenario::domain::{Day, Forbid, Order, Scenario};
+use crate::scenario::ids::*;
 use std::collections::{HashMap, HashSet};
 
 pub struct TimeExpanded;
@@ -808,7 +808,7 @@ impl<'a> Builder<'a> {
 
     /// balance[n,k,t]: inv[t] - inv[t-1] + outflow[t] - inflow[t] = constants[t], inv >= 0.
     /// B2: inv is at most every unit of k that exists (a finite bound keeps the Lagrangian
-    /// bound of `crate::guided` finite).
+    /// bound of `crate::optimize::guided` finite).
     fn balances(&mut self, pairs: &[Pair]) {
         let s = self.s;
         let supply = self.total_supply();

@@ -1,6 +1,6 @@
 //! Reading the documents named on the command line: a path, or `-` for standard input.
 
-use crate::diagnostics::Diagnostic;
+use crate::base::diagnostics::Diagnostic;
 use std::io::Read;
 use std::path::Path;
 

@@ -47,7 +47,7 @@ use std::time::{Duration, Instant};
 use highs_sys as sys;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::mip::{Columns, Mip};
+use crate::optimize::mip::{Columns, Mip};
 
 /// How to solve. `Default` is HiGHS's own defaults: no time limit, a relative gap of 1e-4,
 /// all cores, seed 0, quiet.
@@ -72,7 +72,7 @@ pub struct SolveOptions {
     /// proven optimal; on the fixed-charge models they take most of the time
     /// (`models/tight.md`).
     pub sub_mip_heuristics: bool,
-    /// Whether `optimize` runs the LP-guided search (`crate::guided`) before HiGHS's MIP.
+    /// Whether `optimize` runs the LP-guided search (`crate::optimize::guided`) before HiGHS's MIP.
     pub guide: Guide,
 }
 
@@ -124,7 +124,7 @@ impl Default for SolveOptions {
 impl SolveOptions {
     /// The scenario policy's limits (`time_limit_s`, `mip_gap`, `threads`), the rest default:
     /// what `solve` uses when no option overrides them.
-    pub fn from_policy(policy: &crate::domain::Policy) -> Self {
+    pub fn from_policy(policy: &crate::scenario::domain::Policy) -> Self {
         Self {
             time_limit_s: policy.time_limit_s,
             mip_gap: policy.mip_gap,
@@ -450,14 +450,14 @@ pub fn solve_from(
 }
 
 /// How HiGHS stopped, before asking whether it left a solution.
-enum Outcome {
+enum Stop {
     Optimal,
     Infeasible,
     Stopped(Limit),
     /// No columns.
     Empty,
 }
-use Outcome::{Empty, Infeasible, Optimal, Stopped};
+use Stop::{Empty, Infeasible, Optimal, Stopped};
 
 /// `column 3 ("ship[PAR,LYO,2]")`, or `column 3` when the model has no names.
 fn name_of(names: &[String], what: &str, i: usize) -> String {
@@ -683,7 +683,7 @@ impl Session {
 }
 
 /// A linear program kept in one HiGHS instance across solves, for methods that solve a
-/// sequence of related LPs (`crate::guided`): columns are added and coefficients and bounds
+/// sequence of related LPs (`crate::optimize::guided`): columns are added and coefficients and bounds
 /// changed between runs, and each run starts from the previous basis. Every row of `mip` is there
 /// from the start; columns come in through [`LpSession::add_columns`], always continuous.
 pub struct LpSession {

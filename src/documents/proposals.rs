@@ -3,13 +3,13 @@
 //! with their deltas, the at-risk orders left unresolved, and both plans. These types are
 //! the wire format; `recourse apply` reads them back.
 
-use crate::domain::Scenario;
-use crate::ids::OrderIx;
-use crate::kpi::{kpis, Kpis};
 use crate::optimize::Outcome;
 use crate::plan::PlanDoc;
 use crate::respond::{Action, Owner, Response, Responses};
+use crate::risk::kpi::{kpis, Kpis};
 use crate::risk::Analysis;
+use crate::scenario::domain::Scenario;
+use crate::scenario::ids::OrderIx;
 use serde::{Deserialize, Serialize};
 
 pub const PROPOSALS_FORMAT: &str = "recourse.proposals/1";

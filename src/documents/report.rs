@@ -1,10 +1,11 @@
 //! Documents and readable reports. Builds strings and serde values; `main` prints them.
 
+use crate::base::text::qty;
 use crate::check::{CostBreakdown, Evaluation, Violation};
-use crate::domain::Scenario;
-use crate::kpi::{kpis, Kpis};
 use crate::plan::PlanDoc;
-use crate::risk::{qty, Analysis, Reason};
+use crate::risk::kpi::{kpis, Kpis};
+use crate::risk::{Analysis, Reason};
+use crate::scenario::domain::Scenario;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 

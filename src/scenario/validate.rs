@@ -4,10 +4,11 @@
 //! fixes a file in one pass. References that fail to resolve are skipped downstream rather
 //! than reported again.
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::domain::*;
-use crate::ids::*;
-use crate::risk::plural;
+use crate::base::diagnostics::{Diagnostic, Diagnostics};
+use crate::base::limits::{ABSURD, MAX_HORIZON};
+use crate::base::text::plural;
+use crate::scenario::domain::*;
+use crate::scenario::ids::*;
 use crate::scenario::load::parse_scenario;
 use crate::scenario::wire::*;
 use chrono::{Datelike, NaiveDate};
@@ -15,10 +16,6 @@ use ndarray::Array2;
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
-/// Quantities, capacities and costs above this are taken for data errors (a unit count or a
-/// currency amount of 10^12 is not a plan, it is a typo or an overflow upstream).
-pub const ABSURD: f64 = 1e12;
-pub const MAX_HORIZON: i64 = 366;
 const DATE_HINT: &str = "write dates as YYYY-MM-DD, e.g. 2026-11-27";
 
 /// Reads, parses and validates a scenario. `Ok` carries the warnings.

@@ -5,18 +5,31 @@
 //! for the integer problem too (a relaxation's optimum that is feasible for the restricted
 //! problem is its optimum). Only when a quantity comes out fractional and the policy asks
 //! for whole units is a second, integer pass run. Declaring every quantity integer from
-//! the start stalls HiGHS at the root on a few hundred orders (DEVELOPERS.md).
+//! the start stalls HiGHS at the root on a few hundred orders (`models/tight.md`).
 //!
 //! Every plan leaves through the checker: a violation, or a plan that costs more than the
 //! model said, is an internal error.
+//!
+//! The layer: [`strategy`] (what `--formulation` names), [`formulate`] (the models),
+//! [`mip`] (the solver-neutral matrix), [`highs`] (every call into HiGHS), [`guided`] (the
+//! LP-guided search) and [`priority_rules`] (the yardstick without a model). It may import
+//! `base`, `scenario`, `plan`, `check` and `risk`; never `respond`, `documents`, `tools` or
+//! `apply`.
+
+pub mod formulate;
+pub mod guided;
+pub mod highs;
+pub mod mip;
+pub mod priority_rules;
+pub mod strategy;
 
 use crate::check::{evaluate, Evaluation, Violation};
-use crate::domain::Scenario;
-use crate::formulate::{frozen_plan, BuildOptions, Formulation, Meaning, Model};
-use crate::guided::{guide, Budget, Guided};
-use crate::ids::OrderIx;
+use crate::optimize::formulate::{frozen_plan, BuildOptions, Formulation, Meaning, Model};
+use crate::optimize::guided::{guide, Budget, Guided};
+use crate::optimize::highs::{solve_from, Limit, SolveError, SolveOptions, SolveResult, Status};
 use crate::plan::Plan;
-use crate::solve::{solve_from, Limit, SolveError, SolveOptions, SolveResult, Status};
+use crate::scenario::domain::Scenario;
+use crate::scenario::ids::OrderIx;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -254,7 +267,7 @@ fn unsolved(model: &Model, status: Status) -> SolveResult {
         cols: model.mip.num_cols(),
         nonzeros: model.mip.num_nonzeros(),
         integer_cols: model.mip.num_integer(),
-        solver: crate::solve::highs_version(),
+        solver: crate::optimize::highs::highs_version(),
     }
 }
 
@@ -262,7 +275,7 @@ fn unsolved(model: &Model, status: Status) -> SolveResult {
 /// for the whole-units pass, should HiGHS's continuous incumbent need one).
 type GuidedRun = (SolveResult, Option<Guided>, Option<Vec<f64>>);
 
-/// The LP-guided search (`crate::guided`), then HiGHS's MIP from its plan when enough time
+/// The LP-guided search (`crate::optimize::guided`), then HiGHS's MIP from its plan when enough time
 /// is left for HiGHS to improve on it; the bound is the better of the two. The search gets
 /// 35 % of the time limit for the LP, up to 65 % with slope scaling and 90 % with the
 /// polish; HiGHS runs only when what is left is at least 4 times the LP's time (its own

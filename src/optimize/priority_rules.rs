@@ -12,12 +12,12 @@
 //! cannot be completed, is undone exactly.
 
 use crate::check::evaluate;
-use crate::domain::{Day, Forbid, Scenario};
-use crate::ids::*;
+use crate::optimize::highs::{Limit, Status};
 use crate::optimize::Outcome;
 use crate::plan::{Plan, Shipment, Transfer};
 use crate::risk::Analysis;
-use crate::solve::{Limit, Status};
+use crate::scenario::domain::{Day, Forbid, Scenario};
+use crate::scenario::ids::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
@@ -439,8 +439,9 @@ impl<'a> State<'a> {
             self.rescue_line(o, line.sku, line.quantity);
         }
         let complete_or_nothing = order.allow_partial || {
-            let full = |l: &crate::domain::Line| self.shipped(o, l.sku) >= l.quantity - 1e-6;
-            let none = |l: &crate::domain::Line| self.shipped(o, l.sku) <= 1e-6;
+            let full =
+                |l: &crate::scenario::domain::Line| self.shipped(o, l.sku) >= l.quantity - 1e-6;
+            let none = |l: &crate::scenario::domain::Line| self.shipped(o, l.sku) <= 1e-6;
             order.lines.iter().all(full) || order.lines.iter().all(none)
         };
         let after = self.order_cost(o) + self.shared_cost;

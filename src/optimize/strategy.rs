@@ -1,12 +1,12 @@
 //! What `--formulation` names: a model for the solver (`formulate::registry`), or the
 //! priority rules, which decide without a model. `solve` and `bench` take either.
 
-use crate::domain::Scenario;
-use crate::formulate::{self, Formulation};
+use crate::optimize::formulate::{self, Formulation};
+use crate::optimize::highs::SolveOptions;
+use crate::optimize::priority_rules;
 use crate::optimize::{keep_the_better, optimize, OptimizeError, Outcome};
-use crate::priority_rules;
 use crate::risk::Analysis;
-use crate::solve::SolveOptions;
+use crate::scenario::domain::Scenario;
 
 #[derive(Clone, Copy)]
 pub enum Strategy {

@@ -24,8 +24,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::mip::{Columns, Mip};
-use crate::solve::{solve_from, LpSession, LpSolution, SolveError, SolveOptions};
+use crate::optimize::highs::{solve_from, LpSession, LpSolution, SolveError, SolveOptions};
+use crate::optimize::mip::{Columns, Mip};
 
 /// The relative gap at which the polish stops.
 pub const POLISH_GAP: f64 = 0.005;

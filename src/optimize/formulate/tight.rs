@@ -5,8 +5,8 @@
 //! unchanged, and the measurements: `models/tight.md`.
 
 use super::{time_expanded, BuildOptions, Formulation, Model};
-use crate::domain::Scenario;
-use crate::solve::SolveOptions;
+use crate::optimize::highs::SolveOptions;
+use crate::scenario::domain::Scenario;
 
 pub struct Tight;
 

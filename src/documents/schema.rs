@@ -9,6 +9,6 @@ pub fn scenario_schema() -> serde_json::Value {
 }
 
 pub fn proposals_schema() -> serde_json::Value {
-    let schema = schemars::schema_for!(crate::proposals::ProposalsDoc);
+    let schema = schemars::schema_for!(crate::documents::proposals::ProposalsDoc);
     serde_json::to_value(schema).expect("a schema always serializes")
 }
