@@ -4,6 +4,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use recourse::base::diagnostics::{Diagnostics, DiagnosticsDoc};
 use recourse::base::exit;
 use recourse::base::input::{display_name, read_input};
+use recourse::base::limits::{MAX_THREADS, MAX_TIME_LIMIT_S};
+use recourse::base::output::{is_stdout, refuse_same_file, write_output};
+use recourse::base::text::printable;
 use recourse::documents::report;
 use recourse::optimize::highs::{Guide, SolveOptions};
 use recourse::optimize::strategy::Strategy;
@@ -75,7 +78,7 @@ failure.")]
     Solve {
         /// Scenario file, or - for standard input.
         scenario: PathBuf,
-        /// Output file (written atomically); standard output when absent.
+        /// Output file (replaced atomically; a device or FIFO is written in place); standard output when absent or -.
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// json (the proposals document), table (a terminal report) or markdown. Default:
@@ -159,7 +162,7 @@ orders, 30 stock nodes, 300 SKUs), large (100,000 orders); the size options over
         /// lane_outage, lane_delay, demand_surge. Default: all of them (20/8/14/16/10/16/16).
         #[arg(long)]
         mix: Option<String>,
-        /// Output file (written atomically); standard output when absent.
+        /// Output file (replaced atomically; a device or FIFO is written in place); standard output when absent or -.
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
@@ -182,7 +185,7 @@ constant is the objective row's RHS, negated); LP is HiGHS's translation of it."
         /// Which model to write (see models/).
         #[arg(long, default_value = "tight")]
         formulation: String,
-        /// Output file (written atomically); standard output when absent.
+        /// Output file (replaced atomically; a device or FIFO is written in place); standard output when absent or -.
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
@@ -225,7 +228,7 @@ scenario is the approved plan's do-nothing baseline. Exits 0 on success, 2 on ba
         /// Response ids to reject, comma-separated (or repeated).
         #[arg(long)]
         reject: Vec<String>,
-        /// Output file for the new scenario (written atomically); standard output when absent.
+        /// Output file for the new scenario (replaced atomically; a device or FIFO is written in place); standard output when absent or -.
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
@@ -248,7 +251,7 @@ demand is met. A commodity the arcs cannot carry even on their own is named in a
         kind: ImportKind,
         /// Instance file, or - for standard input.
         file: PathBuf,
-        /// Output file (written atomically); standard output when absent.
+        /// Output file (replaced atomically; a device or FIFO is written in place); standard output when absent or -.
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
@@ -327,7 +330,13 @@ enum SchemaDoc {
 }
 
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = Cli::parse();
+    // Lets the tests prove that a panic reaches the user as exit 3 and one line; no input
+    // can make the program panic on purpose, so the tests need a way in. Undocumented.
+    if std::env::var_os("RECOURSE_TEST_PANIC").is_some() {
+        panic!("RECOURSE_TEST_PANIC is set");
+    }
     let code = match cli.command {
         Command::Validate { file, format } => validate(&file, format),
         Command::Risk { scenario, format } => risk(&scenario, format),
@@ -336,12 +345,18 @@ fn main() -> ExitCode {
             output,
             format,
             args,
-        } => solve(&scenario, output.as_deref(), format, args),
+        } => match guard(output.as_deref(), &[&scenario]) {
+            Ok(output) => solve(&scenario, output, format, args),
+            Err(code) => code,
+        },
         Command::Check {
             scenario,
             plan,
             format,
-        } => check(&scenario, &plan, format),
+        } => match guard(None, &[&scenario, &plan]) {
+            Ok(_) => check(&scenario, &plan, format),
+            Err(code) => code,
+        },
         Command::Generate {
             preset,
             seed,
@@ -373,23 +388,41 @@ fn main() -> ExitCode {
             cfg.skus = skus.unwrap_or(cfg.skus);
             cfg.horizon_days = horizon.unwrap_or(cfg.horizon_days);
             cfg.disruption_rate = disruption_rate.unwrap_or(cfg.disruption_rate);
-            generate(&cfg, problems, output.as_deref())
+            match guard(output.as_deref(), &[]) {
+                Ok(output) => generate(&cfg, problems, output),
+                Err(code) => code,
+            }
         }
-        Command::Bench(args) => bench(args),
+        Command::Bench(args) => {
+            let inputs: Vec<&Path> = args.datasets.iter().map(PathBuf::as_path).collect();
+            match guard(None, &inputs) {
+                Ok(_) => bench(args),
+                Err(code) => code,
+            }
+        }
         Command::Export {
             scenario,
             format,
             formulation,
             output,
-        } => export(&scenario, format, &formulation, output.as_deref()),
+        } => match guard(output.as_deref(), &[&scenario]) {
+            Ok(output) => export(&scenario, format, &formulation, output),
+            Err(code) => code,
+        },
         Command::Apply {
             scenario,
             proposals,
             approve,
             reject,
             output,
-        } => apply(&scenario, &proposals, &approve, &reject, output.as_deref()),
-        Command::Import { kind, file, output } => import(kind, &file, output.as_deref()),
+        } => match guard(output.as_deref(), &[&scenario, &proposals]) {
+            Ok(output) => apply(&scenario, &proposals, &approve, &reject, output),
+            Err(code) => code,
+        },
+        Command::Import { kind, file, output } => match guard(output.as_deref(), &[&file]) {
+            Ok(output) => import(kind, &file, output),
+            Err(code) => code,
+        },
         Command::Schema {
             document: SchemaDoc::Scenario,
         } => print_json(&recourse::documents::schema::scenario_schema()),
@@ -398,6 +431,56 @@ fn main() -> ExitCode {
         } => print_json(&recourse::documents::schema::proposals_schema()),
     };
     ExitCode::from(code as u8)
+}
+
+/// A panic is a bug in recourse, never the user's doing: it ends the process with exit 3
+/// and one line saying where, from whichever thread it happens in (a rayon worker's panic
+/// would otherwise surface as exit 101 with Rust's own message). `RUST_BACKTRACE=1` adds
+/// the backtrace for the bug report.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_owned());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "internal error: {what}{place}. This is a bug in recourse {}; please report it \
+             with the command and its input.",
+            env!("CARGO_PKG_VERSION")
+        );
+        if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+            eprintln!("{}", std::backtrace::Backtrace::force_capture());
+        }
+        std::process::exit(exit::INTERNAL);
+    }));
+}
+
+/// Checks a command's files before any work and gives the output to write to (`None`:
+/// standard output, which `-o -` also names). Standard input can be read once, and an
+/// output that is one of the inputs would destroy it: both are usage errors.
+fn guard<'a>(output: Option<&'a Path>, inputs: &[&Path]) -> Result<Option<&'a Path>, i32> {
+    let stdin_uses = inputs.iter().filter(|p| is_stdout(p)).count();
+    if stdin_uses > 1 {
+        eprintln!(
+            "error: - (standard input) is named {stdin_uses} times; it can be read only once: \
+             save all but one of the inputs to files"
+        );
+        return Err(exit::BAD_INPUT);
+    }
+    let output = output.filter(|p| !is_stdout(p));
+    if let Some(out) = output {
+        if let Err(message) = refuse_same_file(out, inputs) {
+            eprintln!("error: {message}");
+            return Err(exit::BAD_INPUT);
+        }
+    }
+    Ok(output)
 }
 
 fn validate(file: &Path, format: DiagFormat) -> i32 {
@@ -519,13 +602,23 @@ struct LimitArgs {
 }
 
 impl LimitArgs {
-    /// `--time-limit` and `--gap`, when given, must make sense; the message says why not,
+    /// `--time-limit`, `--gap` and `--threads`, when given, must be in the ranges a
+    /// scenario's policy allows; the message says why not,
     /// and `Err` is the exit code.
     fn check(&self) -> Result<(), i32> {
         // Written so that NaN is refused too.
         #[allow(clippy::neg_cmp_op_on_partial_ord)]
-        if let Some(t) = self.time_limit.filter(|t| !(*t > 0.0)) {
-            eprintln!("error: --time-limit must be a positive number of seconds, not {t}");
+        if let Some(t) = self
+            .time_limit
+            .filter(|t| !(*t > 0.0 && *t <= MAX_TIME_LIMIT_S))
+        {
+            eprintln!(
+                "error: --time-limit must be a positive number of seconds up to {MAX_TIME_LIMIT_S:e}, not {t}"
+            );
+            return Err(exit::BAD_INPUT);
+        }
+        if let Some(n) = self.threads.filter(|n| i64::from(*n) > MAX_THREADS) {
+            eprintln!("error: --threads must be in 0..={MAX_THREADS} (0 = all cores), not {n}");
             return Err(exit::BAD_INPUT);
         }
         if let Some(g) = self.gap.filter(|g| !(0.0..=1.0).contains(g)) {
@@ -835,7 +928,7 @@ fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&
     };
     let bytes = recourse::tools::export::export(&model.mip, &s.id, format);
     let written = match (&bytes, output) {
-        (Ok(b), Some(path)) => recourse::base::output::write_atomic(path, b).map_err(|e| (path, e)),
+        (Ok(b), Some(path)) => write_output(path, b).map_err(|e| (path, e)),
         _ => Ok(()),
     };
     spinner.finish_and_clear();
@@ -879,10 +972,6 @@ fn risk(file: &Path, format: ReportFormat) -> i32 {
 }
 
 fn check(scenario: &Path, plan_file: &Path, format: DiagFormat) -> i32 {
-    if scenario == Path::new("-") && plan_file == Path::new("-") {
-        eprintln!("error: only one of SCENARIO and PLAN can be read from standard input");
-        return exit::BAD_INPUT;
-    }
     let s = match load(scenario) {
         Ok(s) => s,
         Err(code) => return code,
@@ -919,10 +1008,6 @@ fn apply(
     output: Option<&Path>,
 ) -> i32 {
     use recourse::apply::{apply, parse_ids, ApplyError};
-    if scenario == Path::new("-") && proposals == Path::new("-") {
-        eprintln!("error: only one of SCENARIO and PROPOSALS can be read from standard input");
-        return exit::BAD_INPUT;
-    }
     let (wire, s) = match load_doc(scenario) {
         Ok(x) => x,
         Err(code) => return code,
@@ -1059,14 +1144,14 @@ fn generate(cfg: &GenerateConfig, mut problems: Vec<String>, output: Option<&Pat
     write_document(&doc, output)
 }
 
-/// Writes a JSON document to a file (atomically) or to stdout.
+/// Writes a JSON document to a file (see `base::output`) or to stdout.
 fn write_document<T: serde::Serialize>(doc: &T, output: Option<&Path>) -> i32 {
     let Some(path) = output else {
         return print_json(doc);
     };
     let mut bytes = serde_json::to_vec_pretty(doc).expect("documents always serialize");
     bytes.push(b'\n');
-    match recourse::base::output::write_atomic(path, &bytes) {
+    match write_output(path, &bytes) {
         Ok(()) => exit::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot write {}: {e}", path.display());
@@ -1075,12 +1160,12 @@ fn write_document<T: serde::Serialize>(doc: &T, output: Option<&Path>) -> i32 {
     }
 }
 
-/// Writes text to a file (atomically) or to stdout.
+/// Writes text to a file (see `base::output`) or to stdout.
 fn write_text(text: &str, output: Option<&Path>) -> i32 {
     let Some(path) = output else {
         return print_text(text);
     };
-    match recourse::base::output::write_atomic(path, text.as_bytes()) {
+    match write_output(path, printable(text).as_bytes()) {
         Ok(()) => exit::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot write {}: {e}", path.display());
@@ -1089,11 +1174,13 @@ fn write_text(text: &str, output: Option<&Path>) -> i32 {
     }
 }
 
+/// Text for a person (tables, Markdown, CSV) goes out through [`printable`], so no id can
+/// put a raw control character on the reader's terminal.
 fn print_text(text: &str) -> i32 {
-    print_bytes(text.as_bytes())
+    print_bytes(printable(text).as_bytes())
 }
 
-/// Writes bytes to stdout; a closed pipe is fine, anything else an internal failure.
+/// Writes bytes to stdout; a closed pipe is exit 0 (see [`print_json`]), any other error 3.
 fn print_bytes(bytes: &[u8]) -> i32 {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|_| out.flush()) {
@@ -1106,7 +1193,8 @@ fn print_bytes(bytes: &[u8]) -> i32 {
     }
 }
 
-/// Writes a document to stdout; a closed pipe or full disk is an internal failure.
+/// Writes a document to stdout. A closed pipe means the reader stopped reading (as `head`
+/// does), which is not a failure: exit 0. Any other write error is exit 3.
 fn print_json<T: serde::Serialize>(doc: &T) -> i32 {
     let mut out = std::io::stdout().lock();
     let r = serde_json::to_writer_pretty(&mut out, doc)

@@ -189,15 +189,15 @@ fn solve_and_bench_refuse_limits_no_solve_could_honour() {
     let cases = [
         (
             ["--time-limit", "0"],
-            "--time-limit must be a positive number of seconds, not 0",
+            "--time-limit must be a positive number of seconds up to 1e7, not 0",
         ),
         (
             ["--time-limit", "-3"],
-            "--time-limit must be a positive number of seconds, not -3",
+            "--time-limit must be a positive number of seconds up to 1e7, not -3",
         ),
         (
             ["--time-limit", "NaN"],
-            "--time-limit must be a positive number of seconds, not NaN",
+            "--time-limit must be a positive number of seconds up to 1e7, not NaN",
         ),
         (
             ["--gap", "1.5"],

@@ -6,3 +6,17 @@
 pub const ABSURD: f64 = 1e12;
 /// The longest planning horizon a scenario may have, in days.
 pub const MAX_HORIZON: i64 = 366;
+
+/// The most solver threads a scenario or `--threads` may ask for (0 means all cores). HiGHS
+/// aborts the process when it cannot start the threads it is given, and no machine this
+/// runs on has more cores.
+pub const MAX_THREADS: i64 = 1024;
+
+/// The longest time limit a scenario or `--time-limit` may give, in seconds (about 116
+/// days): a longer one is a unit mistake, and HiGHS's own timer misbehaves far above it.
+pub const MAX_TIME_LIMIT_S: f64 = 1e7;
+
+/// The longest id (of the scenario, a node, lane, SKU, order, receipt or disruption), in
+/// characters. ERP and WMS codes run to a few dozen; every id is copied into messages,
+/// model names and documents, so one of megabytes would multiply memory and output.
+pub const MAX_ID_CHARS: usize = 200;

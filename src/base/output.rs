@@ -1,10 +1,89 @@
-//! Writing output files so that a reader never sees half a document: write a temporary file
-//! beside the target, flush it to disk, then rename it over the target.
+//! Writing output files without destroying what the path points at.
+//!
+//! - A regular file, or a path where nothing is yet, is written atomically: a temporary
+//!   file beside it, flushed to disk, then renamed over it, so a reader never sees half a
+//!   document and a failed write leaves the old file as it was. The new file keeps the old
+//!   one's permissions.
+//! - A symbolic link is followed: the file it points to is replaced as above and the link
+//!   stays a link.
+//! - Anything else (a character device, a FIFO, a socket, a terminal) is written in place,
+//!   as `cat > path` would: renaming a file over it would destroy the device node or leave
+//!   the FIFO's reader waiting forever. Every write and flush error is returned.
+//! - `-` is standard output.
+//!
+//! An output that is the same file as an input (same device and inode, however the path is
+//! spelled) is refused by [`refuse_same_file`] before any work, since writing it would
+//! replace the only copy of the input.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// How many symbolic links a path may go through, as Linux's own limit (`MAXSYMLINKS`).
+const MAX_LINKS: usize = 40;
+
+/// Whether `path` names standard output.
+pub fn is_stdout(path: &Path) -> bool {
+    path == Path::new("-")
+}
+
+/// Writes `bytes` to `path` as the module doc says.
+pub fn write_output(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if is_stdout(path) {
+        let mut out = std::io::stdout().lock();
+        return out.write_all(bytes).and_then(|_| out.flush());
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => {
+            let real = std::fs::canonicalize(path)?;
+            write_atomic(&real, bytes, Some(meta.permissions()))
+        }
+        Ok(meta) if meta.is_dir() => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is a directory; name a file in it",
+        )),
+        Ok(_) => write_in_place(path, bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            write_atomic(&link_target(path)?, bytes, None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Where a path that does not exist yet will be created: itself, or, for a dangling
+/// symbolic link, the path at the end of its chain of links.
+fn link_target(path: &Path) -> std::io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let next = std::fs::read_link(&p)?;
+                p = match p.parent() {
+                    Some(dir) if next.is_relative() => dir.join(next),
+                    _ => next,
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        "too many levels of symbolic links",
+    ))
+}
+
+/// Writes a device, FIFO or socket where it is.
+fn write_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+    f.write_all(bytes)?;
+    f.flush()
+}
+
+/// Temporary file, fsync, rename. The temporary file is removed when any step fails.
+fn write_atomic(
+    path: &Path,
+    bytes: &[u8],
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -24,10 +103,68 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
+        if let Some(p) = permissions {
+            f.set_permissions(p)?;
+        }
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// `Err` with a message when `output` is the same file as one of `inputs` (`-` is never a
+/// file; an output that does not exist yet is no input).
+pub fn refuse_same_file(output: &Path, inputs: &[&Path]) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    if is_stdout(output) {
+        return Ok(());
+    }
+    let Ok(out) = std::fs::metadata(output) else {
+        return Ok(());
+    };
+    for input in inputs.iter().filter(|i| !is_stdout(i)) {
+        if let Ok(inp) = std::fs::metadata(input) {
+            if (inp.dev(), inp.ino()) == (out.dev(), out.ino()) {
+                return Err(format!(
+                    "the output {} is the input {}: writing it would replace the input; \
+                     choose another output path",
+                    output.display(),
+                    input.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dangling_link_is_created_at_its_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("out.json");
+        std::os::unix::fs::symlink("real.json", &link).unwrap();
+        write_output(&link, b"{}\n").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            std::fs::read(dir.path().join("real.json")).unwrap(),
+            b"{}\n"
+        );
+    }
+
+    #[test]
+    fn a_link_loop_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        std::os::unix::fs::symlink("b", &a).unwrap();
+        std::os::unix::fs::symlink("a", dir.path().join("b")).unwrap();
+        assert!(write_output(&a, b"x").is_err());
+    }
 }

@@ -24,6 +24,43 @@ pub fn units(q: f64) -> String {
     plural(q, "unit")
 }
 
+/// The widest a text table's column grows; longer cells are clipped by [`clip`]. A column
+/// as wide as its longest id would let one absurd id push every row off the screen (and a
+/// width above 65,535 is more than `format!` can pad).
+pub const MAX_COLUMN: usize = 40;
+
+/// `s` cut to `max` characters, the last one an ellipsis when anything was cut.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// Text safe to put on a terminal: every control character but newline and tab written as
+/// an escape (`\u{0}`), so an id with a NUL or an escape sequence in it cannot garble or
+/// drive the reader's terminal.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,5 +74,13 @@ mod tests {
         assert_eq!(units(0.5), "0.5 units");
         assert_eq!(plural(1.0, "day"), "1 day");
         assert_eq!(plural(0.0, "order"), "0 orders");
+    }
+
+    #[test]
+    fn long_cells_are_clipped_and_control_characters_escaped() {
+        assert_eq!(clip("SO-1", 5), "SO-1");
+        assert_eq!(clip("SO-123456", 5), "SO-1…");
+        assert_eq!(printable("a\u{0}b\u{1b}[2J\n"), "a\\u{0}b\\u{1b}[2J\n");
+        assert_eq!(printable("plain\ttext\n"), "plain\ttext\n");
     }
 }

@@ -1,6 +1,6 @@
 //! Documents and readable reports. Builds strings and serde values; `main` prints them.
 
-use crate::base::text::qty;
+use crate::base::text::{clip, qty, MAX_COLUMN};
 use crate::check::{CostBreakdown, Evaluation, Violation};
 use crate::plan::PlanDoc;
 use crate::risk::kpi::{kpis, Kpis};
@@ -93,7 +93,7 @@ pub fn risk_table(doc: &RiskDoc, currency: Option<&str>) -> String {
             .map(|r| r.order.chars().count())
             .max()
             .unwrap_or(5)
-            .max(5);
+            .clamp(5, MAX_COLUMN);
         let _ = writeln!(
             t,
             "\n{:<w$}  PRI  DUE         LATE u-d  DAYS  SHORT  REASONS",
@@ -103,7 +103,7 @@ pub fn risk_table(doc: &RiskDoc, currency: Option<&str>) -> String {
             let mut first = true;
             let lead = format!(
                 "{:<w$}  {:<3}  {}  {:>8}  {:>4}  {:>5}",
-                r.order,
+                clip(&r.order, MAX_COLUMN),
                 r.priority,
                 r.due,
                 qty(r.late_unit_days),

@@ -5,8 +5,8 @@
 //! than reported again.
 
 use crate::base::diagnostics::{Diagnostic, Diagnostics};
-use crate::base::limits::{ABSURD, MAX_HORIZON};
-use crate::base::text::plural;
+use crate::base::limits::{ABSURD, MAX_HORIZON, MAX_ID_CHARS, MAX_THREADS, MAX_TIME_LIMIT_S};
+use crate::base::text::{clip, plural};
 use crate::scenario::domain::*;
 use crate::scenario::ids::*;
 use crate::scenario::load::parse_scenario;
@@ -17,6 +17,13 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 
 const DATE_HINT: &str = "write dates as YYYY-MM-DD, e.g. 2026-11-27";
+
+/// The latest `as_of` accepted: every date a plan can name (the horizon, and arrivals up to
+/// a horizon's length after it) must still have a four-digit year.
+fn last_as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).expect("a calendar date")
+        - chrono::Duration::days(2 * MAX_HORIZON + 1)
+}
 
 /// Reads, parses and validates a scenario. `Ok` carries the warnings.
 pub fn load_scenario(bytes: &[u8]) -> Result<(Scenario, Diagnostics), Diagnostics> {
@@ -87,8 +94,31 @@ impl Validator {
                 "the scenario id is empty",
                 "give the scenario a name, e.g. \"demo-eu-1\"",
             );
+        } else if doc.id.chars().count() > MAX_ID_CHARS {
+            self.err(
+                "id_too_long",
+                "id",
+                format!(
+                    "the scenario id \"{}\" is {} characters long, more than {MAX_ID_CHARS}",
+                    clip(&doc.id, 24),
+                    doc.id.chars().count()
+                ),
+                "give the scenario a short name, e.g. \"demo-eu-1\"",
+            );
         }
         self.as_of = self.date("as_of", &doc.as_of);
+        if let Some(d) = self.as_of.filter(|d| *d > last_as_of()) {
+            self.err(
+                "as_of_too_late",
+                "as_of",
+                format!(
+                    "as_of {d} is after {}: dates in the plan would run past the year 9999, which YYYY-MM-DD cannot write",
+                    last_as_of()
+                ),
+                "check the year",
+            );
+            self.as_of = None;
+        }
         if (1..=MAX_HORIZON).contains(&doc.horizon_days) {
             self.horizon = Some(doc.horizon_days as u32);
         } else {
@@ -208,6 +238,19 @@ impl Validator {
                 );
                 continue;
             }
+            if id.chars().count() > MAX_ID_CHARS {
+                self.err(
+                    "id_too_long",
+                    path.clone(),
+                    format!(
+                        "{what} id \"{}\" is {} characters long, more than {MAX_ID_CHARS}",
+                        clip(id, 24),
+                        id.chars().count()
+                    ),
+                    "ids are codes from the planning system; shorten it",
+                );
+                continue;
+            }
             if let Some(prev) = first.get(id) {
                 self.err(
                     "duplicate_id",
@@ -233,6 +276,21 @@ impl Validator {
     ) -> Option<I> {
         if let Some(&i) = map.get(&key(id)) {
             return Some(i);
+        }
+        if id.chars().count() > MAX_ID_CHARS {
+            // No declared id is this long, and comparing it with every one would take time
+            // in proportion to its length times their number.
+            self.err(
+                "unknown_reference",
+                path,
+                format!(
+                    "unknown {what} \"{}\" ({} characters; no id is longer than {MAX_ID_CHARS})",
+                    clip(id, 24),
+                    id.chars().count()
+                ),
+                format!("use the id of a declared {what}"),
+            );
+            return None;
         }
         let best = map
             .keys()
@@ -353,7 +411,7 @@ impl Validator {
             self.err(
                 "bad_date",
                 path,
-                format!("\"{s}\" is not an ISO date"),
+                format!("\"{}\" is not an ISO date", clip(s, 40)),
                 DATE_HINT,
             );
             return None;
@@ -1222,7 +1280,7 @@ impl Validator {
             );
         }
         if let Some(t) = doc.time_limit_s {
-            if t <= 0.0 || t > 1e7 {
+            if t <= 0.0 || t > MAX_TIME_LIMIT_S {
                 self.err(
                     "bad_time_limit",
                     "policy.time_limit_s",
@@ -1242,11 +1300,11 @@ impl Validator {
             }
         }
         if let Some(t) = doc.threads {
-            if !(0..=1024).contains(&t) {
+            if !(0..=MAX_THREADS).contains(&t) {
                 self.err(
                     "bad_threads",
                     "policy.threads",
-                    format!("threads is {t}"),
+                    format!("threads is {t}, outside 0..={MAX_THREADS}"),
                     "0 means all cores; otherwise a count from 1",
                 );
             }
@@ -1326,7 +1384,7 @@ impl Validator {
             forbid,
             time_limit_s: doc.time_limit_s.unwrap_or(30.0),
             mip_gap: doc.mip_gap.unwrap_or(1e-4),
-            threads: doc.threads.unwrap_or(0).clamp(0, 1024) as u32,
+            threads: doc.threads.unwrap_or(0).clamp(0, MAX_THREADS) as u32,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `recourse bench` output: an aligned table for people, CSV for spreadsheets (JSON is the
 //! rows as they are, `bench::BenchDoc`).
 
+use crate::base::text::{clip, MAX_COLUMN};
 use crate::tools::bench::BenchRow;
 
 /// CSV with a header, every field of [`BenchRow`]; absent values are empty fields and
@@ -114,6 +115,7 @@ pub fn table(rows: &[BenchRow]) -> String {
                 .map(|row| row[c].chars().count())
                 .max()
                 .unwrap_or(0)
+                .min(MAX_COLUMN)
         })
         .collect();
     let mut out = String::new();
@@ -123,6 +125,7 @@ pub fn table(rows: &[BenchRow]) -> String {
             .enumerate()
             .map(|(c, v)| {
                 // Text left, numbers right.
+                let v = clip(v, MAX_COLUMN);
                 if head[c].1 {
                     format!("{v:<w$}", w = widths[c])
                 } else {

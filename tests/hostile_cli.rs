@@ -1,0 +1,467 @@
+//! What a careless or hostile user can do through the real binary (issue #19), one test per
+//! class: outputs that would destroy what they point at, inputs that would exhaust memory,
+//! flags outside the file's ranges, panics, terminal garbage, duplicate keys, dates the
+//! program could not write back. Nothing here touches the real `/dev`: devices, FIFOs and
+//! full filesystems are made in a temporary directory, or the case is skipped with a
+//! message when this user may not make them.
+
+use assert_cmd::Command;
+use predicates::str::contains;
+use std::os::unix::fs::FileTypeExt;
+use std::path::{Path, PathBuf};
+
+fn recourse() -> Command {
+    let mut c = Command::cargo_bin("recourse").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn demo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/tiny/demo-eu.json")
+}
+
+/// A copy of demo-eu in `dir`, with `edit` applied to its text.
+fn scenario_in(dir: &Path, name: &str, edit: impl Fn(String) -> String) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, edit(std::fs::read_to_string(demo()).unwrap())).unwrap();
+    path
+}
+
+/// Runs `recourse check` on a plan file: the plan must be feasible and cost `cost`.
+fn assert_checked(scenario: &Path, proposals: &Path) {
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(proposals).unwrap()).unwrap();
+    let dir = proposals.parent().unwrap();
+    let plan = dir.join("plan-for-check.json");
+    std::fs::write(
+        &plan,
+        serde_json::to_vec(&serde_json::json!({
+            "format": "recourse.plan/1",
+            "plan": doc["plan"],
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    let out = recourse()
+        .args(["check", "--format", "json"])
+        .arg(scenario)
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let check: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(check["feasible"], true, "{check}");
+    let total = check["cost"]["total"].as_f64().unwrap();
+    let objective = doc["solve"]["objective"].as_f64().unwrap();
+    assert!((total - objective).abs() <= 1e-6 * objective.abs().max(1.0));
+}
+
+fn mkfifo(path: &Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+#[test]
+fn an_output_that_is_the_input_is_refused_however_it_is_spelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_in(dir.path(), "s.json", |t| t);
+    let before = std::fs::read(&s).unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink("s.json", &link).unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let dotted = dir.path().join("sub/../s.json");
+    for (args, output) in [
+        (vec!["solve"], &s),
+        (vec!["solve"], &link),
+        (vec!["solve"], &dotted),
+        (vec!["export"], &s),
+    ] {
+        recourse()
+            .args(&args)
+            .arg(&s)
+            .arg("-o")
+            .arg(output)
+            .assert()
+            .code(2)
+            .stderr(contains("writing it would replace the input"));
+        assert_eq!(std::fs::read(&s).unwrap(), before, "{args:?} -o {output:?}");
+    }
+    // apply: either input counts.
+    let proposals = dir.path().join("p.json");
+    recourse()
+        .arg("solve")
+        .arg(&s)
+        .arg("-o")
+        .arg(&proposals)
+        .assert()
+        .success();
+    let p_before = std::fs::read(&proposals).unwrap();
+    recourse()
+        .arg("apply")
+        .arg(&s)
+        .arg(&proposals)
+        .arg("-o")
+        .arg(&proposals)
+        .assert()
+        .code(2)
+        .stderr(contains("writing it would replace the input"));
+    assert_eq!(std::fs::read(&proposals).unwrap(), p_before);
+}
+
+#[test]
+fn a_symlink_output_stays_a_link_and_its_target_gets_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_in(dir.path(), "s.json", |t| t);
+    let link = dir.path().join("latest.json");
+    std::os::unix::fs::symlink("runs/p.json", &link).unwrap();
+    std::fs::create_dir(dir.path().join("runs")).unwrap();
+    // Twice: once creating the target through a dangling link, once replacing it.
+    for _ in 0..2 {
+        recourse()
+            .arg("solve")
+            .arg(&s)
+            .arg("-o")
+            .arg(&link)
+            .assert()
+            .success();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_checked(&s, &dir.path().join("runs/p.json"));
+    }
+}
+
+#[test]
+fn a_fifo_output_is_written_in_place_for_its_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_in(dir.path(), "s.json", |t| t);
+    let fifo = dir.path().join("pipe");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    recourse()
+        .arg("solve")
+        .arg(&s)
+        .args(["--format", "json", "-o"])
+        .arg(&fifo)
+        .assert()
+        .success();
+    let got = reader.join().unwrap();
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    let out = dir.path().join("from-fifo.json");
+    std::fs::write(&out, got).unwrap();
+    assert_checked(&s, &out);
+}
+
+#[test]
+fn a_device_output_is_written_in_place_and_a_full_one_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_in(dir.path(), "s.json", |t| t);
+    // Our own device nodes (1,3 is the null device, 1,7 the full one), never /dev's.
+    let null = dir.path().join("null");
+    let full = dir.path().join("full");
+    let made = std::process::Command::new("mknod")
+        .arg(&null)
+        .args(["c", "1", "3"])
+        .status()
+        .is_ok_and(|s| s.success())
+        && std::process::Command::new("mknod")
+            .arg(&full)
+            .args(["c", "1", "7"])
+            .status()
+            .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped: this user may not make device nodes (mknod)");
+        return;
+    }
+    recourse()
+        .arg("solve")
+        .arg(&s)
+        .arg("-o")
+        .arg(&null)
+        .assert()
+        .success();
+    assert!(std::fs::metadata(&null)
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    recourse()
+        .arg("solve")
+        .arg(&s)
+        .arg("-o")
+        .arg(&full)
+        .assert()
+        .code(2)
+        .stderr(contains("No space left on device"));
+    assert!(std::fs::metadata(&full)
+        .unwrap()
+        .file_type()
+        .is_char_device());
+}
+
+#[test]
+fn a_full_filesystem_fails_the_write_and_leaves_no_half_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_in(dir.path(), "s.json", |t| t);
+    let mnt = dir.path().join("small");
+    std::fs::create_dir(&mnt).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=8k", "tmpfs"])
+        .arg(&mnt)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: this user may not mount a small tmpfs");
+        return;
+    }
+    let out = mnt.join("p.json");
+    std::fs::write(&out, b"old\n").unwrap();
+    let result = recourse()
+        .arg("solve")
+        .arg(&s)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let left: Vec<_> = std::fs::read_dir(&mnt)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let old = std::fs::read(&out).unwrap();
+    let _ = std::process::Command::new("umount").arg(&mnt).status();
+    assert_eq!(result.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("No space left on device"));
+    assert_eq!(old, b"old\n", "the old file is kept as it was");
+    assert_eq!(
+        left,
+        vec![std::ffi::OsString::from("p.json")],
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn dash_output_is_standard_output() {
+    let out = recourse()
+        .arg("solve")
+        .arg(demo())
+        .args(["--format", "json", "-o", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["format"], "recourse.proposals/1");
+    assert!(!Path::new(env!("CARGO_MANIFEST_DIR")).join("-").exists());
+}
+
+#[test]
+fn standard_input_can_be_named_once() {
+    for args in [
+        vec!["check", "-", "-"],
+        vec!["bench", "-", "-"],
+        vec!["apply", "-", "-"],
+    ] {
+        recourse()
+            .args(&args)
+            .write_stdin("{}")
+            .assert()
+            .code(2)
+            .stderr(contains("it can be read only once"));
+    }
+}
+
+#[test]
+fn flags_go_through_the_files_ranges() {
+    for (flag, value, says) in [
+        ("--threads", "5000", "--threads must be in 0..=1024"),
+        (
+            "--time-limit",
+            "1e9",
+            "--time-limit must be a positive number of seconds up to",
+        ),
+        (
+            "--time-limit",
+            "0",
+            "--time-limit must be a positive number",
+        ),
+        ("--gap", "2", "--gap must be a relative gap in 0..=1"),
+    ] {
+        for command in ["solve", "bench"] {
+            recourse()
+                .args([command, "datasets/tiny/demo-eu.json", flag, value])
+                .assert()
+                .code(2)
+                .stderr(contains(says));
+        }
+    }
+}
+
+#[test]
+fn a_panic_is_exit_3_with_one_line() {
+    recourse()
+        .env("RECOURSE_TEST_PANIC", "1")
+        .env_remove("RUST_BACKTRACE")
+        .args(["validate", "datasets/tiny/demo-eu.json"])
+        .assert()
+        .code(3)
+        .stderr(contains("internal error: RECOURSE_TEST_PANIC is set"))
+        .stderr(contains("please report it"))
+        .stderr(predicates::str::contains("stack backtrace").not());
+}
+
+use predicates::prelude::PredicateBooleanExt;
+
+#[test]
+fn an_absurdly_long_id_is_refused_before_any_table_is_drawn() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!("SO-{}", "X".repeat(70_000));
+    let s = scenario_in(dir.path(), "s.json", |t| {
+        t.replace("\"SO-1003\"", &format!("\"{long}\""))
+    });
+    for command in ["validate", "risk", "solve"] {
+        recourse()
+            .arg(command)
+            .arg(&s)
+            .assert()
+            .code(2)
+            .stderr(contains(
+                "orders[2].id: order id \"SO-XXXXXXXXXXXXXXXXXXXX…\" is 70003 characters long, more than 200",
+            ));
+    }
+    // A reference to an id that long is refused without comparing it to every id.
+    let r = scenario_in(dir.path(), "r.json", |t| {
+        t.replacen("\"node\": \"DC-PAR\"", &format!("\"node\": \"{long}\""), 1)
+    });
+    recourse()
+        .arg("validate")
+        .arg(&r)
+        .assert()
+        .code(2)
+        .stderr(contains("(70003 characters; no id is longer than 200)"));
+}
+
+#[test]
+fn tables_clip_long_ids_and_escape_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = format!("SO-{}", "Y".repeat(150));
+    let s = scenario_in(dir.path(), "s.json", |t| {
+        t.replace("\"SO-1003\"", &format!("\"{id}\""))
+    });
+    let out = recourse().arg("risk").arg(&s).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&format!("SO-{}…  1    2026-12-03", "Y".repeat(36))),
+        "{text}"
+    );
+
+    let s = scenario_in(dir.path(), "n.json", |t| {
+        t.replace("\"SO-1003\"", "\"SO-1003\\u0000\\u001b[2J\"")
+    });
+    let out = recourse().arg("risk").arg(&s).output().unwrap();
+    assert!(out.status.success());
+    assert!(!out.stdout.contains(&0) && !out.stdout.contains(&0x1b));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("SO-1003\\u{0}\\u{1b}[2J"));
+}
+
+#[test]
+fn inputs_stop_at_a_nul_byte_or_past_the_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let zeros = dir.path().join("zeros");
+    std::fs::write(&zeros, vec![0u8; 1 << 20]).unwrap();
+    recourse()
+        .arg("validate")
+        .arg(&zeros)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "has a NUL byte at offset 0: it is not a JSON text",
+        ));
+    // An endless stream ends at its first NUL byte, not when memory runs out.
+    let fifo = dir.path().join("endless");
+    mkfifo(&fifo);
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
+            let block = vec![0u8; 1 << 16];
+            while f.write_all(&block).is_ok() {}
+        })
+    };
+    recourse()
+        .arg("validate")
+        .arg(&fifo)
+        .assert()
+        .code(2)
+        .stderr(contains("NUL byte at offset 0"));
+    writer.join().unwrap();
+    recourse()
+        .env("RECOURSE_MAX_INPUT_BYTES", "1000")
+        .args(["validate", "datasets/tiny/demo-eu.json"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "is larger than 1000 bytes, the most recourse reads",
+        ))
+        .stderr(contains("RECOURSE_MAX_INPUT_BYTES"));
+}
+
+#[test]
+fn a_duplicate_key_is_an_error_naming_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_in(dir.path(), "s.json", |t| {
+        t.replacen(
+            "\"quantity\": 100,",
+            "\"quantity\": 100, \"quantity\": 10000,",
+            1,
+        )
+    });
+    recourse()
+        .arg("validate")
+        .arg(&s)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "error[duplicate_key]: inbound[0].quantity: line 43, column 82: key \"quantity\" appears twice in the same object",
+        ));
+    // The plan and proposals readers share the JSON reader.
+    let plan = dir.path().join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"format": "recourse.plan/1", "plan": {}, "plan": {}}"#,
+    )
+    .unwrap();
+    recourse()
+        .arg("check")
+        .arg(demo())
+        .arg(&plan)
+        .assert()
+        .code(2)
+        .stderr(contains("key \"plan\" appears twice"));
+}
+
+#[test]
+fn an_as_of_whose_plan_dates_would_pass_year_9999_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_in(dir.path(), "s.json", |t| {
+        t.replace("\"as_of\": \"2026-11-27\"", "\"as_of\": \"9999-12-31\"")
+    });
+    recourse()
+        .arg("solve")
+        .arg(&s)
+        .assert()
+        .code(2)
+        .stderr(contains("as_of 9999-12-31 is after 9997-12-28"));
+}
