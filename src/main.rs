@@ -176,7 +176,9 @@ Examples:
 The model is the one `solve` solves in its final, integer form (quantities integer when
 policy.integer_quantities), names included (`x[order,sku,node,lane,day]`, `balance[...]`;
 see models/). MPS is written by recourse itself (free format, deterministic; the model's
-constant is the objective row's RHS, negated); LP is HiGHS's translation of it.")]
+constant is the objective row's RHS, negated); LP is HiGHS's translation of it, with the
+names in the characters an LP file allows: brackets as parentheses, `-` and any other
+forbidden character as `_` (`x(SO_1,SKU_1,DC_PAR,PAR_LYO_G,3)`).")]
     Export {
         /// Scenario file, or - for standard input.
         scenario: PathBuf,
@@ -1120,6 +1122,9 @@ fn import(kind: ImportKind, file: &Path, output: Option<&Path>) -> i32 {
 /// `problems`: what the command line already found wrong; the configuration's own are added.
 fn generate(cfg: &GenerateConfig, mut problems: Vec<String>, output: Option<&Path>) -> i32 {
     problems.extend(cfg.problems());
+    if let Some(available) = recourse::base::limits::available_memory() {
+        problems.extend(cfg.memory_problem(available));
+    }
     if !problems.is_empty() {
         for p in problems {
             eprintln!("error: {p}");

@@ -29,7 +29,9 @@ pub struct ShipmentDoc {
     pub order: String,
     pub sku: String,
     pub node: String,
-    /// `null` = local fulfilment at the destination.
+    /// `null` = local fulfilment at the destination; required, as in a scenario's plan.
+    #[serde(deserialize_with = "crate::scenario::wire::required_nullable")]
+    #[schemars(with = "crate::scenario::wire::RequiredNullableString")]
     pub lane: Option<String>,
     pub ship: String,
     pub quantity: f64,

@@ -1,6 +1,6 @@
 //! `export`: the MPS file, read back by HiGHS from disk and solved, reaches the optimum
 //! worked out by hand for each tiny dataset (`tests/solve_tiny.rs`), so the constant, the
-//! bounds, the integer markers and the ranges all survive; the LP file does too; the file
+//! bounds, the integer markers and the ranges all survive; the LP file does too, with the model's names in LP spelling; the file
 //! is deterministic and written atomically by the command.
 
 mod common;
@@ -93,6 +93,16 @@ fn the_mps_file_names_rows_and_columns_after_the_model() {
     // The constant (shortage of every line, 80 x 1000 ... ) goes in as the objective RHS.
     assert!(text.contains("    RHS  obj  -"));
     assert!(text.ends_with("ENDATA\n"));
+}
+
+#[test]
+fn the_lp_file_keeps_the_model_names_in_lp_spelling() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(model_file("stock-loss", Format::Lp, dir.path())).unwrap();
+    assert!(text.contains(" line(SO_1,SKU_1): "), "{text}");
+    assert!(text.contains("x(SO_1,SKU_1,DC_PAR,PAR_LYO_G,0)"), "{text}");
+    // HiGHS falls back to c<j>/r<i> for every name when one is not legal in an LP file.
+    assert!(!text.contains(" c0 ") && !text.contains(" r0:"), "{text}");
 }
 
 #[test]

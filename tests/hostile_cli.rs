@@ -465,3 +465,196 @@ fn an_as_of_whose_plan_dates_would_pass_year_9999_is_refused() {
         .code(2)
         .stderr(contains("as_of 9999-12-31 is after 9997-12-28"));
 }
+
+/// The folder of published instances, when this machine has it (see tests/import.rs).
+fn shared_data() -> Option<PathBuf> {
+    let dir = std::env::var_os("RECOURSE_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+    dir.join("README.md").is_file().then_some(dir)
+}
+
+/// `recourse validate FILE` must accept `file` without a single error.
+fn assert_valid(file: &Path) {
+    let out = recourse().arg("validate").arg(file).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{} is refused by validate:\n{}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn what_solve_and_apply_write_validate_and_check_accept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/tiny");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let scenario = entry.unwrap().path();
+        if scenario.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let stem = scenario.file_stem().unwrap().to_string_lossy().to_string();
+        let proposals = tmp.path().join(format!("{stem}.proposals.json"));
+        recourse()
+            .args(["solve", "--time-limit", "20"])
+            .arg(&scenario)
+            .arg("-o")
+            .arg(&proposals)
+            .assert()
+            .success();
+        assert_checked(&scenario, &proposals);
+        // Approving everything gives a scenario validate accepts, whose own solve checks.
+        let next = tmp.path().join(format!("{stem}.next.json"));
+        recourse()
+            .arg("apply")
+            .arg(&scenario)
+            .arg(&proposals)
+            .args(["--approve", "all", "-o"])
+            .arg(&next)
+            .assert()
+            .success();
+        assert_valid(&next);
+        let again = tmp.path().join(format!("{stem}.again.json"));
+        recourse()
+            .args(["solve", "--time-limit", "20"])
+            .arg(&next)
+            .arg("-o")
+            .arg(&again)
+            .assert()
+            .success();
+        assert_checked(&next, &again);
+        n += 1;
+    }
+    assert!(n >= 12, "expected the tiny datasets, found {n}");
+}
+
+#[test]
+fn what_import_writes_validate_accepts_and_what_it_cannot_write_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut inputs = vec![
+        ("ssfctp", tmp.path().join("small"), "3\n10\n5 5 20\n1 2 3.5\n10 0 7\n"),
+        (
+            "mcnd",
+            tmp.path().join("small.dow"),
+            "MULTIGEN.DAT:\n 3 3 1\n 1 2 1 10 100 1 1\n 2 3 1 10 100 1 2\n 1 3 5 4 10 1 3\n 1 3 12\n",
+        ),
+    ]
+    .into_iter()
+    .map(|(kind, path, text)| {
+        std::fs::write(&path, text).unwrap();
+        (kind, path)
+    })
+    .collect::<Vec<_>>();
+    match shared_data() {
+        Some(data) => {
+            for kind in ["mcnd", "ssfctp"] {
+                for entry in std::fs::read_dir(data.join(kind)).unwrap() {
+                    let path = entry.unwrap().path();
+                    // Instances are .dow files or have no extension; the rest is documentation.
+                    let instance = match kind {
+                        "mcnd" => path.extension().is_some_and(|e| e == "dow"),
+                        _ => path.extension().is_none(),
+                    };
+                    if instance {
+                        inputs.push((kind, path));
+                    }
+                }
+            }
+        }
+        None => eprintln!("skipped the published instances: no ../shared/data here"),
+    }
+    for (i, (kind, path)) in inputs.iter().enumerate() {
+        let out = tmp.path().join(format!("imported-{i}.json"));
+        recourse()
+            .args(["import", kind])
+            .arg(path)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success();
+        assert_valid(&out);
+    }
+    // A fixed cost above the 1e12 cap (and the shortage penalty derived from it) cannot be
+    // a scenario: exit 2, the cap named, nothing written.
+    let huge = tmp.path().join("huge");
+    std::fs::write(&huge, "2\n10\n5 20\n1 2\n5e12 7\n").unwrap();
+    let out = tmp.path().join("huge.json");
+    recourse()
+        .args(["import", "ssfctp"])
+        .arg(&huge)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(contains("cannot be written as a valid scenario"))
+        .stderr(contains("1e12"));
+    assert!(!out.exists(), "a refused import wrote its output");
+}
+
+#[test]
+fn generate_refuses_sizes_beyond_memory_before_allocating() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("g.json");
+    // Ten billion orders need about 30 TB whatever the machine: refused at once, exit 2.
+    recourse()
+        .args(["generate", "--orders", "10000000000", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(contains("need about 30000.0 GB of memory"))
+        .stderr(contains("lower --orders"));
+    assert!(!out.exists());
+}
+
+#[test]
+fn messages_name_the_problem_in_a_planners_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let check = |name: &str, edit: &dyn Fn(String) -> String, expected: &[&str]| {
+        let file = scenario_in(tmp.path(), name, edit);
+        let out = recourse().arg("validate").arg(&file).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        for e in expected {
+            assert!(stderr.contains(e), "{name}: {e:?} not in\n{stderr}");
+        }
+        assert!(
+            stderr.len() < 1000,
+            "{name}: a message that long echoes the input:\n{stderr}"
+        );
+    };
+    // A plan entry without its lane is a broken export, not a local shipment.
+    check(
+        "no-lane.json",
+        &|t| t.replacen("\"lane\": \"PAR-IDF-G\", ", "", 1),
+        &[
+            "orders[0].plan[0]: missing field `lane`",
+            "`null` when the node is the destination",
+        ],
+    );
+    // 300 digits are not echoed 300 digits long.
+    let digits = "9".repeat(300);
+    check(
+        "digits.json",
+        &|t| t.replacen("\"quantity\": 60", &format!("\"quantity\": -{digits}"), 1),
+        &["quantity is -1e300, below 0"],
+    );
+    // A whole number too large for its field is out of range, not "floating point".
+    check(
+        "priority.json",
+        &|t| {
+            t.replacen(
+                "\"priority\": 1",
+                "\"priority\": 12345678901234567890123",
+                1,
+            )
+        },
+        &["orders[0].priority: 1.2345678901234568e22 is out of range; expected a whole number"],
+    );
+    check(
+        "half.json",
+        &|t| t.replacen("\"priority\": 1", "\"priority\": 1.5", 1),
+        &["orders[0].priority: 1.5 is not whole; expected a whole number"],
+    );
+}

@@ -20,3 +20,12 @@ pub const MAX_TIME_LIMIT_S: f64 = 1e7;
 /// characters. ERP and WMS codes run to a few dozen; every id is copied into messages,
 /// model names and documents, so one of megabytes would multiply memory and output.
 pub const MAX_ID_CHARS: usize = 200;
+
+/// The memory the kernel says a new allocation can still get without swapping
+/// (`MemAvailable` of `/proc/meminfo`), in bytes; `None` where that is not known.
+pub fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb.saturating_mul(1024))
+}

@@ -61,6 +61,17 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A number for a message: as written when it has at most 15 digits before the point,
+/// in exponent form beyond, so that a 300-digit value in a file is not echoed 300 digits
+/// long.
+pub fn number(v: f64) -> String {
+    if v.abs() < 1e15 {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -388,11 +388,17 @@ fn serde_diagnostic(path: &str, msg: &str) -> Diagnostic {
     }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or(rest);
+        let hint = match name {
+            "lane" => "add the field `lane`: a lane id, or `null` when the node is the destination itself (local fulfilment)".to_string(),
+            _ => format!("add the field `{name}`"),
+        };
         return Diagnostic::error("missing_field", path, format!("missing field `{name}`"))
-            .hint(format!("add the field `{name}`"));
+            .hint(hint);
     }
     if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
-        // Rust type names mean nothing to a planner.
+        // Rust type names mean nothing to a planner, nor does "floating point" for a number
+        // written as a whole one too large for its field.
+        let msg = whole_number_message(&msg).unwrap_or(msg);
         let msg = msg
             .replace("expected f64", "expected a number")
             .replace("expected i64", "expected a whole number")
@@ -404,6 +410,20 @@ fn serde_diagnostic(path: &str, msg: &str) -> Diagnostic {
             .hint("see `recourse schema scenario` for the type of every field");
     }
     Diagnostic::error("invalid", path, msg)
+}
+
+/// "invalid type: floating point `V`, expected E" said in a planner's words: a whole value
+/// is out of range for the field, a fractional one is not whole.
+fn whole_number_message(msg: &str) -> Option<String> {
+    let rest = msg.strip_prefix("invalid type: floating point `")?;
+    let (value, expected) = rest.split_once("`, expected ")?;
+    let v: f64 = value.parse().ok()?;
+    let v_text = crate::base::text::number(v);
+    Some(if v.fract() == 0.0 {
+        format!("{v_text} is out of range; expected {expected}")
+    } else {
+        format!("{v_text} is not whole; expected {expected}")
+    })
 }
 
 fn unknown_field_diagnostic(

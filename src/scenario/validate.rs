@@ -6,7 +6,7 @@
 
 use crate::base::diagnostics::{Diagnostic, Diagnostics};
 use crate::base::limits::{ABSURD, MAX_HORIZON, MAX_ID_CHARS, MAX_THREADS, MAX_TIME_LIMIT_S};
-use crate::base::text::{clip, plural};
+use crate::base::text::{clip, number, plural};
 use crate::scenario::domain::*;
 use crate::scenario::ids::*;
 use crate::scenario::load::parse_scenario;
@@ -365,7 +365,7 @@ impl Validator {
             self.err(
                 "negative",
                 path,
-                format!("{what} is {v}, below 0"),
+                format!("{what} is {}, below 0", number(v)),
                 format!("{what} must be 0 or more"),
             );
             false
@@ -391,7 +391,7 @@ impl Validator {
             self.err(
                 "fractional_units",
                 path,
-                format!("{what} is {v}, not a whole number of units"),
+                format!("{what} is {}, not a whole number of units", number(v)),
                 "round it, or set policy.integer_quantities to false for divisible goods",
             );
             return false;

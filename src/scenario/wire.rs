@@ -174,7 +174,10 @@ pub struct LineDoc {
 pub struct PlanEntryDoc {
     pub sku: String,
     pub node: String,
-    /// `null` when `node` is the destination itself (local fulfilment).
+    /// `null` when `node` is the destination itself (local fulfilment). Required: a plan
+    /// entry that leaves the lane out is more likely a broken export than a local shipment.
+    #[serde(deserialize_with = "required_nullable")]
+    #[schemars(with = "RequiredNullableString")]
     pub lane: Option<String>,
     pub ship: String,
     pub quantity: f64,
@@ -304,4 +307,30 @@ where
     T: Deserialize<'de>,
 {
     Option::<T>::deserialize(d).map(Some)
+}
+
+/// A field that must be present and may be `null`: serde reads a missing `Option` field as
+/// `None` unless a `deserialize_with` is given, and then reports it missing.
+pub fn required_nullable<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d)
+}
+
+/// The schema of a field `required_nullable` reads: a string or `null`, listed as required
+/// (schemars would leave an `Option` field out of `required`).
+pub struct RequiredNullableString;
+
+impl JsonSchema for RequiredNullableString {
+    fn is_referenceable() -> bool {
+        false
+    }
+    fn schema_name() -> String {
+        "Nullable_String".to_string()
+    }
+    fn json_schema(generator: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+        <Option<String>>::json_schema(generator)
+    }
 }

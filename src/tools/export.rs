@@ -41,10 +41,9 @@ pub enum Format {
 /// The model in `format`. Names come from the model (`BuildOptions { names: true }`);
 /// where it has none, columns are `c<j>` and rows `r<i>`.
 pub fn export(mip: &Mip, name: &str, format: Format) -> Result<Vec<u8>, ExportError> {
-    let mps = mps(mip, name);
     match format {
-        Format::Mps => Ok(mps.into_bytes()),
-        Format::Lp => lp_via_highs(&mps),
+        Format::Mps => Ok(mps(mip, name).into_bytes()),
+        Format::Lp => lp_via_highs(&mps_with(mip, name, lp_name)),
     }
 }
 
@@ -52,8 +51,13 @@ pub fn export(mip: &Mip, name: &str, format: Format) -> Result<Vec<u8>, ExportEr
 /// upper) or G with a RANGES entry (both); every column gets explicit bounds, since readers
 /// disagree on the default bounds of integer columns.
 pub fn mps(mip: &Mip, name: &str) -> String {
-    let cols = names(&mip.col_names, mip.num_cols(), "c");
-    let rows = names(&mip.row_names, mip.num_rows(), "r");
+    mps_with(mip, name, sanitize)
+}
+
+/// MPS with every model name passed through `spell` (then made unique).
+fn mps_with(mip: &Mip, name: &str, spell: fn(&str) -> String) -> String {
+    let cols = names(&mip.col_names, mip.num_cols(), "c", spell);
+    let rows = names(&mip.row_names, mip.num_rows(), "r", spell);
     let mut out = String::new();
     let _ = writeln!(out, "NAME {}", sanitize(name));
     out.push_str("ROWS\n N  obj\n");
@@ -142,13 +146,13 @@ pub fn mps(mip: &Mip, name: &str) -> String {
     out
 }
 
-/// Names without whitespace (MPS separates fields by it), unique (a repeat gets `#<index>`).
-fn names(given: &[String], n: usize, prefix: &str) -> Vec<String> {
+/// Names spelled by `spell`, unique (a repeat gets `#<index>`).
+fn names(given: &[String], n: usize, prefix: &str, spell: fn(&str) -> String) -> Vec<String> {
     let mut seen = HashSet::with_capacity(n);
     (0..n)
         .map(|i| {
             let mut name = match given.get(i) {
-                Some(x) if !x.is_empty() => sanitize(x),
+                Some(x) if !x.is_empty() => spell(x),
                 _ => format!("{prefix}{i}"),
             };
             if !seen.insert(name.clone()) {
@@ -160,6 +164,24 @@ fn names(given: &[String], n: usize, prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// The characters an LP file allows in a name (HiGHS's `kLegalLpFileColRowNameChar`, after
+/// CPLEX). HiGHS replaces every name by `c<j>`/`r<i>` when a single one holds anything else,
+/// so names are respelled first: brackets become parentheses, any other character (`-`,
+/// `:`, `/`, spaces, non-ASCII) an underscore. `x[SO-1,SKU-1,DC-PAR,PAR-LYO-G,3]` is
+/// written `x(SO_1,SKU_1,DC_PAR,PAR_LYO_G,3)`.
+fn lp_name(name: &str) -> String {
+    const LEGAL: &str = "!\"#$%&(),.;?@_{}~";
+    name.chars()
+        .map(|c| match c {
+            '[' => '(',
+            ']' => ')',
+            c if c.is_ascii_alphanumeric() || LEGAL.contains(c) => c,
+            _ => '_',
+        })
+        .collect()
+}
+
+/// Names without whitespace (MPS separates fields by it).
 fn sanitize(name: &str) -> String {
     name.chars()
         .map(|c| if c.is_whitespace() { '_' } else { c })

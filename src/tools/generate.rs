@@ -255,12 +255,42 @@ impl GenerateConfig {
         p
     }
 
+    /// An upper estimate of the memory `generate` needs for these sizes, in bytes, fitted
+    /// on measured peaks (README, "Reliability"): about 3 KB per order, 0.6 KB per SKU, and
+    /// per node 5 KB plus 180 bytes per day of the horizon (its lanes' and its own daily use).
+    pub fn estimated_peak_bytes(&self) -> f64 {
+        let nodes = (self.stock_nodes + self.customer_zones) as f64;
+        16e6 + 3000.0 * self.orders as f64
+            + 600.0 * self.skus as f64
+            + nodes * (5000.0 + 180.0 * self.horizon_days as f64)
+    }
+
+    /// Why these sizes cannot be generated within `available` bytes of memory, if so.
+    pub fn memory_problem(&self, available: u64) -> Option<String> {
+        let need = self.estimated_peak_bytes();
+        (need > available as f64).then(|| {
+            format!(
+                "these sizes need about {} of memory to generate and this machine has {} available; lower --orders, --stock-nodes, --zones, --skus or --horizon (the large preset, 100,000 orders, needs about 0.3 GB)",
+                gigabytes(need),
+                gigabytes(available as f64)
+            )
+        })
+    }
+
     fn scenario_id(&self) -> String {
         if self.id.is_empty() {
             format!("gen-{}o-seed{}", self.orders, self.seed)
         } else {
             self.id.clone()
         }
+    }
+}
+
+fn gigabytes(bytes: f64) -> String {
+    if bytes >= 1e15 {
+        format!("{:.1e} GB", bytes / 1e9)
+    } else {
+        format!("{:.1} GB", bytes / 1e9)
     }
 }
 
@@ -592,6 +622,90 @@ fn dist(a: &GNode, b: &GNode) -> f64 {
     (dx * dx + dy * dy).sqrt()
 }
 
+/// The k nearest of a set of nodes, found through a uniform grid over the set's bounding box
+/// (about two nodes per cell), so that building a network is near-linear in its size.
+/// Exact: the result is the first k of the set ordered by (distance, node index), the order a
+/// full sort would give, because a ring of cells is searched only while a node beyond it
+/// could still be nearer than the k-th found.
+struct Nearest<'a> {
+    nodes: &'a [GNode],
+    min: (f64, f64),
+    cell: f64,
+    side: usize,
+    /// Node indices per cell, row-major.
+    cells: Vec<Vec<usize>>,
+}
+
+impl<'a> Nearest<'a> {
+    fn new(nodes: &'a [GNode], set: &[usize]) -> Self {
+        let side = ((set.len() as f64 / 2.0).sqrt().ceil() as usize).max(1);
+        let (mut lo, mut hi) = ((f64::MAX, f64::MAX), (f64::MIN, f64::MIN));
+        for &i in set {
+            lo = (lo.0.min(nodes[i].x), lo.1.min(nodes[i].y));
+            hi = (hi.0.max(nodes[i].x), hi.1.max(nodes[i].y));
+        }
+        let extent = (hi.0 - lo.0).max(hi.1 - lo.1);
+        let cell = if extent > 0.0 {
+            extent / side as f64
+        } else {
+            1.0
+        };
+        let mut grid = Nearest {
+            nodes,
+            min: lo,
+            cell,
+            side,
+            cells: vec![Vec::new(); side * side],
+        };
+        for &i in set {
+            let (cx, cy) = grid.cell_of(&nodes[i]);
+            grid.cells[cy * side + cx].push(i);
+        }
+        grid
+    }
+
+    /// The cell holding `n`, or the nearest cell when `n` lies outside the grid.
+    fn cell_of(&self, n: &GNode) -> (usize, usize) {
+        let at = |v: f64, lo: f64| {
+            ((((v - lo) / self.cell).floor()).max(0.0) as usize).min(self.side - 1)
+        };
+        (at(n.x, self.min.0), at(n.y, self.min.1))
+    }
+
+    /// The `k` nodes of the set nearest to node `to` (itself excluded), nearest first.
+    fn query(&self, to: usize, k: usize) -> Vec<usize> {
+        if k == 0 {
+            return Vec::new();
+        }
+        let (cx, cy) = self.cell_of(&self.nodes[to]);
+        let (cx, cy) = (cx as i64, cy as i64);
+        let side = self.side as i64;
+        let mut found: Vec<(f64, usize)> = Vec::new();
+        for r in 0.. {
+            for y in (cy - r).max(0)..=(cy + r).min(side - 1) {
+                for x in (cx - r).max(0)..=(cx + r).min(side - 1) {
+                    if (x - cx).abs() != r && (y - cy).abs() != r {
+                        continue; // inside the ring, already searched
+                    }
+                    for &i in &self.cells[(y * side + x) as usize] {
+                        if i != to {
+                            found.push((dist(&self.nodes[i], &self.nodes[to]), i));
+                        }
+                    }
+                }
+            }
+            let whole = cx - r <= 0 && cy - r <= 0 && cx + r >= side - 1 && cy + r >= side - 1;
+            found.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            // A node outside rings 0..=r is at least r cells away (also when `to` lies
+            // outside the grid): strictly nearer k-th means nothing beyond can come first.
+            if whole || (found.len() >= k && found[k - 1].0 < r as f64 * self.cell) {
+                break;
+            }
+        }
+        found.into_iter().take(k).map(|x| x.1).collect()
+    }
+}
+
 fn short_id(id: &str) -> String {
     id.replace('-', "")
 }
@@ -656,15 +770,8 @@ fn build_network(cfg: &GenerateConfig, cal: &Calendar) -> Network {
             lanes.push(lane);
         }
     };
-    let nearest = |from: &[usize], to: usize, k: usize| -> Vec<usize> {
-        let mut v: Vec<(f64, usize)> = from
-            .iter()
-            .filter(|&&i| i != to)
-            .map(|&i| (dist(&nodes[i], &nodes[to]), i))
-            .collect();
-        v.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        v.into_iter().take(k).map(|x| x.1).collect()
-    };
+    let nearest_plants = Nearest::new(nodes, &net.plants);
+    let nearest_dcs = Nearest::new(nodes, &net.dcs);
 
     // Customer lanes from the nearest DCs and plants.
     let shippers: Vec<usize> = net.plants.iter().chain(&net.dcs).copied().collect();
@@ -673,9 +780,10 @@ fn build_network(cfg: &GenerateConfig, cal: &Calendar) -> Network {
     } else {
         shippers
     };
+    let nearest_shippers = Nearest::new(nodes, &shippers);
     for &z in &net.zones {
         let k = 2 + rng.below(3); // 2..=4
-        for (rank, s) in nearest(&shippers, z, k).into_iter().enumerate() {
+        for (rank, s) in nearest_shippers.query(z, k).into_iter().enumerate() {
             let d = dist(&nodes[s], &nodes[z]);
             let lead = (1 + (d / 300.0) as i64).min(4);
             let cost = round2(0.8 + 0.003 * d);
@@ -722,26 +830,26 @@ fn build_network(cfg: &GenerateConfig, cal: &Calendar) -> Network {
     // Transfer lanes: plant -> nearest DCs, DC <-> neighbouring DCs, nearest DC -> store.
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for &p in &net.plants {
-        for d in nearest(&net.dcs, p, 3) {
+        for d in nearest_dcs.query(p, 3) {
             pairs.push((p, d));
         }
     }
     for &d in &net.dcs {
-        if let Some(&p) = nearest(&net.plants, d, 1).first() {
+        if let Some(&p) = nearest_plants.query(d, 1).first() {
             pairs.push((p, d));
         }
-        for o in nearest(&net.dcs, d, 2) {
+        for o in nearest_dcs.query(d, 2) {
             pairs.push((d, o));
             pairs.push((o, d));
         }
     }
     for &s in &net.stores {
         let feeders = if net.dcs.is_empty() {
-            &net.plants
+            &nearest_plants
         } else {
-            &net.dcs
+            &nearest_dcs
         };
-        for d in nearest(feeders, s, 1 + rng.below(2)) {
+        for d in feeders.query(s, 1 + rng.below(2)) {
             pairs.push((d, s));
         }
     }
@@ -2183,4 +2291,74 @@ fn calibrate(
         calibration_runs: runs,
     };
     (disruptions, report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(x: f64, y: f64) -> GNode {
+        GNode {
+            id: String::new(),
+            kind: NodeKind::Dc,
+            x,
+            y,
+        }
+    }
+
+    /// What a full sort by (distance, index) gives: the definition the grid must meet.
+    fn brute(nodes: &[GNode], set: &[usize], to: usize, k: usize) -> Vec<usize> {
+        let mut v: Vec<(f64, usize)> = set
+            .iter()
+            .filter(|&&i| i != to)
+            .map(|&i| (dist(&nodes[i], &nodes[to]), i))
+            .collect();
+        v.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        v.into_iter().take(k).map(|x| x.1).collect()
+    }
+
+    #[test]
+    fn the_grid_finds_what_a_full_sort_finds() {
+        let mut rng = Rng::new(7, 0);
+        for trial in 0..40 {
+            let n = 1 + rng.below(300);
+            // Coarse coordinates make ties and coincident nodes common.
+            let coarse = trial % 2 == 0;
+            let nodes: Vec<GNode> = (0..n)
+                .map(|_| {
+                    let (x, y) = (rng.unit() * 1000.0, rng.unit() * 1000.0);
+                    if coarse {
+                        node((x / 100.0).round() * 100.0, (y / 250.0).round() * 250.0)
+                    } else {
+                        node(round2(x), round2(y))
+                    }
+                })
+                .collect();
+            // The set is a part of the nodes; queries come from all of them, so some lie
+            // outside the set's bounding box and some are members of the set.
+            let set: Vec<usize> = (0..n).filter(|_| rng.chance(0.5)).collect();
+            let grid = Nearest::new(&nodes, &set);
+            for to in 0..n {
+                for k in 0..5 {
+                    assert_eq!(
+                        grid.query(to, k),
+                        brute(&nodes, &set, to, k),
+                        "trial {trial}, node {to}, k {k}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sizes_beyond_memory_are_named() {
+        let mut cfg = GenerateConfig::default();
+        assert_eq!(cfg.memory_problem(8_000_000_000), None);
+        cfg.orders = 10_000_000;
+        let p = cfg.memory_problem(8_000_000_000).unwrap();
+        assert!(
+            p.contains("need about 30.") && p.contains("8.0 GB available"),
+            "{p}"
+        );
+    }
 }

@@ -34,6 +34,10 @@ pub enum ImportError {
         message: String,
         hint: String,
     },
+    /// The instance parsed, but the scenario it maps to breaks the contract (a value above
+    /// the 1e12 cap, an id too long): writing it would give a file `validate` refuses.
+    #[error("{file}: the instance cannot be written as a valid scenario:\n{diagnostics}hint: scale the instance's numbers down (a common factor keeps the optimum's solutions) or rename the file to a shorter id")]
+    Unrepresentable { file: String, diagnostics: String },
 }
 
 /// The formats `recourse import` reads.
@@ -46,10 +50,19 @@ pub enum Format {
 }
 
 /// Imports `text`, read from `file` (named in errors); `id` becomes the scenario's id.
+/// The scenario is validated before it is returned, so what an import writes is always
+/// something `validate` accepts.
 pub fn import(format: Format, text: &str, file: &str, id: &str) -> Result<Imported, ImportError> {
-    match format {
+    let imported = match format {
         Format::Mcnd => mcnd::parse(text, file).map(|m| m.to_scenario(id)),
         Format::Ssfctp => ssfctp::parse(text, file).map(|p| p.to_scenario(id)),
+    }?;
+    match crate::scenario::validate::validate(&imported.doc) {
+        Ok(_) => Ok(imported),
+        Err(diags) => Err(ImportError::Unrepresentable {
+            file: file.to_string(),
+            diagnostics: diags.to_string(),
+        }),
     }
 }
 
