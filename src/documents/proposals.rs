@@ -3,6 +3,7 @@
 //! with their deltas, the at-risk orders left unresolved, and both plans. These types are
 //! the wire format; `recourse apply` reads them back.
 
+use crate::base::diagnostics::Diagnostics;
 use crate::optimize::Outcome;
 use crate::plan::PlanDoc;
 use crate::respond::{Action, Owner, Response, Responses};
@@ -224,6 +225,16 @@ fn action_doc(s: &Scenario, id: String, a: &Action) -> ActionDoc {
         cost: a.cost,
         text: a.text.clone(),
     }
+}
+
+/// Reads a proposals document (`recourse solve -o`), with every problem as a diagnostic
+/// naming its JSON path.
+pub fn parse_proposals(bytes: &[u8]) -> Result<ProposalsDoc, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let value =
+        crate::scenario::load::parse_json(bytes, "proposals document", &mut diags).ok_or(diags)?;
+    crate::scenario::load::typed::<ProposalsDoc>(&value, "")
+        .map_err(|d| Diagnostics { items: vec![d] })
 }
 
 pub fn proposals_doc(

@@ -8,6 +8,9 @@ use crate::optimize::{keep_the_better, optimize, OptimizeError, Outcome};
 use crate::risk::Analysis;
 use crate::scenario::domain::Scenario;
 
+/// What `solve` and `export` build when `--formulation` is not given (`models/tight.md`).
+pub const DEFAULT: &str = "tight";
+
 #[derive(Clone, Copy)]
 pub enum Strategy {
     Model(&'static dyn Formulation),
@@ -64,4 +67,15 @@ pub fn names() -> Vec<&'static str> {
     let mut v: Vec<&str> = formulate::registry().iter().map(|f| f.name()).collect();
     v.push(priority_rules::NAME);
     v
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_default_names_a_model() {
+        assert!(matches!(
+            super::by_name(super::DEFAULT),
+            Some(super::Strategy::Model(_))
+        ));
+    }
 }

@@ -1,0 +1,135 @@
+//! What every command does with its files: checks them before any work, reads a scenario
+//! (printing its diagnostics), and writes documents and text to a file or standard output.
+//! Every function returns the exit code to use, or `Err` with it.
+
+use recourse::base::exit;
+use recourse::base::input::{display_name, read_input};
+use recourse::base::output::{is_stdout, refuse_same_file, write_output};
+use recourse::base::text::printable;
+use recourse::scenario::domain::Scenario;
+use recourse::scenario::validate::load_scenario_doc;
+use recourse::scenario::wire::ScenarioDoc;
+use std::io::Write;
+use std::path::Path;
+
+/// Checks a command's files before any work and gives the output to write to (`None`:
+/// standard output, which `-o -` also names). Standard input can be read once, and an
+/// output that is one of the inputs would destroy it: both are usage errors.
+pub fn guard<'a>(output: Option<&'a Path>, inputs: &[&Path]) -> Result<Option<&'a Path>, i32> {
+    let stdin_uses = inputs.iter().filter(|p| is_stdout(p)).count();
+    if stdin_uses > 1 {
+        eprintln!(
+            "error: - (standard input) is named {stdin_uses} times; it can be read only once: \
+             save all but one of the inputs to files"
+        );
+        return Err(exit::BAD_INPUT);
+    }
+    let output = output.filter(|p| !is_stdout(p));
+    if let Some(out) = output {
+        if let Err(message) = refuse_same_file(out, inputs) {
+            eprintln!("error: {message}");
+            return Err(exit::BAD_INPUT);
+        }
+    }
+    Ok(output)
+}
+
+/// Loads and validates a scenario for a command that goes on to use it. Problems and
+/// warnings go to stderr; `Err` is the exit code.
+pub fn load(file: &Path) -> Result<Scenario, i32> {
+    load_doc(file).map(|(_, s)| s)
+}
+
+/// [`load`] that also keeps the parsed document.
+pub fn load_doc(file: &Path) -> Result<(ScenarioDoc, Scenario), i32> {
+    let name = display_name(file);
+    let bytes = read_input(file).map_err(|d| {
+        eprintln!("{d}");
+        exit::BAD_INPUT
+    })?;
+    match load_scenario_doc(&bytes) {
+        Ok((doc, s, warnings)) => {
+            eprint!("{warnings}");
+            Ok((doc, s))
+        }
+        Err(d) => {
+            eprint!("{d}");
+            eprintln!(
+                "{name}: {}: the scenario cannot be used (see `recourse validate`)",
+                plural(d.error_count(), "error")
+            );
+            Err(exit::BAD_INPUT)
+        }
+    }
+}
+
+/// Writes a JSON document to a file (see `base::output`) or to stdout.
+pub fn write_document<T: serde::Serialize>(doc: &T, output: Option<&Path>) -> i32 {
+    let Some(path) = output else {
+        return print_json(doc);
+    };
+    let mut bytes = serde_json::to_vec_pretty(doc).expect("documents always serialize");
+    bytes.push(b'\n');
+    match write_output(path, &bytes) {
+        Ok(()) => exit::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            exit::BAD_INPUT
+        }
+    }
+}
+
+/// Writes text to a file (see `base::output`) or to stdout.
+pub fn write_text(text: &str, output: Option<&Path>) -> i32 {
+    let Some(path) = output else {
+        return print_text(text);
+    };
+    match write_output(path, printable(text).as_bytes()) {
+        Ok(()) => exit::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            exit::BAD_INPUT
+        }
+    }
+}
+
+/// Text for a person (tables, Markdown, CSV) goes out through [`printable`], so no id can
+/// put a raw control character on the reader's terminal.
+pub fn print_text(text: &str) -> i32 {
+    print_bytes(printable(text).as_bytes())
+}
+
+/// Writes bytes to stdout; a closed pipe is exit 0 (see [`print_json`]), any other error 3.
+pub fn print_bytes(bytes: &[u8]) -> i32 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Ok(()) => exit::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            exit::INTERNAL
+        }
+    }
+}
+
+/// Writes a document to stdout. A closed pipe means the reader stopped reading (as `head`
+/// does), which is not a failure: exit 0. Any other write error is exit 3.
+pub fn print_json<T: serde::Serialize>(doc: &T) -> i32 {
+    let mut out = std::io::stdout().lock();
+    let r = serde_json::to_writer_pretty(&mut out, doc)
+        .map_err(std::io::Error::from)
+        .and_then(|_| writeln!(out))
+        .and_then(|_| out.flush());
+    match r {
+        Ok(()) => exit::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            exit::INTERNAL
+        }
+    }
+}
+
+pub fn plural(n: usize, word: &str) -> String {
+    recourse::base::text::plural(n as f64, word)
+}

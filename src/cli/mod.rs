@@ -1,0 +1,79 @@
+//! The command line: flags to options, one file per command. Each command's file holds its
+//! arguments, its help and the function that runs it; `io` holds what they share (the checks
+//! on a command's files, reading a scenario, writing a document), `solver_args` the flags
+//! `solve`, `bench` and `export` have in common. This module and `main.rs` are the only
+//! places that print and choose the exit code.
+
+mod apply;
+mod bench;
+mod check;
+mod export;
+mod generate;
+mod import;
+mod io;
+pub mod panic;
+mod risk;
+mod schema;
+mod solve;
+mod solver_args;
+mod validate;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes (every command):
+  0  success
+  1  no plan: the scenario is infeasible, or a limit was hit before a plan was found
+  2  bad input or usage: the message names the JSON path and the fix
+  3  internal or solver failure: please report it";
+
+#[derive(Parser)]
+#[command(
+    name = "recourse",
+    version,
+    about = "Defends order promises: finds the orders a disruption puts at risk and proposes ranked responses.",
+    after_help = EXIT_CODES,
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    Validate(validate::Args),
+    Solve(solve::Args),
+    Risk(risk::Args),
+    Check(check::Args),
+    Generate(generate::Args),
+    Export(export::Args),
+    Bench(bench::Args),
+    Apply(apply::Args),
+    Import(import::Args),
+    Schema(schema::Args),
+}
+
+impl Command {
+    /// Runs the command; the exit code.
+    pub fn run(self) -> i32 {
+        match self {
+            Command::Validate(a) => validate::run(a),
+            Command::Solve(a) => solve::run(a),
+            Command::Risk(a) => risk::run(a),
+            Command::Check(a) => check::run(a),
+            Command::Generate(a) => generate::run(a),
+            Command::Export(a) => export::run(a),
+            Command::Bench(a) => bench::run(a),
+            Command::Apply(a) => apply::run(a),
+            Command::Import(a) => import::run(a),
+            Command::Schema(a) => schema::run(a),
+        }
+    }
+}
+
+/// Diagnostics as text on stderr, or a JSON document on stdout (`validate`, `check`).
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DiagFormat {
+    Text,
+    Json,
+}

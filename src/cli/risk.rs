@@ -1,0 +1,45 @@
+//! `recourse risk`: the orders at risk if nobody acts, with reasons.
+
+use super::io::{load, print_json, print_text};
+use recourse::documents::report;
+use std::path::{Path, PathBuf};
+
+/// Find the orders at risk if nobody acts, with reasons, and the baseline KPIs.
+#[derive(clap::Args)]
+#[command(after_help = "\
+Examples:
+  recourse risk datasets/tiny/demo-eu.json
+  recourse risk --format json scenario.json > risk.json
+
+The baseline is the do-nothing plan of SCENARIO.md section 4: every planned shipment keeps
+its node and lane and leaves on its planned day if it can, else on the first later day it
+can. --format json writes a recourse.risk/1 document with the baseline plan.")]
+pub struct Args {
+    /// Scenario file, or - for standard input.
+    pub scenario: PathBuf,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Json,
+}
+
+pub fn run(args: Args) -> i32 {
+    risk(&args.scenario, args.format)
+}
+
+fn risk(file: &Path, format: ReportFormat) -> i32 {
+    let s = match load(file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let analysis = recourse::risk::analyze(&s);
+    let doc = report::risk_doc(&s, &analysis);
+    match format {
+        ReportFormat::Json => print_json(&doc),
+        ReportFormat::Table => print_text(&report::risk_table(&doc, s.currency.as_deref())),
+    }
+}

@@ -1,0 +1,214 @@
+//! `recourse solve`: the plan, the responses and the proposals document.
+
+use super::io::{load, write_document, write_text};
+use super::solver_args::{strategy_by_name, LimitArgs};
+use recourse::base::exit;
+use recourse::optimize::highs::SolveOptions;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Find the cheapest feasible plan: one MIP over the whole network, solved with HiGHS.
+#[derive(clap::Args)]
+#[command(after_help = "\
+Examples:
+  recourse solve datasets/tiny/demo-eu.json
+  recourse solve scenario.json -o proposals.json --time-limit 10 --gap 0.001
+  recourse solve scenario.json --formulation time-expanded --threads 1 --seed 7
+  recourse solve scenario.json --formulation priority-rules   # what rule-based ATP would do
+  recourse solve scenario.json --format markdown > ticket.md
+  recourse solve big.json --time-limit 60 --verbose   # LP-guided search first (--guide auto)
+
+Writes a recourse.proposals/1 document (solve report, KPIs before and after, at-risk orders,
+ranked responses with their deltas and approvals, unresolved orders, baseline plan and plan)
+to stdout, or atomically to -o FILE; --format table or markdown writes a readable report of
+the same. Approve or reject responses with `recourse apply`. Every plan is checked against
+SCENARIO.md section 3 before it is written. Limits default to the scenario's policy
+(time_limit_s 30, mip_gap 0.0001, threads 0 = all cores). On models of 250k nonzeros or
+more, and under limits of 2 s or less (--guide auto), an LP-guided search runs before the
+MIP; its bound is proven once its LP converges (models/guided.md). Exits 0 with a plan, 1 without one
+(infeasible, or a limit hit before any plan), 2 on bad input, 3 on an internal or solver
+failure.")]
+pub struct Args {
+    /// Scenario file, or - for standard input.
+    pub scenario: PathBuf,
+    /// Output file (replaced atomically; a device or FIFO is written in place); standard output when absent or -.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// json (the proposals document), table (a terminal report) or markdown. Default:
+    /// table on a terminal, json otherwise (and with -o).
+    #[arg(long, value_enum)]
+    pub format: Option<ProposalsFormat>,
+    #[command(flatten)]
+    pub args: SolveArgs,
+}
+
+#[derive(clap::Args)]
+pub struct SolveArgs {
+    #[command(flatten)]
+    limits: LimitArgs,
+    /// Solver random seed.
+    #[arg(long)]
+    seed: Option<u32>,
+    /// Which model to build (see models/), or `priority-rules`: no model, the plan that
+    /// rule-based order promising gives (status feasible, limit heuristic, no bound).
+    #[arg(long, default_value = recourse::optimize::strategy::DEFAULT)]
+    formulation: String,
+    /// Copy the solver log to stderr.
+    #[arg(long)]
+    verbose: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProposalsFormat {
+    Json,
+    Table,
+    Markdown,
+}
+
+pub fn run(args: Args) -> i32 {
+    match super::io::guard(args.output.as_deref(), &[&args.scenario]) {
+        Ok(output) => solve(&args.scenario, output, args.format, args.args),
+        Err(code) => code,
+    }
+}
+
+fn solve(
+    file: &Path,
+    output: Option<&Path>,
+    format: Option<ProposalsFormat>,
+    args: SolveArgs,
+) -> i32 {
+    let Some(strategy) = strategy_by_name(&args.formulation) else {
+        return exit::BAD_INPUT;
+    };
+    if let Err(code) = args.limits.check() {
+        return code;
+    }
+    let s = match load(file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let start = std::time::Instant::now();
+    let terminal = std::io::stderr().is_terminal();
+    let opts = SolveOptions {
+        seed: args.seed,
+        verbose: args.verbose,
+        progress: terminal && !args.verbose,
+        ..args.limits.options(&s)
+    };
+    let analysis = recourse::risk::analyze(&s);
+    if terminal {
+        // Building a large model takes seconds before the solver's own progress line starts.
+        eprintln!(
+            "{} orders, {} at risk if nobody acts; running {}...",
+            s.orders.len(),
+            analysis.at_risk.len(),
+            args.formulation
+        );
+    }
+    // A model's answer is never worse than doing nothing or the rules, even when the solver
+    // stops early (Strategy::run falls back on the cheaper of the baseline and the rules'
+    // plan).
+    let outcome = match strategy.run(&s, &analysis, &opts) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("this is a bug in recourse; please report it with the scenario");
+            return exit::INTERNAL;
+        }
+    };
+    let respond_start = std::time::Instant::now();
+    let responses = match recourse::documents::proposals::responses_for(&s, &analysis, &outcome) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("this is a bug in recourse; please report it with the scenario");
+            return exit::INTERNAL;
+        }
+    };
+    let respond_seconds = respond_start.elapsed().as_secs_f64();
+    let doc = recourse::documents::proposals::proposals_doc(
+        &s,
+        &analysis,
+        &outcome,
+        responses.as_ref(),
+        start.elapsed().as_secs_f64(),
+    );
+    if terminal || args.verbose {
+        let base = doc.kpis.baseline.cost.total;
+        match (&outcome.objective, &doc.kpis.proposed) {
+            (Some(cost), Some(k)) => eprintln!(
+                "{}: cost {cost:.2} against {base:.2} if nobody acts; {} of {} orders at risk (baseline {}); {:.2} s",
+                outcome.status,
+                k.at_risk_orders,
+                k.orders,
+                doc.kpis.baseline.at_risk_orders,
+                doc.solve.seconds
+            ),
+            _ => eprintln!("{}: no plan", outcome.status),
+        }
+        if let (Some(g), true) = (&outcome.guided, args.verbose) {
+            eprintln!(
+                "guided: {} ({}, {} LP solves, {} of {} columns) in {:.2} s; slope scaling over {} charges, {} rounds, {:.2} s; dive {} rounds and polish {:.2} s, plan {}",
+                match g.bound {
+                    Some(b) if g.lp_converged => format!("LP bound {b:.2}"),
+                    Some(b) if b > 0.0 => format!("bound {b:.2}"),
+                    _ => "nothing proven".to_owned(),
+                },
+                if g.lp_converged { "converged" } else { "pricing stopped at its share of the time" },
+                g.pricing_rounds,
+                g.columns,
+                outcome.cols,
+                g.lp_seconds,
+                g.charges,
+                g.slope_rounds,
+                g.slope_seconds,
+                g.dive_rounds,
+                g.polish_seconds,
+                g.start_objective.map_or("none".into(), |o| format!("{o:.2}")),
+            );
+        }
+        if let Some(name) = outcome.fallback {
+            eprintln!(
+                "the plan is the {name} plan: the solver found nothing better within the limit"
+            );
+        }
+        if outcome.plan.is_some() {
+            eprintln!(
+                "{}; {} at-risk orders left late or short; built and checked in {:.2} s",
+                recourse::documents::proposals_report::granularity(&doc),
+                doc.unresolved.len(),
+                respond_seconds
+            );
+        }
+    }
+    if !outcome.frozen_orders.is_empty() {
+        eprintln!(
+            "infeasible: no plan keeps every frozen order's commitment: {}",
+            doc.infeasible_frozen_orders.join(", ")
+        );
+    }
+    let format = format.unwrap_or(if output.is_none() && std::io::stdout().is_terminal() {
+        ProposalsFormat::Table
+    } else {
+        ProposalsFormat::Json
+    });
+    let style = match format {
+        ProposalsFormat::Json => None,
+        ProposalsFormat::Table => Some(recourse::documents::proposals_report::Style::Table),
+        ProposalsFormat::Markdown => Some(recourse::documents::proposals_report::Style::Markdown),
+    };
+    let written = match style {
+        None => write_document(&doc, output),
+        Some(style) => {
+            let text =
+                recourse::documents::proposals_report::render(&doc, s.currency.as_deref(), style);
+            write_text(&text, output)
+        }
+    };
+    match written {
+        exit::SUCCESS if outcome.plan.is_some() => exit::SUCCESS,
+        exit::SUCCESS => exit::NO_PLAN,
+        code => code,
+    }
+}

@@ -1,0 +1,98 @@
+//! The flags `solve`, `bench` and `export` share: which strategy, and the solver's limits.
+
+use recourse::base::exit;
+use recourse::base::limits::{MAX_THREADS, MAX_TIME_LIMIT_S};
+use recourse::optimize::highs::{Guide, SolveOptions};
+use recourse::optimize::strategy::Strategy;
+use recourse::scenario::domain::Scenario;
+
+/// The solver settings `solve` and `bench` share; each overrides the scenario's policy.
+#[derive(clap::Args)]
+pub struct LimitArgs {
+    /// Seconds each solve may take (overrides policy.time_limit_s).
+    // So that `--time-limit -3` gets this program's message, not clap's "use -- -3".
+    #[arg(long, allow_negative_numbers = true)]
+    time_limit: Option<f64>,
+    /// Relative optimality gap at which to stop (overrides policy.mip_gap).
+    #[arg(long, allow_negative_numbers = true)]
+    gap: Option<f64>,
+    /// Solver threads, 0 = all cores (overrides policy.threads).
+    // Negative numbers reach the value parser, which names the flag, instead of clap's
+    // "use -- -1" tip.
+    #[arg(long, allow_negative_numbers = true)]
+    threads: Option<u32>,
+    /// LP-guided search before the MIP (column generation for a bound, slope scaling
+    /// for the lane-day charges, a polished plan; models/guided.md): auto = for models of
+    /// 250k nonzeros or more, and for time limits of 2 s or less.
+    #[arg(long, value_enum, default_value_t = GuideArg::Auto)]
+    guide: GuideArg,
+}
+
+impl LimitArgs {
+    /// `--time-limit`, `--gap` and `--threads`, when given, must be in the ranges a
+    /// scenario's policy allows; the message says why not,
+    /// and `Err` is the exit code.
+    pub fn check(&self) -> Result<(), i32> {
+        // Written so that NaN is refused too.
+        #[allow(clippy::neg_cmp_op_on_partial_ord)]
+        if let Some(t) = self
+            .time_limit
+            .filter(|t| !(*t > 0.0 && *t <= MAX_TIME_LIMIT_S))
+        {
+            eprintln!(
+                "error: --time-limit must be a positive number of seconds up to {MAX_TIME_LIMIT_S:e}, not {t}"
+            );
+            return Err(exit::BAD_INPUT);
+        }
+        if let Some(n) = self.threads.filter(|n| i64::from(*n) > MAX_THREADS) {
+            eprintln!("error: --threads must be in 0..={MAX_THREADS} (0 = all cores), not {n}");
+            return Err(exit::BAD_INPUT);
+        }
+        if let Some(g) = self.gap.filter(|g| !(0.0..=1.0).contains(g)) {
+            eprintln!("error: --gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not {g}");
+            return Err(exit::BAD_INPUT);
+        }
+        Ok(())
+    }
+
+    /// The options for solving `s`: these arguments where given, else its policy.
+    pub fn options(&self, s: &Scenario) -> SolveOptions {
+        let policy = SolveOptions::from_policy(&s.policy);
+        SolveOptions {
+            time_limit_s: self.time_limit.unwrap_or(policy.time_limit_s),
+            mip_gap: self.gap.unwrap_or(policy.mip_gap),
+            threads: self.threads.unwrap_or(policy.threads),
+            guide: self.guide.into(),
+            ..policy
+        }
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum GuideArg {
+    Auto,
+    On,
+    Off,
+}
+
+impl From<GuideArg> for Guide {
+    fn from(g: GuideArg) -> Guide {
+        match g {
+            GuideArg::Auto => Guide::Auto,
+            GuideArg::On => Guide::On,
+            GuideArg::Off => Guide::Off,
+        }
+    }
+}
+
+/// The strategy of that name; prints the known names and returns `None` when unknown.
+pub fn strategy_by_name(name: &str) -> Option<Strategy> {
+    let found = recourse::optimize::strategy::by_name(name);
+    if found.is_none() {
+        eprintln!(
+            "error: unknown formulation \"{name}\"; known: {}",
+            recourse::optimize::strategy::names().join(", ")
+        );
+    }
+    found
+}
