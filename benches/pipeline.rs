@@ -167,11 +167,11 @@ fn solve_medium(c: &mut Criterion) {
     let o = optimize(&s, tight, &opts).unwrap();
     eprintln!(
         "solve/medium: {} {:?} bound {:?} gap {:?}, checker: {}",
-        o.status.as_str(),
-        o.objective,
-        o.bound,
-        o.gap,
-        o.eval.as_ref().map_or("no plan", |e| if e.feasible() {
+        o.status().as_str(),
+        o.objective(),
+        o.bound(),
+        o.gap(),
+        o.eval().map_or("no plan", |e| if e.feasible() {
             "feasible"
         } else {
             "infeasible"

@@ -76,8 +76,9 @@ fn main() {
                 model.mip.num_rows(),
                 model.mip.num_cols(),
                 relaxed.objective.unwrap_or(f64::NAN),
-                mip.status,
-                mip.objective.map_or("-".to_owned(), |o| format!("{o:.1}")),
+                mip.status(),
+                mip.objective()
+                    .map_or("-".to_owned(), |o| format!("{o:.1}")),
             );
         }
     }

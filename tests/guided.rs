@@ -52,7 +52,8 @@ fn far() -> Budget {
 
 /// The outcome has a plan the checker accepts, at `cost`.
 fn assert_checked_at(s: &Scenario, o: &Outcome, name: &str, cost: f64) {
-    let plan = o.plan.as_ref().unwrap_or_else(|| panic!("{name}: no plan"));
+    o.validate().unwrap_or_else(|why| panic!("{name}: {why}"));
+    let plan = o.plan().unwrap_or_else(|| panic!("{name}: no plan"));
     let eval = evaluate(s, plan);
     assert!(eval.feasible(), "{name}: {:?}", eval.violations);
     assert!(close(eval.cost.total, cost), "{name}: {}", eval.cost.total);
@@ -85,9 +86,9 @@ fn every_tiny_optimum_is_reached_with_the_guided_search_first() {
     for (name, optimum, _) in common::TINY_OPTIMA {
         let s = common::tiny_scenario(name);
         let o = optimize(&s, by_name("tight").unwrap(), &opts).unwrap();
-        assert_eq!(o.status, Status::Optimal, "{name}");
+        assert_eq!(o.status(), Status::Optimal, "{name}");
         assert_checked_at(&s, &o, name, *optimum);
-        let g = o.guided.as_ref().expect("the search ran");
+        let g = o.guided().expect("the search ran");
         assert!(g.lp_converged, "{name}");
         let bound = g.bound.unwrap();
         assert!(bound <= optimum + 1e-6 * optimum, "{name}: bound {bound}");
@@ -122,8 +123,8 @@ fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
             },
         )
         .unwrap();
-        assert_eq!(optimum_outcome.status, Status::Optimal);
-        let optimum = optimum_outcome.objective.unwrap();
+        assert_eq!(optimum_outcome.status(), Status::Optimal);
+        let optimum = optimum_outcome.objective().unwrap();
         assert_checked_at(
             &s,
             &optimum_outcome,
@@ -195,7 +196,7 @@ fn auto_runs_the_search_under_a_short_limit_and_still_reaches_the_tiny_optima() 
             },
         )
         .unwrap();
-        assert!(o.guided.is_some(), "{name}: the search ran");
+        assert!(o.guided().is_some(), "{name}: the search ran");
         assert_checked_at(&s, &o, name, *optimum);
     }
 }
@@ -221,14 +222,14 @@ fn short_limits_give_a_checked_plan_or_none_and_a_bound_of_at_least_0() {
             },
         )
         .unwrap();
-        let g = o.guided.as_ref().expect("the search ran");
-        if let Some(b) = o.bound {
+        let g = o.guided().expect("the search ran");
+        if let Some(b) = o.bound() {
             assert!(b >= 0.0, "limit {limit}: bound {b}");
         }
         if let Some(b) = g.bound {
             assert!(b >= 0.0, "limit {limit}: search bound {b}");
         }
-        let Some(plan) = o.plan.as_ref() else {
+        let Some(plan) = o.plan() else {
             assert!(
                 g.start_objective.is_none(),
                 "limit {limit}: the search's plan was lost"
@@ -237,7 +238,7 @@ fn short_limits_give_a_checked_plan_or_none_and_a_bound_of_at_least_0() {
         };
         let eval = evaluate(&s, plan);
         assert!(eval.feasible(), "limit {limit}: {:?}", eval.violations);
-        let cost = o.objective.unwrap();
+        let cost = o.objective().unwrap();
         // Whatever HiGHS does after the search (a continuous incumbent, a whole-units pass
         // cut short), the answer is never dearer than the search's own point.
         if let Some(start) = g.start_objective {
@@ -251,7 +252,7 @@ fn short_limits_give_a_checked_plan_or_none_and_a_bound_of_at_least_0() {
             "limit {limit}: {} vs {cost}",
             eval.cost.total
         );
-        if let Some(b) = o.bound {
+        if let Some(b) = o.bound() {
             assert!(
                 b <= cost + 1e-6 * cost,
                 "limit {limit}: bound {b} above {cost}"

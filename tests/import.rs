@@ -60,23 +60,23 @@ fn solve(s: &Scenario, formulation: &str, time_limit_s: f64) -> Outcome {
     eprintln!(
         "{}: {} {:?} in {:.2} s ({formulation})",
         s.id,
-        out.status,
-        out.objective,
+        out.status(),
+        out.objective(),
         start.elapsed().as_secs_f64()
     );
-    let plan = out.plan.as_ref().expect("a plan");
+    let plan = out.plan().expect("a plan");
     let eval = evaluate(s, plan);
     assert!(eval.feasible(), "{}: {:?}", s.id, eval.violations);
-    assert!((eval.cost.total - out.objective.unwrap()).abs() <= 1e-6 * eval.cost.total);
+    assert!((eval.cost.total - out.objective().unwrap()).abs() <= 1e-6 * eval.cost.total);
     out
 }
 
 fn assert_optimum(s: &Scenario, out: &Outcome, published: f64) {
-    assert_eq!(out.status, Status::Optimal, "{}", s.id);
-    let eval = out.eval.as_ref().unwrap();
+    assert_eq!(out.status(), Status::Optimal, "{}", s.id);
+    let eval = out.eval().unwrap();
     let short: f64 = eval.orders.iter().map(|o| o.short_units).sum();
     assert!(short <= 1e-6, "{}: {short} units short", s.id);
-    let got = out.objective.unwrap();
+    let got = out.objective().unwrap();
     assert!(
         (got - published).abs() <= 1e-6 * published,
         "{}: objective {got}, published optimum {published}",
@@ -152,8 +152,8 @@ fn mcnd_instances_that_cannot_meet_demand_name_the_short_orders() {
             let path = dir.join(format!("mcnd/{family}.{i}.dow"));
             let s = scenario(Format::Mcnd, &path);
             let out = solve(&s, "time-expanded-strong", 120.0);
-            assert_eq!(out.status, Status::Optimal, "{}", s.id);
-            let eval = out.eval.as_ref().unwrap();
+            assert_eq!(out.status(), Status::Optimal, "{}", s.id);
+            let eval = out.eval().unwrap();
             let short: f64 = eval.orders.iter().map(|o| o.short_units).sum();
             let least = least_shortage(&s);
             assert!(least > 1.0, "{}: all demand can be met", s.id);
@@ -196,7 +196,7 @@ fn least_shortage(s: &Scenario) -> f64 {
         l.fixed_cost_per_day = 0.0;
     }
     let out = solve(&free, "time-expanded", 120.0);
-    let eval = out.eval.unwrap();
+    let eval = out.eval().unwrap();
     eval.orders.iter().map(|o| o.short_units).sum()
 }
 
@@ -223,7 +223,7 @@ fn both_linkings_reach_the_same_optima() {
         let out = solve(&s, f, 120.0);
         assert_eq!(out.formulation, f);
         assert_optimum(&s, &out, 232_239.0);
-        rows.push(out.rows);
+        rows.push(out.stats.as_ref().unwrap().rows);
     }
     assert!(
         rows[1] > rows[0],

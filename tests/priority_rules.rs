@@ -35,7 +35,8 @@ fn mip_cost(s: &Scenario) -> f64 {
         ..SolveOptions::default()
     };
     let o = optimize(s, by_name("time-expanded").unwrap(), &opts).unwrap();
-    o.objective.unwrap()
+    o.validate().unwrap();
+    o.objective().unwrap()
 }
 
 #[test]

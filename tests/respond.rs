@@ -14,7 +14,7 @@ use recourse::check::evaluate;
 use recourse::documents::proposals::{proposals_doc, responses_for, ProposalsDoc};
 use recourse::optimize::formulate::by_name;
 use recourse::optimize::highs::SolveOptions;
-use recourse::optimize::{keep_the_better, optimize};
+use recourse::optimize::{keep_the_better, optimize, Source};
 use recourse::plan::PlanDoc;
 use recourse::risk::analyze;
 use recourse::scenario::domain::Scenario;
@@ -29,8 +29,8 @@ fn opts() -> SolveOptions {
 /// Solves and builds the proposals document (timings zeroed, so documents compare).
 fn propose(s: &Scenario) -> ProposalsDoc {
     let a = analyze(s);
-    let fallback: Vec<(&'static str, &recourse::plan::Plan)> = if a.eval.feasible() {
-        vec![("baseline", &a.baseline.plan)]
+    let fallback: Vec<(Source, &recourse::plan::Plan)> = if a.eval.feasible() {
+        vec![(Source::Baseline, &a.baseline.plan)]
     } else {
         Vec::new()
     };
@@ -308,8 +308,8 @@ fn a_sampled_check_gives_the_same_responses() {
         baseline_eval: &a.eval,
         at_risk: &a.flags,
         reasons: &reasons,
-        plan: o.plan.as_ref().unwrap(),
-        plan_eval: o.eval.as_ref().unwrap(),
+        plan: o.plan().unwrap(),
+        plan_eval: o.eval().unwrap(),
     };
     let full = respond(&s, &x).unwrap();
     let sampled = respond_with_budget(&s, &x, 1).unwrap();

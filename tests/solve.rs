@@ -354,20 +354,11 @@ fn empty_model_is_solved_by_its_offset() {
 #[test]
 fn statuses_serialize_as_the_report_spells_them() {
     let time = Limit::Time;
-    let interrupt = Limit::Other("interrupt".into());
+    let interrupt = Limit::Interrupt;
     assert_eq!(Status::Optimal.as_str(), "optimal");
+    assert_eq!(Status::Feasible { limit: time }.as_str(), "feasible");
     assert_eq!(
-        Status::Feasible {
-            limit: time.clone()
-        }
-        .as_str(),
-        "feasible"
-    );
-    assert_eq!(
-        Status::NoSolution {
-            limit: interrupt.clone()
-        }
-        .as_str(),
+        Status::NoSolution { limit: interrupt }.as_str(),
         "no_solution"
     );
     assert_eq!(Status::Infeasible.as_str(), "infeasible");

@@ -24,17 +24,18 @@ proptest! {
         let (s, _) = validate(&doc).unwrap();
         let a = analyze(&s);
         let o = optimize(&s, by_name("time-expanded").unwrap(), &opts()).unwrap();
+        prop_assert_eq!(o.validate(), Ok(()));
         if a.baseline.keeps_frozen() {
             // The baseline is a feasible plan, so a plan exists and costs no more.
-            prop_assert_eq!(&o.status, &Status::Optimal);
+            prop_assert_eq!(&o.status(), &Status::Optimal);
         }
-        match &o.status {
+        match &o.status() {
             Status::Optimal => {
-                let plan = o.plan.as_ref().unwrap();
+                let plan = o.plan().unwrap();
                 let eval = evaluate(&s, plan);
                 prop_assert!(eval.feasible(), "{:?}", eval.violations);
                 let cost = eval.cost.total;
-                prop_assert!((cost - o.objective.unwrap()).abs() <= 1e-6 * cost.abs().max(1.0));
+                prop_assert!((cost - o.objective().unwrap()).abs() <= 1e-6 * cost.abs().max(1.0));
                 if a.baseline.keeps_frozen() {
                     prop_assert!(cost <= a.eval.cost.total + 1e-6 * cost.abs().max(1.0),
                         "optimum {} above baseline {}", cost, a.eval.cost.total);
@@ -47,7 +48,7 @@ proptest! {
             }
             Status::Infeasible => {
                 prop_assert!(!a.baseline.keeps_frozen());
-                prop_assert!(!o.frozen_orders.is_empty());
+                prop_assert!(!o.termination.frozen_orders.is_empty());
             }
             other => prop_assert!(false, "unexpected status {:?}", other),
         }
@@ -75,16 +76,16 @@ fn a_tight_time_limit_returns_a_status_not_a_hang() {
         },
     )
     .unwrap();
-    match &o.status {
+    match &o.status() {
         Status::Feasible { .. } => {
-            let eval = evaluate(&s, o.plan.as_ref().unwrap());
+            let eval = evaluate(&s, o.plan().unwrap());
             assert!(eval.feasible());
-            assert!(o.gap.unwrap() >= 0.0);
-            assert!(o.bound.unwrap() <= eval.cost.total + 1e-6 * eval.cost.total);
+            assert!(o.gap().unwrap() >= 0.0);
+            assert!(o.bound().unwrap() <= eval.cost.total + 1e-6 * eval.cost.total);
         }
-        Status::NoSolution { .. } => assert!(o.plan.is_none()),
+        Status::NoSolution { .. } => assert!(o.plan().is_none()),
         // A fast machine may finish anyway; then it must say so honestly.
-        Status::Optimal => assert!(evaluate(&s, o.plan.as_ref().unwrap()).feasible()),
+        Status::Optimal => assert!(evaluate(&s, o.plan().unwrap()).feasible()),
         Status::Infeasible => panic!("generated scenarios keep their frozen orders"),
     }
 }
@@ -103,19 +104,24 @@ fn a_limit_hit_before_any_plan_falls_back_on_the_baseline() {
     };
     let mut with = optimize(&s, by_name("time-expanded").unwrap(), &opts).unwrap();
     assert!(
-        matches!(with.status, Status::NoSolution { .. }),
+        matches!(with.status(), Status::NoSolution { .. }),
         "{:?}",
-        with.status
+        with.status()
     );
-    recourse::optimize::keep_the_better(&s, &mut with, &[("baseline", &a.baseline.plan)]);
+    recourse::optimize::keep_the_better(
+        &s,
+        &mut with,
+        &[(recourse::optimize::Source::Baseline, &a.baseline.plan)],
+    );
+    with.validate().unwrap();
     assert!(
-        matches!(with.status, Status::Feasible { .. }),
+        matches!(with.status(), Status::Feasible { .. }),
         "{:?}",
-        with.status
+        with.status()
     );
-    assert_eq!(with.fallback, Some("baseline"));
-    assert_eq!(with.plan.as_ref(), Some(&a.baseline.plan));
-    let eval = evaluate(&s, with.plan.as_ref().unwrap());
+    assert_eq!(with.fallback(), Some("baseline"));
+    assert_eq!(with.plan(), Some(&a.baseline.plan));
+    let eval = evaluate(&s, with.plan().unwrap());
     assert!(eval.feasible());
-    assert_eq!(with.objective, Some(a.eval.cost.total));
+    assert_eq!(with.objective(), Some(a.eval.cost.total));
 }

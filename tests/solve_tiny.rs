@@ -31,8 +31,9 @@ fn every_tiny_dataset_reaches_its_hand_derived_optimum() {
         }
         let s = scenario(name);
         let o = optimize(&s, f, &opts()).unwrap();
-        assert_eq!(o.status, Status::Optimal, "{name}");
-        let plan = o.plan.as_ref().unwrap();
+        o.validate().unwrap_or_else(|why| panic!("{name}: {why}"));
+        assert_eq!(o.status(), Status::Optimal, "{name}");
+        let plan = o.plan().unwrap();
         let eval = evaluate(&s, plan);
         assert!(eval.feasible(), "{name}: {:?}", eval.violations);
         if (eval.cost.total - optimum).abs() > 1e-6 * optimum {
@@ -41,7 +42,7 @@ fn every_tiny_dataset_reaches_its_hand_derived_optimum() {
                 eval.cost.total
             ));
         }
-        let bound = o.bound.unwrap();
+        let bound = o.bound().unwrap();
         assert!(
             bound <= eval.cost.total + 1e-6 * optimum && bound >= eval.cost.total - 1e-6 * optimum,
             "{name}: bound {bound}"
@@ -54,10 +55,10 @@ fn every_tiny_dataset_reaches_its_hand_derived_optimum() {
 fn the_demo_is_solved_to_proven_optimality_and_protects_every_order() {
     let s = scenario("demo-eu");
     let o = optimize(&s, by_name("time-expanded").unwrap(), &opts()).unwrap();
-    assert_eq!(o.status, Status::Optimal);
-    let eval = evaluate(&s, o.plan.as_ref().unwrap());
+    assert_eq!(o.status(), Status::Optimal);
+    let eval = evaluate(&s, o.plan().unwrap());
     assert!(eval.feasible());
-    assert!((eval.cost.total - o.objective.unwrap()).abs() <= 1e-6 * eval.cost.total);
+    assert!((eval.cost.total - o.objective().unwrap()).abs() <= 1e-6 * eval.cost.total);
     assert!(eval.cost.total < 48518.0, "better than doing nothing");
     // Golden, not derived by hand: HiGHS proves 1200 optimal with gap 0 and the checker
     // prices the plan at exactly that (transport 830, fixed 190, change 180).
@@ -81,17 +82,21 @@ fn a_frozen_order_that_cannot_be_served_makes_the_scenario_infeasible_and_is_nam
     let o = optimize(&s, by_name("time-expanded").unwrap(), &opts()).unwrap();
     // 1 unit is left for SO-2's frozen 40 and no lane brings stock to DC-PAR: no plan keeps
     // the commitment, and the outcome (a value, not an error) names the order.
-    match o.status {
+    match o.status() {
         Status::Infeasible => {
-            assert!(o.plan.is_none());
+            assert!(o.plan().is_none());
             let names: Vec<_> = o
+                .termination
                 .frozen_orders
                 .iter()
                 .map(|x| s.order(*x).id.0.clone())
                 .collect();
             assert_eq!(names, vec!["SO-2".to_owned()]);
         }
-        other => panic!("expected infeasible, got {other:?} with plan {:?}", o.plan),
+        other => panic!(
+            "expected infeasible, got {other:?} with plan {:?}",
+            o.plan()
+        ),
     }
 }
 

@@ -19,11 +19,12 @@ fn opts() -> SolveOptions {
 /// Solves with `formulation` and checks the plan independently.
 fn solved(s: &Scenario, formulation: &str) -> Outcome {
     let o = optimize(s, by_name(formulation).unwrap(), &opts()).unwrap();
-    if let Some(plan) = &o.plan {
+    o.validate().unwrap();
+    if let Some(plan) = &o.plan() {
         let eval = evaluate(s, plan);
         assert!(eval.feasible(), "{formulation}: {:?}", eval.violations);
         let cost = eval.cost.total;
-        assert!((cost - o.objective.unwrap()).abs() <= 1e-6 * cost.abs().max(1.0));
+        assert!((cost - o.objective().unwrap()).abs() <= 1e-6 * cost.abs().max(1.0));
     }
     o
 }
@@ -34,17 +35,17 @@ fn every_tiny_dataset_has_the_same_optimum_as_time_expanded() {
         let s = common::tiny_scenario(name);
         let te = solved(&s, "time-expanded");
         let tight = solved(&s, "tight");
-        assert_eq!(tight.status, Status::Optimal, "{name}");
-        let cost = tight.objective.unwrap();
+        assert_eq!(tight.status(), Status::Optimal, "{name}");
+        let cost = tight.objective().unwrap();
         assert!(
             (cost - optimum).abs() <= 1e-6 * optimum,
             "{name}: {cost}, not {optimum}"
         );
         assert!(
-            (cost - te.objective.unwrap()).abs() <= 1e-6 * optimum,
+            (cost - te.objective().unwrap()).abs() <= 1e-6 * optimum,
             "{name}"
         );
-        let bound = tight.bound.unwrap();
+        let bound = tight.bound().unwrap();
         assert!(
             (bound - cost).abs() <= 1e-6 * optimum,
             "{name}: bound {bound}"
@@ -94,18 +95,18 @@ fn a_generated_scenario_has_the_same_optimum() {
     let (s, _) = validate(&doc).unwrap();
     let te = solved(&s, "time-expanded");
     let tight = solved(&s, "tight");
-    assert_eq!(te.status, Status::Optimal);
-    assert_eq!(tight.status, Status::Optimal);
-    let (a, b) = (te.objective.unwrap(), tight.objective.unwrap());
+    assert_eq!(te.status(), Status::Optimal);
+    assert_eq!(tight.status(), Status::Optimal);
+    let (a, b) = (te.objective().unwrap(), tight.objective().unwrap());
     assert!(
         (a - b).abs() <= 1e-6 * a.abs().max(1.0),
         "time-expanded {a}, tight {b}"
     );
     assert!(
-        tight.cols < te.cols,
+        tight.stats.as_ref().unwrap().cols < te.stats.as_ref().unwrap().cols,
         "the pruning rules fire: {} vs {}",
-        tight.cols,
-        te.cols
+        tight.stats.as_ref().unwrap().cols,
+        te.stats.as_ref().unwrap().cols
     );
 }
 
@@ -117,9 +118,9 @@ proptest! {
         let (s, _) = validate(&doc).unwrap();
         let te = solved(&s, "time-expanded");
         let tight = solved(&s, "tight");
-        prop_assert_eq!(&te.status, &tight.status);
-        if te.status == Status::Optimal {
-            let (a, b) = (te.objective.unwrap(), tight.objective.unwrap());
+        prop_assert_eq!(&te.status(), &tight.status());
+        if te.status() == Status::Optimal {
+            let (a, b) = (te.objective().unwrap(), tight.objective().unwrap());
             prop_assert!((a - b).abs() <= 1e-6 * a.abs().max(1.0),
                 "time-expanded {}, tight {}", a, b);
         }

@@ -136,18 +136,19 @@ fn solve(
     );
     if terminal || args.verbose {
         let base = doc.kpis.baseline.cost.total;
-        match (&outcome.objective, &doc.kpis.proposed) {
+        match (outcome.objective(), &doc.kpis.proposed) {
             (Some(cost), Some(k)) => eprintln!(
                 "{}: cost {cost:.2} against {base:.2} if nobody acts; {} of {} orders at risk (baseline {}); {:.2} s",
-                outcome.status,
+                outcome.status(),
                 k.at_risk_orders,
                 k.orders,
                 doc.kpis.baseline.at_risk_orders,
                 doc.solve.seconds
             ),
-            _ => eprintln!("{}: no plan", outcome.status),
+            _ => eprintln!("{}: no plan", outcome.status()),
         }
-        if let (Some(g), true) = (&outcome.guided, args.verbose) {
+        let stats = outcome.stats.as_ref();
+        if let (Some(g), true) = (stats.and_then(|x| x.guided.as_ref()), args.verbose) {
             eprintln!(
                 "guided: {} ({}, {} LP solves, {} of {} columns) in {:.2} s; slope scaling over {} charges, {} rounds, {:.2} s; dive {} rounds and polish {:.2} s, plan {}",
                 match g.bound {
@@ -158,7 +159,7 @@ fn solve(
                 if g.lp_converged { "converged" } else { "pricing stopped at its share of the time" },
                 g.pricing_rounds,
                 g.columns,
-                outcome.cols,
+                stats.map_or(0, |x| x.cols),
                 g.lp_seconds,
                 g.charges,
                 g.slope_rounds,
@@ -168,12 +169,12 @@ fn solve(
                 g.start_objective.map_or("none".into(), |o| format!("{o:.2}")),
             );
         }
-        if let Some(name) = outcome.fallback {
+        if let Some(name) = outcome.fallback() {
             eprintln!(
                 "the plan is the {name} plan: the solver found nothing better within the limit"
             );
         }
-        if outcome.plan.is_some() {
+        if outcome.solution.is_some() {
             eprintln!(
                 "{}; {} at-risk orders left late or short; built and checked in {:.2} s",
                 recourse::documents::proposals_report::granularity(&doc),
@@ -182,7 +183,7 @@ fn solve(
             );
         }
     }
-    if !outcome.frozen_orders.is_empty() {
+    if !outcome.termination.frozen_orders.is_empty() {
         eprintln!(
             "infeasible: no plan keeps every frozen order's commitment: {}",
             doc.infeasible_frozen_orders.join(", ")
@@ -207,7 +208,7 @@ fn solve(
         }
     };
     match written {
-        exit::SUCCESS if outcome.plan.is_some() => exit::SUCCESS,
+        exit::SUCCESS if outcome.solution.is_some() => exit::SUCCESS,
         exit::SUCCESS => exit::NO_PLAN,
         code => code,
     }

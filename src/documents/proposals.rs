@@ -4,7 +4,7 @@
 //! the wire format; `recourse apply` reads them back.
 
 use crate::base::diagnostics::Diagnostics;
-use crate::optimize::Outcome;
+use crate::optimize::{Outcome, SolverStats};
 use crate::plan::PlanDoc;
 use crate::respond::{Action, Owner, Response, Responses};
 use crate::risk::kpi::{kpis, Kpis};
@@ -244,31 +244,36 @@ pub fn proposals_doc(
     responses: Option<&Responses>,
     seconds: f64,
 ) -> ProposalsDoc {
-    let proposed = o.eval.as_ref().map(|e| {
+    let proposed = o.eval().map(|e| {
         let flags: Vec<bool> = e.orders.iter().map(|x| x.at_risk()).collect();
         kpis(s, e, &flags)
+    });
+    // The rules run no solver: the document's solver fields say so, as they always have.
+    let stats = o.stats.clone().unwrap_or_else(|| SolverStats {
+        solver: "none (priority rules)".to_owned(),
+        ..SolverStats::default()
     });
     ProposalsDoc {
         format: PROPOSALS_FORMAT.to_owned(),
         scenario: s.id.clone(),
         solve: SolveDoc {
-            status: o.status.as_str().to_owned(),
-            limit: o.status.limit().map(|l| l.as_str().to_owned()),
-            objective: o.objective,
-            bound: o.bound,
-            gap: o.gap,
+            status: o.status().as_str().to_owned(),
+            limit: o.status().limit().map(|l| l.as_str().to_owned()),
+            objective: o.objective(),
+            bound: o.bound(),
+            gap: o.gap(),
             seconds,
-            build_seconds: o.build_seconds,
-            passes: o.passes,
+            build_seconds: stats.build_seconds,
+            passes: stats.passes,
             formulation: o.formulation.to_owned(),
-            solver: o.solver.clone(),
+            solver: stats.solver,
             model: ModelSize {
-                rows: o.rows,
-                columns: o.cols,
-                nonzeros: o.nonzeros,
-                integer_columns: o.integer_cols,
+                rows: stats.rows,
+                columns: stats.cols,
+                nonzeros: stats.nonzeros,
+                integer_columns: stats.integer_cols,
             },
-            fallback: o.fallback.map(str::to_owned),
+            fallback: o.fallback().map(str::to_owned),
         },
         kpis: KpisDoc {
             baseline: kpis(s, &a.eval, &a.flags),
@@ -306,12 +311,13 @@ pub fn proposals_doc(
             .unwrap_or_default(),
         checked_prefixes: responses.map_or(0, |r| r.checked_prefixes),
         infeasible_frozen_orders: o
+            .termination
             .frozen_orders
             .iter()
             .map(|x| s.order(*x).id.0.clone())
             .collect(),
         baseline_plan: a.baseline.plan.to_doc(s),
-        plan: o.plan.as_ref().map(|p| p.to_doc(s)),
+        plan: o.plan().map(|p| p.to_doc(s)),
     }
 }
 
@@ -321,7 +327,7 @@ pub fn responses_for(
     a: &Analysis,
     o: &Outcome,
 ) -> Result<Option<Responses>, crate::respond::RespondError> {
-    let (Some(plan), Some(eval)) = (&o.plan, &o.eval) else {
+    let Some(crate::optimize::Solution { plan, eval, .. }) = &o.solution else {
         return Ok(None);
     };
     let reasons = a

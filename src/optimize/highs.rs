@@ -134,20 +134,32 @@ impl SolveOptions {
     }
 }
 
-/// Which limit stopped the solver before it could prove optimality or infeasibility.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Which limit stopped the run before it could prove optimality or infeasibility.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Limit {
     Time,
-    /// Another limit, named in snake_case: `iteration`, `solution`, `interrupt`, `memory`,
-    /// `objective_bound`, `objective_target`.
-    Other(String),
+    Iteration,
+    Solution,
+    Interrupt,
+    Memory,
+    ObjectiveBound,
+    ObjectiveTarget,
+    /// A heuristic that stops by construction and proves nothing (the priority rules).
+    Heuristic,
 }
 
 impl Limit {
-    pub fn as_str(&self) -> &str {
+    /// The snake_case name the proposals document writes.
+    pub fn as_str(&self) -> &'static str {
         match self {
             Limit::Time => "time",
-            Limit::Other(name) => name,
+            Limit::Iteration => "iteration",
+            Limit::Solution => "solution",
+            Limit::Interrupt => "interrupt",
+            Limit::Memory => "memory",
+            Limit::ObjectiveBound => "objective_bound",
+            Limit::ObjectiveTarget => "objective_target",
+            Limit::Heuristic => "heuristic",
         }
     }
 }
@@ -159,7 +171,7 @@ impl fmt::Display for Limit {
 }
 
 /// Why the solver stopped, and whether that left a solution in hand.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     /// Proven optimal within `mip_gap` (so `gap` may be positive, never above `mip_gap`).
     Optimal,
@@ -347,7 +359,6 @@ pub fn solve_from(
         what,
         messages: session.state.messages(),
     };
-    let other = |name: &str| Stopped(Limit::Other(name.into()));
     let outcome = match model_status {
         sys::kHighsModelStatusOptimal => Optimal,
         sys::kHighsModelStatusInfeasible => Infeasible,
@@ -360,14 +371,14 @@ pub fn solve_from(
             })
         }
         sys::kHighsModelStatusTimeLimit => Stopped(Limit::Time),
-        sys::kHighsModelStatusIterationLimit => other("iteration"),
-        sys::kHighsModelStatusSolutionLimit => other("solution"),
+        sys::kHighsModelStatusIterationLimit => Stopped(Limit::Iteration),
+        sys::kHighsModelStatusSolutionLimit => Stopped(Limit::Solution),
         sys::kHighsModelStatusInterrupt | sys::kHighsModelStatusHighsInterrupt => {
-            other("interrupt")
+            Stopped(Limit::Interrupt)
         }
-        sys::kHighsModelStatusMemoryLimit => other("memory"),
-        sys::kHighsModelStatusObjectiveBound => other("objective_bound"),
-        sys::kHighsModelStatusObjectiveTarget => other("objective_target"),
+        sys::kHighsModelStatusMemoryLimit => Stopped(Limit::Memory),
+        sys::kHighsModelStatusObjectiveBound => Stopped(Limit::ObjectiveBound),
+        sys::kHighsModelStatusObjectiveTarget => Stopped(Limit::ObjectiveTarget),
         status => {
             return Err(failed(format!(
                 "model status '{}'",

@@ -20,51 +20,20 @@ pub mod formulate;
 pub mod guided;
 pub mod highs;
 pub mod mip;
+pub mod outcome;
 pub mod priority_rules;
 pub mod strategy;
 
-use crate::check::{evaluate, Evaluation, Violation};
+use crate::check::{evaluate, Violation};
 use crate::optimize::formulate::{frozen_plan, BuildOptions, Formulation, Meaning, Model};
 use crate::optimize::guided::{guide, Budget, Guided};
 use crate::optimize::highs::{solve_from, Limit, SolveError, SolveOptions, SolveResult, Status};
 use crate::plan::Plan;
 use crate::scenario::domain::Scenario;
 use crate::scenario::ids::OrderIx;
+pub use outcome::{Outcome, Solution, SolverStats, Source, Termination};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
-
-#[derive(Clone, Debug)]
-pub struct Outcome {
-    pub status: Status,
-    /// The checked plan, when a solution is in hand.
-    pub plan: Option<Plan>,
-    /// The checker's verdict and cost breakdown of `plan`.
-    pub eval: Option<Evaluation>,
-    /// The cost of `plan` (the checker's, which equals the model's within 1e-6).
-    pub objective: Option<f64>,
-    pub bound: Option<f64>,
-    pub gap: Option<f64>,
-    /// Model build time, summed over passes.
-    pub build_seconds: f64,
-    /// Solver time (hand-off included), summed over passes.
-    pub solve_seconds: f64,
-    /// 1, or 2 when the continuous pass gave fractional quantities.
-    pub passes: u32,
-    /// Size of the last model solved.
-    pub rows: usize,
-    pub cols: usize,
-    pub nonzeros: usize,
-    pub integer_cols: usize,
-    pub solver: String,
-    pub formulation: &'static str,
-    /// When infeasible: the frozen orders (only they can make a scenario infeasible).
-    pub frozen_orders: Vec<OrderIx>,
-    /// The solver stopped at a limit with nothing better than the fallback plan, which
-    /// `plan` is; names that plan (`baseline`, `priority-rules`).
-    pub fallback: Option<&'static str>,
-    /// What the LP-guided search did, when it ran (its start point left out).
-    pub guided: Option<Guided>,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum OptimizeError {
@@ -80,6 +49,11 @@ pub enum OptimizeError {
         formulation: &'static str,
         model: f64,
         checked: f64,
+    },
+    #[error("internal error: the {formulation} outcome is inconsistent: {why}")]
+    Inconsistent {
+        formulation: &'static str,
+        why: String,
     },
 }
 
@@ -152,29 +126,31 @@ pub fn optimize(
         solve_seconds += result.seconds + result.handoff_seconds;
         passes = 2;
     }
-    let mut out = Outcome {
-        status: result.status.clone(),
-        plan: None,
-        eval: None,
-        objective: None,
-        bound: result.bound,
-        gap: result.gap,
-        build_seconds: 0.0,
-        solve_seconds,
+    let stats = SolverStats {
+        solver: result.solver.clone(),
+        build_seconds,
         passes,
         rows: result.rows,
         cols: result.cols,
         nonzeros: result.nonzeros,
         integer_cols: result.integer_cols,
-        solver: result.solver.clone(),
-        formulation: f.name(),
-        frozen_orders: Vec::new(),
-        fallback: None,
         guided,
     };
-    out.build_seconds = build_seconds;
+    let mut out = Outcome {
+        formulation: f.name(),
+        termination: Termination {
+            status: result.status,
+            detail: None,
+            bound: result.bound,
+            gap: result.gap,
+            frozen_orders: Vec::new(),
+        },
+        solution: None,
+        stats: Some(stats),
+        seconds: solve_seconds,
+    };
     if result.status == Status::Infeasible {
-        out.frozen_orders = model.frozen_orders.clone();
+        out.termination.frozen_orders = model.frozen_orders.clone();
     }
     let Some(values) = result.values.as_ref() else {
         return Ok(out);
@@ -199,19 +175,28 @@ pub fn optimize(
         });
     }
     // A plan cheaper than the proven bound means the model prices plans wrongly.
-    if let Some(b) = out.bound.filter(|b| checked < b - 1e-6 * b.abs().max(1.0)) {
+    if let Some(b) = out
+        .bound()
+        .filter(|b| checked < b - 1e-6 * b.abs().max(1.0))
+    {
         return Err(OptimizeError::CostMismatch {
             formulation: f.name(),
             model: b,
             checked,
         });
     }
-    if let (Some(b), true) = (out.bound, matches!(out.status, Status::Feasible { .. })) {
-        out.gap = Some(relative_gap(checked, b));
+    if let (Some(b), true) = (out.bound(), matches!(out.status(), Status::Feasible { .. })) {
+        out.termination.gap = Some(relative_gap(checked, b));
     }
-    out.objective = Some(checked);
-    out.plan = Some(plan);
-    out.eval = Some(eval);
+    out.solution = Some(Solution {
+        plan,
+        eval,
+        source: Source::Solver,
+    });
+    out.validate().map_err(|why| OptimizeError::Inconsistent {
+        formulation: f.name(),
+        why,
+    })?;
     Ok(out)
 }
 
@@ -219,24 +204,28 @@ pub fn optimize(
 /// `fallbacks` (named plans: the do-nothing baseline, the priority rules' plan) that is
 /// feasible and cheaper, so a planner always gets at least what they give: status
 /// `feasible`, the plan's own cost, the solver's bound. Does nothing when no limit was hit.
-pub fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(&'static str, &Plan)]) {
-    let Some(limit) = out.status.limit().cloned() else {
+pub fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(Source, &Plan)]) {
+    let Some(limit) = out.status().limit().copied() else {
         return;
     };
-    for &(name, plan) in fallbacks {
+    for &(source, plan) in fallbacks {
         let eval = evaluate(s, plan);
         let cost = eval.cost.total;
-        if !eval.feasible() || out.objective.is_some_and(|o| o <= cost) {
+        if !eval.feasible() || out.objective().is_some_and(|o| o <= cost) {
             continue;
         }
-        out.status = Status::Feasible {
-            limit: limit.clone(),
-        };
-        out.gap = out.bound.map(|b| relative_gap(cost, b));
-        out.objective = Some(cost);
-        out.plan = Some(plan.clone());
-        out.eval = Some(eval);
-        out.fallback = Some(name);
+        let t = &mut out.termination;
+        t.status = Status::Feasible { limit };
+        t.gap = t.bound.map(|b| relative_gap(cost, b));
+        t.detail = Some(format!(
+            "the {} plan: the solver found nothing cheaper within the {limit}",
+            source.as_str()
+        ));
+        out.solution = Some(Solution {
+            plan: plan.clone(),
+            eval,
+            source,
+        });
     }
 }
 
@@ -381,10 +370,8 @@ fn prefer_start(result: &mut SolveResult, start: Option<Vec<f64>>, start_objecti
     result.objective = Some(objective);
     result.gap = result.bound.map(|b| relative_gap(objective, b));
     result.values = Some(x);
-    if let Status::NoSolution { limit } = &result.status {
-        result.status = Status::Feasible {
-            limit: limit.clone(),
-        };
+    if let Status::NoSolution { limit } = result.status {
+        result.status = Status::Feasible { limit };
     }
 }
 

@@ -13,7 +13,7 @@
 
 use crate::check::evaluate;
 use crate::optimize::highs::{Limit, Status};
-use crate::optimize::Outcome;
+use crate::optimize::{Outcome, Solution, Source, Termination};
 use crate::plan::{Plan, Shipment, Transfer};
 use crate::risk::Analysis;
 use crate::scenario::domain::{Day, Forbid, Scenario};
@@ -23,8 +23,6 @@ use std::time::Instant;
 
 /// The name `--formulation` takes.
 pub const NAME: &str = "priority-rules";
-/// What the proposals document and `bench` say about a plan that comes with no bound.
-pub const LIMIT: &str = "heuristic";
 
 const EPS: f64 = 1e-9;
 
@@ -72,31 +70,29 @@ pub fn outcome(s: &Scenario, a: &Analysis) -> Outcome {
     let t = Instant::now();
     let p = plan(s, a);
     let eval = evaluate(s, &p);
-    let feasible = eval.feasible();
-    let limit = Limit::Other(LIMIT.to_owned());
+    let limit = Limit::Heuristic;
+    let (status, solution) = if eval.feasible() {
+        let solution = Solution {
+            plan: p,
+            eval,
+            source: Source::Rules,
+        };
+        (Status::Feasible { limit }, Some(solution))
+    } else {
+        (Status::NoSolution { limit }, None)
+    };
     Outcome {
-        status: if feasible {
-            Status::Feasible { limit }
-        } else {
-            Status::NoSolution { limit }
-        },
-        objective: feasible.then_some(eval.cost.total),
-        plan: feasible.then_some(p),
-        eval: feasible.then_some(eval),
-        bound: None,
-        gap: None,
-        build_seconds: 0.0,
-        solve_seconds: t.elapsed().as_secs_f64(),
-        passes: 0,
-        rows: 0,
-        cols: 0,
-        nonzeros: 0,
-        integer_cols: 0,
-        solver: "none (priority rules)".to_owned(),
         formulation: NAME,
-        frozen_orders: Vec::new(),
-        fallback: None,
-        guided: None,
+        termination: Termination {
+            status,
+            detail: None,
+            bound: None,
+            gap: None,
+            frozen_orders: Vec::new(),
+        },
+        solution,
+        stats: None,
+        seconds: t.elapsed().as_secs_f64(),
     }
 }
 

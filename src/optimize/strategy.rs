@@ -4,7 +4,7 @@
 use crate::optimize::formulate::{self, Formulation};
 use crate::optimize::highs::SolveOptions;
 use crate::optimize::priority_rules;
-use crate::optimize::{keep_the_better, optimize, OptimizeError, Outcome};
+use crate::optimize::{keep_the_better, optimize, OptimizeError, Outcome, Source};
 use crate::risk::Analysis;
 use crate::scenario::domain::Scenario;
 
@@ -34,24 +34,29 @@ impl Strategy {
         a: &Analysis,
         opts: &SolveOptions,
     ) -> Result<Outcome, OptimizeError> {
-        match self {
+        let out = match self {
             Strategy::Model(f) => {
                 let mut out = optimize(s, *f, opts)?;
                 // Only a solver stopped at a limit needs them: the rules take milliseconds
                 // and usually beat doing nothing by far; the cheapest of the two is kept.
-                if out.status.limit().is_some() {
+                if out.status().limit().is_some() {
                     let rules = priority_rules::plan(s, a);
                     let mut fallbacks = Vec::new();
                     if a.eval.feasible() {
-                        fallbacks.push(("baseline", &a.baseline.plan));
+                        fallbacks.push((Source::Baseline, &a.baseline.plan));
                     }
-                    fallbacks.push((priority_rules::NAME, &rules));
+                    fallbacks.push((Source::Rules, &rules));
                     keep_the_better(s, &mut out, &fallbacks);
                 }
-                Ok(out)
+                out
             }
-            Strategy::Rules => Ok(priority_rules::outcome(s, a)),
-        }
+            Strategy::Rules => priority_rules::outcome(s, a),
+        };
+        out.validate().map_err(|why| OptimizeError::Inconsistent {
+            formulation: out.formulation,
+            why,
+        })?;
+        Ok(out)
     }
 }
 

@@ -113,20 +113,20 @@ pub fn run(dataset: &str, s: &Scenario, strategy: Strategy, opts: &BenchOptions)
         }
     };
     row.total_s = start.elapsed().as_secs_f64();
-    if let Strategy::Model(_) = strategy {
-        row.rows = Some(outcome.rows);
-        row.columns = Some(outcome.cols);
-        row.nonzeros = Some(outcome.nonzeros);
-        row.build_s = Some(outcome.build_seconds);
+    if let Some(stats) = &outcome.stats {
+        row.rows = Some(stats.rows);
+        row.columns = Some(stats.cols);
+        row.nonzeros = Some(stats.nonzeros);
+        row.build_s = Some(stats.build_seconds);
     }
-    row.solve_s = outcome.solve_seconds;
-    row.status = outcome.status.as_str().to_owned();
-    row.limit = outcome.status.limit().map(|l| l.as_str().to_owned());
-    row.objective = outcome.objective;
-    row.bound = outcome.bound;
-    row.gap = outcome.gap;
-    row.fallback = outcome.fallback.map(str::to_owned);
-    if let Some(e) = &outcome.eval {
+    row.solve_s = outcome.seconds;
+    row.status = outcome.status().as_str().to_owned();
+    row.limit = outcome.status().limit().map(|l| l.as_str().to_owned());
+    row.objective = outcome.objective();
+    row.bound = outcome.bound();
+    row.gap = outcome.gap();
+    row.fallback = outcome.fallback().map(str::to_owned);
+    if let Some(e) = outcome.eval() {
         row.checker = if e.feasible() {
             "feasible"
         } else {
@@ -134,7 +134,7 @@ pub fn run(dataset: &str, s: &Scenario, strategy: Strategy, opts: &BenchOptions)
         }
         .to_owned();
     }
-    if let Some(obj) = outcome.objective {
+    if let Some(obj) = outcome.objective() {
         row.saving = Some(baseline - obj);
         row.saving_pct = (baseline.abs() > 0.0).then(|| 100.0 * (baseline - obj) / baseline);
     }
@@ -142,7 +142,8 @@ pub fn run(dataset: &str, s: &Scenario, strategy: Strategy, opts: &BenchOptions)
         if let Strategy::Model(f) = strategy {
             // The guided search already solved this LP when its pricing converged (its
             // bound is then the LP optimum); solving it again took 11 s on medium.
-            row.lp_bound = match outcome.guided.as_ref().filter(|g| g.lp_converged) {
+            let guided = outcome.stats.as_ref().and_then(|x| x.guided.as_ref());
+            row.lp_bound = match guided.filter(|g| g.lp_converged) {
                 Some(g) => g.bound,
                 None => lp_bound(s, f, &opts.solve),
             };

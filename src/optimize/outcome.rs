@@ -1,0 +1,278 @@
+//! What a strategy returns, in the shape of MathOpt's `SolveResult`: why the run stopped
+//! ([`Termination`]: the status, the limit and a free-text detail, the bound and the gap),
+//! apart from the plan it leaves ([`Solution`]: checked, with where it came from), apart
+//! from what the solver did ([`SolverStats`], absent when no solver ran).
+//!
+//! [`Outcome::validate`] states what every outcome must satisfy; `optimize`, the priority
+//! rules and the tests all go through it.
+
+use crate::check::Evaluation;
+use crate::optimize::guided::Guided;
+use crate::optimize::highs::Status;
+use crate::plan::Plan;
+use crate::scenario::ids::OrderIx;
+
+/// One run of a strategy on a scenario.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The strategy's name (`tight`, `priority-rules`, ...).
+    pub formulation: &'static str,
+    pub termination: Termination,
+    /// The plan in hand, when there is one: always checked feasible.
+    pub solution: Option<Solution>,
+    /// What the solver did; `None` for the priority rules, which build no model.
+    pub stats: Option<SolverStats>,
+    /// Time spent deciding (solver time for a model, the rules' own time otherwise).
+    pub seconds: f64,
+}
+
+/// Why the run stopped and what it proved.
+#[derive(Clone, Debug)]
+pub struct Termination {
+    /// Optimal, stopped at a limit (with or without a solution), or infeasible.
+    pub status: Status,
+    /// A sentence for a person when the status alone does not say it, e.g. which plan was
+    /// kept after a limit.
+    pub detail: Option<String>,
+    /// A proven lower bound on the cost of every plan, when one is known.
+    pub bound: Option<f64>,
+    /// `(cost - bound) / cost` of the solution, when both are known.
+    pub gap: Option<f64>,
+    /// When infeasible: the frozen orders (only their commitments can make a scenario
+    /// infeasible).
+    pub frozen_orders: Vec<OrderIx>,
+}
+
+/// Where a plan came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Decoded from the solver's (or the LP-guided search's) solution of the model.
+    Solver,
+    /// The do-nothing baseline, kept because the solver found nothing cheaper in time.
+    Baseline,
+    /// The priority rules' plan: the strategy itself, or kept after a solver limit.
+    Rules,
+}
+
+impl Source {
+    /// The name `fallback` carries in the proposals document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Solver => "solver",
+            Source::Baseline => "baseline",
+            Source::Rules => crate::optimize::priority_rules::NAME,
+        }
+    }
+}
+
+/// A plan and the checker's verdict on it.
+#[derive(Clone, Debug)]
+pub struct Solution {
+    pub plan: Plan,
+    /// The checker's evaluation of `plan` (feasible; its cost is the plan's cost).
+    pub eval: Evaluation,
+    pub source: Source,
+}
+
+impl Solution {
+    /// The plan's cost, as the checker prices it.
+    pub fn cost(&self) -> f64 {
+        self.eval.cost.total
+    }
+}
+
+/// What the solver was given and how long it took.
+#[derive(Clone, Debug, Default)]
+pub struct SolverStats {
+    /// HiGHS and its version.
+    pub solver: String,
+    /// Model build time, summed over passes.
+    pub build_seconds: f64,
+    /// 1, or 2 when the continuous pass gave fractional quantities.
+    pub passes: u32,
+    /// Size of the last model solved.
+    pub rows: usize,
+    pub cols: usize,
+    pub nonzeros: usize,
+    pub integer_cols: usize,
+    /// What the LP-guided search did, when it ran (its start point left out).
+    pub guided: Option<Guided>,
+}
+
+impl Outcome {
+    /// The cost of the plan in hand.
+    pub fn objective(&self) -> Option<f64> {
+        self.solution.as_ref().map(Solution::cost)
+    }
+
+    pub fn plan(&self) -> Option<&Plan> {
+        self.solution.as_ref().map(|x| &x.plan)
+    }
+
+    pub fn eval(&self) -> Option<&Evaluation> {
+        self.solution.as_ref().map(|x| &x.eval)
+    }
+
+    pub fn bound(&self) -> Option<f64> {
+        self.termination.bound
+    }
+
+    pub fn gap(&self) -> Option<f64> {
+        self.termination.gap
+    }
+
+    pub fn status(&self) -> Status {
+        self.termination.status
+    }
+
+    /// What the LP-guided search did, when it ran.
+    pub fn guided(&self) -> Option<&Guided> {
+        self.stats.as_ref()?.guided.as_ref()
+    }
+
+    /// The plan kept instead of the strategy's own after a limit (`baseline`,
+    /// `priority-rules`), as the proposals document names it.
+    pub fn fallback(&self) -> Option<&'static str> {
+        let source = self.solution.as_ref()?.source;
+        let own = match self.stats {
+            Some(_) => Source::Solver,
+            None => Source::Rules,
+        };
+        (source != own).then(|| source.as_str())
+    }
+
+    /// What every outcome satisfies, or the first thing that does not hold:
+    /// - a status with a solution has one, and one without has none;
+    /// - the solution is feasible and its cost is the checker's;
+    /// - the bound is at most the cost (within 1e-6 relative);
+    /// - the gap is `(cost - bound) / cost` within 1e-5, in 0..=1 where the bound is at
+    ///   least 0, and absent without a bound or a solution;
+    /// - frozen orders are named only when infeasible;
+    /// - the rules (no solver statistics) prove nothing: no bound.
+    pub fn validate(&self) -> Result<(), String> {
+        let t = &self.termination;
+        if t.status.has_solution() != self.solution.is_some() {
+            return Err(format!(
+                "status {} {} a solution",
+                t.status,
+                if self.solution.is_some() {
+                    "comes with"
+                } else {
+                    "lacks"
+                }
+            ));
+        }
+        if let Some(x) = &self.solution {
+            if !x.eval.feasible() {
+                return Err(format!(
+                    "the {} plan breaks {} rule(s)",
+                    x.source.as_str(),
+                    x.eval.violations.len()
+                ));
+            }
+        }
+        let cost = self.objective();
+        if let (Some(c), Some(b)) = (cost, t.bound) {
+            if b > c + 1e-6 * c.abs().max(1.0) {
+                return Err(format!("bound {b} above the plan's cost {c}"));
+            }
+        }
+        match (cost, t.bound, t.gap) {
+            (Some(c), Some(b), Some(g)) => {
+                let expected = ((c - b) / c.abs().max(1e-9)).max(0.0);
+                // HiGHS computes its gap from the model's cost, which the checker's matches
+                // within 1e-6 relative.
+                if (g - expected).abs() > 1e-5 {
+                    return Err(format!(
+                        "gap {g} where cost {c} and bound {b} give {expected}"
+                    ));
+                }
+                if b >= 0.0 && !(0.0..=1.0).contains(&g) {
+                    return Err(format!("gap {g} outside 0..=1"));
+                }
+            }
+            (_, _, Some(g)) => return Err(format!("gap {g} without both a cost and a bound")),
+            _ => {}
+        }
+        if !t.frozen_orders.is_empty() && t.status != Status::Infeasible {
+            return Err(format!("frozen orders named under status {}", t.status));
+        }
+        if self.stats.is_none() && t.bound.is_some() {
+            return Err("a bound without a solver".to_owned());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::optimize::highs::Limit;
+    use crate::scenario::validate::load_scenario;
+
+    /// The rules' outcome on demo-eu, and the same plan as if a solver had proven it.
+    fn outcomes() -> (Outcome, Outcome) {
+        let bytes = include_bytes!("../../datasets/tiny/demo-eu.json");
+        let (s, _) = load_scenario(bytes).unwrap();
+        let rules = crate::optimize::priority_rules::outcome(&s, &crate::risk::analyze(&s));
+        let cost = rules.objective().unwrap();
+        let mut solved = rules.clone();
+        solved.formulation = "tight";
+        solved.stats = Some(SolverStats::default());
+        solved.termination.status = Status::Optimal;
+        solved.termination.bound = Some(cost);
+        solved.termination.gap = Some(0.0);
+        solved.solution.as_mut().unwrap().source = Source::Solver;
+        (rules, solved)
+    }
+
+    #[test]
+    fn consistent_outcomes_pass() {
+        let (rules, solved) = outcomes();
+        assert_eq!(rules.validate(), Ok(()));
+        assert_eq!(rules.fallback(), None);
+        assert_eq!(solved.validate(), Ok(()));
+        assert_eq!(solved.fallback(), None);
+    }
+
+    #[test]
+    fn every_broken_rule_is_named() {
+        let (rules, solved) = outcomes();
+        let cost = solved.objective().unwrap();
+        let broken = |edit: &dyn Fn(&mut Outcome), base: &Outcome| {
+            let mut o = base.clone();
+            edit(&mut o);
+            o.validate().unwrap_err()
+        };
+        let e = broken(&|o| o.solution = None, &solved);
+        assert!(e.contains("lacks a solution"), "{e}");
+        let e = broken(&|o| o.termination.status = Status::Infeasible, &solved);
+        assert!(e.contains("comes with a solution"), "{e}");
+        let e = broken(&|o| o.termination.bound = Some(cost * 1.01), &solved);
+        assert!(e.contains("above the plan's cost"), "{e}");
+        let e = broken(
+            &|o| {
+                o.termination.bound = Some(cost * 0.9);
+                o.termination.status = Status::Feasible { limit: Limit::Time };
+            },
+            &solved,
+        );
+        assert!(e.contains("gap 0 where cost"), "{e}");
+        let e = broken(
+            &|o| o.termination.frozen_orders.push(OrderIx::new(0)),
+            &solved,
+        );
+        assert!(e.contains("frozen orders"), "{e}");
+        let e = broken(&|o| o.termination.bound = Some(0.0), &rules);
+        assert!(e.contains("a bound without a solver"), "{e}");
+        let e = broken(&|o| o.termination.gap = Some(0.5), &rules);
+        assert!(e.contains("without both a cost and a bound"), "{e}");
+    }
+
+    #[test]
+    fn a_plan_kept_after_a_limit_is_named_as_the_fallback() {
+        let (_, mut solved) = outcomes();
+        solved.solution.as_mut().unwrap().source = Source::Baseline;
+        assert_eq!(solved.fallback(), Some("baseline"));
+    }
+}
