@@ -2,8 +2,9 @@
 //! is feasible. Sums run in key order (never in hash order), so the same plan always gives
 //! the same bits.
 
+use super::evaluation::{CostBreakdown, OrderOutcome};
 use super::merged::{moved, positive, Merged};
-use super::{tolerance, CostBreakdown, OrderOutcome};
+use super::tolerance::tolerance;
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
 

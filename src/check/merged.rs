@@ -7,7 +7,7 @@
 //! (node, day) or (lane, day) use [`FastMap`]: the keys are small integers, so a
 //! multiply-rotate hash does as well as SipHash at a fraction of its cost.
 
-use super::TOLERANCE;
+use super::tolerance::TOLERANCE;
 use crate::plan::{Plan, ShipmentKey, TransferKey};
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;

@@ -29,116 +29,17 @@
 //!   not depart, so noise does not put an order at risk; the costs are not rounded.
 
 mod cost;
+mod evaluation;
 mod merged;
 mod rules;
+mod tolerance;
+
+pub use evaluation::{CostBreakdown, Evaluation, OrderOutcome, Violation};
+pub(crate) use tolerance::exceeds;
+pub use tolerance::{tolerance, TOLERANCE};
 
 use crate::plan::Plan;
 use crate::scenario::domain::Scenario;
-use serde::{Deserialize, Serialize};
-
-/// Absolute tolerance for comparing quantities, scaled by the magnitude when that exceeds 1.
-pub const TOLERANCE: f64 = 1e-6;
-
-/// The six cost parts of section 3 and their total.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct CostBreakdown {
-    pub transport: f64,
-    pub fixed: f64,
-    pub expedite: f64,
-    pub lateness: f64,
-    pub shortage: f64,
-    pub change: f64,
-    pub total: f64,
-}
-
-impl std::ops::Add for CostBreakdown {
-    type Output = CostBreakdown;
-    /// Part by part, `total` included.
-    fn add(self, o: CostBreakdown) -> CostBreakdown {
-        CostBreakdown {
-            transport: self.transport + o.transport,
-            fixed: self.fixed + o.fixed,
-            expedite: self.expedite + o.expedite,
-            lateness: self.lateness + o.lateness,
-            shortage: self.shortage + o.shortage,
-            change: self.change + o.change,
-            total: self.total + o.total,
-        }
-    }
-}
-
-impl std::ops::Sub for CostBreakdown {
-    type Output = CostBreakdown;
-    /// Part by part, `total` included.
-    fn sub(self, o: CostBreakdown) -> CostBreakdown {
-        CostBreakdown {
-            transport: self.transport - o.transport,
-            fixed: self.fixed - o.fixed,
-            expedite: self.expedite - o.expedite,
-            lateness: self.lateness - o.lateness,
-            shortage: self.shortage - o.shortage,
-            change: self.change - o.change,
-            total: self.total - o.total,
-        }
-    }
-}
-
-/// One broken rule of section 3.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Violation {
-    /// The rule number in section 3 (1..=7).
-    pub rule: u8,
-    /// A machine code, e.g. `stock_negative`.
-    pub code: String,
-    /// Names the entities, the day and the amount.
-    pub message: String,
-}
-
-impl Violation {
-    pub(crate) fn new(rule: u8, code: &str, message: String) -> Self {
-        Self {
-            rule,
-            code: code.to_owned(),
-            message,
-        }
-    }
-}
-
-/// What a plan does for one order.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct OrderOutcome {
-    /// Units shipped per line (same order as `Order::lines`).
-    pub shipped: Vec<f64>,
-    pub short_units: f64,
-    pub late_units: f64,
-    pub late_unit_days: f64,
-    /// Largest lateness of any shipment, in days (0 when none is late).
-    pub max_days_late: i64,
-}
-
-impl OrderOutcome {
-    /// Any unit late or short.
-    pub fn at_risk(&self) -> bool {
-        self.short_units > 0.0 || self.late_units > 0.0
-    }
-    pub fn on_time_in_full(&self) -> bool {
-        !self.at_risk()
-    }
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Evaluation {
-    pub violations: Vec<Violation>,
-    pub cost: CostBreakdown,
-    /// Indexed by `OrderIx`.
-    pub orders: Vec<OrderOutcome>,
-}
-
-impl Evaluation {
-    pub fn feasible(&self) -> bool {
-        self.violations.is_empty()
-    }
-}
 
 /// Checks every rule of section 3 and computes the cost breakdown.
 pub fn evaluate(s: &Scenario, plan: &Plan) -> Evaluation {
@@ -149,35 +50,5 @@ pub fn evaluate(s: &Scenario, plan: &Plan) -> Evaluation {
         violations,
         cost,
         orders,
-    }
-}
-
-/// The tolerance for quantities of this magnitude: [`TOLERANCE`] absolute, relative above 1.
-pub fn tolerance(magnitude: f64) -> f64 {
-    TOLERANCE * magnitude.abs().max(1.0)
-}
-
-/// `a` exceeds `b` by more than the tolerance.
-pub(crate) fn exceeds(a: f64, b: f64) -> bool {
-    a > b + tolerance(a.abs().max(b.abs()))
-}
-
-/// Whole within the tolerance: |q - round(q)| <= 1e-6.
-pub(crate) fn is_whole(q: f64) -> bool {
-    (q - q.round()).abs() <= TOLERANCE
-}
-
-/// A quantity for a message: whole numbers without decimals, others with at most six.
-pub(crate) fn num(x: f64) -> String {
-    if is_whole(x) {
-        let r = x.round();
-        if r == 0.0 {
-            "0".to_owned()
-        } else {
-            format!("{r}")
-        }
-    } else {
-        let t = format!("{x:.6}");
-        t.trim_end_matches('0').trim_end_matches('.').to_owned()
     }
 }

@@ -2,8 +2,9 @@
 //! first day each (node, sku) goes negative), in rule order and then in key order, so that
 //! the output is deterministic.
 
+use super::evaluation::Violation;
 use super::merged::{moved, positive, FastMap, Merged};
-use super::{exceeds, is_whole, num, tolerance, Violation, TOLERANCE};
+use super::tolerance::{exceeds, is_whole, num, tolerance, TOLERANCE};
 use crate::plan::{ShipmentKey, TransferKey};
 use crate::scenario::domain::{Day, Forbid, Outage, Scenario};
 use crate::scenario::ids::*;

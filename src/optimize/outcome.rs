@@ -60,7 +60,8 @@ impl Source {
         match self {
             Source::Solver => "solver",
             Source::Baseline => "baseline",
-            Source::Rules => crate::optimize::priority_rules::NAME,
+            // The rules' strategy name (`priority_rules::NAME`, which a test ties it to).
+            Source::Rules => "priority-rules",
         }
     }
 }
@@ -267,6 +268,14 @@ mod tests {
         assert!(e.contains("a bound without a solver"), "{e}");
         let e = broken(&|o| o.termination.gap = Some(0.5), &rules);
         assert!(e.contains("without both a cost and a bound"), "{e}");
+    }
+
+    #[test]
+    fn the_rules_source_is_named_as_the_strategy() {
+        assert_eq!(
+            Source::Rules.as_str(),
+            crate::optimize::priority_rules::NAME
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@
 
 use crate::check::evaluate;
 use crate::optimize::highs::{Limit, Status};
-use crate::optimize::{Outcome, Solution, Source, Termination};
+use crate::optimize::outcome::{Outcome, Solution, Source, Termination};
 use crate::plan::{Plan, Shipment, Transfer};
 use crate::risk::Analysis;
 use crate::scenario::domain::{Day, Forbid, Scenario};

@@ -2,7 +2,7 @@
 //! plan leaves late or short could not be helped. Numbers come from the checker's outcomes
 //! and the scenario; nothing here claims more than it computed.
 
-use super::{Inputs, Response, Unresolved};
+use super::response::{Inputs, Response, Unresolved};
 use crate::base::text::{plural, units};
 use crate::check::OrderOutcome;
 use crate::scenario::domain::{Day, Scenario};

@@ -3,8 +3,8 @@
 //! relaxation for more rows; on network-design instances (`recourse import mcnd`) the
 //! weak form's root bound is far below the optimum (README, "For researchers").
 
+use super::model::{BuildOptions, Formulation, Model};
 use super::time_expanded::TimeExpanded;
-use super::{BuildOptions, Formulation, Model};
 use crate::scenario::domain::Scenario;
 
 pub struct TimeExpandedStrong;

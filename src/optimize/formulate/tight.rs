@@ -4,7 +4,8 @@
 //! without HiGHS's sub-MIP heuristics. The mathematics, the proof that the optimum is
 //! unchanged, and the measurements: `models/tight.md`.
 
-use super::{time_expanded, BuildOptions, Formulation, Model};
+use super::model::{BuildOptions, Formulation, Model};
+use super::time_expanded;
 use crate::optimize::highs::SolveOptions;
 use crate::scenario::domain::Scenario;
 

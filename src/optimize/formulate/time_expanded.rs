@@ -3,7 +3,7 @@
 //! yes/no columns for expedites, lane-day fixed charges, ship-complete orders and source
 //! choices. The mathematics, with these constraint names, is `models/time-expanded.md`.
 
-use super::{BuildOptions, Formulation, Meaning, Model};
+use super::model::{BuildOptions, Formulation, Meaning, Model};
 use crate::optimize::mip::{Mip, Var};
 use crate::scenario::domain::{Day, Forbid, Order, Scenario};
 use crate::scenario::ids::*;

@@ -3,8 +3,8 @@
 //! lane with lead time 0, every commodity a SKU stocked at its origin and ordered in a
 //! customer zone behind its destination (a free lane away). Why the scenario's optimum is the instance's: `models/mcnd-import.md`.
 
+use super::imported::{import_policy, ImportError, Imported, AS_OF};
 use super::numbers::{amount, count, Lines};
-use super::{import_policy, ImportError, Imported, AS_OF};
 use crate::scenario::wire::*;
 
 #[derive(Clone, Debug, PartialEq)]

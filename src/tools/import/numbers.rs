@@ -1,7 +1,7 @@
 //! Reading whitespace-separated numbers line by line, with errors that name the file, the
 //! line and the field, as both instance formats need.
 
-use super::ImportError;
+use super::imported::ImportError;
 
 /// The non-blank lines of a file, with their 1-based numbers.
 pub(super) struct Lines<'a> {

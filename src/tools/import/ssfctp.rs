@@ -3,8 +3,8 @@
 //! single customer zone with unit cost c_i and fixed cost f_i, and one order of D units.
 //! Why the scenario's optimum is the instance's: `models/ssfctp-import.md`.
 
+use super::imported::{import_policy, ImportError, Imported, AS_OF};
 use super::numbers::{amount, count, Lines};
-use super::{import_policy, ImportError, Imported, AS_OF};
 use crate::scenario::wire::*;
 
 #[derive(Clone, Debug, PartialEq)]

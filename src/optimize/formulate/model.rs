@@ -1,0 +1,140 @@
+//! What every formulation shares: the trait, its build options, the model it returns and
+//! what each column means, so that a solution decodes into a plan.
+
+use crate::optimize::highs::SolveOptions;
+use crate::optimize::mip::Mip;
+use crate::plan::{Plan, Shipment, Transfer};
+use crate::scenario::domain::{Day, Scenario};
+use crate::scenario::ids::*;
+
+/// How to build a model.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BuildOptions {
+    /// Declare shipment and transfer quantities integer (when the policy asks for whole
+    /// units). Off for the first, continuous pass: see `models/time-expanded.md`.
+    pub integer_quantities: bool,
+    /// Keep column and row names (for export and debugging; slower).
+    pub names: bool,
+    /// Link every flow on a charged lane-day to its charge (`strong_link`), not only their
+    /// sum (`fixed_link`): more rows, a tighter relaxation.
+    pub strong_linking: bool,
+}
+
+/// What a column stands for in the plan. Columns that are not part of the plan
+/// (inventories, yes/no decisions that only switch costs) are `Aux`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Meaning {
+    Shipment {
+        order: OrderIx,
+        sku: SkuIx,
+        node: NodeIx,
+        lane: Option<LaneIx>,
+        day: Day,
+    },
+    Transfer {
+        lane: LaneIx,
+        sku: SkuIx,
+        day: Day,
+    },
+    Expedite(InboundIx),
+    Aux,
+}
+
+impl Meaning {
+    /// A shipment or a transfer: a column that moves units (whole when the policy says so).
+    pub fn is_quantity(&self) -> bool {
+        matches!(self, Meaning::Shipment { .. } | Meaning::Transfer { .. })
+    }
+}
+
+/// A built model: the MIP and the meaning of each of its columns.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub mip: Mip,
+    pub meaning: Vec<Meaning>,
+    /// Orders whose frozen plan the model holds fixed (named when it is infeasible).
+    pub frozen_orders: Vec<OrderIx>,
+}
+
+impl Model {
+    /// The plan in a solution. Quantities within 1e-6 of a whole number are rounded to it
+    /// when the scenario moves whole units; values below 1e-6 are solver noise and dropped.
+    pub fn decode(&self, s: &Scenario, values: &[f64], frozen_plan: &Plan) -> Plan {
+        let mut plan = frozen_plan.clone();
+        let clean = |v: f64| {
+            let r = v.round();
+            if s.policy.integer_quantities && (v - r).abs() <= 1e-6 {
+                r
+            } else {
+                v
+            }
+        };
+        for (m, &v) in self.meaning.iter().zip(values) {
+            match *m {
+                Meaning::Shipment {
+                    order,
+                    sku,
+                    node,
+                    lane,
+                    day,
+                } if v > 1e-6 => plan.shipments.push(Shipment {
+                    order,
+                    sku,
+                    node,
+                    lane,
+                    ship: day,
+                    quantity: clean(v),
+                }),
+                Meaning::Transfer { lane, sku, day } if v > 1e-6 => plan.transfers.push(Transfer {
+                    lane,
+                    sku,
+                    ship: day,
+                    quantity: clean(v),
+                }),
+                Meaning::Expedite(r) if v > 0.5 => plan.expedited.push(r),
+                _ => {}
+            }
+        }
+        plan.normalized()
+    }
+
+    /// Whether every quantity column is within 1e-6 of a whole number.
+    pub fn quantities_are_whole(&self, values: &[f64]) -> bool {
+        self.meaning
+            .iter()
+            .zip(values)
+            .all(|(m, v)| !m.is_quantity() || (v - v.round()).abs() <= 1e-6)
+    }
+}
+
+pub trait Formulation: Sync {
+    /// The name `--formulation` takes.
+    fn name(&self) -> &'static str;
+    /// One line for `--help` and `bench`.
+    fn description(&self) -> &'static str;
+    /// Builds the model. Frozen orders' plans are constants of the model; their
+    /// shipments come back through `Model::decode`'s `frozen_plan`.
+    fn build(&self, s: &Scenario, opts: &BuildOptions) -> Model;
+    /// Adjusts the solver options this formulation's models are solved with. Only settings
+    /// that cannot change the proven optimum belong here. Default: none.
+    fn tune(&self, _opts: &mut SolveOptions) {}
+}
+
+/// The frozen orders' shipments exactly as planned: the part of any plan that no
+/// formulation decides.
+pub fn frozen_plan(s: &Scenario) -> Plan {
+    let mut plan = Plan::default();
+    for (oi, o) in s.orders.iter().enumerate().filter(|(_, o)| o.frozen) {
+        for e in &o.plan {
+            plan.shipments.push(Shipment {
+                order: OrderIx::new(oi),
+                sku: e.sku,
+                node: e.node,
+                lane: e.lane,
+                ship: e.ship.into(),
+                quantity: e.quantity,
+            });
+        }
+    }
+    plan
+}

@@ -1,0 +1,82 @@
+//! What `respond` takes and returns: the inputs besides the scenario, the responses, the
+//! at-risk orders left unresolved, and the invariants that can fail.
+
+use super::actions::Action;
+use crate::check::Evaluation;
+use crate::plan::Plan;
+use crate::scenario::ids::OrderIx;
+use std::collections::HashMap;
+
+/// One approvable response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    /// Indices of earlier responses it depends on (sharing a resource), ascending.
+    pub requires: Vec<usize>,
+    /// The cost it removes, on top of the responses before it (the checker's numbers).
+    pub net_benefit: f64,
+    /// What it spends: transport, fixed, expedite and change added, plus the penalties
+    /// that its donors take on. `cost + net_benefit` is the penalty it saves.
+    pub cost: f64,
+    /// At-risk orders before it that are not at risk after it.
+    pub protects: Vec<OrderIx>,
+    /// At-risk orders it leaves at risk, but with a smaller penalty.
+    pub helps: Vec<OrderIx>,
+    /// Orders in it that end up worse (they give up stock, a day or a lane).
+    pub donors: Vec<OrderIx>,
+    pub actions: Vec<Action>,
+    pub explanation: String,
+    /// Taken off the matching entries of the plan before it.
+    pub remove: Plan,
+    pub add: Plan,
+    /// True for the response that restores frozen commitments the baseline could not keep
+    /// (always the first one; every other response requires it).
+    pub restores_frozen: bool,
+}
+
+/// An at-risk order that the proposed plan still leaves late or short.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unresolved {
+    pub order: OrderIx,
+    pub why: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Responses {
+    pub responses: Vec<Response>,
+    pub unresolved: Vec<Unresolved>,
+    /// How many prefixes the checker evaluated: all of them, unless responses x plan size
+    /// exceeds the checking budget (then evenly spaced ones and the last).
+    pub checked_prefixes: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RespondError {
+    #[error("internal error: applying responses 1..={prefix} gives a plan that breaks rule {rule}: {message}")]
+    PrefixInfeasible {
+        prefix: usize,
+        rule: u8,
+        message: String,
+    },
+    #[error("internal error: response {response} was built to save {estimated}, the checker says {checked}")]
+    BenefitMismatch {
+        response: usize,
+        estimated: f64,
+        checked: f64,
+    },
+    #[error(
+        "internal error: all responses together give a plan costing {got}, not the proposed {want}"
+    )]
+    TotalMismatch { got: f64, want: f64 },
+}
+
+/// What `respond` needs to know besides the two plans.
+pub struct Inputs<'a> {
+    pub baseline: &'a Plan,
+    pub baseline_eval: &'a Evaluation,
+    /// At risk under the baseline (section 4, including orders with an empty plan).
+    pub at_risk: &'a [bool],
+    /// Each at-risk order's first reason, for explanations.
+    pub reasons: &'a HashMap<OrderIx, String>,
+    pub plan: &'a Plan,
+    pub plan_eval: &'a Evaluation,
+}
