@@ -2,7 +2,8 @@
 //! disruptions, and the requested share of orders at risk after them.
 //!
 //! At-risk orders are computed here from the baseline's fates and the domain model alone
-//! (SCENARIO.md section 4), independently of the generator's own count.
+//! (SCENARIO.md section 4), and every count is checked against `risk::at_risk_flags`, the
+//! rule `recourse risk` reports and the generator calibrates with.
 
 use recourse::risk::baseline::{simulate, Baseline};
 use recourse::scenario::domain::Scenario;
@@ -100,6 +101,13 @@ fn risk(s: &Scenario, b: &Baseline) -> Risk {
             r.at_risk += 1;
         }
     }
+    let eval = recourse::check::evaluate(s, &b.plan);
+    let flags = recourse::risk::at_risk_flags(s, b, &eval);
+    let flagged: usize = flags.iter().filter(|&&f| f).count();
+    assert_eq!(
+        r.at_risk, flagged,
+        "the at-risk count derived here differs from risk::at_risk_flags"
+    );
     r
 }
 

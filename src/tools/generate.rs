@@ -34,8 +34,6 @@
 //! iteration order in the output. The same configuration gives byte-identical JSON on every
 //! platform.
 
-use crate::risk::baseline::{simulate, Baseline};
-use crate::scenario::domain::Scenario;
 use crate::scenario::validate::validate;
 use crate::scenario::wire::*;
 use chrono::{Datelike, NaiveDate};
@@ -343,55 +341,6 @@ pub fn generate_with_report(cfg: &GenerateConfig) -> (ScenarioDoc, GenerateRepor
     let (disruptions, report) = calibrate(cfg, &net, &book, &supply, &cal, &mut doc);
     doc.disruptions = disruptions;
     (doc, report)
-}
-
-/// Whether each order is at risk in `b`, the baseline of `s` (SCENARIO.md section 4): an
-/// empty plan, any unit that arrives after the due day (a local shipment arrives on its ship
-/// day; lead times after delays), any unit short, or a frozen commitment the baseline cannot
-/// keep. Frozen orders' shipments are the plan itself (the simulation sets them aside
-/// without recording fates).
-pub fn at_risk_flags(s: &Scenario, b: &Baseline) -> Vec<bool> {
-    const EPS: f64 = 1e-9;
-    let mut flags = vec![false; s.orders.len()];
-    let mut shipped = Vec::new();
-    for (oi, o) in s.orders.iter().enumerate() {
-        if o.plan.is_empty() {
-            flags[oi] = true;
-            continue;
-        }
-        shipped.clear();
-        shipped.resize(o.lines.len(), 0.0);
-        let mut late = false;
-        for (e, entry) in o.plan.iter().enumerate() {
-            let lead = entry.lane.map_or(0, |l| i64::from(s.lane(l).lead_time));
-            let line = o.lines.iter().position(|l| l.sku == entry.sku);
-            let mut leave = |day: i64, q: f64| {
-                if q > EPS {
-                    late |= day + lead > o.due;
-                    if let Some(li) = line {
-                        shipped[li] += q;
-                    }
-                }
-            };
-            if o.frozen {
-                leave(i64::from(entry.ship), entry.quantity);
-            } else {
-                for &(day, q) in &b.fates[oi][e].left {
-                    leave(day, q);
-                }
-            }
-        }
-        let short = o
-            .lines
-            .iter()
-            .zip(&shipped)
-            .any(|(l, &q)| q < l.quantity - EPS);
-        flags[oi] = late || short;
-    }
-    for u in &b.unkept_frozen {
-        flags[u.order.ix()] = true;
-    }
-    flags
 }
 
 // ---- random numbers ----------------------------------------------------------------------
@@ -2057,12 +2006,15 @@ fn surge_disruptions(
     out
 }
 
-/// Runs the baseline of `doc` and counts the orders at risk.
+/// Counts the orders at risk in `doc` by the rule users see (`risk::at_risk_flags`, SCENARIO.md
+/// section 4), so the rate the generator aims at is the rate `recourse risk` reports.
 fn measure(doc: &ScenarioDoc) -> usize {
     match validate(doc) {
         Ok((s, _)) => {
-            let b = simulate(&s);
-            at_risk_flags(&s, &b).iter().filter(|&&f| f).count()
+            let baseline = crate::risk::baseline::simulate(&s);
+            let eval = crate::check::evaluate(&s, &baseline.plan);
+            let flags = crate::risk::at_risk_flags(&s, &baseline, &eval);
+            flags.iter().filter(|&&f| f).count()
         }
         Err(d) => panic!("the generator wrote an invalid scenario: {d:?}"),
     }
