@@ -179,19 +179,7 @@ impl Outcome {
             }
         }
         match (cost, t.bound, t.gap) {
-            (Some(c), Some(b), Some(g)) => {
-                let expected = ((c - b) / c.abs().max(1e-9)).max(0.0);
-                // HiGHS computes its gap from the model's cost, which the checker's matches
-                // within 1e-6 relative.
-                if (g - expected).abs() > 1e-5 {
-                    return Err(format!(
-                        "gap {g} where cost {c} and bound {b} give {expected}"
-                    ));
-                }
-                if b >= 0.0 && !(0.0..=1.0).contains(&g) {
-                    return Err(format!("gap {g} outside 0..=1"));
-                }
-            }
+            (Some(c), Some(b), Some(g)) => gap_consistent(c, b, g)?,
             (_, _, Some(g)) => return Err(format!("gap {g} without both a cost and a bound")),
             _ => {}
         }
@@ -203,6 +191,30 @@ impl Outcome {
         }
         Ok(())
     }
+}
+
+/// Whether `g` is the gap between cost `c` and bound `b`: `(c - b) / |c|` within 1e-5,
+/// in 0..=1 where the bound is at least 0. HiGHS computes its gap from the model's cost,
+/// which the checker's matches within 1e-6 relative; where the bound meets the cost within
+/// that tolerance the plan is proven optimal, and any gap from 0 up to the formula's value
+/// holds (at a cost of 0 the formula divides a rounding error by nothing).
+fn gap_consistent(c: f64, b: f64, g: f64) -> Result<(), String> {
+    let expected = ((c - b) / c.abs().max(1e-9)).max(0.0);
+    let proven = c - b <= 1e-6 * c.abs().max(1.0);
+    let fits = if proven {
+        (-1e-5..=expected + 1e-5).contains(&g)
+    } else {
+        (g - expected).abs() <= 1e-5
+    };
+    if !fits {
+        return Err(format!(
+            "gap {g} where cost {c} and bound {b} give {expected}"
+        ));
+    }
+    if b >= 0.0 && !(0.0..=1.0).contains(&g) {
+        return Err(format!("gap {g} outside 0..=1"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -268,6 +280,17 @@ mod tests {
         assert!(e.contains("a bound without a solver"), "{e}");
         let e = broken(&|o| o.termination.gap = Some(0.5), &rules);
         assert!(e.contains("without both a cost and a bound"), "{e}");
+    }
+
+    #[test]
+    fn a_bound_that_meets_the_cost_within_rounding_proves_a_zero_gap() {
+        // Found by tests/tight.rs: cost 0, bound -4.3e-12, HiGHS's gap 0.
+        assert_eq!(gap_consistent(0.0, -4.263256414560601e-12, 0.0), Ok(()));
+        assert_eq!(gap_consistent(1000.0, 1000.0 - 1e-4, 0.0), Ok(()));
+        assert!(gap_consistent(0.0, -1e-3, 0.0).is_err());
+        assert!(gap_consistent(1000.0, 900.0, 0.0).is_err());
+        assert_eq!(gap_consistent(1000.0, 900.0, 0.1), Ok(()));
+        assert!(gap_consistent(1000.0, 900.0, 0.2).is_err());
     }
 
     #[test]
