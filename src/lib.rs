@@ -2,7 +2,7 @@
 //! responses from one mixed-integer program over the whole network.
 //!
 //! The modules read in pipeline order, each a layer that imports only the layers above it
-//! in this list (`tests/architecture.rs` fails on an import cycle):
+//! in this list (`tests/suite/architecture.rs` fails on an import cycle):
 //!
 //! - [`base`]: diagnostics, exit codes, input and output, limits, wording of counts;
 //! - [`scenario`]: wire format -> validation -> domain model;

@@ -284,7 +284,7 @@ mod tests {
 
     #[test]
     fn a_bound_that_meets_the_cost_within_rounding_proves_a_zero_gap() {
-        // Found by tests/tight.rs: cost 0, bound -4.3e-12, HiGHS's gap 0.
+        // Found by tests/suite/tight.rs: cost 0, bound -4.3e-12, HiGHS's gap 0.
         assert_eq!(gap_consistent(0.0, -4.263256414560601e-12, 0.0), Ok(()));
         assert_eq!(gap_consistent(1000.0, 1000.0 - 1e-4, 0.0), Ok(()));
         assert!(gap_consistent(0.0, -1e-3, 0.0).is_err());

@@ -2,14 +2,12 @@
 //! and costs worked out by hand in `datasets/tiny/README.md`, then the whole risk document
 //! as a golden file (`RECOURSE_BLESS=1` rewrites those on purpose).
 
+use crate::common;
 use recourse::documents::report::risk_doc;
 use recourse::risk::{analyze, ReasonCode::*};
 use recourse::scenario::validate::load_scenario;
-use std::path::Path;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::root;
 
 struct Case {
     file: &'static str,
@@ -175,7 +173,6 @@ fn baselines_match_the_hand_worked_outcomes() {
 
 #[test]
 fn risk_documents_match_their_golden_files() {
-    let bless = std::env::var_os("RECOURSE_BLESS").is_some();
     let mut failures = Vec::new();
     for case in CASES {
         let path = root()
@@ -187,17 +184,8 @@ fn risk_documents_match_their_golden_files() {
         let golden = root()
             .join("tests/golden/risk")
             .join(format!("{}.json", case.file));
-        if bless {
-            std::fs::write(&golden, &text).unwrap();
-            continue;
-        }
-        let want = std::fs::read_to_string(&golden).unwrap_or_default();
-        if want != text {
-            failures.push(format!(
-                "{}: differs from {} (RECOURSE_BLESS=1 to accept)\n{text}",
-                case.file,
-                golden.display()
-            ));
+        if let Err(e) = common::golden(&golden, &text) {
+            failures.push(e);
         }
         // The baseline plan in the document reads back and still passes the checker.
         let plan = doc.baseline_plan.to_domain(&s, "baseline_plan").unwrap();

@@ -3,7 +3,7 @@
 //! feasible plan the checker accepts at no more than the model's price, and `optimize` with
 //! the search first still reaches every known optimum.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use recourse::check::evaluate;

@@ -2,7 +2,7 @@
 //! costs more than doing nothing, the checker accepts the plan, and its cost is the
 //! objective. Plus: a tight time limit returns promptly with an honest status.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use recourse::check::evaluate;
@@ -17,7 +17,7 @@ fn opts() -> SolveOptions {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(common::cases(96)))]
+    #![proptest_config(common::config(96))]
 
     #[test]
     fn the_optimum_is_checked_and_never_above_the_baseline(doc in common::small_scenario()) {

@@ -2,7 +2,7 @@
 //! random scenarios it reaches the same optimum as `time-expanded`, and its plans pass the
 //! checker at the cost it reports (the optimize path checks every plan; we check again).
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use recourse::check::evaluate;
@@ -111,7 +111,7 @@ fn a_generated_scenario_has_the_same_optimum() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(common::cases(48)))]
+    #![proptest_config(common::config(48))]
 
     #[test]
     fn random_scenarios_have_the_same_optimum(doc in common::small_scenario()) {

@@ -7,7 +7,7 @@
 //! absent, as in a fresh clone. The c35 and c36 tests take tens of seconds each and are
 //! ignored: run them with `cargo test --test import -- --ignored --nocapture`.
 
-use assert_cmd::Command;
+use crate::common::recourse;
 use predicates::str::contains;
 use recourse::check::evaluate;
 use recourse::optimize::formulate::by_name;
@@ -265,12 +265,6 @@ fn mcnd_c36_reaches_its_published_optimum() {
 }
 
 // ---- the command line -------------------------------------------------------------------
-
-fn recourse() -> Command {
-    let mut c = Command::cargo_bin("recourse").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
 
 #[test]
 fn import_then_solve_through_the_binary_names_the_short_orders() {

@@ -1,15 +1,9 @@
 //! `recourse solve` through the real binary: the document it writes, its exit codes, and
 //! that the plan it emits passes `recourse check` with the cost it reports.
 
-use assert_cmd::Command;
+use crate::common::recourse;
 use predicates::str::contains;
 use recourse::documents::proposals::ProposalsDoc;
-
-fn recourse() -> Command {
-    let mut c = Command::cargo_bin("recourse").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
 
 #[test]
 fn solve_writes_a_checked_proposals_document_atomically() {

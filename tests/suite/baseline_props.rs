@@ -1,13 +1,13 @@
 //! Properties of the baseline on random small scenarios (see `tests/common`).
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use recourse::risk::analyze;
 use recourse::scenario::validate::validate;
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(common::cases(512)))]
+    #![proptest_config(common::config(512))]
 
     /// The checker accepts the baseline exactly when the baseline keeps every frozen
     /// commitment (section 4); without frozen orders it always does.

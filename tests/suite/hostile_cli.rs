@@ -5,19 +5,13 @@
 //! full filesystems are made in a temporary directory, or the case is skipped with a
 //! message when this user may not make them.
 
-use assert_cmd::Command;
+use crate::common::recourse;
 use predicates::str::contains;
 use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
-fn recourse() -> Command {
-    let mut c = Command::cargo_bin("recourse").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
 fn demo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/tiny/demo-eu.json")
+    crate::common::tiny_path("demo-eu")
 }
 
 /// A copy of demo-eu in `dir`, with `edit` applied to its text.

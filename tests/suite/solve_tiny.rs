@@ -1,7 +1,7 @@
 //! `solve` on the hand-made datasets reaches the optimum worked out by hand, and every plan
 //! it emits passes the independent checker with the cost the solver reported.
 
-mod common;
+use crate::common;
 
 use recourse::check::evaluate;
 use recourse::optimize::formulate::by_name;

@@ -2,7 +2,7 @@
 //! the objective offset, infeasibility, limits with and without a solution, unbounded
 //! models and malformed ones, and the rule that HiGHS never writes to stdout.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -428,10 +428,13 @@ fn verbose_child() {
 
 #[test]
 fn verbose_log_goes_to_stderr_never_stdout() {
+    // The test's name as the harness knows it: its path below the crate, `solve::verbose_child`.
+    let (_, module) = module_path!().split_once("::").unwrap();
+    let child = format!("{module}::verbose_child");
     let output = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "verbose_child",
+            &child,
             "--ignored",
             "--nocapture",
             "--test-threads=1",
@@ -443,7 +446,7 @@ fn verbose_log_goes_to_stderr_never_stdout() {
         String::from_utf8_lossy(&output.stderr),
     );
     assert!(output.status.success(), "child failed:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("test verbose_child ... ok"), "{stdout}");
+    assert!(stdout.contains(&format!("test {child} ... ok")), "{stdout}");
     assert!(
         !stdout.contains("HiGHS") && !stdout.contains("Presolv"),
         "HiGHS wrote to stdout:\n{stdout}"

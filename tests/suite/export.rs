@@ -3,7 +3,7 @@
 //! bounds, the integer markers and the ranges all survive; the LP file does too, with the model's names in LP spelling; the file
 //! is deterministic and written atomically by the command.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use recourse::optimize::formulate::{by_name, BuildOptions};

@@ -3,14 +3,8 @@
 //!
 //! Set `RECOURSE_BLESS=1` to rewrite the golden files on purpose.
 
-use assert_cmd::Command;
+use crate::common::{self, recourse};
 use std::path::{Path, PathBuf};
-
-fn recourse() -> Command {
-    let mut c = Command::cargo_bin("recourse").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
 
 fn files(dir: &str, ext: &str) -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -23,10 +17,6 @@ fn files(dir: &str, ext: &str) -> Vec<PathBuf> {
     v.sort();
     assert!(!v.is_empty(), "no .{ext} files in {dir}");
     v
-}
-
-fn bless() -> bool {
-    std::env::var_os("RECOURSE_BLESS").is_some()
 }
 
 #[test]
@@ -51,18 +41,9 @@ fn every_invalid_dataset_exits_2_with_its_golden_diagnostics() {
             "{}: text diagnostics belong on stderr",
             file.display()
         );
-        let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join(file.with_extension("expected"));
-        if bless() {
-            std::fs::write(&golden, &stderr).unwrap();
-            continue;
-        }
-        let want = std::fs::read_to_string(&golden)
-            .unwrap_or_else(|_| panic!("missing {}; run with RECOURSE_BLESS=1", golden.display()));
-        if want != stderr {
-            failures.push(format!(
-                "{}:\n--- expected\n{want}--- got\n{stderr}",
-                file.display()
-            ));
+        let golden = common::root().join(file.with_extension("expected"));
+        if let Err(e) = common::golden(&golden, &stderr) {
+            failures.push(e);
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

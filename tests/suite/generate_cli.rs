@@ -1,11 +1,7 @@
 //! `recourse generate` through the real binary: same arguments, same bytes; `-o` writes the
 //! file whole; what it writes is a valid scenario.
 
-use assert_cmd::Command;
-
-fn recourse() -> Command {
-    Command::cargo_bin("recourse").unwrap()
-}
+use crate::common::recourse;
 
 #[test]
 fn the_same_arguments_give_the_same_bytes_and_a_valid_scenario() {

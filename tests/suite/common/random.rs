@@ -15,8 +15,7 @@
 //! baseline of a scenario whose frozen orders cannot be kept is infeasible by definition, so
 //! some properties only hold without frozen orders.
 //!
-//! Shared by several integration tests (`mod common;`); each uses a part of it.
-#![allow(dead_code)]
+//! Re-exported by `common`: the tests call `common::small_scenario()` and the like.
 
 use chrono::{Duration, NaiveDate};
 use proptest::prelude::*;
@@ -779,6 +778,19 @@ pub fn cases(default: u32) -> u32 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
+}
+
+/// A property test's configuration: `cases(default)` cases that each test something. A case
+/// a property does not apply to is set aside with `prop_assume!` and replaced by a new one
+/// (an early `return Ok(())` would count it as a pass); up to 20 rejects per case are
+/// allowed, well above the share of random scenarios any property here sets aside.
+pub fn config(default: u32) -> ProptestConfig {
+    let cases = cases(default);
+    ProptestConfig {
+        cases,
+        max_global_rejects: cases.saturating_mul(20),
+        ..ProptestConfig::default()
+    }
 }
 
 /// The bundled tiny datasets (`datasets/tiny/`), one per feature plus the demo.

@@ -2,7 +2,7 @@
 //! survives a JSON round trip, and over many seeds covers every feature of the format, so
 //! that property tests built on it cannot silently stop exercising one.
 
-mod common;
+use crate::common;
 
 use common::{frozen_free, scenario_from_seed, small_scenario, small_scenario_frozen_free};
 use proptest::prelude::*;

@@ -1,18 +1,12 @@
 //! `recourse solve --format` and `recourse apply` as a user runs them: the readable reports,
 //! approving and rejecting responses, and solving the new scenario again.
 
-use assert_cmd::Command;
+use crate::common::recourse;
 use predicates::prelude::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn recourse() -> Command {
-    Command::cargo_bin("recourse").unwrap()
-}
-
-fn tiny(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("datasets/tiny/{name}.json"))
-}
+use crate::common::tiny_path as tiny;
 
 fn read(p: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()

@@ -1,18 +1,9 @@
 //! `recourse bench` and `recourse solve --formulation priority-rules` through the real
 //! binary, on tiny datasets whose optima are known (`tests/solve_tiny.rs`).
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+use crate::common::recourse;
 
-fn dataset(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("datasets/tiny")
-        .join(format!("{name}.json"))
-}
-
-fn recourse() -> Command {
-    Command::cargo_bin("recourse").unwrap()
-}
+use crate::common::tiny_path as dataset;
 
 /// `recourse bench --format json` on tiny datasets, one thread, with `extra` options.
 fn bench_json(names: &[&str], extra: &[&str]) -> serde_json::Value {

@@ -6,7 +6,7 @@
 //! cost is the baseline cost minus the sum of their net benefits; all of them give `plan`.
 //! Every plan here goes through the independent checker.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use recourse::apply::{apply, approved_plan};
@@ -143,15 +143,13 @@ fn check_property(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(common::cases(64)))]
+    #![proptest_config(common::config(64))]
 
     #[test]
     fn any_closed_approval_set_is_feasible_and_its_cost_adds_up(seed in any::<u64>()) {
         let (s, _) = validate(&common::scenario_from_seed(seed)).unwrap();
         let doc = propose(&s);
-        if doc.plan.is_none() {
-            return Ok(());
-        }
+        prop_assume!(doc.plan.is_some());
         if let Err(e) = check_property(&s, &doc, seed, 8) {
             prop_assert!(false, "{}", e);
         }
@@ -172,9 +170,7 @@ proptest! {
         let wire = common::frozen_free(seed);
         let (s, _) = validate(&wire).unwrap();
         let doc = propose(&s);
-        if doc.responses.is_empty() {
-            return Ok(());
-        }
+        prop_assume!(!doc.responses.is_empty());
         let mut rng = common::Rng::new(seed ^ 0x5eed);
         let set = close(&doc, (0..doc.responses.len()).map(|_| rng.chance(60)).collect());
         let ids: Vec<String> = set.iter().map(|i| doc.responses[*i].id.clone()).collect();
@@ -239,7 +235,6 @@ fn tiny(name: &str) -> (ScenarioDoc, Scenario) {
 #[test]
 fn golden_proposals_for_the_tiny_datasets() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/proposals");
-    let bless = std::env::var_os("RECOURSE_BLESS").is_some();
     let mut failed = Vec::new();
     for name in common::TINY {
         let (_, s) = tiny(name);
@@ -247,27 +242,11 @@ fn golden_proposals_for_the_tiny_datasets() {
         check_property(&s, &doc, 1, 16).unwrap_or_else(|e| panic!("{name}: {e}"));
         let mut text = serde_json::to_string_pretty(&doc).unwrap();
         text.push('\n');
-        let path = dir.join(format!("{name}.json"));
-        if bless {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&path, &text).unwrap();
-            continue;
-        }
-        let want = std::fs::read_to_string(&path)
-            .unwrap_or_else(|_| panic!("{} is missing: run with RECOURSE_BLESS=1", path.display()));
-        // Text, not parsed values: serde_json's default float parsing may be one ulp off.
-        if want != text {
-            let got = std::env::temp_dir().join(format!("recourse-golden-{name}.json"));
-            std::fs::write(&got, &text).unwrap();
-            eprintln!(
-                "{name}: got {} (diff it against {})",
-                got.display(),
-                path.display()
-            );
-            failed.push(*name);
+        if let Err(e) = common::golden(&dir.join(format!("{name}.json")), &text) {
+            failed.push(e);
         }
     }
-    assert!(failed.is_empty(), "proposals differ from the golden documents for {failed:?} (RECOURSE_BLESS=1 rewrites them)");
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
 
 /// The random scenarios do reach the frozen repair (a baseline that cannot keep a frozen

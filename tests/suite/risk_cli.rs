@@ -1,14 +1,8 @@
 //! `recourse risk` and `recourse check` through the real binary.
 
-use assert_cmd::Command;
+use crate::common::recourse;
 use predicates::str::contains;
 use recourse::documents::report::RiskDoc;
-
-fn recourse() -> Command {
-    let mut c = Command::cargo_bin("recourse").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
 
 fn risk_json(file: &str) -> RiskDoc {
     let out = recourse()

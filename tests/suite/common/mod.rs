@@ -1,0 +1,68 @@
+//! What several test modules share: the binary under test, the repository's paths, the
+//! golden-file comparison, and the random scenarios of the property tests ([`random`]).
+
+mod random;
+pub use random::*;
+
+use std::path::{Path, PathBuf};
+
+/// The repository's root: datasets, golden files and `../shared/data` are found from here.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `datasets/tiny/NAME.json`.
+pub fn tiny_path(name: &str) -> PathBuf {
+    root().join("datasets/tiny").join(format!("{name}.json"))
+}
+
+/// The `recourse` binary built with this test suite, run from the repository's root so the
+/// relative paths in its arguments and messages read as a user's would.
+pub fn recourse() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("recourse").unwrap();
+    c.current_dir(root());
+    c
+}
+
+/// Whether this run rewrites the golden files (`RECOURSE_BLESS=1`), after a deliberate
+/// change whose diff is then reviewed.
+pub fn bless() -> bool {
+    std::env::var_os("RECOURSE_BLESS").is_some()
+}
+
+/// Compares `got` with the golden file at `golden` as text (serde_json's default float
+/// parsing may be one ulp off, text is exact). When they differ, `got` is written beside
+/// the system's temporary files for a diff and the error names both (and shows both when
+/// they are short). Under `bless()` the golden file is rewritten instead.
+pub fn golden(golden: &Path, got: &str) -> Result<(), String> {
+    if bless() {
+        if let Some(dir) = golden.parent() {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::write(golden, got).unwrap();
+        return Ok(());
+    }
+    let Ok(want) = std::fs::read_to_string(golden) else {
+        return Err(format!(
+            "{} is missing: run with RECOURSE_BLESS=1 to write it",
+            golden.display()
+        ));
+    };
+    if want == got {
+        return Ok(());
+    }
+    let rel = golden.strip_prefix(root()).unwrap_or(golden);
+    let name = rel.to_string_lossy().replace(['/', '\\'], "-");
+    let copy = std::env::temp_dir().join(format!("recourse-got-{name}"));
+    std::fs::write(&copy, got).unwrap();
+    let shown = if want.len() + got.len() <= 4000 {
+        format!("\n--- expected\n{want}--- got\n{got}")
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "{} differs: got {} (diff them; RECOURSE_BLESS=1 accepts it){shown}",
+        rel.display(),
+        copy.display()
+    ))
+}
