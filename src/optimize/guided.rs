@@ -88,254 +88,332 @@ pub fn guide(
     opts: &SolveOptions,
     budget: &Budget,
 ) -> Result<Guided, SolveError> {
-    let n = mip.num_cols();
     let columns = mip.columns();
-    let mut out = Guided::default();
     let charges = find_charges(mip, &columns);
-    out.charges = charges.len();
-
-    let progress = Progress::new(opts.progress);
-    let mut lp = Restricted::new(mip, &columns, opts)?;
-    let first: Vec<usize> = (0..n)
+    let mut search = Search {
+        mip,
+        columns: &columns,
+        charges: &charges,
+        lp: Restricted::new(mip, &columns, opts)?,
+        opts,
+        budget,
+        progress: Progress::new(opts.progress),
+        out: Guided {
+            charges: charges.len(),
+            ..Guided::default()
+        },
+    };
+    let first: Vec<usize> = (0..mip.num_cols())
         .filter(|&j| seed[j] || mip.integer[j] || mip.col_lower[j] != 0.0)
         .collect();
-    lp.add(&first)?;
+    search.lp.add(&first)?;
 
-    // 1. The LP relaxation, and a bound from the last duals (valid whether the pricing
-    // converged or the time share ran out).
-    let t = Instant::now();
-    let mut last = None;
-    while let Some((sol, added)) = lp.solve_and_price(budget.lp)? {
-        out.pricing_rounds += 1;
-        progress.say(format!(
-            "LP relaxation: round {}, {} columns, LP {:.2}",
-            out.pricing_rounds,
-            lp.cols.len(),
-            sol.objective
-        ));
-        last = Some(sol);
-        if added == 0 {
-            out.lp_converged = true;
-            break;
-        }
-    }
-    out.bound = last
-        .as_ref()
-        .map(|sol| lagrangian_bound(mip, &columns, &sol.row_dual));
-    out.lp_seconds = t.elapsed().as_secs_f64();
-    out.columns = lp.cols.len();
-    let Some(mut sol) = last else {
-        out.lp_infeasible = lp.session.infeasible();
-        return Ok(out);
+    let Some(sol) = search.relax()? else {
+        search.out.lp_infeasible = search.lp.session.infeasible();
+        return Ok(search.out);
     };
-
-    // 2. Slope scaling over the charges: each charge's link row reads
-    // `flows <= flow_prev * open`, so the LP pays the whole charge for the flow it carried
-    // last time. `open <= 1` is lifted so as not to cap the flows at last time's; this LP
-    // only guides, and in our formulations the flows' own bounds and capacity rows cap them.
+    let open = search.slope_scale(sol)?;
     let t = Instant::now();
-    // The dive after it needs about six LP solves' time (one with the charges fixed, a
-    // dozen short ones, the last pricing); slope scaling leaves it that, or it would end
-    // without a point when the time limit is short.
-    let mean_solve = Duration::from_secs_f64(out.lp_seconds / out.pricing_rounds.max(1) as f64);
-    let reserve = mean_solve.max(lp.last_solve) * 6;
-    let slope_until = budget
-        .slope
-        .min(budget.polish.checked_sub(reserve).unwrap_or(budget.polish));
-    for c in &charges {
-        lp.session.set_bounds(lp.at[c.col], 0.0, f64::INFINITY)?;
+    let fixed = search.fix_and_dive(&open)?;
+    let values = search.polish(fixed, quantities, whole)?;
+    if let Some(values) = values {
+        let x = search.padded(values);
+        search.out.start_objective = Some(mip.objective(&x));
+        search.out.start = Some(x);
     }
-    let mut scale: Vec<f64> = charges.iter().map(|c| c.m).collect();
-    let mut best: Option<(f64, Vec<bool>)> = None;
-    let mut seen: Vec<Vec<bool>> = Vec::new();
-    loop {
-        let mut open = vec![false; charges.len()];
-        // The cost of this LP's point once every charge it uses is paid in full.
-        let mut true_cost = sol.objective;
-        for (i, c) in charges.iter().enumerate() {
-            let k = lp.at[c.col];
-            let x = sol.col_value[k];
-            let flow = sol.row_value[c.row] + scale[i] * x;
-            true_cost -= c.cost * x;
-            if flow > 1e-6 {
-                open[i] = true;
-                true_cost += c.cost;
-                // A sliver of flow would make the charge per unit enormous; a unit is the
-                // least that moves when quantities are whole.
-                scale[i] = flow.max(c.m.min(1.0));
-                lp.session.set_coefficient(c.row, k, -scale[i])?;
+    search.out.polish_seconds = t.elapsed().as_secs_f64();
+    search.out.columns = search.lp.cols.len();
+    Ok(search.out)
+}
+
+/// The state the steps share: the model, its charges, the restricted LP they grow and
+/// modify in turn, and what has been found so far.
+struct Search<'a> {
+    mip: &'a Mip,
+    columns: &'a Columns,
+    charges: &'a [Charge],
+    lp: Restricted<'a>,
+    opts: &'a SolveOptions,
+    budget: &'a Budget,
+    progress: Progress,
+    out: Guided,
+}
+
+/// Where the dive leaves the point: its values over the LP's columns (every yes/no column
+/// whole), and which model columns are charges.
+struct Fixed {
+    values: Option<Vec<f64>>,
+    is_charge: Vec<bool>,
+}
+
+impl Search<'_> {
+    /// Step 1: the LP relaxation, and a bound from the last duals (valid whether the
+    /// pricing converged or the time share ran out). `None` when the first restricted LP
+    /// has no solution.
+    fn relax(&mut self) -> Result<Option<LpSolution>, SolveError> {
+        let t = Instant::now();
+        let mut last = None;
+        while let Some((sol, added)) = self.lp.solve_and_price(self.budget.lp)? {
+            self.out.pricing_rounds += 1;
+            self.progress.say(format!(
+                "LP relaxation: round {}, {} columns, LP {:.2}",
+                self.out.pricing_rounds,
+                self.lp.cols.len(),
+                sol.objective
+            ));
+            last = Some(sol);
+            if added == 0 {
+                self.out.lp_converged = true;
+                break;
             }
         }
-        if best.as_ref().is_none_or(|(b, _)| true_cost < *b) {
-            best = Some((true_cost, open.clone()));
-        }
-        progress.say(format!(
-            "slope scaling: round {}, best {:.2} (bound {:.2})",
-            out.slope_rounds + 1,
-            best.as_ref().map_or(true_cost, |b| b.0),
-            out.bound.unwrap_or(f64::NAN)
-        ));
-        if charges.is_empty() || seen.contains(&open) || Instant::now() >= slope_until {
-            break;
-        }
-        seen.push(open);
-        // One solve a round, priced once: the columns it adds join the next round's LP.
-        // Pricing to convergence every round took two to four solves a round, each
-        // restarting the dual simplex from a dual-infeasible basis.
-        let Some((next, _)) = lp.solve_and_price(slope_until)? else {
-            break;
-        };
-        out.slope_rounds += 1;
-        sol = next;
+        self.out.bound = last
+            .as_ref()
+            .map(|sol| lagrangian_bound(self.mip, self.columns, &sol.row_dual));
+        self.out.lp_seconds = t.elapsed().as_secs_f64();
+        self.out.columns = self.lp.cols.len();
+        Ok(last)
     }
-    out.slope_seconds = t.elapsed().as_secs_f64();
 
-    // 3. Fix the charges as the best set says, round the other yes/no columns, and solve
-    // the LP (priced) once more: a feasible point, whole wherever the data make it so.
-    let t = Instant::now();
-    let open = best.map(|(_, o)| o).unwrap_or_default();
-    let mut is_charge = vec![false; n];
-    for (c, &on) in charges.iter().zip(&open) {
-        let k = lp.at[c.col];
-        is_charge[c.col] = true;
-        let v = f64::from(u8::from(on));
-        lp.session.set_coefficient(c.row, k, -c.m)?;
-        lp.session.set_bounds(k, v, v)?;
-    }
-    let others: Vec<usize> = (0..lp.cols.len())
-        .filter(|&k| mip.integer[lp.cols[k]] && !is_charge[lp.cols[k]])
-        .collect();
-    // Not priced here: with the pricing unfinished (a short time limit) that could take
-    // the dive's whole share; the pricing after the dive does it, with every decision made.
-    let mut point = lp.solve(budget.polish)?;
-    // A dive: each round fixes at 1 the fractional yes/no columns at 0.5 or more (when
-    // none is, the largest quarter of them) and solves again without pricing, so the LP
-    // adapts the rest around each decision with a few dual simplex iterations. When that
-    // is infeasible the batch is halved, and a single column that cannot be 1 is fixed at
-    // 0, which never needs more stock or capacity (a source, an expedite or a
-    // ship-complete order given up).
-    while let Some(sol) = point.take() {
-        let mut fractional: Vec<usize> = others
-            .iter()
-            .copied()
-            .filter(|&k| !is_whole(sol.col_value[k]))
-            .collect();
-        if fractional.is_empty() {
-            point = Some(sol);
-            break;
+    /// Step 2: slope scaling over the charges, from the LP solution `sol`. Each charge's
+    /// link row reads `flows <= flow_prev * open`, so the LP pays the whole charge for the
+    /// flow it carried last time. `open <= 1` is lifted so as not to cap the flows at last
+    /// time's; this LP only guides, and in our formulations the flows' own bounds and
+    /// capacity rows cap them. Returns the set of open charges with the lowest true cost.
+    fn slope_scale(&mut self, mut sol: LpSolution) -> Result<Vec<bool>, SolveError> {
+        let (charges, lp) = (self.charges, &mut self.lp);
+        let t = Instant::now();
+        // The dive after it needs about six LP solves' time (one with the charges fixed, a
+        // dozen short ones, the last pricing); slope scaling leaves it that, or it would
+        // end without a point when the time limit is short.
+        let rounds = self.out.pricing_rounds.max(1) as f64;
+        let mean_solve = Duration::from_secs_f64(self.out.lp_seconds / rounds);
+        let reserve = mean_solve.max(lp.last_solve) * 6;
+        let polish = self.budget.polish;
+        let slope_until = self
+            .budget
+            .slope
+            .min(polish.checked_sub(reserve).unwrap_or(polish));
+        for c in charges {
+            lp.session.set_bounds(lp.at[c.col], 0.0, f64::INFINITY)?;
         }
-        fractional.sort_by(|&a, &b| sol.col_value[b].total_cmp(&sol.col_value[a]));
-        let mut ups = match fractional
-            .iter()
-            .take_while(|&&k| sol.col_value[k] >= 0.5)
-            .count()
-        {
-            0 => fractional.len().div_ceil(4),
-            above => above,
-        };
-        out.dive_rounds += 1;
-        progress.say(format!(
-            "rounding the other yes/no decisions: round {}",
-            out.dive_rounds
-        ));
+        let mut scale: Vec<f64> = charges.iter().map(|c| c.m).collect();
+        let mut best: Option<(f64, Vec<bool>)> = None;
+        let mut seen: Vec<Vec<bool>> = Vec::new();
         loop {
-            for &k in &fractional[..ups] {
-                lp.session.set_bounds(k, 1.0, 1.0)?;
+            let mut open = vec![false; charges.len()];
+            // The cost of this LP's point once every charge it uses is paid in full.
+            let mut true_cost = sol.objective;
+            for (i, c) in charges.iter().enumerate() {
+                let k = lp.at[c.col];
+                let x = sol.col_value[k];
+                let flow = sol.row_value[c.row] + scale[i] * x;
+                true_cost -= c.cost * x;
+                if flow > 1e-6 {
+                    open[i] = true;
+                    true_cost += c.cost;
+                    // A sliver of flow would make the charge per unit enormous; a unit is
+                    // the least that moves when quantities are whole.
+                    scale[i] = flow.max(c.m.min(1.0));
+                    lp.session.set_coefficient(c.row, k, -scale[i])?;
+                }
             }
-            point = lp.solve(budget.polish)?;
-            if point.is_some() || Instant::now() >= budget.polish {
+            if best.as_ref().is_none_or(|(b, _)| true_cost < *b) {
+                best = Some((true_cost, open.clone()));
+            }
+            self.progress.say(format!(
+                "slope scaling: round {}, best {:.2} (bound {:.2})",
+                self.out.slope_rounds + 1,
+                best.as_ref().map_or(true_cost, |b| b.0),
+                self.out.bound.unwrap_or(f64::NAN)
+            ));
+            if charges.is_empty() || seen.contains(&open) || Instant::now() >= slope_until {
                 break;
             }
-            for &k in &fractional[..ups] {
-                let j = lp.cols[k];
-                lp.session
-                    .set_bounds(k, mip.col_lower[j], mip.col_upper[j])?;
-            }
-            if ups == 1 {
-                lp.session.set_bounds(fractional[0], 0.0, 0.0)?;
-                point = lp.solve(budget.polish)?;
+            seen.push(open);
+            // One solve a round, priced once: the columns it adds join the next round's
+            // LP. Pricing to convergence every round takes two to four solves a round, each
+            // restarting the dual simplex from a dual-infeasible basis.
+            let Some((next, _)) = lp.solve_and_price(slope_until)? else {
                 break;
-            }
-            ups /= 2;
+            };
+            self.out.slope_rounds += 1;
+            sol = next;
         }
+        self.out.slope_seconds = t.elapsed().as_secs_f64();
+        Ok(best.map(|(_, o)| o).unwrap_or_default())
     }
-    // Priced once more with every yes/no column fixed where the dive left it (a column
-    // that was whole and never fixed could turn fractional again): the quantities' best
-    // columns.
-    if let Some(sol) = &point {
-        for &k in &others {
-            let v = sol.col_value[k].round();
+
+    /// Step 3, first part: fix the charges as `open` says, round the other yes/no columns
+    /// in a dive, and solve the LP (priced) once more: a feasible point, whole wherever
+    /// the data make it so.
+    fn fix_and_dive(&mut self, open: &[bool]) -> Result<Fixed, SolveError> {
+        let (mip, lp, deadline) = (self.mip, &mut self.lp, self.budget.polish);
+        let mut is_charge = vec![false; mip.num_cols()];
+        for (c, &on) in self.charges.iter().zip(open) {
+            let k = lp.at[c.col];
+            is_charge[c.col] = true;
+            let v = f64::from(u8::from(on));
+            lp.session.set_coefficient(c.row, k, -c.m)?;
             lp.session.set_bounds(k, v, v)?;
         }
-        if let Some(better) = lp.reoptimize(budget.polish)? {
-            point = Some(better);
-        }
-    }
-    // Columns priced in after the point was found are 0 in it.
-    let mut values = point.map(|p| {
-        let mut v = p.col_value;
-        v.resize(lp.cols.len(), 0.0);
-        v
-    });
-    // The polish only needs to be good against the LP bound, which is percents away on
-    // the models this is for; a MIP that follows starts from it and proves the rest.
-    let polish_opts = || SolveOptions {
-        progress: false,
-        time_limit_s: secs_until(budget.polish).max(0.01),
-        mip_gap: opts.mip_gap.max(POLISH_GAP),
-        ..opts.clone()
-    };
-    let restricted = |fix: &dyn Fn(usize) -> Option<f64>| {
-        let mut sub = mip.restricted(&lp.cols);
-        for k in 0..lp.cols.len() {
-            if let Some(v) = fix(k) {
-                (sub.col_lower[k], sub.col_upper[k]) = (v, v);
+        let others: Vec<usize> = (0..lp.cols.len())
+            .filter(|&k| mip.integer[lp.cols[k]] && !is_charge[lp.cols[k]])
+            .collect();
+        // Not priced here: with the pricing unfinished (a short time limit) that could take
+        // the dive's whole share; the pricing after the dive does it, with every decision
+        // made.
+        let mut point = lp.solve(deadline)?;
+        // A dive: each round fixes at 1 the fractional yes/no columns at 0.5 or more (when
+        // none is, the largest quarter of them) and solves again without pricing, so the LP
+        // adapts the rest around each decision with a few dual simplex iterations. When
+        // that is infeasible the batch is halved, and a single column that cannot be 1 is
+        // fixed at 0, which never needs more stock or capacity (a source, an expedite or a
+        // ship-complete order given up).
+        while let Some(sol) = point.take() {
+            let mut fractional: Vec<usize> = others
+                .iter()
+                .copied()
+                .filter(|&k| !is_whole(sol.col_value[k]))
+                .collect();
+            if fractional.is_empty() {
+                point = Some(sol);
+                break;
+            }
+            fractional.sort_by(|&a, &b| sol.col_value[b].total_cmp(&sol.col_value[a]));
+            let mut ups = match fractional
+                .iter()
+                .take_while(|&&k| sol.col_value[k] >= 0.5)
+                .count()
+            {
+                0 => fractional.len().div_ceil(4),
+                above => above,
+            };
+            self.out.dive_rounds += 1;
+            self.progress.say(format!(
+                "rounding the other yes/no decisions: round {}",
+                self.out.dive_rounds
+            ));
+            loop {
+                for &k in &fractional[..ups] {
+                    lp.session.set_bounds(k, 1.0, 1.0)?;
+                }
+                point = lp.solve(deadline)?;
+                if point.is_some() || Instant::now() >= deadline {
+                    break;
+                }
+                for &k in &fractional[..ups] {
+                    let j = lp.cols[k];
+                    lp.session
+                        .set_bounds(k, mip.col_lower[j], mip.col_upper[j])?;
+                }
+                if ups == 1 {
+                    lp.session.set_bounds(fractional[0], 0.0, 0.0)?;
+                    point = lp.solve(deadline)?;
+                    break;
+                }
+                ups /= 2;
             }
         }
-        sub
-    };
-    // With time left, HiGHS improves on the point with the charges fixed and the other
-    // yes/no columns free again (quantities continuous: whole ones stall it at the root).
-    if let Some(v) = values
-        .as_ref()
-        .filter(|_| budget.mip_polish && secs_until(budget.polish) > out.lp_seconds)
-    {
-        let sub = restricted(&|k| {
-            let j = lp.cols[k];
-            is_charge[j].then(|| v[k].round())
+        // Priced once more with every yes/no column fixed where the dive left it (a column
+        // that was whole and never fixed could turn fractional again): the quantities' best
+        // columns.
+        if let Some(sol) = &point {
+            for &k in &others {
+                let v = sol.col_value[k].round();
+                lp.session.set_bounds(k, v, v)?;
+            }
+            if let Some(better) = lp.reoptimize(deadline)? {
+                point = Some(better);
+            }
+        }
+        // Columns priced in after the point was found are 0 in it.
+        let values = point.map(|p| {
+            let mut v = p.col_value;
+            v.resize(lp.cols.len(), 0.0);
+            v
         });
-        if let Some(better) = solve_from(&sub, &polish_opts(), Some(v))?.values {
-            if sub.objective(&better) < sub.objective(v) {
-                values = Some(better);
+        Ok(Fixed { values, is_charge })
+    }
+
+    /// Step 3, second part: with time left HiGHS improves the point with the charges fixed
+    /// and the other yes/no columns free again (quantities continuous: whole ones stall it
+    /// at the root), then makes the quantities whole when `whole` asks and the point has a
+    /// fractional one. Values over the LP's columns.
+    fn polish(
+        &self,
+        fixed: Fixed,
+        quantities: &[bool],
+        whole: bool,
+    ) -> Result<Option<Vec<f64>>, SolveError> {
+        let (mip, lp, budget) = (self.mip, &self.lp, self.budget);
+        let Fixed {
+            mut values,
+            is_charge,
+        } = fixed;
+        // The polish only needs to be good against the LP bound, which is percents away on
+        // the models this is for; a MIP that follows starts from it and proves the rest.
+        let polish_opts = || SolveOptions {
+            progress: false,
+            time_limit_s: secs_until(budget.polish).max(0.01),
+            mip_gap: self.opts.mip_gap.max(POLISH_GAP),
+            ..self.opts.clone()
+        };
+        let restricted = |fix: &dyn Fn(usize) -> Option<f64>| {
+            let mut sub = mip.restricted(&lp.cols);
+            for k in 0..lp.cols.len() {
+                if let Some(v) = fix(k) {
+                    (sub.col_lower[k], sub.col_upper[k]) = (v, v);
+                }
+            }
+            sub
+        };
+        if let Some(v) = values
+            .as_ref()
+            .filter(|_| budget.mip_polish && secs_until(budget.polish) > self.out.lp_seconds)
+        {
+            let sub = restricted(&|k| {
+                let j = lp.cols[k];
+                is_charge[j].then(|| v[k].round())
+            });
+            if let Some(better) = solve_from(&sub, &polish_opts(), Some(v))?.values {
+                if sub.objective(&better) < sub.objective(v) {
+                    values = Some(better);
+                }
             }
         }
-    }
-    let fractional = |values: &[f64]| {
-        lp.cols
-            .iter()
-            .zip(values)
-            .any(|(&j, &v)| quantities[j] && !is_whole(v))
-    };
-    if let Some(v) = values.as_ref().filter(|v| whole && fractional(v)) {
-        // Whole quantities with every yes/no decision fixed as in the point; the fractional
-        // point stays a start for the continuous model if this finds nothing.
-        let mut sub = restricted(&|k| mip.integer[lp.cols[k]].then(|| v[k].round()));
-        for (k, &j) in lp.cols.iter().enumerate() {
-            sub.integer[k] |= quantities[j];
+        let fractional = |values: &[f64]| {
+            lp.cols
+                .iter()
+                .zip(values)
+                .any(|(&j, &v)| quantities[j] && !is_whole(v))
+        };
+        if let Some(v) = values.as_ref().filter(|v| whole && fractional(v)) {
+            // Whole quantities with every yes/no decision fixed as in the point; the
+            // fractional point stays a start for the continuous model if this finds nothing.
+            let mut sub = restricted(&|k| mip.integer[lp.cols[k]].then(|| v[k].round()));
+            for (k, &j) in lp.cols.iter().enumerate() {
+                sub.integer[k] |= quantities[j];
+            }
+            if let Some(w) = solve_from(&sub, &polish_opts(), None)?.values {
+                values = Some(w);
+            }
         }
-        if let Some(w) = solve_from(&sub, &polish_opts(), None)?.values {
-            values = Some(w);
-        }
+        Ok(values)
     }
-    if let Some(values) = values {
-        let mut x = vec![0.0; n];
-        for (&j, v) in lp.cols.iter().zip(values) {
+
+    /// `values` over the LP's columns as a point of the whole model: the columns left out
+    /// are 0, and a charge fixed open whose lane-day ended up carrying nothing is closed
+    /// (its row still holds, and the point then costs what the checker says the plan
+    /// costs).
+    fn padded(&self, values: Vec<f64>) -> Vec<f64> {
+        let mut x = vec![0.0; self.mip.num_cols()];
+        for (&j, v) in self.lp.cols.iter().zip(values) {
             x[j] = v;
         }
-        // A charge fixed open whose lane-day ended up carrying nothing is closed: its row
-        // still holds, and the point then costs what the checker says the plan costs.
-        for c in &charges {
-            let carried: f64 = mip
+        for c in self.charges {
+            let carried: f64 = self
+                .mip
                 .row(c.row)
                 .filter(|(v, _)| v.ix() != c.col)
                 .map(|(v, a)| a * x[v.ix()])
@@ -344,12 +422,8 @@ pub fn guide(
                 x[c.col] = 0.0;
             }
         }
-        out.start_objective = Some(mip.objective(&x));
-        out.start = Some(x);
+        x
     }
-    out.polish_seconds = t.elapsed().as_secs_f64();
-    out.columns = lp.cols.len();
-    Ok(out)
 }
 
 /// The restricted LP: which columns of the model it holds, and where.
