@@ -14,9 +14,11 @@
 //!
 //! An order whose change fits none of these (it only ships later, to free a lane-day or
 //! node-day) is a donor in a `reallocate` of that capacity.
+//!
+//! This module decides what each action is; `wording` writes its sentence.
 
 use super::units::{Unit, UnitKind};
-use crate::base::text::qty;
+use super::wording;
 use crate::plan::ShipmentKey;
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
@@ -118,15 +120,13 @@ impl Action {
     }
 }
 
-/// An order's shipment moved from `from` to `to` (node, lane, day), described as
-/// "ship O's q x K from <to's route> on <to's day> instead of <instead>".
+/// An order's shipment moved from `from` to `to` (node, lane, day).
 fn shipment_action(
     s: &Scenario,
     kind: ActionKind,
     (o, sku, quantity): (OrderIx, SkuIx, f64),
     (from_node, from_lane, from_day): (NodeIx, Option<LaneIx>, Day),
     (to_node, to_lane, to_day): (NodeIx, Option<LaneIx>, Day),
-    instead: &str,
 ) -> Action {
     let mut a = Action::new(kind);
     a.sku = Some(sku);
@@ -138,14 +138,7 @@ fn shipment_action(
     a.to_lane = Some(to_lane);
     a.from_day = Some(from_day);
     a.to_day = Some(to_day);
-    a.text = format!(
-        "ship {}'s {} x {} from {} on {} instead of {instead}",
-        s.order(o).id,
-        qty(quantity),
-        s.sku(sku).id,
-        route(s, to_node, to_lane),
-        s.date_string(to_day),
-    );
+    a.text = wording::shipment(s, &a);
     a
 }
 
@@ -155,18 +148,6 @@ fn lead(s: &Scenario, l: Option<LaneIx>) -> u32 {
 
 fn unit_cost(s: &Scenario, l: Option<LaneIx>) -> f64 {
     l.map_or(0.0, |l| s.lane(l).cost_per_unit)
-}
-
-fn route(s: &Scenario, node: NodeIx, lane: Option<LaneIx>) -> String {
-    match lane {
-        Some(l) => format!("{} via {}", s.node(node).id, s.lane(l).id),
-        None => format!("{} (local)", s.node(node).id),
-    }
-}
-
-fn names(s: &Scenario, orders: &[OrderIx]) -> String {
-    let v: Vec<&str> = orders.iter().map(|o| s.order(*o).id.as_str()).collect();
-    v.join(", ")
 }
 
 /// Per (node, lane): units per ship day.
@@ -227,6 +208,19 @@ fn later(b: &BTreeMap<Day, f64>, p: &BTreeMap<Day, f64>) -> f64 {
     worst
 }
 
+/// Per (node, SKU): the orders gaining units there (flagged when a reroute already
+/// describes the gain) and the orders giving units up there.
+type Flows = BTreeMap<(NodeIx, SkuIx), (Vec<(OrderIx, f64, bool)>, Vec<(OrderIx, f64)>)>;
+
+/// What the orders' changes give while they are read: the shipment actions, the stock
+/// flows that become reallocations, and the orders some action already describes.
+#[derive(Default)]
+struct Found {
+    actions: Vec<Action>,
+    flows: Flows,
+    described: Vec<OrderIx>,
+}
+
 /// The actions of response `k` (0-based), ids `R{k+1}.{i}` assigned by the caller's order.
 pub fn classify(
     s: &Scenario,
@@ -235,224 +229,232 @@ pub fn classify(
     members: &[&Unit],
     donors: &[OrderIx],
 ) -> Vec<Action> {
-    let mut actions = Vec::new();
-    // Per (node, sku): (order, units gained) and (order, units given up).
-    // A gain flagged true comes with a reroute that already describes it.
-    type Flows = BTreeMap<(NodeIx, SkuIx), (Vec<(OrderIx, f64, bool)>, Vec<(OrderIx, f64)>)>;
-    let mut flows: Flows = BTreeMap::new();
-    let mut described: Vec<OrderIx> = Vec::new();
+    let mut found = Found::default();
     for u in members {
         let UnitKind::Order(o) = u.kind else { continue };
         let mut skus: Vec<SkuIx> = u.shipments.iter().map(|(k, ..)| k.1).collect();
         skus.dedup();
         for sku in skus {
-            let b = legs(base, o, sku);
-            let p = legs(prop, o, sku);
-            for (&(node, lane), pdays) in &p {
-                let (qp, dp) = (total(pdays), first(pdays));
-                if let Some(bdays) = b.get(&(node, lane)) {
-                    let (qb, db) = (total(bdays), first(bdays));
-                    if let Some((units, from_day, to_day)) = earlier(bdays, pdays) {
-                        let instead = s.date_string(from_day);
-                        actions.push(shipment_action(
-                            s,
-                            ActionKind::ExpediteShipment,
-                            (o, sku, units),
-                            (node, lane, from_day),
-                            (node, lane, to_day),
-                            &instead,
-                        ));
-                        described.push(o);
-                    }
-                    let e = flows.entry((node, sku)).or_default();
-                    if qp > qb + 1e-9 {
-                        e.0.push((o, qp - qb, false));
-                    }
-                    let gave = later(bdays, pdays);
-                    if gave > 1e-9 && dp >= db {
-                        e.1.push((o, gave));
-                    }
-                    continue;
-                }
-                let same_node: Vec<(Option<LaneIx>, Day)> = b
-                    .iter()
-                    .filter(|((n, _), _)| *n == node)
-                    .map(|((_, l), days)| (*l, first(days)))
-                    .collect();
-                let from = same_node
-                    .iter()
-                    .min_by_key(|(l, _)| lead(s, *l))
-                    .map(|&(l, d)| (node, l, d))
-                    .or_else(|| b.iter().next().map(|(&(n, l), days)| (n, l, first(days))));
-                let Some((fnode, flane, fday)) = from else {
-                    // The order's first stock of this SKU: an allocation.
-                    flows.entry((node, sku)).or_default().0.push((o, qp, false));
-                    continue;
-                };
-                let faster = fnode == node && lead(s, lane) < lead(s, flane);
-                let kind = if faster {
-                    ActionKind::ExpediteShipment
-                } else {
-                    ActionKind::Reroute
-                };
-                let instead = route(s, fnode, flane);
-                let mut a = shipment_action(
-                    s,
-                    kind,
-                    (o, sku, qp),
-                    (fnode, flane, fday),
-                    (node, lane, dp),
-                    &instead,
-                );
-                a.cost = qp * (unit_cost(s, lane) - unit_cost(s, flane));
-                actions.push(a);
-                described.push(o);
-                // The stock it now draws at a node it did not ship from is taken there:
-                // a reallocation when someone gives it up (the reroute describes it
-                // otherwise).
-                if !b.keys().any(|(n, _)| *n == node) {
-                    flows.entry((node, sku)).or_default().0.push((o, qp, true));
-                }
-            }
-            for (&(node, lane), bdays) in &b {
-                if !p.contains_key(&(node, lane)) && !p.keys().any(|(n, _)| *n == node) {
-                    flows
-                        .entry((node, sku))
-                        .or_default()
-                        .1
-                        .push((o, total(bdays)));
-                }
-            }
+            order_changes(
+                s,
+                &legs(base, o, sku),
+                &legs(prop, o, sku),
+                (o, sku),
+                &mut found,
+            );
         }
     }
+    let Found {
+        mut actions,
+        flows,
+        mut described,
+    } = found;
     for ((node, sku), (gains, losses)) in flows {
-        let giver_is_donor = losses.iter().any(|(o, _)| donors.contains(o));
-        let plain_gain = gains.iter().any(|(_, _, rerouted)| !rerouted);
-        let exchange = !gains.is_empty() && !losses.is_empty();
-        if !plain_gain && !giver_is_donor && !exchange {
-            continue;
+        if let Some(a) = reallocation(s, (node, sku), &gains, &losses, donors) {
+            described.extend(a.orders.iter().copied());
+            actions.push(a);
         }
-        let gained: f64 = gains.iter().map(|(_, q, _)| q).sum();
-        let given: f64 = losses.iter().map(|(_, q)| q).sum();
-        let mut a = Action::new(ActionKind::Reallocate);
-        a.sku = Some(sku);
-        a.quantity = gained.max(given);
-        a.from_orders = losses.iter().map(|(o, _)| *o).collect();
-        a.to_orders = gains.iter().map(|(o, ..)| *o).collect();
-        a.orders = a.from_orders.iter().chain(&a.to_orders).copied().collect();
-        a.orders.sort();
-        a.orders.dedup();
-        a.from_node = Some(node);
-        a.to_node = Some(node);
-        a.text = match (a.from_orders.is_empty(), a.to_orders.is_empty()) {
-            (false, false) => format!(
-                "reallocate {} x {} at {} from {} to {}",
-                qty(a.quantity),
-                s.sku(sku).id,
-                s.node(node).id,
-                names(s, &a.from_orders),
-                names(s, &a.to_orders)
-            ),
-            (true, _) => format!(
-                "allocate {} x {} at {} to {}",
-                qty(a.quantity),
-                s.sku(sku).id,
-                s.node(node).id,
-                names(s, &a.to_orders)
-            ),
-            (false, true) => format!(
-                "{} gives up {} x {} at {}",
-                names(s, &a.from_orders),
-                qty(a.quantity),
-                s.sku(sku).id,
-                s.node(node).id
-            ),
-        };
-        described.extend(a.orders.iter().copied());
-        actions.push(a);
     }
     for u in members {
         match &u.kind {
-            UnitKind::Order(o) if !described.contains(o) => {
-                // Only later or fewer on its own lanes with nobody at that node gaining: it
-                // frees a node-day or lane-day for another order in this response.
-                let moved: f64 = u.shipments.iter().map(|(_, b, p)| (b - p).abs()).sum();
-                let mut a = Action::new(ActionKind::Reallocate);
-                a.quantity = moved;
-                a.sku = u.shipments.first().map(|(k, ..)| k.1);
-                a.orders = vec![*o];
-                a.from_orders = vec![*o];
-                a.text = format!(
-                    "{} changes its shipments ({} moved) to free capacity",
-                    s.order(*o).id,
-                    crate::base::text::units(moved)
-                );
-                actions.push(a);
-            }
-            UnitKind::Transfer((lane, sku, day)) => {
-                let (b, p) = u.transfer.expect("a transfer unit has quantities");
-                let l = s.lane(*lane);
-                let mut a = Action::new(ActionKind::Transfer);
-                a.sku = Some(*sku);
-                a.quantity = p - b;
-                a.from_node = Some(l.from);
-                a.to_node = Some(l.to);
-                a.to_lane = Some(Some(*lane));
-                a.to_day = Some(*day);
-                a.cost = (p - b) * l.cost_per_unit;
-                a.text = if p >= b {
-                    format!(
-                        "transfer {} x {} from {} to {} on {}, leaving {}",
-                        qty(p - b),
-                        s.sku(*sku).id,
-                        s.node(l.from).id,
-                        s.node(l.to).id,
-                        l.id,
-                        s.date_string(*day)
-                    )
-                } else {
-                    format!(
-                        "cancel {} x {} of the transfer on {} leaving {}",
-                        qty(b - p),
-                        s.sku(*sku).id,
-                        l.id,
-                        s.date_string(*day)
-                    )
-                };
-                actions.push(a);
-            }
-            UnitKind::Expedite(i) => {
-                let (_, now) = u.expedite.expect("an expedite unit has flags");
-                let r = s.inbound(*i);
-                let mut a = Action::new(ActionKind::ExpediteInbound);
-                a.sku = Some(r.sku);
-                a.quantity = r.quantity;
-                a.inbound = Some(*i);
-                a.to_node = Some(r.node);
-                let eta = |e: bool| s.inbound(*i).arrival(e).map(Day::from);
-                a.from_day = eta(!now);
-                a.to_day = eta(now);
-                a.cost = u.own_cost;
-                let day =
-                    |d: Option<Day>| d.map_or("after the horizon".to_owned(), |d| s.date_string(d));
-                a.text = if now {
-                    format!(
-                        "expedite {} ({} x {} into {}): arrives {} instead of {}",
-                        r.id,
-                        qty(r.quantity),
-                        s.sku(r.sku).id,
-                        s.node(r.node).id,
-                        day(a.to_day),
-                        day(a.from_day)
-                    )
-                } else {
-                    format!("do not expedite {}", r.id)
-                };
-                actions.push(a);
-            }
+            UnitKind::Order(o) if !described.contains(o) => actions.push(freed_capacity(s, u, *o)),
+            UnitKind::Transfer(key) => actions.push(transfer(s, u, *key)),
+            UnitKind::Expedite(i) => actions.push(expedite_inbound(s, u, *i)),
             _ => {}
         }
     }
     actions.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.text.cmp(&b.text)));
     actions
+}
+
+/// Order `o`'s shipments of `sku` before (`b`) and after (`p`), per (node, lane): each
+/// leg it keeps and each leg it takes up, then each node it leaves.
+fn order_changes(s: &Scenario, b: &Legs, p: &Legs, (o, sku): (OrderIx, SkuIx), found: &mut Found) {
+    for (&(node, lane), pdays) in p {
+        match b.get(&(node, lane)) {
+            Some(bdays) => kept_leg(s, (o, sku), (node, lane), bdays, pdays, found),
+            None => new_leg(s, (o, sku), (node, lane), b, pdays, found),
+        }
+    }
+    for (&(node, lane), bdays) in b {
+        if !p.contains_key(&(node, lane)) && !p.keys().any(|(n, _)| *n == node) {
+            found
+                .flows
+                .entry((node, sku))
+                .or_default()
+                .1
+                .push((o, total(bdays)));
+        }
+    }
+}
+
+/// A (node, lane) the order used before and still uses: units leaving earlier are an
+/// `expedite_shipment`; more units are a gain at the node, later or fewer a loss.
+fn kept_leg(
+    s: &Scenario,
+    (o, sku): (OrderIx, SkuIx),
+    (node, lane): (NodeIx, Option<LaneIx>),
+    bdays: &BTreeMap<Day, f64>,
+    pdays: &BTreeMap<Day, f64>,
+    found: &mut Found,
+) {
+    let (qp, dp) = (total(pdays), first(pdays));
+    let (qb, db) = (total(bdays), first(bdays));
+    if let Some((units, from_day, to_day)) = earlier(bdays, pdays) {
+        found.actions.push(shipment_action(
+            s,
+            ActionKind::ExpediteShipment,
+            (o, sku, units),
+            (node, lane, from_day),
+            (node, lane, to_day),
+        ));
+        found.described.push(o);
+    }
+    let e = found.flows.entry((node, sku)).or_default();
+    if qp > qb + 1e-9 {
+        e.0.push((o, qp - qb, false));
+    }
+    let gave = later(bdays, pdays);
+    if gave > 1e-9 && dp >= db {
+        e.1.push((o, gave));
+    }
+}
+
+/// A (node, lane) the order takes up: from a node it shipped from, an `expedite_shipment`
+/// when the lane is faster than the fastest it used there, else a `reroute` (also from
+/// another node); the order's first stock of the SKU is a gain at the node.
+fn new_leg(
+    s: &Scenario,
+    (o, sku): (OrderIx, SkuIx),
+    (node, lane): (NodeIx, Option<LaneIx>),
+    b: &Legs,
+    pdays: &BTreeMap<Day, f64>,
+    found: &mut Found,
+) {
+    let (qp, dp) = (total(pdays), first(pdays));
+    let same_node: Vec<(Option<LaneIx>, Day)> = b
+        .iter()
+        .filter(|((n, _), _)| *n == node)
+        .map(|((_, l), days)| (*l, first(days)))
+        .collect();
+    let from = same_node
+        .iter()
+        .min_by_key(|(l, _)| lead(s, *l))
+        .map(|&(l, d)| (node, l, d))
+        .or_else(|| b.iter().next().map(|(&(n, l), days)| (n, l, first(days))));
+    let Some((fnode, flane, fday)) = from else {
+        // The order's first stock of this SKU: an allocation.
+        found
+            .flows
+            .entry((node, sku))
+            .or_default()
+            .0
+            .push((o, qp, false));
+        return;
+    };
+    let faster = fnode == node && lead(s, lane) < lead(s, flane);
+    let kind = if faster {
+        ActionKind::ExpediteShipment
+    } else {
+        ActionKind::Reroute
+    };
+    let mut a = shipment_action(
+        s,
+        kind,
+        (o, sku, qp),
+        (fnode, flane, fday),
+        (node, lane, dp),
+    );
+    a.cost = qp * (unit_cost(s, lane) - unit_cost(s, flane));
+    found.actions.push(a);
+    found.described.push(o);
+    // The stock it now draws at a node it did not ship from is taken there: a
+    // reallocation when someone gives it up (the reroute describes it otherwise).
+    if !b.keys().any(|(n, _)| *n == node) {
+        found
+            .flows
+            .entry((node, sku))
+            .or_default()
+            .0
+            .push((o, qp, true));
+    }
+}
+
+/// The `reallocate` of `sku`'s stock at `node` from the orders giving it up to those
+/// gaining it, unless it only repeats what reroutes describe (no plain gain, no donor
+/// among the givers, not both sides).
+fn reallocation(
+    s: &Scenario,
+    (node, sku): (NodeIx, SkuIx),
+    gains: &[(OrderIx, f64, bool)],
+    losses: &[(OrderIx, f64)],
+    donors: &[OrderIx],
+) -> Option<Action> {
+    let giver_is_donor = losses.iter().any(|(o, _)| donors.contains(o));
+    let plain_gain = gains.iter().any(|(_, _, rerouted)| !rerouted);
+    let exchange = !gains.is_empty() && !losses.is_empty();
+    if !plain_gain && !giver_is_donor && !exchange {
+        return None;
+    }
+    let gained: f64 = gains.iter().map(|(_, q, _)| q).sum();
+    let given: f64 = losses.iter().map(|(_, q)| q).sum();
+    let mut a = Action::new(ActionKind::Reallocate);
+    a.sku = Some(sku);
+    a.quantity = gained.max(given);
+    a.from_orders = losses.iter().map(|(o, _)| *o).collect();
+    a.to_orders = gains.iter().map(|(o, ..)| *o).collect();
+    a.orders = a.from_orders.iter().chain(&a.to_orders).copied().collect();
+    a.orders.sort();
+    a.orders.dedup();
+    a.from_node = Some(node);
+    a.to_node = Some(node);
+    a.text = wording::reallocation(s, &a);
+    Some(a)
+}
+
+/// An order no other action describes: it only ships later or fewer on its own lanes
+/// with nobody at that node gaining, which frees a node-day or lane-day for another order
+/// in this response.
+fn freed_capacity(s: &Scenario, u: &Unit, o: OrderIx) -> Action {
+    let moved: f64 = u.shipments.iter().map(|(_, b, p)| (b - p).abs()).sum();
+    let mut a = Action::new(ActionKind::Reallocate);
+    a.quantity = moved;
+    a.sku = u.shipments.first().map(|(k, ..)| k.1);
+    a.orders = vec![o];
+    a.from_orders = vec![o];
+    a.text = wording::freed_capacity(s, o, moved);
+    a
+}
+
+/// A transfer key's change: more units (a `transfer`) or fewer (a cancelled part).
+fn transfer(s: &Scenario, u: &Unit, (lane, sku, day): (LaneIx, SkuIx, Day)) -> Action {
+    let (b, p) = u.transfer.expect("a transfer unit has quantities");
+    let l = s.lane(lane);
+    let mut a = Action::new(ActionKind::Transfer);
+    a.sku = Some(sku);
+    a.quantity = p - b;
+    a.from_node = Some(l.from);
+    a.to_node = Some(l.to);
+    a.to_lane = Some(Some(lane));
+    a.to_day = Some(day);
+    a.cost = (p - b) * l.cost_per_unit;
+    a.text = wording::transfer(s, &a);
+    a
+}
+
+/// A receipt expedited (or an expedite given up): its etas before and after.
+fn expedite_inbound(s: &Scenario, u: &Unit, i: InboundIx) -> Action {
+    let (_, now) = u.expedite.expect("an expedite unit has flags");
+    let r = s.inbound(i);
+    let mut a = Action::new(ActionKind::ExpediteInbound);
+    a.sku = Some(r.sku);
+    a.quantity = r.quantity;
+    a.inbound = Some(i);
+    a.to_node = Some(r.node);
+    let eta = |e: bool| r.arrival(e).map(Day::from);
+    a.from_day = eta(!now);
+    a.to_day = eta(now);
+    a.cost = u.own_cost;
+    a.text = wording::expedite_inbound(s, &a, now);
+    a
 }

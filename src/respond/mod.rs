@@ -24,6 +24,7 @@ mod explain;
 mod ledger;
 mod response;
 pub mod units;
+mod wording;
 
 pub use actions::{Action, ActionKind, Owner};
 pub use response::{Inputs, RespondError, Response, Responses, Unresolved};

@@ -1,0 +1,149 @@
+//! The sentence a planner reads for each action (`Action::text`), from the action's own
+//! fields: `actions` decides what an action is, this module only words it.
+
+use super::actions::{Action, ActionKind};
+use crate::base::text::qty;
+use crate::scenario::domain::{Day, Scenario};
+use crate::scenario::ids::*;
+
+/// "SRC via LANE", or "SRC (local)" for a shipment that needs no lane.
+fn route(s: &Scenario, node: NodeIx, lane: Option<LaneIx>) -> String {
+    match lane {
+        Some(l) => format!("{} via {}", s.node(node).id, s.lane(l).id),
+        None => format!("{} (local)", s.node(node).id),
+    }
+}
+
+fn names(s: &Scenario, orders: &[OrderIx]) -> String {
+    let v: Vec<&str> = orders.iter().map(|o| s.order(*o).id.as_str()).collect();
+    v.join(", ")
+}
+
+/// "ship O's q x K from <route> on <day> instead of <before>": the old day when only the
+/// day changed, else the old route.
+pub(super) fn shipment(s: &Scenario, a: &Action) -> String {
+    let (
+        Some(from_node),
+        Some(to_node),
+        Some(from_lane),
+        Some(to_lane),
+        Some(from_day),
+        Some(to_day),
+        Some(sku),
+    ) = (
+        a.from_node,
+        a.to_node,
+        a.from_lane,
+        a.to_lane,
+        a.from_day,
+        a.to_day,
+        a.sku,
+    )
+    else {
+        unreachable!("a shipment action names both ends")
+    };
+    let instead = if (from_node, from_lane) == (to_node, to_lane) {
+        s.date_string(from_day)
+    } else {
+        route(s, from_node, from_lane)
+    };
+    format!(
+        "ship {}'s {} x {} from {} on {} instead of {instead}",
+        s.order(a.orders[0]).id,
+        qty(a.quantity),
+        s.sku(sku).id,
+        route(s, to_node, to_lane),
+        s.date_string(to_day),
+    )
+}
+
+/// "reallocate", "allocate" (nobody gives the stock up: it was free) or "gives up"
+/// (nobody in the response takes it).
+pub(super) fn reallocation(s: &Scenario, a: &Action) -> String {
+    debug_assert_eq!(a.kind, ActionKind::Reallocate);
+    let (Some(sku), Some(node)) = (a.sku, a.from_node) else {
+        unreachable!("a reallocation names its SKU and node")
+    };
+    match (a.from_orders.is_empty(), a.to_orders.is_empty()) {
+        (false, false) => format!(
+            "reallocate {} x {} at {} from {} to {}",
+            qty(a.quantity),
+            s.sku(sku).id,
+            s.node(node).id,
+            names(s, &a.from_orders),
+            names(s, &a.to_orders)
+        ),
+        (true, _) => format!(
+            "allocate {} x {} at {} to {}",
+            qty(a.quantity),
+            s.sku(sku).id,
+            s.node(node).id,
+            names(s, &a.to_orders)
+        ),
+        (false, true) => format!(
+            "{} gives up {} x {} at {}",
+            names(s, &a.from_orders),
+            qty(a.quantity),
+            s.sku(sku).id,
+            s.node(node).id
+        ),
+    }
+}
+
+pub(super) fn freed_capacity(s: &Scenario, o: OrderIx, moved: f64) -> String {
+    format!(
+        "{} changes its shipments ({} moved) to free capacity",
+        s.order(o).id,
+        crate::base::text::units(moved)
+    )
+}
+
+/// "transfer q x K from A to B on LANE, leaving DAY", or the cancelled part of a planned
+/// transfer when the quantity falls.
+pub(super) fn transfer(s: &Scenario, a: &Action) -> String {
+    let (Some(sku), Some(Some(lane)), Some(day)) = (a.sku, a.to_lane, a.to_day) else {
+        unreachable!("a transfer names its SKU, lane and day")
+    };
+    let l = s.lane(lane);
+    if a.quantity >= 0.0 {
+        format!(
+            "transfer {} x {} from {} to {} on {}, leaving {}",
+            qty(a.quantity),
+            s.sku(sku).id,
+            s.node(l.from).id,
+            s.node(l.to).id,
+            l.id,
+            s.date_string(day)
+        )
+    } else {
+        format!(
+            "cancel {} x {} of the transfer on {} leaving {}",
+            qty(-a.quantity),
+            s.sku(sku).id,
+            l.id,
+            s.date_string(day)
+        )
+    }
+}
+
+/// "expedite PO (q x K into N): arrives DAY instead of DAY" (`now`), or "do not expedite
+/// PO" when a planned expedite is given up.
+pub(super) fn expedite_inbound(s: &Scenario, a: &Action, now: bool) -> String {
+    let Some(i) = a.inbound else {
+        unreachable!("an expedite names its receipt")
+    };
+    let r = s.inbound(i);
+    if !now {
+        return format!("do not expedite {}", r.id);
+    }
+    let day = |d: Option<Day>| d.map_or("after the horizon".to_owned(), |d| s.date_string(d));
+    format!(
+        "expedite {} ({} x {} into {}): arrives {} instead of {}",
+        r.id,
+        qty(r.quantity),
+        s.sku(r.sku).id,
+        s.node(r.node).id,
+        day(a.to_day),
+        day(a.from_day)
+    )
+}
