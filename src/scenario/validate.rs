@@ -62,6 +62,13 @@ pub fn validate(doc: &ScenarioDoc) -> Result<(Scenario, Diagnostics), Diagnostic
     }
 }
 
+/// An order's plan entries as read, the units planned per SKU, and the ship days used.
+struct Planned {
+    plan: Vec<PlanEntry>,
+    planned: HashMap<SkuIx, f64>,
+    plan_days: HashSet<u32>,
+}
+
 #[derive(Default)]
 struct Validator {
     diags: Diagnostics,
@@ -763,6 +770,9 @@ impl Validator {
         out
     }
 
+    /// Order `o` at path `p`, read in parts: its scalar fields, its lines, its plan
+    /// entries, and the plan's totals against the lines. `None` when a part it needs is
+    /// broken (the diagnostics say why).
     #[allow(clippy::too_many_arguments)]
     fn order(
         &mut self,
@@ -776,6 +786,44 @@ impl Validator {
     ) -> Option<Order> {
         let dest = self.node_ref(index, &format!("{p}.destination"), &o.destination);
         let due = self.day(&format!("{p}.due"), &o.due);
+        self.order_fields(p, o);
+        let (lines, line_of) = self.order_lines(p, o, index);
+        let planned = self.order_plan(p, o, dest, &line_of, index, nodes, lanes);
+        let allow_partial = o.allow_partial.unwrap_or(true);
+        self.plan_totals(p, o, index, &planned, allow_partial);
+        let plan = planned.plan;
+        let (Some(destination), Some(due)) = (dest, due) else {
+            return None;
+        };
+        if o.priority < 1 || o.max_sources.is_some_and(|m| m < 1) {
+            return None;
+        }
+        let priority = o.priority.min(i64::from(u32::MAX)) as u32;
+        let d = penalties
+            .iter()
+            .rev()
+            .find(|x| x.priority <= priority)
+            .copied()
+            .unwrap_or(penalties[0]);
+        Some(Order {
+            id: OrderId(o.id.clone()),
+            customer: o.customer.clone(),
+            destination,
+            due,
+            priority,
+            lines,
+            plan,
+            allow_partial,
+            max_sources: o.max_sources.map(|m| m.min(i64::from(u32::MAX)) as u32),
+            frozen: o.frozen.unwrap_or(false),
+            late_penalty_per_unit_day: o.late_penalty_per_unit_day.unwrap_or(d.late_per_unit_day),
+            short_penalty_per_unit: o.short_penalty_per_unit.unwrap_or(d.short_per_unit),
+            surge,
+        })
+    }
+
+    /// The order's priority, source limit and own penalties.
+    fn order_fields(&mut self, p: &str, o: &OrderDoc) {
         if o.priority < 1 {
             self.err(
                 "bad_priority",
@@ -808,6 +856,15 @@ impl Validator {
                 "short_penalty_per_unit",
             );
         }
+    }
+
+    /// The order's lines, and the line of each SKU (a SKU ordered twice is an error).
+    fn order_lines(
+        &mut self,
+        p: &str,
+        o: &OrderDoc,
+        index: &Index,
+    ) -> (Vec<Line>, HashMap<SkuIx, usize>) {
         if o.lines.is_empty() {
             self.err(
                 "no_lines",
@@ -847,7 +904,22 @@ impl Validator {
                 quantity: l.quantity,
             });
         }
+        (lines, line_of)
+    }
 
+    /// The order's plan entries: each must name an ordered SKU, a stock node, a route to
+    /// the destination and a ship day in the horizon, once per (sku, node, lane, day).
+    #[allow(clippy::too_many_arguments)]
+    fn order_plan(
+        &mut self,
+        p: &str,
+        o: &OrderDoc,
+        dest: Option<NodeIx>,
+        line_of: &HashMap<SkuIx, usize>,
+        index: &Index,
+        nodes: &[Node],
+        lanes: &[Lane],
+    ) -> Planned {
         let mut plan = Vec::with_capacity(o.plan.len());
         let mut planned: HashMap<SkuIx, f64> = HashMap::new();
         let mut keys: HashMap<(SkuIx, NodeIx, Option<LaneIx>, u32), usize> = HashMap::new();
@@ -897,6 +969,26 @@ impl Validator {
                 quantity: e.quantity,
             });
         }
+        Planned {
+            plan,
+            planned,
+            plan_days,
+        }
+    }
+
+    /// The plan ships no more of a SKU than its line asks for, and a ship-complete order's
+    /// plan covers every line in full on one day.
+    fn plan_totals(
+        &mut self,
+        p: &str,
+        o: &OrderDoc,
+        index: &Index,
+        planned: &Planned,
+        allow_partial: bool,
+    ) {
+        let Planned {
+            planned, plan_days, ..
+        } = planned;
         for (k, l) in o.lines.iter().enumerate() {
             let Some(sku) = index.skus.get(&SkuId(l.sku.clone())) else {
                 continue;
@@ -911,7 +1003,6 @@ impl Validator {
                 );
             }
         }
-        let allow_partial = o.allow_partial.unwrap_or(true);
         if !allow_partial && !o.plan.is_empty() && !self.diags.has_errors() {
             let full = o.lines.iter().all(|l| {
                 index.skus.get(&SkuId(l.sku.clone())).is_some_and(|s| {
@@ -936,35 +1027,6 @@ impl Validator {
                 );
             }
         }
-
-        let (Some(destination), Some(due)) = (dest, due) else {
-            return None;
-        };
-        if o.priority < 1 || o.max_sources.is_some_and(|m| m < 1) {
-            return None;
-        }
-        let priority = o.priority.min(i64::from(u32::MAX)) as u32;
-        let d = penalties
-            .iter()
-            .rev()
-            .find(|x| x.priority <= priority)
-            .copied()
-            .unwrap_or(penalties[0]);
-        Some(Order {
-            id: OrderId(o.id.clone()),
-            customer: o.customer.clone(),
-            destination,
-            due,
-            priority,
-            lines,
-            plan,
-            allow_partial,
-            max_sources: o.max_sources.map(|m| m.min(i64::from(u32::MAX)) as u32),
-            frozen: o.frozen.unwrap_or(false),
-            late_penalty_per_unit_day: o.late_penalty_per_unit_day.unwrap_or(d.late_per_unit_day),
-            short_penalty_per_unit: o.short_penalty_per_unit.unwrap_or(d.short_per_unit),
-            surge,
-        })
     }
 
     /// A planned ship date: before `as_of` = day 0 (warning), at or after H = error.
