@@ -17,108 +17,13 @@
 //!
 //! This module decides what each action is; `wording` writes its sentence.
 
+use super::response::{Action, ActionKind};
 use super::units::{Unit, UnitKind};
 use super::wording;
 use crate::plan::ShipmentKey;
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
 use std::collections::BTreeMap;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ActionKind {
-    Reallocate,
-    Transfer,
-    ExpediteInbound,
-    ExpediteShipment,
-    Reroute,
-}
-
-impl ActionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionKind::Reallocate => "reallocate",
-            ActionKind::Transfer => "transfer",
-            ActionKind::ExpediteInbound => "expedite_inbound",
-            ActionKind::ExpediteShipment => "expedite_shipment",
-            ActionKind::Reroute => "reroute",
-        }
-    }
-    pub fn owner(self) -> Owner {
-        match self {
-            ActionKind::Reallocate | ActionKind::Transfer => Owner::Inventory,
-            ActionKind::ExpediteInbound => Owner::Supply,
-            ActionKind::ExpediteShipment | ActionKind::Reroute => Owner::Logistics,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Owner {
-    Inventory,
-    Supply,
-    Logistics,
-}
-
-impl Owner {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Owner::Inventory => "inventory",
-            Owner::Supply => "supply",
-            Owner::Logistics => "logistics",
-        }
-    }
-}
-
-/// One action. Fields that do not apply to the kind are empty.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Action {
-    pub kind: ActionKind,
-    pub sku: Option<SkuIx>,
-    pub quantity: f64,
-    /// Every order the action changes.
-    pub orders: Vec<OrderIx>,
-    /// For `reallocate`: orders giving up stock or capacity, and orders receiving it.
-    pub from_orders: Vec<OrderIx>,
-    pub to_orders: Vec<OrderIx>,
-    /// Source node before and after (the same for `expedite_shipment`), or the node whose
-    /// stock is reallocated, or a transfer's ends.
-    pub from_node: Option<NodeIx>,
-    pub to_node: Option<NodeIx>,
-    /// Lanes before and after (`None` inside = local).
-    pub from_lane: Option<Option<LaneIx>>,
-    pub to_lane: Option<Option<LaneIx>>,
-    /// Ship days before and after, or a receipt's etas.
-    pub from_day: Option<Day>,
-    pub to_day: Option<Day>,
-    pub inbound: Option<InboundIx>,
-    /// Money it adds on its own: transport for a transfer, the expedite cost, the transport
-    /// difference of a reroute or faster lane. Shared charges are in the response's cost.
-    pub cost: f64,
-    /// One line a planner reads.
-    pub text: String,
-}
-
-impl Action {
-    fn new(kind: ActionKind) -> Self {
-        Action {
-            kind,
-            sku: None,
-            quantity: 0.0,
-            orders: Vec::new(),
-            from_orders: Vec::new(),
-            to_orders: Vec::new(),
-            from_node: None,
-            to_node: None,
-            from_lane: None,
-            to_lane: None,
-            from_day: None,
-            to_day: None,
-            inbound: None,
-            cost: 0.0,
-            text: String::new(),
-        }
-    }
-}
 
 /// An order's shipment moved from `from` to `to` (node, lane, day).
 fn shipment_action(

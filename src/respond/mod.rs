@@ -26,8 +26,9 @@ mod response;
 pub mod units;
 mod wording;
 
-pub use actions::{Action, ActionKind, Owner};
-pub use response::{Inputs, RespondError, Response, Responses, Unresolved};
+pub use response::{
+    Action, ActionKind, Inputs, Owner, RespondError, Response, Responses, Unresolved,
+};
 
 use crate::check::{evaluate, CostBreakdown, Evaluation};
 use crate::plan::Plan;
@@ -46,6 +47,9 @@ pub fn respond(s: &Scenario, x: &Inputs<'_>) -> Result<Responses, RespondError> 
 
 /// [`respond`] with another checking budget (plan entries the checker may evaluate over
 /// all prefixes), so that tests can reach the sampled path on small scenarios.
+///
+/// Long because it assembles each response from the construction's groups (deltas, costs,
+/// requirements, explanations) in the document's order.
 pub fn respond_with_budget(
     s: &Scenario,
     x: &Inputs<'_>,
@@ -412,6 +416,9 @@ impl Ctx<'_> {
 }
 
 /// The construction of section 5: responses one at a time, each the best small closure.
+///
+/// Long because the construction's loop and the closures it shares (commit, by-resource index)
+/// work on one ledger.
 fn construct(
     s: &Scenario,
     baseline: &Plan,
@@ -553,6 +560,9 @@ const CHECK_BUDGET: usize = 40_000_000;
 /// and the last): a prefix it rejects, or a cost that differs from the prediction by more
 /// than 1e-6 relative, is an internal error. Where the checker evaluated, its numbers are
 /// the ones used. Returns the breakdowns and how many prefixes the checker evaluated.
+///
+/// Long because the checked and the predicted prefixes are compared in one pass that keeps the
+/// checker's numbers where it ran.
 fn verify(
     s: &Scenario,
     baseline: &Plan,

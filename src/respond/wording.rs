@@ -1,7 +1,7 @@
 //! The sentence a planner reads for each action (`Action::text`), from the action's own
 //! fields: `actions` decides what an action is, this module only words it.
 
-use super::actions::{Action, ActionKind};
+use super::response::{Action, ActionKind};
 use crate::base::text::qty;
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
