@@ -1,7 +1,7 @@
 //! How long it takes to hand a 1M-nonzero model to HiGHS, four ways: the one `solve` uses
 //! (one `Highs_passModel` call, rows as they are) against transposing to columns first,
 //! adding the rows one `Highs_addRow` call at a time, and the `highs` crate's `RowProblem`
-//! (what `good_lp` does). The numbers are quoted in `src/solve.rs`.
+//! (what `good_lp` does). The numbers are quoted in the README.
 //!
 //! `cargo run --example handoff` (dev profile: HiGHS itself is always built in release).
 

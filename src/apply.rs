@@ -328,6 +328,9 @@ fn executes_as_approved(
 
 /// The new scenario: `wire` (the document `s` was validated from) with the approved
 /// responses folded in and the rejected ones forbidden.
+///
+/// Long because it folds each kind of action into the document in one pass over the approved
+/// responses, and each kind is a few lines of the same edit.
 pub fn apply(
     s: &Scenario,
     wire: &ScenarioDoc,

@@ -8,6 +8,8 @@ use super::tolerance::tolerance;
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
 
+/// Long because it is the cost formula of SCENARIO.md section 3, term by term, kept in one
+/// place to be read against the contract.
 pub(crate) fn cost(s: &Scenario, m: &Merged) -> (CostBreakdown, Vec<OrderOutcome>) {
     let mut c = CostBreakdown::default();
     let mut outcomes: Vec<OrderOutcome> = s

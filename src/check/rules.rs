@@ -65,6 +65,9 @@ fn in_horizon(s: &Scenario, day: Day) -> bool {
 }
 
 /// Rule 1: signs, whole units, line quantities, ship-complete, days, expedite options.
+///
+/// Long because rule 1 is a list of independent checks over each entry, each a few lines, in
+/// the contract's order.
 fn quantities_and_days(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
     let h = Day::from(s.horizon);
     let horizon = format!(
@@ -472,6 +475,9 @@ fn sources(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
 }
 
 /// Rule 7: frozen orders ship exactly their plan; nothing matches a `forbid` pattern.
+///
+/// Long because rule 7 is two lists of independent checks (frozen plans, forbid patterns), in
+/// the contract's order.
 fn frozen_and_forbidden(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
     // Frozen orders: each merged key compared with the plan, then planned keys not shipped.
     for (i, order) in s.orders.iter().enumerate().filter(|(_, o)| o.frozen) {

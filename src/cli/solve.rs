@@ -72,6 +72,8 @@ pub fn run(args: Args) -> i32 {
     }
 }
 
+/// Long because it is the command's script: load, analyse, solve, respond, write, and the
+/// terminal summary, each a step the user sees in that order.
 fn solve(
     file: &Path,
     output: Option<&Path>,

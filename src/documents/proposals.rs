@@ -237,6 +237,7 @@ pub fn parse_proposals(bytes: &[u8]) -> Result<ProposalsDoc, Diagnostics> {
         .map_err(|d| Diagnostics { items: vec![d] })
 }
 
+/// Long because it fills the document's fields in the order the format lists them.
 pub fn proposals_doc(
     s: &Scenario,
     a: &Analysis,

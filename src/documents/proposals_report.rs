@@ -99,6 +99,7 @@ pub fn granularity(doc: &ProposalsDoc) -> String {
     )
 }
 
+/// Long because it writes the report's sections in order, each a few lines of formatting.
 pub fn render(doc: &ProposalsDoc, currency: Option<&str>, style: Style) -> String {
     let md = style == Style::Markdown;
     let cur = currency.map(|c| format!(" {c}")).unwrap_or_default();

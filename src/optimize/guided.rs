@@ -247,6 +247,9 @@ impl Search<'_> {
     /// Step 3, first part: fix the charges as `open` says, round the other yes/no columns
     /// in a dive, and solve the LP (priced) once more: a feasible point, whole wherever
     /// the data make it so.
+    ///
+    /// Long because the dive's rounds and the halving of a batch that fails modify one LP in a
+    /// sequence that reads best in one place.
     fn fix_and_dive(&mut self, open: &[bool]) -> Result<Fixed, SolveError> {
         let (mip, lp, deadline) = (self.mip, &mut self.lp, self.budget.polish);
         let mut is_charge = vec![false; mip.num_cols()];

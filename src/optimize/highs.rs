@@ -19,21 +19,10 @@
 //!
 //! # Hand-off: one `Highs_passModel` call with the rows as they are
 //!
-//! `cargo run --example handoff` times four ways of handing a random model (100 000 rows,
-//! 50 000 columns of which 5 000 integer, 1 000 000 nonzeros) to HiGHS 1.16.0: dev profile
-//! (opt-level 1, dependencies 2; HiGHS itself is built in release), 2-core machine, best of
-//! 3, three runs:
-//!
-//! ```text
-//!   21 / 26 / 23 ms  Highs_passModel, row-wise (what `solve` does)
-//!   21 / 32 / 23 ms  Highs_passModel, transposed to column-wise in Rust first
-//!  104 / 106 / 89 ms Highs_addCols, then one Highs_addRow per row
-//!  206 / 241 / 158 ms the `highs` crate's RowProblem + Model::new (what good_lp does)
-//! ```
-//!
 //! HiGHS copies the arrays and transposes them to column-wise storage itself, as fast as
-//! we could, so the row-wise call needs nothing from us but the row starts as `i32`. Adding
-//! rows one call at a time costs 4-5x as much.
+//! Rust can, so the row-wise call needs nothing from us but the row starts as `i32`; adding
+//! rows one call at a time costs 4-5x as much. The measurements (`cargo run --example
+//! handoff`) are in the README, "Why HiGHS directly, not through good_lp".
 
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::fmt;
@@ -303,6 +292,9 @@ pub fn solve(mip: &Mip, opts: &SolveOptions) -> Result<SolveResult, SolveError> 
 
 /// Like [`solve`], starting from `start` (a value for every column): HiGHS checks it and,
 /// when it is feasible, begins with it as the incumbent. An infeasible start is ignored.
+///
+/// Long because it is one HiGHS session (options, model, start, run, read back) whose FFI calls
+/// must happen in this order on one handle.
 pub fn solve_from(
     mip: &Mip,
     opts: &SolveOptions,

@@ -61,6 +61,9 @@ pub enum OptimizeError {
 /// says so; a second pass with whole quantities when the first leaves them fractional),
 /// and checks the decoded plan. Falling back on other plans after a limit is
 /// [`keep_the_better`]'s, which `Strategy::run` calls.
+///
+/// Long because its passes (guided search, MIP, whole-quantity pass, decoding and the check)
+/// share the time left and the model, in order.
 pub fn optimize(
     s: &Scenario,
     f: &dyn Formulation,
@@ -108,8 +111,8 @@ pub fn optimize(
         let first_bound = result.bound;
         let whole_model = build(true);
         // The same columns with the quantities integer: the search's whole point is a
-        // start (at a 1 s limit on small, this pass used to find nothing in what was left
-        // and the search's plan was lost).
+        // start, so this pass has a plan even when its time runs out before HiGHS finds
+        // one of its own.
         let whole_start = whole_start.filter(|_| whole_model.meaning == model.meaning);
         model = whole_model;
         result = run(
@@ -306,7 +309,8 @@ fn guided_run(
     // The report keeps the numbers; the point goes into the result.
     let point = g.start.take();
     // When not even the restricted LP solved once in its time, HiGHS's root on the whole
-    // model will not either (on large it ran 30 s past the limit and peaked at 7.6 GB).
+    // model will not either, and it cannot be stopped inside its root LP (models/guided.md
+    // has the measurements).
     // An infeasible restricted LP says nothing of the whole model: HiGHS decides (a frozen
     // commitment no plan keeps is then named, as without the search).
     let hopeless = g.pricing_rounds == 0 && !g.lp_infeasible;

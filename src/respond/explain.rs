@@ -309,6 +309,9 @@ impl Why<'_> {
     }
 
     /// Why `need` units of `sku` could not reach order `o` on time.
+    ///
+    /// Long because it scans each route and day once, gathering the several reasons a unit
+    /// could not come, to pick the closest one.
     fn line(&self, o: OrderIx, sku: SkuIx, need: f64, short: bool, days_late: i64) -> String {
         let s = self.s;
         let order = s.order(o);

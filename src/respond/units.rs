@@ -180,6 +180,9 @@ impl PlanMaps {
 
 /// Cuts the difference between `base` and `prop` into units, orders first (in index
 /// order), then transfers and expedites in key order.
+///
+/// Long because orders, transfers and expedites are cut into units in one pass over the two
+/// plans' merged keys.
 pub fn diff(s: &Scenario, base: &Plan, prop: &Plan, bm: &PlanMaps, pm: &PlanMaps) -> Vec<Unit> {
     let (b, p) = (&bm.shipments, &pm.shipments);
     let mut per_order: BTreeMap<OrderIx, OrderShipments> = BTreeMap::new();

@@ -273,6 +273,8 @@ fn jobs_in_serving_order(s: &Scenario) -> Vec<Job> {
 }
 
 impl Sim<'_> {
+    /// Long because frozen shipments take their stock and capacity, and record what breaks, in
+    /// one pass over the per-day projections it builds.
     fn set_aside_frozen(&mut self, out: &mut Baseline) {
         let s = self.s;
         let h = self.h;

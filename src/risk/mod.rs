@@ -105,6 +105,8 @@ fn receipt_index(s: &Scenario) -> ReceiptIndex {
     m
 }
 
+/// Long because the reason codes of SCENARIO.md section 4 are each a few lines over the same
+/// order's entries and fates, in the contract's order.
 fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: OrderIx) -> Vec<Reason> {
     let o = s.order(oi);
     let mut out = Reasons::default();

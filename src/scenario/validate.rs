@@ -93,6 +93,8 @@ impl Validator {
         self.diags.push(Diagnostic::warning(code, path, msg));
     }
 
+    /// Long because it validates the document's sections in document order, which is the order
+    /// of the diagnostics users see.
     fn scenario(&mut self, doc: &ScenarioDoc) -> Option<Scenario> {
         if doc.id.trim().is_empty() {
             self.err(
@@ -514,6 +516,8 @@ impl Validator {
             .collect()
     }
 
+    /// Long because each lane field is its own check, in document order (the order of the
+    /// diagnostics).
     fn lanes(&mut self, docs: &[LaneDoc], nodes: &[Node], index: &mut Index) -> Vec<Lane> {
         let ids: Vec<_> = docs
             .iter()
@@ -1099,6 +1103,8 @@ impl Validator {
         }
     }
 
+    /// Long because each disruption kind's fields are checked in one match, in document order
+    /// (the order of the diagnostics).
     #[allow(clippy::too_many_arguments)]
     fn disruptions(
         &mut self,
@@ -1327,6 +1333,8 @@ impl Validator {
         }
     }
 
+    /// Long because each policy field is its own check, in document order (the order of the
+    /// diagnostics).
     fn policy(
         &mut self,
         doc: &PolicyDoc,

@@ -141,7 +141,7 @@ pub fn run(dataset: &str, s: &Scenario, strategy: Strategy, opts: &BenchOptions)
     if opts.lp_bound {
         if let Strategy::Model(f) = strategy {
             // The guided search already solved this LP when its pricing converged (its
-            // bound is then the LP optimum); solving it again took 11 s on medium.
+            // bound is then the LP optimum), and solving it again costs seconds on medium.
             let guided = outcome.stats.as_ref().and_then(|x| x.guided.as_ref());
             row.lp_bound = match guided.filter(|g| g.lp_converged) {
                 Some(g) => g.bound,

@@ -57,6 +57,8 @@ fn field(s: &str) -> String {
 }
 
 /// An aligned table; `-` where a value does not apply (no model, no bound).
+///
+/// Long because it is one table's columns, each a few lines of formatting.
 pub fn table(rows: &[BenchRow]) -> String {
     // Each column's title, and whether it holds text (left-aligned) or numbers.
     let head = [

@@ -55,6 +55,9 @@ pub fn mps(mip: &Mip, name: &str) -> String {
 }
 
 /// MPS with every model name passed through `spell` (then made unique).
+///
+/// Long because MPS's sections (rows, columns, right-hand sides, bounds) are written in the
+/// order the format requires.
 fn mps_with(mip: &Mip, name: &str, spell: fn(&str) -> String) -> String {
     let cols = names(&mip.col_names, mip.num_cols(), "c", spell);
     let rows = names(&mip.row_names, mip.num_rows(), "r", spell);

@@ -659,6 +659,8 @@ fn short_id(id: &str) -> String {
     id.replace('-', "")
 }
 
+/// Long because the random draws happen in one fixed sequence: splitting it must keep their
+/// order, or every generated dataset changes.
 fn build_network(cfg: &GenerateConfig, cal: &Calendar) -> Network {
     let mut rng = Rng::new(cfg.seed, STREAM_NETWORK);
     let n = cfg.stock_nodes;
@@ -937,6 +939,8 @@ const QTY: [(u32, f64); 14] = [
     (60, 4.0),
 ];
 
+/// Long because the random draws happen in one fixed sequence: splitting it must keep their
+/// order, or every generated dataset changes.
 fn build_orders(cfg: &GenerateConfig, net: &Network, cal: &Calendar) -> Book {
     let mut rng = Rng::new(cfg.seed, STREAM_ORDERS);
     let h = cal.h as i64;
@@ -1080,6 +1084,9 @@ fn draw_lines(rng: &mut Rng, sku_cum: &[f64], qty_cum: &[f64]) -> Vec<(usize, u3
 
 /// Fills `o.plan` with a promise that is on time as planned (moving `o.due` when nothing
 /// can make it).
+///
+/// Long because the random draws happen in one fixed sequence: splitting it must keep their
+/// order, or every generated dataset changes.
 fn plan_order(rng: &mut Rng, net: &Network, cal: &Calendar, o: &mut GOrder, store_order: bool) {
     let h = cal.h as i64;
     let into = &net.into[o.dest];
@@ -1269,6 +1276,8 @@ struct Supply {
     lane_cap: Vec<Option<f64>>,
 }
 
+/// Long because the random draws happen in one fixed sequence: splitting it must keep their
+/// order, or every generated dataset changes.
 fn build_supply(cfg: &GenerateConfig, net: &Network, book: &Book, cal: &Calendar) -> Supply {
     let h = cal.h;
     let mut rng = Rng::new(cfg.seed, STREAM_CAPACITY);
@@ -1456,6 +1465,8 @@ fn order_doc(o: &GOrder, id: String, net: &Network, book: &Book, cal: &Calendar)
     }
 }
 
+/// Long because it writes the document's tables in the format's order from the network built
+/// before.
 fn base_doc(
     cfg: &GenerateConfig,
     net: &Network,
@@ -1766,6 +1777,8 @@ struct Pools {
     fallback: [Option<Candidate>; 6],
 }
 
+/// Long because each disruption kind's candidate is drawn in one match, in a fixed sequence of
+/// random draws that every generated dataset depends on.
 fn next_candidate(
     kind: usize,
     pools: &mut Pools,
@@ -2020,6 +2033,8 @@ fn measure(doc: &ScenarioDoc) -> usize {
     }
 }
 
+/// Long because the calibration's search (add, measure, keep or undo) shares its counters and
+/// the random sequence in one loop.
 fn calibrate(
     cfg: &GenerateConfig,
     net: &Network,

@@ -5,6 +5,8 @@
 //! `use crate::{a, b::c}`), every `super::` path, and every `child::` path in a module that
 //! declares `mod child`, each resolved to the deepest module file it names. Comment lines
 //! are skipped, so that a doc link is not an import, and so is each file's `mod tests`.
+//!
+//! Also checked here: a function over ~80 lines says why at its head.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -333,4 +335,92 @@ fn no_import_cycle_between_files() {
     if let Some(cycle) = find_cycle(&g) {
         panic!("import cycle between files: {}", show(&cycle));
     }
+}
+
+/// The functions of `text` longer than `limit` lines (signature to closing brace, found by
+/// indentation as rustfmt writes it), each with whether its doc comment says why it is
+/// long ("Long because ..."). A file's `mod tests` is left out.
+fn long_functions(text: &str, limit: usize) -> Vec<(String, usize, bool)> {
+    let library = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+    let lines: Vec<&str> = library.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let body = line.trim_start();
+        let indent = &line[..line.len() - body.len()];
+        let signature = [
+            "fn ",
+            "pub fn ",
+            "pub(crate) fn ",
+            "pub(super) fn ",
+            "const fn ",
+        ]
+        .iter()
+        .find_map(|p| body.strip_prefix(p));
+        let Some(rest) = signature else { continue };
+        let name: String = rest.chars().take_while(|&c| is_ident(c)).collect();
+        let close = format!("{indent}}}");
+        let Some(end) = lines[i + 1..].iter().position(|l| *l == close) else {
+            continue;
+        };
+        let length = end + 2;
+        if length <= limit {
+            continue;
+        }
+        let says_why = lines[..i]
+            .iter()
+            .rev()
+            .take_while(|l| {
+                let t = l.trim_start();
+                t.starts_with("///") || t.starts_with("#[")
+            })
+            .any(|l| l.contains("Long because"));
+        out.push((name, length, says_why));
+    }
+    out
+}
+
+#[test]
+fn the_long_function_finder_finds_one() {
+    let body = "    x += 1;\n".repeat(90);
+    let text = format!(
+        "/// Adds.\n/// Long because it must.\npub fn a() {{\n{body}}}\n\nfn b() {{\n{body}}}\n\
+         fn short() {{\n}}\n#[cfg(test)]\nmod tests {{\nfn c() {{\n{body}}}\n}}\n"
+    );
+    assert_eq!(
+        long_functions(&text, 80),
+        vec![("a".to_string(), 92, true), ("b".to_string(), 92, false)]
+    );
+}
+
+/// A function over ~80 lines is hard to read whole; the ones that stay long say why at
+/// their head, so that the choice is visible where it is made.
+#[test]
+fn long_functions_say_why_at_their_head() {
+    let mut files = vec![src()];
+    let mut silent = Vec::new();
+    let mut long = 0;
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (name, length, says_why) in long_functions(&text, 80) {
+            long += 1;
+            if !says_why {
+                let rel = path.strip_prefix(src()).unwrap();
+                silent.push(format!("src/{}: {name} ({length} lines)", rel.display()));
+            }
+        }
+    }
+    assert!(long > 0, "no long function found: the finder is broken");
+    assert!(
+        silent.is_empty(),
+        "split these into their steps, or say at their head why they are long \
+         (\"/// Long because ...\"):\n{}",
+        silent.join("\n")
+    );
 }

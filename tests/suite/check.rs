@@ -1506,7 +1506,7 @@ fn tiny_demo_eu_baseline() {
 /// Run with `--ignored --nocapture`. Measured on a 2-core AMD EPYC sandbox: about 28 ms per
 /// call with `--release`, 45 ms in the dev profile.
 #[test]
-#[ignore = "a timing run, not a check: cargo test --test check -- --ignored --nocapture"]
+#[ignore = "a timing run, not a check: cargo test --test suite check:: -- --ignored --nocapture"]
 fn evaluate_is_linear_on_100k_orders() {
     let (dcs, zones, skus, orders) = (40, 20, 100, 100_000);
     let nodes: Vec<Value> = (0..dcs)

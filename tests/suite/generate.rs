@@ -368,7 +368,7 @@ fn the_large_preset_is_fast_and_valid() {
 }
 
 /// Many seeds: every share in range, every kind present, plans feasible before the
-/// disruptions. About 10 s; run with `cargo test --test generate -- --ignored`.
+/// disruptions. About 10 s; run with `cargo test --test suite generate:: -- --ignored`.
 #[test]
 #[ignore]
 fn many_seeds_stay_in_range() {

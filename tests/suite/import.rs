@@ -5,7 +5,7 @@
 //! The instances live outside the project, in `../shared/data` beside the crate (or where
 //! `RECOURSE_SHARED_DATA` points); each test prints a message and passes when they are
 //! absent, as in a fresh clone. The c35 and c36 tests take tens of seconds each and are
-//! ignored: run them with `cargo test --test import -- --ignored --nocapture`.
+//! ignored: run them with `cargo test --test suite import:: -- --ignored --nocapture`.
 
 use crate::common::recourse;
 use predicates::str::contains;
@@ -251,15 +251,15 @@ fn mcnd_c33_reaches_its_published_optimum() {
 
 // 8-23 s of CPU each (README, "For researchers"), minutes of wall time on a busy machine,
 // in any profile (the time is HiGHS's): run with
-// `cargo test --test import -- --ignored --nocapture`.
+// `cargo test --test suite import:: -- --ignored --nocapture`.
 #[test]
-#[ignore = "tens of seconds; cargo test --test import -- --ignored"]
+#[ignore = "tens of seconds; cargo test --test suite import:: -- --ignored"]
 fn mcnd_c35_reaches_its_published_optimum() {
     c_instance("c35", 371_475.0, "time-expanded");
 }
 
 #[test]
-#[ignore = "tens of seconds; cargo test --test import -- --ignored"]
+#[ignore = "tens of seconds; cargo test --test suite import:: -- --ignored"]
 fn mcnd_c36_reaches_its_published_optimum() {
     c_instance("c36", 643_036.0, "time-expanded");
 }

@@ -51,6 +51,37 @@ fn every_tiny_dataset_reaches_its_hand_derived_optimum() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Every registered formulation, a new one included before it has tests of its own,
+/// proves the optimum of every tiny dataset, and the checker prices its plan at it.
+#[test]
+fn every_registered_formulation_proves_every_tiny_optimum() {
+    let mut failures = Vec::new();
+    for f in recourse::optimize::formulate::registry() {
+        for (name, optimum, _) in common::TINY_OPTIMA {
+            let s = scenario(name);
+            let o = optimize(&s, f, &opts()).unwrap();
+            o.validate()
+                .unwrap_or_else(|why| panic!("{} on {name}: {why}", f.name()));
+            let eval = evaluate(&s, o.plan().unwrap());
+            assert!(
+                eval.feasible(),
+                "{} on {name}: {:?}",
+                f.name(),
+                eval.violations
+            );
+            if o.status() != Status::Optimal || (eval.cost.total - optimum).abs() > 1e-6 * optimum {
+                failures.push(format!(
+                    "{} on {name}: {} {} instead of {optimum}",
+                    f.name(),
+                    o.status(),
+                    eval.cost.total
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn the_demo_is_solved_to_proven_optimality_and_protects_every_order() {
     let s = scenario("demo-eu");

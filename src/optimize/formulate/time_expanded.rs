@@ -516,6 +516,8 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Long because one order's shipment columns, their links to the plan, ship-complete and
+    /// source limits share the per-order indexes built at its top.
     fn shipments(&mut self) {
         let s = self.s;
         let h = self.h as i64;

@@ -146,6 +146,8 @@ impl Mcnd {
             .collect()
     }
 
+    /// Long because it maps the instance's nodes, arcs and commodities to the scenario's tables
+    /// in order, each a few lines.
     pub fn to_scenario(&self, id: &str) -> Imported {
         let node_id = |i: usize| format!("N{}", i + 1);
         let sku_id = |k: usize| format!("K{}", k + 1);

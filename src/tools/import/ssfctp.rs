@@ -67,6 +67,8 @@ impl Ssfctp {
         (1.0 + max(&self.unit_cost) + max(&self.fixed_cost)).ceil()
     }
 
+    /// Long because it maps the instance's suppliers and customers to the scenario's tables in
+    /// order, each a few lines.
     pub fn to_scenario(&self, id: &str) -> Imported {
         let n = self.capacity.len();
         let supply: f64 = self.capacity.iter().sum();
