@@ -1,4 +1,4 @@
-//! Properties of the baseline on random small scenarios (see `tests/common`).
+//! Properties of the baseline on random small scenarios (see `tests/suite/common`).
 
 use crate::common;
 

@@ -1,5 +1,5 @@
 //! `recourse bench` and `recourse solve --formulation priority-rules` through the real
-//! binary, on tiny datasets whose optima are known (`tests/solve_tiny.rs`).
+//! binary, on tiny datasets whose optima are known (`tests/suite/solve_tiny.rs`).
 
 use crate::common::recourse;
 

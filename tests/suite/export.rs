@@ -1,5 +1,5 @@
 //! `export`: the MPS file, read back by HiGHS from disk and solved, reaches the optimum
-//! worked out by hand for each tiny dataset (`tests/solve_tiny.rs`), so the constant, the
+//! worked out by hand for each tiny dataset (`tests/suite/solve_tiny.rs`), so the constant, the
 //! bounds, the integer markers and the ranges all survive; the LP file does too, with the model's names in LP spelling; the file
 //! is deterministic and written atomically by the command.
 

@@ -1,4 +1,4 @@
-//! The LP-guided search (`src/guided.rs`, models/guided.md): its bound is a lower bound on
+//! The LP-guided search (`src/optimize/guided.rs`, models/guided.md): its bound is a lower bound on
 //! the optimum (equal to the LP relaxation when the pricing converges), its point is a
 //! feasible plan the checker accepts at no more than the model's price, and `optimize` with
 //! the search first still reaches every known optimum.

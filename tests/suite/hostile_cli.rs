@@ -460,7 +460,7 @@ fn an_as_of_whose_plan_dates_would_pass_year_9999_is_refused() {
         .stderr(contains("as_of 9999-12-31 is after 9997-12-28"));
 }
 
-/// The folder of published instances, when this machine has it (see tests/import.rs).
+/// The folder of published instances, when this machine has it (see tests/suite/import.rs).
 fn shared_data() -> Option<PathBuf> {
     let dir = std::env::var_os("RECOURSE_SHARED_DATA")
         .map(PathBuf::from)

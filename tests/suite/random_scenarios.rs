@@ -1,4 +1,4 @@
-//! The random scenario generator (`tests/common`) itself: what it builds is always valid,
+//! The random scenario generator (`tests/suite/common`) itself: what it builds is always valid,
 //! survives a JSON round trip, and over many seeds covers every feature of the format, so
 //! that property tests built on it cannot silently stop exercising one.
 

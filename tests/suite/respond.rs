@@ -231,7 +231,7 @@ fn tiny(name: &str) -> (ScenarioDoc, Scenario) {
 
 /// The whole proposals document of every tiny dataset, pinned. `RECOURSE_BLESS=1` rewrites
 /// them after a deliberate change (review the diff: the optima are hand-derived in
-/// tests/solve_tiny.rs, and the responses are checked here against the property).
+/// tests/suite/solve_tiny.rs, and the responses are checked here against the property).
 #[test]
 fn golden_proposals_for_the_tiny_datasets() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/proposals");

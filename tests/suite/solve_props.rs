@@ -1,4 +1,4 @@
-//! Properties of `solve` on random small scenarios (see `tests/common`): the optimum never
+//! Properties of `solve` on random small scenarios (see `tests/suite/common`): the optimum never
 //! costs more than doing nothing, the checker accepts the plan, and its cost is the
 //! objective. Plus: a tight time limit returns promptly with an honest status.
 
