@@ -171,6 +171,18 @@ fn solve(
                 g.start_objective.map_or("none".into(), |o| format!("{o:.2}")),
             );
         }
+        if let (Some(sc), true) = (stats.and_then(|x| x.scope.as_ref()), args.verbose) {
+            eprintln!(
+                "scope: decided {} orders, held {} at their baseline; {} pricing rounds freed {} orders in {:.2} s; whole-model bound {}{}",
+                sc.free,
+                sc.held,
+                sc.rounds,
+                sc.priced_out,
+                sc.seconds,
+                sc.bound.map_or("none".into(), |b| format!("{b:.2}")),
+                if sc.certified { " (the whole LP's optimum: no held order prices out)" } else { "" },
+            );
+        }
         if let Some(name) = outcome.fallback() {
             eprintln!(
                 "the plan is the {name} plan: the solver found nothing better within the limit"

@@ -2,7 +2,7 @@
 
 use recourse::base::exit;
 use recourse::base::limits::{MAX_THREADS, MAX_TIME_LIMIT_S};
-use recourse::optimize::highs::{Guide, SolveOptions};
+use recourse::optimize::highs::{Guide, Scope, SolveOptions};
 use recourse::optimize::strategy::Strategy;
 use recourse::scenario::domain::Scenario;
 
@@ -26,6 +26,11 @@ pub struct LimitArgs {
     /// 250k nonzeros or more, and for time limits of 2 s or less.
     #[arg(long, value_enum, default_value_t = GuideArg::Auto)]
     guide: GuideArg,
+    /// Which orders the model decides (models/scope.md): full = every order; touched =
+    /// the at-risk orders and those the LP's prices say could help, every other order held
+    /// at its baseline shipments, with a bound that holds for the whole model.
+    #[arg(long, value_enum, default_value_t = ScopeArg::Full)]
+    scope: ScopeArg,
 }
 
 impl LimitArgs {
@@ -63,6 +68,7 @@ impl LimitArgs {
             mip_gap: self.gap.unwrap_or(policy.mip_gap),
             threads: self.threads.unwrap_or(policy.threads),
             guide: self.guide.into(),
+            scope: self.scope.into(),
             ..policy
         }
     }
@@ -81,6 +87,21 @@ impl From<GuideArg> for Guide {
             GuideArg::Auto => Guide::Auto,
             GuideArg::On => Guide::On,
             GuideArg::Off => Guide::Off,
+        }
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ScopeArg {
+    Full,
+    Touched,
+}
+
+impl From<ScopeArg> for Scope {
+    fn from(g: ScopeArg) -> Scope {
+        match g {
+            ScopeArg::Touched => Scope::Touched,
+            ScopeArg::Full => Scope::Full,
         }
     }
 }

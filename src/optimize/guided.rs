@@ -46,6 +46,8 @@ pub struct Guided {
     /// A lower bound on the model's optimum (and on the optimum of any restriction of its
     /// quantities to whole numbers), from the duals of the last LP solved in step 1.
     pub bound: Option<f64>,
+    /// The multipliers that bound came from ([`usable_duals`] of the last LP's row duals).
+    pub duals: Option<Vec<f64>>,
     /// The LP relaxation was solved over every column (pricing found nothing to add).
     pub lp_converged: bool,
     /// A feasible point of the model, one value per column, and its objective.
@@ -126,6 +128,41 @@ pub fn guide(
     Ok(search.out)
 }
 
+/// Step 1 alone, until `until`: the LP relaxation by column generation from the columns
+/// `seed` marks, with its bound and duals, and whether the pricing converged.
+pub fn relaxation(
+    mip: &Mip,
+    seed: &[bool],
+    opts: &SolveOptions,
+    until: Instant,
+) -> Result<Guided, SolveError> {
+    let columns = mip.columns();
+    let budget = Budget {
+        lp: until,
+        slope: until,
+        polish: until,
+        mip_polish: false,
+    };
+    let mut search = Search {
+        mip,
+        columns: &columns,
+        charges: &[],
+        lp: Restricted::new(mip, &columns, opts)?,
+        opts,
+        budget: &budget,
+        progress: Progress::new(opts.progress),
+        out: Guided::default(),
+    };
+    let first: Vec<usize> = (0..mip.num_cols())
+        .filter(|&j| seed[j] || mip.integer[j] || mip.col_lower[j] != 0.0)
+        .collect();
+    search.lp.add(&first)?;
+    if search.relax()?.is_none() {
+        search.out.lp_infeasible = search.lp.session.infeasible();
+    }
+    Ok(search.out)
+}
+
 /// The state the steps share: the model, its charges, the restricted LP they grow and
 /// modify in turn, and what has been found so far.
 struct Search<'a> {
@@ -170,6 +207,9 @@ impl Search<'_> {
         self.out.bound = last
             .as_ref()
             .map(|sol| lagrangian_bound(self.mip, self.columns, &sol.row_dual));
+        self.out.duals = last
+            .as_ref()
+            .map(|sol| usable_duals(self.mip, &sol.row_dual));
         self.out.lp_seconds = t.elapsed().as_secs_f64();
         self.out.columns = self.lp.cols.len();
         Ok(last)
@@ -580,7 +620,23 @@ fn find_charges(mip: &Mip, columns: &Columns) -> Vec<Charge> {
 /// `-inf`. It holds for every column, in the LP or not, so column generation can stop at
 /// any time; integrality only shrinks the feasible set.
 pub fn lagrangian_bound(mip: &Mip, columns: &Columns, row_dual: &[f64]) -> f64 {
-    let y: Vec<f64> = row_dual
+    let y = usable_duals(mip, row_dual);
+    let rows: f64 = (0..mip.num_rows())
+        .map(|i| least(y[i], mip.row_lower[i], mip.row_upper[i]))
+        .sum();
+    let cols: f64 = (0..mip.num_cols())
+        .map(|j| {
+            let d = columns.reduced_cost(mip.col_cost[j], j, &y);
+            least(d, mip.col_lower[j], mip.col_upper[j])
+        })
+        .sum();
+    mip.offset + rows + cols
+}
+
+/// The multipliers [`lagrangian_bound`] uses: `row_dual`, with 0 where the row has no
+/// bound on the side the dual's sign calls for.
+pub fn usable_duals(mip: &Mip, row_dual: &[f64]) -> Vec<f64> {
+    row_dual
         .iter()
         .enumerate()
         .map(|(i, &y)| {
@@ -595,17 +651,7 @@ pub fn lagrangian_bound(mip: &Mip, columns: &Columns, row_dual: &[f64]) -> f64 {
                 0.0
             }
         })
-        .collect();
-    let rows: f64 = (0..mip.num_rows())
-        .map(|i| least(y[i], mip.row_lower[i], mip.row_upper[i]))
-        .sum();
-    let cols: f64 = (0..mip.num_cols())
-        .map(|j| {
-            let d = columns.reduced_cost(mip.col_cost[j], j, &y);
-            least(d, mip.col_lower[j], mip.col_upper[j])
-        })
-        .sum();
-    mip.offset + rows + cols
+        .collect()
 }
 
 /// The least of `a * x` over `lower <= x <= upper` (0 when `a` is 0, whatever the bounds).

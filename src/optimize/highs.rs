@@ -63,6 +63,19 @@ pub struct SolveOptions {
     pub sub_mip_heuristics: bool,
     /// Whether `optimize` runs the LP-guided search (`crate::optimize::guided`) before HiGHS's MIP.
     pub guide: Guide,
+    /// Which orders the model decides (`crate::optimize::scope`).
+    pub scope: Scope,
+}
+
+/// Which orders `solve` lets the model decide (`models/scope.md`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Every order: the whole model.
+    #[default]
+    Full,
+    /// The at-risk orders and the orders the LP's duals price out; every other order held
+    /// at its baseline shipments, with a bound for the whole model.
+    Touched,
 }
 
 /// When `optimize` runs the LP-guided search first: a bound and a plan in seconds on
@@ -106,6 +119,7 @@ impl Default for SolveOptions {
             progress: false,
             sub_mip_heuristics: true,
             guide: Guide::Auto,
+            scope: Scope::Full,
         }
     }
 }
@@ -135,6 +149,9 @@ pub enum Limit {
     ObjectiveTarget,
     /// A heuristic that stops by construction and proves nothing (the priority rules).
     Heuristic,
+    /// The model held orders at their baseline shipments (`--scope touched`), and its plan
+    /// is not proven within the gap of the whole model's bound.
+    Scope,
 }
 
 impl Limit {
@@ -149,6 +166,7 @@ impl Limit {
             Limit::ObjectiveBound => "objective_bound",
             Limit::ObjectiveTarget => "objective_target",
             Limit::Heuristic => "heuristic",
+            Limit::Scope => "scope",
         }
     }
 }

@@ -22,10 +22,11 @@ pub mod highs;
 pub mod mip;
 pub mod outcome;
 pub mod priority_rules;
+pub mod scope;
 pub mod strategy;
 
 use crate::check::{evaluate, Violation};
-use crate::optimize::formulate::{frozen_plan, BuildOptions, Formulation, Meaning, Model};
+use crate::optimize::formulate::{frozen_plan, BuildOptions, Formulation, Hold, Meaning, Model};
 use crate::optimize::guided::{guide, Budget, Guided};
 use crate::optimize::highs::{solve_from, Limit, SolveError, SolveOptions, SolveResult, Status};
 use crate::plan::Plan;
@@ -33,6 +34,7 @@ use crate::scenario::domain::Scenario;
 use crate::scenario::ids::OrderIx;
 pub use outcome::{Outcome, Solution, SolverStats, Source, Termination};
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, thiserror::Error)]
@@ -61,13 +63,25 @@ pub enum OptimizeError {
 /// says so; a second pass with whole quantities when the first leaves them fractional),
 /// and checks the decoded plan. Falling back on other plans after a limit is
 /// [`keep_the_better`]'s, which `Strategy::run` calls.
-///
-/// Long because its passes (guided search, MIP, whole-quantity pass, decoding and the check)
-/// share the time left and the model, in order.
 pub fn optimize(
     s: &Scenario,
     f: &dyn Formulation,
     opts: &SolveOptions,
+) -> Result<Outcome, OptimizeError> {
+    optimize_held(s, f, opts, None)
+}
+
+/// [`optimize`] with the orders of `hold` held at its shipments (`models/scope.md`): the
+/// plan keeps them; the bound is the restricted model's (`scope` turns it into one for the
+/// whole model).
+///
+/// Long because its passes (guided search, MIP, whole-quantity pass, decoding and the check)
+/// share the time left and the model, in order.
+pub fn optimize_held(
+    s: &Scenario,
+    f: &dyn Formulation,
+    opts: &SolveOptions,
+    hold: Option<Arc<Hold>>,
 ) -> Result<Outcome, OptimizeError> {
     let start = Instant::now();
     let mut tuned = opts.clone();
@@ -82,6 +96,7 @@ pub fn optimize(
                 integer_quantities: integer,
                 names: false,
                 strong_linking: false,
+                hold: hold.clone(),
             },
         );
         build_seconds += t.elapsed().as_secs_f64();
@@ -138,6 +153,7 @@ pub fn optimize(
         nonzeros: result.nonzeros,
         integer_cols: result.integer_cols,
         guided,
+        scope: None,
     };
     let mut out = Outcome {
         formulation: f.name(),
@@ -158,7 +174,11 @@ pub fn optimize(
     let Some(values) = result.values.as_ref() else {
         return Ok(out);
     };
-    let plan = model.decode(s, values, &frozen_plan(s));
+    let mut fixed = frozen_plan(s);
+    if let Some(h) = &hold {
+        fixed.shipments.extend(h.plan().copied());
+    }
+    let plan = model.decode(s, values, &fixed);
     let eval = evaluate(s, &plan);
     if !eval.feasible() {
         return Err(OptimizeError::PlanRejected {

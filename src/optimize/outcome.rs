@@ -98,6 +98,27 @@ pub struct SolverStats {
     pub integer_cols: usize,
     /// What the LP-guided search did, when it ran (its start point left out).
     pub guided: Option<Guided>,
+    /// With `--scope touched`: which orders the model decided, and what pricing the others
+    /// found.
+    pub scope: Option<Scoped>,
+}
+
+/// What the scoped solve did (`crate::optimize::scope`).
+#[derive(Clone, Debug, Default)]
+pub struct Scoped {
+    /// Orders the model decided, and orders it held at their baseline shipments.
+    pub free: usize,
+    pub held: usize,
+    /// Pricing rounds (a restricted LP solved and the held orders priced), and the orders
+    /// they freed.
+    pub rounds: usize,
+    pub priced_out: usize,
+    /// The best lower bound for the whole model the rounds proved.
+    pub bound: Option<f64>,
+    /// The last round's LP converged and no held order priced out: the restricted LP's
+    /// optimum is the whole model's LP optimum.
+    pub certified: bool,
+    pub seconds: f64,
 }
 
 impl Outcome {

@@ -3,8 +3,8 @@
 
 use crate::optimize::formulate::{self, Formulation};
 use crate::optimize::highs::SolveOptions;
-use crate::optimize::priority_rules;
 use crate::optimize::{keep_the_better, optimize, OptimizeError, Outcome, Source};
+use crate::optimize::{priority_rules, scope};
 use crate::risk::Analysis;
 use crate::scenario::domain::Scenario;
 
@@ -36,7 +36,11 @@ impl Strategy {
     ) -> Result<Outcome, OptimizeError> {
         let out = match self {
             Strategy::Model(f) => {
-                let mut out = optimize(s, *f, opts)?;
+                let mut out = if scope::applies(*f, a, opts) {
+                    scope::optimize_touched(s, *f, opts, a)?
+                } else {
+                    optimize(s, *f, opts)?
+                };
                 // Only a solver stopped at a limit needs them: the rules take milliseconds
                 // and usually beat doing nothing by far; the cheapest of the two is kept.
                 if out.status().limit().is_some() {

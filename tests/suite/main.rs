@@ -22,6 +22,7 @@ mod risk_cli;
 mod guided;
 mod priority_rules;
 mod random_scenarios;
+mod scope;
 mod solve;
 mod solve_props;
 mod solve_tiny;

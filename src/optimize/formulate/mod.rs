@@ -2,12 +2,13 @@
 //! its columns mean, so a solution decodes into a plan. A researcher adds a formulation in
 //! one file: implement [`Formulation`] and list it in [`registry`].
 
+pub mod hold;
 mod model;
 pub mod strong;
 pub mod tight;
 pub mod time_expanded;
 
-pub use model::{frozen_plan, BuildOptions, Formulation, Meaning, Model};
+pub use model::{frozen_plan, BuildOptions, Formulation, Hold, Meaning, Model};
 
 /// Every formulation, in the order `bench` runs them (`strategy::DEFAULT` is the default).
 pub fn registry() -> Vec<&'static dyn Formulation> {

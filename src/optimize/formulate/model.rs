@@ -8,7 +8,7 @@ use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
 
 /// How to build a model.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BuildOptions {
     /// Declare shipment and transfer quantities integer (when the policy asks for whole
     /// units). Off for the first, continuous pass: see `models/time-expanded.md`.
@@ -18,6 +18,38 @@ pub struct BuildOptions {
     /// Link every flow on a charged lane-day to its charge (`strong_link`), not only their
     /// sum (`fixed_link`): more rows, a tighter relaxation.
     pub strong_linking: bool,
+    /// Orders held at given shipments (`models/scope.md`): constants of the model, like
+    /// frozen orders, with every other column, row and bound as in the whole model. Only
+    /// formulations whose [`Formulation::holds`] is true read it.
+    pub hold: Option<std::sync::Arc<Hold>>,
+}
+
+/// The orders a model holds fixed, and the shipments each keeps.
+#[derive(Clone, Debug, Default)]
+pub struct Hold {
+    /// Per order (by index): `Some(shipments)` when held, `None` when the model decides it.
+    /// Frozen orders are never held: their plan is theirs.
+    pub shipments: Vec<Option<Vec<Shipment>>>,
+}
+
+impl Hold {
+    pub fn is_held(&self, o: OrderIx) -> bool {
+        self.shipments.get(o.ix()).is_some_and(Option::is_some)
+    }
+
+    /// How many orders are held.
+    pub fn len(&self) -> usize {
+        self.shipments.iter().filter(|x| x.is_some()).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every held shipment, in order.
+    pub fn plan(&self) -> impl Iterator<Item = &Shipment> {
+        self.shipments.iter().flatten().flatten()
+    }
 }
 
 /// What a column stands for in the plan. Columns that are not part of the plan
@@ -54,6 +86,8 @@ pub struct Model {
     pub meaning: Vec<Meaning>,
     /// Orders whose frozen plan the model holds fixed (named when it is infeasible).
     pub frozen_orders: Vec<OrderIx>,
+    /// With [`BuildOptions::hold`]: what pricing the held orders needs (`hold.rs`).
+    pub held: Option<super::hold::Held>,
 }
 
 impl Model {
@@ -118,6 +152,11 @@ pub trait Formulation: Sync {
     /// Adjusts the solver options this formulation's models are solved with. Only settings
     /// that cannot change the proven optimum belong here. Default: none.
     fn tune(&self, _opts: &mut SolveOptions) {}
+    /// Whether `build` honours [`BuildOptions::hold`] and fills [`Model::held`], so that a
+    /// restricted model's duals price the held orders (`models/scope.md`). Default: no.
+    fn holds(&self) -> bool {
+        false
+    }
 }
 
 /// The frozen orders' shipments exactly as planned: the part of any plan that no

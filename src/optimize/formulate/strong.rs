@@ -21,7 +21,7 @@ impl Formulation for TimeExpandedStrong {
             s,
             &BuildOptions {
                 strong_linking: true,
-                ..*opts
+                ..opts.clone()
             },
         )
     }

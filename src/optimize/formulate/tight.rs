@@ -26,4 +26,7 @@ impl Formulation for Tight {
     fn tune(&self, opts: &mut SolveOptions) {
         opts.sub_mip_heuristics = false;
     }
+    fn holds(&self) -> bool {
+        true
+    }
 }

@@ -3,9 +3,10 @@
 //! yes/no columns for expedites, lane-day fixed charges, ship-complete orders and source
 //! choices. The mathematics, with these constraint names, is `models/time-expanded.md`.
 
+use super::hold::{Candidate, Held, HeldLine, HeldOrder, Outside, NONE};
 use super::model::{BuildOptions, Formulation, Meaning, Model};
 use crate::optimize::mip::{Mip, Var};
-use crate::scenario::domain::{Day, Forbid, Order, Scenario};
+use crate::scenario::domain::{Day, Forbid, Order, PlanEntry, Scenario};
 use crate::scenario::ids::*;
 use std::collections::{HashMap, HashSet};
 
@@ -20,6 +21,9 @@ impl Formulation for TimeExpanded {
     }
     fn build(&self, s: &Scenario, opts: &BuildOptions) -> Model {
         Builder::new(s, opts, false).build()
+    }
+    fn holds(&self) -> bool {
+        true
     }
 }
 
@@ -62,6 +66,37 @@ struct Builder<'a> {
     /// With `tight`: per (node, sku, day), dense, an upper bound on the units of the SKU
     /// that can have reached the node by the end of that day (bound S1); empty otherwise.
     reach_by_day: Vec<f64>,
+    /// With `opts.hold` (`models/scope.md`): per order, its place in `held.orders`; per
+    /// node-day and lane-day, the held units leaving (right-hand sides only: bounds and
+    /// big-Ms stay the whole model's); per lane-day, the upper bounds of the held orders'
+    /// columns there (the whole model's big-M counts them).
+    held_at: Vec<Option<usize>>,
+    held_node: Vec<f64>,
+    held_lane: Vec<f64>,
+    held_carry: Vec<f64>,
+    held: Option<Held>,
+    /// With a hold: the whole model's (node, sku) pairs, to list the transfers between
+    /// them that the restricted model leaves out.
+    whole_pairs: HashSet<Pair>,
+}
+
+/// What every line of one order shares when its columns are listed.
+struct OrderContext {
+    planned_at: HashMap<(SkuIx, NodeIx, Option<LaneIx>, Day), usize>,
+    /// Most orders have no forbid entry: they skip the per-route test.
+    may_forbid: bool,
+    routes: Vec<(NodeIx, Option<LaneIx>)>,
+}
+
+/// A shipment column of an order line: where and when it leaves, its unit cost (shipping
+/// and lateness), its upper bound and the plan entry it keeps, if any.
+struct LineColumn {
+    node: NodeIx,
+    lane: Option<LaneIx>,
+    day: Day,
+    cost: f64,
+    ub: f64,
+    planned: Option<usize>,
 }
 
 impl<'a> Builder<'a> {
@@ -83,6 +118,19 @@ impl<'a> Builder<'a> {
             routes_into: routes_into(s),
             tight,
             reach_by_day: Vec::new(),
+            held_at: vec![None; s.orders.len()],
+            held_node: vec![0.0; s.nodes.len() * h],
+            held_lane: vec![0.0; s.lanes.len() * h],
+            held_carry: vec![0.0; s.lanes.len() * h],
+            held: opts.hold.as_ref().map(|_| Held {
+                h,
+                change_penalty: s.policy.change_penalty_per_unit,
+                node_cap_row: vec![NONE; s.nodes.len() * h],
+                lane_cap_row: vec![NONE; s.lanes.len() * h],
+                link_row: vec![NONE; s.lanes.len() * h],
+                ..Held::default()
+            }),
+            whole_pairs: HashSet::new(),
         }
     }
 
@@ -117,32 +165,46 @@ impl<'a> Builder<'a> {
 
     fn build(mut self) -> Model {
         let frozen_orders = self.frozen_constants();
-        let (useful, supplied) = self.reachable_pairs();
-        let mut pairs: Vec<Pair> = useful.intersection(&supplied).copied().collect();
-        for &p in self.balance.keys() {
-            // Pairs frozen shipments draw on get a balance even when nothing else uses them.
-            if !pairs.contains(&p) {
-                pairs.push(p);
-            }
-        }
+        // Pairs frozen shipments draw on get a balance even when nothing else uses them.
+        let frozen_pairs: Vec<Pair> = self.balance.keys().copied().collect();
+        let pair_set = |decided: &dyn Fn(usize) -> bool| -> HashSet<Pair> {
+            let (useful, supplied) = self.reachable_pairs(decided);
+            let mut set: HashSet<Pair> = useful.intersection(&supplied).copied().collect();
+            set.extend(frozen_pairs.iter().copied());
+            set
+        };
+        let held_at = &self.held_at;
+        // With a hold, balances only where the decided orders can draw (`models/scope.md`);
+        // the whole model's pairs are kept to price the transfers left out.
+        let (pairs, whole) = if self.held.is_some() {
+            let decided = pair_set(&|o| held_at[o].is_none());
+            (decided, pair_set(&|_| true))
+        } else {
+            (pair_set(&|_| true), HashSet::new())
+        };
+        let mut pairs: Vec<Pair> = pairs.into_iter().collect();
         pairs.sort();
         for &p in &pairs {
             self.balance
                 .entry(p)
                 .or_insert_with(|| (vec![Vec::new(); self.h], vec![0.0; self.h]));
         }
+        self.whole_pairs = whole;
+        self.held_constants();
         self.receipts_and_stock();
         if self.tight {
             self.reach_by_day = self.supply_by_day();
         }
         self.transfers();
         self.shipments();
-        self.capacities_and_fixed_charges();
+        self.node_capacities();
+        self.lane_days();
         self.balances(&pairs);
         Model {
             mip: self.mip,
             meaning: self.meaning,
             frozen_orders,
+            held: self.held,
         }
     }
 
@@ -196,13 +258,88 @@ impl<'a> Builder<'a> {
         frozen
     }
 
-    /// `useful`: (node, sku) from which some free order's line could be served, directly or
+    /// Held orders' shipments are constants too (`models/scope.md`): their cost goes to the
+    /// offset, their stock use to the balances' right-hand sides, and the units leaving to
+    /// `held_node` / `held_lane`, which only the capacity and link rows' right-hand sides
+    /// read. A held lane-day charge is not sunk: the whole model's charge column and link
+    /// row stay, with the held units on the right.
+    fn held_constants(&mut self) {
+        let Some(hold) = self.opts.hold.clone() else {
+            return;
+        };
+        // Held orders would need their strong_link rows priced too.
+        assert!(
+            !self.opts.strong_linking,
+            "strong linking does not hold orders"
+        );
+        let s = self.s;
+        let h = self.h;
+        let change_pen = s.policy.change_penalty_per_unit;
+        for (oi, kept) in hold.shipments.iter().enumerate() {
+            let (Some(kept), o) = (kept, &s.orders[oi]) else {
+                continue;
+            };
+            assert!(
+                !o.frozen,
+                "a frozen order is never held: its plan is its own"
+            );
+            let mut constant: f64 = o
+                .lines
+                .iter()
+                .map(|l| o.short_penalty_per_unit * l.quantity)
+                .sum();
+            for e in kept {
+                let t = e.ship as usize;
+                constant +=
+                    e.quantity * (self.ship_cost(o, e.lane, e.ship) - o.short_penalty_per_unit);
+                self.held_node[e.node.ix() * h + t] += e.quantity;
+                if let Some(l) = e.lane {
+                    self.held_lane[l.ix() * h + t] += e.quantity;
+                }
+                // A pair no decided order can draw on has no balance: nothing the model
+                // decides changes it, and the baseline keeps it.
+                if let Some(rows) = self.balance.get_mut(&(e.node, e.sku)) {
+                    rows.1[t] -= e.quantity;
+                }
+            }
+            let shipped_at = |p: &PlanEntry| -> f64 {
+                kept.iter()
+                    .filter(|e| {
+                        (e.sku, e.node, e.lane, e.ship)
+                            == (p.sku, p.node, p.lane, Day::from(p.ship))
+                    })
+                    .map(|e| e.quantity)
+                    .sum()
+            };
+            for p in &o.plan {
+                constant += change_pen * (p.quantity - shipped_at(p)).max(0.0);
+            }
+            self.mip.offset += constant;
+            let held = self.held.as_mut().expect("a hold builds a Held");
+            self.held_at[oi] = Some(held.orders.len());
+            held.orders.push(HeldOrder {
+                order: OrderIx::new(oi),
+                constant,
+                shipments: kept.clone(),
+                lines: Vec::new(),
+                planned: o.plan.iter().map(|p| p.quantity).sum(),
+            });
+        }
+    }
+
+    /// `useful`: (node, sku) from which some free order's line (of those `decided` keeps:
+    /// every order but the held ones, or every order) could be served, directly or
     /// through transfers. `supplied`: (node, sku) that has or can get stock in the horizon.
     /// Columns outside both can never carry anything (pruning rule P1).
-    fn reachable_pairs(&self) -> (HashSet<Pair>, HashSet<Pair>) {
+    fn reachable_pairs(&self, decided: &dyn Fn(usize) -> bool) -> (HashSet<Pair>, HashSet<Pair>) {
         let s = self.s;
         let mut useful = HashSet::new();
-        for o in s.orders.iter().filter(|o| !o.frozen) {
+        for (_, o) in s
+            .orders
+            .iter()
+            .enumerate()
+            .filter(|(i, o)| !o.frozen && decided(*i))
+        {
             for line in o.lines.iter().filter(|l| l.quantity > 0.0) {
                 for n in self.sources(o.destination) {
                     useful.insert((n, line.sku));
@@ -465,14 +602,19 @@ impl<'a> Builder<'a> {
             if !lane.carries_transfers {
                 continue;
             }
-            let skus: Vec<SkuIx> = (0..s.skus.len())
+            // With a hold, a transfer the whole model has between pairs the restricted one
+            // lacks is listed for pricing instead (`outside`).
+            let skus: Vec<(SkuIx, bool)> = (0..s.skus.len())
                 .map(SkuIx::new)
-                .filter(|&k| {
-                    self.balance.contains_key(&(lane.from, k))
-                        && self.balance.contains_key(&(lane.to, k))
+                .filter_map(|k| {
+                    let inside = self.balance.contains_key(&(lane.from, k))
+                        && self.balance.contains_key(&(lane.to, k));
+                    let whole = self.whole_pairs.contains(&(lane.from, k))
+                        && self.whole_pairs.contains(&(lane.to, k));
+                    (inside || whole).then_some((k, inside))
                 })
                 .collect();
-            for k in skus {
+            for (k, inside) in skus {
                 if s.transfer_forbidden(l, k) {
                     continue;
                 }
@@ -490,6 +632,10 @@ impl<'a> Builder<'a> {
                     let ub = self.flow_bound(lane.from, Some(l), k, t as usize, ub);
                     if self.tight && ub <= 0.0 {
                         // Rule S2 leaves nothing to move: no column.
+                        continue;
+                    }
+                    if !inside {
+                        self.leave_out(l, k, t, ub);
                         continue;
                     }
                     let (lid, kid) = (lane.id.clone(), s.sku(k).id.clone());
@@ -516,11 +662,137 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A transfer of the whole model that the restricted one leaves out: listed for
+    /// pricing, its bound counted in the lane-day's big-M.
+    fn leave_out(&mut self, l: LaneIx, k: SkuIx, t: Day, ub: f64) {
+        let lane = self.s.lane(l);
+        self.held_carry[l.ix() * self.h + t as usize] += ub;
+        let held = self.held.as_mut().expect("only a hold leaves pairs out");
+        held.outside.push(Outside {
+            lane: l,
+            from: lane.from,
+            to: lane.to,
+            sku: k,
+            day: t,
+            arrival: t + i64::from(lane.lead_time),
+            cost: lane.cost_per_unit,
+            ub,
+        });
+    }
+
+    /// What the lines of `o` share when their columns are listed.
+    fn order_context(&self, o: &Order, order: OrderIx) -> OrderContext {
+        OrderContext {
+            planned_at: o
+                .plan
+                .iter()
+                .enumerate()
+                .map(|(i, e)| ((e.sku, e.node, e.lane, i64::from(e.ship)), i))
+                .collect(),
+            may_forbid: self
+                .s
+                .policy
+                .forbid
+                .iter()
+                .any(|f| matches!(f, Forbid::Shipment { order: fo, .. } if *fo == order)),
+            routes: self.routes_into[o.destination.ix()].clone(),
+        }
+    }
+
+    /// The shipment columns of line `k` (of `quantity` units) of `o`: every route into its
+    /// destination and ship day that is open, allowed, and not pruned by P4, D1, D2 or S2.
+    /// The same list for an order the model decides and for one it holds.
+    fn line_columns(
+        &self,
+        o: &Order,
+        order: OrderIx,
+        k: SkuIx,
+        quantity: f64,
+        ctx: &OrderContext,
+    ) -> Vec<LineColumn> {
+        let s = self.s;
+        let change_pen = s.policy.change_penalty_per_unit;
+        // Whether the order may ship line k from n on `lane` at all (forbid).
+        let allowed = |n: NodeIx, lane: Option<LaneIx>| {
+            !ctx.may_forbid || !s.shipment_forbidden(order, k, n, lane)
+        };
+        let mut out = Vec::new();
+        for &(n, lane) in &ctx.routes {
+            if !self.balance.contains_key(&(n, k)) || !allowed(n, lane) {
+                continue;
+            }
+            for t in 0..self.h as Day {
+                if !s.node(n).is_open(t) || lane.is_some_and(|l| !s.lane(l).departs_on(t)) {
+                    continue;
+                }
+                let cost = self.ship_cost(o, lane, t);
+                let planned = ctx.planned_at.get(&(k, n, lane, t)).copied();
+                // Pruning rule P4: for an order that may ship partly, a unit that costs at
+                // least what leaving it short saves is never shipped.
+                let saved =
+                    o.short_penalty_per_unit + if planned.is_some() { change_pen } else { 0.0 };
+                if o.allow_partial && cost >= saved {
+                    continue;
+                }
+                if self.tight
+                    && planned.is_none()
+                    && self.dominated(o, &ctx.routes, n, lane, t, &allowed)
+                {
+                    continue;
+                }
+                let ub = self.flow_bound(n, lane, k, t as usize, quantity);
+                if self.tight && ub <= 0.0 {
+                    // Rule S2: zero in every feasible plan, so no column (a planned key
+                    // without a column pays its change penalty as a constant).
+                    continue;
+                }
+                out.push(LineColumn {
+                    node: n,
+                    lane,
+                    day: t,
+                    cost,
+                    ub,
+                    planned,
+                });
+            }
+        }
+        out
+    }
+
+    /// A held order's columns, listed for pricing and never added: their upper bounds join
+    /// the lane-days' big-Ms, as in the whole model.
+    fn held_columns(&mut self, o: &Order, order: OrderIx, at: usize) {
+        let ctx = self.order_context(o, order);
+        let mut lines = Vec::new();
+        for line in o.lines.iter().filter(|l| l.quantity > 0.0) {
+            let mut candidates = Vec::new();
+            for c in self.line_columns(o, order, line.sku, line.quantity, &ctx) {
+                if let Some(l) = c.lane {
+                    self.held_carry[l.ix() * self.h + c.day as usize] += c.ub;
+                }
+                candidates.push(Candidate {
+                    sku: line.sku,
+                    node: c.node,
+                    lane: c.lane,
+                    day: c.day,
+                    cost: c.cost - o.short_penalty_per_unit,
+                    ub: c.ub,
+                    planned: c.planned.map_or(0.0, |p| o.plan[p].quantity),
+                });
+            }
+            lines.push(HeldLine {
+                quantity: line.quantity,
+                short_penalty: o.short_penalty_per_unit,
+                candidates,
+            });
+        }
+        self.held.as_mut().expect("held orders need a Held").orders[at].lines = lines;
+    }
+
     /// Long because one order's shipment columns, their links to the plan, ship-complete and
     /// source limits share the per-order indexes built at its top.
     fn shipments(&mut self) {
         let s = self.s;
-        let h = self.h as i64;
         let integer = self.integer_quantities();
         let change_pen = s.policy.change_penalty_per_unit;
         for (oi, o) in s.orders.iter().enumerate() {
@@ -528,95 +800,55 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let order = OrderIx::new(oi);
-            let planned_at: HashMap<(SkuIx, NodeIx, Option<LaneIx>, Day), usize> = o
-                .plan
-                .iter()
-                .enumerate()
-                .map(|(i, e)| ((e.sku, e.node, e.lane, i64::from(e.ship)), i))
-                .collect();
-            // Most orders have no forbid entry: they skip the per-route test.
-            let may_forbid = s
-                .policy
-                .forbid
-                .iter()
-                .any(|f| matches!(f, Forbid::Shipment { order: fo, .. } if *fo == order));
+            if let Some(at) = self.held_at[oi] {
+                self.held_columns(o, order, at);
+                continue;
+            }
+            let ctx = self.order_context(o, order);
             let complete = (!o.allow_partial).then(|| {
                 let id = o.id.clone();
                 self.col(0.0, 1.0, true, Meaning::Aux, || format!("complete[{id}]"))
             });
-            let routes = self.routes_into[o.destination.ix()].clone();
             let mut by_source: HashMap<NodeIx, Vec<Var>> = HashMap::new();
             let mut plan_var: Vec<Option<Var>> = vec![None; o.plan.len()];
             let total: f64 = o.lines.iter().map(|l| l.quantity).sum();
             for line in o.lines.iter().filter(|l| l.quantity > 0.0) {
                 let k = line.sku;
                 let mut xs: Vec<(Var, f64)> = Vec::new();
-                // Whether the order may ship line k from n on `lane` at all (forbid).
-                let allowed = |n: NodeIx, lane: Option<LaneIx>| {
-                    !may_forbid || !s.shipment_forbidden(order, k, n, lane)
-                };
-                for &(n, lane) in &routes {
-                    if !self.balance.contains_key(&(n, k)) || !allowed(n, lane) {
-                        continue;
+                for c in self.line_columns(o, order, k, line.quantity, &ctx) {
+                    let (n, lane, t) = (c.node, c.lane, c.day);
+                    let meaning = Meaning::Shipment {
+                        order,
+                        sku: k,
+                        node: n,
+                        lane,
+                        day: t,
+                    };
+                    let x = self.col(
+                        c.cost - o.short_penalty_per_unit,
+                        c.ub,
+                        integer,
+                        meaning,
+                        || {
+                            format!(
+                                "x[{},{},{},{},{t}]",
+                                o.id,
+                                s.sku(k).id,
+                                s.node(n).id,
+                                lane.map_or("local".to_owned(), |l| s.lane(l).id.0.clone())
+                            )
+                        },
+                    );
+                    self.ub.insert(x, c.ub);
+                    if let Some(p) = c.planned {
+                        plan_var[p] = Some(x);
                     }
-                    for t in 0..h {
-                        if !s.node(n).is_open(t) || lane.is_some_and(|l| !s.lane(l).departs_on(t)) {
-                            continue;
-                        }
-                        let cost = self.ship_cost(o, lane, t);
-                        let planned = planned_at.get(&(k, n, lane, t)).copied();
-                        // Pruning rule P4: for an order that may ship partly, a unit that
-                        // costs at least what leaving it short saves is never shipped.
-                        let saved = o.short_penalty_per_unit
-                            + if planned.is_some() { change_pen } else { 0.0 };
-                        if o.allow_partial && cost >= saved {
-                            continue;
-                        }
-                        if self.tight
-                            && planned.is_none()
-                            && self.dominated(o, &routes, n, lane, t, &allowed)
-                        {
-                            continue;
-                        }
-                        let meaning = Meaning::Shipment {
-                            order,
-                            sku: k,
-                            node: n,
-                            lane,
-                            day: t,
-                        };
-                        let ub = self.flow_bound(n, lane, k, t as usize, line.quantity);
-                        if self.tight && ub <= 0.0 {
-                            // Rule S2: zero in every feasible plan, so no column (a planned
-                            // key without a column pays its change penalty as a constant).
-                            continue;
-                        }
-                        let x = self.col(
-                            cost - o.short_penalty_per_unit,
-                            ub,
-                            integer,
-                            meaning,
-                            || {
-                                format!(
-                                    "x[{},{},{},{},{t}]",
-                                    o.id,
-                                    s.sku(k).id,
-                                    s.node(n).id,
-                                    lane.map_or("local".to_owned(), |l| s.lane(l).id.0.clone())
-                                )
-                            },
-                        );
-                        self.ub.insert(x, ub);
-                        if let Some(p) = planned {
-                            plan_var[p] = Some(x);
-                        }
-                        xs.push((x, 1.0));
-                        by_source.entry(n).or_default().push(x);
-                        self.balance.get_mut(&(n, k)).expect("pair").0[t as usize].push((x, 1.0));
-                        self.node_out[n.ix() * self.h + t as usize].push(x);
-                        if let Some(l) = lane {
-                            self.lane_out[l.ix() * self.h + t as usize].push(x);
-                        }
+                    xs.push((x, 1.0));
+                    by_source.entry(n).or_default().push(x);
+                    self.balance.get_mut(&(n, k)).expect("pair").0[t as usize].push((x, 1.0));
+                    self.node_out[n.ix() * self.h + t as usize].push(x);
+                    if let Some(l) = lane {
+                        self.lane_out[l.ix() * self.h + t as usize].push(x);
                     }
                 }
                 self.mip.offset += o.short_penalty_per_unit * line.quantity;
@@ -672,7 +904,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn capacities_and_fixed_charges(&mut self) {
+    /// node_cap rows.
+    fn node_capacities(&mut self) {
         let s = self.s;
         let h = self.h;
         for (n, node) in s.nodes.iter().enumerate() {
@@ -681,35 +914,50 @@ impl<'a> Builder<'a> {
             };
             for t in 0..h {
                 let i = n * h + t;
+                let fixed = self.frozen_node[i] + self.held_node[i];
                 // With no free flow the row is `0 <= capacity left`: it only matters (as an
                 // infeasibility) when frozen shipments alone overfill the day.
-                if self.node_out[i].is_empty() && self.frozen_node[i] <= cap + 1e-9 {
+                if self.node_out[i].is_empty() && fixed <= cap + 1e-9 {
                     continue;
                 }
                 let entries = self.node_out[i].iter().map(|&v| (v, 1.0)).collect();
-                let left = cap - self.frozen_node[i];
+                let left = cap - fixed;
+                if let Some(held) = self.held.as_mut() {
+                    held.node_cap_row[i] = self.mip.num_rows() as u32;
+                }
                 self.row(f64::NEG_INFINITY, left, entries, || {
                     format!("node_cap[{},{t}]", node.id)
                 });
             }
         }
+    }
+
+    /// fixed_link (with the charge's column) and lane_cap rows, per lane-day.
+    fn lane_days(&mut self) {
+        let s = self.s;
+        let h = self.h;
         for (l, lane) in s.lanes.iter().enumerate() {
             for t in 0..h {
                 let i = l * h + t;
+                let (held, held_carry) = (self.held_lane[i], self.held_carry[i]);
                 let overfull = lane
                     .capacity_per_day
-                    .is_some_and(|c| self.frozen_lane[i] > c + 1e-9);
-                if self.lane_out[i].is_empty() && !overfull {
+                    .is_some_and(|c| self.frozen_lane[i] + held > c + 1e-9);
+                if self.lane_out[i].is_empty() && held <= 0.0 && !overfull {
                     continue;
                 }
+                // Capacity left by frozen shipments: what the whole model's big-M reads.
                 let left = lane.capacity_per_day.map(|c| c - self.frozen_lane[i]);
-                let charged = !self.lane_out[i].is_empty()
+                let charged = (!self.lane_out[i].is_empty() || held > 0.0)
                     && lane.fixed_cost_per_day > 0.0
                     && !self.frozen_charged.contains(&(LaneIx::new(l), t as Day));
                 if charged {
                     // fixed_link: flows on the lane-day are zero unless the charge is paid;
-                    // M is the least of the capacity left and what the flows can carry.
-                    let carry: f64 = self.lane_out[i].iter().map(|v| self.ub[v]).sum();
+                    // M is the least of the capacity left and what the flows can carry
+                    // (held orders' columns included: the whole model's M). Held units
+                    // stand on the right-hand side.
+                    let carry: f64 =
+                        self.lane_out[i].iter().map(|v| self.ub[v]).sum::<f64>() + held_carry;
                     let mut m = left.map_or(carry, |c| c.min(carry)).max(0.0);
                     if self.tight {
                         // Bound S2 for the whole lane-day: everything on it leaves from(l)
@@ -719,6 +967,11 @@ impl<'a> Builder<'a> {
                             m = m.min(from_left.max(0.0));
                         }
                     }
+                    // A held shipment the whole model prunes (P4 on a planned route) is
+                    // not in `carry`; M must still let the charge open for it. A larger M
+                    // only lowers the charge's reduced cost, so the Lagrangian through
+                    // this model stays a lower bound on the whole one (`models/scope.md`).
+                    let m = m.max(held);
                     let lid = lane.id.clone();
                     let z = self.col(lane.fixed_cost_per_day, 1.0, true, Meaning::Aux, || {
                         format!("open[{lid},{t}]")
@@ -726,7 +979,10 @@ impl<'a> Builder<'a> {
                     let mut entries: Vec<(Var, f64)> =
                         self.lane_out[i].iter().map(|&v| (v, 1.0)).collect();
                     entries.push((z, -m));
-                    self.row(f64::NEG_INFINITY, 0.0, entries, || {
+                    if let Some(h) = self.held.as_mut() {
+                        h.link_row[i] = self.mip.num_rows() as u32;
+                    }
+                    self.row(f64::NEG_INFINITY, -held, entries, || {
                         format!("fixed_link[{},{t}]", lane.id)
                     });
                     if self.opts.strong_linking {
@@ -743,7 +999,10 @@ impl<'a> Builder<'a> {
                 }
                 if let Some(left) = left {
                     let entries = self.lane_out[i].iter().map(|&v| (v, 1.0)).collect();
-                    self.row(f64::NEG_INFINITY, left, entries, || {
+                    if let Some(h) = self.held.as_mut() {
+                        h.lane_cap_row[i] = self.mip.num_rows() as u32;
+                    }
+                    self.row(f64::NEG_INFINITY, left - held, entries, || {
                         format!("lane_cap[{},{t}]", lane.id)
                     });
                 }
@@ -816,6 +1075,9 @@ impl<'a> Builder<'a> {
         let supply = self.total_supply();
         for &p in pairs {
             let (entries, rhs) = self.balance.remove(&p).expect("pair");
+            if let Some(h) = self.held.as_mut() {
+                h.balance_row.insert(p, self.mip.num_rows() as u32);
+            }
             let mut prev: Option<Var> = None;
             for (t, (mut row, b)) in entries.into_iter().zip(rhs).enumerate() {
                 let (nid, kid) = (s.node(p.0).id.clone(), s.sku(p.1).id.clone());
