@@ -17,6 +17,7 @@ Examples:
   recourse solve scenario.json --formulation priority-rules   # what rule-based ATP would do
   recourse solve scenario.json --format markdown > ticket.md
   recourse solve big.json --time-limit 60 --verbose   # LP-guided search first (--guide auto)
+  recourse solve big.json --scope touched --verbose   # decide only what the disruptions touch
 
 Writes a recourse.proposals/1 document (solve report, KPIs before and after, at-risk orders,
 ranked responses with their deltas and approvals, unresolved orders, baseline plan and plan)
