@@ -21,6 +21,55 @@ use std::path::{Path, PathBuf};
 /// How many symbolic links a path may go through, as Linux's own limit (`MAXSYMLINKS`).
 const MAX_LINKS: usize = 40;
 
+/// Writes `files` (name, contents) as the directory `dir`, all or nothing: into a new
+/// directory beside it, then renamed to `dir`. `dir` must not exist, or be an empty
+/// directory: files already there are never replaced.
+pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> std::io::Result<()> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "the directory is not empty; name a new or empty directory",
+                ));
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "it is a file; name a new or empty directory",
+            ))
+        }
+        Err(e) => return Err(e),
+    }
+    let name = dir
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "name a directory"))?;
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let tmp = parent.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| {
+        std::fs::create_dir(&tmp)?;
+        for (file, bytes) in files {
+            let mut f = std::fs::File::create(tmp.join(file))?;
+            f.write_all(bytes)?;
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, dir)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    written
+}
+
 /// Whether `path` names standard output.
 pub fn is_stdout(path: &Path) -> bool {
     path == Path::new("-")

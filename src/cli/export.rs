@@ -1,4 +1,5 @@
-//! `recourse export`: the model `solve` solves, as MPS or LP for another solver.
+//! `recourse export`: the model `solve` solves, as MPS or LP for another solver; or, with
+//! `csv`, the scenario itself as CSV files for a spreadsheet.
 
 use super::io::{load, print_bytes};
 use super::solver_args::strategy_by_name;
@@ -8,11 +9,13 @@ use recourse::optimize::strategy::Strategy;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-/// Write the model of a scenario for another solver: MPS or LP, with readable names.
+/// Write the model of a scenario for another solver (MPS or LP, with readable names), or the
+/// scenario as CSV files (`export csv`).
 #[derive(clap::Args)]
 #[command(after_help = "\
 Examples:
   recourse export datasets/tiny/demo-eu.json -o demo.mps
+  recourse export csv datasets/tiny/demo-eu.json -o demo-csv/   # one CSV file per table
   recourse export scenario.json --format lp --formulation time-expanded -o model.lp
   highs demo.mps        # any MPS reader reaches the objective `recourse solve` reports
 
@@ -21,12 +24,19 @@ policy.integer_quantities), names included (`x[order,sku,node,lane,day]`, `balan
 see models/). MPS is written by recourse itself (free format, deterministic; the model's
 constant is the objective row's RHS, negated); LP is HiGHS's translation of it, with the
 names in the characters an LP file allows: brackets as parentheses, `-` and any other
-forbidden character as `_` (`x(SO_1,SKU_1,DC_PAR,PAR_LYO_G,3)`).")]
+forbidden character as `_` (`x(SO_1,SKU_1,DC_PAR,PAR_LYO_G,3)`).
+
+export csv writes the scenario as one CSV file per table into a new (or empty) directory,
+all files or none; `recourse import csv` reads them back into an equal scenario.")]
 pub struct Args {
-    /// Scenario file, or - for standard input.
+    /// Scenario file, or - for standard input; or `csv`, then the scenario file.
     pub scenario: PathBuf,
-    #[arg(long, value_enum, default_value_t = ExportFormat::Mps)]
-    pub format: ExportFormat,
+    /// After `csv`: the scenario file.
+    #[arg(value_name = "SCENARIO")]
+    pub csv_scenario: Option<PathBuf>,
+    /// mps or lp (default mps).
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
     /// Which model to write (see models/).
     #[arg(long, default_value = recourse::optimize::strategy::DEFAULT)]
     pub formulation: String,
@@ -42,9 +52,54 @@ pub enum ExportFormat {
 }
 
 pub fn run(args: Args) -> i32 {
+    if let Some(scenario) = &args.csv_scenario {
+        if args.scenario != Path::new("csv") {
+            eprintln!(
+                "error: export takes one scenario file, or `csv` and a scenario file; {} is not csv",
+                args.scenario.display()
+            );
+            return exit::BAD_INPUT;
+        }
+        if args.format.is_some() || args.formulation != recourse::optimize::strategy::DEFAULT {
+            eprintln!("error: export csv writes the scenario, not a model: --format and --formulation do not apply");
+            return exit::BAD_INPUT;
+        }
+        return export_csv(scenario, args.output.as_deref());
+    }
     match super::io::guard(args.output.as_deref(), &[&args.scenario]) {
-        Ok(output) => export(&args.scenario, args.format, &args.formulation, output),
+        Ok(output) => export(
+            &args.scenario,
+            args.format.unwrap_or(ExportFormat::Mps),
+            &args.formulation,
+            output,
+        ),
         Err(code) => code,
+    }
+}
+
+/// The scenario (validated first) as CSV files in the new or empty directory `dir`.
+fn export_csv(file: &Path, dir: Option<&Path>) -> i32 {
+    let Some(dir) = dir.filter(|d| *d != Path::new("-")) else {
+        eprintln!("error: export csv writes a directory of files: name it with -o DIR");
+        return exit::BAD_INPUT;
+    };
+    let (doc, _) = match super::io::load_doc(file) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let files: Vec<(&str, Vec<u8>)> = recourse::scenario::sheets::write_files(&doc)
+        .into_iter()
+        .map(|(name, text)| (name, text.into_bytes()))
+        .collect();
+    match recourse::base::output::write_dir(dir, &files) {
+        Ok(()) => {
+            eprintln!("wrote {} CSV files to {}", files.len(), dir.display());
+            exit::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", dir.display());
+            exit::BAD_INPUT
+        }
     }
 }
 

@@ -1,19 +1,25 @@
-//! `recourse import`: a benchmark instance from the literature as a scenario.
+//! `recourse import`: a benchmark instance from the literature, or a directory of CSV
+//! files from a spreadsheet, as a scenario.
 
 use super::io::write_document;
 use recourse::base::exit;
 use recourse::base::input::{display_name, read_input};
 use std::path::{Path, PathBuf};
 
-/// Turn a benchmark instance from the literature into a scenario (models/*-import.md).
+/// Turn CSV files from a spreadsheet, or a benchmark instance from the literature, into a
+/// scenario.
 #[derive(clap::Args)]
 #[command(after_help = "\
 Examples:
+  recourse import csv extract/ -o scenario.json      # one CSV file per table (README: Spreadsheets)
+  recourse import csv extract/ --delimiter ';' -o scenario.json
   recourse import mcnd ../shared/data/mcnd/c33.dow -o c33.json
   recourse solve c33.json --time-limit 600 --threads 1
   recourse import ssfctp ../shared/data/ssfctp/g1_n500_0 | recourse solve -
 
-mcnd: a multicommodity fixed-charge network design instance (.dow): each commodity becomes a
+csv: a directory with scenario.csv, skus.csv, nodes.csv and the other tables' files (the
+columns are in the README, `recourse export csv` writes them); every problem is reported at
+file:line:column and nothing is written. mcnd: a multicommodity fixed-charge network design instance (.dow): each commodity becomes a
 SKU stocked at its origin and one order in a customer zone behind its destination, each arc
 a lane with lead time 0, horizon one day, continuous quantities. ssfctp: a single-sink
 fixed-charge transportation instance. The scenario's optimum is the instance's whenever all
@@ -23,8 +29,12 @@ pub struct Args {
     /// Instance format.
     #[arg(value_enum)]
     pub kind: ImportKind,
-    /// Instance file, or - for standard input.
+    /// Instance file, or - for standard input; for csv, the directory of CSV files.
     pub file: PathBuf,
+    /// csv: the field separator, one character (`,`, `;`, or `tab`); detected per file
+    /// from its header when absent (`;` files may write decimal commas).
+    #[arg(long, value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
     /// Output file (replaced atomically; a device or FIFO is written in place); standard output when absent or -.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -32,19 +42,95 @@ pub struct Args {
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum ImportKind {
+    Csv,
     Mcnd,
     Ssfctp,
 }
 
 pub fn run(args: Args) -> i32 {
-    match super::io::guard(args.output.as_deref(), &[&args.file]) {
-        Ok(output) => import(args.kind, &args.file, output),
-        Err(code) => code,
+    if args.delimiter.is_some() && !matches!(args.kind, ImportKind::Csv) {
+        eprintln!("error: --delimiter is for csv; instance files are whitespace-separated");
+        return exit::BAD_INPUT;
+    }
+    match args.kind {
+        ImportKind::Csv => {
+            // The output must not replace one of the tables it is read from.
+            let tables: Vec<std::path::PathBuf> = recourse::scenario::sheets::TABLES
+                .iter()
+                .map(|t| args.file.join(t.file))
+                .filter(|p| p.exists())
+                .collect();
+            let inputs: Vec<&Path> = tables.iter().map(|p| p.as_path()).collect();
+            match super::io::guard(args.output.as_deref(), &inputs) {
+                Ok(output) => import_csv(&args.file, args.delimiter, output),
+                Err(code) => code,
+            }
+        }
+        ImportKind::Mcnd | ImportKind::Ssfctp => {
+            use recourse::tools::import::Format;
+            let format = match args.kind {
+                ImportKind::Mcnd => Format::Mcnd,
+                _ => Format::Ssfctp,
+            };
+            match super::io::guard(args.output.as_deref(), &[&args.file]) {
+                Ok(output) => import(format, &args.file, output),
+                Err(code) => code,
+            }
+        }
     }
 }
 
-fn import(kind: ImportKind, file: &Path, output: Option<&Path>) -> i32 {
-    use recourse::tools::import::Format;
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => {
+            Ok(s.as_bytes()[0])
+        }
+        _ => Err(format!("one character such as , or ; (or tab), not {s:?}")),
+    }
+}
+
+/// The CSV directory as a validated scenario: problems are reported at their file, line
+/// and column, and the scenario is written only when it validates.
+fn import_csv(dir: &Path, delimiter: Option<u8>, output: Option<&Path>) -> i32 {
+    match recourse::scenario::sheets::import_dir(dir, delimiter) {
+        Ok((doc, warnings)) => {
+            eprint!("{warnings}");
+            let surge: usize = doc
+                .disruptions
+                .iter()
+                .map(|d| match d {
+                    recourse::scenario::wire::DisruptionDoc::DemandSurge { orders } => orders.len(),
+                    _ => 0,
+                })
+                .sum();
+            eprintln!(
+                "{}: {} orders, {} nodes, {} lanes, {} disruptions",
+                dir.display(),
+                doc.orders.len() + surge,
+                doc.nodes.len(),
+                doc.lanes.len(),
+                doc.disruptions.len()
+            );
+            write_document(&doc, output)
+        }
+        Err(diags) => {
+            eprint!("{diags}");
+            eprintln!("{}: {}: nothing written", dir.display(), count(&diags));
+            exit::BAD_INPUT
+        }
+    }
+}
+
+fn count(d: &recourse::base::diagnostics::Diagnostics) -> String {
+    format!(
+        "{}, {}",
+        super::io::plural(d.error_count(), "error"),
+        super::io::plural(d.warning_count(), "warning")
+    )
+}
+
+fn import(format: recourse::tools::import::Format, file: &Path, output: Option<&Path>) -> i32 {
     let name = display_name(file);
     let bytes = match read_input(file) {
         Ok(b) => b,
@@ -60,10 +146,6 @@ fn import(kind: ImportKind, file: &Path, output: Option<&Path>) -> i32 {
     let id = match file.file_stem() {
         Some(stem) if file != Path::new("-") => stem.to_string_lossy(),
         _ => "stdin".into(),
-    };
-    let format = match kind {
-        ImportKind::Mcnd => Format::Mcnd,
-        ImportKind::Ssfctp => Format::Ssfctp,
     };
     match recourse::tools::import::import(format, &text, &name, &id) {
         Ok(imported) => {

@@ -34,6 +34,7 @@ mod respond;
 
 // the command line as a user runs it
 mod bench_cli;
+mod csv_cli;
 mod hostile_cli;
 mod solve_cli;
 

@@ -1,0 +1,163 @@
+//! The tables of the CSV form of a scenario: file names and columns.
+
+/// One table: its file name and its columns, in the order written. `required` columns must
+/// be in the header; the others may be left out (every cell then empty).
+pub struct Table {
+    pub file: &'static str,
+    pub columns: &'static [&'static str],
+    pub required: &'static [&'static str],
+    /// Whether the file must exist (the others default to no rows).
+    pub must_exist: bool,
+}
+
+pub const SCENARIO: Table = Table {
+    file: "scenario.csv",
+    columns: &["field", "value"],
+    required: &["field", "value"],
+    must_exist: true,
+};
+pub const POLICY: Table = Table {
+    file: "policy.csv",
+    columns: &["field", "value"],
+    required: &["field", "value"],
+    must_exist: false,
+};
+pub const PRIORITY_PENALTIES: Table = Table {
+    file: "priority_penalties.csv",
+    columns: &["priority", "late_per_unit_day", "short_per_unit"],
+    required: &["priority", "late_per_unit_day", "short_per_unit"],
+    must_exist: false,
+};
+pub const FORBID: Table = Table {
+    file: "forbid.csv",
+    columns: &["kind", "order", "sku", "node", "lane", "inbound"],
+    required: &["kind"],
+    must_exist: false,
+};
+pub const SKUS: Table = Table {
+    file: "skus.csv",
+    columns: &["id", "name"],
+    required: &["id"],
+    must_exist: true,
+};
+pub const NODES: Table = Table {
+    file: "nodes.csv",
+    columns: &["id", "kind", "ship_capacity_per_day"],
+    required: &["id", "kind"],
+    must_exist: true,
+};
+pub const LANES: Table = Table {
+    file: "lanes.csv",
+    columns: &[
+        "id",
+        "from",
+        "to",
+        "mode",
+        "lead_time_days",
+        "cost_per_unit",
+        "fixed_cost_per_day",
+        "capacity_per_day",
+        "departure_days",
+    ],
+    required: &[
+        "id",
+        "from",
+        "to",
+        "mode",
+        "lead_time_days",
+        "cost_per_unit",
+    ],
+    must_exist: false,
+};
+pub const STOCK: Table = Table {
+    file: "stock.csv",
+    columns: &["node", "sku", "on_hand", "reserved"],
+    required: &["node", "sku", "on_hand"],
+    must_exist: false,
+};
+pub const INBOUND: Table = Table {
+    file: "inbound.csv",
+    columns: &[
+        "id",
+        "node",
+        "sku",
+        "quantity",
+        "eta",
+        "expedite_eta",
+        "expedite_cost",
+    ],
+    required: &["id", "node", "sku", "quantity", "eta"],
+    must_exist: false,
+};
+pub const ORDERS: Table = Table {
+    file: "orders.csv",
+    columns: &[
+        "id",
+        "customer",
+        "destination",
+        "due",
+        "priority",
+        "allow_partial",
+        "max_sources",
+        "frozen",
+        "late_penalty_per_unit_day",
+        "short_penalty_per_unit",
+        "surge",
+    ],
+    required: &["id", "destination", "due", "priority"],
+    must_exist: false,
+};
+pub const ORDER_LINES: Table = Table {
+    file: "order_lines.csv",
+    columns: &["order", "sku", "quantity"],
+    required: &["order", "sku", "quantity"],
+    must_exist: false,
+};
+pub const PLANNED_SHIPMENTS: Table = Table {
+    file: "planned_shipments.csv",
+    columns: &["order", "sku", "node", "lane", "ship", "quantity"],
+    required: &["order", "sku", "node", "lane", "ship", "quantity"],
+    must_exist: false,
+};
+pub const DISRUPTIONS: Table = Table {
+    file: "disruptions.csv",
+    columns: &[
+        "id",
+        "kind",
+        "inbound",
+        "eta",
+        "node",
+        "sku",
+        "quantity",
+        "lane",
+        "from",
+        "until",
+        "extra_days",
+    ],
+    required: &["id", "kind"],
+    must_exist: false,
+};
+
+/// Every table, in the order they are read and written.
+pub const TABLES: &[&Table] = &[
+    &SCENARIO,
+    &POLICY,
+    &PRIORITY_PENALTIES,
+    &FORBID,
+    &SKUS,
+    &NODES,
+    &LANES,
+    &STOCK,
+    &INBOUND,
+    &ORDERS,
+    &ORDER_LINES,
+    &PLANNED_SHIPMENTS,
+    &DISRUPTIONS,
+];
+
+/// The `lane` of a `forbid.csv` shipment row that forbids local shipments only (JSON
+/// `"lane": null`); an empty cell forbids every lane (the key left out).
+pub const LOCAL_ONLY: &str = "(local)";
+/// The `departure_days` of a lane that never departs (JSON `[]`); an empty cell means every
+/// day (the key left out).
+pub const NEVER: &str = "(never)";

@@ -1,0 +1,337 @@
+//! Scenarios as CSV files (`recourse export csv`, `recourse import csv`): every dataset and
+//! generated preset comes back equal; spreadsheet habits (a byte-order mark, CRLF, `;` with
+//! decimal commas, quoted and padded cells, blank lines) read as meant; broken files exit 2
+//! with every problem at `file:line:column`, and nothing is written.
+
+use crate::common;
+
+use recourse::scenario::sheets::{import_dir, read_dir, write_files};
+use recourse::scenario::wire::ScenarioDoc;
+use recourse::tools::generate::{generate, GenerateConfig};
+use std::path::Path;
+
+fn write(dir: &Path, doc: &ScenarioDoc) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, text) in write_files(doc) {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
+
+fn round_trip(doc: &ScenarioDoc, what: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), doc);
+    let back = read_dir(dir.path(), None).unwrap_or_else(|d| panic!("{what}:\n{d}"));
+    assert!(back.problems.items.is_empty(), "{what}:\n{}", back.problems);
+    assert!(back.doc == *doc, "{what}: the document read back differs");
+}
+
+#[test]
+fn every_tiny_dataset_and_every_preset_comes_back_equal() {
+    for name in common::TINY {
+        round_trip(&common::tiny_doc(name), name);
+    }
+    for preset in ["small", "medium"] {
+        for seed in [1, 2] {
+            let cfg = GenerateConfig {
+                seed,
+                ..GenerateConfig::preset(preset).unwrap()
+            };
+            round_trip(&generate(&cfg), &format!("{preset} seed {seed}"));
+        }
+    }
+}
+
+#[test]
+fn random_scenarios_come_back_equal() {
+    // Frozen orders, forbid patterns, priority penalties and every disruption kind occur
+    // among these seeds.
+    for seed in 0..200 {
+        round_trip(&common::scenario_from_seed(seed), &format!("seed {seed}"));
+    }
+}
+
+/// The CLI both ways: `export csv` then `import csv` gives back the same JSON document.
+#[test]
+fn the_cli_exports_and_imports_the_demo() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let demo = common::tiny_path("demo-eu");
+    common::recourse()
+        .args(["export", "csv"])
+        .arg(&demo)
+        .arg("-o")
+        .arg(&dir)
+        .assert()
+        .success();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "disruptions.csv",
+            "forbid.csv",
+            "inbound.csv",
+            "lanes.csv",
+            "nodes.csv",
+            "order_lines.csv",
+            "orders.csv",
+            "planned_shipments.csv",
+            "policy.csv",
+            "scenario.csv",
+            "skus.csv",
+            "stock.csv"
+        ]
+    );
+    let out = tmp.path().join("back.json");
+    common::recourse()
+        .args(["import", "csv"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let a: serde_json::Value = serde_json::from_slice(&std::fs::read(&demo).unwrap()).unwrap();
+    let b: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let a: ScenarioDoc = serde_json::from_value(a).unwrap();
+    let b: ScenarioDoc = serde_json::from_value(b).unwrap();
+    assert!(a == b);
+    // A second export into the same, now full, directory is refused and changes nothing.
+    let before = std::fs::read(dir.join("orders.csv")).unwrap();
+    common::recourse()
+        .args(["export", "csv"])
+        .arg(&demo)
+        .arg("-o")
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not empty"));
+    assert_eq!(std::fs::read(dir.join("orders.csv")).unwrap(), before);
+}
+
+/// The demo, rewritten as a spreadsheet in a `;` locale saves it: a byte-order mark, CRLF,
+/// `;` separators, decimal commas, quoted cells, padded cells and blank lines.
+#[test]
+fn a_spreadsheet_in_a_semicolon_locale_reads_as_meant() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = common::tiny_doc("demo-eu");
+    for (name, text) in write_files(&doc) {
+        let mut rows = Vec::new();
+        for line in text.lines() {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(line.as_bytes());
+            let rec = r.records().next().unwrap().unwrap();
+            let cells: Vec<String> = rec
+                .iter()
+                .map(|c| {
+                    if c.parse::<f64>().is_ok() && c.contains('.') {
+                        c.replace('.', ",") // a decimal comma
+                    } else if c.contains(' ') || c.contains(';') {
+                        format!("\"{c}\"")
+                    } else if c.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {c} ") // padded
+                    }
+                })
+                .collect();
+            rows.push(cells.join(";"));
+            rows.push(String::new()); // a blank line after every row
+        }
+        let text = format!("\u{feff}{}\r\n", rows.join("\r\n"));
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    }
+    let (back, warnings) = import_dir(tmp.path(), None).unwrap_or_else(|d| panic!("{d}"));
+    assert!(back == doc && warnings.items.is_empty(), "{warnings}");
+    // The same files with the delimiter given.
+    let (back, _) = import_dir(tmp.path(), Some(b';')).unwrap_or_else(|d| panic!("{d}"));
+    assert!(back == doc);
+}
+
+/// Writes the demo's files into a new directory with `edit(file name, text)` applied, runs
+/// `recourse import csv` on it and returns its exit code and standard error.
+fn import_edited(edit: impl Fn(&str, String) -> Option<Vec<u8>>) -> (i32, String, bool) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("extract");
+    std::fs::create_dir(&dir).unwrap();
+    for (name, text) in write_files(&common::tiny_doc("demo-eu")) {
+        if let Some(t) = edit(name, text) {
+            std::fs::write(dir.join(name), t).unwrap();
+        }
+    }
+    let out = tmp.path().join("scenario.json");
+    let o = common::recourse()
+        .args(["import", "csv"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+        out.exists(),
+    )
+}
+
+#[test]
+fn broken_cells_are_reported_at_file_line_and_column_all_at_once() {
+    let (code, err, written) = import_edited(|name, text| {
+        let text = match name {
+            "orders.csv" => text
+                .replacen("2026-12-02", "2026-13-02", 1)
+                .replacen(",2,", ",two,", 1),
+            "lanes.csv" => text.replacen(",0.4,", ",0.4x,", 1),
+            "order_lines.csv" => text + "SO-9999,SKU-1,5\r\n",
+            "nodes.csv" => text.replacen("DC-LYS,dc", "DC-LYS,warehouse", 1),
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!(code, 2, "{err}");
+    assert!(!written);
+    for expected in [
+        r#"error[not_an_integer]: orders.csv:3:priority: "two" is not a whole number"#,
+        r#"error[not_a_number]: lanes.csv:2:cost_per_unit: "0.4x" is not a number (1234.5)"#,
+        r#"error[unknown_reference]: order_lines.csv:16:order: no order "SO-9999" in orders.csv"#,
+        r#"error[unknown_kind]: nodes.csv:4:kind: "warehouse" is not a node kind (plant, dc, store or customer)"#,
+        // Validation's findings in the same run, at the row and column they came from.
+        r#"error[bad_date]: orders.csv:3:due: "2026-13-02" is not a calendar date"#,
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+    // Nothing about the placeholders read for the broken cells (priority 0, a customer
+    // node, cost 0).
+    assert!(
+        err.contains("5 errors, 0 warnings: nothing written"),
+        "{err}"
+    );
+}
+
+/// Problems found by validation, after the CSV was read, point at the CSV row and column,
+/// including the paths their messages cite.
+#[test]
+fn validation_problems_point_at_the_csv_rows() {
+    let (code, err, written) = import_edited(|name, text| {
+        let text = match name {
+            "orders.csv" => text.replacen("2026-12-02", "2026-13-02", 1),
+            "stock.csv" => text.replacen("DC-PAR,SKU-1", "DC-PAR,SKU-9", 1),
+            "skus.csv" => text + "SKU-1,Pump again\r\n",
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!(code, 2, "{err}");
+    assert!(!written);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error")).collect();
+    assert!(
+        lines.iter().any(|l| l.starts_with("error[")
+            && l.contains("orders.csv:3:due:")
+            && l.contains("2026-13-02")),
+        "{err}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("stock.csv:5:sku: unknown sku \"SKU-9\"")),
+        "{err}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("skus.csv:5:id: duplicate sku id \"SKU-1\" (first at skus.csv:2)")),
+        "{err}"
+    );
+    assert!(
+        !err.contains("orders["),
+        "a JSON path the user never wrote:\n{err}"
+    );
+}
+
+#[test]
+fn headers_and_files_are_checked() {
+    let (code, err, _) = import_edited(|name, text| match name {
+        "orders.csv" => Some(text.replacen("due,", "dute,", 1).into_bytes()),
+        "stock.csv" => Some(text.replacen("on_hand", "qty", 1).into_bytes()),
+        "skus.csv" => None,
+        _ => Some(text.into_bytes()),
+    });
+    assert_eq!(code, 2, "{err}");
+    for expected in [
+        "error[unknown_column]: orders.csv:1:4: unknown column \"dute\"\n  hint: did you mean due?",
+        "error[missing_column]: orders.csv:1: no column due",
+        "error[unknown_column]: stock.csv:1:3: unknown column \"qty\"",
+        "error[missing_table]: skus.csv: skus.csv is missing",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+    let (code, err, _) = import_edited(|name, text| match name {
+        "order_lines.csv" => None,
+        _ => Some(text.into_bytes()),
+    });
+    // Without order lines every order is empty: validation says so, at the orders' rows.
+    assert_eq!(code, 2);
+    assert!(err.contains("orders.csv:2"), "{err}");
+}
+
+#[test]
+fn a_misspelt_table_file_is_not_ignored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    for (name, text) in write_files(&common::tiny_doc("demo-eu")) {
+        let name = if name == "order_lines.csv" {
+            "orderlines.csv"
+        } else {
+            name
+        };
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let err = read_dir(dir, None).unwrap_err().to_string();
+    assert!(
+        err.contains("error[unknown_table]: orderlines.csv: not a table of the scenario format\n  hint: did you mean order_lines.csv?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn text_that_is_not_utf8_is_refused_with_its_line() {
+    let (code, err, _) = import_edited(|name, text| {
+        let mut bytes = text.into_bytes();
+        if name == "skus.csv" {
+            // Latin-1 "é", as an old spreadsheet export writes it.
+            bytes.extend_from_slice(b"SKU-7,Caf\xe9\r\n");
+        }
+        Some(bytes)
+    });
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("skus.csv:5: this line is not UTF-8 text"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_row_of_an_unknown_kind_is_named_once() {
+    let (code, err, _) = import_edited(|name, text| {
+        let text = match name {
+            "disruptions.csv" => text.replacen("D2,stock_loss", "D2,stock_lost", 1),
+            "forbid.csv" => text + "shipping,SO-1001,,,,\r\nexpedite_inbound,,,,,PO-999\r\n",
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!(code, 2);
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(
+        errors,
+        [
+            r#"error[unknown_kind]: forbid.csv:2:kind: "shipping" is not a forbid kind; did you mean shipment?"#,
+            r#"error[unknown_kind]: disruptions.csv:3:kind: "stock_lost" is not a disruption kind; did you mean stock_loss?"#,
+            r#"error[unknown_reference]: forbid.csv:3:inbound: unknown inbound "PO-999""#,
+        ],
+        "{err}"
+    );
+}
