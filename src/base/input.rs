@@ -23,7 +23,7 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, Diagnostic> {
         Ok(Stop::Nul(at)) => Err(Diagnostic::error(
             "not_text",
             "",
-            format!("{name} has a NUL byte at offset {at}: it is not a JSON text"),
+            format!("{name} has a NUL byte at offset {at}: it is not a text file"),
         )
         .hint("pass a UTF-8 text file (a binary file, or text saved as UTF-16, has NUL bytes)")),
         Ok(Stop::TooLarge) => Err(Diagnostic::error(

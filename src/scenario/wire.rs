@@ -217,6 +217,17 @@ pub enum DisruptionDoc {
     },
 }
 
+/// The disruption kinds, as `kind` spells them, in SCENARIO.md's order.
+pub const DISRUPTION_KINDS: [&str; 7] = [
+    "inbound_delay",
+    "inbound_cancel",
+    "stock_loss",
+    "node_outage",
+    "lane_outage",
+    "lane_delay",
+    "demand_surge",
+];
+
 impl DisruptionDoc {
     pub fn kind(&self) -> &'static str {
         match self {

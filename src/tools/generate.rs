@@ -39,16 +39,8 @@ use crate::scenario::wire::*;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{HashMap, HashSet};
 
-/// The disruption kinds, in the order the generator lists them.
-pub const DISRUPTION_KINDS: [&str; 7] = [
-    "inbound_delay",
-    "inbound_cancel",
-    "stock_loss",
-    "node_outage",
-    "lane_outage",
-    "lane_delay",
-    "demand_surge",
-];
+/// The disruption kinds, in the order the generator lists them (the format's).
+pub use crate::scenario::wire::DISRUPTION_KINDS;
 const K_DELAY: usize = 0;
 const K_CANCEL: usize = 1;
 const K_LOSS: usize = 2;

@@ -335,3 +335,31 @@ fn a_row_of_an_unknown_kind_is_named_once() {
         "{err}"
     );
 }
+
+/// The input limit covers the directory as a whole: files that add up to more than it are
+/// refused before any is read, and nothing is written.
+#[test]
+fn csv_files_above_the_input_limit_are_refused_before_reading() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("extract");
+    std::fs::create_dir(&dir).unwrap();
+    let mut total = 0;
+    for (name, text) in write_files(&common::tiny_doc("demo-eu")) {
+        total += text.len();
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let out = tmp.path().join("scenario.json");
+    common::recourse()
+        .env("RECOURSE_MAX_INPUT_BYTES", "1000")
+        .args(["import", "csv"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(format!(
+            "error[input_too_large]: the CSV files in {} hold {total} bytes, more than the 1000 recourse reads",
+            dir.display()
+        )));
+    assert!(!out.exists());
+}

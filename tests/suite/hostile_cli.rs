@@ -380,7 +380,7 @@ fn inputs_stop_at_a_nul_byte_or_past_the_cap() {
         .assert()
         .code(2)
         .stderr(contains(
-            "has a NUL byte at offset 0: it is not a JSON text",
+            "has a NUL byte at offset 0: it is not a text file",
         ));
     // An endless stream ends at its first NUL byte, not when memory runs out.
     let fifo = dir.path().join("endless");

@@ -40,6 +40,7 @@ mod solve_cli;
 
 // tools
 mod export;
+mod fuzz_replay;
 mod generate;
 mod generate_cli;
 mod import;

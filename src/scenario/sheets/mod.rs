@@ -8,6 +8,6 @@ pub mod read;
 pub mod tables;
 pub mod write;
 
-pub use read::{import_dir, read_dir, Sheets};
+pub use read::{import_dir, import_files, read_dir, read_files, Sheets};
 pub use tables::*;
 pub use write::write_files;

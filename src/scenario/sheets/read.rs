@@ -147,27 +147,40 @@ pub fn read_dir(dir: &Path, delimiter: Option<u8>) -> Result<Sheets, Diagnostics
     let Some(present) = list_tables(dir, &mut diags) else {
         return Err(diags);
     };
+    let mut files = Vec::new();
+    for t in TABLES.iter().filter(|t| present.contains_key(t.file)) {
+        match read_input(&dir.join(t.file)) {
+            Ok(bytes) => files.push((t.file, bytes)),
+            Err(d) => diags.push(Diagnostic {
+                path: t.file.to_owned(),
+                ..d
+            }),
+        }
+    }
+    read_files(&files, delimiter, diags)
+}
+
+/// [`read_dir`] from the files' contents, `(file name, bytes)`: names that are not
+/// tables are skipped, a required table missing from `files` is an error. `diags` holds
+/// what reading the files found.
+pub fn read_files(
+    files: &[(&str, Vec<u8>)],
+    delimiter: Option<u8>,
+    mut diags: Diagnostics,
+) -> Result<Sheets, Diagnostics> {
     let mut tables: HashMap<&'static str, Vec<Row>> = HashMap::new();
     for t in TABLES {
-        if !present.contains_key(t.file) {
-            if t.must_exist {
+        let Some((_, bytes)) = files.iter().find(|f| f.0 == t.file) else {
+            if t.must_exist && !diags.items.iter().any(|d| d.path == t.file) {
                 diags.push(
                     Diagnostic::error("missing_table", t.file, format!("{} is missing", t.file))
                         .hint(format!("write it with the columns {}", t.columns.join(","))),
                 );
             }
             continue;
-        }
-        match read_input(&dir.join(t.file)) {
-            Ok(bytes) => {
-                if let Some(rows) = parse_table(t, &bytes, delimiter, &mut diags) {
-                    tables.insert(t.file, rows);
-                }
-            }
-            Err(d) => diags.push(Diagnostic {
-                path: t.file.to_owned(),
-                ..d
-            }),
+        };
+        if let Some(rows) = parse_table(t, bytes, delimiter, &mut diags) {
+            tables.insert(t.file, rows);
         }
     }
     // Problems so far are with the files and their headers: rows read past them would
@@ -198,7 +211,19 @@ pub fn import_dir(
     dir: &Path,
     delimiter: Option<u8>,
 ) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> {
-    let sheets = read_dir(dir, delimiter)?;
+    validated(read_dir(dir, delimiter)?)
+}
+
+/// [`import_dir`] from the files' contents (see [`read_files`]).
+pub fn import_files(
+    files: &[(&str, Vec<u8>)],
+    delimiter: Option<u8>,
+) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> {
+    validated(read_files(files, delimiter, Diagnostics::default())?)
+}
+
+/// Validation's findings joined to the reading problems of `sheets` (see [`import_dir`]).
+fn validated(sheets: Sheets) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> {
     let (validated, mut found) = match crate::scenario::validate::validate(&sheets.doc) {
         Ok((_, warnings)) => (true, warnings),
         Err(diags) => (false, diags),
@@ -267,15 +292,21 @@ fn list_tables(dir: &Path, diags: &mut Diagnostics) -> Option<HashMap<String, u6
     }
     let total: u64 = present.values().sum();
     if total > max_input_bytes() {
-        diags.push(Diagnostic::error(
-            "input_too_large",
-            "",
-            format!(
-                "the CSV files in {} hold {total} bytes, more than the {} recourse reads",
-                dir.display(),
-                max_input_bytes()
-            ),
-        ));
+        diags.push(
+            Diagnostic::error(
+                "input_too_large",
+                "",
+                format!(
+                    "the CSV files in {} hold {total} bytes, more than the {} recourse reads",
+                    dir.display(),
+                    max_input_bytes()
+                ),
+            )
+            .hint(format!(
+            "split the scenario, or raise the limit with {}=<bytes> if this machine has the memory",
+            crate::base::input::MAX_INPUT_ENV
+        )),
+        );
         return None;
     }
     Some(present)
@@ -1014,16 +1045,7 @@ impl Builder {
                 }
                 other => {
                     if !other.is_empty() {
-                        let kinds = [
-                            "inbound_delay",
-                            "inbound_cancel",
-                            "stock_loss",
-                            "node_outage",
-                            "lane_outage",
-                            "lane_delay",
-                            "demand_surge",
-                        ];
-                        let hint = suggest(other, &kinds);
+                        let hint = suggest(other, &DISRUPTION_KINDS);
                         self.error(
                             &r,
                             "kind",

@@ -35,6 +35,29 @@ pub struct Mcnd {
 const ARC_FIELDS: [&str; 5] = ["tail", "head", "unit_cost", "capacity", "fixed_cost"];
 const COMMODITY_FIELDS: [&str; 3] = ["origin", "destination", "demand"];
 
+/// Nodes are not listed, only numbered: more than the arcs and commodities can touch are
+/// isolated, which no network design instance has, and a short file must not make a
+/// scenario of a million nodes.
+fn isolated_nodes(
+    lines: &Lines,
+    header_line: usize,
+    nodes: usize,
+    n_arcs: usize,
+    n_commodities: usize,
+) -> Result<(), ImportError> {
+    let touched = 2 * (n_arcs + n_commodities);
+    if nodes > touched {
+        return Err(lines.error(
+            header_line,
+            format!(
+                "the header declares {nodes} nodes, but {n_arcs} arcs and {n_commodities} commodities touch at most {touched}"
+            ),
+            "check the node count in the header: every node must be an arc's end or a commodity's origin or destination",
+        ));
+    }
+    Ok(())
+}
+
 pub fn parse(text: &str, file: &str) -> Result<Mcnd, ImportError> {
     let mut lines = Lines::new(text, file);
     // The tag line (`MULTIGEN.DAT:`) carries nothing; some files omit it.
@@ -48,6 +71,7 @@ pub fn parse(text: &str, file: &str) -> Result<Mcnd, ImportError> {
     let nodes = count(&lines, hl, header[0], "the number of nodes", 1.0)?;
     let n_arcs = count(&lines, hl, header[1], "the number of arcs", 0.0)?;
     let n_commodities = count(&lines, hl, header[2], "the number of commodities", 1.0)?;
+    isolated_nodes(&lines, hl, nodes, n_arcs, n_commodities)?;
     let node = |lines: &Lines, line: usize, v: f64, name: &str| -> Result<usize, ImportError> {
         if v.fract() != 0.0 || v < 1.0 || v > nodes as f64 {
             return Err(lines.error(
@@ -347,6 +371,19 @@ mod tests {
 
     const TINY: &str =
         "MULTIGEN.DAT:\n 3 3 1\n 1 2 1 10 100 1 1\n 2 3 1 10 100 1 2\n 1 3 5 4 10 1 3\n 1 3 12\n";
+
+    #[test]
+    fn a_header_with_more_nodes_than_arcs_and_commodities_touch_is_refused() {
+        let err = parse("MULTIGEN.DAT:\n 699664 0 2\n 1 2 7\n 2 1 7\n", "f.dow")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(
+                "the header declares 699664 nodes, but 0 arcs and 2 commodities touch at most 4"
+            ),
+            "{err}"
+        );
+    }
 
     #[test]
     fn parses_arcs_and_commodities() {
