@@ -19,14 +19,16 @@ Examples:
 
 csv: a directory with scenario.csv, skus.csv, nodes.csv and the other tables' files (the
 columns are in the README, `recourse export csv` writes them); every problem is reported at
-file:line:column and nothing is written. mcnd: a multicommodity fixed-charge network design instance (.dow): each commodity becomes a
+file:line:column, and then nothing is written.
+
+mcnd: a multicommodity fixed-charge network design instance (.dow): each commodity becomes a
 SKU stocked at its origin and one order in a customer zone behind its destination, each arc
 a lane with lead time 0, horizon one day, continuous quantities. ssfctp: a single-sink
 fixed-charge transportation instance. The scenario's optimum is the instance's whenever all
 demand is met. A commodity the arcs cannot carry even on their own is named in a warning;
 `solve` lists every order its plan leaves short under `unresolved`.")]
 pub struct Args {
-    /// Instance format.
+    /// What to read: csv (a directory of CSV files), mcnd or ssfctp (an instance file).
     #[arg(value_enum)]
     pub kind: ImportKind,
     /// Instance file, or - for standard input; for csv, the directory of CSV files.
