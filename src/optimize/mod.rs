@@ -68,12 +68,13 @@ pub fn optimize(
     f: &dyn Formulation,
     opts: &SolveOptions,
 ) -> Result<Outcome, OptimizeError> {
-    optimize_held(s, f, opts, None)
+    optimize_held(s, f, opts, None, None)
 }
 
 /// [`optimize`] with the orders of `hold` held at its shipments (`models/scope.md`): the
 /// plan keeps them; the bound is the restricted model's (`scope` turns it into one for the
-/// whole model).
+/// whole model). `built`: the first pass's model (continuous quantities, no names) when
+/// the caller has it already, built with the same `hold`.
 ///
 /// Long because its passes (guided search, MIP, whole-quantity pass, decoding and the check)
 /// share the time left and the model, in order.
@@ -82,6 +83,7 @@ pub fn optimize_held(
     f: &dyn Formulation,
     opts: &SolveOptions,
     hold: Option<Arc<Hold>>,
+    built: Option<Model>,
 ) -> Result<Outcome, OptimizeError> {
     let start = Instant::now();
     let mut tuned = opts.clone();
@@ -102,7 +104,10 @@ pub fn optimize_held(
         build_seconds += t.elapsed().as_secs_f64();
         m
     };
-    let mut model = build(false);
+    let mut model = match built {
+        Some(m) => m,
+        None => build(false),
+    };
     // A model without columns (nothing to decide) is HiGHS's in an instant; the search's LP
     // would only report it empty.
     let guide = model.mip.num_cols() > 0

@@ -8,7 +8,7 @@
 //! lower bound for the whole model (the restricted Lagrangian minus what pricing found),
 //! which is the bound reported: the restricted model's own bound is not one.
 
-use super::formulate::{BuildOptions, Formulation, Hold};
+use super::formulate::{BuildOptions, Formulation, Hold, Model};
 use super::guided::{lagrangian_bound, relaxation, Guided};
 use super::highs::{Limit, Scope, SolveOptions, Status};
 use super::outcome::Scoped;
@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 /// solved for a plan.
 pub const PRICING_SHARE: f64 = 0.4;
 
-/// Whether `solve` holds orders for `f` on `s`: the scope asks for it, the formulation
-/// can, and the baseline is feasible (a held baseline that breaks a rule would make the
+/// Whether `solve` holds orders for `f`: the scope asks for it, the formulation can, and
+/// the baseline is feasible (a held baseline that breaks a rule would make the
 /// restricted model infeasible while the whole one is not).
 pub fn applies(f: &dyn Formulation, a: &Analysis, opts: &SolveOptions) -> bool {
     opts.scope == Scope::Touched && f.holds() && a.eval.feasible()
@@ -46,8 +46,7 @@ pub fn optimize_touched(
         baseline[e.order.ix()].push(*e);
     }
     let mut free: Vec<bool> = a.flags.clone();
-    let mut scoped = price_rounds(s, f, opts, &baseline, &mut free, pricing_until)?;
-    let hold = hold(s, &free, &baseline);
+    let (mut scoped, model, hold) = price_rounds(s, f, opts, &baseline, &mut free, pricing_until)?;
     scoped.held = hold.len();
     scoped.free = s.orders.iter().filter(|o| !o.frozen).count() - scoped.held;
     scoped.seconds = start.elapsed().as_secs_f64();
@@ -55,7 +54,8 @@ pub fn optimize_touched(
         time_limit_s: (limit - start.elapsed().as_secs_f64()).max(0.01),
         ..opts.clone()
     };
-    let mut out = optimize_held(s, f, &rest, Some(Arc::new(hold)))?;
+    // The last round's model is the one to solve: no order was freed after it was built.
+    let mut out = optimize_held(s, f, &rest, Some(hold), Some(model))?;
     if out.status() == Status::Infeasible {
         // The restricted model contains the feasible baseline, so this is numerical; the
         // whole model decides.
@@ -71,7 +71,8 @@ pub fn optimize_touched(
 
 /// The pricing rounds: the restricted LP over the orders `free` marks, the held orders
 /// priced under its duals, those that price out freed, until none does or `until`.
-/// Returns the rounds, the orders freed and the best bound for the whole model.
+/// Returns the rounds, the orders freed and the best bound for the whole model, with the
+/// last model built and its hold (those of `free` as it is left).
 fn price_rounds(
     s: &Scenario,
     f: &dyn Formulation,
@@ -79,13 +80,14 @@ fn price_rounds(
     baseline: &[Vec<Shipment>],
     free: &mut [bool],
     until: Instant,
-) -> Result<Scoped, OptimizeError> {
+) -> Result<(Scoped, Model, Arc<Hold>), OptimizeError> {
     let mut scoped = Scoped::default();
     loop {
+        let held_at = Arc::new(hold(s, free, baseline));
         let model = f.build(
             s,
             &BuildOptions {
-                hold: Some(Arc::new(hold(s, free, baseline))),
+                hold: Some(held_at.clone()),
                 ..BuildOptions::default()
             },
         );
@@ -106,7 +108,7 @@ fn price_rounds(
             relaxation(&model.mip, &guide_seed(s, &model), opts, until)?
         };
         let (Some(y), Some(b)) = (relaxed.duals.as_ref(), relaxed.bound) else {
-            return Ok(scoped);
+            return Ok((scoped, model, held_at));
         };
         scoped.rounds += 1;
         let priced = held.price(y);
@@ -124,10 +126,10 @@ fn price_rounds(
             .collect();
         if out.is_empty() {
             scoped.certified = relaxed.lp_converged;
-            return Ok(scoped);
+            return Ok((scoped, model, held_at));
         }
         if Instant::now() >= until {
-            return Ok(scoped);
+            return Ok((scoped, model, held_at));
         }
         scoped.priced_out += out.len();
         for o in out {
