@@ -173,11 +173,10 @@ impl<'a> Builder<'a> {
             set.extend(frozen_pairs.iter().copied());
             set
         };
-        let held_at = &self.held_at;
         // With a hold, balances only where the decided orders can draw (`models/scope.md`);
         // the whole model's pairs are kept to price the transfers left out.
-        let (pairs, whole) = if self.held.is_some() {
-            let decided = pair_set(&|o| held_at[o].is_none());
+        let (pairs, whole) = if let Some(hold) = &self.opts.hold {
+            let decided = pair_set(&|o| !hold.is_held(OrderIx::new(o)));
             (decided, pair_set(&|_| true))
         } else {
             (pair_set(&|_| true), HashSet::new())
@@ -338,7 +337,7 @@ impl<'a> Builder<'a> {
             .orders
             .iter()
             .enumerate()
-            .filter(|(i, o)| !o.frozen && decided(*i))
+            .filter(|&(i, o)| !o.frozen && decided(i))
         {
             for line in o.lines.iter().filter(|l| l.quantity > 0.0) {
                 for n in self.sources(o.destination) {
@@ -709,6 +708,7 @@ impl<'a> Builder<'a> {
         k: SkuIx,
         quantity: f64,
         ctx: &OrderContext,
+        held: bool,
     ) -> Vec<LineColumn> {
         let s = self.s;
         let change_pen = s.policy.change_penalty_per_unit;
@@ -718,7 +718,11 @@ impl<'a> Builder<'a> {
         };
         let mut out = Vec::new();
         for &(n, lane) in &ctx.routes {
-            if !self.balance.contains_key(&(n, k)) || !allowed(n, lane) {
+            // A held order's columns are the whole model's: at pairs the restricted model
+            // left out too (`whole_pairs`).
+            let pair =
+                self.balance.contains_key(&(n, k)) || (held && self.whole_pairs.contains(&(n, k)));
+            if !pair || !allowed(n, lane) {
                 continue;
             }
             for t in 0..self.h as Day {
@@ -766,7 +770,7 @@ impl<'a> Builder<'a> {
         let mut lines = Vec::new();
         for line in o.lines.iter().filter(|l| l.quantity > 0.0) {
             let mut candidates = Vec::new();
-            for c in self.line_columns(o, order, line.sku, line.quantity, &ctx) {
+            for c in self.line_columns(o, order, line.sku, line.quantity, &ctx, true) {
                 if let Some(l) = c.lane {
                     self.held_carry[l.ix() * self.h + c.day as usize] += c.ub;
                 }
@@ -815,7 +819,7 @@ impl<'a> Builder<'a> {
             for line in o.lines.iter().filter(|l| l.quantity > 0.0) {
                 let k = line.sku;
                 let mut xs: Vec<(Var, f64)> = Vec::new();
-                for c in self.line_columns(o, order, k, line.quantity, &ctx) {
+                for c in self.line_columns(o, order, k, line.quantity, &ctx, false) {
                     let (n, lane, t) = (c.node, c.lane, c.day);
                     let meaning = Meaning::Shipment {
                         order,
