@@ -118,18 +118,14 @@ fn import_csv(dir: &Path, delimiter: Option<u8>, output: Option<&Path>) -> i32 {
         }
         Err(diags) => {
             eprint!("{diags}");
-            eprintln!("{}: {}: nothing written", dir.display(), count(&diags));
+            eprintln!(
+                "{}: {}: nothing written",
+                dir.display(),
+                super::io::tally(&diags)
+            );
             exit::BAD_INPUT
         }
     }
-}
-
-fn count(d: &recourse::base::diagnostics::Diagnostics) -> String {
-    format!(
-        "{}, {}",
-        super::io::plural(d.error_count(), "error"),
-        super::io::plural(d.warning_count(), "warning")
-    )
 }
 
 fn import(format: recourse::tools::import::Format, file: &Path, output: Option<&Path>) -> i32 {

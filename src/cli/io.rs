@@ -130,6 +130,15 @@ pub fn print_json<T: serde::Serialize>(doc: &T) -> i32 {
     }
 }
 
+/// "2 errors, 1 warning": what a list of diagnostics holds.
+pub fn tally(d: &recourse::base::diagnostics::Diagnostics) -> String {
+    format!(
+        "{}, {}",
+        plural(d.error_count(), "error"),
+        plural(d.warning_count(), "warning")
+    )
+}
+
 pub fn plural(n: usize, word: &str) -> String {
     recourse::base::text::plural(n as f64, word)
 }

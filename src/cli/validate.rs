@@ -68,9 +68,8 @@ fn validate(file: &Path, format: DiagFormat) -> i32 {
                 Some(s) => writeln!(err, "{s} ({})", plural(diags.warning_count(), "warning")),
                 None => writeln!(
                     err,
-                    "{name}: {}, {}: the scenario cannot be used",
-                    plural(diags.error_count(), "error"),
-                    plural(diags.warning_count(), "warning")
+                    "{name}: {}: the scenario cannot be used",
+                    super::io::tally(&diags)
                 ),
             };
         }

@@ -537,14 +537,16 @@ impl Builder {
         r.cells.get(c).cloned()
     }
 
-    fn str(&mut self, r: &Row, c: &str) -> String {
-        match r.cells.get(c) {
-            Some(v) => v.clone(),
-            None => {
-                self.error(r, c, "missing_value", format!("{c} is empty"));
-                String::new()
-            }
+    /// Reports a required cell left empty.
+    fn required(&mut self, r: &Row, c: &str) {
+        if !r.cells.contains_key(c) {
+            self.error(r, c, "missing_value", format!("{c} is empty"));
         }
+    }
+
+    fn str(&mut self, r: &Row, c: &str) -> String {
+        self.required(r, c);
+        r.cells.get(c).cloned().unwrap_or_default()
     }
 
     fn opt_f64(&mut self, r: &Row, c: &str) -> Option<f64> {
@@ -574,9 +576,7 @@ impl Builder {
     }
 
     fn f64(&mut self, r: &Row, c: &str) -> f64 {
-        if !r.cells.contains_key(c) {
-            self.error(r, c, "missing_value", format!("{c} is empty"));
-        }
+        self.required(r, c);
         self.opt_f64(r, c).unwrap_or(0.0)
     }
 
@@ -597,9 +597,7 @@ impl Builder {
     }
 
     fn i64(&mut self, r: &Row, c: &str) -> i64 {
-        if !r.cells.contains_key(c) {
-            self.error(r, c, "missing_value", format!("{c} is empty"));
-        }
+        self.required(r, c);
         self.opt_i64(r, c).unwrap_or(0)
     }
 
