@@ -56,8 +56,20 @@ pub enum NodeKind {
 }
 
 impl NodeKind {
+    pub const ALL: [NodeKind; 4] = [
+        NodeKind::Plant,
+        NodeKind::Dc,
+        NodeKind::Store,
+        NodeKind::Customer,
+    ];
+
     pub fn holds_stock(self) -> bool {
         self != NodeKind::Customer
+    }
+
+    /// The name the format writes (`plant`).
+    pub fn name(self) -> &'static str {
+        ["plant", "dc", "store", "customer"][self as usize]
     }
 }
 
@@ -84,9 +96,24 @@ pub enum Weekday {
 }
 
 impl Weekday {
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+
     /// 0 = Monday, as chrono's `num_days_from_monday`.
     pub fn index(self) -> u32 {
         self as u32
+    }
+
+    /// The name the format writes (`mon`).
+    pub fn name(self) -> &'static str {
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][self as usize]
     }
 }
 

@@ -363,3 +363,23 @@ fn csv_files_above_the_input_limit_are_refused_before_reading() {
         )));
     assert!(!out.exists());
 }
+
+/// Weekdays as people type them: full names or abbreviations, in any case.
+#[test]
+fn weekdays_read_in_any_case_abbreviated_or_not() {
+    let doc = common::tiny_doc("demo-eu");
+    let files: Vec<(&str, Vec<u8>)> = write_files(&doc)
+        .into_iter()
+        .map(|(name, text)| {
+            let text = if name == "lanes.csv" {
+                text.replacen("mon tue wed thu fri", "Monday TUE wednesday Thu FRIDAY", 1)
+            } else {
+                text
+            };
+            (name, text.into_bytes())
+        })
+        .collect();
+    let (back, _) =
+        recourse::scenario::sheets::import_files(&files, None).unwrap_or_else(|d| panic!("{d}"));
+    assert!(back == doc);
+}

@@ -668,25 +668,20 @@ impl Builder {
             self.origins
                 .note(format!("nodes[{}]", doc.nodes.len()), r.file, r.line);
             let kind = self.str(&r, "kind");
-            let kind = match kind.to_ascii_lowercase().as_str() {
-                "plant" => NodeKind::Plant,
-                "dc" => NodeKind::Dc,
-                "store" => NodeKind::Store,
-                "customer" => NodeKind::Customer,
-                other => {
-                    if !other.is_empty() {
-                        self.error(
-                            &r,
-                            "kind",
-                            "unknown_kind",
-                            format!("\"{kind}\" is not a node kind (plant, dc, store or customer)"),
-                        );
-                    }
-                    // The kind validation accepts the most of (stock, lanes from it), so the
-                    // placeholder adds no findings of its own.
-                    NodeKind::Dc
-                }
-            };
+            let found = NodeKind::ALL
+                .into_iter()
+                .find(|k| k.name().eq_ignore_ascii_case(&kind));
+            if found.is_none() && !kind.is_empty() {
+                self.error(
+                    &r,
+                    "kind",
+                    "unknown_kind",
+                    format!("\"{kind}\" is not a node kind (plant, dc, store or customer)"),
+                );
+            }
+            // The kind validation accepts the most of (stock, lanes from it), so the
+            // placeholder adds no findings of its own.
+            let kind = found.unwrap_or(NodeKind::Dc);
             doc.nodes.push(NodeDoc {
                 id: self.str(&r, "id"),
                 kind,
@@ -920,28 +915,13 @@ impl Builder {
             .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
             .filter(|w| !w.is_empty())
         {
-            let lower = w.to_ascii_lowercase();
-            let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-            let full = [
-                "monday",
-                "tuesday",
-                "wednesday",
-                "thursday",
-                "friday",
-                "saturday",
-                "sunday",
-            ];
-            let all = [
-                Weekday::Mon,
-                Weekday::Tue,
-                Weekday::Wed,
-                Weekday::Thu,
-                Weekday::Fri,
-                Weekday::Sat,
-                Weekday::Sun,
-            ];
-            match names.iter().chain(&full).position(|n| *n == lower) {
-                Some(i) => days.push(all[i % 7]),
+            // `mon` or `monday`, in any case (chrono reads both).
+            let day = w
+                .parse::<chrono::Weekday>()
+                .ok()
+                .map(|d| Weekday::ALL[d.num_days_from_monday() as usize]);
+            match day {
+                Some(d) => days.push(d),
                 None => self.error(
                     r,
                     "departure_days",

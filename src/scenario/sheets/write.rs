@@ -82,7 +82,7 @@ fn network(doc: &ScenarioDoc, put: &mut Put) {
         &NODES,
         doc.nodes
             .iter()
-            .map(|n| row([&n.id, node_kind(n.kind), &opt_num(n.ship_capacity_per_day)]))
+            .map(|n| row([&n.id, n.kind.name(), &opt_num(n.ship_capacity_per_day)]))
             .collect(),
     );
     put(&LANES, doc.lanes.iter().map(lane_row).collect());
@@ -204,24 +204,11 @@ fn opt_bool(x: Option<bool>) -> String {
     x.map(|b| b.to_string()).unwrap_or_default()
 }
 
-fn node_kind(k: NodeKind) -> &'static str {
-    match k {
-        NodeKind::Plant => "plant",
-        NodeKind::Dc => "dc",
-        NodeKind::Store => "store",
-        NodeKind::Customer => "customer",
-    }
-}
-
-fn weekday(d: Weekday) -> &'static str {
-    ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][d.index() as usize]
-}
-
 fn lane_row(l: &LaneDoc) -> Vec<String> {
     let days = match &l.departure_days {
         None => String::new(),
         Some(d) if d.is_empty() => NEVER.to_owned(),
-        Some(d) => d.iter().map(|&x| weekday(x)).collect::<Vec<_>>().join(" "),
+        Some(d) => d.iter().map(|x| x.name()).collect::<Vec<_>>().join(" "),
     };
     row([
         &l.id,
@@ -275,74 +262,50 @@ fn forbid_row(f: &ForbidDoc) -> Vec<String> {
 }
 
 fn disruption_row(id: &str, d: &DisruptionDoc) -> Vec<String> {
-    // id, kind, inbound, eta, node, sku, quantity, lane, from, until, extra_days
-    let e = String::new;
-    let cells: [String; 9] = match d {
-        DisruptionDoc::InboundDelay { inbound, eta } => [
-            inbound.clone(),
-            eta.clone(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-        ],
-        DisruptionDoc::InboundCancel { inbound } => {
-            [inbound.clone(), e(), e(), e(), e(), e(), e(), e(), e()]
+    let mut cells = vec![("id", id.to_owned()), ("kind", d.kind().to_owned())];
+    match d {
+        DisruptionDoc::InboundDelay { inbound, eta } => {
+            cells.extend([("inbound", inbound.clone()), ("eta", eta.clone())])
         }
+        DisruptionDoc::InboundCancel { inbound } => cells.push(("inbound", inbound.clone())),
         DisruptionDoc::StockLoss {
             node,
             sku,
             quantity,
-        } => [
-            e(),
-            e(),
-            node.clone(),
-            sku.clone(),
-            num(*quantity),
-            e(),
-            e(),
-            e(),
-            e(),
-        ],
-        DisruptionDoc::NodeOutage { node, from, until } => [
-            e(),
-            e(),
-            node.clone(),
-            e(),
-            e(),
-            e(),
-            from.clone(),
-            until.clone(),
-            e(),
-        ],
-        DisruptionDoc::LaneOutage { lane, from, until } => [
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            lane.clone(),
-            from.clone(),
-            until.clone(),
-            e(),
-        ],
-        DisruptionDoc::LaneDelay { lane, extra_days } => [
-            e(),
-            e(),
-            e(),
-            e(),
-            e(),
-            lane.clone(),
-            e(),
-            e(),
-            extra_days.to_string(),
-        ],
-        DisruptionDoc::DemandSurge { .. } => [e(), e(), e(), e(), e(), e(), e(), e(), e()],
-    };
-    let mut r = vec![id.to_owned(), d.kind().to_owned()];
-    r.extend(cells);
-    r
+        } => cells.extend([
+            ("node", node.clone()),
+            ("sku", sku.clone()),
+            ("quantity", num(*quantity)),
+        ]),
+        DisruptionDoc::NodeOutage { node, from, until } => cells.extend([
+            ("node", node.clone()),
+            ("from", from.clone()),
+            ("until", until.clone()),
+        ]),
+        DisruptionDoc::LaneOutage { lane, from, until } => cells.extend([
+            ("lane", lane.clone()),
+            ("from", from.clone()),
+            ("until", until.clone()),
+        ]),
+        DisruptionDoc::LaneDelay { lane, extra_days } => cells.extend([
+            ("lane", lane.clone()),
+            ("extra_days", extra_days.to_string()),
+        ]),
+        DisruptionDoc::DemandSurge { .. } => {}
+    }
+    by_column(&DISRUPTIONS, &cells)
+}
+
+/// A row of `t` with the named cells filled and the others empty.
+fn by_column(t: &Table, cells: &[(&str, String)]) -> Vec<String> {
+    t.columns
+        .iter()
+        .map(|c| {
+            cells
+                .iter()
+                .find(|x| x.0 == *c)
+                .map(|x| x.1.clone())
+                .unwrap_or_default()
+        })
+        .collect()
 }
