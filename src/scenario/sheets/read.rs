@@ -1084,16 +1084,7 @@ impl Builder {
             orders.entry(o.id).or_insert(place);
         }
         for r in self.rows(&ORDER_LINES) {
-            let id = self.str(&r, "order");
-            let Some(&place) = orders.get(&id) else {
-                if !id.is_empty() {
-                    self.error(
-                        &r,
-                        "order",
-                        "unknown_reference",
-                        format!("no order \"{id}\" in orders.csv"),
-                    );
-                }
+            let Some(place) = self.order_of(&r, &orders) else {
                 continue;
             };
             let line = LineDoc {
@@ -1106,16 +1097,7 @@ impl Builder {
             o.lines.push(line);
         }
         for r in self.rows(&PLANNED_SHIPMENTS) {
-            let id = self.str(&r, "order");
-            let Some(&place) = orders.get(&id) else {
-                if !id.is_empty() {
-                    self.error(
-                        &r,
-                        "order",
-                        "unknown_reference",
-                        format!("no order \"{id}\" in orders.csv"),
-                    );
-                }
+            let Some(place) = self.order_of(&r, &orders) else {
                 continue;
             };
             let entry = PlanEntryDoc {
@@ -1130,6 +1112,26 @@ impl Builder {
                 .note(format!("{path}.plan[{}]", o.plan.len()), r.file, r.line);
             o.plan.push(entry);
         }
+    }
+
+    /// Where the order a line or planned-shipment row names went; `None` (said, unless the
+    /// cell is empty, which `str` said already) when orders.csv has no such order.
+    fn order_of(
+        &mut self,
+        r: &Row,
+        orders: &HashMap<String, (Option<usize>, usize)>,
+    ) -> Option<(Option<usize>, usize)> {
+        let id = self.str(r, "order");
+        let place = orders.get(&id).copied();
+        if place.is_none() && !id.is_empty() {
+            self.error(
+                r,
+                "order",
+                "unknown_reference",
+                format!("no order \"{id}\" in orders.csv"),
+            );
+        }
+        place
     }
 }
 
