@@ -1,6 +1,6 @@
 //! `recourse solve`: the plan, the responses and the proposals document.
 
-use super::io::{load, write_document, write_text};
+use super::io::{load, plural, write_document, write_text};
 use super::solver_args::{strategy_by_name, LimitArgs};
 use recourse::base::exit;
 use recourse::optimize::highs::SolveOptions;
@@ -174,11 +174,11 @@ fn solve(
         }
         if let (Some(sc), true) = (stats.and_then(|x| x.scope.as_ref()), args.verbose) {
             eprintln!(
-                "scope: decided {} orders, held {} at their baseline; {} pricing rounds freed {} orders in {:.2} s; whole-model bound {}{}",
-                sc.free,
-                sc.held,
-                sc.rounds,
-                sc.priced_out,
+                "scope: decided {}, held {} at their baseline; {} freed {} in {:.2} s; whole-model bound {}{}",
+                plural(sc.free, "order"),
+                plural(sc.held, "order"),
+                plural(sc.rounds, "pricing round"),
+                plural(sc.priced_out, "order"),
                 sc.seconds,
                 sc.bound.map_or("none".into(), |b| format!("{b:.2}")),
                 if sc.certified { " (the whole LP's optimum: no held order prices out)" } else { "" },

@@ -164,10 +164,4 @@ fn whole_bound(out: &mut Outcome, scoped: &Scoped, mip_gap: f64) {
             limit: Limit::Scope,
         };
     }
-    if t.detail.is_none() {
-        t.detail = Some(format!(
-            "the model decided {} orders and held {} at their baseline shipments (--scope touched); the bound is the whole model's",
-            scoped.free, scoped.held
-        ));
-    }
 }
