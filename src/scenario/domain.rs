@@ -6,7 +6,7 @@
 //! a plan entry's lane joins its node to the destination, quantities are finite and >= 0.
 
 use crate::scenario::ids::*;
-use crate::scenario::wire::{NodeKind, Weekday};
+use crate::scenario::wire::{Location, NodeKind, Weekday};
 use chrono::NaiveDate;
 use ndarray::Array2;
 use std::collections::HashMap;
@@ -58,6 +58,9 @@ pub struct Node {
     pub id: NodeId,
     pub kind: NodeKind,
     pub ship_capacity_per_day: Option<f64>,
+    /// For people and pictures only.
+    pub name: Option<String>,
+    pub location: Option<Location>,
     /// Outages from `node_outage` disruptions, clipped to the horizon.
     pub outages: Vec<Outage>,
     /// Per plannable day: whether anything may leave the node.

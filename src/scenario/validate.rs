@@ -391,6 +391,23 @@ impl Validator {
         }
     }
 
+    /// A node's location: degrees within the earth's ranges.
+    fn location(&mut self, i: usize, at: &Location) -> bool {
+        let mut ok = true;
+        for (name, v, limit) in [("lat", at.lat, 90.0), ("lon", at.lon, 180.0)] {
+            if !(-limit..=limit).contains(&v) {
+                self.err(
+                    "bad_location",
+                    format!("nodes[{i}].location.{name}"),
+                    format!("{name} is {}, outside -{limit}..{limit} degrees", number(v)),
+                    "give latitude and longitude in decimal degrees, e.g. {\"lat\": 48.85, \"lon\": 2.35}",
+                );
+                ok = false;
+            }
+        }
+        ok
+    }
+
     /// A quantity of units of a product; whole when the policy asks for whole units.
     fn units(&mut self, path: &str, v: f64, what: &str) -> bool {
         if !self.amount(path, v, what) {
@@ -505,10 +522,13 @@ impl Validator {
                         );
                     }
                 }
+                let location = n.location.filter(|at| self.location(i, at));
                 Node {
                     id: NodeId(n.id.clone()),
                     kind: n.kind,
                     ship_capacity_per_day: n.ship_capacity_per_day,
+                    name: n.name.clone(),
+                    location,
                     outages: Vec::new(),
                     open: vec![n.kind.holds_stock(); h],
                 }

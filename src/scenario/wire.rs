@@ -81,6 +81,20 @@ pub struct NodeDoc {
     /// Units that may leave per day, shipments and transfers together; absent = unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ship_capacity_per_day: Option<f64>,
+    /// A display name, for people only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Where the node is, for pictures only (never for cost or feasibility).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+/// A point on the earth in degrees: latitude -90..90, longitude -180..180.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    pub lat: f64,
+    pub lon: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]

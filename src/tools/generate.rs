@@ -558,6 +558,19 @@ struct Network {
     zone_weight: Vec<f64>,
 }
 
+/// Where a node of the plane is drawn: the 1000 x 1000 km square centred on 48.5 N, 9 E (an
+/// equirectangular projection at that latitude, rounded to about 10 m). For pictures only:
+/// costs and lead times come from the plane's distances.
+fn on_the_map(n: &GNode) -> Location {
+    const KM_PER_DEGREE: f64 = 111.2;
+    let (lat0, lon0) = (48.5_f64, 9.0_f64);
+    let round = |v: f64| (v * 1e4).round() / 1e4;
+    Location {
+        lat: round(lat0 + (500.0 - n.y) / KM_PER_DEGREE),
+        lon: round(lon0 + (n.x - 500.0) / (KM_PER_DEGREE * lat0.to_radians().cos())),
+    }
+}
+
 fn dist(a: &GNode, b: &GNode) -> f64 {
     let (dx, dy) = (a.x - b.x, a.y - b.y);
     (dx * dx + dy * dy).sqrt()
@@ -1489,6 +1502,8 @@ fn base_doc(
                 id: n.id.clone(),
                 kind: n.kind,
                 ship_capacity_per_day: supply.node_cap[i],
+                name: None,
+                location: Some(on_the_map(n)),
             })
             .collect(),
         lanes: net

@@ -211,6 +211,29 @@ fn broken_cells_are_reported_at_file_line_and_column_all_at_once() {
     );
 }
 
+/// A node's location is two columns: one without the other, or a latitude off the earth,
+/// is reported at its row and column.
+#[test]
+fn locations_are_checked_at_their_cells() {
+    let (code, err, written) = import_edited(|name, text| {
+        let text = match name {
+            "nodes.csv" => text
+                .replacen("50.63,3.06", "50.63,", 1)
+                .replacen(",49,2.55", ",95,2.55", 1),
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!(code, 2, "{err}");
+    assert!(!written);
+    for expected in [
+        "error[half_location]: nodes.csv:2:lon: lat is given without lon; give both, or neither",
+        "error[bad_location]: nodes.csv:3:lat: lat is 95, outside -90..90 degrees",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+}
+
 /// Problems found by validation, after the CSV was read, point at the CSV row and column,
 /// including the paths their messages cite.
 #[test]

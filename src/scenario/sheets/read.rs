@@ -53,6 +53,8 @@ impl Origins {
                 let column = match rest {
                     "expedite.eta" => "expedite_eta",
                     "expedite.cost" => "expedite_cost",
+                    "location.lat" => "lat",
+                    "location.lon" => "lon",
                     "kind" if file == DISRUPTIONS.file || file == FORBID.file => "kind",
                     r => r,
                 };
@@ -682,10 +684,30 @@ impl Builder {
             // The kind validation accepts the most of (stock, lanes from it), so the
             // placeholder adds no findings of its own.
             let kind = found.unwrap_or(NodeKind::Dc);
+            let location = match (self.opt_f64(&r, "lat"), self.opt_f64(&r, "lon")) {
+                (Some(lat), Some(lon)) => Some(Location { lat, lon }),
+                (None, None) => None,
+                (lat, _) => {
+                    let (given, missing) = if lat.is_some() {
+                        ("lat", "lon")
+                    } else {
+                        ("lon", "lat")
+                    };
+                    self.error(
+                        &r,
+                        missing,
+                        "half_location",
+                        format!("{given} is given without {missing}; give both, or neither"),
+                    );
+                    None
+                }
+            };
             doc.nodes.push(NodeDoc {
                 id: self.str(&r, "id"),
                 kind,
                 ship_capacity_per_day: self.opt_f64(&r, "ship_capacity_per_day"),
+                name: self.opt_str(&r, "name"),
+                location,
             });
         }
         for r in self.rows(&LANES) {

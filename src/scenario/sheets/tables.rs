@@ -42,7 +42,7 @@ pub const SKUS: Table = Table {
 };
 pub const NODES: Table = Table {
     file: "nodes.csv",
-    columns: &["id", "kind", "ship_capacity_per_day"],
+    columns: &["id", "kind", "ship_capacity_per_day", "name", "lat", "lon"],
     required: &["id", "kind"],
     must_exist: true,
 };

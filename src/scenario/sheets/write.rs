@@ -82,7 +82,16 @@ fn network(doc: &ScenarioDoc, put: &mut Put) {
         &NODES,
         doc.nodes
             .iter()
-            .map(|n| row([&n.id, n.kind.name(), &opt_num(n.ship_capacity_per_day)]))
+            .map(|n| {
+                row([
+                    &n.id,
+                    n.kind.name(),
+                    &opt_num(n.ship_capacity_per_day),
+                    &opt_str(&n.name),
+                    &opt_num(n.location.map(|at| at.lat)),
+                    &opt_num(n.location.map(|at| at.lon)),
+                ])
+            })
             .collect(),
     );
     put(&LANES, doc.lanes.iter().map(lane_row).collect());

@@ -211,11 +211,15 @@ impl Mcnd {
                     id: node_id(i),
                     kind: NodeKind::Dc,
                     ship_capacity_per_day: None,
+                    name: None,
+                    location: None,
                 })
                 .chain(destinations.iter().map(|&i| NodeDoc {
                     id: zone_id(i),
                     kind: NodeKind::Customer,
                     ship_capacity_per_day: None,
+                    name: None,
+                    location: None,
                 }))
                 .collect(),
             lanes: self

@@ -79,12 +79,16 @@ impl Ssfctp {
                 id: source(i),
                 kind: NodeKind::Plant,
                 ship_capacity_per_day: None,
+                name: None,
+                location: None,
             })
             .collect();
         nodes.push(NodeDoc {
             id: "SINK".to_owned(),
             kind: NodeKind::Customer,
             ship_capacity_per_day: None,
+            name: None,
+            location: None,
         });
         let doc = ScenarioDoc {
             format: SCENARIO_FORMAT.to_owned(),

@@ -277,6 +277,8 @@ impl Gen {
                 id,
                 kind,
                 ship_capacity_per_day: cap,
+                name: None,
+                location: None,
             });
         }
         for k in 1..=self.rng.range(1, 3) {
@@ -286,6 +288,8 @@ impl Gen {
                 id,
                 kind: NodeKind::Customer,
                 ship_capacity_per_day: None,
+                name: None,
+                location: None,
             });
         }
         if self.rng.chance(30) {
