@@ -57,6 +57,26 @@ pub enum ApplyError {
 }
 
 /// The ids in `list` split on commas, trimmed, empty pieces dropped.
+/// A decisions file: the ids to approve and to reject, as the planner's page offers them
+/// ("approvals as JSON") and `apply --decisions` reads them.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decisions {
+    #[serde(default)]
+    pub approve: Vec<String>,
+    #[serde(default)]
+    pub reject: Vec<String>,
+}
+
+/// Reads a decisions file, every problem a diagnostic naming its JSON path.
+pub fn parse_decisions(bytes: &[u8]) -> Result<Decisions, crate::base::diagnostics::Diagnostics> {
+    let mut diags = crate::base::diagnostics::Diagnostics::default();
+    let value =
+        crate::scenario::load::parse_json(bytes, "decisions file", &mut diags).ok_or(diags)?;
+    crate::scenario::load::typed::<Decisions>(&value, "")
+        .map_err(|d| crate::base::diagnostics::Diagnostics { items: vec![d] })
+}
+
 pub fn parse_ids(list: &[String]) -> Vec<String> {
     list.iter()
         .flat_map(|x| x.split(','))

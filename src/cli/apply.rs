@@ -1,6 +1,6 @@
 //! `recourse apply`: approved responses folded into a new scenario.
 
-use super::io::{load_doc, write_document};
+use super::io::{load_doc, load_proposals, write_document};
 use recourse::base::exit;
 use recourse::base::input::{display_name, read_input};
 use std::path::{Path, PathBuf};
@@ -12,13 +12,16 @@ Examples:
   recourse solve scenario.json -o proposals.json
   recourse apply scenario.json proposals.json --approve R1,R2 --reject R3 -o next.json
   recourse apply scenario.json proposals.json --approve all -o next.json
+  recourse apply scenario.json proposals.json --decisions approvals.json -o next.json
   recourse solve next.json
 
 An approved response must come with every response it requires (the error names the missing
 one). Approved shipments become the orders' plans; approved transfers become a frozen
 shipment plus a receipt (TR-<lane>-<sku>-<date>); approved expedites move the receipt's eta.
 Rejected responses add policy.forbid patterns, so the next solve never proposes them again
-(except changes on an order's own planned route, which section 2 cannot forbid). The new
+(except changes on an order's own planned route, which section 2 cannot forbid).
+--decisions reads {\"approve\": [ids], \"reject\": [ids]} from a file (the planner's page
+offers it as \"approvals as JSON\"), added to --approve and --reject. The new
 scenario is the approved plan's do-nothing baseline. Exits 0 on success, 2 on bad input.")]
 pub struct Args {
     /// The scenario the proposals were made for.
@@ -31,22 +34,52 @@ pub struct Args {
     /// Response ids to reject, comma-separated (or repeated).
     #[arg(long)]
     pub reject: Vec<String>,
+    /// A JSON file {"approve": [ids], "reject": [ids]}, as the planner's page writes it.
+    #[arg(long)]
+    pub decisions: Option<PathBuf>,
     /// Output file for the new scenario (replaced atomically; a device or FIFO is written in place); standard output when absent or -.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> i32 {
-    match super::io::guard(args.output.as_deref(), &[&args.scenario, &args.proposals]) {
-        Ok(output) => apply(
-            &args.scenario,
-            &args.proposals,
-            &args.approve,
-            &args.reject,
-            output,
-        ),
-        Err(code) => code,
+pub fn run(mut args: Args) -> i32 {
+    let mut inputs = vec![args.scenario.as_path(), args.proposals.as_path()];
+    inputs.extend(args.decisions.as_deref());
+    let output = match super::io::guard(args.output.as_deref(), &inputs) {
+        Ok(output) => output,
+        Err(code) => return code,
+    };
+    if let Some(file) = &args.decisions {
+        match decisions(file) {
+            Ok(d) => {
+                args.approve.extend(d.approve);
+                args.reject.extend(d.reject);
+            }
+            Err(code) => return code,
+        }
     }
+    apply(
+        &args.scenario,
+        &args.proposals,
+        &args.approve,
+        &args.reject,
+        output,
+    )
+}
+
+fn decisions(file: &Path) -> Result<recourse::apply::Decisions, i32> {
+    let bytes = read_input(file).map_err(|d| {
+        eprintln!("{d}");
+        exit::BAD_INPUT
+    })?;
+    recourse::apply::parse_decisions(&bytes).map_err(|d| {
+        eprint!("{d}");
+        eprintln!(
+            "{}: not a decisions file: expected {{\"approve\": [ids], \"reject\": [ids]}}",
+            display_name(file)
+        );
+        exit::BAD_INPUT
+    })
 }
 
 fn apply(
@@ -61,24 +94,9 @@ fn apply(
         Ok(x) => x,
         Err(code) => return code,
     };
-    let bytes = match read_input(proposals) {
-        Ok(b) => b,
-        Err(d) => {
-            eprintln!("{d}");
-            return exit::BAD_INPUT;
-        }
-    };
-    let doc = recourse::documents::proposals::parse_proposals(&bytes);
-    let doc = match doc {
+    let doc = match load_proposals(proposals) {
         Ok(d) => d,
-        Err(d) => {
-            eprint!("{d}");
-            eprintln!(
-                "{}: not a proposals document (write one with `recourse solve -o`)",
-                display_name(proposals)
-            );
-            return exit::BAD_INPUT;
-        }
+        Err(code) => return code,
     };
     let (approve, reject) = (parse_ids(approve), parse_ids(reject));
     if approve.is_empty() && reject.is_empty() {

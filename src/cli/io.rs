@@ -6,6 +6,7 @@ use recourse::base::exit;
 use recourse::base::input::{display_name, read_input};
 use recourse::base::output::{is_stdout, refuse_same_file, write_output};
 use recourse::base::text::printable;
+use recourse::documents::proposals::ProposalsDoc;
 use recourse::scenario::domain::Scenario;
 use recourse::scenario::validate::load_scenario_doc;
 use recourse::scenario::wire::ScenarioDoc;
@@ -61,6 +62,23 @@ pub fn load_doc(file: &Path) -> Result<(ScenarioDoc, Scenario), i32> {
             Err(exit::BAD_INPUT)
         }
     }
+}
+
+/// Reads a proposals document (`recourse solve -o`); problems go to stderr, `Err` is the
+/// exit code.
+pub fn load_proposals(file: &Path) -> Result<ProposalsDoc, i32> {
+    let bytes = read_input(file).map_err(|d| {
+        eprintln!("{d}");
+        exit::BAD_INPUT
+    })?;
+    recourse::documents::proposals::parse_proposals(&bytes).map_err(|d| {
+        eprint!("{d}");
+        eprintln!(
+            "{}: not a proposals document (write one with `recourse solve -o`)",
+            display_name(file)
+        );
+        exit::BAD_INPUT
+    })
 }
 
 /// Writes a JSON document to a file (see `base::output`) or to stdout.

@@ -12,6 +12,7 @@ mod generate;
 mod import;
 mod io;
 pub mod panic;
+mod report;
 mod risk;
 mod schema;
 mod solve;
@@ -49,6 +50,7 @@ pub enum Command {
     Export(export::Args),
     Bench(bench::Args),
     Apply(apply::Args),
+    Report(report::Args),
     Import(import::Args),
     Schema(schema::Args),
 }
@@ -65,6 +67,7 @@ impl Command {
             Command::Export(a) => export::run(a),
             Command::Bench(a) => bench::run(a),
             Command::Apply(a) => apply::run(a),
+            Command::Report(a) => report::run(a),
             Command::Import(a) => import::run(a),
             Command::Schema(a) => schema::run(a),
         }

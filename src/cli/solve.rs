@@ -16,13 +16,14 @@ Examples:
   recourse solve scenario.json --formulation time-expanded --threads 1 --seed 7
   recourse solve scenario.json --formulation priority-rules   # what rule-based ATP would do
   recourse solve scenario.json --format markdown > ticket.md
+  recourse solve scenario.json --format html -o report.html   # the planner's page
   recourse solve big.json --time-limit 60 --verbose   # LP-guided search first (--guide auto)
   recourse solve big.json --scope touched --verbose   # decide only what the disruptions touch
 
 Writes a recourse.proposals/1 document (solve report, KPIs before and after, at-risk orders,
 ranked responses with their deltas and approvals, unresolved orders, baseline plan and plan)
 to stdout, or atomically to -o FILE; --format table or markdown writes a readable report of
-the same. Approve or reject responses with `recourse apply`. Every plan is checked against
+the same, --format html the planner's page (see `recourse report --help`). Approve or reject responses with `recourse apply`. Every plan is checked against
 SCENARIO.md section 3 before it is written. Limits default to the scenario's policy
 (time_limit_s 30, mip_gap 0.0001, threads 0 = all cores). On models of 250k nonzeros or
 more, and under limits of 2 s or less (--guide auto), an LP-guided search runs before the
@@ -35,8 +36,9 @@ pub struct Args {
     /// Output file (replaced atomically; a device or FIFO is written in place); standard output when absent or -.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// json (the proposals document), table (a terminal report) or markdown. Default:
-    /// table on a terminal, json otherwise (and with -o).
+    /// json (the proposals document), table (a terminal report), markdown, or html (the
+    /// planner's page, as `recourse report` writes it). Default: table on a terminal, json
+    /// otherwise (and with -o).
     #[arg(long, value_enum)]
     pub format: Option<ProposalsFormat>,
     #[command(flatten)]
@@ -64,6 +66,7 @@ pub enum ProposalsFormat {
     Json,
     Table,
     Markdown,
+    Html,
 }
 
 pub fn run(args: Args) -> i32 {
@@ -209,17 +212,18 @@ fn solve(
     } else {
         ProposalsFormat::Json
     });
-    let style = match format {
-        ProposalsFormat::Json => None,
-        ProposalsFormat::Table => Some(recourse::documents::proposals_report::Style::Table),
-        ProposalsFormat::Markdown => Some(recourse::documents::proposals_report::Style::Markdown),
-    };
-    let written = match style {
-        None => write_document(&doc, output),
-        Some(style) => {
-            let text =
-                recourse::documents::proposals_report::render(&doc, s.currency.as_deref(), style);
-            write_text(&text, output)
+    use recourse::documents::proposals_report::{render, Style};
+    let currency = s.currency.as_deref();
+    let written = match format {
+        ProposalsFormat::Json => write_document(&doc, output),
+        ProposalsFormat::Table => write_text(&render(&doc, currency, Style::Table), output),
+        ProposalsFormat::Markdown => write_text(&render(&doc, currency, Style::Markdown), output),
+        ProposalsFormat::Html => {
+            let files = recourse::documents::page::Files {
+                scenario: super::report::file_word(file, "SCENARIO.json"),
+                proposals: None,
+            };
+            write_text(&recourse::documents::page::render(&s, &doc, &files), output)
         }
     };
     match written {

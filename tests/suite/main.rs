@@ -36,6 +36,7 @@ mod respond;
 mod bench_cli;
 mod csv_cli;
 mod hostile_cli;
+mod page;
 mod solve_cli;
 
 // tools

@@ -1,6 +1,7 @@
 //! What several test modules share: the binary under test, the repository's paths, the
 //! golden-file comparison, and the random scenarios of the property tests ([`random`]).
 
+pub mod browser;
 mod random;
 pub use random::*;
 

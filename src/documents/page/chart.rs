@@ -1,0 +1,96 @@
+//! The at-risk orders over the days of the horizon: per due day, how many are at risk if
+//! nobody acts and how many the plan leaves late or short. Static SVG, so it prints.
+
+use super::text::esc;
+use crate::documents::proposals::ProposalsDoc;
+use crate::scenario::domain::{Day, Scenario};
+use crate::scenario::ids::OrderId;
+use std::fmt::Write;
+
+/// Counts per bucket: due before the horizon, each plannable day, due after it.
+pub(super) fn counts(s: &Scenario, orders: impl Iterator<Item = String>) -> Vec<usize> {
+    let h = s.horizon as usize;
+    let mut out = vec![0; h + 2];
+    for id in orders {
+        let Some(o) = s.index.orders.get(&OrderId(id)) else {
+            continue;
+        };
+        let due: Day = s.order(*o).due;
+        let bucket = if due < 0 {
+            0
+        } else if (due as usize) < h {
+            due as usize + 1
+        } else {
+            h + 1
+        };
+        out[bucket] += 1;
+    }
+    out
+}
+
+pub(super) fn at_risk_by_day(out: &mut String, s: &Scenario, doc: &ProposalsDoc) {
+    let before = counts(s, doc.at_risk.iter().map(|a| a.order.clone()));
+    let after = counts(s, doc.unresolved.iter().map(|u| u.order.clone()));
+    let h = s.horizon as usize;
+    let top = before
+        .iter()
+        .chain(&after)
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let (w, plot_h, left, bottom) = (1000.0_f64, 200.0_f64, 40.0_f64, 40.0_f64);
+    let slot = (w - left) / (h + 2) as f64;
+    let bar = (slot * 0.4).min(18.0);
+    let _ = write!(
+        out,
+        "<section id=\"by-day\"><h2>At-risk orders by due day</h2>\
+         <p class=\"legend\"><span class=\"swatch before\"></span>at risk if nobody acts \
+         <span class=\"swatch after\"></span>still late or short with the plan</p>\
+         <svg viewBox=\"0 0 {w} {}\" class=\"chart\" role=\"img\" aria-label=\"at-risk orders by due day\">",
+        plot_h + bottom
+    );
+    let _ = write!(
+        out,
+        "<line x1=\"{left}\" y1=\"{plot_h}\" x2=\"{w}\" y2=\"{plot_h}\" class=\"axis\"/>\
+         <text x=\"{}\" y=\"12\" class=\"tick\" text-anchor=\"end\">{top}</text>",
+        left - 6.0
+    );
+    for k in 0..h + 2 {
+        let x = left + slot * k as f64 + slot / 2.0;
+        let label = match k {
+            0 => "earlier".to_owned(),
+            k if k == h + 1 => "later".to_owned(),
+            k => s.date((k - 1) as Day).format("%m-%d").to_string(),
+        };
+        for (i, (class, v)) in [("before", before[k]), ("after", after[k])]
+            .iter()
+            .enumerate()
+        {
+            if *v == 0 {
+                continue;
+            }
+            let height = plot_h * *v as f64 / top as f64;
+            let _ = write!(
+                out,
+                "<rect class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{height:.1}\">\
+                 <title>{}: {v} {}</title></rect>",
+                x - bar + bar * i as f64,
+                plot_h - height,
+                esc(&label),
+                if *class == "before" { "at risk if nobody acts" } else { "left by the plan" }
+            );
+        }
+        // Every date would crowd a long horizon: label about 15 of them.
+        let every = (h + 2).div_ceil(15).max(1);
+        if k % every == 0 || k == h + 1 {
+            let _ = write!(
+                out,
+                "<text x=\"{x:.1}\" y=\"{}\" class=\"tick\" text-anchor=\"middle\">{}</text>",
+                plot_h + 16.0,
+                esc(&label)
+            );
+        }
+    }
+    out.push_str("</svg></section>\n");
+}

@@ -1,0 +1,187 @@
+//! The JSON block `page.js` draws the map and the responses from: nodes and lanes by index,
+//! what each disruption hit, and per response what it approves, requires and moves.
+
+use crate::documents::proposals::{ProposalsDoc, ResponseDoc};
+use crate::plan::PlanDoc;
+use crate::scenario::domain::{DisruptionKind, Scenario};
+use crate::scenario::ids::{InboundId, LaneId, NodeId};
+use serde::Serialize;
+
+/// The files a reader passes to `recourse apply` for the approvals made on the page.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Files {
+    pub scenario: String,
+    /// `None` when the proposals document was not written (`solve --format html`): the page
+    /// then names `proposals.json` and says how to write it.
+    pub proposals: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PageData<'a> {
+    scenario: &'a str,
+    currency: &'a str,
+    files: &'a Files,
+    /// Whether every node has a location (a map); otherwise the page lays nodes out by kind.
+    geo: bool,
+    nodes: Vec<PageNode<'a>>,
+    lanes: Vec<PageLane<'a>>,
+    disruptions: Vec<PageDisruption<'a>>,
+    responses: Vec<PageResponse<'a>>,
+}
+
+#[derive(Serialize)]
+struct PageNode<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<[f64; 2]>,
+}
+
+#[derive(Serialize)]
+struct PageLane<'a> {
+    id: &'a str,
+    from: usize,
+    to: usize,
+    mode: &'a str,
+}
+
+#[derive(Serialize)]
+struct PageDisruption<'a> {
+    text: &'a str,
+    /// A demand surge: its nodes are the new orders' destinations, drawn apart from what an
+    /// outage, a delay or a loss hit.
+    surge: bool,
+    nodes: Vec<usize>,
+    lanes: Vec<usize>,
+}
+
+#[derive(Serialize)]
+struct PageResponse<'a> {
+    id: &'a str,
+    rank: usize,
+    requires: &'a [String],
+    net: f64,
+    cost: f64,
+    protects: &'a [String],
+    approvals: &'a [String],
+    explanation: &'a str,
+    /// (owner, text) per action.
+    actions: Vec<(&'a str, &'a str)>,
+    /// Lanes the response starts using, and stops using.
+    add: Vec<usize>,
+    remove: Vec<usize>,
+    /// Nodes it acts at without a lane: local hand-overs and expedited receipts.
+    at: Vec<usize>,
+}
+
+pub(super) fn page_data<'a>(
+    s: &'a Scenario,
+    doc: &'a ProposalsDoc,
+    files: &'a Files,
+) -> PageData<'a> {
+    let nodes: Vec<PageNode> = s
+        .nodes
+        .iter()
+        .map(|n| PageNode {
+            id: &n.id.0,
+            name: n.name.as_deref(),
+            kind: n.kind.name(),
+            at: n.location.map(|at| [at.lat, at.lon]),
+        })
+        .collect();
+    let geo = !nodes.is_empty() && nodes.iter().all(|n| n.at.is_some());
+    PageData {
+        scenario: &doc.scenario,
+        currency: s.currency.as_deref().unwrap_or(""),
+        files,
+        geo,
+        nodes,
+        lanes: s
+            .lanes
+            .iter()
+            .map(|l| PageLane {
+                id: &l.id.0,
+                from: l.from.ix(),
+                to: l.to.ix(),
+                mode: &l.mode,
+            })
+            .collect(),
+        disruptions: s.disruptions.iter().map(|d| disruption(s, d)).collect(),
+        responses: doc.responses.iter().map(|r| response(s, r)).collect(),
+    }
+}
+
+fn disruption<'a>(s: &Scenario, d: &'a crate::scenario::domain::Disruption) -> PageDisruption<'a> {
+    let (mut nodes, mut lanes) = (Vec::new(), Vec::new());
+    match &d.kind {
+        DisruptionKind::InboundDelay { inbound, .. }
+        | DisruptionKind::InboundCancel { inbound } => nodes.push(s.inbound(*inbound).node.ix()),
+        DisruptionKind::StockLoss { node, .. } | DisruptionKind::NodeOutage { node, .. } => {
+            nodes.push(node.ix())
+        }
+        DisruptionKind::LaneOutage { lane, .. } | DisruptionKind::LaneDelay { lane, .. } => {
+            lanes.push(lane.ix())
+        }
+        DisruptionKind::DemandSurge { orders } => {
+            nodes.extend(orders.iter().map(|o| s.order(*o).destination.ix()));
+            nodes.sort_unstable();
+            nodes.dedup();
+        }
+    }
+    PageDisruption {
+        text: &d.label,
+        surge: matches!(d.kind, DisruptionKind::DemandSurge { .. }),
+        nodes,
+        lanes,
+    }
+}
+
+fn response<'a>(s: &Scenario, r: &'a ResponseDoc) -> PageResponse<'a> {
+    let mut at = Vec::new();
+    let add = lanes_of(s, &r.delta.add, &mut at);
+    let remove = lanes_of(s, &r.delta.remove, &mut Vec::new());
+    at.sort_unstable();
+    at.dedup();
+    PageResponse {
+        id: &r.id,
+        rank: r.rank,
+        requires: &r.requires,
+        net: r.net_benefit,
+        cost: r.cost,
+        protects: &r.protects,
+        approvals: &r.approvals,
+        explanation: &r.explanation,
+        actions: r
+            .actions
+            .iter()
+            .map(|a| (a.owner.as_str(), a.text.as_str()))
+            .collect(),
+        add,
+        remove,
+        at,
+    }
+}
+
+/// The lanes a plan part uses (ids the scenario does not know are left out: a proposals
+/// document is read from a file); local hand-overs and expedited receipts go to `at`.
+fn lanes_of(s: &Scenario, plan: &PlanDoc, at: &mut Vec<usize>) -> Vec<usize> {
+    let lane = |id: &str| s.index.lanes.get(&LaneId(id.to_owned())).map(|l| l.ix());
+    let node = |id: &str| s.index.nodes.get(&NodeId(id.to_owned())).map(|n| n.ix());
+    let mut lanes = Vec::new();
+    for x in &plan.shipments {
+        match &x.lane {
+            Some(l) => lanes.extend(lane(l)),
+            None => at.extend(node(&x.node)),
+        }
+    }
+    lanes.extend(plan.transfers.iter().filter_map(|t| lane(&t.lane)));
+    for e in &plan.expedited_inbound {
+        let ix = s.index.inbound.get(&InboundId(e.clone()));
+        at.extend(ix.map(|i| s.inbound(*i).node.ix()));
+    }
+    lanes.sort_unstable();
+    lanes.dedup();
+    lanes
+}

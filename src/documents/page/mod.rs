@@ -1,0 +1,409 @@
+//! The planner's page (`--format html`, `recourse report`): one self-contained HTML file with
+//! the headline, the KPIs before and after, the network with what the disruptions hit, the
+//! responses to approve and the orders left unresolved.
+//!
+//! What reads the same on paper (headline, KPI bars, unresolved orders, at-risk orders per due
+//! day) is written here as HTML and SVG; the map and the responses, which react to the reader,
+//! are drawn by `page.js` from one JSON block in the page. Nothing is fetched when the page
+//! opens: the style, the script and the pictures are all inline.
+
+mod chart;
+mod data;
+mod text;
+
+pub use data::Files;
+use text::{esc, grouped, script_safe};
+
+use crate::base::text::qty;
+use crate::documents::proposals::ProposalsDoc;
+use crate::risk::kpi::Kpis;
+use crate::scenario::domain::Scenario;
+use std::fmt::Write;
+
+const STYLE: &str = include_str!("page.css");
+const SCRIPT: &str = include_str!("page.js");
+
+/// Unresolved orders listed on the page; the rest are counted.
+const UNRESOLVED_SHOWN: usize = 200;
+
+/// The page for `doc`, made for `s` (the caller checks that `doc.scenario` names `s`).
+pub fn render(s: &Scenario, doc: &ProposalsDoc, files: &Files) -> String {
+    let currency = s.currency.as_deref().unwrap_or("");
+    let mut out = String::with_capacity(64 * 1024);
+    let title = format!("recourse · {}", doc.scenario);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
+        esc(&title)
+    );
+    header(&mut out, s, doc);
+    headline(&mut out, doc, currency);
+    kpis(
+        &mut out,
+        &doc.kpis.baseline,
+        doc.kpis.proposed.as_ref(),
+        currency,
+    );
+    out.push_str(
+        "<section id=\"network\"><h2>Network</h2>\
+         <p class=\"note\" id=\"map-note\"></p>\
+         <svg id=\"map\" viewBox=\"0 0 1000 560\" role=\"img\" aria-label=\"network map\"></svg>\
+         <div id=\"legend\" class=\"legend\"></div>\
+         <h3>Disruptions</h3><ol id=\"disruptions\" class=\"disruptions\"></ol>\
+         <button type=\"button\" id=\"more-disruptions\" class=\"more\" hidden>show more</button>\
+         </section>\n",
+    );
+    responses_section(&mut out, doc, files);
+    unresolved(&mut out, doc);
+    chart::at_risk_by_day(&mut out, s, doc);
+    out.push_str(
+        "<noscript><p class=\"note\">The map and the responses need JavaScript; the figures \
+         above do not.</p></noscript>\n",
+    );
+    let data = data::page_data(s, doc, files);
+    let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".to_owned());
+    let _ = write!(
+        out,
+        "<script type=\"application/json\" id=\"data\">{}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n",
+        script_safe(&json)
+    );
+    out
+}
+
+fn header(out: &mut String, s: &Scenario, doc: &ProposalsDoc) {
+    let sv = &doc.solve;
+    let mut line = format!(
+        "{} · as of {} · {} days · {} by {} ({}) in {:.2} s",
+        esc(&doc.scenario),
+        s.as_of,
+        s.horizon,
+        esc(&sv.status),
+        esc(&sv.formulation),
+        esc(&sv.solver),
+        sv.seconds
+    );
+    if let Some(f) = &sv.fallback {
+        let _ = write!(
+            line,
+            " · the plan is the {} plan: the solver found nothing better within the limit",
+            esc(f)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<header><h1>Order promises at risk</h1><p class=\"sub\">{line}</p></header>"
+    );
+}
+
+fn headline(out: &mut String, doc: &ProposalsDoc, currency: &str) {
+    let base = &doc.kpis.baseline;
+    let plan = doc.kpis.proposed.as_ref();
+    let gap = match (doc.solve.gap, doc.solve.bound) {
+        (Some(g), _) => format!("{:.2}%", 100.0 * g),
+        (None, Some(_)) => "—".to_owned(),
+        (None, None) => "none proven".to_owned(),
+    };
+    let card = |out: &mut String, id: &str, label: &str, value: String, note: &str| {
+        let _ = write!(
+            out,
+            "<div class=\"card\"><div class=\"label\">{label}</div>\
+             <div class=\"value\" id=\"{id}\">{value}</div><div class=\"note\">{note}</div></div>"
+        );
+    };
+    out.push_str("<section id=\"headline\" class=\"cards\">");
+    card(
+        out,
+        "cost-baseline",
+        "Cost if nobody acts",
+        money(base.cost.total, currency),
+        "penalties included",
+    );
+    card(
+        out,
+        "cost-plan",
+        "Cost of the plan",
+        plan.map_or("no plan".to_owned(), |k| money(k.cost.total, currency)),
+        &plan.map_or(String::new(), |k| {
+            format!("saves {}", money(base.cost.total - k.cost.total, currency))
+        }),
+    );
+    card(
+        out,
+        "gap",
+        "Proven gap",
+        gap,
+        &doc.solve.bound.map_or("no bound".to_owned(), |b| {
+            format!("bound {}", money(b, currency))
+        }),
+    );
+    card(
+        out,
+        "at-risk-before",
+        "At-risk orders, before",
+        base.at_risk_orders.to_string(),
+        &format!("of {} orders", base.orders),
+    );
+    card(
+        out,
+        "at-risk-after",
+        "At-risk orders, after",
+        plan.map_or("—".to_owned(), |k| k.at_risk_orders.to_string()),
+        &format!("{} responses", doc.responses.len()),
+    );
+    out.push_str("</section>\n");
+}
+
+/// One KPI as two bars on a common scale: before (the baseline) and after (the plan).
+struct Bar {
+    label: String,
+    before: f64,
+    after: Option<f64>,
+    show: fn(f64) -> String,
+    /// Whether more is better (on-time-in-full) or worse (cost, at-risk orders).
+    higher_is_better: bool,
+}
+
+impl Bar {
+    fn of(
+        label: &str,
+        before: f64,
+        after: Option<f64>,
+        show: fn(f64) -> String,
+        higher_is_better: bool,
+    ) -> Bar {
+        Bar {
+            label: label.to_owned(),
+            before,
+            after,
+            show,
+            higher_is_better,
+        }
+    }
+}
+
+const PERCENT: fn(f64) -> String = |x| format!("{:.1}%", 100.0 * x);
+const COUNT: fn(f64) -> String = |x| format!("{x}");
+
+fn kpis(out: &mut String, b: &Kpis, p: Option<&Kpis>, currency: &str) {
+    out.push_str(
+        "<section id=\"kpis\"><h2>KPIs before and after</h2>\
+         <p class=\"legend\"><span class=\"swatch before\"></span>if nobody acts \
+         <span class=\"swatch after\"></span>with the plan</p><div class=\"kpi-grid\">",
+    );
+    out.push_str("<div><h3>Overall</h3>");
+    bars(out, &overall(b, p, currency));
+    out.push_str("</div>");
+    for (i, pp) in b.per_priority.iter().enumerate() {
+        let after = p.and_then(|k| k.per_priority.get(i));
+        let _ = write!(
+            out,
+            "<div><h3>Priority {} <span class=\"note\">({} orders)</span></h3>",
+            pp.priority, pp.orders
+        );
+        let rows = [
+            Bar::of(
+                "on-time-in-full",
+                pp.on_time_in_full,
+                after.map(|a| a.on_time_in_full),
+                PERCENT,
+                true,
+            ),
+            Bar::of(
+                "fill rate",
+                pp.fill_rate,
+                after.map(|a| a.fill_rate),
+                PERCENT,
+                true,
+            ),
+            Bar::of(
+                "at-risk orders",
+                pp.at_risk_orders as f64,
+                after.map(|a| a.at_risk_orders as f64),
+                COUNT,
+                false,
+            ),
+        ];
+        bars(out, &rows);
+        out.push_str("</div>");
+    }
+    out.push_str("</div></section>\n");
+}
+
+fn overall(b: &Kpis, p: Option<&Kpis>, currency: &str) -> Vec<Bar> {
+    let cost = format!(
+        "cost ({})",
+        if currency.is_empty() {
+            "total"
+        } else {
+            currency
+        }
+    );
+    vec![
+        Bar::of(&cost, b.cost.total, p.map(|k| k.cost.total), grouped, false),
+        Bar::of(
+            "on-time-in-full",
+            b.on_time_in_full,
+            p.map(|k| k.on_time_in_full),
+            PERCENT,
+            true,
+        ),
+        Bar::of(
+            "fill rate",
+            b.fill_rate,
+            p.map(|k| k.fill_rate),
+            PERCENT,
+            true,
+        ),
+        Bar::of(
+            "at-risk orders",
+            b.at_risk_orders as f64,
+            p.map(|k| k.at_risk_orders as f64),
+            COUNT,
+            false,
+        ),
+        Bar::of(
+            "late unit-days",
+            b.late_unit_days,
+            p.map(|k| k.late_unit_days),
+            qty,
+            false,
+        ),
+        Bar::of(
+            "short units",
+            b.short_units,
+            p.map(|k| k.short_units),
+            qty,
+            false,
+        ),
+    ]
+}
+
+fn bars(out: &mut String, rows: &[Bar]) {
+    out.push_str("<table class=\"bars\">");
+    for r in rows {
+        let top = r.before.max(r.after.unwrap_or(0.0)).max(f64::MIN_POSITIVE);
+        let width = |v: f64| (100.0 * v / top).clamp(0.0, 100.0);
+        let better = r.after.map(|a| {
+            if (a - r.before).abs() <= 1e-9 * r.before.abs().max(1.0) {
+                "same"
+            } else if (a > r.before) == r.higher_is_better {
+                "better"
+            } else {
+                "worse"
+            }
+        });
+        let _ = write!(
+            out,
+            "<tr><th>{}</th><td><div class=\"bar before\" style=\"width:{:.1}%\"></div>\
+             <div class=\"bar after\" style=\"width:{:.1}%\"></div></td>\
+             <td class=\"num\">{}</td><td class=\"num {}\">{}</td></tr>",
+            esc(&r.label),
+            width(r.before),
+            r.after.map_or(0.0, width),
+            (r.show)(r.before),
+            better.unwrap_or(""),
+            r.after.map_or("—".to_owned(), r.show)
+        );
+    }
+    out.push_str("</table>");
+}
+
+fn responses_section(out: &mut String, doc: &ProposalsDoc, files: &Files) {
+    let _ = writeln!(
+        out,
+        "<section id=\"responses-section\"><h2>Responses to approve \
+         <span class=\"note\">({} in all, most valuable first)</span></h2>\
+         <div class=\"controls\">\
+         <label>Approved by <select id=\"owner\"><option value=\"\">any function</option>\
+         <option value=\"inventory\">inventory</option><option value=\"supply\">supply</option>\
+         <option value=\"logistics\">logistics</option></select></label>\
+         <label>Search <input id=\"search\" type=\"search\" placeholder=\"order, node, SKU, R12\"></label>\
+         <span id=\"shown\" class=\"note\"></span></div>\
+         <div class=\"selection\" id=\"selection\">\
+         <div>Net benefit approved: <strong id=\"approved-total\"></strong> \
+         <span id=\"approved-count\" class=\"note\"></span></div>\
+         <pre id=\"command\"></pre>\
+         <a id=\"download\" download=\"approvals.json\" href=\"#\">approvals as JSON</a>{}\
+         </div>\
+         <div id=\"responses\"></div>\
+         <button type=\"button\" id=\"more-responses\" class=\"more\" hidden>show more</button>\
+         </section>",
+        doc.responses.len(),
+        if files.proposals.is_none() {
+            " <span class=\"note\">(this page was written by <code>recourse solve --format html</code>; \
+             to approve, write the proposals document too: <code>recourse solve SCENARIO -o proposals.json</code>, \
+             then <code>recourse report proposals.json --scenario SCENARIO -o report.html</code>)</span>"
+        } else {
+            ""
+        }
+    );
+}
+
+fn unresolved(out: &mut String, doc: &ProposalsDoc) {
+    let _ = write!(
+        out,
+        "<section id=\"unresolved\"><h2>Unresolved orders <span class=\"note\">({} still late or short with the plan)</span></h2>",
+        doc.unresolved.len()
+    );
+    if doc.unresolved.is_empty() {
+        out.push_str("<p>None: every at-risk order is protected.</p></section>\n");
+        return;
+    }
+    out.push_str("<table class=\"list\"><tr><th>order</th><th>priority</th><th>why</th></tr>");
+    for u in doc.unresolved.iter().take(UNRESOLVED_SHOWN) {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&u.order),
+            u.priority,
+            esc(&u.why)
+        );
+    }
+    out.push_str("</table>");
+    if doc.unresolved.len() > UNRESOLVED_SHOWN {
+        let _ = write!(
+            out,
+            "<p class=\"note\">and {} more (the proposals document lists them all).</p>",
+            doc.unresolved.len() - UNRESOLVED_SHOWN
+        );
+    }
+    out.push_str("</section>\n");
+}
+
+fn money(x: f64, currency: &str) -> String {
+    if currency.is_empty() {
+        grouped(x)
+    } else {
+        format!("{} {}", grouped(x), esc(currency))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text::*;
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(48518.0), "48,518");
+        assert_eq!(grouped(1234567.5), "1,234,567.5");
+        assert_eq!(grouped(-1200.25), "-1,200.25");
+        assert_eq!(grouped(999.999), "1,000");
+        assert_eq!(grouped(-0.001), "0");
+        assert_eq!(grouped(12.0), "12");
+    }
+
+    #[test]
+    fn no_text_can_close_the_data_block() {
+        let json = serde_json::to_string(&"</script><b>&").unwrap();
+        let safe = script_safe(&json);
+        assert!(!safe.contains('<') && !safe.contains('&'));
+        let back: String = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, "</script><b>&");
+        assert_eq!(
+            esc("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+}

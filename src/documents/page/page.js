@@ -1,0 +1,366 @@
+"use strict";
+// The interactive half of the planner's page: the network map and the responses with their
+// approval ticks. Everything it draws comes from the JSON block #data; it fetches nothing.
+(function () {
+  const D = JSON.parse(document.getElementById("data").textContent);
+  const SVG = "http://www.w3.org/2000/svg"; // a namespace name, never fetched
+  const PAGE = 50; // responses shown at a time
+  const DISRUPTIONS_SHOWN = 30;
+  const fmt = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+  const money = (x) => fmt.format(x) + (D.currency ? " " + D.currency : "");
+  const $ = (id) => document.getElementById(id);
+
+  function el(tag, attrs, ...kids) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "class") e.className = v;
+      else if (k.startsWith("data-")) e.setAttribute(k, v);
+      else e[k] = v;
+    }
+    for (const k of kids) if (k != null) e.append(k);
+    return e;
+  }
+  function svgEl(tag, attrs, title) {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    if (title) {
+      const t = document.createElementNS(SVG, "title");
+      t.textContent = title;
+      e.append(t);
+    }
+    return e;
+  }
+
+  // ---- the approval state ------------------------------------------------------------
+  // Ticking a response ticks everything it requires; unticking one unticks everything that
+  // requires it, so the selection is always one `recourse apply` accepts.
+  const byId = new Map(D.responses.map((r) => [r.id, r]));
+  const requiredBy = new Map();
+  for (const r of D.responses)
+    for (const q of r.requires) {
+      if (!requiredBy.has(q)) requiredBy.set(q, []);
+      requiredBy.get(q).push(r.id);
+    }
+  const approved = new Set();
+  const rejected = new Set();
+
+  function approve(id) {
+    const stack = [id];
+    while (stack.length) {
+      const x = stack.pop();
+      if (approved.has(x) || !byId.has(x)) continue;
+      approved.add(x);
+      rejected.delete(x);
+      stack.push(...byId.get(x).requires);
+    }
+  }
+  function unapprove(id) {
+    const stack = [id];
+    while (stack.length) {
+      const x = stack.pop();
+      if (!approved.delete(x)) continue;
+      stack.push(...(requiredBy.get(x) || []));
+    }
+  }
+  function reject(id) {
+    if (rejected.has(id)) {
+      rejected.delete(id);
+    } else {
+      unapprove(id);
+      rejected.add(id);
+    }
+  }
+
+  const byRank = (a, b) => byId.get(a).rank - byId.get(b).rank;
+  function shellWord(s) {
+    return /^[A-Za-z0-9._\/:=+-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\\''") + "'";
+  }
+  function showSelection() {
+    const ids = [...approved].sort(byRank);
+    const no = [...rejected].sort(byRank);
+    let total = 0;
+    for (const id of ids) total += byId.get(id).net;
+    $("approved-total").textContent = money(total);
+    $("approved-count").textContent =
+      `(${ids.length} of ${D.responses.length} responses approved, ${no.length} rejected)`;
+    if (ids.length || no.length) {
+      const words = ["recourse", "apply", shellWord(D.files.scenario),
+        shellWord(D.files.proposals || "proposals.json")];
+      if (ids.length) words.push("--approve", ids.join(","));
+      if (no.length) words.push("--reject", no.join(","));
+      words.push("-o", "next.json");
+      $("command").textContent = words.join(" ");
+    } else {
+      $("command").textContent = "Tick the responses to approve: the recourse apply command for them appears here.";
+    }
+    const file = JSON.stringify({ approve: ids, reject: no }, null, 1) + "\n";
+    $("download").href = "data:application/json;charset=utf-8," + encodeURIComponent(file);
+    for (const card of document.querySelectorAll("#responses .resp")) {
+      const id = card.dataset.id;
+      card.querySelector("input.approve").checked = approved.has(id);
+      card.classList.toggle("approved", approved.has(id));
+      card.classList.toggle("rejected", rejected.has(id));
+      card.querySelector("button.reject").textContent = rejected.has(id) ? "rejected (undo)" : "reject";
+    }
+  }
+
+  // ---- the map -------------------------------------------------------------------------
+  const W = 1000, H = 560, PAD = 28;
+  const KINDS = ["plant", "dc", "store", "customer"];
+  const KIND_NAMES = { plant: "plants", dc: "DCs", store: "stores", customer: "customer zones" };
+
+  // Positions in the picture: by location (equirectangular, scaled to fit), or in columns
+  // by kind with each column ordered by where its neighbours sit (fewer crossing lanes).
+  function positions() {
+    const n = D.nodes.length;
+    let raw;
+    if (D.geo) {
+      const lat0 = D.nodes.reduce((s, x) => s + x.at[0], 0) / Math.max(n, 1);
+      const k = Math.cos((lat0 * Math.PI) / 180);
+      raw = D.nodes.map((x) => [x.at[1] * k, -x.at[0]]);
+    } else {
+      const kinds = KINDS.filter((k) => D.nodes.some((x) => x.kind === k));
+      const nbrs = D.nodes.map(() => []);
+      for (const l of D.lanes) { nbrs[l.from].push(l.to); nbrs[l.to].push(l.from); }
+      const y = new Array(n).fill(0.5);
+      raw = new Array(n);
+      kinds.forEach((kind, c) => {
+        const col = D.nodes.map((x, i) => i).filter((i) => D.nodes[i].kind === kind);
+        const placed = (j) => raw[j] !== undefined;
+        const centre = (i) => {
+          const p = nbrs[i].filter(placed);
+          return p.length ? p.reduce((s, j) => s + y[j], 0) / p.length : 0.5;
+        };
+        col.sort((a, b) => centre(a) - centre(b) || D.nodes[a].id.localeCompare(D.nodes[b].id));
+        col.forEach((i, j) => { y[i] = (j + 1) / (col.length + 1); raw[i] = [c, y[i]]; });
+      });
+      const cols = Math.max(kinds.length - 1, 1);
+      return raw.map(([c, yy]) => [PAD + 60 + ((W - 2 * PAD - 120) * c) / cols, PAD + (H - 2 * PAD) * yy]);
+    }
+    let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+    for (const [x, y] of raw) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
+    const s = Math.min((W - 2 * PAD) / Math.max(x1 - x0, 1e-9), (H - 2 * PAD) / Math.max(y1 - y0, 1e-9));
+    const ox = (W - s * (x1 - x0)) / 2, oy = (H - s * (y1 - y0)) / 2;
+    return raw.map(([x, y]) => [ox + s * (x - x0), oy + s * (y - y0)]);
+  }
+
+  const P = positions();
+  const map = $("map");
+  const moves = svgEl("g", { id: "moves" });
+  const focusLayer = svgEl("g", { id: "focus" });
+  const nodeTitle = (i) => {
+    const x = D.nodes[i];
+    return `${x.id}${x.name ? " (" + x.name + ")" : ""}: ${x.kind}`;
+  };
+  const laneTitle = (l) => {
+    const x = D.lanes[l];
+    return `${x.id}: ${D.nodes[x.from].id} → ${D.nodes[x.to].id}, ${x.mode}`;
+  };
+  function laneLine(l, cls, title) {
+    const x = D.lanes[l];
+    const [a, b] = [P[x.from], P[x.to]];
+    return svgEl("line", { x1: a[0], y1: a[1], x2: b[0], y2: b[1], class: cls, "data-lane": x.id }, title);
+  }
+  function ring(i, cls, title) {
+    const [x, y] = P[i];
+    return svgEl("circle", { cx: x, cy: y, r: 10, class: cls, "data-node": D.nodes[i].id }, title);
+  }
+
+  function drawMap() {
+    const defs = svgEl("defs");
+    const marker = svgEl("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 16, refY: 5,
+      markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse" });
+    marker.append(svgEl("path", { d: "M0,0 L10,5 L0,10 z", fill: "#2f6fd6" }));
+    defs.append(marker);
+    map.append(defs);
+    // Every lane in one path: one element however large the network.
+    let d = "";
+    for (const l of D.lanes) {
+      const [a, b] = [P[l.from], P[l.to]];
+      d += `M${a[0].toFixed(1)},${a[1].toFixed(1)}L${b[0].toFixed(1)},${b[1].toFixed(1)}`;
+    }
+    map.append(svgEl("path", { d, class: "lane" }));
+    const hits = svgEl("g", { id: "hits" });
+    const hitLanes = new Map(), hitNodes = new Map(), surgeNodes = new Map();
+    const add = (m, k, text) => m.set(k, (m.get(k) || []).concat(text));
+    D.disruptions.forEach((x) => {
+      for (const l of x.lanes) add(hitLanes, l, x.text);
+      for (const i of x.nodes) add(x.surge ? surgeNodes : hitNodes, i, x.text);
+    });
+    for (const [l, texts] of hitLanes) hits.append(laneLine(l, "hit", laneTitle(l) + "\n" + texts.join("\n")));
+    for (const [i, texts] of surgeNodes) hits.append(ring(i, "surge-node", nodeTitle(i) + "\n" + texts.join("\n")));
+    for (const [i, texts] of hitNodes) hits.append(ring(i, "hit-node", nodeTitle(i) + "\n" + texts.join("\n")));
+    map.append(hits, moves);
+    const nodes = svgEl("g", { id: "nodes" });
+    const label = D.nodes.length <= 40;
+    D.nodes.forEach((x, i) => {
+      const [cx, cy] = P[i];
+      const shape = x.kind === "customer"
+        ? svgEl("rect", { x: cx - 4.5, y: cy - 4.5, width: 9, height: 9, class: "k-customer", "data-node": x.id }, nodeTitle(i))
+        : svgEl("circle", { cx, cy, r: 5.5, class: "k-" + x.kind, "data-node": x.id }, nodeTitle(i));
+      nodes.append(shape);
+      if (label) {
+        // Right of the node, unless another node sits there: then left of it.
+        const crowded = P.some(([x, y], j) => j !== i && x - cx > -4 && x - cx < 70 && Math.abs(y - cy) < 20);
+        const t = svgEl("text", crowded
+          ? { x: cx - 13, y: cy + 4, "text-anchor": "end" }
+          : { x: cx + 13, y: cy + 4 });
+        t.textContent = x.id;
+        nodes.append(t);
+      }
+    });
+    map.append(nodes, focusLayer);
+    const kinds = KINDS.filter((k) => D.nodes.some((x) => x.kind === k));
+    const legend = $("legend");
+    for (const k of kinds) legend.append(el("i", { class: "k-" + k }), KIND_NAMES[k] + " ");
+    legend.append(` · ${D.lanes.length} lanes · red: hit by an outage, a delay or a loss · orange ring: demand surge · blue: what the selected response ships (dashed: what it stops shipping)`);
+    $("map-note").textContent = D.geo
+      ? "Nodes placed by their location."
+      : "The scenario gives no locations: nodes are laid out by kind (plants, DCs, stores, customer zones from left to right).";
+  }
+
+  function showMoves(r) {
+    moves.replaceChildren();
+    if (!r) return;
+    for (const l of r.remove) moves.append(laneLine(l, "remove", laneTitle(l) + " (no longer used)"));
+    for (const l of r.add) moves.append(laneLine(l, "add", laneTitle(l) + ` (${r.id})`));
+    for (const i of r.at) moves.append(ring(i, "act-node", nodeTitle(i) + ` (${r.id})`));
+  }
+
+  function showDisruptions() {
+    const list = $("disruptions");
+    let shown = 0;
+    const more = () => {
+      const next = D.disruptions.slice(shown, shown + DISRUPTIONS_SHOWN);
+      next.forEach((x, k) => {
+        const li = el("li", { "data-index": shown + k }, x.text);
+        list.append(li);
+      });
+      shown += next.length;
+      $("more-disruptions").hidden = shown >= D.disruptions.length;
+      $("more-disruptions").textContent = `show more (${D.disruptions.length - shown} left)`;
+    };
+    if (!D.disruptions.length) list.append(el("li", {}, "none"));
+    more();
+    $("more-disruptions").addEventListener("click", more);
+    list.addEventListener("click", (e) => {
+      const li = e.target.closest("li[data-index]");
+      if (!li) return;
+      const x = D.disruptions[+li.dataset.index];
+      for (const o of list.querySelectorAll(".focus")) o.classList.remove("focus");
+      li.classList.add("focus");
+      focusLayer.replaceChildren();
+      for (const l of x.lanes) focusLayer.append(laneLine(l, "hit", x.text));
+      for (const i of x.nodes) focusLayer.append(ring(i, x.surge ? "surge-node" : "hit-node", x.text));
+    });
+  }
+
+  // ---- the responses -------------------------------------------------------------------
+  let filtered = D.responses;
+  let shown = 0;
+  let focused = null;
+
+  function card(r) {
+    const badges = r.approvals.map((a) => el("span", { class: "badge " + a }, a));
+    const head = el("header", {},
+      el("label", {}, el("input", { type: "checkbox", class: "approve", "data-id": r.id }), " approve"),
+      el("strong", {}, `#${r.rank} ${r.id}`),
+      el("span", { class: "net" }, "net " + money(r.net)),
+      el("span", { class: "note" }, r.cost < 0 ? "saves " + money(-r.cost) + " in running costs" : "cost " + money(r.cost)),
+      ...badges,
+      el("button", { type: "button", class: "reject" }, "reject"),
+      el("button", { type: "button", class: "show" }, "show on map"));
+    const actions = el("ul", {}, ...r.actions.map(([owner, text]) =>
+      el("li", {}, el("span", { class: "badge " + owner }, owner), " " + text)));
+    const parts = [head, el("p", {}, r.explanation), actions];
+    const links = (label, ids) => {
+      if (!ids.length) return null;
+      const p = el("p", { class: "note" }, label + " ");
+      ids.forEach((id, k) => {
+        if (k) p.append(", ");
+        p.append(el("a", { "data-goto": id }, id));
+      });
+      return p;
+    };
+    parts.push(links("Requires", r.requires), links("Required by", requiredBy.get(r.id) || []));
+    return el("article", { class: "resp", id: "resp-" + r.id, "data-id": r.id }, ...parts.filter(Boolean));
+  }
+
+  function showMore() {
+    const list = $("responses");
+    const next = filtered.slice(shown, shown + PAGE);
+    list.append(...next.map(card));
+    shown += next.length;
+    const left = filtered.length - shown;
+    $("more-responses").hidden = left <= 0;
+    $("more-responses").textContent = `show ${Math.min(left, PAGE)} more (${left} left)`;
+    $("shown").textContent = `showing ${shown} of ${filtered.length}` +
+      (filtered.length < D.responses.length ? ` matching (${D.responses.length} in all)` : "");
+    showSelection();
+  }
+
+  function matches(r, q) {
+    if (/^r\d+$/.test(q)) return r.id.toLowerCase() === q;
+    return r.explanation.toLowerCase().includes(q) || r.protects.some((o) => o.toLowerCase() === q);
+  }
+  function filter() {
+    const owner = $("owner").value;
+    const q = $("search").value.trim().toLowerCase();
+    filtered = D.responses.filter((r) => (!owner || r.approvals.includes(owner)) && (!q || matches(r, q)));
+    shown = 0;
+    $("responses").replaceChildren();
+    if (!filtered.length) {
+      const why = D.responses.length ? "No response matches." : "No responses: nothing to approve.";
+      $("responses").append(el("p", { class: "note" }, why));
+    }
+    showMore();
+  }
+
+  function focus(id) {
+    focused = id;
+    for (const c of document.querySelectorAll("#responses .resp.focus")) c.classList.remove("focus");
+    const c = document.getElementById("resp-" + id);
+    if (c) c.classList.add("focus");
+    showMoves(byId.get(id));
+  }
+
+  function wire() {
+    const list = $("responses");
+    list.addEventListener("change", (e) => {
+      const box = e.target.closest("input.approve");
+      if (!box) return;
+      if (box.checked) approve(box.dataset.id); else unapprove(box.dataset.id);
+      showSelection();
+    });
+    list.addEventListener("click", (e) => {
+      const cardEl = e.target.closest(".resp");
+      if (!cardEl) return;
+      const id = cardEl.dataset.id;
+      if (e.target.closest("button.reject")) { reject(id); showSelection(); return; }
+      const go = e.target.closest("a[data-goto]");
+      if (go) {
+        if (!document.getElementById("resp-" + go.dataset.goto)) {
+          $("owner").value = "";
+          $("search").value = go.dataset.goto;
+          filter();
+        }
+        focus(go.dataset.goto);
+        document.getElementById("resp-" + go.dataset.goto)?.scrollIntoView({ block: "nearest" });
+        return;
+      }
+      if (e.target.closest("input, label")) return;
+      focus(id);
+    });
+    $("owner").addEventListener("change", filter);
+    $("search").addEventListener("input", filter);
+    $("more-responses").addEventListener("click", showMore);
+  }
+
+  drawMap();
+  showDisruptions();
+  wire();
+  filter();
+  if (D.responses.length) focus(D.responses[0].id);
+  performance.mark("recourse-ready");
+  document.body.dataset.ready = "1";
+})();

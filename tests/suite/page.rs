@@ -1,0 +1,577 @@
+//! The planner's page (`recourse report`, `solve --format html`): one file that fetches
+//! nothing, loaded in headless Chromium and checked the way a planner would: the headline
+//! numbers, every response, the approval ticks keeping what responses require, the total
+//! and the `recourse apply` command, which is then run as written.
+
+use crate::common::browser::{self, Page};
+use crate::common::{recourse, tiny_path};
+use recourse::documents::proposals::ProposalsDoc;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+/// `1234.5` as the page writes amounts: grouped by thousands, two decimals at most.
+fn grouped(x: f64) -> String {
+    let whole = format!("{:.2}", x.abs());
+    let (int, frac) = whole.split_once('.').unwrap();
+    let mut out = String::from(if x < 0.0 && whole != "0.00" { "-" } else { "" });
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    let frac = frac.trim_end_matches('0');
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
+}
+
+/// Solves `scenario` (copied into `dir` as scenario.json) to proposals.json, checks its plan
+/// with `recourse check`, and writes report.html with `recourse report`; all run from `dir`
+/// with relative names, as a planner would.
+fn solved_page(scenario: &Path, dir: &Path, limit: &str) -> ProposalsDoc {
+    std::fs::copy(scenario, dir.join("scenario.json")).unwrap();
+    let run = |args: &[&str]| {
+        let mut c = recourse();
+        c.current_dir(dir).args(args);
+        c.output().unwrap()
+    };
+    let solve = run(&[
+        "solve",
+        "scenario.json",
+        "-o",
+        "proposals.json",
+        "--time-limit",
+        limit,
+    ]);
+    assert_eq!(
+        solve.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&solve.stderr)
+    );
+    let doc: ProposalsDoc =
+        serde_json::from_slice(&std::fs::read(dir.join("proposals.json")).unwrap()).unwrap();
+    let check = run(&[
+        "check",
+        "--format",
+        "json",
+        "scenario.json",
+        "proposals.json",
+    ]);
+    assert_eq!(check.status.code(), Some(0));
+    let c: recourse::documents::report::CheckDoc = serde_json::from_slice(&check.stdout).unwrap();
+    assert!(c.feasible, "the plan passes the checker");
+    let cost = doc.solve.objective.unwrap();
+    assert!((c.cost.total - cost).abs() <= 1e-6 * cost.abs().max(1.0));
+    let report = run(&[
+        "report",
+        "proposals.json",
+        "--scenario",
+        "scenario.json",
+        "-o",
+        "report.html",
+    ]);
+    assert_eq!(
+        report.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    doc
+}
+
+/// Every response a tick on `id` must also tick: what it requires, transitively.
+fn requirements(doc: &ProposalsDoc, id: &str) -> BTreeSet<String> {
+    let by_id: HashMap<&str, &Vec<String>> = doc
+        .responses
+        .iter()
+        .map(|r| (r.id.as_str(), &r.requires))
+        .collect();
+    let mut out = BTreeSet::new();
+    let mut stack = vec![id.to_owned()];
+    while let Some(x) = stack.pop() {
+        if out.insert(x.clone()) {
+            stack.extend(by_id[x.as_str()].iter().cloned());
+        }
+    }
+    out
+}
+
+fn ticked(page: &Page) -> BTreeSet<String> {
+    let v = page.eval(
+        "[...document.querySelectorAll('#responses input.approve:checked')].map(e => e.dataset.id)",
+    );
+    serde_json::from_value(v).unwrap()
+}
+
+fn by_rank(doc: &ProposalsDoc, ids: &BTreeSet<String>) -> Vec<String> {
+    doc.responses
+        .iter()
+        .filter(|r| ids.contains(&r.id))
+        .map(|r| r.id.clone())
+        .collect()
+}
+
+fn tick(page: &Page, id: &str) {
+    page.click(&format!("#resp-{id} input.approve"));
+}
+
+fn no_problems(page: &Page) {
+    let p = page.problems();
+    assert!(p.is_empty(), "the page logged errors: {p:#?}");
+    let fetched = page.eval("performance.getEntriesByType('resource').map(e => e.name)");
+    assert_eq!(fetched, serde_json::json!([]), "the page fetched nothing");
+}
+
+#[test]
+fn the_demo_page_shows_the_headline_the_network_and_every_response() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let k = &doc.kpis;
+    let plan = k.proposed.as_ref().unwrap();
+    assert_eq!(
+        page.text("#cost-baseline"),
+        format!("{} EUR", grouped(k.baseline.cost.total))
+    );
+    assert_eq!(
+        page.text("#cost-plan"),
+        format!("{} EUR", grouped(plan.cost.total))
+    );
+    assert_eq!(
+        page.text("#gap"),
+        format!("{:.2}%", 100.0 * doc.solve.gap.unwrap())
+    );
+    assert_eq!(
+        page.text("#at-risk-before"),
+        k.baseline.at_risk_orders.to_string()
+    );
+    assert_eq!(page.text("#at-risk-after"), plan.at_risk_orders.to_string());
+    // demo-eu's known optimum and baseline (datasets/tiny/README.md).
+    assert_eq!(page.text("#cost-plan"), "1,200 EUR");
+    assert_eq!(page.text("#cost-baseline"), "48,518 EUR");
+
+    let cards =
+        page.eval("[...document.querySelectorAll('#responses .resp')].map(e => e.dataset.id)");
+    let ids: Vec<String> = doc.responses.iter().map(|r| r.id.clone()).collect();
+    assert!(!ids.is_empty());
+    assert_eq!(
+        cards,
+        serde_json::json!(ids),
+        "every response, most valuable first"
+    );
+
+    // The network: every node drawn where the scenario places it, and what the disruptions
+    // hit in red: the two lanes of the lane disruptions, the nodes of the others.
+    assert_eq!(
+        page.eval("document.querySelectorAll('#nodes [data-node]').length"),
+        6
+    );
+    assert!(page.text("#map-note").contains("location"));
+    let hit_lanes = page.eval(
+        "[...document.querySelectorAll('#hits [data-lane]')].map(e => e.dataset.lane).sort()",
+    );
+    assert_eq!(hit_lanes, serde_json::json!(["PAR-LYO-G", "PAR-MRS-G"]));
+    let hit_nodes = page
+        .eval("[...document.querySelectorAll('#hits .hit-node')].map(e => e.dataset.node).sort()");
+    // PO-101's node, the stock loss and the outage; the surge order's destination apart.
+    assert_eq!(hit_nodes, serde_json::json!(["DC-LYS", "DC-PAR"]));
+    let surge =
+        page.eval("[...document.querySelectorAll('#hits .surge-node')].map(e => e.dataset.node)");
+    assert_eq!(surge, serde_json::json!(["Z-MARS"]));
+    assert_eq!(
+        page.eval("document.querySelectorAll('#disruptions li').length"),
+        6
+    );
+    // The most valuable response is selected: its lanes are drawn.
+    let first = &doc.responses[0];
+    let drawn =
+        page.eval("[...document.querySelectorAll('#moves .add')].map(e => e.dataset.lane).sort()");
+    let mut lanes: Vec<String> = first
+        .delta
+        .add
+        .shipments
+        .iter()
+        .filter_map(|s| s.lane.clone())
+        .chain(first.delta.add.transfers.iter().map(|t| t.lane.clone()))
+        .collect();
+    lanes.sort();
+    lanes.dedup();
+    assert_eq!(drawn, serde_json::json!(lanes));
+    no_problems(&page);
+    page.screenshot(&dir.path().join("demo-eu.png"));
+    assert!(
+        std::fs::metadata(dir.path().join("demo-eu.png"))
+            .unwrap()
+            .len()
+            > 10_000
+    );
+}
+
+#[test]
+fn ticks_keep_what_responses_require_and_the_command_they_write_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    assert!(ticked(&page).is_empty());
+    // The response with the longest chain of requirements.
+    let deepest = doc
+        .responses
+        .iter()
+        .max_by_key(|r| (requirements(&doc, &r.id).len(), std::cmp::Reverse(r.rank)))
+        .unwrap();
+    let chain = requirements(&doc, &deepest.id);
+    assert!(
+        chain.len() >= 2,
+        "demo-eu has a response that requires another"
+    );
+    tick(&page, &deepest.id);
+    assert_eq!(
+        ticked(&page),
+        chain,
+        "ticking {} ticks what it requires",
+        deepest.id
+    );
+    let net: f64 = doc
+        .responses
+        .iter()
+        .filter(|r| chain.contains(&r.id))
+        .map(|r| r.net_benefit)
+        .sum();
+    assert_eq!(
+        page.text("#approved-total"),
+        format!("{} EUR", grouped(net))
+    );
+    let approve = by_rank(&doc, &chain).join(",");
+    assert_eq!(
+        page.text("#command"),
+        format!("recourse apply scenario.json proposals.json --approve {approve} -o next.json")
+    );
+    let file = page.eval(
+        "JSON.parse(decodeURIComponent(document.getElementById('download').href.split(',')[1]))",
+    );
+    assert_eq!(
+        file,
+        serde_json::json!({"approve": by_rank(&doc, &chain), "reject": []})
+    );
+
+    // Unticking the root of the chain unticks everything that requires it.
+    let root_id = by_rank(&doc, &chain)[0].clone();
+    tick(&page, &root_id);
+    let left: BTreeSet<String> = chain
+        .iter()
+        .filter(|id| !requirements(&doc, id).contains(&root_id))
+        .cloned()
+        .collect();
+    assert_eq!(ticked(&page), left);
+
+    // Rejecting one is written as --reject; approving all the others and running the
+    // command as the page writes it gives a scenario with nothing left at risk beyond what
+    // the plan leaves.
+    let rejected = doc.responses.last().unwrap().id.clone();
+    let others: Vec<&str> = doc
+        .responses
+        .iter()
+        .map(|r| r.id.as_str())
+        .filter(|id| *id != rejected)
+        .collect();
+    assert!(
+        others
+            .iter()
+            .all(|id| !requirements(&doc, id).contains(&rejected)),
+        "the last response is required by none"
+    );
+    page.click(&format!("#resp-{rejected} button.reject"));
+    for id in &others {
+        if !ticked(&page).contains(*id) {
+            tick(&page, id);
+        }
+    }
+    let command = page.text("#command");
+    assert!(
+        command.ends_with(&format!("--reject {rejected} -o next.json")),
+        "{command}"
+    );
+    let words: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(&words[..2], ["recourse", "apply"]);
+    let mut apply = recourse();
+    let out = apply
+        .current_dir(dir.path())
+        .args(&words[1..])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The same choice through the page's "approvals as JSON" file gives the same scenario.
+    let file =
+        page.eval("decodeURIComponent(document.getElementById('download').href.split(',')[1])");
+    std::fs::write(dir.path().join("approvals.json"), file.as_str().unwrap()).unwrap();
+    let by_file = recourse()
+        .current_dir(dir.path())
+        .args([
+            "apply",
+            "scenario.json",
+            "proposals.json",
+            "--decisions",
+            "approvals.json",
+        ])
+        .args(["-o", "next-by-file.json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        by_file.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&by_file.stderr)
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("next-by-file.json")).unwrap(),
+        std::fs::read(dir.path().join("next.json")).unwrap()
+    );
+    let risk = recourse()
+        .current_dir(dir.path())
+        .args(["risk", "--format", "json", "next.json"])
+        .output()
+        .unwrap();
+    assert_eq!(risk.status.code(), Some(0));
+    let r: serde_json::Value = serde_json::from_slice(&risk.stdout).unwrap();
+    let last = doc.responses.last().unwrap();
+    let still: BTreeSet<&str> = r["at_risk"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["order"].as_str().unwrap())
+        .collect();
+    let unprotected: BTreeSet<&str> = last.protects.iter().map(String::as_str).collect();
+    assert!(
+        still.is_subset(&unprotected) && !still.is_empty(),
+        "only what the rejected response protects stays at risk: {still:?}"
+    );
+    no_problems(&page);
+}
+
+/// A generated scenario with hundreds of responses: the page shows the top 50, more on
+/// request, filters by the approving function, finds any response by id, and a tick still
+/// reaches required responses that are not on screen.
+#[test]
+fn a_page_of_many_responses_shows_the_top_and_finds_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen = recourse()
+        .args(["generate", "--orders", "1500", "--seed", "9", "-o"])
+        .arg(dir.path().join("gen.json"))
+        .output()
+        .unwrap();
+    assert_eq!(gen.status.code(), Some(0));
+    let doc = solved_page(&dir.path().join("gen.json"), dir.path(), "8");
+    assert!(
+        doc.responses.len() > 100,
+        "{} responses",
+        doc.responses.len()
+    );
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let count = |p: &Page| p.eval("document.querySelectorAll('#responses .resp').length");
+    assert_eq!(count(&page), 50);
+    assert!(
+        page.text("#map-note").contains("location"),
+        "generated nodes have locations"
+    );
+    page.click("#more-responses");
+    assert_eq!(count(&page), 100);
+
+    // The function that approves the fewest responses (but some): the filter shows only
+    // those.
+    let approving = |owner: &str| {
+        doc.responses
+            .iter()
+            .filter(|r| r.approvals.iter().any(|a| a == owner))
+            .count()
+    };
+    let owner = ["inventory", "supply", "logistics"]
+        .into_iter()
+        .filter(|o| approving(o) > 0)
+        .min_by_key(|o| approving(o))
+        .unwrap();
+    assert!(
+        approving(owner) < doc.responses.len(),
+        "the filter leaves some out"
+    );
+    choose_owner(&page, owner);
+    assert_eq!(count(&page), approving(owner).min(50));
+    let only = page.eval(&format!(
+        "[...document.querySelectorAll('#responses .resp')].every(e => e.querySelector('header .badge.{owner}') !== null)"
+    ));
+    assert_eq!(only, serde_json::json!(true));
+
+    // A response far down the ranking whose requirements are not on screen.
+    let far = doc
+        .responses
+        .iter()
+        .rev()
+        .find(|r| !r.requires.is_empty())
+        .expect("some response requires another");
+    choose_owner(&page, "");
+    page.type_into("#search", &far.id);
+    assert_eq!(count(&page), 1);
+    tick(&page, &far.id);
+    let chain = requirements(&doc, &far.id);
+    let approved = page.text("#approved-count");
+    assert!(
+        approved.starts_with(&format!(
+            "({} of {} responses approved",
+            chain.len(),
+            doc.responses.len()
+        )),
+        "{approved}"
+    );
+    assert!(page
+        .text("#command")
+        .contains(&format!("--approve {} ", by_rank(&doc, &chain).join(","))));
+    no_problems(&page);
+}
+
+/// Picks an entry of the "Approved by" list, as a keyboard user would.
+fn choose_owner(page: &Page, owner: &str) {
+    page.tab
+        .find_element("#owner")
+        .unwrap()
+        .call_js_fn(
+            &format!("function () {{ this.value = '{owner}'; this.dispatchEvent(new Event('change')); }}"),
+            vec![],
+            false,
+        )
+        .unwrap();
+}
+
+/// Without locations the nodes are laid out in columns by kind, and the page still works.
+#[test]
+fn without_locations_the_network_is_laid_out_by_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("lane-capacity-fixed-cost"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    assert!(page.text("#map-note").contains("laid out by kind"));
+    let s: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tiny_path("lane-capacity-fixed-cost")).unwrap())
+            .unwrap();
+    let nodes = s["nodes"].as_array().unwrap().len();
+    assert_eq!(
+        page.eval("document.querySelectorAll('#nodes [data-node]').length"),
+        nodes
+    );
+    let columns = page.eval(
+        "new Set([...document.querySelectorAll('#nodes [data-node]')].map(e => e.getAttribute('cx') ?? (+e.getAttribute('x') + 4.5).toString())).size",
+    );
+    let kinds: BTreeSet<&str> = s["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        columns,
+        serde_json::json!(kinds.len()),
+        "one column per kind"
+    );
+    assert_eq!(
+        page.eval("document.querySelectorAll('#responses .resp').length"),
+        doc.responses.len()
+    );
+    no_problems(&page);
+}
+
+/// The page is one file: nothing it references lives elsewhere.
+#[test]
+fn the_page_is_one_file_that_references_nothing_outside() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    for outside in [
+        "src=",
+        "<link",
+        "@import",
+        "url(http",
+        "url(//",
+        "href=\"http",
+        "href=\"//",
+    ] {
+        assert!(!html.contains(outside), "the page contains {outside}");
+    }
+    assert_eq!(
+        html.matches("<script").count(),
+        2,
+        "the data block and the script"
+    );
+    let data = html
+        .split("<script type=\"application/json\" id=\"data\">")
+        .nth(1)
+        .unwrap();
+    let data = data.split("</script>").next().unwrap();
+    let v: serde_json::Value = serde_json::from_str(data).unwrap();
+    let ids: Vec<&str> = v["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let want: Vec<&str> = doc.responses.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, want);
+    assert_eq!(
+        v["files"],
+        serde_json::json!({"scenario": "scenario.json", "proposals": "proposals.json"})
+    );
+}
+
+/// `solve --format html` writes the same page in one step; it says how to keep the
+/// proposals document the apply command needs.
+#[test]
+fn solve_writes_the_page_in_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("page.html");
+    recourse()
+        .args(["solve", "--format", "html", "-o"])
+        .arg(&out)
+        .arg(tiny_path("demo-eu"))
+        .assert()
+        .code(0);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("<div class=\"value\" id=\"cost-plan\">1,200 EUR</div>"));
+    assert!(html.contains("<div class=\"value\" id=\"cost-baseline\">48,518 EUR</div>"));
+    assert!(html.contains("to approve, write the proposals document too"));
+    assert!(html.contains("\"proposals\":null"));
+}
+
+/// Proposals made for one scenario are not drawn over another: exit 2, both named, nothing
+/// written.
+#[test]
+fn report_refuses_proposals_made_for_another_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let out = dir.path().join("other.html");
+    let r = recourse()
+        .arg("report")
+        .arg(dir.path().join("proposals.json"))
+        .arg("--scenario")
+        .arg(tiny_path("stock-loss"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(err.contains("was made for scenario \"demo-eu-1\""), "{err}");
+    assert!(!out.exists());
+}
