@@ -13,6 +13,7 @@
 //! - [`respond`]: the plan cut into ranked, approvable responses (the *propose* stage);
 //! - [`documents`]: the documents written for people and programs (the *report* stage);
 //! - [`apply`]: approved responses folded back into a scenario;
+//! - [`serve`]: the persistent worker's state and methods (`recourse serve`);
 //! - [`tools`]: generator, importers, export, bench.
 //!
 //! The command line (`src/main.rs` and `src/cli/`, modules of the binary) is the only place that prints or chooses
@@ -32,4 +33,5 @@ pub mod plan;
 pub mod respond;
 pub mod risk;
 pub mod scenario;
+pub mod serve;
 pub mod tools;

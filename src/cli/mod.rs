@@ -15,6 +15,7 @@ pub mod panic;
 mod report;
 mod risk;
 mod schema;
+mod serve;
 mod solve;
 mod solver_args;
 mod validate;
@@ -51,6 +52,7 @@ pub enum Command {
     Bench(bench::Args),
     Apply(apply::Args),
     Report(report::Args),
+    Serve(serve::Args),
     Import(import::Args),
     Schema(schema::Args),
 }
@@ -68,6 +70,7 @@ impl Command {
             Command::Bench(a) => bench::run(a),
             Command::Apply(a) => apply::run(a),
             Command::Report(a) => report::run(a),
+            Command::Serve(a) => serve::run(a),
             Command::Import(a) => import::run(a),
             Command::Schema(a) => schema::run(a),
         }

@@ -65,6 +65,80 @@ pub struct SolveOptions {
     pub guide: Guide,
     /// Which orders the model decides (`crate::optimize::scope`).
     pub scope: Scope,
+    /// Someone outside who sees the MIP's progress and may stop it (`recourse serve`).
+    pub watch: Option<Watcher>,
+}
+
+/// What a watcher is told while a MIP runs: the incumbent, the bound and their gap so far.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Snapshot {
+    pub incumbent: Option<f64>,
+    pub bound: Option<f64>,
+    pub gap: Option<f64>,
+}
+
+/// Watches solves from outside: `report` hears their progress (at most every
+/// [`PROGRESS_EVERY`], and at every improving solution), and [`Watch::stop`] interrupts the
+/// MIP at its next callback, which then ends with [`Limit::Interrupt`] and its incumbent.
+pub struct Watch {
+    stop: AtomicBool,
+    report: Box<dyn Fn(Snapshot) + Send + Sync>,
+    last: Mutex<Option<Instant>>,
+}
+
+impl Watch {
+    pub fn watcher(report: impl Fn(Snapshot) + Send + Sync + 'static) -> Watcher {
+        Watcher(std::sync::Arc::new(Watch {
+            stop: AtomicBool::new(false),
+            report: Box::new(report),
+            last: Mutex::new(None),
+        }))
+    }
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    fn heard(&self, out: &sys::HighsCallbackDataOut, force: bool) {
+        let now = Instant::now();
+        if let Ok(mut last) = self.last.lock() {
+            if !force && last.is_some_and(|t| now.duration_since(t) < PROGRESS_EVERY) {
+                return;
+            }
+            *last = Some(now);
+        }
+        let finite = |v: f64| v.is_finite().then_some(v);
+        (self.report)(Snapshot {
+            incumbent: finite(out.mip_primal_bound),
+            bound: finite(out.mip_dual_bound),
+            gap: finite(out.mip_gap).filter(|g| *g >= 0.0),
+        });
+    }
+}
+
+/// A shared [`Watch`]; equal when it is the same watch.
+#[derive(Clone)]
+pub struct Watcher(pub std::sync::Arc<Watch>);
+
+impl std::ops::Deref for Watcher {
+    type Target = Watch;
+    fn deref(&self) -> &Watch {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Watcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Watcher(stopped: {})", self.stopped())
+    }
+}
+
+impl PartialEq for Watcher {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// Which orders `solve` lets the model decide (`models/scope.md`).
@@ -120,6 +194,7 @@ impl Default for SolveOptions {
             sub_mip_heuristics: true,
             guide: Guide::Auto,
             scope: Scope::Full,
+            watch: None,
         }
     }
 }
@@ -659,7 +734,7 @@ impl Session {
             sys::Highs_setCallback(highs.ptr(), Some(on_highs_callback), state_ptr)
         })?;
         let mut callbacks = vec![sys::kHighsCallbackLogging];
-        if session.state.progress.is_some() {
+        if session.state.progress.is_some() || session.state.watch.is_some() {
             callbacks.extend([
                 sys::kHighsCallbackMipInterrupt,
                 sys::kHighsCallbackMipImprovingSolution,
@@ -1073,6 +1148,7 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 struct CallbackState {
     verbose: bool,
     progress: Option<Progress>,
+    watch: Option<Watcher>,
     messages: Mutex<Vec<String>>,
     /// The start of a log line whose end HiGHS has not sent yet.
     pending: Mutex<String>,
@@ -1107,6 +1183,7 @@ impl CallbackState {
         Self {
             verbose: opts.verbose,
             progress,
+            watch: opts.watch.clone(),
             messages: Mutex::new(Vec::new()),
             pending: Mutex::new(String::new()),
             panicked: AtomicBool::new(false),
@@ -1223,7 +1300,7 @@ unsafe extern "C" fn on_highs_callback(
     kind: c_int,
     message: *const c_char,
     out: *const sys::HighsCallbackDataOut,
-    _data_in: *mut sys::HighsCallbackDataIn,
+    data_in: *mut sys::HighsCallbackDataIn,
     user_data: *mut c_void,
 ) {
     if user_data.is_null() {
@@ -1249,8 +1326,20 @@ unsafe extern "C" fn on_highs_callback(
                 state.on_log(out.map_or(0, |o| o.log_type), &text);
             }
             sys::kHighsCallbackMipInterrupt | sys::kHighsCallbackMipImprovingSolution => {
+                let improving = kind == sys::kHighsCallbackMipImprovingSolution;
                 if let (Some(progress), Some(out)) = (&state.progress, out) {
-                    progress.update(out, kind == sys::kHighsCallbackMipImprovingSolution);
+                    progress.update(out, improving);
+                }
+                if let Some(watch) = &state.watch {
+                    if let Some(out) = out {
+                        watch.heard(out, improving);
+                    }
+                    if kind == sys::kHighsCallbackMipInterrupt && watch.stopped() {
+                        // SAFETY: HiGHS passes a valid data_in to the interrupt callback.
+                        if let Some(data_in) = unsafe { data_in.as_mut() } {
+                            data_in.user_interrupt = 1;
+                        }
+                    }
                 }
             }
             _ => {}

@@ -30,12 +30,21 @@ const TOP_LEVEL: &[&str] = &[
 pub fn parse_scenario(bytes: &[u8]) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
     let value = parse_json(bytes, "scenario", &mut diags).ok_or_else(|| diags.clone())?;
+    scenario_from_value(&value, diags)
+}
+
+/// [`parse_scenario`] for a document already parsed as JSON (a request that carries a
+/// scenario); `diags` holds what parsing found so far.
+pub fn scenario_from_value(
+    value: &Value,
+    mut diags: Diagnostics,
+) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> {
     let Some(obj) = value.as_object() else {
         diags.push(
             Diagnostic::error(
                 "not_an_object",
                 "",
-                format!("a scenario is a JSON object, found {}", json_kind(&value)),
+                format!("a scenario is a JSON object, found {}", json_kind(value)),
             )
             .hint(format!(
                 "start the document with {{\"format\": \"{SCENARIO_FORMAT}\", ...}}"
@@ -81,7 +90,7 @@ pub fn parse_scenario(bytes: &[u8]) -> Result<(ScenarioDoc, Diagnostics), Diagno
             return Err(diags);
         }
     }
-    match typed::<ScenarioDoc>(&value, "") {
+    match typed::<ScenarioDoc>(value, "") {
         Ok(doc) => Ok((doc, diags)),
         Err(first) => {
             let before = diags.items.len();

@@ -37,6 +37,7 @@ mod bench_cli;
 mod csv_cli;
 mod hostile_cli;
 mod page;
+mod serve_cli;
 mod solve_cli;
 
 // tools

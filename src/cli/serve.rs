@@ -1,0 +1,331 @@
+//! `recourse serve`: the persistent worker over stdio. JSON-RPC 2.0, one message per line;
+//! stdout carries protocol messages only, stderr the logs. The methods are in
+//! `recourse::serve`; this file reads lines, journals changes, writes replies.
+
+use recourse::base::exit;
+use recourse::base::input::max_input_bytes;
+use recourse::optimize::highs::{Snapshot, Watch, Watcher};
+use recourse::serve::journal::Journal;
+use recourse::serve::rpc::{self, Incoming, RpcError, INVALID_REQUEST};
+use recourse::serve::{State, Worker};
+use serde_json::{json, Value};
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Serve requests over stdin/stdout: a persistent worker that services start once.
+#[derive(clap::Args)]
+#[command(after_help = "\
+Examples:
+  recourse serve --journal state.journal
+  python3 examples/client.py --recourse target/release/recourse datasets/tiny/demo-eu.json
+  printf '%s\\n' '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\"}' | recourse serve
+
+JSON-RPC 2.0, one message per line (UTF-8, no embedded newlines), as MCP's stdio transport
+frames them. Methods: initialize, load {scenario}, event {disruptions}, risk, solve
+{time_limit?, gap?}, decide {approve, reject}, state, shutdown. While a solve runs, $/progress
+notifications report it; a $/cancelRequest {id} notification stops it (it then answers with
+its best checked plan). With --journal, load, event and decide are appended to FILE and
+synced to disk before their reply; a worker started on an existing journal replays it (a
+torn last line, from a crash mid-write, is dropped with a warning). EOF on stdin or SIGTERM
+ends the worker after the current reply, exit 0. Exit 2: the journal cannot be read or is
+damaged.")]
+pub struct Args {
+    /// Journal of state-changing requests: replayed at start, appended (and synced) before each reply.
+    #[arg(long)]
+    pub journal: Option<PathBuf>,
+}
+
+/// What the reading thread hands over.
+enum Read {
+    Line(String),
+    TooLarge(u64),
+    NotUtf8,
+    End,
+}
+
+/// The solve running now, which `$/cancelRequest` may stop.
+type Running = Arc<Mutex<Option<(Value, Watcher)>>>;
+
+/// Writes whole lines to stdout, one writer at a time (progress comes from solver threads).
+#[derive(Clone)]
+struct Out(Arc<Mutex<std::io::Stdout>>);
+
+impl Out {
+    /// False once stdout is gone (the client closed it).
+    fn line(&self, text: &str) -> bool {
+        let Ok(mut out) = self.0.lock() else {
+            return false;
+        };
+        out.write_all(text.as_bytes())
+            .and_then(|_| out.write_all(b"\n"))
+            .and_then(|_| out.flush())
+            .is_ok()
+    }
+}
+
+pub fn run(args: Args) -> i32 {
+    let (mut journal, state) = match &args.journal {
+        None => (None, None),
+        Some(path) => match open_journal(path) {
+            Ok((j, s)) => (Some(j), s),
+            Err(code) => return code,
+        },
+    };
+    let mut worker = Worker::with_state(state);
+    let term = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(signal, term.clone()) {
+            eprintln!("recourse serve: cannot watch SIGTERM: {e}");
+        }
+    }
+    let out = Out(Arc::new(Mutex::new(std::io::stdout())));
+    let running: Running = Arc::new(Mutex::new(None));
+    let rx = spawn_reader(running.clone());
+    eprintln!("recourse serve: ready (JSON-RPC 2.0, one message per line)");
+    loop {
+        if term.load(Ordering::SeqCst) {
+            eprintln!("recourse serve: SIGTERM, stopping");
+            return exit::SUCCESS;
+        }
+        let line = match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(Read::Line(l)) => l,
+            Ok(Read::TooLarge(n)) => {
+                let e = RpcError::new(
+                    INVALID_REQUEST,
+                    format!(
+                        "a request of {n} bytes is over the {} this worker reads (RECOURSE_MAX_INPUT_BYTES)",
+                        max_input_bytes()
+                    ),
+                    None,
+                );
+                if !out.line(&rpc::response(&Value::Null, Err(e))) {
+                    return exit::SUCCESS;
+                }
+                continue;
+            }
+            Ok(Read::NotUtf8) => {
+                let e = RpcError::new(rpc::PARSE_ERROR, "the line is not UTF-8".into(), None);
+                if !out.line(&rpc::response(&Value::Null, Err(e))) {
+                    return exit::SUCCESS;
+                }
+                continue;
+            }
+            Ok(Read::End) | Err(RecvTimeoutError::Disconnected) => {
+                eprintln!("recourse serve: end of input, stopping");
+                return exit::SUCCESS;
+            }
+            Err(RecvTimeoutError::Timeout) => continue,
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (id, method, params) = match rpc::parse(&line) {
+            Ok(Incoming::Request { id, method, params }) => (id, method, params),
+            // Notifications get no answer; $/cancelRequest was handled by the reader.
+            Ok(Incoming::Notification { .. }) => continue,
+            Err((id, e)) => {
+                if !out.line(&rpc::response(&id, Err(e))) {
+                    return exit::SUCCESS;
+                }
+                continue;
+            }
+        };
+        let reply = handle(
+            &mut worker,
+            &mut journal,
+            &out,
+            &running,
+            &id,
+            &method,
+            &params,
+        );
+        if !out.line(&rpc::response(&id, reply)) {
+            return exit::SUCCESS;
+        }
+        if method == "shutdown" {
+            eprintln!("recourse serve: shutdown");
+            return exit::SUCCESS;
+        }
+    }
+}
+
+/// One request: prepared, journaled when it changes the state, committed.
+fn handle(
+    worker: &mut Worker,
+    journal: &mut Option<Journal>,
+    out: &Out,
+    running: &Running,
+    id: &Value,
+    method: &str,
+    params: &Value,
+) -> Result<Value, RpcError> {
+    let watch = (method == "solve").then(|| {
+        let (out, id, start) = (out.clone(), id.clone(), Instant::now());
+        Watch::watcher(move |s: Snapshot| {
+            let params = json!({
+                "id": id,
+                "elapsed": start.elapsed().as_secs_f64(),
+                "incumbent": s.incumbent,
+                "bound": s.bound,
+                "gap": s.gap,
+            });
+            out.line(&rpc::notification("$/progress", params));
+        })
+    });
+    if let (Some(w), Ok(mut r)) = (&watch, running.lock()) {
+        *r = Some((id.clone(), w.clone()));
+    }
+    let prepared = worker.prepare(method, params, watch);
+    if let Ok(mut r) = running.lock() {
+        *r = None;
+    }
+    let prepared = prepared?;
+    if let Some((change, state)) = prepared.change {
+        if let Some(j) = journal {
+            j.append(&change).map_err(|e| {
+                RpcError::internal(format!(
+                    "the journal could not be written, so the change was not made: {e}"
+                ))
+            })?;
+        }
+        worker.commit(state);
+    }
+    Ok(prepared.result)
+}
+
+fn open_journal(path: &std::path::Path) -> Result<(Journal, Option<State>), i32> {
+    let (journal, replayed) = Journal::open(path).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::BAD_INPUT
+    })?;
+    if let Some(bytes) = replayed.torn {
+        eprintln!(
+            "warning: {}: dropped a torn last line ({bytes} bytes, a request interrupted before its reply)",
+            path.display()
+        );
+    }
+    let state = match replayed.doc {
+        None => None,
+        Some(doc) => Some(State::new(doc).map_err(|d| {
+            eprint!("{d}");
+            eprintln!(
+                "error: {}: the journaled scenario does not validate; move the journal aside to start afresh",
+                path.display()
+            );
+            exit::BAD_INPUT
+        })?),
+    };
+    eprintln!(
+        "recourse serve: {}: replayed {} change(s){}",
+        path.display(),
+        replayed.changes,
+        state
+            .as_ref()
+            .map_or(String::new(), |s| format!(", scenario \"{}\"", s.s.id))
+    );
+    Ok((journal, state))
+}
+
+/// Reads stdin on its own thread, so that `$/cancelRequest` is heard while a solve runs.
+fn spawn_reader(running: Running) -> mpsc::Receiver<Read> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let stdin = std::io::stdin();
+        let mut input = stdin.lock();
+        let max = max_input_bytes();
+        let mut buf = Vec::new();
+        loop {
+            let read = match read_line(&mut input, max, &mut buf) {
+                Ok(None) => Read::End,
+                Ok(Some(Err(n))) => Read::TooLarge(n),
+                Ok(Some(Ok(()))) => match String::from_utf8(std::mem::take(&mut buf)) {
+                    Ok(line) => {
+                        if cancels(&line, &running) {
+                            continue;
+                        }
+                        Read::Line(line)
+                    }
+                    Err(_) => Read::NotUtf8,
+                },
+                Err(e) => {
+                    eprintln!("recourse serve: reading stdin: {e}");
+                    Read::End
+                }
+            };
+            let end = matches!(read, Read::End);
+            if tx.send(read).is_err() || end {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// Whether `line` is a `$/cancelRequest` (it stops the running solve if the ids match).
+fn cancels(line: &str, running: &Running) -> bool {
+    let Ok(Incoming::Notification { method, params }) = rpc::parse(line) else {
+        return false;
+    };
+    if method != "$/cancelRequest" {
+        return false;
+    }
+    if let Ok(r) = running.lock() {
+        if let Some((id, watch)) = r.as_ref() {
+            if params.get("id") == Some(id) {
+                watch.stop();
+            }
+        }
+    }
+    true
+}
+
+/// One line into `buf` (without its newline): `None` at the end of input, `Err(n)` for a
+/// line of `n` bytes over `max` (skipped to its end without keeping it).
+fn read_line(
+    r: &mut impl BufRead,
+    max: u64,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Option<Result<(), u64>>> {
+    buf.clear();
+    let n = std::io::Read::take(&mut *r, max + 1).read_until(b'\n', buf)? as u64;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        return Ok(Some(Ok(())));
+    }
+    if n <= max {
+        // The last line, without a newline.
+        return Ok(Some(Ok(())));
+    }
+    buf.clear();
+    buf.shrink_to(64 * 1024);
+    let mut skipped = n;
+    loop {
+        let available = r.fill_buf()?;
+        if available.is_empty() {
+            break;
+        }
+        match available.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                r.consume(i + 1);
+                skipped += i as u64;
+                break;
+            }
+            None => {
+                let k = available.len();
+                r.consume(k);
+                skipped += k as u64;
+            }
+        }
+    }
+    Ok(Some(Err(skipped)))
+}

@@ -1,0 +1,367 @@
+//! `recourse serve`'s worker: the scenario kept parsed, validated and analysed between
+//! requests, and the methods of the protocol (README, "A persistent worker") as functions
+//! from parameters to a result. Framing, the journal file and stdout are the CLI's
+//! (`src/cli/serve.rs`); this module decides what each request does.
+//!
+//! A state-changing request is prepared first ([`Worker::prepare`]) and committed only after
+//! the caller has journaled its [`Change`] ([`Worker::commit`]), so that a reply is never
+//! written for a change the journal does not hold, and a failed request leaves the state
+//! as it was.
+
+pub mod journal;
+pub mod rpc;
+
+use crate::apply::{apply, ApplyError};
+use crate::base::diagnostics::{Diagnostics, DiagnosticsDoc};
+use crate::documents::proposals::{proposals_doc, responses_for, ProposalsDoc, PROPOSALS_FORMAT};
+use crate::documents::report::{risk_doc, RISK_FORMAT};
+use crate::optimize::highs::{Scope, SolveOptions, Watcher};
+use crate::risk::kpi::{kpis, Kpis};
+use crate::risk::Analysis;
+use crate::scenario::domain::Scenario;
+use crate::scenario::load::{scenario_from_value, typed};
+use crate::scenario::validate::validate;
+use crate::scenario::wire::{DisruptionDoc, ScenarioDoc, SCENARIO_FORMAT};
+use rpc::RpcError;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// The methods, in the order the README documents them.
+pub const METHODS: [&str; 8] = [
+    "initialize",
+    "load",
+    "event",
+    "risk",
+    "solve",
+    "decide",
+    "state",
+    "shutdown",
+];
+
+/// What the worker holds: the scenario as sent and as every stage reads it, its analysis.
+pub struct State {
+    pub doc: ScenarioDoc,
+    pub s: Scenario,
+    pub analysis: Analysis,
+}
+
+impl State {
+    /// Validates and analyses `doc`; `Err` carries every problem.
+    pub fn new(doc: ScenarioDoc) -> Result<State, Diagnostics> {
+        let (s, _warnings) = validate(&doc)?;
+        let analysis = crate::risk::analyze(&s);
+        Ok(State { doc, s, analysis })
+    }
+
+    fn kpis(&self) -> Kpis {
+        kpis(&self.s, &self.analysis.eval, &self.analysis.flags)
+    }
+
+    /// `{orders, at_risk, kpis}`: what `load`, `event` and `decide` answer.
+    fn summary(&self) -> Value {
+        json!({
+            "orders": self.s.orders.len(),
+            "at_risk": self.analysis.at_risk.len(),
+            "kpis": self.kpis(),
+        })
+    }
+}
+
+/// A state change as the journal records it. `decide` is recorded by the scenario it
+/// produced: replaying it needs no solve (solves are not repeatable under a time limit).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Change {
+    Load(Box<ScenarioDoc>),
+    Event(Vec<DisruptionDoc>),
+    Decide(Box<ScenarioDoc>),
+}
+
+impl Change {
+    /// The scenario after this change, from the one before (`None` before any `load`).
+    pub fn apply_to(self, before: Option<ScenarioDoc>) -> Option<ScenarioDoc> {
+        match self {
+            Change::Load(doc) | Change::Decide(doc) => Some(*doc),
+            Change::Event(more) => before.map(|mut doc| {
+                doc.disruptions.extend(more);
+                doc
+            }),
+        }
+    }
+}
+
+/// A request's answer, and the change to journal and commit before it is sent.
+pub struct Prepared {
+    pub result: Value,
+    pub change: Option<(Change, State)>,
+}
+
+impl Prepared {
+    fn answer(result: Value) -> Prepared {
+        Prepared {
+            result,
+            change: None,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Worker {
+    state: Option<State>,
+    /// The last `solve`'s document: what `decide` approves from. Cleared by every change.
+    last: Option<ProposalsDoc>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct NoParams {}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoadParams {
+    scenario: Value,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventParams {
+    disruptions: Vec<DisruptionDoc>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SolveParams {
+    time_limit: Option<f64>,
+    gap: Option<f64>,
+    /// `full` (the default) or `touched`, as `recourse solve --scope`.
+    scope: Option<ScopeParam>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum ScopeParam {
+    Full,
+    Touched,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct DecideParams {
+    #[serde(default)]
+    approve: Vec<String>,
+    #[serde(default)]
+    reject: Vec<String>,
+}
+
+/// `params` as `T`, absent params read as `{}`; a mismatch is -32602 naming the path.
+fn params<T: for<'de> Deserialize<'de>>(params: &Value) -> Result<T, RpcError> {
+    let empty = json!({});
+    let value = if params.is_null() { &empty } else { params };
+    typed::<T>(value, "params").map_err(|d| {
+        RpcError::invalid_params(
+            format!("{}: {}", d.path, d.message),
+            Some(json!({"path": d.path})),
+        )
+    })
+}
+
+/// A path into the scenario with the event's disruptions appended, as a path into the
+/// request when it points at one of them (`disruptions[12].lane` -> `params.disruptions[0].lane`).
+fn event_path(path: &str, before: usize) -> String {
+    let Some(rest) = path.strip_prefix("disruptions[") else {
+        return path.to_owned();
+    };
+    let Some((k, tail)) = rest.split_once(']') else {
+        return path.to_owned();
+    };
+    match k.parse::<usize>() {
+        Ok(k) if k >= before => format!("params.disruptions[{}]{tail}", k - before),
+        _ => path.to_owned(),
+    }
+}
+
+fn bad_scenario(diags: &Diagnostics, what: &str) -> RpcError {
+    RpcError::invalid_params(
+        format!(
+            "{what}: {} error(s); the state is unchanged (see data.diagnostics)",
+            diags.error_count()
+        ),
+        Some(json!({ "diagnostics": DiagnosticsDoc::new(what, diags) })),
+    )
+}
+
+impl Worker {
+    /// A worker whose state is `state` (a journal replayed), or empty.
+    pub fn with_state(state: Option<State>) -> Worker {
+        Worker { state, last: None }
+    }
+
+    pub fn state(&self) -> Option<&State> {
+        self.state.as_ref()
+    }
+
+    fn loaded(&self) -> Result<&State, RpcError> {
+        self.state.as_ref().ok_or_else(|| {
+            RpcError::invalid_params(
+                "no scenario loaded: send `load` with a recourse.scenario/1 document first".into(),
+                None,
+            )
+        })
+    }
+
+    /// What the request does: the answer, and for `load`, `event` and `decide` the change
+    /// that [`Worker::commit`] makes once it is journaled. `solve` runs here; `watch` (if
+    /// any) hears its progress and may stop it.
+    pub fn prepare(
+        &mut self,
+        method: &str,
+        p: &Value,
+        watch: Option<Watcher>,
+    ) -> Result<Prepared, RpcError> {
+        match method {
+            "initialize" => {
+                params::<NoParams>(p)?;
+                Ok(Prepared::answer(json!({
+                    "name": "recourse",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "formats": {
+                        "scenario": SCENARIO_FORMAT,
+                        "risk": RISK_FORMAT,
+                        "proposals": PROPOSALS_FORMAT,
+                    },
+                    "methods": METHODS,
+                })))
+            }
+            "load" => {
+                let LoadParams { scenario } = params(p)?;
+                let (doc, _) = scenario_from_value(&scenario, Diagnostics::default())
+                    .map_err(|d| bad_scenario(&d, "params.scenario"))?;
+                let state =
+                    State::new(doc.clone()).map_err(|d| bad_scenario(&d, "params.scenario"))?;
+                Ok(Prepared {
+                    result: state.summary(),
+                    change: Some((Change::Load(Box::new(doc)), state)),
+                })
+            }
+            "event" => {
+                let EventParams { disruptions } = params(p)?;
+                let mut doc = self.loaded()?.doc.clone();
+                let before = doc.disruptions.len();
+                doc.disruptions.extend(disruptions.iter().cloned());
+                let state = State::new(doc).map_err(|mut d| {
+                    for x in &mut d.items {
+                        x.path = event_path(&x.path, before);
+                    }
+                    bad_scenario(&d, "params.disruptions")
+                })?;
+                Ok(Prepared {
+                    result: json!({
+                        "at_risk": state.analysis.at_risk.len(),
+                        "kpis": state.kpis(),
+                    }),
+                    change: Some((Change::Event(disruptions), state)),
+                })
+            }
+            "risk" => {
+                params::<NoParams>(p)?;
+                let st = self.loaded()?;
+                Ok(Prepared::answer(json!(risk_doc(&st.s, &st.analysis))))
+            }
+            "solve" => {
+                let sp: SolveParams = params(p)?;
+                self.solve(sp, watch).map(Prepared::answer)
+            }
+            "decide" => {
+                let DecideParams { approve, reject } = params(p)?;
+                let st = self.loaded()?;
+                let Some(last) = &self.last else {
+                    return Err(RpcError::invalid_params(
+                        "nothing to decide on: `solve` the current state first (decisions refer to its responses)".into(),
+                        None,
+                    ));
+                };
+                let (doc, _summary) =
+                    apply(&st.s, &st.doc, last, &approve, &reject).map_err(|e| match e {
+                        ApplyError::Invalid(_) => RpcError::internal(e.to_string()),
+                        e => RpcError::invalid_params(e.to_string(), None),
+                    })?;
+                let state = State::new(doc.clone()).map_err(|d| {
+                    RpcError::internal(format!("the approved scenario does not validate: {d}"))
+                })?;
+                Ok(Prepared {
+                    result: state.summary(),
+                    change: Some((Change::Decide(Box::new(doc)), state)),
+                })
+            }
+            "state" => {
+                params::<NoParams>(p)?;
+                Ok(Prepared::answer(json!(self.loaded()?.doc)))
+            }
+            "shutdown" => {
+                params::<NoParams>(p)?;
+                Ok(Prepared::answer(Value::Null))
+            }
+            other => Err(RpcError::method_not_found(other)),
+        }
+    }
+
+    /// Makes a prepared change the state (after the journal holds it).
+    pub fn commit(&mut self, state: State) {
+        self.state = Some(state);
+        self.last = None;
+    }
+
+    fn solve(&mut self, sp: SolveParams, watch: Option<Watcher>) -> Result<Value, RpcError> {
+        let st = self.loaded()?;
+        let policy = SolveOptions::from_policy(&st.s.policy);
+        let time_limit_s = sp.time_limit.unwrap_or(policy.time_limit_s);
+        let mip_gap = sp.gap.unwrap_or(policy.mip_gap);
+        if time_limit_s.is_nan() || time_limit_s <= 0.0 {
+            return Err(RpcError::invalid_params(
+                format!("params.time_limit: {time_limit_s} is not a positive number of seconds"),
+                Some(json!({"path": "params.time_limit"})),
+            ));
+        }
+        if !(0.0..=1.0).contains(&mip_gap) {
+            return Err(RpcError::invalid_params(
+                format!("params.gap: {mip_gap} is not a relative gap between 0 and 1"),
+                Some(json!({"path": "params.gap"})),
+            ));
+        }
+        let stop = watch.clone();
+        let scope = match sp.scope {
+            Some(ScopeParam::Touched) => Scope::Touched,
+            Some(ScopeParam::Full) | None => Scope::Full,
+        };
+        let opts = SolveOptions {
+            time_limit_s,
+            mip_gap,
+            watch,
+            scope,
+            ..policy
+        };
+        let start = std::time::Instant::now();
+        let strategy = crate::optimize::strategy::by_name(crate::optimize::strategy::DEFAULT)
+            .ok_or_else(|| {
+                RpcError::internal("the default formulation is not registered".into())
+            })?;
+        let outcome = strategy
+            .run(&st.s, &st.analysis, &opts)
+            .map_err(|e| RpcError::internal(e.to_string()))?;
+        if outcome.solution.is_none() && stop.is_some_and(|w| w.stopped()) {
+            return Err(RpcError::cancelled());
+        }
+        let responses = responses_for(&st.s, &st.analysis, &outcome)
+            .map_err(|e| RpcError::internal(e.to_string()))?;
+        let doc = proposals_doc(
+            &st.s,
+            &st.analysis,
+            &outcome,
+            responses.as_ref(),
+            start.elapsed().as_secs_f64(),
+        );
+        let value = json!(doc);
+        self.last = Some(doc);
+        Ok(value)
+    }
+}

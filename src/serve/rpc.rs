@@ -1,0 +1,187 @@
+//! JSON-RPC 2.0 over lines: what a line means, and the messages written back. One message
+//! per line, as MCP's stdio transport frames them; batches are not supported.
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+pub const PARSE_ERROR: i64 = -32700;
+pub const INVALID_REQUEST: i64 = -32600;
+pub const METHOD_NOT_FOUND: i64 = -32601;
+pub const INVALID_PARAMS: i64 = -32602;
+pub const INTERNAL_ERROR: i64 = -32603;
+/// A request cancelled by `$/cancelRequest` before it had anything to answer with (LSP's code).
+pub const REQUEST_CANCELLED: i64 = -32800;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RpcError {
+    pub code: i64,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Value>,
+}
+
+impl RpcError {
+    pub fn new(code: i64, message: String, data: Option<Value>) -> RpcError {
+        RpcError {
+            code,
+            message,
+            data,
+        }
+    }
+    pub fn invalid_params(message: String, data: Option<Value>) -> RpcError {
+        RpcError::new(INVALID_PARAMS, message, data)
+    }
+    pub fn internal(message: String) -> RpcError {
+        RpcError::new(INTERNAL_ERROR, message, None)
+    }
+    pub fn method_not_found(method: &str) -> RpcError {
+        RpcError::new(
+            METHOD_NOT_FOUND,
+            format!(
+                "unknown method \"{method}\"; known: {}",
+                super::METHODS.join(", ")
+            ),
+            None,
+        )
+    }
+    pub fn cancelled() -> RpcError {
+        RpcError::new(
+            REQUEST_CANCELLED,
+            "cancelled before any checked plan was found".into(),
+            None,
+        )
+    }
+}
+
+/// A line read from the client.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Incoming {
+    /// Has an `id`: it gets exactly one response.
+    Request {
+        id: Value,
+        method: String,
+        params: Value,
+    },
+    /// No `id`: nothing is answered, not even an error.
+    Notification { method: String, params: Value },
+}
+
+/// What a line says, or the error to answer it with (and the id to answer, `null` when the
+/// line has none that can be read).
+pub fn parse(line: &str) -> Result<Incoming, (Value, RpcError)> {
+    let value: Value = serde_json::from_str(line).map_err(|e| {
+        (
+            Value::Null,
+            RpcError::new(PARSE_ERROR, format!("not JSON: {e}"), None),
+        )
+    })?;
+    let invalid = |id: Value, why: &str| {
+        (
+            id,
+            RpcError::new(
+                INVALID_REQUEST,
+                format!("not a JSON-RPC 2.0 request: {why}"),
+                None,
+            ),
+        )
+    };
+    let Value::Object(mut obj) = value else {
+        let why = if value.is_array() {
+            "batches are not supported; send one request per line"
+        } else {
+            "a request is a JSON object"
+        };
+        return Err(invalid(Value::Null, why));
+    };
+    let id = obj.remove("id");
+    let answer_to = match &id {
+        Some(v @ (Value::String(_) | Value::Number(_) | Value::Null)) => v.clone(),
+        Some(_) => {
+            return Err(invalid(
+                Value::Null,
+                "\"id\" must be a string, a number or null",
+            ))
+        }
+        None => Value::Null,
+    };
+    if obj.get("jsonrpc") != Some(&json!("2.0")) {
+        return Err(invalid(answer_to, "\"jsonrpc\" must be \"2.0\""));
+    }
+    let method = match obj.remove("method") {
+        Some(Value::String(m)) => m,
+        _ => return Err(invalid(answer_to, "\"method\" must be a string")),
+    };
+    let params = obj.remove("params").unwrap_or(Value::Null);
+    if !(params.is_object() || params.is_null()) {
+        return Err(invalid(answer_to, "\"params\" must be an object"));
+    }
+    obj.remove("jsonrpc");
+    if let Some(extra) = obj.keys().next() {
+        return Err(invalid(answer_to, &format!("unknown member \"{extra}\"")));
+    }
+    Ok(match id {
+        Some(id) => Incoming::Request { id, method, params },
+        None => Incoming::Notification { method, params },
+    })
+}
+
+/// A response line (no newline).
+pub fn response(id: &Value, result: Result<Value, RpcError>) -> String {
+    let mut m = Map::new();
+    m.insert("jsonrpc".into(), json!("2.0"));
+    m.insert("id".into(), id.clone());
+    match result {
+        Ok(v) => m.insert("result".into(), v),
+        Err(e) => m.insert("error".into(), json!(e)),
+    };
+    Value::Object(m).to_string()
+}
+
+/// A notification line (no newline).
+pub fn notification(method: &str, params: Value) -> String {
+    json!({"jsonrpc": "2.0", "method": method, "params": params}).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_requests_notifications_or_the_right_error() {
+        assert_eq!(
+            parse(r#"{"jsonrpc":"2.0","id":7,"method":"risk"}"#),
+            Ok(Incoming::Request {
+                id: json!(7),
+                method: "risk".into(),
+                params: Value::Null
+            })
+        );
+        assert!(matches!(
+            parse(r#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":7}}"#),
+            Ok(Incoming::Notification { .. })
+        ));
+        let code = |line: &str| parse(line).unwrap_err().1.code;
+        assert_eq!(code("{not json"), PARSE_ERROR);
+        assert_eq!(code("[1]"), INVALID_REQUEST);
+        assert_eq!(code(r#"{"id":1,"method":"risk"}"#), INVALID_REQUEST);
+        assert_eq!(
+            code(r#"{"jsonrpc":"2.0","id":1,"method":3}"#),
+            INVALID_REQUEST
+        );
+        assert_eq!(
+            code(r#"{"jsonrpc":"2.0","id":1,"method":"x","params":[1]}"#),
+            INVALID_REQUEST
+        );
+        // The id of an invalid request is still answered to.
+        assert_eq!(
+            parse(r#"{"jsonrpc":"1.0","id":"a","method":"x"}"#)
+                .unwrap_err()
+                .0,
+            json!("a")
+        );
+        assert_eq!(
+            response(&json!(1), Ok(json!(null))),
+            r#"{"id":1,"jsonrpc":"2.0","result":null}"#
+        );
+    }
+}

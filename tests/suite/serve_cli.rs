@@ -1,0 +1,518 @@
+//! `recourse serve` driven from a real client process (this test, and examples/client.py):
+//! the protocol's answers and errors, `decide` against `recourse apply`, the journal
+//! surviving kill -9 at random points, EOF, SIGTERM, oversized requests, cancellation.
+
+use crate::common::{recourse, root, tiny_path};
+use recourse::scenario::wire::ScenarioDoc;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+fn binary() -> std::path::PathBuf {
+    assert_cmd::cargo::cargo_bin("recourse")
+}
+
+struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    out: BufReader<ChildStdout>,
+    next: u64,
+    /// `$/progress` notifications seen.
+    progress: Vec<Value>,
+}
+
+impl Client {
+    fn start(journal: Option<&Path>, env: &[(&str, &str)]) -> Client {
+        let mut c = Command::new(binary());
+        c.arg("serve").current_dir(root());
+        if let Some(j) = journal {
+            c.arg("--journal").arg(j);
+        }
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let mut child = c
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let out = BufReader::new(child.stdout.take().unwrap());
+        Client {
+            child,
+            stdin,
+            out,
+            next: 0,
+            progress: Vec::new(),
+        }
+    }
+
+    fn send_line(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().unwrap();
+        stdin.write_all(line.as_bytes()).unwrap();
+        stdin.write_all(b"\n").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Sends a request without waiting; its id.
+    fn send(&mut self, method: &str, params: Value) -> u64 {
+        self.next += 1;
+        let line = json!({"jsonrpc": "2.0", "id": self.next, "method": method, "params": params});
+        self.send_line(&line.to_string());
+        self.next
+    }
+
+    /// The next response (notifications are kept in `progress`).
+    fn reply(&mut self) -> Value {
+        loop {
+            let mut line = String::new();
+            let n = self.out.read_line(&mut line).unwrap();
+            assert!(n > 0, "the worker closed stdout");
+            let v: Value = serde_json::from_str(&line).expect("every stdout line is JSON");
+            if v.get("method") == Some(&json!("$/progress")) {
+                self.progress.push(v["params"].clone());
+                continue;
+            }
+            return v;
+        }
+    }
+
+    /// A request's result; panics on an error.
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send(method, params);
+        let r = self.reply();
+        assert_eq!(r["id"], json!(id));
+        assert!(r.get("error").is_none(), "{method}: {r}");
+        r["result"].clone()
+    }
+
+    /// A request's error.
+    fn error(&mut self, method: &str, params: Value) -> Value {
+        self.send(method, params);
+        let r = self.reply();
+        assert!(r.get("result").is_none(), "{method} succeeded: {r}");
+        r["error"].clone()
+    }
+
+    /// Closes stdin (EOF) and waits for the exit code and stderr.
+    fn stderr(mut self) -> (i32, String) {
+        drop(self.stdin.take());
+        self.wait()
+    }
+
+    /// Waits for the worker to exit on its own (stdin left open).
+    fn wait(self) -> (i32, String) {
+        let out = self.child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+fn demo() -> Value {
+    serde_json::from_slice(&std::fs::read(tiny_path("demo-eu")).unwrap()).unwrap()
+}
+
+fn as_doc(v: &Value) -> ScenarioDoc {
+    serde_json::from_value(v.clone()).unwrap()
+}
+
+/// A few disruptions for demo-eu that stay valid whatever came before.
+fn events(n: usize) -> Vec<Value> {
+    let lanes = ["LIL-PAR-G", "PAR-IDF-G", "LYS-LYO-G", "PAR-MRS-G"];
+    (0..n)
+        .map(|k| {
+            if k % 3 == 2 {
+                json!({"kind": "stock_loss", "node": "DC-PAR", "sku": "SKU-1", "quantity": 1})
+            } else {
+                json!({"kind": "lane_delay", "lane": lanes[k % lanes.len()], "extra_days": 1})
+            }
+        })
+        .collect()
+}
+
+/// The scenario after loading demo-eu and sending the first `k` events.
+fn expected(k: usize) -> ScenarioDoc {
+    let mut doc = as_doc(&demo());
+    for e in events(k) {
+        doc.disruptions.push(serde_json::from_value(e).unwrap());
+    }
+    doc
+}
+
+#[test]
+fn the_protocol_answers_every_method_and_every_kind_of_error() {
+    let mut c = Client::start(None, &[]);
+    let hello = c.call("initialize", json!({}));
+    assert_eq!(hello["name"], "recourse");
+    assert_eq!(hello["formats"]["scenario"], "recourse.scenario/1");
+    assert_eq!(hello["methods"].as_array().unwrap().len(), 8);
+    // Before any load.
+    assert_eq!(c.error("risk", json!({}))["code"], -32602);
+
+    let loaded = c.call("load", json!({"scenario": demo()}));
+    assert_eq!(loaded["orders"], 11);
+    assert_eq!(loaded["at_risk"], 7);
+    assert_eq!(loaded["kpis"]["cost"]["total"], 48518.0);
+    // `risk` is the document `recourse risk --format json` writes.
+    let risk = c.call("risk", json!({}));
+    let cli = recourse()
+        .args(["risk", "--format", "json"])
+        .arg(tiny_path("demo-eu"))
+        .output()
+        .unwrap();
+    assert_eq!(risk, serde_json::from_slice::<Value>(&cli.stdout).unwrap());
+
+    // Each error, and the state unchanged after it.
+    c.send_line("{not json");
+    assert_eq!(c.reply()["error"]["code"], -32700);
+    c.send_line(r#"[{"jsonrpc":"2.0","id":1,"method":"state"}]"#);
+    assert_eq!(c.reply()["error"]["code"], -32600);
+    c.send_line(r#"{"id":5,"method":"state"}"#);
+    let r = c.reply();
+    assert_eq!(
+        (r["id"].clone(), r["error"]["code"].clone()),
+        (json!(5), json!(-32600))
+    );
+    assert_eq!(c.error("nonsense", json!({}))["code"], -32601);
+    let bad = c.error("solve", json!({"time_limit": "soon"}));
+    assert_eq!(bad["code"], -32602);
+    assert!(
+        bad["message"]
+            .as_str()
+            .unwrap()
+            .contains("params.time_limit"),
+        "{bad}"
+    );
+    let e = c.error(
+        "event",
+        json!({"disruptions": [{"kind": "lane_outage", "lane": "NOPE", "from": "2026-11-28", "until": "2026-11-29"}]}),
+    );
+    assert_eq!(e["code"], -32602);
+    assert_eq!(
+        e["data"]["diagnostics"]["diagnostics"][0]["path"],
+        "params.disruptions[0].lane"
+    );
+    // A notification is never answered: the next line answers the next request.
+    c.send_line(r#"{"jsonrpc":"2.0","method":"$/whatever"}"#);
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(0));
+
+    let after = c.call("event", json!({"disruptions": events(2)}));
+    assert_eq!(after["at_risk"], 9);
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(2));
+    assert_eq!(c.call("shutdown", json!({})), Value::Null);
+    let (code, _) = c.stderr();
+    assert_eq!(code, 0);
+}
+
+/// A bad scenario is refused with the diagnostics `validate --format json` gives.
+#[test]
+fn a_bad_scenario_is_refused_with_the_validator_s_diagnostics() {
+    let file = root().join("datasets/invalid/dangling-references.json");
+    let scenario: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let mut c = Client::start(None, &[]);
+    c.call("load", json!({"scenario": demo()}));
+    let e = c.error("load", json!({"scenario": scenario}));
+    assert_eq!(e["code"], -32602);
+    let v = recourse()
+        .args(["validate", "--format", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let want: Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(e["data"]["diagnostics"]["diagnostics"], want["diagnostics"]);
+    assert_eq!(e["data"]["diagnostics"]["errors"], want["errors"]);
+    // The state is the scenario loaded before.
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(0));
+}
+
+/// `solve` answers what `recourse solve` writes (its plan passes the checker), and `decide`
+/// gives exactly the scenario `recourse apply` writes for the same proposals, with the same
+/// refusals.
+#[test]
+fn decide_gives_what_apply_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(None, &[]);
+    c.call("load", json!({"scenario": demo()}));
+    let proposals = c.call("solve", json!({"time_limit": 30}));
+    assert_eq!(proposals["format"], "recourse.proposals/1");
+    assert_eq!(proposals["solve"]["objective"], 1200.0);
+    let file = dir.path().join("proposals.json");
+    std::fs::write(&file, proposals.to_string()).unwrap();
+    let check = recourse()
+        .args(["check", "--format", "json"])
+        .arg(tiny_path("demo-eu"))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0));
+    let checked: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(checked["feasible"], true);
+    assert!((checked["cost"]["total"].as_f64().unwrap() - 1200.0).abs() < 1e-6);
+    assert!(!c.progress.is_empty(), "a solve reports its progress");
+    assert!(c.progress.iter().all(|p| p["id"] == json!(c.next)));
+
+    // A response without what it requires: the same refusal as apply's.
+    let needy = proposals["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| !r["requires"].as_array().unwrap().is_empty())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let e = c.error("decide", json!({"approve": [needy], "reject": []}));
+    assert_eq!(e["code"], -32602);
+    let refused = recourse()
+        .arg("apply")
+        .arg(tiny_path("demo-eu"))
+        .arg(&file)
+        .args(["--approve", &needy])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains(e["message"].as_str().unwrap()));
+
+    let decided = c.call("decide", json!({"approve": ["R1"], "reject": ["R4"]}));
+    let applied = recourse()
+        .arg("apply")
+        .arg(tiny_path("demo-eu"))
+        .arg(&file)
+        .args(["--approve", "R1", "--reject", "R4"])
+        .output()
+        .unwrap();
+    assert_eq!(applied.status.code(), Some(0));
+    let want: Value = serde_json::from_slice(&applied.stdout).unwrap();
+    assert_eq!(as_doc(&c.call("state", json!({}))), as_doc(&want));
+    let next = dir.path().join("next.json");
+    std::fs::write(&next, &applied.stdout).unwrap();
+    let risk = recourse()
+        .args(["risk", "--format", "json"])
+        .arg(&next)
+        .output()
+        .unwrap();
+    let risk: Value = serde_json::from_slice(&risk.stdout).unwrap();
+    assert_eq!(decided["kpis"], risk["kpis"]);
+    assert_eq!(
+        decided["at_risk"],
+        json!(risk["at_risk"].as_array().unwrap().len())
+    );
+    // The decisions refer to that solve only.
+    assert_eq!(
+        c.error("decide", json!({"approve": ["R2"]}))["code"],
+        -32602
+    );
+}
+
+/// kill -9 at random points of a request stream: a restarted worker holds every change
+/// whose reply was read, and at most the one in flight besides.
+#[test]
+fn the_journal_survives_kill_9_at_random_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let stream = events(24);
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for trial in 0..6 {
+        let journal = dir.path().join(format!("j{trial}"));
+        let mut c = Client::start(Some(&journal), &[]);
+        let stop_after = next(stream.len() as u64 + 1) as usize;
+        let mut acked = 0;
+        c.call("load", json!({"scenario": demo()}));
+        for e in stream.iter().take(stop_after) {
+            c.call("event", json!({"disruptions": [e]}));
+            acked += 1;
+        }
+        // One more request in flight, then kill -9 after a random pause.
+        c.send("event", json!({"disruptions": [stream.get(acked).cloned().unwrap_or(json!({"kind": "lane_delay", "lane": "LIL-PAR-G", "extra_days": 1}))]}));
+        std::thread::sleep(std::time::Duration::from_micros(next(20_000)));
+        c.child.kill().unwrap();
+        c.child.wait().unwrap();
+
+        let mut again = Client::start(Some(&journal), &[]);
+        let state = as_doc(&again.call("state", json!({})));
+        let in_flight = if acked < stream.len() {
+            expected(acked + 1)
+        } else {
+            let mut d = expected(acked);
+            d.disruptions.push(
+                serde_json::from_value(
+                    json!({"kind": "lane_delay", "lane": "LIL-PAR-G", "extra_days": 1}),
+                )
+                .unwrap(),
+            );
+            d
+        };
+        assert!(
+            state == expected(acked) || state == in_flight,
+            "trial {trial}: after {acked} acknowledged events the restarted worker has {} disruptions",
+            state.disruptions.len()
+        );
+        // And it goes on journaling from there.
+        again.call("event", json!({"disruptions": [stream[0].clone()]}));
+        let (code, _) = again.stderr();
+        assert_eq!(code, 0);
+        let mut third = Client::start(Some(&journal), &[]);
+        let after = as_doc(&third.call("state", json!({})));
+        assert_eq!(after.disruptions.len(), state.disruptions.len() + 1);
+    }
+}
+
+/// A torn last line (a crash mid-write) is dropped with a warning; a damaged line before
+/// the end is refused (exit 2), not silently skipped.
+#[test]
+fn a_torn_last_line_is_dropped_and_a_damaged_journal_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j");
+    let mut c = Client::start(Some(&journal), &[]);
+    c.call("load", json!({"scenario": demo()}));
+    c.call("event", json!({"disruptions": events(1)}));
+    let (code, _) = c.stderr();
+    assert_eq!(code, 0, "EOF on stdin ends the worker cleanly");
+    let whole = std::fs::read(&journal).unwrap();
+    let mut torn = whole.clone();
+    torn.extend_from_slice(br#"{"event":[{"kind":"lane_del"#);
+    std::fs::write(&journal, &torn).unwrap();
+    let mut c = Client::start(Some(&journal), &[]);
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(1));
+    let (_, err) = c.stderr();
+    assert!(err.contains("dropped a torn last line"), "{err}");
+    assert_eq!(
+        std::fs::read(&journal).unwrap(),
+        whole,
+        "the torn bytes are cut off"
+    );
+
+    let mut damaged = b"{\"nonsense\": 1}\n".to_vec();
+    damaged.extend_from_slice(&whole);
+    std::fs::write(&journal, &damaged).unwrap();
+    let out = Command::new(binary())
+        .arg("serve")
+        .arg("--journal")
+        .arg(&journal)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(":1: not a journal entry"));
+}
+
+/// SIGTERM lets the current reply go out, then the worker exits 0 with its journal whole.
+#[test]
+fn sigterm_ends_the_worker_after_its_reply() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j");
+    let mut c = Client::start(Some(&journal), &[]);
+    c.call("load", json!({"scenario": demo()}));
+    c.call("event", json!({"disruptions": events(3)}));
+    let pid = c.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let (code, err) = c.wait();
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("SIGTERM"), "{err}");
+    let mut again = Client::start(Some(&journal), &[]);
+    assert_eq!(as_doc(&again.call("state", json!({}))), expected(3));
+}
+
+/// A request over the size limit is refused with an error, and the worker goes on.
+#[test]
+fn an_oversized_request_is_refused_not_read() {
+    let mut c = Client::start(None, &[("RECOURSE_MAX_INPUT_BYTES", "4096")]);
+    let big = format!(
+        r#"{{"jsonrpc":"2.0","id":1,"method":"load","params":{{"scenario":"{}"}}}}"#,
+        "x".repeat(100_000)
+    );
+    c.send_line(&big);
+    let r = c.reply();
+    assert_eq!(r["error"]["code"], -32600);
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("over the 4096"),
+        "{r}"
+    );
+    assert_eq!(c.call("initialize", json!({}))["name"], "recourse");
+}
+
+/// `$/cancelRequest` stops a running solve, which answers with its best checked plan.
+#[test]
+fn a_cancelled_solve_answers_with_its_best_checked_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gen.json");
+    recourse()
+        .args(["generate", "--orders", "3000", "--seed", "5", "-o"])
+        .arg(&file)
+        .assert()
+        .code(0);
+    let scenario: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let mut c = Client::start(None, &[]);
+    c.call("load", json!({"scenario": scenario}));
+    let id = c.send("solve", json!({"time_limit": 600, "gap": 0}));
+    // The first progress report, then the cancel.
+    let reply = loop {
+        let mut line = String::new();
+        assert!(c.out.read_line(&mut line).unwrap() > 0);
+        let v: Value = serde_json::from_str(&line).unwrap();
+        if v.get("method") == Some(&json!("$/progress")) {
+            if c.progress.is_empty() {
+                c.send_line(
+                    &json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": id}})
+                        .to_string(),
+                );
+            }
+            c.progress.push(v);
+            continue;
+        }
+        break v;
+    };
+    assert_eq!(reply["id"], json!(id));
+    let doc = &reply["result"];
+    assert_eq!(doc["solve"]["limit"], "interrupt", "{}", doc["solve"]);
+    let proposals = dir.path().join("p.json");
+    std::fs::write(&proposals, doc.to_string()).unwrap();
+    let check = recourse()
+        .args(["check", "--format", "json"])
+        .arg(&file)
+        .arg(&proposals)
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "the plan passes the checker");
+    let checked: Value = serde_json::from_slice(&check.stdout).unwrap();
+    let cost = doc["solve"]["objective"].as_f64().unwrap();
+    assert!((checked["cost"]["total"].as_f64().unwrap() - cost).abs() <= 1e-6 * cost.max(1.0));
+}
+
+/// The Python client (standard library only) runs the whole protocol against this build.
+#[test]
+fn the_python_client_runs_end_to_end() {
+    let out = Command::new("python3")
+        .arg(root().join("examples/client.py"))
+        .arg("--recourse")
+        .arg(binary())
+        .arg(tiny_path("demo-eu"))
+        .output()
+        .expect("python3 runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("loaded: 11 orders, 7 at risk"), "{text}");
+    assert!(text.contains("solved: optimal, cost 1200.00"), "{text}");
+    assert!(text.contains("approved R1"), "{text}");
+}
