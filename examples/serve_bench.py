@@ -21,19 +21,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from client import Worker  # noqa: E402
 
 
-def peak_kb(pid):
-    """The worker's peak resident memory (VmHWM), in kB."""
+def status_kb(pid, field):
+    """A memory figure of the worker from /proc (VmHWM: peak resident, VmRSS: now), in kB."""
     with open(f"/proc/{pid}/status", encoding="ascii") as f:
         for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return -1
-
-
-def rss_kb(pid):
-    with open(f"/proc/{pid}/status", encoding="ascii") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return -1
 
@@ -57,7 +49,7 @@ def main():
     w.request("initialize", {})
     t = time.perf_counter()
     w.request("load", {"scenario": scenario})
-    print(f"load: {time.perf_counter() - t:.3f} s")
+    print(f"load: {time.perf_counter() - t:.3f} s", flush=True)
 
     def event():
         return {"kind": "lane_delay", "lane": rng.choice(lanes), "extra_days": 0}
@@ -69,18 +61,19 @@ def main():
         w.request("risk", {})
         samples.append(time.perf_counter() - t)
     samples.sort()
-    print(f"event + risk: median {1000 * samples[len(samples) // 2]:.1f} ms, max {1000 * samples[-1]:.1f} ms (20 pairs)")
+    print(f"event + risk: median {1000 * samples[len(samples) // 2]:.1f} ms, max {1000 * samples[-1]:.1f} ms (20 pairs)", flush=True)
 
-    rss = []
+    chunk = max(1, args.events // 10)
     t = time.perf_counter()
-    for k in range(args.events):
+    t_chunk = t
+    for k in range(1, args.events + 1):
         w.request("event", {"disruptions": [event()]})
-        if k % max(1, args.events // 10) == 0:
-            rss.append(rss_kb(pid))
+        if k % chunk == 0:
+            now = time.perf_counter()
+            print(f"  events {k - chunk + 1}-{k}: {chunk / (now - t_chunk):.1f} events/s, RSS {status_kb(pid, 'VmRSS') // 1024} MB", flush=True)
+            t_chunk = now
     dt = time.perf_counter() - t
-    print(f"{args.events} events: {dt:.1f} s, {args.events / dt:.1f} events/s; "
-          f"RSS every {max(1, args.events // 10)} events (MB): {', '.join(str(r // 1024) for r in rss)}; "
-          f"peak {peak_kb(pid) // 1024} MB")
+    print(f"{args.events} events: {dt:.1f} s, {args.events / dt:.1f} events/s; peak {status_kb(pid, 'VmHWM') // 1024} MB")
 
     if args.solve:
         t = time.perf_counter()

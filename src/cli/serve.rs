@@ -26,9 +26,10 @@ Examples:
 
 JSON-RPC 2.0, one message per line (UTF-8, no embedded newlines), as MCP's stdio transport
 frames them. Methods: initialize, load {scenario}, event {disruptions}, risk, solve
-{time_limit?, gap?}, decide {approve, reject}, state, shutdown. While a solve runs, $/progress
-notifications report it; a $/cancelRequest {id} notification stops it (it then answers with
-its best checked plan). With --journal, load, event and decide are appended to FILE and
+{time_limit?, gap?, scope?}, decide {approve, reject}, state, shutdown (README, \"A
+persistent worker\"). While a solve runs, $/progress notifications report it; a
+$/cancelRequest {id} notification stops it (it then answers with its best checked plan).
+With --journal, load, event and decide are appended to FILE and
 synced to disk before their reply; a worker started on an existing journal replays it (a
 torn last line, from a crash mid-write, is dropped with a warning). EOF on stdin or SIGTERM
 ends the worker after the current reply, exit 0. Exit 2: the journal cannot be read or is
@@ -93,23 +94,8 @@ pub fn run(args: Args) -> i32 {
         }
         let line = match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(Read::Line(l)) => l,
-            Ok(Read::TooLarge(n)) => {
-                let e = RpcError::new(
-                    INVALID_REQUEST,
-                    format!(
-                        "a request of {n} bytes is over the {} this worker reads (RECOURSE_MAX_INPUT_BYTES)",
-                        max_input_bytes()
-                    ),
-                    None,
-                );
-                if !out.line(&rpc::response(&Value::Null, Err(e))) {
-                    return exit::SUCCESS;
-                }
-                continue;
-            }
-            Ok(Read::NotUtf8) => {
-                let e = RpcError::new(rpc::PARSE_ERROR, "the line is not UTF-8".into(), None);
-                if !out.line(&rpc::response(&Value::Null, Err(e))) {
+            Ok(unreadable @ (Read::TooLarge(_) | Read::NotUtf8)) => {
+                if !out.line(&rpc::response(&Value::Null, Err(refusal(&unreadable)))) {
                     return exit::SUCCESS;
                 }
                 continue;
@@ -150,6 +136,21 @@ pub fn run(args: Args) -> i32 {
             eprintln!("recourse serve: shutdown");
             return exit::SUCCESS;
         }
+    }
+}
+
+/// The answer to a line that cannot be read as a request.
+fn refusal(read: &Read) -> RpcError {
+    match read {
+        Read::TooLarge(n) => RpcError::new(
+            INVALID_REQUEST,
+            format!(
+                "a request of {n} bytes is over the {} this worker reads (RECOURSE_MAX_INPUT_BYTES)",
+                max_input_bytes()
+            ),
+            None,
+        ),
+        _ => RpcError::new(rpc::PARSE_ERROR, "the line is not UTF-8".into(), None),
     }
 }
 

@@ -36,6 +36,14 @@ macro_rules! string_id {
                 &self.0
             }
         }
+
+        /// Maps keyed by the id are looked up with a `&str`, without building an id: the
+        /// derived `Hash` and `Eq` are the string's own.
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
     };
 }
 

@@ -275,15 +275,14 @@ impl Validator {
         map
     }
 
-    fn resolve<K: Eq + Hash + AsRef<str>, I: Copy>(
+    fn resolve<K: Eq + Hash + AsRef<str> + std::borrow::Borrow<str>, I: Copy>(
         &mut self,
         map: &HashMap<K, I>,
         path: &str,
         id: &str,
         what: &str,
-        key: impl Fn(&str) -> K,
     ) -> Option<I> {
-        if let Some(&i) = map.get(&key(id)) {
+        if let Some(&i) = map.get(id) {
             return Some(i);
         }
         if id.chars().count() > MAX_ID_CHARS {
@@ -326,21 +325,19 @@ impl Validator {
     }
 
     fn sku_ref(&mut self, index: &Index, path: &str, id: &str) -> Option<SkuIx> {
-        self.resolve(&index.skus, path, id, "sku", |s| SkuId(s.to_owned()))
+        self.resolve(&index.skus, path, id, "sku")
     }
     fn node_ref(&mut self, index: &Index, path: &str, id: &str) -> Option<NodeIx> {
-        self.resolve(&index.nodes, path, id, "node", |s| NodeId(s.to_owned()))
+        self.resolve(&index.nodes, path, id, "node")
     }
     fn lane_ref(&mut self, index: &Index, path: &str, id: &str) -> Option<LaneIx> {
-        self.resolve(&index.lanes, path, id, "lane", |s| LaneId(s.to_owned()))
+        self.resolve(&index.lanes, path, id, "lane")
     }
     fn inbound_ref(&mut self, index: &Index, path: &str, id: &str) -> Option<InboundIx> {
-        self.resolve(&index.inbound, path, id, "inbound", |s| {
-            InboundId(s.to_owned())
-        })
+        self.resolve(&index.inbound, path, id, "inbound")
     }
     fn order_ref(&mut self, index: &Index, path: &str, id: &str) -> Option<OrderIx> {
-        self.resolve(&index.orders, path, id, "order", |s| OrderId(s.to_owned()))
+        self.resolve(&index.orders, path, id, "order")
     }
 
     /// A node that must hold stock (a source, a stock record, a receipt).

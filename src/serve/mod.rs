@@ -232,36 +232,8 @@ impl Worker {
                     "methods": METHODS,
                 })))
             }
-            "load" => {
-                let LoadParams { scenario } = params(p)?;
-                let (doc, _) = scenario_from_value(&scenario, Diagnostics::default())
-                    .map_err(|d| bad_scenario(&d, "params.scenario"))?;
-                let state =
-                    State::new(doc.clone()).map_err(|d| bad_scenario(&d, "params.scenario"))?;
-                Ok(Prepared {
-                    result: state.summary(),
-                    change: Some((Change::Load(Box::new(doc)), state)),
-                })
-            }
-            "event" => {
-                let EventParams { disruptions } = params(p)?;
-                let mut doc = self.loaded()?.doc.clone();
-                let before = doc.disruptions.len();
-                doc.disruptions.extend(disruptions.iter().cloned());
-                let state = State::new(doc).map_err(|mut d| {
-                    for x in &mut d.items {
-                        x.path = event_path(&x.path, before);
-                    }
-                    bad_scenario(&d, "params.disruptions")
-                })?;
-                Ok(Prepared {
-                    result: json!({
-                        "at_risk": state.analysis.at_risk.len(),
-                        "kpis": state.kpis(),
-                    }),
-                    change: Some((Change::Event(disruptions), state)),
-                })
-            }
+            "load" => Self::load(params(p)?),
+            "event" => self.event(params(p)?),
             "risk" => {
                 params::<NoParams>(p)?;
                 let st = self.loaded()?;
@@ -271,28 +243,7 @@ impl Worker {
                 let sp: SolveParams = params(p)?;
                 self.solve(sp, watch).map(Prepared::answer)
             }
-            "decide" => {
-                let DecideParams { approve, reject } = params(p)?;
-                let st = self.loaded()?;
-                let Some(last) = &self.last else {
-                    return Err(RpcError::invalid_params(
-                        "nothing to decide on: `solve` the current state first (decisions refer to its responses)".into(),
-                        None,
-                    ));
-                };
-                let (doc, _summary) =
-                    apply(&st.s, &st.doc, last, &approve, &reject).map_err(|e| match e {
-                        ApplyError::Invalid(_) => RpcError::internal(e.to_string()),
-                        e => RpcError::invalid_params(e.to_string(), None),
-                    })?;
-                let state = State::new(doc.clone()).map_err(|d| {
-                    RpcError::internal(format!("the approved scenario does not validate: {d}"))
-                })?;
-                Ok(Prepared {
-                    result: state.summary(),
-                    change: Some((Change::Decide(Box::new(doc)), state)),
-                })
-            }
+            "decide" => self.decide(params(p)?),
             "state" => {
                 params::<NoParams>(p)?;
                 Ok(Prepared::answer(json!(self.loaded()?.doc)))
@@ -301,8 +252,59 @@ impl Worker {
                 params::<NoParams>(p)?;
                 Ok(Prepared::answer(Value::Null))
             }
-            other => Err(RpcError::method_not_found(other)),
+            other => Err(RpcError::method_not_found(other, &METHODS)),
         }
+    }
+
+    fn load(LoadParams { scenario }: LoadParams) -> Result<Prepared, RpcError> {
+        let (doc, _) = scenario_from_value(&scenario, Diagnostics::default())
+            .map_err(|d| bad_scenario(&d, "params.scenario"))?;
+        let state = State::new(doc.clone()).map_err(|d| bad_scenario(&d, "params.scenario"))?;
+        Ok(Prepared {
+            result: state.summary(),
+            change: Some((Change::Load(Box::new(doc)), state)),
+        })
+    }
+
+    fn event(&self, EventParams { disruptions }: EventParams) -> Result<Prepared, RpcError> {
+        let mut doc = self.loaded()?.doc.clone();
+        let before = doc.disruptions.len();
+        doc.disruptions.extend(disruptions.iter().cloned());
+        let state = State::new(doc).map_err(|mut d| {
+            for x in &mut d.items {
+                x.path = event_path(&x.path, before);
+            }
+            bad_scenario(&d, "params.disruptions")
+        })?;
+        Ok(Prepared {
+            result: json!({
+                "at_risk": state.analysis.at_risk.len(),
+                "kpis": state.kpis(),
+            }),
+            change: Some((Change::Event(disruptions), state)),
+        })
+    }
+
+    fn decide(&self, DecideParams { approve, reject }: DecideParams) -> Result<Prepared, RpcError> {
+        let st = self.loaded()?;
+        let Some(last) = &self.last else {
+            return Err(RpcError::invalid_params(
+                "nothing to decide on: `solve` the current state first (decisions refer to its responses)".into(),
+                None,
+            ));
+        };
+        let (doc, _summary) =
+            apply(&st.s, &st.doc, last, &approve, &reject).map_err(|e| match e {
+                ApplyError::Invalid(_) => RpcError::internal(e.to_string()),
+                e => RpcError::invalid_params(e.to_string(), None),
+            })?;
+        let state = State::new(doc.clone()).map_err(|d| {
+            RpcError::internal(format!("the approved scenario does not validate: {d}"))
+        })?;
+        Ok(Prepared {
+            result: state.summary(),
+            change: Some((Change::Decide(Box::new(doc)), state)),
+        })
     }
 
     /// Makes a prepared change the state (after the journal holds it).

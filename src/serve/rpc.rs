@@ -34,13 +34,10 @@ impl RpcError {
     pub fn internal(message: String) -> RpcError {
         RpcError::new(INTERNAL_ERROR, message, None)
     }
-    pub fn method_not_found(method: &str) -> RpcError {
+    pub fn method_not_found(method: &str, known: &[&str]) -> RpcError {
         RpcError::new(
             METHOD_NOT_FOUND,
-            format!(
-                "unknown method \"{method}\"; known: {}",
-                super::METHODS.join(", ")
-            ),
+            format!("unknown method \"{method}\"; known: {}", known.join(", ")),
             None,
         )
     }

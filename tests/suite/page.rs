@@ -5,28 +5,10 @@
 
 use crate::common::browser::{self, Page};
 use crate::common::{recourse, tiny_path};
+use recourse::documents::page::grouped;
 use recourse::documents::proposals::ProposalsDoc;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
-
-/// `1234.5` as the page writes amounts: grouped by thousands, two decimals at most.
-fn grouped(x: f64) -> String {
-    let whole = format!("{:.2}", x.abs());
-    let (int, frac) = whole.split_once('.').unwrap();
-    let mut out = String::from(if x < 0.0 && whole != "0.00" { "-" } else { "" });
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    let frac = frac.trim_end_matches('0');
-    if !frac.is_empty() {
-        out.push('.');
-        out.push_str(frac);
-    }
-    out
-}
 
 /// Solves `scenario` (copied into `dir` as scenario.json) to proposals.json, checks its plan
 /// with `recourse check`, and writes report.html with `recourse report`; all run from `dir`

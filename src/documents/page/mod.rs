@@ -12,7 +12,8 @@ mod data;
 mod text;
 
 pub use data::Files;
-use text::{esc, grouped, script_safe};
+pub use text::grouped;
+use text::{esc, script_safe};
 
 use crate::base::text::qty;
 use crate::documents::proposals::ProposalsDoc;
@@ -377,33 +378,5 @@ fn money(x: f64, currency: &str) -> String {
         grouped(x)
     } else {
         format!("{} {}", grouped(x), esc(currency))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::text::*;
-
-    #[test]
-    fn numbers_are_grouped_by_thousands() {
-        assert_eq!(grouped(48518.0), "48,518");
-        assert_eq!(grouped(1234567.5), "1,234,567.5");
-        assert_eq!(grouped(-1200.25), "-1,200.25");
-        assert_eq!(grouped(999.999), "1,000");
-        assert_eq!(grouped(-0.001), "0");
-        assert_eq!(grouped(12.0), "12");
-    }
-
-    #[test]
-    fn no_text_can_close_the_data_block() {
-        let json = serde_json::to_string(&"</script><b>&").unwrap();
-        let safe = script_safe(&json);
-        assert!(!safe.contains('<') && !safe.contains('&'));
-        let back: String = serde_json::from_str(&safe).unwrap();
-        assert_eq!(back, "</script><b>&");
-        assert_eq!(
-            esc("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
     }
 }
