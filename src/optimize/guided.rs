@@ -114,7 +114,13 @@ pub fn guide(
         search.out.lp_infeasible = search.lp.session.infeasible();
         return Ok(search.out);
     };
+    if search.stopped() {
+        return Ok(search.out);
+    }
     let open = search.slope_scale(sol)?;
+    if search.stopped() {
+        return Ok(search.out);
+    }
     let t = Instant::now();
     let fixed = search.fix_and_dive(&open)?;
     let values = search.polish(fixed, quantities, whole)?;
@@ -184,6 +190,13 @@ struct Fixed {
 }
 
 impl Search<'_> {
+    /// Whether a watcher stopped the solve (`recourse serve`'s `$/cancelRequest`): each
+    /// step then ends at its next LP solve, keeping what it has (the bound of the last
+    /// duals), and the steps after it do not run.
+    fn stopped(&self) -> bool {
+        self.opts.watch.as_ref().is_some_and(|w| w.stopped())
+    }
+
     /// Step 1: the LP relaxation, and a bound from the last duals (valid whether the
     /// pricing converged or the time share ran out). `None` when the first restricted LP
     /// has no solution.
@@ -201,6 +214,9 @@ impl Search<'_> {
             last = Some(sol);
             if added == 0 {
                 self.out.lp_converged = true;
+                break;
+            }
+            if self.stopped() {
                 break;
             }
         }
@@ -221,6 +237,8 @@ impl Search<'_> {
     /// time's; this LP only guides, and in our formulations the flows' own bounds and
     /// capacity rows cap them. Returns the set of open charges with the lowest true cost.
     fn slope_scale(&mut self, mut sol: LpSolution) -> Result<Vec<bool>, SolveError> {
+        let stopped = self.opts.watch.clone();
+        let stopped = || stopped.as_ref().is_some_and(|w| w.stopped());
         let (charges, lp) = (self.charges, &mut self.lp);
         let t = Instant::now();
         // The dive after it needs about six LP solves' time (one with the charges fixed, a
@@ -267,7 +285,11 @@ impl Search<'_> {
                 best.as_ref().map_or(true_cost, |b| b.0),
                 self.out.bound.unwrap_or(f64::NAN)
             ));
-            if charges.is_empty() || seen.contains(&open) || Instant::now() >= slope_until {
+            if charges.is_empty()
+                || seen.contains(&open)
+                || Instant::now() >= slope_until
+                || stopped()
+            {
                 break;
             }
             seen.push(open);

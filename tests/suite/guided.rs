@@ -287,3 +287,63 @@ proptest! {
         }
     }
 }
+
+/// A solve stopped from outside before it starts (`recourse serve`'s `$/cancelRequest`):
+/// the search stops after its first round of pricing and runs no later step, the MIP is
+/// interrupted at once, and the answer is still a plan the checker accepts at the reported
+/// cost, with a bound that is no more than the optimum.
+#[test]
+fn a_stopped_solve_ends_at_once_with_a_checked_plan() {
+    use recourse::optimize::highs::{Limit, Watch};
+    let doc = generate(&GenerateConfig {
+        orders: 120,
+        seed: 4,
+        ..GenerateConfig::preset("small").unwrap()
+    });
+    let s = validate(&doc).unwrap().0;
+    let optimum = optimize(&s, by_name("tight").unwrap(), &common::exact())
+        .unwrap()
+        .objective()
+        .unwrap();
+    let watch = Watch::watcher(|_| {});
+    watch.stop();
+    let opts = SolveOptions {
+        guide: Guide::On,
+        watch: Some(watch),
+        ..common::exact()
+    };
+    // The model alone: interrupted before any plan.
+    let o = optimize(&s, by_name("tight").unwrap(), &opts).unwrap();
+    let g = o.guided().expect("the search ran");
+    assert!(g.pricing_rounds <= 1, "{} rounds", g.pricing_rounds);
+    assert_eq!((g.slope_rounds, g.start_objective), (0, None));
+    assert_eq!(
+        o.status(),
+        Status::NoSolution {
+            limit: Limit::Interrupt
+        }
+    );
+    // As `solve` and the worker run it: the rules' or the do-nothing plan, checked.
+    let strategy = recourse::optimize::strategy::by_name("tight").unwrap();
+    let o = strategy
+        .run(&s, &recourse::risk::analyze(&s), &opts)
+        .unwrap();
+    assert_eq!(
+        o.status(),
+        Status::Feasible {
+            limit: Limit::Interrupt
+        }
+    );
+    assert!(o.fallback().is_some());
+    let cost = o
+        .objective()
+        .expect("a plan: the solver's, the rules' or the baseline");
+    assert_checked_at(&s, &o, "stopped", cost);
+    assert!(cost >= optimum - 1e-6 * optimum);
+    if let Some(b) = o.bound() {
+        assert!(
+            b <= optimum + 1e-6 * optimum,
+            "bound {b} above the optimum {optimum}"
+        );
+    }
+}
