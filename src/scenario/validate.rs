@@ -14,6 +14,7 @@ use crate::scenario::wire::*;
 use chrono::{Datelike, NaiveDate};
 use ndarray::Array2;
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 use std::hash::Hash;
 
 const DATE_HINT: &str = "write dates as YYYY-MM-DD, e.g. 2026-11-27";
@@ -115,7 +116,7 @@ impl Validator {
                 "give the scenario a short name, e.g. \"demo-eu-1\"",
             );
         }
-        self.as_of = self.date("as_of", &doc.as_of);
+        self.as_of = self.date(&"as_of", &doc.as_of);
         if let Some(d) = self.as_of.filter(|d| *d > last_as_of()) {
             self.err(
                 "as_of_too_late",
@@ -278,7 +279,7 @@ impl Validator {
     fn resolve<K: Eq + Hash + AsRef<str> + std::borrow::Borrow<str>, I: Copy>(
         &mut self,
         map: &HashMap<K, I>,
-        path: &str,
+        path: &dyn fmt::Display,
         id: &str,
         what: &str,
     ) -> Option<I> {
@@ -290,7 +291,7 @@ impl Validator {
             // in proportion to its length times their number.
             self.err(
                 "unknown_reference",
-                path,
+                path.to_string(),
                 format!(
                     "unknown {what} \"{}\" ({} characters; no id is longer than {MAX_ID_CHARS})",
                     clip(id, 24),
@@ -317,26 +318,31 @@ impl Validator {
         };
         self.err(
             "unknown_reference",
-            path,
+            path.to_string(),
             format!("unknown {what} \"{id}\""),
             hint,
         );
         None
     }
 
-    fn sku_ref(&mut self, index: &Index, path: &str, id: &str) -> Option<SkuIx> {
+    fn sku_ref(&mut self, index: &Index, path: &dyn fmt::Display, id: &str) -> Option<SkuIx> {
         self.resolve(&index.skus, path, id, "sku")
     }
-    fn node_ref(&mut self, index: &Index, path: &str, id: &str) -> Option<NodeIx> {
+    fn node_ref(&mut self, index: &Index, path: &dyn fmt::Display, id: &str) -> Option<NodeIx> {
         self.resolve(&index.nodes, path, id, "node")
     }
-    fn lane_ref(&mut self, index: &Index, path: &str, id: &str) -> Option<LaneIx> {
+    fn lane_ref(&mut self, index: &Index, path: &dyn fmt::Display, id: &str) -> Option<LaneIx> {
         self.resolve(&index.lanes, path, id, "lane")
     }
-    fn inbound_ref(&mut self, index: &Index, path: &str, id: &str) -> Option<InboundIx> {
+    fn inbound_ref(
+        &mut self,
+        index: &Index,
+        path: &dyn fmt::Display,
+        id: &str,
+    ) -> Option<InboundIx> {
         self.resolve(&index.inbound, path, id, "inbound")
     }
-    fn order_ref(&mut self, index: &Index, path: &str, id: &str) -> Option<OrderIx> {
+    fn order_ref(&mut self, index: &Index, path: &dyn fmt::Display, id: &str) -> Option<OrderIx> {
         self.resolve(&index.orders, path, id, "order")
     }
 
@@ -345,7 +351,7 @@ impl Validator {
         &mut self,
         nodes: &[Node],
         index: &Index,
-        path: &str,
+        path: &dyn fmt::Display,
         id: &str,
         role: &str,
     ) -> Option<NodeIx> {
@@ -353,7 +359,7 @@ impl Validator {
         if !nodes[n.ix()].holds_stock() {
             self.err(
                 "customer_holds_no_stock",
-                path,
+                path.to_string(),
                 format!(
                     "node \"{id}\" is a customer zone and holds no stock, so it cannot be {role}"
                 ),
@@ -366,11 +372,11 @@ impl Validator {
 
     // ---- numbers and dates --------------------------------------------------------------
 
-    fn amount(&mut self, path: &str, v: f64, what: &str) -> bool {
+    fn amount(&mut self, path: &dyn fmt::Display, v: f64, what: &str) -> bool {
         if v < 0.0 {
             self.err(
                 "negative",
-                path,
+                path.to_string(),
                 format!("{what} is {}, below 0", number(v)),
                 format!("{what} must be 0 or more"),
             );
@@ -378,7 +384,7 @@ impl Validator {
         } else if v > ABSURD {
             self.err(
                 "absurd_value",
-                path,
+                path.to_string(),
                 format!("{what} is {v:e}, above the {ABSURD:e} this program accepts"),
                 "check the units and the export that produced this number",
             );
@@ -406,14 +412,14 @@ impl Validator {
     }
 
     /// A quantity of units of a product; whole when the policy asks for whole units.
-    fn units(&mut self, path: &str, v: f64, what: &str) -> bool {
+    fn units(&mut self, path: &dyn fmt::Display, v: f64, what: &str) -> bool {
         if !self.amount(path, v, what) {
             return false;
         }
         if self.integer && v.fract() != 0.0 {
             self.err(
                 "fractional_units",
-                path,
+                path.to_string(),
                 format!("{what} is {}, not a whole number of units", number(v)),
                 "round it, or set policy.integer_quantities to false for divisible goods",
             );
@@ -422,7 +428,7 @@ impl Validator {
         true
     }
 
-    fn date(&mut self, path: &str, s: &str) -> Option<NaiveDate> {
+    fn date(&mut self, path: &dyn fmt::Display, s: &str) -> Option<NaiveDate> {
         let b = s.as_bytes();
         let shape_ok = b.len() == 10
             && b[4] == b'-'
@@ -433,7 +439,7 @@ impl Validator {
         if !shape_ok {
             self.err(
                 "bad_date",
-                path,
+                path.to_string(),
                 format!("\"{}\" is not an ISO date", clip(s, 40)),
                 DATE_HINT,
             );
@@ -445,7 +451,7 @@ impl Validator {
             None => {
                 self.err(
                     "bad_date",
-                    path,
+                    path.to_string(),
                     format!("\"{s}\" is not a calendar date"),
                     "check the month and the day of the month",
                 );
@@ -455,21 +461,21 @@ impl Validator {
     }
 
     /// A date as a day offset from `as_of` (`None` when either date is bad).
-    fn day(&mut self, path: &str, s: &str) -> Option<Day> {
+    fn day(&mut self, path: &dyn fmt::Display, s: &str) -> Option<Day> {
         let d = self.date(path, s)?;
         Some((d - self.as_of?).num_days())
     }
 
     /// An arrival date (an eta): the date itself, and the day it is usable: before `as_of`
     /// means day 0 (with a warning), at or after H means never inside the horizon.
-    fn eta(&mut self, path: &str, s: &str) -> Option<(NaiveDate, Day, Option<u32>)> {
+    fn eta(&mut self, path: &dyn fmt::Display, s: &str) -> Option<(NaiveDate, Day, Option<u32>)> {
         let date = self.date(path, s)?;
         let d = (date - self.as_of?).num_days();
         let h = i64::from(self.horizon?);
         if d < 0 {
             self.warn(
                 "eta_in_past",
-                path,
+                path.to_string(),
                 format!("eta {s} is before as_of; taken as day 0 (already arrived)"),
             );
         }
@@ -507,7 +513,7 @@ impl Validator {
             .map(|(i, n)| {
                 if let Some(c) = n.ship_capacity_per_day {
                     self.amount(
-                        &format!("nodes[{i}].ship_capacity_per_day"),
+                        &format_args!("nodes[{i}].ship_capacity_per_day"),
                         c,
                         "ship_capacity_per_day",
                     );
@@ -545,8 +551,8 @@ impl Validator {
         let mut out = Vec::with_capacity(docs.len());
         for (i, l) in docs.iter().enumerate() {
             let p = format!("lanes[{i}]");
-            let from = self.node_ref(index, &format!("{p}.from"), &l.from);
-            let to = self.node_ref(index, &format!("{p}.to"), &l.to);
+            let from = self.node_ref(index, &format_args!("{p}.from"), &l.from);
+            let to = self.node_ref(index, &format_args!("{p}.to"), &l.to);
             if let Some(f) = from {
                 if !nodes[f.ix()].holds_stock() {
                     self.err(
@@ -580,15 +586,19 @@ impl Validator {
                 );
             }
             self.amount(
-                &format!("{p}.cost_per_unit"),
+                &format_args!("{p}.cost_per_unit"),
                 l.cost_per_unit,
                 "cost_per_unit",
             );
             if let Some(f) = l.fixed_cost_per_day {
-                self.amount(&format!("{p}.fixed_cost_per_day"), f, "fixed_cost_per_day");
+                self.amount(
+                    &format_args!("{p}.fixed_cost_per_day"),
+                    f,
+                    "fixed_cost_per_day",
+                );
             }
             if let Some(c) = l.capacity_per_day {
-                self.amount(&format!("{p}.capacity_per_day"), c, "capacity_per_day");
+                self.amount(&format_args!("{p}.capacity_per_day"), c, "capacity_per_day");
             }
             if let Some(days) = &l.departure_days {
                 let mut seen = HashSet::new();
@@ -641,11 +651,17 @@ impl Validator {
         let mut first: HashMap<(NodeIx, SkuIx), usize> = HashMap::new();
         for (i, s) in docs.iter().enumerate() {
             let p = format!("stock[{i}]");
-            let node = self.stock_node(nodes, index, &format!("{p}.node"), &s.node, "given stock");
-            let sku = self.sku_ref(index, &format!("{p}.sku"), &s.sku);
-            let ok_on_hand = self.units(&format!("{p}.on_hand"), s.on_hand, "on_hand");
+            let node = self.stock_node(
+                nodes,
+                index,
+                &format_args!("{p}.node"),
+                &s.node,
+                "given stock",
+            );
+            let sku = self.sku_ref(index, &format_args!("{p}.sku"), &s.sku);
+            let ok_on_hand = self.units(&format_args!("{p}.on_hand"), s.on_hand, "on_hand");
             let reserved = s.reserved.unwrap_or(0.0);
-            let ok_reserved = self.amount(&format!("{p}.reserved"), reserved, "reserved");
+            let ok_reserved = self.amount(&format_args!("{p}.reserved"), reserved, "reserved");
             if ok_on_hand && ok_reserved && reserved > s.on_hand {
                 self.err(
                     "reserved_above_on_hand",
@@ -692,17 +708,17 @@ impl Validator {
             let node = self.stock_node(
                 nodes,
                 index,
-                &format!("{p}.node"),
+                &format_args!("{p}.node"),
                 &r.node,
                 "receiving goods",
             );
-            let sku = self.sku_ref(index, &format!("{p}.sku"), &r.sku);
-            self.units(&format!("{p}.quantity"), r.quantity, "quantity");
-            let eta = self.eta(&format!("{p}.eta"), &r.eta);
+            let sku = self.sku_ref(index, &format_args!("{p}.sku"), &r.sku);
+            self.units(&format_args!("{p}.quantity"), r.quantity, "quantity");
+            let eta = self.eta(&format_args!("{p}.eta"), &r.eta);
             let expedite = r.expedite.as_ref().and_then(|x| {
                 let xp = format!("{p}.expedite");
-                self.amount(&format!("{xp}.cost"), x.cost, "expedite cost");
-                let (xdate, _, xday) = self.eta(&format!("{xp}.eta"), &x.eta)?;
+                self.amount(&format_args!("{xp}.cost"), x.cost, "expedite cost");
+                let (xdate, _, xday) = self.eta(&format_args!("{xp}.eta"), &x.eta)?;
                 if let Some((rdate, _, _)) = eta {
                     if xdate >= rdate {
                         self.err(
@@ -769,12 +785,12 @@ impl Validator {
                 continue;
             }
             self.amount(
-                &format!("{p}.late_per_unit_day"),
+                &format_args!("{p}.late_per_unit_day"),
                 e.late_per_unit_day,
                 "late_per_unit_day",
             );
             self.amount(
-                &format!("{p}.short_per_unit"),
+                &format_args!("{p}.short_per_unit"),
                 e.short_per_unit,
                 "short_per_unit",
             );
@@ -805,8 +821,8 @@ impl Validator {
         lanes: &[Lane],
         penalties: &[PriorityPenalty],
     ) -> Option<Order> {
-        let dest = self.node_ref(index, &format!("{p}.destination"), &o.destination);
-        let due = self.day(&format!("{p}.due"), &o.due);
+        let dest = self.node_ref(index, &format_args!("{p}.destination"), &o.destination);
+        let due = self.day(&format_args!("{p}.due"), &o.due);
         self.order_fields(p, o);
         let (lines, line_of) = self.order_lines(p, o, index);
         let planned = self.order_plan(p, o, dest, &line_of, index, nodes, lanes);
@@ -865,14 +881,14 @@ impl Validator {
         }
         if let Some(x) = o.late_penalty_per_unit_day {
             self.amount(
-                &format!("{p}.late_penalty_per_unit_day"),
+                &format_args!("{p}.late_penalty_per_unit_day"),
                 x,
                 "late_penalty_per_unit_day",
             );
         }
         if let Some(x) = o.short_penalty_per_unit {
             self.amount(
-                &format!("{p}.short_penalty_per_unit"),
+                &format_args!("{p}.short_penalty_per_unit"),
                 x,
                 "short_penalty_per_unit",
             );
@@ -898,8 +914,8 @@ impl Validator {
         let mut line_of: HashMap<SkuIx, usize> = HashMap::new();
         for (k, l) in o.lines.iter().enumerate() {
             let lp = format!("{p}.lines[{k}]");
-            let sku = self.sku_ref(index, &format!("{lp}.sku"), &l.sku);
-            let ok = self.units(&format!("{lp}.quantity"), l.quantity, "quantity");
+            let sku = self.sku_ref(index, &format_args!("{lp}.sku"), &l.sku);
+            let ok = self.units(&format_args!("{lp}.quantity"), l.quantity, "quantity");
             if ok && l.quantity == 0.0 {
                 self.warn(
                     "zero_line",
@@ -947,14 +963,22 @@ impl Validator {
         let mut plan_days = HashSet::new();
         for (k, e) in o.plan.iter().enumerate() {
             let ep = format!("{p}.plan[{k}]");
-            let sku = self.sku_ref(index, &format!("{ep}.sku"), &e.sku);
-            let node = self.stock_node(nodes, index, &format!("{ep}.node"), &e.node, "a source");
+            let sku = self.sku_ref(index, &format_args!("{ep}.sku"), &e.sku);
+            let node = self.stock_node(
+                nodes,
+                index,
+                &format_args!("{ep}.node"),
+                &e.node,
+                "a source",
+            );
             let lane = match &e.lane {
                 None => Some(None),
-                Some(id) => self.lane_ref(index, &format!("{ep}.lane"), id).map(Some),
+                Some(id) => self
+                    .lane_ref(index, &format_args!("{ep}.lane"), id)
+                    .map(Some),
             };
-            let ok_q = self.units(&format!("{ep}.quantity"), e.quantity, "quantity");
-            let ship = self.ship_day(&format!("{ep}.ship"), &e.ship);
+            let ok_q = self.units(&format_args!("{ep}.quantity"), e.quantity, "quantity");
+            let ship = self.ship_day(&format_args!("{ep}.ship"), &e.ship);
             if let (Some(sku), true) = (sku, ok_q) {
                 if !line_of.contains_key(&sku) {
                     self.err(
@@ -1051,13 +1075,13 @@ impl Validator {
     }
 
     /// A planned ship date: before `as_of` = day 0 (warning), at or after H = error.
-    fn ship_day(&mut self, path: &str, s: &str) -> Option<u32> {
+    fn ship_day(&mut self, path: &dyn fmt::Display, s: &str) -> Option<u32> {
         let d = self.day(path, s)?;
         let h = self.horizon?;
         if d < 0 {
             self.warn(
                 "ship_in_past",
-                path,
+                path.to_string(),
                 format!(
                     "ship date {s} is before as_of; taken as day 0 (the shipment has not left yet)"
                 ),
@@ -1071,7 +1095,7 @@ impl Validator {
             });
             self.err(
                 "ship_after_horizon",
-                path,
+                path.to_string(),
                 format!(
                     "ship date {s} is after the horizon (last plannable day {})",
                     last.unwrap_or_default()
@@ -1141,8 +1165,8 @@ impl Validator {
             let di = DisruptionIx::new(i);
             let kind = match d {
                 DisruptionDoc::InboundDelay { inbound: id, eta } => {
-                    let r = self.inbound_ref(index, &format!("{p}.inbound"), id);
-                    let e = self.eta(&format!("{p}.eta"), eta);
+                    let r = self.inbound_ref(index, &format_args!("{p}.inbound"), id);
+                    let e = self.eta(&format_args!("{p}.eta"), eta);
                     let (Some(r), Some((_, day, arrival))) = (r, e) else {
                         continue;
                     };
@@ -1164,7 +1188,7 @@ impl Validator {
                     )
                 }
                 DisruptionDoc::InboundCancel { inbound: id } => {
-                    let Some(r) = self.inbound_ref(index, &format!("{p}.inbound"), id) else {
+                    let Some(r) = self.inbound_ref(index, &format_args!("{p}.inbound"), id) else {
                         continue;
                     };
                     if inbound_ok {
@@ -1184,10 +1208,15 @@ impl Validator {
                     sku,
                     quantity,
                 } => {
-                    let n =
-                        self.stock_node(nodes, index, &format!("{p}.node"), node, "losing stock");
-                    let s = self.sku_ref(index, &format!("{p}.sku"), sku);
-                    let ok = self.amount(&format!("{p}.quantity"), *quantity, "quantity");
+                    let n = self.stock_node(
+                        nodes,
+                        index,
+                        &format_args!("{p}.node"),
+                        node,
+                        "losing stock",
+                    );
+                    let s = self.sku_ref(index, &format_args!("{p}.sku"), sku);
+                    let ok = self.amount(&format_args!("{p}.quantity"), *quantity, "quantity");
                     let (Some(n), Some(s), true) = (n, s, ok) else {
                         continue;
                     };
@@ -1213,7 +1242,7 @@ impl Validator {
                     )
                 }
                 DisruptionDoc::NodeOutage { node, from, until } => {
-                    let n = self.node_ref(index, &format!("{p}.node"), node);
+                    let n = self.node_ref(index, &format_args!("{p}.node"), node);
                     let Some((f, u)) = self.period(&p, from, until) else {
                         continue;
                     };
@@ -1228,7 +1257,7 @@ impl Validator {
                     )
                 }
                 DisruptionDoc::LaneOutage { lane, from, until } => {
-                    let l = self.lane_ref(index, &format!("{p}.lane"), lane);
+                    let l = self.lane_ref(index, &format_args!("{p}.lane"), lane);
                     let Some((f, u)) = self.period(&p, from, until) else {
                         continue;
                     };
@@ -1250,7 +1279,7 @@ impl Validator {
                     )
                 }
                 DisruptionDoc::LaneDelay { lane, extra_days } => {
-                    let l = self.lane_ref(index, &format!("{p}.lane"), lane);
+                    let l = self.lane_ref(index, &format_args!("{p}.lane"), lane);
                     if *extra_days < 0 || *extra_days > MAX_HORIZON * 4 {
                         self.err(
                             "bad_extra_days",
@@ -1297,8 +1326,8 @@ impl Validator {
 
     /// An outage period as day offsets; checks the order of the two dates.
     fn period(&mut self, p: &str, from: &str, until: &str) -> Option<(Day, Day)> {
-        let f = self.day(&format!("{p}.from"), from);
-        let u = self.day(&format!("{p}.until"), until);
+        let f = self.day(&format_args!("{p}.from"), from);
+        let u = self.day(&format_args!("{p}.until"), until);
         let (f, u) = (f?, u?);
         if u < f {
             self.err(
@@ -1361,7 +1390,7 @@ impl Validator {
     ) -> Policy {
         if let Some(c) = doc.change_penalty_per_unit {
             self.amount(
-                "policy.change_penalty_per_unit",
+                &"policy.change_penalty_per_unit",
                 c,
                 "change_penalty_per_unit",
             );
@@ -1402,18 +1431,18 @@ impl Validator {
             match f {
                 ForbidDoc::Shipment(s) => {
                     let sp = format!("{p}.shipment");
-                    let order = self.order_ref(index, &format!("{sp}.order"), &s.order);
+                    let order = self.order_ref(index, &format_args!("{sp}.order"), &s.order);
                     let sku = s
                         .sku
                         .as_ref()
-                        .map(|x| self.sku_ref(index, &format!("{sp}.sku"), x));
+                        .map(|x| self.sku_ref(index, &format_args!("{sp}.sku"), x));
                     let node = s
                         .node
                         .as_ref()
-                        .map(|x| self.node_ref(index, &format!("{sp}.node"), x));
+                        .map(|x| self.node_ref(index, &format_args!("{sp}.node"), x));
                     let lane = s.lane.as_ref().map(|l| {
                         l.as_ref()
-                            .map(|x| self.lane_ref(index, &format!("{sp}.lane"), x))
+                            .map(|x| self.lane_ref(index, &format_args!("{sp}.lane"), x))
                     });
                     let (Some(order), Some(sku), Some(node), Some(lane)) = (
                         order,
@@ -1434,11 +1463,11 @@ impl Validator {
                 }
                 ForbidDoc::Transfer(t) => {
                     let tp = format!("{p}.transfer");
-                    let lane = self.lane_ref(index, &format!("{tp}.lane"), &t.lane);
+                    let lane = self.lane_ref(index, &format_args!("{tp}.lane"), &t.lane);
                     let sku = t
                         .sku
                         .as_ref()
-                        .map(|x| self.sku_ref(index, &format!("{tp}.sku"), x));
+                        .map(|x| self.sku_ref(index, &format_args!("{tp}.sku"), x));
                     let (Some(lane), Some(sku)) = (lane, sku.map_or(Some(None), |x| x.map(Some)))
                     else {
                         continue;
@@ -1446,7 +1475,8 @@ impl Validator {
                     forbid.push(Forbid::Transfer { lane, sku });
                 }
                 ForbidDoc::ExpediteInbound(id) => {
-                    let Some(r) = self.inbound_ref(index, &format!("{p}.expedite_inbound"), id)
+                    let Some(r) =
+                        self.inbound_ref(index, &format_args!("{p}.expedite_inbound"), id)
                     else {
                         continue;
                     };
