@@ -40,9 +40,9 @@ pub struct Args {
     pub journal: Option<PathBuf>,
 }
 
-/// What the reading thread hands over.
+/// What the reading thread hands over: each line parsed once, there.
 enum Read {
-    Line(String),
+    Message(Result<Incoming, (Value, RpcError)>),
     TooLarge(u64),
     NotUtf8,
     End,
@@ -78,10 +78,8 @@ pub fn run(args: Args) -> i32 {
     };
     let mut worker = Worker::with_state(state);
     let term = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM] {
-        if let Err(e) = signal_hook::flag::register(signal, term.clone()) {
-            eprintln!("recourse serve: cannot watch SIGTERM: {e}");
-        }
+    if let Err(e) = signal_hook::flag::register(signal_hook::consts::SIGTERM, term.clone()) {
+        eprintln!("recourse serve: cannot watch SIGTERM: {e}");
     }
     let out = Out(Arc::new(Mutex::new(std::io::stdout())));
     let running: Running = Arc::new(Mutex::new(None));
@@ -92,8 +90,8 @@ pub fn run(args: Args) -> i32 {
             eprintln!("recourse serve: SIGTERM, stopping");
             return exit::SUCCESS;
         }
-        let line = match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(Read::Line(l)) => l,
+        let message = match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(Read::Message(m)) => m,
             Ok(unreadable @ (Read::TooLarge(_) | Read::NotUtf8)) => {
                 if !out.line(&rpc::response(&Value::Null, Err(refusal(&unreadable)))) {
                     return exit::SUCCESS;
@@ -106,10 +104,7 @@ pub fn run(args: Args) -> i32 {
             }
             Err(RecvTimeoutError::Timeout) => continue,
         };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let (id, method, params) = match rpc::parse(&line) {
+        let (id, method, params) = match message {
             Ok(Incoming::Request { id, method, params }) => (id, method, params),
             // Notifications get no answer; $/cancelRequest was handled by the reader.
             Ok(Incoming::Notification { .. }) => continue,
@@ -243,12 +238,14 @@ fn spawn_reader(running: Running) -> mpsc::Receiver<Read> {
             let read = match read_line(&mut input, max, &mut buf) {
                 Ok(None) => Read::End,
                 Ok(Some(Err(n))) => Read::TooLarge(n),
-                Ok(Some(Ok(()))) => match String::from_utf8(std::mem::take(&mut buf)) {
+                Ok(Some(Ok(()))) => match std::str::from_utf8(&buf) {
+                    Ok(line) if line.trim().is_empty() => continue,
                     Ok(line) => {
-                        if cancels(&line, &running) {
+                        let message = rpc::parse(line);
+                        if cancels(&message, &running) {
                             continue;
                         }
-                        Read::Line(line)
+                        Read::Message(message)
                     }
                     Err(_) => Read::NotUtf8,
                 },
@@ -266,9 +263,9 @@ fn spawn_reader(running: Running) -> mpsc::Receiver<Read> {
     rx
 }
 
-/// Whether `line` is a `$/cancelRequest` (it stops the running solve if the ids match).
-fn cancels(line: &str, running: &Running) -> bool {
-    let Ok(Incoming::Notification { method, params }) = rpc::parse(line) else {
+/// Whether `message` is a `$/cancelRequest` (it stops the running solve if the ids match).
+fn cancels(message: &Result<Incoming, (Value, RpcError)>, running: &Running) -> bool {
+    let Ok(Incoming::Notification { method, params }) = message else {
         return false;
     };
     if method != "$/cancelRequest" {
