@@ -102,12 +102,8 @@ impl Watch {
     }
 
     fn heard(&self, out: &sys::HighsCallbackDataOut, force: bool) {
-        let now = Instant::now();
-        if let Ok(mut last) = self.last.lock() {
-            if !force && last.is_some_and(|t| now.duration_since(t) < PROGRESS_EVERY) {
-                return;
-            }
-            *last = Some(now);
+        if !due(&self.last, force) {
+            return;
         }
         let finite = |v: f64| v.is_finite().then_some(v);
         (self.report)(Snapshot {
@@ -1143,6 +1139,20 @@ const MAX_MESSAGES: usize = 20;
 /// The progress line changes at most this often (an improving solution shows at once).
 const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 
+/// Whether a progress report is due: forced (an improving solution), or [`PROGRESS_EVERY`]
+/// after the last one, which `last` records.
+fn due(last: &Mutex<Option<Instant>>, force: bool) -> bool {
+    let now = Instant::now();
+    let Ok(mut last) = last.lock() else {
+        return false;
+    };
+    if !force && last.is_some_and(|t| now.duration_since(t) < PROGRESS_EVERY) {
+        return false;
+    }
+    *last = Some(now);
+    true
+}
+
 /// What the callback reaches through its `user_data` pointer. Shared with HiGHS's threads,
 /// hence the mutexes.
 struct CallbackState {
@@ -1261,15 +1271,8 @@ impl Progress {
     }
 
     fn update(&self, out: &sys::HighsCallbackDataOut, force: bool) {
-        let now = Instant::now();
-        {
-            let Ok(mut last) = self.last.lock() else {
-                return;
-            };
-            if !force && last.is_some_and(|t| now.duration_since(t) < PROGRESS_EVERY) {
-                return;
-            }
-            *last = Some(now);
+        if !due(&self.last, force) {
+            return;
         }
         let show = |v: f64| {
             if v.is_finite() {
