@@ -115,31 +115,18 @@ fn solve(
     // A model's answer is never worse than doing nothing or the rules, even when the solver
     // stops early (Strategy::run falls back on the cheaper of the baseline and the rules'
     // plan).
-    let outcome = match strategy.run(&s, &analysis, &opts) {
-        Ok(o) => o,
+    let recourse::documents::proposals::Proposed {
+        outcome,
+        doc,
+        respond_seconds,
+    } = match recourse::documents::proposals::propose(&s, &analysis, &strategy, &opts, start) {
+        Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
             eprintln!("this is a bug in recourse; please report it with the scenario");
             return exit::INTERNAL;
         }
     };
-    let respond_start = std::time::Instant::now();
-    let responses = match recourse::documents::proposals::responses_for(&s, &analysis, &outcome) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("this is a bug in recourse; please report it with the scenario");
-            return exit::INTERNAL;
-        }
-    };
-    let respond_seconds = respond_start.elapsed().as_secs_f64();
-    let doc = recourse::documents::proposals::proposals_doc(
-        &s,
-        &analysis,
-        &outcome,
-        responses.as_ref(),
-        start.elapsed().as_secs_f64(),
-    );
     if terminal || args.verbose {
         let base = doc.kpis.baseline.cost.total;
         match (outcome.objective(), &doc.kpis.proposed) {

@@ -227,6 +227,51 @@ fn action_doc(s: &Scenario, id: String, a: &Action) -> ActionDoc {
     }
 }
 
+/// What a solve answers: the checked outcome, its proposals document, and the seconds the
+/// responses took to build and check.
+pub struct Proposed {
+    pub outcome: Outcome,
+    pub doc: ProposalsDoc,
+    pub respond_seconds: f64,
+}
+
+/// A solve or its responses failed: a broken invariant, never bad input.
+#[derive(Debug, thiserror::Error)]
+pub enum ProposeError {
+    #[error(transparent)]
+    Optimize(#[from] crate::optimize::OptimizeError),
+    #[error(transparent)]
+    Respond(#[from] crate::respond::RespondError),
+}
+
+/// Runs `strategy` on the scenario and writes the proposals document, as `recourse solve`
+/// and the worker's `solve` both do; `started` is when the command's work began (the
+/// document's `solve.seconds`).
+pub fn propose(
+    s: &Scenario,
+    a: &Analysis,
+    strategy: &crate::optimize::strategy::Strategy,
+    opts: &crate::optimize::highs::SolveOptions,
+    started: std::time::Instant,
+) -> Result<Proposed, ProposeError> {
+    let outcome = strategy.run(s, a, opts)?;
+    let respond_start = std::time::Instant::now();
+    let responses = responses_for(s, a, &outcome)?;
+    let respond_seconds = respond_start.elapsed().as_secs_f64();
+    let doc = proposals_doc(
+        s,
+        a,
+        &outcome,
+        responses.as_ref(),
+        started.elapsed().as_secs_f64(),
+    );
+    Ok(Proposed {
+        outcome,
+        doc,
+        respond_seconds,
+    })
+}
+
 /// Reads a proposals document (`recourse solve -o`), with every problem as a diagnostic
 /// naming its JSON path.
 pub fn parse_proposals(bytes: &[u8]) -> Result<ProposalsDoc, Diagnostics> {

@@ -13,7 +13,7 @@ pub mod rpc;
 
 use crate::apply::{apply, ApplyError};
 use crate::base::diagnostics::{Diagnostics, DiagnosticsDoc};
-use crate::documents::proposals::{proposals_doc, responses_for, ProposalsDoc, PROPOSALS_FORMAT};
+use crate::documents::proposals::{propose, ProposalsDoc, Proposed, PROPOSALS_FORMAT};
 use crate::documents::report::{risk_doc, RISK_FORMAT};
 use crate::optimize::highs::{Scope, SolveOptions, Watcher};
 use crate::risk::kpi::{kpis, Kpis};
@@ -347,21 +347,11 @@ impl Worker {
             .ok_or_else(|| {
                 RpcError::internal("the default formulation is not registered".into())
             })?;
-        let outcome = strategy
-            .run(&st.s, &st.analysis, &opts)
+        let Proposed { outcome, doc, .. } = propose(&st.s, &st.analysis, &strategy, &opts, start)
             .map_err(|e| RpcError::internal(e.to_string()))?;
         if outcome.solution.is_none() && stop.is_some_and(|w| w.stopped()) {
             return Err(RpcError::cancelled());
         }
-        let responses = responses_for(&st.s, &st.analysis, &outcome)
-            .map_err(|e| RpcError::internal(e.to_string()))?;
-        let doc = proposals_doc(
-            &st.s,
-            &st.analysis,
-            &outcome,
-            responses.as_ref(),
-            start.elapsed().as_secs_f64(),
-        );
         let value = json!(doc);
         self.last = Some(doc);
         Ok(value)
