@@ -298,15 +298,7 @@ fn count(doc: &ScenarioDoc, c: &mut Coverage) {
         orders.iter().any(|o| o.short_penalty_per_unit.is_some()),
     );
 
-    for kind in [
-        "inbound_delay",
-        "inbound_cancel",
-        "stock_loss",
-        "node_outage",
-        "lane_outage",
-        "lane_delay",
-        "demand_surge",
-    ] {
+    for kind in recourse::scenario::wire::DISRUPTION_KINDS {
         c.hit(kind, doc.disruptions.iter().any(|d| d.kind() == kind));
     }
     c.hit("4 disruptions", doc.disruptions.len() == 4);

@@ -4,15 +4,14 @@
 use super::text::esc;
 use crate::documents::proposals::ProposalsDoc;
 use crate::scenario::domain::{Day, Scenario};
-use crate::scenario::ids::OrderId;
 use std::fmt::Write;
 
 /// Counts per bucket: due before the horizon, each plannable day, due after it.
-pub(super) fn counts(s: &Scenario, orders: impl Iterator<Item = String>) -> Vec<usize> {
+pub(super) fn counts<'a>(s: &Scenario, orders: impl Iterator<Item = &'a str>) -> Vec<usize> {
     let h = s.horizon as usize;
     let mut out = vec![0; h + 2];
     for id in orders {
-        let Some(o) = s.index.orders.get(&OrderId(id)) else {
+        let Some(o) = s.index.orders.get(id) else {
             continue;
         };
         let due: Day = s.order(*o).due;
@@ -29,8 +28,8 @@ pub(super) fn counts(s: &Scenario, orders: impl Iterator<Item = String>) -> Vec<
 }
 
 pub(super) fn at_risk_by_day(out: &mut String, s: &Scenario, doc: &ProposalsDoc) {
-    let before = counts(s, doc.at_risk.iter().map(|a| a.order.clone()));
-    let after = counts(s, doc.unresolved.iter().map(|u| u.order.clone()));
+    let before = counts(s, doc.at_risk.iter().map(|a| a.order.as_str()));
+    let after = counts(s, doc.unresolved.iter().map(|u| u.order.as_str()));
     let h = s.horizon as usize;
     let top = before
         .iter()

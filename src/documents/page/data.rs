@@ -4,7 +4,6 @@
 use crate::documents::proposals::{ProposalsDoc, ResponseDoc};
 use crate::plan::PlanDoc;
 use crate::scenario::domain::{DisruptionKind, Scenario};
-use crate::scenario::ids::{InboundId, LaneId, NodeId};
 use serde::Serialize;
 
 /// The files a reader passes to `recourse apply` for the approvals made on the page.
@@ -167,8 +166,8 @@ fn response<'a>(s: &Scenario, r: &'a ResponseDoc) -> PageResponse<'a> {
 /// The lanes a plan part uses (ids the scenario does not know are left out: a proposals
 /// document is read from a file); local hand-overs and expedited receipts go to `at`.
 fn lanes_of(s: &Scenario, plan: &PlanDoc, at: &mut Vec<usize>) -> Vec<usize> {
-    let lane = |id: &str| s.index.lanes.get(&LaneId(id.to_owned())).map(|l| l.ix());
-    let node = |id: &str| s.index.nodes.get(&NodeId(id.to_owned())).map(|n| n.ix());
+    let lane = |id: &str| s.index.lanes.get(id).map(|l| l.ix());
+    let node = |id: &str| s.index.nodes.get(id).map(|n| n.ix());
     let mut lanes = Vec::new();
     for x in &plan.shipments {
         match &x.lane {
@@ -178,8 +177,12 @@ fn lanes_of(s: &Scenario, plan: &PlanDoc, at: &mut Vec<usize>) -> Vec<usize> {
     }
     lanes.extend(plan.transfers.iter().filter_map(|t| lane(&t.lane)));
     for e in &plan.expedited_inbound {
-        let ix = s.index.inbound.get(&InboundId(e.clone()));
-        at.extend(ix.map(|i| s.inbound(*i).node.ix()));
+        at.extend(
+            s.index
+                .inbound
+                .get(e.as_str())
+                .map(|i| s.inbound(*i).node.ix()),
+        );
     }
     lanes.sort_unstable();
     lanes.dedup();

@@ -130,15 +130,6 @@ const CUSTOMERS: &[&str] = &[
     "Nordlicht GmbH",
     "株式会社テスト",
 ];
-const WEEKDAYS: [Weekday; 7] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-    Weekday::Sat,
-    Weekday::Sun,
-];
 
 fn generate(seed: u64, allow_frozen: bool) -> ScenarioDoc {
     let mut rng = Rng::new(seed);
@@ -306,7 +297,7 @@ impl Gen {
             } else {
                 let mask = self.rng.range(1, 127);
                 Some(
-                    WEEKDAYS
+                    Weekday::ALL
                         .iter()
                         .enumerate()
                         .filter(|(i, _)| mask & (1 << i) != 0)
