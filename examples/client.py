@@ -89,6 +89,7 @@ def main():
     ap.add_argument("--recourse", default="recourse", help="the recourse binary")
     ap.add_argument("--journal", help="journal file for the worker")
     ap.add_argument("--time-limit", type=float, default=10.0)
+    ap.add_argument("--proposals", help="also write the solve's proposals document here")
     args = ap.parse_args()
 
     command = [args.recourse, "serve"] + (["--journal", args.journal] if args.journal else [])
@@ -119,6 +120,9 @@ def main():
                 print(f"  solving: {p['elapsed']:.1f} s, incumbent {p['incumbent']:.2f}, gap {gap}")
 
         proposals = worker.request("solve", {"time_limit": args.time_limit}, on_progress=progress)
+        if args.proposals:
+            with open(args.proposals, "w", encoding="utf-8") as f:
+                json.dump(proposals, f)
         solve = proposals["solve"]
         print(f"solved: {solve['status']}, cost {solve['objective']:.2f}, {len(proposals['responses'])} responses")
 

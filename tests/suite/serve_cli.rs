@@ -498,10 +498,14 @@ fn a_cancelled_solve_answers_with_its_best_checked_plan() {
 /// The Python client (standard library only) runs the whole protocol against this build.
 #[test]
 fn the_python_client_runs_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let proposals = dir.path().join("proposals.json");
     let out = Command::new("python3")
         .arg(root().join("examples/client.py"))
         .arg("--recourse")
         .arg(binary())
+        .arg("--proposals")
+        .arg(&proposals)
         .arg(tiny_path("demo-eu"))
         .output()
         .expect("python3 runs");
@@ -515,4 +519,33 @@ fn the_python_client_runs_end_to_end() {
     assert!(text.contains("loaded: 11 orders, 7 at risk"), "{text}");
     assert!(text.contains("solved: optimal, cost 1200.00"), "{text}");
     assert!(text.contains("approved R1"), "{text}");
+    // The plan the client was given passes the checker, against the scenario it was for:
+    // demo-eu with the client's two events.
+    let doc: Value = serde_json::from_slice(&std::fs::read(&proposals).unwrap()).unwrap();
+    let mut scenario = demo();
+    scenario["disruptions"].as_array_mut().unwrap().extend([
+        json!({"kind": "lane_delay", "lane": "LIL-PAR-G", "extra_days": 1}),
+        json!({"kind": "stock_loss", "node": "PL-LIL", "sku": "SKU-1", "quantity": 1}),
+    ]);
+    let file = dir.path().join("scenario.json");
+    std::fs::write(&file, scenario.to_string()).unwrap();
+    let check = recourse()
+        .args(["check", "--format", "json"])
+        .arg(&file)
+        .arg(&proposals)
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let checked: Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!(checked["feasible"], true);
+    assert!(
+        (checked["cost"]["total"].as_f64().unwrap() - doc["solve"]["objective"].as_f64().unwrap())
+            .abs()
+            < 1e-6 * 1200.0
+    );
 }
