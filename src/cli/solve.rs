@@ -119,6 +119,7 @@ fn solve(
         outcome,
         doc,
         respond_seconds,
+        respond_steps,
     } = match recourse::documents::proposals::propose(&s, &analysis, &strategy, &opts, start) {
         Ok(p) => p,
         Err(e) => {
@@ -185,6 +186,16 @@ fn solve(
                 recourse::documents::proposals_report::granularity(&doc),
                 doc.unresolved.len(),
                 respond_seconds
+            );
+        }
+        if let (Some(t), true) = (respond_steps, args.verbose) {
+            eprintln!(
+                "responses: construction {:.2} s, checker {:.2} s ({} of {} prefixes), explanations {:.2} s",
+                t.construct,
+                t.check,
+                doc.checked_prefixes,
+                doc.responses.len(),
+                t.explain
             );
         }
     }

@@ -233,6 +233,8 @@ pub struct Proposed {
     pub outcome: Outcome,
     pub doc: ProposalsDoc,
     pub respond_seconds: f64,
+    /// Its steps, when there were responses to build.
+    pub respond_steps: Option<crate::respond::RespondSeconds>,
 }
 
 /// A solve or its responses failed: a broken invariant, never bad input.
@@ -269,6 +271,7 @@ pub fn propose(
         outcome,
         doc,
         respond_seconds,
+        respond_steps: responses.as_ref().map(|r| r.seconds),
     })
 }
 

@@ -6,8 +6,9 @@
 //!    closure is the unit plus the fewest remaining units that make it feasible on top of
 //!    the responses already built (a donor that frees the stock, the transfer that brings
 //!    it, the expedite that pulls it in); the closure that protects the fewest at-risk
-//!    orders and saves the most becomes the next response. Only closures that share a
-//!    resource with the chosen one change, so only those are recomputed.
+//!    orders and saves the most becomes the next response. Only closures that read a
+//!    resource the chosen one changed, other than by adding slack, can change, so only
+//!    those are recomputed (`Ctx::may_change`).
 //! 3. `requires`: a response requires the earlier ones that give what it takes (stock,
 //!    node or lane capacity) and every earlier one sharing a strict resource (a
 //!    fixed-charged lane-day, a resource the baseline breaks). A closed approval set is
@@ -27,7 +28,8 @@ pub mod units;
 mod wording;
 
 pub use response::{
-    Action, ActionKind, Inputs, Owner, RespondError, Response, Responses, Unresolved,
+    Action, ActionKind, Inputs, Owner, RespondError, RespondSeconds, Response, Responses,
+    Unresolved,
 };
 
 use crate::check::{evaluate, CostBreakdown, Evaluation};
@@ -36,7 +38,7 @@ use crate::scenario::domain::Scenario;
 use crate::scenario::ids::*;
 use ledger::{Ledger, Overlay};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use units::{PlanMaps, Resource, Unit, UnitKind};
 
 /// Builds the ranked responses that turn `baseline` into `plan`, and explains the at-risk
@@ -55,6 +57,7 @@ pub fn respond_with_budget(
     x: &Inputs<'_>,
     check_budget: usize,
 ) -> Result<Responses, RespondError> {
+    let clock = std::time::Instant::now();
     let (bm, pm) = (PlanMaps::of(x.baseline), PlanMaps::of(x.plan));
     let units = units::diff(s, x.baseline, x.plan, &bm, &pm);
     let after: Vec<bool> = x.plan_eval.orders.iter().map(|o| o.at_risk()).collect();
@@ -64,6 +67,7 @@ pub fn respond_with_budget(
         .iter()
         .map(|g| delta(g.units.iter().map(|&u| &units[u])))
         .collect();
+    let construct_seconds = clock.elapsed().as_secs_f64();
     let (costs, checked_prefixes) = verify(
         s,
         x.baseline,
@@ -73,6 +77,7 @@ pub fn respond_with_budget(
         &deltas,
         check_budget,
     )?;
+    let check_seconds = clock.elapsed().as_secs_f64() - construct_seconds;
     let want = x.plan_eval.cost.total;
     let got = costs.last().map_or(x.baseline_eval.cost.total, |c| c.total);
     if (got - want).abs() > 1e-6 * want.abs().max(1.0) {
@@ -92,7 +97,7 @@ pub fn respond_with_budget(
         if !g.restores_frozen && groups[0].restores_frozen {
             requires.insert(0);
         }
-        for (r, sign) in signs(&units, g) {
+        for (r, sign) in signs(&units, &g.units, 1e-9) {
             let seen = by_resource.entry(r).or_default();
             if strict(&r) {
                 requires.extend(seen.iter().map(|(j, _)| *j));
@@ -163,10 +168,16 @@ pub fn respond_with_budget(
         responses.push(r);
     }
     let unresolved = explain::unresolved(s, x, &after, &pm.shipments);
+    let total = clock.elapsed().as_secs_f64();
     Ok(Responses {
         responses,
         unresolved,
         checked_prefixes,
+        seconds: RespondSeconds {
+            construct: construct_seconds,
+            check: check_seconds,
+            explain: total - construct_seconds - check_seconds,
+        },
     })
 }
 
@@ -249,14 +260,15 @@ struct Sign {
     takes: bool,
 }
 
-/// Per resource a response touches, what it does to it. For stock the sign is that of the
-/// cumulative change, day by day (the balance of rule 4 is cumulative).
-fn signs(units: &[Unit], g: &Group) -> BTreeMap<Resource, Sign> {
+/// Per resource a set of units touches, what it does to it; changes within `eps` of zero
+/// count as none. For stock the sign is that of the cumulative change, day by day (the
+/// balance of rule 4 is cumulative).
+fn signs(units: &[Unit], set: &[usize], eps: f64) -> BTreeMap<Resource, Sign> {
     let mut stock: BTreeMap<(NodeIx, SkuIx), BTreeMap<crate::scenario::domain::Day, f64>> =
         BTreeMap::new();
     let mut usage: BTreeMap<Resource, f64> = BTreeMap::new();
     let mut out: BTreeMap<Resource, Sign> = BTreeMap::new();
-    for &u in &g.units {
+    for &u in set {
         let u = &units[u];
         for r in &u.resources {
             out.entry(*r).or_default();
@@ -279,14 +291,14 @@ fn signs(units: &[Unit], g: &Group) -> BTreeMap<Resource, Sign> {
         let mut c = 0.0;
         for q in days.values() {
             c += q;
-            s.gives |= c > 1e-9;
-            s.takes |= c < -1e-9;
+            s.gives |= c > eps;
+            s.takes |= c < -eps;
         }
     }
     for (r, q) in usage {
         let s = out.entry(r).or_default();
-        s.takes |= q > 1e-9;
-        s.gives |= q < -1e-9;
+        s.takes |= q > eps;
+        s.gives |= q < -eps;
     }
     out
 }
@@ -304,20 +316,39 @@ struct Group {
 #[derive(Clone, Debug)]
 struct Candidate {
     units: Vec<usize>,
-    touched: Vec<Resource>,
+    /// Resources the closure read, sorted.
+    reads: Vec<Resource>,
+    /// Resources on which the closure found a breach and added a unit to repair it.
+    breached: Vec<Resource>,
     cost_delta: f64,
     fixed_delta: f64,
     protects: usize,
 }
 
+/// A candidate's place in the choice: smaller is better. Anything that saves money first,
+/// then the fewest protected orders (smallness comes first), then the largest saving, then
+/// the fewest units, then the seed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Rank(bool, usize, TotalF64, usize, usize);
+
+/// An f64 ordered by `f64::total_cmp`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct TotalF64(i64);
+
+impl TotalF64 {
+    fn of(x: f64) -> Self {
+        // The transformation `f64::total_cmp` applies before comparing as integers.
+        let b = x.to_bits() as i64;
+        TotalF64(b ^ ((((b >> 63) as u64) >> 1) as i64))
+    }
+}
+
 impl Candidate {
-    /// Smaller is better: anything that saves money first, then the fewest protected
-    /// orders (smallness comes first), then the largest saving, then the fewest units.
-    fn key(&self, seed: usize) -> (bool, usize, f64, usize, usize) {
-        (
+    fn rank(&self, seed: usize) -> Rank {
+        Rank(
             self.cost_delta >= -1e-9,
             self.protects.max(1),
-            self.cost_delta,
+            TotalF64::of(self.cost_delta),
             self.units.len(),
             seed,
         )
@@ -348,20 +379,20 @@ impl Ctx<'_> {
     ) -> Candidate {
         let mut ov = Overlay::new(ledger);
         let mut set: Vec<usize> = Vec::new();
-        let mut inset: HashSet<usize> = HashSet::new();
+        let mut breached: Vec<Resource> = Vec::new();
         if let Some(u) = seed {
             ov.apply(self.s, &self.units[u]);
             set.push(u);
-            inset.insert(u);
         }
         while let Some(b) = ov.first_breach(self.s, also) {
+            breached.push(b.resource());
             let helpers: Vec<(usize, f64)> = self
                 .by_resource
                 .get(&b.resource())
                 .into_iter()
                 .flatten()
                 .copied()
-                .filter(|u| remaining[*u] && !inset.contains(u))
+                .filter(|u| remaining[*u] && !set.contains(u))
                 .map(|u| (u, b.relief(&self.units[u])))
                 .filter(|(_, r)| *r > 1e-9)
                 .collect();
@@ -387,38 +418,65 @@ impl Ctx<'_> {
                 Some(u) => {
                     ov.apply(self.s, &self.units[u]);
                     set.push(u);
-                    inset.insert(u);
                 }
                 None => {
                     // Cannot happen in exact arithmetic (all remaining units give the
                     // proposed plan, which is feasible); take them all rather than fail.
                     let rest: Vec<usize> = (0..self.units.len())
-                        .filter(|u| remaining[*u] && !inset.contains(u))
+                        .filter(|u| remaining[*u] && !set.contains(u))
                         .collect();
                     for u in rest {
                         ov.apply(self.s, &self.units[u]);
                         set.push(u);
-                        inset.insert(u);
                     }
                     break;
                 }
             }
         }
         set.sort_unstable();
+        breached.sort_unstable();
+        breached.dedup();
+        let mut reads = std::mem::take(&mut ov.touched);
+        reads.sort_unstable();
         Candidate {
             protects: set.iter().filter(|u| self.protects(**u)).count(),
             cost_delta: ov.cost_delta(),
             fixed_delta: ov.fixed_delta,
-            touched: ov.touched,
+            reads,
+            breached,
             units: set,
         }
+    }
+
+    /// Whether `c`, computed before `commit` changed the ledger, may now come out
+    /// differently. A closure is a function of the remaining units it considered and of the
+    /// state of the resources it read. It stays the same when it holds no committed unit
+    /// and every resource it read that the commit changed only gained slack (stock at no
+    /// day lower, less capacity used) without carrying a fixed charge (whose switching
+    /// prices the closure) or a breach the closure repaired (more slack could need fewer
+    /// units there). A unit the commit consumed that the closure considered as a helper
+    /// touches the breached resource, which the commit then changed.
+    fn may_change(
+        &self,
+        c: &Candidate,
+        remaining: &[bool],
+        changed: &BTreeMap<Resource, Sign>,
+    ) -> bool {
+        c.units.iter().any(|u| !remaining[*u])
+            || changed.iter().any(|(r, sign)| {
+                c.reads.binary_search(r).is_ok()
+                    && (sign.takes
+                        || c.breached.binary_search(r).is_ok()
+                        || matches!(*r, Resource::LaneDay(l, _)
+                            if self.s.lane(l).fixed_cost_per_day > 0.0))
+            })
     }
 }
 
 /// The construction of section 5: responses one at a time, each the best small closure.
 ///
-/// Long because the construction's loop and the closures it shares (commit, by-resource index)
-/// work on one ledger.
+/// Long because the construction's loop and the closures it shares (commit, by-resource
+/// index, ranking) work on one ledger.
 fn construct(
     s: &Scenario,
     baseline: &Plan,
@@ -485,50 +543,56 @@ fn construct(
         .into_par_iter()
         .map(|u| remaining[u].then(|| ctx.closure(&ledger, &remaining, Some(u), &[])))
         .collect();
-    // Which candidates read each resource, to know whose closure a commit changes (entries
-    // may be stale; a stale one only costs a recomputation).
+    let mut ranked: BTreeSet<(Rank, usize)> = cands
+        .iter()
+        .enumerate()
+        .filter_map(|(u, c)| c.as_ref().map(|c| (c.rank(u), u)))
+        .collect();
+    // Which candidates read each resource, to know whose closure a commit may change (an
+    // entry stays when a recomputed closure no longer reads the resource; `may_change`
+    // looks at what the candidate reads now).
     let mut readers: HashMap<Resource, Vec<usize>> = HashMap::new();
     for (u, c) in cands.iter().enumerate() {
-        for r in c.iter().flat_map(|c| c.touched.iter()) {
+        for r in c.iter().flat_map(|c| c.reads.iter()) {
             readers.entry(*r).or_default().push(u);
         }
     }
     while left > 0 {
-        let best = cands
-            .iter()
-            .enumerate()
-            .filter_map(|(u, c)| c.as_ref().map(|c| (u, c)))
-            .min_by(|(ua, a), (ub, b)| {
-                let (ka, kb) = (a.key(*ua), b.key(*ub));
-                ka.0.cmp(&kb.0)
-                    .then(ka.1.cmp(&kb.1))
-                    .then(ka.2.total_cmp(&kb.2))
-                    .then(ka.3.cmp(&kb.3))
-                    .then(ka.4.cmp(&kb.4))
-            })
-            .map(|(u, _)| u)
+        let (_, best) = ranked
+            .pop_first()
             .expect("a remaining unit has a candidate");
         let c = cands[best].take().expect("chosen candidate exists");
         commit(&mut ledger, &mut remaining, &c);
         left -= c.units.len();
-        let changed: HashSet<Resource> = c.touched.iter().copied().collect();
+        let changed = signs(units, &c.units, 0.0);
         groups.push(Group {
             units: c.units,
             cost_delta: c.cost_delta,
             fixed_delta: c.fixed_delta,
             restores_frozen: false,
         });
-        // Candidates whose closure read a resource the commit changed, or used a unit it
-        // consumed (a unit's resources are in its closure's), are recomputed.
         let mut stale: Vec<usize> = changed
-            .iter()
+            .keys()
             .filter_map(|r| readers.get(r))
             .flatten()
             .copied()
-            .filter(|u| cands[*u].is_some())
             .collect();
         stale.sort_unstable();
         stale.dedup();
+        stale.retain(|&u| {
+            cands[u].as_ref().is_some_and(|c| {
+                let may = ctx.may_change(c, &remaining, &changed);
+                // Debug builds (the tests) confirm every skip with the closure itself.
+                if cfg!(debug_assertions) && !may {
+                    let again = ctx.closure(&ledger, &remaining, Some(u), &[]);
+                    assert!(
+                        again.units == c.units && again.rank(u) == c.rank(u),
+                        "the closure of unit {u} changed although may_change said it could not"
+                    );
+                }
+                may
+            })
+        });
         let fresh: Vec<(usize, Option<Candidate>)> = stale
             .into_par_iter()
             .map(|u| {
@@ -539,10 +603,15 @@ fn construct(
             })
             .collect();
         for (u, c) in fresh {
+            let old = cands[u].take().expect("a stale candidate exists");
+            ranked.remove(&(old.rank(u), u));
             if let Some(c) = &c {
-                for r in &c.touched {
-                    readers.entry(*r).or_default().push(u);
+                for r in &c.reads {
+                    if old.reads.binary_search(r).is_err() {
+                        readers.entry(*r).or_default().push(u);
+                    }
                 }
+                ranked.insert((c.rank(u), u));
             }
             cands[u] = c;
         }

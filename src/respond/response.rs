@@ -47,6 +47,19 @@ pub struct Responses {
     /// How many prefixes the checker evaluated: all of them, unless responses x plan size
     /// exceeds the checking budget (then evenly spaced ones and the last).
     pub checked_prefixes: usize,
+    /// Where the time went, in seconds.
+    pub seconds: RespondSeconds,
+}
+
+/// Wall-clock seconds of each step of `respond`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RespondSeconds {
+    /// Cutting the difference into units and building the responses from them.
+    pub construct: f64,
+    /// The checker's evaluation of the prefixes.
+    pub check: f64,
+    /// Requirements, actions, explanations and the unresolved orders.
+    pub explain: f64,
 }
 
 #[derive(Debug, thiserror::Error)]
