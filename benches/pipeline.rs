@@ -104,14 +104,14 @@ fn stages(c: &mut Criterion) {
             g.finish();
 
             let outcome = priority_rules::outcome(&scenario, &a);
-            let n = responses_for(&scenario, &a, &outcome)
+            let n = responses_for(&scenario, &a, &outcome, None)
                 .unwrap()
                 .map_or(0, |r| r.responses.len());
             eprintln!("propose/{preset}: {n} responses from the rules plan");
             let mut g = c.benchmark_group("propose");
             g.sample_size(10).measurement_time(Duration::from_secs(10));
             g.bench_with_input(BenchmarkId::from_parameter(preset), &scenario, |b, s| {
-                b.iter(|| responses_for(s, &a, &outcome).unwrap())
+                b.iter(|| responses_for(s, &a, &outcome, None).unwrap())
             });
             g.finish();
         }

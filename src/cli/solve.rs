@@ -90,10 +90,12 @@ fn solve(
     if let Err(code) = args.limits.check() {
         return code;
     }
+    let clock = std::time::Instant::now();
     let s = match load(file) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    let loaded = clock.elapsed().as_secs_f64();
     let start = std::time::Instant::now();
     let terminal = std::io::stderr().is_terminal();
     let opts = SolveOptions {
@@ -120,7 +122,14 @@ fn solve(
         doc,
         respond_seconds,
         respond_steps,
-    } = match recourse::documents::proposals::propose(&s, &analysis, &strategy, &opts, start) {
+    } = match recourse::documents::proposals::propose(
+        &s,
+        &analysis,
+        &strategy,
+        &opts,
+        start,
+        recourse::documents::proposals::deadline(clock, opts.time_limit_s),
+    ) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
@@ -224,6 +233,14 @@ fn solve(
             write_text(&recourse::documents::page::render(&s, &doc, &files), output)
         }
     };
+    if args.verbose {
+        let total = clock.elapsed().as_secs_f64();
+        eprintln!(
+            "timeline: load {loaded:.2} s, analysis and solve {:.2} s, responses {respond_seconds:.2} s, writing {:.2} s; {total:.2} s in all",
+            doc.solve.seconds - respond_seconds,
+            total - loaded - doc.solve.seconds,
+        );
+    }
     match written {
         exit::SUCCESS if outcome.solution.is_some() => exit::SUCCESS,
         exit::SUCCESS => exit::NO_PLAN,

@@ -246,19 +246,74 @@ pub enum ProposeError {
     Respond(#[from] crate::respond::RespondError),
 }
 
+/// What the work after the solver is expected to take, in seconds: building the responses
+/// and explaining them (`respond`), and writing the document. Measured on the generated
+/// presets (release, 2 cores; README "The time limit"): the construction grows with the
+/// at-risk orders (large: 10,230 of them, 4.3-5.3 s), the document with the plans
+/// (large: 262,000 entries, 1.4 s to write). The checker's prefixes fill what is left.
+pub fn after_solver_seconds(s: &Scenario, a: &Analysis) -> AfterSolver {
+    let entries =
+        a.baseline.plan.shipments.len() + a.baseline.plan.transfers.len() + s.orders.len();
+    AfterSolver {
+        respond: 0.05 + 0.6e-3 * a.at_risk.len() as f64,
+        write: 0.05 + 6e-6 * entries as f64,
+    }
+}
+
+/// See [`after_solver_seconds`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AfterSolver {
+    pub respond: f64,
+    pub write: f64,
+}
+
+/// When a command that started at `clock` with a limit of `limit_s` seconds must be done
+/// (limits are validated to at most [`crate::base::limits::MAX_TIME_LIMIT_S`]; anything
+/// else, infinity included, is taken as no deadline within this process's life).
+pub fn deadline(clock: std::time::Instant, limit_s: f64) -> std::time::Instant {
+    let far = std::time::Duration::from_secs(u64::from(u32::MAX));
+    let d = std::time::Duration::try_from_secs_f64(limit_s).map_or(far, |d| d.min(far));
+    clock.checked_add(d).unwrap_or(clock)
+}
+
+/// The time limit the strategy gets so that the whole command ends by `deadline`: what is
+/// left of it after the reserve for the responses and the document, and never more than
+/// the limit asked for. At least 0.01 s: when reading the input took the whole limit, the
+/// solver stops at once and the plan is the better of doing nothing and the rules.
+pub fn solver_limit(asked_s: f64, left_s: f64, reserve: AfterSolver) -> f64 {
+    (left_s - reserve.respond - reserve.write)
+        .min(asked_s)
+        .max(0.01)
+}
+
 /// Runs `strategy` on the scenario and writes the proposals document, as `recourse solve`
 /// and the worker's `solve` both do; `started` is when the command's work began (the
-/// document's `solve.seconds`).
+/// document's `solve.seconds`). Everything, the document's writing included, is planned to
+/// end by `deadline`: the solver's time limit is cut to leave room for the rest
+/// ([`solver_limit`]), and the checker evaluates the responses' prefixes while there is
+/// time (always the last one).
 pub fn propose(
     s: &Scenario,
     a: &Analysis,
     strategy: &crate::optimize::strategy::Strategy,
     opts: &crate::optimize::highs::SolveOptions,
     started: std::time::Instant,
+    deadline: std::time::Instant,
 ) -> Result<Proposed, ProposeError> {
-    let outcome = strategy.run(s, a, opts)?;
+    let reserve = after_solver_seconds(s, a);
+    let left = deadline
+        .saturating_duration_since(std::time::Instant::now())
+        .as_secs_f64();
+    let opts = crate::optimize::highs::SolveOptions {
+        time_limit_s: solver_limit(opts.time_limit_s, left, reserve),
+        ..opts.clone()
+    };
+    let outcome = strategy.run(s, a, &opts)?;
     let respond_start = std::time::Instant::now();
-    let responses = responses_for(s, a, &outcome)?;
+    let check_until = deadline
+        .checked_sub(std::time::Duration::from_secs_f64(reserve.write))
+        .unwrap_or(deadline);
+    let responses = responses_for(s, a, &outcome, Some(check_until))?;
     let respond_seconds = respond_start.elapsed().as_secs_f64();
     let doc = proposals_doc(
         s,
@@ -370,11 +425,13 @@ pub fn proposals_doc(
     }
 }
 
-/// Builds the responses for a solve outcome that has a plan, from the risk analysis.
+/// Builds the responses for a solve outcome that has a plan, from the risk analysis; the
+/// checker evaluates prefixes until `check_until` (see [`crate::respond::Inputs`]).
 pub fn responses_for(
     s: &Scenario,
     a: &Analysis,
     o: &Outcome,
+    check_until: Option<std::time::Instant>,
 ) -> Result<Option<Responses>, crate::respond::RespondError> {
     let Some(crate::optimize::Solution { plan, eval, .. }) = &o.solution else {
         return Ok(None);
@@ -393,7 +450,39 @@ pub fn responses_for(
             reasons: &reasons,
             plan,
             plan_eval: eval,
+            check_until,
         },
     )
     .map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{deadline, solver_limit, AfterSolver};
+    use std::time::{Duration, Instant};
+
+    const RESERVE: AfterSolver = AfterSolver {
+        respond: 1.5,
+        write: 0.5,
+    };
+
+    #[test]
+    fn the_solver_gets_what_is_left_after_the_reserve_and_never_more_than_asked() {
+        // 30 s asked, 28 s left after reading: 2 s are kept for the responses and writing.
+        assert_eq!(solver_limit(30.0, 28.0, RESERVE), 26.0);
+        // A limit smaller than what is left stays as asked.
+        assert_eq!(solver_limit(5.0, 28.0, RESERVE), 5.0);
+        // Reading took (nearly) everything: the solver stops at once.
+        assert_eq!(solver_limit(30.0, 1.0, RESERVE), 0.01);
+        assert_eq!(solver_limit(30.0, 0.0, RESERVE), 0.01);
+    }
+
+    #[test]
+    fn a_deadline_is_the_start_plus_the_limit_and_infinity_is_far_away() {
+        let t = Instant::now();
+        assert_eq!(deadline(t, 2.5), t + Duration::from_millis(2500));
+        let far = t + Duration::from_secs(u64::from(u32::MAX));
+        assert_eq!(deadline(t, f64::INFINITY), far);
+        assert_eq!(deadline(t, 1e300), far);
+    }
 }

@@ -75,7 +75,10 @@ pub fn respond_with_budget(
         &units,
         &groups,
         &deltas,
-        check_budget,
+        Checking {
+            entries: check_budget,
+            until: x.check_until,
+        },
     )?;
     let check_seconds = clock.elapsed().as_secs_f64() - construct_seconds;
     let want = x.plan_eval.cost.total;
@@ -619,16 +622,58 @@ fn construct(
     (groups, broken)
 }
 
+/// `v` reordered: its last element, then its first, then the elements at the middle, the
+/// quarters, the eighths, ... of the list (each once), so that any leading part of the
+/// result is spread over the whole list.
+fn coarse_to_fine(v: &[usize]) -> Vec<usize> {
+    let n = v.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut taken = vec![false; n];
+    let mut out = Vec::with_capacity(n);
+    let mut take = |i: usize, out: &mut Vec<usize>| {
+        if !taken[i] {
+            taken[i] = true;
+            out.push(v[i]);
+        }
+    };
+    take(n - 1, &mut out);
+    take(0, &mut out);
+    let mut parts = 2;
+    while out.len() < n {
+        for j in (1..parts).step_by(2) {
+            take(j * (n - 1) / parts, &mut out);
+        }
+        if parts >= 2 * n {
+            // Every index is reached by now; this only guards the loop.
+            for i in 0..n {
+                take(i, &mut out);
+            }
+        }
+        parts *= 2;
+    }
+    out
+}
+
 /// Work the checker may spend on prefixes, in plan entries evaluated: every prefix on the
 /// medium preset (454 responses x 15,000 entries), a sample on larger plans, where checking
 /// all of them would cost responses x plan size.
 const CHECK_BUDGET: usize = 40_000_000;
 
+/// What the checker may spend: plan entries evaluated, and time.
+#[derive(Clone, Copy)]
+struct Checking {
+    entries: usize,
+    until: Option<std::time::Instant>,
+}
+
 /// The cost breakdown after each prefix of responses. The construction predicts each one;
 /// the checker evaluates every prefix (or, past [`CHECK_BUDGET`], evenly spaced prefixes
-/// and the last): a prefix it rejects, or a cost that differs from the prediction by more
-/// than 1e-6 relative, is an internal error. Where the checker evaluated, its numbers are
-/// the ones used. Returns the breakdowns and how many prefixes the checker evaluated.
+/// and the last; past `until`, those it reached, the last always among them): a prefix it
+/// rejects, or a cost that differs from the prediction by more than 1e-6 relative, is an
+/// internal error. Where the checker evaluated, its numbers are the ones used. Returns the
+/// breakdowns and how many prefixes the checker evaluated.
 ///
 /// Long because the checked and the predicted prefixes are compared in one pass that keeps the
 /// checker's numbers where it ran.
@@ -639,8 +684,12 @@ fn verify(
     units: &[Unit],
     groups: &[Group],
     deltas: &[(Plan, Plan)],
-    budget: usize,
+    checking: Checking,
 ) -> Result<(Vec<CostBreakdown>, usize), RespondError> {
+    let Checking {
+        entries: budget,
+        until,
+    } = checking;
     let n = groups.len();
     // The construction's prediction, prefix by prefix.
     let mut predicted = Vec::with_capacity(n);
@@ -673,22 +722,41 @@ fn verify(
         }
     };
     // Each prefix is built the way `apply` builds an approval set, from the responses'
-    // deltas on the baseline, so what is checked here is what gets approved.
-    let results: Vec<Result<(usize, CostBreakdown), RespondError>> = chosen
-        .par_iter()
-        .map(|&k| {
-            let plan = apply_deltas(baseline, &deltas[..=k]);
-            let e = evaluate(s, &plan);
-            if let Some(v) = e.violations.first() {
-                return Err(RespondError::PrefixInfeasible {
-                    prefix: k + 1,
-                    rule: v.rule,
-                    message: v.message.clone(),
-                });
-            }
-            Ok((k, e.cost))
-        })
+    // deltas on the baseline, so what is checked here is what gets approved. The last
+    // first, then coarse to fine (halves, quarters, ...), a batch per round, so that a
+    // check cut short by `until` has still spread its prefixes over the whole list.
+    let order = coarse_to_fine(&chosen);
+    let batch = 2 * rayon::current_num_threads();
+    let check = |k: usize| {
+        let plan = apply_deltas(baseline, &deltas[..=k]);
+        let e = evaluate(s, &plan);
+        if let Some(v) = e.violations.first() {
+            return Err(RespondError::PrefixInfeasible {
+                prefix: k + 1,
+                rule: v.rule,
+                message: v.message.clone(),
+            });
+        }
+        Ok((k, e.cost))
+    };
+    let mut results: Vec<Result<(usize, CostBreakdown), RespondError>> = Vec::new();
+    for (i, round) in order.chunks(batch).enumerate() {
+        if i > 0 && until.is_some_and(|t| std::time::Instant::now() >= t) {
+            break;
+        }
+        results.extend(round.par_iter().map(|&k| check(k)).collect::<Vec<_>>());
+    }
+    let mut chosen: Vec<usize> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok().map(|(k, _)| *k))
         .collect();
+    chosen.sort_unstable();
+    // In prefix order, so that a failure names the first prefix found to fail.
+    results.sort_by_key(|r| match r {
+        Ok((k, _)) => *k,
+        Err(RespondError::PrefixInfeasible { prefix, .. }) => prefix - 1,
+        Err(_) => 0,
+    });
     let mut costs = predicted.clone();
     for r in results {
         let (k, checked) = r?;
@@ -719,4 +787,24 @@ fn verify(
         prev_pred = predicted[k];
     }
     Ok((costs, chosen.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::coarse_to_fine;
+
+    #[test]
+    fn coarse_to_fine_takes_the_last_the_first_then_halves() {
+        assert_eq!(coarse_to_fine(&[]), Vec::<usize>::new());
+        assert_eq!(coarse_to_fine(&[7]), vec![7]);
+        assert_eq!(coarse_to_fine(&[3, 9]), vec![9, 3]);
+        let v: Vec<usize> = (10..19).collect();
+        assert_eq!(coarse_to_fine(&v), vec![18, 10, 14, 12, 16, 11, 13, 15, 17]);
+        for n in 0..200 {
+            let v: Vec<usize> = (0..n).collect();
+            let mut got = coarse_to_fine(&v);
+            got.sort_unstable();
+            assert_eq!(got, v, "a permutation for n = {n}");
+        }
+    }
 }

@@ -45,7 +45,8 @@ pub struct Responses {
     pub responses: Vec<Response>,
     pub unresolved: Vec<Unresolved>,
     /// How many prefixes the checker evaluated: all of them, unless responses x plan size
-    /// exceeds the checking budget (then evenly spaced ones and the last).
+    /// exceeds the checking budget (then evenly spaced ones and the last) or the time
+    /// ran out (`Inputs::check_until`; then the last and those evaluated before).
     pub checked_prefixes: usize,
     /// Where the time went, in seconds.
     pub seconds: RespondSeconds,
@@ -92,6 +93,9 @@ pub struct Inputs<'a> {
     pub reasons: &'a HashMap<OrderIx, String>,
     pub plan: &'a Plan,
     pub plan_eval: &'a Evaluation,
+    /// When the checker stops evaluating prefixes (it always evaluates the last one);
+    /// `None`: it evaluates every prefix the budget allows.
+    pub check_until: Option<std::time::Instant>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -318,9 +318,12 @@ impl Worker {
         let policy = SolveOptions::from_policy(&st.s.policy);
         let time_limit_s = sp.time_limit.unwrap_or(policy.time_limit_s);
         let mip_gap = sp.gap.unwrap_or(policy.mip_gap);
-        if time_limit_s.is_nan() || time_limit_s <= 0.0 {
+        if !(time_limit_s > 0.0 && time_limit_s <= crate::base::limits::MAX_TIME_LIMIT_S) {
             return Err(RpcError::invalid_params(
-                format!("params.time_limit: {time_limit_s} is not a positive number of seconds"),
+                format!(
+                    "params.time_limit: {time_limit_s} is not a positive number of seconds up to {:e}",
+                    crate::base::limits::MAX_TIME_LIMIT_S
+                ),
                 Some(json!({"path": "params.time_limit"})),
             ));
         }
@@ -347,8 +350,15 @@ impl Worker {
             .ok_or_else(|| {
                 RpcError::internal("the default formulation is not registered".into())
             })?;
-        let Proposed { outcome, doc, .. } = propose(&st.s, &st.analysis, &strategy, &opts, start)
-            .map_err(|e| RpcError::internal(e.to_string()))?;
+        let Proposed { outcome, doc, .. } = propose(
+            &st.s,
+            &st.analysis,
+            &strategy,
+            &opts,
+            start,
+            crate::documents::proposals::deadline(start, time_limit_s),
+        )
+        .map_err(|e| RpcError::internal(e.to_string()))?;
         if outcome.solution.is_none() && stop.is_some_and(|w| w.stopped()) {
             return Err(RpcError::cancelled());
         }

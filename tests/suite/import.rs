@@ -164,7 +164,7 @@ fn mcnd_instances_that_cannot_meet_demand_name_the_short_orders() {
             );
             let analysis = recourse::risk::analyze(&s);
             let responses =
-                recourse::documents::proposals::responses_for(&s, &analysis, &out).unwrap();
+                recourse::documents::proposals::responses_for(&s, &analysis, &out, None).unwrap();
             let doc = recourse::documents::proposals::proposals_doc(
                 &s,
                 &analysis,

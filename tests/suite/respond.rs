@@ -36,7 +36,7 @@ fn propose(s: &Scenario) -> ProposalsDoc {
     };
     let mut o = optimize(s, by_name("time-expanded").unwrap(), &opts()).unwrap();
     keep_the_better(s, &mut o, &fallback);
-    let r = responses_for(s, &a, &o).unwrap();
+    let r = responses_for(s, &a, &o, None).unwrap();
     let mut doc = proposals_doc(s, &a, &o, r.as_ref(), 0.0);
     doc.solve.build_seconds = 0.0;
     doc
@@ -289,6 +289,7 @@ fn a_sampled_check_gives_the_same_responses() {
         reasons: &reasons,
         plan: o.plan().unwrap(),
         plan_eval: o.eval().unwrap(),
+        check_until: None,
     };
     let full = respond(&s, &x).unwrap();
     let sampled = respond_with_budget(&s, &x, 1).unwrap();
@@ -303,6 +304,60 @@ fn a_sampled_check_gives_the_same_responses() {
             (&p.protects, &p.requires, &p.remove, &p.add)
         );
     }
+}
+
+/// When the time for checking is up, the checker still evaluates one round of prefixes
+/// (the last among them) and the construction's numbers fill in: the responses are those
+/// of a full check, and all of them together give the plan, which the checker accepts.
+#[test]
+fn a_check_out_of_time_evaluates_one_round_and_gives_the_same_responses() {
+    use recourse::respond::{respond, Inputs};
+    use recourse::tools::generate::{generate, GenerateConfig};
+    let mut cfg = GenerateConfig::preset("small").unwrap();
+    cfg.orders = 120;
+    cfg.seed = 3;
+    let (s, _) = validate(&generate(&cfg)).unwrap();
+    let a = analyze(&s);
+    let o = optimize(&s, by_name("time-expanded").unwrap(), &opts()).unwrap();
+    let reasons = std::collections::HashMap::new();
+    let mut x = Inputs {
+        baseline: &a.baseline.plan,
+        baseline_eval: &a.eval,
+        at_risk: &a.flags,
+        reasons: &reasons,
+        plan: o.plan().unwrap(),
+        plan_eval: o.eval().unwrap(),
+        check_until: None,
+    };
+    let full = respond(&s, &x).unwrap();
+    x.check_until = Some(std::time::Instant::now());
+    let late = respond(&s, &x).unwrap();
+    let n = full.responses.len();
+    let round = 2 * rayon::current_num_threads();
+    assert!(n > round, "{n} responses: too few to cut the check short");
+    assert_eq!(full.checked_prefixes, n);
+    assert_eq!(late.checked_prefixes, round);
+    assert_eq!(late.responses.len(), n);
+    for (f, p) in full.responses.iter().zip(&late.responses) {
+        assert!((f.net_benefit - p.net_benefit).abs() <= 1e-9 * f.net_benefit.abs().max(1.0));
+        assert!((f.cost - p.cost).abs() <= 1e-9 * f.cost.abs().max(1.0));
+        assert_eq!(
+            (&f.protects, &f.requires, &f.remove, &f.add),
+            (&p.protects, &p.requires, &p.remove, &p.add)
+        );
+    }
+    let deltas: Vec<_> = late
+        .responses
+        .iter()
+        .map(|r| (r.remove.clone(), r.add.clone()))
+        .collect();
+    let all = recourse::respond::apply_deltas(&a.baseline.plan, &deltas);
+    let e = evaluate(&s, &all);
+    assert!(e.feasible(), "{:?}", e.violations);
+    let saved: f64 = late.responses.iter().map(|r| r.net_benefit).sum();
+    let want = o.eval().unwrap().cost.total;
+    assert!((e.cost.total - want).abs() <= 1e-6 * want);
+    assert!((a.eval.cost.total - saved - want).abs() <= 1e-6 * want);
 }
 
 /// Some random scenarios need the full fold (an untouched late order would otherwise leave
