@@ -184,6 +184,12 @@ fn solve(
                 if sc.certified { " (the whole LP's optimum: no held order prices out)" } else { "" },
             );
         }
+        if stats.is_some_and(|x| x.not_built) {
+            eprintln!(
+                "{}",
+                recourse::optimize::strategy::not_built_why(s.orders.len())
+            );
+        }
         if let Some(name) = outcome.fallback() {
             eprintln!(
                 "the plan is the {name} plan: the solver found nothing better within the limit"

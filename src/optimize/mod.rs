@@ -159,6 +159,7 @@ pub fn optimize_held(
         integer_cols: result.integer_cols,
         guided,
         scope: None,
+        not_built: false,
     };
     let mut out = Outcome {
         formulation: f.name(),

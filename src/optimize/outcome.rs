@@ -101,6 +101,9 @@ pub struct SolverStats {
     /// With `--scope touched`: which orders the model decided, and what pricing the others
     /// found.
     pub scope: Option<Scoped>,
+    /// The model was not built: building it was expected to take the solver's share of the
+    /// time limit (`crate::optimize::strategy::build_fits`).
+    pub not_built: bool,
 }
 
 /// What the scoped solve did (`crate::optimize::scope`).

@@ -230,3 +230,74 @@ fn solve_and_bench_refuse_limits_no_solve_could_honour() {
         }
     }
 }
+
+/// When building the model would take the solver's share of the limit
+/// (`strategy::build_fits`), `solve` does not build it: the plan is the better of doing
+/// nothing and the rules, marked as the fallback it is, and the whole command stays within
+/// its limit. The same scenario with a limit that pays for the model builds it.
+#[test]
+fn a_model_too_big_for_the_limit_is_not_built_and_the_rules_plan_is_checked() {
+    use recourse::optimize::strategy::{BUILD_SECONDS_PER_ORDER, BUILD_SHARE};
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, proposals) = (dir.path().join("s.json"), dir.path().join("p.json"));
+    let orders = 600;
+    recourse()
+        .args([
+            "generate",
+            "--orders",
+            &orders.to_string(),
+            "--seed",
+            "5",
+            "-o",
+        ])
+        .arg(&scenario)
+        .assert()
+        .success();
+    // Expected build time above the share: 600 x 0.1 ms = 60 ms against 35 % of 0.1 s.
+    let short = 0.1;
+    assert!(BUILD_SECONDS_PER_ORDER * orders as f64 > BUILD_SHARE * short);
+    let out = recourse()
+        .args([
+            "solve",
+            "--verbose",
+            "--time-limit",
+            &short.to_string(),
+            "-o",
+        ])
+        .arg(&proposals)
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc: ProposalsDoc = serde_json::from_slice(&std::fs::read(&proposals).unwrap()).unwrap();
+    // The generator adds the demand surges' orders to the 600.
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let sentence = format!("building it for {} orders", doc.kpis.baseline.orders);
+    assert!(
+        stderr.contains("the model was not built") && stderr.contains(&sentence),
+        "{stderr}"
+    );
+    assert_eq!(
+        (doc.solve.status.as_str(), doc.solve.limit.as_deref()),
+        ("feasible", Some("time"))
+    );
+    assert!(doc.solve.fallback.is_some());
+    assert_eq!((doc.solve.model.rows, doc.solve.model.columns), (0, 0));
+    assert_eq!(doc.solve.bound, None);
+    let objective = doc.solve.objective.unwrap();
+    assert!(objective < doc.kpis.baseline.cost.total);
+    let checked = checked_cost(&scenario, &proposals);
+    assert!((checked - objective).abs() <= 1e-6 * objective);
+
+    let out = recourse()
+        .args(["solve", "--time-limit", "5", "-o"])
+        .arg(&proposals)
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc: ProposalsDoc = serde_json::from_slice(&std::fs::read(&proposals).unwrap()).unwrap();
+    assert!(doc.solve.model.columns > 0);
+    let checked = checked_cost(&scenario, &proposals);
+    assert!((checked - doc.solve.objective.unwrap()).abs() <= 1e-6 * checked);
+}
