@@ -25,7 +25,11 @@ ranked responses with their deltas and approvals, unresolved orders, baseline pl
 to stdout, or atomically to -o FILE; --format table or markdown writes a readable report of
 the same, --format html the planner's page (see `recourse report --help`). Approve or reject responses with `recourse apply`. Every plan is checked against
 SCENARIO.md section 3 before it is written. Limits default to the scenario's policy
-(time_limit_s 30, mip_gap 0.0001, threads 0 = all cores). On models of 250k nonzeros or
+(time_limit_s 30, mip_gap 0.0001, threads 0 = all cores). The time limit bounds the whole
+command, from reading the scenario to the written document: the solver gets what is left
+after a reserve for the responses and the writing, a model too big to build in its share is
+not built (the rules' plan is kept), and the checker evaluates the responses' prefixes while
+time is left (always the last one). On models of 250k nonzeros or
 more, and under limits of 2 s or less (--guide auto), an LP-guided search runs before the
 MIP; its bound is proven once its LP converges (models/guided.md). Exits 0 with a plan, 1 without one
 (infeasible, or a limit hit before any plan), 2 on bad input, 3 on an internal or solver

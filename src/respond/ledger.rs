@@ -338,10 +338,102 @@ impl<'a> Overlay<'a> {
         }
     }
 
-    /// The first breach among the touched resources (and `also`), in touch order.
-    pub fn first_breach(&self, s: &Scenario, also: &[Resource]) -> Option<Breach> {
-        also.iter()
-            .chain(self.touched.iter())
-            .find_map(|r| self.breach(s, *r))
+    /// The first breach among the touched resources (and `also`), in touch order. Each
+    /// resource looked at and found unbroken lowers its entry in `margins` to its
+    /// [`Overlay::margin`] (entries are added as needed).
+    pub fn first_breach(
+        &self,
+        s: &Scenario,
+        also: &[Resource],
+        margins: &mut Vec<(Resource, Margin)>,
+    ) -> Option<Breach> {
+        for r in also.iter().chain(self.touched.iter()) {
+            if let Some(b) = self.breach(s, *r) {
+                return Some(b);
+            }
+            let m = self.margin(s, *r).unwrap_or(Margin::UNBREAKABLE);
+            match margins.iter_mut().find(|(x, _)| x == r) {
+                Some((_, old)) => {
+                    if m.slack < old.slack {
+                        *old = m;
+                    }
+                }
+                None => margins.push((*r, m)),
+            }
+        }
+        None
+    }
+
+    /// How far `r` is from a breach in this state: the least of balance plus tolerance over
+    /// the days for stock, capacity plus tolerance minus the units leaving for a node or a
+    /// lane on a day; `None` when nothing can break it (an order, no capacity).
+    pub fn margin(&self, s: &Scenario, r: Resource) -> Option<Margin> {
+        match r {
+            Resource::Order(_) => None,
+            Resource::Stock(node, sku) => {
+                let st = self
+                    .stock
+                    .get(&(node, sku))
+                    .or_else(|| self.base.stock.get(&(node, sku)))?;
+                let mut b = st.start;
+                let mut least = b + st.tol;
+                for d in &st.flow {
+                    b += d;
+                    least = least.min(b + st.tol);
+                }
+                Some(Margin {
+                    slack: least,
+                    tol: st.tol,
+                })
+            }
+            Resource::NodeDay(node, day) => {
+                let q = *self
+                    .node_out
+                    .get(&(node, day))
+                    .or_else(|| self.base.node_out.get(&(node, day)))?;
+                let cap = s.node(node).ship_capacity_per_day?;
+                Some(Margin::capacity(q, cap))
+            }
+            Resource::LaneDay(lane, day) => {
+                let q = *self
+                    .lane_out
+                    .get(&(lane, day))
+                    .or_else(|| self.base.lane_out.get(&(lane, day)))?;
+                let cap = s.lane(lane).capacity_per_day?;
+                Some(Margin::capacity(q, cap))
+            }
+        }
+    }
+}
+
+/// The slack of a resource (see [`Overlay::margin`]) and the tolerance it was measured with.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Margin {
+    pub slack: f64,
+    pub tol: f64,
+}
+
+impl Margin {
+    /// A resource that nothing can break (an order, a node or lane without capacity).
+    pub const UNBREAKABLE: Margin = Margin {
+        slack: f64::INFINITY,
+        tol: 0.0,
+    };
+
+    fn capacity(q: f64, cap: f64) -> Margin {
+        let tol = tolerance(q.abs().max(cap.abs()));
+        Margin {
+            slack: cap + tol - q,
+            tol,
+        }
+    }
+
+    /// Whether taking up to `loss` of the slack (stock lower by at most `loss` on any day,
+    /// or `loss` more units leaving) certainly leaves the resource unbroken. The slack must
+    /// cover the loss with a thousandth of the tolerance to spare: floating-point sums of
+    /// the same flows in another order differ by far less than that, and a larger usage
+    /// only raises a capacity's tolerance.
+    pub fn absorbs(&self, loss: f64) -> bool {
+        self.slack - loss >= 1e-3 * self.tol
     }
 }

@@ -36,7 +36,7 @@ use crate::check::{evaluate, CostBreakdown, Evaluation};
 use crate::plan::Plan;
 use crate::scenario::domain::Scenario;
 use crate::scenario::ids::*;
-use ledger::{Ledger, Overlay};
+use ledger::{Ledger, Margin, Overlay};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use units::{PlanMaps, Resource, Unit, UnitKind};
@@ -261,6 +261,9 @@ pub fn apply_deltas<'a>(base: &Plan, deltas: impl IntoIterator<Item = &'a (Plan,
 struct Sign {
     gives: bool,
     takes: bool,
+    /// The most slack it takes: for stock the largest drop of the cumulative balance on
+    /// any day, for capacity the units added (0 when it only gives).
+    loss: f64,
 }
 
 /// Per resource a set of units touches, what it does to it; changes within `eps` of zero
@@ -296,12 +299,14 @@ fn signs(units: &[Unit], set: &[usize], eps: f64) -> BTreeMap<Resource, Sign> {
             c += q;
             s.gives |= c > eps;
             s.takes |= c < -eps;
+            s.loss = s.loss.max(-c);
         }
     }
     for (r, q) in usage {
         let s = out.entry(r).or_default();
         s.takes |= q > eps;
         s.gives |= q < -eps;
+        s.loss = s.loss.max(q);
     }
     out
 }
@@ -323,6 +328,9 @@ struct Candidate {
     reads: Vec<Resource>,
     /// Resources on which the closure found a breach and added a unit to repair it.
     breached: Vec<Resource>,
+    /// Every resource the closure looked at and found unbroken, with its least margin over
+    /// the closure's steps, sorted.
+    margins: Vec<(Resource, Margin)>,
     cost_delta: f64,
     fixed_delta: f64,
     protects: usize,
@@ -347,6 +355,21 @@ impl TotalF64 {
 }
 
 impl Candidate {
+    /// Whether every state of `r` the closure looked at keeps clear of a breach after
+    /// losing `loss` of its slack; `false` for a resource it never looked at unbroken.
+    fn absorbs(&self, r: &Resource, loss: f64) -> bool {
+        self.margins
+            .binary_search_by(|(x, _)| x.cmp(r))
+            .is_ok_and(|i| self.margins[i].1.absorbs(loss))
+    }
+
+    /// Takes `loss` off the margin of `r`, if the closure saw it.
+    fn lose(&mut self, r: &Resource, loss: f64) {
+        if let Ok(i) = self.margins.binary_search_by(|(x, _)| x.cmp(r)) {
+            self.margins[i].1.slack -= loss;
+        }
+    }
+
     fn rank(&self, seed: usize) -> Rank {
         Rank(
             self.cost_delta >= -1e-9,
@@ -383,11 +406,12 @@ impl Ctx<'_> {
         let mut ov = Overlay::new(ledger);
         let mut set: Vec<usize> = Vec::new();
         let mut breached: Vec<Resource> = Vec::new();
+        let mut margins: Vec<(Resource, Margin)> = Vec::new();
         if let Some(u) = seed {
             ov.apply(self.s, &self.units[u]);
             set.push(u);
         }
-        while let Some(b) = ov.first_breach(self.s, also) {
+        while let Some(b) = ov.first_breach(self.s, also, &mut margins) {
             breached.push(b.resource());
             let helpers: Vec<(usize, f64)> = self
                 .by_resource
@@ -439,6 +463,7 @@ impl Ctx<'_> {
         set.sort_unstable();
         breached.sort_unstable();
         breached.dedup();
+        margins.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut reads = std::mem::take(&mut ov.touched);
         reads.sort_unstable();
         Candidate {
@@ -447,6 +472,7 @@ impl Ctx<'_> {
             fixed_delta: ov.fixed_delta,
             reads,
             breached,
+            margins,
             units: set,
         }
     }
@@ -454,11 +480,13 @@ impl Ctx<'_> {
     /// Whether `c`, computed before `commit` changed the ledger, may now come out
     /// differently. A closure is a function of the remaining units it considered and of the
     /// state of the resources it read. It stays the same when it holds no committed unit
-    /// and every resource it read that the commit changed only gained slack (stock at no
-    /// day lower, less capacity used) without carrying a fixed charge (whose switching
-    /// prices the closure) or a breach the closure repaired (more slack could need fewer
-    /// units there). A unit the commit consumed that the closure considered as a helper
-    /// touches the breached resource, which the commit then changed.
+    /// and every resource it read that the commit changed carries no fixed charge (whose
+    /// switching prices the closure), was not a breach the closure repaired (more slack
+    /// could need fewer units there), and either only gained slack (stock at no day lower,
+    /// less capacity used) or lost less than the least margin the closure saw on it
+    /// (so no step of the closure finds it broken). A unit the commit consumed that the
+    /// closure considered as a helper touches the breached resource, which the commit then
+    /// changed.
     fn may_change(
         &self,
         c: &Candidate,
@@ -468,7 +496,7 @@ impl Ctx<'_> {
         c.units.iter().any(|u| !remaining[*u])
             || changed.iter().any(|(r, sign)| {
                 c.reads.binary_search(r).is_ok()
-                    && (sign.takes
+                    && ((sign.takes && !c.absorbs(r, sign.loss))
                         || c.breached.binary_search(r).is_ok()
                         || matches!(*r, Resource::LaneDay(l, _)
                             if self.s.lane(l).fixed_cost_per_day > 0.0))
@@ -583,18 +611,26 @@ fn construct(
         stale.sort_unstable();
         stale.dedup();
         stale.retain(|&u| {
-            cands[u].as_ref().is_some_and(|c| {
-                let may = ctx.may_change(c, &remaining, &changed);
+            let Some(c) = cands[u].as_mut() else {
+                return false;
+            };
+            let may = ctx.may_change(c, &remaining, &changed);
+            if !may {
+                // The closure stays; what the commit took off its margins is gone for
+                // the next commits.
+                for (r, sign) in &changed {
+                    c.lose(r, sign.loss);
+                }
                 // Debug builds (the tests) confirm every skip with the closure itself.
-                if cfg!(debug_assertions) && !may {
+                if cfg!(debug_assertions) {
                     let again = ctx.closure(&ledger, &remaining, Some(u), &[]);
                     assert!(
                         again.units == c.units && again.rank(u) == c.rank(u),
                         "the closure of unit {u} changed although may_change said it could not"
                     );
                 }
-                may
-            })
+            }
+            may
         });
         let fresh: Vec<(usize, Option<Candidate>)> = stale
             .into_par_iter()
