@@ -463,7 +463,7 @@ impl Ctx<'_> {
         set.sort_unstable();
         breached.sort_unstable();
         breached.dedup();
-        margins.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        margins.sort_unstable_by_key(|m| m.0);
         let mut reads = std::mem::take(&mut ov.touched);
         reads.sort_unstable();
         Candidate {
