@@ -158,7 +158,7 @@ fn handle(
     id: &Value,
     method: &str,
     params: &Value,
-) -> Result<Value, RpcError> {
+) -> Result<Box<serde_json::value::RawValue>, RpcError> {
     let watch = (method == "solve").then(|| {
         let (out, id, start) = (out.clone(), id.clone(), Instant::now());
         Watch::watcher(move |s: Snapshot| {

@@ -22,8 +22,9 @@ use crate::scenario::domain::Scenario;
 use crate::scenario::load::{scenario_from_value, typed};
 use crate::scenario::validate::validate;
 use crate::scenario::wire::{DisruptionDoc, ScenarioDoc, SCENARIO_FORMAT};
-use rpc::RpcError;
+use rpc::{raw, RpcError};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 /// The methods, in the order the README documents them.
@@ -92,16 +93,17 @@ impl Change {
 
 /// A request's answer, and the change to journal and commit before it is sent.
 pub struct Prepared {
-    pub result: Value,
+    /// The answer, as JSON text.
+    pub result: Box<RawValue>,
     pub change: Option<(Change, State)>,
 }
 
 impl Prepared {
-    fn answer(result: Value) -> Prepared {
-        Prepared {
-            result,
+    fn answer(result: &impl Serialize) -> Result<Prepared, RpcError> {
+        Ok(Prepared {
+            result: raw(result)?,
             change: None,
-        }
+        })
     }
 }
 
@@ -221,7 +223,7 @@ impl Worker {
         match method {
             "initialize" => {
                 params::<NoParams>(p)?;
-                Ok(Prepared::answer(json!({
+                Prepared::answer(&json!({
                     "name": "recourse",
                     "version": env!("CARGO_PKG_VERSION"),
                     "formats": {
@@ -230,27 +232,30 @@ impl Worker {
                         "proposals": PROPOSALS_FORMAT,
                     },
                     "methods": METHODS,
-                })))
+                }))
             }
             "load" => Self::load(params(p)?),
             "event" => self.event(params(p)?),
             "risk" => {
                 params::<NoParams>(p)?;
                 let st = self.loaded()?;
-                Ok(Prepared::answer(json!(risk_doc(&st.s, &st.analysis))))
+                Prepared::answer(&risk_doc(&st.s, &st.analysis))
             }
             "solve" => {
                 let sp: SolveParams = params(p)?;
-                self.solve(sp, watch).map(Prepared::answer)
+                Ok(Prepared {
+                    result: self.solve(sp, watch)?,
+                    change: None,
+                })
             }
             "decide" => self.decide(params(p)?),
             "state" => {
                 params::<NoParams>(p)?;
-                Ok(Prepared::answer(json!(self.loaded()?.doc)))
+                Prepared::answer(&self.loaded()?.doc)
             }
             "shutdown" => {
                 params::<NoParams>(p)?;
-                Ok(Prepared::answer(Value::Null))
+                Prepared::answer(&())
             }
             other => Err(RpcError::method_not_found(other, &METHODS)),
         }
@@ -261,7 +266,7 @@ impl Worker {
             .map_err(|d| bad_scenario(&d, "params.scenario"))?;
         let state = State::new(doc.clone()).map_err(|d| bad_scenario(&d, "params.scenario"))?;
         Ok(Prepared {
-            result: state.summary(),
+            result: raw(&state.summary())?,
             change: Some((Change::Load(Box::new(doc)), state)),
         })
     }
@@ -277,10 +282,10 @@ impl Worker {
             bad_scenario(&d, "params.disruptions")
         })?;
         Ok(Prepared {
-            result: json!({
+            result: raw(&json!({
                 "at_risk": state.analysis.at_risk.len(),
                 "kpis": state.kpis(),
-            }),
+            }))?,
             change: Some((Change::Event(disruptions), state)),
         })
     }
@@ -302,7 +307,7 @@ impl Worker {
             RpcError::internal(format!("the approved scenario does not validate: {d}"))
         })?;
         Ok(Prepared {
-            result: state.summary(),
+            result: raw(&state.summary())?,
             change: Some((Change::Decide(Box::new(doc)), state)),
         })
     }
@@ -313,7 +318,11 @@ impl Worker {
         self.last = None;
     }
 
-    fn solve(&mut self, sp: SolveParams, watch: Option<Watcher>) -> Result<Value, RpcError> {
+    fn solve(
+        &mut self,
+        sp: SolveParams,
+        watch: Option<Watcher>,
+    ) -> Result<Box<RawValue>, RpcError> {
         let st = self.loaded()?;
         let policy = SolveOptions::from_policy(&st.s.policy);
         let time_limit_s = sp.time_limit.unwrap_or(policy.time_limit_s);
@@ -362,7 +371,7 @@ impl Worker {
         if outcome.solution.is_none() && stop.is_some_and(|w| w.stopped()) {
             return Err(RpcError::cancelled());
         }
-        let value = json!(doc);
+        let value = raw(&doc)?;
         self.last = Some(doc);
         Ok(value)
     }

@@ -2,7 +2,8 @@
 //! per line, as MCP's stdio transport frames them; batches are not supported.
 
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
 
 pub const PARSE_ERROR: i64 = -32700;
 pub const INVALID_REQUEST: i64 = -32600;
@@ -122,16 +123,21 @@ pub fn parse(line: &str) -> Result<Incoming, (Value, RpcError)> {
     })
 }
 
-/// A response line (no newline).
-pub fn response(id: &Value, result: Result<Value, RpcError>) -> String {
-    let mut m = Map::new();
-    m.insert("jsonrpc".into(), json!("2.0"));
-    m.insert("id".into(), id.clone());
-    match result {
-        Ok(v) => m.insert("result".into(), v),
-        Err(e) => m.insert("error".into(), json!(e)),
+/// A response line (no newline), members in the order `id`, `jsonrpc`, `result` or
+/// `error`. The result is already JSON text: a document of megabytes (`risk`, `solve`,
+/// `state`) is written once, straight from its type, not copied into a `Value` first.
+pub fn response(id: &Value, result: Result<Box<RawValue>, RpcError>) -> String {
+    let (key, body) = match result {
+        Ok(raw) => ("result", raw.get().to_owned()),
+        Err(e) => ("error", json!(e).to_string()),
     };
-    Value::Object(m).to_string()
+    format!(r#"{{"id":{id},"jsonrpc":"2.0","{key}":{body}}}"#)
+}
+
+/// `value` as JSON text for [`response`].
+pub fn raw(value: &impl Serialize) -> Result<Box<RawValue>, RpcError> {
+    serde_json::value::to_raw_value(value)
+        .map_err(|e| RpcError::internal(format!("the answer could not be written as JSON: {e}")))
 }
 
 /// A notification line (no newline).
@@ -177,7 +183,7 @@ mod tests {
             json!("a")
         );
         assert_eq!(
-            response(&json!(1), Ok(json!(null))),
+            response(&json!(1), raw(&json!(null))),
             r#"{"id":1,"jsonrpc":"2.0","result":null}"#
         );
     }
