@@ -420,20 +420,17 @@ impl Margin {
         tol: 0.0,
     };
 
+    /// A resource the closure never looked at unbroken: any loss may break it.
+    pub const NONE: Margin = Margin {
+        slack: 0.0,
+        tol: 0.0,
+    };
+
     fn capacity(q: f64, cap: f64) -> Margin {
         let tol = tolerance(q.abs().max(cap.abs()));
         Margin {
             slack: cap + tol - q,
             tol,
         }
-    }
-
-    /// Whether taking up to `loss` of the slack (stock lower by at most `loss` on any day,
-    /// or `loss` more units leaving) certainly leaves the resource unbroken. The slack must
-    /// cover the loss with a thousandth of the tolerance to spare: floating-point sums of
-    /// the same flows in another order differ by far less than that, and a larger usage
-    /// only raises a capacity's tolerance.
-    pub fn absorbs(&self, loss: f64) -> bool {
-        self.slack - loss >= 1e-3 * self.tol
     }
 }
