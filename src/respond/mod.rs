@@ -41,6 +41,7 @@ use ledger::{Ledger, Margin, Overlay};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use units::{PlanMaps, Resource, Unit, UnitKind};
+use watch::TotalF64;
 
 /// Builds the ranked responses that turn `baseline` into `plan`, and explains the at-risk
 /// orders that `plan` still leaves late or short.
@@ -104,7 +105,10 @@ pub fn respond_with_budget(
         for (r, sign) in signs(&units, &g.units, 1e-9) {
             let seen = by_resource.entry(r).or_default();
             if strict(&r) {
-                requires.extend(seen.iter().map(|(j, _)| *j));
+                // The latest earlier response on a strict resource requires the one before
+                // it, and so on: naming it alone gives the same closed sets as naming all
+                // of them, in a list that does not grow with the resource's users.
+                requires.extend(seen.last().map(|(j, _)| *j));
             } else if sign.takes {
                 requires.extend(seen.iter().filter(|(_, x)| x.gives).map(|(j, _)| *j));
             }
@@ -343,18 +347,6 @@ struct Candidate {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Rank(bool, usize, TotalF64, usize, usize);
 
-/// An f64 ordered by `f64::total_cmp`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct TotalF64(i64);
-
-impl TotalF64 {
-    fn of(x: f64) -> Self {
-        // The transformation `f64::total_cmp` applies before comparing as integers.
-        let b = x.to_bits() as i64;
-        TotalF64(b ^ ((((b >> 63) as u64) >> 1) as i64))
-    }
-}
-
 impl Candidate {
     fn rank(&self, seed: usize) -> Rank {
         Rank(
@@ -542,7 +534,7 @@ fn construct(
     let mut watches = watch::Watches::new(units.len());
     for (u, c) in cands.iter().enumerate() {
         if let Some(c) = c {
-            watches.file(s, u, c);
+            watches.file(s, u, &c.units, &c.reads, &c.breached, &c.margins);
         }
     }
     while left > 0 {
@@ -554,7 +546,7 @@ fn construct(
         commit(&mut ledger, &mut remaining, &c);
         left -= c.units.len();
         let changed = signs(units, &c.units, 0.0);
-        let stale = watches.stale(&c.units, &changed);
+        let stale = watches.stale(&c.units, changed.iter().map(|(r, x)| (*r, x.loss)));
         groups.push(Group {
             units: c.units,
             cost_delta: c.cost_delta,
@@ -588,7 +580,7 @@ fn construct(
             ranked.remove(&(old.rank(u), u));
             match &c {
                 Some(c) => {
-                    watches.file(s, u, c);
+                    watches.file(s, u, &c.units, &c.reads, &c.breached, &c.margins);
                     ranked.insert((c.rank(u), u));
                 }
                 None => watches.drop(u),

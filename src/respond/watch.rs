@@ -12,10 +12,9 @@
 
 use super::ledger::Margin;
 use super::units::Resource;
-use super::{Candidate, Sign, TotalF64};
 use crate::scenario::domain::Scenario;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap};
 
 /// Candidates (seed, version) by the slack taken at which their margin runs out, least first.
 type Queue = BinaryHeap<Reverse<(TotalF64, usize, u32)>>;
@@ -43,23 +42,32 @@ impl Watches {
         }
     }
 
-    /// Files candidate `u`'s closure `c`, replacing what was filed for it before.
-    pub fn file(&mut self, s: &Scenario, u: usize, c: &Candidate) {
+    /// Files candidate `u`'s closure, replacing what was filed for it before: the units it
+    /// holds, the resources it read, those it repaired, and the least margin it saw on each
+    /// resource it found unbroken (all sorted by resource).
+    pub fn file(
+        &mut self,
+        s: &Scenario,
+        u: usize,
+        holds: &[usize],
+        reads: &[Resource],
+        repaired: &[Resource],
+        margins: &[(Resource, Margin)],
+    ) {
         self.version[u] += 1;
         let v = self.version[u];
-        for &w in &c.units {
+        for &w in holds {
             self.holding[w].push((u, v));
         }
-        for r in &c.reads {
+        for r in reads {
             let fixed = matches!(*r, Resource::LaneDay(l, _) if s.lane(l).fixed_cost_per_day > 0.0);
-            if fixed || c.breached.binary_search(r).is_ok() {
+            if fixed || repaired.binary_search(r).is_ok() {
                 self.always.entry(*r).or_default().push((u, v));
                 continue;
             }
-            let m = c
-                .margins
+            let m = margins
                 .binary_search_by(|(x, _)| x.cmp(r))
-                .map_or(Margin::NONE, |i| c.margins[i].1);
+                .map_or(Margin::NONE, |i| margins[i].1);
             if m.slack.is_finite() {
                 let taken = self.taken.get(r).copied().unwrap_or(0.0);
                 let runs_out = taken + m.slack - 1e-3 * m.tol;
@@ -76,9 +84,14 @@ impl Watches {
         self.version[u] += 1;
     }
 
-    /// The candidates (ascending, each once) that the commit of `consumed` units, which
-    /// changed `changed`, may change.
-    pub fn stale(&mut self, consumed: &[usize], changed: &BTreeMap<Resource, Sign>) -> Vec<usize> {
+    /// The candidates (ascending, each once) that the commit of `consumed` units may
+    /// change; `changed` is every resource the commit touched with the most slack it took
+    /// there (0 when it only gave).
+    pub fn stale(
+        &mut self,
+        consumed: &[usize],
+        changed: impl IntoIterator<Item = (Resource, f64)>,
+    ) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
         let version = &self.version;
         let keep = |(u, v): (usize, u32), out: &mut Vec<usize>| {
@@ -91,19 +104,19 @@ impl Watches {
                 keep(e, &mut out);
             }
         }
-        for (r, sign) in changed {
-            for e in self.always.remove(r).unwrap_or_default() {
+        for (r, loss) in changed {
+            for e in self.always.remove(&r).unwrap_or_default() {
                 keep(e, &mut out);
             }
-            if sign.loss > 0.0 {
-                let taken = self.taken.entry(*r).or_insert(0.0);
-                *taken += sign.loss;
+            if loss > 0.0 {
+                let taken = self.taken.entry(r).or_insert(0.0);
+                *taken += loss;
                 // A margin runs out when what is taken comes within a thousandth of the
                 // tolerance of the slack: floating-point sums of the same flows in another
                 // order differ by far less, and a larger usage only raises a capacity's
                 // tolerance.
                 let limit = TotalF64::of(*taken);
-                if let Some(heap) = self.margins.get_mut(r) {
+                if let Some(heap) = self.margins.get_mut(&r) {
                     while heap.peek().is_some_and(|Reverse((at, _, _))| *at < limit) {
                         let Reverse((_, u, v)) = heap.pop().expect("peeked");
                         keep((u, v), &mut out);
@@ -114,5 +127,17 @@ impl Watches {
         out.sort_unstable();
         out.dedup();
         out
+    }
+}
+
+/// An f64 ordered by `f64::total_cmp`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct TotalF64(i64);
+
+impl TotalF64 {
+    pub(super) fn of(x: f64) -> Self {
+        // The transformation `f64::total_cmp` applies before comparing as integers.
+        let b = x.to_bits() as i64;
+        TotalF64(b ^ ((((b >> 63) as u64) >> 1) as i64))
     }
 }
