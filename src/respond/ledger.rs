@@ -296,14 +296,34 @@ impl<'a> Overlay<'a> {
         }
     }
 
+    /// The stock of `(node, sku)` in this state.
+    fn stock_at(&self, node: NodeIx, sku: SkuIx) -> Option<&Stock> {
+        self.stock
+            .get(&(node, sku))
+            .or_else(|| self.base.stock.get(&(node, sku)))
+    }
+
+    /// The units leaving `node` on `day` in this state.
+    fn leaving_node(&self, node: NodeIx, day: Day) -> Option<f64> {
+        self.node_out
+            .get(&(node, day))
+            .or_else(|| self.base.node_out.get(&(node, day)))
+            .copied()
+    }
+
+    /// The units departing on `lane` on `day` in this state.
+    fn leaving_lane(&self, lane: LaneIx, day: Day) -> Option<f64> {
+        self.lane_out
+            .get(&(lane, day))
+            .or_else(|| self.base.lane_out.get(&(lane, day)))
+            .copied()
+    }
+
     pub fn breach(&self, s: &Scenario, r: Resource) -> Option<Breach> {
         match r {
             Resource::Order(_) => None,
             Resource::Stock(node, sku) => {
-                let st = self
-                    .stock
-                    .get(&(node, sku))
-                    .or_else(|| self.base.stock.get(&(node, sku)))?;
+                let st = self.stock_at(node, sku)?;
                 st.first_negative().map(|(day, b)| Breach::Stock {
                     node,
                     sku,
@@ -312,10 +332,7 @@ impl<'a> Overlay<'a> {
                 })
             }
             Resource::NodeDay(node, day) => {
-                let q = *self
-                    .node_out
-                    .get(&(node, day))
-                    .or_else(|| self.base.node_out.get(&(node, day)))?;
+                let q = self.leaving_node(node, day)?;
                 let cap = s.node(node).ship_capacity_per_day?;
                 exceeds(q, cap).then_some(Breach::Node {
                     node,
@@ -324,10 +341,7 @@ impl<'a> Overlay<'a> {
                 })
             }
             Resource::LaneDay(lane, day) => {
-                let q = *self
-                    .lane_out
-                    .get(&(lane, day))
-                    .or_else(|| self.base.lane_out.get(&(lane, day)))?;
+                let q = self.leaving_lane(lane, day)?;
                 let cap = s.lane(lane).capacity_per_day?;
                 exceeds(q, cap).then_some(Breach::Lane {
                     lane,
@@ -371,10 +385,7 @@ impl<'a> Overlay<'a> {
         match r {
             Resource::Order(_) => None,
             Resource::Stock(node, sku) => {
-                let st = self
-                    .stock
-                    .get(&(node, sku))
-                    .or_else(|| self.base.stock.get(&(node, sku)))?;
+                let st = self.stock_at(node, sku)?;
                 let mut b = st.start;
                 let mut least = b + st.tol;
                 for d in &st.flow {
@@ -387,18 +398,12 @@ impl<'a> Overlay<'a> {
                 })
             }
             Resource::NodeDay(node, day) => {
-                let q = *self
-                    .node_out
-                    .get(&(node, day))
-                    .or_else(|| self.base.node_out.get(&(node, day)))?;
+                let q = self.leaving_node(node, day)?;
                 let cap = s.node(node).ship_capacity_per_day?;
                 Some(Margin::capacity(q, cap))
             }
             Resource::LaneDay(lane, day) => {
-                let q = *self
-                    .lane_out
-                    .get(&(lane, day))
-                    .or_else(|| self.base.lane_out.get(&(lane, day)))?;
+                let q = self.leaving_lane(lane, day)?;
                 let cap = s.lane(lane).capacity_per_day?;
                 Some(Margin::capacity(q, cap))
             }

@@ -187,15 +187,37 @@ proptest! {
     }
 }
 
-/// How small the responses are, on the generated small preset: reported, and most of them
-/// must protect at most one order (one monolithic response would fail this).
-#[test]
-fn responses_are_small_on_a_generated_scenario() {
+/// The small preset cut to 120 orders, seed 3: several orders at risk, a few dozen responses.
+fn small_generated() -> Scenario {
     use recourse::tools::generate::{generate, GenerateConfig};
     let mut cfg = GenerateConfig::preset("small").unwrap();
     cfg.orders = 120;
     cfg.seed = 3;
-    let (s, _) = validate(&generate(&cfg)).unwrap();
+    validate(&generate(&cfg)).unwrap().0
+}
+
+/// What `respond` takes for the outcome `o` of the analysed scenario, checking every prefix.
+fn inputs<'a>(
+    a: &'a recourse::risk::Analysis,
+    o: &'a recourse::optimize::Outcome,
+    reasons: &'a std::collections::HashMap<recourse::scenario::ids::OrderIx, String>,
+) -> recourse::respond::Inputs<'a> {
+    recourse::respond::Inputs {
+        baseline: &a.baseline.plan,
+        baseline_eval: &a.eval,
+        at_risk: &a.flags,
+        reasons,
+        plan: o.plan().unwrap(),
+        plan_eval: o.eval().unwrap(),
+        check_until: None,
+    }
+}
+
+/// How small the responses are, on the generated small preset: reported, and most of them
+/// must protect at most one order (one monolithic response would fail this).
+#[test]
+fn responses_are_small_on_a_generated_scenario() {
+    let s = small_generated();
     let doc = propose(&s);
     let n = doc.responses.len();
     let protected: usize = doc.responses.iter().map(|r| r.protects.len()).sum();
@@ -277,20 +299,12 @@ fn the_frozen_repair_path_is_exercised() {
 /// construction's numbers fill in between: the responses must not change.
 #[test]
 fn a_sampled_check_gives_the_same_responses() {
-    use recourse::respond::{respond, respond_with_budget, Inputs};
+    use recourse::respond::{respond, respond_with_budget};
     let (_, s) = tiny("demo-eu");
     let a = analyze(&s);
     let o = optimize(&s, by_name("time-expanded").unwrap(), &opts()).unwrap();
     let reasons = std::collections::HashMap::new();
-    let x = Inputs {
-        baseline: &a.baseline.plan,
-        baseline_eval: &a.eval,
-        at_risk: &a.flags,
-        reasons: &reasons,
-        plan: o.plan().unwrap(),
-        plan_eval: o.eval().unwrap(),
-        check_until: None,
-    };
+    let x = inputs(&a, &o, &reasons);
     let full = respond(&s, &x).unwrap();
     let sampled = respond_with_budget(&s, &x, 1).unwrap();
     assert_eq!(full.checked_prefixes, full.responses.len());
@@ -311,24 +325,12 @@ fn a_sampled_check_gives_the_same_responses() {
 /// of a full check, and all of them together give the plan, which the checker accepts.
 #[test]
 fn a_check_out_of_time_evaluates_one_round_and_gives_the_same_responses() {
-    use recourse::respond::{respond, Inputs};
-    use recourse::tools::generate::{generate, GenerateConfig};
-    let mut cfg = GenerateConfig::preset("small").unwrap();
-    cfg.orders = 120;
-    cfg.seed = 3;
-    let (s, _) = validate(&generate(&cfg)).unwrap();
+    use recourse::respond::respond;
+    let s = small_generated();
     let a = analyze(&s);
     let o = optimize(&s, by_name("time-expanded").unwrap(), &opts()).unwrap();
     let reasons = std::collections::HashMap::new();
-    let mut x = Inputs {
-        baseline: &a.baseline.plan,
-        baseline_eval: &a.eval,
-        at_risk: &a.flags,
-        reasons: &reasons,
-        plan: o.plan().unwrap(),
-        plan_eval: o.eval().unwrap(),
-        check_until: None,
-    };
+    let mut x = inputs(&a, &o, &reasons);
     let full = respond(&s, &x).unwrap();
     x.check_until = Some(std::time::Instant::now());
     let late = respond(&s, &x).unwrap();

@@ -256,22 +256,12 @@ fn a_model_too_big_for_the_limit_is_not_built_and_the_rules_plan_is_checked() {
     // Expected build time above the share: 600 x 0.1 ms = 60 ms against 35 % of 0.1 s.
     let short = 0.1;
     assert!(BUILD_SECONDS_PER_ORDER * orders as f64 > BUILD_SHARE * short);
-    let out = recourse()
-        .args([
-            "solve",
-            "--verbose",
-            "--time-limit",
-            &short.to_string(),
-            "-o",
-        ])
-        .arg(&proposals)
-        .arg(&scenario)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let doc: ProposalsDoc = serde_json::from_slice(&std::fs::read(&proposals).unwrap()).unwrap();
+    let (doc, stderr) = solve_to(
+        &scenario,
+        &proposals,
+        &["--verbose", "--time-limit", &short.to_string()],
+    );
     // The generator adds the demand surges' orders to the 600.
-    let stderr = String::from_utf8(out.stderr).unwrap();
     let sentence = format!("building it for {} orders", doc.kpis.baseline.orders);
     assert!(
         stderr.contains("the model was not built") && stderr.contains(&sentence),
@@ -289,15 +279,27 @@ fn a_model_too_big_for_the_limit_is_not_built_and_the_rules_plan_is_checked() {
     let checked = checked_cost(&scenario, &proposals);
     assert!((checked - objective).abs() <= 1e-6 * objective);
 
-    let out = recourse()
-        .args(["solve", "--time-limit", "5", "-o"])
-        .arg(&proposals)
-        .arg(&scenario)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let doc: ProposalsDoc = serde_json::from_slice(&std::fs::read(&proposals).unwrap()).unwrap();
+    let (doc, _) = solve_to(&scenario, &proposals, &["--time-limit", "5"]);
     assert!(doc.solve.model.columns > 0);
     let checked = checked_cost(&scenario, &proposals);
     assert!((checked - doc.solve.objective.unwrap()).abs() <= 1e-6 * checked);
+}
+
+/// `recourse solve ARGS -o PROPOSALS SCENARIO`, which must exit 0: the document and stderr.
+fn solve_to(
+    scenario: &std::path::Path,
+    proposals: &std::path::Path,
+    args: &[&str],
+) -> (ProposalsDoc, String) {
+    let out = recourse()
+        .arg("solve")
+        .args(args)
+        .arg("-o")
+        .arg(proposals)
+        .arg(scenario)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{args:?}");
+    let doc = serde_json::from_slice(&std::fs::read(proposals).unwrap()).unwrap();
+    (doc, String::from_utf8(out.stderr).unwrap())
 }
