@@ -178,15 +178,18 @@ fn the_protocol_answers_every_method_and_every_kind_of_error() {
         (json!(5), json!(-32600))
     );
     assert_eq!(c.error("nonsense", json!({}))["code"], -32601);
-    let bad = c.error("solve", json!({"time_limit": "soon"}));
-    assert_eq!(bad["code"], -32602);
-    assert!(
-        bad["message"]
-            .as_str()
-            .unwrap()
-            .contains("params.time_limit"),
-        "{bad}"
-    );
+    // Not a number, not positive, or beyond what `--time-limit` accepts (1e7 s).
+    for limit in [json!("soon"), json!(0), json!(-1), json!(1e300)] {
+        let bad = c.error("solve", json!({ "time_limit": limit }));
+        assert_eq!(bad["code"], -32602, "{limit}");
+        assert!(
+            bad["message"]
+                .as_str()
+                .unwrap()
+                .contains("params.time_limit"),
+            "{bad}"
+        );
+    }
     let e = c.error(
         "event",
         json!({"disruptions": [{"kind": "lane_outage", "lane": "NOPE", "from": "2026-11-28", "until": "2026-11-29"}]}),
