@@ -23,16 +23,22 @@ struct Stock {
 }
 
 impl Stock {
-    /// The first day on which the balance is negative, with the balance.
-    fn first_negative(&self) -> Option<(Day, f64)> {
+    /// The first day on which the balance is negative, with the balance; else how far the
+    /// balance stays from that (the least balance plus tolerance, the start included).
+    fn scan(&self) -> Result<Margin, (Day, f64)> {
         let mut b = self.start;
+        let mut least = b + self.tol;
         for (t, d) in self.flow.iter().enumerate() {
             b += d;
             if b < -self.tol {
-                return Some((t as Day, b));
+                return Err((t as Day, b));
             }
+            least = least.min(b + self.tol);
         }
-        None
+        Ok(Margin {
+            slack: least,
+            tol: self.tol,
+        })
     }
 }
 
@@ -320,41 +326,54 @@ impl<'a> Overlay<'a> {
     }
 
     pub fn breach(&self, s: &Scenario, r: Resource) -> Option<Breach> {
+        self.state(s, r).err()
+    }
+
+    /// `r` in this state: broken, or how far from it ([`Margin::UNBREAKABLE`] for an order,
+    /// a node or lane without capacity, or a resource no unit touches).
+    fn state(&self, s: &Scenario, r: Resource) -> Result<Margin, Breach> {
         match r {
-            Resource::Order(_) => None,
-            Resource::Stock(node, sku) => {
-                let st = self.stock_at(node, sku)?;
-                st.first_negative().map(|(day, b)| Breach::Stock {
+            Resource::Order(_) => Ok(Margin::UNBREAKABLE),
+            Resource::Stock(node, sku) => match self.stock_at(node, sku) {
+                None => Ok(Margin::UNBREAKABLE),
+                Some(st) => st.scan().map_err(|(day, b)| Breach::Stock {
                     node,
                     sku,
                     day,
                     deficit: -b,
-                })
-            }
+                }),
+            },
             Resource::NodeDay(node, day) => {
-                let q = self.leaving_node(node, day)?;
-                let cap = s.node(node).ship_capacity_per_day?;
-                exceeds(q, cap).then_some(Breach::Node {
-                    node,
-                    day,
-                    excess: q - cap,
-                })
+                match (
+                    self.leaving_node(node, day),
+                    s.node(node).ship_capacity_per_day,
+                ) {
+                    (Some(q), Some(cap)) if exceeds(q, cap) => Err(Breach::Node {
+                        node,
+                        day,
+                        excess: q - cap,
+                    }),
+                    (Some(q), Some(cap)) => Ok(Margin::capacity(q, cap)),
+                    _ => Ok(Margin::UNBREAKABLE),
+                }
             }
             Resource::LaneDay(lane, day) => {
-                let q = self.leaving_lane(lane, day)?;
-                let cap = s.lane(lane).capacity_per_day?;
-                exceeds(q, cap).then_some(Breach::Lane {
-                    lane,
-                    day,
-                    excess: q - cap,
-                })
+                match (self.leaving_lane(lane, day), s.lane(lane).capacity_per_day) {
+                    (Some(q), Some(cap)) if exceeds(q, cap) => Err(Breach::Lane {
+                        lane,
+                        day,
+                        excess: q - cap,
+                    }),
+                    (Some(q), Some(cap)) => Ok(Margin::capacity(q, cap)),
+                    _ => Ok(Margin::UNBREAKABLE),
+                }
             }
         }
     }
 
     /// The first breach among the touched resources (and `also`), in touch order. Each
-    /// resource looked at and found unbroken lowers its entry in `margins` to its
-    /// [`Overlay::margin`] (entries are added as needed).
+    /// resource looked at and found unbroken lowers its entry in `margins` to its margin
+    /// (entries are added as needed).
     pub fn first_breach(
         &self,
         s: &Scenario,
@@ -362,10 +381,10 @@ impl<'a> Overlay<'a> {
         margins: &mut Vec<(Resource, Margin)>,
     ) -> Option<Breach> {
         for r in also.iter().chain(self.touched.iter()) {
-            if let Some(b) = self.breach(s, *r) {
-                return Some(b);
-            }
-            let m = self.margin(s, *r).unwrap_or(Margin::UNBREAKABLE);
+            let m = match self.state(s, *r) {
+                Err(b) => return Some(b),
+                Ok(m) => m,
+            };
             match margins.iter_mut().find(|(x, _)| x == r) {
                 Some((_, old)) => {
                     if m.slack < old.slack {
@@ -377,41 +396,11 @@ impl<'a> Overlay<'a> {
         }
         None
     }
-
-    /// How far `r` is from a breach in this state: the least of balance plus tolerance over
-    /// the days for stock, capacity plus tolerance minus the units leaving for a node or a
-    /// lane on a day; `None` when nothing can break it (an order, no capacity).
-    pub fn margin(&self, s: &Scenario, r: Resource) -> Option<Margin> {
-        match r {
-            Resource::Order(_) => None,
-            Resource::Stock(node, sku) => {
-                let st = self.stock_at(node, sku)?;
-                let mut b = st.start;
-                let mut least = b + st.tol;
-                for d in &st.flow {
-                    b += d;
-                    least = least.min(b + st.tol);
-                }
-                Some(Margin {
-                    slack: least,
-                    tol: st.tol,
-                })
-            }
-            Resource::NodeDay(node, day) => {
-                let q = self.leaving_node(node, day)?;
-                let cap = s.node(node).ship_capacity_per_day?;
-                Some(Margin::capacity(q, cap))
-            }
-            Resource::LaneDay(lane, day) => {
-                let q = self.leaving_lane(lane, day)?;
-                let cap = s.lane(lane).capacity_per_day?;
-                Some(Margin::capacity(q, cap))
-            }
-        }
-    }
 }
 
-/// The slack of a resource (see [`Overlay::margin`]) and the tolerance it was measured with.
+/// How far a resource is from a breach: the least of balance plus tolerance over the days
+/// for stock, capacity plus tolerance minus the units leaving for a node or a lane on a
+/// day; and the tolerance it was measured with.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Margin {
     pub slack: f64,

@@ -6,9 +6,9 @@
 //!    closure is the unit plus the fewest remaining units that make it feasible on top of
 //!    the responses already built (a donor that frees the stock, the transfer that brings
 //!    it, the expedite that pulls it in); the closure that protects the fewest at-risk
-//!    orders and saves the most becomes the next response. Only closures that read a
-//!    resource the chosen one changed, other than by adding slack, can change, so only
-//!    those are recomputed (`Ctx::may_change`).
+//!    orders and saves the most becomes the next response. Only closures that the chosen
+//!    one can change (it consumed one of their units, or changed a resource they read by
+//!    more than they can absorb) are recomputed; `watch` finds them.
 //! 3. `requires`: a response requires the earlier ones that give what it takes (stock,
 //!    node or lane capacity) and every earlier one sharing a strict resource (a
 //!    fixed-charged lane-day, a resource the baseline breaks). A closed approval set is
@@ -609,19 +609,15 @@ fn coarse_to_fine(v: &[usize]) -> Vec<usize> {
     };
     take(n - 1, &mut out);
     take(0, &mut out);
+    // Once the parts are shorter than one element, every index has been reached.
     let mut parts = 2;
-    while out.len() < n {
+    while parts < 2 * n {
         for j in (1..parts).step_by(2) {
             take(j * (n - 1) / parts, &mut out);
         }
-        if parts >= 2 * n {
-            // Every index is reached by now; this only guards the loop.
-            for i in 0..n {
-                take(i, &mut out);
-            }
-        }
         parts *= 2;
     }
+    debug_assert_eq!(out.len(), n);
     out
 }
 
@@ -700,36 +696,31 @@ fn verify(
     let check = |k: usize| {
         let plan = apply_deltas(baseline, &deltas[..=k]);
         let e = evaluate(s, &plan);
-        if let Some(v) = e.violations.first() {
-            return Err(RespondError::PrefixInfeasible {
+        let checked = match e.violations.first() {
+            Some(v) => Err(RespondError::PrefixInfeasible {
                 prefix: k + 1,
                 rule: v.rule,
                 message: v.message.clone(),
-            });
-        }
-        Ok((k, e.cost))
+            }),
+            None => Ok(e.cost),
+        };
+        (k, checked)
     };
-    let mut results: Vec<Result<(usize, CostBreakdown), RespondError>> = Vec::new();
+    let mut results: Vec<(usize, Result<CostBreakdown, RespondError>)> = Vec::new();
     for (i, round) in order.chunks(batch).enumerate() {
         if i > 0 && until.is_some_and(|t| std::time::Instant::now() >= t) {
             break;
         }
         results.extend(round.par_iter().map(|&k| check(k)).collect::<Vec<_>>());
     }
-    let mut chosen: Vec<usize> = results
-        .iter()
-        .filter_map(|r| r.as_ref().ok().map(|(k, _)| *k))
-        .collect();
-    chosen.sort_unstable();
     // In prefix order, so that a failure names the first prefix found to fail.
-    results.sort_by_key(|r| match r {
-        Ok((k, _)) => *k,
-        Err(RespondError::PrefixInfeasible { prefix, .. }) => prefix - 1,
-        Err(_) => 0,
-    });
+    results.sort_unstable_by_key(|r| r.0);
+    let checked_prefixes = results.len();
     let mut costs = predicted.clone();
-    for r in results {
-        let (k, checked) = r?;
+    let mut checked_at = Vec::with_capacity(checked_prefixes);
+    for (k, checked) in results {
+        let checked = checked?;
+        checked_at.push(k);
         let want = predicted[k].total;
         let scale = baseline_cost.total.abs().max(want.abs()).max(1.0);
         if (checked.total - want).abs() > 1e-6 * scale {
@@ -750,13 +741,13 @@ fn verify(
     let mut prev = baseline_cost;
     let mut prev_pred = baseline_cost;
     for k in 0..n {
-        if chosen.binary_search(&k).is_err() {
+        if checked_at.binary_search(&k).is_err() {
             costs[k] = prev + (predicted[k] - prev_pred);
         }
         prev = costs[k];
         prev_pred = predicted[k];
     }
-    Ok((costs, chosen.len()))
+    Ok((costs, checked_prefixes))
 }
 
 #[cfg(test)]
