@@ -124,7 +124,6 @@ fn solve(
     let recourse::documents::proposals::Proposed {
         outcome,
         doc,
-        respond_seconds,
         respond_steps,
     } = match recourse::documents::proposals::propose(
         &s,
@@ -141,6 +140,7 @@ fn solve(
             return exit::INTERNAL;
         }
     };
+    let respond_seconds = respond_steps.map_or(0.0, |t| t.total());
     if terminal || args.verbose {
         let base = doc.kpis.baseline.cost.total;
         match (outcome.objective(), &doc.kpis.proposed) {

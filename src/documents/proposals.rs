@@ -227,13 +227,11 @@ fn action_doc(s: &Scenario, id: String, a: &Action) -> ActionDoc {
     }
 }
 
-/// What a solve answers: the checked outcome, its proposals document, and the seconds the
-/// responses took to build and check.
+/// What a solve answers: the checked outcome, its proposals document, and where the
+/// responses' time went (when there were responses to build).
 pub struct Proposed {
     pub outcome: Outcome,
     pub doc: ProposalsDoc,
-    pub respond_seconds: f64,
-    /// Its steps, when there were responses to build.
     pub respond_steps: Option<crate::respond::RespondSeconds>,
 }
 
@@ -310,12 +308,10 @@ pub fn propose(
         ..opts.clone()
     };
     let outcome = strategy.run(s, a, &opts)?;
-    let respond_start = std::time::Instant::now();
     let check_until = deadline
         .checked_sub(std::time::Duration::from_secs_f64(reserve.write))
         .unwrap_or(deadline);
     let responses = responses_for(s, a, &outcome, Some(check_until))?;
-    let respond_seconds = respond_start.elapsed().as_secs_f64();
     let doc = proposals_doc(
         s,
         a,
@@ -326,7 +322,6 @@ pub fn propose(
     Ok(Proposed {
         outcome,
         doc,
-        respond_seconds,
         respond_steps: responses.as_ref().map(|r| r.seconds),
     })
 }

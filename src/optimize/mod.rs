@@ -293,9 +293,13 @@ fn unsolved(model: &Model, status: Status) -> SolveResult {
 /// for the whole-units pass, should HiGHS's continuous incumbent need one).
 type GuidedRun = (SolveResult, Option<Guided>, Option<Vec<f64>>);
 
+/// The share of the time limit by which the LP-guided search must have solved its LP (and
+/// stops pricing): `models/guided.md` measures why 35 %.
+pub const LP_SHARE: f64 = 0.35;
+
 /// The LP-guided search (`crate::optimize::guided`), then HiGHS's MIP from its plan when enough time
 /// is left for HiGHS to improve on it; the bound is the better of the two. The search gets
-/// 35 % of the time limit for the LP, up to 65 % with slope scaling and 90 % with the
+/// [`LP_SHARE`] of the time limit for the LP, up to 65 % with slope scaling and 90 % with the
 /// polish; HiGHS runs only when what is left is at least 4 times the LP's time (its own
 /// presolve and root LP take about that on these models: `models/guided.md`), and never
 /// when not even the restricted LP solved once in its time.
@@ -311,7 +315,7 @@ fn guided_run(
         Instant::now() + Duration::from_secs_f64(secs)
     };
     let budget = Budget {
-        lp: at(0.35),
+        lp: at(LP_SHARE),
         slope: at(0.65),
         polish: at(0.9),
         mip_polish: true,

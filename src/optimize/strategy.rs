@@ -71,10 +71,10 @@ impl Strategy {
 /// release build, 2 cores.
 pub const BUILD_SECONDS_PER_ORDER: f64 = 1e-4;
 
-/// Share of the time limit by which the LP-guided search must have solved its first LP
-/// (`crate::optimize::guided_run`); a model still being built then leaves the solver
+/// The share of the time limit a build may take: the LP-guided search's
+/// ([`crate::optimize::LP_SHARE`]); a model still being built then leaves the solver
 /// nothing to do before the limit.
-pub const BUILD_SHARE: f64 = 0.35;
+pub const BUILD_SHARE: f64 = crate::optimize::LP_SHARE;
 
 /// Whether building the model of `s` is expected to leave the solver time to use it.
 pub fn build_fits(s: &Scenario, opts: &SolveOptions) -> bool {

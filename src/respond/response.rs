@@ -63,6 +63,12 @@ pub struct RespondSeconds {
     pub explain: f64,
 }
 
+impl RespondSeconds {
+    pub fn total(&self) -> f64 {
+        self.construct + self.check + self.explain
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RespondError {
     #[error("internal error: applying responses 1..={prefix} gives a plan that breaks rule {rule}: {message}")]
