@@ -16,6 +16,18 @@ pub const MAX_THREADS: i64 = 1024;
 /// days): a longer one is a unit mistake, and HiGHS's own timer misbehaves far above it.
 pub const MAX_TIME_LIMIT_S: f64 = 1e7;
 
+/// Whether `t` is a time limit a solve can honour: above 0 and at most
+/// [`MAX_TIME_LIMIT_S`] (NaN is not). The policy, `--time-limit` and the worker's
+/// `time_limit` all pass this.
+pub fn time_limit_ok(t: f64) -> bool {
+    t > 0.0 && t <= MAX_TIME_LIMIT_S
+}
+
+/// Whether `g` is a relative MIP gap: in 0..=1 (NaN is not).
+pub fn gap_ok(g: f64) -> bool {
+    (0.0..=1.0).contains(&g)
+}
+
 /// The longest id (of the scenario, a node, lane, SKU, order, receipt or disruption), in
 /// characters. ERP and WMS codes run to a few dozen; every id is copied into messages,
 /// model names and documents, so one of megabytes would multiply memory and output.

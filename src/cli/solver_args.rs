@@ -1,7 +1,7 @@
 //! The flags `solve`, `bench` and `export` share: which strategy, and the solver's limits.
 
 use recourse::base::exit;
-use recourse::base::limits::{MAX_THREADS, MAX_TIME_LIMIT_S};
+use recourse::base::limits::{gap_ok, time_limit_ok, MAX_THREADS, MAX_TIME_LIMIT_S};
 use recourse::optimize::highs::{Guide, Scope, SolveOptions};
 use recourse::optimize::strategy::Strategy;
 use recourse::scenario::domain::Scenario;
@@ -38,12 +38,7 @@ impl LimitArgs {
     /// scenario's policy allows; the message says why not,
     /// and `Err` is the exit code.
     pub fn check(&self) -> Result<(), i32> {
-        // Written so that NaN is refused too.
-        #[allow(clippy::neg_cmp_op_on_partial_ord)]
-        if let Some(t) = self
-            .time_limit
-            .filter(|t| !(*t > 0.0 && *t <= MAX_TIME_LIMIT_S))
-        {
+        if let Some(t) = self.time_limit.filter(|t| !time_limit_ok(*t)) {
             eprintln!(
                 "error: --time-limit must be a positive number of seconds up to {MAX_TIME_LIMIT_S:e}, not {t}"
             );
@@ -53,7 +48,7 @@ impl LimitArgs {
             eprintln!("error: --threads must be in 0..={MAX_THREADS} (0 = all cores), not {n}");
             return Err(exit::BAD_INPUT);
         }
-        if let Some(g) = self.gap.filter(|g| !(0.0..=1.0).contains(g)) {
+        if let Some(g) = self.gap.filter(|g| !gap_ok(*g)) {
             eprintln!("error: --gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not {g}");
             return Err(exit::BAD_INPUT);
         }

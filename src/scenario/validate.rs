@@ -5,7 +5,7 @@
 //! than reported again.
 
 use crate::base::diagnostics::{Diagnostic, Diagnostics};
-use crate::base::limits::{ABSURD, MAX_HORIZON, MAX_ID_CHARS, MAX_THREADS, MAX_TIME_LIMIT_S};
+use crate::base::limits::{gap_ok, time_limit_ok, ABSURD, MAX_HORIZON, MAX_ID_CHARS, MAX_THREADS};
 use crate::base::text::{clip, number, plural};
 use crate::scenario::domain::*;
 use crate::scenario::ids::*;
@@ -1396,7 +1396,7 @@ impl Validator {
             );
         }
         if let Some(t) = doc.time_limit_s {
-            if t <= 0.0 || t > MAX_TIME_LIMIT_S {
+            if !time_limit_ok(t) {
                 self.err(
                     "bad_time_limit",
                     "policy.time_limit_s",
@@ -1406,7 +1406,7 @@ impl Validator {
             }
         }
         if let Some(g) = doc.mip_gap {
-            if !(0.0..=1.0).contains(&g) {
+            if !gap_ok(g) {
                 self.err(
                     "bad_mip_gap",
                     "policy.mip_gap",

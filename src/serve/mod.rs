@@ -13,6 +13,7 @@ pub mod rpc;
 
 use crate::apply::{apply, ApplyError};
 use crate::base::diagnostics::{Diagnostics, DiagnosticsDoc};
+use crate::base::limits::{gap_ok, time_limit_ok};
 use crate::documents::proposals::{propose, ProposalsDoc, Proposed, PROPOSALS_FORMAT};
 use crate::documents::report::{risk_doc, RISK_FORMAT};
 use crate::optimize::highs::{Scope, SolveOptions, Watcher};
@@ -327,7 +328,7 @@ impl Worker {
         let policy = SolveOptions::from_policy(&st.s.policy);
         let time_limit_s = sp.time_limit.unwrap_or(policy.time_limit_s);
         let mip_gap = sp.gap.unwrap_or(policy.mip_gap);
-        if !(time_limit_s > 0.0 && time_limit_s <= crate::base::limits::MAX_TIME_LIMIT_S) {
+        if !time_limit_ok(time_limit_s) {
             return Err(RpcError::invalid_params(
                 format!(
                     "params.time_limit: {time_limit_s} is not a positive number of seconds up to {:e}",
@@ -336,7 +337,7 @@ impl Worker {
                 Some(json!({"path": "params.time_limit"})),
             ));
         }
-        if !(0.0..=1.0).contains(&mip_gap) {
+        if !gap_ok(mip_gap) {
             return Err(RpcError::invalid_params(
                 format!("params.gap: {mip_gap} is not a relative gap between 0 and 1"),
                 Some(json!({"path": "params.gap"})),
