@@ -23,17 +23,17 @@ Examples:
 Writes a recourse.proposals/1 document (solve report, KPIs before and after, at-risk orders,
 ranked responses with their deltas and approvals, unresolved orders, baseline plan and plan)
 to stdout, or atomically to -o FILE; --format table or markdown writes a readable report of
-the same, --format html the planner's page (see `recourse report --help`). Approve or reject responses with `recourse apply`. Every plan is checked against
-SCENARIO.md section 3 before it is written. Limits default to the scenario's policy
+the same, --format html the planner's page (see `recourse report --help`). Approve or
+reject responses with `recourse apply`. Every plan is checked against SCENARIO.md section 3
+before it is written. Limits default to the scenario's policy
 (time_limit_s 30, mip_gap 0.0001, threads 0 = all cores). The time limit bounds the whole
 command, from reading the scenario to the written document: the solver gets what is left
 after a reserve for the responses and the writing, a model too big to build in its share is
 not built (the rules' plan is kept), and the checker evaluates the responses' prefixes while
-time is left (always the last one). On models of 250k nonzeros or
-more, and under limits of 2 s or less (--guide auto), an LP-guided search runs before the
-MIP; its bound is proven once its LP converges (models/guided.md). Exits 0 with a plan, 1 without one
-(infeasible, or a limit hit before any plan), 2 on bad input, 3 on an internal or solver
-failure.")]
+time is left (always the last one). On models of 250k nonzeros or more, and under limits
+of 2 s or less (--guide auto), an LP-guided search runs before the MIP; its bound is proven
+once its LP converges (models/guided.md). Exits 0 with a plan, 1 without one (infeasible, or
+a limit hit before any plan), 2 on bad input, 3 on an internal or solver failure.")]
 pub struct Args {
     /// Scenario file, or - for standard input.
     pub scenario: PathBuf,
@@ -188,16 +188,19 @@ fn solve(
                 if sc.certified { " (the whole LP's optimum: no held order prices out)" } else { "" },
             );
         }
-        if stats.is_some_and(|x| x.not_built) {
+        let not_built = stats.is_some_and(|x| x.not_built);
+        if not_built {
             eprintln!(
                 "{}",
                 recourse::optimize::strategy::not_built_why(s.orders.len())
             );
         }
-        if let Some(name) = outcome.fallback() {
-            eprintln!(
+        match outcome.fallback() {
+            Some(name) if not_built => eprintln!("the plan is the {name} plan"),
+            Some(name) => eprintln!(
                 "the plan is the {name} plan: the solver found nothing better within the limit"
-            );
+            ),
+            None => {}
         }
         if outcome.solution.is_some() {
             eprintln!(
