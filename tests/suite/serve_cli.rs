@@ -2,7 +2,7 @@
 //! the protocol's answers and errors, `decide` against `recourse apply`, the journal
 //! surviving kill -9 at random points, EOF, SIGTERM, oversized requests, cancellation.
 
-use crate::common::{recourse, root, tiny_path};
+use crate::common::{checked_cost, recourse, root, tiny_path};
 use recourse::scenario::wire::ScenarioDoc;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
@@ -245,16 +245,7 @@ fn decide_gives_what_apply_writes() {
     assert_eq!(proposals["solve"]["objective"], 1200.0);
     let file = dir.path().join("proposals.json");
     std::fs::write(&file, proposals.to_string()).unwrap();
-    let check = recourse()
-        .args(["check", "--format", "json"])
-        .arg(tiny_path("demo-eu"))
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert_eq!(check.status.code(), Some(0));
-    let checked: Value = serde_json::from_slice(&check.stdout).unwrap();
-    assert_eq!(checked["feasible"], true);
-    assert!((checked["cost"]["total"].as_f64().unwrap() - 1200.0).abs() < 1e-6);
+    assert!((checked_cost(tiny_path("demo-eu"), &file) - 1200.0).abs() < 1e-6);
     assert!(!c.progress.is_empty(), "a solve reports its progress");
     assert!(c.progress.iter().all(|p| p["id"] == json!(c.next)));
 
@@ -486,16 +477,8 @@ fn a_cancelled_solve_answers_with_its_best_checked_plan() {
     assert_eq!(doc["solve"]["limit"], "interrupt", "{}", doc["solve"]);
     let proposals = dir.path().join("p.json");
     std::fs::write(&proposals, doc.to_string()).unwrap();
-    let check = recourse()
-        .args(["check", "--format", "json"])
-        .arg(&file)
-        .arg(&proposals)
-        .output()
-        .unwrap();
-    assert_eq!(check.status.code(), Some(0), "the plan passes the checker");
-    let checked: Value = serde_json::from_slice(&check.stdout).unwrap();
     let cost = doc["solve"]["objective"].as_f64().unwrap();
-    assert!((checked["cost"]["total"].as_f64().unwrap() - cost).abs() <= 1e-6 * cost.max(1.0));
+    assert!((checked_cost(&file, &proposals) - cost).abs() <= 1e-6 * cost.max(1.0));
 }
 
 /// The Python client (standard library only) runs the whole protocol against this build.
@@ -532,23 +515,6 @@ fn the_python_client_runs_end_to_end() {
     ]);
     let file = dir.path().join("scenario.json");
     std::fs::write(&file, scenario.to_string()).unwrap();
-    let check = recourse()
-        .args(["check", "--format", "json"])
-        .arg(&file)
-        .arg(&proposals)
-        .output()
-        .unwrap();
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
-    let checked: Value = serde_json::from_slice(&check.stdout).unwrap();
-    assert_eq!(checked["feasible"], true);
-    assert!(
-        (checked["cost"]["total"].as_f64().unwrap() - doc["solve"]["objective"].as_f64().unwrap())
-            .abs()
-            < 1e-6 * 1200.0
-    );
+    let cost = doc["solve"]["objective"].as_f64().unwrap();
+    assert!((checked_cost(&file, &proposals) - cost).abs() < 1e-6 * 1200.0);
 }

@@ -1,7 +1,7 @@
 //! `recourse solve` through the real binary: the document it writes, its exit codes, and
 //! that the plan it emits passes `recourse check` with the cost it reports.
 
-use crate::common::recourse;
+use crate::common::{checked_cost, recourse};
 use predicates::str::contains;
 use recourse::documents::proposals::ProposalsDoc;
 
@@ -158,20 +158,6 @@ fn solve_with_the_guided_search_reaches_the_optimum() {
     std::fs::write(&file, &out.stdout).unwrap();
     let checked = checked_cost("datasets/tiny/demo-eu.json", &file);
     assert!((checked - objective).abs() <= 1e-6 * objective);
-}
-
-/// The cost `recourse check` gives the plan in `proposals`, which it must find feasible.
-fn checked_cost(scenario: impl AsRef<std::ffi::OsStr>, proposals: &std::path::Path) -> f64 {
-    let check = recourse()
-        .args(["check", "--format", "json"])
-        .arg(scenario)
-        .arg(proposals)
-        .output()
-        .unwrap();
-    assert_eq!(check.status.code(), Some(0));
-    let c: recourse::documents::report::CheckDoc = serde_json::from_slice(&check.stdout).unwrap();
-    assert!(c.feasible);
-    c.cost.total
 }
 
 /// `solve` and `bench` share their limit options and refuse the same nonsense the same way,

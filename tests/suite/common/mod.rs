@@ -67,3 +67,23 @@ pub fn golden(golden: &Path, got: &str) -> Result<(), String> {
         copy.display()
     ))
 }
+
+/// The cost `recourse check` gives the plan in `proposals` for `scenario`; it must exit 0
+/// and find the plan feasible.
+pub fn checked_cost(scenario: impl AsRef<std::ffi::OsStr>, proposals: &Path) -> f64 {
+    let check = recourse()
+        .args(["check", "--format", "json"])
+        .arg(scenario)
+        .arg(proposals)
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let c: recourse::documents::report::CheckDoc = serde_json::from_slice(&check.stdout).unwrap();
+    assert!(c.feasible);
+    c.cost.total
+}
