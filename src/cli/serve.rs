@@ -188,7 +188,7 @@ fn handle(
                 ))
             })?;
         }
-        worker.commit(state);
+        worker.commit(state, &change);
     }
     Ok(prepared.result)
 }

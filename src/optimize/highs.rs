@@ -67,6 +67,9 @@ pub struct SolveOptions {
     pub scope: Scope,
     /// Someone outside who sees the MIP's progress and may stop it (`recourse serve`).
     pub watch: Option<Watcher>,
+    /// The last solve's plan and what changed since (`recourse serve`): decide only what
+    /// the changes touch (`crate::optimize::warm`).
+    pub warm: Option<std::sync::Arc<crate::optimize::changes::Start>>,
 }
 
 /// What a watcher is told while a MIP runs: the incumbent, the bound and their gap so far.
@@ -191,6 +194,7 @@ impl Default for SolveOptions {
             guide: Guide::Auto,
             scope: Scope::Full,
             watch: None,
+            warm: None,
         }
     }
 }
@@ -220,8 +224,9 @@ pub enum Limit {
     ObjectiveTarget,
     /// A heuristic that stops by construction and proves nothing (the priority rules).
     Heuristic,
-    /// The model held orders at their baseline shipments (`--scope touched`), and its plan
-    /// is not proven within the gap of the whole model's bound.
+    /// The model held orders at given shipments (their baseline with `--scope touched`,
+    /// the last plan in the worker's warm solve), and its plan is not proven within the gap
+    /// of a bound for the whole model.
     Scope,
 }
 

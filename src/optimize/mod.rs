@@ -16,6 +16,7 @@
 //! `base`, `scenario`, `plan`, `check` and `risk`; never `respond`, `documents`, `tools` or
 //! `apply`.
 
+pub mod changes;
 pub mod formulate;
 pub mod guided;
 pub mod highs;
@@ -24,6 +25,7 @@ pub mod outcome;
 pub mod priority_rules;
 pub mod scope;
 pub mod strategy;
+pub mod warm;
 
 use crate::check::{evaluate, Violation};
 use crate::optimize::formulate::{frozen_plan, BuildOptions, Formulation, Hold, Meaning, Model};
@@ -182,9 +184,16 @@ pub fn optimize_held(
     };
     let mut fixed = frozen_plan(s);
     if let Some(h) = &hold {
-        fixed.shipments.extend(h.plan().copied());
+        let kept = h.plan();
+        fixed.shipments.extend(kept.shipments);
+        fixed.transfers.extend(kept.transfers);
+        fixed.expedited.extend(kept.expedited);
     }
-    let plan = model.decode(s, values, &fixed);
+    let mut plan = model.decode(s, values, &fixed);
+    if hold.as_ref().is_some_and(|h| !h.transfers.is_empty()) {
+        // A held transfer and the model's on the same lane, SKU and day are one transfer.
+        plan = plan.normalized();
+    }
     let eval = evaluate(s, &plan);
     if !eval.feasible() {
         return Err(OptimizeError::PlanRejected {

@@ -122,6 +122,12 @@ pub struct Scoped {
     /// optimum is the whole model's LP optimum.
     pub certified: bool,
     pub seconds: f64,
+    /// The held orders kept their shipments in the last plan (the worker's warm solve,
+    /// `crate::optimize::warm`), not their baseline; no pricing rounds ran.
+    pub warm: bool,
+    /// The warm plan drifted too far, the whole model was solved in the time left, and its
+    /// plan was the cheaper one: the plan is the whole model's.
+    pub whole: bool,
 }
 
 impl Outcome {

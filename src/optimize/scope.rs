@@ -147,6 +147,9 @@ fn hold(s: &Scenario, free: &[bool], baseline: &[Vec<Shipment>]) -> Hold {
             .enumerate()
             .map(|(i, o)| (!free[i] && !o.frozen).then(|| baseline[i].clone()))
             .collect(),
+        // The baseline uses no transfer and no expedite.
+        transfers: Vec::new(),
+        expedited: Vec::new(),
     }
 }
 

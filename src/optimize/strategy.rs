@@ -4,7 +4,7 @@
 use crate::optimize::formulate::{self, Formulation};
 use crate::optimize::highs::SolveOptions;
 use crate::optimize::{keep_the_better, optimize, OptimizeError, Outcome, Source};
-use crate::optimize::{priority_rules, scope};
+use crate::optimize::{priority_rules, scope, warm};
 use crate::risk::Analysis;
 use crate::scenario::domain::Scenario;
 
@@ -36,7 +36,13 @@ impl Strategy {
     ) -> Result<Outcome, OptimizeError> {
         let out = match self {
             Strategy::Model(f) => {
-                let mut out = if !build_fits(s, opts) {
+                let warm = match opts.warm.as_deref().filter(|_| f.holds()) {
+                    Some(start) if build_fits(s, opts) => warm::optimize_warm(s, *f, opts, start)?,
+                    _ => None,
+                };
+                let mut out = if let Some(out) = warm {
+                    out
+                } else if !build_fits(s, opts) {
                     not_built(*f, s)
                 } else if scope::applies(*f, a, opts) {
                     scope::optimize_touched(s, *f, opts, a)?

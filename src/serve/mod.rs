@@ -16,7 +16,9 @@ use crate::base::diagnostics::{Diagnostics, DiagnosticsDoc};
 use crate::base::limits::{gap_ok, time_limit_ok};
 use crate::documents::proposals::{propose, ProposalsDoc, Proposed, PROPOSALS_FORMAT};
 use crate::documents::report::{risk_doc, RISK_FORMAT};
+use crate::optimize::changes::{changes, Start};
 use crate::optimize::highs::{Scope, SolveOptions, Watcher};
+use crate::plan::Plan;
 use crate::risk::kpi::{kpis, Kpis};
 use crate::risk::Analysis;
 use crate::scenario::domain::Scenario;
@@ -27,6 +29,7 @@ use rpc::{raw, RpcError};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 /// The methods, in the order the README documents them.
 pub const METHODS: [&str; 8] = [
@@ -113,6 +116,16 @@ pub struct Worker {
     state: Option<State>,
     /// The last `solve`'s document: what `decide` approves from. Cleared by every change.
     last: Option<ProposalsDoc>,
+    /// The last `solve`'s scenario, plan and bound: what the next `solve` starts from when
+    /// only events came since (`crate::optimize::warm`). Cleared by `load` and `decide`.
+    solved: Option<Solved>,
+}
+
+struct Solved {
+    s: Scenario,
+    plan: Plan,
+    cost: f64,
+    bound: Option<f64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -138,6 +151,9 @@ struct SolveParams {
     gap: Option<f64>,
     /// `full` (the default) or `touched`, as `recourse solve --scope`.
     scope: Option<ScopeParam>,
+    /// Start from the last solve when only events came since (the default); `false`
+    /// solves the state cold, as `recourse solve` would.
+    warm: Option<bool>,
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -196,7 +212,11 @@ fn bad_scenario(diags: &Diagnostics, what: &str) -> RpcError {
 impl Worker {
     /// A worker whose state is `state` (a journal replayed), or empty.
     pub fn with_state(state: Option<State>) -> Worker {
-        Worker { state, last: None }
+        Worker {
+            state,
+            last: None,
+            solved: None,
+        }
     }
 
     pub fn state(&self) -> Option<&State> {
@@ -313,10 +333,14 @@ impl Worker {
         })
     }
 
-    /// Makes a prepared change the state (after the journal holds it).
-    pub fn commit(&mut self, state: State) {
+    /// Makes a prepared change the state (after the journal holds it). Only an event keeps
+    /// the last solve as a start: it appends disruptions, which `warm::changes` compares.
+    pub fn commit(&mut self, state: State, change: &Change) {
         self.state = Some(state);
         self.last = None;
+        if !matches!(change, Change::Event(_)) {
+            self.solved = None;
+        }
     }
 
     fn solve(
@@ -348,11 +372,24 @@ impl Worker {
             Some(ScopeParam::Touched) => Scope::Touched,
             Some(ScopeParam::Full) | None => Scope::Full,
         };
+        let warm = self
+            .solved
+            .as_ref()
+            .filter(|_| sp.warm != Some(false))
+            .and_then(|w| {
+                Some(Arc::new(Start {
+                    changes: changes(&w.s, &st.s)?,
+                    plan: w.plan.clone(),
+                    cost: w.cost,
+                    bound: w.bound,
+                }))
+            });
         let opts = SolveOptions {
             time_limit_s,
             mip_gap,
             watch,
             scope,
+            warm,
             ..policy
         };
         let start = std::time::Instant::now();
@@ -373,6 +410,12 @@ impl Worker {
             return Err(RpcError::cancelled());
         }
         let value = raw(&doc)?;
+        self.solved = outcome.solution.as_ref().map(|x| Solved {
+            s: st.s.clone(),
+            plan: x.plan.clone(),
+            cost: x.cost(),
+            bound: outcome.bound(),
+        });
         self.last = Some(doc);
         Ok(value)
     }

@@ -27,6 +27,7 @@ mod solve;
 mod solve_props;
 mod solve_tiny;
 mod tight;
+mod warm;
 
 // respond, apply
 mod apply_cli;

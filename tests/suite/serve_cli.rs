@@ -518,3 +518,51 @@ fn the_python_client_runs_end_to_end() {
     let cost = doc["solve"]["objective"].as_f64().unwrap();
     assert!((checked_cost(&file, &proposals) - cost).abs() < 1e-6 * 1200.0);
 }
+
+/// `solve` after an event starts from the last solve (warm) unless told `"warm": false`;
+/// both plans pass `recourse check` on the worker's state at the objective they report,
+/// the warm one costs no less than the cold one (proven optimal here) and reports a bound
+/// no lower than the last solve's, which every change only tightened since.
+#[test]
+fn a_solve_after_an_event_starts_from_the_last_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(None, &[]);
+    c.call("load", json!({"scenario": demo()}));
+    let first = c.call("solve", json!({"time_limit": 30}));
+    assert_eq!(first["solve"]["status"], "optimal");
+    let bound = first["solve"]["bound"].as_f64().unwrap();
+    c.call(
+        "event",
+        json!({"disruptions": [
+            {"kind": "stock_loss", "node": "DC-PAR", "sku": "SKU-1", "quantity": 60}
+        ]}),
+    );
+    let state = dir.path().join("state.json");
+    std::fs::write(&state, c.call("state", json!({})).to_string()).unwrap();
+    let warm = c.call("solve", json!({"time_limit": 30}));
+    let cold = c.call("solve", json!({"time_limit": 30, "warm": false}));
+    let mut costs = Vec::new();
+    for (what, doc) in [("warm", &warm), ("cold", &cold)] {
+        let file = dir.path().join(format!("{what}.json"));
+        std::fs::write(&file, doc.to_string()).unwrap();
+        let cost = checked_cost(&state, &file);
+        let objective = doc["solve"]["objective"].as_f64().unwrap();
+        assert!((cost - objective).abs() <= 1e-6 * cost.max(1.0), "{what}");
+        costs.push(cost);
+    }
+    assert_eq!(cold["solve"]["status"], "optimal");
+    assert!(costs[0] >= costs[1] - 1e-6 * costs[1].max(1.0));
+    // The loss costs something and the last plan was proven optimal, so the warm plan
+    // drifted past the last gap (none) and the whole model was solved as well: the bound
+    // is at least the last one and at most the new optimum.
+    let warm_bound = warm["solve"]["bound"].as_f64().unwrap();
+    assert!(warm_bound >= bound.max(0.0) - 1e-9 * bound.abs().max(1.0));
+    assert!(warm_bound <= costs[1] + 1e-6 * costs[1].max(1.0));
+    // A load starts over: the next solve is cold, and proves its own optimum.
+    c.call("load", json!({"scenario": demo()}));
+    let again = c.call("solve", json!({"time_limit": 30}));
+    assert_eq!(again["solve"]["status"], "optimal");
+    assert_eq!(again["solve"]["objective"], first["solve"]["objective"]);
+    let (code, _) = c.stderr();
+    assert_eq!(code, 0);
+}

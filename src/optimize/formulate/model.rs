@@ -30,6 +30,13 @@ pub struct Hold {
     /// Per order (by index): `Some(shipments)` when held, `None` when the model decides it.
     /// Frozen orders are never held: their plan is theirs.
     pub shipments: Vec<Option<Vec<Shipment>>>,
+    /// Transfers and expedited receipts held as constants, like the held shipments (the
+    /// worker's warm solve holds those of the last plan, `models/scope.md`, "In the
+    /// worker"): their cost goes to the objective's constant, their units to the
+    /// right-hand sides. The model may add transfers on top, and expedites the receipts
+    /// not held expedited. Pricing ([`super::Held::price`]) assumes there are none.
+    pub transfers: Vec<Transfer>,
+    pub expedited: Vec<InboundIx>,
 }
 
 impl Hold {
@@ -47,8 +54,17 @@ impl Hold {
     }
 
     /// Every held shipment, in order.
-    pub fn plan(&self) -> impl Iterator<Item = &Shipment> {
+    pub fn shipments(&self) -> impl Iterator<Item = &Shipment> {
         self.shipments.iter().flatten().flatten()
+    }
+
+    /// What the hold keeps: the held shipments, transfers and expedites.
+    pub fn plan(&self) -> Plan {
+        Plan {
+            shipments: self.shipments().copied().collect(),
+            transfers: self.transfers.clone(),
+            expedited: self.expedited.clone(),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //! choices. The mathematics, with these constraint names, is `models/time-expanded.md`.
 
 use super::hold::{Candidate, Held, HeldLine, HeldOrder, Outside, NONE};
-use super::model::{BuildOptions, Formulation, Meaning, Model};
+use super::model::{BuildOptions, Formulation, Hold, Meaning, Model};
 use crate::optimize::mip::{Mip, Var};
 use crate::scenario::domain::{Day, Forbid, Order, PlanEntry, Scenario};
 use crate::scenario::ids::*;
@@ -324,6 +324,35 @@ impl<'a> Builder<'a> {
                 planned: o.plan.iter().map(|p| p.quantity).sum(),
             });
         }
+        self.held_moves(&hold);
+    }
+
+    /// Held transfers leave their source and reach their destination as constants, held
+    /// expedites cost their price (their early units: `receipts_and_stock`). A pair without
+    /// a balance is one no decided order draws on, which they keep as the plan they come
+    /// from had it.
+    fn held_moves(&mut self, hold: &Hold) {
+        let (s, h) = (self.s, self.h);
+        for x in &hold.transfers {
+            let lane = s.lane(x.lane);
+            let t = x.ship as usize;
+            self.mip.offset += x.quantity * lane.cost_per_unit;
+            self.held_node[lane.from.ix() * h + t] += x.quantity;
+            self.held_lane[x.lane.ix() * h + t] += x.quantity;
+            if let Some(rows) = self.balance.get_mut(&(lane.from, x.sku)) {
+                rows.1[t] -= x.quantity;
+            }
+            let arrival = t + lane.lead_time as usize;
+            if let (Some(rows), true) = (self.balance.get_mut(&(lane.to, x.sku)), arrival < h) {
+                rows.1[arrival] += x.quantity;
+            }
+        }
+        for &r in &hold.expedited {
+            let x = s.inbound[r.ix()]
+                .expedite
+                .expect("a held expedite has its option");
+            self.mip.offset += x.cost;
+        }
     }
 
     /// `useful`: (node, sku) from which some free order's line (of those `decided` keeps:
@@ -415,6 +444,19 @@ impl<'a> Builder<'a> {
         for (i, r) in s.inbound.iter().enumerate() {
             let ri = InboundIx::new(i);
             if !self.balance.contains_key(&(r.node, r.sku)) {
+                continue;
+            }
+            let held = self
+                .opts
+                .hold
+                .as_ref()
+                .is_some_and(|h| h.expedited.contains(&ri));
+            if held {
+                // Expedited for good: its cost is in the constant, its units arrive early.
+                if let Some(eta) = r.arrival(true) {
+                    self.balance.get_mut(&(r.node, r.sku)).expect("pair").1[eta as usize] +=
+                        r.quantity;
+                }
                 continue;
             }
             let forbidden = s.policy.forbid.contains(&Forbid::ExpediteInbound(ri));

@@ -1,0 +1,139 @@
+//! Re-solving after events from the last solve's plan (`recourse serve`; `models/scope.md`,
+//! "In the worker").
+//!
+//! The warm solve decides the orders the changes since the last solve touch
+//! ([`crate::optimize::changes`]) and holds every other order at its shipments in the last
+//! plan; the model decides transfers and expedites again, at the (node, sku) pairs the held
+//! shipments rely on too, so the last plan's held part stays one of its points. When the
+//! changes only tightened, no plan of the new scenario costs less than the old optimum, so
+//! the last solve's bound is still a bound and the gap is reported against it; otherwise
+//! there is no bound.
+
+use super::changes::{touched, Start, Touched};
+use super::formulate::{Formulation, Hold};
+use super::highs::{Limit, SolveOptions, Status};
+use super::outcome::Scoped;
+use super::{optimize_held, relative_gap, OptimizeError, Outcome};
+use crate::plan::Shipment;
+use crate::scenario::domain::Scenario;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Every order neither free nor frozen, held at its shipments in the last plan, with the
+/// last plan's transfers that still run as they did and its expedites at pairs that are
+/// not affected.
+pub fn hold(s: &Scenario, start: &Start, touched: &Touched) -> Hold {
+    let mut kept: Vec<Vec<Shipment>> = vec![Vec::new(); s.orders.len()];
+    for e in &start.plan.shipments {
+        if let Some(k) = kept.get_mut(e.order.ix()) {
+            k.push(*e);
+        }
+    }
+    Hold {
+        shipments: s
+            .orders
+            .iter()
+            .zip(kept)
+            .enumerate()
+            .map(|(i, (o, k))| (!touched.free[i] && !o.frozen).then_some(k))
+            .collect(),
+        transfers: start
+            .plan
+            .transfers
+            .iter()
+            .filter(|t| !touched.broken(s, &start.changes, t))
+            .copied()
+            .collect(),
+        expedited: start
+            .plan
+            .expedited
+            .iter()
+            .filter(|r| {
+                let r = &s.inbound[r.ix()];
+                !touched.affected.contains(&(r.node, r.sku))
+            })
+            .copied()
+            .collect(),
+    }
+}
+
+/// Whether the warm plan moved too far to keep: its cost rose above the last plan's by more
+/// than the last plan's unproven gap (what the whole model might still have found), or
+/// there is no bound to judge by, or no plan. Then the whole model gets the time left.
+fn drifted(start: &Start, cost: Option<f64>) -> bool {
+    match (cost, start.bound.filter(|_| start.changes.tightens)) {
+        (Some(c), Some(b)) => c - start.cost > start.cost - b.max(0.0),
+        _ => true,
+    }
+}
+
+/// The touched orders decided, the rest held at the last plan; `None` when the held part
+/// leaves the model infeasible (numerically: it holds a point), so the caller solves cold.
+pub fn optimize_warm(
+    s: &Scenario,
+    f: &dyn Formulation,
+    opts: &SolveOptions,
+    start: &Start,
+) -> Result<Option<Outcome>, OptimizeError> {
+    let began = Instant::now();
+    let reach = touched(s, start);
+    let hold = Arc::new(hold(s, start, &reach));
+    let held = hold.len();
+    let mut bound = start
+        .bound
+        .filter(|_| start.changes.tightens)
+        .map(|b| b.max(0.0));
+    let opts = SolveOptions {
+        warm: None,
+        ..opts.clone()
+    };
+    let mut out = optimize_held(s, f, &opts, Some(hold), None)?;
+    if out.status() == Status::Infeasible {
+        return Ok(None);
+    }
+    let mut kept_whole = false;
+    if drifted(start, out.objective()) {
+        let rest = SolveOptions {
+            time_limit_s: (opts.time_limit_s - began.elapsed().as_secs_f64()).max(0.01),
+            ..opts.clone()
+        };
+        let whole = super::optimize(s, f, &rest)?;
+        let cheaper = |a: &Outcome, b: &Outcome| match (a.objective(), b.objective()) {
+            (Some(x), Some(y)) => x < y,
+            (x, y) => x.is_some() && y.is_none(),
+        };
+        let whole_bound = whole.bound();
+        kept_whole = cheaper(&whole, &out);
+        if kept_whole {
+            out = whole;
+        }
+        bound = match (bound, whole_bound.map(|b| b.max(0.0))) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    let cost = out.objective();
+    let t = &mut out.termination;
+    t.bound = bound;
+    t.gap = cost.zip(bound).map(|(c, b)| relative_gap(c, b));
+    let within = t.gap.is_some_and(|g| g <= opts.mip_gap);
+    t.status = match t.status {
+        Status::Optimal | Status::Feasible { .. } if within => Status::Optimal,
+        Status::Optimal => Status::Feasible {
+            limit: Limit::Scope,
+        },
+        other => other,
+    };
+    if let Some(stats) = out.stats.as_mut() {
+        stats.scope = Some(Scoped {
+            free: s.orders.iter().filter(|o| !o.frozen).count() - held,
+            held,
+            bound,
+            seconds: began.elapsed().as_secs_f64(),
+            warm: true,
+            whole: kept_whole,
+            ..Scoped::default()
+        });
+    }
+    Ok(Some(out))
+}

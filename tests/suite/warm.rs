@@ -1,0 +1,300 @@
+//! The worker's warm solve (`recourse::optimize::warm`, `models/scope.md`, "In the
+//! worker"): after events, the orders they touch are decided and every other order keeps
+//! its shipments in the last plan. The plan passes the checker at the cost it reports and
+//! keeps the held orders' shipments; it costs no less than the new scenario's optimum; the
+//! bound it reports is the last solve's, only when every change took something away, and
+//! then it is at most the new optimum.
+
+use crate::common;
+
+use proptest::prelude::*;
+use recourse::check::evaluate;
+use recourse::optimize::changes::{changes, touched, Start};
+use recourse::optimize::formulate::by_name;
+use recourse::optimize::highs::{Limit, SolveOptions, Status};
+use recourse::optimize::strategy::Strategy;
+use recourse::optimize::Outcome;
+use recourse::risk::analyze;
+use recourse::scenario::domain::Scenario;
+use recourse::scenario::validate::validate;
+use recourse::scenario::wire::{DisruptionDoc, ScenarioDoc};
+use std::sync::Arc;
+
+/// `solve`'s path (`Strategy::run`).
+fn solve(s: &Scenario, warm: Option<Arc<Start>>) -> Outcome {
+    let a = analyze(s);
+    Strategy::Model(by_name("tight").unwrap())
+        .run(
+            s,
+            &a,
+            &SolveOptions {
+                warm,
+                ..common::exact()
+            },
+        )
+        .unwrap()
+}
+
+/// [`solve`], the plan checked again here at its reported cost.
+fn run(s: &Scenario, warm: Option<Arc<Start>>) -> Outcome {
+    let o = solve(s, warm);
+    let plan = o.plan().expect("a plan");
+    let eval = evaluate(s, plan);
+    assert!(eval.feasible(), "{:?}", eval.violations);
+    let cost = eval.cost.total;
+    assert!((cost - o.objective().unwrap()).abs() <= 1e-6 * cost.abs().max(1.0));
+    o
+}
+
+fn scenario(doc: &ScenarioDoc) -> Scenario {
+    validate(doc).expect("a valid scenario").0
+}
+
+/// What [`assert_sound`] found: the warm outcome from the last solve, the one from the same
+/// plan with a bound of 0, the start, and the new scenario's optimum.
+struct Sound {
+    warm: Outcome,
+    kept: Outcome,
+    start: Start,
+    optimum: f64,
+}
+
+/// Solves `before` to optimality, then `after` (the same scenario with `more` disruptions
+/// appended) warm from that plan, and checks the warm outcome against `after`'s optimum.
+/// `None` when `before` does not
+/// validate or either scenario has no optimal plan (frozen orders a disruption made
+/// impossible).
+fn assert_sound(before: &ScenarioDoc, more: &[DisruptionDoc], what: &str) -> Option<Sound> {
+    let mut after = before.clone();
+    after.disruptions.extend(more.iter().cloned());
+    // A split can leave a reference to a surge order that comes later.
+    let s0 = validate(before).ok()?.0;
+    let s1 = scenario(&after);
+    let last = solve(&s0, None);
+    if last.status() != Status::Optimal || solve(&s1, None).status() != Status::Optimal {
+        return None;
+    }
+    let last = run(&s0, None);
+    let start = Start {
+        plan: last.plan().unwrap().clone(),
+        cost: last.objective().unwrap(),
+        bound: last.bound(),
+        changes: changes(&s0, &s1).expect("an event appends disruptions"),
+    };
+    let cold = run(&s1, None);
+    assert_eq!(cold.status(), Status::Optimal, "{what}: the cold solve");
+    let optimum = cold.objective().unwrap();
+    // The last bound as it is, where a rise in cost sends the solve to the whole model;
+    // and 0 (a bound for any scenario: every cost is at least 0), which keeps the warm
+    // plan unless its cost doubled.
+    let zero = Start {
+        bound: Some(0.0),
+        ..start.clone()
+    };
+    let kept = check_warm(&s1, &zero, optimum, &format!("{what}, last bound 0"));
+    let warm = check_warm(&s1, &start, optimum, what);
+    Some(Sound {
+        warm,
+        kept,
+        start,
+        optimum,
+    })
+}
+
+/// The warm outcome of `s` from `start`, checked against `s`'s optimum.
+fn check_warm(s: &Scenario, start: &Start, optimum: f64, what: &str) -> Outcome {
+    let warm = run(s, Some(Arc::new(start.clone())));
+    let tol = 1e-6 * optimum.abs().max(1.0);
+    let cost = warm.objective().unwrap();
+    assert!(
+        cost >= optimum - tol,
+        "{what}: {cost} below the optimum {optimum}"
+    );
+    let scoped = warm.stats.as_ref().and_then(|x| x.scope.clone());
+    if let Some(scoped) = &scoped {
+        assert!(scoped.warm, "{what}");
+        // The warm model's plan (not the whole model's, nor a fallback): every held order
+        // ships what it shipped, and every held transfer still runs.
+        if !scoped.whole && warm.fallback().is_none() {
+            let reach = touched(s, start);
+            let now = warm.plan().unwrap();
+            let shipped = now.merged_shipments();
+            for e in start
+                .plan
+                .shipments
+                .iter()
+                .filter(|e| !reach.free[e.order.ix()] && !s.orders[e.order.ix()].frozen)
+            {
+                let key = (e.order, e.sku, e.node, e.lane, e.ship);
+                let q = shipped.get(&key).copied().unwrap_or(0.0);
+                assert!(
+                    (q - e.quantity).abs() < 1e-9,
+                    "{what}: held {e:?} ships {q}"
+                );
+            }
+            let moved = now.merged_transfers();
+            for x in start
+                .plan
+                .transfers
+                .iter()
+                .filter(|x| !reach.broken(s, &start.changes, x))
+            {
+                let q = moved.get(&(x.lane, x.sku, x.ship)).copied().unwrap_or(0.0);
+                assert!(q >= x.quantity - 1e-9, "{what}: held {x:?} moves {q}");
+            }
+        }
+    }
+    let kept = start.bound.filter(|_| start.changes.tightens);
+    match (warm.bound(), kept) {
+        (Some(b), _) => {
+            assert!(
+                b <= optimum + tol,
+                "{what}: bound {b} above the optimum {optimum}"
+            );
+            assert!(
+                kept.is_none_or(|k| b >= k.max(0.0) - tol),
+                "{what}: {b} below {kept:?}"
+            );
+        }
+        (None, Some(_)) if scoped.is_some() => panic!("{what}: the last bound was lost"),
+        (None, _) => {}
+    }
+    match warm.status() {
+        Status::Optimal => {
+            let b = warm.bound().expect("optimal needs a bound");
+            assert!(cost - b <= 1e-4 * cost.abs().max(1.0) + tol, "{what}");
+        }
+        Status::Feasible { limit } => assert!(
+            matches!(limit, Limit::Scope | Limit::Time),
+            "{what}: {limit:?}"
+        ),
+        other => panic!("{what}: {other:?}"),
+    }
+    warm
+}
+
+/// Each tiny dataset with its last disruption as the event, the rest as the state solved
+/// before it.
+#[test]
+fn every_tiny_datasets_last_disruption_as_an_event_gives_a_sound_warm_solve() {
+    let mut warm = 0;
+    for name in common::TINY {
+        let mut doc = common::tiny_doc(name);
+        let Some(last) = doc.disruptions.pop() else {
+            continue;
+        };
+        let sound = assert_sound(&doc, &[last], name).expect(name);
+        // With a bound of 0 the warm plan is kept unless its cost doubled.
+        warm += usize::from(
+            sound
+                .kept
+                .stats
+                .and_then(|x| x.scope)
+                .is_some_and(|x| x.warm && !x.whole),
+        );
+        // Every tiny dataset's disruptions take something away.
+        let c = &sound.start.changes;
+        assert!(c.tightens, "{name}: {c:?}");
+    }
+    assert!(warm >= 8, "only {warm} tiny datasets were solved warm");
+}
+
+/// A stock loss at DC-PAR touches the orders the last plan serves from there, and the
+/// orders served through its transfers, no others.
+#[test]
+fn a_stock_loss_frees_the_orders_drawing_on_that_stock() {
+    let doc = common::tiny_doc("demo-eu");
+    let loss: DisruptionDoc = serde_json::from_value(serde_json::json!({
+        "kind": "stock_loss", "node": "DC-PAR", "sku": "SKU-1", "quantity": 100
+    }))
+    .unwrap();
+    let Sound {
+        warm: o,
+        start,
+        optimum,
+        ..
+    } = assert_sound(&doc, std::slice::from_ref(&loss), "demo-eu + stock_loss").unwrap();
+    let mut after = doc.clone();
+    after.disruptions.push(loss);
+    let s1 = scenario(&after);
+    let par = (s1.index.nodes["DC-PAR"], s1.index.skus["SKU-1"]);
+    assert_eq!(start.changes.pairs.iter().collect::<Vec<_>>(), vec![&par]);
+    let free = touched(&s1, &start).free;
+    assert!(free.iter().any(|f| *f), "the loss touches some order");
+    // The pairs the plan's transfers feed from DC-PAR's SKU-1 lose stock too.
+    let mut fed = vec![par];
+    fed.extend(
+        start
+            .plan
+            .transfers
+            .iter()
+            .filter(|t| (s1.lane(t.lane).from, t.sku) == par)
+            .map(|t| (s1.lane(t.lane).to, t.sku)),
+    );
+    for (i, f) in free.iter().enumerate() {
+        let draws = |pairs: &[_]| {
+            start
+                .plan
+                .shipments
+                .iter()
+                .any(|e| e.order.ix() == i && pairs.contains(&(e.node, e.sku)))
+        };
+        let frozen = s1.orders[i].frozen;
+        let id = &s1.orders[i].id;
+        if draws(&[par]) && !frozen {
+            assert!(*f, "order {id} draws on DC-PAR's SKU-1 but is held");
+        }
+        if *f {
+            assert!(
+                draws(&fed),
+                "order {id} is free but draws on nothing the loss reaches"
+            );
+        }
+    }
+    // The loss costs something, so the plan rose above the last one, which was proven
+    // optimal: the whole model was solved too, and proves the new optimum.
+    assert!(o.bound().unwrap() >= start.bound.unwrap() - 1e-6 * optimum.max(1.0));
+    assert!((o.objective().unwrap() - optimum).abs() <= 1e-6 * optimum.max(1.0));
+}
+
+/// An `inbound_delay` to an earlier date adds stock early: the last bound proves nothing
+/// about the new scenario and is not reported; the whole model's is.
+#[test]
+fn a_receipt_brought_forward_loosens_and_the_whole_model_decides() {
+    let doc = common::tiny_doc("inbound-expedite");
+    let s = scenario(&doc);
+    let r = s
+        .inbound
+        .iter()
+        .find(|r| r.eta.is_some_and(|e| e > 0))
+        .expect("a receipt after day 0");
+    let earlier: DisruptionDoc = serde_json::from_value(serde_json::json!({
+        "kind": "inbound_delay", "inbound": r.id.to_string(), "eta": s.as_of.to_string()
+    }))
+    .unwrap();
+    let Sound {
+        warm: o,
+        start,
+        optimum,
+        ..
+    } = assert_sound(&doc, &[earlier], "inbound brought forward").unwrap();
+    assert!(!start.changes.tightens);
+    // No bound to judge the warm plan by: the whole model decides, and proves its optimum.
+    assert_eq!(o.status(), Status::Optimal);
+    assert!((o.bound().unwrap() - optimum).abs() <= 1e-4 * optimum.max(1.0));
+}
+
+proptest! {
+    #![proptest_config(common::config(12))]
+
+    /// Random scenarios with their disruptions split at a random point: the first part
+    /// solved, the rest arriving as one event.
+    #[test]
+    fn random_events_give_sound_warm_solves(doc in common::small_scenario(), cut in 0usize..8) {
+        prop_assume!(!doc.disruptions.is_empty());
+        let cut = cut.min(doc.disruptions.len() - 1);
+        let mut before = doc.clone();
+        let more = before.disruptions.split_off(cut);
+        prop_assume!(assert_sound(&before, &more, "random scenario").is_some());
+    }
+}
