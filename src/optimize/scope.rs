@@ -150,6 +150,7 @@ fn hold(s: &Scenario, free: &[bool], baseline: &[Vec<Shipment>]) -> Hold {
         // The baseline uses no transfer and no expedite.
         transfers: Vec::new(),
         expedited: Vec::new(),
+        priced: true,
     }
 }
 

@@ -37,6 +37,11 @@ pub struct Hold {
     /// not held expedited. Pricing ([`super::Held::price`]) assumes there are none.
     pub transfers: Vec<Transfer>,
     pub expedited: Vec<InboundIx>,
+    /// The held orders' own columns are listed for pricing (`Model::held`), and every
+    /// big-M is the whole model's, as the whole model's bound through pricing needs
+    /// (`--scope touched`). Without it the model is only the restricted problem: nothing is
+    /// listed, and a lane-day's big-M covers the columns it has and the held units.
+    pub priced: bool,
 }
 
 impl Hold {

@@ -177,7 +177,12 @@ impl<'a> Builder<'a> {
         // the whole model's pairs are kept to price the transfers left out.
         let (pairs, whole) = if let Some(hold) = &self.opts.hold {
             let decided = pair_set(&|o| !hold.is_held(OrderIx::new(o)));
-            (decided, pair_set(&|_| true))
+            let whole = if hold.priced {
+                pair_set(&|_| true)
+            } else {
+                HashSet::new()
+            };
+            (decided, whole)
         } else {
             (pair_set(&|_| true), HashSet::new())
         };
@@ -847,7 +852,9 @@ impl<'a> Builder<'a> {
             }
             let order = OrderIx::new(oi);
             if let Some(at) = self.held_at[oi] {
-                self.held_columns(o, order, at);
+                if self.opts.hold.as_ref().is_some_and(|h| h.priced) {
+                    self.held_columns(o, order, at);
+                }
                 continue;
             }
             let ctx = self.order_context(o, order);
@@ -1002,8 +1009,10 @@ impl<'a> Builder<'a> {
                     // M is the least of the capacity left and what the flows can carry
                     // (held orders' columns included: the whole model's M). Held units
                     // stand on the right-hand side.
-                    let carry: f64 =
-                        self.lane_out[i].iter().map(|v| self.ub[v]).sum::<f64>() + held_carry;
+                    // Unpriced, the held units themselves stand for the held columns.
+                    let unpriced = self.opts.hold.as_ref().is_some_and(|h| !h.priced);
+                    let carry: f64 = self.lane_out[i].iter().map(|v| self.ub[v]).sum::<f64>()
+                        + if unpriced { held } else { held_carry };
                     let mut m = left.map_or(carry, |c| c.min(carry)).max(0.0);
                     if self.tight {
                         // Bound S2 for the whole lane-day: everything on it leaves from(l)
