@@ -12,7 +12,8 @@
 //!
 //! The layer: [`strategy`] (what `--formulation` names), [`formulate`] (the models),
 //! [`mip`] (the solver-neutral matrix), [`highs`] (every call into HiGHS), [`guided`] (the
-//! LP-guided search) and [`priority_rules`] (the yardstick without a model). It may import
+//! LP-guided search), [`priority_rules`] (the yardstick without a model), [`scope`] and
+//! [`changes`] / [`warm`] (models that hold some orders fixed). It may import
 //! `base`, `scenario`, `plan`, `check` and `risk`; never `respond`, `documents`, `tools` or
 //! `apply`.
 
