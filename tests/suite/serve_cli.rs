@@ -563,6 +563,30 @@ fn a_solve_after_an_event_starts_from_the_last_plan() {
     let again = c.call("solve", json!({"time_limit": 30}));
     assert_eq!(again["solve"]["status"], "optimal");
     assert_eq!(again["solve"]["objective"], first["solve"]["objective"]);
+
+    // A last solve stopped at a 20 % gap leaves room: after a small loss the warm plan is
+    // kept, with the last bound, which still holds.
+    c.call("load", json!({"scenario": demo()}));
+    let loose = c.call("solve", json!({"time_limit": 30, "gap": 0.2}));
+    let loose_bound = loose["solve"]["bound"].as_f64().unwrap();
+    assert!(loose["solve"]["objective"].as_f64().unwrap() > loose_bound + 1.0);
+    c.call(
+        "event",
+        json!({"disruptions": [
+            {"kind": "stock_loss", "node": "DC-PAR", "sku": "SKU-1", "quantity": 1}
+        ]}),
+    );
+    std::fs::write(&state, c.call("state", json!({})).to_string()).unwrap();
+    let kept = c.call("solve", json!({"time_limit": 30, "gap": 0.2}));
+    assert_eq!(kept["solve"]["bound"].as_f64(), Some(loose_bound));
+    let file = dir.path().join("kept.json");
+    std::fs::write(&file, kept.to_string()).unwrap();
+    let cost = checked_cost(&state, &file);
+    assert!((cost - kept["solve"]["objective"].as_f64().unwrap()).abs() <= 1e-6 * cost);
+    let exact = c.call("solve", json!({"time_limit": 30, "warm": false}));
+    let optimum = exact["solve"]["objective"].as_f64().unwrap();
+    assert_eq!(exact["solve"]["status"], "optimal");
+    assert!(cost >= optimum - 1e-6 * optimum && loose_bound <= optimum);
     let (code, _) = c.stderr();
     assert_eq!(code, 0);
 }
