@@ -1,13 +1,15 @@
 //! Re-solving after events from the last solve's plan (`recourse serve`; `models/scope.md`,
 //! "In the worker").
 //!
-//! The warm solve decides the orders the changes since the last solve touch
+//! The warm solve decides the orders the changes since the last solve reach
 //! ([`crate::optimize::changes`]) and holds every other order at its shipments in the last
-//! plan; the model decides transfers and expedites again, at the (node, sku) pairs the held
-//! shipments rely on too, so the last plan's held part stays one of its points. When the
-//! changes only tightened, no plan of the new scenario costs less than the old optimum, so
-//! the last solve's bound is still a bound and the gap is reported against it; otherwise
-//! there is no bound.
+//! plan, with the last plan's transfers that still run and its expedites where supply did
+//! not change; the model may add transfers and expedites, so the held part plus nothing for
+//! the free orders is one of its points. When the changes only tightened, no plan of the
+//! new scenario costs less than the old optimum, so the last solve's bound is still a bound
+//! and the gap is reported against it. A warm plan that drifted (its cost rose by more than
+//! the last plan's unproven gap, or no bound to judge by) gets the whole model in the time
+//! left, and the cheaper plan is kept.
 
 use super::changes::{touched, Start, Touched};
 use super::formulate::{Formulation, Hold};
@@ -23,7 +25,7 @@ use std::time::Instant;
 /// Every order neither free nor frozen, held at its shipments in the last plan, with the
 /// last plan's transfers that still run as they did and its expedites at pairs that are
 /// not affected.
-pub fn hold(s: &Scenario, start: &Start, touched: &Touched) -> Hold {
+fn hold(s: &Scenario, start: &Start, touched: &Touched) -> Hold {
     held_at(
         s,
         &start.plan,
