@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Measures `recourse serve` on one scenario: load, event + risk, a stream of events
-(events per second, the worker's peak memory), and a re-solve after an event against a cold
-`recourse solve` of the same state. The README's worker table comes from this.
+(events per second, the worker's peak memory), and with --solve a solve followed by six
+events, each re-solved warm in the worker and checked, against a cold `recourse solve` of
+the same state. The README's worker table comes from this.
 
     python3 examples/serve_bench.py --recourse target/release/recourse medium.json --events 10000
 

@@ -114,7 +114,9 @@ pub fn optimize_warm(
         return Ok(None);
     }
     let mut kept_whole = false;
-    if drifted(start, out.objective()) {
+    // A solve someone stopped answers with what it has.
+    let stopped = opts.watch.as_ref().is_some_and(|w| w.stopped());
+    if !stopped && drifted(start, out.objective()) {
         let rest = SolveOptions {
             time_limit_s: (opts.time_limit_s - began.elapsed().as_secs_f64()).max(0.01),
             ..opts.clone()
