@@ -37,7 +37,7 @@ def solve_events(scenario, rng):
     plan exists): three small ones (half the stock of a random record, a random receipt
     three days later, a random lane down on days 1-2) and three large ones (all the stock
     of the largest record lost, the largest receipt cancelled, the busiest stock node shut
-    on days 1-2)."""
+    on days 1-2, when some node carries no frozen plan)."""
     frozen = [e for o in scenario["orders"] if o.get("frozen") for e in o["plan"]]
     pairs = {(e["node"], e["sku"]) for e in frozen}
     used_nodes = {e["node"] for e in frozen}
@@ -56,15 +56,17 @@ def solve_events(scenario, rng):
     for o in scenario["orders"]:
         for e in o["plan"]:
             load[e["node"]] = load.get(e["node"], 0) + e["quantity"]
-    busiest = max((n for n in load if n not in used_nodes), key=lambda n: load[n])
-    return [
+    busiest = max((n for n in load if n not in used_nodes), key=lambda n: load[n], default=None)
+    events = [
         ("small", {"kind": "stock_loss", "node": s["node"], "sku": s["sku"], "quantity": s["on_hand"] // 2}),
         ("small", {"kind": "inbound_delay", "inbound": r["id"], "eta": eta.isoformat()}),
         ("small", {"kind": "lane_outage", "lane": rng.choice(lanes)["id"], "from": day(1), "until": day(2)}),
         ("large", {"kind": "stock_loss", "node": biggest["node"], "sku": biggest["sku"], "quantity": biggest["on_hand"]}),
         ("large", {"kind": "inbound_cancel", "inbound": largest["id"]}),
-        ("large", {"kind": "node_outage", "node": busiest, "from": day(1), "until": day(2)}),
     ]
+    if busiest is not None:
+        events.append(("large", {"kind": "node_outage", "node": busiest, "from": day(1), "until": day(2)}))
+    return events
 
 
 def main():

@@ -36,6 +36,8 @@ impl Strategy {
     ) -> Result<Outcome, OptimizeError> {
         let out = match self {
             Strategy::Model(f) => {
+                // Only where the whole model fits: a warm model can grow to a large part of
+                // it (measured on large: 217k columns, 41 s under a 30 s limit).
                 let warm = match opts.warm.as_deref().filter(|_| f.holds()) {
                     Some(start) if build_fits(s, opts) => warm::optimize_warm(s, *f, opts, start)?,
                     _ => None,
