@@ -3,6 +3,7 @@
 
 use crate::optimize::formulate::{self, Formulation};
 use crate::optimize::highs::SolveOptions;
+pub use crate::optimize::{build_fits, BUILD_SECONDS_PER_ORDER, BUILD_SHARE};
 use crate::optimize::{keep_the_better, optimize, OptimizeError, Outcome, Source};
 use crate::optimize::{priority_rules, scope, warm};
 use crate::risk::Analysis;
@@ -72,21 +73,6 @@ impl Strategy {
         })?;
         Ok(out)
     }
-}
-
-/// Seconds per order that building a model is expected to take: measured 77 us on the
-/// medium preset (0.39 s, 5,081 orders) and 62-128 us on large (6.3-13 s, 101,626 orders),
-/// release build, 2 cores.
-pub const BUILD_SECONDS_PER_ORDER: f64 = 1e-4;
-
-/// The share of the time limit a build may take: the LP-guided search's
-/// ([`crate::optimize::LP_SHARE`]); a model still being built then leaves the solver
-/// nothing to do before the limit.
-pub const BUILD_SHARE: f64 = crate::optimize::LP_SHARE;
-
-/// Whether building the model of `s` is expected to leave the solver time to use it.
-pub fn build_fits(s: &Scenario, opts: &SolveOptions) -> bool {
-    BUILD_SECONDS_PER_ORDER * s.orders.len() as f64 <= BUILD_SHARE * opts.time_limit_s
 }
 
 /// Why a model was not built, for a person.

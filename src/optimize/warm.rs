@@ -120,8 +120,8 @@ pub fn optimize_warm(
         time_limit_s: (opts.time_limit_s - began.elapsed().as_secs_f64()).max(0.01),
         ..opts.clone()
     };
-    // The whole model only where it fits the time left (`strategy::build_fits`).
-    if !stopped && drifted(start, out.objective()) && super::strategy::build_fits(s, &rest) {
+    // The whole model only where it fits the time left.
+    if !stopped && drifted(start, out.objective()) && super::build_fits(s, &rest) {
         let whole = super::optimize(s, f, &rest)?;
         let cheaper = |a: &Outcome, b: &Outcome| match (a.objective(), b.objective()) {
             (Some(x), Some(y)) => x < y,
