@@ -110,21 +110,26 @@ def main():
         if scenario.get("stock"):
             s = scenario["stock"][0]
             events.append({"kind": "stock_loss", "node": s["node"], "sku": s["sku"], "quantity": 1})
-        for e in events:
-            after = worker.request("event", {"disruptions": [e]})
-            print(f"event {e['kind']}: {after['at_risk']} at risk, cost if nobody acts {after['kpis']['cost']['total']:.2f}")
-
         def progress(p):
             if p.get("incumbent") is not None:
                 gap = f"{100 * p['gap']:.2f}%" if p.get('gap') is not None else '-'
                 print(f"  solving: {p['elapsed']:.1f} s, incumbent {p['incumbent']:.2f}, gap {gap}")
 
-        proposals = worker.request("solve", {"time_limit": args.time_limit}, on_progress=progress)
+        # Solve after each event: the first solve is cold, the next ones start from the last
+        # plan and decide only what the new event reaches (warm; "warm": false for cold).
+        proposals = None
+        for k, e in enumerate(events):
+            after = worker.request("event", {"disruptions": [e]})
+            print(f"event {e['kind']}: {after['at_risk']} at risk, cost if nobody acts {after['kpis']['cost']['total']:.2f}")
+            proposals = worker.request("solve", {"time_limit": args.time_limit}, on_progress=progress)
+            solve = proposals["solve"]
+            print(f"{'re-solved' if k else 'solved'}: {solve['status']}, cost {solve['objective']:.2f}, "
+                  f"{len(proposals['responses'])} responses, {solve['seconds']:.2f} s")
+        if proposals is None:
+            proposals = worker.request("solve", {"time_limit": args.time_limit}, on_progress=progress)
         if args.proposals:
             with open(args.proposals, "w", encoding="utf-8") as f:
                 json.dump(proposals, f)
-        solve = proposals["solve"]
-        print(f"solved: {solve['status']}, cost {solve['objective']:.2f}, {len(proposals['responses'])} responses")
 
         if proposals["responses"]:
             approve = with_requirements(proposals["responses"], proposals["responses"][0]["id"])

@@ -104,15 +104,17 @@ impl Watch {
         self.stop.load(Ordering::SeqCst)
     }
 
-    fn heard(&self, out: &sys::HighsCallbackDataOut, force: bool) {
+    /// `bound_holds`: the MIP's bound is one for the whole scenario (not a model that holds
+    /// orders, whose bound is only its own); otherwise no bound and no gap are told.
+    fn heard(&self, out: &sys::HighsCallbackDataOut, force: bool, bound_holds: bool) {
         if !due(&self.last, force) {
             return;
         }
         let finite = |v: f64| v.is_finite().then_some(v);
         (self.report)(Snapshot {
             incumbent: finite(out.mip_primal_bound),
-            bound: finite(out.mip_dual_bound),
-            gap: finite(out.mip_gap).filter(|g| *g >= 0.0),
+            bound: finite(out.mip_dual_bound).filter(|_| bound_holds),
+            gap: finite(out.mip_gap).filter(|g| *g >= 0.0 && bound_holds),
         });
     }
 }
@@ -1164,6 +1166,9 @@ struct CallbackState {
     verbose: bool,
     progress: Option<Progress>,
     watch: Option<Watcher>,
+    /// The MIP decides every order (no `--scope touched`, no warm solve): its bound is one
+    /// for the scenario, which the watcher may be told.
+    bound_holds: bool,
     messages: Mutex<Vec<String>>,
     /// The start of a log line whose end HiGHS has not sent yet.
     pending: Mutex<String>,
@@ -1199,6 +1204,7 @@ impl CallbackState {
             verbose: opts.verbose,
             progress,
             watch: opts.watch.clone(),
+            bound_holds: opts.scope == Scope::Full && opts.warm.is_none(),
             messages: Mutex::new(Vec::new()),
             pending: Mutex::new(String::new()),
             panicked: AtomicBool::new(false),
@@ -1340,7 +1346,7 @@ unsafe extern "C" fn on_highs_callback(
                 }
                 if let Some(watch) = &state.watch {
                     if let Some(out) = out {
-                        watch.heard(out, improving);
+                        watch.heard(out, improving, state.bound_holds);
                     }
                     if kind == sys::kHighsCallbackMipInterrupt && watch.stopped() {
                         // SAFETY: HiGHS passes a valid data_in to the interrupt callback.

@@ -105,10 +105,7 @@ pub fn optimize_warm(
         .bound
         .filter(|_| start.changes.tightens)
         .map(|b| b.max(0.0));
-    let opts = SolveOptions {
-        warm: None,
-        ..opts.clone()
-    };
+    // `opts.warm` stays: the solve's progress then tells no bound (the model's is its own).
     let mut out = optimize_held(s, f, &opts, Some(hold), None)?;
     if out.status() == Status::Infeasible {
         return Ok(None);
@@ -118,6 +115,7 @@ pub fn optimize_warm(
     let stopped = opts.watch.as_ref().is_some_and(|w| w.stopped());
     let rest = SolveOptions {
         time_limit_s: (opts.time_limit_s - began.elapsed().as_secs_f64()).max(0.01),
+        warm: None,
         ..opts.clone()
     };
     // The whole model only where it fits the time left.

@@ -503,7 +503,9 @@ fn the_python_client_runs_end_to_end() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(text.contains("loaded: 11 orders, 7 at risk"), "{text}");
-    assert!(text.contains("solved: optimal, cost 1200.00"), "{text}");
+    assert!(text.contains("\nsolved: optimal, cost 1200.00"), "{text}");
+    // The second event's solve starts from the first's plan; it reaches the same optimum.
+    assert!(text.contains("re-solved: optimal, cost 1200.00"), "{text}");
     assert!(text.contains("approved R1"), "{text}");
     // The plan the client was given passes the checker, against the scenario it was for:
     // demo-eu with the client's two events.
@@ -577,8 +579,14 @@ fn a_solve_after_an_event_starts_from_the_last_plan() {
         ]}),
     );
     std::fs::write(&state, c.call("state", json!({})).to_string()).unwrap();
+    c.progress.clear();
     let kept = c.call("solve", json!({"time_limit": 30, "gap": 0.2}));
     assert_eq!(kept["solve"]["bound"].as_f64(), Some(loose_bound));
+    // Its progress names incumbents, never the restricted model's own bound.
+    assert!(!c.progress.is_empty());
+    for p in &c.progress {
+        assert!(p["bound"].is_null() && p["gap"].is_null(), "{p}");
+    }
     let file = dir.path().join("kept.json");
     std::fs::write(&file, kept.to_string()).unwrap();
     let cost = checked_cost(&state, &file);
