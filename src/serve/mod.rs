@@ -46,7 +46,8 @@ pub const METHODS: [&str; 8] = [
 /// What the worker holds: the scenario as sent and as every stage reads it, its analysis.
 pub struct State {
     pub doc: ScenarioDoc,
-    pub s: Scenario,
+    /// Shared with the last solve's start (`Solved`), which events leave in place.
+    pub s: Arc<Scenario>,
     pub analysis: Analysis,
 }
 
@@ -55,7 +56,11 @@ impl State {
     pub fn new(doc: ScenarioDoc) -> Result<State, Diagnostics> {
         let (s, _warnings) = validate(&doc)?;
         let analysis = crate::risk::analyze(&s);
-        Ok(State { doc, s, analysis })
+        Ok(State {
+            doc,
+            s: Arc::new(s),
+            analysis,
+        })
     }
 
     fn kpis(&self) -> Kpis {
@@ -122,7 +127,7 @@ pub struct Worker {
 }
 
 struct Solved {
-    s: Scenario,
+    s: Arc<Scenario>,
     plan: Plan,
     cost: f64,
     bound: Option<f64>,
@@ -411,7 +416,7 @@ impl Worker {
         }
         let value = raw(&doc)?;
         self.solved = outcome.solution.as_ref().map(|x| Solved {
-            s: st.s.clone(),
+            s: Arc::clone(&st.s),
             plan: x.plan.clone(),
             cost: x.cost(),
             bound: outcome.bound(),
