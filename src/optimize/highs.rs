@@ -70,6 +70,9 @@ pub struct SolveOptions {
     /// The last solve's plan and what changed since (`recourse serve`): decide only what
     /// the changes touch (`crate::optimize::warm`).
     pub warm: Option<std::sync::Arc<crate::optimize::changes::Start>>,
+    /// The model holds orders fixed (`crate::optimize::optimize_held` sets it): its bound is
+    /// only its own, so the watcher is told incumbents without bound or gap.
+    pub holds_orders: bool,
 }
 
 /// What a watcher is told while a MIP runs: the incumbent, the bound and their gap so far.
@@ -197,6 +200,7 @@ impl Default for SolveOptions {
             scope: Scope::Full,
             watch: None,
             warm: None,
+            holds_orders: false,
         }
     }
 }
@@ -1166,8 +1170,8 @@ struct CallbackState {
     verbose: bool,
     progress: Option<Progress>,
     watch: Option<Watcher>,
-    /// The MIP decides every order (no `--scope touched`, no warm solve): its bound is one
-    /// for the scenario, which the watcher may be told.
+    /// The MIP decides every order: its bound is one for the scenario, which the watcher
+    /// may be told.
     bound_holds: bool,
     messages: Mutex<Vec<String>>,
     /// The start of a log line whose end HiGHS has not sent yet.
@@ -1204,7 +1208,7 @@ impl CallbackState {
             verbose: opts.verbose,
             progress,
             watch: opts.watch.clone(),
-            bound_holds: opts.scope == Scope::Full && opts.warm.is_none(),
+            bound_holds: !opts.holds_orders,
             messages: Mutex::new(Vec::new()),
             pending: Mutex::new(String::new()),
             panicked: AtomicBool::new(false),

@@ -103,7 +103,10 @@ pub fn optimize_held(
     built: Option<Model>,
 ) -> Result<Outcome, OptimizeError> {
     let start = Instant::now();
-    let mut tuned = opts.clone();
+    let mut tuned = SolveOptions {
+        holds_orders: hold.is_some(),
+        ..opts.clone()
+    };
     f.tune(&mut tuned);
     let opts = &tuned;
     let mut build_seconds = 0.0;

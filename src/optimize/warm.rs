@@ -105,7 +105,6 @@ pub fn optimize_warm(
         .bound
         .filter(|_| start.changes.tightens)
         .map(|b| b.max(0.0));
-    // `opts.warm` stays: the solve's progress then tells no bound (the model's is its own).
     let mut out = optimize_held(s, f, opts, Some(hold), None)?;
     if out.status() == Status::Infeasible {
         return Ok(None);
