@@ -343,31 +343,16 @@ impl<'a> Overlay<'a> {
                     deficit: -b,
                 }),
             },
-            Resource::NodeDay(node, day) => {
-                match (
-                    self.leaving_node(node, day),
-                    s.node(node).ship_capacity_per_day,
-                ) {
-                    (Some(q), Some(cap)) if exceeds(q, cap) => Err(Breach::Node {
-                        node,
-                        day,
-                        excess: q - cap,
-                    }),
-                    (Some(q), Some(cap)) => Ok(Margin::capacity(q, cap)),
-                    _ => Ok(Margin::UNBREAKABLE),
-                }
-            }
-            Resource::LaneDay(lane, day) => {
-                match (self.leaving_lane(lane, day), s.lane(lane).capacity_per_day) {
-                    (Some(q), Some(cap)) if exceeds(q, cap) => Err(Breach::Lane {
-                        lane,
-                        day,
-                        excess: q - cap,
-                    }),
-                    (Some(q), Some(cap)) => Ok(Margin::capacity(q, cap)),
-                    _ => Ok(Margin::UNBREAKABLE),
-                }
-            }
+            Resource::NodeDay(node, day) => day_capacity(
+                self.leaving_node(node, day),
+                s.node(node).ship_capacity_per_day,
+                |excess| Breach::Node { node, day, excess },
+            ),
+            Resource::LaneDay(lane, day) => day_capacity(
+                self.leaving_lane(lane, day),
+                s.lane(lane).capacity_per_day,
+                |excess| Breach::Lane { lane, day, excess },
+            ),
         }
     }
 
@@ -395,6 +380,20 @@ impl<'a> Overlay<'a> {
             }
         }
         None
+    }
+}
+
+/// A node's or lane's day with `used` units leaving against `cap`: broken (`breach` of the
+/// excess), or how far from it; unbreakable without a capacity or without units.
+fn day_capacity(
+    used: Option<f64>,
+    cap: Option<f64>,
+    breach: impl FnOnce(f64) -> Breach,
+) -> Result<Margin, Breach> {
+    match (used, cap) {
+        (Some(q), Some(cap)) if exceeds(q, cap) => Err(breach(q - cap)),
+        (Some(q), Some(cap)) => Ok(Margin::capacity(q, cap)),
+        _ => Ok(Margin::UNBREAKABLE),
     }
 }
 
