@@ -80,11 +80,12 @@ fn held_at(
 }
 
 /// Whether the warm plan moved too far to keep: its cost rose above the last plan's by more
-/// than the last plan's unproven gap (what the whole model might still have found), or
-/// there is no bound to judge by, or no plan. Then the whole model gets the time left.
-fn drifted(start: &Start, cost: Option<f64>) -> bool {
-    match (cost, start.bound.filter(|_| start.changes.tightens)) {
-        (Some(c), Some(b)) => c - start.cost > start.cost - b.max(0.0),
+/// than the last plan's unproven gap to `bound` (the last bound, when it still holds: what
+/// the whole model might still have found), or there is no bound to judge by, or no plan.
+/// Then the whole model gets the time left.
+fn drifted(start: &Start, bound: Option<f64>, cost: Option<f64>) -> bool {
+    match (cost, bound) {
+        (Some(c), Some(b)) => c - start.cost > start.cost - b,
         _ => true,
     }
 }
@@ -118,7 +119,7 @@ pub fn optimize_warm(
         ..opts.clone()
     };
     // The whole model only where it fits the time left.
-    if !stopped && drifted(start, out.objective()) && super::build_fits(s, &rest) {
+    if !stopped && drifted(start, bound, out.objective()) && super::build_fits(s, &rest) {
         let whole = super::optimize(s, f, &rest)?;
         let cheaper = |a: &Outcome, b: &Outcome| match (a.objective(), b.objective()) {
             (Some(x), Some(y)) => x < y,
