@@ -528,10 +528,22 @@ fn the_python_client_runs_end_to_end() {
 #[test]
 fn a_solve_after_an_event_starts_from_the_last_plan() {
     let dir = tempfile::tempdir().unwrap();
+    // Every plan the worker gives passes `recourse check` on the scenario it was for, at
+    // the objective it reports; the checked cost.
+    let checked = |scenario: &Path, doc: &Value, name: &str| -> f64 {
+        let file = dir.path().join(format!("{name}.json"));
+        std::fs::write(&file, doc.to_string()).unwrap();
+        let cost = checked_cost(scenario, &file);
+        let objective = doc["solve"]["objective"].as_f64().unwrap();
+        assert!((cost - objective).abs() <= 1e-6 * cost.max(1.0), "{name}");
+        cost
+    };
+    let demo_path = tiny_path("demo-eu");
     let mut c = Client::start(None, &[]);
     c.call("load", json!({"scenario": demo()}));
     let first = c.call("solve", json!({"time_limit": 30}));
     assert_eq!(first["solve"]["status"], "optimal");
+    checked(&demo_path, &first, "first");
     let bound = first["solve"]["bound"].as_f64().unwrap();
     c.call(
         "event",
@@ -543,15 +555,10 @@ fn a_solve_after_an_event_starts_from_the_last_plan() {
     std::fs::write(&state, c.call("state", json!({})).to_string()).unwrap();
     let warm = c.call("solve", json!({"time_limit": 30}));
     let cold = c.call("solve", json!({"time_limit": 30, "warm": false}));
-    let mut costs = Vec::new();
-    for (what, doc) in [("warm", &warm), ("cold", &cold)] {
-        let file = dir.path().join(format!("{what}.json"));
-        std::fs::write(&file, doc.to_string()).unwrap();
-        let cost = checked_cost(&state, &file);
-        let objective = doc["solve"]["objective"].as_f64().unwrap();
-        assert!((cost - objective).abs() <= 1e-6 * cost.max(1.0), "{what}");
-        costs.push(cost);
-    }
+    let costs = [
+        checked(&state, &warm, "warm"),
+        checked(&state, &cold, "cold"),
+    ];
     assert_eq!(cold["solve"]["status"], "optimal");
     assert!(costs[0] >= costs[1] - 1e-6 * costs[1].max(1.0));
     // The loss costs something and the last plan was proven optimal, so the warm plan
@@ -565,11 +572,13 @@ fn a_solve_after_an_event_starts_from_the_last_plan() {
     let again = c.call("solve", json!({"time_limit": 30}));
     assert_eq!(again["solve"]["status"], "optimal");
     assert_eq!(again["solve"]["objective"], first["solve"]["objective"]);
+    checked(&demo_path, &again, "again");
 
     // A last solve stopped at a 20 % gap leaves room: after a small loss the warm plan is
     // kept, with the last bound, which still holds.
     c.call("load", json!({"scenario": demo()}));
     let loose = c.call("solve", json!({"time_limit": 30, "gap": 0.2}));
+    checked(&demo_path, &loose, "loose");
     let loose_bound = loose["solve"]["bound"].as_f64().unwrap();
     assert!(loose["solve"]["objective"].as_f64().unwrap() > loose_bound + 1.0);
     c.call(
@@ -587,12 +596,9 @@ fn a_solve_after_an_event_starts_from_the_last_plan() {
     for p in &c.progress {
         assert!(p["bound"].is_null() && p["gap"].is_null(), "{p}");
     }
-    let file = dir.path().join("kept.json");
-    std::fs::write(&file, kept.to_string()).unwrap();
-    let cost = checked_cost(&state, &file);
-    assert!((cost - kept["solve"]["objective"].as_f64().unwrap()).abs() <= 1e-6 * cost);
+    let cost = checked(&state, &kept, "kept");
     let exact = c.call("solve", json!({"time_limit": 30, "warm": false}));
-    let optimum = exact["solve"]["objective"].as_f64().unwrap();
+    let optimum = checked(&state, &exact, "exact");
     assert_eq!(exact["solve"]["status"], "optimal");
     assert!(cost >= optimum - 1e-6 * optimum && loose_bound <= optimum);
     let (code, _) = c.stderr();
