@@ -16,51 +16,17 @@ use super::formulate::{Formulation, Hold};
 use super::highs::{Limit, SolveOptions, Status};
 use super::outcome::Scoped;
 use super::{optimize_held, relative_gap, OptimizeError, Outcome};
-use crate::plan::{Plan, Shipment, Transfer};
+use crate::plan::Shipment;
 use crate::scenario::domain::Scenario;
-use crate::scenario::ids::InboundIx;
 use std::sync::Arc;
 use std::time::Instant;
 
 /// Every order neither free nor frozen, held at its shipments in the last plan, with the
 /// last plan's transfers that still run as they did and its expedites at pairs that are
-/// not affected.
+/// not affected; unpriced.
 fn hold(s: &Scenario, start: &Start, touched: &Touched) -> Hold {
-    held_at(
-        s,
-        &start.plan,
-        &touched.free,
-        start
-            .plan
-            .transfers
-            .iter()
-            .filter(|t| !touched.broken(s, &start.changes, t))
-            .copied()
-            .collect(),
-        start
-            .plan
-            .expedited
-            .iter()
-            .filter(|r| {
-                let r = &s.inbound[r.ix()];
-                !touched.affected.contains(&(r.node, r.sku))
-            })
-            .copied()
-            .collect(),
-    )
-}
-
-/// Every order neither free nor frozen held at its shipments in `plan`, with `transfers`
-/// and `expedited` held too; unpriced.
-fn held_at(
-    s: &Scenario,
-    plan: &Plan,
-    free: &[bool],
-    transfers: Vec<Transfer>,
-    expedited: Vec<InboundIx>,
-) -> Hold {
     let mut kept: Vec<Vec<Shipment>> = vec![Vec::new(); s.orders.len()];
-    for e in &plan.shipments {
+    for e in &start.plan.shipments {
         if let Some(k) = kept.get_mut(e.order.ix()) {
             k.push(*e);
         }
@@ -71,10 +37,25 @@ fn held_at(
             .iter()
             .zip(kept)
             .enumerate()
-            .map(|(i, (o, k))| (!free[i] && !o.frozen).then_some(k))
+            .map(|(i, (o, k))| (!touched.free[i] && !o.frozen).then_some(k))
             .collect(),
-        transfers,
-        expedited,
+        transfers: start
+            .plan
+            .transfers
+            .iter()
+            .filter(|t| !touched.broken(s, &start.changes, t))
+            .copied()
+            .collect(),
+        expedited: start
+            .plan
+            .expedited
+            .iter()
+            .filter(|r| {
+                let r = &s.inbound[r.ix()];
+                !touched.affected.contains(&(r.node, r.sku))
+            })
+            .copied()
+            .collect(),
         priced: false,
     }
 }
