@@ -10,8 +10,10 @@
 //!    one can change (it consumed one of their units, or changed a resource they read by
 //!    more than they can absorb) are recomputed; `watch` finds them.
 //! 3. `requires`: a response requires the earlier ones that give what it takes (stock,
-//!    node or lane capacity) and every earlier one sharing a strict resource (a
-//!    fixed-charged lane-day, a resource the baseline breaks). A closed approval set is
+//!    node or lane capacity; past 64 givers on one resource, the latest earlier taker
+//!    stands for those before it) and the latest earlier one sharing a strict resource (a
+//!    fixed-charged lane-day, a resource the baseline breaks), which requires the one
+//!    before it, and so on. A closed approval set is
 //!    then, resource by resource, at least as good as a prefix of the construction, which
 //!    the checker verified, and every cost term adds up (proof: `models/responses.md`).
 //! 4. The checker evaluates every prefix (in parallel; past a budget, evenly spaced ones
@@ -46,18 +48,44 @@ use watch::TotalF64;
 /// Builds the ranked responses that turn `baseline` into `plan`, and explains the at-risk
 /// orders that `plan` still leaves late or short.
 pub fn respond(s: &Scenario, x: &Inputs<'_>) -> Result<Responses, RespondError> {
-    respond_with_budget(s, x, CHECK_BUDGET)
+    respond_with(s, x, Budget::default())
 }
 
-/// [`respond`] with another checking budget (plan entries the checker may evaluate over
-/// all prefixes), so that tests can reach the sampled path on small scenarios.
+/// How far the construction goes before it economises; `respond` uses the defaults, and
+/// tests lower them to reach the sampled check and the chained requirements on small
+/// scenarios.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    /// Plan entries the checker may evaluate over all prefixes ([`CHECK_BUDGET`]).
+    pub check_entries: usize,
+    /// Earlier givers a taker names on one resource; past it, the latest earlier taker
+    /// stands for those before it ([`LISTED_GIVERS`]).
+    pub listed_givers: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget {
+            check_entries: CHECK_BUDGET,
+            listed_givers: LISTED_GIVERS,
+        }
+    }
+}
+
+/// A taker names at most this many earlier givers on one resource: medium's and large's
+/// lists stay as they are (at most 220 names in all on large seed 1), while 1,000,000
+/// orders gave a median of 1,084 names a response (a 4.2 GB document) when every giver
+/// was named.
+const LISTED_GIVERS: usize = 64;
+
+/// [`respond`] within another [`Budget`].
 ///
 /// Long because it assembles each response from the construction's groups (deltas, costs,
 /// requirements, explanations) in the document's order.
-pub fn respond_with_budget(
+pub fn respond_with(
     s: &Scenario,
     x: &Inputs<'_>,
-    check_budget: usize,
+    budget: Budget,
 ) -> Result<Responses, RespondError> {
     let clock = std::time::Instant::now();
     let (bm, pm) = (PlanMaps::of(x.baseline), PlanMaps::of(x.plan));
@@ -78,7 +106,7 @@ pub fn respond_with_budget(
         &groups,
         &deltas,
         Checking {
-            entries: check_budget,
+            entries: budget.check_entries,
             until: x.check_until,
         },
     )?;
@@ -90,7 +118,7 @@ pub fn respond_with_budget(
     }
 
     let mut responses = Vec::with_capacity(groups.len());
-    let mut by_resource: HashMap<Resource, Vec<(usize, Sign)>> = HashMap::new();
+    let mut by_resource: HashMap<Resource, Users> = HashMap::new();
     let strict = |r: &Resource| match *r {
         Resource::Order(_) => true,
         Resource::LaneDay(l, _) => s.lane(l).fixed_cost_per_day > 0.0,
@@ -108,11 +136,11 @@ pub fn respond_with_budget(
                 // The latest earlier response on a strict resource requires the one before
                 // it, and so on: naming it alone gives the same closed sets as naming all
                 // of them, in a list that does not grow with the resource's users.
-                requires.extend(seen.last().map(|(j, _)| *j));
+                requires.extend(seen.list.last().map(|(j, _)| *j));
             } else if sign.takes {
-                requires.extend(seen.iter().filter(|(_, x)| x.gives).map(|(j, _)| *j));
+                seen.givers_for_taker(budget.listed_givers, &mut requires);
             }
-            seen.push((k, sign));
+            seen.push(k, sign);
         }
         requires.remove(&k);
         let before = if k == 0 {
@@ -187,6 +215,48 @@ pub fn respond_with_budget(
             explain: total - construct_seconds - check_seconds,
         },
     })
+}
+
+/// The responses so far that touch one resource, in rank order.
+#[derive(Default)]
+struct Users {
+    list: Vec<(usize, Sign)>,
+    givers: usize,
+    /// Position in `list` of the latest taker.
+    last_taker: Option<usize>,
+}
+
+impl Users {
+    fn push(&mut self, k: usize, sign: Sign) {
+        if sign.gives {
+            self.givers += 1;
+        }
+        if sign.takes {
+            self.last_taker = Some(self.list.len());
+        }
+        self.list.push((k, sign));
+    }
+
+    /// What a new taker requires on a resource that is not strict: every earlier giver.
+    /// Past `listed` of them, the latest earlier taker stands for the givers before it (it
+    /// required them, or a taker that did), and only the givers after it are named: the
+    /// taker is then approved with that one too, a closed set still holds every earlier
+    /// giver, and the list no longer grows with the resource's users.
+    fn givers_for_taker(&self, listed: usize, requires: &mut BTreeSet<usize>) {
+        let from = match self.last_taker {
+            Some(t) if self.givers > listed => {
+                requires.insert(self.list[t].0);
+                t + 1
+            }
+            _ => 0,
+        };
+        requires.extend(
+            self.list[from..]
+                .iter()
+                .filter(|(_, x)| x.gives)
+                .map(|(j, _)| *j),
+        );
+    }
 }
 
 /// The response's delta against the plan before it, as section 5 writes it.
