@@ -15,7 +15,13 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, Diagnostic> {
     let r = if path == Path::new("-") {
         read_bounded(&mut std::io::stdin().lock(), cap, &mut buf)
     } else {
-        std::fs::File::open(path).and_then(|mut f| read_bounded(&mut f, cap, &mut buf))
+        std::fs::File::open(path).and_then(|mut f| {
+            // One allocation for a file of known size, instead of one per doubling, each
+            // copying what was read so far.
+            let size = f.metadata().map_or(0, |m| m.len());
+            buf.reserve(size.min(cap) as usize + 1);
+            read_bounded(&mut f, cap, &mut buf)
+        })
     };
     let name = display_name(path);
     match r {

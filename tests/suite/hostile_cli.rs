@@ -446,6 +446,97 @@ fn a_duplicate_key_is_an_error_naming_its_path() {
         .stderr(contains("key \"plan\" appears twice"));
 }
 
+/// Every kind of object in the tiny datasets (the document, a SKU, a node, a lane, a stock
+/// record, a receipt, an order, its lines and plan entries, each kind of disruption, the
+/// policy), with one of its keys written twice, is refused with the key's path: the fast
+/// typed read must refuse what the element-by-element reading names.
+#[test]
+fn a_key_named_twice_in_any_object_of_a_scenario_is_refused() {
+    use serde_json::Value;
+    /// Objects by path, one per shape (indices dropped, and a disruption's kind kept).
+    fn objects(v: &Value, path: String, shape: String, out: &mut Vec<(String, String)>) {
+        match v {
+            Value::Object(m) => {
+                let shape = match m.get("kind") {
+                    Some(Value::String(k)) => format!("{shape}<{k}>"),
+                    _ => shape,
+                };
+                if !out.iter().any(|(_, s)| *s == shape) {
+                    out.push((path.clone(), shape.clone()));
+                }
+                for (k, x) in m {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    objects(x, p, format!("{shape}.{k}"), out);
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    objects(x, format!("{path}[{i}]"), format!("{shape}[]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut shapes = 0;
+    for entry in std::fs::read_dir("datasets/tiny").unwrap() {
+        let file = entry.unwrap().path();
+        if file.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let doc: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        let mut found = Vec::new();
+        objects(&doc, String::new(), String::new(), &mut found);
+        for (path, _) in found {
+            let mut edited = doc.clone();
+            let pointer = format!("/{}", path.replace(['.', '['], "/").replace(']', ""));
+            let target = if path.is_empty() {
+                &mut edited
+            } else {
+                edited.pointer_mut(&pointer).unwrap()
+            };
+            let m = target.as_object_mut().unwrap();
+            let (key, value) = m
+                .iter()
+                .next()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .unwrap();
+            m.insert("__twice__".into(), Value::Null);
+            // serde_json writes keys in order, and "__twice__" sorts before every key here.
+            let text = serde_json::to_string(&edited).unwrap().replacen(
+                "\"__twice__\":null",
+                &format!("\"{key}\":{value}"),
+                1,
+            );
+            let at = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            let diags = recourse::scenario::parse_scenario(text.as_bytes())
+                .map(|_| ())
+                .expect_err(&format!(
+                    "{}: {at} named twice was accepted",
+                    file.display()
+                ));
+            assert!(
+                diags
+                    .items
+                    .iter()
+                    .any(|d| d.code == "duplicate_key" && d.path == at),
+                "{}: {at} named twice: {diags}",
+                file.display()
+            );
+            shapes += 1;
+        }
+    }
+    eprintln!("{shapes} objects tried");
+    assert!(shapes >= 20, "only {shapes} object shapes tried");
+}
+
 #[test]
 fn an_as_of_whose_plan_dates_would_pass_year_9999_is_refused() {
     let dir = tempfile::tempdir().unwrap();
