@@ -163,6 +163,9 @@ impl Plan {
     /// so that documents are stable and diffable.
     pub fn to_doc(&self, s: &Scenario) -> PlanDoc {
         let p = self.normalized();
+        // Each day written once (a plan has a million entries over a few weeks of days).
+        let mut dates: std::collections::HashMap<Day, String> = Default::default();
+        let mut date = |d: Day| dates.entry(d).or_insert_with(|| s.date_string(d)).clone();
         let mut shipments: Vec<ShipmentDoc> = p
             .shipments
             .iter()
@@ -171,7 +174,7 @@ impl Plan {
                 sku: s.sku(x.sku).id.0.clone(),
                 node: s.node(x.node).id.0.clone(),
                 lane: x.lane.map(|l| s.lane(l).id.0.clone()),
-                ship: s.date_string(x.ship),
+                ship: date(x.ship),
                 quantity: x.quantity,
             })
             .collect();
@@ -185,7 +188,7 @@ impl Plan {
             .map(|t| TransferDoc {
                 lane: s.lane(t.lane).id.0.clone(),
                 sku: s.sku(t.sku).id.0.clone(),
-                ship: s.date_string(t.ship),
+                ship: date(t.ship),
                 quantity: t.quantity,
             })
             .collect();

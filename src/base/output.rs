@@ -77,22 +77,31 @@ pub fn is_stdout(path: &Path) -> bool {
 
 /// Writes `bytes` to `path` as the module doc says.
 pub fn write_output(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_output_with(path, &mut |w| w.write_all(bytes))
+}
+
+/// [`write_output`] for content that `write` produces into a buffered writer, so that a
+/// large document goes to its file as it is formatted instead of first into memory.
+pub fn write_output_with(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     if is_stdout(path) {
-        let mut out = std::io::stdout().lock();
-        return out.write_all(bytes).and_then(|_| out.flush());
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        return write(&mut out).and_then(|_| out.flush());
     }
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_file() => {
             let real = std::fs::canonicalize(path)?;
-            write_atomic(&real, bytes, Some(meta.permissions()))
+            write_atomic(&real, write, Some(meta.permissions()))
         }
         Ok(meta) if meta.is_dir() => Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "it is a directory; name a file in it",
         )),
-        Ok(_) => write_in_place(path, bytes),
+        Ok(_) => write_in_place(path, write),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            write_atomic(&link_target(path)?, bytes, None)
+            write_atomic(&link_target(path)?, write, None)
         }
         Err(e) => Err(e),
     }
@@ -121,16 +130,20 @@ fn link_target(path: &Path) -> std::io::Result<PathBuf> {
 }
 
 /// Writes a device, FIFO or socket where it is.
-fn write_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
-    f.write_all(bytes)?;
-    f.flush()
+fn write_in_place(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let f = std::fs::OpenOptions::new().write(true).open(path)?;
+    let mut out = std::io::BufWriter::new(f);
+    write(&mut out)?;
+    out.flush()
 }
 
 /// Temporary file, fsync, rename. The temporary file is removed when any step fails.
 fn write_atomic(
     path: &Path,
-    bytes: &[u8],
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     permissions: Option<std::fs::Permissions>,
 ) -> std::io::Result<()> {
     let dir = match path.parent() {
@@ -149,8 +162,9 @@ fn write_atomic(
         std::process::id()
     ));
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        write(&mut out)?;
+        let f = out.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         if let Some(p) = permissions {
             f.set_permissions(p)?;

@@ -4,7 +4,7 @@
 
 use recourse::base::exit;
 use recourse::base::input::{display_name, read_input};
-use recourse::base::output::{is_stdout, refuse_same_file, write_output};
+use recourse::base::output::{is_stdout, refuse_same_file, write_output, write_output_with};
 use recourse::base::text::printable;
 use recourse::documents::proposals::ProposalsDoc;
 use recourse::scenario::domain::Scenario;
@@ -86,9 +86,11 @@ pub fn write_document<T: serde::Serialize>(doc: &T, output: Option<&Path>) -> i3
     let Some(path) = output else {
         return print_json(doc);
     };
-    let mut bytes = serde_json::to_vec_pretty(doc).expect("documents always serialize");
-    bytes.push(b'\n');
-    match write_output(path, &bytes) {
+    let mut json = |w: &mut dyn Write| {
+        serde_json::to_writer_pretty(&mut *w, doc)?;
+        w.write_all(b"\n")
+    };
+    match write_output_with(path, &mut json) {
         Ok(()) => exit::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot write {}: {e}", path.display());
