@@ -157,7 +157,7 @@ fn handle(
     running: &Running,
     id: &Value,
     method: &str,
-    params: &Value,
+    params: &serde_json::value::RawValue,
 ) -> Result<Box<serde_json::value::RawValue>, RpcError> {
     let watch = (method == "solve").then(|| {
         let (out, id, start) = (out.clone(), id.clone(), Instant::now());
@@ -273,6 +273,7 @@ fn cancels(message: &Result<Incoming, (Value, RpcError)>, running: &Running) -> 
     }
     if let Ok(r) = running.lock() {
         if let Some((id, watch)) = r.as_ref() {
+            let params: Value = serde_json::from_str(params.get()).unwrap_or(Value::Null);
             if params.get("id") == Some(id) {
                 watch.stop();
             }

@@ -47,9 +47,9 @@ fn well_formed(bytes: &[u8]) -> Option<ScenarioDoc> {
     (doc.format == SCENARIO_FORMAT).then_some(doc)
 }
 
-/// [`parse_scenario`] for a document already parsed as JSON (a request that carries a
-/// scenario); `diags` holds what parsing found so far.
-pub fn scenario_from_value(
+/// The second half of [`parse_scenario`], once the text is a JSON tree; `diags` holds what
+/// parsing found so far.
+fn scenario_from_value(
     value: &Value,
     mut diags: Diagnostics,
 ) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> {

@@ -51,28 +51,34 @@ impl RpcError {
     }
 }
 
-/// A line read from the client.
-#[derive(Clone, Debug, PartialEq)]
+/// A line read from the client. `params` stays JSON text until its method reads it: a
+/// `load` carries a whole scenario, which is read straight into its types (a `Value` tree
+/// of it first would cost more than the rest of the `load`).
+#[derive(Debug)]
 pub enum Incoming {
     /// Has an `id`: it gets exactly one response.
     Request {
         id: Value,
         method: String,
-        params: Value,
+        params: Box<RawValue>,
     },
     /// No `id`: nothing is answered, not even an error.
-    Notification { method: String, params: Value },
+    Notification {
+        method: String,
+        params: Box<RawValue>,
+    },
 }
 
 /// What a line says, or the error to answer it with (and the id to answer, `null` when the
 /// line has none that can be read).
 pub fn parse(line: &str) -> Result<Incoming, (Value, RpcError)> {
-    let value: Value = serde_json::from_str(line).map_err(|e| {
+    let not_json = |e: serde_json::Error| {
         (
             Value::Null,
             RpcError::new(PARSE_ERROR, format!("not JSON: {e}"), None),
         )
-    })?;
+    };
+    let whole: &RawValue = serde_json::from_str(line).map_err(not_json)?;
     let invalid = |id: Value, why: &str| {
         (
             id,
@@ -83,15 +89,20 @@ pub fn parse(line: &str) -> Result<Incoming, (Value, RpcError)> {
             ),
         )
     };
-    let Value::Object(mut obj) = value else {
-        let why = if value.is_array() {
+    if !whole.get().starts_with('{') {
+        let why = if whole.get().starts_with('[') {
             "batches are not supported; send one request per line"
         } else {
             "a request is a JSON object"
         };
         return Err(invalid(Value::Null, why));
-    };
-    let id = obj.remove("id");
+    }
+    // Members as text; a member named twice counts once, the last, as a `Value` would.
+    let mut obj: std::collections::BTreeMap<String, Box<RawValue>> =
+        serde_json::from_str(whole.get()).map_err(not_json)?;
+    let value =
+        |raw: Box<RawValue>| serde_json::from_str::<Value>(raw.get()).unwrap_or(Value::Null);
+    let id = obj.remove("id").map(value);
     let answer_to = match &id {
         Some(v @ (Value::String(_) | Value::Number(_) | Value::Null)) => v.clone(),
         Some(_) => {
@@ -102,18 +113,18 @@ pub fn parse(line: &str) -> Result<Incoming, (Value, RpcError)> {
         }
         None => Value::Null,
     };
-    if obj.get("jsonrpc") != Some(&json!("2.0")) {
+    if obj.remove("jsonrpc").map(value) != Some(json!("2.0")) {
         return Err(invalid(answer_to, "\"jsonrpc\" must be \"2.0\""));
     }
-    let method = match obj.remove("method") {
+    let method = match obj.remove("method").map(value) {
         Some(Value::String(m)) => m,
         _ => return Err(invalid(answer_to, "\"method\" must be a string")),
     };
-    let params = obj.remove("params").unwrap_or(Value::Null);
-    if !(params.is_object() || params.is_null()) {
-        return Err(invalid(answer_to, "\"params\" must be an object"));
-    }
-    obj.remove("jsonrpc");
+    let params = match obj.remove("params") {
+        Some(p) if p.get().starts_with('{') || p.get() == "null" => p,
+        Some(_) => return Err(invalid(answer_to, "\"params\" must be an object")),
+        None => null(),
+    };
     if let Some(extra) = obj.keys().next() {
         return Err(invalid(answer_to, &format!("unknown member \"{extra}\"")));
     }
@@ -121,6 +132,11 @@ pub fn parse(line: &str) -> Result<Incoming, (Value, RpcError)> {
         Some(id) => Incoming::Request { id, method, params },
         None => Incoming::Notification { method, params },
     })
+}
+
+/// JSON `null` as text: the params of a request that has none.
+pub fn null() -> Box<RawValue> {
+    RawValue::from_string("null".to_owned()).expect("null is JSON")
 }
 
 /// A response line (no newline), members in the order `id`, `jsonrpc`, `result` or
@@ -151,14 +167,19 @@ mod tests {
 
     #[test]
     fn lines_are_requests_notifications_or_the_right_error() {
-        assert_eq!(
-            parse(r#"{"jsonrpc":"2.0","id":7,"method":"risk"}"#),
-            Ok(Incoming::Request {
-                id: json!(7),
-                method: "risk".into(),
-                params: Value::Null
-            })
-        );
+        match parse(r#"{"jsonrpc":"2.0","id":7,"method":"risk"}"#) {
+            Ok(Incoming::Request { id, method, params }) => {
+                assert_eq!(
+                    (id, method.as_str(), params.get()),
+                    (json!(7), "risk", "null")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse(r#"{"jsonrpc":"2.0","id":8,"method":"load","params": {"a": [1, 2]} }"#) {
+            Ok(Incoming::Request { params, .. }) => assert_eq!(params.get(), r#"{"a": [1, 2]}"#),
+            other => panic!("{other:?}"),
+        }
         assert!(matches!(
             parse(r#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":7}}"#),
             Ok(Incoming::Notification { .. })

@@ -232,6 +232,38 @@ fn a_bad_scenario_is_refused_with_the_validator_s_diagnostics() {
     assert_eq!(as_doc(&c.call("state", json!({}))), expected(0));
 }
 
+/// A scenario in a `load` is read as a file is: a key named twice is refused, naming it,
+/// and a `load` without a scenario names what is missing; the state stays as it was.
+#[test]
+fn a_load_reads_its_scenario_as_a_file_is_read() {
+    let mut c = Client::start(None, &[]);
+    c.call("load", json!({"scenario": demo()}));
+    let text = serde_json::to_string(&demo()).unwrap();
+    let twice = text.replacen(
+        "\"horizon_days\":",
+        "\"horizon_days\":3,\"horizon_days\":",
+        1,
+    );
+    assert_ne!(twice, text);
+    c.send_line(&format!(
+        r#"{{"jsonrpc":"2.0","id":"twice","method":"load","params":{{"scenario":{twice}}}}}"#
+    ));
+    let e = c.reply();
+    assert_eq!(e["id"], "twice");
+    assert_eq!(e["error"]["code"], -32602, "{e}");
+    let d = &e["error"]["data"]["diagnostics"]["diagnostics"][0];
+    assert_eq!(
+        (&d["code"], &d["path"]),
+        (&json!("duplicate_key"), &json!("horizon_days")),
+        "{e}"
+    );
+    let e = c.error("load", json!({"scenarios": demo()}));
+    assert_eq!(e["code"], -32602);
+    assert!(e["message"].as_str().unwrap().contains("scenario"), "{e}");
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(0));
+    c.call("shutdown", json!({}));
+}
+
 /// `solve` answers what `recourse solve` writes (its plan passes the checker), and `decide`
 /// gives exactly the scenario `recourse apply` writes for the same proposals, with the same
 /// refusals.
