@@ -152,26 +152,22 @@ impl Validator {
         let mut inbound = self.inbound(&doc.inbound, &nodes, &mut index);
 
         // Orders from demand surges share the id space of the scenario's own orders.
-        let mut order_docs: Vec<(String, &OrderDoc, Option<DisruptionIx>)> = doc
+        let mut order_docs: Vec<(OrderAt, &OrderDoc, Option<DisruptionIx>)> = doc
             .orders
             .iter()
             .enumerate()
-            .map(|(i, o)| (format!("orders[{i}]"), o, None))
+            .map(|(i, o)| (OrderAt::Listed(i), o, None))
             .collect();
         for (d, dis) in doc.disruptions.iter().enumerate() {
             if let DisruptionDoc::DemandSurge { orders } = dis {
                 for (j, o) in orders.iter().enumerate() {
-                    order_docs.push((
-                        format!("disruptions[{d}].orders[{j}]"),
-                        o,
-                        Some(DisruptionIx::new(d)),
-                    ));
+                    order_docs.push((OrderAt::Surge(d, j), o, Some(DisruptionIx::new(d))));
                 }
             }
         }
-        let ids: Vec<(String, &str)> = order_docs
+        let ids: Vec<(Field, &str)> = order_docs
             .iter()
-            .map(|(p, o, _)| (format!("{p}.id"), o.id.as_str()))
+            .map(|(p, o, _)| (Field(p, "id"), o.id.as_str()))
             .collect();
         index.orders = self.index_ids(&ids, "order", |s| OrderId(s.to_owned()), OrderIx::new);
 
@@ -231,18 +227,18 @@ impl Validator {
 
     fn index_ids<K: Eq + Hash, I: Copy>(
         &mut self,
-        ids: &[(String, &str)],
+        ids: &[(impl fmt::Display, &str)],
         what: &str,
         key: impl Fn(&str) -> K,
         ix: impl Fn(usize) -> I,
     ) -> HashMap<K, I> {
         let mut map = HashMap::with_capacity(ids.len());
-        let mut first: HashMap<&str, &str> = HashMap::new();
+        let mut first: HashMap<&str, usize> = HashMap::new();
         for (i, (path, id)) in ids.iter().enumerate() {
             if id.trim().is_empty() {
                 self.err(
                     "empty_id",
-                    path.clone(),
+                    path.to_string(),
                     format!("empty {what} id"),
                     format!("give every {what} a non-empty id"),
                 );
@@ -251,7 +247,7 @@ impl Validator {
             if id.chars().count() > MAX_ID_CHARS {
                 self.err(
                     "id_too_long",
-                    path.clone(),
+                    path.to_string(),
                     format!(
                         "{what} id \"{}\" is {} characters long, more than {MAX_ID_CHARS}",
                         clip(id, 24),
@@ -261,16 +257,20 @@ impl Validator {
                 );
                 continue;
             }
-            if let Some(prev) = first.get(id) {
+            if let Some(&prev) = first.get(id) {
+                let prev = ids[prev].0.to_string();
                 self.err(
                     "duplicate_id",
-                    path.clone(),
-                    format!("duplicate {what} id \"{id}\" (first at {prev})"),
+                    path.to_string(),
+                    format!(
+                        "duplicate {what} id \"{id}\" (first at {})",
+                        prev.trim_end_matches(".id")
+                    ),
                     format!("{what} ids must be unique; rename or merge one of them"),
                 );
                 continue;
             }
-            first.insert(id, path.trim_end_matches(".id"));
+            first.insert(id, i);
             map.insert(key(id), ix(i));
         }
         map
@@ -813,7 +813,7 @@ impl Validator {
     #[allow(clippy::too_many_arguments)]
     fn order(
         &mut self,
-        p: &str,
+        p: &dyn fmt::Display,
         o: &OrderDoc,
         surge: Option<DisruptionIx>,
         index: &Index,
@@ -860,7 +860,7 @@ impl Validator {
     }
 
     /// The order's priority, source limit and own penalties.
-    fn order_fields(&mut self, p: &str, o: &OrderDoc) {
+    fn order_fields(&mut self, p: &dyn fmt::Display, o: &OrderDoc) {
         if o.priority < 1 {
             self.err(
                 "bad_priority",
@@ -898,7 +898,7 @@ impl Validator {
     /// The order's lines, and the line of each SKU (a SKU ordered twice is an error).
     fn order_lines(
         &mut self,
-        p: &str,
+        p: &dyn fmt::Display,
         o: &OrderDoc,
         index: &Index,
     ) -> (Vec<Line>, HashMap<SkuIx, usize>) {
@@ -913,7 +913,7 @@ impl Validator {
         let mut lines = Vec::with_capacity(o.lines.len());
         let mut line_of: HashMap<SkuIx, usize> = HashMap::new();
         for (k, l) in o.lines.iter().enumerate() {
-            let lp = format!("{p}.lines[{k}]");
+            let lp = Elem(p, "lines", k);
             let sku = self.sku_ref(index, &format_args!("{lp}.sku"), &l.sku);
             let ok = self.units(&format_args!("{lp}.quantity"), l.quantity, "quantity");
             if ok && l.quantity == 0.0 {
@@ -949,7 +949,7 @@ impl Validator {
     #[allow(clippy::too_many_arguments)]
     fn order_plan(
         &mut self,
-        p: &str,
+        p: &dyn fmt::Display,
         o: &OrderDoc,
         dest: Option<NodeIx>,
         line_of: &HashMap<SkuIx, usize>,
@@ -962,7 +962,7 @@ impl Validator {
         let mut keys: HashMap<(SkuIx, NodeIx, Option<LaneIx>, u32), usize> = HashMap::new();
         let mut plan_days = HashSet::new();
         for (k, e) in o.plan.iter().enumerate() {
-            let ep = format!("{p}.plan[{k}]");
+            let ep = Elem(p, "plan", k);
             let sku = self.sku_ref(index, &format_args!("{ep}.sku"), &e.sku);
             let node = self.stock_node(
                 nodes,
@@ -1000,7 +1000,7 @@ impl Validator {
             if let Some(prev) = keys.insert((sku, node, lane, ship), k) {
                 self.err(
                     "duplicate_plan_entry",
-                    ep.clone(),
+                    ep.to_string(),
                     format!("same sku, node, lane and ship date as {p}.plan[{prev}]"),
                     "merge the two entries into one with the total quantity",
                 );
@@ -1025,7 +1025,7 @@ impl Validator {
     /// plan covers every line in full on one day.
     fn plan_totals(
         &mut self,
-        p: &str,
+        p: &dyn fmt::Display,
         o: &OrderDoc,
         index: &Index,
         planned: &Planned,
@@ -1035,7 +1035,7 @@ impl Validator {
             planned, plan_days, ..
         } = planned;
         for (k, l) in o.lines.iter().enumerate() {
-            let Some(sku) = index.skus.get(&SkuId(l.sku.clone())) else {
+            let Some(sku) = index.skus.get(l.sku.as_str()) else {
                 continue;
             };
             let total = planned.get(sku).copied().unwrap_or(0.0);
@@ -1050,7 +1050,7 @@ impl Validator {
         }
         if !allow_partial && !o.plan.is_empty() && !self.diags.has_errors() {
             let full = o.lines.iter().all(|l| {
-                index.skus.get(&SkuId(l.sku.clone())).is_some_and(|s| {
+                index.skus.get(l.sku.as_str()).is_some_and(|s| {
                     (planned.get(s).copied().unwrap_or(0.0) - l.quantity).abs()
                         <= 1e-9 * l.quantity.max(1.0)
                 })
@@ -1110,7 +1110,7 @@ impl Validator {
     #[allow(clippy::too_many_arguments)]
     fn plan_route(
         &mut self,
-        ep: &str,
+        ep: &dyn fmt::Display,
         node: NodeIx,
         lane: Option<LaneIx>,
         dest: NodeIx,
@@ -1509,7 +1509,7 @@ impl Validator {
 /// Which order indices each `demand_surge` adds: surge orders come after the scenario's own,
 /// in the order they appear.
 fn orders_by_surge(
-    order_docs: &[(String, &OrderDoc, Option<DisruptionIx>)],
+    order_docs: &[(OrderAt, &OrderDoc, Option<DisruptionIx>)],
 ) -> HashMap<usize, Vec<OrderIx>> {
     let mut m: HashMap<usize, Vec<OrderIx>> = HashMap::new();
     for (i, (_, _, surge)) in order_docs.iter().enumerate() {
@@ -1518,4 +1518,40 @@ fn orders_by_surge(
         }
     }
     m
+}
+
+/// Where an order sits in the document, written out only when a message needs it:
+/// `orders[i]`, or `disruptions[d].orders[j]` for a demand surge's.
+#[derive(Clone, Copy)]
+enum OrderAt {
+    Listed(usize),
+    Surge(usize, usize),
+}
+
+impl fmt::Display for OrderAt {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            OrderAt::Listed(i) => write!(f, "orders[{i}]"),
+            OrderAt::Surge(d, j) => write!(f, "disruptions[{d}].orders[{j}]"),
+        }
+    }
+}
+
+/// `parent.field`, written out only when a message needs it.
+struct Field<'a>(&'a dyn fmt::Display, &'static str);
+
+impl fmt::Display for Field<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}.{}", self.0, self.1)
+    }
+}
+
+/// `parent.field[index]`, written out only when a message needs it (a path formatted for
+/// every line and plan entry took a fifth of validating medium).
+struct Elem<'a>(&'a dyn fmt::Display, &'static str, usize);
+
+impl fmt::Display for Elem<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}.{}[{}]", self.0, self.1, self.2)
+    }
 }
