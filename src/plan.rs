@@ -422,10 +422,12 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn plan(
-        shipments: Vec<((u8, u8, u8, Option<u8>, i8), i8)>,
-        transfers: Vec<((u8, u8, i8), i8)>,
-    ) -> Plan {
+    /// (order, sku, node, lane, day) and a quantity, as small numbers.
+    type RawShipment = ((u8, u8, u8, Option<u8>, i8), i8);
+    /// (lane, sku, day) and a quantity.
+    type RawTransfer = ((u8, u8, i8), i8);
+
+    fn plan(shipments: Vec<RawShipment>, transfers: Vec<RawTransfer>) -> Plan {
         // Few distinct keys and quantities around 0, so that keys repeat and sums cancel.
         Plan {
             shipments: shipments
@@ -456,8 +458,8 @@ mod tests {
         /// `normalized` gives exactly what merging through the maps gives, sums bit for bit.
         #[test]
         fn normalized_is_the_merged_plan(
-            shipments in proptest::collection::vec(any::<((u8, u8, u8, Option<u8>, i8), i8)>(), 0..40),
-            transfers in proptest::collection::vec(any::<((u8, u8, i8), i8)>(), 0..20),
+            shipments in proptest::collection::vec(any::<RawShipment>(), 0..40),
+            transfers in proptest::collection::vec(any::<RawTransfer>(), 0..20),
         ) {
             let p = plan(shipments, transfers);
             let want = Plan::from_merged(
