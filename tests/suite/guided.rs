@@ -201,6 +201,49 @@ fn auto_runs_the_search_under_a_short_limit_and_still_reaches_the_tiny_optima() 
     }
 }
 
+/// With the search off, HiGHS is not started on a model whose presolve it could not finish
+/// in the time it has (it would end past the limit with nothing): the outcome says no
+/// solution, at the time limit, without a second spent in HiGHS; with time enough for its
+/// presolve it runs as before.
+#[test]
+fn highs_is_not_started_when_its_presolve_cannot_fit_the_limit() {
+    let doc = generate(&GenerateConfig {
+        seed: 2,
+        ..GenerateConfig::preset("small").unwrap()
+    });
+    let s = validate(&doc).unwrap().0;
+    let nonzeros = model(&s).mip.num_nonzeros();
+    let short = 0.05;
+    assert!(!recourse::optimize::presolve_fits(nonzeros, short));
+    let with = |limit: f64| {
+        optimize(
+            &s,
+            by_name("tight").unwrap(),
+            &SolveOptions {
+                guide: Guide::Off,
+                time_limit_s: limit,
+                ..SolveOptions::default()
+            },
+        )
+        .unwrap()
+    };
+    let o = with(short);
+    assert_eq!(
+        o.status(),
+        Status::NoSolution {
+            limit: recourse::optimize::highs::Limit::Time
+        }
+    );
+    assert_eq!(o.seconds, 0.0, "HiGHS ran");
+    assert!(recourse::optimize::presolve_fits(nonzeros, 30.0));
+    let o = with(30.0);
+    assert!(o.seconds > 0.0, "HiGHS did not run");
+    let plan = o.plan().expect("a plan within 30 s on small");
+    let eval = evaluate(&s, plan);
+    assert!(eval.feasible(), "{:?}", eval.violations);
+    assert!(close(eval.cost.total, o.objective().unwrap()));
+}
+
 /// Whatever the time limit cuts short (the pricing, slope scaling, the dive), the answer
 /// is consistent: a plan the checker accepts at the reported cost, and a bound between 0
 /// and that cost (a pricing cut short gives duals whose bound is far below 0).
