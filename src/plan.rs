@@ -80,6 +80,11 @@ pub type TransferKey = (LaneIx, SkuIx, Day);
 
 impl Shipment {
     /// The shipment of `quantity` on a merge key.
+    /// (order, sku, node, lane, ship day): what entries are merged by.
+    pub fn key(&self) -> ShipmentKey {
+        (self.order, self.sku, self.node, self.lane, self.ship)
+    }
+
     pub fn at(key: ShipmentKey, quantity: f64) -> Self {
         let (order, sku, node, lane, ship) = key;
         Shipment {
@@ -95,6 +100,11 @@ impl Shipment {
 
 impl Transfer {
     /// The transfer of `quantity` on a merge key.
+    /// (lane, sku, ship day): what entries are merged by.
+    pub fn key(&self) -> TransferKey {
+        (self.lane, self.sku, self.ship)
+    }
+
     pub fn at(key: TransferKey, quantity: f64) -> Self {
         let (lane, sku, ship) = key;
         Transfer {
