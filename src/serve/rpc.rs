@@ -184,6 +184,13 @@ mod tests {
             parse(r#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":7}}"#),
             Ok(Incoming::Notification { .. })
         ));
+        // Blanks around the request or its params are JSON too.
+        match parse(" \t{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"event\",\"params\": \n {}} ") {
+            Ok(Incoming::Request { id, params, .. }) => {
+                assert_eq!((id, params.get()), (json!(9), "{}"))
+            }
+            other => panic!("{other:?}"),
+        }
         let code = |line: &str| parse(line).unwrap_err().1.code;
         assert_eq!(code("{not json"), PARSE_ERROR);
         assert_eq!(code("[1]"), INVALID_REQUEST);
