@@ -79,12 +79,12 @@ pub type ShipmentKey = (OrderIx, SkuIx, NodeIx, Option<LaneIx>, Day);
 pub type TransferKey = (LaneIx, SkuIx, Day);
 
 impl Shipment {
-    /// The shipment of `quantity` on a merge key.
     /// (order, sku, node, lane, ship day): what entries are merged by.
     pub fn key(&self) -> ShipmentKey {
         (self.order, self.sku, self.node, self.lane, self.ship)
     }
 
+    /// The shipment of `quantity` on a merge key.
     pub fn at(key: ShipmentKey, quantity: f64) -> Self {
         let (order, sku, node, lane, ship) = key;
         Shipment {
@@ -99,12 +99,12 @@ impl Shipment {
 }
 
 impl Transfer {
-    /// The transfer of `quantity` on a merge key.
     /// (lane, sku, ship day): what entries are merged by.
     pub fn key(&self) -> TransferKey {
         (self.lane, self.sku, self.ship)
     }
 
+    /// The transfer of `quantity` on a merge key.
     pub fn at(key: TransferKey, quantity: f64) -> Self {
         let (lane, sku, ship) = key;
         Transfer {
@@ -116,19 +116,21 @@ impl Transfer {
     }
 }
 
-/// Quantities summed per key, in key order, zero sums dropped; each key's quantities are
-/// added from 0 in the order given, as a map's `entry(key) += q` would.
-fn summed<K: Ord + Copy>(items: impl Iterator<Item = (K, f64)>) -> impl Iterator<Item = (K, f64)> {
-    let mut v: Vec<(K, f64)> = items.collect();
-    v.sort_by_key(|(k, _)| *k);
+/// Quantities summed per key, in key order (zero sums kept): what `Plan::merged_shipments`
+/// and `Plan::merged_transfers` compute (each key's quantities added from 0 in the order
+/// given, so the same bits), by a stable sort instead of a tree, which is several times
+/// faster and linear on entries already in key order.
+pub fn merge<K: Ord + Copy>(entries: impl Iterator<Item = (K, f64)>) -> Vec<(K, f64)> {
+    let mut v: Vec<(K, f64)> = entries.collect();
+    v.sort_by_key(|e| e.0);
     let mut out: Vec<(K, f64)> = Vec::with_capacity(v.len());
     for (k, q) in v {
         match out.last_mut() {
-            Some((last, sum)) if *last == k => *sum += q,
+            Some((last, total)) if *last == k => *total += q,
             _ => out.push((k, 0.0 + q)),
         }
     }
-    out.into_iter().filter(|(_, q)| *q != 0.0)
+    out
 }
 
 impl Plan {
@@ -159,19 +161,15 @@ impl Plan {
         let mut expedited = self.expedited.clone();
         expedited.sort();
         expedited.dedup();
-        let shipments = self
-            .shipments
-            .iter()
-            .map(|s| ((s.order, s.sku, s.node, s.lane, s.ship), s.quantity));
-        let transfers = self
-            .transfers
-            .iter()
-            .map(|t| ((t.lane, t.sku, t.ship), t.quantity));
         Plan {
-            shipments: summed(shipments)
+            shipments: merge(self.shipments.iter().map(|s| (s.key(), s.quantity)))
+                .into_iter()
+                .filter(|e| e.1 != 0.0)
                 .map(|(key, quantity)| Shipment::at(key, quantity))
                 .collect(),
-            transfers: summed(transfers)
+            transfers: merge(self.transfers.iter().map(|t| (t.key(), t.quantity)))
+                .into_iter()
+                .filter(|e| e.1 != 0.0)
                 .map(|(key, quantity)| Transfer::at(key, quantity))
                 .collect(),
             expedited,

@@ -8,7 +8,7 @@
 //! multiply-rotate hash does as well as SipHash at a fraction of its cost.
 
 use super::tolerance::TOLERANCE;
-use crate::plan::{Plan, ShipmentKey, TransferKey};
+use crate::plan::{merge, Plan, ShipmentKey, TransferKey};
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
 use std::collections::HashMap;
@@ -89,35 +89,10 @@ fn starts<T>(entries: &[T], orders: usize, order_of: impl Fn(&T) -> OrderIx) -> 
     starts
 }
 
-/// Sums quantities per key, in key order: what `Plan::merged_shipments` and
-/// `Plan::merged_transfers` compute (same sums, added in plan order, so the same bits), by a
-/// stable sort instead of a tree, which is several times faster and linear on a plan that
-/// is already in key order (as `Plan::normalized` and `Plan::to_doc` write them).
-fn merge<K: Ord + Copy>(entries: impl Iterator<Item = (K, f64)>) -> Vec<(K, f64)> {
-    let mut v: Vec<(K, f64)> = entries.collect();
-    v.sort_by_key(|e| e.0);
-    let mut out: Vec<(K, f64)> = Vec::with_capacity(v.len());
-    for (k, q) in v {
-        match out.last_mut() {
-            Some((last, total)) if *last == k => *total += q,
-            _ => out.push((k, q)),
-        }
-    }
-    out
-}
-
 impl Merged {
     pub fn new(s: &Scenario, plan: &Plan) -> Self {
-        let shipments = merge(
-            plan.shipments
-                .iter()
-                .map(|x| ((x.order, x.sku, x.node, x.lane, x.ship), x.quantity)),
-        );
-        let transfers = merge(
-            plan.transfers
-                .iter()
-                .map(|x| ((x.lane, x.sku, x.ship), x.quantity)),
-        );
+        let shipments = merge(plan.shipments.iter().map(|x| (x.key(), x.quantity)));
+        let transfers = merge(plan.transfers.iter().map(|x| (x.key(), x.quantity)));
         let by_order = starts(&shipments, s.orders.len(), |(k, _)| k.0);
         let mut is_expedited = vec![false; s.inbound.len()];
         for &i in &plan.expedited {

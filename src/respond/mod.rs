@@ -36,7 +36,7 @@ pub use response::{
 };
 
 use crate::check::{evaluate, CostBreakdown, Evaluation};
-use crate::plan::Plan;
+use crate::plan::{merge, Plan};
 use crate::scenario::domain::Scenario;
 use crate::scenario::ids::*;
 use ledger::{Ledger, Margin, Overlay};
@@ -307,10 +307,9 @@ pub struct MergedBase {
 
 impl MergedBase {
     pub fn of(base: &Plan) -> MergedBase {
-        let n = base.normalized();
         MergedBase {
-            shipments: n.shipments.iter().map(|s| (s.key(), s.quantity)).collect(),
-            transfers: n.transfers.iter().map(|t| (t.key(), t.quantity)).collect(),
+            shipments: merge(base.shipments.iter().map(|s| (s.key(), s.quantity))),
+            transfers: merge(base.transfers.iter().map(|t| (t.key(), t.quantity))),
             expedited: base.expedited.iter().copied().collect(),
         }
     }
