@@ -25,6 +25,25 @@ fn model(s: &Scenario) -> Model {
     by_name("tight").unwrap().build(s, &BuildOptions::default())
 }
 
+/// The small preset of `seed`.
+fn small(seed: u64) -> Scenario {
+    let doc = generate(&GenerateConfig {
+        seed,
+        ..GenerateConfig::preset("small").unwrap()
+    });
+    validate(&doc).unwrap().0
+}
+
+/// `optimize` on the `tight` model, the search as `guide` says, within `limit` seconds.
+fn tight_within(s: &Scenario, guide: Guide, limit: f64) -> Outcome {
+    let opts = SolveOptions {
+        guide,
+        time_limit_s: limit,
+        ..SolveOptions::default()
+    };
+    optimize(s, by_name("tight").unwrap(), &opts).unwrap()
+}
+
 /// The LP relaxation's optimum, solved by HiGHS in one go over every column.
 fn lp_optimum(mip: &Mip) -> Option<f64> {
     let r = solve(&mip.clone().relaxed(), &common::exact()).unwrap();
@@ -207,27 +226,11 @@ fn auto_runs_the_search_under_a_short_limit_and_still_reaches_the_tiny_optima() 
 /// presolve it runs as before.
 #[test]
 fn highs_is_not_started_when_its_presolve_cannot_fit_the_limit() {
-    let doc = generate(&GenerateConfig {
-        seed: 2,
-        ..GenerateConfig::preset("small").unwrap()
-    });
-    let s = validate(&doc).unwrap().0;
+    let s = small(2);
     let nonzeros = model(&s).mip.num_nonzeros();
     let short = 0.05;
     assert!(!recourse::optimize::presolve_fits(nonzeros, short));
-    let with = |limit: f64| {
-        optimize(
-            &s,
-            by_name("tight").unwrap(),
-            &SolveOptions {
-                guide: Guide::Off,
-                time_limit_s: limit,
-                ..SolveOptions::default()
-            },
-        )
-        .unwrap()
-    };
-    let o = with(short);
+    let o = tight_within(&s, Guide::Off, short);
     assert_eq!(
         o.status(),
         Status::NoSolution {
@@ -236,7 +239,7 @@ fn highs_is_not_started_when_its_presolve_cannot_fit_the_limit() {
     );
     assert_eq!(o.seconds, 0.0, "HiGHS ran");
     assert!(recourse::optimize::presolve_fits(nonzeros, 30.0));
-    let o = with(30.0);
+    let o = tight_within(&s, Guide::Off, 30.0);
     assert!(o.seconds > 0.0, "HiGHS did not run");
     let plan = o.plan().expect("a plan within 30 s on small");
     let eval = evaluate(&s, plan);
@@ -249,22 +252,9 @@ fn highs_is_not_started_when_its_presolve_cannot_fit_the_limit() {
 /// and that cost (a pricing cut short gives duals whose bound is far below 0).
 #[test]
 fn short_limits_give_a_checked_plan_or_none_and_a_bound_of_at_least_0() {
-    let doc = generate(&GenerateConfig {
-        seed: 1,
-        ..GenerateConfig::preset("small").unwrap()
-    });
-    let s = validate(&doc).unwrap().0;
+    let s = small(1);
     for limit in [0.02, 0.1, 0.4, 1.0, 1.5] {
-        let o = optimize(
-            &s,
-            by_name("tight").unwrap(),
-            &SolveOptions {
-                guide: Guide::On,
-                time_limit_s: limit,
-                ..SolveOptions::default()
-            },
-        )
-        .unwrap();
+        let o = tight_within(&s, Guide::On, limit);
         let g = o.guided().expect("the search ran");
         if let Some(b) = o.bound() {
             assert!(b >= 0.0, "limit {limit}: bound {b}");
