@@ -15,7 +15,7 @@ use std::collections::HashMap;
 /// outside that range.
 pub type Day = i64;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     pub id: String,
     pub as_of: NaiveDate,
@@ -38,7 +38,7 @@ pub struct Scenario {
 }
 
 /// String id to dense index, for every kind of entity.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     pub skus: HashMap<SkuId, SkuIx>,
     pub nodes: HashMap<NodeId, NodeIx>,
@@ -47,13 +47,13 @@ pub struct Index {
     pub orders: HashMap<OrderId, OrderIx>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Sku {
     pub id: SkuId,
     pub name: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     pub id: NodeId,
     pub kind: NodeKind,
@@ -94,7 +94,7 @@ impl Outage {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lane {
     pub id: LaneId,
     pub from: NodeIx,
@@ -127,7 +127,7 @@ impl Lane {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StockRecord {
     pub on_hand: f64,
     pub reserved: f64,
@@ -135,7 +135,7 @@ pub struct StockRecord {
     pub losses: Vec<(DisruptionIx, f64)>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Inbound {
     pub id: InboundId,
     pub node: NodeIx,
@@ -164,14 +164,14 @@ impl Inbound {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Expedite {
     /// `None` = even expedited, it arrives after the horizon.
     pub eta: Option<u32>,
     pub cost: f64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Order {
     pub id: OrderId,
     pub customer: Option<String>,
@@ -195,13 +195,13 @@ impl Order {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Line {
     pub sku: SkuIx,
     pub quantity: f64,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PlanEntry {
     pub sku: SkuIx,
     pub node: NodeIx,
@@ -212,14 +212,14 @@ pub struct PlanEntry {
     pub quantity: f64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Disruption {
     pub kind: DisruptionKind,
     /// Short human label, e.g. `inbound_delay of PO-1 to 2026-12-05`.
     pub label: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum DisruptionKind {
     InboundDelay {
         inbound: InboundIx,
@@ -253,7 +253,7 @@ pub enum DisruptionKind {
     },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Policy {
     /// Sorted by priority, never empty.
     pub priority_penalties: Vec<PriorityPenalty>,

@@ -63,6 +63,77 @@ pub fn validate(doc: &ScenarioDoc) -> Result<(Scenario, Diagnostics), Diagnostic
     }
 }
 
+/// `prev`, a scenario [`validate`] accepted, with the disruptions `more` appended: the same
+/// scenario `validate` gives for the document with them appended, without validating again
+/// what they cannot change (the entities, the policy and the orders before them).
+/// `None` when any of them is refused; `validate` on the whole document then names every
+/// problem in document order.
+///
+/// What holds it: disruptions apply in document order to the lanes, stock and receipts,
+/// and each reads only what the earlier ones left, which is `prev`'s; orders, the policy
+/// and the entities are validated before any disruption applies and never read one, except
+/// that a `demand_surge`'s orders take the next order indices and must not repeat an id;
+/// the departures per day and the stock available at day 0 are computed from the
+/// disruptions' result, and are recomputed here.
+pub fn extend(prev: &Scenario, more: &[DisruptionDoc]) -> Option<Scenario> {
+    let mut v = Validator {
+        diags: Diagnostics::default(),
+        as_of: Some(prev.as_of),
+        horizon: Some(prev.horizon),
+        integer: prev.policy.integer_quantities,
+    };
+    let mut s = prev.clone();
+    let first = prev.disruptions.len();
+    let mut surges: HashMap<usize, Vec<OrderIx>> = HashMap::new();
+    for (d, dis) in (first..).zip(more) {
+        let DisruptionDoc::DemandSurge { orders } = dis else {
+            continue;
+        };
+        for (j, o) in orders.iter().enumerate() {
+            let at = OrderAt::Surge(d, j);
+            let ix = OrderIx::new(s.orders.len());
+            let id = [(Field(&at, "id"), o.id.as_str())];
+            let mut one = v.index_ids(&id, "order", |x| OrderId(x.to_owned()), |_| ix);
+            let (key, _) = one.drain().next()?;
+            if s.index.orders.contains_key(&key) {
+                return None;
+            }
+            let order = v.order(
+                &at,
+                o,
+                Some(DisruptionIx::new(d)),
+                &s.index,
+                &s.nodes,
+                &s.lanes,
+                &s.policy.priority_penalties,
+            )?;
+            s.index.orders.insert(key, ix);
+            s.orders.push(order);
+            surges.entry(d).or_default().push(ix);
+        }
+    }
+    let added = v.disruptions(
+        more,
+        first,
+        &s.index,
+        &s.nodes,
+        &mut s.lanes,
+        &mut s.stock,
+        &mut s.inbound,
+        &mut surges,
+    );
+    if v.diags.has_errors() || added.len() != more.len() {
+        return None;
+    }
+    v.apply_node_outages(&added, first, &mut s.nodes);
+    s.disruptions.extend(added);
+    v.finish_lanes(&mut s.lanes);
+    for (&(n, k), rec) in &s.stock {
+        s.available[[n.ix(), k.ix()]] = (rec.on_hand - rec.reserved).max(0.0);
+    }
+    Some(s)
+}
+
 /// An order's plan entries as read, the units planned per SKU, and the ship days used.
 struct Planned {
     plan: Vec<PlanEntry>,
@@ -183,6 +254,7 @@ impl Validator {
 
         let disruptions = self.disruptions(
             &doc.disruptions,
+            0,
             &index,
             &nodes,
             &mut lanes,
@@ -191,7 +263,7 @@ impl Validator {
             &mut orders_by_surge(&order_docs),
         );
         let mut nodes = nodes;
-        self.apply_node_outages(&disruptions, &mut nodes);
+        self.apply_node_outages(&disruptions, 0, &mut nodes);
         self.finish_lanes(&mut lanes);
         let policy = self.policy(&doc.policy, policy_defaults, &index, &inbound);
 
@@ -1147,9 +1219,13 @@ impl Validator {
     /// Long because each disruption kind's fields are checked in one match, in document order
     /// (the order of the diagnostics).
     #[allow(clippy::too_many_arguments)]
+    /// The disruptions `docs`, the first of which is the scenario's `first`-th, applied in
+    /// order to the lanes, stock and receipts.
+    #[allow(clippy::too_many_arguments)]
     fn disruptions(
         &mut self,
         docs: &[DisruptionDoc],
+        first: usize,
         index: &Index,
         nodes: &[Node],
         lanes: &mut [Lane],
@@ -1160,7 +1236,7 @@ impl Validator {
         let mut out = Vec::with_capacity(docs.len());
         let inbound_ok = inbound.len() == index.inbound.len();
         let lanes_ok = lanes.len() == index.lanes.len();
-        for (i, d) in docs.iter().enumerate() {
+        for (i, d) in (first..).zip(docs) {
             let p = format!("disruptions[{i}]");
             let di = DisruptionIx::new(i);
             let kind = match d {
@@ -1341,8 +1417,10 @@ impl Validator {
         Some((f, u))
     }
 
-    fn apply_node_outages(&mut self, disruptions: &[Disruption], nodes: &mut [Node]) {
-        for (i, d) in disruptions.iter().enumerate() {
+    /// The node outages among `disruptions`, the first of which is the scenario's
+    /// `first`-th.
+    fn apply_node_outages(&mut self, disruptions: &[Disruption], first: usize, nodes: &mut [Node]) {
+        for (i, d) in (first..).zip(disruptions) {
             if let DisruptionKind::NodeOutage { node, from, until } = d.kind {
                 let n = &mut nodes[node.ix()];
                 n.outages.push(Outage {

@@ -23,7 +23,7 @@ use crate::risk::kpi::{kpis, Kpis};
 use crate::risk::Analysis;
 use crate::scenario::domain::Scenario;
 use crate::scenario::load::{parse_scenario, typed};
-use crate::scenario::validate::validate;
+use crate::scenario::validate::{extend, validate};
 use crate::scenario::wire::{DisruptionDoc, ScenarioDoc, SCENARIO_FORMAT};
 use rpc::{raw, RpcError};
 use serde::{Deserialize, Serialize};
@@ -45,7 +45,11 @@ pub const METHODS: [&str; 8] = [
 
 /// What the worker holds: the scenario as sent and as every stage reads it, its analysis.
 pub struct State {
-    pub doc: ScenarioDoc,
+    /// The scenario as loaded or decided; the events since are in `appended`. Shared
+    /// between the states an event leads from and to, so that an event copies neither.
+    base: Arc<ScenarioDoc>,
+    /// The disruptions the events since `base` appended, in order.
+    appended: Vec<DisruptionDoc>,
     /// Shared with the last solve's start (`Solved`), which events leave in place.
     pub s: Arc<Scenario>,
     pub analysis: Analysis,
@@ -55,12 +59,41 @@ impl State {
     /// Validates and analyses `doc`; `Err` carries every problem.
     pub fn new(doc: ScenarioDoc) -> Result<State, Diagnostics> {
         let (s, _warnings) = validate(&doc)?;
+        Ok(State::of(Arc::new(doc), Vec::new(), s))
+    }
+
+    fn of(base: Arc<ScenarioDoc>, appended: Vec<DisruptionDoc>, s: Scenario) -> State {
         let analysis = crate::risk::analyze(&s);
-        Ok(State {
-            doc,
+        State {
+            base,
+            appended,
             s: Arc::new(s),
             analysis,
-        })
+        }
+    }
+
+    /// This state with `more` disruptions appended: validated incrementally
+    /// ([`extend`]), or as a whole document when they are refused, to name every problem.
+    fn with_disruptions(&self, more: &[DisruptionDoc]) -> Result<State, Diagnostics> {
+        let mut appended = Vec::with_capacity(self.appended.len() + more.len());
+        appended.extend_from_slice(&self.appended);
+        appended.extend_from_slice(more);
+        let s = match extend(&self.s, more) {
+            Some(s) => s,
+            None => {
+                let mut doc = (*self.base).clone();
+                doc.disruptions.extend(appended.iter().cloned());
+                validate(&doc)?.0
+            }
+        };
+        Ok(State::of(self.base.clone(), appended, s))
+    }
+
+    /// The scenario document of this state: what `recourse apply -o` would have written.
+    pub fn doc(&self) -> ScenarioDoc {
+        let mut doc = (*self.base).clone();
+        doc.disruptions.extend(self.appended.iter().cloned());
+        doc
     }
 
     fn kpis(&self) -> Kpis {
@@ -279,7 +312,7 @@ impl Worker {
             "decide" => self.decide(params(p)?),
             "state" => {
                 params::<NoParams>(p)?;
-                Prepared::answer(&self.loaded()?.doc)
+                Prepared::answer(&self.loaded()?.doc())
             }
             "shutdown" => {
                 params::<NoParams>(p)?;
@@ -307,10 +340,9 @@ impl Worker {
     }
 
     fn event(&self, EventParams { disruptions }: EventParams) -> Result<Prepared, RpcError> {
-        let mut doc = self.loaded()?.doc.clone();
-        let before = doc.disruptions.len();
-        doc.disruptions.extend(disruptions.iter().cloned());
-        let state = State::new(doc).map_err(|mut d| {
+        let st = self.loaded()?;
+        let before = st.s.disruptions.len();
+        let state = st.with_disruptions(&disruptions).map_err(|mut d| {
             for x in &mut d.items {
                 x.path = event_path(&x.path, before);
             }
@@ -334,7 +366,7 @@ impl Worker {
             ));
         };
         let (doc, _summary) =
-            apply(&st.s, &st.doc, last, &approve, &reject).map_err(|e| match e {
+            apply(&st.s, &st.doc(), last, &approve, &reject).map_err(|e| match e {
                 ApplyError::Invalid(_) => RpcError::internal(e.to_string()),
                 e => RpcError::invalid_params(e.to_string(), None),
             })?;

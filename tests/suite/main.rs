@@ -9,6 +9,7 @@ mod common;
 
 // scenario -> validate
 mod domain;
+mod events;
 mod roundtrip;
 mod validate_cli;
 
