@@ -200,48 +200,160 @@ impl Plan {
     /// The wire form: merged, ids and dates written out, sorted by (order id, sku id, ...)
     /// so that documents are stable and diffable.
     pub fn to_doc(&self, s: &Scenario) -> PlanDoc {
-        let p = self.normalized();
-        // Each day written once (a plan has a million entries over a few weeks of days).
-        let mut dates: std::collections::HashMap<Day, String> = Default::default();
-        let mut date = |d: Day| dates.entry(d).or_insert_with(|| s.date_string(d)).clone();
-        let mut shipments: Vec<ShipmentDoc> = p
+        self.view(s).to_doc()
+    }
+
+    /// The wire form without owning it: serializes to the same JSON as [`Plan::to_doc`]'s
+    /// document, writing ids and dates from the scenario instead of copying a string per
+    /// entry (on a million entries, building those copies took longer than writing them).
+    pub fn view<'a>(&self, s: &'a Scenario) -> PlanView<'a> {
+        let mut p = self.normalized();
+        // The document's order: by ids, then by day (a date's text orders as its day does).
+        let order = |o: OrderIx| s.order(o).id.0.as_str();
+        let sku = |k: SkuIx| s.sku(k).id.0.as_str();
+        let node = |n: NodeIx| s.node(n).id.0.as_str();
+        let lane = |l: LaneIx| s.lane(l).id.0.as_str();
+        p.shipments.sort_by(|a, b| {
+            (
+                order(a.order),
+                sku(a.sku),
+                node(a.node),
+                a.lane.map(lane),
+                a.ship,
+            )
+                .cmp(&(
+                    order(b.order),
+                    sku(b.sku),
+                    node(b.node),
+                    b.lane.map(lane),
+                    b.ship,
+                ))
+        });
+        p.transfers.sort_by(|a, b| {
+            (lane(a.lane), sku(a.sku), a.ship).cmp(&(lane(b.lane), sku(b.sku), b.ship))
+        });
+        p.expedited
+            .sort_by(|a, b| s.inbound(*a).id.0.cmp(&s.inbound(*b).id.0));
+        let mut dates = std::collections::HashMap::new();
+        for d in p
             .shipments
             .iter()
-            .map(|x| ShipmentDoc {
-                order: s.order(x.order).id.0.clone(),
-                sku: s.sku(x.sku).id.0.clone(),
-                node: s.node(x.node).id.0.clone(),
-                lane: x.lane.map(|l| s.lane(l).id.0.clone()),
-                ship: date(x.ship),
-                quantity: x.quantity,
-            })
-            .collect();
-        shipments.sort_by(|a, b| {
-            (&a.order, &a.sku, &a.node, &a.lane, &a.ship)
-                .cmp(&(&b.order, &b.sku, &b.node, &b.lane, &b.ship))
-        });
-        let mut transfers: Vec<TransferDoc> = p
-            .transfers
-            .iter()
-            .map(|t| TransferDoc {
-                lane: s.lane(t.lane).id.0.clone(),
-                sku: s.sku(t.sku).id.0.clone(),
-                ship: date(t.ship),
-                quantity: t.quantity,
-            })
-            .collect();
-        transfers.sort_by(|a, b| (&a.lane, &a.sku, &a.ship).cmp(&(&b.lane, &b.sku, &b.ship)));
-        let mut expedited_inbound: Vec<String> = p
+            .map(|x| x.ship)
+            .chain(p.transfers.iter().map(|t| t.ship))
+        {
+            dates.entry(d).or_insert_with(|| s.date_string(d));
+        }
+        PlanView { s, plan: p, dates }
+    }
+}
+
+/// A plan in its document's order, serialized as its [`PlanDoc`] is: see [`Plan::view`].
+pub struct PlanView<'a> {
+    s: &'a Scenario,
+    plan: Plan,
+    dates: std::collections::HashMap<Day, String>,
+}
+
+/// A [`ShipmentDoc`] of borrowed text: the same fields, in the same order.
+#[derive(Serialize)]
+struct ShipmentText<'a> {
+    order: &'a str,
+    sku: &'a str,
+    node: &'a str,
+    lane: Option<&'a str>,
+    ship: &'a str,
+    quantity: f64,
+}
+
+/// A [`TransferDoc`] of borrowed text.
+#[derive(Serialize)]
+struct TransferText<'a> {
+    lane: &'a str,
+    sku: &'a str,
+    ship: &'a str,
+    quantity: f64,
+}
+
+impl<'a> PlanView<'a> {
+    fn shipments(&self) -> impl Iterator<Item = ShipmentText<'_>> {
+        let s = self.s;
+        self.plan.shipments.iter().map(move |x| ShipmentText {
+            order: &s.order(x.order).id.0,
+            sku: &s.sku(x.sku).id.0,
+            node: &s.node(x.node).id.0,
+            lane: x.lane.map(|l| s.lane(l).id.0.as_str()),
+            ship: &self.dates[&x.ship],
+            quantity: x.quantity,
+        })
+    }
+
+    fn transfers(&self) -> impl Iterator<Item = TransferText<'_>> {
+        let s = self.s;
+        self.plan.transfers.iter().map(move |t| TransferText {
+            lane: &s.lane(t.lane).id.0,
+            sku: &s.sku(t.sku).id.0,
+            ship: &self.dates[&t.ship],
+            quantity: t.quantity,
+        })
+    }
+
+    fn expedited(&self) -> impl Iterator<Item = &str> {
+        self.plan
             .expedited
             .iter()
-            .map(|i| s.inbound(*i).id.0.clone())
-            .collect();
-        expedited_inbound.sort();
+            .map(|i| self.s.inbound(*i).id.0.as_str())
+    }
+
+    /// The owned document.
+    pub fn to_doc(&self) -> PlanDoc {
         PlanDoc {
-            shipments,
-            transfers,
-            expedited_inbound,
+            shipments: self
+                .shipments()
+                .map(|x| ShipmentDoc {
+                    order: x.order.to_owned(),
+                    sku: x.sku.to_owned(),
+                    node: x.node.to_owned(),
+                    lane: x.lane.map(str::to_owned),
+                    ship: x.ship.to_owned(),
+                    quantity: x.quantity,
+                })
+                .collect(),
+            transfers: self
+                .transfers()
+                .map(|t| TransferDoc {
+                    lane: t.lane.to_owned(),
+                    sku: t.sku.to_owned(),
+                    ship: t.ship.to_owned(),
+                    quantity: t.quantity,
+                })
+                .collect(),
+            expedited_inbound: self.expedited().map(str::to_owned).collect(),
         }
+    }
+}
+
+/// Serializes an iterator as a sequence, once.
+struct Seq<I>(std::cell::RefCell<Option<I>>);
+
+impl<I: Iterator<Item = T>, T: Serialize> Serialize for Seq<I> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.borrow_mut().take();
+        ser.collect_seq(items.into_iter().flatten())
+    }
+}
+
+fn seq<I>(items: I) -> Seq<I> {
+    Seq(std::cell::RefCell::new(Some(items)))
+}
+
+impl Serialize for PlanView<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = ser.serialize_struct("PlanDoc", 3)?;
+        st.serialize_field("shipments", &seq(self.shipments()))?;
+        st.serialize_field("transfers", &seq(self.transfers()))?;
+        st.serialize_field("expedited_inbound", &seq(self.expedited()))?;
+        st.end()
     }
 }
 

@@ -244,7 +244,9 @@ fn solve(
                 scenario: super::report::file_word(file, "SCENARIO.json"),
                 proposals: None,
             };
-            write_text(&recourse::documents::page::render(&s, &doc, &files), output)
+            // The page draws the plans from their documents.
+            let page = recourse::documents::page::render(&s, &doc.owned(), &files);
+            write_text(&page, output)
         }
     };
     if args.verbose {
@@ -264,6 +266,7 @@ fn solve(
     };
     // The process ends with this command: its memory goes back to the system at exit,
     // without freeing millions of entries one by one first.
-    std::mem::forget((s, analysis, outcome, doc));
+    std::mem::forget(doc);
+    std::mem::forget((s, analysis, outcome));
     code
 }

@@ -5,7 +5,7 @@
 
 use crate::base::diagnostics::Diagnostics;
 use crate::optimize::{Outcome, SolverStats};
-use crate::plan::PlanDoc;
+use crate::plan::{PlanDoc, PlanView};
 use crate::respond::{Action, Owner, Response, Responses};
 use crate::risk::kpi::{kpis, Kpis};
 use crate::risk::Analysis;
@@ -16,8 +16,10 @@ use serde::{Deserialize, Serialize};
 
 pub const PROPOSALS_FORMAT: &str = "recourse.proposals/1";
 
+/// `P` is how its two plans are held: [`PlanDoc`] as read and kept, or
+/// [`crate::plan::PlanView`] as built for writing (the same JSON).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct ProposalsDoc {
+pub struct ProposalsDoc<P = PlanDoc> {
     pub format: String,
     pub scenario: String,
     pub solve: SolveDoc,
@@ -35,10 +37,29 @@ pub struct ProposalsDoc {
     /// Frozen orders, when the scenario is infeasible (only they can make it so).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub infeasible_frozen_orders: Vec<String>,
-    pub baseline_plan: PlanDoc,
+    pub baseline_plan: P,
     /// Absent when no plan is in hand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plan: Option<PlanDoc>,
+    pub plan: Option<P>,
+}
+
+impl ProposalsDoc<PlanView<'_>> {
+    /// The document with owned plans, as a reader holds it.
+    pub fn owned(&self) -> ProposalsDoc {
+        ProposalsDoc {
+            format: self.format.clone(),
+            scenario: self.scenario.clone(),
+            solve: self.solve.clone(),
+            kpis: self.kpis.clone(),
+            at_risk: self.at_risk.clone(),
+            responses: self.responses.clone(),
+            unresolved: self.unresolved.clone(),
+            checked_prefixes: self.checked_prefixes,
+            infeasible_frozen_orders: self.infeasible_frozen_orders.clone(),
+            baseline_plan: self.baseline_plan.to_doc(),
+            plan: self.plan.as_ref().map(PlanView::to_doc),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -230,9 +251,10 @@ fn action_doc(s: &Scenario, id: String, a: &Action) -> ActionDoc {
 
 /// What a solve answers: the checked outcome, its proposals document, and where the
 /// responses' time went (when there were responses to build).
-pub struct Proposed {
+pub struct Proposed<'a> {
     pub outcome: Outcome,
-    pub doc: ProposalsDoc,
+    /// Its plans as views of the scenario: written as they are, `owned()` to keep.
+    pub doc: ProposalsDoc<PlanView<'a>>,
     pub respond_steps: Option<crate::respond::RespondSeconds>,
 }
 
@@ -292,14 +314,14 @@ pub fn solver_limit(asked_s: f64, left_s: f64, reserve: AfterSolver) -> f64 {
 /// end by `deadline`: the solver's time limit is cut to leave room for the rest
 /// ([`solver_limit`]), and the checker evaluates the responses' prefixes while there is
 /// time (always the last one).
-pub fn propose(
-    s: &Scenario,
+pub fn propose<'a>(
+    s: &'a Scenario,
     a: &Analysis,
     strategy: &crate::optimize::strategy::Strategy,
     opts: &crate::optimize::highs::SolveOptions,
     started: std::time::Instant,
     deadline: std::time::Instant,
-) -> Result<Proposed, ProposeError> {
+) -> Result<Proposed<'a>, ProposeError> {
     let reserve = after_solver_seconds(s, a);
     let left = deadline
         .saturating_duration_since(std::time::Instant::now())
@@ -338,13 +360,13 @@ pub fn parse_proposals(bytes: &[u8]) -> Result<ProposalsDoc, Diagnostics> {
 }
 
 /// Long because it fills the document's fields in the order the format lists them.
-pub fn proposals_doc(
-    s: &Scenario,
+pub fn proposals_doc<'a>(
+    s: &'a Scenario,
     a: &Analysis,
     o: &Outcome,
     responses: Option<&Responses>,
     seconds: f64,
-) -> ProposalsDoc {
+) -> ProposalsDoc<PlanView<'a>> {
     let proposed = o.eval().map(|e| {
         let flags: Vec<bool> = e.orders.iter().map(|x| x.at_risk()).collect();
         kpis(s, e, &flags)
@@ -352,12 +374,7 @@ pub fn proposals_doc(
     // The two plans and the responses are the bulk of a large document (on 1,000,000
     // orders, a million entries each): written side by side.
     let ((baseline_plan, plan), responses_docs) = rayon::join(
-        || {
-            rayon::join(
-                || a.baseline.plan.to_doc(s),
-                || o.plan().map(|p| p.to_doc(s)),
-            )
-        },
+        || rayon::join(|| a.baseline.plan.view(s), || o.plan().map(|p| p.view(s))),
         || {
             responses
                 .map(|r| {

@@ -64,7 +64,7 @@ fn kpi_rows(b: &Kpis, p: Option<&Kpis>) -> Vec<(String, String, String)> {
 
 /// How many responses protect how many orders each: "3 responses: 2 protect one order, 1
 /// protects none".
-pub fn granularity(doc: &ProposalsDoc) -> String {
+pub fn granularity<P>(doc: &ProposalsDoc<P>) -> String {
     let n = doc.responses.len();
     let one = doc
         .responses
@@ -100,7 +100,7 @@ pub fn granularity(doc: &ProposalsDoc) -> String {
 }
 
 /// Long because it writes the report's sections in order, each a few lines of formatting.
-pub fn render(doc: &ProposalsDoc, currency: Option<&str>, style: Style) -> String {
+pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) -> String {
     let md = style == Style::Markdown;
     let cur = currency.map(|c| format!(" {c}")).unwrap_or_default();
     let mut t = String::new();

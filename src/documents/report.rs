@@ -2,7 +2,7 @@
 
 use crate::base::text::{clip, qty, MAX_COLUMN};
 use crate::check::{CostBreakdown, Evaluation, Violation};
-use crate::plan::PlanDoc;
+use crate::plan::{PlanDoc, PlanView};
 use crate::risk::kpi::{kpis, Kpis};
 use crate::risk::{Analysis, Reason};
 use crate::scenario::domain::Scenario;
@@ -12,8 +12,10 @@ use std::fmt::Write;
 pub const RISK_FORMAT: &str = "recourse.risk/1";
 
 /// `recourse risk --format json`.
+/// `P` is how the baseline plan is held: [`PlanDoc`] as read, or [`PlanView`] as built
+/// for writing (the same JSON).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RiskDoc {
+pub struct RiskDoc<P = PlanDoc> {
     pub format: String,
     pub scenario: String,
     pub as_of: String,
@@ -24,7 +26,7 @@ pub struct RiskDoc {
     pub violations: Vec<Violation>,
     pub kpis: Kpis,
     pub at_risk: Vec<AtRiskDoc>,
-    pub baseline_plan: PlanDoc,
+    pub baseline_plan: P,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -38,7 +40,7 @@ pub struct AtRiskDoc {
     pub reasons: Vec<Reason>,
 }
 
-pub fn risk_doc(s: &Scenario, a: &Analysis) -> RiskDoc {
+pub fn risk_doc<'a>(s: &'a Scenario, a: &Analysis) -> RiskDoc<PlanView<'a>> {
     RiskDoc {
         format: RISK_FORMAT.to_owned(),
         scenario: s.id.clone(),
@@ -64,12 +66,12 @@ pub fn risk_doc(s: &Scenario, a: &Analysis) -> RiskDoc {
                 }
             })
             .collect(),
-        baseline_plan: a.baseline.plan.to_doc(s),
+        baseline_plan: a.baseline.plan.view(s),
     }
 }
 
 /// `recourse risk --format table`.
-pub fn risk_table(doc: &RiskDoc, currency: Option<&str>) -> String {
+pub fn risk_table<P>(doc: &RiskDoc<P>, currency: Option<&str>) -> String {
     let mut t = String::new();
     let k = &doc.kpis;
     let _ = writeln!(

@@ -460,13 +460,14 @@ impl Worker {
             return Err(RpcError::cancelled());
         }
         let value = raw(&doc)?;
+        let last = doc.owned();
         self.solved = outcome.solution.as_ref().map(|x| Solved {
             s: Arc::clone(&st.s),
             plan: x.plan.clone(),
             cost: x.cost(),
             bound: outcome.bound(),
         });
-        self.last = Some(doc);
+        self.last = Some(last);
         Ok(value)
     }
 }

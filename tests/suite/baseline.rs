@@ -188,7 +188,11 @@ fn risk_documents_match_their_golden_files() {
             failures.push(e);
         }
         // The baseline plan in the document reads back and still passes the checker.
-        let plan = doc.baseline_plan.to_domain(&s, "baseline_plan").unwrap();
+        let plan = doc
+            .baseline_plan
+            .to_doc()
+            .to_domain(&s, "baseline_plan")
+            .unwrap();
         let eval = recourse::check::evaluate(&s, &plan);
         assert!(eval.feasible(), "{}: {:?}", case.file, eval.violations);
         assert!(

@@ -52,7 +52,7 @@ fn propose_within(s: &Scenario, budgets: &[Option<Budget>]) -> Vec<ProposalsDoc>
                     .plan()
                     .map(|_| respond_with(s, &inputs(&a, &o, &reasons), *b).unwrap()),
             };
-            let mut doc = proposals_doc(s, &a, &o, r.as_ref(), 0.0);
+            let mut doc = proposals_doc(s, &a, &o, r.as_ref(), 0.0).owned();
             doc.solve.build_seconds = 0.0;
             doc
         })
