@@ -48,8 +48,9 @@ pub struct State {
     /// The scenario as loaded or decided; the events since are in `appended`. Shared
     /// between the states an event leads from and to, so that an event copies neither.
     base: Arc<ScenarioDoc>,
-    /// The disruptions the events since `base` appended, in order.
-    appended: Vec<DisruptionDoc>,
+    /// The disruptions each event since `base` appended, in order; each event's shared
+    /// between the states after it, so that an event copies none of the earlier ones.
+    appended: Vec<Arc<[DisruptionDoc]>>,
     /// Shared with the last solve's start (`Solved`), which events leave in place.
     pub s: Arc<Scenario>,
     pub analysis: Analysis,
@@ -62,7 +63,7 @@ impl State {
         Ok(State::of(Arc::new(doc), Vec::new(), s))
     }
 
-    fn of(base: Arc<ScenarioDoc>, appended: Vec<DisruptionDoc>, s: Scenario) -> State {
+    fn of(base: Arc<ScenarioDoc>, appended: Vec<Arc<[DisruptionDoc]>>, s: Scenario) -> State {
         let analysis = crate::risk::analyze(&s);
         State {
             base,
@@ -75,14 +76,15 @@ impl State {
     /// This state with `more` disruptions appended: validated incrementally
     /// ([`extend`]), or as a whole document when they are refused, to name every problem.
     fn with_disruptions(&self, more: &[DisruptionDoc]) -> Result<State, Diagnostics> {
-        let mut appended = Vec::with_capacity(self.appended.len() + more.len());
+        let mut appended = Vec::with_capacity(self.appended.len() + 1);
         appended.extend_from_slice(&self.appended);
-        appended.extend_from_slice(more);
+        appended.push(Arc::from(more));
         let s = match extend(&self.s, more) {
             Some(s) => s,
             None => {
                 let mut doc = (*self.base).clone();
-                doc.disruptions.extend(appended.iter().cloned());
+                doc.disruptions
+                    .extend(appended.iter().flat_map(|e| e.iter().cloned()));
                 validate(&doc)?.0
             }
         };
@@ -92,7 +94,8 @@ impl State {
     /// The scenario document of this state: what `recourse apply -o` would have written.
     pub fn doc(&self) -> ScenarioDoc {
         let mut doc = (*self.base).clone();
-        doc.disruptions.extend(self.appended.iter().cloned());
+        doc.disruptions
+            .extend(self.appended.iter().flat_map(|e| e.iter().cloned()));
         doc
     }
 
