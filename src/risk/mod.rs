@@ -189,7 +189,8 @@ fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: Order
         }
         if let Some(l) = entry.lane.filter(|_| late) {
             let lane = s.lane(l);
-            for &(d, extra) in &lane.delays {
+            // A delay of 0 days delays nothing: not a reason.
+            for &(d, extra) in lane.delays.iter().filter(|x| x.1 > 0) {
                 out.push(Reason {
                     code: ReasonCode::LaneDelay,
                     message: format!(

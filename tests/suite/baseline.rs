@@ -201,3 +201,31 @@ fn risk_documents_match_their_golden_files() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A lane delay of 0 days delays nothing: the late order cites the 2-day delay on its lane,
+/// not a 0-day one added beside it (the worker's stream of such events once made every
+/// late order's reasons grow with each).
+#[test]
+fn a_lane_delay_of_0_days_is_no_reason() {
+    let mut doc = common::tiny_doc("lane-delay");
+    let zero: recourse::scenario::wire::DisruptionDoc = serde_json::from_value(
+        serde_json::json!({"kind": "lane_delay", "lane": "PAR-MRS-G", "extra_days": 0}),
+    )
+    .unwrap();
+    doc.disruptions.insert(0, zero.clone());
+    doc.disruptions.push(zero);
+    let (s, _) = recourse::scenario::validate::validate(&doc).unwrap();
+    let a = analyze(&s);
+    let r = a
+        .at_risk
+        .iter()
+        .find(|r| s.order(r.order).id.0 == "SO-1")
+        .expect("SO-1 is at risk");
+    let cited: Vec<_> = r
+        .reasons
+        .iter()
+        .filter(|x| x.code == LaneDelay)
+        .map(|x| x.disruption.clone())
+        .collect();
+    assert_eq!(cited, vec![Some("disruptions[1]".to_owned())]);
+}
