@@ -48,7 +48,7 @@ pub fn changes(old: &Scenario, new: &Scenario) -> Option<Changes> {
         && old
             .orders
             .iter()
-            .zip(&new.orders)
+            .zip(new.orders.iter())
             .all(|(a, b)| a.id == b.id);
     if !same {
         return None;

@@ -10,6 +10,7 @@ use crate::scenario::wire::{Location, NodeKind, Weekday};
 use chrono::NaiveDate;
 use ndarray::Array2;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A day offset from `as_of`. Plannable days are 0..H-1; due days and arrivals may lie
 /// outside that range.
@@ -26,8 +27,9 @@ pub struct Scenario {
     pub nodes: Vec<Node>,
     pub lanes: Vec<Lane>,
     pub inbound: Vec<Inbound>,
-    /// The scenario's orders followed by those that `demand_surge` disruptions add.
-    pub orders: Vec<Order>,
+    /// The scenario's orders followed by those that `demand_surge` disruptions add. Shared
+    /// with the scenarios the worker's events make from this one (`validate::extend`).
+    pub orders: Arc<Vec<Order>>,
     pub disruptions: Vec<Disruption>,
     pub policy: Policy,
     /// Per (node, sku): what the data says and what disruptions took.
@@ -44,7 +46,8 @@ pub struct Index {
     pub nodes: HashMap<NodeId, NodeIx>,
     pub lanes: HashMap<LaneId, LaneIx>,
     pub inbound: HashMap<InboundId, InboundIx>,
-    pub orders: HashMap<OrderId, OrderIx>,
+    /// Shared as `Scenario::orders` is.
+    pub orders: Arc<HashMap<OrderId, OrderIx>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

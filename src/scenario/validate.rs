@@ -16,6 +16,7 @@ use ndarray::Array2;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::Hash;
+use std::sync::Arc;
 
 const DATE_HINT: &str = "write dates as YYYY-MM-DD, e.g. 2026-11-27";
 
@@ -107,8 +108,8 @@ pub fn extend(prev: &Scenario, more: &[DisruptionDoc]) -> Option<Scenario> {
                 &s.lanes,
                 &s.policy.priority_penalties,
             )?;
-            s.index.orders.insert(key, ix);
-            s.orders.push(order);
+            Arc::make_mut(&mut s.index.orders).insert(key, ix);
+            Arc::make_mut(&mut s.orders).push(order);
             surges.entry(d).or_default().push(ix);
         }
     }
@@ -240,7 +241,8 @@ impl Validator {
             .iter()
             .map(|(p, o, _)| (Field(p, "id"), o.id.as_str()))
             .collect();
-        index.orders = self.index_ids(&ids, "order", |s| OrderId(s.to_owned()), OrderIx::new);
+        index.orders =
+            Arc::new(self.index_ids(&ids, "order", |s| OrderId(s.to_owned()), OrderIx::new));
 
         let policy_defaults = self.policy_penalties(&doc.policy);
         let mut orders = Vec::with_capacity(order_docs.len());
@@ -286,7 +288,7 @@ impl Validator {
             nodes,
             lanes,
             inbound,
-            orders,
+            orders: Arc::new(orders),
             disruptions,
             policy,
             stock,

@@ -599,7 +599,7 @@ impl<'a> Builder<'a> {
         }
         let mut sink: HashMap<(NodeIx, SkuIx), f64> = HashMap::new(); // per destination
         let mut frozen: Vec<HashMap<SkuIx, f64>> = vec![HashMap::new(); n]; // per source
-        for o in &s.orders {
+        for o in s.orders.iter() {
             if o.frozen {
                 for e in &o.plan {
                     *frozen[e.node.ix()].entry(e.sku).or_default() += e.quantity;
