@@ -93,7 +93,7 @@ pub fn respond_with(
     let after: Vec<bool> = x.plan_eval.orders.iter().map(|o| o.at_risk()).collect();
     let (groups, broken) = construct(s, x.baseline, &units, x.at_risk, &after);
     // Each response's delta against the plan before it, as the document states it.
-    let mut deltas: Vec<(Plan, Plan)> = groups
+    let deltas: Vec<(Plan, Plan)> = groups
         .iter()
         .map(|g| delta(g.units.iter().map(|&u| &units[u])))
         .collect();
@@ -117,92 +117,107 @@ pub fn respond_with(
         return Err(RespondError::TotalMismatch { got, want });
     }
 
-    let mut responses = Vec::with_capacity(groups.len());
+    // What each response requires depends on those before it: in rank order.
     let mut by_resource: HashMap<Resource, Users> = HashMap::new();
     let strict = |r: &Resource| match *r {
         Resource::Order(_) => true,
         Resource::LaneDay(l, _) => s.lane(l).fixed_cost_per_day > 0.0,
         Resource::Stock(..) | Resource::NodeDay(..) => broken.contains(r),
     };
-    let pens = |e: &Evaluation, o: OrderIx| explain::penalty(s, o, &e.orders[o.ix()]);
-    for (k, g) in groups.iter().enumerate() {
-        let mut requires: BTreeSet<usize> = BTreeSet::new();
-        if !g.restores_frozen && groups[0].restores_frozen {
-            requires.insert(0);
-        }
-        for (r, sign) in signs(&units, &g.units, 1e-9) {
-            let seen = by_resource.entry(r).or_default();
-            if strict(&r) {
-                // The latest earlier response on a strict resource requires the one before
-                // it, and so on: naming it alone gives the same closed sets as naming all
-                // of them, in a list that does not grow with the resource's users.
-                requires.extend(seen.list.last().map(|(j, _)| *j));
-            } else if sign.takes {
-                seen.givers_for_taker(budget.listed_givers, &mut requires);
+    let requirements: Vec<Vec<usize>> = groups
+        .iter()
+        .enumerate()
+        .map(|(k, g)| {
+            let mut requires: BTreeSet<usize> = BTreeSet::new();
+            if !g.restores_frozen && groups[0].restores_frozen {
+                requires.insert(0);
             }
-            seen.push(k, sign);
-        }
-        requires.remove(&k);
-        let before = if k == 0 {
-            x.baseline_eval.cost
-        } else {
-            costs[k - 1]
-        };
-        let now = costs[k];
-        let net = before.total - now.total;
-        let orders: Vec<OrderIx> = g
-            .units
-            .iter()
-            .filter_map(|u| match units[*u].kind {
-                UnitKind::Order(o) => Some(o),
-                _ => None,
-            })
-            .collect();
-        let d = now - before;
-        let mut cost = d.transport + d.fixed + d.expedite + d.change;
-        for &o in &orders {
-            cost += (pens(x.plan_eval, o) - pens(x.baseline_eval, o)).max(0.0);
-        }
-        let protects: Vec<OrderIx> = orders
-            .iter()
-            .copied()
-            .filter(|o| x.at_risk[o.ix()] && !after[o.ix()])
-            .collect();
-        let helps: Vec<OrderIx> = orders
-            .iter()
-            .copied()
-            .filter(|o| x.at_risk[o.ix()] && after[o.ix()])
-            .filter(|&o| pens(x.plan_eval, o) < pens(x.baseline_eval, o) - 1e-9)
-            .collect();
-        // Orders that neither gain protection nor help, and pay for the response.
-        let donors: Vec<OrderIx> = g
-            .units
-            .iter()
-            .filter_map(|&u| match units[u].kind {
-                UnitKind::Order(o) if units[u].own_cost > 1e-9 => Some(o),
-                _ => None,
-            })
-            .filter(|o| !protects.contains(o) && !helps.contains(o))
-            .collect();
-        let members: Vec<&Unit> = g.units.iter().map(|u| &units[*u]).collect();
-        let actions = actions::classify(s, &bm.shipments, &pm.shipments, &members, &donors);
-        let (remove, add) = std::mem::take(&mut deltas[k]);
-        let mut r = Response {
-            requires: requires.into_iter().collect(),
-            net_benefit: net,
-            cost,
-            protects,
-            helps,
-            donors,
-            actions,
-            explanation: String::new(),
-            remove,
-            add,
-            restores_frozen: g.restores_frozen,
-        };
-        r.explanation = explain::response(s, &r, x);
-        responses.push(r);
-    }
+            for (r, sign) in signs(&units, &g.units, 1e-9) {
+                let seen = by_resource.entry(r).or_default();
+                if strict(&r) {
+                    // The latest earlier response on a strict resource requires the one
+                    // before it, and so on: naming it alone gives the same closed sets as
+                    // naming all of them, in a list that does not grow with the resource's
+                    // users.
+                    requires.extend(seen.list.last().map(|(j, _)| *j));
+                } else if sign.takes {
+                    seen.givers_for_taker(budget.listed_givers, &mut requires);
+                }
+                seen.push(k, sign);
+            }
+            requires.remove(&k);
+            requires.into_iter().collect()
+        })
+        .collect();
+    drop(by_resource);
+    // The rest of each response reads only its own group: built side by side.
+    let pens = |e: &Evaluation, o: OrderIx| explain::penalty(s, o, &e.orders[o.ix()]);
+    let responses: Vec<Response> = groups
+        .par_iter()
+        .zip(requirements)
+        .zip(deltas)
+        .enumerate()
+        .map(|(k, ((g, requires), (remove, add)))| {
+            let before = if k == 0 {
+                x.baseline_eval.cost
+            } else {
+                costs[k - 1]
+            };
+            let now = costs[k];
+            let net = before.total - now.total;
+            let orders: Vec<OrderIx> = g
+                .units
+                .iter()
+                .filter_map(|u| match units[*u].kind {
+                    UnitKind::Order(o) => Some(o),
+                    _ => None,
+                })
+                .collect();
+            let d = now - before;
+            let mut cost = d.transport + d.fixed + d.expedite + d.change;
+            for &o in &orders {
+                cost += (pens(x.plan_eval, o) - pens(x.baseline_eval, o)).max(0.0);
+            }
+            let protects: Vec<OrderIx> = orders
+                .iter()
+                .copied()
+                .filter(|o| x.at_risk[o.ix()] && !after[o.ix()])
+                .collect();
+            let helps: Vec<OrderIx> = orders
+                .iter()
+                .copied()
+                .filter(|o| x.at_risk[o.ix()] && after[o.ix()])
+                .filter(|&o| pens(x.plan_eval, o) < pens(x.baseline_eval, o) - 1e-9)
+                .collect();
+            // Orders that neither gain protection nor help, and pay for the response.
+            let donors: Vec<OrderIx> = g
+                .units
+                .iter()
+                .filter_map(|&u| match units[u].kind {
+                    UnitKind::Order(o) if units[u].own_cost > 1e-9 => Some(o),
+                    _ => None,
+                })
+                .filter(|o| !protects.contains(o) && !helps.contains(o))
+                .collect();
+            let members: Vec<&Unit> = g.units.iter().map(|u| &units[*u]).collect();
+            let actions = actions::classify(s, &bm.shipments, &pm.shipments, &members, &donors);
+            let mut r = Response {
+                requires,
+                net_benefit: net,
+                cost,
+                protects,
+                helps,
+                donors,
+                actions,
+                explanation: String::new(),
+                remove,
+                add,
+                restores_frozen: g.restores_frozen,
+            };
+            r.explanation = explain::response(s, &r, x);
+            r
+        })
+        .collect();
     let unresolved = explain::unresolved(s, x, &after, &pm.shipments);
     let total = clock.elapsed().as_secs_f64();
     Ok(Responses {
