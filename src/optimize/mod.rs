@@ -185,7 +185,6 @@ pub fn optimize_held(
         formulation: f.name(),
         termination: Termination {
             status: result.status,
-            detail: None,
             bound: result.bound,
             gap: result.gap,
             frozen_orders: Vec::new(),
@@ -273,10 +272,6 @@ pub fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(Source, &P
         let t = &mut out.termination;
         t.status = Status::Feasible { limit };
         t.gap = t.bound.map(|b| relative_gap(cost, b));
-        t.detail = Some(format!(
-            "the {} plan: the solver found nothing cheaper within the {limit}",
-            source.as_str()
-        ));
         out.solution = Some(Solution {
             plan: plan.clone(),
             eval,

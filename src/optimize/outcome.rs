@@ -1,5 +1,5 @@
 //! What a strategy returns, in the shape of MathOpt's `SolveResult`: why the run stopped
-//! ([`Termination`]: the status, the limit and a free-text detail, the bound and the gap),
+//! ([`Termination`]: the status and its limit, the bound and the gap),
 //! apart from the plan it leaves ([`Solution`]: checked, with where it came from), apart
 //! from what the solver did ([`SolverStats`], absent when no solver ran).
 //!
@@ -31,9 +31,6 @@ pub struct Outcome {
 pub struct Termination {
     /// Optimal, stopped at a limit (with or without a solution), or infeasible.
     pub status: Status,
-    /// A sentence for a person when the status alone does not say it, e.g. which plan was
-    /// kept after a limit.
-    pub detail: Option<String>,
     /// A proven lower bound on the cost of every plan, when one is known.
     pub bound: Option<f64>,
     /// `(cost - bound) / cost` of the solution, when both are known.

@@ -85,7 +85,6 @@ pub fn outcome(s: &Scenario, a: &Analysis) -> Outcome {
         formulation: NAME,
         termination: Termination {
             status,
-            detail: None,
             bound: None,
             gap: None,
             frozen_orders: Vec::new(),

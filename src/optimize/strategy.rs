@@ -46,7 +46,7 @@ impl Strategy {
                 let mut out = if let Some(out) = warm {
                     out
                 } else if !build_fits(s, opts) {
-                    not_built(*f, s)
+                    not_built(*f)
                 } else if scope::applies(*f, a, opts) {
                     scope::optimize_touched(s, *f, opts, a)?
                 } else {
@@ -86,13 +86,12 @@ pub fn not_built_why(orders: usize) -> String {
 
 /// The outcome of a model that was not built because building it would take the solver's
 /// share of the limit: no plan yet, stopped by the time limit (the fallbacks follow).
-fn not_built(f: &dyn Formulation, s: &Scenario) -> Outcome {
+fn not_built(f: &dyn Formulation) -> Outcome {
     use crate::optimize::highs::{Limit, Status};
     Outcome {
         formulation: f.name(),
         termination: crate::optimize::Termination {
             status: Status::NoSolution { limit: Limit::Time },
-            detail: Some(not_built_why(s.orders.len())),
             bound: None,
             gap: None,
             frozen_orders: Vec::new(),
