@@ -1218,11 +1218,11 @@ impl Validator {
         }
     }
 
-    /// Long because each disruption kind's fields are checked in one match, in document order
-    /// (the order of the diagnostics).
-    #[allow(clippy::too_many_arguments)]
     /// The disruptions `docs`, the first of which is the scenario's `first`-th, applied in
     /// order to the lanes, stock and receipts.
+    ///
+    /// Long because each disruption kind's fields are checked in one match, in document order
+    /// (the order of the diagnostics).
     #[allow(clippy::too_many_arguments)]
     fn disruptions(
         &mut self,

@@ -82,9 +82,8 @@ impl State {
         let s = match extend(&self.s, more) {
             Some(s) => s,
             None => {
-                let mut doc = (*self.base).clone();
-                doc.disruptions
-                    .extend(appended.iter().flat_map(|e| e.iter().cloned()));
+                let mut doc = self.doc();
+                doc.disruptions.extend_from_slice(more);
                 validate(&doc)?.0
             }
         };
