@@ -332,27 +332,22 @@ impl<'a> PlanView<'a> {
     }
 }
 
-/// Serializes an iterator as a sequence, once.
-struct Seq<I>(std::cell::RefCell<Option<I>>);
+/// A sequence serialized from the items its function yields.
+struct Seq<F>(F);
 
-impl<I: Iterator<Item = T>, T: Serialize> Serialize for Seq<I> {
+impl<F: Fn() -> I, I: IntoIterator<Item = T>, T: Serialize> Serialize for Seq<F> {
     fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let items = self.0.borrow_mut().take();
-        ser.collect_seq(items.into_iter().flatten())
+        ser.collect_seq((self.0)())
     }
-}
-
-fn seq<I>(items: I) -> Seq<I> {
-    Seq(std::cell::RefCell::new(Some(items)))
 }
 
 impl Serialize for PlanView<'_> {
     fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut st = ser.serialize_struct("PlanDoc", 3)?;
-        st.serialize_field("shipments", &seq(self.shipments()))?;
-        st.serialize_field("transfers", &seq(self.transfers()))?;
-        st.serialize_field("expedited_inbound", &seq(self.expedited()))?;
+        st.serialize_field("shipments", &Seq(|| self.shipments()))?;
+        st.serialize_field("transfers", &Seq(|| self.transfers()))?;
+        st.serialize_field("expedited_inbound", &Seq(|| self.expedited()))?;
         st.end()
     }
 }
