@@ -240,7 +240,13 @@ pub fn optimize_held(
             checked,
         });
     }
-    if let (Some(b), true) = (out.bound(), matches!(out.status(), Status::Feasible { .. })) {
+    // A plan stopped at a limit, or one the checker prices below the model (then at any
+    // status), carries the gap of its checked cost.
+    let cheaper = checked < model_cost - 1e-9 * model_cost.abs().max(1.0);
+    if let (Some(b), true) = (
+        out.bound(),
+        cheaper || matches!(out.status(), Status::Feasible { .. }),
+    ) {
         out.termination.gap = Some(relative_gap(checked, b));
     }
     out.solution = Some(Solution {
