@@ -73,8 +73,9 @@ impl Hold {
     }
 }
 
-/// What a column stands for in the plan. Columns that are not part of the plan
-/// (inventories, yes/no decisions that only switch costs) are `Aux`.
+/// What a column stands for. Quantities and expedites are part of the plan; the yes/no
+/// switches (charges, ship-complete, sources) follow from it ([`Model::start_from`]);
+/// inventories and change counts are `Aux`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Meaning {
     Shipment {
@@ -90,6 +91,18 @@ pub enum Meaning {
         day: Day,
     },
     Expedite(InboundIx),
+    /// A lane-day's charge (`open[l,t]`): 1 when the lane is paid for that day.
+    Charge {
+        lane: LaneIx,
+        day: Day,
+    },
+    /// A ship-complete order's switch (`complete[o]`): 1 when every line ships in full.
+    Complete(OrderIx),
+    /// Whether an order draws on a source node (`use[o,n]`, under a source limit).
+    Source {
+        order: OrderIx,
+        node: NodeIx,
+    },
     Aux,
 }
 
@@ -151,6 +164,36 @@ impl Model {
             }
         }
         plan.normalized()
+    }
+
+    /// The yes/no decisions of `plan`, per column: every charge, ship-complete switch,
+    /// source and expedite column valued as `plan` has it, `f64::INFINITY` for every
+    /// quantity and auxiliary column (not decided by them). Fixing the finite ones leaves an
+    /// LP whose points include `plan`'s part in the model, when the model has its columns
+    /// (`crate::optimize::neighbourhoods`).
+    pub fn start_from(&self, plan: &Plan) -> Vec<f64> {
+        use std::collections::HashSet;
+        let charged: HashSet<(LaneIx, Day)> = plan
+            .shipments
+            .iter()
+            .filter_map(|e| e.lane.map(|l| (l, e.ship)))
+            .chain(plan.transfers.iter().map(|t| (t.lane, t.ship)))
+            .collect();
+        let shipping: HashSet<OrderIx> = plan.shipments.iter().map(|e| e.order).collect();
+        let sources: HashSet<(OrderIx, NodeIx)> =
+            plan.shipments.iter().map(|e| (e.order, e.node)).collect();
+        let expedited: HashSet<InboundIx> = plan.expedited.iter().copied().collect();
+        let yes = |b: bool| if b { 1.0 } else { 0.0 };
+        self.meaning
+            .iter()
+            .map(|m| match *m {
+                Meaning::Charge { lane, day } => yes(charged.contains(&(lane, day))),
+                Meaning::Complete(o) => yes(shipping.contains(&o)),
+                Meaning::Source { order, node } => yes(sources.contains(&(order, node))),
+                Meaning::Expedite(r) => yes(expedited.contains(&r)),
+                _ => f64::INFINITY,
+            })
+            .collect()
     }
 
     /// Whether every quantity column is within 1e-6 of a whole number.

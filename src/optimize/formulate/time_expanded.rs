@@ -860,7 +860,9 @@ impl<'a> Builder<'a> {
             let ctx = self.order_context(o, order);
             let complete = (!o.allow_partial).then(|| {
                 let id = o.id.clone();
-                self.col(0.0, 1.0, true, Meaning::Aux, || format!("complete[{id}]"))
+                self.col(0.0, 1.0, true, Meaning::Complete(order), || {
+                    format!("complete[{id}]")
+                })
             });
             let mut by_source: HashMap<NodeIx, Vec<Var>> = HashMap::new();
             let mut plan_var: Vec<Option<Var>> = vec![None; o.plan.len()];
@@ -938,9 +940,10 @@ impl<'a> Builder<'a> {
                     let mut sources: Vec<_> = by_source.into_iter().collect();
                     sources.sort_by_key(|x| x.0);
                     for (n, xs) in sources {
-                        let u = self.col(0.0, 1.0, true, Meaning::Aux, || {
-                            format!("use[{},{}]", o.id, s.node(n).id)
-                        });
+                        let u =
+                            self.col(0.0, 1.0, true, Meaning::Source { order, node: n }, || {
+                                format!("use[{},{}]", o.id, s.node(n).id)
+                            });
                         let mut entries: Vec<(Var, f64)> =
                             xs.into_iter().map(|x| (x, 1.0)).collect();
                         entries.push((u, -total));
@@ -986,6 +989,9 @@ impl<'a> Builder<'a> {
     }
 
     /// fixed_link (with the charge's column) and lane_cap rows, per lane-day.
+    ///
+    /// Long because a lane-day's charge, its link (with the big-M and its held and
+    /// pruned-route cases) and its capacity row read the same sums, computed once.
     fn lane_days(&mut self) {
         let s = self.s;
         let h = self.h;
@@ -1028,7 +1034,11 @@ impl<'a> Builder<'a> {
                     // this model stays a lower bound on the whole one (`models/scope.md`).
                     let m = m.max(held);
                     let lid = lane.id.clone();
-                    let z = self.col(lane.fixed_cost_per_day, 1.0, true, Meaning::Aux, || {
+                    let charge = Meaning::Charge {
+                        lane: LaneIx::new(l),
+                        day: t as Day,
+                    };
+                    let z = self.col(lane.fixed_cost_per_day, 1.0, true, charge, || {
                         format!("open[{lid},{t}]")
                     });
                     let mut entries: Vec<(Var, f64)> =
