@@ -189,6 +189,17 @@ fn solve(
                 if sc.certified { " (the whole LP's optimum: no held order prices out)" } else { "" },
             );
         }
+        if let Some(n) = stats.and_then(|x| x.neighbourhoods.as_ref()) {
+            eprintln!(
+                "neighbourhoods: the {} plan ({:.2}) improved in {} of {} solved ({} over the late or short orders) in {:.2} s",
+                n.from.as_str(),
+                n.from_cost,
+                n.improved,
+                plural(n.solved, "neighbourhood"),
+                plural(n.rounds, "round"),
+                n.seconds
+            );
+        }
         let not_built = stats.is_some_and(|x| x.not_built);
         if not_built {
             eprintln!(

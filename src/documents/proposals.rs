@@ -82,6 +82,20 @@ pub struct SolveDoc {
     /// that plan's name: `baseline` (doing nothing) or `priority-rules`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<String>,
+    /// When the whole model was too big to build in the limit and the plan is the one
+    /// named here improved one neighbourhood at a time (`models/neighbourhoods.md`): its
+    /// name (`priority-rules`) and cost. `model` is then the last neighbourhood's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub improved_from: Option<ImprovedFrom>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ImprovedFrom {
+    pub plan: String,
+    pub cost: f64,
+    /// Neighbourhoods solved, and those that lowered the cost.
+    pub neighbourhoods: usize,
+    pub improved: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -413,6 +427,12 @@ pub fn proposals_doc<'a>(
                 integer_columns: stats.integer_cols,
             },
             fallback: o.fallback().map(str::to_owned),
+            improved_from: stats.neighbourhoods.as_ref().map(|n| ImprovedFrom {
+                plan: n.from.as_str().to_owned(),
+                cost: n.from_cost,
+                neighbourhoods: n.solved,
+                improved: n.improved,
+            }),
         },
         kpis: KpisDoc {
             baseline: kpis(s, &a.eval, &a.flags),

@@ -12,16 +12,17 @@
 //!
 //! The layer: [`strategy`] (what `--formulation` names), [`formulate`] (the models),
 //! [`mip`] (the solver-neutral matrix), [`highs`] (every call into HiGHS), [`guided`] (the
-//! LP-guided search), [`priority_rules`] (the yardstick without a model), [`scope`] and
-//! [`changes`] / [`warm`] (models that hold some orders fixed). It may import
-//! `base`, `scenario`, `plan`, `check` and `risk`; never `respond`, `documents`, `tools` or
-//! `apply`.
+//! LP-guided search), [`priority_rules`] (the yardstick without a model), [`scope`],
+//! [`changes`] / [`warm`] and [`neighbourhoods`] (models that hold some orders fixed). It
+//! may import `base`, `scenario`, `plan`, `check` and `risk`; never `respond`, `documents`,
+//! `tools` or `apply`.
 
 pub mod changes;
 pub mod formulate;
 pub mod guided;
 pub mod highs;
 pub mod mip;
+pub mod neighbourhoods;
 pub mod outcome;
 pub mod priority_rules;
 pub mod scope;
@@ -180,6 +181,7 @@ pub fn optimize_held(
         guided,
         scope: None,
         not_built: false,
+        neighbourhoods: None,
     };
     let mut out = Outcome {
         formulation: f.name(),

@@ -101,6 +101,9 @@ pub struct SolverStats {
     /// The model was not built: building it was expected to take the solver's share of the
     /// time limit (`crate::optimize::strategy::build_fits`).
     pub not_built: bool,
+    /// When the whole model was not built and a plan was improved one neighbourhood at a
+    /// time instead (`crate::optimize::neighbourhoods`): what that search did.
+    pub neighbourhoods: Option<Neighbourhoods>,
 }
 
 /// What the scoped solve did (`crate::optimize::scope`).
@@ -125,6 +128,21 @@ pub struct Scoped {
     /// The warm plan drifted too far, the whole model was solved in the time left, and its
     /// plan was the cheaper one: the plan is the whole model's.
     pub whole: bool,
+}
+
+/// What improving a plan one neighbourhood at a time did
+/// (`crate::optimize::neighbourhoods`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Neighbourhoods {
+    /// The plan it started from, and that plan's cost.
+    pub from: Source,
+    pub from_cost: f64,
+    /// Neighbourhoods solved, and those whose plan was cheaper and kept.
+    pub solved: usize,
+    pub improved: usize,
+    /// Rounds over the late or short orders.
+    pub rounds: usize,
+    pub seconds: f64,
 }
 
 impl Outcome {

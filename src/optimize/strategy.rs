@@ -5,7 +5,7 @@ use crate::optimize::formulate::{self, Formulation};
 use crate::optimize::highs::SolveOptions;
 pub use crate::optimize::{build_fits, BUILD_SECONDS_PER_ORDER, BUILD_SHARE};
 use crate::optimize::{keep_the_better, optimize, OptimizeError, Outcome, Source};
-use crate::optimize::{priority_rules, scope, warm};
+use crate::optimize::{neighbourhoods, priority_rules, scope, warm};
 use crate::risk::Analysis;
 use crate::scenario::domain::Scenario;
 
@@ -43,10 +43,15 @@ impl Strategy {
                     Some(start) if build_fits(s, opts) => warm::optimize_warm(s, *f, opts, start)?,
                     _ => None,
                 };
+                let mut rules = None;
                 let mut out = if let Some(out) = warm {
                     out
                 } else if !build_fits(s, opts) {
-                    not_built(*f)
+                    // Too big to build whole: the rules' plan improved one neighbourhood at
+                    // a time in the time there is.
+                    let start = rules.insert(priority_rules::plan(s, a));
+                    neighbourhoods::improve(s, *f, opts, start, Source::Rules)?
+                        .unwrap_or_else(|| not_built(*f))
                 } else if scope::applies(*f, a, opts) {
                     scope::optimize_touched(s, *f, opts, a)?
                 } else {
@@ -55,7 +60,7 @@ impl Strategy {
                 // Only a solver stopped at a limit needs them: the rules take milliseconds
                 // and usually beat doing nothing by far; the cheapest of the two is kept.
                 if out.status().limit().is_some() {
-                    let rules = priority_rules::plan(s, a);
+                    let rules = rules.unwrap_or_else(|| priority_rules::plan(s, a));
                     let mut fallbacks = Vec::new();
                     if a.eval.feasible() {
                         fallbacks.push((Source::Baseline, &a.baseline.plan));
