@@ -77,6 +77,18 @@ pub fn build_fits(s: &Scenario, opts: &SolveOptions) -> bool {
     BUILD_SECONDS_PER_ORDER * s.orders.len() as f64 <= BUILD_SHARE * opts.time_limit_s
 }
 
+/// Seconds per order the whole model's LP relaxation takes by column generation: 6-7 s on
+/// medium (5,081 orders), release build, 2 cores.
+pub const LP_SECONDS_PER_ORDER: f64 = 1.3e-3;
+
+/// Whether the LP-guided search is expected to get far enough into the whole model's LP in
+/// its share of the limit to find a plan: at least 40 % of the LP. Measured on medium seed
+/// 1: with limits of 5, 6 and 7 s (a share of 1.6-2.3 s) the search found nothing better
+/// than the rules' plan; with 8 s (2.6 s) it found 245,370.
+pub fn lp_fits(s: &Scenario, opts: &SolveOptions) -> bool {
+    0.4 * LP_SECONDS_PER_ORDER * s.orders.len() as f64 <= LP_SHARE * opts.time_limit_s
+}
+
 /// Builds `f`'s model of `s`, solves it (the LP-guided search first when `opts.guide`
 /// says so; a second pass with whole quantities when the first leaves them fractional),
 /// and checks the decoded plan. Falling back on other plans after a limit is

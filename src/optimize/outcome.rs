@@ -142,6 +142,9 @@ pub struct Neighbourhoods {
     pub improved: usize,
     /// Rounds over the late or short orders.
     pub rounds: usize,
+    /// Neighbourhoods solved as MIPs, their yes/no decisions free (once no LP
+    /// neighbourhood changed the plan); counted in `solved` too.
+    pub mips: usize,
     pub seconds: f64,
 }
 

@@ -3,7 +3,7 @@
 
 use crate::optimize::formulate::{self, Formulation};
 use crate::optimize::highs::SolveOptions;
-pub use crate::optimize::{build_fits, BUILD_SECONDS_PER_ORDER, BUILD_SHARE};
+pub use crate::optimize::{build_fits, lp_fits, BUILD_SECONDS_PER_ORDER, BUILD_SHARE};
 use crate::optimize::{keep_the_better, optimize, OptimizeError, Outcome, Source};
 use crate::optimize::{neighbourhoods, priority_rules, scope, warm};
 use crate::risk::Analysis;
@@ -46,12 +46,16 @@ impl Strategy {
                 let mut rules = None;
                 let mut out = if let Some(out) = warm {
                     out
-                } else if !build_fits(s, opts) {
-                    // Too big to build whole: the rules' plan improved one neighbourhood at
-                    // a time in the time there is.
+                } else if !build_fits(s, opts) || !lp_fits(s, opts) {
+                    // Too big to build whole, or to get far into its LP: the rules' plan
+                    // improved one neighbourhood at a time in the time there is.
                     let start = rules.insert(priority_rules::plan(s, a));
-                    neighbourhoods::improve(s, *f, opts, start, Source::Rules)?
-                        .unwrap_or_else(|| not_built(*f))
+                    let mut out = neighbourhoods::improve(s, *f, opts, start, Source::Rules)?
+                        .unwrap_or_else(|| not_built(*f));
+                    if let Some(stats) = out.stats.as_mut() {
+                        stats.not_built = !build_fits(s, opts);
+                    }
+                    out
                 } else if scope::applies(*f, a, opts) {
                     scope::optimize_touched(s, *f, opts, a)?
                 } else {

@@ -271,6 +271,47 @@ fn a_model_too_big_for_the_limit_is_not_built_and_the_rules_plan_is_checked() {
     assert!((checked - doc.solve.objective.unwrap()).abs() <= 1e-6 * checked);
 }
 
+/// With a limit too short for the LP-guided search to get far into the whole model's LP
+/// (`strategy::lp_fits`), `solve` improves the rules' plan one neighbourhood at a time: the
+/// document names the plan it started from, and the plan is checked cheaper than it.
+#[test]
+fn under_a_short_limit_the_rules_plan_is_improved_by_neighbourhoods() {
+    use recourse::optimize::strategy::{build_fits, lp_fits};
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, proposals) = (dir.path().join("s.json"), dir.path().join("p.json"));
+    recourse()
+        .args(["generate", "--preset", "medium", "--seed", "1", "-o"])
+        .arg(&scenario)
+        .assert()
+        .success();
+    let s = recourse::scenario::validate::load_scenario(&std::fs::read(&scenario).unwrap())
+        .unwrap()
+        .0;
+    let opts = recourse::optimize::highs::SolveOptions {
+        time_limit_s: 6.0,
+        ..Default::default()
+    };
+    assert!(build_fits(&s, &opts) && !lp_fits(&s, &opts));
+    let (doc, stderr) = solve_to(&scenario, &proposals, &["--verbose", "--time-limit", "6"]);
+    assert!(
+        stderr.contains("neighbourhoods: the priority-rules plan"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("the model was not built"), "{stderr}");
+    let from = doc.solve.improved_from.as_ref().expect("improved_from");
+    assert_eq!(from.plan, "priority-rules");
+    assert!(from.improved >= 1 && from.improved <= from.neighbourhoods);
+    assert_eq!(doc.solve.fallback, None);
+    assert_eq!(
+        (doc.solve.status.as_str(), doc.solve.limit.as_deref()),
+        ("feasible", Some("time"))
+    );
+    let objective = doc.solve.objective.unwrap();
+    assert!(objective < from.cost, "{objective} against {}", from.cost);
+    let checked = checked_cost(&scenario, &proposals);
+    assert!((checked - objective).abs() <= 1e-6 * objective);
+}
+
 /// `recourse solve ARGS -o PROPOSALS SCENARIO`, which must exit 0: the document and stderr.
 fn solve_to(
     scenario: &std::path::Path,
