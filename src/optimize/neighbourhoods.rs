@@ -87,7 +87,7 @@ pub fn improve(
         let mut changed = false;
         for group in groups(s, &eval) {
             let need = expected.unwrap_or_else(|| first_estimate(s.orders.len(), group.len()));
-            if left() < need + responses {
+            if left() < need + responses || stopped(opts) {
                 break 'rounds;
             }
             let t = Instant::now();
@@ -154,7 +154,7 @@ fn free_switches(
 ) -> Result<(), OptimizeError> {
     let left = || opts.time_limit_s - began.elapsed().as_secs_f64();
     for group in groups(s, eval) {
-        if left() < MIP_SECONDS {
+        if left() < MIP_SECONDS || stopped(opts) {
             break;
         }
         let hold = Arc::new(around(s, plan, &group));
@@ -176,6 +176,12 @@ fn free_switches(
         }
     }
     Ok(())
+}
+
+/// Whether someone stopped the solve (`$/cancelRequest` in the worker): no neighbourhood
+/// starts after that, and the search answers with the plan it has.
+fn stopped(opts: &SolveOptions) -> bool {
+    opts.watch.as_ref().is_some_and(|w| w.stopped())
 }
 
 /// The late or short orders of `eval` (frozen ones never), in groups of [`GROUP`]: sorted

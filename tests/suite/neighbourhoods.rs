@@ -156,3 +156,26 @@ fn an_optimal_plan_has_no_cheaper_neighbourhood() {
         );
     }
 }
+
+/// A solve someone stopped (`$/cancelRequest` in the worker) starts no neighbourhood: the
+/// search answers at once with what it has, here nothing better than the rules' plan.
+#[test]
+fn a_stopped_solve_starts_no_neighbourhood() {
+    use recourse::optimize::highs::{SolveOptions, Watch};
+    let s = small(1);
+    let a = recourse::risk::analyze(&s);
+    let rules = priority_rules::plan(&s, &a);
+    let watch = Watch::watcher(|_| {});
+    let opts = SolveOptions {
+        watch: Some(watch.clone()),
+        ..common::exact()
+    };
+    let f = by_name("tight").unwrap();
+    assert!(improve(&s, f, &opts, &rules, Source::Rules)
+        .unwrap()
+        .is_some());
+    watch.stop();
+    assert!(improve(&s, f, &opts, &rules, Source::Rules)
+        .unwrap()
+        .is_none());
+}
