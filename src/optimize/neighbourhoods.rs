@@ -17,7 +17,7 @@ use super::highs::{solve, Limit, SolveOptions, Status};
 use super::outcome::{Neighbourhoods, Solution, SolverStats, Source, Termination};
 use super::{OptimizeError, Outcome};
 use crate::check::{evaluate, Evaluation};
-use crate::plan::{Plan, Shipment};
+use crate::plan::Plan;
 use crate::scenario::domain::Scenario;
 use std::sync::Arc;
 use std::time::Instant;
@@ -211,18 +211,8 @@ fn around(s: &Scenario, plan: &Plan, group: &[usize]) -> Hold {
     for &i in group {
         free[i] = true;
     }
-    let mut kept: Vec<Vec<Shipment>> = vec![Vec::new(); s.orders.len()];
-    for e in &plan.shipments {
-        kept[e.order.ix()].push(*e);
-    }
     Hold {
-        shipments: s
-            .orders
-            .iter()
-            .zip(kept)
-            .enumerate()
-            .map(|(i, (o, k))| (!free[i] && !o.frozen).then_some(k))
-            .collect(),
+        shipments: Hold::held_shipments(s, &plan.shipments, &free),
         transfers: plan.transfers.clone(),
         expedited: plan.expedited.clone(),
         priced: false,

@@ -16,7 +16,6 @@ use super::formulate::{Formulation, Hold};
 use super::highs::{Limit, SolveOptions, Status};
 use super::outcome::Scoped;
 use super::{optimize_held, relative_gap, OptimizeError, Outcome};
-use crate::plan::Shipment;
 use crate::scenario::domain::Scenario;
 use std::sync::Arc;
 use std::time::Instant;
@@ -25,20 +24,8 @@ use std::time::Instant;
 /// last plan's transfers that still run as they did and its expedites at pairs that are
 /// not affected; unpriced.
 fn hold(s: &Scenario, start: &Start, touched: &Touched) -> Hold {
-    let mut kept: Vec<Vec<Shipment>> = vec![Vec::new(); s.orders.len()];
-    for e in &start.plan.shipments {
-        if let Some(k) = kept.get_mut(e.order.ix()) {
-            k.push(*e);
-        }
-    }
     Hold {
-        shipments: s
-            .orders
-            .iter()
-            .zip(kept)
-            .enumerate()
-            .map(|(i, (o, k))| (!touched.free[i] && !o.frozen).then_some(k))
-            .collect(),
+        shipments: Hold::held_shipments(s, &start.plan.shipments, &touched.free),
         transfers: start
             .plan
             .transfers

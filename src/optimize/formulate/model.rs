@@ -45,6 +45,27 @@ pub struct Hold {
 }
 
 impl Hold {
+    /// Per order of `s`: its entries of `shipments` when it is neither `free` nor frozen
+    /// (held at them), `None` otherwise (decided by the model, or frozen).
+    pub fn held_shipments(
+        s: &Scenario,
+        shipments: &[Shipment],
+        free: &[bool],
+    ) -> Vec<Option<Vec<Shipment>>> {
+        let mut kept: Vec<Vec<Shipment>> = vec![Vec::new(); s.orders.len()];
+        for e in shipments {
+            if let Some(k) = kept.get_mut(e.order.ix()) {
+                k.push(*e);
+            }
+        }
+        s.orders
+            .iter()
+            .zip(kept)
+            .enumerate()
+            .map(|(i, (o, k))| (!free[i] && !o.frozen).then_some(k))
+            .collect()
+    }
+
     pub fn is_held(&self, o: OrderIx) -> bool {
         self.shipments.get(o.ix()).is_some_and(Option::is_some)
     }
