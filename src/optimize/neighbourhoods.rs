@@ -1,5 +1,5 @@
-//! Improving a plan one neighbourhood at a time, where the whole model cannot be built in
-//! the time limit (`models/neighbourhoods.md`).
+//! Improving a plan one neighbourhood at a time, where the whole model cannot be built, or
+//! its LP not got far enough, in the time limit (`models/neighbourhoods.md`).
 //!
 //! Start from a checked plan `P` (the priority rules'). A neighbourhood is a group of the
 //! orders `P` leaves late or short. Its model is the restricted model of the worker's warm
@@ -9,8 +9,9 @@
 //! and any transfer on a lane-day `P` already pays for, re-optimised around the rest of `P`.
 //! `P`'s part is one of its points whenever the model has `P`'s columns, so its optimum
 //! costs no more than `P`; the decoded plan goes through the checker and replaces `P` when
-//! it is cheaper. Groups go in order of what their orders cost in `P`, until the time is
-//! spent or a round over every late or short order changes nothing.
+//! it is cheaper. Groups go in order of what their orders cost in `P`, round after round,
+//! until the time is spent or a round changes nothing; then the same groups as MIPs with
+//! their yes/no decisions free, in the time left.
 
 use super::formulate::{frozen_plan, BuildOptions, Formulation, Hold};
 use super::highs::{solve, Limit, SolveOptions, Status};
@@ -78,7 +79,6 @@ pub fn improve(
         passes: 1,
         ..SolverStats::default()
     };
-    let responses = RESPONSES_PER_ORDER * s.orders.len() as f64;
     // What the last neighbourhood took; before the first, an estimate from its size.
     let mut expected: Option<f64> = None;
     let mut converged = false;
@@ -87,16 +87,14 @@ pub fn improve(
         let mut changed = false;
         for group in groups(s, &eval) {
             let need = expected.unwrap_or_else(|| first_estimate(s.orders.len(), group.len()));
-            if left() < need + responses || stopped(opts) {
+            if left() < need + responses_reserve(s) || stopped(opts) {
                 break 'rounds;
             }
             let t = Instant::now();
             let found = reflow(s, f, opts, &plan, &group, left(), &mut stats)?;
             expected = Some(t.elapsed().as_secs_f64());
             report.solved += 1;
-            if let Some((p, e)) = found.filter(|(_, e)| {
-                e.cost.total < eval.cost.total - 1e-9 * eval.cost.total.abs().max(1.0)
-            }) {
+            if let Some((p, e)) = found.filter(|(_, e)| cheaper(e.cost.total, &eval)) {
                 plan = p;
                 eval = e;
                 report.improved += 1;
@@ -108,24 +106,36 @@ pub fn improve(
             break;
         }
     }
-    if converged {
-        free_switches(s, f, opts, began, &mut plan, &mut eval, &mut report)?;
+    // Stopped by the time unless every neighbourhood, the MIPs included, had its turn.
+    let mut limit = Limit::Time;
+    if converged && free_switches(s, f, opts, began, &mut plan, &mut eval, &mut report)? {
+        limit = Limit::Scope;
+    }
+    if stopped(opts) {
+        limit = Limit::Interrupt;
     }
     report.seconds = began.elapsed().as_secs_f64();
     if report.improved == 0 {
         return Ok(None);
     }
     stats.neighbourhoods = Some(report);
-    Ok(Some(improved(f, plan, eval, stats)))
+    Ok(Some(improved(f, plan, eval, stats, limit)))
 }
 
-/// The outcome of a search that improved the plan: `feasible`, stopped by the time, no bound.
-fn improved(f: &dyn Formulation, plan: Plan, eval: Evaluation, stats: SolverStats) -> Outcome {
+/// The outcome of a search that improved the plan: `feasible` (stopped by `limit`: the
+/// time, someone's request, or the neighbourhoods' reach), no bound.
+fn improved(
+    f: &dyn Formulation,
+    plan: Plan,
+    eval: Evaluation,
+    stats: SolverStats,
+    limit: Limit,
+) -> Outcome {
     let seconds = stats.neighbourhoods.as_ref().map_or(0.0, |n| n.seconds);
     Outcome {
         formulation: f.name(),
         termination: Termination {
-            status: Status::Feasible { limit: Limit::Time },
+            status: Status::Feasible { limit },
             bound: None,
             gap: None,
             frozen_orders: Vec::new(),
@@ -141,8 +151,9 @@ fn improved(f: &dyn Formulation, plan: Plan, eval: Evaluation, stats: SolverStat
 }
 
 /// Once no LP neighbourhood changes the plan: the same groups as MIPs whose yes/no
-/// decisions are free (a lane-day to pay for, another source, an expedite), each with the
-/// time left (`optimize_held` keeps within it), until `opts.time_limit_s` from `began`.
+/// decisions are free (a lane-day to pay for, another source, an expedite), each with a
+/// share of the time left, until `opts.time_limit_s` from `began`. Whether every group had
+/// its turn.
 fn free_switches(
     s: &Scenario,
     f: &dyn Formulation,
@@ -151,31 +162,38 @@ fn free_switches(
     plan: &mut Plan,
     eval: &mut Evaluation,
     report: &mut Neighbourhoods,
-) -> Result<(), OptimizeError> {
-    let left = || opts.time_limit_s - began.elapsed().as_secs_f64();
+) -> Result<bool, OptimizeError> {
+    let left = || opts.time_limit_s - began.elapsed().as_secs_f64() - responses_reserve(s);
     for group in groups(s, eval) {
         if left() < MIP_SECONDS || stopped(opts) {
-            break;
+            return Ok(false);
         }
         let hold = Arc::new(around(s, plan, &group));
         let rest = SolveOptions {
             time_limit_s: MIP_SHARE * left(),
-            watch: None,
             ..opts.clone()
         };
         let out = super::optimize_held(s, f, &rest, Some(hold), None)?;
         report.solved += 1;
         report.mips += 1;
-        if let Some(x) = out
-            .solution
-            .filter(|x| x.cost() < eval.cost.total - 1e-9 * eval.cost.total.abs().max(1.0))
-        {
+        if let Some(x) = out.solution.filter(|x| cheaper(x.cost(), eval)) {
             *plan = x.plan;
             *eval = x.eval;
             report.improved += 1;
         }
     }
-    Ok(())
+    Ok(true)
+}
+
+/// Whether `cost` is below `eval`'s by more than rounding.
+fn cheaper(cost: f64, eval: &Evaluation) -> bool {
+    let than = eval.cost.total;
+    cost < than - 1e-9 * than.abs().max(1.0)
+}
+
+/// Seconds per order of the scenario kept for the responses beyond the caller's reserve.
+fn responses_reserve(s: &Scenario) -> f64 {
+    RESPONSES_PER_ORDER * s.orders.len() as f64
 }
 
 /// Whether someone stopped the solve (`$/cancelRequest` in the worker): no neighbourhood

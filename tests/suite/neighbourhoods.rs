@@ -9,6 +9,7 @@ use crate::common;
 
 use recourse::check::evaluate;
 use recourse::optimize::formulate::by_name;
+use recourse::optimize::highs::{Limit, Status};
 use recourse::optimize::neighbourhoods::improve;
 use recourse::optimize::{optimize, priority_rules, Outcome, Source};
 use recourse::plan::Plan;
@@ -84,6 +85,14 @@ fn the_rules_plan_of_the_small_preset_gets_cheaper_and_stays_feasible() {
         let rules = priority_rules::plan(&s, &a);
         let from = evaluate(&s, &rules).cost.total;
         let out = improved(&s, &rules).unwrap_or_else(|| panic!("seed {seed}: no improvement"));
+        // A minute is more than every neighbourhood needs: the search ends by its reach.
+        assert_eq!(
+            out.status(),
+            Status::Feasible {
+                limit: Limit::Scope
+            },
+            "seed {seed}"
+        );
         let n = out.stats.as_ref().and_then(|x| x.neighbourhoods.as_ref());
         mips += n.map_or(0, |n| n.mips);
         // The optima are quoted to the cent.

@@ -302,10 +302,15 @@ fn under_a_short_limit_the_rules_plan_is_improved_by_neighbourhoods() {
     assert_eq!(from.plan, "priority-rules");
     assert!(from.improved >= 1 && from.improved <= from.neighbourhoods);
     assert_eq!(doc.solve.fallback, None);
-    assert_eq!(
-        (doc.solve.status.as_str(), doc.solve.limit.as_deref()),
-        ("feasible", Some("time"))
+    // Stopped by the time, or by the neighbourhoods' reach when every one had its turn;
+    // never a proof.
+    assert_eq!(doc.solve.status, "feasible");
+    assert!(
+        matches!(doc.solve.limit.as_deref(), Some("time" | "scope")),
+        "{:?}",
+        doc.solve.limit
     );
+    assert_eq!((doc.solve.bound, doc.solve.gap), (None, None));
     let objective = doc.solve.objective.unwrap();
     assert!(objective < from.cost, "{objective} against {}", from.cost);
     let checked = checked_cost(&scenario, &proposals);
