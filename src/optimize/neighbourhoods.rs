@@ -60,6 +60,10 @@ pub fn improve(
 ) -> Result<Option<Outcome>, OptimizeError> {
     let began = Instant::now();
     let left = || opts.time_limit_s - began.elapsed().as_secs_f64();
+    // Not even one order's neighbourhood would fit: no need to check the plan.
+    if left() < first_estimate(s.orders.len(), 1) + responses_reserve(s) {
+        return Ok(None);
+    }
     let mut eval = evaluate(s, start);
     if !eval.feasible() || !f.holds() {
         return Ok(None);

@@ -188,3 +188,19 @@ fn a_stopped_solve_starts_no_neighbourhood() {
         .unwrap()
         .is_none());
 }
+
+/// Without the time for one neighbourhood, the search returns at once with nothing.
+#[test]
+fn without_time_for_a_neighbourhood_nothing_is_returned() {
+    let s = small(2);
+    let a = recourse::risk::analyze(&s);
+    let rules = priority_rules::plan(&s, &a);
+    let opts = recourse::optimize::highs::SolveOptions {
+        time_limit_s: 0.0,
+        ..common::exact()
+    };
+    let f = by_name("tight").unwrap();
+    assert!(improve(&s, f, &opts, &rules, Source::Rules)
+        .unwrap()
+        .is_none());
+}
