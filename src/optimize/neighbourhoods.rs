@@ -157,7 +157,7 @@ fn improved(
 /// Once no LP neighbourhood changes the plan: the same groups as MIPs whose yes/no
 /// decisions are free (a lane-day to pay for, another source, an expedite), each with a
 /// share of the time left, until `opts.time_limit_s` from `began`. Whether every group had
-/// its turn.
+/// its turn and every MIP finished.
 fn free_switches(
     s: &Scenario,
     f: &dyn Formulation,
@@ -168,6 +168,7 @@ fn free_switches(
     report: &mut Neighbourhoods,
 ) -> Result<bool, OptimizeError> {
     let left = || opts.time_limit_s - began.elapsed().as_secs_f64() - responses_reserve(s);
+    let mut complete = true;
     for group in groups(s, eval) {
         if left() < MIP_SECONDS || stopped(opts) {
             return Ok(false);
@@ -180,13 +181,15 @@ fn free_switches(
         let out = super::optimize_held(s, f, &rest, Some(hold), None)?;
         report.solved += 1;
         report.mips += 1;
+        // A MIP stopped at a limit did not finish its neighbourhood.
+        complete &= out.status().limit().is_none();
         if let Some(x) = out.solution.filter(|x| cheaper(x.cost(), eval)) {
             *plan = x.plan;
             *eval = x.eval;
             report.improved += 1;
         }
     }
-    Ok(true)
+    Ok(complete)
 }
 
 /// Whether `cost` is below `eval`'s by more than rounding.
