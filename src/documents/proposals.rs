@@ -82,9 +82,10 @@ pub struct SolveDoc {
     /// that plan's name: `baseline` (doing nothing) or `priority-rules`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<String>,
-    /// When the whole model was too big to build in the limit and the plan is the one
-    /// named here improved one neighbourhood at a time (`models/neighbourhoods.md`): its
-    /// name (`priority-rules`) and cost. `model` is then the last neighbourhood's.
+    /// When the whole model was too big to build in the limit (or to get far into its LP)
+    /// and the plan is the one named here improved one neighbourhood at a time
+    /// (`models/neighbourhoods.md`): its name (`priority-rules`) and cost. `model` is then
+    /// the last neighbourhood's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub improved_from: Option<ImprovedFrom>,
 }

@@ -13,8 +13,8 @@
 //! until the time is spent or a round changes nothing; then the same groups as MIPs with
 //! their yes/no decisions free, in the time left.
 
-use super::formulate::{frozen_plan, BuildOptions, Formulation, Hold};
-use super::highs::{solve, Limit, SolveOptions, Status};
+use super::formulate::{frozen_plan, BuildOptions, Formulation, Hold, Model};
+use super::highs::{solve, Limit, SolveOptions, SolveResult, Status};
 use super::outcome::{Neighbourhoods, Solution, SolverStats, Source, Termination};
 use super::{OptimizeError, Outcome};
 use crate::check::{evaluate, Evaluation};
@@ -244,6 +244,63 @@ fn around(s: &Scenario, plan: &Plan, group: &[usize]) -> Hold {
     }
 }
 
+/// `model` with every yes/no decision fixed at `plan`'s, solved with continuous quantities,
+/// and again with whole ones when the policy asks for them and the LP's are not, within
+/// `seconds` of `since`; `None` when it is infeasible (`plan` used a column it prunes).
+fn solve_fixed(
+    s: &Scenario,
+    f: &dyn Formulation,
+    opts: &SolveOptions,
+    model: &Model,
+    plan: &Plan,
+    seconds: f64,
+    since: Instant,
+) -> Result<Option<SolveResult>, OptimizeError> {
+    // The yes/no decisions fixed at `plan`'s; the quantities continuous first.
+    let mut fixed_mip = model.mip.clone();
+    for (j, v) in model.start_from(plan).into_iter().enumerate() {
+        if v.is_finite() {
+            fixed_mip.col_lower[j] = v;
+            fixed_mip.col_upper[j] = v;
+            fixed_mip.integer[j] = false;
+        }
+    }
+    let mut tuned = SolveOptions {
+        time_limit_s: seconds.max(0.01),
+        holds_orders: true,
+        watch: None,
+        ..opts.clone()
+    };
+    f.tune(&mut tuned);
+    let lp = fixed_mip.clone().relaxed();
+    // Every column that lowers the cost is bounded, so "unbounded or infeasible" means
+    // infeasible: `plan` used a column this model prunes. The neighbourhood is skipped.
+    let solved = |m: &crate::optimize::mip::Mip, o: &SolveOptions| match solve(m, o) {
+        Err(super::highs::SolveError::UnboundedOrInfeasible { .. }) => Ok(None),
+        other => other.map(Some),
+    };
+    let Some(mut result) = solved(&lp, &tuned)? else {
+        return Ok(None);
+    };
+    let fractional = result
+        .values
+        .as_ref()
+        .is_some_and(|v| !model.quantities_are_whole(v));
+    if s.policy.integer_quantities && fractional {
+        // Whole units: the same model with its quantities integer (the LP's optimum is
+        // usually whole already: these are flows around fixed charges).
+        for (j, m) in model.meaning.iter().enumerate() {
+            fixed_mip.integer[j] = m.is_quantity();
+        }
+        tuned.time_limit_s = (seconds - since.elapsed().as_secs_f64()).max(0.01);
+        let Some(whole) = solved(&fixed_mip, &tuned)? else {
+            return Ok(None);
+        };
+        result = whole;
+    }
+    Ok(Some(result))
+}
+
 /// One neighbourhood: `group` decided around `plan`, every yes/no decision at `plan`'s;
 /// the checked plan when the LP solved within `seconds`.
 fn reflow(
@@ -265,37 +322,9 @@ fn reflow(
         },
     );
     stats.build_seconds += built.elapsed().as_secs_f64();
-    // The yes/no decisions fixed at `plan`'s; the quantities continuous first.
-    let mut fixed_mip = model.mip.clone();
-    for (j, v) in model.start_from(plan).into_iter().enumerate() {
-        if v.is_finite() {
-            fixed_mip.col_lower[j] = v;
-            fixed_mip.col_upper[j] = v;
-            fixed_mip.integer[j] = false;
-        }
-    }
-    let mut tuned = SolveOptions {
-        time_limit_s: seconds.max(0.01),
-        holds_orders: true,
-        watch: None,
-        ..opts.clone()
+    let Some(result) = solve_fixed(s, f, opts, &model, plan, seconds, built)? else {
+        return Ok(None);
     };
-    f.tune(&mut tuned);
-    let lp = fixed_mip.clone().relaxed();
-    let mut result = solve(&lp, &tuned)?;
-    let fractional = result
-        .values
-        .as_ref()
-        .is_some_and(|v| !model.quantities_are_whole(v));
-    if s.policy.integer_quantities && fractional {
-        // Whole units: the same model with its quantities integer (the LP's optimum is
-        // usually whole already: these are flows around fixed charges).
-        for (j, m) in model.meaning.iter().enumerate() {
-            fixed_mip.integer[j] = m.is_quantity();
-        }
-        tuned.time_limit_s = (seconds - built.elapsed().as_secs_f64()).max(0.01);
-        result = solve(&fixed_mip, &tuned)?;
-    }
     stats.rows = result.rows;
     stats.cols = result.cols;
     stats.nonzeros = result.nonzeros;

@@ -46,9 +46,10 @@ impl Strategy {
                 let mut rules = None;
                 let mut out = if let Some(out) = warm {
                     out
-                } else if !build_fits(s, opts) || !lp_fits(s, opts) {
+                } else if !build_fits(s, opts) || (!lp_fits(s, opts) && f.holds()) {
                     // Too big to build whole, or to get far into its LP: the rules' plan
-                    // improved one neighbourhood at a time in the time there is.
+                    // improved one neighbourhood at a time in the time there is (by a
+                    // formulation that holds orders; another gets its whole model).
                     let start = rules.insert(priority_rules::plan(s, a));
                     let mut out = neighbourhoods::improve(s, *f, opts, start, Source::Rules)?
                         .unwrap_or_else(|| not_built(*f));
