@@ -146,6 +146,9 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
         }
         None => {}
     }
+    if let Some(i) = &sv.improved_from {
+        let _ = writeln!(t, "{}\n", improved_from_sentence(i));
+    }
     if !doc.infeasible_frozen_orders.is_empty() {
         let _ = writeln!(
             t,
@@ -240,4 +243,13 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
         }
     }
     t
+}
+
+/// What a planner reads when the plan is another plan improved one neighbourhood at a time
+/// (`solve.improved_from`): where it started, and that nothing bounds it.
+pub fn improved_from_sentence(i: &crate::documents::proposals::ImprovedFrom) -> String {
+    format!(
+        "The plan is the {} plan ({:.2}) improved one neighbourhood of late or short orders at a time ({} of {} neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal.",
+        i.plan, i.cost, i.improved, i.neighbourhoods
+    )
 }

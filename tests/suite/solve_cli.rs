@@ -315,6 +315,29 @@ fn under_a_short_limit_the_rules_plan_is_improved_by_neighbourhoods() {
     assert!(objective < from.cost, "{objective} against {}", from.cost);
     let checked = checked_cost(&scenario, &proposals);
     assert!((checked - objective).abs() <= 1e-6 * objective);
+    // A planner reads where the plan came from, and that nothing bounds it, in the
+    // report and on the page.
+    let said = "improved one neighbourhood of late or short orders at a time";
+    let text = recourse::documents::proposals_report::render(
+        &doc,
+        None,
+        recourse::documents::proposals_report::Style::Table,
+    );
+    assert!(
+        text.contains(said) && text.contains("nothing bounds"),
+        "{text}"
+    );
+    let page = dir.path().join("page.html");
+    recourse()
+        .arg("report")
+        .arg(&proposals)
+        .arg("--scenario")
+        .arg(&scenario)
+        .arg("-o")
+        .arg(&page)
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&page).unwrap().contains(said));
 }
 
 /// `recourse solve ARGS -o PROPOSALS SCENARIO`, which must exit 0: the document and stderr.

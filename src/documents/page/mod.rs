@@ -92,6 +92,10 @@ fn header(out: &mut String, s: &Scenario, doc: &ProposalsDoc) {
             esc(f)
         );
     }
+    if let Some(i) = &sv.improved_from {
+        let sentence = crate::documents::proposals_report::improved_from_sentence(i);
+        let _ = write!(line, " · {}", esc(&sentence));
+    }
     let _ = writeln!(
         out,
         "<header><h1>Order promises at risk</h1><p class=\"sub\">{line}</p></header>"
