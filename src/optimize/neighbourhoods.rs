@@ -59,9 +59,10 @@ pub fn improve(
     from: Source,
 ) -> Result<Option<Outcome>, OptimizeError> {
     let began = Instant::now();
-    let left = || opts.time_limit_s - began.elapsed().as_secs_f64();
+    // The search's time: the limit less what the larger responses need.
+    let left = || opts.time_limit_s - began.elapsed().as_secs_f64() - responses_reserve(s);
     // Not even one order's neighbourhood would fit: no need to check the plan.
-    if left() < first_estimate(s.orders.len(), 1) + responses_reserve(s) {
+    if left() < first_estimate(s.orders.len(), 1) {
         return Ok(None);
     }
     let mut eval = evaluate(s, start);
@@ -91,7 +92,7 @@ pub fn improve(
         let mut changed = false;
         for group in groups(s, &eval) {
             let need = expected.unwrap_or_else(|| first_estimate(s.orders.len(), group.len()));
-            if left() < need + responses_reserve(s) || stopped(opts) {
+            if left() < need || stopped(opts) {
                 break 'rounds;
             }
             let t = Instant::now();
