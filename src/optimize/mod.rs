@@ -30,7 +30,7 @@ pub mod strategy;
 pub mod warm;
 
 use crate::check::{evaluate, Violation};
-use crate::optimize::formulate::{frozen_plan, BuildOptions, Formulation, Hold, Meaning, Model};
+use crate::optimize::formulate::{fixed_plan, BuildOptions, Formulation, Hold, Meaning, Model};
 use crate::optimize::guided::{guide, Budget, Guided};
 use crate::optimize::highs::{solve_from, Limit, SolveError, SolveOptions, SolveResult, Status};
 use crate::plan::Plan;
@@ -213,13 +213,7 @@ pub fn optimize_held(
     let Some(values) = result.values.as_ref() else {
         return Ok(out);
     };
-    let mut fixed = frozen_plan(s);
-    if let Some(h) = &hold {
-        let kept = h.plan();
-        fixed.shipments.extend(kept.shipments);
-        fixed.transfers.extend(kept.transfers);
-        fixed.expedited.extend(kept.expedited);
-    }
+    let fixed = fixed_plan(s, hold.as_deref());
     let mut plan = model.decode(s, values, &fixed);
     if hold.as_ref().is_some_and(|h| !h.transfers.is_empty()) {
         // A held transfer and the model's on the same lane, SKU and day are one transfer.

@@ -13,7 +13,7 @@
 //! until the time is spent or a round changes nothing; then the same groups as MIPs with
 //! their yes/no decisions free, in the time left.
 
-use super::formulate::{frozen_plan, BuildOptions, Formulation, Hold, Model};
+use super::formulate::{fixed_plan, BuildOptions, Formulation, Hold, Model};
 use super::highs::{solve, Limit, SolveOptions, SolveResult, Status};
 use super::outcome::{Neighbourhoods, Solution, SolverStats, Source, Termination};
 use super::{OptimizeError, Outcome};
@@ -257,13 +257,12 @@ fn solve_fixed(
     seconds: f64,
     since: Instant,
 ) -> Result<Option<SolveResult>, OptimizeError> {
-    // The yes/no decisions fixed at `plan`'s; the quantities continuous first.
-    let mut fixed_mip = model.mip.clone();
+    // The yes/no decisions fixed at `plan`'s; every column continuous first.
+    let mut fixed_mip = model.mip.clone().relaxed();
     for (j, v) in model.start_from(plan).into_iter().enumerate() {
         if v.is_finite() {
             fixed_mip.col_lower[j] = v;
             fixed_mip.col_upper[j] = v;
-            fixed_mip.integer[j] = false;
         }
     }
     let mut tuned = SolveOptions {
@@ -273,14 +272,13 @@ fn solve_fixed(
         ..opts.clone()
     };
     f.tune(&mut tuned);
-    let lp = fixed_mip.clone().relaxed();
     // Every column that lowers the cost is bounded, so "unbounded or infeasible" means
     // infeasible: `plan` used a column this model prunes. The neighbourhood is skipped.
     let solved = |m: &crate::optimize::mip::Mip, o: &SolveOptions| match solve(m, o) {
         Err(super::highs::SolveError::UnboundedOrInfeasible { .. }) => Ok(None),
         other => other.map(Some),
     };
-    let Some(mut result) = solved(&lp, &tuned)? else {
+    let Some(mut result) = solved(&fixed_mip, &tuned)? else {
         return Ok(None);
     };
     let fractional = result
@@ -288,8 +286,9 @@ fn solve_fixed(
         .as_ref()
         .is_some_and(|v| !model.quantities_are_whole(v));
     if s.policy.integer_quantities && fractional {
-        // Whole units: the same model with its quantities integer (the LP's optimum is
-        // usually whole already: these are flows around fixed charges).
+        // Whole units: the same model with its quantities integer, the fixed yes/no
+        // columns left continuous (the LP's optimum is usually whole already: these are
+        // flows around fixed charges).
         for (j, m) in model.meaning.iter().enumerate() {
             fixed_mip.integer[j] = m.is_quantity();
         }
@@ -313,12 +312,12 @@ fn reflow(
     seconds: f64,
     stats: &mut SolverStats,
 ) -> Result<Option<(Plan, Evaluation)>, OptimizeError> {
-    let hold = around(s, plan, group);
+    let hold = Arc::new(around(s, plan, group));
     let built = Instant::now();
     let model = f.build(
         s,
         &BuildOptions {
-            hold: Some(Arc::new(hold.clone())),
+            hold: Some(hold.clone()),
             ..BuildOptions::default()
         },
     );
@@ -332,12 +331,7 @@ fn reflow(
     let Some(values) = result.values.as_ref() else {
         return Ok(None);
     };
-    let mut fixed = frozen_plan(s);
-    let held = hold.plan();
-    fixed.shipments.extend(held.shipments);
-    fixed.transfers.extend(held.transfers);
-    fixed.expedited.extend(held.expedited);
-    let found = model.decode(s, values, &fixed);
+    let found = model.decode(s, values, &fixed_plan(s, Some(&hold)));
     let eval = evaluate(s, &found);
     if !eval.feasible() {
         return Err(OptimizeError::PlanRejected {

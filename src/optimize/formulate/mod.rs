@@ -8,7 +8,7 @@ pub mod strong;
 pub mod tight;
 pub mod time_expanded;
 
-pub use model::{frozen_plan, BuildOptions, Formulation, Hold, Meaning, Model};
+pub use model::{fixed_plan, frozen_plan, BuildOptions, Formulation, Hold, Meaning, Model};
 
 /// Every formulation, in the order `bench` runs them (`strategy::DEFAULT` is the default).
 pub fn registry() -> Vec<&'static dyn Formulation> {

@@ -244,6 +244,19 @@ pub trait Formulation: Sync {
     }
 }
 
+/// The part of a plan a model built with `hold` does not decide: the frozen orders'
+/// shipments ([`frozen_plan`]) and what `hold` keeps. `Model::decode` adds the model's part.
+pub fn fixed_plan(s: &Scenario, hold: Option<&Hold>) -> Plan {
+    let mut fixed = frozen_plan(s);
+    if let Some(h) = hold {
+        let kept = h.plan();
+        fixed.shipments.extend(kept.shipments);
+        fixed.transfers.extend(kept.transfers);
+        fixed.expedited.extend(kept.expedited);
+    }
+    fixed
+}
+
 /// The frozen orders' shipments exactly as planned: the part of any plan that no
 /// formulation decides.
 pub fn frozen_plan(s: &Scenario) -> Plan {
