@@ -180,9 +180,11 @@ fn a_stopped_solve_starts_no_neighbourhood() {
         ..common::exact()
     };
     let f = by_name("tight").unwrap();
-    assert!(improve(&s, f, &opts, &rules, Source::Rules)
+    let from = evaluate(&s, &rules).cost.total;
+    let out = improve(&s, f, &opts, &rules, Source::Rules)
         .unwrap()
-        .is_some());
+        .expect("an improvement before the stop");
+    checked("small seed 1, watched", &s, &out, from, 9_252.27 - 0.01);
     watch.stop();
     assert!(improve(&s, f, &opts, &rules, Source::Rules)
         .unwrap()
