@@ -151,6 +151,7 @@ fn hold(s: &Scenario, free: &[bool], baseline: &[Vec<Shipment>]) -> Hold {
         transfers: Vec::new(),
         expedited: Vec::new(),
         priced: true,
+        transfer_hops: None,
     }
 }
 

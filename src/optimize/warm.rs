@@ -44,6 +44,7 @@ fn hold(s: &Scenario, start: &Start, touched: &Touched) -> Hold {
             .copied()
             .collect(),
         priced: false,
+        transfer_hops: None,
     }
 }
 

@@ -29,6 +29,7 @@ mod solve;
 mod solve_props;
 mod solve_tiny;
 mod tight;
+mod transfer_hops;
 mod warm;
 
 // respond, apply

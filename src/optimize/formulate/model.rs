@@ -42,6 +42,12 @@ pub struct Hold {
     /// (`--scope touched`). Without it the model is only the restricted problem: nothing is
     /// listed, and a lane-day's big-M covers the columns it has and the held units.
     pub priced: bool,
+    /// `Some(hops)`: transfers only within `hops` lanes of the pairs the decided orders
+    /// draw on directly (their sources' (node, sku)), the farthest pairs keeping one
+    /// `surplus` row instead of a balance per day (`models/neighbourhoods.md`, "Transfer
+    /// hops"): a restriction of the model, for neighbourhoods, never with `priced`.
+    /// `None`: the whole model's transfers.
+    pub transfer_hops: Option<u32>,
 }
 
 impl Hold {

@@ -78,6 +78,9 @@ struct Builder<'a> {
     /// With a hold: the whole model's (node, sku) pairs, to list the transfers between
     /// them that the restricted model leaves out.
     whole_pairs: HashSet<Pair>,
+    /// With [`Hold::transfer_hops`]: the farthest pairs transfers leave from, which have no
+    /// balance per day, only a `surplus` row (their constants still gather in `balance`).
+    origins: HashSet<Pair>,
 }
 
 /// What every line of one order shares when its columns are listed.
@@ -131,6 +134,7 @@ impl<'a> Builder<'a> {
                 ..Held::default()
             }),
             whole_pairs: HashSet::new(),
+            origins: HashSet::new(),
         }
     }
 
@@ -186,9 +190,22 @@ impl<'a> Builder<'a> {
         } else {
             (pair_set(&|_| true), HashSet::new())
         };
+        let pairs = match &self.opts.hold {
+            Some(hold) if hold.transfer_hops.is_some() => {
+                assert!(!hold.priced, "pricing needs the whole model's pairs");
+                let hops = hold.transfer_hops.expect("matched");
+                let (full, origins) = self.within_hops(&pairs, &frozen_pairs, hold, hops);
+                // A frozen shipment's pair outside both keeps what the plan leaves it.
+                self.balance
+                    .retain(|p, _| full.contains(p) || origins.contains(p));
+                self.origins = origins;
+                full
+            }
+            _ => pairs,
+        };
         let mut pairs: Vec<Pair> = pairs.into_iter().collect();
         pairs.sort();
-        for &p in &pairs {
+        for &p in pairs.iter().chain(&self.origins) {
             self.balance
                 .entry(p)
                 .or_insert_with(|| (vec![Vec::new(); self.h], vec![0.0; self.h]));
@@ -379,21 +396,20 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let transfer_lanes: Vec<LaneIx> = (0..s.lanes.len())
-            .map(LaneIx::new)
-            .filter(|&l| s.lane(l).carries_transfers)
-            .collect();
+        let (mut into, mut out): (Vec<Vec<NodeIx>>, Vec<Vec<NodeIx>>) = (
+            vec![Vec::new(); s.nodes.len()],
+            vec![Vec::new(); s.nodes.len()],
+        );
+        for lane in s.lanes.iter().filter(|l| l.carries_transfers) {
+            into[lane.to.ix()].push(lane.from);
+            out[lane.from.ix()].push(lane.to);
+        }
         // Backward: a pair that feeds a useful pair by transfer is useful.
-        let mut changed = true;
-        while changed {
-            changed = false;
-            for &l in &transfer_lanes {
-                let lane = s.lane(l);
-                for k in 0..s.skus.len() {
-                    let k = SkuIx::new(k);
-                    if useful.contains(&(lane.to, k)) && useful.insert((lane.from, k)) {
-                        changed = true;
-                    }
+        let mut work: Vec<Pair> = useful.iter().copied().collect();
+        while let Some((n, k)) = work.pop() {
+            for &m in &into[n.ix()] {
+                if useful.insert((m, k)) {
+                    work.push((m, k));
                 }
             }
         }
@@ -408,24 +424,71 @@ impl<'a> Builder<'a> {
                 supplied.insert((r.node, r.sku));
             }
         }
-        let mut changed = true;
-        while changed {
-            changed = false;
-            for &l in &transfer_lanes {
-                let lane = s.lane(l);
-                let ks: Vec<SkuIx> = supplied
-                    .iter()
-                    .filter(|p| p.0 == lane.from)
-                    .map(|p| p.1)
-                    .collect();
-                for k in ks {
-                    if useful.contains(&(lane.to, k)) && supplied.insert((lane.to, k)) {
-                        changed = true;
-                    }
+        // Forward: a useful pair a supplied one feeds by transfer is supplied.
+        let mut work: Vec<Pair> = supplied.iter().copied().collect();
+        while let Some((n, k)) = work.pop() {
+            for &m in &out[n.ix()] {
+                if useful.contains(&(m, k)) && supplied.insert((m, k)) {
+                    work.push((m, k));
                 }
             }
         }
         (useful, supplied)
+    }
+
+    /// The pairs of a hold with [`Hold::transfer_hops`] `Some(hops)`
+    /// (`models/neighbourhoods.md`, "Transfer hops"). With a balance per day: those of
+    /// `pairs` a decided order's line draws on directly, and those of `pairs` a transfer
+    /// lane leads from into one of them, up to `hops - 1` lanes away. With a `surplus` row
+    /// only: the pairs (of `pairs`, or a frozen shipment's) `hops` lanes away. The rest keep
+    /// what the plan leaves them, which the checker accepted: nothing decided reaches them.
+    fn within_hops(
+        &self,
+        pairs: &HashSet<Pair>,
+        frozen_pairs: &[Pair],
+        hold: &Hold,
+        hops: u32,
+    ) -> (HashSet<Pair>, HashSet<Pair>) {
+        let s = self.s;
+        let mut full: HashSet<Pair> = HashSet::new();
+        for (i, o) in s.orders.iter().enumerate() {
+            if o.frozen || hold.is_held(OrderIx::new(i)) {
+                continue;
+            }
+            for line in o.lines.iter().filter(|l| l.quantity > 0.0) {
+                for n in self.sources(o.destination) {
+                    if pairs.contains(&(n, line.sku)) {
+                        full.insert((n, line.sku));
+                    }
+                }
+            }
+        }
+        let mut into: Vec<Vec<NodeIx>> = vec![Vec::new(); s.nodes.len()];
+        for lane in s.lanes.iter().filter(|l| l.carries_transfers) {
+            into[lane.to.ix()].push(lane.from);
+        }
+        let frozen: HashSet<Pair> = frozen_pairs.iter().copied().collect();
+        // One lane further out than `last`: the pairs not yet in `full` that feed it.
+        let further = |last: &HashSet<Pair>, full: &HashSet<Pair>, with_frozen: bool| {
+            let mut next = HashSet::new();
+            for &(n, k) in last {
+                for &m in &into[n.ix()] {
+                    let p = (m, k);
+                    let known = pairs.contains(&p) || (with_frozen && frozen.contains(&p));
+                    if known && !full.contains(&p) {
+                        next.insert(p);
+                    }
+                }
+            }
+            next
+        };
+        let mut last = full.clone();
+        for _ in 1..hops {
+            last = further(&last, &full, false);
+            full.extend(last.iter().copied());
+        }
+        let origins = further(&last, &full, true);
+        (full, origins)
     }
 
     /// Stock-holding nodes that can serve `dest`: those with a lane to it, and `dest`
@@ -471,6 +534,8 @@ impl<'a> Builder<'a> {
             // Pruning rule P2: an expedite that arrives no earlier than the receipt itself
             // only costs money.
             let option = option.filter(|x| r.eta.is_none_or(|eta| x.eta.expect("checked") < eta));
+            // A surplus pair offers its stock as the plan leaves it, receipts unmoved.
+            let option = option.filter(|_| !self.origins.contains(&(r.node, r.sku)));
             let rows = self.balance.get_mut(&(r.node, r.sku)).expect("pair");
             if let Some(eta) = r.eta {
                 rows.1[eta as usize] += r.quantity;
@@ -584,7 +649,7 @@ impl<'a> Builder<'a> {
     /// Per (node, sku): the units that sinks reachable from the node can absorb: free
     /// order lines whose destination a node in its transfer closure serves, and frozen
     /// shipments from that closure.
-    fn reachable_demand(&self) -> HashMap<Pair, f64> {
+    fn reachable_demand(&self) -> Reach {
         let s = self.s;
         let n = s.nodes.len();
         let mut next: Vec<Vec<NodeIx>> = vec![Vec::new(); n];
@@ -592,34 +657,36 @@ impl<'a> Builder<'a> {
             next[lane.from.ix()].push(lane.to);
         }
         // What each node can serve directly: destinations it has a lane to, and itself.
-        let mut serves: Vec<HashSet<NodeIx>> =
-            (0..n).map(|i| HashSet::from([NodeIx::new(i)])).collect();
+        let mut serves: Vec<Vec<NodeIx>> = (0..n).map(|i| vec![NodeIx::new(i)]).collect();
         for lane in &s.lanes {
-            serves[lane.from.ix()].insert(lane.to);
+            serves[lane.from.ix()].push(lane.to);
         }
-        let mut sink: HashMap<(NodeIx, SkuIx), f64> = HashMap::new(); // per destination
-        let mut frozen: Vec<HashMap<SkuIx, f64>> = vec![HashMap::new(); n]; // per source
+        let mut sinks: HashMap<SkuIx, Vec<(NodeIx, f64)>> = HashMap::new();
+        let mut frozen: HashMap<SkuIx, Vec<(NodeIx, f64)>> = HashMap::new();
         for o in s.orders.iter() {
             if o.frozen {
                 for e in &o.plan {
-                    *frozen[e.node.ix()].entry(e.sku).or_default() += e.quantity;
+                    frozen.entry(e.sku).or_default().push((e.node, e.quantity));
                 }
             } else {
                 for l in &o.lines {
-                    *sink.entry((o.destination, l.sku)).or_default() += l.quantity;
+                    sinks
+                        .entry(l.sku)
+                        .or_default()
+                        .push((o.destination, l.quantity));
                 }
             }
         }
-        let mut out: HashMap<Pair, f64> = HashMap::new();
+        // Per node: the nodes in its transfer closure, and the destinations they serve.
+        let mut closure = vec![vec![false; n]; n];
+        let mut served = vec![vec![false; n]; n];
         for start in 0..n {
-            let mut seen = vec![false; n];
+            let seen = &mut closure[start];
             let mut stack = vec![NodeIx::new(start)];
             seen[start] = true;
-            let mut dests: HashSet<NodeIx> = HashSet::new();
             while let Some(v) = stack.pop() {
-                dests.extend(serves[v.ix()].iter().copied());
-                for (&k, &q) in &frozen[v.ix()] {
-                    *out.entry((NodeIx::new(start), k)).or_default() += q;
+                for d in &serves[v.ix()] {
+                    served[start][d.ix()] = true;
                 }
                 for &w in &next[v.ix()] {
                     if !seen[w.ix()] {
@@ -628,13 +695,13 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            for (&(d, k), &q) in &sink {
-                if dests.contains(&d) {
-                    *out.entry((NodeIx::new(start), k)).or_default() += q;
-                }
-            }
         }
-        out
+        Reach {
+            closure,
+            served,
+            sinks,
+            frozen,
+        }
     }
 
     fn transfers(&mut self) {
@@ -643,6 +710,7 @@ impl<'a> Builder<'a> {
         let supply = self.total_supply();
         let h = self.h as i64;
         let integer = self.integer_quantities();
+        let skus_at = self.skus_at();
         for (li, lane) in s.lanes.iter().enumerate() {
             let l = LaneIx::new(li);
             if !lane.carries_transfers {
@@ -650,11 +718,13 @@ impl<'a> Builder<'a> {
             }
             // With a hold, a transfer the whole model has between pairs the restricted one
             // lacks is listed for pricing instead (`outside`).
-            let skus: Vec<(SkuIx, bool)> = (0..s.skus.len())
-                .map(SkuIx::new)
+            let skus: Vec<(SkuIx, bool)> = skus_at[lane.from.ix()]
+                .iter()
+                .copied()
                 .filter_map(|k| {
                     let inside = self.balance.contains_key(&(lane.from, k))
-                        && self.balance.contains_key(&(lane.to, k));
+                        && self.balance.contains_key(&(lane.to, k))
+                        && !self.origins.contains(&(lane.to, k));
                     let whole = self.whole_pairs.contains(&(lane.from, k))
                         && self.whole_pairs.contains(&(lane.to, k));
                     (inside || whole).then_some((k, inside))
@@ -667,7 +737,7 @@ impl<'a> Builder<'a> {
                 // Bound B1: a transfer moves no more than exists (all stock and receipts) nor
                 // more than the sinks reachable from where it lands can absorb: some optimal
                 // plan has every transfer within both (models/time-expanded.md).
-                let ub = supply[k.ix()].min(reach.get(&(lane.to, k)).copied().unwrap_or(0.0));
+                let ub = supply[k.ix()].min(reach.demand(lane.to, k));
                 for t in 0..h {
                     // Pruning rule P3: a transfer that would arrive after the horizon
                     // moves stock out of reach and only costs money.
@@ -706,6 +776,20 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+    }
+
+    /// Per node: the SKUs a transfer from it could move (a pair there, in the model or the
+    /// whole model), in order, so that columns come in the same order on every run.
+    fn skus_at(&self) -> Vec<Vec<SkuIx>> {
+        let mut skus_at: Vec<Vec<SkuIx>> = vec![Vec::new(); self.s.nodes.len()];
+        for &(n, k) in self.balance.keys().chain(&self.whole_pairs) {
+            skus_at[n.ix()].push(k);
+        }
+        for v in &mut skus_at {
+            v.sort();
+            v.dedup();
+        }
+        skus_at
     }
 
     /// A transfer of the whole model that the restricted one leaves out: listed for
@@ -1157,6 +1241,33 @@ impl<'a> Builder<'a> {
                 prev = Some(inv);
             }
         }
+        self.surpluses();
+    }
+
+    /// surplus[n,k], per farthest pair of a hold's transfer hops: the transfers leaving it, over the horizon, take
+    /// at most the least stock the plan's constants leave it at the end of any day. Every
+    /// day's balance then holds: a restriction of the model (`models/neighbourhoods.md`).
+    fn surpluses(&mut self) {
+        let s = self.s;
+        let mut origins: Vec<Pair> = self.origins.iter().copied().collect();
+        origins.sort();
+        for p in origins {
+            let (entries, rhs) = self.balance.remove(&p).expect("pair");
+            let row: Vec<(Var, f64)> = entries.into_iter().flatten().collect();
+            if row.is_empty() {
+                continue;
+            }
+            let mut stock = 0.0;
+            let mut least = f64::INFINITY;
+            for b in rhs {
+                stock += b;
+                least = least.min(stock);
+            }
+            let (nid, kid) = (s.node(p.0).id.clone(), s.sku(p.1).id.clone());
+            self.row(f64::NEG_INFINITY, least.max(0.0), row, || {
+                format!("surplus[{nid},{kid}]")
+            });
+        }
     }
 }
 
@@ -1169,4 +1280,36 @@ fn routes_into(s: &Scenario) -> Vec<Vec<(NodeIx, Option<LaneIx>)>> {
         v[n].push((NodeIx::new(n), None));
     }
     v
+}
+
+/// What sinks each node's transfers can reach (`Builder::reachable_demand`).
+struct Reach {
+    /// Per node: the nodes transfers from it can reach, itself included.
+    closure: Vec<Vec<bool>>,
+    /// Per node: the destinations a node in its closure serves.
+    served: Vec<Vec<bool>>,
+    /// Per SKU: free order lines' (destination, units).
+    sinks: HashMap<SkuIx, Vec<(NodeIx, f64)>>,
+    /// Per SKU: frozen shipments' (source, units).
+    frozen: HashMap<SkuIx, Vec<(NodeIx, f64)>>,
+}
+
+impl Reach {
+    /// The units of `k` that sinks reachable from `n` can absorb (bound B1).
+    fn demand(&self, n: NodeIx, k: SkuIx) -> f64 {
+        let (served, closure) = (&self.served[n.ix()], &self.closure[n.ix()]);
+        let lines: f64 = self.sinks.get(&k).map_or(0.0, |v| {
+            v.iter()
+                .filter(|(d, _)| served[d.ix()])
+                .map(|(_, q)| q)
+                .sum()
+        });
+        let frozen: f64 = self.frozen.get(&k).map_or(0.0, |v| {
+            v.iter()
+                .filter(|(m, _)| closure[m.ix()])
+                .map(|(_, q)| q)
+                .sum()
+        });
+        lines + frozen
+    }
 }
