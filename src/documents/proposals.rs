@@ -92,6 +92,8 @@ pub struct SolveDoc {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ImprovedFrom {
+    /// `priority-rules`, or `last-plan` in the worker after events: its last plan without
+    /// the orders the events touched.
     pub plan: String,
     pub cost: f64,
     /// Neighbourhoods solved, and those that lowered the cost.

@@ -248,8 +248,14 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
 /// What a planner reads when the plan is another plan improved one neighbourhood at a time
 /// (`solve.improved_from`): where it started, and that nothing bounds it.
 pub fn improved_from_sentence(i: &crate::documents::proposals::ImprovedFrom) -> String {
+    let start = match i.plan.as_str() {
+        "last-plan" => {
+            "the worker's last plan without the orders the events since touched".to_owned()
+        }
+        other => format!("the {other} plan"),
+    };
     format!(
-        "The plan is the {} plan ({:.2}) improved one neighbourhood of late or short orders at a time ({} of {} neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal.",
-        i.plan, i.cost, i.improved, i.neighbourhoods
+        "The plan is {start} ({:.2}) improved one neighbourhood of late or short orders at a time ({} of {} neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal.",
+        i.cost, i.improved, i.neighbourhoods
     )
 }

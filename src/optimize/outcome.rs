@@ -49,6 +49,9 @@ pub enum Source {
     Baseline,
     /// The priority rules' plan: the strategy itself, or kept after a solver limit.
     Rules,
+    /// The worker's last plan with the orders the events since touched shipping nothing
+    /// (`crate::optimize::warm::held_start`): only ever a start the neighbourhoods improve.
+    LastPlan,
 }
 
 impl Source {
@@ -59,6 +62,7 @@ impl Source {
             Source::Baseline => "baseline",
             // The rules' strategy name (`priority_rules::NAME`, which a test ties it to).
             Source::Rules => "priority-rules",
+            Source::LastPlan => "last-plan",
         }
     }
 }

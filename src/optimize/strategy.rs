@@ -1,11 +1,13 @@
 //! What `--formulation` names: a model for the solver (`formulate::registry`), or the
 //! priority rules, which decide without a model. `solve` and `bench` take either.
 
+use crate::check::evaluate;
 use crate::optimize::formulate::{self, Formulation};
 use crate::optimize::highs::SolveOptions;
 pub use crate::optimize::{build_fits, lp_fits, BUILD_SECONDS_PER_ORDER, BUILD_SHARE};
 use crate::optimize::{keep_the_better, optimize, OptimizeError, Outcome, Source};
 use crate::optimize::{neighbourhoods, priority_rules, scope, warm};
+use crate::plan::Plan;
 use crate::risk::Analysis;
 use crate::scenario::domain::Scenario;
 
@@ -50,8 +52,9 @@ impl Strategy {
                     // Too big to build whole, or to get far into its LP: the rules' plan
                     // improved one neighbourhood at a time in the time there is (by a
                     // formulation that holds orders; another gets its whole model).
-                    let start = rules.insert(priority_rules::plan(s, a));
-                    let mut out = neighbourhoods::improve(s, *f, opts, start, Source::Rules)?
+                    let rules = rules.insert(priority_rules::plan(s, a));
+                    let (start, from) = neighbourhood_start(s, *f, opts, rules);
+                    let mut out = neighbourhoods::improve(s, *f, opts, &start, from)?
                         .unwrap_or_else(|| not_built(*f));
                     if let Some(stats) = out.stats.as_mut() {
                         stats.not_built = !build_fits(s, opts);
@@ -83,6 +86,27 @@ impl Strategy {
         })?;
         Ok(out)
     }
+}
+
+/// The plan the neighbourhoods start from: in the worker after events (`opts.warm`), the
+/// last plan with the orders the events touch shipping nothing (`warm::held_start`) when
+/// the checker accepts it and it costs less than `rules`; otherwise `rules`. On large the
+/// worker's last plan is far cheaper than the rules' and the events touch a few orders, so
+/// the search goes on from where it was rather than starting again.
+pub fn neighbourhood_start(
+    s: &Scenario,
+    f: &dyn Formulation,
+    opts: &SolveOptions,
+    rules: &Plan,
+) -> (Plan, Source) {
+    if let Some(start) = opts.warm.as_deref().filter(|_| f.holds()) {
+        let last = warm::held_start(s, start);
+        let eval = evaluate(s, &last);
+        if eval.feasible() && eval.cost.total < evaluate(s, rules).cost.total {
+            return (last, Source::LastPlan);
+        }
+    }
+    (rules.clone(), Source::Rules)
 }
 
 /// Why a model was not built, for a person.

@@ -12,10 +12,11 @@
 //! left, and the cheaper plan is kept.
 
 use super::changes::{touched, Start, Touched};
-use super::formulate::{Formulation, Hold};
+use super::formulate::{fixed_plan, Formulation, Hold};
 use super::highs::{Limit, SolveOptions, Status};
 use super::outcome::Scoped;
 use super::{optimize_held, relative_gap, OptimizeError, Outcome};
+use crate::plan::Plan;
 use crate::scenario::domain::Scenario;
 use std::sync::Arc;
 use std::time::Instant;
@@ -46,6 +47,14 @@ fn hold(s: &Scenario, start: &Start, touched: &Touched) -> Hold {
         priced: false,
         transfer_hops: None,
     }
+}
+
+/// The last plan with every order the changes since touch shipping nothing: the held part
+/// of the warm model (`hold`), which is one of its points, so a plan of the current
+/// scenario when the checker agrees. Where the whole model does not fit, the neighbourhoods
+/// start from it rather than from the rules' plan (`crate::optimize::strategy`).
+pub fn held_start(s: &Scenario, start: &Start) -> Plan {
+    fixed_plan(s, Some(&hold(s, start, &touched(s, start))))
 }
 
 /// Whether the warm plan moved too far to keep: its cost rose above the last plan's by more

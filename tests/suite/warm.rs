@@ -293,3 +293,106 @@ proptest! {
         prop_assume!(assert_sound(&before, &more, "random scenario").is_some());
     }
 }
+
+/// Where the whole model does not fit (large, in the worker), the neighbourhoods start
+/// from the last plan without the orders an event touched: a plan of the new scenario the
+/// checker accepts, every other order as it was, cheaper than the rules' plan; improving
+/// it re-decides the touched orders and never goes below the new optimum.
+#[test]
+fn without_room_for_the_whole_model_the_search_goes_on_from_the_last_plan() {
+    use recourse::optimize::neighbourhoods::improve;
+    use recourse::optimize::strategy::neighbourhood_start;
+    use recourse::optimize::warm::held_start;
+    use recourse::optimize::{priority_rules, Source};
+    use recourse::tools::generate::{generate, GenerateConfig};
+
+    let doc = generate(&GenerateConfig {
+        seed: 1,
+        ..GenerateConfig::preset("small").unwrap()
+    });
+    let s0 = scenario(&doc);
+    let last = run(&s0, None);
+    assert_eq!(last.status(), Status::Optimal);
+    let plan = last.plan().unwrap();
+    // The event: of the (node, SKU) the last plan ships from, the one it ships least from
+    // loses all its stock (an event touches a few orders, as one does on large).
+    let mut shipped: std::collections::HashMap<_, f64> = Default::default();
+    for e in &plan.shipments {
+        *shipped.entry((e.node, e.sku)).or_default() += e.quantity;
+    }
+    let (&(n, k), _) = shipped
+        .iter()
+        .filter(|((n, k), _)| s0.available_at_start(*n, *k) > 0.0)
+        .min_by(|a, b| a.1.total_cmp(b.1).then(a.0.cmp(b.0)))
+        .unwrap();
+    let loss: DisruptionDoc = serde_json::from_value(serde_json::json!({
+        "kind": "stock_loss", "node": s0.node(n).id, "sku": s0.sku(k).id,
+        "quantity": s0.available_at_start(n, k)
+    }))
+    .unwrap();
+    let mut after = doc.clone();
+    after.disruptions.push(loss);
+    let s1 = scenario(&after);
+    let start = Start {
+        plan: plan.clone(),
+        cost: last.objective().unwrap(),
+        bound: last.bound(),
+        changes: changes(&s0, &s1).unwrap(),
+    };
+    let free = touched(&s1, &start).free;
+    assert!(free.iter().any(|f| *f) && !free.iter().all(|f| *f));
+
+    let held = held_start(&s1, &start);
+    let held_eval = evaluate(&s1, &held);
+    assert!(held_eval.feasible(), "{:?}", held_eval.violations);
+    for (i, f) in free.iter().enumerate() {
+        let of = |p: &recourse::plan::Plan| -> Vec<_> {
+            let mut v: Vec<_> = p
+                .shipments
+                .iter()
+                .filter(|e| e.order.ix() == i)
+                .map(|e| (e.sku, e.node, e.lane, e.ship, e.quantity.to_bits()))
+                .collect();
+            v.sort();
+            v
+        };
+        let expected = if *f { Vec::new() } else { of(plan) };
+        assert_eq!(of(&held), expected, "order {}", s1.orders[i].id);
+    }
+
+    let f = by_name("tight").unwrap();
+    let a = analyze(&s1);
+    let rules = priority_rules::plan(&s1, &a);
+    let rules_cost = evaluate(&s1, &rules).cost.total;
+    let warm_opts = SolveOptions {
+        warm: Some(Arc::new(start)),
+        ..common::exact()
+    };
+    let (from, source) = neighbourhood_start(&s1, f, &warm_opts, &rules);
+    assert_eq!(source, Source::LastPlan);
+    assert_eq!(from, held);
+    assert!(
+        held_eval.cost.total < rules_cost,
+        "{} >= {rules_cost}",
+        held_eval.cost.total
+    );
+    // Without a last plan, the rules' plan.
+    let (cold_from, cold_source) = neighbourhood_start(&s1, f, &common::exact(), &rules);
+    assert_eq!((cold_from, cold_source), (rules.clone(), Source::Rules));
+
+    let optimum = run(&s1, None).objective().unwrap();
+    let out = improve(&s1, f, &common::exact(), &from, source)
+        .unwrap()
+        .expect("the touched orders re-decided");
+    let eval = evaluate(&s1, out.plan().unwrap());
+    assert!(eval.feasible(), "{:?}", eval.violations);
+    let cost = eval.cost.total;
+    assert!((cost - out.objective().unwrap()).abs() <= 1e-6 * cost);
+    assert!(cost < held_eval.cost.total);
+    assert!(
+        cost >= optimum - 1e-6 * optimum,
+        "{cost} below the optimum {optimum}"
+    );
+    let n = out.stats.as_ref().unwrap().neighbourhoods.as_ref().unwrap();
+    assert_eq!(n.from, Source::LastPlan);
+}
