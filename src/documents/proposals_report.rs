@@ -147,7 +147,7 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
         None => {}
     }
     if let Some(i) = &sv.improved_from {
-        let _ = writeln!(t, "{}\n", improved_from_sentence(i));
+        let _ = writeln!(t, "{}\n", improved_from_sentence(i, &money(i.cost)));
     }
     if !doc.infeasible_frozen_orders.is_empty() {
         let _ = writeln!(
@@ -247,7 +247,8 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
 
 /// What a planner reads when the plan is another plan improved one neighbourhood at a time
 /// (`solve.improved_from`): where it started, and that nothing bounds it.
-pub fn improved_from_sentence(i: &crate::documents::proposals::ImprovedFrom) -> String {
+/// `cost` is the starting plan's cost as the caller writes amounts.
+pub fn improved_from_sentence(i: &crate::documents::proposals::ImprovedFrom, cost: &str) -> String {
     let start = match i.plan.as_str() {
         "last-plan" => {
             "the worker's last plan without the orders the events since touched".to_owned()
@@ -255,7 +256,30 @@ pub fn improved_from_sentence(i: &crate::documents::proposals::ImprovedFrom) -> 
         other => format!("the {other} plan"),
     };
     format!(
-        "The plan is {start} ({:.2}) improved one neighbourhood of late or short orders at a time ({} of {} neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal.",
-        i.cost, i.improved, i.neighbourhoods
+        "The plan is {start} ({cost}) improved one neighbourhood of late or short orders at a time ({} of {} neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal.",
+        i.improved, i.neighbourhoods
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::improved_from_sentence;
+    use crate::documents::proposals::ImprovedFrom;
+
+    #[test]
+    fn the_starting_plan_is_named_for_a_planner() {
+        let from = |plan: &str| ImprovedFrom {
+            plan: plan.to_owned(),
+            cost: 1234.5,
+            neighbourhoods: 3,
+            improved: 2,
+        };
+        assert_eq!(
+            improved_from_sentence(&from("priority-rules"), "1,234.5"),
+            "The plan is the priority-rules plan (1,234.5) improved one neighbourhood of late or short orders at a time (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal."
+        );
+        assert!(improved_from_sentence(&from("last-plan"), "1234.50").starts_with(
+            "The plan is the worker's last plan without the orders the events since touched (1234.50) improved"
+        ));
+    }
 }

@@ -337,7 +337,15 @@ fn under_a_short_limit_the_rules_plan_is_improved_by_neighbourhoods() {
         .arg(&page)
         .assert()
         .success();
-    assert!(std::fs::read_to_string(&page).unwrap().contains(said));
+    let page = std::fs::read_to_string(&page).unwrap();
+    assert!(page.contains(said));
+    // The starting plan's cost as each writes amounts: plain in the text, grouped by
+    // thousands on the page like its cards.
+    let start = |cost: String| format!("The plan is the priority-rules plan ({cost}) improved");
+    assert!(text.contains(&start(format!("{:.2}", from.cost))), "{text}");
+    let grouped = recourse::documents::page::grouped(from.cost);
+    assert!(grouped.contains(','), "{grouped}");
+    assert!(page.contains(&start(grouped)));
 }
 
 /// `recourse solve ARGS -o PROPOSALS SCENARIO`, which must exit 0: the document and stderr.

@@ -93,7 +93,8 @@ fn header(out: &mut String, s: &Scenario, doc: &ProposalsDoc) {
         );
     }
     if let Some(i) = &sv.improved_from {
-        let sentence = crate::documents::proposals_report::improved_from_sentence(i);
+        let cost = grouped(i.cost);
+        let sentence = crate::documents::proposals_report::improved_from_sentence(i, &cost);
         let _ = write!(line, " · {}", esc(&sentence));
     }
     let _ = writeln!(
