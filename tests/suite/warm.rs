@@ -294,18 +294,17 @@ proptest! {
     }
 }
 
-/// Where the whole model does not fit (large, in the worker), the neighbourhoods start
-/// from the last plan without the orders an event touched: a plan of the new scenario the
-/// checker accepts, every other order as it was, cheaper than the rules' plan; improving
-/// it re-decides the touched orders and never goes below the new optimum.
-#[test]
-fn without_room_for_the_whole_model_the_search_goes_on_from_the_last_plan() {
-    use recourse::optimize::neighbourhoods::improve;
-    use recourse::optimize::strategy::neighbourhood_start;
-    use recourse::optimize::warm::held_start;
-    use recourse::optimize::{priority_rules, Source};
-    use recourse::tools::generate::{generate, GenerateConfig};
+/// Which stock record of the last plan an event takes away.
+enum Shipped {
+    Least,
+    Most,
+}
 
+/// The small preset's seed 1 solved to optimality, then all the stock of the (node, SKU) its
+/// plan ships `which` from (among those holding stock) lost: the new scenario and the start
+/// of a warm solve from that plan.
+fn small_seed_1_losing(which: Shipped) -> (Scenario, Start) {
+    use recourse::tools::generate::{generate, GenerateConfig};
     let doc = generate(&GenerateConfig {
         seed: 1,
         ..GenerateConfig::preset("small").unwrap()
@@ -314,17 +313,19 @@ fn without_room_for_the_whole_model_the_search_goes_on_from_the_last_plan() {
     let last = run(&s0, None);
     assert_eq!(last.status(), Status::Optimal);
     let plan = last.plan().unwrap();
-    // The event: of the (node, SKU) the last plan ships from, the one it ships least from
-    // loses all its stock (an event touches a few orders, as one does on large).
     let mut shipped: std::collections::HashMap<_, f64> = Default::default();
     for e in &plan.shipments {
         *shipped.entry((e.node, e.sku)).or_default() += e.quantity;
     }
-    let (&(n, k), _) = shipped
-        .iter()
+    let mut records: Vec<_> = shipped
+        .into_iter()
         .filter(|((n, k), _)| s0.available_at_start(*n, *k) > 0.0)
-        .min_by(|a, b| a.1.total_cmp(b.1).then(a.0.cmp(b.0)))
-        .unwrap();
+        .collect();
+    records.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let ((n, k), _) = match which {
+        Shipped::Least => records[0],
+        Shipped::Most => records[records.len() - 1],
+    };
     let loss: DisruptionDoc = serde_json::from_value(serde_json::json!({
         "kind": "stock_loss", "node": s0.node(n).id, "sku": s0.sku(k).id,
         "quantity": s0.available_at_start(n, k)
@@ -339,6 +340,46 @@ fn without_room_for_the_whole_model_the_search_goes_on_from_the_last_plan() {
         bound: last.bound(),
         changes: changes(&s0, &s1).unwrap(),
     };
+    (s1, start)
+}
+
+/// When the events touch so much that the last plan without those orders costs more than
+/// the rules' plan (all the stock the last plan ships most from lost), the search starts
+/// from the rules' plan.
+#[test]
+fn a_last_plan_dearer_than_the_rules_is_not_the_start() {
+    use recourse::optimize::strategy::neighbourhood_start;
+    use recourse::optimize::warm::held_start;
+    use recourse::optimize::{priority_rules, Source};
+
+    let (s1, start) = small_seed_1_losing(Shipped::Most);
+    let held = evaluate(&s1, &held_start(&s1, &start));
+    let rules = priority_rules::plan(&s1, &analyze(&s1));
+    assert!(held.cost.total > evaluate(&s1, &rules).cost.total);
+    let opts = SolveOptions {
+        warm: Some(Arc::new(start)),
+        ..common::exact()
+    };
+    let f = by_name("tight").unwrap();
+    assert_eq!(
+        neighbourhood_start(&s1, f, &opts, &rules),
+        (rules.clone(), Source::Rules)
+    );
+}
+
+/// Where the whole model does not fit (large, in the worker), the neighbourhoods start
+/// from the last plan without the orders an event touched: a plan of the new scenario the
+/// checker accepts, every other order as it was, cheaper than the rules' plan; improving
+/// it re-decides the touched orders and never goes below the new optimum.
+#[test]
+fn without_room_for_the_whole_model_the_search_goes_on_from_the_last_plan() {
+    use recourse::optimize::neighbourhoods::improve;
+    use recourse::optimize::strategy::neighbourhood_start;
+    use recourse::optimize::warm::held_start;
+    use recourse::optimize::{priority_rules, Source};
+
+    let (s1, start) = small_seed_1_losing(Shipped::Least);
+    let plan = &start.plan;
     let free = touched(&s1, &start).free;
     assert!(free.iter().any(|f| *f) && !free.iter().all(|f| *f));
 
