@@ -355,7 +355,9 @@ fn a_last_plan_dearer_than_the_rules_is_not_the_start() {
     let (s1, start) = small_seed_1_losing(Shipped::Most);
     let held = evaluate(&s1, &held_start(&s1, &start));
     let rules = priority_rules::plan(&s1, &analyze(&s1));
-    assert!(held.cost.total > evaluate(&s1, &rules).cost.total);
+    let rules_eval = evaluate(&s1, &rules);
+    assert!(held.feasible() && rules_eval.feasible());
+    assert!(held.cost.total > rules_eval.cost.total);
     let opts = SolveOptions {
         warm: Some(Arc::new(start)),
         ..common::exact()
@@ -404,7 +406,9 @@ fn without_room_for_the_whole_model_the_search_goes_on_from_the_last_plan() {
     let f = by_name("tight").unwrap();
     let a = analyze(&s1);
     let rules = priority_rules::plan(&s1, &a);
-    let rules_cost = evaluate(&s1, &rules).cost.total;
+    let rules_eval = evaluate(&s1, &rules);
+    assert!(rules_eval.feasible(), "{:?}", rules_eval.violations);
+    let rules_cost = rules_eval.cost.total;
     let warm_opts = SolveOptions {
         warm: Some(Arc::new(start)),
         ..common::exact()
