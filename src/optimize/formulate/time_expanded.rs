@@ -61,6 +61,9 @@ struct Builder<'a> {
     /// Per destination: (source, lane) routes into it, `None` = local. Computed once: every
     /// order would otherwise scan every lane.
     routes_into: Vec<Vec<(NodeIx, Option<LaneIx>)>>,
+    /// Per node: the nodes a transfer lane comes from into it, and goes to from it.
+    transfers_in: Vec<Vec<NodeIx>>,
+    transfers_out: Vec<Vec<NodeIx>>,
     /// Tighten bounds and prune dominated shipments (`models/tight.md`: S1, S2, D1, D2).
     tight: bool,
     /// With `tight`: per (node, sku, day), dense, an upper bound on the units of the SKU
@@ -119,6 +122,8 @@ impl<'a> Builder<'a> {
             frozen_lane: vec![0.0; s.lanes.len() * h],
             frozen_charged: HashSet::new(),
             routes_into: routes_into(s),
+            transfers_in: transfer_lanes(s, |l| (l.to, l.from)),
+            transfers_out: transfer_lanes(s, |l| (l.from, l.to)),
             tight,
             reach_by_day: Vec::new(),
             held_at: vec![None; s.orders.len()],
@@ -396,14 +401,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let (mut into, mut out): (Vec<Vec<NodeIx>>, Vec<Vec<NodeIx>>) = (
-            vec![Vec::new(); s.nodes.len()],
-            vec![Vec::new(); s.nodes.len()],
-        );
-        for lane in s.lanes.iter().filter(|l| l.carries_transfers) {
-            into[lane.to.ix()].push(lane.from);
-            out[lane.from.ix()].push(lane.to);
-        }
+        let (into, out) = (&self.transfers_in, &self.transfers_out);
         // Backward: a pair that feeds a useful pair by transfer is useful.
         let mut work: Vec<Pair> = useful.iter().copied().collect();
         while let Some((n, k)) = work.pop() {
@@ -463,10 +461,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let mut into: Vec<Vec<NodeIx>> = vec![Vec::new(); s.nodes.len()];
-        for lane in s.lanes.iter().filter(|l| l.carries_transfers) {
-            into[lane.to.ix()].push(lane.from);
-        }
+        let into = &self.transfers_in;
         let frozen: HashSet<Pair> = frozen_pairs.iter().copied().collect();
         // One lane further out than `last`: the pairs not yet in `full` that feed it.
         let further = |last: &HashSet<Pair>, full: &HashSet<Pair>, with_frozen: bool| {
@@ -652,10 +647,7 @@ impl<'a> Builder<'a> {
     fn reachable_demand(&self) -> Reach {
         let s = self.s;
         let n = s.nodes.len();
-        let mut next: Vec<Vec<NodeIx>> = vec![Vec::new(); n];
-        for lane in s.lanes.iter().filter(|l| l.carries_transfers) {
-            next[lane.from.ix()].push(lane.to);
-        }
+        let next = &self.transfers_out;
         // What each node can serve directly: destinations it has a lane to, and itself.
         let mut serves: Vec<Vec<NodeIx>> = (0..n).map(|i| vec![NodeIx::new(i)]).collect();
         for lane in &s.lanes {
@@ -1269,6 +1261,19 @@ impl<'a> Builder<'a> {
             });
         }
     }
+}
+
+/// Per node `a`, the nodes `b` of every transfer lane whose `pick` is `(a, b)`.
+fn transfer_lanes(
+    s: &Scenario,
+    pick: impl Fn(&crate::scenario::domain::Lane) -> (NodeIx, NodeIx),
+) -> Vec<Vec<NodeIx>> {
+    let mut v: Vec<Vec<NodeIx>> = vec![Vec::new(); s.nodes.len()];
+    for lane in s.lanes.iter().filter(|l| l.carries_transfers) {
+        let (a, b) = pick(lane);
+        v[a.ix()].push(b);
+    }
+    v
 }
 
 fn routes_into(s: &Scenario) -> Vec<Vec<(NodeIx, Option<LaneIx>)>> {
