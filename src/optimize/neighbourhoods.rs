@@ -69,8 +69,7 @@ pub fn improve(
     from: Source,
 ) -> Result<Option<Outcome>, OptimizeError> {
     let began = Instant::now();
-    // The search's time: the limit less what the larger responses need.
-    let left = || opts.time_limit_s - began.elapsed().as_secs_f64() - responses_reserve(s);
+    let left = || time_left(s, opts, began);
     // Not even one order's neighbourhood would fit: no need to check the plan.
     if left() < first_estimate(s.orders.len(), 1) {
         return Ok(None);
@@ -178,7 +177,7 @@ fn free_switches(
     eval: &mut Evaluation,
     report: &mut Neighbourhoods,
 ) -> Result<bool, OptimizeError> {
-    let left = || opts.time_limit_s - began.elapsed().as_secs_f64() - responses_reserve(s);
+    let left = || time_left(s, opts, began);
     let mut complete = true;
     for group in groups(s, eval) {
         if left() < MIP_SECONDS || stopped(opts) {
@@ -209,9 +208,11 @@ fn cheaper(cost: f64, eval: &Evaluation) -> bool {
     cost < than - 1e-9 * than.abs().max(1.0)
 }
 
-/// Seconds per order of the scenario kept for the responses beyond the caller's reserve.
-fn responses_reserve(s: &Scenario) -> f64 {
-    RESPONSES_PER_ORDER * s.orders.len() as f64
+/// The search's seconds left since `began`: the limit less what the larger responses of
+/// an improved plan need beyond the caller's reserve ([`RESPONSES_PER_ORDER`]).
+fn time_left(s: &Scenario, opts: &SolveOptions, began: Instant) -> f64 {
+    let responses = RESPONSES_PER_ORDER * s.orders.len() as f64;
+    opts.time_limit_s - began.elapsed().as_secs_f64() - responses
 }
 
 /// Whether someone stopped the solve (`$/cancelRequest` in the worker): no neighbourhood
