@@ -234,6 +234,11 @@ pub struct Overlay<'a> {
     /// Resources touched so far, in first-touch order (the order breaches are looked for).
     pub touched: Vec<Resource>,
     seen: std::collections::HashSet<Resource>,
+    /// Per lane-day with a fixed charge that the units changed, how far every flow it held
+    /// here (before the first unit, and after each) stayed from the departure threshold:
+    /// while a later change moves the flow by less, every switch `apply` made here, and so
+    /// `fixed_delta` bit for bit, comes out the same.
+    pub switches: BTreeMap<(LaneIx, Day), Margin>,
 }
 
 fn departs(q: f64) -> bool {
@@ -251,6 +256,7 @@ impl<'a> Overlay<'a> {
             own_cost: 0.0,
             touched: Vec::new(),
             seen: std::collections::HashSet::new(),
+            switches: BTreeMap::new(),
         }
     }
 
@@ -297,6 +303,14 @@ impl<'a> Overlay<'a> {
                 (false, true) => self.fixed_delta += fixed,
                 (true, false) => self.fixed_delta -= fixed,
                 _ => {}
+            }
+            if fixed > 0.0 {
+                let m = self.switches.entry(k).or_insert(Margin::UNBREAKABLE);
+                for n in [Margin::switch(before), Margin::switch(after)] {
+                    if n.slack < m.slack {
+                        *m = n;
+                    }
+                }
             }
             self.lane_out.insert(k, after);
         }
@@ -370,16 +384,22 @@ impl<'a> Overlay<'a> {
                 Err(b) => return Some(b),
                 Ok(m) => m,
             };
-            match margins.iter_mut().find(|(x, _)| x == r) {
-                Some((_, old)) => {
-                    if m.slack < old.slack {
-                        *old = m;
-                    }
-                }
-                None => margins.push((*r, m)),
-            }
+            lower(margins, *r, m);
         }
         None
+    }
+}
+
+/// Lowers `r`'s entry in `margins` to `m` when `m` is the smaller (adding the entry when
+/// there is none).
+pub fn lower(margins: &mut Vec<(Resource, Margin)>, r: Resource, m: Margin) {
+    match margins.iter_mut().find(|(x, _)| *x == r) {
+        Some((_, old)) => {
+            if m.slack < old.slack {
+                *old = m;
+            }
+        }
+        None => margins.push((r, m)),
     }
 }
 
@@ -418,6 +438,14 @@ impl Margin {
         slack: 0.0,
         tol: 0.0,
     };
+
+    /// How far a lane-day's flow `q` is from switching its fixed charge on or off.
+    fn switch(q: f64) -> Margin {
+        Margin {
+            slack: (q - TOLERANCE).abs(),
+            tol: tolerance(q),
+        }
+    }
 
     fn capacity(q: f64, cap: f64) -> Margin {
         let tol = tolerance(q.abs().max(cap.abs()));

@@ -39,7 +39,7 @@ use crate::check::{evaluate, CostBreakdown, Evaluation};
 use crate::plan::{merge, Plan};
 use crate::scenario::domain::Scenario;
 use crate::scenario::ids::*;
-use ledger::{Ledger, Margin, Overlay};
+use ledger::{lower, Ledger, Margin, Overlay};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use units::{PlanMaps, Resource, Unit, UnitKind};
@@ -405,6 +405,8 @@ struct Sign {
     /// The most slack it takes: for stock the largest drop of the cumulative balance on
     /// any day, for capacity the units added (0 when it only gives).
     loss: f64,
+    /// For capacity, the units added or removed (the net change's size).
+    moved: f64,
 }
 
 /// Per resource a set of units touches, what it does to it; changes within `eps` of zero
@@ -448,6 +450,7 @@ fn signs(units: &[Unit], set: &[usize], eps: f64) -> BTreeMap<Resource, Sign> {
         s.takes |= q > eps;
         s.gives |= q < -eps;
         s.loss = s.loss.max(q);
+        s.moved = q.abs();
     }
     out
 }
@@ -508,6 +511,37 @@ impl Ctx<'_> {
         matches!(self.units[u].kind, UnitKind::Order(o) if self.at_risk[o.ix()] && !self.after[o.ix()])
     }
 
+    /// The remaining unit outside `set` that covers breach `b` entirely at the least own
+    /// cost, else the one that relieves it most; none when no unit relieves it.
+    fn helper(&self, b: &ledger::Breach, remaining: &[bool], set: &[usize]) -> Option<usize> {
+        let helpers: Vec<(usize, f64)> = self
+            .by_resource
+            .get(&b.resource())
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|u| remaining[*u] && !set.contains(u))
+            .map(|u| (u, b.relief(&self.units[u])))
+            .filter(|(_, r)| *r > 1e-9)
+            .collect();
+        let need = b.amount();
+        helpers
+            .iter()
+            .filter(|(_, r)| *r >= need - 1e-9)
+            .min_by(|a, b| {
+                self.units[a.0]
+                    .own_cost
+                    .total_cmp(&self.units[b.0].own_cost)
+                    .then(a.0.cmp(&b.0))
+            })
+            .or_else(|| {
+                helpers
+                    .iter()
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            })
+            .map(|(u, _)| *u)
+    }
+
     /// `seed` plus the fewest remaining units that make the state feasible on every
     /// resource they touch (and on `also`).
     fn closure(
@@ -527,35 +561,7 @@ impl Ctx<'_> {
         }
         while let Some(b) = ov.first_breach(self.s, also, &mut margins) {
             breached.push(b.resource());
-            let helpers: Vec<(usize, f64)> = self
-                .by_resource
-                .get(&b.resource())
-                .into_iter()
-                .flatten()
-                .copied()
-                .filter(|u| remaining[*u] && !set.contains(u))
-                .map(|u| (u, b.relief(&self.units[u])))
-                .filter(|(_, r)| *r > 1e-9)
-                .collect();
-            let need = b.amount();
-            // One unit that covers the whole breach at the least cost, else the one that
-            // covers most of it.
-            let pick = helpers
-                .iter()
-                .filter(|(_, r)| *r >= need - 1e-9)
-                .min_by(|a, b| {
-                    self.units[a.0]
-                        .own_cost
-                        .total_cmp(&self.units[b.0].own_cost)
-                        .then(a.0.cmp(&b.0))
-                })
-                .or_else(|| {
-                    helpers
-                        .iter()
-                        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-                })
-                .map(|(u, _)| *u);
-            match pick {
+            match self.helper(&b, remaining, &set) {
                 Some(u) => {
                     ov.apply(self.s, &self.units[u]);
                     set.push(u);
@@ -577,6 +583,9 @@ impl Ctx<'_> {
         set.sort_unstable();
         breached.sort_unstable();
         breached.dedup();
+        for (&(l, d), &m) in &ov.switches {
+            lower(&mut margins, Resource::LaneDay(l, d), m);
+        }
         margins.sort_unstable_by_key(|m| m.0);
         let mut reads = std::mem::take(&mut ov.touched);
         reads.sort_unstable();
@@ -670,7 +679,7 @@ fn construct(
     let mut watches = watch::Watches::new(units.len());
     for (u, c) in cands.iter().enumerate() {
         if let Some(c) = c {
-            watches.file(s, u, &c.units, &c.reads, &c.breached, &c.margins);
+            watches.file(u, &c.units, &c.reads, &c.breached, &c.margins);
         }
     }
     while left > 0 {
@@ -682,7 +691,11 @@ fn construct(
         commit(&mut ledger, &mut remaining, &c);
         left -= c.units.len();
         let changed = signs(units, &c.units, 0.0);
-        let stale = watches.stale(&c.units, changed.iter().map(|(r, x)| (*r, x.loss)));
+        let stale = watches.stale(
+            s,
+            &c.units,
+            changed.iter().map(|(r, x)| (*r, x.loss, x.moved)),
+        );
         groups.push(Group {
             units: c.units,
             cost_delta: c.cost_delta,
@@ -716,7 +729,7 @@ fn construct(
             ranked.remove(&(old.rank(u), u));
             match &c {
                 Some(c) => {
-                    watches.file(s, u, &c.units, &c.reads, &c.breached, &c.margins);
+                    watches.file(u, &c.units, &c.reads, &c.breached, &c.margins);
                     ranked.insert((c.rank(u), u));
                 }
                 None => watches.drop(u),

@@ -3,12 +3,14 @@
 //!
 //! A closure stays the same after a commit (`models/responses.md`, construction step 4)
 //! unless it holds a unit the commit consumed, or reads a changed resource that it
-//! repaired or that carries a fixed charge, or reads one that lost more slack than the
-//! least margin the closure saw on it. The first three are lists per unit and per resource,
-//! emptied when the resource changes. For the last, each resource counts the slack commits
-//! have taken from it so far; a candidate is filed under the count at which its margin runs
-//! out, in a heap, and a commit pops the candidates whose count it passes. Entries of a
-//! candidate recomputed since are recognised by its version and dropped.
+//! repaired, or reads one that lost more slack than the least margin the closure saw on
+//! it. The first two are lists per unit and per resource, emptied when the resource
+//! changes. For the last, each resource counts the slack commits have taken from it so
+//! far; a candidate is filed under the count at which its margin runs out, in a heap, and a
+//! commit pops the candidates whose count it passes. On a lane-day with a fixed charge every
+//! unit moved counts as taken, and the margin is also how far the closure's flows there
+//! stayed from switching the charge. Entries of a candidate recomputed since are recognised
+//! by its version and dropped.
 
 use super::ledger::Margin;
 use super::units::Resource;
@@ -47,7 +49,6 @@ impl Watches {
     /// resource it found unbroken (all sorted by resource).
     pub fn file(
         &mut self,
-        s: &Scenario,
         u: usize,
         holds: &[usize],
         reads: &[Resource],
@@ -60,8 +61,7 @@ impl Watches {
             self.holding[w].push((u, v));
         }
         for r in reads {
-            let fixed = matches!(*r, Resource::LaneDay(l, _) if s.lane(l).fixed_cost_per_day > 0.0);
-            if fixed || repaired.binary_search(r).is_ok() {
+            if repaired.binary_search(r).is_ok() {
                 self.always.entry(*r).or_default().push((u, v));
                 continue;
             }
@@ -86,11 +86,13 @@ impl Watches {
 
     /// The candidates (ascending, each once) that the commit of `consumed` units may
     /// change; `changed` is every resource the commit touched with the most slack it took
-    /// there (0 when it only gave).
+    /// there (0 when it only gave) and the units it moved there (capacity resources: the
+    /// net change, either way).
     pub fn stale(
         &mut self,
+        s: &Scenario,
         consumed: &[usize],
-        changed: impl IntoIterator<Item = (Resource, f64)>,
+        changed: impl IntoIterator<Item = (Resource, f64, f64)>,
     ) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
         let version = &self.version;
@@ -104,10 +106,13 @@ impl Watches {
                 keep(e, &mut out);
             }
         }
-        for (r, loss) in changed {
+        for (r, loss, moved) in changed {
             for e in self.always.remove(&r).unwrap_or_default() {
                 keep(e, &mut out);
             }
+            // Flow added or removed can switch a fixed charge: both count.
+            let fixed = matches!(r, Resource::LaneDay(l, _) if s.lane(l).fixed_cost_per_day > 0.0);
+            let loss = if fixed { moved } else { loss };
             if loss > 0.0 {
                 let taken = self.taken.entry(r).or_insert(0.0);
                 *taken += loss;
