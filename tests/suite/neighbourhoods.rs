@@ -3,7 +3,8 @@
 //! whole model is too big to build in the limit: every plan it returns is one the checker
 //! accepts at the cost it reports, cheaper than the plan it started from and never below the
 //! optimum; it lowers the rules' cost on the small preset, its MIP neighbourhoods reach an
-//! optimum the LP ones cannot, and it finds nothing to improve in an optimal plan.
+//! optimum the LP ones cannot, it solves a fractional neighbourhood again in whole units,
+//! and it finds nothing to improve in an optimal plan.
 
 use crate::common;
 
@@ -205,4 +206,59 @@ fn without_time_for_a_neighbourhood_nothing_is_returned() {
     assert!(improve(&s, f, &opts, &rules, Source::Rules)
         .unwrap()
         .is_none());
+}
+
+/// A DC that may ship 2.5 units a day and a customer zone a day away, 1 per unit; 5 units
+/// due on day 2 at 50 a unit-day late and 1,000 a unit short, with whole units as the
+/// policy says (`integer_quantities`), unless `fractional`.
+fn half_units_a_day(fractional: bool) -> Scenario {
+    let doc = serde_json::json!({
+        "format": "recourse.scenario/1", "id": "half-units", "as_of": "2026-11-27",
+        "horizon_days": 10, "currency": "EUR",
+        "skus": [{"id": "SKU-1"}],
+        "nodes": [{"id": "DC", "kind": "dc", "ship_capacity_per_day": 2.5},
+                  {"id": "ZONE", "kind": "customer"}],
+        "lanes": [{"id": "D-Z", "from": "DC", "to": "ZONE", "mode": "ground",
+                   "lead_time_days": 1, "cost_per_unit": 1.0}],
+        "stock": [{"node": "DC", "sku": "SKU-1", "on_hand": 10}],
+        "inbound": [],
+        "orders": [{"id": "SO-1", "customer": "ACME", "destination": "ZONE",
+                    "due": "2026-11-29", "priority": 1,
+                    "lines": [{"sku": "SKU-1", "quantity": 5}], "plan": []}],
+        "disruptions": [],
+        "policy": {"integer_quantities": !fractional}
+    });
+    load_scenario(doc.to_string().as_bytes())
+        .unwrap_or_else(|d| panic!("{d:?}"))
+        .0
+}
+
+/// A neighbourhood whose LP ships fractions (2.5 units on each of days 0 and 1) is solved
+/// again with whole units: 2 + 2 on time and 1 a day late, 5 + 50 = 55, the optimum.
+#[test]
+fn a_fractional_neighbourhood_is_solved_again_in_whole_units() {
+    let f = by_name("tight").unwrap();
+    let halves = half_units_a_day(true);
+    let best = optimize(&halves, f, &common::exact()).unwrap();
+    let plan = best.plan().expect("a plan");
+    let eval = evaluate(&halves, plan);
+    assert!(eval.feasible(), "{:?}", eval.violations);
+    assert!((eval.cost.total - 5.0).abs() < 1e-9, "{}", eval.cost.total);
+    assert!(plan.shipments.iter().any(|x| x.quantity.fract() != 0.0));
+
+    let s = half_units_a_day(false);
+    let nothing = Plan::default();
+    let from = evaluate(&s, &nothing).cost.total;
+    assert_eq!(from, 5_000.0);
+    let out = improved(&s, &nothing).expect("an improvement");
+    let cost = checked("half units a day", &s, &out, from, 55.0);
+    assert!((cost - 55.0).abs() < 1e-9, "{cost}");
+    let shipped: Vec<f64> = out
+        .plan()
+        .unwrap()
+        .shipments
+        .iter()
+        .map(|x| x.quantity)
+        .collect();
+    assert!(shipped.iter().all(|q| q.fract() == 0.0), "{shipped:?}");
 }
