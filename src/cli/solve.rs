@@ -191,12 +191,13 @@ fn solve(
         }
         if let Some(n) = stats.and_then(|x| x.neighbourhoods.as_ref()) {
             eprintln!(
-                "neighbourhoods: the {} plan ({:.2}) improved in {} of {} solved ({} over the late or short orders, then {} as MIPs) in {:.2} s",
+                "neighbourhoods: the {} plan ({:.2}) improved in {} of {} solved ({} over the late or short orders, {} of them starting with stranded stock routed, then {} as MIPs) in {:.2} s",
                 n.from.as_str(),
                 n.from_cost,
                 n.improved,
                 plural(n.solved, "neighbourhood"),
                 plural(n.rounds, "round"),
+                n.routed,
                 n.mips,
                 n.seconds
             );

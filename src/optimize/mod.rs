@@ -13,7 +13,8 @@
 //! The layer: [`strategy`] (what `--formulation` names), [`formulate`] (the models),
 //! [`mip`] (the solver-neutral matrix), [`highs`] (every call into HiGHS), [`guided`] (the
 //! LP-guided search), [`priority_rules`] (the yardstick without a model), [`scope`],
-//! [`changes`] / [`warm`] and [`neighbourhoods`] (models that hold some orders fixed). It
+//! [`changes`] / [`warm`] and [`neighbourhoods`] (models that hold some orders fixed),
+//! [`stranded`] (unused stock sent to short lines over chains of transfers). It
 //! may import `base`, `scenario`, `plan`, `check` and `risk`; never `respond`, `documents`,
 //! `tools` or `apply`.
 
@@ -26,6 +27,7 @@ pub mod neighbourhoods;
 pub mod outcome;
 pub mod priority_rules;
 pub mod scope;
+pub mod stranded;
 pub mod strategy;
 pub mod warm;
 

@@ -78,6 +78,7 @@ pub fn improve(
         solved: 0,
         improved: 0,
         rounds: 0,
+        routed: 0,
         mips: 0,
         seconds: 0.0,
     };
@@ -92,7 +93,12 @@ pub fn improve(
     let mut converged = false;
     'rounds: loop {
         report.rounds += 1;
-        let mut changed = false;
+        // Routing stranded stock takes far less than a neighbourhood; it runs when one fits.
+        let need = expected.unwrap_or_else(|| first_estimate(s.orders.len(), GROUP));
+        if left() < need || stopped(opts) {
+            break 'rounds;
+        }
+        let mut changed = route_stranded(s, &mut plan, &mut eval, &mut report);
         for group in groups(s, &eval) {
             let need = expected.unwrap_or_else(|| first_estimate(s.orders.len(), group.len()));
             if left() < need || stopped(opts) {
@@ -123,11 +129,32 @@ pub fn improve(
         limit = Limit::Interrupt;
     }
     report.seconds = began.elapsed().as_secs_f64();
-    if report.improved == 0 {
+    if report.improved == 0 && report.routed == 0 {
         return Ok(None);
     }
     stats.neighbourhoods = Some(report);
     Ok(Some(improved(f, plan, eval, stats, limit)))
+}
+
+/// `plan` with its stranded stock sent to its short lines (`super::stranded`), kept when
+/// the checker finds it feasible and cheaper; whether it was.
+fn route_stranded(
+    s: &Scenario,
+    plan: &mut Plan,
+    eval: &mut Evaluation,
+    report: &mut Neighbourhoods,
+) -> bool {
+    let Some(p) = super::stranded::route(s, plan, eval) else {
+        return false;
+    };
+    let e = evaluate(s, &p);
+    if !e.feasible() || !cheaper(e.cost.total, eval) {
+        return false;
+    }
+    *plan = p;
+    *eval = e;
+    report.routed += 1;
+    true
 }
 
 /// The outcome of a search that improved the plan: `feasible` (stopped by `limit`: the

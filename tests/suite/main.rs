@@ -28,6 +28,7 @@ mod scope;
 mod solve;
 mod solve_props;
 mod solve_tiny;
+mod stranded;
 mod tight;
 mod transfer_hops;
 mod warm;

@@ -1,0 +1,404 @@
+//! Stock a plan leaves unused, sent to its short order lines over chains of transfers of any
+//! length (`models/neighbourhoods.md`, "Stranded stock").
+//!
+//! A neighbourhood's transfers reach at most [`super::neighbourhoods`]' three lanes, and
+//! on the generated large networks the stock that short lines could use often sits four to
+//! twelve lanes away. This pass works on the plan's own state: the stock each pair can give
+//! up on a day without going below zero on any later day, and the capacity each node-day and
+//! lane-day has left. For each short line, costliest shortage first, it finds the earliest
+//! arrival at the line's destination from any stock that can be given up (a search over days
+//! and transfer lanes), and adds that chain of transfers and the final shipment when the
+//! penalty it saves exceeds what it costs (transport, lateness, any lane-day charge it
+//! switches on). Every movement it adds respects the rules it can see (outages, departure
+//! days, capacities, `forbid`, `max_sources`), and the caller checks the whole plan.
+
+use crate::check::Evaluation;
+use crate::plan::{Plan, Shipment, Transfer};
+use crate::scenario::domain::{Day, Scenario};
+use crate::scenario::ids::*;
+use std::collections::{BTreeSet, HashMap};
+
+/// The plan's state on what a chain reads: stock per (node, SKU) and day for the SKUs of
+/// short lines, units leaving per node-day and lane-day.
+struct State {
+    h: usize,
+    /// Balance at the end of each day.
+    stock: HashMap<(NodeIx, SkuIx), Vec<f64>>,
+    /// Per SKU, the nodes with a balance in `stock`.
+    at: HashMap<SkuIx, BTreeSet<NodeIx>>,
+    node_out: Vec<Vec<f64>>,
+    lane_out: Vec<Vec<f64>>,
+}
+
+/// The lanes a chain can take: per node, the transfer lanes leaving it; per (node,
+/// destination), the lanes between them.
+struct Lanes {
+    transfers: Vec<Vec<LaneIx>>,
+    between: HashMap<(NodeIx, NodeIx), Vec<LaneIx>>,
+}
+
+impl Lanes {
+    fn of(s: &Scenario) -> Lanes {
+        let mut transfers = vec![Vec::new(); s.nodes.len()];
+        let mut between: HashMap<(NodeIx, NodeIx), Vec<LaneIx>> = HashMap::new();
+        for (l, lane) in s.lanes.iter().enumerate() {
+            let l = LaneIx::new(l);
+            if lane.carries_transfers && s.node(lane.from).holds_stock() {
+                transfers[lane.from.ix()].push(l);
+            }
+            between.entry((lane.from, lane.to)).or_default().push(l);
+        }
+        Lanes { transfers, between }
+    }
+}
+
+/// The earliest day a unit that can be given up can be at a node, the stock node it comes
+/// from, and the transfer (lane, departure) that brought it there (none at its source).
+type Label = (Day, NodeIx, Option<(LaneIx, Day)>);
+
+/// A chain: transfers (lane, departure) in order, then the shipment (node, lane, departure).
+struct Chain {
+    source: NodeIx,
+    transfers: Vec<(LaneIx, Day)>,
+    ship: (NodeIx, Option<LaneIx>, Day),
+    arrival: Day,
+}
+
+/// `plan` with short lines served from stock it leaves unused; `None` when no chain pays.
+pub fn route(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Option<Plan> {
+    let lines = short_lines(s, eval);
+    if lines.is_empty() {
+        return None;
+    }
+    let skus: BTreeSet<SkuIx> = lines.iter().map(|l| l.1).collect();
+    let mut st = State::of(s, plan, &skus);
+    let mut sources: Vec<BTreeSet<NodeIx>> = vec![BTreeSet::new(); s.orders.len()];
+    for x in plan.shipments.iter().filter(|x| x.quantity > 0.0) {
+        sources[x.order.ix()].insert(x.node);
+    }
+    let lanes = Lanes::of(s);
+    let mut out = plan.clone();
+    let before = (out.shipments.len(), out.transfers.len());
+    for (o, k, short) in lines {
+        let mut need = short;
+        // A few chains per line: each takes what its source and its tightest capacity allow.
+        for _ in 0..4 {
+            let Some(chain) = earliest(s, &st, &lanes, (o, k), &sources[o.ix()]) else {
+                break;
+            };
+            let q = st.room(s, &chain, k).min(need);
+            let q = if s.policy.integer_quantities {
+                q.floor()
+            } else {
+                q
+            };
+            if q <= 1e-9 || gain(s, &st, o, &chain, q) <= 0.0 {
+                break;
+            }
+            st.apply(s, &chain, k, q);
+            push(&mut out, o, k, &chain, q);
+            sources[o.ix()].insert(chain.ship.0);
+            need -= q;
+            if need <= 1e-9 {
+                break;
+            }
+        }
+    }
+    ((out.shipments.len(), out.transfers.len()) != before).then_some(out)
+}
+
+/// The short lines of orders that may ship part of a line (not frozen, not ship-complete),
+/// costliest shortage first: (order, SKU, units short).
+fn short_lines(s: &Scenario, eval: &Evaluation) -> Vec<(OrderIx, SkuIx, f64)> {
+    let mut lines: Vec<(OrderIx, SkuIx, f64)> = Vec::new();
+    for (i, o) in s.orders.iter().enumerate() {
+        if o.frozen || !o.allow_partial {
+            continue;
+        }
+        for (line, shipped) in o.lines.iter().zip(&eval.orders[i].shipped) {
+            let short = line.quantity - shipped;
+            if short > 1e-9 {
+                lines.push((OrderIx::new(i), line.sku, short));
+            }
+        }
+    }
+    let pen = |o: OrderIx| s.order(o).short_penalty_per_unit;
+    lines.sort_by(|a, b| pen(b.0).total_cmp(&pen(a.0)).then(a.0.cmp(&b.0)));
+    lines
+}
+
+impl State {
+    fn of(s: &Scenario, plan: &Plan, skus: &BTreeSet<SkuIx>) -> State {
+        let h = s.horizon as usize;
+        let day = |d: Day| d.clamp(0, h as Day) as usize;
+        let mut flow: HashMap<(NodeIx, SkuIx), Vec<f64>> = HashMap::new();
+        let mut add = |n: NodeIx, k: SkuIx, d: Day, q: f64| {
+            if skus.contains(&k) && d < h as Day {
+                flow.entry((n, k)).or_insert_with(|| vec![0.0; h])[day(d)] += q;
+            }
+        };
+        for (n, node) in s.nodes.iter().enumerate() {
+            if node.holds_stock() {
+                for &k in skus {
+                    let n = NodeIx::new(n);
+                    add(n, k, 0, s.available_at_start(n, k));
+                }
+            }
+        }
+        let expedited: BTreeSet<InboundIx> = plan.expedited.iter().copied().collect();
+        for (i, r) in s.inbound.iter().enumerate() {
+            if let Some(d) = r.arrival(expedited.contains(&InboundIx::new(i))) {
+                add(r.node, r.sku, Day::from(d), r.quantity);
+            }
+        }
+        let mut node_out = vec![vec![0.0; h]; s.nodes.len()];
+        let mut lane_out = vec![vec![0.0; h]; s.lanes.len()];
+        for x in &plan.shipments {
+            add(x.node, x.sku, x.ship.max(0), -x.quantity);
+            node_out[x.node.ix()][day(x.ship).min(h - 1)] += x.quantity;
+            if let Some(l) = x.lane {
+                lane_out[l.ix()][day(x.ship).min(h - 1)] += x.quantity;
+            }
+        }
+        for t in &plan.transfers {
+            let l = s.lane(t.lane);
+            add(l.from, t.sku, t.ship.max(0), -t.quantity);
+            add(l.to, t.sku, t.ship + Day::from(l.lead_time), t.quantity);
+            node_out[l.from.ix()][day(t.ship).min(h - 1)] += t.quantity;
+            lane_out[t.lane.ix()][day(t.ship).min(h - 1)] += t.quantity;
+        }
+        let mut at: HashMap<SkuIx, BTreeSet<NodeIx>> = HashMap::new();
+        for &(n, k) in flow.keys() {
+            at.entry(k).or_default().insert(n);
+        }
+        let stock = flow
+            .into_iter()
+            .map(|(key, f)| {
+                let mut b = 0.0;
+                (
+                    key,
+                    f.iter()
+                        .map(|x| {
+                            b += x;
+                            b
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        State {
+            h,
+            stock,
+            at,
+            node_out,
+            lane_out,
+        }
+    }
+
+    /// Units of `k` that `n` can give up from day `d` on: its least balance from `d` on.
+    fn free(&self, n: NodeIx, k: SkuIx, d: Day) -> f64 {
+        self.stock.get(&(n, k)).map_or(0.0, |b| {
+            b[d as usize..]
+                .iter()
+                .copied()
+                .fold(f64::INFINITY, f64::min)
+                .max(0.0)
+        })
+    }
+
+    /// Units that may still leave `n` on day `d`.
+    fn node_room(&self, s: &Scenario, n: NodeIx, d: Day) -> f64 {
+        let node = s.node(n);
+        if !node.is_open(d) {
+            return 0.0;
+        }
+        node.ship_capacity_per_day
+            .map_or(f64::INFINITY, |c| c - self.node_out[n.ix()][d as usize])
+    }
+
+    /// Units that may still depart on `l` on day `d`.
+    fn lane_room(&self, s: &Scenario, l: LaneIx, d: Day) -> f64 {
+        let lane = s.lane(l);
+        if !lane.departs.get(d as usize).copied().unwrap_or(false) {
+            return 0.0;
+        }
+        lane.capacity_per_day
+            .map_or(f64::INFINITY, |c| c - self.lane_out[l.ix()][d as usize])
+    }
+
+    /// Units `chain` can carry: its source's stock and every capacity on its way.
+    fn room(&self, s: &Scenario, chain: &Chain, k: SkuIx) -> f64 {
+        let first = chain.transfers.first().map_or(chain.ship.2, |t| t.1);
+        let mut q = self.free(chain.source, k, first);
+        for &(l, d) in &chain.transfers {
+            q = q
+                .min(self.node_room(s, s.lane(l).from, d))
+                .min(self.lane_room(s, l, d));
+        }
+        let (m, lane, d) = chain.ship;
+        q = q.min(self.node_room(s, m, d));
+        if let Some(l) = lane {
+            q = q.min(self.lane_room(s, l, d));
+        }
+        q
+    }
+
+    fn apply(&mut self, s: &Scenario, chain: &Chain, k: SkuIx, q: f64) {
+        let h = self.h;
+        let mut moved = |n: NodeIx, d: Day, delta: f64| {
+            self.at.entry(k).or_default().insert(n);
+            let b = self.stock.entry((n, k)).or_insert_with(|| vec![0.0; h]);
+            b[d as usize..].iter_mut().for_each(|x| *x += delta);
+        };
+        for &(l, d) in &chain.transfers {
+            let lane = s.lane(l);
+            moved(lane.from, d, -q);
+            moved(lane.to, d + Day::from(lane.lead_time), q);
+            self.node_out[lane.from.ix()][d as usize] += q;
+            self.lane_out[l.ix()][d as usize] += q;
+        }
+        let (m, lane, d) = chain.ship;
+        moved(m, d, -q);
+        self.node_out[m.ix()][d as usize] += q;
+        if let Some(l) = lane {
+            self.lane_out[l.ix()][d as usize] += q;
+        }
+    }
+}
+
+/// The penalty `q` units on `chain` save for order `o`, less what they cost: transport,
+/// lateness, and the charge of every lane-day they are the first to use.
+fn gain(s: &Scenario, st: &State, o: OrderIx, chain: &Chain, q: f64) -> f64 {
+    let order = s.order(o);
+    let late = (chain.arrival - order.due).max(0) as f64;
+    let mut per_unit = order.short_penalty_per_unit - order.late_penalty_per_unit_day * late;
+    let mut charges = 0.0;
+    let lanes = chain
+        .transfers
+        .iter()
+        .copied()
+        .chain(chain.ship.1.map(|l| (l, chain.ship.2)));
+    for (l, d) in lanes {
+        let lane = s.lane(l);
+        per_unit -= lane.cost_per_unit;
+        if st.lane_out[l.ix()][d as usize] <= crate::check::TOLERANCE {
+            charges += lane.fixed_cost_per_day;
+        }
+    }
+    q * per_unit - charges
+}
+
+/// The chain that brings `k` to `o`'s destination earliest from stock that can be given
+/// up, over transfer lanes with room on their days and a final shipment the order may take.
+///
+/// Long because it is one label-setting search: the labels (earliest day each stock node
+/// can hold a unit that can be given up), their relaxation over transfer lanes, and the
+/// best final shipment over every labelled node.
+fn earliest(
+    s: &Scenario,
+    st: &State,
+    lanes: &Lanes,
+    (o, k): (OrderIx, SkuIx),
+    sources: &BTreeSet<NodeIx>,
+) -> Option<Chain> {
+    let h = st.h as Day;
+    let n = s.nodes.len();
+    let mut label: Vec<Option<Label>> = vec![None; n];
+    for &v in st.at.get(&k).into_iter().flatten() {
+        if let Some(d) = (0..h).find(|&d| st.free(v, k, d) > 1e-9) {
+            if label[v.ix()].is_none_or(|x| d < x.0) {
+                label[v.ix()] = Some((d, v, None));
+            }
+        }
+    }
+    let mut done = vec![false; n];
+    loop {
+        let next = (0..n)
+            .filter(|&v| !done[v])
+            .filter_map(|v| label[v].map(|x| (x.0, v)))
+            .min();
+        let Some((a, v)) = next else { break };
+        done[v] = true;
+        let (_, src, _) = label[v].expect("labelled");
+        for &l in &lanes.transfers[v] {
+            let lane = s.lane(l);
+            if s.transfer_forbidden(l, k) {
+                continue;
+            }
+            let reach = (a..h)
+                .find(|&d| st.node_room(s, lane.from, d) >= 1.0 && st.lane_room(s, l, d) >= 1.0)
+                .map(|d| (d, d + Day::from(lane.lead_time)))
+                .filter(|&(_, arr)| arr < h);
+            if let Some((d, arr)) = reach {
+                let w = lane.to.ix();
+                if !done[w] && label[w].is_none_or(|x| arr < x.0) {
+                    label[w] = Some((arr, src, Some((l, d))));
+                }
+            }
+        }
+    }
+    let order = s.order(o);
+    let may_add = order.max_sources.is_none_or(|m| (sources.len() as u32) < m);
+    let mut best: Option<(Day, NodeIx, Option<LaneIx>, Day)> = None;
+    for (v, lab) in label.iter().enumerate() {
+        let Some((a, _, _)) = *lab else { continue };
+        let m = NodeIx::new(v);
+        if !may_add && !sources.contains(&m) {
+            continue;
+        }
+        let finals = lanes
+            .between
+            .get(&(m, order.destination))
+            .into_iter()
+            .flatten()
+            .map(|&l| (Some(l), Day::from(s.lane(l).lead_time)))
+            .chain((m == order.destination).then_some((None, 0)));
+        for (lane, lead) in finals {
+            if s.shipment_forbidden(o, k, m, lane) {
+                continue;
+            }
+            let day = (a..h).find(|&d| {
+                st.node_room(s, m, d) >= 1.0 && lane.is_none_or(|l| st.lane_room(s, l, d) >= 1.0)
+            });
+            if let Some(d) = day {
+                if best.is_none_or(|b| d + lead < b.0) {
+                    best = Some((d + lead, m, lane, d));
+                }
+            }
+        }
+    }
+    let (arrival, m, lane, d) = best?;
+    let mut transfers = Vec::new();
+    let mut v = m;
+    while let Some((_, _, Some((l, dep)))) = label[v.ix()] {
+        transfers.push((l, dep));
+        v = s.lane(l).from;
+    }
+    transfers.reverse();
+    Some(Chain {
+        source: v,
+        transfers,
+        ship: (m, lane, d),
+        arrival,
+    })
+}
+
+fn push(out: &mut Plan, o: OrderIx, k: SkuIx, chain: &Chain, q: f64) {
+    for &(lane, ship) in &chain.transfers {
+        out.transfers.push(Transfer {
+            lane,
+            sku: k,
+            ship,
+            quantity: q,
+        });
+    }
+    let (node, lane, ship) = chain.ship;
+    out.shipments.push(Shipment {
+        order: o,
+        sku: k,
+        node,
+        lane,
+        ship,
+        quantity: q,
+    });
+}

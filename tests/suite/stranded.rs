@@ -1,0 +1,114 @@
+//! Stranded stock routed to short lines over chains of transfers longer than a
+//! neighbourhood reaches (`src/optimize/stranded.rs`, models/neighbourhoods.md "Stranded
+//! stock"): the chain is the optimum where a neighbourhood finds nothing, capacities split it
+//! into chains that fit, a chain that costs more than the shortage is not taken, and every
+//! plan goes through the checker.
+
+use crate::common;
+
+use recourse::check::evaluate;
+use recourse::optimize::formulate::by_name;
+use recourse::optimize::neighbourhoods::improve;
+use recourse::optimize::stranded::route;
+use recourse::optimize::{optimize, Source};
+use recourse::plan::Plan;
+use recourse::scenario::domain::Scenario;
+use recourse::scenario::validate::load_scenario;
+use serde_json::json;
+
+/// A plant, four DCs in a chain and a customer zone served only from the last DC, one lane
+/// each, a day apart, 1 per unit; 30 units at the plant; 30 units due on day 6 at `short`
+/// a unit short. `cap` limits the third DC's lane to the fourth.
+fn chain(short: f64, cap: Option<f64>) -> Scenario {
+    let lane = |id: &str, from: &str, to: &str| {
+        json!({"id": id, "from": from, "to": to, "mode": "ground", "lead_time_days": 1,
+               "cost_per_unit": 1.0, "capacity_per_day": if id == "C-D" { cap } else { None }})
+    };
+    let doc = json!({
+        "format": "recourse.scenario/1", "id": "stranded", "as_of": "2026-11-27",
+        "horizon_days": 10, "currency": "EUR",
+        "skus": [{"id": "SKU-1"}],
+        "nodes": [{"id": "PLANT", "kind": "plant"}, {"id": "DC-A", "kind": "dc"},
+                  {"id": "DC-B", "kind": "dc"}, {"id": "DC-C", "kind": "dc"},
+                  {"id": "DC-D", "kind": "dc"}, {"id": "ZONE", "kind": "customer"}],
+        "lanes": [lane("P-A", "PLANT", "DC-A"), lane("A-B", "DC-A", "DC-B"),
+                  lane("B-C", "DC-B", "DC-C"), lane("C-D", "DC-C", "DC-D"),
+                  lane("D-Z", "DC-D", "ZONE")],
+        "stock": [{"node": "PLANT", "sku": "SKU-1", "on_hand": 30}],
+        "inbound": [],
+        "orders": [{"id": "SO-1", "customer": "ACME", "destination": "ZONE",
+                    "due": "2026-12-03", "priority": 1, "short_penalty_per_unit": short,
+                    "lines": [{"sku": "SKU-1", "quantity": 30}], "plan": []}],
+        "disruptions": []
+    });
+    load_scenario(doc.to_string().as_bytes())
+        .unwrap_or_else(|d| panic!("{d:?}"))
+        .0
+}
+
+/// The routed plan, checked feasible, and its cost.
+fn routed(s: &Scenario) -> Option<(Plan, f64)> {
+    let nothing = Plan::default();
+    let p = route(s, &nothing, &evaluate(s, &nothing))?;
+    let e = evaluate(s, &p);
+    assert!(e.feasible(), "{:?}", e.violations);
+    Some((p, e.cost.total))
+}
+
+#[test]
+fn stock_four_transfers_away_reaches_the_short_line_at_the_optimum() {
+    let s = chain(1_000.0, None);
+    let (p, cost) = routed(&s).expect("a chain");
+    // Four transfers and the shipment, 30 units each, on time: 5 x 30.
+    assert_eq!(cost, 150.0);
+    assert_eq!(p.transfers.len(), 4);
+    assert_eq!(p.shipments.len(), 1);
+    assert_eq!(p.shipments[0].ship, 4);
+    let best = optimize(&s, by_name("tight").unwrap(), &common::exact()).unwrap();
+    let e = evaluate(&s, best.plan().unwrap());
+    assert!(e.feasible());
+    assert!((e.cost.total - 150.0).abs() < 1e-9, "{}", e.cost.total);
+
+    // The search: its neighbourhoods reach three lanes, so the routing is what serves the
+    // line, and the outcome says so.
+    let nothing = Plan::default();
+    let out = improve(
+        &s,
+        by_name("tight").unwrap(),
+        &common::exact(),
+        &nothing,
+        Source::Rules,
+    )
+    .unwrap()
+    .expect("an improvement");
+    let e = evaluate(&s, out.plan().unwrap());
+    assert!(e.feasible());
+    assert_eq!(e.cost.total, 150.0);
+    assert_eq!(out.objective(), Some(150.0));
+    let n = out.stats.unwrap().neighbourhoods.unwrap();
+    assert!(n.routed >= 1 && n.improved == 0, "{n:?}");
+}
+
+#[test]
+fn a_lane_capacity_splits_the_stock_into_chains_that_fit() {
+    let s = chain(1_000.0, Some(20.0));
+    let (p, cost) = routed(&s).expect("chains");
+    // 20 units leave DC-C on day 3, the other 10 on day 4; both arrive by day 6.
+    assert_eq!(cost, 150.0);
+    let mut on_c_d: Vec<(i64, f64)> = p
+        .transfers
+        .iter()
+        .filter(|t| s.lane(t.lane).id.0 == "C-D")
+        .map(|t| (t.ship, t.quantity))
+        .collect();
+    on_c_d.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    assert_eq!(on_c_d, vec![(3, 20.0), (4, 10.0)]);
+}
+
+#[test]
+fn a_chain_dearer_than_the_shortage_is_not_taken() {
+    // 5 a unit to move against 4 a unit short.
+    assert!(routed(&chain(4.0, None)).is_none());
+    // 6 a unit short: the chain pays.
+    assert_eq!(routed(&chain(6.0, None)).map(|x| x.1), Some(150.0));
+}
