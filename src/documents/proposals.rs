@@ -99,6 +99,10 @@ pub struct ImprovedFrom {
     /// Neighbourhoods solved, and those that lowered the cost.
     pub neighbourhoods: usize,
     pub improved: usize,
+    /// Times stock the plan left unused was sent to short lines over chains of transfers
+    /// and lowered the cost (`models/neighbourhoods.md`, "Stranded stock").
+    #[serde(default)]
+    pub routed: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -434,6 +438,7 @@ pub fn proposals_doc<'a>(
                 plan: n.from.as_str().to_owned(),
                 cost: n.from_cost,
                 neighbourhoods: n.solved,
+                routed: n.routed,
                 improved: n.improved,
             }),
         },

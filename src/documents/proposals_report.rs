@@ -255,8 +255,14 @@ pub fn improved_from_sentence(i: &crate::documents::proposals::ImprovedFrom, cos
         }
         other => format!("the {other} plan"),
     };
+    let routed = match i.routed {
+        0 => String::new(),
+        1 => "by sending stock it left unused to short lines over chains of transfers (once) and ".to_owned(),
+        2 => "by sending stock it left unused to short lines over chains of transfers (twice) and ".to_owned(),
+        n => format!("by sending stock it left unused to short lines over chains of transfers ({n} times) and "),
+    };
     format!(
-        "The plan is {start} ({cost}) improved one neighbourhood of late or short orders at a time ({} of {} neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal.",
+        "The plan is {start} ({cost}) improved {routed}one neighbourhood of late or short orders at a time ({} of {} neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal.",
         i.improved, i.neighbourhoods
     )
 }
@@ -273,6 +279,7 @@ mod tests {
             cost: 1234.5,
             neighbourhoods: 3,
             improved: 2,
+            routed: 0,
         };
         assert_eq!(
             improved_from_sentence(&from("priority-rules"), "1,234.5"),
@@ -281,5 +288,13 @@ mod tests {
         assert!(improved_from_sentence(&from("last-plan"), "1234.50").starts_with(
             "The plan is the worker's last plan without the orders the events since touched (1234.50) improved"
         ));
+        let routed = ImprovedFrom {
+            routed: 3,
+            ..from("priority-rules")
+        };
+        assert_eq!(
+            improved_from_sentence(&routed, "1,234.5"),
+            "The plan is the priority-rules plan (1,234.5) improved by sending stock it left unused to short lines over chains of transfers (3 times) and one neighbourhood of late or short orders at a time (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal."
+        );
     }
 }
