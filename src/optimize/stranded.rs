@@ -9,8 +9,11 @@
 //! arrival at the line's destination from any stock that can be given up (a search over days
 //! and transfer lanes), and adds that chain of transfers and the final shipment when the
 //! penalty it saves exceeds what it costs (transport, lateness, any lane-day charge it
-//! switches on). Every movement it adds respects the rules it can see (outages, departure
-//! days, capacities, `forbid`, `max_sources`), and the caller checks the whole plan.
+//! switches on). The lines no chain served may then take units that an order cheaper to
+//! leave short ships of the same SKU from a node serving their destination, on the same day
+//! (the same units leave the same node-day). Every movement it adds respects the rules it
+//! can see (outages, departure days, capacities, `forbid`, `max_sources`), and the caller
+//! checks the whole plan.
 
 use crate::check::Evaluation;
 use crate::plan::{Plan, Shipment, Transfer};
@@ -35,6 +38,8 @@ struct State {
 struct Lanes {
     transfers: Vec<Vec<LaneIx>>,
     between: HashMap<(NodeIx, NodeIx), Vec<LaneIx>>,
+    /// Per destination, the stock nodes that can ship to it (itself when it holds stock).
+    into: HashMap<NodeIx, BTreeSet<NodeIx>>,
 }
 
 impl Lanes {
@@ -48,7 +53,24 @@ impl Lanes {
             }
             between.entry((lane.from, lane.to)).or_default().push(l);
         }
-        Lanes { transfers, between }
+        let mut into: HashMap<NodeIx, BTreeSet<NodeIx>> = HashMap::new();
+        for (n, node) in s.nodes.iter().enumerate() {
+            if node.holds_stock() {
+                into.entry(NodeIx::new(n))
+                    .or_default()
+                    .insert(NodeIx::new(n));
+            }
+        }
+        for &(from, to) in between.keys() {
+            if s.node(from).holds_stock() {
+                into.entry(to).or_default().insert(from);
+            }
+        }
+        Lanes {
+            transfers,
+            between,
+            into,
+        }
     }
 }
 
@@ -64,7 +86,8 @@ struct Chain {
     arrival: Day,
 }
 
-/// `plan` with short lines served from stock it leaves unused; `None` when no chain pays.
+/// `plan` with short lines served from stock it leaves unused, then from orders cheaper to
+/// leave short; `None` when nothing pays.
 pub fn route(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Option<Plan> {
     let lines = short_lines(s, eval);
     if lines.is_empty() {
@@ -104,7 +127,151 @@ pub fn route(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Option<Plan> {
             }
         }
     }
-    ((out.shipments.len(), out.transfers.len()) != before).then_some(out)
+    let taken = take_from_cheaper(s, &mut st, &lanes, &mut out, eval, &mut sources);
+    (taken || (out.shipments.len(), out.transfers.len()) != before).then_some(out)
+}
+
+/// The short lines no chain served, given units a cheaper order ships of the same SKU from a
+/// node with a lane to their destination, on the same day: the same units leave the same
+/// node-day, so stock and node capacity are as they were; the recipient's lane-day must
+/// have room. Taken when the recipient's penalty saved exceeds the donor's penalty added,
+/// the transport and lateness change, a change penalty where the donor's units were planned,
+/// and the charge of a lane-day first used. Whether any was taken.
+///
+/// Long because each swap reads both orders' penalties, their lanes and the donor's plan.
+fn take_from_cheaper(
+    s: &Scenario,
+    st: &mut State,
+    lanes: &Lanes,
+    out: &mut Plan,
+    eval: &Evaluation,
+    sources: &mut [BTreeSet<NodeIx>],
+) -> bool {
+    let mut shipped: HashMap<(OrderIx, SkuIx), f64> = HashMap::new();
+    let mut at: HashMap<(SkuIx, NodeIx), Vec<usize>> = HashMap::new();
+    for (i, x) in out.shipments.iter().enumerate() {
+        *shipped.entry((x.order, x.sku)).or_default() += x.quantity;
+        at.entry((x.sku, x.node)).or_default().push(i);
+    }
+    let mut taken = false;
+    for (o, k, _) in short_lines(s, eval) {
+        let order = s.order(o);
+        let line = order.line_quantity(k).unwrap_or(0.0);
+        let mut need = line - shipped.get(&(o, k)).copied().unwrap_or(0.0);
+        let mut donors: Vec<usize> = lanes
+            .into
+            .get(&order.destination)
+            .into_iter()
+            .flatten()
+            .flat_map(|&m| at.get(&(k, m)).into_iter().flatten().copied())
+            .collect();
+        donors.sort_unstable();
+        donors.dedup();
+        for i in donors {
+            if need <= 1e-9 {
+                break;
+            }
+            let x = out.shipments[i];
+            let giver = s.order(x.order);
+            if x.order == o || x.quantity <= 1e-9 || giver.frozen || !giver.allow_partial {
+                continue;
+            }
+            let Some((lane, q, gain)) = swap(s, st, lanes, (o, k), &x, need, &sources[o.ix()])
+            else {
+                continue;
+            };
+            if gain <= 0.0 {
+                continue;
+            }
+            out.shipments[i].quantity -= q;
+            if let Some(l) = x.lane {
+                st.lane_out[l.ix()][x.ship as usize] -= q;
+            }
+            if let Some(l) = lane {
+                st.lane_out[l.ix()][x.ship as usize] += q;
+            }
+            out.shipments.push(Shipment {
+                order: o,
+                sku: k,
+                node: x.node,
+                lane,
+                ship: x.ship,
+                quantity: q,
+            });
+            *shipped.entry((o, k)).or_default() += q;
+            sources[o.ix()].insert(x.node);
+            need -= q;
+            taken = true;
+        }
+    }
+    out.shipments.retain(|x| x.quantity > 1e-9);
+    taken
+}
+
+/// The best way for line `(o, k)` to take units of donor shipment `x`: the lane from `x`'s
+/// node to `o`'s destination departing on `x`'s day (or local), the units, and the gain.
+fn swap(
+    s: &Scenario,
+    st: &State,
+    lanes: &Lanes,
+    (o, k): (OrderIx, SkuIx),
+    x: &Shipment,
+    need: f64,
+    sources: &BTreeSet<NodeIx>,
+) -> Option<(Option<LaneIx>, f64, f64)> {
+    let order = s.order(o);
+    let d = x.ship;
+    if d < 0 || d as usize >= st.h {
+        return None;
+    }
+    if order
+        .max_sources
+        .is_some_and(|m| !sources.contains(&x.node) && sources.len() as u32 >= m)
+    {
+        return None;
+    }
+    let per_unit_given = given_up(s, k, x);
+    let finals = lanes
+        .between
+        .get(&(x.node, order.destination))
+        .into_iter()
+        .flatten()
+        .map(|&l| Some(l))
+        .chain((x.node == order.destination).then_some(None));
+    let mut best: Option<(Option<LaneIx>, f64, f64)> = None;
+    for lane in finals {
+        if s.shipment_forbidden(o, k, x.node, lane) {
+            continue;
+        }
+        let room = match lane {
+            Some(l) if Some(l) == x.lane => f64::INFINITY,
+            Some(l) => st.lane_room(s, l, d),
+            None => f64::INFINITY,
+        };
+        let q = need.min(x.quantity).min(room);
+        let q = if s.policy.integer_quantities {
+            q.floor()
+        } else {
+            q
+        };
+        if q <= 1e-9 {
+            continue;
+        }
+        let (c, lead) = lane_cost(s, lane);
+        let late = (d + lead - order.due).max(0) as f64;
+        let per_unit = order.short_penalty_per_unit - order.late_penalty_per_unit_day * late - c;
+        let charge = match lane {
+            Some(l) if st.lane_out[l.ix()][d as usize] <= crate::check::TOLERANCE => {
+                s.lane(l).fixed_cost_per_day
+            }
+            _ => 0.0,
+        };
+        let gain = q * (per_unit - per_unit_given) - charge;
+        if best.is_none_or(|b| gain > b.2) {
+            best = Some((lane, q, gain));
+        }
+    }
+    best
 }
 
 /// The short lines of orders that may ship part of a line (not frozen, not ship-complete),
@@ -401,4 +568,31 @@ fn push(out: &mut Plan, o: OrderIx, k: SkuIx, chain: &Chain, q: f64) {
         ship,
         quantity: q,
     });
+}
+
+/// A lane's cost per unit and lead time; a local shipment's are 0.
+fn lane_cost(s: &Scenario, lane: Option<LaneIx>) -> (f64, Day) {
+    lane.map_or((0.0, 0), |l| {
+        (s.lane(l).cost_per_unit, Day::from(s.lane(l).lead_time))
+    })
+}
+
+/// What each unit of shipment `x` (of SKU `k`) its order gives up costs that order: its
+/// shortage and a change penalty where the units were planned, less the transport and
+/// lateness it no longer pays.
+fn given_up(s: &Scenario, k: SkuIx, x: &Shipment) -> f64 {
+    let giver = s.order(x.order);
+    let d = x.ship;
+    let planned = giver
+        .plan
+        .iter()
+        .any(|e| e.sku == k && e.node == x.node && e.lane == x.lane && Day::from(e.ship) == d);
+    let change = if planned {
+        s.policy.change_penalty_per_unit
+    } else {
+        0.0
+    };
+    let (cost, lead) = lane_cost(s, x.lane);
+    let late = (d + lead - giver.due).max(0) as f64;
+    giver.short_penalty_per_unit + change - cost - giver.late_penalty_per_unit_day * late
 }

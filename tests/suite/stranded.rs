@@ -112,3 +112,62 @@ fn a_chain_dearer_than_the_shortage_is_not_taken() {
     // 6 a unit short: the chain pays.
     assert_eq!(routed(&chain(6.0, None)).map(|x| x.1), Some(150.0));
 }
+
+/// A DC holding 10 units and a zone a day away, 1 per unit; two orders of 10 due on day 2,
+/// one at `first` a unit short, the other at `second`. The start ships all 10 to the second.
+fn two_orders(first: f64, second: f64) -> (Scenario, Plan) {
+    let order = |id: &str, short: f64| {
+        json!({"id": id, "customer": "ACME", "destination": "ZONE", "due": "2026-11-29",
+               "priority": 1, "short_penalty_per_unit": short,
+               "lines": [{"sku": "SKU-1", "quantity": 10}], "plan": []})
+    };
+    let doc = json!({
+        "format": "recourse.scenario/1", "id": "donor", "as_of": "2026-11-27",
+        "horizon_days": 5, "currency": "EUR",
+        "skus": [{"id": "SKU-1"}],
+        "nodes": [{"id": "DC", "kind": "dc"}, {"id": "ZONE", "kind": "customer"}],
+        "lanes": [{"id": "D-Z", "from": "DC", "to": "ZONE", "mode": "ground",
+                   "lead_time_days": 1, "cost_per_unit": 1.0}],
+        "stock": [{"node": "DC", "sku": "SKU-1", "on_hand": 10}],
+        "inbound": [],
+        "orders": [order("SO-1", first), order("SO-2", second)],
+        "disruptions": []
+    });
+    let s = load_scenario(doc.to_string().as_bytes())
+        .unwrap_or_else(|d| panic!("{d:?}"))
+        .0;
+    let start = Plan {
+        shipments: vec![recourse::plan::Shipment {
+            order: recourse::scenario::ids::OrderIx::new(1),
+            sku: recourse::scenario::ids::SkuIx::new(0),
+            node: recourse::scenario::ids::NodeIx::new(0),
+            lane: Some(recourse::scenario::ids::LaneIx::new(0)),
+            ship: 0,
+            quantity: 10.0,
+        }],
+        ..Plan::default()
+    };
+    (s, start)
+}
+
+#[test]
+fn a_short_line_takes_the_units_of_an_order_cheaper_to_leave_short() {
+    let (s, start) = two_orders(1_000.0, 100.0);
+    let from = evaluate(&s, &start);
+    assert!(from.feasible());
+    assert_eq!(from.cost.total, 10.0 + 10_000.0);
+    let p = route(&s, &start, &from).expect("a swap");
+    let e = evaluate(&s, &p);
+    assert!(e.feasible(), "{:?}", e.violations);
+    // SO-1 ships the 10 units on the same day and lane; SO-2 is short: 10 + 1,000, the
+    // optimum.
+    assert_eq!(e.cost.total, 1_010.0);
+    assert_eq!(e.orders[0].shipped, vec![10.0]);
+    assert_eq!(e.orders[1].shipped, vec![0.0]);
+    let best = optimize(&s, by_name("tight").unwrap(), &common::exact()).unwrap();
+    assert_eq!(best.objective(), Some(1_010.0));
+
+    // The other way round nothing pays: the order shipping is the dearer one to leave short.
+    let (s, start) = two_orders(100.0, 1_000.0);
+    assert!(route(&s, &start, &evaluate(&s, &start)).is_none());
+}
