@@ -99,8 +99,9 @@ pub struct ImprovedFrom {
     /// Neighbourhoods solved, and those that lowered the cost.
     pub neighbourhoods: usize,
     pub improved: usize,
-    /// Times stock the plan left unused was sent to short lines over chains of transfers
-    /// and lowered the cost (`models/neighbourhoods.md`, "Stranded stock").
+    /// Rounds in which short lines were served from stock the plan left unused (over
+    /// chains of transfers) or from orders cheaper to leave short, lowering the cost
+    /// (`models/neighbourhoods.md`, "Stranded stock").
     #[serde(default)]
     pub routed: usize,
 }

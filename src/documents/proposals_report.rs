@@ -257,9 +257,9 @@ pub fn improved_from_sentence(i: &crate::documents::proposals::ImprovedFrom, cos
     };
     let routed = match i.routed {
         0 => String::new(),
-        1 => "by sending stock it left unused to short lines over chains of transfers (once) and ".to_owned(),
-        2 => "by sending stock it left unused to short lines over chains of transfers (twice) and ".to_owned(),
-        n => format!("by sending stock it left unused to short lines over chains of transfers ({n} times) and "),
+        1 => "by serving short lines from stock it left unused or from orders cheaper to leave short (once) and ".to_owned(),
+        2 => "by serving short lines from stock it left unused or from orders cheaper to leave short (twice) and ".to_owned(),
+        n => format!("by serving short lines from stock it left unused or from orders cheaper to leave short ({n} times) and "),
     };
     format!(
         "The plan is {start} ({cost}) improved {routed}one neighbourhood of late or short orders at a time ({} of {} neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal.",
@@ -294,7 +294,7 @@ mod tests {
         };
         assert_eq!(
             improved_from_sentence(&routed, "1,234.5"),
-            "The plan is the priority-rules plan (1,234.5) improved by sending stock it left unused to short lines over chains of transfers (3 times) and one neighbourhood of late or short orders at a time (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal."
+            "The plan is the priority-rules plan (1,234.5) improved by serving short lines from stock it left unused or from orders cheaper to leave short (3 times) and one neighbourhood of late or short orders at a time (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal."
         );
     }
 }

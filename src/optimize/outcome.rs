@@ -146,8 +146,9 @@ pub struct Neighbourhoods {
     pub improved: usize,
     /// Rounds over the late or short orders.
     pub rounds: usize,
-    /// Rounds that began by sending stock the plan left unused to its short lines over
-    /// chains of transfers, checked cheaper (`crate::optimize::stranded`).
+    /// Rounds that began by serving short lines from stock the plan left unused (over
+    /// chains of transfers) or from orders cheaper to leave short, checked cheaper
+    /// (`crate::optimize::stranded`).
     pub routed: usize,
     /// Neighbourhoods solved as MIPs, their yes/no decisions free (once no LP
     /// neighbourhood changed the plan); counted in `solved` too.

@@ -329,7 +329,7 @@ fn under_a_short_limit_the_rules_plan_is_improved_by_neighbourhoods() {
     );
     // Routing stranded stock is named when it lowered the cost.
     assert_eq!(
-        text.contains("by sending stock it left unused to short lines"),
+        text.contains("by serving short lines from stock it left unused"),
         from.routed > 0,
         "{text}"
     );
