@@ -11,7 +11,8 @@
 //! penalty it saves exceeds what it costs (transport, lateness, any lane-day charge it
 //! switches on). The lines no chain served may then take units that an order cheaper to
 //! leave short ships of the same SKU from a node serving their destination, on the same day
-//! (the same units leave the same node-day). Every movement it adds respects the rules it
+//! (the same units leave the same node-day), or from any node on a chain of transfers (the
+//! donor's units stay at its node from its day on). Every movement it adds respects the rules it
 //! can see (outages, departure days, capacities, `forbid`, `max_sources`), and the caller
 //! checks the whole plan.
 
@@ -106,7 +107,7 @@ pub fn route(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Option<Plan> {
         let mut need = short;
         // A few chains per line: each takes what its source and its tightest capacity allow.
         for _ in 0..4 {
-            let Some(chain) = earliest(s, &st, &lanes, (o, k), &sources[o.ix()]) else {
+            let Some(chain) = earliest(s, &st, &lanes, (o, k), &sources[o.ix()], None) else {
                 break;
             };
             let q = st.room(s, &chain, k).min(need);
@@ -128,7 +129,8 @@ pub fn route(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Option<Plan> {
         }
     }
     let taken = take_from_cheaper(s, &mut st, &lanes, &mut out, eval, &mut sources);
-    (taken || (out.shipments.len(), out.transfers.len()) != before).then_some(out)
+    let moved = take_over_transfers(s, &mut st, &lanes, &mut out, eval, &mut sources);
+    (taken || moved || (out.shipments.len(), out.transfers.len()) != before).then_some(out)
 }
 
 /// The short lines no chain served, given units a cheaper order ships of the same SKU from a
@@ -396,7 +398,13 @@ impl State {
     /// Units `chain` can carry: its source's stock and every capacity on its way.
     fn room(&self, s: &Scenario, chain: &Chain, k: SkuIx) -> f64 {
         let first = chain.transfers.first().map_or(chain.ship.2, |t| t.1);
-        let mut q = self.free(chain.source, k, first);
+        self.free(chain.source, k, first)
+            .min(self.carries(s, chain))
+    }
+
+    /// Units every node-day and lane-day on `chain` has room for.
+    fn carries(&self, s: &Scenario, chain: &Chain) -> f64 {
+        let mut q = f64::INFINITY;
         for &(l, d) in &chain.transfers {
             q = q
                 .min(self.node_room(s, s.lane(l).from, d))
@@ -408,6 +416,22 @@ impl State {
             q = q.min(self.lane_room(s, l, d));
         }
         q
+    }
+
+    /// `q` units of shipment `x` no longer leave: its node keeps them from its day on.
+    fn release(&mut self, x: &Shipment, q: f64) {
+        let d = x.ship as usize;
+        self.at.entry(x.sku).or_default().insert(x.node);
+        let h = self.h;
+        let b = self
+            .stock
+            .entry((x.node, x.sku))
+            .or_insert_with(|| vec![0.0; h]);
+        b[d..].iter_mut().for_each(|v| *v += q);
+        self.node_out[x.node.ix()][d] -= q;
+        if let Some(l) = x.lane {
+            self.lane_out[l.ix()][d] -= q;
+        }
     }
 
     fn apply(&mut self, s: &Scenario, chain: &Chain, k: SkuIx, q: f64) {
@@ -467,11 +491,21 @@ fn earliest(
     lanes: &Lanes,
     (o, k): (OrderIx, SkuIx),
     sources: &BTreeSet<NodeIx>,
+    start: Option<(NodeIx, Day)>,
 ) -> Option<Chain> {
     let h = st.h as Day;
     let n = s.nodes.len();
     let mut label: Vec<Option<Label>> = vec![None; n];
-    for &v in st.at.get(&k).into_iter().flatten() {
+    if let Some((v, d)) = start {
+        label[v.ix()] = Some((d, v, None));
+    }
+    for &v in st
+        .at
+        .get(&k)
+        .into_iter()
+        .flatten()
+        .filter(|_| start.is_none())
+    {
         if let Some(d) = (0..h).find(|&d| st.free(v, k, d) > 1e-9) {
             if label[v.ix()].is_none_or(|x| d < x.0) {
                 label[v.ix()] = Some((d, v, None));
@@ -595,4 +629,80 @@ fn given_up(s: &Scenario, k: SkuIx, x: &Shipment) -> f64 {
     let (cost, lead) = lane_cost(s, x.lane);
     let late = (d + lead - giver.due).max(0) as f64;
     giver.short_penalty_per_unit + change - cost - giver.late_penalty_per_unit_day * late
+}
+
+/// The short lines still short given units a cheaper order ships of their SKU from a node
+/// that does not serve them, carried over a chain of transfers: the donor's shipment gives
+/// its units back to its node from its day on, and the earliest chain from there takes them.
+/// Taken on the same terms as a same-day swap, with the chain's transport and charges.
+/// Whether any was taken.
+///
+/// Long because each take releases the donor's units in the state, then routes them.
+fn take_over_transfers(
+    s: &Scenario,
+    st: &mut State,
+    lanes: &Lanes,
+    out: &mut Plan,
+    eval: &Evaluation,
+    sources: &mut [BTreeSet<NodeIx>],
+) -> bool {
+    let mut shipped: HashMap<(OrderIx, SkuIx), f64> = HashMap::new();
+    let mut of_sku: HashMap<SkuIx, Vec<usize>> = HashMap::new();
+    for (i, x) in out.shipments.iter().enumerate() {
+        *shipped.entry((x.order, x.sku)).or_default() += x.quantity;
+        of_sku.entry(x.sku).or_default().push(i);
+    }
+    let mut taken = false;
+    for (o, k, _) in short_lines(s, eval) {
+        let order = s.order(o);
+        let mut need =
+            order.line_quantity(k).unwrap_or(0.0) - shipped.get(&(o, k)).copied().unwrap_or(0.0);
+        // The donors cheapest to leave short first.
+        let mut donors: Vec<(f64, usize)> = of_sku
+            .get(&k)
+            .into_iter()
+            .flatten()
+            .filter(|&&i| {
+                let x = &out.shipments[i];
+                let giver = s.order(x.order);
+                x.order != o
+                    && x.quantity > 1e-9
+                    && !giver.frozen
+                    && giver.allow_partial
+                    && giver.short_penalty_per_unit < order.short_penalty_per_unit
+                    && (0..st.h as Day).contains(&x.ship)
+            })
+            .map(|&i| (given_up(s, k, &out.shipments[i]), i))
+            .collect();
+        donors.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (per_unit_given, i) in donors {
+            if need <= 1e-9 {
+                break;
+            }
+            let x = out.shipments[i];
+            let start = Some((x.node, x.ship));
+            let Some(chain) = earliest(s, st, lanes, (o, k), &sources[o.ix()], start) else {
+                continue;
+            };
+            let q = need.min(x.quantity).min(st.carries(s, &chain));
+            let q = if s.policy.integer_quantities {
+                q.floor()
+            } else {
+                q
+            };
+            if q <= 1e-9 || gain(s, st, o, &chain, q) - q * per_unit_given <= 0.0 {
+                continue;
+            }
+            st.release(&x, q);
+            out.shipments[i].quantity -= q;
+            st.apply(s, &chain, k, q);
+            push(out, o, k, &chain, q);
+            *shipped.entry((o, k)).or_default() += q;
+            sources[o.ix()].insert(chain.ship.0);
+            need -= q;
+            taken = true;
+        }
+    }
+    out.shipments.retain(|x| x.quantity > 1e-9);
+    taken
 }

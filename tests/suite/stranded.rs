@@ -171,3 +171,65 @@ fn a_short_line_takes_the_units_of_an_order_cheaper_to_leave_short() {
     let (s, start) = two_orders(100.0, 1_000.0);
     assert!(route(&s, &start, &evaluate(&s, &start)).is_none());
 }
+
+/// DC-A holds 10 units and serves zone Z2; DC-B, a transfer a day away, serves zone Z1;
+/// every lane 1 per unit and a day long. SO-1 (Z1, 1,000 a unit short) and SO-2 (Z2, 100)
+/// want 10 each by day 2; the start ships DC-A's 10 to SO-2.
+fn donor_a_transfer_away() -> (Scenario, Plan) {
+    let lane = |id: &str, from: &str, to: &str| {
+        json!({"id": id, "from": from, "to": to, "mode": "ground", "lead_time_days": 1,
+               "cost_per_unit": 1.0})
+    };
+    let order = |id: &str, zone: &str, short: f64| {
+        json!({"id": id, "customer": "ACME", "destination": zone, "due": "2026-11-29",
+               "priority": 1, "short_penalty_per_unit": short,
+               "lines": [{"sku": "SKU-1", "quantity": 10}], "plan": []})
+    };
+    let doc = json!({
+        "format": "recourse.scenario/1", "id": "donor-far", "as_of": "2026-11-27",
+        "horizon_days": 5, "currency": "EUR",
+        "skus": [{"id": "SKU-1"}],
+        "nodes": [{"id": "DC-A", "kind": "dc"}, {"id": "DC-B", "kind": "dc"},
+                  {"id": "Z1", "kind": "customer"}, {"id": "Z2", "kind": "customer"}],
+        "lanes": [lane("A-B", "DC-A", "DC-B"), lane("B-Z1", "DC-B", "Z1"),
+                  lane("A-Z2", "DC-A", "Z2")],
+        "stock": [{"node": "DC-A", "sku": "SKU-1", "on_hand": 10}],
+        "inbound": [],
+        "orders": [order("SO-1", "Z1", 1_000.0), order("SO-2", "Z2", 100.0)],
+        "disruptions": []
+    });
+    let s = load_scenario(doc.to_string().as_bytes())
+        .unwrap_or_else(|d| panic!("{d:?}"))
+        .0;
+    let start = Plan {
+        shipments: vec![recourse::plan::Shipment {
+            order: recourse::scenario::ids::OrderIx::new(1),
+            sku: recourse::scenario::ids::SkuIx::new(0),
+            node: recourse::scenario::ids::NodeIx::new(0),
+            lane: Some(recourse::scenario::ids::LaneIx::new(2)),
+            ship: 0,
+            quantity: 10.0,
+        }],
+        ..Plan::default()
+    };
+    (s, start)
+}
+
+#[test]
+fn a_short_line_takes_a_cheaper_orders_units_over_a_transfer() {
+    let (s, start) = donor_a_transfer_away();
+    let from = evaluate(&s, &start);
+    assert!(from.feasible());
+    assert_eq!(from.cost.total, 10.0 + 10_000.0);
+    let p = route(&s, &start, &from).expect("a take");
+    let e = evaluate(&s, &p);
+    assert!(e.feasible(), "{:?}", e.violations);
+    // DC-A's 10 units go to DC-B on day 0 and to Z1 on day 1, on time; SO-2 is short:
+    // 2 x 10 + 1,000, the optimum.
+    assert_eq!(e.cost.total, 1_020.0);
+    assert_eq!(e.orders[0].shipped, vec![10.0]);
+    assert_eq!(e.orders[1].shipped, vec![0.0]);
+    assert_eq!(p.transfers.len(), 1);
+    let best = optimize(&s, by_name("tight").unwrap(), &common::exact()).unwrap();
+    assert_eq!(best.objective(), Some(1_020.0));
+}
