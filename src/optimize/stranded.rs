@@ -79,6 +79,22 @@ impl Lanes {
 /// from, and the transfer (lane, departure) that brought it there (none at its source).
 type Label = (Day, NodeIx, Option<(LaneIx, Day)>);
 
+/// What the donor passes change: the state, the plan being built, and each order's sources.
+struct Work {
+    st: State,
+    out: Plan,
+    sources: Vec<BTreeSet<NodeIx>>,
+}
+
+/// Units shipped per order line in `plan`.
+fn shipped(plan: &Plan) -> HashMap<(OrderIx, SkuIx), f64> {
+    let mut shipped: HashMap<(OrderIx, SkuIx), f64> = HashMap::new();
+    for x in &plan.shipments {
+        *shipped.entry((x.order, x.sku)).or_default() += x.quantity;
+    }
+    shipped
+}
+
 /// A chain: transfers (lane, departure) in order, then the shipment (node, lane, departure).
 struct Chain {
     source: NodeIx,
@@ -128,8 +144,10 @@ pub fn route(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Option<Plan> {
             }
         }
     }
-    let taken = take_from_cheaper(s, &mut st, &lanes, &mut out, eval, &mut sources);
-    let moved = take_over_transfers(s, &mut st, &lanes, &mut out, eval, &mut sources);
+    let mut w = Work { st, out, sources };
+    let taken = take_from_cheaper(s, &lanes, &mut w, eval);
+    let moved = take_over_transfers(s, &lanes, &mut w, eval);
+    let out = w.out;
     (taken || moved || (out.shipments.len(), out.transfers.len()) != before).then_some(out)
 }
 
@@ -141,18 +159,10 @@ pub fn route(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Option<Plan> {
 /// and the charge of a lane-day first used. Whether any was taken.
 ///
 /// Long because each swap reads both orders' penalties, their lanes and the donor's plan.
-fn take_from_cheaper(
-    s: &Scenario,
-    st: &mut State,
-    lanes: &Lanes,
-    out: &mut Plan,
-    eval: &Evaluation,
-    sources: &mut [BTreeSet<NodeIx>],
-) -> bool {
-    let mut shipped: HashMap<(OrderIx, SkuIx), f64> = HashMap::new();
+fn take_from_cheaper(s: &Scenario, lanes: &Lanes, w: &mut Work, eval: &Evaluation) -> bool {
+    let mut shipped = shipped(&w.out);
     let mut at: HashMap<(SkuIx, NodeIx), Vec<usize>> = HashMap::new();
-    for (i, x) in out.shipments.iter().enumerate() {
-        *shipped.entry((x.order, x.sku)).or_default() += x.quantity;
+    for (i, x) in w.out.shipments.iter().enumerate() {
         at.entry((x.sku, x.node)).or_default().push(i);
     }
     let mut taken = false;
@@ -173,26 +183,26 @@ fn take_from_cheaper(
             if need <= 1e-9 {
                 break;
             }
-            let x = out.shipments[i];
+            let x = w.out.shipments[i];
             let giver = s.order(x.order);
             if x.order == o || x.quantity <= 1e-9 || giver.frozen || !giver.allow_partial {
                 continue;
             }
-            let Some((lane, q, gain)) = swap(s, st, lanes, (o, k), &x, need, &sources[o.ix()])
+            let Some((lane, q, gain)) = swap(s, &w.st, lanes, (o, k), &x, need, &w.sources[o.ix()])
             else {
                 continue;
             };
             if gain <= 0.0 {
                 continue;
             }
-            out.shipments[i].quantity -= q;
+            w.out.shipments[i].quantity -= q;
             if let Some(l) = x.lane {
-                st.lane_out[l.ix()][x.ship as usize] -= q;
+                w.st.lane_out[l.ix()][x.ship as usize] -= q;
             }
             if let Some(l) = lane {
-                st.lane_out[l.ix()][x.ship as usize] += q;
+                w.st.lane_out[l.ix()][x.ship as usize] += q;
             }
-            out.shipments.push(Shipment {
+            w.out.shipments.push(Shipment {
                 order: o,
                 sku: k,
                 node: x.node,
@@ -201,12 +211,12 @@ fn take_from_cheaper(
                 quantity: q,
             });
             *shipped.entry((o, k)).or_default() += q;
-            sources[o.ix()].insert(x.node);
+            w.sources[o.ix()].insert(x.node);
             need -= q;
             taken = true;
         }
     }
-    out.shipments.retain(|x| x.quantity > 1e-9);
+    w.out.shipments.retain(|x| x.quantity > 1e-9);
     taken
 }
 
@@ -638,18 +648,10 @@ fn given_up(s: &Scenario, k: SkuIx, x: &Shipment) -> f64 {
 /// Whether any was taken.
 ///
 /// Long because each take releases the donor's units in the state, then routes them.
-fn take_over_transfers(
-    s: &Scenario,
-    st: &mut State,
-    lanes: &Lanes,
-    out: &mut Plan,
-    eval: &Evaluation,
-    sources: &mut [BTreeSet<NodeIx>],
-) -> bool {
-    let mut shipped: HashMap<(OrderIx, SkuIx), f64> = HashMap::new();
+fn take_over_transfers(s: &Scenario, lanes: &Lanes, w: &mut Work, eval: &Evaluation) -> bool {
+    let mut shipped = shipped(&w.out);
     let mut of_sku: HashMap<SkuIx, Vec<usize>> = HashMap::new();
-    for (i, x) in out.shipments.iter().enumerate() {
-        *shipped.entry((x.order, x.sku)).or_default() += x.quantity;
+    for (i, x) in w.out.shipments.iter().enumerate() {
         of_sku.entry(x.sku).or_default().push(i);
     }
     let mut taken = false;
@@ -663,46 +665,46 @@ fn take_over_transfers(
             .into_iter()
             .flatten()
             .filter(|&&i| {
-                let x = &out.shipments[i];
+                let x = &w.out.shipments[i];
                 let giver = s.order(x.order);
                 x.order != o
                     && x.quantity > 1e-9
                     && !giver.frozen
                     && giver.allow_partial
                     && giver.short_penalty_per_unit < order.short_penalty_per_unit
-                    && (0..st.h as Day).contains(&x.ship)
+                    && (0..w.st.h as Day).contains(&x.ship)
             })
-            .map(|&i| (given_up(s, k, &out.shipments[i]), i))
+            .map(|&i| (given_up(s, k, &w.out.shipments[i]), i))
             .collect();
         donors.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         for (per_unit_given, i) in donors {
             if need <= 1e-9 {
                 break;
             }
-            let x = out.shipments[i];
+            let x = w.out.shipments[i];
             let start = Some((x.node, x.ship));
-            let Some(chain) = earliest(s, st, lanes, (o, k), &sources[o.ix()], start) else {
+            let Some(chain) = earliest(s, &w.st, lanes, (o, k), &w.sources[o.ix()], start) else {
                 continue;
             };
-            let q = need.min(x.quantity).min(st.carries(s, &chain));
+            let q = need.min(x.quantity).min(w.st.carries(s, &chain));
             let q = if s.policy.integer_quantities {
                 q.floor()
             } else {
                 q
             };
-            if q <= 1e-9 || gain(s, st, o, &chain, q) - q * per_unit_given <= 0.0 {
+            if q <= 1e-9 || gain(s, &w.st, o, &chain, q) - q * per_unit_given <= 0.0 {
                 continue;
             }
-            st.release(&x, q);
-            out.shipments[i].quantity -= q;
-            st.apply(s, &chain, k, q);
-            push(out, o, k, &chain, q);
+            w.st.release(&x, q);
+            w.out.shipments[i].quantity -= q;
+            w.st.apply(s, &chain, k, q);
+            push(&mut w.out, o, k, &chain, q);
             *shipped.entry((o, k)).or_default() += q;
-            sources[o.ix()].insert(chain.ship.0);
+            w.sources[o.ix()].insert(chain.ship.0);
             need -= q;
             taken = true;
         }
     }
-    out.shipments.retain(|x| x.quantity > 1e-9);
+    w.out.shipments.retain(|x| x.quantity > 1e-9);
     taken
 }

@@ -41,9 +41,30 @@ fn chain(short: f64, cap: Option<f64>) -> Scenario {
                     "lines": [{"sku": "SKU-1", "quantity": 30}], "plan": []}],
         "disruptions": []
     });
+    load(&doc)
+}
+
+fn load(doc: &serde_json::Value) -> Scenario {
     load_scenario(doc.to_string().as_bytes())
         .unwrap_or_else(|d| panic!("{d:?}"))
         .0
+}
+
+/// The start of the donor tests: the second order ships 10 units from the first node on
+/// lane `lane`, on day 0.
+fn second_order_ships_10(lane: usize) -> Plan {
+    use recourse::scenario::ids::{LaneIx, NodeIx, OrderIx, SkuIx};
+    Plan {
+        shipments: vec![recourse::plan::Shipment {
+            order: OrderIx::new(1),
+            sku: SkuIx::new(0),
+            node: NodeIx::new(0),
+            lane: Some(LaneIx::new(lane)),
+            ship: 0,
+            quantity: 10.0,
+        }],
+        ..Plan::default()
+    }
 }
 
 /// The routed plan, checked feasible, and its cost.
@@ -133,21 +154,8 @@ fn two_orders(first: f64, second: f64) -> (Scenario, Plan) {
         "orders": [order("SO-1", first), order("SO-2", second)],
         "disruptions": []
     });
-    let s = load_scenario(doc.to_string().as_bytes())
-        .unwrap_or_else(|d| panic!("{d:?}"))
-        .0;
-    let start = Plan {
-        shipments: vec![recourse::plan::Shipment {
-            order: recourse::scenario::ids::OrderIx::new(1),
-            sku: recourse::scenario::ids::SkuIx::new(0),
-            node: recourse::scenario::ids::NodeIx::new(0),
-            lane: Some(recourse::scenario::ids::LaneIx::new(0)),
-            ship: 0,
-            quantity: 10.0,
-        }],
-        ..Plan::default()
-    };
-    (s, start)
+    let s = load(&doc);
+    (s, second_order_ships_10(0))
 }
 
 #[test]
@@ -198,21 +206,8 @@ fn donor_a_transfer_away() -> (Scenario, Plan) {
         "orders": [order("SO-1", "Z1", 1_000.0), order("SO-2", "Z2", 100.0)],
         "disruptions": []
     });
-    let s = load_scenario(doc.to_string().as_bytes())
-        .unwrap_or_else(|d| panic!("{d:?}"))
-        .0;
-    let start = Plan {
-        shipments: vec![recourse::plan::Shipment {
-            order: recourse::scenario::ids::OrderIx::new(1),
-            sku: recourse::scenario::ids::SkuIx::new(0),
-            node: recourse::scenario::ids::NodeIx::new(0),
-            lane: Some(recourse::scenario::ids::LaneIx::new(2)),
-            ship: 0,
-            quantity: 10.0,
-        }],
-        ..Plan::default()
-    };
-    (s, start)
+    let s = load(&doc);
+    (s, second_order_ships_10(2))
 }
 
 #[test]
