@@ -95,6 +95,22 @@ fn shipped(plan: &Plan) -> HashMap<(OrderIx, SkuIx), f64> {
     shipped
 }
 
+/// `q` as a quantity the policy allows: whole units when it asks for them.
+fn whole(s: &Scenario, q: f64) -> f64 {
+    if s.policy.integer_quantities {
+        q.floor()
+    } else {
+        q
+    }
+}
+
+/// Whether shipment `x` may give units to order `o`: another order's, still shipping
+/// something, and its order may ship part (not frozen, not ship-complete).
+fn may_give(s: &Scenario, x: &Shipment, o: OrderIx) -> bool {
+    let giver = s.order(x.order);
+    x.order != o && x.quantity > 1e-9 && !giver.frozen && giver.allow_partial
+}
+
 /// A chain: transfers (lane, departure) in order, then the shipment (node, lane, departure).
 struct Chain {
     source: NodeIx,
@@ -118,25 +134,21 @@ pub fn route(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Option<Plan> {
     }
     let lanes = Lanes::of(s);
     let mut out = plan.clone();
-    let before = (out.shipments.len(), out.transfers.len());
-    for (o, k, short) in lines {
+    let mut routed = false;
+    for &(o, k, short) in &lines {
         let mut need = short;
         // A few chains per line: each takes what its source and its tightest capacity allow.
         for _ in 0..4 {
             let Some(chain) = earliest(s, &st, &lanes, (o, k), &sources[o.ix()], None) else {
                 break;
             };
-            let q = st.room(s, &chain, k).min(need);
-            let q = if s.policy.integer_quantities {
-                q.floor()
-            } else {
-                q
-            };
+            let q = whole(s, st.room(s, &chain, k).min(need));
             if q <= 1e-9 || gain(s, &st, o, &chain, q) <= 0.0 {
                 break;
             }
             st.apply(s, &chain, k, q);
             push(&mut out, o, k, &chain, q);
+            routed = true;
             sources[o.ix()].insert(chain.ship.0);
             need -= q;
             if need <= 1e-9 {
@@ -145,10 +157,9 @@ pub fn route(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Option<Plan> {
         }
     }
     let mut w = Work { st, out, sources };
-    let taken = take_from_cheaper(s, &lanes, &mut w, eval);
-    let moved = take_over_transfers(s, &lanes, &mut w, eval);
-    let out = w.out;
-    (taken || moved || (out.shipments.len(), out.transfers.len()) != before).then_some(out)
+    let taken = take_from_cheaper(s, &lanes, &mut w, &lines);
+    let moved = take_over_transfers(s, &lanes, &mut w, &lines);
+    (routed || taken || moved).then_some(w.out)
 }
 
 /// The short lines no chain served, given units a cheaper order ships of the same SKU from a
@@ -159,14 +170,19 @@ pub fn route(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Option<Plan> {
 /// and the charge of a lane-day first used. Whether any was taken.
 ///
 /// Long because each swap reads both orders' penalties, their lanes and the donor's plan.
-fn take_from_cheaper(s: &Scenario, lanes: &Lanes, w: &mut Work, eval: &Evaluation) -> bool {
+fn take_from_cheaper(
+    s: &Scenario,
+    lanes: &Lanes,
+    w: &mut Work,
+    lines: &[(OrderIx, SkuIx, f64)],
+) -> bool {
     let mut shipped = shipped(&w.out);
     let mut at: HashMap<(SkuIx, NodeIx), Vec<usize>> = HashMap::new();
     for (i, x) in w.out.shipments.iter().enumerate() {
         at.entry((x.sku, x.node)).or_default().push(i);
     }
     let mut taken = false;
-    for (o, k, _) in short_lines(s, eval) {
+    for &(o, k, _) in lines {
         let order = s.order(o);
         let line = order.line_quantity(k).unwrap_or(0.0);
         let mut need = line - shipped.get(&(o, k)).copied().unwrap_or(0.0);
@@ -184,8 +200,7 @@ fn take_from_cheaper(s: &Scenario, lanes: &Lanes, w: &mut Work, eval: &Evaluatio
                 break;
             }
             let x = w.out.shipments[i];
-            let giver = s.order(x.order);
-            if x.order == o || x.quantity <= 1e-9 || giver.frozen || !giver.allow_partial {
+            if !may_give(s, &x, o) {
                 continue;
             }
             let Some((lane, q, gain)) = swap(s, &w.st, lanes, (o, k), &x, need, &w.sources[o.ix()])
@@ -260,24 +275,14 @@ fn swap(
             Some(l) => st.lane_room(s, l, d),
             None => f64::INFINITY,
         };
-        let q = need.min(x.quantity).min(room);
-        let q = if s.policy.integer_quantities {
-            q.floor()
-        } else {
-            q
-        };
+        let q = whole(s, need.min(x.quantity).min(room));
         if q <= 1e-9 {
             continue;
         }
         let (c, lead) = lane_cost(s, lane);
         let late = (d + lead - order.due).max(0) as f64;
         let per_unit = order.short_penalty_per_unit - order.late_penalty_per_unit_day * late - c;
-        let charge = match lane {
-            Some(l) if st.lane_out[l.ix()][d as usize] <= crate::check::TOLERANCE => {
-                s.lane(l).fixed_cost_per_day
-            }
-            _ => 0.0,
-        };
+        let charge = lane.map_or(0.0, |l| st.charge(s, l, d));
         let gain = q * (per_unit - per_unit_given) - charge;
         if best.is_none_or(|b| gain > b.2) {
             best = Some((lane, q, gain));
@@ -395,6 +400,16 @@ impl State {
             .map_or(f64::INFINITY, |c| c - self.node_out[n.ix()][d as usize])
     }
 
+    /// The fixed charge a unit departing on `l` on day `d` switches on: the lane's, when
+    /// nothing departs on it that day yet.
+    fn charge(&self, s: &Scenario, l: LaneIx, d: Day) -> f64 {
+        if self.lane_out[l.ix()][d as usize] <= crate::check::TOLERANCE {
+            s.lane(l).fixed_cost_per_day
+        } else {
+            0.0
+        }
+    }
+
     /// Units that may still depart on `l` on day `d`.
     fn lane_room(&self, s: &Scenario, l: LaneIx, d: Day) -> f64 {
         let lane = s.lane(l);
@@ -482,9 +497,7 @@ fn gain(s: &Scenario, st: &State, o: OrderIx, chain: &Chain, q: f64) -> f64 {
     for (l, d) in lanes {
         let lane = s.lane(l);
         per_unit -= lane.cost_per_unit;
-        if st.lane_out[l.ix()][d as usize] <= crate::check::TOLERANCE {
-            charges += lane.fixed_cost_per_day;
-        }
+        charges += st.charge(s, l, d);
     }
     q * per_unit - charges
 }
@@ -648,14 +661,19 @@ fn given_up(s: &Scenario, k: SkuIx, x: &Shipment) -> f64 {
 /// Whether any was taken.
 ///
 /// Long because each take releases the donor's units in the state, then routes them.
-fn take_over_transfers(s: &Scenario, lanes: &Lanes, w: &mut Work, eval: &Evaluation) -> bool {
+fn take_over_transfers(
+    s: &Scenario,
+    lanes: &Lanes,
+    w: &mut Work,
+    lines: &[(OrderIx, SkuIx, f64)],
+) -> bool {
     let mut shipped = shipped(&w.out);
     let mut of_sku: HashMap<SkuIx, Vec<usize>> = HashMap::new();
     for (i, x) in w.out.shipments.iter().enumerate() {
         of_sku.entry(x.sku).or_default().push(i);
     }
     let mut taken = false;
-    for (o, k, _) in short_lines(s, eval) {
+    for &(o, k, _) in lines {
         let order = s.order(o);
         let mut need =
             order.line_quantity(k).unwrap_or(0.0) - shipped.get(&(o, k)).copied().unwrap_or(0.0);
@@ -666,12 +684,8 @@ fn take_over_transfers(s: &Scenario, lanes: &Lanes, w: &mut Work, eval: &Evaluat
             .flatten()
             .filter(|&&i| {
                 let x = &w.out.shipments[i];
-                let giver = s.order(x.order);
-                x.order != o
-                    && x.quantity > 1e-9
-                    && !giver.frozen
-                    && giver.allow_partial
-                    && giver.short_penalty_per_unit < order.short_penalty_per_unit
+                may_give(s, x, o)
+                    && s.order(x.order).short_penalty_per_unit < order.short_penalty_per_unit
                     && (0..w.st.h as Day).contains(&x.ship)
             })
             .map(|&i| (given_up(s, k, &w.out.shipments[i]), i))
@@ -686,12 +700,7 @@ fn take_over_transfers(s: &Scenario, lanes: &Lanes, w: &mut Work, eval: &Evaluat
             let Some(chain) = earliest(s, &w.st, lanes, (o, k), &w.sources[o.ix()], start) else {
                 continue;
             };
-            let q = need.min(x.quantity).min(w.st.carries(s, &chain));
-            let q = if s.policy.integer_quantities {
-                q.floor()
-            } else {
-                q
-            };
+            let q = whole(s, need.min(x.quantity).min(w.st.carries(s, &chain)));
             if q <= 1e-9 || gain(s, &w.st, o, &chain, q) - q * per_unit_given <= 0.0 {
                 continue;
             }
