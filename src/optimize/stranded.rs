@@ -79,6 +79,9 @@ impl Lanes {
 /// from, and the transfer (lane, departure) that brought it there (none at its source).
 type Label = (Day, NodeIx, Option<(LaneIx, Day)>);
 
+/// Short lines, costliest shortage first: (order, SKU, units short).
+type Short = [(OrderIx, SkuIx, f64)];
+
 /// What the donor passes change: the state, the plan being built, and each order's sources.
 struct Work {
     st: State,
@@ -170,12 +173,7 @@ pub fn route(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Option<Plan> {
 /// and the charge of a lane-day first used. Whether any was taken.
 ///
 /// Long because each swap reads both orders' penalties, their lanes and the donor's plan.
-fn take_from_cheaper(
-    s: &Scenario,
-    lanes: &Lanes,
-    w: &mut Work,
-    lines: &[(OrderIx, SkuIx, f64)],
-) -> bool {
+fn take_from_cheaper(s: &Scenario, lanes: &Lanes, w: &mut Work, lines: &Short) -> bool {
     let mut shipped = shipped(&w.out);
     let mut at: HashMap<(SkuIx, NodeIx), Vec<usize>> = HashMap::new();
     for (i, x) in w.out.shipments.iter().enumerate() {
@@ -661,12 +659,7 @@ fn given_up(s: &Scenario, k: SkuIx, x: &Shipment) -> f64 {
 /// Whether any was taken.
 ///
 /// Long because each take releases the donor's units in the state, then routes them.
-fn take_over_transfers(
-    s: &Scenario,
-    lanes: &Lanes,
-    w: &mut Work,
-    lines: &[(OrderIx, SkuIx, f64)],
-) -> bool {
+fn take_over_transfers(s: &Scenario, lanes: &Lanes, w: &mut Work, lines: &Short) -> bool {
     let mut shipped = shipped(&w.out);
     let mut of_sku: HashMap<SkuIx, Vec<usize>> = HashMap::new();
     for (i, x) in w.out.shipments.iter().enumerate() {
