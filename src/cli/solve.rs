@@ -202,6 +202,16 @@ fn solve(
                 n.seconds
             );
         }
+        if let Some(r) = stats.and_then(|x| x.relaxation.as_ref()) {
+            eprintln!(
+                "relaxation: bound {:.2} from {} ({} solved before the deadline, {} that could lower the cost) in {:.2} s, beside the search",
+                r.bound,
+                plural(r.skus, "SKU"),
+                r.solved,
+                plural(r.arcs, "arc"),
+                r.seconds
+            );
+        }
         let not_built = stats.is_some_and(|x| x.not_built);
         if not_built {
             eprintln!(

@@ -88,6 +88,23 @@ pub struct SolveDoc {
     /// the last neighbourhood's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub improved_from: Option<ImprovedFrom>,
+    /// When the whole model was not built: the transportation relaxation, computed beside
+    /// the search, that gives `bound` (`models/relaxation.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relaxation: Option<RelaxationDoc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RelaxationDoc {
+    /// No plan costs less.
+    pub bound: f64,
+    /// SKUs with order lines, and those whose relaxation was solved before the deadline
+    /// (the others count less, so the bound holds but is weaker).
+    pub skus: usize,
+    pub solved_skus: usize,
+    /// Arcs from stock or receipts to order lines that could lower the cost.
+    pub arcs: usize,
+    pub seconds: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -441,6 +458,13 @@ pub fn proposals_doc<'a>(
                 neighbourhoods: n.solved,
                 routed: n.routed,
                 improved: n.improved,
+            }),
+            relaxation: stats.relaxation.as_ref().map(|r| RelaxationDoc {
+                bound: r.bound,
+                skus: r.skus,
+                solved_skus: r.solved,
+                arcs: r.arcs,
+                seconds: r.seconds,
             }),
         },
         kpis: KpisDoc {

@@ -147,7 +147,9 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
         None => {}
     }
     if let Some(i) = &sv.improved_from {
-        let _ = writeln!(t, "{}\n", improved_from_sentence(i, &money(i.cost)));
+        let bound = sv.bound.map(money);
+        let bound = bound.as_deref().zip(sv.gap);
+        let _ = writeln!(t, "{}\n", improved_from_sentence(i, &money(i.cost), bound));
     }
     if !doc.infeasible_frozen_orders.is_empty() {
         let _ = writeln!(
@@ -246,9 +248,14 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
 }
 
 /// What a planner reads when the plan is another plan improved one neighbourhood at a time
-/// (`solve.improved_from`): where it started, and that nothing bounds it.
-/// `cost` is the starting plan's cost as the caller writes amounts.
-pub fn improved_from_sentence(i: &crate::documents::proposals::ImprovedFrom, cost: &str) -> String {
+/// (`solve.improved_from`): where it started, and what bounds it (`bound`: the
+/// relaxation's bound and the plan's gap to it), or that nothing does. `cost` and the bound
+/// are written as the caller writes amounts.
+pub fn improved_from_sentence(
+    i: &crate::documents::proposals::ImprovedFrom,
+    cost: &str,
+    bound: Option<(&str, f64)>,
+) -> String {
     let start = match i.plan.as_str() {
         "last-plan" => {
             "the worker's last plan without the orders the events since touched".to_owned()
@@ -261,8 +268,15 @@ pub fn improved_from_sentence(i: &crate::documents::proposals::ImprovedFrom, cos
         2 => "by serving short lines from stock it left unused or from orders cheaper to leave short (twice) and ".to_owned(),
         n => format!("by serving short lines from stock it left unused or from orders cheaper to leave short ({n} times) and "),
     };
+    let bounded = match bound {
+        Some((b, gap)) => format!(
+            "; a relaxation that moves each SKU on its own, without capacities or charges, proves that no plan costs less than {b} (a gap of {:.1} %)",
+            100.0 * gap
+        ),
+        None => ", and nothing bounds how far this plan is from optimal".to_owned(),
+    };
     format!(
-        "The plan is {start} ({cost}) improved {routed}one neighbourhood of late or short orders at a time ({} of {} neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal.",
+        "The plan is {start} ({cost}) improved {routed}one neighbourhood of late or short orders at a time ({} of {} neighbourhoods lowered the cost): the whole model did not fit the limit{bounded}.",
         i.improved, i.neighbourhoods
     )
 }
@@ -282,10 +296,10 @@ mod tests {
             routed: 0,
         };
         assert_eq!(
-            improved_from_sentence(&from("priority-rules"), "1,234.5"),
+            improved_from_sentence(&from("priority-rules"), "1,234.5", None),
             "The plan is the priority-rules plan (1,234.5) improved one neighbourhood of late or short orders at a time (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal."
         );
-        assert!(improved_from_sentence(&from("last-plan"), "1234.50").starts_with(
+        assert!(improved_from_sentence(&from("last-plan"), "1234.50", None).starts_with(
             "The plan is the worker's last plan without the orders the events since touched (1234.50) improved"
         ));
         let routed = ImprovedFrom {
@@ -293,8 +307,12 @@ mod tests {
             ..from("priority-rules")
         };
         assert_eq!(
-            improved_from_sentence(&routed, "1,234.5"),
+            improved_from_sentence(&routed, "1,234.5", None),
             "The plan is the priority-rules plan (1,234.5) improved by serving short lines from stock it left unused or from orders cheaper to leave short (3 times) and one neighbourhood of late or short orders at a time (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal."
+        );
+        assert_eq!(
+            improved_from_sentence(&routed, "1,234.5", Some(("987.6", 0.19997))),
+            "The plan is the priority-rules plan (1,234.5) improved by serving short lines from stock it left unused or from orders cheaper to leave short (3 times) and one neighbourhood of late or short orders at a time (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit; a relaxation that moves each SKU on its own, without capacities or charges, proves that no plan costs less than 987.6 (a gap of 20.0 %)."
         );
     }
 }

@@ -26,6 +26,7 @@ pub mod mip;
 pub mod neighbourhoods;
 pub mod outcome;
 pub mod priority_rules;
+pub mod relaxation;
 pub mod scope;
 pub mod stranded;
 pub mod strategy;
@@ -196,6 +197,7 @@ pub fn optimize_held(
         scope: None,
         not_built: false,
         neighbourhoods: None,
+        relaxation: None,
     };
     let mut out = Outcome {
         formulation: f.name(),
@@ -464,7 +466,7 @@ fn prefer_start(result: &mut SolveResult, start: Option<Vec<f64>>, start_objecti
 }
 
 /// `(objective - bound) / |objective|`, at least 0: how far a plan may be from optimal.
-fn relative_gap(objective: f64, bound: f64) -> f64 {
+pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
     ((objective - bound) / objective.abs().max(1e-9)).max(0.0)
 }
 

@@ -108,6 +108,9 @@ pub struct SolverStats {
     /// When the whole model was not built and a plan was improved one neighbourhood at a
     /// time instead (`crate::optimize::neighbourhoods`): what that search did.
     pub neighbourhoods: Option<Neighbourhoods>,
+    /// Beside that search: the transportation relaxation's bound
+    /// (`crate::optimize::relaxation`).
+    pub relaxation: Option<crate::optimize::relaxation::Relaxation>,
 }
 
 /// What the scoped solve did (`crate::optimize::scope`).

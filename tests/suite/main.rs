@@ -24,6 +24,7 @@ mod guided;
 mod neighbourhoods;
 mod priority_rules;
 mod random_scenarios;
+mod relaxation;
 mod scope;
 mod solve;
 mod solve_props;

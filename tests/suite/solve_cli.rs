@@ -259,11 +259,14 @@ fn a_model_too_big_for_the_limit_is_not_built_and_the_rules_plan_is_checked() {
     );
     assert!(doc.solve.fallback.is_some());
     assert_eq!((doc.solve.model.rows, doc.solve.model.columns), (0, 0));
-    assert_eq!(doc.solve.bound, None);
     let objective = doc.solve.objective.unwrap();
     assert!(objective < doc.kpis.baseline.cost.total);
     let checked = checked_cost(&scenario, &proposals);
     assert!((checked - objective).abs() <= 1e-6 * objective);
+    // The relaxation ran beside, within the same limit, and bounds the fallback's plan.
+    let relaxation = doc.solve.relaxation.as_ref().expect("a relaxation");
+    assert_eq!(doc.solve.bound, Some(relaxation.bound));
+    assert!(relaxation.bound <= checked, "{relaxation:?} against {checked}");
 
     let (doc, _) = solve_to(&scenario, &proposals, &["--time-limit", "5"]);
     assert!(doc.solve.model.columns > 0);
@@ -303,30 +306,37 @@ fn under_a_short_limit_the_rules_plan_is_improved_by_neighbourhoods() {
     assert!(from.improved + from.routed >= 1 && from.improved <= from.neighbourhoods);
     assert_eq!(doc.solve.fallback, None);
     // Stopped by the time, or by the neighbourhoods' reach when every one had its turn;
-    // never a proof.
+    // never a proof of optimality, but bounded by the relaxation computed beside it.
     assert_eq!(doc.solve.status, "feasible");
     assert!(
         matches!(doc.solve.limit.as_deref(), Some("time" | "scope")),
         "{:?}",
         doc.solve.limit
     );
-    assert_eq!((doc.solve.bound, doc.solve.gap), (None, None));
     let objective = doc.solve.objective.unwrap();
     assert!(objective < from.cost, "{objective} against {}", from.cost);
     let checked = checked_cost(&scenario, &proposals);
     assert!((checked - objective).abs() <= 1e-6 * objective);
-    // A planner reads where the plan came from, and that nothing bounds it, in the
-    // report and on the page.
+    let relaxation = doc.solve.relaxation.as_ref().expect("a relaxation");
+    assert_eq!(relaxation.solved_skus, relaxation.skus);
+    let bound = doc.solve.bound.expect("a bound");
+    assert_eq!(bound, relaxation.bound);
+    assert!(0.0 < bound && bound < checked, "{bound} against {checked}");
+    let gap = doc.solve.gap.expect("a gap");
+    assert!((gap - (checked - bound) / checked).abs() < 1e-6, "{gap}");
+    // A planner reads where the plan came from, and what bounds it, in the report and on
+    // the page.
     let said = "one neighbourhood of late or short orders at a time";
     let text = recourse::documents::proposals_report::render(
         &doc,
         None,
         recourse::documents::proposals_report::Style::Table,
     );
-    assert!(
-        text.contains(said) && text.contains("nothing bounds"),
-        "{text}"
+    let bounded = format!(
+        "proves that no plan costs less than {bound:.2} (a gap of {:.1} %)",
+        100.0 * gap
     );
+    assert!(text.contains(said) && text.contains(&bounded), "{text}");
     // Routing stranded stock is named when it lowered the cost.
     assert_eq!(
         text.contains("by serving short lines from stock it left unused"),
@@ -345,6 +355,8 @@ fn under_a_short_limit_the_rules_plan_is_improved_by_neighbourhoods() {
         .success();
     let page = std::fs::read_to_string(&page).unwrap();
     assert!(page.contains(said));
+    let grouped_bound = recourse::documents::page::grouped(bound);
+    assert!(page.contains(&format!("no plan costs less than {grouped_bound} (a gap")));
     // The starting plan's cost as each writes amounts: plain in the text, grouped by
     // thousands on the page like its cards.
     let start = |cost: String| format!("The plan is the priority-rules plan ({cost}) improved");

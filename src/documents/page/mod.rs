@@ -94,7 +94,9 @@ fn header(out: &mut String, s: &Scenario, doc: &ProposalsDoc) {
     }
     if let Some(i) = &sv.improved_from {
         let cost = grouped(i.cost);
-        let sentence = crate::documents::proposals_report::improved_from_sentence(i, &cost);
+        let bound = sv.bound.map(grouped);
+        let bound = bound.as_deref().zip(sv.gap);
+        let sentence = crate::documents::proposals_report::improved_from_sentence(i, &cost, bound);
         let _ = write!(line, " · {}", esc(&sentence));
     }
     let _ = writeln!(

@@ -1,0 +1,84 @@
+//! The transportation relaxation's bound (`src/optimize/relaxation.rs`,
+//! `models/relaxation.md`): the optimum where only stock binds, never above the optimum of
+//! the whole model on random scenarios, and counting nothing past its deadline.
+
+use crate::common;
+
+use proptest::prelude::*;
+use recourse::optimize::formulate::by_name;
+use recourse::optimize::highs::Status;
+use recourse::optimize::optimize;
+use recourse::optimize::relaxation::bound;
+use recourse::scenario::validate::{load_scenario, validate};
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+fn never() -> Instant {
+    Instant::now() + Duration::from_secs(3600)
+}
+
+/// Two DCs with 10 and 5 units, one zone a day from each (1 and 3 per unit), 8 units due
+/// at priority 1 (1,000 a unit short) and 10 at priority 3 (100). The optimum: the first
+/// order's 8 and 2 more from DC-A (10), 5 from DC-B (15), 3 short (300), 325 in all. Left
+/// without prices, each line would take DC-A's units: 18.
+#[test]
+fn where_only_stock_binds_the_bound_is_the_optimum() {
+    let lane = |id: &str, from: &str, cost: f64| {
+        json!({"id": id, "from": from, "to": "ZONE", "mode": "ground", "lead_time_days": 1,
+               "cost_per_unit": cost})
+    };
+    let order = |id: &str, priority: u32, quantity: f64| {
+        json!({"id": id, "destination": "ZONE", "due": "2026-11-29", "priority": priority,
+               "lines": [{"sku": "SKU-1", "quantity": quantity}], "plan": []})
+    };
+    let doc = json!({
+        "format": "recourse.scenario/1", "id": "relaxation", "as_of": "2026-11-27",
+        "horizon_days": 7, "currency": "EUR",
+        "skus": [{"id": "SKU-1"}],
+        "nodes": [{"id": "DC-A", "kind": "dc"}, {"id": "DC-B", "kind": "dc"},
+                  {"id": "ZONE", "kind": "customer"}],
+        "lanes": [lane("A-Z", "DC-A", 1.0), lane("B-Z", "DC-B", 3.0)],
+        "stock": [{"node": "DC-A", "sku": "SKU-1", "on_hand": 10},
+                  {"node": "DC-B", "sku": "SKU-1", "on_hand": 5}],
+        "inbound": [],
+        "orders": [order("SO-1", 1, 8.0), order("SO-2", 3, 10.0)],
+        "disruptions": []
+    });
+    let s = load_scenario(doc.to_string().as_bytes()).unwrap().0;
+    let r = bound(&s, never());
+    assert!((r.bound - 325.0).abs() < 1e-9, "{r:?}");
+    assert_eq!((r.skus, r.solved), (1, 1));
+    let o = optimize(&s, by_name("tight").unwrap(), &common::exact()).unwrap();
+    assert_eq!(o.status(), Status::Optimal);
+    let eval = recourse::check::evaluate(&s, o.plan().unwrap());
+    assert!(eval.feasible(), "{:?}", eval.violations);
+    assert!(
+        (eval.cost.total - 325.0).abs() < 1e-6,
+        "{}",
+        eval.cost.total
+    );
+    // Past its deadline nothing is counted: a bound still, and a weak one.
+    let late = bound(&s, Instant::now() - Duration::from_millis(1));
+    assert_eq!((late.bound, late.solved), (0.0, 0));
+}
+
+proptest! {
+    #![proptest_config(common::config(64))]
+
+    /// Outages, delays, expedites, capacities, charges, frozen orders and `forbid` only
+    /// add cost or remove options: the bound never passes the optimum.
+    #[test]
+    fn the_bound_never_exceeds_the_optimum(doc in common::small_scenario()) {
+        let (s, _) = validate(&doc).unwrap();
+        let r = bound(&s, never());
+        prop_assert_eq!(r.solved, r.skus);
+        prop_assert!(r.bound >= 0.0);
+        let o = optimize(&s, by_name("time-expanded").unwrap(), &common::exact()).unwrap();
+        if o.status() == Status::Optimal {
+            let eval = recourse::check::evaluate(&s, o.plan().unwrap());
+            prop_assert!(eval.feasible(), "{:?}", eval.violations);
+            let cost = eval.cost.total;
+            prop_assert!(r.bound <= cost + 1e-6 * cost.max(1.0), "bound {} above the optimum {}", r.bound, cost);
+        }
+    }
+}
