@@ -64,7 +64,7 @@ pub fn bound(s: &Scenario, deadline: Instant) -> Relaxation {
         })
         .collect();
     Relaxation {
-        bound: parts.iter().map(|p| p.bound).sum(),
+        bound: parts.iter().map(|p| p.bound).fold(0.0, |a, b| a + b),
         skus: skus.len(),
         solved: parts.iter().filter(|p| p.solved).count(),
         arcs: parts.iter().map(|p| p.arcs).sum(),

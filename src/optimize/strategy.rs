@@ -80,8 +80,9 @@ impl Strategy {
                     fallbacks.push((Source::Rules, &rules));
                     keep_the_better(s, &mut out, &fallbacks);
                 }
+                // Every plan costs at least 0: a relaxation that reached nothing proves nothing.
                 let relaxed = out.stats.as_ref().and_then(|x| x.relaxation.as_ref());
-                if let Some(bound) = relaxed.map(|r| r.bound) {
+                if let Some(bound) = relaxed.map(|r| r.bound).filter(|&b| b > 0.0) {
                     bounded_by(&mut out, bound);
                 }
                 out

@@ -263,10 +263,15 @@ fn a_model_too_big_for_the_limit_is_not_built_and_the_rules_plan_is_checked() {
     assert!(objective < doc.kpis.baseline.cost.total);
     let checked = checked_cost(&scenario, &proposals);
     assert!((checked - objective).abs() <= 1e-6 * objective);
-    // The relaxation ran beside, within the same limit, and bounds the fallback's plan.
+    // The relaxation ran beside, within the same limit, and bounds the fallback's plan
+    // (where the limit let it reach a SKU: one that reached nothing proves nothing).
     let relaxation = doc.solve.relaxation.as_ref().expect("a relaxation");
-    assert_eq!(doc.solve.bound, Some(relaxation.bound));
-    assert!(relaxation.bound <= checked, "{relaxation:?} against {checked}");
+    let proven = (relaxation.bound > 0.0).then_some(relaxation.bound);
+    assert_eq!(doc.solve.bound, proven);
+    assert!(
+        relaxation.bound <= checked,
+        "{relaxation:?} against {checked}"
+    );
 
     let (doc, _) = solve_to(&scenario, &proposals, &["--time-limit", "5"]);
     assert!(doc.solve.model.columns > 0);
@@ -318,7 +323,7 @@ fn under_a_short_limit_the_rules_plan_is_improved_by_neighbourhoods() {
     let checked = checked_cost(&scenario, &proposals);
     assert!((checked - objective).abs() <= 1e-6 * objective);
     let relaxation = doc.solve.relaxation.as_ref().expect("a relaxation");
-    assert_eq!(relaxation.solved_skus, relaxation.skus);
+    assert!(relaxation.solved_skus > 0, "{relaxation:?}");
     let bound = doc.solve.bound.expect("a bound");
     assert_eq!(bound, relaxation.bound);
     assert!(0.0 < bound && bound < checked, "{bound} against {checked}");
