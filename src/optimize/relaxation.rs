@@ -42,8 +42,17 @@ const INF: f64 = f64::INFINITY;
 /// beside it), until `deadline`.
 pub fn bound(s: &Scenario, deadline: Instant) -> Relaxation {
     let began = Instant::now();
-    let reach = Reach::of(s);
     let skus = per_sku(s);
+    // The chains take n^3 steps: on a network of thousands of nodes, longer than a limit.
+    let Some(reach) = Reach::of(s, deadline) else {
+        return Relaxation {
+            bound: 0.0,
+            skus: skus.len(),
+            solved: 0,
+            arcs: 0,
+            seconds: began.elapsed().as_secs_f64(),
+        };
+    };
     // Every SKU's relaxation costs at least 0 (costs and penalties are never negative), so
     // leaving out the SKUs the deadline did not reach keeps the sum a bound.
     let parts: Vec<Part> = skus
@@ -173,7 +182,8 @@ struct Reach {
 }
 
 impl Reach {
-    fn of(s: &Scenario) -> Reach {
+    /// `None` once `deadline` passes.
+    fn of(s: &Scenario, deadline: Instant) -> Option<Reach> {
         let n = s.nodes.len();
         let stock: Vec<bool> = s.nodes.iter().map(|x| x.holds_stock()).collect();
         // Transfers: all-pairs cheapest and fastest, each on its own.
@@ -200,11 +210,14 @@ impl Reach {
             }
         }
         for m in [&mut tc, &mut tl] {
-            closure(m, n);
+            closure(m, n, deadline)?;
         }
         let (mut cost, mut lead, mut last_leg) =
             (vec![INF; n * n], vec![INF; n * n], vec![INF; n * n]);
         for i in (0..n).filter(|&i| stock[i]) {
+            if Instant::now() >= deadline {
+                return None;
+            }
             for m in (0..n).filter(|&m| tc[n * i + m] < INF) {
                 let (c, l) = (tc[n * i + m], tl[n * i + m]);
                 for z in (0..n).filter(|&z| fc[n * m + z] < INF) {
@@ -215,18 +228,21 @@ impl Reach {
                 }
             }
         }
-        Reach {
+        Some(Reach {
             n,
             cost,
             lead,
             last_leg,
-        }
+        })
     }
 }
 
-/// Min-plus closure of an `n x n` matrix (Floyd-Warshall).
-fn closure(m: &mut [f64], n: usize) {
+/// Min-plus closure of an `n x n` matrix (Floyd-Warshall); `None` once `deadline` passes.
+fn closure(m: &mut [f64], n: usize, deadline: Instant) -> Option<()> {
     for k in 0..n {
+        if Instant::now() >= deadline {
+            return None;
+        }
         for i in 0..n {
             let ik = m[n * i + k];
             if ik == INF {
@@ -240,6 +256,7 @@ fn closure(m: &mut [f64], n: usize) {
             }
         }
     }
+    Some(())
 }
 
 /// One SKU's relaxation as a flow: `sources` with their units, `sinks` with their demand
