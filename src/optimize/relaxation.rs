@@ -38,13 +38,34 @@ pub struct Relaxation {
 
 const INF: f64 = f64::INFINITY;
 
+/// When the relaxation stops: at a deadline, or when someone stops the solve (the worker's
+/// `$/cancelRequest`), so that a stopped solve answers at once.
+pub struct Until<'a> {
+    pub deadline: Instant,
+    pub stopped: &'a (dyn Fn() -> bool + Sync),
+}
+
+impl Until<'_> {
+    /// Until `deadline`, whatever happens.
+    pub fn deadline(deadline: Instant) -> Until<'static> {
+        Until {
+            deadline,
+            stopped: &|| false,
+        }
+    }
+
+    fn passed(&self) -> bool {
+        Instant::now() >= self.deadline || (self.stopped)()
+    }
+}
+
 /// The relaxation's bound, one SKU after another on the calling thread (the search runs
-/// beside it), until `deadline`.
-pub fn bound(s: &Scenario, deadline: Instant) -> Relaxation {
+/// beside it), until `until`.
+pub fn bound(s: &Scenario, until: &Until) -> Relaxation {
     let began = Instant::now();
     let skus = per_sku(s);
     // The chains take n^3 steps: on a network of thousands of nodes, longer than a limit.
-    let Some(reach) = Reach::of(s, deadline) else {
+    let Some(reach) = Reach::of(s, until) else {
         return Relaxation {
             bound: 0.0,
             skus: skus.len(),
@@ -58,11 +79,11 @@ pub fn bound(s: &Scenario, deadline: Instant) -> Relaxation {
     let parts: Vec<Part> = skus
         .iter()
         .map_while(|(sources, sinks)| {
-            if Instant::now() >= deadline {
+            if until.passed() {
                 return None;
             }
             let flow = Flow::of(&reach, s.horizon.into(), sources, sinks);
-            let prices = flow.prices(deadline);
+            let prices = flow.prices(until);
             let solved = prices.is_some();
             let u = prices.unwrap_or_else(|| vec![0.0; flow.sources.len()]);
             Some(Part {
@@ -182,8 +203,8 @@ struct Reach {
 }
 
 impl Reach {
-    /// `None` once `deadline` passes.
-    fn of(s: &Scenario, deadline: Instant) -> Option<Reach> {
+    /// `None` once `until` passes.
+    fn of(s: &Scenario, until: &Until) -> Option<Reach> {
         let n = s.nodes.len();
         let stock: Vec<bool> = s.nodes.iter().map(|x| x.holds_stock()).collect();
         // Transfers: all-pairs cheapest and fastest, each on its own.
@@ -210,12 +231,12 @@ impl Reach {
             }
         }
         for m in [&mut tc, &mut tl] {
-            closure(m, n, deadline)?;
+            closure(m, n, until)?;
         }
         let (mut cost, mut lead, mut last_leg) =
             (vec![INF; n * n], vec![INF; n * n], vec![INF; n * n]);
         for i in (0..n).filter(|&i| stock[i]) {
-            if Instant::now() >= deadline {
+            if until.passed() {
                 return None;
             }
             for m in (0..n).filter(|&m| tc[n * i + m] < INF) {
@@ -237,10 +258,10 @@ impl Reach {
     }
 }
 
-/// Min-plus closure of an `n x n` matrix (Floyd-Warshall); `None` once `deadline` passes.
-fn closure(m: &mut [f64], n: usize, deadline: Instant) -> Option<()> {
+/// Min-plus closure of an `n x n` matrix (Floyd-Warshall); `None` once `until` passes.
+fn closure(m: &mut [f64], n: usize, until: &Until) -> Option<()> {
     for k in 0..n {
-        if Instant::now() >= deadline {
+        if until.passed() {
             return None;
         }
         for i in 0..n {
@@ -311,9 +332,9 @@ impl Flow {
     /// Optimal supply prices by column generation: the flow over each line's
     /// [`FIRST_ARCS`] cheapest arcs, then every arc priced under its prices and the
     /// [`ARCS_PER_ROUND`] best that would lower the cost added, until none would (or after
-    /// [`ROUNDS`]: the prices are still valid, maybe not optimal). `None` once `deadline`
+    /// [`ROUNDS`]: the prices are still valid, maybe not optimal). `None` once `until`
     /// passes.
-    fn prices(&self, deadline: Instant) -> Option<Vec<f64>> {
+    fn prices(&self, until: &Until) -> Option<Vec<f64>> {
         let by_line = self.by_line();
         let mut active = Vec::new();
         for arcs in &by_line {
@@ -321,13 +342,15 @@ impl Flow {
             arcs.sort_by(|a, b| a.2.total_cmp(&b.2));
             active.extend(arcs.into_iter().take(FIRST_ARCS));
         }
-        for round in 1.. {
+        let mut round = 0;
+        loop {
+            round += 1;
             let u = Flow {
                 sources: self.sources.clone(),
                 sinks: self.sinks.clone(),
                 arcs: active.clone(),
             }
-            .exact_prices(deadline)?;
+            .exact_prices(until)?;
             // Each line's value under `u` over the arcs in the flow; an arc below it would
             // lower the flow's cost.
             let mut value = vec![0.0f64; self.sinks.len()];
@@ -348,7 +371,6 @@ impl Flow {
                 return Some(u);
             }
         }
-        unreachable!("the rounds end by returning")
     }
 
     /// The arcs, which [`Flow::of`] makes line by line, in one slice per line.
@@ -358,14 +380,14 @@ impl Flow {
 
     /// The prices of this flow's own arcs: successive shortest paths in phases, then
     /// `u_i = max(0, pi_i - pi_s)` for potentials `pi` under which no arc of the optimal
-    /// flow's residual graph has a negative reduced cost. `None` once `deadline` passes.
-    fn exact_prices(&self, deadline: Instant) -> Option<Vec<f64>> {
+    /// flow's residual graph has a negative reduced cost. `None` once `until` passes.
+    fn exact_prices(&self, until: &Until) -> Option<Vec<f64>> {
         let mut g = Residual::of(self);
         let mut pi = g.initial_potentials(self);
         // Each phase: the cheapest paths' cost (`pi` of the super sink once updated), then
         // every path of that cost at once; until none costs less than 0.
         while g.shortest(&mut pi) && pi[g.sink] < 0.0 {
-            if Instant::now() >= deadline {
+            if until.passed() {
                 return None;
             }
             g.blocking_flow(&pi);
@@ -635,7 +657,7 @@ const TIGHT: f64 = 1e-9;
 
 #[cfg(test)]
 mod tests {
-    use super::Flow;
+    use super::{Flow, Until};
     use crate::optimize::highs::{solve, SolveOptions};
     use crate::optimize::mip::Mip;
     use std::time::{Duration, Instant};
@@ -718,11 +740,11 @@ mod tests {
 
     #[test]
     fn the_prices_give_the_lp_optimum_and_no_prices_give_more() {
-        let never = Instant::now() + Duration::from_secs(3600);
+        let never = Until::deadline(Instant::now() + Duration::from_secs(3600));
         for seed in 0..60 {
             let f = random_flow(seed);
             let lp = lp_optimum(&f);
-            let u = f.prices(never).expect("no deadline");
+            let u = f.prices(&never).expect("no deadline");
             assert!(u.iter().all(|&x| x >= 0.0));
             let bound = f.lagrangian(&u);
             assert!(
@@ -745,9 +767,15 @@ mod tests {
     }
 
     #[test]
-    fn a_passed_deadline_gives_no_prices() {
+    fn a_passed_deadline_or_a_stop_gives_no_prices() {
         let f = random_flow(3);
         assert!(!f.arcs.is_empty());
-        assert_eq!(f.prices(Instant::now() - Duration::from_millis(1)), None);
+        let passed = Until::deadline(Instant::now() - Duration::from_millis(1));
+        assert_eq!(f.prices(&passed), None);
+        let stopped = Until {
+            deadline: Instant::now() + Duration::from_secs(3600),
+            stopped: &|| true,
+        };
+        assert_eq!(f.prices(&stopped), None);
     }
 }

@@ -8,13 +8,13 @@ use proptest::prelude::*;
 use recourse::optimize::formulate::by_name;
 use recourse::optimize::highs::Status;
 use recourse::optimize::optimize;
-use recourse::optimize::relaxation::bound;
+use recourse::optimize::relaxation::{bound, Until};
 use recourse::scenario::validate::{load_scenario, validate};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-fn never() -> Instant {
-    Instant::now() + Duration::from_secs(3600)
+fn never() -> Until<'static> {
+    Until::deadline(Instant::now() + Duration::from_secs(3600))
 }
 
 /// Two DCs with 10 and 5 units, one zone a day from each (1 and 3 per unit), 8 units due
@@ -45,7 +45,7 @@ fn where_only_stock_binds_the_bound_is_the_optimum() {
         "disruptions": []
     });
     let s = load_scenario(doc.to_string().as_bytes()).unwrap().0;
-    let r = bound(&s, never());
+    let r = bound(&s, &never());
     assert!((r.bound - 325.0).abs() < 1e-9, "{r:?}");
     assert_eq!((r.skus, r.solved), (1, 1));
     let o = optimize(&s, by_name("tight").unwrap(), &common::exact()).unwrap();
@@ -58,8 +58,17 @@ fn where_only_stock_binds_the_bound_is_the_optimum() {
         eval.cost.total
     );
     // Past its deadline nothing is counted: a bound still, and a weak one.
-    let late = bound(&s, Instant::now() - Duration::from_millis(1));
+    let late = bound(
+        &s,
+        &Until::deadline(Instant::now() - Duration::from_millis(1)),
+    );
     assert_eq!((late.bound, late.solved), (0.0, 0));
+    // Nor once someone stopped the solve.
+    let stopped = Until {
+        deadline: Instant::now() + Duration::from_secs(3600),
+        stopped: &|| true,
+    };
+    assert_eq!(bound(&s, &stopped).solved, 0);
 }
 
 proptest! {
@@ -70,7 +79,7 @@ proptest! {
     #[test]
     fn the_bound_never_exceeds_the_optimum(doc in common::small_scenario()) {
         let (s, _) = validate(&doc).unwrap();
-        let r = bound(&s, never());
+        let r = bound(&s, &never());
         prop_assert_eq!(r.solved, r.skus);
         prop_assert!(r.bound >= 0.0);
         let o = optimize(&s, by_name("time-expanded").unwrap(), &common::exact()).unwrap();
