@@ -671,23 +671,20 @@ mod tests {
             .iter()
             .map(|a| m.add_col(a.2, 0.0, f64::INFINITY, false))
             .collect();
-        for (j, &(d, _)) in f.sinks.iter().enumerate() {
-            let row = f
-                .arcs
+        // The arcs `keep` takes, each with coefficient 1.
+        let row = |keep: &dyn Fn(&(usize, usize, f64)) -> bool| -> Vec<_> {
+            f.arcs
                 .iter()
                 .zip(&x)
-                .filter(|(a, _)| a.1 == j)
-                .map(|(_, &v)| (v, 1.0));
-            m.add_row(f64::NEG_INFINITY, d, row);
+                .filter(|(a, _)| keep(a))
+                .map(|(_, &v)| (v, 1.0))
+                .collect()
+        };
+        for (j, &(d, _)) in f.sinks.iter().enumerate() {
+            m.add_row(f64::NEG_INFINITY, d, row(&|a| a.1 == j));
         }
         for (i, &s) in f.sources.iter().enumerate() {
-            let row = f
-                .arcs
-                .iter()
-                .zip(&x)
-                .filter(|(a, _)| a.0 == i)
-                .map(|(_, &v)| (v, 1.0));
-            m.add_row(f64::NEG_INFINITY, s, row);
+            m.add_row(f64::NEG_INFINITY, s, row(&|a| a.0 == i));
         }
         let short: f64 = f.sinks.iter().map(|&(d, p)| d * p).sum();
         let opts = SolveOptions {
