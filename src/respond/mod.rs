@@ -41,7 +41,8 @@ use crate::scenario::domain::Scenario;
 use crate::scenario::ids::*;
 use ledger::{lower, Ledger, Margin, Overlay};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use units::{PlanMaps, Resource, Unit, UnitKind};
 use watch::TotalF64;
 
@@ -118,7 +119,7 @@ pub fn respond_with(
     }
 
     // What each response requires depends on those before it: in rank order.
-    let mut by_resource: HashMap<Resource, Users> = HashMap::new();
+    let mut by_resource: HashMap<Resource, Users> = HashMap::default();
     let strict = |r: &Resource| match *r {
         Resource::Order(_) => true,
         Resource::LaneDay(l, _) => s.lane(l).fixed_cost_per_day > 0.0,
@@ -612,7 +613,7 @@ fn construct(
     at_risk: &[bool],
     after: &[bool],
 ) -> (Vec<Group>, Vec<Resource>) {
-    let mut by_resource: HashMap<Resource, Vec<usize>> = HashMap::new();
+    let mut by_resource: HashMap<Resource, Vec<usize>> = HashMap::default();
     for (i, u) in units.iter().enumerate() {
         for r in &u.resources {
             by_resource.entry(*r).or_default().push(i);

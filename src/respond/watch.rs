@@ -15,8 +15,9 @@
 use super::ledger::Margin;
 use super::units::Resource;
 use crate::scenario::domain::Scenario;
+use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 /// Candidates (seed, version) by the slack taken at which their margin runs out, least first.
 type Queue = BinaryHeap<Reverse<(TotalF64, usize, u32)>>;
