@@ -121,14 +121,15 @@ pub fn neighbourhood_start(
 /// `search` run with the transportation relaxation's bound (`super::relaxation`) computed
 /// on a thread beside it until the same deadline, or until someone stops the solve (then
 /// both answer at once). The search runs on one core (measured on
-/// large: 27.3 s of CPU in 27.7 s), so the bound takes the other one; with `threads` 1 it
-/// is not computed.
+/// large: 27.3 s of CPU in 27.7 s), so the bound takes the other one; with `threads` 1, or
+/// on one core, it is not computed (it would take the search's time).
 fn beside_a_bound<T: Send>(
     s: &Scenario,
     opts: &SolveOptions,
     search: impl FnOnce() -> T + Send,
 ) -> (T, Option<relaxation::Relaxation>) {
-    if opts.threads == 1 {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    if opts.threads == 1 || cores < 2 {
         return (search(), None);
     }
     let stopped = || opts.watch.as_ref().is_some_and(|w| w.stopped());
