@@ -1,5 +1,6 @@
 //! What every stage shares and nothing in it depends on a stage: diagnostics, exit codes,
-//! reading inputs, writing outputs, limits on values and the wording of counts.
+//! reading inputs, writing outputs, limits on values, the wording of counts and a totally
+//! ordered `f64`.
 //!
 //! Imports nothing from the rest of the crate.
 
@@ -9,3 +10,4 @@ pub mod input;
 pub mod limits;
 pub mod output;
 pub mod text;
+pub mod total_f64;

@@ -18,6 +18,7 @@
 //! line served by its cheapest source, or short), and one it does not reach counts 0:
 //! still a valid bound.
 
+use crate::base::total_f64::TotalF64;
 use crate::scenario::domain::Scenario;
 use std::time::Instant;
 
@@ -503,11 +504,13 @@ impl Residual {
         let mut done = vec![false; n];
         let mut heap = std::collections::BinaryHeap::new();
         dist[0] = 0.0;
-        heap.push((Reverse(Key(0.0)), 0));
-        while let Some((Reverse(Key(d)), v)) = heap.pop() {
+        heap.push((Reverse(TotalF64::of(0.0)), 0));
+        while let Some((_, v)) = heap.pop() {
             if done[v] {
                 continue;
             }
+            // The first entry of `v` out of the heap carries its distance now.
+            let d = dist[v];
             done[v] = true;
             if v == self.sink {
                 break;
@@ -521,7 +524,7 @@ impl Residual {
                 let nd = d.max(base + self.cost[a] - pi[w]);
                 if nd < dist[w] {
                     dist[w] = nd;
-                    heap.push((Reverse(Key(nd)), w));
+                    heap.push((Reverse(TotalF64::of(nd)), w));
                 }
             }
         }
@@ -627,24 +630,6 @@ impl Residual {
                 return;
             }
         }
-    }
-}
-
-/// An `f64` distance ordered for the heap (distances are never NaN).
-#[derive(Clone, Copy, PartialEq)]
-struct Key(f64);
-
-impl Eq for Key {}
-
-impl PartialOrd for Key {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Key {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
     }
 }
 

@@ -35,6 +35,7 @@ pub use response::{
     Unresolved,
 };
 
+use crate::base::total_f64::TotalF64;
 use crate::check::{evaluate, CostBreakdown, Evaluation};
 use crate::plan::{merge, Plan};
 use crate::scenario::domain::Scenario;
@@ -44,7 +45,6 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use units::{PlanMaps, Resource, Unit, UnitKind};
-use watch::TotalF64;
 
 /// Builds the ranked responses that turn `baseline` into `plan`, and explains the at-risk
 /// orders that `plan` still leaves late or short.

@@ -14,6 +14,7 @@
 
 use super::ledger::Margin;
 use super::units::Resource;
+use crate::base::total_f64::TotalF64;
 use crate::scenario::domain::Scenario;
 use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Reverse;
@@ -133,17 +134,5 @@ impl Watches {
         out.sort_unstable();
         out.dedup();
         out
-    }
-}
-
-/// An f64 ordered by `f64::total_cmp`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct TotalF64(i64);
-
-impl TotalF64 {
-    pub(super) fn of(x: f64) -> Self {
-        // The transformation `f64::total_cmp` applies before comparing as integers.
-        let b = x.to_bits() as i64;
-        TotalF64(b ^ ((((b >> 63) as u64) >> 1) as i64))
     }
 }
