@@ -346,12 +346,7 @@ impl Flow {
         let mut round = 0;
         loop {
             round += 1;
-            let u = Flow {
-                sources: self.sources.clone(),
-                sinks: self.sinks.clone(),
-                arcs: active.clone(),
-            }
-            .exact_prices(until)?;
+            let u = self.exact_prices(&active, until)?;
             // Each line's value under `u` over the arcs in the flow; an arc below it would
             // lower the flow's cost.
             let mut value = vec![0.0f64; self.sinks.len()];
@@ -379,12 +374,13 @@ impl Flow {
         self.arcs.chunk_by(|a, b| a.1 == b.1).collect()
     }
 
-    /// The prices of this flow's own arcs: successive shortest paths in phases, then
+    /// The prices of this flow over `arcs` (some of its own): successive shortest paths in
+    /// phases, then
     /// `u_i = max(0, pi_i - pi_s)` for potentials `pi` under which no arc of the optimal
     /// flow's residual graph has a negative reduced cost. `None` once `until` passes.
-    fn exact_prices(&self, until: &Until) -> Option<Vec<f64>> {
-        let mut g = Residual::of(self);
-        let mut pi = g.initial_potentials(self);
+    fn exact_prices(&self, arcs: &[(usize, usize, f64)], until: &Until) -> Option<Vec<f64>> {
+        let mut g = Residual::of(self, arcs);
+        let mut pi = g.initial_potentials(self.sources.len(), arcs);
         // Each phase: the cheapest paths' cost (`pi` of the super sink once updated), then
         // every path of that cost at once; until none costs less than 0.
         while g.shortest(&mut pi) && pi[g.sink] < 0.0 {
@@ -423,25 +419,26 @@ struct Residual {
 }
 
 impl Residual {
-    fn of(f: &Flow) -> Residual {
+    /// The empty flow of `f` over `arcs`.
+    fn of(f: &Flow, arcs: &[(usize, usize, f64)]) -> Residual {
         let (ni, nj) = (f.sources.len(), f.sinks.len());
         let sink = ni + nj + 1;
-        let mut arcs: Vec<(usize, usize, f64, f64)> = Vec::new();
-        arcs.extend(
+        let mut all: Vec<(usize, usize, f64, f64)> = Vec::new();
+        all.extend(
             f.sources
                 .iter()
                 .enumerate()
                 .map(|(i, &s)| (0, 1 + i, s, 0.0)),
         );
-        arcs.extend(f.arcs.iter().map(|&(i, j, c)| (1 + i, 1 + ni + j, INF, c)));
-        arcs.extend(
+        all.extend(arcs.iter().map(|&(i, j, c)| (1 + i, 1 + ni + j, INF, c)));
+        all.extend(
             f.sinks
                 .iter()
                 .enumerate()
                 .map(|(j, &(d, _))| (1 + ni + j, sink, d, 0.0)),
         );
         let mut first = vec![0usize; sink + 2];
-        for &(from, to, _, _) in &arcs {
+        for &(from, to, _, _) in &all {
             first[from + 1] += 1;
             first[to + 1] += 1;
         }
@@ -458,7 +455,7 @@ impl Residual {
             sink,
         };
         let mut next = first;
-        for (from, to, cap, cost) in arcs {
+        for (from, to, cap, cost) in all {
             let (a, r) = (next[from], next[to]);
             next[from] += 1;
             next[to] += 1;
@@ -482,14 +479,16 @@ impl Residual {
 
     /// Potentials of the empty flow (its arcs form layers: super source, sources, sinks,
     /// super sink): each node's cheapest path.
-    fn initial_potentials(&self, f: &Flow) -> Vec<f64> {
+    fn initial_potentials(&self, sources: usize, arcs: &[(usize, usize, f64)]) -> Vec<f64> {
         let mut pi = vec![0.0; self.nodes()];
-        let ni = f.sources.len();
-        for &(i, j, c) in &f.arcs {
-            let k = 1 + ni + j;
+        for &(i, j, c) in arcs {
+            let k = 1 + sources + j;
             pi[k] = f64::min(pi[k], c + pi[1 + i]);
         }
-        pi[self.sink] = pi[1 + ni..self.sink].iter().copied().fold(0.0, f64::min);
+        pi[self.sink] = pi[1 + sources..self.sink]
+            .iter()
+            .copied()
+            .fold(0.0, f64::min);
         pi
     }
 
