@@ -98,6 +98,16 @@ fn shipped(plan: &Plan) -> HashMap<(OrderIx, SkuIx), f64> {
     shipped
 }
 
+/// Units line `(o, k)` still lacks, given `shipped` ([`shipped`]).
+fn still_short(
+    s: &Scenario,
+    shipped: &HashMap<(OrderIx, SkuIx), f64>,
+    (o, k): (OrderIx, SkuIx),
+) -> f64 {
+    let line = s.order(o).line_quantity(k).unwrap_or(0.0);
+    line - shipped.get(&(o, k)).copied().unwrap_or(0.0)
+}
+
 /// `q` as a quantity the policy allows: whole units when it asks for them.
 fn whole(s: &Scenario, q: f64) -> f64 {
     if s.policy.integer_quantities {
@@ -182,8 +192,7 @@ fn take_from_cheaper(s: &Scenario, lanes: &Lanes, w: &mut Work, lines: &Short) -
     let mut taken = false;
     for &(o, k, _) in lines {
         let order = s.order(o);
-        let line = order.line_quantity(k).unwrap_or(0.0);
-        let mut need = line - shipped.get(&(o, k)).copied().unwrap_or(0.0);
+        let mut need = still_short(s, &shipped, (o, k));
         let mut donors: Vec<usize> = lanes
             .into
             .get(&order.destination)
@@ -441,16 +450,18 @@ impl State {
         q
     }
 
+    /// `delta` units of `k` at `n` from day `d` on.
+    fn shift(&mut self, n: NodeIx, k: SkuIx, d: Day, delta: f64) {
+        self.at.entry(k).or_default().insert(n);
+        let h = self.h;
+        let b = self.stock.entry((n, k)).or_insert_with(|| vec![0.0; h]);
+        b[d as usize..].iter_mut().for_each(|x| *x += delta);
+    }
+
     /// `q` units of shipment `x` no longer leave: its node keeps them from its day on.
     fn release(&mut self, x: &Shipment, q: f64) {
+        self.shift(x.node, x.sku, x.ship, q);
         let d = x.ship as usize;
-        self.at.entry(x.sku).or_default().insert(x.node);
-        let h = self.h;
-        let b = self
-            .stock
-            .entry((x.node, x.sku))
-            .or_insert_with(|| vec![0.0; h]);
-        b[d..].iter_mut().for_each(|v| *v += q);
         self.node_out[x.node.ix()][d] -= q;
         if let Some(l) = x.lane {
             self.lane_out[l.ix()][d] -= q;
@@ -458,21 +469,15 @@ impl State {
     }
 
     fn apply(&mut self, s: &Scenario, chain: &Chain, k: SkuIx, q: f64) {
-        let h = self.h;
-        let mut moved = |n: NodeIx, d: Day, delta: f64| {
-            self.at.entry(k).or_default().insert(n);
-            let b = self.stock.entry((n, k)).or_insert_with(|| vec![0.0; h]);
-            b[d as usize..].iter_mut().for_each(|x| *x += delta);
-        };
         for &(l, d) in &chain.transfers {
             let lane = s.lane(l);
-            moved(lane.from, d, -q);
-            moved(lane.to, d + Day::from(lane.lead_time), q);
+            self.shift(lane.from, k, d, -q);
+            self.shift(lane.to, k, d + Day::from(lane.lead_time), q);
             self.node_out[lane.from.ix()][d as usize] += q;
             self.lane_out[l.ix()][d as usize] += q;
         }
         let (m, lane, d) = chain.ship;
-        moved(m, d, -q);
+        self.shift(m, k, d, -q);
         self.node_out[m.ix()][d as usize] += q;
         if let Some(l) = lane {
             self.lane_out[l.ix()][d as usize] += q;
@@ -668,8 +673,7 @@ fn take_over_transfers(s: &Scenario, lanes: &Lanes, w: &mut Work, lines: &Short)
     let mut taken = false;
     for &(o, k, _) in lines {
         let order = s.order(o);
-        let mut need =
-            order.line_quantity(k).unwrap_or(0.0) - shipped.get(&(o, k)).copied().unwrap_or(0.0);
+        let mut need = still_short(s, &shipped, (o, k));
         // The donors cheapest to leave short first.
         let mut donors: Vec<(f64, usize)> = of_sku
             .get(&k)
