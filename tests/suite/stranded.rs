@@ -69,11 +69,18 @@ fn second_order_ships_10(lane: usize) -> Plan {
 
 /// The routed plan, checked feasible, and its cost.
 fn routed(s: &Scenario) -> Option<(Plan, f64)> {
-    let nothing = Plan::default();
-    let p = route(s, &nothing, &evaluate(s, &nothing))?;
+    routed_from(s, &Plan::default()).map(|(p, e)| (p, e.cost.total))
+}
+
+/// The plan routed from `start` (which must be feasible), checked feasible, and the
+/// checker's evaluation of it.
+fn routed_from(s: &Scenario, start: &Plan) -> Option<(Plan, recourse::check::Evaluation)> {
+    let from = evaluate(s, start);
+    assert!(from.feasible(), "{:?}", from.violations);
+    let p = route(s, start, &from)?;
     let e = evaluate(s, &p);
     assert!(e.feasible(), "{:?}", e.violations);
-    Some((p, e.cost.total))
+    Some((p, e))
 }
 
 #[test]
@@ -161,12 +168,8 @@ fn two_orders(first: f64, second: f64) -> (Scenario, Plan) {
 #[test]
 fn a_short_line_takes_the_units_of_an_order_cheaper_to_leave_short() {
     let (s, start) = two_orders(1_000.0, 100.0);
-    let from = evaluate(&s, &start);
-    assert!(from.feasible());
-    assert_eq!(from.cost.total, 10.0 + 10_000.0);
-    let p = route(&s, &start, &from).expect("a swap");
-    let e = evaluate(&s, &p);
-    assert!(e.feasible(), "{:?}", e.violations);
+    assert_eq!(evaluate(&s, &start).cost.total, 10.0 + 10_000.0);
+    let (_, e) = routed_from(&s, &start).expect("a swap");
     // SO-1 ships the 10 units on the same day and lane; SO-2 is short: 10 + 1,000, the
     // optimum.
     assert_eq!(e.cost.total, 1_010.0);
@@ -177,7 +180,7 @@ fn a_short_line_takes_the_units_of_an_order_cheaper_to_leave_short() {
 
     // The other way round nothing pays: the order shipping is the dearer one to leave short.
     let (s, start) = two_orders(100.0, 1_000.0);
-    assert!(route(&s, &start, &evaluate(&s, &start)).is_none());
+    assert!(routed_from(&s, &start).is_none());
 }
 
 /// DC-A holds 10 units and serves zone Z2; DC-B, a transfer a day away, serves zone Z1;
@@ -213,12 +216,8 @@ fn donor_a_transfer_away() -> (Scenario, Plan) {
 #[test]
 fn a_short_line_takes_a_cheaper_orders_units_over_a_transfer() {
     let (s, start) = donor_a_transfer_away();
-    let from = evaluate(&s, &start);
-    assert!(from.feasible());
-    assert_eq!(from.cost.total, 10.0 + 10_000.0);
-    let p = route(&s, &start, &from).expect("a take");
-    let e = evaluate(&s, &p);
-    assert!(e.feasible(), "{:?}", e.violations);
+    assert_eq!(evaluate(&s, &start).cost.total, 10.0 + 10_000.0);
+    let (p, e) = routed_from(&s, &start).expect("a take");
     // DC-A's 10 units go to DC-B on day 0 and to Z1 on day 1, on time; SO-2 is short:
     // 2 x 10 + 1,000, the optimum.
     assert_eq!(e.cost.total, 1_020.0);
