@@ -393,8 +393,6 @@ pub fn solve(mip: &Mip, opts: &SolveOptions) -> Result<SolveResult, SolveError> 
 /// Like [`solve`], starting from `start` (a value for every column): HiGHS checks it and,
 /// when it is feasible, begins with it as the incumbent. An infeasible start is ignored.
 ///
-/// Long because it is one HiGHS session (options, model, start, run, read back) whose FFI calls
-/// must happen in this order on one handle.
 pub fn solve_from(
     mip: &Mip,
     opts: &SolveOptions,
@@ -408,7 +406,6 @@ pub fn solve_from(
             mip.num_cols()
         )));
     }
-    let is_mip = mip.integer.iter().any(|&i| i);
     let session = Session::open(opts)?;
     let highs = &session.highs;
 
@@ -428,7 +425,51 @@ pub fn solve_from(
             )
         })?;
     }
+    run(&session, mip, handoff_seconds)
+}
 
+/// Like [`solve`], then again after each change `next` asks for, in the same HiGHS instance:
+/// `next` reads the last result and names columns with the value to fix each at, or `None`
+/// to stop there. An LP re-solved after a few bounds change starts from its last basis
+/// (HiGHS skips presolve when it has one), which is what dives over an LP's yes/no columns
+/// need. `opts.time_limit_s` bounds the runs together.
+pub fn solve_fixing(
+    mip: &Mip,
+    opts: &SolveOptions,
+    mut next: impl FnMut(&SolveResult) -> Option<Vec<(usize, f64)>>,
+) -> Result<SolveResult, SolveError> {
+    check_model(mip)?;
+    let session = Session::open(opts)?;
+    let handoff = Instant::now();
+    pass_model(&session.highs, mip, &session.state)?;
+    let handoff_seconds = handoff.elapsed().as_secs_f64();
+    loop {
+        let result = run(&session, mip, handoff_seconds)?;
+        let Some(fix) = next(&result) else {
+            return Ok(result);
+        };
+        for (j, v) in fix {
+            if j >= mip.num_cols() {
+                return Err(SolveError::Rejected(format!(
+                    "column {j} to fix in a model of {} columns",
+                    mip.num_cols()
+                )));
+            }
+            // SAFETY: valid instance; `j` is one of its columns (checked above).
+            session.highs.check("Highs_changeColBounds", unsafe {
+                sys::Highs_changeColBounds(session.highs.ptr(), j as i32, v, v)
+            })?;
+        }
+    }
+}
+
+/// One run of `session`, which holds `mip`, and what it left.
+///
+/// Long because it is one HiGHS run (scheduler, run, status, read back) whose FFI calls must
+/// happen in this order on one handle.
+fn run(session: &Session, mip: &Mip, handoff_seconds: f64) -> Result<SolveResult, SolveError> {
+    let is_mip = mip.integer.iter().any(|&i| i);
+    let highs = &session.highs;
     // HiGHS keeps one task scheduler per calling thread, sized by the first run on it, and
     // refuses to run when a later run asks for another explicit thread count. Resetting it
     // here makes `threads` mean the same thing on every call. (No run is in progress on this

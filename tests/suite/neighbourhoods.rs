@@ -279,3 +279,57 @@ fn a_fractional_neighbourhood_is_solved_again_in_whole_units() {
         .collect();
     assert!(shipped.iter().all(|q| q.fract() == 0.0), "{shipped:?}");
 }
+
+/// A DC holding 10 units of A and 6 of B, a day from its customers; two ship-complete
+/// orders each for 4 A and 4 B, due on day 2: only one of them can ship in full.
+fn two_complete_orders_one_can_ship() -> Scenario {
+    let order = |id: &str| {
+        serde_json::json!({"id": id, "customer": "ACME", "destination": "ZONE",
+            "due": "2026-11-29", "priority": 1, "allow_partial": false,
+            "lines": [{"sku": "A", "quantity": 4}, {"sku": "B", "quantity": 4}], "plan": []})
+    };
+    let doc = serde_json::json!({
+        "format": "recourse.scenario/1", "id": "complete", "as_of": "2026-11-27",
+        "horizon_days": 10, "currency": "EUR",
+        "skus": [{"id": "A"}, {"id": "B"}],
+        "nodes": [{"id": "DC", "kind": "dc"}, {"id": "ZONE", "kind": "customer"}],
+        "lanes": [{"id": "D-Z", "from": "DC", "to": "ZONE", "mode": "ground",
+                   "lead_time_days": 1, "cost_per_unit": 1.0}],
+        "stock": [{"node": "DC", "sku": "A", "on_hand": 10},
+                  {"node": "DC", "sku": "B", "on_hand": 6}],
+        "inbound": [],
+        "orders": [order("SO-1"), order("SO-2")],
+        "disruptions": []
+    });
+    load_scenario(doc.to_string().as_bytes())
+        .unwrap_or_else(|d| panic!("{d:?}"))
+        .0
+}
+
+/// From a plan that ships neither ship-complete order, an LP neighbourhood serves one of
+/// them in full: its switches are open in the LP and made whole by a dive (whose LP sets
+/// one switch at 1 and the other at 1/2, and cannot ship both), and the plan reaches the
+/// optimum, which ships one order (8 units at 1, the other's 8 short).
+#[test]
+fn a_ship_complete_order_the_start_leaves_unshipped_is_served_in_full() {
+    let s = two_complete_orders_one_can_ship();
+    let f = by_name("tight").unwrap();
+    let best = optimize(&s, f, &common::exact()).unwrap();
+    let optimum = best.objective().expect("an optimum");
+    let short = s.orders[0].short_penalty_per_unit;
+    assert!((optimum - (8.0 + 8.0 * short)).abs() < 1e-6, "{optimum}");
+
+    let nothing = Plan::default();
+    let from = evaluate(&s, &nothing).cost.total;
+    assert!((from - 16.0 * short).abs() < 1e-6, "{from}");
+    let out = improved(&s, &nothing).expect("an improvement");
+    let cost = checked("two complete orders", &s, &out, from, optimum);
+    assert!((cost - optimum).abs() < 1e-6, "{cost} against {optimum}");
+    let eval = evaluate(&s, out.plan().unwrap());
+    let served: Vec<bool> = eval.orders.iter().map(|o| o.short_units == 0.0).collect();
+    assert_eq!(served.iter().filter(|&&x| x).count(), 1, "{served:?}");
+    // By an LP neighbourhood, not the MIPs that follow a round that changes nothing: only a
+    // round that changed the plan is followed by another.
+    let n = out.stats.as_ref().unwrap().neighbourhoods.as_ref().unwrap();
+    assert!(n.rounds >= 2 && n.routed == 0, "{n:?}");
+}
