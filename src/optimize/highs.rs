@@ -61,6 +61,13 @@ pub struct SolveOptions {
     /// proven optimal; on the fixed-charge models they take most of the time
     /// (`models/tight.md`).
     pub sub_mip_heuristics: bool,
+    /// Run HiGHS's feasibility jump before the root LP (`mip_heuristic_run_feasibility_jump`;
+    /// on by default, as in HiGHS). It too only looks for incumbents.
+    pub feasibility_jump: bool,
+    /// Let HiGHS presolve again and restart the root once the root has fixed enough integer
+    /// columns (`mip_allow_restart`; on by default, as in HiGHS). The proof is HiGHS's
+    /// either way.
+    pub root_restart: bool,
     /// Whether `optimize` runs the LP-guided search (`crate::optimize::guided`) before HiGHS's MIP.
     pub guide: Guide,
     /// Which orders the model decides (`crate::optimize::scope`).
@@ -196,6 +203,8 @@ impl Default for SolveOptions {
             verbose: false,
             progress: false,
             sub_mip_heuristics: true,
+            feasibility_jump: true,
+            root_restart: true,
             guide: Guide::Auto,
             scope: Scope::Full,
             watch: None,
@@ -821,6 +830,16 @@ impl Session {
                 "mip_heuristic_run_root_reduced_cost",
                 false,
             )?;
+        }
+        if !opts.feasibility_jump {
+            highs.set_bool(
+                c"mip_heuristic_run_feasibility_jump",
+                "mip_heuristic_run_feasibility_jump",
+                false,
+            )?;
+        }
+        if !opts.root_restart {
+            highs.set_bool(c"mip_allow_restart", "mip_allow_restart", false)?;
         }
         Ok(session)
     }

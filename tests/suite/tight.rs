@@ -72,12 +72,12 @@ fn the_model_is_never_larger_than_time_expanded() {
 }
 
 #[test]
-fn tight_turns_off_sub_mip_heuristics_and_time_expanded_does_not() {
+fn tight_turns_off_sub_mip_heuristics_jump_and_restart_and_time_expanded_does_not() {
     let mut o = SolveOptions::default();
     by_name("time-expanded").unwrap().tune(&mut o);
-    assert!(o.sub_mip_heuristics);
+    assert!(o.sub_mip_heuristics && o.feasibility_jump && o.root_restart);
     by_name("tight").unwrap().tune(&mut o);
-    assert!(!o.sub_mip_heuristics);
+    assert!(!o.sub_mip_heuristics && !o.feasibility_jump && !o.root_restart);
 }
 
 /// A generated network with fixed charges, capacities and a few hundred columns per
