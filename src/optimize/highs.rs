@@ -401,7 +401,6 @@ pub fn solve(mip: &Mip, opts: &SolveOptions) -> Result<SolveResult, SolveError> 
 
 /// Like [`solve`], starting from `start` (a value for every column): HiGHS checks it and,
 /// when it is feasible, begins with it as the incumbent. An infeasible start is ignored.
-///
 pub fn solve_from(
     mip: &Mip,
     opts: &SolveOptions,

@@ -7,7 +7,9 @@
 //! transfers and expedites, and every yes/no decision fixed at `P`'s (lane-day charges,
 //! ship-complete switches, sources, expedites), which leaves an LP: the group's quantities
 //! and any transfer on a lane-day `P` already pays for, within [`HOPS`] lanes of the
-//! group's sources, re-optimised around the rest of `P`.
+//! group's sources, re-optimised around the rest of `P`. The switches of the group's
+//! ship-complete orders that `P` ships nothing of are the exception: they are LP columns,
+//! made whole by a dive ([`Dive`]).
 //! `P`'s part is one of its points whenever the model has `P`'s columns, so its optimum
 //! costs no more than `P`; the decoded plan goes through the checker and replaces `P` when
 //! it is cheaper. Groups go in order of what their orders cost in `P`, round after round,
@@ -282,9 +284,6 @@ fn around(s: &Scenario, plan: &Plan, group: &[usize]) -> Hold {
 /// continuous quantities, and again with whole ones when the policy asks for them and the
 /// LP's are not, within `seconds` of `since`; `None` when it is infeasible (`plan` used a
 /// column it prunes).
-///
-/// Long because the switches' rounding and the whole-units pass each re-solve the same
-/// model with more of it fixed, in that order.
 #[allow(clippy::too_many_arguments)]
 fn solve_fixed(
     s: &Scenario,
@@ -458,8 +457,9 @@ fn open_switches(model: &Model, plan: &Plan, group: &[usize]) -> Vec<usize> {
         .collect()
 }
 
-/// One neighbourhood: `group` decided around `plan`, every yes/no decision at `plan`'s;
-/// the checked plan when the LP solved within `seconds`.
+/// One neighbourhood: `group` decided around `plan`, every yes/no decision at `plan`'s
+/// but the open switches ([`solve_fixed`]); the checked plan when the LP solved within
+/// `seconds`.
 fn reflow(
     s: &Scenario,
     f: &dyn Formulation,

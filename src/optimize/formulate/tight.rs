@@ -1,8 +1,8 @@
 //! The `tight` formulation: the time-expanded model (same rows, same optimum) with column
 //! bounds from what can have reached a node by each day and from capacities (S1, S2),
 //! without the shipment columns that a cheaper or later twin dominates (D1, D2), solved
-//! without HiGHS's sub-MIP heuristics, feasibility jump and root restart. The mathematics, the proof that the optimum is
-//! unchanged, and the measurements: `models/tight.md`.
+//! without HiGHS's sub-MIP heuristics, feasibility jump and root restart. The mathematics,
+//! the proof that the optimum is unchanged, and the measurements: `models/tight.md`.
 
 use super::model::{BuildOptions, Formulation, Model};
 use super::time_expanded;
