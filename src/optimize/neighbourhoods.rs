@@ -8,8 +8,8 @@
 //! ship-complete switches, sources, expedites), which leaves an LP: the group's quantities
 //! and any transfer on a lane-day `P` already pays for, within [`HOPS`] lanes of the
 //! group's sources, re-optimised around the rest of `P`. The switches of the group's
-//! ship-complete orders that `P` ships nothing of are the exception: they are LP columns,
-//! made whole by a dive ([`Dive`]).
+//! ship-complete orders that `P` ships nothing of, and the expedites `P` does not take, are
+//! the exception: they are LP columns, made whole by a dive ([`Dive`]).
 //! `P`'s part is one of its points whenever the model has `P`'s columns, so its optimum
 //! costs no more than `P`; the decoded plan goes through the checker and replaces `P` when
 //! it is cheaper. Groups go in order of what their orders cost in `P`, round after round,
@@ -280,7 +280,8 @@ fn around(s: &Scenario, plan: &Plan, group: &[usize]) -> Hold {
 }
 
 /// `model` with every yes/no decision fixed at `plan`'s, except the switches of `group`'s
-/// ship-complete orders that `plan` ships nothing of ([`open_switches`]), solved with
+/// ship-complete orders that `plan` ships nothing of and the expedites it does not take
+/// ([`open_decisions`]), solved with
 /// continuous quantities, and again with whole ones when the policy asks for them and the
 /// LP's are not, within `seconds` of `since`; `None` when it is infeasible (`plan` used a
 /// column it prunes).
@@ -297,7 +298,7 @@ fn solve_fixed(
 ) -> Result<Option<SolveResult>, OptimizeError> {
     // The yes/no decisions fixed at `plan`'s; every column continuous first.
     let mut fixed_mip = model.mip.clone().relaxed();
-    let open = open_switches(model, plan, group);
+    let open = open_decisions(model, plan, group);
     for (j, v) in model.start_from(plan).into_iter().enumerate() {
         if v.is_finite() && open.binary_search(&j).is_err() {
             fixed_mip.col_lower[j] = v;
@@ -322,7 +323,7 @@ fn solve_fixed(
         Err(super::highs::SolveError::UnboundedOrInfeasible { .. }) => return Ok(None),
         other => other?,
     };
-    // A dive cut short by the time leaves a switch between 0 and 1: no plan.
+    // A dive cut short by the time leaves a decision between 0 and 1: no plan.
     let Some(mut result) = dive.finished(first) else {
         return Ok(None);
     };
@@ -350,19 +351,19 @@ fn solve_fixed(
     Ok(Some(result))
 }
 
-/// How many times a neighbourhood's LP is solved again to make its open switches whole
+/// How many times a neighbourhood's LP is solved again to make its open decisions whole
 /// before the fractions left are given up.
 const DIVES: usize = 8;
 
-/// A dive over the open switches of a neighbourhood's LP ([`open_switches`]): after each
+/// A dive over the open decisions of a neighbourhood's LP ([`open_decisions`]): after each
 /// solve the largest fraction is fixed at 1 (the others stay free); when that makes the LP
-/// infeasible, that switch goes back to 0 (its order ships nothing, as in `plan`, whose
-/// point the model keeps). After [`DIVES`] solves the fractions left are fixed at 0.
+/// infeasible (an order that cannot ship in full; an expedite never does that), it goes
+/// back to 0 (as in `plan`, whose point the model keeps). After [`DIVES`] solves the fractions left are fixed at 0.
 struct Dive<'a> {
     open: &'a [usize],
-    /// Per open switch, where it is fixed.
+    /// Per open decision, where it is fixed.
     fixed: Vec<Option<f64>>,
-    /// The switch the last solve fixed at 1 from a fraction.
+    /// The decision the last solve fixed at 1 from a fraction.
     tried: Option<usize>,
     solves: usize,
 }
@@ -418,8 +419,8 @@ impl<'a> Dive<'a> {
         Some(fix)
     }
 
-    /// `r` (the dive's last solve) when it is optimal with every open switch whole; the
-    /// switches still free are then fixed where `r` has them.
+    /// `r` (the dive's last solve) when it is optimal with every open decision whole; the
+    /// decisions still free are then fixed where `r` has them.
     fn finished(&mut self, r: SolveResult) -> Option<SolveResult> {
         let values = r.values.as_ref().filter(|_| r.status == Status::Optimal)?;
         for (k, &j) in self.open.iter().enumerate() {
@@ -433,13 +434,16 @@ impl<'a> Dive<'a> {
     }
 }
 
-/// The columns (ascending) of the switches of `group`'s ship-complete orders that `plan`
-/// ships nothing of. With them fixed at 0 the LP could never serve such an order (on large
-/// seed 5, 52 of them held 454,400 of the search's 1,854,900 shortage, every one of their
-/// SKUs with stock left unshipped in the network).
-fn open_switches(model: &Model, plan: &Plan, group: &[usize]) -> Vec<usize> {
-    let shipping: std::collections::HashSet<usize> =
-        plan.shipments.iter().map(|e| e.order.ix()).collect();
+/// The columns (ascending) of the yes/no decisions an LP neighbourhood leaves open: the
+/// switches of `group`'s ship-complete orders that `plan` ships nothing of, and every
+/// expedite the model has that `plan` does not take. At 0, `plan`'s value, they would keep
+/// such an order unserved and such a receipt at its eta for good: on large seed 5, 52 such
+/// orders held 454,400 of the search's 1,854,900 shortage, every one of their SKUs with
+/// stock left unshipped in the network.
+fn open_decisions(model: &Model, plan: &Plan, group: &[usize]) -> Vec<usize> {
+    use std::collections::HashSet;
+    let shipping: HashSet<usize> = plan.shipments.iter().map(|e| e.order.ix()).collect();
+    let expedited: HashSet<usize> = plan.expedited.iter().map(|r| r.ix()).collect();
     let mut ours: Vec<usize> = group.to_vec();
     ours.sort_unstable();
     model
@@ -452,13 +456,14 @@ fn open_switches(model: &Model, plan: &Plan, group: &[usize]) -> Vec<usize> {
             {
                 Some(j)
             }
+            Meaning::Expedite(r) if !expedited.contains(&r.ix()) => Some(j),
             _ => None,
         })
         .collect()
 }
 
 /// One neighbourhood: `group` decided around `plan`, every yes/no decision at `plan`'s
-/// but the open switches ([`solve_fixed`]); the checked plan when the LP solved within
+/// but the open ones ([`solve_fixed`]); the checked plan when the LP solved within
 /// `seconds`.
 fn reflow(
     s: &Scenario,

@@ -333,3 +333,60 @@ fn a_ship_complete_order_the_start_leaves_unshipped_is_served_in_full() {
     let n = out.stats.as_ref().unwrap().neighbourhoods.as_ref().unwrap();
     assert!(n.rounds >= 2 && n.routed == 0, "{n:?}");
 }
+
+/// A DC with nothing on hand and a receipt of 5 units on day 5 that can be pulled in to day
+/// 1 for 10, a day from its customer; 5 units due on day 2 at 50 a unit-day late.
+fn a_receipt_worth_expediting() -> Scenario {
+    let doc = serde_json::json!({
+        "format": "recourse.scenario/1", "id": "expedite", "as_of": "2026-11-27",
+        "horizon_days": 10, "currency": "EUR",
+        "skus": [{"id": "A"}],
+        "nodes": [{"id": "DC", "kind": "dc"}, {"id": "ZONE", "kind": "customer"}],
+        "lanes": [{"id": "D-Z", "from": "DC", "to": "ZONE", "mode": "ground",
+                   "lead_time_days": 1, "cost_per_unit": 1.0}],
+        "stock": [],
+        "inbound": [{"id": "PO-1", "node": "DC", "sku": "A", "quantity": 5,
+                     "eta": "2026-12-02", "expedite": {"eta": "2026-11-28", "cost": 10}}],
+        "orders": [{"id": "SO-1", "customer": "ACME", "destination": "ZONE",
+                    "due": "2026-11-29", "priority": 1, "late_penalty_per_unit_day": 50,
+                    "lines": [{"sku": "A", "quantity": 5}], "plan": []}],
+        "disruptions": []
+    });
+    load_scenario(doc.to_string().as_bytes())
+        .unwrap_or_else(|d| panic!("{d:?}"))
+        .0
+}
+
+/// From a plan that ships on the receipt's day, 4 days late (5 + 5 x 4 x 50 = 1,005), an
+/// LP neighbourhood expedites the receipt, which the plan does not: its expedite is open
+/// in the LP, which takes it whole, and the plan reaches the optimum, on time (5 + 10).
+#[test]
+fn a_receipt_the_start_does_not_expedite_is_expedited_by_an_lp_neighbourhood() {
+    let s = a_receipt_worth_expediting();
+    let f = by_name("tight").unwrap();
+    let optimum = optimize(&s, f, &common::exact())
+        .unwrap()
+        .objective()
+        .expect("an optimum");
+    assert!((optimum - 15.0).abs() < 1e-6, "{optimum}");
+    let late = Plan {
+        shipments: vec![recourse::plan::Shipment {
+            order: recourse::scenario::ids::OrderIx::new(0),
+            sku: recourse::scenario::ids::SkuIx::new(0),
+            node: recourse::scenario::ids::NodeIx::new(0),
+            lane: Some(recourse::scenario::ids::LaneIx::new(0)),
+            ship: 5,
+            quantity: 5.0,
+        }],
+        ..Plan::default()
+    };
+    let from = evaluate(&s, &late).cost.total;
+    assert!((from - 1005.0).abs() < 1e-6, "{from}");
+    let out = improved(&s, &late).expect("an improvement");
+    let cost = checked("a receipt worth expediting", &s, &out, from, optimum);
+    assert!((cost - optimum).abs() < 1e-6, "{cost} against {optimum}");
+    assert_eq!(out.plan().unwrap().expedited.len(), 1);
+    // By an LP neighbourhood: only a round that changed the plan is followed by another.
+    let n = out.stats.as_ref().unwrap().neighbourhoods.as_ref().unwrap();
+    assert!(n.rounds >= 2 && n.routed == 0, "{n:?}");
+}
