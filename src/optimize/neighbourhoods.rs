@@ -318,7 +318,7 @@ fn solve_fixed(
         Err(super::highs::SolveError::UnboundedOrInfeasible { .. }) => Ok(None),
         other => other.map(Some),
     };
-    let mut dive = Dive::new(&open);
+    let mut dive = Dive::new(model, &open);
     let first = match solve_fixing(&fixed_mip, &tuned, |r| dive.next(r)) {
         Err(super::highs::SolveError::UnboundedOrInfeasible { .. }) => return Ok(None),
         other => other?,
@@ -358,9 +358,14 @@ const DIVES: usize = 8;
 /// A dive over the open decisions of a neighbourhood's LP ([`open_decisions`]): after each
 /// solve the largest fraction is fixed at 1 (the others stay free); when that makes the LP
 /// infeasible (an order that cannot ship in full; an expedite never does that), it goes
-/// back to 0 (as in `plan`, whose point the model keeps). After [`DIVES`] solves the fractions left are fixed at 0.
+/// back to 0 (as in `plan`). After [`DIVES`] solves the fractions left are fixed, the
+/// switches at 0 and the expedites at 1: the last LP's point with those orders' flows
+/// removed and those receipts' units earlier is feasible, so the dive ends on a plan.
 struct Dive<'a> {
     open: &'a [usize],
+    /// Per open decision, whether a fraction left at the end is fixed at 1 rather than 0:
+    /// an expedite, whose earlier units only add to every balance.
+    raise: Vec<bool>,
     /// Per open decision, where it is fixed.
     fixed: Vec<Option<f64>>,
     /// The decision the last solve fixed at 1 from a fraction.
@@ -369,9 +374,13 @@ struct Dive<'a> {
 }
 
 impl<'a> Dive<'a> {
-    fn new(open: &'a [usize]) -> Self {
+    fn new(model: &Model, open: &'a [usize]) -> Self {
         Dive {
             open,
+            raise: open
+                .iter()
+                .map(|&j| matches!(model.meaning[j], Meaning::Expedite(_)))
+                .collect(),
             fixed: vec![None; open.len()],
             tried: None,
             solves: 0,
@@ -407,8 +416,9 @@ impl<'a> Dive<'a> {
             for (k, &j) in self.open.iter().enumerate() {
                 let v = values[j];
                 if self.fixed[k].is_none() && v > 1e-6 && v < 1.0 - 1e-6 {
-                    self.fixed[k] = Some(0.0);
-                    fix.push((j, 0.0));
+                    let w = if self.raise[k] { 1.0 } else { 0.0 };
+                    self.fixed[k] = Some(w);
+                    fix.push((j, w));
                 }
             }
             return Some(fix);
