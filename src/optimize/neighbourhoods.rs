@@ -513,3 +513,80 @@ fn reflow(
     }
     Ok(Some((found, eval)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lp(status: Status, values: Option<Vec<f64>>) -> SolveResult {
+        SolveResult {
+            status,
+            values,
+            objective: None,
+            bound: None,
+            gap: None,
+            seconds: 0.0,
+            handoff_seconds: 0.0,
+            rows: 0,
+            cols: 2,
+            nonzeros: 0,
+            integer_cols: 0,
+            solver: String::new(),
+        }
+    }
+
+    /// Column 0 a ship-complete switch, column 1 an expedite, both free.
+    fn dive(open: &[usize]) -> Dive<'_> {
+        Dive {
+            open,
+            raise: vec![false, true],
+            fixed: vec![None, None],
+            tried: None,
+            solves: 0,
+        }
+    }
+
+    #[test]
+    fn the_largest_fraction_goes_to_1_and_back_to_0_when_that_is_infeasible() {
+        let open = [0, 1];
+        let mut d = dive(&open);
+        assert_eq!(
+            d.next(&lp(Status::Optimal, Some(vec![0.7, 0.4]))),
+            Some(vec![(0, 1.0)])
+        );
+        assert_eq!(d.next(&lp(Status::Infeasible, None)), Some(vec![(0, 0.0)]));
+        assert_eq!(d.fixed, vec![Some(0.0), None]);
+        assert_eq!(
+            d.next(&lp(Status::Optimal, Some(vec![0.0, 0.4]))),
+            Some(vec![(1, 1.0)])
+        );
+        // Every decision whole: the dive ends, and the last solve is its plan.
+        assert_eq!(d.next(&lp(Status::Optimal, Some(vec![0.0, 1.0]))), None);
+        let last = lp(Status::Optimal, Some(vec![0.0, 1.0]));
+        assert!(d.finished(last).is_some());
+        assert_eq!(d.fixed, vec![Some(0.0), Some(1.0)]);
+    }
+
+    #[test]
+    fn at_the_cap_a_switch_left_fractional_goes_to_0_and_an_expedite_to_1() {
+        let open = [0, 1];
+        let mut d = dive(&open);
+        d.solves = DIVES - 1;
+        assert_eq!(
+            d.next(&lp(Status::Optimal, Some(vec![0.5, 0.5]))),
+            Some(vec![(0, 0.0), (1, 1.0)])
+        );
+    }
+
+    #[test]
+    fn a_solve_stopped_with_a_fraction_left_gives_no_plan() {
+        let open = [0, 1];
+        let mut d = dive(&open);
+        let stopped = Status::Feasible { limit: Limit::Time };
+        assert_eq!(d.next(&lp(stopped, Some(vec![0.5, 0.0]))), None);
+        assert!(d.finished(lp(stopped, Some(vec![0.5, 0.0]))).is_none());
+        assert!(d
+            .finished(lp(Status::Optimal, Some(vec![0.5, 0.0])))
+            .is_none());
+    }
+}
