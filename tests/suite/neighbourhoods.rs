@@ -211,6 +211,20 @@ fn without_time_for_a_neighbourhood_nothing_is_returned() {
         .is_none());
 }
 
+/// A shipment of the first order's first SKU from the first node on the first lane (the
+/// one-DC, one-zone scenarios below), leaving on day `ship`.
+fn first_lane(ship: i64, quantity: f64) -> recourse::plan::Shipment {
+    use recourse::scenario::ids::{LaneIx, NodeIx, OrderIx, SkuIx};
+    recourse::plan::Shipment {
+        order: OrderIx::new(0),
+        sku: SkuIx::new(0),
+        node: NodeIx::new(0),
+        lane: Some(LaneIx::new(0)),
+        ship,
+        quantity,
+    }
+}
+
 /// A DC that may ship 2.5 units a day and a customer zone a day away, 1 per unit; 5 units
 /// due on day 2 at 50 a unit-day late and 1,000 a unit short, with whole units as the
 /// policy says (`integer_quantities`), unless `fractional`.
@@ -253,16 +267,8 @@ fn a_fractional_neighbourhood_is_solved_again_in_whole_units() {
     // The start ships everything, late (2, 2 and 1 unit on days 3, 4 and 5: 14 unit-days),
     // so the order is in a neighbourhood and no line is short.
     let s = half_units_a_day(false);
-    let ship = |ship: i64, quantity: f64| recourse::plan::Shipment {
-        order: recourse::scenario::ids::OrderIx::new(0),
-        sku: recourse::scenario::ids::SkuIx::new(0),
-        node: recourse::scenario::ids::NodeIx::new(0),
-        lane: Some(recourse::scenario::ids::LaneIx::new(0)),
-        ship,
-        quantity,
-    };
     let late = Plan {
-        shipments: vec![ship(3, 2.0), ship(4, 2.0), ship(5, 1.0)],
+        shipments: vec![first_lane(3, 2.0), first_lane(4, 2.0), first_lane(5, 1.0)],
         ..Plan::default()
     };
     let from = evaluate(&s, &late).cost.total;
@@ -370,14 +376,7 @@ fn a_receipt_the_start_does_not_expedite_is_expedited_by_an_lp_neighbourhood() {
         .expect("an optimum");
     assert!((optimum - 15.0).abs() < 1e-6, "{optimum}");
     let late = Plan {
-        shipments: vec![recourse::plan::Shipment {
-            order: recourse::scenario::ids::OrderIx::new(0),
-            sku: recourse::scenario::ids::SkuIx::new(0),
-            node: recourse::scenario::ids::NodeIx::new(0),
-            lane: Some(recourse::scenario::ids::LaneIx::new(0)),
-            ship: 5,
-            quantity: 5.0,
-        }],
+        shipments: vec![first_lane(5, 5.0)],
         ..Plan::default()
     };
     let from = evaluate(&s, &late).cost.total;
