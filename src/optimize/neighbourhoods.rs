@@ -9,7 +9,7 @@
 //! and any transfer on a lane-day `P` already pays for, within [`HOPS`] lanes of the
 //! group's sources, re-optimised around the rest of `P`. The switches of the group's
 //! ship-complete orders that `P` ships nothing of, and the expedites `P` does not take, are
-//! the exception: they are LP columns, made whole by a dive ([`Dive`]).
+//! the exception: they are LP columns, made whole by a dive (`Dive`).
 //! `P`'s part is one of its points whenever the model has `P`'s columns, so its optimum
 //! costs no more than `P`; the decoded plan goes through the checker and replaces `P` when
 //! it is cheaper. Groups go in order of what their orders cost in `P`, round after round,
