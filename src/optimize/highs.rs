@@ -414,12 +414,8 @@ pub fn solve_from(
             mip.num_cols()
         )));
     }
-    let session = Session::open(opts)?;
+    let (session, handoff_seconds) = Session::holding(mip, opts)?;
     let highs = &session.highs;
-
-    let handoff = Instant::now();
-    pass_model(highs, mip, &session.state)?;
-    let handoff_seconds = handoff.elapsed().as_secs_f64();
     if let Some(x) = start {
         // SAFETY: `x` holds one value per column (checked above); null pointers skip the
         // row values and duals.
@@ -447,10 +443,7 @@ pub fn solve_fixing(
     mut next: impl FnMut(&SolveResult) -> Option<Vec<(usize, f64)>>,
 ) -> Result<SolveResult, SolveError> {
     check_model(mip)?;
-    let session = Session::open(opts)?;
-    let handoff = Instant::now();
-    pass_model(&session.highs, mip, &session.state)?;
-    let handoff_seconds = handoff.elapsed().as_secs_f64();
+    let (session, handoff_seconds) = Session::holding(mip, opts)?;
     loop {
         let result = run(&session, mip, handoff_seconds)?;
         let Some(fix) = next(&result) else {
@@ -769,6 +762,15 @@ struct Session {
 }
 
 impl Session {
+    /// A session holding `mip` (checked by the caller, `check_model`), and the seconds the
+    /// hand-off took.
+    fn holding(mip: &Mip, opts: &SolveOptions) -> Result<(Session, f64), SolveError> {
+        let session = Session::open(opts)?;
+        let handoff = Instant::now();
+        pass_model(&session.highs, mip, &session.state)?;
+        Ok((session, handoff.elapsed().as_secs_f64()))
+    }
+
     /// A HiGHS instance with its logging callback in place and `opts` applied.
     fn open(opts: &SolveOptions) -> Result<Session, SolveError> {
         // The callback state must outlive every call HiGHS can make into it: `Session` drops
