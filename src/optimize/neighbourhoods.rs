@@ -281,10 +281,9 @@ fn around(s: &Scenario, plan: &Plan, group: &[usize]) -> Hold {
 
 /// `model` with every yes/no decision fixed at `plan`'s, except the switches of `group`'s
 /// ship-complete orders that `plan` ships nothing of and the expedites it does not take
-/// ([`open_decisions`]), solved with
-/// continuous quantities, and again with whole ones when the policy asks for them and the
-/// LP's are not, within `seconds` of `since`; `None` when it is infeasible (`plan` used a
-/// column it prunes).
+/// ([`open_decisions`], made whole by a [`Dive`]), solved with continuous quantities, and
+/// again with whole ones when the policy asks for them and the LP's are not, within
+/// `seconds` of `since`; `None` when it is infeasible (`plan` used a column it prunes).
 #[allow(clippy::too_many_arguments)]
 fn solve_fixed(
     s: &Scenario,
@@ -314,14 +313,13 @@ fn solve_fixed(
     f.tune(&mut tuned);
     // Every column that lowers the cost is bounded, so "unbounded or infeasible" means
     // infeasible: `plan` used a column this model prunes. The neighbourhood is skipped.
-    let solved = |m: &crate::optimize::mip::Mip, o: &SolveOptions| match solve(m, o) {
+    let feasible = |r: Result<SolveResult, super::highs::SolveError>| match r {
         Err(super::highs::SolveError::UnboundedOrInfeasible { .. }) => Ok(None),
         other => other.map(Some),
     };
     let mut dive = Dive::new(model, &open);
-    let first = match solve_fixing(&fixed_mip, &tuned, |r| dive.next(r)) {
-        Err(super::highs::SolveError::UnboundedOrInfeasible { .. }) => return Ok(None),
-        other => other?,
+    let Some(first) = feasible(solve_fixing(&fixed_mip, &tuned, |r| dive.next(r)))? else {
+        return Ok(None);
     };
     // A dive cut short by the time leaves a decision between 0 and 1: no plan.
     let Some(mut result) = dive.finished(first) else {
@@ -343,7 +341,7 @@ fn solve_fixed(
             fixed_mip.integer[j] = m.is_quantity();
         }
         tuned.time_limit_s = (seconds - since.elapsed().as_secs_f64()).max(0.01);
-        let Some(whole) = solved(&fixed_mip, &tuned)? else {
+        let Some(whole) = feasible(solve(&fixed_mip, &tuned))? else {
             return Ok(None);
         };
         result = whole;
@@ -404,7 +402,7 @@ impl<'a> Dive<'a> {
                 continue;
             }
             let v = values[j];
-            if v <= 1e-6 || v >= 1.0 - 1e-6 {
+            if !fraction(v) {
                 continue;
             }
             if largest.is_none_or(|(_, w)| v > w) {
@@ -415,7 +413,7 @@ impl<'a> Dive<'a> {
         if self.solves >= DIVES {
             for (k, &j) in self.open.iter().enumerate() {
                 let v = values[j];
-                if self.fixed[k].is_none() && v > 1e-6 && v < 1.0 - 1e-6 {
+                if self.fixed[k].is_none() && fraction(v) {
                     let w = if self.raise[k] { 1.0 } else { 0.0 };
                     self.fixed[k] = Some(w);
                     fix.push((j, w));
@@ -435,13 +433,18 @@ impl<'a> Dive<'a> {
         let values = r.values.as_ref().filter(|_| r.status == Status::Optimal)?;
         for (k, &j) in self.open.iter().enumerate() {
             let v = values[j];
-            if v > 1e-6 && v < 1.0 - 1e-6 {
+            if fraction(v) {
                 return None;
             }
             self.fixed[k].get_or_insert(v.round());
         }
         Some(r)
     }
+}
+
+/// Whether a yes/no column's value is neither 0 nor 1 (beyond rounding).
+fn fraction(v: f64) -> bool {
+    v > 1e-6 && v < 1.0 - 1e-6
 }
 
 /// The columns (ascending) of the yes/no decisions an LP neighbourhood leaves open: the
