@@ -317,10 +317,7 @@ impl Flow {
     /// `sum_j d_j (p_j + min(0, min_i (c_ij - p_j + u_i))) - sum_i S_i u_i` for prices
     /// `u >= 0`: a lower bound on this SKU's relaxation for any such prices.
     fn lagrangian(&self, u: &[f64]) -> f64 {
-        let mut best = vec![0.0f64; self.sinks.len()];
-        for &(i, j, c) in &self.arcs {
-            best[j] = best[j].min(c + u[i]);
-        }
+        let best = self.line_values(&self.arcs, u);
         let served: f64 = self
             .sinks
             .iter()
@@ -347,12 +344,8 @@ impl Flow {
         loop {
             round += 1;
             let u = self.exact_prices(&active, until)?;
-            // Each line's value under `u` over the arcs in the flow; an arc below it would
-            // lower the flow's cost.
-            let mut value = vec![0.0f64; self.sinks.len()];
-            for &(i, j, c) in &active {
-                value[j] = value[j].min(c + u[i]);
-            }
+            // An arc below its line's value over the arcs in the flow would lower its cost.
+            let value = self.line_values(&active, &u);
             let before = active.len();
             for arcs in &by_line {
                 let mut better: Vec<(f64, (usize, usize, f64))> = arcs
@@ -367,6 +360,16 @@ impl Flow {
                 return Some(u);
             }
         }
+    }
+
+    /// Per line, the least of 0 and `c_ij + u_i` over `arcs` into it: what a unit of the
+    /// line costs, beyond its short penalty, under prices `u`.
+    fn line_values(&self, arcs: &[(usize, usize, f64)], u: &[f64]) -> Vec<f64> {
+        let mut value = vec![0.0f64; self.sinks.len()];
+        for &(i, j, c) in arcs {
+            value[j] = value[j].min(c + u[i]);
+        }
+        value
     }
 
     /// The arcs, which [`Flow::of`] makes line by line, in one slice per line.
@@ -682,15 +685,12 @@ mod tests {
     /// than the first flow gives it), three pairs in four joined, whole or fractional units,
     /// arcs sorted by line as `Flow::of` makes them.
     fn random_flow(seed: u64) -> Flow {
-        let mut state = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let mut next = move |n: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) % n
-        };
+        use proptest::prelude::Rng;
+        use proptest::test_runner::{RngAlgorithm, TestRng};
+        let mut bytes = [0u8; 32];
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+        let mut rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
+        let mut next = move |n: u64| rng.next_u64() % n;
         let (ni, nj) = (1 + next(60) as usize, 1 + next(8) as usize);
         let units = |x: u64| {
             if seed.is_multiple_of(2) {
