@@ -134,6 +134,15 @@ pub fn merge<K: Ord + Copy>(entries: impl Iterator<Item = (K, f64)>) -> Vec<(K, 
 }
 
 impl Plan {
+    /// Every (lane, day) something departs on, once per shipment or transfer: the
+    /// lane-days whose charge the plan pays (SCENARIO.md section 3, "fixed").
+    pub fn lane_days(&self) -> impl Iterator<Item = (LaneIx, Day)> + '_ {
+        self.shipments
+            .iter()
+            .filter_map(|e| e.lane.map(|l| (l, e.ship)))
+            .chain(self.transfers.iter().map(|t| (t.lane, t.ship)))
+    }
+
     /// Shipments summed per (order, sku, node, lane, day), in key order.
     pub fn merged_shipments(&self) -> BTreeMap<ShipmentKey, f64> {
         let mut m = BTreeMap::new();

@@ -495,7 +495,7 @@ fn guide_seed(s: &Scenario, model: &Model) -> Vec<bool> {
                 lane,
                 day,
             } => planned.contains(&(order, sku, node, lane, day)),
-            Meaning::Transfer { .. } => false,
+            Meaning::Transfer { .. } | Meaning::Recall { .. } => false,
             _ => true,
         })
         .collect()

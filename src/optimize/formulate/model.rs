@@ -118,6 +118,12 @@ pub enum Meaning {
         day: Day,
     },
     Expedite(InboundIx),
+    /// Units of a held transfer (`Hold::transfers`) that do not move after all.
+    Recall {
+        lane: LaneIx,
+        sku: SkuIx,
+        day: Day,
+    },
     /// A lane-day's charge (`open[l,t]`): 1 when the lane is paid for that day.
     Charge {
         lane: LaneIx,
@@ -136,7 +142,10 @@ pub enum Meaning {
 impl Meaning {
     /// A shipment or a transfer: a column that moves units (whole when the policy says so).
     pub fn is_quantity(&self) -> bool {
-        matches!(self, Meaning::Shipment { .. } | Meaning::Transfer { .. })
+        matches!(
+            self,
+            Meaning::Shipment { .. } | Meaning::Transfer { .. } | Meaning::Recall { .. }
+        )
     }
 }
 
@@ -186,11 +195,21 @@ impl Model {
                     ship: day,
                     quantity: clean(v),
                 }),
+                Meaning::Recall { lane, sku, day } if v > 1e-6 => plan.transfers.push(Transfer {
+                    lane,
+                    sku,
+                    ship: day,
+                    quantity: -clean(v),
+                }),
                 Meaning::Expedite(r) if v > 0.5 => plan.expedited.push(r),
                 _ => {}
             }
         }
-        plan.normalized()
+        // A recall takes back at most what its transfers hold: what is left of them is at
+        // least 0, and below 1e-6 only by rounding.
+        let mut plan = plan.normalized();
+        plan.transfers.retain(|t| t.quantity > 1e-6);
+        plan
     }
 
     /// The yes/no decisions of `plan`, per column: every charge, ship-complete switch,
@@ -200,12 +219,7 @@ impl Model {
     /// (`crate::optimize::neighbourhoods`).
     pub fn start_from(&self, plan: &Plan) -> Vec<f64> {
         use std::collections::HashSet;
-        let charged: HashSet<(LaneIx, Day)> = plan
-            .shipments
-            .iter()
-            .filter_map(|e| e.lane.map(|l| (l, e.ship)))
-            .chain(plan.transfers.iter().map(|t| (t.lane, t.ship)))
-            .collect();
+        let charged: HashSet<(LaneIx, Day)> = plan.lane_days().collect();
         let shipping: HashSet<OrderIx> = plan.shipments.iter().map(|e| e.order).collect();
         let sources: HashSet<(OrderIx, NodeIx)> =
             plan.shipments.iter().map(|e| (e.order, e.node)).collect();

@@ -77,6 +77,10 @@ struct Builder<'a> {
     held_node: Vec<f64>,
     held_lane: Vec<f64>,
     held_carry: Vec<f64>,
+    /// Per node-day and lane-day (`index * h + day`): the columns recalling held transfers
+    /// that leave then (`Meaning::Recall`), which free what the held units take.
+    recalled_node: HashMap<usize, Vec<Var>>,
+    recalled_lane: HashMap<usize, Vec<Var>>,
     held: Option<Held>,
     /// With a hold: the whole model's (node, sku) pairs, to list the transfers between
     /// them that the restricted model leaves out.
@@ -130,6 +134,8 @@ impl<'a> Builder<'a> {
             held_node: vec![0.0; s.nodes.len() * h],
             held_lane: vec![0.0; s.lanes.len() * h],
             held_carry: vec![0.0; s.lanes.len() * h],
+            recalled_node: HashMap::new(),
+            recalled_lane: HashMap::new(),
             held: opts.hold.as_ref().map(|_| Held {
                 h,
                 change_penalty: s.policy.change_penalty_per_unit,
@@ -374,11 +380,65 @@ impl<'a> Builder<'a> {
                 rows.1[arrival] += x.quantity;
             }
         }
+        if !hold.priced {
+            self.recalls(hold);
+        }
         for &r in &hold.expedited {
             let x = s.inbound[r.ix()]
                 .expedite
                 .expect("a held expedite has its option");
             self.mip.offset += x.cost;
+        }
+    }
+
+    /// recall[l,k,t] per held transfer (merged by lane, SKU and day) between two pairs
+    /// with a balance per day: the units of it that do not move after all, at most what it
+    /// holds. They stay at the source, never reach the destination, cost nothing to move and
+    /// take nothing of the source's ship capacity, the lane's capacity or its charge's
+    /// link, so a model that holds the transfers of a plan can still take back those its
+    /// decided orders do not need (`models/neighbourhoods.md`, "Held transfers"). A pair
+    /// with a `surplus` row only, or none, keeps what the plan moves: its stock per day is
+    /// not in the model. Unpriced holds only: pricing assumes no held transfer.
+    fn recalls(&mut self, hold: &Hold) {
+        let (s, h) = (self.s, self.h);
+        let mut held: std::collections::BTreeMap<(LaneIx, SkuIx, Day), f64> = Default::default();
+        for x in &hold.transfers {
+            *held.entry((x.lane, x.sku, x.ship)).or_default() += x.quantity;
+        }
+        let integer = self.integer_quantities();
+        for ((l, k, day), quantity) in held {
+            let lane = s.lane(l);
+            let (t, arrival) = (day as usize, day as usize + lane.lead_time as usize);
+            let per_day = |p: &Pair| self.balance.contains_key(p) && !self.origins.contains(p);
+            if arrival >= h
+                || quantity <= 0.0
+                || !per_day(&(lane.from, k))
+                || !per_day(&(lane.to, k))
+            {
+                continue;
+            }
+            let (lid, kid) = (lane.id.clone(), s.sku(k).id.clone());
+            let r = self.col(
+                -lane.cost_per_unit,
+                quantity,
+                integer,
+                Meaning::Recall {
+                    lane: l,
+                    sku: k,
+                    day,
+                },
+                || format!("recall[{lid},{kid},{t}]"),
+            );
+            self.balance.get_mut(&(lane.from, k)).expect("pair").0[t].push((r, -1.0));
+            self.balance.get_mut(&(lane.to, k)).expect("pair").0[arrival].push((r, 1.0));
+            self.recalled_node
+                .entry(lane.from.ix() * h + t)
+                .or_default()
+                .push(r);
+            self.recalled_lane
+                .entry(l.ix() * h + t)
+                .or_default()
+                .push(r);
         }
     }
 
@@ -1052,7 +1112,11 @@ impl<'a> Builder<'a> {
                 if self.node_out[i].is_empty() && fixed <= cap + 1e-9 {
                     continue;
                 }
-                let entries = self.node_out[i].iter().map(|&v| (v, 1.0)).collect();
+                let entries = self.node_out[i]
+                    .iter()
+                    .map(|&v| (v, 1.0))
+                    .chain(self.recalled(&self.recalled_node, i))
+                    .collect();
                 let left = cap - fixed;
                 if let Some(held) = self.held.as_mut() {
                     held.node_cap_row[i] = self.mip.num_rows() as u32;
@@ -1117,8 +1181,11 @@ impl<'a> Builder<'a> {
                     let z = self.col(lane.fixed_cost_per_day, 1.0, true, charge, || {
                         format!("open[{lid},{t}]")
                     });
-                    let mut entries: Vec<(Var, f64)> =
-                        self.lane_out[i].iter().map(|&v| (v, 1.0)).collect();
+                    let mut entries: Vec<(Var, f64)> = self.lane_out[i]
+                        .iter()
+                        .map(|&v| (v, 1.0))
+                        .chain(self.recalled(&self.recalled_lane, i))
+                        .collect();
                     entries.push((z, -m));
                     if let Some(h) = self.held.as_mut() {
                         h.link_row[i] = self.mip.num_rows() as u32;
@@ -1139,7 +1206,11 @@ impl<'a> Builder<'a> {
                     }
                 }
                 if let Some(left) = left {
-                    let entries = self.lane_out[i].iter().map(|&v| (v, 1.0)).collect();
+                    let entries = self.lane_out[i]
+                        .iter()
+                        .map(|&v| (v, 1.0))
+                        .chain(self.recalled(&self.recalled_lane, i))
+                        .collect();
                     if let Some(h) = self.held.as_mut() {
                         h.lane_cap_row[i] = self.mip.num_rows() as u32;
                     }
@@ -1149,6 +1220,12 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+    }
+
+    /// The recall columns of node-day or lane-day `i` in `by`, each freeing a unit.
+    fn recalled(&self, by: &HashMap<usize, Vec<Var>>, i: usize) -> Vec<(Var, f64)> {
+        by.get(&i)
+            .map_or_else(Vec::new, |v| v.iter().map(|&r| (r, -1.0)).collect())
     }
 
     /// Unit cost (transport + lateness) of a shipment of `o` on `lane` leaving on `t`.
