@@ -147,7 +147,8 @@ pub struct Neighbourhoods {
     /// Neighbourhoods solved, and those whose plan was cheaper and kept.
     pub solved: usize,
     pub improved: usize,
-    /// Rounds over the late or short orders.
+    /// Rounds over the late or short orders, joined by the orders the plan's charged
+    /// transfers feed once a round of the late or short alone changes nothing.
     pub rounds: usize,
     /// Rounds that began by serving short lines from stock the plan left unused (over
     /// chains of transfers) or from orders cheaper to leave short, checked cheaper
@@ -157,6 +158,22 @@ pub struct Neighbourhoods {
     /// neighbourhood changed the plan); counted in `solved` too.
     pub mips: usize,
     pub seconds: f64,
+}
+
+impl Neighbourhoods {
+    /// The report of a search from `from`'s plan of cost `from_cost`, before any round.
+    pub fn starting(from: Source, from_cost: f64) -> Self {
+        Neighbourhoods {
+            from,
+            from_cost,
+            solved: 0,
+            improved: 0,
+            rounds: 0,
+            routed: 0,
+            mips: 0,
+            seconds: 0.0,
+        }
+    }
 }
 
 impl Outcome {

@@ -33,7 +33,7 @@ fn tiny(name: &str) -> Scenario {
 }
 
 /// `improve` from `start` on the `tight` model with a minute to spend (it stops earlier,
-/// once a round over the late or short orders changes nothing).
+/// once a round with the fed groups changes nothing).
 fn improved(s: &Scenario, start: &Plan) -> Option<Outcome> {
     improve(
         s,
@@ -388,4 +388,85 @@ fn a_receipt_the_start_does_not_expedite_is_expedited_by_an_lp_neighbourhood() {
     // By an LP neighbourhood: only a round that changed the plan is followed by another.
     let n = out.stats.as_ref().unwrap().neighbourhoods.as_ref().unwrap();
     assert!(n.rounds >= 2 && n.routed == 0, "{n:?}");
+}
+
+/// Two DCs a day apart and a customer zone a day from each: DC-A holds 10 units, DC-B none.
+/// The lane A-B charges 100 a day it is used and 1 a unit; A ships to the zone at 3 a unit,
+/// B at 1. One order for 5 units, due on day 3.
+fn a_transfer_not_worth_its_charge() -> Scenario {
+    let lane = |id: &str, from: &str, to: &str, unit: f64, fixed: f64| {
+        serde_json::json!({"id": id, "from": from, "to": to, "mode": "ground",
+            "lead_time_days": 1, "cost_per_unit": unit, "fixed_cost_per_day": fixed})
+    };
+    let doc = serde_json::json!({
+        "format": "recourse.scenario/1", "id": "recall", "as_of": "2026-11-27",
+        "horizon_days": 10, "currency": "EUR",
+        "skus": [{"id": "A"}],
+        "nodes": [{"id": "DC-A", "kind": "dc"}, {"id": "DC-B", "kind": "dc"},
+                  {"id": "ZONE", "kind": "customer"}],
+        "lanes": [lane("A-B", "DC-A", "DC-B", 1.0, 100.0),
+                  lane("A-Z", "DC-A", "ZONE", 3.0, 0.0),
+                  lane("B-Z", "DC-B", "ZONE", 1.0, 0.0)],
+        "stock": [{"node": "DC-A", "sku": "A", "on_hand": 10}],
+        "inbound": [],
+        "orders": [{"id": "SO-1", "customer": "ACME", "destination": "ZONE",
+                    "due": "2026-11-30", "priority": 1,
+                    "lines": [{"sku": "A", "quantity": 5}], "plan": []}],
+        "disruptions": []
+    });
+    load_scenario(doc.to_string().as_bytes())
+        .unwrap_or_else(|d| panic!("{d:?}"))
+        .0
+}
+
+/// A start that moves the 5 units to DC-B on day 0 and ships them from there on day 1, on
+/// time (100 + 5 + 5 = 110), leaves no order late or short. The order ships from a pair a
+/// transfer feeds on a lane-day only transfers use, so a group of its own decides it with
+/// that lane-day's charge open; the transfer is taken back (a recall) and the order ships
+/// from DC-A: 15, the optimum. Held as a constant, the transfer would keep its 105, and
+/// with the charge fixed at 1 shipping from DC-A would cost 100 + 15.
+#[test]
+fn a_transfer_an_on_time_order_does_not_need_is_taken_back_with_its_charge() {
+    use recourse::plan::Transfer;
+    use recourse::scenario::ids::{LaneIx, NodeIx, OrderIx, SkuIx};
+    let s = a_transfer_not_worth_its_charge();
+    let f = by_name("tight").unwrap();
+    let optimum = optimize(&s, f, &common::exact())
+        .unwrap()
+        .objective()
+        .expect("an optimum");
+    assert!((optimum - 15.0).abs() < 1e-6, "{optimum}");
+    let start = Plan {
+        shipments: vec![recourse::plan::Shipment {
+            order: OrderIx::new(0),
+            sku: SkuIx::new(0),
+            node: NodeIx::new(1),
+            lane: Some(LaneIx::new(2)),
+            ship: 1,
+            quantity: 5.0,
+        }],
+        transfers: vec![Transfer {
+            lane: LaneIx::new(0),
+            sku: SkuIx::new(0),
+            ship: 0,
+            quantity: 5.0,
+        }],
+        expedited: Vec::new(),
+    };
+    let eval = evaluate(&s, &start);
+    assert!(eval.feasible(), "{:?}", eval.violations);
+    assert!(eval.orders[0].on_time_in_full());
+    assert!(
+        (eval.cost.total - 110.0).abs() < 1e-6,
+        "{}",
+        eval.cost.total
+    );
+    let out = improved(&s, &start).expect("an improvement");
+    let cost = checked("a transfer not worth its charge", &s, &out, 110.0, optimum);
+    assert!((cost - optimum).abs() < 1e-6, "{cost} against {optimum}");
+    let plan = out.plan().unwrap();
+    assert!(plan.transfers.is_empty(), "{:?}", plan.transfers);
+    // By an LP neighbourhood: no order was late or short, so no MIP had a group to solve.
+    let n = out.stats.as_ref().unwrap().neighbourhoods.as_ref().unwrap();
+    assert!(n.mips == 0 && n.routed == 0 && n.improved >= 1, "{n:?}");
 }
