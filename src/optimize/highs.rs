@@ -433,35 +433,51 @@ pub fn solve_from(
 }
 
 /// Like [`solve`], then again after each change `next` asks for, in the same HiGHS instance:
-/// `next` reads the last result and names columns with the value to fix each at, or `None`
-/// to stop there. An LP re-solved after a few bounds change starts from its last basis
-/// (HiGHS skips presolve when it has one), which is what dives over an LP's yes/no columns
-/// need. `opts.time_limit_s` bounds the runs together.
+/// `next` reads the last result and names the changes to make before the next run, or
+/// `None` to stop there. An LP re-solved after a few bounds or costs change starts from its
+/// last basis (HiGHS skips presolve when it has one), which is what dives over an LP's
+/// yes/no columns need. `opts.time_limit_s` bounds the runs together.
 pub fn solve_fixing(
     mip: &Mip,
     opts: &SolveOptions,
-    mut next: impl FnMut(&SolveResult) -> Option<Vec<(usize, f64)>>,
+    mut next: impl FnMut(&SolveResult) -> Option<Vec<Change>>,
 ) -> Result<SolveResult, SolveError> {
     check_model(mip)?;
     let (session, handoff_seconds) = Session::holding(mip, opts)?;
     loop {
         let result = run(&session, mip, handoff_seconds)?;
-        let Some(fix) = next(&result) else {
+        let Some(changes) = next(&result) else {
             return Ok(result);
         };
-        for (j, v) in fix {
+        for change in changes {
+            let (Change::Fix(j, _) | Change::Cost(j, _)) = change;
             if j >= mip.num_cols() {
                 return Err(SolveError::Rejected(format!(
-                    "column {j} to fix in a model of {} columns",
+                    "column {j} to change in a model of {} columns",
                     mip.num_cols()
                 )));
             }
+            let ptr = session.highs.ptr();
             // SAFETY: valid instance; `j` is one of its columns (checked above).
-            session.highs.check("Highs_changeColBounds", unsafe {
-                sys::Highs_changeColBounds(session.highs.ptr(), j as i32, v, v)
-            })?;
+            match change {
+                Change::Fix(j, v) => session.highs.check("Highs_changeColBounds", unsafe {
+                    sys::Highs_changeColBounds(ptr, j as i32, v, v)
+                })?,
+                Change::Cost(j, c) => session.highs.check("Highs_changeColCost", unsafe {
+                    sys::Highs_changeColCost(ptr, j as i32, c)
+                })?,
+            }
         }
     }
+}
+
+/// A change [`solve_fixing`] makes to a column between runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Change {
+    /// Both bounds at the value.
+    Fix(usize, f64),
+    /// The objective coefficient.
+    Cost(usize, f64),
 }
 
 /// One run of `session`, which holds `mip`, and what it left.
