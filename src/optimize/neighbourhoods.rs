@@ -21,7 +21,7 @@
 //! with their yes/no decisions free, in the time left.
 
 use super::formulate::{fixed_plan, BuildOptions, Formulation, Hold, Meaning, Model};
-use super::highs::{solve, solve_fixing, Limit, SolveOptions, SolveResult, Status};
+use super::highs::{solve, solve_fixing, Change, Limit, SolveOptions, SolveResult, Status};
 use super::outcome::{Neighbourhoods, Solution, SolverStats, Source, Termination};
 use super::{OptimizeError, Outcome};
 use crate::check::{evaluate, Evaluation};
@@ -294,13 +294,16 @@ fn groups(s: &Scenario, eval: &Evaluation) -> Vec<Group> {
 }
 
 /// The on-time orders of `plan` that ship from a (node, SKU) that a transfer reaches on a
-/// charged lane-day no shipment uses, grouped by that lane (the lowest index when several
-/// feed the pair) in groups of [`GROUP`], lane after lane. The late or short orders'
-/// neighbourhoods hold them at their shipments, so the stock those transfers bring stays
-/// needed where it lands; deciding them lets an LP serve them from elsewhere and take the
-/// transfers back (`Meaning::Recall`) with their charges. On medium seed 1 at 5 s the
-/// rules' plan paid 20,779 of charges on such lane-days against 4,728 in the best plan
-/// known (`models/neighbourhoods.md`, "Held transfers").
+/// charged lane-day no shipment uses, or that ship on a charged lane themselves, grouped
+/// by that lane (for the first: the lowest index when several feed the pair) in groups of
+/// [`GROUP`], lane after lane. The late or short orders' neighbourhoods hold them at their
+/// shipments, so the stock those transfers bring stays needed where it lands and the
+/// lane-days they ship on stay paid; deciding them lets an LP serve them from elsewhere or
+/// on fewer days and take the transfers back (`Meaning::Recall`) with their charges. On
+/// medium seed 1 at 5 s the rules' plan paid 20,779 of charges on lane-days only transfers
+/// used against 4,728 in the best plan known (`models/neighbourhoods.md`, "Held
+/// transfers"); the orders on charged lanes themselves lowered medium seeds 1-3 by another
+/// 0.5-1.0 % (seed 4 the same).
 fn fed_groups(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Vec<Group> {
     use std::collections::{BTreeMap, HashMap, HashSet};
     let shipped: HashSet<(usize, Day)> = plan
@@ -325,7 +328,11 @@ fn fed_groups(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Vec<Group> {
         if s.orders[i].frozen || !eval.orders[i].on_time_in_full() {
             continue;
         }
-        if let Some(&l) = feeds.get(&(e.node.ix(), e.sku.ix())) {
+        let charged = e
+            .lane
+            .filter(|&l| s.lane(l).fixed_cost_per_day > 0.0)
+            .map(|l| l.ix());
+        if let Some(l) = feeds.get(&(e.node.ix(), e.sku.ix())).copied().or(charged) {
             if seen.insert(i) {
                 by_lane.entry(l).or_default().push(i);
             }
@@ -432,6 +439,10 @@ fn solve_fixed(
 /// before the fractions left are given up.
 const DIVES: usize = 8;
 
+/// Solves of a dive with open charges that re-price them before they are fixed
+/// ([`Dive::scale`]).
+const SCALINGS: usize = 4;
+
 /// A dive over the open decisions of a neighbourhood's LP ([`open_decisions`]): after each
 /// solve the largest fraction is fixed at 1 (the others stay free); when that makes the LP
 /// infeasible (an order that cannot ship in full; an expedite or a charge never does
@@ -441,6 +452,12 @@ const DIVES: usize = 8;
 /// feasible, so the dive ends on a plan.
 struct Dive<'a> {
     open: &'a [usize],
+    /// Per open decision, its objective coefficient when it is a charge.
+    charge: Vec<Option<f64>>,
+    /// Solves left that re-price the open charges (slope scaling), and how many there are
+    /// in all: [`SCALINGS`] when a charge is open, 0 otherwise.
+    scalings: usize,
+    scaled: usize,
     /// Per open decision, whether a fraction left at the end is fixed at 1 rather than 0:
     /// an expedite, whose earlier units only add to every balance, or a charge, which only
     /// lets its lane-day carry more.
@@ -454,8 +471,22 @@ struct Dive<'a> {
 
 impl<'a> Dive<'a> {
     fn new(model: &Model, open: &'a [usize]) -> Self {
+        let charge: Vec<Option<f64>> = open
+            .iter()
+            .map(|&j| {
+                matches!(model.meaning[j], Meaning::Charge { .. }).then(|| model.mip.col_cost[j])
+            })
+            .collect();
+        let scalings = if charge.iter().any(Option::is_some) {
+            SCALINGS
+        } else {
+            0
+        };
         Dive {
             open,
+            charge,
+            scalings,
+            scaled: scalings,
             raise: open
                 .iter()
                 .map(|&j| {
@@ -471,15 +502,19 @@ impl<'a> Dive<'a> {
         }
     }
 
-    /// The columns to fix before the next solve, or `None` when `r` ends the dive.
-    fn next(&mut self, r: &SolveResult) -> Option<Vec<(usize, f64)>> {
+    /// The changes to make before the next solve, or `None` when `r` ends the dive.
+    fn next(&mut self, r: &SolveResult) -> Option<Vec<Change>> {
         self.solves += 1;
         if r.status == Status::Infeasible {
             let k = self.tried.take()?;
             self.fixed[k] = Some(0.0);
-            return Some(vec![(self.open[k], 0.0)]);
+            return Some(vec![Change::Fix(self.open[k], 0.0)]);
         }
         let values = r.values.as_ref().filter(|_| r.status == Status::Optimal)?;
+        if self.scalings > 0 {
+            self.scalings -= 1;
+            return Some(self.scale(values));
+        }
         self.tried = None;
         let mut fix = Vec::new();
         let mut largest: Option<(usize, f64)> = None;
@@ -496,21 +531,50 @@ impl<'a> Dive<'a> {
             }
         }
         let (k, _) = largest?;
-        if self.solves >= DIVES {
+        if self.solves >= DIVES + self.scaled {
             for (k, &j) in self.open.iter().enumerate() {
                 let v = values[j];
                 if self.fixed[k].is_none() && fraction(v) {
                     let w = if self.raise[k] { 1.0 } else { 0.0 };
                     self.fixed[k] = Some(w);
-                    fix.push((j, w));
+                    fix.push(Change::Fix(j, w));
                 }
             }
             return Some(fix);
         }
         self.fixed[k] = Some(1.0);
         self.tried = Some(k);
-        fix.push((self.open[k], 1.0));
+        fix.push(Change::Fix(self.open[k], 1.0));
         Some(fix)
+    }
+
+    /// Slope scaling over the open charges (Kim and Pardalos's dynamic slope scaling): an
+    /// LP charges a lane-day in proportion to its load, `c * z` with `z` = load / `M`, so
+    /// it gains nothing by putting two lane-days' loads on one. Each solve but the last of
+    /// [`SCALINGS`] re-prices every charge the LP used at `c / z`, what a whole charge
+    /// costs per unit of the load it carried, so the next LP sees a lightly used lane-day
+    /// as dear and moves its load where a charge is used more; the last fixes every charge
+    /// at 1 where the LP used it and 0 where not, at its own cost again.
+    fn scale(&mut self, values: &[f64]) -> Vec<Change> {
+        let mut changes = Vec::new();
+        for (k, &j) in self.open.iter().enumerate() {
+            let Some(c) = self.charge[k] else {
+                continue;
+            };
+            let z = values[j];
+            if self.scalings > 0 {
+                // A charge the LP left at 0 keeps its last price.
+                if z > 1e-6 {
+                    changes.push(Change::Cost(j, c / z.min(1.0)));
+                }
+            } else {
+                let w = if z > 1e-6 { 1.0 } else { 0.0 };
+                self.fixed[k] = Some(w);
+                changes.push(Change::Fix(j, w));
+                changes.push(Change::Cost(j, c));
+            }
+        }
+        changes
     }
 
     /// `r` (the dive's last solve) when it is optimal with every open decision whole; the
@@ -636,6 +700,9 @@ mod tests {
     fn dive(open: &[usize]) -> Dive<'_> {
         Dive {
             open,
+            charge: vec![None, None],
+            scalings: 0,
+            scaled: 0,
             raise: vec![false, true],
             fixed: vec![None, None],
             tried: None,
@@ -649,13 +716,16 @@ mod tests {
         let mut d = dive(&open);
         assert_eq!(
             d.next(&lp(Status::Optimal, Some(vec![0.7, 0.4]))),
-            Some(vec![(0, 1.0)])
+            Some(vec![Change::Fix(0, 1.0)])
         );
-        assert_eq!(d.next(&lp(Status::Infeasible, None)), Some(vec![(0, 0.0)]));
+        assert_eq!(
+            d.next(&lp(Status::Infeasible, None)),
+            Some(vec![Change::Fix(0, 0.0)])
+        );
         assert_eq!(d.fixed, vec![Some(0.0), None]);
         assert_eq!(
             d.next(&lp(Status::Optimal, Some(vec![0.0, 0.4]))),
-            Some(vec![(1, 1.0)])
+            Some(vec![Change::Fix(1, 1.0)])
         );
         // Every decision whole: the dive ends, and the last solve is its plan.
         assert_eq!(d.next(&lp(Status::Optimal, Some(vec![0.0, 1.0]))), None);
@@ -671,7 +741,7 @@ mod tests {
         d.solves = DIVES - 1;
         assert_eq!(
             d.next(&lp(Status::Optimal, Some(vec![0.5, 0.5]))),
-            Some(vec![(0, 0.0), (1, 1.0)])
+            Some(vec![Change::Fix(0, 0.0), Change::Fix(1, 1.0)])
         );
     }
 
@@ -685,5 +755,46 @@ mod tests {
         assert!(d
             .finished(lp(Status::Optimal, Some(vec![0.5, 0.0])))
             .is_none());
+    }
+
+    /// Column 0 a ship-complete switch; columns 1 and 2 charges of 100 and 50, both free.
+    #[test]
+    fn open_charges_are_repriced_by_their_use_then_fixed_by_it_before_the_dive() {
+        let open = [0, 1, 2];
+        let mut d = Dive {
+            open: &open,
+            charge: vec![None, Some(100.0), Some(50.0)],
+            scalings: SCALINGS,
+            scaled: SCALINGS,
+            raise: vec![false, true, true],
+            fixed: vec![None; 3],
+            tried: None,
+            solves: 0,
+        };
+        // A charge used at a quarter costs 4 times its price per unit of load; one the LP
+        // leaves at 0 keeps its price.
+        let quarter = lp(Status::Optimal, Some(vec![0.5, 0.25, 0.0]));
+        assert_eq!(d.next(&quarter), Some(vec![Change::Cost(1, 400.0)]));
+        let half = lp(Status::Optimal, Some(vec![0.5, 0.5, 0.0]));
+        assert_eq!(d.next(&half), Some(vec![Change::Cost(1, 200.0)]));
+        assert_eq!(d.next(&half), Some(vec![Change::Cost(1, 200.0)]));
+        // The last scaling solve: used at 1, unused at 0, each at its own price again.
+        assert_eq!(
+            d.next(&half),
+            Some(vec![
+                Change::Fix(1, 1.0),
+                Change::Cost(1, 100.0),
+                Change::Fix(2, 0.0),
+                Change::Cost(2, 50.0)
+            ])
+        );
+        assert_eq!(d.fixed, vec![None, Some(1.0), Some(0.0)]);
+        // Then the dive over the switch, its cap counted after the scaling.
+        let after = lp(Status::Optimal, Some(vec![0.5, 1.0, 0.0]));
+        assert_eq!(d.next(&after), Some(vec![Change::Fix(0, 1.0)]));
+        d.solves = DIVES + SCALINGS - 1;
+        d.tried = None;
+        d.fixed[0] = None;
+        assert_eq!(d.next(&after), Some(vec![Change::Fix(0, 0.0)]));
     }
 }
