@@ -116,8 +116,9 @@ fn the_rules_plan_of_the_small_preset_gets_cheaper_and_stays_feasible() {
 }
 
 /// On the tiny datasets the rules' plans that are not optimal miss by a switch (a lane-day
-/// to pay for, another source), which an LP neighbourhood keeps as the rules have it; the
-/// MIP neighbourhoods that follow free them.
+/// to pay for or give up, another source), which an LP neighbourhood of late or short
+/// orders keeps as the rules have it; the fed groups (charges open) and the MIP
+/// neighbourhoods that follow free them.
 #[test]
 fn on_the_tiny_datasets_it_never_goes_below_the_optimum_and_frees_the_switches() {
     let mut tried = 0;
@@ -150,6 +151,13 @@ fn on_the_tiny_datasets_it_never_goes_below_the_optimum_and_frees_the_switches()
     assert!(
         reached.contains(&"max-sources"),
         "max-sources: its optimum needs a source the rules do not use; reached only {reached:?}"
+    );
+    // Its optimum (360) moves an order the rules' plan ships on time off a charged
+    // lane-day: only a fed group (the on-time orders on charged lanes, their charges open)
+    // decides that order.
+    assert!(
+        reached.contains(&"lane-capacity-fixed-cost"),
+        "lane-capacity-fixed-cost: its optimum re-decides an on-time order on a charged lane; reached only {reached:?}"
     );
 }
 
