@@ -361,6 +361,7 @@ fn around(s: &Scenario, plan: &Plan, group: &[usize]) -> Hold {
         expedited: plan.expedited.clone(),
         priced: false,
         transfer_hops: Some(HOPS),
+        recall: true,
     }
 }
 

@@ -152,6 +152,7 @@ fn hold(s: &Scenario, free: &[bool], baseline: &[Vec<Shipment>]) -> Hold {
         expedited: Vec::new(),
         priced: true,
         transfer_hops: None,
+        recall: false,
     }
 }
 

@@ -46,6 +46,7 @@ fn hold(s: &Scenario, start: &Start, touched: &Touched) -> Hold {
             .collect(),
         priced: false,
         transfer_hops: None,
+        recall: false,
     }
 }
 

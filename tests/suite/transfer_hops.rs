@@ -25,6 +25,7 @@ fn neighbourhood(s: &Scenario, plan: &Plan, free: &[bool], hops: Option<u32>) ->
         expedited: plan.expedited.clone(),
         priced: false,
         transfer_hops: hops,
+        recall: false,
     });
     let model = by_name("time-expanded").unwrap().build(
         s,

@@ -33,8 +33,8 @@ pub struct Hold {
     /// Transfers and expedited receipts held as constants, like the held shipments (the
     /// worker's warm solve holds those of the last plan, `models/scope.md`, "In the
     /// worker"): their cost goes to the objective's constant, their units to the
-    /// right-hand sides. The model may add transfers on top, and expedites the receipts
-    /// not held expedited. Pricing (`Held::price`, `formulate/hold.rs`) assumes there are none.
+    /// right-hand sides. The model may add transfers on top, take held ones back where
+    /// [`Hold::recall`] says so, and expedite the receipts not held expedited. Pricing (`Held::price`, `formulate/hold.rs`) assumes there are none.
     pub transfers: Vec<Transfer>,
     pub expedited: Vec<InboundIx>,
     /// The held orders' own columns are listed for pricing (`Model::held`), and every
@@ -48,6 +48,11 @@ pub struct Hold {
     /// hops"): a restriction of the model, for neighbourhoods, never with `priced`.
     /// `None`: the whole model's transfers.
     pub transfer_hops: Option<u32>,
+    /// Whether the held transfers between pairs with a balance per day can be taken back
+    /// (`Meaning::Recall`, `models/neighbourhoods.md`, "Held transfers"): the
+    /// neighbourhoods', never with `priced`. The worker's warm solve keeps the last plan's
+    /// transfers that still run as they are: it re-decides what the events touch.
+    pub recall: bool,
 }
 
 impl Hold {

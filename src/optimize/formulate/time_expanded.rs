@@ -380,7 +380,11 @@ impl<'a> Builder<'a> {
                 rows.1[arrival] += x.quantity;
             }
         }
-        if !hold.priced {
+        if hold.recall {
+            assert!(
+                !hold.priced,
+                "pricing assumes no held transfer is taken back"
+            );
             self.recalls(hold);
         }
         for &r in &hold.expedited {
@@ -398,7 +402,7 @@ impl<'a> Builder<'a> {
     /// link, so a model that holds the transfers of a plan can still take back those its
     /// decided orders do not need (`models/neighbourhoods.md`, "Held transfers"). A pair
     /// with a `surplus` row only, or none, keeps what the plan moves: its stock per day is
-    /// not in the model. Unpriced holds only: pricing assumes no held transfer.
+    /// not in the model. With [`Hold::recall`] only.
     fn recalls(&mut self, hold: &Hold) {
         let (s, h) = (self.s, self.h);
         let mut held: std::collections::BTreeMap<(LaneIx, SkuIx, Day), f64> = Default::default();
