@@ -32,6 +32,21 @@ fn tiny(name: &str) -> Scenario {
         .0
 }
 
+/// The scenario of a JSON document the test writes out.
+fn scenario(doc: &serde_json::Value) -> Scenario {
+    load_scenario(doc.to_string().as_bytes())
+        .unwrap_or_else(|d| panic!("{d:?}"))
+        .0
+}
+
+/// The proven optimum of `s` on the `tight` model.
+fn optimum(s: &Scenario) -> f64 {
+    optimize(s, by_name("tight").unwrap(), &common::exact())
+        .unwrap()
+        .objective()
+        .expect("an optimum")
+}
+
 /// `improve` from `start` on the `tight` model with a minute to spend (it stops earlier,
 /// once a round with the fed groups changes nothing).
 fn improved(s: &Scenario, start: &Plan) -> Option<Outcome> {
@@ -253,9 +268,7 @@ fn half_units_a_day(fractional: bool) -> Scenario {
         "disruptions": [],
         "policy": {"integer_quantities": !fractional}
     });
-    load_scenario(doc.to_string().as_bytes())
-        .unwrap_or_else(|d| panic!("{d:?}"))
-        .0
+    scenario(&doc)
 }
 
 /// A neighbourhood whose LP ships fractions (2.5 units on each of days 0 and 1) is solved
@@ -315,9 +328,7 @@ fn two_complete_orders_one_can_ship() -> Scenario {
         "orders": [order("SO-1"), order("SO-2")],
         "disruptions": []
     });
-    load_scenario(doc.to_string().as_bytes())
-        .unwrap_or_else(|d| panic!("{d:?}"))
-        .0
+    scenario(&doc)
 }
 
 /// From a plan that ships neither ship-complete order, an LP neighbourhood serves one of
@@ -327,9 +338,7 @@ fn two_complete_orders_one_can_ship() -> Scenario {
 #[test]
 fn a_ship_complete_order_the_start_leaves_unshipped_is_served_in_full() {
     let s = two_complete_orders_one_can_ship();
-    let f = by_name("tight").unwrap();
-    let best = optimize(&s, f, &common::exact()).unwrap();
-    let optimum = best.objective().expect("an optimum");
+    let optimum = optimum(&s);
     let short = s.orders[0].short_penalty_per_unit;
     assert!((optimum - (8.0 + 8.0 * short)).abs() < 1e-6, "{optimum}");
 
@@ -366,9 +375,7 @@ fn a_receipt_worth_expediting() -> Scenario {
                     "lines": [{"sku": "A", "quantity": 5}], "plan": []}],
         "disruptions": []
     });
-    load_scenario(doc.to_string().as_bytes())
-        .unwrap_or_else(|d| panic!("{d:?}"))
-        .0
+    scenario(&doc)
 }
 
 /// From a plan that ships on the receipt's day, 4 days late (5 + 5 x 4 x 50 = 1,005), an
@@ -377,11 +384,7 @@ fn a_receipt_worth_expediting() -> Scenario {
 #[test]
 fn a_receipt_the_start_does_not_expedite_is_expedited_by_an_lp_neighbourhood() {
     let s = a_receipt_worth_expediting();
-    let f = by_name("tight").unwrap();
-    let optimum = optimize(&s, f, &common::exact())
-        .unwrap()
-        .objective()
-        .expect("an optimum");
+    let optimum = optimum(&s);
     assert!((optimum - 15.0).abs() < 1e-6, "{optimum}");
     let late = Plan {
         shipments: vec![first_lane(5, 5.0)],
@@ -422,9 +425,7 @@ fn a_transfer_not_worth_its_charge() -> Scenario {
                     "lines": [{"sku": "A", "quantity": 5}], "plan": []}],
         "disruptions": []
     });
-    load_scenario(doc.to_string().as_bytes())
-        .unwrap_or_else(|d| panic!("{d:?}"))
-        .0
+    scenario(&doc)
 }
 
 /// A start that moves the 5 units to DC-B on day 0 and ships them from there on day 1, on
@@ -438,11 +439,7 @@ fn a_transfer_an_on_time_order_does_not_need_is_taken_back_with_its_charge() {
     use recourse::plan::Transfer;
     use recourse::scenario::ids::{LaneIx, NodeIx, OrderIx, SkuIx};
     let s = a_transfer_not_worth_its_charge();
-    let f = by_name("tight").unwrap();
-    let optimum = optimize(&s, f, &common::exact())
-        .unwrap()
-        .objective()
-        .expect("an optimum");
+    let optimum = optimum(&s);
     assert!((optimum - 15.0).abs() < 1e-6, "{optimum}");
     let start = Plan {
         shipments: vec![recourse::plan::Shipment {
