@@ -12,7 +12,8 @@
 //! group's ship-complete orders that `P` ships nothing of, and the expedites `P` does not
 //! take, are the exception to the fixing: they are LP columns, made whole by a dive
 //! (`Dive`), and so are the charges `P` pays in the groups of on-time orders that charged
-//! transfers feed (`fed_groups`).
+//! transfers feed or charged lanes carry (`fed_groups`), re-priced by their use (slope
+//! scaling, `Dive::scale`) before they are fixed.
 //! `P`'s part is one of its points whenever the model has `P`'s columns, so the first LP's
 //! optimum costs no more than `P`; the decoded plan goes through the checker and replaces
 //! `P` when it is cheaper. Groups go in order of what their orders cost in `P`, round after
@@ -450,7 +451,8 @@ const SCALINGS: usize = 4;
 /// that), it goes back to 0. After [`DIVES`] solves the fractions left are fixed, the
 /// switches at 0, the expedites and charges at 1: the last LP's point with those orders'
 /// flows removed, those receipts' units earlier and those lane-days paid in full is
-/// feasible, so the dive ends on a plan.
+/// feasible, so the dive ends on a plan. With open charges, [`SCALINGS`] solves of slope
+/// scaling ([`Dive::scale`]) come first and fix them; the cap counts the solves after.
 struct Dive<'a> {
     open: &'a [usize],
     /// Per open decision, its objective coefficient when it is a charge.

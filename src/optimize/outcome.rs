@@ -147,8 +147,9 @@ pub struct Neighbourhoods {
     /// Neighbourhoods solved, and those whose plan was cheaper and kept.
     pub solved: usize,
     pub improved: usize,
-    /// Rounds over the late or short orders, joined by the orders the plan's charged
-    /// transfers feed once a round of the late or short alone changes nothing.
+    /// Rounds over the late or short orders, joined by the on-time orders the plan's
+    /// charged transfers feed or its charged lanes carry once a round of the late or short
+    /// alone changes nothing.
     pub rounds: usize,
     /// Rounds that began by serving short lines from stock the plan left unused (over
     /// chains of transfers) or from orders cheaper to leave short, checked cheaper

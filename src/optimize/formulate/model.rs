@@ -34,7 +34,8 @@ pub struct Hold {
     /// worker's warm solve holds those of the last plan, `models/scope.md`, "In the
     /// worker"): their cost goes to the objective's constant, their units to the
     /// right-hand sides. The model may add transfers on top, take held ones back where
-    /// [`Hold::recall`] says so, and expedite the receipts not held expedited. Pricing (`Held::price`, `formulate/hold.rs`) assumes there are none.
+    /// [`Hold::recall`] says so, and expedite the receipts not held expedited. Pricing
+    /// (`Held::price`, `formulate/hold.rs`) assumes there are none.
     pub transfers: Vec<Transfer>,
     pub expedited: Vec<InboundIx>,
     /// The held orders' own columns are listed for pricing (`Model::held`), and every
