@@ -28,7 +28,7 @@ use super::{OptimizeError, Outcome};
 use crate::check::{evaluate, Evaluation};
 use crate::plan::Plan;
 use crate::scenario::domain::{Day, Scenario};
-use crate::scenario::ids::LaneIx;
+use crate::scenario::ids::{LaneIx, NodeIx, SkuIx};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -307,33 +307,28 @@ fn groups(s: &Scenario, eval: &Evaluation) -> Vec<Group> {
 /// 0.5-1.0 % (seed 4 the same).
 fn fed_groups(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Vec<Group> {
     use std::collections::{BTreeMap, HashMap, HashSet};
-    let shipped: HashSet<(usize, Day)> = plan
+    let shipped: HashSet<(LaneIx, Day)> = plan
         .shipments
         .iter()
-        .filter_map(|e| e.lane.map(|l| (l.ix(), e.ship)))
+        .filter_map(|e| e.lane.map(|l| (l, e.ship)))
         .collect();
-    let mut feeds: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut feeds: HashMap<(NodeIx, SkuIx), LaneIx> = HashMap::new();
     for t in &plan.transfers {
         let lane = s.lane(t.lane);
-        if lane.fixed_cost_per_day > 0.0 && !shipped.contains(&(t.lane.ix(), t.ship)) {
-            let l = feeds
-                .entry((lane.to.ix(), t.sku.ix()))
-                .or_insert(t.lane.ix());
-            *l = (*l).min(t.lane.ix());
+        if lane.fixed_cost_per_day > 0.0 && !shipped.contains(&(t.lane, t.ship)) {
+            let l = feeds.entry((lane.to, t.sku)).or_insert(t.lane);
+            *l = (*l).min(t.lane);
         }
     }
-    let mut by_lane: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut by_lane: BTreeMap<LaneIx, Vec<usize>> = BTreeMap::new();
     let mut seen = HashSet::new();
     for e in &plan.shipments {
         let i = e.order.ix();
         if s.orders[i].frozen || !eval.orders[i].on_time_in_full() {
             continue;
         }
-        let charged = e
-            .lane
-            .filter(|&l| s.lane(l).fixed_cost_per_day > 0.0)
-            .map(|l| l.ix());
-        if let Some(l) = feeds.get(&(e.node.ix(), e.sku.ix())).copied().or(charged) {
+        let charged = e.lane.filter(|&l| s.lane(l).fixed_cost_per_day > 0.0);
+        if let Some(l) = feeds.get(&(e.node, e.sku)).copied().or(charged) {
             if seen.insert(i) {
                 by_lane.entry(l).or_default().push(i);
             }
@@ -385,8 +380,9 @@ fn solve_fixed(
 ) -> Result<Option<SolveResult>, OptimizeError> {
     // The yes/no decisions fixed at `plan`'s; every column continuous first.
     let mut fixed_mip = model.mip.clone().relaxed();
-    let open = open_decisions(model, plan, group);
-    for (j, v) in model.start_from(plan).into_iter().enumerate() {
+    let start = model.start_from(plan);
+    let open = open_decisions(model, &start, group);
+    for (j, v) in start.into_iter().enumerate() {
         if v.is_finite() && open.binary_search(&j).is_err() {
             fixed_mip.col_lower[j] = v;
             fixed_mip.col_upper[j] = v;
@@ -457,10 +453,9 @@ struct Dive<'a> {
     open: &'a [usize],
     /// Per open decision, its objective coefficient when it is a charge.
     charge: Vec<Option<f64>>,
-    /// Solves left that re-price the open charges (slope scaling), and how many there are
-    /// in all: [`SCALINGS`] when a charge is open, 0 otherwise.
+    /// Solves left that re-price the open charges (slope scaling): [`SCALINGS`] when a
+    /// charge is open, 0 otherwise. They do not count towards [`DIVES`].
     scalings: usize,
-    scaled: usize,
     /// Per open decision, whether a fraction left at the end is fixed at 1 rather than 0:
     /// an expedite, whose earlier units only add to every balance, or a charge, which only
     /// lets its lane-day carry more.
@@ -489,7 +484,6 @@ impl<'a> Dive<'a> {
             open,
             charge,
             scalings,
-            scaled: scalings,
             raise: open
                 .iter()
                 .map(|&j| {
@@ -507,17 +501,18 @@ impl<'a> Dive<'a> {
 
     /// The changes to make before the next solve, or `None` when `r` ends the dive.
     fn next(&mut self, r: &SolveResult) -> Option<Vec<Change>> {
+        let values = r.values.as_ref().filter(|_| r.status == Status::Optimal);
+        if self.scalings > 0 {
+            self.scalings -= 1;
+            return Some(self.scale(values?));
+        }
         self.solves += 1;
         if r.status == Status::Infeasible {
             let k = self.tried.take()?;
             self.fixed[k] = Some(0.0);
             return Some(vec![Change::Fix(self.open[k], 0.0)]);
         }
-        let values = r.values.as_ref().filter(|_| r.status == Status::Optimal)?;
-        if self.scalings > 0 {
-            self.scalings -= 1;
-            return Some(self.scale(values));
-        }
+        let values = values?;
         self.tried = None;
         let mut fix = Vec::new();
         let mut largest: Option<(usize, f64)> = None;
@@ -534,7 +529,7 @@ impl<'a> Dive<'a> {
             }
         }
         let (k, _) = largest?;
-        if self.solves >= DIVES + self.scaled {
+        if self.solves >= DIVES {
             for (k, &j) in self.open.iter().enumerate() {
                 let v = values[j];
                 if self.fixed[k].is_none() && fraction(v) {
@@ -607,30 +602,20 @@ fn fraction(v: f64) -> bool {
 /// orders held 454,400 of the search's 1,854,900 shortage, every one of their SKUs with
 /// stock left unshipped in the network. With [`Group::charges`], also every charge of a
 /// lane-day `plan` pays for: at 1 it would keep the charge paid after the LP has moved
-/// everything off the lane-day.
-fn open_decisions(model: &Model, plan: &Plan, group: &Group) -> Vec<usize> {
-    use std::collections::HashSet;
-    let shipping: HashSet<usize> = plan.shipments.iter().map(|e| e.order.ix()).collect();
-    let expedited: HashSet<usize> = plan.expedited.iter().map(|r| r.ix()).collect();
+/// everything off the lane-day. `start` is `plan`'s value per column
+/// ([`Model::start_from`]).
+fn open_decisions(model: &Model, start: &[f64], group: &Group) -> Vec<usize> {
     let mut ours: Vec<usize> = group.orders.clone();
     ours.sort_unstable();
-    let charged: HashSet<(LaneIx, Day)> = if group.charges {
-        plan.lane_days().collect()
-    } else {
-        HashSet::new()
-    };
     model
         .meaning
         .iter()
+        .zip(start)
         .enumerate()
-        .filter_map(|(j, m)| match *m {
-            Meaning::Complete(o)
-                if ours.binary_search(&o.ix()).is_ok() && !shipping.contains(&o.ix()) =>
-            {
-                Some(j)
-            }
-            Meaning::Expedite(r) if !expedited.contains(&r.ix()) => Some(j),
-            Meaning::Charge { lane, day } if charged.contains(&(lane, day)) => Some(j),
+        .filter_map(|(j, (m, &v))| match *m {
+            Meaning::Complete(o) if v == 0.0 && ours.binary_search(&o.ix()).is_ok() => Some(j),
+            Meaning::Expedite(_) if v == 0.0 => Some(j),
+            Meaning::Charge { .. } if v == 1.0 && group.charges => Some(j),
             _ => None,
         })
         .collect()
@@ -705,7 +690,6 @@ mod tests {
             open,
             charge: vec![None, None],
             scalings: 0,
-            scaled: 0,
             raise: vec![false, true],
             fixed: vec![None, None],
             tried: None,
@@ -768,7 +752,6 @@ mod tests {
             open: &open,
             charge: vec![None, Some(100.0), Some(50.0)],
             scalings: SCALINGS,
-            scaled: SCALINGS,
             raise: vec![false, true, true],
             fixed: vec![None; 3],
             tried: None,
@@ -795,7 +778,8 @@ mod tests {
         // Then the dive over the switch, its cap counted after the scaling.
         let after = lp(Status::Optimal, Some(vec![0.5, 1.0, 0.0]));
         assert_eq!(d.next(&after), Some(vec![Change::Fix(0, 1.0)]));
-        d.solves = DIVES + SCALINGS - 1;
+        assert_eq!(d.solves, 1, "the scaling solves are not the dive's");
+        d.solves = DIVES - 1;
         d.tried = None;
         d.fixed[0] = None;
         assert_eq!(d.next(&after), Some(vec![Change::Fix(0, 0.0)]));
