@@ -191,7 +191,7 @@ fn solve(
         }
         if let Some(n) = stats.and_then(|x| x.neighbourhoods.as_ref()) {
             eprintln!(
-                "neighbourhoods: the {} plan ({:.2}) improved in {} of {} solved ({} over the late or short orders, then also the on-time orders charged transfers feed or charged lanes carry, {} of them starting with short lines served from unused stock or cheaper orders, then {} as MIPs) in {:.2} s",
+                "neighbourhoods: the {} plan ({:.2}) improved in {} of {} solved ({} over the late or short orders, joined once they settle by the on-time orders that charged transfers feed or charged lanes carry; {} of the rounds starting with short lines served from unused stock or cheaper orders, then {} as MIPs) in {:.2} s",
                 n.from.as_str(),
                 n.from_cost,
                 n.improved,
