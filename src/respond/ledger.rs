@@ -239,10 +239,11 @@ pub struct Overlay<'a> {
     pub touched: Vec<Resource>,
     seen: rustc_hash::FxHashSet<Resource>,
     /// Per lane-day with a fixed charge that the units changed, how far every flow it held
-    /// here (before the first unit, and after each) stayed from the departure threshold:
-    /// while a later change moves the flow by less, every switch `apply` made here, and so
+    /// here (before the first unit, and after each) stayed from the departure threshold,
+    /// upwards and downwards: while later changes raise the flow by less than the one and
+    /// lower it by less than the other, every switch `apply` made here, and so
     /// `fixed_delta` bit for bit, comes out the same.
-    pub switches: BTreeMap<(LaneIx, Day), Margin>,
+    pub switches: BTreeMap<(LaneIx, Day), Switch>,
 }
 
 fn departs(q: f64) -> bool {
@@ -309,11 +310,9 @@ impl<'a> Overlay<'a> {
                 _ => {}
             }
             if fixed > 0.0 {
-                let m = self.switches.entry(k).or_insert(Margin::UNBREAKABLE);
-                for n in [Margin::switch(before), Margin::switch(after)] {
-                    if n.slack < m.slack {
-                        *m = n;
-                    }
+                let m = self.switches.entry(k).or_insert(Switch::UNBREAKABLE);
+                for q in [before, after] {
+                    m.saw(q);
                 }
             }
             self.lane_out.insert(k, after);
@@ -443,19 +442,43 @@ impl Margin {
         tol: 0.0,
     };
 
-    /// How far a lane-day's flow `q` is from switching its fixed charge on or off.
-    fn switch(q: f64) -> Margin {
-        Margin {
-            slack: (q - TOLERANCE).abs(),
-            tol: tolerance(q),
-        }
-    }
-
     fn capacity(q: f64, cap: f64) -> Margin {
         let tol = tolerance(q.abs().max(cap.abs()));
         Margin {
             slack: cap + tol - q,
             tol,
+        }
+    }
+}
+
+/// How far the flows a closure saw on a lane-day with a fixed charge stay from switching
+/// it: `rise`, how much more flow switches on one that did not depart; `fall`, how much
+/// less switches off one that did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Switch {
+    pub rise: Margin,
+    pub fall: Margin,
+}
+
+impl Switch {
+    const UNBREAKABLE: Switch = Switch {
+        rise: Margin::UNBREAKABLE,
+        fall: Margin::UNBREAKABLE,
+    };
+
+    /// Lowers the margin on the side of the threshold that flow `q` is on.
+    fn saw(&mut self, q: f64) {
+        let n = Margin {
+            slack: (q - TOLERANCE).abs(),
+            tol: tolerance(q),
+        };
+        let side = if departs(q) {
+            &mut self.fall
+        } else {
+            &mut self.rise
+        };
+        if n.slack < side.slack {
+            *side = n;
         }
     }
 }

@@ -469,13 +469,8 @@ struct Group {
 #[derive(Clone, Debug)]
 struct Candidate {
     units: Vec<usize>,
-    /// Resources the closure read, sorted.
-    reads: Vec<Resource>,
-    /// Resources on which the closure found a breach and added a unit to repair it.
-    breached: Vec<Resource>,
-    /// Every resource the closure looked at and found unbroken, with its least margin over
-    /// the closure's steps, sorted.
-    margins: Vec<(Resource, Margin)>,
+    /// What the closure read, for the watches.
+    seen: watch::Seen,
     cost_delta: f64,
     fixed_delta: f64,
     protects: usize,
@@ -584,8 +579,11 @@ impl Ctx<'_> {
         set.sort_unstable();
         breached.sort_unstable();
         breached.dedup();
-        for (&(l, d), &m) in &ov.switches {
-            lower(&mut margins, Resource::LaneDay(l, d), m);
+        // Keyed by (lane, day) in order: `falls` is sorted by resource.
+        let mut falls = Vec::with_capacity(ov.switches.len());
+        for (&(l, d), sw) in &ov.switches {
+            lower(&mut margins, Resource::LaneDay(l, d), sw.rise);
+            falls.push((Resource::LaneDay(l, d), sw.fall));
         }
         margins.sort_unstable_by_key(|m| m.0);
         let mut reads = std::mem::take(&mut ov.touched);
@@ -594,9 +592,12 @@ impl Ctx<'_> {
             protects: set.iter().filter(|u| self.protects(**u)).count(),
             cost_delta: ov.cost_delta(),
             fixed_delta: ov.fixed_delta,
-            reads,
-            breached,
-            margins,
+            seen: watch::Seen {
+                reads,
+                repaired: breached,
+                margins,
+                falls,
+            },
             units: set,
         }
     }
@@ -680,7 +681,7 @@ fn construct(
     let mut watches = watch::Watches::new(units.len());
     for (u, c) in cands.iter().enumerate() {
         if let Some(c) = c {
-            watches.file(u, &c.units, &c.reads, &c.breached, &c.margins);
+            watches.file(s, u, &c.units, &c.seen);
         }
     }
     while left > 0 {
@@ -730,7 +731,7 @@ fn construct(
             ranked.remove(&(old.rank(u), u));
             match &c {
                 Some(c) => {
-                    watches.file(u, &c.units, &c.reads, &c.breached, &c.margins);
+                    watches.file(s, u, &c.units, &c.seen);
                     ranked.insert((c.rank(u), u));
                 }
                 None => watches.drop(u),

@@ -7,10 +7,14 @@
 //! it. The first two are lists per unit and per resource, emptied when the resource
 //! changes. For the last, each resource counts the slack commits have taken from it so
 //! far; a candidate is filed under the count at which its margin runs out, in a heap, and a
-//! commit pops the candidates whose count it passes. On a lane-day with a fixed charge every
-//! unit moved counts as taken, and the margin is also how far the closure's flows there
-//! stayed from switching the charge. Entries of a candidate recomputed since are recognised
-//! by its version and dropped.
+//! commit pops the candidates whose count it passes. On a lane-day with a fixed charge the
+//! margin is also how far the closure's flows there stayed from switching the charge, in
+//! two directions counted apart: flow added counts against the least distance up from a
+//! flow that did not depart (and against the capacity), flow removed against the least
+//! distance down from one that did. Counting each direction's sum, never their net, keeps
+//! this safe: commits that together add at most U and remove at most D move the flow by
+//! between -D and +U. Entries of a candidate recomputed since are recognised by its version
+//! and dropped.
 
 use super::ledger::Margin;
 use super::units::Resource;
@@ -23,6 +27,21 @@ use std::collections::BinaryHeap;
 /// Candidates (seed, version) by the slack taken at which their margin runs out, least first.
 type Queue = BinaryHeap<Reverse<(TotalF64, usize, u32)>>;
 
+/// What a closure read, as the watches need it.
+#[derive(Clone, Debug)]
+pub(super) struct Seen {
+    /// Resources the closure read, sorted.
+    pub reads: Vec<Resource>,
+    /// Resources on which it found a breach and added a unit to repair it, sorted.
+    pub repaired: Vec<Resource>,
+    /// Every resource it looked at and found unbroken, with its least margin over its
+    /// steps against a rise in use (more stock taken, more units leaving), sorted.
+    pub margins: Vec<(Resource, Margin)>,
+    /// Every lane-day with a fixed charge it moved flow on, with how much less flow there
+    /// would switch off a charge it saw on, sorted.
+    pub falls: Vec<(Resource, Margin)>,
+}
+
 #[derive(Default)]
 pub(super) struct Watches {
     /// Per candidate (the seed unit's index), its current version.
@@ -31,10 +50,56 @@ pub(super) struct Watches {
     holding: Vec<Vec<(usize, u32)>>,
     /// Per resource, the candidates that any change of it recomputes.
     always: HashMap<Resource, Vec<(usize, u32)>>,
-    /// Per resource, candidates by the slack taken at which their margin runs out.
-    margins: HashMap<Resource, Queue>,
-    /// Per resource, the slack commits have taken from it.
+    /// Margins against a rise in use (every resource).
+    rises: Margins,
+    /// Margins against a fall in flow (lane-days with a fixed charge).
+    falls: Margins,
+}
+
+/// One direction's margins: per resource, how much commits have taken from it so far, and
+/// the candidates by the amount taken at which their margin runs out.
+#[derive(Default)]
+struct Margins {
+    queues: HashMap<Resource, Queue>,
     taken: HashMap<Resource, f64>,
+}
+
+impl Margins {
+    fn file(&mut self, r: Resource, m: Margin, candidate: (usize, u32)) {
+        if m.slack.is_finite() {
+            let taken = self.taken.get(&r).copied().unwrap_or(0.0);
+            let runs_out = taken + m.slack - 1e-3 * m.tol;
+            self.queues.entry(r).or_default().push(Reverse((
+                TotalF64::of(runs_out),
+                candidate.0,
+                candidate.1,
+            )));
+        }
+    }
+
+    /// A commit took `loss` from `r`: hands over every candidate whose margin that runs out.
+    fn take(&mut self, r: Resource, loss: f64, mut out: impl FnMut((usize, u32))) {
+        if loss <= 0.0 {
+            return;
+        }
+        let taken = self.taken.entry(r).or_insert(0.0);
+        *taken += loss;
+        // A margin runs out when what is taken comes within a thousandth of the tolerance
+        // of the slack: floating-point sums of the same flows in another order differ by
+        // far less, and a larger usage only raises a capacity's tolerance.
+        let limit = TotalF64::of(*taken);
+        if let Some(heap) = self.queues.get_mut(&r) {
+            while heap.peek().is_some_and(|Reverse((at, _, _))| *at < limit) {
+                let Reverse((_, u, v)) = heap.pop().expect("peeked");
+                out((u, v));
+            }
+        }
+    }
+}
+
+/// A lane-day with a fixed charge, where flow removed matters as much as flow added.
+fn fixed(s: &Scenario, r: &Resource) -> bool {
+    matches!(*r, Resource::LaneDay(l, _) if s.lane(l).fixed_cost_per_day > 0.0)
 }
 
 impl Watches {
@@ -46,37 +111,26 @@ impl Watches {
         }
     }
 
-    /// Files candidate `u`'s closure, replacing what was filed for it before: the units it
-    /// holds, the resources it read, those it repaired, and the least margin it saw on each
-    /// resource it found unbroken (all sorted by resource).
-    pub fn file(
-        &mut self,
-        u: usize,
-        holds: &[usize],
-        reads: &[Resource],
-        repaired: &[Resource],
-        margins: &[(Resource, Margin)],
-    ) {
+    /// Files candidate `u`'s closure, which holds `holds` and saw `c`, replacing what was
+    /// filed for it before.
+    pub fn file(&mut self, s: &Scenario, u: usize, holds: &[usize], c: &Seen) {
         self.version[u] += 1;
         let v = self.version[u];
         for &w in holds {
             self.holding[w].push((u, v));
         }
-        for r in reads {
-            if repaired.binary_search(r).is_ok() {
+        let margin = |list: &[(Resource, Margin)], r: &Resource| {
+            list.binary_search_by(|(x, _)| x.cmp(r))
+                .map_or(Margin::NONE, |i| list[i].1)
+        };
+        for r in &c.reads {
+            if c.repaired.binary_search(r).is_ok() {
                 self.always.entry(*r).or_default().push((u, v));
                 continue;
             }
-            let m = margins
-                .binary_search_by(|(x, _)| x.cmp(r))
-                .map_or(Margin::NONE, |i| margins[i].1);
-            if m.slack.is_finite() {
-                let taken = self.taken.get(r).copied().unwrap_or(0.0);
-                let runs_out = taken + m.slack - 1e-3 * m.tol;
-                self.margins
-                    .entry(*r)
-                    .or_default()
-                    .push(Reverse((TotalF64::of(runs_out), u, v)));
+            self.rises.file(*r, margin(&c.margins, r), (u, v));
+            if fixed(s, r) {
+                self.falls.file(*r, margin(&c.falls, r), (u, v));
             }
         }
     }
@@ -112,23 +166,10 @@ impl Watches {
             for e in self.always.remove(&r).unwrap_or_default() {
                 keep(e, &mut out);
             }
-            // Flow added or removed can switch a fixed charge: both count.
-            let fixed = matches!(r, Resource::LaneDay(l, _) if s.lane(l).fixed_cost_per_day > 0.0);
-            let loss = if fixed { moved } else { loss };
-            if loss > 0.0 {
-                let taken = self.taken.entry(r).or_insert(0.0);
-                *taken += loss;
-                // A margin runs out when what is taken comes within a thousandth of the
-                // tolerance of the slack: floating-point sums of the same flows in another
-                // order differ by far less, and a larger usage only raises a capacity's
-                // tolerance.
-                let limit = TotalF64::of(*taken);
-                if let Some(heap) = self.margins.get_mut(&r) {
-                    while heap.peek().is_some_and(|Reverse((at, _, _))| *at < limit) {
-                        let Reverse((_, u, v)) = heap.pop().expect("peeked");
-                        keep((u, v), &mut out);
-                    }
-                }
+            self.rises.take(r, loss, |e| keep(e, &mut out));
+            // Flow removed can switch off a fixed charge a closure saw on.
+            if fixed(s, &r) {
+                self.falls.take(r, moved - loss, |e| keep(e, &mut out));
             }
         }
         out.sort_unstable();
