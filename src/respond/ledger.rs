@@ -238,6 +238,9 @@ pub struct Overlay<'a> {
     /// Resources touched so far, in first-touch order (the order breaches are looked for).
     pub touched: Vec<Resource>,
     seen: rustc_hash::FxHashSet<Resource>,
+    /// Resources `first_breach` found unbroken that no unit applied since touches: their
+    /// state, and so their margin, is what it was then.
+    clean: rustc_hash::FxHashSet<Resource>,
     /// Per lane-day with a fixed charge that the units changed, how far every flow it held
     /// here (before the first unit, and after each) stayed from the departure threshold,
     /// upwards and downwards: while later changes raise the flow by less than the one and
@@ -261,6 +264,7 @@ impl<'a> Overlay<'a> {
             own_cost: 0.0,
             touched: Vec::new(),
             seen: rustc_hash::FxHashSet::default(),
+            clean: rustc_hash::FxHashSet::default(),
             switches: BTreeMap::new(),
         }
     }
@@ -284,6 +288,7 @@ impl<'a> Overlay<'a> {
             if self.seen.insert(*r) {
                 self.touched.push(*r);
             }
+            self.clean.remove(r);
         }
         for (k, days) in &u.stock {
             let st = self
@@ -375,19 +380,24 @@ impl<'a> Overlay<'a> {
 
     /// The first breach among the touched resources (and `also`), in touch order. Each
     /// resource looked at and found unbroken lowers its entry in `margins` to its margin
-    /// (entries are added as needed).
+    /// (entries are added as needed). A resource found unbroken by an earlier call and
+    /// touched by no unit since is skipped: it is still unbroken, at the same margin.
     pub fn first_breach(
-        &self,
+        &mut self,
         s: &Scenario,
         also: &[Resource],
         margins: &mut Vec<(Resource, Margin)>,
     ) -> Option<Breach> {
         for r in also.iter().chain(self.touched.iter()) {
+            if self.clean.contains(r) {
+                continue;
+            }
             let m = match self.state(s, *r) {
                 Err(b) => return Some(b),
                 Ok(m) => m,
             };
             lower(margins, *r, m);
+            self.clean.insert(*r);
         }
         None
     }
