@@ -137,10 +137,15 @@ impl Plan {
     /// Every (lane, day) something departs on, once per shipment or transfer: the
     /// lane-days whose charge the plan pays (SCENARIO.md section 3, "fixed").
     pub fn lane_days(&self) -> impl Iterator<Item = (LaneIx, Day)> + '_ {
+        self.shipping_lane_days()
+            .chain(self.transfers.iter().map(|t| (t.lane, t.ship)))
+    }
+
+    /// Every (lane, day) a shipment departs on, once per shipment.
+    pub fn shipping_lane_days(&self) -> impl Iterator<Item = (LaneIx, Day)> + '_ {
         self.shipments
             .iter()
             .filter_map(|e| e.lane.map(|l| (l, e.ship)))
-            .chain(self.transfers.iter().map(|t| (t.lane, t.ship)))
     }
 
     /// Shipments summed per (order, sku, node, lane, day), in key order.

@@ -307,11 +307,7 @@ fn groups(s: &Scenario, eval: &Evaluation) -> Vec<Group> {
 /// 0.5-1.0 % (seed 4 the same).
 fn fed_groups(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Vec<Group> {
     use std::collections::{BTreeMap, HashMap, HashSet};
-    let shipped: HashSet<(LaneIx, Day)> = plan
-        .shipments
-        .iter()
-        .filter_map(|e| e.lane.map(|l| (l, e.ship)))
-        .collect();
+    let shipped: HashSet<(LaneIx, Day)> = plan.shipping_lane_days().collect();
     let mut feeds: HashMap<(NodeIx, SkuIx), LaneIx> = HashMap::new();
     for t in &plan.transfers {
         let lane = s.lane(t.lane);

@@ -405,10 +405,7 @@ impl<'a> Builder<'a> {
     /// not in the model. With [`Hold::recall`] only.
     fn recalls(&mut self, hold: &Hold) {
         let (s, h) = (self.s, self.h);
-        let mut held: std::collections::BTreeMap<(LaneIx, SkuIx, Day), f64> = Default::default();
-        for x in &hold.transfers {
-            *held.entry((x.lane, x.sku, x.ship)).or_default() += x.quantity;
-        }
+        let held = crate::plan::merge(hold.transfers.iter().map(|x| (x.key(), x.quantity)));
         let integer = self.integer_quantities();
         for ((l, k, day), quantity) in held {
             let lane = s.lane(l);
