@@ -68,6 +68,10 @@ pub struct SolveOptions {
     /// columns (`mip_allow_restart`; on by default, as in HiGHS). The proof is HiGHS's
     /// either way.
     pub root_restart: bool,
+    /// Let HiGHS presolve the model before its first run (`presolve`; on by default, as in
+    /// HiGHS). Presolve only rewrites the model, so turning it off never changes what is
+    /// proven; the neighbourhoods' LPs are solved without it (`models/neighbourhoods.md`).
+    pub presolve: bool,
     /// Whether `optimize` runs the LP-guided search (`crate::optimize::guided`) before HiGHS's MIP.
     pub guide: Guide,
     /// Which orders the model decides (`crate::optimize::scope`).
@@ -205,6 +209,7 @@ impl Default for SolveOptions {
             sub_mip_heuristics: true,
             feasibility_jump: true,
             root_restart: true,
+            presolve: true,
             guide: Guide::Auto,
             scope: Scope::Full,
             watch: None,
@@ -858,6 +863,9 @@ impl Session {
         if !opts.root_restart {
             highs.set_bool(c"mip_allow_restart", "mip_allow_restart", false)?;
         }
+        if !opts.presolve {
+            highs.set_string(c"presolve", "presolve", c"off")?;
+        }
         Ok(session)
     }
 }
@@ -1138,6 +1146,13 @@ impl Highs {
         let status =
             unsafe { sys::Highs_setBoolOptionValue(self.ptr(), key.as_ptr(), value.into()) };
         Self::option_error(name, value.to_string(), status)
+    }
+
+    fn set_string(&self, key: &CStr, name: &'static str, value: &CStr) -> Result<(), SolveError> {
+        // SAFETY: as above; both strings NUL-terminated.
+        let status =
+            unsafe { sys::Highs_setStringOptionValue(self.ptr(), key.as_ptr(), value.as_ptr()) };
+        Self::option_error(name, value.to_string_lossy().into_owned(), status)
     }
 
     fn set_int(&self, key: &CStr, name: &'static str, value: i32) -> Result<(), SolveError> {

@@ -169,6 +169,31 @@ fn infeasible_lp_is_infeasible() {
 }
 
 #[test]
+fn without_presolve_the_optima_and_infeasibility_are_the_same() {
+    let off = SolveOptions {
+        presolve: false,
+        ..exact()
+    };
+    let lp = solve(&wyndor(0.0), &off).unwrap();
+    assert_eq!(lp.status, Status::Optimal);
+    assert_close(lp.objective.unwrap(), -36.0);
+    assert_values(&lp, &[2.0, 6.0]);
+
+    let mip = solve(&knapsack_p01(0.0), &off).unwrap();
+    assert_eq!(mip.status, Status::Optimal);
+    assert_close(mip.objective.unwrap(), -309.0);
+    assert_values(&mip, &P01_CHOICE);
+
+    // The neighbourhoods skip an infeasible LP by its status: without presolve it is still
+    // a status, not an error.
+    let mut infeasible = wyndor(0.0);
+    infeasible.add_row(5.0, f64::INFINITY, [(Var(0), 1.0)]);
+    let result = solve(&infeasible, &off).unwrap();
+    assert_eq!(result.status, Status::Infeasible);
+    assert_eq!(result.values, None);
+}
+
+#[test]
 fn time_limit_stops_a_hard_mip_with_or_without_a_solution() {
     let mip = multi_knapsack(200, 20, 7);
     let opts = SolveOptions {
@@ -424,6 +449,47 @@ fn verbose_child() {
     )
     .unwrap();
     assert_eq!(result.status, Status::Optimal);
+}
+
+/// Run by `presolve_off_is_what_highs_runs` in a child process: the same knapsack, logged,
+/// with or without presolve as `RECOURSE_TEST_PRESOLVE` says.
+#[test]
+#[ignore = "run in a child process by presolve_off_is_what_highs_runs"]
+fn presolve_child() {
+    let presolve = std::env::var("RECOURSE_TEST_PRESOLVE").as_deref() != Ok("off");
+    let result = solve(
+        &knapsack_p01(0.0),
+        &SolveOptions {
+            verbose: true,
+            presolve,
+            ..exact()
+        },
+    )
+    .unwrap();
+    assert_eq!(result.status, Status::Optimal);
+}
+
+#[test]
+fn presolve_off_is_what_highs_runs() {
+    let (_, module) = module_path!().split_once("::").unwrap();
+    let child = format!("{module}::presolve_child");
+    let log = |presolve: &str| {
+        let output = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", &child, "--ignored", "--nocapture"])
+            .env("RECOURSE_TEST_PRESOLVE", presolve)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "child failed:\n{stderr}");
+        stderr
+    };
+    let on = log("on");
+    assert!(on.contains("Presolving model"), "{on}");
+    let off = log("off");
+    assert!(
+        off.contains("Running HiGHS") && !off.contains("Presolving model"),
+        "{off}"
+    );
 }
 
 #[test]
