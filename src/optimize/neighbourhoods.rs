@@ -392,11 +392,14 @@ fn solve_fixed(
     };
     f.tune(&mut tuned);
     // Presolve took more of a neighbourhood's first LP than the simplex did (medium seed 1
-    // at 5 s: 31 % of the samples against 25 %); without it, 15-16 LPs fit where 10-11 did
+    // at 5 s: 31 % of the samples against 25 %); without it, 12-15 neighbourhoods fit in
+    // medium's 5 s where 10-12 did, 27-35 in large's 30 s where 19-26 did
     // (`models/neighbourhoods.md`, "Without presolve"). The dive's later solves skip it anyway.
     tuned.presolve = false;
-    // Every column that lowers the cost is bounded, so "unbounded or infeasible" means
-    // infeasible: `plan` used a column this model prunes. The neighbourhood is skipped.
+    // Every column that lowers the cost is bounded, so "unbounded or infeasible" (from a
+    // presolve) means infeasible: `plan` used a column this model prunes. The neighbourhood
+    // is skipped, as it is when the LP itself says infeasible (the dive then ends without a
+    // plan).
     let feasible = |r: Result<SolveResult, super::highs::SolveError>| match r {
         Err(super::highs::SolveError::UnboundedOrInfeasible { .. }) => Ok(None),
         other => other.map(Some),
