@@ -32,10 +32,32 @@ use crate::scenario::ids::{LaneIx, NodeIx, SkuIx};
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Orders in one neighbourhood. Measured on large seed 1 (LP per group, the rules' plan
-/// first): 30 orders improved the plan by about 25k a second, 150 by 47k, 500 by 41k and
-/// 1,200 by 43k; below about 100 the build, which reads every order, dominates.
-pub const GROUP: usize = 150;
+/// Orders in one LP neighbourhood, at most ([`group_size`] takes fewer when the first
+/// would not fit the time). Since the LPs are solved without presolve, groups of 300 gave
+/// cheaper plans than 150 on every one of large seeds 1-7 at 30 s and medium seeds 1-4 at
+/// 5 s (`models/neighbourhoods.md`, "Group size"). 500 were cheaper still on large, but on
+/// medium seed 1 the search then stopped 1.5 s early, its next neighbourhood (1.5 s)
+/// longer than the time left; 1,000 fit no LP in medium's 5 s.
+pub const GROUP: usize = 300;
+
+/// Orders in one MIP neighbourhood (step 5 of the search): its MIP has the group's yes/no
+/// decisions free, and on medium one of 124 orders took 1-3.6 s.
+const MIP_GROUP: usize = 150;
+
+/// The fewest orders [`group_size`] puts in an LP neighbourhood: on large seed 1, groups of
+/// 30 improved the plan about half as fast per second as groups of 150, the build, which
+/// reads every order, taking most of their time.
+const FEWEST: usize = 150;
+
+/// The group size for a search with `seconds` left: [`GROUP`], or fewer, down to
+/// [`FEWEST`], when the first neighbourhood of that size would not fit. Below that no
+/// neighbourhood is started (`improve` checks the estimate again).
+fn group_size(orders: usize, seconds: f64) -> usize {
+    (FEWEST..=GROUP)
+        .rev()
+        .find(|&g| first_estimate(orders, g) <= seconds)
+        .unwrap_or(FEWEST)
+}
 
 /// How far transfers reach in a neighbourhood (`Hold::transfer_hops`): the pairs its
 /// orders draw on and those up to two lanes away keep a balance per day, those three away
@@ -81,6 +103,7 @@ pub fn improve(
         return Ok(None);
     }
     let mut report = Neighbourhoods::starting(from, eval.cost.total);
+    let size = group_size(s.orders.len(), left());
     let mut plan = start.clone();
     let mut stats = SolverStats {
         solver: super::highs::highs_version(),
@@ -98,12 +121,12 @@ pub fn improve(
     'rounds: loop {
         report.rounds += 1;
         // Routing stranded stock takes far less than a neighbourhood; it runs when one fits.
-        let need = expected.unwrap_or_else(|| first_estimate(s.orders.len(), GROUP));
+        let need = expected.unwrap_or_else(|| first_estimate(s.orders.len(), size));
         if left() < need || stopped(opts) {
             break 'rounds;
         }
         let mut changed = route_stranded(s, &mut plan, &mut eval, &mut report);
-        for group in round(s, &plan, &eval, feeding) {
+        for group in round(s, &plan, &eval, feeding, size) {
             let need =
                 expected.unwrap_or_else(|| first_estimate(s.orders.len(), group.orders.len()));
             if left() < need || stopped(opts) {
@@ -206,7 +229,7 @@ fn free_switches(
 ) -> Result<bool, OptimizeError> {
     let left = || time_left(opts, began);
     let mut complete = true;
-    for group in groups(s, eval) {
+    for group in groups(s, eval, MIP_GROUP) {
         if left() < MIP_SECONDS || stopped(opts) {
             return Ok(false);
         }
@@ -249,10 +272,10 @@ fn stopped(opts: &SolveOptions) -> bool {
 
 /// A round's groups: those of the late or short orders, then, when `feeding`, those of
 /// [`fed_groups`].
-fn round(s: &Scenario, plan: &Plan, eval: &Evaluation, feeding: bool) -> Vec<Group> {
-    let mut all = groups(s, eval);
+fn round(s: &Scenario, plan: &Plan, eval: &Evaluation, feeding: bool, size: usize) -> Vec<Group> {
+    let mut all = groups(s, eval, size);
     if feeding {
-        all.extend(fed_groups(s, plan, eval));
+        all.extend(fed_groups(s, plan, eval, size));
     }
     all
 }
@@ -268,10 +291,10 @@ struct Group {
     charges: bool,
 }
 
-/// The late or short orders of `eval` (frozen ones never), in groups of [`GROUP`]: sorted
+/// The late or short orders of `eval` (frozen ones never), in groups of `size`: sorted
 /// by their first line's SKU so that a group's orders can trade stock, the groups in order
 /// of what their orders' lateness and shortage cost.
-fn groups(s: &Scenario, eval: &Evaluation) -> Vec<Group> {
+fn groups(s: &Scenario, eval: &Evaluation, size: usize) -> Vec<Group> {
     let mut open: Vec<usize> = (0..s.orders.len())
         .filter(|&i| !s.orders[i].frozen && !eval.orders[i].on_time_in_full())
         .collect();
@@ -281,7 +304,7 @@ fn groups(s: &Scenario, eval: &Evaluation) -> Vec<Group> {
         e.short_units * o.short_penalty_per_unit + e.late_unit_days * o.late_penalty_per_unit_day
     };
     let mut groups: Vec<(f64, Vec<usize>)> = open
-        .chunks(GROUP)
+        .chunks(size)
         .map(|g| (g.iter().map(|&i| stake(i)).sum(), g.to_vec()))
         .collect();
     groups.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -297,7 +320,7 @@ fn groups(s: &Scenario, eval: &Evaluation) -> Vec<Group> {
 /// The on-time orders of `plan` that ship from a (node, SKU) that a transfer reaches on a
 /// charged lane-day no shipment uses, or that ship on a charged lane themselves, grouped
 /// by that lane (for the first: the lowest index when several feed the pair) in groups of
-/// [`GROUP`], lane after lane. The late or short orders' neighbourhoods hold them at their
+/// `size`, lane after lane. The late or short orders' neighbourhoods hold them at their
 /// shipments, so the stock those transfers bring stays needed where it lands and the
 /// lane-days they ship on stay paid; deciding them lets an LP serve them from elsewhere or
 /// on fewer days and take the transfers back (`Meaning::Recall`) with their charges. On
@@ -305,7 +328,7 @@ fn groups(s: &Scenario, eval: &Evaluation) -> Vec<Group> {
 /// used against 4,728 in the best plan known (`models/neighbourhoods.md`, "Held
 /// transfers"); the orders on charged lanes themselves lowered medium seeds 1-3 by another
 /// 0.5-1.0 % (seed 4 the same).
-fn fed_groups(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Vec<Group> {
+fn fed_groups(s: &Scenario, plan: &Plan, eval: &Evaluation, size: usize) -> Vec<Group> {
     use std::collections::{BTreeMap, HashMap, HashSet};
     let shipped: HashSet<(LaneIx, Day)> = plan.shipping_lane_days().collect();
     let mut feeds: HashMap<(NodeIx, SkuIx), LaneIx> = HashMap::new();
@@ -332,7 +355,7 @@ fn fed_groups(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Vec<Group> {
     }
     let orders: Vec<usize> = by_lane.into_values().flatten().collect();
     orders
-        .chunks(GROUP)
+        .chunks(size)
         .map(|g| Group {
             orders: g.to_vec(),
             charges: true,
@@ -687,6 +710,19 @@ mod tests {
             integer_cols: 0,
             solver: String::new(),
         }
+    }
+
+    #[test]
+    fn groups_shrink_to_what_the_time_fits_but_not_below_the_fewest() {
+        // Medium at 5 s has about 4.3 s for its search: 300 orders (1.8 s estimated) fit.
+        assert_eq!(group_size(5_081, 4.3), GROUP);
+        // 1.2 s fits 198 orders' LP besides reading 5,081 orders (0.01 s).
+        let g = group_size(5_081, 1.2);
+        assert!(first_estimate(5_081, g) <= 1.2 && first_estimate(5_081, g + 1) > 1.2);
+        assert_eq!(g, 198);
+        // Too little time for even the fewest: the fewest, which `improve` does not start.
+        assert_eq!(group_size(5_081, 0.1), FEWEST);
+        assert!(first_estimate(5_081, FEWEST) > 0.1);
     }
 
     /// Column 0 a ship-complete switch, column 1 an expedite, both free.
