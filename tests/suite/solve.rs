@@ -435,27 +435,12 @@ fn bad_options_are_errors() {
     );
 }
 
-/// Run by `verbose_log_goes_to_stderr_never_stdout` in a child process, whose stdout and
-/// stderr (C's, not Rust's captured ones) it reads.
+/// Run by `verbose_log_goes_to_stderr_never_stdout` and `presolve_off_is_what_highs_runs`
+/// in a child process, whose stdout and stderr (C's, not Rust's captured ones) they read:
+/// the knapsack, logged, with presolve unless `RECOURSE_TEST_PRESOLVE` is `off`.
 #[test]
 #[ignore = "run in a child process by verbose_log_goes_to_stderr_never_stdout"]
 fn verbose_child() {
-    let result = solve(
-        &knapsack_p01(0.0),
-        &SolveOptions {
-            verbose: true,
-            ..exact()
-        },
-    )
-    .unwrap();
-    assert_eq!(result.status, Status::Optimal);
-}
-
-/// Run by `presolve_off_is_what_highs_runs` in a child process: the same knapsack, logged,
-/// with or without presolve as `RECOURSE_TEST_PRESOLVE` says.
-#[test]
-#[ignore = "run in a child process by presolve_off_is_what_highs_runs"]
-fn presolve_child() {
     let presolve = std::env::var("RECOURSE_TEST_PRESOLVE").as_deref() != Ok("off");
     let result = solve(
         &knapsack_p01(0.0),
@@ -469,31 +454,9 @@ fn presolve_child() {
     assert_eq!(result.status, Status::Optimal);
 }
 
-#[test]
-fn presolve_off_is_what_highs_runs() {
-    let (_, module) = module_path!().split_once("::").unwrap();
-    let child = format!("{module}::presolve_child");
-    let log = |presolve: &str| {
-        let output = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", &child, "--ignored", "--nocapture"])
-            .env("RECOURSE_TEST_PRESOLVE", presolve)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        assert!(output.status.success(), "child failed:\n{stderr}");
-        stderr
-    };
-    let on = log("on");
-    assert!(on.contains("Presolving model"), "{on}");
-    let off = log("off");
-    assert!(
-        off.contains("Running HiGHS") && !off.contains("Presolving model"),
-        "{off}"
-    );
-}
-
-#[test]
-fn verbose_log_goes_to_stderr_never_stdout() {
+/// `verbose_child` run in a child process with `presolve` (`on` or `off`): its stdout and
+/// its stderr, once it has passed.
+fn verbose_child_output(presolve: &str) -> (String, String) {
     // The test's name as the harness knows it: its path below the crate, `solve::verbose_child`.
     let (_, module) = module_path!().split_once("::").unwrap();
     let child = format!("{module}::verbose_child");
@@ -505,14 +468,32 @@ fn verbose_log_goes_to_stderr_never_stdout() {
             "--nocapture",
             "--test-threads=1",
         ])
+        .env("RECOURSE_TEST_PRESOLVE", presolve)
         .output()
         .unwrap();
     let (stdout, stderr) = (
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
     );
     assert!(output.status.success(), "child failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains(&format!("test {child} ... ok")), "{stdout}");
+    (stdout, stderr)
+}
+
+#[test]
+fn presolve_off_is_what_highs_runs() {
+    let (_, on) = verbose_child_output("on");
+    assert!(on.contains("Presolving model"), "{on}");
+    let (_, off) = verbose_child_output("off");
+    assert!(
+        off.contains("Running HiGHS") && !off.contains("Presolving model"),
+        "{off}"
+    );
+}
+
+#[test]
+fn verbose_log_goes_to_stderr_never_stdout() {
+    let (stdout, stderr) = verbose_child_output("on");
     assert!(
         !stdout.contains("HiGHS") && !stdout.contains("Presolv"),
         "HiGHS wrote to stdout:\n{stdout}"
