@@ -439,7 +439,7 @@ fn bad_options_are_errors() {
 /// in a child process, whose stdout and stderr (C's, not Rust's captured ones) they read:
 /// the knapsack, logged, with presolve unless `RECOURSE_TEST_PRESOLVE` is `off`.
 #[test]
-#[ignore = "run in a child process by verbose_log_goes_to_stderr_never_stdout"]
+#[ignore = "run in a child process by verbose_log_goes_to_stderr_never_stdout and presolve_off_is_what_highs_runs"]
 fn verbose_child() {
     let presolve = std::env::var("RECOURSE_TEST_PRESOLVE").as_deref() != Ok("off");
     let result = solve(
