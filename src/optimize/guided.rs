@@ -24,6 +24,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::optimize::charges::{find_charges, Charge};
 use crate::optimize::highs::{solve_from, LpSession, LpSolution, SolveError, SolveOptions};
 use crate::optimize::mip::{Columns, Mip};
 
@@ -67,16 +68,6 @@ pub struct Guided {
     pub lp_seconds: f64,
     pub slope_seconds: f64,
     pub polish_seconds: f64,
-}
-
-/// A fixed charge: binary column `col` with cost `cost` opening row `row`,
-/// `sum of flows - m * col <= 0`.
-#[derive(Clone, Copy, Debug)]
-struct Charge {
-    col: usize,
-    row: usize,
-    m: f64,
-    cost: f64,
 }
 
 /// Runs the three steps within `budget`. `seed[j]`: start the LP with column j (columns
@@ -590,43 +581,6 @@ fn secs_until(deadline: Instant) -> f64 {
     deadline
         .saturating_duration_since(Instant::now())
         .as_secs_f64()
-}
-
-/// Binary columns with a positive cost whose entries are all negative, in rows
-/// `... <= 0` whose other entries are positive: yes/no charges that open flows. The row
-/// with the largest coefficient is the one slope scaling reads the flow from.
-fn find_charges(mip: &Mip, columns: &Columns) -> Vec<Charge> {
-    (0..mip.num_cols())
-        .filter(|&j| {
-            mip.integer[j]
-                && mip.col_cost[j] > 0.0
-                && mip.col_lower[j] == 0.0
-                && mip.col_upper[j] == 1.0
-                && !columns.is_empty(j)
-        })
-        .filter_map(|j| {
-            let mut link: Option<(usize, f64)> = None;
-            for (r, a) in columns.entries(j) {
-                let opens = a < 0.0
-                    && mip.row_lower[r] == f64::NEG_INFINITY
-                    && mip.row_upper[r] == 0.0
-                    && mip.row(r).all(|(v, c)| v.ix() == j || c > 0.0);
-                if !opens {
-                    return None;
-                }
-                if link.is_none_or(|(_, m)| -a > m) {
-                    link = Some((r, -a));
-                }
-            }
-            let (row, m) = link?;
-            Some(Charge {
-                col: j,
-                row,
-                m,
-                cost: mip.col_cost[j],
-            })
-        })
-        .collect()
 }
 
 /// A lower bound on `min offset + cost.x` over `row_lower <= A x <= row_upper`,

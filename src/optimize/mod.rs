@@ -19,6 +19,7 @@
 //! `tools` or `apply`.
 
 pub mod changes;
+pub mod charges;
 pub mod formulate;
 pub mod guided;
 pub mod highs;
