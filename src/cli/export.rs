@@ -19,12 +19,13 @@ Examples:
   recourse export scenario.json --format lp --formulation time-expanded -o model.lp
   highs demo.mps        # any MPS reader reaches the objective `recourse solve` reports
 
-The model is the one `solve` solves in its final, integer form (quantities integer when
+The model is the one `solve` builds, in its final, integer form (quantities integer when
 policy.integer_quantities), names included (`x[order,sku,node,lane,day]`, `balance[...]`;
-see models/). MPS is written by recourse itself (free format, deterministic; the model's
-constant is the objective row's RHS, negated); LP is HiGHS's translation of it, with the
-names in the characters an LP file allows: brackets as parentheses, `-` and any other
-forbidden character as `_` (`x(SO_1,SKU_1,DC_PAR,PAR_LYO_G,3)`).
+see models/); the cuts `solve` adds before HiGHS (--cuts, models/tight.md \"L1\") are
+left out, as they change no optimum. MPS is written by recourse itself (free format,
+deterministic; the model's constant is the objective row's RHS, negated); LP is HiGHS's
+translation of it, with the names in the characters an LP file allows: brackets as
+parentheses, `-` and any other forbidden character as `_` (`x(SO_1,SKU_1,DC_PAR,PAR_LYO_G,3)`).
 
 export csv writes the scenario as one CSV file per table into a new (or empty) directory,
 all files or none; `recourse import csv` reads them back into an equal scenario.")]

@@ -177,6 +177,19 @@ fn solve(
                 g.start_objective.map_or("none".into(), |o| format!("{o:.2}")),
             );
         }
+        if let (Some(c), true) = (stats.and_then(|x| x.link_cuts.as_ref()), args.verbose) {
+            eprintln!(
+                "link cuts: {} linked each to its charge, over {}, before the MIP ({:.2} s)",
+                plural(c.added, "flow"),
+                plural(c.charges, "lane-day charge"),
+                c.seconds,
+            );
+        }
+        if stats.is_some_and(|x| x.whole_at_fixed) && args.verbose {
+            eprintln!(
+                "whole units: the MIP's point had fractional quantities; the LP at its yes/no decisions gave whole ones at no more cost, so no integer pass ran"
+            );
+        }
         if let (Some(sc), true) = (stats.and_then(|x| x.scope.as_ref()), args.verbose) {
             eprintln!(
                 "scope: decided {}, held {} at their baseline; {} freed {} in {:.2} s; whole-model bound {}{}",

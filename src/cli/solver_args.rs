@@ -2,7 +2,7 @@
 
 use recourse::base::exit;
 use recourse::base::limits::{gap_ok, time_limit_ok, MAX_THREADS, MAX_TIME_LIMIT_S};
-use recourse::optimize::highs::{Guide, Scope, SolveOptions};
+use recourse::optimize::highs::{Cuts, Guide, Scope, SolveOptions};
 use recourse::optimize::strategy::Strategy;
 use recourse::scenario::domain::Scenario;
 
@@ -24,13 +24,18 @@ pub struct LimitArgs {
     /// LP-guided search before the MIP (column generation for a bound, slope scaling
     /// for the lane-day charges, a polished plan; models/guided.md): auto = for models of
     /// 250k nonzeros or more, and for time limits of 2 s or less.
-    #[arg(long, value_enum, default_value_t = GuideArg::Auto)]
-    guide: GuideArg,
+    #[arg(long, value_enum, default_value_t = Toggle::Auto)]
+    guide: Toggle,
     /// Which orders the model decides (models/scope.md): full = every order; touched =
     /// the at-risk orders and those the LP's prices say could help, every other order held
     /// at its baseline shipments, with a bound that holds for the whole model.
     #[arg(long, value_enum, default_value_t = ScopeArg::Full)]
     scope: ScopeArg,
+    /// Each flow on a charged lane-day linked to its charge by a cut of its own before
+    /// HiGHS's MIP on a whole model (models/tight.md, "L1"): auto = as the formulation says
+    /// (on for tight, off for the textbook models).
+    #[arg(long, value_enum, default_value_t = Toggle::Auto)]
+    cuts: Toggle,
 }
 
 impl LimitArgs {
@@ -64,24 +69,36 @@ impl LimitArgs {
             threads: self.threads.unwrap_or(policy.threads),
             guide: self.guide.into(),
             scope: self.scope.into(),
+            cuts: self.cuts.into(),
             ..policy
         }
     }
 }
 
+/// `auto`, `on` or `off`: `--guide` and `--cuts`.
 #[derive(Clone, Copy, clap::ValueEnum)]
-pub enum GuideArg {
+pub enum Toggle {
     Auto,
     On,
     Off,
 }
 
-impl From<GuideArg> for Guide {
-    fn from(g: GuideArg) -> Guide {
+impl From<Toggle> for Guide {
+    fn from(g: Toggle) -> Guide {
         match g {
-            GuideArg::Auto => Guide::Auto,
-            GuideArg::On => Guide::On,
-            GuideArg::Off => Guide::Off,
+            Toggle::Auto => Guide::Auto,
+            Toggle::On => Guide::On,
+            Toggle::Off => Guide::Off,
+        }
+    }
+}
+
+impl From<Toggle> for Cuts {
+    fn from(g: Toggle) -> Cuts {
+        match g {
+            Toggle::Auto => Cuts::Auto,
+            Toggle::On => Cuts::On,
+            Toggle::Off => Cuts::Off,
         }
     }
 }

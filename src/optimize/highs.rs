@@ -76,6 +76,9 @@ pub struct SolveOptions {
     pub guide: Guide,
     /// Which orders the model decides (`crate::optimize::scope`).
     pub scope: Scope,
+    /// Whether `optimize` links each flow to its lane-day charge before HiGHS's MIP
+    /// (`crate::optimize::link_cuts`).
+    pub cuts: Cuts,
     /// Someone outside who sees the MIP's progress and may stop it (`recourse serve`).
     pub watch: Option<Watcher>,
     /// The last solve's plan and what changed since (`recourse serve`): decide only what
@@ -167,6 +170,18 @@ pub enum Scope {
     Touched,
 }
 
+/// Whether `optimize` links each flow to its lane-day charge with a cut of its own before
+/// HiGHS's MIP on a whole model (`crate::optimize::link_cuts`, `models/tight.md`, "L1").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Cuts {
+    /// As the formulation says (`Formulation::tune`): on for `tight`; the textbook models
+    /// keep HiGHS's own behaviour, for comparison.
+    #[default]
+    Auto,
+    On,
+    Off,
+}
+
 /// When `optimize` runs the LP-guided search first: a bound and a plan in seconds on
 /// models where HiGHS's own root takes longer than the time limit (`models/guided.md`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -212,6 +227,7 @@ impl Default for SolveOptions {
             presolve: true,
             guide: Guide::Auto,
             scope: Scope::Full,
+            cuts: Cuts::Auto,
             watch: None,
             warm: None,
             holds_orders: false,

@@ -12,7 +12,8 @@
 //!
 //! The layer: [`strategy`] (what `--formulation` names), [`formulate`] (the models),
 //! [`mip`] (the solver-neutral matrix), [`highs`] (every call into HiGHS), [`guided`] (the
-//! LP-guided search), [`priority_rules`] (the yardstick without a model), [`scope`],
+//! LP-guided search), [`charges`] and [`link_cuts`] (each flow linked to its lane-day
+//! charge before HiGHS's MIP), [`priority_rules`] (the yardstick without a model), [`scope`],
 //! [`changes`] / [`warm`] and [`neighbourhoods`] (models that hold some orders fixed),
 //! [`stranded`] (unused stock sent to short lines over chains of transfers). It
 //! may import `base`, `scenario`, `plan`, `check` and `risk`; never `respond`, `documents`,
@@ -23,6 +24,7 @@ pub mod charges;
 pub mod formulate;
 pub mod guided;
 pub mod highs;
+pub mod link_cuts;
 pub mod mip;
 pub mod neighbourhoods;
 pub mod outcome;
@@ -36,7 +38,9 @@ pub mod warm;
 use crate::check::{evaluate, Violation};
 use crate::optimize::formulate::{fixed_plan, BuildOptions, Formulation, Hold, Meaning, Model};
 use crate::optimize::guided::{guide, Budget, Guided};
-use crate::optimize::highs::{solve_from, Limit, SolveError, SolveOptions, SolveResult, Status};
+use crate::optimize::highs::{
+    solve_from, Cuts, Limit, SolveError, SolveOptions, SolveResult, Status,
+};
 use crate::plan::Plan;
 use crate::scenario::domain::Scenario;
 use crate::scenario::ids::OrderIx;
@@ -151,6 +155,15 @@ pub fn optimize_held(
         && opts
             .guide
             .applies(model.mip.num_nonzeros(), opts.time_limit_s);
+    // The links only where HiGHS's MIP solves a whole model: the search's LPs and the held
+    // models of the neighbourhoods and the worker are not measured with them.
+    let link = !guide && hold.is_none() && opts.cuts == Cuts::On;
+    let cuts = if link {
+        link_cuts::add(&mut model.mip)
+    } else {
+        None
+    };
+    let mut cut_seconds = cuts.as_ref().map_or(0.0, |c| c.seconds);
     let (mut result, guided, whole_start) = if guide {
         guided_run(s, &model, opts, start)?
     } else {
@@ -158,6 +171,27 @@ pub fn optimize_held(
     };
     let mut solve_seconds = result.seconds + result.handoff_seconds;
     let mut passes = 1;
+    let fractional = result
+        .values
+        .as_ref()
+        .is_some_and(|v| !model.quantities_are_whole(v));
+    let mut made_whole = false;
+    if s.policy.integer_quantities && fractional && !guide {
+        let left = (opts.time_limit_s - start.elapsed().as_secs_f64()).max(0.01);
+        if let Some(whole) = whole_at_fixed(
+            &model,
+            &result,
+            &SolveOptions {
+                time_limit_s: left,
+                ..opts.clone()
+            },
+        )? {
+            // `whole`'s times include the first pass's.
+            solve_seconds = whole.seconds + whole.handoff_seconds;
+            result = whole;
+            made_whole = true;
+        }
+    }
     let fractional = result
         .values
         .as_ref()
@@ -172,6 +206,9 @@ pub fn optimize_held(
         // one of its own.
         let whole_start = whole_start.filter(|_| whole_model.meaning == model.meaning);
         model = whole_model;
+        if link {
+            cut_seconds += link_cuts::add(&mut model.mip).map_or(0.0, |c| c.seconds);
+        }
         result = run(
             &model,
             &SolveOptions {
@@ -188,13 +225,15 @@ pub fn optimize_held(
     }
     let stats = SolverStats {
         solver: result.solver.clone(),
-        build_seconds,
+        build_seconds: build_seconds + cut_seconds,
         passes,
         rows: result.rows,
         cols: result.cols,
         nonzeros: result.nonzeros,
         integer_cols: result.integer_cols,
         guided,
+        link_cuts: cuts,
+        whole_at_fixed: made_whole,
         scope: None,
         not_built: false,
         neighbourhoods: None,
@@ -434,6 +473,49 @@ fn guided_run(
     raise_bound(&mut result, g.bound);
     prefer_start(&mut result, point, g.start_objective);
     Ok((result, Some(g), whole))
+}
+
+/// The first pass's yes/no decisions fixed where it left them and its quantities' LP
+/// solved again, to a vertex of the model's own rows. HiGHS's MIP point is a vertex of
+/// its cut rows as well, and can be fractional where such a vertex is whole (on ~300
+/// orders with the link cuts, `models/tight.md`, "L1"). `Some` when the new point is
+/// whole and costs no more than `first`'s: it is then a plan of the integer model, and
+/// `first`'s bound, proven for a relaxation of that model, holds for it (status and bound
+/// are `first`'s, the gap is the new point's). `None` otherwise, and the integer pass
+/// runs as before.
+fn whole_at_fixed(
+    model: &Model,
+    first: &SolveResult,
+    opts: &SolveOptions,
+) -> Result<Option<SolveResult>, SolveError> {
+    let (Some(values), Some(objective)) = (first.values.as_ref(), first.objective) else {
+        return Ok(None);
+    };
+    let mut lp = model.mip.clone();
+    for (j, v) in values.iter().enumerate() {
+        if lp.integer[j] {
+            lp.col_lower[j] = v.round();
+            lp.col_upper[j] = v.round();
+        }
+    }
+    let again = match solve_from(&lp.relaxed(), opts, None) {
+        Err(SolveError::UnboundedOrInfeasible { .. }) => return Ok(None),
+        other => other?,
+    };
+    let (Some(x), Some(o)) = (again.values, again.objective) else {
+        return Ok(None);
+    };
+    if !model.quantities_are_whole(&x) || o > objective + 1e-9 * objective.abs().max(1.0) {
+        return Ok(None);
+    }
+    Ok(Some(SolveResult {
+        values: Some(x),
+        objective: Some(o),
+        gap: first.bound.map(|b| relative_gap(o, b)),
+        seconds: first.seconds + again.seconds,
+        handoff_seconds: first.handoff_seconds + again.handoff_seconds,
+        ..first.clone()
+    }))
 }
 
 /// Takes `bound` (another valid lower bound: the search's, or a relaxation's) when it is

@@ -99,6 +99,13 @@ pub struct SolverStats {
     pub integer_cols: usize,
     /// What the LP-guided search did, when it ran (its start point left out).
     pub guided: Option<Guided>,
+    /// The strong links added as cuts before the MIP, when they were separated
+    /// (`crate::optimize::link_cuts`).
+    pub link_cuts: Option<crate::optimize::link_cuts::LinkCuts>,
+    /// The MIP's point had fractional quantities and the LP at its yes/no decisions gave a
+    /// whole one at no more cost, so no integer pass was needed (`optimize`'s
+    /// `whole_at_fixed`).
+    pub whole_at_fixed: bool,
     /// With `--scope touched`: which orders the model decided, and what pricing the others
     /// found.
     pub scope: Option<Scoped>,

@@ -21,6 +21,7 @@ mod risk_cli;
 
 // optimize
 mod guided;
+mod link_cuts;
 mod neighbourhoods;
 mod priority_rules;
 mod random_scenarios;

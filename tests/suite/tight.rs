@@ -7,7 +7,7 @@ use crate::common;
 use proptest::prelude::*;
 use recourse::check::evaluate;
 use recourse::optimize::formulate::{by_name, BuildOptions};
-use recourse::optimize::highs::{SolveOptions, Status};
+use recourse::optimize::highs::{Cuts, SolveOptions, Status};
 use recourse::optimize::{optimize, Outcome};
 use recourse::scenario::domain::Scenario;
 use recourse::scenario::validate::validate;
@@ -72,12 +72,22 @@ fn the_model_is_never_larger_than_time_expanded() {
 }
 
 #[test]
-fn tight_turns_off_sub_mip_heuristics_jump_and_restart_and_time_expanded_does_not() {
+fn tight_turns_off_sub_mip_heuristics_jump_and_restart_and_links_flows_and_time_expanded_does_not()
+{
     let mut o = SolveOptions::default();
     by_name("time-expanded").unwrap().tune(&mut o);
     assert!(o.sub_mip_heuristics && o.feasibility_jump && o.root_restart);
+    assert_eq!(o.cuts, Cuts::Auto);
     by_name("tight").unwrap().tune(&mut o);
     assert!(!o.sub_mip_heuristics && !o.feasibility_jump && !o.root_restart);
+    assert_eq!(o.cuts, Cuts::On);
+    // `--cuts off` stands.
+    let mut off = SolveOptions {
+        cuts: Cuts::Off,
+        ..SolveOptions::default()
+    };
+    by_name("tight").unwrap().tune(&mut off);
+    assert_eq!(off.cuts, Cuts::Off);
 }
 
 /// A generated network with fixed charges, capacities and a few hundred columns per

@@ -6,7 +6,7 @@
 
 use super::model::{BuildOptions, Formulation, Model};
 use super::time_expanded;
-use crate::optimize::highs::SolveOptions;
+use crate::optimize::highs::{Cuts, SolveOptions};
 use crate::scenario::domain::Scenario;
 
 pub struct Tight;
@@ -24,11 +24,15 @@ impl Formulation for Tight {
     /// Sub-MIP heuristics took most of the time on these models and found nothing the
     /// search does not; the feasibility jump and the root's restart cost 25-50 % of the
     /// time to a proven optimum on ~300 orders (`models/tight.md`, measurements). The
-    /// proof is HiGHS's either way.
+    /// proof is HiGHS's either way. The link cuts raise the root bound HiGHS starts from
+    /// (`models/tight.md`, "L1").
     fn tune(&self, opts: &mut SolveOptions) {
         opts.sub_mip_heuristics = false;
         opts.feasibility_jump = false;
         opts.root_restart = false;
+        if opts.cuts == Cuts::Auto {
+            opts.cuts = Cuts::On;
+        }
     }
     fn holds(&self) -> bool {
         true
