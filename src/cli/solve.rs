@@ -181,7 +181,7 @@ fn solve(
             eprintln!(
                 "link cuts: {} linked each to its charge, over {}, before the MIP ({:.2} s)",
                 plural(c.added, "flow"),
-                plural(c.charges, "lane-day charge"),
+                plural(c.charges, "yes/no charge"),
                 c.seconds,
             );
         }

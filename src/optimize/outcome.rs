@@ -99,7 +99,7 @@ pub struct SolverStats {
     pub integer_cols: usize,
     /// What the LP-guided search did, when it ran (its start point left out).
     pub guided: Option<Guided>,
-    /// The strong links added as cuts before the MIP, when they were separated
+    /// Each flow's link to its charge, added as cuts before the MIP when they were
     /// (`crate::optimize::link_cuts`).
     pub link_cuts: Option<crate::optimize::link_cuts::LinkCuts>,
     /// The MIP's point had fractional quantities and the LP at its yes/no decisions gave a
