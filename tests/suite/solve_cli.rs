@@ -160,6 +160,36 @@ fn solve_with_the_guided_search_reaches_the_optimum() {
     assert!((checked - objective).abs() <= 1e-6 * objective);
 }
 
+/// `--cuts on` (the default with `tight`) links each flow to its charge before the MIP and
+/// says so under `--verbose`; `--cuts off` does not; both reach the demo's optimum, and
+/// both plans pass `recourse check` at the reported cost.
+#[test]
+fn solve_with_and_without_the_link_cuts_reaches_the_optimum() {
+    for (cuts, said) in [("on", true), ("off", false), ("auto", true)] {
+        let out = recourse()
+            .args(["solve", "datasets/tiny/demo-eu.json", "--threads", "1"])
+            .args(["--gap", "0", "--verbose", "--cuts", cuts])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "--cuts {cuts}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.contains("link cuts: "),
+            said,
+            "--cuts {cuts}: {stderr}"
+        );
+        let doc: ProposalsDoc = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc.solve.status, "optimal");
+        let objective = doc.solve.objective.unwrap();
+        assert!((objective - 1200.0).abs() <= 1e-6 * 1200.0, "{objective}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("p.json");
+        std::fs::write(&file, &out.stdout).unwrap();
+        let checked = checked_cost("datasets/tiny/demo-eu.json", &file);
+        assert!((checked - objective).abs() <= 1e-6 * objective);
+    }
+}
+
 /// `solve` and `bench` share their limit options and refuse the same nonsense the same way,
 /// before reading the scenario: exit 2, the reason, nothing written.
 #[test]
