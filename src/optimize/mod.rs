@@ -176,6 +176,7 @@ pub fn optimize_held(
         .as_ref()
         .is_some_and(|v| !model.quantities_are_whole(v));
     let mut made_whole = false;
+    // The guided path has its own whole start for the integer pass (`guided_run`).
     if s.policy.integer_quantities && fractional && !guide {
         let left = (opts.time_limit_s - start.elapsed().as_secs_f64()).max(0.01);
         if let Some(whole) = whole_at_fixed(
@@ -192,11 +193,7 @@ pub fn optimize_held(
             made_whole = true;
         }
     }
-    let fractional = result
-        .values
-        .as_ref()
-        .is_some_and(|v| !model.quantities_are_whole(v));
-    if s.policy.integer_quantities && fractional {
+    if s.policy.integer_quantities && fractional && !made_whole {
         let left = (opts.time_limit_s - start.elapsed().as_secs_f64()).max(0.01);
         // The first pass relaxes this one, so its bound holds here too.
         let first_bound = result.bound;
