@@ -4,6 +4,7 @@ use super::io::{load, plural, write_document, write_text};
 use super::solver_args::{strategy_by_name, LimitArgs};
 use recourse::base::exit;
 use recourse::optimize::highs::SolveOptions;
+use recourse::optimize::WholeUnits;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -185,10 +186,17 @@ fn solve(
                 c.seconds,
             );
         }
-        if stats.is_some_and(|x| x.whole_at_fixed) && args.verbose {
-            eprintln!(
-                "whole units: the MIP's point had fractional quantities; the LP at its yes/no decisions gave whole ones at no more cost, so no integer pass ran"
-            );
+        if let (Some(w), true) = (stats.and_then(|x| x.whole_units), args.verbose) {
+            let how = match w {
+                WholeUnits::FixedLp => {
+                    "the LP at its yes/no decisions gave whole ones at no more cost, so no integer pass ran"
+                }
+                WholeUnits::FixedMip => {
+                    "the integer model at its yes/no decisions gave a plan within the gap of the first bound, so the whole integer model was not solved"
+                }
+                WholeUnits::IntegerPass => "a second pass solved the integer model",
+            };
+            eprintln!("whole units: the MIP's point had fractional quantities; {how}");
         }
         if let (Some(sc), true) = (stats.and_then(|x| x.scope.as_ref()), args.verbose) {
             eprintln!(

@@ -102,10 +102,9 @@ pub struct SolverStats {
     /// Each flow's link to its charge, added as cuts before the MIP when they were
     /// (`crate::optimize::link_cuts`).
     pub link_cuts: Option<crate::optimize::link_cuts::LinkCuts>,
-    /// The MIP's point had fractional quantities and the LP at its yes/no decisions gave a
-    /// whole one at no more cost, so no integer pass was needed (`optimize`'s
-    /// `whole_at_fixed`).
-    pub whole_at_fixed: bool,
+    /// How the quantities were made whole, when the MIP's point had fractional ones and the
+    /// policy asks for whole units.
+    pub whole_units: Option<WholeUnits>,
     /// With `--scope touched`: which orders the model decided, and what pricing the others
     /// found.
     pub scope: Option<Scoped>,
@@ -118,6 +117,20 @@ pub struct SolverStats {
     /// Beside that search: the transportation relaxation's bound
     /// (`crate::optimize::relaxation`).
     pub relaxation: Option<crate::optimize::relaxation::Relaxation>,
+}
+
+/// How a MIP point with fractional quantities became a plan in whole units
+/// (`crate::optimize::optimize_held`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WholeUnits {
+    /// The LP at the point's yes/no decisions had a whole vertex at no more cost: one pass.
+    FixedLp,
+    /// The integer model at the point's yes/no decisions gave a plan within the gap of the
+    /// first pass's bound, so the whole integer model was not solved.
+    FixedMip,
+    /// The whole integer model was solved (from that plan, or the guided search's, when
+    /// there was one).
+    IntegerPass,
 }
 
 /// What the scoped solve did (`crate::optimize::scope`).

@@ -7,7 +7,7 @@ use recourse::check::evaluate;
 use recourse::optimize::formulate::{by_name, BuildOptions};
 use recourse::optimize::highs::{solve, Cuts, SolveOptions, Status};
 use recourse::optimize::link_cuts;
-use recourse::optimize::{optimize, Outcome};
+use recourse::optimize::{optimize, Outcome, WholeUnits};
 use recourse::scenario::domain::Scenario;
 use recourse::scenario::validate::validate;
 use recourse::tools::generate::{generate, GenerateConfig};
@@ -121,7 +121,11 @@ fn a_fractional_mip_point_is_made_whole_at_its_decisions() {
     assert!(s.policy.integer_quantities);
     let on = solved(&s, Cuts::On);
     let stats = on.stats.clone().unwrap();
-    assert!(stats.whole_at_fixed, "the path under test ran");
+    assert_eq!(
+        stats.whole_units,
+        Some(WholeUnits::FixedLp),
+        "the path under test ran"
+    );
     assert_eq!(stats.passes, 1);
     assert_eq!(on.status(), Status::Optimal);
     let off = solved(&s, Cuts::Off);

@@ -34,6 +34,7 @@ mod stranded;
 mod tight;
 mod transfer_hops;
 mod warm;
+mod whole_units;
 
 // respond, apply
 mod apply_cli;

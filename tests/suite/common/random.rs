@@ -800,6 +800,7 @@ pub const TINY: &[&str] = &[
     "lane-outage",
     "max-sources",
     "node-outage",
+    "shared-capacity",
     "ship-complete",
     "stock-loss",
 ];
@@ -898,6 +899,11 @@ pub const TINY_OPTIMA: &[(&str, f64, &str)] = &[
         "inbound-expedite",
         375.0,
         "expedite PO-1 (300) and ship as planned (75)",
+    ),
+    (
+        "shared-capacity",
+        14047.0,
+        "SO-A 6, SO-B 5, SO-C 5 over transfers (32 + T-1-2's 3), 14 short (14000), change 12",
     ),
     (
         "demo-eu",
