@@ -297,13 +297,7 @@ fn a_fractional_neighbourhood_is_solved_again_in_whole_units() {
     let out = improved(&s, &late).expect("an improvement");
     let cost = checked("half units a day", &s, &out, from, 55.0);
     assert!((cost - 55.0).abs() < 1e-9, "{cost}");
-    let shipped: Vec<f64> = out
-        .plan()
-        .unwrap()
-        .shipments
-        .iter()
-        .map(|x| x.quantity)
-        .collect();
+    let shipped = common::shipped(out.plan().unwrap());
     assert!(shipped.iter().all(|q| q.fract() == 0.0), "{shipped:?}");
 }
 

@@ -25,6 +25,11 @@ pub fn recourse() -> assert_cmd::Command {
     c
 }
 
+/// The quantity of each shipment of `plan`, in its order.
+pub fn shipped(plan: &recourse::plan::Plan) -> Vec<f64> {
+    plan.shipments.iter().map(|x| x.quantity).collect()
+}
+
 /// Whether this run rewrites the golden files (`RECOURSE_BLESS=1`), after a deliberate
 /// change whose diff is then reviewed.
 pub fn bless() -> bool {
