@@ -415,22 +415,14 @@ impl Why<'_> {
                 .collect();
             holders.sort();
             holders.dedup();
-            let names: Vec<String> = holders
-                .iter()
-                .take(4)
-                .map(|(p, id)| format!("{id} (priority {p})"))
-                .collect();
-            let more = holders.len().saturating_sub(4);
-            let nodes: Vec<&str> = held_nodes.iter().map(|n| s.node(*n).id.as_str()).collect();
-            return format!(
-                "All {sku_id} that can reach {} by {} (at {}) is promised to {}{}; this order's penalty is {} per {per}.",
-                s.node(order.destination).id,
-                s.date_string(order.due),
-                nodes.join(", "),
-                if names.is_empty() { "other orders".to_owned() } else { names.join(", ") },
-                if more > 0 { format!(" and {more} more") } else { String::new() },
-                money(s, avoided)
-            );
+            // Held by nobody else: this order's own shipments, or stock that comes too late.
+            if holders.is_empty() {
+                if let Some(text) = self.own_stock(o, sku, &held_nodes, per, avoided) {
+                    return text;
+                }
+            } else {
+                return self.promised(o, sku, &held_nodes, &holders, per, avoided);
+            }
         }
         match earliest {
             Some((d, node, lane)) => format!(
@@ -446,5 +438,119 @@ impl Why<'_> {
                 s.node(order.destination).id
             ),
         }
+    }
+
+    /// Why `sku` could not reach order `o`: what the nodes that serve its destination
+    /// (`nodes`) hold is shipped to other orders (`holders`: priority and id, sorted).
+    fn promised(
+        &self,
+        o: OrderIx,
+        sku: SkuIx,
+        nodes: &[NodeIx],
+        holders: &[(u32, String)],
+        per: &str,
+        avoided: f64,
+    ) -> String {
+        let s = self.s;
+        let order = s.order(o);
+        let names: Vec<String> = holders
+            .iter()
+            .take(4)
+            .map(|(p, id)| format!("{id} (priority {p})"))
+            .collect();
+        let more = holders.len().saturating_sub(4);
+        let nodes: Vec<&str> = nodes.iter().map(|n| s.node(*n).id.as_str()).collect();
+        format!(
+            "All {} that can reach {} by {} (at {}) is promised to {}{}; this order's penalty is {} per {per}.",
+            s.sku(sku).id,
+            s.node(order.destination).id,
+            s.date_string(order.due),
+            nodes.join(", "),
+            names.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() },
+            money(s, avoided)
+        )
+    }
+
+    /// Why more of `sku` could not reach order `o` when no other order ships from the nodes
+    /// that serve its destination (`nodes`) and `o` ships from some of them: the first
+    /// node-day or lane-day of those shipments with no room left, or else the cost of
+    /// bringing more there. `None` when `o` ships nothing from them (their stock comes
+    /// too late, which the caller says).
+    fn own_stock(
+        &self,
+        o: OrderIx,
+        sku: SkuIx,
+        nodes: &[NodeIx],
+        per: &str,
+        avoided: f64,
+    ) -> Option<String> {
+        let s = self.s;
+        let order = s.order(o);
+        let shipments: Vec<_> = self
+            .merged
+            .range((o, sku, NodeIx(0), None, Day::MIN)..)
+            .take_while(|((oo, k, ..), _)| *oo == o && *k == sku)
+            .filter(|((_, _, n, _, _), q)| **q > 0.0 && nodes.contains(n))
+            .map(|(k, _)| *k)
+            .collect();
+        // Only the nodes this order ships from: what the others hold may go elsewhere
+        // (transfers out), so nothing is said of them.
+        let mut sources: Vec<NodeIx> = shipments.iter().map(|(_, _, n, _, _)| *n).collect();
+        sources.sort();
+        sources.dedup();
+        if sources.is_empty() {
+            return None;
+        }
+        // Stock these nodes send on by transfer is not this order's: say so when there is.
+        let sent_on = self
+            .x
+            .plan
+            .transfers
+            .iter()
+            .any(|t| t.sku == sku && sources.contains(&s.lane(t.lane).from));
+        let first = format!(
+            "{} all the {} at {} that could reach {} by {}",
+            if sent_on {
+                "This order and the plan's transfers out already take"
+            } else {
+                "This order already takes"
+            },
+            s.sku(sku).id,
+            sources
+                .iter()
+                .map(|n| s.node(*n).id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            s.node(order.destination).id,
+            s.date_string(order.due),
+        );
+        let penalty = money(s, avoided);
+        for (_, _, n, lane, day) in &shipments {
+            let node = s.node(*n);
+            if let Some(c) = node.ship_capacity_per_day {
+                if c - self.node_used.get(&(*n, *day)).copied().unwrap_or(0.0) <= 1e-9 {
+                    return Some(format!(
+                        "{first}, and {} sends nothing more on {}: all {} it can send that day (shipments and transfers together) are taken; this order's penalty is {penalty} per {per}.",
+                        node.id,
+                        s.date_string(*day),
+                        units(c)
+                    ));
+                }
+            }
+            if let Some((l, c)) = lane.and_then(|l| s.lane(l).capacity_per_day.map(|c| (l, c))) {
+                if c - self.lane_used.get(&(l, *day)).copied().unwrap_or(0.0) <= 1e-9 {
+                    return Some(format!(
+                        "{first}, and {} carries nothing more on {}: all {} it can carry that day are taken; this order's penalty is {penalty} per {per}.",
+                        s.lane(l).id,
+                        s.date_string(*day),
+                        units(c)
+                    ));
+                }
+            }
+        }
+        Some(format!(
+            "{first}; the plan found no way to bring more there in time for less than the {penalty} per {per} it would save."
+        ))
     }
 }
