@@ -269,6 +269,15 @@ pub fn unresolved(
 /// The smallest and the largest projected balance from each day on.
 type Extremes = (Vec<f64>, Vec<f64>);
 
+/// The line an explanation is about: order `o` lacks `sku` on time, each unit brought
+/// would save `avoided`, said "per {per}" (unit short, or unit late).
+struct Want<'a> {
+    o: OrderIx,
+    sku: SkuIx,
+    per: &'a str,
+    avoided: f64,
+}
+
 struct Why<'a> {
     s: &'a Scenario,
     x: &'a Inputs<'a>,
@@ -405,6 +414,12 @@ impl Why<'_> {
             }
             return t;
         }
+        let want = Want {
+            o,
+            sku,
+            per,
+            avoided,
+        };
         if !held_nodes.is_empty() {
             let mut holders: Vec<(u32, String)> = held_nodes
                 .iter()
@@ -417,11 +432,11 @@ impl Why<'_> {
             holders.dedup();
             // Held by nobody else: this order's own shipments, or stock that comes too late.
             if holders.is_empty() {
-                if let Some(text) = self.own_stock(o, sku, &held_nodes, per, avoided) {
+                if let Some(text) = self.own_stock(&want, &held_nodes) {
                     return text;
                 }
             } else {
-                return self.promised(o, sku, &held_nodes, &holders, per, avoided);
+                return self.promised(&want, &held_nodes, &holders);
             }
         }
         match earliest {
@@ -433,59 +448,71 @@ impl Why<'_> {
                 s.node(node).id,
                 lane.map_or(String::new(), |l| format!(" via {}", s.lane(l).id))
             ),
-            None => format!(
-                "No node with a lane (or local hand-over) to {} holds {sku_id} within the horizon, and the plan brings none there by transfer: no transfer route has the room, or it costs more than the penalty.",
-                s.node(order.destination).id
-            ),
+            None => {
+                let nodes: Vec<NodeIx> = routes(s, order.destination)
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .collect();
+                self.sent_away(&want, &nodes).unwrap_or_else(|| format!(
+                    "No node with a lane (or local hand-over) to {} holds {sku_id} within the horizon, and the plan brings none there by transfer: no transfer route has the room, or it costs more than the penalty.",
+                    s.node(order.destination).id
+                ))
+            }
         }
     }
 
     /// Why `sku` could not reach order `o`: what the nodes that serve its destination
     /// (`nodes`) hold is shipped to other orders (`holders`: priority and id, sorted).
-    fn promised(
-        &self,
-        o: OrderIx,
-        sku: SkuIx,
-        nodes: &[NodeIx],
-        holders: &[(u32, String)],
-        per: &str,
-        avoided: f64,
-    ) -> String {
-        let s = self.s;
-        let order = s.order(o);
+    fn promised(&self, w: &Want<'_>, nodes: &[NodeIx], holders: &[(u32, String)]) -> String {
         let names: Vec<String> = holders
             .iter()
             .take(4)
             .map(|(p, id)| format!("{id} (priority {p})"))
             .collect();
         let more = holders.len().saturating_sub(4);
-        let nodes: Vec<&str> = nodes.iter().map(|n| s.node(*n).id.as_str()).collect();
         format!(
-            "All {} that can reach {} by {} (at {}) is promised to {}{}; this order's penalty is {} per {per}.",
-            s.sku(sku).id,
+            "{} is promised to {}{}; {}.",
+            self.in_reach(w, nodes),
+            names.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            },
+            self.penalty(w)
+        )
+    }
+
+    /// "All SKU that can reach DEST by DUE (at NODES)".
+    fn in_reach(&self, w: &Want<'_>, nodes: &[NodeIx]) -> String {
+        let s = self.s;
+        let order = s.order(w.o);
+        format!(
+            "All {} that can reach {} by {} (at {})",
+            s.sku(w.sku).id,
             s.node(order.destination).id,
             s.date_string(order.due),
-            nodes.join(", "),
-            names.join(", "),
-            if more > 0 { format!(" and {more} more") } else { String::new() },
-            money(s, avoided)
+            names(s, nodes)
+        )
+    }
+
+    /// "this order's penalty is P per unit short (late)".
+    fn penalty(&self, w: &Want<'_>) -> String {
+        format!(
+            "this order's penalty is {} per {}",
+            money(self.s, w.avoided),
+            w.per
         )
     }
 
     /// Why more of `sku` could not reach order `o` when no other order ships from the nodes
     /// that serve its destination (`nodes`) and `o` ships from some of them: the first
-    /// node-day or lane-day of those shipments with no room left, or else the cost of
-    /// bringing more there. `None` when `o` ships nothing from them (their stock comes
-    /// too late, which the caller says).
-    fn own_stock(
-        &self,
-        o: OrderIx,
-        sku: SkuIx,
-        nodes: &[NodeIx],
-        per: &str,
-        avoided: f64,
-    ) -> Option<String> {
-        let s = self.s;
+    /// node-day or lane-day with no room left among those shipments and the plan's
+    /// transfers of `sku` into their nodes, or else the cost of bringing more there. When
+    /// `o` ships nothing from them, the plan's transfers out that take their stock, or
+    /// `None` when there are none (their stock comes too late, which the caller says).
+    fn own_stock(&self, w: &Want<'_>, nodes: &[NodeIx]) -> Option<String> {
+        let (s, o, sku) = (self.s, w.o, w.sku);
         let order = s.order(o);
         let shipments: Vec<_> = self
             .merged
@@ -500,57 +527,112 @@ impl Why<'_> {
         sources.sort();
         sources.dedup();
         if sources.is_empty() {
-            return None;
+            return self.sent_away(w, nodes);
         }
-        // Stock these nodes send on by transfer is not this order's: say so when there is.
-        let sent_on = self
-            .x
-            .plan
-            .transfers
-            .iter()
-            .any(|t| t.sku == sku && sources.contains(&s.lane(t.lane).from));
         let first = format!(
             "{} all the {} at {} that could reach {} by {}",
-            if sent_on {
+            if self.transfers_out(sku, &sources) {
                 "This order and the plan's transfers out already take"
             } else {
                 "This order already takes"
             },
             s.sku(sku).id,
-            sources
-                .iter()
-                .map(|n| s.node(*n).id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
+            names(s, &sources),
             s.node(order.destination).id,
             s.date_string(order.due),
         );
-        let penalty = money(s, avoided);
-        for (_, _, n, lane, day) in &shipments {
-            let node = s.node(*n);
+        let penalty = self.penalty(w);
+        let out_of = shipments
+            .iter()
+            .map(|(_, _, n, lane, day)| (*n, *lane, *day));
+        if let Some(full) = self.no_room(out_of) {
+            return Some(format!("{first}, and {full}; {penalty}."));
+        }
+        let into = self
+            .x
+            .plan
+            .transfers
+            .iter()
+            .filter(|t| t.sku == sku && sources.contains(&s.lane(t.lane).to))
+            .map(|t| (s.lane(t.lane).from, Some(t.lane), t.ship));
+        if let Some(full) = self.no_room(into) {
+            return Some(format!(
+                "{first}; more would come by transfer, and {full}; {penalty}."
+            ));
+        }
+        Some(format!(
+            "{first}; the plan found no way to bring more there in time for less than the {} per {} it would save.",
+            money(s, w.avoided),
+            w.per
+        ))
+    }
+
+    /// The first of `moves` (a node, the lane it leaves on, the day) whose node-day or
+    /// lane-day has no room left in the plan, said as "X sends (carries) nothing more on
+    /// D: all N units ...".
+    fn no_room(
+        &self,
+        moves: impl Iterator<Item = (NodeIx, Option<LaneIx>, Day)>,
+    ) -> Option<String> {
+        let s = self.s;
+        for (n, lane, day) in moves {
+            let node = s.node(n);
             if let Some(c) = node.ship_capacity_per_day {
-                if c - self.node_used.get(&(*n, *day)).copied().unwrap_or(0.0) <= 1e-9 {
+                if c - self.node_used.get(&(n, day)).copied().unwrap_or(0.0) <= 1e-9 {
                     return Some(format!(
-                        "{first}, and {} sends nothing more on {}: all {} it can send that day (shipments and transfers together) are taken; this order's penalty is {penalty} per {per}.",
+                        "{} sends nothing more on {}: all {} it can send that day (shipments and transfers together) are taken",
                         node.id,
-                        s.date_string(*day),
+                        s.date_string(day),
                         units(c)
                     ));
                 }
             }
             if let Some((l, c)) = lane.and_then(|l| s.lane(l).capacity_per_day.map(|c| (l, c))) {
-                if c - self.lane_used.get(&(l, *day)).copied().unwrap_or(0.0) <= 1e-9 {
+                if c - self.lane_used.get(&(l, day)).copied().unwrap_or(0.0) <= 1e-9 {
                     return Some(format!(
-                        "{first}, and {} carries nothing more on {}: all {} it can carry that day are taken; this order's penalty is {penalty} per {per}.",
+                        "{} carries nothing more on {}: all {} it can carry that day are taken",
                         s.lane(l).id,
-                        s.date_string(*day),
+                        s.date_string(day),
                         units(c)
                     ));
                 }
             }
         }
-        Some(format!(
-            "{first}; the plan found no way to bring more there in time for less than the {penalty} per {per} it would save."
-        ))
+        None
     }
+
+    /// Whether the plan transfers `sku` out of any of `nodes`.
+    fn transfers_out(&self, sku: SkuIx, nodes: &[NodeIx]) -> bool {
+        self.x
+            .plan
+            .transfers
+            .iter()
+            .any(|t| t.sku == sku && nodes.contains(&self.s.lane(t.lane).from))
+    }
+
+    /// When the plan transfers `sku` out of the nodes that serve order `o` (`nodes`) and `o`
+    /// gets none of it from them: that the stock in reach leaves by those transfers.
+    fn sent_away(&self, w: &Want<'_>, nodes: &[NodeIx]) -> Option<String> {
+        let from: Vec<NodeIx> = nodes
+            .iter()
+            .copied()
+            .filter(|n| self.transfers_out(w.sku, &[*n]))
+            .collect();
+        (!from.is_empty()).then(|| {
+            format!(
+                "{} leaves by the plan's transfers; {}.",
+                self.in_reach(w, &from),
+                self.penalty(w)
+            )
+        })
+    }
+}
+
+/// The ids of `nodes`, comma-separated.
+fn names(s: &Scenario, nodes: &[NodeIx]) -> String {
+    nodes
+        .iter()
+        .map(|n| s.node(*n).id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -289,6 +289,23 @@ fn tiny(name: &str) -> (ScenarioDoc, Scenario) {
     (wire, s)
 }
 
+/// The proposals of `s` (their responses checked), and each unresolved order with why.
+fn unresolved(s: &Scenario) -> Vec<(String, String)> {
+    let doc = propose(s);
+    check_property(s, &doc, 1, 16).unwrap();
+    doc.unresolved
+        .into_iter()
+        .map(|u| (u.order, u.why))
+        .collect()
+}
+
+/// [`unresolved`] is exactly `expected`.
+fn assert_unresolved(s: &Scenario, expected: &[(&str, &str)]) {
+    let got = unresolved(s);
+    let got: Vec<(&str, &str)> = got.iter().map(|(o, w)| (o.as_str(), w.as_str())).collect();
+    assert_eq!(got, expected);
+}
+
 /// An order left short because the capacity its own shipments need is full: the
 /// explanation names the node and day with no room (`datasets/tiny/shared-capacity.json`:
 /// each order takes all the stock at the node it ships from, and each of those nodes sends
@@ -296,13 +313,7 @@ fn tiny(name: &str) -> (ScenarioDoc, Scenario) {
 #[test]
 fn an_order_short_for_want_of_capacity_is_told_which_node_is_full() {
     let (_, s) = tiny("shared-capacity");
-    let doc = propose(&s);
-    check_property(&s, &doc, 1, 16).unwrap();
-    let whys: Vec<(&str, &str)> = doc
-        .unresolved
-        .iter()
-        .map(|u| (u.order.as_str(), u.why.as_str()))
-        .collect();
+    let whys = unresolved(&s);
     let expected = [
         (
             "SO-A",
@@ -322,7 +333,7 @@ fn an_order_short_for_want_of_capacity_is_told_which_node_is_full() {
     ];
     assert_eq!(whys.len(), expected.len(), "{whys:?}");
     for ((order, why), (o, held, full)) in whys.iter().zip(expected) {
-        assert_eq!(*order, o);
+        assert_eq!(order, o);
         assert!(
             why.contains(&format!("This order already takes all the {held}")),
             "{why}"
@@ -348,21 +359,80 @@ fn an_order_that_takes_all_there_is_is_told_so() {
         }
     }
     let (s, _) = validate(&doc).unwrap();
-    let proposals = propose(&s);
-    check_property(&s, &proposals, 1, 16).unwrap();
-    let whys: Vec<(&str, &str)> = proposals
-        .unresolved
-        .iter()
-        .map(|u| (u.order.as_str(), u.why.as_str()))
-        .collect();
-    assert_eq!(
-        whys,
-        vec![(
+    assert_unresolved(
+        &s,
+        &[(
             "SO-A",
             "Still 7 units short. This order already takes all the SKU-A at DC-2 that could \
              reach Z-A by 2026-11-30; the plan found no way to bring more there in time for \
-             less than the 1000 EUR per unit short it would save."
-        )]
+             less than the 1000 EUR per unit short it would save.",
+        )],
+    );
+}
+
+/// The stock in reach of an order sent elsewhere by transfer: `shared-capacity` with DC-2's
+/// SKU-A (5 after its loss) the only SKU-A left, and a priority-1 order SO-D at Z-D, served
+/// from DC-4 after a transfer from DC-2. SO-A (priority 3 here) gets none of it, and is told
+/// where it went; SO-B is told which node-day upstream has no room.
+#[test]
+fn an_order_whose_stock_leaves_by_transfer_is_told_so() {
+    let mut v = serde_json::to_value(common::tiny_doc("shared-capacity")).unwrap();
+    let lane = |id: &str, from: &str, to: &str, day: &str| {
+        serde_json::json!({"id": id, "from": from, "to": to, "mode": "ground",
+            "lead_time_days": 1, "cost_per_unit": 1.0, "departure_days": [day]})
+    };
+    v["nodes"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"id": "Z-D", "kind": "customer"}));
+    let lanes = v["lanes"].as_array_mut().unwrap();
+    lanes.push(lane("T-2-4", "DC-2", "DC-4", "fri"));
+    lanes.push(lane("S-4-D", "DC-4", "Z-D", "sat"));
+    v["stock"] = serde_json::json!([
+        {"node": "DC-2", "sku": "SKU-A", "on_hand": 15},
+        {"node": "DC-4", "sku": "SKU-A", "on_hand": 10},
+        {"node": "DC-4", "sku": "SKU-B", "on_hand": 10},
+        {"node": "DC-3", "sku": "SKU-B", "on_hand": 10},
+        {"node": "DC-5", "sku": "SKU-C", "on_hand": 10},
+        {"node": "DC-3", "sku": "SKU-C", "on_hand": 10}
+    ]);
+    let orders = v["orders"].as_array_mut().unwrap();
+    orders[0]["priority"] = serde_json::json!(3);
+    orders.push(
+        serde_json::json!({"id": "SO-D", "destination": "Z-D", "due": "2026-11-29",
+        "priority": 1, "lines": [{"sku": "SKU-A", "quantity": 10}],
+        "plan": [{"sku": "SKU-A", "node": "DC-4", "lane": "S-4-D", "ship": "2026-11-28",
+                  "quantity": 10}]}),
+    );
+    v["disruptions"].as_array_mut().unwrap().push(
+        serde_json::json!({"kind": "stock_loss", "node": "DC-4", "sku": "SKU-A",
+            "quantity": 10}),
+    );
+    let doc: ScenarioDoc = serde_json::from_value(v).unwrap();
+    let (s, _) = validate(&doc).unwrap();
+    assert_unresolved(
+        &s,
+        &[
+            (
+                "SO-A",
+                "Still 10 units short. All SKU-A that can reach Z-A by 2026-11-30 (at DC-2) \
+                 leaves by the plan's transfers; this order's penalty is 100 EUR per unit short.",
+            ),
+            // DC-3's day-0 capacity goes to SO-C's 10 and SO-B's 1: the node-day upstream.
+            (
+                "SO-B",
+                "Still 9 units short. This order already takes all the SKU-B at DC-2 that could \
+                 reach Z-B by 2026-11-30; more would come by transfer, and DC-3 sends nothing \
+                 more on 2026-11-27: all 11 units it can send that day (shipments and \
+                 transfers together) are taken; this order's penalty is 1000 EUR per unit short.",
+            ),
+            (
+                "SO-D",
+                "Still 5 units short. This order already takes all the SKU-A at DC-4 that could \
+                 reach Z-D by 2026-11-29; the plan found no way to bring more there in time for \
+                 less than the 1000 EUR per unit short it would save.",
+            ),
+        ],
     );
 }
 
