@@ -74,6 +74,8 @@ pub struct SolveDoc {
     pub gap: Option<f64>,
     pub seconds: f64,
     pub build_seconds: f64,
+    /// 1, or 2 when the quantities of the first (continuous) pass were fractional and an
+    /// integer model made them whole (`models/time-expanded.md`, "Solving").
     pub passes: u32,
     pub formulation: String,
     pub solver: String,

@@ -90,7 +90,8 @@ pub struct SolverStats {
     pub solver: String,
     /// Model build time, summed over passes.
     pub build_seconds: f64,
-    /// 1, or 2 when the continuous pass gave fractional quantities.
+    /// 1, or 2 when the continuous pass gave fractional quantities that took an integer
+    /// model to make whole ([`WholeUnits::FixedMip`] or [`WholeUnits::IntegerPass`]).
     pub passes: u32,
     /// Size of the last model solved.
     pub rows: usize,
