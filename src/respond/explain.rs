@@ -542,8 +542,11 @@ impl Why<'_> {
             s.date_string(order.due),
         );
         let penalty = self.penalty(w);
+        // Only what leaves in time to arrive by the due date says why no more came in time.
+        let lead = |lane: Option<LaneIx>| Day::from(lane.map_or(0, |l| s.lane(l).lead_time));
         let out_of = shipments
             .iter()
+            .filter(|(_, _, _, lane, day)| day + lead(*lane) <= order.due)
             .map(|(_, _, n, lane, day)| (*n, *lane, *day));
         if let Some(full) = self.no_room(out_of) {
             return Some(format!("{first}, and {full}; {penalty}."));
@@ -554,6 +557,7 @@ impl Why<'_> {
             .transfers
             .iter()
             .filter(|t| t.sku == sku && sources.contains(&s.lane(t.lane).to))
+            .filter(|t| t.ship + lead(Some(t.lane)) <= order.due)
             .map(|t| (s.lane(t.lane).from, Some(t.lane), t.ship));
         if let Some(full) = self.no_room(into) {
             return Some(format!(
