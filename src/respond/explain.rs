@@ -3,7 +3,7 @@
 //! and the scenario; nothing here claims more than it computed.
 
 use super::response::{Inputs, Response, Unresolved};
-use crate::base::text::{plural, units};
+use crate::base::text::{plural, qty, units};
 use crate::check::OrderOutcome;
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
@@ -296,6 +296,14 @@ impl Why<'_> {
         let order = s.order(o);
         let out = &self.x.plan_eval.orders[o.ix()];
         let mut parts = vec![format!("Still {}.", trouble(out))];
+        // Ship complete and shipping nothing: a line that cannot be sent in full in time
+        // on any day is the reason, whatever the other lines could do.
+        if !order.allow_partial && out.shipped.iter().all(|q| *q <= 1e-9) {
+            if let Some(text) = self.incomplete(o) {
+                parts.push(text);
+                return parts.join(" ");
+            }
+        }
         for (j, line) in order.lines.iter().enumerate() {
             let short = (line.quantity - out.shipped[j]).max(0.0);
             let late: f64 = self
@@ -361,18 +369,7 @@ impl Why<'_> {
                     }
                     continue;
                 }
-                let node_room = s
-                    .node(node)
-                    .ship_capacity_per_day
-                    .map_or(f64::INFINITY, |c| {
-                        c - self.node_used.get(&(node, t)).copied().unwrap_or(0.0)
-                    });
-                let lane_room = lane.map_or(f64::INFINITY, |l| {
-                    s.lane(l).capacity_per_day.map_or(f64::INFINITY, |c| {
-                        c - self.lane_used.get(&(l, t)).copied().unwrap_or(0.0)
-                    })
-                });
-                let q = need.min(free).min(node_room).min(lane_room);
+                let q = need.min(free).min(self.room(node, lane, t));
                 if q <= 1e-9 {
                     continue;
                 }
@@ -459,6 +456,49 @@ impl Why<'_> {
                 ))
             }
         }
+    }
+
+    /// For a ship-complete order `o`: its first line of which no day lets the whole quantity
+    /// leave in time to arrive by the due date, with the most that could (an upper bound:
+    /// on each day, the free stock on every route, each within its node's and lane's room
+    /// left, added up). `None` when every line could on some day (then the lines together,
+    /// or their cost, are what stopped it, and the lines are explained one by one).
+    fn incomplete(&self, o: OrderIx) -> Option<String> {
+        let s = self.s;
+        let order = s.order(o);
+        let routes = routes(s, order.destination);
+        for line in &order.lines {
+            let mut most: f64 = 0.0;
+            for t in 0..Day::from(s.horizon) {
+                let mut day = 0.0;
+                for &(node, lane) in &routes {
+                    let lead = Day::from(lane.map_or(0, |l| s.lane(l).lead_time));
+                    let open =
+                        s.node(node).is_open(t) && lane.is_none_or(|l| s.lane(l).departs_on(t));
+                    let Some((min_from, _)) = self.suffix.get(&(node, line.sku)) else {
+                        continue;
+                    };
+                    if !open || t + lead > order.due {
+                        continue;
+                    }
+                    day += min_from[t as usize]
+                        .max(0.0)
+                        .min(self.room(node, lane, t))
+                        .max(0.0);
+                }
+                most = most.max(day);
+            }
+            if most + 1e-9 < line.quantity {
+                return Some(format!(
+                    "It ships complete or not at all (every line in full, leaving on one day), and at most {} of the {} of {} it needs can leave on any one day in time to arrive by {}.",
+                    qty(most),
+                    units(line.quantity),
+                    s.sku(line.sku).id,
+                    s.date_string(order.due)
+                ));
+            }
+        }
+        None
     }
 
     /// Why `sku` could not reach order `o`: what the nodes that serve its destination
@@ -569,6 +609,24 @@ impl Why<'_> {
             money(s, w.avoided),
             w.per
         ))
+    }
+
+    /// Units that can still leave `node` on `lane` (or locally) on day `t` in the plan:
+    /// the node's and the lane's capacity left that day (unlimited without one).
+    fn room(&self, node: NodeIx, lane: Option<LaneIx>, t: Day) -> f64 {
+        let s = self.s;
+        let node_room = s
+            .node(node)
+            .ship_capacity_per_day
+            .map_or(f64::INFINITY, |c| {
+                c - self.node_used.get(&(node, t)).copied().unwrap_or(0.0)
+            });
+        let lane_room = lane.map_or(f64::INFINITY, |l| {
+            s.lane(l).capacity_per_day.map_or(f64::INFINITY, |c| {
+                c - self.lane_used.get(&(l, t)).copied().unwrap_or(0.0)
+            })
+        });
+        node_room.min(lane_room)
     }
 
     /// The first of `moves` (a node, the lane it leaves on, the day) whose node-day or

@@ -436,6 +436,26 @@ fn an_order_whose_stock_leaves_by_transfer_is_told_so() {
     );
 }
 
+/// A ship-complete order that cannot ship: `ship-complete` without DC-LYS's SKU-2 and PO-1,
+/// so only DC-PAR's 15 SKU-2 are left of the 20 the order needs. The reason is that line,
+/// not the other line's cheap option.
+#[test]
+fn a_ship_complete_order_is_told_which_line_cannot_be_filled() {
+    let mut doc = common::tiny_doc("ship-complete");
+    doc.stock.retain(|k| k.node != "DC-LYS");
+    doc.inbound.clear();
+    let (s, _) = validate(&doc).unwrap();
+    assert_unresolved(
+        &s,
+        &[(
+            "SO-1",
+            "Still 50 units short. It ships complete or not at all (every line in full, leaving \
+             on one day), and at most 15 of the 20 units of SKU-2 it needs can leave on any one \
+             day in time to arrive by 2026-12-02.",
+        )],
+    );
+}
+
 /// The whole proposals document of every tiny dataset, pinned. `RECOURSE_BLESS=1` rewrites
 /// them after a deliberate change (review the diff: the optima are hand-derived in
 /// tests/suite/solve_tiny.rs, and the responses are checked here against the property).
