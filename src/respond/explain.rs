@@ -404,10 +404,11 @@ impl Why<'_> {
         }
         if let Some((_, text)) = best {
             let mut t = text;
-            if order.max_sources.is_some() || !order.allow_partial {
-                t.push_str(
-                    " Its ship-complete or max-sources rule also limits what can be combined.",
-                );
+            if !order.allow_partial {
+                t.push_str(" It ships complete or not at all, which limits what can be combined.");
+            }
+            if let Some(n) = order.max_sources {
+                t.push_str(&self.sources_rule(o, n));
             }
             return t;
         }
@@ -609,6 +610,27 @@ impl Why<'_> {
             money(s, w.avoided),
             w.per
         ))
+    }
+
+    /// " It may ship from at most N nodes, and ships from A, B already." for order `o` with
+    /// `max_sources` N (the sources of every line of its in the plan).
+    fn sources_rule(&self, o: OrderIx, n: u32) -> String {
+        let s = self.s;
+        let mut from: Vec<NodeIx> = self
+            .merged
+            .range((o, SkuIx(0), NodeIx(0), None, Day::MIN)..)
+            .take_while(|((oo, ..), _)| *oo == o)
+            .filter(|(_, q)| **q > 0.0)
+            .map(|((_, _, node, _, _), _)| *node)
+            .collect();
+        from.sort();
+        from.dedup();
+        let limit = format!(" It may ship from at most {}", plural(f64::from(n), "node"));
+        if from.is_empty() {
+            format!("{limit}.")
+        } else {
+            format!("{limit}, and ships from {} already.", names(s, &from))
+        }
     }
 
     /// Units that can still leave `node` on `lane` (or locally) on day `t` in the plan:

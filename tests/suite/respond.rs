@@ -456,6 +456,30 @@ fn a_ship_complete_order_is_told_which_line_cannot_be_filled() {
     );
 }
 
+/// An order held to one source: `max-sources` with only 20 SKU-1 at DC-LYS, so SO-1 keeps
+/// DC-PAR's 30 and stays 10 short. DC-LYS's stock is the cheapest option left, and the
+/// explanation says why the order cannot take it.
+#[test]
+fn an_order_held_to_its_sources_is_told_so() {
+    let mut doc = common::tiny_doc("max-sources");
+    for k in &mut doc.stock {
+        if k.node == "DC-LYS" {
+            k.on_hand = 20.0;
+        }
+    }
+    let (s, _) = validate(&doc).unwrap();
+    assert_unresolved(
+        &s,
+        &[(
+            "SO-1",
+            "Still 10 units short. The cheapest on-time option left for SKU-1 ships 10 units \
+             from DC-LYS via LYS-LYO-G on 2026-11-27 for 20 EUR, against 4000 EUR of penalty \
+             avoided (400 EUR per unit short). It may ship from at most 1 node, and ships from \
+             DC-PAR already.",
+        )],
+    );
+}
+
 /// The whole proposals document of every tiny dataset, pinned. `RECOURSE_BLESS=1` rewrites
 /// them after a deliberate change (review the diff: the optima are hand-derived in
 /// tests/suite/solve_tiny.rs, and the responses are checked here against the property).
