@@ -43,6 +43,7 @@ use crate::optimize::guided::{guide, Budget, Guided};
 use crate::optimize::highs::{
     solve_from, Cuts, Limit, SolveError, SolveOptions, SolveResult, Status,
 };
+use crate::optimize::mip::Mip;
 use crate::plan::Plan;
 use crate::scenario::domain::Scenario;
 use crate::scenario::ids::OrderIx;
@@ -132,6 +133,11 @@ pub fn optimize_held(
     };
     f.tune(&mut tuned);
     let opts = &tuned;
+    // `opts` with the time left of the limit, for each step after the first pass.
+    let in_time_left = || SolveOptions {
+        time_limit_s: (opts.time_limit_s - start.elapsed().as_secs_f64()).max(0.01),
+        ..opts.clone()
+    };
     let mut build_seconds = 0.0;
     let mut build = |integer: bool| {
         let t = Instant::now();
@@ -180,15 +186,7 @@ pub fn optimize_held(
     let mut whole_units = None;
     // The guided path has its own whole start for the integer pass (`guided_run`).
     if s.policy.integer_quantities && fractional && !guide {
-        let left = (opts.time_limit_s - start.elapsed().as_secs_f64()).max(0.01);
-        if let Some(whole) = whole_at_fixed(
-            &model,
-            &result,
-            &SolveOptions {
-                time_limit_s: left,
-                ..opts.clone()
-            },
-        )? {
+        if let Some(whole) = whole_at_fixed(&model, &result, &in_time_left())? {
             // `whole`'s times include the first pass's.
             solve_seconds = whole.seconds + whole.handoff_seconds;
             result = whole;
@@ -205,15 +203,11 @@ pub fn optimize_held(
         // one of its own.
         let mut whole_start = whole_start.filter(|_| same_columns);
         if whole_start.is_none() && same_columns {
-            let left = (opts.time_limit_s - start.elapsed().as_secs_f64()).max(0.01);
             let at_fixed = whole_at_fixed_decisions(
                 &whole_model,
                 &model.mip.integer,
                 &result,
-                &SolveOptions {
-                    time_limit_s: left,
-                    ..opts.clone()
-                },
+                &in_time_left(),
             )?;
             if let Some(r) = at_fixed {
                 solve_seconds += r.seconds + r.handoff_seconds;
@@ -225,12 +219,12 @@ pub fn optimize_held(
         passes = 2;
         let proven = matches!((start_objective, first_bound),
             (Some(o), Some(b)) if relative_gap(o, b) <= opts.mip_gap);
-        if let (true, Some(x), Some(o)) = (proven, whole_start.clone(), start_objective) {
+        if let (true, Some(o)) = (proven, start_objective) {
             // Within the gap of a bound proven for a relaxation: the integer pass could
             // prove no more, and on ~300 orders it can stay in HiGHS's root past the limit.
             result = SolveResult {
                 status: Status::Optimal,
-                values: Some(x),
+                values: whole_start,
                 objective: Some(o),
                 bound: first_bound,
                 gap: first_bound.map(|b| relative_gap(o, b)),
@@ -238,18 +232,10 @@ pub fn optimize_held(
             };
             whole_units = Some(WholeUnits::FixedMip);
         } else {
-            let left = (opts.time_limit_s - start.elapsed().as_secs_f64()).max(0.01);
             if link {
                 cut_seconds += link_cuts::add(&mut model.mip).map_or(0.0, |c| c.seconds);
             }
-            result = run(
-                &model,
-                &SolveOptions {
-                    time_limit_s: left,
-                    ..opts.clone()
-                },
-                whole_start.as_deref(),
-            )?;
+            result = run(&model, &in_time_left(), whole_start.as_deref())?;
             raise_bound(&mut result, first_bound);
             prefer_start(&mut result, whole_start, start_objective);
             solve_seconds += result.seconds + result.handoff_seconds;
@@ -524,13 +510,7 @@ fn whole_at_fixed(
     let (Some(values), Some(objective)) = (first.values.as_ref(), first.objective) else {
         return Ok(None);
     };
-    let mut lp = model.mip.clone();
-    for (j, v) in values.iter().enumerate() {
-        if lp.integer[j] {
-            lp.col_lower[j] = v.round();
-            lp.col_upper[j] = v.round();
-        }
-    }
+    let (lp, _) = fixed_at(&model.mip, &model.mip.integer, values);
     let again = match solve_from(&lp.relaxed(), opts, None) {
         Err(SolveError::UnboundedOrInfeasible { .. }) => return Ok(None),
         other => other?,
@@ -566,15 +546,7 @@ fn whole_at_fixed_decisions(
     let Some(values) = first.values.as_ref() else {
         return Ok(None);
     };
-    let mut mip = whole.mip.clone();
-    let mut fixed = 0;
-    for (j, v) in values.iter().enumerate() {
-        if yes_no[j] {
-            mip.col_lower[j] = v.round();
-            mip.col_upper[j] = v.round();
-            fixed += 1;
-        }
-    }
+    let (mip, fixed) = fixed_at(&whole.mip, yes_no, values);
     if fixed == 0 || !presolve_fits(mip.num_nonzeros(), opts.time_limit_s) {
         return Ok(None);
     }
@@ -583,6 +555,18 @@ fn whole_at_fixed_decisions(
         Ok(r) if r.values.is_none() => Ok(None),
         other => other.map(Some),
     }
+}
+
+/// `mip` with every column `fix` marks held at `values`' rounded value, and how many.
+fn fixed_at(mip: &Mip, fix: &[bool], values: &[f64]) -> (Mip, usize) {
+    let mut fixed = mip.clone();
+    let mut n = 0;
+    for (j, v) in values.iter().enumerate().filter(|(j, _)| fix[*j]) {
+        fixed.col_lower[j] = v.round();
+        fixed.col_upper[j] = v.round();
+        n += 1;
+    }
+    (fixed, n)
 }
 
 /// Takes `bound` (another valid lower bound: the search's, or a relaxation's) when it is
