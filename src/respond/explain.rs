@@ -291,6 +291,18 @@ struct Why<'a> {
 }
 
 impl Why<'_> {
+    /// Order `o`'s shipments of `sku` in the plan that move something, in key order.
+    fn shipments_of(
+        &self,
+        o: OrderIx,
+        sku: SkuIx,
+    ) -> impl Iterator<Item = (&crate::plan::ShipmentKey, &f64)> {
+        self.merged
+            .range((o, sku, NodeIx(0), None, Day::MIN)..)
+            .take_while(move |((oo, k, ..), _)| *oo == o && *k == sku)
+            .filter(|(_, q)| **q > 0.0)
+    }
+
     fn why(&self, o: OrderIx) -> String {
         let s = self.s;
         let order = s.order(o);
@@ -307,13 +319,8 @@ impl Why<'_> {
         for (j, line) in order.lines.iter().enumerate() {
             let short = (line.quantity - out.shipped[j]).max(0.0);
             let late: f64 = self
-                .merged
-                .range((o, line.sku, NodeIx(0), None, Day::MIN)..)
-                .take_while(|((oo, k, ..), _)| *oo == o && *k == line.sku)
-                .filter(|((_, _, _, lane, day), q)| {
-                    **q > 0.0
-                        && day + Day::from(lane.map_or(0, |l| s.lane(l).lead_time)) > order.due
-                })
+                .shipments_of(o, line.sku)
+                .filter(|((_, _, _, lane, day), _)| day + lead(s, *lane) > order.due)
                 .map(|(_, q)| q)
                 .sum();
             let need = short + late;
@@ -347,7 +354,7 @@ impl Why<'_> {
             let Some((min_from, max_from)) = self.suffix.get(&(node, sku)) else {
                 continue;
             };
-            let lead = Day::from(lane.map_or(0, |l| s.lane(l).lead_time));
+            let lead = lead(s, lane);
             for t in 0..Day::from(s.horizon) {
                 let open = s.node(node).is_open(t) && lane.is_none_or(|l| s.lane(l).departs_on(t));
                 if !open {
@@ -473,7 +480,7 @@ impl Why<'_> {
             for t in 0..Day::from(s.horizon) {
                 let mut day = 0.0;
                 for &(node, lane) in &routes {
-                    let lead = Day::from(lane.map_or(0, |l| s.lane(l).lead_time));
+                    let lead = lead(s, lane);
                     let open =
                         s.node(node).is_open(t) && lane.is_none_or(|l| s.lane(l).departs_on(t));
                     let Some((min_from, _)) = self.suffix.get(&(node, line.sku)) else {
@@ -556,10 +563,8 @@ impl Why<'_> {
         let (s, o, sku) = (self.s, w.o, w.sku);
         let order = s.order(o);
         let shipments: Vec<_> = self
-            .merged
-            .range((o, sku, NodeIx(0), None, Day::MIN)..)
-            .take_while(|((oo, k, ..), _)| *oo == o && *k == sku)
-            .filter(|((_, _, n, _, _), q)| **q > 0.0 && nodes.contains(n))
+            .shipments_of(o, sku)
+            .filter(|((_, _, n, _, _), _)| nodes.contains(n))
             .map(|(k, _)| *k)
             .collect();
         // Only the nodes this order ships from: what the others hold may go elsewhere
@@ -584,10 +589,9 @@ impl Why<'_> {
         );
         let penalty = self.penalty(w);
         // Only what leaves in time to arrive by the due date says why no more came in time.
-        let lead = |lane: Option<LaneIx>| Day::from(lane.map_or(0, |l| s.lane(l).lead_time));
         let out_of = shipments
             .iter()
-            .filter(|(_, _, _, lane, day)| day + lead(*lane) <= order.due)
+            .filter(|(_, _, _, lane, day)| day + lead(s, *lane) <= order.due)
             .map(|(_, _, n, lane, day)| (*n, *lane, *day));
         if let Some(full) = self.no_room(out_of) {
             return Some(format!("{first}, and {full}; {penalty}."));
@@ -598,7 +602,7 @@ impl Why<'_> {
             .transfers
             .iter()
             .filter(|t| t.sku == sku && sources.contains(&s.lane(t.lane).to))
-            .filter(|t| t.ship + lead(Some(t.lane)) <= order.due)
+            .filter(|t| t.ship + lead(s, Some(t.lane)) <= order.due)
             .map(|t| (s.lane(t.lane).from, Some(t.lane), t.ship));
         if let Some(full) = self.no_room(into) {
             return Some(format!(
@@ -719,4 +723,9 @@ fn names(s: &Scenario, nodes: &[NodeIx]) -> String {
         .map(|n| s.node(*n).id.as_str())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Days from leaving on `lane` to arriving (0 for a local hand-over).
+fn lead(s: &Scenario, lane: Option<LaneIx>) -> Day {
+    Day::from(lane.map_or(0, |l| s.lane(l).lead_time))
 }
