@@ -90,8 +90,9 @@ pub struct SolveDoc {
     /// the last neighbourhood's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub improved_from: Option<ImprovedFrom>,
-    /// When the whole model was not built: the transportation relaxation, computed beside
-    /// the search, that gives `bound` (`models/relaxation.md`).
+    /// The transportation relaxation, computed beside the search, when it gives `bound`
+    /// (`models/relaxation.md`): always when the plan was improved one neighbourhood at a
+    /// time (`improved_from`), otherwise where the model's own bound was weaker or none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relaxation: Option<RelaxationDoc>,
 }

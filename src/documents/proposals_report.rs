@@ -150,6 +150,8 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
         let bound = sv.bound.map(money);
         let bound = bound.as_deref().zip(sv.gap);
         let _ = writeln!(t, "{}\n", improved_from_sentence(i, &money(i.cost), bound));
+    } else if let Some(sentence) = relaxation_sentence(doc, money) {
+        let _ = writeln!(t, "{sentence}\n");
     }
     if !doc.infeasible_frozen_orders.is_empty() {
         let _ = writeln!(
@@ -279,6 +281,26 @@ pub fn improved_from_sentence(
         "The plan is {start} ({cost}) improved {routed}one neighbourhood of late or short orders at a time ({} of {} neighbourhoods lowered the cost): the whole model did not fit the limit{bounded}.",
         i.improved, i.neighbourhoods
     )
+}
+
+/// What a planner reads when the whole model ran but the gap is to the transportation
+/// relaxation (`solve.relaxation` without `solve.improved_from`): the model's own bound
+/// was weaker within the limit. `None` otherwise. `money` writes amounts as the caller does.
+pub fn relaxation_sentence<P>(
+    doc: &ProposalsDoc<P>,
+    money: impl Fn(f64) -> String,
+) -> Option<String> {
+    let sv = &doc.solve;
+    if sv.improved_from.is_some() {
+        return None;
+    }
+    sv.relaxation.as_ref()?;
+    let (bound, gap) = (sv.bound?, sv.gap?);
+    Some(format!(
+        "A relaxation that moves each SKU on its own, without capacities or charges, proves that no plan costs less than {} (a gap of {:.1} %): the model's own bound was weaker within the limit.",
+        money(bound),
+        100.0 * gap
+    ))
 }
 
 #[cfg(test)]

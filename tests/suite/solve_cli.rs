@@ -314,15 +314,7 @@ fn a_model_too_big_for_the_limit_is_not_built_and_the_rules_plan_is_checked() {
 fn under_a_short_limit_the_rules_plan_is_improved_by_neighbourhoods() {
     use recourse::optimize::strategy::{build_fits, lp_fits};
     let dir = tempfile::tempdir().unwrap();
-    let (scenario, proposals) = (dir.path().join("s.json"), dir.path().join("p.json"));
-    recourse()
-        .args(["generate", "--preset", "medium", "--seed", "1", "-o"])
-        .arg(&scenario)
-        .assert()
-        .success();
-    let s = recourse::scenario::validate::load_scenario(&std::fs::read(&scenario).unwrap())
-        .unwrap()
-        .0;
+    let (scenario, proposals, s) = medium_seed_1(dir.path());
     let opts = recourse::optimize::highs::SolveOptions {
         time_limit_s: 6.0,
         ..Default::default()
@@ -397,6 +389,93 @@ fn under_a_short_limit_the_rules_plan_is_improved_by_neighbourhoods() {
     let grouped = recourse::documents::page::grouped(from.cost);
     assert!(grouped.contains(','), "{grouped}");
     assert!(page.contains(&start(grouped)));
+}
+
+/// Where the whole model runs but its own bound is weak or missing within the limit (on
+/// medium at 10 s the LP-guided search's pricing is cut short and proves nothing on the
+/// development machine), the transportation relaxation computed beside it bounds the plan: the bound
+/// reported is never below the relaxation's, and when the document names the relaxation
+/// it is the relaxation's bound, which the report and the page say.
+#[test]
+fn the_whole_model_bound_is_never_weaker_than_the_relaxation() {
+    use recourse::optimize::relaxation::{bound, Until};
+    use recourse::optimize::strategy::{build_fits, lp_fits};
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, proposals, s) = medium_seed_1(dir.path());
+    let opts = recourse::optimize::highs::SolveOptions {
+        time_limit_s: 10.0,
+        ..Default::default()
+    };
+    assert!(build_fits(&s, &opts) && lp_fits(&s, &opts));
+    let far = std::time::Instant::now() + std::time::Duration::from_secs(3600);
+    let relaxed = bound(&s, &Until::deadline(far)).bound;
+    assert!(relaxed > 0.0);
+    let (doc, stderr) = solve_to(&scenario, &proposals, &["--verbose", "--time-limit", "10"]);
+    assert!(stderr.contains("guided: "), "{stderr}");
+    // The whole model ran (its plan, or a fallback's where it found nothing better).
+    assert_eq!(doc.solve.improved_from, None);
+    let checked = checked_cost(&scenario, &proposals);
+    let reported = doc.solve.bound.expect("a bound");
+    assert!(
+        reported >= relaxed - 1e-6 * relaxed && reported <= checked,
+        "{reported} against the relaxation's {relaxed} and the plan's {checked}"
+    );
+    let gap = doc.solve.gap.expect("a gap");
+    assert!((gap - (checked - reported) / checked).abs() < 1e-6, "{gap}");
+    if let Some(r) = &doc.solve.relaxation {
+        assert_eq!(r.bound, reported);
+        let sentence = format!(
+            "proves that no plan costs less than {reported:.2} (a gap of {:.1} %): the model's own bound was weaker",
+            100.0 * gap
+        );
+        let text = recourse::documents::proposals_report::render(
+            &doc,
+            None,
+            recourse::documents::proposals_report::Style::Table,
+        );
+        assert!(text.contains(&sentence), "{text}");
+        let page = dir.path().join("page.html");
+        recourse()
+            .arg("report")
+            .arg(&proposals)
+            .arg("--scenario")
+            .arg(&scenario)
+            .arg("-o")
+            .arg(&page)
+            .assert()
+            .success();
+        let page = std::fs::read_to_string(&page).unwrap();
+        let grouped = recourse::documents::page::grouped(reported);
+        assert!(
+            page.contains(&format!("no plan costs less than {grouped} (a gap")),
+            "{grouped}"
+        );
+    } else {
+        // A machine fast enough to price the LP to convergence in the search's share: its
+        // Lagrangian bound, at least the relaxation's, and nothing about a relaxation.
+        assert!(stderr.contains("guided: bound"), "{stderr}");
+    }
+}
+
+/// The medium preset's seed 1 generated in `dir`: its file, where to write proposals, and
+/// the scenario.
+fn medium_seed_1(
+    dir: &std::path::Path,
+) -> (
+    std::path::PathBuf,
+    std::path::PathBuf,
+    recourse::scenario::domain::Scenario,
+) {
+    let (scenario, proposals) = (dir.join("s.json"), dir.join("p.json"));
+    recourse()
+        .args(["generate", "--preset", "medium", "--seed", "1", "-o"])
+        .arg(&scenario)
+        .assert()
+        .success();
+    let s = recourse::scenario::validate::load_scenario(&std::fs::read(&scenario).unwrap())
+        .unwrap()
+        .0;
+    (scenario, proposals, s)
 }
 
 /// `recourse solve ARGS -o PROPOSALS SCENARIO`, which must exit 0: the document and stderr.

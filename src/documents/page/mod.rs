@@ -98,6 +98,10 @@ fn header(out: &mut String, s: &Scenario, doc: &ProposalsDoc) {
         let bound = bound.as_deref().zip(sv.gap);
         let sentence = crate::documents::proposals_report::improved_from_sentence(i, &cost, bound);
         let _ = write!(line, " · {}", esc(&sentence));
+    } else if let Some(sentence) =
+        crate::documents::proposals_report::relaxation_sentence(doc, grouped)
+    {
+        let _ = write!(line, " · {}", esc(&sentence));
     }
     let _ = writeln!(
         out,
