@@ -4,10 +4,11 @@
 //! Per SKU, units go from stock (on day 0) and receipts (on their earliest eta, expedited
 //! for free) to order lines. A unit sent from node `i` to a line whose destination is `z`
 //! costs at least the cheapest chain of lanes from `i` to `z` plus the late penalty of the
-//! fastest chain, each minimum taken on its own; a line can be left short at its penalty.
-//! Capacities, charges, expedite costs, changes, outages, departure days and the rules that
-//! tie lines together only add cost or remove options, so every plan costs at least the
-//! relaxation's optimum.
+//! earliest arrival at `z` from its first day (each leg leaving on a day its node is open
+//! and its lane departs), each minimum taken on its own; a line can be left short at its
+//! penalty. Capacities, charges, expedite costs, changes and the rules that tie lines
+//! together only add cost or remove options, so every plan costs at least the relaxation's
+//! optimum.
 //!
 //! Each SKU's relaxation is a bipartite min-cost flow, solved exactly by successive shortest
 //! paths. What is reported is not the flow's cost but the Lagrangian value of the supply
@@ -20,6 +21,8 @@
 
 use crate::base::total_f64::TotalF64;
 use crate::scenario::domain::Scenario;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::time::Instant;
 
 /// What the relaxation proved and what it took.
@@ -83,7 +86,7 @@ pub fn bound(s: &Scenario, until: &Until) -> Relaxation {
             if until.passed() {
                 return None;
             }
-            let flow = Flow::of(&reach, s.horizon.into(), sources, sinks);
+            let flow = Flow::of(&reach, sources, sinks);
             let prices = flow.prices(until);
             let solved = prices.is_some();
             let u = prices.unwrap_or_else(|| vec![0.0; flow.sources.len()]);
@@ -191,71 +194,179 @@ struct Sink {
     units: f64,
 }
 
-/// Per (stock node `i`, destination `z`), `n * i + z`: the cheapest chain's cost, the
-/// fastest chain's lead time, and the fastest arrival at a node with a lane to `z` (which
-/// must leave inside the horizon); infinite where no chain exists. A chain is transfers
-/// between stock-holding nodes, then a shipment (none when `i` is `z`). Only lanes that
-/// depart on some day count.
+/// Per (stock node `i`, destination `z`), `n * i + z`: the cheapest chain's cost; per
+/// (stock node `i`, day `d`, destination `z`), `(i * h + d) * n + z`: the earliest day a
+/// unit at `i` on day `d` can arrive at `z`. Both infinite where no chain exists. A chain
+/// is transfers between stock-holding nodes, then a shipment (a hand-over at the node when
+/// `i` is `z`); the cheapest counts lanes that depart on some day, the earliest leaves
+/// each node on a day it is open and its lane departs, inside the horizon.
 struct Reach {
     n: usize,
+    h: usize,
     cost: Vec<f64>,
-    lead: Vec<f64>,
-    last_leg: Vec<f64>,
+    arrive: Vec<f64>,
 }
 
 impl Reach {
     /// `None` once `until` passes.
     fn of(s: &Scenario, until: &Until) -> Option<Reach> {
         let n = s.nodes.len();
+        let h = s.horizon as usize;
         let stock: Vec<bool> = s.nodes.iter().map(|x| x.holds_stock()).collect();
-        // Transfers: all-pairs cheapest and fastest, each on its own.
-        let (mut tc, mut tl) = (vec![INF; n * n], vec![INF; n * n]);
+        // Transfers: all-pairs cheapest.
+        let mut tc = vec![INF; n * n];
         // Final legs: a lane from a stock node, or the node itself.
-        let (mut fc, mut fl) = (vec![INF; n * n], vec![INF; n * n]);
+        let mut fc = vec![INF; n * n];
         for i in (0..n).filter(|&i| stock[i]) {
-            for m in [&mut tc, &mut tl, &mut fc, &mut fl] {
-                m[n * i + i] = 0.0;
-            }
+            tc[n * i + i] = 0.0;
+            fc[n * i + i] = 0.0;
         }
         for lane in s.lanes.iter().filter(|l| l.departs.iter().any(|&d| d)) {
             let (f, t) = (lane.from.ix(), lane.to.ix());
             if !stock[f] {
                 continue;
             }
-            let lead = f64::from(lane.lead_time);
             let k = n * f + t;
             fc[k] = fc[k].min(lane.cost_per_unit);
-            fl[k] = fl[k].min(lead);
             if lane.carries_transfers {
                 tc[k] = tc[k].min(lane.cost_per_unit);
-                tl[k] = tl[k].min(lead);
             }
         }
-        for m in [&mut tc, &mut tl] {
-            closure(m, n, until)?;
-        }
-        let (mut cost, mut lead, mut last_leg) =
-            (vec![INF; n * n], vec![INF; n * n], vec![INF; n * n]);
+        closure(&mut tc, n, until)?;
+        let mut cost = vec![INF; n * n];
         for i in (0..n).filter(|&i| stock[i]) {
             if until.passed() {
                 return None;
             }
             for m in (0..n).filter(|&m| tc[n * i + m] < INF) {
-                let (c, l) = (tc[n * i + m], tl[n * i + m]);
+                let c = tc[n * i + m];
                 for z in (0..n).filter(|&z| fc[n * m + z] < INF) {
                     let k = n * i + z;
                     cost[k] = cost[k].min(c + fc[n * m + z]);
-                    lead[k] = lead[k].min(l + fl[n * m + z]);
-                    last_leg[k] = last_leg[k].min(l);
                 }
             }
         }
-        Some(Reach {
-            n,
-            cost,
-            lead,
-            last_leg,
-        })
+        let arrive = earliest(s, &stock, until)?;
+        Some(Reach { n, h, cost, arrive })
+    }
+
+    /// The earliest day a unit at stock node `i` on day `d` can arrive at `z`.
+    fn arrival(&self, i: usize, d: i64, z: usize) -> f64 {
+        match usize::try_from(d) {
+            Ok(d) if d < self.h => self.arrive[(i * self.h + d) * self.n + z],
+            _ => INF,
+        }
+    }
+}
+
+/// [`Reach::arrive`]: per stock node and day, the earliest arrival at every node
+/// ([`Legs::row`]); `None` once `until` passes.
+fn earliest(s: &Scenario, stock: &[bool], until: &Until) -> Option<Vec<f64>> {
+    let n = s.nodes.len();
+    let h = s.horizon as usize;
+    let legs = Legs::of(s, stock);
+    let mut arrive = vec![INF; n * h * n];
+    let mut at = vec![INF; n];
+    for i in (0..n).filter(|&i| stock[i]) {
+        if until.passed() {
+            return None;
+        }
+        for d in 0..h {
+            let row = &mut arrive[(i * h + d) * n..(i * h + d + 1) * n];
+            legs.row(i, d, &mut at, row);
+        }
+    }
+    Some(arrive)
+}
+
+/// The legs a unit can take from the stock nodes, each with the first day from every day on
+/// which it can leave: the node open and the lane departing, inside the horizon.
+struct Legs {
+    h: usize,
+    /// Per lane from a stock node: to, lead time, whether it carries transfers, and per day
+    /// the first day it can leave from then on (`usize::MAX`: none).
+    lanes: Vec<(usize, f64, bool, Vec<usize>)>,
+    out_of: Vec<Vec<usize>>,
+    /// Per stock node and day: the first day from then on it can hand units over locally.
+    handover: Vec<Vec<usize>>,
+}
+
+impl Legs {
+    fn of(s: &Scenario, stock: &[bool]) -> Legs {
+        let (n, h) = (s.nodes.len(), s.horizon as usize);
+        let leaves = |from: usize, departs: &dyn Fn(usize) -> bool| -> Vec<usize> {
+            let mut next = vec![usize::MAX; h + 1];
+            for t in (0..h).rev() {
+                let open = s.nodes[from].is_open(t as i64) && departs(t);
+                next[t] = if open { t } else { next[t + 1] };
+            }
+            next
+        };
+        let mut out_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut lanes = Vec::new();
+        for l in s.lanes.iter().filter(|l| stock[l.from.ix()]) {
+            out_of[l.from.ix()].push(lanes.len());
+            let next = leaves(l.from.ix(), &|t| l.departs_on(t as i64));
+            lanes.push((l.to.ix(), f64::from(l.lead_time), l.carries_transfers, next));
+        }
+        let handover = (0..n)
+            .map(|m| {
+                if stock[m] {
+                    leaves(m, &|_| true)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        Legs {
+            h,
+            lanes,
+            out_of,
+            handover,
+        }
+    }
+
+    /// The first day from `at` (a whole day below the horizon) on which `next` leaves.
+    fn leave(next: &[usize], at: f64) -> Option<usize> {
+        let t = *next.get(at as usize)?;
+        (t != usize::MAX).then_some(t)
+    }
+
+    /// Into `row`, the earliest arrival at every node of a unit at stock node `i` on day
+    /// `d`: a label-setting search over the stock nodes by transfers (waiting is allowed
+    /// there, and a later start never arrives earlier; `at` is its scratch), then one more
+    /// shipment or a hand-over.
+    fn row(&self, i: usize, d: usize, at: &mut [f64], row: &mut [f64]) {
+        let h = self.h as f64;
+        at.fill(INF);
+        at[i] = d as f64;
+        let mut heap = BinaryHeap::from([Reverse((d, i))]);
+        while let Some(Reverse((t, m))) = heap.pop() {
+            if t as f64 > at[m] || at[m] >= h {
+                continue;
+            }
+            for &k in &self.out_of[m] {
+                let (to, lead, transfers, next) = &self.lanes[k];
+                if let Some(t) = Self::leave(next, at[m]).filter(|_| *transfers) {
+                    let a = t + *lead as usize;
+                    if (a as f64) < at[*to] {
+                        at[*to] = a as f64;
+                        heap.push(Reverse((a, *to)));
+                    }
+                }
+            }
+        }
+        for m in (0..at.len()).filter(|&m| at[m] < h) {
+            if let Some(t) = Self::leave(&self.handover[m], at[m]) {
+                row[m] = row[m].min(t as f64);
+            }
+            for &k in &self.out_of[m] {
+                let (to, lead, _, next) = &self.lanes[k];
+                if let Some(t) = Self::leave(next, at[m]) {
+                    row[*to] = row[*to].min(t as f64 + lead);
+                }
+            }
+        }
     }
 }
 
@@ -291,16 +402,17 @@ struct Flow {
 }
 
 impl Flow {
-    fn of(reach: &Reach, horizon: i64, sources: &[Source], sinks: &[Sink]) -> Flow {
+    fn of(reach: &Reach, sources: &[Source], sinks: &[Sink]) -> Flow {
         let n = reach.n;
         let mut arcs = Vec::new();
         for (j, k) in sinks.iter().enumerate() {
             for (i, x) in sources.iter().enumerate() {
+                let arrival = reach.arrival(x.node, x.day, k.destination);
                 let r = n * x.node + k.destination;
-                if reach.cost[r] == INF || x.day as f64 + reach.last_leg[r] > (horizon - 1) as f64 {
+                if reach.cost[r] == INF || arrival == INF {
                     continue;
                 }
-                let late = (x.day as f64 + reach.lead[r] - k.due as f64).max(0.0);
+                let late = (arrival - k.due as f64).max(0.0);
                 let c = reach.cost[r] + k.late * late - k.short;
                 if c < 0.0 {
                     arcs.push((i, j, c));

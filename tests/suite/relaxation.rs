@@ -71,6 +71,48 @@ fn where_only_stock_binds_the_bound_is_the_optimum() {
     assert_eq!(bound(&s, &stopped).solved, 0);
 }
 
+/// One DC with 10 units, its lane to the zone departing on Mondays only (lead 1, 1 per
+/// unit), 10 units due on Saturday 2026-11-28 (day 1) at priority 1 (50 a unit-day late,
+/// 1,000 short). Day 0 is a Friday: the first departure is day 3, arriving on day 4, three
+/// days late, so the optimum is 10 + 10 x 3 x 50 = 1,510, and the bound counts the wait
+/// (from the lead time alone it would be 10). With the DC closed on that Monday the next
+/// departure falls outside the horizon and the order is short: 10,000 either way.
+#[test]
+fn the_bound_counts_the_wait_for_a_departure_day() {
+    let doc = |outages: serde_json::Value| {
+        json!({
+            "format": "recourse.scenario/1", "id": "departures", "as_of": "2026-11-27",
+            "horizon_days": 7, "currency": "EUR",
+            "skus": [{"id": "SKU-1"}],
+            "nodes": [{"id": "DC-A", "kind": "dc"}, {"id": "ZONE", "kind": "customer"}],
+            "lanes": [{"id": "A-Z", "from": "DC-A", "to": "ZONE", "mode": "ground",
+                       "lead_time_days": 1, "cost_per_unit": 1.0, "departure_days": ["mon"]}],
+            "stock": [{"node": "DC-A", "sku": "SKU-1", "on_hand": 10}],
+            "inbound": [],
+            "orders": [{"id": "SO-1", "destination": "ZONE", "due": "2026-11-28",
+                        "priority": 1, "lines": [{"sku": "SKU-1", "quantity": 10}],
+                        "plan": []}],
+            "disruptions": outages
+        })
+    };
+    let closed = json!([{"kind": "node_outage", "node": "DC-A", "from": "2026-11-30",
+                         "until": "2026-11-30"}]);
+    for (doc, optimum) in [(doc(json!([])), 1510.0), (doc(closed), 10_000.0)] {
+        let s = load_scenario(doc.to_string().as_bytes()).unwrap().0;
+        let r = bound(&s, &never());
+        assert!((r.bound - optimum).abs() < 1e-9, "{r:?} against {optimum}");
+        let o = optimize(&s, by_name("tight").unwrap(), &common::exact()).unwrap();
+        assert_eq!(o.status(), Status::Optimal);
+        let eval = recourse::check::evaluate(&s, o.plan().unwrap());
+        assert!(eval.feasible(), "{:?}", eval.violations);
+        assert!(
+            (eval.cost.total - optimum).abs() < 1e-6,
+            "{}",
+            eval.cost.total
+        );
+    }
+}
+
 proptest! {
     #![proptest_config(common::config(64))]
 
