@@ -113,6 +113,52 @@ fn the_bound_counts_the_wait_for_a_departure_day() {
     }
 }
 
+/// Two DCs with 10 units each, one zone a day from each (1 and 3 per unit); 10 units due at
+/// priority 1, all planned from DC-B. Moving them to DC-A saves 20 of transport and costs
+/// the change penalty of the 10 planned units: at 0.5 a unit the optimum moves them (10 +
+/// 5 = 15), at 5 a unit it keeps the plan (30). The bound is the optimum in both (without
+/// the change penalties it would be 10).
+#[test]
+fn the_bound_counts_the_change_of_planned_units() {
+    let doc = |change: f64| {
+        let lane = |id: &str, from: &str, cost: f64| {
+            json!({"id": id, "from": from, "to": "ZONE", "mode": "ground",
+                   "lead_time_days": 1, "cost_per_unit": cost})
+        };
+        json!({
+            "format": "recourse.scenario/1", "id": "changes", "as_of": "2026-11-27",
+            "horizon_days": 7, "currency": "EUR",
+            "skus": [{"id": "SKU-1"}],
+            "nodes": [{"id": "DC-A", "kind": "dc"}, {"id": "DC-B", "kind": "dc"},
+                      {"id": "ZONE", "kind": "customer"}],
+            "lanes": [lane("A-Z", "DC-A", 1.0), lane("B-Z", "DC-B", 3.0)],
+            "stock": [{"node": "DC-A", "sku": "SKU-1", "on_hand": 10},
+                      {"node": "DC-B", "sku": "SKU-1", "on_hand": 10}],
+            "inbound": [],
+            "orders": [{"id": "SO-1", "destination": "ZONE", "due": "2026-11-29",
+                        "priority": 1, "lines": [{"sku": "SKU-1", "quantity": 10}],
+                        "plan": [{"sku": "SKU-1", "node": "DC-B", "lane": "B-Z",
+                                  "ship": "2026-11-27", "quantity": 10}]}],
+            "disruptions": [],
+            "policy": {"change_penalty_per_unit": change}
+        })
+    };
+    for (change, optimum) in [(0.5, 15.0), (5.0, 30.0)] {
+        let s = load_scenario(doc(change).to_string().as_bytes()).unwrap().0;
+        let r = bound(&s, &never());
+        assert!((r.bound - optimum).abs() < 1e-9, "{r:?} against {optimum}");
+        let o = optimize(&s, by_name("tight").unwrap(), &common::exact()).unwrap();
+        assert_eq!(o.status(), Status::Optimal);
+        let eval = recourse::check::evaluate(&s, o.plan().unwrap());
+        assert!(eval.feasible(), "{:?}", eval.violations);
+        assert!(
+            (eval.cost.total - optimum).abs() < 1e-6,
+            "{}",
+            eval.cost.total
+        );
+    }
+}
+
 proptest! {
     #![proptest_config(common::config(64))]
 
