@@ -117,8 +117,10 @@ fn parts_of(skus: &[(Vec<Source>, Vec<Sink>)], reach: &Reach, until: &Until) -> 
             let prices = flow.prices(until);
             let solved = prices.is_some();
             let u = prices.unwrap_or_else(|| vec![0.0; flow.sources.len()]);
+            // Every cost and penalty is at least 0, so the relaxation is too: a Lagrangian
+            // value below it (rounding, at prices that are not quite optimal) counts 0.
             Some(Part {
-                bound: flow.lagrangian(&u),
+                bound: flow.lagrangian(&u).max(0.0),
                 solved,
                 arcs: flow.arcs.len(),
             })
@@ -257,16 +259,19 @@ struct Sink {
     change: f64,
 }
 
-/// Per (stock node `i`, destination `z`), `n * i + z`: the cheapest chain's cost; per
-/// (stock node `i`, day `d`, destination `z`), `(i * h + d) * n + z`: the earliest day a
-/// unit at `i` on day `d` can arrive at `z`. Both infinite where no chain exists. A chain
-/// is transfers between stock-holding nodes, then a shipment (a hand-over at the node when
-/// `i` is `z`); the cheapest counts lanes that depart on some day, the earliest leaves
-/// each node on a day it is open and its lane departs, inside the horizon.
+/// Per (stock node `i`, destination `z`), `n * i + z`: the cheapest chain's cost, and the
+/// cheapest transfers alone and last legs alone; per (stock node `i`, day `d`, destination
+/// `z`), `(i * h + d) * n + z`: the earliest day a unit at `i` on day `d` can arrive at
+/// `z`. All infinite where no chain exists. A chain is transfers between stock-holding
+/// nodes, then a shipment (a hand-over at the node when it is `z`); the cheapest counts
+/// lanes that depart on some day, the earliest leaves each node on a day it is open and its
+/// lane departs, inside the horizon.
 struct Reach {
     n: usize,
     h: usize,
     cost: Vec<f64>,
+    transfers: Vec<f64>,
+    last_legs: Vec<f64>,
     arrive: Vec<f64>,
 }
 
@@ -310,7 +315,20 @@ impl Reach {
             }
         }
         let arrive = earliest(s, &stock, until)?;
-        Some(Reach { n, h, cost, arrive })
+        Some(Reach {
+            n,
+            h,
+            cost,
+            transfers: tc,
+            last_legs: fc,
+            arrive,
+        })
+    }
+
+    /// The cheapest chain from `i` to `z` whose shipment leaves from `m` (infinite where
+    /// none does).
+    fn cost_via(&self, i: usize, m: usize, z: usize) -> f64 {
+        self.transfers[self.n * i + m] + self.last_legs[self.n * m + z]
     }
 
     /// The earliest day a unit at stock node `i` on day `d` can arrive at `z`.
@@ -477,12 +495,15 @@ impl Flow {
                     continue;
                 }
                 let late = (arrival - k.due as f64).max(0.0);
-                let change = if k.planned == Some(x.node) {
-                    0.0
-                } else {
-                    k.change
+                // A unit serves its part's plan when its shipment leaves from the planned
+                // node, which transfers may reach first; otherwise it pays the change.
+                let cost = match k.planned {
+                    Some(m) => {
+                        (reach.cost[r] + k.change).min(reach.cost_via(x.node, m, k.destination))
+                    }
+                    None => reach.cost[r],
                 };
-                let c = reach.cost[r] + k.late * late + change - (k.short + k.change);
+                let c = cost + k.late * late - (k.short + k.change);
                 if c < 0.0 {
                     arcs.push((i, j, c));
                 }

@@ -159,6 +159,37 @@ fn the_bound_counts_the_change_of_planned_units() {
     }
 }
 
+/// A line planned as a local hand-over at DC-B, whose stock is all at DC-A, one transfer
+/// lane away (2 a unit, same day). The transfer then the hand-over keeps the plan: 20, no
+/// change. The bound is 20: a unit whose shipment leaves from the planned node after
+/// transfers pays no change penalty (charging one would give 25, above the optimum).
+#[test]
+fn a_planned_node_reached_by_transfer_pays_no_change() {
+    let doc = json!({
+        "format": "recourse.scenario/1", "id": "handover", "as_of": "2026-11-27",
+        "horizon_days": 7, "currency": "EUR",
+        "skus": [{"id": "SKU-1"}],
+        "nodes": [{"id": "DC-A", "kind": "dc"}, {"id": "DC-B", "kind": "dc"}],
+        "lanes": [{"id": "A-B", "from": "DC-A", "to": "DC-B", "mode": "ground",
+                   "lead_time_days": 0, "cost_per_unit": 2.0}],
+        "stock": [{"node": "DC-A", "sku": "SKU-1", "on_hand": 10}],
+        "inbound": [],
+        "orders": [{"id": "SO-1", "destination": "DC-B", "due": "2026-11-27", "priority": 1,
+                    "lines": [{"sku": "SKU-1", "quantity": 10}],
+                    "plan": [{"sku": "SKU-1", "node": "DC-B", "lane": null,
+                              "ship": "2026-11-27", "quantity": 10}]}],
+        "disruptions": []
+    });
+    let s = load_scenario(doc.to_string().as_bytes()).unwrap().0;
+    let r = bound(&s, &never());
+    assert!((r.bound - 20.0).abs() < 1e-9, "{r:?}");
+    let o = optimize(&s, by_name("tight").unwrap(), &common::exact()).unwrap();
+    assert_eq!(o.status(), Status::Optimal);
+    let eval = recourse::check::evaluate(&s, o.plan().unwrap());
+    assert!(eval.feasible(), "{:?}", eval.violations);
+    assert!((eval.cost.total - 20.0).abs() < 1e-6, "{}", eval.cost.total);
+}
+
 proptest! {
     #![proptest_config(common::config(64))]
 
