@@ -9,6 +9,7 @@ use recourse::optimize::formulate::by_name;
 use recourse::optimize::highs::Status;
 use recourse::optimize::optimize;
 use recourse::optimize::relaxation::{bound, Until};
+use recourse::scenario::domain::Scenario;
 use recourse::scenario::validate::{load_scenario, validate};
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -23,40 +24,18 @@ fn never() -> Until<'static> {
 /// without prices, each line would take DC-A's units: 18.
 #[test]
 fn where_only_stock_binds_the_bound_is_the_optimum() {
-    let lane = |id: &str, from: &str, cost: f64| {
-        json!({"id": id, "from": from, "to": "ZONE", "mode": "ground", "lead_time_days": 1,
-               "cost_per_unit": cost})
-    };
     let order = |id: &str, priority: u32, quantity: f64| {
         json!({"id": id, "destination": "ZONE", "due": "2026-11-29", "priority": priority,
                "lines": [{"sku": "SKU-1", "quantity": quantity}], "plan": []})
     };
-    let doc = json!({
-        "format": "recourse.scenario/1", "id": "relaxation", "as_of": "2026-11-27",
-        "horizon_days": 7, "currency": "EUR",
-        "skus": [{"id": "SKU-1"}],
-        "nodes": [{"id": "DC-A", "kind": "dc"}, {"id": "DC-B", "kind": "dc"},
-                  {"id": "ZONE", "kind": "customer"}],
-        "lanes": [lane("A-Z", "DC-A", 1.0), lane("B-Z", "DC-B", 3.0)],
-        "stock": [{"node": "DC-A", "sku": "SKU-1", "on_hand": 10},
-                  {"node": "DC-B", "sku": "SKU-1", "on_hand": 5}],
-        "inbound": [],
-        "orders": [order("SO-1", 1, 8.0), order("SO-2", 3, 10.0)],
-        "disruptions": []
-    });
-    let s = load_scenario(doc.to_string().as_bytes()).unwrap().0;
-    let r = bound(&s, &never());
-    assert!((r.bound - 325.0).abs() < 1e-9, "{r:?}");
-    assert_eq!((r.skus, r.solved), (1, 1));
-    let o = optimize(&s, by_name("tight").unwrap(), &common::exact()).unwrap();
-    assert_eq!(o.status(), Status::Optimal);
-    let eval = recourse::check::evaluate(&s, o.plan().unwrap());
-    assert!(eval.feasible(), "{:?}", eval.violations);
-    assert!(
-        (eval.cost.total - 325.0).abs() < 1e-6,
-        "{}",
-        eval.cost.total
+    let doc = two_dcs(
+        5.0,
+        json!([order("SO-1", 1, 8.0), order("SO-2", 3, 10.0)]),
+        0.5,
     );
+    let s = bound_is_the_optimum(&doc, 325.0);
+    let r = bound(&s, &never());
+    assert_eq!((r.skus, r.solved), (1, 1));
     // Past its deadline nothing is counted: a bound still, and a weak one.
     let late = bound(
         &s,
@@ -98,18 +77,7 @@ fn the_bound_counts_the_wait_for_a_departure_day() {
     let closed = json!([{"kind": "node_outage", "node": "DC-A", "from": "2026-11-30",
                          "until": "2026-11-30"}]);
     for (doc, optimum) in [(doc(json!([])), 1510.0), (doc(closed), 10_000.0)] {
-        let s = load_scenario(doc.to_string().as_bytes()).unwrap().0;
-        let r = bound(&s, &never());
-        assert!((r.bound - optimum).abs() < 1e-9, "{r:?} against {optimum}");
-        let o = optimize(&s, by_name("tight").unwrap(), &common::exact()).unwrap();
-        assert_eq!(o.status(), Status::Optimal);
-        let eval = recourse::check::evaluate(&s, o.plan().unwrap());
-        assert!(eval.feasible(), "{:?}", eval.violations);
-        assert!(
-            (eval.cost.total - optimum).abs() < 1e-6,
-            "{}",
-            eval.cost.total
-        );
+        bound_is_the_optimum(&doc, optimum);
     }
 }
 
@@ -121,41 +89,14 @@ fn the_bound_counts_the_wait_for_a_departure_day() {
 #[test]
 fn the_bound_counts_the_change_of_planned_units() {
     let doc = |change: f64| {
-        let lane = |id: &str, from: &str, cost: f64| {
-            json!({"id": id, "from": from, "to": "ZONE", "mode": "ground",
-                   "lead_time_days": 1, "cost_per_unit": cost})
-        };
-        json!({
-            "format": "recourse.scenario/1", "id": "changes", "as_of": "2026-11-27",
-            "horizon_days": 7, "currency": "EUR",
-            "skus": [{"id": "SKU-1"}],
-            "nodes": [{"id": "DC-A", "kind": "dc"}, {"id": "DC-B", "kind": "dc"},
-                      {"id": "ZONE", "kind": "customer"}],
-            "lanes": [lane("A-Z", "DC-A", 1.0), lane("B-Z", "DC-B", 3.0)],
-            "stock": [{"node": "DC-A", "sku": "SKU-1", "on_hand": 10},
-                      {"node": "DC-B", "sku": "SKU-1", "on_hand": 10}],
-            "inbound": [],
-            "orders": [{"id": "SO-1", "destination": "ZONE", "due": "2026-11-29",
-                        "priority": 1, "lines": [{"sku": "SKU-1", "quantity": 10}],
-                        "plan": [{"sku": "SKU-1", "node": "DC-B", "lane": "B-Z",
-                                  "ship": "2026-11-27", "quantity": 10}]}],
-            "disruptions": [],
-            "policy": {"change_penalty_per_unit": change}
-        })
+        let order = json!({"id": "SO-1", "destination": "ZONE", "due": "2026-11-29",
+                           "priority": 1, "lines": [{"sku": "SKU-1", "quantity": 10}],
+                           "plan": [{"sku": "SKU-1", "node": "DC-B", "lane": "B-Z",
+                                     "ship": "2026-11-27", "quantity": 10}]});
+        two_dcs(10.0, json!([order]), change)
     };
     for (change, optimum) in [(0.5, 15.0), (5.0, 30.0)] {
-        let s = load_scenario(doc(change).to_string().as_bytes()).unwrap().0;
-        let r = bound(&s, &never());
-        assert!((r.bound - optimum).abs() < 1e-9, "{r:?} against {optimum}");
-        let o = optimize(&s, by_name("tight").unwrap(), &common::exact()).unwrap();
-        assert_eq!(o.status(), Status::Optimal);
-        let eval = recourse::check::evaluate(&s, o.plan().unwrap());
-        assert!(eval.feasible(), "{:?}", eval.violations);
-        assert!(
-            (eval.cost.total - optimum).abs() < 1e-6,
-            "{}",
-            eval.cost.total
-        );
+        bound_is_the_optimum(&doc(change), optimum);
     }
 }
 
@@ -180,14 +121,45 @@ fn a_planned_node_reached_by_transfer_pays_no_change() {
                               "ship": "2026-11-27", "quantity": 10}]}],
         "disruptions": []
     });
+    bound_is_the_optimum(&doc, 20.0);
+}
+
+/// DC-A with 10 units of SKU-1 and DC-B with `b`, each a day from ZONE (1 and 3 a unit),
+/// `orders`, and a change penalty of `change` a unit.
+fn two_dcs(b: f64, orders: serde_json::Value, change: f64) -> serde_json::Value {
+    let lane = |id: &str, from: &str, cost: f64| {
+        json!({"id": id, "from": from, "to": "ZONE", "mode": "ground", "lead_time_days": 1,
+               "cost_per_unit": cost})
+    };
+    json!({
+        "format": "recourse.scenario/1", "id": "two-dcs", "as_of": "2026-11-27",
+        "horizon_days": 7, "currency": "EUR",
+        "skus": [{"id": "SKU-1"}],
+        "nodes": [{"id": "DC-A", "kind": "dc"}, {"id": "DC-B", "kind": "dc"},
+                  {"id": "ZONE", "kind": "customer"}],
+        "lanes": [lane("A-Z", "DC-A", 1.0), lane("B-Z", "DC-B", 3.0)],
+        "stock": [{"node": "DC-A", "sku": "SKU-1", "on_hand": 10},
+                  {"node": "DC-B", "sku": "SKU-1", "on_hand": b}],
+        "inbound": [],
+        "orders": orders,
+        "disruptions": [],
+        "policy": {"change_penalty_per_unit": change}
+    })
+}
+
+/// The relaxation's bound of `doc` is `optimum`, and so is the checked cost of the plan
+/// the whole `tight` model proves optimal; the scenario.
+fn bound_is_the_optimum(doc: &serde_json::Value, optimum: f64) -> Scenario {
     let s = load_scenario(doc.to_string().as_bytes()).unwrap().0;
     let r = bound(&s, &never());
-    assert!((r.bound - 20.0).abs() < 1e-9, "{r:?}");
+    assert!((r.bound - optimum).abs() < 1e-9, "{r:?} against {optimum}");
     let o = optimize(&s, by_name("tight").unwrap(), &common::exact()).unwrap();
     assert_eq!(o.status(), Status::Optimal);
     let eval = recourse::check::evaluate(&s, o.plan().unwrap());
     assert!(eval.feasible(), "{:?}", eval.violations);
-    assert!((eval.cost.total - 20.0).abs() < 1e-6, "{}", eval.cost.total);
+    let cost = eval.cost.total;
+    assert!((cost - optimum).abs() < 1e-6, "{cost} against {optimum}");
+    s
 }
 
 proptest! {

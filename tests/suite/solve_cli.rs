@@ -368,17 +368,7 @@ fn under_a_short_limit_the_rules_plan_is_improved_by_neighbourhoods() {
         from.routed > 0,
         "{text}"
     );
-    let page = dir.path().join("page.html");
-    recourse()
-        .arg("report")
-        .arg(&proposals)
-        .arg("--scenario")
-        .arg(&scenario)
-        .arg("-o")
-        .arg(&page)
-        .assert()
-        .success();
-    let page = std::fs::read_to_string(&page).unwrap();
+    let page = page_of(&scenario, &proposals);
     assert!(page.contains(said));
     let grouped_bound = recourse::documents::page::grouped(bound);
     assert!(page.contains(&format!("no plan costs less than {grouped_bound} (a gap")));
@@ -434,17 +424,7 @@ fn the_whole_model_bound_is_never_weaker_than_the_relaxation() {
             recourse::documents::proposals_report::Style::Table,
         );
         assert!(text.contains(&sentence), "{text}");
-        let page = dir.path().join("page.html");
-        recourse()
-            .arg("report")
-            .arg(&proposals)
-            .arg("--scenario")
-            .arg(&scenario)
-            .arg("-o")
-            .arg(&page)
-            .assert()
-            .success();
-        let page = std::fs::read_to_string(&page).unwrap();
+        let page = page_of(&scenario, &proposals);
         let grouped = recourse::documents::page::grouped(reported);
         assert!(
             page.contains(&format!("no plan costs less than {grouped} (a gap")),
@@ -455,6 +435,21 @@ fn the_whole_model_bound_is_never_weaker_than_the_relaxation() {
         // Lagrangian bound, at least the relaxation's, and nothing about a relaxation.
         assert!(stderr.contains("guided: bound"), "{stderr}");
     }
+}
+
+/// The planner's page `recourse report` writes for `proposals` of `scenario`, beside them.
+fn page_of(scenario: &std::path::Path, proposals: &std::path::Path) -> String {
+    let page = proposals.with_extension("html");
+    recourse()
+        .arg("report")
+        .arg(proposals)
+        .arg("--scenario")
+        .arg(scenario)
+        .arg("-o")
+        .arg(&page)
+        .assert()
+        .success();
+    std::fs::read_to_string(&page).unwrap()
 }
 
 /// The medium preset's seed 1 generated in `dir`: its file, where to write proposals, and
