@@ -261,7 +261,7 @@ struct Sink {
 
 /// Per (stock node `i`, destination `z`), `n * i + z`: the cheapest chain's cost, and the
 /// cheapest transfers alone and last legs alone; per (stock node `i`, day `d`, destination
-/// `z`), `(i * h + d) * n + z`: the earliest day a unit at `i` on day `d` can arrive at
+/// `z`), `(slot[i] * h + d) * n + z`: the earliest day a unit at `i` on day `d` can arrive at
 /// `z`. All infinite where no chain exists. A chain is transfers between stock-holding
 /// nodes, then a shipment (a hand-over at the node when it is `z`); the cheapest counts
 /// lanes that depart on some day, the earliest leaves each node on a day it is open and its
@@ -272,6 +272,9 @@ struct Reach {
     cost: Vec<f64>,
     transfers: Vec<f64>,
     last_legs: Vec<f64>,
+    /// Per node, its row block in `arrive` when it holds stock (two thirds of large's nodes
+    /// are delivery zones, which need none).
+    slot: Vec<usize>,
     arrive: Vec<f64>,
 }
 
@@ -314,13 +317,14 @@ impl Reach {
                 }
             }
         }
-        let arrive = earliest(s, &stock, until)?;
+        let (slot, arrive) = earliest(s, &stock, until)?;
         Some(Reach {
             n,
             h,
             cost,
             transfers: tc,
             last_legs: fc,
+            slot,
             arrive,
         })
     }
@@ -331,33 +335,39 @@ impl Reach {
         self.transfers[self.n * i + m] + self.last_legs[self.n * m + z]
     }
 
-    /// The earliest day a unit at stock node `i` on day `d` can arrive at `z`.
+    /// The earliest day a unit at stock node `i` on day `d` can arrive at `z` (infinite from
+    /// a node without stock, where no chain starts).
     fn arrival(&self, i: usize, d: i64, z: usize) -> f64 {
-        match usize::try_from(d) {
-            Ok(d) if d < self.h => self.arrive[(i * self.h + d) * self.n + z],
+        match (usize::try_from(d), self.slot[i]) {
+            (Ok(d), k) if d < self.h && k != usize::MAX => {
+                self.arrive[(k * self.h + d) * self.n + z]
+            }
             _ => INF,
         }
     }
 }
 
-/// [`Reach::arrive`]: per stock node and day, the earliest arrival at every node
-/// ([`Legs::row`]); `None` once `until` passes.
-fn earliest(s: &Scenario, stock: &[bool], until: &Until) -> Option<Vec<f64>> {
+/// [`Reach::slot`] and [`Reach::arrive`]: per stock node and day, the earliest arrival at
+/// every node ([`Legs::row`]); `None` once `until` passes.
+fn earliest(s: &Scenario, stock: &[bool], until: &Until) -> Option<(Vec<usize>, Vec<f64>)> {
     let n = s.nodes.len();
     let h = s.horizon as usize;
     let legs = Legs::of(s, stock);
-    let mut arrive = vec![INF; n * h * n];
+    let mut slot = vec![usize::MAX; n];
+    let holding: Vec<usize> = (0..n).filter(|&i| stock[i]).collect();
+    let mut arrive = vec![INF; holding.len() * h * n];
     let mut at = vec![INF; n];
-    for i in (0..n).filter(|&i| stock[i]) {
+    for (k, &i) in holding.iter().enumerate() {
         if until.passed() {
             return None;
         }
+        slot[i] = k;
         for d in 0..h {
-            let row = &mut arrive[(i * h + d) * n..(i * h + d + 1) * n];
+            let row = &mut arrive[(k * h + d) * n..(k * h + d + 1) * n];
             legs.row(i, d, &mut at, row);
         }
     }
-    Some(arrive)
+    Some((slot, arrive))
 }
 
 /// The legs a unit can take from the stock nodes, each with the first day from every day on
