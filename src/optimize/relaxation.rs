@@ -83,13 +83,19 @@ pub fn bound(s: &Scenario, until: &Until) -> Relaxation {
     // counting the better of its two bounds: with them, large's lines split into a part per
     // planned node, and the pass takes 8-9 s against 4.5-5 s; under a 10 s limit, one pass
     // with them reached 882 SKUs of 2,000 where this one's first pass reaches 1,358.
-    let mut parts = parts_of(&skus, &reach, until);
+    let mut parts: Vec<Part> = skus.iter().map_while(|k| part(&reach, k, until)).collect();
     let change = s.policy.change_penalty_per_unit;
     if change > 0.0 && !until.passed() {
-        for (p, q) in parts
-            .iter_mut()
-            .zip(parts_of(&per_sku(s, change), &reach, until))
-        {
+        // A SKU without a planned line has the same flow in both passes.
+        let planned = per_sku(s, change);
+        let again = planned
+            .iter()
+            .zip(parts.iter_mut())
+            .filter(|(k, _)| k.1.iter().any(|x| x.planned.is_some()));
+        for (k, p) in again {
+            let Some(q) = part(&reach, k, until) else {
+                break;
+            };
             if q.bound > p.bound {
                 *p = q;
             }
@@ -104,28 +110,24 @@ pub fn bound(s: &Scenario, until: &Until) -> Relaxation {
     }
 }
 
-/// Each SKU's bound, in order, until `until`. Every SKU's relaxation costs at least 0
+/// One SKU's bound; `None` once `until` has passed. Every SKU's relaxation costs at least 0
 /// (costs and penalties are never negative), so leaving out the SKUs the deadline did not
 /// reach keeps the sum a bound.
-fn parts_of(skus: &[(Vec<Source>, Vec<Sink>)], reach: &Reach, until: &Until) -> Vec<Part> {
-    skus.iter()
-        .map_while(|(sources, sinks)| {
-            if until.passed() {
-                return None;
-            }
-            let flow = Flow::of(reach, sources, sinks);
-            let prices = flow.prices(until);
-            let solved = prices.is_some();
-            let u = prices.unwrap_or_else(|| vec![0.0; flow.sources.len()]);
-            // Every cost and penalty is at least 0, so the relaxation is too: a Lagrangian
-            // value below it (rounding, at prices that are not quite optimal) counts 0.
-            Some(Part {
-                bound: flow.lagrangian(&u).max(0.0),
-                solved,
-                arcs: flow.arcs.len(),
-            })
-        })
-        .collect()
+fn part(reach: &Reach, (sources, sinks): &(Vec<Source>, Vec<Sink>), until: &Until) -> Option<Part> {
+    if until.passed() {
+        return None;
+    }
+    let flow = Flow::of(reach, sources, sinks);
+    let prices = flow.prices(until);
+    let solved = prices.is_some();
+    let u = prices.unwrap_or_else(|| vec![0.0; flow.sources.len()]);
+    // Every cost and penalty is at least 0, so the relaxation is too: a Lagrangian value
+    // below it (rounding, at prices that are not quite optimal) counts 0.
+    Some(Part {
+        bound: flow.lagrangian(&u).max(0.0),
+        solved,
+        arcs: flow.arcs.len(),
+    })
 }
 
 /// Per SKU with order lines (the same SKUs in the same order whatever `change`), its
@@ -356,7 +358,7 @@ fn earliest(s: &Scenario, stock: &[bool], until: &Until) -> Option<(Vec<usize>, 
     let mut slot = vec![usize::MAX; n];
     let holding: Vec<usize> = (0..n).filter(|&i| stock[i]).collect();
     let mut arrive = vec![INF; holding.len() * h * n];
-    let mut at = vec![INF; n];
+    let mut at = vec![NEVER; n];
     for (k, &i) in holding.iter().enumerate() {
         if until.passed() {
             return None;
@@ -370,13 +372,24 @@ fn earliest(s: &Scenario, stock: &[bool], until: &Until) -> Option<(Vec<usize>, 
     Some((slot, arrive))
 }
 
-/// The legs a unit can take from the stock nodes, each with the first day from every day on
-/// which it can leave: the node open and the lane departing, inside the horizon.
+/// A day that never comes: no leg leaves, no unit arrives.
+const NEVER: usize = usize::MAX;
+
+/// A lane from a stock node, with the first day from every day on which it can leave.
+struct Leg {
+    to: usize,
+    lead: usize,
+    /// Its `to` holds stock.
+    transfers: bool,
+    /// Per day `t` of the horizon, the first day from `t` on with the node open and the
+    /// lane departing ([`NEVER`]: none), and [`NEVER`] at the horizon.
+    next: Vec<usize>,
+}
+
+/// The legs a unit can take from the stock nodes.
 struct Legs {
     h: usize,
-    /// Per lane from a stock node: to, lead time, whether it carries transfers, and per day
-    /// the first day it can leave from then on (`usize::MAX`: none).
-    lanes: Vec<(usize, f64, bool, Vec<usize>)>,
+    legs: Vec<Leg>,
     out_of: Vec<Vec<usize>>,
     /// Per stock node and day: the first day from then on it can hand units over locally.
     handover: Vec<Vec<usize>>,
@@ -386,7 +399,7 @@ impl Legs {
     fn of(s: &Scenario, stock: &[bool]) -> Legs {
         let (n, h) = (s.nodes.len(), s.horizon as usize);
         let leaves = |from: usize, departs: &dyn Fn(usize) -> bool| -> Vec<usize> {
-            let mut next = vec![usize::MAX; h + 1];
+            let mut next = vec![NEVER; h + 1];
             for t in (0..h).rev() {
                 let open = s.nodes[from].is_open(t as i64) && departs(t);
                 next[t] = if open { t } else { next[t + 1] };
@@ -394,11 +407,15 @@ impl Legs {
             next
         };
         let mut out_of: Vec<Vec<usize>> = vec![Vec::new(); n];
-        let mut lanes = Vec::new();
+        let mut legs = Vec::new();
         for l in s.lanes.iter().filter(|l| stock[l.from.ix()]) {
-            out_of[l.from.ix()].push(lanes.len());
-            let next = leaves(l.from.ix(), &|t| l.departs_on(t as i64));
-            lanes.push((l.to.ix(), f64::from(l.lead_time), l.carries_transfers, next));
+            out_of[l.from.ix()].push(legs.len());
+            legs.push(Leg {
+                to: l.to.ix(),
+                lead: l.lead_time as usize,
+                transfers: l.carries_transfers,
+                next: leaves(l.from.ix(), &|t| l.departs_on(t as i64)),
+            });
         }
         let handover = (0..n)
             .map(|m| {
@@ -411,50 +428,46 @@ impl Legs {
             .collect();
         Legs {
             h,
-            lanes,
+            legs,
             out_of,
             handover,
         }
     }
 
-    /// The first day from `at` (a whole day below the horizon) on which `next` leaves.
-    fn leave(next: &[usize], at: f64) -> Option<usize> {
-        let t = *next.get(at as usize)?;
-        (t != usize::MAX).then_some(t)
+    /// The first day from `at` (below the horizon) on which `next` leaves.
+    fn leave(next: &[usize], at: usize) -> Option<usize> {
+        Some(next[at]).filter(|&t| t != NEVER)
     }
 
     /// Into `row`, the earliest arrival at every node of a unit at stock node `i` on day
     /// `d`: a label-setting search over the stock nodes by transfers (waiting is allowed
     /// there, and a later start never arrives earlier; `at` is its scratch), then one more
     /// shipment or a hand-over.
-    fn row(&self, i: usize, d: usize, at: &mut [f64], row: &mut [f64]) {
-        let h = self.h as f64;
-        at.fill(INF);
-        at[i] = d as f64;
+    fn row(&self, i: usize, d: usize, at: &mut [usize], row: &mut [f64]) {
+        at.fill(NEVER);
+        at[i] = d;
         let mut heap = BinaryHeap::from([Reverse((d, i))]);
         while let Some(Reverse((t, m))) = heap.pop() {
-            if t as f64 > at[m] || at[m] >= h {
+            if t > at[m] || t >= self.h {
                 continue;
             }
-            for &k in &self.out_of[m] {
-                let (to, lead, transfers, next) = &self.lanes[k];
-                if let Some(t) = Self::leave(next, at[m]).filter(|_| *transfers) {
-                    let a = t + *lead as usize;
-                    if (a as f64) < at[*to] {
-                        at[*to] = a as f64;
-                        heap.push(Reverse((a, *to)));
+            for leg in self.out_of[m].iter().map(|&k| &self.legs[k]) {
+                if let Some(a) = Self::leave(&leg.next, t).filter(|_| leg.transfers) {
+                    let a = a + leg.lead;
+                    if a < at[leg.to] {
+                        at[leg.to] = a;
+                        heap.push(Reverse((a, leg.to)));
                     }
                 }
             }
         }
-        for m in (0..at.len()).filter(|&m| at[m] < h) {
+        for m in (0..at.len()).filter(|&m| at[m] < self.h) {
             if let Some(t) = Self::leave(&self.handover[m], at[m]) {
                 row[m] = row[m].min(t as f64);
             }
-            for &k in &self.out_of[m] {
-                let (to, lead, _, next) = &self.lanes[k];
-                if let Some(t) = Self::leave(next, at[m]) {
-                    row[*to] = row[*to].min(t as f64 + lead);
+            for leg in self.out_of[m].iter().map(|&k| &self.legs[k]) {
+                if let Some(t) = Self::leave(&leg.next, at[m]) {
+                    row[leg.to] = row[leg.to].min((t + leg.lead) as f64);
                 }
             }
         }
