@@ -55,10 +55,10 @@ impl Strategy {
                 // limit, and does not take the core HiGHS's second thread uses for what
                 // would not be reported (~300 orders, seeds 1-20: started at once, 0.2-1.5 %
                 // slower in all than without it in four runs; waiting, the same in one).
-                let wait = if build_fits(s, opts) && (lp_fits(s, opts) || !f.holds()) {
-                    WAIT_SHARE * opts.time_limit_s
-                } else {
+                let wait = if by_neighbourhoods(s, *f, opts) {
                     0.0
+                } else {
+                    WAIT_SHARE * opts.time_limit_s
                 };
                 let (out, relaxed) = beside_a_bound(s, opts, wait, || {
                     search(s, *f, a, opts, &mut rules, &mut improved)
@@ -82,12 +82,9 @@ impl Strategy {
                 let raised = relaxed
                     .as_ref()
                     .map(|r| r.bound)
-                    .filter(|&b| b > 0.0 && out.bound().is_none_or(|x| b > x));
-                if let Some(bound) = raised {
-                    bounded_by(&mut out, bound, opts.mip_gap);
-                }
+                    .is_some_and(|b| b > 0.0 && bounded_by(&mut out, b, opts.mip_gap));
                 if let Some(stats) = out.stats.as_mut() {
-                    if improved || raised.is_some() {
+                    if improved || raised {
                         stats.relaxation = relaxed;
                     }
                 }
@@ -124,10 +121,7 @@ fn search(
             }
         }
     }
-    if !build_fits(s, opts) || (!lp_fits(s, opts) && f.holds()) {
-        // Too big to build whole, or to get far into its LP: the rules' plan improved one
-        // neighbourhood at a time in the time there is (by a formulation that holds
-        // orders; another gets its whole model).
+    if by_neighbourhoods(s, f, opts) {
         *improved = true;
         let rules = rules.insert(priority_rules::plan(s, a));
         let (start, from) = neighbourhood_start(s, f, opts, rules);
@@ -142,6 +136,13 @@ fn search(
         return scope::optimize_touched(s, f, opts, a);
     }
     optimize(s, f, opts)
+}
+
+/// Whether `run` improves the rules' plan one neighbourhood at a time rather than solve the
+/// whole model: it is too big to build whole, or to get far into its LP, in the time there
+/// is (by a formulation that holds orders; another gets its whole model).
+fn by_neighbourhoods(s: &Scenario, f: &dyn Formulation, opts: &SolveOptions) -> bool {
+    !build_fits(s, opts) || (!lp_fits(s, opts) && f.holds())
 }
 
 /// The plan the neighbourhoods start from: in the worker after events (`opts.warm`), the
@@ -172,9 +173,9 @@ pub fn neighbourhood_start(
 /// medium it takes 0.2 s, on large 4.5-5.3 s (under `--time-limit 10` the deadline comes
 /// first: 1,358 of 2,000 SKUs). A search that returns early with no bound leaves it the
 /// rest of its time; one with a bound does not wait for it (the worker's warm solve keeps
-/// its last bound and answers in 0.5 s on medium). The neighbourhoods run on one core (measured on large: 27.3 s of CPU in 27.7 s), so the
-/// bound takes the other one; with `threads` 1, or on one core, it is not computed (it
-/// would take the search's time).
+/// its last bound and answers in 0.5 s on medium). The neighbourhoods run on one core
+/// (measured on large: 27.3 s of CPU in 27.7 s), so the bound takes the other one; with
+/// `threads` 1, or on one core, it is not computed (it would take the search's time).
 fn beside_a_bound(
     s: &Scenario,
     opts: &SolveOptions,
@@ -220,12 +221,12 @@ fn beside_a_bound(
 }
 
 /// `out` with `bound` (a lower bound on every plan's cost) where it has none or a weaker
-/// one, and the gap of its plan to it;
-/// `optimal` when that gap is within `mip_gap`.
-fn bounded_by(out: &mut Outcome, bound: f64, mip_gap: f64) {
+/// one, and the gap of its plan to it, `optimal` when that gap is within `mip_gap`; whether
+/// it took the bound.
+fn bounded_by(out: &mut Outcome, bound: f64, mip_gap: f64) -> bool {
     let t = &mut out.termination;
     if t.bound.is_some_and(|b| b >= bound) {
-        return;
+        return false;
     }
     t.bound = Some(bound);
     t.gap = out
@@ -235,6 +236,7 @@ fn bounded_by(out: &mut Outcome, bound: f64, mip_gap: f64) {
     if t.status.has_solution() && t.gap.is_some_and(|g| g <= mip_gap) {
         t.status = Status::Optimal;
     }
+    true
 }
 
 /// Why a model was not built, for a person.
@@ -307,7 +309,7 @@ mod tests {
     fn a_stronger_bound_replaces_the_outcomes_and_proves_a_plan_within_the_gap() {
         // No bound: the relaxation's, and its gap; still feasible beyond the gap.
         let (mut out, cost) = stopped(None);
-        bounded_by(&mut out, 0.9 * cost, 1e-4);
+        assert!(bounded_by(&mut out, 0.9 * cost, 1e-4));
         assert_eq!(out.termination.bound, Some(0.9 * cost));
         assert!((out.termination.gap.unwrap() - 0.1).abs() < 1e-12);
         assert_eq!(
@@ -316,11 +318,11 @@ mod tests {
         );
         assert_eq!(out.validate(), Ok(()));
         // A weaker one changes nothing.
-        bounded_by(&mut out, 0.5 * cost, 1e-4);
+        assert!(!bounded_by(&mut out, 0.5 * cost, 1e-4));
         assert_eq!(out.termination.bound, Some(0.9 * cost));
         // One within the gap proves the plan.
         let (mut out, cost) = stopped(Some(0.5 * cost));
-        bounded_by(&mut out, cost * (1.0 - 1e-5), 1e-4);
+        assert!(bounded_by(&mut out, cost * (1.0 - 1e-5), 1e-4));
         assert_eq!(out.termination.status, Status::Optimal);
         assert_eq!(out.validate(), Ok(()));
     }
