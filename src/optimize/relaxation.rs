@@ -79,8 +79,8 @@ pub fn bound(s: &Scenario, until: &Until) -> Relaxation {
             seconds: began.elapsed().as_secs_f64(),
         };
     };
-    // Every SKU first without the change penalties, then with them where time is left, each
-    // counting the better of its two bounds: with them, large's lines split into a part per
+    // Every SKU first without the change penalties, then those with a planned line with them
+    // where time is left, each counting the better of its two bounds: with them, large's lines split into a part per
     // planned node, and the pass takes 8-9 s against 4.5-5 s; under a 10 s limit, one pass
     // with them reached 882 SKUs of 2,000 where this one's first pass reaches 1,358.
     let mut parts: Vec<Part> = skus.iter().map_while(|k| part(&reach, k, until)).collect();
