@@ -169,9 +169,13 @@ pub struct Neighbourhoods {
     pub solved: usize,
     pub improved: usize,
     /// Rounds over the late or short orders, joined by the on-time orders the plan's
-    /// charged transfers feed or its charged lanes carry once a round of the late or short
-    /// alone changes nothing.
+    /// charged transfers feed or its charged lanes carry, and by the orders holding the
+    /// SKUs late or short lines lack, once a round of the late or short alone changes
+    /// nothing.
     pub rounds: usize,
+    /// Neighbourhoods of the orders holding a SKU late or short lines lack; counted in
+    /// `solved` too.
+    pub holders: usize,
     /// Rounds that began by serving short lines from stock the plan left unused (over
     /// chains of transfers) or from orders cheaper to leave short, checked cheaper
     /// (`crate::optimize::stranded`).
@@ -191,6 +195,7 @@ impl Neighbourhoods {
             solved: 0,
             improved: 0,
             rounds: 0,
+            holders: 0,
             routed: 0,
             mips: 0,
             seconds: 0.0,

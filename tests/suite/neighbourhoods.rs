@@ -469,3 +469,72 @@ fn a_transfer_an_on_time_order_does_not_need_is_taken_back_with_its_charge() {
     let n = out.stats.as_ref().unwrap().neighbourhoods.as_ref().unwrap();
     assert!(n.mips == 0 && n.routed == 0 && n.improved >= 1, "{n:?}");
 }
+
+/// Two DCs holding 10 units each and two customer zones a day away: DC-A reaches both (1
+/// a unit), DC-B only Z1 (2 a unit). SO-1 and SO-2, both priority 1, want 10 units each
+/// on day 3, SO-1 in Z1 (its plan: DC-A on day 1), SO-2 in Z2 with no plan.
+fn stock_an_on_time_order_holds() -> Scenario {
+    let lane = |id: &str, from: &str, to: &str, unit: f64| {
+        serde_json::json!({"id": id, "from": from, "to": to, "mode": "ground",
+            "lead_time_days": 1, "cost_per_unit": unit})
+    };
+    let order = |id: &str, zone: &str, plan: serde_json::Value| {
+        serde_json::json!({"id": id, "customer": "ACME", "destination": zone,
+            "due": "2026-11-30", "priority": 1,
+            "lines": [{"sku": "A", "quantity": 10}], "plan": plan})
+    };
+    let doc = serde_json::json!({
+        "format": "recourse.scenario/1", "id": "holders", "as_of": "2026-11-27",
+        "horizon_days": 10, "currency": "EUR",
+        "skus": [{"id": "A"}],
+        "nodes": [{"id": "DC-A", "kind": "dc"}, {"id": "DC-B", "kind": "dc"},
+                  {"id": "Z1", "kind": "customer"}, {"id": "Z2", "kind": "customer"}],
+        "lanes": [lane("A-Z1", "DC-A", "Z1", 1.0), lane("A-Z2", "DC-A", "Z2", 1.0),
+                  lane("B-Z1", "DC-B", "Z1", 2.0)],
+        "stock": [{"node": "DC-A", "sku": "A", "on_hand": 10},
+                  {"node": "DC-B", "sku": "A", "on_hand": 10}],
+        "inbound": [],
+        "orders": [order("SO-1", "Z1", serde_json::json!([{"sku": "A", "node": "DC-A",
+                             "lane": "A-Z1", "ship": "2026-11-28", "quantity": 10}])),
+                   order("SO-2", "Z2", serde_json::json!([]))],
+        "disruptions": []
+    });
+    scenario(&doc)
+}
+
+/// A start that ships SO-1 as planned leaves SO-2 short (10 + 10 x 1,000). The optimum
+/// moves SO-1 to DC-B (20, and 10 x 0.5 for the change) and serves SO-2 from DC-A (10):
+/// 35. SO-2's own neighbourhood holds SO-1 at its shipments, no stock is unused where SO-2
+/// can reach it, SO-1 costs as much to leave short, and no lane charges: only the group of
+/// the orders holding SKU A, which decides both, finds it.
+#[test]
+fn stock_an_on_time_order_holds_goes_to_a_short_order_when_the_holder_can_ship_from_elsewhere() {
+    use recourse::scenario::ids::{LaneIx, NodeIx, OrderIx, SkuIx};
+    let s = stock_an_on_time_order_holds();
+    let optimum = optimum(&s);
+    assert!((optimum - 35.0).abs() < 1e-6, "{optimum}");
+    let start = Plan {
+        shipments: vec![recourse::plan::Shipment {
+            order: OrderIx::new(0),
+            sku: SkuIx::new(0),
+            node: NodeIx::new(0),
+            lane: Some(LaneIx::new(0)),
+            ship: 1,
+            quantity: 10.0,
+        }],
+        transfers: Vec::new(),
+        expedited: Vec::new(),
+    };
+    let eval = evaluate(&s, &start);
+    assert!(eval.feasible(), "{:?}", eval.violations);
+    assert!(
+        (eval.cost.total - 10_010.0).abs() < 1e-6,
+        "{}",
+        eval.cost.total
+    );
+    let out = improved(&s, &start).expect("an improvement");
+    let cost = checked("stock an on-time order holds", &s, &out, 10_010.0, optimum);
+    assert!((cost - optimum).abs() < 1e-6, "{cost} against {optimum}");
+    let n = out.stats.as_ref().unwrap().neighbourhoods.as_ref().unwrap();
+    assert!(n.holders >= 1 && n.routed == 0, "{n:?}");
+}
