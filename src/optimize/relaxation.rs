@@ -2,14 +2,15 @@
 //! (`models/relaxation.md`), for where the whole model is too big to give one.
 //!
 //! Per SKU, units go from stock (on day 0) and receipts (on their earliest eta, expedited
-//! for free) to order lines. A unit sent from node `i` to a line whose destination is `z`
-//! costs at least the cheapest chain of lanes from `i` to `z` plus the late penalty of the
-//! earliest arrival at `z` from its first day (each leg leaving on a day its node is open
-//! and its lane departs), each minimum taken on its own; a line can be left short at its
-//! penalty; a unit the line's plan takes from a node costs the change penalty too, unless
-//! a unit from that node serves it. Capacities, charges, expedite costs and the rules that
-//! tie lines together only add cost or remove options, so every plan costs at least the
-//! relaxation's optimum.
+//! where that is sooner, at the expedite's cost per unit of the receipt) to order lines. A
+//! unit sent from node `i` to a line whose destination is `z` costs at least the cheapest
+//! chain of lanes from `i` to `z` (each lane's charge counted per unit of the most a day
+//! can carry) plus the late penalty of the earliest arrival at `z` from its first day (each
+//! leg leaving on a day its node is open and its lane departs), each minimum taken on its
+//! own; a line can be left short at its penalty; a unit the line's plan takes from a node
+//! costs the change penalty too, unless a unit from that node serves it. Capacities, the
+//! rest of the charges and expedite costs, and the rules that tie lines together only add
+//! cost or remove options, so every plan costs at least the relaxation's optimum.
 //!
 //! Each SKU's relaxation is a bipartite min-cost flow, solved exactly by successive shortest
 //! paths. What is reported is not the flow's cost but the Lagrangian value of the supply
@@ -145,19 +146,33 @@ fn per_sku(s: &Scenario, change: f64) -> Vec<(Vec<Source>, Vec<Sink>)> {
                 node,
                 day: 0,
                 units,
+                surcharge: 0.0,
+                then: None,
             });
         }
     }
     for r in &s.inbound {
-        let earliest = [r.arrival(false), r.arrival(true)]
-            .into_iter()
-            .flatten()
-            .min();
-        if let (Some(day), true) = (earliest, r.quantity > 0.0) {
+        if r.quantity <= 0.0 {
+            continue;
+        }
+        // An expedite that brings the units sooner is an option at its cost shared per
+        // unit: a plan that uses x of the q units before the eta pays the whole cost, at
+        // least cost * x / q.
+        let per_unit = r.expedite.map_or(0.0, |x| x.cost.max(0.0)) / r.quantity;
+        let ways = match (r.arrival(false), r.arrival(true)) {
+            (eta, Some(early)) if eta.is_none_or(|eta| early < eta) => {
+                Some((i64::from(early), per_unit, eta.map(i64::from)))
+            }
+            (Some(eta), _) => Some((i64::from(eta), 0.0, None)),
+            (None, _) => None,
+        };
+        if let Some((day, surcharge, then)) = ways {
             skus[r.sku.ix()].0.push(Source {
                 node: r.node.ix(),
-                day: i64::from(day),
+                day,
                 units: r.quantity,
+                surcharge,
+                then,
             });
         }
     }
@@ -168,7 +183,11 @@ fn per_sku(s: &Scenario, change: f64) -> Vec<(Vec<Source>, Vec<Sink>)> {
     }
     skus.retain(|(_, sinks)| !sinks.is_empty());
     for (sources, sinks) in &mut skus {
-        merge(sources, |x| (x.node, x.day), |x| &mut x.units);
+        merge(
+            sources,
+            |x| (x.node, x.day, x.surcharge.to_bits(), x.then),
+            |x| &mut x.units,
+        );
         merge(
             sinks,
             |k| {
@@ -246,6 +265,12 @@ struct Source {
     node: usize,
     day: i64,
     units: f64,
+    /// What a unit leaving from `day` costs first: 0, or for a receipt that only an
+    /// expedite brings by `day`, the expedite's cost per unit of the receipt.
+    surcharge: f64,
+    /// Such a receipt's own eta, when it arrives inside the horizon: from there its units
+    /// cost nothing first.
+    then: Option<i64>,
 }
 
 struct Sink {
@@ -296,13 +321,25 @@ impl Reach {
         }
         for lane in s.lanes.iter().filter(|l| l.departs.iter().any(|&d| d)) {
             let (f, t) = (lane.from.ix(), lane.to.ix());
-            if !stock[f] {
+            // At most `cap` units depart on a lane-day, so its charge is at least
+            // `fixed / cap` per unit it carries.
+            let cap = lane
+                .capacity_per_day
+                .unwrap_or(INF)
+                .min(s.nodes[f].ship_capacity_per_day.unwrap_or(INF));
+            if !stock[f] || cap <= 0.0 {
                 continue;
             }
+            let charge = if lane.fixed_cost_per_day > 0.0 {
+                lane.fixed_cost_per_day / cap
+            } else {
+                0.0
+            };
+            let unit = lane.cost_per_unit + charge;
             let k = n * f + t;
-            fc[k] = fc[k].min(lane.cost_per_unit);
+            fc[k] = fc[k].min(unit);
             if lane.carries_transfers {
-                tc[k] = tc[k].min(lane.cost_per_unit);
+                tc[k] = tc[k].min(unit);
             }
         }
         closure(&mut tc, n, until)?;
@@ -512,12 +549,24 @@ impl Flow {
         // A line with no units takes nothing (it counts 0 whatever its arcs).
         for (j, k) in sinks.iter().enumerate().filter(|(_, k)| k.units > 0.0) {
             for (i, x) in sources.iter().enumerate() {
-                let arrival = reach.arrival(x.node, x.day, k.destination);
                 let r = n * x.node + k.destination;
-                if reach.cost[r] == INF || arrival == INF {
+                // Lateness from the expedited day at the expedite's cost per unit, or from
+                // the receipt's own eta, whichever costs less.
+                let late = |day: i64| {
+                    let arrival = reach.arrival(x.node, day, k.destination);
+                    if arrival == INF {
+                        INF
+                    } else {
+                        k.late * (arrival - k.due as f64).max(0.0)
+                    }
+                };
+                let mut waiting = late(x.day) + x.surcharge;
+                if let Some(day) = x.then {
+                    waiting = waiting.min(late(day));
+                }
+                if reach.cost[r] == INF || waiting == INF {
                     continue;
                 }
-                let late = (arrival - k.due as f64).max(0.0);
                 // A unit serves its part's plan when its shipment leaves from the planned
                 // node, which transfers may reach first; otherwise it pays the change.
                 let cost = match k.planned {
@@ -526,7 +575,7 @@ impl Flow {
                     }
                     None => reach.cost[r],
                 };
-                let c = cost + k.late * late - (k.short + k.change);
+                let c = cost + waiting - (k.short + k.change);
                 if c < 0.0 {
                     arcs.push((i, j, c));
                 }

@@ -182,3 +182,64 @@ proptest! {
         }
     }
 }
+
+/// One DC, a zone a day away (1 a unit), one order for 10 units due on day 1 at 50 a
+/// unit-day late; the DC's only units, 10, arrive on day 5 unless expedited to day 0 for
+/// 50 (`capacity` a day may leave the DC). Expediting is the optimum: 50 + 10. The bound
+/// counts the expedite's cost per unit of the receipt (5), where it used to take the
+/// expedited units for free (10).
+#[test]
+fn the_bound_counts_an_expedite_by_the_unit() {
+    let doc = one_receipt(json!({"eta": "2026-11-27", "cost": 50.0}), None, 0.0);
+    bound_is_the_optimum(&doc, 60.0);
+}
+
+/// The same DC with its 10 units on hand, the lane charging 100 a day and carrying at most
+/// 10 units a day: the optimum ships all 10 in one departure, 10 + 100. The bound counts
+/// the charge per unit of a full lane-day (10), where it used to count none (10); with the
+/// DC's own capacity of 10 a day and the lane unlimited, the same.
+#[test]
+fn the_bound_counts_a_lane_days_charge_by_the_unit_of_its_capacity() {
+    for (lane, node) in [(Some(10.0), None), (None, Some(10.0))] {
+        let mut doc = one_receipt(serde_json::Value::Null, node, 100.0);
+        doc["stock"] = json!([{"node": "DC-A", "sku": "SKU-1", "on_hand": 10}]);
+        doc["inbound"] = json!([]);
+        if let Some(cap) = lane {
+            doc["lanes"][0]["capacity_per_day"] = json!(cap);
+        }
+        bound_is_the_optimum(&doc, 110.0);
+    }
+}
+
+/// DC-A (ship capacity `node_cap` a day, if any) with a receipt of 10 units of SKU-1 on day
+/// 5 (its expedite option `expedite`, if any), a day from ZONE (1 a unit, a charge of
+/// `fixed` a day), and one order for the 10 due on day 1, 50 a unit-day late.
+fn one_receipt(
+    expedite: serde_json::Value,
+    node_cap: Option<f64>,
+    fixed: f64,
+) -> serde_json::Value {
+    let mut dc = json!({"id": "DC-A", "kind": "dc"});
+    if let Some(cap) = node_cap {
+        dc["ship_capacity_per_day"] = json!(cap);
+    }
+    let mut receipt = json!({"id": "PO-1", "node": "DC-A", "sku": "SKU-1", "quantity": 10,
+                             "eta": "2026-12-02"});
+    if !expedite.is_null() {
+        receipt["expedite"] = expedite;
+    }
+    json!({
+        "format": "recourse.scenario/1", "id": "one-receipt", "as_of": "2026-11-27",
+        "horizon_days": 10, "currency": "EUR",
+        "skus": [{"id": "SKU-1"}],
+        "nodes": [dc, {"id": "ZONE", "kind": "customer"}],
+        "lanes": [{"id": "A-Z", "from": "DC-A", "to": "ZONE", "mode": "ground",
+                   "lead_time_days": 1, "cost_per_unit": 1.0, "fixed_cost_per_day": fixed}],
+        "stock": [],
+        "inbound": [receipt],
+        "orders": [{"id": "SO-1", "destination": "ZONE", "due": "2026-11-28", "priority": 1,
+                    "late_penalty_per_unit_day": 50.0,
+                    "lines": [{"sku": "SKU-1", "quantity": 10}], "plan": []}],
+        "disruptions": []
+    })
+}
