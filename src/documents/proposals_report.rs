@@ -272,13 +272,13 @@ pub fn improved_from_sentence(
     };
     let bounded = match bound {
         Some((b, gap)) => format!(
-            "; a relaxation that moves each SKU on its own, without capacities or charges, proves that no plan costs less than {b} (a gap of {:.1} %)",
+            "; a relaxation that moves each SKU on its own, without capacities and with only part of the charges, proves that no plan costs less than {b} (a gap of {:.1} %)",
             100.0 * gap
         ),
         None => ", and nothing bounds how far this plan is from optimal".to_owned(),
     };
     format!(
-        "The plan is {start} ({cost}) improved {routed}one neighbourhood of late or short orders at a time ({} of {} neighbourhoods lowered the cost): the whole model did not fit the limit{bounded}.",
+        "The plan is {start} ({cost}) improved {routed}one neighbourhood at a time, the late or short orders first and then the orders holding what they lack ({} of {} neighbourhoods lowered the cost): the whole model did not fit the limit{bounded}.",
         i.improved, i.neighbourhoods
     )
 }
@@ -297,7 +297,7 @@ pub fn relaxation_sentence<P>(
     sv.relaxation.as_ref()?;
     let (bound, gap) = (sv.bound?, sv.gap?);
     Some(format!(
-        "A relaxation that moves each SKU on its own, without capacities or charges, proves that no plan costs less than {} (a gap of {:.1} %): the model's own bound was weaker within the limit.",
+        "A relaxation that moves each SKU on its own, without capacities and with only part of the charges, proves that no plan costs less than {} (a gap of {:.1} %): the model's own bound was weaker within the limit.",
         money(bound),
         100.0 * gap
     ))
@@ -319,7 +319,7 @@ mod tests {
         };
         assert_eq!(
             improved_from_sentence(&from("priority-rules"), "1,234.5", None),
-            "The plan is the priority-rules plan (1,234.5) improved one neighbourhood of late or short orders at a time (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal."
+            "The plan is the priority-rules plan (1,234.5) improved one neighbourhood at a time, the late or short orders first and then the orders holding what they lack (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal."
         );
         assert!(improved_from_sentence(&from("last-plan"), "1234.50", None).starts_with(
             "The plan is the worker's last plan without the orders the events since touched (1234.50) improved"
@@ -330,11 +330,11 @@ mod tests {
         };
         assert_eq!(
             improved_from_sentence(&routed, "1,234.5", None),
-            "The plan is the priority-rules plan (1,234.5) improved by serving short lines from stock it left unused or from orders cheaper to leave short (3 times) and one neighbourhood of late or short orders at a time (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal."
+            "The plan is the priority-rules plan (1,234.5) improved by serving short lines from stock it left unused or from orders cheaper to leave short (3 times) and one neighbourhood at a time, the late or short orders first and then the orders holding what they lack (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal."
         );
         assert_eq!(
             improved_from_sentence(&routed, "1,234.5", Some(("987.6", 0.19997))),
-            "The plan is the priority-rules plan (1,234.5) improved by serving short lines from stock it left unused or from orders cheaper to leave short (3 times) and one neighbourhood of late or short orders at a time (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit; a relaxation that moves each SKU on its own, without capacities or charges, proves that no plan costs less than 987.6 (a gap of 20.0 %)."
+            "The plan is the priority-rules plan (1,234.5) improved by serving short lines from stock it left unused or from orders cheaper to leave short (3 times) and one neighbourhood at a time, the late or short orders first and then the orders holding what they lack (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit; a relaxation that moves each SKU on its own, without capacities and with only part of the charges, proves that no plan costs less than 987.6 (a gap of 20.0 %)."
         );
     }
 }

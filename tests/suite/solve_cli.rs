@@ -351,7 +351,7 @@ fn under_a_short_limit_the_rules_plan_is_improved_by_neighbourhoods() {
     assert!((gap - (checked - bound) / checked).abs() < 1e-6, "{gap}");
     // A planner reads where the plan came from, and what bounds it, in the report and on
     // the page.
-    let said = "one neighbourhood of late or short orders at a time";
+    let said = "one neighbourhood at a time, the late or short orders first and then the orders holding what they lack";
     let text = recourse::documents::proposals_report::render(
         &doc,
         None,
