@@ -395,6 +395,32 @@ fn a_receipt_the_start_does_not_expedite_is_expedited_by_an_lp_neighbourhood() {
     assert!(n.rounds >= 2 && n.routed == 0, "{n:?}");
 }
 
+/// A start in which the first order's first SKU ships `quantity` units from node `node` on
+/// lane `lane` on day `ship`, and nothing else moves.
+fn first_order_ships(node: usize, lane: usize, ship: i64, quantity: f64) -> Plan {
+    use recourse::scenario::ids::{LaneIx, NodeIx, OrderIx, SkuIx};
+    Plan {
+        shipments: vec![recourse::plan::Shipment {
+            order: OrderIx::new(0),
+            sku: SkuIx::new(0),
+            node: NodeIx::new(node),
+            lane: Some(LaneIx::new(lane)),
+            ship,
+            quantity,
+        }],
+        transfers: Vec::new(),
+        expedited: Vec::new(),
+    }
+}
+
+/// The checker's evaluation of `start`, which it finds feasible at `cost`.
+fn feasible_at(s: &Scenario, start: &Plan, cost: f64) -> recourse::check::Evaluation {
+    let eval = evaluate(s, start);
+    assert!(eval.feasible(), "{:?}", eval.violations);
+    assert!((eval.cost.total - cost).abs() < 1e-6, "{}", eval.cost.total);
+    eval
+}
+
 /// Two DCs a day apart and a customer zone a day from each: DC-A holds 10 units, DC-B none.
 /// The lane A-B charges 100 a day it is used and 1 a unit; A ships to the zone at 3 a unit,
 /// B at 1. One order for 5 units, due on day 3.
@@ -431,35 +457,19 @@ fn a_transfer_not_worth_its_charge() -> Scenario {
 #[test]
 fn a_transfer_an_on_time_order_does_not_need_is_taken_back_with_its_charge() {
     use recourse::plan::Transfer;
-    use recourse::scenario::ids::{LaneIx, NodeIx, OrderIx, SkuIx};
+    use recourse::scenario::ids::{LaneIx, SkuIx};
     let s = a_transfer_not_worth_its_charge();
     let optimum = optimum(&s);
     assert!((optimum - 15.0).abs() < 1e-6, "{optimum}");
-    let start = Plan {
-        shipments: vec![recourse::plan::Shipment {
-            order: OrderIx::new(0),
-            sku: SkuIx::new(0),
-            node: NodeIx::new(1),
-            lane: Some(LaneIx::new(2)),
-            ship: 1,
-            quantity: 5.0,
-        }],
-        transfers: vec![Transfer {
-            lane: LaneIx::new(0),
-            sku: SkuIx::new(0),
-            ship: 0,
-            quantity: 5.0,
-        }],
-        expedited: Vec::new(),
-    };
-    let eval = evaluate(&s, &start);
-    assert!(eval.feasible(), "{:?}", eval.violations);
+    let mut start = first_order_ships(1, 2, 1, 5.0);
+    start.transfers.push(Transfer {
+        lane: LaneIx::new(0),
+        sku: SkuIx::new(0),
+        ship: 0,
+        quantity: 5.0,
+    });
+    let eval = feasible_at(&s, &start, 110.0);
     assert!(eval.orders[0].on_time_in_full());
-    assert!(
-        (eval.cost.total - 110.0).abs() < 1e-6,
-        "{}",
-        eval.cost.total
-    );
     let out = improved(&s, &start).expect("an improvement");
     let cost = checked("a transfer not worth its charge", &s, &out, 110.0, optimum);
     assert!((cost - optimum).abs() < 1e-6, "{cost} against {optimum}");
@@ -509,29 +519,11 @@ fn stock_an_on_time_order_holds() -> Scenario {
 /// the orders holding SKU A, which decides both, finds it.
 #[test]
 fn stock_an_on_time_order_holds_goes_to_a_short_order_when_the_holder_can_ship_from_elsewhere() {
-    use recourse::scenario::ids::{LaneIx, NodeIx, OrderIx, SkuIx};
     let s = stock_an_on_time_order_holds();
     let optimum = optimum(&s);
     assert!((optimum - 35.0).abs() < 1e-6, "{optimum}");
-    let start = Plan {
-        shipments: vec![recourse::plan::Shipment {
-            order: OrderIx::new(0),
-            sku: SkuIx::new(0),
-            node: NodeIx::new(0),
-            lane: Some(LaneIx::new(0)),
-            ship: 1,
-            quantity: 10.0,
-        }],
-        transfers: Vec::new(),
-        expedited: Vec::new(),
-    };
-    let eval = evaluate(&s, &start);
-    assert!(eval.feasible(), "{:?}", eval.violations);
-    assert!(
-        (eval.cost.total - 10_010.0).abs() < 1e-6,
-        "{}",
-        eval.cost.total
-    );
+    let start = first_order_ships(0, 0, 1, 10.0);
+    feasible_at(&s, &start, 10_010.0);
     let out = improved(&s, &start).expect("an improvement");
     let cost = checked("stock an on-time order holds", &s, &out, 10_010.0, optimum);
     assert!((cost - optimum).abs() < 1e-6, "{cost} against {optimum}");
