@@ -17,9 +17,10 @@
 //! `P`'s part is one of its points whenever the model has `P`'s columns, so the first LP's
 //! optimum costs no more than `P`; the decoded plan goes through the checker and replaces
 //! `P` when it is cheaper. Groups go in order of what their orders cost in `P`, round after
-//! round; once a round changes nothing the fed groups join the rounds, until the time is
-//! spent or such a round changes nothing; then the late or short orders' groups as MIPs
-//! with their yes/no decisions free, in the time left.
+//! round; once a round lowers the cost by less than [`SETTLED`] the fed groups and the
+//! groups of every order of the SKUs late or short lines lack (`holder_groups`) join the
+//! rounds, until the time is spent or such a round changes nothing; then the late or short
+//! orders' groups as MIPs with their yes/no decisions free, in the time left.
 
 use super::formulate::{fixed_plan, BuildOptions, Formulation, Hold, Meaning, Model};
 use super::highs::{solve, solve_fixing, Change, Limit, SolveOptions, SolveResult, Status};
@@ -400,8 +401,9 @@ fn fed_groups(s: &Scenario, plan: &Plan, eval: &Evaluation, size: usize) -> Vec<
 /// neighbourhoods hold every other order at its shipments, so the stock on-time orders of
 /// the same SKU use stays theirs; deciding them all at once lets an LP give that stock to
 /// the orders whose shortage or lateness costs more, and serve the others from elsewhere.
-/// Measured on medium at `--time-limit 5` (seeds 1-7, two runs each): 0.4-12.6 % cheaper
-/// on five seeds, the same on two (`models/neighbourhoods.md`, "Holders of a SKU").
+/// Measured on medium at `--time-limit 5` (seeds 1-7, two to four runs each): 0.8-12.6 %
+/// cheaper on four seeds, the same within the runs' spread on three
+/// (`models/neighbourhoods.md`, "Holders of a SKU").
 fn holder_groups(s: &Scenario, eval: &Evaluation, size: usize) -> Vec<Group> {
     let mut stake = vec![0.0; s.skus.len()];
     let mut holders: Vec<Vec<usize>> = vec![Vec::new(); s.skus.len()];
