@@ -69,7 +69,7 @@ impl Until<'_> {
 /// beside it), until `until`.
 pub fn bound(s: &Scenario, until: &Until) -> Relaxation {
     let began = Instant::now();
-    let skus = per_sku(s, 0.0);
+    let skus = per_sku(s);
     // The chains take n^3 steps: on a network of thousands of nodes, longer than a limit.
     let Some(reach) = Reach::of(s, until) else {
         return Relaxation {
@@ -80,21 +80,28 @@ pub fn bound(s: &Scenario, until: &Until) -> Relaxation {
             seconds: began.elapsed().as_secs_f64(),
         };
     };
-    // Every SKU first without the change penalties, then those with a planned line with them
-    // where time is left, each counting the better of its two bounds: with them, large's lines split into a part per
-    // planned node, and the pass takes 8-9 s against 4.5-5 s; under a 10 s limit, one pass
-    // with them reached 882 SKUs of 2,000 where this one's first pass reaches 1,358.
-    let mut parts: Vec<Part> = skus.iter().map_while(|k| part(&reach, k, until)).collect();
+    // Every SKU first without the change penalties, then those with a planned line with
+    // them where time is left, each counting the better of its two bounds: with them,
+    // large's lines split into a part per planned node, and the pass takes 8-9 s against
+    // 4.5-5 s; under a 10 s limit, one pass with them reached 882 SKUs of 2,000 where this
+    // one's first pass reaches 1,358.
+    let mut parts: Vec<Part> = skus
+        .iter()
+        .map_while(|(sources, sinks)| part(&reach, sources, sinks, until))
+        .collect();
     let change = s.policy.change_penalty_per_unit;
     if change > 0.0 && !until.passed() {
-        // A SKU without a planned line has the same flow in both passes.
-        let planned = per_sku(s, change);
-        let again = planned
+        // The same sources; a SKU without a planned line has the same flow in both passes.
+        let planned = lines_per_sku(s, change)
+            .into_iter()
+            .filter(|k| !k.is_empty());
+        let again = skus
             .iter()
+            .zip(planned)
             .zip(parts.iter_mut())
-            .filter(|(k, _)| k.1.iter().any(|x| x.planned.is_some()));
-        for (k, p) in again {
-            let Some(q) = part(&reach, k, until) else {
+            .filter(|((_, sinks), _)| sinks.iter().any(|x| x.planned.is_some()));
+        for (((sources, _), sinks), p) in again {
+            let Some(q) = part(&reach, sources, &sinks, until) else {
                 break;
             };
             if q.bound > p.bound {
@@ -114,7 +121,7 @@ pub fn bound(s: &Scenario, until: &Until) -> Relaxation {
 /// One SKU's bound; `None` once `until` has passed. Every SKU's relaxation costs at least 0
 /// (costs and penalties are never negative), so leaving out the SKUs the deadline did not
 /// reach keeps the sum a bound.
-fn part(reach: &Reach, (sources, sinks): &(Vec<Source>, Vec<Sink>), until: &Until) -> Option<Part> {
+fn part(reach: &Reach, sources: &[Source], sinks: &[Sink], until: &Until) -> Option<Part> {
     if until.passed() {
         return None;
     }
@@ -131,18 +138,57 @@ fn part(reach: &Reach, (sources, sinks): &(Vec<Source>, Vec<Sink>), until: &Unti
     })
 }
 
-/// Per SKU with order lines (the same SKUs in the same order whatever `change`), its
-/// sources (units per node and day they can first leave) and its lines (units per
-/// destination, due day and penalties, in parts per planned node when `change` is above 0),
-/// each merged where equal.
-fn per_sku(s: &Scenario, change: f64) -> Vec<(Vec<Source>, Vec<Sink>)> {
-    let mut skus: Vec<(Vec<Source>, Vec<Sink>)> = Vec::new();
+/// Per SKU with order lines, its sources (units per node and day they can first leave,
+/// [`sources_per_sku`]) and its lines without the change penalties ([`lines_per_sku`]).
+fn per_sku(s: &Scenario) -> Vec<(Vec<Source>, Vec<Sink>)> {
+    sources_per_sku(s)
+        .into_iter()
+        .zip(lines_per_sku(s, 0.0))
+        .filter(|(_, sinks)| !sinks.is_empty())
+        .collect()
+}
+
+/// Per SKU, its lines: units per destination, due day and penalties, in parts per planned
+/// node when `change` is above 0, merged where equal; empty for a SKU without lines (one
+/// with lines has at least one part whatever `change`, so the same SKUs have lines in
+/// both passes).
+fn lines_per_sku(s: &Scenario, change: f64) -> Vec<Vec<Sink>> {
+    let mut lines: Vec<Vec<Sink>> = Vec::new();
+    lines.resize_with(s.skus.len(), Vec::new);
+    for o in s.orders.iter() {
+        for l in &o.lines {
+            line_parts(o, l, change, &mut lines[l.sku.ix()]);
+        }
+    }
+    for sinks in &mut lines {
+        merge(
+            sinks,
+            |k| {
+                let planned = k.planned.map_or(0, |n| n + 1);
+                (
+                    k.destination,
+                    k.due,
+                    k.late.to_bits(),
+                    k.short.to_bits(),
+                    planned,
+                )
+            },
+            |k| &mut k.units,
+        );
+    }
+    lines
+}
+
+/// Per SKU, the units of its stock (on day 0) and receipts (from their earliest day),
+/// merged where node, day and cost are equal.
+fn sources_per_sku(s: &Scenario) -> Vec<Vec<Source>> {
+    let mut skus: Vec<Vec<Source>> = Vec::new();
     skus.resize_with(s.skus.len(), Default::default);
     for &(node, sku) in s.stock.keys() {
         let units = s.available_at_start(node, sku);
         if units > 0.0 {
             let node = node.ix();
-            skus[sku.ix()].0.push(Source {
+            skus[sku.ix()].push(Source {
                 node,
                 day: 0,
                 units,
@@ -167,7 +213,7 @@ fn per_sku(s: &Scenario, change: f64) -> Vec<(Vec<Source>, Vec<Sink>)> {
             (None, _) => None,
         };
         if let Some((day, surcharge, then)) = ways {
-            skus[r.sku.ix()].0.push(Source {
+            skus[r.sku.ix()].push(Source {
                 node: r.node.ix(),
                 day,
                 units: r.quantity,
@@ -176,31 +222,11 @@ fn per_sku(s: &Scenario, change: f64) -> Vec<(Vec<Source>, Vec<Sink>)> {
             });
         }
     }
-    for o in s.orders.iter() {
-        for l in &o.lines {
-            line_parts(o, l, change, &mut skus[l.sku.ix()].1);
-        }
-    }
-    skus.retain(|(_, sinks)| !sinks.is_empty());
-    for (sources, sinks) in &mut skus {
+    for sources in &mut skus {
         merge(
             sources,
             |x| (x.node, x.day, x.surcharge.to_bits(), x.then),
             |x| &mut x.units,
-        );
-        merge(
-            sinks,
-            |k| {
-                let planned = k.planned.map_or(0, |n| n + 1);
-                (
-                    k.destination,
-                    k.due,
-                    k.late.to_bits(),
-                    k.short.to_bits(),
-                    planned,
-                )
-            },
-            |k| &mut k.units,
         );
     }
     skus
