@@ -78,7 +78,7 @@ impl Strategy {
                 // Every plan costs at least 0: a relaxation that reached nothing proves
                 // nothing. Beside a model it is reported where it proves more than the
                 // model's own bound (on medium under a 10 s limit the LP-guided search's
-                // pricing is cut short and proves nothing; the relaxation takes 0.2 s).
+                // pricing is cut short and proves nothing; the relaxation takes 0.3-0.5 s).
                 let raised = relaxed
                     .as_ref()
                     .map(|r| r.bound)
@@ -170,8 +170,9 @@ pub fn neighbourhood_start(
 /// on a thread beside it, from `wait` seconds on or once the search returns, whichever
 /// comes first, until the deadline, or until someone stops the solve; or, once
 /// the search returns with a bound of its own (or fails), at once, with what it has. On
-/// medium it takes 0.2 s, on large 4.5-5.3 s (under `--time-limit 10` the deadline comes
-/// first: 1,358 of 2,000 SKUs). A search that returns early with no bound leaves it the
+/// medium it takes 0.3-0.5 s, on large 13.8-16.2 s for both its passes (under
+/// `--time-limit 10` the deadline comes first: 1,010-1,382 of 2,000 SKUs in the first,
+/// run to run). A search that returns early with no bound leaves it the
 /// rest of its time; one with a bound does not wait for it (the worker's warm solve keeps
 /// its last bound and answers in 0.5 s on medium). The neighbourhoods run on one core
 /// (measured on large: 27.3 s of CPU in 27.7 s), so the bound takes the other one; with
