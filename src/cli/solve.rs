@@ -212,13 +212,13 @@ fn solve(
         }
         if let Some(n) = stats.and_then(|x| x.neighbourhoods.as_ref()) {
             eprintln!(
-                "neighbourhoods: the {} plan ({:.2}) improved in {} of {} solved ({} over the late or short orders, joined once they settle by the on-time orders that charged transfers feed or charged lanes carry and by the orders holding the SKUs late or short lines lack ({} of those); {} of the rounds starting with short lines served from unused stock or cheaper orders, then {} as MIPs) in {:.2} s",
+                "neighbourhoods: the {} plan ({:.2}) improved in {} of {} solved ({} over the late or short orders, joined once they settle by the on-time orders that charged transfers feed or charged lanes carry and by the orders holding the SKUs late or short lines lack ({}); {} of the rounds starting with short lines served from unused stock or cheaper orders, then {} as MIPs) in {:.2} s",
                 n.from.as_str(),
                 n.from_cost,
                 n.improved,
                 plural(n.solved, "neighbourhood"),
                 plural(n.rounds, "round"),
-                n.holders,
+                plural(n.holders, "neighbourhood"),
                 n.routed,
                 n.mips,
                 n.seconds
