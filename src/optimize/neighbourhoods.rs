@@ -152,6 +152,9 @@ pub fn improve(
             tried.clear();
         }
         for mut group in round(s, &plan, &eval, feeding, size) {
+            if stopped(opts) {
+                break 'rounds;
+            }
             if tried.contains(&group.orders) {
                 continue;
             }
@@ -160,14 +163,14 @@ pub fn improve(
                 // stops gives nothing (medium seed 1: 1,415 orders in 1.9-2.2 s, ending
                 // within 0.1-0.2 s of the deadline or after it).
                 let fits = (left() / holder_seconds.max(1e-6)) as usize;
-                if fits < FEWEST.min(group.orders.len()) || stopped(opts) {
+                if fits < FEWEST.min(group.orders.len()) {
                     continue;
                 }
                 group.orders.truncate(fits);
             } else {
                 let need =
                     expected.unwrap_or_else(|| first_estimate(s.orders.len(), group.orders.len()));
-                if left() < need || stopped(opts) {
+                if left() < need {
                     break 'rounds;
                 }
             }
