@@ -360,12 +360,22 @@ fn fit(group: &Group, expected: Option<f64>, holder_seconds: f64, orders: usize,
 }
 
 /// A round's groups: those of the late or short orders, then, when `feeding`, those of
-/// [`fed_groups`] and of [`holder_groups`].
+/// [`fed_groups`] and of [`holder_groups`]; in each, the late or short orders' sources
+/// open (`Group::sourcing`).
 fn round(s: &Scenario, plan: &Plan, eval: &Evaluation, feeding: bool, size: usize) -> Vec<Group> {
     let mut all = groups(s, eval, size);
     if feeding {
         all.extend(fed_groups(s, plan, eval, size));
         all.extend(holder_groups(s, eval, size));
+    }
+    for g in &mut all {
+        g.sourcing = g
+            .orders
+            .iter()
+            .copied()
+            .filter(|&i| !eval.orders[i].on_time_in_full())
+            .collect();
+        g.sourcing.sort_unstable();
     }
     all
 }
@@ -381,6 +391,9 @@ struct Group {
     charges: bool,
     /// Whether it is one of [`holder_groups`] (counted in `Neighbourhoods::holders`).
     holder: bool,
+    /// Its orders (ascending) whose source nodes its LP may change ([`open_decisions`]):
+    /// those late or short in the plan; set by [`round`].
+    sourcing: Vec<usize>,
 }
 
 /// The late or short orders of `eval` (frozen ones never), in groups of `size`: sorted
@@ -406,6 +419,7 @@ fn groups(s: &Scenario, eval: &Evaluation, size: usize) -> Vec<Group> {
             orders: g.1,
             charges: false,
             holder: false,
+            sourcing: Vec::new(),
         })
         .collect()
 }
@@ -453,6 +467,7 @@ fn fed_groups(s: &Scenario, plan: &Plan, eval: &Evaluation, size: usize) -> Vec<
             orders: g.to_vec(),
             charges: true,
             holder: false,
+            sourcing: Vec::new(),
         })
         .collect()
 }
@@ -519,6 +534,7 @@ fn holder_groups(s: &Scenario, eval: &Evaluation, size: usize) -> Vec<Group> {
             orders,
             charges: false,
             holder: true,
+            sourcing: Vec::new(),
         })
         .collect()
 }
@@ -561,7 +577,7 @@ fn solve_fixed(
     let mut fixed_mip = model.mip.clone().relaxed();
     let start = model.start_from(plan);
     let open = open_decisions(model, &start, group);
-    for (j, v) in start.into_iter().enumerate() {
+    for (j, &v) in start.iter().enumerate() {
         if v.is_finite() && open.binary_search(&j).is_err() {
             fixed_mip.col_lower[j] = v;
             fixed_mip.col_upper[j] = v;
@@ -587,7 +603,7 @@ fn solve_fixed(
         Err(super::highs::SolveError::UnboundedOrInfeasible { .. }) => Ok(None),
         other => other.map(Some),
     };
-    let mut dive = Dive::new(model, &open);
+    let mut dive = Dive::new(model, &open, &start);
     let Some(first) = feasible(solve_fixing(&fixed_mip, &tuned, |r| dive.next(r)))? else {
         return Ok(None);
     };
@@ -652,11 +668,22 @@ struct Dive<'a> {
     fixed: Vec<Option<f64>>,
     /// The decision the last solve fixed at 1 from a fraction.
     tried: Option<usize>,
+    /// Per open decision, the order whose source choice it is (`Meaning::Source`).
+    source_of: Vec<Option<usize>>,
+    /// Per open decision, the plan's value.
+    start: Vec<f64>,
+    /// Whether the sources have been rounded ([`Dive::round_sources`]: once a dive, at the
+    /// first solve that leaves one fractional).
+    rounded: bool,
+    /// The source decisions of the orders the last solve's rounding fixed, while it is the
+    /// last step.
+    rounding: Vec<usize>,
     solves: usize,
 }
 
 impl<'a> Dive<'a> {
-    fn new(model: &Model, open: &'a [usize]) -> Self {
+    /// The dive over `open`, from a plan whose value per column is `start`.
+    fn new(model: &Model, open: &'a [usize], start: &[f64]) -> Self {
         let charge: Vec<Option<f64>> = open
             .iter()
             .map(|&j| {
@@ -683,6 +710,16 @@ impl<'a> Dive<'a> {
                 .collect(),
             fixed: vec![None; open.len()],
             tried: None,
+            source_of: open
+                .iter()
+                .map(|&j| match model.meaning[j] {
+                    Meaning::Source { order, .. } => Some(order.ix()),
+                    _ => None,
+                })
+                .collect(),
+            start: open.iter().map(|&j| start[j]).collect(),
+            rounded: false,
+            rounding: Vec::new(),
             solves: 0,
         }
     }
@@ -696,12 +733,31 @@ impl<'a> Dive<'a> {
         }
         self.solves += 1;
         if r.status == Status::Infeasible {
+            if !self.rounding.is_empty() {
+                // Those orders back on the plan's sources, where the plan ships them.
+                let back = std::mem::take(&mut self.rounding);
+                return Some(
+                    back.into_iter()
+                        .map(|k| {
+                            self.fixed[k] = Some(self.start[k]);
+                            Change::Fix(self.open[k], self.start[k])
+                        })
+                        .collect(),
+                );
+            }
             let k = self.tried.take()?;
             self.fixed[k] = Some(0.0);
             return Some(vec![Change::Fix(self.open[k], 0.0)]);
         }
         let values = values?;
         self.tried = None;
+        self.rounding.clear();
+        if !self.rounded {
+            if let Some(fix) = self.round_sources(values) {
+                self.rounded = true;
+                return Some(fix);
+            }
+        }
         let mut fix = Vec::new();
         let mut largest: Option<(usize, f64)> = None;
         for (k, &j) in self.open.iter().enumerate() {
@@ -731,6 +787,51 @@ impl<'a> Dive<'a> {
         self.fixed[k] = Some(1.0);
         self.tried = Some(k);
         fix.push(Change::Fix(self.open[k], 1.0));
+        Some(fix)
+    }
+
+    /// The first step of a dive with sources open: every order with a fractional source
+    /// gets its largest at 1, all in one solve (its source limit then closes the others
+    /// when it is 1). One at a time, a group of medium seed 2 needed 10-12 solves, more
+    /// than [`DIVES`], and the orders left over went unserved. When that solve is
+    /// infeasible (a ship-complete order the source cannot serve in full), those orders'
+    /// sources go back to the plan's. `None` when no source is fractional.
+    fn round_sources(&mut self, values: &[f64]) -> Option<Vec<Change>> {
+        use std::collections::BTreeMap;
+        // Per order with a fractional source, its largest source.
+        let mut largest: BTreeMap<usize, (usize, f64)> = BTreeMap::new();
+        let mut fractional: Vec<usize> = Vec::new();
+        for (k, o) in self.source_of.iter().enumerate() {
+            let Some(o) = *o else {
+                continue;
+            };
+            if self.fixed[k].is_some() {
+                continue;
+            }
+            let v = values[self.open[k]];
+            if fraction(v) {
+                fractional.push(o);
+            }
+            let e = largest.entry(o).or_insert((k, v));
+            if v > e.1 {
+                *e = (k, v);
+            }
+        }
+        if fractional.is_empty() {
+            return None;
+        }
+        fractional.sort_unstable();
+        let rounds = |o: &usize| fractional.binary_search(o).is_ok();
+        self.rounding = (0..self.open.len())
+            .filter(|&k| self.fixed[k].is_none() && self.source_of[k].is_some_and(|o| rounds(&o)))
+            .collect();
+        let mut fix = Vec::new();
+        for (o, (k, _)) in largest {
+            if rounds(&o) {
+                self.fixed[k] = Some(1.0);
+                fix.push(Change::Fix(self.open[k], 1.0));
+            }
+        }
         Some(fix)
     }
 
@@ -790,8 +891,12 @@ fn fraction(v: f64) -> bool {
 /// orders held 454,400 of the search's 1,854,900 shortage, every one of their SKUs with
 /// stock left unshipped in the network. With [`Group::charges`], also every charge of a
 /// lane-day `plan` pays for: at 1 it would keep the charge paid after the LP has moved
-/// everything off the lane-day. `start` is `plan`'s value per column
-/// ([`Model::start_from`]).
+/// everything off the lane-day. And the source choices (`use[o,n]`, under an order's
+/// source limit) of the group's late or short orders: at `plan`'s they keep such an order
+/// on the nodes it is late or short from (medium seed 2: three of the orders latest in
+/// the search's plan, each limited to one source, shipped late from DC-19 where the best
+/// plan known ships them on time from DC-18 and PL-03). `start` is `plan`'s value per
+/// column ([`Model::start_from`]).
 fn open_decisions(model: &Model, start: &[f64], group: &Group) -> Vec<usize> {
     let mut ours: Vec<usize> = group.orders.clone();
     ours.sort_unstable();
@@ -802,6 +907,9 @@ fn open_decisions(model: &Model, start: &[f64], group: &Group) -> Vec<usize> {
         .enumerate()
         .filter_map(|(j, (m, &v))| match *m {
             Meaning::Complete(o) if v == 0.0 && ours.binary_search(&o.ix()).is_ok() => Some(j),
+            Meaning::Source { order, .. } if group.sourcing.binary_search(&order.ix()).is_ok() => {
+                Some(j)
+            }
             Meaning::Expedite(_) if v == 0.0 => Some(j),
             Meaning::Charge { .. } if v == 1.0 && group.charges => Some(j),
             _ => None,
@@ -934,6 +1042,7 @@ mod tests {
             orders: (0..n).collect(),
             charges: !holder,
             holder,
+            sourcing: Vec::new(),
         };
         // Medium seed 5: a fed group expected to take 1.05 s with 1.0 s left is passed over
         // (the holder group after it is not), one with 1.1 s left solved whole.
@@ -977,6 +1086,10 @@ mod tests {
             raise: vec![false, true],
             fixed: vec![None, None],
             tried: None,
+            source_of: vec![None, None],
+            start: vec![0.0, 0.0],
+            rounded: false,
+            rounding: Vec::new(),
             solves: 0,
         }
     }
@@ -1003,6 +1116,65 @@ mod tests {
         let last = lp(Status::Optimal, Some(vec![0.0, 1.0]));
         assert!(d.finished(last).is_some());
         assert_eq!(d.fixed, vec![Some(0.0), Some(1.0)]);
+    }
+
+    /// Columns 0 and 1 the sources of order 7, 2 and 3 those of order 9, all free; the plan
+    /// ships 7 from the first and 9 from the second of its own.
+    fn sources(open: &[usize]) -> Dive<'_> {
+        Dive {
+            open,
+            charge: vec![None; 4],
+            scalings: 0,
+            raise: vec![false; 4],
+            fixed: vec![None; 4],
+            tried: None,
+            source_of: vec![Some(7), Some(7), Some(9), Some(9)],
+            start: vec![1.0, 0.0, 0.0, 1.0],
+            rounded: false,
+            rounding: Vec::new(),
+            solves: 0,
+        }
+    }
+
+    #[test]
+    fn fractional_sources_are_rounded_in_one_solve_and_go_back_to_the_plans_when_infeasible() {
+        let open = [0, 1, 2, 3];
+        // Each order's largest source at 1, both in one step.
+        let mut d = sources(&open);
+        let split = lp(Status::Optimal, Some(vec![0.4, 0.6, 0.3, 0.7]));
+        assert_eq!(
+            d.next(&split),
+            Some(vec![Change::Fix(1, 1.0), Change::Fix(3, 1.0)])
+        );
+        // Infeasible: both orders' sources back where the plan has them.
+        assert_eq!(
+            d.next(&lp(Status::Infeasible, None)),
+            Some(vec![
+                Change::Fix(0, 1.0),
+                Change::Fix(1, 0.0),
+                Change::Fix(2, 0.0),
+                Change::Fix(3, 1.0)
+            ])
+        );
+        assert_eq!(d.fixed, vec![Some(1.0), Some(0.0), Some(0.0), Some(1.0)]);
+        // Feasible: the other sources whole, the dive ends; only once a dive.
+        let mut d = sources(&open);
+        d.next(&split);
+        let whole = lp(Status::Optimal, Some(vec![0.0, 1.0, 0.0, 1.0]));
+        assert_eq!(d.next(&whole), None);
+        assert!(d.finished(whole).is_some());
+        assert_eq!(d.fixed, vec![Some(0.0), Some(1.0), Some(0.0), Some(1.0)]);
+        let mut d = sources(&open);
+        d.next(&split);
+        // Order 9 may use two sources: its other one, left at a half, is dived on as usual.
+        let half = lp(Status::Optimal, Some(vec![0.0, 1.0, 0.5, 1.0]));
+        assert_eq!(d.next(&half), Some(vec![Change::Fix(2, 1.0)]));
+        assert!(d.rounding.is_empty());
+        // An order whose sources are whole is not rounded.
+        let mut d = sources(&open);
+        let one = lp(Status::Optimal, Some(vec![1.0, 0.0, 0.3, 0.7]));
+        assert_eq!(d.next(&one), Some(vec![Change::Fix(3, 1.0)]));
+        assert_eq!(d.rounding, vec![2, 3]);
     }
 
     #[test]
@@ -1039,6 +1211,10 @@ mod tests {
             raise: vec![false, true, true],
             fixed: vec![None; 3],
             tried: None,
+            source_of: vec![None; 3],
+            start: vec![0.0; 3],
+            rounded: false,
+            rounding: Vec::new(),
             solves: 0,
         };
         // A charge used at a quarter costs 4 times its price per unit of load; one the LP

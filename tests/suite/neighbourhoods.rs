@@ -535,3 +535,51 @@ fn stock_an_on_time_order_holds_goes_to_a_short_order_when_the_holder_can_ship_f
         "{n:?}"
     );
 }
+
+/// Two DCs holding 10 units each and a customer zone, three days from DC-A (1 a unit) and
+/// one from DC-B (2 a unit). One order for 10 units due on day 2, limited to one source.
+fn a_source_limit() -> Scenario {
+    let lane = |id: &str, from: &str, days: u32, unit: f64| {
+        serde_json::json!({"id": id, "from": from, "to": "ZONE", "mode": "ground",
+            "lead_time_days": days, "cost_per_unit": unit})
+    };
+    let doc = serde_json::json!({
+        "format": "recourse.scenario/1", "id": "sources", "as_of": "2026-11-27",
+        "horizon_days": 10, "currency": "EUR",
+        "skus": [{"id": "A"}],
+        "nodes": [{"id": "DC-A", "kind": "dc"}, {"id": "DC-B", "kind": "dc"},
+                  {"id": "ZONE", "kind": "customer"}],
+        "lanes": [lane("A-Z", "DC-A", 3, 1.0), lane("B-Z", "DC-B", 1, 2.0)],
+        "stock": [{"node": "DC-A", "sku": "A", "on_hand": 10},
+                  {"node": "DC-B", "sku": "A", "on_hand": 10}],
+        "inbound": [],
+        "orders": [{"id": "SO-1", "customer": "ACME", "destination": "ZONE",
+                    "due": "2026-11-29", "priority": 1, "max_sources": 1,
+                    "lines": [{"sku": "A", "quantity": 10}], "plan": []}],
+        "disruptions": []
+    });
+    scenario(&doc)
+}
+
+/// A start that ships the order from DC-A on day 0 leaves it a day late. The optimum ships
+/// it from DC-B on day 1, on time: 20. With its source choice fixed at the start's, as
+/// every yes/no decision of an LP neighbourhood is, only a MIP neighbourhood would find
+/// that; the late order's own LP neighbourhood, its sources open, does.
+#[test]
+fn a_late_order_limited_to_one_source_moves_to_another_in_an_lp_neighbourhood() {
+    let s = a_source_limit();
+    let optimum = optimum(&s);
+    assert!((optimum - 20.0).abs() < 1e-6, "{optimum}");
+    let start = first_order_ships(0, 0, 0, 10.0);
+    let eval = evaluate(&s, &start);
+    assert!(eval.feasible(), "{:?}", eval.violations);
+    assert!(eval.orders[0].late_unit_days > 0.0 && eval.cost.total > optimum);
+    let from = eval.cost.total;
+    let out = improved(&s, &start).expect("an improvement");
+    let cost = checked("a source limit", &s, &out, from, optimum);
+    assert!((cost - optimum).abs() < 1e-6, "{cost} against {optimum}");
+    let plan = out.plan().unwrap();
+    assert!(plan.shipments.iter().all(|e| e.node.ix() == 1), "{plan:?}");
+    let n = out.stats.as_ref().unwrap().neighbourhoods.as_ref().unwrap();
+    assert!(n.mips == 0 && n.routed == 0 && n.improved == 1, "{n:?}");
+}
