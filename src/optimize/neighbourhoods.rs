@@ -9,9 +9,9 @@
 //! and any transfer on a lane-day `P` already pays for, within [`HOPS`] lanes of the
 //! group's sources, re-optimised around the rest of `P`. `P`'s transfers between pairs
 //! with a balance per day can be taken back (`Meaning::Recall`). The switches of the
-//! group's ship-complete orders that `P` ships nothing of, and the expedites `P` does not
-//! take, are the exception to the fixing: they are LP columns, made whole by a dive
-//! (`Dive`), and so are the charges `P` pays in the groups of on-time orders that charged
+//! group's ship-complete orders that `P` ships nothing of, the expedites `P` does not
+//! take, and the source choices of the group's late or short orders are the exception to
+//! the fixing: they are LP columns, made whole by a dive (`Dive`), and so are the charges `P` pays in the groups of on-time orders that charged
 //! transfers feed or charged lanes carry (`fed_groups`), re-priced by their use (slope
 //! scaling, `Dive::scale`) before they are fixed.
 //! `P`'s part is one of its points whenever the model has `P`'s columns, so the first LP's
