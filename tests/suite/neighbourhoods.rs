@@ -583,3 +583,96 @@ fn a_late_order_limited_to_one_source_moves_to_another_in_an_lp_neighbourhood() 
     let n = out.stats.as_ref().unwrap().neighbourhoods.as_ref().unwrap();
     assert!(n.mips == 0 && n.routed == 0 && n.improved == 1, "{n:?}");
 }
+
+/// As [`a_source_limit`], with a second SKU: DC-A holds 10 units of each, DC-B 6 of A and
+/// 10 of B. SO-1 wants 10 of A shipped complete (`allow_partial: false`), SO-2 10 of B; both
+/// due on day 2, both limited to one source.
+fn a_source_limit_and_a_complete_order() -> Scenario {
+    let lane = |id: &str, from: &str, days: u32, unit: f64| {
+        serde_json::json!({"id": id, "from": from, "to": "ZONE", "mode": "ground",
+            "lead_time_days": days, "cost_per_unit": unit})
+    };
+    let order = |id: &str, sku: &str, partial: bool| {
+        serde_json::json!({"id": id, "customer": "ACME", "destination": "ZONE",
+            "due": "2026-11-29", "priority": 1, "max_sources": 1, "allow_partial": partial,
+            "lines": [{"sku": sku, "quantity": 10}], "plan": []})
+    };
+    let doc = serde_json::json!({
+        "format": "recourse.scenario/1", "id": "sources-complete", "as_of": "2026-11-27",
+        "horizon_days": 10, "currency": "EUR",
+        "skus": [{"id": "A"}, {"id": "B"}],
+        "nodes": [{"id": "DC-A", "kind": "dc"}, {"id": "DC-B", "kind": "dc"},
+                  {"id": "ZONE", "kind": "customer"}],
+        "lanes": [lane("A-Z", "DC-A", 3, 1.0), lane("B-Z", "DC-B", 1, 2.0)],
+        "stock": [{"node": "DC-A", "sku": "A", "on_hand": 10},
+                  {"node": "DC-A", "sku": "B", "on_hand": 10},
+                  {"node": "DC-B", "sku": "A", "on_hand": 6},
+                  {"node": "DC-B", "sku": "B", "on_hand": 10}],
+        "inbound": [],
+        "orders": [order("SO-1", "A", false), order("SO-2", "B", true)],
+        "disruptions": []
+    });
+    scenario(&doc)
+}
+
+/// A start that ships both orders from DC-A on day 0 leaves both a day late. Their
+/// neighbourhood's LP splits SO-1 between the nodes (6 on time from DC-B, 4 late from
+/// DC-A) and moves SO-2 to DC-B whole. Rounding SO-1 to DC-B, which cannot ship it
+/// complete, is infeasible, so SO-1 goes back to DC-A, and the LP after it keeps SO-2 on
+/// DC-B: the optimum, in that LP neighbourhood. SO-1, late at the optimum, gets its own LP
+/// neighbourhood once more, and then a MIP neighbourhood that finds nothing: 3 solved. Without
+/// the way back the dive ends with no plan, twice (no round changes anything), and only the
+/// MIP neighbourhood finds the optimum: 4 solved.
+#[test]
+fn a_source_rounding_that_is_infeasible_goes_back_to_the_starts_sources() {
+    use recourse::scenario::ids::{LaneIx, NodeIx, OrderIx, SkuIx};
+    let s = a_source_limit_and_a_complete_order();
+    let optimum = optimum(&s);
+    let ship = |order: usize, sku: usize| recourse::plan::Shipment {
+        order: OrderIx::new(order),
+        sku: SkuIx::new(sku),
+        node: NodeIx::new(0),
+        lane: Some(LaneIx::new(0)),
+        ship: 0,
+        quantity: 10.0,
+    };
+    let start = Plan {
+        shipments: vec![ship(0, 0), ship(1, 1)],
+        transfers: Vec::new(),
+        expedited: Vec::new(),
+    };
+    let eval = evaluate(&s, &start);
+    assert!(eval.feasible(), "{:?}", eval.violations);
+    assert!(eval.orders.iter().all(|o| o.late_unit_days > 0.0));
+    let from = eval.cost.total;
+    // The optimum moves SO-2 only: 10 more in transport, SO-2's lateness gone.
+    let late = from - 20.0;
+    assert!(
+        (optimum - (from + 10.0 - late / 2.0)).abs() < 1e-6,
+        "{optimum} from {from}"
+    );
+    let out = improved(&s, &start).expect("an improvement");
+    let cost = checked(
+        "a source limit and a complete order",
+        &s,
+        &out,
+        from,
+        optimum,
+    );
+    assert!((cost - optimum).abs() < 1e-6, "{cost} against {optimum}");
+    let plan = out.plan().unwrap();
+    let node = |o: usize| {
+        plan.shipments
+            .iter()
+            .find(|e| e.order.ix() == o)
+            .unwrap()
+            .node
+            .ix()
+    };
+    assert_eq!((node(0), node(1)), (0, 1), "{plan:?}");
+    let n = out.stats.as_ref().unwrap().neighbourhoods.as_ref().unwrap();
+    assert!(
+        n.solved == 3 && n.mips == 1 && n.improved == 1 && n.routed == 0,
+        "{n:?}"
+    );
+}
