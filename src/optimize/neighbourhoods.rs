@@ -11,9 +11,10 @@
 //! with a balance per day can be taken back (`Meaning::Recall`). The switches of the
 //! group's ship-complete orders that `P` ships nothing of, the expedites `P` does not
 //! take, and the source choices of the group's late or short orders are the exception to
-//! the fixing: they are LP columns, made whole by a dive (`Dive`), and so are the charges `P` pays in the groups of on-time orders that charged
-//! transfers feed or charged lanes carry (`fed_groups`), re-priced by their use (slope
-//! scaling, `Dive::scale`) before they are fixed.
+//! the fixing: they are LP columns, made whole by a dive (`Dive`), and so are the charges
+//! `P` pays in the groups of on-time orders that charged transfers feed or charged lanes
+//! carry (`fed_groups`), re-priced by their use (slope scaling, `Dive::scale`) before they
+//! are fixed.
 //! `P`'s part is one of its points whenever the model has `P`'s columns, so the first LP's
 //! optimum costs no more than `P`; the decoded plan goes through the checker and replaces
 //! `P` when it is cheaper. Groups go in order of what their orders cost in `P`, round after
@@ -790,12 +791,15 @@ impl<'a> Dive<'a> {
         Some(fix)
     }
 
-    /// The first step of a dive with sources open: every order with a fractional source
-    /// gets its largest at 1, all in one solve (its source limit then closes the others
-    /// when it is 1). One at a time, a group of medium seed 2 needed 10-12 solves, more
-    /// than [`DIVES`], and the orders left over went unserved. When that solve is
-    /// infeasible (a ship-complete order the source cannot serve in full), those orders'
-    /// sources go back to the plan's. `None` when no source is fractional.
+    /// The dive's step at the first solve that leaves a source fractional (usually the
+    /// first): every order with a fractional source gets its largest at 1, all in one solve
+    /// (its source limit then closes the others when it is 1). One at a time, the dives of
+    /// the late or short groups of medium seeds 1-2 needed 9-12 solves, more than
+    /// [`DIVES`], and the orders left over went unserved. When that solve is infeasible (a
+    /// ship-complete order the source cannot serve in full), those orders' sources go back
+    /// to the plan's, which the plan's own point satisfies when this is the dive's first
+    /// step; otherwise that LP may be infeasible too and the dive ends with no plan, the
+    /// neighbourhood giving nothing. `None` when no source is fractional.
     fn round_sources(&mut self, values: &[f64]) -> Option<Vec<Change>> {
         use std::collections::BTreeMap;
         // Per order with a fractional source, its largest source.
