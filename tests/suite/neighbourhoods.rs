@@ -676,3 +676,25 @@ fn a_source_rounding_that_is_infeasible_goes_back_to_the_starts_sources() {
         "{n:?}"
     );
 }
+
+/// The search under half a second, less than a group of 300 orders is expected to take
+/// (1.8 s) but far more than the one late order's LP needs: that order's neighbourhood is
+/// solved and moves it to the node that is on time (`a_source_limit`). No MIP neighbourhood
+/// starts with less than a second left.
+#[test]
+fn a_search_shorter_than_a_full_group_still_solves_its_few_late_orders() {
+    let s = a_source_limit();
+    let start = first_order_ships(0, 0, 0, 10.0);
+    let from = evaluate(&s, &start).cost.total;
+    let opts = recourse::optimize::highs::SolveOptions {
+        time_limit_s: 0.5,
+        ..common::exact()
+    };
+    let out = improve(&s, by_name("tight").unwrap(), &opts, &start, Source::Rules)
+        .unwrap()
+        .expect("an improvement");
+    let cost = checked("a source limit in half a second", &s, &out, from, 20.0);
+    assert!((cost - 20.0).abs() < 1e-6, "{cost}");
+    let n = out.stats.as_ref().unwrap().neighbourhoods.as_ref().unwrap();
+    assert!(n.mips == 0 && n.improved == 1, "{n:?}");
+}
