@@ -576,6 +576,9 @@ impl Flow {
         for (j, k) in sinks.iter().enumerate().filter(|(_, k)| k.units > 0.0) {
             for (i, x) in sources.iter().enumerate() {
                 let r = n * x.node + k.destination;
+                if reach.cost[r] == INF {
+                    continue;
+                }
                 // Lateness from the expedited day at the expedite's cost per unit, or from
                 // the receipt's own eta, whichever costs less.
                 let late = |day: i64| {
@@ -590,7 +593,7 @@ impl Flow {
                 if let Some(day) = x.then {
                     waiting = waiting.min(late(day));
                 }
-                if reach.cost[r] == INF || waiting == INF {
+                if waiting == INF {
                     continue;
                 }
                 // A unit serves its part's plan when its shipment leaves from the planned
