@@ -536,29 +536,45 @@ fn stock_an_on_time_order_holds_goes_to_a_short_order_when_the_holder_can_ship_f
     );
 }
 
-/// Two DCs holding 10 units each and a customer zone, three days from DC-A (1 a unit) and
-/// one from DC-B (2 a unit). One order for 10 units due on day 2, limited to one source.
-fn a_source_limit() -> Scenario {
+/// Two DCs and a customer zone, three days from DC-A (1 a unit) and one from DC-B (2 a
+/// unit), holding `stock` (node, SKU, units), with one order per `(id, sku, allow_partial)`
+/// for 10 units due on day 2, each limited to one source.
+fn two_dcs_a_day_and_three_days_away(
+    stock: &[(&str, &str, f64)],
+    orders: &[(&str, &str, bool)],
+) -> Scenario {
     let lane = |id: &str, from: &str, days: u32, unit: f64| {
         serde_json::json!({"id": id, "from": from, "to": "ZONE", "mode": "ground",
             "lead_time_days": days, "cost_per_unit": unit})
     };
+    let mut skus: Vec<&str> = stock.iter().map(|x| x.1).collect();
+    skus.dedup();
     let doc = serde_json::json!({
         "format": "recourse.scenario/1", "id": "sources", "as_of": "2026-11-27",
         "horizon_days": 10, "currency": "EUR",
-        "skus": [{"id": "A"}],
+        "skus": skus.iter().map(|k| serde_json::json!({"id": k})).collect::<Vec<_>>(),
         "nodes": [{"id": "DC-A", "kind": "dc"}, {"id": "DC-B", "kind": "dc"},
                   {"id": "ZONE", "kind": "customer"}],
         "lanes": [lane("A-Z", "DC-A", 3, 1.0), lane("B-Z", "DC-B", 1, 2.0)],
-        "stock": [{"node": "DC-A", "sku": "A", "on_hand": 10},
-                  {"node": "DC-B", "sku": "A", "on_hand": 10}],
+        "stock": stock.iter().map(|(node, sku, units)| serde_json::json!(
+            {"node": node, "sku": sku, "on_hand": units})).collect::<Vec<_>>(),
         "inbound": [],
-        "orders": [{"id": "SO-1", "customer": "ACME", "destination": "ZONE",
-                    "due": "2026-11-29", "priority": 1, "max_sources": 1,
-                    "lines": [{"sku": "A", "quantity": 10}], "plan": []}],
+        "orders": orders.iter().map(|(id, sku, partial)| serde_json::json!(
+            {"id": id, "customer": "ACME", "destination": "ZONE", "due": "2026-11-29",
+             "priority": 1, "max_sources": 1, "allow_partial": partial,
+             "lines": [{"sku": sku, "quantity": 10}], "plan": []})).collect::<Vec<_>>(),
         "disruptions": []
     });
     scenario(&doc)
+}
+
+/// [`two_dcs_a_day_and_three_days_away`], both DCs holding 10 units of SKU A, one order
+/// for A.
+fn a_source_limit() -> Scenario {
+    two_dcs_a_day_and_three_days_away(
+        &[("DC-A", "A", 10.0), ("DC-B", "A", 10.0)],
+        &[("SO-1", "A", true)],
+    )
 }
 
 /// A start that ships the order from DC-A on day 0 leaves it a day late. The optimum ships
@@ -585,34 +601,17 @@ fn a_late_order_limited_to_one_source_moves_to_another_in_an_lp_neighbourhood() 
 }
 
 /// As [`a_source_limit`], with a second SKU: DC-A holds 10 units of each, DC-B 6 of A and
-/// 10 of B. SO-1 wants 10 of A shipped complete (`allow_partial: false`), SO-2 10 of B; both
-/// due on day 2, both limited to one source.
+/// 10 of B. SO-1 wants 10 of A shipped complete (`allow_partial: false`), SO-2 10 of B.
 fn a_source_limit_and_a_complete_order() -> Scenario {
-    let lane = |id: &str, from: &str, days: u32, unit: f64| {
-        serde_json::json!({"id": id, "from": from, "to": "ZONE", "mode": "ground",
-            "lead_time_days": days, "cost_per_unit": unit})
-    };
-    let order = |id: &str, sku: &str, partial: bool| {
-        serde_json::json!({"id": id, "customer": "ACME", "destination": "ZONE",
-            "due": "2026-11-29", "priority": 1, "max_sources": 1, "allow_partial": partial,
-            "lines": [{"sku": sku, "quantity": 10}], "plan": []})
-    };
-    let doc = serde_json::json!({
-        "format": "recourse.scenario/1", "id": "sources-complete", "as_of": "2026-11-27",
-        "horizon_days": 10, "currency": "EUR",
-        "skus": [{"id": "A"}, {"id": "B"}],
-        "nodes": [{"id": "DC-A", "kind": "dc"}, {"id": "DC-B", "kind": "dc"},
-                  {"id": "ZONE", "kind": "customer"}],
-        "lanes": [lane("A-Z", "DC-A", 3, 1.0), lane("B-Z", "DC-B", 1, 2.0)],
-        "stock": [{"node": "DC-A", "sku": "A", "on_hand": 10},
-                  {"node": "DC-A", "sku": "B", "on_hand": 10},
-                  {"node": "DC-B", "sku": "A", "on_hand": 6},
-                  {"node": "DC-B", "sku": "B", "on_hand": 10}],
-        "inbound": [],
-        "orders": [order("SO-1", "A", false), order("SO-2", "B", true)],
-        "disruptions": []
-    });
-    scenario(&doc)
+    two_dcs_a_day_and_three_days_away(
+        &[
+            ("DC-A", "A", 10.0),
+            ("DC-B", "A", 6.0),
+            ("DC-A", "B", 10.0),
+            ("DC-B", "B", 10.0),
+        ],
+        &[("SO-1", "A", false), ("SO-2", "B", true)],
+    )
 }
 
 /// A start that ships both orders from DC-A on day 0 leaves both a day late. Their
