@@ -30,6 +30,7 @@ pub mod link_cuts;
 pub mod mip;
 pub mod neighbourhoods;
 pub mod outcome;
+pub mod plan_state;
 pub mod priority_rules;
 pub mod relaxation;
 pub mod scope;
