@@ -224,6 +224,13 @@ fn solve(
                 n.seconds
             );
         }
+        if let Some(c) = stats.and_then(|x| x.closed) {
+            eprintln!(
+                "closed {} only transfers used, their transfers moved onto lane-days already paid or dropped ({:.2} before)",
+                plural(c.lane_days, "lane-day"),
+                c.from_cost
+            );
+        }
         if let Some(r) = stats.and_then(|x| x.relaxation.as_ref()) {
             eprintln!(
                 "relaxation: bound {:.2} from {} ({} solved before the deadline, {} that could lower the cost) in {:.2} s, beside the search",

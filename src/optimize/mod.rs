@@ -23,6 +23,7 @@
 
 pub mod changes;
 pub mod charges;
+pub mod consolidate;
 pub mod formulate;
 pub mod guided;
 pub mod highs;
@@ -258,6 +259,7 @@ pub fn optimize_held(
         not_built: false,
         neighbourhoods: None,
         relaxation: None,
+        closed: None,
     };
     let mut out = Outcome {
         formulation: f.name(),
@@ -356,6 +358,34 @@ pub fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(Source, &P
             source,
         });
     }
+}
+
+/// Closes the lane-days only transfers use in `out`'s plan (`consolidate`), keeping the
+/// result when the checker finds it feasible and cheaper. The status and bound stand: a
+/// cheaper plan only narrows the gap. Whether it did.
+pub fn close_lane_days(s: &Scenario, out: &mut Outcome) -> bool {
+    let Some(sol) = out.solution.as_mut() else {
+        return false;
+    };
+    let Some(closed) = consolidate::consolidate(s, &sol.plan) else {
+        return false;
+    };
+    let eval = evaluate(s, &closed.plan);
+    let (from, cost) = (sol.eval.cost.total, eval.cost.total);
+    if !eval.feasible() || cost >= from - 1e-9 * from.abs().max(1.0) {
+        return false;
+    }
+    sol.plan = closed.plan;
+    sol.eval = eval;
+    let t = &mut out.termination;
+    t.gap = t.bound.map(|b| relative_gap(cost, b));
+    if let Some(stats) = out.stats.as_mut() {
+        stats.closed = Some(outcome::ClosedLaneDays {
+            lane_days: closed.lane_days,
+            from_cost: from,
+        });
+    }
+    true
 }
 
 /// Every recourse model is bounded (each column that lowers the cost has a finite upper

@@ -165,6 +165,7 @@ pub fn improve(
         }
         let from = eval.cost.total;
         let mut changed = route_stranded(s, &mut plan, &mut eval, &mut report);
+        changed |= close_lane_days(s, &mut plan, &mut eval, &mut report);
         if changed {
             tried.clear();
         }
@@ -224,7 +225,7 @@ pub fn improve(
         limit = Limit::Interrupt;
     }
     report.seconds = began.elapsed().as_secs_f64();
-    if report.improved == 0 && report.routed == 0 {
+    if report.improved == 0 && report.routed == 0 && report.closed == 0 {
         return Ok(None);
     }
     stats.neighbourhoods = Some(report);
@@ -249,6 +250,28 @@ fn route_stranded(
     *plan = p;
     *eval = e;
     report.routed += 1;
+    true
+}
+
+/// `plan` with the lane-days only transfers use closed where that pays
+/// (`super::consolidate`), kept when the checker finds it feasible and cheaper; whether it
+/// was.
+fn close_lane_days(
+    s: &Scenario,
+    plan: &mut Plan,
+    eval: &mut Evaluation,
+    report: &mut Neighbourhoods,
+) -> bool {
+    let Some(closed) = super::consolidate::consolidate(s, plan) else {
+        return false;
+    };
+    let e = evaluate(s, &closed.plan);
+    if !e.feasible() || !cheaper(e.cost.total, eval) {
+        return false;
+    }
+    *plan = closed.plan;
+    *eval = e;
+    report.closed += 1;
     true
 }
 

@@ -118,6 +118,16 @@ pub struct SolverStats {
     /// Beside that search: the transportation relaxation's bound
     /// (`crate::optimize::relaxation`).
     pub relaxation: Option<crate::optimize::relaxation::Relaxation>,
+    /// Lane-days only transfers used that were closed in the plan the search ended with,
+    /// and its cost before (`crate::optimize::consolidate`).
+    pub closed: Option<ClosedLaneDays>,
+}
+
+/// What closing the lane-days only transfers use did to a search's last plan.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ClosedLaneDays {
+    pub lane_days: usize,
+    pub from_cost: f64,
 }
 
 /// How a MIP point with fractional quantities became a plan in whole units
@@ -180,6 +190,9 @@ pub struct Neighbourhoods {
     /// chains of transfers) or from orders cheaper to leave short, checked cheaper
     /// (`crate::optimize::stranded`).
     pub routed: usize,
+    /// Rounds that began by closing lane-days only transfers use, checked cheaper
+    /// (`crate::optimize::consolidate`).
+    pub closed: usize,
     /// Neighbourhoods solved as MIPs, their yes/no decisions free (once no LP
     /// neighbourhood changed the plan); counted in `solved` too.
     pub mips: usize,
@@ -197,6 +210,7 @@ impl Neighbourhoods {
             rounds: 0,
             holders: 0,
             routed: 0,
+            closed: 0,
             mips: 0,
             seconds: 0.0,
         }

@@ -5,7 +5,7 @@ use crate::check::evaluate;
 use crate::optimize::formulate::{self, Formulation};
 use crate::optimize::highs::{SolveOptions, Status};
 pub use crate::optimize::{build_fits, lp_fits, BUILD_SECONDS_PER_ORDER, BUILD_SHARE};
-use crate::optimize::{keep_the_better, optimize, OptimizeError, Outcome, Source};
+use crate::optimize::{close_lane_days, keep_the_better, optimize, OptimizeError, Outcome, Source};
 use crate::optimize::{neighbourhoods, priority_rules, relaxation, scope, warm};
 use crate::plan::Plan;
 use crate::risk::Analysis;
@@ -75,6 +75,7 @@ impl Strategy {
                     fallbacks.push((Source::Rules, &rules));
                     keep_the_better(s, &mut out, &fallbacks);
                 }
+                close_lane_days(s, &mut out);
                 // Every plan costs at least 0: a relaxation that reached nothing proves
                 // nothing. Beside a model it is reported where it proves more than the
                 // model's own bound (on medium under a 10 s limit the LP-guided search's

@@ -20,6 +20,7 @@ mod check;
 mod risk_cli;
 
 // optimize
+mod consolidate;
 mod guided;
 mod link_cuts;
 mod neighbourhoods;

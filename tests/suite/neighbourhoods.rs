@@ -88,7 +88,7 @@ fn checked(name: &str, s: &Scenario, out: &Outcome, from: f64, optimum: f64) -> 
     assert_eq!(n.from, Source::Rules, "{name}");
     assert!((n.from_cost - from).abs() <= 1e-9 * from, "{name}");
     assert!(
-        n.improved + n.routed >= 1 && n.improved <= n.solved,
+        n.improved + n.routed + n.closed >= 1 && n.improved <= n.solved,
         "{name}: {n:?}"
     );
     cost
