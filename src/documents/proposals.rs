@@ -124,6 +124,11 @@ pub struct ImprovedFrom {
     /// (`models/neighbourhoods.md`, "Stranded stock").
     #[serde(default)]
     pub routed: usize,
+    /// Times lane-days only transfers used were closed, or expedites nobody needed dropped,
+    /// lowering the cost: at the start of a round, or on the final plan (`models/neighbourhoods.md`, "Lane-days only transfers
+    /// use").
+    #[serde(default)]
+    pub closed: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -460,6 +465,7 @@ pub fn proposals_doc<'a>(
                 cost: n.from_cost,
                 neighbourhoods: n.solved,
                 routed: n.routed,
+                closed: n.closed,
                 improved: n.improved,
             }),
             relaxation: stats.relaxation.as_ref().map(|r| RelaxationDoc {

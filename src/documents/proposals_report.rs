@@ -270,6 +270,12 @@ pub fn improved_from_sentence(
         2 => "by serving short lines from stock it left unused or from orders cheaper to leave short (twice) and ".to_owned(),
         n => format!("by serving short lines from stock it left unused or from orders cheaper to leave short ({n} times) and "),
     };
+    let closed = match i.closed {
+        0 => String::new(),
+        1 => "by closing lane-days only transfers used or dropping expedites nobody needed (once) and ".to_owned(),
+        2 => "by closing lane-days only transfers used or dropping expedites nobody needed (twice) and ".to_owned(),
+        n => format!("by closing lane-days only transfers used or dropping expedites nobody needed ({n} times) and "),
+    };
     let bounded = match bound {
         Some((b, gap)) => format!(
             "; a relaxation that moves each SKU on its own, without capacities and with only part of the charges, proves that no plan costs less than {b} (a gap of {:.1} %)",
@@ -278,7 +284,7 @@ pub fn improved_from_sentence(
         None => ", and nothing bounds how far this plan is from optimal".to_owned(),
     };
     format!(
-        "The plan is {start} ({cost}) improved {routed}one neighbourhood at a time, the late or short orders first and then the orders holding what they lack ({} of {} neighbourhoods lowered the cost): the whole model did not fit the limit{bounded}.",
+        "The plan is {start} ({cost}) improved {routed}{closed}one neighbourhood at a time, the late or short orders first and then the orders holding what they lack ({} of {} neighbourhoods lowered the cost): the whole model did not fit the limit{bounded}.",
         i.improved, i.neighbourhoods
     )
 }
@@ -316,6 +322,7 @@ mod tests {
             neighbourhoods: 3,
             improved: 2,
             routed: 0,
+            closed: 0,
         };
         assert_eq!(
             improved_from_sentence(&from("priority-rules"), "1,234.5", None),
@@ -332,6 +339,13 @@ mod tests {
             improved_from_sentence(&routed, "1,234.5", None),
             "The plan is the priority-rules plan (1,234.5) improved by serving short lines from stock it left unused or from orders cheaper to leave short (3 times) and one neighbourhood at a time, the late or short orders first and then the orders holding what they lack (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit, and nothing bounds how far this plan is from optimal."
         );
+        let closed = ImprovedFrom {
+            closed: 2,
+            ..routed.clone()
+        };
+        assert!(improved_from_sentence(&closed, "1,234.5", None).starts_with(
+            "The plan is the priority-rules plan (1,234.5) improved by serving short lines from stock it left unused or from orders cheaper to leave short (3 times) and by closing lane-days only transfers used or dropping expedites nobody needed (twice) and one neighbourhood at a time,"
+        ));
         assert_eq!(
             improved_from_sentence(&routed, "1,234.5", Some(("987.6", 0.19997))),
             "The plan is the priority-rules plan (1,234.5) improved by serving short lines from stock it left unused or from orders cheaper to leave short (3 times) and one neighbourhood at a time, the late or short orders first and then the orders holding what they lack (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit; a relaxation that moves each SKU on its own, without capacities and with only part of the charges, proves that no plan costs less than 987.6 (a gap of 20.0 %)."

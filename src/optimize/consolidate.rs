@@ -11,6 +11,10 @@
 //! Every balance stays at or above zero on every day, every node-day and lane-day within
 //! its capacity, and no transfer goes where `forbid` rules it out; the caller checks the
 //! whole plan.
+//!
+//! Then the same state drops the expedites whose units every balance can wait for until
+//! the receipt's own eta: an expedite a neighbourhood took for units a later one no longer
+//! needs, or one that closing a lane-day did not come to rely on.
 
 use super::plan_state::State;
 use crate::check::TOLERANCE;
@@ -22,41 +26,25 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Where a transfer went: nowhere (dropped), or onto another lane-day.
 type Place = Option<(LaneIx, Day)>;
 
-/// A plan with lane-days closed, and how many.
+/// A plan with lane-days closed and expedites dropped, and how many of each.
 pub struct Closed {
     pub plan: Plan,
     pub lane_days: usize,
+    pub expedites: usize,
 }
 
-/// `plan` with the lane-days that only transfers use closed where that pays; `None` when
-/// none could be.
+/// `plan` with the lane-days that only transfers use closed where that pays, then the
+/// expedites nobody needs dropped; `None` when neither could be.
 pub fn consolidate(s: &Scenario, plan: &Plan) -> Option<Closed> {
-    let h = s.horizon as usize;
-    let within = |d: Day| (0..h as Day).contains(&d);
-    let mut shipped = vec![vec![false; h]; s.lanes.len()];
-    for x in plan.shipments.iter().filter(|x| x.quantity > 0.0) {
-        if let (Some(l), true) = (x.lane, within(x.ship)) {
-            shipped[l.ix()][x.ship as usize] = true;
-        }
-    }
-    // The transfers of each charged lane-day no shipment uses.
-    let mut only: BTreeMap<(LaneIx, Day), Vec<usize>> = BTreeMap::new();
-    for (i, t) in plan.transfers.iter().enumerate() {
-        if t.quantity > 0.0
-            && within(t.ship)
-            && s.lane(t.lane).fixed_cost_per_day > 0.0
-            && !shipped[t.lane.ix()][t.ship as usize]
-        {
-            only.entry((t.lane, t.ship)).or_default().push(i);
-        }
-    }
-    if only.is_empty() {
+    let only = transfers_only(s, plan);
+    if only.is_empty() && plan.expedited.is_empty() {
         return None;
     }
     let skus: BTreeSet<SkuIx> = only
         .values()
         .flatten()
         .map(|&i| plan.transfers[i].sku)
+        .chain(plan.expedited.iter().map(|&r| s.inbound[r.ix()].sku))
         .collect();
     let mut st = State::of(s, plan, &skus);
     let mut into: HashMap<NodeIx, Vec<LaneIx>> = HashMap::new();
@@ -101,13 +89,57 @@ pub fn consolidate(s: &Scenario, plan: &Plan) -> Option<Closed> {
             }
         }
     }
-    if placed.is_empty() {
+    let dropped = unneeded_expedites(s, &mut st, plan);
+    if placed.is_empty() && dropped.is_empty() {
         return None;
     }
+    let mut out = rebuilt(plan, &placed);
+    out.expedited.retain(|r| !dropped.contains(r));
     Some(Closed {
-        plan: rebuilt(plan, &placed),
+        plan: out,
         lane_days,
+        expedites: dropped.len(),
     })
+}
+
+/// The transfers of each charged lane-day that no shipment of `plan` uses, by lane-day.
+fn transfers_only(s: &Scenario, plan: &Plan) -> BTreeMap<(LaneIx, Day), Vec<usize>> {
+    let h = s.horizon as usize;
+    let within = |d: Day| (0..h as Day).contains(&d);
+    let mut shipped = vec![vec![false; h]; s.lanes.len()];
+    for x in plan.shipments.iter().filter(|x| x.quantity > 0.0) {
+        if let (Some(l), true) = (x.lane, within(x.ship)) {
+            shipped[l.ix()][x.ship as usize] = true;
+        }
+    }
+    let mut only: BTreeMap<(LaneIx, Day), Vec<usize>> = BTreeMap::new();
+    for (i, t) in plan.transfers.iter().enumerate() {
+        if t.quantity > 0.0
+            && within(t.ship)
+            && s.lane(t.lane).fixed_cost_per_day > 0.0
+            && !shipped[t.lane.ix()][t.ship as usize]
+        {
+            only.entry((t.lane, t.ship)).or_default().push(i);
+        }
+    }
+    only
+}
+
+/// The expedites of `plan` whose units every balance in `st` can wait for until the
+/// receipt's own eta, taken out of `st` one after another.
+fn unneeded_expedites(s: &Scenario, st: &mut State, plan: &Plan) -> BTreeSet<InboundIx> {
+    let mut dropped = BTreeSet::new();
+    for &r in &plan.expedited {
+        let x = &s.inbound[r.ix()];
+        let (fast, slow) = (x.arrival(true), x.arrival(false));
+        arrive(st, x.node, x.sku, x.quantity, fast, slow);
+        if holds(st, x.node, x.sku) {
+            dropped.insert(r);
+        } else {
+            arrive(st, x.node, x.sku, x.quantity, slow, fast);
+        }
+    }
+    dropped
 }
 
 /// Per unit, what a transfer costs where it went: nothing when dropped.
@@ -182,6 +214,16 @@ fn carry(s: &Scenario, st: &mut State, l: LaneIx, d: Day, k: SkuIx, q: f64) {
     let arrival = d + Day::from(lane.lead_time);
     if (arrival as usize) < st.h {
         st.shift(lane.to, k, arrival, q);
+    }
+}
+
+/// `q` units of `k` arriving at `n` on day `to` instead of `from` (either `None`: after the
+/// horizon).
+fn arrive(st: &mut State, n: NodeIx, k: SkuIx, q: f64, from: Option<u32>, to: Option<u32>) {
+    for (day, delta) in [(from, -q), (to, q)] {
+        if let Some(d) = day.filter(|&d| (d as usize) < st.h) {
+            st.shift(n, k, Day::from(d), delta);
+        }
     }
 }
 

@@ -360,8 +360,9 @@ pub fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(Source, &P
     }
 }
 
-/// Closes the lane-days only transfers use in `out`'s plan (`consolidate`), keeping the
-/// result when the checker finds it feasible and cheaper. The status and bound stand: a
+/// Closes the lane-days only transfers use in `out`'s plan and drops the expedites nobody
+/// needs (`consolidate`), keeping the result when the checker finds it feasible and
+/// cheaper. The status and bound stand: a
 /// cheaper plan only narrows the gap. Whether it did.
 pub fn close_lane_days(s: &Scenario, out: &mut Outcome) -> bool {
     let Some(sol) = out.solution.as_mut() else {
@@ -380,8 +381,12 @@ pub fn close_lane_days(s: &Scenario, out: &mut Outcome) -> bool {
     let t = &mut out.termination;
     t.gap = t.bound.map(|b| relative_gap(cost, b));
     if let Some(stats) = out.stats.as_mut() {
+        if let Some(n) = stats.neighbourhoods.as_mut() {
+            n.closed += 1;
+        }
         stats.closed = Some(outcome::ClosedLaneDays {
             lane_days: closed.lane_days,
+            expedites: closed.expedites,
             from_cost: from,
         });
     }

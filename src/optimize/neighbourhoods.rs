@@ -253,9 +253,9 @@ fn route_stranded(
     true
 }
 
-/// `plan` with the lane-days only transfers use closed where that pays
-/// (`super::consolidate`), kept when the checker finds it feasible and cheaper; whether it
-/// was.
+/// `plan` with the lane-days only transfers use closed where that pays and the expedites
+/// nobody needs dropped (`super::consolidate`), kept when the checker finds it feasible and
+/// cheaper; whether it was.
 fn close_lane_days(
     s: &Scenario,
     plan: &mut Plan,

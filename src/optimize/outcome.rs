@@ -118,15 +118,18 @@ pub struct SolverStats {
     /// Beside that search: the transportation relaxation's bound
     /// (`crate::optimize::relaxation`).
     pub relaxation: Option<crate::optimize::relaxation::Relaxation>,
-    /// Lane-days only transfers used that were closed in the plan the search ended with,
-    /// and its cost before (`crate::optimize::consolidate`).
+    /// Lane-days only transfers used that were closed, and expedites nobody needed that
+    /// were dropped, in the plan the search ended with, and its cost before
+    /// (`crate::optimize::consolidate`).
     pub closed: Option<ClosedLaneDays>,
 }
 
-/// What closing the lane-days only transfers use did to a search's last plan.
+/// What closing the lane-days only transfers use, and dropping the expedites nobody needs,
+/// did to a search's last plan.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ClosedLaneDays {
     pub lane_days: usize,
+    pub expedites: usize,
     pub from_cost: f64,
 }
 
@@ -190,8 +193,8 @@ pub struct Neighbourhoods {
     /// chains of transfers) or from orders cheaper to leave short, checked cheaper
     /// (`crate::optimize::stranded`).
     pub routed: usize,
-    /// Rounds that began by closing lane-days only transfers use, checked cheaper
-    /// (`crate::optimize::consolidate`).
+    /// Times lane-days only transfers used were closed, or expedites nobody needed dropped,
+    /// checked cheaper: at the start of a round, or on the search's final plan (`crate::optimize::consolidate`).
     pub closed: usize,
     /// Neighbourhoods solved as MIPs, their yes/no decisions free (once no LP
     /// neighbourhood changed the plan); counted in `solved` too.

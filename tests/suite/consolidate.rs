@@ -1,8 +1,9 @@
-//! Lane-days only transfers use, closed (`src/optimize/consolidate.rs`,
-//! models/neighbourhoods.md "Lane-days only transfers use"): a transfer moves onto a
-//! lane-day already paid for when both balances allow it, one nobody needs is dropped, one
-//! whose units would come too late or leave before they are there stays; every plan goes
-//! through the checker and is compared with the proven optimum.
+//! Lane-days only transfers use, closed, and expedites nobody needs, dropped
+//! (`src/optimize/consolidate.rs`, models/neighbourhoods.md "Lane-days only transfers
+//! use"): a transfer moves onto a lane-day already paid for when both balances allow it,
+//! one nobody needs is dropped, one whose units would come too late or leave before they
+//! are there stays, and so does an expedite a moved transfer needs; every plan goes through
+//! the checker and is compared with the proven optimum.
 
 use recourse::check::evaluate;
 use recourse::optimize::consolidate::consolidate;
@@ -12,16 +13,18 @@ use recourse::optimize::priority_rules;
 use recourse::plan::{Plan, Shipment, Transfer};
 use recourse::risk::analyze;
 use recourse::scenario::domain::Scenario;
-use recourse::scenario::ids::{LaneIx, NodeIx, OrderIx, SkuIx};
+use recourse::scenario::ids::{InboundIx, LaneIx, NodeIx, OrderIx, SkuIx};
 use recourse::scenario::validate::{load_scenario, validate};
 use recourse::tools::generate::{generate, GenerateConfig};
 use serde_json::json;
 
 /// DC-A, DC-B and a zone served only from DC-B. Lane A-B (index 0) charges 50 a day, B-Z
 /// (index 1) nothing; both a day, 1 a unit. DC-A holds 10 of SKU-1 and 5 of SKU-3 at the
-/// start, and 10 of SKU-2 at the start or, with `receipt`, from that day on. SO-1 wants 10
-/// of SKU-1 on day 3, SO-2 10 of SKU-2 on day 6; nobody wants SKU-3. Lateness and shortage
-/// cost 100 a unit (a day), more than a lane-day.
+/// start, and 10 of SKU-2 at the start or, with `receipt`, from that day on (receipt PO-1,
+/// which an expedite of 30 brings to day 0). Receipt PO-3 brings 5 more of SKU-3 on day 6,
+/// or on day 1 expedited for 30. SO-1 wants 10 of SKU-1 on day 3, SO-2 10 of SKU-2 on day
+/// 6; nobody wants SKU-3. Lateness and shortage cost 100 a unit (a day), more than a
+/// lane-day.
 fn network(receipt: Option<u32>) -> Scenario {
     let lane = |id: &str, from: &str, to: &str, fixed: f64| {
         json!({"id": id, "from": from, "to": to, "mode": "ground", "lead_time_days": 1,
@@ -36,11 +39,14 @@ fn network(receipt: Option<u32>) -> Scenario {
         json!({"node": "DC-A", "sku": "SKU-1", "on_hand": 10}),
         json!({"node": "DC-A", "sku": "SKU-3", "on_hand": 5}),
     ];
-    let mut inbound = Vec::new();
+    let mut inbound = vec![json!({"id": "PO-3", "node": "DC-A", "sku": "SKU-3",
+        "quantity": 5, "eta": "2026-12-03",
+        "expedite": {"eta": "2026-11-28", "cost": 30}})];
     match receipt {
         None => stock.push(json!({"node": "DC-A", "sku": "SKU-2", "on_hand": 10})),
         Some(day) => inbound.push(json!({"id": "PO-1", "node": "DC-A", "sku": "SKU-2",
-            "quantity": 10, "eta": format!("2026-11-{}", 27 + day)})),
+            "quantity": 10, "eta": format!("2026-11-{}", 27 + day),
+            "expedite": {"eta": "2026-11-27", "cost": 30}})),
     }
     let doc = json!({
         "format": "recourse.scenario/1", "id": "lane-days", "as_of": "2026-11-27",
@@ -61,8 +67,9 @@ fn network(receipt: Option<u32>) -> Scenario {
 
 /// Three lane-days of A-B, each used by one transfer only: SKU-1 on day 0 (SO-1 ships it
 /// from DC-B on day 2), SKU-3 on day 2 (nobody ships it), SKU-2 on day 4 (SO-2 ships it on
-/// day 5). Both orders on time: 150 of charges, 25 of transfers, 20 of shipments.
-fn three_lane_days() -> Plan {
+/// day 5). Both orders on time: 150 of charges, 25 of transfers, 20 of shipments; and 30
+/// for each receipt in `expedited` (0: PO-3, 1: PO-1).
+fn three_lane_days(expedited: &[usize]) -> Plan {
     let transfer = |sku: usize, ship: i64, quantity: f64| Transfer {
         lane: LaneIx::new(0),
         sku: SkuIx::new(sku),
@@ -84,7 +91,7 @@ fn three_lane_days() -> Plan {
             transfer(2, 2, 5.0),
             transfer(1, 4, 10.0),
         ],
-        expedited: Vec::new(),
+        expedited: expedited.iter().map(|&r| InboundIx::new(r)).collect(),
     }
 }
 
@@ -97,18 +104,20 @@ fn optimum(s: &Scenario) -> f64 {
 }
 
 #[test]
-fn a_transfer_moves_onto_a_paid_lane_day_and_one_nobody_needs_is_dropped() {
+fn a_transfer_moves_onto_a_paid_lane_day_and_what_nobody_needs_is_dropped() {
     let s = network(None);
-    let start = three_lane_days();
+    let start = three_lane_days(&[0]);
     let from = evaluate(&s, &start);
     assert!(from.feasible(), "{:?}", from.violations);
-    assert!((from.cost.total - 195.0).abs() < 1e-9, "{:?}", from.cost);
+    assert!((from.cost.total - 225.0).abs() < 1e-9, "{:?}", from.cost);
     let closed = consolidate(&s, &start).expect("lane-days to close");
     let eval = evaluate(&s, &closed.plan);
     assert!(eval.feasible(), "{:?}", eval.violations);
     // SKU-3's transfer is dropped (50 + 5), SKU-2's leaves on day 0 with SKU-1's (50);
-    // SKU-1's cannot leave on day 4, a day after SO-1 ships.
-    assert_eq!(closed.lane_days, 2);
+    // SKU-1's cannot leave on day 4, a day after SO-1 ships. Nobody needs PO-3's units
+    // before its own eta: its expedite is dropped (30).
+    assert_eq!((closed.lane_days, closed.expedites), (2, 1));
+    assert!(closed.plan.expedited.is_empty());
     assert!((eval.cost.total - 90.0).abs() < 1e-9, "{:?}", eval.cost);
     assert!((eval.cost.total - optimum(&s)).abs() < 1e-6);
     let mut transfers: Vec<(usize, i64, f64)> = closed
@@ -127,25 +136,45 @@ fn a_transfer_whose_units_are_not_there_yet_or_would_come_too_late_stays() {
     // SKU-2 reaches DC-A on day 3: its transfer cannot leave on day 0, and SKU-1's on day 4
     // would reach DC-B after SO-1 ships. Only SKU-3's lane-day closes.
     let s = network(Some(3));
-    let start = three_lane_days();
+    let start = three_lane_days(&[]);
     let from = evaluate(&s, &start);
     assert!(from.feasible(), "{:?}", from.violations);
     let closed = consolidate(&s, &start).expect("the unneeded transfer's lane-day");
-    assert_eq!(closed.lane_days, 1);
+    assert_eq!((closed.lane_days, closed.expedites), (1, 0));
     let eval = evaluate(&s, &closed.plan);
     assert!(eval.feasible(), "{:?}", eval.violations);
     assert!((eval.cost.total - 140.0).abs() < 1e-9, "{:?}", eval.cost);
-    assert!((eval.cost.total - optimum(&s)).abs() < 1e-6);
-    // Nothing is left to close.
+    // Nothing is left to close. The optimum expedites PO-1 (30) so that one lane-day
+    // carries both SKUs: the pass drops charges, it takes none.
     assert!(consolidate(&s, &closed.plan).is_none());
+    assert!((optimum(&s) - 120.0).abs() < 1e-6);
+}
+
+#[test]
+fn an_expedite_the_moved_transfer_needs_stays() {
+    // As above with PO-1 expedited to day 0: SKU-2's transfer can now leave on day 0 with
+    // SKU-1's, after which its units are needed on day 0 and the expedite stays. The
+    // optimum.
+    let s = network(Some(3));
+    let start = three_lane_days(&[1]);
+    let from = evaluate(&s, &start);
+    assert!(from.feasible(), "{:?}", from.violations);
+    assert!((from.cost.total - 225.0).abs() < 1e-9, "{:?}", from.cost);
+    let closed = consolidate(&s, &start).expect("two lane-days");
+    assert_eq!((closed.lane_days, closed.expedites), (2, 0));
+    assert_eq!(closed.plan.expedited, [InboundIx::new(1)]);
+    let eval = evaluate(&s, &closed.plan);
+    assert!(eval.feasible(), "{:?}", eval.violations);
+    assert!((eval.cost.total - 120.0).abs() < 1e-9, "{:?}", eval.cost);
+    assert!((eval.cost.total - optimum(&s)).abs() < 1e-6);
 }
 
 proptest::proptest! {
     #![proptest_config(crate::common::config(24))]
 
     /// On generated networks (the small preset, any seed), from the priority rules' plan:
-    /// what the pass closes keeps every rule, changes no shipment or expedite, and lowers
-    /// the cost.
+    /// what the pass closes keeps every rule, changes no shipment, takes no expedite, and
+    /// lowers the cost.
     #[test]
     fn what_it_closes_keeps_every_rule_and_lowers_the_cost(seed in 1u64..1_000_000) {
         let doc = generate(&GenerateConfig { seed, ..GenerateConfig::preset("small").unwrap() });
@@ -159,7 +188,8 @@ proptest::proptest! {
             proptest::prop_assert!(closed.lane_days >= 1);
             proptest::prop_assert!(eval.cost.total < from.cost.total - 1e-9, "{} against {}", eval.cost.total, from.cost.total);
             proptest::prop_assert_eq!(&closed.plan.shipments, &rules.shipments);
-            proptest::prop_assert_eq!(&closed.plan.expedited, &rules.expedited);
+            proptest::prop_assert!(closed.plan.expedited.iter().all(|r| rules.expedited.contains(r)));
+            proptest::prop_assert_eq!(closed.plan.expedited.len() + closed.expedites, rules.expedited.len());
         }
     }
 }

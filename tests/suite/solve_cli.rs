@@ -328,7 +328,7 @@ fn under_a_short_limit_the_rules_plan_is_improved_by_neighbourhoods() {
     assert!(!stderr.contains("the model was not built"), "{stderr}");
     let from = doc.solve.improved_from.as_ref().expect("improved_from");
     assert_eq!(from.plan, "priority-rules");
-    assert!(from.improved + from.routed >= 1 && from.improved <= from.neighbourhoods);
+    assert!(from.improved + from.routed + from.closed >= 1 && from.improved <= from.neighbourhoods);
     assert_eq!(doc.solve.fallback, None);
     // Stopped by the time, or by the neighbourhoods' reach when every one had its turn;
     // never a proof of optimality, but bounded by the relaxation computed beside it.
@@ -366,6 +366,11 @@ fn under_a_short_limit_the_rules_plan_is_improved_by_neighbourhoods() {
     assert_eq!(
         text.contains("by serving short lines from stock it left unused"),
         from.routed > 0,
+        "{text}"
+    );
+    assert_eq!(
+        text.contains("by closing lane-days only transfers used"),
+        from.closed > 0,
         "{text}"
     );
     let page = page_of(&scenario, &proposals);
