@@ -226,8 +226,8 @@ fn solve(
         }
         if let Some(c) = stats.and_then(|x| x.closed) {
             eprintln!(
-                "closed {} only transfers used (their transfers moved onto lane-days already paid, or dropped) and dropped {} nobody needed ({:.2} before)",
-                plural(c.lane_days, "lane-day"),
+                "closed {} (what left on them moved onto lane-days already paid, or dropped) and dropped {} nobody needed ({:.2} before)",
+                plural(c.lane_days, "charged lane-day"),
                 plural(c.expedites, "expedite"),
                 c.from_cost
             );

@@ -1,16 +1,18 @@
-//! Lane-days that only transfers use, closed: each of their transfers moved onto a lane-day
-//! into the same node that the plan already pays for, or dropped where its units are not
-//! needed (`models/neighbourhoods.md`, "Lane-days only transfers use").
+//! Charged lane-days closed: each transfer on one moved onto a lane-day into the same node
+//! that the plan already pays for, or dropped where its units are not needed, and (when
+//! asked) each shipment on one moved to another day its lane is paid for
+//! (`models/neighbourhoods.md`, "Lane-days only transfers use").
 //!
 //! A late or short neighbourhood holds every charge at the plan's value, so it never closes
 //! a lane-day; the fed groups' LPs close one only when they find another way for its units.
 //! Moving a transfer changes no shipment, so no lateness, shortage or change penalty
 //! changes: only where and when its units are, which the balances per day say, and what the
-//! plan pays for transport and charges, which this pass counts. A lane-day is closed when
-//! every transfer on it finds a place and the charge saved exceeds the transport added.
-//! Every balance stays at or above zero on every day, every node-day and lane-day within
-//! its capacity, and no transfer goes where `forbid` rules it out; the caller checks the
-//! whole plan.
+//! plan pays for transport and charges, which this pass counts. A shipment keeps its order,
+//! node, lane and units; its day changes its lateness and change penalty, which the pass
+//! counts too. A lane-day is closed when everything on it finds a place and the charge
+//! saved exceeds what the moves add. Every balance stays at or above zero on every day,
+//! every node-day and lane-day within its capacity, no transfer goes where `forbid` rules it
+//! out, and a frozen order's shipments stay; the caller checks the whole plan.
 //!
 //! Then the same state drops the expedites whose units every balance can wait for until
 //! the receipt's own eta: an expedite a neighbourhood took for units a later one no longer
@@ -18,8 +20,8 @@
 
 use super::plan_state::State;
 use crate::check::TOLERANCE;
-use crate::plan::{Plan, Transfer, TransferKey};
-use crate::scenario::domain::{Day, Scenario};
+use crate::plan::{Plan, Shipment, ShipmentKey, Transfer, TransferKey};
+use crate::scenario::domain::{Day, PlanEntry, Scenario};
 use crate::scenario::ids::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -33,19 +35,29 @@ pub struct Closed {
     pub expedites: usize,
 }
 
-/// `plan` with the lane-days that only transfers use closed where that pays, then the
-/// expedites nobody needs dropped; `None` when neither could be.
-pub fn consolidate(s: &Scenario, plan: &Plan) -> Option<Closed> {
-    let only = transfers_only(s, plan);
-    if only.is_empty() && plan.expedited.is_empty() {
+/// `plan` with its charged lane-days closed where that pays (only those no shipment uses
+/// unless `shipments`), then the expedites nobody needs dropped; `None` when neither could
+/// be.
+pub fn consolidate(s: &Scenario, plan: &Plan, shipments: bool) -> Option<Closed> {
+    let mut charged = charged(s, plan);
+    if !shipments {
+        charged.retain(|_, c| c.shipments.is_empty());
+    }
+    if charged.is_empty() && plan.expedited.is_empty() {
         return None;
     }
-    let skus: BTreeSet<SkuIx> = only
+    let skus: BTreeSet<SkuIx> = charged
         .values()
-        .flatten()
-        .map(|&i| plan.transfers[i].sku)
+        .flat_map(|c| {
+            let t = c.transfers.iter().map(|&i| plan.transfers[i].sku);
+            t.chain(c.shipments.iter().map(|&j| plan.shipments[j].sku))
+        })
         .chain(plan.expedited.iter().map(|&r| s.inbound[r.ix()].sku))
         .collect();
+    let mut shipped: HashMap<ShipmentKey, f64> = HashMap::new();
+    for x in &plan.shipments {
+        *shipped.entry(x.key()).or_default() += x.quantity;
+    }
     let mut st = State::of(s, plan, &skus);
     let mut into: HashMap<NodeIx, Vec<LaneIx>> = HashMap::new();
     for (l, lane) in s.lanes.iter().enumerate() {
@@ -53,47 +65,44 @@ pub fn consolidate(s: &Scenario, plan: &Plan) -> Option<Closed> {
             into.entry(lane.to).or_default().push(LaneIx::new(l));
         }
     }
-    // The lightest lane-days first: their transfers fit onto the others most easily.
-    let mut candidates: Vec<((LaneIx, Day), Vec<usize>)> = only.into_iter().collect();
-    let load = |ids: &[usize]| ids.iter().map(|&i| plan.transfers[i].quantity).sum::<f64>();
+    // The lightest lane-days first: their movements fit onto the others most easily.
+    let mut candidates: Vec<((LaneIx, Day), Carried)> = charged.into_iter().collect();
+    let load = |c: &Carried| {
+        let t = c.transfers.iter().map(|&i| plan.transfers[i].quantity);
+        t.chain(c.shipments.iter().map(|&j| plan.shipments[j].quantity))
+            .sum::<f64>()
+    };
     candidates.sort_by(|a, b| load(&a.1).total_cmp(&load(&b.1)));
     let mut placed: HashMap<usize, Place> = HashMap::new();
+    let mut rescheduled: HashMap<usize, Day> = HashMap::new();
     let mut lane_days = 0;
-    // Lane-days that took another's transfers: closing them would have to move those too.
+    // Lane-days that took another's movements: closing them would have to move those too.
     let mut kept: BTreeSet<(LaneIx, Day)> = BTreeSet::new();
-    for ((l, d), ids) in candidates {
+    for ((l, d), carried) in candidates {
         if kept.contains(&(l, d)) {
             continue;
         }
-        let mut moves: Vec<(usize, Place)> = Vec::new();
-        let mut gain = s.lane(l).fixed_cost_per_day;
-        for &i in &ids {
-            let t = &plan.transfers[i];
-            let Some(to) = place(s, &mut st, &into, t) else {
-                break;
-            };
-            gain -= t.quantity * (cost(s, to) - s.lane(l).cost_per_unit);
-            moves.push((i, to));
-        }
-        if moves.len() == ids.len() && gain > 1e-9 {
-            kept.extend(moves.iter().filter_map(|m| m.1));
-            placed.extend(moves);
+        let mut tried = Tried {
+            state: &mut st,
+            shipped: &mut shipped,
+            moves: Vec::new(),
+            later: Vec::new(),
+        };
+        if tried.close(s, plan, &into, l, &carried) {
+            kept.extend(tried.moves.iter().filter_map(|m| m.1));
+            kept.extend(tried.later.iter().map(|&(_, d2)| (l, d2)));
+            placed.extend(tried.moves);
+            rescheduled.extend(tried.later);
             lane_days += 1;
         } else {
-            for &(i, to) in moves.iter().rev() {
-                let t = &plan.transfers[i];
-                if let Some((l2, d2)) = to {
-                    carry(s, &mut st, l2, d2, t.sku, -t.quantity);
-                }
-                carry(s, &mut st, t.lane, t.ship, t.sku, t.quantity);
-            }
+            tried.undo(s, plan);
         }
     }
     let dropped = unneeded_expedites(s, &mut st, plan);
-    if placed.is_empty() && dropped.is_empty() {
+    if placed.is_empty() && rescheduled.is_empty() && dropped.is_empty() {
         return None;
     }
-    let mut out = rebuilt(plan, &placed);
+    let mut out = rebuilt(plan, &placed, &rescheduled);
     out.expedited.retain(|r| !dropped.contains(r));
     Some(Closed {
         plan: out,
@@ -102,27 +111,183 @@ pub fn consolidate(s: &Scenario, plan: &Plan) -> Option<Closed> {
     })
 }
 
-/// The transfers of each charged lane-day that no shipment of `plan` uses, by lane-day.
-fn transfers_only(s: &Scenario, plan: &Plan) -> BTreeMap<(LaneIx, Day), Vec<usize>> {
-    let h = s.horizon as usize;
-    let within = |d: Day| (0..h as Day).contains(&d);
-    let mut shipped = vec![vec![false; h]; s.lanes.len()];
-    for x in plan.shipments.iter().filter(|x| x.quantity > 0.0) {
-        if let (Some(l), true) = (x.lane, within(x.ship)) {
-            shipped[l.ix()][x.ship as usize] = true;
-        }
-    }
-    let mut only: BTreeMap<(LaneIx, Day), Vec<usize>> = BTreeMap::new();
+/// What a charged lane-day carries: transfers and shipments, by their index in the plan.
+#[derive(Default)]
+struct Carried {
+    transfers: Vec<usize>,
+    shipments: Vec<usize>,
+}
+
+/// What each charged lane-day of `plan` carries, but those that carry a frozen order's
+/// shipment (which must leave as planned).
+fn charged(s: &Scenario, plan: &Plan) -> BTreeMap<(LaneIx, Day), Carried> {
+    let within = |d: Day| (0..s.horizon as Day).contains(&d);
+    let mut out: BTreeMap<(LaneIx, Day), Carried> = BTreeMap::new();
     for (i, t) in plan.transfers.iter().enumerate() {
-        if t.quantity > 0.0
-            && within(t.ship)
-            && s.lane(t.lane).fixed_cost_per_day > 0.0
-            && !shipped[t.lane.ix()][t.ship as usize]
-        {
-            only.entry((t.lane, t.ship)).or_default().push(i);
+        if t.quantity > 0.0 && within(t.ship) && s.lane(t.lane).fixed_cost_per_day > 0.0 {
+            out.entry((t.lane, t.ship)).or_default().transfers.push(i);
         }
     }
-    only
+    let mut frozen = BTreeSet::new();
+    for (j, x) in plan.shipments.iter().enumerate() {
+        let Some(l) = x.lane.filter(|&l| s.lane(l).fixed_cost_per_day > 0.0) else {
+            continue;
+        };
+        if x.quantity > 0.0 && within(x.ship) {
+            out.entry((l, x.ship)).or_default().shipments.push(j);
+            if s.order(x.order).frozen {
+                frozen.insert((l, x.ship));
+            }
+        }
+    }
+    out.retain(|k, _| !frozen.contains(k));
+    out
+}
+
+/// Takes shipment `x` off its lane-day in `st` and moves it to the paid day of its lane
+/// that adds the least lateness and change penalty and keeps its node's balance at or above
+/// zero: that day and what it adds. `None`, with `st` and `shipped` as they were, when no
+/// day does.
+fn reschedule(
+    s: &Scenario,
+    st: &mut State,
+    shipped: &mut HashMap<ShipmentKey, f64>,
+    x: &Shipment,
+) -> Option<(Day, f64)> {
+    let l = x.lane?;
+    let order = s.order(x.order);
+    let lead = Day::from(s.lane(l).lead_time);
+    let late = |d: Day| (d + lead - order.due).max(0) as f64 * order.late_penalty_per_unit_day;
+    let planned = |d: Day| {
+        let on = |p: &&PlanEntry| {
+            (p.sku, p.node, p.lane, Day::from(p.ship)) == (x.sku, x.node, x.lane, d)
+        };
+        order
+            .plan
+            .iter()
+            .filter(on)
+            .map(|p| p.quantity)
+            .sum::<f64>()
+    };
+    let missing = |shipped: &HashMap<ShipmentKey, f64>, d: Day, delta: f64| {
+        let got = shipped
+            .get(&(x.order, x.sku, x.node, x.lane, d))
+            .copied()
+            .unwrap_or(0.0);
+        (planned(d) - got - delta).max(0.0)
+    };
+    let q = x.quantity;
+    let change = s.policy.change_penalty_per_unit;
+    let mut best: Option<(Day, f64)> = None;
+    move_shipment(st, shipped, x, x.ship, -1);
+    for d2 in (0..st.h as Day).filter(|&d2| d2 != x.ship) {
+        let paid = st.lane_out[l.ix()][d2 as usize] > TOLERANCE;
+        if !paid
+            || st.lane_room(s, l, d2) < q - TOLERANCE
+            || st.node_room(s, x.node, d2) < q - TOLERANCE
+        {
+            continue;
+        }
+        // `shipped` holds the plan without x: x's own key now misses what x shipped.
+        let added = q * (late(d2) - late(x.ship))
+            + change * (missing(shipped, d2, q) - missing(shipped, d2, 0.0))
+            + change * (missing(shipped, x.ship, 0.0) - missing(shipped, x.ship, q));
+        if best.is_some_and(|(_, b)| b <= added) {
+            continue;
+        }
+        st.shift(x.node, x.sku, d2, -q);
+        if holds(st, x.node, x.sku) {
+            best = Some((d2, added));
+        }
+        st.shift(x.node, x.sku, d2, q);
+    }
+    match best {
+        Some((d2, _)) => move_shipment(st, shipped, x, -1, d2),
+        None => move_shipment(st, shipped, x, -1, x.ship),
+    }
+    best
+}
+
+/// Shipment `x` leaving on day `to` instead of `from` (-1: not leaving at all) in `st` and
+/// `shipped`.
+fn move_shipment(
+    st: &mut State,
+    shipped: &mut HashMap<ShipmentKey, f64>,
+    x: &Shipment,
+    from: Day,
+    to: Day,
+) {
+    for (d, sign) in [(from, -1.0), (to, 1.0)] {
+        if d < 0 {
+            continue;
+        }
+        let q = sign * x.quantity;
+        st.shift(x.node, x.sku, d, -q);
+        st.node_out[x.node.ix()][d as usize] += q;
+        if let Some(l) = x.lane {
+            st.lane_out[l.ix()][d as usize] += q;
+        }
+        *shipped
+            .entry((x.order, x.sku, x.node, x.lane, d))
+            .or_default() += q;
+    }
+}
+
+/// One lane-day's attempt: the state it changes, and the moves made so far.
+struct Tried<'a> {
+    state: &'a mut State,
+    shipped: &'a mut HashMap<ShipmentKey, f64>,
+    /// Transfers, by index, and where each went.
+    moves: Vec<(usize, Place)>,
+    /// Shipments, by index, and the day each now leaves.
+    later: Vec<(usize, Day)>,
+}
+
+impl Tried<'_> {
+    /// Places everything lane `l`'s lane-day carries; whether all of it found a place and
+    /// the charge saved exceeds what the moves add.
+    fn close(
+        &mut self,
+        s: &Scenario,
+        plan: &Plan,
+        into: &HashMap<NodeIx, Vec<LaneIx>>,
+        l: LaneIx,
+        carried: &Carried,
+    ) -> bool {
+        let mut gain = s.lane(l).fixed_cost_per_day;
+        for &i in &carried.transfers {
+            let t = &plan.transfers[i];
+            let Some(to) = place(s, self.state, into, t) else {
+                return false;
+            };
+            gain -= t.quantity * (cost(s, to) - s.lane(l).cost_per_unit);
+            self.moves.push((i, to));
+        }
+        for &j in &carried.shipments {
+            let x = &plan.shipments[j];
+            let Some((d2, added)) = reschedule(s, self.state, self.shipped, x) else {
+                return false;
+            };
+            gain -= added;
+            self.later.push((j, d2));
+        }
+        gain > 1e-9
+    }
+
+    /// Every move made, taken back.
+    fn undo(self, s: &Scenario, plan: &Plan) {
+        for &(j, d2) in self.later.iter().rev() {
+            let x = &plan.shipments[j];
+            move_shipment(self.state, self.shipped, x, d2, x.ship);
+        }
+        for &(i, to) in self.moves.iter().rev() {
+            let t = &plan.transfers[i];
+            if let Some((l2, d2)) = to {
+                carry(s, self.state, l2, d2, t.sku, -t.quantity);
+            }
+            carry(s, self.state, t.lane, t.ship, t.sku, t.quantity);
+        }
+    }
 }
 
 /// The expedites of `plan` whose units every balance in `st` can wait for until the
@@ -236,8 +401,24 @@ fn holds(st: &State, n: NodeIx, k: SkuIx) -> bool {
 
 /// `plan` with each transfer in `placed` taken off its lane-day and, unless dropped, merged
 /// into the transfer of the same lane, SKU and day (or added after the others).
-fn rebuilt(plan: &Plan, placed: &HashMap<usize, Place>) -> Plan {
+fn rebuilt(plan: &Plan, placed: &HashMap<usize, Place>, rescheduled: &HashMap<usize, Day>) -> Plan {
     let mut out = plan.clone();
+    let mut by_key: HashMap<ShipmentKey, usize> = HashMap::new();
+    let mut shipments: Vec<Shipment> = Vec::with_capacity(plan.shipments.len());
+    for (j, x) in plan.shipments.iter().enumerate() {
+        let x = Shipment {
+            ship: rescheduled.get(&j).copied().unwrap_or(x.ship),
+            ..*x
+        };
+        match by_key.get(&x.key()) {
+            Some(&k) => shipments[k].quantity += x.quantity,
+            None => {
+                by_key.insert(x.key(), shipments.len());
+                shipments.push(x);
+            }
+        }
+    }
+    out.shipments = shipments;
     out.transfers = plan
         .transfers
         .iter()

@@ -368,7 +368,7 @@ pub fn close_lane_days(s: &Scenario, out: &mut Outcome) -> bool {
     let Some(sol) = out.solution.as_mut() else {
         return false;
     };
-    let Some(closed) = consolidate::consolidate(s, &sol.plan) else {
+    let Some(closed) = consolidate::consolidate(s, &sol.plan, true) else {
         return false;
     };
     let eval = evaluate(s, &closed.plan);

@@ -262,7 +262,7 @@ fn close_lane_days(
     eval: &mut Evaluation,
     report: &mut Neighbourhoods,
 ) -> bool {
-    let Some(closed) = super::consolidate::consolidate(s, plan) else {
+    let Some(closed) = super::consolidate::consolidate(s, plan, false) else {
         return false;
     };
     let e = evaluate(s, &closed.plan);
