@@ -240,17 +240,10 @@ fn route_stranded(
     eval: &mut Evaluation,
     report: &mut Neighbourhoods,
 ) -> bool {
-    let Some(p) = super::stranded::route(s, plan, eval) else {
-        return false;
-    };
-    let e = evaluate(s, &p);
-    if !e.feasible() || !cheaper(e.cost.total, eval) {
-        return false;
-    }
-    *plan = p;
-    *eval = e;
-    report.routed += 1;
-    true
+    let routed = super::stranded::route(s, plan, eval);
+    let kept = keep_if_cheaper(s, plan, eval, routed);
+    report.routed += usize::from(kept);
+    kept
 }
 
 /// `plan` with the lane-days only transfers use closed where that pays and the expedites
@@ -262,16 +255,29 @@ fn close_lane_days(
     eval: &mut Evaluation,
     report: &mut Neighbourhoods,
 ) -> bool {
-    let Some(closed) = super::consolidate::consolidate(s, plan, false) else {
+    let closed = super::consolidate::consolidate(s, plan, false).map(|c| c.plan);
+    let kept = keep_if_cheaper(s, plan, eval, closed);
+    report.closed += usize::from(kept);
+    kept
+}
+
+/// `candidate` in place of `plan` when the checker finds it feasible and cheaper; whether it
+/// was.
+fn keep_if_cheaper(
+    s: &Scenario,
+    plan: &mut Plan,
+    eval: &mut Evaluation,
+    candidate: Option<Plan>,
+) -> bool {
+    let Some(p) = candidate else {
         return false;
     };
-    let e = evaluate(s, &closed.plan);
+    let e = evaluate(s, &p);
     if !e.feasible() || !cheaper(e.cost.total, eval) {
         return false;
     }
-    *plan = closed.plan;
+    *plan = p;
     *eval = e;
-    report.closed += 1;
     true
 }
 
