@@ -164,8 +164,15 @@ pub fn improve(
             break 'rounds;
         }
         let from = eval.cost.total;
-        let mut changed = route_stranded(s, &mut plan, &mut eval, &mut report);
-        changed |= close_lane_days(s, &mut plan, &mut eval, &mut report);
+        // Stranded stock routed to short lines (`super::stranded`), then the lane-days only
+        // transfers use closed and the expedites nobody needs dropped (`super::consolidate`).
+        let routed = super::stranded::route(s, &plan, &eval);
+        let mut changed = keep_if_cheaper(s, &mut plan, &mut eval, routed);
+        report.routed += usize::from(changed);
+        let closed = super::consolidate::consolidate(s, &plan, false).map(|c| c.plan);
+        let kept = keep_if_cheaper(s, &mut plan, &mut eval, closed);
+        report.closed += usize::from(kept);
+        changed |= kept;
         if changed {
             tried.clear();
         }
@@ -230,35 +237,6 @@ pub fn improve(
     }
     stats.neighbourhoods = Some(report);
     Ok(Some(improved(f, plan, eval, stats, limit)))
-}
-
-/// `plan` with its stranded stock sent to its short lines (`super::stranded`), kept when
-/// the checker finds it feasible and cheaper; whether it was.
-fn route_stranded(
-    s: &Scenario,
-    plan: &mut Plan,
-    eval: &mut Evaluation,
-    report: &mut Neighbourhoods,
-) -> bool {
-    let routed = super::stranded::route(s, plan, eval);
-    let kept = keep_if_cheaper(s, plan, eval, routed);
-    report.routed += usize::from(kept);
-    kept
-}
-
-/// `plan` with the lane-days only transfers use closed where that pays and the expedites
-/// nobody needs dropped (`super::consolidate`), kept when the checker finds it feasible and
-/// cheaper; whether it was.
-fn close_lane_days(
-    s: &Scenario,
-    plan: &mut Plan,
-    eval: &mut Evaluation,
-    report: &mut Neighbourhoods,
-) -> bool {
-    let closed = super::consolidate::consolidate(s, plan, false).map(|c| c.plan);
-    let kept = keep_if_cheaper(s, plan, eval, closed);
-    report.closed += usize::from(kept);
-    kept
 }
 
 /// `candidate` in place of `plan` when the checker finds it feasible and cheaper; whether it
