@@ -124,8 +124,8 @@ pub struct ImprovedFrom {
     /// (`models/neighbourhoods.md`, "Stranded stock").
     #[serde(default)]
     pub routed: usize,
-    /// Times lane-days only transfers used were closed, or expedites nobody needed dropped,
-    /// lowering the cost: at the start of a round, or on the final plan (`models/neighbourhoods.md`, "Lane-days only transfers
+    /// Times charged lane-days were closed (those only transfers used, at the start of a
+    /// round; any, on the final plan) or expedites nobody needed dropped, lowering the cost (`models/neighbourhoods.md`, "Lane-days only transfers
     /// use").
     #[serde(default)]
     pub closed: usize,

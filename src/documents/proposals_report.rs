@@ -272,9 +272,9 @@ pub fn improved_from_sentence(
     };
     let closed = match i.closed {
         0 => String::new(),
-        1 => "by closing lane-days only transfers used or dropping expedites nobody needed (once) and ".to_owned(),
-        2 => "by closing lane-days only transfers used or dropping expedites nobody needed (twice) and ".to_owned(),
-        n => format!("by closing lane-days only transfers used or dropping expedites nobody needed ({n} times) and "),
+        1 => "by giving up lane-days and expedites it paid for without needing them (once) and ".to_owned(),
+        2 => "by giving up lane-days and expedites it paid for without needing them (twice) and ".to_owned(),
+        n => format!("by giving up lane-days and expedites it paid for without needing them ({n} times) and "),
     };
     let bounded = match bound {
         Some((b, gap)) => format!(
@@ -344,7 +344,7 @@ mod tests {
             ..routed.clone()
         };
         assert!(improved_from_sentence(&closed, "1,234.5", None).starts_with(
-            "The plan is the priority-rules plan (1,234.5) improved by serving short lines from stock it left unused or from orders cheaper to leave short (3 times) and by closing lane-days only transfers used or dropping expedites nobody needed (twice) and one neighbourhood at a time,"
+            "The plan is the priority-rules plan (1,234.5) improved by serving short lines from stock it left unused or from orders cheaper to leave short (3 times) and by giving up lane-days and expedites it paid for without needing them (twice) and one neighbourhood at a time,"
         ));
         assert_eq!(
             improved_from_sentence(&routed, "1,234.5", Some(("987.6", 0.19997))),

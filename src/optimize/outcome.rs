@@ -193,8 +193,9 @@ pub struct Neighbourhoods {
     /// chains of transfers) or from orders cheaper to leave short, checked cheaper
     /// (`crate::optimize::stranded`).
     pub routed: usize,
-    /// Times lane-days only transfers used were closed, or expedites nobody needed dropped,
-    /// checked cheaper: at the start of a round, or on the search's final plan (`crate::optimize::consolidate`).
+    /// Times charged lane-days were closed (those only transfers used, at the start of a
+    /// round; any, on the search's final plan) or expedites nobody needed dropped, checked
+    /// cheaper (`crate::optimize::consolidate`).
     pub closed: usize,
     /// Neighbourhoods solved as MIPs, their yes/no decisions free (once no LP
     /// neighbourhood changed the plan); counted in `solved` too.

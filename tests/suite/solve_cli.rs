@@ -369,7 +369,7 @@ fn under_a_short_limit_the_rules_plan_is_improved_by_neighbourhoods() {
         "{text}"
     );
     assert_eq!(
-        text.contains("by closing lane-days only transfers used"),
+        text.contains("by giving up lane-days and expedites it paid for without needing them"),
         from.closed > 0,
         "{text}"
     );
