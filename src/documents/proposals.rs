@@ -125,8 +125,8 @@ pub struct ImprovedFrom {
     #[serde(default)]
     pub routed: usize,
     /// Times charged lane-days were closed (those only transfers used, at the start of a
-    /// round; any, on the final plan) or expedites nobody needed dropped, lowering the cost (`models/neighbourhoods.md`, "Lane-days only transfers
-    /// use").
+    /// round; any, on the final plan) or expedites nobody needed dropped, lowering the cost
+    /// (`models/neighbourhoods.md`, "Lane-days only transfers use").
     #[serde(default)]
     pub closed: usize,
 }

@@ -360,12 +360,18 @@ pub fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(Source, &P
     }
 }
 
-/// Closes the lane-days only transfers use in `out`'s plan and drops the expedites nobody
-/// needs (`consolidate`), keeping the result when the checker finds it feasible and
-/// cheaper. The status and bound stand: a
-/// cheaper plan only narrows the gap. Whether it did.
+/// Closes the charged lane-days of the solver's plan in `out` where moving what they carry
+/// pays, and drops the expedites nobody needs (`consolidate`), keeping the result when the
+/// checker finds it feasible and cheaper. The status and bound stand: a cheaper plan only
+/// narrows the gap. A fallback (the baseline, the rules' plan) is left as the document
+/// names it, and so is a restricted model's plan (`--scope touched`, the worker's warm
+/// solve): the orders and transfers it holds stay as they were (`models/scope.md`).
+/// Whether it did.
 pub fn close_lane_days(s: &Scenario, out: &mut Outcome) -> bool {
-    let Some(sol) = out.solution.as_mut() else {
+    if out.stats.as_ref().is_some_and(|x| x.scope.is_some()) {
+        return false;
+    }
+    let Some(sol) = out.solution.as_mut().filter(|x| x.source == Source::Solver) else {
         return false;
     };
     let Some(closed) = consolidate::consolidate(s, &sol.plan, true) else {

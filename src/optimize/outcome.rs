@@ -118,14 +118,14 @@ pub struct SolverStats {
     /// Beside that search: the transportation relaxation's bound
     /// (`crate::optimize::relaxation`).
     pub relaxation: Option<crate::optimize::relaxation::Relaxation>,
-    /// Lane-days only transfers used that were closed, and expedites nobody needed that
-    /// were dropped, in the plan the search ended with, and its cost before
+    /// Charged lane-days that were closed, and expedites nobody needed that were dropped,
+    /// in the plan the search ended with, and its cost before
     /// (`crate::optimize::consolidate`).
     pub closed: Option<ClosedLaneDays>,
 }
 
-/// What closing the lane-days only transfers use, and dropping the expedites nobody needs,
-/// did to a search's last plan.
+/// What closing charged lane-days, and dropping the expedites nobody needs, did to a
+/// search's last plan.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ClosedLaneDays {
     pub lane_days: usize,
