@@ -39,7 +39,7 @@ pub mod stranded;
 pub mod strategy;
 pub mod warm;
 
-use crate::check::{evaluate, Violation};
+use crate::check::{evaluate, Evaluation, Violation};
 use crate::optimize::formulate::{fixed_plan, BuildOptions, Formulation, Hold, Meaning, Model};
 use crate::optimize::guided::{guide, Budget, Guided};
 use crate::optimize::highs::{
@@ -360,6 +360,32 @@ pub fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(Source, &P
     }
 }
 
+/// `candidate` in place of `plan` when the checker finds it feasible and cheaper; whether it
+/// was.
+pub(crate) fn keep_if_cheaper(
+    s: &Scenario,
+    plan: &mut Plan,
+    eval: &mut Evaluation,
+    candidate: Option<Plan>,
+) -> bool {
+    let Some(p) = candidate else {
+        return false;
+    };
+    let e = evaluate(s, &p);
+    if !e.feasible() || !cheaper(e.cost.total, eval) {
+        return false;
+    }
+    *plan = p;
+    *eval = e;
+    true
+}
+
+/// Whether `cost` is below `eval`'s by more than rounding.
+pub(crate) fn cheaper(cost: f64, eval: &Evaluation) -> bool {
+    let than = eval.cost.total;
+    cost < than - 1e-9 * than.abs().max(1.0)
+}
+
 /// Closes the charged lane-days of the solver's plan in `out` where moving what they carry
 /// pays, and drops the expedites nobody needs (`consolidate`), keeping the result when the
 /// checker finds it feasible and cheaper. The status and bound stand: a cheaper plan only
@@ -377,13 +403,11 @@ pub fn close_lane_days(s: &Scenario, out: &mut Outcome) -> bool {
     let Some(closed) = consolidate::consolidate(s, &sol.plan, true) else {
         return false;
     };
-    let eval = evaluate(s, &closed.plan);
-    let (from, cost) = (sol.eval.cost.total, eval.cost.total);
-    if !eval.feasible() || cost >= from - 1e-9 * from.abs().max(1.0) {
+    let (from, lane_days, expedites) = (sol.eval.cost.total, closed.lane_days, closed.expedites);
+    if !keep_if_cheaper(s, &mut sol.plan, &mut sol.eval, Some(closed.plan)) {
         return false;
     }
-    sol.plan = closed.plan;
-    sol.eval = eval;
+    let cost = sol.eval.cost.total;
     let t = &mut out.termination;
     t.gap = t.bound.map(|b| relative_gap(cost, b));
     if let Some(stats) = out.stats.as_mut() {
@@ -391,8 +415,8 @@ pub fn close_lane_days(s: &Scenario, out: &mut Outcome) -> bool {
             n.closed += 1;
         }
         stats.closed = Some(outcome::ClosedLaneDays {
-            lane_days: closed.lane_days,
-            expedites: closed.expedites,
+            lane_days,
+            expedites,
             from_cost: from,
         });
     }

@@ -26,7 +26,7 @@
 use super::formulate::{fixed_plan, BuildOptions, Formulation, Hold, Meaning, Model};
 use super::highs::{solve, solve_fixing, Change, Limit, SolveOptions, SolveResult, Status};
 use super::outcome::{Neighbourhoods, Solution, SolverStats, Source, Termination};
-use super::{OptimizeError, Outcome};
+use super::{cheaper, keep_if_cheaper, OptimizeError, Outcome};
 use crate::check::{evaluate, Evaluation};
 use crate::plan::Plan;
 use crate::scenario::domain::{Day, Scenario};
@@ -239,26 +239,6 @@ pub fn improve(
     Ok(Some(improved(f, plan, eval, stats, limit)))
 }
 
-/// `candidate` in place of `plan` when the checker finds it feasible and cheaper; whether it
-/// was.
-fn keep_if_cheaper(
-    s: &Scenario,
-    plan: &mut Plan,
-    eval: &mut Evaluation,
-    candidate: Option<Plan>,
-) -> bool {
-    let Some(p) = candidate else {
-        return false;
-    };
-    let e = evaluate(s, &p);
-    if !e.feasible() || !cheaper(e.cost.total, eval) {
-        return false;
-    }
-    *plan = p;
-    *eval = e;
-    true
-}
-
 /// The outcome of a search that improved the plan: `feasible` (stopped by `limit`: the
 /// time, someone's request, or the neighbourhoods' reach), no bound.
 fn improved(
@@ -323,12 +303,6 @@ fn free_switches(
         }
     }
     Ok(complete)
-}
-
-/// Whether `cost` is below `eval`'s by more than rounding.
-fn cheaper(cost: f64, eval: &Evaluation) -> bool {
-    let than = eval.cost.total;
-    cost < than - 1e-9 * than.abs().max(1.0)
 }
 
 /// The search's seconds left since `began` (the caller's limit already keeps its reserve
@@ -818,10 +792,10 @@ impl<'a> Dive<'a> {
     /// step; otherwise that LP may be infeasible too and the dive ends with no plan, the
     /// neighbourhood giving nothing. `None` when no source is fractional.
     fn round_sources(&mut self, values: &[f64]) -> Option<Vec<Change>> {
-        use std::collections::BTreeMap;
-        // Per order with a fractional source, its largest source.
+        use std::collections::{BTreeMap, BTreeSet};
+        // Per order with a source decision left open, its largest source.
         let mut largest: BTreeMap<usize, (usize, f64)> = BTreeMap::new();
-        let mut fractional: Vec<usize> = Vec::new();
+        let mut fractional: BTreeSet<usize> = BTreeSet::new();
         for (k, o) in self.source_of.iter().enumerate() {
             let Some(o) = *o else {
                 continue;
@@ -831,7 +805,7 @@ impl<'a> Dive<'a> {
             }
             let v = values[self.open[k]];
             if fraction(v) {
-                fractional.push(o);
+                fractional.insert(o);
             }
             let e = largest.entry(o).or_insert((k, v));
             if v > e.1 {
@@ -841,8 +815,7 @@ impl<'a> Dive<'a> {
         if fractional.is_empty() {
             return None;
         }
-        fractional.sort_unstable();
-        let rounds = |o: &usize| fractional.binary_search(o).is_ok();
+        let rounds = |o: &usize| fractional.contains(o);
         self.rounding = (0..self.open.len())
             .filter(|&k| self.fixed[k].is_none() && self.source_of[k].is_some_and(|o| rounds(&o)))
             .collect();
