@@ -20,7 +20,7 @@
 
 use super::plan_state::State;
 use crate::check::TOLERANCE;
-use crate::plan::{Plan, Shipment, ShipmentKey, Transfer, TransferKey};
+use crate::plan::{Plan, Shipment, ShipmentKey, Transfer};
 use crate::scenario::domain::{Day, PlanEntry, Scenario};
 use crate::scenario::ids::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -102,10 +102,8 @@ pub fn consolidate(s: &Scenario, plan: &Plan, shipments: bool) -> Option<Closed>
     if placed.is_empty() && rescheduled.is_empty() && dropped.is_empty() {
         return None;
     }
-    let mut out = rebuilt(plan, &placed, &rescheduled);
-    out.expedited.retain(|r| !dropped.contains(r));
     Some(Closed {
-        plan: out,
+        plan: rebuilt(plan, &placed, &rescheduled, &dropped),
         lane_days,
         expedites: dropped.len(),
     })
@@ -399,51 +397,29 @@ fn holds(st: &State, n: NodeIx, k: SkuIx) -> bool {
         .is_none_or(|b| b.iter().all(|&x| x >= -TOLERANCE))
 }
 
-/// `plan` with each transfer in `placed` taken off its lane-day and, unless dropped, merged
-/// into the transfer of the same lane, SKU and day (or added after the others).
-fn rebuilt(plan: &Plan, placed: &HashMap<usize, Place>, rescheduled: &HashMap<usize, Day>) -> Plan {
+/// `plan` with each transfer in `placed` moved to its lane-day (or dropped), each shipment
+/// in `rescheduled` on its new day and the expedites in `dropped` not taken, its entries
+/// merged ([`Plan::normalized`]: a moved transfer or shipment may join one on the same key).
+fn rebuilt(
+    plan: &Plan,
+    placed: &HashMap<usize, Place>,
+    rescheduled: &HashMap<usize, Day>,
+    dropped: &BTreeSet<InboundIx>,
+) -> Plan {
     let mut out = plan.clone();
-    let mut by_key: HashMap<ShipmentKey, usize> = HashMap::new();
-    let mut shipments: Vec<Shipment> = Vec::with_capacity(plan.shipments.len());
-    for (j, x) in plan.shipments.iter().enumerate() {
-        let x = Shipment {
-            ship: rescheduled.get(&j).copied().unwrap_or(x.ship),
-            ..*x
-        };
-        match by_key.get(&x.key()) {
-            Some(&k) => shipments[k].quantity += x.quantity,
-            None => {
-                by_key.insert(x.key(), shipments.len());
-                shipments.push(x);
-            }
-        }
+    for (&j, &day) in rescheduled {
+        out.shipments[j].ship = day;
     }
-    out.shipments = shipments;
     out.transfers = plan
         .transfers
         .iter()
         .enumerate()
-        .filter(|(i, _)| !placed.contains_key(i))
-        .map(|(_, t)| *t)
+        .filter_map(|(i, t)| match placed.get(&i) {
+            None => Some(*t),
+            Some(None) => None,
+            Some(&Some((lane, ship))) => Some(Transfer { lane, ship, ..*t }),
+        })
         .collect();
-    let mut at: HashMap<TransferKey, usize> = out
-        .transfers
-        .iter()
-        .enumerate()
-        .map(|(i, t)| ((t.lane, t.sku, t.ship), i))
-        .collect();
-    let mut moved: Vec<(&usize, &Place)> = placed.iter().collect();
-    moved.sort();
-    for (&i, &to) in moved {
-        let Some((lane, ship)) = to else { continue };
-        let t = plan.transfers[i];
-        match at.get(&(lane, t.sku, ship)) {
-            Some(&j) => out.transfers[j].quantity += t.quantity,
-            None => {
-                at.insert((lane, t.sku, ship), out.transfers.len());
-                out.transfers.push(Transfer { lane, ship, ..t });
-            }
-        }
-    }
-    out
+    out.expedited.retain(|r| !dropped.contains(r));
+    out.normalized()
 }
