@@ -316,7 +316,7 @@ pub enum ProposeError {
 
 /// What the work after the solver is expected to take, in seconds: building the responses
 /// and explaining them (`respond`), and writing the document. Measured on the generated
-/// presets (release, 2 cores; README "The time limit bounds the whole command"): the
+/// presets (release, 2 cores; `benches/RESULTS.md`, "The time limit bounds the whole command"): the
 /// construction and explanations grow with the at-risk orders (0.3-0.6 ms each on medium,
 /// 0.2 ms on large's 10,230), the document with the plans (large: 262,000 entries,
 /// 1.1-1.4 s to write). The checker's prefixes fill what is left.
