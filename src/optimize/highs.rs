@@ -350,8 +350,9 @@ pub struct SolveResult {
     /// Best proven lower bound on the objective (minimisation). For an LP it is the optimal
     /// objective; `None` where nothing finite is known (infeasible, LP stopped early).
     pub bound: Option<f64>,
-    /// HiGHS's relative gap `|objective - bound| / |objective|`; `None` without a solution,
-    /// or where HiGHS's gap is infinite (objective 0, bound not 0). 0 for an optimal LP.
+    /// The relative gap `|objective - bound| / |objective|`, as HiGHS defines it; `None`
+    /// without a solution or a bound, or where it is infinite (objective 0, bound not 0).
+    /// 0 for an optimal LP.
     pub gap: Option<f64>,
     /// Wall-clock seconds in `Highs_run`.
     pub seconds: f64,
@@ -569,13 +570,17 @@ fn run(session: &Session, mip: &Mip, handoff_seconds: f64) -> Result<SolveResult
 
     let has_solution =
         || highs.int_info(c"primal_solution_status") == Some(sys::kHighsSolutionStatusFeasible);
+    // The objective is that of the values returned, computed here: HiGHS 1.16 reports the
+    // objective of its incumbent in the presolved space, and when that incumbent is a start
+    // it was given and it stops at a limit before finding better, the values it returns are
+    // the start's as given, while the start's image in the presolved space may cost less
+    // (HiGHS's `HighsMipSolverData.cpp` notes this, its issue #3510). Seen in a
+    // neighbourhood MIP on medium seed 3: 155,629.63 reported for values costing
+    // 155,716.26, which the checker priced, and `solve` stopped as on a model bug.
     let with_solution = |status: Status| -> Result<_, SolveError> {
         let values = highs.col_values(mip.num_cols())?;
-        Ok((
-            status,
-            Some(values),
-            highs.double_info(c"objective_function_value"),
-        ))
+        let objective = mip.objective(&values);
+        Ok((status, Some(values), Some(objective)))
     };
     let (status, values, objective) = match outcome {
         Optimal if has_solution() => with_solution(Status::Optimal)?,
@@ -603,11 +608,7 @@ fn run(session: &Session, mip: &Mip, handoff_seconds: f64) -> Result<SolveResult
         (None, None)
     } else if is_mip {
         let bound = finite(highs.double_info(c"mip_dual_bound"));
-        let gap = if values.is_some() {
-            finite(highs.double_info(c"mip_gap"))
-        } else {
-            None
-        };
+        let gap = objective.zip(bound).and_then(|(o, b)| mip_gap(o, b));
         (bound, gap)
     } else if status == Status::Optimal {
         (objective, Some(0.0))
@@ -629,6 +630,16 @@ fn run(session: &Session, mip: &Mip, handoff_seconds: f64) -> Result<SolveResult
         integer_cols: mip.num_integer(),
         solver: highs_version(),
     })
+}
+
+/// HiGHS's relative gap of `objective` to `bound` (`HighsMipSolver::gap_`): `None` where it
+/// is infinite (objective 0, bound not 0).
+fn mip_gap(objective: f64, bound: f64) -> Option<f64> {
+    if objective == 0.0 {
+        (bound == 0.0).then_some(0.0)
+    } else {
+        Some((objective - bound).abs() / objective.abs())
+    }
 }
 
 /// How HiGHS stopped, before asking whether it left a solution.

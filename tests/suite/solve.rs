@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use recourse::optimize::highs::{
-    highs_version, solve, Limit, SolveError, SolveOptions, SolveResult, Status,
+    highs_version, solve, solve_from, Limit, SolveError, SolveOptions, SolveResult, Status, Watch,
 };
 use recourse::optimize::mip::{Mip, Var};
 
@@ -231,6 +231,38 @@ fn time_limit_stops_a_hard_mip_with_or_without_a_solution() {
         other => panic!("expected a time limit, got {other:?}"),
     }
     assert_eq!(result.status.limit(), Some(&Limit::Time));
+}
+
+#[test]
+fn a_start_left_as_the_incumbent_is_priced_as_given() {
+    // A column that costs 10 and constrains nothing: presolve fixes it at 0, so the start,
+    // which takes it, costs 10 as given and 0 in HiGHS's presolved space. Stopped at once,
+    // HiGHS 1.16 returns the start's values as given and reports the presolved objective;
+    // the result must price the values it returns.
+    let mut mip = multi_knapsack(200, 20, 7);
+    let idle = mip.add_col(10.0, 0.0, 1.0, true);
+    let mut start = vec![0.0; mip.num_cols()];
+    start[idle.ix()] = 1.0;
+    let watch = Watch::watcher(|_| {});
+    watch.0.stop();
+    let opts = SolveOptions {
+        watch: Some(watch),
+        ..SolveOptions::default()
+    };
+    let result = solve_from(&mip, &opts, Some(&start)).unwrap();
+    assert_eq!(
+        result.status,
+        Status::Feasible {
+            limit: Limit::Interrupt
+        }
+    );
+    let values = result.values.as_ref().expect("the start");
+    common::assert_feasible(&mip, values);
+    let objective = result.objective.unwrap();
+    assert_close(objective, mip.objective(values));
+    assert_close(objective, 10.0);
+    // Stopped before the root LP: no bound, so no gap.
+    assert_eq!((result.bound, result.gap), (None, None));
 }
 
 #[test]
