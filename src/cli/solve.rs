@@ -159,7 +159,7 @@ fn solve(
         let stats = outcome.stats.as_ref();
         if let (Some(g), true) = (stats.and_then(|x| x.guided.as_ref()), args.verbose) {
             eprintln!(
-                "guided: {} ({}, {} LP solves, {} of {} columns) in {:.2} s; slope scaling over {} charges, {} rounds, {:.2} s; dive {} rounds and polish {:.2} s, plan {}",
+                "guided: {} ({}, {} LP solves, {} of {} columns) in {:.2} s; slope scaling over {} charges, {} rounds, {:.2} s; dive {} rounds{} and polish {:.2} s, plan {}",
                 match g.bound {
                     Some(b) if g.lp_converged => format!("LP bound {b:.2}"),
                     Some(b) if b > 0.0 => format!("bound {b:.2}"),
@@ -174,6 +174,7 @@ fn solve(
                 g.slope_rounds,
                 g.slope_seconds,
                 g.dive_rounds,
+                if g.dive_cut { " (cut short: the decisions left open rounded down)" } else { "" },
                 g.polish_seconds,
                 g.start_objective.map_or("none".into(), |o| format!("{o:.2}")),
             );

@@ -499,6 +499,7 @@ fn guided_run(
         lp: at(LP_SHARE),
         slope: at(0.65),
         polish: at(0.9),
+        end: at(1.0),
         mip_polish: true,
     };
     let quantities: Vec<bool> = model.meaning.iter().map(Meaning::is_quantity).collect();

@@ -65,6 +65,7 @@ fn far() -> Budget {
         lp: t,
         slope: t,
         polish: t,
+        end: t,
         mip_polish: true,
     }
 }
@@ -196,6 +197,53 @@ fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
             );
             assert!(eval.cost.total >= optimum - 1e-6 * optimum, "{case}");
         }
+    }
+}
+
+/// A dive its deadline cuts short still ends with a point: the yes/no decisions it had not
+/// made go to their lower bound and the LP is solved once more, within the search's end.
+/// Here the dive's deadline has passed before it starts. Before, the search ended with no
+/// plan, and `solve` kept the rules' (medium seed 8 at `--time-limit 12`: three runs of four).
+#[test]
+fn a_dive_cut_short_by_its_deadline_still_gives_a_checked_plan() {
+    for seed in [1, 2, 3] {
+        let doc = generate(&GenerateConfig {
+            orders: 60,
+            seed,
+            ..GenerateConfig::preset("small").unwrap()
+        });
+        let s = validate(&doc).unwrap().0;
+        let m = model(&s);
+        let seed_cols: Vec<bool> = m.meaning.iter().map(|x| !x.is_quantity()).collect();
+        let g = guide(
+            &m.mip,
+            &seed_cols,
+            &quantities(&m),
+            s.policy.integer_quantities,
+            &common::exact(),
+            &Budget {
+                polish: Instant::now(),
+                ..far()
+            },
+        )
+        .unwrap();
+        let case = format!("seed {seed}");
+        assert!(g.dive_cut, "{case}: the dive's deadline had passed");
+        let x = g.start.as_ref().expect("a plan");
+        common::assert_feasible(&m.mip, x);
+        let plan = m.decode(&s, x, &frozen_plan(&s));
+        let eval = evaluate(&s, &plan);
+        assert!(eval.feasible(), "{case}: {:?}", eval.violations);
+        let model_cost = g.start_objective.unwrap();
+        assert!(
+            close(eval.cost.total, model_cost),
+            "{case}: checker {} model {model_cost}",
+            eval.cost.total
+        );
+        assert!(
+            eval.cost.total >= g.bound.unwrap() - 1e-6 * eval.cost.total,
+            "{case}"
+        );
     }
 }
 
