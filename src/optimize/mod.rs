@@ -90,16 +90,33 @@ pub fn build_fits(s: &Scenario, opts: &SolveOptions) -> bool {
     BUILD_SECONDS_PER_ORDER * s.orders.len() as f64 <= BUILD_SHARE * opts.time_limit_s
 }
 
-/// Seconds per order the whole model's LP relaxation takes by column generation: 6-7 s on
-/// medium (5,081 orders), release build, 2 cores.
-pub const LP_SECONDS_PER_ORDER: f64 = 1.3e-3;
+/// What the whole model's LP relaxation takes by column generation on medium (5,081
+/// orders): 6.0-6.6 s, release build, 2 cores.
+pub const LP_SECONDS_MEDIUM: f64 = 6.5;
+
+/// How the LP's time grows with the orders: as their number to this power. Fitted to the
+/// LP's time on medium and on 200-302 orders (0.06 s, where linear growth says 0.26-0.39 s).
+pub const LP_GROWTH: f64 = 1.5;
+
+/// The share of the whole model's LP the LP-guided search must be expected to get through
+/// in its share of the limit for it to run rather than the neighbourhoods: measured on
+/// medium seeds 1-9, the neighbourhoods' plans are cheaper at 9 s (on six of seven seeds,
+/// up to 13 %) and the search's at 10.5 s (six of nine; 0.2 % in all) and 12 s (six of
+/// nine; 0.6 %), so the search runs from about 10 s (`models/neighbourhoods.md`, "Which
+/// search").
+pub const LP_FRACTION: f64 = 0.55;
+
+/// The whole model's LP time expected for `orders` orders (`LP_SECONDS_MEDIUM`, grown by
+/// `LP_GROWTH`).
+pub fn lp_seconds(orders: usize) -> f64 {
+    LP_SECONDS_MEDIUM * (orders as f64 / 5081.0).powf(LP_GROWTH)
+}
 
 /// Whether the LP-guided search is expected to get far enough into the whole model's LP in
-/// its share of the limit to find a plan: at least 40 % of the LP. Measured on medium seed
-/// 1: with limits of 5, 6 and 7 s (a share of 1.6-2.3 s) the search found nothing better
-/// than the rules' plan; with 8 s (2.6 s) it found 245,370.
+/// its share of the limit to do better than the neighbourhoods ([`LP_FRACTION`] of it):
+/// on medium from about 10 s, on 300 orders from 0.15 s, on large from about 900 s.
 pub fn lp_fits(s: &Scenario, opts: &SolveOptions) -> bool {
-    0.4 * LP_SECONDS_PER_ORDER * s.orders.len() as f64 <= LP_SHARE * opts.time_limit_s
+    LP_FRACTION * lp_seconds(s.orders.len()) <= LP_SHARE * opts.time_limit_s
 }
 
 /// Builds `f`'s model of `s`, solves it (the LP-guided search first when `opts.guide`
