@@ -5,7 +5,7 @@
 
 use recourse::check::evaluate;
 use recourse::optimize::formulate::{by_name, BuildOptions};
-use recourse::optimize::highs::{solve, Cuts, SolveOptions, Status};
+use recourse::optimize::highs::{solve, Cuts, Guide, SolveOptions, Status};
 use recourse::optimize::link_cuts;
 use recourse::optimize::{optimize, Outcome, WholeUnits};
 use recourse::scenario::domain::Scenario;
@@ -37,6 +37,10 @@ fn lp_bound(mip: &recourse::optimize::mip::Mip) -> f64 {
 }
 
 fn solved(s: &Scenario, cuts: Cuts) -> Outcome {
+    solved_with(s, cuts, Guide::Auto)
+}
+
+fn solved_with(s: &Scenario, cuts: Cuts, guide: Guide) -> Outcome {
     let o = optimize(
         s,
         by_name("tight").unwrap(),
@@ -45,6 +49,7 @@ fn solved(s: &Scenario, cuts: Cuts) -> Outcome {
             mip_gap: 0.0,
             threads: 1,
             cuts,
+            guide,
             ..SolveOptions::default()
         },
     )
@@ -110,6 +115,25 @@ fn the_cuts_change_no_optimum() {
         assert!(stats(&on).link_cuts.is_some_and(|c| c.added > 0));
         assert!(stats(&off).link_cuts.is_none());
     }
+}
+
+/// After the LP-guided search (as `--guide auto` runs it under limits of 2 s or less),
+/// HiGHS's MIP on the whole model gets the cuts too, starting from the search's plan, and
+/// proves the same optimum as without them.
+#[test]
+fn the_mip_after_the_guided_search_gets_the_cuts_and_the_same_optimum() {
+    let s = about_300_orders(9);
+    let on = solved_with(&s, Cuts::On, Guide::On);
+    let off = solved_with(&s, Cuts::Off, Guide::On);
+    for o in [&on, &off] {
+        assert_eq!(o.status(), Status::Optimal);
+        assert!(o.stats.as_ref().unwrap().guided.is_some());
+    }
+    let (a, b) = (on.objective().unwrap(), off.objective().unwrap());
+    assert!((a - b).abs() <= 1e-6 * a, "{a} with, {b} without");
+    let cuts = |o: &Outcome| o.stats.clone().unwrap().link_cuts;
+    assert!(cuts(&on).is_some_and(|c| c.added > 0));
+    assert!(cuts(&off).is_none());
 }
 
 /// On seed 11 HiGHS's MIP point with the cuts has fractional quantities; the policy asks
