@@ -8,7 +8,7 @@ use crate::common;
 use proptest::prelude::*;
 use recourse::check::evaluate;
 use recourse::optimize::formulate::{by_name, frozen_plan, BuildOptions, Meaning, Model};
-use recourse::optimize::guided::{guide, lagrangian_bound, Budget};
+use recourse::optimize::guided::{guide, lagrangian_bound, Budget, Guided};
 use recourse::optimize::highs::{solve, Guide, LpSession, SolveOptions, Status};
 use recourse::optimize::mip::Mip;
 use recourse::optimize::{optimize, Outcome};
@@ -32,6 +32,48 @@ fn small(seed: u64) -> Scenario {
         ..GenerateConfig::preset("small").unwrap()
     });
     validate(&doc).unwrap().0
+}
+
+/// The small preset's network with 60 orders.
+fn sixty(seed: u64) -> Scenario {
+    let doc = generate(&GenerateConfig {
+        orders: 60,
+        seed,
+        ..GenerateConfig::preset("small").unwrap()
+    });
+    validate(&doc).unwrap().0
+}
+
+/// The search alone on `m`, within `budget`, its LP started from the yes/no columns.
+fn search(s: &Scenario, m: &Model, budget: &Budget) -> Guided {
+    let seed_cols: Vec<bool> = m.meaning.iter().map(|x| !x.is_quantity()).collect();
+    guide(
+        &m.mip,
+        &seed_cols,
+        &quantities(m),
+        s.policy.integer_quantities,
+        &common::exact(),
+        budget,
+    )
+    .unwrap()
+}
+
+/// The search's point is a feasible point of the model whose plan the checker accepts at
+/// the point's cost (charges left open with nothing moving are closed, so the model prices
+/// the point exactly as the checker prices the plan); that cost.
+fn checked_point(s: &Scenario, m: &Model, g: &Guided, case: &str) -> f64 {
+    let x = g.start.as_ref().expect("a plan");
+    common::assert_feasible(&m.mip, x);
+    let plan = m.decode(s, x, &frozen_plan(s));
+    let eval = evaluate(s, &plan);
+    assert!(eval.feasible(), "{case}: {:?}", eval.violations);
+    let model_cost = g.start_objective.unwrap();
+    assert!(
+        close(eval.cost.total, model_cost),
+        "{case}: checker {} model {model_cost}",
+        eval.cost.total
+    );
+    eval.cost.total
 }
 
 /// `optimize` on the `tight` model, the search as `guide` says, within `limit` seconds.
@@ -126,12 +168,7 @@ fn every_tiny_optimum_is_reached_with_the_guided_search_first() {
 #[test]
 fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
     for seed in [1, 2, 3] {
-        let doc = generate(&GenerateConfig {
-            orders: 60,
-            seed,
-            ..GenerateConfig::preset("small").unwrap()
-        });
-        let s = validate(&doc).unwrap().0;
+        let s = sixty(seed);
         let m = model(&s);
         let lp = lp_optimum(&m.mip).unwrap();
         let optimum_outcome = optimize(
@@ -151,32 +188,26 @@ fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
             &format!("seed {seed}, HiGHS alone"),
             optimum,
         );
-        let seed_cols: Vec<bool> = m.meaning.iter().map(|x| !x.is_quantity()).collect();
         for mip_polish in [true, false] {
             let case = format!("seed {seed}, polish {mip_polish}");
-            let g = guide(
-                &m.mip,
-                &seed_cols,
-                &quantities(&m),
-                s.policy.integer_quantities,
-                &common::exact(),
+            let g = search(
+                &s,
+                &m,
                 &Budget {
                     mip_polish,
                     ..far()
                 },
-            )
-            .unwrap();
+            );
             assert!(g.charges > 0, "{case}: the scenario has fixed charges");
             assert!(g.lp_converged, "{case}");
             let bound = g.bound.unwrap();
             assert!(close(bound, lp), "{case}: bound {bound}, LP {lp}");
             assert!(optimum >= bound - 1e-6 * optimum, "{case}");
 
-            let x = g.start.as_ref().expect("a plan");
-            // A feasible point of the model, whole wherever the model says so (a yes/no
-            // column left fractional lets a source limit or a ship-complete order slip).
-            common::assert_feasible(&m.mip, x);
-            for (j, &v) in x.iter().enumerate() {
+            let cost = checked_point(&s, &m, &g, &case);
+            // Whole wherever the model says so (a yes/no column left fractional lets a
+            // source limit or a ship-complete order slip).
+            for (j, &v) in g.start.as_ref().unwrap().iter().enumerate() {
                 let whole =
                     m.mip.integer[j] || (s.policy.integer_quantities && m.meaning[j].is_quantity());
                 assert!(
@@ -184,18 +215,7 @@ fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
                     "{case}: column {j} = {v}"
                 );
             }
-            let plan = m.decode(&s, x, &frozen_plan(&s));
-            let eval = evaluate(&s, &plan);
-            assert!(eval.feasible(), "{case}: {:?}", eval.violations);
-            // Charges left open with nothing moving are closed, so the model prices the
-            // point exactly as the checker prices the plan.
-            let model_cost = g.start_objective.unwrap();
-            assert!(
-                close(eval.cost.total, model_cost),
-                "{case}: checker {} model {model_cost}",
-                eval.cost.total
-            );
-            assert!(eval.cost.total >= optimum - 1e-6 * optimum, "{case}");
+            assert!(cost >= optimum - 1e-6 * optimum, "{case}");
         }
     }
 }
@@ -207,43 +227,17 @@ fn the_search_alone_gives_a_checked_plan_and_a_valid_bound() {
 #[test]
 fn a_dive_cut_short_by_its_deadline_still_gives_a_checked_plan() {
     for seed in [1, 2, 3] {
-        let doc = generate(&GenerateConfig {
-            orders: 60,
-            seed,
-            ..GenerateConfig::preset("small").unwrap()
-        });
-        let s = validate(&doc).unwrap().0;
+        let s = sixty(seed);
         let m = model(&s);
-        let seed_cols: Vec<bool> = m.meaning.iter().map(|x| !x.is_quantity()).collect();
-        let g = guide(
-            &m.mip,
-            &seed_cols,
-            &quantities(&m),
-            s.policy.integer_quantities,
-            &common::exact(),
-            &Budget {
-                polish: Instant::now(),
-                ..far()
-            },
-        )
-        .unwrap();
+        let budget = Budget {
+            polish: Instant::now(),
+            ..far()
+        };
+        let g = search(&s, &m, &budget);
         let case = format!("seed {seed}");
         assert!(g.dive_cut, "{case}: the dive's deadline had passed");
-        let x = g.start.as_ref().expect("a plan");
-        common::assert_feasible(&m.mip, x);
-        let plan = m.decode(&s, x, &frozen_plan(&s));
-        let eval = evaluate(&s, &plan);
-        assert!(eval.feasible(), "{case}: {:?}", eval.violations);
-        let model_cost = g.start_objective.unwrap();
-        assert!(
-            close(eval.cost.total, model_cost),
-            "{case}: checker {} model {model_cost}",
-            eval.cost.total
-        );
-        assert!(
-            eval.cost.total >= g.bound.unwrap() - 1e-6 * eval.cost.total,
-            "{case}"
-        );
+        let cost = checked_point(&s, &m, &g, &case);
+        assert!(cost >= g.bound.unwrap() - 1e-6 * cost, "{case}");
     }
 }
 
