@@ -944,6 +944,20 @@ impl LpSession {
         session.highs.check("Highs_changeObjectiveOffset", unsafe {
             sys::Highs_changeObjectiveOffset(session.highs.ptr(), mip.offset)
         })?;
+        // A watcher's stop ends an LP within its simplex iterations, not only at the next
+        // solve: the LP-guided search's first LP on medium takes seconds, and the worker's
+        // `$/cancelRequest` waited 6-9 s for it.
+        if session.state.watch.is_some() {
+            for kind in [
+                sys::kHighsCallbackSimplexInterrupt,
+                sys::kHighsCallbackIpmInterrupt,
+            ] {
+                // SAFETY: valid instance, valid callback kind.
+                session.highs.check("Highs_startCallback", unsafe {
+                    sys::Highs_startCallback(session.highs.ptr(), kind)
+                })?;
+            }
+        }
         Ok(Self {
             session,
             rows: m,
@@ -1477,6 +1491,14 @@ unsafe extern "C" fn on_highs_callback(
                             data_in.user_interrupt = 1;
                         }
                     }
+                }
+            }
+            sys::kHighsCallbackSimplexInterrupt | sys::kHighsCallbackIpmInterrupt
+                if state.watch.as_ref().is_some_and(|w| w.stopped()) =>
+            {
+                // SAFETY: HiGHS passes a valid data_in to the interrupt callbacks.
+                if let Some(data_in) = unsafe { data_in.as_mut() } {
+                    data_in.user_interrupt = 1;
                 }
             }
             _ => {}

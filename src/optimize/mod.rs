@@ -555,8 +555,11 @@ fn guided_run(
     // An infeasible restricted LP says nothing of the whole model: HiGHS decides (a frozen
     // commitment no plan keeps is then named, as without the search).
     let hopeless = g.pricing_rounds == 0 && !g.lp_infeasible;
-    if proven || hopeless || left < 4.0 * g.lp_seconds {
-        let result = searched(model, &g, point, proven);
+    // Stopped by a watcher (the worker's `$/cancelRequest`): HiGHS would first presolve the
+    // whole model, which it does not interrupt (5.6 s on medium).
+    let stopped = opts.watch.as_ref().is_some_and(|w| w.stopped());
+    if proven || hopeless || stopped || left < 4.0 * g.lp_seconds {
+        let result = searched(model, &g, point, proven, stopped);
         return Ok((result, Some(g), None, None));
     }
     let whole = point
@@ -587,13 +590,25 @@ fn guided_run(
 }
 
 /// The LP-guided search's outcome where HiGHS does not run after it: its point, its bound,
-/// and `proven` when the point is within the gap of it.
-fn searched(model: &Model, g: &Guided, point: Option<Vec<f64>>, proven: bool) -> SolveResult {
+/// `proven` when the point is within the gap of it, and otherwise stopped by the time, or
+/// by a watcher when `stopped`.
+fn searched(
+    model: &Model,
+    g: &Guided,
+    point: Option<Vec<f64>>,
+    proven: bool,
+    stopped: bool,
+) -> SolveResult {
+    let limit = if stopped {
+        Limit::Interrupt
+    } else {
+        Limit::Time
+    };
     let objective = g.start_objective;
     let status = match (&point, proven) {
         (_, true) => Status::Optimal,
-        (Some(_), false) => Status::Feasible { limit: Limit::Time },
-        (None, false) => Status::NoSolution { limit: Limit::Time },
+        (Some(_), false) => Status::Feasible { limit },
+        (None, false) => Status::NoSolution { limit },
     };
     SolveResult {
         objective,

@@ -364,9 +364,10 @@ proptest! {
 }
 
 /// A solve stopped from outside before it starts (`recourse serve`'s `$/cancelRequest`):
-/// the search stops after its first round of pricing and runs no later step, the MIP is
-/// interrupted at once, and the answer is still a plan the checker accepts at the reported
-/// cost, with a bound that is no more than the optimum.
+/// the search's first LP is interrupted within its simplex iterations (on medium it takes
+/// seconds), no later step runs, nor HiGHS's MIP (whose presolve of a whole medium model
+/// took 5.6 s before it heard the stop), and the answer is still a plan the checker accepts
+/// at the reported cost, with a bound that is no more than the optimum.
 #[test]
 fn a_stopped_solve_ends_at_once_with_a_checked_plan() {
     use recourse::optimize::highs::{Limit, Watch};
@@ -390,7 +391,7 @@ fn a_stopped_solve_ends_at_once_with_a_checked_plan() {
     // The model alone: interrupted before any plan.
     let o = optimize(&s, by_name("tight").unwrap(), &opts).unwrap();
     let g = o.guided().expect("the search ran");
-    assert!(g.pricing_rounds <= 1, "{} rounds", g.pricing_rounds);
+    assert_eq!(g.pricing_rounds, 0, "the first LP ran to its end");
     assert_eq!((g.slope_rounds, g.start_objective), (0, None));
     assert_eq!(
         o.status(),
