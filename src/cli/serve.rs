@@ -48,8 +48,18 @@ enum Read {
     End,
 }
 
-/// The solve running now, which `$/cancelRequest` may stop.
-type Running = Arc<Mutex<Option<(Value, Watcher)>>>;
+/// What `$/cancelRequest` may stop: the solve running now, or a request read but not
+/// started yet (a client may cancel right after sending, before the worker gets to it).
+#[derive(Default)]
+struct Cancels {
+    running: Option<(Value, Watcher)>,
+    /// Ids of requests read and not started, in order.
+    queued: Vec<Value>,
+    /// Those of them cancelled already: their solve starts stopped.
+    early: Vec<Value>,
+}
+
+type Running = Arc<Mutex<Cancels>>;
 
 /// Writes whole lines to stdout, one writer at a time (progress comes from solver threads).
 #[derive(Clone)]
@@ -82,7 +92,7 @@ pub fn run(args: Args) -> i32 {
         eprintln!("recourse serve: cannot watch SIGTERM: {e}");
     }
     let out = Out(Arc::new(Mutex::new(std::io::stdout())));
-    let running: Running = Arc::new(Mutex::new(None));
+    let running: Running = Arc::new(Mutex::new(Cancels::default()));
     let rx = spawn_reader(running.clone());
     eprintln!("recourse serve: ready (JSON-RPC 2.0, one message per line)");
     loop {
@@ -172,12 +182,23 @@ fn handle(
             out.line(&rpc::notification("$/progress", params));
         })
     });
-    if let (Some(w), Ok(mut r)) = (&watch, running.lock()) {
-        *r = Some((id.clone(), w.clone()));
+    if let Ok(mut r) = running.lock() {
+        r.queued.retain(|q| q != id);
+        let early = r
+            .early
+            .iter()
+            .position(|q| q == id)
+            .map(|i| r.early.remove(i));
+        if let Some(w) = &watch {
+            if early.is_some() {
+                w.stop();
+            }
+            r.running = Some((id.clone(), w.clone()));
+        }
     }
     let prepared = worker.prepare(method, params, watch);
     if let Ok(mut r) = running.lock() {
-        *r = None;
+        r.running = None;
     }
     let prepared = prepared?;
     if let Some((change, state)) = prepared.change {
@@ -245,6 +266,11 @@ fn spawn_reader(running: Running) -> mpsc::Receiver<Read> {
                         if cancels(&message, &running) {
                             continue;
                         }
+                        if let (Ok(Incoming::Request { id, .. }), Ok(mut r)) =
+                            (&message, running.lock())
+                        {
+                            r.queued.push(id.clone());
+                        }
                         Read::Message(message)
                     }
                     Err(_) => Read::NotUtf8,
@@ -263,7 +289,9 @@ fn spawn_reader(running: Running) -> mpsc::Receiver<Read> {
     rx
 }
 
-/// Whether `message` is a `$/cancelRequest` (it stops the running solve if the ids match).
+/// Whether `message` is a `$/cancelRequest`: it stops the running solve if the ids match,
+/// or marks a request read but not started, whose solve then starts stopped; a cancel of
+/// anything else (a request answered already, an unknown id) does nothing.
 fn cancels(message: &Result<Incoming, (Value, RpcError)>, running: &Running) -> bool {
     let Ok(Incoming::Notification { method, params }) = message else {
         return false;
@@ -271,12 +299,17 @@ fn cancels(message: &Result<Incoming, (Value, RpcError)>, running: &Running) -> 
     if method != "$/cancelRequest" {
         return false;
     }
-    if let Ok(r) = running.lock() {
-        if let Some((id, watch)) = r.as_ref() {
-            let params: Value = serde_json::from_str(params.get()).unwrap_or(Value::Null);
-            if params.get("id") == Some(id) {
-                watch.stop();
+    let params: Value = serde_json::from_str(params.get()).unwrap_or(Value::Null);
+    let Some(target) = params.get("id") else {
+        return true;
+    };
+    if let Ok(mut r) = running.lock() {
+        match &r.running {
+            Some((id, watch)) if id == target => watch.stop(),
+            _ if r.queued.contains(target) && !r.early.contains(target) => {
+                r.early.push(target.clone());
             }
+            _ => {}
         }
     }
     true
