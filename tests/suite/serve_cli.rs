@@ -473,11 +473,9 @@ fn an_oversized_request_is_refused_not_read() {
     assert_eq!(c.call("initialize", json!({}))["name"], "recourse");
 }
 
-/// `$/cancelRequest` stops a running solve, which answers with its best checked plan.
-#[test]
-fn a_cancelled_solve_answers_with_its_best_checked_plan() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("gen.json");
+/// A generated scenario of 3,000 orders written in `dir`, and a worker that loaded it.
+fn loaded_3000(dir: &Path) -> (std::path::PathBuf, Value, Client) {
+    let file = dir.join("gen.json");
     recourse()
         .args(["generate", "--orders", "3000", "--seed", "5", "-o"])
         .arg(&file)
@@ -486,6 +484,14 @@ fn a_cancelled_solve_answers_with_its_best_checked_plan() {
     let scenario: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     let mut c = Client::start(None, &[]);
     c.call("load", json!({"scenario": scenario}));
+    (file, scenario, c)
+}
+
+/// `$/cancelRequest` stops a running solve, which answers with its best checked plan.
+#[test]
+fn a_cancelled_solve_answers_with_its_best_checked_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _, mut c) = loaded_3000(dir.path());
     let id = c.send("solve", json!({"time_limit": 600, "gap": 0}));
     // The first progress report, then the cancel.
     let reply = loop {
@@ -520,15 +526,7 @@ fn a_cancelled_solve_answers_with_its_best_checked_plan() {
 #[test]
 fn a_fallback_plan_is_not_where_the_next_solve_starts() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("gen.json");
-    recourse()
-        .args(["generate", "--orders", "3000", "--seed", "5", "-o"])
-        .arg(&file)
-        .assert()
-        .code(0);
-    let scenario: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-    let mut c = Client::start(None, &[]);
-    c.call("load", json!({"scenario": scenario}));
+    let (_, scenario, mut c) = loaded_3000(dir.path());
     let id = c.send("solve", json!({"time_limit": 600}));
     c.send_line(
         &json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": id}}).to_string(),
