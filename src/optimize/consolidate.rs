@@ -179,8 +179,7 @@ fn reschedule(
     let mut best: Option<(Day, f64)> = None;
     move_shipment(st, shipped, x, x.ship, -1);
     for d2 in (0..st.h as Day).filter(|&d2| d2 != x.ship) {
-        let paid = st.lane_out[l.ix()][d2 as usize] > TOLERANCE;
-        if !paid
+        if !st.paid(l, d2)
             || st.lane_room(s, l, d2) < q - TOLERANCE
             || st.node_room(s, x.node, d2) < q - TOLERANCE
         {
@@ -194,7 +193,7 @@ fn reschedule(
             continue;
         }
         st.shift(x.node, x.sku, d2, -q);
-        if holds(st, x.node, x.sku) {
+        if st.holds(x.node, x.sku) {
             best = Some((d2, added));
         }
         st.shift(x.node, x.sku, d2, q);
@@ -220,11 +219,7 @@ fn move_shipment(
             continue;
         }
         let q = sign * x.quantity;
-        st.shift(x.node, x.sku, d, -q);
-        st.node_out[x.node.ix()][d as usize] += q;
-        if let Some(l) = x.lane {
-            st.lane_out[l.ix()][d as usize] += q;
-        }
+        st.ship(x.node, x.lane, x.sku, d, q);
         *shipped
             .entry((x.order, x.sku, x.node, x.lane, d))
             .or_default() += q;
@@ -281,9 +276,9 @@ impl Tried<'_> {
         for &(i, to) in self.moves.iter().rev() {
             let t = &plan.transfers[i];
             if let Some((l2, d2)) = to {
-                carry(s, self.state, l2, d2, t.sku, -t.quantity);
+                self.state.transfer(s, l2, d2, t.sku, -t.quantity);
             }
-            carry(s, self.state, t.lane, t.ship, t.sku, t.quantity);
+            self.state.transfer(s, t.lane, t.ship, t.sku, t.quantity);
         }
     }
 }
@@ -296,7 +291,7 @@ fn unneeded_expedites(s: &Scenario, st: &mut State, plan: &Plan) -> BTreeSet<Inb
         let x = &s.inbound[r.ix()];
         let (fast, slow) = (x.arrival(true), x.arrival(false));
         arrive(st, x.node, x.sku, x.quantity, fast, slow);
-        if holds(st, x.node, x.sku) {
+        if st.holds(x.node, x.sku) {
             dropped.insert(r);
         } else {
             arrive(st, x.node, x.sku, x.quantity, slow, fast);
@@ -322,8 +317,8 @@ fn place(
 ) -> Option<Place> {
     let lane = s.lane(t.lane);
     let (k, q) = (t.sku, t.quantity);
-    carry(s, st, t.lane, t.ship, k, -q);
-    if holds(st, lane.from, k) && holds(st, lane.to, k) {
+    st.transfer(s, t.lane, t.ship, k, -q);
+    if st.holds(lane.from, k) && st.holds(lane.to, k) {
         return Some(None);
     }
     let arrival = t.ship + Day::from(lane.lead_time);
@@ -333,8 +328,7 @@ fn place(
             continue;
         }
         for d2 in 0..st.h as Day {
-            let paid = st.lane_out[l2.ix()][d2 as usize] > TOLERANCE;
-            if paid
+            if st.paid(l2, d2)
                 && (l2, d2) != (t.lane, t.ship)
                 && st.lane_room(s, l2, d2) >= q - TOLERANCE
                 && st.node_room(s, s.lane(l2).from, d2) >= q - TOLERANCE
@@ -356,28 +350,14 @@ fn place(
         ca.total_cmp(&cb).then(da.cmp(&db))
     });
     for (l2, d2) in targets {
-        carry(s, st, l2, d2, k, q);
-        if holds(st, lane.from, k) && holds(st, lane.to, k) && holds(st, s.lane(l2).from, k) {
+        st.transfer(s, l2, d2, k, q);
+        if st.holds(lane.from, k) && st.holds(lane.to, k) && st.holds(s.lane(l2).from, k) {
             return Some(Some((l2, d2)));
         }
-        carry(s, st, l2, d2, k, -q);
+        st.transfer(s, l2, d2, k, -q);
     }
-    carry(s, st, t.lane, t.ship, k, q);
+    st.transfer(s, t.lane, t.ship, k, q);
     None
-}
-
-/// `q` more units of `k` (fewer when negative) transferred on lane `l` leaving on day `d`:
-/// its source's balance from `d` on, its destination's from the arrival on (when within
-/// the horizon), and the units leaving the node-day and lane-day.
-fn carry(s: &Scenario, st: &mut State, l: LaneIx, d: Day, k: SkuIx, q: f64) {
-    let lane = s.lane(l);
-    st.shift(lane.from, k, d, -q);
-    st.node_out[lane.from.ix()][d as usize] += q;
-    st.lane_out[l.ix()][d as usize] += q;
-    let arrival = d + Day::from(lane.lead_time);
-    if (arrival as usize) < st.h {
-        st.shift(lane.to, k, arrival, q);
-    }
 }
 
 /// `q` units of `k` arriving at `n` on day `to` instead of `from` (either `None`: after the
@@ -388,13 +368,6 @@ fn arrive(st: &mut State, n: NodeIx, k: SkuIx, q: f64, from: Option<u32>, to: Op
             st.shift(n, k, Day::from(d), delta);
         }
     }
-}
-
-/// Whether `n`'s balance of `k` is at or above zero on every day.
-fn holds(st: &State, n: NodeIx, k: SkuIx) -> bool {
-    st.stock
-        .get(&(n, k))
-        .is_none_or(|b| b.iter().all(|&x| x >= -TOLERANCE))
 }
 
 /// `plan` with each transfer in `placed` moved to its lane-day (or dropped), each shipment

@@ -112,11 +112,16 @@ impl State {
     /// The fixed charge a unit departing on `l` on day `d` switches on: the lane's, when
     /// nothing departs on it that day yet.
     pub fn charge(&self, s: &Scenario, l: LaneIx, d: Day) -> f64 {
-        if self.lane_out[l.ix()][d as usize] <= crate::check::TOLERANCE {
-            s.lane(l).fixed_cost_per_day
-        } else {
+        if self.paid(l, d) {
             0.0
+        } else {
+            s.lane(l).fixed_cost_per_day
         }
+    }
+
+    /// Whether something departs on `l` on day `d`, so its charge is paid.
+    pub fn paid(&self, l: LaneIx, d: Day) -> bool {
+        self.lane_out[l.ix()][d as usize] > crate::check::TOLERANCE
     }
 
     /// Units that may still depart on `l` on day `d`.
@@ -139,11 +144,35 @@ impl State {
 
     /// `q` units of shipment `x` no longer leave: its node keeps them from its day on.
     pub fn release(&mut self, x: &Shipment, q: f64) {
-        self.shift(x.node, x.sku, x.ship, q);
-        let d = x.ship as usize;
-        self.node_out[x.node.ix()][d] -= q;
-        if let Some(l) = x.lane {
-            self.lane_out[l.ix()][d] -= q;
+        self.ship(x.node, x.lane, x.sku, x.ship, -q);
+    }
+
+    /// `q` more units of `k` leaving `n` on day `d` (fewer when negative), on `lane` when
+    /// there is one: `n`'s balance from `d` on, and the node-day's and lane-day's units.
+    pub fn ship(&mut self, n: NodeIx, lane: Option<LaneIx>, k: SkuIx, d: Day, q: f64) {
+        self.shift(n, k, d, -q);
+        self.node_out[n.ix()][d as usize] += q;
+        if let Some(l) = lane {
+            self.lane_out[l.ix()][d as usize] += q;
         }
+    }
+
+    /// `q` more units of `k` transferred on lane `l` leaving on day `d` (fewer when
+    /// negative): as [`State::ship`] from its source, and its destination's balance from
+    /// the arrival on (when within the horizon).
+    pub fn transfer(&mut self, s: &Scenario, l: LaneIx, d: Day, k: SkuIx, q: f64) {
+        let lane = s.lane(l);
+        self.ship(lane.from, Some(l), k, d, q);
+        let arrival = d + Day::from(lane.lead_time);
+        if (arrival as usize) < self.h {
+            self.shift(lane.to, k, arrival, q);
+        }
+    }
+
+    /// Whether `n`'s balance of `k` is at or above zero on every day.
+    pub fn holds(&self, n: NodeIx, k: SkuIx) -> bool {
+        self.stock
+            .get(&(n, k))
+            .is_none_or(|b| b.iter().all(|&x| x >= -crate::check::TOLERANCE))
     }
 }

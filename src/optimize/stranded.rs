@@ -333,18 +333,10 @@ impl State {
 
     fn apply(&mut self, s: &Scenario, chain: &Chain, k: SkuIx, q: f64) {
         for &(l, d) in &chain.transfers {
-            let lane = s.lane(l);
-            self.shift(lane.from, k, d, -q);
-            self.shift(lane.to, k, d + Day::from(lane.lead_time), q);
-            self.node_out[lane.from.ix()][d as usize] += q;
-            self.lane_out[l.ix()][d as usize] += q;
+            self.transfer(s, l, d, k, q);
         }
         let (m, lane, d) = chain.ship;
-        self.shift(m, k, d, -q);
-        self.node_out[m.ix()][d as usize] += q;
-        if let Some(l) = lane {
-            self.lane_out[l.ix()][d as usize] += q;
-        }
+        self.ship(m, lane, k, d, q);
     }
 }
 
