@@ -195,7 +195,7 @@ impl Search<'_> {
     /// step then ends at its next LP solve, keeping what it has (the bound of the last
     /// duals), and the steps after it do not run.
     fn stopped(&self) -> bool {
-        self.opts.watch.as_ref().is_some_and(|w| w.stopped())
+        self.opts.stopped()
     }
 
     /// Step 1: the LP relaxation, and a bound from the last duals (valid whether the

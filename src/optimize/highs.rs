@@ -212,6 +212,13 @@ impl Guide {
     }
 }
 
+impl SolveOptions {
+    /// Whether a watcher has stopped the solve (`recourse serve`'s `$/cancelRequest`).
+    pub fn stopped(&self) -> bool {
+        self.watch.as_ref().is_some_and(|w| w.stopped())
+    }
+}
+
 impl Default for SolveOptions {
     fn default() -> Self {
         Self {

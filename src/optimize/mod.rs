@@ -557,7 +557,7 @@ fn guided_run(
     let hopeless = g.pricing_rounds == 0 && !g.lp_infeasible;
     // Stopped by a watcher (the worker's `$/cancelRequest`): HiGHS would first presolve the
     // whole model, which it does not interrupt (5.6 s on medium).
-    let stopped = opts.watch.as_ref().is_some_and(|w| w.stopped());
+    let stopped = opts.stopped();
     if proven || hopeless || stopped || left < 4.0 * g.lp_seconds {
         let result = searched(model, &g, point, proven, stopped);
         return Ok((result, Some(g), None, None));

@@ -160,7 +160,7 @@ pub fn improve(
         report.rounds += 1;
         // Routing stranded stock takes far less than a neighbourhood; it runs when one fits.
         let need = expected.unwrap_or_else(|| first_estimate(s.orders.len(), first));
-        if left() < need || stopped(opts) {
+        if left() < need || opts.stopped() {
             break 'rounds;
         }
         let from = eval.cost.total;
@@ -179,7 +179,7 @@ pub fn improve(
         // Whether a group was passed over because it would not fit the time left.
         let mut cut = false;
         for mut group in round(s, &plan, &eval, feeding, size) {
-            if stopped(opts) {
+            if opts.stopped() {
                 break 'rounds;
             }
             if tried.contains(&group.orders) {
@@ -228,7 +228,7 @@ pub fn improve(
     if converged && free_switches(s, f, opts, began, &mut plan, &mut eval, &mut report)? {
         limit = Limit::Scope;
     }
-    if stopped(opts) {
+    if opts.stopped() {
         limit = Limit::Interrupt;
     }
     report.seconds = began.elapsed().as_secs_f64();
@@ -283,7 +283,7 @@ fn free_switches(
     let left = || time_left(opts, began);
     let mut complete = true;
     for group in groups(s, eval, MIP_GROUP) {
-        if left() < MIP_SECONDS || stopped(opts) {
+        if left() < MIP_SECONDS || opts.stopped() {
             return Ok(false);
         }
         let hold = Arc::new(around(s, plan, &group.orders));
@@ -309,12 +309,6 @@ fn free_switches(
 /// for the responses: on large an improved plan's took 2.1-3.0 s against its 4.1 s).
 fn time_left(opts: &SolveOptions, began: Instant) -> f64 {
     opts.time_limit_s - began.elapsed().as_secs_f64()
-}
-
-/// Whether someone stopped the solve (`$/cancelRequest` in the worker): no neighbourhood
-/// starts after that, and the search answers with the plan it has.
-fn stopped(opts: &SolveOptions) -> bool {
-    opts.watch.as_ref().is_some_and(|w| w.stopped())
 }
 
 /// Whether a neighbourhood is solved in the time left, and of how many of its orders.

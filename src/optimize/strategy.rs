@@ -192,8 +192,7 @@ fn beside_a_bound(
         return (search(), None);
     }
     let (done, returned) = (AtomicBool::new(false), AtomicBool::new(false));
-    let stopped =
-        || done.load(Ordering::Relaxed) || opts.watch.as_ref().is_some_and(|w| w.stopped());
+    let stopped = || done.load(Ordering::Relaxed) || opts.stopped();
     let began = Instant::now();
     let until = relaxation::Until {
         deadline: began + Duration::from_secs_f64(opts.time_limit_s.max(0.0)),

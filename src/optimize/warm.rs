@@ -91,7 +91,7 @@ pub fn optimize_warm(
     }
     let mut kept_whole = false;
     // A solve someone stopped answers with what it has.
-    let stopped = opts.watch.as_ref().is_some_and(|w| w.stopped());
+    let stopped = opts.stopped();
     let rest = SolveOptions {
         time_limit_s: (opts.time_limit_s - began.elapsed().as_secs_f64()).max(0.01),
         warm: None,
