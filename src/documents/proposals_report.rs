@@ -264,18 +264,21 @@ pub fn improved_from_sentence(
         }
         other => format!("the {other} plan"),
     };
-    let routed = match i.routed {
+    // "by <what> (once|twice|n times) and ", or nothing when it never lowered the cost.
+    let by = |what: &str, n: usize| match n {
         0 => String::new(),
-        1 => "by serving short lines from stock it left unused or from orders cheaper to leave short (once) and ".to_owned(),
-        2 => "by serving short lines from stock it left unused or from orders cheaper to leave short (twice) and ".to_owned(),
-        n => format!("by serving short lines from stock it left unused or from orders cheaper to leave short ({n} times) and "),
+        1 => format!("by {what} (once) and "),
+        2 => format!("by {what} (twice) and "),
+        n => format!("by {what} ({n} times) and "),
     };
-    let closed = match i.closed {
-        0 => String::new(),
-        1 => "by giving up lane-days and expedites it paid for without needing them (once) and ".to_owned(),
-        2 => "by giving up lane-days and expedites it paid for without needing them (twice) and ".to_owned(),
-        n => format!("by giving up lane-days and expedites it paid for without needing them ({n} times) and "),
-    };
+    let routed = by(
+        "serving short lines from stock it left unused or from orders cheaper to leave short",
+        i.routed,
+    );
+    let closed = by(
+        "giving up lane-days and expedites it paid for without needing them",
+        i.closed,
+    );
     let bounded = match bound {
         Some((b, gap)) => format!(
             "; a relaxation that moves each SKU on its own, without capacities and with only part of the charges, proves that no plan costs less than {b} (a gap of {:.1} %)",

@@ -185,14 +185,14 @@ pub fn optimize_held(
     // The links only where HiGHS's MIP solves a whole model (after the search, too: the
     // search's LPs go without them); the held models of the neighbourhoods and the worker
     // are not measured with them.
-    let link = !guide && hold.is_none() && opts.cuts == Cuts::On;
+    let linked = hold.is_none() && opts.cuts == Cuts::On;
+    let link = !guide && linked;
     let mut cuts = if link {
         link_cuts::add(&mut model.mip)
     } else {
         None
     };
     let (mut result, guided, whole_start) = if guide {
-        let linked = hold.is_none() && opts.cuts == Cuts::On;
         let (result, guided, whole_start, added) = guided_run(s, &mut model, opts, start, linked)?;
         cuts = added;
         (result, guided, whole_start)
