@@ -473,6 +473,17 @@ fn an_oversized_request_is_refused_not_read() {
     assert_eq!(c.call("initialize", json!({}))["name"], "recourse");
 }
 
+/// A proposals document the worker gave, written in `dir` as `name`, passes `recourse check`
+/// on `scenario` at the objective it reports; the checked cost.
+fn checked_in(dir: &Path, scenario: &Path, doc: &Value, name: &str) -> f64 {
+    let proposals = dir.join(format!("{name}.json"));
+    std::fs::write(&proposals, doc.to_string()).unwrap();
+    let cost = checked_cost(scenario, &proposals);
+    let objective = doc["solve"]["objective"].as_f64().unwrap();
+    assert!((cost - objective).abs() <= 1e-6 * cost.max(1.0), "{name}");
+    cost
+}
+
 /// A generated scenario of 3,000 orders written in `dir`, and a worker that loaded it.
 fn loaded_3000(dir: &Path) -> (std::path::PathBuf, Value, Client) {
     let file = dir.join("gen.json");
@@ -526,7 +537,9 @@ fn a_cancelled_solve_answers_with_its_best_checked_plan() {
 #[test]
 fn a_fallback_plan_is_not_where_the_next_solve_starts() {
     let dir = tempfile::tempdir().unwrap();
-    let (_, scenario, mut c) = loaded_3000(dir.path());
+    let (file, scenario, mut c) = loaded_3000(dir.path());
+    let checked =
+        |scenario: &Path, doc: &Value, name: &str| checked_in(dir.path(), scenario, doc, name);
     let id = c.send("solve", json!({"time_limit": 600}));
     c.send_line(
         &json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": id}}).to_string(),
@@ -534,6 +547,7 @@ fn a_fallback_plan_is_not_where_the_next_solve_starts() {
     // Cancelled before the worker started it: it starts stopped.
     let cancelled = c.reply();
     assert_eq!(cancelled["id"], json!(id));
+    checked(&file, &cancelled["result"], "cancelled");
     let cancelled = &cancelled["result"]["solve"];
     assert_eq!(cancelled["fallback"], "priority-rules", "{cancelled}");
     assert_eq!(cancelled["limit"], "interrupt", "{cancelled}");
@@ -546,6 +560,7 @@ fn a_fallback_plan_is_not_where_the_next_solve_starts() {
         first["solve"]
     );
     assert!(first["solve"]["bound"].as_f64().is_some_and(|b| b > 0.0));
+    let rules = checked(&file, &first, "first");
     let stock = &scenario["stock"][0];
     c.call(
         "event",
@@ -555,12 +570,7 @@ fn a_fallback_plan_is_not_where_the_next_solve_starts() {
     let state = dir.path().join("state.json");
     std::fs::write(&state, c.call("state", json!({})).to_string()).unwrap();
     let next = c.call("solve", json!({"time_limit": 5}));
-    let proposals = dir.path().join("next.json");
-    std::fs::write(&proposals, next.to_string()).unwrap();
-    let cost = checked_cost(&state, &proposals);
-    let objective = next["solve"]["objective"].as_f64().unwrap();
-    assert!((cost - objective).abs() <= 1e-6 * cost.max(1.0));
-    let rules = first["solve"]["objective"].as_f64().unwrap();
+    let cost = checked(&state, &next, "next");
     assert!(cost < 0.9 * rules, "{cost} after the rules' {rules}");
     let (code, _) = c.stderr();
     assert_eq!(code, 0);
@@ -613,16 +623,8 @@ fn the_python_client_runs_end_to_end() {
 #[test]
 fn a_solve_after_an_event_starts_from_the_last_plan() {
     let dir = tempfile::tempdir().unwrap();
-    // Every plan the worker gives passes `recourse check` on the scenario it was for, at
-    // the objective it reports; the checked cost.
-    let checked = |scenario: &Path, doc: &Value, name: &str| -> f64 {
-        let file = dir.path().join(format!("{name}.json"));
-        std::fs::write(&file, doc.to_string()).unwrap();
-        let cost = checked_cost(scenario, &file);
-        let objective = doc["solve"]["objective"].as_f64().unwrap();
-        assert!((cost - objective).abs() <= 1e-6 * cost.max(1.0), "{name}");
-        cost
-    };
+    let checked =
+        |scenario: &Path, doc: &Value, name: &str| checked_in(dir.path(), scenario, doc, name);
     let demo_path = tiny_path("demo-eu");
     let mut c = Client::start(None, &[]);
     c.call("load", json!({"scenario": demo()}));
