@@ -1,0 +1,181 @@
+//! Ids and references: every id unique within its kind, every reference to one that exists.
+
+use super::validator::Validator;
+use crate::base::limits::MAX_ID_CHARS;
+use crate::base::text::clip;
+use crate::scenario::domain::*;
+use crate::scenario::ids::*;
+use std::collections::HashMap;
+use std::fmt;
+use std::hash::Hash;
+
+impl Validator {
+    pub(super) fn index_ids<K: Eq + Hash, I: Copy>(
+        &mut self,
+        ids: &[(impl fmt::Display, &str)],
+        what: &str,
+        key: impl Fn(&str) -> K,
+        ix: impl Fn(usize) -> I,
+    ) -> HashMap<K, I> {
+        let mut map = HashMap::with_capacity(ids.len());
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for (i, (path, id)) in ids.iter().enumerate() {
+            if id.trim().is_empty() {
+                self.err(
+                    "empty_id",
+                    path.to_string(),
+                    format!("empty {what} id"),
+                    format!("give every {what} a non-empty id"),
+                );
+                continue;
+            }
+            if id.chars().count() > MAX_ID_CHARS {
+                self.err(
+                    "id_too_long",
+                    path.to_string(),
+                    format!(
+                        "{what} id \"{}\" is {} characters long, more than {MAX_ID_CHARS}",
+                        clip(id, 24),
+                        id.chars().count()
+                    ),
+                    "ids are codes from the planning system; shorten it",
+                );
+                continue;
+            }
+            if let Some(&prev) = first.get(id) {
+                let prev = ids[prev].0.to_string();
+                self.err(
+                    "duplicate_id",
+                    path.to_string(),
+                    format!(
+                        "duplicate {what} id \"{id}\" (first at {})",
+                        prev.trim_end_matches(".id")
+                    ),
+                    format!("{what} ids must be unique; rename or merge one of them"),
+                );
+                continue;
+            }
+            first.insert(id, i);
+            map.insert(key(id), ix(i));
+        }
+        map
+    }
+
+    pub(super) fn resolve<K: Eq + Hash + AsRef<str> + std::borrow::Borrow<str>, I: Copy>(
+        &mut self,
+        map: &HashMap<K, I>,
+        path: &dyn fmt::Display,
+        id: &str,
+        what: &str,
+    ) -> Option<I> {
+        if let Some(&i) = map.get(id) {
+            return Some(i);
+        }
+        if id.chars().count() > MAX_ID_CHARS {
+            // No declared id is this long, and comparing it with every one would take time
+            // in proportion to its length times their number.
+            self.err(
+                "unknown_reference",
+                path.to_string(),
+                format!(
+                    "unknown {what} \"{}\" ({} characters; no id is longer than {MAX_ID_CHARS})",
+                    clip(id, 24),
+                    id.chars().count()
+                ),
+                format!("use the id of a declared {what}"),
+            );
+            return None;
+        }
+        let best = map
+            .keys()
+            .map(|k| {
+                (
+                    k.as_ref(),
+                    strsim::normalized_damerau_levenshtein(id, k.as_ref()),
+                )
+            })
+            .filter(|(_, s)| *s >= 0.6)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+            .map(|(k, _)| k.to_owned());
+        let hint = match best {
+            Some(b) => format!("did you mean \"{b}\"?"),
+            None => format!("declare the {what} \"{id}\" or fix the reference"),
+        };
+        self.err(
+            "unknown_reference",
+            path.to_string(),
+            format!("unknown {what} \"{id}\""),
+            hint,
+        );
+        None
+    }
+
+    pub(super) fn sku_ref(
+        &mut self,
+        index: &Index,
+        path: &dyn fmt::Display,
+        id: &str,
+    ) -> Option<SkuIx> {
+        self.resolve(&index.skus, path, id, "sku")
+    }
+
+    pub(super) fn node_ref(
+        &mut self,
+        index: &Index,
+        path: &dyn fmt::Display,
+        id: &str,
+    ) -> Option<NodeIx> {
+        self.resolve(&index.nodes, path, id, "node")
+    }
+
+    pub(super) fn lane_ref(
+        &mut self,
+        index: &Index,
+        path: &dyn fmt::Display,
+        id: &str,
+    ) -> Option<LaneIx> {
+        self.resolve(&index.lanes, path, id, "lane")
+    }
+
+    pub(super) fn inbound_ref(
+        &mut self,
+        index: &Index,
+        path: &dyn fmt::Display,
+        id: &str,
+    ) -> Option<InboundIx> {
+        self.resolve(&index.inbound, path, id, "inbound")
+    }
+
+    pub(super) fn order_ref(
+        &mut self,
+        index: &Index,
+        path: &dyn fmt::Display,
+        id: &str,
+    ) -> Option<OrderIx> {
+        self.resolve(&index.orders, path, id, "order")
+    }
+
+    /// A node that must hold stock (a source, a stock record, a receipt).
+    pub(super) fn stock_node(
+        &mut self,
+        nodes: &[Node],
+        index: &Index,
+        path: &dyn fmt::Display,
+        id: &str,
+        role: &str,
+    ) -> Option<NodeIx> {
+        let n = self.node_ref(index, path, id)?;
+        if !nodes[n.ix()].holds_stock() {
+            self.err(
+                "customer_holds_no_stock",
+                path.to_string(),
+                format!(
+                    "node \"{id}\" is a customer zone and holds no stock, so it cannot be {role}"
+                ),
+                "use a plant, dc or store here, or change the node's kind",
+            );
+            return None;
+        }
+        Some(n)
+    }
+}

@@ -1,0 +1,152 @@
+//! Numbers and dates: amounts, units, locations, dates and the days of the horizon they fall on.
+
+use super::validator::Validator;
+use crate::base::limits::{ABSURD, MAX_HORIZON};
+use crate::base::text::{clip, number};
+use crate::scenario::domain::*;
+use crate::scenario::wire::*;
+use chrono::NaiveDate;
+use std::fmt;
+
+const DATE_HINT: &str = "write dates as YYYY-MM-DD, e.g. 2026-11-27";
+
+/// The latest `as_of` accepted: every date a plan can name (the horizon, and arrivals up to
+/// a horizon's length after it) must still have a four-digit year.
+pub(super) fn last_as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).expect("a calendar date")
+        - chrono::Duration::days(2 * MAX_HORIZON + 1)
+}
+
+impl Validator {
+    pub(super) fn amount(&mut self, path: &dyn fmt::Display, v: f64, what: &str) -> bool {
+        if v < 0.0 {
+            self.err(
+                "negative",
+                path.to_string(),
+                format!("{what} is {}, below 0", number(v)),
+                format!("{what} must be 0 or more"),
+            );
+            false
+        } else if v > ABSURD {
+            self.err(
+                "absurd_value",
+                path.to_string(),
+                format!("{what} is {v:e}, above the {ABSURD:e} this program accepts"),
+                "check the units and the export that produced this number",
+            );
+            false
+        } else {
+            true
+        }
+    }
+
+    /// A node's location: degrees within the earth's ranges.
+    pub(super) fn location(&mut self, i: usize, at: &Location) -> bool {
+        let mut ok = true;
+        for (name, v, limit) in [("lat", at.lat, 90.0), ("lon", at.lon, 180.0)] {
+            if !(-limit..=limit).contains(&v) {
+                self.err(
+                    "bad_location",
+                    format!("nodes[{i}].location.{name}"),
+                    format!("{name} is {}, outside -{limit}..{limit} degrees", number(v)),
+                    "give latitude and longitude in decimal degrees, e.g. {\"lat\": 48.85, \"lon\": 2.35}",
+                );
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    /// A quantity of units of a product; whole when the policy asks for whole units.
+    pub(super) fn units(&mut self, path: &dyn fmt::Display, v: f64, what: &str) -> bool {
+        if !self.amount(path, v, what) {
+            return false;
+        }
+        if self.integer && v.fract() != 0.0 {
+            self.err(
+                "fractional_units",
+                path.to_string(),
+                format!("{what} is {}, not a whole number of units", number(v)),
+                "round it, or set policy.integer_quantities to false for divisible goods",
+            );
+            return false;
+        }
+        true
+    }
+
+    pub(super) fn date(&mut self, path: &dyn fmt::Display, s: &str) -> Option<NaiveDate> {
+        let b = s.as_bytes();
+        let shape_ok = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !shape_ok {
+            self.err(
+                "bad_date",
+                path.to_string(),
+                format!("\"{}\" is not an ISO date", clip(s, 40)),
+                DATE_HINT,
+            );
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+        match NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10)) {
+            Some(d) => Some(d),
+            None => {
+                self.err(
+                    "bad_date",
+                    path.to_string(),
+                    format!("\"{s}\" is not a calendar date"),
+                    "check the month and the day of the month",
+                );
+                None
+            }
+        }
+    }
+
+    /// A date as a day offset from `as_of` (`None` when either date is bad).
+    pub(super) fn day(&mut self, path: &dyn fmt::Display, s: &str) -> Option<Day> {
+        let d = self.date(path, s)?;
+        Some((d - self.as_of?).num_days())
+    }
+
+    /// An arrival date (an eta): the date itself, and the day it is usable: before `as_of`
+    /// means day 0 (with a warning), at or after H means never inside the horizon.
+    pub(super) fn eta(
+        &mut self,
+        path: &dyn fmt::Display,
+        s: &str,
+    ) -> Option<(NaiveDate, Day, Option<u32>)> {
+        let date = self.date(path, s)?;
+        let d = (date - self.as_of?).num_days();
+        let h = i64::from(self.horizon?);
+        if d < 0 {
+            self.warn(
+                "eta_in_past",
+                path.to_string(),
+                format!("eta {s} is before as_of; taken as day 0 (already arrived)"),
+            );
+        }
+        let clamped = d.max(0);
+        Some((date, clamped, (clamped < h).then_some(clamped as u32)))
+    }
+
+    /// An outage period as day offsets; checks the order of the two dates.
+    pub(super) fn period(&mut self, p: &str, from: &str, until: &str) -> Option<(Day, Day)> {
+        let f = self.day(&format_args!("{p}.from"), from);
+        let u = self.day(&format_args!("{p}.until"), until);
+        let (f, u) = (f?, u?);
+        if u < f {
+            self.err(
+                "period_reversed",
+                format!("{p}.until"),
+                format!("until ({until}) is before from ({from})"),
+                "give the first and the last day of the outage, in that order",
+            );
+            return None;
+        }
+        Some((f, u))
+    }
+}
