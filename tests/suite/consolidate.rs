@@ -243,8 +243,8 @@ proptest::proptest! {
     #![proptest_config(crate::common::config(24))]
 
     /// On generated networks (the small preset, any seed), from the priority rules' plan:
-    /// what the pass closes keeps every rule, changes no shipment, takes no expedite, and
-    /// lowers the cost.
+    /// what the pass closes (lane-days, expedites) keeps every rule, changes no shipment,
+    /// takes no expedite, and lowers the cost.
     #[test]
     fn what_it_closes_keeps_every_rule_and_lowers_the_cost(seed in 1u64..1_000_000) {
         let doc = generate(&GenerateConfig { seed, ..GenerateConfig::preset("small").unwrap() });
@@ -255,7 +255,9 @@ proptest::proptest! {
         if let Some(closed) = consolidate(&s, &rules, true) {
             let eval = evaluate(&s, &closed.plan);
             proptest::prop_assert!(eval.feasible(), "{:?}", eval.violations);
-            proptest::prop_assert!(closed.lane_days >= 1);
+            // Something closed: a lane-day, or an expedite dropped (the rules' plan can
+            // take one that no balance needs; seed 911,946 closes no lane-day).
+            proptest::prop_assert!(closed.lane_days + closed.expedites >= 1);
             proptest::prop_assert!(eval.cost.total < from.cost.total - 1e-9, "{} against {}", eval.cost.total, from.cost.total);
             // Shipments keep their order, node, lane and units; only their days move.
             let totals = |p: &Plan| {
