@@ -1,5 +1,5 @@
 //! Improving the priority rules' plan one neighbourhood at a time
-//! (`src/optimize/neighbourhoods.rs`, models/neighbourhoods.md), what `solve` does when the
+//! (`src/optimize/neighbourhoods/`, models/neighbourhoods.md), what `solve` does when the
 //! whole model is too big to build in the limit: every plan it returns is one the checker
 //! accepts at the cost it reports, cheaper than the plan it started from and never below the
 //! optimum; it lowers the rules' cost on the small preset, its MIP neighbourhoods reach an

@@ -1,6 +1,6 @@
-//! solve: hands a [`Mip`](crate::optimize::mip::Mip) to HiGHS and reports what happened, in the termination vocabulary
-//! of JuMP/MathOpt: *why the solver stopped* ([`Status`], [`Limit`]) is kept apart from
-//! *whether a solution is in hand* (`SolveResult::values`).
+//! solve: hands a [`Mip`](crate::optimize::mip::Mip) to HiGHS and reports what happened, in
+//! the termination vocabulary of JuMP/MathOpt: *why the solver stopped* ([`Status`],
+//! [`Limit`]) is kept apart from *whether a solution is in hand* (`SolveResult::values`).
 //!
 //! HiGHS is driven through its C API (`highs-sys`) rather than through `good_lp` or the
 //! `highs` crate, because both fold statuses together (a limit with no solution becomes an
