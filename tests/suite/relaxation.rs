@@ -1,4 +1,4 @@
-//! The transportation relaxation's bound (`src/optimize/relaxation.rs`,
+//! The transportation relaxation's bound (`src/optimize/relaxation/`,
 //! `models/relaxation.md`): the optimum where only stock binds, never above the optimum of
 //! the whole model on random scenarios, and counting nothing past its deadline.
 
