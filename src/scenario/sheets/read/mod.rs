@@ -1,0 +1,207 @@
+//! CSV files to a scenario document (`recourse import csv`), as a spreadsheet user writes
+//! them: a byte-order mark, CRLF line ends, quoted cells, blank lines, cells padded with
+//! spaces, `;` separators with decimal commas (detected per file, or given). Every problem
+//! is reported at once, each at `file:line:column`; nothing is read past the input limit.
+//!
+//! `parse.rs` reads one file into rows of cells, `cells.rs` reads a cell as text, a number or
+//! yes/no, `document.rs` and `orders.rs` build the document's parts from the rows, and
+//! `origins.rs` remembers the row each part came from.
+
+mod cells;
+mod document;
+mod orders;
+mod origins;
+mod parse;
+
+use crate::base::diagnostics::{Diagnostic, Diagnostics};
+use crate::base::input::{max_input_bytes, read_input};
+use crate::scenario::sheets::tables::*;
+use crate::scenario::wire::*;
+use cells::Builder;
+pub use origins::Origins;
+use parse::{parse_table, suggest, Row};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// A document read from CSV files, where each of its parts came from, and the cells that
+/// could not be read (each read as empty or 0 in `doc`).
+#[derive(Debug)]
+pub struct Sheets {
+    pub doc: ScenarioDoc,
+    pub origins: Origins,
+    pub problems: Diagnostics,
+}
+
+/// Reads the scenario in `dir` (one CSV file per table of [`TABLES`]). `delimiter`: the
+/// field separator, or `None` to detect it per file from its header (`,`, `;` or tab).
+/// `Err` when a file or a header is unusable; cells that cannot be read are in
+/// [`Sheets::problems`].
+pub fn read_dir(dir: &Path, delimiter: Option<u8>) -> Result<Sheets, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let Some(present) = list_tables(dir, &mut diags) else {
+        return Err(diags);
+    };
+    let mut files = Vec::new();
+    for t in TABLES.iter().filter(|t| present.contains_key(t.file)) {
+        match read_input(&dir.join(t.file)) {
+            Ok(bytes) => files.push((t.file, bytes)),
+            Err(d) => diags.push(Diagnostic {
+                path: t.file.to_owned(),
+                ..d
+            }),
+        }
+    }
+    read_files(&files, delimiter, diags)
+}
+
+/// [`read_dir`] from the files' contents, `(file name, bytes)`: names that are not
+/// tables are skipped, a required table missing from `files` is an error. `diags` holds
+/// what reading the files found.
+pub fn read_files(
+    files: &[(&str, Vec<u8>)],
+    delimiter: Option<u8>,
+    mut diags: Diagnostics,
+) -> Result<Sheets, Diagnostics> {
+    let mut tables: HashMap<&'static str, Vec<Row>> = HashMap::new();
+    for t in TABLES {
+        let Some((_, bytes)) = files.iter().find(|f| f.0 == t.file) else {
+            if t.must_exist && !diags.items.iter().any(|d| d.path == t.file) {
+                diags.push(
+                    Diagnostic::error("missing_table", t.file, format!("{} is missing", t.file))
+                        .hint(format!("write it with the columns {}", t.columns.join(","))),
+                );
+            }
+            continue;
+        };
+        if let Some(rows) = parse_table(t, bytes, delimiter, &mut diags) {
+            tables.insert(t.file, rows);
+        }
+    }
+    // Problems so far are with the files and their headers: rows read past them would
+    // only add noise (every reference to a missing table's ids dangling).
+    let whole = !diags.has_errors();
+    let mut b = Builder {
+        diags,
+        origins: Origins::default(),
+        tables,
+    };
+    let doc = b.document();
+    if !whole {
+        return Err(b.diags);
+    }
+    Ok(Sheets {
+        doc,
+        origins: b.origins,
+        problems: b.diags,
+    })
+}
+
+/// Reads the scenario in `dir` and validates it: the document and validation's warnings,
+/// or every problem at once, cells that could not be read and validation's findings
+/// together, each at its file, line and column. A finding at a cell (or on a row without
+/// a column) that already has a reading error is left out: it would be about the
+/// placeholder read in its place.
+pub fn import_dir(
+    dir: &Path,
+    delimiter: Option<u8>,
+) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> {
+    validated(read_dir(dir, delimiter)?)
+}
+
+/// [`import_dir`] from the files' contents (see [`read_files`]).
+pub fn import_files(
+    files: &[(&str, Vec<u8>)],
+    delimiter: Option<u8>,
+) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> {
+    validated(read_files(files, delimiter, Diagnostics::default())?)
+}
+
+/// Validation's findings joined to the reading problems of `sheets` (see [`import_dir`]).
+fn validated(sheets: Sheets) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> {
+    let (validated, mut found) = match crate::scenario::validate::validate(&sheets.doc) {
+        Ok((_, warnings)) => (true, warnings),
+        Err(diags) => (false, diags),
+    };
+    let mut out = sheets.problems;
+    let rows: Vec<String> = out
+        .items
+        .iter()
+        .map(|d| d.path.rsplitn(2, ':').last().unwrap_or_default().to_owned())
+        .collect();
+    for d in std::mem::take(&mut found.items) {
+        let d = sheets.origins.relocate(d);
+        let same_cell = out.items.iter().any(|e| e.path == d.path);
+        let same_row = d.path.matches(':').count() == 1 && rows.contains(&d.path);
+        if !same_cell && !same_row {
+            out.push(d);
+        }
+    }
+    if validated && !out.has_errors() {
+        Ok((sheets.doc, out))
+    } else {
+        Err(out)
+    }
+}
+
+/// The CSV files in `dir` and their sizes; `None` (with the reason in `diags`) when the
+/// directory cannot be read or holds more than the input limit. A `.csv` file that is not
+/// a table of the format is an error, not ignored.
+fn list_tables(dir: &Path, diags: &mut Diagnostics) -> Option<HashMap<String, u64>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    "io",
+                    "",
+                    format!("cannot read the directory {}: {e}", dir.display()),
+                )
+                .hint("pass the directory that holds scenario.csv, skus.csv, nodes.csv, ..."),
+            );
+            return None;
+        }
+    };
+    let mut present: HashMap<String, u64> = HashMap::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.to_ascii_lowercase().ends_with(".csv") {
+            present.insert(name, e.metadata().map(|m| m.len()).unwrap_or(0));
+        }
+    }
+    let known: Vec<&str> = TABLES.iter().map(|t| t.file).collect();
+    let mut unknown: Vec<&String> = present
+        .keys()
+        .filter(|n| !known.contains(&n.as_str()))
+        .collect();
+    unknown.sort();
+    for name in unknown {
+        diags.push(
+            Diagnostic::error(
+                "unknown_table",
+                name.as_str(),
+                "not a table of the scenario format",
+            )
+            .hint(suggest(name, &known)),
+        );
+    }
+    let total: u64 = present.values().sum();
+    if total > max_input_bytes() {
+        diags.push(
+            Diagnostic::error(
+                "input_too_large",
+                "",
+                format!(
+                    "the CSV files in {} hold {total} bytes, more than the {} recourse reads",
+                    dir.display(),
+                    max_input_bytes()
+                ),
+            )
+            .hint(format!(
+            "split the scenario, or raise the limit with {}=<bytes> if this machine has the memory",
+            crate::base::input::MAX_INPUT_ENV
+        )),
+        );
+        return None;
+    }
+    Some(present)
+}

@@ -1,0 +1,127 @@
+//! Where each part of the document came from: a file, a line and a column, so that
+//! validation's JSON paths can be reported where a spreadsheet user looks.
+
+use crate::base::diagnostics::Diagnostic;
+use crate::scenario::sheets::tables::*;
+use std::collections::HashMap;
+
+/// Where the parts of a document read from CSV came from: per JSON path of an array element
+/// or a scalar field (`orders[3]`, `orders[3].lines[0]`, `policy.mip_gap`), its file and line.
+#[derive(Debug, Default)]
+pub struct Origins(HashMap<String, (&'static str, usize)>);
+
+impl Origins {
+    /// `file:line:column` (or `file:line`) for a JSON path that validation reports, when
+    /// the path, or the array element it is in, came from a CSV row.
+    pub fn locate(&self, path: &str) -> Option<String> {
+        if let Some(&(file, line)) = self.0.get(path) {
+            let scalar = file == SCENARIO.file || file == POLICY.file;
+            return Some(if scalar {
+                format!("{file}:{line}:value")
+            } else {
+                format!("{file}:{line}")
+            });
+        }
+        let mut cut = path.len();
+        while let Some(i) = path[..cut].rfind(['.', '[']) {
+            cut = i;
+            if let Some(&(file, line)) = self.0.get(&path[..cut]) {
+                let mut rest = path[cut..].trim_start_matches('.');
+                if file == FORBID.file {
+                    // `policy.forbid[i].shipment.order`, `...transfer.lane`, `...expedite_inbound`
+                    rest = rest
+                        .trim_start_matches("shipment.")
+                        .trim_start_matches("transfer.");
+                    if rest == "expedite_inbound" {
+                        rest = "inbound";
+                    }
+                }
+                let column = match rest {
+                    "expedite.eta" => "expedite_eta",
+                    "expedite.cost" => "expedite_cost",
+                    "location.lat" => "lat",
+                    "location.lon" => "lon",
+                    "kind" if file == DISRUPTIONS.file || file == FORBID.file => "kind",
+                    r => r,
+                };
+                let known = TABLES
+                    .iter()
+                    .any(|t| t.file == file && t.columns.contains(&column));
+                return Some(if known {
+                    format!("{file}:{line}:{column}")
+                } else {
+                    format!("{file}:{line}")
+                });
+            }
+        }
+        None
+    }
+
+    /// `d` with its path, and the paths its message cites, pointed at the CSV rows.
+    pub fn relocate(&self, mut d: Diagnostic) -> Diagnostic {
+        if let Some(p) = self.locate(&d.path) {
+            d.path = p;
+        }
+        d.message = self.relocate_text(&d.message);
+        d
+    }
+
+    /// Replaces every JSON path in `text` that came from a CSV row (`nodes[0]`).
+    fn relocate_text(&self, text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let start = i;
+            // A path: name, then one or more [n] or .name, at least one index.
+            let mut j = i;
+            while j < bytes.len() && (bytes[j].is_ascii_lowercase() || bytes[j] == b'_') {
+                j += 1;
+            }
+            let mut has_index = false;
+            while j > start && j < bytes.len() {
+                if bytes[j] == b'[' {
+                    let k = j
+                        + 1
+                        + bytes[j + 1..]
+                            .iter()
+                            .take_while(|b| b.is_ascii_digit())
+                            .count();
+                    if k > j + 1 && k < bytes.len() && bytes[k] == b']' {
+                        has_index = true;
+                        j = k + 1;
+                        continue;
+                    }
+                } else if bytes[j] == b'.'
+                    && bytes.get(j + 1).is_some_and(|b| b.is_ascii_lowercase())
+                {
+                    let k = j
+                        + 1
+                        + bytes[j + 1..]
+                            .iter()
+                            .take_while(|b| b.is_ascii_lowercase() || **b == b'_')
+                            .count();
+                    j = k;
+                    continue;
+                }
+                break;
+            }
+            let word_start = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+            if j > start && has_index && word_start {
+                if let Some(p) = self.locate(&text[start..j]) {
+                    out.push_str(&p);
+                    i = j;
+                    continue;
+                }
+            }
+            let step = text[i..].chars().next().map_or(1, char::len_utf8);
+            out.push_str(&text[i..i + step]);
+            i += step;
+        }
+        out
+    }
+
+    pub(super) fn note(&mut self, path: String, file: &'static str, line: usize) {
+        self.0.entry(path).or_insert((file, line));
+    }
+}

@@ -1,0 +1,206 @@
+//! One CSV file to rows of cells: its separator and decimal mark detected (or given), its
+//! header's columns matched to the table's, every cell kept with its line and column.
+
+use crate::base::diagnostics::{Diagnostic, Diagnostics};
+use crate::scenario::sheets::tables::*;
+use std::collections::HashMap;
+
+/// One record: its file, line, the cells by column name (non-empty ones only) and the
+/// delimiter's decimal convention.
+pub(super) struct Row {
+    pub(super) file: &'static str,
+    pub(super) line: usize,
+    pub(super) cells: HashMap<&'static str, String>,
+    pub(super) decimal_comma: bool,
+}
+
+pub(super) fn suggest(got: &str, known: &[&str]) -> String {
+    let best = known
+        .iter()
+        .map(|k| (strsim::levenshtein(&got.to_ascii_lowercase(), k), *k))
+        .min();
+    match best {
+        Some((d, k)) if d <= 3 => format!("did you mean {k}?"),
+        _ => format!("expected one of {}", known.join(", ")),
+    }
+}
+
+/// The delimiter of a file from its header line: the most frequent of `,`, `;` and tab
+/// outside quotes (`,` when none).
+pub(super) fn detect(bytes: &[u8]) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in bytes.iter().take_while(|&&b| b != b'\n') {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], 2 - i)).unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        [b',', b';', b'\t'][best]
+    }
+}
+
+/// The rows of one file; `None` (with the problems in `diags`) when its header is unusable.
+///
+/// Long because the records are read in one pass with the line counter and the header's
+/// columns set up at its top.
+pub(super) fn parse_table(
+    t: &'static Table,
+    bytes: &[u8],
+    delimiter: Option<u8>,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Row>> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let delim = delimiter.unwrap_or_else(|| detect(bytes));
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let mut records = r.records();
+    let header = match records.next() {
+        None => {
+            diags.push(
+                Diagnostic::error("empty_table", format!("{}:1", t.file), "the file is empty")
+                    .hint(format!(
+                        "the first line names the columns: {}",
+                        t.columns.join(",")
+                    )),
+            );
+            return None;
+        }
+        Some(Err(e)) => {
+            diags.push(csv_error(t.file, 1, &e));
+            return None;
+        }
+        Some(Ok(h)) => h,
+    };
+    let columns = header_columns(t, &header, diags)?;
+    let mut rows = Vec::new();
+    // Lines counted from the bytes (1 = the header): a record's line is where it starts.
+    let (mut counted_to, mut line_at) = (0usize, 1usize);
+    // csv gives the position where the previous record ended: the record starts after
+    // the line ends (and blank lines) that follow.
+    let mut line_of = |byte: usize| {
+        let mut byte = byte.min(bytes.len());
+        while byte < bytes.len() && (bytes[byte] == b'\r' || bytes[byte] == b'\n') {
+            byte += 1;
+        }
+        if byte >= counted_to {
+            line_at += bytes[counted_to..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            counted_to = byte;
+        }
+        line_at
+    };
+    for rec in records {
+        let rec = match rec {
+            Ok(rec) => rec,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| line_of(p.byte() as usize));
+                diags.push(csv_error(t.file, line, &e));
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| line_of(p.byte() as usize));
+        if rec.iter().all(str::is_empty) {
+            continue; // a blank line, or a spreadsheet's row of empty cells
+        }
+        if rec.len() > columns.len() && rec.iter().skip(columns.len()).any(|c| !c.is_empty()) {
+            diags.push(Diagnostic::error(
+                "extra_cells",
+                format!("{}:{line}", t.file),
+                format!(
+                    "{} cells, but the header names {} columns",
+                    rec.len(),
+                    columns.len()
+                ),
+            ));
+            continue;
+        }
+        let cells = columns
+            .iter()
+            .zip(rec.iter())
+            .filter_map(|(c, v)| c.filter(|_| !v.is_empty()).map(|c| (c, v.to_owned())))
+            .collect();
+        rows.push(Row {
+            file: t.file,
+            line,
+            cells,
+            decimal_comma: delim == b';',
+        });
+    }
+    Some(rows)
+}
+
+/// Each header cell's column (`None` for an empty one); `None` when a name is unknown or
+/// twice, or a required column is missing (each said in `diags`).
+fn header_columns(
+    t: &'static Table,
+    header: &csv::StringRecord,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Option<&'static str>>> {
+    let mut columns: Vec<Option<&'static str>> = Vec::new();
+    let mut ok = true;
+    for (i, name) in header.iter().enumerate() {
+        let at = format!("{}:1:{}", t.file, i + 1);
+        match t.columns.iter().find(|c| c.eq_ignore_ascii_case(name)) {
+            Some(c) if columns.contains(&Some(c)) => {
+                diags.push(Diagnostic::error(
+                    "duplicate_column",
+                    at,
+                    format!("column {c} appears twice"),
+                ));
+                ok = false;
+                columns.push(None);
+            }
+            Some(c) => columns.push(Some(c)),
+            None if name.is_empty() => columns.push(None),
+            None => {
+                diags.push(
+                    Diagnostic::error("unknown_column", at, format!("unknown column \"{name}\""))
+                        .hint(suggest(name, t.columns)),
+                );
+                ok = false;
+                columns.push(None);
+            }
+        }
+    }
+    for c in t.required {
+        if !columns.contains(&Some(c)) {
+            diags.push(
+                Diagnostic::error(
+                    "missing_column",
+                    format!("{}:1", t.file),
+                    format!("no column {c}"),
+                )
+                .hint(format!("the columns are {}", t.columns.join(","))),
+            );
+            ok = false;
+        }
+    }
+    ok.then_some(columns)
+}
+
+fn csv_error(file: &str, line: usize, e: &csv::Error) -> Diagnostic {
+    let what = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "is not UTF-8 text".to_owned(),
+        _ => format!("cannot be read as CSV: {e}"),
+    };
+    Diagnostic::error(
+        "bad_csv",
+        format!("{file}:{line}"),
+        format!("this line {what}"),
+    )
+    .hint("save the sheet as CSV UTF-8")
+}
