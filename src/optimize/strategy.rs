@@ -80,10 +80,12 @@ impl Strategy {
                 // nothing. Beside a model it is reported where it proves more than the
                 // model's own bound (on medium under a 10 s limit the LP-guided search's
                 // pricing is cut short and proves nothing; the relaxation takes 0.3-0.5 s).
-                let raised = relaxed
-                    .as_ref()
-                    .map(|r| r.bound)
-                    .is_some_and(|b| b > 0.0 && bounded_by(&mut out, b, opts.mip_gap));
+                // Where no plan keeps the frozen commitments there is no cost to bound
+                // (the relaxation leaves those commitments out).
+                let infeasible = out.status() == Status::Infeasible;
+                let raised = relaxed.as_ref().map(|r| r.bound).is_some_and(|b| {
+                    !infeasible && b > 0.0 && bounded_by(&mut out, b, opts.mip_gap)
+                });
                 if let Some(stats) = out.stats.as_mut() {
                     if improved || raised {
                         stats.relaxation = relaxed;
