@@ -557,3 +557,31 @@ fn report_refuses_proposals_made_for_another_scenario() {
     assert!(err.contains("was made for scenario \"demo-eu-1\""), "{err}");
     assert!(!out.exists());
 }
+
+/// A scenario no plan can solve (a frozen order's stock lost) still gets its page, from
+/// `solve --format html` (exit 1), and the page names the frozen order that makes it so.
+#[test]
+fn an_infeasible_page_names_the_frozen_order_no_plan_can_keep() {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tiny_path("frozen-order")).unwrap()).unwrap();
+    v["disruptions"][0]["quantity"] = serde_json::json!(79);
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, out) = (dir.path().join("s.json"), dir.path().join("page.html"));
+    std::fs::write(&scenario, v.to_string()).unwrap();
+    recourse()
+        .args(["solve", "--format", "html", "-o"])
+        .arg(&out)
+        .arg(&scenario)
+        .assert()
+        .code(1);
+    let Some(page) = browser::open(&out) else {
+        return;
+    };
+    no_problems(&page);
+    assert_eq!(page.text("#cost-plan"), "no plan");
+    assert_eq!(
+        page.text("#infeasible"),
+        "No plan keeps every frozen order's commitment: SO-2. Unfreeze it, or restore the \
+         stock or capacity its plan needs, and solve again."
+    );
+}

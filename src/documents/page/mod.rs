@@ -103,9 +103,26 @@ fn header(out: &mut String, s: &Scenario, doc: &ProposalsDoc) {
     {
         let _ = write!(line, " · {}", esc(&sentence));
     }
+    // Why there is no plan, where that is the frozen orders (the text report says it too).
+    let infeasible = match doc.infeasible_frozen_orders.as_slice() {
+        [] => String::new(),
+        orders => {
+            let (it, its) = if orders.len() == 1 {
+                ("it", "its plan needs")
+            } else {
+                ("one or more of them", "their plans need")
+            };
+            format!(
+                "<p class=\"sub\" id=\"infeasible\"><strong>No plan keeps every frozen order's \
+                 commitment: {}.</strong> Unfreeze {it}, or restore the stock or capacity {its}, \
+                 and solve again.</p>",
+                esc(&orders.join(", "))
+            )
+        }
+    };
     let _ = writeln!(
         out,
-        "<header><h1>Order promises at risk</h1><p class=\"sub\">{line}</p></header>"
+        "<header><h1>Order promises at risk</h1><p class=\"sub\">{line}</p>{infeasible}</header>"
     );
 }
 
