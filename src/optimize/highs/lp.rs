@@ -8,9 +8,10 @@ use crate::optimize::mip::{Columns, Mip};
 use highs_sys as sys;
 
 /// A linear program kept in one HiGHS instance across solves, for methods that solve a
-/// sequence of related LPs (`crate::optimize::guided`): columns are added and coefficients and bounds
-/// changed between runs, and each run starts from the previous basis. Every row of `mip` is there
-/// from the start; columns come in through [`LpSession::add_columns`], always continuous.
+/// sequence of related LPs (`crate::optimize::guided`): columns are added and coefficients
+/// and bounds changed between runs, and each run starts from the previous basis. Every row
+/// of `mip` is there from the start; columns come in through [`LpSession::add_columns`],
+/// always continuous.
 pub struct LpSession {
     pub(super) session: Session,
     pub(super) rows: usize,

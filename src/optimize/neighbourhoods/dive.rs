@@ -13,9 +13,10 @@ const DIVES: usize = 8;
 const SCALINGS: usize = 4;
 
 /// A dive over the open decisions of a neighbourhood's LP
-/// ([`open_decisions`](super::reflow::open_decisions)): after each solve the largest fraction is fixed at 1 (the others stay free); when that makes the LP
-/// infeasible (an order that cannot ship in full; an expedite or a charge never does
-/// that), it goes back to 0. After [`DIVES`] solves the fractions left are fixed, the
+/// ([`open_decisions`](super::reflow::open_decisions)): after each solve the largest
+/// fraction is fixed at 1 (the others stay free); when that makes the LP infeasible (an
+/// order that cannot ship in full; an expedite or a charge never does that), it goes back
+/// to 0. After [`DIVES`] solves the fractions left are fixed, the
 /// switches at 0, the expedites and charges at 1: the last LP's point with those orders'
 /// flows removed, those receipts' units earlier and those lane-days paid in full is
 /// feasible, so the dive ends on a plan. With open charges, [`SCALINGS`] solves of slope

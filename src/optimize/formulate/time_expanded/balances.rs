@@ -34,8 +34,9 @@ impl Builder<'_> {
         self.surpluses();
     }
 
-    /// surplus[n,k], per farthest pair of a hold's transfer hops: the transfers leaving it, over the horizon, take
-    /// at most the least stock the plan's constants leave it at the end of any day. Every
+    /// surplus[n,k], per farthest pair of a hold's transfer hops: the transfers leaving it,
+    /// over the horizon, take at most the least stock the plan's constants leave it at the
+    /// end of any day. Every
     /// day's balance then holds: a restriction of the model (`models/neighbourhoods.md`).
     fn surpluses(&mut self) {
         let s = self.s;
