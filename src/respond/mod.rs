@@ -16,9 +16,9 @@
 //!    before it, and so on. A closed approval set is
 //!    then, resource by resource, at least as good as a prefix of the construction, which
 //!    the checker verified, and every cost term adds up (proof: `models/responses.md`).
-//! 4. `verify`: the checker evaluates every prefix (in parallel; past a budget, evenly spaced ones
-//!    and the last): its numbers are the net benefits, and a prefix it rejects, or a cost
-//!    that differs from the construction's prediction, is a bug.
+//! 4. `verify`: the checker evaluates every prefix (in parallel; past a budget, evenly
+//!    spaced ones and the last): its numbers are the net benefits, and a prefix it rejects,
+//!    or a cost that differs from the construction's prediction, is a bug.
 //! 5. `actions` and `explain`: what each response does, who approves it, and why; why
 //!    each at-risk order left late or short could not be helped.
 //!
