@@ -5,8 +5,10 @@ use crate::check::evaluate;
 use crate::optimize::formulate::{self, Formulation};
 use crate::optimize::highs::{SolveOptions, Status};
 pub use crate::optimize::{build_fits, lp_fits, BUILD_SECONDS_PER_ORDER, BUILD_SHARE};
-use crate::optimize::{close_lane_days, keep_the_better, optimize, OptimizeError, Outcome, Source};
-use crate::optimize::{neighbourhoods, priority_rules, relaxation, scope, warm};
+use crate::optimize::{
+    close_lane_days, keep_the_better, neighbourhoods, optimize, priority_rules, relaxation, scope,
+    warm, OptimizeError, Outcome, Source,
+};
 use crate::plan::Plan;
 use crate::risk::Analysis;
 use crate::scenario::domain::Scenario;

@@ -264,7 +264,7 @@ fn the_graph_sees_the_imports_it_must() {
         ("risk", "risk::baseline"),
         ("risk::baseline", "plan"),
         ("check", "check::merged"),
-        ("optimize", "optimize::highs"),
+        ("optimize::whole", "optimize::highs"),
         ("scenario::validate", "base::text"),
     ] {
         assert!(

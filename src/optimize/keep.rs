@@ -1,0 +1,96 @@
+//! Which plan to keep: the cheaper of a solver's plan and the fallbacks, a checked plan
+//! over another, and the charged lane-days only transfers use closed.
+
+use super::outcome::{relative_gap, Outcome, Solution, Source};
+use crate::check::{evaluate, Evaluation};
+use crate::optimize::highs::Status;
+use crate::plan::Plan;
+use crate::scenario::domain::Scenario;
+
+/// After a limit, replaces the solver's plan (or its lack of one) by the cheapest of
+/// `fallbacks` (named plans: the do-nothing baseline, the priority rules' plan) that is
+/// feasible and cheaper, so a planner always gets at least what they give: status
+/// `feasible`, the plan's own cost, the solver's bound. Does nothing when no limit was hit.
+pub fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(Source, &Plan)]) {
+    let Some(limit) = out.status().limit().copied() else {
+        return;
+    };
+    for &(source, plan) in fallbacks {
+        let eval = evaluate(s, plan);
+        let cost = eval.cost.total;
+        if !eval.feasible() || out.objective().is_some_and(|o| o <= cost) {
+            continue;
+        }
+        let t = &mut out.termination;
+        t.status = Status::Feasible { limit };
+        t.gap = t.bound.map(|b| relative_gap(cost, b));
+        out.solution = Some(Solution {
+            plan: plan.clone(),
+            eval,
+            source,
+        });
+    }
+}
+
+/// `candidate` in place of `plan` when the checker finds it feasible and cheaper; whether it
+/// was.
+pub(crate) fn keep_if_cheaper(
+    s: &Scenario,
+    plan: &mut Plan,
+    eval: &mut Evaluation,
+    candidate: Option<Plan>,
+) -> bool {
+    let Some(p) = candidate else {
+        return false;
+    };
+    let e = evaluate(s, &p);
+    if !e.feasible() || !cheaper(e.cost.total, eval) {
+        return false;
+    }
+    *plan = p;
+    *eval = e;
+    true
+}
+
+/// Whether `cost` is below `eval`'s by more than rounding.
+pub(crate) fn cheaper(cost: f64, eval: &Evaluation) -> bool {
+    let than = eval.cost.total;
+    cost < than - 1e-9 * than.abs().max(1.0)
+}
+
+/// Closes the charged lane-days of the solver's plan in `out` where moving what they carry
+/// pays, and drops the expedites nobody needs (`consolidate`), keeping the result when the
+/// checker finds it feasible and cheaper. The status and bound stand: a cheaper plan only
+/// narrows the gap. A fallback (the baseline, the rules' plan) is left as the document
+/// names it, and so is a restricted model's plan (`--scope touched`, the worker's warm
+/// solve): the orders and transfers it holds stay as they were (`models/scope.md`).
+/// Whether it did.
+pub fn close_lane_days(s: &Scenario, out: &mut Outcome) -> bool {
+    if out.stats.as_ref().is_some_and(|x| x.scope.is_some()) {
+        return false;
+    }
+    let Some(sol) = out.solution.as_mut().filter(|x| x.source == Source::Solver) else {
+        return false;
+    };
+    let Some(closed) = super::consolidate::consolidate(s, &sol.plan, true) else {
+        return false;
+    };
+    let (from, lane_days, expedites) = (sol.eval.cost.total, closed.lane_days, closed.expedites);
+    if !keep_if_cheaper(s, &mut sol.plan, &mut sol.eval, Some(closed.plan)) {
+        return false;
+    }
+    let cost = sol.eval.cost.total;
+    let t = &mut out.termination;
+    t.gap = t.bound.map(|b| relative_gap(cost, b));
+    if let Some(stats) = out.stats.as_mut() {
+        if let Some(n) = stats.neighbourhoods.as_mut() {
+            n.closed += 1;
+        }
+        stats.closed = Some(super::outcome::ClosedLaneDays {
+            lane_days,
+            expedites,
+            from_cost: from,
+        });
+    }
+    true
+}
