@@ -238,8 +238,8 @@ impl Search<'_> {
     /// time's; this LP only guides, and in our formulations the flows' own bounds and
     /// capacity rows cap them. Returns the set of open charges with the lowest true cost.
     fn slope_scale(&mut self, mut sol: LpSolution) -> Result<Vec<bool>, SolveError> {
-        let stopped = self.opts.watch.clone();
-        let stopped = || stopped.as_ref().is_some_and(|w| w.stopped());
+        let opts = self.opts;
+        let stopped = || opts.stopped();
         let (charges, lp) = (self.charges, &mut self.lp);
         let t = Instant::now();
         // The dive after it needs about six LP solves' time (one with the charges fixed, a
