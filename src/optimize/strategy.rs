@@ -82,12 +82,10 @@ impl Strategy {
                 // nothing. Beside a model it is reported where it proves more than the
                 // model's own bound (on medium under a 10 s limit the LP-guided search's
                 // pricing is cut short and proves nothing; the relaxation takes 0.3-0.5 s).
-                // Where no plan keeps the frozen commitments there is no cost to bound
-                // (the relaxation leaves those commitments out).
-                let infeasible = out.status() == Status::Infeasible;
-                let raised = relaxed.as_ref().map(|r| r.bound).is_some_and(|b| {
-                    !infeasible && b > 0.0 && bounded_by(&mut out, b, opts.mip_gap)
-                });
+                let raised = relaxed
+                    .as_ref()
+                    .map(|r| r.bound)
+                    .is_some_and(|b| b > 0.0 && bounded_by(&mut out, b, opts.mip_gap));
                 if let Some(stats) = out.stats.as_mut() {
                     if improved || raised {
                         stats.relaxation = relaxed;
@@ -227,10 +225,11 @@ fn beside_a_bound(
 
 /// `out` with `bound` (a lower bound on every plan's cost) where it has none or a weaker
 /// one, and the gap of its plan to it, `optimal` when that gap is within `mip_gap`; whether
-/// it took the bound.
+/// it took the bound. Not where no plan keeps the frozen commitments: there is no cost to
+/// bound (the relaxation beside the model leaves those commitments out).
 fn bounded_by(out: &mut Outcome, bound: f64, mip_gap: f64) -> bool {
     let t = &mut out.termination;
-    if t.bound.is_some_and(|b| b >= bound) {
+    if t.status == Status::Infeasible || t.bound.is_some_and(|b| b >= bound) {
         return false;
     }
     t.bound = Some(bound);
