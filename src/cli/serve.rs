@@ -53,10 +53,9 @@ enum Read {
 #[derive(Default)]
 struct Cancels {
     running: Option<(Value, Watcher)>,
-    /// Ids of requests read and not started, in order.
-    queued: Vec<Value>,
-    /// Those of them cancelled already: their solve starts stopped.
-    early: Vec<Value>,
+    /// Ids of requests read and not started, in order, each with whether a cancel came for
+    /// it already (its solve then starts stopped).
+    queued: Vec<(Value, bool)>,
 }
 
 type Running = Arc<Mutex<Cancels>>;
@@ -183,14 +182,12 @@ fn handle(
         })
     });
     if let Ok(mut r) = running.lock() {
-        r.queued.retain(|q| q != id);
-        let early = r
-            .early
-            .iter()
-            .position(|q| q == id)
-            .map(|i| r.early.remove(i));
+        let early = match r.queued.iter().position(|(q, _)| q == id) {
+            Some(i) => r.queued.remove(i).1,
+            None => false,
+        };
         if let Some(w) = &watch {
-            if early.is_some() {
+            if early {
                 w.stop();
             }
             r.running = Some((id.clone(), w.clone()));
@@ -269,7 +266,7 @@ fn spawn_reader(running: Running) -> mpsc::Receiver<Read> {
                         if let (Ok(Incoming::Request { id, .. }), Ok(mut r)) =
                             (&message, running.lock())
                         {
-                            r.queued.push(id.clone());
+                            r.queued.push((id.clone(), false));
                         }
                         Read::Message(message)
                     }
@@ -306,10 +303,11 @@ fn cancels(message: &Result<Incoming, (Value, RpcError)>, running: &Running) -> 
     if let Ok(mut r) = running.lock() {
         match &r.running {
             Some((id, watch)) if id == target => watch.stop(),
-            _ if r.queued.contains(target) && !r.early.contains(target) => {
-                r.early.push(target.clone());
+            _ => {
+                if let Some((_, cancelled)) = r.queued.iter_mut().find(|(q, _)| q == target) {
+                    *cancelled = true;
+                }
             }
-            _ => {}
         }
     }
     true
