@@ -1,7 +1,8 @@
 //! Which plan to keep: the cheaper of a solver's plan and the fallbacks, a checked plan
 //! over another, and the charged lane-days only transfers use closed.
 
-use super::outcome::{relative_gap, Outcome, Solution, Source};
+use super::consolidate::consolidate;
+use super::outcome::{relative_gap, ClosedLaneDays, Outcome, Solution, Source};
 use crate::check::{evaluate, Evaluation};
 use crate::optimize::highs::Status;
 use crate::plan::Plan;
@@ -72,7 +73,7 @@ pub fn close_lane_days(s: &Scenario, out: &mut Outcome) -> bool {
     let Some(sol) = out.solution.as_mut().filter(|x| x.source == Source::Solver) else {
         return false;
     };
-    let Some(closed) = super::consolidate::consolidate(s, &sol.plan, true) else {
+    let Some(closed) = consolidate(s, &sol.plan, true) else {
         return false;
     };
     let (from, lane_days, expedites) = (sol.eval.cost.total, closed.lane_days, closed.expedites);
@@ -86,7 +87,7 @@ pub fn close_lane_days(s: &Scenario, out: &mut Outcome) -> bool {
         if let Some(n) = stats.neighbourhoods.as_mut() {
             n.closed += 1;
         }
-        stats.closed = Some(super::outcome::ClosedLaneDays {
+        stats.closed = Some(ClosedLaneDays {
             lane_days,
             expedites,
             from_cost: from,

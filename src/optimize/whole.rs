@@ -4,6 +4,7 @@
 
 use super::error::OptimizeError;
 use super::fits::{presolve_fits, LP_SHARE};
+use super::link_cuts;
 use super::outcome::{
     relative_gap, Outcome, Solution, SolverStats, Source, Termination, WholeUnits,
 };
@@ -89,7 +90,7 @@ pub fn optimize_held(
     let linked = hold.is_none() && opts.cuts == Cuts::On;
     let link = !guide && linked;
     let mut cuts = if link {
-        super::link_cuts::add(&mut model.mip)
+        link_cuts::add(&mut model.mip)
     } else {
         None
     };
@@ -157,7 +158,7 @@ pub fn optimize_held(
             whole_units = Some(WholeUnits::FixedMip);
         } else {
             if link {
-                cut_seconds += super::link_cuts::add(&mut model.mip).map_or(0.0, |c| c.seconds);
+                cut_seconds += link_cuts::add(&mut model.mip).map_or(0.0, |c| c.seconds);
             }
             result = run(&model, &in_time_left(), whole_start.as_deref())?;
             raise_bound(&mut result, first_bound);
@@ -298,7 +299,7 @@ type GuidedRun = (
     SolveResult,
     Option<Guided>,
     Option<Vec<f64>>,
-    Option<super::link_cuts::LinkCuts>,
+    Option<link_cuts::LinkCuts>,
 );
 
 /// The LP-guided search (`crate::optimize::guided`), then HiGHS's MIP from its plan when enough time
@@ -367,7 +368,7 @@ fn guided_run(
     // orders they lowered the plan or proved it on 13 runs of 63 and lost a proof on 4
     // (`models/tight.md`, "L1").
     let cuts = if link {
-        super::link_cuts::add(&mut model.mip)
+        link_cuts::add(&mut model.mip)
     } else {
         None
     };

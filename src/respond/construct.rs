@@ -1,8 +1,9 @@
 //! Step 2: responses built one at a time, each the closure that protects the fewest at-risk
 //! orders and saves the most, recomputed only where the last one changed what they read.
 
-use super::ledger::{lower, Ledger, Margin, Overlay};
+use super::ledger::{lower, Breach, Ledger, Margin, Overlay};
 use super::units::{Resource, Unit, UnitKind};
+use super::watch;
 use crate::base::total_f64::TotalF64;
 use crate::plan::Plan;
 use crate::scenario::domain::Scenario;
@@ -84,7 +85,7 @@ pub(super) struct Group {
 struct Candidate {
     pub(super) units: Vec<usize>,
     /// What the closure read, for the watches.
-    pub(super) seen: super::watch::Seen,
+    pub(super) seen: watch::Seen,
     pub(super) cost_delta: f64,
     pub(super) fixed_delta: f64,
     pub(super) protects: usize,
@@ -123,12 +124,7 @@ impl Ctx<'_> {
 
     /// The remaining unit outside `set` that covers breach `b` entirely at the least own
     /// cost, else the one that relieves it most; none when no unit relieves it.
-    fn helper(
-        &self,
-        b: &super::ledger::Breach,
-        remaining: &[bool],
-        set: &[usize],
-    ) -> Option<usize> {
+    fn helper(&self, b: &Breach, remaining: &[bool], set: &[usize]) -> Option<usize> {
         let helpers: Vec<(usize, f64)> = self
             .by_resource
             .get(&b.resource())
@@ -211,7 +207,7 @@ impl Ctx<'_> {
             protects: set.iter().filter(|u| self.protects(**u)).count(),
             cost_delta: ov.cost_delta(),
             fixed_delta: ov.fixed_delta,
-            seen: super::watch::Seen {
+            seen: watch::Seen {
                 reads,
                 repaired: breached,
                 margins,
@@ -297,7 +293,7 @@ pub(super) fn construct(
         .enumerate()
         .filter_map(|(u, c)| c.as_ref().map(|c| (c.rank(u), u)))
         .collect();
-    let mut watches = super::watch::Watches::new(units.len());
+    let mut watches = watch::Watches::new(units.len());
     for (u, c) in cands.iter().enumerate() {
         if let Some(c) = c {
             watches.file(s, u, &c.units, &c.seen);
