@@ -260,7 +260,7 @@ fn routes(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
     }
 }
 
-/// The labels of the outages covering `day` ("disruptions[3] node_outage at DC-LYS from ...
+/// The labels of the outages covering `day` ("disruptions\[3\] node_outage at DC-LYS from ...
 /// until ..."), `None` when none does.
 fn outage_reason(s: &Scenario, outages: &[Outage], day: Day) -> Option<String> {
     let labels: Vec<&str> = outages

@@ -42,7 +42,7 @@ pub struct Budget {
     pub slope: Instant,
     pub polish: Instant,
     /// The search's own end: a dive its deadline (`polish`) cut short gets one more LP
-    /// solve until then ([`Search::fix_and_dive`]).
+    /// solve until then (`Search::fix_and_dive`).
     pub end: Instant,
     pub mip_polish: bool,
 }

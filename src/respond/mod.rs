@@ -65,10 +65,10 @@ pub fn respond(s: &Scenario, x: &Inputs<'_>) -> Result<Responses, RespondError> 
 /// scenarios.
 #[derive(Clone, Copy, Debug)]
 pub struct Budget {
-    /// Plan entries the checker may evaluate over all prefixes ([`CHECK_BUDGET`]).
+    /// Plan entries the checker may evaluate over all prefixes (`CHECK_BUDGET`).
     pub check_entries: usize,
     /// Earlier givers a taker names on one resource; past it, the latest earlier taker
-    /// stands for those before it ([`LISTED_GIVERS`]).
+    /// stands for those before it (`LISTED_GIVERS`).
     pub listed_givers: usize,
 }
 

@@ -19,7 +19,7 @@ fn names(s: &Scenario, orders: &[OrderIx]) -> String {
     v.join(", ")
 }
 
-/// "ship O's q x K from <route> on <day> instead of <before>": the old day when only the
+/// "ship O's q x K from `<route>` on `<day>` instead of `<before>`": the old day when only the
 /// day changed, else the old route.
 pub(super) fn shipment(s: &Scenario, a: &Action) -> String {
     let (

@@ -18,7 +18,7 @@
 //! `P`'s part is one of its points whenever the model has `P`'s columns, so the first LP's
 //! optimum costs no more than `P`; the decoded plan goes through the checker and replaces
 //! `P` when it is cheaper. Groups go in order of what their orders cost in `P`, round after
-//! round; once a round lowers the cost by less than [`SETTLED`] the fed groups and the
+//! round; once a round lowers the cost by less than `SETTLED` the fed groups and the
 //! groups of every order of the SKUs late or short lines lack (`holder_groups`) join the
 //! rounds, until the time is spent or such a round changes nothing; then the late or short
 //! orders' groups as MIPs with their yes/no decisions free, in the time left.
@@ -43,7 +43,7 @@ use reflow::{around, reflow};
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Orders in one LP neighbourhood, at most ([`group_size`] takes fewer when the first
+/// Orders in one LP neighbourhood, at most (`group_size` takes fewer when the first
 /// would not fit the time). Since the LPs are solved without presolve, groups of 300 gave
 /// cheaper plans than 150 on every one of large seeds 1-7 at 30 s and medium seeds 1-4 at
 /// 5 s (`models/neighbourhoods.md`, "Group size"). 500 were cheaper still on large, but on

@@ -36,7 +36,7 @@ pub(super) struct Book {
     /// SKU sampling weights (cumulative), shared with the surge orders.
     pub(super) sku_cum: Vec<f64>,
     pub(super) customers: Vec<(String, usize)>,
-    /// Planned units leaving per [node][day] and per [lane][day].
+    /// Planned units leaving per `[node][day]` and per `[lane][day]`.
     pub(super) node_use: Vec<Vec<f64>>,
     pub(super) lane_use: Vec<Vec<f64>>,
     /// Planned units leaving per (node, sku) and day, in first-use order.

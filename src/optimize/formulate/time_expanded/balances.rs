@@ -6,7 +6,7 @@ use crate::optimize::formulate::model::Meaning;
 use crate::optimize::mip::Var;
 
 impl Builder<'_> {
-    /// balance[n,k,t]: inv[t] - inv[t-1] + outflow[t] - inflow[t] = constants[t], inv >= 0.
+    /// `balance[n,k,t]`: `inv[t] - inv[t-1] + outflow[t] - inflow[t] = constants[t]`, `inv >= 0`.
     /// B2: inv is at most every unit of k that exists (a finite bound keeps the Lagrangian
     /// bound of `crate::optimize::guided` finite).
     pub(super) fn balances(&mut self, pairs: &[Pair]) {
@@ -34,7 +34,7 @@ impl Builder<'_> {
         self.surpluses();
     }
 
-    /// surplus[n,k], per farthest pair of a hold's transfer hops: the transfers leaving it,
+    /// `surplus[n,k]`, per farthest pair of a hold's transfer hops: the transfers leaving it,
     /// over the horizon, take at most the least stock the plan's constants leave it at the
     /// end of any day. Every
     /// day's balance then holds: a restriction of the model (`models/neighbourhoods.md`).

@@ -59,7 +59,7 @@ pub(super) struct Builder<'a> {
     /// With a hold: the whole model's (node, sku) pairs, to list the transfers between
     /// them that the restricted model leaves out.
     pub(super) whole_pairs: HashSet<Pair>,
-    /// With [`Hold::transfer_hops`]: the farthest pairs transfers leave from, which have no
+    /// With [`Hold::transfer_hops`](crate::optimize::formulate::Hold::transfer_hops): the farthest pairs transfers leave from, which have no
     /// balance per day, only a `surplus` row (their constants still gather in `balance`).
     pub(super) origins: HashSet<Pair>,
 }

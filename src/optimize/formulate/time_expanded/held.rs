@@ -161,7 +161,7 @@ impl Builder<'_> {
         }
     }
 
-    /// recall[l,k,t] per held transfer (merged by lane, SKU and day) between two pairs
+    /// `recall[l,k,t]` per held transfer (merged by lane, SKU and day) between two pairs
     /// with a balance per day: the units of it that do not move after all, at most what it
     /// holds. They stay at the source, never reach the destination, cost nothing to move and
     /// take nothing of the source's ship capacity, the lane's capacity or its charge's

@@ -3,7 +3,7 @@
 //! yes/no columns for expedites, lane-day fixed charges, ship-complete orders and source
 //! choices. The mathematics, with these constraint names, is `models/time-expanded.md`.
 //!
-//! [`Builder::build`] (below) goes in the order the rows need: constants of frozen and held
+//! `Builder::build` (below) goes in the order the rows need: constants of frozen and held
 //! orders (`held.rs`), the (node, SKU) pairs that get a balance (`reach.rs`), receipts and
 //! stock (`supply.rs`), transfers (`transfers.rs`), shipments (`shipments.rs`), capacities
 //! and lane-day charges (`capacities.rs`), then the balances (`balances.rs`); `builder.rs`
