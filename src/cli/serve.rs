@@ -6,9 +6,9 @@ use recourse::base::exit;
 use recourse::base::input::max_input_bytes;
 use recourse::optimize::highs::{Snapshot, Watch, Watcher};
 use recourse::serve::journal::Journal;
-use recourse::serve::rpc::{self, Incoming, RpcError, INVALID_REQUEST};
+use recourse::serve::rpc::{self, Id, Incoming, RpcError, INVALID_REQUEST};
 use recourse::serve::{State, Worker};
-use serde_json::{json, Value};
+use serde::Serialize;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,8 +32,9 @@ $/cancelRequest {id} notification stops it (it then answers with its best checke
 With --journal, load, event and decide are appended to FILE and
 synced to disk before their reply; a worker started on an existing journal replays it (a
 torn last line, from a crash mid-write, is dropped with a warning). EOF on stdin or SIGTERM
-ends the worker after the current reply, exit 0. Exit 2: the journal cannot be read or is
-damaged.")]
+ends the worker after the current reply, exit 0. A notification (no id) is carried out
+and not answered. Exit 2: the journal cannot be read, is damaged, or another worker is
+using it.")]
 pub struct Args {
     /// Journal of state-changing requests: replayed at start, appended (and synced) before each reply.
     #[arg(long)]
@@ -42,7 +43,7 @@ pub struct Args {
 
 /// What the reading thread hands over: each line parsed once, there.
 enum Read {
-    Message(Result<Incoming, (Value, RpcError)>),
+    Message(Result<Incoming, (Id, RpcError)>),
     TooLarge(u64),
     NotUtf8,
     End,
@@ -52,10 +53,10 @@ enum Read {
 /// started yet (a client may cancel right after sending, before the worker gets to it).
 #[derive(Default)]
 struct Cancels {
-    running: Option<(Value, Watcher)>,
+    running: Option<(Id, Watcher)>,
     /// Ids of requests read and not started, in order, each with whether a cancel came for
     /// it already (its solve then starts stopped).
-    queued: Vec<(Value, bool)>,
+    queued: Vec<(Id, bool)>,
 }
 
 type Running = Arc<Mutex<Cancels>>;
@@ -102,7 +103,7 @@ pub fn run(args: Args) -> i32 {
         let message = match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(Read::Message(m)) => m,
             Ok(unreadable @ (Read::TooLarge(_) | Read::NotUtf8)) => {
-                if !out.line(&rpc::response(&Value::Null, Err(refusal(&unreadable)))) {
+                if !out.line(&rpc::response(&Id::null(), Err(refusal(&unreadable)))) {
                     return exit::SUCCESS;
                 }
                 continue;
@@ -114,9 +115,11 @@ pub fn run(args: Args) -> i32 {
             Err(RecvTimeoutError::Timeout) => continue,
         };
         let (id, method, params) = match message {
-            Ok(Incoming::Request { id, method, params }) => (id, method, params),
-            // Notifications get no answer; $/cancelRequest was handled by the reader.
-            Ok(Incoming::Notification { .. }) => continue,
+            Ok(Incoming::Request { id, method, params }) => (Some(id), method, params),
+            // $/cancelRequest was handled by the reader; other `$/` notifications are
+            // optional ones this worker does not know (LSP's convention), and dropped.
+            Ok(Incoming::Notification { method, .. }) if method.starts_with("$/") => continue,
+            Ok(Incoming::Notification { method, params }) => (None, method, params),
             Err((id, e)) => {
                 if !out.line(&rpc::response(&id, Err(e))) {
                     return exit::SUCCESS;
@@ -129,14 +132,29 @@ pub fn run(args: Args) -> i32 {
             &mut journal,
             &out,
             &running,
-            &id,
+            id.as_ref(),
             &method,
             &params,
         );
-        if !out.line(&rpc::response(&id, reply)) {
-            return exit::SUCCESS;
+        let done = method == "shutdown" && reply.is_ok();
+        match &id {
+            Some(id) => {
+                if !out.line(&rpc::response(id, reply)) {
+                    return exit::SUCCESS;
+                }
+            }
+            // A notification is carried out and never answered (JSON-RPC 2.0, section
+            // 4.1); what went wrong goes to the log.
+            None => {
+                if let Err(e) = reply {
+                    eprintln!(
+                        "recourse serve: notification \"{method}\" not carried out: {} ({})",
+                        e.message, e.code
+                    );
+                }
+            }
         }
-        if method == "shutdown" {
+        if done {
             eprintln!("recourse serve: shutdown");
             return exit::SUCCESS;
         }
@@ -158,30 +176,43 @@ fn refusal(read: &Read) -> RpcError {
     }
 }
 
-/// One request: prepared, journaled when it changes the state, committed.
+/// What `$/progress` says about a solve.
+#[derive(Serialize)]
+struct Progress<'a> {
+    id: &'a Id,
+    elapsed: f64,
+    incumbent: Option<f64>,
+    bound: Option<f64>,
+    gap: Option<f64>,
+}
+
+/// One request (`id`: none for a notification): prepared, journaled when it changes the
+/// state, committed.
 fn handle(
     worker: &mut Worker,
     journal: &mut Option<Journal>,
     out: &Out,
     running: &Running,
-    id: &Value,
+    id: Option<&Id>,
     method: &str,
     params: &serde_json::value::RawValue,
 ) -> Result<Box<serde_json::value::RawValue>, RpcError> {
-    let watch = (method == "solve").then(|| {
+    // A solve asked for by a notification reports no progress (there is no id to report
+    // it under) and cannot be cancelled.
+    let watch = id.filter(|_| method == "solve").map(|id| {
         let (out, id, start) = (out.clone(), id.clone(), Instant::now());
         Watch::watcher(move |s: Snapshot| {
-            let params = json!({
-                "id": id,
-                "elapsed": start.elapsed().as_secs_f64(),
-                "incumbent": s.incumbent,
-                "bound": s.bound,
-                "gap": s.gap,
-            });
-            out.line(&rpc::notification("$/progress", params));
+            let p = Progress {
+                id: &id,
+                elapsed: start.elapsed().as_secs_f64(),
+                incumbent: s.incumbent,
+                bound: s.bound,
+                gap: s.gap,
+            };
+            out.line(&rpc::notification("$/progress", &p));
         })
     });
-    if let Ok(mut r) = running.lock() {
+    if let (Some(id), Ok(mut r)) = (id, running.lock()) {
         let early = match r.queued.iter().position(|(q, _)| q == id) {
             Some(i) => r.queued.remove(i).1,
             None => false,
@@ -289,17 +320,18 @@ fn spawn_reader(running: Running) -> mpsc::Receiver<Read> {
 /// Whether `message` is a `$/cancelRequest`: it stops the running solve if the ids match,
 /// or marks a request read but not started, whose solve then starts stopped; a cancel of
 /// anything else (a request answered already, an unknown id) does nothing.
-fn cancels(message: &Result<Incoming, (Value, RpcError)>, running: &Running) -> bool {
+fn cancels(message: &Result<Incoming, (Id, RpcError)>, running: &Running) -> bool {
     let Ok(Incoming::Notification { method, params }) = message else {
         return false;
     };
     if method != "$/cancelRequest" {
         return false;
     }
-    let params: Value = serde_json::from_str(params.get()).unwrap_or(Value::Null);
-    let Some(target) = params.get("id") else {
+    // Ids compare as the texts the client wrote (`rpc::Id`).
+    let Some(target) = rpc::cancelled_id(params) else {
         return true;
     };
+    let target = &target;
     if let Ok(mut r) = running.lock() {
         match &r.running {
             Some((id, watch)) if id == target => watch.stop(),

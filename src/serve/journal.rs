@@ -17,6 +17,8 @@ pub enum JournalError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{path}: another worker is using this journal (it holds the file's lock); two workers appending to one journal would leave a history neither of them answered, so give each worker its own journal")]
+    InUse { path: String },
     #[error("{path}:{line}: not a journal entry ({message}); a crash only ever damages the last line, so this journal was edited or is another file: move it aside to start afresh")]
     Damaged {
         path: String,
@@ -54,6 +56,13 @@ impl Journal {
             .create(true)
             .open(path)
             .map_err(io)?;
+        // Held until the journal is dropped (the process ends): one writer per journal.
+        file.try_lock().map_err(|e| match e {
+            std::fs::TryLockError::WouldBlock => JournalError::InUse {
+                path: path.display().to_string(),
+            },
+            std::fs::TryLockError::Error(e) => io(e),
+        })?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io)?;
         let whole = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);

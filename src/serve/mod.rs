@@ -23,7 +23,7 @@ use crate::plan::Plan;
 use crate::risk::kpi::{kpis, Kpis};
 use crate::risk::Analysis;
 use crate::scenario::domain::Scenario;
-use crate::scenario::load::{parse_scenario, typed};
+use crate::scenario::load::{join_path, parse_json, parse_scenario, typed};
 use crate::scenario::validate::{extend, validate};
 use crate::scenario::wire::{DisruptionDoc, ScenarioDoc, SCENARIO_FORMAT};
 use rpc::{raw, RpcError};
@@ -233,11 +233,34 @@ struct DecideParams {
     reject: Vec<String>,
 }
 
-/// `params` as `T`, absent params read as `{}`; a mismatch is -32602 naming the path.
+/// `params` as `T`, absent params read as `{}`; a mismatch is -32602 naming the path. The
+/// text is read as a file is (`parse_json`): a key named twice, a string with a lone
+/// surrogate (`"\ud800"`) or nesting past serde_json's limit is refused, never read as
+/// something else.
 fn params<T: for<'de> Deserialize<'de>>(params: &RawValue) -> Result<T, RpcError> {
-    let value = match serde_json::from_str::<Value>(params.get()) {
-        Ok(Value::Null) | Err(_) => json!({}),
-        Ok(v) => v,
+    if params.get().starts_with('[') {
+        return Err(RpcError::invalid_params(
+            "params: by position (an array) is not supported; this worker's methods take an object of named params".into(),
+            Some(json!({"path": "params"})),
+        ));
+    }
+    let mut diags = Diagnostics::default();
+    let value = match parse_json(params.get().as_bytes(), "params", &mut diags) {
+        Some(Value::Null) => json!({}),
+        Some(v) => v,
+        None => {
+            let d = diags.items.first().cloned().unwrap_or_else(|| {
+                crate::base::diagnostics::Diagnostic::error("malformed_json", "", "unreadable")
+            });
+            let path = join_path("params", &d.path);
+            return Err(RpcError::invalid_params(
+                format!("{path}: {}", d.message),
+                Some(json!({
+                    "path": path,
+                    "diagnostics": DiagnosticsDoc::new("params", &diags),
+                })),
+            ));
+        }
     };
     typed::<T>(&value, "params").map_err(|d| {
         RpcError::invalid_params(

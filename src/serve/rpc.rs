@@ -51,6 +51,44 @@ impl RpcError {
     }
 }
 
+/// A request's id as the client wrote it, answered verbatim: an integer no `f64` holds
+/// exactly (`123456789012345678901234567890`) or a string with escapes comes back as sent,
+/// so the client can match the answer to its request. Ids are equal when their texts are.
+#[derive(Clone, Debug)]
+pub struct Id(Box<RawValue>);
+
+impl Id {
+    /// The id of an answer to a line whose id cannot be read.
+    pub fn null() -> Id {
+        Id(null())
+    }
+
+    /// A string, a number or null (JSON-RPC 2.0, section 4); the text is valid JSON already.
+    fn read(raw: Box<RawValue>) -> Option<Id> {
+        let t = raw.get();
+        (t == "null" || t.starts_with(['"', '-']) || t.starts_with(|c: char| c.is_ascii_digit()))
+            .then_some(Id(raw))
+    }
+}
+
+impl PartialEq for Id {
+    fn eq(&self, other: &Id) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl std::fmt::Display for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.get())
+    }
+}
+
+impl Serialize for Id {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
 /// A line read from the client. `params` stays JSON text until its method reads it: a
 /// `load` carries a whole scenario, which is read straight into its types (a `Value` tree
 /// of it first would cost more than the rest of the `load`).
@@ -58,11 +96,11 @@ impl RpcError {
 pub enum Incoming {
     /// Has an `id`: it gets exactly one response.
     Request {
-        id: Value,
+        id: Id,
         method: String,
         params: Box<RawValue>,
     },
-    /// No `id`: nothing is answered, not even an error.
+    /// No `id`: carried out like a request, and nothing is answered, not even an error.
     Notification {
         method: String,
         params: Box<RawValue>,
@@ -71,15 +109,15 @@ pub enum Incoming {
 
 /// What a line says, or the error to answer it with (and the id to answer, `null` when the
 /// line has none that can be read).
-pub fn parse(line: &str) -> Result<Incoming, (Value, RpcError)> {
+pub fn parse(line: &str) -> Result<Incoming, (Id, RpcError)> {
     let not_json = |e: serde_json::Error| {
         (
-            Value::Null,
+            Id::null(),
             RpcError::new(PARSE_ERROR, format!("not JSON: {e}"), None),
         )
     };
     let whole: &RawValue = serde_json::from_str(line).map_err(not_json)?;
-    let invalid = |id: Value, why: &str| {
+    let invalid = |id: Id, why: &str| {
         (
             id,
             RpcError::new(
@@ -95,34 +133,44 @@ pub fn parse(line: &str) -> Result<Incoming, (Value, RpcError)> {
         } else {
             "a request is a JSON object"
         };
-        return Err(invalid(Value::Null, why));
+        return Err(invalid(Id::null(), why));
     }
     // Members as text; a member named twice counts once, the last, as a `Value` would.
     let mut obj: std::collections::BTreeMap<String, Box<RawValue>> =
         serde_json::from_str(whole.get()).map_err(not_json)?;
-    let value =
-        |raw: Box<RawValue>| serde_json::from_str::<Value>(raw.get()).unwrap_or(Value::Null);
-    let id = obj.remove("id").map(value);
-    let answer_to = match &id {
-        Some(v @ (Value::String(_) | Value::Number(_) | Value::Null)) => v.clone(),
-        Some(_) => {
-            return Err(invalid(
-                Value::Null,
-                "\"id\" must be a string, a number or null",
-            ))
-        }
-        None => Value::Null,
+    // A member that does not read as a `Value` (a lone surrogate in a string, nesting past
+    // serde_json's limit) is as wrong as one of the wrong type.
+    let value = |raw: Box<RawValue>| serde_json::from_str::<Value>(raw.get()).ok();
+    let id = match obj.remove("id") {
+        Some(raw) => match Id::read(raw) {
+            Some(id) => Some(id),
+            None => {
+                return Err(invalid(
+                    Id::null(),
+                    "\"id\" must be a string, a number or null",
+                ))
+            }
+        },
+        None => None,
     };
-    if obj.remove("jsonrpc").map(value) != Some(json!("2.0")) {
+    let answer_to = id.clone().unwrap_or_else(Id::null);
+    if obj.remove("jsonrpc").and_then(value) != Some(json!("2.0")) {
         return Err(invalid(answer_to, "\"jsonrpc\" must be \"2.0\""));
     }
-    let method = match obj.remove("method").map(value) {
+    let method = match obj.remove("method").and_then(value) {
         Some(Value::String(m)) => m,
         _ => return Err(invalid(answer_to, "\"method\" must be a string")),
     };
+    // By position (an array) is a request's structure too; each method then says it takes
+    // its params by name (-32602).
     let params = match obj.remove("params") {
-        Some(p) if p.get().starts_with('{') || p.get() == "null" => p,
-        Some(_) => return Err(invalid(answer_to, "\"params\" must be an object")),
+        Some(p) if p.get().starts_with(['{', '[']) || p.get() == "null" => p,
+        Some(_) => {
+            return Err(invalid(
+                answer_to,
+                "\"params\" must be an object or an array",
+            ))
+        }
         None => null(),
     };
     if let Some(extra) = obj.keys().next() {
@@ -134,6 +182,13 @@ pub fn parse(line: &str) -> Result<Incoming, (Value, RpcError)> {
     })
 }
 
+/// The id a `$/cancelRequest`'s params name, if they name one.
+pub fn cancelled_id(params: &RawValue) -> Option<Id> {
+    let mut members: std::collections::BTreeMap<String, Box<RawValue>> =
+        serde_json::from_str(params.get()).ok()?;
+    Id::read(members.remove("id")?)
+}
+
 /// JSON `null` as text: the params of a request that has none.
 pub fn null() -> Box<RawValue> {
     RawValue::from_string("null".to_owned()).expect("null is JSON")
@@ -142,7 +197,7 @@ pub fn null() -> Box<RawValue> {
 /// A response line (no newline), members in the order `id`, `jsonrpc`, `result` or
 /// `error`. The result is already JSON text: a document of megabytes (`risk`, `solve`,
 /// `state`) is written once, straight from its type, not copied into a `Value` first.
-pub fn response(id: &Value, result: Result<Box<RawValue>, RpcError>) -> String {
+pub fn response(id: &Id, result: Result<Box<RawValue>, RpcError>) -> String {
     let (key, body) = match result {
         Ok(raw) => ("result", raw.get().to_owned()),
         Err(e) => ("error", json!(e).to_string()),
@@ -157,21 +212,42 @@ pub fn raw(value: &impl Serialize) -> Result<Box<RawValue>, RpcError> {
 }
 
 /// A notification line (no newline).
-pub fn notification(method: &str, params: Value) -> String {
-    json!({"jsonrpc": "2.0", "method": method, "params": params}).to_string()
+pub fn notification(method: &str, params: &impl Serialize) -> String {
+    #[derive(Serialize)]
+    struct Notification<'a, P> {
+        jsonrpc: &'static str,
+        method: &'a str,
+        params: &'a P,
+    }
+    let n = Notification {
+        jsonrpc: "2.0",
+        method,
+        params,
+    };
+    // Params are the worker's own structs of numbers and ids, which always serialize.
+    serde_json::to_string(&n).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The id a line is answered under, as text.
+    fn id_of(line: &str) -> String {
+        match parse(line) {
+            Ok(Incoming::Request { id, .. }) => id.to_string(),
+            Ok(Incoming::Notification { .. }) => "(none)".into(),
+            Err((id, _)) => id.to_string(),
+        }
+    }
+
     #[test]
     fn lines_are_requests_notifications_or_the_right_error() {
         match parse(r#"{"jsonrpc":"2.0","id":7,"method":"risk"}"#) {
             Ok(Incoming::Request { id, method, params }) => {
                 assert_eq!(
-                    (id, method.as_str(), params.get()),
-                    (json!(7), "risk", "null")
+                    (id.to_string(), method.as_str(), params.get()),
+                    ("7".into(), "risk", "null")
                 );
             }
             other => panic!("{other:?}"),
@@ -187,7 +263,7 @@ mod tests {
         // Blanks around the request or its params are JSON too.
         match parse(" \t{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"event\",\"params\": \n {}} ") {
             Ok(Incoming::Request { id, params, .. }) => {
-                assert_eq!((id, params.get()), (json!(9), "{}"))
+                assert_eq!((id.to_string(), params.get()), ("9".into(), "{}"))
             }
             other => panic!("{other:?}"),
         }
@@ -200,19 +276,68 @@ mod tests {
             INVALID_REQUEST
         );
         assert_eq!(
-            code(r#"{"jsonrpc":"2.0","id":1,"method":"x","params":[1]}"#),
+            code(r#"{"jsonrpc":"2.0","id":1,"method":"x","params":"by name"}"#),
+            INVALID_REQUEST
+        );
+        // A method name that is not a readable string (a lone surrogate).
+        assert_eq!(
+            code(r#"{"jsonrpc":"2.0","id":1,"method":"\ud800"}"#),
+            INVALID_REQUEST
+        );
+        assert_eq!(
+            code(r#"{"jsonrpc":"2.0","id":[1],"method":"x"}"#),
             INVALID_REQUEST
         );
         // The id of an invalid request is still answered to.
         assert_eq!(
-            parse(r#"{"jsonrpc":"1.0","id":"a","method":"x"}"#)
-                .unwrap_err()
-                .0,
-            json!("a")
+            id_of(r#"{"jsonrpc":"1.0","id":"a","method":"x"}"#),
+            r#""a""#
         );
         assert_eq!(
-            response(&json!(1), raw(&json!(null))),
-            r#"{"id":1,"jsonrpc":"2.0","result":null}"#
+            response(&Id::null(), raw(&json!(null))),
+            r#"{"id":null,"jsonrpc":"2.0","result":null}"#
         );
+    }
+
+    #[test]
+    fn ids_are_answered_as_written() {
+        // Past u64, and past what an f64 holds exactly: a `Value` would answer
+        // 1.2345678901234568e+29, which the client cannot match to its request.
+        for id in [
+            "123456789012345678901234567890",
+            "18446744073709551616",
+            "-7",
+            "1.5",
+            "1e2",
+            r#""\ud800x""#,
+            r#""a\"b""#,
+            "null",
+        ] {
+            let line = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"risk"}}"#);
+            assert_eq!(id_of(&line), id);
+            let Ok(Incoming::Request { id: parsed, .. }) = parse(&line) else {
+                panic!("{line}")
+            };
+            assert_eq!(
+                response(&parsed, raw(&json!(null))),
+                format!(r#"{{"id":{id},"jsonrpc":"2.0","result":null}}"#)
+            );
+            let cancel = RawValue::from_string(format!(r#"{{"id": {id}}}"#)).unwrap();
+            assert_eq!(cancelled_id(&cancel), Some(parsed));
+        }
+        assert_eq!(cancelled_id(&null()), None);
+    }
+
+    #[test]
+    fn params_by_position_are_a_request_not_an_invalid_one() {
+        // The method then refuses them (-32602); as a notification nothing is answered.
+        assert!(matches!(
+            parse(r#"{"jsonrpc":"2.0","id":1,"method":"risk","params":[]}"#),
+            Ok(Incoming::Request { .. })
+        ));
+        assert!(matches!(
+            parse(r#"{"jsonrpc":"2.0","method":"initialize","params":[]}"#),
+            Ok(Incoming::Notification { .. })
+        ));
     }
 }

@@ -691,3 +691,112 @@ fn a_solve_after_an_event_starts_from_the_last_plan() {
     let (code, _) = c.stderr();
     assert_eq!(code, 0);
 }
+
+/// Params that do not read as plain JSON values are refused, never read as something else:
+/// a lone surrogate or a key named twice in `decide` would otherwise approve nothing and
+/// use up the solve, and in `event` would append another disruption than the one sent.
+#[test]
+fn params_are_read_strictly_and_a_refusal_changes_nothing() {
+    let mut c = Client::start(None, &[]);
+    c.call("load", json!({"scenario": demo()}));
+    let proposals = c.call("solve", json!({"time_limit": 30}));
+    let first = proposals["responses"][0]["id"].as_str().unwrap().to_owned();
+
+    c.send_line(&format!(
+        r#"{{"jsonrpc":"2.0","id":"d1","method":"decide","params":{{"approve":["{first}"],"reject":["\ud800"]}}}}"#
+    ));
+    let r = c.reply();
+    assert_eq!(r["id"], "d1");
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    assert_eq!(r["error"]["data"]["path"], "params", "{r}");
+    c.send_line(&format!(
+        r#"{{"jsonrpc":"2.0","id":"d2","method":"decide","params":{{"approve":["{first}"],"approve":[]}}}}"#
+    ));
+    let r = c.reply();
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    assert_eq!(r["error"]["data"]["path"], "params.approve", "{r}");
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    c.send_line(&format!(
+        r#"{{"jsonrpc":"2.0","id":"s","method":"solve","params":{{"time_limit":1e9,"junk":{deep}}}}}"#
+    ));
+    assert_eq!(c.reply()["error"]["code"], -32602);
+    c.send_line(
+        r#"{"jsonrpc":"2.0","id":"e","method":"event","params":{"disruptions":[{"kind":"lane_delay","lane":"NOPE","lane":"LIL-LYS-G","extra_days":1}]}}"#,
+    );
+    let r = c.reply();
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    assert_eq!(
+        r["error"]["data"]["path"], "params.disruptions[0].lane",
+        "{r}"
+    );
+    assert_eq!(c.error("state", json!([]))["code"], -32602);
+
+    // Nothing was appended, and the solve is still there to decide on.
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(0));
+    let decided = c.call("decide", json!({"approve": [first], "reject": []}));
+    assert!(decided["at_risk"].as_u64().unwrap() < 7, "{decided}");
+
+    // A shutdown with bad params is refused like any request, and the worker goes on.
+    assert_eq!(c.error("shutdown", json!({"now": true}))["code"], -32602);
+    assert!(c.call("state", json!({})).is_object());
+    assert_eq!(c.call("shutdown", json!({})), Value::Null);
+    assert_eq!(c.wait().0, 0);
+}
+
+/// An id is answered as the client wrote it, and a notification is carried out without an
+/// answer (JSON-RPC 2.0, sections 4.1 and 5): an `event` sent as one is not lost.
+#[test]
+fn ids_come_back_as_sent_and_notifications_are_carried_out() {
+    let mut c = Client::start(None, &[]);
+    c.send_line(r#"{"jsonrpc":"2.0","id":123456789012345678901234567890,"method":"initialize"}"#);
+    let mut line = String::new();
+    c.out.read_line(&mut line).unwrap();
+    assert!(
+        line.starts_with(r#"{"id":123456789012345678901234567890,"#),
+        "{line}"
+    );
+    c.call("load", json!({"scenario": demo()}));
+    c.send_line(
+        &json!({"jsonrpc": "2.0", "method": "event", "params": {"disruptions": events(1)}})
+            .to_string(),
+    );
+    // By position: a notification, so no answer either (the next line answers `state`).
+    c.send_line(r#"{"jsonrpc":"2.0","method":"initialize","params":[]}"#);
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(1));
+    c.send_line(r#"{"jsonrpc":"2.0","method":"shutdown"}"#);
+    let (code, err) = c.wait();
+    assert_eq!(code, 0);
+    assert!(
+        err.contains("notification \"initialize\" not carried out"),
+        "{err}"
+    );
+}
+
+/// A second worker on a journal another one is appending to is refused (exit 2): both
+/// appending would leave a history that replays to a state neither of them answered.
+#[test]
+fn a_journal_has_one_worker_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j");
+    let mut first = Client::start(Some(&journal), &[]);
+    first.call("load", json!({"scenario": demo()}));
+    let second = Command::new(binary())
+        .arg("serve")
+        .arg("--journal")
+        .arg(&journal)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        err.contains("another worker is using this journal"),
+        "{err}"
+    );
+    first.call("event", json!({"disruptions": events(1)}));
+    assert_eq!(first.stderr().0, 0);
+    // Once the first has stopped, the journal opens, with the first's history.
+    let mut again = Client::start(Some(&journal), &[]);
+    assert_eq!(as_doc(&again.call("state", json!({}))), expected(1));
+    assert_eq!(again.stderr().0, 0);
+}
