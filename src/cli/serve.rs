@@ -137,27 +137,34 @@ pub fn run(args: Args) -> i32 {
             &params,
         );
         let done = method == "shutdown" && reply.is_ok();
-        match &id {
-            Some(id) => {
-                if !out.line(&rpc::response(id, reply)) {
-                    return exit::SUCCESS;
-                }
-            }
-            // A notification is carried out and never answered (JSON-RPC 2.0, section
-            // 4.1); what went wrong goes to the log.
-            None => {
-                if let Err(e) = reply {
-                    eprintln!(
-                        "recourse serve: notification \"{method}\" not carried out: {} ({})",
-                        e.message, e.code
-                    );
-                }
-            }
+        if !answer(&out, id.as_ref(), &method, reply) {
+            return exit::SUCCESS;
         }
         if done {
             eprintln!("recourse serve: shutdown");
             return exit::SUCCESS;
         }
+    }
+}
+
+/// Writes the reply to a request; false once stdout is gone. A notification is carried
+/// out and never answered (JSON-RPC 2.0, section 4.1): what went wrong goes to the log.
+fn answer(
+    out: &Out,
+    id: Option<&Id>,
+    method: &str,
+    reply: Result<Box<serde_json::value::RawValue>, RpcError>,
+) -> bool {
+    match (id, reply) {
+        (Some(id), reply) => out.line(&rpc::response(id, reply)),
+        (None, Err(e)) => {
+            eprintln!(
+                "recourse serve: notification \"{method}\" not carried out: {} ({})",
+                e.message, e.code
+            );
+            true
+        }
+        (None, Ok(_)) => true,
     }
 }
 
