@@ -305,7 +305,12 @@ fn reallocation(
     let given: f64 = losses.iter().map(|(_, q)| q).sum();
     let mut a = Action::new(ActionKind::Reallocate);
     a.sku = Some(sku);
-    a.quantity = gained.max(given);
+    // What passes from the givers to the takers; the wording adds what one side has beyond
+    // it (units given up that no order here takes, or free units the takers get besides).
+    a.quantity = match (losses.is_empty(), gains.is_empty()) {
+        (false, false) => gained.min(given),
+        _ => gained.max(given),
+    };
     a.from_orders = losses.iter().map(|(o, _)| *o).collect();
     a.to_orders = gains.iter().map(|(o, ..)| *o).collect();
     a.orders = a.from_orders.iter().chain(&a.to_orders).copied().collect();
@@ -313,7 +318,7 @@ fn reallocation(
     a.orders.dedup();
     a.from_node = Some(node);
     a.to_node = Some(node);
-    a.text = wording::reallocation(s, &a);
+    a.text = wording::reallocation(s, &a, (given, gained));
     Some(a)
 }
 

@@ -58,21 +58,46 @@ pub(super) fn shipment(s: &Scenario, a: &Action) -> String {
 }
 
 /// "reallocate", "allocate" (nobody gives the stock up: it was free) or "gives up"
-/// (nobody in the response takes it).
-pub(super) fn reallocation(s: &Scenario, a: &Action) -> String {
+/// (nobody in the response takes it). A reallocation's quantity is what passes from the
+/// givers to the takers; `(given, gained)` are each side's units, and what one side has
+/// beyond the other is said after it.
+pub(super) fn reallocation(s: &Scenario, a: &Action, (given, gained): (f64, f64)) -> String {
     debug_assert_eq!(a.kind, ActionKind::Reallocate);
     let (Some(sku), Some(node)) = (a.sku, a.from_node) else {
         unreachable!("a reallocation names its SKU and node")
     };
     match (a.from_orders.is_empty(), a.to_orders.is_empty()) {
-        (false, false) => format!(
-            "reallocate {} x {} at {} from {} to {}",
-            qty(a.quantity),
-            s.sku(sku).id,
-            s.node(node).id,
-            names(s, &a.from_orders),
-            names(s, &a.to_orders)
-        ),
+        (false, false) => {
+            let rest = if given > gained + 1e-9 {
+                format!(
+                    " ({} give{} up {}: {} more freed)",
+                    names(s, &a.from_orders),
+                    if a.from_orders.len() == 1 { "s" } else { "" },
+                    qty(given),
+                    qty(given - gained)
+                )
+            } else if gained > given + 1e-9 {
+                format!(
+                    ", and {} free unit{} besides",
+                    qty(gained - given),
+                    if (gained - given - 1.0).abs() < 1e-9 {
+                        ""
+                    } else {
+                        "s"
+                    }
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "reallocate {} x {} at {} from {} to {}{rest}",
+                qty(a.quantity),
+                s.sku(sku).id,
+                s.node(node).id,
+                names(s, &a.from_orders),
+                names(s, &a.to_orders)
+            )
+        }
         (true, _) => format!(
             "allocate {} x {} at {} to {}",
             qty(a.quantity),

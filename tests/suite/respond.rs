@@ -651,3 +651,55 @@ fn the_full_fold_path_is_exercised() {
     eprintln!("{folded} of 300 seeds needed the full fold");
     assert!(folded >= 1, "no seed exercises the full fold");
 }
+
+/// A `reallocate` between orders states what passes from its givers to its takers: a
+/// planner keys that quantity into the ERP. It is never more than the takers gain at that
+/// node in the response's delta, and what they gain beyond it (free units) is said after
+/// it, as are units the givers give up that no taker here gets. (A giver may give units up
+/// by shipping them later, so its side is not read off the delta's net change.)
+#[test]
+fn a_reallocation_moves_no_more_than_its_takers_gain() {
+    let mut seen = (0, 0);
+    for s in [small_generated(), tiny("demand-surge").1] {
+        let doc = propose(&s);
+        check_property(&s, &doc, 3, 20).unwrap();
+        for r in &doc.responses {
+            // Units of (order, sku, node) the response adds, less those it removes.
+            let net = |o: &str, sku: &str, node: &str| -> f64 {
+                let sum = |p: &PlanDoc| -> f64 {
+                    p.shipments
+                        .iter()
+                        .filter(|x| x.order == o && x.sku == sku && x.node == node)
+                        .map(|x| x.quantity)
+                        .sum()
+                };
+                sum(&r.delta.add) - sum(&r.delta.remove)
+            };
+            for a in r.actions.iter().filter(|a| a.kind == "reallocate") {
+                if a.from_orders.is_empty() || a.to_orders.is_empty() {
+                    continue;
+                }
+                let (sku, node) = (a.sku.as_deref().unwrap(), a.from_node.as_deref().unwrap());
+                let gained: f64 = a.to_orders.iter().map(|o| net(o, sku, node)).sum();
+                assert!(
+                    a.quantity <= gained + 1e-9,
+                    "{}: {} (the takers gain {gained})",
+                    r.id,
+                    a.text
+                );
+                if gained > a.quantity + 1e-9 {
+                    seen.0 += 1;
+                    let free = format!("and {} free unit", gained - a.quantity);
+                    assert!(a.text.contains(&free), "{}: {} ({free})", r.id, a.text);
+                }
+                if a.text.contains("more freed") {
+                    seen.1 += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        seen.0 > 0 && seen.1 > 0,
+        "both kinds of surplus should occur: {seen:?}"
+    );
+}
