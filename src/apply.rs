@@ -73,7 +73,7 @@ pub fn parse_decisions(bytes: &[u8]) -> Result<Decisions, crate::base::diagnosti
     let mut diags = crate::base::diagnostics::Diagnostics::default();
     let value =
         crate::scenario::load::parse_json(bytes, "decisions file", &mut diags).ok_or(diags)?;
-    crate::scenario::load::typed::<Decisions>(&value, "")
+    crate::scenario::load::typed_in::<Decisions>(&value, "", None)
         .map_err(|d| crate::base::diagnostics::Diagnostics { items: vec![d] })
 }
 
@@ -258,6 +258,9 @@ pub struct Summary {
     pub frozen_ship_complete: Vec<String>,
     /// Every order's plan had to become its approved shipments (see `apply`).
     pub all_orders_folded: bool,
+    /// Rejected responses whose changes all lie on their orders' planned routes, which
+    /// `forbid` cannot name (SCENARIO.md section 2): the next solve may propose them again.
+    pub unforbiddable: Vec<String>,
 }
 
 /// An order's shipments in `merged` as plan entries, in key order.
@@ -346,6 +349,25 @@ fn executes_as_approved(
     Ok(true)
 }
 
+/// Whether `doc` was made for this version of `s`: the same scenario id and the same
+/// do-nothing plan (an `apply` since changes it). Its baseline, when it was.
+pub fn made_for(
+    s: &Scenario,
+    doc: &ProposalsDoc,
+) -> Result<crate::risk::baseline::Baseline, ApplyError> {
+    if doc.scenario != s.id {
+        return Err(ApplyError::OtherScenario {
+            proposals: doc.scenario.clone(),
+            scenario: s.id.clone(),
+        });
+    }
+    let baseline = crate::risk::baseline::simulate(s);
+    if baseline.plan.to_doc(s) != doc.baseline_plan {
+        return Err(ApplyError::StaleBaseline);
+    }
+    Ok(baseline)
+}
+
 /// The new scenario: `wire` (the document `s` was validated from) with the approved
 /// responses folded in and the rejected ones forbidden.
 ///
@@ -358,16 +380,7 @@ pub fn apply(
     approve: &[String],
     reject: &[String],
 ) -> Result<(ScenarioDoc, Summary), ApplyError> {
-    if doc.scenario != s.id {
-        return Err(ApplyError::OtherScenario {
-            proposals: doc.scenario.clone(),
-            scenario: s.id.clone(),
-        });
-    }
-    let baseline = crate::risk::baseline::simulate(s);
-    if baseline.plan.to_doc(s) != doc.baseline_plan {
-        return Err(ApplyError::StaleBaseline);
-    }
+    let baseline = made_for(s, doc)?;
     let (approved, rejected) = check_sets(doc, approve, reject)?;
     let plan = approved_plan(s, doc, &approved)?;
     promise_kept(s, &baseline.plan, &plan, doc, &approved)?;
@@ -536,6 +549,9 @@ pub fn apply(
         }
         for e in &add.expedited_inbound {
             new.push(ForbidDoc::ExpediteInbound(e.clone()));
+        }
+        if new.is_empty() {
+            summary.unforbiddable.push(doc.responses[i].id.clone());
         }
         for f in new {
             if !out.policy.forbid.contains(&f) {

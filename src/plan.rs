@@ -472,7 +472,8 @@ impl Resolver<'_> {
                     format!("unknown {what} \"{id}\""),
                 )
                 .hint(format!(
-                    "the plan must name a {what} of scenario \"{}\"; is it the right scenario?",
+                    "the plan must name {} of scenario \"{}\"; is it the right scenario?",
+                    crate::base::text::a(what),
                     self.s.id
                 )),
             );
@@ -512,11 +513,29 @@ impl Resolver<'_> {
 }
 
 /// Reads the plan out of a proposals document, or any JSON object with a `plan`, or a bare
-/// plan object. Returns the plan and its JSON path in the document.
-pub fn parse_plan_document(bytes: &[u8]) -> Result<(PlanDoc, &'static str), Diagnostics> {
-    use crate::scenario::load::{json_kind, parse_json, typed};
+/// plan object. Returns the plan and its JSON path in the document. With `scenario`, a
+/// document that names another scenario (a proposals document's `scenario`) is refused
+/// in one line, before its plan is read against the wrong network.
+pub fn parse_plan_document(
+    bytes: &[u8],
+    scenario: Option<&str>,
+) -> Result<(PlanDoc, &'static str), Diagnostics> {
+    use crate::scenario::load::{json_kind, parse_json, typed_in};
     let mut diags = Diagnostics::default();
     let value = parse_json(bytes, "plan document", &mut diags).ok_or_else(|| diags.clone())?;
+    if let (Some(id), Some(named)) = (scenario, value.get("scenario").and_then(|v| v.as_str())) {
+        if id != named {
+            diags.push(
+                Diagnostic::error(
+                    "other_scenario",
+                    "scenario",
+                    format!("the proposals were made for scenario \"{named}\", not \"{id}\""),
+                )
+                .hint("pass the scenario the proposals were made for"),
+            );
+            return Err(diags);
+        }
+    }
     let (inner, prefix) = match value.get("plan") {
         Some(p) => (p, "plan"),
         None if value.is_object()
@@ -531,14 +550,17 @@ pub fn parse_plan_document(bytes: &[u8]) -> Result<(PlanDoc, &'static str), Diag
                 Diagnostic::error(
                     "no_plan",
                     "",
-                    format!("expected a proposals document or an object with a `plan`, found {}", json_kind(&value)),
+                    match json_kind(&value) {
+                        "an object" => "expected a proposals document or an object with a `plan`, found an object with neither `plan` nor `shipments`, `transfers` or `expedited_inbound`".to_owned(),
+                        kind => format!("expected a proposals document or an object with a `plan`, found {kind}"),
+                    },
                 )
                 .hint("pass the output of `recourse solve`, or {\"plan\": {\"shipments\": [...], \"transfers\": [...], \"expedited_inbound\": [...]}}"),
             );
             return Err(diags);
         }
     };
-    typed::<PlanDoc>(inner, prefix)
+    typed_in::<PlanDoc>(inner, prefix, Some("proposals"))
         .map(|p| (p, prefix))
         .map_err(|d| {
             diags.push(d);

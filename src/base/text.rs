@@ -19,6 +19,15 @@ pub fn plural(n: f64, word: &str) -> String {
     }
 }
 
+/// `word` with its indefinite article: "an order", "a SKU", "an inbound_delay".
+pub fn a(word: &str) -> String {
+    let vowel = word
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {word}", if vowel { "an" } else { "a" })
+}
+
 /// A unit count with its noun: "1 unit", "40 units", "2.5 units".
 pub fn units(q: f64) -> String {
     plural(q, "unit")
@@ -28,6 +37,19 @@ pub fn units(q: f64) -> String {
 /// as wide as its longest id would let one absurd id push every row off the screen (and a
 /// width above 65,535 is more than `format!` can pad).
 pub const MAX_COLUMN: usize = 40;
+
+/// `s` cut to its last `max` characters, the first one an ellipsis when anything was cut:
+/// a path keeps its file name (`…/tiny/lane-delay.json`), which tells files apart.
+pub fn clip_start(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        s.to_owned()
+    } else {
+        let mut out = String::from("…");
+        out.extend(s.chars().skip(n - max.saturating_sub(1)));
+        out
+    }
+}
 
 /// `s` cut to `max` characters, the last one an ellipsis when anything was cut.
 pub fn clip(s: &str, max: usize) -> String {
@@ -91,6 +113,8 @@ mod tests {
     fn long_cells_are_clipped_and_control_characters_escaped() {
         assert_eq!(clip("SO-1", 5), "SO-1");
         assert_eq!(clip("SO-123456", 5), "SO-1…");
+        assert_eq!(clip_start("SO-1", 5), "SO-1");
+        assert_eq!(clip_start("a/b/lane-delay.json", 10), "…elay.json");
         assert_eq!(printable("a\u{0}b\u{1b}[2J\n"), "a\\u{0}b\\u{1b}[2J\n");
         assert_eq!(printable("plain\ttext\n"), "plain\ttext\n");
     }

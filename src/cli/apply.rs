@@ -1,6 +1,6 @@
 //! `recourse apply`: approved responses folded into a new scenario.
 
-use super::io::{load_doc, load_proposals, write_document};
+use super::io::{load_doc, load_proposals, plural, write_document};
 use recourse::base::exit;
 use recourse::base::input::{display_name, read_input};
 use std::path::{Path, PathBuf};
@@ -119,17 +119,25 @@ fn apply(
         }
     };
     eprintln!(
-        "{} order plans replaced{}, {} transfers and {} expedites folded in, {} movements forbidden",
-        summary.orders_replanned.len(),
+        "{} replaced{}, {} and {} folded in, {} forbidden",
+        plural(summary.orders_replanned.len(), "order plan"),
         if summary.all_orders_folded {
             " (every order's plan is now its approved shipments, so the baseline executes them exactly)"
         } else {
             ""
         },
-        summary.transfers,
-        summary.expedited.len(),
-        summary.forbidden
+        plural(summary.transfers, "transfer"),
+        plural(summary.expedited.len(), "expedite"),
+        plural(summary.forbidden, "movement")
     );
+    if !summary.unforbiddable.is_empty() {
+        eprintln!(
+            "warning: rejected {} only change{} shipments on routes the orders already plan, which `forbid` cannot exclude (SCENARIO.md section 2): the next solve may propose {} again; keep the order frozen to hold its plan",
+            summary.unforbiddable.join(", "),
+            if summary.unforbiddable.len() == 1 { "s" } else { "" },
+            if summary.unforbiddable.len() == 1 { "it" } else { "them" },
+        );
+    }
     if !summary.frozen_ship_complete.is_empty() {
         eprintln!(
             "frozen (ship-complete orders approved to leave on several days, which a plan for a ship-complete order cannot say): {}",

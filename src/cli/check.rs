@@ -42,7 +42,7 @@ fn check(scenario: &Path, plan_file: &Path, format: DiagFormat) -> i32 {
     };
     let plan = read_input(plan_file)
         .map_err(|d| Diagnostics { items: vec![d] })
-        .and_then(|bytes| parse_plan_document(&bytes))
+        .and_then(|bytes| parse_plan_document(&bytes, Some(&s.id)))
         .and_then(|(doc, prefix)| doc.to_domain(&s, prefix));
     let plan = match plan {
         Ok(p) => p,

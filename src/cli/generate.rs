@@ -1,6 +1,6 @@
 //! `recourse generate`: a synthetic scenario from sizes and a seed.
 
-use super::io::{guard, write_document};
+use super::io::{guard, plural, write_document};
 use recourse::base::exit;
 use recourse::tools::generate::{generate_with_report, GenerateConfig};
 use std::path::{Path, PathBuf};
@@ -105,11 +105,14 @@ fn generate(cfg: &GenerateConfig, mut problems: Vec<String>, output: Option<&Pat
     }
     let (doc, report) = generate_with_report(cfg);
     eprintln!(
-        "generated {} orders ({} of them from demand surges), {} disruptions; {} orders ({:.1}%) at risk",
-        report.orders,
+        "generated {} ({} of them from demand surges), {}; {} ({:.1}%) at risk",
+        plural(report.orders, "order"),
         report.surge_orders,
-        report.disruptions_by_kind.iter().sum::<usize>(),
-        report.at_risk,
+        plural(
+            report.disruptions_by_kind.iter().sum::<usize>(),
+            "disruption"
+        ),
+        plural(report.at_risk, "order"),
         100.0 * report.at_risk_share
     );
     if report.missed_target() {

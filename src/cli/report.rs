@@ -1,6 +1,7 @@
 //! `recourse report`: the planner's page from a proposals document already written.
 
 use super::io::{load, load_proposals, write_text};
+use recourse::apply::ApplyError;
 use recourse::base::exit;
 use recourse::base::input::display_name;
 use recourse::documents::page;
@@ -20,7 +21,8 @@ plan, proven gap, at-risk orders before and after), KPI bars overall and per pri
 network with what each disruption hit, the responses most valuable first with approval
 ticks that keep every required response, the `recourse apply` command for the ticked ones,
 the unresolved orders and the at-risk orders per due day. Exits 0 on success, 2 on bad
-input (including proposals made for another scenario).")]
+input (including proposals made for another scenario, or for another version of it:
+after an `apply`, solve the new scenario again).")]
 pub struct Args {
     /// A proposals document from `recourse solve -o`, or - for standard input.
     pub proposals: PathBuf,
@@ -48,15 +50,23 @@ fn report(proposals: &Path, scenario: &Path, output: Option<&Path>) -> i32 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    if doc.scenario != s.id {
-        eprintln!(
-            "error: {} was made for scenario \"{}\", but {} is scenario \"{}\": pass the scenario the proposals were made for",
-            display_name(proposals),
-            doc.scenario,
-            display_name(scenario),
-            s.id
-        );
-        return exit::BAD_INPUT;
+    match recourse::apply::made_for(&s, &doc) {
+        Err(ApplyError::OtherScenario { .. }) => {
+            eprintln!(
+                "error: {} was made for scenario \"{}\", but {} is scenario \"{}\": pass the scenario the proposals were made for",
+                display_name(proposals),
+                doc.scenario,
+                display_name(scenario),
+                s.id
+            );
+            return exit::BAD_INPUT;
+        }
+        // The page's `recourse apply` command would be refused for the same reason.
+        Err(e) => {
+            eprintln!("error: {}: {e}", display_name(proposals));
+            return exit::BAD_INPUT;
+        }
+        Ok(_) => {}
     }
     let files = page::Files {
         scenario: file_word(scenario, "SCENARIO.json"),

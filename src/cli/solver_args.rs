@@ -20,7 +20,7 @@ pub struct LimitArgs {
     // Negative numbers reach the value parser, which names the flag, instead of clap's
     // "use -- -1" tip.
     #[arg(long, allow_negative_numbers = true)]
-    threads: Option<u32>,
+    threads: Option<i64>,
     /// LP-guided search before the MIP (column generation for a bound, slope scaling
     /// for the lane-day charges, a polished plan; models/guided.md): auto = for models of
     /// 250k nonzeros or more, and for time limits of 2 s or less.
@@ -49,7 +49,7 @@ impl LimitArgs {
             );
             return Err(exit::BAD_INPUT);
         }
-        if let Some(n) = self.threads.filter(|n| i64::from(*n) > MAX_THREADS) {
+        if let Some(n) = self.threads.filter(|n| !(0..=MAX_THREADS).contains(n)) {
             eprintln!("error: --threads must be in 0..={MAX_THREADS} (0 = all cores), not {n}");
             return Err(exit::BAD_INPUT);
         }
@@ -66,7 +66,10 @@ impl LimitArgs {
         SolveOptions {
             time_limit_s: self.time_limit.unwrap_or(policy.time_limit_s),
             mip_gap: self.gap.unwrap_or(policy.mip_gap),
-            threads: self.threads.unwrap_or(policy.threads),
+            // In 0..=MAX_THREADS once `check` passed.
+            threads: self
+                .threads
+                .map_or(policy.threads, |n| n.clamp(0, MAX_THREADS) as u32),
             guide: self.guide.into(),
             scope: self.scope.into(),
             cuts: self.cuts.into(),

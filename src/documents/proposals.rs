@@ -402,7 +402,7 @@ pub fn parse_proposals(bytes: &[u8]) -> Result<ProposalsDoc, Diagnostics> {
     let mut diags = Diagnostics::default();
     let value =
         crate::scenario::load::parse_json(bytes, "proposals document", &mut diags).ok_or(diags)?;
-    crate::scenario::load::typed::<ProposalsDoc>(&value, "")
+    crate::scenario::load::typed_in::<ProposalsDoc>(&value, "", Some("proposals"))
         .map_err(|d| Diagnostics { items: vec![d] })
 }
 

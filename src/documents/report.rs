@@ -240,7 +240,11 @@ pub fn check_text(s: &Scenario, eval: &Evaluation) -> String {
             s.id
         );
     } else {
-        let _ = writeln!(t, "infeasible: {} violations", eval.violations.len());
+        let _ = writeln!(
+            t,
+            "infeasible: {}",
+            crate::base::text::plural(eval.violations.len() as f64, "violation")
+        );
         for v in &eval.violations {
             let _ = writeln!(t, "  rule {} [{}]: {}", v.rule, v.code, v.message);
         }

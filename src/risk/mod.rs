@@ -116,7 +116,7 @@ fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: Order
                 "no plan yet: the order was added by {}",
                 s.disruptions[d.ix()].label
             ),
-            None => "no plan: nothing is promised to ship".to_owned(),
+            None => "nothing is promised to ship: the order has no planned shipment".to_owned(),
         };
         out.push(Reason {
             code: ReasonCode::NoPlan,

@@ -287,13 +287,28 @@ impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
     }
 }
 
-/// Deserializes `value` as `T`, turning serde's error into a diagnostic whose path is
-/// `prefix` followed by the place inside `value`.
+/// Deserializes `value` (part of a scenario) as `T`, turning serde's error into a
+/// diagnostic whose path is `prefix` followed by the place inside `value`.
 pub fn typed<T: DeserializeOwned>(value: &Value, prefix: &str) -> Result<T, Diagnostic> {
+    typed_in(value, prefix, Some("scenario"))
+}
+
+/// [`typed`] for a part of another document: a wrong type's hint names `recourse schema
+/// SCHEMA`, or nothing when the document has no schema of its own (`None`).
+pub fn typed_in<T: DeserializeOwned>(
+    value: &Value,
+    prefix: &str,
+    schema: Option<&str>,
+) -> Result<T, Diagnostic> {
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
         let inner = e.path().to_string();
         let path = join_path(prefix, if inner == "." { "" } else { &inner });
-        serde_diagnostic(&path, &e.into_inner().to_string())
+        let mut d = serde_diagnostic(&path, &e.into_inner().to_string());
+        if d.code == "wrong_type" {
+            d.hint = schema
+                .map(|name| format!("see `recourse schema {name}` for the type of every field"));
+        }
+        d
     })
 }
 

@@ -23,7 +23,7 @@ use crate::plan::Plan;
 use crate::risk::kpi::{kpis, Kpis};
 use crate::risk::Analysis;
 use crate::scenario::domain::Scenario;
-use crate::scenario::load::{join_path, parse_json, parse_scenario, typed};
+use crate::scenario::load::{join_path, parse_json, parse_scenario, typed_in};
 use crate::scenario::validate::{extend, validate};
 use crate::scenario::wire::{DisruptionDoc, ScenarioDoc, SCENARIO_FORMAT};
 use rpc::{raw, RpcError};
@@ -262,7 +262,7 @@ fn params<T: for<'de> Deserialize<'de>>(params: &RawValue) -> Result<T, RpcError
             ));
         }
     };
-    typed::<T>(&value, "params").map_err(|d| {
+    typed_in::<T>(&value, "params", None).map_err(|d| {
         RpcError::invalid_params(
             format!("{}: {}", d.path, d.message),
             Some(json!({"path": d.path})),

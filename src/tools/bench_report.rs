@@ -1,7 +1,7 @@
 //! `recourse bench` output: an aligned table for people, CSV for spreadsheets (JSON is the
 //! rows as they are, `bench::BenchDoc`).
 
-use crate::base::text::{clip, MAX_COLUMN};
+use crate::base::text::{clip, clip_start, MAX_COLUMN};
 use crate::tools::bench::BenchRow;
 
 /// CSV with a header, every field of [`BenchRow`]; absent values are empty fields and
@@ -126,8 +126,12 @@ pub fn table(rows: &[BenchRow]) -> String {
             .iter()
             .enumerate()
             .map(|(c, v)| {
-                // Text left, numbers right.
-                let v = clip(v, MAX_COLUMN);
+                // Text left, numbers right; a dataset's path keeps its end (the file name).
+                let v = if c == 0 {
+                    clip_start(v, MAX_COLUMN)
+                } else {
+                    clip(v, MAX_COLUMN)
+                };
                 if head[c].1 {
                     format!("{v:<w$}", w = widths[c])
                 } else {

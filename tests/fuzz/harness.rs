@@ -41,7 +41,7 @@ pub fn scenario(data: &[u8]) {
 /// The plan reader and the checker, against the demo scenario.
 pub fn plan_check(data: &[u8]) {
     let (_, s) = demo();
-    if let Ok((doc, prefix)) = recourse::plan::parse_plan_document(data) {
+    if let Ok((doc, prefix)) = recourse::plan::parse_plan_document(data, None) {
         if let Ok(plan) = doc.to_domain(s, prefix) {
             let _ = recourse::check::evaluate(s, &plan);
         }

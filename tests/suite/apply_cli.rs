@@ -141,14 +141,32 @@ fn approve_reject_and_solve_again() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "2 transfers and 0 expedites folded in, 1 movements forbidden",
-        ));
+            "2 transfers and 0 expedites folded in, 1 movement forbidden",
+        ))
+        .stderr(predicate::str::contains("warning: rejected").not());
     let scenario = read(&next);
     assert_eq!(
         scenario["policy"]["forbid"],
         serde_json::json!([{"shipment": {"order": "SO-1010", "sku": "SKU-1", "node": "DC-LYS", "lane": "LYS-LYO-G"}}])
     );
     recourse().arg("validate").arg(&next).assert().success();
+
+    // R5 only moves SO-1005's ship day on the route it plans: its rejection forbids
+    // nothing, and says so.
+    let r5 = &responses[4];
+    assert_eq!(r5["id"], "R5");
+    recourse()
+        .arg("apply")
+        .arg(tiny("demo-eu"))
+        .arg(&props)
+        .args(["--reject", "R5", "-o"])
+        .arg(dir.path().join("r5.json"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("0 movements forbidden"))
+        .stderr(predicate::str::contains(
+            "warning: rejected R5 only changes shipments on routes the orders already plan",
+        ));
 
     // What R1 and R2 protected is no longer at risk: the approved plan is the new baseline.
     let risk = risk_json(&next);

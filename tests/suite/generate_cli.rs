@@ -158,6 +158,8 @@ fn a_bad_mix_or_mode_is_a_usage_error_that_says_why() {
         ),
         (["--modes", "air"], "--modes must include ground"),
         (["--modes", "ground,rail"], "--modes: unknown mode \"rail\""),
+        // An unknown mode alone is that, not a mode list without ground.
+        (["--modes", "sea"], "--modes: unknown mode \"sea\""),
     ] {
         recourse()
             .arg("generate")
@@ -167,6 +169,16 @@ fn a_bad_mix_or_mode_is_a_usage_error_that_says_why() {
             .stdout("")
             .stderr(predicates::str::contains(message));
     }
+    let out = recourse()
+        .args(["generate", "--modes", "sea"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: --modes: unknown mode \"sea\""),
+        "the unknown mode is said first: {err}"
+    );
 }
 
 /// Every problem of a command line is reported at once, the mix's with the sizes'.

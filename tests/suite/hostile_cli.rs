@@ -279,6 +279,7 @@ fn standard_input_can_be_named_once() {
 fn flags_go_through_the_files_ranges() {
     for (flag, value, says) in [
         ("--threads", "5000", "--threads must be in 0..=1024"),
+        ("--threads", "-1", "--threads must be in 0..=1024"),
         (
             "--time-limit",
             "1e9",

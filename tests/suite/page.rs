@@ -556,6 +556,31 @@ fn report_refuses_proposals_made_for_another_scenario() {
     let err = String::from_utf8_lossy(&r.stderr);
     assert!(err.contains("was made for scenario \"demo-eu-1\""), "{err}");
     assert!(!out.exists());
+
+    // The same scenario after an `apply` is another version of it: the page would show
+    // the old responses and a command `apply` refuses.
+    let next = dir.path().join("next.json");
+    recourse()
+        .arg("apply")
+        .arg(tiny_path("demo-eu"))
+        .arg(dir.path().join("proposals.json"))
+        .args(["--approve", "all", "-o"])
+        .arg(&next)
+        .assert()
+        .success();
+    let r = recourse()
+        .arg("report")
+        .arg(dir.path().join("proposals.json"))
+        .arg("--scenario")
+        .arg(&next)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(err.contains("another version of the scenario"), "{err}");
+    assert!(!out.exists());
 }
 
 /// A scenario no plan can solve (a frozen order's stock lost) still gets its page, from

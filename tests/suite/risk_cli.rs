@@ -71,7 +71,7 @@ fn check_exits_1_with_the_broken_rules() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("infeasible"), "{text}");
+    assert!(text.starts_with("infeasible: 2 violations"), "{text}");
     assert!(text.contains("rule 1"), "the order line is 40: {text}");
     assert!(text.contains("rule 4"), "the stock goes negative: {text}");
 
@@ -106,7 +106,41 @@ fn check_refuses_a_plan_that_names_unknown_things_with_exit_2() {
         ))
         .stderr(contains(
             "plan.expedited_inbound[0]: unknown inbound \"PO-9\"",
-        ));
+        ))
+        .stderr(contains("the plan must name an order of scenario"));
+    // A proposals document made for another scenario: that, in one line, not an unknown
+    // reference for each of its entries.
+    std::fs::write(
+        &plan,
+        r#"{"format": "recourse.proposals/1", "scenario": "demo-eu-1", "plan": {"shipments": [{"order": "SO-404", "sku": "SKU-1", "node": "DC-PAR", "lane": null,
+             "ship": "2026-11-30", "quantity": 1}]}}"#,
+    )
+    .unwrap();
+    let out = recourse()
+        .args(["check", "datasets/tiny/stock-loss.json"])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the proposals were made for scenario \"demo-eu-1\", not \"tiny-stock-loss\""),
+        "{err}"
+    );
+    assert!(!err.contains("unknown order"), "{err}");
+    // A wrong type in a plan points at the schema that has the plan's types.
+    std::fs::write(
+        &plan,
+        r#"{"shipments": [{"order": "SO-1", "sku": "SKU-1", "node": "DC-PAR", "lane": null,
+             "ship": "2026-11-30", "quantity": "60"}]}"#,
+    )
+    .unwrap();
+    recourse()
+        .args(["check", "datasets/tiny/stock-loss.json"])
+        .arg(&plan)
+        .assert()
+        .code(2)
+        .stderr(contains("see `recourse schema proposals`"));
     std::fs::write(&plan, "[1, 2").unwrap();
     recourse()
         .args(["check", "datasets/tiny/stock-loss.json"])

@@ -218,10 +218,10 @@ fn solve_and_bench_refuse_limits_no_solve_could_honour() {
             ["--gap", "-0.1"],
             "--gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not -0.1",
         ),
-        // clap's own message, naming the flag (not its "use -- -1" tip).
+        // The same range as 5000 gets (not clap's "use -- -1" tip).
         (
             ["--threads", "-1"],
-            "invalid value '-1' for '--threads <THREADS>'",
+            "--threads must be in 0..=1024 (0 = all cores), not -1",
         ),
     ];
     // The limits are checked before the scenario is read: a missing file is not reported.

@@ -127,7 +127,10 @@ impl Builder {
                 r,
                 c,
                 "unused_cell",
-                format!("a {kind} row has no {c}; leave the cell empty"),
+                format!(
+                    "{} row has no {c}; leave the cell empty",
+                    crate::base::text::a(kind)
+                ),
             );
         }
     }
