@@ -28,6 +28,22 @@ pub fn a(word: &str) -> String {
     format!("{} {word}", if vowel { "an" } else { "a" })
 }
 
+/// The widest a text report's prose runs (explanations, reasons): on a wider terminal
+/// longer lines are harder to read, and a file or pipe gets this width.
+pub const TEXT_WIDTH: usize = 100;
+
+/// `text` wrapped to `width` columns, the first line after `first`, the others after
+/// `rest` (both count toward the width). Ids stay whole: a line breaks at spaces only,
+/// never inside `SO-1011` or a path, so a word longer than the line keeps its own line.
+pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> String {
+    let options = textwrap::Options::new(width)
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::fill(text, options)
+}
+
 /// A unit count with its noun: "1 unit", "40 units", "2.5 units".
 pub fn units(q: f64) -> String {
     plural(q, "unit")

@@ -100,6 +100,18 @@ pub fn write_document<T: serde::Serialize>(doc: &T, output: Option<&Path>) -> i3
 }
 
 /// Writes text to a file (see `base::output`) or to stdout.
+/// The width a text report's prose wraps to: the terminal's when it goes to one (at most
+/// `TEXT_WIDTH`), else `TEXT_WIDTH`, so that a file reads the same whoever wrote it.
+pub fn text_width(output: Option<&Path>) -> usize {
+    use recourse::base::text::TEXT_WIDTH;
+    let to_stdout = output.is_none_or(recourse::base::output::is_stdout);
+    if to_stdout && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        textwrap::termwidth().clamp(40, TEXT_WIDTH)
+    } else {
+        TEXT_WIDTH
+    }
+}
+
 pub fn write_text(text: &str, output: Option<&Path>) -> i32 {
     let Some(path) = output else {
         return print_text(text);

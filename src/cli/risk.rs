@@ -40,6 +40,10 @@ fn risk(file: &Path, format: ReportFormat) -> i32 {
     let doc = report::risk_doc(&s, &analysis);
     match format {
         ReportFormat::Json => print_json(&doc),
-        ReportFormat::Table => print_text(&report::risk_table(&doc, s.currency.as_deref())),
+        ReportFormat::Table => print_text(&report::risk_table(
+            &doc,
+            s.currency.as_deref(),
+            super::io::text_width(None),
+        )),
     }
 }

@@ -291,7 +291,10 @@ fn solve(
     let currency = s.currency.as_deref();
     let written = match format {
         ProposalsFormat::Json => write_document(&doc, output),
-        ProposalsFormat::Table => write_text(&render(&doc, currency, Style::Table), output),
+        ProposalsFormat::Table => write_text(
+            &render(&doc, currency, Style::Table(super::io::text_width(output))),
+            output,
+        ),
         ProposalsFormat::Markdown => write_text(&render(&doc, currency, Style::Markdown), output),
         ProposalsFormat::Html => {
             let files = recourse::documents::page::Files {

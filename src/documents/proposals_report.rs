@@ -3,14 +3,15 @@
 //! things in the same order: the solve, KPIs before and after, the ranked responses with
 //! their approvals, and the at-risk orders left unresolved.
 
-use crate::base::text::qty;
+use crate::base::text::{qty, wrap};
 use crate::documents::proposals::ProposalsDoc;
 use crate::risk::kpi::Kpis;
 use std::fmt::Write;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Style {
-    Table,
+    /// Plain text, its prose wrapped to this many columns.
+    Table(usize),
     Markdown,
 }
 
@@ -102,6 +103,12 @@ pub fn granularity<P>(doc: &ProposalsDoc<P>) -> String {
 /// Long because it writes the report's sections in order, each a few lines of formatting.
 pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) -> String {
     let md = style == Style::Markdown;
+    let width = match style {
+        Style::Table(w) => w,
+        Style::Markdown => usize::MAX,
+    };
+    // A paragraph of text wrapped to the width; markdown's reader reflows its own.
+    let para = |s: String| if md { s } else { wrap(&s, width, "", "") };
     let cur = currency.map(|c| format!(" {c}")).unwrap_or_default();
     let mut t = String::new();
     let sv = &doc.solve;
@@ -129,7 +136,7 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
             doc.scenario
         );
     } else {
-        let _ = writeln!(t, "Scenario {}: {head}", doc.scenario);
+        let _ = writeln!(t, "{}", para(format!("Scenario {}: {head}", doc.scenario)));
     }
     match sv.fallback.as_deref() {
         Some("baseline") => {
@@ -149,9 +156,13 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
     if let Some(i) = &sv.improved_from {
         let bound = sv.bound.map(money);
         let bound = bound.as_deref().zip(sv.gap);
-        let _ = writeln!(t, "{}\n", improved_from_sentence(i, &money(i.cost), bound));
+        let _ = writeln!(
+            t,
+            "{}\n",
+            para(improved_from_sentence(i, &money(i.cost), bound))
+        );
     } else if let Some(sentence) = relaxation_sentence(doc, money) {
-        let _ = writeln!(t, "{sentence}\n");
+        let _ = writeln!(t, "{}\n", para(sentence));
     }
     if !doc.infeasible_frozen_orders.is_empty() {
         let _ = writeln!(
@@ -179,9 +190,12 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
 
     let _ = writeln!(
         t,
-        "\n{}Responses ({}), most valuable first; approve any set that includes what each requires\n",
-        if md { "### " } else { "" },
-        granularity(doc)
+        "\n{}\n",
+        para(format!(
+            "{}Responses ({}), most valuable first; approve any set that includes what each requires",
+            if md { "### " } else { "" },
+            granularity(doc)
+        ))
     );
     for r in &doc.responses {
         let req = if r.requires.is_empty() {
@@ -214,9 +228,11 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
                 r.approvals.join(","),
                 req
             );
-            let _ = writeln!(t, "      {}", r.explanation);
+            let _ = writeln!(t, "{}", wrap(&r.explanation, width, "      ", "      "));
             for a in &r.actions {
-                let _ = writeln!(t, "      {:<7} {:<18} {}", a.id, a.kind, a.text);
+                let head = format!("      {:<7} {:<18} ", a.id, a.kind);
+                let hang = " ".repeat(head.chars().count());
+                let _ = writeln!(t, "{}", wrap(&a.text, width, &head, &hang));
             }
         }
     }
@@ -226,9 +242,12 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
     if doc.checked_prefixes < doc.responses.len() {
         let _ = writeln!(
             t,
-            "\nThe checker evaluated {} of the {} prefixes (evenly spaced, and the last): checking every one of a plan this size costs responses x plan size; the construction's prediction matched it on each.",
-            doc.checked_prefixes,
-            doc.responses.len()
+            "\n{}",
+            para(format!(
+                "The checker evaluated {} of the {} prefixes (evenly spaced, and the last): checking every one of a plan this size costs responses x plan size; the construction's prediction matched it on each.",
+                doc.checked_prefixes,
+                doc.responses.len()
+            ))
         );
     }
     if !doc.unresolved.is_empty() {
@@ -242,7 +261,8 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
             if md {
                 let _ = writeln!(t, "- **{}** (priority {}): {}", u.order, u.priority, u.why);
             } else {
-                let _ = writeln!(t, "{} (priority {}): {}", u.order, u.priority, u.why);
+                let line = format!("{} (priority {}): {}", u.order, u.priority, u.why);
+                let _ = writeln!(t, "{}", wrap(&line, width, "", "    "));
             }
         }
     }

@@ -1,6 +1,6 @@
 //! Documents and readable reports. Builds strings and serde values; `main` prints them.
 
-use crate::base::text::{clip, qty, MAX_COLUMN};
+use crate::base::text::{clip, qty, wrap, MAX_COLUMN, TEXT_WIDTH};
 use crate::check::{CostBreakdown, Evaluation, Violation};
 use crate::plan::{PlanDoc, PlanView};
 use crate::risk::kpi::{kpis, Kpis};
@@ -71,7 +71,8 @@ pub fn risk_doc<'a>(s: &'a Scenario, a: &Analysis) -> RiskDoc<PlanView<'a>> {
 }
 
 /// `recourse risk --format table`.
-pub fn risk_table<P>(doc: &RiskDoc<P>, currency: Option<&str>) -> String {
+/// The risk report as text, each reason wrapped to `width` under the REASONS column.
+pub fn risk_table<P>(doc: &RiskDoc<P>, currency: Option<&str>, width: usize) -> String {
     let mut t = String::new();
     let k = &doc.kpis;
     let _ = writeln!(
@@ -85,7 +86,8 @@ pub fn risk_table<P>(doc: &RiskDoc<P>, currency: Option<&str>) -> String {
             "The do-nothing plan cannot keep every frozen commitment:"
         );
         for v in &doc.violations {
-            let _ = writeln!(t, "  rule {}: {}", v.rule, v.message);
+            let line = format!("rule {}: {}", v.rule, v.message);
+            let _ = writeln!(t, "{}", wrap(&line, width, "  ", "    "));
         }
     }
     if !doc.at_risk.is_empty() {
@@ -118,12 +120,19 @@ pub fn risk_table<P>(doc: &RiskDoc<P>, currency: Option<&str>) -> String {
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default();
-                let _ = writeln!(
-                    t,
-                    "{}  {code}: {}",
-                    if first { &lead } else { &blank },
-                    reason.message
-                );
+                let head = format!("{}  ", if first { &lead } else { &blank });
+                let line = format!("{code}: {}", reason.message);
+                // Under its column while that leaves room for a few words a line, else on
+                // lines of its own below the order's.
+                if width.saturating_sub(head.chars().count()) >= 40 {
+                    let hang = " ".repeat(head.chars().count() + 2);
+                    let _ = writeln!(t, "{}", wrap(&line, width, &head, &hang));
+                } else {
+                    if first {
+                        let _ = writeln!(t, "{lead}");
+                    }
+                    let _ = writeln!(t, "{}", wrap(&line, width, "    ", "      "));
+                }
                 first = false;
             }
             if first {
@@ -133,7 +142,11 @@ pub fn risk_table<P>(doc: &RiskDoc<P>, currency: Option<&str>) -> String {
     }
     let _ = writeln!(t, "\nBaseline KPIs");
     kpi_table(&mut t, k);
-    let _ = writeln!(t, "\n{}", cost_line(&k.cost, currency));
+    let _ = writeln!(
+        t,
+        "\n{}",
+        wrap(&cost_line(&k.cost, currency), width, "", "  ")
+    );
     t
 }
 
@@ -246,9 +259,11 @@ pub fn check_text(s: &Scenario, eval: &Evaluation) -> String {
             crate::base::text::plural(eval.violations.len() as f64, "violation")
         );
         for v in &eval.violations {
-            let _ = writeln!(t, "  rule {} [{}]: {}", v.rule, v.code, v.message);
+            let line = format!("rule {} [{}]: {}", v.rule, v.code, v.message);
+            let _ = writeln!(t, "{}", wrap(&line, TEXT_WIDTH, "  ", "    "));
         }
     }
-    let _ = writeln!(t, "{}", cost_line(&eval.cost, s.currency.as_deref()));
+    let cost = cost_line(&eval.cost, s.currency.as_deref());
+    let _ = writeln!(t, "{}", wrap(&cost, TEXT_WIDTH, "", "  "));
     t
 }
