@@ -14,11 +14,15 @@ pub const SCENARIO_FORMAT: &str = "recourse.scenario/1";
 #[schemars(title = "recourse scenario, format recourse.scenario/1")]
 pub struct ScenarioDoc {
     /// Always `recourse.scenario/1`.
+    #[schemars(regex(pattern = r"^recourse\.scenario/1$"))]
     pub format: String,
+    #[schemars(length(min = 1, max = 200))]
     pub id: String,
     /// Day 0 of the plan, `YYYY-MM-DD`.
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
     pub as_of: String,
     /// Number of plannable days, 1..=366.
+    #[schemars(range(min = 1, max = 366))]
     pub horizon_days: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -41,6 +45,7 @@ pub struct ScenarioDoc {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SkuDoc {
+    #[schemars(length(min = 1, max = 200))]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -76,10 +81,12 @@ impl NodeKind {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NodeDoc {
+    #[schemars(length(min = 1, max = 200))]
     pub id: String,
     pub kind: NodeKind,
     /// Units that may leave per day, shipments and transfers together; absent = unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1e12))]
     pub ship_capacity_per_day: Option<f64>,
     /// A display name, for people only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,7 +100,9 @@ pub struct NodeDoc {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Location {
+    #[schemars(range(min = -90, max = 90))]
     pub lat: f64,
+    #[schemars(range(min = -180, max = 180))]
     pub lon: f64,
 }
 
@@ -134,15 +143,20 @@ impl Weekday {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LaneDoc {
+    #[schemars(length(min = 1, max = 200))]
     pub id: String,
     pub from: String,
     pub to: String,
     pub mode: String,
+    #[schemars(range(min = 0, max = 1464))]
     pub lead_time_days: i64,
+    #[schemars(range(min = 0, max = 1e12))]
     pub cost_per_unit: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1e12))]
     pub fixed_cost_per_day: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1e12))]
     pub capacity_per_day: Option<f64>,
     /// Weekdays on which the lane departs; absent = every day, `[]` = never.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -154,18 +168,23 @@ pub struct LaneDoc {
 pub struct StockDoc {
     pub node: String,
     pub sku: String,
+    #[schemars(range(min = 0, max = 1e12))]
     pub on_hand: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1e12))]
     pub reserved: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InboundDoc {
+    #[schemars(length(min = 1, max = 200))]
     pub id: String,
     pub node: String,
     pub sku: String,
+    #[schemars(range(min = 0, max = 1e12))]
     pub quantity: f64,
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
     pub eta: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expedite: Option<ExpediteDoc>,
@@ -174,19 +193,24 @@ pub struct InboundDoc {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpediteDoc {
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
     pub eta: String,
+    #[schemars(range(min = 0, max = 1e12))]
     pub cost: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrderDoc {
+    #[schemars(length(min = 1, max = 200))]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
     pub destination: String,
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
     pub due: String,
     /// 1 is the most important.
+    #[schemars(range(min = 1))]
     pub priority: i64,
     pub lines: Vec<LineDoc>,
     #[serde(default)]
@@ -194,12 +218,15 @@ pub struct OrderDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_partial: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
     pub max_sources: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frozen: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1e12))]
     pub late_penalty_per_unit_day: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1e12))]
     pub short_penalty_per_unit: Option<f64>,
 }
 
@@ -207,6 +234,7 @@ pub struct OrderDoc {
 #[serde(deny_unknown_fields)]
 pub struct LineDoc {
     pub sku: String,
+    #[schemars(range(min = 0, max = 1e12))]
     pub quantity: f64,
 }
 
@@ -220,7 +248,9 @@ pub struct PlanEntryDoc {
     #[serde(deserialize_with = "required_nullable")]
     #[schemars(with = "RequiredNullableString")]
     pub lane: Option<String>,
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
     pub ship: String,
+    #[schemars(range(min = 0, max = 1e12))]
     pub quantity: f64,
 }
 
@@ -229,6 +259,7 @@ pub struct PlanEntryDoc {
 pub enum DisruptionDoc {
     InboundDelay {
         inbound: String,
+        #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
         eta: String,
     },
     InboundCancel {
@@ -237,20 +268,26 @@ pub enum DisruptionDoc {
     StockLoss {
         node: String,
         sku: String,
+        #[schemars(range(min = 0, max = 1e12))]
         quantity: f64,
     },
     NodeOutage {
         node: String,
+        #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
         from: String,
+        #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
         until: String,
     },
     LaneOutage {
         lane: String,
+        #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
         from: String,
+        #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
         until: String,
     },
     LaneDelay {
         lane: String,
+        #[schemars(range(min = 0, max = 1464))]
         extra_days: i64,
     },
     DemandSurge {
@@ -290,16 +327,20 @@ pub struct PolicyDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_penalties: Option<Vec<PriorityPenaltyDoc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1e12))]
     pub change_penalty_per_unit: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integer_quantities: Option<bool>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub forbid: Vec<ForbidDoc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1e7))]
     pub time_limit_s: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1))]
     pub mip_gap: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1024))]
     pub threads: Option<i64>,
 }
 
@@ -312,8 +353,11 @@ impl PolicyDoc {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriorityPenaltyDoc {
+    #[schemars(range(min = 1))]
     pub priority: i64,
+    #[schemars(range(min = 0, max = 1e12))]
     pub late_per_unit_day: f64,
+    #[schemars(range(min = 0, max = 1e12))]
     pub short_per_unit: f64,
 }
 

@@ -176,3 +176,82 @@ fn schema_lists_every_top_level_field_and_rejects_unknown_ones() {
         assert!(required.contains(&r), "`{r}` should be required");
     }
 }
+
+/// The JSON Schema carries the ranges, patterns and the format version `validate` checks
+/// field by field, so that a third party's schema validator refuses what `validate` would:
+/// every bundled scenario passes it, and each invalid dataset whose fault is in one field
+/// fails it. Checked with Python's `jsonschema` (Draft 7) where it is installed; said
+/// skipped where it is not.
+#[test]
+fn the_scenario_schema_refuses_what_one_field_makes_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("schema.json");
+    let out = recourse().args(["schema", "scenario"]).output().unwrap();
+    std::fs::write(&schema, &out.stdout).unwrap();
+    let probe = std::process::Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: python3 with jsonschema is not installed");
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets");
+    // Each has its fault in one field's value, which the schema can say.
+    let one_field = [
+        "absurd-quantity",
+        "horizon-too-large",
+        "horizon-zero",
+        "lane-delay-negative",
+        "max-sources-zero",
+        "negative-quantities",
+        "node-location",
+        "non-iso-dates",
+        "priority-zero",
+        "wrong-format-version",
+    ];
+    let script = r#"
+import json, sys, jsonschema
+v = jsonschema.Draft7Validator(json.load(open(sys.argv[1])))
+for f in sys.argv[2:]:
+    print(len(list(v.iter_errors(json.load(open(f))))), f)
+"#;
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("tiny"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let tiny = files.len();
+    files.extend(
+        one_field
+            .iter()
+            .map(|n| root.join(format!("invalid/{n}.json"))),
+    );
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&schema)
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let counts: Vec<(usize, String)> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (n, f) = l.split_once(' ').unwrap();
+            (n.parse().unwrap(), f.to_owned())
+        })
+        .collect();
+    assert_eq!(counts.len(), files.len());
+    for (k, (errors, file)) in counts.iter().enumerate() {
+        if k < tiny {
+            assert_eq!(*errors, 0, "{file} is valid");
+        } else {
+            assert!(*errors > 0, "{file}: the schema should refuse it");
+        }
+    }
+}
