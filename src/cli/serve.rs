@@ -208,6 +208,7 @@ fn handle(
     // it under) and cannot be cancelled.
     let watch = id.filter(|_| method == "solve").map(|id| {
         let (out, id, start) = (out.clone(), id.clone(), Instant::now());
+        let stop = running.clone();
         Watch::watcher(move |s: Snapshot| {
             let p = Progress {
                 id: &id,
@@ -216,7 +217,18 @@ fn handle(
                 bound: s.bound,
                 gap: s.gap,
             };
-            out.line(&rpc::notification("$/progress", &p));
+            // Nobody reads the answer once stdout is gone: the solve stops here, its reply
+            // fails to be written, and the worker ends, instead of solving to its limit.
+            if !out.line(&rpc::notification("$/progress", &p)) {
+                if let Some((_, running)) =
+                    stop.lock().ok().as_ref().and_then(|r| r.running.as_ref())
+                {
+                    if !running.stopped() {
+                        eprintln!("recourse serve: stdout is closed; stopping the solve");
+                    }
+                    running.stop();
+                }
+            }
         })
     });
     if let (Some(id), Ok(mut r)) = (id, running.lock()) {

@@ -102,6 +102,11 @@ impl Client {
         self.wait()
     }
 
+    /// The worker's process and pipes, for a test that closes one of them itself.
+    fn into_parts(self) -> (Child, Option<ChildStdin>, BufReader<ChildStdout>) {
+        (self.child, self.stdin, self.out)
+    }
+
     /// Waits for the worker to exit on its own (stdin left open).
     fn wait(self) -> (i32, String) {
         let out = self.child.wait_with_output().unwrap();
@@ -799,4 +804,40 @@ fn a_journal_has_one_worker_at_a_time() {
     let mut again = Client::start(Some(&journal), &[]);
     assert_eq!(as_doc(&again.call("state", json!({}))), expected(1));
     assert_eq!(again.stderr().0, 0);
+}
+
+/// A client that closes its end of stdout mid-solve reads no answer: the worker stops that
+/// solve at its next progress report (instead of solving to the limit) and ends, exit 0.
+#[test]
+fn a_closed_stdout_stops_the_solve() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, mut c) = loaded_3000(dir.path());
+    let id = c.send("solve", json!({"time_limit": 600}));
+    let (child, mut stdin, mut out) = c.into_parts();
+    // The solve is running once it reports progress.
+    loop {
+        let mut line = String::new();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "the worker closed stdout"
+        );
+        let v: Value = serde_json::from_str(&line).unwrap();
+        assert_ne!(
+            v["id"],
+            json!(id),
+            "the solve ended before its first progress: {v}"
+        );
+        if v["method"] == "$/progress" {
+            break;
+        }
+    }
+    drop(out);
+    let done = child.wait_with_output().unwrap();
+    drop(stdin.take());
+    assert_eq!(done.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert!(
+        err.contains("stdout is closed; stopping the solve"),
+        "{err}"
+    );
 }
