@@ -117,6 +117,18 @@ impl Client {
     }
 }
 
+/// A worker started on `journal` with nothing to read: what it said and how it exited (a
+/// journal it refuses ends it at once).
+fn refused_start(journal: &Path) -> std::process::Output {
+    Command::new(binary())
+        .arg("serve")
+        .arg("--journal")
+        .arg(journal)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
 fn demo() -> Value {
     serde_json::from_slice(&std::fs::read(tiny_path("demo-eu")).unwrap()).unwrap()
 }
@@ -425,13 +437,7 @@ fn a_torn_last_line_is_dropped_and_a_damaged_journal_refused() {
     let mut damaged = b"{\"nonsense\": 1}\n".to_vec();
     damaged.extend_from_slice(&whole);
     std::fs::write(&journal, &damaged).unwrap();
-    let out = Command::new(binary())
-        .arg("serve")
-        .arg("--journal")
-        .arg(&journal)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = refused_start(&journal);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(":1: not a journal entry"));
 }
@@ -785,13 +791,7 @@ fn a_journal_has_one_worker_at_a_time() {
     let journal = dir.path().join("j");
     let mut first = Client::start(Some(&journal), &[]);
     first.call("load", json!({"scenario": demo()}));
-    let second = Command::new(binary())
-        .arg("serve")
-        .arg("--journal")
-        .arg(&journal)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let second = refused_start(&journal);
     assert_eq!(second.status.code(), Some(2));
     let err = String::from_utf8_lossy(&second.stderr);
     assert!(
