@@ -406,3 +406,46 @@ fn weekdays_read_in_any_case_abbreviated_or_not() {
         recourse::scenario::sheets::import_files(&files, None).unwrap_or_else(|d| panic!("{d}"));
     assert!(back == doc);
 }
+
+/// The errors of `import csv` on the demo's files with `edit` applied: the lines that start
+/// with `error` or `warning`, and whether anything was written.
+fn import_problems(edit: impl Fn(&str, String) -> Option<Vec<u8>>) -> (i32, Vec<String>, bool) {
+    let (code, err, written) = import_edited(edit);
+    let lines = err
+        .lines()
+        .filter(|l| l.starts_with("error") || l.starts_with("warning") || l.starts_with("  hint"))
+        .map(str::to_owned)
+        .collect();
+    (code, lines, written)
+}
+
+/// Excel for Mac's "CSV (Macintosh)" ends lines with a lone CR: problems are still
+/// reported at their own lines, and a `;` file is still told from its header alone.
+#[test]
+fn cr_line_ends_keep_every_line_number() {
+    let (code, errors, written) = import_problems(|name, text| {
+        let text = match name {
+            "orders.csv" => text.replacen("2026-12-04,3,", "2026-12-04,three,", 1),
+            "inbound.csv" => {
+                text.replacen("PO-102,DC-LYS,SKU-2,80,", "PO-102,DC-LYS,SKU-2,eighty,", 1)
+            }
+            // Product names with commas in a `;` file: more commas than separators, but
+            // the header has none.
+            "skus.csv" => text
+                .replace(',', ";")
+                .replace("Pump 40W", "Pump, 40 W, steel")
+                .replace("Valve 20mm", "Valve, 20 mm, brass"),
+            _ => text,
+        };
+        Some(text.replace("\r\n", "\r").into_bytes())
+    });
+    assert_eq!(code, 2);
+    assert!(!written);
+    assert_eq!(
+        errors,
+        [
+            r#"error[not_a_number]: inbound.csv:3:quantity: "eighty" is not a number (1234.5)"#,
+            r#"error[not_an_integer]: orders.csv:5:priority: "three" is not a whole number"#,
+        ]
+    );
+}

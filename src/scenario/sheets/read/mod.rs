@@ -1,5 +1,5 @@
 //! CSV files to a scenario document (`recourse import csv`), as a spreadsheet user writes
-//! them: a byte-order mark, CRLF line ends, quoted cells, blank lines, cells padded with
+//! them: a byte-order mark, CRLF or CR line ends, quoted cells, blank lines, cells padded with
 //! spaces, `;` separators with decimal commas (detected per file, or given). Every problem
 //! is reported at once, each at `file:line:column`; nothing is read past the input limit.
 //!

@@ -26,11 +26,12 @@ pub(super) fn suggest(got: &str, known: &[&str]) -> String {
 }
 
 /// The delimiter of a file from its header line: the most frequent of `,`, `;` and tab
-/// outside quotes (`,` when none).
+/// outside quotes (`,` when none). The header ends at the first CR or LF, so a file with
+/// CR line ends (classic Mac) is judged by its header too, not by its whole text.
 pub(super) fn detect(bytes: &[u8]) -> u8 {
     let mut counts = [0usize; 3];
     let mut quoted = false;
-    for &b in bytes.iter().take_while(|&&b| b != b'\n') {
+    for &b in bytes.iter().take_while(|&&b| b != b'\n' && b != b'\r') {
         match b {
             b'"' => quoted = !quoted,
             b',' if !quoted => counts[0] += 1,
@@ -95,10 +96,7 @@ pub(super) fn parse_table(
             byte += 1;
         }
         if byte >= counted_to {
-            line_at += bytes[counted_to..byte]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
+            line_at += line_ends(bytes, counted_to, byte);
             counted_to = byte;
         }
         line_at
@@ -141,6 +139,19 @@ pub(super) fn parse_table(
         });
     }
     Some(rows)
+}
+
+/// The line ends in `bytes[from..to]`: LF, CR (classic Mac) and CRLF each end one line, as
+/// they end a record for csv. A CR is one end unless an LF follows it (looked up past `to`,
+/// so a CRLF cut at `to` counts once, with its LF).
+fn line_ends(bytes: &[u8], from: usize, to: usize) -> usize {
+    (from..to)
+        .filter(|&i| match bytes[i] {
+            b'\n' => true,
+            b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+            _ => false,
+        })
+        .count()
 }
 
 /// Each header cell's column (`None` for an empty one); `None` when a name is unknown or
