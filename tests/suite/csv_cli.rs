@@ -449,3 +449,43 @@ fn cr_line_ends_keep_every_line_number() {
         ]
     );
 }
+
+/// A late penalty typed `2,5` in a `,` file, unquoted, is two cells: the row is one cell
+/// longer than its header and refused, even though the surplus cell is empty, instead of
+/// reading 2 as the late penalty and 5 as the short penalty.
+#[test]
+fn a_row_longer_than_its_header_is_refused_even_by_empty_cells() {
+    let (code, errors, written) = import_problems(|name, text| {
+        let text = match name {
+            "orders.csv" => text.replacen(
+                "SO-1001,Galeries Nord,Z-IDF,2026-12-01,1,,,,,,\r\n",
+                "SO-1001,Galeries Nord,Z-IDF,2026-12-01,1,,,,2,5,,\r\n",
+                1,
+            ),
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!(code, 2);
+    assert!(!written);
+    assert_eq!(
+        errors[..2],
+        [
+            "error[extra_cells]: orders.csv:2: 12 cells, but the header line has 11",
+            r#"  hint: an unquoted comma splits a cell in two: write a decimal with a point (2.5), and quote a text with commas ("Pump, 40 W")"#,
+        ]
+    );
+}
+
+/// A spreadsheet's trailing empty columns are in every row, header included: not extra.
+#[test]
+fn trailing_empty_columns_on_every_line_are_read_as_nothing() {
+    let doc = common::tiny_doc("demo-eu");
+    let files: Vec<(&str, Vec<u8>)> = write_files(&doc)
+        .into_iter()
+        .map(|(name, text)| (name, text.replace("\r\n", ",,\r\n").into_bytes()))
+        .collect();
+    let (back, warnings) =
+        recourse::scenario::sheets::import_files(&files, None).unwrap_or_else(|d| panic!("{d}"));
+    assert!(back == doc && warnings.items.is_empty(), "{warnings}");
+}

@@ -114,16 +114,22 @@ pub(super) fn parse_table(
         if rec.iter().all(str::is_empty) {
             continue; // a blank line, or a spreadsheet's row of empty cells
         }
-        if rec.len() > columns.len() && rec.iter().skip(columns.len()).any(|c| !c.is_empty()) {
-            diags.push(Diagnostic::error(
-                "extra_cells",
-                format!("{}:{line}", t.file),
-                format!(
-                    "{} cells, but the header names {} columns",
-                    rec.len(),
-                    columns.len()
-                ),
-            ));
+        // Longer than the header line, even by empty cells: a spreadsheet's trailing empty
+        // columns are in the header too, so a longer row is a cell split by an unquoted
+        // separator (`2,5` in a `,` file), whose later cells would each read one column off.
+        if rec.len() > columns.len() {
+            diags.push(
+                Diagnostic::error(
+                    "extra_cells",
+                    format!("{}:{line}", t.file),
+                    format!(
+                        "{} cells, but the header line has {}",
+                        rec.len(),
+                        columns.len()
+                    ),
+                )
+                .hint(split_cell_hint(delim)),
+            );
             continue;
         }
         let cells = columns
@@ -152,6 +158,21 @@ fn line_ends(bytes: &[u8], from: usize, to: usize) -> usize {
             _ => false,
         })
         .count()
+}
+
+/// How a row gets more cells than its header, and the fix, for a file separated by `delim`.
+fn split_cell_hint(delim: u8) -> String {
+    match delim {
+        b',' => "an unquoted comma splits a cell in two: write a decimal with a point (2.5), \
+                 and quote a text with commas (\"Pump, 40 W\")"
+            .to_owned(),
+        b';' => "an unquoted ; splits a cell in two: quote a text with a ; in it".to_owned(),
+        b'\t' => "a tab inside a cell splits it in two: quote the cell".to_owned(),
+        d => format!(
+            "an unquoted {} splits a cell in two: quote the cell",
+            char::from(d).escape_default()
+        ),
+    }
 }
 
 /// Each header cell's column (`None` for an empty one); `None` when a name is unknown or
