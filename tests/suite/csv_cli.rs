@@ -489,3 +489,25 @@ fn trailing_empty_columns_on_every_line_are_read_as_nothing() {
         recourse::scenario::sheets::import_files(&files, None).unwrap_or_else(|d| panic!("{d}"));
     assert!(back == doc && warnings.items.is_empty(), "{warnings}");
 }
+
+/// A number that cannot be read is that one problem: the expedite or the location it
+/// belongs to is not also said to lack it.
+#[test]
+fn an_unreadable_half_of_a_pair_is_not_also_missing() {
+    let (code, errors, _) = import_problems(|name, text| {
+        let text = match name {
+            "inbound.csv" => text.replacen(",2026-11-28,250", ",2026-11-28,25O", 1),
+            "nodes.csv" => text.replacen("50.63,3.06", "50.63,3.O6", 1),
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors,
+        [
+            r#"error[not_a_number]: nodes.csv:2:lon: "3.O6" is not a number (1234.5)"#,
+            r#"error[not_a_number]: inbound.csv:2:expedite_cost: "25O" is not a number (1234.5)"#,
+        ]
+    );
+}

@@ -62,12 +62,15 @@ impl Builder {
                     } else {
                         ("lon", "lat")
                     };
-                    self.error(
-                        &r,
-                        missing,
-                        "half_location",
-                        format!("{given} is given without {missing}; give both, or neither"),
-                    );
+                    // A cell that is there but unreadable is said already, by opt_f64.
+                    if !r.cells.contains_key(missing) {
+                        self.error(
+                            &r,
+                            missing,
+                            "half_location",
+                            format!("{given} is given without {missing}; give both, or neither"),
+                        );
+                    }
                     None
                 }
             };
@@ -115,12 +118,15 @@ impl Builder {
                 (Some(eta), Some(cost)) => Some(ExpediteDoc { eta, cost }),
                 (None, None) => None,
                 (Some(_), None) => {
-                    self.error(
-                        &r,
-                        "expedite_cost",
-                        "missing_value",
-                        "an expedite needs both expedite_eta and expedite_cost".into(),
-                    );
+                    // An unreadable cost is said already, by opt_f64.
+                    if !r.cells.contains_key("expedite_cost") {
+                        self.error(
+                            &r,
+                            "expedite_cost",
+                            "missing_value",
+                            "an expedite needs both expedite_eta and expedite_cost".into(),
+                        );
+                    }
                     None
                 }
                 (None, Some(_)) => {
