@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use recourse::scenario::sheets::{import_dir, read_dir, write_files};
+use recourse::scenario::sheets::{import_dir, import_files, read_dir, write_files};
 use recourse::scenario::wire::ScenarioDoc;
 use recourse::tools::generate::{generate, GenerateConfig};
 use std::path::Path;
@@ -488,6 +488,108 @@ fn trailing_empty_columns_on_every_line_are_read_as_nothing() {
     let (back, warnings) =
         recourse::scenario::sheets::import_files(&files, None).unwrap_or_else(|d| panic!("{d}"));
     assert!(back == doc && warnings.items.is_empty(), "{warnings}");
+}
+
+/// The demo's file `text` as a spreadsheet in a `;` locale writes it: `;` between cells,
+/// decimal commas, cells with a space quoted.
+fn semicolons(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes());
+        let rec = r.records().next().unwrap().unwrap();
+        let cells: Vec<String> = rec
+            .iter()
+            .map(|c| {
+                if c.parse::<f64>().is_ok() {
+                    c.replace('.', ",")
+                } else if c.contains(' ') {
+                    format!("\"{c}\"")
+                } else {
+                    c.to_owned()
+                }
+            })
+            .collect();
+        out.push_str(&cells.join(";"));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// European Excel writes a thousand as `1.000` under a thousands format, and `;` files are
+/// where its decimal point is a comma: there `1.000` is refused, not read as one, with both
+/// ways to write what was meant; a number with several groups or a decimal comma after a
+/// group has only one meaning, but is refused too, with it.
+#[test]
+fn thousands_separators_in_a_semicolon_file_are_refused_with_what_to_write() {
+    let (code, errors, written) = import_problems(|name, text| {
+        let text = semicolons(&text);
+        let text = match name {
+            "stock.csv" => text.replacen("PL-LIL;SKU-1;400;", "PL-LIL;SKU-1;1.000;", 1),
+            "lanes.csv" => text.replacen(
+                "LIL-PAR-G;PL-LIL;DC-PAR;ground;1;0,4;150;400;",
+                "LIL-PAR-G;PL-LIL;DC-PAR;ground;1;0.4;1.500;1.000.000;",
+                1,
+            ),
+            "inbound.csv" => text.replacen(";2026-11-28;250", ";2026-11-28;1.250,5", 1),
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!(code, 2);
+    assert!(!written);
+    assert_eq!(
+        errors,
+        [
+            r#"error[ambiguous_number]: lanes.csv:2:fixed_cost_per_day: "1.500" could be 1500 (read with a thousands separator) or 1.5 (read with a decimal point)"#,
+            "  hint: in a ;-separated file write 1500 for the first, 1,5 for the second: numbers take no thousands separator, and the decimal point is a comma",
+            r#"error[thousands_separator]: lanes.csv:2:capacity_per_day: "1.000.000" has a thousands separator"#,
+            "  hint: write 1000000: numbers take no thousands separator",
+            r#"error[ambiguous_number]: stock.csv:2:on_hand: "1.000" could be 1000 (read with a thousands separator) or 1 (read with a decimal point)"#,
+            "  hint: in a ;-separated file write 1000 for the first, 1 for the second: numbers take no thousands separator, and the decimal point is a comma",
+            r#"error[thousands_separator]: inbound.csv:2:expedite_cost: "1.250,5" has a thousands separator"#,
+            "  hint: write 1250,5: numbers take no thousands separator",
+        ]
+    );
+}
+
+/// Where `.` cannot be a thousands separator it is a decimal point in a `;` file too
+/// (`0.4`, `0.500`, `1234.500`); in `,` and tab files, which take no decimal comma, `.` is
+/// the only decimal point and `1.000` is one.
+#[test]
+fn a_point_that_cannot_group_thousands_is_a_decimal_point() {
+    let doc = common::tiny_doc("demo-eu");
+    let mut want = doc.clone();
+    want.lanes[0].cost_per_unit = 0.5;
+    want.lanes[0].fixed_cost_per_day = Some(1234.5);
+    let files: Vec<(&str, Vec<u8>)> = write_files(&doc)
+        .into_iter()
+        .map(|(name, text)| {
+            let text = semicolons(&text).replacen(";0,4;150;", ";0.500;1234.500;", 1);
+            (name, text.into_bytes())
+        })
+        .collect();
+    let (back, warnings) = import_files(&files, None).unwrap_or_else(|d| panic!("{d}"));
+    assert!(back == want && warnings.items.is_empty(), "{warnings}");
+
+    want = doc.clone();
+    want.stock[0].on_hand = 1.0;
+    want.lanes[0].fixed_cost_per_day = Some(1.5);
+    for delimiter in [",", "\t"] {
+        let files: Vec<(&str, Vec<u8>)> = write_files(&doc)
+            .into_iter()
+            .map(|(name, text)| {
+                let text = text
+                    .replacen("PL-LIL,SKU-1,400,", "PL-LIL,SKU-1,1.000,", 1)
+                    .replacen(",0.4,150,", ",0.4,1.500,", 1)
+                    .replace(',', delimiter);
+                (name, text.into_bytes())
+            })
+            .collect();
+        let (back, _) = import_files(&files, None).unwrap_or_else(|d| panic!("{d}"));
+        assert!(back == want, "{delimiter:?}");
+    }
 }
 
 /// A number that cannot be read is that one problem: the expedite or the location it

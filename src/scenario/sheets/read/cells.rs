@@ -20,12 +20,8 @@ impl Builder {
     }
 
     pub(super) fn error(&mut self, r: &Row, column: &str, code: &str, message: String) {
-        let at = if column.is_empty() {
-            format!("{}:{}", r.file, r.line)
-        } else {
-            format!("{}:{}:{column}", r.file, r.line)
-        };
-        self.diags.push(Diagnostic::error(code, at, message));
+        self.diags
+            .push(Diagnostic::error(code, at(r, column), message));
     }
 
     pub(super) fn opt_str(&mut self, r: &Row, c: &str) -> Option<String> {
@@ -46,25 +42,13 @@ impl Builder {
 
     pub(super) fn opt_f64(&mut self, r: &Row, c: &str) -> Option<f64> {
         let v = r.cells.get(c)?;
-        let text = if r.decimal_comma && !v.contains('.') {
-            v.replacen(',', ".", 1)
-        } else {
-            v.clone()
-        };
-        match text.parse::<f64>() {
-            Ok(x) if x.is_finite() => Some(x),
-            _ => {
-                let hint = if r.decimal_comma {
-                    " (1234.5 or 1234,5)"
-                } else {
-                    " (1234.5)"
-                };
-                self.error(
-                    r,
-                    c,
-                    "not_a_number",
-                    format!("\"{v}\" is not a number{hint}"),
-                );
+        match number(v, r.decimal_comma) {
+            Ok(x) => Some(x),
+            Err(d) => {
+                self.diags.push(Diagnostic {
+                    path: at(r, c),
+                    ..d
+                });
                 None
             }
         }
@@ -134,4 +118,104 @@ impl Builder {
             );
         }
     }
+}
+
+/// `file:line:column`, or `file:line` for a problem with the whole row (`column` empty).
+fn at(r: &Row, column: &str) -> String {
+    if column.is_empty() {
+        format!("{}:{}", r.file, r.line)
+    } else {
+        format!("{}:{}:{column}", r.file, r.line)
+    }
+}
+
+/// The number in a cell, or why it is none (a diagnostic without its place). In a `;` file
+/// (`decimal_comma`) a comma is the decimal point, and so is a `.` where it cannot be a
+/// thousands separator: `1.000` there is a thousand to a spreadsheet with a thousands format
+/// and one to anything else, so it is refused, as is any thousands-grouped number. Elsewhere
+/// `.` is the only decimal point, so `1.000` is one.
+fn number(v: &str, decimal_comma: bool) -> Result<f64, Diagnostic> {
+    if decimal_comma {
+        if let Some(grouped) = thousands_grouped(v) {
+            return Err(grouped);
+        }
+    }
+    let text = if decimal_comma && !v.contains('.') {
+        v.replacen(',', ".", 1)
+    } else {
+        v.to_owned()
+    };
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        _ => {
+            let hint = if decimal_comma {
+                " (1234.5 or 1234,5)"
+            } else {
+                " (1234.5)"
+            };
+            Err(Diagnostic::error(
+                "not_a_number",
+                "",
+                format!("\"{v}\" is not a number{hint}"),
+            ))
+        }
+    }
+}
+
+/// When `v` is a number with `.` thousands separators (`1.000`, `-12.500`, `1.000.000`,
+/// `1.000,5`: one to three digits, not starting with 0, then groups of `.` and three
+/// digits, then maybe a decimal comma), the problem with it in a `;` file and how to write it.
+fn thousands_grouped(v: &str) -> Option<Diagnostic> {
+    let (sign, unsigned) = match v.strip_prefix(['-', '+']) {
+        Some(rest) => (&v[..1], rest),
+        None => ("", v),
+    };
+    let (whole, fraction) = match unsigned.split_once(',') {
+        Some((w, f)) => (w, Some(f)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mut groups = whole.split('.');
+    let lead = groups.next()?;
+    let rest: Vec<&str> = groups.collect();
+    let grouped = digits(lead)
+        && lead.len() <= 3
+        && !lead.starts_with('0')
+        && !rest.is_empty()
+        && rest.iter().all(|g| g.len() == 3 && digits(g))
+        && fraction.is_none_or(digits);
+    if !grouped {
+        return None;
+    }
+    let plain = format!(
+        "{sign}{lead}{}{}",
+        rest.concat(),
+        fraction.map(|f| format!(",{f}")).unwrap_or_default()
+    );
+    Some(if rest.len() == 1 && fraction.is_none() {
+        // One group and no comma: a decimal point reads too (`1.500` = 1.5).
+        let decimal = v
+            .parse::<f64>()
+            .map_or_else(|_| v.to_owned(), |x| x.to_string());
+        Diagnostic::error(
+            "ambiguous_number",
+            "",
+            format!(
+                "\"{v}\" could be {plain} (read with a thousands separator) or {decimal} (read with a decimal point)"
+            ),
+        )
+        .hint(format!(
+            "in a ;-separated file write {plain} for the first, {} for the second: numbers take no thousands separator, and the decimal point is a comma",
+            decimal.replace('.', ",")
+        ))
+    } else {
+        Diagnostic::error(
+            "thousands_separator",
+            "",
+            format!("\"{v}\" has a thousands separator"),
+        )
+        .hint(format!(
+            "write {plain}: numbers take no thousands separator"
+        ))
+    })
 }
