@@ -613,3 +613,46 @@ fn an_unreadable_half_of_a_pair_is_not_also_missing() {
         ]
     );
 }
+
+/// A spreadsheet writes 14 as `14.0` (or `14,0` in a `;` locale) in a cell with a decimal
+/// format: whole-number cells read it as 14. A fraction, or a number past a whole number's
+/// range, is still refused.
+#[test]
+fn whole_number_cells_read_a_zero_fraction() {
+    let doc = common::tiny_doc("demo-eu");
+    let edit = |name: &str, text: String| match name {
+        "scenario.csv" => text.replacen("horizon_days,14", "horizon_days,14.0", 1),
+        "orders.csv" => text.replacen("2026-12-04,3,", "2026-12-04,3.00,", 1),
+        "lanes.csv" => text.replacen("PL-LIL,DC-PAR,ground,1,", "PL-LIL,DC-PAR,ground,1e0,", 1),
+        _ => text,
+    };
+    let files: Vec<(&str, Vec<u8>)> = write_files(&doc)
+        .into_iter()
+        .map(|(name, text)| (name, edit(name, text).into_bytes()))
+        .collect();
+    let (back, _) = import_files(&files, None).unwrap_or_else(|d| panic!("{d}"));
+    assert!(back == doc);
+    let files: Vec<(&str, Vec<u8>)> = write_files(&doc)
+        .into_iter()
+        .map(|(name, text)| (name, semicolons(&edit(name, text)).into_bytes()))
+        .collect();
+    let (back, _) = import_files(&files, None).unwrap_or_else(|d| panic!("{d}"));
+    assert!(back == doc, "; with 14,0");
+
+    let (code, errors, _) = import_problems(|name, text| {
+        let text = match name {
+            "scenario.csv" => text.replacen("horizon_days,14", "horizon_days,14.5", 1),
+            "orders.csv" => text.replacen("2026-12-04,3,", "2026-12-04,1e19,", 1),
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors,
+        [
+            r#"error[not_an_integer]: scenario.csv:5:value: "14.5" is not a whole number"#,
+            r#"error[not_an_integer]: orders.csv:5:priority: "1e19" is too large for a whole number here"#,
+        ]
+    );
+}

@@ -61,15 +61,13 @@ impl Builder {
 
     pub(super) fn opt_i64(&mut self, r: &Row, c: &str) -> Option<i64> {
         let v = r.cells.get(c)?;
-        match v.parse::<i64>() {
+        match whole_number(v, r.decimal_comma) {
             Ok(x) => Some(x),
-            Err(_) => {
-                self.error(
-                    r,
-                    c,
-                    "not_an_integer",
-                    format!("\"{v}\" is not a whole number"),
-                );
+            Err(d) => {
+                self.diags.push(Diagnostic {
+                    path: at(r, c),
+                    ..d
+                });
                 None
             }
         }
@@ -159,6 +157,34 @@ fn number(v: &str, decimal_comma: bool) -> Result<f64, Diagnostic> {
                 format!("\"{v}\" is not a number{hint}"),
             ))
         }
+    }
+}
+
+/// The whole number in a cell, or why it is none (a diagnostic without its place). A number
+/// with a zero fraction is whole: a spreadsheet writes 14 as `14.0` (`14,0` in a `;` file)
+/// in a cell with a decimal format, and every whole `f64` below 2^63 is an `i64` exactly.
+fn whole_number(v: &str, decimal_comma: bool) -> Result<i64, Diagnostic> {
+    if let Ok(x) = v.parse::<i64>() {
+        return Ok(x);
+    }
+    let not_whole = || {
+        Diagnostic::error(
+            "not_an_integer",
+            "",
+            format!("\"{v}\" is not a whole number"),
+        )
+    };
+    match number(v, decimal_comma) {
+        Ok(x) if x.fract() != 0.0 => Err(not_whole()),
+        // -2^63 (i64::MIN, exact as an f64) is an i64; 2^63 is not.
+        Ok(x) if !(i64::MIN as f64..-(i64::MIN as f64)).contains(&x) => Err(Diagnostic::error(
+            "not_an_integer",
+            "",
+            format!("\"{v}\" is too large for a whole number here"),
+        )),
+        Ok(x) => Ok(x as i64),
+        Err(d) if d.code == "not_a_number" => Err(not_whole()),
+        Err(d) => Err(d),
     }
 }
 
