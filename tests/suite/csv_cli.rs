@@ -468,8 +468,9 @@ fn a_row_longer_than_its_header_is_refused_even_by_empty_cells() {
     });
     assert_eq!(code, 2);
     assert!(!written);
+    // Nothing more: the order's lines and plan name an order that is there, refused.
     assert_eq!(
-        errors[..2],
+        errors,
         [
             "error[extra_cells]: orders.csv:2: 12 cells, but the header line has 11",
             r#"  hint: an unquoted comma splits a cell in two: write a decimal with a point (2.5), and quote a text with commas ("Pump, 40 W")"#,
@@ -654,5 +655,84 @@ fn whole_number_cells_read_a_zero_fraction() {
             r#"error[not_an_integer]: scenario.csv:5:value: "14.5" is not a whole number"#,
             r#"error[not_an_integer]: orders.csv:5:priority: "1e19" is too large for a whole number here"#,
         ]
+    );
+}
+
+/// A row refused for its own problem is there: what names it is not also an error ("no
+/// order SO-1011 in orders.csv" when it is on line 12). A surge id that names no
+/// disruption refuses the order, and its line is not then said to name no order.
+#[test]
+fn an_order_refused_for_its_surge_is_not_also_missing() {
+    let (code, errors, _) = import_problems(|name, text| {
+        let text = match name {
+            "orders.csv" => text.replacen(",D6\r\n", ",D9\r\n", 1),
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors,
+        [r#"error[unknown_reference]: orders.csv:12:surge: no disruption "D9" in disruptions.csv"#]
+    );
+}
+
+/// A scenario.csv row refused for one cell too many is there: the field is not also said
+/// to have no row.
+#[test]
+fn a_refused_scenario_field_is_not_also_missing() {
+    let (code, errors, _) = import_problems(|name, text| {
+        let text = match name {
+            "scenario.csv" => text.replacen("horizon_days,14", "horizon_days,14,", 1),
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors,
+        [
+            "error[extra_cells]: scenario.csv:5: 3 cells, but the header line has 2",
+            r#"  hint: an unquoted comma splits a cell in two: write a decimal with a point (2.5), and quote a text with commas ("Pump, 40 W")"#,
+        ]
+    );
+}
+
+/// The surge's own row refused (one cell too many): the surge's order names a disruption
+/// that is there, and the order's line an order that is there.
+#[test]
+fn a_refused_disruption_row_is_not_also_missing() {
+    let (code, errors, _) = import_problems(|name, text| {
+        let text = match name {
+            "disruptions.csv" => {
+                text.replacen("D6,demand_surge,,,,,,,,,", "D6,demand_surge,,,,,,,,,,x", 1)
+            }
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors[0],
+        "error[extra_cells]: disruptions.csv:7: 12 cells, but the header line has 11"
+    );
+    assert_eq!(errors.len(), 2, "{errors:?}"); // the error and its hint
+}
+
+/// A cell that could not be read is not then cited with the placeholder read in its
+/// place: the plan of 30 is not said to exceed a line that "asks for 0".
+#[test]
+fn an_unreadable_quantity_is_not_cited_as_zero() {
+    let (code, errors, _) = import_problems(|name, text| {
+        let text = match name {
+            "order_lines.csv" => text.replacen("SO-1007,SKU-3,30", "SO-1007,SKU-3,thirty", 1),
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors,
+        [r#"error[not_a_number]: order_lines.csv:10:quantity: "thirty" is not a number (1234.5)"#]
     );
 }

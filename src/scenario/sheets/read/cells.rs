@@ -5,18 +5,44 @@ use super::origins::Origins;
 use super::parse::Row;
 use crate::base::diagnostics::{Diagnostic, Diagnostics};
 use crate::scenario::sheets::tables::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Turns the rows into a document, collecting problems in `diags`.
 pub(super) struct Builder {
     pub(super) diags: Diagnostics,
     pub(super) origins: Origins,
     pub(super) tables: HashMap<&'static str, Vec<Row>>,
+    /// The ids of rows refused as a whole, per file: rows that are there, whose own
+    /// problem is said, so that a reference to one is not also "no such row".
+    pub(super) refused: HashMap<&'static str, HashSet<String>>,
 }
 
 impl Builder {
+    /// The rows of `t` that make the document; the ids of the refused ones (their `field`
+    /// in scenario.csv and policy.csv) go to `refused`.
     pub(super) fn rows(&mut self, t: &Table) -> Vec<Row> {
-        self.tables.remove(t.file).unwrap_or_default()
+        let (refused, rows): (Vec<Row>, Vec<Row>) = self
+            .tables
+            .remove(t.file)
+            .unwrap_or_default()
+            .into_iter()
+            .partition(|r| r.refused);
+        for r in refused {
+            if let Some(id) = r.cells.get("id").or_else(|| r.cells.get("field")) {
+                self.refuse(t, id.clone());
+            }
+        }
+        rows
+    }
+
+    /// Notes that the row of `t` with this id was refused, its problem said.
+    pub(super) fn refuse(&mut self, t: &Table, id: String) {
+        self.refused.entry(t.file).or_default().insert(id);
+    }
+
+    /// Whether a row of `t` with this id was refused (so it is there, and said).
+    pub(super) fn was_refused(&self, t: &Table, id: &str) -> bool {
+        self.refused.get(t.file).is_some_and(|ids| ids.contains(id))
     }
 
     pub(super) fn error(&mut self, r: &Row, column: &str, code: &str, message: String) {

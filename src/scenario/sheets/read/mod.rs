@@ -20,7 +20,7 @@ use crate::scenario::wire::*;
 use cells::Builder;
 pub use origins::Origins;
 use parse::{parse_table, suggest, Row};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// A document read from CSV files, where each of its parts came from, and the cells that
@@ -84,6 +84,7 @@ pub fn read_files(
         diags,
         origins: Origins::default(),
         tables,
+        refused: HashMap::new(),
     };
     let doc = b.document();
     if !whole {
@@ -99,8 +100,9 @@ pub fn read_files(
 /// Reads the scenario in `dir` and validates it: the document and validation's warnings,
 /// or every problem at once, cells that could not be read and validation's findings
 /// together, each at its file, line and column. A finding at a cell (or on a row without
-/// a column) that already has a reading error is left out: it would be about the
-/// placeholder read in its place.
+/// a column) that already has a reading error is left out, and so is one whose message
+/// cites a row with a reading error (`the line (order_lines.csv:10) asks for 0`): each
+/// would be about the placeholder read in the unreadable cell's place.
 pub fn import_dir(
     dir: &Path,
     delimiter: Option<u8>,
@@ -123,16 +125,22 @@ fn validated(sheets: Sheets) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> 
         Err(diags) => (false, diags),
     };
     let mut out = sheets.problems;
-    let rows: Vec<String> = out
+    let unreadable: HashSet<String> = out
         .items
         .iter()
-        .map(|d| d.path.rsplitn(2, ':').last().unwrap_or_default().to_owned())
+        .filter(|d| d.is_error())
+        .map(|d| origins::row_of(&d.path).to_owned())
         .collect();
     for d in std::mem::take(&mut found.items) {
+        let cites_unreadable = sheets
+            .origins
+            .cited_rows(&d.message)
+            .iter()
+            .any(|row| unreadable.contains(row));
         let d = sheets.origins.relocate(d);
         let same_cell = out.items.iter().any(|e| e.path == d.path);
-        let same_row = d.path.matches(':').count() == 1 && rows.contains(&d.path);
-        if !same_cell && !same_row {
+        let same_row = d.path.matches(':').count() == 1 && unreadable.contains(&d.path);
+        if !same_cell && !same_row && !cites_unreadable {
             out.push(d);
         }
     }

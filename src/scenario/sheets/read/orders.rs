@@ -142,16 +142,20 @@ impl Builder {
                                 "not_a_surge",
                                 format!("disruption \"{s}\" is not a demand_surge"),
                             );
+                            self.refuse(&ORDERS, o.id);
                             continue;
                         }
                     },
                     None => {
-                        self.error(
-                            &r,
-                            "surge",
-                            "unknown_reference",
-                            format!("no disruption \"{s}\" in disruptions.csv"),
-                        );
+                        if !self.was_refused(&DISRUPTIONS, &s) {
+                            self.error(
+                                &r,
+                                "surge",
+                                "unknown_reference",
+                                format!("no disruption \"{s}\" in disruptions.csv"),
+                            );
+                        }
+                        self.refuse(&ORDERS, o.id);
                         continue;
                     }
                 },
@@ -189,8 +193,9 @@ impl Builder {
         }
     }
 
-    /// Where the order a line or planned-shipment row names went; `None` (said, unless the
-    /// cell is empty, which `str` said already) when orders.csv has no such order.
+    /// Where the order a line or planned-shipment row names went; `None` when orders.csv
+    /// has no such order (said, unless the cell is empty, which `str` said already, or the
+    /// order's row was refused, which said why).
     fn order_of(
         &mut self,
         r: &Row,
@@ -198,7 +203,7 @@ impl Builder {
     ) -> Option<(Option<usize>, usize)> {
         let id = self.str(r, "order");
         let place = orders.get(&id).copied();
-        if place.is_none() && !id.is_empty() {
+        if place.is_none() && !id.is_empty() && !self.was_refused(&ORDERS, &id) {
             self.error(
                 r,
                 "order",

@@ -66,8 +66,21 @@ impl Origins {
         d
     }
 
+    /// The CSV rows (`file:line`) of the JSON paths that `text` cites.
+    pub fn cited_rows(&self, text: &str) -> Vec<String> {
+        let mut rows = Vec::new();
+        self.scan(text, |at| rows.push(row_of(at).to_owned()));
+        rows
+    }
+
     /// Replaces every JSON path in `text` that came from a CSV row (`nodes[0]`).
     fn relocate_text(&self, text: &str) -> String {
+        self.scan(text, |_| {})
+    }
+
+    /// `text` with every JSON path that came from a CSV row replaced by its place, each
+    /// place also given to `found`.
+    fn scan(&self, text: &str, mut found: impl FnMut(&str)) -> String {
         let bytes = text.as_bytes();
         let mut out = String::new();
         let mut i = 0;
@@ -109,6 +122,7 @@ impl Origins {
             let word_start = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
             if j > start && has_index && word_start {
                 if let Some(p) = self.locate(&text[start..j]) {
+                    found(&p);
                     out.push_str(&p);
                     i = j;
                     continue;
@@ -123,5 +137,14 @@ impl Origins {
 
     pub(super) fn note(&mut self, path: String, file: &'static str, line: usize) {
         self.0.entry(path).or_insert((file, line));
+    }
+}
+
+/// The row (`file:line`) of a place `file:line:column` or `file:line`; a place without a
+/// line (`file`) is itself.
+pub(super) fn row_of(at: &str) -> &str {
+    match at.match_indices(':').nth(1) {
+        Some((i, _)) => &at[..i],
+        None => at,
     }
 }

@@ -12,6 +12,9 @@ pub(super) struct Row {
     pub(super) line: usize,
     pub(super) cells: HashMap<&'static str, String>,
     pub(super) decimal_comma: bool,
+    /// Refused as a whole (the reason is in the diagnostics): not part of the document, but
+    /// its id names a row that is there, so references to it are no further problem.
+    pub(super) refused: bool,
 }
 
 pub(super) fn suggest(got: &str, known: &[&str]) -> String {
@@ -130,7 +133,6 @@ pub(super) fn parse_table(
                 )
                 .hint(split_cell_hint(delim)),
             );
-            continue;
         }
         let cells = columns
             .iter()
@@ -142,6 +144,7 @@ pub(super) fn parse_table(
             line,
             cells,
             decimal_comma: delim == b';',
+            refused: rec.len() > columns.len(),
         });
     }
     Some(rows)
