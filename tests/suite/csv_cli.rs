@@ -291,13 +291,110 @@ fn headers_and_files_are_checked() {
     ] {
         assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
     }
-    let (code, err, _) = import_edited(|name, text| match name {
+}
+
+/// Without order_lines.csv every order would be empty: that is said once, at the file,
+/// not as "order has no lines" at each order's row.
+#[test]
+fn missing_order_lines_are_said_once_at_the_file() {
+    let (code, errors, written) = import_problems(|name, text| match name {
         "order_lines.csv" => None,
         _ => Some(text.into_bytes()),
     });
-    // Without order lines every order is empty: validation says so, at the orders' rows.
     assert_eq!(code, 2);
-    assert!(err.contains("orders.csv:2"), "{err}");
+    assert!(!written);
+    assert_eq!(
+        errors,
+        [
+            "error[missing_table]: order_lines.csv: order_lines.csv is missing, but orders.csv has 11 orders: every order needs its lines",
+            "  hint: add order_lines.csv with the columns order,sku,quantity, or check its name",
+        ]
+    );
+}
+
+/// A scenario may have no plans, but a forgotten planned_shipments.csv takes every
+/// order's plan away and puts it at risk: the import goes through, with a warning that
+/// says so (the surge's order, which comes without a plan, not counted).
+#[test]
+fn missing_plans_are_a_warning_that_says_what_they_cost() {
+    let (code, err, written) = import_edited(|name, text| match name {
+        "planned_shipments.csv" => None,
+        _ => Some(text.into_bytes()),
+    });
+    assert_eq!(code, 0, "{err}");
+    assert!(written);
+    assert!(
+        err.starts_with(
+            "warning[missing_table]: planned_shipments.csv: planned_shipments.csv is missing: 10 orders in orders.csv have no plan, so each is at risk (nothing is promised to ship)\n  hint: add planned_shipments.csv with the columns order,sku,node,lane,ship,quantity, or check its name; leave it out only when no order has a plan yet\n"
+        ),
+        "{err}"
+    );
+    // Without orders, no plans are missed.
+    let (code, err, _) = import_edited(|name, text| match name {
+        "planned_shipments.csv" | "orders.csv" | "order_lines.csv" => None,
+        "disruptions.csv" => Some(
+            text.replacen("D6,demand_surge,,,,,,,,,\r\n", "", 1)
+                .into_bytes(),
+        ),
+        _ => Some(text.into_bytes()),
+    });
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("missing"), "{err}");
+}
+
+/// Without stock.csv every node starts empty and the plans cannot ship: legal, but said.
+#[test]
+fn missing_stock_is_a_warning_when_plans_ship_from_it() {
+    let (code, err, _) = import_edited(|name, text| match name {
+        "stock.csv" => None,
+        _ => Some(text.into_bytes()),
+    });
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.starts_with(
+            "warning[missing_table]: stock.csv: stock.csv is missing: every node starts with nothing on hand, so the 13 planned shipments in planned_shipments.csv can ship only what inbound receipts bring\n"
+        ),
+        "{err}"
+    );
+}
+
+/// A missing file whose rows other files name is one error at the file, not an unknown
+/// reference at every row that names one of them.
+#[test]
+fn a_missing_file_that_other_files_name_is_one_error() {
+    let without = |gone: &'static [&'static str]| {
+        import_problems(move |name, text| (!gone.contains(&name)).then(|| text.into_bytes()))
+    };
+    let (code, errors, written) = without(&["orders.csv"]);
+    assert_eq!((code, written), (2, false));
+    assert_eq!(
+        errors,
+        [
+            r#"error[missing_table]: orders.csv: orders.csv is missing, but 27 rows name orders in it, the first "SO-1001" at order_lines.csv:2"#,
+            "  hint: add orders.csv with the columns id,customer,destination,due,priority,allow_partial,max_sources,frozen,late_penalty_per_unit_day,short_penalty_per_unit,surge, or check its name",
+        ]
+    );
+    // The surge's order names D6: not "no disruption", and its line not "no order".
+    let (code, errors, _) = without(&["disruptions.csv"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors,
+        [
+            r#"error[missing_table]: disruptions.csv: disruptions.csv is missing, but orders.csv:12 names a disruption in it ("D6")"#,
+            "  hint: add disruptions.csv with the columns id,kind,inbound,eta,node,sku,quantity,lane,from,until,extra_days, or check its name",
+        ]
+    );
+    let (code, errors, _) = without(&["lanes.csv", "inbound.csv"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors,
+        [
+            r#"error[missing_table]: lanes.csv: lanes.csv is missing, but 15 rows name lanes in it, the first "PAR-IDF-G" at planned_shipments.csv:2"#,
+            "  hint: add lanes.csv with the columns id,from,to,mode,lead_time_days,cost_per_unit,fixed_cost_per_day,capacity_per_day,departure_days, or check its name",
+            r#"error[missing_table]: inbound.csv: inbound.csv is missing, but disruptions.csv:2 names an inbound receipt in it ("PO-101")"#,
+            "  hint: add inbound.csv with the columns id,node,sku,quantity,eta,expedite_eta,expedite_cost, or check its name",
+        ]
+    );
 }
 
 #[test]

@@ -15,6 +15,9 @@ pub(super) struct Builder {
     /// The ids of rows refused as a whole, per file: rows that are there, whose own
     /// problem is said, so that a reference to one is not also "no such row".
     pub(super) refused: HashMap<&'static str, HashSet<String>>,
+    /// The tables that were not read: absent, or unusable (said already, at the file or
+    /// its header). A reference into one is not also "no such row".
+    pub(super) unread: HashSet<&'static str>,
 }
 
 impl Builder {
@@ -40,9 +43,10 @@ impl Builder {
         self.refused.entry(t.file).or_default().insert(id);
     }
 
-    /// Whether a row of `t` with this id was refused (so it is there, and said).
-    pub(super) fn was_refused(&self, t: &Table, id: &str) -> bool {
-        self.refused.get(t.file).is_some_and(|ids| ids.contains(id))
+    /// Whether a row of `t` with this id may be there, its absence explained already: its
+    /// row was refused, or `t` was not read.
+    pub(super) fn said_already(&self, t: &Table, id: &str) -> bool {
+        self.unread.contains(t.file) || self.refused.get(t.file).is_some_and(|ids| ids.contains(id))
     }
 
     pub(super) fn error(&mut self, r: &Row, column: &str, code: &str, message: String) {

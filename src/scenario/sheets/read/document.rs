@@ -191,7 +191,7 @@ impl Builder {
             }
         }
         for f in ["id", "as_of", "horizon_days"] {
-            if !seen.contains_key(f) && read && !self.was_refused(&SCENARIO, f) {
+            if !seen.contains_key(f) && read && !self.said_already(&SCENARIO, f) {
                 self.diags.push(
                     Diagnostic::error("missing_field", SCENARIO.file, format!("no row for {f}"))
                         .hint(format!("add a line {f},<value>")),

@@ -3,10 +3,12 @@
 //! spaces, `;` separators with decimal commas (detected per file, or given). Every problem
 //! is reported at once, each at `file:line:column`; nothing is read past the input limit.
 //!
-//! `parse.rs` reads one file into rows of cells, `cells.rs` reads a cell as text, a number or
+//! `parse.rs` reads one file into rows of cells, `absent.rs` says what an optional file's
+//! absence means when other files rely on it, `cells.rs` reads a cell as text, a number or
 //! yes/no, `document.rs` and `orders.rs` build the document's parts from the rows, and
 //! `origins.rs` remembers the row each part came from.
 
+mod absent;
 mod cells;
 mod document;
 mod orders;
@@ -77,12 +79,21 @@ pub fn read_files(
             tables.insert(t.file, rows);
         }
     }
+    // Absent: not among the files, and not a file that could not be read (said already).
+    let reported: HashSet<String> = diags.items.iter().map(|d| d.path.clone()).collect();
+    let absent = |file: &str| !files.iter().any(|f| f.0 == file) && !reported.contains(file);
+    absent::absent_tables(&tables, absent, &mut diags);
     // Problems so far are with the files and their headers: rows read past them would
     // only add noise (every reference to a missing table's ids dangling).
     let whole = !diags.has_errors();
     let mut b = Builder {
         diags,
         origins: Origins::default(),
+        unread: TABLES
+            .iter()
+            .map(|t| t.file)
+            .filter(|f| !tables.contains_key(f))
+            .collect(),
         tables,
         refused: HashMap::new(),
     };

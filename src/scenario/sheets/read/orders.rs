@@ -147,7 +147,7 @@ impl Builder {
                         }
                     },
                     None => {
-                        if !self.was_refused(&DISRUPTIONS, &s) {
+                        if !self.said_already(&DISRUPTIONS, &s) {
                             self.error(
                                 &r,
                                 "surge",
@@ -195,7 +195,7 @@ impl Builder {
 
     /// Where the order a line or planned-shipment row names went; `None` when orders.csv
     /// has no such order (said, unless the cell is empty, which `str` said already, or the
-    /// order's row was refused, which said why).
+    /// order's row was refused or orders.csv not read, which is said too).
     fn order_of(
         &mut self,
         r: &Row,
@@ -203,7 +203,7 @@ impl Builder {
     ) -> Option<(Option<usize>, usize)> {
         let id = self.str(r, "order");
         let place = orders.get(&id).copied();
-        if place.is_none() && !id.is_empty() && !self.was_refused(&ORDERS, &id) {
+        if place.is_none() && !id.is_empty() && !self.said_already(&ORDERS, &id) {
             self.error(
                 r,
                 "order",
