@@ -1,12 +1,13 @@
 //! What every stage shares and nothing in it depends on a stage: diagnostics, exit codes,
-//! reading inputs, writing outputs, limits on values, the wording of counts and a totally
-//! ordered `f64`.
+//! reading inputs, writing outputs, scenario JSON with whole numbers as people write them,
+//! limits on values, the wording of counts and a totally ordered `f64`.
 //!
 //! Imports nothing from the rest of the crate.
 
 pub mod diagnostics;
 pub mod exit;
 pub mod input;
+pub mod json;
 pub mod limits;
 pub mod output;
 pub mod text;

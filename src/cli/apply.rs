@@ -1,6 +1,6 @@
 //! `recourse apply`: approved responses folded into a new scenario.
 
-use super::io::{load_doc, load_proposals, plural, write_document};
+use super::io::{load_doc, load_proposals, plural, write_scenario};
 use recourse::base::exit;
 use recourse::base::input::{display_name, read_input};
 use std::path::{Path, PathBuf};
@@ -144,5 +144,5 @@ fn apply(
             summary.frozen_ship_complete.join(", ")
         );
     }
-    write_document(&new, output)
+    write_scenario(&new, output)
 }

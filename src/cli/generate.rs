@@ -1,6 +1,6 @@
 //! `recourse generate`: a synthetic scenario from sizes and a seed.
 
-use super::io::{guard, plural, write_document};
+use super::io::{guard, plural, write_scenario};
 use recourse::base::exit;
 use recourse::tools::generate::{generate_with_report, GenerateConfig};
 use std::path::{Path, PathBuf};
@@ -121,5 +121,5 @@ fn generate(cfg: &GenerateConfig, mut problems: Vec<String>, output: Option<&Pat
             report.target_at_risk, cfg.disruption_rate, report.at_risk
         );
     }
-    write_document(&doc, output)
+    write_scenario(&doc, output)
 }

@@ -1,7 +1,7 @@
 //! `recourse import`: a benchmark instance from the literature, or a directory of CSV
 //! files from a spreadsheet, as a scenario.
 
-use super::io::write_document;
+use super::io::write_scenario;
 use recourse::base::exit;
 use recourse::base::input::{display_name, read_input};
 use std::path::{Path, PathBuf};
@@ -114,7 +114,7 @@ fn import_csv(dir: &Path, delimiter: Option<u8>, output: Option<&Path>) -> i32 {
                 doc.lanes.len(),
                 doc.disruptions.len()
             );
-            write_document(&doc, output)
+            write_scenario(&doc, output)
         }
         Err(diags) => {
             eprint!("{diags}");
@@ -151,7 +151,7 @@ fn import(format: recourse::tools::import::Format, file: &Path, output: Option<&
             for w in &imported.warnings {
                 eprintln!("warning: {w}");
             }
-            write_document(&imported.doc, output)
+            write_scenario(&imported.doc, output)
         }
         Err(e) => {
             eprintln!("error: {e}");

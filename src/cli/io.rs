@@ -81,16 +81,31 @@ pub fn load_proposals(file: &Path) -> Result<ProposalsDoc, i32> {
     })
 }
 
-/// Writes a JSON document to a file (see `base::output`) or to stdout.
+/// A document's JSON text, written into the writer given.
+type Json<'a> = dyn Fn(&mut dyn Write) -> serde_json::Result<()> + 'a;
+
+/// Writes a JSON document to a file (see `base::output`) or to stdout, as serde_json
+/// writes it: the text `recourse serve` answers with for the same document.
 pub fn write_document<T: serde::Serialize>(doc: &T, output: Option<&Path>) -> i32 {
+    write_json(&|w| serde_json::to_writer_pretty(w, doc), output)
+}
+
+/// Writes a scenario document as [`write_document`] does, but with whole numbers without
+/// `.0` (`base::json`): a scenario is also written by hand (`"on_hand": 400`), and one
+/// written by `import`, `generate` or `apply` should diff cleanly against it.
+pub fn write_scenario(doc: &ScenarioDoc, output: Option<&Path>) -> i32 {
+    write_json(&|w| recourse::base::json::to_writer_pretty(w, doc), output)
+}
+
+fn write_json(json: &Json, output: Option<&Path>) -> i32 {
     let Some(path) = output else {
-        return print_json(doc);
+        return print_with(json);
     };
-    let mut json = |w: &mut dyn Write| {
-        serde_json::to_writer_pretty(&mut *w, doc)?;
+    let mut write = |w: &mut dyn Write| {
+        json(&mut *w)?;
         w.write_all(b"\n")
     };
-    match write_output_with(path, &mut json) {
+    match write_output_with(path, &mut write) {
         Ok(()) => exit::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot write {}: {e}", path.display());
@@ -147,8 +162,13 @@ pub fn print_bytes(bytes: &[u8]) -> i32 {
 /// Writes a document to stdout. A closed pipe means the reader stopped reading (as `head`
 /// does), which is not a failure: exit 0. Any other write error is exit 3.
 pub fn print_json<T: serde::Serialize>(doc: &T) -> i32 {
+    print_with(&|w| serde_json::to_writer_pretty(w, doc))
+}
+
+/// [`print_json`] of the text `json` writes.
+fn print_with(json: &Json) -> i32 {
     let mut out = std::io::stdout().lock();
-    let r = serde_json::to_writer_pretty(&mut out, doc)
+    let r = json(&mut out)
         .map_err(std::io::Error::from)
         .and_then(|_| writeln!(out))
         .and_then(|_| out.flush());

@@ -111,6 +111,75 @@ fn the_cli_exports_and_imports_the_demo() {
     assert_eq!(std::fs::read(dir.join("orders.csv")).unwrap(), before);
 }
 
+/// Every number of a JSON document, with its path.
+fn numbers(v: &serde_json::Value, path: String, out: &mut Vec<(String, serde_json::Number)>) {
+    match v {
+        serde_json::Value::Number(n) => out.push((path, n.clone())),
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                numbers(x, format!("{path}[{i}]"), out);
+            }
+        }
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                numbers(x, format!("{path}.{k}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `import csv` writes a whole number as people do (`"on_hand": 400`, not `400.0`), so the
+/// document diffs cleanly against a hand-written one; the values are the same.
+#[test]
+fn import_writes_whole_numbers_without_a_point() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    write(&dir, &common::tiny_doc("demo-eu"));
+    let out = tmp.path().join("back.json");
+    common::recourse()
+        .args(["import", "csv"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("\"on_hand\": 400\n"), "{text}");
+    let mut found = Vec::new();
+    numbers(
+        &serde_json::from_str(&text).unwrap(),
+        String::new(),
+        &mut found,
+    );
+    let whole_floats: Vec<&String> = found
+        .iter()
+        .filter(|(_, n)| n.as_f64().is_some_and(|x| x.fract() == 0.0) && n.is_f64())
+        .map(|(p, _)| p)
+        .collect();
+    assert!(whole_floats.is_empty(), "written with .0: {whole_floats:?}");
+    assert!(found.iter().any(|(_, n)| n.is_f64()), "fractions stay: 0.4");
+    let back: ScenarioDoc = serde_json::from_str(&text).unwrap();
+    assert!(back == common::tiny_doc("demo-eu"));
+    // `generate` and `apply` write scenarios through the same writer.
+    let generated = common::recourse()
+        .args(["generate", "--orders", "20"])
+        .output()
+        .unwrap();
+    let mut found = Vec::new();
+    numbers(
+        &serde_json::from_slice(&generated.stdout).unwrap(),
+        String::new(),
+        &mut found,
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(_, n)| n.is_f64() && n.as_f64().unwrap().fract() == 0.0),
+        "generate wrote a whole number with .0"
+    );
+}
+
 /// The demo, rewritten as a spreadsheet in a `;` locale saves it: a byte-order mark, CRLF,
 /// `;` separators, decimal commas, quoted cells, padded cells and blank lines.
 #[test]
