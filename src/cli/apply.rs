@@ -99,12 +99,15 @@ fn apply(
         Err(code) => return code,
     };
     let (approve, reject) = (parse_ids(approve), parse_ids(reject));
-    if approve.is_empty() && reject.is_empty() {
-        eprintln!(
-            "warning: nothing approved or rejected; the new scenario is the same as the old one"
-        );
-    }
     let (new, summary) = match apply(&s, &wire, &doc, &approve, &reject) {
+        // Said once the proposals are known to fit the scenario: an error first would
+        // follow a warning about a new scenario that is never written.
+        Ok(x) if approve.is_empty() && reject.is_empty() => {
+            eprintln!(
+                "warning: nothing approved or rejected; the new scenario is the same as the old one"
+            );
+            x
+        }
         Ok(x) => x,
         Err(e @ ApplyError::Invalid(_)) => {
             eprintln!("error: {e}");

@@ -441,3 +441,44 @@ fn an_edited_proposals_document_is_refused_with_what_does_not_add_up() {
         .assert()
         .success();
 }
+
+/// No decision is a warning when the new scenario is written, and nothing but the error
+/// when the proposals do not fit the scenario (no warning about a scenario never written).
+#[test]
+fn an_empty_decision_warns_only_when_something_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let props = dir.path().join("proposals.json");
+    solve_to(&tiny("demo-eu"), &props);
+    let same = dir.path().join("same.json");
+    recourse()
+        .arg("apply")
+        .arg(tiny("demo-eu"))
+        .arg(&props)
+        .arg("-o")
+        .arg(&same)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: nothing approved or rejected",
+        ));
+    let next = dir.path().join("next.json");
+    recourse()
+        .arg("apply")
+        .arg(tiny("demo-eu"))
+        .arg(&props)
+        .args(["--approve", "all", "-o"])
+        .arg(&next)
+        .assert()
+        .success();
+    recourse()
+        .arg("apply")
+        .arg(&next)
+        .arg(&props)
+        .arg("-o")
+        .arg(dir.path().join("never.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("another version of the scenario"))
+        .stderr(predicate::str::contains("warning").not());
+    assert!(!dir.path().join("never.json").exists());
+}
