@@ -585,6 +585,20 @@ fn import_problems(edit: impl Fn(&str, String) -> Option<Vec<u8>>) -> (i32, Vec<
     (code, lines, written)
 }
 
+/// `import_problems` after replacing the first `from` in `file` with `to`.
+fn problems_with_one_edit(file: &str, from: &str, to: &str) -> (i32, Vec<String>, bool) {
+    import_problems(|name, text| {
+        Some(
+            if name == file {
+                text.replacen(from, to, 1)
+            } else {
+                text
+            }
+            .into_bytes(),
+        )
+    })
+}
+
 /// Excel for Mac's "CSV (Macintosh)" ends lines with a lone CR: problems are still
 /// reported at their own lines, and a `;` file is still told from its header alone.
 #[test]
@@ -829,13 +843,7 @@ fn whole_number_cells_read_a_zero_fraction() {
 /// disruption refuses the order, and its line is not then said to name no order.
 #[test]
 fn an_order_refused_for_its_surge_is_not_also_missing() {
-    let (code, errors, _) = import_problems(|name, text| {
-        let text = match name {
-            "orders.csv" => text.replacen(",D6\r\n", ",D9\r\n", 1),
-            _ => text,
-        };
-        Some(text.into_bytes())
-    });
+    let (code, errors, _) = problems_with_one_edit("orders.csv", ",D6\r\n", ",D9\r\n");
     assert_eq!(code, 2);
     assert_eq!(
         errors,
@@ -847,13 +855,8 @@ fn an_order_refused_for_its_surge_is_not_also_missing() {
 /// to have no row.
 #[test]
 fn a_refused_scenario_field_is_not_also_missing() {
-    let (code, errors, _) = import_problems(|name, text| {
-        let text = match name {
-            "scenario.csv" => text.replacen("horizon_days,14", "horizon_days,14,", 1),
-            _ => text,
-        };
-        Some(text.into_bytes())
-    });
+    let (code, errors, _) =
+        problems_with_one_edit("scenario.csv", "horizon_days,14", "horizon_days,14,");
     assert_eq!(code, 2);
     assert_eq!(
         errors,
@@ -868,15 +871,11 @@ fn a_refused_scenario_field_is_not_also_missing() {
 /// that is there, and the order's line an order that is there.
 #[test]
 fn a_refused_disruption_row_is_not_also_missing() {
-    let (code, errors, _) = import_problems(|name, text| {
-        let text = match name {
-            "disruptions.csv" => {
-                text.replacen("D6,demand_surge,,,,,,,,,", "D6,demand_surge,,,,,,,,,,x", 1)
-            }
-            _ => text,
-        };
-        Some(text.into_bytes())
-    });
+    let (code, errors, _) = problems_with_one_edit(
+        "disruptions.csv",
+        "D6,demand_surge,,,,,,,,,",
+        "D6,demand_surge,,,,,,,,,,x",
+    );
     assert_eq!(code, 2);
     assert_eq!(
         errors[0],
@@ -889,13 +888,11 @@ fn a_refused_disruption_row_is_not_also_missing() {
 /// place: the plan of 30 is not said to exceed a line that "asks for 0".
 #[test]
 fn an_unreadable_quantity_is_not_cited_as_zero() {
-    let (code, errors, _) = import_problems(|name, text| {
-        let text = match name {
-            "order_lines.csv" => text.replacen("SO-1007,SKU-3,30", "SO-1007,SKU-3,thirty", 1),
-            _ => text,
-        };
-        Some(text.into_bytes())
-    });
+    let (code, errors, _) = problems_with_one_edit(
+        "order_lines.csv",
+        "SO-1007,SKU-3,30",
+        "SO-1007,SKU-3,thirty",
+    );
     assert_eq!(code, 2);
     assert_eq!(
         errors,
