@@ -27,6 +27,16 @@ pub fn to_string_pretty<T: ?Sized + Serialize>(value: &T) -> serde_json::Result<
     Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
 }
 
+/// `value` as compact JSON text (one line), whole numbers without `.0`: the worker's
+/// `state`, which answers with the document `apply -o` writes.
+pub fn to_string_compact<T: ?Sized + Serialize>(value: &T) -> serde_json::Result<String> {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Compact);
+    value.serialize(&mut ser)?;
+    // serde_json writes UTF-8 only.
+    Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
+}
+
 /// 2^53: every integer of at most this size is exactly an `f64`.
 const EXACT: f64 = 9_007_199_254_740_992.0;
 
@@ -34,6 +44,24 @@ const EXACT: f64 = 9_007_199_254_740_992.0;
 fn whole(x: f64) -> Option<i64> {
     let negative_zero = x == 0.0 && x.is_sign_negative();
     (x.fract() == 0.0 && x.abs() <= EXACT && !negative_zero).then_some(x as i64)
+}
+
+/// serde_json's compact form (the trait's defaults) with whole numbers written as integers.
+struct Compact;
+
+impl Formatter for Compact {
+    fn write_f64<W: ?Sized + Write>(&mut self, w: &mut W, x: f64) -> io::Result<()> {
+        match whole(x) {
+            Some(n) => self.write_i64(w, n),
+            None => serde_json::ser::CompactFormatter.write_f64(w, x),
+        }
+    }
+    fn write_f32<W: ?Sized + Write>(&mut self, w: &mut W, x: f32) -> io::Result<()> {
+        match whole(f64::from(x)) {
+            Some(n) => self.write_i64(w, n),
+            None => serde_json::ser::CompactFormatter.write_f32(w, x),
+        }
+    }
 }
 
 /// [`PrettyFormatter`] with whole numbers written as integers; everything else is its own.
@@ -136,5 +164,15 @@ mod tests {
         assert_eq!(to_string_pretty(&3.0f32).unwrap(), "3");
         assert_eq!(to_string_pretty(&2.5f32).unwrap(), "2.5");
         assert_eq!(to_string_pretty(&f64::NAN).unwrap(), "null");
+    }
+
+    /// The compact form is serde_json's compact text, whole numbers without their point.
+    #[test]
+    fn the_compact_form_is_one_line() {
+        let doc = json!({"on_hand": 400.0, "cost": 0.4, "nested": {"a": [1.5, -3.0, -0.0]}});
+        assert_eq!(
+            to_string_compact(&doc).unwrap(),
+            r#"{"cost":0.4,"nested":{"a":[1.5,-3,-0.0]},"on_hand":400}"#
+        );
     }
 }

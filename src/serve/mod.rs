@@ -358,7 +358,16 @@ impl Worker {
             "decide" => self.decide(params(p)?),
             "state" => {
                 params::<NoParams>(p)?;
-                Prepared::answer(&self.loaded()?.doc())
+                // Numbers as `apply -o` writes them (`400`, not `400.0`).
+                let text = crate::base::json::to_string_compact(&self.loaded()?.doc())
+                    .and_then(RawValue::from_string)
+                    .map_err(|e| {
+                        RpcError::internal(format!("the state could not be written as JSON: {e}"))
+                    })?;
+                Ok(Prepared {
+                    result: text,
+                    change: None,
+                })
             }
             "shutdown" => {
                 params::<NoParams>(p)?;
