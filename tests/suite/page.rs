@@ -609,4 +609,50 @@ fn an_infeasible_page_names_the_frozen_order_no_plan_can_keep() {
         "No plan keeps every frozen order's commitment: SO-2. Unfreeze it, or restore the \
          stock or capacity its plan needs, and solve again."
     );
+    // Lower down, the page does not claim the orders are protected.
+    let unresolved = page.text("#unresolved");
+    assert!(
+        unresolved.contains("No plan: the orders stay"),
+        "{unresolved}"
+    );
+    assert!(!unresolved.contains("protected"), "{unresolved}");
+}
+
+/// The unresolved orders count every order the plan leaves late or short, as the KPIs do:
+/// on demand-surge, SO-1 was on time if nobody acts and gives up its stock to the surge
+/// order in R1 (then 20 units late). It is listed with why, and the count matches the KPI.
+#[test]
+fn the_page_lists_the_orders_the_plan_makes_late_or_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let (proposals, out) = (dir.path().join("p.json"), dir.path().join("page.html"));
+    recourse()
+        .arg("solve")
+        .arg(tiny_path("demand-surge"))
+        .arg("-o")
+        .arg(&proposals)
+        .assert()
+        .success();
+    crate::common::checked_cost(tiny_path("demand-surge"), &proposals);
+    recourse()
+        .arg("report")
+        .arg(&proposals)
+        .arg("--scenario")
+        .arg(tiny_path("demand-surge"))
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&proposals).unwrap()).unwrap();
+    let after = doc["kpis"]["proposed"]["at_risk_orders"].as_u64().unwrap();
+    assert!(doc["unresolved"].as_array().unwrap().is_empty());
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        html.contains(&format!("({after} still late or short with the plan)")),
+        "the count is the KPI's, {after}"
+    );
+    assert!(html.contains(
+        "<td class=\"id\">SO-1</td><td>3</td><td>Not at risk if nobody acts; gives up stock or \
+         capacity in R1: 20 units late (up to 2 days).</td>"
+    ));
 }

@@ -57,8 +57,9 @@ pub fn render(s: &Scenario, doc: &ProposalsDoc, files: &Files) -> String {
          </section>\n",
     );
     responses_section(&mut out, doc, files);
-    unresolved(&mut out, doc);
-    chart::at_risk_by_day(&mut out, s, doc);
+    let worse = made_late_or_short(s, doc);
+    unresolved(&mut out, doc, &worse);
+    chart::at_risk_by_day(&mut out, s, doc, &worse);
     out.push_str(
         "<noscript><p class=\"note\">The map and the responses need JavaScript; the figures \
          above do not.</p></noscript>\n",
@@ -370,32 +371,103 @@ fn responses_section(out: &mut String, doc: &ProposalsDoc, files: &Files) {
     );
 }
 
-fn unresolved(out: &mut String, doc: &ProposalsDoc) {
+/// An order the plan leaves late or short although it was not at risk: it gives up stock
+/// or capacity to protect others.
+pub(super) struct MadeWorse {
+    order: String,
+    priority: u32,
+    why: String,
+}
+
+/// The orders the plan leaves late or short that were not at risk if nobody acts, read off
+/// the checker's evaluation of the plan (none without a plan). The KPIs after count them;
+/// the unresolved orders, at-risk orders by definition, do not.
+fn made_late_or_short(s: &Scenario, doc: &ProposalsDoc) -> Vec<MadeWorse> {
+    let Some(plan) = doc.plan.as_ref().and_then(|p| p.to_domain(s, "plan").ok()) else {
+        return Vec::new();
+    };
+    let before: std::collections::HashSet<&str> =
+        doc.at_risk.iter().map(|a| a.order.as_str()).collect();
+    let eval = crate::check::evaluate(s, &plan);
+    let mut out = Vec::new();
+    for (o, outcome) in eval.orders.iter().enumerate() {
+        let order = &s.orders[o];
+        if !outcome.at_risk() || before.contains(order.id.0.as_str()) {
+            continue;
+        }
+        let by: Vec<&str> = doc
+            .responses
+            .iter()
+            .filter(|r| r.donors.iter().any(|d| *d == order.id.0))
+            .map(|r| r.id.as_str())
+            .collect();
+        let mut parts = Vec::new();
+        if outcome.short_units > 0.0 {
+            parts.push(format!(
+                "{} short",
+                crate::base::text::units(outcome.short_units)
+            ));
+        }
+        if outcome.late_units > 0.0 {
+            parts.push(format!(
+                "{} late (up to {})",
+                crate::base::text::units(outcome.late_units),
+                crate::base::text::plural(outcome.max_days_late as f64, "day")
+            ));
+        }
+        let given = if by.is_empty() {
+            "gives up stock or capacity to protect other orders".to_owned()
+        } else {
+            format!("gives up stock or capacity in {}", by.join(", "))
+        };
+        out.push(MadeWorse {
+            order: order.id.0.clone(),
+            priority: order.priority,
+            why: format!(
+                "Not at risk if nobody acts; {given}: {}.",
+                parts.join(" and ")
+            ),
+        });
+    }
+    out
+}
+
+fn unresolved(out: &mut String, doc: &ProposalsDoc, worse: &[MadeWorse]) {
+    let n = doc.unresolved.len() + worse.len();
     let _ = write!(
         out,
-        "<section id=\"unresolved\"><h2>Unresolved orders <span class=\"note\">({} still late or short with the plan)</span></h2>",
-        doc.unresolved.len()
+        "<section id=\"unresolved\"><h2>Unresolved orders <span class=\"note\">({n} still late or short with the plan)</span></h2>",
     );
-    if doc.unresolved.is_empty() {
+    if doc.plan.is_none() {
+        out.push_str(
+            "<p>No plan: the orders stay as the do-nothing plan leaves them (the headline says why).</p></section>\n",
+        );
+        return;
+    }
+    if n == 0 {
         out.push_str("<p>None: every at-risk order is protected.</p></section>\n");
         return;
     }
     out.push_str("<table class=\"list\"><tr><th>order</th><th>priority</th><th>why</th></tr>");
-    for u in doc.unresolved.iter().take(UNRESOLVED_SHOWN) {
+    let rows = doc
+        .unresolved
+        .iter()
+        .map(|u| (&u.order, u.priority, &u.why))
+        .chain(worse.iter().map(|w| (&w.order, w.priority, &w.why)));
+    for (order, priority, why) in rows.take(UNRESOLVED_SHOWN) {
         let _ = write!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&u.order),
-            u.priority,
-            esc(&u.why)
+            "<tr><td class=\"id\">{}</td><td>{priority}</td><td>{}</td></tr>",
+            esc(order),
+            esc(why)
         );
     }
     out.push_str("</table>");
-    if doc.unresolved.len() > UNRESOLVED_SHOWN {
+    if n > UNRESOLVED_SHOWN {
         let _ = write!(
             out,
-            "<p class=\"note\">and {} more (the proposals document lists them all).</p>",
-            doc.unresolved.len() - UNRESOLVED_SHOWN
+            "<p class=\"note\">and {} more (the proposals document lists the unresolved ones; the responses' explanations name the orders they make late or short).</p>",
+            n - UNRESOLVED_SHOWN
         );
     }
     out.push_str("</section>\n");
