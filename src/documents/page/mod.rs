@@ -398,7 +398,7 @@ fn made_late_or_short(s: &Scenario, doc: &ProposalsDoc) -> Vec<MadeWorse> {
         let by: Vec<&str> = doc
             .responses
             .iter()
-            .filter(|r| r.donors.iter().any(|d| *d == order.id.0))
+            .filter(|r| r.donors.contains(&order.id.0))
             .map(|r| r.id.as_str())
             .collect();
         let mut parts = Vec::new();
