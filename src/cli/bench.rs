@@ -71,7 +71,12 @@ fn bench(args: Args) -> i32 {
             .map(|n| n.to_string())
             .collect()
     } else {
+        // A name given twice is one row per dataset, in the order first given.
+        let mut seen = std::collections::HashSet::new();
         names
+            .into_iter()
+            .filter(|n| seen.insert(n.clone()))
+            .collect()
     };
     let Some(strategies) = names
         .iter()

@@ -105,6 +105,20 @@ fn export_csv(file: &Path, dir: Option<&Path>) -> i32 {
 }
 
 fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&Path>) -> i32 {
+    let rules = recourse::optimize::priority_rules::NAME;
+    if formulation != rules && recourse::optimize::strategy::by_name(formulation).is_none() {
+        // The known names that build a model: the rules build none to export.
+        let known: Vec<&str> = recourse::optimize::strategy::names()
+            .iter()
+            .copied()
+            .filter(|n| *n != rules)
+            .collect();
+        eprintln!(
+            "error: unknown formulation \"{formulation}\"; known: {}",
+            known.join(", ")
+        );
+        return exit::BAD_INPUT;
+    }
     let f = match strategy_by_name(formulation) {
         None => return exit::BAD_INPUT,
         Some(Strategy::Rules) => {

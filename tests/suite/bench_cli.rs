@@ -110,6 +110,36 @@ fn an_unknown_formulation_is_bad_usage_before_anything_runs() {
             "unknown formulation \"nope\"; known: time-expanded",
         ))
         .stderr(predicates::str::contains("priority-rules"));
+    // `export` lists only what builds a model: the rules build none.
+    let out = recourse()
+        .arg("export")
+        .arg(dataset("demand-surge"))
+        .args(["--formulation", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown formulation \"nope\"; known: time-expanded")
+            && !err.contains("priority-rules"),
+        "{err}"
+    );
+}
+
+/// A formulation named twice runs once per dataset.
+#[test]
+fn a_formulation_named_twice_is_one_row() {
+    let doc = bench_json(
+        &["demand-surge"],
+        &["--formulation", "priority-rules,tight,priority-rules"],
+    );
+    let rows: Vec<&str> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["formulation"].as_str().unwrap())
+        .collect();
+    assert_eq!(rows, ["priority-rules", "tight"]);
 }
 
 #[test]
