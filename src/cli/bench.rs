@@ -55,6 +55,21 @@ pub fn run(args: Args) -> i32 {
     }
 }
 
+/// The formulations to run: those named, each once in the order first named, or all.
+fn chosen(names: Vec<String>) -> Vec<String> {
+    if names.is_empty() {
+        return recourse::optimize::strategy::names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+    }
+    let mut seen = std::collections::HashSet::new();
+    names
+        .into_iter()
+        .filter(|n| seen.insert(n.clone()))
+        .collect()
+}
+
 fn bench(args: Args) -> i32 {
     use recourse::tools::bench::{run, BenchDoc, BenchOptions, BENCH_FORMAT};
     let Args {
@@ -65,19 +80,7 @@ fn bench(args: Args) -> i32 {
         format,
     } = args;
     let lp_bound = !no_lp_bound;
-    let names: Vec<String> = if names.is_empty() {
-        recourse::optimize::strategy::names()
-            .iter()
-            .map(|n| n.to_string())
-            .collect()
-    } else {
-        // A name given twice is one row per dataset, in the order first given.
-        let mut seen = std::collections::HashSet::new();
-        names
-            .into_iter()
-            .filter(|n| seen.insert(n.clone()))
-            .collect()
-    };
+    let names = chosen(names);
     let Some(strategies) = names
         .iter()
         .map(|n| strategy_by_name(n))

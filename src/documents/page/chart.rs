@@ -28,19 +28,14 @@ pub(super) fn counts<'a>(s: &Scenario, orders: impl Iterator<Item = &'a str>) ->
 }
 
 /// `worse`: the orders the plan makes late or short, which count among "after".
-pub(super) fn at_risk_by_day(
-    out: &mut String,
-    s: &Scenario,
-    doc: &ProposalsDoc,
-    worse: &[super::MadeWorse],
-) {
+pub(super) fn at_risk_by_day(out: &mut String, s: &Scenario, doc: &ProposalsDoc, worse: &[&str]) {
     let before = counts(s, doc.at_risk.iter().map(|a| a.order.as_str()));
     let after = counts(
         s,
         doc.unresolved
             .iter()
             .map(|u| u.order.as_str())
-            .chain(worse.iter().map(|w| w.order.as_str())),
+            .chain(worse.iter().copied()),
     );
     let h = s.horizon as usize;
     let top = before

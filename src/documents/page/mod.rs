@@ -59,7 +59,8 @@ pub fn render(s: &Scenario, doc: &ProposalsDoc, files: &Files) -> String {
     responses_section(&mut out, doc, files);
     let worse = made_late_or_short(s, doc);
     unresolved(&mut out, doc, &worse);
-    chart::at_risk_by_day(&mut out, s, doc, &worse);
+    let worse_ids: Vec<&str> = worse.iter().map(|w| w.order.as_str()).collect();
+    chart::at_risk_by_day(&mut out, s, doc, &worse_ids);
     out.push_str(
         "<noscript><p class=\"note\">The map and the responses need JavaScript; the figures \
          above do not.</p></noscript>\n",
@@ -373,7 +374,7 @@ fn responses_section(out: &mut String, doc: &ProposalsDoc, files: &Files) {
 
 /// An order the plan leaves late or short although it was not at risk: it gives up stock
 /// or capacity to protect others.
-pub(super) struct MadeWorse {
+struct MadeWorse {
     order: String,
     priority: u32,
     why: String,
