@@ -70,9 +70,16 @@ impl Builder {
         r.cells.get(c).cloned().unwrap_or_default()
     }
 
-    pub(super) fn opt_f64(&mut self, r: &Row, c: &str) -> Option<f64> {
+    /// The cell `c` read by `read` (given the file's decimal comma), its problem said at
+    /// the cell; `None` when it is empty or unreadable.
+    fn read<T>(
+        &mut self,
+        r: &Row,
+        c: &str,
+        read: fn(&str, bool) -> Result<T, Diagnostic>,
+    ) -> Option<T> {
         let v = r.cells.get(c)?;
-        match number(v, r.decimal_comma) {
+        match read(v, r.decimal_comma) {
             Ok(x) => Some(x),
             Err(d) => {
                 self.diags.push(Diagnostic {
@@ -82,6 +89,10 @@ impl Builder {
                 None
             }
         }
+    }
+
+    pub(super) fn opt_f64(&mut self, r: &Row, c: &str) -> Option<f64> {
+        self.read(r, c, number)
     }
 
     pub(super) fn f64(&mut self, r: &Row, c: &str) -> f64 {
@@ -90,17 +101,7 @@ impl Builder {
     }
 
     pub(super) fn opt_i64(&mut self, r: &Row, c: &str) -> Option<i64> {
-        let v = r.cells.get(c)?;
-        match whole_number(v, r.decimal_comma) {
-            Ok(x) => Some(x),
-            Err(d) => {
-                self.diags.push(Diagnostic {
-                    path: at(r, c),
-                    ..d
-                });
-                None
-            }
-        }
+        self.read(r, c, whole_number)
     }
 
     pub(super) fn i64(&mut self, r: &Row, c: &str) -> i64 {
