@@ -133,13 +133,14 @@ fn a_formulation_named_twice_is_one_row() {
         &["demand-surge"],
         &["--formulation", "priority-rules,tight,priority-rules"],
     );
-    let rows: Vec<&str> = doc["rows"]
-        .as_array()
-        .unwrap()
+    let rows = doc["rows"].as_array().unwrap();
+    let names: Vec<&str> = rows
         .iter()
         .map(|r| r["formulation"].as_str().unwrap())
         .collect();
-    assert_eq!(rows, ["priority-rules", "tight"]);
+    assert_eq!(names, ["priority-rules", "tight"]);
+    // Each row's plan went through the checker.
+    assert!(rows.iter().all(|r| r["checker"] == "feasible"), "{doc}");
 }
 
 #[test]

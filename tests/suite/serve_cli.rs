@@ -715,9 +715,11 @@ fn a_solve_after_an_event_starts_from_the_last_plan() {
 /// use up the solve, and in `event` would append another disruption than the one sent.
 #[test]
 fn params_are_read_strictly_and_a_refusal_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
     let mut c = Client::start(None, &[]);
     c.call("load", json!({"scenario": demo()}));
     let proposals = c.call("solve", json!({"time_limit": 30}));
+    checked_in(dir.path(), &tiny_path("demo-eu"), &proposals, "proposals");
     let first = proposals["responses"][0]["id"].as_str().unwrap().to_owned();
 
     c.send_line(&format!(
