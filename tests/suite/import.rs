@@ -8,6 +8,7 @@
 //! ignored: run them with `cargo test --test suite import:: -- --ignored --nocapture`.
 
 use crate::common::recourse;
+use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use recourse::check::evaluate;
 use recourse::optimize::formulate::by_name;
@@ -324,4 +325,30 @@ fn a_malformed_instance_exits_2_naming_file_line_and_field() {
         .code(0)
         .stdout(contains("recourse.scenario/1"))
         .stderr(contains("at least 2 units will be short"));
+}
+
+#[test]
+fn a_file_ending_inside_a_number_is_imported_with_a_warning() {
+    // Neither format has an end marker: "1 2 4" cut to "1 2 " + "4" parses. The published
+    // files end with a newline or a space, so a last byte that is a digit gets a warning.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("cut.dow");
+    let whole = "MULTIGEN.DAT:\n 2 1 1\n 1 2 3 10 5 1 1\n 1 2 4\n";
+    std::fs::write(&file, whole.trim_end()).unwrap();
+    recourse()
+        .args(["import", "mcnd"])
+        .arg(&file)
+        .assert()
+        .code(0)
+        .stdout(contains("recourse.scenario/1"))
+        .stderr(contains(
+            "cut.dow ends inside a number (4), without the newline or space",
+        ));
+    std::fs::write(&file, whole).unwrap();
+    recourse()
+        .args(["import", "mcnd"])
+        .arg(&file)
+        .assert()
+        .code(0)
+        .stderr(contains("warning").not());
 }

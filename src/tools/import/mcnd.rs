@@ -5,6 +5,7 @@
 
 use super::imported::{import_policy, ImportError, Imported, AS_OF};
 use super::numbers::{amount, count, Lines};
+use crate::base::text::plural;
 use crate::scenario::wire::*;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -307,11 +308,12 @@ impl Mcnd {
             .collect();
         Imported {
             summary: format!(
-                "MCND instance: {} nodes, {} arcs, {} commodities ({} units); shortage penalty {penalty} per unit",
-                self.nodes,
-                self.arcs.len(),
+                "MCND instance: {}, {}, {} {} ({}); shortage penalty {penalty} per unit",
+                plural(self.nodes as f64, "node"),
+                plural(self.arcs.len() as f64, "arc"),
                 self.commodities.len(),
-                self.commodities.iter().map(|c| c.demand).sum::<f64>()
+                if self.commodities.len() == 1 { "commodity" } else { "commodities" },
+                plural(self.commodities.iter().map(|c| c.demand).sum::<f64>(), "unit")
             ),
             doc,
             warnings,
