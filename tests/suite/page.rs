@@ -155,6 +155,20 @@ fn the_demo_page_shows_the_headline_the_network_and_every_response() {
         6
     );
     assert!(page.text("#map-note").contains("location"));
+    // One label per node, drawn after every lane, ring and arrow (the map's last layer)
+    // and with a halo, so no line or arrowhead covers a node's name.
+    assert_eq!(
+        page.eval("[...document.querySelectorAll('#map > *')].pop().id"),
+        "labels"
+    );
+    assert_eq!(
+        page.eval("[...document.querySelectorAll('#labels text')].map(t => t.textContent).sort().join(',')"),
+        "DC-LYS,DC-PAR,PL-LIL,Z-IDF,Z-LYON,Z-MARS"
+    );
+    assert_eq!(
+        page.eval("getComputedStyle(document.querySelector('#labels text')).paintOrder"),
+        "stroke"
+    );
     let hit_lanes = page.eval(
         "[...document.querySelectorAll('#hits [data-lane]')].map(e => e.dataset.lane).sort()",
     );

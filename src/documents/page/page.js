@@ -192,6 +192,8 @@
     for (const [i, texts] of hitNodes) hits.append(ring(i, "hit-node", nodeTitle(i) + "\n" + texts.join("\n")));
     map.append(hits, moves);
     const nodes = svgEl("g", { id: "nodes" });
+    // Labels go above every lane, ring and arrow, with a halo, so a line never hides one.
+    const labels = svgEl("g", { id: "labels" });
     const label = D.nodes.length <= 40;
     D.nodes.forEach((x, i) => {
       const [cx, cy] = P[i];
@@ -206,10 +208,10 @@
           ? { x: cx - 13, y: cy + 4, "text-anchor": "end" }
           : { x: cx + 13, y: cy + 4 });
         t.textContent = x.id;
-        nodes.append(t);
+        labels.append(t);
       }
     });
-    map.append(nodes, focusLayer);
+    map.append(nodes, focusLayer, labels);
     const kinds = KINDS.filter((k) => D.nodes.some((x) => x.kind === k));
     const legend = $("legend");
     for (const k of kinds) legend.append(el("i", { class: "k-" + k }), KIND_NAMES[k] + " ");

@@ -312,8 +312,15 @@ impl Mcnd {
                 plural(self.nodes as f64, "node"),
                 plural(self.arcs.len() as f64, "arc"),
                 self.commodities.len(),
-                if self.commodities.len() == 1 { "commodity" } else { "commodities" },
-                plural(self.commodities.iter().map(|c| c.demand).sum::<f64>(), "unit")
+                if self.commodities.len() == 1 {
+                    "commodity"
+                } else {
+                    "commodities"
+                },
+                plural(
+                    self.commodities.iter().map(|c| c.demand).sum::<f64>(),
+                    "unit"
+                )
             ),
             doc,
             warnings,

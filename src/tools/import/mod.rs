@@ -26,7 +26,10 @@ pub enum Format {
 fn cut_inside_a_number(text: &str, file: &str) -> Option<String> {
     let last = *text.as_bytes().last()?;
     (last.is_ascii_digit() || last == b'.').then(|| {
-        let number = text.rsplit(|c: char| c.is_ascii_whitespace()).next().unwrap_or("");
+        let number = text
+            .rsplit(|c: char| c.is_ascii_whitespace())
+            .next()
+            .unwrap_or("");
         format!(
             "{file} ends inside a number ({number}), without the newline or space a published \
              instance ends with: if the file was cut there, its last number is wrong; compare \
