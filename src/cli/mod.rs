@@ -25,7 +25,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 const EXIT_CODES: &str = "\
 Exit codes (every command):
   0  success
-  1  no plan: the scenario is infeasible, or a limit was hit before a plan was found
+  1  no plan (solve: infeasible, or a limit hit before any plan), or a broken rule (check)
   2  bad input or usage: the message names the JSON path and the fix
   3  internal or solver failure: please report it";
 

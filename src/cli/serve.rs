@@ -21,19 +21,20 @@ use std::time::{Duration, Instant};
 #[command(after_help = "\
 Examples:
   recourse serve --journal state.journal
-  python3 examples/client.py --recourse target/release/recourse datasets/tiny/demo-eu.json
+  python3 examples/client.py datasets/tiny/demo-eu.json   # starts `recourse serve` from the PATH
   printf '%s\\n' '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\"}' | recourse serve
 
 JSON-RPC 2.0, one message per line (UTF-8, no embedded newlines), as MCP's stdio transport
 frames them. Methods: initialize, load {scenario}, event {disruptions}, risk, solve
-{time_limit?, gap?, scope?}, decide {approve, reject}, state, shutdown (README, \"A
-persistent worker\"). While a solve runs, $/progress notifications report it; a
-$/cancelRequest {id} notification stops it (it then answers with its best checked plan).
-With --journal, load, event and decide are appended to FILE and
-synced to disk before their reply; a worker started on an existing journal replays it (a
-torn last line, from a crash mid-write, is dropped with a warning). EOF on stdin or SIGTERM
-ends the worker after the current reply, exit 0. A notification (no id) is carried out
-and not answered. Exit 2: the journal cannot be read, is damaged, or another worker is
+{time_limit?, gap?, scope?, warm?}, decide {approve, reject}, state, shutdown (README, \"A
+persistent worker\"). A solve without a plan is a result, not an error: read its
+solve.status (infeasible, no_solution). While a solve runs, $/progress notifications report
+it; a $/cancelRequest {id} notification stops it (it then answers with its best checked
+plan, or error -32800 without one). With --journal, load, event and decide are appended to
+FILE and synced to disk before their reply; a worker started on an existing journal replays
+it (a torn last line, from a crash mid-write, is dropped with a warning). EOF on stdin or
+SIGTERM ends the worker after the current reply, exit 0. A notification (no id) is carried
+out and not answered. Exit 2: the journal cannot be read, is damaged, or another worker is
 using it.")]
 pub struct Args {
     /// Journal of state-changing requests: replayed at start, appended (and synced) before each reply.
