@@ -4,6 +4,7 @@
 use super::io::write_scenario;
 use recourse::base::exit;
 use recourse::base::input::{display_name, read_input};
+use recourse::base::text::plural;
 use std::path::{Path, PathBuf};
 
 /// Turn CSV files from a spreadsheet, or a benchmark instance from the literature, into a
@@ -107,12 +108,12 @@ fn import_csv(dir: &Path, delimiter: Option<u8>, output: Option<&Path>) -> i32 {
                 })
                 .sum();
             eprintln!(
-                "{}: {} orders, {} nodes, {} lanes, {} disruptions",
+                "{}: {}, {}, {}, {}",
                 dir.display(),
-                doc.orders.len() + surge,
-                doc.nodes.len(),
-                doc.lanes.len(),
-                doc.disruptions.len()
+                plural((doc.orders.len() + surge) as f64, "order"),
+                plural(doc.nodes.len() as f64, "node"),
+                plural(doc.lanes.len() as f64, "lane"),
+                plural(doc.disruptions.len() as f64, "disruption")
             );
             write_scenario(&doc, output)
         }

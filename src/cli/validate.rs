@@ -38,14 +38,14 @@ fn validate(file: &Path, format: DiagFormat) -> i32 {
         Ok(bytes) => match load_scenario(&bytes) {
             Ok((s, warnings)) => {
                 let summary = format!(
-                    "{name}: scenario \"{}\" is valid: {} orders, {} nodes, {} lanes, {} SKUs, {} disruptions, {} days from {}",
+                    "{name}: scenario \"{}\" is valid: {}, {}, {}, {}, {}, {} from {}",
                     s.id,
-                    s.orders.len(),
-                    s.nodes.len(),
-                    s.lanes.len(),
-                    s.skus.len(),
-                    s.disruptions.len(),
-                    s.horizon,
+                    count(s.orders.len(), "order"),
+                    count(s.nodes.len(), "node"),
+                    count(s.lanes.len(), "lane"),
+                    count(s.skus.len(), "SKU"),
+                    count(s.disruptions.len(), "disruption"),
+                    count(s.horizon as usize, "day"),
                     s.as_of
                 );
                 (warnings, Some(summary))
@@ -79,4 +79,9 @@ fn validate(file: &Path, format: DiagFormat) -> i32 {
     } else {
         exit::SUCCESS
     }
+}
+
+/// `n` `word`s, singular for one.
+fn count(n: usize, word: &str) -> String {
+    recourse::base::text::plural(n as f64, word)
 }

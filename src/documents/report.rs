@@ -70,6 +70,22 @@ pub fn risk_doc<'a>(s: &'a Scenario, a: &Analysis) -> RiskDoc<PlanView<'a>> {
     }
 }
 
+/// Why the do-nothing plan is not feasible, rule by rule. Rule 6 is broken by the
+/// scenario's own plan (an order planned from more nodes than its max_sources); every other
+/// rule by frozen commitments that do not fit.
+fn baseline_rules(t: &mut String, violations: &[Violation], width: usize) {
+    let what = if violations.iter().all(|v| v.rule == 6) {
+        "The do-nothing plan is not feasible: the scenario plans an order from more nodes than its max_sources:"
+    } else {
+        "The do-nothing plan cannot keep every frozen commitment:"
+    };
+    let _ = writeln!(t, "{what}");
+    for v in violations {
+        let line = format!("rule {}: {}", v.rule, v.message);
+        let _ = writeln!(t, "{}", wrap(&line, width, "  ", "    "));
+    }
+}
+
 /// `recourse risk --format table`.
 /// The risk report as text, each reason wrapped to `width` under the REASONS column.
 pub fn risk_table<P>(doc: &RiskDoc<P>, currency: Option<&str>, width: usize) -> String {
@@ -81,14 +97,7 @@ pub fn risk_table<P>(doc: &RiskDoc<P>, currency: Option<&str>, width: usize) -> 
         doc.scenario, doc.as_of, doc.horizon_days, k.at_risk_orders, k.orders
     );
     if !doc.baseline_feasible {
-        let _ = writeln!(
-            t,
-            "The do-nothing plan cannot keep every frozen commitment:"
-        );
-        for v in &doc.violations {
-            let line = format!("rule {}: {}", v.rule, v.message);
-            let _ = writeln!(t, "{}", wrap(&line, width, "  ", "    "));
-        }
+        baseline_rules(&mut t, &doc.violations, width);
     }
     if !doc.at_risk.is_empty() {
         let w = doc

@@ -12,6 +12,7 @@ use crate::optimize::{
 use crate::plan::Plan;
 use crate::risk::Analysis;
 use crate::scenario::domain::Scenario;
+use crate::scenario::ids::OrderIx;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -46,6 +47,9 @@ impl Strategy {
         opts: &SolveOptions,
     ) -> Result<Outcome, OptimizeError> {
         let out = match self {
+            Strategy::Model(f) if !frozen_over_sourced(s).is_empty() => {
+                infeasible(*f, frozen_over_sourced(s))
+            }
             Strategy::Model(f) => {
                 let mut rules = None;
                 // Whether the plan comes from the neighbourhoods, whose only bound is the
@@ -250,6 +254,31 @@ pub fn not_built_why(orders: usize) -> String {
         BUILD_SECONDS_PER_ORDER * 1e3,
         BUILD_SHARE * 100.0
     )
+}
+
+/// Frozen orders whose own plan ships from more nodes than their `max_sources`: no plan
+/// keeps them (rule 7 keeps the plan as it stands, rule 6 refuses it), whatever the model.
+fn frozen_over_sourced(s: &Scenario) -> Vec<OrderIx> {
+    (0..s.orders.len())
+        .map(OrderIx::new)
+        .filter(|&o| s.order(o).frozen && s.order(o).plan_breaks_max_sources())
+        .collect()
+}
+
+/// `infeasible`, naming `frozen` as the orders no plan can keep, with no model built.
+fn infeasible(f: &dyn Formulation, frozen: Vec<OrderIx>) -> Outcome {
+    Outcome {
+        formulation: f.name(),
+        termination: crate::optimize::Termination {
+            status: Status::Infeasible,
+            bound: None,
+            gap: None,
+            frozen_orders: frozen,
+        },
+        solution: None,
+        stats: None,
+        seconds: 0.0,
+    }
 }
 
 /// The outcome of a model that was not built because building it would take the solver's

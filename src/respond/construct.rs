@@ -5,6 +5,7 @@ use super::ledger::{lower, Breach, Ledger, Margin, Overlay};
 use super::units::{Resource, Unit, UnitKind};
 use super::watch;
 use crate::base::total_f64::TotalF64;
+use crate::check::TOLERANCE;
 use crate::plan::Plan;
 use crate::scenario::domain::Scenario;
 use crate::scenario::ids::*;
@@ -78,7 +79,7 @@ pub(super) struct Group {
     pub(super) cost_delta: f64,
     /// Fixed charges switched on minus off.
     pub(super) fixed_delta: f64,
-    pub(super) restores_frozen: bool,
+    pub(super) repairs_baseline: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -153,20 +154,20 @@ impl Ctx<'_> {
             .map(|(u, _)| *u)
     }
 
-    /// `seed` plus the fewest remaining units that make the state feasible on every
+    /// `seeds` plus the fewest remaining units that make the state feasible on every
     /// resource they touch (and on `also`).
     pub(super) fn closure(
         &self,
         ledger: &Ledger,
         remaining: &[bool],
-        seed: Option<usize>,
+        seeds: &[usize],
         also: &[Resource],
     ) -> Candidate {
         let mut ov = Overlay::new(ledger);
         let mut set: Vec<usize> = Vec::new();
         let mut breached: Vec<Resource> = Vec::new();
         let mut margins: Vec<(Resource, Margin)> = Vec::new();
-        if let Some(u) = seed {
+        for &u in seeds {
             ov.apply(self.s, &self.units[u]);
             set.push(u);
         }
@@ -218,6 +219,27 @@ impl Ctx<'_> {
     }
 }
 
+/// The units of the orders whose baseline shipments come from more nodes than their
+/// `max_sources` (rule 6). The scenario's plan may do that, and the baseline keeps each
+/// shipment's node; every order's proposed shipments keep the rule.
+fn over_sourced(s: &Scenario, baseline: &Plan, units: &[Unit]) -> Vec<usize> {
+    let mut sources: HashMap<OrderIx, BTreeSet<NodeIx>> = HashMap::default();
+    for x in baseline.shipments.iter().filter(|x| x.quantity > TOLERANCE) {
+        sources.entry(x.order).or_default().insert(x.node);
+    }
+    units
+        .iter()
+        .enumerate()
+        .filter_map(|(u, unit)| match unit.kind {
+            UnitKind::Order(o) => {
+                let cap = s.order(o).max_sources? as usize;
+                (sources.get(&o).map_or(0, BTreeSet::len) > cap).then_some(u)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// The construction of section 5: responses one at a time, each the best small closure.
 ///
 /// Long because the construction's loop and the closures it shares (commit, by-resource
@@ -258,8 +280,10 @@ pub(super) fn construct(
         ledger.apply_change(change);
     };
 
-    // A baseline that cannot keep a frozen commitment breaks some resource; the first
-    // response repairs exactly that.
+    // A baseline that cannot keep a frozen commitment breaks some resource, and one whose
+    // plan ships an order from more nodes than its max_sources breaks that order (rule 6;
+    // its unit holds the order's proposed shipments, which keep it): the first response
+    // repairs exactly that.
     let all: Vec<Resource> = ctx
         .by_resource
         .keys()
@@ -272,21 +296,22 @@ pub(super) fn construct(
         .iter()
         .map(|b| b.resource())
         .collect();
-    if !broken.is_empty() {
-        let c = ctx.closure(&ledger, &remaining, None, &broken);
+    let over_sourced = over_sourced(s, baseline, units);
+    if !broken.is_empty() || !over_sourced.is_empty() {
+        let c = ctx.closure(&ledger, &remaining, &over_sourced, &broken);
         commit(&mut ledger, &mut remaining, &c);
         left -= c.units.len();
         groups.push(Group {
             units: c.units,
             cost_delta: c.cost_delta,
             fixed_delta: c.fixed_delta,
-            restores_frozen: true,
+            repairs_baseline: true,
         });
     }
 
     let mut cands: Vec<Option<Candidate>> = (0..units.len())
         .into_par_iter()
-        .map(|u| remaining[u].then(|| ctx.closure(&ledger, &remaining, Some(u), &[])))
+        .map(|u| remaining[u].then(|| ctx.closure(&ledger, &remaining, &[u], &[])))
         .collect();
     let mut ranked: BTreeSet<(Rank, usize)> = cands
         .iter()
@@ -317,14 +342,14 @@ pub(super) fn construct(
             units: c.units,
             cost_delta: c.cost_delta,
             fixed_delta: c.fixed_delta,
-            restores_frozen: false,
+            repairs_baseline: false,
         });
         // Debug builds (the tests) confirm on small cases that every closure left alone
         // comes out the same.
         if cfg!(debug_assertions) && units.len() <= 400 {
             for (u, c) in cands.iter().enumerate() {
                 if let (Some(c), Err(_)) = (c, stale.binary_search(&u)) {
-                    let again = ctx.closure(&ledger, &remaining, Some(u), &[]);
+                    let again = ctx.closure(&ledger, &remaining, &[u], &[]);
                     assert!(
                         again.units == c.units && again.rank(u) == c.rank(u),
                         "the closure of unit {u} changed although no watch saw it"
@@ -337,7 +362,7 @@ pub(super) fn construct(
             .map(|u| {
                 (
                     u,
-                    remaining[u].then(|| ctx.closure(&ledger, &remaining, Some(u), &[])),
+                    remaining[u].then(|| ctx.closure(&ledger, &remaining, &[u], &[])),
                 )
             })
             .collect();

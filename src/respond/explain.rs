@@ -53,11 +53,25 @@ fn order_label(s: &Scenario, o: OrderIx) -> String {
     format!("{} (priority {})", s.order(o).id, s.order(o).priority)
 }
 
+/// What the first response repairs, from the rules the baseline breaks: rule 6 when the
+/// scenario's plan ships an order from more nodes than its `max_sources`, the others when
+/// the baseline cannot keep a frozen commitment.
+fn repairs(x: &Inputs<'_>) -> &'static str {
+    let rules = &x.baseline_eval.violations;
+    let sources = rules.iter().any(|v| v.rule == 6);
+    let frozen = rules.iter().any(|v| v.rule != 6);
+    match (frozen, sources) {
+        (true, true) => "Keeps the frozen commitments the baseline cannot keep, and ships every order from no more nodes than its max_sources, which the current plan does not",
+        (false, true) => "Ships every order from no more nodes than its max_sources, which the current plan does not",
+        _ => "Keeps the frozen commitments the baseline cannot keep",
+    }
+}
+
 pub fn response(s: &Scenario, r: &Response, x: &Inputs<'_>) -> String {
     let what: Vec<&str> = r.actions.iter().map(|a| a.text.as_str()).collect();
     let what = what.join("; ");
-    let first = if r.restores_frozen {
-        format!("Keeps the frozen commitments the baseline cannot keep: {what}.")
+    let first = if r.repairs_baseline {
+        format!("{}: {what}.", repairs(x))
     } else {
         let mut who: Vec<String> = Vec::new();
         if !r.protects.is_empty() {

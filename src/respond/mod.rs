@@ -138,7 +138,7 @@ pub fn respond_with(
         .enumerate()
         .map(|(k, g)| {
             let mut requires: BTreeSet<usize> = BTreeSet::new();
-            if !g.restores_frozen && groups[0].restores_frozen {
+            if !g.repairs_baseline && groups[0].repairs_baseline {
                 requires.insert(0);
             }
             for (r, sign) in signs(&units, &g.units, 1e-9) {
@@ -221,7 +221,7 @@ pub fn respond_with(
                 explanation: String::new(),
                 remove,
                 add,
-                restores_frozen: g.restores_frozen,
+                repairs_baseline: g.repairs_baseline,
             };
             r.explanation = explain::response(s, &r, x);
             r

@@ -28,9 +28,10 @@ pub struct Response {
     /// Taken off the matching entries of the plan before it.
     pub remove: Plan,
     pub add: Plan,
-    /// True for the response that restores frozen commitments the baseline could not keep
-    /// (always the first one; every other response requires it).
-    pub restores_frozen: bool,
+    /// True for the response that repairs what the baseline breaks: frozen commitments it
+    /// cannot keep, orders its plan ships from more nodes than their `max_sources` (always
+    /// the first one; every other response requires it).
+    pub repairs_baseline: bool,
 }
 
 /// An at-risk order that the proposed plan still leaves late or short.

@@ -196,6 +196,27 @@ impl Order {
     pub fn line_quantity(&self, sku: SkuIx) -> Option<f64> {
         self.lines.iter().find(|l| l.sku == sku).map(|l| l.quantity)
     }
+
+    /// Whether the plan ships from more nodes than `max_sources` (entries of positive
+    /// quantity). Section 2 allows such a plan; a frozen one can then never be kept, since
+    /// rule 7 keeps it as it stands and rule 6 refuses it.
+    pub fn plan_breaks_max_sources(&self) -> bool {
+        self.max_sources
+            .is_some_and(|cap| self.planned_sources() > cap as usize)
+    }
+
+    /// The distinct nodes the plan ships from (entries of positive quantity).
+    pub fn planned_sources(&self) -> usize {
+        let mut nodes: Vec<NodeIx> = self
+            .plan
+            .iter()
+            .filter(|e| e.quantity > 0.0)
+            .map(|e| e.node)
+            .collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        nodes.len()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]

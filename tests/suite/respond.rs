@@ -225,6 +225,41 @@ proptest! {
     }
 }
 
+/// A scenario's plan may ship an order from more nodes than its max_sources (section 2 does
+/// not forbid it); the baseline, which keeps each shipment's node, then breaks rule 6. On
+/// random scenarios with max_sources 1 set on every unfrozen order planned from two nodes
+/// or more: the first response repairs that, every other response requires it, and every
+/// prefix and random closed sets are feasible with their costs adding up.
+#[test]
+fn an_order_planned_from_too_many_sources_is_repaired_first() {
+    let mut repaired = 0;
+    for seed in 0..150u64 {
+        let mut wire = common::scenario_from_seed(seed);
+        for o in wire.orders.iter_mut().filter(|o| o.frozen != Some(true)) {
+            let nodes: std::collections::BTreeSet<&str> =
+                o.plan.iter().map(|e| e.node.as_str()).collect();
+            if nodes.len() >= 2 {
+                o.max_sources = Some(1);
+            }
+        }
+        let (s, _) = validate(&wire).unwrap();
+        let a = analyze(&s);
+        if !a.eval.violations.iter().any(|v| v.rule == 6) {
+            continue;
+        }
+        let doc = propose(&s);
+        if doc.plan.is_none() {
+            continue;
+        }
+        let first = &doc.responses[0].explanation;
+        assert!(first.contains("max_sources"), "seed {seed}: {first}");
+        check_property(&s, &doc, seed, 8).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        repaired += 1;
+    }
+    eprintln!("{repaired} of 150 seeds start with a max_sources repair");
+    assert!(repaired >= 5, "only {repaired} seeds break rule 6");
+}
+
 /// The small preset cut to 120 orders, seed 3: several orders at risk, a few dozen responses.
 fn small_generated() -> Scenario {
     use recourse::tools::generate::{generate, GenerateConfig};

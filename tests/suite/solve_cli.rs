@@ -81,6 +81,85 @@ fn an_infeasible_scenario_exits_1_naming_the_frozen_order() {
     }
 }
 
+/// SO-1 may use one source (`max_sources` 1) but its plan ships 10 from DC-1 and 10 from
+/// DC-2, which section 2 allows; L1 is down on SO-1's and SO-2's planned day.
+fn over_sourced() -> serde_json::Value {
+    let entry = |sku: &str, node: &str, lane: &str| serde_json::json!({"sku": sku, "node": node, "lane": lane, "ship": "2026-11-30", "quantity": 10});
+    let lane = |id: &str, from: &str, lead: u32, cost: f64| {
+        serde_json::json!({"id": id, "from": from, "to": "Z-1", "mode": "ground",
+            "lead_time_days": lead, "cost_per_unit": cost})
+    };
+    serde_json::json!({
+        "format": "recourse.scenario/1", "id": "over-sourced", "as_of": "2026-11-27",
+        "horizon_days": 10, "currency": "EUR",
+        "skus": [{"id": "A"}, {"id": "B"}],
+        "nodes": [{"id": "DC-1", "kind": "dc"}, {"id": "DC-2", "kind": "dc"}, {"id": "Z-1", "kind": "customer"}],
+        "lanes": [lane("L1", "DC-1", 2, 1.0), lane("L2", "DC-2", 1, 2.0)],
+        "stock": [{"node": "DC-1", "sku": "A", "on_hand": 100}, {"node": "DC-2", "sku": "A", "on_hand": 20},
+            {"node": "DC-1", "sku": "B", "on_hand": 50}],
+        "inbound": [],
+        "orders": [
+            {"id": "SO-1", "destination": "Z-1", "due": "2026-12-03", "priority": 2,
+             "lines": [{"sku": "A", "quantity": 20}], "max_sources": 1,
+             "plan": [entry("A", "DC-1", "L1"), entry("A", "DC-2", "L2")]},
+            {"id": "SO-2", "destination": "Z-1", "due": "2026-12-03", "priority": 1,
+             "lines": [{"sku": "B", "quantity": 10}], "plan": [entry("B", "DC-1", "L1")]}
+        ],
+        "disruptions": [{"kind": "lane_outage", "lane": "L1", "from": "2026-11-30", "until": "2026-12-02"}]
+    })
+}
+
+/// A plan from more nodes than the order's max_sources is valid, with a warning; the
+/// do-nothing plan then breaks rule 6, the first response repairs it and every other
+/// response requires it. Frozen, such an order can never be kept: `infeasible`, naming it.
+#[test]
+fn a_plan_from_too_many_sources_is_repaired_first_and_infeasible_when_frozen() {
+    let mut v = over_sourced();
+    recourse()
+        .args(["validate", "-"])
+        .write_stdin(v.to_string())
+        .assert()
+        .code(0)
+        .stderr(contains(
+            "warning[plan_over_sourced]: orders[0].plan: the plan ships from 2 nodes, more than max_sources 1: the do-nothing plan breaks rule 6",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, proposals) = (dir.path().join("s.json"), dir.path().join("p.json"));
+    std::fs::write(&scenario, v.to_string()).unwrap();
+    recourse()
+        .args(["solve", "-o"])
+        .arg(&proposals)
+        .arg(&scenario)
+        .assert()
+        .code(0);
+    // By hand: everything on L1 the day before the outage, 20 + 10 units at 1 EUR, and every
+    // planned unit changed, 30 x 0.5 EUR; SO-1 from DC-2 alone would cost 40 to move.
+    assert!((checked_cost(&scenario, &proposals) - 45.0).abs() < 1e-6);
+    let doc: ProposalsDoc = serde_json::from_slice(&std::fs::read(&proposals).unwrap()).unwrap();
+    assert_eq!(doc.solve.status, "optimal");
+    let first = &doc.responses[0].explanation;
+    assert!(
+        first.starts_with("Ships every order from no more nodes than its max_sources"),
+        "{first}"
+    );
+    assert!(doc.responses.len() > 1);
+    for r in &doc.responses[1..] {
+        assert!(
+            r.requires.contains(&"R1".to_owned()),
+            "{} does not require R1",
+            r.id
+        );
+    }
+
+    v["orders"][0]["frozen"] = serde_json::json!(true);
+    let out = solve_stdin(&v, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: ProposalsDoc = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc.solve.status, "infeasible");
+    assert_eq!(doc.infeasible_frozen_orders, vec!["SO-1".to_owned()]);
+    assert!(doc.plan.is_none());
+}
+
 /// A scenario with nothing to decide is optimal at no cost, with or without the LP-guided
 /// search that `--guide auto` runs under a 1 s limit.
 #[test]

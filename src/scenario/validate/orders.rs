@@ -51,7 +51,7 @@ impl Validator {
             .find(|x| x.priority <= priority)
             .copied()
             .unwrap_or(penalties[0]);
-        Some(Order {
+        let order = Order {
             id: OrderId(o.id.clone()),
             customer: o.customer.clone(),
             destination,
@@ -65,7 +65,31 @@ impl Validator {
             late_penalty_per_unit_day: o.late_penalty_per_unit_day.unwrap_or(d.late_per_unit_day),
             short_penalty_per_unit: o.short_penalty_per_unit.unwrap_or(d.short_per_unit),
             surge,
-        })
+        };
+        self.over_sourced(p, &order);
+        Some(order)
+    }
+
+    /// A plan from more nodes than `max_sources` is valid (section 2 does not forbid it),
+    /// but the do-nothing plan, which keeps each shipment's node, then breaks rule 6.
+    fn over_sourced(&mut self, p: &dyn fmt::Display, o: &Order) {
+        let Some(cap) = o.max_sources.filter(|_| o.plan_breaks_max_sources()) else {
+            return;
+        };
+        let what = format!(
+            "the plan ships from {} nodes, more than max_sources {cap}",
+            o.planned_sources()
+        );
+        let then = if o.frozen {
+            "; the order is frozen, so no plan keeps both (rules 6 and 7) and solve reports it infeasible"
+        } else {
+            ": the do-nothing plan breaks rule 6, and solve's first response repairs it"
+        };
+        self.warn(
+            "plan_over_sourced",
+            format!("{p}.plan"),
+            format!("{what}{then}"),
+        );
     }
 
     /// The order's priority, source limit and own penalties.
