@@ -298,14 +298,15 @@ impl Sim<'_> {
             })
             .collect();
         let mut outflow = vec![vec![0.0; h]; pairs.len()];
-        let mut frozen_orders: Vec<Vec<(Day, OrderIx)>> = vec![Vec::new(); pairs.len()];
+        // Per pair, its frozen entries: (day, order, position in the plan, units).
+        let mut frozen_orders: Vec<Vec<(Day, OrderIx, usize, f64)>> = vec![Vec::new(); pairs.len()];
         for (oi, o) in s.orders.iter().enumerate().filter(|(_, o)| o.frozen) {
             let order = OrderIx::new(oi);
             for (k, e) in o.plan.iter().enumerate() {
                 let pair = self.pair_of[oi][k];
                 let day = i64::from(e.ship);
                 outflow[pair][e.ship as usize] += e.quantity;
-                frozen_orders[pair].push((day, order));
+                frozen_orders[pair].push((day, order, k, e.quantity));
                 out.plan.shipments.push(Shipment {
                     order,
                     sku: e.sku,
@@ -353,30 +354,15 @@ impl Sim<'_> {
                 bal += inflow[pair][t] - outflow[pair][t];
                 proj[t] = bal;
             }
-            if let Some(t) = proj.iter().position(|&b| b < -EPS) {
-                let day = t as Day;
-                let mut named = Vec::new();
-                for &(d, order) in &frozen_orders[pair] {
-                    if d <= day && !named.contains(&order) {
-                        named.push(order);
-                        out.unkept_frozen.push(UnkeptFrozen {
-                            order,
-                            why: FrozenProblem::Stock {
-                                node,
-                                sku,
-                                day,
-                                missing: -proj[t],
-                            },
-                        });
-                    }
-                }
+            if proj.iter().any(|&b| b < -EPS) {
+                unkept_for_stock(s, &mut frozen_orders[pair], (node, sku), &inflow[pair], out);
             }
             let mut cap = proj;
             for t in (0..h.saturating_sub(1)).rev() {
                 cap[t] = cap[t].min(cap[t + 1]);
             }
             let mut takers = Vec::new();
-            for &(_, o) in &frozen_orders[pair] {
+            for &(_, o, _, _) in &frozen_orders[pair] {
                 push_unique(&mut takers, o);
             }
             self.stock.push(StockState {
@@ -672,4 +658,51 @@ fn without(v: &[OrderIx], o: OrderIx) -> Vec<OrderIx> {
         .copied()
         .filter(|&x| x != o && seen.insert(x))
         .collect()
+}
+
+/// The frozen orders whose shipments at one (node, SKU) the stock cannot cover. The
+/// shipments are taken in time order (then the serving order of section 4), each kept when
+/// what the kept ones before it left covers it on its day and every later one; one that is
+/// not kept takes nothing, and its order is unkept, missing what it lacks on the first day
+/// it would run short. So an order whose own commitment fits is never named for a later
+/// one that does not, and every commitment that cannot fit is named.
+fn unkept_for_stock(
+    s: &Scenario,
+    entries: &mut [(Day, OrderIx, usize, f64)],
+    (node, sku): (NodeIx, SkuIx),
+    inflow: &[f64],
+    out: &mut Baseline,
+) {
+    let key = |&(d, o, k, _): &(Day, OrderIx, usize, f64)| {
+        let x = s.order(o);
+        (d, x.priority, x.due, x.id.0.clone(), k)
+    };
+    entries.sort_by_cached_key(key);
+    let mut bal = Vec::with_capacity(inflow.len());
+    let mut b = s.available_at_start(node, sku);
+    for q in inflow {
+        b += q;
+        bal.push(b);
+    }
+    let mut named: Vec<OrderIx> = Vec::new();
+    for &(d, order, _, q) in entries.iter() {
+        let from = d.max(0) as usize;
+        let short = bal[from..].iter().position(|&b| b - q < -EPS);
+        match short {
+            None => bal[from..].iter_mut().for_each(|b| *b -= q),
+            Some(t) if !named.contains(&order) => {
+                named.push(order);
+                out.unkept_frozen.push(UnkeptFrozen {
+                    order,
+                    why: FrozenProblem::Stock {
+                        node,
+                        sku,
+                        day: (from + t) as Day,
+                        missing: q - bal[from + t].max(0.0),
+                    },
+                });
+            }
+            Some(_) => {}
+        }
+    }
 }

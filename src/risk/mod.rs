@@ -393,10 +393,11 @@ fn frozen_reason(s: &Scenario, why: &FrozenProblem) -> Reason {
             format!("frozen, but lane {} does not depart on its planned day {}", s.lane(*lane).id, s.date_string(*day))
         }
         FrozenProblem::Stock { node, sku, day, missing } => format!(
-            "frozen, but {} {} at {} are missing on {} for the frozen shipments (needs a transfer or an expedite)",
+            "frozen, but {} {} at {} {} missing on {} for the frozen shipments (needs a transfer or an expedite)",
             qty(*missing),
             s.sku(*sku).id,
             s.node(*node).id,
+            if *missing == 1.0 { "is" } else { "are" },
             s.date_string(*day)
         ),
         FrozenProblem::NodeCapacity { node, day, excess } => format!(

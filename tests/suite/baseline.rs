@@ -229,3 +229,49 @@ fn a_lane_delay_of_0_days_is_no_reason() {
         .collect();
     assert_eq!(cited, vec![Some("disruptions[1]".to_owned())]);
 }
+
+/// Frozen commitments at one (node, SKU) that the stock cannot all cover: they are taken in
+/// time order, so the one that fits is not named for a later one that does not, and every
+/// one that cannot fit is named, with what it lacks.
+#[test]
+fn frozen_commitments_are_named_unkept_only_when_they_do_not_fit() {
+    let scenario = |on_hand: u32, first: (u32, &str), second: (u32, &str)| {
+        let order = |id: &str, (q, ship): (u32, &str)| {
+            serde_json::json!({"id": id, "destination": "Z-1", "due": "2026-12-06", "priority": 1,
+                "lines": [{"sku": "A", "quantity": q}], "frozen": true,
+                "plan": [{"sku": "A", "node": "DC-1", "lane": "L1", "ship": ship, "quantity": q}]})
+        };
+        let doc = serde_json::json!({
+            "format": "recourse.scenario/1", "id": "frozen", "as_of": "2026-11-27",
+            "horizon_days": 10, "skus": [{"id": "A"}],
+            "nodes": [{"id": "DC-1", "kind": "dc"}, {"id": "Z-1", "kind": "customer"}],
+            "lanes": [{"id": "L1", "from": "DC-1", "to": "Z-1", "mode": "ground",
+                "lead_time_days": 2, "cost_per_unit": 1.0}],
+            "stock": [{"node": "DC-1", "sku": "A", "on_hand": on_hand}],
+            "orders": [order("SO-F1", first), order("SO-F2", second)]
+        });
+        let (s, _) = load_scenario(doc.to_string().as_bytes()).unwrap();
+        let a = analyze(&s);
+        assert!(!a.eval.feasible());
+        let mut named: Vec<(String, String)> = a
+            .at_risk
+            .iter()
+            .flat_map(|r| r.reasons.iter().map(move |x| (r.order, x)))
+            .filter(|(_, x)| x.code == FrozenUnkept)
+            .map(|(o, x)| (s.order(o).id.0.clone(), x.message.clone()))
+            .collect();
+        named.sort();
+        named
+    };
+    // 1 unit: SO-F1's 1 fits, SO-F2's 24 on a later day does not.
+    let named = scenario(1, (1, "2026-11-30"), (24, "2026-12-02"));
+    assert_eq!(named.len(), 1, "{named:?}");
+    assert_eq!(named[0].0, "SO-F2");
+    assert!(named[0].1.contains("24 A at DC-1 are missing on 2026-12-02"), "{}", named[0].1);
+    // 1 unit: neither SO-F1's 2 nor SO-F2's 4 fits, not even alone.
+    let named = scenario(1, (2, "2026-11-29"), (4, "2026-12-03"));
+    let who: Vec<&str> = named.iter().map(|(o, _)| o.as_str()).collect();
+    assert_eq!(who, ["SO-F1", "SO-F2"]);
+    assert!(named[0].1.contains("1 A at DC-1 is missing on 2026-11-29"), "{}", named[0].1);
+    assert!(named[1].1.contains("3 A at DC-1 are missing on 2026-12-03"), "{}", named[1].1);
+}
