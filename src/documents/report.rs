@@ -79,7 +79,7 @@ fn baseline_rules(t: &mut String, violations: &[Violation], width: usize) {
     } else {
         "The do-nothing plan cannot keep every frozen commitment:"
     };
-    let _ = writeln!(t, "{what}");
+    let _ = writeln!(t, "{}", wrap(what, width, "", "  "));
     for v in violations {
         let line = format!("rule {}: {}", v.rule, v.message);
         let _ = writeln!(t, "{}", wrap(&line, width, "  ", "    "));
@@ -91,11 +91,11 @@ fn baseline_rules(t: &mut String, violations: &[Violation], width: usize) {
 pub fn risk_table<P>(doc: &RiskDoc<P>, currency: Option<&str>, width: usize) -> String {
     let mut t = String::new();
     let k = &doc.kpis;
-    let _ = writeln!(
-        t,
+    let head = format!(
         "Scenario {} as of {}, {} days: {} of {} orders at risk if nobody acts",
         doc.scenario, doc.as_of, doc.horizon_days, k.at_risk_orders, k.orders
     );
+    let _ = writeln!(t, "{}", wrap(&head, width, "", "  "));
     if !doc.baseline_feasible {
         baseline_rules(&mut t, &doc.violations, width);
     }
