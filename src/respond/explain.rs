@@ -67,6 +67,40 @@ fn repairs(x: &Inputs<'_>) -> &'static str {
     }
 }
 
+/// The money sentence: what the response spends or saves in running costs, what it saves
+/// in penalties and, when running costs fall, what its donors' penalties add.
+fn money_sentence(s: &Scenario, r: &Response) -> String {
+    let saves = r.cost + r.net_benefit;
+    if r.cost >= -1e-9 {
+        format!(
+            "Costs {}, saves {} in penalties: net {}",
+            money(s, r.cost.max(0.0)),
+            money(s, saves),
+            money(s, r.net_benefit)
+        )
+    } else if r.cost - r.running > 1e-9 {
+        // Its donors' penalties rise by less than the running costs fall.
+        let saved = if saves > 1e-9 {
+            format!(" and {} in penalties", money(s, saves))
+        } else {
+            String::new()
+        };
+        format!(
+            "Saves {} in running costs{saved}, and adds {} in its donors' penalties: net {}",
+            money(s, -r.running),
+            money(s, r.cost - r.running),
+            money(s, r.net_benefit)
+        )
+    } else {
+        format!(
+            "Saves {} in running costs and {} in penalties: net {}",
+            money(s, -r.cost),
+            money(s, saves),
+            money(s, r.net_benefit)
+        )
+    }
+}
+
 pub fn response(s: &Scenario, r: &Response, x: &Inputs<'_>) -> String {
     let what: Vec<&str> = r.actions.iter().map(|a| a.text.as_str()).collect();
     let what = what.join("; ");
@@ -108,28 +142,19 @@ pub fn response(s: &Scenario, r: &Response, x: &Inputs<'_>) -> String {
                 helped.join("; ")
             ));
         }
-        if who.is_empty() {
+        let made_late = r
+            .donors
+            .iter()
+            .any(|o| x.plan_eval.orders[o.ix()].at_risk());
+        if who.is_empty() && made_late {
+            format!("Lowers the cost, though it leaves an order late or short: {what}.")
+        } else if who.is_empty() {
             format!("Lowers the cost without changing who is at risk: {what}.")
         } else {
             format!("{}: {what}.", who.join("; "))
         }
     };
-    let saves = r.cost + r.net_benefit;
-    let mut second = if r.cost >= -1e-9 {
-        format!(
-            "Costs {}, saves {} in penalties: net {}",
-            money(s, r.cost.max(0.0)),
-            money(s, saves),
-            money(s, r.net_benefit)
-        )
-    } else {
-        format!(
-            "Saves {} in running costs and {} in penalties: net {}",
-            money(s, -r.cost),
-            money(s, saves),
-            money(s, r.net_benefit)
-        )
-    };
+    let mut second = money_sentence(s, r);
     let gives: Vec<String> = r
         .donors
         .iter()

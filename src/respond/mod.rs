@@ -183,7 +183,8 @@ pub fn respond_with(
                 })
                 .collect();
             let d = now - before;
-            let mut cost = d.transport + d.fixed + d.expedite + d.change;
+            let running = d.transport + d.fixed + d.expedite + d.change;
+            let mut cost = running;
             for &o in &orders {
                 cost += (pens(x.plan_eval, o) - pens(x.baseline_eval, o)).max(0.0);
             }
@@ -198,12 +199,18 @@ pub fn respond_with(
                 .filter(|o| x.at_risk[o.ix()] && after[o.ix()])
                 .filter(|&o| pens(x.plan_eval, o) < pens(x.baseline_eval, o) - 1e-9)
                 .collect();
-            // Orders that neither gain protection nor help, and pay for the response.
+            // Orders that neither gain protection nor help, and pay for the response: their
+            // own cost rises, or their penalty does (a cheaper lane that arrives later).
             let donors: Vec<OrderIx> = g
                 .units
                 .iter()
                 .filter_map(|&u| match units[u].kind {
-                    UnitKind::Order(o) if units[u].own_cost > 1e-9 => Some(o),
+                    UnitKind::Order(o)
+                        if units[u].own_cost > 1e-9
+                            || pens(x.plan_eval, o) > pens(x.baseline_eval, o) + 1e-9 =>
+                    {
+                        Some(o)
+                    }
                     _ => None,
                 })
                 .filter(|o| !protects.contains(o) && !helps.contains(o))
@@ -214,6 +221,7 @@ pub fn respond_with(
                 requires,
                 net_benefit: net,
                 cost,
+                running,
                 protects,
                 helps,
                 donors,

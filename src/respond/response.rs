@@ -17,6 +17,8 @@ pub struct Response {
     /// What it spends: transport, fixed, expedite and change added, plus the penalties
     /// that its donors take on. `cost + net_benefit` is the penalty it saves.
     pub cost: f64,
+    /// Transport, fixed, expedite and change added (negative: saved), without penalties.
+    pub running: f64,
     /// At-risk orders before it that are not at risk after it.
     pub protects: Vec<OrderIx>,
     /// At-risk orders it leaves at risk, but with a smaller penalty.

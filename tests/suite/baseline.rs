@@ -267,11 +267,25 @@ fn frozen_commitments_are_named_unkept_only_when_they_do_not_fit() {
     let named = scenario(1, (1, "2026-11-30"), (24, "2026-12-02"));
     assert_eq!(named.len(), 1, "{named:?}");
     assert_eq!(named[0].0, "SO-F2");
-    assert!(named[0].1.contains("24 A at DC-1 are missing on 2026-12-02"), "{}", named[0].1);
+    assert!(
+        named[0]
+            .1
+            .contains("24 A at DC-1 are missing on 2026-12-02"),
+        "{}",
+        named[0].1
+    );
     // 1 unit: neither SO-F1's 2 nor SO-F2's 4 fits, not even alone.
     let named = scenario(1, (2, "2026-11-29"), (4, "2026-12-03"));
     let who: Vec<&str> = named.iter().map(|(o, _)| o.as_str()).collect();
     assert_eq!(who, ["SO-F1", "SO-F2"]);
-    assert!(named[0].1.contains("1 A at DC-1 is missing on 2026-11-29"), "{}", named[0].1);
-    assert!(named[1].1.contains("3 A at DC-1 are missing on 2026-12-03"), "{}", named[1].1);
+    assert!(
+        named[0].1.contains("1 A at DC-1 is missing on 2026-11-29"),
+        "{}",
+        named[0].1
+    );
+    assert!(
+        named[1].1.contains("3 A at DC-1 are missing on 2026-12-03"),
+        "{}",
+        named[1].1
+    );
 }
