@@ -72,6 +72,14 @@ fn legs(all: &BTreeMap<ShipmentKey, f64>, o: OrderIx, sku: SkuIx) -> Legs {
     m
 }
 
+/// Units per day that `a` ships beyond `b`, in day order.
+fn beyond(a: &BTreeMap<Day, f64>, b: &BTreeMap<Day, f64>) -> Vec<(Day, f64)> {
+    a.iter()
+        .map(|(&d, &q)| (d, q - b.get(&d).copied().unwrap_or(0.0)))
+        .filter(|(_, q)| *q > 1e-9)
+        .collect()
+}
+
 fn total(days: &BTreeMap<Day, f64>) -> f64 {
     days.values().sum()
 }
@@ -206,13 +214,19 @@ fn kept_leg(
     let (qp, dp) = (total(pdays), first(pdays));
     let (qb, db) = (total(bdays), first(bdays));
     if let Some((units, from_day, to_day)) = earlier(bdays, pdays) {
-        found.actions.push(shipment_action(
+        let mut a = shipment_action(
             s,
             ActionKind::ExpediteShipment,
             (o, sku, units),
             (node, lane, from_day),
             (node, lane, to_day),
-        ));
+        );
+        a.to_days = beyond(pdays, bdays);
+        a.from_days = beyond(bdays, pdays);
+        if a.to_days.len() > 1 || a.from_days.len() > 1 {
+            a.text = wording::shipment(s, &a);
+        }
+        found.actions.push(a);
         found.described.push(o);
     }
     let e = found.flows.entry((node, sku)).or_default();
@@ -271,6 +285,10 @@ fn new_leg(
         (node, lane, dp),
     );
     a.cost = qp * (unit_cost(s, lane) - unit_cost(s, flane));
+    if pdays.len() > 1 {
+        a.to_days = pdays.iter().map(|(&d, &q)| (d, q)).collect();
+        a.text = wording::shipment(s, &a);
+    }
     found.actions.push(a);
     found.described.push(o);
     // The stock it now draws at a node it did not ship from is taken there: a

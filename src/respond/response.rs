@@ -173,6 +173,10 @@ pub struct Action {
     /// Ship days before and after, or a receipt's etas.
     pub from_day: Option<Day>,
     pub to_day: Option<Day>,
+    /// For a shipment that leaves on several days: units per day after (and, on the same
+    /// route, before), where they differ; empty when one day says it all.
+    pub to_days: Vec<(Day, f64)>,
+    pub from_days: Vec<(Day, f64)>,
     pub inbound: Option<InboundIx>,
     /// Money it adds on its own: transport for a transfer, the expedite cost, the transport
     /// difference of a reroute or faster lane. Shared charges are in the response's cost.
@@ -196,6 +200,8 @@ impl Action {
             to_lane: None,
             from_day: None,
             to_day: None,
+            to_days: Vec::new(),
+            from_days: Vec::new(),
             inbound: None,
             cost: 0.0,
             text: String::new(),

@@ -43,7 +43,7 @@ pub(super) fn shipment(s: &Scenario, a: &Action) -> String {
         unreachable!("a shipment action names both ends")
     };
     let instead = if (from_node, from_lane) == (to_node, to_lane) {
-        s.date_string(from_day)
+        days(s, from_day, &a.from_days)
     } else {
         route(s, from_node, from_lane)
     };
@@ -53,8 +53,22 @@ pub(super) fn shipment(s: &Scenario, a: &Action) -> String {
         qty(a.quantity),
         s.sku(sku).id,
         route(s, to_node, to_lane),
-        s.date_string(to_day),
+        days(s, to_day, &a.to_days),
     )
+}
+
+/// `day`, or, when units leave on several days, each day with its units:
+/// "2026-11-27 (10) and 2026-12-02 (10)".
+fn days(s: &Scenario, day: Day, several: &[(Day, f64)]) -> String {
+    if several.len() < 2 {
+        return s.date_string(day);
+    }
+    let each: Vec<String> = several
+        .iter()
+        .map(|&(d, q)| format!("{} ({})", s.date_string(d), qty(q)))
+        .collect();
+    let (last, rest) = each.split_last().expect("two days or more");
+    format!("{} and {last}", rest.join(", "))
 }
 
 /// "reallocate", "allocate" (nobody gives the stock up: it was free) or "gives up"
