@@ -389,6 +389,8 @@ impl Why<'_> {
         let mut best: Option<(f64, String)> = None;
         let mut held_nodes: Vec<NodeIx> = Vec::new();
         let mut earliest: Option<(Day, NodeIx, Option<LaneIx>)> = None;
+        // The first route and day with stock free in time but no capacity left.
+        let mut no_room: Option<(Day, NodeIx, Option<LaneIx>)> = None;
         for (node, lane) in routes(s, order.destination) {
             let Some((min_from, max_from)) = self.suffix.get(&(node, sku)) else {
                 continue;
@@ -417,6 +419,7 @@ impl Why<'_> {
                 }
                 let q = need.min(free).min(self.room(node, lane, t));
                 if q <= 1e-9 {
+                    no_room = no_room.or(Some((t, node, lane)));
                     continue;
                 }
                 let unit = lane.map_or(0.0, |l| s.lane(l).cost_per_unit);
@@ -484,6 +487,31 @@ impl Why<'_> {
             }
         }
         match earliest {
+            // In time, but nothing there is left to take: said as what holds it.
+            Some((d, node, lane)) if d <= order.due => {
+                let via = |lane: Option<LaneIx>| {
+                    lane.map_or(String::new(), |l| format!(" via {}", s.lane(l).id))
+                };
+                match no_room {
+                    Some((t, n, l)) => format!(
+                        "{sku_id} could leave {}{} on {} in time for {}, but the capacity there is used up that day.",
+                        s.node(n).id,
+                        via(l),
+                        s.date_string(t),
+                        s.date_string(order.due)
+                    ),
+                    None => self.sent_away(&want, &[node]).unwrap_or_else(|| {
+                        format!(
+                            "{sku_id} could arrive at {} by {} (from {}{}, on {}), but the plan leaves none of it free there in time.",
+                            s.node(order.destination).id,
+                            s.date_string(order.due),
+                            s.node(node).id,
+                            via(lane),
+                            s.date_string(d)
+                        )
+                    }),
+                }
+            }
             Some((d, node, lane)) => format!(
                 "No {sku_id} can reach {} by {}: the earliest arrival is {} from {}{}.",
                 s.node(order.destination).id,

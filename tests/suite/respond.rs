@@ -816,3 +816,48 @@ fn a_response_names_every_order_it_makes_worse_and_splits_its_money_truly() {
         "no response trades penalties for running costs here"
     );
 }
+
+/// An unresolved order's "No K can reach Z by D: the earliest arrival is E" is said only
+/// when E is after D; when something could arrive in time, the text says what holds it. On
+/// `generate --orders 300 --disruption-rate 0.05 --seed 5`, SO-0218's air lane from DC-03
+/// is full on the one day that would be in time (it once read "by 2026-11-28: the earliest
+/// arrival is 2026-11-28").
+#[test]
+fn an_unresolved_order_is_never_told_an_on_time_arrival_is_impossible() {
+    use recourse::tools::generate::{generate, GenerateConfig};
+    let cfg = GenerateConfig {
+        orders: 300,
+        disruption_rate: 0.05,
+        seed: 5,
+        ..GenerateConfig::default()
+    };
+    let (s, _) = validate(&generate(&cfg)).unwrap();
+    let doc = propose(&s);
+    check_property(&s, &doc, 5, 2).unwrap();
+    let mut impossible = 0;
+    for u in &doc.unresolved {
+        if let Some(rest) = u
+            .why
+            .split("can reach ")
+            .nth(1)
+            .filter(|r| r.contains(": the earliest arrival is "))
+        {
+            // "Z by D: the earliest arrival is E from ..."
+            let by = &rest[rest.find(" by ").unwrap() + 4..][..10];
+            let at = &rest[rest.find("arrival is ").unwrap() + 11..][..10];
+            assert!(at > by, "{}: {}", u.order, u.why);
+            impossible += 1;
+        }
+    }
+    let full = doc
+        .unresolved
+        .iter()
+        .find(|u| u.order == "SO-0218")
+        .expect("SO-0218 is left late");
+    assert!(
+        full.why.contains("could leave DC-03 via DC03-Z002-A on 2026-11-27 in time for 2026-11-28, but the capacity there is used up that day"),
+        "{}",
+        full.why
+    );
+    eprintln!("{impossible} unresolved orders cannot be reached in time");
+}
