@@ -72,6 +72,17 @@ fn legs(all: &BTreeMap<ShipmentKey, f64>, o: OrderIx, sku: SkuIx) -> Legs {
     m
 }
 
+/// The orders in their first order of appearance, each once.
+fn once(orders: impl Iterator<Item = OrderIx>) -> Vec<OrderIx> {
+    let mut v: Vec<OrderIx> = Vec::new();
+    for o in orders {
+        if !v.contains(&o) {
+            v.push(o);
+        }
+    }
+    v
+}
+
 /// Units per day that `a` ships beyond `b`, in day order.
 fn beyond(a: &BTreeMap<Day, f64>, b: &BTreeMap<Day, f64>) -> Vec<(Day, f64)> {
     a.iter()
@@ -329,8 +340,9 @@ fn reallocation(
         (false, false) => gained.min(given),
         _ => gained.max(given),
     };
-    a.from_orders = losses.iter().map(|(o, _)| *o).collect();
-    a.to_orders = gains.iter().map(|(o, ..)| *o).collect();
+    // An order may gain or give at the node on two lanes: named once.
+    a.from_orders = once(losses.iter().map(|(o, _)| *o));
+    a.to_orders = once(gains.iter().map(|(o, ..)| *o));
     a.orders = a.from_orders.iter().chain(&a.to_orders).copied().collect();
     a.orders.sort();
     a.orders.dedup();

@@ -613,8 +613,19 @@ impl Why<'_> {
 
     /// "this order's penalty is P per unit short (late)".
     fn penalty(&self, w: &Want<'_>) -> String {
+        let order = self.s.order(w.o);
+        // A unit late costs the rate per unit-day times the days it is late: say both.
+        let rate =
+            if w.per == "unit late" && (w.avoided - order.late_penalty_per_unit_day).abs() > 1e-9 {
+                format!(
+                    " ({} per unit-day)",
+                    money(self.s, order.late_penalty_per_unit_day)
+                )
+            } else {
+                String::new()
+            };
         format!(
-            "this order's penalty is {} per {}",
+            "this order's penalty is {} per {}{rate}",
             money(self.s, w.avoided),
             w.per
         )

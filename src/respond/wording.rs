@@ -120,8 +120,9 @@ pub(super) fn reallocation(s: &Scenario, a: &Action, (given, gained): (f64, f64)
             names(s, &a.to_orders)
         ),
         (false, true) => format!(
-            "{} gives up {} x {} at {}",
+            "{} give{} up {} x {} at {}",
             names(s, &a.from_orders),
+            if a.from_orders.len() == 1 { "s" } else { "" },
             qty(a.quantity),
             s.sku(sku).id,
             s.node(node).id

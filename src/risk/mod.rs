@@ -212,7 +212,7 @@ fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: Order
                             code: ReasonCode::NodeOutage,
                             message: format!(
                                 "{node} ships nothing {}",
-                                outage_span(s, out_, *day, "the planned day ")
+                                outage_span(s, out_, *day, *day == i64::from(entry.ship))
                             ),
                             disruption: Some(path(out_.disruption)),
                             orders: vec![],
@@ -229,7 +229,7 @@ fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: Order
                             message: format!(
                                 "lane {} is down {}",
                                 lane.id,
-                                outage_span(s, x, *day, "")
+                                outage_span(s, x, *day, *day == i64::from(entry.ship))
                             ),
                             disruption: Some(path(x.disruption)),
                             orders: vec![],
@@ -478,16 +478,22 @@ fn names(s: &Scenario, orders: &[OrderIx]) -> String {
     }
 }
 
-/// When an outage that covers the planned `day` lasts, and which disruption it is: "on D,
-/// the planned day (label)" for a one-day outage, else "from A to B, which covers
-/// {covers}D (label)".
-fn outage_span(s: &Scenario, x: &Outage, day: Day, covers: &str) -> String {
+/// When an outage that covers `day` lasts, and which disruption it is: "on D, the planned
+/// day (label)" for a one-day outage, else "from A to B, which covers the planned day D
+/// (label)". `day` is the planned day when `planned`, else the later day another limit
+/// had held the shipment to: "the day it would have left".
+fn outage_span(s: &Scenario, x: &Outage, day: Day, planned: bool) -> String {
     let label = &s.disruptions[x.disruption.ix()].label;
+    let which = if planned {
+        "the planned day"
+    } else {
+        "the day it would have left"
+    };
     if x.from == x.until {
-        format!("on {}, the planned day ({label})", s.date_string(day))
+        format!("on {}, {which} ({label})", s.date_string(day))
     } else {
         format!(
-            "from {} to {}, which covers {covers}{} ({label})",
+            "from {} to {}, which covers {which} {} ({label})",
             s.date_string(x.from),
             s.date_string(x.until),
             s.date_string(day)

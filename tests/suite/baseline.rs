@@ -289,3 +289,56 @@ fn frozen_commitments_are_named_unkept_only_when_they_do_not_fit() {
         named[1].1
     );
 }
+
+/// An outage reason names "the planned day" only for a day the order's plan ships on; a
+/// shipment another limit had already held to a later day is told "the day it would have
+/// left" (small seeds 1-8 have two such reasons: they once read "the planned day").
+#[test]
+fn an_outage_reason_calls_only_a_planned_day_the_planned_day() {
+    use recourse::tools::generate::{generate, GenerateConfig};
+    let (mut planned, mut held) = (0, 0);
+    for seed in 1..=8 {
+        let cfg = GenerateConfig {
+            seed,
+            ..GenerateConfig::default()
+        };
+        let (s, _) = recourse::scenario::validate::validate(&generate(&cfg)).unwrap();
+        let a = analyze(&s);
+        for r in &a.at_risk {
+            let order = s.order(r.order);
+            let ships: Vec<String> = order
+                .plan
+                .iter()
+                .map(|e| s.date_string(i64::from(e.ship)))
+                .collect();
+            for x in &r.reasons {
+                let day_after = |mark: &str| {
+                    x.message
+                        .find(mark)
+                        .map(|i| x.message[i + mark.len()..][..10].to_owned())
+                };
+                // "on D, the planned day" for a one-day outage.
+                let day_before = |mark: &str| {
+                    x.message
+                        .find(mark)
+                        .filter(|&i| i >= 10)
+                        .map(|i| x.message[i - 10..i].to_owned())
+                };
+                let said_planned = day_after("which covers the planned day ")
+                    .or_else(|| day_before(", the planned day"));
+                let said_held = day_after("which covers the day it would have left ")
+                    .or_else(|| day_before(", the day it would have left"));
+                if let Some(d) = said_planned {
+                    assert!(ships.contains(&d), "{}: {}", order.id, x.message);
+                    planned += 1;
+                }
+                if let Some(d) = said_held {
+                    assert!(!ships.contains(&d), "{}: {}", order.id, x.message);
+                    held += 1;
+                }
+            }
+        }
+    }
+    eprintln!("{planned} planned days, {held} days held to");
+    assert!(planned > 0 && held > 0, "{planned} planned, {held} held");
+}
