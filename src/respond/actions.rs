@@ -196,7 +196,16 @@ pub fn classify(
 fn order_changes(s: &Scenario, b: &Legs, p: &Legs, (o, sku): (OrderIx, SkuIx), found: &mut Found) {
     for (&(node, lane), pdays) in p {
         match b.get(&(node, lane)) {
-            Some(bdays) => kept_leg(s, (o, sku), (node, lane), bdays, pdays, found),
+            Some(bdays) => {
+                // A leg at another node that ships fewer units now: where a gain here comes
+                // from.
+                let elsewhere = b.iter().find_map(|(&(n, l), bd)| {
+                    let pd = p.get(&(n, l));
+                    let fewer = beyond(bd, pd.unwrap_or(&BTreeMap::new()));
+                    (n != node && !fewer.is_empty()).then(|| (n, l, fewer[0].0))
+                });
+                kept_leg(s, (o, sku), (node, lane), (bdays, pdays), elsewhere, found)
+            }
             None => new_leg(s, (o, sku), (node, lane), b, pdays, found),
         }
     }
@@ -212,19 +221,29 @@ fn order_changes(s: &Scenario, b: &Legs, p: &Legs, (o, sku): (OrderIx, SkuIx), f
     }
 }
 
-/// A (node, lane) the order used before and still uses: units leaving earlier are an
-/// `expedite_shipment`; more units are a gain at the node, later or fewer a loss.
+/// A (node, lane) the order used before and still uses: units of the old schedule leaving
+/// earlier are an `expedite_shipment`; more units, drawn from a leg at another node that
+/// ships fewer now (`elsewhere`), a `reroute` from it; other gains are a gain at the node,
+/// later or fewer units a loss.
 fn kept_leg(
     s: &Scenario,
     (o, sku): (OrderIx, SkuIx),
     (node, lane): (NodeIx, Option<LaneIx>),
-    bdays: &BTreeMap<Day, f64>,
-    pdays: &BTreeMap<Day, f64>,
+    (bdays, pdays): (&BTreeMap<Day, f64>, &BTreeMap<Day, f64>),
+    elsewhere: Option<(NodeIx, Option<LaneIx>, Day)>,
     found: &mut Found,
 ) {
     let (qp, dp) = (total(pdays), first(pdays));
     let (qb, db) = (total(bdays), first(bdays));
-    if let Some((units, from_day, to_day)) = earlier(bdays, pdays) {
+    let fewer = beyond(bdays, pdays);
+    let more = beyond(pdays, bdays);
+    // Only units that left a day of the old schedule can have moved earlier.
+    let moved = if fewer.is_empty() {
+        None
+    } else {
+        earlier(bdays, pdays)
+    };
+    if let Some((units, from_day, to_day)) = moved {
         let mut a = shipment_action(
             s,
             ActionKind::ExpediteShipment,
@@ -232,8 +251,8 @@ fn kept_leg(
             (node, lane, from_day),
             (node, lane, to_day),
         );
-        a.to_days = beyond(pdays, bdays);
-        a.from_days = beyond(bdays, pdays);
+        a.to_days = more.clone();
+        a.from_days = fewer.clone();
         if a.to_days.len() > 1 || a.from_days.len() > 1 {
             a.text = wording::shipment(s, &a);
         }
@@ -241,8 +260,29 @@ fn kept_leg(
         found.described.push(o);
     }
     let e = found.flows.entry((node, sku)).or_default();
+    let rerouted = match elsewhere {
+        Some((fnode, flane, fday)) if fewer.is_empty() && qp > qb + 1e-9 => {
+            let gain = qp - qb;
+            let mut a = shipment_action(
+                s,
+                ActionKind::Reroute,
+                (o, sku, gain),
+                (fnode, flane, fday),
+                (node, lane, more[0].0),
+            );
+            a.cost = gain * (unit_cost(s, lane) - unit_cost(s, flane));
+            if more.len() > 1 {
+                a.to_days = more.clone();
+                a.text = wording::shipment(s, &a);
+            }
+            found.actions.push(a);
+            found.described.push(o);
+            true
+        }
+        _ => false,
+    };
     if qp > qb + 1e-9 {
-        e.0.push((o, qp - qb, false));
+        e.0.push((o, qp - qb, rerouted));
     }
     let gave = later(bdays, pdays);
     if gave > 1e-9 && dp >= db {

@@ -861,3 +861,52 @@ fn an_unresolved_order_is_never_told_an_on_time_arrival_is_impossible() {
     );
     eprintln!("{impossible} unresolved orders cannot be reached in time");
 }
+
+/// An `expedite_shipment` moves units of the order's own shipment on that route to an
+/// earlier day, so the delta takes units off that route; units that come from another node
+/// onto a route the order already used are a `reroute` from that node. On `generate
+/// --orders 300 --disruption-rate 0.05 --seed 1`, SO-0075's 4 units from DC-03 replace its
+/// DC-01 shipment while its own DC-03 shipment stays (once called an earlier departure).
+#[test]
+fn an_earlier_departure_is_of_the_orders_own_units_on_that_route() {
+    use recourse::tools::generate::{generate, GenerateConfig};
+    let cfg = GenerateConfig {
+        orders: 300,
+        disruption_rate: 0.05,
+        seed: 1,
+        ..GenerateConfig::default()
+    };
+    let (s, _) = validate(&generate(&cfg)).unwrap();
+    let doc = propose(&s);
+    check_property(&s, &doc, 1, 2).unwrap();
+    let mut expedites = 0;
+    for r in &doc.responses {
+        for a in r.actions.iter().filter(|a| a.kind == "expedite_shipment") {
+            let taken_off = r.delta.remove.shipments.iter().any(|x| {
+                x.order == a.orders[0]
+                    && Some(&x.sku) == a.sku.as_ref()
+                    && Some(&x.node) == a.from_node.as_ref()
+                    && a.from_lane.as_ref() == Some(&x.lane)
+            });
+            assert!(
+                taken_off,
+                "{} {}: nothing leaves that route earlier",
+                a.id, a.text
+            );
+            expedites += 1;
+        }
+    }
+    let rerouted = doc
+        .responses
+        .iter()
+        .flat_map(|r| &r.actions)
+        .find(|a| a.text.starts_with("ship SO-0075's 4 x SKU-0009 from DC-03"))
+        .expect("SO-0075's move to DC-03 is described");
+    assert_eq!(rerouted.kind, "reroute", "{}", rerouted.text);
+    assert!(
+        rerouted.text.ends_with("instead of DC-01 via DC01-Z004-G"),
+        "{}",
+        rerouted.text
+    );
+    eprintln!("{expedites} earlier departures checked");
+}
