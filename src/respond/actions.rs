@@ -206,7 +206,7 @@ fn order_changes(s: &Scenario, b: &Legs, p: &Legs, (o, sku): (OrderIx, SkuIx), f
                 });
                 kept_leg(s, (o, sku), (node, lane), (bdays, pdays), elsewhere, found)
             }
-            None => new_leg(s, (o, sku), (node, lane), b, pdays, found),
+            None => new_leg(s, (o, sku), (node, lane), (b, p), pdays, found),
         }
     }
     for (&(node, lane), bdays) in b {
@@ -297,21 +297,30 @@ fn new_leg(
     s: &Scenario,
     (o, sku): (OrderIx, SkuIx),
     (node, lane): (NodeIx, Option<LaneIx>),
-    b: &Legs,
+    (b, p): (&Legs, &Legs),
     pdays: &BTreeMap<Day, f64>,
     found: &mut Found,
 ) {
     let (qp, dp) = (total(pdays), first(pdays));
-    let same_node: Vec<(Option<LaneIx>, Day)> = b
+    // Only a leg that ships fewer units now is one these units come instead of.
+    let none = BTreeMap::new();
+    let losing: Vec<(NodeIx, Option<LaneIx>, Day)> = b
         .iter()
-        .filter(|((n, _), _)| *n == node)
-        .map(|((_, l), days)| (*l, first(days)))
+        .filter_map(|(&(n, l), bd)| {
+            let fewer = beyond(bd, p.get(&(n, l)).unwrap_or(&none));
+            (!fewer.is_empty()).then(|| (n, l, fewer[0].0))
+        })
         .collect();
-    let from = same_node
+    let from = losing
         .iter()
-        .min_by_key(|(l, _)| lead(s, *l))
-        .map(|&(l, d)| (node, l, d))
-        .or_else(|| b.iter().next().map(|(&(n, l), days)| (n, l, first(days))));
+        .filter(|(n, ..)| *n == node)
+        .min_by_key(|(_, l, _)| lead(s, *l))
+        .or_else(|| losing.first())
+        .copied();
+    if from.is_none() && !b.is_empty() {
+        short_before_leg(s, (o, sku), (node, lane), pdays, found);
+        return;
+    }
     let Some((fnode, flane, fday)) = from else {
         // The order's first stock of this SKU: an allocation.
         found
@@ -352,6 +361,41 @@ fn new_leg(
             .0
             .push((o, qp, true));
     }
+}
+
+/// A new (node, lane) for units the order was short of before: it replaces none of its
+/// shipments, so it is a `reroute` that names no old route; the stock it draws at the node
+/// is a gain there (the reroute describes it unless someone gives it up).
+fn short_before_leg(
+    s: &Scenario,
+    (o, sku): (OrderIx, SkuIx),
+    (node, lane): (NodeIx, Option<LaneIx>),
+    pdays: &BTreeMap<Day, f64>,
+    found: &mut Found,
+) {
+    let (qp, dp) = (total(pdays), first(pdays));
+    let mut a = shipment_action(
+        s,
+        ActionKind::Reroute,
+        (o, sku, qp),
+        (node, lane, dp),
+        (node, lane, dp),
+    );
+    a.short_before = true;
+    (a.from_node, a.from_lane, a.from_day) = (None, None, None);
+    if pdays.len() > 1 {
+        a.to_days = pdays.iter().map(|(&d, &q)| (d, q)).collect();
+    }
+    a.text = wording::shipment(s, &a);
+    a.cost = qp * unit_cost(s, lane);
+    found.actions.push(a);
+    found.described.push(o);
+    found
+        .flows
+        .entry((node, sku))
+        .or_default()
+        .0
+        .push((o, qp, true));
 }
 
 /// The `reallocate` of `sku`'s stock at `node` from the orders giving it up to those

@@ -177,6 +177,8 @@ pub struct Action {
     /// route, before), where they differ; empty when one day says it all.
     pub to_days: Vec<(Day, f64)>,
     pub from_days: Vec<(Day, f64)>,
+    /// A shipment of units the order was short of: it replaces nothing.
+    pub short_before: bool,
     pub inbound: Option<InboundIx>,
     /// Money it adds on its own: transport for a transfer, the expedite cost, the transport
     /// difference of a reroute or faster lane. Shared charges are in the response's cost.
@@ -202,6 +204,7 @@ impl Action {
             to_day: None,
             to_days: Vec::new(),
             from_days: Vec::new(),
+            short_before: false,
             inbound: None,
             cost: 0.0,
             text: String::new(),

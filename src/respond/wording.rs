@@ -22,39 +22,32 @@ fn names(s: &Scenario, orders: &[OrderIx]) -> String {
 /// "ship O's q x K from `<route>` on `<day>` instead of `<before>`": the old day when only the
 /// day changed, else the old route.
 pub(super) fn shipment(s: &Scenario, a: &Action) -> String {
-    let (
-        Some(from_node),
-        Some(to_node),
-        Some(from_lane),
-        Some(to_lane),
-        Some(from_day),
-        Some(to_day),
-        Some(sku),
-    ) = (
-        a.from_node,
-        a.to_node,
-        a.from_lane,
-        a.to_lane,
-        a.from_day,
-        a.to_day,
-        a.sku,
-    )
+    let (Some(to_node), Some(to_lane), Some(to_day), Some(sku)) =
+        (a.to_node, a.to_lane, a.to_day, a.sku)
     else {
-        unreachable!("a shipment action names both ends")
+        unreachable!("a shipment action names where it ships from")
+    };
+    let head = format!(
+        "ship {}'s {} x {} from {} on {}",
+        s.order(a.orders[0]).id,
+        qty(a.quantity),
+        s.sku(sku).id,
+        route(s, to_node, to_lane),
+        days(s, to_day, &a.to_days),
+    );
+    if a.short_before {
+        return format!("{head}, units it was short of");
+    }
+    let (Some(from_node), Some(from_lane), Some(from_day)) = (a.from_node, a.from_lane, a.from_day)
+    else {
+        unreachable!("a shipment action that replaces one names it")
     };
     let instead = if (from_node, from_lane) == (to_node, to_lane) {
         days(s, from_day, &a.from_days)
     } else {
         route(s, from_node, from_lane)
     };
-    format!(
-        "ship {}'s {} x {} from {} on {} instead of {instead}",
-        s.order(a.orders[0]).id,
-        qty(a.quantity),
-        s.sku(sku).id,
-        route(s, to_node, to_lane),
-        days(s, to_day, &a.to_days),
-    )
+    format!("{head} instead of {instead}")
 }
 
 /// `day`, or, when units leave on several days, each day with its units:
