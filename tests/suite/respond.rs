@@ -748,16 +748,7 @@ fn a_reallocation_moves_no_more_than_its_takers_gain() {
 /// nobody.
 #[test]
 fn a_response_names_every_order_it_makes_worse_and_splits_its_money_truly() {
-    use recourse::tools::generate::{generate, GenerateConfig};
-    let cfg = GenerateConfig {
-        orders: 300,
-        disruption_rate: 0.05,
-        seed: 2,
-        ..GenerateConfig::default()
-    };
-    let (s, _) = validate(&generate(&cfg)).unwrap();
-    let doc = propose(&s);
-    check_property(&s, &doc, 2, 4).unwrap();
+    let (s, doc) = three_hundred(2);
     let base = doc.baseline_plan.to_domain(&s, "b").unwrap();
     let mut prefix = evaluate(&s, &base);
     let mut seen_adds = 0;
@@ -824,16 +815,7 @@ fn a_response_names_every_order_it_makes_worse_and_splits_its_money_truly() {
 /// arrival is 2026-11-28").
 #[test]
 fn an_unresolved_order_is_never_told_an_on_time_arrival_is_impossible() {
-    use recourse::tools::generate::{generate, GenerateConfig};
-    let cfg = GenerateConfig {
-        orders: 300,
-        disruption_rate: 0.05,
-        seed: 5,
-        ..GenerateConfig::default()
-    };
-    let (s, _) = validate(&generate(&cfg)).unwrap();
-    let doc = propose(&s);
-    check_property(&s, &doc, 5, 2).unwrap();
+    let (s, doc) = three_hundred(5);
     let mut impossible = 0;
     for u in &doc.unresolved {
         if let Some(rest) = u
@@ -869,16 +851,7 @@ fn an_unresolved_order_is_never_told_an_on_time_arrival_is_impossible() {
 /// DC-01 shipment while its own DC-03 shipment stays (once called an earlier departure).
 #[test]
 fn an_earlier_departure_is_of_the_orders_own_units_on_that_route() {
-    use recourse::tools::generate::{generate, GenerateConfig};
-    let cfg = GenerateConfig {
-        orders: 300,
-        disruption_rate: 0.05,
-        seed: 1,
-        ..GenerateConfig::default()
-    };
-    let (s, _) = validate(&generate(&cfg)).unwrap();
-    let doc = propose(&s);
-    check_property(&s, &doc, 1, 2).unwrap();
+    let (s, doc) = three_hundred(1);
     let mut expedites = 0;
     for r in &doc.responses {
         for a in r.actions.iter().filter(|a| a.kind == "expedite_shipment") {
@@ -909,4 +882,20 @@ fn an_earlier_departure_is_of_the_orders_own_units_on_that_route() {
         rerouted.text
     );
     eprintln!("{expedites} earlier departures checked");
+}
+
+/// `generate --orders 300 --disruption-rate 0.05 --seed SEED`, its proposals, and the
+/// property of every prefix and a few closed sets checked on them.
+fn three_hundred(seed: u64) -> (Scenario, ProposalsDoc) {
+    use recourse::tools::generate::{generate, GenerateConfig};
+    let cfg = GenerateConfig {
+        orders: 300,
+        disruption_rate: 0.05,
+        seed,
+        ..GenerateConfig::default()
+    };
+    let (s, _) = validate(&generate(&cfg)).unwrap();
+    let doc = propose(&s);
+    check_property(&s, &doc, seed, 4).unwrap();
+    (s, doc)
 }
