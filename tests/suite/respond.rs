@@ -815,7 +815,7 @@ fn a_response_names_every_order_it_makes_worse_and_splits_its_money_truly() {
 /// arrival is 2026-11-28").
 #[test]
 fn an_unresolved_order_is_never_told_an_on_time_arrival_is_impossible() {
-    let (s, doc) = three_hundred(5);
+    let (_, doc) = three_hundred(5);
     let mut impossible = 0;
     for u in &doc.unresolved {
         if let Some(rest) = u
