@@ -851,7 +851,7 @@ fn an_unresolved_order_is_never_told_an_on_time_arrival_is_impossible() {
 /// DC-01 shipment while its own DC-03 shipment stays (once called an earlier departure).
 #[test]
 fn an_earlier_departure_is_of_the_orders_own_units_on_that_route() {
-    let (s, doc) = three_hundred(1);
+    let (_, doc) = three_hundred(1);
     let mut expedites = 0;
     for r in &doc.responses {
         for a in r.actions.iter().filter(|a| a.kind == "expedite_shipment") {
