@@ -160,9 +160,10 @@ pub fn response(s: &Scenario, r: &Response, x: &Inputs<'_>) -> String {
         .iter()
         .map(|o| {
             format!(
-                "{} is then {}",
+                "{} is then {}{}",
                 order_label(s, *o),
-                trouble(&x.plan_eval.orders[o.ix()])
+                trouble(&x.plan_eval.orders[o.ix()]),
+                new_days(s, r, *o)
             )
         })
         .collect();
@@ -171,6 +172,30 @@ pub fn response(s: &Scenario, r: &Response, x: &Inputs<'_>) -> String {
         second.push_str(&gives.join(", "));
     }
     format!("{first} {second}.")
+}
+
+/// For a donor whose units leave on other days now: ", its units now leaving on D (q)", the
+/// days and units of its shipments the response adds; empty when it adds none (it only
+/// gives units up).
+fn new_days(s: &Scenario, r: &Response, o: OrderIx) -> String {
+    let mut days: std::collections::BTreeMap<Day, f64> = std::collections::BTreeMap::new();
+    for x in r.add.shipments.iter().filter(|x| x.order == o) {
+        *days.entry(x.ship).or_insert(0.0) += x.quantity;
+    }
+    if days.is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = days
+        .iter()
+        .map(|(&d, &q)| format!("{} ({})", s.date_string(d), qty(q)))
+        .collect();
+    let (last, rest) = each.split_last().expect("one day or more");
+    let list = if rest.is_empty() {
+        last.clone()
+    } else {
+        format!("{} and {last}", rest.join(", "))
+    };
+    format!(", its units now leaving on {list}")
 }
 
 /// Projected stock per (node, sku) and day under a plan, for the pairs asked for.
