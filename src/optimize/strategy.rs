@@ -46,9 +46,10 @@ impl Strategy {
         a: &Analysis,
         opts: &SolveOptions,
     ) -> Result<Outcome, OptimizeError> {
+        let doomed = frozen_over_sourced(s);
         let out = match self {
-            Strategy::Model(f) if !frozen_over_sourced(s).is_empty() => {
-                infeasible(*f, frozen_over_sourced(s))
+            Strategy::Model(f) if !doomed.is_empty() => {
+                without_model(*f, Status::Infeasible, doomed, None)
             }
             Strategy::Model(f) => {
                 let mut rules = None;
@@ -265,40 +266,41 @@ fn frozen_over_sourced(s: &Scenario) -> Vec<OrderIx> {
         .collect()
 }
 
-/// `infeasible`, naming `frozen` as the orders no plan can keep, with no model built.
-fn infeasible(f: &dyn Formulation, frozen: Vec<OrderIx>) -> Outcome {
+/// The outcome of a model that was not built because building it would take the solver's
+/// share of the limit: no plan yet, stopped by the time limit (the fallbacks follow).
+fn not_built(f: &dyn Formulation) -> Outcome {
+    use crate::optimize::highs::Limit;
+    let stats = crate::optimize::SolverStats {
+        solver: crate::optimize::highs::highs_version(),
+        not_built: true,
+        ..crate::optimize::SolverStats::default()
+    };
+    without_model(
+        f,
+        Status::NoSolution { limit: Limit::Time },
+        Vec::new(),
+        Some(stats),
+    )
+}
+
+/// An outcome with no plan and no bound, no model solved: `status`, naming `frozen` as the
+/// orders no plan can keep when it is `infeasible`.
+fn without_model(
+    f: &dyn Formulation,
+    status: Status,
+    frozen: Vec<OrderIx>,
+    stats: Option<crate::optimize::SolverStats>,
+) -> Outcome {
     Outcome {
         formulation: f.name(),
         termination: crate::optimize::Termination {
-            status: Status::Infeasible,
+            status,
             bound: None,
             gap: None,
             frozen_orders: frozen,
         },
         solution: None,
-        stats: None,
-        seconds: 0.0,
-    }
-}
-
-/// The outcome of a model that was not built because building it would take the solver's
-/// share of the limit: no plan yet, stopped by the time limit (the fallbacks follow).
-fn not_built(f: &dyn Formulation) -> Outcome {
-    use crate::optimize::highs::Limit;
-    Outcome {
-        formulation: f.name(),
-        termination: crate::optimize::Termination {
-            status: Status::NoSolution { limit: Limit::Time },
-            bound: None,
-            gap: None,
-            frozen_orders: Vec::new(),
-        },
-        solution: None,
-        stats: Some(crate::optimize::SolverStats {
-            solver: crate::optimize::highs::highs_version(),
-            not_built: true,
-            ..crate::optimize::SolverStats::default()
-        }),
+        stats,
         seconds: 0.0,
     }
 }
