@@ -185,17 +185,11 @@ fn new_days(s: &Scenario, r: &Response, o: OrderIx) -> String {
     if days.is_empty() {
         return String::new();
     }
-    let each: Vec<String> = days
-        .iter()
-        .map(|(&d, &q)| format!("{} ({})", s.date_string(d), qty(q)))
-        .collect();
-    let (last, rest) = each.split_last().expect("one day or more");
-    let list = if rest.is_empty() {
-        last.clone()
-    } else {
-        format!("{} and {last}", rest.join(", "))
-    };
-    format!(", its units now leaving on {list}")
+    let days: Vec<(Day, f64)> = days.into_iter().collect();
+    format!(
+        ", its units now leaving on {}",
+        super::wording::day_units(s, &days)
+    )
 }
 
 /// Projected stock per (node, sku) and day under a plan, for the pairs asked for.

@@ -56,12 +56,21 @@ fn days(s: &Scenario, day: Day, several: &[(Day, f64)]) -> String {
     if several.len() < 2 {
         return s.date_string(day);
     }
-    let each: Vec<String> = several
+    day_units(s, several)
+}
+
+/// Each day with its units, "2026-11-27 (10) and 2026-12-02 (10)" (one day: "2026-12-02
+/// (20)"); `days` must not be empty.
+pub(super) fn day_units(s: &Scenario, days: &[(Day, f64)]) -> String {
+    let each: Vec<String> = days
         .iter()
         .map(|&(d, q)| format!("{} ({})", s.date_string(d), qty(q)))
         .collect();
-    let (last, rest) = each.split_last().expect("two days or more");
-    format!("{} and {last}", rest.join(", "))
+    match each.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => unreachable!("a day list names a day"),
+    }
 }
 
 /// "reallocate", "allocate" (nobody gives the stock up: it was free) or "gives up"
