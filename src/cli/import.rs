@@ -1,10 +1,9 @@
 //! `recourse import`: a benchmark instance from the literature, or a directory of CSV
 //! files from a spreadsheet, as a scenario.
 
-use super::io::write_scenario;
+use super::io::{plural, write_scenario};
 use recourse::base::exit;
 use recourse::base::input::{display_name, read_input};
-use recourse::base::text::plural;
 use std::path::{Path, PathBuf};
 
 /// Turn CSV files from a spreadsheet, or a benchmark instance from the literature, into a
@@ -110,10 +109,10 @@ fn import_csv(dir: &Path, delimiter: Option<u8>, output: Option<&Path>) -> i32 {
             eprintln!(
                 "{}: {}, {}, {}, {}",
                 dir.display(),
-                plural((doc.orders.len() + surge) as f64, "order"),
-                plural(doc.nodes.len() as f64, "node"),
-                plural(doc.lanes.len() as f64, "lane"),
-                plural(doc.disruptions.len() as f64, "disruption")
+                plural(doc.orders.len() + surge, "order"),
+                plural(doc.nodes.len(), "node"),
+                plural(doc.lanes.len(), "lane"),
+                plural(doc.disruptions.len(), "disruption")
             );
             write_scenario(&doc, output)
         }

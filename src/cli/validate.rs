@@ -40,12 +40,12 @@ fn validate(file: &Path, format: DiagFormat) -> i32 {
                 let summary = format!(
                     "{name}: scenario \"{}\" is valid: {}, {}, {}, {}, {}, {} from {}",
                     s.id,
-                    count(s.orders.len(), "order"),
-                    count(s.nodes.len(), "node"),
-                    count(s.lanes.len(), "lane"),
-                    count(s.skus.len(), "SKU"),
-                    count(s.disruptions.len(), "disruption"),
-                    count(s.horizon as usize, "day"),
+                    plural(s.orders.len(), "order"),
+                    plural(s.nodes.len(), "node"),
+                    plural(s.lanes.len(), "lane"),
+                    plural(s.skus.len(), "SKU"),
+                    plural(s.disruptions.len(), "disruption"),
+                    plural(s.horizon as usize, "day"),
                     s.as_of
                 );
                 (warnings, Some(summary))
@@ -79,9 +79,4 @@ fn validate(file: &Path, format: DiagFormat) -> i32 {
     } else {
         exit::SUCCESS
     }
-}
-
-/// `n` `word`s, singular for one.
-fn count(n: usize, word: &str) -> String {
-    recourse::base::text::plural(n as f64, word)
 }
