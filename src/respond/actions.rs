@@ -198,8 +198,9 @@ fn order_changes(s: &Scenario, b: &Legs, p: &Legs, (o, sku): (OrderIx, SkuIx), f
         match b.get(&(node, lane)) {
             Some(bdays) => {
                 // A leg at another node that ships fewer units now: where a gain here comes
-                // from.
-                let elsewhere = b.iter().find_map(|(&(n, l), bd)| {
+                // from (looked for only when this leg gains).
+                let gains = total(pdays) > total(bdays) + 1e-9;
+                let elsewhere = b.iter().filter(|_| gains).find_map(|(&(n, l), bd)| {
                     let pd = p.get(&(n, l));
                     let fewer = beyond(bd, pd.unwrap_or(&BTreeMap::new()));
                     (n != node && !fewer.is_empty()).then(|| (n, l, fewer[0].0))
