@@ -71,6 +71,9 @@ impl Strategy {
                     search(s, *f, a, opts, &mut rules, &mut improved)
                 });
                 let mut out = out?;
+                if out.status() == Status::Infeasible {
+                    name_unkept(a, &mut out);
+                }
                 // Only a solver stopped at a limit needs them: the rules take milliseconds
                 // and usually beat doing nothing by far; the cheapest of the two is kept.
                 if out.status().limit().is_some() {
@@ -281,6 +284,21 @@ fn not_built(f: &dyn Formulation) -> Outcome {
         Vec::new(),
         Some(stats),
     )
+}
+
+/// An infeasible model names the frozen orders the do-nothing plan cannot keep (in the
+/// scenario's order), not every frozen order: with those released, that plan keeps every
+/// other commitment (it keeps each frozen shipment that the ones kept before it leave room
+/// for, `crate::risk::baseline`), so a plan exists, and a planner knows which commitments
+/// to renegotiate. The model's list stays if the analysis names none, which an infeasible
+/// model rules out (the baseline would then be a plan).
+fn name_unkept(a: &Analysis, out: &mut Outcome) {
+    let mut unkept: Vec<OrderIx> = a.baseline.unkept_frozen.iter().map(|u| u.order).collect();
+    unkept.sort_unstable();
+    unkept.dedup();
+    if !unkept.is_empty() {
+        out.termination.frozen_orders = unkept;
+    }
 }
 
 /// An outcome with no plan and no bound, no model solved: `status`, naming `frozen` as the

@@ -81,6 +81,50 @@ fn an_infeasible_scenario_exits_1_naming_the_frozen_order() {
     }
 }
 
+/// With other frozen orders beside it, `infeasible` names only the commitment the stock
+/// cannot hold: SO-4's 1 unit leaves DC-PAR first and fits in what the loss leaves, SO-3
+/// ships from DC-LYS, and releasing SO-2 alone lets a plan exist, which the checker accepts.
+#[test]
+fn an_infeasible_scenario_names_only_the_frozen_orders_that_cannot_be_kept() {
+    let mut v = tiny_json("frozen-order");
+    v["disruptions"][0]["quantity"] = serde_json::json!(79);
+    let order = |id: &str, node: &str, lane: &str, qty: u32| {
+        serde_json::json!({"id": id, "destination": "Z-LYON", "due": "2026-12-03", "priority": 2,
+            "lines": [{"sku": "SKU-1", "quantity": qty}], "frozen": true,
+            "plan": [{"sku": "SKU-1", "node": node, "lane": lane, "ship": "2026-11-30", "quantity": qty}]})
+    };
+    let orders = v["orders"].as_array_mut().unwrap();
+    orders.push(order("SO-3", "DC-LYS", "LYS-LYO-G", 10));
+    orders.push(order("SO-4", "DC-PAR", "PAR-LYO-G", 1));
+    let out = solve_stdin(&v, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc: ProposalsDoc = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc.solve.status, "infeasible");
+    assert_eq!(doc.infeasible_frozen_orders, vec!["SO-2".to_owned()]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("SO-2") && !stderr.contains("SO-3"),
+        "{stderr}"
+    );
+
+    // SO-2 released: the other two commitments hold in a plan the checker accepts.
+    v["orders"][1]["frozen"] = serde_json::json!(false);
+    let dir = tempfile::tempdir().unwrap();
+    let (path, plan) = (dir.path().join("s.json"), dir.path().join("p.json"));
+    std::fs::write(&path, v.to_string()).unwrap();
+    recourse()
+        .args([
+            "solve",
+            path.to_str().unwrap(),
+            "-o",
+            plan.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    // Rule 7 holds in the plan the checker accepts: SO-3's and SO-4's commitments are kept.
+    assert!(checked_cost(&path, &plan) > 0.0);
+}
+
 /// SO-1 may use one source (`max_sources` 1) but its plan ships 10 from DC-1 and 10 from
 /// DC-2, which section 2 allows; L1 is down on SO-1's and SO-2's planned day.
 fn over_sourced() -> serde_json::Value {

@@ -105,14 +105,15 @@ fn header(out: &mut String, s: &Scenario, doc: &ProposalsDoc) {
     {
         let _ = write!(line, " · {}", esc(&sentence));
     }
-    // Why there is no plan, where that is the frozen orders (the text report says it too).
+    // Why there is no plan, where that is the frozen orders (the text report says it too):
+    // the ones the do-nothing plan cannot keep, so releasing all of them is enough.
     let infeasible = match doc.infeasible_frozen_orders.as_slice() {
         [] => String::new(),
         orders => {
             let (it, its) = if orders.len() == 1 {
                 ("it", "its plan needs")
             } else {
-                ("one or more of them", "their plans need")
+                ("them", "their plans need")
             };
             format!(
                 "<p class=\"sub\" id=\"infeasible\"><strong>No plan keeps every frozen order's \
