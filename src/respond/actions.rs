@@ -194,20 +194,11 @@ pub fn classify(
 /// Order `o`'s shipments of `sku` before (`b`) and after (`p`), per (node, lane): each
 /// leg it keeps and each leg it takes up, then each node it leaves.
 fn order_changes(s: &Scenario, b: &Legs, p: &Legs, (o, sku): (OrderIx, SkuIx), found: &mut Found) {
+    let mut pool = lost_legs(b, p);
     for (&(node, lane), pdays) in p {
         match b.get(&(node, lane)) {
-            Some(bdays) => {
-                // A leg at another node that ships fewer units now: where a gain here comes
-                // from (looked for only when this leg gains).
-                let gains = total(pdays) > total(bdays) + 1e-9;
-                let elsewhere = b.iter().filter(|_| gains).find_map(|(&(n, l), bd)| {
-                    let pd = p.get(&(n, l));
-                    let fewer = beyond(bd, pd.unwrap_or(&BTreeMap::new()));
-                    (n != node && !fewer.is_empty()).then(|| (n, l, fewer[0].0))
-                });
-                kept_leg(s, (o, sku), (node, lane), (bdays, pdays), elsewhere, found)
-            }
-            None => new_leg(s, (o, sku), (node, lane), (b, p), pdays, found),
+            Some(bdays) => kept_leg(s, (o, sku), (node, lane), (bdays, pdays), &mut pool, found),
+            None => new_leg(s, (o, sku), (node, lane), b, pdays, &mut pool, found),
         }
     }
     for (&(node, lane), bdays) in b {
@@ -222,6 +213,77 @@ fn order_changes(s: &Scenario, b: &Legs, p: &Legs, (o, sku): (OrderIx, SkuIx), f
     }
 }
 
+/// A leg of the old plan that ships fewer units now in all (one whose units only moved to
+/// other days lost none), the first day it ships fewer on, and its units that no new leg or
+/// gain has been said to replace yet.
+#[derive(Clone, Copy, Debug)]
+struct Lost {
+    node: NodeIx,
+    lane: Option<LaneIx>,
+    day: Day,
+    units: f64,
+}
+
+fn lost_legs(b: &Legs, p: &Legs) -> Vec<Lost> {
+    let none = BTreeMap::new();
+    b.iter()
+        .filter_map(|(&(node, lane), bd)| {
+            let pd = p.get(&(node, lane)).unwrap_or(&none);
+            let units = total(bd) - total(pd);
+            let day = beyond(bd, pd).first()?.0;
+            (units > 1e-9).then_some(Lost {
+                node,
+                lane,
+                day,
+                units,
+            })
+        })
+        .collect()
+}
+
+/// `want` units attributed to the legs of `pool` that lost units, each leg's units once:
+/// at `node` first, fastest lane first (none there when `elsewhere`), then the others in
+/// turn. The legs with the units each gives, and what none gave: units the order was
+/// short of, since every unit it ships now beyond the legs' losses is one it did not ship.
+fn replaced(
+    s: &Scenario,
+    pool: &mut [Lost],
+    want: f64,
+    node: NodeIx,
+    elsewhere: bool,
+) -> (Vec<Lost>, f64) {
+    let mut order: Vec<usize> = (0..pool.len())
+        .filter(|&i| pool[i].units > 1e-9 && !(elsewhere && pool[i].node == node))
+        .collect();
+    order.sort_by_key(|&i| {
+        (
+            pool[i].node != node,
+            (pool[i].node == node).then(|| lead(s, pool[i].lane)),
+        )
+    });
+    let mut left = want;
+    let mut parts = Vec::new();
+    for i in order {
+        if left <= 1e-9 {
+            break;
+        }
+        let units = pool[i].units.min(left);
+        pool[i].units -= units;
+        left -= units;
+        parts.push(Lost { units, ..pool[i] });
+    }
+    (parts, left.max(0.0))
+}
+
+/// Fills in what `parts` and `short` say beyond the action's one old route: the legs
+/// replaced with their units, when there are several or some units were short before.
+fn name_replaced(a: &mut Action, parts: &[Lost], short: f64) {
+    if parts.len() > 1 || short > 1e-9 {
+        a.instead = parts.iter().map(|l| (l.node, l.lane, l.units)).collect();
+        a.short_units = short;
+    }
+}
+
 /// A (node, lane) the order used before and still uses: units of the old schedule leaving
 /// earlier are an `expedite_shipment`; more units, drawn from a leg at another node that
 /// ships fewer now (`elsewhere`), a `reroute` from it; other gains are a gain at the node,
@@ -231,7 +293,7 @@ fn kept_leg(
     (o, sku): (OrderIx, SkuIx),
     (node, lane): (NodeIx, Option<LaneIx>),
     (bdays, pdays): (&BTreeMap<Day, f64>, &BTreeMap<Day, f64>),
-    elsewhere: Option<(NodeIx, Option<LaneIx>, Day)>,
+    pool: &mut [Lost],
     found: &mut Found,
 ) {
     let (qp, dp) = (total(pdays), first(pdays));
@@ -261,26 +323,32 @@ fn kept_leg(
         found.described.push(o);
     }
     let e = found.flows.entry((node, sku)).or_default();
-    let rerouted = match elsewhere {
-        Some((fnode, flane, fday)) if fewer.is_empty() && qp > qb + 1e-9 => {
-            let gain = qp - qb;
+    let gain = qp - qb;
+    let (parts, short) = if fewer.is_empty() && gain > 1e-9 {
+        replaced(s, pool, gain, node, true)
+    } else {
+        (Vec::new(), 0.0)
+    };
+    let rerouted = match parts.first() {
+        Some(from) => {
             let mut a = shipment_action(
                 s,
                 ActionKind::Reroute,
                 (o, sku, gain),
-                (fnode, flane, fday),
+                (from.node, from.lane, from.day),
                 (node, lane, more[0].0),
             );
-            a.cost = gain * (unit_cost(s, lane) - unit_cost(s, flane));
+            a.cost = gain * unit_cost(s, lane) - parts_cost(s, &parts);
             if more.len() > 1 {
                 a.to_days = more.clone();
-                a.text = wording::shipment(s, &a);
             }
+            name_replaced(&mut a, &parts, short);
+            a.text = wording::shipment(s, &a);
             found.actions.push(a);
             found.described.push(o);
             true
         }
-        _ => false,
+        None => false,
     };
     if qp > qb + 1e-9 {
         e.0.push((o, qp - qb, rerouted));
@@ -293,46 +361,35 @@ fn kept_leg(
 
 /// A (node, lane) the order takes up: from a node it shipped from, an `expedite_shipment`
 /// when the lane is faster than the fastest it used there, else a `reroute` (also from
-/// another node); the order's first stock of the SKU is a gain at the node.
+/// another node); the order's first stock of the SKU is a gain at the node. Its units
+/// replace those the order's other legs ship fewer of (`replaced`), and beyond them units
+/// it was short of.
 fn new_leg(
     s: &Scenario,
     (o, sku): (OrderIx, SkuIx),
     (node, lane): (NodeIx, Option<LaneIx>),
-    (b, p): (&Legs, &Legs),
+    b: &Legs,
     pdays: &BTreeMap<Day, f64>,
+    pool: &mut [Lost],
     found: &mut Found,
 ) {
     let (qp, dp) = (total(pdays), first(pdays));
-    // Only a leg that ships fewer units now is one these units come instead of.
-    let none = BTreeMap::new();
-    let losing: Vec<(NodeIx, Option<LaneIx>, Day)> = b
-        .iter()
-        .filter_map(|(&(n, l), bd)| {
-            let fewer = beyond(bd, p.get(&(n, l)).unwrap_or(&none));
-            (!fewer.is_empty()).then(|| (n, l, fewer[0].0))
-        })
-        .collect();
-    let from = losing
-        .iter()
-        .filter(|(n, ..)| *n == node)
-        .min_by_key(|(_, l, _)| lead(s, *l))
-        .or_else(|| losing.first())
-        .copied();
-    if from.is_none() && !b.is_empty() {
-        short_before_leg(s, (o, sku), (node, lane), pdays, found);
-        return;
-    }
-    let Some((fnode, flane, fday)) = from else {
-        // The order's first stock of this SKU: an allocation.
-        found
-            .flows
-            .entry((node, sku))
-            .or_default()
-            .0
-            .push((o, qp, false));
+    let (parts, short) = replaced(s, pool, qp, node, false);
+    let Some(from) = parts.first().copied() else {
+        if b.is_empty() {
+            // The order's first stock of this SKU: an allocation.
+            found
+                .flows
+                .entry((node, sku))
+                .or_default()
+                .0
+                .push((o, qp, false));
+        } else {
+            short_before_leg(s, (o, sku), (node, lane), pdays, found);
+        }
         return;
     };
-    let faster = fnode == node && lead(s, lane) < lead(s, flane);
+    let faster = from.node == node && lead(s, lane) < lead(s, from.lane);
     let kind = if faster {
         ActionKind::ExpediteShipment
     } else {
@@ -342,14 +399,15 @@ fn new_leg(
         s,
         kind,
         (o, sku, qp),
-        (fnode, flane, fday),
+        (from.node, from.lane, from.day),
         (node, lane, dp),
     );
-    a.cost = qp * (unit_cost(s, lane) - unit_cost(s, flane));
+    a.cost = qp * unit_cost(s, lane) - parts_cost(s, &parts);
     if pdays.len() > 1 {
         a.to_days = pdays.iter().map(|(&d, &q)| (d, q)).collect();
-        a.text = wording::shipment(s, &a);
     }
+    name_replaced(&mut a, &parts, short);
+    a.text = wording::shipment(s, &a);
     found.actions.push(a);
     found.described.push(o);
     // The stock it now draws at a node it did not ship from is taken there: a
@@ -362,6 +420,11 @@ fn new_leg(
             .0
             .push((o, qp, true));
     }
+}
+
+/// The transport the replaced legs' units paid.
+fn parts_cost(s: &Scenario, parts: &[Lost]) -> f64 {
+    parts.iter().map(|l| l.units * unit_cost(s, l.lane)).sum()
 }
 
 /// A new (node, lane) for units the order was short of before: it replaces none of its

@@ -179,6 +179,11 @@ pub struct Action {
     pub from_days: Vec<(Day, f64)>,
     /// A shipment of units the order was short of: it replaces nothing.
     pub short_before: bool,
+    /// For a shipment that replaces several old routes, or units the order was short of
+    /// beside one: each route replaced with its units (the first is `from_*`), and the units
+    /// it was short of; empty and 0 when `from_*` says it all.
+    pub instead: Vec<(NodeIx, Option<LaneIx>, f64)>,
+    pub short_units: f64,
     pub inbound: Option<InboundIx>,
     /// Money it adds on its own: transport for a transfer, the expedite cost, the transport
     /// difference of a reroute or faster lane. Shared charges are in the response's cost.
@@ -205,6 +210,8 @@ impl Action {
             to_days: Vec::new(),
             from_days: Vec::new(),
             short_before: false,
+            instead: Vec::new(),
+            short_units: 0.0,
             inbound: None,
             cost: 0.0,
             text: String::new(),

@@ -42,6 +42,17 @@ pub(super) fn shipment(s: &Scenario, a: &Action) -> String {
     else {
         unreachable!("a shipment action that replaces one names it")
     };
+    if !a.instead.is_empty() {
+        let mut parts: Vec<String> = a
+            .instead
+            .iter()
+            .map(|&(n, l, q)| format!("{} instead of {}", qty(q), route(s, n, l)))
+            .collect();
+        if a.short_units > 1e-9 {
+            parts.push(format!("{} it was short of", qty(a.short_units)));
+        }
+        return format!("{head}: {}", and_list(&parts));
+    }
     let instead = if (from_node, from_lane) == (to_node, to_lane) {
         days(s, from_day, &a.from_days)
     } else {
@@ -66,10 +77,15 @@ pub(super) fn day_units(s: &Scenario, days: &[(Day, f64)]) -> String {
         .iter()
         .map(|&(d, q)| format!("{} ({})", s.date_string(d), qty(q)))
         .collect();
-    match each.split_last() {
+    and_list(&each)
+}
+
+/// "a", "a and b", "a, b and c"; `items` must not be empty.
+fn and_list(items: &[String]) -> String {
+    match items.split_last() {
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-        None => unreachable!("a day list names a day"),
+        None => unreachable!("a list names something"),
     }
 }
 

@@ -884,6 +884,106 @@ fn an_earlier_departure_is_of_the_orders_own_units_on_that_route() {
     eprintln!("{expedites} earlier departures checked");
 }
 
+/// What a shipment action says it replaces is in its response's delta: the units it names
+/// "instead of" a route, summed over the response's actions, are at most what that route
+/// ships fewer of, and the units it says the order "was short of" at most what the order
+/// ships more of in all. On `generate --orders 300 --disruption-rate 0.05 --seed 12`,
+/// SO-0108's 5 units on a new route replace the 3 its DC-04 route lost and 2 it was short
+/// of (once "5 x SKU-0015 ... instead of DC-04 via DC04-ST01-G").
+#[test]
+fn the_units_a_shipment_replaces_are_the_units_its_old_routes_lost() {
+    use std::collections::HashMap;
+    let (_, doc) = three_hundred(12);
+    let route = |r: &str| -> (String, Option<String>) {
+        match r.split_once(" via ") {
+            Some((n, l)) => (n.to_owned(), Some(l.to_owned())),
+            None => (r.trim_end_matches(" (local)").to_owned(), None),
+        }
+    };
+    let (mut claims, mut split) = (0, 0);
+    for r in &doc.responses {
+        type Leg = (String, String, String, Option<String>);
+        let mut net: HashMap<Leg, f64> = HashMap::new();
+        let mut gained: HashMap<(String, String), f64> = HashMap::new();
+        for (x, sign) in (r.delta.remove.shipments.iter().map(|x| (x, -1.0)))
+            .chain(r.delta.add.shipments.iter().map(|x| (x, 1.0)))
+        {
+            let leg = (
+                x.order.clone(),
+                x.sku.clone(),
+                x.node.clone(),
+                x.lane.clone(),
+            );
+            *net.entry(leg).or_default() += sign * x.quantity;
+            *gained.entry((x.order.clone(), x.sku.clone())).or_default() += sign * x.quantity;
+        }
+        let mut from: HashMap<Leg, f64> = HashMap::new();
+        let mut short: HashMap<(String, String), f64> = HashMap::new();
+        for a in r
+            .actions
+            .iter()
+            .filter(|a| a.kind == "reroute" || a.kind == "expedite_shipment")
+        {
+            let (o, k) = (a.orders[0].clone(), a.sku.clone().unwrap());
+            let leg = |(n, l): (String, Option<String>)| (o.clone(), k.clone(), n, l);
+            if a.text.ends_with(", units it was short of") {
+                *short.entry((o.clone(), k.clone())).or_default() += a.quantity;
+            } else if let Some((_, parts)) = a.text.split_once(": ") {
+                split += 1;
+                for part in parts.replace(" and ", ", ").split(", ") {
+                    let (q, what) = part.split_once(' ').unwrap();
+                    let q: f64 = q.parse().unwrap();
+                    match what.strip_prefix("instead of ") {
+                        Some(r) => *from.entry(leg(route(r))).or_default() += q,
+                        None => {
+                            assert_eq!(what, "it was short of", "{}", a.text);
+                            *short.entry((o.clone(), k.clone())).or_default() += q;
+                        }
+                    }
+                }
+            } else if (&a.from_node, &a.from_lane) != (&a.to_node, &a.to_lane) {
+                let r = (a.from_node.clone().unwrap(), a.from_lane.clone().unwrap());
+                *from.entry(leg(r)).or_default() += a.quantity;
+            }
+        }
+        for (leg, q) in &from {
+            let lost = -net.get(leg).copied().unwrap_or(0.0);
+            assert!(
+                *q <= lost + 1e-6,
+                "{}: {q} said to replace {leg:?}, which lost {lost}",
+                r.id
+            );
+            claims += 1;
+        }
+        for (key, q) in &short {
+            let more = gained.get(key).copied().unwrap_or(0.0);
+            assert!(
+                *q <= more + 1e-6,
+                "{}: {q} said short for {key:?}, which gained {more}",
+                r.id
+            );
+        }
+    }
+    assert!(
+        split > 0,
+        "no shipment here replaces a route and units it was short of"
+    );
+    let so108 = doc
+        .responses
+        .iter()
+        .flat_map(|r| &r.actions)
+        .find(|a| a.text.starts_with("ship SO-0108's 5 x SKU-0015 from "))
+        .expect("SO-0108's new route is described");
+    assert!(
+        so108
+            .text
+            .ends_with(": 3 instead of DC-04 via DC04-ST01-G and 2 it was short of"),
+        "{}",
+        so108.text
+    );
+    eprintln!("{claims} replaced routes checked, {split} shipments replacing more than one");
+}
+
 /// `generate --orders 300 --disruption-rate 0.05 --seed SEED`, its proposals, and the
 /// property of every prefix and a few closed sets checked on them.
 fn three_hundred(seed: u64) -> (Scenario, ProposalsDoc) {
