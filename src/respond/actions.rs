@@ -285,9 +285,9 @@ fn name_replaced(a: &mut Action, parts: &[Lost], short: f64) {
 }
 
 /// A (node, lane) the order used before and still uses: units of the old schedule leaving
-/// earlier are an `expedite_shipment`; more units, drawn from a leg at another node that
-/// ships fewer now (`elsewhere`), a `reroute` from it; other gains are a gain at the node,
-/// later or fewer units a loss.
+/// earlier are an `expedite_shipment`; more units, drawn from legs at other nodes that
+/// ship fewer now (`replaced`), a `reroute` from them (beside the earlier units, if any);
+/// other gains are a gain at the node, later or fewer units a loss.
 fn kept_leg(
     s: &Scenario,
     (o, sku): (OrderIx, SkuIx),
@@ -324,7 +324,8 @@ fn kept_leg(
     }
     let e = found.flows.entry((node, sku)).or_default();
     let gain = qp - qb;
-    let (parts, short) = if fewer.is_empty() && gain > 1e-9 {
+    // Also beside units of the old schedule leaving earlier: both are said.
+    let (parts, short) = if gain > 1e-9 {
         replaced(s, pool, gain, node, true)
     } else {
         (Vec::new(), 0.0)
@@ -339,7 +340,8 @@ fn kept_leg(
                 (node, lane, more[0].0),
             );
             a.cost = gain * unit_cost(s, lane) - parts_cost(s, &parts);
-            if more.len() > 1 {
+            // With units of the old schedule moved as well, `more` mixes them with the gain.
+            if more.len() > 1 && fewer.is_empty() {
                 a.to_days = more.clone();
             }
             name_replaced(&mut a, &parts, short);
@@ -545,4 +547,68 @@ fn expedite_inbound(s: &Scenario, u: &Unit, i: InboundIx) -> Action {
     a.cost = u.own_cost;
     a.text = wording::expedite_inbound(s, &a, now);
     a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::respond::units::{Unit, UnitKind};
+    use crate::scenario::validate::load_scenario;
+
+    /// SO-1 ships 2 from PL-1 and 1 from DC-1 before; after, all 3 from DC-1 a day
+    /// earlier than DC-1's unit left (medium seed 4's SO-02169 had this shape).
+    #[test]
+    fn units_gained_on_a_route_whose_old_units_leave_earlier_name_the_route_they_replace() {
+        let lane = |id: &str, from: &str| {
+            serde_json::json!({"id": id, "from": from, "to": "Z-1", "mode": "ground",
+                "lead_time_days": 1, "cost_per_unit": 1.0})
+        };
+        let entry = |node: &str, lane: &str, ship: &str, q: u32| serde_json::json!({"sku": "A", "node": node, "lane": lane, "ship": ship, "quantity": q});
+        let doc = serde_json::json!({
+            "format": "recourse.scenario/1", "id": "t", "as_of": "2026-11-27", "horizon_days": 10,
+            "skus": [{"id": "A"}],
+            "nodes": [{"id": "PL-1", "kind": "plant"}, {"id": "DC-1", "kind": "dc"},
+                {"id": "Z-1", "kind": "customer"}],
+            "lanes": [lane("L-PL", "PL-1"), lane("L-DC", "DC-1")],
+            "stock": [{"node": "PL-1", "sku": "A", "on_hand": 5}, {"node": "DC-1", "sku": "A", "on_hand": 5}],
+            "inbound": [],
+            "orders": [{"id": "SO-1", "destination": "Z-1", "due": "2026-12-03", "priority": 1,
+                "lines": [{"sku": "A", "quantity": 3}],
+                "plan": [entry("PL-1", "L-PL", "2026-12-01", 2), entry("DC-1", "L-DC", "2026-12-02", 1)]}],
+            "disruptions": []
+        });
+        let (s, _) = load_scenario(doc.to_string().as_bytes()).expect("a valid scenario");
+        let (o, a) = (OrderIx::new(0), SkuIx::new(0));
+        let (pl, dc) = (NodeIx::new(0), NodeIx::new(1));
+        let (l_pl, l_dc) = (Some(LaneIx::new(0)), Some(LaneIx::new(1)));
+        let base = BTreeMap::from([((o, a, pl, l_pl, 4), 2.0), ((o, a, dc, l_dc, 5), 1.0)]);
+        let prop = BTreeMap::from([((o, a, dc, l_dc, 4), 3.0)]);
+        let unit = Unit {
+            kind: UnitKind::Order(o),
+            shipments: vec![
+                ((o, a, pl, l_pl, 4), 2.0, 0.0),
+                ((o, a, dc, l_dc, 4), 0.0, 3.0),
+                ((o, a, dc, l_dc, 5), 1.0, 0.0),
+            ],
+            transfer: None,
+            expedite: None,
+            own_cost: 0.0,
+            parts: Default::default(),
+            stock: Vec::new(),
+            node_out: Vec::new(),
+            lane_out: Vec::new(),
+            resources: Vec::new(),
+        };
+        let texts: Vec<String> = classify(&s, &base, &prop, &[&unit], &[])
+            .into_iter()
+            .map(|a| a.text)
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                "ship SO-1's 1 x A from DC-1 via L-DC on 2026-12-01 instead of 2026-12-02",
+                "ship SO-1's 2 x A from DC-1 via L-DC on 2026-12-01 instead of PL-1 via L-PL",
+            ]
+        );
+    }
 }

@@ -887,7 +887,8 @@ fn an_earlier_departure_is_of_the_orders_own_units_on_that_route() {
 /// What a shipment action says it replaces is in its response's delta: the units it names
 /// "instead of" a route, summed over the response's actions, are at most what that route
 /// ships fewer of, and the units it says the order "was short of" at most what the order
-/// ships more of in all. On `generate --orders 300 --disruption-rate 0.05 --seed 12`,
+/// ships more of in all; and every route of an order the delta changes is named by an
+/// action. On `generate --orders 300 --disruption-rate 0.05 --seed 12`,
 /// SO-0108's 5 units on a new route replace the 3 its DC-04 route lost and 2 it was short
 /// of (once "5 x SKU-0015 ... instead of DC-04 via DC04-ST01-G").
 #[test]
@@ -945,6 +946,24 @@ fn the_units_a_shipment_replaces_are_the_units_its_old_routes_lost() {
                 let r = (a.from_node.clone().unwrap(), a.from_lane.clone().unwrap());
                 *from.entry(leg(r)).or_default() += a.quantity;
             }
+        }
+        // Every route of an order the response changes is named by one of its actions: a
+        // shipment to or from it, or a reallocation at its node.
+        for (o, k, node, lane) in net.keys() {
+            let named = r.actions.iter().any(|a| {
+                a.orders.contains(o)
+                    && a.sku.as_ref() == Some(k)
+                    && match a.kind.as_str() {
+                        "reallocate" => a.from_node.as_ref() == Some(node),
+                        _ => [(&a.from_node, &a.from_lane), (&a.to_node, &a.to_lane)]
+                            .contains(&(&Some(node.clone()), &Some(lane.clone()))),
+                    }
+            });
+            assert!(
+                named,
+                "{}: {o}'s {k} from {node} via {lane:?} changes unsaid",
+                r.id
+            );
         }
         for (leg, q) in &from {
             let lost = -net.get(leg).copied().unwrap_or(0.0);
