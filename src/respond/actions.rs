@@ -133,8 +133,9 @@ fn later(b: &BTreeMap<Day, f64>, p: &BTreeMap<Day, f64>) -> f64 {
 }
 
 /// Per (node, SKU): the orders gaining units there (flagged when a reroute already
-/// describes the gain) and the orders giving units up there.
-type Flows = BTreeMap<(NodeIx, SkuIx), (Vec<(OrderIx, f64, bool)>, Vec<(OrderIx, f64)>)>;
+/// describes the gain) and the orders giving units up there, with how many of those units
+/// no shipment action says are replaced.
+type Flows = BTreeMap<(NodeIx, SkuIx), (Vec<(OrderIx, f64, bool)>, Vec<(OrderIx, f64, f64)>)>;
 
 /// What the orders' changes give while they are read: the shipment actions, the stock
 /// flows that become reallocations, and the orders some action already describes.
@@ -203,12 +204,17 @@ fn order_changes(s: &Scenario, b: &Legs, p: &Legs, (o, sku): (OrderIx, SkuIx), f
     }
     for (&(node, lane), bdays) in b {
         if !p.contains_key(&(node, lane)) && !p.keys().any(|(n, _)| *n == node) {
+            let unsaid = pool
+                .iter()
+                .filter(|l| (l.node, l.lane) == (node, lane))
+                .map(|l| l.units)
+                .sum();
             found
                 .flows
                 .entry((node, sku))
                 .or_default()
                 .1
-                .push((o, total(bdays)));
+                .push((o, total(bdays), unsaid));
         }
     }
 }
@@ -357,7 +363,7 @@ fn kept_leg(
     }
     let gave = later(bdays, pdays);
     if gave > 1e-9 && dp >= db {
-        e.1.push((o, gave));
+        e.1.push((o, gave, 0.0));
     }
 }
 
@@ -471,17 +477,20 @@ fn reallocation(
     s: &Scenario,
     (node, sku): (NodeIx, SkuIx),
     gains: &[(OrderIx, f64, bool)],
-    losses: &[(OrderIx, f64)],
+    losses: &[(OrderIx, f64, f64)],
     donors: &[OrderIx],
 ) -> Option<Action> {
-    let giver_is_donor = losses.iter().any(|(o, _)| donors.contains(o));
+    let giver_is_donor = losses.iter().any(|(o, ..)| donors.contains(o));
     let plain_gain = gains.iter().any(|(_, _, rerouted)| !rerouted);
     let exchange = !gains.is_empty() && !losses.is_empty();
-    if !plain_gain && !giver_is_donor && !exchange {
+    // Units an order stops shipping from here that no new route replaces: the order ships
+    // fewer in all, which only this action can say.
+    let dropped = losses.iter().any(|(.., unsaid)| *unsaid > 1e-9);
+    if !plain_gain && !giver_is_donor && !exchange && !dropped {
         return None;
     }
     let gained: f64 = gains.iter().map(|(_, q, _)| q).sum();
-    let given: f64 = losses.iter().map(|(_, q)| q).sum();
+    let given: f64 = losses.iter().map(|(_, q, _)| q).sum();
     let mut a = Action::new(ActionKind::Reallocate);
     a.sku = Some(sku);
     // What passes from the givers to the takers; the wording adds what one side has beyond
@@ -491,7 +500,7 @@ fn reallocation(
         _ => gained.max(given),
     };
     // An order may gain or give at the node on two lanes: named once.
-    a.from_orders = once(losses.iter().map(|(o, _)| *o));
+    a.from_orders = once(losses.iter().map(|(o, ..)| *o));
     a.to_orders = once(gains.iter().map(|(o, ..)| *o));
     a.orders = a.from_orders.iter().chain(&a.to_orders).copied().collect();
     a.orders.sort();
@@ -577,19 +586,82 @@ mod tests {
                 "plan": [entry("PL-1", "L-PL", "2026-12-01", 2), entry("DC-1", "L-DC", "2026-12-02", 1)]}],
             "disruptions": []
         });
-        let (s, _) = load_scenario(doc.to_string().as_bytes()).expect("a valid scenario");
+        let s = scenario(doc);
         let (o, a) = (OrderIx::new(0), SkuIx::new(0));
         let (pl, dc) = (NodeIx::new(0), NodeIx::new(1));
         let (l_pl, l_dc) = (Some(LaneIx::new(0)), Some(LaneIx::new(1)));
         let base = BTreeMap::from([((o, a, pl, l_pl, 4), 2.0), ((o, a, dc, l_dc, 5), 1.0)]);
         let prop = BTreeMap::from([((o, a, dc, l_dc, 4), 3.0)]);
+        assert_eq!(
+            texts(&s, &base, &prop, o),
+            vec![
+                "ship SO-1's 1 x A from DC-1 via L-DC on 2026-12-01 instead of 2026-12-02",
+                "ship SO-1's 2 x A from DC-1 via L-DC on 2026-12-01 instead of PL-1 via L-PL",
+            ]
+        );
+    }
+
+    /// SO-1's A leaves a day earlier and its one unit of B is dropped, replaced by nothing:
+    /// the order is better off in all (no donor), and the unit given up is still said
+    /// (large seed 1's SO-042266 gave up 1 x SKU-0651 unsaid).
+    #[test]
+    fn units_an_order_stops_shipping_that_nothing_replaces_are_given_up() {
+        let doc = serde_json::json!({
+            "format": "recourse.scenario/1", "id": "t", "as_of": "2026-11-27", "horizon_days": 10,
+            "skus": [{"id": "A"}, {"id": "B"}],
+            "nodes": [{"id": "DC-1", "kind": "dc"}, {"id": "Z-1", "kind": "customer"}],
+            "lanes": [{"id": "L", "from": "DC-1", "to": "Z-1", "mode": "ground",
+                "lead_time_days": 1, "cost_per_unit": 1.0}],
+            "stock": [{"node": "DC-1", "sku": "A", "on_hand": 20}, {"node": "DC-1", "sku": "B", "on_hand": 1}],
+            "inbound": [],
+            "orders": [{"id": "SO-1", "destination": "Z-1", "due": "2026-12-03", "priority": 1,
+                "lines": [{"sku": "A", "quantity": 20}, {"sku": "B", "quantity": 1}],
+                "plan": [{"sku": "A", "node": "DC-1", "lane": "L", "ship": "2026-12-01", "quantity": 20},
+                    {"sku": "B", "node": "DC-1", "lane": "L", "ship": "2026-12-01", "quantity": 1}]}],
+            "disruptions": []
+        });
+        let s = scenario(doc);
+        let (o, a, b, dc, l) = (
+            OrderIx::new(0),
+            SkuIx::new(0),
+            SkuIx::new(1),
+            NodeIx::new(0),
+            Some(LaneIx::new(0)),
+        );
+        let base = BTreeMap::from([((o, a, dc, l, 5), 20.0), ((o, b, dc, l, 5), 1.0)]);
+        let prop = BTreeMap::from([((o, a, dc, l, 4), 20.0)]);
+        assert_eq!(
+            texts(&s, &base, &prop, o),
+            vec![
+                "SO-1 gives up 1 x B at DC-1",
+                "ship SO-1's 20 x A from DC-1 via L on 2026-12-01 instead of 2026-12-02",
+            ]
+        );
+    }
+
+    fn scenario(doc: serde_json::Value) -> Scenario {
+        load_scenario(doc.to_string().as_bytes())
+            .expect("a valid scenario")
+            .0
+    }
+
+    /// The texts of the actions `classify` gives for order `o` alone, no donors.
+    fn texts(
+        s: &Scenario,
+        base: &BTreeMap<ShipmentKey, f64>,
+        prop: &BTreeMap<ShipmentKey, f64>,
+        o: OrderIx,
+    ) -> Vec<String> {
+        let mut keys: Vec<ShipmentKey> = base.keys().chain(prop.keys()).copied().collect();
+        keys.sort();
+        keys.dedup();
+        let at = |m: &BTreeMap<ShipmentKey, f64>, k| m.get(k).copied().unwrap_or(0.0);
         let unit = Unit {
             kind: UnitKind::Order(o),
-            shipments: vec![
-                ((o, a, pl, l_pl, 4), 2.0, 0.0),
-                ((o, a, dc, l_dc, 4), 0.0, 3.0),
-                ((o, a, dc, l_dc, 5), 1.0, 0.0),
-            ],
+            shipments: keys
+                .iter()
+                .map(|k| (*k, at(base, k), at(prop, k)))
+                .collect(),
             transfer: None,
             expedite: None,
             own_cost: 0.0,
@@ -599,16 +671,9 @@ mod tests {
             lane_out: Vec::new(),
             resources: Vec::new(),
         };
-        let texts: Vec<String> = classify(&s, &base, &prop, &[&unit], &[])
+        classify(s, base, prop, &[&unit], &[])
             .into_iter()
             .map(|a| a.text)
-            .collect();
-        assert_eq!(
-            texts,
-            vec![
-                "ship SO-1's 1 x A from DC-1 via L-DC on 2026-12-01 instead of 2026-12-02",
-                "ship SO-1's 2 x A from DC-1 via L-DC on 2026-12-01 instead of PL-1 via L-PL",
-            ]
-        );
+            .collect()
     }
 }
