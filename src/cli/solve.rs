@@ -8,7 +8,7 @@ use recourse::optimize::WholeUnits;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-/// Find the cheapest feasible plan: one MIP over the whole network, solved with HiGHS.
+/// Find the cheapest feasible plan with HiGHS, and the ranked responses that reach it.
 #[derive(clap::Args)]
 #[command(after_help = "\
 Examples:
@@ -29,9 +29,10 @@ reject responses with `recourse apply`. Every plan is checked against SCENARIO.m
 before it is written. Limits default to the scenario's policy
 (time_limit_s 30, mip_gap 0.0001, threads 0 = all cores). The time limit bounds the whole
 command, from reading the scenario to the written document: the solver gets what is left
-after a reserve for the responses and the writing, a model too big to build in its share is
-not built (the rules' plan is kept), and the checker evaluates the responses' prefixes while
-time is left (always the last one). On models of 250k nonzeros or more, and under limits
+after a reserve for the responses and the writing; where the whole model does not fit its
+share, the rules' plan is improved one neighbourhood at a time (models/neighbourhoods.md),
+with a transportation relaxation's bound beside it; and the checker evaluates the
+responses' prefixes while time is left (always the last one). On models of 250k nonzeros or more, and under limits
 of 2 s or less (--guide auto), an LP-guided search runs before the MIP; its bound is proven
 once its LP converges (models/guided.md). Exits 0 with a plan, 1 without one (infeasible, or
 a limit hit before any plan), 2 on bad input, 3 on an internal or solver failure.")]
