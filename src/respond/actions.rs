@@ -472,7 +472,8 @@ fn short_before_leg(
 
 /// The `reallocate` of `sku`'s stock at `node` from the orders giving it up to those
 /// gaining it, unless it only repeats what reroutes describe (no plain gain, no donor
-/// among the givers, not both sides).
+/// among the givers, not both sides). An order on both sides gives nothing to another: its
+/// own units there leave later (a route it keeps), which the text adds.
 fn reallocation(
     s: &Scenario,
     (node, sku): (NodeIx, SkuIx),
@@ -480,6 +481,12 @@ fn reallocation(
     losses: &[(OrderIx, f64, f64)],
     donors: &[OrderIx],
 ) -> Option<Action> {
+    let (own, losses): (Vec<_>, Vec<_>) = losses
+        .iter()
+        .partition(|(o, ..)| gains.iter().any(|(g, ..)| g == o));
+    let own_later: f64 = own.iter().map(|(_, q, _)| q).sum();
+    let own = once(own.iter().map(|(o, ..)| *o));
+    let losses = &losses[..];
     let giver_is_donor = losses.iter().any(|(o, ..)| donors.contains(o));
     let plain_gain = gains.iter().any(|(_, _, rerouted)| !rerouted);
     let exchange = !gains.is_empty() && !losses.is_empty();
@@ -507,7 +514,7 @@ fn reallocation(
     a.orders.dedup();
     a.from_node = Some(node);
     a.to_node = Some(node);
-    a.text = wording::reallocation(s, &a, (given, gained));
+    a.text = wording::reallocation(s, &a, (given, gained), (&own, own_later));
     Some(a)
 }
 
@@ -636,6 +643,39 @@ mod tests {
                 "SO-1 gives up 1 x B at DC-1",
                 "ship SO-1's 20 x A from DC-1 via L on 2026-12-01 instead of 2026-12-02",
             ]
+        );
+    }
+
+    /// SO-1 shipped 2 of its 10 on 2026-11-27; now all 10 leave on 2026-11-30: it takes 8
+    /// more at DC-1, and its own 2 pass to nobody (large seed 1 had "reallocate 2 x
+    /// SKU-0232 at DC-02 from SO-049319 to SO-049319, and 6 free units besides").
+    #[test]
+    fn an_order_taking_more_where_its_own_units_now_leave_later_gives_nothing_to_itself() {
+        let doc = serde_json::json!({
+            "format": "recourse.scenario/1", "id": "t", "as_of": "2026-11-27", "horizon_days": 10,
+            "skus": [{"id": "A"}],
+            "nodes": [{"id": "DC-1", "kind": "dc"}, {"id": "Z-1", "kind": "customer"}],
+            "lanes": [{"id": "L", "from": "DC-1", "to": "Z-1", "mode": "ground",
+                "lead_time_days": 1, "cost_per_unit": 1.0}],
+            "stock": [{"node": "DC-1", "sku": "A", "on_hand": 10}],
+            "inbound": [],
+            "orders": [{"id": "SO-1", "destination": "Z-1", "due": "2026-12-03", "priority": 1,
+                "lines": [{"sku": "A", "quantity": 10}],
+                "plan": [{"sku": "A", "node": "DC-1", "lane": "L", "ship": "2026-11-27", "quantity": 2}]}],
+            "disruptions": []
+        });
+        let s = scenario(doc);
+        let (o, a, dc, l) = (
+            OrderIx::new(0),
+            SkuIx::new(0),
+            NodeIx::new(0),
+            Some(LaneIx::new(0)),
+        );
+        let base = BTreeMap::from([((o, a, dc, l, 0), 2.0)]);
+        let prop = BTreeMap::from([((o, a, dc, l, 3), 10.0)]);
+        assert_eq!(
+            texts(&s, &base, &prop, o),
+            vec!["allocate 8 x A at DC-1 to SO-1 (SO-1's own 2 there now leave later)"]
         );
     }
 

@@ -92,8 +92,35 @@ fn and_list(items: &[String]) -> String {
 /// "reallocate", "allocate" (nobody gives the stock up: it was free) or "gives up"
 /// (nobody in the response takes it). A reallocation's quantity is what passes from the
 /// givers to the takers; `(given, gained)` are each side's units, and what one side has
-/// beyond the other is said after it.
-pub(super) fn reallocation(s: &Scenario, a: &Action, (given, gained): (f64, f64)) -> String {
+/// beyond the other is said after it, then the units of takers (`own`) that they shipped
+/// there before and that now leave `later`, which pass to nobody.
+pub(super) fn reallocation(
+    s: &Scenario,
+    a: &Action,
+    (given, gained): (f64, f64),
+    (own, later): (&[OrderIx], f64),
+) -> String {
+    let head = stock_passing(s, a, (given, gained));
+    if own.is_empty() || later <= 1e-9 {
+        return head;
+    }
+    let whose = match own {
+        [o] => format!("{}'s", s.order(*o).id),
+        _ => format!("{}'", names(s, own)),
+    };
+    let leave = if (later - 1.0).abs() < 1e-9 {
+        "leaves"
+    } else {
+        "leave"
+    };
+    format!(
+        "{head} ({whose} own {} there now {leave} later)",
+        qty(later)
+    )
+}
+
+/// The reallocation's sentence without what its takers' own units do.
+fn stock_passing(s: &Scenario, a: &Action, (given, gained): (f64, f64)) -> String {
     debug_assert_eq!(a.kind, ActionKind::Reallocate);
     let (Some(sku), Some(node)) = (a.sku, a.from_node) else {
         unreachable!("a reallocation names its SKU and node")
