@@ -613,20 +613,7 @@ mod tests {
     /// (large seed 1's SO-042266 gave up 1 x SKU-0651 unsaid).
     #[test]
     fn units_an_order_stops_shipping_that_nothing_replaces_are_given_up() {
-        let doc = serde_json::json!({
-            "format": "recourse.scenario/1", "id": "t", "as_of": "2026-11-27", "horizon_days": 10,
-            "skus": [{"id": "A"}, {"id": "B"}],
-            "nodes": [{"id": "DC-1", "kind": "dc"}, {"id": "Z-1", "kind": "customer"}],
-            "lanes": [{"id": "L", "from": "DC-1", "to": "Z-1", "mode": "ground",
-                "lead_time_days": 1, "cost_per_unit": 1.0}],
-            "stock": [{"node": "DC-1", "sku": "A", "on_hand": 20}, {"node": "DC-1", "sku": "B", "on_hand": 1}],
-            "inbound": [],
-            "orders": [{"id": "SO-1", "destination": "Z-1", "due": "2026-12-03", "priority": 1,
-                "lines": [{"sku": "A", "quantity": 20}, {"sku": "B", "quantity": 1}],
-                "plan": [{"sku": "A", "node": "DC-1", "lane": "L", "ship": "2026-12-01", "quantity": 20},
-                    {"sku": "B", "node": "DC-1", "lane": "L", "ship": "2026-12-01", "quantity": 1}]}],
-            "disruptions": []
-        });
+        let doc = one_dc(&[("A", 20, 20, "2026-12-01"), ("B", 1, 1, "2026-12-01")]);
         let s = scenario(doc);
         let (o, a, b, dc, l) = (
             OrderIx::new(0),
@@ -651,19 +638,7 @@ mod tests {
     /// SKU-0232 at DC-02 from SO-049319 to SO-049319, and 6 free units besides").
     #[test]
     fn an_order_taking_more_where_its_own_units_now_leave_later_gives_nothing_to_itself() {
-        let doc = serde_json::json!({
-            "format": "recourse.scenario/1", "id": "t", "as_of": "2026-11-27", "horizon_days": 10,
-            "skus": [{"id": "A"}],
-            "nodes": [{"id": "DC-1", "kind": "dc"}, {"id": "Z-1", "kind": "customer"}],
-            "lanes": [{"id": "L", "from": "DC-1", "to": "Z-1", "mode": "ground",
-                "lead_time_days": 1, "cost_per_unit": 1.0}],
-            "stock": [{"node": "DC-1", "sku": "A", "on_hand": 10}],
-            "inbound": [],
-            "orders": [{"id": "SO-1", "destination": "Z-1", "due": "2026-12-03", "priority": 1,
-                "lines": [{"sku": "A", "quantity": 10}],
-                "plan": [{"sku": "A", "node": "DC-1", "lane": "L", "ship": "2026-11-27", "quantity": 2}]}],
-            "disruptions": []
-        });
+        let doc = one_dc(&[("A", 10, 2, "2026-11-27")]);
         let s = scenario(doc);
         let (o, a, dc, l) = (
             OrderIx::new(0),
@@ -677,6 +652,31 @@ mod tests {
             texts(&s, &base, &prop, o),
             vec!["allocate 8 x A at DC-1 to SO-1 (SO-1's own 2 there now leave later)"]
         );
+    }
+
+    /// DC-1 ships SO-1's lines to Z-1 on lane L (1 day); per line (SKU, quantity, units
+    /// planned, planned day), DC-1 holds the line's quantity.
+    fn one_dc(lines: &[(&str, u32, u32, &str)]) -> serde_json::Value {
+        serde_json::json!({
+            "format": "recourse.scenario/1", "id": "t", "as_of": "2026-11-27", "horizon_days": 10,
+            "skus": lines.iter().map(|l| serde_json::json!({"id": l.0})).collect::<Vec<_>>(),
+            "nodes": [{"id": "DC-1", "kind": "dc"}, {"id": "Z-1", "kind": "customer"}],
+            "lanes": [{"id": "L", "from": "DC-1", "to": "Z-1", "mode": "ground",
+                "lead_time_days": 1, "cost_per_unit": 1.0}],
+            "stock": lines.iter()
+                .map(|l| serde_json::json!({"node": "DC-1", "sku": l.0, "on_hand": l.1}))
+                .collect::<Vec<_>>(),
+            "inbound": [],
+            "orders": [{"id": "SO-1", "destination": "Z-1", "due": "2026-12-03", "priority": 1,
+                "lines": lines.iter()
+                    .map(|l| serde_json::json!({"sku": l.0, "quantity": l.1}))
+                    .collect::<Vec<_>>(),
+                "plan": lines.iter()
+                    .map(|l| serde_json::json!({"sku": l.0, "node": "DC-1", "lane": "L",
+                        "ship": l.3, "quantity": l.2}))
+                    .collect::<Vec<_>>()}],
+            "disruptions": []
+        })
     }
 
     fn scenario(doc: serde_json::Value) -> Scenario {
