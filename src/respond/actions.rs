@@ -138,12 +138,13 @@ fn later(b: &BTreeMap<Day, f64>, p: &BTreeMap<Day, f64>) -> f64 {
 type Flows = BTreeMap<(NodeIx, SkuIx), (Vec<(OrderIx, f64, bool)>, Vec<(OrderIx, f64, f64)>)>;
 
 /// What the orders' changes give while they are read: the shipment actions, the stock
-/// flows that become reallocations, and the orders some action already describes.
+/// flows that become reallocations, and the (order, SKU) changes some action already
+/// describes.
 #[derive(Default)]
 struct Found {
     actions: Vec<Action>,
     flows: Flows,
-    described: Vec<OrderIx>,
+    described: Vec<(OrderIx, SkuIx)>,
 }
 
 /// The actions of response `k` (0-based), ids `R{k+1}.{i}` assigned by the caller's order.
@@ -176,16 +177,15 @@ pub fn classify(
     } = found;
     for ((node, sku), (gains, losses)) in flows {
         if let Some(a) = reallocation(s, (node, sku), &gains, &losses, donors) {
-            described.extend(a.orders.iter().copied());
+            described.extend(a.orders.iter().map(|&o| (o, sku)));
             actions.push(a);
         }
     }
     for u in members {
         match &u.kind {
-            UnitKind::Order(o) if !described.contains(o) => actions.push(freed_capacity(s, u, *o)),
+            UnitKind::Order(o) => actions.extend(freed_capacity(s, u, *o, &described)),
             UnitKind::Transfer(key) => actions.push(transfer(s, u, *key)),
             UnitKind::Expedite(i) => actions.push(expedite_inbound(s, u, *i)),
-            _ => {}
         }
     }
     actions.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.text.cmp(&b.text)));
@@ -326,7 +326,7 @@ fn kept_leg(
             a.text = wording::shipment(s, &a);
         }
         found.actions.push(a);
-        found.described.push(o);
+        found.described.push((o, sku));
     }
     let e = found.flows.entry((node, sku)).or_default();
     let gain = qp - qb;
@@ -353,7 +353,7 @@ fn kept_leg(
             name_replaced(&mut a, &parts, short);
             a.text = wording::shipment(s, &a);
             found.actions.push(a);
-            found.described.push(o);
+            found.described.push((o, sku));
             true
         }
         None => false,
@@ -417,7 +417,7 @@ fn new_leg(
     name_replaced(&mut a, &parts, short);
     a.text = wording::shipment(s, &a);
     found.actions.push(a);
-    found.described.push(o);
+    found.described.push((o, sku));
     // The stock it now draws at a node it did not ship from is taken there: a
     // reallocation when someone gives it up (the reroute describes it otherwise).
     if !b.keys().any(|(n, _)| *n == node) {
@@ -461,7 +461,7 @@ fn short_before_leg(
     a.text = wording::shipment(s, &a);
     a.cost = qp * unit_cost(s, lane);
     found.actions.push(a);
-    found.described.push(o);
+    found.described.push((o, sku));
     found
         .flows
         .entry((node, sku))
@@ -518,18 +518,54 @@ fn reallocation(
     Some(a)
 }
 
-/// An order no other action describes: it only ships later or fewer on its own lanes
-/// with nobody at that node gaining, which frees a node-day or lane-day for another order
-/// in this response.
-fn freed_capacity(s: &Scenario, u: &Unit, o: OrderIx) -> Action {
-    let moved: f64 = u.shipments.iter().map(|(_, b, p)| (b - p).abs()).sum();
-    let mut a = Action::new(ActionKind::Reallocate);
-    a.quantity = moved;
-    a.sku = u.shipments.first().map(|(k, ..)| k.1);
-    a.orders = vec![o];
-    a.from_orders = vec![o];
-    a.text = wording::freed_capacity(s, o, moved);
-    a
+/// An order's changes no other action describes: it only ships later or fewer on its own
+/// lanes with nobody at that node gaining, which frees a node-day or lane-day for another
+/// order in this response. One action for the whole order when nothing else describes it,
+/// else one per SKU left unsaid.
+fn freed_capacity(
+    s: &Scenario,
+    u: &Unit,
+    o: OrderIx,
+    described: &[(OrderIx, SkuIx)],
+) -> Vec<Action> {
+    let mut skus: Vec<SkuIx> = u.shipments.iter().map(|(k, ..)| k.1).collect();
+    skus.dedup();
+    let unsaid: Vec<SkuIx> = skus
+        .iter()
+        .copied()
+        .filter(|k| !described.contains(&(o, *k)))
+        .collect();
+    let which: Vec<Option<SkuIx>> = if unsaid.is_empty() {
+        Vec::new()
+    } else if unsaid.len() == skus.len() {
+        vec![None]
+    } else {
+        unsaid.into_iter().map(Some).collect()
+    };
+    which
+        .into_iter()
+        .map(|sku| {
+            let keys = || {
+                u.shipments
+                    .iter()
+                    .filter(move |(k, ..)| sku.is_none_or(|x| k.1 == x))
+            };
+            // Units that left the day, node or lane they had: a day's move counted once.
+            let moved: f64 = keys().map(|(_, b, p)| (b - p).max(0.0)).sum();
+            let mut a = Action::new(ActionKind::Reallocate);
+            a.quantity = moved;
+            a.sku = sku.or_else(|| u.shipments.first().map(|(k, ..)| k.1));
+            // The node whose capacity it frees, where its changes are all at one.
+            let node = keys().map(|(k, ..)| k.2).next();
+            if keys().all(|(k, ..)| Some(k.2) == node) {
+                (a.from_node, a.to_node) = (node, node);
+            }
+            a.orders = vec![o];
+            a.from_orders = vec![o];
+            a.text = wording::freed_capacity(s, o, sku, moved);
+            a
+        })
+        .collect()
 }
 
 /// A transfer key's change: more units (a `transfer`) or fewer (a cancelled part).
@@ -654,6 +690,39 @@ mod tests {
         );
     }
 
+    /// An order whose only change is units leaving later frees capacity; where another
+    /// action says its other SKU, the one left unsaid is named with its units (large seed
+    /// 1's SO-049319 moved 5 x SKU-0391 a few days later, which no action said). A day's
+    /// move counts its units once.
+    #[test]
+    fn a_later_departure_no_other_action_says_frees_capacity_per_sku() {
+        let s = scenario(one_dc(&[
+            ("A", 10, 2, "2026-11-27"),
+            ("B", 5, 5, "2026-11-27"),
+        ]));
+        let (o, a, b, dc, l) = (
+            OrderIx::new(0),
+            SkuIx::new(0),
+            SkuIx::new(1),
+            NodeIx::new(0),
+            Some(LaneIx::new(0)),
+        );
+        let base = BTreeMap::from([((o, a, dc, l, 0), 2.0), ((o, b, dc, l, 0), 5.0)]);
+        let prop = BTreeMap::from([((o, a, dc, l, 3), 10.0), ((o, b, dc, l, 3), 5.0)]);
+        assert_eq!(
+            texts(&s, &base, &prop, o),
+            vec![
+                "SO-1 changes its B shipments (5 units moved) to free capacity",
+                "allocate 8 x A at DC-1 to SO-1 (SO-1's own 2 there now leave later)",
+            ]
+        );
+        let prop = BTreeMap::from([((o, a, dc, l, 0), 2.0), ((o, b, dc, l, 3), 5.0)]);
+        assert_eq!(
+            texts(&s, &base, &prop, o),
+            vec!["SO-1 changes its shipments (5 units moved) to free capacity"]
+        );
+    }
+
     /// DC-1 ships SO-1's lines to Z-1 on lane L (1 day); per line (SKU, quantity, units
     /// planned, planned day), DC-1 holds the line's quantity.
     fn one_dc(lines: &[(&str, u32, u32, &str)]) -> serde_json::Value {
@@ -692,10 +761,12 @@ mod tests {
         prop: &BTreeMap<ShipmentKey, f64>,
         o: OrderIx,
     ) -> Vec<String> {
+        let at = |m: &BTreeMap<ShipmentKey, f64>, k: &ShipmentKey| m.get(k).copied().unwrap_or(0.0);
+        // A unit holds the keys whose quantity changes.
         let mut keys: Vec<ShipmentKey> = base.keys().chain(prop.keys()).copied().collect();
         keys.sort();
         keys.dedup();
-        let at = |m: &BTreeMap<ShipmentKey, f64>, k| m.get(k).copied().unwrap_or(0.0);
+        keys.retain(|k| at(base, k) != at(prop, k));
         let unit = Unit {
             kind: UnitKind::Order(o),
             shipments: keys

@@ -175,9 +175,12 @@ fn stock_passing(s: &Scenario, a: &Action, (given, gained): (f64, f64)) -> Strin
     }
 }
 
-pub(super) fn freed_capacity(s: &Scenario, o: OrderIx, moved: f64) -> String {
+/// "SO-1 changes its shipments (n moved) to free capacity", naming the SKU ("its SKU-2
+/// shipments") where other actions say the order's other changes.
+pub(super) fn freed_capacity(s: &Scenario, o: OrderIx, sku: Option<SkuIx>, moved: f64) -> String {
+    let which = sku.map_or(String::new(), |k| format!("{} ", s.sku(k).id));
     format!(
-        "{} changes its shipments ({} moved) to free capacity",
+        "{} changes its {which}shipments ({} moved) to free capacity",
         s.order(o).id,
         crate::base::text::units(moved)
     )
