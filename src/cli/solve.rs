@@ -32,10 +32,11 @@ command, from reading the scenario to the written document: the solver gets what
 after a reserve for the responses and the writing; where the whole model does not fit its
 share, the rules' plan is improved one neighbourhood at a time (models/neighbourhoods.md),
 with a transportation relaxation's bound beside it; and the checker evaluates the
-responses' prefixes while time is left (always the last one). On models of 250k nonzeros or more, and under limits
-of 2 s or less (--guide auto), an LP-guided search runs before the MIP; its bound is proven
-once its LP converges (models/guided.md). Exits 0 with a plan, 1 without one (infeasible, or
-a limit hit before any plan), 2 on bad input, 3 on an internal or solver failure.")]
+responses' prefixes while time is left (always the last one). On models of 250k nonzeros
+or more, and under limits of 2 s or less (--guide auto), an LP-guided search runs before
+the MIP; its bound is proven once its LP converges (models/guided.md). Exits 0 with a plan,
+1 without one (infeasible, or a limit hit before any plan), 2 on bad input, 3 on an
+internal or solver failure.")]
 pub struct Args {
     /// Scenario file, or - for standard input.
     pub scenario: PathBuf,

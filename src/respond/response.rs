@@ -185,8 +185,9 @@ pub struct Action {
     pub instead: Vec<(NodeIx, Option<LaneIx>, f64)>,
     pub short_units: f64,
     pub inbound: Option<InboundIx>,
-    /// Money it adds on its own: transport for a transfer, the expedite cost, the transport
-    /// difference of a reroute or faster lane. Shared charges are in the response's cost.
+    /// Money it adds on its own: transport for a transfer, the expedite cost, a reroute's
+    /// or faster lane's transport less what the units it replaces paid. Shared charges are
+    /// in the response's cost.
     pub cost: f64,
     /// One line a planner reads.
     pub text: String,
