@@ -115,8 +115,8 @@ fn solve(
     if terminal {
         // Building a large model takes seconds before the solver's own progress line starts.
         eprintln!(
-            "{} orders, {} at risk if nobody acts; running {}...",
-            s.orders.len(),
+            "{}, {} at risk if nobody acts; running {}...",
+            plural(s.orders.len(), "order"),
             analysis.at_risk.len(),
             args.formulation
         );
@@ -149,10 +149,10 @@ fn solve(
         let base = doc.kpis.baseline.cost.total;
         match (outcome.objective(), &doc.kpis.proposed) {
             (Some(cost), Some(k)) => eprintln!(
-                "{}: cost {cost:.2} against {base:.2} if nobody acts; {} of {} orders at risk (baseline {}); {:.2} s",
+                "{}: cost {cost:.2} against {base:.2} if nobody acts; {} of {} at risk (baseline {}); {:.2} s",
                 outcome.status(),
                 k.at_risk_orders,
-                k.orders,
+                plural(k.orders, "order"),
                 doc.kpis.baseline.at_risk_orders,
                 doc.solve.seconds
             ),

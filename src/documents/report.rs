@@ -1,6 +1,6 @@
 //! Documents and readable reports. Builds strings and serde values; `main` prints them.
 
-use crate::base::text::{clip, qty, wrap, MAX_COLUMN, TEXT_WIDTH};
+use crate::base::text::{clip, plural, qty, wrap, MAX_COLUMN, TEXT_WIDTH};
 use crate::check::{CostBreakdown, Evaluation, Violation};
 use crate::plan::{PlanDoc, PlanView};
 use crate::risk::kpi::{kpis, Kpis};
@@ -92,8 +92,12 @@ pub fn risk_table<P>(doc: &RiskDoc<P>, currency: Option<&str>, width: usize) -> 
     let mut t = String::new();
     let k = &doc.kpis;
     let head = format!(
-        "Scenario {} as of {}, {} days: {} of {} orders at risk if nobody acts",
-        doc.scenario, doc.as_of, doc.horizon_days, k.at_risk_orders, k.orders
+        "Scenario {} as of {}, {}: {} of {} at risk if nobody acts",
+        doc.scenario,
+        doc.as_of,
+        plural(doc.horizon_days as f64, "day"),
+        k.at_risk_orders,
+        plural(k.orders as f64, "order")
     );
     let _ = writeln!(t, "{}", wrap(&head, width, "", "  "));
     if !doc.baseline_feasible {

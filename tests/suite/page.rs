@@ -613,6 +613,10 @@ fn an_infeasible_page_names_the_frozen_order_no_plan_can_keep() {
         .arg(&scenario)
         .assert()
         .code(1);
+    // One order at each priority: counted in the singular ("(1 orders)" before).
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("Priority 1 <span class=\"note\">(1 order)</span>"));
+    assert!(!html.contains("1 orders") && html.contains("0 responses"));
     let Some(page) = browser::open(&out) else {
         return;
     };

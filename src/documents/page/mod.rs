@@ -15,7 +15,7 @@ pub use data::Files;
 pub use text::grouped;
 use text::{esc, script_safe};
 
-use crate::base::text::qty;
+use crate::base::text::{plural, qty};
 use crate::documents::proposals::ProposalsDoc;
 use crate::risk::kpi::Kpis;
 use crate::scenario::domain::Scenario;
@@ -78,10 +78,10 @@ pub fn render(s: &Scenario, doc: &ProposalsDoc, files: &Files) -> String {
 fn header(out: &mut String, s: &Scenario, doc: &ProposalsDoc) {
     let sv = &doc.solve;
     let mut line = format!(
-        "{} · as of {} · {} days · {} by {} ({}) in {:.2} s",
+        "{} · as of {} · {} · {} by {} ({}) in {:.2} s",
         esc(&doc.scenario),
         s.as_of,
-        s.horizon,
+        plural(s.horizon as f64, "day"),
         esc(&sv.status),
         esc(&sv.formulation),
         esc(&sv.solver),
@@ -175,14 +175,14 @@ fn headline(out: &mut String, doc: &ProposalsDoc, currency: &str) {
         "at-risk-before",
         "At-risk orders, before",
         base.at_risk_orders.to_string(),
-        &format!("of {} orders", base.orders),
+        &format!("of {}", plural(base.orders as f64, "order")),
     );
     card(
         out,
         "at-risk-after",
         "At-risk orders, after",
         plan.map_or("—".to_owned(), |k| k.at_risk_orders.to_string()),
-        &format!("{} responses", doc.responses.len()),
+        &plural(doc.responses.len() as f64, "response"),
     );
     out.push_str("</section>\n");
 }
@@ -231,8 +231,9 @@ fn kpis(out: &mut String, b: &Kpis, p: Option<&Kpis>, currency: &str) {
         let after = p.and_then(|k| k.per_priority.get(i));
         let _ = write!(
             out,
-            "<div><h3>Priority {} <span class=\"note\">({} orders)</span></h3>",
-            pp.priority, pp.orders
+            "<div><h3>Priority {} <span class=\"note\">({})</span></h3>",
+            pp.priority,
+            plural(pp.orders as f64, "order")
         );
         let rows = [
             Bar::of(
