@@ -68,23 +68,25 @@ fn repairs(x: &Inputs<'_>) -> &'static str {
 }
 
 /// The money sentence: what the response spends or saves in running costs, what it saves
-/// in penalties and, when running costs fall, what its donors' penalties add.
+/// in penalties and, when running costs fall, what its donors' penalties add. Which form
+/// follows the running costs' sign, not the cost's: a response whose donors' penalties
+/// outweigh the running costs it saves still saves those.
 fn money_sentence(s: &Scenario, r: &Response) -> String {
     let saves = r.cost + r.net_benefit;
-    if r.cost >= -1e-9 {
-        format!(
+    if r.running >= -1e-9 {
+        return format!(
             "Costs {}, saves {} in penalties: net {}",
             money(s, r.cost.max(0.0)),
             money(s, saves),
             money(s, r.net_benefit)
-        )
-    } else if r.cost - r.running > 1e-9 {
-        // Its donors' penalties rise by less than the running costs fall.
-        let saved = if saves > 1e-9 {
-            format!(" and {} in penalties", money(s, saves))
-        } else {
-            String::new()
-        };
+        );
+    }
+    let saved = if saves > 1e-9 {
+        format!(" and {} in penalties", money(s, saves))
+    } else {
+        String::new()
+    };
+    if r.cost - r.running > 1e-9 {
         format!(
             "Saves {} in running costs{saved}, and adds {} in its donors' penalties: net {}",
             money(s, -r.running),
@@ -98,6 +100,30 @@ fn money_sentence(s: &Scenario, r: &Response) -> String {
             money(s, saves),
             money(s, r.net_benefit)
         )
+    }
+}
+
+/// What a response that protects and helps nobody does to the cost, on its own (half a
+/// cent either way is no change, as the money sentence rounds it), and whether any order
+/// it changes, a donor or not, is late or short after.
+fn cost_effect(s: &Scenario, r: &Response, x: &Inputs<'_>) -> String {
+    let effect = if r.net_benefit >= 0.005 {
+        "Lowers the cost".to_owned()
+    } else if r.net_benefit <= -0.005 {
+        format!("Raises the cost by {} on its own", money(s, -r.net_benefit))
+    } else {
+        "Leaves the cost as it is".to_owned()
+    };
+    let late_after = r
+        .actions
+        .iter()
+        .flat_map(|a| &a.orders)
+        .chain(&r.donors)
+        .any(|o| x.plan_eval.orders[o.ix()].at_risk());
+    if late_after {
+        format!("{effect}, though it leaves an order late or short")
+    } else {
+        format!("{effect} without changing who is at risk")
     }
 }
 
@@ -142,14 +168,8 @@ pub fn response(s: &Scenario, r: &Response, x: &Inputs<'_>) -> String {
                 helped.join("; ")
             ));
         }
-        let made_late = r
-            .donors
-            .iter()
-            .any(|o| x.plan_eval.orders[o.ix()].at_risk());
-        if who.is_empty() && made_late {
-            format!("Lowers the cost, though it leaves an order late or short: {what}.")
-        } else if who.is_empty() {
-            format!("Lowers the cost without changing who is at risk: {what}.")
+        if who.is_empty() {
+            format!("{}: {what}.", cost_effect(s, r, x))
         } else {
             format!("{}: {what}.", who.join("; "))
         }
