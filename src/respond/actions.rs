@@ -202,19 +202,26 @@ fn order_changes(s: &Scenario, b: &Legs, p: &Legs, (o, sku): (OrderIx, SkuIx), f
             None => new_leg(s, (o, sku), (node, lane), b, pdays, &mut pool, found),
         }
     }
+    // What each old leg gives up at its node: units leaving later (a leg kept, its first
+    // day not earlier) or no longer leaving there, less those another leg of the order at
+    // the same node took over (they free no stock); those no action replaced are unsaid.
+    let none = BTreeMap::new();
     for (&(node, lane), bdays) in b {
-        if !p.contains_key(&(node, lane)) && !p.keys().any(|(n, _)| *n == node) {
-            let unsaid = pool
-                .iter()
-                .filter(|l| (l.node, l.lane) == (node, lane))
-                .map(|l| l.units)
-                .sum();
+        let lost = pool.iter().find(|l| (l.node, l.lane) == (node, lane));
+        let (here, unsaid) = lost.map_or((0.0, 0.0), |l| (l.here, l.units));
+        let pdays = p.get(&(node, lane)).unwrap_or(&none);
+        let gave = if pdays.is_empty() || first(pdays) >= first(bdays) {
+            later(bdays, pdays)
+        } else {
+            (total(bdays) - total(pdays)).max(0.0)
+        } - here;
+        if gave > 1e-9 {
             found
                 .flows
                 .entry((node, sku))
                 .or_default()
                 .1
-                .push((o, total(bdays), unsaid));
+                .push((o, gave, unsaid));
         }
     }
 }
@@ -228,6 +235,8 @@ struct Lost {
     lane: Option<LaneIx>,
     day: Day,
     units: f64,
+    /// Of its lost units, those another leg at the same node took over.
+    here: f64,
 }
 
 fn lost_legs(b: &Legs, p: &Legs) -> Vec<Lost> {
@@ -242,25 +251,18 @@ fn lost_legs(b: &Legs, p: &Legs) -> Vec<Lost> {
                 lane,
                 day,
                 units,
+                here: 0.0,
             })
         })
         .collect()
 }
 
-/// `want` units attributed to the legs of `pool` that lost units, each leg's units once:
-/// at `node` first, fastest lane first (none there when `elsewhere`), then the others in
-/// turn. The legs with the units each gives, and what none gave: units the order was
-/// short of, since every unit it ships now beyond the legs' losses is one it did not ship.
-fn replaced(
-    s: &Scenario,
-    pool: &mut [Lost],
-    want: f64,
-    node: NodeIx,
-    elsewhere: bool,
-) -> (Vec<Lost>, f64) {
-    let mut order: Vec<usize> = (0..pool.len())
-        .filter(|&i| pool[i].units > 1e-9 && !(elsewhere && pool[i].node == node))
-        .collect();
+/// `want` units at `node` attributed to the legs of `pool` that lost units, each leg's
+/// units once: at `node` first, fastest lane first, then the others in turn. The legs with
+/// the units each gives, and what none gave: units the order was short of, since every
+/// unit it ships now beyond the legs' losses is one it did not ship.
+fn replaced(s: &Scenario, pool: &mut [Lost], want: f64, node: NodeIx) -> (Vec<Lost>, f64) {
+    let mut order: Vec<usize> = (0..pool.len()).filter(|&i| pool[i].units > 1e-9).collect();
     order.sort_by_key(|&i| {
         (
             pool[i].node != node,
@@ -275,6 +277,9 @@ fn replaced(
         }
         let units = pool[i].units.min(left);
         pool[i].units -= units;
+        if pool[i].node == node {
+            pool[i].here += units;
+        }
         left -= units;
         parts.push(Lost { units, ..pool[i] });
     }
@@ -302,29 +307,26 @@ fn kept_leg(
     pool: &mut [Lost],
     found: &mut Found,
 ) {
-    let (qp, dp) = (total(pdays), first(pdays));
-    let (qb, db) = (total(bdays), first(bdays));
+    let qp = total(pdays);
+    let qb = total(bdays);
     let fewer = beyond(bdays, pdays);
     let more = beyond(pdays, bdays);
-    // Only units that left a day of the old schedule can have moved earlier.
-    let moved = if fewer.is_empty() {
-        None
-    } else {
-        earlier(bdays, pdays)
-    };
-    if let Some((units, from_day, to_day)) = moved {
+    // The leg's own units on other days: those that left a day of the old schedule, less
+    // those the leg lost in all (they left the leg, and another action says where to). When
+    // some leave earlier, the action says the whole new schedule of them, later days too.
+    let own = fewer.iter().map(|d| d.1).sum::<f64>() - (qb - qp).max(0.0);
+    if own > 1e-9 && earlier(bdays, pdays).is_some() {
+        let (from_days, to_days) = (first_units(&fewer, own), first_units(&more, own));
         let mut a = shipment_action(
             s,
             ActionKind::ExpediteShipment,
-            (o, sku, units),
-            (node, lane, from_day),
-            (node, lane, to_day),
+            (o, sku, own),
+            (node, lane, from_days[0].0),
+            (node, lane, to_days[0].0),
         );
-        a.to_days = more.clone();
-        a.from_days = fewer.clone();
-        if a.to_days.len() > 1 || a.from_days.len() > 1 {
-            a.text = wording::shipment(s, &a);
-        }
+        a.to_days = to_days;
+        a.from_days = from_days;
+        a.text = wording::shipment(s, &a);
         found.actions.push(a);
         found.described.push((o, sku));
     }
@@ -332,15 +334,21 @@ fn kept_leg(
     let gain = qp - qb;
     // Also beside units of the old schedule leaving earlier: both are said.
     let (parts, short) = if gain > 1e-9 {
-        replaced(s, pool, gain, node, true)
+        replaced(s, pool, gain, node)
     } else {
         (Vec::new(), 0.0)
     };
     let rerouted = match parts.first() {
         Some(from) => {
+            let faster = from.node == node && lead(s, lane) < lead(s, from.lane);
+            let kind = if faster {
+                ActionKind::ExpediteShipment
+            } else {
+                ActionKind::Reroute
+            };
             let mut a = shipment_action(
                 s,
-                ActionKind::Reroute,
+                kind,
                 (o, sku, gain),
                 (from.node, from.lane, from.day),
                 (node, lane, more[0].0),
@@ -361,10 +369,21 @@ fn kept_leg(
     if qp > qb + 1e-9 {
         e.0.push((o, qp - qb, rerouted));
     }
-    let gave = later(bdays, pdays);
-    if gave > 1e-9 && dp >= db {
-        e.1.push((o, gave, 0.0));
+}
+
+/// The first `units` of `days` (day, units), in day order: the days an action's units
+/// leave, or left, when the leg's other units are said by other actions.
+fn first_units(days: &[(Day, f64)], units: f64) -> Vec<(Day, f64)> {
+    let mut left = units;
+    let mut out = Vec::new();
+    for &(d, q) in days {
+        if left <= 1e-9 {
+            break;
+        }
+        out.push((d, q.min(left)));
+        left -= q.min(left);
     }
+    out
 }
 
 /// A (node, lane) the order takes up: from a node it shipped from, an `expedite_shipment`
@@ -382,7 +401,7 @@ fn new_leg(
     found: &mut Found,
 ) {
     let (qp, dp) = (total(pdays), first(pdays));
-    let (parts, short) = replaced(s, pool, qp, node, false);
+    let (parts, short) = replaced(s, pool, qp, node);
     let Some(from) = parts.first().copied() else {
         if b.is_empty() {
             // The order's first stock of this SKU: an allocation.
@@ -761,13 +780,36 @@ mod tests {
         prop: &BTreeMap<ShipmentKey, f64>,
         o: OrderIx,
     ) -> Vec<String> {
+        orders_texts(s, base, prop, &[o])
+    }
+
+    /// The same for several orders, each its own unit.
+    fn orders_texts(
+        s: &Scenario,
+        base: &BTreeMap<ShipmentKey, f64>,
+        prop: &BTreeMap<ShipmentKey, f64>,
+        orders: &[OrderIx],
+    ) -> Vec<String> {
+        let units: Vec<Unit> = orders.iter().map(|&o| unit(base, prop, o)).collect();
+        let members: Vec<&Unit> = units.iter().collect();
+        classify(s, base, prop, &members, &[])
+            .into_iter()
+            .map(|a| a.text)
+            .collect()
+    }
+
+    fn unit(
+        base: &BTreeMap<ShipmentKey, f64>,
+        prop: &BTreeMap<ShipmentKey, f64>,
+        o: OrderIx,
+    ) -> Unit {
         let at = |m: &BTreeMap<ShipmentKey, f64>, k: &ShipmentKey| m.get(k).copied().unwrap_or(0.0);
-        // A unit holds the keys whose quantity changes.
+        // A unit holds the order's keys whose quantity changes.
         let mut keys: Vec<ShipmentKey> = base.keys().chain(prop.keys()).copied().collect();
         keys.sort();
         keys.dedup();
-        keys.retain(|k| at(base, k) != at(prop, k));
-        let unit = Unit {
+        keys.retain(|k| k.0 == o && at(base, k) != at(prop, k));
+        Unit {
             kind: UnitKind::Order(o),
             shipments: keys
                 .iter()
@@ -781,10 +823,50 @@ mod tests {
             node_out: Vec::new(),
             lane_out: Vec::new(),
             resources: Vec::new(),
+        }
+    }
+
+    /// SO-1 ships 20 via L-A before and 17 via L-B (another lane from DC-1) after; SO-2
+    /// takes 5 more at DC-1. The 3 SO-1 drops pass to SO-2, and the 17 on L-B free no stock
+    /// (the generated ~300-order seed 21 said "allocate 5 ... to SO-0120" with SO-0027's 3
+    /// units unsaid); SO-2's own 10 leaving a day earlier are its own 10, not the 5 it gains.
+    #[test]
+    fn units_dropped_beside_a_lane_change_pass_to_the_order_that_takes_them() {
+        let lane = |id: &str| {
+            serde_json::json!({"id": id, "from": "DC-1", "to": "Z-1", "mode": "ground",
+                "lead_time_days": 1, "cost_per_unit": 1.0})
         };
-        classify(s, base, prop, &[&unit], &[])
-            .into_iter()
-            .map(|a| a.text)
-            .collect()
+        let order = |id: &str, q: u32, lane: &str| {
+            serde_json::json!({"id": id, "destination": "Z-1", "due": "2026-12-05", "priority": 1,
+                "lines": [{"sku": "A", "quantity": q}],
+                "plan": [{"sku": "A", "node": "DC-1", "lane": lane, "ship": "2026-12-01", "quantity": q}]})
+        };
+        let s = scenario(serde_json::json!({
+            "format": "recourse.scenario/1", "id": "t", "as_of": "2026-11-27", "horizon_days": 10,
+            "skus": [{"id": "A"}],
+            "nodes": [{"id": "DC-1", "kind": "dc"}, {"id": "Z-1", "kind": "customer"}],
+            "lanes": [lane("L-A"), lane("L-B")],
+            "stock": [{"node": "DC-1", "sku": "A", "on_hand": 40}],
+            "inbound": [],
+            "orders": [order("SO-1", 20, "L-A"), order("SO-2", 15, "L-A")],
+            "disruptions": []
+        }));
+        let (o1, o2, a, dc) = (
+            OrderIx::new(0),
+            OrderIx::new(1),
+            SkuIx::new(0),
+            NodeIx::new(0),
+        );
+        let (la, lb) = (Some(LaneIx::new(0)), Some(LaneIx::new(1)));
+        let base = BTreeMap::from([((o1, a, dc, la, 4), 20.0), ((o2, a, dc, la, 4), 10.0)]);
+        let prop = BTreeMap::from([((o1, a, dc, lb, 4), 17.0), ((o2, a, dc, la, 3), 15.0)]);
+        assert_eq!(
+            orders_texts(&s, &base, &prop, &[o1, o2]),
+            vec![
+                "reallocate 3 x A at DC-1 from SO-1 to SO-2, and 2 free units besides",
+                "ship SO-2's 10 x A from DC-1 via L-A on 2026-11-30 instead of 2026-12-01",
+                "ship SO-1's 17 x A from DC-1 via L-B on 2026-12-01 instead of DC-1 via L-A",
+            ]
+        );
     }
 }
