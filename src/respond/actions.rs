@@ -670,13 +670,7 @@ mod tests {
     fn units_an_order_stops_shipping_that_nothing_replaces_are_given_up() {
         let doc = one_dc(&[("A", 20, 20, "2026-12-01"), ("B", 1, 1, "2026-12-01")]);
         let s = scenario(doc);
-        let (o, a, b, dc, l) = (
-            OrderIx::new(0),
-            SkuIx::new(0),
-            SkuIx::new(1),
-            NodeIx::new(0),
-            Some(LaneIx::new(0)),
-        );
+        let (o, a, b, dc, l) = one_dc_ids();
         let base = BTreeMap::from([((o, a, dc, l, 5), 20.0), ((o, b, dc, l, 5), 1.0)]);
         let prop = BTreeMap::from([((o, a, dc, l, 4), 20.0)]);
         assert_eq!(
@@ -695,12 +689,7 @@ mod tests {
     fn an_order_taking_more_where_its_own_units_now_leave_later_gives_nothing_to_itself() {
         let doc = one_dc(&[("A", 10, 2, "2026-11-27")]);
         let s = scenario(doc);
-        let (o, a, dc, l) = (
-            OrderIx::new(0),
-            SkuIx::new(0),
-            NodeIx::new(0),
-            Some(LaneIx::new(0)),
-        );
+        let (o, a, _, dc, l) = one_dc_ids();
         let base = BTreeMap::from([((o, a, dc, l, 0), 2.0)]);
         let prop = BTreeMap::from([((o, a, dc, l, 3), 10.0)]);
         assert_eq!(
@@ -719,13 +708,7 @@ mod tests {
             ("A", 10, 2, "2026-11-27"),
             ("B", 5, 5, "2026-11-27"),
         ]));
-        let (o, a, b, dc, l) = (
-            OrderIx::new(0),
-            SkuIx::new(0),
-            SkuIx::new(1),
-            NodeIx::new(0),
-            Some(LaneIx::new(0)),
-        );
+        let (o, a, b, dc, l) = one_dc_ids();
         let base = BTreeMap::from([((o, a, dc, l, 0), 2.0), ((o, b, dc, l, 0), 5.0)]);
         let prop = BTreeMap::from([((o, a, dc, l, 3), 10.0), ((o, b, dc, l, 3), 5.0)]);
         assert_eq!(
@@ -765,6 +748,17 @@ mod tests {
                     .collect::<Vec<_>>()}],
             "disruptions": []
         })
+    }
+
+    /// `one_dc`'s order, its first two SKUs, DC-1 and lane L.
+    fn one_dc_ids() -> (OrderIx, SkuIx, SkuIx, NodeIx, Option<LaneIx>) {
+        (
+            OrderIx::new(0),
+            SkuIx::new(0),
+            SkuIx::new(1),
+            NodeIx::new(0),
+            Some(LaneIx::new(0)),
+        )
     }
 
     fn scenario(doc: serde_json::Value) -> Scenario {
