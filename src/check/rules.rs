@@ -412,8 +412,13 @@ fn capacities(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             5,
             "node_capacity_exceeded",
             format!(
-                "{} units leave {} on {}, over its ship capacity of {} per day",
+                "{} {} {} on {}, over its ship capacity of {} per day",
                 num(q),
+                if q == 1.0 {
+                    "unit leaves"
+                } else {
+                    "units leave"
+                },
                 s.node(n).id,
                 s.date_string(day),
                 num(cap)
@@ -434,8 +439,13 @@ fn capacities(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             5,
             "lane_capacity_exceeded",
             format!(
-                "{} units depart on {} on {}, over its capacity of {} per day",
+                "{} {} on {} on {}, over its capacity of {} per day",
                 num(q),
+                if q == 1.0 {
+                    "unit departs"
+                } else {
+                    "units depart"
+                },
                 s.lane(l).id,
                 s.date_string(day),
                 num(cap)

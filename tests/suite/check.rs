@@ -795,6 +795,16 @@ fn rule_5_transfers_share_the_lane_capacity() {
             "11 units depart on T12 on 2026-11-30, over its capacity of 10 per day",
         )],
     );
+    // One unit over a capacity of 0 is said in the singular.
+    v["lanes"][2]["capacity_per_day"] = json!(0);
+    assert_violations(
+        &eval(&v, planned(), vec![tr("T12", "A", "2026-11-30", 1.0)], &[]),
+        &[(
+            5,
+            "lane_capacity_exceeded",
+            "1 unit departs on T12 on 2026-11-30, over its capacity of 0 per day",
+        )],
+    );
 }
 
 // ---------------------------------------------------------------------------------------
