@@ -137,14 +137,12 @@ fn later(b: &BTreeMap<Day, f64>, p: &BTreeMap<Day, f64>) -> f64 {
 /// no shipment action says are replaced.
 type Flows = BTreeMap<(NodeIx, SkuIx), (Vec<(OrderIx, f64, bool)>, Vec<(OrderIx, f64, f64)>)>;
 
-/// What the orders' changes give while they are read: the shipment actions, the stock
-/// flows that become reallocations, and the (order, SKU) changes some action already
-/// describes.
+/// What the orders' changes give while they are read: the shipment actions and the stock
+/// flows that become reallocations.
 #[derive(Default)]
 struct Found {
     actions: Vec<Action>,
     flows: Flows,
-    described: Vec<(OrderIx, SkuIx)>,
 }
 
 /// The actions of response `k` (0-based), ids `R{k+1}.{i}` assigned by the caller's order.
@@ -170,20 +168,18 @@ pub fn classify(
             );
         }
     }
-    let Found {
-        mut actions,
-        flows,
-        mut described,
-    } = found;
+    let Found { mut actions, flows } = found;
     for ((node, sku), (gains, losses)) in flows {
         if let Some(a) = reallocation(s, (node, sku), &gains, &losses, donors) {
-            described.extend(a.orders.iter().map(|&o| (o, sku)));
             actions.push(a);
         }
     }
     for u in members {
         match &u.kind {
-            UnitKind::Order(o) => actions.extend(freed_capacity(s, u, *o, &described)),
+            UnitKind::Order(o) => {
+                let freed = freed_capacity(s, u, *o, &actions);
+                actions.extend(freed);
+            }
             UnitKind::Transfer(key) => actions.push(transfer(s, u, *key)),
             UnitKind::Expedite(i) => actions.push(expedite_inbound(s, u, *i)),
         }
@@ -328,7 +324,6 @@ fn kept_leg(
         a.from_days = from_days;
         a.text = wording::shipment(s, &a);
         found.actions.push(a);
-        found.described.push((o, sku));
     }
     let e = found.flows.entry((node, sku)).or_default();
     let gain = qp - qb;
@@ -361,7 +356,6 @@ fn kept_leg(
             name_replaced(&mut a, &parts, short);
             a.text = wording::shipment(s, &a);
             found.actions.push(a);
-            found.described.push((o, sku));
             true
         }
         None => false,
@@ -436,7 +430,6 @@ fn new_leg(
     name_replaced(&mut a, &parts, short);
     a.text = wording::shipment(s, &a);
     found.actions.push(a);
-    found.described.push((o, sku));
     // The stock it now draws at a node it did not ship from is taken there: a
     // reallocation when someone gives it up (the reroute describes it otherwise).
     if !b.keys().any(|(n, _)| *n == node) {
@@ -480,7 +473,6 @@ fn short_before_leg(
     a.text = wording::shipment(s, &a);
     a.cost = qp * unit_cost(s, lane);
     found.actions.push(a);
-    found.described.push((o, sku));
     found
         .flows
         .entry((node, sku))
@@ -537,30 +529,43 @@ fn reallocation(
     Some(a)
 }
 
-/// An order's changes no other action describes: it only ships later or fewer on its own
-/// lanes with nobody at that node gaining, which frees a node-day or lane-day for another
-/// order in this response. One action for the whole order when nothing else describes it,
-/// else one per SKU left unsaid.
-fn freed_capacity(
-    s: &Scenario,
-    u: &Unit,
-    o: OrderIx,
-    described: &[(OrderIx, SkuIx)],
-) -> Vec<Action> {
-    let mut skus: Vec<SkuIx> = u.shipments.iter().map(|(k, ..)| k.1).collect();
-    skus.dedup();
-    let unsaid: Vec<SkuIx> = skus
+/// Whether `a` names order `o`'s route (SKU, node, lane): a shipment from, to or instead of
+/// it, or a reallocation of that SKU at its node that names the order.
+fn names_leg(a: &Action, o: OrderIx, (sku, node, lane): (SkuIx, NodeIx, Option<LaneIx>)) -> bool {
+    if !a.orders.contains(&o) || a.sku != Some(sku) {
+        return false;
+    }
+    match a.kind {
+        ActionKind::Reallocate => a.from_node == Some(node),
+        _ => {
+            [(a.from_node, a.from_lane), (a.to_node, a.to_lane)].contains(&(Some(node), Some(lane)))
+                || a.instead.iter().any(|&(n, l, _)| (n, l) == (node, lane))
+        }
+    }
+}
+
+/// An order's changed routes no other action names: it only ships later or fewer there,
+/// with nobody at that node gaining, which frees a node-day or lane-day for another order
+/// in this response. One action for the whole order when no action names any of its
+/// routes, else one per SKU with a route left unsaid, counting those routes' units.
+fn freed_capacity(s: &Scenario, u: &Unit, o: OrderIx, actions: &[Action]) -> Vec<Action> {
+    let leg = |k: &ShipmentKey| (k.1, k.2, k.3);
+    let mut legs: Vec<(SkuIx, NodeIx, Option<LaneIx>)> =
+        u.shipments.iter().map(|(k, ..)| leg(k)).collect();
+    legs.dedup();
+    let unsaid: Vec<(SkuIx, NodeIx, Option<LaneIx>)> = legs
         .iter()
         .copied()
-        .filter(|k| !described.contains(&(o, *k)))
+        .filter(|l| !actions.iter().any(|a| names_leg(a, o, *l)))
         .collect();
-    let which: Vec<Option<SkuIx>> = if unsaid.is_empty() {
+    let mut which: Vec<Option<SkuIx>> = if unsaid.is_empty() {
         Vec::new()
-    } else if unsaid.len() == skus.len() {
+    } else if unsaid.len() == legs.len() {
         vec![None]
     } else {
-        unsaid.into_iter().map(Some).collect()
+        unsaid.iter().map(|l| Some(l.0)).collect()
     };
+    which.dedup();
     which
         .into_iter()
         .map(|sku| {
@@ -568,6 +573,7 @@ fn freed_capacity(
                 u.shipments
                     .iter()
                     .filter(move |(k, ..)| sku.is_none_or(|x| k.1 == x))
+                    .filter(|(k, ..)| unsaid.contains(&leg(k)))
             };
             // Units that left the day, node or lane they had: a day's move counted once.
             let moved: f64 = keys().map(|(_, b, p)| (b - p).max(0.0)).sum();
@@ -722,6 +728,40 @@ mod tests {
         assert_eq!(
             texts(&s, &base, &prop, o),
             vec!["SO-1 changes its shipments (5 units moved) to free capacity"]
+        );
+    }
+
+    /// SO-1's units on L-A leave a day earlier and those on L-B a day later: the earlier
+    /// departure names L-A only, so L-B's change is said as freed capacity (a route of a
+    /// SKU some action describes went unsaid before).
+    #[test]
+    fn a_route_no_action_names_is_said_even_beside_another_route_of_its_sku() {
+        let lane = |id: &str| {
+            serde_json::json!({"id": id, "from": "DC-1", "to": "Z-1", "mode": "ground",
+                "lead_time_days": 1, "cost_per_unit": 1.0})
+        };
+        let entry = |lane: &str| serde_json::json!({"sku": "A", "node": "DC-1", "lane": lane, "ship": "2026-12-01", "quantity": 5});
+        let s = scenario(serde_json::json!({
+            "format": "recourse.scenario/1", "id": "t", "as_of": "2026-11-27", "horizon_days": 10,
+            "skus": [{"id": "A"}],
+            "nodes": [{"id": "DC-1", "kind": "dc"}, {"id": "Z-1", "kind": "customer"}],
+            "lanes": [lane("L-A"), lane("L-B")],
+            "stock": [{"node": "DC-1", "sku": "A", "on_hand": 10}],
+            "inbound": [],
+            "orders": [{"id": "SO-1", "destination": "Z-1", "due": "2026-12-05", "priority": 1,
+                "lines": [{"sku": "A", "quantity": 10}], "plan": [entry("L-A"), entry("L-B")]}],
+            "disruptions": []
+        }));
+        let (o, a, _, dc, _) = one_dc_ids();
+        let (la, lb) = (Some(LaneIx::new(0)), Some(LaneIx::new(1)));
+        let base = BTreeMap::from([((o, a, dc, la, 4), 5.0), ((o, a, dc, lb, 4), 5.0)]);
+        let prop = BTreeMap::from([((o, a, dc, la, 3), 5.0), ((o, a, dc, lb, 5), 5.0)]);
+        assert_eq!(
+            texts(&s, &base, &prop, o),
+            vec![
+                "SO-1 changes its A shipments (5 units moved) to free capacity",
+                "ship SO-1's 5 x A from DC-1 via L-A on 2026-11-30 instead of 2026-12-01",
+            ]
         );
     }
 
