@@ -99,24 +99,17 @@ fn first(days: &BTreeMap<Day, f64>) -> Day {
     days.keys().next().copied().unwrap_or(0)
 }
 
-/// Units of the old quantity that leave earlier: how many, the old day they left on and
-/// the new day by which they leave (where the lead is largest).
-fn earlier(b: &BTreeMap<Day, f64>, p: &BTreeMap<Day, f64>) -> Option<(f64, Day, Day)> {
+/// Whether some units of the old quantity leave earlier: by some day, more of them have
+/// left than before.
+fn leaves_earlier(b: &BTreeMap<Day, f64>, p: &BTreeMap<Day, f64>) -> bool {
     let qb = total(b);
     let (mut cb, mut cp) = (0.0, 0.0);
-    let mut best: Option<(f64, Day)> = None;
     let days: std::collections::BTreeSet<Day> = b.keys().chain(p.keys()).copied().collect();
-    for d in days {
+    days.into_iter().any(|d| {
         cb += b.get(&d).copied().unwrap_or(0.0);
         cp += p.get(&d).copied().unwrap_or(0.0);
-        let lead = cp.min(qb) - cb;
-        if lead > 1e-9 && best.is_none_or(|(x, _)| lead > x + 1e-9) {
-            best = Some((lead, d));
-        }
-    }
-    let (units, to) = best?;
-    let from = b.keys().copied().find(|d| *d > to)?;
-    Some((units, from, to))
+        cp.min(qb) - cb > 1e-9
+    })
 }
 
 /// Units that leave later than before, or not at all: the largest shortfall of the
@@ -311,7 +304,7 @@ fn kept_leg(
     // those the leg lost in all (they left the leg, and another action says where to). When
     // some leave earlier, the action says the whole new schedule of them, later days too.
     let own = fewer.iter().map(|d| d.1).sum::<f64>() - (qb - qp).max(0.0);
-    if own > 1e-9 && earlier(bdays, pdays).is_some() {
+    if own > 1e-9 && leaves_earlier(bdays, pdays) {
         let (from_days, to_days) = (first_units(&fewer, own), first_units(&more, own));
         let mut a = shipment_action(
             s,
@@ -325,44 +318,62 @@ fn kept_leg(
         a.text = wording::shipment(s, &a);
         found.actions.push(a);
     }
-    let e = found.flows.entry((node, sku)).or_default();
     let gain = qp - qb;
-    // Also beside units of the old schedule leaving earlier: both are said.
-    let (parts, short) = if gain > 1e-9 {
-        replaced(s, pool, gain, node)
-    } else {
-        (Vec::new(), 0.0)
-    };
-    let rerouted = match parts.first() {
-        Some(from) => {
-            let faster = from.node == node && lead(s, lane) < lead(s, from.lane);
-            let kind = if faster {
-                ActionKind::ExpediteShipment
-            } else {
-                ActionKind::Reroute
-            };
-            let mut a = shipment_action(
-                s,
-                kind,
-                (o, sku, gain),
-                (from.node, from.lane, from.day),
-                (node, lane, more[0].0),
-            );
-            a.cost = gain * unit_cost(s, lane) - parts_cost(s, &parts);
-            // With units of the old schedule moved as well, `more` mixes them with the gain.
-            if more.len() > 1 && fewer.is_empty() {
-                a.to_days = more.clone();
-            }
-            name_replaced(&mut a, &parts, short);
-            a.text = wording::shipment(s, &a);
-            found.actions.push(a);
-            true
-        }
-        None => false,
-    };
-    if qp > qb + 1e-9 {
-        e.0.push((o, qp - qb, rerouted));
+    if gain <= 1e-9 {
+        return;
     }
+    // Also beside units of the old schedule leaving earlier: both are said. With those
+    // moved as well, `more` mixes them with the gain, so only its first day is said.
+    let (parts, short) = replaced(s, pool, gain, node);
+    let days = if fewer.is_empty() {
+        more
+    } else {
+        more[..1].to_vec()
+    };
+    let a = replacing(s, (o, sku, gain), (node, lane, &days), &parts, short);
+    let rerouted = a.is_some();
+    found.actions.extend(a);
+    found
+        .flows
+        .entry((node, sku))
+        .or_default()
+        .0
+        .push((o, gain, rerouted));
+}
+
+/// The shipment of `units` of `o`'s `sku` on (node, lane), leaving on `days` (day order,
+/// at least one), that replaces what `parts` lost and
+/// `short` units the order was short of: an `expedite_shipment` when the first route it
+/// replaces is at the same node and slower, else a `reroute`; `None` when it replaces no
+/// route. Its cost is its transport less what the replaced units paid.
+fn replacing(
+    s: &Scenario,
+    (o, sku, units): (OrderIx, SkuIx, f64),
+    (node, lane, days): (NodeIx, Option<LaneIx>, &[(Day, f64)]),
+    parts: &[Lost],
+    short: f64,
+) -> Option<Action> {
+    let from = parts.first()?;
+    let faster = from.node == node && lead(s, lane) < lead(s, from.lane);
+    let kind = if faster {
+        ActionKind::ExpediteShipment
+    } else {
+        ActionKind::Reroute
+    };
+    let mut a = shipment_action(
+        s,
+        kind,
+        (o, sku, units),
+        (from.node, from.lane, from.day),
+        (node, lane, days[0].0),
+    );
+    a.cost = units * unit_cost(s, lane) - parts_cost(s, parts);
+    if days.len() > 1 {
+        a.to_days = days.to_vec();
+    }
+    name_replaced(&mut a, parts, short);
+    a.text = wording::shipment(s, &a);
+    Some(a)
 }
 
 /// The first `units` of `days` (day, units), in day order: the days an action's units
@@ -394,9 +405,10 @@ fn new_leg(
     pool: &mut [Lost],
     found: &mut Found,
 ) {
-    let (qp, dp) = (total(pdays), first(pdays));
+    let qp = total(pdays);
     let (parts, short) = replaced(s, pool, qp, node);
-    let Some(from) = parts.first().copied() else {
+    let days: Vec<(Day, f64)> = pdays.iter().map(|(&d, &q)| (d, q)).collect();
+    let Some(a) = replacing(s, (o, sku, qp), (node, lane, &days), &parts, short) else {
         if b.is_empty() {
             // The order's first stock of this SKU: an allocation.
             found
@@ -410,25 +422,6 @@ fn new_leg(
         }
         return;
     };
-    let faster = from.node == node && lead(s, lane) < lead(s, from.lane);
-    let kind = if faster {
-        ActionKind::ExpediteShipment
-    } else {
-        ActionKind::Reroute
-    };
-    let mut a = shipment_action(
-        s,
-        kind,
-        (o, sku, qp),
-        (from.node, from.lane, from.day),
-        (node, lane, dp),
-    );
-    a.cost = qp * unit_cost(s, lane) - parts_cost(s, &parts);
-    if pdays.len() > 1 {
-        a.to_days = pdays.iter().map(|(&d, &q)| (d, q)).collect();
-    }
-    name_replaced(&mut a, &parts, short);
-    a.text = wording::shipment(s, &a);
     found.actions.push(a);
     // The stock it now draws at a node it did not ship from is taken there: a
     // reallocation when someone gives it up (the reroute describes it otherwise).
