@@ -19,6 +19,16 @@ pub fn plural(n: f64, word: &str) -> String {
     }
 }
 
+/// The form of a word that agrees with a count: `one` for exactly 1, else `many` ("1 unit
+/// leaves", "2 units leave"), as [`plural`] decides.
+pub fn agree<'a>(n: f64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1.0 {
+        one
+    } else {
+        many
+    }
+}
+
 /// `word` with its indefinite article: "an order", "a SKU", "an inbound_delay".
 pub fn a(word: &str) -> String {
     let vowel = word

@@ -5,6 +5,7 @@
 use super::evaluation::Violation;
 use super::merged::{moved, positive, FastMap, Merged};
 use super::tolerance::{exceeds, is_whole, num, tolerance, TOLERANCE};
+use crate::base::text::agree;
 use crate::plan::{ShipmentKey, TransferKey};
 use crate::scenario::domain::{Day, Forbid, Outage, Scenario};
 use crate::scenario::ids::*;
@@ -414,11 +415,7 @@ fn capacities(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             format!(
                 "{} {} {} on {}, over its ship capacity of {} per day",
                 num(q),
-                if q == 1.0 {
-                    "unit leaves"
-                } else {
-                    "units leave"
-                },
+                agree(q, "unit leaves", "units leave"),
                 s.node(n).id,
                 s.date_string(day),
                 num(cap)
@@ -441,11 +438,7 @@ fn capacities(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             format!(
                 "{} {} on {} on {}, over its capacity of {} per day",
                 num(q),
-                if q == 1.0 {
-                    "unit departs"
-                } else {
-                    "units depart"
-                },
+                agree(q, "unit departs", "units depart"),
                 s.lane(l).id,
                 s.date_string(day),
                 num(cap)

@@ -2,7 +2,7 @@
 //! fields: `actions` decides what an action is, this module only words it.
 
 use super::response::{Action, ActionKind};
-use crate::base::text::qty;
+use crate::base::text::{agree, qty};
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
 
@@ -108,14 +108,10 @@ pub(super) fn reallocation(
         [o] => format!("{}'s", s.order(*o).id),
         _ => format!("{}'", names(s, own)),
     };
-    let leave = if (later - 1.0).abs() < 1e-9 {
-        "leaves"
-    } else {
-        "leave"
-    };
     format!(
-        "{head} ({whose} own {} there now {leave} later)",
-        qty(later)
+        "{head} ({whose} own {} there now {} later)",
+        qty(later),
+        agree(later, "leaves", "leave")
     )
 }
 
@@ -165,9 +161,9 @@ fn stock_passing(s: &Scenario, a: &Action, (given, gained): (f64, f64)) -> Strin
             names(s, &a.to_orders)
         ),
         (false, true) => format!(
-            "{} give{} up {} x {} at {}",
+            "{} {} up {} x {} at {}",
             names(s, &a.from_orders),
-            if a.from_orders.len() == 1 { "s" } else { "" },
+            agree(a.from_orders.len() as f64, "gives", "give"),
             qty(a.quantity),
             s.sku(sku).id,
             s.node(node).id

@@ -8,7 +8,7 @@
 pub mod baseline;
 pub mod kpi;
 
-use crate::base::text::{plural, qty};
+use crate::base::text::{agree, plural, qty};
 use crate::check::Evaluation;
 use crate::risk::baseline::{Baseline, FrozenProblem, Holdback};
 use crate::scenario::domain::{Day, DisruptionKind, Outage, Scenario};
@@ -397,7 +397,7 @@ fn frozen_reason(s: &Scenario, why: &FrozenProblem) -> Reason {
             qty(*missing),
             s.sku(*sku).id,
             s.node(*node).id,
-            if *missing == 1.0 { "is" } else { "are" },
+            agree(*missing, "is", "are"),
             s.date_string(*day)
         ),
         FrozenProblem::NodeCapacity { node, day, excess } => format!(
