@@ -342,10 +342,10 @@ fn kept_leg(
 }
 
 /// The shipment of `units` of `o`'s `sku` on (node, lane), leaving on `days` (day order,
-/// at least one), that replaces what `parts` lost and
-/// `short` units the order was short of: an `expedite_shipment` when the first route it
-/// replaces is at the same node and slower, else a `reroute`; `None` when it replaces no
-/// route. Its cost is its transport less what the replaced units paid.
+/// at least one), that replaces what `parts` lost and `short` units the order was short
+/// of: an `expedite_shipment` when the first route it replaces is at the same node and
+/// slower, else a `reroute`; `None` when it replaces no route. Its cost is its transport
+/// less what the replaced units paid.
 fn replacing(
     s: &Scenario,
     (o, sku, units): (OrderIx, SkuIx, f64),

@@ -11,7 +11,7 @@ use crate::common;
 use proptest::prelude::*;
 use recourse::apply::{apply, approved_plan};
 use recourse::check::evaluate;
-use recourse::documents::proposals::{proposals_doc, responses_for, ProposalsDoc};
+use recourse::documents::proposals::{proposals_doc, responses_for, ActionDoc, ProposalsDoc};
 use recourse::optimize::formulate::by_name;
 use recourse::optimize::highs::SolveOptions;
 use recourse::optimize::{keep_the_better, optimize, Source};
@@ -869,12 +869,7 @@ fn an_earlier_departure_is_of_the_orders_own_units_on_that_route() {
             expedites += 1;
         }
     }
-    let rerouted = doc
-        .responses
-        .iter()
-        .flat_map(|r| &r.actions)
-        .find(|a| a.text.starts_with("ship SO-0075's 4 x SKU-0009 from DC-03"))
-        .expect("SO-0075's move to DC-03 is described");
+    let rerouted = action_starting(&doc, "ship SO-0075's 4 x SKU-0009 from DC-03");
     assert_eq!(rerouted.kind, "reroute", "{}", rerouted.text);
     assert!(
         rerouted.text.ends_with("instead of DC-01 via DC01-Z004-G"),
@@ -987,12 +982,7 @@ fn the_units_a_shipment_replaces_are_the_units_its_old_routes_lost() {
         split > 0,
         "no shipment here replaces a route and units it was short of"
     );
-    let so108 = doc
-        .responses
-        .iter()
-        .flat_map(|r| &r.actions)
-        .find(|a| a.text.starts_with("ship SO-0108's 5 x SKU-0015 from "))
-        .expect("SO-0108's new route is described");
+    let so108 = action_starting(&doc, "ship SO-0108's 5 x SKU-0015 from ");
     assert!(
         so108
             .text
@@ -1046,6 +1036,15 @@ fn a_response_that_protects_nobody_says_what_it_does_to_the_cost() {
 
 /// `generate --orders 300 --disruption-rate 0.05 --seed SEED`, its proposals, and the
 /// property of every prefix and a few closed sets checked on them.
+/// The first action of `doc` whose text starts with `prefix`; a test failure when none does.
+fn action_starting<'a>(doc: &'a ProposalsDoc, prefix: &str) -> &'a ActionDoc {
+    doc.responses
+        .iter()
+        .flat_map(|r| &r.actions)
+        .find(|a| a.text.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no action says \"{prefix}...\""))
+}
+
 fn three_hundred(seed: u64) -> (Scenario, ProposalsDoc) {
     use recourse::tools::generate::{generate, GenerateConfig};
     let cfg = GenerateConfig {
