@@ -6,7 +6,7 @@
 use crate::base::diagnostics::Diagnostics;
 use crate::optimize::{Outcome, SolverStats};
 use crate::plan::{PlanDoc, PlanView};
-use crate::respond::{Action, Owner, Response, Responses};
+use crate::respond::{response_id, Action, Owner, Response, Responses};
 use crate::risk::kpi::{kpis, Kpis};
 use crate::risk::Analysis;
 use crate::scenario::domain::Scenario;
@@ -246,11 +246,11 @@ fn response_doc(s: &Scenario, k: usize, r: &Response) -> ResponseDoc {
     let mut owners: Vec<Owner> = r.actions.iter().map(|a| a.kind.owner()).collect();
     owners.sort();
     owners.dedup();
-    let id = format!("R{}", k + 1);
+    let id = response_id(k);
     ResponseDoc {
         rank: k + 1,
         id: id.clone(),
-        requires: r.requires.iter().map(|j| format!("R{}", j + 1)).collect(),
+        requires: r.requires.iter().map(|&j| response_id(j)).collect(),
         net_benefit: r.net_benefit,
         cost: r.cost,
         protects: ids(&r.protects),

@@ -2,8 +2,9 @@
 //! plan leaves late or short could not be helped. Numbers come from the checker's outcomes
 //! and the scenario; nothing here claims more than it computed.
 
-use super::response::{Inputs, Response, Unresolved};
-use crate::base::text::{plural, qty, units};
+use super::response::{response_id, Inputs, Response, Unresolved};
+use super::wording::and_list;
+use crate::base::text::{agree, plural, qty, units};
 use crate::check::OrderOutcome;
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
@@ -106,14 +107,19 @@ fn money_sentence(s: &Scenario, r: &Response) -> String {
 /// What a response that protects and helps nobody does to the cost, on its own (half a
 /// cent either way is no change, as the money sentence rounds it), and whether any order
 /// it changes, a donor or not, is late or short after.
-fn cost_effect(s: &Scenario, r: &Response, x: &Inputs<'_>) -> String {
-    let effect = if r.net_benefit >= 0.005 {
+/// One that does not lower the cost names the later responses that require it, which are
+/// what it is worth approving for.
+fn cost_effect(s: &Scenario, r: &Response, required_by: &[usize], x: &Inputs<'_>) -> String {
+    let mut effect = if r.net_benefit >= 0.005 {
         "Lowers the cost".to_owned()
     } else if r.net_benefit <= -0.005 {
         format!("Raises the cost by {} on its own", money(s, -r.net_benefit))
     } else {
         "Leaves the cost as it is".to_owned()
     };
+    if r.net_benefit < 0.005 && !required_by.is_empty() {
+        effect.push_str(&format!(" ({})", needed_by(required_by)));
+    }
     let late_after = r
         .actions
         .iter()
@@ -127,7 +133,22 @@ fn cost_effect(s: &Scenario, r: &Response, x: &Inputs<'_>) -> String {
     }
 }
 
-pub fn response(s: &Scenario, r: &Response, x: &Inputs<'_>) -> String {
+/// "R40 requires it", "R40 and R41 require it", "R40, R41, R45 and 2 more require it".
+fn needed_by(later: &[usize]) -> String {
+    const NAMED: usize = 3;
+    let mut names: Vec<String> = later.iter().take(NAMED).map(|&k| response_id(k)).collect();
+    if later.len() > NAMED {
+        names.push(format!("{} more", later.len() - NAMED));
+    }
+    format!(
+        "{} {} it",
+        and_list(&names),
+        agree(later.len() as f64, "requires", "require")
+    )
+}
+
+/// The explanation of `r`; `required_by` are the later responses that require it.
+pub fn response(s: &Scenario, r: &Response, required_by: &[usize], x: &Inputs<'_>) -> String {
     let what: Vec<&str> = r.actions.iter().map(|a| a.text.as_str()).collect();
     let what = what.join("; ");
     let first = if r.repairs_baseline {
@@ -169,7 +190,7 @@ pub fn response(s: &Scenario, r: &Response, x: &Inputs<'_>) -> String {
             ));
         }
         if who.is_empty() {
-            format!("{}: {what}.", cost_effect(s, r, x))
+            format!("{}: {what}.", cost_effect(s, r, required_by, x))
         } else {
             format!("{}: {what}.", who.join("; "))
         }

@@ -38,8 +38,8 @@ mod wording;
 
 pub use deltas::apply_deltas;
 pub use response::{
-    Action, ActionKind, Inputs, Owner, RespondError, RespondSeconds, Response, Responses,
-    Unresolved,
+    response_id, Action, ActionKind, Inputs, Owner, RespondError, RespondSeconds, Response,
+    Responses, Unresolved,
 };
 
 use crate::check::Evaluation;
@@ -159,6 +159,13 @@ pub fn respond_with(
         })
         .collect();
     drop(by_resource);
+    // The later responses that name each one among what they require, in rank order.
+    let mut required_by: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
+    for (k, req) in requirements.iter().enumerate() {
+        for &j in req {
+            required_by[j].push(k);
+        }
+    }
     // The rest of each response reads only its own group: built side by side.
     let pens = |e: &Evaluation, o: OrderIx| explain::penalty(s, o, &e.orders[o.ix()]);
     let responses: Vec<Response> = groups
@@ -231,7 +238,7 @@ pub fn respond_with(
                 add,
                 repairs_baseline: g.repairs_baseline,
             };
-            r.explanation = explain::response(s, &r, x);
+            r.explanation = explain::response(s, &r, &required_by[k], x);
             r
         })
         .collect();

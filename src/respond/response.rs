@@ -7,6 +7,11 @@ use crate::scenario::domain::Day;
 use crate::scenario::ids::*;
 use std::collections::HashMap;
 
+/// The id a response goes by in documents and texts: its rank, from "R1".
+pub fn response_id(k: usize) -> String {
+    format!("R{}", k + 1)
+}
+
 /// One approvable response.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Response {

@@ -81,7 +81,7 @@ pub(super) fn day_units(s: &Scenario, days: &[(Day, f64)]) -> String {
 }
 
 /// "a", "a and b", "a, b and c"; `items` must not be empty.
-fn and_list(items: &[String]) -> String {
+pub(super) fn and_list(items: &[String]) -> String {
     match items.split_last() {
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
