@@ -261,9 +261,9 @@ fn solve(
         }
         if outcome.solution.is_some() {
             eprintln!(
-                "{}; {} at-risk orders left late or short; built and checked in {:.2} s",
+                "{}; {} left late or short; built and checked in {:.2} s",
                 recourse::documents::proposals_report::granularity(&doc),
-                doc.unresolved.len(),
+                plural(doc.unresolved.len(), "at-risk order"),
                 respond_seconds
             );
         }

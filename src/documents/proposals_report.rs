@@ -4,7 +4,7 @@
 //! their approvals, and the at-risk orders left unresolved.
 
 use crate::base::text::{qty, wrap};
-use crate::documents::proposals::ProposalsDoc;
+use crate::documents::proposals::{ProposalsDoc, ResponseDoc};
 use crate::risk::kpi::Kpis;
 use std::fmt::Write;
 
@@ -63,41 +63,48 @@ fn kpi_rows(b: &Kpis, p: Option<&Kpis>) -> Vec<(String, String, String)> {
     rows
 }
 
-/// How many responses protect how many orders each: "3 responses: 2 protect one order, 1
-/// protects none".
+/// How many responses protect how many orders each, and what those that protect and help
+/// nobody do to the cost on their own (by the sign of the net, as their explanations say):
+/// "3 responses: 1 protects one order, 1 reduces an at-risk order's penalty, 1 only lowers
+/// the cost".
 pub fn granularity<P>(doc: &ProposalsDoc<P>) -> String {
+    use crate::base::text::{agree, plural};
     let n = doc.responses.len();
-    let one = doc
-        .responses
-        .iter()
-        .filter(|r| r.protects.len() == 1)
-        .count();
-    let helps = doc
-        .responses
-        .iter()
-        .filter(|r| r.protects.is_empty() && !r.helps.is_empty())
-        .count();
-    let none = doc
-        .responses
-        .iter()
-        .filter(|r| r.protects.is_empty() && r.helps.is_empty())
-        .count();
-    let more = n - one - helps - none;
-    let mut parts = vec![format!("{one} protect one order")];
-    if more > 0 {
-        parts.push(format!("{more} protect several"));
-    }
-    if helps > 0 {
-        parts.push(format!("{helps} reduce an at-risk order's penalty"));
-    }
-    if none > 0 {
-        parts.push(format!("{none} only lower the cost"));
-    }
-    format!(
-        "{}: {}",
-        crate::base::text::plural(n as f64, "response"),
-        parts.join(", ")
-    )
+    let count = |f: &dyn Fn(&ResponseDoc) -> bool| doc.responses.iter().filter(|r| f(r)).count();
+    let nobody = |r: &ResponseDoc| r.protects.is_empty() && r.helps.is_empty();
+    let one = count(&|r| r.protects.len() == 1);
+    let more = count(&|r| r.protects.len() > 1);
+    let helps = count(&|r| r.protects.is_empty() && !r.helps.is_empty());
+    let lower = count(&|r| nobody(r) && r.net_benefit >= 0.005);
+    let raise = count(&|r| nobody(r) && r.net_benefit <= -0.005);
+    let leave = count(&nobody) - lower - raise;
+    let verb = |k: usize, one: &'static str, many: &'static str| agree(k as f64, one, many);
+    let mut parts = vec![format!(
+        "{one} {} one order",
+        verb(one, "protects", "protect")
+    )];
+    let mut say = |k: usize, text: String| {
+        if k > 0 {
+            parts.push(format!("{k} {text}"));
+        }
+    };
+    say(
+        more,
+        format!("{} several", verb(more, "protects", "protect")),
+    );
+    let penalty = verb(helps, "reduces", "reduce");
+    say(helps, format!("{penalty} an at-risk order's penalty"));
+    say(
+        lower,
+        format!("only {} the cost", verb(lower, "lowers", "lower")),
+    );
+    say(
+        leave,
+        format!("{} the cost as it is", verb(leave, "leaves", "leave")),
+    );
+    let own = verb(raise, "raises it on its own", "raise it on their own");
+    say(raise, own.to_owned());
+    format!("{}: {}", plural(n as f64, "response"), parts.join(", "))
 }
 
 /// Long because it writes the report's sections in order, each a few lines of formatting.

@@ -1088,3 +1088,28 @@ fn three_hundred(seed: u64) -> (Scenario, ProposalsDoc) {
     check_property(&s, &doc, seed, 4).unwrap();
     (s, doc)
 }
+
+/// The count line of `solve` and of the report agrees in number with each count, and
+/// counts those that protect and help nobody by what they do to the cost, as their
+/// explanations' heads do (it said "1 reduce" and "20 only lower the cost" where two of
+/// the 20 raised it).
+#[test]
+fn the_count_line_says_what_each_kind_of_response_does() {
+    use recourse::documents::proposals_report::granularity;
+    let (_, doc) = three_hundred(16);
+    assert_eq!(
+        granularity(&doc),
+        "43 responses: 15 protect one order, 26 only lower the cost, 2 raise it on their own"
+    );
+    let (_, doc) = three_hundred(1);
+    assert_eq!(
+        granularity(&doc),
+        "39 responses: 14 protect one order, 21 only lower the cost, 4 leave the cost as it is"
+    );
+    let (_, doc) = three_hundred(7);
+    assert_eq!(
+        granularity(&doc),
+        "37 responses: 14 protect one order, 1 reduces an at-risk order's penalty, \
+         21 only lower the cost, 1 raises it on its own"
+    );
+}
