@@ -128,6 +128,7 @@ fn solve(
         outcome,
         doc,
         respond_steps,
+        unneeded,
     } = match recourse::documents::proposals::propose(
         &s,
         &analysis,
@@ -233,6 +234,13 @@ fn solve(
                 plural(c.lane_days, "charged lane-day"),
                 plural(c.expedites, "expedite"),
                 c.from_cost
+            );
+        }
+        if let Some(u) = unneeded {
+            eprintln!(
+                "took out {} that raised the cost on their own and that nothing required ({:.2} before)",
+                plural(u.responses, "response"),
+                u.from_cost
             );
         }
         if let Some(r) = stats.and_then(|x| x.relaxation.as_ref()) {

@@ -303,6 +303,16 @@ pub struct Proposed<'a> {
     /// Its plans as views of the scenario: written as they are, `owned()` to keep.
     pub doc: ProposalsDoc<PlanView<'a>>,
     pub respond_steps: Option<crate::respond::RespondSeconds>,
+    /// The responses the solver's plan was better without, when some were taken out.
+    pub unneeded: Option<Unneeded>,
+}
+
+/// Responses that raised the cost on their own and that nothing required, taken out of the
+/// plan (`crate::respond::unneeded`), and the plan's cost with them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Unneeded {
+    pub responses: usize,
+    pub from_cost: f64,
 }
 
 /// A solve or its responses failed: a broken invariant, never bad input.
@@ -377,11 +387,12 @@ pub fn propose<'a>(
         time_limit_s: solver_limit(opts.time_limit_s, left, reserve),
         ..opts.clone()
     };
-    let outcome = strategy.run(s, a, &opts)?;
+    let mut outcome = strategy.run(s, a, &opts)?;
     let check_until = deadline
         .checked_sub(std::time::Duration::from_secs_f64(reserve.write))
         .unwrap_or(deadline);
-    let responses = responses_for(s, a, &outcome, Some(check_until))?;
+    let mut responses = responses_for(s, a, &outcome, Some(check_until))?;
+    let unneeded = without_unneeded(s, a, &mut outcome, &mut responses, check_until)?;
     let doc = proposals_doc(
         s,
         a,
@@ -393,7 +404,48 @@ pub fn propose<'a>(
         outcome,
         doc,
         respond_steps: responses.as_ref().map(|r| r.seconds),
+        unneeded,
     })
+}
+
+/// Takes out of the solver's plan the responses that raise the cost on their own and that
+/// nothing requires ([`crate::respond::unneeded`]), when the checker finds the plan without
+/// them feasible and cheaper, and builds the responses again for it. Only while the first
+/// responses' time fits twice before `until`: the time limit stands. The responses' times
+/// are then both builds'.
+pub fn without_unneeded(
+    s: &Scenario,
+    a: &Analysis,
+    outcome: &mut Outcome,
+    responses: &mut Option<Responses>,
+    until: std::time::Instant,
+) -> Result<Option<Unneeded>, crate::respond::RespondError> {
+    let (Some(r), Some(from_cost)) = (responses.as_ref(), outcome.objective()) else {
+        return Ok(None);
+    };
+    let out = crate::respond::unneeded(&r.responses);
+    let left = until
+        .saturating_duration_since(std::time::Instant::now())
+        .as_secs_f64();
+    if out.is_empty() || left < 2.0 * r.seconds.total() {
+        return Ok(None);
+    }
+    let plan = crate::respond::plan_without(&a.baseline.plan, &r.responses, &out);
+    if !crate::optimize::keep_cheaper_plan(s, outcome, plan) {
+        return Ok(None);
+    }
+    let first = r.seconds;
+    *responses = responses_for(s, a, outcome, Some(until))?;
+    if let Some(again) = responses.as_mut() {
+        let t = &mut again.seconds;
+        t.construct += first.construct;
+        t.check += first.check;
+        t.explain += first.explain;
+    }
+    Ok(Some(Unneeded {
+        responses: out.len(),
+        from_cost,
+    }))
 }
 
 /// Reads a proposals document (`recourse solve -o`), with every problem as a diagnostic

@@ -61,28 +61,18 @@ pub(crate) fn cheaper(cost: f64, eval: &Evaluation) -> bool {
 
 /// Closes the charged lane-days of the solver's plan in `out` where moving what they carry
 /// pays, and drops the expedites nobody needs (`consolidate`), keeping the result when the
-/// checker finds it feasible and cheaper. The status and bound stand: a cheaper plan only
-/// narrows the gap. A fallback (the baseline, the rules' plan) is left as the document
-/// names it, and so is a restricted model's plan (`--scope touched`, the worker's warm
-/// solve): the orders and transfers it holds stay as they were (`models/scope.md`).
-/// Whether it did.
+/// checker finds it feasible and cheaper ([`keep_cheaper_plan`]). Whether it did.
 pub fn close_lane_days(s: &Scenario, out: &mut Outcome) -> bool {
-    if out.stats.as_ref().is_some_and(|x| x.scope.is_some()) {
-        return false;
-    }
-    let Some(sol) = out.solution.as_mut().filter(|x| x.source == Source::Solver) else {
+    let Some(sol) = replaceable(out) else {
         return false;
     };
     let Some(closed) = consolidate(s, &sol.plan, true) else {
         return false;
     };
     let (from, lane_days, expedites) = (sol.eval.cost.total, closed.lane_days, closed.expedites);
-    if !keep_if_cheaper(s, &mut sol.plan, &mut sol.eval, Some(closed.plan)) {
+    if !keep_cheaper_plan(s, out, closed.plan) {
         return false;
     }
-    let cost = sol.eval.cost.total;
-    let t = &mut out.termination;
-    t.gap = t.bound.map(|b| relative_gap(cost, b));
     if let Some(stats) = out.stats.as_mut() {
         if let Some(n) = stats.neighbourhoods.as_mut() {
             n.closed += 1;
@@ -93,5 +83,34 @@ pub fn close_lane_days(s: &Scenario, out: &mut Outcome) -> bool {
             from_cost: from,
         });
     }
+    true
+}
+
+/// The solver's plan in `out`, unless it was a restricted model's (see below).
+fn replaceable(out: &Outcome) -> Option<&Solution> {
+    if out.stats.as_ref().is_some_and(|x| x.scope.is_some()) {
+        return None;
+    }
+    out.solution.as_ref().filter(|x| x.source == Source::Solver)
+}
+
+/// `plan` in place of the solver's plan in `out` when the checker finds it feasible and
+/// cheaper. The status and bound stand: a cheaper plan only narrows the gap. A fallback
+/// (the baseline, the rules' plan) is left as the document names it, and so is a
+/// restricted model's plan (`--scope touched`, the worker's warm solve): the orders and
+/// transfers it holds stay as they were (`models/scope.md`). Whether it was kept.
+pub fn keep_cheaper_plan(s: &Scenario, out: &mut Outcome, plan: Plan) -> bool {
+    if replaceable(out).is_none() {
+        return false;
+    }
+    let Some(sol) = out.solution.as_mut() else {
+        return false;
+    };
+    if !keep_if_cheaper(s, &mut sol.plan, &mut sol.eval, Some(plan)) {
+        return false;
+    }
+    let cost = sol.eval.cost.total;
+    let t = &mut out.termination;
+    t.gap = t.bound.map(|b| relative_gap(cost, b));
     true
 }

@@ -22,6 +22,9 @@
 //! 5. `actions` and `explain`: what each response does, who approves it, and why; why
 //!    each at-risk order left late or short could not be helped.
 //!
+//! `unneeded` finds the responses a plan is better without: those that raise the cost on
+//! their own and that no other response requires.
+//!
 //! `deltas` holds what a response changes, as the plan entries it removes and adds, and the
 //! base those changes apply to (the checker's prefixes here, `recourse apply`'s approvals).
 
@@ -32,6 +35,7 @@ mod explain;
 mod ledger;
 mod response;
 pub mod units;
+mod unneeded;
 mod verify;
 mod watch;
 mod wording;
@@ -41,6 +45,7 @@ pub use response::{
     response_id, Action, ActionKind, Inputs, Owner, RespondError, RespondSeconds, Response,
     Responses, Unresolved,
 };
+pub use unneeded::{plan_without, unneeded};
 
 use crate::check::Evaluation;
 use crate::plan::Plan;

@@ -1113,3 +1113,50 @@ fn the_count_line_says_what_each_kind_of_response_does() {
          21 only lower the cost, 1 raises it on its own"
     );
 }
+
+/// A solver's plan with a change that only costs (an order's shipment moved a day earlier,
+/// off its planned day, for nothing) gets a response that raises the cost on its own and
+/// that nothing requires. `propose` takes it out: the plan is the optimum again, checked,
+/// and its responses, built again, keep the approval property.
+#[test]
+fn a_change_that_only_costs_is_taken_out_of_the_plan() {
+    use recourse::documents::proposals::without_unneeded;
+    use recourse::optimize::Solution;
+    let (_, s) = tiny("demo-eu");
+    let a = analyze(&s);
+    let mut o = optimize(&s, by_name("tight").unwrap(), &opts()).unwrap();
+    let best = o.objective().unwrap();
+    let plan = o.plan().unwrap().clone();
+    // The first shipment of the baseline that the plan keeps and that can leave a day
+    // earlier, feasibly and at a higher cost.
+    let (detour, eval) = (0..plan.shipments.len())
+        .filter(|&i| a.baseline.plan.shipments.contains(&plan.shipments[i]))
+        .find_map(|i| {
+            let mut p = plan.clone();
+            p.shipments[i].ship -= 1;
+            let e = evaluate(&s, &p);
+            (e.feasible() && e.cost.total > best + 1.0).then_some((p, e))
+        })
+        .expect("some shipment of demo-eu's plan can leave a day earlier at a cost");
+    let dearer = eval.cost.total;
+    o.solution = Some(Solution {
+        plan: detour,
+        eval,
+        source: Source::Solver,
+    });
+    let mut responses = responses_for(&s, &a, &o, None).unwrap();
+    let costly = recourse::respond::unneeded(&responses.as_ref().unwrap().responses);
+    assert_eq!(costly.len(), 1, "one response raises the cost on its own");
+    let far = std::time::Instant::now() + std::time::Duration::from_secs(3600);
+    let taken = without_unneeded(&s, &a, &mut o, &mut responses, far)
+        .unwrap()
+        .expect("the plan without it is cheaper");
+    assert_eq!((taken.responses, taken.from_cost), (1, dearer));
+    let cost = o.objective().unwrap();
+    assert!((cost - best).abs() <= 1e-6 * best, "{cost} against {best}");
+    assert!(evaluate(&s, o.plan().unwrap()).feasible());
+    let r = responses.unwrap();
+    assert!(recourse::respond::unneeded(&r.responses).is_empty());
+    let doc = proposals_doc(&s, &a, &o, Some(&r), 0.0).owned();
+    check_property(&s, &doc, 1, 16).unwrap();
+}
