@@ -319,8 +319,13 @@ fn solve(
     if args.verbose {
         let total = clock.elapsed().as_secs_f64();
         eprintln!(
-            "timeline: load {loaded:.2} s, analysis and solve {:.2} s, responses {respond_seconds:.2} s, writing {:.2} s (the document {:.2} s, its text {:.2} s); {total:.2} s in all",
-            doc.solve.seconds - respond_seconds,
+            "timeline: load {loaded:.2} s, analysis and solve {:.2} s, responses {respond_seconds:.2} s{}, writing {:.2} s (the document {:.2} s, its text {:.2} s); {total:.2} s in all",
+            doc.solve.seconds - respond_seconds - unneeded.map_or(0.0, |u| u.seconds),
+            unneeded.map_or(String::new(), |u| format!(
+                " (and {:.2} s for the plan before {} were taken out)",
+                u.seconds,
+                plural(u.responses, "response")
+            )),
             total - loaded - doc.solve.seconds,
             built - loaded - doc.solve.seconds,
             total - built,

@@ -313,6 +313,8 @@ pub struct Proposed<'a> {
 pub struct Unneeded {
     pub responses: usize,
     pub from_cost: f64,
+    /// The responses built for the plan with them, which found them.
+    pub seconds: f64,
 }
 
 /// A solve or its responses failed: a broken invariant, never bad input.
@@ -410,9 +412,9 @@ pub fn propose<'a>(
 
 /// Takes out of the solver's plan the responses that raise the cost on their own and that
 /// nothing requires ([`crate::respond::unneeded`]), when the checker finds the plan without
-/// them feasible and cheaper, and builds the responses again for it. Only while the first
-/// responses' time fits twice before `until`: the time limit stands. The responses' times
-/// are then both builds'.
+/// them feasible and cheaper, and builds the responses again for it. Only while a second
+/// build is expected to fit before `until`: the time limit stands. The responses' times are
+/// those of the second build; the first's are in [`Unneeded`].
 pub fn without_unneeded(
     s: &Scenario,
     a: &Analysis,
@@ -427,24 +429,22 @@ pub fn without_unneeded(
     let left = until
         .saturating_duration_since(std::time::Instant::now())
         .as_secs_f64();
-    if out.is_empty() || left < 2.0 * r.seconds.total() {
+    // The construction and explanations take as long again; the checker's prefixes stop at
+    // `until` after one round (the last prefix), about a quarter of a full check on large.
+    let again = 1.5 * (r.seconds.construct + r.seconds.explain) + 0.25 * r.seconds.check;
+    if out.is_empty() || left < again {
         return Ok(None);
     }
     let plan = crate::respond::plan_without(&a.baseline.plan, &r.responses, &out);
     if !crate::optimize::keep_cheaper_plan(s, outcome, plan) {
         return Ok(None);
     }
-    let first = r.seconds;
+    let first = r.seconds.total();
     *responses = responses_for(s, a, outcome, Some(until))?;
-    if let Some(again) = responses.as_mut() {
-        let t = &mut again.seconds;
-        t.construct += first.construct;
-        t.check += first.check;
-        t.explain += first.explain;
-    }
     Ok(Some(Unneeded {
         responses: out.len(),
         from_cost,
+        seconds: first,
     }))
 }
 
