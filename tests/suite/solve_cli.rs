@@ -687,3 +687,35 @@ fn text_reports_wrap_at_100_columns() {
         assert!(text.contains(&words(&r.explanation)), "{}", r.explanation);
     }
 }
+
+/// A short penalty near the contract's 1e12 is valid, and the model's cost then sums terms
+/// of 1e13 and more that cancel to the plan's 1,200: HiGHS's cost and bound come out a few
+/// hundredths off (1,199.875), which once stopped `solve` with an internal error (exit 3).
+/// The plan is the demo's optimum, checked, at every such penalty and with both models.
+#[test]
+fn a_penalty_near_the_contracts_limit_still_gives_the_checked_optimum() {
+    let dir = tempfile::tempdir().unwrap();
+    for penalty in [1e11, 2e11, 1e12] {
+        let mut scenario = tiny_json("demo-eu");
+        scenario["orders"][0]["short_penalty_per_unit"] = serde_json::json!(penalty);
+        let file = dir.path().join("s.json");
+        std::fs::write(&file, scenario.to_string()).unwrap();
+        for formulation in ["tight", "time-expanded"] {
+            let out = solve_stdin(&scenario, &["--formulation", formulation]);
+            assert!(
+                out.status.success(),
+                "{penalty} {formulation}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let doc: ProposalsDoc = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(doc.solve.status, "optimal");
+            let proposals = dir.path().join("p.json");
+            std::fs::write(&proposals, &out.stdout).unwrap();
+            let checked = checked_cost(&file, &proposals);
+            assert!((checked - 1200.0).abs() <= 1e-6 * 1200.0, "{checked}");
+            assert_eq!(doc.solve.objective, Some(checked));
+            let bound = doc.solve.bound.unwrap();
+            assert!(bound <= checked && bound > 1199.0, "{bound}");
+        }
+    }
+}
