@@ -146,7 +146,7 @@ pub fn print_text(text: &str) -> i32 {
     print_bytes(printable(text).as_bytes())
 }
 
-/// Writes bytes to stdout; a closed pipe is exit 0 (see [`print_json`]), any other error 3.
+/// Writes bytes to stdout; a closed pipe is exit 0 (see [`print_json`]), any other error 2.
 pub fn print_bytes(bytes: &[u8]) -> i32 {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|_| out.flush()) {
@@ -154,13 +154,14 @@ pub fn print_bytes(bytes: &[u8]) -> i32 {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot write to standard output: {e}");
-            exit::INTERNAL
+            exit::BAD_INPUT
         }
     }
 }
 
 /// Writes a document to stdout. A closed pipe means the reader stopped reading (as `head`
-/// does), which is not a failure: exit 0. Any other write error is exit 3.
+/// does), which is not a failure: exit 0. Any other write error (a full disk behind a
+/// redirection) is exit 2, as for `-o FILE`: the place written to, not recourse, failed.
 pub fn print_json<T: serde::Serialize>(doc: &T) -> i32 {
     print_with(&|w| serde_json::to_writer_pretty(w, doc))
 }
@@ -177,7 +178,7 @@ fn print_with(json: &Json) -> i32 {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
         Err(e) => {
             eprintln!("error: cannot write to standard output: {e}");
-            exit::INTERNAL
+            exit::BAD_INPUT
         }
     }
 }

@@ -23,10 +23,11 @@ mod validate;
 use clap::{Parser, Subcommand, ValueEnum};
 
 const EXIT_CODES: &str = "\
-Exit codes (every command):
+Exit codes (every command but serve, which answers errors in its protocol):
   0  success
   1  no plan (solve: infeasible, or a limit hit before any plan), or a broken rule (check)
-  2  bad input or usage: the message names the JSON path and the fix
+  2  bad input or usage: the message names the JSON path and the fix; or an output that
+     cannot be written (a full disk, a read-only place)
   3  internal or solver failure: please report it";
 
 #[derive(Parser)]

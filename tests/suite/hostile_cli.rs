@@ -202,6 +202,21 @@ fn a_device_output_is_written_in_place_and_a_full_one_fails() {
         .unwrap()
         .file_type()
         .is_char_device());
+    // Standard output on the full device: the same exit 2, for a document and for text.
+    for args in [&["solve"][..], &["solve", "--format", "table"], &["risk"]] {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"))
+            .args(args)
+            .arg(&s)
+            .stdout(std::fs::OpenOptions::new().write(true).open(&full).unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot write to standard output: No space left on device"),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]
