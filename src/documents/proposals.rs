@@ -3,7 +3,7 @@
 //! with their deltas, the at-risk orders left unresolved, and both plans. These types are
 //! the wire format; `recourse apply` reads them back.
 
-use crate::base::diagnostics::Diagnostics;
+use crate::base::diagnostics::{Diagnostic, Diagnostics};
 use crate::optimize::{Outcome, SolverStats};
 use crate::plan::{PlanDoc, PlanView};
 use crate::respond::{response_id, Action, Owner, Response, Responses};
@@ -13,6 +13,7 @@ use crate::scenario::domain::Scenario;
 use crate::scenario::ids::OrderIx;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 pub const PROPOSALS_FORMAT: &str = "recourse.proposals/1";
 
@@ -454,8 +455,51 @@ pub fn parse_proposals(bytes: &[u8]) -> Result<ProposalsDoc, Diagnostics> {
     let mut diags = Diagnostics::default();
     let value =
         crate::scenario::load::parse_json(bytes, "proposals document", &mut diags).ok_or(diags)?;
-    crate::scenario::load::typed_in::<ProposalsDoc>(&value, "", Some("proposals"))
-        .map_err(|d| Diagnostics { items: vec![d] })
+    let doc = crate::scenario::load::typed_in::<ProposalsDoc>(&value, "", Some("proposals"))
+        .map_err(|d| Diagnostics { items: vec![d] })?;
+    let diags = response_ids(&doc);
+    if diags.items.is_empty() {
+        Ok(doc)
+    } else {
+        Err(diags)
+    }
+}
+
+/// What `solve` writes and approvals rely on: each response's id is its own, and every id
+/// it `requires` is an earlier response's (a duplicate would make an approval mean two
+/// responses; a later or missing one, a set no order of application can honour).
+fn response_ids<P>(doc: &ProposalsDoc<P>) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let mut earlier: HashMap<&str, usize> = HashMap::new();
+    for (k, r) in doc.responses.iter().enumerate() {
+        if let Some(first) = earlier.get(r.id.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate_id",
+                    format!("responses[{k}].id"),
+                    format!("response id {:?} is also responses[{first}]'s", r.id),
+                )
+                .hint("give each response its own id, as solve writes them (R1, R2, ...)"),
+            );
+        }
+        for (j, req) in r.requires.iter().enumerate() {
+            if !earlier.contains_key(req.as_str()) {
+                diags.push(
+                    Diagnostic::error(
+                        "unknown_reference",
+                        format!("responses[{k}].requires[{j}]"),
+                        format!(
+                            "{} requires {req:?}, which is not an earlier response",
+                            r.id
+                        ),
+                    )
+                    .hint("a response requires only responses listed before it; pass the document solve wrote"),
+                );
+            }
+        }
+        earlier.entry(r.id.as_str()).or_insert(k);
+    }
+    diags
 }
 
 /// Long because it fills the document's fields in the order the format lists them.

@@ -482,3 +482,57 @@ fn an_empty_decision_warns_only_when_something_is_written() {
         .stderr(predicate::str::contains("warning").not());
     assert!(!dir.path().join("never.json").exists());
 }
+
+/// A proposals document whose response ids repeat, or whose `requires` names a response
+/// that is not listed before it, is refused by `apply` and `report` alike, at the path of the
+/// id (a duplicate made `--approve R1` apply the second R1 silently).
+#[test]
+fn repeated_or_dangling_response_ids_are_refused_at_their_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let props = dir.path().join("p.json");
+    let doc = solve_to(&tiny("demo-eu"), &props);
+    assert!(doc["responses"].as_array().unwrap().len() >= 4);
+    let mut repeated = doc.clone();
+    repeated["responses"][3]["id"] = "R1".into();
+    let mut dangling = doc.clone();
+    dangling["responses"][1]["requires"] = serde_json::json!(["R99"]);
+    let mut later = doc.clone();
+    later["responses"][1]["requires"] = serde_json::json!(["R3"]);
+    for (edited, said) in [
+        (
+            repeated,
+            r#"responses[3].id: response id "R1" is also responses[0]'s"#,
+        ),
+        (
+            dangling,
+            r#"responses[1].requires[0]: R2 requires "R99", which is not an earlier response"#,
+        ),
+        (
+            later,
+            r#"responses[1].requires[0]: R2 requires "R3", which is not an earlier response"#,
+        ),
+    ] {
+        let f = dir.path().join("edited.json");
+        std::fs::write(&f, serde_json::to_vec(&edited).unwrap()).unwrap();
+        let out = dir.path().join("new.json");
+        recourse()
+            .arg("apply")
+            .arg(tiny("demo-eu"))
+            .arg(&f)
+            .args(["--approve", "R1", "-o"])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(said));
+        recourse()
+            .args(["report", "--scenario"])
+            .arg(tiny("demo-eu"))
+            .arg(&f)
+            .arg("-o")
+            .arg(dir.path().join("page.html"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(said));
+        assert!(!out.exists());
+    }
+}
