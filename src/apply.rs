@@ -44,6 +44,8 @@ pub enum ApplyError {
     OtherScenario { proposals: String, scenario: String },
     #[error("the proposals' baseline_plan differs from this scenario's do-nothing plan: they were made for another version of the scenario; solve it again")]
     StaleBaseline,
+    #[error("{what} under this scenario: the proposals were made for another version of it; solve it again")]
+    StalePlan { what: String },
     #[error("the proposals cannot be read against the scenario:\n{0}")]
     Unreadable(Diagnostics),
     #[error("internal error: the new scenario does not validate:\n{0}")]
@@ -364,6 +366,34 @@ pub fn made_for(
     let baseline = crate::risk::baseline::simulate(s);
     if baseline.plan.to_doc(s) != doc.baseline_plan {
         return Err(ApplyError::StaleBaseline);
+    }
+    // A change the do-nothing plan does not show (less stock where it does not ship from,
+    // another penalty or lane cost) still shows in what the document says both plans cost,
+    // or in its plan, which no longer keeps every rule.
+    let stale = |what: String| Err(ApplyError::StalePlan { what });
+    let differs = |a: f64, b: f64| (a - b).abs() > 1e-6 * a.abs().max(b.abs()).max(1.0);
+    let base = evaluate(s, &baseline.plan).cost.total;
+    if differs(base, doc.kpis.baseline.cost.total) {
+        return stale(format!(
+            "the do-nothing plan costs {base:.2}, not the {:.2} the proposals say,",
+            doc.kpis.baseline.cost.total
+        ));
+    }
+    if let (Some(plan), Some(k)) = (&doc.plan, &doc.kpis.proposed) {
+        let plan = plan.to_domain(s, "plan").map_err(ApplyError::Unreadable)?;
+        let eval = evaluate(s, &plan);
+        if let Some(v) = eval.violations.first() {
+            return stale(format!(
+                "the proposals' plan breaks rule {} ({})",
+                v.rule, v.message
+            ));
+        }
+        if differs(eval.cost.total, k.cost.total) {
+            return stale(format!(
+                "the proposals' plan costs {:.2}, not the {:.2} they say,",
+                eval.cost.total, k.cost.total
+            ));
+        }
     }
     Ok(baseline)
 }

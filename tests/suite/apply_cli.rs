@@ -536,3 +536,43 @@ fn repeated_or_dangling_response_ids_are_refused_at_their_path() {
         assert!(!out.exists());
     }
 }
+
+/// Proposals solved before the scenario changed where the do-nothing plan does not show it
+/// (PL-LIL's stock of SKU-1 cut from 400 to 50, which the baseline does not ship from, or a
+/// movement forbidden since) are refused by `report` and `apply` as made for another version
+/// of the scenario; `apply` used to ask whether the proposals had been edited.
+#[test]
+fn proposals_for_an_earlier_version_of_the_scenario_are_refused_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let props = dir.path().join("p.json");
+    solve_to(&tiny("demo-eu"), &props);
+    let mut less = read(&tiny("demo-eu"));
+    assert_eq!(less["stock"][0]["node"], "PL-LIL");
+    assert_eq!(less["stock"][0]["on_hand"], 400);
+    less["stock"][0]["on_hand"] = 50.into();
+    let changed = dir.path().join("changed.json");
+    std::fs::write(&changed, serde_json::to_vec(&less).unwrap()).unwrap();
+    let said = "the proposals' plan breaks rule 4 (stock of SKU-1 at PL-LIL falls to -40 on \
+                2026-11-27) under this scenario: the proposals were made for another version \
+                of it; solve it again";
+    recourse()
+        .arg("apply")
+        .arg(&changed)
+        .arg(&props)
+        .args(["--approve", "R1", "-o"])
+        .arg(dir.path().join("new.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(said))
+        .stderr(predicate::str::contains("edited").not());
+    recourse()
+        .args(["report", "--scenario"])
+        .arg(&changed)
+        .arg(&props)
+        .arg("-o")
+        .arg(dir.path().join("page.html"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(said));
+    assert!(!dir.path().join("new.json").exists() && !dir.path().join("page.html").exists());
+}
