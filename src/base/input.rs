@@ -15,13 +15,7 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, Diagnostic> {
     let r = if path == Path::new("-") {
         read_bounded(&mut std::io::stdin().lock(), cap, &mut buf)
     } else {
-        std::fs::File::open(path).and_then(|mut f| {
-            // One allocation for a file of known size, instead of one per doubling, each
-            // copying what was read so far.
-            let size = f.metadata().map_or(0, |m| m.len());
-            buf.reserve(size.min(cap) as usize + 1);
-            read_bounded(&mut f, cap, &mut buf)
-        })
+        std::fs::File::open(path).and_then(|mut f| read_file(&mut f, cap, &mut buf))
     };
     let name = display_name(path);
     match r {
@@ -70,11 +64,25 @@ pub fn max_input_bytes() -> u64 {
         .unwrap_or(DEFAULT_MAX_INPUT_BYTES)
 }
 
-enum Stop {
+/// Where a bounded read stopped.
+#[derive(Debug)]
+pub enum Stop {
     End,
     /// The offset of the first NUL byte.
     Nul(u64),
     TooLarge,
+}
+
+/// Reads the open file `f` from where it stands to its end into `buf`, as [`read_input`]
+/// reads a path: stopping at the first NUL byte or past `cap` bytes ([`max_input_bytes`]
+/// for what recourse reads). For a file already opened, as one that is also locked or
+/// written to.
+pub fn read_file(f: &mut std::fs::File, cap: u64, buf: &mut Vec<u8>) -> std::io::Result<Stop> {
+    // One allocation for a file of known size, instead of one per doubling, each copying
+    // what was read so far.
+    let size = f.metadata().map_or(0, |m| m.len());
+    buf.reserve(size.min(cap) as usize + 1);
+    read_bounded(f, cap, buf)
 }
 
 /// Reads `r` to its end into `buf`, unless it has a NUL byte or more than `cap` bytes.

@@ -34,8 +34,8 @@ plan, or error -32800 without one). With --journal, load, event and decide are a
 FILE and synced to disk before their reply; a worker started on an existing journal replays
 it (a torn last line, from a crash mid-write, is dropped with a warning). EOF on stdin or
 SIGTERM ends the worker after the current reply, exit 0. A notification (no id) is carried
-out and not answered. Exit 2: the journal cannot be read, is damaged, or another worker is
-using it.")]
+out and not answered. Exit 2: the journal cannot be read, is not a regular file, is damaged
+or not a journal (it is then left as it is), or another worker is using it.")]
 pub struct Args {
     /// Journal of state-changing requests: replayed at start, appended (and synced) before each reply.
     #[arg(long)]

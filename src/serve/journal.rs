@@ -1,13 +1,21 @@
 //! The worker's journal: one [`Change`] per line, appended and synced to disk before the
 //! reply to its request is written, so that a reply the client saw is never lost. Opening
-//! a journal replays it; a last line without its newline is what a crash mid-write leaves,
-//! and is dropped (the request was never answered) with a warning.
+//! a journal replays it; a last line without its newline that is the start of an entry is
+//! what a crash mid-write leaves, and is dropped (the request was never answered) with a
+//! warning. Anything else that is not a journal is refused and left as it is.
 
 use super::Change;
+use crate::base::input::{max_input_bytes, read_file, Stop, MAX_INPUT_ENV};
 use crate::scenario::wire::ScenarioDoc;
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Seek, SeekFrom, Write};
+use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
+
+/// How every entry's line begins: a [`Change`] as `serde_json` writes it (compact, the
+/// variant the object's one key). A crash mid-write leaves a line cut short of its
+/// newline, so a torn last line starts with one of these, or is the start of one.
+const ENTRY_STARTS: [&[u8]; 3] = [br#"{"load":"#, br#"{"event":"#, br#"{"decide":"#];
 
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
@@ -25,6 +33,62 @@ pub enum JournalError {
         line: usize,
         message: String,
     },
+    #[error("{path} is {kind}, not a regular file: a journal is a file the worker reads back and appends to; name a file for --journal (one that does not exist is created)")]
+    NotAFile { path: String, kind: &'static str },
+    #[error("{path}: {why}, so it does not look like a recourse journal (lines of JSON, each one entry a worker wrote); it is left as it is: name another file for --journal (one that does not exist is created), or move this one aside")]
+    NotAJournal { path: String, why: String },
+    #[error("{path} is larger than {cap} bytes, the most recourse reads; raise the limit with {MAX_INPUT_ENV}=<bytes> if this machine has the memory, or start a new journal by loading this one's `state` into a worker on a new file")]
+    TooLarge { path: String, cap: u64 },
+}
+
+/// What `path` is, when it is there and not a regular file (a symbolic link is followed).
+fn not_a_file(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_file() {
+        None
+    } else if t.is_dir() {
+        Some("a directory")
+    } else if t.is_fifo() {
+        Some("a FIFO")
+    } else if t.is_char_device() {
+        Some("a character device")
+    } else if t.is_block_device() {
+        Some("a block device")
+    } else if t.is_socket() {
+        Some("a socket")
+    } else {
+        Some("not a regular file")
+    }
+}
+
+/// The bytes of the journal `file` (of `size` bytes when opened), read as every input is
+/// ([`read_file`]): refused at a NUL byte, and past the input cap before reading any of it.
+fn read_all(file: &mut File, size: u64, path: &Path) -> Result<Vec<u8>, JournalError> {
+    let name = || path.display().to_string();
+    let cap = max_input_bytes();
+    if size > cap {
+        return Err(JournalError::TooLarge { path: name(), cap });
+    }
+    let mut bytes = Vec::new();
+    let stop = read_file(file, cap, &mut bytes).map_err(|source| JournalError::Io {
+        path: name(),
+        source,
+    })?;
+    match stop {
+        Stop::End => Ok(bytes),
+        Stop::TooLarge => Err(JournalError::TooLarge { path: name(), cap }),
+        Stop::Nul(at) => Err(JournalError::NotAJournal {
+            path: name(),
+            why: format!("it has a NUL byte at offset {at}"),
+        }),
+    }
+}
+
+/// Whether `tail`, a last line without its newline, is what a crash mid-write leaves.
+fn torn_entry(tail: &[u8]) -> bool {
+    ENTRY_STARTS
+        .iter()
+        .any(|start| tail.starts_with(start) || start.starts_with(tail))
 }
 
 pub struct Journal {
@@ -44,12 +108,24 @@ pub struct Replayed {
 
 impl Journal {
     /// Opens the journal at `path` (created when absent), replays it, and cuts a torn last
-    /// line off so that the next entry starts on a line of its own.
+    /// line off so that the next entry starts on a line of its own. A path that is not a
+    /// regular file, or a file that is not a journal, is refused and left as it is.
     pub fn open(path: &Path) -> Result<(Journal, Replayed), JournalError> {
+        let name = || path.display().to_string();
         let io = |source| JournalError::Io {
-            path: path.display().to_string(),
+            path: name(),
             source,
         };
+        let refuse_kind = |meta: &std::fs::Metadata| match not_a_file(meta) {
+            Some(kind) => Err(JournalError::NotAFile { path: name(), kind }),
+            None => Ok(()),
+        };
+        // Before opening: opening a FIFO or a device can block or act on it.
+        match std::fs::metadata(path) {
+            Ok(meta) => refuse_kind(&meta)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(e)),
+        }
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -58,13 +134,13 @@ impl Journal {
             .map_err(io)?;
         // Held until the journal is dropped (the process ends): one writer per journal.
         file.try_lock().map_err(|e| match e {
-            std::fs::TryLockError::WouldBlock => JournalError::InUse {
-                path: path.display().to_string(),
-            },
+            std::fs::TryLockError::WouldBlock => JournalError::InUse { path: name() },
             std::fs::TryLockError::Error(e) => io(e),
         })?;
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).map_err(io)?;
+        // Again on what was opened: the path may have been replaced in between.
+        let meta = file.metadata().map_err(io)?;
+        refuse_kind(&meta)?;
+        let bytes = read_all(&mut file, meta.len(), path)?;
         let whole = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let mut doc = None;
         let mut changes = 0;
@@ -74,15 +150,25 @@ impl Journal {
             }
             let change: Change =
                 serde_json::from_slice(line).map_err(|e| JournalError::Damaged {
-                    path: path.display().to_string(),
+                    path: name(),
                     line: k + 1,
                     message: e.to_string(),
                 })?;
             doc = change.apply_to(doc);
             changes += 1;
         }
-        let torn = (whole < bytes.len()).then(|| bytes.len() - whole);
+        let tail = &bytes[whole..];
+        let torn = (!tail.is_empty()).then_some(tail.len());
         if torn.is_some() {
+            if !torn_entry(tail) {
+                return Err(JournalError::NotAJournal {
+                    path: name(),
+                    why: format!(
+                        "its last line ({} bytes, without a newline) is not the start of an entry, as a crash mid-write leaves one",
+                        tail.len()
+                    ),
+                });
+            }
             file.set_len(whole as u64).map_err(io)?;
             file.sync_data().map_err(io)?;
         }
@@ -118,5 +204,42 @@ impl Journal {
             return Err(io(e));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A torn line is recognised by how the entries begin, so every kind of entry must
+    /// begin as [`ENTRY_STARTS`] says.
+    #[test]
+    fn every_entry_starts_as_a_torn_line_is_recognised() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/tiny/demo-eu.json");
+        let doc: ScenarioDoc = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let entries = [
+            Change::Load(Box::new(doc.clone())),
+            Change::Event(doc.disruptions.clone()),
+            Change::Decide(Box::new(doc)),
+        ];
+        for (change, start) in entries.iter().zip(ENTRY_STARTS) {
+            let line = serde_json::to_vec(change).unwrap();
+            assert!(
+                line.starts_with(start),
+                "{}",
+                String::from_utf8_lossy(&line)
+            );
+            for cut in 0..line.len() {
+                assert!(torn_entry(&line[..cut + 1]));
+            }
+        }
+        for other in [
+            &b"important notes"[..],
+            b"{\"format\":",
+            b" {\"load\":",
+            b"{\"loaded\":",
+        ] {
+            assert!(!torn_entry(other), "{}", String::from_utf8_lossy(other));
+        }
     }
 }

@@ -120,13 +120,36 @@ impl Client {
 /// A worker started on `journal` with nothing to read: what it said and how it exited (a
 /// journal it refuses ends it at once).
 fn refused_start(journal: &Path) -> std::process::Output {
-    Command::new(binary())
+    start_on(journal, &[])
+}
+
+/// [`refused_start`] with `env`; a worker still running after 30 s (reading a FIFO, or a
+/// device without end) is killed and the test fails.
+fn start_on(journal: &Path, env: &[(&str, &str)]) -> std::process::Output {
+    let mut child = Command::new(binary())
         .arg("serve")
         .arg("--journal")
         .arg(journal)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
-        .output()
-        .unwrap()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "serve --journal {} still running after 30 s: {}",
+                journal.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
 }
 
 fn demo() -> Value {
@@ -447,6 +470,75 @@ fn a_torn_last_line_is_dropped_and_a_damaged_journal_refused() {
     let out = refused_start(&journal);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(":1: not a journal entry"));
+}
+
+/// A file that is not a journal is refused with exit 2 and left byte for byte as it was:
+/// a scenario or notes without a final newline are not a torn entry, and a binary file, a
+/// file past the input cap, a FIFO, a device or a directory is not read at all.
+#[test]
+fn a_file_that_is_not_a_journal_is_refused_and_left_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused = |name: &str, bytes: &[u8], env: &[(&str, &str)], says: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = start_on(&path, env);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(&path.display().to_string()), "{name}: {err}");
+        assert!(err.contains(says), "{name}: {err}");
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "{name} was changed");
+    };
+    let not_a_journal = "does not look like a recourse journal";
+    // The demo scenario on one line, as `json.dump` writes it: no newline at its end.
+    refused("v.json", demo().to_string().as_bytes(), &[], not_a_journal);
+    refused("notes.txt", b"important notes", &[], not_a_journal);
+    // A journal with something glued to its end is not one either.
+    let mut glued = format!("{}\n", json!({"load": demo()})).into_bytes();
+    glued.extend_from_slice(b"PS: call Anna");
+    refused("glued", &glued, &[], not_a_journal);
+    refused(
+        "nul",
+        b"{\"event\":[]}\n\0\0\0\0",
+        &[],
+        "NUL byte at offset 13",
+    );
+    let entries = "{\"event\":[]}\n".repeat(100);
+    refused(
+        "big",
+        entries.as_bytes(),
+        &[("RECOURSE_MAX_INPUT_BYTES", "1000")],
+        "larger than 1000 bytes",
+    );
+
+    let kinds = |path: &Path, kind: &str| {
+        let out = refused_start(path);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("{} is {kind}, not a regular file", path.display())),
+            "{err}"
+        );
+    };
+    let fifo = dir.path().join("ff");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    kinds(&fifo, "a FIFO");
+    kinds(dir.path(), "a directory");
+    // Our own zero device (1,5), never /dev's.
+    let zero = dir.path().join("zero");
+    let made = Command::new("mknod")
+        .arg(&zero)
+        .args(["c", "1", "5"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        kinds(&zero, "a character device");
+    } else {
+        eprintln!("skipped the device: this user may not make device nodes (mknod)");
+    }
 }
 
 /// SIGTERM lets the current reply go out, then the worker exits 0 with its journal whole.
