@@ -117,7 +117,7 @@ pub fn parse(line: &str) -> Result<Incoming, (Id, RpcError)> {
         )
     };
     let whole: &RawValue = serde_json::from_str(line).map_err(not_json)?;
-    let invalid = |id: Id, why: &str| {
+    let invalid = |(id, why): (Id, String)| {
         (
             id,
             RpcError::new(
@@ -133,11 +133,31 @@ pub fn parse(line: &str) -> Result<Incoming, (Id, RpcError)> {
         } else {
             "a request is a JSON object"
         };
-        return Err(invalid(Id::null(), why));
+        return Err(invalid((Id::null(), why.into())));
     }
-    // Members as text; a member named twice counts once, the last, as a `Value` would.
-    let mut obj: std::collections::BTreeMap<String, Box<RawValue>> =
-        serde_json::from_str(whole.get()).map_err(not_json)?;
+    // Members as text, each name once; a name the line repeats is refused once the id to
+    // answer is known.
+    let Members(members) = serde_json::from_str(whole.get()).map_err(not_json)?;
+    let (obj, repeated) = once_each(members);
+    request(obj, repeated.as_deref()).map_err(invalid)
+}
+
+/// The request a line's members make, or the id to answer and why they make none.
+/// `repeated` is a member name the line has more than once.
+fn request(
+    mut obj: std::collections::BTreeMap<String, Box<RawValue>>,
+    repeated: Option<&str>,
+) -> Result<Incoming, (Id, String)> {
+    let twice = |name: &str| {
+        format!(
+            "member \"{name}\" appears twice; JSON readers disagree on which copy counts, so \
+             neither is used: send each member once"
+        )
+    };
+    if repeated == Some("id") {
+        // Which id to answer is what is in doubt: none, as for an id that cannot be read.
+        return Err((Id::null(), twice("id")));
+    }
     // A member that does not read as a `Value` (a lone surrogate in a string, nesting past
     // serde_json's limit) is as wrong as one of the wrong type.
     let value = |raw: Box<RawValue>| serde_json::from_str::<Value>(raw.get()).ok();
@@ -145,36 +165,35 @@ pub fn parse(line: &str) -> Result<Incoming, (Id, RpcError)> {
         Some(raw) => match Id::read(raw) {
             Some(id) => Some(id),
             None => {
-                return Err(invalid(
+                return Err((
                     Id::null(),
-                    "\"id\" must be a string, a number or null",
+                    "\"id\" must be a string, a number or null".into(),
                 ))
             }
         },
         None => None,
     };
     let answer_to = id.clone().unwrap_or_else(Id::null);
+    let invalid = |why: String| Err((answer_to.clone(), why));
+    if let Some(name) = repeated {
+        return invalid(twice(name));
+    }
     if obj.remove("jsonrpc").and_then(value) != Some(json!("2.0")) {
-        return Err(invalid(answer_to, "\"jsonrpc\" must be \"2.0\""));
+        return invalid("\"jsonrpc\" must be \"2.0\"".into());
     }
     let method = match obj.remove("method").and_then(value) {
         Some(Value::String(m)) => m,
-        _ => return Err(invalid(answer_to, "\"method\" must be a string")),
+        _ => return invalid("\"method\" must be a string".into()),
     };
     // By position (an array) is a request's structure too; each method then says it takes
     // its params by name (-32602).
     let params = match obj.remove("params") {
         Some(p) if p.get().starts_with(['{', '[']) || p.get() == "null" => p,
-        Some(_) => {
-            return Err(invalid(
-                answer_to,
-                "\"params\" must be an object or an array",
-            ))
-        }
+        Some(_) => return invalid("\"params\" must be an object or an array".into()),
         None => null(),
     };
     if let Some(extra) = obj.keys().next() {
-        return Err(invalid(answer_to, &format!("unknown member \"{extra}\"")));
+        return invalid(format!("unknown member \"{extra}\""));
     }
     Ok(match id {
         Some(id) => Incoming::Request { id, method, params },
@@ -187,6 +206,57 @@ pub fn cancelled_id(params: &RawValue) -> Option<Id> {
     let mut members: std::collections::BTreeMap<String, Box<RawValue>> =
         serde_json::from_str(params.get()).ok()?;
     Id::read(members.remove("id")?)
+}
+
+/// An object's members in the order written, each value as JSON text. Unlike a map, it
+/// keeps a name written twice, so that the line can be refused rather than read with one
+/// copy chosen (JSON readers disagree on which copy counts).
+struct Members(Vec<(String, Box<RawValue>)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Members, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, Box<RawValue>>()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+/// The members by name, each name's first, and the first name written more than once.
+fn once_each(
+    members: Vec<(String, Box<RawValue>)>,
+) -> (
+    std::collections::BTreeMap<String, Box<RawValue>>,
+    Option<String>,
+) {
+    use std::collections::btree_map::Entry;
+    let mut once = std::collections::BTreeMap::new();
+    let mut repeated = None;
+    for (name, value) in members {
+        match once.entry(name) {
+            Entry::Vacant(slot) => {
+                slot.insert(value);
+            }
+            Entry::Occupied(first) => {
+                repeated.get_or_insert_with(|| first.key().clone());
+            }
+        }
+    }
+    (once, repeated)
 }
 
 /// JSON `null` as text: the params of a request that has none.
@@ -326,6 +396,30 @@ mod tests {
             assert_eq!(cancelled_id(&cancel), Some(parsed));
         }
         assert_eq!(cancelled_id(&null()), None);
+    }
+
+    #[test]
+    fn a_member_named_twice_is_refused_not_chosen() {
+        let refused = |line: &str| {
+            let (id, e) = parse(line).unwrap_err();
+            assert_eq!(e.code, INVALID_REQUEST, "{line}");
+            (id.to_string(), e.message)
+        };
+        let (id, why) = refused(
+            r#"{"jsonrpc":"2.0","id":3,"method":"event","params":{"a":1},"params":{"a":5}}"#,
+        );
+        assert_eq!(id, "3");
+        assert!(why.contains("member \"params\" appears twice"), "{why}");
+        let (id, why) = refused(r#"{"jsonrpc":"2.0","id":3,"method":"state","method":"event"}"#);
+        assert_eq!(id, "3");
+        assert!(why.contains("\"method\" appears twice"), "{why}");
+        // The id in doubt is not answered: null, as for an unreadable id.
+        let (id, why) = refused(r#"{"jsonrpc":"2.0","id":17,"id":18,"method":"state"}"#);
+        assert_eq!(id, "null");
+        assert!(why.contains("\"id\" appears twice"), "{why}");
+        // Names compare as read: an escape spells the same name.
+        let (_, why) = refused(r#"{"jsonrpc":"2.0","id":1,"method":"state","\u006dethod":"x"}"#);
+        assert!(why.contains("\"method\" appears twice"), "{why}");
     }
 
     #[test]

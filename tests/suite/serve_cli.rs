@@ -884,6 +884,57 @@ fn ids_come_back_as_sent_and_notifications_are_carried_out() {
     );
 }
 
+/// A member named twice in a request is refused (-32600), not read as one of its copies:
+/// the event with the second `params`, the method named second, or the second id answered
+/// would each do something the client cannot tell it asked for.
+#[test]
+fn a_member_named_twice_in_a_request_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j");
+    let mut c = Client::start(Some(&journal), &[]);
+    c.call("load", json!({"scenario": demo()}));
+    let event = |days: u32| json!({"disruptions": [{"kind": "lane_delay", "lane": "PAR-IDF-G", "extra_days": days}]});
+    c.send_line(&format!(
+        r#"{{"jsonrpc":"2.0","id":3,"method":"event","params":{},"params":{}}}"#,
+        event(1),
+        event(5)
+    ));
+    let r = c.reply();
+    assert_eq!(r["id"], 3, "{r}");
+    assert_eq!(r["error"]["code"], -32600, "{r}");
+    let why = r["error"]["message"].as_str().unwrap();
+    assert!(why.contains(r#"member "params" appears twice"#), "{r}");
+    c.send_line(r#"{"jsonrpc":"2.0","id":4,"method":"state","method":"event","params":{}}"#);
+    let r = c.reply();
+    assert_eq!(
+        (r["id"].clone(), r["error"]["code"].clone()),
+        (json!(4), json!(-32600)),
+        "{r}"
+    );
+    assert!(r["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains(r#""method" appears twice"#));
+    // Which id to answer is what is in doubt: null, as for an id that cannot be read.
+    c.send_line(r#"{"jsonrpc":"2.0","id":17,"id":18,"method":"state"}"#);
+    let r = c.reply();
+    assert_eq!(
+        (r["id"].clone(), r["error"]["code"].clone()),
+        (Value::Null, json!(-32600)),
+        "{r}"
+    );
+    assert!(r["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains(r#""id" appears twice"#));
+    // Nothing was applied, nor journaled.
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(0));
+    assert_eq!(c.stderr().0, 0);
+    let mut again = Client::start(Some(&journal), &[]);
+    assert_eq!(as_doc(&again.call("state", json!({}))), expected(0));
+    assert_eq!(again.stderr().0, 0);
+}
+
 /// A second worker on a journal another one is appending to is refused (exit 2): both
 /// appending would leave a history that replays to a state neither of them answered.
 #[test]
