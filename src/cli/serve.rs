@@ -2,13 +2,14 @@
 //! stdout carries protocol messages only, stderr the logs. The methods are in
 //! `recourse::serve`; this file reads lines, journals changes, writes replies.
 
+use recourse::base::diagnostics::DiagnosticsDoc;
 use recourse::base::exit;
 use recourse::base::input::max_input_bytes;
 use recourse::optimize::highs::{Snapshot, Watch, Watcher};
 use recourse::serve::journal::Journal;
 use recourse::serve::rpc::{self, Id, Incoming, RpcError, INVALID_REQUEST};
 use recourse::serve::{State, Worker};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -34,8 +35,9 @@ plan, or error -32800 without one). With --journal, load, event and decide are a
 FILE and synced to disk before their reply; a worker started on an existing journal replays
 it (a torn last line, from a crash mid-write, is dropped with a warning). EOF on stdin or
 SIGTERM ends the worker after the current reply, exit 0. A notification (no id) is carried
-out and not answered. Exit 2: the journal cannot be read, is not a regular file, is damaged
-or not a journal (it is then left as it is), or another worker is using it.")]
+out and not answered; what goes wrong with one is written to stderr. Exit 2: the journal
+cannot be read, is not a regular file, is damaged or not a journal (it is then left as it
+is), or another worker is using it.")]
 pub struct Args {
     /// Journal of state-changing requests: replayed at start, appended (and synced) before each reply.
     #[arg(long)]
@@ -163,6 +165,14 @@ fn answer(
                 "recourse serve: notification \"{method}\" not carried out: {} ({})",
                 e.message, e.code
             );
+            // No reply carries `data.diagnostics` to a notification's sender: the log is
+            // where each problem, its path and its hint can be read.
+            let diagnostics = e.data.as_ref().and_then(|d| d.get("diagnostics"));
+            if let Some(doc) = diagnostics.and_then(|d| DiagnosticsDoc::deserialize(d).ok()) {
+                for d in &doc.diagnostics {
+                    eprintln!("{d}");
+                }
+            }
             true
         }
         (None, Ok(_)) => true,
@@ -348,8 +358,14 @@ fn cancels(message: &Result<Incoming, (Id, RpcError)>, running: &Running) -> boo
         return false;
     }
     // Ids compare as the texts the client wrote (`rpc::Id`).
-    let Some(target) = rpc::cancelled_id(params) else {
-        return true;
+    let target = match rpc::cancelled_id(params) {
+        Ok(target) => target,
+        Err(why) => {
+            eprintln!(
+                "recourse serve: $/cancelRequest dropped: {why}; it takes {{\"id\": ID}}, ID the id of the request to cancel"
+            );
+            return true;
+        }
     };
     let target = &target;
     if let Ok(mut r) = running.lock() {

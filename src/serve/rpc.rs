@@ -201,11 +201,28 @@ fn request(
     })
 }
 
-/// The id a `$/cancelRequest`'s params name, if they name one.
-pub fn cancelled_id(params: &RawValue) -> Option<Id> {
-    let mut members: std::collections::BTreeMap<String, Box<RawValue>> =
-        serde_json::from_str(params.get()).ok()?;
-    Id::read(members.remove("id")?)
+/// The id a `$/cancelRequest`'s params (`{"id": ...}`) name, or why they name none.
+pub fn cancelled_id(params: &RawValue) -> Result<Id, String> {
+    let text = params.get();
+    if text == "null" {
+        return Err("it has no params".into());
+    }
+    let Ok(Members(members)) = serde_json::from_str(text) else {
+        return Err(
+            "its params are not an object (by position, an array, is not supported)".into(),
+        );
+    };
+    let (mut members, repeated) = once_each(members);
+    if let Some(name) = repeated {
+        return Err(format!("\"{name}\" appears twice in its params"));
+    }
+    let id = members
+        .remove("id")
+        .ok_or_else(|| "its params have no \"id\"".to_owned())?;
+    if let Some(extra) = members.keys().next() {
+        return Err(format!("its params have an unknown member \"{extra}\""));
+    }
+    Id::read(id).ok_or_else(|| "its \"id\" is not a string or a number".into())
 }
 
 /// An object's members in the order written, each value as JSON text. Unlike a map, it
@@ -393,9 +410,20 @@ mod tests {
                 format!(r#"{{"id":{id},"jsonrpc":"2.0","result":null}}"#)
             );
             let cancel = RawValue::from_string(format!(r#"{{"id": {id}}}"#)).unwrap();
-            assert_eq!(cancelled_id(&cancel), Some(parsed));
+            assert_eq!(cancelled_id(&cancel), Ok(parsed));
         }
-        assert_eq!(cancelled_id(&null()), None);
+        for (params, why) in [
+            ("null", "no params"),
+            ("[2]", "not an object"),
+            (r#"{"idd":2}"#, "no \"id\""),
+            (r#"{"id":2,"why":"late"}"#, "unknown member \"why\""),
+            (r#"{"id":true}"#, "not a string or a number"),
+            (r#"{"id":2,"id":3}"#, "\"id\" appears twice"),
+        ] {
+            let params = RawValue::from_string(params.into()).unwrap();
+            let refused = cancelled_id(&params).unwrap_err();
+            assert!(refused.contains(why), "{params}: {refused}");
+        }
     }
 
     #[test]

@@ -935,6 +935,53 @@ fn a_member_named_twice_in_a_request_is_refused() {
     assert_eq!(again.stderr().0, 0);
 }
 
+/// A notification is never answered, so what is wrong with one is written to stderr in
+/// full: each diagnostic with its path and hint, and why a `$/cancelRequest` was dropped.
+#[test]
+fn a_failed_notification_says_why_on_stderr() {
+    let mut c = Client::start(None, &[]);
+    c.call("load", json!({"scenario": demo()}));
+    let bad = json!({"kind": "lane_delay", "lane": "NOPE", "extra_days": 1});
+    c.send_line(
+        &json!({"jsonrpc": "2.0", "method": "event", "params": {"disruptions": [bad]}}).to_string(),
+    );
+    for params in [
+        r#","params":[2]"#,
+        r#","params":{"idd":2}"#,
+        r#","params":{"id":true}"#,
+        "",
+    ] {
+        c.send_line(&format!(
+            r#"{{"jsonrpc":"2.0","method":"$/cancelRequest"{params}}}"#
+        ));
+    }
+    // The worker went on, with the state unchanged.
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(0));
+    let (code, err) = c.stderr();
+    assert_eq!(code, 0);
+    assert!(
+        err.contains(r#"params.disruptions[0].lane: unknown lane "NOPE""#),
+        "{err}"
+    );
+    let hint = err
+        .lines()
+        .skip_while(|l| !l.contains(r#"unknown lane "NOPE""#))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(hint.trim_start().starts_with("hint: "), "{err}");
+    for why in [
+        "its params are not an object",
+        r#"its params have no "id""#,
+        r#"its "id" is not a string or a number"#,
+        "it has no params",
+    ] {
+        assert!(
+            err.contains(&format!("$/cancelRequest dropped: {why}")),
+            "{why}: {err}"
+        );
+    }
+}
+
 /// A second worker on a journal another one is appending to is refused (exit 2): both
 /// appending would leave a history that replays to a state neither of them answered.
 #[test]
