@@ -383,6 +383,27 @@ fn tables_clip_long_ids_and_escape_control_characters() {
     assert!(out.status.success());
     assert!(!out.stdout.contains(&0) && !out.stdout.contains(&0x1b));
     assert!(String::from_utf8_lossy(&out.stdout).contains("SO-1003\\u{0}\\u{1b}[2J"));
+
+    // A line break would split a table's row (or start a Markdown heading): refused.
+    for (name, id) in [
+        ("lf.json", "SO-1003\\n# Heading"),
+        ("ls.json", "SO-1003\\u2028"),
+    ] {
+        let s = scenario_in(dir.path(), name, |t| {
+            t.replace("\"SO-1003\"", &format!("\"{id}\""))
+        });
+        for command in ["risk", "validate"] {
+            recourse()
+                .arg(command)
+                .arg(&s)
+                .assert()
+                .code(2)
+                .stderr(contains(
+                    "has a line break in it\n  hint: ids are written on one line in every table, \
+                 report and file; remove the line break",
+                ));
+        }
+    }
 }
 
 #[test]

@@ -164,6 +164,13 @@ impl Validator {
                 ),
                 "give the scenario a short name, e.g. \"demo-eu-1\"",
             );
+        } else if refs::breaks_line(&doc.id) {
+            self.err(
+                "id_line_break",
+                "id",
+                format!("the scenario id {:?} has a line break in it", doc.id),
+                "ids are written on one line in every table, report and file; remove the line break",
+            );
         }
         self.as_of = self.date(&"as_of", &doc.as_of);
         if let Some(d) = self.as_of.filter(|d| *d > last_as_of()) {

@@ -42,6 +42,15 @@ impl Validator {
                 );
                 continue;
             }
+            if breaks_line(id) {
+                self.err(
+                    "id_line_break",
+                    path.to_string(),
+                    format!("{what} id {id:?} has a line break in it"),
+                    "ids are written on one line in every table, report and file; remove the line break",
+                );
+                continue;
+            }
             if let Some(&prev) = first.get(id) {
                 let prev = ids[prev].0.to_string();
                 self.err(
@@ -178,4 +187,11 @@ impl Validator {
         }
         Some(n)
     }
+}
+
+/// Whether `id` would start a new line where it is written: a line feed, a carriage return,
+/// or a Unicode line or paragraph separator. (Other control characters are written as
+/// escapes, `base::text::printable`.)
+pub(super) fn breaks_line(id: &str) -> bool {
+    id.contains(['\n', '\r', '\u{2028}', '\u{2029}'])
 }
