@@ -899,3 +899,70 @@ fn an_unreadable_quantity_is_not_cited_as_zero() {
         [r#"error[not_a_number]: order_lines.csv:10:quantity: "thirty" is not a number (1234.5)"#]
     );
 }
+
+/// A quote that opens a cell and is never closed would take in the rest of the file as
+/// that one cell (csv ends it at the end of the input without a word): it is an error at
+/// the cell where it opens, and nothing of the file is read past it, so the rows it took
+/// in are not reported missing elsewhere.
+#[test]
+fn a_quoted_cell_never_closed_is_an_error_where_it_opens() {
+    let hint = r#"  hint: add the closing quote where the cell ends; a quote inside a quoted cell is written twice ("")"#;
+    let (code, errors, written) = problems_with_one_edit("skus.csv", "Pump 40W", "\"Pump 40W");
+    assert_eq!((code, written), (2, false));
+    assert_eq!(
+        errors,
+        [
+            "error[unclosed_quote]: skus.csv:2:name: a quoted cell is never closed: lines 2 to 4, the rest of the file, would be read as this one cell",
+            hint,
+        ]
+    );
+    // On the last row it takes in nothing else, but its cell still lacks its end.
+    let (code, errors, written) =
+        problems_with_one_edit("skus.csv", "Controller C3", "\"Controller C3");
+    assert_eq!((code, written), (2, false));
+    assert_eq!(
+        errors,
+        [
+            "error[unclosed_quote]: skus.csv:4:name: a quoted cell is never closed: the file ends inside it",
+            hint,
+        ]
+    );
+    // In the header line, the cell is named by its place.
+    let (code, errors, written) = problems_with_one_edit("skus.csv", "id,name", "id,\"name");
+    assert_eq!((code, written), (2, false));
+    assert_eq!(
+        errors,
+        [
+            "error[unclosed_quote]: skus.csv:1:2: a quoted cell is never closed: lines 1 to 4, the rest of the file, would be read as this one cell",
+            hint,
+        ]
+    );
+}
+
+/// A quote that does not start its cell is text (an inch mark), and `""` in a quoted
+/// cell is a quote: neither opens a cell that is never closed.
+#[test]
+fn quotes_inside_cells_are_text() {
+    let files: Vec<(&str, Vec<u8>)> = write_files(&common::tiny_doc("demo-eu"))
+        .into_iter()
+        .map(|(name, text)| match name {
+            "skus.csv" => (
+                name,
+                text.replacen("Pump 40W", "Pipe 3/4\" brass", 1)
+                    .replacen("Valve 20mm", "\"Valve \"\"20\"\" mm, brass\"", 1)
+                    .into_bytes(),
+            ),
+            _ => (name, text.into_bytes()),
+        })
+        .collect();
+    let (back, _) = import_files(&files, None).unwrap_or_else(|d| panic!("{d}"));
+    let names: Vec<Option<&str>> = back.skus.iter().map(|s| s.name.as_deref()).collect();
+    assert_eq!(
+        names,
+        [
+            Some("Pipe 3/4\" brass"),
+            Some("Valve \"20\" mm, brass"),
+            Some("Controller C3")
+        ]
+    );
+}

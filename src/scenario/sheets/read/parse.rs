@@ -63,6 +63,16 @@ pub(super) fn parse_table(
 ) -> Option<Vec<Row>> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let delim = delimiter.unwrap_or_else(|| detect(bytes));
+    let unclosed = unclosed_quote(bytes, delim);
+    if let Some(q) = unclosed.filter(|q| q.record == 0) {
+        diags.push(unclosed_quote_error(
+            t.file,
+            bytes,
+            q,
+            &format!("{}", q.cell + 1),
+        ));
+        return None;
+    }
     let mut r = csv::ReaderBuilder::new()
         .delimiter(delim)
         .has_headers(false)
@@ -88,6 +98,14 @@ pub(super) fn parse_table(
         Some(Ok(h)) => h,
     };
     let columns = header_columns(t, &header, diags)?;
+    if let Some(q) = unclosed {
+        let column = match columns.get(q.cell) {
+            Some(Some(name)) => (*name).to_owned(),
+            _ => format!("{}", q.cell + 1),
+        };
+        diags.push(unclosed_quote_error(t.file, bytes, q, &column));
+        return None;
+    }
     let mut rows = Vec::new();
     // Lines counted from the bytes (1 = the header): a record's line is where it starts.
     let (mut counted_to, mut line_at) = (0usize, 1usize);
@@ -148,6 +166,91 @@ pub(super) fn parse_table(
         });
     }
     Some(rows)
+}
+
+/// Where a quoted cell that is never closed opens: the byte of its quote, and the cell's
+/// record (0 = the header) and place in it (0 = first).
+#[derive(Clone, Copy)]
+struct Unclosed {
+    byte: usize,
+    record: usize,
+    cell: usize,
+}
+
+/// The quoted cell that runs to the end of `bytes`, if one does. csv ends such a cell at
+/// the end of the input without a word, so a stray quote would take in every later row as
+/// one cell. This follows csv's reading (RFC 4180, as configured in [`parse_table`]): a
+/// quote opens a quoted cell only as the cell's first byte, `""` inside one is a quote, and
+/// a quote elsewhere (`3/4" pipe`) is text.
+fn unclosed_quote(bytes: &[u8], delim: u8) -> Option<Unclosed> {
+    enum State {
+        CellStart,
+        Unquoted,
+        Quoted,
+        /// A quote inside a quoted cell: it closes the cell, or starts `""`.
+        QuoteInQuoted,
+    }
+    let (mut state, mut record, mut cell, mut opened) = (State::CellStart, 0, 0, 0);
+    // A record ends at a CR or LF outside quotes; the ones that follow (CRLF, blank lines)
+    // start no record of their own.
+    let mut in_record = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        let line_end = b == b'\n' || b == b'\r';
+        state = match state {
+            State::Quoted if b == b'"' => State::QuoteInQuoted,
+            State::Quoted => State::Quoted,
+            State::QuoteInQuoted if b == b'"' => State::Quoted,
+            State::CellStart if b == b'"' => {
+                opened = i;
+                in_record = true;
+                State::Quoted
+            }
+            _ if b == delim => {
+                in_record = true;
+                cell += 1;
+                State::CellStart
+            }
+            _ if line_end => {
+                if in_record {
+                    record += 1;
+                }
+                in_record = false;
+                cell = 0;
+                State::CellStart
+            }
+            _ => {
+                in_record = true;
+                State::Unquoted
+            }
+        };
+    }
+    matches!(state, State::Quoted).then_some(Unclosed {
+        byte: opened,
+        record,
+        cell,
+    })
+}
+
+/// The error for a quoted cell of `file` that is never closed, at its line and `column`.
+fn unclosed_quote_error(file: &str, bytes: &[u8], q: Unclosed, column: &str) -> Diagnostic {
+    let line = line_ends(bytes, 0, q.byte) + 1;
+    // The file's last line is the last one with text: a final line end starts none.
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b'\n' && b != b'\r')
+        .map_or(0, |i| i + 1);
+    let last = line + line_ends(bytes, q.byte, end.max(q.byte));
+    let what = if last > line {
+        format!("lines {line} to {last}, the rest of the file, would be read as this one cell")
+    } else {
+        "the file ends inside it".to_owned()
+    };
+    Diagnostic::error(
+        "unclosed_quote",
+        format!("{file}:{line}:{column}"),
+        format!("a quoted cell is never closed: {what}"),
+    )
+    .hint("add the closing quote where the cell ends; a quote inside a quoted cell is written twice (\"\")")
 }
 
 /// The line ends in `bytes[from..to]`: LF, CR (classic Mac) and CRLF each end one line, as
