@@ -318,7 +318,7 @@ fn collect_element_errors(obj: &serde_json::Map<String, Value>, diags: &mut Diag
             "format" => Ok(()),
             "id" | "as_of" => one::<String>(value, key),
             "currency" => one::<Option<String>>(value, key),
-            "horizon_days" => one::<i64>(value, key),
+            "horizon_days" => one::<Whole>(value, key),
             "skus" => each::<SkuDoc>(value, key, diags),
             "nodes" => each::<NodeDoc>(value, key, diags),
             "lanes" => each::<LaneDoc>(value, key, diags),
@@ -396,10 +396,41 @@ fn each_disruption(value: &Value, diags: &mut Diagnostics) -> Result<(), Diagnos
             }
         }
         if let Err(d) = typed::<DisruptionDoc>(item, &path) {
-            diags.push(d);
+            diags.push(with_disruption_field(item, d));
         }
     }
     Ok(())
+}
+
+/// `d`, a disruption's wrong-type error, with the field it is about added to its path.
+/// serde reads an internally tagged enum's fields from a buffered copy and cannot say
+/// which field a wrong type came from; it does read them in the object's order, stops at
+/// the first wrong value, and reports missing fields only after every value was read. So
+/// the field is the one whose addition, reading the kind and the fields in order, first
+/// turns the error into a wrong type.
+fn with_disruption_field(item: &Value, mut d: Diagnostic) -> Diagnostic {
+    let Some(obj) = item.as_object() else {
+        return d;
+    };
+    let wrong_type = |fields: &serde_json::Map<String, Value>| {
+        typed::<DisruptionDoc>(&Value::Object(fields.clone()), "")
+            .is_err_and(|e| e.code == "wrong_type")
+    };
+    let mut prefix = serde_json::Map::new();
+    if let Some(kind) = obj.get("kind") {
+        prefix.insert("kind".to_owned(), kind.clone());
+    }
+    if d.code != "wrong_type" || wrong_type(&prefix) {
+        return d; // about the kind itself
+    }
+    for (key, value) in obj.iter().filter(|(k, _)| *k != "kind") {
+        prefix.insert(key.clone(), value.clone());
+        if wrong_type(&prefix) {
+            d.path = join_path(&d.path, key);
+            break;
+        }
+    }
+    d
 }
 
 /// Turns a serde message into a diagnostic with a code and, for unknown names, the nearest

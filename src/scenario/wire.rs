@@ -23,6 +23,7 @@ pub struct ScenarioDoc {
     pub as_of: String,
     /// Number of plannable days, 1..=366.
     #[schemars(range(min = 1, max = 366))]
+    #[serde(deserialize_with = "whole")]
     pub horizon_days: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -149,6 +150,7 @@ pub struct LaneDoc {
     pub to: String,
     pub mode: String,
     #[schemars(range(min = 0, max = 1464))]
+    #[serde(deserialize_with = "whole")]
     pub lead_time_days: i64,
     #[schemars(range(min = 0, max = 1e12))]
     pub cost_per_unit: f64,
@@ -211,13 +213,18 @@ pub struct OrderDoc {
     pub due: String,
     /// 1 is the most important.
     #[schemars(range(min = 1))]
+    #[serde(deserialize_with = "whole")]
     pub priority: i64,
     pub lines: Vec<LineDoc>,
     #[serde(default)]
     pub plan: Vec<PlanEntryDoc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_partial: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "optional_whole",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(range(min = 1))]
     pub max_sources: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -288,6 +295,7 @@ pub enum DisruptionDoc {
     LaneDelay {
         lane: String,
         #[schemars(range(min = 0, max = 1464))]
+        #[serde(deserialize_with = "whole")]
         extra_days: i64,
     },
     DemandSurge {
@@ -339,7 +347,11 @@ pub struct PolicyDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 1))]
     pub mip_gap: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "optional_whole",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(range(min = 0, max = 1024))]
     pub threads: Option<i64>,
 }
@@ -354,6 +366,7 @@ impl PolicyDoc {
 #[serde(deny_unknown_fields)]
 pub struct PriorityPenaltyDoc {
     #[schemars(range(min = 1))]
+    #[serde(deserialize_with = "whole")]
     pub priority: i64,
     #[schemars(range(min = 0, max = 1e12))]
     pub late_per_unit_day: f64,
@@ -394,6 +407,56 @@ pub struct ForbidTransferDoc {
     pub lane: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<String>,
+}
+
+/// A whole number as JSON may write it: `2`, and also `2.0` or `2e0`, the same number
+/// (JSON Schema's `"integer"`, which `recourse schema` gives these fields, accepts them, and
+/// so do spreadsheets' exports). A fraction, or a number beyond `i64`, is refused with the
+/// value: "invalid type: floating point `1.5`, expected a whole number".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Whole(pub i64);
+
+impl<'de> Deserialize<'de> for Whole {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // `deserialize_any`: a disruption's fields come from serde's buffered content,
+        // whose `deserialize_i64` refuses a float before the visitor sees it.
+        d.deserialize_any(WholeVisitor).map(Whole)
+    }
+}
+
+struct WholeVisitor;
+
+impl serde::de::Visitor<'_> for WholeVisitor {
+    type Value = i64;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a whole number")
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<i64, E> {
+        Ok(v)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<i64, E> {
+        i64::try_from(v).map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<i64, E> {
+        // -2^63 and 2^63 are exact as f64; every whole f64 in [-2^63, 2^63) is an i64.
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        if v.fract() == 0.0 && (-LIMIT..LIMIT).contains(&v) {
+            Ok(v as i64)
+        } else {
+            Err(E::invalid_type(serde::de::Unexpected::Float(v), &self))
+        }
+    }
+}
+
+/// Reads a [`Whole`] into an `i64` field.
+fn whole<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    Whole::deserialize(d).map(|w| w.0)
+}
+
+/// Reads an optional [`Whole`] (with `default`: absent is `None`, as is `null`).
+fn optional_whole<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Option::<Whole>::deserialize(d).map(|w| w.map(|w| w.0))
 }
 
 /// Tells a field given as `null` (`Some(None)`) from one left out (`None`, via `default`).

@@ -179,8 +179,9 @@ fn schema_lists_every_top_level_field_and_rejects_unknown_ones() {
 
 /// The JSON Schema carries the ranges, patterns and the format version `validate` checks
 /// field by field, so that a third party's schema validator refuses what `validate` would:
-/// every bundled scenario passes it, and each invalid dataset whose fault is in one field
-/// fails it. Checked with Python's `jsonschema` (Draft 7) where it is installed; said
+/// every bundled scenario passes it, and so does one with whole numbers written `1.0`
+/// (which `validate` accepts), and each invalid dataset whose fault is in one field fails
+/// it, and so does one with a fraction in each whole-number field. Checked with Python's `jsonschema` (Draft 7) where it is installed; said
 /// skipped where it is not.
 #[test]
 fn the_scenario_schema_refuses_what_one_field_makes_invalid() {
@@ -221,12 +222,14 @@ for f in sys.argv[2:]:
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
+    files.push(demo_edited(dir.path(), "whole.json", whole_with_a_point));
     let tiny = files.len();
     files.extend(
         one_field
             .iter()
             .map(|n| root.join(format!("invalid/{n}.json"))),
     );
+    files.push(demo_edited(dir.path(), "fractions.json", fractions));
     let out = std::process::Command::new("python3")
         .args(["-c", script])
         .arg(&schema)
@@ -254,4 +257,108 @@ for f in sys.argv[2:]:
             assert!(*errors > 0, "{file}: the schema should refuse it");
         }
     }
+}
+
+/// The demo scenario with `edit` applied to its JSON text, written as `name` in `dir`.
+fn demo_edited(dir: &Path, name: &str, edit: impl Fn(&mut serde_json::Value)) -> PathBuf {
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::tiny_path("demo-eu")).unwrap()).unwrap();
+    edit(&mut doc);
+    let path = dir.join(name);
+    std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    path
+}
+
+/// `validate`'s exit code and the lines of its standard error that start a diagnostic or
+/// give a hint.
+fn validate_problems(file: &Path) -> (i32, Vec<String>) {
+    let out = recourse().arg("validate").arg(file).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines = stderr
+        .lines()
+        .filter(|l| l.starts_with("error") || l.starts_with("warning") || l.starts_with("  hint"))
+        .map(str::to_owned)
+        .collect();
+    (out.status.code().unwrap(), lines)
+}
+
+/// The whole-number fields, which `recourse schema scenario` declares `"type": "integer"`,
+/// given with a point or an exponent: `1.0` is 1, in JSON Schema (draft 7) as in every
+/// JSON reader.
+fn whole_with_a_point(doc: &mut serde_json::Value) {
+    doc["horizon_days"] = serde_json::json!(14.0);
+    doc["lanes"][0]["lead_time_days"] = serde_json::json!(1.0);
+    doc["orders"][0]["priority"] = serde_json::json!(1.0);
+    doc["orders"][0]["max_sources"] = serde_json::json!(2.0);
+    doc["disruptions"][2]["extra_days"] = serde_json::json!(2.0);
+    doc["policy"]["threads"] = serde_json::json!(1.0);
+    doc["policy"]["priority_penalties"] = serde_json::json!([
+        {"priority": 1.0, "late_per_unit_day": 50, "short_per_unit": 1000},
+        {"priority": 2e0, "late_per_unit_day": 20, "short_per_unit": 400}
+    ]);
+}
+
+/// The same fields with a fraction each: a whole-number field refuses it.
+fn fractions(doc: &mut serde_json::Value) {
+    doc["horizon_days"] = serde_json::json!(14.5);
+    doc["lanes"][0]["lead_time_days"] = serde_json::json!(1.5);
+    doc["orders"][0]["priority"] = serde_json::json!(1.5);
+    doc["orders"][1]["max_sources"] = serde_json::json!(2.5);
+    doc["disruptions"][2]["extra_days"] = serde_json::json!(0.5);
+    doc["policy"]["threads"] = serde_json::json!(1.5);
+}
+
+#[test]
+fn whole_numbers_written_with_a_point_or_an_exponent_are_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = demo_edited(tmp.path(), "whole.json", whole_with_a_point);
+    // An exponent too, which serde_json never writes: 1.4e1 is 14.
+    let text = std::fs::read_to_string(&file).unwrap().replacen(
+        "\"horizon_days\": 14.0",
+        "\"horizon_days\": 1.4e1",
+        1,
+    );
+    assert!(text.contains("1.4e1") && text.contains("\"extra_days\": 2.0"));
+    std::fs::write(&file, &text).unwrap();
+    let (code, problems) = validate_problems(&file);
+    assert_eq!((code, problems), (0, Vec::<String>::new()));
+    // Read as the same numbers: the document equals the demo with those fields set.
+    let (doc, _) = recourse::scenario::parse_scenario(text.as_bytes()).unwrap();
+    let mut want = common::tiny_doc("demo-eu");
+    want.orders[0].max_sources = Some(2);
+    want.policy.threads = Some(1);
+    want.policy.priority_penalties = doc.policy.priority_penalties.clone();
+    assert_eq!(doc, want);
+    let priorities: Vec<i64> = doc
+        .policy
+        .priority_penalties
+        .unwrap()
+        .iter()
+        .map(|p| p.priority)
+        .collect();
+    assert_eq!(priorities, [1, 2]);
+
+    // A fraction is refused at its field's full path, inside a disruption too, and said
+    // to be what it is, not "out of range".
+    let file = demo_edited(tmp.path(), "fractions.json", fractions);
+    let (code, problems) = validate_problems(&file);
+    let hint = "  hint: see `recourse schema scenario` for the type of every field";
+    assert_eq!(code, 2);
+    assert_eq!(
+        problems,
+        [
+            "error[wrong_type]: disruptions[2].extra_days: 0.5 is not whole; expected a whole number",
+            hint,
+            "error[wrong_type]: horizon_days: 14.5 is not whole; expected a whole number",
+            hint,
+            "error[wrong_type]: lanes[0].lead_time_days: 1.5 is not whole; expected a whole number",
+            hint,
+            "error[wrong_type]: orders[0].priority: 1.5 is not whole; expected a whole number",
+            hint,
+            "error[wrong_type]: orders[1].max_sources: 2.5 is not whole; expected a whole number",
+            hint,
+            "error[wrong_type]: policy.threads: 1.5 is not whole; expected a whole number",
+            hint,
+        ]
+    );
 }
