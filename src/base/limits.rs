@@ -7,6 +7,10 @@ pub const ABSURD: f64 = 1e12;
 /// The longest planning horizon a scenario may have, in days.
 pub const MAX_HORIZON: i64 = 366;
 
+/// The longest lead time a lane may have, and the most days one `lane_delay` may add to
+/// it: four of the longest horizons (the schema's maximum for both fields says the same).
+pub const MAX_LEAD_DAYS: i64 = 4 * MAX_HORIZON;
+
 /// The most solver threads a scenario or `--threads` may ask for (0 means all cores). HiGHS
 /// aborts the process when it cannot start the threads it is given, and no machine this
 /// runs on has more cores.

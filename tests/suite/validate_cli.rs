@@ -362,3 +362,34 @@ fn whole_numbers_written_with_a_point_or_an_exponent_are_whole() {
         ]
     );
 }
+
+/// A value outside its field's range is refused with the range, both ends, so that the
+/// message says what to write.
+#[test]
+fn range_errors_name_the_range() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = demo_edited(tmp.path(), "ranges.json", |doc| {
+        doc["lanes"][0]["lead_time_days"] = serde_json::json!(1_000_000);
+        doc["lanes"][1]["lead_time_days"] = serde_json::json!(-1);
+        doc["disruptions"][2]["extra_days"] = serde_json::json!(1_000_000);
+        doc["policy"]["time_limit_s"] = serde_json::json!(1e8);
+        doc["policy"]["mip_gap"] = serde_json::json!(1e300);
+    });
+    let (code, problems) = validate_problems(&file);
+    assert_eq!(code, 2);
+    assert_eq!(
+        problems,
+        [
+            "error[bad_lead_time]: lanes[0].lead_time_days: lead_time_days is 1000000, outside 0..=1464",
+            "  hint: give the transit time in days, 0 for same-day delivery",
+            "error[bad_lead_time]: lanes[1].lead_time_days: lead_time_days is -1, outside 0..=1464",
+            "  hint: give the transit time in days, 0 for same-day delivery",
+            "error[bad_extra_days]: disruptions[2].extra_days: extra_days is 1000000, outside 0..=1464",
+            "  hint: give the delay in whole days; a lane closed for longer is a lane_outage",
+            "error[bad_time_limit]: policy.time_limit_s: time_limit_s is 100000000; expected above 0 and at most 1e7 seconds",
+            "  hint: give the seconds each solve may take, e.g. 30",
+            "error[bad_mip_gap]: policy.mip_gap: mip_gap is 1e300, outside 0..=1",
+            "  hint: a relative gap such as 0.0001 (0.01 %)",
+        ]
+    );
+}

@@ -1,7 +1,7 @@
 //! Disruptions, applied in document order to the lanes, stock and receipts.
 
 use super::validator::Validator;
-use crate::base::limits::MAX_HORIZON;
+use crate::base::limits::MAX_LEAD_DAYS;
 use crate::base::text::plural;
 use crate::scenario::domain::*;
 use crate::scenario::ids::*;
@@ -149,12 +149,16 @@ impl Validator {
                 }
                 DisruptionDoc::LaneDelay { lane, extra_days } => {
                     let l = self.lane_ref(index, &format_args!("{p}.lane"), lane);
-                    if *extra_days < 0 || *extra_days > MAX_HORIZON * 4 {
+                    if *extra_days < 0 || *extra_days > MAX_LEAD_DAYS {
                         self.err(
                             "bad_extra_days",
                             format!("{p}.extra_days"),
-                            format!("extra_days is {extra_days}, expected a whole number of days from 0"),
-                            "a lane_delay adds days to the lead time; to shorten it, change the lane itself",
+                            format!("extra_days is {extra_days}, outside 0..={MAX_LEAD_DAYS}"),
+                            if *extra_days < 0 {
+                                "a lane_delay adds days to the lead time; to shorten it, change the lane itself"
+                            } else {
+                                "give the delay in whole days; a lane closed for longer is a lane_outage"
+                            },
                         );
                         continue;
                     }

@@ -1,7 +1,7 @@
 //! The network's sections: SKUs, nodes, lanes, stock and receipts.
 
 use super::validator::Validator;
-use crate::base::limits::MAX_HORIZON;
+use crate::base::limits::MAX_LEAD_DAYS;
 use crate::scenario::domain::*;
 use crate::scenario::ids::*;
 use crate::scenario::wire::*;
@@ -103,12 +103,12 @@ impl Validator {
                     "a node fulfils its own orders locally with `lane: null`; remove this lane",
                 );
             }
-            if l.lead_time_days < 0 || l.lead_time_days > MAX_HORIZON * 4 {
+            if l.lead_time_days < 0 || l.lead_time_days > MAX_LEAD_DAYS {
                 self.err(
                     "bad_lead_time",
                     format!("{p}.lead_time_days"),
                     format!(
-                        "lead_time_days is {}, expected a whole number of days from 0",
+                        "lead_time_days is {}, outside 0..={MAX_LEAD_DAYS}",
                         l.lead_time_days
                     ),
                     "give the transit time in days, 0 for same-day delivery",
@@ -144,7 +144,7 @@ impl Validator {
             let (Some(from), Some(to)) = (from, to) else {
                 continue;
             };
-            let lead = l.lead_time_days.clamp(0, MAX_HORIZON * 4) as u32;
+            let lead = l.lead_time_days.clamp(0, MAX_LEAD_DAYS) as u32;
             out.push(Lane {
                 id: LaneId(l.id.clone()),
                 from,

@@ -1,7 +1,8 @@
 //! The policy: penalties by priority, and the rest of its fields.
 
 use super::validator::Validator;
-use crate::base::limits::{gap_ok, time_limit_ok, MAX_THREADS};
+use crate::base::limits::{gap_ok, time_limit_ok, MAX_THREADS, MAX_TIME_LIMIT_S};
+use crate::base::text::number;
 use crate::scenario::domain::*;
 use crate::scenario::wire::*;
 use std::collections::HashSet;
@@ -86,8 +87,11 @@ impl Validator {
                 self.err(
                     "bad_time_limit",
                     "policy.time_limit_s",
-                    format!("time_limit_s is {t}"),
-                    "give a positive number of seconds, e.g. 30",
+                    format!(
+                        "time_limit_s is {}; expected above 0 and at most {MAX_TIME_LIMIT_S:e} seconds",
+                        number(t)
+                    ),
+                    "give the seconds each solve may take, e.g. 30",
                 );
             }
         }
@@ -96,7 +100,7 @@ impl Validator {
                 self.err(
                     "bad_mip_gap",
                     "policy.mip_gap",
-                    format!("mip_gap is {g}, outside 0..=1"),
+                    format!("mip_gap is {}, outside 0..=1", number(g)),
                     "a relative gap such as 0.0001 (0.01 %)",
                 );
             }
