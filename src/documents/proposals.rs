@@ -314,7 +314,8 @@ pub struct Proposed<'a> {
 pub struct Unneeded {
     pub responses: usize,
     pub from_cost: f64,
-    /// The responses built for the plan with them, which found them.
+    /// Seconds spent building the responses of the plan with them (the build that found
+    /// them).
     pub seconds: f64,
 }
 
@@ -430,8 +431,9 @@ pub fn without_unneeded(
     let left = until
         .saturating_duration_since(std::time::Instant::now())
         .as_secs_f64();
-    // The construction and explanations take as long again; the checker's prefixes stop at
-    // `until` after one round (the last prefix), about a quarter of a full check on large.
+    // The construction and explanations take about as long again (half as much once more
+    // kept in hand); the checker's prefixes stop at `until` after one round (the last
+    // prefix), about a quarter of a full check on large.
     let again = 1.5 * (r.seconds.construct + r.seconds.explain) + 0.25 * r.seconds.check;
     if out.is_empty() || left < again {
         return Ok(None);
