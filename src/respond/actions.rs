@@ -138,6 +138,15 @@ struct Found {
     flows: Flows,
 }
 
+impl Found {
+    /// `o` draws `units` more of `sku` at `node`; `rerouted` when a shipment action already
+    /// says so.
+    fn gains(&mut self, (node, sku): (NodeIx, SkuIx), o: OrderIx, units: f64, rerouted: bool) {
+        let flows = self.flows.entry((node, sku)).or_default();
+        flows.0.push((o, units, rerouted));
+    }
+}
+
 /// The actions of response `k` (0-based), ids `R{k+1}.{i}` assigned by the caller's order.
 pub fn classify(
     s: &Scenario,
@@ -333,12 +342,7 @@ fn kept_leg(
     let a = replacing(s, (o, sku, gain), (node, lane, &days), &parts, short);
     let rerouted = a.is_some();
     found.actions.extend(a);
-    found
-        .flows
-        .entry((node, sku))
-        .or_default()
-        .0
-        .push((o, gain, rerouted));
+    found.gains((node, sku), o, gain, rerouted);
 }
 
 /// The shipment of `units` of `o`'s `sku` on (node, lane), leaving on `days` (day order,
@@ -411,12 +415,7 @@ fn new_leg(
     let Some(a) = replacing(s, (o, sku, qp), (node, lane, &days), &parts, short) else {
         if b.is_empty() {
             // The order's first stock of this SKU: an allocation.
-            found
-                .flows
-                .entry((node, sku))
-                .or_default()
-                .0
-                .push((o, qp, false));
+            found.gains((node, sku), o, qp, false);
         } else {
             short_before_leg(s, (o, sku), (node, lane), pdays, found);
         }
@@ -426,12 +425,7 @@ fn new_leg(
     // The stock it now draws at a node it did not ship from is taken there: a
     // reallocation when someone gives it up (the reroute describes it otherwise).
     if !b.keys().any(|(n, _)| *n == node) {
-        found
-            .flows
-            .entry((node, sku))
-            .or_default()
-            .0
-            .push((o, qp, true));
+        found.gains((node, sku), o, qp, true);
     }
 }
 
@@ -466,12 +460,7 @@ fn short_before_leg(
     a.text = wording::shipment(s, &a);
     a.cost = qp * unit_cost(s, lane);
     found.actions.push(a);
-    found
-        .flows
-        .entry((node, sku))
-        .or_default()
-        .0
-        .push((o, qp, true));
+    found.gains((node, sku), o, qp, true);
 }
 
 /// The `reallocate` of `sku`'s stock at `node` from the orders giving it up to those
