@@ -191,7 +191,7 @@ pub fn approved_plan(
 /// into a scenario that breaks the rules or no longer matches its proposals.
 fn promise_kept(
     s: &Scenario,
-    baseline: &Plan,
+    base: f64,
     plan: &Plan,
     doc: &ProposalsDoc,
     approved: &[usize],
@@ -233,7 +233,6 @@ fn promise_kept(
             }
         )));
     }
-    let base = evaluate(s, baseline).cost.total;
     let benefit: f64 = approved.iter().map(|&i| doc.responses[i].net_benefit).sum();
     let promised = base - benefit;
     let scale = base.abs().max(promised.abs()).max(1.0);
@@ -352,11 +351,10 @@ fn executes_as_approved(
 }
 
 /// Whether `doc` was made for this version of `s`: the same scenario id and the same
-/// do-nothing plan (an `apply` since changes it). Its baseline, when it was.
-pub fn made_for(
-    s: &Scenario,
-    doc: &ProposalsDoc,
-) -> Result<crate::risk::baseline::Baseline, ApplyError> {
+/// do-nothing plan (an `apply` since changes it), that plan's cost and the proposed plan's
+/// as the document says, and its plan keeping every rule. The do-nothing plan's cost, when
+/// it was.
+pub fn made_for(s: &Scenario, doc: &ProposalsDoc) -> Result<f64, ApplyError> {
     if doc.scenario != s.id {
         return Err(ApplyError::OtherScenario {
             proposals: doc.scenario.clone(),
@@ -395,7 +393,7 @@ pub fn made_for(
             ));
         }
     }
-    Ok(baseline)
+    Ok(base)
 }
 
 /// The new scenario: `wire` (the document `s` was validated from) with the approved
@@ -410,10 +408,10 @@ pub fn apply(
     approve: &[String],
     reject: &[String],
 ) -> Result<(ScenarioDoc, Summary), ApplyError> {
-    let baseline = made_for(s, doc)?;
+    let base = made_for(s, doc)?;
     let (approved, rejected) = check_sets(doc, approve, reject)?;
     let plan = approved_plan(s, doc, &approved)?;
-    promise_kept(s, &baseline.plan, &plan, doc, &approved)?;
+    promise_kept(s, base, &plan, doc, &approved)?;
     let mut out = wire.clone();
     let mut summary = Summary::default();
 
