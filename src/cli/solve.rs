@@ -145,7 +145,9 @@ fn solve(
         }
     };
     let built = clock.elapsed().as_secs_f64();
-    let respond_seconds = respond_steps.map_or(0.0, |t| t.total());
+    // Building and checking the responses, and checking the plan without those taken out.
+    let respond_seconds =
+        respond_steps.map_or(0.0, |t| t.total()) + unneeded.map_or(0.0, |u| u.seconds);
     if terminal || args.verbose {
         let base = doc.kpis.baseline.cost.total;
         match (outcome.objective(), &doc.kpis.proposed) {
@@ -319,10 +321,11 @@ fn solve(
     if args.verbose {
         let total = clock.elapsed().as_secs_f64();
         eprintln!(
-            "timeline: load {loaded:.2} s, analysis and solve {:.2} s, responses {respond_seconds:.2} s{}, writing {:.2} s (the document {:.2} s, its text {:.2} s); {total:.2} s in all",
-            doc.solve.seconds - respond_seconds - unneeded.map_or(0.0, |u| u.seconds),
+            "timeline: load {loaded:.2} s, analysis and solve {:.2} s, responses {:.2} s{}, writing {:.2} s (the document {:.2} s, its text {:.2} s); {total:.2} s in all",
+            doc.solve.seconds - respond_seconds,
+            respond_seconds,
             unneeded.map_or(String::new(), |u| format!(
-                " (and {:.2} s for the plan before {} were taken out)",
+                " ({:.2} s of it checking the plan without {})",
                 u.seconds,
                 plural(u.responses, "response")
             )),

@@ -314,8 +314,7 @@ pub struct Proposed<'a> {
 pub struct Unneeded {
     pub responses: usize,
     pub from_cost: f64,
-    /// Seconds spent building the responses of the plan with them (the build that found
-    /// them).
+    /// Seconds spent finding them and checking the plan without them.
     pub seconds: f64,
 }
 
@@ -395,8 +394,7 @@ pub fn propose<'a>(
     let check_until = deadline
         .checked_sub(std::time::Duration::from_secs_f64(reserve.write))
         .unwrap_or(deadline);
-    let mut responses = responses_for(s, a, &outcome, Some(check_until))?;
-    let unneeded = without_unneeded(s, a, &mut outcome, &mut responses, check_until)?;
+    let (responses, unneeded) = without_unneeded(s, a, &mut outcome, Some(check_until))?;
     let doc = proposals_doc(
         s,
         a,
@@ -412,43 +410,41 @@ pub fn propose<'a>(
     })
 }
 
-/// Takes out of the solver's plan the responses that raise the cost on their own and that
-/// nothing requires ([`crate::respond::unneeded`]), when the checker finds the plan without
-/// them feasible and cheaper, and builds the responses again for it. Only while a second
-/// build is expected to fit before `until`: the time limit stands. The responses' times are
-/// those of the second build; the first's are in [`Unneeded`].
+/// The responses for the outcome's plan ([`responses_for`]), after taking out of a solver's
+/// plan the responses that the construction predicts to raise the cost on their own and
+/// that nothing requires ([`crate::respond::Built::unneeded`]), when the checker finds the
+/// plan without them feasible and cheaper ([`crate::optimize::keep_cheaper_plan`]). The
+/// others are the responses of that plan as they were built; the checker and the texts
+/// then run once, for the plan written.
 pub fn without_unneeded(
     s: &Scenario,
     a: &Analysis,
     outcome: &mut Outcome,
-    responses: &mut Option<Responses>,
-    until: std::time::Instant,
-) -> Result<Option<Unneeded>, crate::respond::RespondError> {
-    let (Some(r), Some(from_cost)) = (responses.as_ref(), outcome.objective()) else {
-        return Ok(None);
+    check_until: Option<std::time::Instant>,
+) -> Result<(Option<Responses>, Option<Unneeded>), crate::respond::RespondError> {
+    let reasons = reasons(a);
+    let budget = crate::respond::Budget::default();
+    let Some(x) = inputs(a, outcome, &reasons, check_until) else {
+        return Ok((None, None));
     };
-    let out = crate::respond::unneeded(&r.responses);
-    let left = until
-        .saturating_duration_since(std::time::Instant::now())
-        .as_secs_f64();
-    // The construction and explanations take about as long again (half as much once more
-    // kept in hand); the checker's prefixes stop at `until` after one round (the last
-    // prefix), about a quarter of a full check on large.
-    let again = 1.5 * (r.seconds.construct + r.seconds.explain) + 0.25 * r.seconds.check;
-    if out.is_empty() || left < again {
-        return Ok(None);
+    let mut built = crate::respond::build(s, &x, budget);
+    let out = built.unneeded();
+    let mut unneeded = None;
+    if let (false, Some(from_cost)) = (out.is_empty(), outcome.objective()) {
+        let clock = std::time::Instant::now();
+        let plan = built.plan_without(&a.baseline.plan, &out);
+        if crate::optimize::keep_cheaper_plan(s, outcome, plan) {
+            built.leave_out(&out);
+            unneeded = Some(Unneeded {
+                responses: out.len(),
+                from_cost,
+                seconds: clock.elapsed().as_secs_f64(),
+            });
+        }
     }
-    let plan = crate::respond::plan_without(&a.baseline.plan, &r.responses, &out);
-    if !crate::optimize::keep_cheaper_plan(s, outcome, plan) {
-        return Ok(None);
-    }
-    let first = r.seconds.total();
-    *responses = responses_for(s, a, outcome, Some(until))?;
-    Ok(Some(Unneeded {
-        responses: out.len(),
-        from_cost,
-        seconds: first,
-    }))
+    let x = inputs(a, outcome, &reasons, check_until).expect("the outcome still has a plan");
+    let responses = crate::respond::finish(s, built, &x, budget)?;
+    Ok((Some(responses), unneeded))
 }
 
 /// Reads a proposals document (`recourse solve -o`), with every problem as a diagnostic
@@ -612,35 +608,44 @@ pub fn proposals_doc<'a>(
     }
 }
 
-/// Builds the responses for a solve outcome that has a plan, from the risk analysis; the
-/// checker evaluates prefixes until `check_until` (see [`crate::respond::Inputs`]).
+/// The ranked responses that turn the baseline into the outcome's plan, when it has one.
 pub fn responses_for(
     s: &Scenario,
     a: &Analysis,
     o: &Outcome,
     check_until: Option<std::time::Instant>,
 ) -> Result<Option<Responses>, crate::respond::RespondError> {
-    let Some(crate::optimize::Solution { plan, eval, .. }) = &o.solution else {
-        return Ok(None);
-    };
-    let reasons = a
-        .at_risk
+    let reasons = reasons(a);
+    inputs(a, o, &reasons, check_until)
+        .map(|x| crate::respond::respond(s, &x))
+        .transpose()
+}
+
+/// Each at-risk order's first reason, for the explanations.
+fn reasons(a: &Analysis) -> std::collections::HashMap<OrderIx, String> {
+    a.at_risk
         .iter()
         .filter_map(|r| r.reasons.first().map(|x| (r.order, x.message.clone())))
-        .collect();
-    crate::respond::respond(
-        s,
-        &crate::respond::Inputs {
-            baseline: &a.baseline.plan,
-            baseline_eval: &a.eval,
-            at_risk: &a.flags,
-            reasons: &reasons,
-            plan,
-            plan_eval: eval,
-            check_until,
-        },
-    )
-    .map(Some)
+        .collect()
+}
+
+/// What `respond` reads besides the scenario, for the outcome's plan when it has one.
+fn inputs<'a>(
+    a: &'a Analysis,
+    o: &'a Outcome,
+    reasons: &'a std::collections::HashMap<OrderIx, String>,
+    check_until: Option<std::time::Instant>,
+) -> Option<crate::respond::Inputs<'a>> {
+    let crate::optimize::Solution { plan, eval, .. } = o.solution.as_ref()?;
+    Some(crate::respond::Inputs {
+        baseline: &a.baseline.plan,
+        baseline_eval: &a.eval,
+        at_risk: &a.flags,
+        reasons,
+        plan,
+        plan_eval: eval,
+        check_until,
+    })
 }
 
 #[cfg(test)]

@@ -22,8 +22,10 @@
 //! 5. `actions` and `explain`: what each response does, who approves it, and why; why
 //!    each at-risk order left late or short could not be helped.
 //!
-//! `unneeded` finds the responses a plan is better without: those that raise the cost on
-//! their own and that no other response requires.
+//! Steps 1-3 are [`build`], 4-5 [`finish`]. Between them, [`Built::unneeded`] finds the
+//! responses a plan is better without: those the construction predicts to raise the cost
+//! on their own and that no other response requires; `propose` takes them out of a
+//! solver's plan ([`Built::leave_out`]) before the checker and the texts run.
 //!
 //! `deltas` holds what a response changes, as the plan entries it removes and adds, and the
 //! base those changes apply to (the checker's prefixes here, `recourse apply`'s approvals).
@@ -33,6 +35,7 @@ mod construct;
 mod deltas;
 mod explain;
 mod ledger;
+mod requires;
 mod response;
 pub mod units;
 mod unneeded;
@@ -45,18 +48,17 @@ pub use response::{
     response_id, Action, ActionKind, Inputs, Owner, RespondError, RespondSeconds, Response,
     Responses, Unresolved,
 };
-pub use unneeded::{plan_without, unneeded};
+pub use unneeded::unneeded;
 
 use crate::check::Evaluation;
 use crate::plan::Plan;
 use crate::scenario::domain::Scenario;
 use crate::scenario::ids::*;
-use construct::{construct, signs, Sign};
+use construct::construct;
 use deltas::delta;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
-use std::collections::BTreeSet;
-use units::{PlanMaps, Resource, Unit, UnitKind};
+use requires::LISTED_GIVERS;
+use units::{PlanMaps, Unit, UnitKind};
 use verify::{verify, Checking, CHECK_BUDGET};
 
 /// Builds the ranked responses that turn `baseline` into `plan`, and explains the at-risk
@@ -86,32 +88,129 @@ impl Default for Budget {
     }
 }
 
-/// A taker names at most this many earlier givers on one resource: medium's and large's
-/// lists stay as they are (at most 220 names in all on large seed 1), while 1,000,000
-/// orders gave a median of 1,084 names a response (a 4.2 GB document) when every giver
-/// was named.
-const LISTED_GIVERS: usize = 64;
-
 /// [`respond`] within another [`Budget`].
-///
-/// Long because it assembles each response from the construction's groups (deltas, costs,
-/// requirements, explanations) in the document's order.
 pub fn respond_with(
     s: &Scenario,
     x: &Inputs<'_>,
     budget: Budget,
 ) -> Result<Responses, RespondError> {
+    finish(s, build(s, x, budget), x, budget)
+}
+
+/// The responses as the construction built them, before the checker and the texts: what
+/// each one changes, what it requires, and what the construction predicts it saves.
+pub struct Built {
+    units: Vec<Unit>,
+    groups: Vec<construct::Group>,
+    /// Each group's delta against the plan before it, as the document states it.
+    deltas: Vec<(Plan, Plan)>,
+    requirements: Vec<Vec<usize>>,
+    /// Seconds spent building.
+    seconds: f64,
+}
+
+/// Steps 1 to 3: the units of the difference between `x.baseline` and `x.plan`, the
+/// responses built from them and what each requires.
+pub fn build(s: &Scenario, x: &Inputs<'_>, budget: Budget) -> Built {
     let clock = std::time::Instant::now();
     let (bm, pm) = (PlanMaps::of(x.baseline), PlanMaps::of(x.plan));
     let units = units::diff(s, x.baseline, x.plan, &bm, &pm);
     let after: Vec<bool> = x.plan_eval.orders.iter().map(|o| o.at_risk()).collect();
     let (groups, broken) = construct(s, x.baseline, &units, x.at_risk, &after);
-    // Each response's delta against the plan before it, as the document states it.
-    let deltas: Vec<(Plan, Plan)> = groups
+    let deltas = groups
         .iter()
         .map(|g| delta(g.units.iter().map(|&u| &units[u])))
         .collect();
-    let construct_seconds = clock.elapsed().as_secs_f64();
+    let requirements = requires::requirements(s, &units, &groups, &broken, budget.listed_givers);
+    Built {
+        units,
+        groups,
+        deltas,
+        requirements,
+        seconds: clock.elapsed().as_secs_f64(),
+    }
+}
+
+impl Built {
+    /// The responses, ascending, that the construction predicts to raise the cost on their
+    /// own and that no response left requires ([`unneeded()`]).
+    pub fn unneeded(&self) -> Vec<usize> {
+        let view: Vec<unneeded::Costly<'_>> = self
+            .groups
+            .iter()
+            .zip(&self.requirements)
+            .map(|(g, requires)| unneeded::Costly {
+                net_benefit: -g.cost_delta,
+                requires,
+                repairs_baseline: g.repairs_baseline,
+            })
+            .collect();
+        unneeded::unneeded_of(&view)
+    }
+
+    /// `baseline` with every response's delta but those in `left_out` (ascending).
+    pub fn plan_without(&self, baseline: &Plan, left_out: &[usize]) -> Plan {
+        unneeded::plan_without(baseline, &self.deltas, left_out)
+    }
+
+    /// Takes out the responses in `left_out` (ascending), which no response left requires.
+    /// The others keep their order and what they require: every prefix of them is a closed
+    /// approval set of the responses as built, so its plan keeps every rule and its cost
+    /// is the baseline's less their predicted savings (`models/responses.md`); the checker
+    /// verifies it as it verifies any construction.
+    pub fn leave_out(&mut self, left_out: &[usize]) {
+        let n = self.groups.len();
+        let mut new_ix: Vec<Option<usize>> = vec![None; n];
+        let mut next = 0;
+        for (k, ix) in new_ix.iter_mut().enumerate() {
+            if left_out.binary_search(&k).is_err() {
+                *ix = Some(next);
+                next += 1;
+            }
+        }
+        kept(&mut self.groups, &new_ix);
+        kept(&mut self.deltas, &new_ix);
+        kept(&mut self.requirements, &new_ix);
+        for req in &mut self.requirements {
+            *req = req
+                .iter()
+                .map(|j| new_ix[*j].expect("a response left requires only responses left"))
+                .collect();
+        }
+    }
+}
+
+/// The items of `v` whose index `new_ix` keeps.
+fn kept<T>(v: &mut Vec<T>, new_ix: &[Option<usize>]) {
+    *v = std::mem::take(v)
+        .into_iter()
+        .zip(new_ix)
+        .filter_map(|(item, ix)| ix.map(|_| item))
+        .collect();
+}
+
+/// Steps 4 and 5 for the responses `built` for `x.baseline` and a plan whose difference
+/// from it `x.plan` now is (the plan they were built for, or it without the responses
+/// [`Built::leave_out`] took out).
+///
+/// Long because it assembles each response from the construction's groups (deltas, costs,
+/// requirements, explanations) in the document's order.
+pub fn finish(
+    s: &Scenario,
+    built: Built,
+    x: &Inputs<'_>,
+    budget: Budget,
+) -> Result<Responses, RespondError> {
+    let clock = std::time::Instant::now();
+    let Built {
+        units,
+        groups,
+        deltas,
+        requirements,
+        seconds: construct_seconds,
+    } = built;
+    let (bm, pm) = (PlanMaps::of(x.baseline), PlanMaps::of(x.plan));
+    let after: Vec<bool> = x.plan_eval.orders.iter().map(|o| o.at_risk()).collect();
     let (costs, checked_prefixes) = verify(
         s,
         x.baseline,
@@ -124,46 +223,12 @@ pub fn respond_with(
             until: x.check_until,
         },
     )?;
-    let check_seconds = clock.elapsed().as_secs_f64() - construct_seconds;
+    let check_seconds = clock.elapsed().as_secs_f64();
     let want = x.plan_eval.cost.total;
     let got = costs.last().map_or(x.baseline_eval.cost.total, |c| c.total);
     if (got - want).abs() > 1e-6 * want.abs().max(1.0) {
         return Err(RespondError::TotalMismatch { got, want });
     }
-
-    // What each response requires depends on those before it: in rank order.
-    let mut by_resource: HashMap<Resource, Users> = HashMap::default();
-    let strict = |r: &Resource| match *r {
-        Resource::Order(_) => true,
-        Resource::LaneDay(l, _) => s.lane(l).fixed_cost_per_day > 0.0,
-        Resource::Stock(..) | Resource::NodeDay(..) => broken.contains(r),
-    };
-    let requirements: Vec<Vec<usize>> = groups
-        .iter()
-        .enumerate()
-        .map(|(k, g)| {
-            let mut requires: BTreeSet<usize> = BTreeSet::new();
-            if !g.repairs_baseline && groups[0].repairs_baseline {
-                requires.insert(0);
-            }
-            for (r, sign) in signs(&units, &g.units, 1e-9) {
-                let seen = by_resource.entry(r).or_default();
-                if strict(&r) {
-                    // The latest earlier response on a strict resource requires the one
-                    // before it, and so on: naming it alone gives the same closed sets as
-                    // naming all of them, in a list that does not grow with the resource's
-                    // users.
-                    requires.extend(seen.list.last().map(|(j, _)| *j));
-                } else if sign.takes {
-                    seen.givers_for_taker(budget.listed_givers, &mut requires);
-                }
-                seen.push(k, sign);
-            }
-            requires.remove(&k);
-            requires.into_iter().collect()
-        })
-        .collect();
-    drop(by_resource);
     // The later responses that name each one among what they require, in rank order.
     let mut required_by: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
     for (k, req) in requirements.iter().enumerate() {
@@ -248,7 +313,6 @@ pub fn respond_with(
         })
         .collect();
     let unresolved = explain::unresolved(s, x, &after, &pm.shipments);
-    let total = clock.elapsed().as_secs_f64();
     Ok(Responses {
         responses,
         unresolved,
@@ -256,49 +320,40 @@ pub fn respond_with(
         seconds: RespondSeconds {
             construct: construct_seconds,
             check: check_seconds,
-            explain: total - construct_seconds - check_seconds,
+            explain: clock.elapsed().as_secs_f64() - check_seconds,
         },
     })
 }
 
-/// The responses so far that touch one resource, in rank order.
-#[derive(Default)]
-struct Users {
-    list: Vec<(usize, Sign)>,
-    givers: usize,
-    /// Position in `list` of the latest taker.
-    last_taker: Option<usize>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Users {
-    fn push(&mut self, k: usize, sign: Sign) {
-        if sign.gives {
-            self.givers += 1;
+    fn group(cost_delta: f64) -> construct::Group {
+        construct::Group {
+            units: Vec::new(),
+            cost_delta,
+            fixed_delta: 0.0,
+            repairs_baseline: false,
         }
-        if sign.takes {
-            self.last_taker = Some(self.list.len());
-        }
-        self.list.push((k, sign));
     }
 
-    /// What a new taker requires on a resource that is not strict: every earlier giver.
-    /// Past `listed` of them, the latest earlier taker stands for the givers before it (it
-    /// required them, or a taker that did), and only the givers after it are named: the
-    /// taker is then approved with that one too, a closed set still holds every earlier
-    /// giver, and the list no longer grows with the resource's users.
-    fn givers_for_taker(&self, listed: usize, requires: &mut BTreeSet<usize>) {
-        let from = match self.last_taker {
-            Some(t) if self.givers > listed => {
-                requires.insert(self.list[t].0);
-                t + 1
-            }
-            _ => 0,
+    #[test]
+    fn the_responses_left_out_go_and_the_others_name_their_requirements_anew() {
+        // R2 raises the cost and nothing requires it; R4 requires R3, which becomes R2.
+        let mut built = Built {
+            units: Vec::new(),
+            groups: [-5.0, 1.0, -3.0, -4.0].map(group).into(),
+            deltas: vec![(Plan::default(), Plan::default()); 4],
+            requirements: vec![vec![], vec![0], vec![0], vec![0, 2]],
+            seconds: 0.0,
         };
-        requires.extend(
-            self.list[from..]
-                .iter()
-                .filter(|(_, x)| x.gives)
-                .map(|(j, _)| *j),
-        );
+        let out = built.unneeded();
+        assert_eq!(out, [1]);
+        built.leave_out(&out);
+        let left: Vec<f64> = built.groups.iter().map(|g| g.cost_delta).collect();
+        assert_eq!(left, [-5.0, -3.0, -4.0]);
+        assert_eq!(built.requirements, [vec![], vec![0], vec![0, 1]]);
+        assert_eq!(built.deltas.len(), 3);
     }
 }

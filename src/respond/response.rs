@@ -63,11 +63,12 @@ pub struct Responses {
 /// Wall-clock seconds of each step of `respond`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RespondSeconds {
-    /// Cutting the difference into units and building the responses from them.
+    /// Cutting the difference into units, building the responses from them and finding
+    /// what each requires (`build`).
     pub construct: f64,
     /// The checker's evaluation of the prefixes.
     pub check: f64,
-    /// Requirements, actions, explanations and the unresolved orders.
+    /// Actions, explanations and the unresolved orders.
     pub explain: f64,
 }
 

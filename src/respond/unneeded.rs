@@ -17,6 +17,26 @@ const RAISES: f64 = -0.005;
 /// requires. Decided latest first, so a response whose only dependents go goes too; the
 /// response that repairs the baseline always stays (every plan needs it).
 pub fn unneeded(responses: &[Response]) -> Vec<usize> {
+    let view: Vec<Costly<'_>> = responses
+        .iter()
+        .map(|r| Costly {
+            net_benefit: r.net_benefit,
+            requires: &r.requires,
+            repairs_baseline: r.repairs_baseline,
+        })
+        .collect();
+    unneeded_of(&view)
+}
+
+/// What [`unneeded`] reads of a response, or of a group the construction predicts.
+pub(super) struct Costly<'a> {
+    pub(super) net_benefit: f64,
+    pub(super) requires: &'a [usize],
+    pub(super) repairs_baseline: bool,
+}
+
+/// [`unneeded`] over the construction's view of the responses.
+pub(super) fn unneeded_of(responses: &[Costly<'_>]) -> Vec<usize> {
     let mut required = vec![false; responses.len()];
     let mut out = Vec::new();
     for (k, r) in responses.iter().enumerate().rev() {
@@ -24,7 +44,7 @@ pub fn unneeded(responses: &[Response]) -> Vec<usize> {
             out.push(k);
             continue;
         }
-        for &j in &r.requires {
+        for &j in r.requires {
             required[j] = true;
         }
     }
@@ -32,15 +52,16 @@ pub fn unneeded(responses: &[Response]) -> Vec<usize> {
     out
 }
 
-/// `baseline` with every response's delta but those in `left_out` (ascending), in order.
-pub fn plan_without(baseline: &Plan, responses: &[Response], left_out: &[usize]) -> Plan {
-    let kept: Vec<(Plan, Plan)> = responses
-        .iter()
-        .enumerate()
-        .filter(|(k, _)| left_out.binary_search(k).is_err())
-        .map(|(_, r)| (r.remove.clone(), r.add.clone()))
-        .collect();
-    apply_deltas(baseline, &kept)
+/// `baseline` with every delta but those in `left_out` (ascending), in order.
+pub(super) fn plan_without(baseline: &Plan, deltas: &[(Plan, Plan)], left_out: &[usize]) -> Plan {
+    apply_deltas(
+        baseline,
+        deltas
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| left_out.binary_search(k).is_err())
+            .map(|(_, d)| d),
+    )
 }
 
 #[cfg(test)]
