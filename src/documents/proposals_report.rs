@@ -116,7 +116,9 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
     };
     // A paragraph of text wrapped to the width; markdown's reader reflows its own.
     let para = |s: String| if md { s } else { wrap(&s, width, "", "") };
-    let cur = currency.map(|c| format!(" {c}")).unwrap_or_default();
+    // Everything a scenario names (ids, the currency) reads as written in Markdown.
+    let esc = |s: &str| if md { md_text(s) } else { s.to_owned() };
+    let cur = currency.map(|c| format!(" {}", esc(c))).unwrap_or_default();
     let mut t = String::new();
     let sv = &doc.solve;
     let base = doc.kpis.baseline.cost.total;
@@ -139,8 +141,9 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
     if md {
         let _ = writeln!(
             t,
-            "## Proposals for scenario `{}`\n\n{head}\n",
-            doc.scenario
+            "## Proposals for scenario {}\n\n{}\n",
+            md_code(&doc.scenario),
+            md_text(&head)
         );
     } else {
         let _ = writeln!(t, "{}", para(format!("Scenario {}: {head}", doc.scenario)));
@@ -175,7 +178,7 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
         let _ = writeln!(
             t,
             "No plan keeps every frozen order's commitment: {}\n",
-            doc.infeasible_frozen_orders.join(", ")
+            esc(&doc.infeasible_frozen_orders.join(", "))
         );
     }
 
@@ -214,15 +217,22 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
             let _ = writeln!(
                 t,
                 "**{}** · net benefit {}{cur} · cost {}{cur} · approvals: {} · requires: {}\n\n{}\n",
-                r.id,
+                md_text(&r.id),
                 money(r.net_benefit),
                 money(r.cost),
-                r.approvals.join(", "),
-                req,
-                r.explanation
+                md_text(&r.approvals.join(", ")),
+                md_text(&req),
+                md_text(&r.explanation)
             );
             for a in &r.actions {
-                let _ = writeln!(t, "- `{}` {} ({}): {}", a.id, a.kind, a.owner, a.text);
+                let _ = writeln!(
+                    t,
+                    "- {} {} ({}): {}",
+                    md_code(&a.id),
+                    md_text(&a.kind),
+                    md_text(&a.owner),
+                    md_text(&a.text)
+                );
             }
             let _ = writeln!(t);
         } else {
@@ -266,7 +276,13 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
         );
         for u in &doc.unresolved {
             if md {
-                let _ = writeln!(t, "- **{}** (priority {}): {}", u.order, u.priority, u.why);
+                let _ = writeln!(
+                    t,
+                    "- **{}** (priority {}): {}",
+                    md_text(&u.order),
+                    u.priority,
+                    md_text(&u.why)
+                );
             } else {
                 let line = format!("{} (priority {}): {}", u.order, u.priority, u.why);
                 let _ = writeln!(t, "{}", wrap(&line, width, "", "    "));
@@ -274,6 +290,43 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
         }
     }
     t
+}
+
+/// `s` as Markdown text that reads as written: the ASCII punctuation that Markdown can take
+/// as formatting (emphasis, code, links, HTML and entities, table cells, headings,
+/// strikethrough) escaped with a backslash, which CommonMark allows before any ASCII
+/// punctuation.
+pub fn md_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' | '&' | '!'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `s` as a Markdown code span that shows it as written: fenced by one backtick more than
+/// its longest run of backticks, with a space inside each fence when it starts or ends
+/// with a backtick or a space (CommonMark 6.1 strips one such space on each side).
+pub fn md_code(s: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with(['`', ' ']) || s.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
 }
 
 /// What a planner reads when the plan is another plan improved one neighbourhood at a time
@@ -341,7 +394,7 @@ pub fn relaxation_sentence<P>(
 
 #[cfg(test)]
 mod tests {
-    use super::improved_from_sentence;
+    use super::{improved_from_sentence, md_code, md_text};
     use crate::documents::proposals::ImprovedFrom;
 
     #[test]
@@ -380,5 +433,13 @@ mod tests {
             improved_from_sentence(&routed, "1,234.5", Some(("987.6", 0.19997))),
             "The plan is the priority-rules plan (1,234.5) improved by serving short lines from stock it left unused or from orders cheaper to leave short (3 times) and one neighbourhood at a time, the late or short orders first and then the orders holding what they lack (2 of 3 neighbourhoods lowered the cost): the whole model did not fit the limit; a relaxation that moves each SKU on its own, without capacities and with only part of the charges, proves that no plan costs less than 987.6 (a gap of 20.0 %)."
         );
+    }
+
+    #[test]
+    fn a_code_span_is_fenced_longer_than_any_backtick_run_it_holds() {
+        assert_eq!(md_code("demo-eu"), "`demo-eu`");
+        assert_eq!(md_code("a``b"), "```a``b```");
+        assert_eq!(md_code("`x"), "`` `x ``");
+        assert_eq!(md_text("a|b*c_d"), "a\\|b\\*c\\_d");
     }
 }

@@ -52,6 +52,45 @@ fn solve_to(scenario: &Path, out: &Path) -> Value {
     read(out)
 }
 
+/// Ids that Markdown would read as formatting (emphasis, code, HTML, an entity, a link, a
+/// table cell) show as written in `--format markdown`: rendered by a CommonMark reader,
+/// every order id is text, the scenario id is one code span, and the key figures keep
+/// their three columns.
+#[test]
+fn markdown_shows_ids_as_written() {
+    let order = "`S|O*_<i>&amp;[x](y)-";
+    let text = std::fs::read_to_string(tiny("demo-eu"))
+        .unwrap()
+        .replace("\"SO-", &format!("\"{order}"));
+    let mut doc: Value = serde_json::from_str(&text).unwrap();
+    doc["id"] = "demo`|`eu".into();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hostile.json");
+    std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let md = solve_stdout(&["--threads", "1", "--format", "markdown"], &file);
+    let md = String::from_utf8(md).unwrap();
+    use pulldown_cmark::{html, Options, Parser};
+    let mut page = String::new();
+    html::push_html(&mut page, Parser::new_ext(&md, Options::ENABLE_TABLES));
+    assert!(
+        page.starts_with("<h2>Proposals for scenario <code>demo`|`eu</code></h2>"),
+        "{page}"
+    );
+    // The id as text, escaped for HTML: no element, entity or link came of it.
+    let shown = "`S|O*_&lt;i&gt;&amp;amp;[x](y)-1011";
+    assert!(
+        page.contains(&format!("Protects {shown} (priority 1)")),
+        "{page}"
+    );
+    for tag in ["<i>", "<em>", "<a ", "<del>"] {
+        assert!(!page.contains(tag), "{tag} in {page}");
+    }
+    let rows = page.matches("<tr>").count();
+    assert!(rows > 10, "{page}");
+    let cells = page.matches("<td").count() + page.matches("<th").count();
+    assert_eq!(cells - page.matches("<thead>").count(), 3 * rows, "{page}");
+}
+
 #[test]
 fn table_and_markdown_reports_show_kpis_responses_and_approvals() {
     let table = solve_stdout(&["--threads", "1", "--format", "table"], &tiny("demo-eu"));
