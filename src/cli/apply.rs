@@ -121,6 +121,11 @@ fn apply(
             return exit::BAD_INPUT;
         }
     };
+    // What was done is said once it is written: a failed write leaves nothing done.
+    let code = write_scenario(&new, output);
+    if code != exit::SUCCESS {
+        return code;
+    }
     eprintln!(
         "{} replaced{}, {} and {} folded in, {} forbidden",
         plural(summary.orders_replanned.len(), "order plan"),
@@ -147,5 +152,5 @@ fn apply(
             summary.frozen_ship_complete.join(", ")
         );
     }
-    write_scenario(&new, output)
+    code
 }

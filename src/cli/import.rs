@@ -147,11 +147,15 @@ fn import(format: recourse::tools::import::Format, file: &Path, output: Option<&
     };
     match recourse::tools::import::import(format, &text, &name, &id) {
         Ok(imported) => {
-            eprintln!("{name}: {}", imported.summary);
-            for w in &imported.warnings {
-                eprintln!("warning: {w}");
+            // What was imported is said once it is written: a failed write imported nothing.
+            let code = write_scenario(&imported.doc, output);
+            if code == exit::SUCCESS {
+                eprintln!("{name}: {}", imported.summary);
+                for w in &imported.warnings {
+                    eprintln!("warning: {w}");
+                }
             }
-            write_scenario(&imported.doc, output)
+            code
         }
         Err(e) => {
             eprintln!("error: {e}");

@@ -217,6 +217,46 @@ fn a_device_output_is_written_in_place_and_a_full_one_fails() {
             "{stderr}"
         );
     }
+    // `apply` and `import` say what they did only once it is written.
+    let proposals = dir.path().join("p.json");
+    recourse()
+        .arg("solve")
+        .arg(&s)
+        .arg("-o")
+        .arg(&proposals)
+        .assert()
+        .success();
+    let instance = dir.path().join("i.dow");
+    std::fs::write(
+        &instance,
+        "MULTIGEN.DAT:\n 2 1 1\n 1 2 3 10 5 1 1\n 1 2 4\n",
+    )
+    .unwrap();
+    let apply = [
+        "apply",
+        s.to_str().unwrap(),
+        proposals.to_str().unwrap(),
+        "--approve",
+        "all",
+    ];
+    let import = ["import", "mcnd", instance.to_str().unwrap()];
+    for (args, done) in [(&apply[..], "replaced"), (&import[..], "i.dow: ")] {
+        let run = |stdout: std::fs::File| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"))
+                .args(args)
+                .stdout(stdout)
+                .output()
+                .unwrap()
+        };
+        let out = run(std::fs::OpenOptions::new().write(true).open(&full).unwrap());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(!stderr.contains(done), "{args:?}: {stderr}");
+        let out = run(std::fs::OpenOptions::new().write(true).open(&null).unwrap());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.contains(done), "{args:?}: {stderr}");
+    }
 }
 
 #[test]
