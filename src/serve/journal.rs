@@ -1,8 +1,9 @@
 //! The worker's journal: one [`Change`] per line, appended and synced to disk before the
 //! reply to its request is written, so that a reply the client saw is never lost. Opening
-//! a journal replays it; a last line without its newline that is the start of an entry is
-//! what a crash mid-write leaves, and is dropped (the request was never answered) with a
-//! warning. Anything else that is not a journal is refused and left as it is.
+//! a journal replays it; a last line without its newline that is the start of an entry,
+//! and NUL bytes from there to the file's end, are what a crash mid-write leaves, and are
+//! dropped (the request was never answered) with a warning. Anything else that is not a
+//! journal is refused and left as it is.
 
 use super::Change;
 use crate::base::input::{max_input_bytes, read_file, Stop, MAX_INPUT_ENV};
@@ -62,25 +63,56 @@ fn not_a_file(meta: &std::fs::Metadata) -> Option<&'static str> {
 }
 
 /// The bytes of the journal `file` (of `size` bytes when opened), read as every input is
-/// ([`read_file`]): refused at a NUL byte, and past the input cap before reading any of it.
-fn read_all(file: &mut File, size: u64, path: &Path) -> Result<Vec<u8>, JournalError> {
+/// ([`read_file`]): past the input cap it is refused before any of it is read. A NUL byte
+/// is refused too, unless NUL bytes fill the file from it to its end, as a crash leaves
+/// the blocks of an append the disk never wrote (the file's length grew, its data did
+/// not): then the bytes before it, and the file's length.
+fn read_all(file: &mut File, size: u64, path: &Path) -> Result<(Vec<u8>, u64), JournalError> {
     let name = || path.display().to_string();
+    let io = |source| JournalError::Io {
+        path: name(),
+        source,
+    };
     let cap = max_input_bytes();
     if size > cap {
         return Err(JournalError::TooLarge { path: name(), cap });
     }
     let mut bytes = Vec::new();
-    let stop = read_file(file, cap, &mut bytes).map_err(|source| JournalError::Io {
-        path: name(),
-        source,
-    })?;
-    match stop {
-        Stop::End => Ok(bytes),
+    match read_file(file, cap, &mut bytes).map_err(io)? {
+        Stop::End => {
+            let len = bytes.len() as u64;
+            Ok((bytes, len))
+        }
         Stop::TooLarge => Err(JournalError::TooLarge { path: name(), cap }),
-        Stop::Nul(at) => Err(JournalError::NotAJournal {
-            path: name(),
-            why: format!("it has a NUL byte at offset {at}"),
-        }),
+        Stop::Nul(at) => {
+            // The rest of the file, NUL bytes only, read a block at a time.
+            let nul = || JournalError::NotAJournal {
+                path: name(),
+                why: format!("it has a NUL byte at offset {at}"),
+            };
+            if bytes[at as usize..].iter().any(|&b| b != 0) {
+                return Err(nul());
+            }
+            let mut len = bytes.len() as u64;
+            let mut block = vec![0u8; 1 << 16];
+            loop {
+                let n = match std::io::Read::read(file, &mut block) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(io(e)),
+                };
+                len += n as u64;
+                if len > cap {
+                    return Err(JournalError::TooLarge { path: name(), cap });
+                }
+                if block[..n].iter().any(|&b| b != 0) {
+                    return Err(nul());
+                }
+            }
+            bytes.truncate(at as usize);
+            Ok((bytes, len))
+        }
     }
 }
 
@@ -102,8 +134,8 @@ pub struct Replayed {
     pub doc: Option<ScenarioDoc>,
     /// Entries replayed.
     pub changes: usize,
-    /// The bytes of a torn last line that were dropped.
-    pub torn: Option<usize>,
+    /// The bytes of a torn last line that were dropped (with the NUL bytes after it).
+    pub torn: Option<u64>,
 }
 
 impl Journal {
@@ -140,8 +172,15 @@ impl Journal {
         // Again on what was opened: the path may have been replaced in between.
         let meta = file.metadata().map_err(io)?;
         refuse_kind(&meta)?;
-        let bytes = read_all(&mut file, meta.len(), path)?;
+        let (bytes, len) = read_all(&mut file, meta.len(), path)?;
         let whole = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        if len > bytes.len() as u64 && bytes.is_empty() {
+            // NUL bytes alone are no journal's torn append: at least its start is there.
+            return Err(JournalError::NotAJournal {
+                path: name(),
+                why: "it has a NUL byte at offset 0".to_owned(),
+            });
+        }
         let mut doc = None;
         let mut changes = 0;
         for (k, line) in bytes[..whole].split(|&b| b == b'\n').enumerate() {
@@ -158,14 +197,15 @@ impl Journal {
             changes += 1;
         }
         let tail = &bytes[whole..];
-        let torn = (!tail.is_empty()).then_some(tail.len());
+        // The torn line with the NUL bytes after it: all from the last whole line's end.
+        let torn = (len > whole as u64).then_some(len - whole as u64);
         if torn.is_some() {
-            if !torn_entry(tail) {
+            if !tail.is_empty() && !torn_entry(tail) {
                 return Err(JournalError::NotAJournal {
                     path: name(),
                     why: format!(
                         "its last line ({} bytes, without a newline) is not the start of an entry, as a crash mid-write leaves one",
-                        tail.len()
+                        len - whole as u64
                     ),
                 });
             }

@@ -463,6 +463,21 @@ fn a_torn_last_line_is_dropped_and_a_damaged_journal_refused() {
         whole,
         "the torn bytes are cut off"
     );
+    // A crash can also leave the append's blocks unwritten: NUL bytes to the file's end,
+    // after the start of the entry or right after the last whole one.
+    for (start, zeros) in [(&br#"{"event":[{"kind":"#[..], 4096), (b"", 7)] {
+        let mut torn = whole.clone();
+        torn.extend_from_slice(start);
+        torn.resize(torn.len() + zeros, 0);
+        std::fs::write(&journal, &torn).unwrap();
+        let mut c = Client::start(Some(&journal), &[]);
+        assert_eq!(as_doc(&c.call("state", json!({}))), expected(1));
+        let (code, err) = c.stderr();
+        assert_eq!(code, 0, "{err}");
+        let dropped = format!("dropped a torn last line ({} bytes", start.len() + zeros);
+        assert!(err.contains(&dropped), "{err}");
+        assert_eq!(std::fs::read(&journal).unwrap(), whole, "NUL bytes cut off");
+    }
 
     let mut damaged = b"{\"nonsense\": 1}\n".to_vec();
     damaged.extend_from_slice(&whole);
@@ -496,11 +511,31 @@ fn a_file_that_is_not_a_journal_is_refused_and_left_as_it_is() {
     let mut glued = format!("{}\n", json!({"load": demo()})).into_bytes();
     glued.extend_from_slice(b"PS: call Anna");
     refused("glued", &glued, &[], not_a_journal);
+    // NUL bytes with anything after them are no crash's doing, nor are NUL bytes alone.
     refused(
         "nul",
-        b"{\"event\":[]}\n\0\0\0\0",
+        b"{\"event\":[]}\n\0\0\0\0{\"event\":[]}\n",
         &[],
         "NUL byte at offset 13",
+    );
+    refused("zeros", &[0; 64], &[], "NUL byte at offset 0");
+    refused(
+        "png",
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+        &[],
+        "NUL byte at offset 8",
+    );
+    refused(
+        "png-zeros",
+        b"\x89PNG\r\n\x1a\n\0\0\0\0",
+        &[],
+        ":1: not a journal entry",
+    );
+    refused(
+        "notes-zeros",
+        b"important notes\0\0\0",
+        &[],
+        "not the start of an entry",
     );
     let entries = "{\"event\":[]}\n".repeat(100);
     refused(
