@@ -8,7 +8,7 @@ use recourse::base::input::max_input_bytes;
 use recourse::optimize::highs::{Snapshot, Watch, Watcher};
 use recourse::serve::journal::Journal;
 use recourse::serve::rpc::{self, Id, Incoming, RpcError, INVALID_REQUEST};
-use recourse::serve::{State, Worker};
+use recourse::serve::{State, Worker, SEE_DIAGNOSTICS};
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -161,17 +161,20 @@ fn answer(
     match (id, reply) {
         (Some(id), reply) => out.line(&rpc::response(id, reply)),
         (None, Err(e)) => {
-            eprintln!(
-                "recourse serve: notification \"{method}\" not carried out: {} ({})",
-                e.message, e.code
-            );
             // No reply carries `data.diagnostics` to a notification's sender: the log is
-            // where each problem, its path and its hint can be read.
+            // where each problem, its path and its hint can be read, below the message.
             let diagnostics = e.data.as_ref().and_then(|d| d.get("diagnostics"));
-            if let Some(doc) = diagnostics.and_then(|d| DiagnosticsDoc::deserialize(d).ok()) {
-                for d in &doc.diagnostics {
-                    eprintln!("{d}");
-                }
+            let doc = diagnostics.and_then(|d| DiagnosticsDoc::deserialize(d).ok());
+            let message = match &doc {
+                Some(_) => e.message.replace(SEE_DIAGNOSTICS, ":"),
+                None => e.message.clone(),
+            };
+            eprintln!(
+                "recourse serve: notification \"{method}\" not carried out ({}): {message}",
+                e.code
+            );
+            for d in doc.iter().flat_map(|doc| &doc.diagnostics) {
+                eprintln!("{d}");
             }
             true
         }

@@ -285,10 +285,13 @@ fn event_path(path: &str, before: usize) -> String {
     }
 }
 
+/// How an error's message points at its `data.diagnostics`.
+pub const SEE_DIAGNOSTICS: &str = " (see data.diagnostics)";
+
 fn bad_scenario(diags: &Diagnostics, what: &str) -> RpcError {
     RpcError::invalid_params(
         format!(
-            "{what}: {} error(s); the state is unchanged (see data.diagnostics)",
+            "{what}: {} error(s); the state is unchanged{SEE_DIAGNOSTICS}",
             diags.error_count()
         ),
         Some(json!({ "diagnostics": DiagnosticsDoc::new(what, diags) })),

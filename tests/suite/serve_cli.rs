@@ -998,6 +998,12 @@ fn a_failed_notification_says_why_on_stderr() {
         err.contains(r#"params.disruptions[0].lane: unknown lane "NOPE""#),
         "{err}"
     );
+    // The diagnostics are in the log, not in a `data` no reply carries.
+    assert!(
+        err.contains("notification \"event\" not carried out (-32602): params.disruptions: 1 error(s); the state is unchanged:\n"),
+        "{err}"
+    );
+    assert!(!err.contains("data.diagnostics"), "{err}");
     let hint = err
         .lines()
         .skip_while(|l| !l.contains(r#"unknown lane "NOPE""#))
