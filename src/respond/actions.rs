@@ -136,6 +136,21 @@ type Flows = BTreeMap<(NodeIx, SkuIx), (Vec<(OrderIx, f64, bool)>, Vec<(OrderIx,
 struct Found {
     actions: Vec<Action>,
     flows: Flows,
+    /// Units of a route an order keeps that stay on it and only leave later: said by the
+    /// shipment action that names the route, when one does ([`later_on_named_routes`]).
+    later: Vec<Later>,
+}
+
+/// `units` of order `o`'s `sku` on (node, lane) that left on `from` and leave on `to`,
+/// later.
+struct Later {
+    o: OrderIx,
+    sku: SkuIx,
+    node: NodeIx,
+    lane: Option<LaneIx>,
+    units: f64,
+    from: Vec<(Day, f64)>,
+    to: Vec<(Day, f64)>,
 }
 
 impl Found {
@@ -170,7 +185,12 @@ pub fn classify(
             );
         }
     }
-    let Found { mut actions, flows } = found;
+    let Found {
+        mut actions,
+        flows,
+        later,
+    } = found;
+    later_on_named_routes(s, &later, &mut actions);
     for ((node, sku), (gains, losses)) in flows {
         if let Some(a) = reallocation(s, (node, sku), &gains, &losses, donors) {
             actions.push(a);
@@ -313,6 +333,17 @@ fn kept_leg(
     // those the leg lost in all (they left the leg, and another action says where to). When
     // some leave earlier, the action says the whole new schedule of them, later days too.
     let own = fewer.iter().map(|d| d.1).sum::<f64>() - (qb - qp).max(0.0);
+    if own > 1e-9 && !leaves_earlier(bdays, pdays) {
+        found.later.push(Later {
+            o,
+            sku,
+            node,
+            lane,
+            units: own,
+            from: first_units(&fewer, own),
+            to: first_units(&more, own),
+        });
+    }
     if own > 1e-9 && leaves_earlier(bdays, pdays) {
         let (from_days, to_days) = (first_units(&fewer, own), first_units(&more, own));
         let mut a = shipment_action(
@@ -511,6 +542,28 @@ fn reallocation(
     Some(a)
 }
 
+/// Adds to the shipment action that names each route in `later` (a reroute instead of
+/// some of its units, an expedite from it) that its other units there now leave later:
+/// no other action says so, and without it the action's units and the route's do not add
+/// up to what the order ships. A route no shipment action names is said by a reallocation
+/// or by [`freed_capacity`].
+fn later_on_named_routes(s: &Scenario, later: &[Later], actions: &mut [Action]) {
+    for l in later {
+        let leg = (l.sku, l.node, l.lane);
+        if let Some(a) = actions
+            .iter_mut()
+            .find(|a| a.kind != ActionKind::Reallocate && names_leg(a, l.o, leg))
+        {
+            a.text.push_str(&wording::own_later(
+                s,
+                (l.node, l.lane),
+                l.units,
+                (&l.from, &l.to),
+            ));
+        }
+    }
+}
+
 /// Whether `a` names order `o`'s route (SKU, node, lane): a shipment from, to or instead of
 /// it, or a reallocation of that SKU at its node that names the order.
 fn names_leg(a: &Action, o: OrderIx, (sku, node, lane): (SkuIx, NodeIx, Option<LaneIx>)) -> bool {
@@ -614,16 +667,18 @@ mod tests {
     use crate::respond::units::{Unit, UnitKind};
     use crate::scenario::validate::load_scenario;
 
-    /// SO-1 ships 2 from PL-1 and 1 from DC-1 before; after, all 3 from DC-1 a day
-    /// earlier than DC-1's unit left (medium seed 4's SO-02169 had this shape).
-    #[test]
-    fn units_gained_on_a_route_whose_old_units_leave_earlier_name_the_route_they_replace() {
+    /// SO-1 (3 x A) at Z-1, served from PL-1 or DC-1, each on its own lane of one day
+    /// (L-PL, L-DC): a scenario whose order plans `plan`, entries (node, lane, day, units).
+    fn two_sources(plan: &[(&str, &str, &str, u32)]) -> Scenario {
         let lane = |id: &str, from: &str| {
             serde_json::json!({"id": id, "from": from, "to": "Z-1", "mode": "ground",
                 "lead_time_days": 1, "cost_per_unit": 1.0})
         };
-        let entry = |node: &str, lane: &str, ship: &str, q: u32| serde_json::json!({"sku": "A", "node": node, "lane": lane, "ship": ship, "quantity": q});
-        let doc = serde_json::json!({
+        let plan: Vec<_> = plan
+            .iter()
+            .map(|(node, lane, ship, q)| serde_json::json!({"sku": "A", "node": node, "lane": lane, "ship": ship, "quantity": q}))
+            .collect();
+        scenario(serde_json::json!({
             "format": "recourse.scenario/1", "id": "t", "as_of": "2026-11-27", "horizon_days": 10,
             "skus": [{"id": "A"}],
             "nodes": [{"id": "PL-1", "kind": "plant"}, {"id": "DC-1", "kind": "dc"},
@@ -632,11 +687,19 @@ mod tests {
             "stock": [{"node": "PL-1", "sku": "A", "on_hand": 5}, {"node": "DC-1", "sku": "A", "on_hand": 5}],
             "inbound": [],
             "orders": [{"id": "SO-1", "destination": "Z-1", "due": "2026-12-03", "priority": 1,
-                "lines": [{"sku": "A", "quantity": 3}],
-                "plan": [entry("PL-1", "L-PL", "2026-12-01", 2), entry("DC-1", "L-DC", "2026-12-02", 1)]}],
+                "lines": [{"sku": "A", "quantity": 3}], "plan": plan}],
             "disruptions": []
-        });
-        let s = scenario(doc);
+        }))
+    }
+
+    /// SO-1 ships 2 from PL-1 and 1 from DC-1 before; after, all 3 from DC-1 a day
+    /// earlier than DC-1's unit left (medium seed 4's SO-02169 had this shape).
+    #[test]
+    fn units_gained_on_a_route_whose_old_units_leave_earlier_name_the_route_they_replace() {
+        let s = two_sources(&[
+            ("PL-1", "L-PL", "2026-12-01", 2),
+            ("DC-1", "L-DC", "2026-12-02", 1),
+        ]);
         let (o, a) = (OrderIx::new(0), SkuIx::new(0));
         let (pl, dc) = (NodeIx::new(0), NodeIx::new(1));
         let (l_pl, l_dc) = (Some(LaneIx::new(0)), Some(LaneIx::new(1)));
@@ -647,6 +710,26 @@ mod tests {
             vec![
                 "ship SO-1's 1 x A from DC-1 via L-DC on 2026-12-01 instead of 2026-12-02",
                 "ship SO-1's 2 x A from DC-1 via L-DC on 2026-12-01 instead of PL-1 via L-PL",
+            ]
+        );
+    }
+
+    /// SO-1 shipped its 3 from DC-1 on 2026-12-01; now 2 leave PL-1 and the third leaves
+    /// DC-1 a day later. The reroute names DC-1's route, so it also says where the unit
+    /// left there goes (large seed 1's R4287 left 1 x SKU-0283 moved a day later unsaid).
+    #[test]
+    fn a_reroute_says_the_units_left_on_the_route_it_replaces_that_now_leave_later() {
+        let s = two_sources(&[("DC-1", "L-DC", "2026-12-01", 3)]);
+        let (o, a) = (OrderIx::new(0), SkuIx::new(0));
+        let (pl, dc) = (NodeIx::new(0), NodeIx::new(1));
+        let (l_pl, l_dc) = (Some(LaneIx::new(0)), Some(LaneIx::new(1)));
+        let base = BTreeMap::from([((o, a, dc, l_dc, 4), 3.0)]);
+        let prop = BTreeMap::from([((o, a, pl, l_pl, 2), 2.0), ((o, a, dc, l_dc, 5), 1.0)]);
+        assert_eq!(
+            texts(&s, &base, &prop, o),
+            vec![
+                "ship SO-1's 2 x A from PL-1 via L-PL on 2026-11-29 instead of DC-1 via L-DC; \
+                 its 1 other unit from DC-1 via L-DC now leaves 2026-12-02 instead of 2026-12-01",
             ]
         );
     }

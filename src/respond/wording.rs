@@ -61,6 +61,33 @@ pub(super) fn shipment(s: &Scenario, a: &Action) -> String {
     format!("{head} instead of {instead}")
 }
 
+/// Days with the units leaving on each, in day order.
+type DayUnits = [(Day, f64)];
+
+/// "; its 2 other units from DC-14 via DC14-Z057-G now leave 2026-11-30 instead of
+/// 2026-11-28": after a shipment action, the units of a route it names that stay there and
+/// leave later.
+pub(super) fn own_later(
+    s: &Scenario,
+    (node, lane): (NodeIx, Option<LaneIx>),
+    units: f64,
+    (from, to): (&DayUnits, &DayUnits),
+) -> String {
+    let when = |d: &[(Day, f64)]| match d {
+        [(day, _)] => s.date_string(*day),
+        several => day_units(s, several),
+    };
+    format!(
+        "; its {} other {} from {} now {} {} instead of {}",
+        qty(units),
+        agree(units, "unit", "units"),
+        route(s, node, lane),
+        agree(units, "leaves", "leave"),
+        when(to),
+        when(from)
+    )
+}
+
 /// `day`, or, when units leave on several days, each day with its units:
 /// "2026-11-27 (10) and 2026-12-02 (10)".
 fn days(s: &Scenario, day: Day, several: &[(Day, f64)]) -> String {
