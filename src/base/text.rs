@@ -92,15 +92,18 @@ pub fn clip(s: &str, max: usize) -> String {
 /// an escape (`\u{0}`), so an id with a NUL or an escape sequence in it cannot garble or
 /// drive the reader's terminal.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+    // Control characters, and the bidirectional embeddings, overrides and isolates that
+    // would show the text after them reversed on the reader's terminal.
+    let escaped = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(escaped) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() && c != '\n' && c != '\t' {
+        if escaped(c) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
@@ -143,5 +146,9 @@ mod tests {
         assert_eq!(clip_start("a/b/lane-delay.json", 10), "…elay.json");
         assert_eq!(printable("a\u{0}b\u{1b}[2J\n"), "a\\u{0}b\\u{1b}[2J\n");
         assert_eq!(printable("plain\ttext\n"), "plain\ttext\n");
+        assert_eq!(
+            printable("SO-1\u{202e} net 39734"),
+            "SO-1\\u{202e} net 39734"
+        );
     }
 }

@@ -25,7 +25,9 @@ pub struct ScenarioDoc {
     #[schemars(range(min = 1, max = 366))]
     #[serde(deserialize_with = "whole")]
     pub horizon_days: i64,
+    /// Written after every amount: a code or symbol of at most 8 characters ("EUR").
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 8))]
     pub currency: Option<String>,
     pub skus: Vec<SkuDoc>,
     pub nodes: Vec<NodeDoc>,

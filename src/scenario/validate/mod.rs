@@ -171,6 +171,19 @@ impl Validator {
                 format!("the scenario id {:?} has a line break in it", doc.id),
                 "ids are written on one line in every table, report and file; remove the line break",
             );
+        } else if let Some(c) = refs::reorders(&doc.id) {
+            self.err(
+                "id_bidi_control",
+                "id",
+                format!(
+                    "the scenario id {:?} has the bidirectional control U+{:04X} in it",
+                    doc.id, c as u32
+                ),
+                refs::REORDERS_HINT,
+            );
+        }
+        if let Some(c) = &doc.currency {
+            self.currency(c);
         }
         self.as_of = self.date(&"as_of", &doc.as_of);
         if let Some(d) = self.as_of.filter(|d| *d > last_as_of()) {

@@ -51,6 +51,18 @@ impl Validator {
                 );
                 continue;
             }
+            if let Some(c) = reorders(id) {
+                self.err(
+                    "id_bidi_control",
+                    path.to_string(),
+                    format!(
+                        "{what} id {id:?} has the bidirectional control U+{:04X} in it",
+                        c as u32
+                    ),
+                    REORDERS_HINT,
+                );
+                continue;
+            }
             if let Some(&prev) = first.get(id) {
                 let prev = ids[prev].0.to_string();
                 self.err(
@@ -188,6 +200,17 @@ impl Validator {
         Some(n)
     }
 }
+
+/// The first character of `text` that reorders the text around it where it is written: a
+/// bidirectional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069). An id is
+/// written inside sentences, so one such character can show the numbers after it reversed
+/// ("net 39734" as "net 43793").
+pub(super) fn reorders(text: &str) -> Option<char> {
+    text.chars()
+        .find(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+}
+
+pub(super) const REORDERS_HINT: &str = "it reverses the text written after it (numbers included) in every sentence, table and page that names it; remove it (right-to-left letters themselves are fine)";
 
 /// Whether `id` would start a new line where it is written: a line feed, a carriage return,
 /// or a Unicode line or paragraph separator. (Other control characters are written as

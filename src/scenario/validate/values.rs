@@ -8,6 +8,9 @@ use crate::scenario::wire::*;
 use chrono::NaiveDate;
 use std::fmt;
 
+/// The longest currency: a code ("EUR") or a short symbol ("k€") fits.
+const MAX_CURRENCY_CHARS: usize = 8;
+
 const DATE_HINT: &str = "write dates as YYYY-MM-DD, e.g. 2026-11-27";
 
 /// The latest `as_of` accepted: every date a plan can name (the horizon, and arrivals up to
@@ -72,6 +75,29 @@ impl Validator {
             return false;
         }
         true
+    }
+
+    /// The currency is written after every amount in texts, tables and the page: a short
+    /// code or symbol ("EUR", "USD", "k€"), on one line and in reading order.
+    pub(super) fn currency(&mut self, c: &str) {
+        let n = c.chars().count();
+        let bad = c
+            .chars()
+            .find(|ch| ch.is_control())
+            .or_else(|| super::refs::reorders(c));
+        if n == 0 || n > MAX_CURRENCY_CHARS || bad.is_some() {
+            let why = match bad {
+                Some(ch) => format!("has the control character U+{:04X} in it", ch as u32),
+                None if n == 0 => "is empty".to_owned(),
+                None => format!("is {n} characters long, more than {MAX_CURRENCY_CHARS}"),
+            };
+            self.err(
+                "bad_currency",
+                "currency",
+                format!("currency {:?} {why}", clip(c, 24)),
+                "write a currency code such as \"EUR\" or \"USD\" (at most 8 characters), or leave `currency` out",
+            );
+        }
     }
 
     pub(super) fn date(&mut self, path: &dyn fmt::Display, s: &str) -> Option<NaiveDate> {
