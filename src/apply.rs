@@ -68,6 +68,10 @@ pub struct Decisions {
     pub approve: Vec<String>,
     #[serde(default)]
     pub reject: Vec<String>,
+    /// The digest of the responses the decisions were made on
+    /// ([`crate::documents::proposals::responses_digest`]), when the page wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responses_digest: Option<String>,
 }
 
 /// Reads a decisions file, every problem a diagnostic naming its JSON path.
@@ -392,8 +396,40 @@ pub fn made_for(s: &Scenario, doc: &ProposalsDoc) -> Result<f64, ApplyError> {
                 eval.cost.total, k.cost.total
             ));
         }
+        // Approving every response gives the plan: their net benefits are what it saves.
+        let benefits: f64 = doc.responses.iter().map(|r| r.net_benefit).sum();
+        if !doc.responses.is_empty() && differs(benefits, base - eval.cost.total) {
+            return Err(edited(
+                doc,
+                format!(
+                    "their net benefits add up to {benefits:.2}, not the {:.2} the plan saves",
+                    base - eval.cost.total
+                ),
+            ));
+        }
+    }
+    // The orders a response names are the scenario's.
+    for r in &doc.responses {
+        let named = r.protects.iter().chain(&r.donors);
+        if let Some(o) = named
+            .into_iter()
+            .find(|o| !s.index.orders.contains_key(&OrderId((*o).clone())))
+        {
+            return Err(edited(
+                doc,
+                format!("{} names order \"{o}\", which is not in the scenario", r.id),
+            ));
+        }
     }
     Ok(base)
+}
+
+/// A document whose responses do not say what its plans do: edited after `solve` wrote it.
+fn edited(doc: &ProposalsDoc, what: String) -> ApplyError {
+    ApplyError::Inconsistent {
+        approved: format!("all {} responses", doc.responses.len()),
+        what,
+    }
 }
 
 /// The new scenario: `wire` (the document `s` was validated from) with the approved

@@ -21,7 +21,8 @@ shipment plus a receipt (TR-<lane>-<sku>-<date>); approved expedites move the re
 Rejected responses add policy.forbid patterns, so the next solve never proposes them again
 (except changes on an order's own planned route, which section 2 cannot forbid).
 --decisions reads {\"approve\": [ids], \"reject\": [ids]} from a file (the planner's page
-offers it as \"approvals as JSON\"), added to --approve and --reject. The new
+offers it as \"approvals as JSON\"), added to --approve and --reject. The page's command and
+file carry --responses-digest: apply refuses proposals solved again since the page was made. The new
 scenario is the approved plan's do-nothing baseline. Exits 0 on success, 2 on bad input.")]
 pub struct Args {
     /// The scenario the proposals were made for.
@@ -37,6 +38,11 @@ pub struct Args {
     /// A JSON file {"approve": [ids], "reject": [ids]}, as the planner's page writes it.
     #[arg(long)]
     pub decisions: Option<PathBuf>,
+    /// The digest of the responses the approvals were made on, as the planner's page writes
+    /// it into its command: refused when PROPOSALS now holds other responses (solved again
+    /// since the page was written, so the same ids would name other responses).
+    #[arg(long, value_name = "DIGEST")]
+    pub responses_digest: Option<String>,
     /// Output file for the new scenario (replaced atomically; a device or FIFO is written in place); standard output when absent or -.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -54,6 +60,16 @@ pub fn run(mut args: Args) -> i32 {
             Ok(d) => {
                 args.approve.extend(d.approve);
                 args.reject.extend(d.reject);
+                if let (Some(a), Some(b)) = (&args.responses_digest, &d.responses_digest) {
+                    if a != b {
+                        eprintln!(
+                            "error: --responses-digest {a} and {}'s responses_digest {b} differ: they were made on different proposals",
+                            display_name(file)
+                        );
+                        return exit::BAD_INPUT;
+                    }
+                }
+                args.responses_digest = args.responses_digest.take().or(d.responses_digest);
             }
             Err(code) => return code,
         }
@@ -61,8 +77,8 @@ pub fn run(mut args: Args) -> i32 {
     apply(
         &args.scenario,
         &args.proposals,
-        &args.approve,
-        &args.reject,
+        (&args.approve, &args.reject),
+        args.responses_digest.as_deref(),
         output,
     )
 }
@@ -82,11 +98,38 @@ fn decisions(file: &Path) -> Result<recourse::apply::Decisions, i32> {
     })
 }
 
+/// Whether `doc` holds the responses the approvals were made on, when their digest is
+/// given (`--responses-digest`, the page's command and file).
+fn same_responses(
+    doc: &recourse::documents::proposals::ProposalsDoc,
+    digest: Option<&str>,
+    proposals: &Path,
+    scenario: &Path,
+) -> Result<(), i32> {
+    let Some(want) = digest else {
+        return Ok(());
+    };
+    let got = recourse::documents::proposals::responses_digest(&doc.responses);
+    if got.eq_ignore_ascii_case(want.trim()) {
+        return Ok(());
+    }
+    eprintln!(
+        "error: {} holds other responses than the ones approved (responses digest {got}, the approvals' {want}): it was solved again since the page was written, so the same ids name other responses",
+        display_name(proposals)
+    );
+    eprintln!(
+        "  hint: open the page for this document (recourse report {} --scenario {}) and approve there",
+        display_name(proposals),
+        display_name(scenario)
+    );
+    Err(exit::BAD_INPUT)
+}
+
 fn apply(
     scenario: &Path,
     proposals: &Path,
-    approve: &[String],
-    reject: &[String],
+    (approve, reject): (&[String], &[String]),
+    digest: Option<&str>,
     output: Option<&Path>,
 ) -> i32 {
     use recourse::apply::{apply, parse_ids, ApplyError};
@@ -98,6 +141,9 @@ fn apply(
         Ok(d) => d,
         Err(code) => return code,
     };
+    if let Err(code) = same_responses(&doc, digest, proposals, scenario) {
+        return code;
+    }
     let (approve, reject) = (parse_ids(approve), parse_ids(reject));
     let (new, summary) = match apply(&s, &wire, &doc, &approve, &reject) {
         // Said once the proposals are known to fit the scenario: an error first would

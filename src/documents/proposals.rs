@@ -447,6 +447,29 @@ pub fn without_unneeded(
     Ok((Some(responses), unneeded))
 }
 
+/// A digest of a document's responses (their ids, what each requires and changes, and
+/// their texts), 16 hex digits: the planner's page writes it into its `recourse apply`
+/// command, and `apply` refuses proposals whose responses differ. A document solved again
+/// under the same file name can rank the responses differently, and its R-ids then name
+/// other responses than the ones the planner ticked.
+pub fn responses_digest(responses: &[ResponseDoc]) -> String {
+    use std::hash::Hasher;
+    /// Hashes what `serde_json` writes, without building the text.
+    struct Digest(fnv::FnvHasher);
+    impl std::io::Write for Digest {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut d = Digest(fnv::FnvHasher::default());
+    serde_json::to_writer(&mut d, responses).expect("responses serialize to JSON");
+    format!("{:016x}", d.0.finish())
+}
+
 /// Reads a proposals document (`recourse solve -o`), with every problem as a diagnostic
 /// naming its JSON path.
 pub fn parse_proposals(bytes: &[u8]) -> Result<ProposalsDoc, Diagnostics> {

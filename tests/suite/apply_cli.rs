@@ -456,10 +456,30 @@ fn an_edited_proposals_document_is_refused_with_what_does_not_add_up() {
             doc["responses"].as_array().unwrap().len()
         ),
     );
-    // A net benefit raised by 5: the plan is feasible but costs 5 more than promised.
+    // A net benefit raised by 5: the responses no longer add up to what the plan saves,
+    // whichever are approved.
+    let responses = doc["responses"].as_array().unwrap();
+    let saves: f64 = responses
+        .iter()
+        .map(|r| r["net_benefit"].as_f64().unwrap())
+        .sum();
     let mut edited = doc.clone();
     let nb = edited["responses"][0]["net_benefit"].as_f64().unwrap();
     edited["responses"][0]["net_benefit"] = (nb + 5.0).into();
+    refuse(
+        &edited,
+        "R2",
+        &format!(
+            "approving all {} responses does not give what the proposals promise: their net benefits add up to {:.2}, not the {saves:.2} the plan saves",
+            responses.len(),
+            saves + 5.0
+        ),
+    );
+    // And 5 taken off the last one as well: they add up, but R1 alone costs 5 more than
+    // promised.
+    let last = responses.len() - 1;
+    let nl = edited["responses"][last]["net_benefit"].as_f64().unwrap();
+    edited["responses"][last]["net_benefit"] = (nl - 5.0).into();
     let base = doc["kpis"]["baseline"]["cost"]["total"].as_f64().unwrap();
     refuse(
         &edited,

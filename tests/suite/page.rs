@@ -246,16 +246,18 @@ fn ticks_keep_what_responses_require_and_the_command_they_write_applies() {
         format!("{} EUR", grouped(net))
     );
     let approve = by_rank(&doc, &chain).join(",");
+    let digest = recourse::documents::proposals::responses_digest(&doc.responses);
+    assert_eq!(digest.len(), 16);
     assert_eq!(
         page.text("#command"),
-        format!("recourse apply scenario.json proposals.json --approve {approve} -o next.json")
+        format!("recourse apply scenario.json proposals.json --approve {approve} --responses-digest {digest} -o next.json")
     );
     let file = page.eval(
         "JSON.parse(decodeURIComponent(document.getElementById('download').href.split(',')[1]))",
     );
     assert_eq!(
         file,
-        serde_json::json!({"approve": by_rank(&doc, &chain), "reject": []})
+        serde_json::json!({"approve": by_rank(&doc, &chain), "reject": [], "responses_digest": digest})
     );
 
     // Unticking the root of the chain unticks everything that requires it.
@@ -292,7 +294,9 @@ fn ticks_keep_what_responses_require_and_the_command_they_write_applies() {
     }
     let command = page.text("#command");
     assert!(
-        command.ends_with(&format!("--reject {rejected} -o next.json")),
+        command.ends_with(&format!(
+            "--reject {rejected} --responses-digest {digest} -o next.json"
+        )),
         "{command}"
     );
     let words: Vec<&str> = command.split_whitespace().collect();
@@ -335,6 +339,39 @@ fn ticks_keep_what_responses_require_and_the_command_they_write_applies() {
         std::fs::read(dir.path().join("next-by-file.json")).unwrap(),
         std::fs::read(dir.path().join("next.json")).unwrap()
     );
+    // Solved again into the same file, the proposals hold other responses: the page's
+    // command and file are refused rather than approve what the planner did not read.
+    recourse()
+        .current_dir(dir.path())
+        .args(["solve", "scenario.json", "--formulation", "priority-rules"])
+        .args(["-o", "proposals.json"])
+        .assert()
+        .code(0);
+    // The page's command without its `-o next.json`, which the loop replaces.
+    for args in [
+        &words[1..words.len() - 2],
+        &[
+            "apply",
+            "scenario.json",
+            "proposals.json",
+            "--decisions",
+            "approvals.json",
+        ][..],
+    ] {
+        let out = recourse()
+            .current_dir(dir.path())
+            .args(args)
+            .args(["-o", "refused.json"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("proposals.json holds other responses than the ones approved"),
+            "{err}"
+        );
+        assert!(!dir.path().join("refused.json").exists());
+    }
     let risk = recourse()
         .current_dir(dir.path())
         .args(["risk", "--format", "json", "next.json"])
@@ -531,8 +568,8 @@ fn the_page_is_one_file_that_references_nothing_outside() {
     );
 }
 
-/// `solve --format html` writes the same page in one step; it says how to keep the
-/// proposals document the apply command needs.
+/// `solve --format html` writes the same page in one step, without the proposals document
+/// approvals are made on: it offers no apply command, and says how to make a page that does.
 #[test]
 fn solve_writes_the_page_in_one_step() {
     let dir = tempfile::tempdir().unwrap();
@@ -546,8 +583,78 @@ fn solve_writes_the_page_in_one_step() {
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.contains("<div class=\"value\" id=\"cost-plan\">1,200 EUR</div>"));
     assert!(html.contains("<div class=\"value\" id=\"cost-baseline\">48,518 EUR</div>"));
-    assert!(html.contains("to approve, write the proposals document too"));
+    assert!(html.contains("a new solve can rank the responses differently"));
     assert!(html.contains("\"proposals\":null"));
+    // Ticking gives no apply command: solving again for the proposals document could give
+    // other responses under the same ids.
+    let Some(page) = browser::open(&out) else {
+        return;
+    };
+    tick(&page, "R1");
+    let command = page.text("#command");
+    assert!(
+        command.starts_with("This page was written without its proposals document, so it gives no recourse apply command."),
+        "{command}"
+    );
+    assert_eq!(
+        page.eval("document.getElementById('download').hidden"),
+        true
+    );
+    no_problems(&page);
+}
+
+/// A response's net benefit, or the orders it names, edited after `solve` wrote them: the
+/// page would show numbers `apply` cannot keep, so `report` refuses it (exit 2), and so does
+/// `apply` of any response of it.
+#[test]
+fn report_and_apply_refuse_responses_edited_after_the_solve() {
+    let dir = tempfile::tempdir().unwrap();
+    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let original: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("proposals.json")).unwrap()).unwrap();
+    let mut net = original.clone();
+    net["responses"][0]["net_benefit"] = 999999.0.into();
+    let mut protects = original.clone();
+    protects["responses"][0]["protects"] = serde_json::json!(["SO-9999"]);
+    for (name, doc, says) in [
+        ("net.json", net, "their net benefits add up to"),
+        (
+            "protects.json",
+            protects,
+            "R1 names order \"SO-9999\", which is not in the scenario",
+        ),
+    ] {
+        std::fs::write(dir.path().join(name), doc.to_string()).unwrap();
+        for args in [
+            &[
+                "report",
+                name,
+                "--scenario",
+                "scenario.json",
+                "-o",
+                "edited.html",
+            ][..],
+            &[
+                "apply",
+                "scenario.json",
+                name,
+                "--approve",
+                "R2",
+                "-o",
+                "edited.json",
+            ],
+        ] {
+            let out = recourse()
+                .current_dir(dir.path())
+                .args(args)
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            assert!(err.contains(says), "{args:?}: {err}");
+        }
+        assert!(!dir.path().join("edited.html").exists());
+    }
 }
 
 /// Proposals made for one scenario are not drawn over another: exit 2, both named, nothing

@@ -20,6 +20,9 @@ pub(super) struct PageData<'a> {
     scenario: &'a str,
     currency: &'a str,
     files: &'a Files,
+    /// [`responses_digest`](crate::documents::proposals::responses_digest) of the
+    /// responses shown, for the `recourse apply` command.
+    digest: String,
     /// Whether every node has a location (a map); otherwise the page lays nodes out by kind.
     geo: bool,
     nodes: Vec<PageNode<'a>>,
@@ -95,6 +98,7 @@ pub(super) fn page_data<'a>(
         scenario: &doc.scenario,
         currency: s.currency.as_deref().unwrap_or(""),
         files,
+        digest: crate::documents::proposals::responses_digest(&doc.responses),
         geo,
         nodes,
         lanes: s

@@ -365,9 +365,11 @@ fn responses_section(out: &mut String, doc: &ProposalsDoc, files: &Files) {
          </section>",
         doc.responses.len(),
         if files.proposals.is_none() {
-            " <span class=\"note\">(this page was written by <code>recourse solve --format html</code>; \
-             to approve, write the proposals document too: <code>recourse solve SCENARIO -o proposals.json</code>, \
-             then <code>recourse report proposals.json --scenario SCENARIO -o report.html</code>)</span>"
+            " <span class=\"note\">(this page was written by <code>recourse solve --format html</code>, \
+             without the proposals document that approvals are made on, and a new solve can rank the \
+             responses differently: to approve, write it with <code>recourse solve SCENARIO -o proposals.json</code>, \
+             make its page with <code>recourse report proposals.json --scenario SCENARIO -o report.html</code> \
+             and tick there)</span>"
         } else {
             ""
         }

@@ -83,17 +83,23 @@
     $("approved-total").textContent = money(total);
     $("approved-count").textContent =
       `(${ids.length} of ${D.responses.length} responses approved, ${no.length} rejected)`;
-    if (ids.length || no.length) {
-      const words = ["recourse", "apply", shellWord(D.files.scenario),
-        shellWord(D.files.proposals || "proposals.json")];
+    if (!D.files.proposals) {
+      // No proposals document was written with this page: solving again can rank the
+      // responses differently, and the same ids would then approve other responses.
+      $("command").textContent = "This page was written without its proposals document, so it gives no recourse apply command. To approve: recourse solve " +
+        shellWord(D.files.scenario) + " -o proposals.json, then recourse report proposals.json --scenario " +
+        shellWord(D.files.scenario) + " -o report.html, and tick on that page.";
+    } else if (ids.length || no.length) {
+      const words = ["recourse", "apply", shellWord(D.files.scenario), shellWord(D.files.proposals)];
       if (ids.length) words.push("--approve", ids.join(","));
       if (no.length) words.push("--reject", no.join(","));
-      words.push("-o", "next.json");
+      words.push("--responses-digest", D.digest, "-o", "next.json");
       $("command").textContent = words.join(" ");
     } else {
       $("command").textContent = "Tick the responses to approve: the recourse apply command for them appears here.";
     }
-    const file = JSON.stringify({ approve: ids, reject: no }, null, 1) + "\n";
+    $("download").hidden = !D.files.proposals;
+    const file = JSON.stringify({ approve: ids, reject: no, responses_digest: D.digest }, null, 1) + "\n";
     $("download").href = "data:application/json;charset=utf-8," + encodeURIComponent(file);
     for (const card of document.querySelectorAll("#responses .resp")) {
       const id = card.dataset.id;
