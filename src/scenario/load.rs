@@ -148,9 +148,15 @@ pub fn parse_json(bytes: &[u8], what: &str, diags: &mut Diagnostics) -> Option<V
     };
     if text.trim().is_empty() {
         diags.push(
-            Diagnostic::error("empty_input", "", format!("the {what} is empty")).hint(format!(
-                "pass a {what} JSON document (see `recourse schema scenario`)"
-            )),
+            Diagnostic::error("empty_input", "", format!("the {what} is empty")).hint(
+                match what {
+                    "scenario" => {
+                        "pass a scenario JSON document (see `recourse schema scenario`)".to_owned()
+                    }
+                    "proposals document" => "pass the proposals document `recourse solve -o` writes (see `recourse schema proposals`)".to_owned(),
+                    other => format!("pass a {other} in JSON"),
+                },
+            ),
         );
         return None;
     }

@@ -781,3 +781,76 @@ fn the_page_lists_the_orders_the_plan_makes_late_or_short() {
          capacity in R1: 20 units late (up to 2 days).</td>"
     ));
 }
+
+/// The unresolved orders are listed most important first (the page shows the first 200 of
+/// them): `generate --orders 300 --seed 4`'s plan leaves a priority-3 order late before a
+/// priority-2 one in the document's order.
+#[test]
+fn the_unresolved_orders_come_most_important_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, proposals, out) = (
+        dir.path().join("s.json"),
+        dir.path().join("p.json"),
+        dir.path().join("page.html"),
+    );
+    recourse()
+        .args([
+            "generate",
+            "--orders",
+            "300",
+            "--disruption-rate",
+            "0.05",
+            "--seed",
+            "4",
+            "-o",
+        ])
+        .arg(&scenario)
+        .assert()
+        .success();
+    recourse()
+        .arg("solve")
+        .arg(&scenario)
+        .arg("-o")
+        .arg(&proposals)
+        .assert()
+        .success();
+    crate::common::checked_cost(&scenario, &proposals);
+    recourse()
+        .arg("report")
+        .arg(&proposals)
+        .arg("--scenario")
+        .arg(&scenario)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let doc: ProposalsDoc = serde_json::from_slice(&std::fs::read(&proposals).unwrap()).unwrap();
+    let listed: Vec<u32> = doc.unresolved.iter().map(|u| u.priority).collect();
+    assert!(listed.windows(2).any(|w| w[0] > w[1]), "{listed:?}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    let section = &html[html.find("id=\"unresolved\"").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    let shown: Vec<u32> = section
+        .split("</td><td>")
+        .skip(1)
+        .step_by(2)
+        .map(|cell| cell.parse().unwrap())
+        .collect();
+    assert!(shown.len() >= listed.len(), "{shown:?}");
+    assert!(shown.windows(2).all(|w| w[0] <= w[1]), "{shown:?}");
+}
+
+/// An empty proposals document is named as one, with the schema of proposals.
+#[test]
+fn an_empty_proposals_document_points_at_the_proposals_schema() {
+    recourse()
+        .args(["report", "-", "--scenario"])
+        .arg(tiny_path("demo-eu"))
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains(
+            "error[empty_input]: the proposals document is empty\n  hint: pass the proposals document `recourse solve -o` writes (see `recourse schema proposals`)",
+        ));
+}

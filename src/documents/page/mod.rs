@@ -454,12 +454,16 @@ fn unresolved(out: &mut String, doc: &ProposalsDoc, worse: &[MadeWorse]) {
         return;
     }
     out.push_str("<table class=\"list\"><tr><th>order</th><th>priority</th><th>why</th></tr>");
-    let rows = doc
+    // The most important first (priority 1), so that those shown are the ones that matter
+    // most when not all are; within a priority, as the document lists them.
+    let mut rows: Vec<_> = doc
         .unresolved
         .iter()
         .map(|u| (&u.order, u.priority, &u.why))
-        .chain(worse.iter().map(|w| (&w.order, w.priority, &w.why)));
-    for (order, priority, why) in rows.take(UNRESOLVED_SHOWN) {
+        .chain(worse.iter().map(|w| (&w.order, w.priority, &w.why)))
+        .collect();
+    rows.sort_by_key(|r| r.1);
+    for &(order, priority, why) in rows.iter().take(UNRESOLVED_SHOWN) {
         let _ = write!(
             out,
             "<tr><td class=\"id\">{}</td><td>{priority}</td><td>{}</td></tr>",
@@ -471,7 +475,7 @@ fn unresolved(out: &mut String, doc: &ProposalsDoc, worse: &[MadeWorse]) {
     if n > UNRESOLVED_SHOWN {
         let _ = write!(
             out,
-            "<p class=\"note\">and {} more (the proposals document lists the unresolved ones; the responses' explanations name the orders they make late or short).</p>",
+            "<p class=\"note\">and {} more of lower or equal priority (the proposals document lists the unresolved ones; the responses' explanations name the orders they make late or short).</p>",
             n - UNRESOLVED_SHOWN
         );
     }
