@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Error,
@@ -117,6 +117,54 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// How many diagnostics of one code a listing for people shows ([`Diagnostics::listing`]):
+/// enough to see the pattern and the rows it starts at, few enough that a bad column of a
+/// large scenario (100,000 rows, each an error) does not bury the summary line under the
+/// same sentence. Programs read the whole list (`validate --format json`).
+pub const SHOWN_PER_CODE: usize = 20;
+
+impl Diagnostics {
+    /// The diagnostics as people read them: the first [`SHOWN_PER_CODE`] of each code and
+    /// severity in the order found, then one line per code with more ("... and 9980 more
+    /// not_a_number errors like these"), in the order the codes were first found.
+    pub fn listing(&self) -> Listing<'_> {
+        Listing(self)
+    }
+}
+
+/// [`Diagnostics::listing`]: the diagnostics as text, each code cut at [`SHOWN_PER_CODE`].
+pub struct Listing<'a>(&'a Diagnostics);
+
+impl fmt::Display for Listing<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Per code and severity, how many were found; the codes in the order first found.
+        let mut seen: std::collections::HashMap<(Severity, &str), usize> = Default::default();
+        let mut order = Vec::new();
+        for d in &self.0.items {
+            let n = seen.entry((d.severity, d.code.as_str())).or_insert(0);
+            if *n == 0 {
+                order.push((d.severity, d.code.as_str()));
+            }
+            *n += 1;
+            if *n <= SHOWN_PER_CODE {
+                writeln!(f, "{d}")?;
+            }
+        }
+        for key in order {
+            let more = seen[&key].saturating_sub(SHOWN_PER_CODE);
+            if more > 0 {
+                let (one, many) = match key.0 {
+                    Severity::Error => ("error", "errors"),
+                    Severity::Warning => ("warning", "warnings"),
+                };
+                let word = crate::base::text::agree(more as f64, one, many);
+                writeln!(f, "... and {more} more {} {word} like these", key.1)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The `validate --format json` document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DiagnosticsDoc {
@@ -140,5 +188,35 @@ impl DiagnosticsDoc {
             warnings: diags.warning_count(),
             diagnostics: diags.items.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listing_counts_each_code_past_the_first_twenty() {
+        let mut d = Diagnostics::default();
+        for i in 0..SHOWN_PER_CODE + 1 {
+            d.push(Diagnostic::error(
+                "bad_date",
+                format!("orders.csv:{i}:due"),
+                "x",
+            ));
+            d.push(Diagnostic::warning(
+                "bad_date",
+                format!("orders.csv:{i}:due"),
+                "y",
+            ));
+        }
+        d.push(Diagnostic::error("negative", "stock.csv:2:on_hand", "z"));
+        let text = d.listing().to_string();
+        assert_eq!(text.lines().count(), 2 * SHOWN_PER_CODE + 1 + 2, "{text}");
+        assert!(text.ends_with(
+            "error[negative]: stock.csv:2:on_hand: z\n\
+             ... and 1 more bad_date error like these\n\
+             ... and 1 more bad_date warning like these\n"
+        ));
     }
 }

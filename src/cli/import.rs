@@ -97,7 +97,7 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
 fn import_csv(dir: &Path, delimiter: Option<u8>, output: Option<&Path>) -> i32 {
     match recourse::scenario::sheets::import_dir(dir, delimiter) {
         Ok((doc, warnings)) => {
-            eprint!("{warnings}");
+            eprint!("{}", warnings.listing());
             let surge: usize = doc
                 .disruptions
                 .iter()
@@ -117,7 +117,7 @@ fn import_csv(dir: &Path, delimiter: Option<u8>, output: Option<&Path>) -> i32 {
             write_scenario(&doc, output)
         }
         Err(diags) => {
-            eprint!("{diags}");
+            eprint!("{}", diags.listing());
             eprintln!(
                 "{}: {}: nothing written",
                 dir.display(),

@@ -50,11 +50,11 @@ pub fn load_doc(file: &Path) -> Result<(ScenarioDoc, Scenario), i32> {
     })?;
     match load_scenario_doc(&bytes) {
         Ok((doc, s, warnings)) => {
-            eprint!("{warnings}");
+            eprint!("{}", warnings.listing());
             Ok((doc, s))
         }
         Err(d) => {
-            eprint!("{d}");
+            eprint!("{}", d.listing());
             eprintln!(
                 "{name}: {}: the scenario cannot be used (see `recourse validate`)",
                 plural(d.error_count(), "error")

@@ -62,7 +62,7 @@ fn validate(file: &Path, format: DiagFormat) -> i32 {
         }
         DiagFormat::Text => {
             let mut err = std::io::stderr().lock();
-            let _ = write!(err, "{diags}");
+            let _ = write!(err, "{}", diags.listing());
             let _ = match &summary {
                 Some(s) if diags.items.is_empty() => writeln!(err, "{s}"),
                 Some(s) => writeln!(err, "{s} ({})", plural(diags.warning_count(), "warning")),

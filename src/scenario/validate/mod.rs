@@ -89,6 +89,7 @@ pub fn extend(prev: &Scenario, more: &[DisruptionDoc]) -> Option<Scenario> {
         as_of: Some(prev.as_of),
         horizon: Some(prev.horizon),
         integer: prev.policy.integer_quantities,
+        ..Validator::default()
     };
     let mut s = prev.clone();
     let first = prev.disruptions.len();

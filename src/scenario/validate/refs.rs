@@ -87,7 +87,7 @@ impl Validator {
         map: &HashMap<K, I>,
         path: &dyn fmt::Display,
         id: &str,
-        what: &str,
+        what: &'static str,
     ) -> Option<I> {
         if let Some(&i) = map.get(id) {
             return Some(i);
@@ -107,21 +107,11 @@ impl Validator {
             );
             return None;
         }
-        let best = map
-            .keys()
-            .map(|k| {
-                (
-                    k.as_ref(),
-                    strsim::normalized_damerau_levenshtein(id, k.as_ref()),
-                )
-            })
-            .filter(|(_, s)| *s >= 0.6)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)))
-            .map(|(k, _)| k.to_owned());
-        let hint = match best {
-            Some(b) => format!("did you mean \"{b}\"?"),
-            None => format!("declare the {what} \"{id}\" or fix the reference"),
-        };
+        let hint = self
+            .near
+            .entry((what, map.len(), id.to_owned()))
+            .or_insert_with(|| unknown_hint(map, id, what))
+            .clone();
         self.err(
             "unknown_reference",
             path.to_string(),
@@ -217,4 +207,23 @@ pub(super) const REORDERS_HINT: &str = "it reverses the text written after it (n
 /// escapes, `base::text::printable`.)
 pub(super) fn breaks_line(id: &str) -> bool {
     id.contains(['\n', '\r', '\u{2028}', '\u{2029}'])
+}
+
+/// The hint for the unknown `what` id `id`: the closest declared id in `map`, or to declare it.
+fn unknown_hint<K: AsRef<str>, I>(map: &HashMap<K, I>, id: &str, what: &str) -> String {
+    let best = map
+        .keys()
+        .map(|k| {
+            (
+                k.as_ref(),
+                strsim::normalized_damerau_levenshtein(id, k.as_ref()),
+            )
+        })
+        .filter(|(_, s)| *s >= 0.6)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(k, _)| k.to_owned());
+    match best {
+        Some(b) => format!("did you mean \"{b}\"?"),
+        None => format!("declare the {what} \"{id}\" or fix the reference"),
+    }
 }

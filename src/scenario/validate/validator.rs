@@ -3,6 +3,7 @@
 
 use crate::base::diagnostics::{Diagnostic, Diagnostics};
 use chrono::NaiveDate;
+use std::collections::HashMap;
 
 #[derive(Default)]
 pub(super) struct Validator {
@@ -10,6 +11,11 @@ pub(super) struct Validator {
     pub(super) as_of: Option<NaiveDate>,
     pub(super) horizon: Option<u32>,
     pub(super) integer: bool,
+    /// The hint for an unknown reference, per (kind, number of declared ids, id): finding
+    /// the closest declared id compares with every one, and a bad column repeats a few
+    /// unknown ids in thousands of rows. The number of ids tells a grown map (a surge's
+    /// orders) from the one the hint was found in.
+    pub(super) near: HashMap<(&'static str, usize, String), String>,
 }
 
 impl Validator {
