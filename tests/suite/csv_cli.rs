@@ -1042,3 +1042,40 @@ fn a_bad_column_takes_time_in_proportion_to_its_rows() {
         "{n} bad cells took {bad_time:?}, the clean file {clean_time:?}"
     );
 }
+
+/// A value under a header cell left empty is an error at its cell, as a value under an
+/// unknown column is, not dropped without a word; an empty cell there is nothing (a
+/// spreadsheet's trailing empty columns).
+#[test]
+fn a_value_under_a_column_with_no_name_is_an_error() {
+    let (code, errors, written) = import_problems(|name, text| {
+        if name != "stock.csv" {
+            return Some(text.into_bytes());
+        }
+        // An unnamed column after sku and another at the end, each with one value.
+        let mut out = String::new();
+        for (i, line) in text.lines().enumerate() {
+            let mut cells = line.splitn(3, ',');
+            let (node, sku) = (cells.next().unwrap(), cells.next().unwrap());
+            let rest = cells.next().unwrap();
+            let (middle, end) = match i {
+                1 => ("999", ""),
+                2 => ("", "correct on_hand is 40!"),
+                _ => ("", ""),
+            };
+            out.push_str(&format!("{node},{sku},{middle},{rest},{end}\r\n"));
+        }
+        Some(out.into_bytes())
+    });
+    assert_eq!(code, 2);
+    assert!(!written);
+    assert_eq!(
+        errors,
+        [
+            r#"error[unnamed_column]: stock.csv:2:3: a value under a column with no name ("999")"#,
+            "  hint: name the column in the header line, or clear the cell",
+            r#"error[unnamed_column]: stock.csv:3:6: a value under a column with no name ("correct on_hand is 40!")"#,
+            "  hint: name the column in the header line, or clear the cell",
+        ]
+    );
+}

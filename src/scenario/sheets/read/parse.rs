@@ -152,6 +152,7 @@ pub(super) fn parse_table(
                 .hint(split_cell_hint(delim)),
             );
         }
+        unnamed_cells(t.file, line, &columns, &rec, diags);
         let cells = columns
             .iter()
             .zip(rec.iter())
@@ -166,6 +167,33 @@ pub(super) fn parse_table(
         });
     }
     Some(rows)
+}
+
+/// Reports each non-empty cell of `rec` under a header cell left empty: it would be dropped
+/// without a word, as an unknown column's would not. An empty cell there is nothing: a
+/// spreadsheet writes its trailing empty columns with empty headers.
+fn unnamed_cells(
+    file: &str,
+    line: usize,
+    columns: &[Option<&'static str>],
+    rec: &csv::StringRecord,
+    diags: &mut Diagnostics,
+) {
+    for (i, (c, v)) in columns.iter().zip(rec.iter()).enumerate() {
+        if c.is_none() && !v.is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    "unnamed_column",
+                    format!("{file}:{line}:{}", i + 1),
+                    format!(
+                        "a value under a column with no name (\"{}\")",
+                        crate::base::text::clip(v, 40)
+                    ),
+                )
+                .hint("name the column in the header line, or clear the cell"),
+            );
+        }
+    }
 }
 
 /// Where a quoted cell that is never closed opens: the byte of its quote, and the cell's
