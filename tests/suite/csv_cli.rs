@@ -1079,3 +1079,31 @@ fn a_value_under_a_column_with_no_name_is_an_error() {
         ]
     );
 }
+
+/// A table saved with another extension in its `.csv` file's place is an error naming it,
+/// not a missing table (the import would go on with every node empty); beside its `.csv`
+/// file, such a file is the workbook it came from and is left alone.
+#[test]
+fn a_table_saved_in_another_format_is_not_ignored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    for (name, text) in write_files(&common::tiny_doc("demo-eu")) {
+        let name = match name {
+            "stock.csv" => "stock.txt",
+            "skus.csv" => "Skus.tsv",
+            n => n,
+        };
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    std::fs::write(dir.join("orders.xlsx"), "a workbook").unwrap();
+    std::fs::write(dir.join("notes.txt"), "from the ERP, Monday").unwrap();
+    let err = read_dir(dir, None).unwrap_err();
+    let lines: Vec<String> = err.items.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        lines,
+        [
+            "error[not_csv]: Skus.tsv: looks like the skus table, but only .csv files are read\n  hint: save it as skus.csv (CSV UTF-8)",
+            "error[not_csv]: stock.txt: looks like the stock table, but only .csv files are read\n  hint: save it as stock.csv (CSV UTF-8)",
+        ]
+    );
+}

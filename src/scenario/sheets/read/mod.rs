@@ -64,10 +64,11 @@ pub fn read_files(
     delimiter: Option<u8>,
     mut diags: Diagnostics,
 ) -> Result<Sheets, Diagnostics> {
+    let said = said_tables(&diags);
     let mut tables: HashMap<&'static str, Vec<Row>> = HashMap::new();
     for t in TABLES {
         let Some((_, bytes)) = files.iter().find(|f| f.0 == t.file) else {
-            if t.must_exist && !diags.items.iter().any(|d| d.path == t.file) {
+            if t.must_exist && !said.contains(t.file) {
                 diags.push(
                     Diagnostic::error("missing_table", t.file, format!("{} is missing", t.file))
                         .hint(format!("write it with the columns {}", t.columns.join(","))),
@@ -79,9 +80,8 @@ pub fn read_files(
             tables.insert(t.file, rows);
         }
     }
-    // Absent: not among the files, and not a file that could not be read (said already).
-    let reported: HashSet<String> = diags.items.iter().map(|d| d.path.clone()).collect();
-    let absent = |file: &str| !files.iter().any(|f| f.0 == file) && !reported.contains(file);
+    // Absent: not among the files, and not a file whose absence is said already.
+    let absent = |file: &str| !files.iter().any(|f| f.0 == file) && !said.contains(file);
     absent::absent_tables(&tables, absent, &mut diags);
     // Problems so far are with the files and their headers: rows read past them would
     // only add noise (every reference to a missing table's ids dangling).
@@ -106,6 +106,29 @@ pub fn read_files(
         origins: b.origins,
         problems: b.diags,
     })
+}
+
+/// The tables whose absence `diags` explains already: a file that could not be read (the
+/// diagnostic is at its name), or one saved under another extension (`stock.txt` for
+/// stock.csv), so that neither is also "missing".
+fn said_tables(diags: &Diagnostics) -> HashSet<String> {
+    diags
+        .items
+        .iter()
+        .map(|d| match d.code.as_str() {
+            NOT_CSV => format!("{}.csv", stem(&d.path)),
+            _ => d.path.clone(),
+        })
+        .collect()
+}
+
+/// The code of a file named as a table but saved in another format (`stock.txt`).
+const NOT_CSV: &str = "not_csv";
+
+/// A file name up to its first `.`, in lower case: `Stock.txt` and `stock.csv.bak` are
+/// named as the stock table.
+fn stem(name: &str) -> String {
+    name.split('.').next().unwrap_or(name).to_ascii_lowercase()
 }
 
 /// Reads the scenario in `dir` and validates it: the document and validation's warnings,
@@ -166,7 +189,8 @@ fn validated(sheets: Sheets) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> 
 
 /// The CSV files in `dir` and their sizes; `None` (with the reason in `diags`) when the
 /// directory cannot be read or holds more than the input limit. A `.csv` file that is not
-/// a table of the format is an error, not ignored.
+/// a table of the format is an error, not ignored, and so is a table saved in another
+/// format in its `.csv` file's place ([`saved_as_other`]).
 fn list_tables(dir: &Path, diags: &mut Diagnostics) -> Option<HashMap<String, u64>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -182,13 +206,16 @@ fn list_tables(dir: &Path, diags: &mut Diagnostics) -> Option<HashMap<String, u6
             return None;
         }
     };
-    let mut present: HashMap<String, u64> = HashMap::new();
+    let (mut present, mut others): (HashMap<String, u64>, Vec<String>) = Default::default();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         if name.to_ascii_lowercase().ends_with(".csv") {
             present.insert(name, e.metadata().map(|m| m.len()).unwrap_or(0));
+        } else if !e.file_type().is_ok_and(|t| t.is_dir()) {
+            others.push(name);
         }
     }
+    saved_as_other(others, &present, diags);
     let known: Vec<&str> = TABLES.iter().map(|t| t.file).collect();
     let mut unknown: Vec<&String> = present
         .keys()
@@ -225,4 +252,36 @@ fn list_tables(dir: &Path, diags: &mut Diagnostics) -> Option<HashMap<String, u6
         return None;
     }
     Some(present)
+}
+
+/// Reports each file of `others` (not `.csv`) named as a table whose `.csv` file is not in
+/// `present` (`stock.txt`, `stock.tsv`, `orders.xlsx`): the import would go on without the
+/// table, an optional one only with a warning that it is missing. Beside its table's
+/// `.csv` file such a file is the workbook it was saved from, and is left alone.
+fn saved_as_other(
+    mut others: Vec<String>,
+    present: &HashMap<String, u64>,
+    diags: &mut Diagnostics,
+) {
+    others.sort();
+    for name in others {
+        let stem = stem(&name);
+        let Some(t) = TABLES
+            .iter()
+            .find(|t| t.file.strip_suffix(".csv") == Some(stem.as_str()))
+        else {
+            continue;
+        };
+        if present.contains_key(t.file) {
+            continue;
+        }
+        diags.push(
+            Diagnostic::error(
+                NOT_CSV,
+                name.as_str(),
+                format!("looks like the {stem} table, but only .csv files are read"),
+            )
+            .hint(format!("save it as {} (CSV UTF-8)", t.file)),
+        );
+    }
 }
