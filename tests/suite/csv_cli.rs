@@ -1107,3 +1107,33 @@ fn a_table_saved_in_another_format_is_not_ignored() {
         ]
     );
 }
+
+/// A required row of scenario.csv left out is said once, at the file: validation's
+/// finding on the empty value read in its place (`horizon_days is 0, outside 1..=366`,
+/// `the scenario id is empty`) is not also reported.
+#[test]
+fn a_missing_scenario_row_is_not_also_an_invented_value() {
+    let (code, errors, written) = import_problems(|name, text| {
+        let text = match name {
+            "scenario.csv" => text
+                .replacen("id,demo-eu-1\r\n", "", 1)
+                .replacen("as_of,2026-11-27\r\n", "", 1)
+                .replacen("horizon_days,14\r\n", "", 1),
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!(code, 2);
+    assert!(!written);
+    assert_eq!(
+        errors,
+        [
+            "error[missing_field]: scenario.csv: no row for id",
+            "  hint: add a line id,<value>",
+            "error[missing_field]: scenario.csv: no row for as_of",
+            "  hint: add a line as_of,<value>",
+            "error[missing_field]: scenario.csv: no row for horizon_days",
+            "  hint: add a line horizon_days,<value>",
+        ]
+    );
+}

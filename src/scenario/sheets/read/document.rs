@@ -192,6 +192,9 @@ impl Builder {
         }
         for f in ["id", "as_of", "horizon_days"] {
             if !seen.contains_key(f) && read && !self.said_already(&SCENARIO, f) {
+                // Validation's finding on the empty value read in its place (`horizon_days
+                // is 0`) is then at scenario.csv too, and left out as said there.
+                self.origins.note_missing(f.to_owned(), SCENARIO.file);
                 self.diags.push(
                     Diagnostic::error("missing_field", SCENARIO.file, format!("no row for {f}"))
                         .hint(format!("add a line {f},<value>")),

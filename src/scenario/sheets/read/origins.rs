@@ -6,15 +6,20 @@ use crate::scenario::sheets::tables::*;
 use std::collections::HashMap;
 
 /// Where the parts of a document read from CSV came from: per JSON path of an array element
-/// or a scalar field (`orders[3]`, `orders[3].lines[0]`, `policy.mip_gap`), its file and line.
+/// or a scalar field (`orders[3]`, `orders[3].lines[0]`, `policy.mip_gap`), its file and line;
+/// no line for a field whose row is missing (`horizon_days`), so that validation's finding
+/// on the value put in its place is at the file, where its absence is said.
 #[derive(Debug, Default)]
-pub struct Origins(HashMap<String, (&'static str, usize)>);
+pub struct Origins(HashMap<String, (&'static str, Option<usize>)>);
 
 impl Origins {
     /// `file:line:column` (or `file:line`) for a JSON path that validation reports, when
     /// the path, or the array element it is in, came from a CSV row.
     pub fn locate(&self, path: &str) -> Option<String> {
         if let Some(&(file, line)) = self.0.get(path) {
+            let Some(line) = line else {
+                return Some(file.to_owned());
+            };
             let scalar = file == SCENARIO.file || file == POLICY.file;
             return Some(if scalar {
                 format!("{file}:{line}:value")
@@ -25,7 +30,7 @@ impl Origins {
         let mut cut = path.len();
         while let Some(i) = path[..cut].rfind(['.', '[']) {
             cut = i;
-            if let Some(&(file, line)) = self.0.get(&path[..cut]) {
+            if let Some(&(file, Some(line))) = self.0.get(&path[..cut]) {
                 let mut rest = path[cut..].trim_start_matches('.');
                 if file == FORBID.file {
                     // `policy.forbid[i].shipment.order`, `...transfer.lane`, `...expedite_inbound`
@@ -136,7 +141,13 @@ impl Origins {
     }
 
     pub(super) fn note(&mut self, path: String, file: &'static str, line: usize) {
-        self.0.entry(path).or_insert((file, line));
+        self.0.entry(path).or_insert((file, Some(line)));
+    }
+
+    /// Notes that the scalar field at `path` has no row in `file` (its absence is said at
+    /// the file).
+    pub(super) fn note_missing(&mut self, path: String, file: &'static str) {
+        self.0.entry(path).or_insert((file, None));
     }
 }
 
