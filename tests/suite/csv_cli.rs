@@ -1020,27 +1020,19 @@ fn many_orders(n: usize, quantity: &str) -> Vec<(&'static str, Vec<u8>)> {
         .collect()
 }
 
-/// An unreadable column takes about as long as a clean one: each of validation's findings
-/// is matched to the reading problems in a set, not by a scan of them all (30,000 bad
-/// cells of the large preset took 15 s, 80,000 took 39 s).
+/// A bad column of 30,000 rows is reported in full, one error per cell, each said once
+/// (validation's findings are matched to the reading problems in a set; the time this took
+/// is measured in the README, "Spreadsheets", not here).
 #[test]
-fn a_bad_column_takes_time_in_proportion_to_its_rows() {
+fn a_bad_column_is_reported_once_per_cell() {
     let n = 30_000;
     let (clean, bad) = (many_orders(n, "1"), many_orders(n, "x"));
-    let time = |files: &[(&str, Vec<u8>)]| {
-        let start = std::time::Instant::now();
-        let result = import_files(files, None);
-        (start.elapsed(), result)
-    };
-    let (clean_time, result) = time(&clean);
-    result.unwrap_or_else(|d| panic!("{d}"));
-    let (bad_time, result) = time(&bad);
-    let errors = result.unwrap_err();
+    import_files(&clean, None).unwrap_or_else(|d| panic!("{d}"));
+    let errors = import_files(&bad, None).unwrap_err();
     assert_eq!(errors.error_count(), n, "{}", errors.listing());
-    assert!(
-        bad_time < clean_time * 4 + std::time::Duration::from_secs(1),
-        "{n} bad cells took {bad_time:?}, the clean file {clean_time:?}"
-    );
+    let places: std::collections::HashSet<&str> =
+        errors.items.iter().map(|d| d.path.as_str()).collect();
+    assert_eq!(places.len(), n);
 }
 
 /// A value under a header cell left empty is an error at its cell, as a value under an
