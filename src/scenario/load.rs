@@ -75,9 +75,20 @@ fn scenario_from_value(
                     "format",
                     format!("unsupported format \"{f}\"; this recourse reads \"{SCENARIO_FORMAT}\""),
                 )
-                .hint(format!(
-                    "convert the document to \"{SCENARIO_FORMAT}\" (see SCENARIO.md) or use the recourse release that reads \"{f}\""
-                )),
+                .hint(
+                    // Another of recourse's own documents (proposals, risk, check, ...)
+                    // passed where a scenario goes; another version of the scenario format
+                    // is another release's.
+                    if f.starts_with("recourse.") && !f.starts_with("recourse.scenario/") {
+                        format!(
+                            "this is a document recourse writes, not a scenario: pass the scenario (\"{SCENARIO_FORMAT}\") here, the file the {f} document was made from"
+                        )
+                    } else {
+                        format!(
+                            "convert the document to \"{SCENARIO_FORMAT}\" (see SCENARIO.md) or use the recourse release that reads \"{f}\""
+                        )
+                    },
+                ),
             );
             return Err(diags);
         }

@@ -417,6 +417,14 @@ fn a_page_of_many_responses_shows_the_top_and_finds_the_rest() {
     };
     let count = |p: &Page| p.eval("document.querySelectorAll('#responses .resp').length");
     assert_eq!(count(&page), 50);
+    // A printout holds the cards on screen, and says so.
+    assert_eq!(
+        page.text("#printed"),
+        format!(
+            "Printed: the 50 responses shown of {} (show more on the page before printing to print more).",
+            doc.responses.len()
+        )
+    );
     assert!(
         page.text("#map-note").contains("location"),
         "generated nodes have locations"
@@ -853,4 +861,21 @@ fn an_empty_proposals_document_points_at_the_proposals_schema() {
         .stderr(predicates::str::contains(
             "error[empty_input]: the proposals document is empty\n  hint: pass the proposals document `recourse solve -o` writes (see `recourse schema proposals`)",
         ));
+}
+
+/// The proposals document passed where the scenario goes is named as one of recourse's own
+/// documents, not as a format of another release.
+#[test]
+fn proposals_passed_as_the_scenario_are_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    recourse()
+        .current_dir(dir.path())
+        .args(["report", "proposals.json", "--scenario", "proposals.json", "-o", "x.html"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "hint: this is a document recourse writes, not a scenario: pass the scenario (\"recourse.scenario/1\") here, the file the recourse.proposals/1 document was made from",
+        ));
+    assert!(!dir.path().join("x.html").exists());
 }

@@ -361,6 +361,7 @@ fn responses_section(out: &mut String, doc: &ProposalsDoc, files: &Files) {
          <a id=\"download\" download=\"approvals.json\" href=\"#\">approvals as JSON</a>{}\
          </div>\
          <div id=\"responses\"></div>\
+         <p id=\"printed\" class=\"note print-only\"></p>\
          <button type=\"button\" id=\"more-responses\" class=\"more\" hidden>show more</button>\
          </section>",
         doc.responses.len(),

@@ -304,6 +304,10 @@
     $("more-responses").textContent = `show ${Math.min(left, PAGE)} more (${left} left)`;
     $("shown").textContent = `showing ${shown} of ${filtered.length}` +
       (filtered.length < D.responses.length ? ` matching (${D.responses.length} in all)` : "");
+    // What a printout holds: the cards on screen.
+    $("printed").textContent = shown < D.responses.length
+      ? `Printed: the ${shown} responses shown of ${D.responses.length} (show more on the page before printing to print more).`
+      : "";
     showSelection();
   }
 
