@@ -466,18 +466,22 @@ fn a_missing_file_that_other_files_name_is_one_error() {
     );
 }
 
+/// Writes demo-eu's tables into `dir`, each file of `renamed` under its new name.
+fn demo_renamed(dir: &Path, renamed: &[(&str, &str)]) {
+    for (name, text) in write_files(&common::tiny_doc("demo-eu")) {
+        let name = renamed
+            .iter()
+            .find(|(from, _)| *from == name)
+            .map_or(name, |(_, to)| *to);
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
+
 #[test]
 fn a_misspelt_table_file_is_not_ignored() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    for (name, text) in write_files(&common::tiny_doc("demo-eu")) {
-        let name = if name == "order_lines.csv" {
-            "orderlines.csv"
-        } else {
-            name
-        };
-        std::fs::write(dir.join(name), text).unwrap();
-    }
+    demo_renamed(dir, &[("order_lines.csv", "orderlines.csv")]);
     let err = read_dir(dir, None).unwrap_err().to_string();
     assert!(
         err.contains("error[unknown_table]: orderlines.csv: not a table of the scenario format\n  hint: did you mean order_lines.csv?"),
@@ -1079,14 +1083,7 @@ fn a_value_under_a_column_with_no_name_is_an_error() {
 fn a_table_saved_in_another_format_is_not_ignored() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    for (name, text) in write_files(&common::tiny_doc("demo-eu")) {
-        let name = match name {
-            "stock.csv" => "stock.txt",
-            "skus.csv" => "Skus.tsv",
-            n => n,
-        };
-        std::fs::write(dir.join(name), text).unwrap();
-    }
+    demo_renamed(dir, &[("stock.csv", "stock.txt"), ("skus.csv", "Skus.tsv")]);
     std::fs::write(dir.join("orders.xlsx"), "a workbook").unwrap();
     std::fs::write(dir.join("notes.txt"), "from the ERP, Monday").unwrap();
     let err = read_dir(dir, None).unwrap_err();

@@ -89,14 +89,7 @@ fn an_output_that_is_the_input_is_refused_however_it_is_spelled() {
         assert_eq!(std::fs::read(&s).unwrap(), before, "{args:?} -o {output:?}");
     }
     // apply: either input counts.
-    let proposals = dir.path().join("p.json");
-    recourse()
-        .arg("solve")
-        .arg(&s)
-        .arg("-o")
-        .arg(&proposals)
-        .assert()
-        .success();
+    let proposals = proposals_of(&s, dir.path());
     let p_before = std::fs::read(&proposals).unwrap();
     recourse()
         .arg("apply")
@@ -218,14 +211,7 @@ fn a_device_output_is_written_in_place_and_a_full_one_fails() {
         );
     }
     // `apply` and `import` say what they did only once it is written.
-    let proposals = dir.path().join("p.json");
-    recourse()
-        .arg("solve")
-        .arg(&s)
-        .arg("-o")
-        .arg(&proposals)
-        .assert()
-        .success();
+    let proposals = proposals_of(&s, dir.path());
     let instance = dir.path().join("i.dow");
     std::fs::write(
         &instance,
@@ -819,4 +805,17 @@ fn messages_name_the_problem_in_a_planners_words() {
         &|t| t.replacen("\"priority\": 1", "\"priority\": 1.5", 1),
         &["orders[0].priority: 1.5 is not whole; expected a whole number"],
     );
+}
+
+/// `recourse solve SCENARIO -o DIR/p.json`, which must succeed: the proposals' path.
+fn proposals_of(scenario: &Path, dir: &Path) -> PathBuf {
+    let proposals = dir.join("p.json");
+    recourse()
+        .arg("solve")
+        .arg(scenario)
+        .arg("-o")
+        .arg(&proposals)
+        .assert()
+        .success();
+    proposals
 }
