@@ -428,7 +428,13 @@ pub fn without_unneeded(
         return Ok((None, None));
     };
     let mut built = crate::respond::build(s, &x, budget);
-    let out = built.unneeded();
+    // Only a solver's plan of the whole model is replaced (not a fallback the document
+    // names, nor a restricted model's): the others are not even looked at.
+    let out = if crate::optimize::replaceable_plan(outcome) {
+        built.unneeded()
+    } else {
+        Vec::new()
+    };
     let mut unneeded = None;
     if let (false, Some(from_cost)) = (out.is_empty(), outcome.objective()) {
         let clock = std::time::Instant::now();

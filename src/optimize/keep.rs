@@ -94,6 +94,12 @@ fn replaceable(out: &Outcome) -> Option<&Solution> {
     out.solution.as_ref().filter(|x| x.source == Source::Solver)
 }
 
+/// Whether [`keep_cheaper_plan`] may replace `out`'s plan: a solver's plan of the whole
+/// model.
+pub fn replaceable_plan(out: &Outcome) -> bool {
+    replaceable(out).is_some()
+}
+
 /// `plan` in place of the solver's plan in `out` when the checker finds it feasible and
 /// cheaper. The status and bound stand: a cheaper plan only narrows the gap. A fallback
 /// (the baseline, the rules' plan) is left as the document names it, and so is a

@@ -55,7 +55,7 @@ pub use fits::{
     LP_FRACTION, LP_GROWTH, LP_SECONDS_MEDIUM, LP_SHARE,
 };
 pub(crate) use keep::{cheaper, keep_if_cheaper};
-pub use keep::{close_lane_days, keep_cheaper_plan, keep_the_better};
+pub use keep::{close_lane_days, keep_cheaper_plan, keep_the_better, replaceable_plan};
 pub(crate) use outcome::relative_gap;
 pub use outcome::{Outcome, Solution, SolverStats, Source, Termination, WholeUnits};
 use whole::guide_seed;
