@@ -1126,3 +1126,31 @@ fn a_missing_scenario_row_is_not_also_an_invented_value() {
         ]
     );
 }
+
+/// Row labels of scenario.csv and policy.csv are read in any case, as column headers are
+/// (`As_Of`, `HORIZON_DAYS`, `Change_Penalty_Per_Unit`): the scenario is the same.
+#[test]
+fn row_labels_are_read_in_any_case() {
+    let demo = common::tiny_doc("demo-eu");
+    let files: Vec<(&str, Vec<u8>)> = write_files(&demo)
+        .into_iter()
+        .map(|(name, text)| {
+            let text = match name {
+                "scenario.csv" => text.replacen("as_of,", "As_Of,", 1).replacen(
+                    "horizon_days,",
+                    "HORIZON_DAYS,",
+                    1,
+                ),
+                "policy.csv" => {
+                    text.replacen("change_penalty_per_unit,", "Change_Penalty_Per_Unit,", 1)
+                }
+                _ => text,
+            };
+            (name, text.into_bytes())
+        })
+        .collect();
+    assert!(files.iter().any(|(n, t)| *n == "policy.csv"
+        && String::from_utf8_lossy(t).contains("Change_Penalty_Per_Unit,")));
+    let (doc, _) = import_files(&files, None).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(doc, demo);
+}

@@ -158,7 +158,8 @@ impl Builder {
         let rows = self.rows(&SCENARIO);
         let mut seen: HashMap<String, usize> = HashMap::new();
         for r in &rows {
-            let field = self.str(r, "field");
+            // Labels read as column headers are: in any case (`As_Of`).
+            let field = self.str(r, "field").to_ascii_lowercase();
             if let Some(first) = seen.insert(field.clone(), r.line) {
                 self.error(
                     r,
@@ -206,7 +207,7 @@ impl Builder {
     pub(super) fn policy(&mut self, p: &mut PolicyDoc) {
         let mut seen: HashMap<String, usize> = HashMap::new();
         for r in self.rows(&POLICY) {
-            let field = self.str(&r, "field");
+            let field = self.str(&r, "field").to_ascii_lowercase();
             if let Some(first) = seen.insert(field.clone(), r.line) {
                 self.error(
                     &r,
