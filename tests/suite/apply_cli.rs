@@ -69,6 +69,14 @@ fn markdown_shows_ids_as_written() {
     std::fs::write(&file, serde_json::to_vec(&doc).unwrap()).unwrap();
     let md = solve_stdout(&["--threads", "1", "--format", "markdown"], &file);
     let md = String::from_utf8(md).unwrap();
+    // The plan behind the report, as the same solve writes it, keeps every rule.
+    let plan = dir.path().join("hostile.proposals.json");
+    std::fs::write(
+        &plan,
+        solve_stdout(&["--threads", "1", "--format", "json"], &file),
+    )
+    .unwrap();
+    crate::common::checked_cost(&file, &plan);
     use pulldown_cmark::{html, Options, Parser};
     let mut page = String::new();
     html::push_html(&mut page, Parser::new_ext(&md, Options::ENABLE_TABLES));

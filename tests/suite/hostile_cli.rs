@@ -817,5 +817,6 @@ fn proposals_of(scenario: &Path, dir: &Path) -> PathBuf {
         .arg(&proposals)
         .assert()
         .success();
+    crate::common::checked_cost(scenario, &proposals);
     proposals
 }

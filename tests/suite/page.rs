@@ -347,6 +347,10 @@ fn ticks_keep_what_responses_require_and_the_command_they_write_applies() {
         .args(["-o", "proposals.json"])
         .assert()
         .code(0);
+    crate::common::checked_cost(
+        dir.path().join("scenario.json"),
+        &dir.path().join("proposals.json"),
+    );
     // The page's command without its `-o next.json`, which the loop replaces.
     for args in [
         &words[1..words.len() - 2],
