@@ -8,6 +8,7 @@ use super::wire::*;
 use crate::base::diagnostics::{Diagnostic, Diagnostics};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_path_to_error::Segment;
 
 /// The top-level fields of a scenario, in the order of the format description.
 const TOP_LEVEL: &[&str] = &[
@@ -317,16 +318,124 @@ pub fn typed_in<T: DeserializeOwned>(
     prefix: &str,
     schema: Option<&str>,
 ) -> Result<T, Diagnostic> {
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-        let inner = e.path().to_string();
-        let path = join_path(prefix, if inner == "." { "" } else { &inner });
-        let mut d = serde_diagnostic(&path, &e.into_inner().to_string());
-        if d.code == "wrong_type" {
-            d.hint = schema
-                .map(|name| format!("see `recourse schema {name}` for the type of every field"));
+    serde_path_to_error::deserialize::<_, T>(value)
+        .map_err(|e| diagnostic_at(prefix, e.path(), &e.inner().to_string(), schema))
+}
+
+/// serde's error `msg` at `inner` (a place inside the value read at `prefix`) as a
+/// diagnostic; a wrong type's hint names `recourse schema SCHEMA`.
+fn diagnostic_at(
+    prefix: &str,
+    inner: &serde_path_to_error::Path,
+    msg: &str,
+    schema: Option<&str>,
+) -> Diagnostic {
+    let inner = inner.to_string();
+    let path = join_path(prefix, if inner == "." { "" } else { &inner });
+    let mut d = serde_diagnostic(&path, msg);
+    if d.code == "wrong_type" {
+        d.hint =
+            schema.map(|name| format!("see `recourse schema {name}` for the type of every field"));
+    }
+    d
+}
+
+/// Readings of one element at most (`every_wrong_field`): each after the first has taken
+/// one wrong field out, and no object of the format has this many fields.
+const READINGS: usize = 32;
+
+/// Every wrong field of `item` read as `T` at `prefix`, not only the first. serde stops at
+/// the first wrong value, so each one found is taken out of a copy of `item` and the copy
+/// read again. A struct reports a missing field only once it has read every value, so the
+/// other wrong values come out before a field taken out is missed, and that miss (not a
+/// finding: the field is there, wrong) ends the reading. A wrong value inside an array
+/// takes the array out, the place of the values after it being unsure then.
+fn every_wrong_field<T: DeserializeOwned>(item: &Value, prefix: &str) -> Vec<Diagnostic> {
+    let mut copy: Option<Value> = None;
+    let mut taken: Vec<(String, String)> = Vec::new();
+    let mut found = Vec::new();
+    for _ in 0..READINGS {
+        let Err(e) = serde_path_to_error::deserialize::<_, T>(copy.as_ref().unwrap_or(item)) else {
+            break;
+        };
+        let segments: Vec<Segment> = e.path().iter().cloned().collect();
+        let msg = strip_position(&e.inner().to_string());
+        // A field taken out is missed when its object ends, before the fields after that
+        // object are read: the object goes too, unless it is the element itself.
+        let missed =
+            missing_field(&msg).filter(|name| taken.contains(&(place(&segments), name.clone())));
+        if missed.is_none() {
+            found.push(diagnostic_at(prefix, e.path(), &msg, Some("scenario")));
         }
-        d
-    })
+        let Some((container, key)) = to_take_out(&segments, &msg, missed.is_some()) else {
+            break;
+        };
+        let copy = copy.get_or_insert_with(|| item.clone());
+        if !take_out(copy, container, &key) {
+            break;
+        }
+        taken.push((place(container), key));
+    }
+    found
+}
+
+/// The field named in serde's "missing field `NAME`".
+fn missing_field(msg: &str) -> Option<String> {
+    let rest = msg.strip_prefix("missing field `")?;
+    Some(rest.split('`').next().unwrap_or(rest).to_owned())
+}
+
+/// A place inside an element, for comparing places: `.key` and `[index]` per segment.
+fn place(segments: &[Segment]) -> String {
+    segments
+        .iter()
+        .map(|s| match s {
+            Segment::Seq { index } => format!("[{index}]"),
+            Segment::Map { key } => format!(".{key}"),
+            Segment::Enum { variant } => format!("::{variant}"),
+            Segment::Unknown => "?".to_owned(),
+        })
+        .collect()
+}
+
+/// The object holding the field an error at `segments` is about, and the field: an unknown
+/// field is named in the message, a wrong value is at the last key of its place, and an
+/// object `missed` a field taken out of it is itself at the last key of its place.
+fn to_take_out<'a>(
+    segments: &'a [Segment],
+    msg: &str,
+    missed: bool,
+) -> Option<(&'a [Segment], String)> {
+    if let Some((name, _)) = parse_unknown(msg, "unknown field `").filter(|_| !missed) {
+        let named = matches!(segments.last(), Some(Segment::Map { key }) if *key == name);
+        if !named {
+            return Some((segments, name));
+        }
+    }
+    let i = segments
+        .iter()
+        .rposition(|s| matches!(s, Segment::Map { .. }))?;
+    let Segment::Map { key } = &segments[i] else {
+        return None;
+    };
+    Some((&segments[..i], key.clone()))
+}
+
+/// Takes `key` out of the object at `container` inside `value`; whether it was there.
+fn take_out(value: &mut Value, container: &[Segment], key: &str) -> bool {
+    let mut at = value;
+    for s in container {
+        let next = match (s, at) {
+            (Segment::Seq { index }, Value::Array(items)) => items.get_mut(*index),
+            (Segment::Map { key }, Value::Object(fields)) => fields.get_mut(key),
+            _ => None,
+        };
+        match next {
+            Some(v) => at = v,
+            None => return false,
+        }
+    }
+    at.as_object_mut().and_then(|o| o.remove(key)).is_some()
 }
 
 fn collect_element_errors(obj: &serde_json::Map<String, Value>, diags: &mut Diagnostics) {
@@ -343,7 +452,12 @@ fn collect_element_errors(obj: &serde_json::Map<String, Value>, diags: &mut Diag
             "inbound" => each::<InboundDoc>(value, key, diags),
             "orders" => each::<OrderDoc>(value, key, diags),
             "disruptions" => each_disruption(value, diags),
-            "policy" => one::<PolicyDoc>(value, key),
+            "policy" => {
+                diags
+                    .items
+                    .extend(every_wrong_field::<PolicyDoc>(value, key));
+                Ok(())
+            }
             other => Err(unknown_field_diagnostic("", other, TOP_LEVEL)),
         };
         if let Err(d) = r {
@@ -382,7 +496,7 @@ fn each<T: DeserializeOwned>(
         .hint(format!("write `{key}` as a JSON array: [ ... ]")));
     };
     for (i, item) in items.iter().enumerate() {
-        if let Err(d) = typed::<T>(item, &format!("{key}[{i}]")) {
+        for d in every_wrong_field::<T>(item, &format!("{key}[{i}]")) {
             diags.push(d);
         }
     }
@@ -400,7 +514,7 @@ fn each_disruption(value: &Value, diags: &mut Diagnostics) -> Result<(), Diagnos
         if let Some(Value::Array(orders)) = item.get("orders") {
             if item.get("kind").and_then(Value::as_str) == Some("demand_surge") {
                 for (j, o) in orders.iter().enumerate() {
-                    if let Err(d) = typed::<OrderDoc>(o, &format!("{path}.orders[{j}]")) {
+                    for d in every_wrong_field::<OrderDoc>(o, &format!("{path}.orders[{j}]")) {
                         diags.push(d);
                     }
                 }
@@ -412,11 +526,39 @@ fn each_disruption(value: &Value, diags: &mut Diagnostics) -> Result<(), Diagnos
                 continue;
             }
         }
-        if let Err(d) = typed::<DisruptionDoc>(item, &path) {
-            diags.push(with_disruption_field(item, d));
-        }
+        diags
+            .items
+            .extend(every_wrong_disruption_field(item, &path));
     }
     Ok(())
+}
+
+/// [`every_wrong_field`] for a disruption, whose wrong value serde does not place
+/// (`with_disruption_field` finds it).
+fn every_wrong_disruption_field(item: &Value, path: &str) -> Vec<Diagnostic> {
+    let mut copy: Option<Value> = None;
+    let mut taken: Vec<String> = Vec::new();
+    let mut found = Vec::new();
+    for _ in 0..READINGS {
+        let at = copy.as_ref().unwrap_or(item);
+        let Err(d) = typed::<DisruptionDoc>(at, path) else {
+            break;
+        };
+        if missing_field(&d.message).is_some_and(|name| taken.contains(&name)) {
+            break;
+        }
+        let (d, key) = with_disruption_field(at, d);
+        found.push(d);
+        let Some(key) = key else {
+            break;
+        };
+        let copy = copy.get_or_insert_with(|| item.clone());
+        if copy.as_object_mut().and_then(|o| o.remove(&key)).is_none() {
+            break;
+        }
+        taken.push(key);
+    }
+    found
 }
 
 /// `d`, a disruption's wrong-type error, with the field it is about added to its path.
@@ -425,10 +567,15 @@ fn each_disruption(value: &Value, diags: &mut Diagnostics) -> Result<(), Diagnos
 /// the first wrong value, and reports missing fields only after every value was read. So
 /// the field is the one whose addition, reading the kind and the fields in order, first
 /// turns the error into a wrong type.
-fn with_disruption_field(item: &Value, mut d: Diagnostic) -> Diagnostic {
+/// Also the field, when one is to blame: the wrong value's, or an unknown one.
+fn with_disruption_field(item: &Value, mut d: Diagnostic) -> (Diagnostic, Option<String>) {
     let Some(obj) = item.as_object() else {
-        return d;
+        return (d, None);
     };
+    if d.code == "unknown_field" {
+        let name = parse_unknown(&d.message, "unknown field `").map(|(name, _)| name);
+        return (d, name);
+    }
     let wrong_type = |fields: &serde_json::Map<String, Value>| {
         typed::<DisruptionDoc>(&Value::Object(fields.clone()), "")
             .is_err_and(|e| e.code == "wrong_type")
@@ -438,16 +585,16 @@ fn with_disruption_field(item: &Value, mut d: Diagnostic) -> Diagnostic {
         prefix.insert("kind".to_owned(), kind.clone());
     }
     if d.code != "wrong_type" || wrong_type(&prefix) {
-        return d; // about the kind itself
+        return (d, None); // about the kind itself
     }
     for (key, value) in obj.iter().filter(|(k, _)| *k != "kind") {
         prefix.insert(key.clone(), value.clone());
         if wrong_type(&prefix) {
             d.path = join_path(&d.path, key);
-            break;
+            return (d, Some(key.clone()));
         }
     }
-    d
+    (d, None)
 }
 
 /// Turns a serde message into a diagnostic with a code and, for unknown names, the nearest
@@ -486,6 +633,8 @@ fn serde_diagnostic(path: &str, msg: &str) -> Diagnostic {
         // written as a whole one too large for its field.
         let msg = whole_number_message(&msg).unwrap_or(msg);
         let msg = msg
+            .replace("invalid type: sequence", "invalid type: an array")
+            .replace("invalid type: map", "invalid type: an object")
             .replace("expected f64", "expected a number")
             .replace("expected i64", "expected a whole number")
             .replace(
