@@ -340,15 +340,17 @@ fn diagnostic_at(
     d
 }
 
-/// Readings of one element at most (`every_wrong_field`): each after the first has taken
-/// one wrong field out, and no object of the format has this many fields.
+/// Readings of one element at most (`every_wrong_field`), each after the first with one
+/// more field taken out: more than any object of the format has fields. An element with
+/// more faults than that (an order with dozens of wrong plan entries) shows the first 32.
 const READINGS: usize = 32;
 
 /// Every wrong field of `item` read as `T` at `prefix`, not only the first. serde stops at
 /// the first wrong value, so each one found is taken out of a copy of `item` and the copy
 /// read again. A struct reports a missing field only once it has read every value, so the
-/// other wrong values come out before a field taken out is missed, and that miss (not a
-/// finding: the field is there, wrong) ends the reading. A wrong value inside an array
+/// other wrong values of its object come out before a field taken out is missed; that miss
+/// is no finding (the field is there, wrong): the object goes too so that what follows it
+/// is read, and at the element itself the reading ends. A wrong value inside an array
 /// takes the array out, the place of the values after it being unsure then.
 fn every_wrong_field<T: DeserializeOwned>(item: &Value, prefix: &str) -> Vec<Diagnostic> {
     let mut copy: Option<Value> = None;
