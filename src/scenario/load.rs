@@ -759,3 +759,62 @@ pub fn json_kind(v: &Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_scenario;
+    use serde_json::{json, Value};
+    use std::collections::BTreeSet;
+
+    /// Wrong values for one order of the tiny scenario, each with the path `validate` must
+    /// name: scalars of the wrong type, an unknown field, and wrong values inside the plan
+    /// and the lines (arrays of objects, one required).
+    fn faults() -> Vec<(&'static str, Value)> {
+        vec![
+            ("id", json!(5)),
+            ("customer", json!(7)),
+            ("destination", json!(true)),
+            ("due", json!(20261203)),
+            ("priority", json!("high")),
+            ("allow_partial", json!("no")),
+            ("max_sources", json!("two")),
+            ("frozen", json!(1)),
+            ("late_penalty_per_unit_day", json!("x")),
+            ("qty", json!(60)),
+            ("plan[0].ship", json!(4)),
+            ("plan[0].quantity", json!("60")),
+            ("lines[0].quantity", json!("60")),
+        ]
+    }
+
+    fn set(order: &mut Value, path: &str, v: Value) {
+        match path.split_once("[0].") {
+            Some((array, field)) => order[array][0][field] = v,
+            None => order[path] = v,
+        }
+    }
+
+    /// Every combination of the faults is reported exactly: each wrong field of the order
+    /// once, at its path, and nothing else (no missing field for a field taken out).
+    #[test]
+    fn every_combination_of_wrong_fields_in_one_order_is_reported_exactly() {
+        let base: Value =
+            serde_json::from_str(include_str!("../../datasets/tiny/inbound-delay.json")).unwrap();
+        let faults = faults();
+        for mask in 1u32..(1 << faults.len()) {
+            let mut doc = base.clone();
+            let mut expected = BTreeSet::new();
+            for (k, (path, v)) in faults.iter().enumerate() {
+                if mask & (1 << k) != 0 {
+                    set(&mut doc["orders"][0], path, v.clone());
+                    expected.insert(format!("orders[0].{path}"));
+                }
+            }
+            let bytes = serde_json::to_vec(&doc).unwrap();
+            let diags = parse_scenario(&bytes).expect_err("every fault is an error");
+            let found: BTreeSet<String> = diags.items.iter().map(|d| d.path.clone()).collect();
+            assert_eq!(found, expected, "faults {mask:#b}");
+            assert_eq!(diags.items.len(), expected.len(), "faults {mask:#b}");
+        }
+    }
+}
