@@ -135,8 +135,8 @@ fn the_demo_page_shows_the_headline_the_network_and_every_response() {
     );
     assert_eq!(page.text("#at-risk-after"), plan.at_risk_orders.to_string());
     // demo-eu's known optimum and baseline (datasets/tiny/README.md).
-    assert_eq!(page.text("#cost-plan"), "1,200 EUR");
-    assert_eq!(page.text("#cost-baseline"), "48,518 EUR");
+    assert_eq!(page.text("#cost-plan"), "1,200.00 EUR");
+    assert_eq!(page.text("#cost-baseline"), "48,518.00 EUR");
 
     let cards =
         page.eval("[...document.querySelectorAll('#responses .resp')].map(e => e.dataset.id)");
@@ -593,8 +593,8 @@ fn solve_writes_the_page_in_one_step() {
         .assert()
         .code(0);
     let html = std::fs::read_to_string(&out).unwrap();
-    assert!(html.contains("<div class=\"value\" id=\"cost-plan\">1,200 EUR</div>"));
-    assert!(html.contains("<div class=\"value\" id=\"cost-baseline\">48,518 EUR</div>"));
+    assert!(html.contains("<div class=\"value\" id=\"cost-plan\">1,200.00 EUR</div>"));
+    assert!(html.contains("<div class=\"value\" id=\"cost-baseline\">48,518.00 EUR</div>"));
     assert!(html.contains("a new solve can rank the responses differently"));
     assert!(html.contains("\"proposals\":null"));
     // Ticking gives no apply command: solving again for the proposals document could give
@@ -882,4 +882,84 @@ fn proposals_passed_as_the_scenario_are_named_as_such() {
             "hint: this is a document recourse writes, not a scenario: pass the scenario (\"recourse.scenario/1\") here, the file the recourse.proposals/1 document was made from",
         ));
     assert!(!dir.path().join("x.html").exists());
+}
+
+/// The numbers the page's text holds that break its way of writing them: money (an amount
+/// before the currency) not in two decimals grouped by thousands, and any other number of
+/// four digits or more without its thousands grouped. Ids and dates are words of their own
+/// ("SO-1011", "2026-11-27") and are not numbers here.
+fn numbers_written_otherwise(text: &str, currency: &str) -> Vec<String> {
+    let is_number = |w: &str| {
+        let w = w.strip_prefix('-').unwrap_or(w);
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+            && w.starts_with(|c: char| c.is_ascii_digit())
+    };
+    let grouped = |int: &str| {
+        let groups: Vec<&str> = int.split(',').collect();
+        (1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3)
+    };
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .map(|w| w.trim_end_matches([',', ';', ':', '.']))
+        .collect();
+    let mut bad = Vec::new();
+    for (k, w) in words.iter().enumerate() {
+        if !is_number(w) {
+            continue;
+        }
+        let plain = w.strip_prefix('-').unwrap_or(w);
+        let (int, frac) = plain.split_once('.').unwrap_or((plain, ""));
+        let money = words.get(k + 1) == Some(&currency);
+        if !grouped(int) || (money && frac.len() != 2) {
+            bad.push(format!("{w}{}", if money { " (money)" } else { "" }));
+        }
+    }
+    bad
+}
+
+/// Money is written with two decimals and every count grouped by thousands, the same in the
+/// headline cards, the KPI table, the chart, the response cards, the sentences they quote
+/// from the proposals document and the running total: a generated scenario of 1,118 orders.
+#[test]
+fn money_and_counts_are_written_alike_all_over_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    recourse()
+        .args(["generate", "--orders", "1100", "--seed", "9", "-o"])
+        .arg(dir.path().join("gen.json"))
+        .assert()
+        .success();
+    let doc = solved_page(&dir.path().join("gen.json"), dir.path(), "4");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    tick(&page, &doc.responses[0].id);
+    let text = page.eval(
+        "document.body.innerText + '\\n' + document.querySelector('#by-day svg').textContent",
+    );
+    let text = text.as_str().unwrap();
+    // What the check looks at is there: orders counted in thousands, money in sentences.
+    assert!(text.contains("of 1,118 orders"), "{text}");
+    assert!(text.contains(" EUR in penalties"), "{text}");
+    assert_eq!(numbers_written_otherwise(text, "EUR"), Vec::<String>::new());
+    let net = doc.responses[0].net_benefit;
+    assert_eq!(
+        page.text("#approved-total"),
+        format!("{} EUR", grouped(net))
+    );
+    assert!(page.text("#approved-total").ends_with(".00 EUR") || net.fract() != 0.0);
+    no_problems(&page);
+}
+
+#[test]
+fn numbers_written_otherwise_finds_what_the_page_must_not_write() {
+    let bad = numbers_written_otherwise(
+        "of 5081 orders · 1,466.5 EUR · 1,200 EUR · 40000 EUR · SO-1011 on 2026-11-27 · 12.50 EUR · 1,234,567.00 EUR (2,500 units) #1 R1",
+        "EUR",
+    );
+    assert_eq!(
+        bad,
+        ["5081", "1,466.5 (money)", "1,200 (money)", "40000 (money)"]
+    );
 }

@@ -1,7 +1,7 @@
 //! The at-risk orders over the days of the horizon: per due day, how many are at risk if
 //! nobody acts and how many the plan leaves late or short. Static SVG, so it prints.
 
-use super::text::esc;
+use super::text::{count, esc};
 use crate::documents::proposals::ProposalsDoc;
 use crate::scenario::domain::{Day, Scenario};
 use std::fmt::Write;
@@ -59,8 +59,9 @@ pub(super) fn at_risk_by_day(out: &mut String, s: &Scenario, doc: &ProposalsDoc,
     let _ = write!(
         out,
         "<line x1=\"{left}\" y1=\"{plot_h}\" x2=\"{w}\" y2=\"{plot_h}\" class=\"axis\"/>\
-         <text x=\"{}\" y=\"12\" class=\"tick\" text-anchor=\"end\">{top}</text>",
-        left - 6.0
+         <text x=\"{}\" y=\"12\" class=\"tick\" text-anchor=\"end\">{}</text>",
+        left - 6.0,
+        count(top as f64)
     );
     for k in 0..h + 2 {
         let x = left + slot * k as f64 + slot / 2.0;
@@ -80,10 +81,11 @@ pub(super) fn at_risk_by_day(out: &mut String, s: &Scenario, doc: &ProposalsDoc,
             let _ = write!(
                 out,
                 "<rect class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{height:.1}\">\
-                 <title>{}: {v} {}</title></rect>",
+                 <title>{}: {} {}</title></rect>",
                 x - bar + bar * i as f64,
                 plot_h - height,
                 esc(&label),
+                count(*v as f64),
                 if *class == "before" { "at risk if nobody acts" } else { "left by the plan" }
             );
         }

@@ -1,6 +1,7 @@
 //! The JSON block `page.js` draws the map and the responses from: nodes and lanes by index,
 //! what each disruption hit, and per response what it approves, requires and moves.
 
+use super::text::amounts;
 use crate::documents::proposals::{ProposalsDoc, ResponseDoc};
 use crate::plan::PlanDoc;
 use crate::scenario::domain::{DisruptionKind, Scenario};
@@ -68,9 +69,10 @@ struct PageResponse<'a> {
     cost: f64,
     protects: &'a [String],
     approvals: &'a [String],
-    explanation: &'a str,
+    /// With its amounts written as the page writes them ([`amounts`]).
+    explanation: String,
     /// (owner, text) per action.
-    actions: Vec<(&'a str, &'a str)>,
+    actions: Vec<(&'a str, String)>,
     /// Lanes the response starts using, and stops using.
     add: Vec<usize>,
     remove: Vec<usize>,
@@ -142,6 +144,7 @@ fn disruption<'a>(s: &Scenario, d: &'a crate::scenario::domain::Disruption) -> P
 }
 
 fn response<'a>(s: &Scenario, r: &'a ResponseDoc) -> PageResponse<'a> {
+    let currency = s.currency.as_deref().unwrap_or("");
     let mut at = Vec::new();
     let add = lanes_of(s, &r.delta.add, &mut at);
     let remove = lanes_of(s, &r.delta.remove, &mut Vec::new());
@@ -155,11 +158,11 @@ fn response<'a>(s: &Scenario, r: &'a ResponseDoc) -> PageResponse<'a> {
         cost: r.cost,
         protects: &r.protects,
         approvals: &r.approvals,
-        explanation: &r.explanation,
+        explanation: amounts(&r.explanation, currency),
         actions: r
             .actions
             .iter()
-            .map(|a| (a.owner.as_str(), a.text.as_str()))
+            .map(|a| (a.owner.as_str(), amounts(&a.text, currency)))
             .collect(),
         add,
         remove,

@@ -13,9 +13,8 @@ mod text;
 
 pub use data::Files;
 pub use text::grouped;
-use text::{esc, script_safe};
+use text::{amounts, count, counted, esc, script_safe};
 
-use crate::base::text::{plural, qty};
 use crate::documents::proposals::ProposalsDoc;
 use crate::risk::kpi::Kpis;
 use crate::scenario::domain::Scenario;
@@ -58,7 +57,7 @@ pub fn render(s: &Scenario, doc: &ProposalsDoc, files: &Files) -> String {
     );
     responses_section(&mut out, doc, files);
     let worse = made_late_or_short(s, doc);
-    unresolved(&mut out, doc, &worse);
+    unresolved(&mut out, doc, &worse, currency);
     let worse_ids: Vec<&str> = worse.iter().map(|w| w.order.as_str()).collect();
     chart::at_risk_by_day(&mut out, s, doc, &worse_ids);
     out.push_str(
@@ -81,7 +80,7 @@ fn header(out: &mut String, s: &Scenario, doc: &ProposalsDoc) {
         "{} · as of {} · {} · {} by {} ({}) in {:.2} s",
         esc(&doc.scenario),
         s.as_of,
-        plural(s.horizon as f64, "day"),
+        counted(s.horizon as f64, "day"),
         esc(&sv.status),
         esc(&sv.formulation),
         esc(&sv.solver),
@@ -174,15 +173,15 @@ fn headline(out: &mut String, doc: &ProposalsDoc, currency: &str) {
         out,
         "at-risk-before",
         "At-risk orders, before",
-        base.at_risk_orders.to_string(),
-        &format!("of {}", plural(base.orders as f64, "order")),
+        count(base.at_risk_orders as f64),
+        &format!("of {}", counted(base.orders as f64, "order")),
     );
     card(
         out,
         "at-risk-after",
         "At-risk orders, after",
-        plan.map_or("—".to_owned(), |k| k.at_risk_orders.to_string()),
-        &plural(doc.responses.len() as f64, "response"),
+        plan.map_or("—".to_owned(), |k| count(k.at_risk_orders as f64)),
+        &counted(doc.responses.len() as f64, "response"),
     );
     out.push_str("</section>\n");
 }
@@ -216,7 +215,7 @@ impl Bar {
 }
 
 const PERCENT: fn(f64) -> String = |x| format!("{:.1}%", 100.0 * x);
-const COUNT: fn(f64) -> String = |x| format!("{x}");
+const COUNT: fn(f64) -> String = count;
 
 fn kpis(out: &mut String, b: &Kpis, p: Option<&Kpis>, currency: &str) {
     out.push_str(
@@ -233,7 +232,7 @@ fn kpis(out: &mut String, b: &Kpis, p: Option<&Kpis>, currency: &str) {
             out,
             "<div><h3>Priority {} <span class=\"note\">({})</span></h3>",
             pp.priority,
-            plural(pp.orders as f64, "order")
+            counted(pp.orders as f64, "order")
         );
         let rows = [
             Bar::of(
@@ -300,14 +299,14 @@ fn overall(b: &Kpis, p: Option<&Kpis>, currency: &str) -> Vec<Bar> {
             "late unit-days",
             b.late_unit_days,
             p.map(|k| k.late_unit_days),
-            qty,
+            COUNT,
             false,
         ),
         Bar::of(
             "short units",
             b.short_units,
             p.map(|k| k.short_units),
-            qty,
+            COUNT,
             false,
         ),
     ]
@@ -364,7 +363,7 @@ fn responses_section(out: &mut String, doc: &ProposalsDoc, files: &Files) {
          <p id=\"printed\" class=\"note print-only\"></p>\
          <button type=\"button\" id=\"more-responses\" class=\"more\" hidden>show more</button>\
          </section>",
-        doc.responses.len(),
+        count(doc.responses.len() as f64),
         if files.proposals.is_none() {
             " <span class=\"note\">(this page was written by <code>recourse solve --format html</code>, \
              without the proposals document that approvals are made on, and a new solve can rank the \
@@ -409,16 +408,13 @@ fn made_late_or_short(s: &Scenario, doc: &ProposalsDoc) -> Vec<MadeWorse> {
             .collect();
         let mut parts = Vec::new();
         if outcome.short_units > 0.0 {
-            parts.push(format!(
-                "{} short",
-                crate::base::text::units(outcome.short_units)
-            ));
+            parts.push(format!("{} short", counted(outcome.short_units, "unit")));
         }
         if outcome.late_units > 0.0 {
             parts.push(format!(
                 "{} late (up to {})",
-                crate::base::text::units(outcome.late_units),
-                crate::base::text::plural(outcome.max_days_late as f64, "day")
+                counted(outcome.late_units, "unit"),
+                counted(outcome.max_days_late as f64, "day")
             ));
         }
         let given = if by.is_empty() {
@@ -438,11 +434,12 @@ fn made_late_or_short(s: &Scenario, doc: &ProposalsDoc) -> Vec<MadeWorse> {
     out
 }
 
-fn unresolved(out: &mut String, doc: &ProposalsDoc, worse: &[MadeWorse]) {
+fn unresolved(out: &mut String, doc: &ProposalsDoc, worse: &[MadeWorse], currency: &str) {
     let n = doc.unresolved.len() + worse.len();
     let _ = write!(
         out,
-        "<section id=\"unresolved\"><h2>Unresolved orders <span class=\"note\">({n} still late or short with the plan)</span></h2>",
+        "<section id=\"unresolved\"><h2>Unresolved orders <span class=\"note\">({} still late or short with the plan)</span></h2>",
+        count(n as f64)
     );
     if doc.plan.is_none() {
         out.push_str(
@@ -469,7 +466,7 @@ fn unresolved(out: &mut String, doc: &ProposalsDoc, worse: &[MadeWorse]) {
             out,
             "<tr><td class=\"id\">{}</td><td>{priority}</td><td>{}</td></tr>",
             esc(order),
-            esc(why)
+            esc(&amounts(why, currency))
         );
     }
     out.push_str("</table>");
@@ -477,7 +474,7 @@ fn unresolved(out: &mut String, doc: &ProposalsDoc, worse: &[MadeWorse]) {
         let _ = write!(
             out,
             "<p class=\"note\">and {} more of lower or equal priority (the proposals document lists the unresolved ones; the responses' explanations name the orders they make late or short).</p>",
-            n - UNRESOLVED_SHOWN
+            count((n - UNRESOLVED_SHOWN) as f64)
         );
     }
     out.push_str("</section>\n");

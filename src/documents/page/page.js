@@ -6,8 +6,12 @@
   const SVG = "http://www.w3.org/2000/svg"; // a namespace name, never fetched
   const PAGE = 50; // responses shown at a time
   const DISRUPTIONS_SHOWN = 30;
-  const fmt = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
-  const money = (x) => fmt.format(x) + (D.currency ? " " + D.currency : "");
+  // Numbers as the rest of the page writes them (text.rs): money with two decimals, counts
+  // with none, both grouped by thousands. `+ 0` turns a negative zero into zero.
+  const moneyFmt = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const countFmt = new Intl.NumberFormat("en-US", { maximumFractionDigits: 6 });
+  const money = (x) => moneyFmt.format(Math.round(x * 100) / 100 + 0) + (D.currency ? " " + D.currency : "");
+  const count = (n) => countFmt.format(n);
   const $ = (id) => document.getElementById(id);
 
   function el(tag, attrs, ...kids) {
@@ -82,7 +86,7 @@
     for (const id of ids) total += byId.get(id).net;
     $("approved-total").textContent = money(total);
     $("approved-count").textContent =
-      `(${ids.length} of ${D.responses.length} responses approved, ${no.length} rejected)`;
+      `(${count(ids.length)} of ${count(D.responses.length)} responses approved, ${count(no.length)} rejected)`;
     if (!D.files.proposals) {
       // No proposals document was written with this page: solving again can rank the
       // responses differently, and the same ids would then approve other responses.
@@ -221,7 +225,7 @@
     const kinds = KINDS.filter((k) => D.nodes.some((x) => x.kind === k));
     const legend = $("legend");
     for (const k of kinds) legend.append(el("i", { class: "k-" + k }), KIND_NAMES[k] + " ");
-    legend.append(` · ${D.lanes.length} lanes · red: hit by an outage, a delay or a loss · orange ring: demand surge · blue: what the selected response ships (dashed: what it stops shipping)`);
+    legend.append(` · ${count(D.lanes.length)} lanes · red: hit by an outage, a delay or a loss · orange ring: demand surge · blue: what the selected response ships (dashed: what it stops shipping)`);
     $("map-note").textContent = D.geo
       ? "Nodes placed by their location."
       : "The scenario gives no locations: nodes are laid out by kind (plants, DCs, stores, customer zones from left to right).";
@@ -246,7 +250,7 @@
       });
       shown += next.length;
       $("more-disruptions").hidden = shown >= D.disruptions.length;
-      $("more-disruptions").textContent = `show more (${D.disruptions.length - shown} left)`;
+      $("more-disruptions").textContent = `show more (${count(D.disruptions.length - shown)} left)`;
     };
     if (!D.disruptions.length) list.append(el("li", {}, "none"));
     more();
@@ -301,12 +305,12 @@
     shown += next.length;
     const left = filtered.length - shown;
     $("more-responses").hidden = left <= 0;
-    $("more-responses").textContent = `show ${Math.min(left, PAGE)} more (${left} left)`;
-    $("shown").textContent = `showing ${shown} of ${filtered.length}` +
-      (filtered.length < D.responses.length ? ` matching (${D.responses.length} in all)` : "");
+    $("more-responses").textContent = `show ${count(Math.min(left, PAGE))} more (${count(left)} left)`;
+    $("shown").textContent = `showing ${count(shown)} of ${count(filtered.length)}` +
+      (filtered.length < D.responses.length ? ` matching (${count(D.responses.length)} in all)` : "");
     // What a printout holds: the cards on screen.
     $("printed").textContent = shown < D.responses.length
-      ? `Printed: the ${shown} responses shown of ${D.responses.length} (show more on the page before printing to print more).`
+      ? `Printed: the ${count(shown)} responses shown of ${count(D.responses.length)} (show more on the page before printing to print more).`
       : "";
     showSelection();
   }

@@ -1,23 +1,139 @@
-//! Text for the page: HTML escaping, JSON safe inside a script element, grouped numbers.
+//! Text for the page: HTML escaping, JSON safe inside a script element, and numbers as the
+//! page writes them everywhere (cards, tables, chart labels, sentences): money with two
+//! decimals and counts, both grouped by thousands.
 
-/// `1234567.5` as `1,234,567.5`: two decimals at most, none when whole.
+use crate::base::text::qty;
+
+/// Money on the page: `1234567.5` as `1,234,567.50`, always two decimals (as `page.js`
+/// writes it too).
 pub fn grouped(x: f64) -> String {
     let text = format!("{:.2}", x.abs());
     let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut out = String::new();
-    if x < 0.0 && text != "0.00" {
-        out.push('-');
+    let sign = if x < 0.0 && text != "0.00" { "-" } else { "" };
+    format!("{sign}{}.{frac}", thousands(int))
+}
+
+/// A count on the page: `5081` as `5,081`; a fraction stays as the text reports write it
+/// (`2.5`).
+pub(super) fn count(x: f64) -> String {
+    let text = qty(x);
+    let (sign, text) = match text.strip_prefix('-') {
+        Some(t) => ("-", t),
+        None => ("", text.as_str()),
+    };
+    match text.split_once('.') {
+        Some((int, frac)) => format!("{sign}{}.{frac}", thousands(int)),
+        None => format!("{sign}{}", thousands(text)),
     }
+}
+
+/// A count with its noun, singular for exactly 1: "1 order", "5,081 orders".
+pub(super) fn counted(n: f64, word: &str) -> String {
+    if n == 1.0 {
+        format!("1 {word}")
+    } else {
+        format!("{} {word}s", count(n))
+    }
+}
+
+/// Where the sentences of the proposals document (explanations, why an order stays at risk)
+/// put money, told by the words before and after it: `respond` writes amounts as the text
+/// reports do (`40000`, `266.5`) and, without a currency, nothing else marks them. An empty
+/// "after" is any end of a word.
+const MONEY_AROUND: [(&str, &str); 14] = [
+    ("Costs ", ","),
+    ("saves ", " in penalties"),
+    ("Saves ", " in running costs"),
+    ("and ", " in penalties"),
+    ("adds ", " in its donors"),
+    ("net ", ""),
+    ("cost by ", " on its own"),
+    ("for ", ", against"),
+    ("for ", " (a "),
+    ("(a ", " fixed charge"),
+    ("against ", " of penalty"),
+    ("(", " per "),
+    ("penalty is ", " per "),
+    ("than the ", " per "),
+];
+
+/// What follows a count of units in those sentences ("1200 units short", "40 x SKU-1").
+const UNITS_AFTER: [&str; 4] = [" units", " unit-days", " x ", " free units"];
+
+/// `text` from the proposals document with its amounts of money and of units written as the
+/// rest of the page writes them: "Costs 266 EUR, saves 40000 EUR" as "Costs 266.00 EUR,
+/// saves 40,000.00 EUR". Only numbers that stand alone count (not the digits of an id or a
+/// date), and only where `currency` or the words around them say what they are.
+pub(super) fn amounts(text: &str, currency: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 16);
+    let (mut copied, mut i) = (0, 0);
+    while i < b.len() {
+        let starts =
+            b[i].is_ascii_digit() || (b[i] == b'-' && b.get(i + 1).is_some_and(u8::is_ascii_digit));
+        if !starts || (i > 0 && !matches!(b[i - 1], b' ' | b'(')) {
+            i += 1;
+            continue;
+        }
+        let j = number_end(b, i);
+        let (before, rest) = (&text[..i], &text[j..]);
+        let ends_word = rest.chars().next().is_none_or(|c| {
+            matches!(c, ' ' | ',' | ')' | ';' | ':')
+                || c == '.' && !rest[1..].starts_with(|c: char| c.is_alphanumeric())
+        });
+        let Some(x) = text[i..j].parse::<f64>().ok().filter(|_| ends_word) else {
+            i = j;
+            continue;
+        };
+        let after = (!currency.is_empty())
+            .then(|| rest.strip_prefix(' ')?.strip_prefix(currency))
+            .flatten()
+            .filter(|r| !r.starts_with(|c: char| c.is_alphanumeric()));
+        let money = after.is_some()
+            || MONEY_AROUND.iter().any(|(pre, post)| {
+                before.ends_with(pre) && (post.is_empty() || rest.starts_with(post))
+            });
+        let written = if money {
+            grouped(x)
+        } else if UNITS_AFTER.iter().any(|u| rest.starts_with(u)) {
+            count(x)
+        } else {
+            i = j;
+            continue;
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(&written);
+        (copied, i) = (j, j);
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Where the number starting at `i` ends: digits, and a fraction when digits follow the
+/// point.
+fn number_end(b: &[u8], i: usize) -> usize {
+    let digits = |mut j: usize| {
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        j
+    };
+    let j = digits(i + 1);
+    if j + 1 < b.len() && b[j] == b'.' && b[j + 1].is_ascii_digit() {
+        digits(j + 1)
+    } else {
+        j
+    }
+}
+
+/// Digits with a comma before every group of three from the right.
+fn thousands(int: &str) -> String {
+    let mut out = String::with_capacity(int.len() + int.len() / 3);
     for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
-    }
-    let frac = frac.trim_end_matches('0');
-    if !frac.is_empty() {
-        out.push('.');
-        out.push_str(frac);
     }
     out
 }
@@ -51,13 +167,53 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_are_grouped_by_thousands() {
-        assert_eq!(grouped(48518.0), "48,518");
-        assert_eq!(grouped(1234567.5), "1,234,567.5");
+    fn money_has_two_decimals_and_counts_none_both_grouped() {
+        assert_eq!(grouped(48518.0), "48,518.00");
+        assert_eq!(grouped(1234567.5), "1,234,567.50");
         assert_eq!(grouped(-1200.25), "-1,200.25");
-        assert_eq!(grouped(999.999), "1,000");
-        assert_eq!(grouped(-0.001), "0");
-        assert_eq!(grouped(12.0), "12");
+        assert_eq!(grouped(999.999), "1,000.00");
+        assert_eq!(grouped(-0.001), "0.00");
+        assert_eq!(grouped(12.0), "12.00");
+        assert_eq!(count(5081.0), "5,081");
+        assert_eq!(count(999.0), "999");
+        assert_eq!(count(1234567.0), "1,234,567");
+        assert_eq!(count(-1234.5), "-1,234.5");
+        assert_eq!(counted(1.0, "order"), "1 order");
+        assert_eq!(counted(1796.0, "order"), "1,796 orders");
+    }
+
+    #[test]
+    fn amounts_in_sentences_are_written_as_the_page_writes_them() {
+        let eur = "Protects SO-1011 (priority 1) from 1200 units short: allocate 1500 x SKU-1 at DC-PAR, leaving 2026-11-27 (disruptions[5]). Costs 266 EUR, saves 40000 EUR in penalties: net 39734 EUR.";
+        assert_eq!(
+            amounts(eur, "EUR"),
+            "Protects SO-1011 (priority 1) from 1,200 units short: allocate 1,500 x SKU-1 at DC-PAR, leaving 2026-11-27 (disruptions[5]). Costs 266.00 EUR, saves 40,000.00 EUR in penalties: net 39,734.00 EUR."
+        );
+        let bare = "Saves 1466.5 in running costs and 3000 in penalties: net 4466.5.";
+        assert_eq!(
+            amounts(bare, ""),
+            "Saves 1,466.50 in running costs and 3,000.00 in penalties: net 4,466.50."
+        );
+        assert_eq!(
+            amounts("Raises the cost by 1250 on its own", ""),
+            "Raises the cost by 1,250.00 on its own"
+        );
+        assert_eq!(
+            amounts(
+                "this order's penalty is 100 per unit short (2.5 per unit-day)",
+                ""
+            ),
+            "this order's penalty is 100.00 per unit short (2.50 per unit-day)"
+        );
+        // Ids, dates and other numbers stay as written.
+        for same in [
+            "order 12345 is 3 days late",
+            "SO-12345 x 2026",
+            "net 12345abc",
+            "1234.5.6 EUR",
+        ] {
+            assert_eq!(amounts(same, "EUR"), same);
+        }
     }
 
     #[test]
