@@ -963,3 +963,61 @@ fn numbers_written_otherwise_finds_what_the_page_must_not_write() {
         ["5081", "1,466.5 (money)", "1,200 (money)", "40000 (money)"]
     );
 }
+
+/// frozen-order with all but one unit of SO-2's stock lost: no plan keeps its frozen
+/// commitment. Written into `dir` as s.json.
+fn infeasible_scenario(dir: &Path) -> std::path::PathBuf {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tiny_path("frozen-order")).unwrap()).unwrap();
+    v["disruptions"][0]["quantity"] = serde_json::json!(79);
+    let scenario = dir.join("s.json");
+    std::fs::write(&scenario, v.to_string()).unwrap();
+    scenario
+}
+
+/// Without a plan nothing is resolved: the section of unresolved orders lists the orders at
+/// risk if nobody acts, with why and the most important first, and says why there is no
+/// plan, instead of counting "0 still late or short with the plan" above a sentence that
+/// there is none.
+#[test]
+fn an_infeasible_page_lists_the_orders_left_at_risk_with_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = infeasible_scenario(dir.path());
+    let out = dir.path().join("page.html");
+    recourse()
+        .args(["solve", "--format", "html", "-o"])
+        .arg(&out)
+        .arg(&scenario)
+        .assert()
+        .code(1);
+    let html = std::fs::read_to_string(&out).unwrap();
+    let section = &html[html.find("<section id=\"unresolved\">").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert!(
+        !section.contains("still late or short with the plan"),
+        "{section}"
+    );
+    assert!(
+        section.contains(
+            "Unresolved orders <span class=\"note\">(no plan: 2 at risk if nobody acts)</span>"
+        ),
+        "{section}"
+    );
+    assert!(
+        section.contains(
+            "No plan: the orders stay as they are if nobody acts, because no plan keeps the \
+             commitment of frozen order SO-2 (the top of the page says what to do about it). \
+             No response can be approved until there is a plan. The 2 orders at risk then, \
+             with why:"
+        ),
+        "{section}"
+    );
+    assert!(
+        section.contains(
+            "<tr><td class=\"id\">SO-1</td><td>1</td><td>79 SKU-1 lost at DC-PAR \
+             (disruptions[0] stock_loss of 79 SKU-1 at DC-PAR); SKU-1 at DC-PAR went first to \
+             SO-2.</td></tr><tr><td class=\"id\">SO-2</td><td>3</td><td>Frozen, but 39 SKU-1"
+        ),
+        "{section}"
+    );
+}

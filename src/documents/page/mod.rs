@@ -435,49 +435,126 @@ fn made_late_or_short(s: &Scenario, doc: &ProposalsDoc) -> Vec<MadeWorse> {
 }
 
 fn unresolved(out: &mut String, doc: &ProposalsDoc, worse: &[MadeWorse], currency: &str) {
+    if doc.plan.is_none() {
+        return no_plan(out, doc, currency);
+    }
     let n = doc.unresolved.len() + worse.len();
     let _ = write!(
         out,
         "<section id=\"unresolved\"><h2>Unresolved orders <span class=\"note\">({} still late or short with the plan)</span></h2>",
         count(n as f64)
     );
-    if doc.plan.is_none() {
-        out.push_str(
-            "<p>No plan: the orders stay as the do-nothing plan leaves them (the headline says why).</p></section>\n",
-        );
-        return;
-    }
     if n == 0 {
         out.push_str("<p>None: every at-risk order is protected.</p></section>\n");
         return;
     }
-    out.push_str("<table class=\"list\"><tr><th>order</th><th>priority</th><th>why</th></tr>");
-    // The most important first (priority 1), so that those shown are the ones that matter
-    // most when not all are; within a priority, as the document lists them.
-    let mut rows: Vec<_> = doc
+    let rows = doc
         .unresolved
         .iter()
-        .map(|u| (&u.order, u.priority, &u.why))
-        .chain(worse.iter().map(|w| (&w.order, w.priority, &w.why)))
+        .map(|u| (u.order.as_str(), u.priority, amounts(&u.why, currency)))
+        .chain(
+            worse
+                .iter()
+                .map(|w| (w.order.as_str(), w.priority, w.why.clone())),
+        )
         .collect();
+    order_table(
+        out,
+        rows,
+        "the proposals document lists the unresolved ones; the responses' explanations name \
+         the orders they make late or short",
+    );
+    out.push_str("</section>\n");
+}
+
+/// Without a plan nothing is resolved: the orders at risk if nobody acts stay so. The section
+/// says why there is no plan and lists them with why they are at risk, as the unresolved
+/// orders are listed when there is one (a count of "0 still late or short with the plan"
+/// would read as if all were well).
+fn no_plan(out: &mut String, doc: &ProposalsDoc, currency: &str) {
+    let n = doc.at_risk.len();
+    let _ = write!(
+        out,
+        "<section id=\"unresolved\"><h2>Unresolved orders <span class=\"note\">(no plan: {} at \
+         risk if nobody acts)</span></h2>",
+        count(n as f64)
+    );
+    let why = match doc.infeasible_frozen_orders.as_slice() {
+        [] => format!("the solve found none ({})", esc(&doc.solve.status)),
+        [one] => format!(
+            "no plan keeps the commitment of frozen order {} (the top of the page says what to \
+             do about it)",
+            esc(one)
+        ),
+        many => format!(
+            "no plan keeps the commitments of frozen orders {} (the top of the page says what \
+             to do about them)",
+            esc(&many.join(", "))
+        ),
+    };
+    let _ = write!(
+        out,
+        "<p>No plan: the orders stay as they are if nobody acts, because {why}. No response \
+         can be approved until there is a plan. "
+    );
+    if n == 0 {
+        out.push_str("No order is at risk if nobody acts.</p></section>\n");
+        return;
+    }
+    let _ = write!(
+        out,
+        "{}, with why:</p>",
+        if n == 1 {
+            "The order at risk then".to_owned()
+        } else {
+            format!("The {} orders at risk then", count(n as f64))
+        }
+    );
+    let rows = doc
+        .at_risk
+        .iter()
+        .map(|a| {
+            let why = capital(&amounts(&a.reasons.join("; "), currency));
+            (a.order.as_str(), a.priority, format!("{why}."))
+        })
+        .collect();
+    order_table(
+        out,
+        rows,
+        "the proposals document lists them all under at_risk",
+    );
+    out.push_str("</section>\n");
+}
+
+/// "abc" as "Abc".
+fn capital(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+}
+
+/// Orders with their priority and why, the most important first (priority 1), so that those
+/// shown are the ones that matter most when not all are; within a priority, as given. `rest`
+/// says where the ones left out are.
+fn order_table(out: &mut String, mut rows: Vec<(&str, u32, String)>, rest: &str) {
+    out.push_str("<table class=\"list\"><tr><th>order</th><th>priority</th><th>why</th></tr>");
     rows.sort_by_key(|r| r.1);
-    for &(order, priority, why) in rows.iter().take(UNRESOLVED_SHOWN) {
+    for (order, priority, why) in rows.iter().take(UNRESOLVED_SHOWN) {
         let _ = write!(
             out,
             "<tr><td class=\"id\">{}</td><td>{priority}</td><td>{}</td></tr>",
             esc(order),
-            esc(&amounts(why, currency))
+            esc(why)
         );
     }
     out.push_str("</table>");
-    if n > UNRESOLVED_SHOWN {
+    if rows.len() > UNRESOLVED_SHOWN {
         let _ = write!(
             out,
-            "<p class=\"note\">and {} more of lower or equal priority (the proposals document lists the unresolved ones; the responses' explanations name the orders they make late or short).</p>",
-            count((n - UNRESOLVED_SHOWN) as f64)
+            "<p class=\"note\">and {} more of lower or equal priority ({rest}).</p>",
+            count((rows.len() - UNRESOLVED_SHOWN) as f64)
         );
     }
-    out.push_str("</section>\n");
 }
 
 fn money(x: f64, currency: &str) -> String {
