@@ -1021,3 +1021,85 @@ fn an_infeasible_page_lists_the_orders_left_at_risk_with_why() {
         "{section}"
     );
 }
+
+/// demo-eu with every node's id made 200 characters long (everything that names a node
+/// follows).
+fn long_node_ids(dir: &Path) -> (std::path::PathBuf, Vec<String>) {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tiny_path("demo-eu")).unwrap()).unwrap();
+    let long: HashMap<String, String> = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            let id = n["id"].as_str().unwrap().to_owned();
+            let padded = format!("{id}-{}", "X".repeat(199 - id.len()));
+            (id, padded)
+        })
+        .collect();
+    fn rename(v: &mut serde_json::Value, long: &HashMap<String, String>) {
+        match v {
+            serde_json::Value::String(s) => {
+                if let Some(l) = long.get(s.as_str()) {
+                    *s = l.clone();
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| rename(x, long)),
+            serde_json::Value::Object(o) => o.values_mut().for_each(|x| rename(x, long)),
+            _ => {}
+        }
+    }
+    rename(&mut v, &long);
+    let scenario = dir.join("long.json");
+    std::fs::write(&scenario, v.to_string()).unwrap();
+    (scenario, long.into_values().collect())
+}
+
+/// A node's label never runs out of the map: a 200-character id is cut to fit the frame and
+/// ends in "…", and its tooltip holds the whole id.
+#[test]
+fn long_node_ids_are_cut_to_fit_the_map_and_kept_whole_in_the_tooltip() {
+    let dir = tempfile::tempdir().unwrap();
+    let (scenario, ids) = long_node_ids(dir.path());
+    assert!(ids.iter().all(|id| id.chars().count() == 200));
+    let out = dir.path().join("page.html");
+    recourse()
+        .args(["solve", "--format", "html", "-o"])
+        .arg(&out)
+        .arg(&scenario)
+        .assert()
+        .code(0);
+    let Some(page) = browser::open(&out) else {
+        return;
+    };
+    let labels = page.eval(
+        "[...document.querySelectorAll('#labels text')].map(t => { const b = t.getBBox(); \
+         return { node: t.parentNode.dataset.node ?? '', text: t.textContent, \
+         title: t.parentNode.querySelector('title')?.textContent ?? '', left: b.x, \
+         right: b.x + b.width }; })",
+    );
+    let labels = labels.as_array().unwrap();
+    assert_eq!(labels.len(), ids.len());
+    for l in labels {
+        let (node, text, title) = (
+            l["node"].as_str().unwrap(),
+            l["text"].as_str().unwrap(),
+            l["title"].as_str().unwrap(),
+        );
+        let (left, right) = (l["left"].as_f64().unwrap(), l["right"].as_f64().unwrap());
+        assert!(
+            left >= 0.0 && right <= 1000.0,
+            "inside the map's frame: {l}"
+        );
+        assert!(ids.iter().any(|id| id == node), "{l}");
+        assert!(
+            text.ends_with('…') && node.starts_with(text.trim_end_matches('…')),
+            "{l}"
+        );
+        assert!(
+            title.starts_with(&format!("{node} (")),
+            "the whole id on hover: {l}"
+        );
+    }
+    no_problems(&page);
+}

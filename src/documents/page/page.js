@@ -116,6 +116,7 @@
 
   // ---- the map -------------------------------------------------------------------------
   const W = 1000, H = 560, PAD = 28;
+  const LABEL_MAX = 240; // the widest a node's label runs, in the map's units
   const KINDS = ["plant", "dc", "store", "customer"];
   const KIND_NAMES = { plant: "plants", dc: "DCs", store: "stores", customer: "customer zones" };
 
@@ -205,6 +206,7 @@
     // Labels go above every lane, ring and arrow, with a halo, so a line never hides one.
     const labels = svgEl("g", { id: "labels" });
     const label = D.nodes.length <= 40;
+    const cut = [];
     D.nodes.forEach((x, i) => {
       const [cx, cy] = P[i];
       const shape = x.kind === "customer"
@@ -218,10 +220,15 @@
           ? { x: cx - 13, y: cy + 4, "text-anchor": "end" }
           : { x: cx + 13, y: cy + 4 });
         t.textContent = x.id;
-        labels.append(t);
+        // The node's whole id and name on hover, however much of the label is shown.
+        const g = svgEl("g", { "data-node": x.id }, nodeTitle(i));
+        g.append(t);
+        labels.append(g);
+        cut.push([t, x.id, Math.min(LABEL_MAX, crowded ? cx - 17 : W - cx - 17)]);
       }
     });
     map.append(nodes, focusLayer, labels);
+    for (const [t, id, room] of cut) fitLabel(t, id, room);
     const kinds = KINDS.filter((k) => D.nodes.some((x) => x.kind === k));
     const legend = $("legend");
     for (const k of kinds) legend.append(el("i", { class: "k-" + k }), KIND_NAMES[k] + " ");
@@ -229,6 +236,25 @@
     $("map-note").textContent = D.geo
       ? "Nodes placed by their location."
       : "The scenario gives no locations: nodes are laid out by kind (plants, DCs, stores, customer zones from left to right).";
+  }
+
+  // A label longer than `room` (to the frame, or LABEL_MAX) is cut to fit and ends in "…".
+  function fitLabel(t, id, room) {
+    const chars = Array.from(id);
+    const width = () => t.getComputedTextLength();
+    // Not laid out (a hidden frame): cut by characters, about 6.5 units each at 11px.
+    const fits = (k) => {
+      t.textContent = chars.slice(0, k).join("") + (k < chars.length ? "…" : "");
+      return width() > 0 ? width() <= room : (k + 1) * 6.5 <= room;
+    };
+    if (!fits(chars.length)) {
+      let lo = 0, hi = chars.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (fits(mid)) lo = mid; else hi = mid - 1;
+      }
+      fits(lo);
+    }
   }
 
   function showMoves(r) {
