@@ -1103,3 +1103,106 @@ fn long_node_ids_are_cut_to_fit_the_map_and_kept_whole_in_the_tooltip() {
     }
     no_problems(&page);
 }
+
+/// Loads `file` in the page's tab, as a planner opening it again in the same browser.
+fn open_again(page: &Page, file: &Path) {
+    let url = format!("file://{}", file.canonicalize().unwrap().display());
+    page.tab
+        .navigate_to(&url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    page.tab.wait_for_element("body[data-ready='1']").unwrap();
+}
+
+/// Ticks and rejections outlast a reload: the browser keeps them under the digest of the
+/// responses. A page of other responses under the same ids (solved again with another
+/// formulation) has another digest and gets none of them.
+#[test]
+fn ticks_outlast_a_reload_but_never_reach_a_page_of_other_responses() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let other_dir = dir.path().join("other");
+    std::fs::create_dir(&other_dir).unwrap();
+    std::fs::copy(tiny_path("demo-eu"), other_dir.join("scenario.json")).unwrap();
+    recourse()
+        .current_dir(&other_dir)
+        .args(["solve", "scenario.json", "--formulation", "priority-rules"])
+        .args(["-o", "proposals.json"])
+        .assert()
+        .code(0);
+    recourse()
+        .current_dir(&other_dir)
+        .args(["report", "proposals.json", "--scenario", "scenario.json"])
+        .args(["-o", "report.html"])
+        .assert()
+        .code(0);
+    let other: ProposalsDoc =
+        serde_json::from_slice(&std::fs::read(other_dir.join("proposals.json")).unwrap()).unwrap();
+    use recourse::documents::proposals::responses_digest;
+    let digest = responses_digest(&doc.responses);
+    assert_ne!(digest, responses_digest(&other.responses));
+    assert!(other.responses.iter().any(|r| r.id == doc.responses[0].id));
+
+    let (mine, theirs) = (
+        dir.path().join("report.html"),
+        other_dir.join("report.html"),
+    );
+    let Some(page) = browser::open(&mine) else {
+        return;
+    };
+    let restored = |p: &Page| p.eval("document.getElementById('restored')?.hidden === false");
+    assert!(ticked(&page).is_empty());
+    assert_eq!(restored(&page), false);
+    let deepest = doc
+        .responses
+        .iter()
+        .max_by_key(|r| requirements(&doc, &r.id).len())
+        .unwrap();
+    tick(&page, &deepest.id);
+    let last = doc.responses.last().unwrap().id.clone();
+    page.click(&format!("#resp-{last} button.reject"));
+    let chosen = ticked(&page);
+    assert!(chosen.len() >= 2);
+    let command = page.text("#command");
+
+    page.tab.reload(false, None).unwrap();
+    page.tab.wait_until_navigated().unwrap();
+    page.tab.wait_for_element("body[data-ready='1']").unwrap();
+    assert_eq!(ticked(&page), chosen, "the ticks outlast a reload");
+    assert_eq!(page.text("#command"), command);
+    assert_eq!(
+        page.eval(&format!(
+            "document.getElementById('resp-{last}').classList.contains('rejected')"
+        )),
+        true
+    );
+    assert_eq!(restored(&page), true);
+
+    open_again(&page, &theirs);
+    assert!(
+        ticked(&page).is_empty(),
+        "none on a page of other responses"
+    );
+    assert_eq!(
+        page.eval("document.querySelectorAll('#responses .resp.rejected').length"),
+        0
+    );
+    assert_eq!(restored(&page), false);
+    assert_eq!(
+        page.eval("Object.keys(localStorage).sort()"),
+        serde_json::json!([format!("recourse.approvals.{digest}")])
+    );
+
+    // Back on the first page they are still there; unticked all, they are forgotten.
+    open_again(&page, &mine);
+    assert_eq!(ticked(&page), chosen);
+    let root = by_rank(&doc, &chosen)[0].clone();
+    tick(&page, &root);
+    page.click(&format!("#resp-{last} button.reject"));
+    assert!(ticked(&page).is_empty());
+    open_again(&page, &mine);
+    assert!(ticked(&page).is_empty());
+    assert_eq!(page.eval("localStorage.length"), 0);
+    no_problems(&page);
+}

@@ -355,7 +355,9 @@ fn responses_section(out: &mut String, doc: &ProposalsDoc, files: &Files) {
          <span id=\"shown\" class=\"note\"></span></div>\
          <div class=\"selection\" id=\"selection\">\
          <div>Net benefit approved: <strong id=\"approved-total\"></strong> \
-         <span id=\"approved-count\" class=\"note\"></span></div>\
+         <span id=\"approved-count\" class=\"note\"></span> \
+         <span id=\"restored\" class=\"note\" hidden>(ticks restored from an earlier visit: this \
+         browser keeps them for these responses)</span></div>\
          <pre id=\"command\"></pre>\
          <a id=\"download\" download=\"approvals.json\" href=\"#\">approvals as JSON</a>{}\
          </div>\

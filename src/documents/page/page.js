@@ -76,6 +76,32 @@
   }
 
   const byRank = (a, b) => byId.get(a).rank - byId.get(b).rank;
+
+  // The ticks outlast a reload: kept in this browser's storage under the digest of the
+  // responses, so a page of other responses (solved again, another scenario), whose digest
+  // differs, never gets them, even where the same ids name other responses.
+  const KEPT = "recourse.approvals." + D.digest;
+  function keep(ids, no) {
+    try {
+      if (ids.length || no.length)
+        localStorage.setItem(KEPT, JSON.stringify({ responses_digest: D.digest, approve: ids, reject: no }));
+      else localStorage.removeItem(KEPT);
+    } catch (e) {
+      // No storage (turned off, or a sandboxed frame): the ticks last as long as the page.
+    }
+  }
+  function restore() {
+    let kept = null;
+    try {
+      kept = JSON.parse(localStorage.getItem(KEPT) || "null");
+    } catch (e) {
+      return 0;
+    }
+    if (!kept || kept.responses_digest !== D.digest) return 0;
+    for (const id of kept.reject || []) if (byId.has(id)) rejected.add(id);
+    for (const id of kept.approve || []) if (!rejected.has(id)) approve(id);
+    return approved.size + rejected.size;
+  }
   function shellWord(s) {
     return /^[A-Za-z0-9._\/:=+-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\\''") + "'";
   }
@@ -84,6 +110,8 @@
     const no = [...rejected].sort(byRank);
     let total = 0;
     for (const id of ids) total += byId.get(id).net;
+    keep(ids, no);
+    if (!ids.length && !no.length) $("restored").hidden = true;
     $("approved-total").textContent = money(total);
     $("approved-count").textContent =
       `(${count(ids.length)} of ${count(D.responses.length)} responses approved, ${count(no.length)} rejected)`;
@@ -398,6 +426,8 @@
     $("more-responses").addEventListener("click", showMore);
   }
 
+  if (restore())
+    $("restored").hidden = false;
   drawMap();
   showDisruptions();
   wire();
