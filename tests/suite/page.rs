@@ -1206,3 +1206,60 @@ fn ticks_outlast_a_reload_but_never_reach_a_page_of_other_responses() {
     assert_eq!(page.eval("localStorage.length"), 0);
     no_problems(&page);
 }
+
+/// In print, the long sections flow on from where the page before ends and so do long
+/// response cards (a card kept whole that does not fit left the rest of a page blank); short
+/// cards and the short sections stay whole.
+#[test]
+fn in_print_long_cards_and_sections_flow_across_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    recourse()
+        .args(["generate", "--orders", "1100", "--seed", "9", "-o"])
+        .arg(dir.path().join("gen.json"))
+        .assert()
+        .success();
+    solved_page(&dir.path().join("gen.json"), dir.path(), "4");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    page.tab
+        .call_method(
+            headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia {
+                media: Some("print".to_owned()),
+                features: None,
+            },
+        )
+        .unwrap();
+    let breaks = |selector: &str| {
+        page.eval(&format!(
+            "[...document.querySelectorAll('{selector}')].map(e => getComputedStyle(e).breakInside)"
+        ))
+    };
+    for flows in ["#kpis", "#network", "#responses-section", "#unresolved"] {
+        assert_eq!(breaks(flows), serde_json::json!(["auto"]), "{flows}");
+    }
+    for whole in ["#headline", "#map", "#by-day"] {
+        assert_eq!(breaks(whole), serde_json::json!(["avoid"]), "{whole}");
+    }
+    // A long card's paragraphs flow too: one kept whole would go to the next page with
+    // the card's header.
+    assert_eq!(
+        page.eval("[...new Set([...document.querySelectorAll('#responses .resp p')].map(e => getComputedStyle(e).breakInside))]"),
+        serde_json::json!(["auto"])
+    );
+    // The tallest card may break; the shortest, several times shorter, may not.
+    let cards = page.eval(
+        "[...document.querySelectorAll('#responses .resp')].map(e => [e.dataset.id, e.offsetHeight, getComputedStyle(e).breakInside])",
+    );
+    let cards = cards.as_array().unwrap();
+    let height = |c: &&serde_json::Value| c[1].as_u64().unwrap();
+    let tallest = cards.iter().max_by_key(height).unwrap();
+    let shortest = cards.iter().min_by_key(height).unwrap();
+    assert!(
+        height(&tallest) >= 3 * height(&shortest),
+        "{tallest} {shortest}"
+    );
+    assert_eq!(tallest[2], "auto", "{tallest}");
+    assert_eq!(shortest[2], "avoid", "{shortest}");
+    no_problems(&page);
+}

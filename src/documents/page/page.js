@@ -349,7 +349,11 @@
       return p;
     };
     parts.push(links("Requires", r.requires), links("Required by", requiredBy.get(r.id) || []));
-    return el("article", { class: "resp", id: "resp-" + r.id, "data-id": r.id }, ...parts.filter(Boolean));
+    // A long card (more than a third of a printed page or so) may break across pages in
+    // print; a short one is kept whole.
+    const long = r.actions.length > 6 || r.explanation.length > 900;
+    return el("article", { class: "resp" + (long ? " long" : ""), id: "resp-" + r.id, "data-id": r.id },
+      ...parts.filter(Boolean));
   }
 
   function showMore() {
