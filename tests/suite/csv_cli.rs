@@ -1154,3 +1154,73 @@ fn row_labels_are_read_in_any_case() {
     let (doc, _) = import_files(&files, None).unwrap_or_else(|d| panic!("{d}"));
     assert_eq!(doc, demo);
 }
+
+/// A space before an opening quote (`SKU-1, "Pump, 40W"`) leaves the cell unquoted: the
+/// quotes are text and the comma splits the cell. It is one error at the cell that says to
+/// remove the space, not a row with too many cells; without a separator inside, the cell
+/// would otherwise be read with its quotes. A space after a closing quote is padding.
+#[test]
+fn a_space_before_an_opening_quote_is_named_at_its_cell() {
+    let expected = [
+        "error[space_before_quote]: skus.csv:2:name: a space before the opening quote: the quote is read as text, and the cell is not quoted",
+        "  hint: remove the space before the quote, or quote the whole field, spaces included: a quote opens a quoted cell only as the cell's first character",
+    ];
+    for to in [r#"SKU-1, "Pump, 40W""#, r#"SKU-1,  "Pump 40W" "#] {
+        let (code, errors, written) = problems_with_one_edit("skus.csv", "SKU-1,Pump 40W", to);
+        assert_eq!((code, written), (2, false), "{to}");
+        // Nothing more: the rows that name SKU-1 name a row that is there, refused.
+        assert_eq!(errors, expected, "{to}");
+    }
+    // In the header line the cell is named by its place.
+    let (code, errors, _) = problems_with_one_edit("skus.csv", "id,name", r#"id, "name""#);
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors[0],
+        "error[space_before_quote]: skus.csv:1:2: a space before the opening quote: the quote is read as text, and the cell is not quoted"
+    );
+    let files: Vec<(&str, Vec<u8>)> = write_files(&common::tiny_doc("demo-eu"))
+        .into_iter()
+        .map(|(name, text)| match name {
+            "skus.csv" => (
+                name,
+                text.replacen("SKU-1,Pump 40W", "SKU-1,\"Pump, 40W\"  ", 1)
+                    .into_bytes(),
+            ),
+            _ => (name, text.into_bytes()),
+        })
+        .collect();
+    let (back, _) = import_files(&files, None).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(back.skus[0].name.as_deref(), Some("Pump, 40W"));
+}
+
+/// Text after a closing quote (`"Pump" 40W`) was read on as part of the cell, the quotes
+/// dropped without a word: it is an error at the cell, with how to write either meaning.
+#[test]
+fn text_after_a_closing_quote_is_an_error_at_its_cell() {
+    let (code, errors, written) =
+        problems_with_one_edit("skus.csv", "SKU-2,Valve 20mm", r#"SKU-2,"Valve" 20mm"#);
+    assert_eq!((code, written), (2, false));
+    assert_eq!(
+        errors,
+        [
+            "error[text_after_quote]: skus.csv:3:name: text after the closing quote of a quoted cell",
+            r#"  hint: quote the whole cell and write each quote inside it twice (the cell "A" B is written """A"" B"), or remove the quotes"#,
+        ]
+    );
+    // The same in a `;` file, in a cell that is not the last.
+    let (code, errors, _) = import_problems(|name, text| {
+        Some(
+            if name == "stock.csv" {
+                semicolons(&text).replacen("PL-LIL;SKU-1;400;", "PL-LIL;\"SKU\"-1;400;", 1)
+            } else {
+                text
+            }
+            .into_bytes(),
+        )
+    });
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors[0],
+        "error[text_after_quote]: stock.csv:2:sku: text after the closing quote of a quoted cell"
+    );
+}

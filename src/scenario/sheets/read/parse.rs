@@ -63,14 +63,9 @@ pub(super) fn parse_table(
 ) -> Option<Vec<Row>> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let delim = delimiter.unwrap_or_else(|| detect(bytes));
-    let unclosed = unclosed_quote(bytes, delim);
-    if let Some(q) = unclosed.filter(|q| q.record == 0) {
-        diags.push(unclosed_quote_error(
-            t.file,
-            bytes,
-            q,
-            &format!("{}", q.cell + 1),
-        ));
+    let quotes = scan_quotes(bytes, delim);
+    if let Some(d) = header_quote_error(t.file, bytes, &quotes) {
+        diags.push(d);
         return None;
     }
     let mut r = csv::ReaderBuilder::new()
@@ -98,14 +93,12 @@ pub(super) fn parse_table(
         Some(Ok(h)) => h,
     };
     let columns = header_columns(t, &header, diags)?;
-    if let Some(q) = unclosed {
-        let column = match columns.get(q.cell) {
-            Some(Some(name)) => (*name).to_owned(),
-            _ => format!("{}", q.cell + 1),
-        };
+    if let Some(q) = quotes.unclosed {
+        let column = column_name(&columns, q.cell);
         diags.push(unclosed_quote_error(t.file, bytes, q, &column));
         return None;
     }
+    let mut strays = quotes.strays.into_iter().peekable();
     let mut rows = Vec::new();
     // Lines counted from the bytes (1 = the header): a record's line is where it starts.
     let (mut counted_to, mut line_at) = (0usize, 1usize);
@@ -122,7 +115,7 @@ pub(super) fn parse_table(
         }
         line_at
     };
-    for rec in records {
+    for (record, rec) in records.enumerate().map(|(i, rec)| (i + 1, rec)) {
         let rec = match rec {
             Ok(rec) => rec,
             Err(e) => {
@@ -135,10 +128,16 @@ pub(super) fn parse_table(
         if rec.iter().all(str::is_empty) {
             continue; // a blank line, or a spreadsheet's row of empty cells
         }
+        // A stray quote shifts or merges the cells after it: the row is refused, said once.
+        let stray = strays.next_if(|s| s.record == record);
+        if let Some(s) = stray {
+            let column = column_name(&columns, s.cell);
+            diags.push(stray_quote_error(t.file, line, &column, s.kind));
+        }
         // Longer than the header line, even by empty cells: a spreadsheet's trailing empty
         // columns are in the header too, so a longer row is a cell split by an unquoted
         // separator (`2,5` in a `,` file), whose later cells would each read one column off.
-        if rec.len() > columns.len() {
+        if rec.len() > columns.len() && stray.is_none() {
             diags.push(
                 Diagnostic::error(
                     "extra_cells",
@@ -152,7 +151,9 @@ pub(super) fn parse_table(
                 .hint(split_cell_hint(delim)),
             );
         }
-        unnamed_cells(t.file, line, &columns, &rec, diags);
+        if stray.is_none() {
+            unnamed_cells(t.file, line, &columns, &rec, diags);
+        }
         let cells = columns
             .iter()
             .zip(rec.iter())
@@ -163,7 +164,7 @@ pub(super) fn parse_table(
             line,
             cells,
             decimal_comma: delim == b';',
-            refused: rec.len() > columns.len(),
+            refused: rec.len() > columns.len() || stray.is_some(),
         });
     }
     Some(rows)
@@ -205,33 +206,87 @@ struct Unclosed {
     cell: usize,
 }
 
-/// The quoted cell that runs to the end of `bytes`, if one does. csv ends such a cell at
-/// the end of the input without a word, so a stray quote would take in every later row as
-/// one cell. This follows csv's reading (RFC 4180, as configured in [`parse_table`]): a
-/// quote opens a quoted cell only as the cell's first byte, `""` inside one is a quote, and
-/// a quote elsewhere (`3/4" pipe`) is text.
-fn unclosed_quote(bytes: &[u8], delim: u8) -> Option<Unclosed> {
+/// A quote where csv reads it otherwise than a person meant it, in a cell that is read:
+/// after spaces at the start of the cell (` "Pump, 40W"`: text, so a separator inside it
+/// splits the cell), or a closing quote followed by text (`"Pump" 40W`: csv goes on
+/// reading the cell unquoted, and the quotes vanish).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Stray {
+    SpaceBeforeQuote,
+    TextAfterQuote,
+}
+
+/// A [`Stray`] quote: its kind, the byte where it shows (the quote, or the text after the
+/// closing one), and its cell's record (0 = the header) and place in it (0 = first).
+#[derive(Clone, Copy)]
+struct StrayQuote {
+    kind: Stray,
+    byte: usize,
+    record: usize,
+    cell: usize,
+}
+
+/// What the quotes of a file do: the quoted cell that runs to its end, if one does, and
+/// the first stray quote of each record.
+struct Quotes {
+    unclosed: Option<Unclosed>,
+    strays: Vec<StrayQuote>,
+}
+
+/// Reads the quotes of `bytes` as csv does (RFC 4180, as configured in [`parse_table`]): a
+/// quote opens a quoted cell only as the cell's first byte, `""` inside one is a quote, a
+/// quote elsewhere (`3/4" pipe`) is text, and text after a closing quote is read on as an
+/// unquoted part of the cell. csv ends a quoted cell that is never closed at the end of the
+/// input without a word, so a stray quote would take in every later row as one cell; and it
+/// reads the two [`Stray`] quotes without a word either. Spaces and tabs (other than the
+/// separator) around a cell are padding, as `csv::Trim::All` trims them.
+///
+/// Long because its states and their moves are one table, read top to bottom.
+fn scan_quotes(bytes: &[u8], delim: u8) -> Quotes {
+    #[derive(PartialEq)]
     enum State {
         CellStart,
+        /// Spaces at the start of a cell.
+        Padding,
         Unquoted,
         Quoted,
         /// A quote inside a quoted cell: it closes the cell, or starts `""`.
         QuoteInQuoted,
+        /// Spaces after a closing quote.
+        AfterQuoted,
     }
     let (mut state, mut record, mut cell, mut opened) = (State::CellStart, 0, 0, 0);
+    let mut strays: Vec<StrayQuote> = Vec::new();
     // A record ends at a CR or LF outside quotes; the ones that follow (CRLF, blank lines)
     // start no record of their own.
     let mut in_record = false;
     for (i, &b) in bytes.iter().enumerate() {
         let line_end = b == b'\n' || b == b'\r';
+        let space = (b == b' ' || b == b'\t') && b != delim;
+        let (at_record, at_cell) = (record, cell);
+        let mut stray = |kind| {
+            if strays.last().is_none_or(|s| s.record != at_record) {
+                strays.push(StrayQuote {
+                    kind,
+                    byte: i,
+                    record: at_record,
+                    cell: at_cell,
+                });
+            }
+        };
         state = match state {
             State::Quoted if b == b'"' => State::QuoteInQuoted,
             State::Quoted => State::Quoted,
             State::QuoteInQuoted if b == b'"' => State::Quoted,
+            State::QuoteInQuoted | State::AfterQuoted if space => State::AfterQuoted,
             State::CellStart if b == b'"' => {
                 opened = i;
                 in_record = true;
                 State::Quoted
+            }
+            State::Padding if b == b'"' => {
+                stray(Stray::SpaceBeforeQuote);
+                State::Unquoted
             }
             _ if b == delim => {
                 in_record = true;
@@ -246,17 +301,76 @@ fn unclosed_quote(bytes: &[u8], delim: u8) -> Option<Unclosed> {
                 cell = 0;
                 State::CellStart
             }
+            State::QuoteInQuoted | State::AfterQuoted => {
+                stray(Stray::TextAfterQuote);
+                State::Unquoted
+            }
+            State::CellStart | State::Padding if space => {
+                in_record = true;
+                State::Padding
+            }
             _ => {
                 in_record = true;
                 State::Unquoted
             }
         };
     }
-    matches!(state, State::Quoted).then_some(Unclosed {
-        byte: opened,
-        record,
-        cell,
-    })
+    Quotes {
+        unclosed: (state == State::Quoted).then_some(Unclosed {
+            byte: opened,
+            record,
+            cell,
+        }),
+        strays,
+    }
+}
+
+/// The name of the column at `cell` (0 = first), or its place when it has none.
+fn column_name(columns: &[Option<&'static str>], cell: usize) -> String {
+    match columns.get(cell) {
+        Some(Some(name)) => (*name).to_owned(),
+        _ => format!("{}", cell + 1),
+    }
+}
+
+/// The error for a quote problem in the header line (record 0), its cell named by its place:
+/// the header's columns cannot be told from it.
+fn header_quote_error(file: &str, bytes: &[u8], quotes: &Quotes) -> Option<Diagnostic> {
+    if let Some(q) = quotes.unclosed.filter(|q| q.record == 0) {
+        return Some(unclosed_quote_error(
+            file,
+            bytes,
+            q,
+            &format!("{}", q.cell + 1),
+        ));
+    }
+    let s = quotes.strays.first().filter(|s| s.record == 0)?;
+    let line = line_ends(bytes, 0, s.byte) + 1;
+    Some(stray_quote_error(
+        file,
+        line,
+        &format!("{}", s.cell + 1),
+        s.kind,
+    ))
+}
+
+/// The error for a [`StrayQuote`] of `file`, at `line` and `column`.
+fn stray_quote_error(file: &str, line: usize, column: &str, kind: Stray) -> Diagnostic {
+    let at = format!("{file}:{line}:{column}");
+    match kind {
+        Stray::SpaceBeforeQuote => Diagnostic::error(
+            "space_before_quote",
+            at,
+            "a space before the opening quote: the quote is read as text, and the cell is not quoted",
+        )
+        .hint("remove the space before the quote, or quote the whole field, spaces included: a quote opens a quoted cell only as the cell's first character"),
+        Stray::TextAfterQuote => Diagnostic::error(
+            "text_after_quote",
+            at,
+            "text after the closing quote of a quoted cell",
+        )
+        .hint("quote the whole cell and write each quote inside it twice (the cell \"A\" B is written \"\"\"A\"\" B\"), or remove the quotes"),
+    }
 }
 
 /// The error for a quoted cell of `file` that is never closed, at its line and `column`.
