@@ -489,20 +489,39 @@ fn a_misspelt_table_file_is_not_ignored() {
     );
 }
 
+/// A file saved in Latin-1 / Windows-1252 (as older spreadsheets save) is one error at
+/// its first line that is not UTF-8, with what the byte is and how to save the file; none
+/// of it is read, so the rows of other files that name its rows are not reported missing.
 #[test]
-fn text_that_is_not_utf8_is_refused_with_its_line() {
-    let (code, err, _) = import_edited(|name, text| {
+fn a_file_not_in_utf8_is_one_error_and_nothing_else() {
+    let (code, errors, written) = import_problems(|name, text| {
+        Some(if name == "orders.csv" {
+            // Every character of the demo's orders is below U+0100: Latin-1 is one byte each.
+            text.chars().map(|c| u8::try_from(c).unwrap()).collect()
+        } else {
+            text.into_bytes()
+        })
+    });
+    assert_eq!((code, written), (2, false));
+    assert_eq!(
+        errors,
+        [
+            r#"error[not_utf8]: orders.csv:3: the file is not UTF-8 text: byte 0xE8 ('è' in Windows-1252 or Latin-1) after "SO-1002,Brasserie Lumi" (byte 196 of the file), and 6 more lines have such bytes"#,
+            r#"  hint: save it as CSV UTF-8 (Excel: Save As, "CSV UTF-8 (Comma delimited)"; LibreOffice: character set Unicode (UTF-8)); until then none of it is read, and rows of other files that name its rows are not checked"#,
+        ]
+    );
+    // A byte Windows-1252 leaves undefined, at the start of a line.
+    let (code, errors, _) = import_problems(|name, text| {
         let mut bytes = text.into_bytes();
         if name == "skus.csv" {
-            // Latin-1 "é", as an old spreadsheet export writes it.
-            bytes.extend_from_slice(b"SKU-7,Caf\xe9\r\n");
+            bytes.extend_from_slice(b"\x81SKU-7,Caf\xe9\r\n");
         }
         Some(bytes)
     });
     assert_eq!(code, 2);
-    assert!(
-        err.contains("skus.csv:5: this line is not UTF-8 text"),
-        "{err}"
+    assert_eq!(
+        errors[0],
+        "error[not_utf8]: skus.csv:5: the file is not UTF-8 text: byte 0x81 at its start (byte 64 of the file)"
     );
 }
 

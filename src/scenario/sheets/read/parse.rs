@@ -62,6 +62,12 @@ pub(super) fn parse_table(
     diags: &mut Diagnostics,
 ) -> Option<Vec<Row>> {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    if let Err(e) = std::str::from_utf8(bytes) {
+        // One error for the file: its rows unread, no row elsewhere is said to name a
+        // missing one (each line on its own would leave the others' references dangling).
+        diags.push(not_utf8_error(t.file, bytes, e.valid_up_to()));
+        return None;
+    }
     let delim = delimiter.unwrap_or_else(|| detect(bytes));
     let quotes = scan_quotes(bytes, delim);
     if let Some(d) = header_quote_error(t.file, bytes, &quotes) {
@@ -470,6 +476,74 @@ fn header_columns(
         }
     }
     ok.then_some(columns)
+}
+
+/// The error for a file that is not UTF-8 text, whose first `valid` bytes are: the line of
+/// the first byte that is not, what comes before it on that line, what it reads as in
+/// Windows-1252 (the encoding older spreadsheets save in, Latin-1 above 0x9F), and how
+/// many later lines have such bytes too.
+fn not_utf8_error(file: &str, bytes: &[u8], valid: usize) -> Diagnostic {
+    let line = line_ends(bytes, 0, valid) + 1;
+    let line_start = bytes[..valid]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1);
+    let before = String::from_utf8_lossy(&bytes[line_start..valid]);
+    let b = bytes.get(valid).copied().unwrap_or(0);
+    let what = match windows_1252(b) {
+        Some(c) => format!("byte 0x{b:02X} ({c:?} in Windows-1252 or Latin-1)"),
+        None => format!("byte 0x{b:02X}"),
+    };
+    let before = if before.is_empty() {
+        "at its start".to_owned()
+    } else {
+        format!("after \"{}\"", crate::base::text::clip_start(&before, 30))
+    };
+    let more = match later_lines_not_utf8(bytes, valid, line) {
+        0 => String::new(),
+        1 => ", and 1 more line has such bytes".to_owned(),
+        n => format!(", and {n} more lines have such bytes"),
+    };
+    Diagnostic::error(
+        "not_utf8",
+        format!("{file}:{line}"),
+        format!("the file is not UTF-8 text: {what} {before} (byte {valid} of the file){more}"),
+    )
+    .hint("save it as CSV UTF-8 (Excel: Save As, \"CSV UTF-8 (Comma delimited)\"; LibreOffice: character set Unicode (UTF-8)); until then none of it is read, and rows of other files that name its rows are not checked")
+}
+
+/// How many lines after `line` (the line of byte `from`) hold bytes that are not UTF-8.
+fn later_lines_not_utf8(bytes: &[u8], from: usize, line: usize) -> usize {
+    let (mut at, mut line_at, mut last, mut count) = (from, line, line, 0);
+    let mut offset = from;
+    for chunk in bytes[from..].utf8_chunks() {
+        offset += chunk.valid().len();
+        if !chunk.invalid().is_empty() {
+            line_at += line_ends(bytes, at, offset);
+            at = offset;
+            if line_at != last {
+                count += 1;
+                last = line_at;
+            }
+        }
+        offset += chunk.invalid().len();
+    }
+    count
+}
+
+/// What byte `b` (0x80 or above) reads as in Windows-1252; `None` for the five bytes it
+/// leaves undefined and for ASCII.
+fn windows_1252(b: u8) -> Option<char> {
+    // 0x80 to 0x9F, `_` where Windows-1252 defines nothing.
+    const HIGH: &str = "€_‚ƒ„…†‡ˆ‰Š‹Œ_Ž__‘’“”•–—˜™š›œ_žŸ";
+    match b {
+        0x80..=0x9F => HIGH
+            .chars()
+            .nth(usize::from(b - 0x80))
+            .filter(|&c| c != '_'),
+        0xA0..=0xFF => Some(char::from(b)),
+        _ => None,
+    }
 }
 
 fn csv_error(file: &str, line: usize, e: &csv::Error) -> Diagnostic {
