@@ -1243,3 +1243,61 @@ fn text_after_a_closing_quote_is_an_error_at_its_cell() {
         "error[text_after_quote]: stock.csv:2:sku: text after the closing quote of a quoted cell"
     );
 }
+
+/// Numbers written with the separators of a locale, outside the one place a separator is
+/// read (a decimal comma in a `;` file): each is an error at its cell that names the
+/// separator and says what to write, not a bare "is not a number".
+#[test]
+fn separators_in_numbers_are_named_with_what_to_write() {
+    // A tab-separated file, where the decimal point is a point.
+    let (code, errors, written) = import_problems(|name, text| {
+        let text = text.replace(',', "\t");
+        let text = match name {
+            "lanes.csv" => text.replacen(
+                "ground\t1\t0.4\t150\t400\t",
+                "ground\t1\t0,4\t1.234,5\t1 000\t",
+                1,
+            ),
+            "stock.csv" => text.replacen("PL-LIL\tSKU-1\t400\t", "PL-LIL\tSKU-1\t1,234\t", 1),
+            "inbound.csv" => text.replacen("SKU-1\t100\t", "SKU-1\t1,100.5\t", 1),
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!((code, written), (2, false));
+    assert_eq!(
+        errors,
+        [
+            r#"error[decimal_comma]: lanes.csv:2:cost_per_unit: "0,4" is not a number: it looks like one with a decimal comma"#,
+            "  hint: write 0.4: only a ;-separated file takes decimal commas",
+            r#"error[thousands_separator]: lanes.csv:2:fixed_cost_per_day: "1.234,5" has a thousands separator and a decimal comma"#,
+            "  hint: write 1234.5: numbers take no thousands separator, and only a ;-separated file takes decimal commas",
+            r#"error[thousands_separator]: lanes.csv:2:capacity_per_day: "1 000" has a thousands separator"#,
+            "  hint: write 1000: numbers take no thousands separator",
+            r#"error[ambiguous_number]: stock.csv:2:on_hand: "1,234" could be 1234 (read with a thousands separator) or 1.234 (read with a decimal comma)"#,
+            "  hint: write 1234 for the first, 1.234 for the second: numbers take no thousands separator, and only a ;-separated file takes decimal commas",
+            r#"error[thousands_separator]: inbound.csv:2:quantity: "1,100.5" has a thousands separator"#,
+            "  hint: write 1100.5: numbers take no thousands separator",
+        ]
+    );
+    // A `;` file: a comma grouping thousands before a decimal point, and a no-break space.
+    let (code, errors, _) = import_problems(|name, text| {
+        let text = semicolons(&text);
+        let text = match name {
+            "stock.csv" => text.replacen("PL-LIL;SKU-1;400;", "PL-LIL;SKU-1;1,000.5;", 1),
+            "inbound.csv" => text.replacen("SKU-1;100;", "SKU-1;-1\u{a0}100;", 1),
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!(code, 2);
+    assert_eq!(
+        errors[..4],
+        [
+            r#"error[thousands_separator]: stock.csv:2:on_hand: "1,000.5" has a thousands separator"#,
+            "  hint: write 1000,5: numbers take no thousands separator",
+            "error[thousands_separator]: inbound.csv:2:quantity: \"-1\u{a0}100\" has a thousands separator",
+            "  hint: write -1100: numbers take no thousands separator",
+        ]
+    );
+}

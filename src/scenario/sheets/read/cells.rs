@@ -176,18 +176,14 @@ fn number(v: &str, decimal_comma: bool) -> Result<f64, Diagnostic> {
     };
     match text.parse::<f64>() {
         Ok(x) if x.is_finite() => Ok(x),
-        _ => {
+        _ => Err(separated(v, decimal_comma).unwrap_or_else(|| {
             let hint = if decimal_comma {
                 " (1234.5 or 1234,5)"
             } else {
                 " (1234.5)"
             };
-            Err(Diagnostic::error(
-                "not_a_number",
-                "",
-                format!("\"{v}\" is not a number{hint}"),
-            ))
-        }
+            Diagnostic::error("not_a_number", "", format!("\"{v}\" is not a number{hint}"))
+        })),
     }
 }
 
@@ -275,4 +271,99 @@ fn thousands_grouped(v: &str) -> Option<Diagnostic> {
             "write {plain}: numbers take no thousands separator"
         ))
     })
+}
+
+/// When `v`, which does not read as a number, is one written with the separators a
+/// spreadsheet or a person puts in, the problem and what to write: a decimal comma outside
+/// a `;` file (`2,5`), thousands separators (`1,234.5`, `1.234,5`, `1 234`, `1'234`, the
+/// space also no-break), or a comma that could be either (`1,234` outside a `;` file). In
+/// a `;` file a decimal comma reads, and `1.000` is [`thousands_grouped`]'s.
+fn separated(v: &str, decimal_comma: bool) -> Option<Diagnostic> {
+    let (sign, body) = match v.strip_prefix(['-', '+']) {
+        Some(rest) => (&v[..1], rest),
+        None => ("", v),
+    };
+    let is_mark = |c: char| matches!(c, ',' | '.' | ' ' | '\'' | '\u{a0}' | '\u{202f}');
+    if !body.chars().all(|c| c.is_ascii_digit() || is_mark(c)) {
+        return None;
+    }
+    let parts: Vec<&str> = body.split(is_mark).collect();
+    let marks: Vec<char> = body.chars().filter(|&c| is_mark(c)).collect();
+    let (&last, &tail, lead) = (marks.last()?, parts.last()?, parts[0]);
+    if parts.iter().any(|p| p.is_empty()) {
+        return None;
+    }
+    // Thousands are grouped from a lead of one to three digits (not a 0).
+    let lead_groups = (1..=3).contains(&lead.len()) && !lead.starts_with('0');
+    let point = if decimal_comma { "," } else { "." };
+    if marks.len() == 1 && last == ',' && !decimal_comma {
+        return Some(lone_comma(v, sign, lead, tail));
+    }
+    // The decimal mark: a last `,` or `.` after separators of another kind.
+    let decimal = (matches!(last, ',' | '.')
+        && marks[..marks.len() - 1].iter().all(|&m| m != last))
+    .then_some(last);
+    let groups = match decimal {
+        Some(_) => &parts[1..parts.len() - 1],
+        None => &parts[1..],
+    };
+    let separators = &marks[..marks.len() - usize::from(decimal.is_some())];
+    let grouped = lead_groups
+        && !groups.is_empty()
+        && groups.iter().all(|g| g.len() == 3)
+        && separators.iter().all(|&m| m == separators[0]);
+    if !grouped {
+        return None;
+    }
+    let fraction = decimal
+        .map(|_| format!("{point}{tail}"))
+        .unwrap_or_default();
+    let plain = format!("{sign}{lead}{}{fraction}", groups.concat());
+    Some(if decimal == Some(',') && !decimal_comma {
+        Diagnostic::error(
+            "thousands_separator",
+            "",
+            format!("\"{v}\" has a thousands separator and a decimal comma"),
+        )
+        .hint(format!(
+            "write {plain}: numbers take no thousands separator, and {COMMA_RULE}"
+        ))
+    } else {
+        Diagnostic::error(
+            "thousands_separator",
+            "",
+            format!("\"{v}\" has a thousands separator"),
+        )
+        .hint(format!(
+            "write {plain}: numbers take no thousands separator"
+        ))
+    })
+}
+
+/// Where a file takes decimal commas.
+const COMMA_RULE: &str = "only a ;-separated file takes decimal commas";
+
+/// The problem with `v`, `sign` `lead` `,` `tail`, outside a `;` file: a decimal comma, or,
+/// before three digits after a lead that could group thousands, a comma that could be
+/// either.
+fn lone_comma(v: &str, sign: &str, lead: &str, tail: &str) -> Diagnostic {
+    let plain = format!("{sign}{lead}.{tail}");
+    let lead_groups = (1..=3).contains(&lead.len()) && !lead.starts_with('0');
+    if tail.len() != 3 || !lead_groups {
+        return Diagnostic::error(
+            "decimal_comma",
+            "",
+            format!("\"{v}\" is not a number: it looks like one with a decimal comma"),
+        )
+        .hint(format!("write {plain}: {COMMA_RULE}"));
+    }
+    let grouped = format!("{sign}{lead}{tail}");
+    Diagnostic::error(
+        "ambiguous_number",
+        "",
+        format!("\"{v}\" could be {grouped} (read with a thousands separator) or {plain} (read with a decimal comma)"),
+    )
+    .hint(format!(
+        "write {grouped} for the first, {plain} for the second: numbers take no thousands separator, and {COMMA_RULE}"
+    ))
 }
