@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 #[command(after_help = "\
 Examples:
   recourse import csv extract/ -o scenario.json      # one CSV file per table (README: Spreadsheets)
-  recourse import csv extract/ --delimiter ';' -o scenario.json
+  recourse import csv extract/ --delimiter ';' -o scenario.json   # or , or tab or |
   recourse import mcnd ../shared/data/mcnd/c33.dow -o c33.json
   recourse solve c33.json --time-limit 600 --threads 1
   recourse import ssfctp ../shared/data/ssfctp/g1_n500_0 | recourse solve -
@@ -33,7 +33,7 @@ pub struct Args {
     pub kind: ImportKind,
     /// Instance file, or - for standard input; for csv, the directory of CSV files.
     pub file: PathBuf,
-    /// csv: the field separator, one character (`,`, `;`, or `tab`); detected per file
+    /// csv: the field separator, `,` `;` `tab` or `|` (nothing else); detected per file
     /// from its header when absent (`;` files may write decimal commas).
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
@@ -82,13 +82,19 @@ pub fn run(args: Args) -> i32 {
     }
 }
 
+/// The separators a CSV file may have: the three spreadsheets write, and `|`, which ERP
+/// and warehouse extracts use. Any other character is refused here (a usage error, exit 2)
+/// rather than read: `.` or a letter would split numbers and names into cells, and the
+/// errors would be about every header instead of the option.
 fn parse_delimiter(s: &str) -> Result<u8, String> {
     match s {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
         "tab" | "\\t" | "\t" => Ok(b'\t'),
-        _ if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => {
-            Ok(s.as_bytes()[0])
-        }
-        _ => Err(format!("one character such as , or ; (or tab), not {s:?}")),
+        "|" | "pipe" => Ok(b'|'),
+        _ => Err(format!(
+            "{s:?} is not a separator recourse reads: use , or ; or tab or |"
+        )),
     }
 }
 

@@ -1301,3 +1301,80 @@ fn separators_in_numbers_are_named_with_what_to_write() {
         ]
     );
 }
+
+/// `|`, the separator of many ERP and warehouse extracts, is detected from the header like
+/// the three spreadsheets write, and `--delimiter` takes it too.
+#[test]
+fn a_pipe_separated_extract_reads_as_meant() {
+    let doc = common::tiny_doc("demo-eu");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("extract");
+    std::fs::create_dir(&dir).unwrap();
+    for (name, text) in write_files(&doc) {
+        assert!(!text.contains('|'), "{name}");
+        std::fs::write(dir.join(name), text.replace(',', "|")).unwrap();
+    }
+    let (back, warnings) = import_dir(&dir, None).unwrap_or_else(|d| panic!("{d}"));
+    assert!(back == doc && warnings.items.is_empty(), "{warnings}");
+    let out = tmp.path().join("scenario.json");
+    common::recourse()
+        .args(["import", "csv", "--delimiter", "|"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let written: ScenarioDoc = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(written == doc);
+}
+
+/// `--delimiter` takes the separators its help lists and nothing else: any other is a
+/// usage error (exit 2, the code of bad input) naming the ones it takes, before any file
+/// is read, not a file's worth of errors about every header.
+#[test]
+fn a_delimiter_recourse_does_not_read_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("extract");
+    write(&dir, &common::tiny_doc("demo-eu"));
+    let out = tmp.path().join("scenario.json");
+    for bad in ["x", ".", " ", "::"] {
+        let o = common::recourse()
+            .args(["import", "csv", "--delimiter", bad])
+            .arg(&dir)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(recourse::base::exit::BAD_INPUT),
+            "{bad:?}"
+        );
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert!(
+            err.starts_with(&format!(
+                "error: invalid value '{bad}' for '--delimiter <DELIMITER>': {bad:?} is not a separator recourse reads: use , or ; or tab or |\n"
+            )),
+            "{err}"
+        );
+        assert!(!out.exists());
+    }
+    for good in [",", ";", "tab", "|"] {
+        common::recourse()
+            .args(["import", "csv", "--delimiter", good])
+            .arg(&dir)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .code(if good == "," { 0 } else { 2 });
+    }
+    let help = common::recourse()
+        .args(["import", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(
+        help.contains("csv: the field separator, `,` `;` `tab` or `|` (nothing else)"),
+        "{help}"
+    );
+}

@@ -35,7 +35,7 @@ pub struct Sheets {
 }
 
 /// Reads the scenario in `dir` (one CSV file per table of [`TABLES`]). `delimiter`: the
-/// field separator, or `None` to detect it per file from its header (`,`, `;` or tab).
+/// field separator, or `None` to detect it per file from its header (`,`, `;`, tab or `|`).
 /// `Err` when a file or a header is unusable; cells that cannot be read are in
 /// [`Sheets::problems`].
 pub fn read_dir(dir: &Path, delimiter: Option<u8>) -> Result<Sheets, Diagnostics> {

@@ -28,26 +28,29 @@ pub(super) fn suggest(got: &str, known: &[&str]) -> String {
     }
 }
 
-/// The delimiter of a file from its header line: the most frequent of `,`, `;` and tab
-/// outside quotes (`,` when none). The header ends at the first CR or LF, so a file with
+/// The delimiter of a file from its header line: the most frequent of `,`, `;`, tab and
+/// `|` outside quotes (`,` when none). The header ends at the first CR or LF, so a file with
 /// CR line ends (classic Mac) is judged by its header too, not by its whole text.
 pub(super) fn detect(bytes: &[u8]) -> u8 {
-    let mut counts = [0usize; 3];
+    const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+    let mut counts = [0usize; 4];
     let mut quoted = false;
     for &b in bytes.iter().take_while(|&&b| b != b'\n' && b != b'\r') {
         match b {
             b'"' => quoted = !quoted,
-            b',' if !quoted => counts[0] += 1,
-            b';' if !quoted => counts[1] += 1,
-            b'\t' if !quoted => counts[2] += 1,
-            _ => {}
+            _ if quoted => {}
+            _ => {
+                if let Some(i) = DELIMITERS.iter().position(|&d| d == b) {
+                    counts[i] += 1;
+                }
+            }
         }
     }
-    let best = (0..3).max_by_key(|&i| (counts[i], 2 - i)).unwrap_or(0);
+    let best = (0..4).max_by_key(|&i| (counts[i], 4 - i)).unwrap_or(0);
     if counts[best] == 0 {
         b','
     } else {
-        [b',', b';', b'\t'][best]
+        DELIMITERS[best]
     }
 }
 
