@@ -28,7 +28,9 @@ translation of it, with the names in the characters an LP file allows: brackets 
 parentheses, `-` and any other forbidden character as `_` (`x(SO_1,SKU_1,DC_PAR,PAR_LYO_G,3)`).
 
 export csv writes the scenario as one CSV file per table into a new (or empty) directory,
-all files or none; `recourse import csv` reads them back into an equal scenario.")]
+all files or none, each UTF-8 after a byte-order mark (as Excel's \"CSV UTF-8\" writes, so
+that Excel shows accented names as they are); `recourse import csv` reads them back into an
+equal scenario, and exporting that writes the same bytes.")]
 pub struct Args {
     /// Scenario file, or - for standard input; or `csv`, then the scenario file.
     pub scenario: PathBuf,
@@ -88,9 +90,15 @@ fn export_csv(file: &Path, dir: Option<&Path>) -> i32 {
         Ok(x) => x,
         Err(code) => return code,
     };
+    // Each file starts with a byte-order mark, so that Excel reads it as UTF-8.
     let files: Vec<(&str, Vec<u8>)> = recourse::scenario::sheets::write_files(&doc)
         .into_iter()
-        .map(|(name, text)| (name, text.into_bytes()))
+        .map(|(name, text)| {
+            (
+                name,
+                format!("{}{text}", recourse::scenario::sheets::BOM).into_bytes(),
+            )
+        })
         .collect();
     match recourse::base::output::write_dir(dir, &files) {
         Ok(()) => {

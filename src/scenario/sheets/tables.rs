@@ -161,3 +161,9 @@ pub const LOCAL_ONLY: &str = "(local)";
 /// The `departure_days` of a lane that never departs (JSON `[]`); an empty cell means every
 /// day (the key left out).
 pub const NEVER: &str = "(never)";
+
+/// The byte-order mark `export csv` writes at the start of every file: Excel on Windows
+/// reads a CSV file without one in the machine's ANSI code page ("Créteil" opens as
+/// "CrÃ©teil"), with one as UTF-8, and Excel's own "CSV UTF-8" writes it. `import csv`
+/// skips it (and reads files without one).
+pub const BOM: &str = "\u{feff}";

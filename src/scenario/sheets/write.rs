@@ -7,7 +7,7 @@ use crate::scenario::wire::*;
 
 /// The files of `doc`: (file name, contents), every table of [`TABLES`] with its header,
 /// except `priority_penalties.csv`, written only when the policy replaces the default list
-/// (its presence is what replaces it).
+/// (its presence is what replaces it). `export csv` writes each after a [`BOM`].
 pub fn write_files(doc: &ScenarioDoc) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     let mut put = |t: &Table, rows: Vec<Vec<String>>| out.push((t.file, render(t, &rows)));

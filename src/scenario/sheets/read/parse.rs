@@ -64,7 +64,7 @@ pub(super) fn parse_table(
     delimiter: Option<u8>,
     diags: &mut Diagnostics,
 ) -> Option<Vec<Row>> {
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let bytes = bytes.strip_prefix(BOM.as_bytes()).unwrap_or(bytes);
     if let Err(e) = std::str::from_utf8(bytes) {
         // One error for the file: its rows unread, no row elsewhere is said to name a
         // missing one (each line on its own would leave the others' references dangling).
