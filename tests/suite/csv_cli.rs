@@ -1423,3 +1423,61 @@ fn exported_files_start_with_a_byte_order_mark_and_come_back_byte_for_byte() {
         );
     }
 }
+
+/// Text that a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+33 ...`, `@SUM`,
+/// an id starting with `-`) is exported after a `'`, so that it opens as text; numbers,
+/// negative ones too, are written as they are; and import drops the `'` again, so the
+/// document comes back equal (a text that starts with `'` itself included).
+#[test]
+fn text_a_spreadsheet_would_run_as_a_formula_is_written_after_a_quote_mark() {
+    let mut doc = common::tiny_doc("demo-eu");
+    doc.skus[0].name = Some(r#"=HYPERLINK("http://x","Pump")"#.to_owned());
+    doc.skus[1].name = Some("@SUM(A1)".to_owned());
+    doc.skus[2].name = Some("'=kept as typed".to_owned());
+    doc.orders[0].customer = Some("+33 Galeries".to_owned());
+    doc.orders[1].customer = Some("\tLumière".to_owned());
+    doc.orders[2].customer = Some("'plain".to_owned());
+    doc.policy.change_penalty_per_unit = Some(-0.5);
+    let text = serde_json::to_string(&doc).unwrap();
+    let doc: ScenarioDoc = serde_json::from_str(&text.replace("\"SKU-3\"", "\"-SKU-3\"")).unwrap();
+    let files = write_files(&doc);
+    let file = |name: &str| files.iter().find(|f| f.0 == name).unwrap().1.clone();
+    assert_eq!(
+        file("skus.csv"),
+        "id,name\r\nSKU-1,\"'=HYPERLINK(\"\"http://x\"\",\"\"Pump\"\")\"\r\nSKU-2,'@SUM(A1)\r\n'-SKU-3,''=kept as typed\r\n"
+    );
+    let orders = file("orders.csv");
+    assert!(
+        orders.contains("\r\nSO-1001,'+33 Galeries,")
+            && orders.contains("\r\nSO-1002,'\tLumière,")
+            && orders.contains("\r\nSO-1003,'plain,"),
+        "{orders}"
+    );
+    assert!(file("policy.csv").contains("\r\nchange_penalty_per_unit,-0.5\r\n"));
+    // No cell of any file opens as a formula: each starting with `-` is a number.
+    for (name, text) in &files {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        for rec in r.records() {
+            for cell in rec.unwrap().iter() {
+                let formula = cell.starts_with(['=', '+', '@', '\t', '\r'])
+                    || (cell.starts_with('-') && cell.parse::<f64>().is_err());
+                assert!(!formula, "{name}: {cell:?}");
+            }
+        }
+    }
+    let bytes: Vec<(&str, Vec<u8>)> = files
+        .iter()
+        .map(|(name, text)| (*name, text.clone().into_bytes()))
+        .collect();
+    let back = recourse::scenario::sheets::read_files(
+        &bytes,
+        None,
+        recourse::base::diagnostics::Diagnostics::default(),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert!(back.problems.items.is_empty(), "{}", back.problems);
+    assert!(back.doc == doc);
+}

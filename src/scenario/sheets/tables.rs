@@ -167,3 +167,39 @@ pub const NEVER: &str = "(never)";
 /// "CrÃ©teil"), with one as UTF-8, and Excel's own "CSV UTF-8" writes it. `import csv`
 /// skips it (and reads files without one).
 pub const BOM: &str = "\u{feff}";
+
+/// What a spreadsheet takes a cell starting with for a formula: `=`, `+`, `-`, `@`, and
+/// tab and CR, which some treat so too.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell as `export csv` writes it. Text that a spreadsheet would run as a formula
+/// (`=HYPERLINK(...)`, `+33 ...`, `@risk`, `-SKU-3`) gets a `'` in front, so that it opens as
+/// text, and so does text that starts with `'` and would lose it in [`unescape_formula`].
+/// A number (`-5`, `-0.25`) is left as it is: a spreadsheet reads it as a number.
+/// `unescape_formula(&escape_formula(x)) == x` for every `x`.
+pub fn escape_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    let formula = cell.starts_with(FORMULA_STARTS) && !is_plain_number(cell);
+    if formula || unescape_formula(cell).len() != cell.len() {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// A cell as `import csv` reads it: without the `'` of [`escape_formula`], that is a `'`
+/// followed by `=`, `+`, `-`, `@`, tab, CR or another `'`.
+pub fn unescape_formula(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) || rest.starts_with('\'') => rest,
+        _ => cell,
+    }
+}
+
+/// A number as `write.rs` writes one (`-5`, `12`, `-0.25`: the `Display` of an integer or
+/// an `f64`), which a spreadsheet reads as a number, not as a formula.
+fn is_plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix('-').unwrap_or(cell);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && all_digits(fraction)
+}

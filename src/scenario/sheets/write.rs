@@ -1,5 +1,6 @@
 //! A scenario document as CSV files (`recourse export csv`). Numbers are written in their
-//! shortest form that reads back to the same value, so [`super::read`] gives back an equal
+//! shortest form that reads back to the same value, and text that a spreadsheet would run
+//! as a formula after a `'` ([`escape_formula`]), so [`super::read`] gives back an equal
 //! document.
 
 use super::tables::*;
@@ -187,7 +188,9 @@ fn render(t: &Table, rows: &[Vec<String>]) -> String {
     w.write_record(t.columns).expect("in memory");
     for r in rows {
         debug_assert_eq!(r.len(), t.columns.len(), "{}", t.file);
-        w.write_record(r).expect("in memory");
+        // Text that would open as a formula is written after a `'` (read back without it).
+        let cells = r.iter().map(|c| escape_formula(c).into_owned());
+        w.write_record(cells).expect("in memory");
     }
     String::from_utf8(w.into_inner().expect("in memory")).expect("UTF-8 in, UTF-8 out")
 }

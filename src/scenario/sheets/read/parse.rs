@@ -1,5 +1,7 @@
 //! One CSV file to rows of cells: its separator and decimal mark detected (or given), its
-//! header's columns matched to the table's, every cell kept with its line and column.
+//! header's columns matched to the table's, every cell kept with its line and column (and
+//! without the `'` that `export csv` writes before text a spreadsheet would run as a
+//! formula, `tables::unescape_formula`).
 
 use crate::base::diagnostics::{Diagnostic, Diagnostics};
 use crate::scenario::sheets::tables::*;
@@ -166,7 +168,10 @@ pub(super) fn parse_table(
         let cells = columns
             .iter()
             .zip(rec.iter())
-            .filter_map(|(c, v)| c.filter(|_| !v.is_empty()).map(|c| (c, v.to_owned())))
+            .filter_map(|(c, v)| {
+                let v = unescape_formula(v);
+                c.filter(|_| !v.is_empty()).map(|c| (c, v.to_owned()))
+            })
             .collect();
         rows.push(Row {
             file: t.file,
