@@ -997,6 +997,10 @@ fn an_infeasible_page_lists_the_orders_left_at_risk_with_why() {
         !section.contains("still late or short with the plan"),
         "{section}"
     );
+    // Nor does the chart's legend name what no plan draws.
+    let chart = &html[html.find("<section id=\"by-day\">").unwrap()..];
+    let legend = &chart[..chart.find("</p>").unwrap()];
+    assert!(legend.ends_with("at risk if nobody acts "), "{legend}");
     assert!(
         section.contains(
             "Unresolved orders <span class=\"note\">(no plan: 2 at risk if nobody acts)</span>"

@@ -48,11 +48,17 @@ pub(super) fn at_risk_by_day(out: &mut String, s: &Scenario, doc: &ProposalsDoc,
     let (w, plot_h, left, bottom) = (1000.0_f64, 200.0_f64, 40.0_f64, 40.0_f64);
     let slot = (w - left) / (h + 2) as f64;
     let bar = (slot * 0.4).min(18.0);
+    // Without a plan nothing is drawn for it, and the legend does not name it.
+    let with_plan = if doc.plan.is_some() {
+        "<span class=\"swatch after\"></span>still late or short with the plan"
+    } else {
+        ""
+    };
     let _ = write!(
         out,
         "<section id=\"by-day\"><h2>At-risk orders by due day</h2>\
          <p class=\"legend\"><span class=\"swatch before\"></span>at risk if nobody acts \
-         <span class=\"swatch after\"></span>still late or short with the plan</p>\
+         {with_plan}</p>\
          <svg viewBox=\"0 0 {w} {}\" class=\"chart\" role=\"img\" aria-label=\"at-risk orders by due day\">",
         plot_h + bottom
     );
