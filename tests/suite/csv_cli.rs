@@ -1302,6 +1302,39 @@ fn separators_in_numbers_are_named_with_what_to_write() {
     );
 }
 
+/// In a `;` file a comma is the decimal point, so `1,000` is one; written like a thousand
+/// of a `,` locale (one to three digits, a comma, three digits), it is read as the file
+/// says, with a warning that names the other reading. Validation still judges the value:
+/// 12.5 units under whole units is an error at its cell, the warning beside it.
+#[test]
+fn a_decimal_comma_before_three_digits_is_read_with_a_warning() {
+    let (code, problems, written) = import_problems(|name, text| {
+        let text = semicolons(&text);
+        let text = match name {
+            "stock.csv" => text
+                .replacen("PL-LIL;SKU-1;400;", "PL-LIL;SKU-1;1,000;", 1)
+                .replacen("DC-PAR;SKU-1;150;20", "DC-PAR;SKU-1;12,500;20", 1)
+                .replacen("PL-LIL;SKU-2;300;", "PL-LIL;SKU-2;0,500;", 1),
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!((code, written), (2, false));
+    assert_eq!(
+        problems,
+        [
+            r#"warning[decimal_comma_or_thousands]: stock.csv:2:on_hand: "1,000" is read as 1, the comma being this file's decimal point"#,
+            "  hint: if 1000 was meant, write 1000; for 1, write 1",
+            r#"warning[decimal_comma_or_thousands]: stock.csv:5:on_hand: "12,500" is read as 12.5, the comma being this file's decimal point"#,
+            "  hint: if 12500 was meant, write 12500; for 12.5, write 12,5",
+            "error[fractional_units]: stock.csv:3:on_hand: on_hand is 0.5, not a whole number of units",
+            "  hint: round it, or set policy.integer_quantities to false for divisible goods",
+            "error[fractional_units]: stock.csv:5:on_hand: on_hand is 12.5, not a whole number of units",
+            "  hint: round it, or set policy.integer_quantities to false for divisible goods",
+        ]
+    );
+}
+
 /// `|`, the separator of many ERP and warehouse extracts, is detected from the header like
 /// the three spreadsheets write, and `--delimiter` takes it too.
 #[test]

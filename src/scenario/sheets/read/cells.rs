@@ -80,7 +80,17 @@ impl Builder {
     ) -> Option<T> {
         let v = r.cells.get(c)?;
         match read(v, r.decimal_comma) {
-            Ok(x) => Some(x),
+            Ok(x) => {
+                if r.decimal_comma {
+                    if let Some(w) = grouped_like(v) {
+                        self.diags.push(Diagnostic {
+                            path: at(r, c),
+                            ..w
+                        });
+                    }
+                }
+                Some(x)
+            }
             Err(d) => {
                 self.diags.push(Diagnostic {
                     path: at(r, c),
@@ -185,6 +195,40 @@ fn number(v: &str, decimal_comma: bool) -> Result<f64, Diagnostic> {
             Diagnostic::error("not_a_number", "", format!("\"{v}\" is not a number{hint}"))
         })),
     }
+}
+
+/// A warning for a number of a `;` file that reads with its decimal comma but is written as
+/// a thousand is in `,` locales (`1,000`, `12,500`: one to three digits, not only a 0, a
+/// comma and three digits): read as 1 and 12.5, which is likely meant, and so not refused,
+/// but a thousand off if it was copied from a `,` locale.
+fn grouped_like(v: &str) -> Option<Diagnostic> {
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    let (int, frac) = digits.split_once(',')?;
+    let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let shaped = (1..=3).contains(&int.len())
+        && all_digits(int)
+        && int.bytes().any(|b| b != b'0')
+        && frac.len() == 3
+        && all_digits(frac);
+    shaped.then(|| {
+        let sign = if v.starts_with('-') { "-" } else { "" };
+        let read = crate::base::text::number(format!("{int}.{frac}").parse().unwrap_or(0.0));
+        // The same value without the zeros that make it look grouped, where there are any.
+        let kept = frac.trim_end_matches('0');
+        let kept = match kept.len() {
+            3 => String::new(),
+            0 => format!("; for {sign}{int}, write {sign}{int}"),
+            _ => format!("; for {sign}{read}, write {sign}{int},{kept}"),
+        };
+        Diagnostic::warning(
+            "decimal_comma_or_thousands",
+            "",
+            format!("\"{v}\" is read as {sign}{read}, the comma being this file's decimal point"),
+        )
+        .hint(format!(
+            "if {sign}{int}{frac} was meant, write {sign}{int}{frac}{kept}"
+        ))
+    })
 }
 
 /// The whole number in a cell, or why it is none (a diagnostic without its place). A number

@@ -167,7 +167,13 @@ fn validated(sheets: Sheets) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> 
         .collect();
     // The places said so far, in a set: a scan of `out` per finding took time in the
     // square of the findings (a bad column of the large preset: 100,000 of them).
-    let mut said: HashSet<String> = out.items.iter().map(|d| d.path.clone()).collect();
+    // Only errors: a cell read with a warning holds its value, which validation judges.
+    let mut said: HashSet<String> = out
+        .items
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.path.clone())
+        .collect();
     for d in std::mem::take(&mut found.items) {
         let cites_unreadable = sheets
             .origins
