@@ -919,18 +919,24 @@ fn numbers_written_otherwise(text: &str, currency: &str) -> Vec<String> {
     bad
 }
 
+/// The page of a generated scenario of 1,118 orders (`generate --orders 1100 --seed 9`),
+/// solved in 4 s, as `report.html` in `dir`; its proposals document.
+fn generated_page(dir: &Path) -> ProposalsDoc {
+    recourse()
+        .args(["generate", "--orders", "1100", "--seed", "9", "-o"])
+        .arg(dir.join("gen.json"))
+        .assert()
+        .success();
+    solved_page(&dir.join("gen.json"), dir, "4")
+}
+
 /// Money is written with two decimals and every count grouped by thousands, the same in the
 /// headline cards, the KPI table, the chart, the response cards, the sentences they quote
 /// from the proposals document and the running total: a generated scenario of 1,118 orders.
 #[test]
 fn money_and_counts_are_written_alike_all_over_the_page() {
     let dir = tempfile::tempdir().unwrap();
-    recourse()
-        .args(["generate", "--orders", "1100", "--seed", "9", "-o"])
-        .arg(dir.path().join("gen.json"))
-        .assert()
-        .success();
-    let doc = solved_page(&dir.path().join("gen.json"), dir.path(), "4");
+    let doc = generated_page(dir.path());
     let Some(page) = browser::open(&dir.path().join("report.html")) else {
         return;
     };
@@ -1217,12 +1223,7 @@ fn ticks_outlast_a_reload_but_never_reach_a_page_of_other_responses() {
 #[test]
 fn in_print_long_cards_and_sections_flow_across_pages() {
     let dir = tempfile::tempdir().unwrap();
-    recourse()
-        .args(["generate", "--orders", "1100", "--seed", "9", "-o"])
-        .arg(dir.path().join("gen.json"))
-        .assert()
-        .success();
-    solved_page(&dir.path().join("gen.json"), dir.path(), "4");
+    generated_page(dir.path());
     let Some(page) = browser::open(&dir.path().join("report.html")) else {
         return;
     };

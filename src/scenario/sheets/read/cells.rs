@@ -306,14 +306,7 @@ fn thousands_grouped(v: &str) -> Option<Diagnostic> {
             decimal.replace('.', ",")
         ))
     } else {
-        Diagnostic::error(
-            "thousands_separator",
-            "",
-            format!("\"{v}\" has a thousands separator"),
-        )
-        .hint(format!(
-            "write {plain}: numbers take no thousands separator"
-        ))
+        thousands_only(v, &plain)
     })
 }
 
@@ -373,14 +366,7 @@ fn separated(v: &str, decimal_comma: bool) -> Option<Diagnostic> {
             "write {plain}: numbers take no thousands separator, and {COMMA_RULE}"
         ))
     } else {
-        Diagnostic::error(
-            "thousands_separator",
-            "",
-            format!("\"{v}\" has a thousands separator"),
-        )
-        .hint(format!(
-            "write {plain}: numbers take no thousands separator"
-        ))
+        thousands_only(v, &plain)
     })
 }
 
@@ -409,5 +395,17 @@ fn lone_comma(v: &str, sign: &str, lead: &str, tail: &str) -> Diagnostic {
     )
     .hint(format!(
         "write {grouped} for the first, {plain} for the second: numbers take no thousands separator, and {COMMA_RULE}"
+    ))
+}
+
+/// `v` has a thousands separator and nothing else wrong: write `plain`.
+fn thousands_only(v: &str, plain: &str) -> Diagnostic {
+    Diagnostic::error(
+        "thousands_separator",
+        "",
+        format!("\"{v}\" has a thousands separator"),
+    )
+    .hint(format!(
+        "write {plain}: numbers take no thousands separator"
     ))
 }
