@@ -88,16 +88,20 @@ pub fn clip(s: &str, max: usize) -> String {
     }
 }
 
+/// Whether `c` reorders the text around it where it is written: a bidirectional
+/// embedding, override or isolate (U+202A-U+202E, U+2066-U+2069). One in an id shows the
+/// numbers after it reversed ("net 39734" as "net 43793").
+pub fn reorders(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Text safe to put on a terminal: every control character but newline and tab written as
 /// an escape (`\u{0}`), so an id with a NUL or an escape sequence in it cannot garble or
 /// drive the reader's terminal.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    // Control characters, and the bidirectional embeddings, overrides and isolates that
-    // would show the text after them reversed on the reader's terminal.
-    let escaped = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    };
+    // Control characters, and the bidirectional controls that would show the text after
+    // them reversed on the reader's terminal.
+    let escaped = |c: char| (c.is_control() && c != '\n' && c != '\t') || reorders(c);
     if !text.chars().any(escaped) {
         return std::borrow::Cow::Borrowed(text);
     }

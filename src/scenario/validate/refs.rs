@@ -191,13 +191,10 @@ impl Validator {
     }
 }
 
-/// The first character of `text` that reorders the text around it where it is written: a
-/// bidirectional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069). An id is
-/// written inside sentences, so one such character can show the numbers after it reversed
-/// ("net 39734" as "net 43793").
+/// The first character of `text` that reorders the text around it where it is written
+/// ([`crate::base::text::reorders`]): an id is written inside sentences.
 pub(super) fn reorders(text: &str) -> Option<char> {
-    text.chars()
-        .find(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+    text.chars().find(|&c| crate::base::text::reorders(c))
 }
 
 pub(super) const REORDERS_HINT: &str = "it reverses the text written after it (numbers included) in every sentence, table and page that names it; remove it (right-to-left letters themselves are fine)";
