@@ -198,20 +198,15 @@ fn number(v: &str, decimal_comma: bool) -> Result<f64, Diagnostic> {
 }
 
 /// A warning for a number of a `;` file that reads with its decimal comma but is written as
-/// a thousand is in `,` locales (`1,000`, `12,500`: one to three digits, not only a 0, a
-/// comma and three digits): read as 1 and 12.5, which is likely meant, and so not refused,
+/// a thousand is in `,` locales (`1,000`, `12,500`: [`leads_thousands`], a comma and three
+/// digits): read as 1 and 12.5, which is likely meant, and so not refused,
 /// but a thousand off if it was copied from a `,` locale.
 fn grouped_like(v: &str) -> Option<Diagnostic> {
-    let digits = v.strip_prefix('-').unwrap_or(v);
-    let (int, frac) = digits.split_once(',')?;
-    let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    let shaped = (1..=3).contains(&int.len())
-        && all_digits(int)
-        && int.bytes().any(|b| b != b'0')
-        && frac.len() == 3
-        && all_digits(frac);
+    let (sign, unsigned) = signed(v);
+    let (int, frac) = unsigned.split_once(',')?;
+    let shaped =
+        leads_thousands(int) && frac.len() == 3 && frac.bytes().all(|b| b.is_ascii_digit());
     shaped.then(|| {
-        let sign = if v.starts_with('-') { "-" } else { "" };
         let read = crate::base::text::number(format!("{int}.{frac}").parse().unwrap_or(0.0));
         // The same value without the zeros that make it look grouped, where there are any.
         let kept = frac.trim_end_matches('0');
@@ -263,10 +258,7 @@ fn whole_number(v: &str, decimal_comma: bool) -> Result<i64, Diagnostic> {
 /// `1.000,5`: one to three digits, not starting with 0, then groups of `.` and three
 /// digits, then maybe a decimal comma), the problem with it in a `;` file and how to write it.
 fn thousands_grouped(v: &str) -> Option<Diagnostic> {
-    let (sign, unsigned) = match v.strip_prefix(['-', '+']) {
-        Some(rest) => (&v[..1], rest),
-        None => ("", v),
-    };
+    let (sign, unsigned) = signed(v);
     let (whole, fraction) = match unsigned.split_once(',') {
         Some((w, f)) => (w, Some(f)),
         None => (unsigned, None),
@@ -275,9 +267,7 @@ fn thousands_grouped(v: &str) -> Option<Diagnostic> {
     let mut groups = whole.split('.');
     let lead = groups.next()?;
     let rest: Vec<&str> = groups.collect();
-    let grouped = digits(lead)
-        && lead.len() <= 3
-        && !lead.starts_with('0')
+    let grouped = leads_thousands(lead)
         && !rest.is_empty()
         && rest.iter().all(|g| g.len() == 3 && digits(g))
         && fraction.is_none_or(digits);
@@ -316,10 +306,7 @@ fn thousands_grouped(v: &str) -> Option<Diagnostic> {
 /// space also no-break), or a comma that could be either (`1,234` outside a `;` file). In
 /// a `;` file a decimal comma reads, and `1.000` is [`thousands_grouped`]'s.
 fn separated(v: &str, decimal_comma: bool) -> Option<Diagnostic> {
-    let (sign, body) = match v.strip_prefix(['-', '+']) {
-        Some(rest) => (&v[..1], rest),
-        None => ("", v),
-    };
+    let (sign, body) = signed(v);
     let is_mark = |c: char| matches!(c, ',' | '.' | ' ' | '\'' | '\u{a0}' | '\u{202f}');
     if !body.chars().all(|c| c.is_ascii_digit() || is_mark(c)) {
         return None;
@@ -330,8 +317,6 @@ fn separated(v: &str, decimal_comma: bool) -> Option<Diagnostic> {
     if parts.iter().any(|p| p.is_empty()) {
         return None;
     }
-    // Thousands are grouped from a lead of one to three digits (not a 0).
-    let lead_groups = (1..=3).contains(&lead.len()) && !lead.starts_with('0');
     let point = if decimal_comma { "," } else { "." };
     if marks.len() == 1 && last == ',' && !decimal_comma {
         return Some(lone_comma(v, sign, lead, tail));
@@ -345,7 +330,7 @@ fn separated(v: &str, decimal_comma: bool) -> Option<Diagnostic> {
         None => &parts[1..],
     };
     let separators = &marks[..marks.len() - usize::from(decimal.is_some())];
-    let grouped = lead_groups
+    let grouped = leads_thousands(lead)
         && !groups.is_empty()
         && groups.iter().all(|g| g.len() == 3)
         && separators.iter().all(|&m| m == separators[0]);
@@ -378,8 +363,7 @@ const COMMA_RULE: &str = "only a ;-separated file takes decimal commas";
 /// either.
 fn lone_comma(v: &str, sign: &str, lead: &str, tail: &str) -> Diagnostic {
     let plain = format!("{sign}{lead}.{tail}");
-    let lead_groups = (1..=3).contains(&lead.len()) && !lead.starts_with('0');
-    if tail.len() != 3 || !lead_groups {
+    if tail.len() != 3 || !leads_thousands(lead) {
         return Diagnostic::error(
             "decimal_comma",
             "",
@@ -408,4 +392,20 @@ fn thousands_only(v: &str, plain: &str) -> Diagnostic {
     .hint(format!(
         "write {plain}: numbers take no thousands separator"
     ))
+}
+
+/// `v` split into its sign (`-`, `+` or nothing) and the rest.
+fn signed(v: &str) -> (&str, &str) {
+    match v.strip_prefix(['-', '+']) {
+        Some(rest) => (&v[..1], rest),
+        None => ("", v),
+    }
+}
+
+/// Whether `lead` can start a number grouped by thousands: one to three digits, not
+/// starting with 0.
+fn leads_thousands(lead: &str) -> bool {
+    (1..=3).contains(&lead.len())
+        && lead.bytes().all(|b| b.is_ascii_digit())
+        && !lead.starts_with('0')
 }

@@ -509,8 +509,12 @@ fn not_utf8_error(file: &str, bytes: &[u8], valid: usize) -> Diagnostic {
     };
     let more = match later_lines_not_utf8(bytes, valid, line) {
         0 => String::new(),
-        1 => ", and 1 more line has such bytes".to_owned(),
-        n => format!(", and {n} more lines have such bytes"),
+        n => {
+            use crate::base::text::agree;
+            let n = n as f64;
+            let (lines, have) = (agree(n, "line", "lines"), agree(n, "has", "have"));
+            format!(", and {n} more {lines} {have} such bytes")
+        }
     };
     Diagnostic::error(
         "not_utf8",
