@@ -1141,6 +1141,10 @@ fn ticks_outlast_a_reload_but_never_reach_a_page_of_other_responses() {
         .args(["-o", "proposals.json"])
         .assert()
         .code(0);
+    crate::common::checked_cost(
+        other_dir.join("scenario.json"),
+        &other_dir.join("proposals.json"),
+    );
     recourse()
         .current_dir(&other_dir)
         .args(["report", "proposals.json", "--scenario", "scenario.json"])
