@@ -318,20 +318,17 @@ pub fn typed_in<T: DeserializeOwned>(
     prefix: &str,
     schema: Option<&str>,
 ) -> Result<T, Diagnostic> {
-    serde_path_to_error::deserialize::<_, T>(value)
-        .map_err(|e| diagnostic_at(prefix, e.path(), &e.inner().to_string(), schema))
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let inner = e.path().to_string();
+        let inner = if inner == "." { "" } else { &inner };
+        diagnostic_at(prefix, inner, &e.inner().to_string(), schema)
+    })
 }
 
-/// serde's error `msg` at `inner` (a place inside the value read at `prefix`) as a
-/// diagnostic; a wrong type's hint names `recourse schema SCHEMA`.
-fn diagnostic_at(
-    prefix: &str,
-    inner: &serde_path_to_error::Path,
-    msg: &str,
-    schema: Option<&str>,
-) -> Diagnostic {
-    let inner = inner.to_string();
-    let path = join_path(prefix, if inner == "." { "" } else { &inner });
+/// serde's error `msg` at `inner` (a place inside the value read at `prefix`, empty for
+/// that value itself) as a diagnostic; a wrong type's hint names `recourse schema SCHEMA`.
+fn diagnostic_at(prefix: &str, inner: &str, msg: &str, schema: Option<&str>) -> Diagnostic {
+    let path = join_path(prefix, inner);
     let mut d = serde_diagnostic(&path, msg);
     if d.code == "wrong_type" {
         d.hint =
@@ -340,9 +337,9 @@ fn diagnostic_at(
     d
 }
 
-/// Readings of one element at most (`every_wrong_field`), each after the first with one
-/// more field taken out: more than any object of the format has fields. An element with
-/// more faults than that (an order with dozens of wrong plan entries) shows the first 32.
+/// Readings of one object at most (`wrong_fields`), each after the first with one more
+/// field taken out: more than any object of the format has fields. The items of an array
+/// are read each on its own, with readings of their own.
 const READINGS: usize = 32;
 
 /// Every wrong field of `item` read as `T` at `prefix`, not only the first. serde stops at
@@ -351,8 +348,22 @@ const READINGS: usize = 32;
 /// other wrong values of its object come out before a field taken out is missed; that miss
 /// is no finding (the field is there, wrong): the object goes too so that what follows it
 /// is read, and at the element itself the reading ends. A wrong value inside an array
-/// takes the array out, the place of the values after it being unsure then.
+/// (an order's lines, its plan) has every item of that array read on its own, so that
+/// each wrong item is named at its index; then the array goes.
 fn every_wrong_field<T: DeserializeOwned>(item: &Value, prefix: &str) -> Vec<Diagnostic> {
+    wrong_fields::<T>(item, &[])
+        .into_iter()
+        .map(|(segments, msg)| diagnostic_at(prefix, &path_text(&segments), &msg, Some("scenario")))
+        .collect()
+}
+
+/// The wrong fields of `item` read as `T`, each as its place and serde's message, that lie
+/// at `focus` (a place inside `item`) or below it: a reading stopped anywhere else ends
+/// the search.
+fn wrong_fields<T: DeserializeOwned>(
+    item: &Value,
+    focus: &[Segment],
+) -> Vec<(Vec<Segment>, String)> {
     let mut copy: Option<Value> = None;
     let mut taken: Vec<(String, String)> = Vec::new();
     let mut found = Vec::new();
@@ -361,16 +372,35 @@ fn every_wrong_field<T: DeserializeOwned>(item: &Value, prefix: &str) -> Vec<Dia
             break;
         };
         let segments: Vec<Segment> = e.path().iter().cloned().collect();
+        if !within(&segments, focus) {
+            break;
+        }
         let msg = strip_position(&e.inner().to_string());
         // A field taken out is missed when its object ends, before the fields after that
         // object are read: the object goes too, unless it is the element itself.
         let missed =
             missing_field(&msg).filter(|name| taken.contains(&(place(&segments), name.clone())));
-        if missed.is_none() {
-            found.push(diagnostic_at(prefix, e.path(), &msg, Some("scenario")));
-        }
-        let Some((container, key)) = to_take_out(&segments, &msg, missed.is_some()) else {
-            break;
+        let array = segments[focus.len()..]
+            .iter()
+            .position(|s| matches!(s, Segment::Seq { .. }))
+            .map(|i| &segments[..focus.len() + i]);
+        let (container, key) = match array {
+            Some(array) if missed.is_none() => {
+                found.extend(each_item::<T>(copy.as_ref().unwrap_or(item), array));
+                match array.split_last() {
+                    Some((Segment::Map { key }, container)) => (container, key.clone()),
+                    _ => break,
+                }
+            }
+            _ => {
+                if missed.is_none() {
+                    found.push((segments.clone(), msg.clone()));
+                }
+                match to_take_out(&segments, &msg, missed.is_some()) {
+                    Some(place) => place,
+                    None => break,
+                }
+            }
         };
         let copy = copy.get_or_insert_with(|| item.clone());
         if !take_out(copy, container, &key) {
@@ -379,6 +409,79 @@ fn every_wrong_field<T: DeserializeOwned>(item: &Value, prefix: &str) -> Vec<Dia
         taken.push((place(container), key));
     }
     found
+}
+
+/// The wrong fields of each item of the array at `array` inside `item`, read as `T` with
+/// nothing else around it (a missing field of the objects around is reported after their
+/// values are read, and is outside the item), at their places in `item`.
+fn each_item<T: DeserializeOwned>(item: &Value, array: &[Segment]) -> Vec<(Vec<Segment>, String)> {
+    let Some(Value::Array(items)) = lookup(item, array) else {
+        return Vec::new();
+    };
+    let mut focus = array.to_vec();
+    focus.push(Segment::Seq { index: 0 });
+    let mut found = Vec::new();
+    for (j, one) in items.iter().enumerate() {
+        let mut alone = Value::Array(vec![one.clone()]);
+        for s in array.iter().rev() {
+            alone = match s {
+                Segment::Map { key } => Value::Object([(key.clone(), alone)].into_iter().collect()),
+                _ => Value::Array(vec![alone]),
+            };
+        }
+        for (mut segments, msg) in wrong_fields::<T>(&alone, &focus) {
+            segments[array.len()] = Segment::Seq { index: j };
+            found.push((segments, msg));
+        }
+    }
+    found
+}
+
+/// The value at `place` inside `value`.
+fn lookup<'a>(mut value: &'a Value, place: &[Segment]) -> Option<&'a Value> {
+    for s in place {
+        value = match (s, value) {
+            (Segment::Seq { index }, Value::Array(items)) => items.get(*index)?,
+            (Segment::Map { key }, Value::Object(fields)) => fields.get(key)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
+/// Whether the place `segments` is `focus` or inside it.
+fn within(segments: &[Segment], focus: &[Segment]) -> bool {
+    segments.len() >= focus.len()
+        && segments.iter().zip(focus).all(|(a, b)| match (a, b) {
+            (Segment::Seq { index: i }, Segment::Seq { index: j }) => i == j,
+            (Segment::Map { key: a }, Segment::Map { key: b }) => a == b,
+            (Segment::Enum { variant: a }, Segment::Enum { variant: b }) => a == b,
+            _ => false,
+        })
+}
+
+/// A place as serde_path_to_error writes it (`lines[0].quantity`); empty for the value
+/// itself.
+fn path_text(segments: &[Segment]) -> String {
+    let mut out = String::new();
+    for s in segments {
+        match s {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Segment::Unknown => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push('?');
+            }
+        }
+    }
+    out
 }
 
 /// The field named in serde's "missing field `NAME`".
@@ -634,9 +737,16 @@ fn serde_diagnostic(path: &str, msg: &str) -> Diagnostic {
         // Rust type names mean nothing to a planner, nor does "floating point" for a number
         // written as a whole one too large for its field.
         let msg = whole_number_message(&msg).unwrap_or(msg);
+        let msg = match msg.split_once(", expected struct ") {
+            Some((head, _)) => format!("{head}, expected an object"),
+            None => msg,
+        };
         let msg = msg
             .replace("invalid type: sequence", "invalid type: an array")
             .replace("invalid type: map", "invalid type: an object")
+            .replace("expected a sequence", "expected an array")
+            .replace("expected a map", "expected an object")
+            .replace("expected string or map", "expected a string")
             .replace("expected f64", "expected a number")
             .replace("expected i64", "expected a whole number")
             .replace(
@@ -816,5 +926,76 @@ mod tests {
             assert_eq!(found, expected, "faults {mask:#b}");
             assert_eq!(diags.items.len(), expected.len(), "faults {mask:#b}");
         }
+    }
+
+    /// Every wrong item of an array is named at its index, not only the first: lines, plan
+    /// entries, a lane's departure days and the lines of an order a demand surge adds, with
+    /// wrong fields around the arrays and in several fields of one item.
+    #[test]
+    fn every_wrong_item_of_an_array_is_reported_at_its_index() {
+        let mut doc: Value =
+            serde_json::from_str(include_str!("../../datasets/tiny/inbound-delay.json")).unwrap();
+        let line = doc["orders"][0]["lines"][0].clone();
+        let entry = doc["orders"][0]["plan"][0].clone();
+        let order = &mut doc["orders"][0];
+        order["customer"] = json!(7);
+        order["lines"] = json!([line, 5, line, line]);
+        order["lines"][0]["quantity"] = json!("60");
+        order["lines"][2]["sku"] = json!(1);
+        order["lines"][2]["qty"] = json!(60);
+        order["lines"][3]["quantity"] = json!([60]);
+        order["plan"] = json!([entry, entry, entry]);
+        order["plan"][1]["ship"] = json!(4);
+        order["plan"][2]["lane"] = json!(false);
+        order["frozen"] = json!(1);
+        doc["lanes"][0]["departure_days"] = json!(["mon", 3, "xyz", "fri"]);
+        let mut surge_order = doc["orders"][0].clone();
+        surge_order["id"] = json!("SO-NEW");
+        doc["disruptions"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"kind": "demand_surge", "orders": [surge_order]}));
+        let bytes = serde_json::to_vec(&doc).unwrap();
+        let diags = parse_scenario(&bytes).expect_err("every fault is an error");
+        let found: Vec<String> = diags.items.iter().map(|d| d.path.clone()).collect();
+        let in_order = [
+            "customer",
+            "lines[0].quantity",
+            "lines[1]",
+            "lines[2].sku",
+            "lines[2].qty",
+            "lines[3].quantity",
+            "plan[1].ship",
+            "plan[2].lane",
+            "frozen",
+        ];
+        let mut expected = vec![
+            "lanes[0].departure_days[1]".to_owned(),
+            "lanes[0].departure_days[2]".to_owned(),
+        ];
+        for prefix in ["orders[0]", "disruptions[1].orders[0]"] {
+            expected.extend(in_order.iter().map(|p| format!("{prefix}.{p}")));
+        }
+        let (mut found_sorted, mut expected_sorted) = (found.clone(), expected.clone());
+        found_sorted.sort();
+        expected_sorted.sort();
+        assert_eq!(found_sorted, expected_sorted, "{found:#?}");
+        // In a planner's words, not Rust's: an object, an array, a string.
+        let message = |path: &str| {
+            let d = diags.items.iter().find(|d| d.path == path).unwrap();
+            d.message.clone()
+        };
+        assert_eq!(
+            message("orders[0].lines[1]"),
+            "invalid type: integer `5`, expected an object"
+        );
+        assert_eq!(
+            message("orders[0].lines[3].quantity"),
+            "invalid type: an array, expected a number"
+        );
+        assert_eq!(
+            message("lanes[0].departure_days[1]"),
+            "invalid type: integer `3`, expected a string (text in double quotes)"
+        );
     }
 }
