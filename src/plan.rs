@@ -520,7 +520,7 @@ pub fn parse_plan_document(
     bytes: &[u8],
     scenario: Option<&str>,
 ) -> Result<(PlanDoc, &'static str), Diagnostics> {
-    use crate::scenario::load::{json_kind, parse_json, typed_in};
+    use crate::scenario::load::{every_wrong_field_in, json_kind, parse_json, typed_in};
     let mut diags = Diagnostics::default();
     let value = parse_json(bytes, "plan document", &mut diags).ok_or_else(|| diags.clone())?;
     if let (Some(id), Some(named)) = (scenario, value.get("scenario").and_then(|v| v.as_str())) {
@@ -560,12 +560,15 @@ pub fn parse_plan_document(
             return Err(diags);
         }
     };
-    typed_in::<PlanDoc>(inner, prefix, Some("proposals"))
-        .map(|p| (p, prefix))
-        .map_err(|d| {
-            diags.push(d);
-            diags
-        })
+    if let Ok(plan) = typed_in::<PlanDoc>(inner, prefix, Some("proposals")) {
+        return Ok((plan, prefix));
+    }
+    diags.items.extend(every_wrong_field_in::<PlanDoc>(
+        inner,
+        prefix,
+        Some("proposals"),
+    ));
+    Err(diags)
 }
 
 #[cfg(test)]

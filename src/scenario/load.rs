@@ -351,9 +351,19 @@ const READINGS: usize = 32;
 /// (an order's lines, its plan) has every item of that array read on its own, so that
 /// each wrong item is named at its index; then the array goes.
 fn every_wrong_field<T: DeserializeOwned>(item: &Value, prefix: &str) -> Vec<Diagnostic> {
+    every_wrong_field_in::<T>(item, prefix, Some("scenario"))
+}
+
+/// [`every_wrong_field`] for a part of another document: a wrong type's hint names
+/// `recourse schema SCHEMA`, or nothing when the document has no schema of its own.
+pub fn every_wrong_field_in<T: DeserializeOwned>(
+    item: &Value,
+    prefix: &str,
+    schema: Option<&str>,
+) -> Vec<Diagnostic> {
     wrong_fields::<T>(item, &[])
         .into_iter()
-        .map(|(segments, msg)| diagnostic_at(prefix, &path_text(&segments), &msg, Some("scenario")))
+        .map(|(segments, msg)| diagnostic_at(prefix, &path_text(&segments), &msg, schema))
         .collect()
 }
 

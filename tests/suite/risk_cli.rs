@@ -155,3 +155,43 @@ fn check_refuses_a_plan_that_names_unknown_things_with_exit_2() {
         .code(2)
         .stderr(contains("self_loop_lane"));
 }
+
+/// A plan with several wrong entries names each one in one run, at its index, with the
+/// wrong fields of one entry each named, not only the first the reader met.
+#[test]
+fn check_names_every_wrong_entry_of_a_plan_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"plan": {"shipments": [
+             {"order": "SO-1", "sku": "SKU-1", "node": "DC-PAR", "lane": "PAR-LYO-G", "ship": "2026-11-30", "quantity": "40"},
+             {"order": "SO-1", "sku": "SKU-1", "node": "DC-PAR", "lane": "PAR-LYO-G", "ship": "2026-11-30", "quantity": 1},
+             {"order": "SO-1", "sku": "SKU-1", "node": "DC-PAR", "lane": "PAR-LYO-G", "ship": 3, "qty": 1, "quantity": 1}],
+           "transfers": [7], "expedited_inbound": []}}"#,
+    )
+    .unwrap();
+    let out = recourse()
+        .args(["check", "datasets/tiny/stock-loss.json"])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let found: Vec<String> = err
+        .lines()
+        .filter(|l| l.starts_with("error["))
+        .map(|l| l.splitn(3, ": ").take(2).collect::<Vec<_>>().join(": "))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "error[wrong_type]: plan.shipments[0].quantity",
+            "error[unknown_field]: plan.shipments[2].qty",
+            "error[wrong_type]: plan.shipments[2].ship",
+            "error[wrong_type]: plan.transfers[0]",
+        ],
+        "{err}"
+    );
+    assert!(err.ends_with("the plan cannot be read\n"), "{err}");
+}
