@@ -354,7 +354,7 @@ fn every_wrong_field<T: DeserializeOwned>(item: &Value, prefix: &str) -> Vec<Dia
     every_wrong_field_in::<T>(item, prefix, Some("scenario"))
 }
 
-/// [`every_wrong_field`] for a part of another document: a wrong type's hint names
+/// `every_wrong_field` for a part of another document: a wrong type's hint names
 /// `recourse schema SCHEMA`, or nothing when the document has no schema of its own.
 pub fn every_wrong_field_in<T: DeserializeOwned>(
     item: &Value,
