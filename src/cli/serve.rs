@@ -257,7 +257,7 @@ fn handle(
             r.running = Some((id.clone(), w.clone()));
         }
     }
-    let prepared = worker.prepare(method, params, watch);
+    let prepared = with_heartbeat(watch.clone(), || worker.prepare(method, params, watch));
     if let Ok(mut r) = running.lock() {
         r.running = None;
     }
@@ -273,6 +273,30 @@ fn handle(
         worker.commit(state, &change);
     }
     Ok(prepared.result)
+}
+
+/// How often a running solve reports what it knows when nothing new comes: a client sees it
+/// is alive through the searches that call no solver callback for seconds (the
+/// neighbourhoods, the LP-guided search's LPs).
+const HEARTBEAT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// `run` with `watch` (if any) told to report every [`HEARTBEAT`] until `run` returns.
+fn with_heartbeat<T>(watch: Option<Watcher>, run: impl FnOnce() -> T) -> T {
+    let Some(watch) = watch else {
+        return run();
+    };
+    let (done, wake) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wake.recv_timeout(HEARTBEAT)
+            {
+                watch.tick();
+            }
+        });
+        let out = run();
+        drop(done);
+        out
+    })
 }
 
 fn open_journal(path: &std::path::Path) -> Result<(Journal, Option<State>), i32> {

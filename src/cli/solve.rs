@@ -3,7 +3,7 @@
 use super::io::{load, plural, write_document, write_text};
 use super::solver_args::{strategy_by_name, LimitArgs};
 use recourse::base::exit;
-use recourse::optimize::highs::SolveOptions;
+use recourse::optimize::highs::{Snapshot, SolveOptions, Watch, Watcher};
 use recourse::optimize::WholeUnits;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -105,12 +105,6 @@ fn solve(
     let loaded = clock.elapsed().as_secs_f64();
     let start = std::time::Instant::now();
     let terminal = std::io::stderr().is_terminal();
-    let opts = SolveOptions {
-        seed: args.seed,
-        verbose: args.verbose,
-        progress: terminal && !args.verbose,
-        ..args.limits.options(&s)
-    };
     let analysis = recourse::risk::analyze(&s);
     if terminal {
         // Building a large model takes seconds before the solver's own progress line starts.
@@ -121,6 +115,13 @@ fn solve(
             args.formulation
         );
     }
+    let line = (terminal && !args.verbose).then(progress_line);
+    let opts = SolveOptions {
+        seed: args.seed,
+        verbose: args.verbose,
+        watch: line.as_ref().map(|(_, watch)| watch.clone()),
+        ..args.limits.options(&s)
+    };
     // A model's answer is never worse than doing nothing or the rules, even when the solver
     // stops early (Strategy::run falls back on the cheaper of the baseline and the rules'
     // plan).
@@ -144,6 +145,9 @@ fn solve(
             return exit::INTERNAL;
         }
     };
+    if let Some((bar, _)) = &line {
+        bar.finish_and_clear();
+    }
     let built = clock.elapsed().as_secs_f64();
     // Building and checking the responses, and checking the plan without those taken out.
     let respond_seconds =
@@ -344,4 +348,34 @@ fn solve(
     std::mem::forget(doc);
     std::mem::forget((s, analysis, outcome));
     code
+}
+
+/// The line a terminal shows while `solve` runs: the time, the cheapest plan so far, the
+/// highest bound and their gap, as every search tells its watcher (the neighbourhoods, the
+/// LP-guided search, the relaxation beside them, HiGHS), one line for the whole solve.
+fn progress_line() -> (indicatif::ProgressBar, Watcher) {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        None,
+        indicatif::ProgressDrawTarget::stderr_with_hz(5),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}") {
+        bar.set_style(style);
+    }
+    bar.set_message("solving");
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    let shown = bar.clone();
+    let watch = Watch::watcher(move |s: Snapshot| shown.set_message(progress_text(s)));
+    (bar, watch)
+}
+
+/// "plan 211557.11  bound 188032.16  gap 11.12%", a dash for what is not known yet.
+fn progress_text(s: Snapshot) -> String {
+    let money = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.2}"));
+    format!(
+        "plan {}  bound {}  gap {}",
+        money(s.incumbent),
+        money(s.bound),
+        s.gap
+            .map_or("-".to_owned(), |g| format!("{:.2}%", 100.0 * g))
+    )
 }

@@ -99,7 +99,6 @@ pub fn guide(
         lp: Restricted::new(mip, &columns, opts)?,
         opts,
         budget,
-        progress: Progress::new(opts.progress),
         out: Guided {
             charges: charges.len(),
             ..Guided::default()
@@ -126,7 +125,13 @@ pub fn guide(
     let values = search.polish(fixed, quantities, whole)?;
     if let Some(values) = values {
         let x = search.padded(values);
-        search.out.start_objective = Some(mip.objective(&x));
+        let objective = mip.objective(&x);
+        // The model's cost of a whole plan, at least the checker's (it may charge a
+        // lane-day kept open with nothing on it).
+        if !opts.holds_orders {
+            opts.found_plan(objective);
+        }
+        search.out.start_objective = Some(objective);
         search.out.start = Some(x);
     }
     search.out.polish_seconds = t.elapsed().as_secs_f64();
@@ -157,7 +162,6 @@ pub fn relaxation(
         lp: Restricted::new(mip, &columns, opts)?,
         opts,
         budget: &budget,
-        progress: Progress::new(opts.progress),
         out: Guided::default(),
     };
     let first: Vec<usize> = (0..mip.num_cols())
@@ -179,7 +183,6 @@ struct Search<'a> {
     lp: Restricted<'a>,
     opts: &'a SolveOptions,
     budget: &'a Budget,
-    progress: Progress,
     out: Guided,
 }
 
@@ -206,12 +209,6 @@ impl Search<'_> {
         let mut last = None;
         while let Some((sol, added)) = self.lp.solve_and_price(self.budget.lp)? {
             self.out.pricing_rounds += 1;
-            self.progress.say(format!(
-                "LP relaxation: round {}, {} columns, LP {:.2}",
-                self.out.pricing_rounds,
-                self.lp.cols.len(),
-                sol.objective
-            ));
             last = Some(sol);
             if added == 0 {
                 self.out.lp_converged = true;
@@ -224,6 +221,10 @@ impl Search<'_> {
         self.out.bound = last
             .as_ref()
             .map(|sol| lagrangian_bound(self.mip, self.columns, &sol.row_dual));
+        // A model that holds orders bounds only itself.
+        if let Some(b) = self.out.bound.filter(|_| !self.opts.holds_orders) {
+            self.opts.found_bound(b);
+        }
         self.out.duals = last
             .as_ref()
             .map(|sol| usable_duals(self.mip, &sol.row_dual));
@@ -280,12 +281,6 @@ impl Search<'_> {
             if best.as_ref().is_none_or(|(b, _)| true_cost < *b) {
                 best = Some((true_cost, open.clone()));
             }
-            self.progress.say(format!(
-                "slope scaling: round {}, best {:.2} (bound {:.2})",
-                self.out.slope_rounds + 1,
-                best.as_ref().map_or(true_cost, |b| b.0),
-                self.out.bound.unwrap_or(f64::NAN)
-            ));
             if charges.is_empty()
                 || seen.contains(&open)
                 || Instant::now() >= slope_until
@@ -358,10 +353,6 @@ impl Search<'_> {
                 above => above,
             };
             self.out.dive_rounds += 1;
-            self.progress.say(format!(
-                "rounding the other yes/no decisions: round {}",
-                self.out.dive_rounds
-            ));
             loop {
                 for &k in &fractional[..ups] {
                     lp.session.set_bounds(k, 1.0, 1.0)?;
@@ -448,7 +439,6 @@ impl Search<'_> {
         // Its own gap is small enough that it does not stop at a plan it could still
         // improve cheaply ([`POLISH_GAP`]).
         let polish_opts = || SolveOptions {
-            progress: false,
             time_limit_s: secs_until(budget.polish).max(0.01),
             mip_gap: self.opts.mip_gap.max(POLISH_GAP),
             ..self.opts.clone()
@@ -676,40 +666,5 @@ fn least(a: f64, lower: f64, upper: f64) -> f64 {
         a * upper
     } else {
         0.0
-    }
-}
-
-/// A spinner on stderr while the search runs (only when asked: stderr is a terminal).
-struct Progress(Option<indicatif::ProgressBar>);
-
-impl Progress {
-    fn new(on: bool) -> Self {
-        Progress(on.then(|| {
-            let bar = indicatif::ProgressBar::with_draw_target(
-                None,
-                indicatif::ProgressDrawTarget::stderr_with_hz(5),
-            );
-            if let Ok(style) =
-                indicatif::ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}")
-            {
-                bar.set_style(style);
-            }
-            bar.enable_steady_tick(std::time::Duration::from_millis(200));
-            bar
-        }))
-    }
-
-    fn say(&self, message: String) {
-        if let Some(bar) = &self.0 {
-            bar.set_message(message);
-        }
-    }
-}
-
-impl Drop for Progress {
-    fn drop(&mut self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
-        }
     }
 }

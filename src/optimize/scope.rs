@@ -82,6 +82,11 @@ fn price_rounds(
     until: Instant,
 ) -> Result<(Scoped, Model, Arc<Hold>), OptimizeError> {
     let mut scoped = Scoped::default();
+    // The restricted LP's own bound holds for it alone; the whole model's is told below.
+    let held_opts = SolveOptions {
+        holds_orders: true,
+        ..opts.clone()
+    };
     loop {
         let held_at = Arc::new(hold(s, free, baseline));
         let model = f.build(
@@ -105,7 +110,7 @@ fn price_rounds(
                 ..Guided::default()
             }
         } else {
-            relaxation(&model.mip, &guide_seed(s, &model), opts, until)?
+            relaxation(&model.mip, &guide_seed(s, &model), &held_opts, until)?
         };
         let (Some(y), Some(b)) = (relaxed.duals.as_ref(), relaxed.bound) else {
             return Ok((scoped, model, held_at));
@@ -115,6 +120,7 @@ fn price_rounds(
         let whole = b - priced.total;
         if scoped.bound.is_none_or(|x| whole > x) {
             scoped.bound = Some(whole);
+            opts.found_bound(whole);
         }
         // Reduced costs below this are the LP's rounding, not a cheaper column.
         let tolerance = 1e-7 * b.abs().max(1.0);

@@ -52,6 +52,10 @@ impl Strategy {
                 without_model(*f, Status::Infeasible, doomed, None)
             }
             Strategy::Model(f) => {
+                // The plan every fallback starts from: a watcher hears of it at once.
+                if a.eval.feasible() {
+                    opts.found_plan(a.eval.cost.total);
+                }
                 let mut rules = None;
                 // Whether the plan comes from the neighbourhoods, whose only bound is the
                 // relaxation's.
@@ -85,7 +89,11 @@ impl Strategy {
                     fallbacks.push((Source::Rules, &rules));
                     keep_the_better(s, &mut out, &fallbacks);
                 }
-                close_lane_days(s, &mut out);
+                if close_lane_days(s, &mut out) {
+                    if let Some(x) = &out.solution {
+                        opts.found_plan(x.cost());
+                    }
+                }
                 // Every plan costs at least 0: a relaxation that reached nothing proves
                 // nothing. Beside a model it is reported where it proves more than the
                 // model's own bound (on medium under a 10 s limit the LP-guided search's
@@ -214,7 +222,11 @@ fn beside_a_bound(
             while Instant::now() < start && !returned.load(Ordering::Relaxed) && !stopped() {
                 std::thread::sleep(Duration::from_millis(5));
             }
-            relaxation::bound(s, &until)
+            let relaxed = relaxation::bound(s, &until);
+            if relaxed.bound > 0.0 {
+                opts.found_bound(relaxed.bound);
+            }
+            relaxed
         });
         let out = search();
         if out

@@ -163,7 +163,6 @@ pub fn lp_bound(
     let r = solve(
         &m,
         &SolveOptions {
-            progress: false,
             verbose: false,
             ..opts.clone()
         },

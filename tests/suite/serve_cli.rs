@@ -643,6 +643,60 @@ fn loaded_3000(dir: &Path) -> (std::path::PathBuf, Value, Client) {
     (file, scenario, c)
 }
 
+/// A solve reports what it knows while it runs, whichever search runs. On 3,000 orders
+/// under a 3 s limit the neighbourhoods improve the rules' plan, calling no solver callback
+/// for seconds (before, such a solve sent no `$/progress` at all): the do-nothing plan is
+/// named at once, then each cheaper plan, and only bounds that hold for the scenario.
+#[test]
+fn a_solve_by_neighbourhoods_reports_every_cheaper_plan_and_valid_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _, mut c) = loaded_3000(dir.path());
+    let doc = c.call("solve", json!({"time_limit": 3}));
+    let cost = checked_in(dir.path(), &file, &doc, "solved");
+    assert_eq!(
+        doc["solve"]["improved_from"]["plan"], "priority-rules",
+        "{}",
+        doc["solve"]
+    );
+    let baseline = doc["kpis"]["baseline"]["cost"]["total"].as_f64().unwrap();
+    let tol = 1e-6 * baseline;
+    assert!(!c.progress.is_empty(), "the solve reported nothing");
+    assert!(c.progress.iter().all(|p| p["id"] == json!(c.next)));
+    let incumbents: Vec<f64> = c
+        .progress
+        .iter()
+        .filter_map(|p| p["incumbent"].as_f64())
+        .collect();
+    assert!((incumbents[0] - baseline).abs() <= tol, "{incumbents:?}");
+    assert!(
+        incumbents.windows(2).all(|w| w[1] <= w[0] + tol),
+        "{incumbents:?}"
+    );
+    assert!(
+        incumbents.iter().all(|&i| i >= cost - tol),
+        "{incumbents:?}"
+    );
+    assert!(
+        incumbents.iter().any(|&i| i < baseline - tol),
+        "{incumbents:?}"
+    );
+    let proven = doc["solve"]["bound"].as_f64().unwrap();
+    for p in &c.progress {
+        if let Some(b) = p["bound"].as_f64() {
+            assert!(b <= proven + tol && b <= cost, "{p}");
+            let i = p["incumbent"].as_f64().unwrap();
+            let gap = p["gap"].as_f64().unwrap();
+            assert!((gap - (i - b) / i).abs() <= 1e-9, "{p}");
+        }
+    }
+    let elapsed: Vec<f64> = c
+        .progress
+        .iter()
+        .map(|p| p["elapsed"].as_f64().unwrap())
+        .collect();
+    assert!(elapsed.windows(2).all(|w| w[1] >= w[0]), "{elapsed:?}");
+}
+
 /// `$/cancelRequest` stops a running solve, which answers with its best checked plan.
 #[test]
 fn a_cancelled_solve_answers_with_its_best_checked_plan() {

@@ -311,21 +311,40 @@ fn one_thread_and_a_seed_reach_the_default_optimum() {
     assert_close(again.objective.unwrap(), -954.0);
 }
 
+/// A watcher hears the MIP's incumbents and bounds and leaves the outcome alone: the last
+/// incumbent it hears is the optimum, each one cheaper than the one before, and every bound
+/// it hears is at most the optimum.
 #[test]
-fn progress_callback_leaves_the_outcome_alone() {
-    // stderr is not a terminal under the test harness, so nothing is drawn; the callback
-    // still runs on every MIP check.
+fn a_watcher_hears_every_cheaper_incumbent_and_leaves_the_outcome_alone() {
+    use recourse::optimize::highs::{Snapshot, Watch};
+    use std::sync::{Arc, Mutex};
     let mip = multi_knapsack(30, 5, 3);
+    let heard: Arc<Mutex<Vec<Snapshot>>> = Arc::default();
+    let log = heard.clone();
     let result = solve(
         &mip,
         &SolveOptions {
-            progress: true,
+            watch: Some(Watch::watcher(move |s| log.lock().unwrap().push(s))),
             ..exact()
         },
     )
     .unwrap();
     assert_eq!(result.status, Status::Optimal);
     assert_close(result.objective.unwrap(), -954.0);
+    let heard = heard.lock().unwrap();
+    let incumbents: Vec<f64> = heard.iter().filter_map(|s| s.incumbent).collect();
+    assert_close(*incumbents.last().expect("an incumbent was heard"), -954.0);
+    assert!(
+        incumbents.windows(2).all(|w| w[1] <= w[0]),
+        "{incumbents:?}"
+    );
+    assert!(
+        heard
+            .iter()
+            .filter_map(|s| s.bound)
+            .all(|b| b <= -954.0 + 1e-6),
+        "{heard:?}"
+    );
 }
 
 #[test]

@@ -1,16 +1,14 @@
-//! HiGHS's callback: its log to stderr or kept for errors, progress, and the stop a watcher
-//! asks for.
+//! HiGHS's callback: its log to stderr or kept for errors, what a watcher hears, and the
+//! stop it asks for.
 
 use super::options::SolveOptions;
-use super::watch::{due, Watcher, PROGRESS_EVERY};
+use super::watch::Watcher;
 use highs_sys as sys;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::ffi::{c_char, c_int, c_void, CStr};
 use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
-use std::time::Instant;
 
 /// HiGHS's `HighsLogType`: kInfo = 1, kDetailed, kVerbose, kWarning, kError.
 const LOG_WARNING: c_int = 4;
@@ -22,7 +20,6 @@ const MAX_MESSAGES: usize = 20;
 /// hence the mutexes.
 pub(super) struct CallbackState {
     pub(super) verbose: bool,
-    pub(super) progress: Option<Progress>,
     pub(super) watch: Option<Watcher>,
     /// The MIP decides every order: its bound is one for the scenario, which the watcher
     /// may be told.
@@ -41,26 +38,10 @@ impl Drop for CallbackState {
     }
 }
 
-pub(super) struct Progress {
-    bar: ProgressBar,
-    pub(super) last: Mutex<Option<Instant>>,
-}
-
 impl CallbackState {
     pub(super) fn new(opts: &SolveOptions) -> Self {
-        let progress = opts.progress.then(|| {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(5));
-            if let Ok(style) = ProgressStyle::with_template("{spinner} HiGHS {elapsed:>4} {msg}") {
-                bar.set_style(style);
-            }
-            Progress {
-                bar,
-                last: Mutex::new(None),
-            }
-        });
         Self {
             verbose: opts.verbose,
-            progress,
             watch: opts.watch.clone(),
             bound_holds: !opts.holds_orders,
             messages: Mutex::new(Vec::new()),
@@ -71,9 +52,6 @@ impl CallbackState {
 
     /// Clears the progress line and writes whatever is left of the last log line.
     pub(super) fn finish(&self) {
-        if let Some(progress) = &self.progress {
-            progress.bar.finish_and_clear();
-        }
         if let Ok(mut pending) = self.pending.lock() {
             let rest = std::mem::take(&mut *pending);
             self.to_stderr(&rest);
@@ -85,13 +63,7 @@ impl CallbackState {
             return;
         }
         // Not eprint!: a closed stderr must not panic inside the solver.
-        let write = || {
-            let _ = std::io::stderr().write_all(text.as_bytes());
-        };
-        match &self.progress {
-            Some(p) => p.bar.suspend(write),
-            None => write(),
-        }
+        let _ = std::io::stderr().write_all(text.as_bytes());
     }
 
     pub(super) fn messages(&self) -> Vec<String> {
@@ -100,8 +72,8 @@ impl CallbackState {
 
     fn on_log(&self, log_type: c_int, text: &str) {
         if self.verbose {
-            // HiGHS logs a line in pieces; the progress line is redrawn between writes, so
-            // only whole lines go out.
+            // HiGHS logs a line in pieces: only whole lines go out, so that what other
+            // threads write meanwhile does not cut into one.
             let lines = match self.pending.lock() {
                 Ok(mut pending) => {
                     pending.push_str(text);
@@ -130,39 +102,6 @@ impl CallbackState {
                 }
             }
         }
-    }
-}
-
-impl Progress {
-    pub(super) fn start(&self) {
-        self.bar.set_message("solving");
-        self.bar.enable_steady_tick(PROGRESS_EVERY);
-    }
-
-    fn update(&self, out: &sys::HighsCallbackDataOut, force: bool) {
-        if !due(&self.last, force) {
-            return;
-        }
-        let show = |v: f64| {
-            if v.is_finite() {
-                // At most 4 decimals, no trailing zeros: -7137, 12.5, 0.0001.
-                let s = format!("{v:.4}");
-                s.trim_end_matches('0').trim_end_matches('.').to_string()
-            } else {
-                "-".into()
-            }
-        };
-        let gap = if out.mip_gap.is_finite() && out.mip_gap >= 0.0 {
-            format!("{:.2}%", 100.0 * out.mip_gap)
-        } else {
-            "-".into()
-        };
-        self.bar.set_message(format!(
-            "incumbent {}  bound {}  gap {gap}  nodes {}",
-            show(out.mip_primal_bound),
-            show(out.mip_dual_bound),
-            out.mip_node_count
-        ));
     }
 }
 
@@ -199,9 +138,6 @@ pub(super) unsafe extern "C" fn on_highs_callback(
             }
             sys::kHighsCallbackMipInterrupt | sys::kHighsCallbackMipImprovingSolution => {
                 let improving = kind == sys::kHighsCallbackMipImprovingSolution;
-                if let (Some(progress), Some(out)) = (&state.progress, out) {
-                    progress.update(out, improving);
-                }
                 if let Some(watch) = &state.watch {
                     if let Some(out) = out {
                         watch.heard(out, improving, state.bound_holds);

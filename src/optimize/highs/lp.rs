@@ -31,10 +31,7 @@ pub struct LpSolution {
 impl LpSession {
     pub fn new(mip: &Mip, opts: &SolveOptions) -> Result<Self, SolveError> {
         check_model(mip)?;
-        let session = Session::open(&SolveOptions {
-            progress: false,
-            ..opts.clone()
-        })?;
+        let session = Session::open(opts)?;
         let m = mip.num_rows();
         let starts = vec![0i32; m];
         // SAFETY: `m` row bounds and starts, no entries; HiGHS copies them. The row count

@@ -18,9 +18,6 @@ pub struct SolveOptions {
     pub seed: Option<u32>,
     /// Copy the HiGHS log to stderr (never stdout).
     pub verbose: bool,
-    /// Show a live line on stderr (elapsed, incumbent, bound, gap). Set it only when stderr
-    /// is a terminal.
-    pub progress: bool,
     /// Run HiGHS's sub-MIP heuristics (RINS, RENS, root reduced-cost); on by default, as in
     /// HiGHS. They only look for incumbents, so turning them off never changes what is
     /// proven optimal; on the fixed-charge models they take most of the time
@@ -44,7 +41,8 @@ pub struct SolveOptions {
     /// Whether `optimize` links each flow to its lane-day charge before HiGHS's MIP
     /// (`crate::optimize::link_cuts`).
     pub cuts: Cuts,
-    /// Someone outside who sees the MIP's progress and may stop it (`recourse serve`).
+    /// Someone outside who hears the solve's progress and may stop it (`recourse serve`,
+    /// the progress line of `recourse solve` on a terminal).
     pub watch: Option<Watcher>,
     /// The last solve's plan and what changed since (`recourse serve`): decide only what
     /// the changes touch (`crate::optimize::warm`).
@@ -112,6 +110,20 @@ impl SolveOptions {
     pub fn stopped(&self) -> bool {
         self.watch.as_ref().is_some_and(|w| w.stopped())
     }
+
+    /// Tells the watcher, if any, that a plan of the scenario costing `cost` was found.
+    pub fn found_plan(&self, cost: f64) {
+        if let Some(w) = &self.watch {
+            w.plan(cost);
+        }
+    }
+
+    /// Tells the watcher, if any, that no plan of the scenario costs less than `bound`.
+    pub fn found_bound(&self, bound: f64) {
+        if let Some(w) = &self.watch {
+            w.bound(bound);
+        }
+    }
 }
 
 impl Default for SolveOptions {
@@ -122,7 +134,6 @@ impl Default for SolveOptions {
             threads: 0,
             seed: None,
             verbose: false,
-            progress: false,
             sub_mip_heuristics: true,
             feasibility_jump: true,
             root_restart: true,

@@ -113,9 +113,6 @@ pub(super) fn run(
     // SAFETY: see above.
     unsafe { sys::Highs_resetThreadScheduler(0) };
 
-    if let Some(progress) = &session.state.progress {
-        progress.start();
-    }
     let run = Instant::now();
     // SAFETY: valid instance holding a model.
     let run_status = unsafe { sys::Highs_run(highs.ptr()) };

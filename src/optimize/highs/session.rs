@@ -197,7 +197,7 @@ impl Session {
             sys::Highs_setCallback(highs.ptr(), Some(on_highs_callback), state_ptr)
         })?;
         let mut callbacks = vec![sys::kHighsCallbackLogging];
-        if session.state.progress.is_some() || session.state.watch.is_some() {
+        if session.state.watch.is_some() {
             callbacks.extend([
                 sys::kHighsCallbackMipInterrupt,
                 sys::kHighsCallbackMipImprovingSolution,

@@ -6,11 +6,11 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The progress line changes at most this often (an improving solution shows at once).
-pub(super) const PROGRESS_EVERY: Duration = Duration::from_millis(200);
+const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 
 /// Whether a progress report is due: forced (an improving solution), or [`PROGRESS_EVERY`]
 /// after the last one, which `last` records.
-pub(super) fn due(last: &Mutex<Option<Instant>>, force: bool) -> bool {
+fn due(last: &Mutex<Option<Instant>>, force: bool) -> bool {
     let now = Instant::now();
     let Ok(mut last) = last.lock() else {
         return false;
@@ -22,22 +22,50 @@ pub(super) fn due(last: &Mutex<Option<Instant>>, force: bool) -> bool {
     true
 }
 
-/// What a watcher is told while a MIP runs: the incumbent, the bound and their gap so far.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// What a watcher is told while a solve runs: the cheapest plan found so far, the highest
+/// bound proven for the scenario so far, and their gap; `None` for what is not known yet.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Snapshot {
     pub incumbent: Option<f64>,
     pub bound: Option<f64>,
     pub gap: Option<f64>,
 }
 
+impl Snapshot {
+    /// This snapshot with `incumbent` where it is cheaper and `bound` where it is higher,
+    /// and the gap between the two (relative to the incumbent, as HiGHS's `mip_gap`).
+    fn merged(self, incumbent: Option<f64>, bound: Option<f64>) -> Snapshot {
+        let finite = |v: Option<f64>| v.filter(|x| x.is_finite());
+        let pick = |a: Option<f64>, b: Option<f64>, better: fn(f64, f64) -> f64| match (a, b) {
+            (Some(a), Some(b)) => Some(better(a, b)),
+            (a, b) => a.or(b),
+        };
+        let incumbent = pick(self.incumbent, finite(incumbent), f64::min);
+        let bound = pick(self.bound, finite(bound), f64::max);
+        let gap = match (incumbent, bound) {
+            (Some(i), Some(b)) => Some(((i - b) / i.abs().max(1e-9)).max(0.0)),
+            _ => None,
+        };
+        Snapshot {
+            incumbent,
+            bound,
+            gap,
+        }
+    }
+}
+
 /// Watches solves from outside: `report` hears their progress (at most every
-/// `PROGRESS_EVERY`, and at every improving solution), and [`Watch::stop`] interrupts the
+/// `PROGRESS_EVERY`, and at every cheaper plan), and [`Watch::stop`] interrupts the
 /// MIP at its next callback, which then ends with
-/// [`Limit::Interrupt`](super::Limit::Interrupt) and its incumbent.
+/// [`Limit::Interrupt`](super::Limit::Interrupt) and its incumbent. What it reports is
+/// what the whole solve knows: the searches tell it of each cheaper plan
+/// ([`Watch::plan`]) and each bound for the scenario ([`Watch::bound`]), HiGHS's callback
+/// of its MIP's, and [`Watch::tick`] repeats it while nothing new comes.
 pub struct Watch {
     pub(super) stop: AtomicBool,
     pub(super) report: Box<dyn Fn(Snapshot) + Send + Sync>,
     pub(super) last: Mutex<Option<Instant>>,
+    known: Mutex<Snapshot>,
 }
 
 impl Watch {
@@ -46,6 +74,7 @@ impl Watch {
             stop: AtomicBool::new(false),
             report: Box::new(report),
             last: Mutex::new(None),
+            known: Mutex::new(Snapshot::default()),
         }))
     }
     pub fn stop(&self) {
@@ -55,18 +84,49 @@ impl Watch {
         self.stop.load(Ordering::SeqCst)
     }
 
-    /// `bound_holds`: the MIP's bound is one for the whole scenario (not a model that holds
-    /// orders, whose bound is only its own); otherwise no bound and no gap are told.
-    pub(super) fn heard(&self, out: &sys::HighsCallbackDataOut, force: bool, bound_holds: bool) {
-        if !due(&self.last, force) {
+    /// A plan of the scenario costing `cost` was found: reported at once when it is the
+    /// cheapest so far.
+    pub fn plan(&self, cost: f64) {
+        self.learn(Some(cost), None, true);
+    }
+
+    /// `bound` is a lower bound on the cost of every plan of the scenario.
+    pub fn bound(&self, bound: f64) {
+        self.learn(None, Some(bound), false);
+    }
+
+    /// What is known, again, when a report is due: a sign of life while a search runs
+    /// without news.
+    pub fn tick(&self) {
+        self.learn(None, None, false);
+    }
+
+    /// What is known so far.
+    pub fn known(&self) -> Snapshot {
+        self.known.lock().map(|k| *k).unwrap_or_default()
+    }
+
+    /// Merges what was learnt into what is known and reports it when due: at once when the
+    /// plan is cheaper than any before and `cheaper_now`.
+    fn learn(&self, incumbent: Option<f64>, bound: Option<f64>, cheaper_now: bool) {
+        let Ok(mut known) = self.known.lock() else {
             return;
+        };
+        let before = known.incumbent;
+        *known = known.merged(incumbent, bound);
+        let cheaper = known.incumbent != before;
+        let now = *known;
+        drop(known);
+        if due(&self.last, cheaper && cheaper_now) {
+            (self.report)(now);
         }
-        let finite = |v: f64| v.is_finite().then_some(v);
-        (self.report)(Snapshot {
-            incumbent: finite(out.mip_primal_bound),
-            bound: finite(out.mip_dual_bound).filter(|_| bound_holds),
-            gap: finite(out.mip_gap).filter(|g| *g >= 0.0 && bound_holds),
-        });
+    }
+
+    /// `bound_holds`: the MIP's bound is one for the whole scenario (not a model that holds
+    /// orders, whose bound is only its own); otherwise only its incumbent is learnt.
+    pub(super) fn heard(&self, out: &sys::HighsCallbackDataOut, force: bool, bound_holds: bool) {
+        let bound = Some(out.mip_dual_bound).filter(|_| bound_holds);
+        self.learn(Some(out.mip_primal_bound), bound, force);
     }
 }
 

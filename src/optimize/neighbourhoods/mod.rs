@@ -126,6 +126,7 @@ pub fn improve(
     if !eval.feasible() || !f.holds() {
         return Ok(None);
     }
+    opts.found_plan(eval.cost.total);
     let mut report = Neighbourhoods::starting(from, eval.cost.total);
     let size = group_size(s.orders.len(), left());
     // The first round's groups hold the late or short orders, often fewer than `size` (99-136
@@ -176,6 +177,7 @@ pub fn improve(
         changed |= kept;
         if changed {
             tried.clear();
+            opts.found_plan(eval.cost.total);
         }
         // Whether a group was passed over because it would not fit the time left.
         let mut cut = false;
@@ -207,6 +209,7 @@ pub fn improve(
             if let Some((p, e)) = found.filter(|(_, e)| cheaper(e.cost.total, &eval)) {
                 plan = p;
                 eval = e;
+                opts.found_plan(eval.cost.total);
                 report.improved += 1;
                 changed = true;
                 tried.clear();
