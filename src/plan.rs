@@ -368,7 +368,8 @@ impl Serialize for PlanView<'_> {
 
 impl PlanDoc {
     /// Resolves ids and dates against the scenario. `prefix` is the JSON path of the plan in
-    /// its document (e.g. `plan`), used in diagnostics. Every problem is reported.
+    /// its document (e.g. `plan`; empty for a bare plan), used in diagnostics. Every problem
+    /// is reported.
     pub fn to_domain(&self, s: &Scenario, prefix: &str) -> Result<Plan, Diagnostics> {
         let mut diags = Diagnostics::default();
         let mut plan = Plan::default();
@@ -377,7 +378,7 @@ impl PlanDoc {
             diags: &mut diags,
         };
         for (i, x) in self.shipments.iter().enumerate() {
-            let p = format!("{prefix}.shipments[{i}]");
+            let p = entry_path(prefix, "shipments", i);
             let order = r.id(
                 &s.index.orders,
                 &format!("{p}.order"),
@@ -415,7 +416,7 @@ impl PlanDoc {
             }
         }
         for (i, x) in self.transfers.iter().enumerate() {
-            let p = format!("{prefix}.transfers[{i}]");
+            let p = entry_path(prefix, "transfers", i);
             let lane = r.id(&s.index.lanes, &format!("{p}.lane"), &x.lane, "lane", |v| {
                 LaneId(v.to_owned())
             });
@@ -434,7 +435,7 @@ impl PlanDoc {
             }
         }
         for (i, x) in self.expedited_inbound.iter().enumerate() {
-            let p = format!("{prefix}.expedited_inbound[{i}]");
+            let p = entry_path(prefix, "expedited_inbound", i);
             if let Some(ix) = r.id(&s.index.inbound, &p, x, "inbound", |v| {
                 InboundId(v.to_owned())
             }) {
@@ -446,6 +447,16 @@ impl PlanDoc {
         } else {
             Ok(plan)
         }
+    }
+}
+
+/// The JSON path of entry `i` of `list` in a plan at `prefix`: a bare plan (`prefix` empty)
+/// is the document itself, so its entries' paths start at the list (`shipments[0]`).
+fn entry_path(prefix: &str, list: &str, i: usize) -> String {
+    if prefix.is_empty() {
+        format!("{list}[{i}]")
+    } else {
+        format!("{prefix}.{list}[{i}]")
     }
 }
 

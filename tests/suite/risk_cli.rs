@@ -156,6 +156,39 @@ fn check_refuses_a_plan_that_names_unknown_things_with_exit_2() {
         .stderr(contains("self_loop_lane"));
 }
 
+/// A bare plan is the document itself: an unknown reference in it is named at
+/// `shipments[0].order`, as a wrong type in it is, not at `.shipments[0].order`.
+#[test]
+fn check_names_a_bare_plans_unknown_references_from_the_documents_top() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    std::fs::write(
+        &plan,
+        r#"{"shipments": [{"order": "SO-404", "sku": "SKU-1", "node": "DC-PAR", "lane": null,
+             "ship": "2026-11-30", "quantity": 1}], "transfers": [], "expedited_inbound": ["PO-9"]}"#,
+    )
+    .unwrap();
+    let out = recourse()
+        .args(["check", "datasets/tiny/stock-loss.json"])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error[unknown_reference]: shipments[0].order: unknown order \"SO-404\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("error[unknown_reference]: expedited_inbound[0]: unknown inbound \"PO-9\""),
+        "{err}"
+    );
+    assert!(
+        !err.contains(": .shipments") && !err.contains(": .expedited"),
+        "{err}"
+    );
+}
+
 /// A plan with several wrong entries names each one in one run, at its index, with the
 /// wrong fields of one entry each named, not only the first the reader met.
 #[test]
