@@ -198,15 +198,17 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
         }
     }
 
-    let _ = writeln!(
-        t,
-        "\n{}\n",
-        para(format!(
-            "{}Responses ({}), most valuable first; approve any set that includes what each requires",
-            if md { "### " } else { "" },
-            granularity(doc)
-        ))
-    );
+    if doc.plan.is_some() {
+        let _ = writeln!(
+            t,
+            "\n{}\n",
+            para(format!(
+                "{}Responses ({}), most valuable first; approve any set that includes what each requires",
+                if md { "### " } else { "" },
+                granularity(doc)
+            ))
+        );
+    }
     for r in &doc.responses {
         let req = if r.requires.is_empty() {
             "nothing".to_owned()
@@ -254,7 +256,15 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
         }
     }
     if doc.responses.is_empty() {
-        let _ = writeln!(t, "No response: the plan is the baseline.");
+        let _ = writeln!(
+            t,
+            "{}",
+            if doc.plan.is_some() {
+                "No response: the plan is the baseline."
+            } else {
+                "\nNo response: without a plan there is nothing to approve."
+            }
+        );
     }
     if doc.checked_prefixes < doc.responses.len() {
         let _ = writeln!(

@@ -79,6 +79,23 @@ fn an_infeasible_scenario_exits_1_naming_the_frozen_order() {
         assert!(doc.plan.is_none());
         assert!(String::from_utf8(out.stderr).unwrap().contains("SO-2"));
     }
+    // The reports say there is no plan, not that the plan is the baseline, and list no
+    // responses to approve.
+    for format in ["table", "markdown"] {
+        let out = solve_stdin(&v, &["--format", format]);
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("No plan keeps every frozen order's commitment: SO-2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("No response: without a plan there is nothing to approve."),
+            "{text}"
+        );
+        assert!(!text.contains("the plan is the baseline"), "{text}");
+        assert!(!text.contains("most valuable first"), "{text}");
+    }
 }
 
 /// With other frozen orders beside it, `infeasible` names only the commitment the stock
