@@ -25,9 +25,9 @@ offers it as \"approvals as JSON\"), added to --approve and --reject. The page's
 file carry --responses-digest: apply refuses proposals solved again since the page was made. The new
 scenario is the approved plan's do-nothing baseline. Exits 0 on success, 2 on bad input.")]
 pub struct Args {
-    /// The scenario the proposals were made for.
+    /// The scenario the proposals were made for, or - for standard input.
     pub scenario: PathBuf,
-    /// A proposals document from `recourse solve`.
+    /// A proposals document from `recourse solve`, or - for standard input.
     pub proposals: PathBuf,
     /// Response ids to approve, comma-separated (or repeated); `all` approves every one.
     #[arg(long)]

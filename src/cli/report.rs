@@ -26,7 +26,7 @@ after an `apply`, solve the new scenario again).")]
 pub struct Args {
     /// A proposals document from `recourse solve -o`, or - for standard input.
     pub proposals: PathBuf,
-    /// The scenario the proposals were made for.
+    /// The scenario the proposals were made for, or - for standard input.
     #[arg(long)]
     pub scenario: PathBuf,
     /// Output file (replaced atomically; a device or FIFO is written in place); standard output when absent or -.
