@@ -743,6 +743,17 @@ fn serde_diagnostic(path: &str, msg: &str) -> Diagnostic {
         return Diagnostic::error("missing_field", path, format!("missing field `{name}`"))
             .hint(hint);
     }
+    if msg == "invalid value: map, expected map with a single key" {
+        // An externally tagged enum: of the format's, only a forbid pattern.
+        return Diagnostic::error(
+            "wrong_type",
+            path,
+            "expected an object with exactly one key, the pattern's kind",
+        )
+        .hint(
+            r#"write {"shipment": {"order": ...}}, {"transfer": {"lane": ...}} or {"expedite_inbound": "PO-1"}"#,
+        );
+    }
     if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
         // Rust type names mean nothing to a planner, nor does "floating point" for a number
         // written as a whole one too large for its field.
@@ -936,6 +947,39 @@ mod tests {
             assert_eq!(found, expected, "faults {mask:#b}");
             assert_eq!(diags.items.len(), expected.len(), "faults {mask:#b}");
         }
+    }
+
+    /// Every wrong forbid pattern is named, in a planner's words: an object with one key.
+    #[test]
+    fn every_wrong_forbid_pattern_is_named_with_the_shape_to_write() {
+        let mut doc: Value =
+            serde_json::from_str(include_str!("../../datasets/tiny/inbound-delay.json")).unwrap();
+        doc["policy"] = json!({"forbid": [
+            {"kind": "transfer", "lane": "PAR-LYO-G"},
+            {"expedite_inbound": "PO-1"},
+            {"transfer": {"lane": "PAR-LYO-G"}, "shipment": {"order": "SO-1"}},
+            {"teleport": {}}
+        ]});
+        let bytes = serde_json::to_vec(&doc).unwrap();
+        let diags = parse_scenario(&bytes).expect_err("three patterns are wrong");
+        let found: Vec<(&str, &str, &str)> = diags
+            .items
+            .iter()
+            .map(|d| (d.path.as_str(), d.code.as_str(), d.message.as_str()))
+            .collect();
+        let one_key = "expected an object with exactly one key, the pattern's kind";
+        assert_eq!(
+            found,
+            [
+                ("policy.forbid[0]", "wrong_type", one_key),
+                ("policy.forbid[2]", "wrong_type", one_key),
+                (
+                    "policy.forbid[3]",
+                    "unknown_variant",
+                    r#"unknown value "teleport"; expected one of "shipment", "transfer", "expedite_inbound""#
+                ),
+            ]
+        );
     }
 
     /// Every wrong item of an array is named at its index, not only the first: lines, plan
