@@ -56,6 +56,9 @@ pub enum ApplyError {
     /// the baseline's cost minus the approved net benefits (`models/responses.md`).
     #[error("approving {approved} does not give what the proposals promise: {what}. Was the proposals document edited after `recourse solve` wrote it? Solve the scenario again (if it was not edited, please report this with both files)")]
     Inconsistent { approved: String, what: String },
+    /// The document does not say what its own plans do, whatever is approved.
+    #[error("the proposals do not add up: {what}. Was the proposals document edited after `recourse solve` wrote it? Solve the scenario again (if it was not edited, please report this with both files)")]
+    Edited { what: String },
 }
 
 /// The ids in `list` split on commas, trimmed, empty pieces dropped.
@@ -399,13 +402,12 @@ pub fn made_for(s: &Scenario, doc: &ProposalsDoc) -> Result<f64, ApplyError> {
         // Approving every response gives the plan: their net benefits are what it saves.
         let benefits: f64 = doc.responses.iter().map(|r| r.net_benefit).sum();
         if !doc.responses.is_empty() && differs(benefits, base - eval.cost.total) {
-            return Err(edited(
-                doc,
-                format!(
+            return Err(ApplyError::Edited {
+                what: format!(
                     "their net benefits add up to {benefits:.2}, not the {:.2} the plan saves",
                     base - eval.cost.total
                 ),
-            ));
+            });
         }
     }
     // The orders a response names are the scenario's.
@@ -415,21 +417,12 @@ pub fn made_for(s: &Scenario, doc: &ProposalsDoc) -> Result<f64, ApplyError> {
             .into_iter()
             .find(|o| !s.index.orders.contains_key(&OrderId((*o).clone())))
         {
-            return Err(edited(
-                doc,
-                format!("{} names order \"{o}\", which is not in the scenario", r.id),
-            ));
+            return Err(ApplyError::Edited {
+                what: format!("{} names order \"{o}\", which is not in the scenario", r.id),
+            });
         }
     }
     Ok(base)
-}
-
-/// A document whose responses do not say what its plans do: edited after `solve` wrote it.
-fn edited(doc: &ProposalsDoc, what: String) -> ApplyError {
-    ApplyError::Inconsistent {
-        approved: format!("all {} responses", doc.responses.len()),
-        what,
-    }
 }
 
 /// The new scenario: `wire` (the document `s` was validated from) with the approved

@@ -478,8 +478,7 @@ fn an_edited_proposals_document_is_refused_with_what_does_not_add_up() {
         &edited,
         "R2",
         &format!(
-            "approving all {} responses does not give what the proposals promise: their net benefits add up to {:.2}, not the {saves:.2} the plan saves",
-            responses.len(),
+            "the proposals do not add up: their net benefits add up to {:.2}, not the {saves:.2} the plan saves",
             saves + 5.0
         ),
     );
