@@ -69,6 +69,11 @@ pub fn run(args: Args) -> i32 {
         }
         return export_csv(scenario, args.output.as_deref());
     }
+    // `export csv` without its scenario, unless a file is called `csv`.
+    if args.scenario == Path::new("csv") && !args.scenario.exists() {
+        eprintln!("error: export csv needs the scenario file: recourse export csv SCENARIO -o DIR");
+        return exit::BAD_INPUT;
+    }
     match super::io::guard(args.output.as_deref(), &[&args.scenario]) {
         Ok(output) => export(
             &args.scenario,

@@ -109,6 +109,16 @@ fn the_cli_exports_and_imports_the_demo() {
         .code(2)
         .stderr(predicates::str::contains("not empty"));
     assert_eq!(std::fs::read(dir.join("orders.csv")).unwrap(), before);
+    // `export csv` without its scenario says what is missing, not that a file called csv
+    // cannot be read.
+    common::recourse()
+        .args(["export", "csv", "-o"])
+        .arg(tmp.path().join("none"))
+        .current_dir(tmp.path())
+        .assert()
+        .code(2)
+        .stderr("error: export csv needs the scenario file: recourse export csv SCENARIO -o DIR\n");
+    assert!(!tmp.path().join("none").exists());
 }
 
 /// Every number of a JSON document, with its path.
