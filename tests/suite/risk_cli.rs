@@ -110,19 +110,10 @@ fn check_refuses_a_plan_that_names_unknown_things_with_exit_2() {
         .stderr(contains("the plan must name an order of scenario"));
     // A proposals document made for another scenario: that, in one line, not an unknown
     // reference for each of its entries.
-    std::fs::write(
-        &plan,
+    let err = refused_plan(
         r#"{"format": "recourse.proposals/1", "scenario": "demo-eu-1", "plan": {"shipments": [{"order": "SO-404", "sku": "SKU-1", "node": "DC-PAR", "lane": null,
              "ship": "2026-11-30", "quantity": 1}]}}"#,
-    )
-    .unwrap();
-    let out = recourse()
-        .args(["check", "datasets/tiny/stock-loss.json"])
-        .arg(&plan)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    );
     assert!(
         err.contains("the proposals were made for scenario \"demo-eu-1\", not \"tiny-stock-loss\""),
         "{err}"
@@ -160,21 +151,10 @@ fn check_refuses_a_plan_that_names_unknown_things_with_exit_2() {
 /// `shipments[0].order`, as a wrong type in it is, not at `.shipments[0].order`.
 #[test]
 fn check_names_a_bare_plans_unknown_references_from_the_documents_top() {
-    let dir = tempfile::tempdir().unwrap();
-    let plan = dir.path().join("plan.json");
-    std::fs::write(
-        &plan,
+    let err = refused_plan(
         r#"{"shipments": [{"order": "SO-404", "sku": "SKU-1", "node": "DC-PAR", "lane": null,
              "ship": "2026-11-30", "quantity": 1}], "transfers": [], "expedited_inbound": ["PO-9"]}"#,
-    )
-    .unwrap();
-    let out = recourse()
-        .args(["check", "datasets/tiny/stock-loss.json"])
-        .arg(&plan)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    );
     assert!(
         err.contains("error[unknown_reference]: shipments[0].order: unknown order \"SO-404\""),
         "{err}"
@@ -193,24 +173,13 @@ fn check_names_a_bare_plans_unknown_references_from_the_documents_top() {
 /// wrong fields of one entry each named, not only the first the reader met.
 #[test]
 fn check_names_every_wrong_entry_of_a_plan_in_one_run() {
-    let dir = tempfile::tempdir().unwrap();
-    let plan = dir.path().join("plan.json");
-    std::fs::write(
-        &plan,
+    let err = refused_plan(
         r#"{"plan": {"shipments": [
              {"order": "SO-1", "sku": "SKU-1", "node": "DC-PAR", "lane": "PAR-LYO-G", "ship": "2026-11-30", "quantity": "40"},
              {"order": "SO-1", "sku": "SKU-1", "node": "DC-PAR", "lane": "PAR-LYO-G", "ship": "2026-11-30", "quantity": 1},
              {"order": "SO-1", "sku": "SKU-1", "node": "DC-PAR", "lane": "PAR-LYO-G", "ship": 3, "qty": 1, "quantity": 1}],
            "transfers": [7], "expedited_inbound": []}}"#,
-    )
-    .unwrap();
-    let out = recourse()
-        .args(["check", "datasets/tiny/stock-loss.json"])
-        .arg(&plan)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    );
     let found: Vec<String> = err
         .lines()
         .filter(|l| l.starts_with("error["))
@@ -227,4 +196,19 @@ fn check_names_every_wrong_entry_of_a_plan_in_one_run() {
         "{err}"
     );
     assert!(err.ends_with("the plan cannot be read\n"), "{err}");
+}
+
+/// `recourse check` of the tiny stock-loss scenario against the plan document `plan`,
+/// refused as bad input (exit 2): what it wrote on stderr.
+fn refused_plan(plan: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.json");
+    std::fs::write(&file, plan).unwrap();
+    let out = recourse()
+        .args(["check", "datasets/tiny/stock-loss.json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
