@@ -396,7 +396,12 @@ fn wrong_fields<T: DeserializeOwned>(
             .map(|i| &segments[..focus.len() + i]);
         let (container, key) = match array {
             Some(array) if missed.is_none() => {
-                found.extend(each_item::<T>(copy.as_ref().unwrap_or(item), array));
+                // An item that reads well alone (or a place that is not an item) still
+                // has the error read in place.
+                match each_item::<T>(copy.as_ref().unwrap_or(item), array) {
+                    alone if alone.is_empty() => found.push((segments.clone(), msg.clone())),
+                    alone => found.extend(alone),
+                }
                 match array.split_last() {
                     Some((Segment::Map { key }, container)) => (container, key.clone()),
                     _ => break,
