@@ -107,7 +107,7 @@ fn solve(
     let terminal = std::io::stderr().is_terminal();
     let analysis = recourse::risk::analyze(&s);
     if terminal {
-        // Building a large model takes seconds before the solver's own progress line starts.
+        // What is solved, above the progress line.
         eprintln!(
             "{}, {} at risk if nobody acts; running {}...",
             plural(s.orders.len(), "order"),

@@ -50,7 +50,7 @@ impl CallbackState {
         }
     }
 
-    /// Clears the progress line and writes whatever is left of the last log line.
+    /// Writes whatever is left of the last log line.
     pub(super) fn finish(&self) {
         if let Ok(mut pending) = self.pending.lock() {
             let rest = std::mem::take(&mut *pending);
