@@ -84,38 +84,48 @@ impl Origins {
     }
 
     /// `text` with every JSON path that came from a CSV row replaced by its place, each
-    /// place also given to `found`.
+    /// place also given to `found`. A path is looked for only at the start of a word and
+    /// read to [`MAX_PATH`] bytes at most: a message quotes ids and names as written, and
+    /// reading one of 30 kB (`a[0].a[0]...`) to its end from each of its words took time in
+    /// the cube of its length (7 minutes).
     fn scan(&self, text: &str, mut found: impl FnMut(&str)) -> String {
         let bytes = text.as_bytes();
         let mut out = String::new();
         let mut i = 0;
         while i < bytes.len() {
             let start = i;
-            // A path: name, then one or more [n] or .name, at least one index.
-            let mut j = i;
-            while j < bytes.len() && (bytes[j].is_ascii_lowercase() || bytes[j] == b'_') {
+            let word_start = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
+            // A path: name, then one or more [n] or .name, at least one index; read to
+            // `end`, one byte past the longest path, so that a longer one shows.
+            let end = bytes.len().min(start + MAX_PATH + 1);
+            let mut j = if word_start { i } else { end };
+            while j < end && (bytes[j].is_ascii_lowercase() || bytes[j] == b'_') {
                 j += 1;
             }
             let mut has_index = false;
-            while j > start && j < bytes.len() {
+            while j > start && j < end {
                 if bytes[j] == b'[' {
                     let k = j
                         + 1
-                        + bytes[j + 1..]
+                        + bytes[j + 1..end]
                             .iter()
                             .take_while(|b| b.is_ascii_digit())
                             .count();
-                    if k > j + 1 && k < bytes.len() && bytes[k] == b']' {
+                    if k > j + 1 && k < end && bytes[k] == b']' {
                         has_index = true;
                         j = k + 1;
                         continue;
+                    }
+                    if k == end && end < bytes.len() {
+                        j = end; // an index cut by `end`: the path is too long
+                        break;
                     }
                 } else if bytes[j] == b'.'
                     && bytes.get(j + 1).is_some_and(|b| b.is_ascii_lowercase())
                 {
                     let k = j
                         + 1
-                        + bytes[j + 1..]
+                        + bytes[j + 1..end]
                             .iter()
                             .take_while(|b| b.is_ascii_lowercase() || **b == b'_')
                             .count();
@@ -124,8 +134,7 @@ impl Origins {
                 }
                 break;
             }
-            let word_start = start == 0 || !bytes[start - 1].is_ascii_alphanumeric();
-            if j > start && has_index && word_start {
+            if j > start && j - start <= MAX_PATH && has_index {
                 if let Some(p) = self.locate(&text[start..j]) {
                     found(&p);
                     out.push_str(&p);
@@ -151,11 +160,55 @@ impl Origins {
     }
 }
 
+/// The longest text [`Origins::scan`] reads as a JSON path, in bytes: more than any path
+/// of a row (`disruptions[12345].orders[12345].lines[12345]`).
+const MAX_PATH: usize = 200;
+
 /// The row (`file:line`) of a place `file:line:column` or `file:line`; a place without a
 /// line (`file`) is itself.
 pub(super) fn row_of(at: &str) -> &str {
     match at.match_indices(':').nth(1) {
         Some((i, _)) => &at[..i],
         None => at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origins() -> Origins {
+        let mut o = Origins::default();
+        o.note("lanes[0]".to_owned(), LANES.file, 3);
+        o
+    }
+
+    /// A path at the start of a word is replaced by its row, wherever it is in the text; one
+    /// inside a word, or longer than any path, is not.
+    #[test]
+    fn paths_in_a_message_are_replaced_by_their_rows() {
+        let o = origins();
+        assert_eq!(
+            o.relocate_text("lanes[0] and lanes[0].cost_per_unit, not xlanes[0]: lanes[0]"),
+            "lanes.csv:3 and lanes.csv:3:cost_per_unit, not xlanes[0]: lanes.csv:3"
+        );
+        let long = format!("lanes[0].{}", "a".repeat(MAX_PATH));
+        assert_eq!(o.relocate_text(&long), long);
+    }
+
+    /// A message quoting an id of 15 kB shaped like a path (`a[0].a[0]...`, no row's) is
+    /// scanned in time in proportion to its length: reading it to its end from each of its
+    /// words, and looking each of those up by each of its prefixes, took minutes.
+    #[test]
+    fn a_long_id_shaped_like_a_path_is_scanned_quickly() {
+        let o = origins();
+        let text = format!("lane \"{}a\" runs to itself", "a[0].".repeat(3000));
+        let clock = std::time::Instant::now();
+        let out = o.relocate_text(&text);
+        let rows = o.cited_rows(&text);
+        let took = clock.elapsed();
+        assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+        assert_eq!(out, text);
+        assert!(rows.is_empty());
     }
 }
