@@ -107,11 +107,15 @@ impl Validator {
             );
             return None;
         }
-        let hint = self
-            .near
-            .entry((what, map.len(), id.to_owned()))
-            .or_insert_with(|| unknown_hint(map, id, what))
-            .clone();
+        let key = (what, map.len(), id.to_owned());
+        let hint = match self.near.get(&key) {
+            Some(hint) => hint.clone(),
+            None => {
+                let hint = self.unknown_hint(map, id, what);
+                self.near.insert(key, hint.clone());
+                hint
+            }
+        };
         self.err(
             "unknown_reference",
             path.to_string(),
@@ -206,21 +210,94 @@ pub(super) fn breaks_line(id: &str) -> bool {
     id.contains(['\n', '\r', '\u{2028}', '\u{2029}'])
 }
 
-/// The hint for the unknown `what` id `id`: the closest declared id in `map`, or to declare it.
-fn unknown_hint<K: AsRef<str>, I>(map: &HashMap<K, I>, id: &str, what: &str) -> String {
-    let best = map
-        .keys()
-        .map(|k| {
-            (
-                k.as_ref(),
-                strsim::normalized_damerau_levenshtein(id, k.as_ref()),
-            )
-        })
-        .filter(|(_, s)| *s >= 0.6)
-        .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)))
-        .map(|(k, _)| k.to_owned());
-    match best {
-        Some(b) => format!("did you mean \"{b}\"?"),
-        None => format!("declare the {what} \"{id}\" or fix the reference"),
+/// The pairs of characters that finding the closest declared ids may compare in one
+/// validation, about 0.2 s: each unknown id is compared with every declared one, in time
+/// in proportion to the product of their lengths, so 130 unknown ids of 200 characters
+/// among 130 declared ones (a 64 kB scenario) took 9 s. Past it, hints name no id.
+pub(super) const NEAR_BUDGET: usize = 20_000_000;
+
+impl Validator {
+    /// The hint for the unknown `what` id `id`: the closest declared id in `map`, or to
+    /// declare it. The closest is looked for only while the comparisons with every
+    /// declared id fit in what is left of [`NEAR_BUDGET`] (and from the first time they do
+    /// not, no more: which ids get one then follows the document's order alone).
+    fn unknown_hint<K: AsRef<str>, I>(
+        &mut self,
+        map: &HashMap<K, I>,
+        id: &str,
+        what: &str,
+    ) -> String {
+        let (len, left) = (id.chars().count(), NEAR_BUDGET - self.compared);
+        let cost = match left {
+            0 => 1,
+            _ => map
+                .keys()
+                .map(|k| 1 + len * k.as_ref().len())
+                .fold(0usize, usize::saturating_add),
+        };
+        let best = if cost <= left {
+            self.compared += cost;
+            map.keys()
+                .map(|k| {
+                    (
+                        k.as_ref(),
+                        strsim::normalized_damerau_levenshtein(id, k.as_ref()),
+                    )
+                })
+                .filter(|(_, s)| *s >= 0.6)
+                .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(k, _)| k.to_owned())
+        } else {
+            self.compared = NEAR_BUDGET;
+            None
+        };
+        match best {
+            Some(b) => format!("did you mean \"{b}\"?"),
+            None => format!("declare the {what} \"{id}\" or fix the reference"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::wire::{ScenarioDoc, SkuDoc, StockDoc};
+
+    /// 130 unknown sku ids of 199 characters, each one character off a declared one: the
+    /// first ones get the declared id as a hint, and the rest, past [`super::NEAR_BUDGET`],
+    /// none, instead of 7e8 pairs of characters compared (9 s).
+    #[test]
+    fn hints_for_many_long_unknown_ids_stop_at_a_budget() {
+        let mut doc: ScenarioDoc =
+            serde_json::from_str(include_str!("../../../datasets/tiny/demo-eu.json")).unwrap();
+        let id = |i: usize, last: char| format!("{i:03}{}{last}", "a".repeat(195));
+        for i in 0..130 {
+            doc.skus.push(SkuDoc {
+                id: id(i, 'a'),
+                name: None,
+            });
+            doc.stock.push(StockDoc {
+                node: "PL-LIL".to_owned(),
+                sku: id(i, 'b'),
+                on_hand: 1.0,
+                reserved: None,
+            });
+        }
+        let clock = std::time::Instant::now();
+        let diags = super::super::validate(&doc).expect_err("unknown skus");
+        let took = clock.elapsed();
+        let hints: Vec<&str> = diags
+            .items
+            .iter()
+            .filter(|d| d.code == "unknown_reference")
+            .filter_map(|d| d.hint.as_deref())
+            .collect();
+        assert_eq!(hints.len(), 130);
+        assert_eq!(hints[0], format!("did you mean \"{}\"?", id(0, 'a')));
+        let named = hints
+            .iter()
+            .filter(|h| h.starts_with("did you mean"))
+            .count();
+        assert!((1..10).contains(&named), "{named} hints name an id");
+        assert!(took < std::time::Duration::from_secs(2), "{took:?}");
     }
 }

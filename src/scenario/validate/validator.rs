@@ -16,6 +16,9 @@ pub(super) struct Validator {
     /// unknown ids in thousands of rows. The number of ids tells a grown map (a surge's
     /// orders) from the one the hint was found in.
     pub(super) near: HashMap<(&'static str, usize, String), String>,
+    /// The pairs of characters compared so far in finding those closest ids, which
+    /// `refs::NEAR_BUDGET` bounds.
+    pub(super) compared: usize,
 }
 
 impl Validator {
