@@ -825,10 +825,17 @@ fn unknown_field_diagnostic(
     d
 }
 
-/// Splits "unknown field `x`, expected one of `a`, `b`" (or "expected `a` or `b`").
+/// Splits "unknown field `x`, expected one of `a`, `b`" (or "expected `a` or `b`", or
+/// "there are no fields"). The name found may hold backticks itself (a key `x`y`): it ends
+/// where the list of the expected ones starts, whose names hold none.
 fn parse_unknown(msg: &str, prefix: &str) -> Option<(String, Vec<String>)> {
     let rest = msg.strip_prefix(prefix)?;
-    let (found, tail) = rest.split_once('`')?;
+    let end = ["`, expected ", "`, there are no "]
+        .iter()
+        .filter_map(|tail| rest.rfind(tail))
+        .max()
+        .or_else(|| rest.find('`'))?;
+    let (found, tail) = (&rest[..end], &rest[end + 1..]);
     let expected = tail
         .split('`')
         .skip(1)
@@ -985,6 +992,29 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// A key with a backtick in it is named whole, as is the known field after it.
+    #[test]
+    fn an_unknown_key_with_a_backtick_is_named_whole() {
+        let mut doc: Value =
+            serde_json::from_str(include_str!("../../datasets/tiny/inbound-delay.json")).unwrap();
+        doc["skus"][0]["x`y, expected `z`"] = json!(1);
+        doc["skus"][0]["name"] = json!(5);
+        let bytes = serde_json::to_vec(&doc).unwrap();
+        let diags = parse_scenario(&bytes).expect_err("two faults");
+        let found: BTreeSet<(String, String)> = diags
+            .items
+            .iter()
+            .map(|d| (d.path.clone(), d.message.clone()))
+            .collect();
+        let unknown = "skus[0].x`y, expected `z`".to_owned();
+        assert!(
+            found.contains(&(unknown, "unknown field `x`y, expected `z``".to_owned())),
+            "{found:#?}"
+        );
+        assert!(found.iter().any(|(p, _)| p == "skus[0].name"), "{found:#?}");
+        assert_eq!(found.len(), 2, "{found:#?}");
     }
 
     /// Every wrong item of an array is named at its index, not only the first: lines, plan
