@@ -280,7 +280,7 @@ mod tests {
 
     /// 130 unknown sku ids of 99 characters, each one character off a declared one: the
     /// first ones get the declared id as a hint, and the rest, past [`super::NEAR_BUDGET`],
-    /// none, instead of 1.7e8 pairs of characters compared.
+    /// none: 1.7e8 pairs of characters are not compared.
     #[test]
     fn hints_for_many_long_unknown_ids_stop_at_a_budget() {
         let mut doc: ScenarioDoc =
@@ -298,9 +298,7 @@ mod tests {
                 reserved: None,
             });
         }
-        let clock = std::time::Instant::now();
         let diags = super::super::validate(&doc).expect_err("unknown skus");
-        let took = clock.elapsed();
         let hints: Vec<&str> = diags
             .items
             .iter()
@@ -314,6 +312,5 @@ mod tests {
             .filter(|h| h.starts_with("did you mean"))
             .count();
         assert!((1..10).contains(&named), "{named} hints name an id");
-        assert!(took < std::time::Duration::from_secs(2), "{took:?}");
     }
 }

@@ -197,17 +197,15 @@ mod tests {
     }
 
     /// A message quoting an id of 15 kB shaped like a path (`a[0].a[0]...`, no row's) is
-    /// scanned in time in proportion to its length: reading it to its end from each of its
-    /// words, and looking each of those up by each of its prefixes, took minutes.
+    /// left as written and cites no row; each word is read to [`MAX_PATH`] bytes (reading
+    /// it to its end from each of its words, looking each up by each of its prefixes, took
+    /// minutes; the fuzz regression `slow-long-path-shaped-lane-id` replays that input).
     #[test]
-    fn a_long_id_shaped_like_a_path_is_scanned_quickly() {
+    fn a_long_id_shaped_like_a_path_is_left_as_written() {
         let o = origins();
         let text = format!("lane \"{}a\" runs to itself", "a[0].".repeat(3000));
-        let clock = std::time::Instant::now();
         let out = o.relocate_text(&text);
         let rows = o.cited_rows(&text);
-        let took = clock.elapsed();
-        assert!(took < std::time::Duration::from_secs(1), "{took:?}");
         assert_eq!(out, text);
         assert!(rows.is_empty());
     }
