@@ -8,6 +8,7 @@
 use crate::base::diagnostics::{Diagnostic, Diagnostics};
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
+use crate::scenario::load::join_path;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -378,7 +379,7 @@ impl PlanDoc {
             diags: &mut diags,
         };
         for (i, x) in self.shipments.iter().enumerate() {
-            let p = entry_path(prefix, "shipments", i);
+            let p = join_path(prefix, &format!("shipments[{i}]"));
             let order = r.id(
                 &s.index.orders,
                 &format!("{p}.order"),
@@ -416,7 +417,7 @@ impl PlanDoc {
             }
         }
         for (i, x) in self.transfers.iter().enumerate() {
-            let p = entry_path(prefix, "transfers", i);
+            let p = join_path(prefix, &format!("transfers[{i}]"));
             let lane = r.id(&s.index.lanes, &format!("{p}.lane"), &x.lane, "lane", |v| {
                 LaneId(v.to_owned())
             });
@@ -435,7 +436,7 @@ impl PlanDoc {
             }
         }
         for (i, x) in self.expedited_inbound.iter().enumerate() {
-            let p = entry_path(prefix, "expedited_inbound", i);
+            let p = join_path(prefix, &format!("expedited_inbound[{i}]"));
             if let Some(ix) = r.id(&s.index.inbound, &p, x, "inbound", |v| {
                 InboundId(v.to_owned())
             }) {
@@ -447,16 +448,6 @@ impl PlanDoc {
         } else {
             Ok(plan)
         }
-    }
-}
-
-/// The JSON path of entry `i` of `list` in a plan at `prefix`: a bare plan (`prefix` empty)
-/// is the document itself, so its entries' paths start at the list (`shipments[0]`).
-fn entry_path(prefix: &str, list: &str, i: usize) -> String {
-    if prefix.is_empty() {
-        format!("{list}[{i}]")
-    } else {
-        format!("{prefix}.{list}[{i}]")
     }
 }
 

@@ -338,10 +338,7 @@ fn gap_consistent(c: f64, b: f64, g: f64) -> Result<(), String> {
     Ok(())
 }
 
-/// `(objective - bound) / |objective|`, at least 0: how far a plan may be from optimal.
-pub(crate) fn relative_gap(objective: f64, bound: f64) -> f64 {
-    ((objective - bound) / objective.abs().max(1e-9)).max(0.0)
-}
+pub(crate) use crate::optimize::highs::relative_gap;
 
 #[cfg(test)]
 mod tests {

@@ -45,7 +45,7 @@ mod watch;
 pub use handle::highs_version;
 pub use lp::{LpSession, LpSolution};
 pub use options::{Cuts, Guide, Scope, SolveOptions};
-pub use result::{Limit, SolveError, SolveResult, Status};
+pub use result::{relative_gap, Limit, SolveError, SolveResult, Status};
 pub use run::{solve, solve_fixing, solve_from, Change};
 pub use translate::{translate_model, TranslateError};
 pub use watch::{Snapshot, Watch, Watcher};

@@ -3,6 +3,12 @@
 
 use std::fmt;
 
+/// `(objective - bound) / |objective|`, at least 0: how far a plan may be from optimal (as
+/// HiGHS's `mip_gap`).
+pub fn relative_gap(objective: f64, bound: f64) -> f64 {
+    ((objective - bound) / objective.abs().max(1e-9)).max(0.0)
+}
+
 /// Which limit stopped the run before it could prove optimality or infeasibility.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Limit {

@@ -43,7 +43,7 @@ impl Snapshot {
         let incumbent = pick(self.incumbent, finite(incumbent), f64::min);
         let bound = pick(self.bound, finite(bound), f64::max);
         let gap = match (incumbent, bound) {
-            (Some(i), Some(b)) => Some(((i - b) / i.abs().max(1e-9)).max(0.0)),
+            (Some(i), Some(b)) => Some(super::result::relative_gap(i, b)),
             _ => None,
         };
         Snapshot {
