@@ -8,7 +8,7 @@ use crate::common::{recourse, tiny_path};
 use recourse::documents::page::grouped;
 use recourse::documents::proposals::ProposalsDoc;
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Solves `scenario` (copied into `dir` as scenario.json) to proposals.json, checks its plan
 /// with `recourse check`, and writes report.html with `recourse report`; all run from `dir`
@@ -585,13 +585,7 @@ fn the_page_is_one_file_that_references_nothing_outside() {
 #[test]
 fn solve_writes_the_page_in_one_step() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("page.html");
-    recourse()
-        .args(["solve", "--format", "html", "-o"])
-        .arg(&out)
-        .arg(tiny_path("demo-eu"))
-        .assert()
-        .code(0);
+    let out = page_by_solve(dir.path(), tiny_path("demo-eu"), 0);
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.contains("<div class=\"value\" id=\"cost-plan\">1,200.00 EUR</div>"));
     assert!(html.contains("<div class=\"value\" id=\"cost-baseline\">48,518.00 EUR</div>"));
@@ -724,14 +718,9 @@ fn an_infeasible_page_names_the_frozen_order_no_plan_can_keep() {
         serde_json::from_slice(&std::fs::read(tiny_path("frozen-order")).unwrap()).unwrap();
     v["disruptions"][0]["quantity"] = serde_json::json!(79);
     let dir = tempfile::tempdir().unwrap();
-    let (scenario, out) = (dir.path().join("s.json"), dir.path().join("page.html"));
+    let scenario = dir.path().join("s.json");
     std::fs::write(&scenario, v.to_string()).unwrap();
-    recourse()
-        .args(["solve", "--format", "html", "-o"])
-        .arg(&out)
-        .arg(&scenario)
-        .assert()
-        .code(1);
+    let out = page_by_solve(dir.path(), &scenario, 1);
     // One order at each priority: counted in the singular ("(1 orders)" before).
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.contains("Priority 1 <span class=\"note\">(1 order)</span>"));
@@ -989,13 +978,7 @@ fn infeasible_scenario(dir: &Path) -> std::path::PathBuf {
 fn an_infeasible_page_lists_the_orders_left_at_risk_with_why() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = infeasible_scenario(dir.path());
-    let out = dir.path().join("page.html");
-    recourse()
-        .args(["solve", "--format", "html", "-o"])
-        .arg(&out)
-        .arg(&scenario)
-        .assert()
-        .code(1);
+    let out = page_by_solve(dir.path(), &scenario, 1);
     let html = std::fs::read_to_string(&out).unwrap();
     let section = &html[html.find("<section id=\"unresolved\">").unwrap()..];
     let section = &section[..section.find("</section>").unwrap()];
@@ -1072,13 +1055,7 @@ fn long_node_ids_are_cut_to_fit_the_map_and_kept_whole_in_the_tooltip() {
     let dir = tempfile::tempdir().unwrap();
     let (scenario, ids) = long_node_ids(dir.path());
     assert!(ids.iter().all(|id| id.chars().count() == 200));
-    let out = dir.path().join("page.html");
-    recourse()
-        .args(["solve", "--format", "html", "-o"])
-        .arg(&out)
-        .arg(&scenario)
-        .assert()
-        .code(0);
+    let out = page_by_solve(dir.path(), &scenario, 0);
     let Some(page) = browser::open(&out) else {
         return;
     };
@@ -1271,4 +1248,16 @@ fn in_print_long_cards_and_sections_flow_across_pages() {
     assert_eq!(tallest[2], "auto", "{tallest}");
     assert_eq!(shortest[2], "avoid", "{shortest}");
     no_problems(&page);
+}
+
+/// `recourse solve --format html` of `scenario` into `dir`, exiting with `code`: the page.
+fn page_by_solve(dir: &Path, scenario: impl AsRef<std::ffi::OsStr>, code: i32) -> PathBuf {
+    let out = dir.join("page.html");
+    recourse()
+        .args(["solve", "--format", "html", "-o"])
+        .arg(&out)
+        .arg(scenario)
+        .assert()
+        .code(code);
+    out
 }
