@@ -81,13 +81,7 @@ impl Strategy {
                 // Only a solver stopped at a limit needs them: the rules take milliseconds
                 // and usually beat doing nothing by far; the cheapest of the two is kept.
                 if out.status().limit().is_some() {
-                    let rules = rules.unwrap_or_else(|| priority_rules::plan(s, a));
-                    let mut fallbacks = Vec::new();
-                    if a.eval.feasible() {
-                        fallbacks.push((Source::Baseline, &a.baseline.plan));
-                    }
-                    fallbacks.push((Source::Rules, &rules));
-                    keep_the_better(s, &mut out, &fallbacks);
+                    fall_back(s, a, opts, &mut out, rules);
                 }
                 if close_lane_days(s, &mut out) {
                     if let Some(x) = &out.solution {
@@ -116,6 +110,28 @@ impl Strategy {
             why,
         })?;
         Ok(out)
+    }
+}
+
+/// After a limit, the cheaper of the search's plan, the do-nothing baseline and the rules'
+/// plan (`rules`, computed now unless the search started from it); the watcher hears of it,
+/// since the rules' plan may be new to it.
+fn fall_back(
+    s: &Scenario,
+    a: &Analysis,
+    opts: &SolveOptions,
+    out: &mut Outcome,
+    rules: Option<Plan>,
+) {
+    let rules = rules.unwrap_or_else(|| priority_rules::plan(s, a));
+    let mut fallbacks = Vec::new();
+    if a.eval.feasible() {
+        fallbacks.push((Source::Baseline, &a.baseline.plan));
+    }
+    fallbacks.push((Source::Rules, &rules));
+    keep_the_better(s, out, &fallbacks);
+    if let Some(x) = &out.solution {
+        opts.found_plan(x.cost());
     }
 }
 

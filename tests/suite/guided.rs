@@ -381,7 +381,9 @@ fn a_stopped_solve_ends_at_once_with_a_checked_plan() {
         .unwrap()
         .objective()
         .unwrap();
-    let watch = Watch::watcher(|_| {});
+    let heard: std::sync::Arc<std::sync::Mutex<Vec<Option<f64>>>> = Default::default();
+    let log = heard.clone();
+    let watch = Watch::watcher(move |s| log.lock().unwrap().push(s.incumbent));
     watch.stop();
     let opts = SolveOptions {
         guide: Guide::On,
@@ -416,6 +418,9 @@ fn a_stopped_solve_ends_at_once_with_a_checked_plan() {
         .expect("a plan: the solver's, the rules' or the baseline");
     assert_checked_at(&s, &o, "stopped", cost);
     assert!(cost >= optimum - 1e-6 * optimum);
+    // The watcher knows the plan answered, though the rules' plan was computed after the stop.
+    assert_eq!(opts.watch.as_ref().unwrap().known().incumbent, Some(cost));
+    assert!(heard.lock().unwrap().contains(&Some(cost)), "{heard:?}");
     if let Some(b) = o.bound() {
         assert!(
             b <= optimum + 1e-6 * optimum,
