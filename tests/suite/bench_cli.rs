@@ -1,7 +1,7 @@
 //! `recourse bench` and `recourse solve --formulation priority-rules` through the real
 //! binary, on tiny datasets whose optima are known (`tests/suite/solve_tiny.rs`).
 
-use crate::common::recourse;
+use crate::common::{checked_cost, recourse};
 
 use crate::common::tiny_path as dataset;
 
@@ -145,15 +145,16 @@ fn a_formulation_named_twice_is_one_row() {
 
 #[test]
 fn solve_with_priority_rules_writes_the_rules_plan_without_a_bound() {
-    let out = recourse()
-        .args(["solve", "--formulation", "priority-rules"])
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rules.json");
+    recourse()
+        .args(["solve", "--formulation", "priority-rules", "-o"])
+        .arg(&out)
         .arg(dataset("demand-surge"))
         .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        .success();
+    assert_eq!(checked_cost(dataset("demand-surge"), &out), 315.0);
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     let solve = &doc["solve"];
     assert_eq!(solve["status"], "feasible");
     assert_eq!(solve["limit"], "heuristic");

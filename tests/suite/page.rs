@@ -4,7 +4,7 @@
 //! and the `recourse apply` command, which is then run as written.
 
 use crate::common::browser::{self, Page};
-use crate::common::{recourse, tiny_path};
+use crate::common::{checked_cost, recourse, tiny_path};
 use recourse::documents::page::grouped;
 use recourse::documents::proposals::ProposalsDoc;
 use std::collections::{BTreeSet, HashMap};
@@ -1251,7 +1251,11 @@ fn in_print_long_cards_and_sections_flow_across_pages() {
 }
 
 /// `recourse solve --format html` of `scenario` into `dir`, exiting with `code`: the page.
+/// The page holds no plan document to check, so a page with a plan (exit 0) is compared with
+/// the same solve written as JSON: `recourse check` finds that plan feasible, at the cost the
+/// page shows.
 fn page_by_solve(dir: &Path, scenario: impl AsRef<std::ffi::OsStr>, code: i32) -> PathBuf {
+    let scenario = scenario.as_ref();
     let out = dir.join("page.html");
     recourse()
         .args(["solve", "--format", "html", "-o"])
@@ -1259,5 +1263,23 @@ fn page_by_solve(dir: &Path, scenario: impl AsRef<std::ffi::OsStr>, code: i32) -
         .arg(scenario)
         .assert()
         .code(code);
+    if code == 0 {
+        let json = dir.join("page-plan.json");
+        recourse()
+            .args(["solve", "-o"])
+            .arg(&json)
+            .arg(scenario)
+            .assert()
+            .success();
+        let cost = checked_cost(scenario, &json);
+        let html = std::fs::read_to_string(&out).unwrap();
+        let shown = &html[html.find("id=\"cost-plan\">").unwrap()..];
+        let shown = &shown[shown.find('>').unwrap() + 1..shown.find("</div>").unwrap()];
+        let amount: String = shown
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+            .collect();
+        assert_eq!(amount, format!("{cost:.2}"), "the page shows {shown}");
+    }
     out
 }
