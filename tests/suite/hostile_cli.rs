@@ -509,14 +509,11 @@ fn a_duplicate_key_is_an_error_naming_its_path() {
         .stderr(contains("key \"plan\" appears twice"));
 }
 
-/// Every kind of object in the tiny datasets (the document, a SKU, a node, a lane, a stock
-/// record, a receipt, an order, its lines and plan entries, each kind of disruption, the
-/// policy), with one of its keys written twice, is refused with the key's path: the fast
-/// typed read must refuse what the element-by-element reading names.
-#[test]
-fn a_key_named_twice_in_any_object_of_a_scenario_is_refused() {
+/// `doc` written once per shape of object in it (indices dropped, and a disruption's kind
+/// kept), with that object's first key written twice: the path of the key, and the text.
+fn with_a_key_twice(doc: &serde_json::Value) -> Vec<(String, String)> {
     use serde_json::Value;
-    /// Objects by path, one per shape (indices dropped, and a disruption's kind kept).
+    /// Objects by path, one per shape.
     fn objects(v: &Value, path: String, shape: String, out: &mut Vec<(String, String)>) {
         match v {
             Value::Object(m) => {
@@ -544,16 +541,11 @@ fn a_key_named_twice_in_any_object_of_a_scenario_is_refused() {
             _ => {}
         }
     }
-    let mut shapes = 0;
-    for entry in std::fs::read_dir("datasets/tiny").unwrap() {
-        let file = entry.unwrap().path();
-        if file.extension().is_none_or(|e| e != "json") {
-            continue;
-        }
-        let doc: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
-        let mut found = Vec::new();
-        objects(&doc, String::new(), String::new(), &mut found);
-        for (path, _) in found {
+    let mut found = Vec::new();
+    objects(doc, String::new(), String::new(), &mut found);
+    found
+        .into_iter()
+        .map(|(path, _)| {
             let mut edited = doc.clone();
             let pointer = format!("/{}", path.replace(['.', '['], "/").replace(']', ""));
             let target = if path.is_empty() {
@@ -579,6 +571,33 @@ fn a_key_named_twice_in_any_object_of_a_scenario_is_refused() {
             } else {
                 format!("{path}.{key}")
             };
+            (at, text)
+        })
+        .collect()
+}
+
+/// Whether `diags` refuses a key named twice at `at`.
+fn names_twice(diags: &recourse::base::diagnostics::Diagnostics, at: &str) -> bool {
+    diags
+        .items
+        .iter()
+        .any(|d| d.code == "duplicate_key" && d.path == at)
+}
+
+/// Every kind of object in the tiny datasets (the document, a SKU, a node, a lane, a stock
+/// record, a receipt, an order, its lines and plan entries, each kind of disruption, the
+/// policy), with one of its keys written twice, is refused with the key's path: the fast
+/// typed read must refuse what the element-by-element reading names.
+#[test]
+fn a_key_named_twice_in_any_object_of_a_scenario_is_refused() {
+    let mut shapes = 0;
+    for entry in std::fs::read_dir("datasets/tiny").unwrap() {
+        let file = entry.unwrap().path();
+        if file.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let doc = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        for (at, text) in with_a_key_twice(&doc) {
             let diags = recourse::scenario::parse_scenario(text.as_bytes())
                 .map(|_| ())
                 .expect_err(&format!(
@@ -586,10 +605,7 @@ fn a_key_named_twice_in_any_object_of_a_scenario_is_refused() {
                     file.display()
                 ));
             assert!(
-                diags
-                    .items
-                    .iter()
-                    .any(|d| d.code == "duplicate_key" && d.path == at),
+                names_twice(&diags, &at),
                 "{}: {at} named twice: {diags}",
                 file.display()
             );
@@ -598,6 +614,32 @@ fn a_key_named_twice_in_any_object_of_a_scenario_is_refused() {
     }
     eprintln!("{shapes} objects tried");
     assert!(shapes >= 20, "only {shapes} object shapes tried");
+}
+
+/// The same for a proposals document (its solve, KPIs, responses with their deltas and
+/// actions, the plans), as `apply` and `report` read it: the fast typed read refuses every
+/// key named twice, as the reading through a JSON tree does.
+#[test]
+fn a_key_named_twice_in_any_object_of_a_proposals_document_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("proposals.json");
+    recourse()
+        .args(["solve", "-o"])
+        .arg(&out)
+        .arg(demo())
+        .assert()
+        .success();
+    crate::common::checked_cost(demo(), &out);
+    let doc = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let mut shapes = 0;
+    for (at, text) in with_a_key_twice(&doc) {
+        let diags = recourse::documents::proposals::parse_proposals(text.as_bytes())
+            .map(|_| ())
+            .expect_err(&format!("{at} named twice was accepted"));
+        assert!(names_twice(&diags, &at), "{at} named twice: {diags}");
+        shapes += 1;
+    }
+    assert!(shapes >= 15, "only {shapes} object shapes tried");
 }
 
 #[test]

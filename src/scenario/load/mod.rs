@@ -341,7 +341,8 @@ mod tests {
     #[test]
     fn every_combination_of_wrong_fields_in_one_order_is_reported_exactly() {
         let base: Value =
-            serde_json::from_str(include_str!("../../../datasets/tiny/inbound-delay.json")).unwrap();
+            serde_json::from_str(include_str!("../../../datasets/tiny/inbound-delay.json"))
+                .unwrap();
         let faults = faults();
         for mask in 1u32..(1 << faults.len()) {
             let mut doc = base.clone();
@@ -364,7 +365,8 @@ mod tests {
     #[test]
     fn every_wrong_forbid_pattern_is_named_with_the_shape_to_write() {
         let mut doc: Value =
-            serde_json::from_str(include_str!("../../../datasets/tiny/inbound-delay.json")).unwrap();
+            serde_json::from_str(include_str!("../../../datasets/tiny/inbound-delay.json"))
+                .unwrap();
         doc["policy"] = json!({"forbid": [
             {"kind": "transfer", "lane": "PAR-LYO-G"},
             {"expedite_inbound": "PO-1"},
@@ -397,7 +399,8 @@ mod tests {
     #[test]
     fn an_unknown_key_with_a_backtick_is_named_whole() {
         let mut doc: Value =
-            serde_json::from_str(include_str!("../../../datasets/tiny/inbound-delay.json")).unwrap();
+            serde_json::from_str(include_str!("../../../datasets/tiny/inbound-delay.json"))
+                .unwrap();
         doc["skus"][0]["x`y, expected `z`"] = json!(1);
         doc["skus"][0]["name"] = json!(5);
         let bytes = serde_json::to_vec(&doc).unwrap();
@@ -422,7 +425,8 @@ mod tests {
     #[test]
     fn every_wrong_item_of_an_array_is_reported_at_its_index() {
         let mut doc: Value =
-            serde_json::from_str(include_str!("../../../datasets/tiny/inbound-delay.json")).unwrap();
+            serde_json::from_str(include_str!("../../../datasets/tiny/inbound-delay.json"))
+                .unwrap();
         let line = doc["orders"][0]["lines"][0].clone();
         let entry = doc["orders"][0]["plan"][0].clone();
         let order = &mut doc["orders"][0];
