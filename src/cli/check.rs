@@ -5,8 +5,8 @@ use super::DiagFormat;
 use recourse::base::diagnostics::Diagnostics;
 use recourse::base::exit;
 use recourse::base::input::{display_name, read_input};
+use recourse::documents::proposals::parse_plan_of;
 use recourse::documents::report;
-use recourse::plan::parse_plan_document;
 use std::path::{Path, PathBuf};
 
 /// Check a plan against a scenario: every broken rule, and the cost breakdown.
@@ -42,7 +42,7 @@ fn check(scenario: &Path, plan_file: &Path, format: DiagFormat) -> i32 {
     };
     let plan = read_input(plan_file)
         .map_err(|d| Diagnostics { items: vec![d] })
-        .and_then(|bytes| parse_plan_document(&bytes, Some(&s.id)))
+        .and_then(|bytes| parse_plan_of(&bytes, Some(&s.id)))
         .and_then(|(doc, prefix)| doc.to_domain(&s, prefix));
     let plan = match plan {
         Ok(p) => p,

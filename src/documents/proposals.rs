@@ -497,6 +497,24 @@ pub fn parse_proposals(bytes: &[u8]) -> Result<ProposalsDoc, Diagnostics> {
     }
 }
 
+/// The plan of a document `recourse check` is given, and its path in the document, as
+/// [`parse_plan_document`](crate::plan::parse_plan_document) reads it: a proposals document
+/// its types accept, for `scenario` when one is named, is read straight into them (on
+/// large, 102 MB of which the plan is a tenth); anything else goes that way.
+pub fn parse_plan_of(
+    bytes: &[u8],
+    scenario: Option<&str>,
+) -> Result<(PlanDoc, &'static str), Diagnostics> {
+    if let Some(doc) = well_formed(bytes) {
+        if scenario.is_none_or(|id| id == doc.scenario) {
+            if let Some(plan) = doc.plan {
+                return Ok((plan, "plan"));
+            }
+        }
+    }
+    crate::plan::parse_plan_document(bytes, scenario)
+}
+
 /// The document read straight into its types, when they accept it. Its types are structs
 /// and arrays all the way down (no map, no free JSON value), and serde's derived readers
 /// refuse a field named twice, so what they accept the way through a [`serde_json::Value`]

@@ -617,7 +617,7 @@ fn a_key_named_twice_in_any_object_of_a_scenario_is_refused() {
 }
 
 /// The same for a proposals document (its solve, KPIs, responses with their deltas and
-/// actions, the plans), as `apply` and `report` read it: the fast typed read refuses every
+/// actions, the plans), as `apply`, `report` and `check` read it: the fast typed read refuses every
 /// key named twice, as the reading through a JSON tree does.
 #[test]
 fn a_key_named_twice_in_any_object_of_a_proposals_document_is_refused() {
@@ -636,6 +636,12 @@ fn a_key_named_twice_in_any_object_of_a_proposals_document_is_refused() {
         let diags = recourse::documents::proposals::parse_proposals(text.as_bytes())
             .map(|_| ())
             .expect_err(&format!("{at} named twice was accepted"));
+        assert!(names_twice(&diags, &at), "{at} named twice: {diags}");
+        // `check` reads only the plan, the same way first.
+        let diags =
+            recourse::documents::proposals::parse_plan_of(text.as_bytes(), Some("demo-eu-1"))
+                .map(|_| ())
+                .expect_err(&format!("{at} named twice was accepted by check"));
         assert!(names_twice(&diags, &at), "{at} named twice: {diags}");
         shapes += 1;
     }
