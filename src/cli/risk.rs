@@ -1,6 +1,6 @@
 //! `recourse risk`: the orders at risk if nobody acts, with reasons.
 
-use super::io::{load, print_json, print_text};
+use super::io::{guard, load, text_width, write_document, write_text};
 use recourse::documents::report;
 use std::path::{Path, PathBuf};
 
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 #[command(after_help = "\
 Examples:
   recourse risk datasets/tiny/demo-eu.json
-  recourse risk --format json scenario.json > risk.json
+  recourse risk --format json scenario.json -o risk.json
 
 The baseline is the do-nothing plan of SCENARIO.md section 4: every planned shipment keeps
 its node and lane and leaves on its planned day if it can, else on the first later day it
@@ -19,6 +19,9 @@ pub struct Args {
     pub scenario: PathBuf,
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
+    /// Output file (replaced atomically; a device or FIFO is written in place); standard output when absent or -.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -28,10 +31,13 @@ pub enum ReportFormat {
 }
 
 pub fn run(args: Args) -> i32 {
-    risk(&args.scenario, args.format)
+    match guard(args.output.as_deref(), &[&args.scenario]) {
+        Ok(output) => risk(&args.scenario, args.format, output),
+        Err(code) => code,
+    }
 }
 
-fn risk(file: &Path, format: ReportFormat) -> i32 {
+fn risk(file: &Path, format: ReportFormat, output: Option<&Path>) -> i32 {
     let s = match load(file) {
         Ok(s) => s,
         Err(code) => return code,
@@ -39,11 +45,10 @@ fn risk(file: &Path, format: ReportFormat) -> i32 {
     let analysis = recourse::risk::analyze(&s);
     let doc = report::risk_doc(&s, &analysis);
     match format {
-        ReportFormat::Json => print_json(&doc),
-        ReportFormat::Table => print_text(&report::risk_table(
-            &doc,
-            s.currency.as_deref(),
-            super::io::text_width(None),
-        )),
+        ReportFormat::Json => write_document(&doc, output),
+        ReportFormat::Table => write_text(
+            &report::risk_table(&doc, s.currency.as_deref(), text_width(output)),
+            output,
+        ),
     }
 }

@@ -77,6 +77,7 @@ fn an_output_that_is_the_input_is_refused_however_it_is_spelled() {
         (vec!["solve"], &link),
         (vec!["solve"], &dotted),
         (vec!["export"], &s),
+        (vec!["risk"], &s),
     ] {
         recourse()
             .args(&args)

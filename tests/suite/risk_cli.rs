@@ -53,6 +53,36 @@ fn risk_json_is_a_document_whose_baseline_plan_the_checker_accepts() {
         .stdout(contains("total 48518.00"));
 }
 
+/// `-o` writes what standard output gets, the JSON document and the table alike, and
+/// nothing to standard output.
+#[test]
+fn risk_writes_to_a_file_what_it_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["json", "table"] {
+        let out = dir.path().join(format!("risk.{format}"));
+        recourse()
+            .args([
+                "risk",
+                "--format",
+                format,
+                "datasets/tiny/demo-eu.json",
+                "-o",
+            ])
+            .arg(&out)
+            .assert()
+            .code(0)
+            .stdout("");
+        let printed = recourse()
+            .args(["risk", "--format", format, "datasets/tiny/demo-eu.json"])
+            .output()
+            .unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), printed.stdout, "{format}");
+    }
+    let doc: RiskDoc =
+        serde_json::from_slice(&std::fs::read(dir.path().join("risk.json")).unwrap()).unwrap();
+    assert_eq!(doc.kpis.at_risk_orders, 7);
+}
+
 #[test]
 fn check_exits_1_with_the_broken_rules() {
     let dir = tempfile::tempdir().unwrap();
