@@ -1,6 +1,6 @@
 //! `recourse bench`: every formulation and the rules on datasets, side by side.
 
-use super::io::{load, print_json, print_text};
+use super::io::{guard, load, write_document, write_text};
 use super::solver_args::{strategy_by_name, LimitArgs};
 use recourse::base::exit;
 use recourse::base::input::display_name;
@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args)]
 #[command(after_help = "\
 Examples:
-  recourse bench datasets/tiny/*.json --format csv > tiny.csv
+  recourse bench datasets/tiny/*.json --format csv -o tiny.csv
   recourse bench small.json --formulation time-expanded,priority-rules --time-limit 60 --threads 1
   recourse bench medium.json --time-limit 60 --no-lp-bound --format json
 
@@ -38,6 +38,9 @@ pub struct Args {
     /// json (a recourse.bench document).
     #[arg(long, value_enum, default_value_t = BenchFormat::Table)]
     pub format: BenchFormat,
+    /// Output file (replaced atomically; a device or FIFO is written in place); standard output when absent or -.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -49,8 +52,9 @@ pub enum BenchFormat {
 
 pub fn run(args: Args) -> i32 {
     let inputs: Vec<&Path> = args.datasets.iter().map(PathBuf::as_path).collect();
-    match super::io::guard(None, &inputs) {
-        Ok(_) => bench(args),
+    let output = args.output.clone();
+    match guard(output.as_deref(), &inputs) {
+        Ok(output) => bench(args, output),
         Err(code) => code,
     }
 }
@@ -70,7 +74,7 @@ fn chosen(names: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-fn bench(args: Args) -> i32 {
+fn bench(args: Args, output: Option<&Path>) -> i32 {
     use recourse::tools::bench::{run, BenchDoc, BenchOptions, BENCH_FORMAT};
     let Args {
         datasets: files,
@@ -78,6 +82,7 @@ fn bench(args: Args) -> i32 {
         limits,
         no_lp_bound,
         format,
+        output: _,
     } = args;
     let lp_bound = !no_lp_bound;
     let names = chosen(names);
@@ -128,13 +133,16 @@ fn bench(args: Args) -> i32 {
     bar.finish_and_clear();
     let failed = rows.iter().any(|r| r.error.is_some());
     let code = match format {
-        BenchFormat::Table => print_text(&recourse::tools::bench_report::table(&rows)),
-        BenchFormat::Csv => print_text(&recourse::tools::bench_report::csv(&rows)),
-        BenchFormat::Json => print_json(&BenchDoc {
-            format: BENCH_FORMAT.to_owned(),
-            solver: recourse::optimize::highs::highs_version(),
-            rows,
-        }),
+        BenchFormat::Table => write_text(&recourse::tools::bench_report::table(&rows), output),
+        BenchFormat::Csv => write_text(&recourse::tools::bench_report::csv(&rows), output),
+        BenchFormat::Json => write_document(
+            &BenchDoc {
+                format: BENCH_FORMAT.to_owned(),
+                solver: recourse::optimize::highs::highs_version(),
+                rows,
+            },
+            output,
+        ),
     };
     if code == exit::SUCCESS && failed {
         exit::INTERNAL

@@ -1,16 +1,20 @@
 //! `recourse schema`: the JSON Schema of a document format.
 
-use super::io::print_json;
+use super::io::{guard, write_document};
+use std::path::PathBuf;
 
 /// Print the JSON Schema of a document format.
 #[derive(clap::Args)]
 #[command(after_help = "\
 Examples:
-  recourse schema scenario > scenario.schema.json
+  recourse schema scenario -o scenario.schema.json
   recourse schema proposals > proposals.schema.json")]
 pub struct Args {
     #[arg(value_enum)]
     pub document: SchemaDoc,
+    /// Output file (replaced atomically; a device or FIFO is written in place); standard output when absent or -.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -20,8 +24,13 @@ pub enum SchemaDoc {
 }
 
 pub fn run(args: Args) -> i32 {
-    match args.document {
-        SchemaDoc::Scenario => print_json(&recourse::documents::schema::scenario_schema()),
-        SchemaDoc::Proposals => print_json(&recourse::documents::schema::proposals_schema()),
-    }
+    let output = match guard(args.output.as_deref(), &[]) {
+        Ok(output) => output,
+        Err(code) => return code,
+    };
+    let schema = match args.document {
+        SchemaDoc::Scenario => recourse::documents::schema::scenario_schema(),
+        SchemaDoc::Proposals => recourse::documents::schema::proposals_schema(),
+    };
+    write_document(&schema, output)
 }

@@ -59,6 +59,40 @@ fn json_rows_carry_the_known_optima_and_the_checkers_verdict() {
     }
 }
 
+/// `-o` writes the rows to a file and nothing to standard output; a dataset is never
+/// the output.
+#[test]
+fn bench_writes_its_rows_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rows.csv");
+    recourse()
+        .arg("bench")
+        .arg(dataset("demand-surge"))
+        .args(["--formulation", "priority-rules", "--format", "csv", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let objective = header.iter().position(|h| *h == "objective").unwrap();
+    assert_eq!(lines[1].split(',').nth(objective), Some("315"), "{text}");
+    let copy = dir.path().join("demand-surge.json");
+    std::fs::copy(dataset("demand-surge"), &copy).unwrap();
+    recourse()
+        .arg("bench")
+        .arg(&copy)
+        .arg("-o")
+        .arg(&copy)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "writing it would replace the input",
+        ));
+}
+
 #[test]
 fn csv_has_a_header_and_one_line_per_run() {
     let out = recourse()

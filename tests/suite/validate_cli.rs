@@ -148,6 +148,23 @@ fn usage_errors_exit_2_and_help_exits_0() {
         .stdout(predicates::str::contains(env!("CARGO_PKG_VERSION")));
 }
 
+/// `schema -o` writes to a file what it prints, and nothing to standard output.
+#[test]
+fn schema_writes_to_a_file_what_it_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    for document in ["scenario", "proposals"] {
+        let out = dir.path().join(format!("{document}.schema.json"));
+        recourse()
+            .args(["schema", document, "-o"])
+            .arg(&out)
+            .assert()
+            .code(0)
+            .stdout("");
+        let printed = recourse().args(["schema", document]).output().unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), printed.stdout, "{document}");
+    }
+}
+
 #[test]
 fn schema_lists_every_top_level_field_and_rejects_unknown_ones() {
     let out = recourse().args(["schema", "scenario"]).output().unwrap();
