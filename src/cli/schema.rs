@@ -3,7 +3,7 @@
 use super::io::{guard, write_document};
 use std::path::PathBuf;
 
-/// Print the JSON Schema of a document format.
+/// Write the JSON Schema of a document format.
 #[derive(clap::Args)]
 #[command(after_help = "\
 Examples:

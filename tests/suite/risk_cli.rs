@@ -1,6 +1,6 @@
 //! `recourse risk` and `recourse check` through the real binary.
 
-use crate::common::recourse;
+use crate::common::{recourse, written_as_printed};
 use predicates::str::contains;
 use recourse::documents::report::RiskDoc;
 
@@ -58,28 +58,10 @@ fn risk_json_is_a_document_whose_baseline_plan_the_checker_accepts() {
 #[test]
 fn risk_writes_to_a_file_what_it_prints() {
     let dir = tempfile::tempdir().unwrap();
-    for format in ["json", "table"] {
-        let out = dir.path().join(format!("risk.{format}"));
-        recourse()
-            .args([
-                "risk",
-                "--format",
-                format,
-                "datasets/tiny/demo-eu.json",
-                "-o",
-            ])
-            .arg(&out)
-            .assert()
-            .code(0)
-            .stdout("");
-        let printed = recourse()
-            .args(["risk", "--format", format, "datasets/tiny/demo-eu.json"])
-            .output()
-            .unwrap();
-        assert_eq!(std::fs::read(&out).unwrap(), printed.stdout, "{format}");
-    }
-    let doc: RiskDoc =
-        serde_json::from_slice(&std::fs::read(dir.path().join("risk.json")).unwrap()).unwrap();
+    let demo = "datasets/tiny/demo-eu.json";
+    written_as_printed(&["risk", demo], dir.path());
+    let json = written_as_printed(&["risk", "--format", "json", demo], dir.path());
+    let doc: RiskDoc = serde_json::from_slice(&json).unwrap();
     assert_eq!(doc.kpis.at_risk_orders, 7);
 }
 

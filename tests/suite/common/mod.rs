@@ -25,6 +25,23 @@ pub fn recourse() -> assert_cmd::Command {
     c
 }
 
+/// Runs `recourse ARGS -o FILE` (FILE in `dir`) and checks it writes exactly what
+/// `recourse ARGS` prints, and nothing to standard output; the file's bytes.
+pub fn written_as_printed(args: &[&str], dir: &Path) -> Vec<u8> {
+    let out = dir.join("written");
+    recourse()
+        .args(args)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stdout("");
+    let printed = recourse().args(args).output().unwrap();
+    let written = std::fs::read(&out).unwrap();
+    assert_eq!(written, printed.stdout, "{args:?}");
+    written
+}
+
 /// The quantity of each shipment of `plan`, in its order.
 pub fn shipped(plan: &recourse::plan::Plan) -> Vec<f64> {
     plan.shipments.iter().map(|x| x.quantity).collect()
