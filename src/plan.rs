@@ -514,8 +514,12 @@ impl Resolver<'_> {
     }
 }
 
-/// Reads the plan out of a proposals document, or any JSON object with a `plan`, or a bare
-/// plan object. Returns the plan and its JSON path in the document. With `scenario`, a
+/// The format a risk document names (`recourse risk --format json`); its `baseline_plan`
+/// is the plan `check` reads from it.
+pub const RISK_FORMAT: &str = "recourse.risk/1";
+
+/// Reads the plan out of a proposals document, or any JSON object with a `plan`, or a risk
+/// document (its `baseline_plan`: the do-nothing plan), or a bare plan object. Returns the plan and its JSON path in the document. With `scenario`, a
 /// document that names another scenario (a proposals document's `scenario`) is refused
 /// in one line, before its plan is read against the wrong network.
 pub fn parse_plan_document(
@@ -525,21 +529,41 @@ pub fn parse_plan_document(
     use crate::scenario::load::{every_wrong_field_in, json_kind, parse_json, typed_in};
     let mut diags = Diagnostics::default();
     let value = parse_json(bytes, "plan document", &mut diags).ok_or_else(|| diags.clone())?;
+    let risk = value.get("format").and_then(serde_json::Value::as_str) == Some(RISK_FORMAT);
     if let (Some(id), Some(named)) = (scenario, value.get("scenario").and_then(|v| v.as_str())) {
         if id != named {
+            let made = match risk {
+                true => "the risk document was made",
+                false => "the proposals were made",
+            };
             diags.push(
                 Diagnostic::error(
                     "other_scenario",
                     "scenario",
-                    format!("the proposals were made for scenario \"{named}\", not \"{id}\""),
+                    format!("{made} for scenario \"{named}\", not \"{id}\""),
                 )
-                .hint("pass the scenario the proposals were made for"),
+                .hint("pass the scenario the document was made for"),
             );
             return Err(diags);
         }
     }
     let (inner, prefix) = match value.get("plan") {
         Some(p) => (p, "plan"),
+        // A risk document (`recourse risk --format json`) holds the do-nothing plan.
+        None if risk => match value.get("baseline_plan") {
+            Some(p) => (p, "baseline_plan"),
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        "missing_field",
+                        "baseline_plan",
+                        "missing field `baseline_plan`",
+                    )
+                    .hint("pass the document `recourse risk --format json` writes, whole"),
+                );
+                return Err(diags);
+            }
+        },
         None if value.is_object()
             && ["shipments", "transfers", "expedited_inbound"]
                 .iter()

@@ -16,7 +16,8 @@ Examples:
   recourse check datasets/tiny/demo-eu.json proposals.json
   recourse check --format json scenario.json plan.json
 
-PLAN is a proposals document, any JSON object with a `plan`, or a bare plan
+PLAN is a proposals document, any JSON object with a `plan`, a risk document (its
+`baseline_plan`, the do-nothing plan), or a bare plan
 {\"shipments\": [...], \"transfers\": [...], \"expedited_inbound\": [...]}.
 Exits 0 when the plan is feasible, 1 when it breaks a rule, 2 on bad input.")]
 pub struct Args {

@@ -9,7 +9,8 @@ use crate::scenario::domain::Scenario;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
-pub const RISK_FORMAT: &str = "recourse.risk/1";
+/// Defined beside the plan reader, which takes a risk document's `baseline_plan`.
+pub use crate::plan::RISK_FORMAT;
 
 /// `recourse risk --format json`.
 /// `P` is how the baseline plan is held: [`PlanDoc`] as read, or [`PlanView`] as built

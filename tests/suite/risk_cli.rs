@@ -53,6 +53,48 @@ fn risk_json_is_a_document_whose_baseline_plan_the_checker_accepts() {
         .stdout(contains("total 48518.00"));
 }
 
+/// `check` takes a risk document as it is: its `baseline_plan`, named by that path in every
+/// error, and refused for another scenario.
+#[test]
+fn check_reads_the_baseline_plan_of_a_risk_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let risk = dir.path().join("risk.json");
+    recourse()
+        .args([
+            "risk",
+            "--format",
+            "json",
+            "datasets/tiny/demo-eu.json",
+            "-o",
+        ])
+        .arg(&risk)
+        .assert()
+        .code(0);
+    assert_eq!(
+        crate::common::checked_cost("datasets/tiny/demo-eu.json", &risk),
+        48518.0
+    );
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&risk).unwrap()).unwrap();
+    doc["baseline_plan"]["shipments"][0]["quantity"] = serde_json::json!("many");
+    let wrong = dir.path().join("wrong.json");
+    std::fs::write(&wrong, doc.to_string()).unwrap();
+    recourse()
+        .args(["check", "datasets/tiny/demo-eu.json"])
+        .arg(&wrong)
+        .assert()
+        .code(2)
+        .stderr(contains("baseline_plan.shipments[0].quantity"));
+    recourse()
+        .args(["check", "datasets/tiny/stock-loss.json"])
+        .arg(&risk)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "the risk document was made for scenario \"demo-eu-1\", not \"tiny-stock-loss\"",
+        ));
+}
+
 /// `-o` writes what standard output gets, the JSON document and the table alike, and
 /// nothing to standard output.
 #[test]
