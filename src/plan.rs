@@ -577,8 +577,8 @@ pub fn parse_plan_document(
                     "no_plan",
                     "",
                     match json_kind(&value) {
-                        "an object" => "expected a proposals document or an object with a `plan`, found an object with neither `plan` nor `shipments`, `transfers` or `expedited_inbound`".to_owned(),
-                        kind => format!("expected a proposals document or an object with a `plan`, found {kind}"),
+                        "an object" => "expected a proposals document, a risk document or an object with a `plan`, found an object with neither `plan` nor `shipments`, `transfers` or `expedited_inbound`".to_owned(),
+                        kind => format!("expected a proposals document, a risk document or an object with a `plan`, found {kind}"),
                     },
                 )
                 .hint("pass the output of `recourse solve`, or {\"plan\": {\"shipments\": [...], \"transfers\": [...], \"expedited_inbound\": [...]}}"),
