@@ -519,9 +519,10 @@ impl Resolver<'_> {
 pub const RISK_FORMAT: &str = "recourse.risk/1";
 
 /// Reads the plan out of a proposals document, or any JSON object with a `plan`, or a risk
-/// document (its `baseline_plan`: the do-nothing plan), or a bare plan object. Returns the plan and its JSON path in the document. With `scenario`, a
-/// document that names another scenario (a proposals document's `scenario`) is refused
-/// in one line, before its plan is read against the wrong network.
+/// document (its `baseline_plan`: the do-nothing plan), or a bare plan object. Returns the
+/// plan and its JSON path in the document. With `scenario`, a document that names another
+/// scenario (its `scenario`) is refused in one line, before its plan is read against the
+/// wrong network.
 pub fn parse_plan_document(
     bytes: &[u8],
     scenario: Option<&str>,
@@ -532,9 +533,10 @@ pub fn parse_plan_document(
     let risk = value.get("format").and_then(serde_json::Value::as_str) == Some(RISK_FORMAT);
     if let (Some(id), Some(named)) = (scenario, value.get("scenario").and_then(|v| v.as_str())) {
         if id != named {
-            let made = match risk {
-                true => "the risk document was made",
-                false => "the proposals were made",
+            let made = if risk {
+                "the risk document was made"
+            } else {
+                "the proposals were made"
             };
             diags.push(
                 Diagnostic::error(
@@ -549,21 +551,11 @@ pub fn parse_plan_document(
     }
     let (inner, prefix) = match value.get("plan") {
         Some(p) => (p, "plan"),
-        // A risk document (`recourse risk --format json`) holds the do-nothing plan.
-        None if risk => match value.get("baseline_plan") {
-            Some(p) => (p, "baseline_plan"),
-            None => {
-                diags.push(
-                    Diagnostic::error(
-                        "missing_field",
-                        "baseline_plan",
-                        "missing field `baseline_plan`",
-                    )
-                    .hint("pass the document `recourse risk --format json` writes, whole"),
-                );
-                return Err(diags);
-            }
-        },
+        // A risk document (`recourse risk --format json`) holds the do-nothing plan; one
+        // without it has no plan, as below.
+        None if risk && value.get("baseline_plan").is_some() => {
+            (&value["baseline_plan"], "baseline_plan")
+        }
         None if value.is_object()
             && ["shipments", "transfers", "expedited_inbound"]
                 .iter()

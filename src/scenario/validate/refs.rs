@@ -238,33 +238,32 @@ impl Validator {
         id: &str,
         what: &str,
     ) -> String {
-        let (len, left) = (id.chars().count(), NEAR_BUDGET - self.compared);
-        // Each declared id costs its length to measure, and the pairs if it is compared.
-        let cost = match left {
-            0 => 1,
-            _ => map
+        let best = if self.compared < NEAR_BUDGET {
+            let len = id.chars().count();
+            // The declared ids a hint could name, each measured once.
+            let near: Vec<(&str, usize)> = map
                 .keys()
-                .map(|k| {
-                    let n = k.as_ref().chars().count();
-                    1 + n + if lengths_near(len, n) { len * n } else { 0 }
-                })
-                .fold(0usize, usize::saturating_add),
-        };
-        let best = if cost <= left {
-            self.compared += cost;
-            map.keys()
-                .filter(|k| lengths_near(len, k.as_ref().chars().count()))
-                .map(|k| {
-                    (
-                        k.as_ref(),
-                        strsim::normalized_damerau_levenshtein(id, k.as_ref()),
-                    )
-                })
-                .filter(|(_, s)| *s >= 0.6)
-                .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)))
-                .map(|(k, _)| k.to_owned())
+                .map(|k| (k.as_ref(), k.as_ref().chars().count()))
+                .filter(|&(_, n)| lengths_near(len, n))
+                .collect();
+            // Each declared id costs its length to measure, and the pairs if it is compared.
+            let cost = near
+                .iter()
+                .map(|&(_, n)| len * n)
+                .chain(map.keys().map(|k| 1 + k.as_ref().len()))
+                .fold(0usize, usize::saturating_add);
+            if cost <= NEAR_BUDGET - self.compared {
+                self.compared += cost;
+                near.into_iter()
+                    .map(|(k, _)| (k, strsim::normalized_damerau_levenshtein(id, k)))
+                    .filter(|(_, s)| *s >= 0.6)
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+                    .map(|(k, _)| k.to_owned())
+            } else {
+                self.compared = NEAR_BUDGET;
+                None
+            }
         } else {
-            self.compared = NEAR_BUDGET;
             None
         };
         match best {
