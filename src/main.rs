@@ -14,7 +14,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     cli::panic::install();
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => return ExitCode::from(cli::usage(&e) as u8),
+    };
     // Lets the tests prove that a panic reaches the user as exit 3 and one line; no input
     // can make the program panic on purpose, so the tests need a way in. Undocumented.
     if std::env::var_os("RECOURSE_TEST_PANIC").is_some() {

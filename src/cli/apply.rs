@@ -62,7 +62,7 @@ pub fn run(mut args: Args) -> i32 {
                 args.reject.extend(d.reject);
                 if let (Some(a), Some(b)) = (&args.responses_digest, &d.responses_digest) {
                     if a != b {
-                        eprintln!(
+                        note!(
                             "error: --responses-digest {a} and {}'s responses_digest {b} differ: they were made on different proposals",
                             display_name(file)
                         );
@@ -85,12 +85,12 @@ pub fn run(mut args: Args) -> i32 {
 
 fn decisions(file: &Path) -> Result<recourse::apply::Decisions, i32> {
     let bytes = read_input(file).map_err(|d| {
-        eprintln!("{d}");
+        note!("{d}");
         exit::BAD_INPUT
     })?;
     recourse::apply::parse_decisions(&bytes).map_err(|d| {
-        eprint!("{d}");
-        eprintln!(
+        note_part!("{d}");
+        note!(
             "{}: not a decisions file: expected {{\"approve\": [ids], \"reject\": [ids]}}",
             display_name(file)
         );
@@ -113,11 +113,11 @@ fn same_responses(
     if got.eq_ignore_ascii_case(want.trim()) {
         return Ok(());
     }
-    eprintln!(
+    note!(
         "error: {} holds other responses than the ones approved (responses digest {got}, the approvals' {want}): it was solved again since the page was written, so the same ids name other responses",
         display_name(proposals)
     );
-    eprintln!(
+    note!(
         "  hint: open the page for this document (recourse report {} --scenario {}) and approve there",
         display_name(proposals),
         display_name(scenario)
@@ -149,21 +149,19 @@ fn apply(
         // Said once the proposals are known to fit the scenario: an error first would
         // follow a warning about a new scenario that is never written.
         Ok(x) if approve.is_empty() && reject.is_empty() => {
-            eprintln!(
+            note!(
                 "warning: nothing approved or rejected; the new scenario is the same as the old one"
             );
             x
         }
         Ok(x) => x,
         Err(e @ ApplyError::Invalid(_)) => {
-            eprintln!("error: {e}");
-            eprintln!(
-                "this is a bug in recourse; please report it with the scenario and proposals"
-            );
+            note!("error: {e}");
+            note!("this is a bug in recourse; please report it with the scenario and proposals");
             return exit::INTERNAL;
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            note!("error: {e}");
             return exit::BAD_INPUT;
         }
     };
@@ -172,7 +170,7 @@ fn apply(
     if code != exit::SUCCESS {
         return code;
     }
-    eprintln!(
+    note!(
         "{} replaced{}, {} and {} folded in, {} forbidden",
         plural(summary.orders_replanned.len(), "order plan"),
         if summary.all_orders_folded {
@@ -185,7 +183,7 @@ fn apply(
         plural(summary.forbidden, "movement")
     );
     if !summary.unforbiddable.is_empty() {
-        eprintln!(
+        note!(
             "warning: rejected {} only change{} shipments on routes the orders already plan, which `forbid` cannot exclude (SCENARIO.md section 2): the next solve may propose {} again; keep the order frozen to hold its plan",
             summary.unforbiddable.join(", "),
             if summary.unforbiddable.len() == 1 { "s" } else { "" },
@@ -193,7 +191,7 @@ fn apply(
         );
     }
     if !summary.frozen_ship_complete.is_empty() {
-        eprintln!(
+        note!(
             "frozen (ship-complete orders approved to leave on several days, which a plan for a ship-complete order cannot say): {}",
             summary.frozen_ship_complete.join(", ")
         );

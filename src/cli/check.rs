@@ -48,8 +48,8 @@ fn check(scenario: &Path, plan_file: &Path, format: DiagFormat) -> i32 {
     let plan = match plan {
         Ok(p) => p,
         Err(d) => {
-            eprint!("{d}");
-            eprintln!("{}: the plan cannot be read", display_name(plan_file));
+            note_part!("{d}");
+            note!("{}: the plan cannot be read", display_name(plan_file));
             return exit::BAD_INPUT;
         }
     };

@@ -57,21 +57,21 @@ pub enum ExportFormat {
 pub fn run(args: Args) -> i32 {
     if let Some(scenario) = &args.csv_scenario {
         if args.scenario != Path::new("csv") {
-            eprintln!(
+            note!(
                 "error: export takes one scenario file, or `csv` and a scenario file; {} is not csv",
                 args.scenario.display()
             );
             return exit::BAD_INPUT;
         }
         if args.format.is_some() || args.formulation != recourse::optimize::strategy::DEFAULT {
-            eprintln!("error: export csv writes the scenario, not a model: --format and --formulation do not apply");
+            note!("error: export csv writes the scenario, not a model: --format and --formulation do not apply");
             return exit::BAD_INPUT;
         }
         return export_csv(scenario, args.output.as_deref());
     }
     // `export csv` without its scenario, unless a file is called `csv`.
     if args.scenario == Path::new("csv") && !args.scenario.exists() {
-        eprintln!("error: export csv needs the scenario file: recourse export csv SCENARIO -o DIR");
+        note!("error: export csv needs the scenario file: recourse export csv SCENARIO -o DIR");
         return exit::BAD_INPUT;
     }
     match super::io::guard(args.output.as_deref(), &[&args.scenario]) {
@@ -88,7 +88,7 @@ pub fn run(args: Args) -> i32 {
 /// The scenario (validated first) as CSV files in the new or empty directory `dir`.
 fn export_csv(file: &Path, dir: Option<&Path>) -> i32 {
     let Some(dir) = dir.filter(|d| *d != Path::new("-")) else {
-        eprintln!("error: export csv writes a directory of files: name it with -o DIR");
+        note!("error: export csv writes a directory of files: name it with -o DIR");
         return exit::BAD_INPUT;
     };
     let (doc, _) = match super::io::load_doc(file) {
@@ -107,11 +107,11 @@ fn export_csv(file: &Path, dir: Option<&Path>) -> i32 {
         .collect();
     match recourse::base::output::write_dir(dir, &files) {
         Ok(()) => {
-            eprintln!("wrote {} CSV files to {}", files.len(), dir.display());
+            note!("wrote {} CSV files to {}", files.len(), dir.display());
             exit::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: cannot write {}: {e}", dir.display());
+            note!("error: cannot write {}: {e}", dir.display());
             exit::BAD_INPUT
         }
     }
@@ -126,7 +126,7 @@ fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&
             .copied()
             .filter(|n| *n != rules)
             .collect();
-        eprintln!(
+        note!(
             "error: unknown formulation \"{formulation}\"; known: {}",
             known.join(", ")
         );
@@ -135,7 +135,7 @@ fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&
     let f = match strategy_by_name(formulation) {
         None => return exit::BAD_INPUT,
         Some(Strategy::Rules) => {
-            eprintln!("error: {formulation} builds no model; pick a formulation, e.g. --formulation time-expanded");
+            note!("error: {formulation} builds no model; pick a formulation, e.g. --formulation time-expanded");
             return exit::BAD_INPUT;
         }
         Some(Strategy::Model(f)) => f,
@@ -175,15 +175,15 @@ fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&
     let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: {e}");
+            note!("error: {e}");
             return exit::INTERNAL;
         }
     };
     if let Err((path, e)) = written {
-        eprintln!("error: cannot write {}: {e}", path.display());
+        note!("error: cannot write {}: {e}", path.display());
         return exit::BAD_INPUT;
     }
-    eprintln!(
+    note!(
         "{} model of \"{}\": {} rows, {} columns ({} integer), {} nonzeros",
         f.name(),
         s.id,

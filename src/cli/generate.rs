@@ -99,12 +99,12 @@ fn generate(cfg: &GenerateConfig, mut problems: Vec<String>, output: Option<&Pat
     }
     if !problems.is_empty() {
         for p in problems {
-            eprintln!("error: {p}");
+            note!("error: {p}");
         }
         return exit::BAD_INPUT;
     }
     let (doc, report) = generate_with_report(cfg);
-    eprintln!(
+    note!(
         "generated {} ({} of them from demand surges), {}; {} ({:.1}%) at risk",
         plural(report.orders, "order"),
         report.surge_orders,
@@ -116,7 +116,7 @@ fn generate(cfg: &GenerateConfig, mut problems: Vec<String>, output: Option<&Pat
         100.0 * report.at_risk_share
     );
     if report.missed_target() {
-        eprintln!(
+        note!(
             "warning: aimed at {} orders at risk (--disruption-rate {}) but reached {}: the disruption kinds in the mix ran out of candidates on this network; name more kinds in --mix, or lower the rate",
             report.target_at_risk, cfg.disruption_rate, report.at_risk
         );

@@ -51,7 +51,7 @@ pub enum ImportKind {
 
 pub fn run(args: Args) -> i32 {
     if args.delimiter.is_some() && !matches!(args.kind, ImportKind::Csv) {
-        eprintln!("error: --delimiter is for csv; instance files are whitespace-separated");
+        note!("error: --delimiter is for csv; instance files are whitespace-separated");
         return exit::BAD_INPUT;
     }
     match args.kind {
@@ -103,7 +103,7 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
 fn import_csv(dir: &Path, delimiter: Option<u8>, output: Option<&Path>) -> i32 {
     match recourse::scenario::sheets::import_dir(dir, delimiter) {
         Ok((doc, warnings)) => {
-            eprint!("{}", warnings.listing());
+            note_part!("{}", warnings.listing());
             let surge: usize = doc
                 .disruptions
                 .iter()
@@ -112,7 +112,7 @@ fn import_csv(dir: &Path, delimiter: Option<u8>, output: Option<&Path>) -> i32 {
                     _ => 0,
                 })
                 .sum();
-            eprintln!(
+            note!(
                 "{}: {}, {}, {}, {}",
                 dir.display(),
                 plural(doc.orders.len() + surge, "order"),
@@ -123,8 +123,8 @@ fn import_csv(dir: &Path, delimiter: Option<u8>, output: Option<&Path>) -> i32 {
             write_scenario(&doc, output)
         }
         Err(diags) => {
-            eprint!("{}", diags.listing());
-            eprintln!(
+            note_part!("{}", diags.listing());
+            note!(
                 "{}: {}: nothing written",
                 dir.display(),
                 super::io::tally(&diags)
@@ -139,12 +139,12 @@ fn import(format: recourse::tools::import::Format, file: &Path, output: Option<&
     let bytes = match read_input(file) {
         Ok(b) => b,
         Err(d) => {
-            eprintln!("{d}");
+            note!("{d}");
             return exit::BAD_INPUT;
         }
     };
     let Ok(text) = String::from_utf8(bytes) else {
-        eprintln!("error: {name} is not UTF-8 text; instance files are plain numbers");
+        note!("error: {name} is not UTF-8 text; instance files are plain numbers");
         return exit::BAD_INPUT;
     };
     let id = match file.file_stem() {
@@ -156,15 +156,15 @@ fn import(format: recourse::tools::import::Format, file: &Path, output: Option<&
             // What was imported is said once it is written: a failed write imported nothing.
             let code = write_scenario(&imported.doc, output);
             if code == exit::SUCCESS {
-                eprintln!("{name}: {}", imported.summary);
+                note!("{name}: {}", imported.summary);
                 for w in &imported.warnings {
-                    eprintln!("warning: {w}");
+                    note!("warning: {w}");
                 }
             }
             code
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            note!("error: {e}");
             exit::BAD_INPUT
         }
     }

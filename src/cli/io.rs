@@ -19,7 +19,7 @@ use std::path::Path;
 pub fn guard<'a>(output: Option<&'a Path>, inputs: &[&Path]) -> Result<Option<&'a Path>, i32> {
     let stdin_uses = inputs.iter().filter(|p| is_stdout(p)).count();
     if stdin_uses > 1 {
-        eprintln!(
+        note!(
             "error: - (standard input) is named {stdin_uses} times; it can be read only once: \
              save all but one of the inputs to files"
         );
@@ -28,7 +28,7 @@ pub fn guard<'a>(output: Option<&'a Path>, inputs: &[&Path]) -> Result<Option<&'
     let output = output.filter(|p| !is_stdout(p));
     if let Some(out) = output {
         if let Err(message) = refuse_same_file(out, inputs) {
-            eprintln!("error: {message}");
+            note!("error: {message}");
             return Err(exit::BAD_INPUT);
         }
     }
@@ -45,17 +45,17 @@ pub fn load(file: &Path) -> Result<Scenario, i32> {
 pub fn load_doc(file: &Path) -> Result<(ScenarioDoc, Scenario), i32> {
     let name = display_name(file);
     let bytes = read_input(file).map_err(|d| {
-        eprintln!("{d}");
+        note!("{d}");
         exit::BAD_INPUT
     })?;
     match load_scenario_doc(&bytes) {
         Ok((doc, s, warnings)) => {
-            eprint!("{}", warnings.listing());
+            note_part!("{}", warnings.listing());
             Ok((doc, s))
         }
         Err(d) => {
-            eprint!("{}", d.listing());
-            eprintln!(
+            note_part!("{}", d.listing());
+            note!(
                 "{name}: {}: the scenario cannot be used (see `recourse validate`)",
                 plural(d.error_count(), "error")
             );
@@ -68,12 +68,12 @@ pub fn load_doc(file: &Path) -> Result<(ScenarioDoc, Scenario), i32> {
 /// exit code.
 pub fn load_proposals(file: &Path) -> Result<ProposalsDoc, i32> {
     let bytes = read_input(file).map_err(|d| {
-        eprintln!("{d}");
+        note!("{d}");
         exit::BAD_INPUT
     })?;
     recourse::documents::proposals::parse_proposals(&bytes).map_err(|d| {
-        eprint!("{d}");
-        eprintln!(
+        note_part!("{d}");
+        note!(
             "{}: not a proposals document (write one with `recourse solve -o`)",
             display_name(file)
         );
@@ -108,7 +108,7 @@ fn write_json(json: &Json, output: Option<&Path>) -> i32 {
     match write_output_with(path, &mut write) {
         Ok(()) => exit::SUCCESS,
         Err(e) => {
-            eprintln!("error: cannot write {}: {e}", path.display());
+            note!("error: cannot write {}: {e}", path.display());
             exit::BAD_INPUT
         }
     }
@@ -134,7 +134,7 @@ pub fn write_text(text: &str, output: Option<&Path>) -> i32 {
     match write_output(path, printable(text).as_bytes()) {
         Ok(()) => exit::SUCCESS,
         Err(e) => {
-            eprintln!("error: cannot write {}: {e}", path.display());
+            note!("error: cannot write {}: {e}", path.display());
             exit::BAD_INPUT
         }
     }
@@ -153,7 +153,7 @@ pub fn print_bytes(bytes: &[u8]) -> i32 {
         Ok(()) => exit::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
         Err(e) => {
-            eprintln!("error: cannot write to standard output: {e}");
+            note!("error: cannot write to standard output: {e}");
             exit::BAD_INPUT
         }
     }
@@ -177,7 +177,7 @@ fn print_with(json: &Json) -> i32 {
         Ok(()) => exit::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
         Err(e) => {
-            eprintln!("error: cannot write to standard output: {e}");
+            note!("error: cannot write to standard output: {e}");
             exit::BAD_INPUT
         }
     }

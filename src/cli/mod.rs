@@ -4,6 +4,25 @@
 //! `solve`, `bench` and `export` have in common. This module and `main.rs` are the only
 //! places that print and choose the exit code.
 
+/// `eprintln!` for the command line's messages, except that a stderr that cannot be written
+/// (closed, on a full disk, read by a process that stopped reading) loses the message
+/// instead of panicking: messages are for the user, and a command's output and exit code
+/// must not depend on whether anyone reads them.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` as [`note!`] is `eprintln!`: the text without a line end.
+macro_rules! note_part {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod apply;
 mod bench;
 mod check;
@@ -21,6 +40,7 @@ mod solver_args;
 mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use recourse::base::exit;
 
 const EXIT_CODES: &str = "\
 Exit codes (every command but serve, which answers errors in its protocol):
@@ -29,6 +49,20 @@ Exit codes (every command but serve, which answers errors in its protocol):
   2  bad input or usage: the message names the JSON path and the fix; or an output that
      cannot be written (a full disk, a read-only place)
   3  internal or solver failure: please report it";
+
+/// Prints what `clap` has to say about the arguments (help, version, or a usage error) and
+/// gives the exit code: 0 for help and version, 2 for a usage error. Help or version that
+/// cannot be written (`recourse --help > /dev/full`) is exit 2 too, as for any document: the
+/// output asked for was not delivered. A reader that stops reading (`| head`) is no failure.
+pub fn usage(e: &clap::Error) -> i32 {
+    match e.print() {
+        Err(w) if !e.use_stderr() && w.kind() != std::io::ErrorKind::BrokenPipe => {
+            note!("error: cannot write to standard output: {w}");
+            exit::BAD_INPUT
+        }
+        _ => e.exit_code(),
+    }
+}
 
 #[derive(Parser)]
 #[command(

@@ -19,13 +19,13 @@ pub fn install() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!(
+        note!(
             "internal error: {what}{place}. This is a bug in recourse {}; please report it \
              with the command and its input.",
             env!("CARGO_PKG_VERSION")
         );
         if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
-            eprintln!("{}", std::backtrace::Backtrace::force_capture());
+            note!("{}", std::backtrace::Backtrace::force_capture());
         }
         std::process::exit(exit::INTERNAL);
     }));

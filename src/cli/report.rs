@@ -52,7 +52,7 @@ fn report(proposals: &Path, scenario: &Path, output: Option<&Path>) -> i32 {
     };
     match recourse::apply::made_for(&s, &doc) {
         Err(ApplyError::OtherScenario { .. }) => {
-            eprintln!(
+            note!(
                 "error: {} was made for scenario \"{}\", but {} is scenario \"{}\": pass the scenario the proposals were made for",
                 display_name(proposals),
                 doc.scenario,
@@ -63,7 +63,7 @@ fn report(proposals: &Path, scenario: &Path, output: Option<&Path>) -> i32 {
         }
         // The page's `recourse apply` command would be refused for the same reason.
         Err(e) => {
-            eprintln!("error: {}: {e}", display_name(proposals));
+            note!("error: {}: {e}", display_name(proposals));
             return exit::BAD_INPUT;
         }
         Ok(_) => {}

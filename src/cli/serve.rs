@@ -92,15 +92,15 @@ pub fn run(args: Args) -> i32 {
     let mut worker = Worker::with_state(state);
     let term = Arc::new(AtomicBool::new(false));
     if let Err(e) = signal_hook::flag::register(signal_hook::consts::SIGTERM, term.clone()) {
-        eprintln!("recourse serve: cannot watch SIGTERM: {e}");
+        note!("recourse serve: cannot watch SIGTERM: {e}");
     }
     let out = Out(Arc::new(Mutex::new(std::io::stdout())));
     let running: Running = Arc::new(Mutex::new(Cancels::default()));
     let rx = spawn_reader(running.clone());
-    eprintln!("recourse serve: ready (JSON-RPC 2.0, one message per line)");
+    note!("recourse serve: ready (JSON-RPC 2.0, one message per line)");
     loop {
         if term.load(Ordering::SeqCst) {
-            eprintln!("recourse serve: SIGTERM, stopping");
+            note!("recourse serve: SIGTERM, stopping");
             return exit::SUCCESS;
         }
         let message = match rx.recv_timeout(Duration::from_millis(100)) {
@@ -112,7 +112,7 @@ pub fn run(args: Args) -> i32 {
                 continue;
             }
             Ok(Read::End) | Err(RecvTimeoutError::Disconnected) => {
-                eprintln!("recourse serve: end of input, stopping");
+                note!("recourse serve: end of input, stopping");
                 return exit::SUCCESS;
             }
             Err(RecvTimeoutError::Timeout) => continue,
@@ -144,7 +144,7 @@ pub fn run(args: Args) -> i32 {
             return exit::SUCCESS;
         }
         if done {
-            eprintln!("recourse serve: shutdown");
+            note!("recourse serve: shutdown");
             return exit::SUCCESS;
         }
     }
@@ -169,12 +169,12 @@ fn answer(
                 Some(_) => e.message.replace(SEE_DIAGNOSTICS, ":"),
                 None => e.message.clone(),
             };
-            eprintln!(
+            note!(
                 "recourse serve: notification \"{method}\" not carried out ({}): {message}",
                 e.code
             );
             for d in doc.iter().flat_map(|doc| &doc.diagnostics) {
-                eprintln!("{d}");
+                note!("{d}");
             }
             true
         }
@@ -238,7 +238,7 @@ fn handle(
                     stop.lock().ok().as_ref().and_then(|r| r.running.as_ref())
                 {
                     if !running.stopped() {
-                        eprintln!("recourse serve: stdout is closed; stopping the solve");
+                        note!("recourse serve: stdout is closed; stopping the solve");
                     }
                     running.stop();
                 }
@@ -301,11 +301,11 @@ fn with_heartbeat<T>(watch: Option<Watcher>, run: impl FnOnce() -> T) -> T {
 
 fn open_journal(path: &std::path::Path) -> Result<(Journal, Option<State>), i32> {
     let (journal, replayed) = Journal::open(path).map_err(|e| {
-        eprintln!("error: {e}");
+        note!("error: {e}");
         exit::BAD_INPUT
     })?;
     if let Some(bytes) = replayed.torn {
-        eprintln!(
+        note!(
             "warning: {}: dropped a torn last line ({bytes} bytes, a request interrupted before its reply)",
             path.display()
         );
@@ -313,15 +313,15 @@ fn open_journal(path: &std::path::Path) -> Result<(Journal, Option<State>), i32>
     let state = match replayed.doc {
         None => None,
         Some(doc) => Some(State::new(doc).map_err(|d| {
-            eprint!("{d}");
-            eprintln!(
+            note_part!("{d}");
+            note!(
                 "error: {}: the journaled scenario does not validate; move the journal aside to start afresh",
                 path.display()
             );
             exit::BAD_INPUT
         })?),
     };
-    eprintln!(
+    note!(
         "recourse serve: {}: replayed {} change(s){}",
         path.display(),
         replayed.changes,
@@ -361,7 +361,7 @@ fn spawn_reader(running: Running) -> mpsc::Receiver<Read> {
                     Err(_) => Read::NotUtf8,
                 },
                 Err(e) => {
-                    eprintln!("recourse serve: reading stdin: {e}");
+                    note!("recourse serve: reading stdin: {e}");
                     Read::End
                 }
             };
@@ -388,7 +388,7 @@ fn cancels(message: &Result<Incoming, (Id, RpcError)>, running: &Running) -> boo
     let target = match rpc::cancelled_id(params) {
         Ok(target) => target,
         Err(why) => {
-            eprintln!(
+            note!(
                 "recourse serve: $/cancelRequest dropped: {why}; it takes {{\"id\": ID}}, ID the id of the request to cancel"
             );
             return true;

@@ -108,7 +108,7 @@ fn solve(
     let analysis = recourse::risk::analyze(&s);
     if terminal {
         // What is solved, above the progress line.
-        eprintln!(
+        note!(
             "{}, {} at risk if nobody acts; running {}...",
             plural(s.orders.len(), "order"),
             analysis.at_risk.len(),
@@ -140,8 +140,8 @@ fn solve(
     ) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("this is a bug in recourse; please report it with the scenario");
+            note!("error: {e}");
+            note!("this is a bug in recourse; please report it with the scenario");
             return exit::INTERNAL;
         }
     };
@@ -155,7 +155,7 @@ fn solve(
     if terminal || args.verbose {
         let base = doc.kpis.baseline.cost.total;
         match (outcome.objective(), &doc.kpis.proposed) {
-            (Some(cost), Some(k)) => eprintln!(
+            (Some(cost), Some(k)) => note!(
                 "{}: cost {cost:.2} against {base:.2} if nobody acts; {} of {} at risk (baseline {}); {:.2} s",
                 outcome.status(),
                 k.at_risk_orders,
@@ -163,11 +163,11 @@ fn solve(
                 doc.kpis.baseline.at_risk_orders,
                 doc.solve.seconds
             ),
-            _ => eprintln!("{}: no plan", outcome.status()),
+            _ => note!("{}: no plan", outcome.status()),
         }
         let stats = outcome.stats.as_ref();
         if let (Some(g), true) = (stats.and_then(|x| x.guided.as_ref()), args.verbose) {
-            eprintln!(
+            note!(
                 "guided: {} ({}, {} LP solves, {} of {} columns) in {:.2} s; slope scaling over {} charges, {} rounds, {:.2} s; dive {} rounds{} and polish {:.2} s, plan {}",
                 match g.bound {
                     Some(b) if g.lp_converged => format!("LP bound {b:.2}"),
@@ -189,7 +189,7 @@ fn solve(
             );
         }
         if let (Some(c), true) = (stats.and_then(|x| x.link_cuts.as_ref()), args.verbose) {
-            eprintln!(
+            note!(
                 "link cuts: {} linked each to its charge, over {}, before the MIP ({:.2} s)",
                 plural(c.added, "flow"),
                 plural(c.charges, "yes/no charge"),
@@ -206,10 +206,10 @@ fn solve(
                 }
                 WholeUnits::IntegerPass => "a second pass solved the integer model",
             };
-            eprintln!("whole units: the MIP's point had fractional quantities; {how}");
+            note!("whole units: the MIP's point had fractional quantities; {how}");
         }
         if let (Some(sc), true) = (stats.and_then(|x| x.scope.as_ref()), args.verbose) {
-            eprintln!(
+            note!(
                 "scope: decided {}, held {} at their baseline; {} freed {} in {:.2} s; whole-model bound {}{}",
                 plural(sc.free, "order"),
                 plural(sc.held, "order"),
@@ -221,7 +221,7 @@ fn solve(
             );
         }
         if let Some(n) = stats.and_then(|x| x.neighbourhoods.as_ref()) {
-            eprintln!(
+            note!(
                 "neighbourhoods: the {} plan ({:.2}) improved in {} of {} solved ({} over the late or short orders, joined once they settle by the on-time orders that charged transfers feed or charged lanes carry and by the orders holding the SKUs late or short lines lack ({}); {} of the rounds starting with short lines served from unused stock or cheaper orders, then {} as MIPs) in {:.2} s",
                 n.from.as_str(),
                 n.from_cost,
@@ -235,7 +235,7 @@ fn solve(
             );
         }
         if let Some(c) = stats.and_then(|x| x.closed) {
-            eprintln!(
+            note!(
                 "closed {} (what left on them moved onto lane-days already paid, or dropped) and dropped {} nobody needed ({:.2} before)",
                 plural(c.lane_days, "charged lane-day"),
                 plural(c.expedites, "expedite"),
@@ -243,14 +243,14 @@ fn solve(
             );
         }
         if let Some(u) = unneeded {
-            eprintln!(
+            note!(
                 "took out {} that raised the cost on their own and that nothing required ({:.2} before)",
                 plural(u.responses, "response"),
                 u.from_cost
             );
         }
         if let Some(r) = stats.and_then(|x| x.relaxation.as_ref()) {
-            eprintln!(
+            note!(
                 "relaxation: bound {:.2} from {} ({} solved before the deadline, {} that could lower the cost) in {:.2} s, beside the search",
                 r.bound,
                 plural(r.skus, "SKU"),
@@ -261,20 +261,20 @@ fn solve(
         }
         let not_built = stats.is_some_and(|x| x.not_built);
         if not_built {
-            eprintln!(
+            note!(
                 "{}",
                 recourse::optimize::strategy::not_built_why(s.orders.len())
             );
         }
         match outcome.fallback() {
-            Some(name) if not_built => eprintln!("the plan is the {name} plan"),
-            Some(name) => eprintln!(
+            Some(name) if not_built => note!("the plan is the {name} plan"),
+            Some(name) => note!(
                 "the plan is the {name} plan: the solver found nothing better within the limit"
             ),
             None => {}
         }
         if outcome.solution.is_some() {
-            eprintln!(
+            note!(
                 "{}; {} left late or short; built and checked in {:.2} s",
                 recourse::documents::proposals_report::granularity(&doc),
                 plural(doc.unresolved.len(), "at-risk order"),
@@ -282,7 +282,7 @@ fn solve(
             );
         }
         if let (Some(t), true) = (respond_steps, args.verbose) {
-            eprintln!(
+            note!(
                 "responses: construction {:.2} s, checker {:.2} s ({} of {} prefixes), explanations {:.2} s",
                 t.construct,
                 t.check,
@@ -293,7 +293,7 @@ fn solve(
         }
     }
     if !outcome.termination.frozen_orders.is_empty() {
-        eprintln!(
+        note!(
             "infeasible: no plan keeps every frozen order's commitment: {}",
             doc.infeasible_frozen_orders.join(", ")
         );
@@ -324,7 +324,7 @@ fn solve(
     };
     if args.verbose {
         let total = clock.elapsed().as_secs_f64();
-        eprintln!(
+        note!(
             "timeline: load {loaded:.2} s, analysis and solve {:.2} s, responses {:.2} s{}, writing {:.2} s (the document {:.2} s, its text {:.2} s); {total:.2} s in all",
             doc.solve.seconds - respond_seconds,
             respond_seconds,

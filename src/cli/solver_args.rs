@@ -44,17 +44,17 @@ impl LimitArgs {
     /// and `Err` is the exit code.
     pub fn check(&self) -> Result<(), i32> {
         if let Some(t) = self.time_limit.filter(|t| !time_limit_ok(*t)) {
-            eprintln!(
+            note!(
                 "error: --time-limit must be a positive number of seconds up to {MAX_TIME_LIMIT_S:e}, not {t}"
             );
             return Err(exit::BAD_INPUT);
         }
         if let Some(n) = self.threads.filter(|n| !(0..=MAX_THREADS).contains(n)) {
-            eprintln!("error: --threads must be in 0..={MAX_THREADS} (0 = all cores), not {n}");
+            note!("error: --threads must be in 0..={MAX_THREADS} (0 = all cores), not {n}");
             return Err(exit::BAD_INPUT);
         }
         if let Some(g) = self.gap.filter(|g| !gap_ok(*g)) {
-            eprintln!("error: --gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not {g}");
+            note!("error: --gap must be a relative gap in 0..=1 (0.001 = 0.1 %), not {g}");
             return Err(exit::BAD_INPUT);
         }
         Ok(())
@@ -125,7 +125,7 @@ impl From<ScopeArg> for Scope {
 pub fn strategy_by_name(name: &str) -> Option<Strategy> {
     let found = recourse::optimize::strategy::by_name(name);
     if found.is_none() {
-        eprintln!(
+        note!(
             "error: unknown formulation \"{name}\"; known: {}",
             recourse::optimize::strategy::names().join(", ")
         );

@@ -344,6 +344,78 @@ fn flags_go_through_the_files_ranges() {
     }
 }
 
+/// Runs `recourse ARGS` with its stderr a pipe nobody reads (closed before it writes):
+/// returns the exit code.
+fn with_stderr_unread(args: &[&std::ffi::OsStr]) -> Option<i32> {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    child.wait().unwrap().code()
+}
+
+#[test]
+fn a_stderr_nobody_reads_loses_the_messages_not_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_in(dir.path(), "s.json", |t| t);
+    let generated = dir.path().join("g.json");
+    let code = with_stderr_unread(&[
+        "generate".as_ref(),
+        "--preset".as_ref(),
+        "small".as_ref(),
+        "-o".as_ref(),
+        generated.as_os_str(),
+    ]);
+    assert_eq!(code, Some(0));
+    recourse()
+        .arg("validate")
+        .arg(&generated)
+        .assert()
+        .success();
+    // --verbose writes HiGHS's log and the timeline to stderr: every line of it is lost.
+    let out = dir.path().join("p.json");
+    let code = with_stderr_unread(&[
+        "solve".as_ref(),
+        s.as_os_str(),
+        "--verbose".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(code, Some(0));
+    assert_checked(&s, &out);
+    // A usage error still says so by its exit code.
+    assert_eq!(with_stderr_unread(&["--bogus".as_ref()]), Some(2));
+}
+
+#[test]
+fn help_that_cannot_be_written_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full");
+    let made = std::process::Command::new("mknod")
+        .arg(&full)
+        .args(["c", "1", "7"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped: this user may not make device nodes (mknod)");
+        return;
+    }
+    for args in [&["--help"][..], &["--version"], &["solve", "--help"]] {
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"))
+            .args(args)
+            .stdout(std::fs::OpenOptions::new().write(true).open(&full).unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("No space left on device"), "{stderr}");
+    }
+    recourse().arg("--help").assert().success();
+}
+
 #[test]
 fn a_panic_is_exit_3_with_one_line() {
     recourse()

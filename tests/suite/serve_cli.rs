@@ -1135,3 +1135,23 @@ fn a_closed_stdout_stops_the_solve() {
         "{err}"
     );
 }
+
+/// A service that stops reading the worker's log (its stderr closed) loses the log, not the
+/// worker: errors, answers and the shutdown go on as before.
+#[test]
+fn a_closed_stderr_loses_the_log_not_the_worker() {
+    let mut c = Client::start(None, &[]);
+    drop(c.child.stderr.take());
+    c.send_line(r#"{"jsonrpc":"2.0","method":"nosuch"}"#);
+    let demo = std::fs::read_to_string(tiny_path("demo-eu")).unwrap();
+    let loaded = c.call(
+        "load",
+        json!({"scenario": serde_json::from_str::<Value>(&demo).unwrap()}),
+    );
+    assert!(loaded["orders"].as_u64().unwrap() > 0, "{loaded}");
+    let err = c.error("nosuch", json!({}));
+    assert_eq!(err["code"], json!(-32601));
+    assert_eq!(c.call("shutdown", json!({})), Value::Null);
+    let status = c.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
