@@ -4,14 +4,16 @@
 //! `solve`, `bench` and `export` have in common. This module and `main.rs` are the only
 //! places that print and choose the exit code.
 
-/// `eprintln!` for the command line's messages, except that a stderr that cannot be written
-/// (closed, on a full disk, read by a process that stopped reading) loses the message
-/// instead of panicking: messages are for the user, and a command's output and exit code
-/// must not depend on whether anyone reads them.
+/// `eprintln!` for the command line's messages, with two differences. Control characters
+/// go out escaped (`printable`), so no id quoted in a message can drive the reader's
+/// terminal. A stderr that cannot be written (closed, on a full disk, read by a process
+/// that stopped reading) loses the message instead of panicking: messages are for the
+/// user, and a command's output and exit code must not depend on whether anyone reads them.
 macro_rules! note {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
+        let text = format!($($arg)*);
+        let _ = writeln!(std::io::stderr(), "{}", recourse::base::text::printable(&text));
     }};
 }
 
@@ -19,7 +21,8 @@ macro_rules! note {
 macro_rules! note_part {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = write!(std::io::stderr(), $($arg)*);
+        let text = format!($($arg)*);
+        let _ = write!(std::io::stderr(), "{}", recourse::base::text::printable(&text));
     }};
 }
 

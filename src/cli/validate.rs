@@ -7,7 +7,6 @@ use recourse::base::diagnostics::{Diagnostics, DiagnosticsDoc};
 use recourse::base::exit;
 use recourse::base::input::{display_name, read_input};
 use recourse::scenario::validate::load_scenario;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Check that a scenario is usable and list every problem with its JSON path.
@@ -61,17 +60,15 @@ fn validate(file: &Path, format: DiagFormat) -> i32 {
             }
         }
         DiagFormat::Text => {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "{}", diags.listing());
-            let _ = match &summary {
-                Some(s) if diags.items.is_empty() => writeln!(err, "{s}"),
-                Some(s) => writeln!(err, "{s} ({})", plural(diags.warning_count(), "warning")),
-                None => writeln!(
-                    err,
+            let last = match &summary {
+                Some(s) if diags.items.is_empty() => s.clone(),
+                Some(s) => format!("{s} ({})", plural(diags.warning_count(), "warning")),
+                None => format!(
                     "{name}: {}: the scenario cannot be used",
                     super::io::tally(&diags)
                 ),
             };
+            note_part!("{}{last}\n", diags.listing());
         }
     }
     if diags.has_errors() {

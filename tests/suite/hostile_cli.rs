@@ -416,6 +416,54 @@ fn help_that_cannot_be_written_is_exit_2() {
     recourse().arg("--help").assert().success();
 }
 
+/// Every message on stderr quotes ids with their control characters escaped, as the tables
+/// do: a scenario's id, an unknown reference, a response id on the command line.
+#[test]
+fn messages_escape_control_characters_in_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let raw = |out: &std::process::Output| out.stderr.contains(&0x1b) || out.stderr.contains(&7);
+    let s = scenario_in(dir.path(), "s.json", |t| {
+        t.replace("\"demo-eu-1\"", "\"demo\\u001b]0;pwned\\u0007\\u001b[2J\"")
+    });
+    let out = recourse().arg("validate").arg(&s).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!raw(&out), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("demo\\u{1b}]0;pwned\\u{7}"));
+
+    let bad = scenario_in(dir.path(), "bad.json", |t| {
+        t.replace("\"to\": \"DC-PAR\"", "\"to\": \"DC-PAR\\u001b[2J\"")
+    });
+    let out = recourse().arg("validate").arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!raw(&out), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("DC-PAR\\u{1b}[2J"));
+
+    // apply: a response id from the command line, and proposals made for another scenario
+    // whose id holds the escape.
+    let demo = scenario_in(dir.path(), "demo.json", |t| t);
+    let proposals = proposals_of(&demo, dir.path());
+    let out = recourse()
+        .arg("apply")
+        .arg(&demo)
+        .arg(&proposals)
+        .arg("--approve")
+        .arg("R\u{1b}[2J")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!raw(&out), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = recourse()
+        .arg("apply")
+        .arg(&s)
+        .arg(&proposals)
+        .args(["--approve", "all"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!raw(&out), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("made for scenario"));
+}
+
 #[test]
 fn a_panic_is_exit_3_with_one_line() {
     recourse()
