@@ -514,6 +514,9 @@ impl Resolver<'_> {
     }
 }
 
+/// The format a proposals document names (what `recourse solve` writes).
+pub const PROPOSALS_FORMAT: &str = "recourse.proposals/1";
+
 /// The format a risk document names (`recourse risk --format json`); its `baseline_plan`
 /// is the plan `check` reads from it.
 pub const RISK_FORMAT: &str = "recourse.risk/1";
@@ -530,24 +533,11 @@ pub fn parse_plan_document(
     use crate::scenario::load::{every_wrong_field_in, json_kind, parse_json, typed_in};
     let mut diags = Diagnostics::default();
     let value = parse_json(bytes, "plan document", &mut diags).ok_or_else(|| diags.clone())?;
-    let risk = value.get("format").and_then(serde_json::Value::as_str) == Some(RISK_FORMAT);
-    if let (Some(id), Some(named)) = (scenario, value.get("scenario").and_then(|v| v.as_str())) {
-        if id != named {
-            let made = if risk {
-                "the risk document was made"
-            } else {
-                "the proposals were made"
-            };
-            diags.push(
-                Diagnostic::error(
-                    "other_scenario",
-                    "scenario",
-                    format!("{made} for scenario \"{named}\", not \"{id}\""),
-                )
-                .hint("pass the scenario the document was made for"),
-            );
-            return Err(diags);
-        }
+    let format = value.get("format").and_then(serde_json::Value::as_str);
+    let risk = format == Some(RISK_FORMAT);
+    if let Some(d) = other_document(format, &value, scenario) {
+        diags.push(d);
+        return Err(diags);
     }
     let (inner, prefix) = match value.get("plan") {
         Some(p) => (p, "plan"),
@@ -562,6 +552,21 @@ pub fn parse_plan_document(
                 .any(|k| value.get(k).is_some()) =>
         {
             (&value, "")
+        }
+        None if format == Some(PROPOSALS_FORMAT) => {
+            let status = value
+                .pointer("/solve/status")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("unknown");
+            diags.push(
+                Diagnostic::error(
+                    "no_plan",
+                    "",
+                    format!("the proposals document has no plan: its solve found none (status {status:?})"),
+                )
+                .hint("check judges a plan; read the document's `solve` section (or `recourse report`) for why none was found"),
+            );
+            return Err(diags);
         }
         None => {
             diags.push(
@@ -587,6 +592,43 @@ pub fn parse_plan_document(
         Some("proposals"),
     ));
     Err(diags)
+}
+
+/// Why a plan document is not read at all: another version of a proposals or risk document
+/// (its fields may mean other things), or one made for another scenario than `scenario`
+/// (refused in one line, before its plan is read against the wrong network).
+fn other_document(
+    format: Option<&str>,
+    value: &serde_json::Value,
+    scenario: Option<&str>,
+) -> Option<Diagnostic> {
+    if let Some(f) = format.filter(|f| {
+        (f.starts_with("recourse.proposals/") && *f != PROPOSALS_FORMAT)
+            || (f.starts_with("recourse.risk/") && *f != RISK_FORMAT)
+    }) {
+        return Some(
+            Diagnostic::error(
+                "unsupported_format",
+                "format",
+                format!("unsupported format {f:?}; this recourse reads \"{PROPOSALS_FORMAT}\" and \"{RISK_FORMAT}\""),
+            )
+            .hint("solve the scenario again with this recourse, or use the release that wrote the document"),
+        );
+    }
+    let (id, named) = (scenario?, value.get("scenario")?.as_str()?);
+    (id != named).then(|| {
+        let made = if format == Some(RISK_FORMAT) {
+            "the risk document was made"
+        } else {
+            "the proposals were made"
+        };
+        Diagnostic::error(
+            "other_scenario",
+            "scenario",
+            format!("{made} for scenario \"{named}\", not \"{id}\""),
+        )
+        .hint("pass the scenario the document was made for")
+    })
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-pub const PROPOSALS_FORMAT: &str = "recourse.proposals/1";
+pub use crate::plan::PROPOSALS_FORMAT;
 
 /// `P` is how its two plans are held: [`PlanDoc`] as read and kept, or
 /// [`crate::plan::PlanView`] as built for writing (the same JSON).
@@ -485,16 +485,49 @@ pub fn parse_proposals(bytes: &[u8]) -> Result<ProposalsDoc, Diagnostics> {
             let mut diags = Diagnostics::default();
             let value = crate::scenario::load::parse_json(bytes, "proposals document", &mut diags)
                 .ok_or(diags)?;
+            // Another version's document, or another of recourse's documents, is told so
+            // before its fields are read as this version's.
+            if let Some(d) = value
+                .get("format")
+                .and_then(serde_json::Value::as_str)
+                .and_then(other_format)
+            {
+                return Err(Diagnostics { items: vec![d] });
+            }
             crate::scenario::load::typed_in::<ProposalsDoc>(&value, "", Some("proposals"))
                 .map_err(|d| Diagnostics { items: vec![d] })?
         }
     };
+    if let Some(d) = other_format(&doc.format) {
+        return Err(Diagnostics { items: vec![d] });
+    }
     let diags = response_ids(&doc);
     if diags.items.is_empty() {
         Ok(doc)
     } else {
         Err(diags)
     }
+}
+
+/// The error for a document whose `format` is not [`PROPOSALS_FORMAT`]: its fields may
+/// mean something else (another version), or it is another document altogether.
+pub fn other_format(format: &str) -> Option<Diagnostic> {
+    if format == PROPOSALS_FORMAT {
+        return None;
+    }
+    let hint = if format.starts_with("recourse.") && !format.starts_with("recourse.proposals/") {
+        format!("this is a {format} document, not proposals: pass what `recourse solve` writes (\"{PROPOSALS_FORMAT}\")")
+    } else {
+        format!("this recourse reads \"{PROPOSALS_FORMAT}\"; solve the scenario again with this recourse, or use the release that wrote the document")
+    };
+    Some(
+        Diagnostic::error(
+            "unsupported_format",
+            "format",
+            format!("unsupported format {format:?}; expected \"{PROPOSALS_FORMAT}\""),
+        )
+        .hint(hint),
+    )
 }
 
 /// The plan of a document `recourse check` is given, and its path in the document, as
@@ -506,7 +539,7 @@ pub fn parse_plan_of(
     scenario: Option<&str>,
 ) -> Result<(PlanDoc, &'static str), Diagnostics> {
     if let Some(doc) = well_formed(bytes) {
-        if scenario.is_none_or(|id| id == doc.scenario) {
+        if doc.format == PROPOSALS_FORMAT && scenario.is_none_or(|id| id == doc.scenario) {
             if let Some(plan) = doc.plan {
                 return Ok((plan, "plan"));
             }

@@ -464,6 +464,69 @@ fn messages_escape_control_characters_in_ids() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("made for scenario"));
 }
 
+/// A proposals document of another version, or another of recourse's documents, is refused
+/// by its `format` before its fields are read as this version's: by `apply` and `report`,
+/// and by `check` where it names a recourse format `check` does not read.
+#[test]
+fn a_proposals_document_of_another_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario_in(dir.path(), "s.json", |t| t);
+    let proposals = proposals_of(&s, dir.path());
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&proposals).unwrap()).unwrap();
+    for (format, hint) in [
+        ("garbage", "use the release that wrote the document"),
+        (
+            "recourse.proposals/9",
+            "use the release that wrote the document",
+        ),
+        (
+            "recourse.risk/1",
+            "this is a recourse.risk/1 document, not proposals",
+        ),
+    ] {
+        let mut other = doc.clone();
+        other["format"] = serde_json::json!(format);
+        let path = dir.path().join("other.json");
+        std::fs::write(&path, other.to_string()).unwrap();
+        let expected =
+            format!("unsupported format \"{format}\"; expected \"recourse.proposals/1\"");
+        recourse()
+            .arg("apply")
+            .arg(&s)
+            .arg(&path)
+            .args(["--approve", "R1", "-o"])
+            .arg(dir.path().join("next.json"))
+            .assert()
+            .code(2)
+            .stderr(contains(expected.as_str()))
+            .stderr(contains(hint));
+        recourse()
+            .arg("report")
+            .arg(&path)
+            .arg("--scenario")
+            .arg(&s)
+            .arg("-o")
+            .arg(dir.path().join("page.html"))
+            .assert()
+            .code(2)
+            .stderr(contains(expected.as_str()));
+        assert!(!dir.path().join("next.json").exists());
+        assert!(!dir.path().join("page.html").exists());
+    }
+    let mut other = doc.clone();
+    other["format"] = serde_json::json!("recourse.proposals/9");
+    let path = dir.path().join("other.json");
+    std::fs::write(&path, other.to_string()).unwrap();
+    recourse()
+        .arg("check")
+        .arg(&s)
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(contains("unsupported format \"recourse.proposals/9\""));
+}
+
 #[test]
 fn a_panic_is_exit_3_with_one_line() {
     recourse()

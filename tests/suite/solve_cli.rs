@@ -96,6 +96,21 @@ fn an_infeasible_scenario_exits_1_naming_the_frozen_order() {
         assert!(!text.contains("the plan is the baseline"), "{text}");
         assert!(!text.contains("most valuable first"), "{text}");
     }
+    // `check` on that document says it is a proposals document without a plan, and why.
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.json");
+    std::fs::write(&scenario, v.to_string()).unwrap();
+    let proposals = dir.path().join("p.json");
+    std::fs::write(&proposals, solve_stdin(&v, &[]).stdout).unwrap();
+    recourse()
+        .arg("check")
+        .arg(&scenario)
+        .arg(&proposals)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "the proposals document has no plan: its solve found none (status \"infeasible\")",
+        ));
 }
 
 /// With other frozen orders beside it, `infeasible` names only the commitment the stock
