@@ -1524,3 +1524,38 @@ fn text_a_spreadsheet_would_run_as_a_formula_is_written_after_a_quote_mark() {
     assert!(back.problems.items.is_empty(), "{}", back.problems);
     assert!(back.doc == doc);
 }
+
+/// Rows that end before the header's last column (a file edited by hand, an export cut
+/// short) are read with the missing cells empty, and said once per file: a lane cut short
+/// loses its fixed cost and capacity, which must not go unnoticed.
+#[test]
+fn rows_shorter_than_their_header_are_said_once_per_file() {
+    let (code, problems, written) = import_problems(|name, text| {
+        Some(
+            if name == "lanes.csv" {
+                text.replacen(
+                    "LIL-PAR-G,PL-LIL,DC-PAR,ground,1,0.4,150,400,mon tue wed thu fri",
+                    "LIL-PAR-G,PL-LIL,DC-PAR,ground,1,0.4",
+                    1,
+                )
+                .replacen(
+                    "LIL-LYS-G,PL-LIL,DC-LYS,ground,2,0.6,200,400,mon tue wed thu fri",
+                    "LIL-LYS-G,PL-LIL,DC-LYS,ground,2,0.6,200",
+                    1,
+                )
+            } else {
+                text
+            }
+            .into_bytes(),
+        )
+    });
+    assert_eq!(code, 0);
+    assert!(written);
+    assert_eq!(
+        problems,
+        [
+            "warning[short_row]: lanes.csv:2: 6 cells, but the header line has 9 (and 1 more like it): fixed_cost_per_day, capacity_per_day, departure_days read as empty",
+            "  hint: write every column, with an empty cell (,,) where a field has no value; a row an export cut short loses its last fields",
+        ]
+    );
+}

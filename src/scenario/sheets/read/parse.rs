@@ -111,6 +111,8 @@ pub(super) fn parse_table(
     }
     let mut strays = quotes.strays.into_iter().peekable();
     let mut rows = Vec::new();
+    // Rows that end before the header's last named column: (line, cells).
+    let mut short: Vec<(usize, usize)> = Vec::new();
     // Lines counted from the bytes (1 = the header): a record's line is where it starts.
     let (mut counted_to, mut line_at) = (0usize, 1usize);
     // csv gives the position where the previous record ended: the record starts after
@@ -164,6 +166,12 @@ pub(super) fn parse_table(
         }
         if stray.is_none() {
             unnamed_cells(t.file, line, &columns, &rec, diags);
+            if columns[rec.len().min(columns.len())..]
+                .iter()
+                .any(Option::is_some)
+            {
+                short.push((line, rec.len()));
+            }
         }
         let cells = columns
             .iter()
@@ -181,7 +189,43 @@ pub(super) fn parse_table(
             refused: rec.len() > columns.len() || stray.is_some(),
         });
     }
+    if let Some(d) = short_rows(t.file, &columns, &short) {
+        diags.push(d);
+    }
     Some(rows)
+}
+
+/// One warning for the rows of a file that end before its header's last named column: their
+/// missing cells are read as empty, so a lane cut short loses its capacity and its fixed
+/// cost. A spreadsheet writes every column of every row, so a short row is a file edited by
+/// hand or an export cut short; said once per file, at the first such row.
+fn short_rows(
+    file: &str,
+    columns: &[Option<&'static str>],
+    short: &[(usize, usize)],
+) -> Option<Diagnostic> {
+    let &(line, cells) = short.first()?;
+    let missing: Vec<&str> = columns[cells.min(columns.len())..]
+        .iter()
+        .flatten()
+        .copied()
+        .collect();
+    let others = match short.len() - 1 {
+        0 => String::new(),
+        n => format!(" (and {n} more like it)"),
+    };
+    Some(
+        Diagnostic::warning(
+            "short_row",
+            format!("{file}:{line}"),
+            format!(
+                "{cells} cells, but the header line has {}{others}: {} read as empty",
+                columns.len(),
+                missing.join(", ")
+            ),
+        )
+        .hint("write every column, with an empty cell (,,) where a field has no value; a row an export cut short loses its last fields"),
+    )
 }
 
 /// Reports each non-empty cell of `rec` under a header cell left empty: it would be dropped
