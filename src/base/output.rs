@@ -161,6 +161,7 @@ fn write_atomic(
         name.to_string_lossy(),
         std::process::id()
     ));
+    let _removed = RemovedOnSignal::new(&tmp);
     let result = (|| {
         let file = Writeback::new(std::fs::File::create(&tmp)?);
         let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
@@ -176,6 +177,67 @@ fn write_atomic(
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// The temporary file [`write_atomic`] is writing, for the signal handler to remove (null
+/// when none is). Each path is leaked, never freed: a handler on another thread may still
+/// be reading the previous one, and a command writes one or two files.
+static WRITING: std::sync::atomic::AtomicPtr<libc::c_char> =
+    std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+
+/// While it lives, SIGINT, SIGTERM and SIGHUP remove the temporary file before they end the
+/// process as they would have (same signal, same exit status): Ctrl-C during the seconds a
+/// large document takes to write must not leave a hidden file of hundreds of megabytes
+/// beside the output. The handler is installed at the first write and stays: with no file
+/// being written it only does what the default action does.
+struct RemovedOnSignal;
+
+impl RemovedOnSignal {
+    fn new(tmp: &Path) -> RemovedOnSignal {
+        use std::os::unix::ffi::OsStrExt;
+        static INSTALLED: std::sync::Once = std::sync::Once::new();
+        INSTALLED.call_once(|| {
+            // A signal the process ignores (`nohup`, a background job's SIGINT) stays
+            // ignored: only a default action is extended.
+            for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP]
+                .into_iter()
+                .filter(|&s| is_default(s))
+            {
+                // SAFETY: the action calls only unlink(2) and the default action's
+                // emulation, both async-signal-safe, on a path that is never freed.
+                let _ = unsafe {
+                    signal_hook::low_level::register(sig, move || {
+                        let path = WRITING.load(std::sync::atomic::Ordering::SeqCst);
+                        if !path.is_null() {
+                            libc::unlink(path);
+                        }
+                        let _ = signal_hook::low_level::emulate_default_handler(sig);
+                    })
+                };
+            }
+        });
+        if let Ok(c) = std::ffi::CString::new(tmp.as_os_str().as_bytes()) {
+            let leaked = Box::leak(c.into_boxed_c_str()).as_ptr().cast_mut();
+            WRITING.store(leaked, std::sync::atomic::Ordering::SeqCst);
+        }
+        RemovedOnSignal
+    }
+}
+
+/// Whether `sig`'s action is the default one (not ignored, no handler).
+fn is_default(sig: libc::c_int) -> bool {
+    // SAFETY: sigaction with a null new action only reads the current one into `old`,
+    // a zeroed sigaction being a valid value of the type.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(sig, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_DFL
+    }
+}
+
+impl Drop for RemovedOnSignal {
+    fn drop(&mut self) {
+        WRITING.store(std::ptr::null_mut(), std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// A file being written that asks the kernel to start writing each 64 MiB to disk as soon

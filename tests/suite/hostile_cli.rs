@@ -527,6 +527,50 @@ fn a_proposals_document_of_another_format_is_refused() {
         .stderr(contains("unsupported format \"recourse.proposals/9\""));
 }
 
+/// SIGTERM, SIGINT or SIGHUP while a document is being written ends the process as the
+/// signal does, with the old file as it was and no temporary file left beside it (a large
+/// document takes seconds to write: an interrupted run left tens of megabytes hidden).
+#[test]
+fn a_signal_during_a_write_leaves_the_old_file_and_no_temporary_one() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g.json");
+    let leftovers = || -> Vec<String> {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    };
+    for (signal, number) in [("TERM", 15), ("INT", 2), ("HUP", 1)] {
+        std::fs::write(&out, "OLD").unwrap();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"))
+            .args(["generate", "--preset", "large", "-o"])
+            .arg(&out)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // The temporary file appears when the write starts: the signal comes during it.
+        while leftovers().is_empty() && child.try_wait().unwrap().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let killed = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        if status.code() == Some(0) {
+            eprintln!("skipped {signal}: the write ended before the signal came");
+            continue;
+        }
+        assert_eq!(status.signal(), Some(number), "{status:?}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "OLD");
+        assert!(leftovers().is_empty(), "{:?}", leftovers());
+    }
+}
+
 #[test]
 fn a_panic_is_exit_3_with_one_line() {
     recourse()
