@@ -597,6 +597,86 @@ fn sigterm_ends_the_worker_after_its_reply() {
     assert_eq!(as_doc(&again.call("state", json!({}))), expected(3));
 }
 
+/// Kills `pid` with SIGKILL unless the returned sender is dropped or sent to within `secs`:
+/// a worker that does not end on its own fails the test instead of hanging it.
+fn watchdog(pid: u32, secs: u64) -> std::sync::mpsc::Sender<()> {
+    let (done, wait) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+            wait.recv_timeout(std::time::Duration::from_secs(secs))
+        {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+    });
+    done
+}
+
+fn sigterm(pid: u32) {
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap()
+        .success());
+}
+
+/// SIGTERM during a solve stops it as `$/cancelRequest` does: the solve answers with its
+/// best checked plan (or -32800 when it has none) and the worker exits 0, instead of
+/// solving to its limit (600 s here; a watchdog kills it after 60 s, failing the test).
+#[test]
+fn sigterm_stops_a_running_solve_which_answers_then_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _, mut c) = loaded_3000(dir.path());
+    let _watchdog = watchdog(c.child.id(), 60);
+    let id = c.send("solve", json!({"time_limit": 600}));
+    let reply = loop {
+        let mut line = String::new();
+        assert!(
+            c.out.read_line(&mut line).unwrap() > 0,
+            "the worker closed stdout before answering the solve"
+        );
+        let v: Value = serde_json::from_str(&line).unwrap();
+        if v.get("method") == Some(&json!("$/progress")) {
+            if c.progress.is_empty() {
+                sigterm(c.child.id());
+            }
+            c.progress.push(v);
+            continue;
+        }
+        break v;
+    };
+    assert_eq!(reply["id"], json!(id), "{reply}");
+    match reply.get("result") {
+        Some(doc) => {
+            assert_eq!(doc["solve"]["limit"], "interrupt", "{}", doc["solve"]);
+            checked_in(dir.path(), &file, doc, "terminated");
+        }
+        None => assert_eq!(reply["error"]["code"], -32800, "{reply}"),
+    }
+    let (code, err) = c.wait();
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("SIGTERM; stopping the running solve"), "{err}");
+}
+
+/// A solve sent as a notification has no id to cancel by, but SIGTERM stops it too, and
+/// the worker exits 0 (a watchdog kills it after 60 s, failing the test).
+#[test]
+fn sigterm_stops_a_solve_sent_as_a_notification() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, mut c) = loaded_3000(dir.path());
+    let _watchdog = watchdog(c.child.id(), 60);
+    c.send_line(
+        &json!({"jsonrpc": "2.0", "method": "solve", "params": {"time_limit": 600}}).to_string(),
+    );
+    // Time for the worker to read it and start; stderr then says the solve was running.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    sigterm(c.child.id());
+    let (code, err) = c.wait();
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("SIGTERM; stopping the running solve"), "{err}");
+}
+
 /// A request over the size limit is refused with an error, and the worker goes on.
 #[test]
 fn an_oversized_request_is_refused_not_read() {
