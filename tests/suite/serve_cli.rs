@@ -677,6 +677,82 @@ fn sigterm_stops_a_solve_sent_as_a_notification() {
     assert!(err.contains("SIGTERM; stopping the running solve"), "{err}");
 }
 
+/// A journal entry is replayed only when its request would have been accepted: a scenario
+/// of another format (another version's journal) or garbage in `format`, and an `event` or
+/// `decide` before any `load`, are refused at start (exit 2) naming the line and why, and
+/// the journal is left as it is.
+#[test]
+fn a_journal_entry_its_request_would_refuse_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |format: Value| {
+        let mut scenario = demo();
+        scenario["format"] = format;
+        json!({ "load": scenario }).to_string()
+    };
+    let event = json!({ "event": events(1) }).to_string();
+    let decide = json!({ "decide": demo() }).to_string();
+    let good = entry(json!("recourse.scenario/1"));
+    for (name, lines, line, says) in [
+        (
+            "v2",
+            vec![entry(json!("recourse.scenario/2")), event.clone()],
+            1,
+            r#"unsupported format "recourse.scenario/2""#,
+        ),
+        (
+            "garbage",
+            vec![good.clone(), entry(json!("hello/99"))],
+            2,
+            r#"unsupported format "hello/99""#,
+        ),
+        (
+            "number",
+            vec![entry(json!(1))],
+            1,
+            "format: expected the string",
+        ),
+        (
+            "event-first",
+            vec![event.clone(), good.clone()],
+            1,
+            "an `event` before any `load`",
+        ),
+        (
+            "decide-first",
+            vec![decide, event.clone()],
+            1,
+            "a `decide` before any `load`",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        let text = lines.iter().map(|l| format!("{l}\n")).collect::<String>();
+        std::fs::write(&path, &text).unwrap();
+        let out = refused_start(&path);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(
+            err.contains(&format!("{}:{line}: ", path.display())),
+            "{name}: {err}"
+        );
+        assert!(err.contains(says), "{name}: {err}");
+        assert!(
+            err.contains("another version of recourse or edited"),
+            "{name}: {err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            text,
+            "{name} was changed"
+        );
+    }
+    // The same entries in a worker's order replay.
+    let path = dir.path().join("ok");
+    std::fs::write(&path, format!("{good}\n{event}\n")).unwrap();
+    let mut c = Client::start(Some(&path), &[]);
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(1));
+    assert_eq!(c.stderr().0, 0);
+}
+
 /// A request over the size limit is refused with an error, and the worker goes on.
 #[test]
 fn an_oversized_request_is_refused_not_read() {
