@@ -753,6 +753,51 @@ fn a_journal_entry_its_request_would_refuse_is_refused_at_start() {
     assert_eq!(c.stderr().0, 0);
 }
 
+/// A large request with a member its method does not have, or a wrong value of megabytes,
+/// is refused naming its path without a `Value` tree of it (about 27 times the line): under
+/// a 1 GB address-space limit, 30 MB lines are answered and the worker goes on (before,
+/// it aborted on the allocation).
+#[test]
+fn a_large_wrong_request_is_refused_without_a_tree_of_it() {
+    let zeros = format!("[{}0]", "0,".repeat(15_000_000));
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1000000 && exec \"$0\" serve")
+        .arg(binary())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _watchdog = watchdog(child.id(), 120);
+    let mut c = Client {
+        stdin: child.stdin.take(),
+        out: BufReader::new(child.stdout.take().unwrap()),
+        child,
+        next: 0,
+        progress: Vec::new(),
+    };
+    c.call("load", json!({"scenario": demo()}));
+    for (method, params, path) in [
+        ("initialize", format!(r#"{{"a":{zeros}}}"#), "params.a"),
+        (
+            "event",
+            format!(r#"{{"disruptions":{zeros}}}"#),
+            "params.disruptions[0]",
+        ),
+    ] {
+        c.send_line(&format!(
+            r#"{{"jsonrpc":"2.0","id":"big","method":"{method}","params":{params}}}"#
+        ));
+        let r = c.reply();
+        assert_eq!(r["error"]["code"], -32602, "{method}: {r}");
+        assert_eq!(r["error"]["data"]["path"], path, "{method}: {r}");
+    }
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(0));
+    let (code, err) = c.stderr();
+    assert_eq!(code, 0, "{err}");
+}
+
 /// A request over the size limit is refused with an error, and the worker goes on.
 #[test]
 fn an_oversized_request_is_refused_not_read() {
