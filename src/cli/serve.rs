@@ -33,8 +33,9 @@ solve.status (infeasible, no_solution). While a solve runs, $/progress notificat
 it; a $/cancelRequest {id} notification stops it (it then answers with its best checked
 plan, or error -32800 without one). With --journal, load, event and decide are appended to
 FILE and synced to disk before their reply; a worker started on an existing journal replays
-it (a torn last line, from a crash mid-write, is dropped with a warning). EOF on stdin or
-SIGTERM ends the worker after the current reply, exit 0. A notification (no id) is carried
+it (a torn last line, from a crash mid-write, is dropped with a warning). EOF on stdin ends
+the worker after the current reply, exit 0; SIGTERM too, and stops a running solve as a
+cancel does first (also one sent as a notification). A notification (no id) is carried
 out and not answered; what goes wrong with one is written to stderr. Exit 2: the journal
 cannot be read, is not a regular file, is damaged or not a journal (it is then left as it
 is), or another worker is using it.")]
@@ -52,11 +53,17 @@ enum Read {
     End,
 }
 
-/// What `$/cancelRequest` may stop: the solve running now, or a request read but not
-/// started yet (a client may cancel right after sending, before the worker gets to it).
+/// What `$/cancelRequest` and SIGTERM may stop: the solve running now, or a request read
+/// but not started yet (a client may cancel right after sending, before the worker gets
+/// to it).
 #[derive(Default)]
 struct Cancels {
-    running: Option<(Id, Watcher)>,
+    /// The running solve: its id (none for a notification, which only SIGTERM stops).
+    running: Option<(Option<Id>, Watcher)>,
+    /// SIGTERM came: a solve that starts now starts stopped. Set under the same lock that
+    /// registers a solve, so that a signal between the loop's check and the solve's start
+    /// still stops it.
+    terminating: bool,
     /// Ids of requests read and not started, in order, each with whether a cancel came for
     /// it already (its solve then starts stopped).
     queued: Vec<(Id, bool)>,
@@ -91,19 +98,23 @@ pub fn run(args: Args) -> i32 {
     };
     let mut worker = Worker::with_state(state);
     let term = Arc::new(AtomicBool::new(false));
-    if let Err(e) = signal_hook::flag::register(signal_hook::consts::SIGTERM, term.clone()) {
-        note!("recourse serve: cannot watch SIGTERM: {e}");
-    }
     let out = Out(Arc::new(Mutex::new(std::io::stdout())));
     let running: Running = Arc::new(Mutex::new(Cancels::default()));
+    if let Err(e) = watch_sigterm(running.clone(), term.clone()) {
+        note!("recourse serve: cannot watch SIGTERM: {e}");
+    }
     let rx = spawn_reader(running.clone());
     note!("recourse serve: ready (JSON-RPC 2.0, one message per line)");
     loop {
+        // Checked again once a line is read: after SIGTERM no request is started.
         if term.load(Ordering::SeqCst) {
-            note!("recourse serve: SIGTERM, stopping");
             return exit::SUCCESS;
         }
-        let message = match rx.recv_timeout(Duration::from_millis(100)) {
+        let read = rx.recv_timeout(Duration::from_millis(100));
+        if term.load(Ordering::SeqCst) {
+            return exit::SUCCESS;
+        }
+        let message = match read {
             Ok(Read::Message(m)) => m,
             Ok(unreadable @ (Read::TooLarge(_) | Read::NotUtf8)) => {
                 if !out.line(&rpc::response(&Id::null(), Err(refusal(&unreadable)))) {
@@ -219,8 +230,11 @@ fn handle(
     params: &serde_json::value::RawValue,
 ) -> Result<Box<serde_json::value::RawValue>, RpcError> {
     // A solve asked for by a notification reports no progress (there is no id to report
-    // it under) and cannot be cancelled.
-    let watch = id.filter(|_| method == "solve").map(|id| {
+    // it under) and no `$/cancelRequest` can name it; SIGTERM stops it all the same.
+    let watch = (method == "solve").then(|| {
+        let Some(id) = id else {
+            return Watch::watcher(|_| {});
+        };
         let (out, id, start) = (out.clone(), id.clone(), Instant::now());
         let stop = running.clone();
         Watch::watcher(move |s: Snapshot| {
@@ -245,19 +259,20 @@ fn handle(
             }
         })
     });
-    if let (Some(id), Ok(mut r)) = (id, running.lock()) {
-        let early = match r.queued.iter().position(|(q, _)| q == id) {
+    if let Ok(mut r) = running.lock() {
+        let early = match id.and_then(|id| r.queued.iter().position(|(q, _)| q == id)) {
             Some(i) => r.queued.remove(i).1,
             None => false,
         };
         if let Some(w) = &watch {
-            if early {
+            if early || r.terminating {
                 w.stop();
             }
-            r.running = Some((id.clone(), w.clone()));
+            r.running = Some((id.cloned(), w.clone()));
         }
     }
-    let prepared = with_heartbeat(watch.clone(), || worker.prepare(method, params, watch));
+    let beat = watch.clone().filter(|_| id.is_some());
+    let prepared = with_heartbeat(beat, || worker.prepare(method, params, watch));
     if let Ok(mut r) = running.lock() {
         r.running = None;
     }
@@ -332,6 +347,31 @@ fn open_journal(path: &std::path::Path) -> Result<(Journal, Option<State>), i32>
     Ok((journal, state))
 }
 
+/// Hears SIGTERM on its own thread: logs it at once, stops the running solve as a
+/// `$/cancelRequest` does (it then answers with its best checked plan, or -32800), and
+/// sets `term`, which ends the main loop once that reply is written.
+fn watch_sigterm(running: Running, term: Arc<AtomicBool>) -> std::io::Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM])?;
+    std::thread::spawn(move || {
+        for _ in signals.forever() {
+            let mut r = match running.lock() {
+                Ok(r) => r,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            r.terminating = true;
+            term.store(true, Ordering::SeqCst);
+            match &r.running {
+                Some((_, watch)) => {
+                    note!("recourse serve: SIGTERM; stopping the running solve, then exiting after its reply");
+                    watch.stop();
+                }
+                None => note!("recourse serve: SIGTERM, stopping"),
+            }
+        }
+    });
+    Ok(())
+}
+
 /// Reads stdin on its own thread, so that `$/cancelRequest` is heard while a solve runs.
 fn spawn_reader(running: Running) -> mpsc::Receiver<Read> {
     let (tx, rx) = mpsc::channel();
@@ -397,7 +437,7 @@ fn cancels(message: &Result<Incoming, (Id, RpcError)>, running: &Running) -> boo
     let target = &target;
     if let Ok(mut r) = running.lock() {
         match &r.running {
-            Some((id, watch)) if id == target => watch.stop(),
+            Some((Some(id), watch)) if id == target => watch.stop(),
             _ => {
                 if let Some((_, cancelled)) = r.queued.iter_mut().find(|(q, _)| q == target) {
                     *cancelled = true;

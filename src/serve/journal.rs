@@ -6,8 +6,13 @@
 //! journal is refused and left as it is.
 
 use super::Change;
+use crate::base::diagnostics::{Diagnostics, Severity};
 use crate::base::input::{max_input_bytes, read_file, Stop, MAX_INPUT_ENV};
-use crate::scenario::wire::ScenarioDoc;
+use crate::scenario::load::parse_scenario;
+use crate::scenario::validate::validate;
+use crate::scenario::wire::{DisruptionDoc, ScenarioDoc};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::os::unix::fs::FileTypeExt;
@@ -33,6 +38,12 @@ pub enum JournalError {
         path: String,
         line: usize,
         message: String,
+    },
+    #[error("{path}:{line}: {why}; no worker of this version journals that, so the journal was written by another version of recourse or edited: move it aside to start afresh, or replay it with the version that wrote it")]
+    Refused {
+        path: String,
+        line: usize,
+        why: String,
     },
     #[error("{path} is {kind}, not a regular file: a journal is a file the worker reads back and appends to; name a file for --journal (one that does not exist is created)")]
     NotAFile { path: String, kind: &'static str },
@@ -116,6 +127,117 @@ fn read_all(file: &mut File, size: u64, path: &Path) -> Result<(Vec<u8>, u64), J
     }
 }
 
+/// The scenario the entries of `whole` (whole lines) lead to, and how many there are. An
+/// entry its request would have refused, or one that changes no scenario (an `event` or a
+/// `decide` before any `load`), is no worker's doing: refused, naming its line.
+fn replay(whole: &[u8], path: &Path) -> Result<(Option<ScenarioDoc>, usize), JournalError> {
+    let name = || path.display().to_string();
+    let mut doc = None;
+    let mut changes = 0;
+    // The line of the `load` or `decide` the scenario in `doc` comes from.
+    let mut since = 0;
+    for (k, line) in whole.split(|&b| b == b'\n').enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let refused = |why: String| JournalError::Refused {
+            path: name(),
+            line: k + 1,
+            why,
+        };
+        let change = replay_entry(line).map_err(|e| match e {
+            Unread::Damaged(message) => JournalError::Damaged {
+                path: name(),
+                line: k + 1,
+                message,
+            },
+            Unread::Refused(why) => refused(why),
+        })?;
+        match (&change, &doc) {
+            (Change::Event(_), None) => {
+                return Err(refused("an `event` before any `load`".into()));
+            }
+            (Change::Decide(_), None) => {
+                return Err(refused("a `decide` before any `load`".into()));
+            }
+            // The state this change replaces was a worker's state: it validated then.
+            // The last state is validated by whoever makes it the worker's.
+            (Change::Load(_) | Change::Decide(_), Some(before)) => {
+                if let Err(d) = validate(before) {
+                    return Err(JournalError::Refused {
+                            path: name(),
+                            line: since,
+                            why: format!(
+                                "the scenario of this entry, with the events after it up to line {k}, does not validate ({})",
+                                first_error(&d)
+                            ),
+                        });
+                }
+            }
+            (Change::Event(_), Some(_)) | (Change::Load(_), None) => {}
+        }
+        if !matches!(change, Change::Event(_)) {
+            since = k + 1;
+        }
+        doc = change.apply_to(doc);
+        changes += 1;
+    }
+    Ok((doc, changes))
+}
+
+/// A journal line as written: which change, its content still JSON text.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum Entry<'a> {
+    #[serde(borrow)]
+    Load(&'a RawValue),
+    #[serde(borrow)]
+    Event(&'a RawValue),
+    #[serde(borrow)]
+    Decide(&'a RawValue),
+}
+
+/// Why a journal line is not replayed.
+enum Unread {
+    /// Not an entry at all.
+    Damaged(String),
+    /// An entry whose content its request would have refused.
+    Refused(String),
+}
+
+/// A journal line as the change it records, its scenario read as `load` reads one
+/// (`parse_scenario`: the format first, then every field), so that a journal entry passes
+/// exactly the checks its request passed before it was journaled.
+fn replay_entry(line: &[u8]) -> Result<Change, Unread> {
+    let entry: Entry = serde_json::from_slice(line).map_err(|e| Unread::Damaged(e.to_string()))?;
+    let scenario = |raw: &RawValue, what: &str| {
+        parse_scenario(raw.get().as_bytes())
+            .map(|(doc, _)| Box::new(doc))
+            .map_err(|d| {
+                Unread::Refused(format!(
+                    "the scenario of this `{what}` is not one `load` accepts ({})",
+                    first_error(&d)
+                ))
+            })
+    };
+    match entry {
+        Entry::Load(raw) => Ok(Change::Load(scenario(raw, "load")?)),
+        Entry::Decide(raw) => Ok(Change::Decide(scenario(raw, "decide")?)),
+        Entry::Event(raw) => serde_json::from_str::<Vec<DisruptionDoc>>(raw.get())
+            .map(Change::Event)
+            .map_err(|e| Unread::Damaged(e.to_string())),
+    }
+}
+
+/// The first error of `d`, with its path: what a one-line refusal names.
+fn first_error(d: &Diagnostics) -> String {
+    match d.items.iter().find(|x| x.severity == Severity::Error) {
+        Some(x) if x.path.is_empty() => x.message.clone(),
+        Some(x) => format!("{}: {}", x.path, x.message),
+        None => "no error named".into(),
+    }
+}
+
 /// Whether `tail`, a last line without its newline, is what a crash mid-write leaves.
 fn torn_entry(tail: &[u8]) -> bool {
     ENTRY_STARTS
@@ -181,21 +303,7 @@ impl Journal {
                 why: "it has a NUL byte at offset 0".to_owned(),
             });
         }
-        let mut doc = None;
-        let mut changes = 0;
-        for (k, line) in bytes[..whole].split(|&b| b == b'\n').enumerate() {
-            if line.is_empty() {
-                continue;
-            }
-            let change: Change =
-                serde_json::from_slice(line).map_err(|e| JournalError::Damaged {
-                    path: name(),
-                    line: k + 1,
-                    message: e.to_string(),
-                })?;
-            doc = change.apply_to(doc);
-            changes += 1;
-        }
+        let (doc, changes) = replay(&bytes[..whole], path)?;
         let tail = &bytes[whole..];
         // The torn line with the NUL bytes after it: all from the last whole line's end.
         let torn = (len > whole as u64).then_some(len - whole as u64);

@@ -23,7 +23,7 @@ use crate::plan::Plan;
 use crate::risk::kpi::{kpis, Kpis};
 use crate::risk::Analysis;
 use crate::scenario::domain::Scenario;
-use crate::scenario::load::{join_path, parse_json, parse_scenario, typed_in};
+use crate::scenario::load::{join_path, parse_json, parse_scenario, typed_in, typed_text_in};
 use crate::scenario::validate::{extend, validate};
 use crate::scenario::wire::{DisruptionDoc, ScenarioDoc, SCENARIO_FORMAT};
 use rpc::{raw, RpcError};
@@ -236,13 +236,36 @@ struct DecideParams {
 /// `params` as `T`, absent params read as `{}`; a mismatch is -32602 naming the path. The
 /// text is read as a file is (`parse_json`): a key named twice, a string with a lone
 /// surrogate (`"\ud800"`) or nesting past serde_json's limit is refused, never read as
-/// something else.
+/// something else. It is read straight into `T`; a `Value` tree of it (about 27 times the
+/// text) is built only to name what is wrong with the text itself, and never for a member
+/// `T` does not have, which is refused by its name first.
 fn params<T: for<'de> Deserialize<'de>>(params: &RawValue) -> Result<T, RpcError> {
     if params.get().starts_with('[') {
         return Err(RpcError::invalid_params(
             "params: by position (an array) is not supported; this worker's methods take an object of named params".into(),
             Some(json!({"path": "params"})),
         ));
+    }
+    let text = match params.get() {
+        "null" => "{}",
+        text => text,
+    };
+    let refused = |d: crate::base::diagnostics::Diagnostic| {
+        RpcError::invalid_params(
+            format!("{}: {}", d.path, d.message),
+            Some(json!({"path": d.path})),
+        )
+    };
+    if let Ok(t) = serde_json::from_str::<T>(text) {
+        return Ok(t);
+    }
+    if let Some(d) = unknown_member::<T>(text) {
+        return Err(refused(d));
+    }
+    match typed_text_in::<T>(text, "params", None) {
+        Ok(t) => return Ok(t),
+        Err(Some(d)) => return Err(refused(d)),
+        Err(None) => {}
     }
     let mut diags = Diagnostics::default();
     let value = match parse_json(params.get().as_bytes(), "params", &mut diags) {
@@ -262,11 +285,23 @@ fn params<T: for<'de> Deserialize<'de>>(params: &RawValue) -> Result<T, RpcError
             ));
         }
     };
-    typed_in::<T>(&value, "params", None).map_err(|d| {
-        RpcError::invalid_params(
-            format!("{}: {}", d.path, d.message),
-            Some(json!({"path": d.path})),
-        )
+    typed_in::<T>(&value, "params", None).map_err(refused)
+}
+
+/// The refusal of the first member of the object `text` that `T` does not have, as
+/// [`typed_in`] words it, read without keeping any member's value.
+fn unknown_member<T: for<'de> Deserialize<'de>>(
+    text: &str,
+) -> Option<crate::base::diagnostics::Diagnostic> {
+    let rpc::MemberNames(names) = serde_json::from_str(text).ok()?;
+    names.into_iter().find_map(|name| {
+        let alone = json!({ name: null });
+        let unknown = serde_json::from_value::<T>(alone.clone())
+            .err()
+            .is_some_and(|e| e.to_string().starts_with("unknown field"));
+        unknown
+            .then(|| typed_in::<T>(&alone, "params", None).err())
+            .flatten()
     })
 }
 

@@ -253,6 +253,33 @@ impl<'de> serde::Deserialize<'de> for Members {
     }
 }
 
+/// An object's member names in the order written, their values skipped unread.
+pub struct MemberNames(pub Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for MemberNames {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<MemberNames, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = MemberNames;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MemberNames, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    names.push(name);
+                }
+                Ok(MemberNames(names))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
 /// The members by name, each name's first, and the first name written more than once.
 fn once_each(
     members: Vec<(String, Box<RawValue>)>,

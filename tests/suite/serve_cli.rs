@@ -597,6 +597,207 @@ fn sigterm_ends_the_worker_after_its_reply() {
     assert_eq!(as_doc(&again.call("state", json!({}))), expected(3));
 }
 
+/// Kills `pid` with SIGKILL unless the returned sender is dropped or sent to within `secs`:
+/// a worker that does not end on its own fails the test instead of hanging it.
+fn watchdog(pid: u32, secs: u64) -> std::sync::mpsc::Sender<()> {
+    let (done, wait) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+            wait.recv_timeout(std::time::Duration::from_secs(secs))
+        {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+    });
+    done
+}
+
+fn sigterm(pid: u32) {
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap()
+        .success());
+}
+
+/// SIGTERM during a solve stops it as `$/cancelRequest` does: the solve answers with its
+/// best checked plan (or -32800 when it has none) and the worker exits 0, instead of
+/// solving to its limit (600 s here; a watchdog kills it after 60 s, failing the test).
+#[test]
+fn sigterm_stops_a_running_solve_which_answers_then_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _, mut c) = loaded_3000(dir.path());
+    let _watchdog = watchdog(c.child.id(), 60);
+    let id = c.send("solve", json!({"time_limit": 600}));
+    let reply = loop {
+        let mut line = String::new();
+        assert!(
+            c.out.read_line(&mut line).unwrap() > 0,
+            "the worker closed stdout before answering the solve"
+        );
+        let v: Value = serde_json::from_str(&line).unwrap();
+        if v.get("method") == Some(&json!("$/progress")) {
+            if c.progress.is_empty() {
+                sigterm(c.child.id());
+            }
+            c.progress.push(v);
+            continue;
+        }
+        break v;
+    };
+    assert_eq!(reply["id"], json!(id), "{reply}");
+    match reply.get("result") {
+        Some(doc) => {
+            assert_eq!(doc["solve"]["limit"], "interrupt", "{}", doc["solve"]);
+            checked_in(dir.path(), &file, doc, "terminated");
+        }
+        None => assert_eq!(reply["error"]["code"], -32800, "{reply}"),
+    }
+    let (code, err) = c.wait();
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("SIGTERM; stopping the running solve"), "{err}");
+}
+
+/// A solve sent as a notification has no id to cancel by, but SIGTERM stops it too, and
+/// the worker exits 0 (a watchdog kills it after 60 s, failing the test).
+#[test]
+fn sigterm_stops_a_solve_sent_as_a_notification() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, mut c) = loaded_3000(dir.path());
+    let _watchdog = watchdog(c.child.id(), 60);
+    c.send_line(
+        &json!({"jsonrpc": "2.0", "method": "solve", "params": {"time_limit": 600}}).to_string(),
+    );
+    // Time for the worker to read it and start; stderr then says the solve was running.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    sigterm(c.child.id());
+    let (code, err) = c.wait();
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("SIGTERM; stopping the running solve"), "{err}");
+}
+
+/// A journal entry is replayed only when its request would have been accepted: a scenario
+/// of another format (another version's journal) or garbage in `format`, and an `event` or
+/// `decide` before any `load`, are refused at start (exit 2) naming the line and why, and
+/// the journal is left as it is.
+#[test]
+fn a_journal_entry_its_request_would_refuse_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |format: Value| {
+        let mut scenario = demo();
+        scenario["format"] = format;
+        json!({ "load": scenario }).to_string()
+    };
+    let event = json!({ "event": events(1) }).to_string();
+    let decide = json!({ "decide": demo() }).to_string();
+    let good = entry(json!("recourse.scenario/1"));
+    for (name, lines, line, says) in [
+        (
+            "v2",
+            vec![entry(json!("recourse.scenario/2")), event.clone()],
+            1,
+            r#"unsupported format "recourse.scenario/2""#,
+        ),
+        (
+            "garbage",
+            vec![good.clone(), entry(json!("hello/99"))],
+            2,
+            r#"unsupported format "hello/99""#,
+        ),
+        (
+            "number",
+            vec![entry(json!(1))],
+            1,
+            "format: expected the string",
+        ),
+        (
+            "event-first",
+            vec![event.clone(), good.clone()],
+            1,
+            "an `event` before any `load`",
+        ),
+        (
+            "decide-first",
+            vec![decide, event.clone()],
+            1,
+            "a `decide` before any `load`",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        let text = lines.iter().map(|l| format!("{l}\n")).collect::<String>();
+        std::fs::write(&path, &text).unwrap();
+        let out = refused_start(&path);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(
+            err.contains(&format!("{}:{line}: ", path.display())),
+            "{name}: {err}"
+        );
+        assert!(err.contains(says), "{name}: {err}");
+        assert!(
+            err.contains("another version of recourse or edited"),
+            "{name}: {err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            text,
+            "{name} was changed"
+        );
+    }
+    // The same entries in a worker's order replay.
+    let path = dir.path().join("ok");
+    std::fs::write(&path, format!("{good}\n{event}\n")).unwrap();
+    let mut c = Client::start(Some(&path), &[]);
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(1));
+    assert_eq!(c.stderr().0, 0);
+}
+
+/// A large request with a member its method does not have, or a wrong value of megabytes,
+/// is refused naming its path without a `Value` tree of it (about 27 times the line): under
+/// a 1 GB address-space limit, 30 MB lines are answered and the worker goes on (before,
+/// it aborted on the allocation).
+#[test]
+fn a_large_wrong_request_is_refused_without_a_tree_of_it() {
+    let zeros = format!("[{}0]", "0,".repeat(15_000_000));
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1000000 && exec \"$0\" serve")
+        .arg(binary())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _watchdog = watchdog(child.id(), 120);
+    let mut c = Client {
+        stdin: child.stdin.take(),
+        out: BufReader::new(child.stdout.take().unwrap()),
+        child,
+        next: 0,
+        progress: Vec::new(),
+    };
+    c.call("load", json!({"scenario": demo()}));
+    for (method, params, path) in [
+        ("initialize", format!(r#"{{"a":{zeros}}}"#), "params.a"),
+        (
+            "event",
+            format!(r#"{{"disruptions":{zeros}}}"#),
+            "params.disruptions[0]",
+        ),
+    ] {
+        c.send_line(&format!(
+            r#"{{"jsonrpc":"2.0","id":"big","method":"{method}","params":{params}}}"#
+        ));
+        let r = c.reply();
+        assert_eq!(r["error"]["code"], -32602, "{method}: {r}");
+        assert_eq!(r["error"]["data"]["path"], path, "{method}: {r}");
+    }
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(0));
+    let (code, err) = c.stderr();
+    assert_eq!(code, 0, "{err}");
+}
+
 /// A request over the size limit is refused with an error, and the worker goes on.
 #[test]
 fn an_oversized_request_is_refused_not_read() {

@@ -28,6 +28,28 @@ pub fn typed_in<T: DeserializeOwned>(
     })
 }
 
+/// [`typed_in`] on JSON text, read straight into `T` with no tree of it: a document of
+/// megabytes costs its types, not a `Value` tree about 27 times its size. `Err(None)` when
+/// what is wrong is the text itself or a key named twice (syntax, a lone surrogate,
+/// nesting, a duplicate field), which only a reading of the text as a tree names at its
+/// place ([`super::parse_json`]).
+pub fn typed_text_in<T: DeserializeOwned>(
+    text: &str,
+    prefix: &str,
+    schema: Option<&str>,
+) -> Result<T, Option<Diagnostic>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+        let msg = e.inner().to_string();
+        let data = e.inner().classify() == serde_json::error::Category::Data;
+        (data && !msg.starts_with("duplicate field")).then(|| {
+            let inner = e.path().to_string();
+            let inner = if inner == "." { "" } else { &inner };
+            diagnostic_at(prefix, inner, &msg, schema)
+        })
+    })
+}
+
 /// serde's error `msg` at `inner` (a place inside the value read at `prefix`, empty for
 /// that value itself) as a diagnostic; a wrong type's hint names `recourse schema SCHEMA`.
 fn diagnostic_at(prefix: &str, inner: &str, msg: &str, schema: Option<&str>) -> Diagnostic {

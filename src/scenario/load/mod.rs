@@ -11,7 +11,7 @@ mod fields;
 mod json;
 mod messages;
 
-pub use fields::{every_wrong_field_in, typed_in};
+pub use fields::{every_wrong_field_in, typed_in, typed_text_in};
 pub use json::{json_kind, parse_json};
 pub use messages::join_path;
 
