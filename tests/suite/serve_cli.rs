@@ -951,15 +951,16 @@ fn a_fallback_plan_is_not_where_the_next_solve_starts() {
     let cancelled = &cancelled["result"]["solve"];
     assert_eq!(cancelled["fallback"], "priority-rules", "{cancelled}");
     assert_eq!(cancelled["limit"], "interrupt", "{cancelled}");
-    // Too short for any neighbourhood: the rules' plan again, with the relaxation's bound
-    // beside it, so a warm solve from it would have kept it (its unproven gap is wide).
+    // Too short for any neighbourhood: the rules' plan again, usually with the relaxation's
+    // bound beside it, so a warm solve from it would have kept it (its unproven gap is
+    // wide). On a loaded machine the relaxation may reach no SKU in 0.2 s (no bound, and
+    // the next solve is then not warm for that reason too), so the bound is not asserted.
     let first = c.call("solve", json!({"time_limit": 0.2}));
     assert_eq!(
         first["solve"]["fallback"], "priority-rules",
         "{}",
         first["solve"]
     );
-    assert!(first["solve"]["bound"].as_f64().is_some_and(|b| b > 0.0));
     let rules = checked(&file, &first, "first");
     let stock = &scenario["stock"][0];
     c.call(
