@@ -398,6 +398,69 @@ fn ticks_keep_what_responses_require_and_the_command_they_write_applies() {
     no_problems(&page);
 }
 
+/// A rejection is the planner's word: ticking a response that requires a rejected one
+/// approves neither, and the card names the rejected response to take back first.
+#[test]
+fn a_tick_never_overrides_a_rejection() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let needs = doc
+        .responses
+        .iter()
+        .find(|r| !r.requires.is_empty())
+        .expect("demo-eu has a response that requires another");
+    let (id, q) = (needs.id.clone(), needs.requires[0].clone());
+    let n = doc.responses.len();
+    assert!(page
+        .text("#tick-rules")
+        .contains("rejecting one unticks the ones that require it"));
+
+    page.click(&format!("#resp-{q} button.reject"));
+    tick(&page, &id);
+    assert!(ticked(&page).is_empty(), "{:?}", ticked(&page));
+    assert_eq!(
+        page.text("#approved-count"),
+        format!("(0 of {n} responses approved, 1 rejected)")
+    );
+    let digest = recourse::documents::proposals::responses_digest(&doc.responses);
+    assert_eq!(
+        page.text("#command"),
+        format!("recourse apply scenario.json proposals.json --reject {q} --responses-digest {digest} -o next.json")
+    );
+    let note = |id: &str| {
+        page.eval(&format!(
+            "(p => p.hidden ? null : p.textContent)(document.querySelector('#resp-{id} .tick-note'))"
+        ))
+    };
+    assert_eq!(
+        note(&id),
+        serde_json::json!(format!(
+            "Not approved: {id} needs {q}, which you rejected: un-reject it first."
+        ))
+    );
+
+    // Taken back, the rejection no longer blocks, and the note goes.
+    page.click(&format!("#resp-{q} button.reject"));
+    assert_eq!(note(&id), serde_json::Value::Null);
+    tick(&page, &id);
+    assert_eq!(ticked(&page), requirements(&doc, &id));
+    // Rejecting it again unticks what requires it, and its card says so.
+    page.click(&format!("#resp-{q} button.reject"));
+    assert!(!ticked(&page).contains(&id) && !ticked(&page).contains(&q));
+    assert!(
+        note(&q)
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("Rejecting {q} unticked {id}")),
+        "{}",
+        note(&q)
+    );
+    no_problems(&page);
+}
+
 /// A generated scenario with hundreds of responses: the page shows the top 50, more on
 /// request, filters by the approving function, finds any response by id, and a tick still
 /// reaches required responses that are not on screen.

@@ -36,8 +36,10 @@
   }
 
   // ---- the approval state ------------------------------------------------------------
-  // Ticking a response ticks everything it requires; unticking one unticks everything that
-  // requires it, so the selection is always one `recourse apply` accepts.
+  // Ticking a response ticks everything it requires; unticking or rejecting one unticks
+  // everything that requires it, so the selection is always one `recourse apply` accepts.
+  // A rejection is the planner's own word and only they take it back: a tick that would
+  // approve a rejected response is refused and the card says which one blocks it.
   const byId = new Map(D.responses.map((r) => [r.id, r]));
   const requiredBy = new Map();
   for (const r of D.responses)
@@ -48,6 +50,41 @@
   const approved = new Set();
   const rejected = new Set();
 
+  // Everything ticking `id` approves: it and what it requires, transitively.
+  function closure(id) {
+    const out = new Set();
+    const stack = [id];
+    while (stack.length) {
+      const x = stack.pop();
+      if (out.has(x) || !byId.has(x)) continue;
+      out.add(x);
+      stack.push(...byId.get(x).requires);
+    }
+    return out;
+  }
+  // The rejected responses a tick on `id` would have to approve, most valuable first (its
+  // own rejection excepted: ticking a rejected card is taking that rejection back).
+  function blockers(id) {
+    return [...closure(id)].filter((x) => x !== id && rejected.has(x)).sort(byRank);
+  }
+  // Ticks refused because they need a rejected response, shown on their cards until the
+  // planner takes the rejection back or unticks.
+  const refused = new Set();
+  // Per rejected response, the approved ones its rejection unticked.
+  const dropped = new Map();
+
+  // Approves `id` and what it requires, unless that needs a rejected response: then nothing
+  // changes and the card says why. Returns whether it approved.
+  function tryApprove(id) {
+    if (blockers(id).length) {
+      refused.add(id);
+      return false;
+    }
+    refused.delete(id);
+    dropped.delete(id);
+    approve(id);
+    return true;
+  }
   function approve(id) {
     const stack = [id];
     while (stack.length) {
@@ -58,21 +95,45 @@
       stack.push(...byId.get(x).requires);
     }
   }
+  // Unticks `id` and everything approved that requires it; returns those others.
   function unapprove(id) {
+    const gone = [];
     const stack = [id];
     while (stack.length) {
       const x = stack.pop();
       if (!approved.delete(x)) continue;
+      if (x !== id) gone.push(x);
       stack.push(...(requiredBy.get(x) || []));
     }
+    return gone.sort(byRank);
   }
   function reject(id) {
+    refused.delete(id);
     if (rejected.has(id)) {
       rejected.delete(id);
+      dropped.delete(id);
     } else {
-      unapprove(id);
+      const gone = unapprove(id);
+      if (gone.length) dropped.set(id, gone);
       rejected.add(id);
     }
+  }
+  // What the card of `id` says about its tick, or "".
+  function tickNote(id) {
+    const list = (ids) => ids.join(", ");
+    if (refused.has(id)) {
+      const no = blockers(id);
+      if (no.length) {
+        const one = no.length === 1;
+        return `Not approved: ${id} needs ${list(no)}, which you rejected: un-reject ${one ? "it" : "them"} first.`;
+      }
+      refused.delete(id);
+    }
+    if (rejected.has(id) && dropped.has(id)) {
+      const gone = dropped.get(id);
+      return `Rejecting ${id} unticked ${list(gone)}, which ${gone.length === 1 ? "requires" : "require"} it.`;
+    }
+    return "";
   }
 
   const byRank = (a, b) => byId.get(a).rank - byId.get(b).rank;
@@ -99,7 +160,7 @@
     }
     if (!kept || kept.responses_digest !== D.digest) return 0;
     for (const id of kept.reject || []) if (byId.has(id)) rejected.add(id);
-    for (const id of kept.approve || []) if (!rejected.has(id)) approve(id);
+    for (const id of kept.approve || []) if (!rejected.has(id) && !blockers(id).length) approve(id);
     return approved.size + rejected.size;
   }
   function shellWord(s) {
@@ -139,6 +200,10 @@
       card.classList.toggle("approved", approved.has(id));
       card.classList.toggle("rejected", rejected.has(id));
       card.querySelector("button.reject").textContent = rejected.has(id) ? "rejected (undo)" : "reject";
+      const note = tickNote(id);
+      const p = card.querySelector(".tick-note");
+      p.textContent = note;
+      p.hidden = !note;
     }
   }
 
@@ -338,7 +403,7 @@
       el("button", { type: "button", class: "show" }, "show on map"));
     const actions = el("ul", {}, ...r.actions.map(([owner, text]) =>
       el("li", {}, el("span", { class: "badge " + owner }, owner), " " + text)));
-    const parts = [head, el("p", {}, r.explanation), actions];
+    const parts = [head, el("p", { class: "tick-note", role: "status", hidden: true }), el("p", {}, r.explanation), actions];
     const links = (label, ids) => {
       if (!ids.length) return null;
       const p = el("p", { class: "note" }, label + " ");
@@ -403,7 +468,11 @@
     list.addEventListener("change", (e) => {
       const box = e.target.closest("input.approve");
       if (!box) return;
-      if (box.checked) approve(box.dataset.id); else unapprove(box.dataset.id);
+      if (box.checked) tryApprove(box.dataset.id);
+      else {
+        refused.delete(box.dataset.id);
+        unapprove(box.dataset.id);
+      }
       showSelection();
     });
     list.addEventListener("click", (e) => {
