@@ -461,6 +461,101 @@ fn a_tick_never_overrides_a_rejection() {
     no_problems(&page);
 }
 
+/// Per lane a disruption hit: whether its red line is the topmost thing at its middle, and
+/// the lane of the selected response's line found just beside that middle (`null`: none).
+const RED_ON_TOP: &str = "(() => {
+  document.getElementById('map').scrollIntoView({block: 'center'});
+  return [...document.querySelectorAll('#hits [data-lane]')].map(red => {
+    const n = red.getTotalLength(), m = red.getPointAtLength(n / 2), m2 = red.getPointAtLength(n / 2 + 1);
+    const ctm = red.getScreenCTM();
+    const at = (x, y) => { const p = new DOMPoint(x, y).matrixTransform(ctm); return document.elementFromPoint(p.x, p.y); };
+    const k = Math.hypot(m2.x - m.x, m2.y - m.y), nx = (m.y - m2.y) / k, ny = (m2.x - m.x) / k;
+    const beside = at(m.x + 3 * nx, m.y + 3 * ny);
+    return [red.dataset.lane, at(m.x, m.y) === red, beside && beside.closest('#moves') ? beside.dataset.lane : null];
+  });
+})()";
+
+/// Per pair of lanes between the same two nodes, how far apart the middles of their
+/// drawings are, in map units.
+const PARALLEL_GAPS: &str = "(() => {
+  const D = JSON.parse(document.getElementById('data').textContent);
+  const map = document.getElementById('map');
+  const parts = document.querySelector('#map path.lane').getAttribute('d').split('M').slice(1);
+  const mid = (seg) => {
+    const p = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+    p.setAttribute('d', 'M' + seg);
+    map.append(p);
+    const q = p.getPointAtLength(p.getTotalLength() / 2);
+    p.remove();
+    return q;
+  };
+  const out = [];
+  D.lanes.forEach((a, i) => D.lanes.forEach((b, j) => {
+    if (j <= i || Math.min(a.from, a.to) !== Math.min(b.from, b.to) || Math.max(a.from, a.to) !== Math.max(b.from, b.to)) return;
+    const [p, q] = [mid(parts[i]), mid(parts[j])];
+    out.push([a.id, b.id, Math.hypot(p.x - q.x, p.y - q.y)]);
+  }));
+  return out;
+})()";
+
+/// A disruption stays red on the map when the selected response uses its lane (the
+/// response's line shows as a border around the red), and lanes between the same two
+/// nodes are drawn apart, so which mode was hit can be seen.
+#[test]
+fn disruptions_stay_visible_under_the_selected_response_and_parallel_lanes_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let lanes_of = |plan: &recourse::plan::PlanDoc| -> BTreeSet<String> {
+        plan.shipments
+            .iter()
+            .filter_map(|s| s.lane.clone())
+            .chain(plan.transfers.iter().map(|t| t.lane.clone()))
+            .collect()
+    };
+    let mut over_hit = 0;
+    for r in &doc.responses {
+        page.click(&format!("#resp-{} strong", r.id));
+        let moved: BTreeSet<String> = lanes_of(&r.delta.add)
+            .union(&lanes_of(&r.delta.remove))
+            .cloned()
+            .collect();
+        let seen: Vec<(String, bool, Option<String>)> =
+            serde_json::from_value(page.eval(RED_ON_TOP)).unwrap();
+        assert_eq!(seen.len(), 2, "demo-eu's two lane disruptions");
+        for (lane, red_on_top, beside) in seen {
+            assert!(red_on_top, "{}: the red of {lane} is covered", r.id);
+            if moved.contains(&lane) {
+                over_hit += 1;
+                assert_eq!(
+                    beside.as_deref(),
+                    Some(lane.as_str()),
+                    "{}: its line on {lane} shows",
+                    r.id
+                );
+            }
+        }
+    }
+    assert!(
+        over_hit > 0,
+        "some response of demo-eu moves over a hit lane"
+    );
+    let gaps: Vec<(String, String, f64)> =
+        serde_json::from_value(page.eval(PARALLEL_GAPS)).unwrap();
+    assert!(
+        gaps.iter()
+            .any(|(a, b, _)| a == "PAR-MRS-G" && b == "PAR-MRS-A"
+                || a == "PAR-MRS-A" && b == "PAR-MRS-G"),
+        "{gaps:?}"
+    );
+    for (a, b, gap) in &gaps {
+        assert!(*gap >= 10.0, "{a} and {b} are drawn {gap} units apart");
+    }
+    no_problems(&page);
+}
+
 /// A generated scenario with hundreds of responses: the page shows the top 50, more on
 /// request, filters by the approving function, finds any response by id, and a tick still
 /// reaches required responses that are not on screen.

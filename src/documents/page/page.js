@@ -252,6 +252,7 @@
   const map = $("map");
   const moves = svgEl("g", { id: "moves" });
   const focusLayer = svgEl("g", { id: "focus" });
+  const hitLane = new Set(); // lanes a disruption hit, drawn red
   const nodeTitle = (i) => {
     const x = D.nodes[i];
     return `${x.id}${x.name ? " (" + x.name + ")" : ""}: ${x.kind}`;
@@ -260,10 +261,38 @@
     const x = D.lanes[l];
     return `${x.id}: ${D.nodes[x.from].id} → ${D.nodes[x.to].id}, ${x.mode}`;
   };
-  function laneLine(l, cls, title) {
+  // Lanes between the same two nodes (either way: the modes, a lane and its way back) bow
+  // apart, LANE_GAP map units between neighbours at the middle, so each can be told apart
+  // and a disruption on one is not read as one on another; a lone lane is straight.
+  const LANE_GAP = 12;
+  const bend = (() => {
+    const pairs = new Map();
+    D.lanes.forEach((x, l) => {
+      const k = Math.min(x.from, x.to) + "," + Math.max(x.from, x.to);
+      if (!pairs.has(k)) pairs.set(k, []);
+      pairs.get(k).push(l);
+    });
+    const out = new Array(D.lanes.length).fill(0);
+    for (const ls of pairs.values()) ls.forEach((l, j) => { out[l] = (j - (ls.length - 1) / 2) * LANE_GAP; });
+    return out;
+  })();
+  // A lane's drawing as path data: a line, or a quadratic curve whose middle sits `bend`
+  // units off the line, to the side fixed by the pair's lower node index (so a lane and
+  // its way back keep apart too).
+  function lanePath(l) {
     const x = D.lanes[l];
     const [a, b] = [P[x.from], P[x.to]];
-    return svgEl("line", { x1: a[0], y1: a[1], x2: b[0], y2: b[1], class: cls, "data-lane": x.id }, title);
+    const f = (v) => v.toFixed(1);
+    const [p, q] = x.from < x.to ? [a, b] : [b, a];
+    const len = Math.hypot(q[0] - p[0], q[1] - p[1]);
+    if (!bend[l] || !len) return `M${f(a[0])},${f(a[1])}L${f(b[0])},${f(b[1])}`;
+    // The curve's middle lies halfway between the chord's middle and the control point.
+    const off = (2 * bend[l]) / len;
+    const cx = (a[0] + b[0]) / 2 - (q[1] - p[1]) * off, cy = (a[1] + b[1]) / 2 + (q[0] - p[0]) * off;
+    return `M${f(a[0])},${f(a[1])}Q${f(cx)},${f(cy)} ${f(b[0])},${f(b[1])}`;
+  }
+  function laneLine(l, cls, title) {
+    return svgEl("path", { d: lanePath(l), class: cls, "data-lane": D.lanes[l].id }, title);
   }
   function ring(i, cls, title) {
     const [x, y] = P[i];
@@ -273,16 +302,13 @@
   function drawMap() {
     const defs = svgEl("defs");
     const marker = svgEl("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 16, refY: 5,
-      markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse" });
+      markerWidth: 21, markerHeight: 21, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" });
     marker.append(svgEl("path", { d: "M0,0 L10,5 L0,10 z", fill: "#2f6fd6" }));
     defs.append(marker);
     map.append(defs);
     // Every lane in one path: one element however large the network.
     let d = "";
-    for (const l of D.lanes) {
-      const [a, b] = [P[l.from], P[l.to]];
-      d += `M${a[0].toFixed(1)},${a[1].toFixed(1)}L${b[0].toFixed(1)},${b[1].toFixed(1)}`;
-    }
+    for (let l = 0; l < D.lanes.length; l++) d += lanePath(l);
     map.append(svgEl("path", { d, class: "lane" }));
     const hits = svgEl("g", { id: "hits" });
     const hitLanes = new Map(), hitNodes = new Map(), surgeNodes = new Map();
@@ -291,10 +317,15 @@
       for (const l of x.lanes) add(hitLanes, l, x.text);
       for (const i of x.nodes) add(x.surge ? surgeNodes : hitNodes, i, x.text);
     });
-    for (const [l, texts] of hitLanes) hits.append(laneLine(l, "hit", laneTitle(l) + "\n" + texts.join("\n")));
+    for (const [l, texts] of hitLanes) {
+      hitLane.add(l);
+      hits.append(laneLine(l, "hit", laneTitle(l) + "\n" + texts.join("\n")));
+    }
     for (const [i, texts] of surgeNodes) hits.append(ring(i, "surge-node", nodeTitle(i) + "\n" + texts.join("\n")));
     for (const [i, texts] of hitNodes) hits.append(ring(i, "hit-node", nodeTitle(i) + "\n" + texts.join("\n")));
-    map.append(hits, moves);
+    // The selected response's movements go beneath the disruptions: red always shows, and
+    // on a hit lane the movement is drawn wider (`under-hit`), a border around the red.
+    map.append(moves, hits);
     const nodes = svgEl("g", { id: "nodes" });
     // Labels go above every lane, ring and arrow, with a halo, so a line never hides one.
     const labels = svgEl("g", { id: "labels" });
@@ -325,7 +356,7 @@
     const kinds = KINDS.filter((k) => D.nodes.some((x) => x.kind === k));
     const legend = $("legend");
     for (const k of kinds) legend.append(el("i", { class: "k-" + k }), KIND_NAMES[k] + " ");
-    legend.append(` · ${count(D.lanes.length)} lanes · red: hit by an outage, a delay or a loss · orange ring: demand surge · blue: what the selected response ships (dashed: what it stops shipping)`);
+    legend.append(` · ${count(D.lanes.length)} lanes · red: hit by an outage, a delay or a loss · orange ring: demand surge · blue: what the selected response ships (dashed: what it stops shipping; edged around the red where it uses a hit lane)`);
     $("map-note").textContent = D.geo
       ? "Nodes placed by their location."
       : "The scenario gives no locations: nodes are laid out by kind (plants, DCs, stores, customer zones from left to right).";
@@ -353,8 +384,9 @@
   function showMoves(r) {
     moves.replaceChildren();
     if (!r) return;
-    for (const l of r.remove) moves.append(laneLine(l, "remove", laneTitle(l) + " (no longer used)"));
-    for (const l of r.add) moves.append(laneLine(l, "add", laneTitle(l) + ` (${r.id})`));
+    const under = (l) => (hitLane.has(l) ? " under-hit" : "");
+    for (const l of r.remove) moves.append(laneLine(l, "remove" + under(l), laneTitle(l) + " (no longer used)"));
+    for (const l of r.add) moves.append(laneLine(l, "add" + under(l), laneTitle(l) + ` (${r.id})`));
     for (const i of r.at) moves.append(ring(i, "act-node", nodeTitle(i) + ` (${r.id})`));
   }
 
