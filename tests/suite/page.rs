@@ -556,6 +556,62 @@ fn disruptions_stay_visible_under_the_selected_response_and_parallel_lanes_part(
     no_problems(&page);
 }
 
+/// "show on map" on a card far below the map brings the map into view, the response's
+/// movements drawn on it.
+#[test]
+fn show_on_map_brings_the_map_into_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let last = doc.responses.last().unwrap();
+    let map_top = "document.getElementById('map').getBoundingClientRect().top";
+    let in_view = format!("(t => t >= -1 && t < innerHeight / 2)({map_top})");
+    page.eval(&format!(
+        "document.querySelector('#resp-{} button.show').scrollIntoView({{block: 'end'}}), 0",
+        last.id
+    ));
+    assert_eq!(
+        page.eval("document.getElementById('map').getBoundingClientRect().bottom < 0"),
+        serde_json::json!(true),
+        "the last card is a screen or more below the map"
+    );
+    page.click(&format!("#resp-{} button.show", last.id));
+    // The scroll is smooth: wait for it to arrive (or give up and let the assert say so).
+    for _ in 0..100 {
+        if page.eval(&in_view) == serde_json::json!(true) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(
+        page.eval(&in_view),
+        serde_json::json!(true),
+        "map top at {}",
+        page.eval(map_top)
+    );
+    let mut lanes: Vec<String> = last
+        .delta
+        .add
+        .shipments
+        .iter()
+        .filter_map(|s| s.lane.clone())
+        .chain(last.delta.add.transfers.iter().map(|t| t.lane.clone()))
+        .collect();
+    lanes.sort();
+    lanes.dedup();
+    assert_eq!(
+        page.eval("[...document.querySelectorAll('#moves .add')].map(e => e.dataset.lane).sort()"),
+        serde_json::json!(lanes)
+    );
+    assert_eq!(
+        page.eval("document.querySelector('#responses .resp.focus').dataset.id"),
+        serde_json::json!(last.id)
+    );
+    no_problems(&page);
+}
+
 /// A generated scenario with hundreds of responses: the page shows the top 50, more on
 /// request, filters by the approving function, finds any response by id, and a tick still
 /// reaches required responses that are not on screen.

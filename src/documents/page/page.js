@@ -525,6 +525,9 @@
       }
       if (e.target.closest("input, label")) return;
       focus(id);
+      // On a page longer than the screen the map is far above the card: bring it into view,
+      // the response's movements drawn on it.
+      if (e.target.closest("button.show")) map.scrollIntoView({ behavior: "smooth", block: "start" });
     });
     $("owner").addEventListener("change", filter);
     $("search").addEventListener("input", filter);
