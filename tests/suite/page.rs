@@ -1308,6 +1308,8 @@ fn long_node_ids_are_cut_to_fit_the_map_and_kept_whole_in_the_tooltip() {
 /// Loads `file` in the page's tab, as a planner opening it again in the same browser.
 fn open_again(page: &Page, file: &Path) {
     let url = format!("file://{}", file.canonicalize().unwrap().display());
+    // The page being left is marked ready too: unmarked, it is never taken for the new one.
+    page.eval("delete document.body.dataset.ready");
     page.tab
         .navigate_to(&url)
         .unwrap()
