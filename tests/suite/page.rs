@@ -612,6 +612,97 @@ fn show_on_map_brings_the_map_into_view() {
     no_problems(&page);
 }
 
+/// The search finds a response by every id it names: the orders it protects or moves and
+/// their destinations, its SKUs, nodes and lanes (the ends of each lane too), and by the
+/// card's own label, whether or not its explanation names them.
+#[test]
+fn search_finds_a_response_by_its_orders_zones_lanes_and_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let scenario: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("scenario.json")).unwrap()).unwrap();
+    let field = |list: &str, id: &str, key: &str| -> String {
+        scenario[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .map(|x| x[key].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    // Per id, the responses that name it.
+    let mut by_term: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for r in &doc.responses {
+        let mut terms: Vec<String> = r.protects.iter().chain(&r.helps).cloned().collect();
+        for plan in [&r.delta.add, &r.delta.remove] {
+            for x in &plan.shipments {
+                terms.extend([x.order.clone(), x.sku.clone(), x.node.clone()]);
+                terms.extend(x.lane.clone());
+            }
+            for t in &plan.transfers {
+                terms.extend([t.sku.clone(), t.lane.clone()]);
+            }
+        }
+        let lanes: Vec<String> = terms
+            .iter()
+            .filter(|t| {
+                scenario["lanes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|l| l["id"] == **t)
+            })
+            .cloned()
+            .collect();
+        for l in lanes {
+            terms.extend([field("lanes", &l, "from"), field("lanes", &l, "to")]);
+        }
+        let orders: Vec<String> = terms
+            .iter()
+            .filter(|t| {
+                scenario["orders"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|o| o["id"] == **t)
+            })
+            .cloned()
+            .collect();
+        for o in orders {
+            terms.push(field("orders", &o, "destination"));
+        }
+        terms.push(format!("#{}", r.rank));
+        for t in terms {
+            by_term.entry(t).or_default().insert(r.id.clone());
+        }
+    }
+    assert!(
+        by_term.contains_key("Z-MARS") && by_term.contains_key("PAR-MRS-G"),
+        "{by_term:?}"
+    );
+    for (term, want) in &by_term {
+        let q = serde_json::to_string(term).unwrap();
+        let shown: BTreeSet<String> = serde_json::from_value(page.eval(&format!(
+            "(s => {{ s.value = {q}; s.dispatchEvent(new Event('input')); \
+             return [...document.querySelectorAll('#responses .resp')].map(e => e.dataset.id); }})\
+             (document.getElementById('search'))"
+        )))
+        .unwrap();
+        if term.starts_with('#') {
+            assert_eq!(&shown, want, "the card labelled {term}");
+        } else {
+            assert!(
+                shown.is_superset(want),
+                "{term}: {shown:?} lacks some of {want:?}"
+            );
+        }
+    }
+    no_problems(&page);
+}
+
 /// A generated scenario with hundreds of responses: the page shows the top 50, more on
 /// request, filters by the approving function, finds any response by id, and a tick still
 /// reaches required responses that are not on screen.

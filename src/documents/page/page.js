@@ -470,9 +470,23 @@
     showSelection();
   }
 
+  // A search finds a response by its id or its rank as the card writes them ("R12" is R12,
+  // not R120; "#12"), by any id it names whole (an order, its destination, a SKU, a node,
+  // a lane, a receipt: `terms`), or by words of its label, explanation and actions.
+  const found = new Map();
+  function findable(r) {
+    if (!found.has(r.id)) {
+      const ids = new Set([r.id, ...r.terms].map((x) => x.toLowerCase()));
+      const text = [`#${r.rank} ${r.id}`, r.explanation, ...r.actions.map((a) => a[1])].join("\n").toLowerCase();
+      found.set(r.id, { ids, text });
+    }
+    return found.get(r.id);
+  }
   function matches(r, q) {
     if (/^r\d+$/.test(q)) return r.id.toLowerCase() === q;
-    return r.explanation.toLowerCase().includes(q) || r.protects.some((o) => o.toLowerCase() === q);
+    if (/^#\d+$/.test(q)) return "#" + r.rank === q;
+    const f = findable(r);
+    return f.ids.has(q) || f.text.includes(q);
   }
   function filter() {
     const owner = $("owner").value;
