@@ -398,6 +398,311 @@ fn ticks_keep_what_responses_require_and_the_command_they_write_applies() {
     no_problems(&page);
 }
 
+/// A rejection is the planner's word: ticking a response that requires a rejected one
+/// approves neither, and the card names the rejected response to take back first.
+#[test]
+fn a_tick_never_overrides_a_rejection() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let needs = doc
+        .responses
+        .iter()
+        .find(|r| !r.requires.is_empty())
+        .expect("demo-eu has a response that requires another");
+    let (id, q) = (needs.id.clone(), needs.requires[0].clone());
+    let n = doc.responses.len();
+    assert!(page
+        .text("#tick-rules")
+        .contains("rejecting one unticks the ones that require it"));
+
+    page.click(&format!("#resp-{q} button.reject"));
+    tick(&page, &id);
+    assert!(ticked(&page).is_empty(), "{:?}", ticked(&page));
+    assert_eq!(
+        page.text("#approved-count"),
+        format!("(0 of {n} responses approved, 1 rejected)")
+    );
+    let digest = recourse::documents::proposals::responses_digest(&doc.responses);
+    assert_eq!(
+        page.text("#command"),
+        format!("recourse apply scenario.json proposals.json --reject {q} --responses-digest {digest} -o next.json")
+    );
+    let note = |id: &str| {
+        page.eval(&format!(
+            "(p => p.hidden ? null : p.textContent)(document.querySelector('#resp-{id} .tick-note'))"
+        ))
+    };
+    assert_eq!(
+        note(&id),
+        serde_json::json!(format!(
+            "Not approved: {id} needs {q}, which you rejected: un-reject it first."
+        ))
+    );
+
+    // Taken back, the rejection no longer blocks, and the note goes.
+    page.click(&format!("#resp-{q} button.reject"));
+    assert_eq!(note(&id), serde_json::Value::Null);
+    tick(&page, &id);
+    assert_eq!(ticked(&page), requirements(&doc, &id));
+    // Rejecting it again unticks what requires it, and its card says so.
+    page.click(&format!("#resp-{q} button.reject"));
+    assert!(!ticked(&page).contains(&id) && !ticked(&page).contains(&q));
+    assert!(
+        note(&q)
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("Rejecting {q} unticked {id}")),
+        "{}",
+        note(&q)
+    );
+    no_problems(&page);
+}
+
+/// Per lane a disruption hit: whether its red line is the topmost thing at its middle, and
+/// the lane of the selected response's line found just beside that middle (`null`: none).
+const RED_ON_TOP: &str = "(() => {
+  document.getElementById('map').scrollIntoView({block: 'center'});
+  return [...document.querySelectorAll('#hits [data-lane]')].map(red => {
+    const n = red.getTotalLength(), m = red.getPointAtLength(n / 2), m2 = red.getPointAtLength(n / 2 + 1);
+    const ctm = red.getScreenCTM();
+    const at = (x, y) => { const p = new DOMPoint(x, y).matrixTransform(ctm); return document.elementFromPoint(p.x, p.y); };
+    const k = Math.hypot(m2.x - m.x, m2.y - m.y), nx = (m.y - m2.y) / k, ny = (m2.x - m.x) / k;
+    const beside = at(m.x + 3 * nx, m.y + 3 * ny);
+    return [red.dataset.lane, at(m.x, m.y) === red, beside && beside.closest('#moves') ? beside.dataset.lane : null];
+  });
+})()";
+
+/// Per pair of lanes between the same two nodes, how far apart the middles of their
+/// drawings are, in map units.
+const PARALLEL_GAPS: &str = "(() => {
+  const D = JSON.parse(document.getElementById('data').textContent);
+  const map = document.getElementById('map');
+  const parts = document.querySelector('#map path.lane').getAttribute('d').split('M').slice(1);
+  const mid = (seg) => {
+    const p = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+    p.setAttribute('d', 'M' + seg);
+    map.append(p);
+    const q = p.getPointAtLength(p.getTotalLength() / 2);
+    p.remove();
+    return q;
+  };
+  const out = [];
+  D.lanes.forEach((a, i) => D.lanes.forEach((b, j) => {
+    if (j <= i || Math.min(a.from, a.to) !== Math.min(b.from, b.to) || Math.max(a.from, a.to) !== Math.max(b.from, b.to)) return;
+    const [p, q] = [mid(parts[i]), mid(parts[j])];
+    out.push([a.id, b.id, Math.hypot(p.x - q.x, p.y - q.y)]);
+  }));
+  return out;
+})()";
+
+/// A disruption stays red on the map when the selected response uses its lane (the
+/// response's line shows as a border around the red), and lanes between the same two
+/// nodes are drawn apart, so which mode was hit can be seen.
+#[test]
+fn disruptions_stay_visible_under_the_selected_response_and_parallel_lanes_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let lanes_of = |plan: &recourse::plan::PlanDoc| -> BTreeSet<String> {
+        plan.shipments
+            .iter()
+            .filter_map(|s| s.lane.clone())
+            .chain(plan.transfers.iter().map(|t| t.lane.clone()))
+            .collect()
+    };
+    let mut over_hit = 0;
+    for r in &doc.responses {
+        page.click(&format!("#resp-{} strong", r.id));
+        let moved: BTreeSet<String> = lanes_of(&r.delta.add)
+            .union(&lanes_of(&r.delta.remove))
+            .cloned()
+            .collect();
+        let seen: Vec<(String, bool, Option<String>)> =
+            serde_json::from_value(page.eval(RED_ON_TOP)).unwrap();
+        assert_eq!(seen.len(), 2, "demo-eu's two lane disruptions");
+        for (lane, red_on_top, beside) in seen {
+            assert!(red_on_top, "{}: the red of {lane} is covered", r.id);
+            if moved.contains(&lane) {
+                over_hit += 1;
+                assert_eq!(
+                    beside.as_deref(),
+                    Some(lane.as_str()),
+                    "{}: its line on {lane} shows",
+                    r.id
+                );
+            }
+        }
+    }
+    assert!(
+        over_hit > 0,
+        "some response of demo-eu moves over a hit lane"
+    );
+    let gaps: Vec<(String, String, f64)> =
+        serde_json::from_value(page.eval(PARALLEL_GAPS)).unwrap();
+    assert!(
+        gaps.iter()
+            .any(|(a, b, _)| a == "PAR-MRS-G" && b == "PAR-MRS-A"
+                || a == "PAR-MRS-A" && b == "PAR-MRS-G"),
+        "{gaps:?}"
+    );
+    for (a, b, gap) in &gaps {
+        assert!(*gap >= 10.0, "{a} and {b} are drawn {gap} units apart");
+    }
+    no_problems(&page);
+}
+
+/// "show on map" on a card far below the map brings the map into view, the response's
+/// movements drawn on it.
+#[test]
+fn show_on_map_brings_the_map_into_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let last = doc.responses.last().unwrap();
+    let map_top = "document.getElementById('map').getBoundingClientRect().top";
+    let in_view = format!("(t => t >= -1 && t < innerHeight / 2)({map_top})");
+    page.eval(&format!(
+        "document.querySelector('#resp-{} button.show').scrollIntoView({{block: 'end'}}), 0",
+        last.id
+    ));
+    assert_eq!(
+        page.eval("document.getElementById('map').getBoundingClientRect().bottom < 0"),
+        serde_json::json!(true),
+        "the last card is a screen or more below the map"
+    );
+    page.click(&format!("#resp-{} button.show", last.id));
+    // The scroll is smooth: wait for it to arrive (or give up and let the assert say so).
+    for _ in 0..100 {
+        if page.eval(&in_view) == serde_json::json!(true) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(
+        page.eval(&in_view),
+        serde_json::json!(true),
+        "map top at {}",
+        page.eval(map_top)
+    );
+    let mut lanes: Vec<String> = last
+        .delta
+        .add
+        .shipments
+        .iter()
+        .filter_map(|s| s.lane.clone())
+        .chain(last.delta.add.transfers.iter().map(|t| t.lane.clone()))
+        .collect();
+    lanes.sort();
+    lanes.dedup();
+    assert_eq!(
+        page.eval("[...document.querySelectorAll('#moves .add')].map(e => e.dataset.lane).sort()"),
+        serde_json::json!(lanes)
+    );
+    assert_eq!(
+        page.eval("document.querySelector('#responses .resp.focus').dataset.id"),
+        serde_json::json!(last.id)
+    );
+    no_problems(&page);
+}
+
+/// The search finds a response by every id it names: the orders it protects or moves and
+/// their destinations, its SKUs, nodes and lanes (the ends of each lane too), and by the
+/// card's own label, whether or not its explanation names them.
+#[test]
+fn search_finds_a_response_by_its_orders_zones_lanes_and_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let scenario: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("scenario.json")).unwrap()).unwrap();
+    let field = |list: &str, id: &str, key: &str| -> String {
+        scenario[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .map(|x| x[key].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    // Per id, the responses that name it.
+    let mut by_term: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for r in &doc.responses {
+        let mut terms: Vec<String> = r.protects.iter().chain(&r.helps).cloned().collect();
+        for plan in [&r.delta.add, &r.delta.remove] {
+            for x in &plan.shipments {
+                terms.extend([x.order.clone(), x.sku.clone(), x.node.clone()]);
+                terms.extend(x.lane.clone());
+            }
+            for t in &plan.transfers {
+                terms.extend([t.sku.clone(), t.lane.clone()]);
+            }
+        }
+        let lanes: Vec<String> = terms
+            .iter()
+            .filter(|t| {
+                scenario["lanes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|l| l["id"] == **t)
+            })
+            .cloned()
+            .collect();
+        for l in lanes {
+            terms.extend([field("lanes", &l, "from"), field("lanes", &l, "to")]);
+        }
+        let orders: Vec<String> = terms
+            .iter()
+            .filter(|t| {
+                scenario["orders"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|o| o["id"] == **t)
+            })
+            .cloned()
+            .collect();
+        for o in orders {
+            terms.push(field("orders", &o, "destination"));
+        }
+        terms.push(format!("#{}", r.rank));
+        for t in terms {
+            by_term.entry(t).or_default().insert(r.id.clone());
+        }
+    }
+    assert!(
+        by_term.contains_key("Z-MARS") && by_term.contains_key("PAR-MRS-G"),
+        "{by_term:?}"
+    );
+    for (term, want) in &by_term {
+        let q = serde_json::to_string(term).unwrap();
+        let shown: BTreeSet<String> = serde_json::from_value(page.eval(&format!(
+            "(s => {{ s.value = {q}; s.dispatchEvent(new Event('input')); \
+             return [...document.querySelectorAll('#responses .resp')].map(e => e.dataset.id); }})\
+             (document.getElementById('search'))"
+        )))
+        .unwrap();
+        if term.starts_with('#') {
+            assert_eq!(&shown, want, "the card labelled {term}");
+        } else {
+            assert!(
+                shown.is_superset(want),
+                "{term}: {shown:?} lacks some of {want:?}"
+            );
+        }
+    }
+    no_problems(&page);
+}
+
 /// A generated scenario with hundreds of responses: the page shows the top 50, more on
 /// request, filters by the approving function, finds any response by id, and a tick still
 /// reaches required responses that are not on screen.
@@ -1094,6 +1399,8 @@ fn long_node_ids_are_cut_to_fit_the_map_and_kept_whole_in_the_tooltip() {
 /// Loads `file` in the page's tab, as a planner opening it again in the same browser.
 fn open_again(page: &Page, file: &Path) {
     let url = format!("file://{}", file.canonicalize().unwrap().display());
+    // The page being left is marked ready too: unmarked, it is never taken for the new one.
+    page.eval("delete document.body.dataset.ready");
     page.tab
         .navigate_to(&url)
         .unwrap()

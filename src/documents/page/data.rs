@@ -78,6 +78,9 @@ struct PageResponse<'a> {
     remove: Vec<usize>,
     /// Nodes it acts at without a lane: local hand-overs and expedited receipts.
     at: Vec<usize>,
+    /// The ids a search finds it by besides its own: the orders it protects, helps, takes
+    /// from or moves, their destinations, the SKUs, nodes, lanes and receipts it uses.
+    terms: Vec<&'a str>,
 }
 
 pub(super) fn page_data<'a>(
@@ -143,7 +146,7 @@ fn disruption<'a>(s: &Scenario, d: &'a crate::scenario::domain::Disruption) -> P
     }
 }
 
-fn response<'a>(s: &Scenario, r: &'a ResponseDoc) -> PageResponse<'a> {
+fn response<'a>(s: &'a Scenario, r: &'a ResponseDoc) -> PageResponse<'a> {
     let currency = s.currency.as_deref().unwrap_or("");
     let mut at = Vec::new();
     let add = lanes_of(s, &r.delta.add, &mut at);
@@ -167,7 +170,60 @@ fn response<'a>(s: &Scenario, r: &'a ResponseDoc) -> PageResponse<'a> {
         add,
         remove,
         at,
+        terms: terms(s, r),
     }
+}
+
+/// What [`PageResponse::terms`] holds, sorted and once each; ids the scenario does not know
+/// are kept as written, their nodes left out.
+fn terms<'a>(s: &'a Scenario, r: &'a ResponseDoc) -> Vec<&'a str> {
+    let node_id = |n: crate::scenario::ids::NodeIx| s.nodes[n.ix()].id.0.as_str();
+    let mut out: Vec<&str> = Vec::new();
+    let order = |out: &mut Vec<&'a str>, o: &'a str| {
+        out.push(o);
+        out.extend(
+            s.index
+                .orders
+                .get(o)
+                .map(|&o| node_id(s.order(o).destination)),
+        );
+    };
+    for o in r.protects.iter().chain(&r.helps).chain(&r.donors) {
+        order(&mut out, o);
+    }
+    for plan in [&r.delta.add, &r.delta.remove] {
+        for x in &plan.shipments {
+            order(&mut out, &x.order);
+            out.extend([x.sku.as_str(), x.node.as_str()]);
+            out.extend(x.lane.as_deref());
+        }
+        for t in &plan.transfers {
+            out.extend([t.sku.as_str(), t.lane.as_str()]);
+        }
+        for e in &plan.expedited_inbound {
+            out.push(e);
+            out.extend(
+                s.index
+                    .inbound
+                    .get(e.as_str())
+                    .map(|&i| node_id(s.inbound(i).node)),
+            );
+        }
+        for x in plan
+            .shipments
+            .iter()
+            .filter_map(|x| x.lane.as_deref())
+            .chain(plan.transfers.iter().map(|t| t.lane.as_str()))
+        {
+            if let Some(&l) = s.index.lanes.get(x) {
+                let lane = &s.lanes[l.ix()];
+                out.extend([node_id(lane.from), node_id(lane.to)]);
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The lanes a plan part uses (ids the scenario does not know are left out: a proposals

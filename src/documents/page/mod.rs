@@ -347,6 +347,9 @@ fn responses_section(out: &mut String, doc: &ProposalsDoc, files: &Files) {
         out,
         "<section id=\"responses-section\"><h2>Responses to approve \
          <span class=\"note\">({} in all, most valuable first)</span></h2>\
+         <p class=\"note\" id=\"tick-rules\">Ticking a response ticks the ones it requires; \
+         unticking or rejecting one unticks the ones that require it. A response that requires \
+         one you rejected stays unticked until you un-reject that one.</p>\
          <div class=\"controls\">\
          <label>Approved by <select id=\"owner\"><option value=\"\">any function</option>\
          <option value=\"inventory\">inventory</option><option value=\"supply\">supply</option>\

@@ -36,8 +36,10 @@
   }
 
   // ---- the approval state ------------------------------------------------------------
-  // Ticking a response ticks everything it requires; unticking one unticks everything that
-  // requires it, so the selection is always one `recourse apply` accepts.
+  // Ticking a response ticks everything it requires; unticking or rejecting one unticks
+  // everything that requires it, so the selection is always one `recourse apply` accepts.
+  // A rejection is the planner's own word and only they take it back: a tick that would
+  // approve a rejected response is refused and the card says which one blocks it.
   const byId = new Map(D.responses.map((r) => [r.id, r]));
   const requiredBy = new Map();
   for (const r of D.responses)
@@ -48,6 +50,41 @@
   const approved = new Set();
   const rejected = new Set();
 
+  // Everything ticking `id` approves: it and what it requires, transitively.
+  function closure(id) {
+    const out = new Set();
+    const stack = [id];
+    while (stack.length) {
+      const x = stack.pop();
+      if (out.has(x) || !byId.has(x)) continue;
+      out.add(x);
+      stack.push(...byId.get(x).requires);
+    }
+    return out;
+  }
+  // The rejected responses a tick on `id` would have to approve, most valuable first (its
+  // own rejection excepted: ticking a rejected card is taking that rejection back).
+  function blockers(id) {
+    return [...closure(id)].filter((x) => x !== id && rejected.has(x)).sort(byRank);
+  }
+  // Ticks refused because they need a rejected response, shown on their cards until the
+  // planner takes the rejection back or unticks.
+  const refused = new Set();
+  // Per rejected response, the approved ones its rejection unticked.
+  const dropped = new Map();
+
+  // Approves `id` and what it requires, unless that needs a rejected response: then nothing
+  // changes and the card says why. Returns whether it approved.
+  function tryApprove(id) {
+    if (blockers(id).length) {
+      refused.add(id);
+      return false;
+    }
+    refused.delete(id);
+    dropped.delete(id);
+    approve(id);
+    return true;
+  }
   function approve(id) {
     const stack = [id];
     while (stack.length) {
@@ -58,21 +95,45 @@
       stack.push(...byId.get(x).requires);
     }
   }
+  // Unticks `id` and everything approved that requires it; returns those others.
   function unapprove(id) {
+    const gone = [];
     const stack = [id];
     while (stack.length) {
       const x = stack.pop();
       if (!approved.delete(x)) continue;
+      if (x !== id) gone.push(x);
       stack.push(...(requiredBy.get(x) || []));
     }
+    return gone.sort(byRank);
   }
   function reject(id) {
+    refused.delete(id);
     if (rejected.has(id)) {
       rejected.delete(id);
+      dropped.delete(id);
     } else {
-      unapprove(id);
+      const gone = unapprove(id);
+      if (gone.length) dropped.set(id, gone);
       rejected.add(id);
     }
+  }
+  // What the card of `id` says about its tick, or "".
+  function tickNote(id) {
+    const list = (ids) => ids.join(", ");
+    if (refused.has(id)) {
+      const no = blockers(id);
+      if (no.length) {
+        const one = no.length === 1;
+        return `Not approved: ${id} needs ${list(no)}, which you rejected: un-reject ${one ? "it" : "them"} first.`;
+      }
+      refused.delete(id);
+    }
+    if (rejected.has(id) && dropped.has(id)) {
+      const gone = dropped.get(id);
+      return `Rejecting ${id} unticked ${list(gone)}, which ${gone.length === 1 ? "requires" : "require"} it.`;
+    }
+    return "";
   }
 
   const byRank = (a, b) => byId.get(a).rank - byId.get(b).rank;
@@ -99,7 +160,7 @@
     }
     if (!kept || kept.responses_digest !== D.digest) return 0;
     for (const id of kept.reject || []) if (byId.has(id)) rejected.add(id);
-    for (const id of kept.approve || []) if (!rejected.has(id)) approve(id);
+    for (const id of kept.approve || []) if (!rejected.has(id) && !blockers(id).length) approve(id);
     return approved.size + rejected.size;
   }
   function shellWord(s) {
@@ -139,6 +200,10 @@
       card.classList.toggle("approved", approved.has(id));
       card.classList.toggle("rejected", rejected.has(id));
       card.querySelector("button.reject").textContent = rejected.has(id) ? "rejected (undo)" : "reject";
+      const note = tickNote(id);
+      const p = card.querySelector(".tick-note");
+      p.textContent = note;
+      p.hidden = !note;
     }
   }
 
@@ -187,6 +252,7 @@
   const map = $("map");
   const moves = svgEl("g", { id: "moves" });
   const focusLayer = svgEl("g", { id: "focus" });
+  const hitLane = new Set(); // lanes a disruption hit, drawn red
   const nodeTitle = (i) => {
     const x = D.nodes[i];
     return `${x.id}${x.name ? " (" + x.name + ")" : ""}: ${x.kind}`;
@@ -195,10 +261,38 @@
     const x = D.lanes[l];
     return `${x.id}: ${D.nodes[x.from].id} → ${D.nodes[x.to].id}, ${x.mode}`;
   };
-  function laneLine(l, cls, title) {
+  // Lanes between the same two nodes (either way: the modes, a lane and its way back) bow
+  // apart, LANE_GAP map units between neighbours at the middle, so each can be told apart
+  // and a disruption on one is not read as one on another; a lone lane is straight.
+  const LANE_GAP = 12;
+  const bend = (() => {
+    const pairs = new Map();
+    D.lanes.forEach((x, l) => {
+      const k = Math.min(x.from, x.to) + "," + Math.max(x.from, x.to);
+      if (!pairs.has(k)) pairs.set(k, []);
+      pairs.get(k).push(l);
+    });
+    const out = new Array(D.lanes.length).fill(0);
+    for (const ls of pairs.values()) ls.forEach((l, j) => { out[l] = (j - (ls.length - 1) / 2) * LANE_GAP; });
+    return out;
+  })();
+  // A lane's drawing as path data: a line, or a quadratic curve whose middle sits `bend`
+  // units off the line, to the side fixed by the pair's lower node index (so a lane and
+  // its way back keep apart too).
+  function lanePath(l) {
     const x = D.lanes[l];
     const [a, b] = [P[x.from], P[x.to]];
-    return svgEl("line", { x1: a[0], y1: a[1], x2: b[0], y2: b[1], class: cls, "data-lane": x.id }, title);
+    const f = (v) => v.toFixed(1);
+    const [p, q] = x.from < x.to ? [a, b] : [b, a];
+    const len = Math.hypot(q[0] - p[0], q[1] - p[1]);
+    if (!bend[l] || !len) return `M${f(a[0])},${f(a[1])}L${f(b[0])},${f(b[1])}`;
+    // The curve's middle lies halfway between the chord's middle and the control point.
+    const off = (2 * bend[l]) / len;
+    const cx = (a[0] + b[0]) / 2 - (q[1] - p[1]) * off, cy = (a[1] + b[1]) / 2 + (q[0] - p[0]) * off;
+    return `M${f(a[0])},${f(a[1])}Q${f(cx)},${f(cy)} ${f(b[0])},${f(b[1])}`;
+  }
+  function laneLine(l, cls, title) {
+    return svgEl("path", { d: lanePath(l), class: cls, "data-lane": D.lanes[l].id }, title);
   }
   function ring(i, cls, title) {
     const [x, y] = P[i];
@@ -208,16 +302,13 @@
   function drawMap() {
     const defs = svgEl("defs");
     const marker = svgEl("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 16, refY: 5,
-      markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse" });
+      markerWidth: 21, markerHeight: 21, markerUnits: "userSpaceOnUse", orient: "auto-start-reverse" });
     marker.append(svgEl("path", { d: "M0,0 L10,5 L0,10 z", fill: "#2f6fd6" }));
     defs.append(marker);
     map.append(defs);
     // Every lane in one path: one element however large the network.
     let d = "";
-    for (const l of D.lanes) {
-      const [a, b] = [P[l.from], P[l.to]];
-      d += `M${a[0].toFixed(1)},${a[1].toFixed(1)}L${b[0].toFixed(1)},${b[1].toFixed(1)}`;
-    }
+    for (let l = 0; l < D.lanes.length; l++) d += lanePath(l);
     map.append(svgEl("path", { d, class: "lane" }));
     const hits = svgEl("g", { id: "hits" });
     const hitLanes = new Map(), hitNodes = new Map(), surgeNodes = new Map();
@@ -226,10 +317,15 @@
       for (const l of x.lanes) add(hitLanes, l, x.text);
       for (const i of x.nodes) add(x.surge ? surgeNodes : hitNodes, i, x.text);
     });
-    for (const [l, texts] of hitLanes) hits.append(laneLine(l, "hit", laneTitle(l) + "\n" + texts.join("\n")));
+    for (const [l, texts] of hitLanes) {
+      hitLane.add(l);
+      hits.append(laneLine(l, "hit", laneTitle(l) + "\n" + texts.join("\n")));
+    }
     for (const [i, texts] of surgeNodes) hits.append(ring(i, "surge-node", nodeTitle(i) + "\n" + texts.join("\n")));
     for (const [i, texts] of hitNodes) hits.append(ring(i, "hit-node", nodeTitle(i) + "\n" + texts.join("\n")));
-    map.append(hits, moves);
+    // The selected response's movements go beneath the disruptions: red always shows, and
+    // on a hit lane the movement is drawn wider (`under-hit`), a border around the red.
+    map.append(moves, hits);
     const nodes = svgEl("g", { id: "nodes" });
     // Labels go above every lane, ring and arrow, with a halo, so a line never hides one.
     const labels = svgEl("g", { id: "labels" });
@@ -260,7 +356,7 @@
     const kinds = KINDS.filter((k) => D.nodes.some((x) => x.kind === k));
     const legend = $("legend");
     for (const k of kinds) legend.append(el("i", { class: "k-" + k }), KIND_NAMES[k] + " ");
-    legend.append(` · ${count(D.lanes.length)} lanes · red: hit by an outage, a delay or a loss · orange ring: demand surge · blue: what the selected response ships (dashed: what it stops shipping)`);
+    legend.append(` · ${count(D.lanes.length)} lanes · red: hit by an outage, a delay or a loss · orange ring: demand surge · blue: what the selected response ships (dashed: what it stops shipping; edged around the red where it uses a hit lane)`);
     $("map-note").textContent = D.geo
       ? "Nodes placed by their location."
       : "The scenario gives no locations: nodes are laid out by kind (plants, DCs, stores, customer zones from left to right).";
@@ -288,8 +384,9 @@
   function showMoves(r) {
     moves.replaceChildren();
     if (!r) return;
-    for (const l of r.remove) moves.append(laneLine(l, "remove", laneTitle(l) + " (no longer used)"));
-    for (const l of r.add) moves.append(laneLine(l, "add", laneTitle(l) + ` (${r.id})`));
+    const under = (l) => (hitLane.has(l) ? " under-hit" : "");
+    for (const l of r.remove) moves.append(laneLine(l, "remove" + under(l), laneTitle(l) + " (no longer used)"));
+    for (const l of r.add) moves.append(laneLine(l, "add" + under(l), laneTitle(l) + ` (${r.id})`));
     for (const i of r.at) moves.append(ring(i, "act-node", nodeTitle(i) + ` (${r.id})`));
   }
 
@@ -338,7 +435,7 @@
       el("button", { type: "button", class: "show" }, "show on map"));
     const actions = el("ul", {}, ...r.actions.map(([owner, text]) =>
       el("li", {}, el("span", { class: "badge " + owner }, owner), " " + text)));
-    const parts = [head, el("p", {}, r.explanation), actions];
+    const parts = [head, el("p", { class: "tick-note", role: "status", hidden: true }), el("p", {}, r.explanation), actions];
     const links = (label, ids) => {
       if (!ids.length) return null;
       const p = el("p", { class: "note" }, label + " ");
@@ -373,9 +470,23 @@
     showSelection();
   }
 
+  // A search finds a response by its id or its rank as the card writes them ("R12" is R12,
+  // not R120; "#12"), by any id it names whole (an order, its destination, a SKU, a node,
+  // a lane, a receipt: `terms`), or by words of its label, explanation and actions.
+  const found = new Map();
+  function findable(r) {
+    if (!found.has(r.id)) {
+      const ids = new Set([r.id, ...r.terms].map((x) => x.toLowerCase()));
+      const text = [`#${r.rank} ${r.id}`, r.explanation, ...r.actions.map((a) => a[1])].join("\n").toLowerCase();
+      found.set(r.id, { ids, text });
+    }
+    return found.get(r.id);
+  }
   function matches(r, q) {
     if (/^r\d+$/.test(q)) return r.id.toLowerCase() === q;
-    return r.explanation.toLowerCase().includes(q) || r.protects.some((o) => o.toLowerCase() === q);
+    if (/^#\d+$/.test(q)) return "#" + r.rank === q;
+    const f = findable(r);
+    return f.ids.has(q) || f.text.includes(q);
   }
   function filter() {
     const owner = $("owner").value;
@@ -403,7 +514,11 @@
     list.addEventListener("change", (e) => {
       const box = e.target.closest("input.approve");
       if (!box) return;
-      if (box.checked) approve(box.dataset.id); else unapprove(box.dataset.id);
+      if (box.checked) tryApprove(box.dataset.id);
+      else {
+        refused.delete(box.dataset.id);
+        unapprove(box.dataset.id);
+      }
       showSelection();
     });
     list.addEventListener("click", (e) => {
@@ -424,6 +539,9 @@
       }
       if (e.target.closest("input, label")) return;
       focus(id);
+      // On a page longer than the screen the map is far above the card: bring it into view,
+      // the response's movements drawn on it.
+      if (e.target.closest("button.show")) map.scrollIntoView({ behavior: "smooth", block: "start" });
     });
     $("owner").addEventListener("change", filter);
     $("search").addEventListener("input", filter);
