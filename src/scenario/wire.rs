@@ -100,13 +100,43 @@ pub struct NodeDoc {
 }
 
 /// A point on the earth in degrees: latitude -90..90, longitude -180..180.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Location {
     #[schemars(range(min = -90, max = 90))]
     pub lat: f64,
     #[schemars(range(min = -180, max = 180))]
     pub lon: f64,
+}
+
+/// A location is read from an object only. serde's derived reader would also take `[a, b]`
+/// by position, and GeoJSON and most map tools write `[lon, lat]`: `[3.06, 50.63]` would
+/// put Lille at latitude 3 without a word.
+impl<'de> Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Location, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields, rename = "Location")]
+        struct Fields {
+            lat: f64,
+            lon: f64,
+        }
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Location;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                // An array is refused: tools disagree on which of the two comes first.
+                f.write_str("an object {\"lat\": ..., \"lon\": ...}, named because tools write [lat, lon] and [lon, lat] alike")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Location, A::Error> {
+                let f = Fields::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Location {
+                    lat: f.lat,
+                    lon: f.lon,
+                })
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
