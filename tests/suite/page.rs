@@ -1049,6 +1049,36 @@ fn an_infeasible_page_names_the_frozen_order_no_plan_can_keep() {
     assert!(!unresolved.contains("protected"), "{unresolved}");
 }
 
+/// A plan that needs no response (demo-eu without its disruptions) offers nothing to tick:
+/// no rules of ticking, no empty approvals file, and the command's place says so.
+#[test]
+fn a_page_without_responses_offers_nothing_to_approve() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tiny_path("demo-eu")).unwrap()).unwrap();
+    v["disruptions"] = serde_json::json!([]);
+    let scenario = dir.path().join("calm.json");
+    std::fs::write(&scenario, v.to_string()).unwrap();
+    let doc = solved_page(&scenario, dir.path(), "10");
+    assert!(doc.responses.is_empty());
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    no_problems(&page);
+    assert_eq!(
+        page.text("#command"),
+        "Nothing to approve: the plan needs no response."
+    );
+    assert_eq!(
+        page.eval("document.getElementById('download').hidden"),
+        true
+    );
+    assert_eq!(
+        page.eval("document.getElementById('tick-rules').hidden"),
+        true
+    );
+}
+
 /// The unresolved orders count every order the plan leaves late or short, as the KPIs do:
 /// on demand-surge, SO-1 was on time if nobody acts and gives up its stock to the surge
 /// order in R1 (then 20 units late). It is listed with why, and the count matches the KPI.

@@ -188,10 +188,14 @@
       if (no.length) words.push("--reject", no.join(","));
       words.push("--responses-digest", D.digest, "-o", "next.json");
       $("command").textContent = words.join(" ");
+    } else if (!D.responses.length) {
+      $("command").textContent = "Nothing to approve: the plan needs no response.";
     } else {
       $("command").textContent = "Tick the responses to approve: the recourse apply command for them appears here.";
     }
-    $("download").hidden = !D.files.proposals;
+    // Without responses there is no approval to download, nor rules of ticking to read.
+    $("download").hidden = !D.files.proposals || !D.responses.length;
+    $("tick-rules").hidden = !D.responses.length;
     const file = JSON.stringify({ approve: ids, reject: no, responses_digest: D.digest }, null, 1) + "\n";
     $("download").href = "data:application/json;charset=utf-8," + encodeURIComponent(file);
     for (const card of document.querySelectorAll("#responses .resp")) {
