@@ -174,6 +174,12 @@ fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&
     spinner.finish_and_clear();
     let bytes = match bytes {
         Ok(b) => b,
+        // The machine's temporary directory, not recourse, failed: as for an output.
+        Err(e @ recourse::tools::export::ExportError::Temp { .. }) => {
+            note!("error: {e}");
+            note!("  hint: the LP file is made in the temporary directory (TMPDIR, or /tmp): point TMPDIR at a writable directory, or write --format mps");
+            return exit::BAD_INPUT;
+        }
         Err(e) => {
             note!("error: {e}");
             return exit::INTERNAL;

@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error("cannot write the temporary file {path}: {source}")]
+    /// The LP file goes through HiGHS, which reads and writes files: in the directory of
+    /// `TMPDIR` (or `/tmp`), which must exist and be writable.
     Temp {
         path: PathBuf,
         source: std::io::Error,
@@ -228,8 +230,20 @@ fn lp_via_highs(mps: &str) -> Result<Vec<u8>, ExportError> {
         path: input.0.clone(),
         source,
     })?;
-    let c = |p: &Path| CString::new(p.to_string_lossy().as_bytes()).expect("no NUL in a temp path");
-    crate::optimize::highs::translate_model(&c(&input.0), &c(&output.0)).map_err(|e| {
+    // HiGHS takes the paths as C strings; an environment variable holds no NUL, so only a
+    // temporary directory whose name is not UTF-8 (which HiGHS's own checks reject) fails.
+    let c = |p: &Path| {
+        p.to_str()
+            .and_then(|t| CString::new(t).ok())
+            .ok_or_else(|| ExportError::Temp {
+                path: p.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "the temporary directory's name is not UTF-8",
+                ),
+            })
+    };
+    crate::optimize::highs::translate_model(&c(&input.0)?, &c(&output.0)?).map_err(|e| {
         ExportError::Highs {
             what: e.step,
             path: if e.output_file {

@@ -571,6 +571,27 @@ fn a_signal_during_a_write_leaves_the_old_file_and_no_temporary_one() {
     }
 }
 
+/// `export --format lp` goes through files in the temporary directory: one that cannot be
+/// written is the machine's problem, exit 2 with the way out, not an internal failure.
+#[test]
+fn an_unwritable_temporary_directory_is_exit_2_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.lp");
+    recourse()
+        .env("TMPDIR", dir.path().join("nowhere"))
+        .arg("export")
+        .arg(demo())
+        .args(["--format", "lp", "-o"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(contains("cannot write the temporary file"))
+        .stderr(contains(
+            "point TMPDIR at a writable directory, or write --format mps",
+        ));
+    assert!(!out.exists());
+}
+
 #[test]
 fn a_panic_is_exit_3_with_one_line() {
     recourse()
