@@ -105,21 +105,18 @@ pub fn run(args: Args) -> i32 {
     if let Err(e) = watch_sigterm(running.clone(), term.clone()) {
         note!("recourse serve: cannot watch SIGTERM: {e}");
     }
-    let max = max_input_bytes();
-    let queue = Arc::new(Queue::new(QUEUE_BYTES.min(max)));
-    let rx = spawn_reader(running.clone(), max, queue.clone());
+    // `Command::run` refused a cap that is not a size before any command started.
+    let Ok(max) = max_input_bytes().map_err(|e| note!("error: {e}")) else {
+        return exit::BAD_INPUT;
+    };
+    let inbox = spawn_reader(running.clone(), max);
     note!("recourse serve: ready (JSON-RPC 2.0, one message per line)");
     loop {
         // Checked again once a line is read: after SIGTERM no request is started.
         if term.load(Ordering::SeqCst) {
             return exit::SUCCESS;
         }
-        let read = rx
-            .recv_timeout(Duration::from_millis(100))
-            .map(|(read, bytes)| {
-                queue.leave(bytes);
-                read
-            });
+        let read = inbox.next(Duration::from_millis(100));
         if term.load(Ordering::SeqCst) {
             return exit::SUCCESS;
         }
@@ -434,12 +431,30 @@ impl Queue {
     }
 }
 
+/// The lines the reader handed over, each with its size, and the room they hold.
+struct Inbox {
+    rx: mpsc::Receiver<(Read, u64)>,
+    queue: Arc<Queue>,
+}
+
+impl Inbox {
+    /// The next line read, waiting at most `wait`; its room is given back.
+    fn next(&self, wait: Duration) -> Result<Read, RecvTimeoutError> {
+        let (read, bytes) = self.rx.recv_timeout(wait)?;
+        self.queue.leave(bytes);
+        Ok(read)
+    }
+}
+
 /// Reads stdin on its own thread, so that `$/cancelRequest` is heard while a solve runs:
-/// a cancel is acted on as it is read, never queued. Each other line is handed over with
-/// its size once it fits in `queue` (the worker gives the room back as it takes the line);
-/// while the queue is full nothing more is read, so a cancel written behind a full queue is
-/// heard only once the lines before it fit.
-fn spawn_reader(running: Running, max: u64, queue: Arc<Queue>) -> mpsc::Receiver<(Read, u64)> {
+/// a cancel is acted on as it is read, never queued. Each other line (at most `max` bytes)
+/// is handed over with its size once it fits in the queue ([`QUEUE_BYTES`], or `max` when
+/// lower; the worker gives the room back as it takes the line); while the queue is full
+/// nothing more is read, so a cancel written behind a full queue is heard only once the
+/// lines before it fit.
+fn spawn_reader(running: Running, max: u64) -> Inbox {
+    let queue = Arc::new(Queue::new(QUEUE_BYTES.min(max)));
+    let room = queue.clone();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let stdin = std::io::stdin();
@@ -473,7 +488,7 @@ fn spawn_reader(running: Running, max: u64, queue: Arc<Queue>) -> mpsc::Receiver
             // line is not kept for the small ones after it.
             buf.clear();
             buf.shrink_to(1 << 20);
-            queue.enter(bytes);
+            room.enter(bytes);
             // Registered once it is in the queue, in the queue's order: a cancel read from
             // now on finds it.
             if let (Read::Message(Ok(Incoming::Request { id, .. })), Ok(mut r)) =
@@ -487,7 +502,7 @@ fn spawn_reader(running: Running, max: u64, queue: Arc<Queue>) -> mpsc::Receiver
             }
         }
     });
-    rx
+    Inbox { rx, queue }
 }
 
 /// Whether `message` is a `$/cancelRequest`: it stops the running solve if the ids match,

@@ -1500,3 +1500,68 @@ fn a_cancel_behind_queued_requests_stops_the_running_solve() {
     let (code, err) = c.stderr();
     assert_eq!(code, 0, "{err}");
 }
+
+/// `RECOURSE_MAX_INPUT_BYTES` is a size: bytes, or k, M, G (powers of 1024). `512K` caps a
+/// request at 524,288 bytes. A value that is not a size, or 0, is refused at start (exit 2,
+/// naming the variable and the value, with an example) by `serve` and by every command that
+/// reads the variable, where it used to mean the 1 GiB default (`512M`, `abc`) or refuse
+/// every input (`0`).
+#[test]
+fn the_input_cap_takes_a_size_and_refuses_at_start_what_is_not_one() {
+    for value in ["abc", "100MB", "1.5G", "0", "-1"] {
+        for args in [&["serve"][..], &["validate", "datasets/tiny/demo-eu.json"]] {
+            let out = Command::new(binary())
+                .args(args)
+                .current_dir(root())
+                .env("RECOURSE_MAX_INPUT_BYTES", value)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?} {value}: {err}");
+            assert!(
+                err.contains(&format!("RECOURSE_MAX_INPUT_BYTES=\"{value}\""))
+                    && err.contains("e.g. RECOURSE_MAX_INPUT_BYTES=512M"),
+                "{args:?} {value}: {err}"
+            );
+            assert!(out.stdout.is_empty(), "{args:?} {value}");
+        }
+    }
+    let mut c = Client::start(None, &[("RECOURSE_MAX_INPUT_BYTES", "512K")]);
+    // Lines of 524,288 bytes (read: -32602 for the member `initialize` does not have) and
+    // one byte more (refused unread: -32600).
+    let line = |bytes: usize| {
+        let head = r#"{"jsonrpc":"2.0","id":7,"method":"initialize","params":{"pad":""#;
+        format!("{head}{}\"}}}}", "x".repeat(bytes - head.len() - 3))
+    };
+    assert_eq!(line(524_288).len(), 524_288);
+    c.send_line(&line(524_288));
+    let r = c.reply();
+    assert_eq!(r["error"]["code"], -32602, "{}", r["error"]);
+    c.send_line(&line(524_289));
+    let r = c.reply();
+    assert_eq!(r["error"]["code"], -32600, "{}", r["error"]);
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("over the 524288"),
+        "{}",
+        r["error"]
+    );
+    assert_eq!(c.call("initialize", json!({}))["name"], "recourse");
+    // The other commands read the same cap: a file of 600,000 bytes is over it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("spaced.json");
+    let mut text = std::fs::read(tiny_path("demo-eu")).unwrap();
+    text.resize(600_000, b' ');
+    std::fs::write(&file, &text).unwrap();
+    recourse().arg("validate").arg(&file).assert().code(0);
+    recourse()
+        .arg("validate")
+        .arg(&file)
+        .env("RECOURSE_MAX_INPUT_BYTES", "512K")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("larger than 524288 bytes"));
+}
