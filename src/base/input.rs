@@ -10,7 +10,7 @@ use std::path::Path;
 /// device or a runaway pipe cannot exhaust memory: a NUL byte (no JSON or CSV text has one;
 /// a binary file or UTF-16 text does), or a size above [`max_input_bytes`].
 pub fn read_input(path: &Path) -> Result<Vec<u8>, Diagnostic> {
-    let cap = max_input_bytes();
+    let cap = max_input_bytes().map_err(|e| e.diagnostic())?;
     let mut buf = Vec::new();
     let r = if path == Path::new("-") {
         read_bounded(&mut std::io::stdin().lock(), cap, &mut buf)
@@ -32,7 +32,7 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, Diagnostic> {
             format!("{name} is larger than {cap} bytes, the most recourse reads"),
         )
         .hint(format!(
-            "split the scenario, or raise the limit with {MAX_INPUT_ENV}=<bytes> if this \
+            "split the scenario, or raise the limit with {MAX_INPUT_ENV} (e.g. 2G) if this \
              machine has the memory (5 to 10 times the file's size)"
         ))),
         Err(e) => {
@@ -56,12 +56,72 @@ pub const MAX_INPUT_ENV: &str = "RECOURSE_MAX_INPUT_BYTES";
 /// within what a 24 GB machine can take, with room for a file twice the 1,000,000 orders'.
 pub const DEFAULT_MAX_INPUT_BYTES: u64 = 1 << 30;
 
-/// [`DEFAULT_MAX_INPUT_BYTES`], or the whole number of bytes [`MAX_INPUT_ENV`] gives.
-pub fn max_input_bytes() -> u64 {
-    std::env::var(MAX_INPUT_ENV)
+/// [`DEFAULT_MAX_INPUT_BYTES`], or the size [`MAX_INPUT_ENV`] gives ([`parse_size`]; set
+/// and empty is the default). Every reader of the cap gets it here, so a value that is not
+/// a size, or 0, is refused alike wherever it is read, never taken for the default (which
+/// would silently undo an operator's lower cap) nor for a cap that refuses every input.
+pub fn max_input_bytes() -> Result<u64, BadMaxInput> {
+    let Some(value) = std::env::var_os(MAX_INPUT_ENV) else {
+        return Ok(DEFAULT_MAX_INPUT_BYTES);
+    };
+    let bad = |why| BadMaxInput {
+        value: value.to_string_lossy().into_owned(),
+        why,
+    };
+    let text = value.to_str().ok_or_else(|| bad("is not UTF-8 text"))?;
+    if text.trim().is_empty() {
+        return Ok(DEFAULT_MAX_INPUT_BYTES);
+    }
+    match parse_size(text) {
+        Ok(0) => Err(bad("would refuse every input")),
+        Ok(n) => Ok(n),
+        Err(why) => Err(bad(why)),
+    }
+}
+
+/// [`MAX_INPUT_ENV`] set to what is not a size, or to 0.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "{MAX_INPUT_ENV}={value:?} {why}: give the most bytes recourse reads, as a whole number, \
+     or one with k, M or G (powers of 1024; KiB, MiB, GiB too), e.g. {MAX_INPUT_ENV}=512M"
+)]
+pub struct BadMaxInput {
+    /// The variable's value (invalid UTF-8 replaced).
+    pub value: String,
+    /// What is wrong with it.
+    pub why: &'static str,
+}
+
+impl BadMaxInput {
+    /// As a diagnostic, for a reader that reports in diagnostics.
+    pub fn diagnostic(&self) -> Diagnostic {
+        Diagnostic::error("bad_input_cap", "", self.to_string())
+    }
+}
+
+/// A size in bytes: a whole number, optionally followed by `k`, `M` or `G` (powers of 1024,
+/// any case; `KiB`, `MiB`, `GiB` too), spaces around it or before the suffix allowed.
+/// `KB`, `MB`, `GB` are refused: read as powers of 1000 by some and 1024 by others, they
+/// would set a cap other than the one meant. The error says what is wrong.
+pub fn parse_size(text: &str) -> Result<u64, &'static str> {
+    let text = text.trim();
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 {
+        return Err("is not a size");
+    }
+    let shift = match text[digits..].trim_start().to_ascii_lowercase().as_str() {
+        "" => 0,
+        "k" | "kib" => 10,
+        "m" | "mib" => 20,
+        "g" | "gib" => 30,
+        "kb" | "mb" | "gb" => return Err("is not a size (KB, MB, GB are powers of 1000 to some)"),
+        _ => return Err("is not a size"),
+    };
+    text[..digits]
+        .parse::<u64>()
         .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(DEFAULT_MAX_INPUT_BYTES)
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or("is more bytes than can be counted (2^64)")
 }
 
 /// Where a bounded read stopped.
@@ -156,6 +216,36 @@ mod tests {
         let mut buf = Vec::new();
         let stop = read_bounded(&mut Trickle(data), cap, &mut buf).unwrap();
         (stop, buf)
+    }
+
+    #[test]
+    fn a_size_is_bytes_or_a_power_of_1024_and_nothing_else() {
+        for (text, bytes) in [
+            ("1048576", 1 << 20),
+            (" 10k ", 10 << 10),
+            ("10K", 10 << 10),
+            ("512M", 512 << 20),
+            ("512 MiB", 512 << 20),
+            ("2g", 2 << 30),
+            ("1GiB", 1 << 30),
+            ("0", 0),
+        ] {
+            assert_eq!(parse_size(text), Ok(bytes), "{text}");
+        }
+        for text in [
+            "", "abc", "1.5G", "-1", "+5", "1T", "M", "5 5", "k10", "5 kB x",
+        ] {
+            assert_eq!(parse_size(text), Err("is not a size"), "{text:?}");
+        }
+        for text in ["512MB", "10kb", "1 GB"] {
+            assert!(
+                parse_size(text).unwrap_err().contains("powers of 1000"),
+                "{text}"
+            );
+        }
+        assert!(parse_size("18446744073709551616").is_err());
+        assert!(parse_size("17179869184G").is_err());
+        assert_eq!(parse_size("17179869183G"), Ok(17179869183 << 30));
     }
 
     #[test]

@@ -96,8 +96,14 @@ pub enum Command {
 }
 
 impl Command {
-    /// Runs the command; the exit code.
+    /// Runs the command; the exit code. A `RECOURSE_MAX_INPUT_BYTES` that is not a size, or
+    /// 0, is refused first (exit 2), whatever the command: it is read wherever an input is,
+    /// and an operator who set it learns at once that it did not take.
     pub fn run(self) -> i32 {
+        if let Err(e) = recourse::base::input::max_input_bytes() {
+            note!("error: {e}");
+            return exit::BAD_INPUT;
+        }
         match self {
             Command::Validate(a) => validate::run(a),
             Command::Solve(a) => solve::run(a),

@@ -4,7 +4,7 @@
 
 use recourse::base::diagnostics::DiagnosticsDoc;
 use recourse::base::exit;
-use recourse::base::input::max_input_bytes;
+use recourse::base::input::{max_input_bytes, MAX_INPUT_ENV};
 use recourse::optimize::highs::{Snapshot, Watch, Watcher};
 use recourse::serve::journal::Journal;
 use recourse::serve::rpc::{self, Id, Incoming, RpcError, INVALID_REQUEST};
@@ -14,7 +14,7 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Serve requests over stdin/stdout: a persistent worker that services start once.
@@ -35,10 +35,12 @@ plan, or error -32800 without one). With --journal, load, event and decide are a
 FILE and synced to disk before their reply; a worker started on an existing journal replays
 it (a torn last line, from a crash mid-write, is dropped with a warning). EOF on stdin ends
 the worker after the current reply, exit 0; SIGTERM too, and stops a running solve as a
-cancel does first (also one sent as a notification). A notification (no id) is carried
-out and not answered; what goes wrong with one is written to stderr. Exit 2: the journal
-cannot be read, is not a regular file, is damaged or not a journal (it is then left as it
-is), or another worker is using it.")]
+cancel does first (also one sent as a notification). Requests read ahead while one runs
+are held up to 64 MiB (less under a lower input cap) and 1,024 lines; past that the worker
+stops reading stdin, so a cancel is heard once what was sent before it fits. A
+notification (no id) is carried out and not answered; what goes wrong with one is written
+to stderr. Exit 2: the journal cannot be read, is not a regular file, is damaged or not a
+journal (it is then left as it is), or another worker is using it.")]
 pub struct Args {
     /// Journal of state-changing requests: replayed at start, appended (and synced) before each reply.
     #[arg(long)]
@@ -103,21 +105,25 @@ pub fn run(args: Args) -> i32 {
     if let Err(e) = watch_sigterm(running.clone(), term.clone()) {
         note!("recourse serve: cannot watch SIGTERM: {e}");
     }
-    let rx = spawn_reader(running.clone());
+    // `Command::run` refused a cap that is not a size before any command started.
+    let Ok(max) = max_input_bytes().map_err(|e| note!("error: {e}")) else {
+        return exit::BAD_INPUT;
+    };
+    let inbox = spawn_reader(running.clone(), max);
     note!("recourse serve: ready (JSON-RPC 2.0, one message per line)");
     loop {
         // Checked again once a line is read: after SIGTERM no request is started.
         if term.load(Ordering::SeqCst) {
             return exit::SUCCESS;
         }
-        let read = rx.recv_timeout(Duration::from_millis(100));
+        let read = inbox.next(Duration::from_millis(100));
         if term.load(Ordering::SeqCst) {
             return exit::SUCCESS;
         }
         let message = match read {
             Ok(Read::Message(m)) => m,
             Ok(unreadable @ (Read::TooLarge(_) | Read::NotUtf8)) => {
-                if !out.line(&rpc::response(&Id::null(), Err(refusal(&unreadable)))) {
+                if !out.line(&rpc::response(&Id::null(), Err(refusal(&unreadable, max)))) {
                     return exit::SUCCESS;
                 }
                 continue;
@@ -194,14 +200,11 @@ fn answer(
 }
 
 /// The answer to a line that cannot be read as a request.
-fn refusal(read: &Read) -> RpcError {
+fn refusal(read: &Read, max: u64) -> RpcError {
     match read {
         Read::TooLarge(n) => RpcError::new(
             INVALID_REQUEST,
-            format!(
-                "a request of {n} bytes is over the {} this worker reads (RECOURSE_MAX_INPUT_BYTES)",
-                max_input_bytes()
-            ),
+            format!("a request of {n} bytes is over the {max} this worker reads ({MAX_INPUT_ENV})"),
             None,
         ),
         _ => RpcError::new(rpc::PARSE_ERROR, "the line is not UTF-8".into(), None),
@@ -372,13 +375,90 @@ fn watch_sigterm(running: Running, term: Arc<AtomicBool>) -> std::io::Result<()>
     Ok(())
 }
 
-/// Reads stdin on its own thread, so that `$/cancelRequest` is heard while a solve runs.
-fn spawn_reader(running: Running) -> mpsc::Receiver<Read> {
+/// The most bytes of requests read ahead and not yet taken by the worker: 64 MiB, or the
+/// input cap when that is smaller. Read-ahead is there so that `$/cancelRequest` is heard
+/// while a solve runs and a pipelining client is not held up line by line; 64 MiB holds 17
+/// loads of medium (3.7 MB) or thousands of events, while what a client writes past it
+/// waits in its pipe instead of in the worker's memory (whose peak is then about 1.4 times
+/// this above the rest: 90 MiB measured, the allocator's slack included). A cap lowered for
+/// a small machine lowers it too.
+const QUEUE_BYTES: u64 = 64 << 20;
+
+/// The most requests read ahead and not yet taken, however small: each costs its own
+/// allocations besides its text, and a `$/cancelRequest` looks through their ids.
+const QUEUE_LINES: usize = 1024;
+
+/// What the reader has handed over and the worker not yet taken, in bytes of request text
+/// and in lines: the reader waits for room before handing over a line, so the client
+/// blocks on its pipe when the queue is full.
+struct Queue {
+    /// Bytes and lines handed over and not yet taken.
+    held: Mutex<(u64, usize)>,
+    freed: Condvar,
+    budget: u64,
+}
+
+impl Queue {
+    fn new(budget: u64) -> Queue {
+        Queue {
+            held: Mutex::new((0, 0)),
+            freed: Condvar::new(),
+            budget,
+        }
+    }
+
+    /// Waits until a line of `bytes` fits, then counts it in. An empty queue takes any
+    /// line, so one longer than the budget (yet within the input cap) passes alone and the
+    /// bound never stops the input for good.
+    fn enter(&self, bytes: u64) {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        while held.1 > 0 && (held.0 + bytes > self.budget || held.1 >= QUEUE_LINES) {
+            held = self
+                .freed
+                .wait(held)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        held.0 += bytes;
+        held.1 += 1;
+    }
+
+    /// A line of `bytes` taken by the worker: its room is free again.
+    fn leave(&self, bytes: u64) {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        held.0 -= bytes;
+        held.1 -= 1;
+        self.freed.notify_one();
+    }
+}
+
+/// The lines the reader handed over, each with its size, and the room they hold.
+struct Inbox {
+    rx: mpsc::Receiver<(Read, u64)>,
+    queue: Arc<Queue>,
+}
+
+impl Inbox {
+    /// The next line read, waiting at most `wait`; its room is given back.
+    fn next(&self, wait: Duration) -> Result<Read, RecvTimeoutError> {
+        let (read, bytes) = self.rx.recv_timeout(wait)?;
+        self.queue.leave(bytes);
+        Ok(read)
+    }
+}
+
+/// Reads stdin on its own thread, so that `$/cancelRequest` is heard while a solve runs:
+/// a cancel is acted on as it is read, never queued. Each other line (at most `max` bytes)
+/// is handed over with its size once it fits in the queue ([`QUEUE_BYTES`], or `max` when
+/// lower; the worker gives the room back as it takes the line); while the queue is full
+/// nothing more is read, so a cancel written behind a full queue is heard only once the
+/// lines before it fit.
+fn spawn_reader(running: Running, max: u64) -> Inbox {
+    let queue = Arc::new(Queue::new(QUEUE_BYTES.min(max)));
+    let room = queue.clone();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let stdin = std::io::stdin();
         let mut input = stdin.lock();
-        let max = max_input_bytes();
         let mut buf = Vec::new();
         loop {
             let read = match read_line(&mut input, max, &mut buf) {
@@ -391,11 +471,6 @@ fn spawn_reader(running: Running) -> mpsc::Receiver<Read> {
                         if cancels(&message, &running) {
                             continue;
                         }
-                        if let (Ok(Incoming::Request { id, .. }), Ok(mut r)) =
-                            (&message, running.lock())
-                        {
-                            r.queued.push((id.clone(), false));
-                        }
                         Read::Message(message)
                     }
                     Err(_) => Read::NotUtf8,
@@ -405,13 +480,29 @@ fn spawn_reader(running: Running) -> mpsc::Receiver<Read> {
                     Read::End
                 }
             };
+            let bytes = match &read {
+                Read::Message(_) => buf.len() as u64,
+                _ => 0,
+            };
+            // The line is held as its parsed message from here on; a buffer grown by a large
+            // line is not kept for the small ones after it.
+            buf.clear();
+            buf.shrink_to(1 << 20);
+            room.enter(bytes);
+            // Registered once it is in the queue, in the queue's order: a cancel read from
+            // now on finds it.
+            if let (Read::Message(Ok(Incoming::Request { id, .. })), Ok(mut r)) =
+                (&read, running.lock())
+            {
+                r.queued.push((id.clone(), false));
+            }
             let end = matches!(read, Read::End);
-            if tx.send(read).is_err() || end {
+            if tx.send((read, bytes)).is_err() || end {
                 return;
             }
         }
     });
-    rx
+    Inbox { rx, queue }
 }
 
 /// Whether `message` is a `$/cancelRequest`: it stops the running solve if the ids match,

@@ -7,7 +7,7 @@
 
 use super::Change;
 use crate::base::diagnostics::{Diagnostics, Severity};
-use crate::base::input::{max_input_bytes, read_file, Stop, MAX_INPUT_ENV};
+use crate::base::input::{max_input_bytes, read_file, BadMaxInput, Stop, MAX_INPUT_ENV};
 use crate::scenario::load::parse_scenario;
 use crate::scenario::validate::validate;
 use crate::scenario::wire::{DisruptionDoc, ScenarioDoc};
@@ -49,8 +49,10 @@ pub enum JournalError {
     NotAFile { path: String, kind: &'static str },
     #[error("{path}: {why}, so it does not look like a recourse journal (lines of JSON, each one entry a worker wrote); it is left as it is: name another file for --journal (one that does not exist is created), or move this one aside")]
     NotAJournal { path: String, why: String },
-    #[error("{path} is larger than {cap} bytes, the most recourse reads; raise the limit with {MAX_INPUT_ENV}=<bytes> if this machine has the memory, or start a new journal by loading this one's `state` into a worker on a new file")]
+    #[error("{path} is larger than {cap} bytes, the most recourse reads; raise the limit with {MAX_INPUT_ENV} (e.g. 2G) if this machine has the memory, or start a new journal by loading this one's `state` into a worker on a new file")]
     TooLarge { path: String, cap: u64 },
+    #[error(transparent)]
+    Cap(#[from] BadMaxInput),
 }
 
 /// What `path` is, when it is there and not a regular file (a symbolic link is followed).
@@ -84,7 +86,7 @@ fn read_all(file: &mut File, size: u64, path: &Path) -> Result<(Vec<u8>, u64), J
         path: name(),
         source,
     };
-    let cap = max_input_bytes();
+    let cap = max_input_bytes()?;
     if size > cap {
         return Err(JournalError::TooLarge { path: name(), cap });
     }

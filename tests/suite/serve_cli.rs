@@ -1357,3 +1357,212 @@ fn a_closed_stderr_loses_the_log_not_the_worker() {
     let status = c.child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+/// A field of `/proc/PID/status` in kB (`VmRSS`, `VmHWM`: the peak resident size).
+fn status_kb(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status
+        .lines()
+        .find(|l| l.starts_with(&format!("{field}:")))
+        .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"));
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// A request of about `mib` MiB: an `initialize` with a member it does not have, refused
+/// (-32602) without building anything of it.
+fn padded(id: u64, mib: usize) -> String {
+    format!(
+        r#"{{"jsonrpc":"2.0","id":{id},"method":"initialize","params":{{"pad":"{}"}}}}"#,
+        "x".repeat(mib << 20)
+    )
+}
+
+/// A client that writes far ahead of the worker blocks on its pipe once the worker holds
+/// 64 MiB of unread requests, instead of the worker holding all it wrote (the worker read
+/// every line into memory as it came: 150 requests of 2.2 MB sent during a solve took it
+/// from 61 to 792 MB). The worker is held back here by a stdout nobody reads yet, so that
+/// its memory is its queue's and nothing else's; then everything is answered, in order.
+#[test]
+fn a_client_writing_ahead_blocks_on_its_pipe_instead_of_filling_the_worker() {
+    const STATES: u64 = 32;
+    const BIG: u64 = 64;
+    let mut c = Client::start(None, &[]);
+    let _watchdog = watchdog(c.child.id(), 120);
+    c.call("load", json!({"scenario": demo()}));
+    let pid = c.child.id();
+    let before = status_kb(pid, "VmRSS");
+    let written = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let mut stdin = c.stdin.take().unwrap();
+    let counter = written.clone();
+    // 32 `state` replies of 8 KB fill the stdout pipe, so the worker stops taking requests;
+    // then 64 requests of 4 MiB (256 MiB in all).
+    let writer = std::thread::spawn(move || {
+        for id in 2..2 + STATES {
+            let line = json!({"jsonrpc": "2.0", "id": id, "method": "state"}).to_string();
+            writeln!(stdin, "{line}").unwrap();
+        }
+        for id in 2 + STATES..2 + STATES + BIG {
+            writeln!(stdin, "{}", padded(id, 4)).unwrap();
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        stdin
+    });
+    // Measured once the writer is done or has written nothing for 3 s: blocked on the pipe.
+    let (mut seen, mut still) = (u64::MAX, 0);
+    while !writer.is_finished() && still < 30 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let now = written.load(std::sync::atomic::Ordering::SeqCst);
+        (seen, still) = if now == seen {
+            (seen, still + 1)
+        } else {
+            (now, 0)
+        };
+    }
+    let peak = status_kb(pid, "VmHWM");
+    let sent = written.load(std::sync::atomic::Ordering::SeqCst);
+    // The queue's 64 MiB and the line the reader waits with, with the allocator's slack
+    // (90 MiB measured); the 256 MiB written would be more (290 MiB).
+    let grown_mib = peak.saturating_sub(before) / 1024;
+    assert!(
+        grown_mib < 150,
+        "the worker grew by {grown_mib} MiB holding {sent} requests of 4 MiB"
+    );
+    assert!(
+        sent < BIG,
+        "all {BIG} requests of 4 MiB went into the worker while it took none"
+    );
+    // Read now: every request is answered, in order.
+    for id in 2..2 + STATES + BIG {
+        let r = c.reply();
+        assert_eq!(r["id"], json!(id), "{}", r["error"]);
+        if id >= 2 + STATES {
+            assert_eq!(r["error"]["code"], -32602, "{}", r["error"]);
+        }
+    }
+    c.stdin = Some(writer.join().unwrap());
+    c.next = 2 + STATES + BIG;
+    // A line longer than the queue's 64 MiB (within the 1 GiB cap) goes through alone.
+    c.send_line(&padded(c.next, 65));
+    let r = c.reply();
+    assert_eq!(
+        (&r["id"], &r["error"]["code"]),
+        (&json!(c.next), &json!(-32602))
+    );
+    assert_eq!(r["error"]["data"]["path"], "params.pad", "{}", r["error"]);
+    assert_eq!(c.call("initialize", json!({}))["name"], "recourse");
+    let (code, err) = c.stderr();
+    assert_eq!(code, 0, "{err}");
+}
+
+/// A cancel written behind requests still queued (within the queue's room) stops the
+/// running solve as it is read; the solve answers with its checked plan, then each request
+/// queued behind it is answered, in order.
+#[test]
+fn a_cancel_behind_queued_requests_stops_the_running_solve() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _, mut c) = loaded_3000(dir.path());
+    let _watchdog = watchdog(c.child.id(), 120);
+    let id = c.send("solve", json!({"time_limit": 600, "gap": 0}));
+    loop {
+        let mut line = String::new();
+        assert!(c.out.read_line(&mut line).unwrap() > 0);
+        let v: Value = serde_json::from_str(&line).unwrap();
+        assert_ne!(
+            v["id"],
+            json!(id),
+            "the solve ended before its first progress"
+        );
+        if v["method"] == "$/progress" {
+            break;
+        }
+    }
+    // 32 MiB queued behind the solve, then the cancel.
+    for k in 1..=8 {
+        c.send_line(&padded(id + k, 4));
+    }
+    c.send_line(
+        &json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": id}}).to_string(),
+    );
+    let reply = c.reply();
+    assert_eq!(reply["id"], json!(id));
+    assert_eq!(
+        reply["result"]["solve"]["limit"], "interrupt",
+        "{}",
+        reply["result"]["solve"]
+    );
+    checked_in(dir.path(), &file, &reply["result"], "cancelled");
+    for k in 1..=8 {
+        let r = c.reply();
+        assert_eq!(
+            (&r["id"], &r["error"]["code"]),
+            (&json!(id + k), &json!(-32602))
+        );
+    }
+    let (code, err) = c.stderr();
+    assert_eq!(code, 0, "{err}");
+}
+
+/// `RECOURSE_MAX_INPUT_BYTES` is a size: bytes, or k, M, G (powers of 1024). `512K` caps a
+/// request at 524,288 bytes. A value that is not a size, or 0, is refused at start (exit 2,
+/// naming the variable and the value, with an example) by `serve` and by every command that
+/// reads the variable, where it used to mean the 1 GiB default (`512M`, `abc`) or refuse
+/// every input (`0`).
+#[test]
+fn the_input_cap_takes_a_size_and_refuses_at_start_what_is_not_one() {
+    for value in ["abc", "100MB", "1.5G", "0", "-1"] {
+        for args in [&["serve"][..], &["validate", "datasets/tiny/demo-eu.json"]] {
+            let out = Command::new(binary())
+                .args(args)
+                .current_dir(root())
+                .env("RECOURSE_MAX_INPUT_BYTES", value)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?} {value}: {err}");
+            assert!(
+                err.contains(&format!("RECOURSE_MAX_INPUT_BYTES=\"{value}\""))
+                    && err.contains("e.g. RECOURSE_MAX_INPUT_BYTES=512M"),
+                "{args:?} {value}: {err}"
+            );
+            assert!(out.stdout.is_empty(), "{args:?} {value}");
+        }
+    }
+    let mut c = Client::start(None, &[("RECOURSE_MAX_INPUT_BYTES", "512K")]);
+    // Lines of 524,288 bytes (read: -32602 for the member `initialize` does not have) and
+    // one byte more (refused unread: -32600).
+    let line = |bytes: usize| {
+        let head = r#"{"jsonrpc":"2.0","id":7,"method":"initialize","params":{"pad":""#;
+        format!("{head}{}\"}}}}", "x".repeat(bytes - head.len() - 3))
+    };
+    assert_eq!(line(524_288).len(), 524_288);
+    c.send_line(&line(524_288));
+    let r = c.reply();
+    assert_eq!(r["error"]["code"], -32602, "{}", r["error"]);
+    c.send_line(&line(524_289));
+    let r = c.reply();
+    assert_eq!(r["error"]["code"], -32600, "{}", r["error"]);
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("over the 524288"),
+        "{}",
+        r["error"]
+    );
+    assert_eq!(c.call("initialize", json!({}))["name"], "recourse");
+    // The other commands read the same cap: a file of 600,000 bytes is over it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("spaced.json");
+    let mut text = std::fs::read(tiny_path("demo-eu")).unwrap();
+    text.resize(600_000, b' ');
+    std::fs::write(&file, &text).unwrap();
+    recourse().arg("validate").arg(&file).assert().code(0);
+    recourse()
+        .arg("validate")
+        .arg(&file)
+        .env("RECOURSE_MAX_INPUT_BYTES", "512K")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("larger than 524288 bytes"));
+}

@@ -239,21 +239,28 @@ fn list_tables(dir: &Path, diags: &mut Diagnostics) -> Option<HashMap<String, u6
         );
     }
     let total: u64 = present.values().sum();
-    if total > max_input_bytes() {
+    let cap = match max_input_bytes() {
+        Ok(cap) => cap,
+        Err(e) => {
+            diags.push(e.diagnostic());
+            return None;
+        }
+    };
+    if total > cap {
         diags.push(
             Diagnostic::error(
                 "input_too_large",
                 "",
                 format!(
-                    "the CSV files in {} hold {total} bytes, more than the {} recourse reads",
+                    "the CSV files in {} hold {total} bytes, more than the {cap} recourse reads",
                     dir.display(),
-                    max_input_bytes()
                 ),
             )
             .hint(format!(
-            "split the scenario, or raise the limit with {}=<bytes> if this machine has the memory",
-            crate::base::input::MAX_INPUT_ENV
-        )),
+                "split the scenario, or raise the limit with {} (e.g. 2G) if this machine has \
+                 the memory",
+                crate::base::input::MAX_INPUT_ENV
+            )),
         );
         return None;
     }
