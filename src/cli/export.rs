@@ -174,16 +174,7 @@ fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&
     spinner.finish_and_clear();
     let bytes = match bytes {
         Ok(b) => b,
-        // The machine's temporary directory, not recourse, failed: as for an output.
-        Err(e @ recourse::tools::export::ExportError::Temp { .. }) => {
-            note!("error: {e}");
-            note!("  hint: the LP file is made in the temporary directory (TMPDIR, or /tmp): point TMPDIR at a writable directory, or write --format mps");
-            return exit::BAD_INPUT;
-        }
-        Err(e) => {
-            note!("error: {e}");
-            return exit::INTERNAL;
-        }
+        Err(e) => return export_failed(&e),
     };
     if let Err((path, e)) = written {
         note!("error: cannot write {}: {e}", path.display());
@@ -201,5 +192,18 @@ fn export(file: &Path, format: ExportFormat, formulation: &str, output: Option<&
     match output {
         Some(_) => exit::SUCCESS,
         None => print_bytes(&bytes),
+    }
+}
+
+/// Says why the model could not be written out, and the exit code: the machine's temporary
+/// directory failing is the place written to failing, as for an output (2); HiGHS failing
+/// to translate a model recourse built is recourse's failure (3).
+fn export_failed(e: &recourse::tools::export::ExportError) -> i32 {
+    note!("error: {e}");
+    if matches!(e, recourse::tools::export::ExportError::Temp { .. }) {
+        note!("  hint: the LP file is made in the temporary directory (TMPDIR, or /tmp): point TMPDIR at a writable directory, or write --format mps");
+        exit::BAD_INPUT
+    } else {
+        exit::INTERNAL
     }
 }
