@@ -34,13 +34,14 @@ it; a $/cancelRequest {id} notification stops it (it then answers with its best 
 plan, or error -32800 without one). With --journal, load, event and decide are appended to
 FILE and synced to disk before their reply; a worker started on an existing journal replays
 it (a torn last line, from a crash mid-write, is dropped with a warning). EOF on stdin ends
-the worker after the current reply, exit 0; SIGTERM too, and stops a running solve as a
-cancel does first (also one sent as a notification). Requests read ahead while one runs
-are held up to 64 MiB (less under a lower input cap) and 1,024 lines; past that the worker
-stops reading stdin, so a cancel is heard once what was sent before it fits. A
-notification (no id) is carried out and not answered; what goes wrong with one is written
-to stderr. Exit 2: the journal cannot be read, is not a regular file, is damaged or not a
-journal (it is then left as it is), or another worker is using it.")]
+the worker once every request read before it is answered, exit 0; SIGTERM ends it after
+the current reply, and stops a running solve as a cancel does first (also one sent as a
+notification). Requests read ahead while one runs are held up to 64 MiB (less under a
+lower input cap) and 1,024 lines; past that the worker stops reading stdin, so a cancel is
+heard once what was sent before it fits. A notification (no id) is carried out and not
+answered; what goes wrong with one is written to stderr. Exit 2: the journal cannot be
+read, is not a regular file, is damaged or not a journal (it is then left as it is), or
+another worker is using it.")]
 pub struct Args {
     /// Journal of state-changing requests: replayed at start, appended (and synced) before each reply.
     #[arg(long)]
