@@ -594,6 +594,27 @@ pub fn parse_plan_document(
     Err(diags)
 }
 
+/// The error for a document whose `format` is not [`PROPOSALS_FORMAT`]: its fields may
+/// mean something else (another version), or it is another document altogether.
+pub fn other_format(format: &str) -> Option<Diagnostic> {
+    if format == PROPOSALS_FORMAT {
+        return None;
+    }
+    let hint = if format.starts_with("recourse.") && !format.starts_with("recourse.proposals/") {
+        format!("this is a {format} document, not proposals: pass what `recourse solve` writes (\"{PROPOSALS_FORMAT}\")")
+    } else {
+        format!("this recourse reads \"{PROPOSALS_FORMAT}\"; solve the scenario again with this recourse, or use the release that wrote the document")
+    };
+    Some(
+        Diagnostic::error(
+            "unsupported_format",
+            "format",
+            format!("unsupported format {format:?}; expected \"{PROPOSALS_FORMAT}\""),
+        )
+        .hint(hint),
+    )
+}
+
 /// Why a plan document is not read at all: another version of a proposals or risk document
 /// (its fields may mean other things), or one made for another scenario than `scenario`
 /// (refused in one line, before its plan is read against the wrong network).
@@ -602,17 +623,19 @@ fn other_document(
     value: &serde_json::Value,
     scenario: Option<&str>,
 ) -> Option<Diagnostic> {
-    if let Some(f) = format.filter(|f| {
-        (f.starts_with("recourse.proposals/") && *f != PROPOSALS_FORMAT)
-            || (f.starts_with("recourse.risk/") && *f != RISK_FORMAT)
-    }) {
+    if let Some(f) = format.filter(|f| f.starts_with("recourse.proposals/")) {
+        if let Some(d) = other_format(f) {
+            return Some(d);
+        }
+    }
+    if let Some(f) = format.filter(|f| f.starts_with("recourse.risk/") && *f != RISK_FORMAT) {
         return Some(
             Diagnostic::error(
                 "unsupported_format",
                 "format",
-                format!("unsupported format {f:?}; this recourse reads \"{PROPOSALS_FORMAT}\" and \"{RISK_FORMAT}\""),
+                format!("unsupported format {f:?}; expected \"{RISK_FORMAT}\""),
             )
-            .hint("solve the scenario again with this recourse, or use the release that wrote the document"),
+            .hint("run `recourse risk --format json` again with this recourse, or use the release that wrote the document"),
         );
     }
     let (id, named) = (scenario?, value.get("scenario")?.as_str()?);

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+use crate::plan::other_format;
 pub use crate::plan::PROPOSALS_FORMAT;
 
 /// `P` is how its two plans are held: [`PlanDoc`] as read and kept, or
@@ -480,7 +481,10 @@ pub fn responses_digest(responses: &[ResponseDoc]) -> String {
 /// naming its JSON path.
 pub fn parse_proposals(bytes: &[u8]) -> Result<ProposalsDoc, Diagnostics> {
     let doc = match well_formed(bytes) {
-        Some(doc) => doc,
+        Some(doc) => match other_format(&doc.format) {
+            Some(d) => return Err(Diagnostics { items: vec![d] }),
+            None => doc,
+        },
         None => {
             let mut diags = Diagnostics::default();
             let value = crate::scenario::load::parse_json(bytes, "proposals document", &mut diags)
@@ -498,36 +502,12 @@ pub fn parse_proposals(bytes: &[u8]) -> Result<ProposalsDoc, Diagnostics> {
                 .map_err(|d| Diagnostics { items: vec![d] })?
         }
     };
-    if let Some(d) = other_format(&doc.format) {
-        return Err(Diagnostics { items: vec![d] });
-    }
     let diags = response_ids(&doc);
     if diags.items.is_empty() {
         Ok(doc)
     } else {
         Err(diags)
     }
-}
-
-/// The error for a document whose `format` is not [`PROPOSALS_FORMAT`]: its fields may
-/// mean something else (another version), or it is another document altogether.
-pub fn other_format(format: &str) -> Option<Diagnostic> {
-    if format == PROPOSALS_FORMAT {
-        return None;
-    }
-    let hint = if format.starts_with("recourse.") && !format.starts_with("recourse.proposals/") {
-        format!("this is a {format} document, not proposals: pass what `recourse solve` writes (\"{PROPOSALS_FORMAT}\")")
-    } else {
-        format!("this recourse reads \"{PROPOSALS_FORMAT}\"; solve the scenario again with this recourse, or use the release that wrote the document")
-    };
-    Some(
-        Diagnostic::error(
-            "unsupported_format",
-            "format",
-            format!("unsupported format {format:?}; expected \"{PROPOSALS_FORMAT}\""),
-        )
-        .hint(hint),
-    )
 }
 
 /// The plan of a document `recourse check` is given, and its path in the document, as
