@@ -114,6 +114,14 @@ fn write_json(json: &Json, output: Option<&Path>) -> i32 {
     }
 }
 
+/// The extension of the file a command writes to, lower-cased (`None` for standard output
+/// or a name without one): a command whose `--format` is absent writes what the name says,
+/// so `-o page.html` is a page and `-o risk.json` a document, never a table under either name.
+pub fn output_extension(output: Option<&Path>) -> Option<String> {
+    let ext = output?.extension()?.to_str()?;
+    Some(ext.to_ascii_lowercase())
+}
+
 /// Writes text to a file (see `base::output`) or to stdout.
 /// The width a text report's prose wraps to: the terminal's when it goes to one (at most
 /// `TEXT_WIDTH`), else `TEXT_WIDTH`, so that a file reads the same whoever wrote it.

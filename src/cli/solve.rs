@@ -17,7 +17,7 @@ Examples:
   recourse solve scenario.json --formulation time-expanded --threads 1 --seed 7
   recourse solve scenario.json --formulation priority-rules   # what rule-based ATP would do
   recourse solve scenario.json --format markdown > ticket.md
-  recourse solve scenario.json --format html -o report.html   # the planner's page
+  recourse solve scenario.json -o report.html   # the planner's page (-o's extension names the format)
   recourse solve big.json --time-limit 60 --verbose   # LP-guided search first (--guide auto)
   recourse solve big.json --scope touched --verbose   # decide only what the disruptions touch
 
@@ -44,8 +44,9 @@ pub struct Args {
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// json (the proposals document), table (a terminal report), markdown, or html (the
-    /// planner's page, as `recourse report` writes it). Default: table on a terminal, json
-    /// otherwise (and with -o).
+    /// planner's page, as `recourse report` writes it). Default: what -o's extension says
+    /// (.html or .htm, .md or .markdown, .txt for the table), else table on a terminal and
+    /// json otherwise.
     #[arg(long, value_enum)]
     pub format: Option<ProposalsFormat>,
     #[command(flatten)]
@@ -298,11 +299,7 @@ fn solve(
             doc.infeasible_frozen_orders.join(", ")
         );
     }
-    let format = format.unwrap_or(if output.is_none() && std::io::stdout().is_terminal() {
-        ProposalsFormat::Table
-    } else {
-        ProposalsFormat::Json
-    });
+    let format = format.unwrap_or_else(|| default_format(output));
     use recourse::documents::proposals_report::{render, Style};
     let currency = s.currency.as_deref();
     let written = match format {
@@ -378,4 +375,16 @@ fn progress_text(s: Snapshot) -> String {
         s.gap
             .map_or("-".to_owned(), |g| format!("{:.2}%", 100.0 * g))
     )
+}
+
+/// The format `solve` writes without `--format`: the one -o's extension names, else the
+/// table on a terminal and the document anywhere else (a pipe, a file), which a service reads.
+fn default_format(output: Option<&Path>) -> ProposalsFormat {
+    match super::io::output_extension(output).as_deref() {
+        Some("html" | "htm") => ProposalsFormat::Html,
+        Some("md" | "markdown") => ProposalsFormat::Markdown,
+        Some("txt") => ProposalsFormat::Table,
+        _ if output.is_none() && std::io::stdout().is_terminal() => ProposalsFormat::Table,
+        _ => ProposalsFormat::Json,
+    }
 }

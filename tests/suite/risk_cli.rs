@@ -107,6 +107,30 @@ fn risk_writes_to_a_file_what_it_prints() {
     assert_eq!(doc.kpis.at_risk_orders, 7);
 }
 
+/// Without `--format`, `-o r.json` is the risk document, not a table under a JSON name;
+/// any other name is the table; an explicit `--format` wins.
+#[test]
+fn risk_to_a_json_name_writes_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = "datasets/tiny/demo-eu.json";
+    let written = |name: &str, format: &[&str]| {
+        let path = dir.path().join(name);
+        recourse()
+            .args(["risk", demo, "-o"])
+            .arg(&path)
+            .args(format)
+            .assert()
+            .code(0);
+        std::fs::read(&path).unwrap()
+    };
+    let doc: RiskDoc = serde_json::from_slice(&written("r.json", &[])).unwrap();
+    assert_eq!(doc.kpis.at_risk_orders, 7);
+    assert_eq!(written("R.JSON", &[]), written("x", &["--format", "json"]));
+    let table = written("r.txt", &[]);
+    assert!(table.starts_with(b"Scenario demo-eu-1 as of 2026-11-27"));
+    assert_eq!(table, written("r.json", &["--format", "table"]));
+}
+
 #[test]
 fn check_exits_1_with_the_broken_rules() {
     let dir = tempfile::tempdir().unwrap();

@@ -751,3 +751,47 @@ fn a_penalty_near_the_contracts_limit_still_gives_the_checked_optimum() {
         }
     }
 }
+
+/// Without `--format`, `-o`'s extension names what is written: a page under `.html`, the
+/// markdown under `.md`, the table under `.txt`, the document under any other name; the
+/// same as the explicit `--format` writes, and an explicit `--format` wins over the name.
+#[test]
+fn the_output_name_chooses_the_format_unless_format_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = "datasets/tiny/demo-eu.json";
+    let written = |name: &str, format: Option<&str>| {
+        let path = dir.path().join(name);
+        let mut c = recourse();
+        c.args(["solve", demo, "--threads", "1", "-o"]).arg(&path);
+        if let Some(f) = format {
+            c.args(["--format", f]);
+        }
+        c.assert().code(0).stdout("");
+        std::fs::read_to_string(&path).unwrap()
+    };
+    let json = written("p.out", None);
+    let doc: ProposalsDoc = serde_json::from_str(&json).unwrap();
+    let cost = checked_cost(demo, &dir.path().join("p.out"));
+    assert!((cost - doc.solve.objective.unwrap()).abs() <= 1e-6 * cost.max(1.0));
+    let cost_text = format!("cost {:.2}", cost);
+    for (name, format, starts) in [
+        ("p.html", "html", "<!DOCTYPE html>"),
+        ("P.HTM", "html", "<!DOCTYPE html>"),
+        ("p.md", "markdown", "## Proposals for scenario `demo-eu-1`"),
+        ("p.txt", "table", "Scenario demo-eu-1: optimal: "),
+    ] {
+        let by_name = written(name, None);
+        assert!(by_name.starts_with(starts), "{name}: {by_name:.80}");
+        // The page groups thousands: its plan's cost reads without the commas.
+        let shown = by_name.replace(',', "");
+        assert!(
+            shown.contains(&cost_text) || shown.contains(&format!("\"cost-plan\">{cost:.2}")),
+            "{name}: {by_name:.300}"
+        );
+        // Each solve writes its own seconds: the explicit format starts the same way.
+        let explicit = written(&format!("x-{name}"), Some(format));
+        assert!(explicit.starts_with(starts), "{format}: {explicit:.80}");
+    }
+    assert!(written("p.json", None).starts_with("{"));
+    assert!(written("q.html", Some("json")).starts_with("{"));
+}
