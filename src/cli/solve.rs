@@ -98,6 +98,9 @@ fn solve(
     if let Err(code) = args.limits.check() {
         return code;
     }
+    if let Err(code) = args.limits.fit(&strategy) {
+        return code;
+    }
     let clock = std::time::Instant::now();
     let s = match load(file) {
         Ok(s) => s,

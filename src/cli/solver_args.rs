@@ -60,6 +60,51 @@ impl LimitArgs {
         Ok(())
     }
 
+    /// `Err` with the exit code, and the message said, when `strategy` is the priority
+    /// rules and a model's own flag is set: the rules build no model, so the flag would be
+    /// dropped without a word.
+    pub fn fit(&self, strategy: &Strategy) -> Result<(), i32> {
+        let set = self.model_flags();
+        if !matches!(strategy, Strategy::Rules) || set.is_empty() {
+            return Ok(());
+        }
+        let models: Vec<&str> = recourse::optimize::formulate::registry()
+            .iter()
+            .map(|f| f.name())
+            .collect();
+        note!(
+            "error: --formulation priority-rules builds no model, so {} would change nothing; \
+             drop {}, or choose a formulation ({})",
+            match set.split_last() {
+                Some((last, [])) => last.to_string(),
+                Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                None => String::new(),
+            },
+            if set.len() == 1 { "it" } else { "them" },
+            models.join(", ")
+        );
+        Err(exit::BAD_INPUT)
+    }
+
+    /// The model's own flags set away from their defaults, as written.
+    fn model_flags(&self) -> Vec<&'static str> {
+        let mut set = Vec::new();
+        match self.guide {
+            Toggle::Auto => {}
+            Toggle::On => set.push("--guide on"),
+            Toggle::Off => set.push("--guide off"),
+        }
+        if let ScopeArg::Touched = self.scope {
+            set.push("--scope touched");
+        }
+        match self.cuts {
+            Toggle::Auto => {}
+            Toggle::On => set.push("--cuts on"),
+            Toggle::Off => set.push("--cuts off"),
+        }
+        set
+    }
+
     /// The options for solving `s`: these arguments where given, else its policy.
     pub fn options(&self, s: &Scenario) -> SolveOptions {
         let policy = SolveOptions::from_policy(&s.policy);

@@ -795,3 +795,49 @@ fn the_output_name_chooses_the_format_unless_format_is_given() {
     assert!(written("p.json", None).starts_with("{"));
     assert!(written("q.html", Some("json")).starts_with("{"));
 }
+
+/// The priority rules build no model: a model's flag given with them is refused, naming
+/// it, instead of being dropped without a word; the rules alone still give their plan.
+#[test]
+fn a_models_flag_with_the_priority_rules_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = "datasets/tiny/demo-eu.json";
+    let out = dir.path().join("p.json");
+    for (flags, named) in [
+        (
+            &["--scope", "touched"][..],
+            "so --scope touched would change nothing; drop it",
+        ),
+        (&["--guide", "off"], "--guide off"),
+        (
+            &["--guide", "on", "--cuts", "off", "--scope", "touched"],
+            "--guide on, --scope touched and --cuts off would change nothing; drop them",
+        ),
+    ] {
+        recourse()
+            .args(["solve", demo, "--formulation", "priority-rules", "-o"])
+            .arg(&out)
+            .args(flags)
+            .assert()
+            .code(2)
+            .stderr(contains(named))
+            .stderr(contains("choose a formulation (time-expanded, tight"));
+        assert!(!out.exists(), "{flags:?} wrote a document");
+    }
+    recourse()
+        .args([
+            "solve",
+            demo,
+            "--formulation",
+            "priority-rules",
+            "--guide",
+            "auto",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let doc: ProposalsDoc = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let cost = checked_cost(demo, &out);
+    assert!((cost - doc.solve.objective.unwrap()).abs() <= 1e-6 * cost);
+}
