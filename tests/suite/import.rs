@@ -325,6 +325,16 @@ fn a_malformed_instance_exits_2_naming_file_line_and_field() {
         .code(0)
         .stdout(contains("recourse.scenario/1"))
         .stderr(contains("at least 2 units will be short"));
+    // The summary counts in words: one source is "1 source".
+    std::fs::write(&bad, "1\n3\n4\n1\n1\n").unwrap();
+    recourse()
+        .args(["import", "ssfctp"])
+        .arg(&bad)
+        .assert()
+        .code(0)
+        .stderr(contains(
+            "SSFCTP instance: 1 source offering 4 units, demand 3;",
+        ));
 }
 
 #[test]

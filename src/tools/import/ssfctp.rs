@@ -168,7 +168,9 @@ impl Ssfctp {
         }
         Imported {
             summary: format!(
-                "SSFCTP instance: {n} sources offering {supply} units, demand {}; shortage penalty {penalty} per unit",
+                "SSFCTP instance: {} offering {}, demand {}; shortage penalty {penalty} per unit",
+                crate::base::text::plural(n as f64, "source"),
+                crate::base::text::plural(supply, "unit"),
                 self.demand
             ),
             doc,
