@@ -230,6 +230,44 @@ fn a_spreadsheet_in_a_semicolon_locale_reads_as_meant() {
     assert!(back == doc);
 }
 
+/// A `--delimiter` the files do not use is one error per file that names the separator
+/// they use and the way out, not an unknown column and every required one missing.
+#[test]
+fn a_delimiter_the_files_do_not_use_is_named_once_per_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = write_files(&common::tiny_doc("demo-eu"));
+    for (name, text) in &files {
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    }
+    let out = tmp.path().join("scenario.json");
+    let o = common::recourse()
+        .args(["import", "csv", "--delimiter", ";"])
+        .arg(tmp.path())
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!out.exists());
+    let err = String::from_utf8(o.stderr).unwrap();
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(errors.len(), files.len(), "{err}");
+    assert!(
+        errors
+            .iter()
+            .all(|l| l.starts_with("error[other_delimiter]")
+                && l.contains(
+                    "separates its fields with commas, not the semicolons --delimiter gives"
+                )),
+        "{err}"
+    );
+    assert!(err.contains("scenario.csv:1: "), "{err}");
+    assert!(err.contains("or give --delimiter ','"), "{err}");
+    // The separator the files use, given, reads them.
+    let (back, _) = import_dir(tmp.path(), Some(b',')).unwrap_or_else(|d| panic!("{d}"));
+    assert!(back == common::tiny_doc("demo-eu"));
+}
+
 /// Writes the demo's files into a new directory with `edit(file name, text)` applied, runs
 /// `recourse import csv` on it and returns its exit code and standard error.
 fn import_edited(edit: impl Fn(&str, String) -> Option<Vec<u8>>) -> (i32, String, bool) {

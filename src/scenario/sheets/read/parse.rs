@@ -56,6 +56,49 @@ pub(super) fn detect(bytes: &[u8]) -> u8 {
     }
 }
 
+/// The error for a file whose header does not split at the `--delimiter` given but names
+/// the table's columns when split at the separator it uses: one problem for the file,
+/// instead of an unknown column and every required one missing.
+fn other_delimiter_error(t: &Table, bytes: &[u8], given: u8) -> Option<Diagnostic> {
+    let used = detect(bytes);
+    if used == given {
+        return None;
+    }
+    let header = bytes.split(|&b| b == b'\n' || b == b'\r').next()?;
+    let header = std::str::from_utf8(header).ok()?;
+    let cells: Vec<&str> = header.split(char::from(used)).map(str::trim).collect();
+    let known = |c: &str| c.is_empty() || t.columns.iter().any(|k| k.eq_ignore_ascii_case(c));
+    if cells.len() < 2 || !cells.iter().all(|c| known(c)) {
+        return None;
+    }
+    let name = |d: u8| match d {
+        b',' => "commas",
+        b';' => "semicolons",
+        b'\t' => "tabs",
+        _ => "bars (|)",
+    };
+    let flag = |d: u8| match d {
+        b'\t' => "tab".to_owned(),
+        d => format!("'{}'", char::from(d)),
+    };
+    Some(
+        Diagnostic::error(
+            "other_delimiter",
+            format!("{}:1", t.file),
+            format!(
+                "the file separates its fields with {u}, not the {} --delimiter gives: its header \"{}\" names the table's columns when split at {u}",
+                name(given),
+                crate::base::text::clip(header, 60),
+                u = name(used),
+            ),
+        )
+        .hint(format!(
+            "leave --delimiter out (each file's separator is then read from its header), or give --delimiter {}",
+            flag(used)
+        )),
+    )
+}
+
 /// The rows of one file; `None` (with the problems in `diags`) when its header is unusable.
 ///
 /// Long because the records are read in one pass with the line counter and the header's
@@ -74,6 +117,10 @@ pub(super) fn parse_table(
         return None;
     }
     let delim = delimiter.unwrap_or_else(|| detect(bytes));
+    if let Some(d) = delimiter.and_then(|given| other_delimiter_error(t, bytes, given)) {
+        diags.push(d);
+        return None;
+    }
     let quotes = scan_quotes(bytes, delim);
     if let Some(d) = header_quote_error(t.file, bytes, &quotes) {
         diags.push(d);
