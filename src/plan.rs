@@ -484,13 +484,11 @@ impl Resolver<'_> {
     }
 
     fn day(&mut self, path: &str, text: &str) -> Option<Day> {
-        match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(d) if text.len() == 10 => Some((d - self.s.as_of).num_days()),
-            _ => {
-                self.diags.push(
-                    Diagnostic::error("bad_date", path, format!("\"{text}\" is not an ISO date"))
-                        .hint("write dates as YYYY-MM-DD, e.g. 2026-11-27"),
-                );
+        match crate::base::dates::iso_date(text) {
+            Ok(d) => Some((d - self.s.as_of).num_days()),
+            Err((message, hint)) => {
+                self.diags
+                    .push(Diagnostic::error("bad_date", path, message).hint(hint));
                 None
             }
         }

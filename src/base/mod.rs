@@ -1,9 +1,10 @@
 //! What every stage shares and nothing in it depends on a stage: diagnostics, exit codes,
-//! reading inputs, writing outputs, scenario JSON with whole numbers as people write them,
+//! dates, reading inputs, writing outputs, scenario JSON with whole numbers as people write them,
 //! limits on values, the wording of counts and a totally ordered `f64`.
 //!
 //! Imports nothing from the rest of the crate.
 
+pub mod dates;
 pub mod diagnostics;
 pub mod exit;
 pub mod input;

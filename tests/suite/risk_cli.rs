@@ -290,3 +290,39 @@ fn refused_plan(plan: &str) -> String {
     assert_eq!(out.status.code(), Some(2));
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// A plan's dates are read as the scenario's are: a day the calendar lacks is named so,
+/// and a long text is cut in the message, not echoed whole.
+#[test]
+fn check_names_a_plan_date_the_calendar_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    let with_ship = |ship: &str| {
+        format!(
+            r#"{{"shipments": [{{"order": "SO-1", "sku": "SKU-1", "node": "DC-PAR", "lane": "PAR-LYO-G",
+             "ship": "{ship}", "quantity": 5}}]}}"#
+        )
+    };
+    std::fs::write(&plan, with_ship("2026-02-30")).unwrap();
+    recourse()
+        .args(["check", "datasets/tiny/stock-loss.json"])
+        .arg(&plan)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            r#"shipments[0].ship: "2026-02-30" is not a calendar date"#,
+        ))
+        .stderr(contains("check the month and the day of the month"));
+    std::fs::write(&plan, with_ship(&"7".repeat(5000))).unwrap();
+    let out = recourse()
+        .args(["check", "datasets/tiny/stock-loss.json"])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("is not an ISO date") && err.len() < 400,
+        "{err}"
+    );
+}

@@ -11,8 +11,6 @@ use std::fmt;
 /// The longest currency: a code ("EUR") or a short symbol ("k€") fits.
 const MAX_CURRENCY_CHARS: usize = 8;
 
-const DATE_HINT: &str = "write dates as YYYY-MM-DD, e.g. 2026-11-27";
-
 /// The latest `as_of` accepted: every date a plan can name (the horizon, and arrivals up to
 /// a horizon's length after it) must still have a four-digit year.
 pub(super) fn last_as_of() -> NaiveDate {
@@ -101,32 +99,10 @@ impl Validator {
     }
 
     pub(super) fn date(&mut self, path: &dyn fmt::Display, s: &str) -> Option<NaiveDate> {
-        let b = s.as_bytes();
-        let shape_ok = b.len() == 10
-            && b[4] == b'-'
-            && b[7] == b'-'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-        if !shape_ok {
-            self.err(
-                "bad_date",
-                path.to_string(),
-                format!("\"{}\" is not an ISO date", clip(s, 40)),
-                DATE_HINT,
-            );
-            return None;
-        }
-        let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
-        match NaiveDate::from_ymd_opt(num(0..4) as i32, num(5..7), num(8..10)) {
-            Some(d) => Some(d),
-            None => {
-                self.err(
-                    "bad_date",
-                    path.to_string(),
-                    format!("\"{s}\" is not a calendar date"),
-                    "check the month and the day of the month",
-                );
+        match crate::base::dates::iso_date(s) {
+            Ok(d) => Some(d),
+            Err((message, hint)) => {
+                self.err("bad_date", path.to_string(), message, hint);
                 None
             }
         }
