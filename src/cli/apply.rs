@@ -55,13 +55,24 @@ pub fn run(mut args: Args) -> i32 {
         Ok(output) => output,
         Err(code) => return code,
     };
+    if let Some(d) = &args.responses_digest {
+        if let Err(code) = digest_shape(d, "--responses-digest") {
+            return code;
+        }
+    }
     if let Some(file) = &args.decisions {
         match decisions(file) {
             Ok(d) => {
                 args.approve.extend(d.approve);
                 args.reject.extend(d.reject);
+                if let Some(b) = &d.responses_digest {
+                    let from = format!("{}'s responses_digest", display_name(file));
+                    if let Err(code) = digest_shape(b, &from) {
+                        return code;
+                    }
+                }
                 if let (Some(a), Some(b)) = (&args.responses_digest, &d.responses_digest) {
-                    if a != b {
+                    if !a.trim().eq_ignore_ascii_case(b.trim()) {
                         note!(
                             "error: --responses-digest {a} and {}'s responses_digest {b} differ: they were made on different proposals",
                             display_name(file)
@@ -81,6 +92,22 @@ pub fn run(mut args: Args) -> i32 {
         args.responses_digest.as_deref(),
         output,
     )
+}
+
+/// `Err` with the exit code, the message said, when `digest` (from `from`) is not shaped
+/// as a responses digest: told apart from a digest of other responses, which means the
+/// proposals were solved again.
+fn digest_shape(digest: &str, from: &str) -> Result<(), i32> {
+    let d = digest.trim();
+    if d.len() == 16 && d.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(());
+    }
+    note!(
+        "error: {from} \"{}\" is not a responses digest: the planner's page writes 16 hexadecimal digits (such as 0f3a9c21b4d7e655) into its command and its approvals file",
+        recourse::base::text::clip(digest, 40)
+    );
+    note!("  hint: copy the page's command whole, or leave the digest out to apply without this check");
+    Err(exit::BAD_INPUT)
 }
 
 fn decisions(file: &Path) -> Result<recourse::apply::Decisions, i32> {

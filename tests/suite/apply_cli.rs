@@ -642,3 +642,55 @@ fn proposals_for_an_earlier_version_of_the_scenario_are_refused_as_such() {
         .stderr(predicate::str::contains(said));
     assert!(!dir.path().join("new.json").exists() && !dir.path().join("page.html").exists());
 }
+
+/// A responses digest that is not one (a typo, a cut copy) is named so, from the flag or
+/// from the approvals file, not taken for proposals solved again; the right digest, in
+/// capitals, still applies.
+#[test]
+fn a_malformed_responses_digest_is_named_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = tiny("demo-eu");
+    let p = dir.path().join("p.json");
+    let doc = solve_to(&scenario, &p);
+    let first = doc["responses"][0]["id"].as_str().unwrap().to_owned();
+    let next = dir.path().join("next.json");
+    let apply = |extra: &[&str]| {
+        let mut c = recourse();
+        c.arg("apply")
+            .arg(&scenario)
+            .arg(&p)
+            .args(["--approve", &first])
+            .args(extra)
+            .arg("-o")
+            .arg(&next);
+        c.assert()
+    };
+    apply(&["--responses-digest", "xyz"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: --responses-digest \"xyz\" is not a responses digest: the planner's page writes 16 hexadecimal digits",
+        ))
+        .stderr(predicate::str::contains("solved again").not());
+    let decisions = dir.path().join("approvals.json");
+    std::fs::write(
+        &decisions,
+        r#"{"approve": [], "reject": [], "responses_digest": "zz"}"#,
+    )
+    .unwrap();
+    apply(&["--decisions", decisions.to_str().unwrap()])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "approvals.json's responses_digest \"zz\" is not a responses digest",
+        ));
+    assert!(!next.exists());
+    let docs: recourse::documents::proposals::ProposalsDoc =
+        serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+    let digest = recourse::documents::proposals::responses_digest(&docs.responses);
+    apply(&["--responses-digest", &digest.to_uppercase()]).code(0);
+    // A well-formed digest of other responses is still the stale-page refusal.
+    apply(&["--responses-digest", "0123456789abcdef"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "it was solved again since the page was written",
+        ));
+}
