@@ -76,18 +76,33 @@ type Running = Arc<Mutex<Cancels>>;
 
 /// Writes whole lines to stdout, one writer at a time (progress comes from solver threads).
 #[derive(Clone)]
-struct Out(Arc<Mutex<std::io::Stdout>>);
+struct Out(Arc<Mutex<(std::io::Stdout, bool)>>);
 
 impl Out {
-    /// False once stdout is gone (the client closed it).
+    /// False once stdout is gone (the client closed it, or it cannot be written); the first
+    /// failure is logged with its cause, so an operator can tell why the worker stopped.
     fn line(&self, text: &str) -> bool {
-        let Ok(mut out) = self.0.lock() else {
+        let Ok(mut guard) = self.0.lock() else {
             return false;
         };
-        out.write_all(text.as_bytes())
+        let (out, gone) = &mut *guard;
+        if *gone {
+            return false;
+        }
+        let written = out
+            .write_all(text.as_bytes())
             .and_then(|_| out.write_all(b"\n"))
-            .and_then(|_| out.flush())
-            .is_ok()
+            .and_then(|_| out.flush());
+        if let Err(e) = written {
+            *gone = true;
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                note!("recourse serve: stdout is closed (the client stopped reading); stopping");
+            } else {
+                note!("recourse serve: cannot write to stdout ({e}); stopping");
+            }
+            return false;
+        }
+        true
     }
 }
 
@@ -101,7 +116,7 @@ pub fn run(args: Args) -> i32 {
     };
     let mut worker = Worker::with_state(state);
     let term = Arc::new(AtomicBool::new(false));
-    let out = Out(Arc::new(Mutex::new(std::io::stdout())));
+    let out = Out(Arc::new(Mutex::new((std::io::stdout(), false))));
     let running: Running = Arc::new(Mutex::new(Cancels::default()));
     if let Err(e) = watch_sigterm(running.clone(), term.clone()) {
         note!("recourse serve: cannot watch SIGTERM: {e}");
@@ -255,9 +270,7 @@ fn handle(
                 if let Some((_, running)) =
                     stop.lock().ok().as_ref().and_then(|r| r.running.as_ref())
                 {
-                    if !running.stopped() {
-                        note!("recourse serve: stdout is closed; stopping the solve");
-                    }
+                    // `Out::line` said why, once.
                     running.stop();
                 }
             }

@@ -434,6 +434,17 @@ impl Worker {
 
     fn event(&self, EventParams { disruptions }: EventParams) -> Result<Prepared, RpcError> {
         let st = self.loaded()?;
+        if disruptions.is_empty() {
+            // Nothing changes: nothing to journal, and the last solve's responses still
+            // stand for `decide`.
+            return Ok(Prepared {
+                result: raw(&json!({
+                    "at_risk": st.analysis.at_risk.len(),
+                    "kpis": st.kpis(),
+                }))?,
+                change: None,
+            });
+        }
         let before = st.s.disruptions.len();
         let state = st.with_disruptions(&disruptions).map_err(|mut d| {
             for x in &mut d.items {

@@ -36,11 +36,17 @@ impl RpcError {
         RpcError::new(INTERNAL_ERROR, message, None)
     }
     pub fn method_not_found(method: &str, known: &[&str]) -> RpcError {
-        RpcError::new(
-            METHOD_NOT_FOUND,
-            format!("unknown method \"{method}\"; known: {}", known.join(", ")),
-            None,
-        )
+        let message = match method {
+            "$/cancelRequest" => "$/cancelRequest is a notification: send it without an id, \
+                 {\"jsonrpc\": \"2.0\", \"method\": \"$/cancelRequest\", \"params\": {\"id\": ID}}, \
+                 ID the id of the request to cancel"
+                .to_owned(),
+            "$/progress" => "$/progress is what the worker sends while a solve runs, \
+                 not a method to call"
+                .to_owned(),
+            _ => format!("unknown method \"{method}\"; known: {}", known.join(", ")),
+        };
+        RpcError::new(METHOD_NOT_FOUND, message, None)
     }
     pub fn cancelled() -> RpcError {
         RpcError::new(
@@ -111,10 +117,14 @@ pub enum Incoming {
 /// line has none that can be read).
 pub fn parse(line: &str) -> Result<Incoming, (Id, RpcError)> {
     let not_json = |e: serde_json::Error| {
-        (
-            Id::null(),
-            RpcError::new(PARSE_ERROR, format!("not JSON: {e}"), None),
-        )
+        let message = if line.starts_with('\u{feff}') {
+            "not JSON: the line starts with a byte-order mark (U+FEFF); write each message \
+             as UTF-8 without one"
+                .to_owned()
+        } else {
+            format!("not JSON: {e}")
+        };
+        (Id::null(), RpcError::new(PARSE_ERROR, message, None))
     };
     let whole: &RawValue = serde_json::from_str(line).map_err(not_json)?;
     let invalid = |(id, why): (Id, String)| {

@@ -1333,7 +1333,7 @@ fn a_closed_stdout_stops_the_solve() {
     assert_eq!(done.status.code(), Some(0));
     let err = String::from_utf8_lossy(&done.stderr);
     assert!(
-        err.contains("stdout is closed; stopping the solve"),
+        err.contains("stdout is closed (the client stopped reading); stopping"),
         "{err}"
     );
 }
@@ -1565,4 +1565,100 @@ fn the_input_cap_takes_a_size_and_refuses_at_start_what_is_not_one() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("larger than 524288 bytes"));
+}
+
+/// An `event` with no disruptions changes nothing: it is not journaled, and the last
+/// solve's responses still stand for `decide`.
+#[test]
+fn an_empty_event_changes_nothing_and_journals_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("w.journal");
+    let mut c = Client::start(Some(&journal), &[]);
+    let loaded = c.call("load", json!({"scenario": demo()}));
+    let proposals = c.call("solve", json!({"time_limit": 30}));
+    checked_in(dir.path(), &tiny_path("demo-eu"), &proposals, "p");
+    let lines = std::fs::read_to_string(&journal).unwrap().lines().count();
+    let event = c.call("event", json!({"disruptions": []}));
+    assert_eq!(event["at_risk"], loaded["at_risk"]);
+    assert_eq!(event["kpis"], loaded["kpis"]);
+    assert_eq!(
+        std::fs::read_to_string(&journal).unwrap().lines().count(),
+        lines
+    );
+    // The responses are still the last solve's: decide takes them.
+    c.call("decide", json!({"approve": ["R1"], "reject": []}));
+    assert_eq!(
+        std::fs::read_to_string(&journal).unwrap().lines().count(),
+        lines + 1
+    );
+    assert_eq!(c.stderr().0, 0);
+}
+
+/// Messages a client gets wrong in the usual ways are answered with the way to write them:
+/// `$/cancelRequest` sent with an id, `$/progress` called, a line that starts with a
+/// byte-order mark.
+#[test]
+fn the_usual_framing_mistakes_are_answered_with_the_fix() {
+    let mut c = Client::start(None, &[]);
+    let e = c.error("$/cancelRequest", json!({"id": 1}));
+    assert_eq!(e["code"], -32601);
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("$/cancelRequest is a notification: send it without an id"),
+        "{e}"
+    );
+    let e = c.error("$/progress", json!({}));
+    assert_eq!(e["code"], -32601);
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("what the worker sends"),
+        "{e}"
+    );
+    c.send_line("\u{feff}{\"jsonrpc\": \"2.0\", \"id\": 9, \"method\": \"initialize\"}");
+    let r = c.reply();
+    assert_eq!(r["error"]["code"], -32700);
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("byte-order mark (U+FEFF)"),
+        "{r}"
+    );
+    // And the worker goes on serving.
+    assert_eq!(c.call("initialize", json!({}))["name"], "recourse");
+    assert_eq!(c.stderr().0, 0);
+}
+
+/// A stdout that cannot be written ends the worker, exit 0 as documented, and the log says
+/// why: an operator reading it can tell a full disk from a client that went away.
+#[test]
+fn a_stdout_that_cannot_be_written_is_logged_with_its_cause() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    let Ok(full) = full else {
+        eprintln!("skipped: no /dev/full here");
+        return;
+    };
+    let mut child = Command::new(binary())
+        .arg("serve")
+        .stdin(Stdio::piped())
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"initialize\"}\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("recourse serve: cannot write to stdout (No space left on device"),
+        "{err}"
+    );
 }
