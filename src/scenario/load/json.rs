@@ -68,13 +68,31 @@ pub fn parse_json(bytes: &[u8], what: &str, diags: &mut Diagnostics) -> Option<V
         }
         Err(Parse::Syntax(e)) => {
             let msg = strip_position(&e.to_string());
+            let hint = syntax_hint(&msg);
             diags.push(
                 Diagnostic::error("malformed_json", "", format!("malformed JSON: {msg}"))
                     .at(e.line(), e.column())
-                    .hint("fix the JSON syntax at that place (a missing comma, quote or bracket is the usual cause)"),
+                    .hint(hint),
             );
             None
         }
+    }
+}
+
+/// The way out of a JSON reader's error: the syntax in general, or what the few errors
+/// that are not about commas, quotes and brackets need.
+fn syntax_hint(message: &str) -> &'static str {
+    if message.starts_with("number out of range") {
+        "a JSON number here must be within ±1.7e308, and a field's own range is far smaller \
+         (`recourse schema scenario`): write the value the field means"
+    } else if message.starts_with("recursion limit exceeded") {
+        "the document nests arrays or objects more than 128 deep, which no scenario does: \
+         is it the right file?"
+    } else if message.contains("surrogate") || message.contains("hex escape") {
+        "a \\u escape is four hex digits, and a character beyond U+FFFF is a pair of them \
+         (\\ud83d\\ude9a); or write the character itself, as UTF-8"
+    } else {
+        "fix the JSON syntax at that place (a missing comma, quote or bracket is the usual cause)"
     }
 }
 
