@@ -24,6 +24,7 @@
 //! forbidden; the next solve may propose it again.
 
 use crate::base::diagnostics::Diagnostics;
+use crate::base::text::cents;
 use crate::check::evaluate;
 use crate::documents::proposals::ProposalsDoc;
 use crate::plan::Plan;
@@ -247,8 +248,11 @@ fn promise_kept(
     #[allow(clippy::neg_cmp_op_on_partial_ord)]
     if !((eval.cost.total - promised).abs() <= 1e-6 * scale) {
         return Err(inconsistent(format!(
-            "the plan costs {:.2}, not the baseline's {base:.2} minus the net benefits {benefit:.2} = {promised:.2}",
-            eval.cost.total
+            "the plan costs {}, not the baseline's {} minus the net benefits {} = {}",
+            cents(eval.cost.total),
+            cents(base),
+            cents(benefit),
+            cents(promised)
         )));
     }
     Ok(())
@@ -380,8 +384,9 @@ pub fn made_for(s: &Scenario, doc: &ProposalsDoc) -> Result<f64, ApplyError> {
     let base = evaluate(s, &baseline.plan).cost.total;
     if differs(base, doc.kpis.baseline.cost.total) {
         return stale(format!(
-            "the do-nothing plan costs {base:.2}, not the {:.2} the proposals say,",
-            doc.kpis.baseline.cost.total
+            "the do-nothing plan costs {}, not the {} the proposals say,",
+            cents(base),
+            cents(doc.kpis.baseline.cost.total)
         ));
     }
     if let (Some(plan), Some(k)) = (&doc.plan, &doc.kpis.proposed) {
@@ -395,8 +400,9 @@ pub fn made_for(s: &Scenario, doc: &ProposalsDoc) -> Result<f64, ApplyError> {
         }
         if differs(eval.cost.total, k.cost.total) {
             return stale(format!(
-                "the proposals' plan costs {:.2}, not the {:.2} they say,",
-                eval.cost.total, k.cost.total
+                "the proposals' plan costs {}, not the {} they say,",
+                cents(eval.cost.total),
+                cents(k.cost.total)
             ));
         }
         // Approving every response gives the plan: their net benefits are what it saves.
@@ -404,8 +410,9 @@ pub fn made_for(s: &Scenario, doc: &ProposalsDoc) -> Result<f64, ApplyError> {
         if !doc.responses.is_empty() && differs(benefits, base - eval.cost.total) {
             return Err(ApplyError::Edited {
                 what: format!(
-                    "their net benefits add up to {benefits:.2}, not the {:.2} the plan saves",
-                    base - eval.cost.total
+                    "their net benefits add up to {}, not the {} the plan saves",
+                    cents(benefits),
+                    cents(base - eval.cost.total)
                 ),
             });
         }

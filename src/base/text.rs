@@ -127,6 +127,16 @@ pub fn number(v: f64) -> String {
     }
 }
 
+/// Money or a cost for a message, to the cent as the reports write it while it has at most
+/// 15 digits before the point, in exponent form beyond (as [`number`]).
+pub fn cents(v: f64) -> String {
+    if v.abs() < 1e15 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +149,8 @@ mod tests {
         assert_eq!(units(40.0), "40 units");
         assert_eq!(units(0.5), "0.5 units");
         assert_eq!(plural(1.0, "day"), "1 day");
+        assert_eq!(cents(47318.0), "47318.00");
+        assert_eq!(cents(-1e300), "-1e300");
         assert_eq!(plural(0.0, "order"), "0 orders");
     }
 

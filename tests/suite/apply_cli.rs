@@ -694,3 +694,28 @@ fn a_malformed_responses_digest_is_named_as_one() {
             "it was solved again since the page was written",
         ));
 }
+
+/// An edited amount far beyond any plan's is echoed in exponent form, not 309 digits long.
+#[test]
+fn an_absurd_amount_in_edited_proposals_is_echoed_short() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = tiny("demo-eu");
+    let p = dir.path().join("p.json");
+    let mut doc = solve_to(&scenario, &p);
+    doc["responses"][0]["net_benefit"] = serde_json::json!(1e308);
+    std::fs::write(&p, doc.to_string()).unwrap();
+    let out = recourse()
+        .arg("apply")
+        .arg(&scenario)
+        .arg(&p)
+        .args(["--approve", "R1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("their net benefits add up to 1e308, not the "),
+        "{err}"
+    );
+    assert!(err.len() < 400, "{err}");
+}
