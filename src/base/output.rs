@@ -90,6 +90,12 @@ pub fn write_output_with(
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         return write(&mut out).and_then(|_| out.flush());
     }
+    if path.as_os_str().as_encoded_bytes().ends_with(b"/") && !path.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "a name ending in / is a directory's, and there is none; name a file",
+        ));
+    }
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_file() => {
             let real = std::fs::canonicalize(path)?;
@@ -163,7 +169,7 @@ fn write_atomic(
     ));
     let _removed = RemovedOnSignal::new(&tmp);
     let result = (|| {
-        let file = Writeback::new(std::fs::File::create(&tmp)?);
+        let file = Writeback::new(std::fs::File::create(&tmp).map_err(|e| beside(e, dir))?);
         let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
         write(&mut out)?;
         let f = out.into_inner().map_err(|e| e.into_error())?.file;
@@ -177,6 +183,20 @@ fn write_atomic(
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Why the file beside the output could not be created, said as the directory's problem:
+/// the output itself may be writable, and the error alone ("Permission denied") would send
+/// the user to the wrong place.
+fn beside(e: std::io::Error, dir: &Path) -> std::io::Error {
+    std::io::Error::new(
+        e.kind(),
+        format!(
+            "cannot create a file in {} ({e}): the output is written to a new file beside it, \
+             then renamed over it, so its directory must take new files",
+            dir.display()
+        ),
+    )
 }
 
 /// The temporary file [`write_atomic`] is writing, for the signal handler to remove (null

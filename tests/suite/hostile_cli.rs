@@ -1117,3 +1117,73 @@ fn proposals_of(scenario: &Path, dir: &Path) -> PathBuf {
     crate::common::checked_cost(scenario, &proposals);
     proposals
 }
+
+/// An output whose directory takes no new files (the file itself writable) is refused with
+/// the directory named as the problem, since the file is replaced by renaming a new one
+/// over it; the old file is left as it was. A name ending in `/` that is no directory is
+/// refused as one, not written as a file. Run as another user when this one is root (root
+/// writes any directory), or skipped with a message when that cannot be done.
+#[test]
+fn an_output_in_a_directory_that_takes_no_files_names_the_directory() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    recourse()
+        .arg("risk")
+        .arg(demo())
+        .arg("-o")
+        .arg(dir.join("newdir/"))
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "a name ending in / is a directory's, and there is none; name a file",
+        ));
+    assert!(!dir.join("newdir").exists());
+
+    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
+    let ro = dir.join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    std::fs::write(ro.join("old.json"), "old").unwrap();
+    mode(&ro.join("old.json"), 0o666).unwrap();
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut cmd = if root {
+        let setpriv = Path::new("/usr/bin/setpriv");
+        if !setpriv.exists() {
+            eprintln!("skipped: root writes any directory, and there is no setpriv to run as another user");
+            return;
+        }
+        // The binary and the scenario where the other user can reach them.
+        mode(dir, 0o755).unwrap();
+        mode(&ro, 0o755).unwrap();
+        let bin = dir.join("recourse");
+        std::fs::copy(assert_cmd::cargo::cargo_bin("recourse"), &bin).unwrap();
+        mode(&bin, 0o755).unwrap();
+        let mut c = std::process::Command::new(setpriv);
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(bin);
+        c
+    } else {
+        mode(&ro, 0o555).unwrap();
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"))
+    };
+    let scenario = dir.join("s.json");
+    std::fs::copy(demo(), &scenario).unwrap();
+    mode(&scenario, 0o644).unwrap();
+    let out = cmd
+        .arg("risk")
+        .arg(&scenario)
+        .arg("-o")
+        .arg(ro.join("old.json"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot create a file in "), "{err}");
+    assert!(err.contains("(Permission denied"), "{err}");
+    assert!(
+        err.contains("so its directory must take new files"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(ro.join("old.json")).unwrap(), "old");
+    mode(&ro, 0o755).unwrap();
+}
