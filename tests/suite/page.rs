@@ -398,6 +398,58 @@ fn ticks_keep_what_responses_require_and_the_command_they_write_applies() {
     no_problems(&page);
 }
 
+/// Files whose names begin with "-" are written in the command so that `recourse apply`
+/// reads them as files, not options: the command, run by a shell as the page writes it,
+/// applies the approval.
+#[test]
+fn the_command_runs_as_written_for_file_names_beginning_with_a_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let d = dir.path();
+    std::fs::rename(d.join("scenario.json"), d.join("-s.json")).unwrap();
+    std::fs::rename(d.join("proposals.json"), d.join("-p.json")).unwrap();
+    recourse()
+        .current_dir(d)
+        .args([
+            "report",
+            "./-p.json",
+            "--scenario=-s.json",
+            "-o",
+            "dash.html",
+        ])
+        .assert()
+        .code(0);
+    let Some(page) = browser::open(&d.join("dash.html")) else {
+        return;
+    };
+    tick(&page, &doc.responses[0].id);
+    let command = page.text("#command");
+    assert!(
+        command.starts_with("recourse apply ./-s.json ./-p.json --approve "),
+        "{command}"
+    );
+    let bin = Path::new(env!("CARGO_BIN_EXE_recourse")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("sh")
+        .args(["-c", &command])
+        .current_dir(d)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{command}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(d.join("next.json").exists());
+    no_problems(&page);
+}
+
 /// A rejection is the planner's word: ticking a response that requires a rejected one
 /// approves neither, and the card names the rejected response to take back first.
 #[test]

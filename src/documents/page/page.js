@@ -163,7 +163,11 @@
     for (const id of kept.approve || []) if (!rejected.has(id) && !blockers(id).length) approve(id);
     return approved.size + rejected.size;
   }
+  // A file name as one shell word that `recourse apply` reads as a file: quoted unless
+  // plain, and a relative name beginning with "-" (which would be taken for an option)
+  // written "./-name", the same file.
   function shellWord(s) {
+    if (s.startsWith("-")) s = "./" + s;
     return /^[A-Za-z0-9._\/:=+-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\\''") + "'";
   }
   function showSelection() {
