@@ -1478,6 +1478,105 @@ fn long_node_ids_are_cut_to_fit_the_map_and_kept_whole_in_the_tooltip() {
     no_problems(&page);
 }
 
+/// A node's id and a box on the map (left, top, right, bottom, in the map's units).
+type Boxed = Vec<(String, [f64; 4])>;
+
+/// The map's labels as the browser lays them out: per label its node and box, and per node
+/// its mark's box.
+fn map_labels(page: &Page) -> (Boxed, Boxed) {
+    let boxes = |selector: &str, node: &str| {
+        let v = page.eval(&format!(
+            "[...document.querySelectorAll('{selector}')].map(e => {{ const b = e.getBBox(); \
+             return [{node}, [b.x, b.y, b.x + b.width, b.y + b.height]]; }})"
+        ));
+        serde_json::from_value::<Boxed>(v).unwrap()
+    };
+    (
+        boxes("#labels text", "e.parentNode.dataset.node"),
+        boxes("#nodes [data-node]", "e.dataset.node"),
+    )
+}
+
+/// Whether two boxes (left, top, right, bottom) share more than a hair.
+fn boxes_overlap(a: &[f64; 4], b: &[f64; 4]) -> bool {
+    a[0] + 0.5 < b[2] && b[0] + 0.5 < a[2] && a[1] + 0.5 < b[3] && b[1] + 0.5 < a[3]
+}
+
+/// On a network of 70 nodes (the medium preset's) the map labels what matters, without one
+/// label over another or over a node: every node a disruption hit, nearly every node that
+/// sends or receives an at-risk order, and the nodes of the selected response, whichever
+/// it is.
+#[test]
+fn a_large_network_labels_the_nodes_that_matter_without_overlaps() {
+    let dir = tempfile::tempdir().unwrap();
+    recourse()
+        .args([
+            "generate", "--preset", "medium", "--orders", "600", "--seed", "1", "-o",
+        ])
+        .arg(dir.path().join("m.json"))
+        .assert()
+        .success();
+    let doc = solved_page(&dir.path().join("m.json"), dir.path(), "4");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let data = "JSON.parse(document.getElementById('data').textContent)";
+    let hit = page.eval(&format!(
+        "(d => [...new Set(d.disruptions.flatMap(x => [...x.nodes, \
+         ...x.lanes.flatMap(l => [d.lanes[l].from, d.lanes[l].to])]))].map(i => d.nodes[i].id))({data})"
+    ));
+    let hit: BTreeSet<String> = serde_json::from_value(hit).unwrap();
+    let risk = page.eval(&format!("{data}.nodes.filter(x => x.risk).map(x => x.id)"));
+    let risk: BTreeSet<String> = serde_json::from_value(risk).unwrap();
+    assert_eq!(page.eval(&format!("{data}.nodes.length")), 70);
+    assert!(hit.len() >= 10 && risk.len() >= 20, "{hit:?} {risk:?}");
+    let response_nodes = |page: &Page| {
+        let v = page.eval(
+            "[...new Set([...document.querySelectorAll('#moves [data-lane]')].flatMap(e => \
+             e.querySelector('title').textContent.split(':')[1].split(',')[0].split('→').map(s => s.trim())) \
+             .concat([...document.querySelectorAll('#moves [data-node]')].map(e => e.dataset.node)))]",
+        );
+        serde_json::from_value::<BTreeSet<String>>(v).unwrap()
+    };
+    for r in [
+        &doc.responses[0],
+        &doc.responses[doc.responses.len().min(10) - 1],
+    ] {
+        page.click(&format!("#resp-{} button.show", r.id));
+        let (labels, nodes) = map_labels(&page);
+        let labelled: BTreeSet<String> = labels.iter().map(|l| l.0.clone()).collect();
+        let moved = response_nodes(&page);
+        assert!(!moved.is_empty(), "{} moves something", r.id);
+        assert!(
+            moved.is_subset(&labelled),
+            "{}: {moved:?} in {labelled:?}",
+            r.id
+        );
+        assert!(hit.is_subset(&labelled), "{hit:?} in {labelled:?}");
+        let risk_labelled = risk.intersection(&labelled).count();
+        assert!(
+            risk_labelled * 10 >= risk.len() * 9,
+            "{risk_labelled} of {risk:?}"
+        );
+        for (k, (a, ab)) in labels.iter().enumerate() {
+            assert!(
+                ab[0] >= 0.0 && ab[2] <= 1000.0,
+                "{a} inside the frame: {ab:?}"
+            );
+            for (b, bb) in &labels[k + 1..] {
+                assert!(!boxes_overlap(ab, bb), "{a} {ab:?} over {b} {bb:?}");
+            }
+            for (n, nb) in &nodes {
+                assert!(
+                    n == a || !boxes_overlap(ab, nb),
+                    "{a} {ab:?} over node {n} {nb:?}"
+                );
+            }
+        }
+    }
+    no_problems(&page);
+}
+
 /// Loads `file` in the page's tab, as a planner opening it again in the same browser.
 fn open_again(page: &Page, file: &Path) {
     let url = format!("file://{}", file.canonicalize().unwrap().display());

@@ -335,32 +335,20 @@
     // on a hit lane the movement is drawn wider (`under-hit`), a border around the red.
     map.append(moves, hits);
     const nodes = svgEl("g", { id: "nodes" });
-    // Labels go above every lane, ring and arrow, with a halo, so a line never hides one.
-    const labels = svgEl("g", { id: "labels" });
-    const label = D.nodes.length <= 40;
-    const cut = [];
     D.nodes.forEach((x, i) => {
       const [cx, cy] = P[i];
       const shape = x.kind === "customer"
         ? svgEl("rect", { x: cx - 4.5, y: cy - 4.5, width: 9, height: 9, class: "k-customer", "data-node": x.id }, nodeTitle(i))
         : svgEl("circle", { cx, cy, r: 5.5, class: "k-" + x.kind, "data-node": x.id }, nodeTitle(i));
       nodes.append(shape);
-      if (label) {
-        // Right of the node, unless another node sits there: then left of it.
-        const crowded = P.some(([x, y], j) => j !== i && x - cx > -4 && x - cx < 70 && Math.abs(y - cy) < 20);
-        const t = svgEl("text", crowded
-          ? { x: cx - 13, y: cy + 4, "text-anchor": "end" }
-          : { x: cx + 13, y: cy + 4 });
-        t.textContent = x.id;
-        // The node's whole id and name on hover, however much of the label is shown.
-        const g = svgEl("g", { "data-node": x.id }, nodeTitle(i));
-        g.append(t);
-        labels.append(g);
-        cut.push([t, x.id, Math.min(LABEL_MAX, crowded ? cx - 17 : W - cx - 17)]);
-      }
     });
+    // Labels go above every lane, ring and arrow, with a halo, so a line never hides one.
     map.append(nodes, focusLayer, labels);
-    for (const [t, id, room] of cut) fitLabel(t, id, room);
+    for (const x of D.disruptions) {
+      for (const i of x.nodes) hitNode.add(i);
+      for (const l of x.lanes) hitNode.add(D.lanes[l].from).add(D.lanes[l].to);
+    }
+    placeLabels([]);
     const kinds = KINDS.filter((k) => D.nodes.some((x) => x.kind === k));
     const legend = $("legend");
     for (const k of kinds) legend.append(el("i", { class: "k-" + k }), KIND_NAMES[k] + " ");
@@ -368,6 +356,104 @@
     $("map-note").textContent = D.geo
       ? "Nodes placed by their location."
       : "The scenario gives no locations: nodes are laid out by kind (plants, DCs, stores, customer zones from left to right).";
+  }
+
+  // ---- the labels ----------------------------------------------------------------------
+  // On a network of up to LABEL_ALL nodes every node is labelled. On a larger one a label
+  // is drawn only where it covers no other label and no node, and the labels are placed in
+  // the order of what matters to the planner: the nodes of the selected response (or of
+  // the disruption picked in the list), the nodes the disruptions hit (a hit lane's two
+  // ends too), the nodes sending or receiving at-risk orders (most first), then the rest
+  // while room is left.
+  const LABEL_ALL = 40;
+  const LABEL_TRIED = 400; // candidates measured and tried at most, on a large network
+  const labels = svgEl("g", { id: "labels" });
+  const hitNode = new Set();
+  const labelWidth = new Map(); // node index -> its whole label's width, measured once
+
+  function labelOrder(first) {
+    const risk = (i) => D.nodes[i].risk || 0;
+    const byRisk = (a, b) => risk(b) - risk(a) || a - b;
+    const all = D.nodes.map((x, i) => i);
+    const seq = [...first, ...[...hitNode].sort(byRisk), ...all.filter((i) => risk(i) > 0).sort(byRisk), ...all];
+    return [...new Set(seq)].slice(0, D.nodes.length <= LABEL_ALL ? D.nodes.length : LABEL_TRIED);
+  }
+  // Widths of the nodes' whole labels, measured together (one layout for all of them).
+  function measure(order) {
+    const todo = order.filter((i) => !labelWidth.has(i));
+    const ts = todo.map((i) => {
+      const t = svgEl("text", { x: 0, y: 0 });
+      t.textContent = D.nodes[i].id;
+      labels.append(t);
+      return t;
+    });
+    todo.forEach((i, k) => {
+      // Not laid out (a hidden frame): about 6.5 units a character at 11px.
+      labelWidth.set(i, ts[k].getComputedTextLength() || Array.from(D.nodes[i].id).length * 6.5);
+    });
+    for (const t of ts) t.remove();
+  }
+  // Where the label of node `i` goes on `side` (1: right of the node, -1: left), cut to the
+  // room up to the frame (or LABEL_MAX): its box, and how much of it is cut off.
+  function labelSpot(i, side) {
+    const [cx, cy] = P[i];
+    const w = labelWidth.get(i);
+    const room = Math.max(0, Math.min(LABEL_MAX, side > 0 ? W - cx - 17 : cx - 17));
+    const shown = Math.min(w, room);
+    const x0 = side > 0 ? cx + 13 : cx - 13 - shown;
+    return { i, side, room, lost: (w - shown) / Math.max(w, 1), box: [x0, cy - 7, x0 + shown, cy + 7] };
+  }
+  const overlap = (a, b) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+  // What a spot covers: labels already placed, and other nodes' marks.
+  function covers(spot, placed) {
+    const onLabels = placed.filter((o) => overlap(spot.box, o.box)).length;
+    let onNodes = 0;
+    P.forEach(([x, y], j) => {
+      if (j !== spot.i && overlap(spot.box, [x - 7, y - 7, x + 7, y + 7])) onNodes++;
+    });
+    return onLabels + onNodes;
+  }
+  // The better side for node `i`'s label: covering least, then cut least (a label cut at
+  // the frame flips to the other side), then right of the node. `null` when every side
+  // covers something and the network is too large to label all.
+  function bestSpot(i, placed) {
+    let best = null, bestScore = Infinity;
+    for (const side of [1, -1]) {
+      const spot = labelSpot(i, side);
+      const hits = covers(spot, placed);
+      if (hits && D.nodes.length > LABEL_ALL) continue;
+      const score = hits * 3 + (spot.lost > 0 ? 2 + spot.lost : 0);
+      if (score < bestScore) [best, bestScore] = [spot, score];
+    }
+    return best;
+  }
+  // Draws the labels, those of `first` (node indices) placed before any other.
+  function placeLabels(first) {
+    const order = labelOrder(first);
+    measure(order);
+    const placed = [];
+    for (const i of order) {
+      const spot = bestSpot(i, placed);
+      if (spot) placed.push(spot);
+    }
+    labels.replaceChildren();
+    for (const spot of placed) {
+      const [cx, cy] = P[spot.i];
+      const id = D.nodes[spot.i].id;
+      const t = svgEl("text", spot.side > 0 ? { x: cx + 13, y: cy + 4 } : { x: cx - 13, y: cy + 4, "text-anchor": "end" });
+      t.textContent = id;
+      // The node's whole id and name on hover, however much of the label is shown.
+      const g = svgEl("g", { "data-node": id }, nodeTitle(spot.i));
+      g.append(t);
+      labels.append(g);
+      if (spot.lost > 0) fitLabel(t, id, spot.room);
+    }
+  }
+  // The nodes a response acts at: its lanes' ends and its local hand-overs and receipts.
+  function responseNodes(r) {
+    const out = [...r.at];
+    for (const l of [...r.add, ...r.remove]) out.push(D.lanes[l].from, D.lanes[l].to);
+    return out;
   }
 
   // A label longer than `room` (to the frame, or LABEL_MAX) is cut to fit and ends in "…".
@@ -423,6 +509,7 @@
       focusLayer.replaceChildren();
       for (const l of x.lanes) focusLayer.append(laneLine(l, "hit", x.text));
       for (const i of x.nodes) focusLayer.append(ring(i, x.surge ? "surge-node" : "hit-node", x.text));
+      placeLabels([...x.nodes, ...x.lanes.flatMap((l) => [D.lanes[l].from, D.lanes[l].to])]);
     });
   }
 
@@ -514,7 +601,9 @@
     for (const c of document.querySelectorAll("#responses .resp.focus")) c.classList.remove("focus");
     const c = document.getElementById("resp-" + id);
     if (c) c.classList.add("focus");
-    showMoves(byId.get(id));
+    const r = byId.get(id);
+    showMoves(r);
+    placeLabels(r ? responseNodes(r) : []);
   }
 
   function wire() {
