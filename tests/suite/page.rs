@@ -1577,6 +1577,66 @@ fn a_large_network_labels_the_nodes_that_matter_without_overlaps() {
     no_problems(&page);
 }
 
+/// demo-eu with its nodes moved to `places` (id, lat, lon), written to `dir`/`name`.
+fn relocated(dir: &Path, name: &str, places: &[(&str, f64, f64)]) -> PathBuf {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tiny_path("demo-eu")).unwrap()).unwrap();
+    for n in v["nodes"].as_array_mut().unwrap() {
+        let id = n["id"].as_str().unwrap().to_owned();
+        match places.iter().find(|p| p.0 == id) {
+            Some((_, lat, lon)) => n["location"] = serde_json::json!({"lat": lat, "lon": lon}),
+            None => {
+                n.as_object_mut().unwrap().remove("location");
+            }
+        }
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, v.to_string()).unwrap();
+    path
+}
+
+/// demo-eu's nodes in American cities, coast to coast (a network four times wider than
+/// high), New York at the east edge.
+const COAST_TO_COAST: [(&str, f64, f64); 6] = [
+    ("PL-LIL", 34.05, -118.24),
+    ("DC-PAR", 41.88, -87.63),
+    ("DC-LYS", 32.78, -96.8),
+    ("Z-IDF", 40.71, -74.0),
+    ("Z-LYON", 37.77, -122.4),
+    ("Z-MARS", 33.75, -84.39),
+];
+
+/// A label with no room right of its node before the frame goes left of it, whole: on a
+/// coast-to-coast network the east-most node (New York) is named, not cut to "…".
+#[test]
+fn a_label_without_room_at_the_frame_goes_left_of_its_node() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = relocated(dir.path(), "us.json", &COAST_TO_COAST);
+    solved_page(&scenario, dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let (labels, nodes) = map_labels(&page);
+    assert_eq!(labels.len(), 6);
+    let texts = page.eval("[...document.querySelectorAll('#labels text')].map(t => t.textContent)");
+    let ids: Vec<&String> = labels.iter().map(|l| &l.0).collect();
+    assert_eq!(texts, serde_json::json!(ids), "every label whole");
+    for (id, b) in &labels {
+        assert!(
+            b[0] >= 0.0 && b[2] <= 1000.0,
+            "{id} inside the frame: {b:?}"
+        );
+    }
+    let east = |of: &Boxed, id: &str| of.iter().find(|l| l.0 == id).unwrap().1;
+    let (label, node) = (east(&labels, "Z-IDF"), east(&nodes, "Z-IDF"));
+    assert!(node[2] > 950.0, "New York is at the east edge: {node:?}");
+    assert!(
+        label[2] <= node[0],
+        "its label left of it: {label:?} {node:?}"
+    );
+    no_problems(&page);
+}
+
 /// Loads `file` in the page's tab, as a planner opening it again in the same browser.
 fn open_again(page: &Page, file: &Path) {
     let url = format!("file://{}", file.canonicalize().unwrap().display());

@@ -422,7 +422,8 @@
       const spot = labelSpot(i, side);
       const hits = covers(spot, placed);
       if (hits && D.nodes.length > LABEL_ALL) continue;
-      const score = hits * 3 + (spot.lost > 0 ? 2 + spot.lost : 0);
+      // Cutting most of a label costs more than covering a node; a few letters, less.
+      const score = hits * 3 + (spot.lost > 0 ? 1 + 4 * spot.lost : 0);
       if (score < bestScore) [best, bestScore] = [spot, score];
     }
     return best;
