@@ -1637,6 +1637,102 @@ fn a_label_without_room_at_the_frame_goes_left_of_its_node() {
     no_problems(&page);
 }
 
+/// The centre of a box.
+fn centre(b: &[f64; 4]) -> (f64, f64) {
+    ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0)
+}
+
+/// Nodes at one location are spread on a small circle around it: every node's mark shows,
+/// none over another, each with its whole label, no label over another.
+#[test]
+fn nodes_at_one_location_are_spread_so_each_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let paris: Vec<(&str, f64, f64)> = COAST_TO_COAST.iter().map(|p| (p.0, 48.85, 2.35)).collect();
+    let scenario = relocated(dir.path(), "one.json", &paris);
+    solved_page(&scenario, dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let (labels, nodes) = map_labels(&page);
+    assert_eq!((labels.len(), nodes.len()), (6, 6));
+    for (k, (a, ab)) in nodes.iter().enumerate() {
+        for (b, bb) in &nodes[k + 1..] {
+            let ((ax, ay), (bx, by)) = (centre(ab), centre(bb));
+            // Rings around hit nodes have a radius of 10: their centres at least 20 apart.
+            assert!(
+                (ax - bx).hypot(ay - by) >= 20.0,
+                "{a} {ab:?} and {b} {bb:?} apart"
+            );
+        }
+    }
+    let texts = page.eval("[...document.querySelectorAll('#labels text')].map(t => t.textContent)");
+    let ids: Vec<&String> = labels.iter().map(|l| &l.0).collect();
+    assert_eq!(texts, serde_json::json!(ids), "every label whole");
+    for (k, (a, ab)) in labels.iter().enumerate() {
+        for (b, bb) in &labels[k + 1..] {
+            assert!(!boxes_overlap(ab, bb), "{a} {ab:?} over {b} {bb:?}");
+        }
+    }
+    no_problems(&page);
+}
+
+/// A network across the antimeridian is drawn as one piece: Fiji and Samoa, 1,200 km apart
+/// on either side of the 180th meridian, are drawn close together, not at the two ends of
+/// the frame.
+#[test]
+fn a_network_across_the_antimeridian_is_drawn_in_one_piece() {
+    let dir = tempfile::tempdir().unwrap();
+    let pacific = [
+        ("PL-LIL", -36.85, 174.76),  // Auckland
+        ("DC-PAR", -18.14, 178.44),  // Suva, Fiji
+        ("DC-LYS", -13.83, -171.76), // Apia, Samoa
+        ("Z-IDF", 21.31, -157.86),   // Honolulu
+        ("Z-LYON", -21.14, -175.2),  // Nuku'alofa, Tonga
+        ("Z-MARS", -41.29, 174.78),  // Wellington
+    ];
+    let scenario = relocated(dir.path(), "pacific.json", &pacific);
+    solved_page(&scenario, dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let (_, nodes) = map_labels(&page);
+    let at = |id: &str| centre(&nodes.iter().find(|n| n.0 == id).unwrap().1);
+    let apart = |a: &str, b: &str| {
+        let ((ax, ay), (bx, by)) = (at(a), at(b));
+        (ax - bx).hypot(ay - by)
+    };
+    let (fiji_samoa, auckland_honolulu) = (apart("DC-PAR", "DC-LYS"), apart("PL-LIL", "Z-IDF"));
+    assert!(
+        fiji_samoa * 4.0 < auckland_honolulu,
+        "Fiji-Samoa {fiji_samoa:.0}, Auckland-Honolulu {auckland_honolulu:.0}"
+    );
+    assert!(at("DC-PAR").0 < at("DC-LYS").0, "Samoa east of Fiji");
+    no_problems(&page);
+}
+
+/// When some nodes have a location and others not, the note says how many lack one and
+/// which, and that the nodes are laid out by kind.
+#[test]
+fn the_map_note_names_the_nodes_without_a_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let located: Vec<(&str, f64, f64)> = COAST_TO_COAST
+        .iter()
+        .filter(|p| !["Z-IDF", "Z-LYON"].contains(&p.0))
+        .copied()
+        .collect();
+    let scenario = relocated(dir.path(), "part.json", &located);
+    solved_page(&scenario, dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    assert_eq!(
+        page.text("#map-note"),
+        "2 of 6 nodes have no location (Z-IDF, Z-LYON), so all nodes are laid out by kind \
+         (plants, DCs, stores, customer zones from left to right)."
+    );
+    no_problems(&page);
+}
+
 /// Loads `file` in the page's tab, as a planner opening it again in the same browser.
 fn open_again(page: &Page, file: &Path) {
     let url = format!("file://{}", file.canonicalize().unwrap().display());

@@ -229,7 +229,8 @@
     if (D.geo) {
       const lat0 = D.nodes.reduce((s, x) => s + x.at[0], 0) / Math.max(n, 1);
       const k = Math.cos((lat0 * Math.PI) / 180);
-      raw = D.nodes.map((x) => [x.at[1] * k, -x.at[0]]);
+      const lon = unwrapped(D.nodes.map((x) => x.at[1]));
+      raw = D.nodes.map((x, i) => [lon[i] * k, -x.at[0]]);
     } else {
       const kinds = KINDS.filter((k) => D.nodes.some((x) => x.kind === k));
       const nbrs = D.nodes.map(() => []);
@@ -253,9 +254,43 @@
     for (const [x, y] of raw) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
     const s = Math.min((W - 2 * PAD) / Math.max(x1 - x0, 1e-9), (H - 2 * PAD) / Math.max(y1 - y0, 1e-9));
     const ox = (W - s * (x1 - x0)) / 2, oy = (H - s * (y1 - y0)) / 2;
-    return raw.map(([x, y]) => [ox + s * (x - x0), oy + s * (y - y0)]);
+    return spread(raw.map(([x, y]) => [ox + s * (x - x0), oy + s * (y - y0)]));
+  }
+  // Longitudes as one run without a jump: a network across the antimeridian (New Zealand,
+  // Fiji, Samoa, Hawaii) is cut at the widest gap between its nodes' longitudes instead,
+  // the ones west of the cut moved on by 360 degrees, so its lanes do not cross the frame.
+  function unwrapped(lons) {
+    const sorted = [...new Set(lons)].sort((a, b) => a - b);
+    let gap = 360 - (sorted[sorted.length - 1] - sorted[0]), cut = null;
+    for (let k = 1; k < sorted.length; k++)
+      if (sorted[k] - sorted[k - 1] > gap) [gap, cut] = [sorted[k] - sorted[k - 1], sorted[k]];
+    return cut === null ? lons : lons.map((l) => (l < cut ? l + 360 : l));
+  }
+  // Nodes drawn at one spot (the same location, or a few units apart) are spread on a
+  // small circle around it, far enough apart that each mark and its ring show whole.
+  function spread(p) {
+    const near = 6, groups = [];
+    for (let i = 0; i < p.length; i++) {
+      const g = groups.find((g) => Math.hypot(p[g[0]][0] - p[i][0], p[g[0]][1] - p[i][1]) < near);
+      if (g) g.push(i); else groups.push([i]);
+    }
+    const out = p.map((x) => [...x]);
+    for (const g of groups) {
+      if (g.length < 2) continue;
+      const cx = g.reduce((s, i) => s + p[i][0], 0) / g.length, cy = g.reduce((s, i) => s + p[i][1], 0) / g.length;
+      const r = Math.max(30, 16 / Math.sin(Math.PI / g.length));
+      g.forEach((i, j) => {
+        const a = (2 * Math.PI * j) / g.length;
+        if (Math.cos(a) < -1e-9) firstSide[i] = -1;
+        out[i] = [Math.min(W - 8, Math.max(8, cx + r * Math.cos(a))), Math.min(H - 8, Math.max(8, cy + r * Math.sin(a)))];
+      });
+    }
+    return out;
   }
 
+  // Per node, the side its label is tried on first: right (1), or left (-1) for a node on
+  // the left of a circle of spread nodes, whose label then points away from the others.
+  const firstSide = D.nodes.map(() => 1);
   const P = positions();
   const map = $("map");
   const moves = svgEl("g", { id: "moves" });
@@ -353,9 +388,18 @@
     const legend = $("legend");
     for (const k of kinds) legend.append(el("i", { class: "k-" + k }), KIND_NAMES[k] + " ");
     legend.append(` · ${count(D.lanes.length)} lanes · red: hit by an outage, a delay or a loss · orange ring: demand surge · blue: what the selected response ships (dashed: what it stops shipping; edged around the red where it uses a hit lane)`);
-    $("map-note").textContent = D.geo
-      ? "Nodes placed by their location."
-      : "The scenario gives no locations: nodes are laid out by kind (plants, DCs, stores, customer zones from left to right).";
+    $("map-note").textContent = mapNote();
+  }
+
+  // How the nodes are placed, and when not by location, which nodes lack one.
+  function mapNote() {
+    if (D.geo) return "Nodes placed by their location.";
+    const byKind = "nodes are laid out by kind (plants, DCs, stores, customer zones from left to right).";
+    const none = D.nodes.filter((x) => !x.at).map((x) => x.id);
+    if (none.length === D.nodes.length) return "The scenario gives no locations: " + byKind;
+    const named = none.length > 3 ? none.slice(0, 3).join(", ") + ` and ${count(none.length - 3)} more` : none.join(", ");
+    const has = none.length === 1 ? "has" : "have";
+    return `${count(none.length)} of ${count(D.nodes.length)} nodes ${has} no location (${named}), so all ` + byKind;
   }
 
   // ---- the labels ----------------------------------------------------------------------
@@ -414,11 +458,11 @@
     return onLabels + onNodes;
   }
   // The better side for node `i`'s label: covering least, then cut least (a label cut at
-  // the frame flips to the other side), then right of the node. `null` when every side
+  // the frame flips to the other side), then its first side. `null` when every side
   // covers something and the network is too large to label all.
   function bestSpot(i, placed) {
     let best = null, bestScore = Infinity;
-    for (const side of [1, -1]) {
+    for (const side of [firstSide[i], -firstSide[i]]) {
       const spot = labelSpot(i, side);
       const hits = covers(spot, placed);
       if (hits && D.nodes.length > LABEL_ALL) continue;
