@@ -1733,6 +1733,43 @@ fn the_map_note_names_the_nodes_without_a_location() {
     no_problems(&page);
 }
 
+/// A scenario without orders has no on-time-in-full nor fill rate: the page writes "n/a"
+/// for them, not 100.0% (the proposals document keeps its 1.0).
+#[test]
+fn shares_of_no_orders_read_not_applicable() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tiny_path("demo-eu")).unwrap()).unwrap();
+    v["orders"] = serde_json::json!([]);
+    // The demand surge names orders; the other disruptions stay.
+    v["disruptions"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|d| d["kind"] != "demand_surge");
+    let scenario = dir.path().join("no-orders.json");
+    std::fs::write(&scenario, v.to_string()).unwrap();
+    let doc = solved_page(&scenario, dir.path(), "30");
+    assert_eq!(doc.kpis.baseline.orders, 0);
+    assert_eq!(doc.kpis.baseline.on_time_in_full, 1.0);
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let rows = page.eval(
+        "[...document.querySelectorAll('#kpis tr')].map(r => [...r.children].map(c => c.textContent))",
+    );
+    let rows: Vec<Vec<String>> = serde_json::from_value(rows).unwrap();
+    for label in ["on-time-in-full", "fill rate"] {
+        let row = rows.iter().find(|r| r[0] == label).unwrap();
+        assert_eq!(row[2..], ["n/a", "n/a"], "{row:?}");
+    }
+    assert!(!page.text("#kpis").contains('%'), "{}", page.text("#kpis"));
+    assert_eq!(
+        page.eval("document.querySelectorAll('#kpis tr.undefined .bar').length"),
+        0
+    );
+    no_problems(&page);
+}
+
 /// Loads `file` in the page's tab, as a planner opening it again in the same browser.
 fn open_again(page: &Page, file: &Path) {
     let url = format!("file://{}", file.canonicalize().unwrap().display());

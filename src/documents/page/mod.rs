@@ -194,6 +194,8 @@ struct Bar {
     show: fn(f64) -> String,
     /// Whether more is better (on-time-in-full) or worse (cost, at-risk orders).
     higher_is_better: bool,
+    /// False for a share of no orders (on-time-in-full, fill rate): written "n/a", no bars.
+    defined: bool,
 }
 
 impl Bar {
@@ -210,6 +212,16 @@ impl Bar {
             after,
             show,
             higher_is_better,
+            defined: true,
+        }
+    }
+
+    /// The bar of a share of `orders` orders: undefined for none (the proposals document
+    /// writes 1.0 then, which the page does not show as 100.0%).
+    fn share_of(self, orders: usize) -> Bar {
+        Bar {
+            defined: orders > 0,
+            ..self
         }
     }
 }
@@ -241,14 +253,16 @@ fn kpis(out: &mut String, b: &Kpis, p: Option<&Kpis>, currency: &str) {
                 after.map(|a| a.on_time_in_full),
                 PERCENT,
                 true,
-            ),
+            )
+            .share_of(pp.orders),
             Bar::of(
                 "fill rate",
                 pp.fill_rate,
                 after.map(|a| a.fill_rate),
                 PERCENT,
                 true,
-            ),
+            )
+            .share_of(pp.orders),
             Bar::of(
                 "at-risk orders",
                 pp.at_risk_orders as f64,
@@ -280,14 +294,16 @@ fn overall(b: &Kpis, p: Option<&Kpis>, currency: &str) -> Vec<Bar> {
             p.map(|k| k.on_time_in_full),
             PERCENT,
             true,
-        ),
+        )
+        .share_of(b.orders),
         Bar::of(
             "fill rate",
             b.fill_rate,
             p.map(|k| k.fill_rate),
             PERCENT,
             true,
-        ),
+        )
+        .share_of(b.orders),
         Bar::of(
             "at-risk orders",
             b.at_risk_orders as f64,
@@ -315,6 +331,15 @@ fn overall(b: &Kpis, p: Option<&Kpis>, currency: &str) -> Vec<Bar> {
 fn bars(out: &mut String, rows: &[Bar]) {
     out.push_str("<table class=\"bars\">");
     for r in rows {
+        if !r.defined {
+            let _ = write!(
+                out,
+                "<tr class=\"undefined\" title=\"no orders\"><th>{}</th><td></td><td class=\"num\">n/a</td>\
+                 <td class=\"num\">n/a</td></tr>",
+                esc(&r.label)
+            );
+            continue;
+        }
         let top = r.before.max(r.after.unwrap_or(0.0)).max(f64::MIN_POSITIVE);
         let width = |v: f64| (100.0 * v / top).clamp(0.0, 100.0);
         let better = r.after.map(|a| {
