@@ -1770,6 +1770,70 @@ fn shares_of_no_orders_read_not_applicable() {
     no_problems(&page);
 }
 
+/// Every graphic on the page (bars, legend swatches, node marks, lanes, rings, movements,
+/// the chart's bars and axis) is at least 3:1 against white, the contrast WCAG asks of
+/// graphics, computed from the colours the browser gives them. A mark of each kind is drawn
+/// into the page where the scenario has none (a store, a dashed movement).
+#[test]
+fn every_graphic_is_at_least_three_to_one_against_white() {
+    let dir = tempfile::tempdir().unwrap();
+    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let colours = page.eval(
+        r##"(() => {
+          const SVG = "http://www.w3.org/2000/svg";
+          const probe = (parent, tag, cls, svg) => {
+            const e = svg ? document.createElementNS(SVG, tag) : document.createElement(tag);
+            e.setAttribute("class", cls);
+            document.querySelector(parent).append(e);
+            return e;
+          };
+          const marks = [];
+          for (const [parent, cls, prop] of [
+            ["#map", "lane", "stroke"], ["#map", "hit", "stroke"], ["#map", "hit-node", "stroke"],
+            ["#map", "surge-node", "stroke"], ["#map", "add", "stroke"], ["#map", "remove", "stroke"],
+            ["#map", "act-node", "stroke"], ["#map", "k-plant", "fill"], ["#map", "k-dc", "fill"],
+            ["#map", "k-store", "fill"], ["#map", "k-customer", "fill"],
+            ["#by-day svg", "before", "fill"], ["#by-day svg", "after", "fill"], ["#by-day svg", "axis", "stroke"],
+          ]) marks.push([parent + " ." + cls, prop, probe(parent, "rect", cls, true)]);
+          for (const cls of ["k-plant", "k-dc", "k-store", "k-customer"])
+            marks.push(["legend i." + cls, "backgroundColor", probe("#legend", "i", cls, false)]);
+          for (const cls of ["bar before", "bar after", "swatch before", "swatch after"])
+            marks.push(["." + cls.replace(" ", "."), "backgroundColor", probe("#kpis", "div", cls, false)]);
+          marks.push(["#arrow path", "fill", document.querySelector("#arrow path")]);
+          return marks.map(([name, prop, e]) => [name, getComputedStyle(e)[prop]]);
+        })()"##,
+    );
+    let colours: Vec<(String, String)> = serde_json::from_value(colours).unwrap();
+    assert_eq!(colours.len(), 23);
+    let luminance = |c: &str| {
+        let rgb: Vec<f64> = c
+            .trim_start_matches("rgb(")
+            .trim_end_matches(')')
+            .split(',')
+            .map(|x| x.trim().parse::<f64>().unwrap() / 255.0)
+            .collect();
+        let lin = |c: f64| {
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2])
+    };
+    let low: Vec<String> = colours
+        .iter()
+        .map(|(name, c)| (name, c, 1.05 / (luminance(c) + 0.05)))
+        .filter(|(_, _, ratio)| *ratio < 3.0)
+        .map(|(name, c, ratio)| format!("{name}: {c} is {ratio:.2}:1"))
+        .collect();
+    assert!(low.is_empty(), "{low:#?}");
+    no_problems(&page);
+}
+
 /// Loads `file` in the page's tab, as a planner opening it again in the same browser.
 fn open_again(page: &Page, file: &Path) {
     let url = format!("file://{}", file.canonicalize().unwrap().display());
