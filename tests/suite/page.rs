@@ -944,8 +944,12 @@ fn solve_writes_the_page_in_one_step() {
     let dir = tempfile::tempdir().unwrap();
     let out = page_by_solve(dir.path(), tiny_path("demo-eu"), 0);
     let html = std::fs::read_to_string(&out).unwrap();
-    assert!(html.contains("<div class=\"value\" id=\"cost-plan\">1,200.00 EUR</div>"));
-    assert!(html.contains("<div class=\"value\" id=\"cost-baseline\">48,518.00 EUR</div>"));
+    assert!(html.contains(
+        "<div class=\"value\" id=\"cost-plan\">1,200.00 <span class=\"cur\">EUR</span></div>"
+    ));
+    assert!(html.contains(
+        "<div class=\"value\" id=\"cost-baseline\">48,518.00 <span class=\"cur\">EUR</span></div>"
+    ));
     assert!(html.contains("a new solve can rank the responses differently"));
     assert!(html.contains("\"proposals\":null"));
     // Ticking gives no apply command: solving again for the proposals document could give
@@ -1831,6 +1835,79 @@ fn every_graphic_is_at_least_three_to_one_against_white() {
         .map(|(name, c, ratio)| format!("{name}: {c} is {ratio:.2}:1"))
         .collect();
     assert!(low.is_empty(), "{low:#?}");
+    no_problems(&page);
+}
+
+/// Lays the page out again in a viewport `width` CSS pixels wide (and 900 high).
+fn set_width(page: &Page, width: u32) {
+    page.tab
+        .call_method(
+            headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
+                width,
+                height: 900,
+                device_scale_factor: 1.0,
+                mobile: false,
+                scale: None,
+                screen_width: None,
+                screen_height: None,
+                position_x: None,
+                position_y: None,
+                dont_set_visible_size: None,
+                screen_orientation: None,
+                viewport: None,
+                display_feature: None,
+                device_posture: None,
+            },
+        )
+        .unwrap();
+}
+
+/// Nothing on the page runs wider than a narrow window (481 and 801 CSS pixels, just above
+/// where the page's layout changes): the headline cards wrap their amounts, even with
+/// millions and the longest currency code a scenario may give (8 wide letters).
+#[test]
+fn the_page_fits_narrow_windows_with_long_amounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tiny_path("demo-eu")).unwrap()).unwrap();
+    v["currency"] = serde_json::json!("WWWWWWWW");
+    // Penalties large enough for costs in the tens of millions.
+    for o in v["orders"].as_array_mut().unwrap() {
+        o["late_penalty_per_unit_day"] = serde_json::json!(40000.0);
+        o["short_penalty_per_unit"] = serde_json::json!(400000.0);
+    }
+    let scenario = dir.path().join("long-money.json");
+    std::fs::write(&scenario, v.to_string()).unwrap();
+    solved_page(&scenario, dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let baseline = page.text("#cost-baseline");
+    assert!(
+        baseline.len() >= "10,000,000.00 WWWWWWWW".len(),
+        "{baseline}"
+    );
+    for width in [481, 801] {
+        set_width(&page, width);
+        let (inner, scroll) = (
+            page.eval("window.innerWidth"),
+            page.eval("document.documentElement.scrollWidth"),
+        );
+        assert_eq!(inner, width);
+        assert!(
+            scroll.as_u64().unwrap() <= u64::from(width),
+            "{scroll} wide at {width}"
+        );
+        let cards = page.eval(
+            "[...document.querySelectorAll('#headline .card')].map(c => c.getBoundingClientRect().right)",
+        );
+        for right in cards.as_array().unwrap() {
+            assert!(
+                right.as_f64().unwrap() <= f64::from(width),
+                "{cards} at {width}"
+            );
+        }
+    }
     no_problems(&page);
 }
 

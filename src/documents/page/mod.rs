@@ -148,14 +148,14 @@ fn headline(out: &mut String, doc: &ProposalsDoc, currency: &str) {
         out,
         "cost-baseline",
         "Cost if nobody acts",
-        money(base.cost.total, currency),
+        card_money(base.cost.total, currency),
         "penalties included",
     );
     card(
         out,
         "cost-plan",
         "Cost of the plan",
-        plan.map_or("no plan".to_owned(), |k| money(k.cost.total, currency)),
+        plan.map_or("no plan".to_owned(), |k| card_money(k.cost.total, currency)),
         &plan.map_or(String::new(), |k| {
             format!("saves {}", money(base.cost.total - k.cost.total, currency))
         }),
@@ -584,6 +584,20 @@ fn order_table(out: &mut String, mut rows: Vec<(&str, u32, String)>, rest: &str)
             "<p class=\"note\">and {} more of lower or equal priority ({rest}).</p>",
             count((rows.len() - UNRESOLVED_SHOWN) as f64)
         );
+    }
+}
+
+/// Money on a headline card: the currency smaller than the amount, so that the two fit a
+/// narrow card on one line more often.
+fn card_money(x: f64, currency: &str) -> String {
+    if currency.is_empty() {
+        grouped(x)
+    } else {
+        format!(
+            "{} <span class=\"cur\">{}</span>",
+            grouped(x),
+            esc(currency)
+        )
     }
 }
 
