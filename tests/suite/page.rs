@@ -1911,6 +1911,33 @@ fn the_page_fits_narrow_windows_with_long_amounts() {
     no_problems(&page);
 }
 
+/// On demo-eu a label goes beside its node where it keeps off the ring of a hit node (by a
+/// unit or more): the Île-de-France zone's label, right of it, would touch the ring of the
+/// Paris DC just above; it goes left.
+#[test]
+fn labels_keep_off_the_rings_of_hit_nodes() {
+    let dir = tempfile::tempdir().unwrap();
+    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let (labels, _) = map_labels(&page);
+    assert_eq!(labels.len(), 6);
+    let rings = page.eval(
+        "[...document.querySelectorAll('#hits circle')].map(e => { const b = e.getBBox(); \
+         return [e.dataset.node, [b.x - 2.5, b.y - 2.5, b.x + b.width + 2.5, b.y + b.height + 2.5]]; })",
+    );
+    let rings: Boxed = serde_json::from_value(rings).unwrap();
+    assert!(rings.iter().any(|r| r.0 == "DC-PAR"), "{rings:?}");
+    for (a, ab) in &labels {
+        for (r, rb) in &rings {
+            let near = ab[0] < rb[2] && rb[0] < ab[2] && ab[1] < rb[3] && rb[1] < ab[3];
+            assert!(a == r || !near, "{a} {ab:?} at the ring of {r} {rb:?}");
+        }
+    }
+    no_problems(&page);
+}
+
 /// Loads `file` in the page's tab, as a planner opening it again in the same browser.
 fn open_again(page: &Page, file: &Path) {
     let url = format!("file://{}", file.canonicalize().unwrap().display());

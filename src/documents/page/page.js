@@ -413,6 +413,7 @@
   const LABEL_TRIED = 400; // candidates measured and tried at most, on a large network
   const labels = svgEl("g", { id: "labels" });
   const hitNode = new Set();
+  const ringed = new Set(D.disruptions.flatMap((x) => x.nodes)); // drawn with a ring
   const labelWidth = new Map(); // node index -> its whole label's width, measured once
 
   function labelOrder(first) {
@@ -448,14 +449,17 @@
     return { i, side, room, lost: (w - shown) / Math.max(w, 1), box: [x0, cy - 7, x0 + shown, cy + 7] };
   }
   const overlap = (a, b) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
-  // What a spot covers: labels already placed, and other nodes' marks.
+  // What a spot covers: labels already placed and other nodes' marks (`hits`), and the
+  // rings drawn around the nodes a disruption hit (radius 10, stroke 3: `rings`).
   function covers(spot, placed) {
-    const onLabels = placed.filter((o) => overlap(spot.box, o.box)).length;
-    let onNodes = 0;
+    const hits = placed.filter((o) => overlap(spot.box, o.box)).length;
+    let marks = 0, rings = 0;
     P.forEach(([x, y], j) => {
-      if (j !== spot.i && overlap(spot.box, [x - 7, y - 7, x + 7, y + 7])) onNodes++;
+      if (j === spot.i) return;
+      if (overlap(spot.box, [x - 7, y - 7, x + 7, y + 7])) marks++;
+      else if (ringed.has(j) && overlap(spot.box, [x - 11.5, y - 11.5, x + 11.5, y + 11.5])) rings++;
     });
-    return onLabels + onNodes;
+    return { hits: hits + marks, rings };
   }
   // The better side for node `i`'s label: covering least, then cut least (a label cut at
   // the frame flips to the other side), then its first side. `null` when every side
@@ -464,10 +468,11 @@
     let best = null, bestScore = Infinity;
     for (const side of [firstSide[i], -firstSide[i]]) {
       const spot = labelSpot(i, side);
-      const hits = covers(spot, placed);
+      const { hits, rings } = covers(spot, placed);
       if (hits && D.nodes.length > LABEL_ALL) continue;
-      // Cutting most of a label costs more than covering a node; a few letters, less.
-      const score = hits * 3 + (spot.lost > 0 ? 1 + 4 * spot.lost : 0);
+      // Cutting most of a label costs more than covering a node; a few letters, less. Part
+      // of a ring may go under a label where nothing else is free.
+      const score = hits * 3 + rings + (spot.lost > 0 ? 1 + 4 * spot.lost : 0);
       if (score < bestScore) [best, bestScore] = [spot, score];
     }
     return best;
