@@ -1938,6 +1938,27 @@ fn labels_keep_off_the_rings_of_hit_nodes() {
     no_problems(&page);
 }
 
+/// The list of disruptions is numbered as the disruptions are named, from 0: the line
+/// numbered 5 is disruptions[5], the one explanations cite by that name.
+#[test]
+fn the_disruptions_are_numbered_as_they_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let numbered = page.eval(
+        "(ol => [...ol.children].map((li, k) => [ol.start + k, li.textContent.split(' ')[0]]))\
+         (document.getElementById('disruptions'))",
+    );
+    let numbered: Vec<(usize, String)> = serde_json::from_value(numbered).unwrap();
+    assert_eq!(numbered.len(), 6);
+    for (number, name) in numbered {
+        assert_eq!(name, format!("disruptions[{number}]"));
+    }
+    no_problems(&page);
+}
+
 /// Loads `file` in the page's tab, as a planner opening it again in the same browser.
 fn open_again(page: &Page, file: &Path) {
     let url = format!("file://{}", file.canonicalize().unwrap().display());

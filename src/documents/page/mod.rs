@@ -46,12 +46,14 @@ pub fn render(s: &Scenario, doc: &ProposalsDoc, files: &Files) -> String {
         doc.kpis.proposed.as_ref(),
         currency,
     );
+    // The disruptions are numbered from 0, as each one's text and the explanations name them
+    // ("disruptions[5]").
     out.push_str(
         "<section id=\"network\"><h2>Network</h2>\
          <p class=\"note\" id=\"map-note\"></p>\
          <svg id=\"map\" viewBox=\"0 0 1000 560\" role=\"img\" aria-label=\"network map\"></svg>\
          <div id=\"legend\" class=\"legend\"></div>\
-         <h3>Disruptions</h3><ol id=\"disruptions\" class=\"disruptions\"></ol>\
+         <h3>Disruptions</h3><ol id=\"disruptions\" class=\"disruptions\" start=\"0\"></ol>\
          <button type=\"button\" id=\"more-disruptions\" class=\"more\" hidden>show more</button>\
          </section>\n",
     );
