@@ -1959,6 +1959,44 @@ fn the_disruptions_are_numbered_as_they_are_named() {
     no_problems(&page);
 }
 
+/// With JavaScript off, the note that says what is missing and what still shows is at the
+/// top of the page, above the headline, not below the last section.
+#[test]
+fn without_javascript_the_note_is_at_the_top() {
+    let dir = tempfile::tempdir().unwrap();
+    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let file = dir.path().join("report.html");
+    let Some(page) = browser::open(&file) else {
+        return;
+    };
+    page.tab
+        .call_method(
+            headless_chrome::protocol::cdp::Emulation::SetScriptExecutionDisabled { value: true },
+        )
+        .unwrap();
+    let url = format!("file://{}", file.canonicalize().unwrap().display());
+    page.tab
+        .navigate_to(&url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    page.tab.wait_for_element("noscript p").unwrap();
+    assert_eq!(
+        page.eval("document.body.dataset.ready ?? 'not run'"),
+        "not run"
+    );
+    let top = |selector: &str| {
+        page.eval(&format!(
+            "document.querySelector('{selector}').getBoundingClientRect().top"
+        ))
+        .as_f64()
+        .unwrap()
+    };
+    let (note, headline) = (top("noscript p"), top("#headline"));
+    assert!(note < headline, "note at {note}, headline at {headline}");
+    assert!(page.text("noscript p").starts_with("JavaScript is off"));
+}
+
 /// Loads `file` in the page's tab, as a planner opening it again in the same browser.
 fn open_again(page: &Page, file: &Path) {
     let url = format!("file://{}", file.canonicalize().unwrap().display());

@@ -39,6 +39,12 @@ pub fn render(s: &Scenario, doc: &ProposalsDoc, files: &Files) -> String {
         esc(&title)
     );
     header(&mut out, s, doc);
+    // At the top, where a reader without JavaScript looks first for why parts are missing.
+    out.push_str(
+        "<noscript><p class=\"note\" id=\"noscript\">JavaScript is off: the network map and the \
+         responses to approve are not drawn; the headline, the KPIs, the unresolved orders and \
+         the chart by due day below do not need it.</p></noscript>\n",
+    );
     headline(&mut out, doc, currency);
     kpis(
         &mut out,
@@ -62,10 +68,6 @@ pub fn render(s: &Scenario, doc: &ProposalsDoc, files: &Files) -> String {
     unresolved(&mut out, doc, &worse, currency);
     let worse_ids: Vec<&str> = worse.iter().map(|w| w.order.as_str()).collect();
     chart::at_risk_by_day(&mut out, s, doc, &worse_ids);
-    out.push_str(
-        "<noscript><p class=\"note\">The map and the responses need JavaScript; the figures \
-         above do not.</p></noscript>\n",
-    );
     let data = data::page_data(s, doc, files);
     let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".to_owned());
     let _ = write!(
