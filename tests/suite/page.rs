@@ -1838,13 +1838,13 @@ fn every_graphic_is_at_least_three_to_one_against_white() {
     no_problems(&page);
 }
 
-/// Lays the page out again in a viewport `width` CSS pixels wide (and 900 high).
-fn set_width(page: &Page, width: u32) {
+/// Lays the page out again in a viewport `width` by `height` CSS pixels.
+fn set_viewport(page: &Page, width: u32, height: u32) {
     page.tab
         .call_method(
             headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
                 width,
-                height: 900,
+                height,
                 device_scale_factor: 1.0,
                 mobile: false,
                 scale: None,
@@ -1888,7 +1888,7 @@ fn the_page_fits_narrow_windows_with_long_amounts() {
         "{baseline}"
     );
     for width in [481, 801] {
-        set_width(&page, width);
+        set_viewport(&page, width, 900);
         let (inner, scroll) = (
             page.eval("window.innerWidth"),
             page.eval("document.documentElement.scrollWidth"),
@@ -1995,6 +1995,37 @@ fn without_javascript_the_note_is_at_the_top() {
     let (note, headline) = (top("noscript p"), top("#headline"));
     assert!(note < headline, "note at {note}, headline at {headline}");
     assert!(page.text("noscript p").starts_with("JavaScript is off"));
+}
+
+/// On a phone (390 by 844) the approval box, which stays at the top of the screen while the
+/// responses scroll under it, takes at most a fifth of the screen however long the command
+/// grows (the fifty responses shown ticked); the rest of the command scrolls inside it.
+#[test]
+fn on_a_phone_the_approval_box_leaves_the_cards_most_of_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = generated_page(dir.path());
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    set_viewport(&page, 390, 844);
+    page.eval(
+        "[...document.querySelectorAll('#responses input.approve')].filter(b => b.checked || b.click() || true).length",
+    );
+    assert_eq!(ticked(&page).len(), doc.responses.len().min(50));
+    page.eval("document.getElementById('responses').scrollIntoView()");
+    let (height, scroll_height, top) = (
+        page.eval("document.getElementById('selection').getBoundingClientRect().height"),
+        page.eval("document.getElementById('selection').scrollHeight"),
+        page.eval("document.getElementById('selection').getBoundingClientRect().top"),
+    );
+    let height = height.as_f64().unwrap();
+    assert!(height <= 844.0 / 5.0 + 1.0, "{height} of 844");
+    assert!(
+        scroll_height.as_f64().unwrap() > height,
+        "the command scrolls inside"
+    );
+    assert_eq!(top, 0, "the box stays at the top");
+    no_problems(&page);
 }
 
 /// Loads `file` in the page's tab, as a planner opening it again in the same browser.
