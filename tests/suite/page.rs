@@ -1801,6 +1801,7 @@ fn every_graphic_is_at_least_three_to_one_against_white() {
             ["#map", "act-node", "stroke"], ["#map", "k-plant", "fill"], ["#map", "k-dc", "fill"],
             ["#map", "k-store", "fill"], ["#map", "k-customer", "fill"],
             ["#by-day svg", "before", "fill"], ["#by-day svg", "after", "fill"], ["#by-day svg", "axis", "stroke"],
+            ["#by-day svg", "grid", "stroke"],
           ]) marks.push([parent + " ." + cls, prop, probe(parent, "rect", cls, true)]);
           for (const cls of ["k-plant", "k-dc", "k-store", "k-customer"])
             marks.push(["legend i." + cls, "backgroundColor", probe("#legend", "i", cls, false)]);
@@ -1811,7 +1812,7 @@ fn every_graphic_is_at_least_three_to_one_against_white() {
         })()"##,
     );
     let colours: Vec<(String, String)> = serde_json::from_value(colours).unwrap();
-    assert_eq!(colours.len(), 23);
+    assert_eq!(colours.len(), 24);
     let luminance = |c: &str| {
         let rgb: Vec<f64> = c
             .trim_start_matches("rgb(")
@@ -2025,6 +2026,59 @@ fn on_a_phone_the_approval_box_leaves_the_cards_most_of_the_screen() {
         "the command scrolls inside"
     );
     assert_eq!(top, 0, "the box stays at the top");
+    no_problems(&page);
+}
+
+/// The chart by due day has a y axis to read the bars by: a count at 0 and at each dashed
+/// gridline, evenly spaced, the top one at or above the tallest bar, and every bar as tall
+/// as the axis says its count is.
+#[test]
+fn the_chart_by_due_day_has_a_y_axis_with_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let ticks = page.eval(
+        "[...document.querySelectorAll('#by-day text.y')].map(t => { const b = t.getBBox(); \
+         return [+t.textContent.replace(/,/g, ''), b.y + b.height / 2]; })",
+    );
+    let ticks: Vec<(f64, f64)> = serde_json::from_value(ticks).unwrap();
+    assert!(ticks.len() >= 3, "{ticks:?}");
+    assert_eq!(ticks[0].0, 0.0, "{ticks:?}");
+    // A count's height on the chart, from the axis: linear in the count.
+    let (v0, y0) = ticks[0];
+    let per = (ticks[1].1 - y0) / (ticks[1].0 - v0);
+    for (v, y) in &ticks {
+        assert!(
+            (y0 + per * (v - v0) - y).abs() < 0.5,
+            "evenly spaced: {ticks:?}"
+        );
+    }
+    let bars = page.eval(
+        "[...document.querySelectorAll('#by-day rect')].map(r => \
+         [+r.querySelector('title').textContent.split(': ')[1].split(' ')[0].replace(/,/g, ''), \
+          +r.getAttribute('y'), +r.getAttribute('height')])",
+    );
+    let bars: Vec<(f64, f64, f64)> = serde_json::from_value(bars).unwrap();
+    assert!(!bars.is_empty());
+    let axis_y = page
+        .eval("+document.querySelector('#by-day line.axis').getAttribute('y1')")
+        .as_f64()
+        .unwrap();
+    let highest = ticks.last().unwrap().0;
+    for (count, y, height) in &bars {
+        assert!(
+            *count <= highest,
+            "{count} under the top gridline {highest}"
+        );
+        assert!((y + height - axis_y).abs() < 0.2, "stands on the axis");
+        // The tick labels are centred on their gridline, a glyph's rounding apart.
+        assert!(
+            (y - (y0 + per * count)).abs() < 1.5,
+            "{count} drawn to {y}: {ticks:?}"
+        );
+    }
     no_problems(&page);
 }
 
