@@ -398,6 +398,58 @@ fn ticks_keep_what_responses_require_and_the_command_they_write_applies() {
     no_problems(&page);
 }
 
+/// Files whose names begin with "-" are written in the command so that `recourse apply`
+/// reads them as files, not options: the command, run by a shell as the page writes it,
+/// applies the approval.
+#[test]
+fn the_command_runs_as_written_for_file_names_beginning_with_a_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let d = dir.path();
+    std::fs::rename(d.join("scenario.json"), d.join("-s.json")).unwrap();
+    std::fs::rename(d.join("proposals.json"), d.join("-p.json")).unwrap();
+    recourse()
+        .current_dir(d)
+        .args([
+            "report",
+            "./-p.json",
+            "--scenario=-s.json",
+            "-o",
+            "dash.html",
+        ])
+        .assert()
+        .code(0);
+    let Some(page) = browser::open(&d.join("dash.html")) else {
+        return;
+    };
+    tick(&page, &doc.responses[0].id);
+    let command = page.text("#command");
+    assert!(
+        command.starts_with("recourse apply ./-s.json ./-p.json --approve "),
+        "{command}"
+    );
+    let bin = Path::new(env!("CARGO_BIN_EXE_recourse")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("sh")
+        .args(["-c", &command])
+        .current_dir(d)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{command}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(d.join("next.json").exists());
+    no_problems(&page);
+}
+
 /// A rejection is the planner's word: ticking a response that requires a rejected one
 /// approves neither, and the card names the rejected response to take back first.
 #[test]
@@ -892,8 +944,12 @@ fn solve_writes_the_page_in_one_step() {
     let dir = tempfile::tempdir().unwrap();
     let out = page_by_solve(dir.path(), tiny_path("demo-eu"), 0);
     let html = std::fs::read_to_string(&out).unwrap();
-    assert!(html.contains("<div class=\"value\" id=\"cost-plan\">1,200.00 EUR</div>"));
-    assert!(html.contains("<div class=\"value\" id=\"cost-baseline\">48,518.00 EUR</div>"));
+    assert!(html.contains(
+        "<div class=\"value\" id=\"cost-plan\">1,200.00 <span class=\"cur\">EUR</span></div>"
+    ));
+    assert!(html.contains(
+        "<div class=\"value\" id=\"cost-baseline\">48,518.00 <span class=\"cur\">EUR</span></div>"
+    ));
     assert!(html.contains("a new solve can rank the responses differently"));
     assert!(html.contains("\"proposals\":null"));
     // Ticking gives no apply command: solving again for the proposals document could give
@@ -1421,6 +1477,606 @@ fn long_node_ids_are_cut_to_fit_the_map_and_kept_whole_in_the_tooltip() {
         assert!(
             title.starts_with(&format!("{node} (")),
             "the whole id on hover: {l}"
+        );
+    }
+    no_problems(&page);
+}
+
+/// A node's id and a box on the map (left, top, right, bottom, in the map's units).
+type Boxed = Vec<(String, [f64; 4])>;
+
+/// The map's labels as the browser lays them out: per label its node and box, and per node
+/// its mark's box.
+fn map_labels(page: &Page) -> (Boxed, Boxed) {
+    let boxes = |selector: &str, node: &str| {
+        let v = page.eval(&format!(
+            "[...document.querySelectorAll('{selector}')].map(e => {{ const b = e.getBBox(); \
+             return [{node}, [b.x, b.y, b.x + b.width, b.y + b.height]]; }})"
+        ));
+        serde_json::from_value::<Boxed>(v).unwrap()
+    };
+    (
+        boxes("#labels text", "e.parentNode.dataset.node"),
+        boxes("#nodes [data-node]", "e.dataset.node"),
+    )
+}
+
+/// Whether two boxes (left, top, right, bottom) share more than a hair.
+fn boxes_overlap(a: &[f64; 4], b: &[f64; 4]) -> bool {
+    a[0] + 0.5 < b[2] && b[0] + 0.5 < a[2] && a[1] + 0.5 < b[3] && b[1] + 0.5 < a[3]
+}
+
+/// On a network of 70 nodes (the medium preset's) the map labels what matters, without one
+/// label over another or over a node: every node a disruption hit, nearly every node that
+/// sends or receives an at-risk order, and the nodes of the selected response, whichever
+/// it is.
+#[test]
+fn a_large_network_labels_the_nodes_that_matter_without_overlaps() {
+    let dir = tempfile::tempdir().unwrap();
+    recourse()
+        .args([
+            "generate", "--preset", "medium", "--orders", "600", "--seed", "1", "-o",
+        ])
+        .arg(dir.path().join("m.json"))
+        .assert()
+        .success();
+    let doc = solved_page(&dir.path().join("m.json"), dir.path(), "4");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let data = "JSON.parse(document.getElementById('data').textContent)";
+    let hit = page.eval(&format!(
+        "(d => [...new Set(d.disruptions.flatMap(x => [...x.nodes, \
+         ...x.lanes.flatMap(l => [d.lanes[l].from, d.lanes[l].to])]))].map(i => d.nodes[i].id))({data})"
+    ));
+    let hit: BTreeSet<String> = serde_json::from_value(hit).unwrap();
+    let risk = page.eval(&format!("{data}.nodes.filter(x => x.risk).map(x => x.id)"));
+    let risk: BTreeSet<String> = serde_json::from_value(risk).unwrap();
+    assert_eq!(page.eval(&format!("{data}.nodes.length")), 70);
+    assert!(hit.len() >= 10 && risk.len() >= 20, "{hit:?} {risk:?}");
+    let response_nodes = |page: &Page| {
+        let v = page.eval(
+            "[...new Set([...document.querySelectorAll('#moves [data-lane]')].flatMap(e => \
+             e.querySelector('title').textContent.split(':')[1].split(',')[0].split('→').map(s => s.trim())) \
+             .concat([...document.querySelectorAll('#moves [data-node]')].map(e => e.dataset.node)))]",
+        );
+        serde_json::from_value::<BTreeSet<String>>(v).unwrap()
+    };
+    for r in [
+        &doc.responses[0],
+        &doc.responses[doc.responses.len().min(10) - 1],
+    ] {
+        page.click(&format!("#resp-{} button.show", r.id));
+        let (labels, nodes) = map_labels(&page);
+        let labelled: BTreeSet<String> = labels.iter().map(|l| l.0.clone()).collect();
+        let moved = response_nodes(&page);
+        assert!(!moved.is_empty(), "{} moves something", r.id);
+        assert!(
+            moved.is_subset(&labelled),
+            "{}: {moved:?} in {labelled:?}",
+            r.id
+        );
+        assert!(hit.is_subset(&labelled), "{hit:?} in {labelled:?}");
+        let risk_labelled = risk.intersection(&labelled).count();
+        assert!(
+            risk_labelled * 10 >= risk.len() * 9,
+            "{risk_labelled} of {risk:?}"
+        );
+        for (k, (a, ab)) in labels.iter().enumerate() {
+            assert!(
+                ab[0] >= 0.0 && ab[2] <= 1000.0,
+                "{a} inside the frame: {ab:?}"
+            );
+            for (b, bb) in &labels[k + 1..] {
+                assert!(!boxes_overlap(ab, bb), "{a} {ab:?} over {b} {bb:?}");
+            }
+            for (n, nb) in &nodes {
+                assert!(
+                    n == a || !boxes_overlap(ab, nb),
+                    "{a} {ab:?} over node {n} {nb:?}"
+                );
+            }
+        }
+    }
+    no_problems(&page);
+}
+
+/// demo-eu with its nodes moved to `places` (id, lat, lon), written to `dir`/`name`.
+fn relocated(dir: &Path, name: &str, places: &[(&str, f64, f64)]) -> PathBuf {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tiny_path("demo-eu")).unwrap()).unwrap();
+    for n in v["nodes"].as_array_mut().unwrap() {
+        let id = n["id"].as_str().unwrap().to_owned();
+        match places.iter().find(|p| p.0 == id) {
+            Some((_, lat, lon)) => n["location"] = serde_json::json!({"lat": lat, "lon": lon}),
+            None => {
+                n.as_object_mut().unwrap().remove("location");
+            }
+        }
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, v.to_string()).unwrap();
+    path
+}
+
+/// demo-eu's nodes in American cities, coast to coast (a network four times wider than
+/// high), New York at the east edge.
+const COAST_TO_COAST: [(&str, f64, f64); 6] = [
+    ("PL-LIL", 34.05, -118.24),
+    ("DC-PAR", 41.88, -87.63),
+    ("DC-LYS", 32.78, -96.8),
+    ("Z-IDF", 40.71, -74.0),
+    ("Z-LYON", 37.77, -122.4),
+    ("Z-MARS", 33.75, -84.39),
+];
+
+/// A label with no room right of its node before the frame goes left of it, whole: on a
+/// coast-to-coast network the east-most node (New York) is named, not cut to "…".
+#[test]
+fn a_label_without_room_at_the_frame_goes_left_of_its_node() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = relocated(dir.path(), "us.json", &COAST_TO_COAST);
+    solved_page(&scenario, dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let (labels, nodes) = map_labels(&page);
+    assert_eq!(labels.len(), 6);
+    let texts = page.eval("[...document.querySelectorAll('#labels text')].map(t => t.textContent)");
+    let ids: Vec<&String> = labels.iter().map(|l| &l.0).collect();
+    assert_eq!(texts, serde_json::json!(ids), "every label whole");
+    for (id, b) in &labels {
+        assert!(
+            b[0] >= 0.0 && b[2] <= 1000.0,
+            "{id} inside the frame: {b:?}"
+        );
+    }
+    let east = |of: &Boxed, id: &str| of.iter().find(|l| l.0 == id).unwrap().1;
+    let (label, node) = (east(&labels, "Z-IDF"), east(&nodes, "Z-IDF"));
+    assert!(node[2] > 950.0, "New York is at the east edge: {node:?}");
+    assert!(
+        label[2] <= node[0],
+        "its label left of it: {label:?} {node:?}"
+    );
+    no_problems(&page);
+}
+
+/// The centre of a box.
+fn centre(b: &[f64; 4]) -> (f64, f64) {
+    ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0)
+}
+
+/// Nodes at one location are spread on a small circle around it: every node's mark shows,
+/// none over another, each with its whole label, no label over another.
+#[test]
+fn nodes_at_one_location_are_spread_so_each_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let paris: Vec<(&str, f64, f64)> = COAST_TO_COAST.iter().map(|p| (p.0, 48.85, 2.35)).collect();
+    let scenario = relocated(dir.path(), "one.json", &paris);
+    solved_page(&scenario, dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let (labels, nodes) = map_labels(&page);
+    assert_eq!((labels.len(), nodes.len()), (6, 6));
+    for (k, (a, ab)) in nodes.iter().enumerate() {
+        for (b, bb) in &nodes[k + 1..] {
+            let ((ax, ay), (bx, by)) = (centre(ab), centre(bb));
+            // Rings around hit nodes have a radius of 10: their centres at least 20 apart.
+            assert!(
+                (ax - bx).hypot(ay - by) >= 20.0,
+                "{a} {ab:?} and {b} {bb:?} apart"
+            );
+        }
+    }
+    let texts = page.eval("[...document.querySelectorAll('#labels text')].map(t => t.textContent)");
+    let ids: Vec<&String> = labels.iter().map(|l| &l.0).collect();
+    assert_eq!(texts, serde_json::json!(ids), "every label whole");
+    for (k, (a, ab)) in labels.iter().enumerate() {
+        for (b, bb) in &labels[k + 1..] {
+            assert!(!boxes_overlap(ab, bb), "{a} {ab:?} over {b} {bb:?}");
+        }
+    }
+    no_problems(&page);
+}
+
+/// A network across the antimeridian is drawn as one piece: Fiji and Samoa, 1,200 km apart
+/// on either side of the 180th meridian, are drawn close together, not at the two ends of
+/// the frame.
+#[test]
+fn a_network_across_the_antimeridian_is_drawn_in_one_piece() {
+    let dir = tempfile::tempdir().unwrap();
+    let pacific = [
+        ("PL-LIL", -36.85, 174.76),  // Auckland
+        ("DC-PAR", -18.14, 178.44),  // Suva, Fiji
+        ("DC-LYS", -13.83, -171.76), // Apia, Samoa
+        ("Z-IDF", 21.31, -157.86),   // Honolulu
+        ("Z-LYON", -21.14, -175.2),  // Nuku'alofa, Tonga
+        ("Z-MARS", -41.29, 174.78),  // Wellington
+    ];
+    let scenario = relocated(dir.path(), "pacific.json", &pacific);
+    solved_page(&scenario, dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let (_, nodes) = map_labels(&page);
+    let at = |id: &str| centre(&nodes.iter().find(|n| n.0 == id).unwrap().1);
+    let apart = |a: &str, b: &str| {
+        let ((ax, ay), (bx, by)) = (at(a), at(b));
+        (ax - bx).hypot(ay - by)
+    };
+    let (fiji_samoa, auckland_honolulu) = (apart("DC-PAR", "DC-LYS"), apart("PL-LIL", "Z-IDF"));
+    assert!(
+        fiji_samoa * 4.0 < auckland_honolulu,
+        "Fiji-Samoa {fiji_samoa:.0}, Auckland-Honolulu {auckland_honolulu:.0}"
+    );
+    assert!(at("DC-PAR").0 < at("DC-LYS").0, "Samoa east of Fiji");
+    no_problems(&page);
+}
+
+/// When some nodes have a location and others not, the note says how many lack one and
+/// which, and that the nodes are laid out by kind.
+#[test]
+fn the_map_note_names_the_nodes_without_a_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let located: Vec<(&str, f64, f64)> = COAST_TO_COAST
+        .iter()
+        .filter(|p| !["Z-IDF", "Z-LYON"].contains(&p.0))
+        .copied()
+        .collect();
+    let scenario = relocated(dir.path(), "part.json", &located);
+    solved_page(&scenario, dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    assert_eq!(
+        page.text("#map-note"),
+        "2 of 6 nodes have no location (Z-IDF, Z-LYON), so all nodes are laid out by kind \
+         (plants, DCs, stores, customer zones from left to right)."
+    );
+    no_problems(&page);
+}
+
+/// A scenario without orders has no on-time-in-full nor fill rate: the page writes "n/a"
+/// for them, not 100.0% (the proposals document keeps its 1.0).
+#[test]
+fn shares_of_no_orders_read_not_applicable() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tiny_path("demo-eu")).unwrap()).unwrap();
+    v["orders"] = serde_json::json!([]);
+    // The demand surge names orders; the other disruptions stay.
+    v["disruptions"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|d| d["kind"] != "demand_surge");
+    let scenario = dir.path().join("no-orders.json");
+    std::fs::write(&scenario, v.to_string()).unwrap();
+    let doc = solved_page(&scenario, dir.path(), "30");
+    assert_eq!(doc.kpis.baseline.orders, 0);
+    assert_eq!(doc.kpis.baseline.on_time_in_full, 1.0);
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let rows = page.eval(
+        "[...document.querySelectorAll('#kpis tr')].map(r => [...r.children].map(c => c.textContent))",
+    );
+    let rows: Vec<Vec<String>> = serde_json::from_value(rows).unwrap();
+    for label in ["on-time-in-full", "fill rate"] {
+        let row = rows.iter().find(|r| r[0] == label).unwrap();
+        assert_eq!(row[2..], ["n/a", "n/a"], "{row:?}");
+    }
+    assert!(!page.text("#kpis").contains('%'), "{}", page.text("#kpis"));
+    assert_eq!(
+        page.eval("document.querySelectorAll('#kpis tr.undefined .bar').length"),
+        0
+    );
+    no_problems(&page);
+}
+
+/// Every graphic on the page (bars, legend swatches, node marks, lanes, rings, movements,
+/// the chart's bars and axis) is at least 3:1 against white, the contrast WCAG asks of
+/// graphics, computed from the colours the browser gives them. A mark of each kind is drawn
+/// into the page where the scenario has none (a store, a dashed movement).
+#[test]
+fn every_graphic_is_at_least_three_to_one_against_white() {
+    let dir = tempfile::tempdir().unwrap();
+    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let colours = page.eval(
+        r##"(() => {
+          const SVG = "http://www.w3.org/2000/svg";
+          const probe = (parent, tag, cls, svg) => {
+            const e = svg ? document.createElementNS(SVG, tag) : document.createElement(tag);
+            e.setAttribute("class", cls);
+            document.querySelector(parent).append(e);
+            return e;
+          };
+          const marks = [];
+          for (const [parent, cls, prop] of [
+            ["#map", "lane", "stroke"], ["#map", "hit", "stroke"], ["#map", "hit-node", "stroke"],
+            ["#map", "surge-node", "stroke"], ["#map", "add", "stroke"], ["#map", "remove", "stroke"],
+            ["#map", "act-node", "stroke"], ["#map", "k-plant", "fill"], ["#map", "k-dc", "fill"],
+            ["#map", "k-store", "fill"], ["#map", "k-customer", "fill"],
+            ["#by-day svg", "before", "fill"], ["#by-day svg", "after", "fill"], ["#by-day svg", "axis", "stroke"],
+            ["#by-day svg", "grid", "stroke"],
+          ]) marks.push([parent + " ." + cls, prop, probe(parent, "rect", cls, true)]);
+          for (const cls of ["k-plant", "k-dc", "k-store", "k-customer"])
+            marks.push(["legend i." + cls, "backgroundColor", probe("#legend", "i", cls, false)]);
+          for (const cls of ["bar before", "bar after", "swatch before", "swatch after"])
+            marks.push(["." + cls.replace(" ", "."), "backgroundColor", probe("#kpis", "div", cls, false)]);
+          marks.push(["#arrow path", "fill", document.querySelector("#arrow path")]);
+          return marks.map(([name, prop, e]) => [name, getComputedStyle(e)[prop]]);
+        })()"##,
+    );
+    let colours: Vec<(String, String)> = serde_json::from_value(colours).unwrap();
+    assert_eq!(colours.len(), 24);
+    let luminance = |c: &str| {
+        let rgb: Vec<f64> = c
+            .trim_start_matches("rgb(")
+            .trim_end_matches(')')
+            .split(',')
+            .map(|x| x.trim().parse::<f64>().unwrap() / 255.0)
+            .collect();
+        let lin = |c: f64| {
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2])
+    };
+    let low: Vec<String> = colours
+        .iter()
+        .map(|(name, c)| (name, c, 1.05 / (luminance(c) + 0.05)))
+        .filter(|(_, _, ratio)| *ratio < 3.0)
+        .map(|(name, c, ratio)| format!("{name}: {c} is {ratio:.2}:1"))
+        .collect();
+    assert!(low.is_empty(), "{low:#?}");
+    no_problems(&page);
+}
+
+/// Lays the page out again in a viewport `width` by `height` CSS pixels.
+fn set_viewport(page: &Page, width: u32, height: u32) {
+    page.tab
+        .call_method(
+            headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
+                width,
+                height,
+                device_scale_factor: 1.0,
+                mobile: false,
+                scale: None,
+                screen_width: None,
+                screen_height: None,
+                position_x: None,
+                position_y: None,
+                dont_set_visible_size: None,
+                screen_orientation: None,
+                viewport: None,
+                display_feature: None,
+                device_posture: None,
+            },
+        )
+        .unwrap();
+}
+
+/// Nothing on the page runs wider than a narrow window (481 and 801 CSS pixels, just above
+/// where the page's layout changes): the headline cards wrap their amounts, even with
+/// millions and the longest currency code a scenario may give (8 wide letters).
+#[test]
+fn the_page_fits_narrow_windows_with_long_amounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tiny_path("demo-eu")).unwrap()).unwrap();
+    v["currency"] = serde_json::json!("WWWWWWWW");
+    // Penalties large enough for costs in the tens of millions.
+    for o in v["orders"].as_array_mut().unwrap() {
+        o["late_penalty_per_unit_day"] = serde_json::json!(40000.0);
+        o["short_penalty_per_unit"] = serde_json::json!(400000.0);
+    }
+    let scenario = dir.path().join("long-money.json");
+    std::fs::write(&scenario, v.to_string()).unwrap();
+    solved_page(&scenario, dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let baseline = page.text("#cost-baseline");
+    assert!(
+        baseline.len() >= "10,000,000.00 WWWWWWWW".len(),
+        "{baseline}"
+    );
+    for width in [481, 801] {
+        set_viewport(&page, width, 900);
+        let (inner, scroll) = (
+            page.eval("window.innerWidth"),
+            page.eval("document.documentElement.scrollWidth"),
+        );
+        assert_eq!(inner, width);
+        assert!(
+            scroll.as_u64().unwrap() <= u64::from(width),
+            "{scroll} wide at {width}"
+        );
+        let cards = page.eval(
+            "[...document.querySelectorAll('#headline .card')].map(c => c.getBoundingClientRect().right)",
+        );
+        for right in cards.as_array().unwrap() {
+            assert!(
+                right.as_f64().unwrap() <= f64::from(width),
+                "{cards} at {width}"
+            );
+        }
+    }
+    no_problems(&page);
+}
+
+/// On demo-eu a label goes beside its node where it keeps off the ring of a hit node (by a
+/// unit or more): the Île-de-France zone's label, right of it, would touch the ring of the
+/// Paris DC just above; it goes left.
+#[test]
+fn labels_keep_off_the_rings_of_hit_nodes() {
+    let dir = tempfile::tempdir().unwrap();
+    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let (labels, _) = map_labels(&page);
+    assert_eq!(labels.len(), 6);
+    let rings = page.eval(
+        "[...document.querySelectorAll('#hits circle')].map(e => { const b = e.getBBox(); \
+         return [e.dataset.node, [b.x - 2.5, b.y - 2.5, b.x + b.width + 2.5, b.y + b.height + 2.5]]; })",
+    );
+    let rings: Boxed = serde_json::from_value(rings).unwrap();
+    assert!(rings.iter().any(|r| r.0 == "DC-PAR"), "{rings:?}");
+    for (a, ab) in &labels {
+        for (r, rb) in &rings {
+            let near = ab[0] < rb[2] && rb[0] < ab[2] && ab[1] < rb[3] && rb[1] < ab[3];
+            assert!(a == r || !near, "{a} {ab:?} at the ring of {r} {rb:?}");
+        }
+    }
+    no_problems(&page);
+}
+
+/// The list of disruptions is numbered as the disruptions are named, from 0: the line
+/// numbered 5 is disruptions[5], the one explanations cite by that name.
+#[test]
+fn the_disruptions_are_numbered_as_they_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let numbered = page.eval(
+        "(ol => [...ol.children].map((li, k) => [ol.start + k, li.textContent.split(' ')[0]]))\
+         (document.getElementById('disruptions'))",
+    );
+    let numbered: Vec<(usize, String)> = serde_json::from_value(numbered).unwrap();
+    assert_eq!(numbered.len(), 6);
+    for (number, name) in numbered {
+        assert_eq!(name, format!("disruptions[{number}]"));
+    }
+    no_problems(&page);
+}
+
+/// With JavaScript off, the note that says what is missing and what still shows is at the
+/// top of the page, above the headline, not below the last section.
+#[test]
+fn without_javascript_the_note_is_at_the_top() {
+    let dir = tempfile::tempdir().unwrap();
+    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let file = dir.path().join("report.html");
+    let Some(page) = browser::open(&file) else {
+        return;
+    };
+    page.tab
+        .call_method(
+            headless_chrome::protocol::cdp::Emulation::SetScriptExecutionDisabled { value: true },
+        )
+        .unwrap();
+    let url = format!("file://{}", file.canonicalize().unwrap().display());
+    page.tab
+        .navigate_to(&url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    page.tab.wait_for_element("noscript p").unwrap();
+    assert_eq!(
+        page.eval("document.body.dataset.ready ?? 'not run'"),
+        "not run"
+    );
+    let top = |selector: &str| {
+        page.eval(&format!(
+            "document.querySelector('{selector}').getBoundingClientRect().top"
+        ))
+        .as_f64()
+        .unwrap()
+    };
+    let (note, headline) = (top("noscript p"), top("#headline"));
+    assert!(note < headline, "note at {note}, headline at {headline}");
+    assert!(page.text("noscript p").starts_with("JavaScript is off"));
+}
+
+/// On a phone (390 by 844) the approval box, which stays at the top of the screen while the
+/// responses scroll under it, takes at most a fifth of the screen however long the command
+/// grows (the fifty responses shown ticked); the rest of the command scrolls inside it.
+#[test]
+fn on_a_phone_the_approval_box_leaves_the_cards_most_of_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = generated_page(dir.path());
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    set_viewport(&page, 390, 844);
+    page.eval(
+        "[...document.querySelectorAll('#responses input.approve')].filter(b => b.checked || b.click() || true).length",
+    );
+    assert_eq!(ticked(&page).len(), doc.responses.len().min(50));
+    page.eval("document.getElementById('responses').scrollIntoView()");
+    let (height, scroll_height, top) = (
+        page.eval("document.getElementById('selection').getBoundingClientRect().height"),
+        page.eval("document.getElementById('selection').scrollHeight"),
+        page.eval("document.getElementById('selection').getBoundingClientRect().top"),
+    );
+    let height = height.as_f64().unwrap();
+    assert!(height <= 844.0 / 5.0 + 1.0, "{height} of 844");
+    assert!(
+        scroll_height.as_f64().unwrap() > height,
+        "the command scrolls inside"
+    );
+    assert_eq!(top, 0, "the box stays at the top");
+    no_problems(&page);
+}
+
+/// The chart by due day has a y axis to read the bars by: a count at 0 and at each dashed
+/// gridline, evenly spaced, the top one at or above the tallest bar, and every bar as tall
+/// as the axis says its count is.
+#[test]
+fn the_chart_by_due_day_has_a_y_axis_with_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let ticks = page.eval(
+        "[...document.querySelectorAll('#by-day text.y')].map(t => { const b = t.getBBox(); \
+         return [+t.textContent.replace(/,/g, ''), b.y + b.height / 2]; })",
+    );
+    let ticks: Vec<(f64, f64)> = serde_json::from_value(ticks).unwrap();
+    assert!(ticks.len() >= 3, "{ticks:?}");
+    assert_eq!(ticks[0].0, 0.0, "{ticks:?}");
+    // A count's height on the chart, from the axis: linear in the count.
+    let (v0, y0) = ticks[0];
+    let per = (ticks[1].1 - y0) / (ticks[1].0 - v0);
+    for (v, y) in &ticks {
+        assert!(
+            (y0 + per * (v - v0) - y).abs() < 0.5,
+            "evenly spaced: {ticks:?}"
+        );
+    }
+    let bars = page.eval(
+        "[...document.querySelectorAll('#by-day rect')].map(r => \
+         [+r.querySelector('title').textContent.split(': ')[1].split(' ')[0].replace(/,/g, ''), \
+          +r.getAttribute('y'), +r.getAttribute('height')])",
+    );
+    let bars: Vec<(f64, f64, f64)> = serde_json::from_value(bars).unwrap();
+    assert!(!bars.is_empty());
+    let axis_y = page
+        .eval("+document.querySelector('#by-day line.axis').getAttribute('y1')")
+        .as_f64()
+        .unwrap();
+    let highest = ticks.last().unwrap().0;
+    for (count, y, height) in &bars {
+        assert!(
+            *count <= highest,
+            "{count} under the top gridline {highest}"
+        );
+        assert!((y + height - axis_y).abs() < 0.2, "stands on the axis");
+        // The tick labels are centred on their gridline, a glyph's rounding apart.
+        assert!(
+            (y - (y0 + per * count)).abs() < 1.5,
+            "{count} drawn to {y}: {ticks:?}"
         );
     }
     no_problems(&page);

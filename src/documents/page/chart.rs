@@ -27,6 +27,37 @@ pub(super) fn counts<'a>(s: &Scenario, orders: impl Iterator<Item = &'a str>) ->
     out
 }
 
+/// The count between gridlines: 1, 2 or 5 times a power of ten, at most four steps up to
+/// `most`.
+fn tick_step(most: usize) -> usize {
+    let mut unit = 1;
+    loop {
+        for k in [1, 2, 5] {
+            if most <= 4 * k * unit {
+                return k * unit;
+            }
+        }
+        unit *= 10;
+    }
+}
+
+/// The y axis: a gridline with its count at 0 and every `step` up to `top`; `(left, right,
+/// bottom)` of the plot, whose height is `bottom`.
+fn y_axis(out: &mut String, top: usize, step: usize, (left, right, bottom): (f64, f64, f64)) {
+    for v in (0..=top).step_by(step) {
+        let y = bottom - bottom * v as f64 / top as f64;
+        let class = if v == 0 { "axis" } else { "grid" };
+        let _ = write!(
+            out,
+            "<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{right}\" y2=\"{y:.1}\" class=\"{class}\"/>\
+             <text x=\"{}\" y=\"{:.1}\" class=\"tick y\" text-anchor=\"end\">{}</text>",
+            left - 6.0,
+            y + 4.0,
+            count(v as f64)
+        );
+    }
+}
+
 /// `worse`: the orders the plan makes late or short, which count among "after".
 pub(super) fn at_risk_by_day(out: &mut String, s: &Scenario, doc: &ProposalsDoc, worse: &[&str]) {
     let before = counts(s, doc.at_risk.iter().map(|a| a.order.as_str()));
@@ -38,13 +69,11 @@ pub(super) fn at_risk_by_day(out: &mut String, s: &Scenario, doc: &ProposalsDoc,
             .chain(worse.iter().copied()),
     );
     let h = s.horizon as usize;
-    let top = before
-        .iter()
-        .chain(&after)
-        .copied()
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let most = before.iter().chain(&after).copied().max().unwrap_or(0);
+    let step = tick_step(most);
+    // The scale runs to the gridline at or above the tallest bar.
+    let top = most.div_ceil(step).max(1) * step;
+    // The plot from y 0 to `plot_h`; the view begins 12 above it, room for the top count.
     let (w, plot_h, left, bottom) = (1000.0_f64, 200.0_f64, 40.0_f64, 40.0_f64);
     let slot = (w - left) / (h + 2) as f64;
     let bar = (slot * 0.4).min(18.0);
@@ -59,16 +88,10 @@ pub(super) fn at_risk_by_day(out: &mut String, s: &Scenario, doc: &ProposalsDoc,
         "<section id=\"by-day\"><h2>At-risk orders by due day</h2>\
          <p class=\"legend\"><span class=\"swatch before\"></span>at risk if nobody acts \
          {with_plan}</p>\
-         <svg viewBox=\"0 0 {w} {}\" class=\"chart\" role=\"img\" aria-label=\"at-risk orders by due day\">",
-        plot_h + bottom
+         <svg viewBox=\"0 -12 {w} {}\" class=\"chart\" role=\"img\" aria-label=\"at-risk orders by due day\">",
+        plot_h + bottom + 12.0
     );
-    let _ = write!(
-        out,
-        "<line x1=\"{left}\" y1=\"{plot_h}\" x2=\"{w}\" y2=\"{plot_h}\" class=\"axis\"/>\
-         <text x=\"{}\" y=\"12\" class=\"tick\" text-anchor=\"end\">{}</text>",
-        left - 6.0,
-        count(top as f64)
-    );
+    y_axis(out, top, step, (left, w, plot_h));
     for k in 0..h + 2 {
         let x = left + slot * k as f64 + slot / 2.0;
         let label = match k {

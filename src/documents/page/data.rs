@@ -6,6 +6,7 @@ use crate::documents::proposals::{ProposalsDoc, ResponseDoc};
 use crate::plan::PlanDoc;
 use crate::scenario::domain::{DisruptionKind, Scenario};
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// The files a reader passes to `recourse apply` for the approvals made on the page.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -40,6 +41,14 @@ struct PageNode<'a> {
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     at: Option<[f64; 2]>,
+    /// How many at-risk orders it receives or, in the do-nothing plan, ships: the map
+    /// labels the nodes with more first.
+    #[serde(skip_serializing_if = "is_zero")]
+    risk: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -88,14 +97,17 @@ pub(super) fn page_data<'a>(
     doc: &'a ProposalsDoc,
     files: &'a Files,
 ) -> PageData<'a> {
+    let risk = at_risk_per_node(s, doc);
     let nodes: Vec<PageNode> = s
         .nodes
         .iter()
-        .map(|n| PageNode {
+        .zip(risk)
+        .map(|(n, risk)| PageNode {
             id: &n.id.0,
             name: n.name.as_deref(),
             kind: n.kind.name(),
             at: n.location.map(|at| [at.lat, at.lon]),
+            risk,
         })
         .collect();
     let geo = !nodes.is_empty() && nodes.iter().all(|n| n.at.is_some());
@@ -119,6 +131,31 @@ pub(super) fn page_data<'a>(
         disruptions: s.disruptions.iter().map(|d| disruption(s, d)).collect(),
         responses: doc.responses.iter().map(|r| response(s, r)).collect(),
     }
+}
+
+/// Per node, how many at-risk orders it is the destination of or ships from in the
+/// do-nothing plan (ids the scenario does not know are left out).
+fn at_risk_per_node(s: &Scenario, doc: &ProposalsDoc) -> Vec<usize> {
+    let at_risk: HashSet<&str> = doc.at_risk.iter().map(|a| a.order.as_str()).collect();
+    let mut pairs: HashSet<(usize, &str)> = HashSet::new();
+    for &o in &at_risk {
+        if let Some(&ix) = s.index.orders.get(o) {
+            pairs.insert((s.order(ix).destination.ix(), o));
+        }
+    }
+    for x in &doc.baseline_plan.shipments {
+        if let (Some(&o), Some(n)) = (
+            at_risk.get(x.order.as_str()),
+            s.index.nodes.get(x.node.as_str()),
+        ) {
+            pairs.insert((n.ix(), o));
+        }
+    }
+    let mut out = vec![0; s.nodes.len()];
+    for (n, _) in pairs {
+        out[n] += 1;
+    }
+    out
 }
 
 fn disruption<'a>(s: &Scenario, d: &'a crate::scenario::domain::Disruption) -> PageDisruption<'a> {

@@ -39,6 +39,12 @@ pub fn render(s: &Scenario, doc: &ProposalsDoc, files: &Files) -> String {
         esc(&title)
     );
     header(&mut out, s, doc);
+    // At the top, where a reader without JavaScript looks first for why parts are missing.
+    out.push_str(
+        "<noscript><p class=\"note\" id=\"noscript\">JavaScript is off: the network map and the \
+         responses to approve are not drawn; the headline, the KPIs, the unresolved orders and \
+         the chart by due day below do not need it.</p></noscript>\n",
+    );
     headline(&mut out, doc, currency);
     kpis(
         &mut out,
@@ -46,12 +52,14 @@ pub fn render(s: &Scenario, doc: &ProposalsDoc, files: &Files) -> String {
         doc.kpis.proposed.as_ref(),
         currency,
     );
+    // The disruptions are numbered from 0, as each one's text and the explanations name them
+    // ("disruptions[5]").
     out.push_str(
         "<section id=\"network\"><h2>Network</h2>\
          <p class=\"note\" id=\"map-note\"></p>\
          <svg id=\"map\" viewBox=\"0 0 1000 560\" role=\"img\" aria-label=\"network map\"></svg>\
          <div id=\"legend\" class=\"legend\"></div>\
-         <h3>Disruptions</h3><ol id=\"disruptions\" class=\"disruptions\"></ol>\
+         <h3>Disruptions</h3><ol id=\"disruptions\" class=\"disruptions\" start=\"0\"></ol>\
          <button type=\"button\" id=\"more-disruptions\" class=\"more\" hidden>show more</button>\
          </section>\n",
     );
@@ -60,10 +68,6 @@ pub fn render(s: &Scenario, doc: &ProposalsDoc, files: &Files) -> String {
     unresolved(&mut out, doc, &worse, currency);
     let worse_ids: Vec<&str> = worse.iter().map(|w| w.order.as_str()).collect();
     chart::at_risk_by_day(&mut out, s, doc, &worse_ids);
-    out.push_str(
-        "<noscript><p class=\"note\">The map and the responses need JavaScript; the figures \
-         above do not.</p></noscript>\n",
-    );
     let data = data::page_data(s, doc, files);
     let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".to_owned());
     let _ = write!(
@@ -148,14 +152,14 @@ fn headline(out: &mut String, doc: &ProposalsDoc, currency: &str) {
         out,
         "cost-baseline",
         "Cost if nobody acts",
-        money(base.cost.total, currency),
+        card_money(base.cost.total, currency),
         "penalties included",
     );
     card(
         out,
         "cost-plan",
         "Cost of the plan",
-        plan.map_or("no plan".to_owned(), |k| money(k.cost.total, currency)),
+        plan.map_or("no plan".to_owned(), |k| card_money(k.cost.total, currency)),
         &plan.map_or(String::new(), |k| {
             format!("saves {}", money(base.cost.total - k.cost.total, currency))
         }),
@@ -194,6 +198,8 @@ struct Bar {
     show: fn(f64) -> String,
     /// Whether more is better (on-time-in-full) or worse (cost, at-risk orders).
     higher_is_better: bool,
+    /// False for a share of no orders (on-time-in-full, fill rate): written "n/a", no bars.
+    defined: bool,
 }
 
 impl Bar {
@@ -210,6 +216,16 @@ impl Bar {
             after,
             show,
             higher_is_better,
+            defined: true,
+        }
+    }
+
+    /// The bar of a share of `orders` orders: undefined for none (the proposals document
+    /// writes 1.0 then, which the page does not show as 100.0%).
+    fn share_of(self, orders: usize) -> Bar {
+        Bar {
+            defined: orders > 0,
+            ..self
         }
     }
 }
@@ -241,14 +257,16 @@ fn kpis(out: &mut String, b: &Kpis, p: Option<&Kpis>, currency: &str) {
                 after.map(|a| a.on_time_in_full),
                 PERCENT,
                 true,
-            ),
+            )
+            .share_of(pp.orders),
             Bar::of(
                 "fill rate",
                 pp.fill_rate,
                 after.map(|a| a.fill_rate),
                 PERCENT,
                 true,
-            ),
+            )
+            .share_of(pp.orders),
             Bar::of(
                 "at-risk orders",
                 pp.at_risk_orders as f64,
@@ -280,14 +298,16 @@ fn overall(b: &Kpis, p: Option<&Kpis>, currency: &str) -> Vec<Bar> {
             p.map(|k| k.on_time_in_full),
             PERCENT,
             true,
-        ),
+        )
+        .share_of(b.orders),
         Bar::of(
             "fill rate",
             b.fill_rate,
             p.map(|k| k.fill_rate),
             PERCENT,
             true,
-        ),
+        )
+        .share_of(b.orders),
         Bar::of(
             "at-risk orders",
             b.at_risk_orders as f64,
@@ -315,6 +335,15 @@ fn overall(b: &Kpis, p: Option<&Kpis>, currency: &str) -> Vec<Bar> {
 fn bars(out: &mut String, rows: &[Bar]) {
     out.push_str("<table class=\"bars\">");
     for r in rows {
+        if !r.defined {
+            let _ = write!(
+                out,
+                "<tr class=\"undefined\" title=\"no orders\"><th>{}</th><td></td><td class=\"num\">n/a</td>\
+                 <td class=\"num\">n/a</td></tr>",
+                esc(&r.label)
+            );
+            continue;
+        }
         let top = r.before.max(r.after.unwrap_or(0.0)).max(f64::MIN_POSITIVE);
         let width = |v: f64| (100.0 * v / top).clamp(0.0, 100.0);
         let better = r.after.map(|a| {
@@ -559,6 +588,20 @@ fn order_table(out: &mut String, mut rows: Vec<(&str, u32, String)>, rest: &str)
             "<p class=\"note\">and {} more of lower or equal priority ({rest}).</p>",
             count((rows.len() - UNRESOLVED_SHOWN) as f64)
         );
+    }
+}
+
+/// Money on a headline card: the currency smaller than the amount, so that the two fit a
+/// narrow card on one line more often.
+fn card_money(x: f64, currency: &str) -> String {
+    if currency.is_empty() {
+        grouped(x)
+    } else {
+        format!(
+            "{} <span class=\"cur\">{}</span>",
+            grouped(x),
+            esc(currency)
+        )
     }
 }
 

@@ -163,7 +163,11 @@
     for (const id of kept.approve || []) if (!rejected.has(id) && !blockers(id).length) approve(id);
     return approved.size + rejected.size;
   }
+  // A file name as one shell word that `recourse apply` reads as a file: quoted unless
+  // plain, and a relative name beginning with "-" (which would be taken for an option)
+  // written "./-name", the same file.
   function shellWord(s) {
+    if (s.startsWith("-")) s = "./" + s;
     return /^[A-Za-z0-9._\/:=+-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\\''") + "'";
   }
   function showSelection() {
@@ -225,7 +229,8 @@
     if (D.geo) {
       const lat0 = D.nodes.reduce((s, x) => s + x.at[0], 0) / Math.max(n, 1);
       const k = Math.cos((lat0 * Math.PI) / 180);
-      raw = D.nodes.map((x) => [x.at[1] * k, -x.at[0]]);
+      const lon = unwrapped(D.nodes.map((x) => x.at[1]));
+      raw = D.nodes.map((x, i) => [lon[i] * k, -x.at[0]]);
     } else {
       const kinds = KINDS.filter((k) => D.nodes.some((x) => x.kind === k));
       const nbrs = D.nodes.map(() => []);
@@ -249,9 +254,43 @@
     for (const [x, y] of raw) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
     const s = Math.min((W - 2 * PAD) / Math.max(x1 - x0, 1e-9), (H - 2 * PAD) / Math.max(y1 - y0, 1e-9));
     const ox = (W - s * (x1 - x0)) / 2, oy = (H - s * (y1 - y0)) / 2;
-    return raw.map(([x, y]) => [ox + s * (x - x0), oy + s * (y - y0)]);
+    return spread(raw.map(([x, y]) => [ox + s * (x - x0), oy + s * (y - y0)]));
+  }
+  // Longitudes as one run without a jump: a network across the antimeridian (New Zealand,
+  // Fiji, Samoa, Hawaii) is cut at the widest gap between its nodes' longitudes instead,
+  // the ones west of the cut moved on by 360 degrees, so its lanes do not cross the frame.
+  function unwrapped(lons) {
+    const sorted = [...new Set(lons)].sort((a, b) => a - b);
+    let gap = 360 - (sorted[sorted.length - 1] - sorted[0]), cut = null;
+    for (let k = 1; k < sorted.length; k++)
+      if (sorted[k] - sorted[k - 1] > gap) [gap, cut] = [sorted[k] - sorted[k - 1], sorted[k]];
+    return cut === null ? lons : lons.map((l) => (l < cut ? l + 360 : l));
+  }
+  // Nodes drawn at one spot (the same location, or a few units apart) are spread on a
+  // small circle around it, far enough apart that each mark and its ring show whole.
+  function spread(p) {
+    const near = 6, groups = [];
+    for (let i = 0; i < p.length; i++) {
+      const g = groups.find((g) => Math.hypot(p[g[0]][0] - p[i][0], p[g[0]][1] - p[i][1]) < near);
+      if (g) g.push(i); else groups.push([i]);
+    }
+    const out = p.map((x) => [...x]);
+    for (const g of groups) {
+      if (g.length < 2) continue;
+      const cx = g.reduce((s, i) => s + p[i][0], 0) / g.length, cy = g.reduce((s, i) => s + p[i][1], 0) / g.length;
+      const r = Math.max(30, 16 / Math.sin(Math.PI / g.length));
+      g.forEach((i, j) => {
+        const a = (2 * Math.PI * j) / g.length;
+        if (Math.cos(a) < -1e-9) firstSide[i] = -1;
+        out[i] = [Math.min(W - 8, Math.max(8, cx + r * Math.cos(a))), Math.min(H - 8, Math.max(8, cy + r * Math.sin(a)))];
+      });
+    }
+    return out;
   }
 
+  // Per node, the side its label is tried on first: right (1), or left (-1) for a node on
+  // the left of a circle of spread nodes, whose label then points away from the others.
+  const firstSide = D.nodes.map(() => 1);
   const P = positions();
   const map = $("map");
   const moves = svgEl("g", { id: "moves" });
@@ -331,39 +370,140 @@
     // on a hit lane the movement is drawn wider (`under-hit`), a border around the red.
     map.append(moves, hits);
     const nodes = svgEl("g", { id: "nodes" });
-    // Labels go above every lane, ring and arrow, with a halo, so a line never hides one.
-    const labels = svgEl("g", { id: "labels" });
-    const label = D.nodes.length <= 40;
-    const cut = [];
     D.nodes.forEach((x, i) => {
       const [cx, cy] = P[i];
       const shape = x.kind === "customer"
         ? svgEl("rect", { x: cx - 4.5, y: cy - 4.5, width: 9, height: 9, class: "k-customer", "data-node": x.id }, nodeTitle(i))
         : svgEl("circle", { cx, cy, r: 5.5, class: "k-" + x.kind, "data-node": x.id }, nodeTitle(i));
       nodes.append(shape);
-      if (label) {
-        // Right of the node, unless another node sits there: then left of it.
-        const crowded = P.some(([x, y], j) => j !== i && x - cx > -4 && x - cx < 70 && Math.abs(y - cy) < 20);
-        const t = svgEl("text", crowded
-          ? { x: cx - 13, y: cy + 4, "text-anchor": "end" }
-          : { x: cx + 13, y: cy + 4 });
-        t.textContent = x.id;
-        // The node's whole id and name on hover, however much of the label is shown.
-        const g = svgEl("g", { "data-node": x.id }, nodeTitle(i));
-        g.append(t);
-        labels.append(g);
-        cut.push([t, x.id, Math.min(LABEL_MAX, crowded ? cx - 17 : W - cx - 17)]);
-      }
     });
+    // Labels go above every lane, ring and arrow, with a halo, so a line never hides one.
     map.append(nodes, focusLayer, labels);
-    for (const [t, id, room] of cut) fitLabel(t, id, room);
+    for (const x of D.disruptions) {
+      for (const i of x.nodes) hitNode.add(i);
+      for (const l of x.lanes) hitNode.add(D.lanes[l].from).add(D.lanes[l].to);
+    }
+    placeLabels([]);
     const kinds = KINDS.filter((k) => D.nodes.some((x) => x.kind === k));
     const legend = $("legend");
     for (const k of kinds) legend.append(el("i", { class: "k-" + k }), KIND_NAMES[k] + " ");
     legend.append(` · ${count(D.lanes.length)} lanes · red: hit by an outage, a delay or a loss · orange ring: demand surge · blue: what the selected response ships (dashed: what it stops shipping; edged around the red where it uses a hit lane)`);
-    $("map-note").textContent = D.geo
-      ? "Nodes placed by their location."
-      : "The scenario gives no locations: nodes are laid out by kind (plants, DCs, stores, customer zones from left to right).";
+    $("map-note").textContent = mapNote();
+  }
+
+  // How the nodes are placed, and when not by location, which nodes lack one.
+  function mapNote() {
+    if (D.geo) return "Nodes placed by their location.";
+    const byKind = "nodes are laid out by kind (plants, DCs, stores, customer zones from left to right).";
+    const none = D.nodes.filter((x) => !x.at).map((x) => x.id);
+    if (none.length === D.nodes.length) return "The scenario gives no locations: " + byKind;
+    const named = none.length > 3 ? none.slice(0, 3).join(", ") + ` and ${count(none.length - 3)} more` : none.join(", ");
+    const has = none.length === 1 ? "has" : "have";
+    return `${count(none.length)} of ${count(D.nodes.length)} nodes ${has} no location (${named}), so all ` + byKind;
+  }
+
+  // ---- the labels ----------------------------------------------------------------------
+  // On a network of up to LABEL_ALL nodes every node is labelled. On a larger one a label
+  // is drawn only where it covers no other label and no node, and the labels are placed in
+  // the order of what matters to the planner: the nodes of the selected response (or of
+  // the disruption picked in the list), the nodes the disruptions hit (a hit lane's two
+  // ends too), the nodes sending or receiving at-risk orders (most first), then the rest
+  // while room is left.
+  const LABEL_ALL = 40;
+  const LABEL_TRIED = 400; // candidates measured and tried at most, on a large network
+  const labels = svgEl("g", { id: "labels" });
+  const hitNode = new Set();
+  const ringed = new Set(D.disruptions.flatMap((x) => x.nodes)); // drawn with a ring
+  const labelWidth = new Map(); // node index -> its whole label's width, measured once
+
+  function labelOrder(first) {
+    const risk = (i) => D.nodes[i].risk || 0;
+    const byRisk = (a, b) => risk(b) - risk(a) || a - b;
+    const all = D.nodes.map((x, i) => i);
+    const seq = [...first, ...[...hitNode].sort(byRisk), ...all.filter((i) => risk(i) > 0).sort(byRisk), ...all];
+    return [...new Set(seq)].slice(0, D.nodes.length <= LABEL_ALL ? D.nodes.length : LABEL_TRIED);
+  }
+  // Widths of the nodes' whole labels, measured together (one layout for all of them).
+  function measure(order) {
+    const todo = order.filter((i) => !labelWidth.has(i));
+    const ts = todo.map((i) => {
+      const t = svgEl("text", { x: 0, y: 0 });
+      t.textContent = D.nodes[i].id;
+      labels.append(t);
+      return t;
+    });
+    todo.forEach((i, k) => {
+      // Not laid out (a hidden frame): about 6.5 units a character at 11px.
+      labelWidth.set(i, ts[k].getComputedTextLength() || Array.from(D.nodes[i].id).length * 6.5);
+    });
+    for (const t of ts) t.remove();
+  }
+  // Where the label of node `i` goes on `side` (1: right of the node, -1: left), cut to the
+  // room up to the frame (or LABEL_MAX): its box, and how much of it is cut off.
+  function labelSpot(i, side) {
+    const [cx, cy] = P[i];
+    const w = labelWidth.get(i);
+    const room = Math.max(0, Math.min(LABEL_MAX, side > 0 ? W - cx - 17 : cx - 17));
+    const shown = Math.min(w, room);
+    const x0 = side > 0 ? cx + 13 : cx - 13 - shown;
+    return { i, side, room, lost: (w - shown) / Math.max(w, 1), box: [x0, cy - 7, x0 + shown, cy + 7] };
+  }
+  const overlap = (a, b) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+  // What a spot covers: labels already placed and other nodes' marks (`hits`), and the
+  // rings drawn around the nodes a disruption hit (radius 10, stroke 3: `rings`).
+  function covers(spot, placed) {
+    const hits = placed.filter((o) => overlap(spot.box, o.box)).length;
+    let marks = 0, rings = 0;
+    P.forEach(([x, y], j) => {
+      if (j === spot.i) return;
+      if (overlap(spot.box, [x - 7, y - 7, x + 7, y + 7])) marks++;
+      else if (ringed.has(j) && overlap(spot.box, [x - 11.5, y - 11.5, x + 11.5, y + 11.5])) rings++;
+    });
+    return { hits: hits + marks, rings };
+  }
+  // The better side for node `i`'s label: covering least, then cut least (a label cut at
+  // the frame flips to the other side), then its first side. `null` when every side
+  // covers something and the network is too large to label all.
+  function bestSpot(i, placed) {
+    let best = null, bestScore = Infinity;
+    for (const side of [firstSide[i], -firstSide[i]]) {
+      const spot = labelSpot(i, side);
+      const { hits, rings } = covers(spot, placed);
+      if (hits && D.nodes.length > LABEL_ALL) continue;
+      // Cutting most of a label costs more than covering a node; a few letters, less. Part
+      // of a ring may go under a label where nothing else is free.
+      const score = hits * 3 + rings + (spot.lost > 0 ? 1 + 4 * spot.lost : 0);
+      if (score < bestScore) [best, bestScore] = [spot, score];
+    }
+    return best;
+  }
+  // Draws the labels, those of `first` (node indices) placed before any other.
+  function placeLabels(first) {
+    const order = labelOrder(first);
+    measure(order);
+    const placed = [];
+    for (const i of order) {
+      const spot = bestSpot(i, placed);
+      if (spot) placed.push(spot);
+    }
+    labels.replaceChildren();
+    for (const spot of placed) {
+      const [cx, cy] = P[spot.i];
+      const id = D.nodes[spot.i].id;
+      const t = svgEl("text", spot.side > 0 ? { x: cx + 13, y: cy + 4 } : { x: cx - 13, y: cy + 4, "text-anchor": "end" });
+      t.textContent = id;
+      // The node's whole id and name on hover, however much of the label is shown.
+      const g = svgEl("g", { "data-node": id }, nodeTitle(spot.i));
+      g.append(t);
+      labels.append(g);
+      if (spot.lost > 0) fitLabel(t, id, spot.room);
+    }
+  }
+  // The nodes a response acts at: its lanes' ends and its local hand-overs and receipts.
+  function responseNodes(r) {
+    const out = [...r.at];
+    for (const l of [...r.add, ...r.remove]) out.push(D.lanes[l].from, D.lanes[l].to);
+    return out;
   }
 
   // A label longer than `room` (to the frame, or LABEL_MAX) is cut to fit and ends in "…".
@@ -419,6 +559,7 @@
       focusLayer.replaceChildren();
       for (const l of x.lanes) focusLayer.append(laneLine(l, "hit", x.text));
       for (const i of x.nodes) focusLayer.append(ring(i, x.surge ? "surge-node" : "hit-node", x.text));
+      placeLabels([...x.nodes, ...x.lanes.flatMap((l) => [D.lanes[l].from, D.lanes[l].to])]);
     });
   }
 
@@ -510,7 +651,9 @@
     for (const c of document.querySelectorAll("#responses .resp.focus")) c.classList.remove("focus");
     const c = document.getElementById("resp-" + id);
     if (c) c.classList.add("focus");
-    showMoves(byId.get(id));
+    const r = byId.get(id);
+    showMoves(r);
+    placeLabels(r ? responseNodes(r) : []);
   }
 
   function wire() {
