@@ -4,6 +4,7 @@
 //!
 //! Imports nothing from the rest of the crate.
 
+pub mod by_name;
 pub mod dates;
 pub mod diagnostics;
 pub mod exit;

@@ -535,7 +535,7 @@ pub fn parse_plan_of(
 /// the tree took most of `apply`'s time and memory.
 fn well_formed(bytes: &[u8]) -> Option<ProposalsDoc> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    serde_json::from_slice(bytes).ok()
+    crate::base::by_name::from_slice(bytes).ok()
 }
 
 /// What `solve` writes and approvals rely on: each response's id is its own, and every id

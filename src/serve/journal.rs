@@ -211,7 +211,8 @@ enum Unread {
 /// (`parse_scenario`: the format first, then every field), so that a journal entry passes
 /// exactly the checks its request passed before it was journaled.
 fn replay_entry(line: &[u8]) -> Result<Change, Unread> {
-    let entry: Entry = serde_json::from_slice(line).map_err(|e| Unread::Damaged(e.to_string()))?;
+    let entry: Entry =
+        crate::base::by_name::from_slice(line).map_err(|e| Unread::Damaged(e.to_string()))?;
     let scenario = |raw: &RawValue, what: &str| {
         parse_scenario(raw.get().as_bytes())
             .map(|(doc, _)| Box::new(doc))
@@ -225,7 +226,7 @@ fn replay_entry(line: &[u8]) -> Result<Change, Unread> {
     match entry {
         Entry::Load(raw) => Ok(Change::Load(scenario(raw, "load")?)),
         Entry::Decide(raw) => Ok(Change::Decide(scenario(raw, "decide")?)),
-        Entry::Event(raw) => serde_json::from_str::<Vec<DisruptionDoc>>(raw.get())
+        Entry::Event(raw) => crate::base::by_name::from_str::<Vec<DisruptionDoc>>(raw.get())
             .map(Change::Event)
             .map_err(|e| Unread::Damaged(e.to_string())),
     }

@@ -256,7 +256,7 @@ fn params<T: for<'de> Deserialize<'de>>(params: &RawValue) -> Result<T, RpcError
             Some(json!({"path": d.path})),
         )
     };
-    if let Ok(t) = serde_json::from_str::<T>(text) {
+    if let Ok(t) = crate::base::by_name::from_str::<T>(text) {
         return Ok(t);
     }
     if let Some(d) = unknown_member::<T>(text) {
@@ -418,7 +418,7 @@ impl Worker {
     /// The scenario is read as a file is (`parse_scenario`): straight into its types, and
     /// through a `Value` tree only when something is wrong with it, to name every problem.
     fn load(p: &RawValue) -> Result<Prepared, RpcError> {
-        let LoadParams { scenario } = match serde_json::from_str::<LoadParams>(p.get()) {
+        let LoadParams { scenario } = match crate::base::by_name::from_str::<LoadParams>(p.get()) {
             Ok(lp) => lp,
             // Not `{"scenario": ...}`: the typed reading names what is wrong, with its path.
             Err(_) => params::<LoadParams>(p)?,

@@ -3,6 +3,7 @@
 //! and the copy read again.
 
 use super::messages::{join_path, parse_unknown, serde_diagnostic, strip_position};
+use crate::base::by_name::ByName;
 use crate::base::diagnostics::Diagnostic;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -21,7 +22,7 @@ pub fn typed_in<T: DeserializeOwned>(
     prefix: &str,
     schema: Option<&str>,
 ) -> Result<T, Diagnostic> {
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+    serde_path_to_error::deserialize::<_, T>(ByName(value)).map_err(|e| {
         let inner = e.path().to_string();
         let inner = if inner == "." { "" } else { &inner };
         diagnostic_at(prefix, inner, &e.inner().to_string(), schema)
@@ -39,7 +40,7 @@ pub fn typed_text_in<T: DeserializeOwned>(
     schema: Option<&str>,
 ) -> Result<T, Option<Diagnostic>> {
     let mut de = serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| {
+    serde_path_to_error::deserialize::<_, T>(ByName(&mut de)).map_err(|e| {
         let msg = e.inner().to_string();
         let data = e.inner().classify() == serde_json::error::Category::Data;
         (data && !msg.starts_with("duplicate field")).then(|| {
@@ -106,7 +107,9 @@ fn wrong_fields<T: DeserializeOwned>(
     let mut taken: Vec<(String, String)> = Vec::new();
     let mut found = Vec::new();
     for _ in 0..READINGS {
-        let Err(e) = serde_path_to_error::deserialize::<_, T>(copy.as_ref().unwrap_or(item)) else {
+        let Err(e) =
+            serde_path_to_error::deserialize::<_, T>(ByName(copy.as_ref().unwrap_or(item)))
+        else {
             break;
         };
         let segments: Vec<Segment> = e.path().iter().cloned().collect();

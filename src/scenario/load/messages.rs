@@ -45,6 +45,15 @@ pub(super) fn serde_diagnostic(path: &str, msg: &str) -> Diagnostic {
             r#"write {"shipment": {"order": ...}}, {"transfer": {"lane": ...}} or {"expedite_inbound": "PO-1"}"#,
         );
     }
+    if msg.starts_with("invalid type: sequence, expected struct ") {
+        // base::by_name: a struct written as an array is not read by position.
+        return Diagnostic::error(
+            "wrong_type",
+            path,
+            "expected an object, found an array: fields are read by their names, never by position",
+        )
+        .hint("see `recourse schema scenario` for the type of every field");
+    }
     if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
         // Rust type names mean nothing to a planner, nor does "floating point" for a number
         // written as a whole one too large for its field.

@@ -56,7 +56,7 @@ pub fn parse_scenario(bytes: &[u8]) -> Result<(ScenarioDoc, Diagnostics), Diagno
 /// goes that way. On 1,000,000 orders the tree alone took most of a 39 s read and 5.4 GB.
 fn well_formed(bytes: &[u8]) -> Option<ScenarioDoc> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let doc: ScenarioDoc = serde_json::from_slice(bytes).ok()?;
+    let doc: ScenarioDoc = crate::base::by_name::from_slice(bytes).ok()?;
     (doc.format == SCENARIO_FORMAT).then_some(doc)
 }
 
