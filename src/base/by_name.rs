@@ -195,7 +195,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Visit<V> {
     }
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        if self.object_only {
+        if self.object_only || tagged_enum(&self.inner) {
             return Err(de::Error::invalid_type(de::Unexpected::Seq, &self));
         }
         self.inner.visit_seq(Seq(seq))
@@ -208,6 +208,23 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Visit<V> {
     fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
         self.inner.visit_enum(Enum(data))
     }
+}
+
+/// Whether `v` reads an internally tagged enum (`#[serde(tag = "kind")]`, the disruptions):
+/// serde reads one through `deserialize_any`, and from an array it takes the tag first and
+/// the variant's fields by position after it. Told by what the visitor expects, the one
+/// thing serde shows of it ("internally tagged enum DisruptionDoc"; the unit test below
+/// fails if serde words it otherwise).
+fn tagged_enum<'de, V: Visitor<'de>>(v: &V) -> bool {
+    struct Expecting<'a, V>(&'a V);
+    impl<'de, V: Visitor<'de>> fmt::Display for Expecting<'_, V> {
+        fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            self.0.expecting(f)
+        }
+    }
+    Expecting(v)
+        .to_string()
+        .starts_with("internally tagged enum")
 }
 
 /// A seed whose deserializer is wrapped.
@@ -312,6 +329,12 @@ mod tests {
         tags: Vec<String>,
     }
 
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    enum Event {
+        Loss { node: String, quantity: f64 },
+    }
+
     #[test]
     fn structs_read_from_objects_only_at_any_depth() {
         let good = r#"{"stock": [{"node": "A", "on_hand": 4, "reserved": 1}], "pair": [1, "x"], "tags": ["t"]}"#;
@@ -334,6 +357,22 @@ mod tests {
             "{e}"
         );
         assert!(from_str::<Doc>(r#"[[], [1, "x"], []]"#).is_err());
+        // An internally tagged enum: serde alone takes the tag first, then fields by position.
+        let row = r#"["loss", "A", 3]"#;
+        assert!(serde_json::from_str::<Event>(row).is_ok());
+        let e = from_str::<Event>(row).unwrap_err().to_string();
+        assert!(
+            e.starts_with("invalid type: sequence, expected internally tagged enum Event"),
+            "{e}"
+        );
+        let ok: Vec<Event> = from_str(r#"[{"kind": "loss", "node": "A", "quantity": 3}]"#).unwrap();
+        assert_eq!(
+            ok,
+            [Event::Loss {
+                node: "A".into(),
+                quantity: 3.0
+            }]
+        );
         // Trailing text is refused as serde_json's own readers refuse it.
         assert!(from_str::<Doc>(&format!("{good} 1")).is_err());
     }

@@ -1662,3 +1662,27 @@ fn a_stdout_that_cannot_be_written_is_logged_with_its_cause() {
         "{err}"
     );
 }
+
+/// A disruption written as an array (its kind first, then fields by position) is refused
+/// with its path, as a scenario's is; the state is unchanged.
+#[test]
+fn an_event_written_as_an_array_is_refused_not_read_by_position() {
+    let mut c = Client::start(None, &[]);
+    c.call("load", json!({"scenario": demo()}));
+    let before = c.call("state", json!({}));
+    let e = c.error(
+        "event",
+        json!({"disruptions": [["stock_loss", "DC-LYS", "SKU-2", 30]]}),
+    );
+    assert_eq!(e["code"], -32602, "{e}");
+    assert_eq!(e["data"]["path"], "params.disruptions[0]", "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("fields are read by their names, never by position"),
+        "{e}"
+    );
+    assert_eq!(c.call("state", json!({})), before);
+    assert_eq!(c.stderr().0, 0);
+}

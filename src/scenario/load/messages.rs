@@ -45,7 +45,9 @@ pub(super) fn serde_diagnostic(path: &str, msg: &str) -> Diagnostic {
             r#"write {"shipment": {"order": ...}}, {"transfer": {"lane": ...}} or {"expedite_inbound": "PO-1"}"#,
         );
     }
-    if msg.starts_with("invalid type: sequence, expected struct ") {
+    if msg.starts_with("invalid type: sequence, expected struct ")
+        || msg.starts_with("invalid type: sequence, expected internally tagged enum ")
+    {
         // base::by_name: a struct written as an array is not read by position.
         return Diagnostic::error(
             "wrong_type",
