@@ -2276,3 +2276,66 @@ fn page_by_solve(dir: &Path, scenario: impl AsRef<std::ffi::OsStr>, code: i32) -
     }
     out
 }
+
+/// One click ticks every response the filter matches, as a tick on each would: a rejected
+/// response stays rejected, one that requires it stays unticked and says why, and the
+/// command the page then writes runs.
+#[test]
+fn one_click_ticks_every_matching_response_but_the_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let n = doc.responses.len();
+    assert_eq!(page.text("#tick-matching"), format!("tick all {n}"));
+    // Reject the first response another requires.
+    let root = doc
+        .responses
+        .iter()
+        .find(|r| doc.responses.iter().any(|o| o.requires.contains(&r.id)))
+        .expect("demo-eu has a response another requires")
+        .id
+        .clone();
+    page.click(&format!("#resp-{root} button.reject"));
+    page.click("#tick-matching");
+    let blocked: BTreeSet<String> = doc
+        .responses
+        .iter()
+        .filter(|r| requirements(&doc, &r.id).contains(&root))
+        .map(|r| r.id.clone())
+        .collect();
+    let want: BTreeSet<String> = doc
+        .responses
+        .iter()
+        .map(|r| r.id.clone())
+        .filter(|id| !blocked.contains(id))
+        .collect();
+    assert!(blocked.len() >= 2 && !want.is_empty(), "{blocked:?}");
+    assert_eq!(ticked(&page), want);
+    for id in blocked.iter().filter(|id| **id != root) {
+        assert!(
+            page.text(&format!("#resp-{id} .tick-note"))
+                .starts_with("Not approved:"),
+            "{id}"
+        );
+    }
+    let command = page.text("#command");
+    assert!(command.contains(&format!("--reject {root} ")), "{command}");
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let out = recourse()
+        .current_dir(dir.path())
+        .args(&words[1..])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A search narrows what the button ticks, and says so.
+    page.type_into("#search", "#1");
+    assert_eq!(page.text("#tick-matching"), "tick the 1 matching");
+    no_problems(&page);
+}

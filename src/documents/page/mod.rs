@@ -384,7 +384,8 @@ fn responses_section(out: &mut String, doc: &ProposalsDoc, files: &Files) {
          <option value=\"inventory\">inventory</option><option value=\"supply\">supply</option>\
          <option value=\"logistics\">logistics</option></select></label>\
          <label>Search <input id=\"search\" type=\"search\" placeholder=\"order, node, SKU, R12\"></label>\
-         <span id=\"shown\" class=\"note\"></span></div>\
+         <span id=\"shown\" class=\"note\"></span>\
+         <button type=\"button\" id=\"tick-matching\" class=\"more\" hidden>tick all</button></div>\
          <div class=\"selection\" id=\"selection\">\
          <div>Net benefit approved: <strong id=\"approved-total\"></strong> \
          <span id=\"approved-count\" class=\"note\"></span> \

@@ -637,6 +637,9 @@
     const owner = $("owner").value;
     const q = $("search").value.trim().toLowerCase();
     filtered = D.responses.filter((r) => (!owner || r.approvals.includes(owner)) && (!q || matches(r, q)));
+    const all = filtered.length === D.responses.length;
+    $("tick-matching").hidden = !filtered.length;
+    $("tick-matching").textContent = all ? `tick all ${count(filtered.length)}` : `tick the ${count(filtered.length)} matching`;
     shown = 0;
     $("responses").replaceChildren();
     if (!filtered.length) {
@@ -692,6 +695,13 @@
     });
     $("owner").addEventListener("change", filter);
     $("search").addEventListener("input", filter);
+    // Ticks every response the filter matches, shown or not, most valuable first, as one
+    // tick each would: a rejected one stays rejected, and one that requires a rejected one
+    // stays unticked with its card saying why.
+    $("tick-matching").addEventListener("click", () => {
+      for (const r of filtered) if (!rejected.has(r.id) && !approved.has(r.id)) tryApprove(r.id);
+      showSelection();
+    });
     $("more-responses").addEventListener("click", showMore);
   }
 
