@@ -28,16 +28,19 @@ pub fn from_slice<'a, T: de::Deserialize<'a>>(bytes: &'a [u8]) -> serde_json::Re
 /// A deserializer whose structs are read from objects only (the module's doc).
 pub struct ByName<D>(pub D);
 
-/// A visitor passed on with what it reaches wrapped; `object_only` for a struct's.
+/// A visitor passed on with what it reaches wrapped; `object_only` for a struct's, `any`
+/// for one given to `deserialize_any` (where an internally tagged enum's visitor comes).
 struct Visit<V> {
     inner: V,
     object_only: bool,
+    any: bool,
 }
 
 fn visit<V>(inner: V) -> Visit<V> {
     Visit {
         inner,
         object_only: false,
+        any: false,
     }
 }
 
@@ -55,7 +58,6 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ByName<D> {
     type Error = D::Error;
 
     forward!(
-        deserialize_any,
         deserialize_bool,
         deserialize_i8,
         deserialize_i16,
@@ -81,6 +83,15 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ByName<D> {
         deserialize_identifier,
         deserialize_ignored_any
     );
+
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        let v = Visit {
+            inner: v,
+            object_only: false,
+            any: true,
+        };
+        self.0.deserialize_any(v)
+    }
 
     fn deserialize_unit_struct<V: Visitor<'de>>(
         self,
@@ -120,6 +131,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ByName<D> {
         let v = Visit {
             inner: v,
             object_only: true,
+            any: false,
         };
         self.0.deserialize_struct(name, fields, v)
     }
@@ -195,7 +207,9 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Visit<V> {
     }
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        if self.object_only || tagged_enum(&self.inner) {
+        // Only a visitor given to `deserialize_any` can be a tagged enum's: the check (a
+        // formatted string) stays off the arrays a document is made of.
+        if self.object_only || (self.any && tagged_enum(&self.inner)) {
             return Err(de::Error::invalid_type(de::Unexpected::Seq, &self));
         }
         self.inner.visit_seq(Seq(seq))
@@ -305,6 +319,7 @@ impl<'de, A: de::VariantAccess<'de>> de::VariantAccess<'de> for Variant<A> {
         let v = Visit {
             inner: v,
             object_only: true,
+            any: false,
         };
         self.0.struct_variant(fields, v)
     }
