@@ -103,10 +103,18 @@ impl State {
         kpis(&self.s, &self.analysis.eval, &self.analysis.flags)
     }
 
-    /// `{orders, at_risk, kpis}`: what `load`, `event` and `decide` answer.
+    /// `{orders, at_risk, kpis}`: what `load` and `decide` answer.
     fn summary(&self) -> Value {
         json!({
             "orders": self.s.orders.len(),
+            "at_risk": self.analysis.at_risk.len(),
+            "kpis": self.kpis(),
+        })
+    }
+
+    /// `{at_risk, kpis}`: what `event` answers.
+    fn risk_summary(&self) -> Value {
+        json!({
             "at_risk": self.analysis.at_risk.len(),
             "kpis": self.kpis(),
         })
@@ -293,8 +301,8 @@ fn params<T: for<'de> Deserialize<'de>>(params: &RawValue) -> Result<T, RpcError
 fn unknown_member<T: for<'de> Deserialize<'de>>(
     text: &str,
 ) -> Option<crate::base::diagnostics::Diagnostic> {
-    let rpc::MemberNames(names) = serde_json::from_str(text).ok()?;
-    names.into_iter().find_map(|name| {
+    let rpc::Members::<serde::de::IgnoredAny>(members) = serde_json::from_str(text).ok()?;
+    members.into_iter().find_map(|(name, _)| {
         let alone = json!({ name: null });
         let unknown = serde_json::from_value::<T>(alone.clone())
             .err()
@@ -438,10 +446,7 @@ impl Worker {
             // Nothing changes: nothing to journal, and the last solve's responses still
             // stand for `decide`.
             return Ok(Prepared {
-                result: raw(&json!({
-                    "at_risk": st.analysis.at_risk.len(),
-                    "kpis": st.kpis(),
-                }))?,
+                result: raw(&st.risk_summary())?,
                 change: None,
             });
         }
@@ -453,10 +458,7 @@ impl Worker {
             bad_scenario(&d, "params.disruptions")
         })?;
         Ok(Prepared {
-            result: raw(&json!({
-                "at_risk": state.analysis.at_risk.len(),
-                "kpis": state.kpis(),
-            }))?,
+            result: raw(&state.risk_summary())?,
             change: Some((Change::Event(disruptions), state)),
         })
     }

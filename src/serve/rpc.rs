@@ -147,7 +147,7 @@ pub fn parse(line: &str) -> Result<Incoming, (Id, RpcError)> {
     }
     // Members as text, each name once; a name the line repeats is refused once the id to
     // answer is known.
-    let Members(members) = serde_json::from_str(whole.get()).map_err(not_json)?;
+    let Members::<Box<RawValue>>(members) = serde_json::from_str(whole.get()).map_err(not_json)?;
     let (obj, repeated) = once_each(members);
     request(obj, repeated.as_deref()).map_err(invalid)
 }
@@ -217,7 +217,7 @@ pub fn cancelled_id(params: &RawValue) -> Result<Id, String> {
     if text == "null" {
         return Err("it has no params".into());
     }
-    let Ok(Members(members)) = serde_json::from_str(text) else {
+    let Ok(Members::<Box<RawValue>>(members)) = serde_json::from_str(text) else {
         return Err(
             "its params are not an object (by position, an array, is not supported)".into(),
         );
@@ -235,58 +235,32 @@ pub fn cancelled_id(params: &RawValue) -> Result<Id, String> {
     Id::read(id).ok_or_else(|| "its \"id\" is not a string or a number".into())
 }
 
-/// An object's members in the order written, each value as JSON text. Unlike a map, it
-/// keeps a name written twice, so that the line can be refused rather than read with one
-/// copy chosen (JSON readers disagree on which copy counts).
-struct Members(Vec<(String, Box<RawValue>)>);
+/// An object's members in the order written, each value read as `V` (its JSON text as a
+/// `Box<RawValue>`, or skipped unread as `IgnoredAny`). Unlike a map, it keeps a name
+/// written twice, so that the line can be refused rather than read with one copy chosen
+/// (JSON readers disagree on which copy counts).
+pub struct Members<V>(pub Vec<(String, V)>);
 
-impl<'de> serde::Deserialize<'de> for Members {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Members, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = Members;
+impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for Members<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Members<V>, D::Error> {
+        struct Visit<V>(std::marker::PhantomData<V>);
+        impl<'de, V: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visit<V> {
+            type Value = Members<V>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Members, A::Error> {
+            ) -> Result<Members<V>, A::Error> {
                 let mut members = Vec::new();
-                while let Some(member) = map.next_entry::<String, Box<RawValue>>()? {
+                while let Some(member) = map.next_entry::<String, V>()? {
                     members.push(member);
                 }
                 Ok(Members(members))
             }
         }
-        d.deserialize_map(Visit)
-    }
-}
-
-/// An object's member names in the order written, their values skipped unread.
-pub struct MemberNames(pub Vec<String>);
-
-impl<'de> serde::Deserialize<'de> for MemberNames {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<MemberNames, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = MemberNames;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MemberNames, A::Error> {
-                let mut names = Vec::new();
-                while let Some(name) = map.next_key::<String>()? {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                    names.push(name);
-                }
-                Ok(MemberNames(names))
-            }
-        }
-        d.deserialize_map(Visit)
+        d.deserialize_map(Visit(std::marker::PhantomData))
     }
 }
 
