@@ -65,6 +65,15 @@ fn solved_page(scenario: &Path, dir: &Path, limit: &str) -> ProposalsDoc {
     doc
 }
 
+/// The demo's page, solved (its plan checked) and opened, with its directory and its
+/// proposals; `None`, the test then returning, where there is no browser.
+fn demo_page() -> Option<(tempfile::TempDir, ProposalsDoc, Page)> {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let page = browser::open(&dir.path().join("report.html"))?;
+    Some((dir, doc, page))
+}
+
 /// Every response a tick on `id` must also tick: what it requires, transitively.
 fn requirements(doc: &ProposalsDoc, id: &str) -> BTreeSet<String> {
     let by_id: HashMap<&str, &Vec<String>> = doc
@@ -110,9 +119,7 @@ fn no_problems(page: &Page) {
 
 #[test]
 fn the_demo_page_shows_the_headline_the_network_and_every_response() {
-    let dir = tempfile::tempdir().unwrap();
-    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
-    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+    let Some((dir, doc, page)) = demo_page() else {
         return;
     };
     let k = &doc.kpis;
@@ -211,9 +218,7 @@ fn the_demo_page_shows_the_headline_the_network_and_every_response() {
 
 #[test]
 fn ticks_keep_what_responses_require_and_the_command_they_write_applies() {
-    let dir = tempfile::tempdir().unwrap();
-    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
-    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+    let Some((dir, doc, page)) = demo_page() else {
         return;
     };
     assert!(ticked(&page).is_empty());
@@ -454,9 +459,7 @@ fn the_command_runs_as_written_for_file_names_beginning_with_a_dash() {
 /// approves neither, and the card names the rejected response to take back first.
 #[test]
 fn a_tick_never_overrides_a_rejection() {
-    let dir = tempfile::tempdir().unwrap();
-    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
-    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+    let Some((_dir, doc, page)) = demo_page() else {
         return;
     };
     let needs = doc
@@ -555,9 +558,7 @@ const PARALLEL_GAPS: &str = "(() => {
 /// nodes are drawn apart, so which mode was hit can be seen.
 #[test]
 fn disruptions_stay_visible_under_the_selected_response_and_parallel_lanes_part() {
-    let dir = tempfile::tempdir().unwrap();
-    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
-    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+    let Some((_dir, doc, page)) = demo_page() else {
         return;
     };
     let lanes_of = |plan: &recourse::plan::PlanDoc| -> BTreeSet<String> {
@@ -612,9 +613,7 @@ fn disruptions_stay_visible_under_the_selected_response_and_parallel_lanes_part(
 /// movements drawn on it.
 #[test]
 fn show_on_map_brings_the_map_into_view() {
-    let dir = tempfile::tempdir().unwrap();
-    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
-    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+    let Some((_dir, doc, page)) = demo_page() else {
         return;
     };
     let last = doc.responses.last().unwrap();
@@ -669,9 +668,7 @@ fn show_on_map_brings_the_map_into_view() {
 /// card's own label, whether or not its explanation names them.
 #[test]
 fn search_finds_a_response_by_its_orders_zones_lanes_and_label() {
-    let dir = tempfile::tempdir().unwrap();
-    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
-    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+    let Some((dir, doc, page)) = demo_page() else {
         return;
     };
     let scenario: serde_json::Value =
@@ -1780,9 +1777,7 @@ fn shares_of_no_orders_read_not_applicable() {
 /// into the page where the scenario has none (a store, a dashed movement).
 #[test]
 fn every_graphic_is_at_least_three_to_one_against_white() {
-    let dir = tempfile::tempdir().unwrap();
-    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
-    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+    let Some((_dir, _, page)) = demo_page() else {
         return;
     };
     let colours = page.eval(
@@ -1917,9 +1912,7 @@ fn the_page_fits_narrow_windows_with_long_amounts() {
 /// Paris DC just above; it goes left.
 #[test]
 fn labels_keep_off_the_rings_of_hit_nodes() {
-    let dir = tempfile::tempdir().unwrap();
-    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
-    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+    let Some((_dir, _, page)) = demo_page() else {
         return;
     };
     let (labels, _) = map_labels(&page);
@@ -1943,9 +1936,7 @@ fn labels_keep_off_the_rings_of_hit_nodes() {
 /// numbered 5 is disruptions[5], the one explanations cite by that name.
 #[test]
 fn the_disruptions_are_numbered_as_they_are_named() {
-    let dir = tempfile::tempdir().unwrap();
-    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
-    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+    let Some((_dir, _, page)) = demo_page() else {
         return;
     };
     let numbered = page.eval(
@@ -2034,9 +2025,7 @@ fn on_a_phone_the_approval_box_leaves_the_cards_most_of_the_screen() {
 /// as the axis says its count is.
 #[test]
 fn the_chart_by_due_day_has_a_y_axis_with_counts() {
-    let dir = tempfile::tempdir().unwrap();
-    solved_page(&tiny_path("demo-eu"), dir.path(), "30");
-    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+    let Some((_dir, _, page)) = demo_page() else {
         return;
     };
     let ticks = page.eval(
@@ -2282,9 +2271,7 @@ fn page_by_solve(dir: &Path, scenario: impl AsRef<std::ffi::OsStr>, code: i32) -
 /// command the page then writes runs.
 #[test]
 fn one_click_ticks_every_matching_response_but_the_rejected() {
-    let dir = tempfile::tempdir().unwrap();
-    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
-    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+    let Some((dir, doc, page)) = demo_page() else {
         return;
     };
     let n = doc.responses.len();
