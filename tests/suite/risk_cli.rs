@@ -125,6 +125,9 @@ fn risk_to_a_json_name_writes_the_document() {
     };
     let doc: RiskDoc = serde_json::from_slice(&written("r.json", &[])).unwrap();
     assert_eq!(doc.kpis.at_risk_orders, 7);
+    // Its baseline plan is one the checker accepts, at the cost the document gives it.
+    let cost = crate::common::checked_cost(demo, &dir.path().join("r.json"));
+    assert!((cost - doc.kpis.cost.total).abs() <= 1e-6 * cost.max(1.0));
     assert_eq!(written("R.JSON", &[]), written("x", &["--format", "json"]));
     let table = written("r.txt", &[]);
     assert!(table.starts_with(b"Scenario demo-eu-1 as of 2026-11-27"));

@@ -792,8 +792,13 @@ fn the_output_name_chooses_the_format_unless_format_is_given() {
         let explicit = written(&format!("x-{name}"), Some(format));
         assert!(explicit.starts_with(starts), "{format}: {explicit:.80}");
     }
-    assert!(written("p.json", None).starts_with("{"));
-    assert!(written("q.html", Some("json")).starts_with("{"));
+    // The documents written under a JSON name, and under a page's name with --format json,
+    // hold plans the checker accepts at their cost.
+    for (name, format) in [("p.json", None), ("q.html", Some("json"))] {
+        let doc: ProposalsDoc = serde_json::from_str(&written(name, format)).unwrap();
+        let cost = checked_cost(demo, &dir.path().join(name));
+        assert!((cost - doc.solve.objective.unwrap()).abs() <= 1e-6 * cost.max(1.0));
+    }
 }
 
 /// The priority rules build no model: a model's flag given with them is refused, naming
