@@ -512,6 +512,70 @@ impl Resolver<'_> {
     }
 }
 
+/// What the checker reads differently from how a plan document writes it, as warnings:
+/// a receipt named twice in `expedited_inbound` (a set, SCENARIO.md section 2: expedited
+/// and charged once), and plan lists written beside the `plan` the document was read at
+/// (`prefix`; only that plan is judged). `bytes` is the document `doc` was read from.
+pub fn reading_warnings(bytes: &[u8], doc: &PlanDoc, prefix: &str) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let mut first = std::collections::HashMap::new();
+    for (i, id) in doc.expedited_inbound.iter().enumerate() {
+        let j = *first.entry(id.as_str()).or_insert(i);
+        if j != i {
+            diags.push(
+                Diagnostic::warning(
+                    "expedited_twice",
+                    join_path(prefix, &format!("expedited_inbound[{i}]")),
+                    format!(
+                        "receipt {:?} is listed at {} too: a receipt is expedited, and charged, once",
+                        crate::base::text::clip(id, 80),
+                        join_path(prefix, &format!("expedited_inbound[{j}]"))
+                    ),
+                )
+                .hint("list each expedited receipt once"),
+            );
+        }
+    }
+    if !prefix.is_empty() {
+        for name in lists_beside(bytes) {
+            diags.push(
+                Diagnostic::warning(
+                    "not_read",
+                    name,
+                    format!(
+                        "`{name}` beside `{prefix}` is not read: the plan judged is `{prefix}`"
+                    ),
+                )
+                .hint(format!("move its entries into `{prefix}`, or remove it")),
+            );
+        }
+    }
+    diags
+}
+
+/// The plan lists a document has at its top level, skipped over without being kept.
+fn lists_beside(bytes: &[u8]) -> Vec<&'static str> {
+    use serde::de::IgnoredAny;
+    #[derive(Deserialize)]
+    struct Top {
+        shipments: Option<IgnoredAny>,
+        transfers: Option<IgnoredAny>,
+        expedited_inbound: Option<IgnoredAny>,
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let Ok(top) = serde_json::from_slice::<Top>(bytes) else {
+        return Vec::new();
+    };
+    [
+        ("shipments", top.shipments.is_some()),
+        ("transfers", top.transfers.is_some()),
+        ("expedited_inbound", top.expedited_inbound.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, present)| present.then_some(name))
+    .collect()
+}
+
 /// The format a proposals document names (what `recourse solve` writes).
 pub const PROPOSALS_FORMAT: &str = "recourse.proposals/1";
 

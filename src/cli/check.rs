@@ -7,6 +7,7 @@ use recourse::base::exit;
 use recourse::base::input::{display_name, read_input};
 use recourse::documents::proposals::parse_plan_of;
 use recourse::documents::report;
+use recourse::plan::reading_warnings;
 use std::path::{Path, PathBuf};
 
 /// Check a plan against a scenario: every broken rule, and the cost breakdown.
@@ -43,10 +44,16 @@ fn check(scenario: &Path, plan_file: &Path, format: DiagFormat) -> i32 {
     };
     let plan = read_input(plan_file)
         .map_err(|d| Diagnostics { items: vec![d] })
-        .and_then(|bytes| parse_plan_of(&bytes, Some(&s.id)))
-        .and_then(|(doc, prefix)| doc.to_domain(&s, prefix));
+        .and_then(|bytes| {
+            let (doc, prefix) = parse_plan_of(&bytes, Some(&s.id))?;
+            let plan = doc.to_domain(&s, prefix)?;
+            Ok((plan, reading_warnings(&bytes, &doc, prefix)))
+        });
     let plan = match plan {
-        Ok(p) => p,
+        Ok((p, warnings)) => {
+            note_part!("{}", warnings.listing());
+            p
+        }
         Err(d) => {
             note_part!("{d}");
             note!("{}: the plan cannot be read", display_name(plan_file));

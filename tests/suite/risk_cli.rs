@@ -329,3 +329,49 @@ fn check_names_a_plan_date_the_calendar_lacks() {
         "{err}"
     );
 }
+
+/// A receipt expedited twice is charged once (a set), and lists beside `plan` are not
+/// judged: `check` says both, and judges the document as it would without them.
+#[test]
+fn check_warns_of_what_it_reads_otherwise_than_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |name: &str, text: &str| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        recourse()
+            .args(["check", "--format", "json", "datasets/tiny/demo-eu.json"])
+            .arg(&file)
+            .output()
+            .unwrap()
+    };
+    let once = check(
+        "once.json",
+        r#"{"plan": {"expedited_inbound": ["PO-101"]}}"#,
+    );
+    let twice = check(
+        "twice.json",
+        r#"{"plan": {"expedited_inbound": ["PO-101", "PO-101"]},
+            "shipments": [], "expedited_inbound": ["PO-101"]}"#,
+    );
+    assert_eq!(once.status.code(), twice.status.code());
+    assert_eq!(
+        once.stdout, twice.stdout,
+        "judged as the plan with the receipt once"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&once.stdout).unwrap();
+    assert_eq!(
+        report["cost"]["expedite"],
+        serde_json::json!(250.0),
+        "{report}"
+    );
+    assert!(!String::from_utf8_lossy(&once.stderr).contains("warning"));
+    let err = String::from_utf8(twice.stderr).unwrap();
+    for line in [
+        r#"warning[expedited_twice]: plan.expedited_inbound[1]: receipt "PO-101" is listed at plan.expedited_inbound[0] too"#,
+        "warning[not_read]: shipments: `shipments` beside `plan` is not read",
+        "warning[not_read]: expedited_inbound: `expedited_inbound` beside `plan` is not read",
+    ] {
+        assert!(err.contains(line), "{line}\nnot in\n{err}");
+    }
+    assert!(!err.contains("transfers"), "{err}");
+}
