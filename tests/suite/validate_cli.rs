@@ -360,7 +360,7 @@ fn whole_numbers_written_with_a_point_or_an_exponent_are_whole() {
             "error[wrong_type]: disruptions[2].extra_days: 0.5 is not whole; expected a whole number",
             hint,
             "error[wrong_type]: horizon_days: 14.5 is not whole; expected a whole number",
-            hint,
+            "  hint: horizon_days is a whole number of days, 1..=366; 14 to 28 is usual for order promising",
             "error[wrong_type]: lanes[0].lead_time_days: 1.5 is not whole; expected a whole number",
             hint,
             "error[wrong_type]: orders[0].priority: 1.5 is not whole; expected a whole number",

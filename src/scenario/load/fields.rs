@@ -57,8 +57,16 @@ fn diagnostic_at(prefix: &str, inner: &str, msg: &str, schema: Option<&str>) -> 
     let path = join_path(prefix, inner);
     let mut d = serde_diagnostic(&path, msg);
     if d.code == "wrong_type" {
-        d.hint =
-            schema.map(|name| format!("see `recourse schema {name}` for the type of every field"));
+        d.hint = match schema {
+            // The one whole-number field whose range a planner sets: validation names it
+            // for every value the field's type holds, and this hint for the rest.
+            Some("scenario") if path == "horizon_days" => Some(format!(
+                "horizon_days is a whole number of days, 1..={}; 14 to 28 is usual for order promising",
+                crate::base::limits::MAX_HORIZON
+            )),
+            _ => schema
+                .map(|name| format!("see `recourse schema {name}` for the type of every field")),
+        };
     }
     d
 }
