@@ -609,6 +609,18 @@ fn disruptions_stay_visible_under_the_selected_response_and_parallel_lanes_part(
     no_problems(&page);
 }
 
+/// Whether the JavaScript expression `test` turns true within five seconds (a smooth
+/// scroll arriving), tried every 50 ms.
+fn wait_for(page: &Page, test: &str) -> bool {
+    for _ in 0..100 {
+        if page.eval(test) == serde_json::json!(true) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    page.eval(test) == serde_json::json!(true)
+}
+
 /// "show on map" on a card far below the map brings the map into view, the response's
 /// movements drawn on it.
 #[test]
@@ -629,16 +641,9 @@ fn show_on_map_brings_the_map_into_view() {
         "the last card is a screen or more below the map"
     );
     page.click(&format!("#resp-{} button.show", last.id));
-    // The scroll is smooth: wait for it to arrive (or give up and let the assert say so).
-    for _ in 0..100 {
-        if page.eval(&in_view) == serde_json::json!(true) {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    assert_eq!(
-        page.eval(&in_view),
-        serde_json::json!(true),
+    // The scroll is smooth: wait for it to arrive.
+    assert!(
+        wait_for(&page, &in_view),
         "map top at {}",
         page.eval(map_top)
     );
@@ -1503,6 +1508,21 @@ fn boxes_overlap(a: &[f64; 4], b: &[f64; 4]) -> bool {
     a[0] + 0.5 < b[2] && b[0] + 0.5 < a[2] && a[1] + 0.5 < b[3] && b[1] + 0.5 < a[3]
 }
 
+/// Asserts that no label (`map_labels`) is over another or over a node other than its own.
+fn labels_cover_nothing(labels: &Boxed, nodes: &Boxed) {
+    for (k, (a, ab)) in labels.iter().enumerate() {
+        for (b, bb) in &labels[k + 1..] {
+            assert!(!boxes_overlap(ab, bb), "{a} {ab:?} over {b} {bb:?}");
+        }
+        for (n, nb) in nodes {
+            assert!(
+                n == a || !boxes_overlap(ab, nb),
+                "{a} {ab:?} over node {n} {nb:?}"
+            );
+        }
+    }
+}
+
 /// On a network of 70 nodes (the medium preset's) the map labels what matters, without one
 /// label over another or over a node: every node a disruption hit, nearly every node that
 /// sends or receives an at-risk order, and the nodes of the selected response, whichever
@@ -1559,21 +1579,13 @@ fn a_large_network_labels_the_nodes_that_matter_without_overlaps() {
             risk_labelled * 10 >= risk.len() * 9,
             "{risk_labelled} of {risk:?}"
         );
-        for (k, (a, ab)) in labels.iter().enumerate() {
+        for (a, ab) in &labels {
             assert!(
                 ab[0] >= 0.0 && ab[2] <= 1000.0,
                 "{a} inside the frame: {ab:?}"
             );
-            for (b, bb) in &labels[k + 1..] {
-                assert!(!boxes_overlap(ab, bb), "{a} {ab:?} over {b} {bb:?}");
-            }
-            for (n, nb) in &nodes {
-                assert!(
-                    n == a || !boxes_overlap(ab, nb),
-                    "{a} {ab:?} over node {n} {nb:?}"
-                );
-            }
         }
+        labels_cover_nothing(&labels, &nodes);
     }
     no_problems(&page);
 }
