@@ -2032,6 +2032,93 @@ fn on_a_phone_the_approval_box_leaves_the_cards_most_of_the_screen() {
     no_problems(&page);
 }
 
+/// The smallest text on the map as drawn on the screen, in CSS pixels: each text's font
+/// size times the map's scale.
+const SMALLEST_MAP_TEXT: &str = "Math.min(...[...document.querySelectorAll('#map text')]\
+    .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))";
+
+/// On a phone (390 by 844) the map's text is 11 px or more, as on a wide window: the map
+/// keeps its drawing width and scrolls sideways inside its box, a note saying so, while the
+/// page stays as wide as the window; its labels cover no other label and no node; picking a
+/// response scrolls the box to its movements. On a wide window nothing scrolls, and in
+/// print the map fits the sheet.
+#[test]
+fn on_a_phone_the_map_text_stays_readable() {
+    let Some((_dir, doc, page)) = demo_page() else {
+        return;
+    };
+    let smallest = || page.eval(SMALLEST_MAP_TEXT).as_f64().unwrap();
+    let scrolls =
+        || page.eval("(b => b.scrollWidth > b.clientWidth)(document.getElementById('map-box'))");
+    let note_shown = || page.eval("!document.getElementById('map-scroll').hidden");
+    let wide = smallest();
+    assert!(wide >= 11.0, "{wide} px at 1280");
+    set_viewport(&page, 390, 844);
+    assert_eq!(page.eval("window.innerWidth"), 390);
+    let phone = smallest();
+    assert!(phone >= 11.0 - 1e-6, "the map's text is {phone} px at 390");
+    let page_width = page.eval("document.documentElement.scrollWidth");
+    assert!(
+        page_width.as_u64().unwrap() <= 390,
+        "{page_width} wide at 390"
+    );
+    assert_eq!(scrolls(), true, "the map scrolls inside its box");
+    assert_eq!(note_shown(), true, "a note says the map scrolls sideways");
+    let (labels, nodes) = map_labels(&page);
+    assert_eq!(labels.len(), 6, "every node of demo-eu labelled");
+    labels_cover_nothing(&labels, &nodes);
+    // Whether the middle of what `layer` draws (the picked response's movements, or the
+    // picked disruption's marks) is in the box's visible part.
+    let shown = |layer: &str| {
+        page.eval(&format!(
+            "(b => {{ const r = [...document.querySelectorAll('#{layer} > *')]\
+             .map(e => e.getBoundingClientRect()); const mid = (Math.min(...r.map(x => x.left)) \
+             + Math.max(...r.map(x => x.right))) / 2; const v = b.getBoundingClientRect(); \
+             return r.length > 0 && mid >= v.left && mid <= v.right; }})\
+             (document.getElementById('map-box'))"
+        ))
+    };
+    for r in &doc.responses {
+        page.click(&format!("#resp-{} strong", r.id));
+        assert_eq!(shown("moves"), true, "{}'s movements in view", r.id);
+    }
+    for k in 0..6 {
+        page.eval("document.getElementById('map-box').scrollLeft = 0");
+        page.click(&format!("#disruptions li[data-index='{k}']"));
+        assert_eq!(shown("focus"), true, "disruptions[{k}] in view");
+    }
+    // "show on map" far below the map, the box scrolled back to the map's left edge where
+    // the last response's movements are out of view: they come into view, the box with
+    // them (the page's scroll is smooth: wait for it).
+    let last = doc.responses.last().unwrap();
+    page.eval("document.getElementById('map-box').scrollLeft = 0");
+    assert_eq!(shown("moves"), false, "{} out of view at the left", last.id);
+    page.click(&format!("#resp-{} button.show", last.id));
+    let top = "document.getElementById('map-box').getBoundingClientRect().top";
+    let arrived = format!("(t => t >= -1 && t < innerHeight / 2)({top})");
+    assert!(
+        wait_for(&page, &arrived),
+        "map box top at {}",
+        page.eval(top)
+    );
+    assert_eq!(shown("moves"), true, "{}'s movements in view", last.id);
+    set_viewport(&page, 1280, 1000);
+    assert_eq!(scrolls(), false, "the map fits a wide window");
+    assert_eq!(note_shown(), false, "no note on a wide window");
+    assert_eq!(smallest(), wide);
+    page.tab
+        .call_method(
+            headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia {
+                media: Some("print".to_owned()),
+                features: None,
+            },
+        )
+        .unwrap();
+    set_viewport(&page, 390, 844);
+    assert_eq!(scrolls(), false, "in print the map fits the sheet");
+    no_problems(&page);
+}
+
 /// The chart by due day has a y axis to read the bars by: a count at 0 and at each dashed
 /// gridline, evenly spaced, the top one at or above the tallest bar, and every bar as tall
 /// as the axis says its count is.
