@@ -609,6 +609,18 @@ fn disruptions_stay_visible_under_the_selected_response_and_parallel_lanes_part(
     no_problems(&page);
 }
 
+/// Whether the JavaScript expression `test` turns true within five seconds (a smooth
+/// scroll arriving), tried every 50 ms.
+fn wait_for(page: &Page, test: &str) -> bool {
+    for _ in 0..100 {
+        if page.eval(test) == serde_json::json!(true) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    page.eval(test) == serde_json::json!(true)
+}
+
 /// "show on map" on a card far below the map brings the map into view, the response's
 /// movements drawn on it.
 #[test]
@@ -629,16 +641,9 @@ fn show_on_map_brings_the_map_into_view() {
         "the last card is a screen or more below the map"
     );
     page.click(&format!("#resp-{} button.show", last.id));
-    // The scroll is smooth: wait for it to arrive (or give up and let the assert say so).
-    for _ in 0..100 {
-        if page.eval(&in_view) == serde_json::json!(true) {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    assert_eq!(
-        page.eval(&in_view),
-        serde_json::json!(true),
+    // The scroll is smooth: wait for it to arrive.
+    assert!(
+        wait_for(&page, &in_view),
         "map top at {}",
         page.eval(map_top)
     );
@@ -1503,6 +1508,21 @@ fn boxes_overlap(a: &[f64; 4], b: &[f64; 4]) -> bool {
     a[0] + 0.5 < b[2] && b[0] + 0.5 < a[2] && a[1] + 0.5 < b[3] && b[1] + 0.5 < a[3]
 }
 
+/// Asserts that no label (`map_labels`) is over another or over a node other than its own.
+fn labels_cover_nothing(labels: &Boxed, nodes: &Boxed) {
+    for (k, (a, ab)) in labels.iter().enumerate() {
+        for (b, bb) in &labels[k + 1..] {
+            assert!(!boxes_overlap(ab, bb), "{a} {ab:?} over {b} {bb:?}");
+        }
+        for (n, nb) in nodes {
+            assert!(
+                n == a || !boxes_overlap(ab, nb),
+                "{a} {ab:?} over node {n} {nb:?}"
+            );
+        }
+    }
+}
+
 /// On a network of 70 nodes (the medium preset's) the map labels what matters, without one
 /// label over another or over a node: every node a disruption hit, nearly every node that
 /// sends or receives an at-risk order, and the nodes of the selected response, whichever
@@ -1559,21 +1579,13 @@ fn a_large_network_labels_the_nodes_that_matter_without_overlaps() {
             risk_labelled * 10 >= risk.len() * 9,
             "{risk_labelled} of {risk:?}"
         );
-        for (k, (a, ab)) in labels.iter().enumerate() {
+        for (a, ab) in &labels {
             assert!(
                 ab[0] >= 0.0 && ab[2] <= 1000.0,
                 "{a} inside the frame: {ab:?}"
             );
-            for (b, bb) in &labels[k + 1..] {
-                assert!(!boxes_overlap(ab, bb), "{a} {ab:?} over {b} {bb:?}");
-            }
-            for (n, nb) in &nodes {
-                assert!(
-                    n == a || !boxes_overlap(ab, nb),
-                    "{a} {ab:?} over node {n} {nb:?}"
-                );
-            }
         }
+        labels_cover_nothing(&labels, &nodes);
     }
     no_problems(&page);
 }
@@ -2017,6 +2029,93 @@ fn on_a_phone_the_approval_box_leaves_the_cards_most_of_the_screen() {
         "the command scrolls inside"
     );
     assert_eq!(top, 0, "the box stays at the top");
+    no_problems(&page);
+}
+
+/// The smallest text on the map as drawn on the screen, in CSS pixels: each text's font
+/// size times the map's scale.
+const SMALLEST_MAP_TEXT: &str = "Math.min(...[...document.querySelectorAll('#map text')]\
+    .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))";
+
+/// On a phone (390 by 844) the map's text is 11 px or more, as on a wide window: the map
+/// keeps its drawing width and scrolls sideways inside its box, a note saying so, while the
+/// page stays as wide as the window; its labels cover no other label and no node; picking a
+/// response scrolls the box to its movements. On a wide window nothing scrolls, and in
+/// print the map fits the sheet.
+#[test]
+fn on_a_phone_the_map_text_stays_readable() {
+    let Some((_dir, doc, page)) = demo_page() else {
+        return;
+    };
+    let smallest = || page.eval(SMALLEST_MAP_TEXT).as_f64().unwrap();
+    let scrolls =
+        || page.eval("(b => b.scrollWidth > b.clientWidth)(document.getElementById('map-box'))");
+    let note_shown = || page.eval("!document.getElementById('map-scroll').hidden");
+    let wide = smallest();
+    assert!(wide >= 11.0, "{wide} px at 1280");
+    set_viewport(&page, 390, 844);
+    assert_eq!(page.eval("window.innerWidth"), 390);
+    let phone = smallest();
+    assert!(phone >= 11.0 - 1e-6, "the map's text is {phone} px at 390");
+    let page_width = page.eval("document.documentElement.scrollWidth");
+    assert!(
+        page_width.as_u64().unwrap() <= 390,
+        "{page_width} wide at 390"
+    );
+    assert_eq!(scrolls(), true, "the map scrolls inside its box");
+    assert_eq!(note_shown(), true, "a note says the map scrolls sideways");
+    let (labels, nodes) = map_labels(&page);
+    assert_eq!(labels.len(), 6, "every node of demo-eu labelled");
+    labels_cover_nothing(&labels, &nodes);
+    // Whether the middle of what `layer` draws (the picked response's movements, or the
+    // picked disruption's marks) is in the box's visible part.
+    let shown = |layer: &str| {
+        page.eval(&format!(
+            "(b => {{ const r = [...document.querySelectorAll('#{layer} > *')]\
+             .map(e => e.getBoundingClientRect()); const mid = (Math.min(...r.map(x => x.left)) \
+             + Math.max(...r.map(x => x.right))) / 2; const v = b.getBoundingClientRect(); \
+             return r.length > 0 && mid >= v.left && mid <= v.right; }})\
+             (document.getElementById('map-box'))"
+        ))
+    };
+    for r in &doc.responses {
+        page.click(&format!("#resp-{} strong", r.id));
+        assert_eq!(shown("moves"), true, "{}'s movements in view", r.id);
+    }
+    for k in 0..6 {
+        page.eval("document.getElementById('map-box').scrollLeft = 0");
+        page.click(&format!("#disruptions li[data-index='{k}']"));
+        assert_eq!(shown("focus"), true, "disruptions[{k}] in view");
+    }
+    // "show on map" far below the map, the box scrolled back to the map's left edge where
+    // the last response's movements are out of view: they come into view, the box with
+    // them (the page's scroll is smooth: wait for it).
+    let last = doc.responses.last().unwrap();
+    page.eval("document.getElementById('map-box').scrollLeft = 0");
+    assert_eq!(shown("moves"), false, "{} out of view at the left", last.id);
+    page.click(&format!("#resp-{} button.show", last.id));
+    let top = "document.getElementById('map-box').getBoundingClientRect().top";
+    let arrived = format!("(t => t >= -1 && t < innerHeight / 2)({top})");
+    assert!(
+        wait_for(&page, &arrived),
+        "map box top at {}",
+        page.eval(top)
+    );
+    assert_eq!(shown("moves"), true, "{}'s movements in view", last.id);
+    set_viewport(&page, 1280, 1000);
+    assert_eq!(scrolls(), false, "the map fits a wide window");
+    assert_eq!(note_shown(), false, "no note on a wide window");
+    assert_eq!(smallest(), wide);
+    page.tab
+        .call_method(
+            headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia {
+                media: Some("print".to_owned()),
+                features: None,
+            },
+        )
+        .unwrap();
+    set_viewport(&page, 390, 844);
+    assert_eq!(scrolls(), false, "in print the map fits the sheet");
     no_problems(&page);
 }
 

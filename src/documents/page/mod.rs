@@ -57,7 +57,11 @@ pub fn render(s: &Scenario, doc: &ProposalsDoc, files: &Files) -> String {
     out.push_str(
         "<section id=\"network\"><h2>Network</h2>\
          <p class=\"note\" id=\"map-note\"></p>\
+         <p class=\"note\" id=\"map-scroll\" hidden>The map is wider than the window: \
+         scroll it sideways to see the rest.</p>\
+         <div id=\"map-box\">\
          <svg id=\"map\" viewBox=\"0 0 1000 560\" role=\"img\" aria-label=\"network map\"></svg>\
+         </div>\
          <div id=\"legend\" class=\"legend\"></div>\
          <h3>Disruptions</h3><ol id=\"disruptions\" class=\"disruptions\" start=\"0\"></ol>\
          <button type=\"button\" id=\"more-disruptions\" class=\"more\" hidden>show more</button>\

@@ -293,6 +293,7 @@
   const firstSide = D.nodes.map(() => 1);
   const P = positions();
   const map = $("map");
+  const mapBox = $("map-box");
   const moves = svgEl("g", { id: "moves" });
   const focusLayer = svgEl("g", { id: "focus" });
   const hitLane = new Set(); // lanes a disruption hit, drawn red
@@ -389,6 +390,23 @@
     for (const k of kinds) legend.append(el("i", { class: "k-" + k }), KIND_NAMES[k] + " ");
     legend.append(` · ${count(D.lanes.length)} lanes · red: hit by an outage, a delay or a loss · orange ring: demand surge · blue: what the selected response ships (dashed: what it stops shipping; edged around the red where it uses a hit lane)`);
     $("map-note").textContent = mapNote();
+  }
+
+  // The map is drawn at a pixel a unit or more (page.css), so its text stays readable; where
+  // that is wider than its box, the box scrolls sideways, and a note above it says so.
+  const mapScrolls = () => mapBox.scrollWidth > mapBox.clientWidth;
+  function showScrollNote() {
+    $("map-scroll").hidden = !mapScrolls();
+  }
+  // Scrolls the map's box sideways to the middle of nodes `ix` (node indices), so the nodes
+  // just picked show on a narrow screen; a map its box holds whole does not move.
+  function scrollMapTo(ix) {
+    if (!ix.length || !mapScrolls()) return;
+    const xs = ix.map((i) => P[i][0]);
+    const mid = (Math.min(...xs) + Math.max(...xs)) / 2;
+    const m = map.getScreenCTM(), box = mapBox.getBoundingClientRect();
+    if (!m) return;
+    mapBox.scrollLeft += m.a * mid + m.e - (box.left + mapBox.clientLeft + mapBox.clientWidth / 2);
   }
 
   // How the nodes are placed, and when not by location, which nodes lack one.
@@ -559,7 +577,9 @@
       focusLayer.replaceChildren();
       for (const l of x.lanes) focusLayer.append(laneLine(l, "hit", x.text));
       for (const i of x.nodes) focusLayer.append(ring(i, x.surge ? "surge-node" : "hit-node", x.text));
-      placeLabels([...x.nodes, ...x.lanes.flatMap((l) => [D.lanes[l].from, D.lanes[l].to])]);
+      const picked = [...x.nodes, ...x.lanes.flatMap((l) => [D.lanes[l].from, D.lanes[l].to])];
+      placeLabels(picked);
+      scrollMapTo(picked);
     });
   }
 
@@ -656,7 +676,9 @@
     if (c) c.classList.add("focus");
     const r = byId.get(id);
     showMoves(r);
-    placeLabels(r ? responseNodes(r) : []);
+    const at = r ? responseNodes(r) : [];
+    placeLabels(at);
+    scrollMapTo(at);
   }
 
   function wire() {
@@ -708,6 +730,8 @@
   if (restore())
     $("restored").hidden = false;
   drawMap();
+  showScrollNote();
+  addEventListener("resize", showScrollNote);
   showDisruptions();
   wire();
   filter();
