@@ -2238,6 +2238,9 @@ fn ticks_outlast_a_reload_but_never_reach_a_page_of_other_responses() {
     assert!(chosen.len() >= 2);
     let command = page.text("#command");
 
+    // As in `open_again`: the page reloaded is unmarked first, so its ready mark is never
+    // taken for the new page's (the reload's first moments still show the old document).
+    page.eval("delete document.body.dataset.ready");
     page.tab.reload(false, None).unwrap();
     page.tab.wait_until_navigated().unwrap();
     page.tab.wait_for_element("body[data-ready='1']").unwrap();
