@@ -20,6 +20,8 @@ Examples:
 PLAN is a proposals document, any JSON object with a `plan`, a risk document (its
 `baseline_plan`, the do-nothing plan), or a bare plan
 {\"shipments\": [...], \"transfers\": [...], \"expedited_inbound\": [...]}.
+A receipt named twice in expedited_inbound is expedited, and charged, once, and lists
+written beside a document's `plan` are not judged: both are warned of on stderr.
 Exits 0 when the plan is feasible, 1 when it breaks a rule, 2 on bad input.")]
 pub struct Args {
     /// Scenario file, or - for standard input.
