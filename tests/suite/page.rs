@@ -110,6 +110,18 @@ fn tick(page: &Page, id: &str) {
     page.click(&format!("#resp-{id} input.approve"));
 }
 
+/// The page as it prints: CSS `@media print` applies from here on.
+fn emulate_print(page: &Page) {
+    page.tab
+        .call_method(
+            headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia {
+                media: Some("print".to_owned()),
+                features: None,
+            },
+        )
+        .unwrap();
+}
+
 fn no_problems(page: &Page) {
     let p = page.problems();
     assert!(p.is_empty(), "the page logged errors: {p:#?}");
@@ -2106,14 +2118,7 @@ fn on_a_phone_the_map_text_stays_readable() {
     assert_eq!(scrolls(), false, "the map fits a wide window");
     assert_eq!(note_shown(), false, "no note on a wide window");
     assert_eq!(smallest(), wide);
-    page.tab
-        .call_method(
-            headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia {
-                media: Some("print".to_owned()),
-                features: None,
-            },
-        )
-        .unwrap();
+    emulate_print(&page);
     set_viewport(&page, 390, 844);
     assert_eq!(scrolls(), false, "in print the map fits the sheet");
     no_problems(&page);
@@ -2292,14 +2297,7 @@ fn in_print_long_cards_and_sections_flow_across_pages() {
     let Some(page) = browser::open(&dir.path().join("report.html")) else {
         return;
     };
-    page.tab
-        .call_method(
-            headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia {
-                media: Some("print".to_owned()),
-                features: None,
-            },
-        )
-        .unwrap();
+    emulate_print(&page);
     let breaks = |selector: &str| {
         page.eval(&format!(
             "[...document.querySelectorAll('{selector}')].map(e => getComputedStyle(e).breakInside)"

@@ -58,8 +58,8 @@ fn diagnostic_at(prefix: &str, inner: &str, msg: &str, schema: Option<&str>) -> 
     let mut d = serde_diagnostic(&path, msg);
     if d.code == "wrong_type" {
         d.hint = match schema {
-            // The one whole-number field whose range a planner sets: validation names it
-            // for every value the field's type holds, and this hint for the rest.
+            // horizon_days has a range of its own, which validation names for every value
+            // the field's type holds; the hint names it for the values it cannot hold.
             Some("scenario") if path == "horizon_days" => Some(format!(
                 "horizon_days is a whole number of days, 1..={}; 14 to 28 is usual for order promising",
                 crate::base::limits::MAX_HORIZON
