@@ -106,22 +106,7 @@ impl Out {
     }
 }
 
-/// Turns transparent huge pages off for the worker. The allocator asks the kernel for them,
-/// and where memory is fragmented the kernel compacts it at the page fault, so a reply
-/// waited on the kernel: on medium a `load` took 0.2-0.65 s, nearly all of it system time,
-/// against 0.03-0.07 s without, and the worker peaked at 85 MB against 51 MB over the same
-/// requests (`benches/RESULTS.md`, "The worker's `load`"). A kernel without the setting
-/// leaves the process as it was.
-fn no_transparent_huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE takes integers only and sets a flag of this process.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
 pub fn run(args: Args) -> i32 {
-    no_transparent_huge_pages();
     let (mut journal, state) = match &args.journal {
         None => (None, None),
         Some(path) => match open_journal(path) {

@@ -403,3 +403,54 @@ fn range_errors_name_the_range() {
         ]
     );
 }
+
+/// Every command runs without transparent huge pages (`main`): with them the kernel
+/// compacted memory at page faults, and a worker's `load` waited up to 0.65 s on it. The
+/// kernel says so in the process's status, read here while `validate -` waits for its
+/// input (polled until `main` has run, for at most 10 s).
+#[test]
+fn commands_run_without_transparent_huge_pages() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let own = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if !own.contains("THP_enabled:") {
+        eprintln!("skipped: this kernel does not report THP_enabled");
+        return;
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"))
+        .args(["validate", "-"])
+        .current_dir(common::root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let thp = || {
+        std::fs::read_to_string(&status)
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("THP_enabled:"))
+            .map(|l| l.split_whitespace().nth(1).unwrap_or("").to_owned())
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut seen = thp();
+    while seen.as_deref() != Some("0") && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        seen = thp();
+    }
+    let scenario = std::fs::read(common::tiny_path("demo-eu")).unwrap();
+    child.stdin.take().unwrap().write_all(&scenario).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        seen.as_deref(),
+        Some("0"),
+        "THP_enabled of `recourse validate -`"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
