@@ -1692,19 +1692,16 @@ fn an_event_written_as_an_array_is_refused_not_read_by_position() {
 /// which way a process is set in its status, `THP_enabled`).
 #[test]
 fn the_worker_runs_without_transparent_huge_pages() {
-    let own = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    if !own.contains("THP_enabled:") {
+    if !crate::common::kernel_reports_thp() {
         eprintln!("skipped: this kernel does not report THP_enabled");
         return;
     }
     let mut w = Client::start(None, &[]);
     w.call("initialize", json!({}));
-    let status = std::fs::read_to_string(format!("/proc/{}/status", w.child.id())).unwrap();
-    let line = status
-        .lines()
-        .find(|l| l.starts_with("THP_enabled:"))
-        .unwrap();
-    assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
+    assert_eq!(
+        crate::common::thp_enabled(w.child.id()).as_deref(),
+        Some("0")
+    );
     assert_eq!(w.call("shutdown", json!({})), Value::Null);
     assert_eq!(w.wait().0, 0);
 }

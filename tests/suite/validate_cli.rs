@@ -412,8 +412,7 @@ fn range_errors_name_the_range() {
 fn commands_run_without_transparent_huge_pages() {
     use std::io::Write;
     use std::process::Stdio;
-    let own = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    if !own.contains("THP_enabled:") {
+    if !common::kernel_reports_thp() {
         eprintln!("skipped: this kernel does not report THP_enabled");
         return;
     }
@@ -425,19 +424,11 @@ fn commands_run_without_transparent_huge_pages() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let status = format!("/proc/{}/status", child.id());
-    let thp = || {
-        std::fs::read_to_string(&status)
-            .unwrap_or_default()
-            .lines()
-            .find(|l| l.starts_with("THP_enabled:"))
-            .map(|l| l.split_whitespace().nth(1).unwrap_or("").to_owned())
-    };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    let mut seen = thp();
+    let mut seen = common::thp_enabled(child.id());
     while seen.as_deref() != Some("0") && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(20));
-        seen = thp();
+        seen = common::thp_enabled(child.id());
     }
     let scenario = std::fs::read(common::tiny_path("demo-eu")).unwrap();
     child.stdin.take().unwrap().write_all(&scenario).unwrap();

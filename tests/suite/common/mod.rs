@@ -109,3 +109,22 @@ pub fn checked_cost(scenario: impl AsRef<std::ffi::OsStr>, proposals: &Path) -> 
     assert!(c.feasible);
     c.cost.total
 }
+
+/// The `THP_enabled` flag the kernel reports for process `pid` ("0" once transparent huge
+/// pages are off for it); `None` where the kernel reports none, for the test process too.
+pub fn thp_enabled(pid: u32) -> Option<String> {
+    let flag = |status: String| {
+        status
+            .lines()
+            .find(|l| l.starts_with("THP_enabled:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .map(str::to_owned)
+    };
+    flag(std::fs::read_to_string("/proc/self/status").ok()?)?;
+    flag(std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?)
+}
+
+/// Whether this kernel reports `THP_enabled` at all (a test of the flag skips otherwise).
+pub fn kernel_reports_thp() -> bool {
+    thp_enabled(std::process::id()).is_some()
+}
