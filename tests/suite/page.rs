@@ -110,6 +110,26 @@ fn tick(page: &Page, id: &str) {
     page.click(&format!("#resp-{id} input.approve"));
 }
 
+/// Runs the page's command (`#command`, `recourse apply ...`) in `dir` as a planner pastes
+/// it, which must succeed; the command.
+fn runs_as_written(page: &Page, dir: &Path) -> String {
+    let command = page.text("#command");
+    let words: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(&words[..2], ["recourse", "apply"], "{command}");
+    let out = recourse()
+        .current_dir(dir)
+        .args(&words[1..])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{command}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    command
+}
+
 /// The page as it prints: CSS `@media print` applies from here on.
 fn emulate_print(page: &Page) {
     page.tab
@@ -316,20 +336,8 @@ fn ticks_keep_what_responses_require_and_the_command_they_write_applies() {
         )),
         "{command}"
     );
+    assert_eq!(runs_as_written(&page, dir.path()), command);
     let words: Vec<&str> = command.split_whitespace().collect();
-    assert_eq!(&words[..2], ["recourse", "apply"]);
-    let mut apply = recourse();
-    let out = apply
-        .current_dir(dir.path())
-        .args(&words[1..])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     // The same choice through the page's "approvals as JSON" file gives the same scenario.
     let file =
         page.eval("decodeURIComponent(document.getElementById('download').href.split(',')[1])");
@@ -2407,20 +2415,8 @@ fn one_click_ticks_every_matching_response_but_the_rejected() {
             "{id}"
         );
     }
-    let command = page.text("#command");
+    let command = runs_as_written(&page, dir.path());
     assert!(command.contains(&format!("--reject {root} ")), "{command}");
-    let words: Vec<&str> = command.split_whitespace().collect();
-    let out = recourse()
-        .current_dir(dir.path())
-        .args(&words[1..])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     // A search narrows what the button ticks, and says so.
     page.type_into("#search", "#1");
     assert_eq!(page.text("#tick-matching"), "tick the 1 matching");
