@@ -362,13 +362,13 @@ fn whole_numbers_written_with_a_point_or_an_exponent_are_whole() {
             "error[wrong_type]: horizon_days: 14.5 is not whole; expected a whole number",
             "  hint: horizon_days is a whole number of days, 1..=366; 14 to 28 is usual for order promising",
             "error[wrong_type]: lanes[0].lead_time_days: 1.5 is not whole; expected a whole number",
-            hint,
+            "  hint: lead_time_days is a whole number of days, 0..=1464",
             "error[wrong_type]: orders[0].priority: 1.5 is not whole; expected a whole number",
             hint,
             "error[wrong_type]: orders[1].max_sources: 2.5 is not whole; expected a whole number",
             hint,
             "error[wrong_type]: policy.threads: 1.5 is not whole; expected a whole number",
-            hint,
+            "  hint: threads is a whole number, 0..=1024 (0: all cores)",
         ]
     );
 }

@@ -58,17 +58,33 @@ fn diagnostic_at(prefix: &str, inner: &str, msg: &str, schema: Option<&str>) -> 
     let mut d = serde_diagnostic(&path, msg);
     if d.code == "wrong_type" {
         d.hint = match schema {
-            // horizon_days has a range of its own, which validation names for every value
-            // the field's type holds; the hint names it for the values it cannot hold.
-            Some("scenario") if path == "horizon_days" => Some(format!(
-                "horizon_days is a whole number of days, 1..={}; 14 to 28 is usual for order promising",
-                crate::base::limits::MAX_HORIZON
-            )),
-            _ => schema
-                .map(|name| format!("see `recourse schema {name}` for the type of every field")),
-        };
+            Some("scenario") => scenario_range(&path),
+            _ => None,
+        }
+        .or_else(|| {
+            schema.map(|name| format!("see `recourse schema {name}` for the type of every field"))
+        });
     }
     d
+}
+
+/// The range of a scenario's whole-number field at `path`, for the fields validation bounds
+/// (it names the range for every value the field's type holds; this hint names it for the
+/// values the type cannot hold, such as `1e30` or `"10"`).
+fn scenario_range(path: &str) -> Option<String> {
+    use crate::base::limits::{MAX_HORIZON, MAX_LEAD_DAYS, MAX_THREADS};
+    let field = path.rsplit('.').next().unwrap_or(path);
+    let range = match (path, field) {
+        ("horizon_days", _) => format!(
+            "a whole number of days, 1..={MAX_HORIZON}; 14 to 28 is usual for order promising"
+        ),
+        ("policy.threads", _) => format!("a whole number, 0..={MAX_THREADS} (0: all cores)"),
+        (p, "lead_time_days") if p.starts_with("lanes[") => {
+            format!("a whole number of days, 0..={MAX_LEAD_DAYS}")
+        }
+        _ => return None,
+    };
+    Some(format!("{field} is {range}"))
 }
 
 /// Readings of one object at most (`wrong_fields`), each after the first with one more
