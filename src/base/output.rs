@@ -323,8 +323,9 @@ fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
 #[cfg(not(target_os = "linux"))]
 fn start_writeback(_file: &std::fs::File, _offset: u64, _len: u64) {}
 
-/// `Err` with a message when `output` is the same file as one of `inputs` (`-` is never a
-/// file; an output that does not exist yet is no input).
+/// `Err` with a message when `output` is the same file as one of `inputs` (an output that
+/// does not exist yet is no input). `-` is standard input, the same file as `output` when
+/// the shell redirected it from that file (`solve - -o s.json < s.json`).
 pub fn refuse_same_file(output: &Path, inputs: &[&Path]) -> Result<(), String> {
     use std::os::unix::fs::MetadataExt;
     if is_stdout(output) {
@@ -333,19 +334,37 @@ pub fn refuse_same_file(output: &Path, inputs: &[&Path]) -> Result<(), String> {
     let Ok(out) = std::fs::metadata(output) else {
         return Ok(());
     };
-    for input in inputs.iter().filter(|i| !is_stdout(i)) {
-        if let Ok(inp) = std::fs::metadata(input) {
+    for input in inputs {
+        let meta = if is_stdout(input) {
+            stdin_file()
+        } else {
+            std::fs::metadata(input).ok()
+        };
+        if let Some(inp) = meta {
             if (inp.dev(), inp.ino()) == (out.dev(), out.ino()) {
+                let input = if is_stdout(input) {
+                    "read as standard input (-)".to_string()
+                } else {
+                    format!("the input {}", input.display())
+                };
                 return Err(format!(
-                    "the output {} is the input {}: writing it would replace the input; \
+                    "the output {} is {input}: writing it would replace the input; \
                      choose another output path",
                     output.display(),
-                    input.display()
                 ));
             }
         }
     }
     Ok(())
+}
+
+/// Standard input's metadata when it is a regular file (redirected from one): a pipe,
+/// terminal or device is never an output's file, and `/dev/null` may be both.
+fn stdin_file() -> Option<std::fs::Metadata> {
+    use std::os::fd::AsFd;
+    let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+    let meta = std::fs::File::from(fd).metadata().ok()?;
+    meta.is_file().then_some(meta)
 }
 
 #[cfg(test)]

@@ -317,6 +317,36 @@ fn standard_input_can_be_named_once() {
     }
 }
 
+/// `-` read from a file by the shell (`risk - -o s.json < s.json`) is that file: writing
+/// the output over it would replace the only copy of the scenario, as `risk s.json -o
+/// s.json` would. Standard input from another file, a pipe or `/dev/null` is no output's.
+#[test]
+fn an_output_that_standard_input_is_redirected_from_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = scenario_in(dir.path(), "s.json", |s| s);
+    let before = std::fs::read(&scenario).unwrap();
+    // The shell's `< file`: the child's standard input is the file itself, not a pipe.
+    let run = |command: &str, output: &Path| {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"))
+            .args([command, "-", "-o"])
+            .arg(output)
+            .stdin(std::fs::File::open(&scenario).unwrap())
+            .output()
+            .unwrap()
+    };
+    for command in ["risk", "solve"] {
+        let out = run(command, &scenario);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{command}: {err}");
+        assert!(err.contains("is read as standard input (-)"), "{err}");
+        assert!(err.contains("choose another output path"), "{err}");
+        assert_eq!(std::fs::read(&scenario).unwrap(), before, "{command}");
+    }
+    let other = dir.path().join("r.txt");
+    assert!(run("risk", &other).status.success());
+    assert!(std::fs::read_to_string(&other).unwrap().contains("at risk"));
+}
+
 #[test]
 fn flags_go_through_the_files_ranges() {
     for (flag, value, says) in [
