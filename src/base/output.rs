@@ -13,7 +13,8 @@
 //!
 //! An output that is the same file as an input (same device and inode, however the path is
 //! spelled) is refused by [`refuse_same_file`] before any work, since writing it would
-//! replace the only copy of the input.
+//! replace the only copy of the input; one that cannot be written (a directory, a
+//! directory that takes no new files) is found by [`check_writable`], also before any work.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -90,6 +91,23 @@ pub fn write_output_with(
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         return write(&mut out).and_then(|_| out.flush());
     }
+    match target(path)? {
+        Target::File(real, permissions) => write_atomic(&real, write, Some(permissions)),
+        Target::InPlace => write_in_place(path, write),
+        Target::New(at) => write_atomic(&at, write, None),
+    }
+}
+
+/// What writing `path` does: replace a regular file (its real path and permissions),
+/// write a device, FIFO or socket in place, or create a new file (where a dangling link
+/// points). A directory, or a name ending in `/` that is none, is an error.
+enum Target {
+    File(PathBuf, std::fs::Permissions),
+    InPlace,
+    New(PathBuf),
+}
+
+fn target(path: &Path) -> std::io::Result<Target> {
     if path.as_os_str().as_encoded_bytes().ends_with(b"/") && !path.is_dir() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
@@ -97,19 +115,57 @@ pub fn write_output_with(
         ));
     }
     match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() => {
-            let real = std::fs::canonicalize(path)?;
-            write_atomic(&real, write, Some(meta.permissions()))
-        }
+        Ok(meta) if meta.is_file() => Ok(Target::File(
+            std::fs::canonicalize(path)?,
+            meta.permissions(),
+        )),
         Ok(meta) if meta.is_dir() => Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "it is a directory; name a file in it",
         )),
-        Ok(_) => write_in_place(path, write),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            write_atomic(&link_target(path)?, write, None)
-        }
+        Ok(_) => Ok(Target::InPlace),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Target::New(link_target(path)?)),
         Err(e) => Err(e),
+    }
+}
+
+/// `Err` with what [`write_output`] would fail on before writing a byte: `path` is a
+/// directory, a name ending in `/` that is none, or a file whose directory takes no new
+/// files (missing, not a directory, read-only, not this user's to write). Commands check
+/// it before any work, so that a solve of minutes does not end in an output it cannot
+/// write. The write itself can still fail (a full disk), and says so.
+pub fn check_writable(path: &Path) -> std::io::Result<()> {
+    if is_stdout(path) {
+        return Ok(());
+    }
+    let at = match target(path)? {
+        Target::InPlace => return Ok(()),
+        Target::File(at, _) | Target::New(at) => at,
+    };
+    let dir = dir_of(&at);
+    let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes())
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    // SAFETY: `c` is a NUL-terminated path that outlives the call, which reads nothing else.
+    let r = unsafe {
+        libc::faccessat(
+            libc::AT_FDCWD,
+            c.as_ptr(),
+            libc::W_OK | libc::X_OK,
+            libc::AT_EACCESS,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(beside(std::io::Error::last_os_error(), dir))
+    }
+}
+
+/// The directory a file is created in: its parent, or `.` for a bare name.
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
     }
 }
 
@@ -152,10 +208,7 @@ fn write_atomic(
     write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     permissions: Option<std::fs::Permissions>,
 ) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = dir_of(path);
     let name = path.file_name().ok_or_else(|| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidInput,

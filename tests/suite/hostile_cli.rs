@@ -347,6 +347,50 @@ fn an_output_that_standard_input_is_redirected_from_is_refused() {
     assert!(std::fs::read_to_string(&other).unwrap().contains("at risk"));
 }
 
+/// An output that cannot be written, found only once the work is done, would lose a solve
+/// of minutes: a directory, a path under a missing directory or under a file is refused
+/// before any work, so before the scenario is even read (here it does not exist).
+#[test]
+fn an_output_that_cannot_be_written_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = scenario_in(dir.path(), "s.json", |s| s);
+    let missing = dir.path().join("missing.json");
+    for (output, says) in [
+        (
+            dir.path().join("no/such/dir/p.json"),
+            "cannot create a file in ",
+        ),
+        (
+            dir.path().to_path_buf(),
+            "it is a directory; name a file in it",
+        ),
+        (file.join("p.json"), "Not a directory"),
+    ] {
+        for args in [
+            vec!["solve", missing.to_str().unwrap(), "--time-limit", "600"],
+            vec!["risk", missing.to_str().unwrap()],
+            vec!["export", missing.to_str().unwrap()],
+            vec!["generate", "--preset", "large"],
+            vec!["schema", "scenario"],
+        ] {
+            let out = recourse()
+                .args(&args)
+                .arg("-o")
+                .arg(&output)
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+            assert!(err.contains(says), "{args:?}: {err}");
+            assert!(err.starts_with("error: cannot write "), "{args:?}: {err}");
+            assert!(
+                !err.contains("missing.json") && !err.contains("generated"),
+                "{err}"
+            );
+        }
+    }
+}
+
 #[test]
 fn flags_go_through_the_files_ranges() {
     for (flag, value, says) in [
