@@ -252,22 +252,27 @@ fn beside(e: std::io::Error, dir: &Path) -> std::io::Error {
     )
 }
 
-/// The temporary file [`write_atomic`] is writing, for the signal handler to remove (null
-/// when none is). Each path is leaked, never freed: a handler on another thread may still
-/// be reading the previous one, and a command writes one or two files.
-static WRITING: std::sync::atomic::AtomicPtr<libc::c_char> =
-    std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+/// The temporary files being written, for the signal handler to remove (null slots are
+/// free). Each path is leaked, never freed: a handler on another thread may still be
+/// reading the previous one, and a command writes a few files. At most three are written
+/// at once (`export --format lp`'s two files for HiGHS and its output).
+static WRITING: [std::sync::atomic::AtomicPtr<libc::c_char>; 4] =
+    [const { std::sync::atomic::AtomicPtr::new(std::ptr::null_mut()) }; 4];
 
 /// While it lives, SIGINT, SIGTERM and SIGHUP remove the temporary file before they end the
 /// process as they would have (same signal, same exit status): Ctrl-C during the seconds a
 /// large document takes to write must not leave a hidden file of hundreds of megabytes
-/// beside the output. The handler is installed at the first write and stays: with no file
-/// being written it only does what the default action does.
-struct RemovedOnSignal;
+/// beside the output, nor `export --format lp` its model files in the temporary
+/// directory. The handler is installed at the first file and stays: with no file being
+/// written it only does what the default action does.
+pub struct RemovedOnSignal(Option<usize>);
 
 impl RemovedOnSignal {
-    fn new(tmp: &Path) -> RemovedOnSignal {
+    /// `tmp` is removed on a signal until the value is dropped (create it after this call,
+    /// so that no signal comes between the two).
+    pub fn new(tmp: &Path) -> RemovedOnSignal {
         use std::os::unix::ffi::OsStrExt;
+        use std::sync::atomic::Ordering::SeqCst;
         static INSTALLED: std::sync::Once = std::sync::Once::new();
         INSTALLED.call_once(|| {
             // A signal the process ignores (`nohup`, a background job's SIGINT) stays
@@ -277,23 +282,29 @@ impl RemovedOnSignal {
                 .filter(|&s| is_default(s))
             {
                 // SAFETY: the action calls only unlink(2) and the default action's
-                // emulation, both async-signal-safe, on a path that is never freed.
+                // emulation, both async-signal-safe, on paths that are never freed.
                 let _ = unsafe {
                     signal_hook::low_level::register(sig, move || {
-                        let path = WRITING.load(std::sync::atomic::Ordering::SeqCst);
-                        if !path.is_null() {
-                            libc::unlink(path);
+                        for slot in &WRITING {
+                            let path = slot.load(SeqCst);
+                            if !path.is_null() {
+                                libc::unlink(path);
+                            }
                         }
                         let _ = signal_hook::low_level::emulate_default_handler(sig);
                     })
                 };
             }
         });
-        if let Ok(c) = std::ffi::CString::new(tmp.as_os_str().as_bytes()) {
-            let leaked = Box::leak(c.into_boxed_c_str()).as_ptr().cast_mut();
-            WRITING.store(leaked, std::sync::atomic::Ordering::SeqCst);
-        }
-        RemovedOnSignal
+        let Ok(c) = std::ffi::CString::new(tmp.as_os_str().as_bytes()) else {
+            return RemovedOnSignal(None);
+        };
+        let leaked = Box::leak(c.into_boxed_c_str()).as_ptr().cast_mut();
+        let free = |slot: &std::sync::atomic::AtomicPtr<libc::c_char>| {
+            let null = std::ptr::null_mut();
+            slot.compare_exchange(null, leaked, SeqCst, SeqCst).is_ok()
+        };
+        RemovedOnSignal(WRITING.iter().position(free))
     }
 }
 
@@ -309,7 +320,9 @@ fn is_default(sig: libc::c_int) -> bool {
 
 impl Drop for RemovedOnSignal {
     fn drop(&mut self) {
-        WRITING.store(std::ptr::null_mut(), std::sync::atomic::Ordering::SeqCst);
+        if let Some(i) = self.0 {
+            WRITING[i].store(std::ptr::null_mut(), std::sync::atomic::Ordering::SeqCst);
+        }
     }
 }
 

@@ -645,6 +645,57 @@ fn a_signal_during_a_write_leaves_the_old_file_and_no_temporary_one() {
     }
 }
 
+/// `export --format lp` hands HiGHS the model through files in the temporary directory; a
+/// signal while they exist removes them as it ends the process (Ctrl-C on the medium
+/// preset left a 157 MB MPS file in /tmp per try).
+#[test]
+fn a_signal_during_an_lp_export_leaves_no_file_in_the_temporary_directory() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("m.json");
+    recourse()
+        .args(["generate", "--orders", "5000", "-o"])
+        .arg(&scenario)
+        .assert()
+        .success();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let leftovers = || -> Vec<String> {
+        std::fs::read_dir(&tmp)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    for (signal, number) in [("INT", 2), ("TERM", 15)] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"))
+            .env("TMPDIR", &tmp)
+            .arg("export")
+            .arg(&scenario)
+            .args(["--format", "lp", "-o"])
+            .arg(dir.path().join("m.lp"))
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // The MPS file appears when the export starts writing it: the signal comes then.
+        while leftovers().is_empty() && child.try_wait().unwrap().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let killed = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        if status.code() == Some(0) {
+            eprintln!("skipped {signal}: the export ended before the signal came");
+            continue;
+        }
+        assert_eq!(status.signal(), Some(number), "{status:?}");
+        assert!(leftovers().is_empty(), "{signal}: {:?}", leftovers());
+    }
+}
+
 /// `export --format lp` goes through files in the temporary directory: one that cannot be
 /// written is the machine's problem, exit 2 with the way out, not an internal failure.
 #[test]
