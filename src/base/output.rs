@@ -56,6 +56,7 @@ pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> std::io::Result<()> {
         name.to_string_lossy(),
         std::process::id()
     ));
+    let _removed = RemovedOnSignal::dir(&tmp, files.iter().map(|(name, _)| *name));
     let written = (|| {
         std::fs::create_dir(&tmp)?;
         for (file, bytes) in files {
@@ -252,26 +253,48 @@ fn beside(e: std::io::Error, dir: &Path) -> std::io::Error {
     )
 }
 
-/// The temporary files being written, for the signal handler to remove (null slots are
-/// free). Each path is leaked, never freed: a handler on another thread may still be
-/// reading the previous one, and a command writes a few files. At most three are written
-/// at once (`export --format lp`'s two files for HiGHS and its output).
-static WRITING: [std::sync::atomic::AtomicPtr<libc::c_char>; 4] =
+/// What the signal handler removes: files, then the directory they were in, if it was
+/// made for them.
+struct Removal {
+    files: Vec<std::ffi::CString>,
+    dir: Option<std::ffi::CString>,
+}
+
+/// The temporary files and directories being written, for the signal handler to remove
+/// (null slots are free). Each is leaked, never freed: a handler on another thread may
+/// still be reading the previous one, and a command writes a few files. At most three are
+/// written at once (`export --format lp`'s two files for HiGHS and its output).
+static WRITING: [std::sync::atomic::AtomicPtr<Removal>; 4] =
     [const { std::sync::atomic::AtomicPtr::new(std::ptr::null_mut()) }; 4];
 
 /// While it lives, SIGINT, SIGTERM and SIGHUP remove the temporary file before they end the
 /// process as they would have (same signal, same exit status): Ctrl-C during the seconds a
 /// large document takes to write must not leave a hidden file of hundreds of megabytes
 /// beside the output, nor `export --format lp` its model files in the temporary
-/// directory. The handler is installed at the first file and stays: with no file being
-/// written it only does what the default action does.
+/// directory, nor `export csv` its directory of half the tables. The handler is installed
+/// at the first file and stays: with no file being written it only does what the default
+/// action does.
 pub struct RemovedOnSignal(Option<usize>);
 
 impl RemovedOnSignal {
     /// `tmp` is removed on a signal until the value is dropped (create it after this call,
     /// so that no signal comes between the two).
     pub fn new(tmp: &Path) -> RemovedOnSignal {
-        use std::os::unix::ffi::OsStrExt;
+        RemovedOnSignal::register(Removal {
+            files: c_path(tmp).into_iter().collect(),
+            dir: None,
+        })
+    }
+
+    /// The directory `dir`, made for `files` (names in it), removed with them.
+    fn dir<'a>(dir: &Path, files: impl Iterator<Item = &'a str>) -> RemovedOnSignal {
+        RemovedOnSignal::register(Removal {
+            files: files.filter_map(|f| c_path(&dir.join(f))).collect(),
+            dir: c_path(dir),
+        })
+    }
+
+    fn register(removal: Removal) -> RemovedOnSignal {
         use std::sync::atomic::Ordering::SeqCst;
         static INSTALLED: std::sync::Once = std::sync::Once::new();
         INSTALLED.call_once(|| {
@@ -281,14 +304,14 @@ impl RemovedOnSignal {
                 .into_iter()
                 .filter(|&s| is_default(s))
             {
-                // SAFETY: the action calls only unlink(2) and the default action's
-                // emulation, both async-signal-safe, on paths that are never freed.
+                // SAFETY: the action calls only unlink(2), rmdir(2) and the default
+                // action's emulation, all async-signal-safe, on paths never freed.
                 let _ = unsafe {
                     signal_hook::low_level::register(sig, move || {
                         for slot in &WRITING {
-                            let path = slot.load(SeqCst);
-                            if !path.is_null() {
-                                libc::unlink(path);
+                            if let Some(r) = slot.load(SeqCst).as_ref() {
+                                r.files.iter().for_each(|f| _ = libc::unlink(f.as_ptr()));
+                                r.dir.iter().for_each(|d| _ = libc::rmdir(d.as_ptr()));
                             }
                         }
                         let _ = signal_hook::low_level::emulate_default_handler(sig);
@@ -296,16 +319,19 @@ impl RemovedOnSignal {
                 };
             }
         });
-        let Ok(c) = std::ffi::CString::new(tmp.as_os_str().as_bytes()) else {
-            return RemovedOnSignal(None);
-        };
-        let leaked = Box::leak(c.into_boxed_c_str()).as_ptr().cast_mut();
-        let free = |slot: &std::sync::atomic::AtomicPtr<libc::c_char>| {
+        let leaked: *mut Removal = Box::leak(Box::new(removal));
+        let free = |slot: &std::sync::atomic::AtomicPtr<Removal>| {
             let null = std::ptr::null_mut();
             slot.compare_exchange(null, leaked, SeqCst, SeqCst).is_ok()
         };
         RemovedOnSignal(WRITING.iter().position(free))
     }
+}
+
+/// `path` for a C call (`None` with a NUL in it, which no file's path has).
+fn c_path(path: &Path) -> Option<std::ffi::CString> {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::CString::new(path.as_os_str().as_bytes()).ok()
 }
 
 /// Whether `sig`'s action is the default one (not ignored, no handler).

@@ -696,6 +696,56 @@ fn a_signal_during_an_lp_export_leaves_no_file_in_the_temporary_directory() {
     }
 }
 
+/// `export csv` writes its tables into a hidden directory beside the output and renames it
+/// when all are written; a signal before then removes that directory with what it holds,
+/// as it ends the process: all files or none, and nothing hidden left behind.
+#[test]
+fn a_signal_during_a_csv_export_leaves_no_directory() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("l.json");
+    recourse()
+        .args(["generate", "--preset", "large", "-o"])
+        .arg(&scenario)
+        .assert()
+        .success();
+    let entries = || -> Vec<String> {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "l.json")
+            .collect()
+    };
+    for (signal, number) in [("INT", 2), ("TERM", 15)] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"))
+            .args(["export", "csv"])
+            .arg(&scenario)
+            .arg("-o")
+            .arg(dir.path().join("sheets"))
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // The hidden directory appears when the writing starts: the signal comes during it.
+        while entries().is_empty() && child.try_wait().unwrap().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let killed = std::process::Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        if status.code() == Some(0) {
+            eprintln!("skipped {signal}: the export ended before the signal came");
+            std::fs::remove_dir_all(dir.path().join("sheets")).unwrap();
+            continue;
+        }
+        assert_eq!(status.signal(), Some(number), "{status:?}");
+        assert!(entries().is_empty(), "{signal}: {:?}", entries());
+    }
+}
+
 /// `export --format lp` goes through files in the temporary directory: one that cannot be
 /// written is the machine's problem, exit 2 with the way out, not an internal failure.
 #[test]
