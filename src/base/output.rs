@@ -13,7 +13,8 @@
 //!
 //! An output that is the same file as an input (same device and inode, however the path is
 //! spelled) is refused by [`refuse_same_file`] before any work, since writing it would
-//! replace the only copy of the input.
+//! replace the only copy of the input; one that cannot be written (a directory, a
+//! directory that takes no new files) is found by [`check_writable`], also before any work.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -55,6 +56,7 @@ pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> std::io::Result<()> {
         name.to_string_lossy(),
         std::process::id()
     ));
+    let _removed = RemovedOnSignal::dir(&tmp, files.iter().map(|(name, _)| *name));
     let written = (|| {
         std::fs::create_dir(&tmp)?;
         for (file, bytes) in files {
@@ -90,6 +92,23 @@ pub fn write_output_with(
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         return write(&mut out).and_then(|_| out.flush());
     }
+    match target(path)? {
+        Target::File(real, permissions) => write_atomic(&real, write, Some(permissions)),
+        Target::InPlace => write_in_place(path, write),
+        Target::New(at) => write_atomic(&at, write, None),
+    }
+}
+
+/// What writing `path` does: replace a regular file (its real path and permissions),
+/// write a device, FIFO or socket in place, or create a new file (where a dangling link
+/// points). A directory, or a name ending in `/` that is none, is an error.
+enum Target {
+    File(PathBuf, std::fs::Permissions),
+    InPlace,
+    New(PathBuf),
+}
+
+fn target(path: &Path) -> std::io::Result<Target> {
     if path.as_os_str().as_encoded_bytes().ends_with(b"/") && !path.is_dir() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
@@ -97,19 +116,57 @@ pub fn write_output_with(
         ));
     }
     match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() => {
-            let real = std::fs::canonicalize(path)?;
-            write_atomic(&real, write, Some(meta.permissions()))
-        }
+        Ok(meta) if meta.is_file() => Ok(Target::File(
+            std::fs::canonicalize(path)?,
+            meta.permissions(),
+        )),
         Ok(meta) if meta.is_dir() => Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "it is a directory; name a file in it",
         )),
-        Ok(_) => write_in_place(path, write),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            write_atomic(&link_target(path)?, write, None)
-        }
+        Ok(_) => Ok(Target::InPlace),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Target::New(link_target(path)?)),
         Err(e) => Err(e),
+    }
+}
+
+/// `Err` with what [`write_output`] would fail on before writing a byte: `path` is a
+/// directory, a name ending in `/` that is none, or a file whose directory takes no new
+/// files (missing, not a directory, read-only, not this user's to write). Commands check
+/// it before any work, so that a solve of minutes does not end in an output it cannot
+/// write. The write itself can still fail (a full disk), and says so.
+pub fn check_writable(path: &Path) -> std::io::Result<()> {
+    if is_stdout(path) {
+        return Ok(());
+    }
+    let at = match target(path)? {
+        Target::InPlace => return Ok(()),
+        Target::File(at, _) | Target::New(at) => at,
+    };
+    let dir = dir_of(&at);
+    let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes())
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    // SAFETY: `c` is a NUL-terminated path that outlives the call, which reads nothing else.
+    let r = unsafe {
+        libc::faccessat(
+            libc::AT_FDCWD,
+            c.as_ptr(),
+            libc::W_OK | libc::X_OK,
+            libc::AT_EACCESS,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(beside(std::io::Error::last_os_error(), dir))
+    }
+}
+
+/// The directory a file is created in: its parent, or `.` for a bare name.
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
     }
 }
 
@@ -152,10 +209,7 @@ fn write_atomic(
     write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
     permissions: Option<std::fs::Permissions>,
 ) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = dir_of(path);
     let name = path.file_name().ok_or_else(|| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
@@ -199,22 +253,49 @@ fn beside(e: std::io::Error, dir: &Path) -> std::io::Error {
     )
 }
 
-/// The temporary file [`write_atomic`] is writing, for the signal handler to remove (null
-/// when none is). Each path is leaked, never freed: a handler on another thread may still
-/// be reading the previous one, and a command writes one or two files.
-static WRITING: std::sync::atomic::AtomicPtr<libc::c_char> =
-    std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+/// What the signal handler removes: files, then the directory they were in, if it was
+/// made for them.
+struct Removal {
+    files: Vec<std::ffi::CString>,
+    dir: Option<std::ffi::CString>,
+}
+
+/// The temporary files and directories being written, for the signal handler to remove
+/// (null slots are free). Each is leaked, never freed: a handler on another thread may
+/// still be reading the previous one, and a command writes a few files. At most three are
+/// written at once (`export --format lp`'s two files for HiGHS and its output).
+static WRITING: [std::sync::atomic::AtomicPtr<Removal>; 4] =
+    [const { std::sync::atomic::AtomicPtr::new(std::ptr::null_mut()) }; 4];
 
 /// While it lives, SIGINT, SIGTERM and SIGHUP remove the temporary file before they end the
 /// process as they would have (same signal, same exit status): Ctrl-C during the seconds a
 /// large document takes to write must not leave a hidden file of hundreds of megabytes
-/// beside the output. The handler is installed at the first write and stays: with no file
-/// being written it only does what the default action does.
-struct RemovedOnSignal;
+/// beside the output, nor `export --format lp` its model files in the temporary
+/// directory, nor `export csv` its directory of half the tables. The handler is installed
+/// at the first file and stays: with no file being written it only does what the default
+/// action does.
+pub struct RemovedOnSignal(Option<usize>);
 
 impl RemovedOnSignal {
-    fn new(tmp: &Path) -> RemovedOnSignal {
-        use std::os::unix::ffi::OsStrExt;
+    /// `tmp` is removed on a signal until the value is dropped (create it after this call,
+    /// so that no signal comes between the two).
+    pub fn new(tmp: &Path) -> RemovedOnSignal {
+        RemovedOnSignal::register(Removal {
+            files: c_path(tmp).into_iter().collect(),
+            dir: None,
+        })
+    }
+
+    /// The directory `dir`, made for `files` (names in it), removed with them.
+    fn dir<'a>(dir: &Path, files: impl Iterator<Item = &'a str>) -> RemovedOnSignal {
+        RemovedOnSignal::register(Removal {
+            files: files.filter_map(|f| c_path(&dir.join(f))).collect(),
+            dir: c_path(dir),
+        })
+    }
+
+    fn register(removal: Removal) -> RemovedOnSignal {
+        use std::sync::atomic::Ordering::SeqCst;
         static INSTALLED: std::sync::Once = std::sync::Once::new();
         INSTALLED.call_once(|| {
             // A signal the process ignores (`nohup`, a background job's SIGINT) stays
@@ -223,25 +304,34 @@ impl RemovedOnSignal {
                 .into_iter()
                 .filter(|&s| is_default(s))
             {
-                // SAFETY: the action calls only unlink(2) and the default action's
-                // emulation, both async-signal-safe, on a path that is never freed.
+                // SAFETY: the action calls only unlink(2), rmdir(2) and the default
+                // action's emulation, all async-signal-safe, on paths never freed.
                 let _ = unsafe {
                     signal_hook::low_level::register(sig, move || {
-                        let path = WRITING.load(std::sync::atomic::Ordering::SeqCst);
-                        if !path.is_null() {
-                            libc::unlink(path);
+                        for slot in &WRITING {
+                            if let Some(r) = slot.load(SeqCst).as_ref() {
+                                r.files.iter().for_each(|f| _ = libc::unlink(f.as_ptr()));
+                                r.dir.iter().for_each(|d| _ = libc::rmdir(d.as_ptr()));
+                            }
                         }
                         let _ = signal_hook::low_level::emulate_default_handler(sig);
                     })
                 };
             }
         });
-        if let Ok(c) = std::ffi::CString::new(tmp.as_os_str().as_bytes()) {
-            let leaked = Box::leak(c.into_boxed_c_str()).as_ptr().cast_mut();
-            WRITING.store(leaked, std::sync::atomic::Ordering::SeqCst);
-        }
-        RemovedOnSignal
+        let leaked: *mut Removal = Box::leak(Box::new(removal));
+        let free = |slot: &std::sync::atomic::AtomicPtr<Removal>| {
+            let null = std::ptr::null_mut();
+            slot.compare_exchange(null, leaked, SeqCst, SeqCst).is_ok()
+        };
+        RemovedOnSignal(WRITING.iter().position(free))
     }
+}
+
+/// `path` for a C call (`None` with a NUL in it, which no file's path has).
+fn c_path(path: &Path) -> Option<std::ffi::CString> {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::CString::new(path.as_os_str().as_bytes()).ok()
 }
 
 /// Whether `sig`'s action is the default one (not ignored, no handler).
@@ -256,7 +346,9 @@ fn is_default(sig: libc::c_int) -> bool {
 
 impl Drop for RemovedOnSignal {
     fn drop(&mut self) {
-        WRITING.store(std::ptr::null_mut(), std::sync::atomic::Ordering::SeqCst);
+        if let Some(i) = self.0 {
+            WRITING[i].store(std::ptr::null_mut(), std::sync::atomic::Ordering::SeqCst);
+        }
     }
 }
 
@@ -323,8 +415,9 @@ fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
 #[cfg(not(target_os = "linux"))]
 fn start_writeback(_file: &std::fs::File, _offset: u64, _len: u64) {}
 
-/// `Err` with a message when `output` is the same file as one of `inputs` (`-` is never a
-/// file; an output that does not exist yet is no input).
+/// `Err` with a message when `output` is the same file as one of `inputs` (an output that
+/// does not exist yet is no input). `-` is standard input, the same file as `output` when
+/// the shell redirected it from that file (`solve - -o s.json < s.json`).
 pub fn refuse_same_file(output: &Path, inputs: &[&Path]) -> Result<(), String> {
     use std::os::unix::fs::MetadataExt;
     if is_stdout(output) {
@@ -333,19 +426,37 @@ pub fn refuse_same_file(output: &Path, inputs: &[&Path]) -> Result<(), String> {
     let Ok(out) = std::fs::metadata(output) else {
         return Ok(());
     };
-    for input in inputs.iter().filter(|i| !is_stdout(i)) {
-        if let Ok(inp) = std::fs::metadata(input) {
+    for input in inputs {
+        let meta = if is_stdout(input) {
+            stdin_file()
+        } else {
+            std::fs::metadata(input).ok()
+        };
+        if let Some(inp) = meta {
             if (inp.dev(), inp.ino()) == (out.dev(), out.ino()) {
+                let input = if is_stdout(input) {
+                    "read as standard input (-)".to_string()
+                } else {
+                    format!("the input {}", input.display())
+                };
                 return Err(format!(
-                    "the output {} is the input {}: writing it would replace the input; \
+                    "the output {} is {input}: writing it would replace the input; \
                      choose another output path",
                     output.display(),
-                    input.display()
                 ));
             }
         }
     }
     Ok(())
+}
+
+/// Standard input's metadata when it is a regular file (redirected from one): a pipe,
+/// terminal or device is never an output's file, and `/dev/null` may be both.
+fn stdin_file() -> Option<std::fs::Metadata> {
+    use std::os::fd::AsFd;
+    let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+    let meta = std::fs::File::from(fd).metadata().ok()?;
+    meta.is_file().then_some(meta)
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 
 use recourse::base::exit;
 use recourse::base::input::{display_name, read_input};
-use recourse::base::output::{is_stdout, refuse_same_file, write_output, write_output_with};
+use recourse::base::output::{
+    check_writable, is_stdout, refuse_same_file, write_output, write_output_with,
+};
 use recourse::base::text::printable;
 use recourse::documents::proposals::ProposalsDoc;
 use recourse::scenario::domain::Scenario;
@@ -14,8 +16,10 @@ use std::io::Write;
 use std::path::Path;
 
 /// Checks a command's files before any work and gives the output to write to (`None`:
-/// standard output, which `-o -` also names). Standard input can be read once, and an
-/// output that is one of the inputs would destroy it: both are usage errors.
+/// standard output, which `-o -` also names). Standard input can be read once, an output
+/// that is one of the inputs would destroy it, and one that cannot be written (a
+/// directory, or in a directory that is missing or takes no files) would lose the work
+/// at its end: all are usage errors.
 pub fn guard<'a>(output: Option<&'a Path>, inputs: &[&Path]) -> Result<Option<&'a Path>, i32> {
     let stdin_uses = inputs.iter().filter(|p| is_stdout(p)).count();
     if stdin_uses > 1 {
@@ -29,6 +33,10 @@ pub fn guard<'a>(output: Option<&'a Path>, inputs: &[&Path]) -> Result<Option<&'
     if let Some(out) = output {
         if let Err(message) = refuse_same_file(out, inputs) {
             note!("error: {message}");
+            return Err(exit::BAD_INPUT);
+        }
+        if let Err(e) = check_writable(out) {
+            note!("error: cannot write {}: {e}", out.display());
             return Err(exit::BAD_INPUT);
         }
     }

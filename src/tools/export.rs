@@ -11,6 +11,7 @@
 //! flipped, the MPS convention (HiGHS, CPLEX and Gurobi read an objective RHS of `-c` as
 //! the constant `c`), so a solver reports the same objective as `recourse solve`.
 
+use crate::base::output::RemovedOnSignal;
 use crate::optimize::mip::Mip;
 use std::collections::HashSet;
 use std::ffi::CString;
@@ -204,30 +205,37 @@ fn num(v: f64) -> String {
     }
 }
 
-/// Removes a temporary file when dropped.
-struct TempFile(PathBuf);
+/// Removes a temporary file when dropped, and on SIGINT, SIGTERM or SIGHUP before then:
+/// Ctrl-C during a large model's translation must not leave its MPS file (157 MB on the
+/// medium preset) in the temporary directory.
+struct TempFile {
+    path: PathBuf,
+    _removed: RemovedOnSignal,
+}
 
 impl Drop for TempFile {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 
 fn temp_path(ext: &str) -> TempFile {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
-    TempFile(std::env::temp_dir().join(format!(
+    let path = std::env::temp_dir().join(format!(
         "recourse-export-{}-{}.{ext}",
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
-    )))
+    ));
+    let _removed = RemovedOnSignal::new(&path);
+    TempFile { path, _removed }
 }
 
 fn lp_via_highs(mps: &str) -> Result<Vec<u8>, ExportError> {
     let input = temp_path("mps");
     let output = temp_path("lp");
-    std::fs::write(&input.0, mps).map_err(|source| ExportError::Temp {
-        path: input.0.clone(),
+    std::fs::write(&input.path, mps).map_err(|source| ExportError::Temp {
+        path: input.path.clone(),
         source,
     })?;
     // HiGHS takes the paths as C strings; an environment variable holds no NUL, so only a
@@ -243,19 +251,19 @@ fn lp_via_highs(mps: &str) -> Result<Vec<u8>, ExportError> {
                 ),
             })
     };
-    crate::optimize::highs::translate_model(&c(&input.0)?, &c(&output.0)?).map_err(|e| {
+    crate::optimize::highs::translate_model(&c(&input.path)?, &c(&output.path)?).map_err(|e| {
         ExportError::Highs {
             what: e.step,
             path: if e.output_file {
-                output.0.clone()
+                output.path.clone()
             } else {
-                input.0.clone()
+                input.path.clone()
             },
             status: e.status,
         }
     })?;
-    std::fs::read(&output.0).map_err(|source| ExportError::Temp {
-        path: output.0.clone(),
+    std::fs::read(&output.path).map_err(|source| ExportError::Temp {
+        path: output.path.clone(),
         source,
     })
 }

@@ -537,6 +537,24 @@ fn a_misspelt_table_file_is_not_ignored() {
     );
 }
 
+/// The files other programs keep beside the tables are not tables, and not errors: Excel's
+/// owner file while `orders.csv` is open in it (`~$orders.csv`, hidden on Windows) and the
+/// resource forks a Mac writes beside each file it copies to a USB stick (`._skus.csv`,
+/// binary). The tables read as without them.
+#[test]
+fn files_other_programs_keep_beside_the_tables_are_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    demo_renamed(dir, &[]);
+    let plain = read_dir(dir, None).unwrap();
+    std::fs::write(dir.join("~$orders.csv"), b"\x08planner\0\0\0").unwrap();
+    std::fs::write(dir.join("._skus.csv"), b"\0\x05\x16\x07\0\x02\0\0Mac OS X").unwrap();
+    std::fs::write(dir.join("._orders.xlsx"), b"\0\x05\x16\x07").unwrap();
+    let beside = read_dir(dir, None).unwrap_or_else(|d| panic!("{d}"));
+    assert!(beside.problems.items.is_empty(), "{}", beside.problems);
+    assert!(beside.doc == plain.doc);
+}
+
 /// A file saved in Latin-1 / Windows-1252 (as older spreadsheets save) is one error at
 /// its first line that is not UTF-8, with what the byte is and how to save the file; none
 /// of it is read, so the rows of other files that name its rows are not reported missing.

@@ -215,6 +215,9 @@ fn list_tables(dir: &Path, diags: &mut Diagnostics) -> Option<HashMap<String, u6
     let (mut present, mut others): (HashMap<String, u64>, Vec<String>) = Default::default();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
+        if kept_by_other_programs(&name) {
+            continue;
+        }
         if name.to_ascii_lowercase().ends_with(".csv") {
             present.insert(name, e.metadata().map(|m| m.len()).unwrap_or(0));
         } else if !e.file_type().is_ok_and(|t| t.is_dir()) {
@@ -265,6 +268,15 @@ fn list_tables(dir: &Path, diags: &mut Diagnostics) -> Option<HashMap<String, u6
         return None;
     }
     Some(present)
+}
+
+/// Whether `name` is a file another program keeps beside a document, never a table: an
+/// Office owner file while the document is open in Excel (`~$orders.csv`, hidden on
+/// Windows) or macOS's resource fork on a volume without one (`._orders.csv`, beside every
+/// file a Mac copies to a USB stick or a share). Taken for tables, they refused the import
+/// over files the user never made, with a hint naming the table that is there.
+fn kept_by_other_programs(name: &str) -> bool {
+    name.starts_with("~$") || name.starts_with("._")
 }
 
 /// Reports each file of `others` (not `.csv`) named as a table whose `.csv` file is not in
