@@ -977,6 +977,26 @@ fn a_fallback_plan_is_not_where_the_next_solve_starts() {
     assert_eq!(code, 0);
 }
 
+/// A solve cancelled before the neighbourhoods (3,000 orders under 3 s) improve anything
+/// says it was interrupted, as every cancelled solve does: it answered `limit: "time"`
+/// after 0.5 s of its 3, as if its limit had run out.
+#[test]
+fn a_solve_cancelled_before_the_neighbourhoods_found_a_plan_says_interrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _, mut c) = loaded_3000(dir.path());
+    let id = c.send("solve", json!({"time_limit": 3}));
+    c.send_line(
+        &json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": id}}).to_string(),
+    );
+    let cancelled = c.reply();
+    assert_eq!(cancelled["id"], json!(id));
+    checked_in(dir.path(), &file, &cancelled["result"], "cancelled");
+    let solve = &cancelled["result"]["solve"];
+    assert_eq!(solve["fallback"], "priority-rules", "{solve}");
+    assert_eq!(solve["limit"], "interrupt", "{solve}");
+    assert_eq!(c.stderr().0, 0);
+}
+
 /// The Python client (standard library only) runs the whole protocol against this build.
 #[test]
 fn the_python_client_runs_end_to_end() {
