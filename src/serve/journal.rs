@@ -51,6 +51,8 @@ pub enum JournalError {
     NotAJournal { path: String, why: String },
     #[error("{path} is larger than {cap} bytes, the most recourse reads; raise the limit with {MAX_INPUT_ENV} (e.g. 2G) if this machine has the memory, or start a new journal by loading this one's `state` into a worker on a new file")]
     TooLarge { path: String, cap: u64 },
+    #[error("{path} is no longer the journal this worker opened (it was moved, deleted or replaced since the worker started), so no restart would replay what is appended now: changes are refused; restart the worker on the journal to keep")]
+    Moved { path: String },
     #[error(transparent)]
     Cap(#[from] BadMaxInput),
 }
@@ -333,18 +335,41 @@ impl Journal {
         ))
     }
 
-    /// Appends `change` as one line and waits until the disk holds it.
+    /// The open journal's metadata, once its path is seen to name it still: a journal
+    /// moved aside, deleted or replaced while the worker runs would take changes that no
+    /// worker started on the path replays (and its lock no longer keeps a second worker off
+    /// the path), so every change it was told of after that would be lost.
+    fn still_at_path(&self) -> Result<std::fs::Metadata, JournalError> {
+        use std::os::unix::fs::MetadataExt;
+        let name = || self.path.display().to_string();
+        let io = |source| JournalError::Io {
+            path: name(),
+            source,
+        };
+        let open = self.file.metadata().map_err(io)?;
+        match std::fs::metadata(&self.path) {
+            Ok(m) if m.dev() == open.dev() && m.ino() == open.ino() => Ok(open),
+            Ok(_) => Err(JournalError::Moved { path: name() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(JournalError::Moved { path: name() })
+            }
+            Err(e) => Err(io(e)),
+        }
+    }
+
+    /// Appends `change` as one line and waits until the disk holds it; refused, with
+    /// nothing written, when the journal's path names another file now.
     pub fn append(&mut self, change: &Change) -> Result<(), JournalError> {
         let mut line = serde_json::to_vec(change).map_err(|e| JournalError::Io {
             path: self.path.display().to_string(),
             source: std::io::Error::other(e),
         })?;
         line.push(b'\n');
+        let before = self.still_at_path()?.len();
         let io = |source| JournalError::Io {
             path: self.path.display().to_string(),
             source,
         };
-        let before = self.file.metadata().map_err(io)?.len();
         let written = self
             .file
             .write_all(&line)

@@ -1322,6 +1322,37 @@ fn a_journal_has_one_worker_at_a_time() {
     assert_eq!(again.stderr().0, 0);
 }
 
+/// A journal moved aside (or deleted, or replaced) while its worker runs takes no more
+/// changes: each is refused (-32603) and not made. Before, the worker went on answering
+/// changes appended to a file no worker started on the path would replay, and a second
+/// worker could start on the path beside it.
+#[test]
+fn a_journal_moved_away_refuses_changes_instead_of_losing_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j");
+    let aside = dir.path().join("j.old");
+    let mut c = Client::start(Some(&journal), &[]);
+    c.call("load", json!({"scenario": demo()}));
+    std::fs::rename(&journal, &aside).unwrap();
+    let e = c.error("event", json!({"disruptions": events(1)}));
+    assert_eq!(e["code"], -32603, "{e}");
+    let why = e["message"].as_str().unwrap();
+    assert!(why.contains("the change was not made"), "{e}");
+    assert!(
+        why.contains("is no longer the journal this worker opened"),
+        "{e}"
+    );
+    // Another file at the path is not this worker's journal either.
+    std::fs::write(&journal, "").unwrap();
+    assert_eq!(c.error("load", json!({"scenario": demo()}))["code"], -32603);
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(0));
+    assert_eq!(c.stderr().0, 0);
+    assert_eq!(std::fs::read(&journal).unwrap(), b"");
+    let mut again = Client::start(Some(&aside), &[]);
+    assert_eq!(as_doc(&again.call("state", json!({}))), expected(0));
+    assert_eq!(again.stderr().0, 0);
+}
+
 /// A client that closes its end of stdout mid-solve reads no answer: the worker stops that
 /// solve at its next progress report (instead of solving to the limit) and ends, exit 0.
 #[test]
