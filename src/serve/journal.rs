@@ -228,9 +228,16 @@ fn replay_entry(line: &[u8]) -> Result<Change, Unread> {
     match entry {
         Entry::Load(raw) => Ok(Change::Load(scenario(raw, "load")?)),
         Entry::Decide(raw) => Ok(Change::Decide(scenario(raw, "decide")?)),
+        // An entry all the same: a disruption this version does not know (a kind or a field
+        // of a later version) is refused as a scenario of another format is, not called
+        // damage, which would send the reader to throw the journal away.
         Entry::Event(raw) => crate::base::by_name::from_str::<Vec<DisruptionDoc>>(raw.get())
             .map(Change::Event)
-            .map_err(|e| Unread::Damaged(e.to_string())),
+            .map_err(|e| {
+                Unread::Refused(format!(
+                    "the disruptions of this `event` are not ones `event` accepts ({e})"
+                ))
+            }),
     }
 }
 

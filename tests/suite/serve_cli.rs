@@ -678,9 +678,9 @@ fn sigterm_stops_a_solve_sent_as_a_notification() {
 }
 
 /// A journal entry is replayed only when its request would have been accepted: a scenario
-/// of another format (another version's journal) or garbage in `format`, and an `event` or
-/// `decide` before any `load`, are refused at start (exit 2) naming the line and why, and
-/// the journal is left as it is.
+/// of another format (another version's journal) or garbage in `format`, a disruption of a
+/// kind this version does not know, and an `event` or `decide` before any `load`, are
+/// refused at start (exit 2) naming the line and why, and the journal is left as it is.
 #[test]
 fn a_journal_entry_its_request_would_refuse_is_refused_at_start() {
     let dir = tempfile::tempdir().unwrap();
@@ -710,6 +710,15 @@ fn a_journal_entry_its_request_would_refuse_is_refused_at_start() {
             vec![entry(json!(1))],
             1,
             "format: expected the string",
+        ),
+        (
+            "new-kind",
+            vec![
+                good.clone(),
+                json!({"event": [{"kind": "port_strike", "port": "FOS"}]}).to_string(),
+            ],
+            2,
+            "unknown variant `port_strike`",
         ),
         (
             "event-first",
