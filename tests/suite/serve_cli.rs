@@ -1656,7 +1656,7 @@ fn an_empty_event_changes_nothing_and_journals_nothing() {
 
 /// Messages a client gets wrong in the usual ways are answered with the way to write them:
 /// `$/cancelRequest` sent with an id, `$/progress` called, a line that starts with a
-/// byte-order mark.
+/// byte-order mark; a line of white space JSON does not know is no blank line.
 #[test]
 fn the_usual_framing_mistakes_are_answered_with_the_fix() {
     let mut c = Client::start(None, &[]);
@@ -1688,6 +1688,20 @@ fn the_usual_framing_mistakes_are_answered_with_the_fix() {
             .contains("byte-order mark (U+FEFF)"),
         "{r}"
     );
+    // A blank line is skipped; white space JSON does not know is not blank, but not JSON:
+    // it was skipped as blank, leaving a client without the -32700 it is owed.
+    for blank in ["", " \t ", "\r"] {
+        c.send_line(blank);
+    }
+    for other in ["\u{a0}", "\u{2028}", "\u{c}"] {
+        c.send_line(other);
+        // Behind it, so that a line left unanswered fails here instead of waiting.
+        c.send("initialize", json!({}));
+        let r = c.reply();
+        assert_eq!(r["error"]["code"], -32700, "{other:?}: {r}");
+        assert_eq!(r["id"], Value::Null, "{r}");
+        assert_eq!(c.reply()["id"], json!(c.next));
+    }
     // And the worker goes on serving.
     assert_eq!(c.call("initialize", json!({}))["name"], "recourse");
     assert_eq!(c.stderr().0, 0);
