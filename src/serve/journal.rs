@@ -51,6 +51,13 @@ pub enum JournalError {
     NotAJournal { path: String, why: String },
     #[error("{path} is larger than {cap} bytes, the most recourse reads; raise the limit with {MAX_INPUT_ENV} (e.g. 2G) if this machine has the memory, or start a new journal by loading this one's `state` into a worker on a new file")]
     TooLarge { path: String, cap: u64 },
+    #[error("{path}: cannot create the journal in {dir} ({source}): a journal that does not exist is created, its directory is not; name a file in an existing directory")]
+    NoDirectory {
+        path: String,
+        dir: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path} is no longer the journal this worker opened (it was moved, deleted or replaced since the worker started), so no restart would replay what is appended now: changes are refused; restart the worker on the journal to keep")]
     Moved { path: String },
     #[error(transparent)]
@@ -257,6 +264,27 @@ fn torn_entry(tail: &[u8]) -> bool {
         .any(|start| tail.starts_with(start) || start.starts_with(tail))
 }
 
+/// Why the journal at `path` could not be opened (created when absent). "No such file or
+/// directory" of a file that is created when absent means its directory is missing: said so.
+fn not_opened(path: &Path, e: std::io::Error) -> JournalError {
+    let path_name = path.display().to_string();
+    if e.kind() != std::io::ErrorKind::NotFound {
+        return JournalError::Io {
+            path: path_name,
+            source: e,
+        };
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.display().to_string(),
+        _ => ".".to_owned(),
+    };
+    JournalError::NoDirectory {
+        path: path_name,
+        dir,
+        source: e,
+    }
+}
+
 pub struct Journal {
     file: File,
     path: PathBuf,
@@ -297,7 +325,7 @@ impl Journal {
             .append(true)
             .create(true)
             .open(path)
-            .map_err(io)?;
+            .map_err(|e| not_opened(path, e))?;
         // Held until the journal is dropped (the process ends): one writer per journal.
         file.try_lock().map_err(|e| match e {
             std::fs::TryLockError::WouldBlock => JournalError::InUse { path: name() },

@@ -489,7 +489,8 @@ fn a_torn_last_line_is_dropped_and_a_damaged_journal_refused() {
 
 /// A file that is not a journal is refused with exit 2 and left byte for byte as it was:
 /// a scenario or notes without a final newline are not a torn entry, and a binary file, a
-/// file past the input cap, a FIFO, a device or a directory is not read at all.
+/// file past the input cap, a FIFO, a device or a directory is not read at all; a journal
+/// in a directory that does not exist is refused naming the directory.
 #[test]
 fn a_file_that_is_not_a_journal_is_refused_and_left_as_it_is() {
     let dir = tempfile::tempdir().unwrap();
@@ -562,6 +563,18 @@ fn a_file_that_is_not_a_journal_is_refused_and_left_as_it_is() {
         .success());
     kinds(&fifo, "a FIFO");
     kinds(dir.path(), "a directory");
+    // A journal is created when absent, its directory is not: the message names the
+    // directory, where it said "No such file or directory" of the file it would create.
+    let orphan = dir.path().join("missing").join("j");
+    let out = refused_start(&orphan);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let says = format!(
+        "cannot create the journal in {}",
+        dir.path().join("missing").display()
+    );
+    assert!(err.contains(&says), "{err}");
+    assert!(!dir.path().join("missing").exists());
     // Our own zero device (1,5), never /dev's.
     let zero = dir.path().join("zero");
     let made = Command::new("mknod")
