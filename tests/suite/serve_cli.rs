@@ -340,6 +340,8 @@ fn decide_gives_what_apply_writes() {
         .to_owned();
     let e = c.error("decide", json!({"approve": [needy], "reject": []}));
     assert_eq!(e["code"], -32602);
+    // Named by its place in the params, as every bad param is.
+    assert_eq!(e["data"]["path"], "params.approve[0]", "{e}");
     let refused = recourse()
         .arg("apply")
         .arg(tiny_path("demo-eu"))
@@ -349,6 +351,18 @@ fn decide_gives_what_apply_writes() {
         .unwrap();
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains(e["message"].as_str().unwrap()));
+
+    // A refused decision names the id's place too.
+    for (params, path) in [
+        (json!({"reject": ["R1", "R999"]}), "params.reject[1]"),
+        (
+            json!({"approve": ["R1"], "reject": ["R4", "R1"]}),
+            "params.reject[1]",
+        ),
+    ] {
+        let e = c.error("decide", params.clone());
+        assert_eq!(e["data"]["path"], path, "{params}: {e}");
+    }
 
     let decided = c.call("decide", json!({"approve": ["R1"], "reject": ["R4"]}));
     let applied = recourse()
