@@ -49,7 +49,7 @@ pub enum JournalError {
     NotAFile { path: String, kind: &'static str },
     #[error("{path}: {why}, so it does not look like a recourse journal (lines of JSON, each one entry a worker wrote); it is left as it is: name another file for --journal (one that does not exist is created), or move this one aside")]
     NotAJournal { path: String, why: String },
-    #[error("{path} is larger than {cap} bytes, the most recourse reads; raise the limit with {MAX_INPUT_ENV} (e.g. 2G) if this machine has the memory, or start a new journal by loading this one's `state` into a worker on a new file")]
+    #[error("{path} is larger than {cap} bytes, the most recourse reads; raise the limit with {MAX_INPUT_ENV} (e.g. 2G) if this machine has the memory; a worker started so can then carry its `state` over to a worker on a new journal (`load` it there)")]
     TooLarge { path: String, cap: u64 },
     #[error("{path}: cannot create the journal in {dir} ({source}): a journal that does not exist is created, its directory is not; name a file in an existing directory")]
     NoDirectory {
@@ -58,6 +58,8 @@ pub enum JournalError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{path}: this change would take the journal to {would} bytes, past the {cap} recourse reads ({MAX_INPUT_ENV}), and no worker could replay it, so the change was refused; carry the state over to a new journal (read `state` from this worker, start a worker on a new file and `load` it there), or raise the limit for every worker started on this journal")]
+    Full { path: String, would: u64, cap: u64 },
     #[error("{path} is no longer the journal this worker opened (it was moved, deleted or replaced since the worker started), so no restart would replay what is appended now: changes are refused; restart the worker on the journal to keep")]
     Moved { path: String },
     #[error(transparent)]
@@ -288,6 +290,9 @@ fn not_opened(path: &Path, e: std::io::Error) -> JournalError {
 pub struct Journal {
     file: File,
     path: PathBuf,
+    /// The input cap: a journal past it is refused at start ([`JournalError::TooLarge`]),
+    /// so no change is appended that would take it there.
+    cap: u64,
 }
 
 /// What replaying a journal gave.
@@ -365,6 +370,7 @@ impl Journal {
             Journal {
                 file,
                 path: path.to_owned(),
+                cap: max_input_bytes()?,
             },
             Replayed { doc, changes, torn },
         ))
@@ -393,7 +399,8 @@ impl Journal {
     }
 
     /// Appends `change` as one line and waits until the disk holds it; refused, with
-    /// nothing written, when the journal's path names another file now.
+    /// nothing written, when the journal's path names another file now, or when the line
+    /// would take the journal past the input cap.
     pub fn append(&mut self, change: &Change) -> Result<(), JournalError> {
         let mut line = serde_json::to_vec(change).map_err(|e| JournalError::Io {
             path: self.path.display().to_string(),
@@ -401,6 +408,15 @@ impl Journal {
         })?;
         line.push(b'\n');
         let before = self.still_at_path()?.len();
+        let would = before + line.len() as u64;
+        if would > self.cap {
+            // Acknowledged, it would be lost: a worker restarted on the journal refuses it.
+            return Err(JournalError::Full {
+                path: self.path.display().to_string(),
+                would,
+                cap: self.cap,
+            });
+        }
         let io = |source| JournalError::Io {
             path: self.path.display().to_string(),
             source,

@@ -1389,6 +1389,40 @@ fn a_journal_moved_away_refuses_changes_instead_of_losing_them() {
     assert_eq!(again.stderr().0, 0);
 }
 
+/// A change that would take the journal past the input cap is refused (-32603) and not
+/// made: a worker restarted on that journal refuses it (exit 2, larger than the cap), so
+/// every change answered would have been out of reach. Before, the worker answered it.
+#[test]
+fn a_change_that_would_take_the_journal_past_the_cap_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j");
+    let cap = [("RECOURSE_MAX_INPUT_BYTES", "20K")];
+    let mut c = Client::start(Some(&journal), &cap);
+    let entry = json!({ "load": demo() }).to_string().len() + 1;
+    let fit = 20 * 1024 / entry;
+    assert!(fit >= 2, "the demo's entry is {entry} bytes");
+    for _ in 0..fit {
+        c.call("load", json!({"scenario": demo()}));
+    }
+    let e = c.error("load", json!({"scenario": demo()}));
+    assert_eq!(e["code"], -32603, "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("past the 20480 recourse reads"),
+        "{e}"
+    );
+    // Reads go on, and what was answered replays under the same cap.
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(0));
+    assert_eq!(c.stderr().0, 0);
+    let mut again = Client::start(Some(&journal), &cap);
+    assert_eq!(as_doc(&again.call("state", json!({}))), expected(0));
+    let (code, err) = again.stderr();
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("replayed {fit} change(s)")), "{err}");
+}
+
 /// A client that closes its end of stdout mid-solve reads no answer: the worker stops that
 /// solve at its next progress report (instead of solving to the limit) and ends, exit 0.
 #[test]
