@@ -479,7 +479,9 @@ fn spawn_reader(running: Running, max: u64) -> Inbox {
                 Ok(None) => Read::End,
                 Ok(Some(Err(n))) => Read::TooLarge(n),
                 Ok(Some(Ok(()))) => match std::str::from_utf8(&buf) {
-                    Ok(line) if line.trim().is_empty() => continue,
+                    // Blank in JSON's terms (space, tab, CR): a line of other white space
+                    // (U+00A0, U+2028, a form feed) is not JSON, and is answered -32700.
+                    Ok(line) if line.trim_matches([' ', '\t', '\r']).is_empty() => continue,
                     Ok(line) => {
                         let message = rpc::parse(line);
                         if cancels(&message, &running) {

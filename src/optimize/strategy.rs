@@ -160,8 +160,8 @@ fn search(
         *improved = true;
         let rules = rules.insert(priority_rules::plan(s, a));
         let (start, from) = neighbourhood_start(s, f, opts, rules);
-        let mut out =
-            neighbourhoods::improve(s, f, opts, &start, from)?.unwrap_or_else(|| not_built(f));
+        let mut out = neighbourhoods::improve(s, f, opts, &start, from)?
+            .unwrap_or_else(|| not_built(f, opts));
         if let Some(stats) = out.stats.as_mut() {
             stats.not_built = !build_fits(s, opts);
         }
@@ -298,20 +298,23 @@ fn frozen_over_sourced(s: &Scenario) -> Vec<OrderIx> {
 }
 
 /// The outcome of a model that was not built because building it would take the solver's
-/// share of the limit: no plan yet, stopped by the time limit (the fallbacks follow).
-fn not_built(f: &dyn Formulation) -> Outcome {
+/// share of the limit, and of neighbourhoods that improved nothing: no plan yet, stopped by
+/// the time limit, or by the watcher when it was stopped (the fallbacks follow). A solve
+/// cancelled before the neighbourhoods found anything answered `limit: "time"` before, as
+/// if its limit had run out.
+fn not_built(f: &dyn Formulation, opts: &SolveOptions) -> Outcome {
     use crate::optimize::highs::Limit;
+    let limit = if opts.stopped() {
+        Limit::Interrupt
+    } else {
+        Limit::Time
+    };
     let stats = crate::optimize::SolverStats {
         solver: crate::optimize::highs::highs_version(),
         not_built: true,
         ..crate::optimize::SolverStats::default()
     };
-    without_model(
-        f,
-        Status::NoSolution { limit: Limit::Time },
-        Vec::new(),
-        Some(stats),
-    )
+    without_model(f, Status::NoSolution { limit }, Vec::new(), Some(stats))
 }
 
 /// An infeasible model names the frozen orders the do-nothing plan cannot keep (in the

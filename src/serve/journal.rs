@@ -49,8 +49,19 @@ pub enum JournalError {
     NotAFile { path: String, kind: &'static str },
     #[error("{path}: {why}, so it does not look like a recourse journal (lines of JSON, each one entry a worker wrote); it is left as it is: name another file for --journal (one that does not exist is created), or move this one aside")]
     NotAJournal { path: String, why: String },
-    #[error("{path} is larger than {cap} bytes, the most recourse reads; raise the limit with {MAX_INPUT_ENV} (e.g. 2G) if this machine has the memory, or start a new journal by loading this one's `state` into a worker on a new file")]
+    #[error("{path} is larger than {cap} bytes, the most recourse reads; raise the limit with {MAX_INPUT_ENV} (e.g. 2G) if this machine has the memory; a worker started so can then carry its `state` over to a worker on a new journal (`load` it there)")]
     TooLarge { path: String, cap: u64 },
+    #[error("{path}: cannot create the journal in {dir} ({source}): a journal that does not exist is created, its directory is not; name a file in an existing directory")]
+    NoDirectory {
+        path: String,
+        dir: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: this change would take the journal to {would} bytes, past the {cap} recourse reads ({MAX_INPUT_ENV}), and no worker could replay it, so the change was refused; carry the state over to a new journal (read `state` from this worker, start a worker on a new file and `load` it there), or raise the limit for every worker started on this journal")]
+    Full { path: String, would: u64, cap: u64 },
+    #[error("{path} is no longer the journal this worker opened (it was moved, deleted or replaced since the worker started), so no restart would replay what is appended now: changes are refused; restart the worker on the journal to keep")]
+    Moved { path: String },
     #[error(transparent)]
     Cap(#[from] BadMaxInput),
 }
@@ -226,9 +237,16 @@ fn replay_entry(line: &[u8]) -> Result<Change, Unread> {
     match entry {
         Entry::Load(raw) => Ok(Change::Load(scenario(raw, "load")?)),
         Entry::Decide(raw) => Ok(Change::Decide(scenario(raw, "decide")?)),
+        // An entry all the same: a disruption this version does not know (a kind or a field
+        // of a later version) is refused as a scenario of another format is, not called
+        // damage, which would send the reader to throw the journal away.
         Entry::Event(raw) => crate::base::by_name::from_str::<Vec<DisruptionDoc>>(raw.get())
             .map(Change::Event)
-            .map_err(|e| Unread::Damaged(e.to_string())),
+            .map_err(|e| {
+                Unread::Refused(format!(
+                    "the disruptions of this `event` are not ones `event` accepts ({e})"
+                ))
+            }),
     }
 }
 
@@ -248,9 +266,33 @@ fn torn_entry(tail: &[u8]) -> bool {
         .any(|start| tail.starts_with(start) || start.starts_with(tail))
 }
 
+/// Why the journal at `path` could not be opened (created when absent). "No such file or
+/// directory" of a file that is created when absent means its directory is missing: said so.
+fn not_opened(path: &Path, e: std::io::Error) -> JournalError {
+    let path_name = path.display().to_string();
+    if e.kind() != std::io::ErrorKind::NotFound {
+        return JournalError::Io {
+            path: path_name,
+            source: e,
+        };
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.display().to_string(),
+        _ => ".".to_owned(),
+    };
+    JournalError::NoDirectory {
+        path: path_name,
+        dir,
+        source: e,
+    }
+}
+
 pub struct Journal {
     file: File,
     path: PathBuf,
+    /// The input cap: a journal past it is refused at start ([`JournalError::TooLarge`]),
+    /// so no change is appended that would take it there.
+    cap: u64,
 }
 
 /// What replaying a journal gave.
@@ -288,7 +330,7 @@ impl Journal {
             .append(true)
             .create(true)
             .open(path)
-            .map_err(io)?;
+            .map_err(|e| not_opened(path, e))?;
         // Held until the journal is dropped (the process ends): one writer per journal.
         file.try_lock().map_err(|e| match e {
             std::fs::TryLockError::WouldBlock => JournalError::InUse { path: name() },
@@ -328,23 +370,57 @@ impl Journal {
             Journal {
                 file,
                 path: path.to_owned(),
+                cap: max_input_bytes()?,
             },
             Replayed { doc, changes, torn },
         ))
     }
 
-    /// Appends `change` as one line and waits until the disk holds it.
+    /// The open journal's metadata, once its path is seen to name it still: a journal
+    /// moved aside, deleted or replaced while the worker runs would take changes that no
+    /// worker started on the path replays (and its lock no longer keeps a second worker off
+    /// the path), so every change it was told of after that would be lost.
+    fn still_at_path(&self) -> Result<std::fs::Metadata, JournalError> {
+        use std::os::unix::fs::MetadataExt;
+        let name = || self.path.display().to_string();
+        let io = |source| JournalError::Io {
+            path: name(),
+            source,
+        };
+        let open = self.file.metadata().map_err(io)?;
+        match std::fs::metadata(&self.path) {
+            Ok(m) if m.dev() == open.dev() && m.ino() == open.ino() => Ok(open),
+            Ok(_) => Err(JournalError::Moved { path: name() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(JournalError::Moved { path: name() })
+            }
+            Err(e) => Err(io(e)),
+        }
+    }
+
+    /// Appends `change` as one line and waits until the disk holds it; refused, with
+    /// nothing written, when the journal's path names another file now, or when the line
+    /// would take the journal past the input cap.
     pub fn append(&mut self, change: &Change) -> Result<(), JournalError> {
         let mut line = serde_json::to_vec(change).map_err(|e| JournalError::Io {
             path: self.path.display().to_string(),
             source: std::io::Error::other(e),
         })?;
         line.push(b'\n');
+        let before = self.still_at_path()?.len();
+        let would = before + line.len() as u64;
+        if would > self.cap {
+            // Acknowledged, it would be lost: a worker restarted on the journal refuses it.
+            return Err(JournalError::Full {
+                path: self.path.display().to_string(),
+                would,
+                cap: self.cap,
+            });
+        }
         let io = |source| JournalError::Io {
             path: self.path.display().to_string(),
             source,
         };
-        let before = self.file.metadata().map_err(io)?.len();
         let written = self
             .file
             .write_all(&line)

@@ -341,6 +341,28 @@ fn bad_scenario(diags: &Diagnostics, what: &str) -> RpcError {
     )
 }
 
+/// The error `decide` answers for `e`, naming the id it is about by its place in the params
+/// (`params.approve[3]`), as every other -32602 names its path: a client that sent fifty
+/// ids learns which one, not only its name. `apply`'s message is kept as `apply` writes it.
+fn decide_refusal(e: ApplyError, approve: &[String], reject: &[String]) -> RpcError {
+    let at = |list: &[String], name: &str, id: &str| {
+        list.iter()
+            .position(|x| x == id)
+            .map(|i| format!("params.{name}[{i}]"))
+    };
+    let path = match &e {
+        ApplyError::Invalid(_) => return RpcError::internal(e.to_string()),
+        // The second mention is the one that contradicts the first.
+        ApplyError::ApprovedAndRejected { id } => at(reject, "reject", id),
+        ApplyError::UnknownResponse { id, .. } => {
+            at(approve, "approve", id).or_else(|| at(reject, "reject", id))
+        }
+        ApplyError::MissingRequirement { response, .. } => at(approve, "approve", response),
+        _ => None,
+    };
+    RpcError::invalid_params(e.to_string(), path.map(|p| json!({ "path": p })))
+}
+
 impl Worker {
     /// A worker whose state is `state` (a journal replayed), or empty.
     pub fn with_state(state: Option<State>) -> Worker {
@@ -471,11 +493,8 @@ impl Worker {
                 None,
             ));
         };
-        let (doc, _summary) =
-            apply(&st.s, &st.doc(), last, &approve, &reject).map_err(|e| match e {
-                ApplyError::Invalid(_) => RpcError::internal(e.to_string()),
-                e => RpcError::invalid_params(e.to_string(), None),
-            })?;
+        let (doc, _summary) = apply(&st.s, &st.doc(), last, &approve, &reject)
+            .map_err(|e| decide_refusal(e, &approve, &reject))?;
         let state = State::new(doc.clone()).map_err(|d| {
             RpcError::internal(format!("the approved scenario does not validate: {d}"))
         })?;

@@ -340,6 +340,8 @@ fn decide_gives_what_apply_writes() {
         .to_owned();
     let e = c.error("decide", json!({"approve": [needy], "reject": []}));
     assert_eq!(e["code"], -32602);
+    // Named by its place in the params, as every bad param is.
+    assert_eq!(e["data"]["path"], "params.approve[0]", "{e}");
     let refused = recourse()
         .arg("apply")
         .arg(tiny_path("demo-eu"))
@@ -349,6 +351,18 @@ fn decide_gives_what_apply_writes() {
         .unwrap();
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains(e["message"].as_str().unwrap()));
+
+    // A refused decision names the id's place too.
+    for (params, path) in [
+        (json!({"reject": ["R1", "R999"]}), "params.reject[1]"),
+        (
+            json!({"approve": ["R1"], "reject": ["R4", "R1"]}),
+            "params.reject[1]",
+        ),
+    ] {
+        let e = c.error("decide", params.clone());
+        assert_eq!(e["data"]["path"], path, "{params}: {e}");
+    }
 
     let decided = c.call("decide", json!({"approve": ["R1"], "reject": ["R4"]}));
     let applied = recourse()
@@ -489,7 +503,8 @@ fn a_torn_last_line_is_dropped_and_a_damaged_journal_refused() {
 
 /// A file that is not a journal is refused with exit 2 and left byte for byte as it was:
 /// a scenario or notes without a final newline are not a torn entry, and a binary file, a
-/// file past the input cap, a FIFO, a device or a directory is not read at all.
+/// file past the input cap, a FIFO, a device or a directory is not read at all; a journal
+/// in a directory that does not exist is refused naming the directory.
 #[test]
 fn a_file_that_is_not_a_journal_is_refused_and_left_as_it_is() {
     let dir = tempfile::tempdir().unwrap();
@@ -562,6 +577,18 @@ fn a_file_that_is_not_a_journal_is_refused_and_left_as_it_is() {
         .success());
     kinds(&fifo, "a FIFO");
     kinds(dir.path(), "a directory");
+    // A journal is created when absent, its directory is not: the message names the
+    // directory, where it said "No such file or directory" of the file it would create.
+    let orphan = dir.path().join("missing").join("j");
+    let out = refused_start(&orphan);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let says = format!(
+        "cannot create the journal in {}",
+        dir.path().join("missing").display()
+    );
+    assert!(err.contains(&says), "{err}");
+    assert!(!dir.path().join("missing").exists());
     // Our own zero device (1,5), never /dev's.
     let zero = dir.path().join("zero");
     let made = Command::new("mknod")
@@ -678,9 +705,9 @@ fn sigterm_stops_a_solve_sent_as_a_notification() {
 }
 
 /// A journal entry is replayed only when its request would have been accepted: a scenario
-/// of another format (another version's journal) or garbage in `format`, and an `event` or
-/// `decide` before any `load`, are refused at start (exit 2) naming the line and why, and
-/// the journal is left as it is.
+/// of another format (another version's journal) or garbage in `format`, a disruption of a
+/// kind this version does not know, and an `event` or `decide` before any `load`, are
+/// refused at start (exit 2) naming the line and why, and the journal is left as it is.
 #[test]
 fn a_journal_entry_its_request_would_refuse_is_refused_at_start() {
     let dir = tempfile::tempdir().unwrap();
@@ -710,6 +737,15 @@ fn a_journal_entry_its_request_would_refuse_is_refused_at_start() {
             vec![entry(json!(1))],
             1,
             "format: expected the string",
+        ),
+        (
+            "new-kind",
+            vec![
+                good.clone(),
+                json!({"event": [{"kind": "port_strike", "port": "FOS"}]}).to_string(),
+            ],
+            2,
+            "unknown variant `port_strike`",
         ),
         (
             "event-first",
@@ -975,6 +1011,26 @@ fn a_fallback_plan_is_not_where_the_next_solve_starts() {
     assert!(cost < 0.9 * rules, "{cost} after the rules' {rules}");
     let (code, _) = c.stderr();
     assert_eq!(code, 0);
+}
+
+/// A solve cancelled before the neighbourhoods (3,000 orders under 3 s) improve anything
+/// says it was interrupted, as every cancelled solve does: it answered `limit: "time"`
+/// after 0.5 s of its 3, as if its limit had run out.
+#[test]
+fn a_solve_cancelled_before_the_neighbourhoods_found_a_plan_says_interrupt() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _, mut c) = loaded_3000(dir.path());
+    let id = c.send("solve", json!({"time_limit": 3}));
+    c.send_line(
+        &json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": id}}).to_string(),
+    );
+    let cancelled = c.reply();
+    assert_eq!(cancelled["id"], json!(id));
+    checked_in(dir.path(), &file, &cancelled["result"], "cancelled");
+    let solve = &cancelled["result"]["solve"];
+    assert_eq!(solve["fallback"], "priority-rules", "{solve}");
+    assert_eq!(solve["limit"], "interrupt", "{solve}");
+    assert_eq!(c.stderr().0, 0);
 }
 
 /// The Python client (standard library only) runs the whole protocol against this build.
@@ -1302,6 +1358,71 @@ fn a_journal_has_one_worker_at_a_time() {
     assert_eq!(again.stderr().0, 0);
 }
 
+/// A journal moved aside (or deleted, or replaced) while its worker runs takes no more
+/// changes: each is refused (-32603) and not made. Before, the worker went on answering
+/// changes appended to a file no worker started on the path would replay, and a second
+/// worker could start on the path beside it.
+#[test]
+fn a_journal_moved_away_refuses_changes_instead_of_losing_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j");
+    let aside = dir.path().join("j.old");
+    let mut c = Client::start(Some(&journal), &[]);
+    c.call("load", json!({"scenario": demo()}));
+    std::fs::rename(&journal, &aside).unwrap();
+    let e = c.error("event", json!({"disruptions": events(1)}));
+    assert_eq!(e["code"], -32603, "{e}");
+    let why = e["message"].as_str().unwrap();
+    assert!(why.contains("the change was not made"), "{e}");
+    assert!(
+        why.contains("is no longer the journal this worker opened"),
+        "{e}"
+    );
+    // Another file at the path is not this worker's journal either.
+    std::fs::write(&journal, "").unwrap();
+    assert_eq!(c.error("load", json!({"scenario": demo()}))["code"], -32603);
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(0));
+    assert_eq!(c.stderr().0, 0);
+    assert_eq!(std::fs::read(&journal).unwrap(), b"");
+    let mut again = Client::start(Some(&aside), &[]);
+    assert_eq!(as_doc(&again.call("state", json!({}))), expected(0));
+    assert_eq!(again.stderr().0, 0);
+}
+
+/// A change that would take the journal past the input cap is refused (-32603) and not
+/// made: a worker restarted on that journal refuses it (exit 2, larger than the cap), so
+/// every change answered would have been out of reach. Before, the worker answered it.
+#[test]
+fn a_change_that_would_take_the_journal_past_the_cap_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j");
+    let cap = [("RECOURSE_MAX_INPUT_BYTES", "20K")];
+    let mut c = Client::start(Some(&journal), &cap);
+    let entry = json!({ "load": demo() }).to_string().len() + 1;
+    let fit = 20 * 1024 / entry;
+    assert!(fit >= 2, "the demo's entry is {entry} bytes");
+    for _ in 0..fit {
+        c.call("load", json!({"scenario": demo()}));
+    }
+    let e = c.error("load", json!({"scenario": demo()}));
+    assert_eq!(e["code"], -32603, "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("past the 20480 recourse reads"),
+        "{e}"
+    );
+    // Reads go on, and what was answered replays under the same cap.
+    assert_eq!(as_doc(&c.call("state", json!({}))), expected(0));
+    assert_eq!(c.stderr().0, 0);
+    let mut again = Client::start(Some(&journal), &cap);
+    assert_eq!(as_doc(&again.call("state", json!({}))), expected(0));
+    let (code, err) = again.stderr();
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("replayed {fit} change(s)")), "{err}");
+}
+
 /// A client that closes its end of stdout mid-solve reads no answer: the worker stops that
 /// solve at its next progress report (instead of solving to the limit) and ends, exit 0.
 #[test]
@@ -1596,7 +1717,7 @@ fn an_empty_event_changes_nothing_and_journals_nothing() {
 
 /// Messages a client gets wrong in the usual ways are answered with the way to write them:
 /// `$/cancelRequest` sent with an id, `$/progress` called, a line that starts with a
-/// byte-order mark.
+/// byte-order mark; a line of white space JSON does not know is no blank line.
 #[test]
 fn the_usual_framing_mistakes_are_answered_with_the_fix() {
     let mut c = Client::start(None, &[]);
@@ -1628,6 +1749,20 @@ fn the_usual_framing_mistakes_are_answered_with_the_fix() {
             .contains("byte-order mark (U+FEFF)"),
         "{r}"
     );
+    // A blank line is skipped; white space JSON does not know is not blank, but not JSON:
+    // it was skipped as blank, leaving a client without the -32700 it is owed.
+    for blank in ["", " \t ", "\r"] {
+        c.send_line(blank);
+    }
+    for other in ["\u{a0}", "\u{2028}", "\u{c}"] {
+        c.send_line(other);
+        // Behind it, so that a line left unanswered fails here instead of waiting.
+        c.send("initialize", json!({}));
+        let r = c.reply();
+        assert_eq!(r["error"]["code"], -32700, "{other:?}: {r}");
+        assert_eq!(r["id"], Value::Null, "{r}");
+        assert_eq!(c.reply()["id"], json!(c.next));
+    }
     // And the worker goes on serving.
     assert_eq!(c.call("initialize", json!({}))["name"], "recourse");
     assert_eq!(c.stderr().0, 0);
