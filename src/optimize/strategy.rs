@@ -299,9 +299,9 @@ fn frozen_over_sourced(s: &Scenario) -> Vec<OrderIx> {
 
 /// The outcome of a model that was not built because building it would take the solver's
 /// share of the limit, and of neighbourhoods that improved nothing: no plan yet, stopped by
-/// the time limit, or by the watcher when it was stopped (the fallbacks follow). A solve
-/// cancelled before the neighbourhoods found anything answered `limit: "time"` before, as
-/// if its limit had run out.
+/// the time limit, or by the watcher when it was stopped (the fallbacks follow): a solve
+/// cancelled before the neighbourhoods found anything says `interrupt`, not that its limit
+/// ran out.
 fn not_built(f: &dyn Formulation, opts: &SolveOptions) -> Outcome {
     use crate::optimize::highs::Limit;
     let limit = if opts.stopped() {
