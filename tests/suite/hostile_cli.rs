@@ -601,6 +601,32 @@ fn a_proposals_document_of_another_format_is_refused() {
         .stderr(contains("unsupported format \"recourse.proposals/9\""));
 }
 
+/// Starts `command` (stderr discarded), waits until `started()` says its write has begun,
+/// sends it SIG`signal` and gives how it ended; `None`, said on stderr, when it finished
+/// before the signal came (a fast machine), which leaves nothing to check.
+fn signalled_during(
+    mut command: std::process::Command,
+    started: impl Fn() -> bool,
+    signal: &str,
+) -> Option<std::process::ExitStatus> {
+    let mut child = command.stderr(std::process::Stdio::null()).spawn().unwrap();
+    while !started() && child.try_wait().unwrap().is_none() {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let killed = std::process::Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    if status.code() == Some(0) {
+        eprintln!("skipped {signal}: the command ended before the signal came");
+        return None;
+    }
+    Some(status)
+}
+
 /// SIGTERM, SIGINT or SIGHUP while a document is being written ends the process as the
 /// signal does, with the old file as it was and no temporary file left beside it (a large
 /// document takes seconds to write: an interrupted run left tens of megabytes hidden).
@@ -618,27 +644,14 @@ fn a_signal_during_a_write_leaves_the_old_file_and_no_temporary_one() {
     };
     for (signal, number) in [("TERM", 15), ("INT", 2), ("HUP", 1)] {
         std::fs::write(&out, "OLD").unwrap();
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"))
+        let mut generate = std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"));
+        generate
             .args(["generate", "--preset", "large", "-o"])
-            .arg(&out)
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+            .arg(&out);
         // The temporary file appears when the write starts: the signal comes during it.
-        while leftovers().is_empty() && child.try_wait().unwrap().is_none() {
-            std::thread::sleep(std::time::Duration::from_millis(2));
-        }
-        let killed = std::process::Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(child.id().to_string())
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        let status = child.wait().unwrap();
-        if status.code() == Some(0) {
-            eprintln!("skipped {signal}: the write ended before the signal came");
+        let Some(status) = signalled_during(generate, || !leftovers().is_empty(), signal) else {
             continue;
-        }
+        };
         assert_eq!(status.signal(), Some(number), "{status:?}");
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "OLD");
         assert!(leftovers().is_empty(), "{:?}", leftovers());
@@ -667,30 +680,17 @@ fn a_signal_during_an_lp_export_leaves_no_file_in_the_temporary_directory() {
             .collect()
     };
     for (signal, number) in [("INT", 2), ("TERM", 15)] {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"))
+        let mut export = std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"));
+        export
             .env("TMPDIR", &tmp)
             .arg("export")
             .arg(&scenario)
             .args(["--format", "lp", "-o"])
-            .arg(dir.path().join("m.lp"))
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+            .arg(dir.path().join("m.lp"));
         // The MPS file appears when the export starts writing it: the signal comes then.
-        while leftovers().is_empty() && child.try_wait().unwrap().is_none() {
-            std::thread::sleep(std::time::Duration::from_millis(2));
-        }
-        let killed = std::process::Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(child.id().to_string())
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        let status = child.wait().unwrap();
-        if status.code() == Some(0) {
-            eprintln!("skipped {signal}: the export ended before the signal came");
+        let Some(status) = signalled_during(export, || !leftovers().is_empty(), signal) else {
             continue;
-        }
+        };
         assert_eq!(status.signal(), Some(number), "{status:?}");
         assert!(leftovers().is_empty(), "{signal}: {:?}", leftovers());
     }
@@ -717,30 +717,17 @@ fn a_signal_during_a_csv_export_leaves_no_directory() {
             .collect()
     };
     for (signal, number) in [("INT", 2), ("TERM", 15)] {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"))
+        let mut export = std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"));
+        export
             .args(["export", "csv"])
             .arg(&scenario)
             .arg("-o")
-            .arg(dir.path().join("sheets"))
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+            .arg(dir.path().join("sheets"));
         // The hidden directory appears when the writing starts: the signal comes during it.
-        while entries().is_empty() && child.try_wait().unwrap().is_none() {
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-        let killed = std::process::Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(child.id().to_string())
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        let status = child.wait().unwrap();
-        if status.code() == Some(0) {
-            eprintln!("skipped {signal}: the export ended before the signal came");
+        let Some(status) = signalled_during(export, || !entries().is_empty(), signal) else {
             std::fs::remove_dir_all(dir.path().join("sheets")).unwrap();
             continue;
-        }
+        };
         assert_eq!(status.signal(), Some(number), "{status:?}");
         assert!(entries().is_empty(), "{signal}: {:?}", entries());
     }
