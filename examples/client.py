@@ -32,6 +32,7 @@ class Worker:
             bufsize=1,
         )
         self.next_id = 0
+        self.last_id = None  # the id of the last request sent
         self.lock = threading.Lock()
 
     def send(self, message):
@@ -43,6 +44,7 @@ class Worker:
         with self.lock:
             self.next_id += 1
             rid = self.next_id
+            self.last_id = rid
         message = {"jsonrpc": "2.0", "id": rid, "method": method}
         if params is not None:
             message["params"] = params
@@ -122,18 +124,21 @@ def main():
             after = worker.request("event", {"disruptions": [e]})
             print(f"event {e['kind']}: {after['at_risk']} at risk, cost if nobody acts {after['kpis']['cost']['total']:.2f}")
             proposals = worker.request("solve", {"time_limit": args.time_limit}, on_progress=progress)
+            solved_by = worker.last_id
             solve = proposals["solve"]
             print(f"{'re-solved' if k else 'solved'}: {solve['status']}, cost {solve['objective']:.2f}, "
                   f"{len(proposals['responses'])} responses, {solve['seconds']:.2f} s")
         if proposals is None:
             proposals = worker.request("solve", {"time_limit": args.time_limit}, on_progress=progress)
+            solved_by = worker.last_id
         if args.proposals:
             with open(args.proposals, "w", encoding="utf-8") as f:
                 json.dump(proposals, f)
 
         if proposals["responses"]:
             approve = with_requirements(proposals["responses"], proposals["responses"][0]["id"])
-            decided = worker.request("decide", {"approve": approve, "reject": []})
+            # `solve` names the answer these ids come from: refused if another solve came since.
+            decided = worker.request("decide", {"approve": approve, "reject": [], "solve": solved_by})
             print(f"approved {', '.join(approve)}: {decided['at_risk']} at risk now")
 
         state = worker.request("state", {})

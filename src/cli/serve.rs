@@ -289,7 +289,7 @@ fn handle(
         }
     }
     let beat = watch.clone().filter(|_| id.is_some());
-    let prepared = with_heartbeat(beat, || worker.prepare(method, params, watch));
+    let prepared = with_heartbeat(beat, || worker.prepare(id, method, params, watch));
     if let Ok(mut r) = running.lock() {
         r.running = None;
     }

@@ -163,8 +163,9 @@ impl Prepared {
 #[derive(Default)]
 pub struct Worker {
     state: Option<State>,
-    /// The last `solve`'s document: what `decide` approves from. Cleared by every change.
-    last: Option<ProposalsDoc>,
+    /// The last `solve`'s document, what `decide` approves from, and its request's id (as
+    /// JSON reads it; `None` for a solve sent as a notification). Cleared by every change.
+    last: Option<(ProposalsDoc, Option<Value>)>,
     /// The last `solve`'s scenario, plan and bound: what the next `solve` starts from when
     /// only events came since (`crate::optimize::warm`). Cleared by `load` and `decide`.
     solved: Option<Solved>,
@@ -239,6 +240,9 @@ struct DecideParams {
     approve: Vec<String>,
     #[serde(default)]
     reject: Vec<String>,
+    /// The id of the `solve` request whose responses these are: refused when another solve
+    /// came since, whose responses reuse the ids.
+    solve: Option<Value>,
 }
 
 /// `params` as `T`, absent params read as `{}`; a mismatch is -32602 naming the path. The
@@ -363,6 +367,23 @@ fn decide_refusal(e: ApplyError, approve: &[String], reject: &[String]) -> RpcEr
     RpcError::invalid_params(e.to_string(), path.map(|p| json!({ "path": p })))
 }
 
+/// `decide`'s refusal of decisions made on the answer of another `solve` than the last one
+/// (`named`, its request's id), whose response ids the last solve has numbered afresh.
+fn another_solve(named: &Value, last: Option<&Value>) -> RpcError {
+    let last = match last {
+        Some(id) => format!("the last `solve` was request {id}"),
+        None => "the last `solve` was sent as a notification, without an id".to_owned(),
+    };
+    RpcError::invalid_params(
+        format!(
+            "params.solve: these decisions are on the responses of request {named}, but {last}, \
+             which numbered its responses afresh (R1, R2, ...): the same ids may name other \
+             responses now; decide on the last solve's answer, or solve again"
+        ),
+        Some(json!({"path": "params.solve"})),
+    )
+}
+
 impl Worker {
     /// A worker whose state is `state` (a journal replayed), or empty.
     pub fn with_state(state: Option<State>) -> Worker {
@@ -391,6 +412,7 @@ impl Worker {
     /// any) hears its progress and may stop it.
     pub fn prepare(
         &mut self,
+        id: Option<&rpc::Id>,
         method: &str,
         p: &RawValue,
         watch: Option<Watcher>,
@@ -419,7 +441,7 @@ impl Worker {
             "solve" => {
                 let sp: SolveParams = params(p)?;
                 Ok(Prepared {
-                    result: self.solve(sp, watch)?,
+                    result: self.solve(id, sp, watch)?,
                     change: None,
                 })
             }
@@ -485,14 +507,22 @@ impl Worker {
         })
     }
 
-    fn decide(&self, DecideParams { approve, reject }: DecideParams) -> Result<Prepared, RpcError> {
+    fn decide(&self, params: DecideParams) -> Result<Prepared, RpcError> {
+        let DecideParams {
+            approve,
+            reject,
+            solve,
+        } = params;
         let st = self.loaded()?;
-        let Some(last) = &self.last else {
+        let Some((last, last_id)) = &self.last else {
             return Err(RpcError::invalid_params(
                 "nothing to decide on: `solve` the current state first (decisions refer to its responses)".into(),
                 None,
             ));
         };
+        if let Some(named) = solve.filter(|named| Some(named) != last_id.as_ref()) {
+            return Err(another_solve(&named, last_id.as_ref()));
+        }
         let (doc, _summary) = apply(&st.s, &st.doc(), last, &approve, &reject)
             .map_err(|e| decide_refusal(e, &approve, &reject))?;
         let state = State::new(doc.clone()).map_err(|d| {
@@ -520,6 +550,7 @@ impl Worker {
 
     fn solve(
         &mut self,
+        id: Option<&rpc::Id>,
         sp: SolveParams,
         watch: Option<Watcher>,
     ) -> Result<Box<RawValue>, RpcError> {
@@ -587,7 +618,8 @@ impl Worker {
         let value = raw(&doc)?;
         let last = doc.owned();
         self.solved = Solved::of(&st.s, &outcome);
-        self.last = Some(last);
+        let id = id.and_then(|id| serde_json::from_str(&id.to_string()).ok());
+        self.last = Some((last, id));
         Ok(value)
     }
 }

@@ -311,6 +311,69 @@ fn a_load_reads_its_scenario_as_a_file_is_read() {
     c.call("shutdown", json!({}));
 }
 
+/// Every `solve` numbers its responses afresh, so decisions made on the answer of one solve
+/// would name other responses after another solve of the same state. `decide` with `solve`,
+/// the id of the request whose answer was read, is refused (-32602 at `params.solve`, the
+/// state unchanged) unless that request was the last solve; without `solve` it is taken
+/// against the last solve, as before.
+#[test]
+fn decide_naming_an_earlier_solve_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = Client::start(None, &[]);
+    c.call("load", json!({"scenario": demo()}));
+    let before = c.call("state", json!({}));
+    c.call("solve", json!({"time_limit": 30}));
+    let first = c.next;
+    c.call("solve", json!({"time_limit": 30}));
+    let second = c.next;
+    for named in [
+        json!(first),
+        json!(second.to_string()),
+        json!(second as f64 + 0.5),
+    ] {
+        let e = c.error("decide", json!({"approve": ["R1"], "solve": named}));
+        assert_eq!(e["code"], -32602, "{e}");
+        assert_eq!(e["data"]["path"], "params.solve", "{e}");
+        let message = e["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("of request {named}")),
+            "{message}"
+        );
+        assert!(
+            message.contains(&format!("the last `solve` was request {second}")),
+            "{message}"
+        );
+        assert_eq!(c.call("state", json!({})), before);
+    }
+    // A solve sent as a notification has no id to name: decisions naming one are refused.
+    c.send_line(r#"{"jsonrpc": "2.0", "method": "solve", "params": {"time_limit": 30}}"#);
+    let e = c.error("decide", json!({"approve": ["R1"], "solve": second}));
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("sent as a notification"),
+        "{e}"
+    );
+    let proposals = c.call("solve", json!({"time_limit": 30}));
+    let file = dir.path().join("proposals.json");
+    std::fs::write(&file, proposals.to_string()).unwrap();
+    let objective = proposals["solve"]["objective"].as_f64().unwrap();
+    assert!((checked_cost(tiny_path("demo-eu"), &file) - objective).abs() < 1e-6);
+    let last = c.next;
+    c.call("decide", json!({"approve": ["R1"], "solve": last}));
+    let applied = recourse()
+        .arg("apply")
+        .arg(tiny_path("demo-eu"))
+        .arg(&file)
+        .args(["--approve", "R1"])
+        .output()
+        .unwrap();
+    assert_eq!(applied.status.code(), Some(0));
+    let want: Value = serde_json::from_slice(&applied.stdout).unwrap();
+    assert_eq!(as_doc(&c.call("state", json!({}))), as_doc(&want));
+}
+
 /// `solve` answers what `recourse solve` writes (its plan passes the checker), and `decide`
 /// gives exactly the scenario `recourse apply` writes for the same proposals, with the same
 /// refusals.
