@@ -322,9 +322,16 @@ fn decide_naming_an_earlier_solve_is_refused() {
     let mut c = Client::start(None, &[]);
     c.call("load", json!({"scenario": demo()}));
     let before = c.call("state", json!({}));
-    c.call("solve", json!({"time_limit": 30}));
+    let checked = |proposals: &Value| {
+        let file = dir.path().join("proposals.json");
+        std::fs::write(&file, proposals.to_string()).unwrap();
+        let objective = proposals["solve"]["objective"].as_f64().unwrap();
+        assert!((checked_cost(tiny_path("demo-eu"), &file) - objective).abs() < 1e-6);
+        file
+    };
+    checked(&c.call("solve", json!({"time_limit": 30})));
     let first = c.next;
-    c.call("solve", json!({"time_limit": 30}));
+    checked(&c.call("solve", json!({"time_limit": 30})));
     let second = c.next;
     for named in [
         json!(first),
@@ -355,11 +362,7 @@ fn decide_naming_an_earlier_solve_is_refused() {
             .contains("sent as a notification"),
         "{e}"
     );
-    let proposals = c.call("solve", json!({"time_limit": 30}));
-    let file = dir.path().join("proposals.json");
-    std::fs::write(&file, proposals.to_string()).unwrap();
-    let objective = proposals["solve"]["objective"].as_f64().unwrap();
-    assert!((checked_cost(tiny_path("demo-eu"), &file) - objective).abs() < 1e-6);
+    let file = checked(&c.call("solve", json!({"time_limit": 30})));
     let last = c.next;
     c.call("decide", json!({"approve": ["R1"], "solve": last}));
     let applied = recourse()
