@@ -8,8 +8,14 @@ use recourse::optimize::strategy::Strategy;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+/// `--time-limit`'s help here: what the limit bounds in `bench`.
+const TIME_LIMIT_HELP: &str =
+    "Seconds each run (one dataset and formulation) may take, and the lp_bound column's LP \
+     as much again (overrides policy.time_limit_s)";
+
 /// Compare formulations and strategies on datasets: size, time, bound, saving.
 #[derive(clap::Args)]
+#[command(mut_arg("time_limit", |a| a.help(TIME_LIMIT_HELP)))]
 #[command(after_help = "\
 Examples:
   recourse bench datasets/tiny/*.json -o tiny.csv   # csv rows: -o's extension names the format
