@@ -1280,6 +1280,39 @@ fn proposals_of(scenario: &Path, dir: &Path) -> PathBuf {
     proposals
 }
 
+/// A read-only `-o` file is replaced (a new file renamed over it) and keeps its mode, as
+/// the README's "Outputs never destroy what they point at" says: the directory's
+/// permissions decide, as for `mv -f` or `sed -i`, not the file's.
+#[test]
+fn a_read_only_output_file_is_replaced_and_stays_read_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("risk.json");
+    std::fs::write(&out, "old").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o444)).unwrap();
+    recourse()
+        .arg("risk")
+        .arg(demo())
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(doc["format"], "recourse.risk/1");
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o444);
+    // The promise is written where users look for it (whatever the line breaks).
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        readme.contains("A read-only file (mode 0444) is replaced as well, and stays 0444"),
+        "the README says what happens to a read-only -o file"
+    );
+}
+
 /// An output whose directory takes no new files (the file itself writable) is refused with
 /// the directory named as the problem, since the file is replaced by renaming a new one
 /// over it; the old file is left as it was. A name ending in `/` that is no directory is
