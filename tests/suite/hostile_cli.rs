@@ -1200,6 +1200,31 @@ fn what_import_writes_validate_accepts_and_what_it_cannot_write_is_refused() {
     assert!(!out.exists(), "a refused import wrote its output");
 }
 
+/// An instance file with nothing in it (or only blank lines) is said to be so, at line 1:
+/// there is no line 0, and nothing was cut off.
+#[test]
+fn an_empty_instance_file_is_named_empty_at_line_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (kind, text, empty) in [
+        ("mcnd", "", "is empty"),
+        ("mcnd", "\n  \n\n", "has only blank lines"),
+        ("ssfctp", "", "is empty"),
+    ] {
+        let file = tmp.path().join("i.dow");
+        std::fs::write(&file, text).unwrap();
+        let out = recourse()
+            .args(["import", kind])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{kind} {text:?}: {err}");
+        assert!(err.contains("i.dow:1: the file "), "{kind} {text:?}: {err}");
+        assert!(err.contains(empty), "{kind} {text:?}: {err}");
+        assert!(!err.contains(":0:") && !err.contains("truncated"), "{err}");
+    }
+}
+
 #[test]
 fn generate_refuses_sizes_beyond_memory_before_allocating() {
     let tmp = tempfile::tempdir().unwrap();
