@@ -121,6 +121,36 @@ fn the_cli_exports_and_imports_the_demo() {
     assert!(!tmp.path().join("none").exists());
 }
 
+/// `export csv -o` under a missing directory names that directory, as `-o` for a file
+/// does, and says so before reading the scenario (which here does not exist either).
+#[test]
+fn export_csv_under_a_missing_directory_names_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("missing");
+    let out = common::recourse()
+        .args(["export", "csv"])
+        .arg(tmp.path().join("no-scenario.json"))
+        .arg("-o")
+        .arg(missing.join("tables"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "cannot create a directory in {} (",
+            missing.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("must exist and take new directories"), "{err}");
+    assert!(
+        !err.contains("no-scenario.json"),
+        "the output is checked first: {err}"
+    );
+    assert!(!missing.exists());
+}
+
 /// Every number of a JSON document, with its path.
 fn numbers(v: &serde_json::Value, path: String, out: &mut Vec<(String, serde_json::Number)>) {
     match v {
