@@ -151,6 +151,47 @@ fn export_csv_under_a_missing_directory_names_it() {
     assert!(!missing.exists());
 }
 
+/// A cell `-0` (or `-0.0`) is 0 in the scenario written, not `-0.0`.
+#[test]
+fn a_negative_zero_cell_is_written_as_0() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    common::recourse()
+        .args(["export", "csv"])
+        .arg(common::tiny_path("demo-eu"))
+        .arg("-o")
+        .arg(&dir)
+        .assert()
+        .success();
+    let lanes = dir.join("lanes.csv");
+    let text = std::fs::read_to_string(&lanes).unwrap();
+    let edited = text.replacen(
+        "LIL-PAR-G,PL-LIL,DC-PAR,ground,1,0.4,150,",
+        "LIL-PAR-G,PL-LIL,DC-PAR,ground,1,-0,-0.0,",
+        1,
+    );
+    assert_ne!(edited, text, "the demo's first lane changed: {text}");
+    std::fs::write(&lanes, edited).unwrap();
+    let out = common::recourse()
+        .args(["import", "csv"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let json = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(!json.contains(": -0"), "{json}");
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let lane = doc["lanes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == "LIL-PAR-G")
+        .unwrap();
+    for field in ["cost_per_unit", "fixed_cost_per_day"] {
+        let v = lane[field].as_f64().unwrap();
+        assert!(v == 0.0 && v.is_sign_positive(), "{field}: {lane}");
+    }
+}
+
 /// Every number of a JSON document, with its path.
 fn numbers(v: &serde_json::Value, path: String, out: &mut Vec<(String, serde_json::Number)>) {
     match v {
