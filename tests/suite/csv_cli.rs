@@ -192,6 +192,44 @@ fn a_negative_zero_cell_is_written_as_0() {
     }
 }
 
+/// `import csv -` is refused as what it is (standard input is no directory), with the
+/// fix, rather than looked for as a directory named `-`; `./-` still names one.
+#[test]
+fn import_csv_of_standard_input_is_refused_with_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = common::recourse()
+        .args(["import", "csv", "-"])
+        .current_dir(tmp.path())
+        .write_stdin("id,as_of\n")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        err.starts_with("error: import csv reads a directory of CSV files, and - (standard input) cannot be one"),
+        "{err}"
+    );
+    assert!(
+        err.contains("name the directory that holds scenario.csv"),
+        "{err}"
+    );
+    assert!(!err.contains("No such file"), "{err}");
+    common::recourse()
+        .args(["export", "csv"])
+        .arg(common::tiny_path("demo-eu"))
+        .args(["-o", "./-"])
+        .current_dir(tmp.path())
+        .assert()
+        .success();
+    common::recourse()
+        .args(["import", "csv", "./-"])
+        .current_dir(tmp.path())
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("recourse.scenario/1"));
+}
+
 /// Every number of a JSON document, with its path.
 fn numbers(v: &serde_json::Value, path: String, out: &mut Vec<(String, serde_json::Number)>) {
     match v {
