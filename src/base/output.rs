@@ -26,31 +26,11 @@ const MAX_LINKS: usize = 40;
 /// directory beside it, then renamed to `dir`. `dir` must not exist, or be an empty
 /// directory: files already there are never replaced.
 pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> std::io::Result<()> {
-    match std::fs::read_dir(dir) {
-        Ok(mut entries) => {
-            if entries.next().is_some() {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::AlreadyExists,
-                    "the directory is not empty; name a new or empty directory",
-                ));
-            }
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "it is a file; name a new or empty directory",
-            ))
-        }
-        Err(e) => return Err(e),
-    }
+    new_or_empty(dir)?;
     let name = dir
         .file_name()
         .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "name a directory"))?;
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let parent = dir_of(dir);
     let tmp = parent.join(format!(
         ".{}.tmp-{}",
         name.to_string_lossy(),
@@ -58,7 +38,7 @@ pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> std::io::Result<()> {
     ));
     let _removed = RemovedOnSignal::dir(&tmp, files.iter().map(|(name, _)| *name));
     let written = (|| {
-        std::fs::create_dir(&tmp)?;
+        std::fs::create_dir(&tmp).map_err(|e| dir_beside(e, parent))?;
         for (file, bytes) in files {
             let mut f = std::fs::File::create(tmp.join(file))?;
             f.write_all(bytes)?;
@@ -70,6 +50,52 @@ pub fn write_dir(dir: &Path, files: &[(&str, Vec<u8>)]) -> std::io::Result<()> {
         let _ = std::fs::remove_dir_all(&tmp);
     }
     written
+}
+
+/// `Err` with what [`write_dir`] would fail on before writing a byte: `dir` is a file or a
+/// directory with files in it, or its parent is missing or takes no new directories.
+/// Checked before any work, as [`check_writable`] is for a file.
+pub fn check_dir_writable(dir: &Path) -> std::io::Result<()> {
+    new_or_empty(dir)?;
+    let parent = dir_of(dir);
+    takes_new_entries(parent).map_err(|e| dir_beside(e, parent))
+}
+
+/// `Ok` when `dir` does not exist or is an empty directory.
+fn new_or_empty(dir: &Path) -> std::io::Result<()> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "the directory is not empty; name a new or empty directory",
+                ));
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "it is a file; name a new or empty directory",
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// Why the directory beside the output could not be created, said as its parent's
+/// problem, which [`beside`] does for a file: "No such file or directory" alone does not
+/// say which one is missing.
+fn dir_beside(e: std::io::Error, parent: &Path) -> std::io::Error {
+    std::io::Error::new(
+        e.kind(),
+        format!(
+            "cannot create a directory in {} ({e}): the files are written into a new \
+             directory there, then renamed to the name given, so {} must exist and take new \
+             directories",
+            parent.display(),
+            parent.display()
+        ),
+    )
 }
 
 /// Whether `path` names standard output.
@@ -144,6 +170,12 @@ pub fn check_writable(path: &Path) -> std::io::Result<()> {
         Target::File(at, _) | Target::New(at) => at,
     };
     let dir = dir_of(&at);
+    takes_new_entries(dir).map_err(|e| beside(e, dir))
+}
+
+/// `Ok` when this user may create entries in `dir` (it exists, is a directory, and is
+/// writable and searchable); else the system's reason.
+fn takes_new_entries(dir: &Path) -> std::io::Result<()> {
     let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes())
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     // SAFETY: `c` is a NUL-terminated path that outlives the call, which reads nothing else.
@@ -158,7 +190,7 @@ pub fn check_writable(path: &Path) -> std::io::Result<()> {
     if r == 0 {
         Ok(())
     } else {
-        Err(beside(std::io::Error::last_os_error(), dir))
+        Err(std::io::Error::last_os_error())
     }
 }
 

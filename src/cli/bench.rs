@@ -1,6 +1,6 @@
 //! `recourse bench`: every formulation and the rules on datasets, side by side.
 
-use super::io::{guard, load, write_document, write_text};
+use super::io::{guard, load, output_extension, write_document, write_text};
 use super::solver_args::{strategy_by_name, LimitArgs};
 use recourse::base::exit;
 use recourse::base::input::display_name;
@@ -8,11 +8,17 @@ use recourse::optimize::strategy::Strategy;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+/// `--time-limit`'s help here: what the limit bounds in `bench`.
+const TIME_LIMIT_HELP: &str =
+    "Seconds each run (one dataset and formulation) may take, and the lp_bound column's LP \
+     as much again (overrides policy.time_limit_s)";
+
 /// Compare formulations and strategies on datasets: size, time, bound, saving.
 #[derive(clap::Args)]
+#[command(mut_arg("time_limit", |a| a.help(TIME_LIMIT_HELP)))]
 #[command(after_help = "\
 Examples:
-  recourse bench datasets/tiny/*.json --format csv -o tiny.csv
+  recourse bench datasets/tiny/*.json -o tiny.csv   # csv rows: -o's extension names the format
   recourse bench small.json --formulation time-expanded,priority-rules --time-limit 60 --threads 1
   recourse bench medium.json --time-limit 60 --no-lp-bound --format json
 
@@ -21,7 +27,9 @@ seconds, status, objective (the checker's cost of the plan), bound, gap, lp_boun
 optimum of the model's LP relaxation), the checker's verdict, and the saving against doing
 nothing (baseline cost - plan cost, and %). priority-rules has no model, so its size, bound
 and lp_bound are empty. Every formulation and priority-rules run unless --formulation
-names some. Exits 3 if any run failed (the row says why).")]
+names some. Without --format, -o's name chooses it as for solve and risk: .csv the csv rows,
+.json the recourse.bench document, any other name (and standard output) the table. Exits 3
+if any run failed (the row says why).")]
 pub struct Args {
     /// Scenario files.
     #[arg(required = true)]
@@ -35,9 +43,10 @@ pub struct Args {
     #[arg(long)]
     pub no_lp_bound: bool,
     /// table (aligned columns for a terminal), csv (one row per run, for a spreadsheet) or
-    /// json (a recourse.bench document).
-    #[arg(long, value_enum, default_value_t = BenchFormat::Table)]
-    pub format: BenchFormat,
+    /// json (a recourse.bench document). Default: what -o's extension says (.csv, .json),
+    /// else table.
+    #[arg(long, value_enum)]
+    pub format: Option<BenchFormat>,
     /// Output file (replaced atomically; a device or FIFO is written in place); standard output when absent or -.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -54,8 +63,21 @@ pub fn run(args: Args) -> i32 {
     let inputs: Vec<&Path> = args.datasets.iter().map(PathBuf::as_path).collect();
     let output = args.output.clone();
     match guard(output.as_deref(), &inputs) {
-        Ok(output) => bench(args, output),
+        Ok(output) => {
+            let format = args.format.unwrap_or_else(|| default_format(output));
+            bench(args, format, output)
+        }
         Err(code) => code,
+    }
+}
+
+/// The format `bench` writes without `--format`: the one -o's extension names, as for
+/// `solve` and `risk`, else the table.
+fn default_format(output: Option<&Path>) -> BenchFormat {
+    match output_extension(output).as_deref() {
+        Some("csv") => BenchFormat::Csv,
+        Some("json") => BenchFormat::Json,
+        _ => BenchFormat::Table,
     }
 }
 
@@ -74,14 +96,14 @@ fn chosen(names: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-fn bench(args: Args, output: Option<&Path>) -> i32 {
+fn bench(args: Args, format: BenchFormat, output: Option<&Path>) -> i32 {
     use recourse::tools::bench::{run, BenchDoc, BenchOptions, BENCH_FORMAT};
     let Args {
         datasets: files,
         formulation: names,
         limits,
         no_lp_bound,
-        format,
+        format: _,
         output: _,
     } = args;
     let lp_bound = !no_lp_bound;

@@ -91,6 +91,11 @@ fn export_csv(file: &Path, dir: Option<&Path>) -> i32 {
         note!("error: export csv writes a directory of files: name it with -o DIR");
         return exit::BAD_INPUT;
     };
+    // Before any work, as `guard` checks a file output.
+    if let Err(e) = recourse::base::output::check_dir_writable(dir) {
+        note!("error: cannot write {}: {e}", dir.display());
+        return exit::BAD_INPUT;
+    }
     let (doc, _) = match super::io::load_doc(file) {
         Ok(x) => x,
         Err(code) => return code,

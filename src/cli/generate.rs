@@ -37,7 +37,8 @@ pub struct Args {
     /// Planning horizon in days (1..=366).
     #[arg(long)]
     pub horizon: Option<u32>,
-    /// Transport modes, comma-separated: ground (required) and air. Default: ground,air.
+    /// Transport modes, comma-separated, each once: ground (required) and air. Default:
+    /// ground,air.
     #[arg(long, value_delimiter = ',')]
     pub modes: Vec<String>,
     /// Target share of orders at risk in the do-nothing baseline (0..=1).

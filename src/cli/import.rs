@@ -31,7 +31,8 @@ pub struct Args {
     /// What to read: csv (a directory of CSV files), mcnd or ssfctp (an instance file).
     #[arg(value_enum)]
     pub kind: ImportKind,
-    /// Instance file, or - for standard input; for csv, the directory of CSV files.
+    /// Instance file, or - for standard input; for csv, the directory of CSV files (never
+    /// -: standard input is one file, not a directory).
     pub file: PathBuf,
     /// csv: the field separator, `,` `;` `tab` or `|` (nothing else); detected per file
     /// from its header when absent (`;` files may write decimal commas).
@@ -55,6 +56,14 @@ pub fn run(args: Args) -> i32 {
         return exit::BAD_INPUT;
     }
     match args.kind {
+        ImportKind::Csv if recourse::base::output::is_stdout(&args.file) => {
+            note!(
+                "error: import csv reads a directory of CSV files, and - (standard input) \
+                 cannot be one: name the directory that holds scenario.csv, skus.csv, \
+                 nodes.csv, ... (a directory called -: ./-)"
+            );
+            exit::BAD_INPUT
+        }
         ImportKind::Csv => {
             // The output must not replace one of the tables it is read from.
             let tables: Vec<std::path::PathBuf> = recourse::scenario::sheets::TABLES

@@ -130,7 +130,6 @@ pub fn output_extension(output: Option<&Path>) -> Option<String> {
     Some(ext.to_ascii_lowercase())
 }
 
-/// Writes text to a file (see `base::output`) or to stdout.
 /// The width a text report's prose wraps to: the terminal's when it goes to one (at most
 /// `TEXT_WIDTH`), else `TEXT_WIDTH`, so that a file reads the same whoever wrote it.
 pub fn text_width(output: Option<&Path>) -> usize {
@@ -143,6 +142,7 @@ pub fn text_width(output: Option<&Path>) -> usize {
     }
 }
 
+/// Writes text to a file (see `base::output`) or to stdout.
 pub fn write_text(text: &str, output: Option<&Path>) -> i32 {
     let Some(path) = output else {
         return print_text(text);

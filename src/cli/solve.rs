@@ -8,8 +8,13 @@ use recourse::optimize::WholeUnits;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+/// `--time-limit`'s help here: what the limit bounds in `solve`.
+const TIME_LIMIT_HELP: &str = "Seconds the whole command may take, from reading the scenario \
+     to the written document (overrides policy.time_limit_s)";
+
 /// Find the cheapest feasible plan with HiGHS, and the ranked responses that reach it.
 #[derive(clap::Args)]
+#[command(mut_arg("time_limit", |a| a.help(TIME_LIMIT_HELP)))]
 #[command(after_help = "\
 Examples:
   recourse solve datasets/tiny/demo-eu.json

@@ -1,4 +1,5 @@
-//! The flags `solve`, `bench` and `export` share: which strategy, and the solver's limits.
+//! The flags `solve`, `bench` and `export` share: which strategy, and the solver's limits
+//! (`export` only the strategy).
 
 use recourse::base::exit;
 use recourse::base::limits::{gap_ok, time_limit_ok, MAX_THREADS, MAX_TIME_LIMIT_S};
@@ -9,7 +10,9 @@ use recourse::scenario::domain::Scenario;
 /// The solver settings `solve` and `bench` share; each overrides the scenario's policy.
 #[derive(clap::Args)]
 pub struct LimitArgs {
-    /// Seconds each solve may take (overrides policy.time_limit_s).
+    /// Seconds allowed (overrides policy.time_limit_s).
+    // What the limit bounds differs: `solve` and `bench` each replace this help with their
+    // own (`TIME_LIMIT_HELP`, through `mut_arg`).
     // So that `--time-limit -3` gets this program's message, not clap's "use -- -3".
     #[arg(long, allow_negative_numbers = true)]
     time_limit: Option<f64>,

@@ -719,3 +719,48 @@ fn an_absurd_amount_in_edited_proposals_is_echoed_short() {
     );
     assert!(err.len() < 400, "{err}");
 }
+
+/// A document nested deeper than JSON's reader goes is named in the hint as what it was
+/// read as, a plan, proposals or decisions document, never as a scenario.
+#[test]
+fn too_deep_a_document_is_named_as_what_was_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("deep.json");
+    std::fs::write(&deep, format!("{}{}", "[".repeat(200), "]".repeat(200))).unwrap();
+    let proposals = dir.path().join("p.json");
+    solve_to(&tiny("demo-eu"), &proposals);
+    let hint = |args: &[&std::ffi::OsStr]| -> String {
+        let out = recourse().args(args).assert().code(2);
+        let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+        assert!(!err.contains("scenario does"), "{err}");
+        err
+    };
+    let scenario = tiny("demo-eu");
+    let plan = hint(&["check".as_ref(), scenario.as_ref(), deep.as_ref()]);
+    assert!(
+        plan.contains("which no plan document does: is it the right file?"),
+        "{plan}"
+    );
+    let proposals_hint = hint(&[
+        "apply".as_ref(),
+        scenario.as_ref(),
+        deep.as_ref(),
+        "--approve".as_ref(),
+        "all".as_ref(),
+    ]);
+    assert!(
+        proposals_hint.contains("which no proposals document does"),
+        "{proposals_hint}"
+    );
+    let decisions = hint(&[
+        "apply".as_ref(),
+        scenario.as_ref(),
+        proposals.as_ref(),
+        "--decisions".as_ref(),
+        deep.as_ref(),
+    ]);
+    assert!(
+        decisions.contains("which no decisions file does"),
+        "{decisions}"
+    );
+}

@@ -233,3 +233,39 @@ fn the_guided_search_reports_the_same_lp_bound() {
         );
     }
 }
+
+/// Without `--format`, `-o`'s name says what to write, as for `solve` and `risk`: a
+/// `.csv` name gets the CSV rows, a `.json` name the document, any other name the table;
+/// an explicit `--format` wins.
+#[test]
+fn bench_writes_what_the_output_name_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let bench_to = |name: &str, extra: &[&str]| -> String {
+        let out = dir.path().join(name);
+        recourse()
+            .arg("bench")
+            .arg(dataset("demand-surge"))
+            .args(["--formulation", "priority-rules", "-o"])
+            .arg(&out)
+            .args(extra)
+            .assert()
+            .success()
+            .stdout("");
+        std::fs::read_to_string(&out).unwrap()
+    };
+    let csv = bench_to("rows.CSV", &[]);
+    assert!(csv.starts_with("dataset,scenario,formulation,"), "{csv}");
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    let json: serde_json::Value = serde_json::from_str(&bench_to("rows.json", &[])).unwrap();
+    assert_eq!(json["format"], "recourse.bench/1");
+    let table = bench_to("rows.txt", &[]);
+    assert!(
+        table.starts_with("DATASET ") && !table.contains(','),
+        "{table}"
+    );
+    let forced = bench_to("forced.csv", &["--format", "table"]);
+    assert!(
+        forced.starts_with("DATASET ") && !forced.contains(','),
+        "{forced}"
+    );
+}

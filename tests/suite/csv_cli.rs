@@ -121,6 +121,115 @@ fn the_cli_exports_and_imports_the_demo() {
     assert!(!tmp.path().join("none").exists());
 }
 
+/// `export csv -o` under a missing directory names that directory, as `-o` for a file
+/// does, and says so before reading the scenario (which here does not exist either).
+#[test]
+fn export_csv_under_a_missing_directory_names_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("missing");
+    let out = common::recourse()
+        .args(["export", "csv"])
+        .arg(tmp.path().join("no-scenario.json"))
+        .arg("-o")
+        .arg(missing.join("tables"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "cannot create a directory in {} (",
+            missing.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("must exist and take new directories"), "{err}");
+    assert!(
+        !err.contains("no-scenario.json"),
+        "the output is checked first: {err}"
+    );
+    assert!(!missing.exists());
+}
+
+/// A cell `-0` (or `-0.0`) is 0 in the scenario written, not `-0.0`.
+#[test]
+fn a_negative_zero_cell_is_written_as_0() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    common::recourse()
+        .args(["export", "csv"])
+        .arg(common::tiny_path("demo-eu"))
+        .arg("-o")
+        .arg(&dir)
+        .assert()
+        .success();
+    let lanes = dir.join("lanes.csv");
+    let text = std::fs::read_to_string(&lanes).unwrap();
+    let edited = text.replacen(
+        "LIL-PAR-G,PL-LIL,DC-PAR,ground,1,0.4,150,",
+        "LIL-PAR-G,PL-LIL,DC-PAR,ground,1,-0,-0.0,",
+        1,
+    );
+    assert_ne!(edited, text, "the demo's first lane changed: {text}");
+    std::fs::write(&lanes, edited).unwrap();
+    let out = common::recourse()
+        .args(["import", "csv"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let json = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(!json.contains(": -0"), "{json}");
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let lane = doc["lanes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == "LIL-PAR-G")
+        .unwrap();
+    for field in ["cost_per_unit", "fixed_cost_per_day"] {
+        let v = lane[field].as_f64().unwrap();
+        assert!(v == 0.0 && v.is_sign_positive(), "{field}: {lane}");
+    }
+}
+
+/// `import csv -` is refused as what it is (standard input is no directory), with the
+/// fix, rather than looked for as a directory named `-`; `./-` still names one.
+#[test]
+fn import_csv_of_standard_input_is_refused_with_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = common::recourse()
+        .args(["import", "csv", "-"])
+        .current_dir(tmp.path())
+        .write_stdin("id,as_of\n")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        err.starts_with("error: import csv reads a directory of CSV files, and - (standard input) cannot be one"),
+        "{err}"
+    );
+    assert!(
+        err.contains("name the directory that holds scenario.csv"),
+        "{err}"
+    );
+    assert!(!err.contains("No such file"), "{err}");
+    common::recourse()
+        .args(["export", "csv"])
+        .arg(common::tiny_path("demo-eu"))
+        .args(["-o", "./-"])
+        .current_dir(tmp.path())
+        .assert()
+        .success();
+    common::recourse()
+        .args(["import", "csv", "./-"])
+        .current_dir(tmp.path())
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("recourse.scenario/1"));
+}
+
 /// Every number of a JSON document, with its path.
 fn numbers(v: &serde_json::Value, path: String, out: &mut Vec<(String, serde_json::Number)>) {
     match v {

@@ -157,6 +157,10 @@ fn a_bad_mix_or_mode_is_a_usage_error_that_says_why() {
             "stock_loss is named twice",
         ),
         (["--modes", "air"], "--modes must include ground"),
+        (
+            ["--modes", "ground,air,ground"],
+            "--modes: ground is named twice",
+        ),
         (["--modes", "ground,rail"], "--modes: unknown mode \"rail\""),
         // An unknown mode alone is that, not a mode list without ground.
         (["--modes", "sea"], "--modes: unknown mode \"sea\""),

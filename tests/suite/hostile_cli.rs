@@ -1200,6 +1200,31 @@ fn what_import_writes_validate_accepts_and_what_it_cannot_write_is_refused() {
     assert!(!out.exists(), "a refused import wrote its output");
 }
 
+/// An instance file with nothing in it (or only blank lines) is said to be so, at line 1:
+/// there is no line 0, and nothing was cut off.
+#[test]
+fn an_empty_instance_file_is_named_empty_at_line_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (kind, text, empty) in [
+        ("mcnd", "", "is empty"),
+        ("mcnd", "\n  \n\n", "has only blank lines"),
+        ("ssfctp", "", "is empty"),
+    ] {
+        let file = tmp.path().join("i.dow");
+        std::fs::write(&file, text).unwrap();
+        let out = recourse()
+            .args(["import", kind])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{kind} {text:?}: {err}");
+        assert!(err.contains("i.dow:1: the file "), "{kind} {text:?}: {err}");
+        assert!(err.contains(empty), "{kind} {text:?}: {err}");
+        assert!(!err.contains(":0:") && !err.contains("truncated"), "{err}");
+    }
+}
+
 #[test]
 fn generate_refuses_sizes_beyond_memory_before_allocating() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1278,6 +1303,39 @@ fn proposals_of(scenario: &Path, dir: &Path) -> PathBuf {
         .success();
     crate::common::checked_cost(scenario, &proposals);
     proposals
+}
+
+/// A read-only `-o` file is replaced (a new file renamed over it) and keeps its mode, as
+/// the README's "Outputs never destroy what they point at" says: the directory's
+/// permissions decide, as for `mv -f` or `sed -i`, not the file's.
+#[test]
+fn a_read_only_output_file_is_replaced_and_stays_read_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("risk.json");
+    std::fs::write(&out, "old").unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o444)).unwrap();
+    recourse()
+        .arg("risk")
+        .arg(demo())
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(doc["format"], "recourse.risk/1");
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o444);
+    // The promise is written where users look for it (whatever the line breaks).
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        readme.contains("A read-only file (mode 0444) is replaced as well, and stays 0444"),
+        "the README says what happens to a read-only -o file"
+    );
 }
 
 /// An output whose directory takes no new files (the file itself writable) is refused with

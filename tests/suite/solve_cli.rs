@@ -846,3 +846,34 @@ fn a_models_flag_with_the_priority_rules_is_refused() {
     let cost = checked_cost(demo, &out);
     assert!((cost - doc.solve.objective.unwrap()).abs() <= 1e-6 * cost);
 }
+
+/// `--time-limit` is shared by `solve` and `bench`, which bound different things with it:
+/// each one's help says what, and neither says "each solve" (`solve`'s limit covers
+/// reading the scenario to the written document).
+#[test]
+fn the_time_limits_help_says_what_each_command_bounds() {
+    let help_line = |command: &str, flag: &str| -> String {
+        let out = recourse().args([command, flag]).assert().success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        text.lines()
+            .find(|l| l.trim_start().starts_with("--time-limit <"))
+            .unwrap_or_else(|| panic!("{command} {flag}: no --time-limit in\n{text}"))
+            .to_owned()
+    };
+    for flag in ["-h", "--help"] {
+        let solve = help_line("solve", flag);
+        assert!(
+            solve.contains("the whole command") && solve.contains("written document"),
+            "{solve}"
+        );
+        let bench = help_line("bench", flag);
+        assert!(
+            bench.contains("each run (one dataset and formulation)"),
+            "{bench}"
+        );
+        for line in [solve, bench] {
+            assert!(!line.contains("each solve"), "{line}");
+            assert!(line.contains("overrides policy.time_limit_s"), "{line}");
+        }
+    }
+}

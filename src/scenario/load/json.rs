@@ -68,7 +68,7 @@ pub fn parse_json(bytes: &[u8], what: &str, diags: &mut Diagnostics) -> Option<V
         }
         Err(Parse::Syntax(e)) => {
             let msg = strip_position(&e.to_string());
-            let hint = syntax_hint(&msg);
+            let hint = syntax_hint(&msg, what);
             diags.push(
                 Diagnostic::error("malformed_json", "", format!("malformed JSON: {msg}"))
                     .at(e.line(), e.column())
@@ -80,19 +80,30 @@ pub fn parse_json(bytes: &[u8], what: &str, diags: &mut Diagnostics) -> Option<V
 }
 
 /// The way out of a JSON reader's error: the syntax in general, or what the few errors
-/// that are not about commas, quotes and brackets need.
-fn syntax_hint(message: &str) -> &'static str {
+/// that are not about commas, quotes and brackets need. `what` names the document read
+/// (`parse_json`'s), so a plan or a proposals document is not called a scenario.
+fn syntax_hint(message: &str, what: &str) -> String {
     if message.starts_with("number out of range") {
         "a JSON number here must be within ±1.7e308, and a field's own range is far smaller \
          (`recourse schema scenario`): write the value the field means"
+            .to_owned()
     } else if message.starts_with("recursion limit exceeded") {
-        "the document nests arrays or objects more than 128 deep, which no scenario does: \
-         is it the right file?"
+        // A request's params come from a program, not a file chosen on the command line.
+        let (none, ask) = match what {
+            "params" => (
+                "no request's params do".to_owned(),
+                "is the request built right?",
+            ),
+            _ => (format!("no {what} does"), "is it the right file?"),
+        };
+        format!("the document nests arrays or objects more than 128 deep, which {none}: {ask}")
     } else if message.contains("surrogate") || message.contains("hex escape") {
         "a \\u escape is four hex digits, and a character beyond U+FFFF is a pair of them \
          (\\ud83d\\ude9a); or write the character itself, as UTF-8"
+            .to_owned()
     } else {
         "fix the JSON syntax at that place (a missing comma, quote or bracket is the usual cause)"
+            .to_owned()
     }
 }
 

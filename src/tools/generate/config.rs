@@ -95,15 +95,16 @@ impl GenerateConfig {
         if NaiveDate::parse_from_str(&self.as_of, "%Y-%m-%d").is_err() {
             p.push(format!("as_of \"{}\" is not a YYYY-MM-DD date", self.as_of));
         }
-        let unknown: Vec<&String> = self
-            .modes
-            .iter()
-            .filter(|m| *m != "ground" && *m != "air")
-            .collect();
-        for m in &unknown {
-            p.push(format!(
-                "--modes: unknown mode \"{m}\"; the generator builds ground and air lanes"
-            ));
+        for (i, m) in self.modes.iter().enumerate() {
+            let before = self.modes[..i].iter().filter(|x| *x == m).count();
+            if before == 1 {
+                // As `--mix` refuses a kind named twice: a repeat is a slip, said once.
+                p.push(format!("--modes: {m} is named twice"));
+            } else if before == 0 && m != "ground" && m != "air" {
+                p.push(format!(
+                    "--modes: unknown mode \"{m}\"; the generator builds ground and air lanes"
+                ));
+            }
         }
         // After the unknown modes: "sea" alone is an unknown mode first.
         if !self.modes.iter().any(|m| m == "ground") {

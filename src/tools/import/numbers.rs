@@ -9,6 +9,9 @@ pub(super) struct Lines<'a> {
     inner: std::iter::Peekable<Box<dyn Iterator<Item = (usize, &'a str)> + 'a>>,
     /// The number of the last line in the file, for "ended early" messages.
     last: usize,
+    /// Whether the file has no line but blank ones: then nothing ended early, and no
+    /// line (not "line 0") is to blame.
+    blank: bool,
 }
 
 impl<'a> Lines<'a> {
@@ -24,6 +27,7 @@ impl<'a> Lines<'a> {
             file,
             inner: it.peekable(),
             last,
+            blank: text.trim().is_empty(),
         }
     }
 
@@ -31,8 +35,21 @@ impl<'a> Lines<'a> {
         self.inner.peek()
     }
 
-    /// The next non-blank line, or an error saying what was expected there.
+    /// The next non-blank line, or an error saying what was expected there: at line 1 of
+    /// a file with nothing in it, else at its last line.
     pub(super) fn next(&mut self, what: &str) -> Result<(usize, &'a str), ImportError> {
+        if self.blank {
+            let empty = if self.last == 0 {
+                "is empty"
+            } else {
+                "has only blank lines"
+            };
+            return Err(self.error(
+                1,
+                format!("the file {empty}: nothing to read, not even {what}"),
+                "check that this is the instance file, or copy it again from the original",
+            ));
+        }
         self.inner.next().ok_or_else(|| ImportError::Format {
             file: self.file.to_owned(),
             line: self.last,

@@ -172,7 +172,7 @@ fn at(r: &Row, column: &str) -> String {
 /// (`decimal_comma`) a comma is the decimal point, and so is a `.` where it cannot be a
 /// thousands separator: `1.000` there is a thousand to a spreadsheet with a thousands format
 /// and one to anything else, so it is refused, as is any thousands-grouped number. Elsewhere
-/// `.` is the only decimal point, so `1.000` is one.
+/// `.` is the only decimal point, so `1.000` is one. A negative zero (`-0`, `-0,0`) is 0.
 fn number(v: &str, decimal_comma: bool) -> Result<f64, Diagnostic> {
     if decimal_comma {
         if let Some(grouped) = thousands_grouped(v) {
@@ -185,7 +185,8 @@ fn number(v: &str, decimal_comma: bool) -> Result<f64, Diagnostic> {
         v.to_owned()
     };
     match text.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(x),
+        // `-0` is 0: the scenario written from it would say `-0.0`, which no one means.
+        Ok(x) if x.is_finite() => Ok(if x == 0.0 { 0.0 } else { x }),
         _ => Err(separated(v, decimal_comma).unwrap_or_else(|| {
             let hint = if decimal_comma {
                 " (1234.5 or 1234,5)"
