@@ -397,7 +397,7 @@ fn range_errors_name_the_range() {
             "error[bad_extra_days]: disruptions[2].extra_days: extra_days is 1000000, outside 0..=1464",
             "  hint: give the delay in whole days; a lane closed for longer is a lane_outage",
             "error[bad_time_limit]: policy.time_limit_s: time_limit_s is 100000000; expected above 0 and at most 1e7 seconds",
-            "  hint: give the seconds each solve may take, e.g. 30",
+            "  hint: give the seconds a solve may take, reading and writing included, e.g. 30",
             "error[bad_mip_gap]: policy.mip_gap: mip_gap is 1e300, outside 0..=1",
             "  hint: a relative gap such as 0.0001 (0.01 %)",
         ]

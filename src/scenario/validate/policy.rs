@@ -91,7 +91,7 @@ impl Validator {
                         "time_limit_s is {}; expected above 0 and at most {MAX_TIME_LIMIT_S:e} seconds",
                         number(t)
                     ),
-                    "give the seconds each solve may take, e.g. 30",
+                    "give the seconds a solve may take, reading and writing included, e.g. 30",
                 );
             }
         }
