@@ -89,10 +89,11 @@ fn dir_beside(e: std::io::Error, parent: &Path) -> std::io::Error {
     std::io::Error::new(
         e.kind(),
         format!(
-            "cannot create a directory in {} ({e}): the files are written into a new \
+            "cannot create a directory in {} ({}): the files are written into a new \
              directory there, then renamed to the name given, so {} must exist and take new \
              directories",
             parent.display(),
+            why(&e, parent),
             parent.display()
         ),
     )
@@ -278,11 +279,39 @@ fn beside(e: std::io::Error, dir: &Path) -> std::io::Error {
     std::io::Error::new(
         e.kind(),
         format!(
-            "cannot create a file in {} ({e}): the output is written to a new file beside it, \
+            "cannot create a file in {} ({}): the output is written to a new file beside it, \
              then renamed over it, so its directory must take new files",
-            dir.display()
+            dir.display(),
+            why(&e, dir)
         ),
     )
+}
+
+/// `e` about `dir`, and, when it says a path is missing, which directory on the way is the
+/// first one missing: "No such file or directory" of `/srv/out/2026/12` does not say
+/// whether `/srv` is there.
+fn why(e: &std::io::Error, dir: &Path) -> String {
+    if e.kind() != std::io::ErrorKind::NotFound {
+        return e.to_string();
+    }
+    match first_missing(dir) {
+        Some(missing) => format!("{e}; {} does not exist", missing.display()),
+        None => e.to_string(),
+    }
+}
+
+/// The highest ancestor of `dir` (itself included) that does not exist, while its parent
+/// does (`/srv/out` for `/srv/out/2026/12` when only `/srv` exists); `None` when `dir`
+/// exists.
+fn first_missing(dir: &Path) -> Option<&Path> {
+    let mut missing = None;
+    for at in dir.ancestors().take_while(|a| !a.as_os_str().is_empty()) {
+        if std::fs::metadata(at).is_ok() {
+            break;
+        }
+        missing = Some(at);
+    }
+    missing
 }
 
 /// What the signal handler removes: files, then the directory they were in, if it was

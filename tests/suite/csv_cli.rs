@@ -144,6 +144,8 @@ fn export_csv_under_a_missing_directory_names_it() {
         "{err}"
     );
     assert!(err.contains("must exist and take new directories"), "{err}");
+    let first = format!("; {} does not exist)", missing.display());
+    assert!(err.contains(&first), "{err}");
     assert!(
         !err.contains("no-scenario.json"),
         "the output is checked first: {err}"

@@ -383,6 +383,11 @@ fn an_output_that_cannot_be_written_is_refused_before_any_work() {
             assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
             assert!(err.contains(says), "{args:?}: {err}");
             assert!(err.starts_with("error: cannot write "), "{args:?}: {err}");
+            if says.starts_with("cannot create") {
+                // Of no/such/dir, the first directory missing on the way.
+                let first = format!("; {} does not exist)", dir.path().join("no").display());
+                assert!(err.contains(&first), "{args:?}: {err}");
+            }
             assert!(
                 !err.contains("missing.json") && !err.contains("generated"),
                 "{err}"
