@@ -358,7 +358,7 @@ fn whole_numbers_written_with_a_point_or_an_exponent_are_whole() {
         problems,
         [
             "error[wrong_type]: disruptions[2].extra_days: 0.5 is not whole; expected a whole number",
-            hint,
+            "  hint: extra_days is a whole number of days, 0..=1464 (a lane closed for longer is a lane_outage)",
             "error[wrong_type]: horizon_days: 14.5 is not whole; expected a whole number",
             "  hint: horizon_days is a whole number of days, 1..=366; 14 to 28 is usual for order promising",
             "error[wrong_type]: lanes[0].lead_time_days: 1.5 is not whole; expected a whole number",

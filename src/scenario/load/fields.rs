@@ -71,7 +71,7 @@ fn diagnostic_at(prefix: &str, inner: &str, msg: &str, schema: Option<&str>) -> 
 /// The range of a scenario's whole-number field at `path`, for the fields validation bounds
 /// (it names the range for every value the field's type holds; this hint names it for the
 /// values the type cannot hold, such as `1e30` or `"10"`).
-fn scenario_range(path: &str) -> Option<String> {
+pub(super) fn scenario_range(path: &str) -> Option<String> {
     use crate::base::limits::{MAX_HORIZON, MAX_LEAD_DAYS, MAX_THREADS};
     let field = path.rsplit('.').next().unwrap_or(path);
     let range = match (path, field) {
@@ -82,6 +82,9 @@ fn scenario_range(path: &str) -> Option<String> {
         (p, "lead_time_days") if p.starts_with("lanes[") => {
             format!("a whole number of days, 0..={MAX_LEAD_DAYS}")
         }
+        (p, "extra_days") if p.starts_with("disruptions[") => format!(
+            "a whole number of days, 0..={MAX_LEAD_DAYS} (a lane closed for longer is a lane_outage)"
+        ),
         _ => return None,
     };
     Some(format!("{field} is {range}"))

@@ -17,7 +17,7 @@ pub use messages::join_path;
 
 use super::wire::*;
 use crate::base::diagnostics::{Diagnostic, Diagnostics};
-use fields::{every_wrong_field, missing_field, typed, READINGS};
+use fields::{every_wrong_field, missing_field, scenario_range, typed, READINGS};
 use messages::{parse_unknown, unknown_field_diagnostic};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -296,6 +296,10 @@ fn with_disruption_field(item: &Value, mut d: Diagnostic) -> (Diagnostic, Option
         prefix.insert(key.clone(), value.clone());
         if wrong_type(&prefix) {
             d.path = join_path(&d.path, key);
+            // The field's range where validation bounds it, as for the fields serde places.
+            if let Some(range) = scenario_range(&d.path) {
+                d.hint = Some(range);
+            }
             return (d, Some(key.clone()));
         }
     }
