@@ -606,6 +606,14 @@ fn a_proposals_document_of_another_format_is_refused() {
         .stderr(contains("unsupported format \"recourse.proposals/9\""));
 }
 
+/// The names of the entries in `dir`.
+fn names_in(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
 /// Starts `command` (stderr discarded), waits until `started()` says its write has begun,
 /// sends it SIG`signal` and gives how it ended; `None`, said on stderr, when it finished
 /// before the signal came (a fast machine), which leaves nothing to check.
@@ -641,11 +649,9 @@ fn a_signal_during_a_write_leaves_the_old_file_and_no_temporary_one() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("g.json");
     let leftovers = || -> Vec<String> {
-        std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".tmp"))
-            .collect()
+        let mut names = names_in(dir.path());
+        names.retain(|n| n.ends_with(".tmp"));
+        names
     };
     for (signal, number) in [("TERM", 15), ("INT", 2), ("HUP", 1)] {
         std::fs::write(&out, "OLD").unwrap();
@@ -678,12 +684,7 @@ fn a_signal_during_an_lp_export_leaves_no_file_in_the_temporary_directory() {
         .success();
     let tmp = dir.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();
-    let leftovers = || -> Vec<String> {
-        std::fs::read_dir(&tmp)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect()
-    };
+    let leftovers = || names_in(&tmp);
     for (signal, number) in [("INT", 2), ("TERM", 15)] {
         let mut export = std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"));
         export
@@ -715,11 +716,9 @@ fn a_signal_during_a_csv_export_leaves_no_directory() {
         .assert()
         .success();
     let entries = || -> Vec<String> {
-        std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n != "l.json")
-            .collect()
+        let mut names = names_in(dir.path());
+        names.retain(|n| n != "l.json");
+        names
     };
     for (signal, number) in [("INT", 2), ("TERM", 15)] {
         let mut export = std::process::Command::new(assert_cmd::cargo::cargo_bin("recourse"));
