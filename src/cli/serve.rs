@@ -27,8 +27,8 @@ Examples:
 
 JSON-RPC 2.0, one message per line (UTF-8, no embedded newlines), as MCP's stdio transport
 frames them. Methods: initialize, load {scenario}, event {disruptions}, risk, solve
-{time_limit?, gap?, scope?, warm?}, decide {approve, reject}, state, shutdown (README, \"A
-persistent worker\"). A solve without a plan is a result, not an error: read its
+{time_limit?, gap?, scope?, warm?}, decide {approve, reject, solve?}, state, shutdown
+(README, \"A persistent worker\"). A solve without a plan is a result, not an error: read its
 solve.status (infeasible, no_solution). While a solve runs, $/progress notifications report
 it; a $/cancelRequest {id} notification stops it (it then answers with its best checked
 plan, or error -32800 without one). With --journal, load, event and decide are appended to

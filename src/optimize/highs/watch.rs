@@ -33,15 +33,19 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// This snapshot with `incumbent` where it is cheaper and `bound` where it is higher,
-    /// and the gap between the two (relative to the incumbent, as HiGHS's `mip_gap`).
+    /// and the gap between the two (relative to the incumbent, as HiGHS's `mip_gap`). A
+    /// bound below 0 (HiGHS's dual bound early in its root, the LP-guided search's when its
+    /// pricing is cut short) counts as 0, as the proposals document reports it: no plan
+    /// costs less.
     fn merged(self, incumbent: Option<f64>, bound: Option<f64>) -> Snapshot {
         let finite = |v: Option<f64>| v.filter(|x| x.is_finite());
+        let bound = finite(bound).map(|b| b.max(0.0));
         let pick = |a: Option<f64>, b: Option<f64>, better: fn(f64, f64) -> f64| match (a, b) {
             (Some(a), Some(b)) => Some(better(a, b)),
             (a, b) => a.or(b),
         };
         let incumbent = pick(self.incumbent, finite(incumbent), f64::min);
-        let bound = pick(self.bound, finite(bound), f64::max);
+        let bound = pick(self.bound, bound, f64::max);
         let gap = match (incumbent, bound) {
             (Some(i), Some(b)) => Some(super::result::relative_gap(i, b)),
             _ => None,
@@ -150,5 +154,22 @@ impl std::fmt::Debug for Watcher {
 impl PartialEq for Watcher {
     fn eq(&self, other: &Self) -> bool {
         std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Snapshot;
+
+    #[test]
+    fn a_bound_below_zero_is_reported_as_zero() {
+        // HiGHS's dual bound early in demo-eu's root was -3,958,077: the progress line read
+        // "gap 326116.81%".
+        let s = Snapshot::default().merged(Some(1214.07), Some(-3_958_077.0));
+        assert_eq!(s.bound, Some(0.0));
+        assert_eq!(s.gap, Some(1.0));
+        let s = s.merged(None, Some(1071.21));
+        assert_eq!(s.bound, Some(1071.21));
+        assert_eq!(s.merged(None, Some(-5.0)).bound, Some(1071.21));
     }
 }
