@@ -2422,3 +2422,92 @@ fn one_click_ticks_every_matching_response_but_the_rejected() {
     assert_eq!(page.text("#tick-matching"), "tick the 1 matching");
     no_problems(&page);
 }
+
+/// Counts the page's calls of `Set.prototype.has` in `window.setHas` from here on, on this
+/// page and (`on_new_pages`) on every page the tab opens after it.
+fn count_set_lookups(page: &Page, on_new_pages: bool) {
+    let source = "window.setHas = 0; const has = Set.prototype.has; \
+                  Set.prototype.has = function (x) { window.setHas++; return has.call(this, x); };";
+    page.eval(&format!("(() => {{ {source} return 0; }})()"));
+    if on_new_pages {
+        page.tab
+            .call_method(
+                headless_chrome::protocol::cdp::Page::AddScriptToEvaluateOnNewDocument {
+                    source: source.to_owned(),
+                    world_name: None,
+                    include_command_line_api: None,
+                    run_immediately: None,
+                },
+            )
+            .unwrap();
+    }
+}
+
+/// "tick all", and opening the page again with everything ticked, look at each response and
+/// each requirement a few times, not at every requirement below every response once per
+/// response (a click and each reload of a page of 10,000 responses would then freeze the tab
+/// for seconds). Told by the page's set lookups, at most 10 per response and requirement;
+/// the ticks are the right ones, a rejection among them too, and the command applies.
+#[test]
+fn ticking_all_walks_each_requirement_a_bounded_number_of_times() {
+    let dir = tempfile::tempdir().unwrap();
+    recourse()
+        .args(["generate", "--orders", "1500", "--seed", "9", "-o"])
+        .arg(dir.path().join("gen.json"))
+        .assert()
+        .code(0);
+    let doc = solved_page(&dir.path().join("gen.json"), dir.path(), "8");
+    let requirements_in_all: usize = doc.responses.iter().map(|r| r.requires.len()).sum();
+    let budget = 10 * (doc.responses.len() + requirements_in_all);
+    // Deep chains of requirements, where walking them all per response is far over budget.
+    let walked: usize = doc
+        .responses
+        .iter()
+        .map(|r| requirements(&doc, &r.id).len())
+        .sum();
+    assert!(
+        walked > 5 * (doc.responses.len() + requirements_in_all),
+        "{walked}"
+    );
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let root = doc
+        .responses
+        .iter()
+        .find(|r| doc.responses.iter().any(|o| o.requires.contains(&r.id)))
+        .unwrap()
+        .id
+        .clone();
+    page.click(&format!("#resp-{root} button.reject"));
+    count_set_lookups(&page, true);
+    page.click("#tick-matching");
+    let lookups = |p: &Page| p.eval("window.setHas").as_u64().unwrap() as usize;
+    assert!(lookups(&page) <= budget, "{} > {budget}", lookups(&page));
+    let want: BTreeSet<String> = doc
+        .responses
+        .iter()
+        .filter(|r| !requirements(&doc, &r.id).contains(&root))
+        .map(|r| r.id.clone())
+        .collect();
+    assert!(!want.is_empty() && want.len() < doc.responses.len());
+    let command = page.text("#command");
+    let approved = format!(
+        "--approve {} --reject {root} ",
+        by_rank(&doc, &want).join(",")
+    );
+    assert!(command.contains(&approved), "{command}");
+
+    page.eval("delete document.body.dataset.ready");
+    page.tab.reload(false, None).unwrap();
+    page.tab.wait_until_navigated().unwrap();
+    page.tab.wait_for_element("body[data-ready='1']").unwrap();
+    assert!(lookups(&page) <= budget, "{} > {budget}", lookups(&page));
+    assert_eq!(
+        page.text("#command"),
+        command,
+        "the ticks outlast the reload"
+    );
+    runs_as_written(&page, dir.path());
+    no_problems(&page);
+}

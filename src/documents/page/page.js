@@ -50,13 +50,15 @@
   const approved = new Set();
   const rejected = new Set();
 
-  // Everything ticking `id` approves: it and what it requires, transitively.
+  // What ticking `id` approves that is not approved yet: it and what it requires,
+  // transitively. The approved responses are closed under `requires` and none is rejected,
+  // so the walk stops at them.
   function closure(id) {
     const out = new Set();
     const stack = [id];
     while (stack.length) {
       const x = stack.pop();
-      if (out.has(x) || !byId.has(x)) continue;
+      if (out.has(x) || approved.has(x) || !byId.has(x)) continue;
       out.add(x);
       stack.push(...byId.get(x).requires);
     }
@@ -73,10 +75,19 @@
   // Per rejected response, the approved ones its rejection unticked.
   const dropped = new Map();
 
-  // Approves `id` and what it requires, unless that needs a rejected response: then nothing
-  // changes and the card says why. Returns whether it approved.
-  function tryApprove(id) {
-    if (blockers(id).length) {
+  // The responses a tick cannot approve: the rejected ones and those requiring one,
+  // transitively. One pass in the document's order, which lists every response after the
+  // ones it requires (`recourse report` refuses a document that does not).
+  function blockedAll() {
+    const out = new Set();
+    for (const r of D.responses) if (rejected.has(r.id) || r.requires.some((q) => out.has(q))) out.add(r.id);
+    return out;
+  }
+
+  // Approves `id` and what it requires, unless that needs a rejected response (`blocked`,
+  // when known): then nothing changes and the card says why. Returns whether it approved.
+  function tryApprove(id, blocked = blockers(id).length > 0) {
+    if (blocked) {
       refused.add(id);
       return false;
     }
@@ -160,7 +171,9 @@
     }
     if (!kept || kept.responses_digest !== D.digest) return 0;
     for (const id of kept.reject || []) if (byId.has(id)) rejected.add(id);
-    for (const id of kept.approve || []) if (!rejected.has(id) && !blockers(id).length) approve(id);
+    // Most valuable first: each walk then stops at the requirements approved before it.
+    const ids = (kept.approve || []).filter((id) => byId.has(id)).sort(byRank);
+    for (const id of ids) if (!rejected.has(id) && !blockers(id).length) approve(id);
     return approved.size + rejected.size;
   }
   // A file name as one shell word that `recourse apply` reads as a file: quoted unless
@@ -721,7 +734,8 @@
     // tick each would: a rejected one stays rejected, and one that requires a rejected one
     // stays unticked with its card saying why.
     $("tick-matching").addEventListener("click", () => {
-      for (const r of filtered) if (!rejected.has(r.id) && !approved.has(r.id)) tryApprove(r.id);
+      const blocked = blockedAll();
+      for (const r of filtered) if (!rejected.has(r.id) && !approved.has(r.id)) tryApprove(r.id, blocked.has(r.id));
       showSelection();
     });
     $("more-responses").addEventListener("click", showMore);
