@@ -2511,3 +2511,111 @@ fn ticking_all_walks_each_requirement_a_bounded_number_of_times() {
     runs_as_written(&page, dir.path());
     no_problems(&page);
 }
+
+/// `proposals` (in `dir`) with its responses' ids replaced by `ids` in order, in their
+/// `requires` too, written to `to`.
+fn renamed_responses(dir: &Path, ids: &[&str], to: &str) {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("proposals.json")).unwrap()).unwrap();
+    let responses = v["responses"].as_array_mut().unwrap();
+    let new: HashMap<String, String> = responses
+        .iter()
+        .zip(ids)
+        .map(|(r, id)| (r["id"].as_str().unwrap().to_owned(), (*id).to_owned()))
+        .collect();
+    let rename = |x: &mut serde_json::Value| {
+        if let Some(id) = new.get(x.as_str().unwrap()) {
+            *x = serde_json::json!(id);
+        }
+    };
+    for r in responses {
+        rename(&mut r["id"]);
+        r["requires"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .for_each(rename);
+    }
+    std::fs::write(dir.join(to), v.to_string()).unwrap();
+}
+
+/// Runs `command` with `sh` in `dir`, the built `recourse` first on the PATH, as a planner
+/// pasting it into a shell; it must succeed.
+fn run_in_shell(command: &str, dir: &Path) {
+    let bin = Path::new(env!("CARGO_BIN_EXE_recourse")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("sh")
+        .args(["-c", command])
+        .current_dir(dir)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{command}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A proposals document edited by hand can give its responses any ids: the page's command
+/// passes them to `apply` as written, the shell running none of what they hold, and `report`
+/// refuses an id that `apply --approve` would read as another or as several (a comma,
+/// `all`, spaces at its ends) or that carries a control character.
+#[test]
+fn response_ids_reach_apply_as_written_and_run_nothing_in_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let d = dir.path();
+    // The first begins with "-", so the list approved does; the last is rejected.
+    let hostile = [
+        "-R1",
+        "$(touch PWNED2)",
+        "`touch PWNED3`",
+        "R'4\" x",
+        "R5;touch PWNED1;#",
+        "<b>R6</b>",
+        "R7\u{2028}$(touch PWNED4)",
+    ];
+    assert!(doc.responses.len() >= hostile.len());
+    renamed_responses(d, &hostile, "edited.json");
+    crate::common::checked_cost(d.join("scenario.json"), &d.join("edited.json"));
+    recourse()
+        .current_dir(d)
+        .args(["report", "edited.json", "--scenario", "scenario.json"])
+        .args(["-o", "edited.html"])
+        .assert()
+        .code(0);
+    let Some(page) = browser::open(&d.join("edited.html")) else {
+        return;
+    };
+    page.click("#responses .resp:nth-child(7) button.reject");
+    page.click("#tick-matching");
+    let command = page.text("#command");
+    run_in_shell(&command, d);
+    assert!(command.contains(" --reject "), "{command}");
+    for pwned in ["PWNED1", "PWNED2", "PWNED3", "PWNED4"] {
+        assert!(!d.join(pwned).exists(), "{pwned}: {command}");
+    }
+    assert!(d.join("next.json").exists());
+    no_problems(&page);
+
+    for bad in ["R1,R2", "all", " R1", "", "R1\u{1b}[201~"] {
+        let mut ids = hostile.to_vec();
+        ids[1] = bad;
+        renamed_responses(d, &ids, "bad.json");
+        let out = recourse()
+            .current_dir(d)
+            .args(["report", "bad.json", "--scenario", "scenario.json"])
+            .args(["-o", "bad.html"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("responses[1].id"), "{bad:?}: {err}");
+    }
+}

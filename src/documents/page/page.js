@@ -176,13 +176,18 @@
     for (const id of ids) if (!rejected.has(id) && !blockers(id).length) approve(id);
     return approved.size + rejected.size;
   }
-  // A file name as one shell word that `recourse apply` reads as a file: quoted unless
-  // plain, and a relative name beginning with "-" (which would be taken for an option)
-  // written "./-name", the same file.
-  function shellWord(s) {
-    if (s.startsWith("-")) s = "./" + s;
-    return /^[A-Za-z0-9._\/:=+-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\\''") + "'";
-  }
+  // Text as one shell word, taken as written: quoted unless plain.
+  const quoted = (s) => (/^[A-Za-z0-9._\/:=+,-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\\''") + "'");
+  // A file name as one shell word that `recourse apply` reads as a file: a relative name
+  // beginning with "-" (which would be taken for an option) written "./-name", the same file.
+  const shellWord = (s) => quoted(s.startsWith("-") ? "./" + s : s);
+  // `--approve` or `--reject` with a list of response ids, as shell words the shell passes
+  // on unchanged (a proposals document edited by hand can name a response "R1;rm x"); a
+  // list beginning with "-" is joined to its option by "=", so it is not taken for one.
+  const idsOption = (option, ids) => {
+    const list = ids.join(",");
+    return list.startsWith("-") ? [quoted(option + "=" + list)] : [option, quoted(list)];
+  };
   function showSelection() {
     const ids = [...approved].sort(byRank);
     const no = [...rejected].sort(byRank);
@@ -201,8 +206,8 @@
         shellWord(D.files.scenario) + " -o report.html, and tick on that page.";
     } else if (ids.length || no.length) {
       const words = ["recourse", "apply", shellWord(D.files.scenario), shellWord(D.files.proposals)];
-      if (ids.length) words.push("--approve", ids.join(","));
-      if (no.length) words.push("--reject", no.join(","));
+      if (ids.length) words.push(...idsOption("--approve", ids));
+      if (no.length) words.push(...idsOption("--reject", no));
       words.push("--responses-digest", D.digest, "-o", "next.json");
       $("command").textContent = words.join(" ");
     } else if (!D.responses.length) {
