@@ -2619,3 +2619,65 @@ fn response_ids_reach_apply_as_written_and_run_nothing_in_the_shell() {
         assert!(err.contains("responses[1].id"), "{bad:?}: {err}");
     }
 }
+
+/// Presses Tab until the element focused passes `test` (JavaScript on `document
+/// .activeElement`, as `a`); whether one did within 200 presses.
+fn tab_to(page: &Page, test: &str) -> bool {
+    for _ in 0..200 {
+        page.tab.press_key("Tab").unwrap();
+        if page.eval(&format!("(a => !!(a && ({test})))(document.activeElement)")) == true {
+            return true;
+        }
+    }
+    false
+}
+
+/// Without a mouse a planner reaches and works everything a click does: picks a disruption
+/// out on the map, ticks a response (what it requires ticked with it), follows its
+/// "Requires" link to the response required, and reaches the command, selected whole to
+/// copy, which applies.
+#[test]
+fn the_keyboard_alone_ticks_follows_links_and_reaches_the_command() {
+    let Some((dir, doc, page)) = demo_page() else {
+        return;
+    };
+    page.eval("document.activeElement.blur(), 0");
+    assert!(tab_to(
+        &page,
+        "a.matches('#disruptions li[data-index=\"2\"]')"
+    ));
+    page.tab.press_key("Enter").unwrap();
+    assert_eq!(
+        page.eval("document.querySelector('#disruptions li.focus').dataset.index"),
+        "2"
+    );
+    let r = doc
+        .responses
+        .iter()
+        .find(|r| !r.requires.is_empty())
+        .expect("demo-eu has a response that requires another");
+    let card = format!("a.closest('#resp-{}')", r.id);
+    assert!(tab_to(
+        &page,
+        &format!("a.matches('input.approve') && {card}")
+    ));
+    page.tab.press_key(" ").unwrap();
+    let chain = requirements(&doc, &r.id);
+    assert_eq!(ticked(&page), chain);
+    assert!(tab_to(
+        &page,
+        &format!("a.matches('a[data-goto]') && {card}")
+    ));
+    let target = page.eval("document.activeElement.dataset.goto");
+    page.tab.press_key("Enter").unwrap();
+    assert_eq!(
+        page.eval("document.querySelector('#responses .resp.focus').dataset.id"),
+        target
+    );
+    assert!(tab_to(&page, "a.id === 'command'"));
+    let command = page.text("#command");
+    assert_eq!(page.eval("getSelection().toString()"), command.as_str());
+    assert!(command.contains(&format!("--approve {} ", by_rank(&doc, &chain).join(","))));
+    runs_as_written(&page, dir.path());
+    no_problems(&page);
+}

@@ -576,7 +576,8 @@
     const more = () => {
       const next = D.disruptions.slice(shown, shown + DISRUPTIONS_SHOWN);
       next.forEach((x, k) => {
-        const li = el("li", { "data-index": shown + k }, x.text);
+        // Reached with Tab and picked with Enter or Space, as with a click.
+        const li = el("li", { "data-index": shown + k, tabIndex: 0 }, x.text);
         list.append(li);
       });
       shown += next.length;
@@ -586,9 +587,7 @@
     if (!D.disruptions.length) list.append(el("li", {}, "none"));
     more();
     $("more-disruptions").addEventListener("click", more);
-    list.addEventListener("click", (e) => {
-      const li = e.target.closest("li[data-index]");
-      if (!li) return;
+    const pick = (li) => {
       const x = D.disruptions[+li.dataset.index];
       for (const o of list.querySelectorAll(".focus")) o.classList.remove("focus");
       li.classList.add("focus");
@@ -598,6 +597,16 @@
       const picked = [...x.nodes, ...x.lanes.flatMap((l) => [D.lanes[l].from, D.lanes[l].to])];
       placeLabels(picked);
       scrollMapTo(picked);
+    };
+    list.addEventListener("click", (e) => {
+      const li = e.target.closest("li[data-index]");
+      if (li) pick(li);
+    });
+    list.addEventListener("keydown", (e) => {
+      const li = e.target.closest("li[data-index]");
+      if (!li || (e.key !== "Enter" && e.key !== " ")) return;
+      e.preventDefault();
+      pick(li);
     });
   }
 
@@ -624,7 +633,8 @@
       const p = el("p", { class: "note" }, label + " ");
       ids.forEach((id, k) => {
         if (k) p.append(", ");
-        p.append(el("a", { "data-goto": id }, id));
+        // A link, so Tab reaches it and Enter follows it; the click handler goes there.
+        p.append(el("a", { href: "#resp-" + id, "data-goto": id }, id));
       });
       return p;
     };
@@ -718,6 +728,7 @@
       if (e.target.closest("button.reject")) { reject(id); showSelection(); return; }
       const go = e.target.closest("a[data-goto]");
       if (go) {
+        e.preventDefault();
         if (!document.getElementById("resp-" + go.dataset.goto)) {
           $("owner").value = "";
           $("search").value = go.dataset.goto;
@@ -744,6 +755,8 @@
       showSelection();
     });
     $("more-responses").addEventListener("click", showMore);
+    // The command, reached with Tab, is selected whole: Ctrl+C then copies it.
+    $("command").addEventListener("focus", () => getSelection().selectAllChildren($("command")));
   }
 
   if (restore())
