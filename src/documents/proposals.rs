@@ -538,13 +538,43 @@ fn well_formed(bytes: &[u8]) -> Option<ProposalsDoc> {
     crate::base::by_name::from_slice(bytes).ok()
 }
 
-/// What `solve` writes and approvals rely on: each response's id is its own, and every id
-/// it `requires` is an earlier response's (a duplicate would make an approval mean two
-/// responses; a later or missing one, a set no order of application can honour).
+/// Why `recourse apply --approve` (ids split on commas and trimmed, `all` for every
+/// response) cannot name the response `id`, and no terminal can be pasted it safely (a
+/// control character), if so.
+fn unnameable(id: &str) -> Option<&'static str> {
+    if id.trim().is_empty() {
+        Some("is blank")
+    } else if id == "all" {
+        Some("is `all`, which approves every response")
+    } else if id.contains(',') {
+        Some("has a comma, which separates ids")
+    } else if id.trim() != id {
+        Some("begins or ends with a space")
+    } else if id.chars().any(char::is_control) {
+        Some("has a control character")
+    } else {
+        None
+    }
+}
+
+/// What `solve` writes and approvals rely on: each response's id is its own, one that
+/// `apply --approve` names ([`unnameable`]), and every id it `requires` is an earlier
+/// response's (a duplicate would make an approval mean two responses; a later or missing
+/// one, a set no order of application can honour).
 fn response_ids<P>(doc: &ProposalsDoc<P>) -> Diagnostics {
     let mut diags = Diagnostics::default();
     let mut earlier: HashMap<&str, usize> = HashMap::new();
     for (k, r) in doc.responses.iter().enumerate() {
+        if let Some(why) = unnameable(&r.id) {
+            diags.push(
+                Diagnostic::error(
+                    "bad_id",
+                    format!("responses[{k}].id"),
+                    format!("response id {:?} {why}", r.id),
+                )
+                .hint("`recourse apply --approve` names responses by id; keep the ids solve writes (R1, R2, ...)"),
+            );
+        }
         if let Some(first) = earlier.get(r.id.as_str()) {
             diags.push(
                 Diagnostic::error(

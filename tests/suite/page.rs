@@ -2422,3 +2422,262 @@ fn one_click_ticks_every_matching_response_but_the_rejected() {
     assert_eq!(page.text("#tick-matching"), "tick the 1 matching");
     no_problems(&page);
 }
+
+/// Counts the page's calls of `Set.prototype.has` in `window.setHas` from here on, on this
+/// page and (`on_new_pages`) on every page the tab opens after it.
+fn count_set_lookups(page: &Page, on_new_pages: bool) {
+    let source = "window.setHas = 0; const has = Set.prototype.has; \
+                  Set.prototype.has = function (x) { window.setHas++; return has.call(this, x); };";
+    page.eval(&format!("(() => {{ {source} return 0; }})()"));
+    if on_new_pages {
+        page.tab
+            .call_method(
+                headless_chrome::protocol::cdp::Page::AddScriptToEvaluateOnNewDocument {
+                    source: source.to_owned(),
+                    world_name: None,
+                    include_command_line_api: None,
+                    run_immediately: None,
+                },
+            )
+            .unwrap();
+    }
+}
+
+/// "tick all", and opening the page again with everything ticked, look at each response and
+/// each requirement a few times, not at every requirement below every response once per
+/// response (a click and each reload of a page of 10,000 responses would then freeze the tab
+/// for seconds). Told by the page's set lookups, at most 10 per response and requirement;
+/// the ticks are the right ones, a rejection among them too, and the command applies.
+#[test]
+fn ticking_all_walks_each_requirement_a_bounded_number_of_times() {
+    let dir = tempfile::tempdir().unwrap();
+    recourse()
+        .args(["generate", "--orders", "1500", "--seed", "9", "-o"])
+        .arg(dir.path().join("gen.json"))
+        .assert()
+        .code(0);
+    let doc = solved_page(&dir.path().join("gen.json"), dir.path(), "8");
+    let requirements_in_all: usize = doc.responses.iter().map(|r| r.requires.len()).sum();
+    let budget = 10 * (doc.responses.len() + requirements_in_all);
+    // Deep chains of requirements, where walking them all per response is far over budget.
+    let walked: usize = doc
+        .responses
+        .iter()
+        .map(|r| requirements(&doc, &r.id).len())
+        .sum();
+    assert!(
+        walked > 5 * (doc.responses.len() + requirements_in_all),
+        "{walked}"
+    );
+    let Some(page) = browser::open(&dir.path().join("report.html")) else {
+        return;
+    };
+    let root = doc
+        .responses
+        .iter()
+        .find(|r| doc.responses.iter().any(|o| o.requires.contains(&r.id)))
+        .unwrap()
+        .id
+        .clone();
+    page.click(&format!("#resp-{root} button.reject"));
+    count_set_lookups(&page, true);
+    page.click("#tick-matching");
+    let lookups = |p: &Page| p.eval("window.setHas").as_u64().unwrap() as usize;
+    assert!(lookups(&page) <= budget, "{} > {budget}", lookups(&page));
+    let want: BTreeSet<String> = doc
+        .responses
+        .iter()
+        .filter(|r| !requirements(&doc, &r.id).contains(&root))
+        .map(|r| r.id.clone())
+        .collect();
+    assert!(!want.is_empty() && want.len() < doc.responses.len());
+    let command = page.text("#command");
+    let approved = format!(
+        "--approve {} --reject {root} ",
+        by_rank(&doc, &want).join(",")
+    );
+    assert!(command.contains(&approved), "{command}");
+
+    page.eval("delete document.body.dataset.ready");
+    page.tab.reload(false, None).unwrap();
+    page.tab.wait_until_navigated().unwrap();
+    page.tab.wait_for_element("body[data-ready='1']").unwrap();
+    assert!(lookups(&page) <= budget, "{} > {budget}", lookups(&page));
+    assert_eq!(
+        page.text("#command"),
+        command,
+        "the ticks outlast the reload"
+    );
+    runs_as_written(&page, dir.path());
+    no_problems(&page);
+}
+
+/// `proposals` (in `dir`) with its responses' ids replaced by `ids` in order, in their
+/// `requires` too, written to `to`.
+fn renamed_responses(dir: &Path, ids: &[&str], to: &str) {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("proposals.json")).unwrap()).unwrap();
+    let responses = v["responses"].as_array_mut().unwrap();
+    let new: HashMap<String, String> = responses
+        .iter()
+        .zip(ids)
+        .map(|(r, id)| (r["id"].as_str().unwrap().to_owned(), (*id).to_owned()))
+        .collect();
+    let rename = |x: &mut serde_json::Value| {
+        if let Some(id) = new.get(x.as_str().unwrap()) {
+            *x = serde_json::json!(id);
+        }
+    };
+    for r in responses {
+        rename(&mut r["id"]);
+        r["requires"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .for_each(rename);
+    }
+    std::fs::write(dir.join(to), v.to_string()).unwrap();
+}
+
+/// Runs `command` with `sh` in `dir`, the built `recourse` first on the PATH, as a planner
+/// pasting it into a shell; it must succeed.
+fn run_in_shell(command: &str, dir: &Path) {
+    let bin = Path::new(env!("CARGO_BIN_EXE_recourse")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new("sh")
+        .args(["-c", command])
+        .current_dir(dir)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{command}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A proposals document edited by hand can give its responses any ids: the page's command
+/// passes them to `apply` as written, the shell running none of what they hold, and `report`
+/// refuses an id that `apply --approve` would read as another or as several (a comma,
+/// `all`, spaces at its ends) or that carries a control character.
+#[test]
+fn response_ids_reach_apply_as_written_and_run_nothing_in_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let d = dir.path();
+    // The first begins with "-", so the list approved does; the last is rejected.
+    let hostile = [
+        "-R1",
+        "$(touch PWNED2)",
+        "`touch PWNED3`",
+        "R'4\" x",
+        "R5;touch PWNED1;#",
+        "<b>R6</b>",
+        "R7\u{2028}$(touch PWNED4)",
+    ];
+    assert!(doc.responses.len() >= hostile.len());
+    renamed_responses(d, &hostile, "edited.json");
+    crate::common::checked_cost(d.join("scenario.json"), &d.join("edited.json"));
+    recourse()
+        .current_dir(d)
+        .args(["report", "edited.json", "--scenario", "scenario.json"])
+        .args(["-o", "edited.html"])
+        .assert()
+        .code(0);
+    let Some(page) = browser::open(&d.join("edited.html")) else {
+        return;
+    };
+    page.click("#responses .resp:nth-child(7) button.reject");
+    page.click("#tick-matching");
+    let command = page.text("#command");
+    run_in_shell(&command, d);
+    assert!(command.contains(" --reject "), "{command}");
+    for pwned in ["PWNED1", "PWNED2", "PWNED3", "PWNED4"] {
+        assert!(!d.join(pwned).exists(), "{pwned}: {command}");
+    }
+    assert!(d.join("next.json").exists());
+    no_problems(&page);
+
+    for bad in ["R1,R2", "all", " R1", "", "R1\u{1b}[201~"] {
+        let mut ids = hostile.to_vec();
+        ids[1] = bad;
+        renamed_responses(d, &ids, "bad.json");
+        let out = recourse()
+            .current_dir(d)
+            .args(["report", "bad.json", "--scenario", "scenario.json"])
+            .args(["-o", "bad.html"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("responses[1].id"), "{bad:?}: {err}");
+    }
+}
+
+/// Presses Tab until the element focused passes `test` (JavaScript on `document
+/// .activeElement`, as `a`); whether one did within 200 presses.
+fn tab_to(page: &Page, test: &str) -> bool {
+    for _ in 0..200 {
+        page.tab.press_key("Tab").unwrap();
+        if page.eval(&format!("(a => !!(a && ({test})))(document.activeElement)")) == true {
+            return true;
+        }
+    }
+    false
+}
+
+/// Without a mouse a planner reaches and works everything a click does: picks a disruption
+/// out on the map, ticks a response (what it requires ticked with it), follows its
+/// "Requires" link to the response required, and reaches the command, selected whole to
+/// copy, which applies.
+#[test]
+fn the_keyboard_alone_ticks_follows_links_and_reaches_the_command() {
+    let Some((dir, doc, page)) = demo_page() else {
+        return;
+    };
+    page.eval("document.activeElement.blur(), 0");
+    assert!(tab_to(
+        &page,
+        "a.matches('#disruptions li[data-index=\"2\"]')"
+    ));
+    page.tab.press_key("Enter").unwrap();
+    assert_eq!(
+        page.eval("document.querySelector('#disruptions li.focus').dataset.index"),
+        "2"
+    );
+    let r = doc
+        .responses
+        .iter()
+        .find(|r| !r.requires.is_empty())
+        .expect("demo-eu has a response that requires another");
+    let card = format!("a.closest('#resp-{}')", r.id);
+    assert!(tab_to(
+        &page,
+        &format!("a.matches('input.approve') && {card}")
+    ));
+    page.tab.press_key(" ").unwrap();
+    let chain = requirements(&doc, &r.id);
+    assert_eq!(ticked(&page), chain);
+    assert!(tab_to(
+        &page,
+        &format!("a.matches('a[data-goto]') && {card}")
+    ));
+    let target = page.eval("document.activeElement.dataset.goto");
+    page.tab.press_key("Enter").unwrap();
+    assert_eq!(
+        page.eval("document.querySelector('#responses .resp.focus').dataset.id"),
+        target
+    );
+    assert!(tab_to(&page, "a.id === 'command'"));
+    let command = page.text("#command");
+    assert_eq!(page.eval("getSelection().toString()"), command.as_str());
+    assert!(command.contains(&format!("--approve {} ", by_rank(&doc, &chain).join(","))));
+    runs_as_written(&page, dir.path());
+    no_problems(&page);
+}

@@ -395,7 +395,7 @@ fn responses_section(out: &mut String, doc: &ProposalsDoc, files: &Files) {
          <span id=\"approved-count\" class=\"note\"></span> \
          <span id=\"restored\" class=\"note\" hidden>(ticks restored from an earlier visit: this \
          browser keeps them for these responses)</span></div>\
-         <pre id=\"command\"></pre>\
+         <pre id=\"command\" tabindex=\"0\"></pre>\
          <a id=\"download\" download=\"approvals.json\" href=\"#\">approvals as JSON</a>{}\
          </div>\
          <div id=\"responses\"></div>\

@@ -50,13 +50,15 @@
   const approved = new Set();
   const rejected = new Set();
 
-  // Everything ticking `id` approves: it and what it requires, transitively.
+  // What ticking `id` approves that is not approved yet: it and what it requires,
+  // transitively. The approved responses are closed under `requires` and none is rejected,
+  // so the walk stops at them.
   function closure(id) {
     const out = new Set();
     const stack = [id];
     while (stack.length) {
       const x = stack.pop();
-      if (out.has(x) || !byId.has(x)) continue;
+      if (out.has(x) || approved.has(x) || !byId.has(x)) continue;
       out.add(x);
       stack.push(...byId.get(x).requires);
     }
@@ -73,10 +75,19 @@
   // Per rejected response, the approved ones its rejection unticked.
   const dropped = new Map();
 
-  // Approves `id` and what it requires, unless that needs a rejected response: then nothing
-  // changes and the card says why. Returns whether it approved.
-  function tryApprove(id) {
-    if (blockers(id).length) {
+  // The responses a tick cannot approve: the rejected ones and those requiring one,
+  // transitively. One pass in the document's order, which lists every response after the
+  // ones it requires (`recourse report` refuses a document that does not).
+  function blockedAll() {
+    const out = new Set();
+    for (const r of D.responses) if (rejected.has(r.id) || r.requires.some((q) => out.has(q))) out.add(r.id);
+    return out;
+  }
+
+  // Approves `id` and what it requires, unless that needs a rejected response (`blocked`,
+  // when known): then nothing changes and the card says why. Returns whether it approved.
+  function tryApprove(id, blocked = blockers(id).length > 0) {
+    if (blocked) {
       refused.add(id);
       return false;
     }
@@ -160,16 +171,23 @@
     }
     if (!kept || kept.responses_digest !== D.digest) return 0;
     for (const id of kept.reject || []) if (byId.has(id)) rejected.add(id);
-    for (const id of kept.approve || []) if (!rejected.has(id) && !blockers(id).length) approve(id);
+    // Most valuable first: each walk then stops at the requirements approved before it.
+    const ids = (kept.approve || []).filter((id) => byId.has(id)).sort(byRank);
+    for (const id of ids) if (!rejected.has(id) && !blockers(id).length) approve(id);
     return approved.size + rejected.size;
   }
-  // A file name as one shell word that `recourse apply` reads as a file: quoted unless
-  // plain, and a relative name beginning with "-" (which would be taken for an option)
-  // written "./-name", the same file.
-  function shellWord(s) {
-    if (s.startsWith("-")) s = "./" + s;
-    return /^[A-Za-z0-9._\/:=+-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\\''") + "'";
-  }
+  // Text as one shell word, taken as written: quoted unless plain.
+  const quoted = (s) => (/^[A-Za-z0-9._\/:=+,-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\\''") + "'");
+  // A file name as one shell word that `recourse apply` reads as a file: a relative name
+  // beginning with "-" (which would be taken for an option) written "./-name", the same file.
+  const shellWord = (s) => quoted(s.startsWith("-") ? "./" + s : s);
+  // `--approve` or `--reject` with a list of response ids, as shell words the shell passes
+  // on unchanged (a proposals document edited by hand can name a response "R1;rm x"); a
+  // list beginning with "-" is joined to its option by "=", so it is not taken for one.
+  const idsOption = (option, ids) => {
+    const list = ids.join(",");
+    return list.startsWith("-") ? [quoted(option + "=" + list)] : [option, quoted(list)];
+  };
   function showSelection() {
     const ids = [...approved].sort(byRank);
     const no = [...rejected].sort(byRank);
@@ -188,8 +206,8 @@
         shellWord(D.files.scenario) + " -o report.html, and tick on that page.";
     } else if (ids.length || no.length) {
       const words = ["recourse", "apply", shellWord(D.files.scenario), shellWord(D.files.proposals)];
-      if (ids.length) words.push("--approve", ids.join(","));
-      if (no.length) words.push("--reject", no.join(","));
+      if (ids.length) words.push(...idsOption("--approve", ids));
+      if (no.length) words.push(...idsOption("--reject", no));
       words.push("--responses-digest", D.digest, "-o", "next.json");
       $("command").textContent = words.join(" ");
     } else if (!D.responses.length) {
@@ -558,7 +576,8 @@
     const more = () => {
       const next = D.disruptions.slice(shown, shown + DISRUPTIONS_SHOWN);
       next.forEach((x, k) => {
-        const li = el("li", { "data-index": shown + k }, x.text);
+        // Reached with Tab and picked with Enter or Space, as with a click.
+        const li = el("li", { "data-index": shown + k, tabIndex: 0 }, x.text);
         list.append(li);
       });
       shown += next.length;
@@ -568,9 +587,7 @@
     if (!D.disruptions.length) list.append(el("li", {}, "none"));
     more();
     $("more-disruptions").addEventListener("click", more);
-    list.addEventListener("click", (e) => {
-      const li = e.target.closest("li[data-index]");
-      if (!li) return;
+    const pick = (li) => {
       const x = D.disruptions[+li.dataset.index];
       for (const o of list.querySelectorAll(".focus")) o.classList.remove("focus");
       li.classList.add("focus");
@@ -580,6 +597,16 @@
       const picked = [...x.nodes, ...x.lanes.flatMap((l) => [D.lanes[l].from, D.lanes[l].to])];
       placeLabels(picked);
       scrollMapTo(picked);
+    };
+    list.addEventListener("click", (e) => {
+      const li = e.target.closest("li[data-index]");
+      if (li) pick(li);
+    });
+    list.addEventListener("keydown", (e) => {
+      const li = e.target.closest("li[data-index]");
+      if (!li || (e.key !== "Enter" && e.key !== " ")) return;
+      e.preventDefault();
+      pick(li);
     });
   }
 
@@ -606,7 +633,8 @@
       const p = el("p", { class: "note" }, label + " ");
       ids.forEach((id, k) => {
         if (k) p.append(", ");
-        p.append(el("a", { "data-goto": id }, id));
+        // A link, so Tab reaches it and Enter follows it; the click handler goes there.
+        p.append(el("a", { href: "#resp-" + id, "data-goto": id }, id));
       });
       return p;
     };
@@ -700,6 +728,7 @@
       if (e.target.closest("button.reject")) { reject(id); showSelection(); return; }
       const go = e.target.closest("a[data-goto]");
       if (go) {
+        e.preventDefault();
         if (!document.getElementById("resp-" + go.dataset.goto)) {
           $("owner").value = "";
           $("search").value = go.dataset.goto;
@@ -721,10 +750,13 @@
     // tick each would: a rejected one stays rejected, and one that requires a rejected one
     // stays unticked with its card saying why.
     $("tick-matching").addEventListener("click", () => {
-      for (const r of filtered) if (!rejected.has(r.id) && !approved.has(r.id)) tryApprove(r.id);
+      const blocked = blockedAll();
+      for (const r of filtered) if (!rejected.has(r.id) && !approved.has(r.id)) tryApprove(r.id, blocked.has(r.id));
       showSelection();
     });
     $("more-responses").addEventListener("click", showMore);
+    // The command, reached with Tab, is selected whole: Ctrl+C then copies it.
+    $("command").addEventListener("focus", () => getSelection().selectAllChildren($("command")));
   }
 
   if (restore())
