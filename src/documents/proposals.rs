@@ -539,8 +539,8 @@ fn well_formed(bytes: &[u8]) -> Option<ProposalsDoc> {
 }
 
 /// Why `recourse apply --approve` (ids split on commas and trimmed, `all` for every
-/// response) cannot name the response `id`, and no terminal can be pasted it safely (a
-/// control character), if so.
+/// response) cannot name the response `id`, or it cannot be pasted into a terminal safely
+/// (a control character), if so.
 fn unnameable(id: &str) -> Option<&'static str> {
     if id.trim().is_empty() {
         Some("is blank")

@@ -1145,7 +1145,7 @@ fn a_page_without_responses_offers_nothing_to_approve() {
     no_problems(&page);
     assert_eq!(
         page.text("#command"),
-        "Nothing to approve: the plan needs no response."
+        "Nothing to approve: the plan changes nothing, so there is no response (orders still late or short are listed under Unresolved orders)."
     );
     assert_eq!(
         page.eval("document.getElementById('download').hidden"),

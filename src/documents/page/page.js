@@ -211,7 +211,7 @@
       words.push("--responses-digest", D.digest, "-o", "next.json");
       $("command").textContent = words.join(" ");
     } else if (!D.responses.length) {
-      $("command").textContent = "Nothing to approve: the plan needs no response.";
+      $("command").textContent = "Nothing to approve: the plan changes nothing, so there is no response (orders still late or short are listed under Unresolved orders).";
     } else {
       $("command").textContent = "Tick the responses to approve: the recourse apply command for them appears here.";
     }
