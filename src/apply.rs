@@ -26,7 +26,7 @@
 use crate::base::diagnostics::Diagnostics;
 use crate::base::text::cents;
 use crate::check::evaluate;
-use crate::documents::proposals::ProposalsDoc;
+use crate::documents::proposals::{ProposalsDoc, ResponseDoc};
 use crate::plan::Plan;
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
@@ -434,9 +434,6 @@ pub fn made_for(s: &Scenario, doc: &ProposalsDoc) -> Result<f64, ApplyError> {
 
 /// The new scenario: `wire` (the document `s` was validated from) with the approved
 /// responses folded in and the rejected ones forbidden.
-///
-/// Long because it folds each kind of action into the document in one pass over the approved
-/// responses, and each kind is a few lines of the same edit.
 pub fn apply(
     s: &Scenario,
     wire: &ScenarioDoc,
@@ -452,16 +449,52 @@ pub fn apply(
     let mut summary = Summary::default();
 
     // Orders the approved responses change take the approved shipments as their plan.
+    let touched = touched_orders(doc, &approved);
+    let merged = plan.merged_shipments();
+    replan_touched(s, &touched, &merged, &mut out, &mut summary)?;
+    // Transfers become a frozen shipment out and a receipt in.
+    add_transfers(s, &plan, &mut out, &mut summary);
+    // Expedites: the receipt arrives on the expedited eta from now on.
+    expedite_receipts(s, &plan, &mut out, &mut summary);
+
+    // The baseline serves orders greedily, so an untouched order that the old baseline
+    // shipped late may now leave earlier and take stock an approved order counts on. When
+    // that happens, every order's plan becomes its shipments in the approved plan, which
+    // the baseline then executes exactly (a feasible plan, everything on its day).
+    if !executes_as_approved(&out, &touched, &merged, s)? {
+        fold_every_order(s, &touched, &merged, &mut out, &mut summary);
+    }
+
+    // Rejections: forbid what they would have added.
+    for &i in &rejected {
+        forbid_rejected(s, &doc.responses[i], &mut out, &mut summary);
+    }
+    Ok((out, summary))
+}
+
+/// The ids of the orders whose shipments the `approved` responses remove or add.
+fn touched_orders(doc: &ProposalsDoc, approved: &[usize]) -> BTreeSet<String> {
     let mut touched: BTreeSet<String> = BTreeSet::new();
-    for &i in &approved {
+    for &i in approved {
         let d = &doc.responses[i].delta;
         for sh in d.remove.shipments.iter().chain(&d.add.shipments) {
             touched.insert(sh.order.clone());
         }
     }
-    let merged = plan.merged_shipments();
+    touched
+}
+
+/// Gives each `touched` order of `out` its approved shipments (`merged`) as its plan; an
+/// error when one is not in the scenario.
+fn replan_touched(
+    s: &Scenario,
+    touched: &BTreeSet<String>,
+    merged: &BTreeMap<crate::plan::ShipmentKey, f64>,
+    out: &mut ScenarioDoc,
+    summary: &mut Summary,
+) -> Result<(), ApplyError> {
     // One walk over the document's orders: looking each touched id up would be quadratic.
-    for w in orders_mut(&mut out) {
+    for w in orders_mut(out) {
         if !touched.contains(&w.id) {
             continue;
         }
@@ -470,7 +503,7 @@ pub fn apply(
             .orders
             .get(&OrderId(w.id.clone()))
             .ok_or_else(|| ApplyError::MissingOrder(w.id.clone()))?;
-        if fold_into(s, w, &merged, o) {
+        if fold_into(s, w, merged, o) {
             summary.frozen_ship_complete.push(w.id.clone());
         }
         summary.orders_replanned.push(w.id.clone());
@@ -484,17 +517,13 @@ pub fn apply(
     {
         return Err(ApplyError::MissingOrder(id.clone()));
     }
-    // Transfers become a frozen shipment out and a receipt in.
-    let mut taken: BTreeSet<String> = out
-        .orders
-        .iter()
-        .map(|o| o.id.clone())
-        .chain(out.inbound.iter().map(|i| i.id.clone()))
-        .chain(out.disruptions.iter().flat_map(|d| match d {
-            DisruptionDoc::DemandSurge { orders } => orders.iter().map(|o| o.id.clone()).collect(),
-            _ => Vec::new(),
-        }))
-        .collect();
+    Ok(())
+}
+
+/// Adds each of `plan`'s transfers to `out` as a frozen `TR-...` order shipping it and a
+/// receipt of the same id arriving with it.
+fn add_transfers(s: &Scenario, plan: &Plan, out: &mut ScenarioDoc, summary: &mut Summary) {
+    let mut taken = taken_ids(out);
     for t in plan.normalized().transfers {
         let l = s.lane(t.lane);
         let mut id = format!("TR-{}-{}-{}", l.id, s.sku(t.sku).id, s.date_string(t.ship));
@@ -539,8 +568,24 @@ pub fn apply(
         });
         summary.transfers += 1;
     }
+}
 
-    // Expedites: the receipt arrives on the expedited eta from now on.
+/// The ids `out`'s orders, receipts and demand surges' orders already use.
+fn taken_ids(out: &ScenarioDoc) -> BTreeSet<String> {
+    out.orders
+        .iter()
+        .map(|o| o.id.clone())
+        .chain(out.inbound.iter().map(|i| i.id.clone()))
+        .chain(out.disruptions.iter().flat_map(|d| match d {
+            DisruptionDoc::DemandSurge { orders } => orders.iter().map(|o| o.id.clone()).collect(),
+            _ => Vec::new(),
+        }))
+        .collect()
+}
+
+/// Moves the eta of each receipt `plan` expedites to its expedited eta in `out`, and drops
+/// the receipt's expedite option and its `inbound_delay`s.
+fn expedite_receipts(s: &Scenario, plan: &Plan, out: &mut ScenarioDoc, summary: &mut Summary) {
     for i in &plan.expedited {
         let r = s.inbound(*i);
         let rid = r.id.0.clone();
@@ -554,77 +599,81 @@ pub fn apply(
         );
         summary.expedited.push(rid);
     }
+}
 
-    // The baseline serves orders greedily, so an untouched order that the old baseline
-    // shipped late may now leave earlier and take stock an approved order counts on. When
-    // that happens, every order's plan becomes its shipments in the approved plan, which
-    // the baseline then executes exactly (a feasible plan, everything on its day).
-    if !executes_as_approved(&out, &touched, &merged, s)? {
-        // Walk the document's orders in place: looking each up by id would be quadratic.
-        for w in orders_mut(&mut out) {
-            // `TR-...` orders are new, not in `s`, and already planned as approved.
-            let Some(&o) = s.index.orders.get(&OrderId(w.id.clone())) else {
-                continue;
-            };
-            if s.order(o).frozen || touched.contains(&w.id) {
-                continue;
-            }
-            if !same_entries(&entries(s, &merged, o), &w.plan) {
-                if fold_into(s, w, &merged, o) {
-                    summary.frozen_ship_complete.push(w.id.clone());
-                }
-                summary.orders_replanned.push(w.id.clone());
-            }
+/// Gives every other order of `out` whose plan differs from its approved shipments
+/// (`merged`) those shipments as its plan; frozen and `touched` orders are done already.
+fn fold_every_order(
+    s: &Scenario,
+    touched: &BTreeSet<String>,
+    merged: &BTreeMap<crate::plan::ShipmentKey, f64>,
+    out: &mut ScenarioDoc,
+    summary: &mut Summary,
+) {
+    // Walk the document's orders in place: looking each up by id would be quadratic.
+    for w in orders_mut(out) {
+        // `TR-...` orders are new, not in `s`, and already planned as approved.
+        let Some(&o) = s.index.orders.get(&OrderId(w.id.clone())) else {
+            continue;
+        };
+        if s.order(o).frozen || touched.contains(&w.id) {
+            continue;
         }
-        summary.all_orders_folded = true;
+        if !same_entries(&entries(s, merged, o), &w.plan) {
+            if fold_into(s, w, merged, o) {
+                summary.frozen_ship_complete.push(w.id.clone());
+            }
+            summary.orders_replanned.push(w.id.clone());
+        }
     }
+    summary.all_orders_folded = true;
+}
 
-    // Rejections: forbid what they would have added.
-    for &i in &rejected {
-        let add = &doc.responses[i].delta.add;
-        let mut new: Vec<ForbidDoc> = Vec::new();
-        for sh in &add.shipments {
-            let planned = s
-                .index
-                .orders
-                .get(&OrderId(sh.order.clone()))
-                .map(|o| s.order(*o))
-                .is_some_and(|o| {
-                    o.plan.iter().any(|p| {
-                        s.sku(p.sku).id.0 == sh.sku
-                            && s.node(p.node).id.0 == sh.node
-                            && p.lane.map(|l| s.lane(l).id.0.clone()) == sh.lane
-                    })
-                });
-            if !planned {
-                new.push(ForbidDoc::Shipment(ForbidShipmentDoc {
-                    order: sh.order.clone(),
-                    sku: Some(sh.sku.clone()),
-                    node: Some(sh.node.clone()),
-                    lane: Some(sh.lane.clone()),
-                }));
-            }
-        }
-        for t in &add.transfers {
-            new.push(ForbidDoc::Transfer(ForbidTransferDoc {
-                lane: t.lane.clone(),
-                sku: Some(t.sku.clone()),
+/// Adds to `out`'s `policy.forbid` what the rejected response `r` would have added (its
+/// shipments off the orders' planned routes, its transfers and expedites), each once.
+fn forbid_rejected(s: &Scenario, r: &ResponseDoc, out: &mut ScenarioDoc, summary: &mut Summary) {
+    let add = &r.delta.add;
+    let mut new: Vec<ForbidDoc> = Vec::new();
+    for sh in &add.shipments {
+        let planned = s
+            .index
+            .orders
+            .get(&OrderId(sh.order.clone()))
+            .map(|o| s.order(*o))
+            .is_some_and(|o| {
+                o.plan.iter().any(|p| {
+                    s.sku(p.sku).id.0 == sh.sku
+                        && s.node(p.node).id.0 == sh.node
+                        && p.lane.map(|l| s.lane(l).id.0.clone()) == sh.lane
+                })
+            });
+        if !planned {
+            new.push(ForbidDoc::Shipment(ForbidShipmentDoc {
+                order: sh.order.clone(),
+                sku: Some(sh.sku.clone()),
+                node: Some(sh.node.clone()),
+                lane: Some(sh.lane.clone()),
             }));
         }
-        for e in &add.expedited_inbound {
-            new.push(ForbidDoc::ExpediteInbound(e.clone()));
-        }
-        if new.is_empty() {
-            summary.unforbiddable.push(doc.responses[i].id.clone());
-        }
-        for f in new {
-            if !out.policy.forbid.contains(&f) {
-                out.policy.forbid.push(f);
-                summary.forbidden += 1;
-            }
+    }
+    for t in &add.transfers {
+        new.push(ForbidDoc::Transfer(ForbidTransferDoc {
+            lane: t.lane.clone(),
+            sku: Some(t.sku.clone()),
+        }));
+    }
+    for e in &add.expedited_inbound {
+        new.push(ForbidDoc::ExpediteInbound(e.clone()));
+    }
+    if new.is_empty() {
+        summary.unforbiddable.push(r.id.clone());
+    }
+    for f in new {
+        if !out.policy.forbid.contains(&f) {
+            out.policy.forbid.push(f);
+            summary.forbidden += 1;
         }
     }
-    Ok((out, summary))
 }
 
 /// The document's orders, the scenario's first, then those of demand surges.

@@ -38,8 +38,8 @@ pub fn optimize(
 /// whole model). `built`: the first pass's model (continuous quantities, no names) when
 /// the caller has it already, built with the same `hold`.
 ///
-/// Long because its passes (guided search, MIP, whole-quantity pass, decoding and the check)
-/// share the time left and the model, in order.
+/// Its passes (guided search or MIP, whole-quantity pass, decoding and the check) share the
+/// time left and the model, in order.
 pub fn optimize_held(
     s: &Scenario,
     f: &dyn Formulation,
@@ -54,11 +54,6 @@ pub fn optimize_held(
     };
     f.tune(&mut tuned);
     let opts = &tuned;
-    // `opts` with the time left of the limit, for each step after the first pass.
-    let in_time_left = || SolveOptions {
-        time_limit_s: (opts.time_limit_s - start.elapsed().as_secs_f64()).max(0.01),
-        ..opts.clone()
-    };
     let mut build_seconds = 0.0;
     let mut build = |integer: bool| {
         let t = Instant::now();
@@ -74,7 +69,7 @@ pub fn optimize_held(
         build_seconds += t.elapsed().as_secs_f64();
         m
     };
-    let mut model = match built {
+    let model = match built {
         Some(m) => m,
         None => build(false),
     };
@@ -89,102 +84,208 @@ pub fn optimize_held(
     // are not measured with them.
     let linked = hold.is_none() && opts.cuts == Cuts::On;
     let link = !guide && linked;
+    let FirstPass {
+        passes: mut p,
+        guided,
+        whole_start,
+        cuts,
+    } = first_pass(s, model, opts, start, guide, linked)?;
+    let fractional = p
+        .result
+        .values
+        .as_ref()
+        .is_some_and(|v| !p.model.quantities_are_whole(v));
+    // The guided path has its own whole start for the integer pass (`guided_run`).
+    if s.policy.integer_quantities && fractional && !guide {
+        round_at_fixed(&mut p, &in_time_left(opts, start))?;
+    }
+    if s.policy.integer_quantities && fractional && p.whole_units.is_none() {
+        let whole_model = build(true);
+        integer_pass(&mut p, whole_model, whole_start, opts, start, link)?;
+    }
+    let mut out = report(f, &p, build_seconds + p.cut_seconds, guided, cuts);
+    if p.result.status == Status::Infeasible {
+        out.termination.frozen_orders = p.model.frozen_orders.clone();
+    }
+    let Some(values) = p.result.values.as_ref() else {
+        return Ok(out);
+    };
+    check_decoded(s, f, hold.as_deref(), &p, values, out)
+}
+
+/// The passes so far: the last model and HiGHS's result on it, and what they took.
+struct Passes {
+    model: Model,
+    result: SolveResult,
+    /// Seconds in HiGHS (and handing models to it), over the passes.
+    solve_seconds: f64,
+    /// Seconds adding the link cuts, over the passes.
+    cut_seconds: f64,
+    passes: u32,
+    whole_units: Option<WholeUnits>,
+}
+
+/// The first pass, with what the whole-quantity pass and the report take from it.
+struct FirstPass {
+    passes: Passes,
+    /// The search's report, when it ran.
+    guided: Option<Guided>,
+    /// The search's plan when its quantities are whole: the integer pass's start.
+    whole_start: Option<Vec<f64>>,
+    /// The links added to the first pass's model.
+    cuts: Option<link_cuts::LinkCuts>,
+}
+
+/// `opts` with the time left of the limit counted from `start`, for each step after the
+/// first pass.
+fn in_time_left(opts: &SolveOptions, start: Instant) -> SolveOptions {
+    SolveOptions {
+        time_limit_s: (opts.time_limit_s - start.elapsed().as_secs_f64()).max(0.01),
+        ..opts.clone()
+    }
+}
+
+/// The first pass on `model`: the LP-guided search (then HiGHS's MIP) where `guide`, else
+/// HiGHS alone, with the link cuts where `linked` and no search runs.
+fn first_pass(
+    s: &Scenario,
+    mut model: Model,
+    opts: &SolveOptions,
+    start: Instant,
+    guide: bool,
+    linked: bool,
+) -> Result<FirstPass, OptimizeError> {
+    let link = !guide && linked;
     let mut cuts = if link {
         link_cuts::add(&mut model.mip)
     } else {
         None
     };
-    let (mut result, guided, whole_start) = if guide {
+    let (result, guided, whole_start) = if guide {
         let (result, guided, whole_start, added) = guided_run(s, &mut model, opts, start, linked)?;
         cuts = added;
         (result, guided, whole_start)
     } else {
         (run(&model, opts, None)?, None, None)
     };
-    let mut cut_seconds = cuts.as_ref().map_or(0.0, |c| c.seconds);
-    let mut solve_seconds = result.seconds + result.handoff_seconds;
-    let mut passes = 1;
-    let fractional = result
-        .values
-        .as_ref()
-        .is_some_and(|v| !model.quantities_are_whole(v));
-    let mut whole_units = None;
-    // The guided path has its own whole start for the integer pass (`guided_run`).
-    if s.policy.integer_quantities && fractional && !guide {
-        if let Some(whole) = whole_at_fixed(&model, &result, &in_time_left())? {
-            // `whole`'s times include the first pass's.
-            solve_seconds = whole.seconds + whole.handoff_seconds;
-            result = whole;
-            whole_units = Some(WholeUnits::FixedLp);
+    let cut_seconds = cuts.as_ref().map_or(0.0, |c| c.seconds);
+    let solve_seconds = result.seconds + result.handoff_seconds;
+    Ok(FirstPass {
+        passes: Passes {
+            model,
+            result,
+            solve_seconds,
+            cut_seconds,
+            passes: 1,
+            whole_units: None,
+        },
+        guided,
+        whole_start,
+        cuts,
+    })
+}
+
+/// Replaces `p`'s fractional result with the whole-unit plan HiGHS finds with its yes/no
+/// columns fixed, when it finds one ([`whole_at_fixed`]).
+fn round_at_fixed(p: &mut Passes, opts: &SolveOptions) -> Result<(), OptimizeError> {
+    if let Some(whole) = whole_at_fixed(&p.model, &p.result, opts)? {
+        // `whole`'s times include the first pass's.
+        p.solve_seconds = whole.seconds + whole.handoff_seconds;
+        p.result = whole;
+        p.whole_units = Some(WholeUnits::FixedLp);
+    }
+    Ok(())
+}
+
+/// The second pass, on `whole_model` (the quantities integer): from `whole_start` or the
+/// first pass's decisions, and not run when that start is within the gap of the first
+/// pass's bound.
+fn integer_pass(
+    p: &mut Passes,
+    whole_model: Model,
+    whole_start: Option<Vec<f64>>,
+    opts: &SolveOptions,
+    start: Instant,
+    link: bool,
+) -> Result<(), OptimizeError> {
+    // The first pass relaxes this one, so its bound holds here too.
+    let first_bound = p.result.bound;
+    let same_columns = whole_model.meaning == p.model.meaning;
+    // The same columns with the quantities integer: the search's whole point is a
+    // start, so this pass has a plan even when its time runs out before HiGHS finds
+    // one of its own.
+    let mut whole_start = whole_start.filter(|_| same_columns);
+    if whole_start.is_none() && same_columns {
+        let at_fixed = whole_at_fixed_decisions(
+            &whole_model,
+            &p.model.mip.integer,
+            &p.result,
+            &in_time_left(opts, start),
+        )?;
+        if let Some(r) = at_fixed {
+            p.solve_seconds += r.seconds + r.handoff_seconds;
+            whole_start = r.values;
         }
     }
-    if s.policy.integer_quantities && fractional && whole_units.is_none() {
-        // The first pass relaxes this one, so its bound holds here too.
-        let first_bound = result.bound;
-        let whole_model = build(true);
-        let same_columns = whole_model.meaning == model.meaning;
-        // The same columns with the quantities integer: the search's whole point is a
-        // start, so this pass has a plan even when its time runs out before HiGHS finds
-        // one of its own.
-        let mut whole_start = whole_start.filter(|_| same_columns);
-        if whole_start.is_none() && same_columns {
-            let at_fixed = whole_at_fixed_decisions(
-                &whole_model,
-                &model.mip.integer,
-                &result,
-                &in_time_left(),
-            )?;
-            if let Some(r) = at_fixed {
-                solve_seconds += r.seconds + r.handoff_seconds;
-                whole_start = r.values;
-            }
+    p.model = whole_model;
+    let model = &mut p.model;
+    let start_objective = whole_start.as_ref().map(|x| model.mip.objective(x));
+    p.passes = 2;
+    let proven = matches!((start_objective, first_bound),
+        (Some(o), Some(b)) if relative_gap(o, b) <= opts.mip_gap);
+    if let (true, Some(o)) = (proven, start_objective) {
+        // Within the gap of a bound proven for a relaxation: the integer pass could
+        // prove no more, and on ~300 orders it can stay in HiGHS's root past the limit.
+        p.result = SolveResult {
+            status: Status::Optimal,
+            values: whole_start,
+            objective: Some(o),
+            bound: first_bound,
+            gap: first_bound.map(|b| relative_gap(o, b)),
+            ..unsolved(model, Status::Optimal)
+        };
+        p.whole_units = Some(WholeUnits::FixedMip);
+    } else {
+        if link {
+            p.cut_seconds += link_cuts::add(&mut model.mip).map_or(0.0, |c| c.seconds);
         }
-        model = whole_model;
-        let start_objective = whole_start.as_ref().map(|x| model.mip.objective(x));
-        passes = 2;
-        let proven = matches!((start_objective, first_bound),
-            (Some(o), Some(b)) if relative_gap(o, b) <= opts.mip_gap);
-        if let (true, Some(o)) = (proven, start_objective) {
-            // Within the gap of a bound proven for a relaxation: the integer pass could
-            // prove no more, and on ~300 orders it can stay in HiGHS's root past the limit.
-            result = SolveResult {
-                status: Status::Optimal,
-                values: whole_start,
-                objective: Some(o),
-                bound: first_bound,
-                gap: first_bound.map(|b| relative_gap(o, b)),
-                ..unsolved(&model, Status::Optimal)
-            };
-            whole_units = Some(WholeUnits::FixedMip);
-        } else {
-            if link {
-                cut_seconds += link_cuts::add(&mut model.mip).map_or(0.0, |c| c.seconds);
-            }
-            result = run(&model, &in_time_left(), whole_start.as_deref())?;
-            raise_bound(&mut result, first_bound);
-            prefer_start(&mut result, whole_start, start_objective);
-            solve_seconds += result.seconds + result.handoff_seconds;
-            whole_units = Some(WholeUnits::IntegerPass);
-        }
+        p.result = run(model, &in_time_left(opts, start), whole_start.as_deref())?;
+        raise_bound(&mut p.result, first_bound);
+        prefer_start(&mut p.result, whole_start, start_objective);
+        p.solve_seconds += p.result.seconds + p.result.handoff_seconds;
+        p.whole_units = Some(WholeUnits::IntegerPass);
     }
+    Ok(())
+}
+
+/// The outcome the passes report, before their plan is decoded: status, bound and gap,
+/// and the solver's statistics (`build_seconds` with the cuts' time in it).
+fn report(
+    f: &dyn Formulation,
+    p: &Passes,
+    build_seconds: f64,
+    guided: Option<Guided>,
+    cuts: Option<link_cuts::LinkCuts>,
+) -> Outcome {
+    let result = &p.result;
     let stats = SolverStats {
         solver: result.solver.clone(),
-        build_seconds: build_seconds + cut_seconds,
-        passes,
+        build_seconds,
+        passes: p.passes,
         rows: result.rows,
         cols: result.cols,
         nonzeros: result.nonzeros,
         integer_cols: result.integer_cols,
         guided,
         link_cuts: cuts,
-        whole_units,
+        whole_units: p.whole_units,
         scope: None,
         not_built: false,
         neighbourhoods: None,
         relaxation: None,
         closed: None,
     };
-    let mut out = Outcome {
+    Outcome {
         formulation: f.name(),
         termination: Termination {
             status: result.status,
@@ -194,17 +295,25 @@ pub fn optimize_held(
         },
         solution: None,
         stats: Some(stats),
-        seconds: solve_seconds,
-    };
-    if result.status == Status::Infeasible {
-        out.termination.frozen_orders = model.frozen_orders.clone();
+        seconds: p.solve_seconds,
     }
-    let Some(values) = result.values.as_ref() else {
-        return Ok(out);
-    };
-    let fixed = fixed_plan(s, hold.as_deref());
+}
+
+/// `out` with the plan decoded from `values` (`p`'s result), checked: an error when the
+/// checker rejects it or prices it off the model's cost or bound; the bound and gap
+/// then follow the checked cost.
+fn check_decoded(
+    s: &Scenario,
+    f: &dyn Formulation,
+    hold: Option<&Hold>,
+    p: &Passes,
+    values: &[f64],
+    mut out: Outcome,
+) -> Result<Outcome, OptimizeError> {
+    let (model, result) = (&p.model, &p.result);
+    let fixed = fixed_plan(s, hold);
     let mut plan = model.decode(s, values, &fixed);
-    if hold.as_ref().is_some_and(|h| !h.transfers.is_empty()) {
+    if hold.is_some_and(|h| !h.transfers.is_empty()) {
         // A held transfer and the model's on the same lane, SKU and day are one transfer.
         plan = plan.normalized();
     }

@@ -241,9 +241,7 @@ fn over_sourced(s: &Scenario, baseline: &Plan, units: &[Unit]) -> Vec<usize> {
 }
 
 /// The construction of section 5: responses one at a time, each the best small closure.
-///
-/// Long because the construction's loop and the closures it shares (commit, by-resource
-/// index, ranking) work on one ledger.
+/// Returns them with the resources the baseline breaks, which the first one repairs.
 pub(super) fn construct(
     s: &Scenario,
     baseline: &Plan,
@@ -251,16 +249,10 @@ pub(super) fn construct(
     at_risk: &[bool],
     after: &[bool],
 ) -> (Vec<Group>, Vec<Resource>) {
-    let mut by_resource: HashMap<Resource, Vec<usize>> = HashMap::default();
-    for (i, u) in units.iter().enumerate() {
-        for r in &u.resources {
-            by_resource.entry(*r).or_default().push(i);
-        }
-    }
     let ctx = Ctx {
         s,
         units,
-        by_resource,
+        by_resource: by_resource(units),
         at_risk,
         after,
     };
@@ -270,20 +262,55 @@ pub(super) fn construct(
     let mut left = units.len();
     let mut groups = Vec::new();
 
-    let commit = |ledger: &mut Ledger, remaining: &mut [bool], c: &Candidate| {
-        let mut ov = Overlay::new(ledger);
-        for &u in &c.units {
-            ov.apply(s, &units[u]);
-            remaining[u] = false;
-        }
-        let change = ov.into_change();
-        ledger.apply_change(change);
-    };
-
     // A baseline that cannot keep a frozen commitment breaks some resource, and one whose
     // plan ships an order from more nodes than its max_sources breaks that order (rule 6;
     // its unit holds the order's proposed shipments, which keep it): the first response
     // repairs exactly that.
+    let broken = broken(&ctx, &ledger);
+    let over_sourced = over_sourced(s, baseline, units);
+    if !broken.is_empty() || !over_sourced.is_empty() {
+        let c = ctx.closure(&ledger, &remaining, &over_sourced, &broken);
+        commit(&ctx, &mut ledger, &mut remaining, &c);
+        left -= c.units.len();
+        groups.push(c.into_group(true));
+    }
+
+    let mut cands = Candidates::new(&ctx, &ledger, &remaining);
+    while left > 0 {
+        let c = cands.take_best();
+        commit(&ctx, &mut ledger, &mut remaining, &c);
+        left -= c.units.len();
+        let changed = signs(units, &c.units, 0.0);
+        let stale = cands.watches.stale(
+            s,
+            &c.units,
+            changed.iter().map(|(r, x)| (*r, x.loss, x.moved)),
+        );
+        groups.push(c.into_group(false));
+        // Debug builds (the tests) confirm on small cases that every closure left alone
+        // comes out the same.
+        if cfg!(debug_assertions) && units.len() <= 400 {
+            cands.assert_unchanged(&ctx, &ledger, &remaining, &stale);
+        }
+        cands.refresh(&ctx, &ledger, &remaining, stale);
+    }
+    (groups, broken)
+}
+
+/// Per resource, the units that touch it, in unit order.
+fn by_resource(units: &[Unit]) -> HashMap<Resource, Vec<usize>> {
+    let mut by_resource: HashMap<Resource, Vec<usize>> = HashMap::default();
+    for (i, u) in units.iter().enumerate() {
+        for r in &u.resources {
+            by_resource.entry(*r).or_default().push(i);
+        }
+    }
+    by_resource
+}
+
+/// The resources any unit touches that the baseline (`ledger` before any commit) breaks,
+/// in resource order.
+fn broken(ctx: &Ctx<'_>, ledger: &Ledger) -> Vec<Resource> {
     let all: Vec<Resource> = ctx
         .by_resource
         .keys()
@@ -291,95 +318,125 @@ pub(super) fn construct(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let broken: Vec<Resource> = ledger
-        .breaches(s, &all)
+    ledger
+        .breaches(ctx.s, &all)
         .iter()
         .map(|b| b.resource())
-        .collect();
-    let over_sourced = over_sourced(s, baseline, units);
-    if !broken.is_empty() || !over_sourced.is_empty() {
-        let c = ctx.closure(&ledger, &remaining, &over_sourced, &broken);
-        commit(&mut ledger, &mut remaining, &c);
-        left -= c.units.len();
-        groups.push(Group {
-            units: c.units,
-            cost_delta: c.cost_delta,
-            fixed_delta: c.fixed_delta,
-            repairs_baseline: true,
-        });
-    }
+        .collect()
+}
 
-    let mut cands: Vec<Option<Candidate>> = (0..units.len())
-        .into_par_iter()
-        .map(|u| remaining[u].then(|| ctx.closure(&ledger, &remaining, &[u], &[])))
-        .collect();
-    let mut ranked: BTreeSet<(Rank, usize)> = cands
-        .iter()
-        .enumerate()
-        .filter_map(|(u, c)| c.as_ref().map(|c| (c.rank(u), u)))
-        .collect();
-    let mut watches = watch::Watches::new(units.len());
-    for (u, c) in cands.iter().enumerate() {
-        if let Some(c) = c {
-            watches.file(s, u, &c.units, &c.seen);
+/// Applies candidate `c`'s units to `ledger` and takes them off `remaining`.
+fn commit(ctx: &Ctx<'_>, ledger: &mut Ledger, remaining: &mut [bool], c: &Candidate) {
+    let mut ov = Overlay::new(ledger);
+    for &u in &c.units {
+        ov.apply(ctx.s, &ctx.units[u]);
+        remaining[u] = false;
+    }
+    let change = ov.into_change();
+    ledger.apply_change(change);
+}
+
+impl Candidate {
+    /// The response this candidate becomes once committed.
+    fn into_group(self, repairs_baseline: bool) -> Group {
+        Group {
+            units: self.units,
+            cost_delta: self.cost_delta,
+            fixed_delta: self.fixed_delta,
+            repairs_baseline,
         }
     }
-    while left > 0 {
-        let (_, best) = ranked
-            .pop_first()
-            .expect("a remaining unit has a candidate");
-        let c = cands[best].take().expect("chosen candidate exists");
-        watches.drop(best);
-        commit(&mut ledger, &mut remaining, &c);
-        left -= c.units.len();
-        let changed = signs(units, &c.units, 0.0);
-        let stale = watches.stale(
-            s,
-            &c.units,
-            changed.iter().map(|(r, x)| (*r, x.loss, x.moved)),
-        );
-        groups.push(Group {
-            units: c.units,
-            cost_delta: c.cost_delta,
-            fixed_delta: c.fixed_delta,
-            repairs_baseline: false,
-        });
-        // Debug builds (the tests) confirm on small cases that every closure left alone
-        // comes out the same.
-        if cfg!(debug_assertions) && units.len() <= 400 {
-            for (u, c) in cands.iter().enumerate() {
-                if let (Some(c), Err(_)) = (c, stale.binary_search(&u)) {
-                    let again = ctx.closure(&ledger, &remaining, &[u], &[]);
-                    assert!(
-                        again.units == c.units && again.rank(u) == c.rank(u),
-                        "the closure of unit {u} changed although no watch saw it"
-                    );
-                }
+}
+
+/// Per unit, the closure it seeds while it remains (`cands`), ranked, with the watches that
+/// say which closures a commit may change.
+struct Candidates {
+    cands: Vec<Option<Candidate>>,
+    ranked: BTreeSet<(Rank, usize)>,
+    watches: watch::Watches,
+}
+
+impl Candidates {
+    /// Every remaining unit's closure under `ledger`, ranked and watched.
+    fn new(ctx: &Ctx<'_>, ledger: &Ledger, remaining: &[bool]) -> Self {
+        let cands: Vec<Option<Candidate>> = (0..ctx.units.len())
+            .into_par_iter()
+            .map(|u| remaining[u].then(|| ctx.closure(ledger, remaining, &[u], &[])))
+            .collect();
+        let ranked: BTreeSet<(Rank, usize)> = cands
+            .iter()
+            .enumerate()
+            .filter_map(|(u, c)| c.as_ref().map(|c| (c.rank(u), u)))
+            .collect();
+        let mut watches = watch::Watches::new(ctx.units.len());
+        for (u, c) in cands.iter().enumerate() {
+            if let Some(c) = c {
+                watches.file(ctx.s, u, &c.units, &c.seen);
             }
         }
+        Candidates {
+            cands,
+            ranked,
+            watches,
+        }
+    }
+
+    /// The best-ranked candidate, taken out of the ranking and no longer watched.
+    fn take_best(&mut self) -> Candidate {
+        let (_, best) = self
+            .ranked
+            .pop_first()
+            .expect("a remaining unit has a candidate");
+        let c = self.cands[best].take().expect("chosen candidate exists");
+        self.watches.drop(best);
+        c
+    }
+
+    /// Panics when a closure outside `stale` comes out otherwise under `ledger`: a watch
+    /// missed a change.
+    fn assert_unchanged(
+        &self,
+        ctx: &Ctx<'_>,
+        ledger: &Ledger,
+        remaining: &[bool],
+        stale: &[usize],
+    ) {
+        for (u, c) in self.cands.iter().enumerate() {
+            if let (Some(c), Err(_)) = (c, stale.binary_search(&u)) {
+                let again = ctx.closure(ledger, remaining, &[u], &[]);
+                assert!(
+                    again.units == c.units && again.rank(u) == c.rank(u),
+                    "the closure of unit {u} changed although no watch saw it"
+                );
+            }
+        }
+    }
+
+    /// The closures of the `stale` units computed again under `ledger` (none for a unit no
+    /// longer remaining), re-ranked and re-watched.
+    fn refresh(&mut self, ctx: &Ctx<'_>, ledger: &Ledger, remaining: &[bool], stale: Vec<usize>) {
         let fresh: Vec<(usize, Option<Candidate>)> = stale
             .into_par_iter()
             .map(|u| {
                 (
                     u,
-                    remaining[u].then(|| ctx.closure(&ledger, &remaining, &[u], &[])),
+                    remaining[u].then(|| ctx.closure(ledger, remaining, &[u], &[])),
                 )
             })
             .collect();
         for (u, c) in fresh {
-            let old = cands[u].take().expect("a stale candidate exists");
-            ranked.remove(&(old.rank(u), u));
+            let old = self.cands[u].take().expect("a stale candidate exists");
+            self.ranked.remove(&(old.rank(u), u));
             match &c {
                 Some(c) => {
-                    watches.file(s, u, &c.units, &c.seen);
-                    ranked.insert((c.rank(u), u));
+                    self.watches.file(ctx.s, u, &c.units, &c.seen);
+                    self.ranked.insert((c.rank(u), u));
                 }
-                None => watches.drop(u),
+                None => self.watches.drop(u),
             }
-            cands[u] = c;
+            self.cands[u] = c;
         }
     }
-    (groups, broken)
 }
 
 /// `v` reordered: its last element, then its first, then the elements at the middle, the

@@ -377,6 +377,19 @@ struct Want<'a> {
     avoided: f64,
 }
 
+/// What one pass over the routes to an order's destination and the days of the horizon
+/// found for one of its lines ([`Why::scan`]).
+struct Scan {
+    /// The cheapest on-time option: its cost per unit, and its sentence.
+    best: Option<(f64, String)>,
+    /// The nodes in reach that hold the SKU but have none of it free in time.
+    held_nodes: Vec<NodeIx>,
+    /// The earliest arrival of stock in reach: the day, the node and the lane.
+    earliest: Option<(Day, NodeIx, Option<LaneIx>)>,
+    /// The first route and day with stock free in time but no capacity left.
+    no_room: Option<(Day, NodeIx, Option<LaneIx>)>,
+}
+
 struct Why<'a> {
     s: &'a Scenario,
     x: &'a Inputs<'a>,
@@ -431,14 +444,10 @@ impl Why<'_> {
         parts.join(" ")
     }
 
-    /// Why `need` units of `sku` could not reach order `o` on time.
-    ///
-    /// Long because it scans each route and day once, gathering the several reasons a unit
-    /// could not come, to pick the closest one.
+    /// Why `need` units of `sku` could not reach order `o` on time: the cheapest on-time
+    /// option left, else what holds the stock in reach, else why none can arrive in time.
     fn line(&self, o: OrderIx, sku: SkuIx, need: f64, short: bool, days_late: i64) -> String {
-        let s = self.s;
-        let order = s.order(o);
-        let sku_id = &s.sku(sku).id;
+        let order = self.s.order(o);
         // Per unit brought on time: its shortage penalty, or its lateness penalty.
         let avoided = if short {
             order.short_penalty_per_unit
@@ -446,6 +455,36 @@ impl Why<'_> {
             order.late_penalty_per_unit_day * days_late as f64
         };
         let per = if short { "unit short" } else { "unit late" };
+        let want = Want {
+            o,
+            sku,
+            per,
+            avoided,
+        };
+        let scan = self.scan(&want, need);
+        if let Some((_, text)) = scan.best {
+            let mut t = text;
+            if !order.allow_partial {
+                t.push_str(" It ships complete or not at all, which limits what can be combined.");
+            }
+            if let Some(n) = order.max_sources {
+                t.push_str(&self.sources_rule(o, n));
+            }
+            return t;
+        }
+        if !scan.held_nodes.is_empty() {
+            if let Some(text) = self.held(&want, &scan.held_nodes) {
+                return text;
+            }
+        }
+        self.none_in_time(&want, scan.earliest, scan.no_room)
+    }
+
+    /// One pass over each route to `w`'s order and each day of the horizon: the cheapest
+    /// on-time option for `need` units, and what else stands in the way of each unit.
+    fn scan(&self, w: &Want<'_>, need: f64) -> Scan {
+        let (s, sku) = (self.s, w.sku);
+        let order = s.order(w.o);
         let mut best: Option<(f64, String)> = None;
         let mut held_nodes: Vec<NodeIx> = Vec::new();
         let mut earliest: Option<(Day, NodeIx, Option<LaneIx>)> = None;
@@ -482,70 +521,91 @@ impl Why<'_> {
                     no_room = no_room.or(Some((t, node, lane)));
                     continue;
                 }
-                let unit = lane.map_or(0.0, |l| s.lane(l).cost_per_unit);
-                let fixed = lane
-                    .filter(|l| self.lane_used.get(&(*l, t)).copied().unwrap_or(0.0) <= 1e-9)
-                    .map_or(0.0, |l| s.lane(l).fixed_cost_per_day);
-                let total = q * unit + fixed;
-                let route = match lane {
-                    Some(l) => format!("via {}", s.lane(l).id),
-                    None => "locally".to_owned(),
-                };
-                let text = format!(
-                    "The cheapest on-time option left for {sku_id} ships {} from {} {route} on {} for {}{}, against {} of penalty avoided ({} per {per}).",
-                    units(q),
-                    s.node(node).id,
-                    s.date_string(t),
-                    money(s, total),
-                    if fixed > 0.0 {
-                        format!(" (a {} fixed charge included)", money(s, fixed))
-                    } else {
-                        String::new()
-                    },
-                    money(s, q * avoided),
-                    money(s, avoided)
-                );
-                let per_unit = total / q;
+                let (per_unit, text) = self.on_time_option(w, q, node, lane, t);
                 if best.as_ref().is_none_or(|(c, _)| per_unit < *c) {
                     best = Some((per_unit, text));
                 }
             }
         }
-        if let Some((_, text)) = best {
-            let mut t = text;
-            if !order.allow_partial {
-                t.push_str(" It ships complete or not at all, which limits what can be combined.");
-            }
-            if let Some(n) = order.max_sources {
-                t.push_str(&self.sources_rule(o, n));
-            }
-            return t;
+        Scan {
+            best,
+            held_nodes,
+            earliest,
+            no_room,
         }
-        let want = Want {
-            o,
-            sku,
-            per,
-            avoided,
+    }
+
+    /// Shipping `q` units for `w` from `node` on `lane` (or locally) on day `t`: its cost per
+    /// unit, and the sentence that offers it.
+    fn on_time_option(
+        &self,
+        w: &Want<'_>,
+        q: f64,
+        node: NodeIx,
+        lane: Option<LaneIx>,
+        t: Day,
+    ) -> (f64, String) {
+        let s = self.s;
+        let (sku_id, per, avoided) = (&s.sku(w.sku).id, w.per, w.avoided);
+        let unit = lane.map_or(0.0, |l| s.lane(l).cost_per_unit);
+        let fixed = lane
+            .filter(|l| self.lane_used.get(&(*l, t)).copied().unwrap_or(0.0) <= 1e-9)
+            .map_or(0.0, |l| s.lane(l).fixed_cost_per_day);
+        let total = q * unit + fixed;
+        let route = match lane {
+            Some(l) => format!("via {}", s.lane(l).id),
+            None => "locally".to_owned(),
         };
-        if !held_nodes.is_empty() {
-            let mut holders: Vec<(u32, String)> = held_nodes
-                .iter()
-                .filter_map(|n| self.shippers.get(&(*n, sku)))
-                .flatten()
-                .filter(|x| **x != o)
-                .map(|x| (s.order(*x).priority, s.order(*x).id.0.clone()))
-                .collect();
-            holders.sort();
-            holders.dedup();
-            // Held by nobody else: this order's own shipments, or stock that comes too late.
-            if holders.is_empty() {
-                if let Some(text) = self.own_stock(&want, &held_nodes) {
-                    return text;
-                }
+        let text = format!(
+            "The cheapest on-time option left for {sku_id} ships {} from {} {route} on {} for {}{}, against {} of penalty avoided ({} per {per}).",
+            units(q),
+            s.node(node).id,
+            s.date_string(t),
+            money(s, total),
+            if fixed > 0.0 {
+                format!(" (a {} fixed charge included)", money(s, fixed))
             } else {
-                return self.promised(&want, &held_nodes, &holders);
-            }
+                String::new()
+            },
+            money(s, q * avoided),
+            money(s, avoided)
+        );
+        (total / q, text)
+    }
+
+    /// Why the stock at `held_nodes` (in reach, none of it free in time) is not `w`'s: the
+    /// other orders it is promised to, else this order's own shipments; `None` when neither
+    /// says it (the stock comes too late).
+    fn held(&self, w: &Want<'_>, held_nodes: &[NodeIx]) -> Option<String> {
+        let s = self.s;
+        let mut holders: Vec<(u32, String)> = held_nodes
+            .iter()
+            .filter_map(|n| self.shippers.get(&(*n, w.sku)))
+            .flatten()
+            .filter(|x| **x != w.o)
+            .map(|x| (s.order(*x).priority, s.order(*x).id.0.clone()))
+            .collect();
+        holders.sort();
+        holders.dedup();
+        // Held by nobody else: this order's own shipments, or stock that comes too late.
+        if holders.is_empty() {
+            self.own_stock(w, held_nodes)
+        } else {
+            Some(self.promised(w, held_nodes, &holders))
         }
+    }
+
+    /// Why no unit of `w` arrives in time when no option and no holder says it: the
+    /// `earliest` arrival from stock in reach, and the first route-day with `no_room`.
+    fn none_in_time(
+        &self,
+        w: &Want<'_>,
+        earliest: Option<(Day, NodeIx, Option<LaneIx>)>,
+        no_room: Option<(Day, NodeIx, Option<LaneIx>)>,
+    ) -> String {
+        let s = self.s;
+        let order = s.order(w.o);
+        let sku_id = &s.sku(w.sku).id;
         match earliest {
             // In time, but nothing there is left to take: said as what holds it.
             Some((d, node, lane)) if d <= order.due => {
@@ -560,7 +620,7 @@ impl Why<'_> {
                         s.date_string(t),
                         s.date_string(order.due)
                     ),
-                    None => self.sent_away(&want, &[node]).unwrap_or_else(|| {
+                    None => self.sent_away(w, &[node]).unwrap_or_else(|| {
                         format!(
                             "{sku_id} could arrive at {} by {} (from {}{}, on {}), but the plan leaves none of it free there in time.",
                             s.node(order.destination).id,
@@ -585,7 +645,7 @@ impl Why<'_> {
                     .into_iter()
                     .map(|(n, _)| n)
                     .collect();
-                self.sent_away(&want, &nodes).unwrap_or_else(|| format!(
+                self.sent_away(w, &nodes).unwrap_or_else(|| format!(
                     "No node with a lane (or local hand-over) to {} holds {sku_id} within the horizon, and the plan brings none there by transfer: no transfer route has the room, or it costs more than the penalty.",
                     s.node(order.destination).id
                 ))

@@ -50,7 +50,7 @@ pub use response::{
 };
 pub use unneeded::unneeded;
 
-use crate::check::Evaluation;
+use crate::check::{CostBreakdown, Evaluation};
 use crate::plan::Plan;
 use crate::scenario::domain::Scenario;
 use crate::scenario::ids::*;
@@ -191,10 +191,7 @@ fn kept<T>(v: &mut Vec<T>, new_ix: &[Option<usize>]) {
 
 /// Steps 4 and 5 for the responses `built` for `x.baseline` and a plan whose difference
 /// from it `x.plan` now is (the plan they were built for, or it without the responses
-/// [`Built::leave_out`] took out).
-///
-/// Long because it assembles each response from the construction's groups (deltas, costs,
-/// requirements, explanations) in the document's order.
+/// [`Built::leave_out`] took out): each response assembled from its group, in rank order.
 pub fn finish(
     s: &Scenario,
     built: Built,
@@ -229,88 +226,24 @@ pub fn finish(
     if (got - want).abs() > 1e-6 * want.abs().max(1.0) {
         return Err(RespondError::TotalMismatch { got, want });
     }
-    // The later responses that name each one among what they require, in rank order.
-    let mut required_by: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
-    for (k, req) in requirements.iter().enumerate() {
-        for &j in req {
-            required_by[j].push(k);
-        }
-    }
+    let required_by = required_by(&requirements);
+    let assembly = Assembly {
+        s,
+        x,
+        units: &units,
+        after: &after,
+        bm: &bm,
+        pm: &pm,
+        costs: &costs,
+        required_by: &required_by,
+    };
     // The rest of each response reads only its own group: built side by side.
-    let pens = |e: &Evaluation, o: OrderIx| explain::penalty(s, o, &e.orders[o.ix()]);
     let responses: Vec<Response> = groups
         .par_iter()
         .zip(requirements)
         .zip(deltas)
         .enumerate()
-        .map(|(k, ((g, requires), (remove, add)))| {
-            let before = if k == 0 {
-                x.baseline_eval.cost
-            } else {
-                costs[k - 1]
-            };
-            let now = costs[k];
-            let net = before.total - now.total;
-            let orders: Vec<OrderIx> = g
-                .units
-                .iter()
-                .filter_map(|u| match units[*u].kind {
-                    UnitKind::Order(o) => Some(o),
-                    _ => None,
-                })
-                .collect();
-            let d = now - before;
-            let running = d.transport + d.fixed + d.expedite + d.change;
-            let mut cost = running;
-            for &o in &orders {
-                cost += (pens(x.plan_eval, o) - pens(x.baseline_eval, o)).max(0.0);
-            }
-            let protects: Vec<OrderIx> = orders
-                .iter()
-                .copied()
-                .filter(|o| x.at_risk[o.ix()] && !after[o.ix()])
-                .collect();
-            let helps: Vec<OrderIx> = orders
-                .iter()
-                .copied()
-                .filter(|o| x.at_risk[o.ix()] && after[o.ix()])
-                .filter(|&o| pens(x.plan_eval, o) < pens(x.baseline_eval, o) - 1e-9)
-                .collect();
-            // Orders that neither gain protection nor help, and pay for the response: their
-            // own cost rises, or their penalty does (a cheaper lane that arrives later).
-            let donors: Vec<OrderIx> = g
-                .units
-                .iter()
-                .filter_map(|&u| match units[u].kind {
-                    UnitKind::Order(o)
-                        if units[u].own_cost > 1e-9
-                            || pens(x.plan_eval, o) > pens(x.baseline_eval, o) + 1e-9 =>
-                    {
-                        Some(o)
-                    }
-                    _ => None,
-                })
-                .filter(|o| !protects.contains(o) && !helps.contains(o))
-                .collect();
-            let members: Vec<&Unit> = g.units.iter().map(|u| &units[*u]).collect();
-            let actions = actions::classify(s, &bm.shipments, &pm.shipments, &members, &donors);
-            let mut r = Response {
-                requires,
-                net_benefit: net,
-                cost,
-                running,
-                protects,
-                helps,
-                donors,
-                actions,
-                explanation: String::new(),
-                remove,
-                add,
-                repairs_baseline: g.repairs_baseline,
-            };
-            r.explanation = explain::response(s, &r, &required_by[k], x);
-            r
-        })
+        .map(|(k, ((g, requires), delta))| assembly.response(k, g, requires, delta))
         .collect();
     let unresolved = explain::unresolved(s, x, &after, &pm.shipments);
     Ok(Responses {
@@ -323,6 +256,128 @@ pub fn finish(
             explain: clock.elapsed().as_secs_f64() - check_seconds,
         },
     })
+}
+
+/// The later responses that name each one among what they require, in rank order.
+fn required_by(requirements: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let mut required_by: Vec<Vec<usize>> = vec![Vec::new(); requirements.len()];
+    for (k, req) in requirements.iter().enumerate() {
+        for &j in req {
+            required_by[j].push(k);
+        }
+    }
+    required_by
+}
+
+/// What assembling a response reads besides its own group, the same for every response.
+struct Assembly<'a> {
+    s: &'a Scenario,
+    x: &'a Inputs<'a>,
+    units: &'a [Unit],
+    /// At risk under the plan, per order.
+    after: &'a [bool],
+    bm: &'a PlanMaps,
+    pm: &'a PlanMaps,
+    /// The checked cost of each prefix of the responses.
+    costs: &'a [CostBreakdown],
+    required_by: &'a [Vec<usize>],
+}
+
+impl Assembly<'_> {
+    /// Order `o`'s penalty under the evaluation `e`.
+    fn pens(&self, e: &Evaluation, o: OrderIx) -> f64 {
+        explain::penalty(self.s, o, &e.orders[o.ix()])
+    }
+
+    /// Response `k`, from its group `g`, what it requires and its delta (`remove`, `add`):
+    /// its net benefit, costs, orders, actions and explanation.
+    fn response(
+        &self,
+        k: usize,
+        g: &construct::Group,
+        requires: Vec<usize>,
+        (remove, add): (Plan, Plan),
+    ) -> Response {
+        let (s, x, units) = (self.s, self.x, self.units);
+        let before = if k == 0 {
+            x.baseline_eval.cost
+        } else {
+            self.costs[k - 1]
+        };
+        let now = self.costs[k];
+        let net = before.total - now.total;
+        let orders: Vec<OrderIx> = g
+            .units
+            .iter()
+            .filter_map(|u| match units[*u].kind {
+                UnitKind::Order(o) => Some(o),
+                _ => None,
+            })
+            .collect();
+        let d = now - before;
+        let running = d.transport + d.fixed + d.expedite + d.change;
+        let mut cost = running;
+        for &o in &orders {
+            cost += (self.pens(x.plan_eval, o) - self.pens(x.baseline_eval, o)).max(0.0);
+        }
+        let protects: Vec<OrderIx> = orders
+            .iter()
+            .copied()
+            .filter(|o| x.at_risk[o.ix()] && !self.after[o.ix()])
+            .collect();
+        let helps: Vec<OrderIx> = orders
+            .iter()
+            .copied()
+            .filter(|o| x.at_risk[o.ix()] && self.after[o.ix()])
+            .filter(|&o| self.pens(x.plan_eval, o) < self.pens(x.baseline_eval, o) - 1e-9)
+            .collect();
+        let donors = self.donors(g, &protects, &helps);
+        let members: Vec<&Unit> = g.units.iter().map(|u| &units[*u]).collect();
+        let actions =
+            actions::classify(s, &self.bm.shipments, &self.pm.shipments, &members, &donors);
+        let mut r = Response {
+            requires,
+            net_benefit: net,
+            cost,
+            running,
+            protects,
+            helps,
+            donors,
+            actions,
+            explanation: String::new(),
+            remove,
+            add,
+            repairs_baseline: g.repairs_baseline,
+        };
+        r.explanation = explain::response(s, &r, &self.required_by[k], x);
+        r
+    }
+
+    /// The orders of `g` that neither gain protection nor help (not in `protects` or
+    /// `helps`) and pay for the response.
+    fn donors(
+        &self,
+        g: &construct::Group,
+        protects: &[OrderIx],
+        helps: &[OrderIx],
+    ) -> Vec<OrderIx> {
+        let (x, units) = (self.x, self.units);
+        // Orders that neither gain protection nor help, and pay for the response: their
+        // own cost rises, or their penalty does (a cheaper lane that arrives later).
+        g.units
+            .iter()
+            .filter_map(|&u| match units[u].kind {
+                UnitKind::Order(o)
+                    if units[u].own_cost > 1e-9
+                        || self.pens(x.plan_eval, o) > self.pens(x.baseline_eval, o) + 1e-9 =>
+                {
+                    Some(o)
+                }
+                _ => None,
+            })
+            .filter(|o| !protects.contains(o) && !helps.contains(o))
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@ pub mod kpi;
 
 use crate::base::text::{agree, plural, qty};
 use crate::check::Evaluation;
-use crate::risk::baseline::{Baseline, FrozenProblem, Holdback};
-use crate::scenario::domain::{Day, DisruptionKind, Outage, Scenario};
+use crate::risk::baseline::{Baseline, EntryFate, FrozenProblem, Holdback};
+use crate::scenario::domain::{Day, DisruptionKind, Order, Outage, PlanEntry, Scenario};
 use crate::scenario::ids::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -105,29 +105,45 @@ fn receipt_index(s: &Scenario) -> ReceiptIndex {
     m
 }
 
-/// Long because the reason codes of SCENARIO.md section 4 are each a few lines over the same
-/// order's entries and fates, in the contract's order.
+/// The reasons order `oi` is at risk, in the contract's order (SCENARIO.md section 4): no
+/// plan, a frozen commitment unkept, lines partly planned, then each planned entry's.
 fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: OrderIx) -> Vec<Reason> {
     let o = s.order(oi);
     let mut out = Reasons::default();
     if o.plan.is_empty() {
-        let why = match o.surge {
-            Some(d) => format!(
-                "no plan yet: the order was added by {}",
-                s.disruptions[d.ix()].label
-            ),
-            None => "nothing is promised to ship: the order has no planned shipment".to_owned(),
-        };
-        out.push(Reason {
-            code: ReasonCode::NoPlan,
-            message: why,
-            disruption: o.surge.map(path),
-            orders: vec![],
-        });
+        out.push(no_plan(s, o));
     }
     for u in baseline.unkept_frozen.iter().filter(|u| u.order == oi) {
         out.push(frozen_reason(s, &u.why));
     }
+    push_partly_planned(s, o, &mut out);
+    for (entry, fate) in o.plan.iter().zip(&baseline.fates[oi.ix()]) {
+        push_entry_reasons(s, receipts, o, entry, fate, &mut out);
+    }
+    out.0
+}
+
+/// The reason of an order without a planned shipment: added by a demand surge, or never
+/// planned.
+fn no_plan(s: &Scenario, o: &Order) -> Reason {
+    let why = match o.surge {
+        Some(d) => format!(
+            "no plan yet: the order was added by {}",
+            s.disruptions[d.ix()].label
+        ),
+        None => "nothing is promised to ship: the order has no planned shipment".to_owned(),
+    };
+    Reason {
+        code: ReasonCode::NoPlan,
+        message: why,
+        disruption: o.surge.map(path),
+        orders: vec![],
+    }
+}
+
+/// Pushes a reason for each line of `o` whose plan ships less than is ordered (an order
+/// with a plan only).
+fn push_partly_planned(s: &Scenario, o: &Order, out: &mut Reasons) {
     for (line, planned) in o.lines.iter().map(|l| {
         (
             l,
@@ -152,171 +168,204 @@ fn reasons(s: &Scenario, baseline: &Baseline, receipts: &ReceiptIndex, oi: Order
             });
         }
     }
-    for (entry, fate) in o.plan.iter().zip(&baseline.fates[oi.ix()]) {
-        let sku = &s.sku(entry.sku).id;
-        let node = &s.node(entry.node).id;
-        let (base_lead, lead) = entry
-            .lane
-            .map_or((0, 0), |l| (s.lane(l).base_lead_time, s.lane(l).lead_time));
-        let planned_arrival = i64::from(entry.ship) + i64::from(base_lead);
-        // A frozen order leaves exactly as planned.
-        let left = if o.frozen {
-            vec![(i64::from(entry.ship), entry.quantity)]
-        } else {
-            fate.left.clone()
-        };
-        let late = left
-            .iter()
-            .any(|&(d, q)| q > 0.0 && d + i64::from(lead) > o.due);
-        let short = !o.frozen && fate.shipped() < entry.quantity - 1e-9;
-        if !late && !short {
-            continue;
-        }
-        if planned_arrival > o.due {
+}
+
+/// Pushes the reasons `entry` of `o` arrives late or ships short in the baseline (`fate`):
+/// late as planned, the lane's delays, then what held it back; none when it is neither.
+fn push_entry_reasons(
+    s: &Scenario,
+    receipts: &ReceiptIndex,
+    o: &Order,
+    entry: &PlanEntry,
+    fate: &EntryFate,
+    out: &mut Reasons,
+) {
+    let sku = &s.sku(entry.sku).id;
+    let node = &s.node(entry.node).id;
+    let (base_lead, lead) = entry
+        .lane
+        .map_or((0, 0), |l| (s.lane(l).base_lead_time, s.lane(l).lead_time));
+    let planned_arrival = i64::from(entry.ship) + i64::from(base_lead);
+    // A frozen order leaves exactly as planned.
+    let left = if o.frozen {
+        vec![(i64::from(entry.ship), entry.quantity)]
+    } else {
+        fate.left.clone()
+    };
+    let late = left
+        .iter()
+        .any(|&(d, q)| q > 0.0 && d + i64::from(lead) > o.due);
+    let short = !o.frozen && fate.shipped() < entry.quantity - 1e-9;
+    if !late && !short {
+        return;
+    }
+    if planned_arrival > o.due {
+        out.push(Reason {
+            code: ReasonCode::LateAsPlanned,
+            message: format!(
+                "late even as planned: {} {sku} from {node} leaving {} arrive {}, {} after the due date {}",
+                qty(entry.quantity),
+                s.date_string(entry.ship.into()),
+                s.date_string(planned_arrival),
+                days(planned_arrival - o.due),
+                s.date_string(o.due)
+            ),
+            disruption: None,
+            orders: vec![],
+        });
+    }
+    if let Some(l) = entry.lane.filter(|_| late) {
+        let lane = s.lane(l);
+        // A delay of 0 days delays nothing: not a reason.
+        for &(d, extra) in lane.delays.iter().filter(|x| x.1 > 0) {
             out.push(Reason {
-                code: ReasonCode::LateAsPlanned,
+                code: ReasonCode::LaneDelay,
                 message: format!(
-                    "late even as planned: {} {sku} from {node} leaving {} arrive {}, {} after the due date {}",
-                    qty(entry.quantity),
-                    s.date_string(entry.ship.into()),
-                    s.date_string(planned_arrival),
-                    days(planned_arrival - o.due),
-                    s.date_string(o.due)
+                    "lane {} takes {} longer ({})",
+                    lane.id,
+                    days(i64::from(extra)),
+                    s.disruptions[d.ix()].label
                 ),
-                disruption: None,
+                disruption: Some(path(d)),
                 orders: vec![],
             });
         }
-        if let Some(l) = entry.lane.filter(|_| late) {
-            let lane = s.lane(l);
-            // A delay of 0 days delays nothing: not a reason.
-            for &(d, extra) in lane.delays.iter().filter(|x| x.1 > 0) {
+    }
+    for limit in &fate.holdbacks {
+        push_holdback_reasons(s, receipts, entry, limit, out);
+    }
+}
+
+/// Pushes the reasons behind one thing that held `entry` back in the baseline.
+fn push_holdback_reasons(
+    s: &Scenario,
+    receipts: &ReceiptIndex,
+    entry: &PlanEntry,
+    limit: &Holdback,
+    out: &mut Reasons,
+) {
+    let node = &s.node(entry.node).id;
+    match limit {
+        Holdback::NodeClosed { day } => {
+            for out_ in s.node(entry.node).outages.iter().filter(|x| x.covers(*day)) {
                 out.push(Reason {
-                    code: ReasonCode::LaneDelay,
+                    code: ReasonCode::NodeOutage,
                     message: format!(
-                        "lane {} takes {} longer ({})",
-                        lane.id,
-                        days(i64::from(extra)),
-                        s.disruptions[d.ix()].label
+                        "{node} ships nothing {}",
+                        outage_span(s, out_, *day, *day == i64::from(entry.ship))
                     ),
-                    disruption: Some(path(d)),
+                    disruption: Some(path(out_.disruption)),
                     orders: vec![],
                 });
             }
         }
-        for limit in &fate.holdbacks {
-            match limit {
-                Holdback::NodeClosed { day } => {
-                    for out_ in s.node(entry.node).outages.iter().filter(|x| x.covers(*day)) {
-                        out.push(Reason {
-                            code: ReasonCode::NodeOutage,
-                            message: format!(
-                                "{node} ships nothing {}",
-                                outage_span(s, out_, *day, *day == i64::from(entry.ship))
-                            ),
-                            disruption: Some(path(out_.disruption)),
-                            orders: vec![],
-                        });
-                    }
-                }
-                Holdback::NoDeparture { day } => {
-                    let l = entry.lane.expect("a departure limit has a lane");
-                    let lane = s.lane(l);
-                    let outages: Vec<_> = lane.outages.iter().filter(|x| x.covers(*day)).collect();
-                    for x in &outages {
-                        out.push(Reason {
-                            code: ReasonCode::LaneOutage,
-                            message: format!(
-                                "lane {} is down {}",
-                                lane.id,
-                                outage_span(s, x, *day, *day == i64::from(entry.ship))
-                            ),
-                            disruption: Some(path(x.disruption)),
-                            orders: vec![],
-                        });
-                    }
-                    if outages.is_empty() {
-                        out.push(Reason {
-                            code: ReasonCode::NoDeparture,
-                            message: format!(
-                                "lane {} does not depart on {} {}{}",
-                                lane.id,
-                                s.date(*day).format("%A"),
-                                s.date_string(*day),
-                                if *day == i64::from(entry.ship) {
-                                    ", the planned day"
-                                } else {
-                                    ""
-                                }
-                            ),
-                            disruption: None,
-                            orders: vec![],
-                        });
-                    }
-                }
-                Holdback::Stock { day, free, takers } => {
-                    let before = out.0.len();
-                    stock_disruptions(
-                        s,
-                        receipts,
-                        entry.node,
-                        entry.sku,
-                        entry.ship.into(),
-                        &mut out,
-                    );
-                    if !takers.is_empty() {
-                        out.push(Reason {
-                            code: ReasonCode::StockTaken,
-                            message: format!("{sku} at {node} went first to {}", names(s, takers)),
-                            disruption: None,
-                            orders: takers.iter().map(|t| s.order(*t).id.0.clone()).collect(),
-                        });
-                    } else if out.0.len() == before {
-                        out.push(Reason {
-                            code: ReasonCode::InsufficientStock,
-                            message: format!(
-                                "only {} {sku} free at {node} on {} for the {} planned",
-                                qty(*free),
-                                s.date_string(*day),
-                                qty(entry.quantity)
-                            ),
-                            disruption: None,
-                            orders: vec![],
-                        });
-                    }
-                }
-                Holdback::NodeCapacity { day, takers } => out.push(capacity_taken(
-                    s,
-                    ReasonCode::NodeCapacityTaken,
-                    format!("{node}'s ship capacity"),
-                    *day,
-                    takers,
-                )),
-                Holdback::LaneCapacity { day, takers } => {
-                    let lane = &s
-                        .lane(entry.lane.expect("a lane capacity limit has a lane"))
-                        .id;
-                    out.push(capacity_taken(
-                        s,
-                        ReasonCode::LaneCapacityTaken,
-                        format!("lane {lane}'s capacity"),
-                        *day,
-                        takers,
-                    ))
-                }
-                Holdback::Block { day } => out.push(Reason {
-                    code: ReasonCode::ShipComplete,
-                    message: format!(
-                        "ships complete, and not every line could leave in full together on {}",
-                        s.date_string(*day)
-                    ),
-                    disruption: None,
-                    orders: vec![],
-                }),
-            }
+        Holdback::NoDeparture { day } => push_no_departure(s, entry, *day, out),
+        Holdback::Stock { day, free, takers } => {
+            push_stock_reasons(s, receipts, entry, (*day, *free), takers, out)
         }
+        Holdback::NodeCapacity { day, takers } => out.push(capacity_taken(
+            s,
+            ReasonCode::NodeCapacityTaken,
+            format!("{node}'s ship capacity"),
+            *day,
+            takers,
+        )),
+        Holdback::LaneCapacity { day, takers } => {
+            let lane = &s
+                .lane(entry.lane.expect("a lane capacity limit has a lane"))
+                .id;
+            out.push(capacity_taken(
+                s,
+                ReasonCode::LaneCapacityTaken,
+                format!("lane {lane}'s capacity"),
+                *day,
+                takers,
+            ))
+        }
+        Holdback::Block { day } => out.push(Reason {
+            code: ReasonCode::ShipComplete,
+            message: format!(
+                "ships complete, and not every line could leave in full together on {}",
+                s.date_string(*day)
+            ),
+            disruption: None,
+            orders: vec![],
+        }),
     }
-    out.0
+}
+
+/// Pushes why `entry`'s lane did not take it on `day`: the lane's outages that cover the
+/// day, else that the lane does not depart then.
+fn push_no_departure(s: &Scenario, entry: &PlanEntry, day: Day, out: &mut Reasons) {
+    let l = entry.lane.expect("a departure limit has a lane");
+    let lane = s.lane(l);
+    let outages: Vec<_> = lane.outages.iter().filter(|x| x.covers(day)).collect();
+    for x in &outages {
+        out.push(Reason {
+            code: ReasonCode::LaneOutage,
+            message: format!(
+                "lane {} is down {}",
+                lane.id,
+                outage_span(s, x, day, day == i64::from(entry.ship))
+            ),
+            disruption: Some(path(x.disruption)),
+            orders: vec![],
+        });
+    }
+    if outages.is_empty() {
+        out.push(Reason {
+            code: ReasonCode::NoDeparture,
+            message: format!(
+                "lane {} does not depart on {} {}{}",
+                lane.id,
+                s.date(day).format("%A"),
+                s.date_string(day),
+                if day == i64::from(entry.ship) {
+                    ", the planned day"
+                } else {
+                    ""
+                }
+            ),
+            disruption: None,
+            orders: vec![],
+        });
+    }
+}
+
+/// Pushes why `entry` found too little stock (`free` of it on `day`): the disruptions that
+/// took stock or a receipt, the orders that went first (`takers`), else the shortfall.
+fn push_stock_reasons(
+    s: &Scenario,
+    receipts: &ReceiptIndex,
+    entry: &PlanEntry,
+    (day, free): (Day, f64),
+    takers: &[OrderIx],
+    out: &mut Reasons,
+) {
+    let sku = &s.sku(entry.sku).id;
+    let node = &s.node(entry.node).id;
+    let before = out.0.len();
+    stock_disruptions(s, receipts, entry.node, entry.sku, entry.ship.into(), out);
+    if !takers.is_empty() {
+        out.push(Reason {
+            code: ReasonCode::StockTaken,
+            message: format!("{sku} at {node} went first to {}", names(s, takers)),
+            disruption: None,
+            orders: takers.iter().map(|t| s.order(*t).id.0.clone()).collect(),
+        });
+    } else if out.0.len() == before {
+        out.push(Reason {
+            code: ReasonCode::InsufficientStock,
+            message: format!(
+                "only {} {sku} free at {node} on {} for the {} planned",
+                qty(free),
+                s.date_string(day),
+                qty(entry.quantity)
+            ),
+            disruption: None,
+            orders: vec![],
+        });
+    }
 }
 
 /// The disruptions that took stock or a receipt of (node, sku) that a shipment planned for

@@ -106,9 +106,6 @@ fn first_estimate(orders: usize, group: usize) -> f64 {
 
 /// Improves `start` (a feasible plan of `s`, from `from`) until `opts.time_limit_s` is
 /// spent. `None` when no neighbourhood gave a cheaper plan (or none fitted the time).
-///
-/// Long because its rounds share, in order, the plan, the time the last neighbourhood
-/// took, whether the rounds have settled and the groups already tried around the plan.
 pub fn improve(
     s: &Scenario,
     f: &dyn Formulation,
@@ -117,18 +114,18 @@ pub fn improve(
     from: Source,
 ) -> Result<Option<Outcome>, OptimizeError> {
     let began = Instant::now();
-    let left = || time_left(opts, began);
+    let cx = Ctx { s, f, opts, began };
     // Not even one order's neighbourhood would fit: no need to check the plan.
-    if left() < first_estimate(s.orders.len(), 1) {
+    if cx.left() < first_estimate(s.orders.len(), 1) {
         return Ok(None);
     }
-    let mut eval = evaluate(s, start);
+    let eval = evaluate(s, start);
     if !eval.feasible() || !f.holds() {
         return Ok(None);
     }
     opts.found_plan(eval.cost.total);
-    let mut report = Neighbourhoods::starting(from, eval.cost.total);
-    let size = group_size(s.orders.len(), left());
+    let report = Neighbourhoods::starting(from, eval.cost.total);
+    let size = group_size(s.orders.len(), cx.left());
     // The first round's groups hold the late or short orders, often fewer than `size` (99-136
     // in medium's rules' plans): the time the first neighbourhood needs is theirs. With
     // `size` it was 1.8 s, so medium under `--time-limit 1.2` kept the rules' plan.
@@ -139,96 +136,29 @@ pub fn improve(
         .filter(|(o, e)| !o.frozen && !e.on_time_in_full())
         .count();
     let first = size.min(late.max(1));
-    let mut plan = start.clone();
-    let mut stats = SolverStats {
-        solver: super::highs::highs_version(),
-        passes: 1,
-        ..SolverStats::default()
+    let mut st = Search {
+        plan: start.clone(),
+        eval,
+        report,
+        stats: SolverStats {
+            solver: super::highs::highs_version(),
+            passes: 1,
+            ..SolverStats::default()
+        },
+        expected: None,
+        tried: Vec::new(),
+        holder_seconds: HOLDER_SECONDS_PER_ORDER,
     };
-    // What the last neighbourhood took; before the first, an estimate from its size.
-    let mut expected: Option<f64> = None;
-    let mut converged = false;
-    // Whether the rounds include the groups of `fed_groups` and `holder_groups`: once a
-    // round of the late or short orders alone lowers the cost by less than `SETTLED`. On
-    // large those rounds never settle in the limit, and with the fed groups in every round
-    // the second round's late or short groups did not run: seed 2 ended 1.4 % dearer.
-    let mut feeding = false;
-    // The groups solved since the plan last changed, which found nothing cheaper: the same
-    // LP around the same plan would find the same again.
-    let mut tried: Vec<Vec<usize>> = Vec::new();
-    // Seconds per order of a holder group's LP: the last one's, or an estimate before it.
-    let mut holder_seconds = HOLDER_SECONDS_PER_ORDER;
-    'rounds: loop {
-        report.rounds += 1;
-        // Routing stranded stock takes far less than a neighbourhood; it runs when one fits.
-        let need = expected.unwrap_or_else(|| first_estimate(s.orders.len(), first));
-        if left() < need || opts.stopped() {
-            break 'rounds;
-        }
-        let from = eval.cost.total;
-        // Stranded stock routed to short lines (`super::stranded`), then the lane-days only
-        // transfers use closed and the expedites nobody needs dropped (`super::consolidate`).
-        let routed = super::stranded::route(s, &plan, &eval);
-        let mut changed = keep_if_cheaper(s, &mut plan, &mut eval, routed);
-        report.routed += usize::from(changed);
-        let closed = super::consolidate::consolidate(s, &plan, false).map(|c| c.plan);
-        let kept = keep_if_cheaper(s, &mut plan, &mut eval, closed);
-        report.closed += usize::from(kept);
-        changed |= kept;
-        if changed {
-            tried.clear();
-            opts.found_plan(eval.cost.total);
-        }
-        // Whether a group was passed over because it would not fit the time left.
-        let mut cut = false;
-        for mut group in round(s, &plan, &eval, feeding, size) {
-            if opts.stopped() {
-                break 'rounds;
-            }
-            if tried.contains(&group.orders) {
-                continue;
-            }
-            match fit(&group, expected, holder_seconds, s.orders.len(), left()) {
-                Fit::Solve(n) => group.orders.truncate(n),
-                Fit::PassOver => {
-                    cut = true;
-                    continue;
-                }
-            }
-            let t = Instant::now();
-            let found = reflow(s, f, opts, &plan, &group, left(), &mut stats)?;
-            let took = t.elapsed().as_secs_f64();
-            if group.holder {
-                holder_seconds = took / group.orders.len() as f64;
-            } else {
-                expected = Some(took);
-            }
-            report.solved += 1;
-            report.holders += usize::from(group.holder);
-            let solved = found.is_some();
-            if let Some((p, e)) = found.filter(|(_, e)| cheaper(e.cost.total, &eval)) {
-                plan = p;
-                eval = e;
-                opts.found_plan(eval.cost.total);
-                report.improved += 1;
-                changed = true;
-                tried.clear();
-            } else if solved {
-                tried.push(group.orders.clone());
-            }
-        }
-        // The next round would start with the groups this one passed over and less time.
-        if cut {
-            break;
-        }
-        if !changed && feeding {
-            converged = true;
-            break;
-        }
-        feeding |= eval.cost.total > from * (1.0 - SETTLED);
-    }
+    let converged = rounds(&cx, &mut st, size, first)?;
     // Stopped by the time unless every neighbourhood, the MIPs included, had its turn.
     let mut limit = Limit::Time;
+    let Search {
+        mut plan,
+        mut eval,
+        mut report,
+        mut stats,
+        ..
+    } = st;
     if converged && free_switches(s, f, opts, began, &mut plan, &mut eval, &mut report)? {
         limit = Limit::Scope;
     }
@@ -241,6 +171,174 @@ pub fn improve(
     }
     stats.neighbourhoods = Some(report);
     Ok(Some(improved(f, plan, eval, stats, limit)))
+}
+
+/// What every step of the search reads: the scenario, the formulation, the options, and
+/// when the search began.
+struct Ctx<'a> {
+    s: &'a Scenario,
+    f: &'a dyn Formulation,
+    opts: &'a SolveOptions,
+    began: Instant,
+}
+
+impl Ctx<'_> {
+    /// Seconds left of the limit.
+    fn left(&self) -> f64 {
+        time_left(self.opts, self.began)
+    }
+}
+
+/// What the rounds share, in order: the plan and its evaluation, the report, the solver's
+/// statistics, and what the neighbourhoods so far took and found.
+struct Search {
+    plan: Plan,
+    eval: Evaluation,
+    report: Neighbourhoods,
+    stats: SolverStats,
+    /// What the last neighbourhood took; before the first, an estimate from its size.
+    expected: Option<f64>,
+    /// The groups solved since the plan last changed, which found nothing cheaper: the same
+    /// LP around the same plan would find the same again.
+    tried: Vec<Vec<usize>>,
+    /// Seconds per order of a holder group's LP: the last one's, or an estimate before it.
+    holder_seconds: f64,
+}
+
+/// Runs rounds of neighbourhoods of `size` orders (the first neighbourhood's time estimated
+/// for `first`) until the time is spent or a round changes nothing; returns whether they
+/// converged (a round with the fed and holder groups changed nothing).
+fn rounds(cx: &Ctx<'_>, st: &mut Search, size: usize, first: usize) -> Result<bool, OptimizeError> {
+    let s = cx.s;
+    // Whether the rounds include the groups of `fed_groups` and `holder_groups`: once a
+    // round of the late or short orders alone lowers the cost by less than `SETTLED`. On
+    // large those rounds never settle in the limit, and with the fed groups in every round
+    // the second round's late or short groups did not run: seed 2 ended 1.4 % dearer.
+    let mut feeding = false;
+    loop {
+        st.report.rounds += 1;
+        // Routing stranded stock takes far less than a neighbourhood; it runs when one fits.
+        let need = st
+            .expected
+            .unwrap_or_else(|| first_estimate(s.orders.len(), first));
+        if cx.left() < need || cx.opts.stopped() {
+            return Ok(false);
+        }
+        let from = st.eval.cost.total;
+        let mut changed = route_and_close(cx, st);
+        let RoundEnd::Done { improved, cut } = solve_groups(cx, st, feeding, size)? else {
+            return Ok(false);
+        };
+        changed |= improved;
+        // The next round would start with the groups this one passed over and less time.
+        if cut {
+            return Ok(false);
+        }
+        if !changed && feeding {
+            return Ok(true);
+        }
+        feeding |= st.eval.cost.total > from * (1.0 - SETTLED);
+    }
+}
+
+/// Stranded stock routed to short lines (`super::stranded`), then the lane-days only
+/// transfers use closed and the expedites nobody needs dropped (`super::consolidate`),
+/// each kept when cheaper; returns whether the plan changed.
+fn route_and_close(cx: &Ctx<'_>, st: &mut Search) -> bool {
+    let (s, plan, eval) = (cx.s, &mut st.plan, &mut st.eval);
+    let routed = super::stranded::route(s, plan, eval);
+    let mut changed = keep_if_cheaper(s, plan, eval, routed);
+    st.report.routed += usize::from(changed);
+    let closed = super::consolidate::consolidate(s, plan, false).map(|c| c.plan);
+    let kept = keep_if_cheaper(s, plan, eval, closed);
+    st.report.closed += usize::from(kept);
+    changed |= kept;
+    if changed {
+        st.tried.clear();
+        cx.opts.found_plan(eval.cost.total);
+    }
+    changed
+}
+
+/// How a round's groups ended.
+enum RoundEnd {
+    /// Stopped by a watcher's request.
+    Stopped,
+    /// Every group had its turn: `improved` when one lowered the cost, `cut` when one was
+    /// passed over because it would not fit the time left.
+    Done { improved: bool, cut: bool },
+}
+
+/// Solves the neighbourhoods of one round's groups (`feeding`: with the fed and holder
+/// groups) that fit the time left and were not tried around the same plan.
+fn solve_groups(
+    cx: &Ctx<'_>,
+    st: &mut Search,
+    feeding: bool,
+    size: usize,
+) -> Result<RoundEnd, OptimizeError> {
+    let s = cx.s;
+    let mut improved = false;
+    // Whether a group was passed over because it would not fit the time left.
+    let mut cut = false;
+    for mut group in round(s, &st.plan, &st.eval, feeding, size) {
+        if cx.opts.stopped() {
+            return Ok(RoundEnd::Stopped);
+        }
+        if st.tried.contains(&group.orders) {
+            continue;
+        }
+        match fit(
+            &group,
+            st.expected,
+            st.holder_seconds,
+            s.orders.len(),
+            cx.left(),
+        ) {
+            Fit::Solve(n) => group.orders.truncate(n),
+            Fit::PassOver => {
+                cut = true;
+                continue;
+            }
+        }
+        improved |= solve_group(cx, st, &group)?;
+    }
+    Ok(RoundEnd::Done { improved, cut })
+}
+
+/// Solves `group`'s neighbourhood around the plan and keeps its plan when cheaper; returns
+/// whether it did. Records the time it took and, when it found nothing cheaper, the group.
+fn solve_group(cx: &Ctx<'_>, st: &mut Search, group: &Group) -> Result<bool, OptimizeError> {
+    let t = Instant::now();
+    let found = reflow(
+        cx.s,
+        cx.f,
+        cx.opts,
+        &st.plan,
+        group,
+        cx.left(),
+        &mut st.stats,
+    )?;
+    let took = t.elapsed().as_secs_f64();
+    if group.holder {
+        st.holder_seconds = took / group.orders.len() as f64;
+    } else {
+        st.expected = Some(took);
+    }
+    st.report.solved += 1;
+    st.report.holders += usize::from(group.holder);
+    let solved = found.is_some();
+    if let Some((p, e)) = found.filter(|(_, e)| cheaper(e.cost.total, &st.eval)) {
+        st.plan = p;
+        st.eval = e;
+        cx.opts.found_plan(st.eval.cost.total);
+        st.report.improved += 1;
+        st.tried.clear();
+        return Ok(true);
+    } else if solved {
+        st.tried.push(group.orders.clone());
+    }
+    Ok(false)
 }
 
 /// The outcome of a search that improved the plan: `feasible` (stopped by `limit`: the
