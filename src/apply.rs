@@ -62,7 +62,6 @@ pub enum ApplyError {
     Edited { what: String },
 }
 
-/// The ids in `list` split on commas, trimmed, empty pieces dropped.
 /// A decisions file: the ids to approve and to reject, as the planner's page offers them
 /// ("approvals as JSON") and `apply --decisions` reads them.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -87,6 +86,7 @@ pub fn parse_decisions(bytes: &[u8]) -> Result<Decisions, crate::base::diagnosti
         .map_err(|d| crate::base::diagnostics::Diagnostics { items: vec![d] })
 }
 
+/// The ids in `list` split on commas, trimmed, empty pieces dropped.
 pub fn parse_ids(list: &[String]) -> Vec<String> {
     list.iter()
         .flat_map(|x| x.split(','))

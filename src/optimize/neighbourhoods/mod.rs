@@ -428,8 +428,8 @@ enum Fit {
 /// after it); fewer than [`FEWEST`] (or its whole size) are not worth an LP. Another group
 /// needs the last neighbourhood's time (`expected`), or an estimate before the first; when
 /// it does not fit, the groups after it still may (medium seed 5: a third fed group
-/// expected to take 1.05 s with 1.0 s left used to end the search there, at 3.9-4.0 s of
-/// 5 and 3 % dearer, where the holder group after it, cut to fit, lowers the cost).
+/// expected to take 1.05 s with 1.0 s left; ending the search there, at 3.9-4.0 s of 5,
+/// leaves a plan 3 % dearer than the holder group after it, cut to fit, gives).
 fn fit(group: &Group, expected: Option<f64>, holder_seconds: f64, orders: usize, left: f64) -> Fit {
     let n = group.orders.len();
     if group.holder {
