@@ -2681,3 +2681,31 @@ fn the_keyboard_alone_ticks_follows_links_and_reaches_the_command() {
     runs_as_written(&page, dir.path());
     no_problems(&page);
 }
+
+/// Narrowing the window (1280 to 360 CSS pixels) scrolls the map's box to the nodes picked,
+/// as opening the page that narrow does, rather than leaving it at its left edge.
+#[test]
+fn narrowing_the_window_scrolls_the_map_as_opening_narrow_does() {
+    let Some((dir, _, page)) = demo_page() else {
+        return;
+    };
+    let left = "document.getElementById('map-box').scrollLeft";
+    set_viewport(&page, 1280, 1000);
+    assert_eq!(page.eval(left), 0);
+    page.eval("(window.resized = 0, addEventListener('resize', () => window.resized++), 0)");
+    set_viewport(&page, 360, 800);
+    assert!(wait_for(&page, "window.resized > 0"), "a resize event");
+    let narrowed = page.eval(left).as_f64().unwrap();
+    open_again(&page, &dir.path().join("report.html"));
+    assert_eq!(page.eval("window.innerWidth"), 360);
+    let opened = page.eval(left).as_f64().unwrap();
+    assert!(
+        opened > 0.0,
+        "opened narrow, the map is scrolled to the first response"
+    );
+    assert!(
+        (narrowed - opened).abs() <= 1.0,
+        "scrolled to {narrowed} after narrowing, {opened} when opened narrow"
+    );
+    no_problems(&page);
+}

@@ -416,15 +416,29 @@
   function showScrollNote() {
     $("map-scroll").hidden = !mapScrolls();
   }
+  // The nodes last picked (a response's or a disruption's), and the box's width the map
+  // was last scrolled to them in.
+  let mapPicked = [];
+  let boxWidth = null;
   // Scrolls the map's box sideways to the middle of nodes `ix` (node indices), so the nodes
   // just picked show on a narrow screen; a map its box holds whole does not move.
   function scrollMapTo(ix) {
+    mapPicked = ix;
+    boxWidth = mapBox.clientWidth;
     if (!ix.length || !mapScrolls()) return;
     const xs = ix.map((i) => P[i][0]);
     const mid = (Math.min(...xs) + Math.max(...xs)) / 2;
     const m = map.getScreenCTM(), box = mapBox.getBoundingClientRect();
     if (!m) return;
     mapBox.scrollLeft += m.a * mid + m.e - (box.left + mapBox.clientLeft + mapBox.clientWidth / 2);
+  }
+
+  // A box made narrower or wider (the window resized, a phone turned) is scrolled to the
+  // nodes picked, as when the page opens at that width; a resize that keeps its width (a
+  // phone's address bar hiding) leaves the reader's own scrolling alone.
+  function resized() {
+    showScrollNote();
+    if (mapBox.clientWidth !== boxWidth) scrollMapTo(mapPicked);
   }
 
   // How the nodes are placed, and when not by location, which nodes lack one.
@@ -763,7 +777,7 @@
     $("restored").hidden = false;
   drawMap();
   showScrollNote();
-  addEventListener("resize", showScrollNote);
+  addEventListener("resize", resized);
   showDisruptions();
   wire();
   filter();
