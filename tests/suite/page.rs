@@ -2709,3 +2709,82 @@ fn narrowing_the_window_scrolls_the_map_as_opening_narrow_does() {
     );
     no_problems(&page);
 }
+
+/// A file name with a control character (a newline, an escape, U+0085) or a line or
+/// paragraph separator would reach the terminal as keystrokes in a pasted command, however
+/// quoted: the page gives no command but says which file to rename, on a page of `report`
+/// and of `solve --format html` alike.
+#[test]
+fn a_file_name_with_a_control_character_gets_no_command_to_paste() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let d = dir.path();
+    let rename = "Rename the file, and make this page again.";
+    for (scenario, proposals, said, rename) in [
+        (
+            "s\n.json",
+            "proposals.json",
+            r#"the scenario file's name, "s\u{a}.json", has"#,
+            rename,
+        ),
+        (
+            "scenario.json",
+            "p\u{1b}[201~.json",
+            r#"the proposals file's name, "p\u{1b}[201~.json", has"#,
+            rename,
+        ),
+        (
+            "s\u{85}.json",
+            "p\u{2028}.json",
+            r#"the scenario file's name, "s\u{85}.json", and the proposals file's name, "p\u{2028}.json", have"#,
+            "Rename the files, and make this page again.",
+        ),
+    ] {
+        for (from, to) in [("scenario.json", scenario), ("proposals.json", proposals)] {
+            if from != to {
+                std::fs::copy(d.join(from), d.join(to)).unwrap();
+            }
+        }
+        recourse()
+            .current_dir(d)
+            .args([
+                "report",
+                proposals,
+                "--scenario",
+                scenario,
+                "-o",
+                "odd.html",
+            ])
+            .assert()
+            .code(0);
+        let Some(page) = browser::open(&d.join("odd.html")) else {
+            return;
+        };
+        tick(&page, &doc.responses[0].id);
+        assert_eq!(
+            page.text("#command"),
+            format!(
+                "No command to paste: {said} a control character, which a terminal takes \
+                 as a keystroke. {rename}"
+            )
+        );
+        no_problems(&page);
+    }
+    let page = page_by_solve(d, d.join("s\n.json"), 0);
+    let Some(page) = browser::open(&page) else {
+        return;
+    };
+    let name = d
+        .join("s\n.json")
+        .display()
+        .to_string()
+        .replace('\n', "\\u{a}");
+    assert_eq!(
+        page.text("#command"),
+        format!(
+            "No command to paste: the scenario file's name, \"{name}\", has a control \
+             character, which a terminal takes as a keystroke. {rename}"
+        )
+    );
+    no_problems(&page);
+}

@@ -188,6 +188,24 @@
     const list = ids.join(",");
     return list.startsWith("-") ? [quoted(option + "=" + list)] : [option, quoted(list)];
   };
+  // A character a terminal takes as a keystroke or a line's end when a command holding it
+  // is pasted, quoted or not: a control character (C0, DEL, C1: ESC can end a bracketed
+  // paste, a newline runs the line before it), or a line or paragraph separator.
+  const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+  const CONTROLS = new RegExp(CONTROL.source, "g");
+  // A name with each such character written as an escape (`\u{1b}`), as the text reports
+  // write them.
+  const escaped = (name) => name.replace(CONTROLS, (c) => "\\u{" + c.codePointAt(0).toString(16) + "}");
+  // Why the page gives no command to paste, where a file's name holds such a character; or "".
+  function unpasteable() {
+    const bad = [["scenario", D.files.scenario], ["proposals", D.files.proposals]]
+      .filter(([, name]) => name && CONTROL.test(name))
+      .map(([file, name]) => `the ${file} file's name, "${escaped(name)}"`);
+    if (!bad.length) return "";
+    const [has, files] = bad.length === 1 ? ["has", "file"] : ["have", "files"];
+    return `No command to paste: ${bad.join(", and ")}, ${has} a control character, which a terminal takes as a keystroke. ` +
+      `Rename the ${files}, and make this page again.`;
+  }
   function showSelection() {
     const ids = [...approved].sort(byRank);
     const no = [...rejected].sort(byRank);
@@ -198,7 +216,10 @@
     $("approved-total").textContent = money(total);
     $("approved-count").textContent =
       `(${count(ids.length)} of ${count(D.responses.length)} responses approved, ${count(no.length)} rejected)`;
-    if (!D.files.proposals) {
+    const unsafe = unpasteable();
+    if (unsafe) {
+      $("command").textContent = unsafe;
+    } else if (!D.files.proposals) {
       // No proposals document was written with this page: solving again can rank the
       // responses differently, and the same ids would then approve other responses.
       $("command").textContent = "This page was written without its proposals document, so it gives no recourse apply command. To approve: recourse solve " +

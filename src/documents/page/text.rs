@@ -2,7 +2,8 @@
 //! page writes them everywhere (cards, tables, chart labels, sentences): money with two
 //! decimals and counts, both grouped by thousands.
 
-use crate::base::text::qty;
+use crate::base::text::{qty, reorders};
+use std::fmt::Write;
 
 /// Money on the page: `1234567.5` as `1,234,567.50`, always two decimals (as `page.js`
 /// writes it too).
@@ -156,10 +157,22 @@ pub(super) fn esc(text: &str) -> String {
 
 /// JSON that can sit inside a `<script>` element: `<`, `>` and `&` only occur inside JSON
 /// strings, where their `\u` escapes mean the same, so no `</script>` can end the block early.
+/// So do the characters the page is written without ([`printable`] writes a raw one as
+/// `\u{85}`, which JSON cannot read): DEL and the C1 controls, which JSON leaves raw, and the
+/// bidirectional controls (an id marked as isolated, a file name), all written as `\u`
+/// escapes.
+///
+/// [`printable`]: crate::base::text::printable
 pub(super) fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if matches!(c, '<' | '>' | '&') || c.is_control() || reorders(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -217,12 +230,17 @@ mod tests {
     }
 
     #[test]
-    fn no_text_can_close_the_data_block() {
+    fn no_text_can_close_or_break_the_data_block() {
         let json = serde_json::to_string(&"</script><b>&").unwrap();
         let safe = script_safe(&json);
         assert!(!safe.contains('<') && !safe.contains('&'));
         let back: String = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, "</script><b>&");
+        // What the page is written without, escaped, and read back as it was.
+        let odd = "p\u{85}\u{7f}\u{2068}\u{5d0}\u{2069}.json";
+        let safe = script_safe(&serde_json::to_string(odd).unwrap());
+        assert_eq!(safe, "\"p\\u0085\\u007f\\u2068\u{5d0}\\u2069.json\"");
+        assert_eq!(serde_json::from_str::<String>(&safe).unwrap(), odd);
         assert_eq!(
             esc("<a href=\"x\">'&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
