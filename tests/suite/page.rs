@@ -1412,7 +1412,7 @@ fn an_infeasible_page_lists_the_orders_left_at_risk_with_why() {
     assert!(
         section.contains(
             "No plan: the orders stay as they are if nobody acts, because no plan keeps the \
-             commitment of frozen order SO-2 (the top of the page says what to do about it). \
+             commitment of frozen order <bdi>SO-2</bdi> (the top of the page says what to do about it). \
              No response can be approved until there is a plan. The 2 orders at risk then, \
              with why:"
         ),
@@ -1475,7 +1475,8 @@ fn long_node_ids_are_cut_to_fit_the_map_and_kept_whole_in_the_tooltip() {
     let labels = page.eval(
         "[...document.querySelectorAll('#labels text')].map(t => { const b = t.getBBox(); \
          return { node: t.parentNode.dataset.node ?? '', text: t.textContent, \
-         title: t.parentNode.querySelector('title')?.textContent ?? '', left: b.x, \
+         title: (t.parentNode.querySelector('title')?.textContent ?? '').replace(/[\\u2068\\u2069]/g, ''), \
+         left: b.x, \
          right: b.x + b.width }; })",
     );
     let labels = labels.as_array().unwrap();
@@ -1574,7 +1575,7 @@ fn a_large_network_labels_the_nodes_that_matter_without_overlaps() {
     let response_nodes = |page: &Page| {
         let v = page.eval(
             "[...new Set([...document.querySelectorAll('#moves [data-lane]')].flatMap(e => \
-             e.querySelector('title').textContent.split(':')[1].split(',')[0].split('→').map(s => s.trim())) \
+             e.querySelector('title').textContent.replace(/[\\u2068\\u2069]/g, '').split(':')[1].split(',')[0].split('→').map(s => s.trim())) \
              .concat([...document.querySelectorAll('#moves [data-node]')].map(e => e.dataset.node)))]",
         );
         serde_json::from_value::<BTreeSet<String>>(v).unwrap()
@@ -2679,5 +2680,266 @@ fn the_keyboard_alone_ticks_follows_links_and_reaches_the_command() {
     assert_eq!(page.eval("getSelection().toString()"), command.as_str());
     assert!(command.contains(&format!("--approve {} ", by_rank(&doc, &chain).join(","))));
     runs_as_written(&page, dir.path());
+    no_problems(&page);
+}
+
+/// Narrowing the window (1280 to 360 CSS pixels) scrolls the map's box to the nodes picked,
+/// as opening the page that narrow does, rather than leaving it at its left edge.
+#[test]
+fn narrowing_the_window_scrolls_the_map_as_opening_narrow_does() {
+    let Some((dir, _, page)) = demo_page() else {
+        return;
+    };
+    let left = "document.getElementById('map-box').scrollLeft";
+    set_viewport(&page, 1280, 1000);
+    assert_eq!(page.eval(left), 0);
+    page.eval("(window.resized = 0, addEventListener('resize', () => window.resized++), 0)");
+    set_viewport(&page, 360, 800);
+    assert!(wait_for(&page, "window.resized > 0"), "a resize event");
+    let narrowed = page.eval(left).as_f64().unwrap();
+    open_again(&page, &dir.path().join("report.html"));
+    assert_eq!(page.eval("window.innerWidth"), 360);
+    let opened = page.eval(left).as_f64().unwrap();
+    assert!(
+        opened > 0.0,
+        "opened narrow, the map is scrolled to the first response"
+    );
+    assert!(
+        (narrowed - opened).abs() <= 1.0,
+        "scrolled to {narrowed} after narrowing, {opened} when opened narrow"
+    );
+    no_problems(&page);
+}
+
+/// A file name with a control character (a newline, an escape, U+0085) or a line or
+/// paragraph separator would reach the terminal as keystrokes in a pasted command, however
+/// quoted: the page gives no command but says which file to rename, on a page of `report`
+/// and of `solve --format html` alike.
+#[test]
+fn a_file_name_with_a_control_character_gets_no_command_to_paste() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = solved_page(&tiny_path("demo-eu"), dir.path(), "30");
+    let d = dir.path();
+    let rename = "Rename the file, and make this page again.";
+    for (scenario, proposals, said, rename) in [
+        (
+            "s\n.json",
+            "proposals.json",
+            r#"the scenario file's name, "s\u{a}.json", has"#,
+            rename,
+        ),
+        (
+            "scenario.json",
+            "p\u{1b}[201~.json",
+            r#"the proposals file's name, "p\u{1b}[201~.json", has"#,
+            rename,
+        ),
+        (
+            "s\u{85}.json",
+            "p\u{2028}.json",
+            r#"the scenario file's name, "s\u{85}.json", and the proposals file's name, "p\u{2028}.json", have"#,
+            "Rename the files, and make this page again.",
+        ),
+    ] {
+        for (from, to) in [("scenario.json", scenario), ("proposals.json", proposals)] {
+            if from != to {
+                std::fs::copy(d.join(from), d.join(to)).unwrap();
+            }
+        }
+        recourse()
+            .current_dir(d)
+            .args([
+                "report",
+                proposals,
+                "--scenario",
+                scenario,
+                "-o",
+                "odd.html",
+            ])
+            .assert()
+            .code(0);
+        let Some(page) = browser::open(&d.join("odd.html")) else {
+            return;
+        };
+        tick(&page, &doc.responses[0].id);
+        assert_eq!(
+            page.text("#command"),
+            format!(
+                "No command to paste: {said} a control character, which a terminal takes \
+                 as a keystroke. {rename}"
+            )
+        );
+        no_problems(&page);
+    }
+    let page = page_by_solve(d, d.join("s\n.json"), 0);
+    let Some(page) = browser::open(&page) else {
+        return;
+    };
+    let name = d
+        .join("s\n.json")
+        .display()
+        .to_string()
+        .replace('\n', "\\u{a}");
+    assert_eq!(
+        page.text("#command"),
+        format!(
+            "No command to paste: the scenario file's name, \"{name}\", has a control \
+             character, which a terminal takes as a keystroke. {rename}"
+        )
+    );
+    no_problems(&page);
+}
+
+/// Whether the JavaScript expression `text` holds a letter of a right-to-left script.
+const RTL: &str = "/[\\u0590-\\u08FF\\uFB1D-\\uFDFF\\uFE70-\\uFEFC]/";
+
+/// demo-eu with its ids in Hebrew and Arabic letters (the scenario's, every SKU's, node's,
+/// lane's, receipt's and order's, the surge's order too), written to `dir`/rtl.json; the
+/// new ids.
+fn right_to_left_ids(dir: &Path) -> (PathBuf, Vec<String>) {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tiny_path("demo-eu")).unwrap()).unwrap();
+    let mut new: HashMap<String, String> = HashMap::new();
+    new.insert(v["id"].as_str().unwrap().to_owned(), "תרחיש-1".to_owned());
+    let surge = v["disruptions"].as_array().unwrap().iter();
+    let surge: Vec<serde_json::Value> = surge
+        .flat_map(|d| d["orders"].as_array().cloned().unwrap_or_default())
+        .collect();
+    for (table, word) in [
+        ("skus", "מק"),
+        ("nodes", "מרכז"),
+        ("lanes", "مسار"),
+        ("inbound", "הזמנה"),
+        ("orders", "طلب"),
+    ] {
+        let rows = v[table].as_array().unwrap().iter();
+        let rows = rows.chain(if table == "orders" { &surge[..] } else { &[] });
+        for (k, row) in rows.enumerate() {
+            let id = row["id"].as_str().unwrap().to_owned();
+            new.insert(id, format!("{word}-{}", k + 1));
+        }
+    }
+    fn rename(v: &mut serde_json::Value, new: &HashMap<String, String>) {
+        match v {
+            serde_json::Value::String(s) => {
+                if let Some(n) = new.get(s.as_str()) {
+                    *s = n.clone();
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| rename(x, new)),
+            serde_json::Value::Object(o) => o.values_mut().for_each(|x| rename(x, new)),
+            _ => {}
+        }
+    }
+    rename(&mut v, &new);
+    let path = dir.join("rtl.json");
+    std::fs::write(&path, v.to_string()).unwrap();
+    (path, new.into_values().collect())
+}
+
+/// The texts on the page, outside the data block, with a right-to-left letter outside an
+/// isolate: not in a `bdi` element, an element with `dir`, nor between U+2068 and U+2069 in
+/// its own text; a text that is one whole id of `ids` alone (a map label) reads as it is.
+fn unisolated(page: &Page, ids: &[String]) -> Vec<String> {
+    let ids = serde_json::to_string(ids).unwrap();
+    let v = page.eval(&format!(
+        "(() => {{ const ids = new Set({ids}), out = []; \
+         const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); \
+         for (let n; (n = w.nextNode()); ) {{ const t = n.data; \
+           if (n.parentElement.closest('bdi, [dir], script') || ids.has(t.trim())) continue; \
+           if ({RTL}.test(t.replace(/\\u2068[^\\u2068\\u2069]*\\u2069/g, ''))) out.push(t); }} \
+         return out; }})()"
+    ));
+    serde_json::from_value(v).unwrap()
+}
+
+/// The texts of the elements on the page with two isolated ids side by side on one line
+/// shown right to left, the later one first.
+const SWAPPED_IDS: &str =
+    "[...document.querySelectorAll('*')].flatMap(p => { const b = [...p.children] \
+         .filter(c => c.localName === 'bdi').map(c => c.getBoundingClientRect()); \
+         return b.slice(1).map((r, k) => [b[k], r]).filter(([a, r]) => Math.abs(a.top - r.top) < 1 \
+         && a.right > r.left + 0.5).map(([a, r]) => p.textContent); })";
+
+/// Ids in Hebrew or Arabic letters read as one piece each, in the order the sentence names
+/// them, wherever the page writes one in text: the header, the explanations, the actions,
+/// the disruptions, card titles and links, the notes on ticks, the map's tooltips and the
+/// command; the search still finds a response by an id and by words around one.
+#[test]
+fn right_to_left_ids_are_isolated_in_every_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (scenario, mut ids) = right_to_left_ids(d);
+    let doc = solved_page(&scenario, d, "30");
+    let names: Vec<String> = (1..=doc.responses.len()).map(|k| format!("ת{k}")).collect();
+    renamed_responses(
+        d,
+        &names.iter().map(String::as_str).collect::<Vec<_>>(),
+        "rtl-proposals.json",
+    );
+    checked_cost(d.join("scenario.json"), &d.join("rtl-proposals.json"));
+    recourse()
+        .current_dir(d)
+        .args([
+            "report",
+            "rtl-proposals.json",
+            "--scenario",
+            "scenario.json",
+        ])
+        .args(["-o", "rtl.html"])
+        .assert()
+        .code(0);
+    let Some(page) = browser::open(&d.join("rtl.html")) else {
+        return;
+    };
+    ids.extend(names.iter().cloned());
+    let k = doc.responses.iter().position(|r| !r.requires.is_empty());
+    let k = k.expect("demo-eu has a response that requires another");
+    let (id, q) = (
+        &names[k],
+        &names[doc
+            .responses
+            .iter()
+            .position(|r| r.id == doc.responses[k].requires[0])
+            .unwrap()],
+    );
+    // A note naming two ids: rejecting one unticks what requires it.
+    tick(&page, id);
+    page.click(&format!("#resp-{q} button.reject"));
+    assert!(page
+        .text(&format!("#resp-{q} .tick-note"))
+        .starts_with(&format!("Rejecting {q} unticked {id}")));
+    page.click("#disruptions li[data-index='0']");
+    assert_eq!(unisolated(&page, &ids), Vec::<String>::new());
+    // Isolated, two ids side by side show in the order written, left to right.
+    let order = page.eval(SWAPPED_IDS);
+    assert_eq!(order, serde_json::json!([]));
+    let isolated = page.eval(&format!(
+        "[...document.querySelectorAll('#resp-{} bdi')].map(b => b.textContent)",
+        names[0]
+    ));
+    let isolated: Vec<String> = serde_json::from_value(isolated).unwrap();
+    assert!(isolated.len() >= 3, "{isolated:?}");
+    assert!(isolated.iter().all(|x| ids.contains(x)), "{isolated:?}");
+    // The search matches what a response names as written, marks or not.
+    let first = &doc.responses[0];
+    let order = first.protects[0].clone();
+    let phrase = format!("{order} (priority");
+    assert!(first.explanation.contains(&phrase), "{}", first.explanation);
+    for query in [order, phrase] {
+        let q = serde_json::to_string(&query).unwrap();
+        page.eval(&format!(
+            "(s => {{ s.value = {q}; s.dispatchEvent(new Event('input')); return 0; }})(document.getElementById('search'))"
+        ));
+        let shown =
+            page.eval("[...document.querySelectorAll('#responses .resp')].map(c => c.dataset.id)");
+        assert!(
+            shown
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!(names[0])),
+            "{query}: {shown}"
+        );
+    }
     no_problems(&page);
 }

@@ -1,7 +1,7 @@
 //! The JSON block `page.js` draws the map and the responses from: nodes and lanes by index,
 //! what each disruption hit, and per response what it approves, requires and moves.
 
-use super::text::amounts;
+use super::text::{amounts, Isolated};
 use crate::documents::proposals::{ProposalsDoc, ResponseDoc};
 use crate::plan::PlanDoc;
 use crate::scenario::domain::{DisruptionKind, Scenario};
@@ -29,7 +29,7 @@ pub(super) struct PageData<'a> {
     geo: bool,
     nodes: Vec<PageNode<'a>>,
     lanes: Vec<PageLane<'a>>,
-    disruptions: Vec<PageDisruption<'a>>,
+    disruptions: Vec<PageDisruption>,
     responses: Vec<PageResponse<'a>>,
 }
 
@@ -60,8 +60,9 @@ struct PageLane<'a> {
 }
 
 #[derive(Serialize)]
-struct PageDisruption<'a> {
-    text: &'a str,
+struct PageDisruption {
+    /// Its ids marked as isolated ([`Isolated::marked`]).
+    text: String,
     /// A demand surge: its nodes are the new orders' destinations, drawn apart from what an
     /// outage, a delay or a loss hit.
     surge: bool,
@@ -78,9 +79,10 @@ struct PageResponse<'a> {
     cost: f64,
     protects: &'a [String],
     approvals: &'a [String],
-    /// With its amounts written as the page writes them ([`amounts`]).
+    /// With its amounts written as the page writes them ([`amounts`]) and its ids marked
+    /// as isolated ([`Isolated::marked`]).
     explanation: String,
-    /// (owner, text) per action.
+    /// (owner, text) per action, the text written as the explanation is.
     actions: Vec<(&'a str, String)>,
     /// Lanes the response starts using, and stops using.
     add: Vec<usize>,
@@ -96,6 +98,7 @@ pub(super) fn page_data<'a>(
     s: &'a Scenario,
     doc: &'a ProposalsDoc,
     files: &'a Files,
+    ids: &Isolated,
 ) -> PageData<'a> {
     let risk = at_risk_per_node(s, doc);
     let nodes: Vec<PageNode> = s
@@ -128,8 +131,12 @@ pub(super) fn page_data<'a>(
                 mode: &l.mode,
             })
             .collect(),
-        disruptions: s.disruptions.iter().map(|d| disruption(s, d)).collect(),
-        responses: doc.responses.iter().map(|r| response(s, r)).collect(),
+        disruptions: s
+            .disruptions
+            .iter()
+            .map(|d| disruption(s, d, ids))
+            .collect(),
+        responses: doc.responses.iter().map(|r| response(s, r, ids)).collect(),
     }
 }
 
@@ -158,7 +165,11 @@ fn at_risk_per_node(s: &Scenario, doc: &ProposalsDoc) -> Vec<usize> {
     out
 }
 
-fn disruption<'a>(s: &Scenario, d: &'a crate::scenario::domain::Disruption) -> PageDisruption<'a> {
+fn disruption(
+    s: &Scenario,
+    d: &crate::scenario::domain::Disruption,
+    ids: &Isolated,
+) -> PageDisruption {
     let (mut nodes, mut lanes) = (Vec::new(), Vec::new());
     match &d.kind {
         DisruptionKind::InboundDelay { inbound, .. }
@@ -176,14 +187,14 @@ fn disruption<'a>(s: &Scenario, d: &'a crate::scenario::domain::Disruption) -> P
         }
     }
     PageDisruption {
-        text: &d.label,
+        text: ids.marked(&d.label),
         surge: matches!(d.kind, DisruptionKind::DemandSurge { .. }),
         nodes,
         lanes,
     }
 }
 
-fn response<'a>(s: &'a Scenario, r: &'a ResponseDoc) -> PageResponse<'a> {
+fn response<'a>(s: &'a Scenario, r: &'a ResponseDoc, ids: &Isolated) -> PageResponse<'a> {
     let currency = s.currency.as_deref().unwrap_or("");
     let mut at = Vec::new();
     let add = lanes_of(s, &r.delta.add, &mut at);
@@ -198,11 +209,11 @@ fn response<'a>(s: &'a Scenario, r: &'a ResponseDoc) -> PageResponse<'a> {
         cost: r.cost,
         protects: &r.protects,
         approvals: &r.approvals,
-        explanation: amounts(&r.explanation, currency),
+        explanation: ids.marked(&amounts(&r.explanation, currency)),
         actions: r
             .actions
             .iter()
-            .map(|a| (a.owner.as_str(), amounts(&a.text, currency)))
+            .map(|a| (a.owner.as_str(), ids.marked(&amounts(&a.text, currency))))
             .collect(),
         add,
         remove,

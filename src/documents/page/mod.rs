@@ -13,7 +13,7 @@ mod text;
 
 pub use data::Files;
 pub use text::grouped;
-use text::{amounts, count, counted, esc, script_safe};
+use text::{amounts, bdi, count, counted, esc, script_safe, Isolated};
 
 use crate::documents::proposals::ProposalsDoc;
 use crate::risk::kpi::Kpis;
@@ -38,6 +38,7 @@ pub fn render(s: &Scenario, doc: &ProposalsDoc, files: &Files) -> String {
          <title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
         esc(&title)
     );
+    let ids = page_ids(s, doc);
     header(&mut out, s, doc);
     // At the top, where a reader without JavaScript looks first for why parts are missing.
     out.push_str(
@@ -69,10 +70,10 @@ pub fn render(s: &Scenario, doc: &ProposalsDoc, files: &Files) -> String {
     );
     responses_section(&mut out, doc, files);
     let worse = made_late_or_short(s, doc);
-    unresolved(&mut out, doc, &worse, currency);
+    unresolved(&mut out, doc, &worse, currency, &ids);
     let worse_ids: Vec<&str> = worse.iter().map(|w| w.order.as_str()).collect();
     chart::at_risk_by_day(&mut out, s, doc, &worse_ids);
-    let data = data::page_data(s, doc, files);
+    let data = data::page_data(s, doc, files, &ids);
     let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".to_owned());
     let _ = write!(
         out,
@@ -86,7 +87,7 @@ fn header(out: &mut String, s: &Scenario, doc: &ProposalsDoc) {
     let sv = &doc.solve;
     let mut line = format!(
         "{} · as of {} · {} · {} by {} ({}) in {:.2} s",
-        esc(&doc.scenario),
+        bdi(&doc.scenario),
         s.as_of,
         counted(s.horizon as f64, "day"),
         esc(&sv.status),
@@ -126,7 +127,7 @@ fn header(out: &mut String, s: &Scenario, doc: &ProposalsDoc) {
                 "<p class=\"sub\" id=\"infeasible\"><strong>No plan keeps every frozen order's \
                  commitment: {}.</strong> Unfreeze {it}, or restore the stock or capacity {its}, \
                  and solve again.</p>",
-                esc(&orders.join(", "))
+                bdis(orders)
             )
         }
     };
@@ -473,9 +474,15 @@ fn made_late_or_short(s: &Scenario, doc: &ProposalsDoc) -> Vec<MadeWorse> {
     out
 }
 
-fn unresolved(out: &mut String, doc: &ProposalsDoc, worse: &[MadeWorse], currency: &str) {
+fn unresolved(
+    out: &mut String,
+    doc: &ProposalsDoc,
+    worse: &[MadeWorse],
+    currency: &str,
+    ids: &Isolated,
+) {
     if doc.plan.is_none() {
-        return no_plan(out, doc, currency);
+        return no_plan(out, doc, currency, ids);
     }
     let n = doc.unresolved.len() + worse.len();
     let _ = write!(
@@ -502,6 +509,7 @@ fn unresolved(out: &mut String, doc: &ProposalsDoc, worse: &[MadeWorse], currenc
         rows,
         "the proposals document lists the unresolved ones; the responses' explanations name \
          the orders they make late or short",
+        ids,
     );
     out.push_str("</section>\n");
 }
@@ -510,7 +518,7 @@ fn unresolved(out: &mut String, doc: &ProposalsDoc, worse: &[MadeWorse], currenc
 /// says why there is no plan and lists them with why they are at risk, as the unresolved
 /// orders are listed when there is one (a count of "0 still late or short with the plan"
 /// would read as if all were well).
-fn no_plan(out: &mut String, doc: &ProposalsDoc, currency: &str) {
+fn no_plan(out: &mut String, doc: &ProposalsDoc, currency: &str, ids: &Isolated) {
     let n = doc.at_risk.len();
     let _ = write!(
         out,
@@ -523,12 +531,12 @@ fn no_plan(out: &mut String, doc: &ProposalsDoc, currency: &str) {
         [one] => format!(
             "no plan keeps the commitment of frozen order {} (the top of the page says what to \
              do about it)",
-            esc(one)
+            bdi(one)
         ),
         many => format!(
             "no plan keeps the commitments of frozen orders {} (the top of the page says what \
              to do about them)",
-            esc(&many.join(", "))
+            bdis(many)
         ),
     };
     let _ = write!(
@@ -561,6 +569,7 @@ fn no_plan(out: &mut String, doc: &ProposalsDoc, currency: &str) {
         out,
         rows,
         "the proposals document lists them all under at_risk",
+        ids,
     );
     out.push_str("</section>\n");
 }
@@ -574,8 +583,8 @@ fn capital(text: &str) -> String {
 
 /// Orders with their priority and why, the most important first (priority 1), so that those
 /// shown are the ones that matter most when not all are; within a priority, as given. `rest`
-/// says where the ones left out are.
-fn order_table(out: &mut String, mut rows: Vec<(&str, u32, String)>, rest: &str) {
+/// says where the ones left out are; `ids`, the ids to isolate in the why.
+fn order_table(out: &mut String, mut rows: Vec<(&str, u32, String)>, rest: &str, ids: &Isolated) {
     out.push_str("<table class=\"list\"><tr><th>order</th><th>priority</th><th>why</th></tr>");
     rows.sort_by_key(|r| r.1);
     for (order, priority, why) in rows.iter().take(UNRESOLVED_SHOWN) {
@@ -583,7 +592,7 @@ fn order_table(out: &mut String, mut rows: Vec<(&str, u32, String)>, rest: &str)
             out,
             "<tr><td class=\"id\">{}</td><td>{priority}</td><td>{}</td></tr>",
             esc(order),
-            esc(why)
+            ids.html(why)
         );
     }
     out.push_str("</table>");
@@ -594,6 +603,31 @@ fn order_table(out: &mut String, mut rows: Vec<(&str, u32, String)>, rest: &str)
             count((rows.len() - UNRESOLVED_SHOWN) as f64)
         );
     }
+}
+
+/// The ids the page's sentences may name: the scenario's, its SKUs', nodes', lanes',
+/// receipts', orders' and customers', and the responses'.
+fn page_ids<'a>(s: &'a Scenario, doc: &'a ProposalsDoc) -> Isolated<'a> {
+    let orders = s.orders.iter();
+    Isolated::new(
+        std::iter::once(doc.scenario.as_str())
+            .chain(s.skus.iter().map(|x| x.id.0.as_str()))
+            .chain(s.nodes.iter().map(|x| x.id.0.as_str()))
+            .chain(s.lanes.iter().map(|x| x.id.0.as_str()))
+            .chain(s.inbound.iter().map(|x| x.id.0.as_str()))
+            .chain(
+                orders
+                    .flat_map(|o| [Some(o.id.0.as_str()), o.customer.as_deref()])
+                    .flatten(),
+            )
+            .chain(doc.responses.iter().map(|r| r.id.as_str())),
+    )
+}
+
+/// Ids written into a sentence as a list, each isolated.
+fn bdis(ids: &[String]) -> String {
+    let each: Vec<String> = ids.iter().map(|id| bdi(id)).collect();
+    each.join(", ")
 }
 
 /// Money on a headline card: the currency smaller than the amount, so that the two fit a

@@ -24,6 +24,21 @@
     for (const k of kids) if (k != null) e.append(k);
     return e;
   }
+  // An id written into a sentence reads as one piece in the sentence's order, whatever its
+  // letters: an id in right-to-left letters would otherwise take the number or id after it
+  // into its run ("ת1, ת2" shown as "ת2 ,ת1"). Text marks an id by U+2068 and U+2069 (first
+  // strong isolate, pop directional isolate), as the data block's sentences mark theirs
+  // (text.rs, `Isolated`); `rich` makes each a <bdi> element, and tooltips, which hold no
+  // elements, keep the marks.
+  const iso = (id) => "\u2068" + id + "\u2069";
+  const MARKED = /\u2068([^\u2068\u2069]*)\u2069/;
+  const unmarked = (text) => text.replace(/[\u2068\u2069]/g, "");
+  const rich = (text) => text.split(MARKED).map((p, k) => (k % 2 ? el("bdi", {}, p) : p)).filter((p) => p !== "");
+  // The command (or what stands in its place) with each word holding a right-to-left letter
+  // isolated, so that a list of such ids reads in its order; what is copied is the text.
+  const RTL_WORD = /([^\s,']*[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}][^\s,']*)/u;
+  const setCommand = (text) =>
+    $("command").replaceChildren(...text.split(RTL_WORD).map((p, k) => (k % 2 ? el("bdi", {}, p) : p)).filter((p) => p !== ""));
   function svgEl(tag, attrs, title) {
     const e = document.createElementNS(SVG, tag);
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
@@ -131,18 +146,18 @@
   }
   // What the card of `id` says about its tick, or "".
   function tickNote(id) {
-    const list = (ids) => ids.join(", ");
+    const list = (ids) => ids.map(iso).join(", ");
     if (refused.has(id)) {
       const no = blockers(id);
       if (no.length) {
         const one = no.length === 1;
-        return `Not approved: ${id} needs ${list(no)}, which you rejected: un-reject ${one ? "it" : "them"} first.`;
+        return `Not approved: ${iso(id)} needs ${list(no)}, which you rejected: un-reject ${one ? "it" : "them"} first.`;
       }
       refused.delete(id);
     }
     if (rejected.has(id) && dropped.has(id)) {
       const gone = dropped.get(id);
-      return `Rejecting ${id} unticked ${list(gone)}, which ${gone.length === 1 ? "requires" : "require"} it.`;
+      return `Rejecting ${iso(id)} unticked ${list(gone)}, which ${gone.length === 1 ? "requires" : "require"} it.`;
     }
     return "";
   }
@@ -188,6 +203,24 @@
     const list = ids.join(",");
     return list.startsWith("-") ? [quoted(option + "=" + list)] : [option, quoted(list)];
   };
+  // A character a terminal takes as a keystroke or a line's end when a command holding it
+  // is pasted, quoted or not: a control character (C0, DEL, C1: ESC can end a bracketed
+  // paste, a newline runs the line before it), or a line or paragraph separator.
+  const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+  const CONTROLS = new RegExp(CONTROL.source, "g");
+  // A name with each such character written as an escape (`\u{1b}`), as the text reports
+  // write them.
+  const escaped = (name) => name.replace(CONTROLS, (c) => "\\u{" + c.codePointAt(0).toString(16) + "}");
+  // Why the page gives no command to paste, where a file's name holds such a character; or "".
+  function unpasteable() {
+    const bad = [["scenario", D.files.scenario], ["proposals", D.files.proposals]]
+      .filter(([, name]) => name && CONTROL.test(name))
+      .map(([file, name]) => `the ${file} file's name, "${escaped(name)}"`);
+    if (!bad.length) return "";
+    const [has, files] = bad.length === 1 ? ["has", "file"] : ["have", "files"];
+    return `No command to paste: ${bad.join(", and ")}, ${has} a control character, which a terminal takes as a keystroke. ` +
+      `Rename the ${files}, and make this page again.`;
+  }
   function showSelection() {
     const ids = [...approved].sort(byRank);
     const no = [...rejected].sort(byRank);
@@ -198,22 +231,25 @@
     $("approved-total").textContent = money(total);
     $("approved-count").textContent =
       `(${count(ids.length)} of ${count(D.responses.length)} responses approved, ${count(no.length)} rejected)`;
-    if (!D.files.proposals) {
+    const unsafe = unpasteable();
+    if (unsafe) {
+      setCommand(unsafe);
+    } else if (!D.files.proposals) {
       // No proposals document was written with this page: solving again can rank the
       // responses differently, and the same ids would then approve other responses.
-      $("command").textContent = "This page was written without its proposals document, so it gives no recourse apply command. To approve: recourse solve " +
+      setCommand("This page was written without its proposals document, so it gives no recourse apply command. To approve: recourse solve " +
         shellWord(D.files.scenario) + " -o proposals.json, then recourse report proposals.json --scenario " +
-        shellWord(D.files.scenario) + " -o report.html, and tick on that page.";
+        shellWord(D.files.scenario) + " -o report.html, and tick on that page.");
     } else if (ids.length || no.length) {
       const words = ["recourse", "apply", shellWord(D.files.scenario), shellWord(D.files.proposals)];
       if (ids.length) words.push(...idsOption("--approve", ids));
       if (no.length) words.push(...idsOption("--reject", no));
       words.push("--responses-digest", D.digest, "-o", "next.json");
-      $("command").textContent = words.join(" ");
+      setCommand(words.join(" "));
     } else if (!D.responses.length) {
-      $("command").textContent = "Nothing to approve: the plan changes nothing, so there is no response (orders still late or short are listed under Unresolved orders).";
+      setCommand("Nothing to approve: the plan changes nothing, so there is no response (orders still late or short are listed under Unresolved orders).");
     } else {
-      $("command").textContent = "Tick the responses to approve: the recourse apply command for them appears here.";
+      setCommand("Tick the responses to approve: the recourse apply command for them appears here.");
     }
     // Without responses there is no approval to download, nor rules of ticking to read.
     $("download").hidden = !D.files.proposals || !D.responses.length;
@@ -228,7 +264,7 @@
       card.querySelector("button.reject").textContent = rejected.has(id) ? "rejected (undo)" : "reject";
       const note = tickNote(id);
       const p = card.querySelector(".tick-note");
-      p.textContent = note;
+      p.replaceChildren(...rich(note));
       p.hidden = !note;
     }
   }
@@ -317,11 +353,11 @@
   const hitLane = new Set(); // lanes a disruption hit, drawn red
   const nodeTitle = (i) => {
     const x = D.nodes[i];
-    return `${x.id}${x.name ? " (" + x.name + ")" : ""}: ${x.kind}`;
+    return `${iso(x.id)}${x.name ? " (" + iso(x.name) + ")" : ""}: ${x.kind}`;
   };
   const laneTitle = (l) => {
     const x = D.lanes[l];
-    return `${x.id}: ${D.nodes[x.from].id} → ${D.nodes[x.to].id}, ${x.mode}`;
+    return `${iso(x.id)}: ${iso(D.nodes[x.from].id)} → ${iso(D.nodes[x.to].id)}, ${x.mode}`;
   };
   // Lanes between the same two nodes (either way: the modes, a lane and its way back) bow
   // apart, LANE_GAP map units between neighbours at the middle, so each can be told apart
@@ -407,7 +443,7 @@
     const legend = $("legend");
     for (const k of kinds) legend.append(el("i", { class: "k-" + k }), KIND_NAMES[k] + " ");
     legend.append(` · ${count(D.lanes.length)} lanes · red: hit by an outage, a delay or a loss · orange ring: demand surge · blue: what the selected response ships (dashed: what it stops shipping; edged around the red where it uses a hit lane)`);
-    $("map-note").textContent = mapNote();
+    $("map-note").replaceChildren(...rich(mapNote()));
   }
 
   // The map is drawn at a pixel a unit or more (page.css), so its text stays readable; where
@@ -416,9 +452,15 @@
   function showScrollNote() {
     $("map-scroll").hidden = !mapScrolls();
   }
+  // The nodes last picked (a response's or a disruption's), and the box's width the map
+  // was last scrolled to them in.
+  let mapPicked = [];
+  let boxWidth = null;
   // Scrolls the map's box sideways to the middle of nodes `ix` (node indices), so the nodes
   // just picked show on a narrow screen; a map its box holds whole does not move.
   function scrollMapTo(ix) {
+    mapPicked = ix;
+    boxWidth = mapBox.clientWidth;
     if (!ix.length || !mapScrolls()) return;
     const xs = ix.map((i) => P[i][0]);
     const mid = (Math.min(...xs) + Math.max(...xs)) / 2;
@@ -427,11 +469,19 @@
     mapBox.scrollLeft += m.a * mid + m.e - (box.left + mapBox.clientLeft + mapBox.clientWidth / 2);
   }
 
+  // A box made narrower or wider (the window resized, a phone turned) is scrolled to the
+  // nodes picked, as when the page opens at that width; a resize that keeps its width (a
+  // phone's address bar hiding) leaves the reader's own scrolling alone.
+  function resized() {
+    showScrollNote();
+    if (mapBox.clientWidth !== boxWidth) scrollMapTo(mapPicked);
+  }
+
   // How the nodes are placed, and when not by location, which nodes lack one.
   function mapNote() {
     if (D.geo) return "Nodes placed by their location.";
     const byKind = "nodes are laid out by kind (plants, DCs, stores, customer zones from left to right).";
-    const none = D.nodes.filter((x) => !x.at).map((x) => x.id);
+    const none = D.nodes.filter((x) => !x.at).map((x) => iso(x.id));
     if (none.length === D.nodes.length) return "The scenario gives no locations: " + byKind;
     const named = none.length > 3 ? none.slice(0, 3).join(", ") + ` and ${count(none.length - 3)} more` : none.join(", ");
     const has = none.length === 1 ? "has" : "have";
@@ -566,8 +616,8 @@
     if (!r) return;
     const under = (l) => (hitLane.has(l) ? " under-hit" : "");
     for (const l of r.remove) moves.append(laneLine(l, "remove" + under(l), laneTitle(l) + " (no longer used)"));
-    for (const l of r.add) moves.append(laneLine(l, "add" + under(l), laneTitle(l) + ` (${r.id})`));
-    for (const i of r.at) moves.append(ring(i, "act-node", nodeTitle(i) + ` (${r.id})`));
+    for (const l of r.add) moves.append(laneLine(l, "add" + under(l), laneTitle(l) + ` (${iso(r.id)})`));
+    for (const i of r.at) moves.append(ring(i, "act-node", nodeTitle(i) + ` (${iso(r.id)})`));
   }
 
   function showDisruptions() {
@@ -577,7 +627,7 @@
       const next = D.disruptions.slice(shown, shown + DISRUPTIONS_SHOWN);
       next.forEach((x, k) => {
         // Reached with Tab and picked with Enter or Space, as with a click.
-        const li = el("li", { "data-index": shown + k, tabIndex: 0 }, x.text);
+        const li = el("li", { "data-index": shown + k, tabIndex: 0 }, ...rich(x.text));
         list.append(li);
       });
       shown += next.length;
@@ -619,22 +669,22 @@
     const badges = r.approvals.map((a) => el("span", { class: "badge " + a }, a));
     const head = el("header", {},
       el("label", {}, el("input", { type: "checkbox", class: "approve", "data-id": r.id }), " approve"),
-      el("strong", {}, `#${r.rank} ${r.id}`),
+      el("strong", {}, `#${r.rank} `, el("bdi", {}, r.id)),
       el("span", { class: "net" }, "net " + money(r.net)),
       el("span", { class: "note" }, r.cost < 0 ? "saves " + money(-r.cost) + " in running costs" : "cost " + money(r.cost)),
       ...badges,
       el("button", { type: "button", class: "reject" }, "reject"),
       el("button", { type: "button", class: "show" }, "show on map"));
     const actions = el("ul", {}, ...r.actions.map(([owner, text]) =>
-      el("li", {}, el("span", { class: "badge " + owner }, owner), " " + text)));
-    const parts = [head, el("p", { class: "tick-note", role: "status", hidden: true }), el("p", {}, r.explanation), actions];
+      el("li", {}, el("span", { class: "badge " + owner }, owner), " ", ...rich(text))));
+    const parts = [head, el("p", { class: "tick-note", role: "status", hidden: true }), el("p", {}, ...rich(r.explanation)), actions];
     const links = (label, ids) => {
       if (!ids.length) return null;
       const p = el("p", { class: "note" }, label + " ");
       ids.forEach((id, k) => {
         if (k) p.append(", ");
         // A link, so Tab reaches it and Enter follows it; the click handler goes there.
-        p.append(el("a", { href: "#resp-" + id, "data-goto": id }, id));
+        p.append(el("a", { href: "#resp-" + id, "data-goto": id }, el("bdi", {}, id)));
       });
       return p;
     };
@@ -670,7 +720,7 @@
   function findable(r) {
     if (!found.has(r.id)) {
       const ids = new Set([r.id, ...r.terms].map((x) => x.toLowerCase()));
-      const text = [`#${r.rank} ${r.id}`, r.explanation, ...r.actions.map((a) => a[1])].join("\n").toLowerCase();
+      const text = unmarked([`#${r.rank} ${r.id}`, r.explanation, ...r.actions.map((a) => a[1])].join("\n")).toLowerCase();
       found.set(r.id, { ids, text });
     }
     return found.get(r.id);
@@ -763,7 +813,7 @@
     $("restored").hidden = false;
   drawMap();
   showScrollNote();
-  addEventListener("resize", showScrollNote);
+  addEventListener("resize", resized);
   showDisruptions();
   wire();
   filter();

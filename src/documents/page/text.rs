@@ -2,7 +2,9 @@
 //! page writes them everywhere (cards, tables, chart labels, sentences): money with two
 //! decimals and counts, both grouped by thousands.
 
-use crate::base::text::qty;
+use crate::base::text::{qty, reorders};
+use std::collections::HashSet;
+use std::fmt::Write;
 
 /// Money on the page: `1234567.5` as `1,234,567.50`, always two decimals (as `page.js`
 /// writes it too).
@@ -138,6 +140,112 @@ fn thousands(int: &str) -> String {
     out
 }
 
+/// Whether `c` belongs to a right-to-left script: Hebrew, Arabic, Syriac, Thaana, N'Ko and
+/// the rest of U+0590-U+08FF, their presentation forms, and the right-to-left blocks past
+/// U+FFFF (page.js tells them alike).
+pub(super) fn right_to_left(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFC}'
+        | '\u{10800}'..='\u{10FFF}' | '\u{1E800}'..='\u{1EFFF}')
+}
+
+/// The ids the page's sentences may name that hold a right-to-left letter. Written into a
+/// sentence as it is, such an id takes the number or id after it into its right-to-left run
+/// ("at מרכז-2 30 units" shows 30 before the id, "ת1, ת2" as "ת2 ,ת1"); isolated, it reads
+/// as one piece in the sentence's order. In HTML an id is a `<bdi>` element; in the data
+/// block it stands between U+2068 and U+2069 (first strong isolate, pop directional
+/// isolate), which page.js makes a `<bdi>` element where the text is HTML and keeps in
+/// tooltips. An id of left-to-right letters reads the same either way and is left as written.
+pub(super) struct Isolated<'a> {
+    ids: HashSet<&'a str>,
+    /// The longest id's length in bytes.
+    longest: usize,
+}
+
+impl<'a> Isolated<'a> {
+    pub(super) fn new(ids: impl IntoIterator<Item = &'a str>) -> Self {
+        let ids: HashSet<&str> = ids
+            .into_iter()
+            .filter(|id| id.chars().any(right_to_left))
+            .collect();
+        let longest = ids.iter().map(|id| id.len()).max().unwrap_or(0);
+        Isolated { ids, longest }
+    }
+
+    /// `text` in pieces, each with whether it is one of the ids. An id counts where it
+    /// stands as a word (no letter, digit, `-` or `_` joins it on either side), the longest
+    /// one first.
+    fn pieces<'t>(&self, text: &'t str) -> Vec<(&'t str, bool)> {
+        if self.ids.is_empty() || !text.chars().any(right_to_left) {
+            return vec![(text, false)];
+        }
+        let mut out = Vec::new();
+        let (mut copied, mut i, mut prev) = (0, 0, None);
+        while let Some(c) = text[i..].chars().next() {
+            let id = prev.is_none_or(|p| !joins(p)).then(|| self.id_at(text, i));
+            if let Some(j) = id.flatten() {
+                if copied < i {
+                    out.push((&text[copied..i], false));
+                }
+                out.push((&text[i..j], true));
+                prev = text[..j].chars().next_back();
+                (copied, i) = (j, j);
+                continue;
+            }
+            prev = Some(c);
+            i += c.len_utf8();
+        }
+        if copied < text.len() {
+            out.push((&text[copied..], false));
+        }
+        out
+    }
+
+    /// Where the longest id that starts at `i` ends, where nothing joins it after.
+    fn id_at(&self, text: &str, i: usize) -> Option<usize> {
+        let rest = &text[i..];
+        rest.char_indices()
+            .skip(1)
+            .chain([(rest.len(), ' ')])
+            .take_while(|&(k, _)| k <= self.longest)
+            .filter(|&(k, c)| !joins(c) && self.ids.contains(&rest[..k]))
+            .last()
+            .map(|(k, _)| i + k)
+    }
+
+    /// `text` with each id between U+2068 and U+2069, for page.js.
+    pub(super) fn marked(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + 16);
+        for (piece, id) in self.pieces(text) {
+            if id {
+                out.push('\u{2068}');
+                out.push_str(piece);
+                out.push('\u{2069}');
+            } else {
+                out.push_str(piece);
+            }
+        }
+        out
+    }
+
+    /// `text` as HTML, each id a `<bdi>` element.
+    pub(super) fn html(&self, text: &str) -> String {
+        let pieces = self.pieces(text).into_iter();
+        pieces
+            .map(|(piece, id)| if id { bdi(piece) } else { esc(piece) })
+            .collect()
+    }
+}
+
+/// Whether `c` next to an id would make it part of a longer word.
+fn joins(c: char) -> bool {
+    c.is_alphanumeric() || c == '-' || c == '_'
+}
+
+/// An id written into a sentence, as HTML: isolated whatever its letters.
+pub(super) fn bdi(id: &str) -> String {
+    format!("<bdi>{}</bdi>", esc(id))
+}
+
 /// Text for HTML content and attribute values.
 pub(super) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -156,10 +264,22 @@ pub(super) fn esc(text: &str) -> String {
 
 /// JSON that can sit inside a `<script>` element: `<`, `>` and `&` only occur inside JSON
 /// strings, where their `\u` escapes mean the same, so no `</script>` can end the block early.
+/// So do the characters the page is written without ([`printable`] writes a raw one as
+/// `\u{85}`, which JSON cannot read): DEL and the C1 controls, which JSON leaves raw, and the
+/// bidirectional controls (an id marked as isolated, a file name), all written as `\u`
+/// escapes.
+///
+/// [`printable`]: crate::base::text::printable
 pub(super) fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if matches!(c, '<' | '>' | '&') || c.is_control() || reorders(c) {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -217,12 +337,36 @@ mod tests {
     }
 
     #[test]
-    fn no_text_can_close_the_data_block() {
+    fn right_to_left_ids_are_isolated_where_they_stand_as_words() {
+        let ids = Isolated::new(["SO-1", "מרכז-2", "מרכז", "ת1", "ת2", "طلب-1"]);
+        assert_eq!(
+            ids.marked("ship طلب-1's 30 x SKU at מרכז-2 30 units; ת1, ת2 for SO-1"),
+            "ship \u{2068}طلب-1\u{2069}'s 30 x SKU at \u{2068}מרכז-2\u{2069} 30 units; \
+             \u{2068}ת1\u{2069}, \u{2068}ת2\u{2069} for SO-1"
+        );
+        // Not inside a longer word, nor an id that is not one.
+        for same in ["מרכז-22 and xמרכז-2", "ת12 at מרכז_2", "SO-1 (priority 1)"] {
+            assert_eq!(ids.marked(same), same);
+        }
+        assert_eq!(
+            ids.html("<b> מרכז-2 & מרכז"),
+            "&lt;b&gt; <bdi>מרכז-2</bdi> &amp; <bdi>מרכז</bdi>"
+        );
+        assert!(Isolated::new(["SO-1"]).ids.is_empty());
+    }
+
+    #[test]
+    fn no_text_can_close_or_break_the_data_block() {
         let json = serde_json::to_string(&"</script><b>&").unwrap();
         let safe = script_safe(&json);
         assert!(!safe.contains('<') && !safe.contains('&'));
         let back: String = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, "</script><b>&");
+        // What the page is written without, escaped, and read back as it was.
+        let odd = "p\u{85}\u{7f}\u{2068}\u{5d0}\u{2069}.json";
+        let safe = script_safe(&serde_json::to_string(odd).unwrap());
+        assert_eq!(safe, "\"p\\u0085\\u007f\\u2068\u{5d0}\\u2069.json\"");
+        assert_eq!(serde_json::from_str::<String>(&safe).unwrap(), odd);
         assert_eq!(
             esc("<a href=\"x\">'&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
