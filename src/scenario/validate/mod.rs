@@ -26,6 +26,7 @@ use crate::scenario::domain::*;
 use crate::scenario::ids::*;
 use crate::scenario::load::parse_scenario;
 use crate::scenario::wire::*;
+use disruptions::Targets;
 use ndarray::Array2;
 use orders::orders_by_surge;
 use paths::{Field, OrderAt};
@@ -126,10 +127,12 @@ pub fn extend(prev: &Scenario, more: &[DisruptionDoc]) -> Option<Scenario> {
         first,
         &s.index,
         &s.nodes,
-        &mut s.lanes,
-        &mut s.stock,
-        &mut s.inbound,
-        &mut surges,
+        Targets {
+            lanes: &mut s.lanes,
+            stock: &mut s.stock,
+            inbound: &mut s.inbound,
+            surge_orders: &mut surges,
+        },
     );
     if v.diags.has_errors() || added.len() != more.len() {
         return None;
@@ -257,10 +260,12 @@ impl Validator {
             0,
             &index,
             &nodes,
-            &mut lanes,
-            &mut stock,
-            &mut inbound,
-            &mut orders_by_surge(&order_docs),
+            Targets {
+                lanes: &mut lanes,
+                stock: &mut stock,
+                inbound: &mut inbound,
+                surge_orders: &mut orders_by_surge(&order_docs),
+            },
         );
         let mut nodes = nodes;
         self.apply_node_outages(&disruptions, 0, &mut nodes);
