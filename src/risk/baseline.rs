@@ -222,6 +222,12 @@ pub fn simulate(s: &Scenario) -> Baseline {
     out
 }
 
+/// A frozen plan entry: (day, order, position in the plan, units).
+type FrozenEntry = (Day, OrderIx, usize, f64);
+
+/// The dense id of each (node, sku) that a plan ships from.
+type PairIds = HashMap<(NodeIx, SkuIx), usize>;
+
 /// Where a job comes in section 4's serving order: (priority, due, order id, sku, position).
 type ServingKey<'a> = (u32, Day, &'a str, &'a str, usize);
 
@@ -273,14 +279,29 @@ fn jobs_in_serving_order(s: &Scenario) -> Vec<Job> {
 }
 
 impl Sim<'_> {
-    /// Long because frozen shipments take their stock and capacity, and record what breaks, in
-    /// one pass over the per-day projections it builds.
+    /// Sets aside what the frozen orders' shipments take before anyone else is served: their
+    /// stock (`self.stock`'s caps) and their node and lane capacity, each (node, sku) shipped
+    /// from indexed in `self.pair_of`; every rule they break is in `out.unkept_frozen`.
     fn set_aside_frozen(&mut self, out: &mut Baseline) {
-        let s = self.s;
+        let (pair_id, pairs) = self.index_pairs();
+        let (outflow, mut frozen_orders) = self.ship_frozen(pairs.len(), out);
         let h = self.h;
+        let mut inflow = vec![vec![0.0; h]; pairs.len()];
+        for r in &self.s.inbound {
+            if let (Some(eta), Some(&pair)) = (r.eta, pair_id.get(&(r.node, r.sku))) {
+                inflow[pair][eta as usize] += r.quantity;
+            }
+        }
+        self.project_stock(&pairs, &inflow, &outflow, &mut frozen_orders, out);
+        self.unkept_for_capacity(out);
+    }
+
+    /// Fills `self.pair_of`; returns the dense id of each (node, sku) and the pairs by id.
+    fn index_pairs(&mut self) -> (PairIds, Vec<(NodeIx, SkuIx)>) {
+        let s = self.s;
         // Every (node, sku) that any plan ships from gets a dense id (in order of first
         // appearance, so that everything derived from them is deterministic) and a projection.
-        let mut pair_id: HashMap<(NodeIx, SkuIx), usize> = HashMap::new();
+        let mut pair_id: PairIds = HashMap::new();
         let mut pairs: Vec<(NodeIx, SkuIx)> = Vec::new();
         self.pair_of = s
             .orders
@@ -297,9 +318,23 @@ impl Sim<'_> {
                     .collect()
             })
             .collect();
-        let mut outflow = vec![vec![0.0; h]; pairs.len()];
+        (pair_id, pairs)
+    }
+
+    /// Ships the frozen orders' plans, taking their node and lane capacity, and notes in `out`
+    /// their shipments and those that leave a closed node or on a day without a departure.
+    /// Returns, per (node, sku) id (`pairs` of them), the frozen units shipped each day and
+    /// the frozen entries.
+    fn ship_frozen(
+        &mut self,
+        pairs: usize,
+        out: &mut Baseline,
+    ) -> (Vec<Vec<f64>>, Vec<Vec<FrozenEntry>>) {
+        let s = self.s;
+        let h = self.h;
+        let mut outflow = vec![vec![0.0; h]; pairs];
         // Per pair, its frozen entries: (day, order, position in the plan, units).
-        let mut frozen_orders: Vec<Vec<(Day, OrderIx, usize, f64)>> = vec![Vec::new(); pairs.len()];
+        let mut frozen_orders: Vec<Vec<FrozenEntry>> = vec![Vec::new(); pairs];
         for (oi, o) in s.orders.iter().enumerate().filter(|(_, o)| o.frozen) {
             let order = OrderIx::new(oi);
             for (k, e) in o.plan.iter().enumerate() {
@@ -340,12 +375,22 @@ impl Sim<'_> {
                 }
             }
         }
-        let mut inflow = vec![vec![0.0; h]; pairs.len()];
-        for r in &s.inbound {
-            if let (Some(eta), Some(&pair)) = (r.eta, pair_id.get(&(r.node, r.sku))) {
-                inflow[pair][eta as usize] += r.quantity;
-            }
-        }
+        (outflow, frozen_orders)
+    }
+
+    /// Fills `self.stock`: per pair, the most the non-frozen shipments may take by each day
+    /// given its `inflow` and the frozen `outflow`, the frozen orders its first takers; the
+    /// frozen orders the stock cannot cover are noted in `out`.
+    fn project_stock(
+        &mut self,
+        pairs: &[(NodeIx, SkuIx)],
+        inflow: &[Vec<f64>],
+        outflow: &[Vec<f64>],
+        frozen_orders: &mut [Vec<FrozenEntry>],
+        out: &mut Baseline,
+    ) {
+        let s = self.s;
+        let h = self.h;
         self.stock = Vec::with_capacity(pairs.len());
         for (pair, &(node, sku)) in pairs.iter().enumerate() {
             let mut proj = vec![0.0; h];
@@ -371,6 +416,13 @@ impl Sim<'_> {
                 takers,
             });
         }
+    }
+
+    /// Notes in `out` every frozen order that uses a node or lane on a day the frozen
+    /// shipments take more than its capacity.
+    fn unkept_for_capacity(&self, out: &mut Baseline) {
+        let s = self.s;
+        let h = self.h;
         for (n, node) in s.nodes.iter().enumerate() {
             let Some(cap) = node.ship_capacity_per_day else {
                 continue;

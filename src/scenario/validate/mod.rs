@@ -26,6 +26,7 @@ use crate::scenario::domain::*;
 use crate::scenario::ids::*;
 use crate::scenario::load::parse_scenario;
 use crate::scenario::wire::*;
+use disruptions::Targets;
 use ndarray::Array2;
 use orders::orders_by_surge;
 use paths::{Field, OrderAt};
@@ -126,10 +127,12 @@ pub fn extend(prev: &Scenario, more: &[DisruptionDoc]) -> Option<Scenario> {
         first,
         &s.index,
         &s.nodes,
-        &mut s.lanes,
-        &mut s.stock,
-        &mut s.inbound,
-        &mut surges,
+        Targets {
+            lanes: &mut s.lanes,
+            stock: &mut s.stock,
+            inbound: &mut s.inbound,
+            surge_orders: &mut surges,
+        },
     );
     if v.diags.has_errors() || added.len() != more.len() {
         return None;
@@ -144,74 +147,14 @@ pub fn extend(prev: &Scenario, more: &[DisruptionDoc]) -> Option<Scenario> {
 }
 
 impl Validator {
-    /// Long because it validates the document's sections in document order, which is the order
-    /// of the diagnostics users see.
+    /// The scenario `doc` describes, its sections validated in document order (the order of
+    /// the diagnostics users see); `None` when any of them has an error.
     fn scenario(&mut self, doc: &ScenarioDoc) -> Option<Scenario> {
-        if doc.id.trim().is_empty() {
-            self.err(
-                "empty_id",
-                "id",
-                "the scenario id is empty",
-                "give the scenario a name, e.g. \"demo-eu-1\"",
-            );
-        } else if doc.id.chars().count() > MAX_ID_CHARS {
-            self.err(
-                "id_too_long",
-                "id",
-                format!(
-                    "the scenario id \"{}\" is {} characters long, more than {MAX_ID_CHARS}",
-                    clip(&doc.id, 24),
-                    doc.id.chars().count()
-                ),
-                "give the scenario a short name, e.g. \"demo-eu-1\"",
-            );
-        } else if refs::breaks_line(&doc.id) {
-            self.err(
-                "id_line_break",
-                "id",
-                format!("the scenario id {:?} has a line break in it", doc.id),
-                "ids are written on one line in every table, report and file; remove the line break",
-            );
-        } else if let Some(c) = refs::reorders(&doc.id) {
-            self.err(
-                "id_bidi_control",
-                "id",
-                format!(
-                    "the scenario id {:?} has the bidirectional control U+{:04X} in it",
-                    doc.id, c as u32
-                ),
-                refs::REORDERS_HINT,
-            );
-        }
+        self.scenario_id(&doc.id);
         if let Some(c) = &doc.currency {
             self.currency(c);
         }
-        self.as_of = self.date(&"as_of", &doc.as_of);
-        if let Some(d) = self.as_of.filter(|d| *d > last_as_of()) {
-            self.err(
-                "as_of_too_late",
-                "as_of",
-                format!(
-                    "as_of {d} is after {}: dates in the plan would run past the year 9999, which YYYY-MM-DD cannot write",
-                    last_as_of()
-                ),
-                "check the year",
-            );
-            self.as_of = None;
-        }
-        if (1..=MAX_HORIZON).contains(&doc.horizon_days) {
-            self.horizon = Some(doc.horizon_days as u32);
-        } else {
-            self.err(
-                "horizon_out_of_range",
-                "horizon_days",
-                format!(
-                    "horizon_days is {}, outside 1..={MAX_HORIZON}",
-                    doc.horizon_days
-                ),
-                "plan between 1 day and a year; 14 to 28 days is usual for order promising",
-            );
-        }
+        self.as_of_and_horizon(doc);
         self.integer = doc.policy.integer_quantities.unwrap_or(true);
 
         let mut index = Index::default();
@@ -222,19 +165,7 @@ impl Validator {
         let mut inbound = self.inbound(&doc.inbound, &nodes, &mut index);
 
         // Orders from demand surges share the id space of the scenario's own orders.
-        let mut order_docs: Vec<(OrderAt, &OrderDoc, Option<DisruptionIx>)> = doc
-            .orders
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (OrderAt::Listed(i), o, None))
-            .collect();
-        for (d, dis) in doc.disruptions.iter().enumerate() {
-            if let DisruptionDoc::DemandSurge { orders } = dis {
-                for (j, o) in orders.iter().enumerate() {
-                    order_docs.push((OrderAt::Surge(d, j), o, Some(DisruptionIx::new(d))));
-                }
-            }
-        }
+        let order_docs = order_docs(doc);
         let ids: Vec<(Field, &str)> = order_docs
             .iter()
             .map(|(p, o, _)| (Field(p, "id"), o.id.as_str()))
@@ -243,24 +174,19 @@ impl Validator {
             Arc::new(self.index_ids(&ids, "order", |s| OrderId(s.to_owned()), OrderIx::new));
 
         let policy_defaults = self.policy_penalties(&doc.policy);
-        let mut orders = Vec::with_capacity(order_docs.len());
-        for (path, o, surge) in &order_docs {
-            if let Some(order) =
-                self.order(path, o, *surge, &index, &nodes, &lanes, &policy_defaults)
-            {
-                orders.push(order);
-            }
-        }
+        let orders = self.orders(&order_docs, &index, &nodes, &lanes, &policy_defaults);
 
         let disruptions = self.disruptions(
             &doc.disruptions,
             0,
             &index,
             &nodes,
-            &mut lanes,
-            &mut stock,
-            &mut inbound,
-            &mut orders_by_surge(&order_docs),
+            Targets {
+                lanes: &mut lanes,
+                stock: &mut stock,
+                inbound: &mut inbound,
+                surge_orders: &mut orders_by_surge(&order_docs),
+            },
         );
         let mut nodes = nodes;
         self.apply_node_outages(&disruptions, 0, &mut nodes);
@@ -273,10 +199,7 @@ impl Validator {
         if self.diags.has_errors() || orders.len() != order_docs.len() {
             return None;
         }
-        let mut available = Array2::zeros((nodes.len(), skus.len()));
-        for (&(n, s), rec) in &stock {
-            available[[n.ix(), s.ix()]] = (rec.on_hand - rec.reserved).max(0.0);
-        }
+        let available = available(&stock, nodes.len(), skus.len());
         Some(Scenario {
             id: doc.id.clone(),
             as_of,
@@ -294,4 +217,126 @@ impl Validator {
             index,
         })
     }
+
+    /// Checks the scenario's `id`: not empty, not too long, on one line, without
+    /// bidirectional controls (only the first of these that fails is reported).
+    fn scenario_id(&mut self, id: &str) {
+        if id.trim().is_empty() {
+            self.err(
+                "empty_id",
+                "id",
+                "the scenario id is empty",
+                "give the scenario a name, e.g. \"demo-eu-1\"",
+            );
+        } else if id.chars().count() > MAX_ID_CHARS {
+            self.err(
+                "id_too_long",
+                "id",
+                format!(
+                    "the scenario id \"{}\" is {} characters long, more than {MAX_ID_CHARS}",
+                    clip(id, 24),
+                    id.chars().count()
+                ),
+                "give the scenario a short name, e.g. \"demo-eu-1\"",
+            );
+        } else if refs::breaks_line(id) {
+            self.err(
+            "id_line_break",
+            "id",
+            format!("the scenario id {:?} has a line break in it", id),
+            "ids are written on one line in every table, report and file; remove the line break",
+        );
+        } else if let Some(c) = refs::reorders(id) {
+            self.err(
+                "id_bidi_control",
+                "id",
+                format!(
+                    "the scenario id {:?} has the bidirectional control U+{:04X} in it",
+                    id, c as u32
+                ),
+                refs::REORDERS_HINT,
+            );
+        }
+    }
+
+    /// Checks `as_of` and `horizon_days`, and keeps those that are usable in `self.as_of`
+    /// and `self.horizon`.
+    fn as_of_and_horizon(&mut self, doc: &ScenarioDoc) {
+        self.as_of = self.date(&"as_of", &doc.as_of);
+        if let Some(d) = self.as_of.filter(|d| *d > last_as_of()) {
+            self.err(
+            "as_of_too_late",
+            "as_of",
+            format!(
+                "as_of {d} is after {}: dates in the plan would run past the year 9999, which YYYY-MM-DD cannot write",
+                last_as_of()
+            ),
+            "check the year",
+        );
+            self.as_of = None;
+        }
+        if (1..=MAX_HORIZON).contains(&doc.horizon_days) {
+            self.horizon = Some(doc.horizon_days as u32);
+        } else {
+            self.err(
+                "horizon_out_of_range",
+                "horizon_days",
+                format!(
+                    "horizon_days is {}, outside 1..={MAX_HORIZON}",
+                    doc.horizon_days
+                ),
+                "plan between 1 day and a year; 14 to 28 days is usual for order promising",
+            );
+        }
+    }
+
+    /// The orders of `order_docs` that validate, in their order.
+    fn orders(
+        &mut self,
+        order_docs: &[(OrderAt, &OrderDoc, Option<DisruptionIx>)],
+        index: &Index,
+        nodes: &[Node],
+        lanes: &[Lane],
+        policy_defaults: &[PriorityPenalty],
+    ) -> Vec<Order> {
+        let mut orders = Vec::with_capacity(order_docs.len());
+        for (path, o, surge) in order_docs {
+            if let Some(order) = self.order(path, o, *surge, index, nodes, lanes, policy_defaults) {
+                orders.push(order);
+            }
+        }
+        orders
+    }
+}
+
+/// Every order of `doc` with where it sits: the listed ones, then each demand surge's, in
+/// document order.
+fn order_docs(doc: &ScenarioDoc) -> Vec<(OrderAt, &OrderDoc, Option<DisruptionIx>)> {
+    let mut order_docs: Vec<(OrderAt, &OrderDoc, Option<DisruptionIx>)> = doc
+        .orders
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (OrderAt::Listed(i), o, None))
+        .collect();
+    for (d, dis) in doc.disruptions.iter().enumerate() {
+        if let DisruptionDoc::DemandSurge { orders } = dis {
+            for (j, o) in orders.iter().enumerate() {
+                order_docs.push((OrderAt::Surge(d, j), o, Some(DisruptionIx::new(d))));
+            }
+        }
+    }
+    order_docs
+}
+
+/// The stock available at day 0 per (node, sku): on hand less reserved, never below zero.
+fn available(
+    stock: &HashMap<(NodeIx, SkuIx), StockRecord>,
+    nodes: usize,
+    skus: usize,
+) -> Array2<f64> {
+    let mut available = Array2::zeros((nodes, skus));
+    for (&(n, s), rec) in stock {
+        available[[n.ix(), s.ix()]] = (rec.on_hand - rec.reserved).max(0.0);
+    }
+    available
 }

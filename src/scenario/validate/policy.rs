@@ -66,8 +66,8 @@ impl Validator {
         out
     }
 
-    /// Long because each policy field is its own check, in document order (the order of the
-    /// diagnostics).
+    /// The policy of `doc`, with the priority `penalties` already validated; each field is
+    /// its own check, in document order (the order of the diagnostics).
     pub(super) fn policy(
         &mut self,
         doc: &PolicyDoc,
@@ -75,6 +75,28 @@ impl Validator {
         index: &Index,
         inbound: &[Inbound],
     ) -> Policy {
+        self.policy_numbers(doc);
+        let mut forbid = Vec::new();
+        for (i, f) in doc.forbid.iter().enumerate() {
+            let p = format!("policy.forbid[{i}]");
+            if let Some(f) = self.forbid(&p, f, index, inbound) {
+                forbid.push(f);
+            }
+        }
+        Policy {
+            priority_penalties: penalties,
+            change_penalty_per_unit: doc.change_penalty_per_unit.unwrap_or(0.5),
+            integer_quantities: doc.integer_quantities.unwrap_or(true),
+            forbid,
+            time_limit_s: doc.time_limit_s.unwrap_or(30.0),
+            mip_gap: doc.mip_gap.unwrap_or(1e-4),
+            threads: doc.threads.unwrap_or(0).clamp(0, MAX_THREADS) as u32,
+        }
+    }
+
+    /// Checks the policy's numbers: the change penalty, the time limit, the MIP gap and the
+    /// threads.
+    fn policy_numbers(&mut self, doc: &PolicyDoc) {
         if let Some(c) = doc.change_penalty_per_unit {
             self.amount(
                 &"policy.change_penalty_per_unit",
@@ -115,83 +137,80 @@ impl Validator {
                 );
             }
         }
-        let mut forbid = Vec::new();
-        for (i, f) in doc.forbid.iter().enumerate() {
-            let p = format!("policy.forbid[{i}]");
-            match f {
-                ForbidDoc::Shipment(s) => {
-                    let sp = format!("{p}.shipment");
-                    let order = self.order_ref(index, &format_args!("{sp}.order"), &s.order);
-                    let sku = s
-                        .sku
-                        .as_ref()
-                        .map(|x| self.sku_ref(index, &format_args!("{sp}.sku"), x));
-                    let node = s
-                        .node
-                        .as_ref()
-                        .map(|x| self.node_ref(index, &format_args!("{sp}.node"), x));
-                    let lane = s.lane.as_ref().map(|l| {
-                        l.as_ref()
-                            .map(|x| self.lane_ref(index, &format_args!("{sp}.lane"), x))
-                    });
-                    let (Some(order), Some(sku), Some(node), Some(lane)) = (
-                        order,
-                        sku.map_or(Some(None), |x| x.map(Some)),
-                        node.map_or(Some(None), |x| x.map(Some)),
-                        lane.map_or(Some(None), |x| {
-                            x.map_or(Some(Some(None)), |y| y.map(|z| Some(Some(z))))
-                        }),
-                    ) else {
-                        continue;
-                    };
-                    forbid.push(Forbid::Shipment {
-                        order,
-                        sku,
-                        node,
-                        lane,
-                    });
+    }
+
+    /// The forbid entry `f`, at path `p`; `None` when a reference in it does not resolve.
+    fn forbid(
+        &mut self,
+        p: &str,
+        f: &ForbidDoc,
+        index: &Index,
+        inbound: &[Inbound],
+    ) -> Option<Forbid> {
+        match f {
+            ForbidDoc::Shipment(s) => self.forbid_shipment(p, s, index),
+            ForbidDoc::Transfer(t) => {
+                let tp = format!("{p}.transfer");
+                let lane = self.lane_ref(index, &format_args!("{tp}.lane"), &t.lane);
+                let sku = t
+                    .sku
+                    .as_ref()
+                    .map(|x| self.sku_ref(index, &format_args!("{tp}.sku"), x));
+                let (Some(lane), Some(sku)) = (lane, sku.map_or(Some(None), |x| x.map(Some)))
+                else {
+                    return None;
+                };
+                Some(Forbid::Transfer { lane, sku })
+            }
+            ForbidDoc::ExpediteInbound(id) => {
+                let r = self.inbound_ref(index, &format_args!("{p}.expedite_inbound"), id)?;
+                if inbound
+                    .get(r.ix())
+                    .is_some_and(|x| x.expedite.is_none() && !x.cancelled)
+                {
+                    self.warn(
+                        "forbid_without_option",
+                        p,
+                        format!("inbound \"{id}\" has no expedite option; nothing to forbid"),
+                    );
                 }
-                ForbidDoc::Transfer(t) => {
-                    let tp = format!("{p}.transfer");
-                    let lane = self.lane_ref(index, &format_args!("{tp}.lane"), &t.lane);
-                    let sku = t
-                        .sku
-                        .as_ref()
-                        .map(|x| self.sku_ref(index, &format_args!("{tp}.sku"), x));
-                    let (Some(lane), Some(sku)) = (lane, sku.map_or(Some(None), |x| x.map(Some)))
-                    else {
-                        continue;
-                    };
-                    forbid.push(Forbid::Transfer { lane, sku });
-                }
-                ForbidDoc::ExpediteInbound(id) => {
-                    let Some(r) =
-                        self.inbound_ref(index, &format_args!("{p}.expedite_inbound"), id)
-                    else {
-                        continue;
-                    };
-                    if inbound
-                        .get(r.ix())
-                        .is_some_and(|x| x.expedite.is_none() && !x.cancelled)
-                    {
-                        self.warn(
-                            "forbid_without_option",
-                            p.clone(),
-                            format!("inbound \"{id}\" has no expedite option; nothing to forbid"),
-                        );
-                    }
-                    forbid.push(Forbid::ExpediteInbound(r));
-                }
+                Some(Forbid::ExpediteInbound(r))
             }
         }
-        Policy {
-            priority_penalties: penalties,
-            change_penalty_per_unit: doc.change_penalty_per_unit.unwrap_or(0.5),
-            integer_quantities: doc.integer_quantities.unwrap_or(true),
-            forbid,
-            time_limit_s: doc.time_limit_s.unwrap_or(30.0),
-            mip_gap: doc.mip_gap.unwrap_or(1e-4),
-            threads: doc.threads.unwrap_or(0).clamp(0, MAX_THREADS) as u32,
-        }
+    }
+
+    /// The forbidden shipment `s` of the forbid entry at `p`; `None` when a reference in it
+    /// does not resolve.
+    fn forbid_shipment(&mut self, p: &str, s: &ForbidShipmentDoc, index: &Index) -> Option<Forbid> {
+        let sp = format!("{p}.shipment");
+        let order = self.order_ref(index, &format_args!("{sp}.order"), &s.order);
+        let sku = s
+            .sku
+            .as_ref()
+            .map(|x| self.sku_ref(index, &format_args!("{sp}.sku"), x));
+        let node = s
+            .node
+            .as_ref()
+            .map(|x| self.node_ref(index, &format_args!("{sp}.node"), x));
+        let lane = s.lane.as_ref().map(|l| {
+            l.as_ref()
+                .map(|x| self.lane_ref(index, &format_args!("{sp}.lane"), x))
+        });
+        let (Some(order), Some(sku), Some(node), Some(lane)) = (
+            order,
+            sku.map_or(Some(None), |x| x.map(Some)),
+            node.map_or(Some(None), |x| x.map(Some)),
+            lane.map_or(Some(None), |x| {
+                x.map_or(Some(Some(None)), |y| y.map(|z| Some(Some(z))))
+            }),
+        ) else {
+            return None;
+        };
+        Some(Forbid::Shipment {
+            order,
+            sku,
+            node,
+            lane,
+        })
     }
 }

@@ -171,12 +171,9 @@ impl Mcnd {
             .collect()
     }
 
-    /// Long because it maps the instance's nodes, arcs and commodities to the scenario's tables
-    /// in order, each a few lines.
+    /// The scenario of the instance, named `id`: its nodes, arcs and commodities mapped to
+    /// the scenario's tables in order, with a warning per commodity the arcs cannot carry.
     pub fn to_scenario(&self, id: &str) -> Imported {
-        let node_id = |i: usize| format!("N{}", i + 1);
-        let sku_id = |k: usize| format!("K{}", k + 1);
-        let zone_id = |i: usize| format!("Z{}", i + 1);
         let mut destinations: Vec<usize> = self.commodities.iter().map(|c| c.destination).collect();
         destinations.sort_unstable();
         destinations.dedup();
@@ -187,145 +184,192 @@ impl Mcnd {
             as_of: AS_OF.to_owned(),
             horizon_days: 1,
             currency: None,
-            skus: (0..self.commodities.len())
-                .map(|k| {
-                    let c = &self.commodities[k];
-                    SkuDoc {
-                        id: sku_id(k),
-                        name: Some(format!(
-                            "commodity {}: {} units from node {} to node {}",
-                            k + 1,
-                            c.demand,
-                            c.origin + 1,
-                            c.destination + 1
-                        )),
-                    }
-                })
-                .collect(),
-            // Every node holds stock so that flow through it is a transfer; ship capacity
-            // stays unlimited, as MCND limits only arcs. Each destination gets a customer
-            // zone of its own behind a free lane: ordered at the node itself, every arc into
-            // it would carry a shipment column beside the transfer column for the same flow,
-            // and those twins made HiGHS up to 10x slower (models/mcnd-import.md).
-            nodes: (0..self.nodes)
-                .map(|i| NodeDoc {
-                    id: node_id(i),
-                    kind: NodeKind::Dc,
-                    ship_capacity_per_day: None,
-                    name: None,
-                    location: None,
-                })
-                .chain(destinations.iter().map(|&i| NodeDoc {
-                    id: zone_id(i),
-                    kind: NodeKind::Customer,
-                    ship_capacity_per_day: None,
-                    name: None,
-                    location: None,
-                }))
-                .collect(),
-            lanes: self
-                .arcs
-                .iter()
-                .enumerate()
-                .map(|(j, a)| LaneDoc {
-                    id: format!("A{}", j + 1),
-                    from: node_id(a.tail),
-                    to: node_id(a.head),
-                    mode: "arc".to_owned(),
-                    lead_time_days: 0,
-                    cost_per_unit: a.unit_cost,
-                    fixed_cost_per_day: Some(a.fixed_cost),
-                    capacity_per_day: Some(a.capacity),
-                    departure_days: None,
-                })
-                .chain(destinations.iter().map(|&i| LaneDoc {
-                    id: format!("D{}", i + 1),
-                    from: node_id(i),
-                    to: zone_id(i),
-                    mode: "delivery".to_owned(),
-                    lead_time_days: 0,
-                    cost_per_unit: 0.0,
-                    fixed_cost_per_day: None,
-                    capacity_per_day: None,
-                    departure_days: None,
-                }))
-                .collect(),
-            stock: self
-                .commodities
-                .iter()
-                .enumerate()
-                .map(|(k, c)| StockDoc {
-                    node: node_id(c.origin),
-                    sku: sku_id(k),
-                    on_hand: c.demand,
-                    reserved: None,
-                })
-                .collect(),
+            skus: self.sku_docs(),
+            nodes: self.node_docs(&destinations),
+            lanes: self.lane_docs(&destinations),
+            stock: self.stock_docs(),
             inbound: Vec::new(),
-            orders: self
-                .commodities
-                .iter()
-                .enumerate()
-                .map(|(k, c)| OrderDoc {
-                    id: sku_id(k),
-                    customer: None,
-                    destination: zone_id(c.destination),
-                    due: AS_OF.to_owned(),
-                    priority: 1,
-                    lines: vec![LineDoc {
-                        sku: sku_id(k),
-                        quantity: c.demand,
-                    }],
-                    plan: Vec::new(),
-                    allow_partial: None,
-                    max_sources: None,
-                    frozen: None,
-                    late_penalty_per_unit_day: None,
-                    short_penalty_per_unit: None,
-                })
-                .collect(),
+            orders: self.order_docs(),
             disruptions: Vec::new(),
             policy: import_policy(penalty),
         };
-        let warnings = self
-            .commodities
-            .iter()
-            .zip(self.max_flows())
-            .enumerate()
-            .filter(|(_, (c, f))| *f < c.demand - 1e-9)
-            .map(|(k, (c, f))| {
-                format!(
-                    "order {} (commodity {}): demand {} exceeds the {} units the arc capacities can carry from node {} to node {}; at least {} units will be short",
-                    sku_id(k),
-                    k + 1,
-                    c.demand,
-                    f,
-                    c.origin + 1,
-                    c.destination + 1,
-                    c.demand - f
-                )
-            })
-            .collect();
+        let warnings = self.short_warnings();
         Imported {
-            summary: format!(
-                "MCND instance: {}, {}, {} {} ({}); shortage penalty {penalty} per unit",
-                plural(self.nodes as f64, "node"),
-                plural(self.arcs.len() as f64, "arc"),
-                self.commodities.len(),
-                if self.commodities.len() == 1 {
-                    "commodity"
-                } else {
-                    "commodities"
-                },
-                plural(
-                    self.commodities.iter().map(|c| c.demand).sum::<f64>(),
-                    "unit"
-                )
-            ),
+            summary: self.summary(penalty),
             doc,
             warnings,
         }
     }
+
+    /// A SKU per commodity, named after its demand, origin and destination.
+    fn sku_docs(&self) -> Vec<SkuDoc> {
+        (0..self.commodities.len())
+            .map(|k| {
+                let c = &self.commodities[k];
+                SkuDoc {
+                    id: sku_id(k),
+                    name: Some(format!(
+                        "commodity {}: {} units from node {} to node {}",
+                        k + 1,
+                        c.demand,
+                        c.origin + 1,
+                        c.destination + 1
+                    )),
+                }
+            })
+            .collect()
+    }
+
+    /// A `dc` per node, then a customer zone per node in `destinations`.
+    fn node_docs(&self, destinations: &[usize]) -> Vec<NodeDoc> {
+        // Every node holds stock so that flow through it is a transfer; ship capacity
+        // stays unlimited, as MCND limits only arcs. Each destination gets a customer
+        // zone of its own behind a free lane: ordered at the node itself, every arc into
+        // it would carry a shipment column beside the transfer column for the same flow,
+        // and those twins made HiGHS up to 10x slower (models/mcnd-import.md).
+        (0..self.nodes)
+            .map(|i| NodeDoc {
+                id: node_id(i),
+                kind: NodeKind::Dc,
+                ship_capacity_per_day: None,
+                name: None,
+                location: None,
+            })
+            .chain(destinations.iter().map(|&i| NodeDoc {
+                id: zone_id(i),
+                kind: NodeKind::Customer,
+                ship_capacity_per_day: None,
+                name: None,
+                location: None,
+            }))
+            .collect()
+    }
+
+    /// A lane per arc, then a free delivery lane from each node in `destinations` to its zone.
+    fn lane_docs(&self, destinations: &[usize]) -> Vec<LaneDoc> {
+        self.arcs
+            .iter()
+            .enumerate()
+            .map(|(j, a)| LaneDoc {
+                id: format!("A{}", j + 1),
+                from: node_id(a.tail),
+                to: node_id(a.head),
+                mode: "arc".to_owned(),
+                lead_time_days: 0,
+                cost_per_unit: a.unit_cost,
+                fixed_cost_per_day: Some(a.fixed_cost),
+                capacity_per_day: Some(a.capacity),
+                departure_days: None,
+            })
+            .chain(destinations.iter().map(|&i| LaneDoc {
+                id: format!("D{}", i + 1),
+                from: node_id(i),
+                to: zone_id(i),
+                mode: "delivery".to_owned(),
+                lead_time_days: 0,
+                cost_per_unit: 0.0,
+                fixed_cost_per_day: None,
+                capacity_per_day: None,
+                departure_days: None,
+            }))
+            .collect()
+    }
+
+    /// Each commodity's demand, on hand at its origin.
+    fn stock_docs(&self) -> Vec<StockDoc> {
+        self.commodities
+            .iter()
+            .enumerate()
+            .map(|(k, c)| StockDoc {
+                node: node_id(c.origin),
+                sku: sku_id(k),
+                on_hand: c.demand,
+                reserved: None,
+            })
+            .collect()
+    }
+
+    /// An order per commodity, of its demand, due at once in its destination's zone.
+    fn order_docs(&self) -> Vec<OrderDoc> {
+        self.commodities
+            .iter()
+            .enumerate()
+            .map(|(k, c)| OrderDoc {
+                id: sku_id(k),
+                customer: None,
+                destination: zone_id(c.destination),
+                due: AS_OF.to_owned(),
+                priority: 1,
+                lines: vec![LineDoc {
+                    sku: sku_id(k),
+                    quantity: c.demand,
+                }],
+                plan: Vec::new(),
+                allow_partial: None,
+                max_sources: None,
+                frozen: None,
+                late_penalty_per_unit_day: None,
+                short_penalty_per_unit: None,
+            })
+            .collect()
+    }
+
+    /// A warning per commodity whose demand exceeds what the arc capacities can carry.
+    fn short_warnings(&self) -> Vec<String> {
+        self
+        .commodities
+        .iter()
+        .zip(self.max_flows())
+        .enumerate()
+        .filter(|(_, (c, f))| *f < c.demand - 1e-9)
+        .map(|(k, (c, f))| {
+            format!(
+                "order {} (commodity {}): demand {} exceeds the {} units the arc capacities can carry from node {} to node {}; at least {} units will be short",
+                sku_id(k),
+                k + 1,
+                c.demand,
+                f,
+                c.origin + 1,
+                c.destination + 1,
+                c.demand - f
+            )
+        })
+        .collect()
+    }
+
+    /// The one-line summary of the instance, with the shortage `penalty`.
+    fn summary(&self, penalty: f64) -> String {
+        format!(
+            "MCND instance: {}, {}, {} {} ({}); shortage penalty {penalty} per unit",
+            plural(self.nodes as f64, "node"),
+            plural(self.arcs.len() as f64, "arc"),
+            self.commodities.len(),
+            if self.commodities.len() == 1 {
+                "commodity"
+            } else {
+                "commodities"
+            },
+            plural(
+                self.commodities.iter().map(|c| c.demand).sum::<f64>(),
+                "unit"
+            )
+        )
+    }
+}
+
+/// The id of node `i` (0-based).
+fn node_id(i: usize) -> String {
+    format!("N{}", i + 1)
+}
+
+/// The id of commodity `k`'s SKU and order (0-based).
+fn sku_id(k: usize) -> String {
+    format!("K{}", k + 1)
+}
+
+/// The id of the customer zone behind node `i` (0-based).
+fn zone_id(i: usize) -> String {
+    format!("Z{}", i + 1)
 }
 
 /// Maximum flow from `s` to `t` (Edmonds-Karp), stopping once `enough` is reached.

@@ -67,29 +67,13 @@ impl Ssfctp {
         (1.0 + max(&self.unit_cost) + max(&self.fixed_cost)).ceil()
     }
 
-    /// Long because it maps the instance's suppliers and customers to the scenario's tables in
-    /// order, each a few lines.
+    /// The scenario of the instance, named `id`: its suppliers and its customer mapped to the
+    /// scenario's tables in order, with warnings when the supply falls short or the numbers
+    /// are not whole.
     pub fn to_scenario(&self, id: &str) -> Imported {
         let n = self.capacity.len();
         let supply: f64 = self.capacity.iter().sum();
-        let source = |i: usize| format!("S{}", i + 1);
         let penalty = self.shortage_penalty();
-        let mut nodes: Vec<NodeDoc> = (0..n)
-            .map(|i| NodeDoc {
-                id: source(i),
-                kind: NodeKind::Plant,
-                ship_capacity_per_day: None,
-                name: None,
-                location: None,
-            })
-            .collect();
-        nodes.push(NodeDoc {
-            id: "SINK".to_owned(),
-            kind: NodeKind::Customer,
-            ship_capacity_per_day: None,
-            name: None,
-            location: None,
-        });
         let doc = ScenarioDoc {
             format: SCENARIO_FORMAT.to_owned(),
             id: id.to_owned(),
@@ -100,54 +84,85 @@ impl Ssfctp {
                 id: "P".to_owned(),
                 name: None,
             }],
-            nodes,
-            // The lane capacity repeats b_i: redundant with the stock, but it gives the
-            // fixed charge's big-M its tightest value, min(b_i, D).
-            lanes: (0..n)
-                .map(|i| LaneDoc {
-                    id: format!("L{}", i + 1),
-                    from: source(i),
-                    to: "SINK".to_owned(),
-                    mode: "arc".to_owned(),
-                    lead_time_days: 0,
-                    cost_per_unit: self.unit_cost[i],
-                    fixed_cost_per_day: Some(self.fixed_cost[i]),
-                    capacity_per_day: Some(self.capacity[i]),
-                    departure_days: None,
-                })
-                .collect(),
-            stock: (0..n)
-                .filter(|&i| self.capacity[i] > 0.0)
-                .map(|i| StockDoc {
-                    node: source(i),
-                    sku: "P".to_owned(),
-                    on_hand: self.capacity[i],
-                    reserved: None,
-                })
-                .collect(),
+            nodes: node_docs(n),
+            lanes: self.lane_docs(),
+            stock: self.stock_docs(),
             inbound: Vec::new(),
-            orders: vec![OrderDoc {
-                id: "D".to_owned(),
-                customer: None,
-                destination: "SINK".to_owned(),
-                due: AS_OF.to_owned(),
-                priority: 1,
-                lines: vec![LineDoc {
-                    sku: "P".to_owned(),
-                    quantity: self.demand,
-                }],
-                plan: Vec::new(),
-                // Ship complete when the sources can cover D: the demand row becomes the
-                // equality SSFCTP states, and HiGHS proves optimality 1.5x faster.
-                allow_partial: (supply >= self.demand).then_some(false),
-                max_sources: None,
-                frozen: None,
-                late_penalty_per_unit_day: None,
-                short_penalty_per_unit: None,
-            }],
+            orders: vec![self.order_doc(supply)],
             disruptions: Vec::new(),
             policy: import_policy(penalty),
         };
+        let warnings = self.warnings(supply, penalty);
+        Imported {
+            summary: format!(
+                "SSFCTP instance: {} offering {}, demand {}; shortage penalty {penalty} per unit",
+                crate::base::text::plural(n as f64, "source"),
+                crate::base::text::plural(supply, "unit"),
+                self.demand
+            ),
+            doc,
+            warnings,
+        }
+    }
+
+    /// A lane per source to the sink.
+    fn lane_docs(&self) -> Vec<LaneDoc> {
+        // The lane capacity repeats b_i: redundant with the stock, but it gives the
+        // fixed charge's big-M its tightest value, min(b_i, D).
+        (0..self.capacity.len())
+            .map(|i| LaneDoc {
+                id: format!("L{}", i + 1),
+                from: source_id(i),
+                to: "SINK".to_owned(),
+                mode: "arc".to_owned(),
+                lead_time_days: 0,
+                cost_per_unit: self.unit_cost[i],
+                fixed_cost_per_day: Some(self.fixed_cost[i]),
+                capacity_per_day: Some(self.capacity[i]),
+                departure_days: None,
+            })
+            .collect()
+    }
+
+    /// Each source's capacity, on hand at the source (none where it is 0).
+    fn stock_docs(&self) -> Vec<StockDoc> {
+        (0..self.capacity.len())
+            .filter(|&i| self.capacity[i] > 0.0)
+            .map(|i| StockDoc {
+                node: source_id(i),
+                sku: "P".to_owned(),
+                on_hand: self.capacity[i],
+                reserved: None,
+            })
+            .collect()
+    }
+
+    /// The one order, of the demand, at the sink; ship complete when the `supply` covers it.
+    fn order_doc(&self, supply: f64) -> OrderDoc {
+        OrderDoc {
+            id: "D".to_owned(),
+            customer: None,
+            destination: "SINK".to_owned(),
+            due: AS_OF.to_owned(),
+            priority: 1,
+            lines: vec![LineDoc {
+                sku: "P".to_owned(),
+                quantity: self.demand,
+            }],
+            plan: Vec::new(),
+            // Ship complete when the sources can cover D: the demand row becomes the
+            // equality SSFCTP states, and HiGHS proves optimality 1.5x faster.
+            allow_partial: (supply >= self.demand).then_some(false),
+            max_sources: None,
+            frozen: None,
+            late_penalty_per_unit_day: None,
+            short_penalty_per_unit: None,
+        }
+    }
+
+    /// The warnings: the `supply` short of the demand, or numbers not whole (so that the
+    /// shortage `penalty` may not be enough).
+    fn warnings(&self, supply: f64, penalty: f64) -> Vec<String> {
         let mut warnings = Vec::new();
         if supply < self.demand {
             warnings.push(format!(
@@ -166,17 +181,34 @@ impl Ssfctp {
                 "capacities or demand are not whole numbers: the shortage penalty {penalty} may not make a plan meet all the demand it could (models/ssfctp-import.md)"
             ));
         }
-        Imported {
-            summary: format!(
-                "SSFCTP instance: {} offering {}, demand {}; shortage penalty {penalty} per unit",
-                crate::base::text::plural(n as f64, "source"),
-                crate::base::text::plural(supply, "unit"),
-                self.demand
-            ),
-            doc,
-            warnings,
-        }
+        warnings
     }
+}
+
+/// The `n` sources as plants, then the sink as a customer.
+fn node_docs(n: usize) -> Vec<NodeDoc> {
+    let mut nodes: Vec<NodeDoc> = (0..n)
+        .map(|i| NodeDoc {
+            id: source_id(i),
+            kind: NodeKind::Plant,
+            ship_capacity_per_day: None,
+            name: None,
+            location: None,
+        })
+        .collect();
+    nodes.push(NodeDoc {
+        id: "SINK".to_owned(),
+        kind: NodeKind::Customer,
+        ship_capacity_per_day: None,
+        name: None,
+        location: None,
+    });
+    nodes
+}
+
+/// The id of source `i` (0-based).
+fn source_id(i: usize) -> String {
+    format!("S{}", i + 1)
 }
 
 #[cfg(test)]

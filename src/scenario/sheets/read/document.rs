@@ -8,7 +8,7 @@ use crate::scenario::wire::*;
 use std::collections::HashMap;
 
 impl Builder {
-    /// Long because each table of the format is read here in turn, in the document's order.
+    /// The scenario the tables describe, each table read in turn, in the document's order.
     pub(super) fn document(&mut self) -> ScenarioDoc {
         let mut doc = ScenarioDoc {
             format: SCENARIO_FORMAT.to_owned(),
@@ -27,54 +27,35 @@ impl Builder {
         };
         self.scenario_fields(&mut doc);
         self.policy(&mut doc.policy);
+        self.skus(&mut doc.skus);
+        self.nodes(&mut doc.nodes);
+        self.lanes(&mut doc.lanes);
+        self.stock(&mut doc.stock);
+        self.inbound(&mut doc.inbound);
+        self.orders_and_disruptions(&mut doc);
+        doc
+    }
+
+    /// Reads skus.csv into `skus`.
+    fn skus(&mut self, skus: &mut Vec<SkuDoc>) {
         for r in self.rows(&SKUS) {
             self.origins
-                .note(format!("skus[{}]", doc.skus.len()), r.file, r.line);
-            doc.skus.push(SkuDoc {
+                .note(format!("skus[{}]", skus.len()), r.file, r.line);
+            skus.push(SkuDoc {
                 id: self.str(&r, "id"),
                 name: self.opt_str(&r, "name"),
             });
         }
+    }
+
+    /// Reads nodes.csv into `nodes`.
+    fn nodes(&mut self, nodes: &mut Vec<NodeDoc>) {
         for r in self.rows(&NODES) {
             self.origins
-                .note(format!("nodes[{}]", doc.nodes.len()), r.file, r.line);
-            let kind = self.str(&r, "kind");
-            let found = NodeKind::ALL
-                .into_iter()
-                .find(|k| k.name().eq_ignore_ascii_case(&kind));
-            if found.is_none() && !kind.is_empty() {
-                self.error(
-                    &r,
-                    "kind",
-                    "unknown_kind",
-                    format!("\"{kind}\" is not a node kind (plant, dc, store or customer)"),
-                );
-            }
-            // The kind validation accepts the most of (stock, lanes from it), so the
-            // placeholder adds no findings of its own.
-            let kind = found.unwrap_or(NodeKind::Dc);
-            let location = match (self.opt_f64(&r, "lat"), self.opt_f64(&r, "lon")) {
-                (Some(lat), Some(lon)) => Some(Location { lat, lon }),
-                (None, None) => None,
-                (lat, _) => {
-                    let (given, missing) = if lat.is_some() {
-                        ("lat", "lon")
-                    } else {
-                        ("lon", "lat")
-                    };
-                    // A cell that is there but unreadable is said already, by opt_f64.
-                    if !r.cells.contains_key(missing) {
-                        self.error(
-                            &r,
-                            missing,
-                            "half_location",
-                            format!("{given} is given without {missing}; give both, or neither"),
-                        );
-                    }
-                    None
-                }
-            };
-            doc.nodes.push(NodeDoc {
+                .note(format!("nodes[{}]", nodes.len()), r.file, r.line);
+            let kind = self.node_kind(&r);
+            let location = self.location(&r);
+            nodes.push(NodeDoc {
                 id: self.str(&r, "id"),
                 kind,
                 ship_capacity_per_day: self.opt_f64(&r, "ship_capacity_per_day"),
@@ -82,11 +63,60 @@ impl Builder {
                 location,
             });
         }
+    }
+
+    /// The node kind of row `r`; a placeholder (`dc`) when it is unknown or empty.
+    fn node_kind(&mut self, r: &Row) -> NodeKind {
+        let kind = self.str(r, "kind");
+        let found = NodeKind::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(&kind));
+        if found.is_none() && !kind.is_empty() {
+            self.error(
+                r,
+                "kind",
+                "unknown_kind",
+                format!("\"{kind}\" is not a node kind (plant, dc, store or customer)"),
+            );
+        }
+        // The kind validation accepts the most of (stock, lanes from it), so the
+        // placeholder adds no findings of its own.
+        found.unwrap_or(NodeKind::Dc)
+    }
+
+    /// The location of row `r`; `None` when it has neither lat nor lon, or only one of them
+    /// (an error).
+    fn location(&mut self, r: &Row) -> Option<Location> {
+        match (self.opt_f64(r, "lat"), self.opt_f64(r, "lon")) {
+            (Some(lat), Some(lon)) => Some(Location { lat, lon }),
+            (None, None) => None,
+            (lat, _) => {
+                let (given, missing) = if lat.is_some() {
+                    ("lat", "lon")
+                } else {
+                    ("lon", "lat")
+                };
+                // A cell that is there but unreadable is said already, by opt_f64.
+                if !r.cells.contains_key(missing) {
+                    self.error(
+                        r,
+                        missing,
+                        "half_location",
+                        format!("{given} is given without {missing}; give both, or neither"),
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    /// Reads lanes.csv into `lanes`.
+    fn lanes(&mut self, lanes: &mut Vec<LaneDoc>) {
         for r in self.rows(&LANES) {
             self.origins
-                .note(format!("lanes[{}]", doc.lanes.len()), r.file, r.line);
+                .note(format!("lanes[{}]", lanes.len()), r.file, r.line);
             let departure_days = self.departure_days(&r);
-            doc.lanes.push(LaneDoc {
+            lanes.push(LaneDoc {
                 id: self.str(&r, "id"),
                 from: self.str(&r, "from"),
                 to: self.str(&r, "to"),
@@ -98,48 +128,29 @@ impl Builder {
                 departure_days,
             });
         }
+    }
+
+    /// Reads stock.csv into `stock`.
+    fn stock(&mut self, stock: &mut Vec<StockDoc>) {
         for r in self.rows(&STOCK) {
             self.origins
-                .note(format!("stock[{}]", doc.stock.len()), r.file, r.line);
-            doc.stock.push(StockDoc {
+                .note(format!("stock[{}]", stock.len()), r.file, r.line);
+            stock.push(StockDoc {
                 node: self.str(&r, "node"),
                 sku: self.str(&r, "sku"),
                 on_hand: self.f64(&r, "on_hand"),
                 reserved: self.opt_f64(&r, "reserved"),
             });
         }
+    }
+
+    /// Reads inbound.csv into `inbound`.
+    fn inbound(&mut self, inbound: &mut Vec<InboundDoc>) {
         for r in self.rows(&INBOUND) {
             self.origins
-                .note(format!("inbound[{}]", doc.inbound.len()), r.file, r.line);
-            let expedite = match (
-                self.opt_str(&r, "expedite_eta"),
-                self.opt_f64(&r, "expedite_cost"),
-            ) {
-                (Some(eta), Some(cost)) => Some(ExpediteDoc { eta, cost }),
-                (None, None) => None,
-                (Some(_), None) => {
-                    // An unreadable cost is said already, by opt_f64.
-                    if !r.cells.contains_key("expedite_cost") {
-                        self.error(
-                            &r,
-                            "expedite_cost",
-                            "missing_value",
-                            "an expedite needs both expedite_eta and expedite_cost".into(),
-                        );
-                    }
-                    None
-                }
-                (None, Some(_)) => {
-                    self.error(
-                        &r,
-                        "expedite_eta",
-                        "missing_value",
-                        "an expedite needs both expedite_eta and expedite_cost".into(),
-                    );
-                    None
-                }
-            };
-            doc.inbound.push(InboundDoc {
+                .note(format!("inbound[{}]", inbound.len()), r.file, r.line);
+            let expedite = self.expedite(&r);
+            inbound.push(InboundDoc {
                 id: self.str(&r, "id"),
                 node: self.str(&r, "node"),
                 sku: self.str(&r, "sku"),
@@ -148,8 +159,39 @@ impl Builder {
                 expedite,
             });
         }
-        self.orders_and_disruptions(&mut doc);
-        doc
+    }
+
+    /// The expedite option of row `r`; `None` when it has neither expedite_eta nor
+    /// expedite_cost, or only one of them (an error).
+    fn expedite(&mut self, r: &Row) -> Option<ExpediteDoc> {
+        match (
+            self.opt_str(r, "expedite_eta"),
+            self.opt_f64(r, "expedite_cost"),
+        ) {
+            (Some(eta), Some(cost)) => Some(ExpediteDoc { eta, cost }),
+            (None, None) => None,
+            (Some(_), None) => {
+                // An unreadable cost is said already, by opt_f64.
+                if !r.cells.contains_key("expedite_cost") {
+                    self.error(
+                        r,
+                        "expedite_cost",
+                        "missing_value",
+                        "an expedite needs both expedite_eta and expedite_cost".into(),
+                    );
+                }
+                None
+            }
+            (None, Some(_)) => {
+                self.error(
+                    r,
+                    "expedite_eta",
+                    "missing_value",
+                    "an expedite needs both expedite_eta and expedite_cost".into(),
+                );
+                None
+            }
+        }
     }
 
     fn scenario_fields(&mut self, doc: &mut ScenarioDoc) {

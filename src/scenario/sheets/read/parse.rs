@@ -100,9 +100,6 @@ fn other_delimiter_error(t: &Table, bytes: &[u8], given: u8) -> Option<Diagnosti
 }
 
 /// The rows of one file; `None` (with the problems in `diags`) when its header is unusable.
-///
-/// Long because the records are read in one pass with the line counter and the header's
-/// columns set up at its top.
 pub(super) fn parse_table(
     t: &'static Table,
     bytes: &[u8],
@@ -110,6 +107,39 @@ pub(super) fn parse_table(
     diags: &mut Diagnostics,
 ) -> Option<Vec<Row>> {
     let bytes = bytes.strip_prefix(BOM.as_bytes()).unwrap_or(bytes);
+    let (delim, quotes) = separator_and_quotes(t, bytes, delimiter, diags)?;
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let mut records = r.records();
+    let header = header_record(t, records.next(), diags)?;
+    let columns = header_columns(t, &header, diags)?;
+    if let Some(q) = quotes.unclosed {
+        let column = column_name(&columns, q.cell);
+        diags.push(unclosed_quote_error(t.file, bytes, q, &column));
+        return None;
+    }
+    let file = Records {
+        t,
+        bytes,
+        columns: &columns,
+        delim,
+    };
+    Some(file.rows(records, quotes.strays, diags))
+}
+
+/// The separator of `bytes` (given, or detected) and what its quotes do; `None` (said in
+/// `diags`) when the file is not UTF-8, is not separated by the given separator, or its
+/// header's quotes are broken.
+fn separator_and_quotes(
+    t: &'static Table,
+    bytes: &[u8],
+    delimiter: Option<u8>,
+    diags: &mut Diagnostics,
+) -> Option<(u8, Quotes)> {
     if let Err(e) = std::str::from_utf8(bytes) {
         // One error for the file: its rows unread, no row elsewhere is said to name a
         // missing one (each line on its own would leave the others' references dangling).
@@ -126,14 +156,17 @@ pub(super) fn parse_table(
         diags.push(d);
         return None;
     }
-    let mut r = csv::ReaderBuilder::new()
-        .delimiter(delim)
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
-    let mut records = r.records();
-    let header = match records.next() {
+    Some((delim, quotes))
+}
+
+/// The header record, `first`; `None` (said in `diags`) when the file is empty or its first
+/// line unreadable.
+fn header_record(
+    t: &Table,
+    first: Option<csv::Result<csv::StringRecord>>,
+    diags: &mut Diagnostics,
+) -> Option<csv::StringRecord> {
+    match first {
         None => {
             diags.push(
                 Diagnostic::error("empty_table", format!("{}:1", t.file), "the file is empty")
@@ -142,56 +175,83 @@ pub(super) fn parse_table(
                         t.columns.join(",")
                     )),
             );
-            return None;
+            None
         }
         Some(Err(e)) => {
             diags.push(csv_error(t.file, 1, &e));
-            return None;
+            None
         }
-        Some(Ok(h)) => h,
-    };
-    let columns = header_columns(t, &header, diags)?;
-    if let Some(q) = quotes.unclosed {
-        let column = column_name(&columns, q.cell);
-        diags.push(unclosed_quote_error(t.file, bytes, q, &column));
-        return None;
+        Some(Ok(h)) => Some(h),
     }
-    let mut strays = quotes.strays.into_iter().peekable();
-    let mut rows = Vec::new();
-    // Rows that end before the header's last named column: (line, cells).
-    let mut short: Vec<(usize, usize)> = Vec::new();
-    // Lines counted from the bytes (1 = the header): a record's line is where it starts.
-    let (mut counted_to, mut line_at) = (0usize, 1usize);
-    // csv gives the position where the previous record ended: the record starts after
-    // the line ends (and blank lines) that follow.
-    let mut line_of = |byte: usize| {
-        let mut byte = byte.min(bytes.len());
-        while byte < bytes.len() && (bytes[byte] == b'\r' || bytes[byte] == b'\n') {
-            byte += 1;
-        }
-        if byte >= counted_to {
-            line_at += line_ends(bytes, counted_to, byte);
-            counted_to = byte;
-        }
-        line_at
-    };
-    for (record, rec) in records.enumerate().map(|(i, rec)| (i + 1, rec)) {
-        let rec = match rec {
-            Ok(rec) => rec,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| line_of(p.byte() as usize));
-                diags.push(csv_error(t.file, line, &e));
-                continue;
-            }
+}
+
+/// One file's records after its header: its table, its bytes, the header's columns (a
+/// column name, or `None` under an unnamed header cell) and its separator.
+struct Records<'a> {
+    t: &'static Table,
+    bytes: &'a [u8],
+    columns: &'a [Option<&'static str>],
+    delim: u8,
+}
+
+impl Records<'_> {
+    /// The rows of `records`, the record after the header first, each with the line it
+    /// starts on; `strays` holds the first stray quote of each record, in record order.
+    fn rows(
+        &self,
+        records: impl Iterator<Item = csv::Result<csv::StringRecord>>,
+        strays: Vec<StrayQuote>,
+        diags: &mut Diagnostics,
+    ) -> Vec<Row> {
+        let t = self.t;
+        let mut strays = strays.into_iter().peekable();
+        let mut rows = Vec::new();
+        // Rows that end before the header's last named column: (line, cells).
+        let mut short: Vec<(usize, usize)> = Vec::new();
+        let mut lines = Lines {
+            bytes: self.bytes,
+            counted_to: 0,
+            line_at: 1,
         };
-        let line = rec.position().map_or(0, |p| line_of(p.byte() as usize));
-        if rec.iter().all(str::is_empty) {
-            continue; // a blank line, or a spreadsheet's row of empty cells
+        for (record, rec) in records.enumerate().map(|(i, rec)| (i + 1, rec)) {
+            let rec = match rec {
+                Ok(rec) => rec,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| lines.line_of(p.byte() as usize));
+                    diags.push(csv_error(t.file, line, &e));
+                    continue;
+                }
+            };
+            let line = rec
+                .position()
+                .map_or(0, |p| lines.line_of(p.byte() as usize));
+            if rec.iter().all(str::is_empty) {
+                continue; // a blank line, or a spreadsheet's row of empty cells
+            }
+            // A stray quote shifts or merges the cells after it: the row is refused, said once.
+            let stray = strays.next_if(|s| s.record == record);
+            rows.push(self.row(line, &rec, stray, &mut short, diags));
         }
-        // A stray quote shifts or merges the cells after it: the row is refused, said once.
-        let stray = strays.next_if(|s| s.record == record);
+        if let Some(d) = short_rows(t.file, self.columns, &short) {
+            diags.push(d);
+        }
+        rows
+    }
+
+    /// The row of `rec`, which starts on `line`, refused when it has a `stray` quote or more
+    /// cells than the header; its problems said in `diags`, and noted in `short` when it
+    /// ends before the header's last named column.
+    fn row(
+        &self,
+        line: usize,
+        rec: &csv::StringRecord,
+        stray: Option<StrayQuote>,
+        short: &mut Vec<(usize, usize)>,
+        diags: &mut Diagnostics,
+    ) -> Row {
+        let (t, columns, delim) = (self.t, self.columns, self.delim);
         if let Some(s) = stray {
-            let column = column_name(&columns, s.cell);
+            let column = column_name(columns, s.cell);
             diags.push(stray_quote_error(t.file, line, &column, s.kind));
         }
         // Longer than the header line, even by empty cells: a spreadsheet's trailing empty
@@ -212,7 +272,7 @@ pub(super) fn parse_table(
             );
         }
         if stray.is_none() {
-            unnamed_cells(t.file, line, &columns, &rec, diags);
+            unnamed_cells(t.file, line, columns, rec, diags);
             if columns[rec.len().min(columns.len())..]
                 .iter()
                 .any(Option::is_some)
@@ -228,18 +288,39 @@ pub(super) fn parse_table(
                 c.filter(|_| !v.is_empty()).map(|c| (c, v.to_owned()))
             })
             .collect();
-        rows.push(Row {
+        Row {
             file: t.file,
             line,
             cells,
             decimal_comma: delim == b';',
             refused: rec.len() > columns.len() || stray.is_some(),
-        });
+        }
     }
-    if let Some(d) = short_rows(t.file, &columns, &short) {
-        diags.push(d);
+}
+
+/// Lines counted from the bytes (1 = the header): a record's line is where it starts.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    counted_to: usize,
+    line_at: usize,
+}
+
+impl Lines<'_> {
+    /// The line of the record that starts after the byte `byte`.
+    fn line_of(&mut self, byte: usize) -> usize {
+        // csv gives the position where the previous record ended: the record starts after
+        // the line ends (and blank lines) that follow.
+        let bytes = self.bytes;
+        let mut byte = byte.min(bytes.len());
+        while byte < bytes.len() && (bytes[byte] == b'\r' || bytes[byte] == b'\n') {
+            byte += 1;
+        }
+        if byte >= self.counted_to {
+            self.line_at += line_ends(bytes, self.counted_to, byte);
+            self.counted_to = byte;
+        }
+        self.line_at
     }
-    Some(rows)
 }
 
 /// One warning for the rows of a file that end before its header's last named column: their
