@@ -1428,6 +1428,21 @@ fn an_infeasible_page_lists_the_orders_left_at_risk_with_why() {
     );
 }
 
+/// `v` with every string that is a key of `new` (an id, wherever it stands) replaced by its
+/// value.
+fn renamed(v: &mut serde_json::Value, new: &HashMap<String, String>) {
+    match v {
+        serde_json::Value::String(s) => {
+            if let Some(n) = new.get(s.as_str()) {
+                *s = n.clone();
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| renamed(x, new)),
+        serde_json::Value::Object(o) => o.values_mut().for_each(|x| renamed(x, new)),
+        _ => {}
+    }
+}
+
 /// demo-eu with every node's id made 200 characters long (everything that names a node
 /// follows).
 fn long_node_ids(dir: &Path) -> (std::path::PathBuf, Vec<String>) {
@@ -1443,19 +1458,7 @@ fn long_node_ids(dir: &Path) -> (std::path::PathBuf, Vec<String>) {
             (id, padded)
         })
         .collect();
-    fn rename(v: &mut serde_json::Value, long: &HashMap<String, String>) {
-        match v {
-            serde_json::Value::String(s) => {
-                if let Some(l) = long.get(s.as_str()) {
-                    *s = l.clone();
-                }
-            }
-            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| rename(x, long)),
-            serde_json::Value::Object(o) => o.values_mut().for_each(|x| rename(x, long)),
-            _ => {}
-        }
-    }
-    rename(&mut v, &long);
+    renamed(&mut v, &long);
     let scenario = dir.join("long.json");
     std::fs::write(&scenario, v.to_string()).unwrap();
     (scenario, long.into_values().collect())
@@ -2819,19 +2822,7 @@ fn right_to_left_ids(dir: &Path) -> (PathBuf, Vec<String>) {
             new.insert(id, format!("{word}-{}", k + 1));
         }
     }
-    fn rename(v: &mut serde_json::Value, new: &HashMap<String, String>) {
-        match v {
-            serde_json::Value::String(s) => {
-                if let Some(n) = new.get(s.as_str()) {
-                    *s = n.clone();
-                }
-            }
-            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| rename(x, new)),
-            serde_json::Value::Object(o) => o.values_mut().for_each(|x| rename(x, new)),
-            _ => {}
-        }
-    }
-    rename(&mut v, &new);
+    renamed(&mut v, &new);
     let path = dir.join("rtl.json");
     std::fs::write(&path, v.to_string()).unwrap();
     (path, new.into_values().collect())
