@@ -196,7 +196,7 @@ fn takes_new_entries(dir: &Path) -> std::io::Result<()> {
 }
 
 /// The directory a file is created in: its parent, or `.` for a bare name.
-fn dir_of(path: &Path) -> &Path {
+pub fn dir_of(path: &Path) -> &Path {
     match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -276,13 +276,9 @@ fn not_opened(path: &Path, e: std::io::Error) -> JournalError {
             source: e,
         };
     }
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.display().to_string(),
-        _ => ".".to_owned(),
-    };
     JournalError::NoDirectory {
         path: path_name,
-        dir,
+        dir: crate::base::output::dir_of(path).display().to_string(),
         source: e,
     }
 }

@@ -33,12 +33,13 @@
   const iso = (id) => "\u2068" + id + "\u2069";
   const MARKED = /\u2068([^\u2068\u2069]*)\u2069/;
   const unmarked = (text) => text.replace(/[\u2068\u2069]/g, "");
-  const rich = (text) => text.split(MARKED).map((p, k) => (k % 2 ? el("bdi", {}, p) : p)).filter((p) => p !== "");
+  // `text` as nodes, each piece `split` captures (`split` has one group) a <bdi> element.
+  const bdis = (text, split) => text.split(split).map((p, k) => (k % 2 ? el("bdi", {}, p) : p)).filter((p) => p !== "");
+  const rich = (text) => bdis(text, MARKED);
   // The command (or what stands in its place) with each word holding a right-to-left letter
   // isolated, so that a list of such ids reads in its order; what is copied is the text.
   const RTL_WORD = /([^\s,']*[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}][^\s,']*)/u;
-  const setCommand = (text) =>
-    $("command").replaceChildren(...text.split(RTL_WORD).map((p, k) => (k % 2 ? el("bdi", {}, p) : p)).filter((p) => p !== ""));
+  const setCommand = (text) => $("command").replaceChildren(...bdis(text, RTL_WORD));
   function svgEl(tag, attrs, title) {
     const e = document.createElementNS(SVG, tag);
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
