@@ -150,22 +150,21 @@ impl Plan {
     }
 
     /// Shipments summed per (order, sku, node, lane, day), in key order.
+    /// Built from [`merge`]'s sorted sums (the same sums as adding each key's quantities
+    /// from 0 in the plan's order), so the map is filled in one ordered pass rather than by
+    /// a search per shipment.
     pub fn merged_shipments(&self) -> BTreeMap<ShipmentKey, f64> {
-        let mut m = BTreeMap::new();
-        for s in &self.shipments {
-            *m.entry((s.order, s.sku, s.node, s.lane, s.ship))
-                .or_insert(0.0) += s.quantity;
-        }
-        m
+        merge(self.shipments.iter().map(|s| (s.key(), s.quantity)))
+            .into_iter()
+            .collect()
     }
 
-    /// Transfers summed per (lane, sku, day), in key order.
+    /// Transfers summed per (lane, sku, day), in key order; built as
+    /// [`Plan::merged_shipments`] is.
     pub fn merged_transfers(&self) -> BTreeMap<TransferKey, f64> {
-        let mut m = BTreeMap::new();
-        for t in &self.transfers {
-            *m.entry((t.lane, t.sku, t.ship)).or_insert(0.0) += t.quantity;
-        }
-        m
+        merge(self.transfers.iter().map(|t| (t.key(), t.quantity)))
+            .into_iter()
+            .collect()
     }
 
     /// The same plan with merged entries, zero quantities dropped, in a canonical order:

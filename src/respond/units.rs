@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 /// Net stock change at one (node, sku), per day.
 pub type StockDelta = ((NodeIx, SkuIx), Vec<(Day, f64)>);
 
-/// One order's shipments in the baseline and in the proposal.
-type OrderShipments = (Vec<(ShipmentKey, f64)>, Vec<(ShipmentKey, f64)>);
+/// One order's merged shipments, in key order.
+type OrderShipments = Vec<(ShipmentKey, f64)>;
 
 /// A resource in the sense of SCENARIO.md section 5: everything that couples two changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -178,34 +178,77 @@ impl PlanMaps {
     }
 }
 
+/// Each order with a shipment in either plan, in index order, with its merged shipments in
+/// the base and in the proposal (key order): both maps are sorted by order first, so one
+/// walk over each gives the groups.
+fn per_order<'m>(
+    b: &'m BTreeMap<ShipmentKey, f64>,
+    p: &'m BTreeMap<ShipmentKey, f64>,
+) -> impl Iterator<Item = (OrderIx, OrderShipments, OrderShipments)> + 'm {
+    let (mut b, mut p) = (b.iter().peekable(), p.iter().peekable());
+    std::iter::from_fn(move || {
+        let o = match (b.peek(), p.peek()) {
+            (Some((x, _)), Some((y, _))) => x.0.min(y.0),
+            (Some((x, _)), None) => x.0,
+            (None, Some((y, _))) => y.0,
+            (None, None) => return None,
+        };
+        let take = |it: &mut std::iter::Peekable<
+            std::collections::btree_map::Iter<'m, ShipmentKey, f64>,
+        >| {
+            let mut v: OrderShipments = Vec::new();
+            while let Some((k, q)) = it.next_if(|(k, _)| k.0 == o) {
+                v.push((*k, *q));
+            }
+            v
+        };
+        Some((o, take(&mut b), take(&mut p)))
+    })
+}
+
+/// The keys of one order whose merged quantity differs between the base (`bs`) and the
+/// proposal (`ps`), in key order, with both quantities (0 where a plan lacks the key).
+fn changed_keys(
+    bs: &[(ShipmentKey, f64)],
+    ps: &[(ShipmentKey, f64)],
+) -> Vec<(ShipmentKey, f64, f64)> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    loop {
+        let (k, x, y) = match (bs.get(i), ps.get(j)) {
+            (Some(&(kb, x)), Some(&(kp, y))) if kb == kp => {
+                (i, j) = (i + 1, j + 1);
+                (kb, x, y)
+            }
+            (Some(&(kb, x)), Some(&(kp, _))) if kb < kp => {
+                i += 1;
+                (kb, x, 0.0)
+            }
+            (Some(&(kb, x)), None) => {
+                i += 1;
+                (kb, x, 0.0)
+            }
+            (_, Some(&(kp, y))) => {
+                j += 1;
+                (kp, 0.0, y)
+            }
+            (None, None) => return out,
+        };
+        if x != y {
+            out.push((k, x, y));
+        }
+    }
+}
+
 /// Cuts the difference between `base` and `prop` into units, orders first (in index
 /// order), then transfers and expedites in key order.
 ///
 /// Long because orders, transfers and expedites are cut into units in one pass over the two
 /// plans' merged keys.
 pub fn diff(s: &Scenario, base: &Plan, prop: &Plan, bm: &PlanMaps, pm: &PlanMaps) -> Vec<Unit> {
-    let (b, p) = (&bm.shipments, &pm.shipments);
-    let mut per_order: BTreeMap<OrderIx, OrderShipments> = BTreeMap::new();
-    for (k, &q) in b {
-        per_order.entry(k.0).or_default().0.push((*k, q));
-    }
-    for (k, &q) in p {
-        per_order.entry(k.0).or_default().1.push((*k, q));
-    }
     let mut units = Vec::new();
-    for (o, (bs, ps)) in per_order {
-        let mut keys: BTreeMap<ShipmentKey, (f64, f64)> = BTreeMap::new();
-        for &(k, q) in &bs {
-            keys.entry(k).or_default().0 = q;
-        }
-        for &(k, q) in &ps {
-            keys.entry(k).or_default().1 = q;
-        }
-        let changed: Vec<(ShipmentKey, f64, f64)> = keys
-            .into_iter()
-            .filter(|(_, (x, y))| x != y)
-            .map(|(k, (x, y))| (k, x, y))
-            .collect();
+    for (o, bs, ps) in per_order(&bm.shipments, &pm.shipments) {
+        let changed = changed_keys(&bs, &ps);
         if changed.is_empty() {
             continue;
         }
