@@ -198,18 +198,25 @@ pub fn simulate(s: &Scenario) -> Baseline {
     };
     sim.set_aside_frozen(&mut out);
 
-    let mut jobs = jobs_in_serving_order(s);
+    let jobs = jobs_in_serving_order(s);
+    let ready_on = ready_on_each_day(&jobs, h);
     let mut remaining: Vec<Vec<f64>> = s
         .orders
         .iter()
         .map(|o| o.plan.iter().map(|e| e.quantity).collect())
         .collect();
-    for t in 0..h as Day {
-        jobs.retain(|job| {
-            let rem = &remaining[job.order.ix()];
+    // The jobs ready and not yet served in full, by their place in the serving order: a job
+    // joins on the day it becomes ready and leaves once nothing of it remains, so each day
+    // serves exactly the ready jobs with something left, in serving order.
+    let mut waiting: Vec<usize> = Vec::new();
+    for (t, ready) in ready_on.iter().enumerate() {
+        waiting = merge_sorted(&waiting, ready);
+        waiting.retain(|&j| {
+            let (job, rem) = (&jobs[j], &remaining[jobs[j].order.ix()]);
             job.entries().any(|e| rem[e] > EPS)
         });
-        for job in jobs.iter().filter(|j| j.ready <= t) {
+        let t = t as Day;
+        for job in waiting.iter().map(|&j| &jobs[j]) {
             if job.partial {
                 for e in job.entries() {
                     sim.serve_entry(job.order, e, t, &mut remaining, &mut out);
@@ -219,6 +226,36 @@ pub fn simulate(s: &Scenario) -> Baseline {
             }
         }
     }
+    out
+}
+
+/// The places in `jobs` of the jobs that become ready on each day of the horizon (day 0
+/// also takes those ready before it), ascending; a job ready after the horizon is in none.
+fn ready_on_each_day(jobs: &[Job], h: usize) -> Vec<Vec<usize>> {
+    let mut on = vec![Vec::new(); h];
+    for (j, job) in jobs.iter().enumerate() {
+        if let Some(day) = on.get_mut(usize::try_from(job.ready.max(0)).unwrap_or(usize::MAX)) {
+            day.push(j);
+        }
+    }
+    on
+}
+
+/// The union of two ascending lists without duplicates, ascending.
+fn merge_sorted(a: &[usize], b: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
     out
 }
 
