@@ -18,7 +18,9 @@ use crate::plan::{Plan, Shipment, Transfer};
 use crate::risk::Analysis;
 use crate::scenario::domain::{Day, Forbid, Scenario};
 use crate::scenario::ids::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use litemap::LiteMap;
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 /// The name `--formulation` takes.
@@ -107,7 +109,9 @@ struct State<'a> {
     s: &'a Scenario,
     h: usize,
     integer: bool,
-    ships: Vec<BTreeMap<ShipKey, f64>>,
+    /// Per order, its shipments: a sorted vector, as an order has a few (a million orders
+    /// are a million of these maps).
+    ships: Vec<LiteMap<ShipKey, f64>>,
     transfers: BTreeMap<(LaneIx, SkuIx, Day), f64>,
     expedited: Vec<bool>,
     /// Per (node, sku): net stock change on each day (day 0 includes what is available).
@@ -129,7 +133,7 @@ struct State<'a> {
 impl<'a> State<'a> {
     fn new(s: &'a Scenario, baseline: &Plan) -> Self {
         let h = s.horizon as usize;
-        let mut receipts: HashMap<_, Vec<InboundIx>> = HashMap::new();
+        let mut receipts: HashMap<_, Vec<InboundIx>> = HashMap::default();
         for (i, r) in s.inbound.iter().enumerate() {
             receipts
                 .entry((r.node, r.sku))
@@ -167,15 +171,15 @@ impl<'a> State<'a> {
             s,
             h,
             integer: s.policy.integer_quantities,
-            ships: vec![BTreeMap::new(); s.orders.len()],
+            ships: vec![LiteMap::new(); s.orders.len()],
             transfers: BTreeMap::new(),
             expedited: vec![false; s.inbound.len()],
-            flow: HashMap::new(),
+            flow: HashMap::default(),
             receipts,
             node_use: vec![0.0; s.nodes.len() * h],
             lane_use: vec![0.0; s.lanes.len() * h],
             shared_cost: 0.0,
-            users: HashMap::new(),
+            users: HashMap::default(),
             routes_to,
             transfers_into,
             journal: Vec::new(),
