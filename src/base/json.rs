@@ -1,25 +1,26 @@
-//! Scenario documents as the command line writes them (`import`, `generate`, `apply`):
-//! serde_json's pretty form, with a whole number written without `.0` (`"on_hand": 400`, as
+//! Scenario documents as the command line writes them (`import`, `generate`, `apply`): in
+//! the layout of every document it writes ([`crate::base::layout`]), with a whole number written without `.0` (`"on_hand": 400`, as
 //! people and the datasets write it), so that a scenario read from CSV, applied or generated
 //! diffs cleanly against one written by hand. Every number keeps its value: only whole
 //! `f64`s within ±2^53 are written as integers, where every integer is exactly an `f64` (and
 //! a JavaScript number), so a reader gets the same `f64` back; `-0.0` keeps its sign, and
 //! every other number is written as serde_json writes it.
 
+use super::layout::Layout;
 use serde::Serialize;
-use serde_json::ser::{Formatter, PrettyFormatter};
+use serde_json::ser::Formatter;
 use std::io::{self, Write};
 
-/// `value` as pretty JSON into `writer`, whole numbers without `.0`.
+/// `value` as JSON in the command line's layout into `writer`, whole numbers without `.0`.
 pub fn to_writer_pretty<W: Write, T: ?Sized + Serialize>(
     writer: W,
     value: &T,
 ) -> serde_json::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(writer, Pretty(PrettyFormatter::new()));
+    let mut ser = serde_json::Serializer::with_formatter(writer, Layout::new(Compact));
     value.serialize(&mut ser)
 }
 
-/// `value` as pretty JSON text, whole numbers without `.0`.
+/// `value` as JSON text in the command line's layout, whole numbers without `.0`.
 pub fn to_string_pretty<T: ?Sized + Serialize>(value: &T) -> serde_json::Result<String> {
     let mut out = Vec::new();
     to_writer_pretty(&mut out, value)?;
@@ -61,51 +62,6 @@ impl Formatter for Compact {
             Some(n) => self.write_i64(w, n),
             None => serde_json::ser::CompactFormatter.write_f32(w, x),
         }
-    }
-}
-
-/// [`PrettyFormatter`] with whole numbers written as integers; everything else is its own.
-struct Pretty(PrettyFormatter<'static>);
-
-impl Formatter for Pretty {
-    fn write_f64<W: ?Sized + Write>(&mut self, w: &mut W, x: f64) -> io::Result<()> {
-        match whole(x) {
-            Some(n) => self.0.write_i64(w, n),
-            None => self.0.write_f64(w, x),
-        }
-    }
-    fn write_f32<W: ?Sized + Write>(&mut self, w: &mut W, x: f32) -> io::Result<()> {
-        match whole(f64::from(x)) {
-            Some(n) => self.0.write_i64(w, n),
-            None => self.0.write_f32(w, x),
-        }
-    }
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_array(w)
-    }
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array(w)
-    }
-    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_array_value(w, first)
-    }
-    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array_value(w)
-    }
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object(w)
-    }
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object(w)
-    }
-    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_object_key(w, first)
-    }
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object_value(w)
-    }
-    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object_value(w)
     }
 }
 

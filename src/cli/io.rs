@@ -92,10 +92,11 @@ pub fn load_proposals(file: &Path) -> Result<ProposalsDoc, i32> {
 /// A document's JSON text, written into the writer given.
 type Json<'a> = dyn Fn(&mut dyn Write) -> serde_json::Result<()> + 'a;
 
-/// Writes a JSON document to a file (see `base::output`) or to stdout, as serde_json
-/// writes it: the text `recourse serve` answers with for the same document.
+/// Writes a JSON document to a file (see `base::output`) or to stdout in the command line's
+/// layout (`base::layout`), numbers as serde_json writes them: the values `recourse serve`
+/// answers with for the same document.
 pub fn write_document<T: serde::Serialize>(doc: &T, output: Option<&Path>) -> i32 {
-    write_json(&|w| serde_json::to_writer_pretty(w, doc), output)
+    write_json(&|w| recourse::base::layout::to_writer(w, doc), output)
 }
 
 /// Writes a scenario document as [`write_document`] does, but with whole numbers without
@@ -179,7 +180,7 @@ pub fn print_bytes(bytes: &[u8]) -> i32 {
 /// does), which is not a failure: exit 0. Any other write error (a full disk behind a
 /// redirection) is exit 2, as for `-o FILE`: the place written to, not recourse, failed.
 pub fn print_json<T: serde::Serialize>(doc: &T) -> i32 {
-    print_with(&|w| serde_json::to_writer_pretty(w, doc))
+    print_with(&|w| recourse::base::layout::to_writer(w, doc))
 }
 
 /// [`print_json`] of the text `json` writes.

@@ -180,7 +180,7 @@ fn risk_documents_match_their_golden_files() {
             .join(format!("{}.json", case.file));
         let (s, _) = load_scenario(&std::fs::read(&path).unwrap()).unwrap();
         let doc = risk_doc(&s, &analyze(&s));
-        let text = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+        let text = common::laid_out(&doc);
         let golden = root()
             .join("tests/golden/risk")
             .join(format!("{}.json", case.file));

@@ -534,8 +534,7 @@ fn golden_proposals_for_the_tiny_datasets() {
         let (_, s) = tiny(name);
         let doc = propose(&s);
         check_property(&s, &doc, 1, 16).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let mut text = serde_json::to_string_pretty(&doc).unwrap();
-        text.push('\n');
+        let text = common::laid_out(&doc);
         if let Err(e) = common::golden(&dir.join(format!("{name}.json")), &text) {
             failed.push(e);
         }

@@ -57,6 +57,14 @@ pub fn bless() -> bool {
 /// parsing may be one ulp off, text is exact). When they differ, `got` is written beside
 /// the system's temporary files for a diff and the error names both (and shows both when
 /// they are short). Under `bless()` the golden file is rewritten instead.
+/// `doc` as the command line writes a document (`base::layout`), with its final newline.
+pub fn laid_out<T: serde::Serialize>(doc: &T) -> String {
+    let mut out = Vec::new();
+    recourse::base::layout::to_writer(&mut out, doc).unwrap();
+    out.push(b'\n');
+    String::from_utf8(out).unwrap()
+}
+
 pub fn golden(golden: &Path, got: &str) -> Result<(), String> {
     if bless() {
         if let Some(dir) = golden.parent() {
