@@ -152,16 +152,16 @@ pub fn improve(
     let converged = rounds(&cx, &mut st, size, first)?;
     // Stopped by the time unless every neighbourhood, the MIPs included, had its turn.
     let mut limit = Limit::Time;
+    if converged && free_switches(&cx, &mut st)? {
+        limit = Limit::Scope;
+    }
     let Search {
-        mut plan,
-        mut eval,
+        plan,
+        eval,
         mut report,
         mut stats,
         ..
     } = st;
-    if converged && free_switches(s, f, opts, began, &mut plan, &mut eval, &mut report)? {
-        limit = Limit::Scope;
-    }
     if opts.stopped() {
         limit = Limit::Interrupt;
     }
@@ -371,37 +371,29 @@ fn improved(
 
 /// Once no LP neighbourhood changes the plan: the same groups as MIPs whose yes/no
 /// decisions are free (a lane-day to pay for, another source, an expedite), each with a
-/// share of the time left, until `opts.time_limit_s` from `began`. Whether every group had
-/// its turn and every MIP finished.
-fn free_switches(
-    s: &Scenario,
-    f: &dyn Formulation,
-    opts: &SolveOptions,
-    began: Instant,
-    plan: &mut Plan,
-    eval: &mut Evaluation,
-    report: &mut Neighbourhoods,
-) -> Result<bool, OptimizeError> {
-    let left = || time_left(opts, began);
+/// share of the time left, until the search's limit; `st`'s plan replaced by each cheaper
+/// one. Whether every group had its turn and every MIP finished.
+fn free_switches(cx: &Ctx<'_>, st: &mut Search) -> Result<bool, OptimizeError> {
+    let s = cx.s;
     let mut complete = true;
-    for group in groups(s, eval, MIP_GROUP) {
-        if left() < MIP_SECONDS || opts.stopped() {
+    for group in groups(s, &st.eval, MIP_GROUP) {
+        if cx.left() < MIP_SECONDS || cx.opts.stopped() {
             return Ok(false);
         }
-        let hold = Arc::new(around(s, plan, &group.orders));
+        let hold = Arc::new(around(s, &st.plan, &group.orders));
         let rest = SolveOptions {
-            time_limit_s: MIP_SHARE * left(),
-            ..opts.clone()
+            time_limit_s: MIP_SHARE * cx.left(),
+            ..cx.opts.clone()
         };
-        let out = super::optimize_held(s, f, &rest, Some(hold), None)?;
-        report.solved += 1;
-        report.mips += 1;
+        let out = super::optimize_held(s, cx.f, &rest, Some(hold), None)?;
+        st.report.solved += 1;
+        st.report.mips += 1;
         // A MIP stopped at a limit did not finish its neighbourhood.
         complete &= out.status().limit().is_none();
-        if let Some(x) = out.solution.filter(|x| cheaper(x.cost(), eval)) {
-            *plan = x.plan;
-            *eval = x.eval;
-            report.improved += 1;
+        if let Some(x) = out.solution.filter(|x| cheaper(x.cost(), &st.eval)) {
+            st.plan = x.plan;
+            st.eval = x.eval;
+            st.report.improved += 1;
         }
     }
     Ok(complete)
