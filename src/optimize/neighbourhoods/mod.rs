@@ -25,8 +25,9 @@
 //!
 //! [`improve`] (below) runs the rounds and keeps the time; `groups.rs` forms the groups a
 //! round takes, `reflow.rs` solves one neighbourhood's LP around the plan, and `dive.rs`
-//! makes its open yes/no decisions whole.
+//! makes its open yes/no decisions whole; `context.rs` holds what every step reads.
 
+mod context;
 mod dive;
 mod groups;
 mod reflow;
@@ -38,6 +39,7 @@ use super::{cheaper, keep_if_cheaper, OptimizeError, Outcome};
 use crate::check::{evaluate, Evaluation};
 use crate::plan::Plan;
 use crate::scenario::domain::Scenario;
+use context::Ctx;
 use groups::{groups, round, Group};
 use reflow::{around, reflow};
 use std::sync::Arc;
@@ -173,22 +175,6 @@ pub fn improve(
     Ok(Some(improved(f, plan, eval, stats, limit)))
 }
 
-/// What every step of the search reads: the scenario, the formulation, the options, and
-/// when the search began.
-struct Ctx<'a> {
-    s: &'a Scenario,
-    f: &'a dyn Formulation,
-    opts: &'a SolveOptions,
-    began: Instant,
-}
-
-impl Ctx<'_> {
-    /// Seconds left of the limit.
-    fn left(&self) -> f64 {
-        time_left(self.opts, self.began)
-    }
-}
-
 /// What the rounds share, in order: the plan and its evaluation, the report, the solver's
 /// statistics, and what the neighbourhoods so far took and found.
 struct Search {
@@ -310,15 +296,7 @@ fn solve_groups(
 /// whether it did. Records the time it took and, when it found nothing cheaper, the group.
 fn solve_group(cx: &Ctx<'_>, st: &mut Search, group: &Group) -> Result<bool, OptimizeError> {
     let t = Instant::now();
-    let found = reflow(
-        cx.s,
-        cx.f,
-        cx.opts,
-        &st.plan,
-        group,
-        cx.left(),
-        &mut st.stats,
-    )?;
+    let found = reflow(cx, &st.plan, group, cx.left(), &mut st.stats)?;
     let took = t.elapsed().as_secs_f64();
     if group.holder {
         st.holder_seconds = took / group.orders.len() as f64;
@@ -397,12 +375,6 @@ fn free_switches(cx: &Ctx<'_>, st: &mut Search) -> Result<bool, OptimizeError> {
         }
     }
     Ok(complete)
-}
-
-/// The search's seconds left since `began` (the caller's limit already keeps its reserve
-/// for the responses: on large an improved plan's took 2.1-3.0 s against its 4.1 s).
-fn time_left(opts: &SolveOptions, began: Instant) -> f64 {
-    opts.time_limit_s - began.elapsed().as_secs_f64()
 }
 
 /// Whether a neighbourhood is solved in the time left, and of how many of its orders.
