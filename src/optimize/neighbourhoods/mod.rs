@@ -25,8 +25,9 @@
 //!
 //! [`improve`] (below) runs the rounds and keeps the time; `groups.rs` forms the groups a
 //! round takes, `reflow.rs` solves one neighbourhood's LP around the plan, and `dive.rs`
-//! makes its open yes/no decisions whole.
+//! makes its open yes/no decisions whole; `context.rs` holds what every step reads.
 
+mod context;
 mod dive;
 mod groups;
 mod reflow;
@@ -38,6 +39,7 @@ use super::{cheaper, keep_if_cheaper, OptimizeError, Outcome};
 use crate::check::{evaluate, Evaluation};
 use crate::plan::Plan;
 use crate::scenario::domain::Scenario;
+use context::Ctx;
 use groups::{groups, round, Group};
 use reflow::{around, reflow};
 use std::sync::Arc;
@@ -152,16 +154,16 @@ pub fn improve(
     let converged = rounds(&cx, &mut st, size, first)?;
     // Stopped by the time unless every neighbourhood, the MIPs included, had its turn.
     let mut limit = Limit::Time;
+    if converged && free_switches(&cx, &mut st)? {
+        limit = Limit::Scope;
+    }
     let Search {
-        mut plan,
-        mut eval,
+        plan,
+        eval,
         mut report,
         mut stats,
         ..
     } = st;
-    if converged && free_switches(s, f, opts, began, &mut plan, &mut eval, &mut report)? {
-        limit = Limit::Scope;
-    }
     if opts.stopped() {
         limit = Limit::Interrupt;
     }
@@ -171,22 +173,6 @@ pub fn improve(
     }
     stats.neighbourhoods = Some(report);
     Ok(Some(improved(f, plan, eval, stats, limit)))
-}
-
-/// What every step of the search reads: the scenario, the formulation, the options, and
-/// when the search began.
-struct Ctx<'a> {
-    s: &'a Scenario,
-    f: &'a dyn Formulation,
-    opts: &'a SolveOptions,
-    began: Instant,
-}
-
-impl Ctx<'_> {
-    /// Seconds left of the limit.
-    fn left(&self) -> f64 {
-        time_left(self.opts, self.began)
-    }
 }
 
 /// What the rounds share, in order: the plan and its evaluation, the report, the solver's
@@ -310,15 +296,7 @@ fn solve_groups(
 /// whether it did. Records the time it took and, when it found nothing cheaper, the group.
 fn solve_group(cx: &Ctx<'_>, st: &mut Search, group: &Group) -> Result<bool, OptimizeError> {
     let t = Instant::now();
-    let found = reflow(
-        cx.s,
-        cx.f,
-        cx.opts,
-        &st.plan,
-        group,
-        cx.left(),
-        &mut st.stats,
-    )?;
+    let found = reflow(cx, &st.plan, group, cx.left(), &mut st.stats)?;
     let took = t.elapsed().as_secs_f64();
     if group.holder {
         st.holder_seconds = took / group.orders.len() as f64;
@@ -371,46 +349,32 @@ fn improved(
 
 /// Once no LP neighbourhood changes the plan: the same groups as MIPs whose yes/no
 /// decisions are free (a lane-day to pay for, another source, an expedite), each with a
-/// share of the time left, until `opts.time_limit_s` from `began`. Whether every group had
-/// its turn and every MIP finished.
-fn free_switches(
-    s: &Scenario,
-    f: &dyn Formulation,
-    opts: &SolveOptions,
-    began: Instant,
-    plan: &mut Plan,
-    eval: &mut Evaluation,
-    report: &mut Neighbourhoods,
-) -> Result<bool, OptimizeError> {
-    let left = || time_left(opts, began);
+/// share of the time left, until the search's limit; `st`'s plan replaced by each cheaper
+/// one. Whether every group had its turn and every MIP finished.
+fn free_switches(cx: &Ctx<'_>, st: &mut Search) -> Result<bool, OptimizeError> {
+    let s = cx.s;
     let mut complete = true;
-    for group in groups(s, eval, MIP_GROUP) {
-        if left() < MIP_SECONDS || opts.stopped() {
+    for group in groups(s, &st.eval, MIP_GROUP) {
+        if cx.left() < MIP_SECONDS || cx.opts.stopped() {
             return Ok(false);
         }
-        let hold = Arc::new(around(s, plan, &group.orders));
+        let hold = Arc::new(around(s, &st.plan, &group.orders));
         let rest = SolveOptions {
-            time_limit_s: MIP_SHARE * left(),
-            ..opts.clone()
+            time_limit_s: MIP_SHARE * cx.left(),
+            ..cx.opts.clone()
         };
-        let out = super::optimize_held(s, f, &rest, Some(hold), None)?;
-        report.solved += 1;
-        report.mips += 1;
+        let out = super::optimize_held(s, cx.f, &rest, Some(hold), None)?;
+        st.report.solved += 1;
+        st.report.mips += 1;
         // A MIP stopped at a limit did not finish its neighbourhood.
         complete &= out.status().limit().is_none();
-        if let Some(x) = out.solution.filter(|x| cheaper(x.cost(), eval)) {
-            *plan = x.plan;
-            *eval = x.eval;
-            report.improved += 1;
+        if let Some(x) = out.solution.filter(|x| cheaper(x.cost(), &st.eval)) {
+            st.plan = x.plan;
+            st.eval = x.eval;
+            st.report.improved += 1;
         }
     }
     Ok(complete)
-}
-
-/// The search's seconds left since `began` (the caller's limit already keeps its reserve
-/// for the responses: on large an improved plan's took 2.1-3.0 s against its 4.1 s).
-fn time_left(opts: &SolveOptions, began: Instant) -> f64 {
-    opts.time_limit_s - began.elapsed().as_secs_f64()
 }
 
 /// Whether a neighbourhood is solved in the time left, and of how many of its orders.

@@ -1,10 +1,11 @@
 //! One LP neighbourhood: a group decided around the plan, its yes/no decisions fixed at the
 //! plan's but the open ones, which a dive makes whole.
 
+use super::context::Ctx;
 use super::dive::Dive;
 use super::groups::Group;
 use crate::check::{evaluate, Evaluation};
-use crate::optimize::formulate::{fixed_plan, BuildOptions, Formulation, Hold, Meaning, Model};
+use crate::optimize::formulate::{fixed_plan, BuildOptions, Hold, Meaning, Model};
 use crate::optimize::highs::{solve, solve_fixing, SolveOptions, SolveResult};
 use crate::optimize::outcome::SolverStats;
 use crate::optimize::OptimizeError;
@@ -44,17 +45,15 @@ pub(super) fn around(s: &Scenario, plan: &Plan, group: &[usize]) -> Hold {
 /// [`Dive`]), solved with continuous quantities, and
 /// again with whole ones when the policy asks for them and the LP's are not, within
 /// `seconds` of `since`; `None` when it is infeasible (`plan` used a column it prunes).
-#[allow(clippy::too_many_arguments)]
 fn solve_fixed(
-    s: &Scenario,
-    f: &dyn Formulation,
-    opts: &SolveOptions,
+    cx: &Ctx<'_>,
     model: &Model,
     plan: &Plan,
     group: &Group,
     seconds: f64,
     since: Instant,
 ) -> Result<Option<SolveResult>, OptimizeError> {
+    let (s, f, opts) = (cx.s, cx.f, cx.opts);
     // The yes/no decisions fixed at `plan`'s; every column continuous first.
     let mut fixed_mip = model.mip.clone().relaxed();
     let start = model.start_from(plan);
@@ -156,14 +155,13 @@ pub(super) fn open_decisions(model: &Model, start: &[f64], group: &Group) -> Vec
 /// but the open ones ([`solve_fixed`]); the checked plan when the LP solved within
 /// `seconds`.
 pub(super) fn reflow(
-    s: &Scenario,
-    f: &dyn Formulation,
-    opts: &SolveOptions,
+    cx: &Ctx<'_>,
     plan: &Plan,
     group: &Group,
     seconds: f64,
     stats: &mut SolverStats,
 ) -> Result<Option<(Plan, Evaluation)>, OptimizeError> {
+    let (s, f) = (cx.s, cx.f);
     let hold = Arc::new(around(s, plan, &group.orders));
     let built = Instant::now();
     let model = f.build(
@@ -174,7 +172,7 @@ pub(super) fn reflow(
         },
     );
     stats.build_seconds += built.elapsed().as_secs_f64();
-    let Some(result) = solve_fixed(s, f, opts, &model, plan, group, seconds, built)? else {
+    let Some(result) = solve_fixed(cx, &model, plan, group, seconds, built)? else {
         return Ok(None);
     };
     stats.rows = result.rows;

@@ -28,7 +28,7 @@ use crate::scenario::load::parse_scenario;
 use crate::scenario::wire::*;
 use disruptions::Targets;
 use ndarray::Array2;
-use orders::orders_by_surge;
+use orders::{orders_by_surge, Network};
 use paths::{Field, OrderAt};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -108,15 +108,13 @@ pub fn extend(prev: &Scenario, more: &[DisruptionDoc]) -> Option<Scenario> {
             if s.index.orders.contains_key(&key) {
                 return None;
             }
-            let order = v.order(
-                &at,
-                o,
-                Some(DisruptionIx::new(d)),
-                &s.index,
-                &s.nodes,
-                &s.lanes,
-                &s.policy.priority_penalties,
-            )?;
+            let net = Network {
+                index: &s.index,
+                nodes: &s.nodes,
+                lanes: &s.lanes,
+            };
+            let surge = Some(DisruptionIx::new(d));
+            let order = v.order(&at, o, surge, &net, &s.policy.priority_penalties)?;
             Arc::make_mut(&mut s.index.orders).insert(key, ix);
             Arc::make_mut(&mut s.orders).push(order);
             surges.entry(d).or_default().push(ix);
@@ -174,7 +172,12 @@ impl Validator {
             Arc::new(self.index_ids(&ids, "order", |s| OrderId(s.to_owned()), OrderIx::new));
 
         let policy_defaults = self.policy_penalties(&doc.policy);
-        let orders = self.orders(&order_docs, &index, &nodes, &lanes, &policy_defaults);
+        let net = Network {
+            index: &index,
+            nodes: &nodes,
+            lanes: &lanes,
+        };
+        let orders = self.orders(&order_docs, &net, &policy_defaults);
 
         let disruptions = self.disruptions(
             &doc.disruptions,
@@ -290,18 +293,16 @@ impl Validator {
         }
     }
 
-    /// The orders of `order_docs` that validate, in their order.
+    /// The orders of `order_docs` that validate in `net`, in their order.
     fn orders(
         &mut self,
         order_docs: &[(OrderAt, &OrderDoc, Option<DisruptionIx>)],
-        index: &Index,
-        nodes: &[Node],
-        lanes: &[Lane],
+        net: &Network,
         policy_defaults: &[PriorityPenalty],
     ) -> Vec<Order> {
         let mut orders = Vec::with_capacity(order_docs.len());
         for (path, o, surge) in order_docs {
-            if let Some(order) = self.order(path, o, *surge, index, nodes, lanes, policy_defaults) {
+            if let Some(order) = self.order(path, o, *surge, net, policy_defaults) {
                 orders.push(order);
             }
         }

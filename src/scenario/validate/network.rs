@@ -63,8 +63,9 @@ impl Validator {
             .collect()
     }
 
-    /// Long because each lane field is its own check, in document order (the order of the
-    /// diagnostics).
+    /// The lanes of `docs`, their ids indexed, each checked field by field in document
+    /// order (the order of the diagnostics): its ends, then its numbers. Empty when any
+    /// lane's ends do not resolve.
     pub(super) fn lanes(
         &mut self,
         docs: &[LaneDoc],
@@ -80,87 +81,12 @@ impl Validator {
         let mut out = Vec::with_capacity(docs.len());
         for (i, l) in docs.iter().enumerate() {
             let p = format!("lanes[{i}]");
-            let from = self.node_ref(index, &format_args!("{p}.from"), &l.from);
-            let to = self.node_ref(index, &format_args!("{p}.to"), &l.to);
-            if let Some(f) = from {
-                if !nodes[f.ix()].holds_stock() {
-                    self.err(
-                        "lane_from_customer",
-                        format!("{p}.from"),
-                        format!(
-                            "lane \"{}\" departs from customer zone \"{}\", which holds no stock",
-                            l.id, l.from
-                        ),
-                        "lanes start at a plant, dc or store; reverse the lane or fix `from`",
-                    );
-                }
-            }
-            if from.is_some() && from == to {
-                self.err(
-                    "self_loop_lane",
-                    format!("{p}.to"),
-                    format!("lane \"{}\" runs from \"{}\" to itself", l.id, l.from),
-                    "a node fulfils its own orders locally with `lane: null`; remove this lane",
-                );
-            }
-            if l.lead_time_days < 0 || l.lead_time_days > MAX_LEAD_DAYS {
-                self.err(
-                    "bad_lead_time",
-                    format!("{p}.lead_time_days"),
-                    format!(
-                        "lead_time_days is {}, outside 0..={MAX_LEAD_DAYS}",
-                        l.lead_time_days
-                    ),
-                    "give the transit time in days, 0 for same-day delivery",
-                );
-            }
-            self.amount(
-                &format_args!("{p}.cost_per_unit"),
-                l.cost_per_unit,
-                "cost_per_unit",
-            );
-            if let Some(f) = l.fixed_cost_per_day {
-                self.amount(
-                    &format_args!("{p}.fixed_cost_per_day"),
-                    f,
-                    "fixed_cost_per_day",
-                );
-            }
-            if let Some(c) = l.capacity_per_day {
-                self.amount(&format_args!("{p}.capacity_per_day"), c, "capacity_per_day");
-            }
-            if let Some(days) = &l.departure_days {
-                let mut seen = HashSet::new();
-                for (k, d) in days.iter().enumerate() {
-                    if !seen.insert(*d) {
-                        self.warn(
-                            "duplicate_weekday",
-                            format!("{p}.departure_days[{k}]"),
-                            "weekday listed twice",
-                        );
-                    }
-                }
-            }
+            let (from, to) = self.lane_ends(&p, l, nodes, index);
+            self.lane_numbers(&p, l);
             let (Some(from), Some(to)) = (from, to) else {
                 continue;
             };
-            let lead = l.lead_time_days.clamp(0, MAX_LEAD_DAYS) as u32;
-            out.push(Lane {
-                id: LaneId(l.id.clone()),
-                from,
-                to,
-                mode: l.mode.clone(),
-                base_lead_time: lead,
-                lead_time: lead,
-                delays: Vec::new(),
-                cost_per_unit: l.cost_per_unit,
-                fixed_cost_per_day: l.fixed_cost_per_day.unwrap_or(0.0),
-                capacity_per_day: l.capacity_per_day,
-                departure_days: l.departure_days.clone(),
-                outages: Vec::new(),
-                departs: Vec::new(),
-                carries_transfers: nodes[to.ix()].holds_stock(),
-            });
+            out.push(lane(l, from, to, nodes));
         }
         if out.len() != docs.len() {
             // A lane that did not resolve would shift every later index. Its error stops the
@@ -168,6 +94,84 @@ impl Validator {
             out.clear();
         }
         out
+    }
+
+    /// The nodes lane `l` (at `p`) runs from and to, where they resolve; an error when it
+    /// departs from a customer zone, which holds no stock, or runs to the node it leaves.
+    fn lane_ends(
+        &mut self,
+        p: &str,
+        l: &LaneDoc,
+        nodes: &[Node],
+        index: &Index,
+    ) -> (Option<NodeIx>, Option<NodeIx>) {
+        let from = self.node_ref(index, &format_args!("{p}.from"), &l.from);
+        let to = self.node_ref(index, &format_args!("{p}.to"), &l.to);
+        if let Some(f) = from {
+            if !nodes[f.ix()].holds_stock() {
+                self.err(
+                    "lane_from_customer",
+                    format!("{p}.from"),
+                    format!(
+                        "lane \"{}\" departs from customer zone \"{}\", which holds no stock",
+                        l.id, l.from
+                    ),
+                    "lanes start at a plant, dc or store; reverse the lane or fix `from`",
+                );
+            }
+        }
+        if from.is_some() && from == to {
+            self.err(
+                "self_loop_lane",
+                format!("{p}.to"),
+                format!("lane \"{}\" runs from \"{}\" to itself", l.id, l.from),
+                "a node fulfils its own orders locally with `lane: null`; remove this lane",
+            );
+        }
+        (from, to)
+    }
+
+    /// Lane `l`'s (at `p`) lead time in range, its costs and capacity not negative, and a
+    /// warning for each weekday its departure days list twice.
+    fn lane_numbers(&mut self, p: &str, l: &LaneDoc) {
+        if l.lead_time_days < 0 || l.lead_time_days > MAX_LEAD_DAYS {
+            self.err(
+                "bad_lead_time",
+                format!("{p}.lead_time_days"),
+                format!(
+                    "lead_time_days is {}, outside 0..={MAX_LEAD_DAYS}",
+                    l.lead_time_days
+                ),
+                "give the transit time in days, 0 for same-day delivery",
+            );
+        }
+        self.amount(
+            &format_args!("{p}.cost_per_unit"),
+            l.cost_per_unit,
+            "cost_per_unit",
+        );
+        if let Some(f) = l.fixed_cost_per_day {
+            self.amount(
+                &format_args!("{p}.fixed_cost_per_day"),
+                f,
+                "fixed_cost_per_day",
+            );
+        }
+        if let Some(c) = l.capacity_per_day {
+            self.amount(&format_args!("{p}.capacity_per_day"), c, "capacity_per_day");
+        }
+        if let Some(days) = &l.departure_days {
+            let mut seen = HashSet::new();
+            for (k, d) in days.iter().enumerate() {
+                if !seen.insert(*d) {
+                    self.warn(
+                        "duplicate_weekday",
+                        format!("{p}.departure_days[{k}]"),
+                        "weekday listed twice",
+                    );
+                }
+            }
+        }
     }
 
     pub(super) fn stock(
@@ -303,5 +307,28 @@ impl Validator {
                 })
                 .collect();
         }
+    }
+}
+
+/// The domain lane of `l`, from `from` to `to`: its lead time clamped to the range its
+/// check reported, no disruption applied yet, and whether it carries transfers (it ends
+/// at a node that holds stock).
+fn lane(l: &LaneDoc, from: NodeIx, to: NodeIx, nodes: &[Node]) -> Lane {
+    let lead = l.lead_time_days.clamp(0, MAX_LEAD_DAYS) as u32;
+    Lane {
+        id: LaneId(l.id.clone()),
+        from,
+        to,
+        mode: l.mode.clone(),
+        base_lead_time: lead,
+        lead_time: lead,
+        delays: Vec::new(),
+        cost_per_unit: l.cost_per_unit,
+        fixed_cost_per_day: l.fixed_cost_per_day.unwrap_or(0.0),
+        capacity_per_day: l.capacity_per_day,
+        departure_days: l.departure_days.clone(),
+        outages: Vec::new(),
+        departs: Vec::new(),
+        carries_transfers: nodes[to.ix()].holds_stock(),
     }
 }

@@ -8,6 +8,23 @@ use crate::scenario::wire::*;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+/// What an order's references resolve in: the ids' index, and the nodes and lanes
+/// validated before the orders (no lanes when one of them did not resolve).
+pub(super) struct Network<'a> {
+    pub(super) index: &'a Index,
+    pub(super) nodes: &'a [Node],
+    pub(super) lanes: &'a [Lane],
+}
+
+/// A plan entry's route, resolved: from its node, over its lane (`None`: fulfilled
+/// locally), to its order's destination.
+#[derive(Clone, Copy)]
+struct Route {
+    node: NodeIx,
+    lane: Option<LaneIx>,
+    dest: NodeIx,
+}
+
 /// An order's plan entries as read, the units planned per SKU, and the ship days used.
 struct Planned {
     pub(super) plan: Vec<PlanEntry>,
@@ -16,27 +33,25 @@ struct Planned {
 }
 
 impl Validator {
-    /// Order `o` at path `p`, read in parts: its scalar fields, its lines, its plan
-    /// entries, and the plan's totals against the lines. `None` when a part it needs is
-    /// broken (the diagnostics say why).
-    #[allow(clippy::too_many_arguments)]
+    /// Order `o` at path `p` (brought by `surge`, if one did), its references resolved in
+    /// `net` and its penalties defaulting to `penalties`, read in parts: its scalar fields,
+    /// its lines, its plan entries, and the plan's totals against the lines. `None` when a
+    /// part it needs is broken (the diagnostics say why).
     pub(super) fn order(
         &mut self,
         p: &dyn fmt::Display,
         o: &OrderDoc,
         surge: Option<DisruptionIx>,
-        index: &Index,
-        nodes: &[Node],
-        lanes: &[Lane],
+        net: &Network,
         penalties: &[PriorityPenalty],
     ) -> Option<Order> {
-        let dest = self.node_ref(index, &format_args!("{p}.destination"), &o.destination);
+        let dest = self.node_ref(net.index, &format_args!("{p}.destination"), &o.destination);
         let due = self.day(&format_args!("{p}.due"), &o.due);
         self.order_fields(p, o);
-        let (lines, line_of) = self.order_lines(p, o, index);
-        let planned = self.order_plan(p, o, dest, &line_of, index, nodes, lanes);
+        let (lines, line_of) = self.order_lines(p, o, net.index);
+        let planned = self.order_plan(p, o, dest, &line_of, net);
         let allow_partial = o.allow_partial.unwrap_or(true);
-        self.plan_totals(p, o, index, &planned, allow_partial);
+        self.plan_totals(p, o, net.index, &planned, allow_partial);
         let plan = planned.plan;
         let (Some(destination), Some(due)) = (dest, due) else {
             return None;
@@ -179,17 +194,15 @@ impl Validator {
 
     /// The order's plan entries: each must name an ordered SKU, a stock node, a route to
     /// the destination and a ship day in the horizon, once per (sku, node, lane, day).
-    #[allow(clippy::too_many_arguments)]
     fn order_plan(
         &mut self,
         p: &dyn fmt::Display,
         o: &OrderDoc,
         dest: Option<NodeIx>,
         line_of: &HashMap<SkuIx, usize>,
-        index: &Index,
-        nodes: &[Node],
-        lanes: &[Lane],
+        net: &Network,
     ) -> Planned {
+        let Network { index, nodes, .. } = *net;
         let mut plan = Vec::with_capacity(o.plan.len());
         let mut planned: HashMap<SkuIx, f64> = HashMap::new();
         let mut keys: HashMap<(SkuIx, NodeIx, Option<LaneIx>, u32), usize> = HashMap::new();
@@ -225,7 +238,8 @@ impl Validator {
                 }
             }
             if let (Some(node), Some(lane), Some(dest)) = (node, lane, dest) {
-                self.plan_route(&ep, node, lane, dest, lanes, nodes, e, &o.destination);
+                let route = Route { node, lane, dest };
+                self.plan_route(&ep, route, e, &o.destination, net);
             }
             let (Some(sku), Some(node), Some(lane), Some(ship)) = (sku, node, lane, ship) else {
                 continue;
@@ -340,18 +354,18 @@ impl Validator {
         Some(d.max(0) as u32)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Plan entry `e` (at `ep`) ships from its node to the destination `dest_id`: locally
+    /// from the destination itself, or over a lane from its node to the destination.
     fn plan_route(
         &mut self,
         ep: &dyn fmt::Display,
-        node: NodeIx,
-        lane: Option<LaneIx>,
-        dest: NodeIx,
-        lanes: &[Lane],
-        nodes: &[Node],
+        route: Route,
         e: &PlanEntryDoc,
         dest_id: &str,
+        net: &Network,
     ) {
+        let Route { node, lane, dest } = route;
+        let Network { nodes, lanes, .. } = *net;
         match lane {
             None if node != dest => self.err(
                 "local_not_destination",

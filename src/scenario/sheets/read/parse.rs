@@ -426,88 +426,115 @@ struct Quotes {
 /// input without a word, so a stray quote would take in every later row as one cell; and it
 /// reads the two [`Stray`] quotes without a word either. Spaces and tabs (other than the
 /// separator) around a cell are padding, as `csv::Trim::All` trims them.
-///
-/// Long because its states and their moves are one table, read top to bottom.
 fn scan_quotes(bytes: &[u8], delim: u8) -> Quotes {
-    #[derive(PartialEq)]
-    enum State {
-        CellStart,
-        /// Spaces at the start of a cell.
-        Padding,
-        Unquoted,
-        Quoted,
-        /// A quote inside a quoted cell: it closes the cell, or starts `""`.
-        QuoteInQuoted,
-        /// Spaces after a closing quote.
-        AfterQuoted,
-    }
-    let (mut state, mut record, mut cell, mut opened) = (State::CellStart, 0, 0, 0);
-    let mut strays: Vec<StrayQuote> = Vec::new();
-    // A record ends at a CR or LF outside quotes; the ones that follow (CRLF, blank lines)
-    // start no record of their own.
-    let mut in_record = false;
+    let mut scan = QuoteScan {
+        state: QuoteState::CellStart,
+        record: 0,
+        cell: 0,
+        opened: 0,
+        in_record: false,
+        strays: Vec::new(),
+    };
     for (i, &b) in bytes.iter().enumerate() {
-        let line_end = b == b'\n' || b == b'\r';
-        let space = (b == b' ' || b == b'\t') && b != delim;
-        let (at_record, at_cell) = (record, cell);
-        let mut stray = |kind| {
-            if strays.last().is_none_or(|s| s.record != at_record) {
-                strays.push(StrayQuote {
-                    kind,
-                    byte: i,
-                    record: at_record,
-                    cell: at_cell,
-                });
-            }
-        };
-        state = match state {
-            State::Quoted if b == b'"' => State::QuoteInQuoted,
-            State::Quoted => State::Quoted,
-            State::QuoteInQuoted if b == b'"' => State::Quoted,
-            State::QuoteInQuoted | State::AfterQuoted if space => State::AfterQuoted,
-            State::CellStart if b == b'"' => {
-                opened = i;
-                in_record = true;
-                State::Quoted
-            }
-            State::Padding if b == b'"' => {
-                stray(Stray::SpaceBeforeQuote);
-                State::Unquoted
-            }
-            _ if b == delim => {
-                in_record = true;
-                cell += 1;
-                State::CellStart
-            }
-            _ if line_end => {
-                if in_record {
-                    record += 1;
-                }
-                in_record = false;
-                cell = 0;
-                State::CellStart
-            }
-            State::QuoteInQuoted | State::AfterQuoted => {
-                stray(Stray::TextAfterQuote);
-                State::Unquoted
-            }
-            State::CellStart | State::Padding if space => {
-                in_record = true;
-                State::Padding
-            }
-            _ => {
-                in_record = true;
-                State::Unquoted
-            }
-        };
+        scan.step(i, b, delim);
     }
     Quotes {
-        unclosed: (state == State::Quoted).then_some(Unclosed {
-            byte: opened,
-            record,
-            cell,
+        unclosed: (scan.state == QuoteState::Quoted).then_some(Unclosed {
+            byte: scan.opened,
+            record: scan.record,
+            cell: scan.cell,
         }),
-        strays,
+        strays: scan.strays,
+    }
+}
+
+/// Where [`scan_quotes`] is in a cell.
+#[derive(Clone, Copy, PartialEq)]
+enum QuoteState {
+    CellStart,
+    /// Spaces at the start of a cell.
+    Padding,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted cell: it closes the cell, or starts `""`.
+    QuoteInQuoted,
+    /// Spaces after a closing quote.
+    AfterQuoted,
+}
+
+/// What [`scan_quotes`] has read so far: its state, the record (0 = the header) and cell
+/// (0 = first) it is in, the byte of the last opening quote, and the first stray quote of
+/// each record.
+struct QuoteScan {
+    state: QuoteState,
+    record: usize,
+    cell: usize,
+    opened: usize,
+    /// Whether the line read has started a record: a record ends at a CR or LF outside
+    /// quotes; the ones that follow (CRLF, blank lines) start no record of their own.
+    in_record: bool,
+    strays: Vec<StrayQuote>,
+}
+
+impl QuoteScan {
+    /// Reads byte `b`, the `i`-th, of a file separated by `delim`. The states and their
+    /// moves are one table, read top to bottom.
+    fn step(&mut self, i: usize, b: u8, delim: u8) {
+        let line_end = b == b'\n' || b == b'\r';
+        let space = (b == b' ' || b == b'\t') && b != delim;
+        self.state = match self.state {
+            QuoteState::Quoted if b == b'"' => QuoteState::QuoteInQuoted,
+            QuoteState::Quoted => QuoteState::Quoted,
+            QuoteState::QuoteInQuoted if b == b'"' => QuoteState::Quoted,
+            QuoteState::QuoteInQuoted | QuoteState::AfterQuoted if space => QuoteState::AfterQuoted,
+            QuoteState::CellStart if b == b'"' => {
+                self.opened = i;
+                self.in_record = true;
+                QuoteState::Quoted
+            }
+            QuoteState::Padding if b == b'"' => {
+                self.stray(Stray::SpaceBeforeQuote, i);
+                QuoteState::Unquoted
+            }
+            _ if b == delim => {
+                self.in_record = true;
+                self.cell += 1;
+                QuoteState::CellStart
+            }
+            _ if line_end => {
+                if self.in_record {
+                    self.record += 1;
+                }
+                self.in_record = false;
+                self.cell = 0;
+                QuoteState::CellStart
+            }
+            QuoteState::QuoteInQuoted | QuoteState::AfterQuoted => {
+                self.stray(Stray::TextAfterQuote, i);
+                QuoteState::Unquoted
+            }
+            QuoteState::CellStart | QuoteState::Padding if space => {
+                self.in_record = true;
+                QuoteState::Padding
+            }
+            _ => {
+                self.in_record = true;
+                QuoteState::Unquoted
+            }
+        };
+    }
+
+    /// Notes a stray quote of `kind` shown at byte `i`, in the record and cell being read,
+    /// unless its record has one already.
+    fn stray(&mut self, kind: Stray, i: usize) {
+        if self.strays.last().is_none_or(|s| s.record != self.record) {
+            self.strays.push(StrayQuote {
+                kind,
+                byte: i,
+                record: self.record,
+                cell: self.cell,
+            });
+        }
     }
 }
 
