@@ -31,7 +31,7 @@ use crate::plan::Plan;
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
 use crate::scenario::wire::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
@@ -466,9 +466,8 @@ pub fn apply(
     }
 
     // Rejections: forbid what they would have added.
-    for &i in &rejected {
-        forbid_rejected(s, &doc.responses[i], &mut out, &mut summary);
-    }
+    let rejected = rejected.iter().map(|&i| &doc.responses[i]);
+    forbid_rejected(s, rejected, &mut out, &mut summary);
     Ok((out, summary))
 }
 
@@ -586,19 +585,29 @@ fn taken_ids(out: &ScenarioDoc) -> BTreeSet<String> {
 /// Moves the eta of each receipt `plan` expedites to its expedited eta in `out`, and drops
 /// the receipt's expedite option and its `inbound_delay`s.
 fn expedite_receipts(s: &Scenario, plan: &Plan, out: &mut ScenarioDoc, summary: &mut Summary) {
-    for i in &plan.expedited {
-        let r = s.inbound(*i);
-        let rid = r.id.0.clone();
-        if let Some(w) = out.inbound.iter_mut().find(|x| x.id == rid) {
-            if let Some(x) = w.expedite.take() {
-                w.eta = x.eta;
-            }
+    // The expedited ids in a set, then one walk over the receipts and one over the
+    // disruptions: searching both per expedite would take time in their product. Receipt
+    // ids are unique (validation refuses a repeated one; `TR-...` ids avoid every taken id).
+    let ids: HashSet<&str> = plan
+        .expedited
+        .iter()
+        .map(|&i| s.inbound(i).id.0.as_str())
+        .collect();
+    for w in out
+        .inbound
+        .iter_mut()
+        .filter(|w| ids.contains(w.id.as_str()))
+    {
+        if let Some(x) = w.expedite.take() {
+            w.eta = x.eta;
         }
-        out.disruptions.retain(
-            |d| !matches!(d, DisruptionDoc::InboundDelay { inbound, .. } if *inbound == rid),
-        );
-        summary.expedited.push(rid);
     }
+    out.disruptions.retain(|d| {
+        !matches!(d, DisruptionDoc::InboundDelay { inbound, .. } if ids.contains(inbound.as_str()))
+    });
+    summary
+        .expedited
+        .extend(plan.expedited.iter().map(|&i| s.inbound(i).id.0.clone()));
 }
 
 /// Gives every other order of `out` whose plan differs from its approved shipments
@@ -629,9 +638,34 @@ fn fold_every_order(
     summary.all_orders_folded = true;
 }
 
-/// Adds to `out`'s `policy.forbid` what the rejected response `r` would have added (its
-/// shipments off the orders' planned routes, its transfers and expedites), each once.
-fn forbid_rejected(s: &Scenario, r: &ResponseDoc, out: &mut ScenarioDoc, summary: &mut Summary) {
+/// Adds to `out`'s `policy.forbid` what each of the `rejected` responses would have added
+/// (see [`forbids`]), each pattern once.
+fn forbid_rejected<'a>(
+    s: &Scenario,
+    rejected: impl IntoIterator<Item = &'a ResponseDoc>,
+    out: &mut ScenarioDoc,
+    summary: &mut Summary,
+) {
+    // The patterns in a set: searching the list per new pattern would take time in the
+    // square of the patterns (19,387 when every response of the large preset is rejected).
+    let mut said: HashSet<ForbidDoc> = out.policy.forbid.iter().cloned().collect();
+    for r in rejected {
+        let new = forbids(s, r);
+        if new.is_empty() {
+            summary.unforbiddable.push(r.id.clone());
+        }
+        for f in new {
+            if said.insert(f.clone()) {
+                out.policy.forbid.push(f);
+                summary.forbidden += 1;
+            }
+        }
+    }
+}
+
+/// What the response `r` would have added, as `forbid` patterns: its shipments off the
+/// orders' planned routes, its transfers and its expedites.
+fn forbids(s: &Scenario, r: &ResponseDoc) -> Vec<ForbidDoc> {
     let add = &r.delta.add;
     let mut new: Vec<ForbidDoc> = Vec::new();
     for sh in &add.shipments {
@@ -644,7 +678,7 @@ fn forbid_rejected(s: &Scenario, r: &ResponseDoc, out: &mut ScenarioDoc, summary
                 o.plan.iter().any(|p| {
                     s.sku(p.sku).id.0 == sh.sku
                         && s.node(p.node).id.0 == sh.node
-                        && p.lane.map(|l| s.lane(l).id.0.clone()) == sh.lane
+                        && p.lane.map(|l| s.lane(l).id.0.as_str()) == sh.lane.as_deref()
                 })
             });
         if !planned {
@@ -665,15 +699,7 @@ fn forbid_rejected(s: &Scenario, r: &ResponseDoc, out: &mut ScenarioDoc, summary
     for e in &add.expedited_inbound {
         new.push(ForbidDoc::ExpediteInbound(e.clone()));
     }
-    if new.is_empty() {
-        summary.unforbiddable.push(r.id.clone());
-    }
-    for f in new {
-        if !out.policy.forbid.contains(&f) {
-            out.policy.forbid.push(f);
-            summary.forbidden += 1;
-        }
-    }
+    new
 }
 
 /// The document's orders, the scenario's first, then those of demand surges.

@@ -407,7 +407,7 @@ pub struct PriorityPenaltyDoc {
 }
 
 /// A movement a person rejected.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ForbidDoc {
     Shipment(ForbidShipmentDoc),
@@ -415,7 +415,7 @@ pub enum ForbidDoc {
     ExpediteInbound(String),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ForbidShipmentDoc {
     pub order: String,
@@ -433,7 +433,7 @@ pub struct ForbidShipmentDoc {
     pub lane: Option<Option<String>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ForbidTransferDoc {
     pub lane: String,

@@ -251,6 +251,103 @@ fn approve_reject_and_solve_again() {
     assert!(doc2["kpis"]["baseline"]["at_risk_orders"].as_u64().unwrap() < 7);
 }
 
+/// `recourse apply SCENARIO PROPOSALS ARGS -o OUT`, which must succeed and say `said`;
+/// the new scenario, which must validate.
+fn apply_to(scenario: &Path, props: &Path, args: &[&str], out: &Path, said: &str) -> Value {
+    recourse()
+        .arg("apply")
+        .arg(scenario)
+        .arg(props)
+        .args(args)
+        .arg("-o")
+        .arg(out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(said));
+    recourse().arg("validate").arg(out).assert().success();
+    read(out)
+}
+
+/// An approved expedite moves its receipt's eta to the expedited one and drops both the
+/// option (used) and the receipt's `inbound_delay`; a rejected expedite, and rejected
+/// transfers, become forbid patterns in the order the responses add them.
+#[test]
+fn expedites_and_transfers_are_folded_in_or_forbidden() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = tiny("inbound-expedite");
+    let props = dir.path().join("p.json");
+    let doc = solve_to(&scenario, &props);
+    assert_eq!(
+        doc["responses"][0]["delta"]["add"]["expedited_inbound"],
+        serde_json::json!(["PO-1"])
+    );
+    let out = dir.path().join("approved.json");
+    let next = apply_to(
+        &scenario,
+        &props,
+        &["--approve", "R1"],
+        &out,
+        "1 expedite folded in",
+    );
+    assert_eq!(
+        next["inbound"],
+        serde_json::json!([{"id": "PO-1", "node": "DC-PAR", "sku": "SKU-1", "quantity": 50, "eta": "2026-11-30"}])
+    );
+    assert_eq!(next["disruptions"], serde_json::json!([]));
+    let out = dir.path().join("rejected.json");
+    let next = apply_to(
+        &scenario,
+        &props,
+        &["--reject", "R1"],
+        &out,
+        "1 movement forbidden",
+    );
+    assert_eq!(
+        next["policy"]["forbid"],
+        serde_json::json!([{"expedite_inbound": "PO-1"}])
+    );
+    assert_eq!(next["inbound"], read(&scenario)["inbound"]);
+
+    // Each response here adds a transfer, and a shipment on a route its order plans or
+    // not: forbid names only the latter (SCENARIO.md section 2).
+    let scenario = tiny("shared-capacity");
+    let doc = solve_to(&scenario, &props);
+    // (order, sku, node, lane) of a shipment or of a plan entry of order `o`.
+    let route = |o: &Value, x: &Value| [o, &x["sku"], &x["node"], &x["lane"]].map(Value::clone);
+    let orders = read(&scenario)["orders"].clone();
+    let planned: Vec<[Value; 4]> = orders
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|o| {
+            o["plan"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| route(&o["id"], p))
+        })
+        .collect();
+    let mut want = Vec::new();
+    for r in doc["responses"].as_array().unwrap() {
+        let add = &r["delta"]["add"];
+        for s in add["shipments"].as_array().unwrap() {
+            if planned.contains(&route(&s["order"], s)) {
+                continue;
+            }
+            let keys = ["order", "sku", "node", "lane"].map(|k| (k.to_owned(), s[k].clone()));
+            want.push(serde_json::json!({"shipment": Value::Object(keys.into_iter().collect())}));
+        }
+        for t in add["transfers"].as_array().unwrap() {
+            want.push(serde_json::json!({"transfer": {"lane": t["lane"], "sku": t["sku"]}}));
+        }
+    }
+    assert_eq!(want.len(), 5, "{doc}");
+    let out = dir.path().join("none.json");
+    let said = "5 movements forbidden";
+    let next = apply_to(&scenario, &props, &["--reject", "R1,R2,R3"], &out, said);
+    assert_eq!(next["policy"]["forbid"], Value::Array(want));
+}
+
 #[test]
 fn approving_everything_leaves_only_the_unresolved_orders_at_risk() {
     let dir = tempfile::tempdir().unwrap();

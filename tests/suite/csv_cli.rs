@@ -507,6 +507,37 @@ fn validation_problems_point_at_the_csv_rows() {
     );
 }
 
+/// A demand surge's order above a listed order with the same id in orders.csv: the lower
+/// row is the duplicate and the upper one is "first at", although validation, which takes
+/// the listed orders before the surges', meets the lower one first.
+#[test]
+fn a_surge_order_above_a_listed_one_with_its_id_is_the_first() {
+    let (code, errors, written) = import_problems(|name, text| {
+        let text = match name {
+            "orders.csv" => text.replacen(
+                "\r\n",
+                "\r\nSO-1001,Galeries Nord,Z-IDF,2026-12-01,1,,,,,,D6\r\n",
+                1,
+            ),
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!(code, 2);
+    assert!(!written);
+    let duplicates: Vec<&String> = errors
+        .iter()
+        .filter(|l| l.contains("duplicate_id"))
+        .collect();
+    assert_eq!(
+        duplicates,
+        [
+            r#"error[duplicate_id]: orders.csv:3:id: duplicate order id "SO-1001" (first at orders.csv:2)"#
+        ],
+        "{errors:#?}"
+    );
+}
+
 #[test]
 fn headers_and_files_are_checked() {
     let (code, err, _) = import_edited(|name, text| match name {

@@ -2828,16 +2828,17 @@ fn right_to_left_ids(dir: &Path) -> (PathBuf, Vec<String>) {
     (path, new.into_values().collect())
 }
 
-/// The texts on the page, outside the data block, with a right-to-left letter outside an
+/// The texts of the page, outside the data block, with a right-to-left letter outside an
 /// isolate: not in a `bdi` element, an element with `dir`, nor between U+2068 and U+2069 in
-/// its own text; a text that is one whole id of `ids` alone (a map label) reads as it is.
-fn unisolated(page: &Page, ids: &[String]) -> Vec<String> {
-    let ids = serde_json::to_string(ids).unwrap();
+/// its own text. The `<title>` counts, and so do the map's labels, each an id alone: cut to
+/// fit, a label ends in "…", which outside an isolate shows beside a right-to-left id's
+/// first letter instead of its last.
+fn unisolated(page: &Page) -> Vec<String> {
     let v = page.eval(&format!(
-        "(() => {{ const ids = new Set({ids}), out = []; \
-         const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); \
+        "(() => {{ const out = []; \
+         const w = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT); \
          for (let n; (n = w.nextNode()); ) {{ const t = n.data; \
-           if (n.parentElement.closest('bdi, [dir], script') || ids.has(t.trim())) continue; \
+           if (n.parentElement.closest('bdi, [dir], script, style')) continue; \
            if ({RTL}.test(t.replace(/\\u2068[^\\u2068\\u2069]*\\u2069/g, ''))) out.push(t); }} \
          return out; }})()"
     ));
@@ -2853,9 +2854,10 @@ const SWAPPED_IDS: &str =
          && a.right > r.left + 0.5).map(([a, r]) => p.textContent); })";
 
 /// Ids in Hebrew or Arabic letters read as one piece each, in the order the sentence names
-/// them, wherever the page writes one in text: the header, the explanations, the actions,
-/// the disruptions, card titles and links, the notes on ticks, the map's tooltips and the
-/// command; the search still finds a response by an id and by words around one.
+/// them, wherever the page writes one in text: the tab's title, the header, the
+/// explanations, the actions, the disruptions, card titles and links, the notes on ticks,
+/// the map's labels and tooltips and the command; the search still finds a response by an
+/// id and by words around one.
 #[test]
 fn right_to_left_ids_are_isolated_in_every_sentence() {
     let dir = tempfile::tempdir().unwrap();
@@ -2901,7 +2903,18 @@ fn right_to_left_ids_are_isolated_in_every_sentence() {
         .text(&format!("#resp-{q} .tick-note"))
         .starts_with(&format!("Rejecting {q} unticked {id}")));
     page.click("#disruptions li[data-index='0']");
-    assert_eq!(unisolated(&page, &ids), Vec::<String>::new());
+    assert_eq!(unisolated(&page), Vec::<String>::new());
+    let title = page.eval("document.title");
+    assert_eq!(
+        title,
+        serde_json::json!("recourse · \u{2068}תרחיש-1\u{2069}")
+    );
+    let labels = page.eval("[...document.querySelectorAll('#labels text')].length");
+    assert_eq!(
+        labels,
+        serde_json::json!(6),
+        "every node labelled, so every label checked"
+    );
     // Isolated, two ids side by side show in the order written, left to right.
     let order = page.eval(SWAPPED_IDS);
     assert_eq!(order, serde_json::json!([]));

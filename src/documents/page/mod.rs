@@ -13,7 +13,7 @@ mod text;
 
 pub use data::Files;
 pub use text::grouped;
-use text::{amounts, bdi, count, counted, esc, script_safe, Isolated};
+use text::{amounts, bdi, count, counted, esc, isolated_text, script_safe, Isolated};
 
 use crate::documents::proposals::ProposalsDoc;
 use crate::risk::kpi::Kpis;
@@ -30,13 +30,12 @@ const UNRESOLVED_SHOWN: usize = 200;
 pub fn render(s: &Scenario, doc: &ProposalsDoc, files: &Files) -> String {
     let currency = s.currency.as_deref().unwrap_or("");
     let mut out = String::with_capacity(64 * 1024);
-    let title = format!("recourse · {}", doc.scenario);
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
-        esc(&title)
+         <title>recourse · {}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n",
+        isolated_text(&doc.scenario)
     );
     let ids = page_ids(s, doc);
     header(&mut out, s, doc);

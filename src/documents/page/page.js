@@ -36,10 +36,16 @@
   // `text` as nodes, each piece `split` captures (`split` has one group) a <bdi> element.
   const bdis = (text, split) => text.split(split).map((p, k) => (k % 2 ? el("bdi", {}, p) : p)).filter((p) => p !== "");
   const rich = (text) => bdis(text, MARKED);
+  // A letter of a right-to-left script (text.rs, `right_to_left`).
+  const RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
   // The command (or what stands in its place) with each word holding a right-to-left letter
   // isolated, so that a list of such ids reads in its order; what is copied is the text.
-  const RTL_WORD = /([^\s,']*[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}][^\s,']*)/u;
+  const RTL_WORD = new RegExp(`([^\\s,']*${RTL.source}[^\\s,']*)`, "u");
   const setCommand = (text) => $("command").replaceChildren(...bdis(text, RTL_WORD));
+  // A map label: a node's id, whole or cut to fit with "…". SVG text holds no <bdi>, so an
+  // id with a right-to-left letter stands between the marks, which the browser lays out as
+  // an isolate: the "…" of a cut one then shows where it is cut, after its last letter.
+  const labelText = (text) => (RTL.test(text) ? iso(text) : text);
   function svgEl(tag, attrs, title) {
     const e = document.createElementNS(SVG, tag);
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
@@ -515,7 +521,7 @@
     const todo = order.filter((i) => !labelWidth.has(i));
     const ts = todo.map((i) => {
       const t = svgEl("text", { x: 0, y: 0 });
-      t.textContent = D.nodes[i].id;
+      t.textContent = labelText(D.nodes[i].id);
       labels.append(t);
       return t;
     });
@@ -578,7 +584,7 @@
       const [cx, cy] = P[spot.i];
       const id = D.nodes[spot.i].id;
       const t = svgEl("text", spot.side > 0 ? { x: cx + 13, y: cy + 4 } : { x: cx - 13, y: cy + 4, "text-anchor": "end" });
-      t.textContent = id;
+      t.textContent = labelText(id);
       // The node's whole id and name on hover, however much of the label is shown.
       const g = svgEl("g", { "data-node": id }, nodeTitle(spot.i));
       g.append(t);
@@ -599,7 +605,7 @@
     const width = () => t.getComputedTextLength();
     // Not laid out (a hidden frame): cut by characters, about 6.5 units each at 11px.
     const fits = (k) => {
-      t.textContent = chars.slice(0, k).join("") + (k < chars.length ? "…" : "");
+      t.textContent = labelText(chars.slice(0, k).join("") + (k < chars.length ? "…" : ""));
       return width() > 0 ? width() <= room : (k + 1) * 6.5 <= room;
     };
     if (!fits(chars.length)) {

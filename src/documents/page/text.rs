@@ -236,6 +236,17 @@ impl<'a> Isolated<'a> {
     }
 }
 
+/// An id as HTML where no element can stand (the `<title>`): escaped, and, when it holds
+/// a right-to-left letter, between U+2068 and U+2069 as [`Isolated::marked`] puts it, the
+/// two written as character references (the page holds no raw bidirectional control).
+pub(super) fn isolated_text(id: &str) -> String {
+    if id.chars().any(right_to_left) {
+        format!("&#x2068;{}&#x2069;", esc(id))
+    } else {
+        esc(id)
+    }
+}
+
 /// Whether `c` next to an id would make it part of a longer word.
 fn joins(c: char) -> bool {
     c.is_alphanumeric() || c == '-' || c == '_'
@@ -353,6 +364,8 @@ mod tests {
             "&lt;b&gt; <bdi>מרכז-2</bdi> &amp; <bdi>מרכז</bdi>"
         );
         assert!(Isolated::new(["SO-1"]).ids.is_empty());
+        assert_eq!(isolated_text("תרחיש<1>"), "&#x2068;תרחיש&lt;1&gt;&#x2069;");
+        assert_eq!(isolated_text("demo-eu&1"), "demo-eu&amp;1");
     }
 
     #[test]

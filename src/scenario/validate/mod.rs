@@ -35,6 +35,8 @@ use std::sync::Arc;
 use validator::Validator;
 use values::last_as_of;
 
+pub(crate) use refs::FIRST_AT;
+
 /// Reads, parses and validates a scenario. `Ok` carries the warnings.
 pub fn load_scenario(bytes: &[u8]) -> Result<(Scenario, Diagnostics), Diagnostics> {
     load_scenario_doc(bytes).map(|(_, s, diags)| (s, diags))

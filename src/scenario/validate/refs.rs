@@ -9,6 +9,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
 
+/// What precedes the place of the first of two equal ids in a duplicate id's message
+/// (`duplicate order id "SO-1" (first at orders[0])`), which ends with `)` after it.
+pub(crate) const FIRST_AT: &str = " (first at ";
+
 impl Validator {
     pub(super) fn index_ids<K: Eq + Hash, I: Copy>(
         &mut self,
@@ -69,7 +73,7 @@ impl Validator {
                     "duplicate_id",
                     path.to_string(),
                     format!(
-                        "duplicate {what} id \"{id}\" (first at {})",
+                        "duplicate {what} id \"{id}\"{FIRST_AT}{})",
                         prev.trim_end_matches(".id")
                     ),
                     format!("{what} ids must be unique; rename or merge one of them"),

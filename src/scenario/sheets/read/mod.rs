@@ -175,6 +175,7 @@ fn validated(sheets: Sheets) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> 
         .map(|d| d.path.clone())
         .collect();
     for d in std::mem::take(&mut found.items) {
+        let d = sheets.origins.in_row_order(d);
         let cites_unreadable = sheets
             .origins
             .cited_rows(&d.message)

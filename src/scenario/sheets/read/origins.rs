@@ -3,6 +3,7 @@
 
 use crate::base::diagnostics::Diagnostic;
 use crate::scenario::sheets::tables::*;
+use crate::scenario::validate::FIRST_AT;
 use std::collections::HashMap;
 
 /// Where the parts of a document read from CSV came from: per JSON path of an array element
@@ -69,6 +70,37 @@ impl Origins {
         }
         d.message = self.relocate_text(&d.message);
         d
+    }
+
+    /// `d` told in the order of the rows when it is a duplicate id whose "first" row comes
+    /// after the duplicate's own in the same file: the two places trade, so that the later
+    /// row is the duplicate and the earlier one is "first at". Validation takes the
+    /// scenario's own orders before every demand surge's, while orders.csv holds both in
+    /// any order; its "first" is the first in that list, not in the file.
+    pub(super) fn in_row_order(&self, d: Diagnostic) -> Diagnostic {
+        if d.code != "duplicate_id" {
+            return d;
+        }
+        let Some((said, first)) = d
+            .message
+            .strip_suffix(')')
+            .and_then(|m| m.rsplit_once(FIRST_AT))
+        else {
+            return d;
+        };
+        let Some(second) = d.path.strip_suffix(".id") else {
+            return d;
+        };
+        let (Some(&(file, Some(a))), Some(&(other, Some(b)))) =
+            (self.0.get(first), self.0.get(second))
+        else {
+            return d;
+        };
+        if file != other || a < b {
+            return d;
+        }
+        let (message, path) = (format!("{said}{FIRST_AT}{second})"), format!("{first}.id"));
+        Diagnostic { message, path, ..d }
     }
 
     /// The CSV rows (`file:line`) of the JSON paths that `text` cites.
