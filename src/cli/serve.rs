@@ -257,6 +257,7 @@ fn handle(
         let (out, id, start) = (out.clone(), id.clone(), Instant::now());
         let stop = running.clone();
         Watch::watcher(move |s: Snapshot| {
+            let s = s.of_a_plan();
             let p = Progress {
                 id: &id,
                 elapsed: start.elapsed().as_secs_f64(),

@@ -421,7 +421,7 @@ fn progress_line() -> (indicatif::ProgressBar, Watcher) {
     bar.set_message("solving");
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     let shown = bar.clone();
-    let watch = Watch::watcher(move |s: Snapshot| shown.set_message(progress_text(s)));
+    let watch = Watch::watcher(move |s: Snapshot| shown.set_message(progress_text(s.of_a_plan())));
     (bar, watch)
 }
 

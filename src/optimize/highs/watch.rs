@@ -33,29 +33,39 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// This snapshot with `incumbent` where it is cheaper and `bound` where it is higher,
-    /// and the gap between the two (relative to the incumbent, as HiGHS's `mip_gap`). A
-    /// bound below 0 (HiGHS's dual bound early in its root, the LP-guided search's when its
-    /// pricing is cut short) counts as 0, as the proposals document reports it: no plan
-    /// costs less.
+    /// and the gap between the two (relative to the incumbent, as HiGHS's `mip_gap`).
     fn merged(self, incumbent: Option<f64>, bound: Option<f64>) -> Snapshot {
         let finite = |v: Option<f64>| v.filter(|x| x.is_finite());
-        let bound = finite(bound).map(|b| b.max(0.0));
         let pick = |a: Option<f64>, b: Option<f64>, better: fn(f64, f64) -> f64| match (a, b) {
             (Some(a), Some(b)) => Some(better(a, b)),
             (a, b) => a.or(b),
         };
         let incumbent = pick(self.incumbent, finite(incumbent), f64::min);
-        let bound = pick(self.bound, bound, f64::max);
-        let gap = match (incumbent, bound) {
-            (Some(i), Some(b)) => Some(super::result::relative_gap(i, b)),
-            _ => None,
-        };
+        let bound = pick(self.bound, finite(bound), f64::max);
         Snapshot {
             incumbent,
             bound,
-            gap,
+            gap: gap(incumbent, bound),
         }
     }
+
+    /// This snapshot as a plan's progress is shown (the progress line, `$/progress`): a
+    /// bound below 0 (HiGHS's dual bound early in its root, the LP-guided search's when its
+    /// pricing is cut short) is 0, as the proposals document reports it, since no plan
+    /// costs less; the gap follows. A MIP of any other sign is watched unfloored.
+    pub fn of_a_plan(self) -> Snapshot {
+        let bound = self.bound.map(|b| b.max(0.0));
+        Snapshot {
+            bound,
+            gap: gap(self.incumbent, bound),
+            ..self
+        }
+    }
+}
+
+/// The gap between an incumbent and a bound, when both are known.
+fn gap(incumbent: Option<f64>, bound: Option<f64>) -> Option<f64> {
+    Some(super::result::relative_gap(incumbent?, bound?))
 }
 
 /// Watches solves from outside: `report` hears their progress (at most every
@@ -166,10 +176,13 @@ mod tests {
         // HiGHS's dual bound early in demo-eu's root was -3,958,077: the progress line read
         // "gap 326116.81%".
         let s = Snapshot::default().merged(Some(1214.07), Some(-3_958_077.0));
-        assert_eq!(s.bound, Some(0.0));
-        assert_eq!(s.gap, Some(1.0));
+        assert_eq!(s.bound, Some(-3_958_077.0));
+        assert_eq!(
+            (s.of_a_plan().bound, s.of_a_plan().gap),
+            (Some(0.0), Some(1.0))
+        );
         let s = s.merged(None, Some(1071.21));
-        assert_eq!(s.bound, Some(1071.21));
-        assert_eq!(s.merged(None, Some(-5.0)).bound, Some(1071.21));
+        assert_eq!(s.of_a_plan(), s);
+        assert_eq!(s.merged(None, Some(-5.0)).of_a_plan().bound, Some(1071.21));
     }
 }
