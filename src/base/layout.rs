@@ -9,8 +9,9 @@
 //! strings differs from the pretty form, so a reader gets the same values.
 //!
 //! [`Layout`] is a serde_json [`Formatter`]: the part of the document outside array elements
-//! is written as it goes; each array element is written compactly into a buffer and laid out
-//! when it ends ([`lay_out`]), so the memory it takes is one element's.
+//! is written as it goes; each array element is written on one line into a buffer, and when
+//! it ends, written as it is or, when it holds blocks, laid out ([`lay_out`]): the memory it
+//! takes is one element's.
 
 use serde_json::ser::Formatter;
 use std::io::{self, Write};
@@ -24,19 +25,21 @@ pub fn to_writer<W: Write, T: ?Sized + serde::Serialize>(
     value.serialize(&mut serde_json::Serializer::with_formatter(writer, layout))
 }
 
-/// The layout above, numbers and strings written by `N` (serde_json's compact formatter, or
-/// one that writes whole numbers without `.0`).
+/// The layout above, numbers and strings written by `N`.
 pub struct Layout<N> {
     scalars: N,
     /// The containers open outside any array element, innermost last: `true` for an array.
     open: Vec<bool>,
     /// Whether the innermost open container has a member yet (then it closes on a new line).
     has_value: bool,
-    /// The array element being written, compact, and how many of its containers are open
-    /// (0: none is being written).
+    /// The array element being written, on one line; empty when none is.
     element: Vec<u8>,
-    element_depth: usize,
-    /// The element laid out, before it is written.
+    /// The element's containers open, innermost last: `true` for an array.
+    element_open: Vec<bool>,
+    /// Whether the element holds an array with an object or an array in it (then it is
+    /// laid out member by member, [`lay_out`]).
+    blocks: bool,
+    /// The element laid out, when it holds blocks.
     laid: Vec<u8>,
 }
 
@@ -47,39 +50,50 @@ impl<N: Formatter> Layout<N> {
             open: Vec::new(),
             has_value: false,
             element: Vec::new(),
-            element_depth: 0,
+            element_open: Vec::new(),
+            blocks: false,
             laid: Vec::new(),
         }
+    }
+
+    /// Whether an array element is being written.
+    fn in_element(&self) -> bool {
+        !self.element_open.is_empty()
     }
 
     /// Opens an object or an array (`bracket`): inside an element, or as an element (then
     /// it is buffered from here), or in the pretty part.
     fn begin<W: ?Sized + Write>(&mut self, w: &mut W, bracket: u8) -> io::Result<()> {
-        if self.element_depth == 0 && self.open.last() == Some(&true) {
+        if self.in_element() {
+            self.blocks |= self.element_open.last() == Some(&true);
+        } else if self.open.last() == Some(&true) {
             self.element.clear();
+            self.blocks = false;
+        } else {
+            self.open.push(bracket == b'[');
+            self.has_value = false;
+            return w.write_all(&[bracket]);
         }
-        if self.element_depth > 0 || self.open.last() == Some(&true) {
-            self.element_depth += 1;
-            self.element.push(bracket);
-            return Ok(());
-        }
-        self.open.push(bracket == b'[');
-        self.has_value = false;
-        w.write_all(&[bracket])
+        self.element_open.push(bracket == b'[');
+        self.element.push(bracket);
+        Ok(())
     }
 
-    /// Closes an object or an array (`bracket`); the element it ends, if any, is laid out
-    /// and written.
+    /// Closes an object or an array (`bracket`); the element it ends, if any, is written,
+    /// laid out first when it holds blocks.
     fn end<W: ?Sized + Write>(&mut self, w: &mut W, bracket: u8) -> io::Result<()> {
-        if self.element_depth > 0 {
+        if self.in_element() {
             self.element.push(bracket);
-            self.element_depth -= 1;
-            if self.element_depth == 0 {
-                self.laid.clear();
-                lay_out(&self.element, self.open.len(), &mut self.laid);
-                w.write_all(&self.laid)?;
+            self.element_open.pop();
+            if self.in_element() {
+                return Ok(());
             }
-            return Ok(());
+            if !self.blocks {
+                return w.write_all(&self.element);
+            }
+            self.laid.clear();
+            lay_out(&self.element, self.open.len(), &mut self.laid);
+            return w.write_all(&self.laid);
         }
         self.open.pop();
         if self.has_value {
@@ -89,12 +103,12 @@ impl<N: Formatter> Layout<N> {
         w.write_all(&[bracket])
     }
 
-    /// Starts a member of an object or an array: a comma inside an element, a new line
-    /// outside.
+    /// Starts a member of an object or an array: after a comma and a space inside an
+    /// element, on a new line outside.
     fn member<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        if self.element_depth > 0 {
+        if self.in_element() {
             if !first {
-                self.element.push(b',');
+                self.element.extend_from_slice(b", ");
             }
             return Ok(());
         }
@@ -104,7 +118,7 @@ impl<N: Formatter> Layout<N> {
 
     /// Ends a member: outside an element, its container now has one.
     fn member_done(&mut self) {
-        if self.element_depth == 0 {
+        if !self.in_element() {
             self.has_value = true;
         }
     }
@@ -122,7 +136,7 @@ fn indent<W: ?Sized + Write>(w: &mut W, n: usize) -> io::Result<()> {
 macro_rules! scalar {
     ($name:ident $(, $arg:ident : $ty:ty)*) => {
         fn $name<W: ?Sized + Write>(&mut self, w: &mut W $(, $arg: $ty)*) -> io::Result<()> {
-            if self.element_depth > 0 {
+            if self.in_element() {
                 self.scalars.$name(&mut self.element $(, $arg)*)
             } else {
                 self.scalars.$name(w $(, $arg)*)
@@ -177,8 +191,8 @@ impl<N: Formatter> Formatter for Layout<N> {
         self.member(w, first)
     }
     fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        if self.element_depth > 0 {
-            self.element.push(b':');
+        if self.in_element() {
+            self.element.extend_from_slice(b": ");
             Ok(())
         } else {
             w.write_all(b": ")
@@ -190,11 +204,12 @@ impl<N: Formatter> Formatter for Layout<N> {
     }
 }
 
-/// Lays out one array element, given as compact JSON (serde_json's, so well formed), at
-/// indentation `level`, into `out`.
-pub fn lay_out(compact: &[u8], level: usize, out: &mut Vec<u8>) {
+/// Lays out one array element at indentation `level`, into `out`. The element is given on
+/// one line as [`Layout`] writes it: well formed (serde_json wrote its parts), with `, `
+/// between members and `: ` after keys, and nothing else outside strings.
+fn lay_out(one_line: &[u8], level: usize, out: &mut Vec<u8>) {
     let mut i = 0;
-    value(compact, &mut i, level, true, out);
+    value(one_line, &mut i, level, true, out);
 }
 
 /// Whether the container at the start of `t` holds, at any depth, an array with an object
@@ -269,24 +284,6 @@ fn value_end(t: &[u8], start: usize) -> usize {
     }
 }
 
-/// `t` (compact) on one line: a space after every comma and colon outside strings.
-fn one_line(t: &[u8], out: &mut Vec<u8>) {
-    let mut i = 0;
-    while i < t.len() {
-        match t[i] {
-            b'"' => {
-                let end = string_end(t, i);
-                out.extend_from_slice(&t[i..end]);
-                i = end;
-                continue;
-            }
-            b @ (b',' | b':') => out.extend_from_slice(&[b, b' ']),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-}
-
 /// Writes the value at `t[*i..]` laid out at `level` and moves `i` past it; `in_array`:
 /// whether it is an element of an array (only those may go on one line).
 fn value(t: &[u8], i: &mut usize, level: usize, in_array: bool, out: &mut Vec<u8>) {
@@ -295,7 +292,7 @@ fn value(t: &[u8], i: &mut usize, level: usize, in_array: bool, out: &mut Vec<u8
     *i = end;
     let container = matches!(t[start], b'[' | b'{');
     if !container || (in_array && !holds_blocks(&t[start..end])) {
-        one_line(&t[start..end], out);
+        out.extend_from_slice(&t[start..end]);
         return;
     }
     let (open, close) = (t[start], t[end - 1]);
@@ -312,14 +309,14 @@ fn value(t: &[u8], i: &mut usize, level: usize, in_array: bool, out: &mut Vec<u8
             let key_end = string_end(t, j);
             out.extend_from_slice(&t[j..key_end]);
             out.extend_from_slice(b": ");
-            j = key_end + 1;
+            j = key_end + 2;
         }
         value(t, &mut j, level + 1, open == b'[', out);
         if t[j] != b',' {
             break;
         }
         out.push(b',');
-        j += 1;
+        j += 2;
     }
     out.push(b'\n');
     out.extend(std::iter::repeat_n(b' ', 2 * level));
