@@ -208,36 +208,71 @@ impl<N: Formatter> Formatter for Layout<N> {
 /// one line as [`Layout`] writes it: well formed (serde_json wrote its parts), with `, `
 /// between members and `: ` after keys, and nothing else outside strings.
 fn lay_out(one_line: &[u8], level: usize, out: &mut Vec<u8>) {
-    let mut i = 0;
-    value(one_line, &mut i, level, true, out);
+    let mut spans = Spans {
+        all: spans(one_line),
+        next: 0,
+    };
+    value(one_line, &mut 0, level, true, &mut spans, out);
 }
 
-/// Whether the container at the start of `t` holds, at any depth, an array with an object
-/// or an array in it: then it is not written on one line.
-fn holds_blocks(t: &[u8]) -> bool {
-    let mut arrays: Vec<bool> = Vec::new();
+/// Every container of a one-line element, in the order their brackets open: where it opens,
+/// the index just past where it closes, and whether it holds blocks (an array, at any depth
+/// in it, with an object or an array in it). One pass over the text.
+fn spans(t: &[u8]) -> Vec<(usize, usize, bool)> {
+    let mut all: Vec<(usize, usize, bool)> = Vec::new();
+    // The containers open: their place in `all`, and whether each is an array.
+    let mut open: Vec<(usize, bool)> = Vec::new();
     let mut i = 0;
     while i < t.len() {
         match t[i] {
-            b'"' => i = string_end(t, i),
+            b'"' => {
+                i = string_end(t, i);
+                continue;
+            }
             b'[' | b'{' => {
-                if arrays.last() == Some(&true) {
-                    return true;
+                if let Some(&(parent, true)) = open.last() {
+                    all[parent].2 = true;
                 }
-                arrays.push(t[i] == b'[');
-                i += 1;
+                open.push((all.len(), t[i] == b'['));
+                all.push((i, t.len(), false));
             }
             b']' | b'}' => {
-                arrays.pop();
-                if arrays.is_empty() {
-                    return false;
+                if let Some((this, _)) = open.pop() {
+                    all[this].1 = i + 1;
+                    if let (true, Some(&(parent, _))) = (all[this].2, open.last()) {
+                        all[parent].2 = true;
+                    }
                 }
-                i += 1;
             }
-            _ => i += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    all
+}
+
+/// [`spans`], taken in the order [`value`] reaches the containers.
+struct Spans {
+    all: Vec<(usize, usize, bool)>,
+    next: usize,
+}
+
+impl Spans {
+    /// The end and the blocks of the container opening at `start`, which is the next one
+    /// not yet taken or skipped.
+    fn take(&mut self, start: usize) -> (usize, bool) {
+        let (at, end, blocks) = self.all[self.next];
+        debug_assert_eq!(at, start);
+        self.next += 1;
+        (end, blocks)
+    }
+
+    /// Passes over the containers inside one written whole, up to `end`.
+    fn skip_to(&mut self, end: usize) {
+        while self.all.get(self.next).is_some_and(|s| s.0 < end) {
+            self.next += 1;
         }
     }
-    false
 }
 
 /// The index just past the string that starts (with its quote) at `t[start]`.
@@ -253,46 +288,37 @@ fn string_end(t: &[u8], start: usize) -> usize {
     t.len()
 }
 
-/// The index just past the value that starts at `t[start]`.
-fn value_end(t: &[u8], start: usize) -> usize {
-    match t[start] {
-        b'"' => string_end(t, start),
-        b'[' | b'{' => {
-            let (mut depth, mut i) = (0usize, start);
-            while i < t.len() {
-                match t[i] {
-                    b'"' => {
-                        i = string_end(t, i);
-                        continue;
-                    }
-                    b'[' | b'{' => depth += 1,
-                    b']' | b'}' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return i + 1;
-                        }
-                    }
-                    _ => {}
-                }
-                i += 1;
-            }
-            t.len()
-        }
-        _ => (start..t.len())
-            .find(|&i| matches!(t[i], b',' | b']' | b'}'))
-            .unwrap_or(t.len()),
+/// The index just past the string or scalar that starts at `t[start]`.
+fn scalar_end(t: &[u8], start: usize) -> usize {
+    if t[start] == b'"' {
+        return string_end(t, start);
     }
+    (start..t.len())
+        .find(|&i| matches!(t[i], b',' | b']' | b'}'))
+        .unwrap_or(t.len())
 }
 
 /// Writes the value at `t[*i..]` laid out at `level` and moves `i` past it; `in_array`:
 /// whether it is an element of an array (only those may go on one line).
-fn value(t: &[u8], i: &mut usize, level: usize, in_array: bool, out: &mut Vec<u8>) {
+fn value(
+    t: &[u8],
+    i: &mut usize,
+    level: usize,
+    in_array: bool,
+    spans: &mut Spans,
+    out: &mut Vec<u8>,
+) {
     let start = *i;
-    let end = value_end(t, start);
+    if !matches!(t[start], b'[' | b'{') {
+        *i = scalar_end(t, start);
+        out.extend_from_slice(&t[start..*i]);
+        return;
+    }
+    let (end, blocks) = spans.take(start);
     *i = end;
-    let container = matches!(t[start], b'[' | b'{');
-    if !container || (in_array && !holds_blocks(&t[start..end])) {
+    if in_array && !blocks {
         out.extend_from_slice(&t[start..end]);
+        spans.skip_to(end);
         return;
     }
     let (open, close) = (t[start], t[end - 1]);
@@ -311,7 +337,7 @@ fn value(t: &[u8], i: &mut usize, level: usize, in_array: bool, out: &mut Vec<u8
             out.extend_from_slice(b": ");
             j = key_end + 2;
         }
-        value(t, &mut j, level + 1, open == b'[', out);
+        value(t, &mut j, level + 1, open == b'[', spans, out);
         if t[j] != b',' {
             break;
         }
