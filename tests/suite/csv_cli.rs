@@ -538,6 +538,35 @@ fn a_surge_order_above_a_listed_one_with_its_id_is_the_first() {
     );
 }
 
+/// A row that repeats an order id gets none of the id's lines (they go to its first row):
+/// the duplicate is the one finding on that row, not also an order without lines.
+#[test]
+fn a_repeated_order_id_is_said_once_on_its_row() {
+    let (code, errors, written) = import_problems(|name, text| {
+        let text = match name {
+            "orders.csv" => text.replacen(
+                "SO-1002,",
+                "SO-1001,Galeries Nord,Z-IDF,2026-12-01,1,,,,,,\r\nSO-1002,",
+                1,
+            ),
+            _ => text,
+        };
+        Some(text.into_bytes())
+    });
+    assert_eq!((code, written), (2, false));
+    let on_its_row: Vec<&String> = errors
+        .iter()
+        .filter(|l| l.contains("orders.csv:3"))
+        .collect();
+    assert_eq!(
+        on_its_row,
+        [
+            r#"error[duplicate_id]: orders.csv:3:id: duplicate order id "SO-1001" (first at orders.csv:2)"#
+        ],
+        "{errors:#?}"
+    );
+}
+
 #[test]
 fn headers_and_files_are_checked() {
     let (code, err, _) = import_edited(|name, text| match name {

@@ -174,6 +174,10 @@ fn validated(sheets: Sheets) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> 
         .filter(|d| d.is_error())
         .map(|d| d.path.clone())
         .collect();
+    // The rows that repeat an id. A repeated order's lines and planned shipments go to the
+    // first row with its id, so the later row has none: its duplicate is what to mend, and
+    // a `no_lines` there would only repeat it. (Validation says a duplicate first.)
+    let mut repeats: HashSet<String> = HashSet::new();
     for d in std::mem::take(&mut found.items) {
         let d = sheets.origins.in_row_order(d);
         let cites_unreadable = sheets
@@ -182,8 +186,13 @@ fn validated(sheets: Sheets) -> Result<(ScenarioDoc, Diagnostics), Diagnostics> 
             .iter()
             .any(|row| unreadable.contains(row));
         let d = sheets.origins.relocate(d);
+        let row = origins::row_of(&d.path);
+        if d.code == "duplicate_id" {
+            repeats.insert(row.to_owned());
+        }
+        let consequence = d.code == "no_lines" && repeats.contains(row);
         let same_row = d.path.matches(':').count() == 1 && unreadable.contains(&d.path);
-        if !same_row && !cites_unreadable && said.insert(d.path.clone()) {
+        if !same_row && !cites_unreadable && !consequence && said.insert(d.path.clone()) {
             out.push(d);
         }
     }
