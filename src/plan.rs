@@ -150,6 +150,7 @@ impl Plan {
     }
 
     /// Shipments summed per (order, sku, node, lane, day), in key order.
+    ///
     /// Built from [`merge`]'s sorted sums (the same sums as adding each key's quantities
     /// from 0 in the plan's order), so the map is filled in one ordered pass rather than by
     /// a search per shipment.

@@ -3,7 +3,8 @@
 //! datasets make: an element of an array that holds no array of objects or arrays is
 //! written on one line, `{"sku": "SKU-1", "quantity": 60}`. A plan is then one shipment
 //! per line (found with `grep`, compared with `diff`), and a document of a million shipments
-//! is 40 % smaller than in the pretty form and quicker to write and to read. An element that
+//! is about a quarter smaller than in the pretty form (the proposals of 1,000,000 orders:
+//! 661 MB, not 904 MB) and quicker to write and to read. An element that
 //! does hold such an array (an order with its lines, a response with its shipments) is laid
 //! out member by member, its own array elements again by this rule. Only whitespace outside
 //! strings differs from the pretty form, so a reader gets the same values.
@@ -44,6 +45,7 @@ pub struct Layout<N> {
 }
 
 impl<N: Formatter> Layout<N> {
+    /// The layout, with numbers and strings written by `scalars`.
     pub fn new(scalars: N) -> Self {
         Layout {
             scalars,

@@ -242,9 +242,6 @@ fn changed_keys(
 
 /// Cuts the difference between `base` and `prop` into units, orders first (in index
 /// order), then transfers and expedites in key order.
-///
-/// Long because orders, transfers and expedites are cut into units in one pass over the two
-/// plans' merged keys.
 pub fn diff(s: &Scenario, base: &Plan, prop: &Plan, bm: &PlanMaps, pm: &PlanMaps) -> Vec<Unit> {
     let mut units = Vec::new();
     for (o, bs, ps) in per_order(&bm.shipments, &pm.shipments) {

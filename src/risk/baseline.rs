@@ -241,7 +241,8 @@ fn ready_on_each_day(jobs: &[Job], h: usize) -> Vec<Vec<usize>> {
     on
 }
 
-/// The union of two ascending lists without duplicates, ascending.
+/// Two ascending lists with nothing in common (a job becomes ready on one day), merged into
+/// one ascending list.
 fn merge_sorted(a: &[usize], b: &[usize]) -> Vec<usize> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
