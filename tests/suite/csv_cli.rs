@@ -512,17 +512,11 @@ fn validation_problems_point_at_the_csv_rows() {
 /// the listed orders before the surges', meets the lower one first.
 #[test]
 fn a_surge_order_above_a_listed_one_with_its_id_is_the_first() {
-    let (code, errors, written) = import_problems(|name, text| {
-        let text = match name {
-            "orders.csv" => text.replacen(
-                "\r\n",
-                "\r\nSO-1001,Galeries Nord,Z-IDF,2026-12-01,1,,,,,,D6\r\n",
-                1,
-            ),
-            _ => text,
-        };
-        Some(text.into_bytes())
-    });
+    let (code, errors, written) = problems_with_one_edit(
+        "orders.csv",
+        "\r\n",
+        "\r\nSO-1001,Galeries Nord,Z-IDF,2026-12-01,1,,,,,,D6\r\n",
+    );
     assert_eq!(code, 2);
     assert!(!written);
     let duplicates: Vec<&String> = errors
@@ -542,17 +536,11 @@ fn a_surge_order_above_a_listed_one_with_its_id_is_the_first() {
 /// the duplicate is the one finding on that row, not also an order without lines.
 #[test]
 fn a_repeated_order_id_is_said_once_on_its_row() {
-    let (code, errors, written) = import_problems(|name, text| {
-        let text = match name {
-            "orders.csv" => text.replacen(
-                "SO-1002,",
-                "SO-1001,Galeries Nord,Z-IDF,2026-12-01,1,,,,,,\r\nSO-1002,",
-                1,
-            ),
-            _ => text,
-        };
-        Some(text.into_bytes())
-    });
+    let (code, errors, written) = problems_with_one_edit(
+        "orders.csv",
+        "SO-1002,",
+        "SO-1001,Galeries Nord,Z-IDF,2026-12-01,1,,,,,,\r\nSO-1002,",
+    );
     assert_eq!((code, written), (2, false));
     let on_its_row: Vec<&String> = errors
         .iter()
