@@ -11,7 +11,7 @@
 //!
 //! [`Layout`] is a serde_json [`Formatter`]: the part of the document outside array elements
 //! is written as it goes; each array element is written on one line into a buffer, and when
-//! it ends, written as it is or, when it holds blocks, laid out ([`lay_out`]): the memory it
+//! it ends, written as it is or, when it holds blocks, laid out (`lay_out`): the memory it
 //! takes is one element's.
 
 use serde_json::ser::Formatter;
