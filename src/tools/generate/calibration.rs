@@ -107,7 +107,7 @@ fn measure(doc: &ScenarioDoc) -> usize {
 
 /// The disruptions of the scenario in `doc` and what they measure: candidates drawn in a
 /// sequence that follows the mix, the subset the real baseline says comes closest to the
-/// target, then the demand surges. `doc` is returned without disruptions.
+/// target, then the demand surges. `doc` is left without disruptions.
 pub(super) fn calibrate(
     cfg: &GenerateConfig,
     net: &Network,
@@ -287,9 +287,9 @@ fn interleaved_sequence(
     seq
 }
 
-/// Draws up to 200 more candidates of each kind with weight whose candidates in `seq` all
-/// hit more than a sixth of `target_ns`: a kind whose every candidate so far is big (a lane
-/// delay on a busy lane) may not fit in a small target.
+/// For each kind with weight that has no candidate in `seq` hitting from 1 to a sixth of
+/// `target_ns` orders (at least 1), draws more until one does, at most 200: a kind whose
+/// every candidate so far is big (a lane delay on a busy lane) may not fit in a small target.
 fn add_small_candidates(
     draws: &mut Draws,
     w: &[f64; 7],

@@ -172,9 +172,9 @@ fn draw_customers(
         .collect()
 }
 
-/// One order with its plan: a customer (or, for 4 %, a walk-in at a store), lines, priority,
-/// due date and ship-complete flag, the plan, then the rare limits (sources, frozen,
-/// penalties).
+/// One order with its plan: a customer (or, for 4 % where there are stores, a walk-in at a
+/// store), lines, priority, due date and ship-complete flag, the plan, then the rare limits
+/// (sources, frozen, penalties).
 fn draw_order(
     rng: &mut Rng,
     net: &Network,
