@@ -235,8 +235,39 @@ pub(super) struct Pools {
     pub(super) fallback: [Option<Candidate>; 6],
 }
 
-/// Long because each disruption kind's candidate is drawn in one match, in a fixed sequence of
-/// random draws that every generated dataset depends on.
+impl Pools {
+    /// The position in kind `kind`'s pool to draw from next (advancing past it), or None
+    /// when the pool is spent.
+    fn advance(&mut self, kind: usize) -> Option<usize> {
+        let pool_len = match kind {
+            K_DELAY => self.receipts_delay.len(),
+            K_CANCEL => self.receipts_cancel.len(),
+            K_LOSS => self.keys.len(),
+            K_NODE_OUT => self.nodes.len(),
+            K_LANE_OUT => self.lanes_out.len(),
+            _ => self.lanes_delay.len(),
+        };
+        if self.pos[kind] >= pool_len {
+            return None;
+        }
+        let i = self.pos[kind];
+        self.pos[kind] += 1;
+        Some(i)
+    }
+
+    /// The receipt at position `i` of the delay pool (kind `K_DELAY`) or the cancel pool.
+    fn receipt(&self, kind: usize, i: usize) -> usize {
+        if kind == K_DELAY {
+            self.receipts_delay[i]
+        } else {
+            self.receipts_cancel[i]
+        }
+    }
+}
+
+/// The next candidate of kind `kind` that hits some order, drawn from its pool; when the
+/// pool is spent, the first candidate of that kind that hit none, if any. A receipt is
+/// delayed or cancelled at most once.
 pub(super) fn next_candidate(
     kind: usize,
     pools: &mut Pools,
@@ -245,169 +276,21 @@ pub(super) fn next_candidate(
     book: &Book,
     net: &Network,
 ) -> Option<Candidate> {
-    let cal = est.cal;
-    let h = cal.h as i64;
     loop {
-        let pool_len = match kind {
-            K_DELAY => pools.receipts_delay.len(),
-            K_CANCEL => pools.receipts_cancel.len(),
-            K_LOSS => pools.keys.len(),
-            K_NODE_OUT => pools.nodes.len(),
-            K_LANE_OUT => pools.lanes_out.len(),
-            _ => pools.lanes_delay.len(),
-        };
-        if pools.pos[kind] >= pool_len {
+        let Some(i) = pools.advance(kind) else {
             return pools.fallback[kind].take();
-        }
-        let i = pools.pos[kind];
-        pools.pos[kind] += 1;
-        let outage = |rng: &mut Rng, days: &[i64]| -> (i64, i64) {
-            let from = if days.is_empty() {
-                rng.range(0, h - 1)
-            } else {
-                days[rng.below(days.len())]
-            };
-            let len = match rng.below(10) {
-                0..=5 => 1,
-                6..=8 => 2,
-                _ => 3,
-            };
-            (from, (from + len - 1).min(h - 1))
         };
-        let cand = match kind {
-            K_LANE_DELAY => {
-                let l = pools.lanes_delay[i];
-                let extra = match rng.below(10) {
-                    0..=5 => 1,
-                    6..=8 => 2,
-                    _ => 3,
-                };
-                Candidate {
-                    kind,
-                    hits: est.lane_delay(l, extra),
-                    doc: DisruptionDoc::LaneDelay {
-                        lane: net.lanes[l].id.clone(),
-                        extra_days: extra,
-                    },
-                }
-            }
-            K_LANE_OUT => {
-                let l = pools.lanes_out[i];
-                let days: Vec<i64> = est.by_lane[l]
-                    .iter()
-                    .map(|&f| est.flats[f as usize].ship)
-                    .collect();
-                let (from, until) = outage(rng, &days);
-                if (from..=until).any(|d| est.frozen_lane_days.contains(&(l, d))) {
-                    continue;
-                }
-                Candidate {
-                    kind,
-                    hits: est.lane_outage(l, from, until),
-                    doc: DisruptionDoc::LaneOutage {
-                        lane: net.lanes[l].id.clone(),
-                        from: cal.date(from),
-                        until: cal.date(until),
-                    },
-                }
-            }
-            K_NODE_OUT => {
-                let n = pools.nodes[i];
-                let days: Vec<i64> = est.by_node[n]
-                    .iter()
-                    .map(|&f| est.flats[f as usize].ship)
-                    .collect();
-                let (from, until) = outage(rng, &days);
-                if (from..=until).any(|d| est.frozen_node_days.contains(&(n, d))) {
-                    continue;
-                }
-                Candidate {
-                    kind,
-                    hits: est.node_outage(n, from, until),
-                    doc: DisruptionDoc::NodeOutage {
-                        node: net.nodes[n].id.clone(),
-                        from: cal.date(from),
-                        until: cal.date(until),
-                    },
-                }
-            }
+        let drawn = match kind {
+            K_LANE_DELAY => Some(lane_delay(pools.lanes_delay[i], rng, est, net)),
+            K_LANE_OUT => lane_outage(pools.lanes_out[i], rng, est, net),
+            K_NODE_OUT => node_outage(pools.nodes[i], rng, est, net),
             K_DELAY | K_CANCEL => {
-                let r = if kind == K_DELAY {
-                    pools.receipts_delay[i]
-                } else {
-                    pools.receipts_cancel[i]
-                };
-                if pools.used_receipts.contains(&r) {
-                    continue;
-                }
-                let rec = &est.supply.receipts[r];
-                let k = book.key_ix[&(rec.node, rec.sku)];
-                if est.frozen_keys.contains(&k) {
-                    continue;
-                }
-                let avail = est.available(k, 0.0);
-                if kind == K_DELAY {
-                    let eta = rec.eta.max(0) + rng.range(2, 6);
-                    let hits = est.stock_hits(k, avail, &est.key_etas(k, Some((r, Some(eta)))));
-                    Candidate {
-                        kind,
-                        hits,
-                        doc: DisruptionDoc::InboundDelay {
-                            inbound: rec.id.clone(),
-                            eta: cal.date(eta),
-                        },
-                    }
-                } else {
-                    let hits = est.stock_hits(k, avail, &est.key_etas(k, Some((r, None))));
-                    Candidate {
-                        kind,
-                        hits,
-                        doc: DisruptionDoc::InboundCancel {
-                            inbound: rec.id.clone(),
-                        },
-                    }
-                }
+                receipt_change(kind, pools.receipt(kind, i), pools, rng, est, book)
             }
-            _ => {
-                let k = pools.keys[i];
-                if est.frozen_keys.contains(&k) {
-                    continue;
-                }
-                let (on_hand, reserved) = est.key_stock[k];
-                if on_hand <= 0.0 {
-                    continue;
-                }
-                // Lose the slack and the last one to three shipments' worth of units.
-                let etas = est.key_etas(k, None);
-                let entries = &est.by_key[k];
-                let total_in = est.available(k, 0.0)
-                    + etas
-                        .iter()
-                        .filter(|e| e.0.is_some_and(|d| d < h))
-                        .map(|e| e.1)
-                        .sum::<f64>();
-                let need: f64 = entries.iter().map(|&f| est.flats[f as usize].qty).sum();
-                let take = 1 + rng.below(3);
-                let tail: f64 = entries
-                    .iter()
-                    .rev()
-                    .take(take)
-                    .map(|&f| est.flats[f as usize].qty)
-                    .sum();
-                let q = ((total_in - need).max(0.0) + tail).min(on_hand - reserved.min(on_hand));
-                let q = q.max(1.0).min(on_hand).round();
-                let hits = est.stock_hits(k, est.available(k, q), &etas);
-                let (n, s) = book.keys[k];
-                Candidate {
-                    kind,
-                    hits,
-                    doc: DisruptionDoc::StockLoss {
-                        node: net.nodes[n].id.clone(),
-                        sku: book.skus[s].0.clone(),
-                        quantity: q,
-                    },
-                }
-            }
+            _ => stock_loss(pools.keys[i], rng, est, book, net),
+        };
+        let Some(cand) = drawn else {
+            continue;
         };
         if cand.hits.is_empty() {
             if pools.fallback[kind].is_none() {
@@ -416,13 +299,179 @@ pub(super) fn next_candidate(
             continue;
         }
         if let DisruptionDoc::InboundDelay { .. } | DisruptionDoc::InboundCancel { .. } = cand.doc {
-            let r = if kind == K_DELAY {
-                pools.receipts_delay[i]
-            } else {
-                pools.receipts_cancel[i]
-            };
+            let r = pools.receipt(kind, i);
             pools.used_receipts.insert(r);
         }
         return Some(cand);
     }
+}
+
+/// An outage's days: from one of `days` (any day when it is empty) for 1 to 3 days, cut at
+/// the horizon's end `h`.
+fn outage_days(rng: &mut Rng, days: &[i64], h: i64) -> (i64, i64) {
+    let from = if days.is_empty() {
+        rng.range(0, h - 1)
+    } else {
+        days[rng.below(days.len())]
+    };
+    let len = match rng.below(10) {
+        0..=5 => 1,
+        6..=8 => 2,
+        _ => 3,
+    };
+    (from, (from + len - 1).min(h - 1))
+}
+
+/// A delay of 1 to 3 days on lane `l`.
+fn lane_delay(l: usize, rng: &mut Rng, est: &Estimator, net: &Network) -> Candidate {
+    let extra = match rng.below(10) {
+        0..=5 => 1,
+        6..=8 => 2,
+        _ => 3,
+    };
+    Candidate {
+        kind: K_LANE_DELAY,
+        hits: est.lane_delay(l, extra),
+        doc: DisruptionDoc::LaneDelay {
+            lane: net.lanes[l].id.clone(),
+            extra_days: extra,
+        },
+    }
+}
+
+/// An outage of lane `l` from one of its planned ship days, or None when it would close
+/// the lane on a day a frozen shipment leaves by it.
+fn lane_outage(l: usize, rng: &mut Rng, est: &Estimator, net: &Network) -> Option<Candidate> {
+    let cal = est.cal;
+    let days: Vec<i64> = est.by_lane[l]
+        .iter()
+        .map(|&f| est.flats[f as usize].ship)
+        .collect();
+    let (from, until) = outage_days(rng, &days, cal.h as i64);
+    if (from..=until).any(|d| est.frozen_lane_days.contains(&(l, d))) {
+        return None;
+    }
+    Some(Candidate {
+        kind: K_LANE_OUT,
+        hits: est.lane_outage(l, from, until),
+        doc: DisruptionDoc::LaneOutage {
+            lane: net.lanes[l].id.clone(),
+            from: cal.date(from),
+            until: cal.date(until),
+        },
+    })
+}
+
+/// An outage of node `n` from one of its planned ship days, or None when it would close
+/// the node on a day a frozen shipment leaves it.
+fn node_outage(n: usize, rng: &mut Rng, est: &Estimator, net: &Network) -> Option<Candidate> {
+    let cal = est.cal;
+    let days: Vec<i64> = est.by_node[n]
+        .iter()
+        .map(|&f| est.flats[f as usize].ship)
+        .collect();
+    let (from, until) = outage_days(rng, &days, cal.h as i64);
+    if (from..=until).any(|d| est.frozen_node_days.contains(&(n, d))) {
+        return None;
+    }
+    Some(Candidate {
+        kind: K_NODE_OUT,
+        hits: est.node_outage(n, from, until),
+        doc: DisruptionDoc::NodeOutage {
+            node: net.nodes[n].id.clone(),
+            from: cal.date(from),
+            until: cal.date(until),
+        },
+    })
+}
+
+/// A delay of 2 to 6 days (kind `K_DELAY`) or a cancellation of receipt `r`, or None when
+/// the receipt was used already or its key feeds a frozen order.
+fn receipt_change(
+    kind: usize,
+    r: usize,
+    pools: &Pools,
+    rng: &mut Rng,
+    est: &Estimator,
+    book: &Book,
+) -> Option<Candidate> {
+    let cal = est.cal;
+    if pools.used_receipts.contains(&r) {
+        return None;
+    }
+    let rec = &est.supply.receipts[r];
+    let k = book.key_ix[&(rec.node, rec.sku)];
+    if est.frozen_keys.contains(&k) {
+        return None;
+    }
+    let avail = est.available(k, 0.0);
+    Some(if kind == K_DELAY {
+        let eta = rec.eta.max(0) + rng.range(2, 6);
+        let hits = est.stock_hits(k, avail, &est.key_etas(k, Some((r, Some(eta)))));
+        Candidate {
+            kind,
+            hits,
+            doc: DisruptionDoc::InboundDelay {
+                inbound: rec.id.clone(),
+                eta: cal.date(eta),
+            },
+        }
+    } else {
+        let hits = est.stock_hits(k, avail, &est.key_etas(k, Some((r, None))));
+        Candidate {
+            kind,
+            hits,
+            doc: DisruptionDoc::InboundCancel {
+                inbound: rec.id.clone(),
+            },
+        }
+    })
+}
+
+/// A loss at key `k` of its slack and the last one to three shipments' worth of units, or
+/// None when the key feeds a frozen order or holds nothing.
+fn stock_loss(
+    k: usize,
+    rng: &mut Rng,
+    est: &Estimator,
+    book: &Book,
+    net: &Network,
+) -> Option<Candidate> {
+    let h = est.cal.h as i64;
+    if est.frozen_keys.contains(&k) {
+        return None;
+    }
+    let (on_hand, reserved) = est.key_stock[k];
+    if on_hand <= 0.0 {
+        return None;
+    }
+    let etas = est.key_etas(k, None);
+    let entries = &est.by_key[k];
+    let total_in = est.available(k, 0.0)
+        + etas
+            .iter()
+            .filter(|e| e.0.is_some_and(|d| d < h))
+            .map(|e| e.1)
+            .sum::<f64>();
+    let need: f64 = entries.iter().map(|&f| est.flats[f as usize].qty).sum();
+    let take = 1 + rng.below(3);
+    let tail: f64 = entries
+        .iter()
+        .rev()
+        .take(take)
+        .map(|&f| est.flats[f as usize].qty)
+        .sum();
+    let q = ((total_in - need).max(0.0) + tail).min(on_hand - reserved.min(on_hand));
+    let q = q.max(1.0).min(on_hand).round();
+    let hits = est.stock_hits(k, est.available(k, q), &etas);
+    let (n, s) = book.keys[k];
+    Some(Candidate {
+        kind: K_LOSS,
+        hits,
+        doc: DisruptionDoc::StockLoss {
+            node: net.nodes[n].id.clone(),
+            sku: book.skus[s].0.clone(),
+            quantity: q,
+        },
+    })
 }

@@ -54,8 +54,8 @@ pub(super) fn order_doc(
     }
 }
 
-/// Long because it writes the document's tables in the format's order from the network built
-/// before.
+/// The scenario of the network, the orders and the supply, without disruptions: its
+/// tables in the format's order.
 pub(super) fn base_doc(
     cfg: &GenerateConfig,
     net: &Network,
@@ -78,63 +78,10 @@ pub(super) fn base_doc(
                 name: Some(name.clone()),
             })
             .collect(),
-        nodes: net
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| NodeDoc {
-                id: n.id.clone(),
-                kind: n.kind,
-                ship_capacity_per_day: supply.node_cap[i],
-                name: None,
-                location: Some(on_the_map(n)),
-            })
-            .collect(),
-        lanes: net
-            .lanes
-            .iter()
-            .enumerate()
-            .map(|(i, l)| LaneDoc {
-                id: l.id.clone(),
-                from: net.nodes[l.from].id.clone(),
-                to: net.nodes[l.to].id.clone(),
-                mode: match l.mode {
-                    Mode::Ground => "ground",
-                    Mode::Air => "air",
-                }
-                .to_string(),
-                lead_time_days: l.lead,
-                cost_per_unit: l.cost,
-                fixed_cost_per_day: (l.fixed > 0.0).then_some(l.fixed),
-                capacity_per_day: supply.lane_cap[i],
-                departure_days: l.days.map(weekdays),
-            })
-            .collect(),
-        stock: supply
-            .stock
-            .iter()
-            .map(|&(n, s, on_hand, reserved)| StockDoc {
-                node: net.nodes[n].id.clone(),
-                sku: book.skus[s].0.clone(),
-                on_hand,
-                reserved: (reserved > 0.0).then_some(reserved),
-            })
-            .collect(),
-        inbound: supply
-            .receipts
-            .iter()
-            .map(|r| InboundDoc {
-                id: r.id.clone(),
-                node: net.nodes[r.node].id.clone(),
-                sku: book.skus[r.sku].0.clone(),
-                quantity: r.qty,
-                eta: cal.date(r.eta),
-                expedite: r.expedite.map(|(eta, cost)| ExpediteDoc {
-                    eta: cal.date(eta),
-                    cost,
-                }),
-            })
-            .collect(),
+        nodes: node_docs(net, supply),
+        lanes: lane_docs(net, supply),
+        stock: stock_docs(net, book, supply),
+        inbound: inbound_docs(net, book, supply, cal),
         orders: book
             .orders
             .iter()
@@ -144,4 +91,75 @@ pub(super) fn base_doc(
         disruptions: Vec::new(),
         policy: PolicyDoc::default(),
     }
+}
+
+/// The nodes, with their capacities and places on the map.
+fn node_docs(net: &Network, supply: &Supply) -> Vec<NodeDoc> {
+    net.nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| NodeDoc {
+            id: n.id.clone(),
+            kind: n.kind,
+            ship_capacity_per_day: supply.node_cap[i],
+            name: None,
+            location: Some(on_the_map(n)),
+        })
+        .collect()
+}
+
+/// The lanes, with their capacities; a fixed charge only where there is one.
+fn lane_docs(net: &Network, supply: &Supply) -> Vec<LaneDoc> {
+    net.lanes
+        .iter()
+        .enumerate()
+        .map(|(i, l)| LaneDoc {
+            id: l.id.clone(),
+            from: net.nodes[l.from].id.clone(),
+            to: net.nodes[l.to].id.clone(),
+            mode: match l.mode {
+                Mode::Ground => "ground",
+                Mode::Air => "air",
+            }
+            .to_string(),
+            lead_time_days: l.lead,
+            cost_per_unit: l.cost,
+            fixed_cost_per_day: (l.fixed > 0.0).then_some(l.fixed),
+            capacity_per_day: supply.lane_cap[i],
+            departure_days: l.days.map(weekdays),
+        })
+        .collect()
+}
+
+/// The stock records; reserved units only where there are some.
+fn stock_docs(net: &Network, book: &Book, supply: &Supply) -> Vec<StockDoc> {
+    supply
+        .stock
+        .iter()
+        .map(|&(n, s, on_hand, reserved)| StockDoc {
+            node: net.nodes[n].id.clone(),
+            sku: book.skus[s].0.clone(),
+            on_hand,
+            reserved: (reserved > 0.0).then_some(reserved),
+        })
+        .collect()
+}
+
+/// The inbound receipts, with their expedites.
+fn inbound_docs(net: &Network, book: &Book, supply: &Supply, cal: &Calendar) -> Vec<InboundDoc> {
+    supply
+        .receipts
+        .iter()
+        .map(|r| InboundDoc {
+            id: r.id.clone(),
+            node: net.nodes[r.node].id.clone(),
+            sku: book.skus[r.sku].0.clone(),
+            quantity: r.qty,
+            eta: cal.date(r.eta),
+            expedite: r.expedite.map(|(eta, cost)| ExpediteDoc {
+                eta: cal.date(eta),
+                cost,
+            }),
+        })
+        .collect()
 }

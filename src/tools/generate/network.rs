@@ -180,18 +180,44 @@ pub(super) fn short_id(id: &str) -> String {
     id.replace('-', "")
 }
 
-/// Long because the random draws happen in one fixed sequence: splitting it must keep their
-/// order, or every generated dataset changes.
+/// The network of `cfg`: nodes placed on the plane, then customer lanes, then transfer
+/// lanes, drawn in that order from the network's random stream.
 pub(super) fn build_network(cfg: &GenerateConfig, cal: &Calendar) -> Network {
     let mut rng = Rng::new(cfg.seed, STREAM_NETWORK);
+    let mut net = place_nodes(cfg, &mut rng);
+    let air = cfg.modes.iter().any(|m| m == "air");
+    let mut lanes = LaneSet {
+        lanes: Vec::new(),
+        seen: HashSet::new(),
+        weekly: cal.h >= 7,
+    };
+    let nearest_plants = Nearest::new(&net.nodes, &net.plants);
+    let nearest_dcs = Nearest::new(&net.nodes, &net.dcs);
+    add_customer_lanes(&net, air, &mut rng, &mut lanes);
+    let pairs = transfer_pairs(&net, &nearest_plants, &nearest_dcs, &mut rng);
+    add_transfer_lanes(&net.nodes, pairs, &mut rng, &mut lanes);
+    let lanes = lanes.lanes;
+    let mut into = vec![Vec::new(); net.nodes.len()];
+    for (i, l) in lanes.iter().enumerate() {
+        into[l.to].push(i);
+    }
+    for v in &mut into {
+        // Ground before air, shorter first.
+        v.sort_by_key(|&i| (lanes[i].mode == Mode::Air, lanes[i].lead, i));
+    }
+    net.lanes = lanes;
+    net.into = into;
+    net
+}
+
+/// The nodes of `cfg` on the plane, plants, DCs, stores, then customer zones (each with its
+/// weight drawn after its place), and no lanes yet. About 1 in 8 stock nodes is a plant
+/// (none below 3 nodes), 1 in 6 a store (none below 5), the rest DCs.
+fn place_nodes(cfg: &GenerateConfig, rng: &mut Rng) -> Network {
     let n = cfg.stock_nodes;
     let plants = if n >= 3 { ((n + 4) / 8).max(1) } else { 0 };
     let stores = if n >= 5 { n / 6 } else { 0 };
     let dcs = n - plants - stores;
-    let air = cfg.modes.iter().any(|m| m == "air");
-    // Weekday restrictions only when the horizon spans a week (else a lane might never go).
-    let weekly = |days: Option<u8>| if cal.h >= 7 { days } else { None };
-
     let mut nodes = Vec::new();
     let place = |rng: &mut Rng, id: String, kind: NodeKind| GNode {
         id,
@@ -211,41 +237,61 @@ pub(super) fn build_network(cfg: &GenerateConfig, cal: &Calendar) -> Network {
     };
     for i in 0..plants {
         net.plants.push(nodes.len());
-        nodes.push(place(&mut rng, format!("PL-{:02}", i + 1), NodeKind::Plant));
+        nodes.push(place(rng, format!("PL-{:02}", i + 1), NodeKind::Plant));
     }
     for i in 0..dcs {
         net.dcs.push(nodes.len());
-        nodes.push(place(&mut rng, format!("DC-{:02}", i + 1), NodeKind::Dc));
+        nodes.push(place(rng, format!("DC-{:02}", i + 1), NodeKind::Dc));
     }
     for i in 0..stores {
         net.stores.push(nodes.len());
-        nodes.push(place(&mut rng, format!("ST-{:02}", i + 1), NodeKind::Store));
+        nodes.push(place(rng, format!("ST-{:02}", i + 1), NodeKind::Store));
     }
     for i in 0..cfg.customer_zones {
         net.zones.push(nodes.len());
-        nodes.push(place(
-            &mut rng,
-            format!("Z-{:03}", i + 1),
-            NodeKind::Customer,
-        ));
+        nodes.push(place(rng, format!("Z-{:03}", i + 1), NodeKind::Customer));
         // A few big zones (cities), many small ones.
         let u = rng.unit();
         net.zone_weight.push(0.15 + 3.0 * u * u * u);
     }
     net.nodes = nodes;
-    let nodes = &net.nodes;
+    net
+}
 
-    let mut lanes: Vec<GLane> = Vec::new();
-    let mut seen: HashSet<(usize, usize, bool)> = HashSet::new();
-    let mut add = |lanes: &mut Vec<GLane>, lane: GLane| {
-        if seen.insert((lane.from, lane.to, lane.mode == Mode::Air)) {
-            lanes.push(lane);
+/// The lanes built so far, at most one per (from, to, mode).
+struct LaneSet {
+    lanes: Vec<GLane>,
+    seen: HashSet<(usize, usize, bool)>,
+    /// Whether the horizon spans a week: weekday restrictions only then (else a lane might
+    /// never go).
+    weekly: bool,
+}
+
+impl LaneSet {
+    /// Adds `lane` unless a lane of its mode already joins its ends.
+    fn add(&mut self, lane: GLane) {
+        if self
+            .seen
+            .insert((lane.from, lane.to, lane.mode == Mode::Air))
+        {
+            self.lanes.push(lane);
         }
-    };
-    let nearest_plants = Nearest::new(nodes, &net.plants);
-    let nearest_dcs = Nearest::new(nodes, &net.dcs);
+    }
 
-    // Customer lanes from the nearest DCs and plants.
+    /// `days`, when the horizon spans a week; every day otherwise.
+    fn days(&self, days: Option<u8>) -> Option<u8> {
+        if self.weekly {
+            days
+        } else {
+            None
+        }
+    }
+}
+
+/// Ground lanes into each zone from its 2 to 4 nearest plants and DCs (stores when there
+/// are none), and air lanes (with `air`) from some of the nearest three.
+fn add_customer_lanes(net: &Network, air: bool, rng: &mut Rng, lanes: &mut LaneSet) {
+    let nodes = &net.nodes;
     let shippers: Vec<usize> = net.plants.iter().chain(&net.dcs).copied().collect();
     let shippers = if shippers.is_empty() {
         net.stores.clone()
@@ -264,42 +310,44 @@ pub(super) fn build_network(cfg: &GenerateConfig, cal: &Calendar) -> Network {
                 10..=16 => Some(MON_SAT),
                 _ => Some(MON_FRI),
             };
-            add(
-                &mut lanes,
-                GLane {
-                    id: format!("{}-{}-G", short_id(&nodes[s].id), short_id(&nodes[z].id)),
-                    from: s,
-                    to: z,
-                    mode: Mode::Ground,
-                    lead,
-                    cost,
-                    fixed: 0.0,
-                    days: weekly(days),
-                    transfer: false,
-                },
-            );
+            lanes.add(GLane {
+                id: format!("{}-{}-G", short_id(&nodes[s].id), short_id(&nodes[z].id)),
+                from: s,
+                to: z,
+                mode: Mode::Ground,
+                lead,
+                cost,
+                fixed: 0.0,
+                days: lanes.days(days),
+                transfer: false,
+            });
             let want_air = if lead >= 2 { 0.6 } else { 0.15 };
             if air && rank < 3 && rng.chance(want_air) {
                 let factor = 3.0 + 2.0 * rng.unit();
-                add(
-                    &mut lanes,
-                    GLane {
-                        id: format!("{}-{}-A", short_id(&nodes[s].id), short_id(&nodes[z].id)),
-                        from: s,
-                        to: z,
-                        mode: Mode::Air,
-                        lead: 1,
-                        cost: round2(cost * factor),
-                        fixed: 0.0,
-                        days: weekly(Some(MON_FRI)),
-                        transfer: false,
-                    },
-                );
+                lanes.add(GLane {
+                    id: format!("{}-{}-A", short_id(&nodes[s].id), short_id(&nodes[z].id)),
+                    from: s,
+                    to: z,
+                    mode: Mode::Air,
+                    lead: 1,
+                    cost: round2(cost * factor),
+                    fixed: 0.0,
+                    days: lanes.days(Some(MON_FRI)),
+                    transfer: false,
+                });
             }
         }
     }
+}
 
-    // Transfer lanes: plant -> nearest DCs, DC <-> neighbouring DCs, nearest DC -> store.
+/// The (from, to) pairs of the transfer lanes: plant -> nearest 3 DCs, nearest plant -> DC,
+/// DC <-> its 2 nearest DCs, and nearest 1 or 2 DCs (plants when there are none) -> store.
+fn transfer_pairs(
+    net: &Network,
+    nearest_plants: &Nearest,
+    nearest_dcs: &Nearest,
+    rng: &mut Rng,
+) -> Vec<(usize, usize)> {
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for &p in &net.plants {
         for d in nearest_dcs.query(p, 3) {
@@ -317,14 +365,26 @@ pub(super) fn build_network(cfg: &GenerateConfig, cal: &Calendar) -> Network {
     }
     for &s in &net.stores {
         let feeders = if net.dcs.is_empty() {
-            &nearest_plants
+            nearest_plants
         } else {
-            &nearest_dcs
+            nearest_dcs
         };
         for d in feeders.query(s, 1 + rng.below(2)) {
             pairs.push((d, s));
         }
     }
+    pairs
+}
+
+/// A ground transfer lane for each of `pairs`, with lead time and cost from the distance,
+/// departure days drawn (every day, mon-fri or mon/wed/fri) and, for most, a fixed charge
+/// per departure day.
+fn add_transfer_lanes(
+    nodes: &[GNode],
+    pairs: Vec<(usize, usize)>,
+    rng: &mut Rng,
+    lanes: &mut LaneSet,
+) {
     for (a, b) in pairs {
         let d = dist(&nodes[a], &nodes[b]);
         let days = match rng.below(10) {
@@ -337,33 +397,18 @@ pub(super) fn build_network(cfg: &GenerateConfig, cal: &Calendar) -> Network {
         } else {
             0.0
         };
-        add(
-            &mut lanes,
-            GLane {
-                id: format!("{}-{}-G", short_id(&nodes[a].id), short_id(&nodes[b].id)),
-                from: a,
-                to: b,
-                mode: Mode::Ground,
-                lead: (1 + (d / 400.0) as i64).min(3),
-                cost: round2(0.3 + 0.001 * d),
-                fixed,
-                days: weekly(days),
-                transfer: true,
-            },
-        );
+        lanes.add(GLane {
+            id: format!("{}-{}-G", short_id(&nodes[a].id), short_id(&nodes[b].id)),
+            from: a,
+            to: b,
+            mode: Mode::Ground,
+            lead: (1 + (d / 400.0) as i64).min(3),
+            cost: round2(0.3 + 0.001 * d),
+            fixed,
+            days: lanes.days(days),
+            transfer: true,
+        });
     }
-
-    let mut into = vec![Vec::new(); net.nodes.len()];
-    for (i, l) in lanes.iter().enumerate() {
-        into[l.to].push(i);
-    }
-    for v in &mut into {
-        // Ground before air, shorter first.
-        v.sort_by_key(|&i| (lanes[i].mode == Mode::Air, lanes[i].lead, i));
-    }
-    net.lanes = lanes;
-    net.into = into;
-    net
 }
 
 #[cfg(test)]

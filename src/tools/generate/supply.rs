@@ -27,8 +27,9 @@ pub(super) struct Supply {
     pub(super) lane_cap: Vec<Option<f64>>,
 }
 
-/// Long because the random draws happen in one fixed sequence: splitting it must keep their
-/// order, or every generated dataset changes.
+/// The supply for `book`'s plans: capacities (from the capacity stream), then stock and
+/// receipts per planned (node, SKU), spare stock, and the receipts' ids and expedites (from
+/// the supply stream).
 pub(super) fn build_supply(
     cfg: &GenerateConfig,
     net: &Network,
@@ -37,10 +38,39 @@ pub(super) fn build_supply(
 ) -> Supply {
     let h = cal.h;
     let mut rng = Rng::new(cfg.seed, STREAM_CAPACITY);
+    let node_cap = node_capacities(&mut rng, net, book);
+    let lane_cap = lane_capacities(&mut rng, net, book, h);
 
-    // Capacities above the plan's peak, on some nodes and lanes.
-    let node_cap: Vec<Option<f64>> = net
-        .nodes
+    let mut rng = Rng::new(cfg.seed, STREAM_SUPPLY);
+    let mut stock: Vec<(usize, usize, f64, f64)> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    let sku_demand = planned_stock(&mut rng, book, h, &mut stock, &mut pending);
+    add_spare_stock(
+        &mut rng,
+        net,
+        book,
+        h,
+        &sku_demand,
+        &mut stock,
+        &mut pending,
+    );
+    stock.sort_by_key(|s| (s.0, s.1));
+    stock.dedup_by_key(|s| (s.0, s.1));
+    let receipts = number_receipts(&mut rng, net, pending);
+    Supply {
+        stock,
+        receipts,
+        node_cap,
+        lane_cap,
+    }
+}
+
+/// A receipt before it has an id: (node, sku, quantity, eta).
+type Pending = (usize, usize, f64, i64);
+
+/// Capacities on some stock-holding nodes (40 %), above the plan's peak use.
+fn node_capacities(rng: &mut Rng, net: &Network, book: &Book) -> Vec<Option<f64>> {
+    net.nodes
         .iter()
         .enumerate()
         .map(|(i, node)| {
@@ -55,11 +85,16 @@ pub(super) fn build_supply(
             };
             Some(c)
         })
-        .collect();
+        .collect()
+}
+
+/// Capacities on every air lane, half the transfer lanes and a quarter of the customer
+/// ground lanes, above the plan's peak use (transfer lanes: a share of a DC's average daily
+/// volume over `h` days on top).
+fn lane_capacities(rng: &mut Rng, net: &Network, book: &Book, h: usize) -> Vec<Option<f64>> {
     let total_units: f64 = book.node_use.iter().flatten().sum();
     let per_dc_day = total_units / (net.dcs.len().max(1) * h) as f64;
-    let lane_cap: Vec<Option<f64>> = net
-        .lanes
+    net.lanes
         .iter()
         .enumerate()
         .map(|(i, l)| {
@@ -77,14 +112,21 @@ pub(super) fn build_supply(
                     .then(|| lot(peak * (1.2 + 0.4 * rng.unit())).max(20.0)),
             }
         })
-        .collect();
+        .collect()
+}
 
-    // Stock and receipts per planned (node, sku), so that the balance never goes negative.
-    let mut rng = Rng::new(cfg.seed, STREAM_SUPPLY);
+/// Stock and receipts per planned (node, SKU), in (node, SKU) order, so that the balance
+/// never goes negative, with some slack, reserved units and now and then a replenishment
+/// no plan counts on. Returns the planned units per SKU.
+fn planned_stock(
+    rng: &mut Rng,
+    book: &Book,
+    h: usize,
+    stock: &mut Vec<(usize, usize, f64, f64)>,
+    pending: &mut Vec<Pending>,
+) -> Vec<f64> {
     let mut order: Vec<usize> = (0..book.keys.len()).collect();
     order.sort_by_key(|&k| book.keys[k]);
-    let mut stock: Vec<(usize, usize, f64, f64)> = Vec::new();
-    let mut pending: Vec<(usize, usize, f64, i64)> = Vec::new();
     let mut sku_demand = vec![0.0; book.skus.len()];
     for &k in &order {
         let (node, sku) = book.keys[k];
@@ -121,7 +163,20 @@ pub(super) fn build_supply(
         };
         stock.push((node, sku, avail + reserved, reserved));
     }
-    // Spare stock that no plan uses: each SKU at a plant, popular ones at a further DC.
+    sku_demand
+}
+
+/// Spare stock that no plan uses, for each SKU with demand (`sku_demand`): at a random
+/// plant (sometimes with a receipt), and for 60 % at a random DC, where no plan draws on it.
+fn add_spare_stock(
+    rng: &mut Rng,
+    net: &Network,
+    book: &Book,
+    h: usize,
+    sku_demand: &[f64],
+    stock: &mut Vec<(usize, usize, f64, f64)>,
+    pending: &mut Vec<Pending>,
+) {
     let planned: HashSet<(usize, usize)> = book.keys.iter().copied().collect();
     for (sku, &demand) in sku_demand.iter().enumerate() {
         if demand <= 0.0 {
@@ -146,9 +201,12 @@ pub(super) fn build_supply(
             }
         }
     }
-    stock.sort_by_key(|s| (s.0, s.1));
-    stock.dedup_by_key(|s| (s.0, s.1));
+}
 
+/// The receipts of `pending`, in its order: numbered per kind (MO- at plants, PO-
+/// elsewhere), 40 % of those due after day 0 expeditable at a cost, by 1 to 3 days but
+/// not before day 0.
+fn number_receipts(rng: &mut Rng, net: &Network, pending: Vec<Pending>) -> Vec<Receipt> {
     let mut receipts = Vec::with_capacity(pending.len());
     let (mut po, mut mo) = (0, 0);
     for (node, sku, qty, eta) in pending {
@@ -173,10 +231,5 @@ pub(super) fn build_supply(
             expedite,
         });
     }
-    Supply {
-        stock,
-        receipts,
-        node_cap,
-        lane_cap,
-    }
+    receipts
 }
