@@ -339,18 +339,26 @@ fn lane_delay(l: usize, rng: &mut Rng, est: &Estimator, net: &Network) -> Candid
     }
 }
 
+/// The first and last day of an outage of lane or node `ix` from one of the ship days of
+/// its planned shipments (`flats`, positions in the estimator's), or None when a day of the
+/// outage is one a frozen shipment leaves by it (`frozen`).
+fn outage_span(
+    ix: usize,
+    flats: &[u32],
+    frozen: &HashSet<(usize, i64)>,
+    rng: &mut Rng,
+    est: &Estimator,
+) -> Option<(i64, i64)> {
+    let days: Vec<i64> = flats.iter().map(|&f| est.flats[f as usize].ship).collect();
+    let (from, until) = outage_days(rng, &days, est.cal.h as i64);
+    (!(from..=until).any(|d| frozen.contains(&(ix, d)))).then_some((from, until))
+}
+
 /// An outage of lane `l` from one of its planned ship days, or None when it would close
 /// the lane on a day a frozen shipment leaves by it.
 fn lane_outage(l: usize, rng: &mut Rng, est: &Estimator, net: &Network) -> Option<Candidate> {
     let cal = est.cal;
-    let days: Vec<i64> = est.by_lane[l]
-        .iter()
-        .map(|&f| est.flats[f as usize].ship)
-        .collect();
-    let (from, until) = outage_days(rng, &days, cal.h as i64);
-    if (from..=until).any(|d| est.frozen_lane_days.contains(&(l, d))) {
-        return None;
-    }
+    let (from, until) = outage_span(l, &est.by_lane[l], &est.frozen_lane_days, rng, est)?;
     Some(Candidate {
         kind: K_LANE_OUT,
         hits: est.lane_outage(l, from, until),
@@ -366,14 +374,7 @@ fn lane_outage(l: usize, rng: &mut Rng, est: &Estimator, net: &Network) -> Optio
 /// the node on a day a frozen shipment leaves it.
 fn node_outage(n: usize, rng: &mut Rng, est: &Estimator, net: &Network) -> Option<Candidate> {
     let cal = est.cal;
-    let days: Vec<i64> = est.by_node[n]
-        .iter()
-        .map(|&f| est.flats[f as usize].ship)
-        .collect();
-    let (from, until) = outage_days(rng, &days, cal.h as i64);
-    if (from..=until).any(|d| est.frozen_node_days.contains(&(n, d))) {
-        return None;
-    }
+    let (from, until) = outage_span(n, &est.by_node[n], &est.frozen_node_days, rng, est)?;
     Some(Candidate {
         kind: K_NODE_OUT,
         hits: est.node_outage(n, from, until),
