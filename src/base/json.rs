@@ -12,7 +12,7 @@ use serde_json::ser::Formatter;
 use std::io::{self, Write};
 
 /// `value` as JSON in the command line's layout into `writer`, whole numbers without `.0`.
-pub fn to_writer_pretty<W: Write, T: ?Sized + Serialize>(
+pub fn to_writer_laid_out<W: Write, T: ?Sized + Serialize>(
     writer: W,
     value: &T,
 ) -> serde_json::Result<()> {
@@ -21,9 +21,9 @@ pub fn to_writer_pretty<W: Write, T: ?Sized + Serialize>(
 }
 
 /// `value` as JSON text in the command line's layout, whole numbers without `.0`.
-pub fn to_string_pretty<T: ?Sized + Serialize>(value: &T) -> serde_json::Result<String> {
+pub fn to_string_laid_out<T: ?Sized + Serialize>(value: &T) -> serde_json::Result<String> {
     let mut out = Vec::new();
-    to_writer_pretty(&mut out, value)?;
+    to_writer_laid_out(&mut out, value)?;
     // serde_json writes UTF-8 only.
     Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
 }
@@ -74,13 +74,13 @@ mod tests {
     fn whole_numbers_lose_their_point_and_nothing_else_changes() {
         let doc = json!({"on_hand": 400.0, "cost": 0.4, "empty": [], "nested": {"a": [1.5, -3.0]}});
         assert_eq!(
-            to_string_pretty(&doc).unwrap(),
+            to_string_laid_out(&doc).unwrap(),
             "{\n  \"cost\": 0.4,\n  \"empty\": [],\n  \"nested\": {\n    \"a\": [\n      1.5,\n      -3\n    ]\n  },\n  \"on_hand\": 400\n}"
         );
-        // Without floats, the text is serde_json's own.
+        // Without floats, and with no array of objects, the text is serde_json's pretty form.
         let plain = json!({"id": "a", "n": 3, "list": [true, null, "x"], "o": {}});
         assert_eq!(
-            to_string_pretty(&plain).unwrap(),
+            to_string_laid_out(&plain).unwrap(),
             serde_json::to_string_pretty(&plain).unwrap()
         );
     }
@@ -108,18 +108,18 @@ mod tests {
             123_456_789.125,
         ];
         for x in xs {
-            let text = to_string_pretty(&x).unwrap();
+            let text = to_string_laid_out(&x).unwrap();
             let back: f64 = serde_json::from_str(&text).unwrap();
             assert_eq!(back.to_bits(), x.to_bits(), "{x} written as {text}");
             if whole(x).is_some() {
                 assert!(!text.contains(['.', 'e']), "{x} written as {text}");
             }
         }
-        assert_eq!(to_string_pretty(&400.0f64).unwrap(), "400");
-        assert_eq!(to_string_pretty(&-0.0f64).unwrap(), "-0.0");
-        assert_eq!(to_string_pretty(&3.0f32).unwrap(), "3");
-        assert_eq!(to_string_pretty(&2.5f32).unwrap(), "2.5");
-        assert_eq!(to_string_pretty(&f64::NAN).unwrap(), "null");
+        assert_eq!(to_string_laid_out(&400.0f64).unwrap(), "400");
+        assert_eq!(to_string_laid_out(&-0.0f64).unwrap(), "-0.0");
+        assert_eq!(to_string_laid_out(&3.0f32).unwrap(), "3");
+        assert_eq!(to_string_laid_out(&2.5f32).unwrap(), "2.5");
+        assert_eq!(to_string_laid_out(&f64::NAN).unwrap(), "null");
     }
 
     /// The compact form is serde_json's compact text, whole numbers without their point.

@@ -359,11 +359,7 @@ mod tests {
 
     fn laid_out(v: &Value) -> String {
         let mut out = Vec::new();
-        let mut ser = serde_json::Serializer::with_formatter(
-            &mut out,
-            Layout::new(serde_json::ser::CompactFormatter),
-        );
-        serde::Serialize::serialize(v, &mut ser).unwrap();
+        to_writer(&mut out, v).unwrap();
         String::from_utf8(out).unwrap()
     }
 

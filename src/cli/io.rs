@@ -103,7 +103,10 @@ pub fn write_document<T: serde::Serialize>(doc: &T, output: Option<&Path>) -> i3
 /// `.0` (`base::json`): a scenario is also written by hand (`"on_hand": 400`), and one
 /// written by `import`, `generate` or `apply` should diff cleanly against it.
 pub fn write_scenario(doc: &ScenarioDoc, output: Option<&Path>) -> i32 {
-    write_json(&|w| recourse::base::json::to_writer_pretty(w, doc), output)
+    write_json(
+        &|w| recourse::base::json::to_writer_laid_out(w, doc),
+        output,
+    )
 }
 
 fn write_json(json: &Json, output: Option<&Path>) -> i32 {
