@@ -13,11 +13,28 @@ use crate::scenario::domain::Scenario;
 /// feasible and cheaper, so a planner always gets at least what they give: status
 /// `feasible`, the plan's own cost, the solver's bound. Does nothing when no limit was hit.
 pub fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(Source, &Plan)]) {
+    if out.status().limit().is_none() {
+        return;
+    }
+    let evals: Vec<Evaluation> = fallbacks.iter().map(|(_, p)| evaluate(s, p)).collect();
+    let evaluated: Vec<_> = fallbacks
+        .iter()
+        .zip(&evals)
+        .map(|(&(source, plan), eval)| (source, plan, eval))
+        .collect();
+    keep_the_better_evaluated(out, &evaluated);
+}
+
+/// [`keep_the_better`] with each fallback's evaluation by the checker given, for plans the
+/// checker has already judged (the baseline's, in the analysis).
+pub(crate) fn keep_the_better_evaluated(
+    out: &mut Outcome,
+    fallbacks: &[(Source, &Plan, &Evaluation)],
+) {
     let Some(limit) = out.status().limit().copied() else {
         return;
     };
-    for &(source, plan) in fallbacks {
-        let eval = evaluate(s, plan);
+    for &(source, plan, eval) in fallbacks {
         let cost = eval.cost.total;
         if !eval.feasible() || out.objective().is_some_and(|o| o <= cost) {
             continue;
@@ -27,7 +44,7 @@ pub fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(Source, &P
         t.gap = t.bound.map(|b| relative_gap(cost, b));
         out.solution = Some(Solution {
             plan: plan.clone(),
-            eval,
+            eval: eval.clone(),
             source,
         });
     }

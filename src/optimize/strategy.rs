@@ -6,8 +6,8 @@ use crate::optimize::formulate::{self, Formulation};
 use crate::optimize::highs::{SolveOptions, Status};
 pub use crate::optimize::{build_fits, lp_fits, BUILD_SECONDS_PER_ORDER, BUILD_SHARE};
 use crate::optimize::{
-    close_lane_days, keep_the_better, neighbourhoods, optimize, priority_rules, relaxation, scope,
-    warm, OptimizeError, Outcome, Source,
+    close_lane_days, keep_the_better_evaluated, neighbourhoods, optimize, priority_rules,
+    relaxation, scope, warm, OptimizeError, Outcome, Source,
 };
 use crate::plan::Plan;
 use crate::risk::Analysis;
@@ -124,12 +124,14 @@ fn fall_back(
     rules: Option<Plan>,
 ) {
     let rules = rules.unwrap_or_else(|| priority_rules::plan(s, a));
+    let rules_eval = evaluate(s, &rules);
+    // The analysis has judged the baseline already.
     let mut fallbacks = Vec::new();
     if a.eval.feasible() {
-        fallbacks.push((Source::Baseline, &a.baseline.plan));
+        fallbacks.push((Source::Baseline, &a.baseline.plan, &a.eval));
     }
-    fallbacks.push((Source::Rules, &rules));
-    keep_the_better(s, out, &fallbacks);
+    fallbacks.push((Source::Rules, &rules, &rules_eval));
+    keep_the_better_evaluated(out, &fallbacks);
     if let Some(x) = &out.solution {
         opts.found_plan(x.cost());
     }
