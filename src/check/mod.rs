@@ -41,11 +41,11 @@ pub use tolerance::{tolerance, TOLERANCE};
 use crate::plan::Plan;
 use crate::scenario::domain::Scenario;
 
-/// Checks every rule of section 3 and computes the cost breakdown.
+/// Checks every rule of section 3 and computes the cost breakdown. The rules and the costs
+/// read the merged plan only, so they run side by side.
 pub fn evaluate(s: &Scenario, plan: &Plan) -> Evaluation {
     let m = merged::Merged::new(s, plan);
-    let violations = rules::check(s, &m);
-    let (cost, orders) = cost::cost(s, &m);
+    let (violations, (cost, orders)) = rayon::join(|| rules::check(s, &m), || cost::cost(s, &m));
     Evaluation {
         violations,
         cost,

@@ -113,15 +113,20 @@ pub struct Built {
 /// responses built from them and what each requires.
 pub fn build(s: &Scenario, x: &Inputs<'_>, budget: Budget) -> Built {
     let clock = std::time::Instant::now();
-    let (bm, pm) = (PlanMaps::of(x.baseline), PlanMaps::of(x.plan));
+    let (bm, pm) = rayon::join(|| PlanMaps::of(x.baseline), || PlanMaps::of(x.plan));
     let units = units::diff(s, x.baseline, x.plan, &bm, &pm);
     let after: Vec<bool> = x.plan_eval.orders.iter().map(|o| o.at_risk()).collect();
     let (groups, broken) = construct(s, x.baseline, &units, x.at_risk, &after);
-    let deltas = groups
-        .iter()
-        .map(|g| delta(g.units.iter().map(|&u| &units[u])))
-        .collect();
-    let requirements = requires::requirements(s, &units, &groups, &broken, budget.listed_givers);
+    // Each delta reads its own group; the requirements read the groups: side by side.
+    let (deltas, requirements) = rayon::join(
+        || {
+            groups
+                .par_iter()
+                .map(|g| delta(g.units.iter().map(|&u| &units[u])))
+                .collect()
+        },
+        || requires::requirements(s, &units, &groups, &broken, budget.listed_givers),
+    );
     Built {
         units,
         groups,
@@ -206,20 +211,26 @@ pub fn finish(
         requirements,
         seconds: construct_seconds,
     } = built;
-    let (bm, pm) = (PlanMaps::of(x.baseline), PlanMaps::of(x.plan));
     let after: Vec<bool> = x.plan_eval.orders.iter().map(|o| o.at_risk()).collect();
-    let (costs, checked_prefixes) = verify(
-        s,
-        x.baseline,
-        x.baseline_eval.cost,
-        &units,
-        &groups,
-        &deltas,
-        Checking {
-            entries: budget.check_entries,
-            until: x.check_until,
+    // The checker reads the deltas, the texts the merged plans: side by side.
+    let (verified, (bm, pm)) = rayon::join(
+        || {
+            verify(
+                s,
+                x.baseline,
+                x.baseline_eval.cost,
+                &units,
+                &groups,
+                &deltas,
+                Checking {
+                    entries: budget.check_entries,
+                    until: x.check_until,
+                },
+            )
         },
-    )?;
+        || rayon::join(|| PlanMaps::of(x.baseline), || PlanMaps::of(x.plan)),
+    );
+    let (costs, checked_prefixes) = verified?;
     let check_seconds = clock.elapsed().as_secs_f64();
     let want = x.plan_eval.cost.total;
     let got = costs.last().map_or(x.baseline_eval.cost.total, |c| c.total);
@@ -238,14 +249,18 @@ pub fn finish(
         required_by: &required_by,
     };
     // The rest of each response reads only its own group: built side by side.
-    let responses: Vec<Response> = groups
-        .par_iter()
-        .zip(requirements)
-        .zip(deltas)
-        .enumerate()
-        .map(|(k, ((g, requires), delta))| assembly.response(k, g, requires, delta))
-        .collect();
-    let unresolved = explain::unresolved(s, x, &after, &pm.shipments);
+    let (responses, unresolved) = rayon::join(
+        || {
+            groups
+                .par_iter()
+                .zip(requirements)
+                .zip(deltas)
+                .enumerate()
+                .map(|(k, ((g, requires), delta))| assembly.response(k, g, requires, delta))
+                .collect::<Vec<Response>>()
+        },
+        || explain::unresolved(s, x, &after, &pm.shipments),
+    );
     Ok(Responses {
         responses,
         unresolved,

@@ -9,6 +9,7 @@
 use crate::plan::{Plan, Shipment};
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
+use rayon::slice::ParallelSliceMut;
 use std::collections::HashMap;
 
 /// Tolerance for comparing unit counts that went through floating point sums.
@@ -312,7 +313,7 @@ fn jobs_in_serving_order(s: &Scenario) -> Vec<Job> {
         }
     }
     // Keys are unique (they end in the plan position), so an unstable sort is exact.
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     keyed.into_iter().map(|(_, j)| j).collect()
 }
 
