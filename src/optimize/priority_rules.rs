@@ -121,8 +121,11 @@ struct State<'a> {
     lane_use: Vec<f64>,
     /// Costs no single order carries: transfers, fixed charges, expedites.
     shared_cost: f64,
-    /// Orders that ever shipped from a (node, sku): where donors are looked for.
-    users: HashMap<(NodeIx, SkuIx), BTreeSet<OrderIx>>,
+    /// Orders that ever shipped from a (node, sku): where donors are looked for. An order
+    /// is listed again only when another came between (the baseline's orders come in
+    /// index order, once each); donors are ranked by a key of their own, so the order of
+    /// the list does not matter.
+    users: HashMap<(NodeIx, SkuIx), Vec<OrderIx>>,
     /// Routes into each destination node, cheapest first.
     routes_to: Vec<Vec<Route>>,
     /// Transfer lanes into each node.
@@ -243,7 +246,10 @@ impl<'a> State<'a> {
                 if e.abs() <= EPS {
                     self.ships[o.ix()].remove(&key);
                 }
-                self.users.entry((node, sku)).or_default().insert(o);
+                let users = self.users.entry((node, sku)).or_default();
+                if users.last() != Some(&o) {
+                    users.push(o);
+                }
                 self.flow_mut(node, sku)[day as usize] -= q;
                 self.node_use[node.ix() * self.h + day as usize] += q;
                 if let Some(l) = lane {
@@ -618,6 +624,9 @@ impl<'a> State<'a> {
                 .then((a.1 .3 > t).cmp(&(b.1 .3 > t)))
                 .then(a.1.cmp(&b.1))
         });
+        // An order listed twice among the users brought its shipments twice; the key
+        // above is unique per shipment, so the copies are neighbours.
+        candidates.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
         let mut released = Vec::new();
         for (d, key, q) in candidates {
             let missing = target - self.free_stock(n, k, t);
