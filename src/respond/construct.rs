@@ -348,6 +348,9 @@ impl Candidate {
     }
 }
 
+/// The fewest stale closures computed on the pool's threads rather than in turn.
+const PARALLEL_FROM: usize = 16;
+
 /// Per unit, the closure it seeds while it remains (`cands`), ranked, with the watches that
 /// say which closures a commit may change.
 struct Candidates {
@@ -415,15 +418,19 @@ impl Candidates {
     /// The closures of the `stale` units computed again under `ledger` (none for a unit no
     /// longer remaining), re-ranked and re-watched.
     fn refresh(&mut self, ctx: &Ctx<'_>, ledger: &Ledger, remaining: &[bool], stale: Vec<usize>) {
-        let fresh: Vec<(usize, Option<Candidate>)> = stale
-            .into_par_iter()
-            .map(|u| {
-                (
-                    u,
-                    remaining[u].then(|| ctx.closure(ledger, remaining, &[u], &[])),
-                )
-            })
-            .collect();
+        let again = |u: usize| {
+            (
+                u,
+                remaining[u].then(|| ctx.closure(ledger, remaining, &[u], &[])),
+            )
+        };
+        // Handing a few closures to the pool costs more than computing them: the caller
+        // waits for the pool's threads to wake, once per response.
+        let fresh: Vec<(usize, Option<Candidate>)> = if stale.len() < PARALLEL_FROM {
+            stale.into_iter().map(again).collect()
+        } else {
+            stale.into_par_iter().map(again).collect()
+        };
         for (u, c) in fresh {
             let old = self.cands[u].take().expect("a stale candidate exists");
             self.ranked.remove(&(old.rank(u), u));
