@@ -108,7 +108,8 @@ pub fn extend(prev: &Scenario, more: &[DisruptionDoc]) -> Option<Scenario> {
             let at = OrderAt::Surge(d, j);
             let ix = OrderIx::new(s.orders.len());
             let id = [(Field(&at, "id"), o.id.as_str())];
-            let mut one = v.index_ids(&id, "order", |x| OrderId(x.to_owned()), |_| ix);
+            // One id: its value in the map (its position, 0) is not the one used.
+            let mut one: HashMap<_, OrderIx> = v.index_ids(&id, "order", |x| OrderId(x.to_owned()));
             let (key, _) = one.drain().next()?;
             if s.index.orders.contains_key(&key) {
                 return None;
@@ -173,8 +174,7 @@ impl Validator {
             .iter()
             .map(|(p, o, _)| (Field(p, "id"), o.id.as_str()))
             .collect();
-        index.orders =
-            Arc::new(self.index_ids(&ids, "order", |s| OrderId(s.to_owned()), OrderIx::new));
+        index.orders = Arc::new(self.index_ids(&ids, "order", |s| OrderId(s.to_owned())));
 
         let policy_defaults = self.policy_penalties(&doc.policy);
         let net = Network {

@@ -5,6 +5,7 @@ use crate::base::limits::MAX_ID_CHARS;
 use crate::base::text::clip;
 use crate::scenario::domain::*;
 use crate::scenario::ids::*;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
@@ -14,15 +15,18 @@ use std::hash::Hash;
 pub(crate) const FIRST_AT: &str = " (first at ";
 
 impl Validator {
-    pub(super) fn index_ids<K: Eq + Hash, I: Copy>(
+    /// The map from each id of `ids` (with their paths) to its position, `what`
+    /// naming their kind in messages; an id that is empty, too long, breaks a line, has a
+    /// bidirectional control, or repeats an earlier one is reported and left out. The map
+    /// itself finds the earlier of two equal ids (its value is that id's position): one
+    /// hash of each id, where a second map of positions took three.
+    pub(super) fn index_ids<K: Eq + Hash, I: Dense>(
         &mut self,
         ids: &[(impl fmt::Display, &str)],
         what: &str,
         key: impl Fn(&str) -> K,
-        ix: impl Fn(usize) -> I,
     ) -> HashMap<K, I> {
-        let mut map = HashMap::with_capacity(ids.len());
-        let mut first: HashMap<&str, usize> = HashMap::new();
+        let mut map: HashMap<K, I> = HashMap::with_capacity(ids.len());
         for (i, (path, id)) in ids.iter().enumerate() {
             if id.trim().is_empty() {
                 self.err(
@@ -67,21 +71,23 @@ impl Validator {
                 );
                 continue;
             }
-            if let Some(&prev) = first.get(id) {
-                let prev = ids[prev].0.to_string();
-                self.err(
-                    "duplicate_id",
-                    path.to_string(),
-                    format!(
-                        "duplicate {what} id \"{id}\"{FIRST_AT}{})",
-                        prev.trim_end_matches(".id")
-                    ),
-                    format!("{what} ids must be unique; rename or merge one of them"),
-                );
-                continue;
-            }
-            first.insert(id, i);
-            map.insert(key(id), ix(i));
+            let slot = match map.entry(key(id)) {
+                Entry::Vacant(slot) => slot,
+                Entry::Occupied(first) => {
+                    let prev = ids[first.get().ix()].0.to_string();
+                    self.err(
+                        "duplicate_id",
+                        path.to_string(),
+                        format!(
+                            "duplicate {what} id \"{id}\"{FIRST_AT}{})",
+                            prev.trim_end_matches(".id")
+                        ),
+                        format!("{what} ids must be unique; rename or merge one of them"),
+                    );
+                    continue;
+                }
+            };
+            slot.insert(I::at(i));
         }
         map
     }
