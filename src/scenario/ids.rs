@@ -61,7 +61,23 @@ macro_rules! dense_index {
                 self.0 as usize
             }
         }
+
+        impl Dense for $name {
+            fn at(i: usize) -> Self {
+                Self::new(i)
+            }
+            fn ix(self) -> usize {
+                self.0 as usize
+            }
+        }
     };
+}
+
+/// A position in one of the domain model's vectors, as the index maps give it:
+/// `at(i).ix() == i`.
+pub(crate) trait Dense: Copy {
+    fn at(i: usize) -> Self;
+    fn ix(self) -> usize;
 }
 
 string_id!(SkuId, "a SKU");

@@ -9,7 +9,10 @@
 //! (`network.rs`, `orders.rs`, `disruptions.rs`, `policy.rs`), beside the ids and references
 //! every section resolves (`refs.rs`), numbers and dates (`values.rs`) and the JSON paths
 //! diagnostics name (`paths.rs`). `validator.rs` holds the diagnostics they collect.
+//! `chunks.rs` validates the orders in chunks on rayon's threads, with the diagnostics
+//! the same, in the same order, as one after the other.
 
+mod chunks;
 mod disruptions;
 mod network;
 mod orders;
@@ -105,7 +108,8 @@ pub fn extend(prev: &Scenario, more: &[DisruptionDoc]) -> Option<Scenario> {
             let at = OrderAt::Surge(d, j);
             let ix = OrderIx::new(s.orders.len());
             let id = [(Field(&at, "id"), o.id.as_str())];
-            let mut one = v.index_ids(&id, "order", |x| OrderId(x.to_owned()), |_| ix);
+            // One id: its value in the map (its position, 0) is not the one used.
+            let mut one: HashMap<_, OrderIx> = v.index_ids(&id, "order", |x| OrderId(x.to_owned()));
             let (key, _) = one.drain().next()?;
             if s.index.orders.contains_key(&key) {
                 return None;
@@ -170,8 +174,7 @@ impl Validator {
             .iter()
             .map(|(p, o, _)| (Field(p, "id"), o.id.as_str()))
             .collect();
-        index.orders =
-            Arc::new(self.index_ids(&ids, "order", |s| OrderId(s.to_owned()), OrderIx::new));
+        index.orders = Arc::new(self.index_ids(&ids, "order", |s| OrderId(s.to_owned())));
 
         let policy_defaults = self.policy_penalties(&doc.policy);
         let net = Network {
@@ -293,22 +296,6 @@ impl Validator {
                 "plan between 1 day and a year; 14 to 28 days is usual for order promising",
             );
         }
-    }
-
-    /// The orders of `order_docs` that validate in `net`, in their order.
-    fn orders(
-        &mut self,
-        order_docs: &[(OrderAt, &OrderDoc, Option<DisruptionIx>)],
-        net: &Network,
-        policy_defaults: &[PriorityPenalty],
-    ) -> Vec<Order> {
-        let mut orders = Vec::with_capacity(order_docs.len());
-        for (path, o, surge) in order_docs {
-            if let Some(order) = self.order(path, o, *surge, net, policy_defaults) {
-                orders.push(order);
-            }
-        }
-        orders
     }
 }
 

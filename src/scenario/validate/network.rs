@@ -15,7 +15,7 @@ impl Validator {
             .enumerate()
             .map(|(i, s)| (format!("skus[{i}].id"), s.id.as_str()))
             .collect();
-        index.skus = self.index_ids(&ids, "sku", |s| SkuId(s.to_owned()), SkuIx::new);
+        index.skus = self.index_ids(&ids, "sku", |s| SkuId(s.to_owned()));
         docs.iter()
             .map(|s| Sku {
                 id: SkuId(s.id.clone()),
@@ -30,7 +30,7 @@ impl Validator {
             .enumerate()
             .map(|(i, n)| (format!("nodes[{i}].id"), n.id.as_str()))
             .collect();
-        index.nodes = self.index_ids(&ids, "node", |s| NodeId(s.to_owned()), NodeIx::new);
+        index.nodes = self.index_ids(&ids, "node", |s| NodeId(s.to_owned()));
         let h = self.horizon.unwrap_or(0) as usize;
         docs.iter()
             .enumerate()
@@ -77,7 +77,7 @@ impl Validator {
             .enumerate()
             .map(|(i, l)| (format!("lanes[{i}].id"), l.id.as_str()))
             .collect();
-        index.lanes = self.index_ids(&ids, "lane", |s| LaneId(s.to_owned()), LaneIx::new);
+        index.lanes = self.index_ids(&ids, "lane", |s| LaneId(s.to_owned()));
         let mut out = Vec::with_capacity(docs.len());
         for (i, l) in docs.iter().enumerate() {
             let p = format!("lanes[{i}]");
@@ -238,8 +238,7 @@ impl Validator {
             .enumerate()
             .map(|(i, r)| (format!("inbound[{i}].id"), r.id.as_str()))
             .collect();
-        index.inbound =
-            self.index_ids(&ids, "inbound", |s| InboundId(s.to_owned()), InboundIx::new);
+        index.inbound = self.index_ids(&ids, "inbound", |s| InboundId(s.to_owned()));
         let mut out = Vec::with_capacity(docs.len());
         for (i, r) in docs.iter().enumerate() {
             let p = format!("inbound[{i}]");

@@ -295,7 +295,7 @@ impl Validator {
                 );
             }
         }
-        if !allow_partial && !o.plan.is_empty() && !self.diags.has_errors() {
+        if !allow_partial && !o.plan.is_empty() && !self.has_errors() {
             let full = o.lines.iter().all(|l| {
                 index.skus.get(l.sku.as_str()).is_some_and(|s| {
                     (planned.get(s).copied().unwrap_or(0.0) - l.quantity).abs()

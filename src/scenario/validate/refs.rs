@@ -1,10 +1,11 @@
 //! Ids and references: every id unique within its kind, every reference to one that exists.
 
-use super::validator::Validator;
+use super::validator::{Deferred, Kind, Validator};
 use crate::base::limits::MAX_ID_CHARS;
 use crate::base::text::clip;
 use crate::scenario::domain::*;
 use crate::scenario::ids::*;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::Hash;
@@ -14,15 +15,18 @@ use std::hash::Hash;
 pub(crate) const FIRST_AT: &str = " (first at ";
 
 impl Validator {
-    pub(super) fn index_ids<K: Eq + Hash, I: Copy>(
+    /// The map from each id of `ids` (with their paths) to its position, `what`
+    /// naming their kind in messages; an id that is empty, too long, breaks a line, has a
+    /// bidirectional control, or repeats an earlier one is reported and left out. The map
+    /// itself finds the earlier of two equal ids (its value is that id's position): one
+    /// hash of each id, where a second map of positions took three.
+    pub(super) fn index_ids<K: Eq + Hash, I: Dense>(
         &mut self,
         ids: &[(impl fmt::Display, &str)],
         what: &str,
         key: impl Fn(&str) -> K,
-        ix: impl Fn(usize) -> I,
     ) -> HashMap<K, I> {
-        let mut map = HashMap::with_capacity(ids.len());
-        let mut first: HashMap<&str, usize> = HashMap::new();
+        let mut map: HashMap<K, I> = HashMap::with_capacity(ids.len());
         for (i, (path, id)) in ids.iter().enumerate() {
             if id.trim().is_empty() {
                 self.err(
@@ -67,35 +71,41 @@ impl Validator {
                 );
                 continue;
             }
-            if let Some(&prev) = first.get(id) {
-                let prev = ids[prev].0.to_string();
-                self.err(
-                    "duplicate_id",
-                    path.to_string(),
-                    format!(
-                        "duplicate {what} id \"{id}\"{FIRST_AT}{})",
-                        prev.trim_end_matches(".id")
-                    ),
-                    format!("{what} ids must be unique; rename or merge one of them"),
-                );
-                continue;
-            }
-            first.insert(id, i);
-            map.insert(key(id), ix(i));
+            let slot = match map.entry(key(id)) {
+                Entry::Vacant(slot) => slot,
+                Entry::Occupied(first) => {
+                    let prev = ids[first.get().ix()].0.to_string();
+                    self.err(
+                        "duplicate_id",
+                        path.to_string(),
+                        format!(
+                            "duplicate {what} id \"{id}\"{FIRST_AT}{})",
+                            prev.trim_end_matches(".id")
+                        ),
+                        format!("{what} ids must be unique; rename or merge one of them"),
+                    );
+                    continue;
+                }
+            };
+            slot.insert(I::at(i));
         }
         map
     }
 
-    pub(super) fn resolve<K: Eq + Hash + AsRef<str> + std::borrow::Borrow<str>, I: Copy>(
+    /// The index `map` gives the `kind` id `id` at `path`, or an `unknown_reference` error.
+    /// Its hint names the closest declared id ([`Validator::near_hint`]), or, while
+    /// `deferred` is set, is left for [`Validator::deferred_hint`] to find in document order.
+    fn resolve<K: Eq + Hash + AsRef<str> + std::borrow::Borrow<str>, I: Copy>(
         &mut self,
         map: &HashMap<K, I>,
         path: &dyn fmt::Display,
         id: &str,
-        what: &'static str,
+        kind: Kind,
     ) -> Option<I> {
         if let Some(&i) = map.get(id) {
             return Some(i);
         }
+        let what = kind.word();
         if id.chars().count() > MAX_ID_CHARS {
             // No declared id is this long, and comparing it with every one would take time
             // in proportion to its length times their number.
@@ -111,14 +121,17 @@ impl Validator {
             );
             return None;
         }
-        let key = (what, map.len(), id.to_owned());
-        let hint = match self.near.get(&key) {
-            Some(hint) => hint.clone(),
-            None => {
-                let hint = self.unknown_hint(map, id, what);
-                self.near.insert(key, hint.clone());
-                hint
+        let item = self.diags.items.len();
+        let hint = match &mut self.deferred {
+            Some(deferred) => {
+                deferred.push(Deferred {
+                    item,
+                    kind,
+                    id: id.to_owned(),
+                });
+                String::new()
             }
+            None => self.near_hint(map, id, what),
         };
         self.err(
             "unknown_reference",
@@ -129,13 +142,45 @@ impl Validator {
         None
     }
 
+    /// The hint for the unknown `what` id `id` in `map`: the one found before for the same
+    /// id in a map of the same kind and size, else [`Validator::unknown_hint`]'s.
+    fn near_hint<K: AsRef<str>, I>(
+        &mut self,
+        map: &HashMap<K, I>,
+        id: &str,
+        what: &'static str,
+    ) -> String {
+        let key = (what, map.len(), id.to_owned());
+        match self.near.get(&key) {
+            Some(hint) => hint.clone(),
+            None => {
+                let hint = self.unknown_hint(map, id, what);
+                self.near.insert(key, hint.clone());
+                hint
+            }
+        }
+    }
+
+    /// The hint a deferred unknown reference `d` gets in `index`: what [`Validator::resolve`]
+    /// gives it when it does not defer, if the references before it were hinted first.
+    pub(super) fn deferred_hint(&mut self, index: &Index, d: &Deferred) -> String {
+        let what = d.kind.word();
+        match d.kind {
+            Kind::Sku => self.near_hint(&index.skus, &d.id, what),
+            Kind::Node => self.near_hint(&index.nodes, &d.id, what),
+            Kind::Lane => self.near_hint(&index.lanes, &d.id, what),
+            Kind::Inbound => self.near_hint(&index.inbound, &d.id, what),
+            Kind::Order => self.near_hint(&*index.orders, &d.id, what),
+        }
+    }
+
     pub(super) fn sku_ref(
         &mut self,
         index: &Index,
         path: &dyn fmt::Display,
         id: &str,
     ) -> Option<SkuIx> {
-        self.resolve(&index.skus, path, id, "sku")
+        self.resolve(&index.skus, path, id, Kind::Sku)
     }
 
     pub(super) fn node_ref(
@@ -144,7 +189,7 @@ impl Validator {
         path: &dyn fmt::Display,
         id: &str,
     ) -> Option<NodeIx> {
-        self.resolve(&index.nodes, path, id, "node")
+        self.resolve(&index.nodes, path, id, Kind::Node)
     }
 
     pub(super) fn lane_ref(
@@ -153,7 +198,7 @@ impl Validator {
         path: &dyn fmt::Display,
         id: &str,
     ) -> Option<LaneIx> {
-        self.resolve(&index.lanes, path, id, "lane")
+        self.resolve(&index.lanes, path, id, Kind::Lane)
     }
 
     pub(super) fn inbound_ref(
@@ -162,7 +207,7 @@ impl Validator {
         path: &dyn fmt::Display,
         id: &str,
     ) -> Option<InboundIx> {
-        self.resolve(&index.inbound, path, id, "inbound")
+        self.resolve(&index.inbound, path, id, Kind::Inbound)
     }
 
     pub(super) fn order_ref(
@@ -171,7 +216,7 @@ impl Validator {
         path: &dyn fmt::Display,
         id: &str,
     ) -> Option<OrderIx> {
-        self.resolve(&index.orders, path, id, "order")
+        self.resolve(&index.orders, path, id, Kind::Order)
     }
 
     /// A node that must hold stock (a source, a stock record, a receipt).
