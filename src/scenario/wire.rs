@@ -11,8 +11,9 @@ pub const SCENARIO_FORMAT: &str = "recourse.scenario/1";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(bound(deserialize = "O: Deserialize<'de>"))]
 #[schemars(title = "recourse scenario, format recourse.scenario/1")]
-pub struct ScenarioDoc {
+pub struct ScenarioDoc<O = OrderDoc> {
     /// Always `recourse.scenario/1`.
     #[schemars(regex(pattern = r"^recourse\.scenario/1$"))]
     pub format: String,
@@ -37,12 +38,19 @@ pub struct ScenarioDoc {
     pub stock: Vec<StockDoc>,
     #[serde(default)]
     pub inbound: Vec<InboundDoc>,
+    // A reader may take the orders as raw text first (`scenario::load`).
     #[serde(default)]
-    pub orders: Vec<OrderDoc>,
+    #[schemars(with = "Vec<OrderDoc>", default = "no_orders")]
+    pub orders: Vec<O>,
     #[serde(default)]
     pub disruptions: Vec<DisruptionDoc>,
     #[serde(default, skip_serializing_if = "PolicyDoc::is_empty")]
     pub policy: PolicyDoc,
+}
+
+/// The schema's default for a scenario's orders.
+fn no_orders() -> Vec<OrderDoc> {
+    Vec::new()
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
