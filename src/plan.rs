@@ -6,7 +6,7 @@
 //! nothing is bad input.
 
 use crate::base::diagnostics::{Diagnostic, Diagnostics};
-use crate::base::layout::Parallel;
+use crate::base::layout::parallel::Parallel;
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
 use crate::scenario::load::join_path;

@@ -14,7 +14,7 @@
 //! it ends, written as it is or, when it holds blocks, laid out (`lay_out`): the memory it
 //! takes is one element's.
 //!
-//! An array wrapped in [`Parallel`] is written the same way on every core: its elements
+//! An array wrapped in [`parallel::Parallel`] is written the same way on every core: its elements
 //! are laid out in chunks by this same formatter on rayon's threads and the chunks written
 //! in order (the `parallel` module).
 
@@ -22,8 +22,7 @@ use serde_json::ser::Formatter;
 use std::cell::Cell;
 use std::io::{self, Write};
 
-mod parallel;
-pub use parallel::{in_parallel, Parallel};
+pub mod parallel;
 
 /// `value` into `writer` in this layout, numbers as serde_json writes them.
 pub fn to_writer<W: Write, T: ?Sized + serde::Serialize>(
@@ -50,7 +49,7 @@ pub fn to_writer_with<W: Write, N: Formatter + 'static, T: ?Sized + serde::Seria
 
 /// Where a [`Layout`] writing the part outside array elements is about to write an
 /// object member's value: set from the member's `: ` until its value begins a container
-/// or ends, so a [`Parallel`] array serialized there finds it (and takes it), and one
+/// or ends, so a [`parallel::Parallel`] array serialized there finds it (and takes it), and one
 /// serialized anywhere else (inside an element, by another serializer) does not.
 #[derive(Clone, Copy)]
 struct Place {
@@ -63,9 +62,23 @@ struct Place {
 
 thread_local! {
     static PLACE: Cell<Option<Place>> = const { Cell::new(None) };
-    /// The text of a [`Parallel`] array's chunk, which the layout writes where the array
-    /// serializes a null in its place (outside elements, where the chunk's elements go).
-    static CHUNK: Cell<Option<parallel::Chunk>> = const { Cell::new(None) };
+    /// The text of a [`parallel::Parallel`] array's chunk, which the layout writes where
+    /// the array serializes a null in its place (outside elements, where the chunk's
+    /// elements go).
+    static CHUNK: Cell<Option<Chunk>> = const { Cell::new(None) };
+}
+
+/// Part of an array's text laid out on another thread: whole elements, with the `,\n` and
+/// indentation between them, none before the first or after the last.
+struct Chunk {
+    text: Vec<u8>,
+    at: std::ops::Range<usize>,
+}
+
+impl Chunk {
+    fn text(&self) -> &[u8] {
+        &self.text[self.at.clone()]
+    }
 }
 
 /// The layout above, numbers and strings written by `N`.
@@ -204,7 +217,8 @@ macro_rules! scalar {
 }
 
 impl<N: Formatter + 'static> Formatter for Layout<N> {
-    /// A null, or outside elements the chunk of a [`Parallel`] array that stands there.
+    /// A null, or outside elements the chunk of a [`parallel::Parallel`] array that stands
+    /// there.
     fn write_null<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
         if self.in_element() {
             return self.scalars.write_null(&mut self.element);

@@ -4,7 +4,7 @@
 //! the wire format; `recourse apply` reads them back.
 
 use crate::base::diagnostics::{Diagnostic, Diagnostics};
-use crate::base::layout::in_parallel;
+use crate::base::layout::parallel::in_parallel;
 use crate::optimize::{Outcome, SolverStats};
 use crate::plan::{PlanDoc, PlanView};
 use crate::respond::{response_id, Action, Owner, Response, Responses};
