@@ -6,9 +6,11 @@
 //! nothing is bad input.
 
 use crate::base::diagnostics::{Diagnostic, Diagnostics};
+use crate::base::layout::parallel::Parallel;
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
 use crate::scenario::load::join_path;
+use rayon::slice::ParallelSliceMut;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -224,11 +226,13 @@ impl Plan {
     pub fn view<'a>(&self, s: &'a Scenario) -> PlanView<'a> {
         let mut p = self.normalized();
         // The document's order: by ids, then by day (a date's text orders as its day does).
+        // Sorted on every core (a million shipments compare their id strings), stably as
+        // `sort_by` sorts: the same order.
         let order = |o: OrderIx| s.order(o).id.0.as_str();
         let sku = |k: SkuIx| s.sku(k).id.0.as_str();
         let node = |n: NodeIx| s.node(n).id.0.as_str();
         let lane = |l: LaneIx| s.lane(l).id.0.as_str();
-        p.shipments.sort_by(|a, b| {
+        p.shipments.par_sort_by(|a, b| {
             (
                 order(a.order),
                 sku(a.sku),
@@ -244,7 +248,7 @@ impl Plan {
                     b.ship,
                 ))
         });
-        p.transfers.sort_by(|a, b| {
+        p.transfers.par_sort_by(|a, b| {
             (lane(a.lane), sku(a.sku), a.ship).cmp(&(lane(b.lane), sku(b.sku), b.ship))
         });
         p.expedited
@@ -291,25 +295,35 @@ struct TransferText<'a> {
 
 impl<'a> PlanView<'a> {
     fn shipments(&self) -> impl Iterator<Item = ShipmentText<'_>> {
-        let s = self.s;
-        self.plan.shipments.iter().map(move |x| ShipmentText {
+        (0..self.plan.shipments.len()).map(|i| self.shipment(i))
+    }
+
+    /// The `i`th shipment in the document's order.
+    fn shipment(&self, i: usize) -> ShipmentText<'_> {
+        let (s, x) = (self.s, &self.plan.shipments[i]);
+        ShipmentText {
             order: &s.order(x.order).id.0,
             sku: &s.sku(x.sku).id.0,
             node: &s.node(x.node).id.0,
             lane: x.lane.map(|l| s.lane(l).id.0.as_str()),
             ship: &self.dates[&x.ship],
             quantity: x.quantity,
-        })
+        }
     }
 
     fn transfers(&self) -> impl Iterator<Item = TransferText<'_>> {
-        let s = self.s;
-        self.plan.transfers.iter().map(move |t| TransferText {
+        (0..self.plan.transfers.len()).map(|i| self.transfer(i))
+    }
+
+    /// The `i`th transfer in the document's order.
+    fn transfer(&self, i: usize) -> TransferText<'_> {
+        let (s, t) = (self.s, &self.plan.transfers[i]);
+        TransferText {
             lane: &s.lane(t.lane).id.0,
             sku: &s.sku(t.sku).id.0,
             ship: &self.dates[&t.ship],
             quantity: t.quantity,
-        })
+        }
     }
 
     fn expedited(&self) -> impl Iterator<Item = &str> {
@@ -360,8 +374,11 @@ impl Serialize for PlanView<'_> {
     fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut st = ser.serialize_struct("PlanDoc", 3)?;
-        st.serialize_field("shipments", &Seq(|| self.shipments()))?;
-        st.serialize_field("transfers", &Seq(|| self.transfers()))?;
+        // A million shipments are laid out on every core (`Parallel`).
+        let shipments = Parallel::new(self.plan.shipments.len(), |i| self.shipment(i));
+        let transfers = Parallel::new(self.plan.transfers.len(), |i| self.transfer(i));
+        st.serialize_field("shipments", &shipments)?;
+        st.serialize_field("transfers", &transfers)?;
         st.serialize_field("expedited_inbound", &Seq(|| self.expedited()))?;
         st.end()
     }

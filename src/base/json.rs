@@ -6,7 +6,6 @@
 //! a JavaScript number), so a reader gets the same `f64` back; `-0.0` keeps its sign, and
 //! every other number is written as serde_json writes it.
 
-use super::layout::Layout;
 use serde::Serialize;
 use serde_json::ser::Formatter;
 use std::io::{self, Write};
@@ -16,8 +15,7 @@ pub fn to_writer_laid_out<W: Write, T: ?Sized + Serialize>(
     writer: W,
     value: &T,
 ) -> serde_json::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(writer, Layout::new(Compact));
-    value.serialize(&mut ser)
+    super::layout::to_writer_with(writer, Compact, value)
 }
 
 /// `value` as JSON text in the command line's layout, whole numbers without `.0`.
@@ -48,7 +46,7 @@ fn whole(x: f64) -> Option<i64> {
 }
 
 /// serde_json's compact form (the trait's defaults) with whole numbers written as integers.
-struct Compact;
+pub(crate) struct Compact;
 
 impl Formatter for Compact {
     fn write_f64<W: ?Sized + Write>(&mut self, w: &mut W, x: f64) -> io::Result<()> {

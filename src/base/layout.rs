@@ -13,17 +13,72 @@
 //! is written as it goes; each array element is written on one line into a buffer, and when
 //! it ends, written as it is or, when it holds blocks, laid out (`lay_out`): the memory it
 //! takes is one element's.
+//!
+//! An array wrapped in [`parallel::Parallel`] is written the same way on every core: its elements
+//! are laid out in chunks by this same formatter on rayon's threads and the chunks written
+//! in order (the `parallel` module).
 
 use serde_json::ser::Formatter;
+use std::cell::Cell;
 use std::io::{self, Write};
+
+pub mod parallel;
 
 /// `value` into `writer` in this layout, numbers as serde_json writes them.
 pub fn to_writer<W: Write, T: ?Sized + serde::Serialize>(
     writer: W,
     value: &T,
 ) -> serde_json::Result<()> {
-    let layout = Layout::new(serde_json::ser::CompactFormatter);
-    value.serialize(&mut serde_json::Serializer::with_formatter(writer, layout))
+    to_writer_with(writer, serde_json::ser::CompactFormatter, value)
+}
+
+/// `value` into `writer` in this layout, numbers and strings written by `scalars`.
+pub fn to_writer_with<W: Write, N: Formatter + 'static, T: ?Sized + serde::Serialize>(
+    writer: W,
+    scalars: N,
+    value: &T,
+) -> serde_json::Result<()> {
+    let layout = Layout::new(scalars);
+    let written = value.serialize(&mut serde_json::Serializer::with_formatter(writer, layout));
+    // A write that failed midway may have left a member's place or a chunk set: no other
+    // serializer on this thread may take them.
+    PLACE.set(None);
+    CHUNK.set(None);
+    written
+}
+
+/// Where a [`Layout`] writing the part outside array elements is about to write an
+/// object member's value: set from the member's `: ` until its value begins a container
+/// or ends, so a [`parallel::Parallel`] array serialized there finds it (and takes it), and one
+/// serialized anywhere else (inside an element, by another serializer) does not.
+#[derive(Clone, Copy)]
+struct Place {
+    /// The containers open around the value: its elements are one level deeper.
+    depth: usize,
+    /// The type of the formatter writing numbers and strings (the chunks are written by
+    /// the same one).
+    scalars: std::any::TypeId,
+}
+
+thread_local! {
+    static PLACE: Cell<Option<Place>> = const { Cell::new(None) };
+    /// The text of a [`parallel::Parallel`] array's chunk, which the layout writes where
+    /// the array serializes a null in its place (outside elements, where the chunk's
+    /// elements go).
+    static CHUNK: Cell<Option<Chunk>> = const { Cell::new(None) };
+}
+
+/// Part of an array's text laid out on another thread: whole elements, with the `,\n` and
+/// indentation between them, none before the first or after the last.
+struct Chunk {
+    text: Vec<u8>,
+    at: std::ops::Range<usize>,
+}
+
+impl Chunk {
+    fn text(&self) -> &[u8] {
+        &self.text[self.at.clone()]
+    }
 }
 
 /// The layout above, numbers and strings written by `N`.
@@ -58,6 +113,16 @@ impl<N: Formatter> Layout<N> {
         }
     }
 
+    /// The layout of a value written `depth` containers deep in the part outside array
+    /// elements (as [`Place`] gives it), its first character first.
+    fn at_depth(depth: usize, scalars: N) -> Self {
+        let mut layout = Layout::new(scalars);
+        // Objects: only the number of containers open and whether the innermost is an
+        // array count, and the value is no array element.
+        layout.open = vec![false; depth];
+        layout
+    }
+
     /// Whether an array element is being written.
     fn in_element(&self) -> bool {
         !self.element_open.is_empty()
@@ -67,11 +132,14 @@ impl<N: Formatter> Layout<N> {
     /// it is buffered from here), or in the pretty part.
     fn begin<W: ?Sized + Write>(&mut self, w: &mut W, bracket: u8) -> io::Result<()> {
         if self.in_element() {
+            // (No place is set inside an element.)
             self.blocks |= self.element_open.last() == Some(&true);
         } else if self.open.last() == Some(&true) {
+            PLACE.set(None);
             self.element.clear();
             self.blocks = false;
         } else {
+            PLACE.set(None);
             self.open.push(bracket == b'[');
             self.has_value = false;
             return w.write_all(&[bracket]);
@@ -121,6 +189,7 @@ impl<N: Formatter> Layout<N> {
     /// Ends a member: outside an element, its container now has one.
     fn member_done(&mut self) {
         if !self.in_element() {
+            PLACE.set(None);
             self.has_value = true;
         }
     }
@@ -147,8 +216,18 @@ macro_rules! scalar {
     };
 }
 
-impl<N: Formatter> Formatter for Layout<N> {
-    scalar!(write_null);
+impl<N: Formatter + 'static> Formatter for Layout<N> {
+    /// A null, or outside elements the chunk of a [`parallel::Parallel`] array that stands
+    /// there.
+    fn write_null<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        if self.in_element() {
+            return self.scalars.write_null(&mut self.element);
+        }
+        match CHUNK.take() {
+            Some(chunk) => w.write_all(chunk.text()),
+            None => self.scalars.write_null(w),
+        }
+    }
     scalar!(write_bool, value: bool);
     scalar!(write_i8, value: i8);
     scalar!(write_i16, value: i16);
@@ -197,6 +276,10 @@ impl<N: Formatter> Formatter for Layout<N> {
             self.element.extend_from_slice(b": ");
             Ok(())
         } else {
+            PLACE.set(Some(Place {
+                depth: self.open.len(),
+                scalars: std::any::TypeId::of::<N>(),
+            }));
             w.write_all(b": ")
         }
     }
@@ -437,7 +520,7 @@ mod tests {
         assert_eq!(laid_out(&doc), serde_json::to_string_pretty(&doc).unwrap());
     }
 
-    fn any_json() -> impl Strategy<Value = Value> {
+    pub(super) fn any_json() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::from),

@@ -4,6 +4,7 @@
 //! the wire format; `recourse apply` reads them back.
 
 use crate::base::diagnostics::{Diagnostic, Diagnostics};
+use crate::base::layout::parallel::in_parallel;
 use crate::optimize::{Outcome, SolverStats};
 use crate::plan::{PlanDoc, PlanView};
 use crate::respond::{response_id, Action, Owner, Response, Responses};
@@ -26,10 +27,12 @@ pub struct ProposalsDoc<P = PlanDoc> {
     pub scenario: String,
     pub solve: SolveDoc,
     pub kpis: KpisDoc,
+    // The long arrays are laid out on every core (`in_parallel`).
+    #[serde(serialize_with = "in_parallel")]
     pub at_risk: Vec<AtRiskEntry>,
-    #[serde(default)]
+    #[serde(default, serialize_with = "in_parallel")]
     pub responses: Vec<ResponseDoc>,
-    #[serde(default)]
+    #[serde(default, serialize_with = "in_parallel")]
     pub unresolved: Vec<UnresolvedDoc>,
     /// How many prefixes of `responses` the independent checker evaluated before the
     /// document was written: all of them, except on very large plans (see
