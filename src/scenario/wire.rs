@@ -9,6 +9,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 pub const SCENARIO_FORMAT: &str = "recourse.scenario/1";
 
+// `O` holds the orders: read (`OrderDoc`), or their raw text while a reader takes the rest
+// of the document first (`scenario::load`). (A doc comment here would be the schema's.)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[serde(bound(deserialize = "O: Deserialize<'de>"))]
@@ -38,7 +40,8 @@ pub struct ScenarioDoc<O = OrderDoc> {
     pub stock: Vec<StockDoc>,
     #[serde(default)]
     pub inbound: Vec<InboundDoc>,
-    // A reader may take the orders as raw text first (`scenario::load`).
+    // The schema is the read orders' whatever `O` is, with the default `[]` schemars
+    // cannot compute for a type parameter.
     #[serde(default)]
     #[schemars(with = "Vec<OrderDoc>", default = "no_orders")]
     pub orders: Vec<O>,

@@ -409,10 +409,6 @@ mod tests {
             o["lines"][0] = json!([l["sku"], l["quantity"]]);
         });
         for (what, bad) in [("twice", twice), ("unknown", unknown), ("array", as_array)] {
-            assert!(
-                bad.contains(r#""SO-1002""#),
-                "{what}: the edit is in the text"
-            );
             assert!(super::well_formed(bad.as_bytes()).is_none(), "{what}");
             assert!(parse_scenario(bad.as_bytes()).is_err(), "{what}");
         }
