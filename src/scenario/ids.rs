@@ -67,7 +67,7 @@ macro_rules! dense_index {
                 Self::new(i)
             }
             fn ix(self) -> usize {
-                self.0 as usize
+                $name::ix(self)
             }
         }
     };
