@@ -105,6 +105,9 @@ pub struct Built {
     /// Each group's delta against the plan before it, as the document states it.
     deltas: Vec<(Plan, Plan)>,
     requirements: Vec<Vec<usize>>,
+    /// The baseline merged per key, which `finish` reads again (the baseline does not
+    /// change between the two; the plan may, by `leave_out`).
+    base_maps: PlanMaps,
     /// Seconds spent building.
     seconds: f64,
 }
@@ -132,6 +135,7 @@ pub fn build(s: &Scenario, x: &Inputs<'_>, budget: Budget) -> Built {
         groups,
         deltas,
         requirements,
+        base_maps: bm,
         seconds: clock.elapsed().as_secs_f64(),
     }
 }
@@ -209,11 +213,12 @@ pub fn finish(
         groups,
         deltas,
         requirements,
+        base_maps: bm,
         seconds: construct_seconds,
     } = built;
     let after: Vec<bool> = x.plan_eval.orders.iter().map(|o| o.at_risk()).collect();
-    // The checker reads the deltas, the texts the merged plans: side by side.
-    let (verified, (bm, pm)) = rayon::join(
+    // The checker reads the deltas, the texts the merged plan: side by side.
+    let (verified, pm) = rayon::join(
         || {
             verify(
                 s,
@@ -228,7 +233,7 @@ pub fn finish(
                 },
             )
         },
-        || rayon::join(|| PlanMaps::of(x.baseline), || PlanMaps::of(x.plan)),
+        || PlanMaps::of(x.plan),
     );
     let (costs, checked_prefixes) = verified?;
     let check_seconds = clock.elapsed().as_secs_f64();
@@ -416,6 +421,7 @@ mod tests {
             groups: [-5.0, 1.0, -3.0, -4.0].map(group).into(),
             deltas: vec![(Plan::default(), Plan::default()); 4],
             requirements: vec![vec![], vec![0], vec![0], vec![0, 2]],
+            base_maps: PlanMaps::of(&Plan::default()),
             seconds: 0.0,
         };
         let out = built.unneeded();
