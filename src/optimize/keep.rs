@@ -17,37 +17,39 @@ pub fn keep_the_better(s: &Scenario, out: &mut Outcome, fallbacks: &[(Source, &P
         return;
     }
     let evals: Vec<Evaluation> = fallbacks.iter().map(|(_, p)| evaluate(s, p)).collect();
-    let evaluated: Vec<_> = fallbacks
-        .iter()
-        .zip(&evals)
-        .map(|(&(source, plan), eval)| (source, plan, eval))
-        .collect();
-    keep_the_better_evaluated(out, &evaluated);
+    let judged: Vec<_> = fallbacks.iter().map(|f| f.0).zip(&evals).collect();
+    if let Some(k) = better_fallback(out, &judged) {
+        let (source, plan) = fallbacks[k];
+        take_fallback(out, source, plan.clone(), evals[k].clone());
+    }
 }
 
-/// [`keep_the_better`] with each fallback's evaluation by the checker given, for plans the
-/// checker has already judged (the baseline's, in the analysis).
-pub(crate) fn keep_the_better_evaluated(
-    out: &mut Outcome,
-    fallbacks: &[(Source, &Plan, &Evaluation)],
-) {
+/// Which of `fallbacks` (each with its evaluation by the checker) [`keep_the_better`]
+/// takes after a limit: the cheapest feasible one that costs less than the solver's plan,
+/// the first of equals; `None` when no limit was hit or none is cheaper.
+pub(crate) fn better_fallback(out: &Outcome, fallbacks: &[(Source, &Evaluation)]) -> Option<usize> {
+    out.status().limit()?;
+    let mut best: Option<(usize, f64)> = None;
+    for (k, (_, eval)) in fallbacks.iter().enumerate() {
+        let cost = eval.cost.total;
+        let to_beat = best.map(|b| b.1).or(out.objective());
+        if eval.feasible() && to_beat.is_none_or(|o| cost < o) {
+            best = Some((k, cost));
+        }
+    }
+    best.map(|b| b.0)
+}
+
+/// `plan`, which the checker judged `eval`, in place of the solver's after its limit:
+/// status `feasible`, the plan's own cost, the solver's bound.
+pub(crate) fn take_fallback(out: &mut Outcome, source: Source, plan: Plan, eval: Evaluation) {
     let Some(limit) = out.status().limit().copied() else {
         return;
     };
-    for &(source, plan, eval) in fallbacks {
-        let cost = eval.cost.total;
-        if !eval.feasible() || out.objective().is_some_and(|o| o <= cost) {
-            continue;
-        }
-        let t = &mut out.termination;
-        t.status = Status::Feasible { limit };
-        t.gap = t.bound.map(|b| relative_gap(cost, b));
-        out.solution = Some(Solution {
-            plan: plan.clone(),
-            eval: eval.clone(),
-            source,
-        });
-    }
+    let t = &mut out.termination;
+    t.status = Status::Feasible { limit };
+    t.gap = t.bound.map(|b| relative_gap(eval.cost.total, b));
+    out.solution = Some(Solution { plan, eval, source });
 }
 
 /// `candidate` in place of `plan` when the checker finds it feasible and cheaper; whether it

@@ -54,7 +54,7 @@ pub use fits::{
     build_fits, lp_fits, lp_seconds, presolve_fits, BUILD_SECONDS_PER_ORDER, BUILD_SHARE,
     LP_FRACTION, LP_GROWTH, LP_SECONDS_MEDIUM, LP_SHARE,
 };
-pub(crate) use keep::{cheaper, keep_if_cheaper, keep_the_better_evaluated};
+pub(crate) use keep::{better_fallback, cheaper, keep_if_cheaper, take_fallback};
 pub use keep::{close_lane_days, keep_cheaper_plan, keep_the_better, replaceable_plan};
 pub(crate) use outcome::relative_gap;
 pub use outcome::{Outcome, Solution, SolverStats, Source, Termination, WholeUnits};

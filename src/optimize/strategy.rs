@@ -4,11 +4,11 @@
 use crate::check::evaluate;
 use crate::optimize::formulate::{self, Formulation};
 use crate::optimize::highs::{SolveOptions, Status};
-pub use crate::optimize::{build_fits, lp_fits, BUILD_SECONDS_PER_ORDER, BUILD_SHARE};
 use crate::optimize::{
-    close_lane_days, keep_the_better_evaluated, neighbourhoods, optimize, priority_rules,
-    relaxation, scope, warm, OptimizeError, Outcome, Source,
+    better_fallback, close_lane_days, neighbourhoods, optimize, priority_rules, relaxation, scope,
+    take_fallback, warm, OptimizeError, Outcome, Source,
 };
+pub use crate::optimize::{build_fits, lp_fits, BUILD_SECONDS_PER_ORDER, BUILD_SHARE};
 use crate::plan::Plan;
 use crate::risk::Analysis;
 use crate::scenario::domain::Scenario;
@@ -125,13 +125,22 @@ fn fall_back(
 ) {
     let rules = rules.unwrap_or_else(|| priority_rules::plan(s, a));
     let rules_eval = evaluate(s, &rules);
-    // The analysis has judged the baseline already.
-    let mut fallbacks = Vec::new();
+    // The analysis has judged the baseline already; the rules' plan is moved, not copied.
+    let mut judged = Vec::new();
     if a.eval.feasible() {
-        fallbacks.push((Source::Baseline, &a.baseline.plan, &a.eval));
+        judged.push((Source::Baseline, &a.eval));
     }
-    fallbacks.push((Source::Rules, &rules, &rules_eval));
-    keep_the_better_evaluated(out, &fallbacks);
+    judged.push((Source::Rules, &rules_eval));
+    match better_fallback(out, &judged).map(|k| judged[k].0) {
+        Some(Source::Baseline) => take_fallback(
+            out,
+            Source::Baseline,
+            a.baseline.plan.clone(),
+            a.eval.clone(),
+        ),
+        Some(source) => take_fallback(out, source, rules, rules_eval),
+        None => {}
+    }
     if let Some(x) = &out.solution {
         opts.found_plan(x.cost());
     }
