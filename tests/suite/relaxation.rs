@@ -173,6 +173,10 @@ proptest! {
         let r = bound(&s, &never());
         prop_assert_eq!(r.solved, r.skus);
         prop_assert!(r.bound >= 0.0);
+        // Stopped before it reads a line, it still names the SKUs with lines, and bounds
+        // with 0.
+        let late = bound(&s, &Until::deadline(Instant::now() - Duration::from_millis(1)));
+        prop_assert_eq!((late.bound, late.skus, late.solved, late.arcs), (0.0, r.skus, 0, 0));
         let o = optimize(&s, by_name("time-expanded").unwrap(), &common::exact()).unwrap();
         if o.status() == Status::Optimal {
             let eval = recourse::check::evaluate(&s, o.plan().unwrap());

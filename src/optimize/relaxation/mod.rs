@@ -33,7 +33,7 @@ mod until;
 use crate::scenario::domain::Scenario;
 use flow::Flow;
 use reach::Reach;
-use sku::{lines_per_sku, per_sku, Sink, Source};
+use sku::{lines_per_sku, per_sku, skus_with_lines, Sink, Source};
 use std::time::Instant;
 pub use until::Until;
 
@@ -56,16 +56,12 @@ pub struct Relaxation {
 /// beside it), until `until`.
 pub fn bound(s: &Scenario, until: &Until) -> Relaxation {
     let began = Instant::now();
-    let skus = per_sku(s);
+    let Some(skus) = per_sku(s, until) else {
+        return nothing(skus_with_lines(s), began);
+    };
     // The chains take n^3 steps: on a network of thousands of nodes, longer than a limit.
     let Some(reach) = Reach::of(s, until) else {
-        return Relaxation {
-            bound: 0.0,
-            skus: skus.len(),
-            solved: 0,
-            arcs: 0,
-            seconds: began.elapsed().as_secs_f64(),
-        };
+        return nothing(skus.len(), began);
     };
     // Every SKU first without the change penalties, then those with a planned line with
     // them where time is left, each counting the better of its two bounds: with them,
@@ -77,11 +73,12 @@ pub fn bound(s: &Scenario, until: &Until) -> Relaxation {
         .map_while(|(sources, sinks)| part(&reach, sources, sinks, until))
         .collect();
     let change = s.policy.change_penalty_per_unit;
-    if change > 0.0 && !until.passed() {
+    let with_change = (change > 0.0)
+        .then(|| lines_per_sku(s, change, until))
+        .flatten();
+    if let Some(planned) = with_change {
         // The same sources; a SKU without a planned line has the same flow in both passes.
-        let planned = lines_per_sku(s, change)
-            .into_iter()
-            .filter(|k| !k.is_empty());
+        let planned = planned.into_iter().filter(|k| !k.is_empty());
         let again = skus
             .iter()
             .zip(planned)
@@ -101,6 +98,18 @@ pub fn bound(s: &Scenario, until: &Until) -> Relaxation {
         skus: skus.len(),
         solved: parts.iter().filter(|p| p.solved).count(),
         arcs: parts.iter().map(|p| p.arcs).sum(),
+        seconds: began.elapsed().as_secs_f64(),
+    }
+}
+
+/// The bound of a relaxation stopped before it reached a SKU: 0, which every plan's cost
+/// is at least.
+fn nothing(skus: usize, began: Instant) -> Relaxation {
+    Relaxation {
+        bound: 0.0,
+        skus,
+        solved: 0,
+        arcs: 0,
         seconds: began.elapsed().as_secs_f64(),
     }
 }
