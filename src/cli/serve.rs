@@ -561,15 +561,17 @@ fn cancels(message: &Result<Incoming, (Id, RpcError)>, running: &Running) -> boo
     true
 }
 
-/// One line into `buf` (without its newline): `None` at the end of input, `Err(n)` for a
-/// line of `n` bytes over `max` (skipped to its end without keeping it).
+/// One line into `buf` (without its end, `\n` or `\r\n`): `None` at the end of input,
+/// `Err(n)` for a line of `n` bytes over `max` (skipped to its end without keeping it).
+/// A line's size is counted without its end, so `max` bytes are accepted whichever end
+/// they have.
 fn read_line(
     r: &mut impl BufRead,
     max: u64,
     buf: &mut Vec<u8>,
 ) -> std::io::Result<Option<Result<(), u64>>> {
     buf.clear();
-    let n = std::io::Read::take(&mut *r, max + 1).read_until(b'\n', buf)? as u64;
+    let n = std::io::Read::take(&mut *r, max + 2).read_until(b'\n', buf)? as u64;
     if n == 0 {
         return Ok(None);
     }
@@ -578,14 +580,19 @@ fn read_line(
         if buf.last() == Some(&b'\r') {
             buf.pop();
         }
-        return Ok(Some(Ok(())));
+        if buf.len() as u64 <= max {
+            return Ok(Some(Ok(())));
+        }
+        let over = buf.len() as u64;
+        forget(buf);
+        return Ok(Some(Err(over)));
     }
     if n <= max {
         // The last line, without a newline.
         return Ok(Some(Ok(())));
     }
-    buf.clear();
-    buf.shrink_to(64 * 1024);
+    let mut last = buf.last().copied();
+    forget(buf);
     let mut skipped = n;
     loop {
         let available = r.fill_buf()?;
@@ -594,16 +601,25 @@ fn read_line(
         }
         match available.iter().position(|&b| b == b'\n') {
             Some(i) => {
+                last = available[..i].last().copied().or(last);
                 r.consume(i + 1);
                 skipped += i as u64;
                 break;
             }
             None => {
                 let k = available.len();
+                last = available.last().copied();
                 r.consume(k);
                 skipped += k as u64;
             }
         }
     }
-    Ok(Some(Err(skipped)))
+    // The `\r` of a `\r\n` end is not the line's.
+    Ok(Some(Err(skipped - u64::from(last == Some(b'\r')))))
+}
+
+/// Empties `buf` and gives back what a line over the cap made it hold beyond 64 KiB.
+fn forget(buf: &mut Vec<u8>) {
+    buf.clear();
+    buf.shrink_to(64 * 1024);
 }

@@ -921,6 +921,41 @@ fn an_oversized_request_is_refused_not_read() {
     assert_eq!(c.call("initialize", json!({}))["name"], "recourse");
 }
 
+/// The size cap counts a line without its end: a request of exactly the cap is served
+/// whether its line ends in `\n` or `\r\n`, and one byte more is refused either way,
+/// the refusal naming the request's own size (a line far over the cap too, read past
+/// without being kept).
+#[test]
+fn a_request_of_exactly_the_cap_is_read_whichever_its_line_end() {
+    let mut c = Client::start(None, &[("RECOURSE_MAX_INPUT_BYTES", "4096")]);
+    // An `initialize` request of `size` bytes, padded with blanks inside its braces.
+    let request = |id: usize, size: usize| {
+        let head = format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"initialize","params":{{}}"#);
+        format!("{head}{}}}", " ".repeat(size - head.len() - 1))
+    };
+    for (id, end) in [(1, ""), (2, "\r")] {
+        c.send_line(&format!("{}{end}", request(id, 4096)));
+        let r = c.reply();
+        assert_eq!(
+            (&r["id"], &r["result"]["name"]),
+            (&json!(id), &json!("recourse")),
+            "{r}"
+        );
+        for size in [4097, 100_000] {
+            c.send_line(&format!("{}{end}", request(id, size)));
+            let r = c.reply();
+            assert_eq!(r["error"]["code"], -32600, "{r}");
+            let says = format!("a request of {size} bytes is over the 4096 ");
+            assert!(
+                r["error"]["message"].as_str().unwrap().starts_with(&says),
+                "{r}"
+            );
+        }
+    }
+    let (code, err) = c.stderr();
+    assert_eq!(code, 0, "{err}");
+}
+
 /// A proposals document the worker gave, written in `dir` as `name`, passes `recourse check`
 /// on `scenario` at the objective it reports; the checked cost.
 fn checked_in(dir: &Path, scenario: &Path, doc: &Value, name: &str) -> f64 {
