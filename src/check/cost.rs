@@ -8,8 +8,7 @@ use super::tolerance::tolerance;
 use crate::scenario::domain::{Day, Scenario};
 use crate::scenario::ids::*;
 
-/// Long because it is the cost formula of SCENARIO.md section 3, term by term, kept in one
-/// place to be read against the contract.
+/// The cost formula of SCENARIO.md section 3, term by term, and each order's outcome.
 pub(crate) fn cost(s: &Scenario, m: &Merged) -> (CostBreakdown, Vec<OrderOutcome>) {
     let mut c = CostBreakdown::default();
     let mut outcomes: Vec<OrderOutcome> = s
@@ -20,8 +19,22 @@ pub(crate) fn cost(s: &Scenario, m: &Merged) -> (CostBreakdown, Vec<OrderOutcome
             ..OrderOutcome::default()
         })
         .collect();
+    transport_and_lateness(s, m, &mut c, &mut outcomes);
+    fixed(s, m, &mut c);
+    expedite(s, m, &mut c);
+    shortage_and_change(s, m, &mut c, &mut outcomes);
+    c.total = c.transport + c.fixed + c.expedite + c.lateness + c.shortage + c.change;
+    (c, outcomes)
+}
 
-    // Transport and lateness, shipment by shipment.
+/// Adds transport and lateness, shipment by shipment, then transport of each transfer;
+/// the late units, unit-days and days to each order's outcome.
+fn transport_and_lateness(
+    s: &Scenario,
+    m: &Merged,
+    c: &mut CostBreakdown,
+    outcomes: &mut [OrderOutcome],
+) {
     for &((o, _, _, lane, day), q) in &m.shipments {
         let q = moved(q);
         if q == 0.0 {
@@ -50,8 +63,11 @@ pub(crate) fn cost(s: &Scenario, m: &Merged) -> (CostBreakdown, Vec<OrderOutcome
     for &((lane, _, _), q) in &m.transfers {
         c.transport += moved(q) * s.lane(lane).cost_per_unit;
     }
+}
 
-    // Fixed: once per (lane, day) with a departure; counted per lane, summed in lane order.
+/// Adds the fixed cost: once per (lane, day) with a departure; counted per lane, summed in
+/// lane order.
+fn fixed(s: &Scenario, m: &Merged, c: &mut CostBreakdown) {
     let mut days = vec![0u32; s.lanes.len()];
     for (&(l, _), &q) in &m.lane_out {
         if positive(q) {
@@ -63,14 +79,25 @@ pub(crate) fn cost(s: &Scenario, m: &Merged) -> (CostBreakdown, Vec<OrderOutcome
             c.fixed += f64::from(n) * lane.fixed_cost_per_day;
         }
     }
+}
 
+/// Adds the cost of each expedited receipt that can be expedited.
+fn expedite(s: &Scenario, m: &Merged, c: &mut CostBreakdown) {
     for &i in &m.expedited {
         if let Some(x) = s.inbound(i).expedite {
             c.expedite += x.cost;
         }
     }
+}
 
-    // Shortage per line and change per planned entry.
+/// Adds shortage per line and change per planned entry, order by order; what each line
+/// shipped and the short units to each order's outcome.
+fn shortage_and_change(
+    s: &Scenario,
+    m: &Merged,
+    c: &mut CostBreakdown,
+    outcomes: &mut [OrderOutcome],
+) {
     for (i, order) in s.orders.iter().enumerate() {
         let o = OrderIx::new(i);
         let out = &mut outcomes[i];
@@ -90,7 +117,4 @@ pub(crate) fn cost(s: &Scenario, m: &Merged) -> (CostBreakdown, Vec<OrderOutcome
             c.change += s.policy.change_penalty_per_unit * (p.quantity - got).max(0.0);
         }
     }
-
-    c.total = c.transport + c.fixed + c.expedite + c.lateness + c.shortage + c.change;
-    (c, outcomes)
 }

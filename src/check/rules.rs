@@ -66,10 +66,16 @@ fn in_horizon(s: &Scenario, day: Day) -> bool {
 }
 
 /// Rule 1: signs, whole units, line quantities, ship-complete, days, expedite options.
-///
-/// Long because rule 1 is a list of independent checks over each entry, each a few lines, in
-/// the contract's order.
 fn quantities_and_days(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
+    movements(s, m, v);
+    lines_not_exceeded(s, m, v);
+    ship_complete(s, m, v);
+    expedites_offered(s, m, v);
+}
+
+/// Rule 1 on each shipment and transfer: no negative or (under whole units) fractional
+/// quantity, and nothing moved outside the horizon.
+fn movements(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
     let h = Day::from(s.horizon);
     let horizon = format!(
         "outside the horizon {} to {}",
@@ -105,7 +111,11 @@ fn quantities_and_days(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
     for &(ref k, q) in &m.transfers {
         quantity(&|| transfer(s, k, q), q, k.2, v);
     }
+}
 
+/// Rule 1 on each order's shipped total per SKU: no more than its line asks for, and
+/// nothing of a SKU it has no line for.
+fn lines_not_exceeded(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
     for &(o, sku, q) in &m.shipped {
         let order = s.order(o);
         match order.line_quantity(sku) {
@@ -133,7 +143,10 @@ fn quantities_and_days(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             _ => {}
         }
     }
+}
 
+/// Rule 1 on each order that may not ship in part: every line in full, or nothing.
+fn ship_complete(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
     for (i, order) in s.orders.iter().enumerate() {
         if order.allow_partial {
             continue;
@@ -164,7 +177,10 @@ fn quantities_and_days(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
             ));
         }
     }
+}
 
+/// Rule 1 on each expedited inbound receipt: it has an expedite option.
+fn expedites_offered(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
     for &i in &m.expedited {
         let r = s.inbound(i);
         if r.expedite.is_some() {
@@ -478,141 +494,184 @@ fn sources(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
 }
 
 /// Rule 7: frozen orders ship exactly their plan; nothing matches a `forbid` pattern.
-///
-/// Long because rule 7 is two lists of independent checks (frozen plans, forbid patterns), in
-/// the contract's order.
 fn frozen_and_forbidden(s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
-    // Frozen orders: each merged key compared with the plan, then planned keys not shipped.
-    for (i, order) in s.orders.iter().enumerate().filter(|(_, o)| o.frozen) {
-        let o = OrderIx::new(i);
-        let mut planned: Vec<(ShipmentKey, f64)> = order
-            .plan
-            .iter()
-            .map(|p| ((o, p.sku, p.node, p.lane, Day::from(p.ship)), p.quantity))
-            .collect();
-        planned.sort_by_key(|e| e.0);
-        for &(ref k, q) in m.of_order(o) {
-            let p = planned
-                .binary_search_by(|(x, _)| x.cmp(k))
-                .map_or(0.0, |j| planned[j].1);
-            if (q - p).abs() > tolerance(q.abs().max(p.abs())) {
-                v.push(Violation::new(
-                    7,
-                    "frozen_changed",
-                    format!(
-                        "frozen order {} ships {} {} where its plan has {}",
-                        order.id,
-                        num(q),
-                        route(s, k.1, k.2, k.3, k.4),
-                        num(p)
-                    ),
-                ));
+    for (i, _) in s.orders.iter().enumerate().filter(|(_, o)| o.frozen) {
+        frozen(s, m, OrderIx::new(i), v);
+    }
+    if s.policy.forbid.is_empty() {
+        return;
+    }
+    let f = Forbidden::of(s);
+    f.shipments(s, m, v);
+    f.transfers(s, m, v);
+    f.expedites(s, m, v);
+}
+
+/// Rule 7 on frozen order `o`: each merged key compared with the plan, then planned keys
+/// not shipped.
+fn frozen(s: &Scenario, m: &Merged, o: OrderIx, v: &mut Vec<Violation>) {
+    let order = s.order(o);
+    let mut planned: Vec<(ShipmentKey, f64)> = order
+        .plan
+        .iter()
+        .map(|p| ((o, p.sku, p.node, p.lane, Day::from(p.ship)), p.quantity))
+        .collect();
+    planned.sort_by_key(|e| e.0);
+    for &(ref k, q) in m.of_order(o) {
+        let p = planned
+            .binary_search_by(|(x, _)| x.cmp(k))
+            .map_or(0.0, |j| planned[j].1);
+        if (q - p).abs() > tolerance(q.abs().max(p.abs())) {
+            v.push(Violation::new(
+                7,
+                "frozen_changed",
+                format!(
+                    "frozen order {} ships {} {} where its plan has {}",
+                    order.id,
+                    num(q),
+                    route(s, k.1, k.2, k.3, k.4),
+                    num(p)
+                ),
+            ));
+        }
+    }
+    for &(ref k, p) in &planned {
+        if positive(p) && m.get(k).is_none() {
+            v.push(Violation::new(
+                7,
+                "frozen_changed",
+                format!(
+                    "frozen order {} does not ship its planned {} {}",
+                    order.id,
+                    num(p),
+                    route(s, k.1, k.2, k.3, k.4)
+                ),
+            ));
+        }
+    }
+}
+
+/// A shipment pattern of `policy.forbid`: its index, then the SKU, node and lane it names
+/// (`None`: any).
+type ShipmentPattern = (usize, Option<SkuIx>, Option<NodeIx>, Option<Option<LaneIx>>);
+
+/// The `forbid` patterns indexed by what they name, each with its index in the policy,
+/// and the (order, sku, node, lane) of the current plans their exception keeps.
+struct Forbidden {
+    shipments: HashMap<OrderIx, Vec<ShipmentPattern>>,
+    transfers: HashMap<LaneIx, Vec<(usize, Option<SkuIx>)>>,
+    /// The first pattern naming each receipt.
+    expedites: HashMap<InboundIx, usize>,
+    /// The exception: a (sku, node, lane) of the order's current plan, on any day.
+    kept: HashSet<(OrderIx, SkuIx, NodeIx, Option<LaneIx>)>,
+}
+
+/// How a violation of rule 7's `forbid` ends.
+const REJECTED: &str = "a movement a person rejected";
+
+impl Forbidden {
+    fn of(s: &Scenario) -> Self {
+        let mut shipments: HashMap<OrderIx, Vec<ShipmentPattern>> = HashMap::new();
+        let mut transfers: HashMap<LaneIx, Vec<(usize, Option<SkuIx>)>> = HashMap::new();
+        let mut expedites: HashMap<InboundIx, usize> = HashMap::new();
+        for (i, f) in s.policy.forbid.iter().enumerate() {
+            match *f {
+                Forbid::Shipment {
+                    order,
+                    sku,
+                    node,
+                    lane,
+                } => shipments
+                    .entry(order)
+                    .or_default()
+                    .push((i, sku, node, lane)),
+                Forbid::Transfer { lane, sku } => transfers.entry(lane).or_default().push((i, sku)),
+                Forbid::ExpediteInbound(r) => {
+                    expedites.entry(r).or_insert(i);
+                }
             }
         }
-        for &(ref k, p) in &planned {
-            if positive(p) && m.get(k).is_none() {
+        let mut kept: HashSet<(OrderIx, SkuIx, NodeIx, Option<LaneIx>)> = HashSet::new();
+        for &o in shipments.keys() {
+            for p in &s.order(o).plan {
+                kept.insert((o, p.sku, p.node, p.lane));
+            }
+        }
+        Forbidden {
+            shipments,
+            transfers,
+            expedites,
+            kept,
+        }
+    }
+
+    /// Rule 7 on each shipment: it matches no pattern of its order, unless its plan keeps it.
+    fn shipments(&self, s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
+        for &(ref k, q) in &m.shipments {
+            let &(o, sku, node, lane, _) = k;
+            let Some(patterns) = self.shipments.get(&o) else {
+                continue;
+            };
+            if !positive(q) || self.kept.contains(&(o, sku, node, lane)) {
+                continue;
+            }
+            let hit = patterns.iter().find(|&&(_, ps, pn, pl)| {
+                ps.is_none_or(|x| x == sku)
+                    && pn.is_none_or(|x| x == node)
+                    && pl.is_none_or(|x| x == lane)
+            });
+            if let Some(&(i, ..)) = hit {
                 v.push(Violation::new(
                     7,
-                    "frozen_changed",
+                    "forbidden_shipment",
                     format!(
-                        "frozen order {} does not ship its planned {} {}",
-                        order.id,
-                        num(p),
-                        route(s, k.1, k.2, k.3, k.4)
+                        "{} matches policy.forbid[{i}], {REJECTED}",
+                        shipment(s, k, q)
                     ),
                 ));
             }
         }
     }
 
-    if s.policy.forbid.is_empty() {
-        return;
-    }
-    type ShipmentPattern = (usize, Option<SkuIx>, Option<NodeIx>, Option<Option<LaneIx>>);
-    let mut shipments: HashMap<OrderIx, Vec<ShipmentPattern>> = HashMap::new();
-    let mut transfers: HashMap<LaneIx, Vec<(usize, Option<SkuIx>)>> = HashMap::new();
-    let mut expedites: HashMap<InboundIx, usize> = HashMap::new();
-    for (i, f) in s.policy.forbid.iter().enumerate() {
-        match *f {
-            Forbid::Shipment {
-                order,
-                sku,
-                node,
-                lane,
-            } => shipments
-                .entry(order)
-                .or_default()
-                .push((i, sku, node, lane)),
-            Forbid::Transfer { lane, sku } => transfers.entry(lane).or_default().push((i, sku)),
-            Forbid::ExpediteInbound(r) => {
-                expedites.entry(r).or_insert(i);
+    /// Rule 7 on each transfer: it matches no pattern of its lane.
+    fn transfers(&self, s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
+        for &(ref k, q) in &m.transfers {
+            let &(lane, sku, _) = k;
+            let Some(patterns) = self.transfers.get(&lane) else {
+                continue;
+            };
+            if !positive(q) {
+                continue;
+            }
+            if let Some(&(i, _)) = patterns
+                .iter()
+                .find(|&&(_, ps)| ps.is_none_or(|x| x == sku))
+            {
+                v.push(Violation::new(
+                    7,
+                    "forbidden_transfer",
+                    format!(
+                        "{} matches policy.forbid[{i}], {REJECTED}",
+                        transfer(s, k, q)
+                    ),
+                ));
             }
         }
     }
-    // The exception: a (sku, node, lane) of the order's current plan, on any day.
-    let mut kept: HashSet<(OrderIx, SkuIx, NodeIx, Option<LaneIx>)> = HashSet::new();
-    for &o in shipments.keys() {
-        for p in &s.order(o).plan {
-            kept.insert((o, p.sku, p.node, p.lane));
-        }
-    }
-    let rejected = "a movement a person rejected";
-    for &(ref k, q) in &m.shipments {
-        let &(o, sku, node, lane, _) = k;
-        let Some(patterns) = shipments.get(&o) else {
-            continue;
-        };
-        if !positive(q) || kept.contains(&(o, sku, node, lane)) {
-            continue;
-        }
-        let hit = patterns.iter().find(|&&(_, ps, pn, pl)| {
-            ps.is_none_or(|x| x == sku)
-                && pn.is_none_or(|x| x == node)
-                && pl.is_none_or(|x| x == lane)
-        });
-        if let Some(&(i, ..)) = hit {
-            v.push(Violation::new(
-                7,
-                "forbidden_shipment",
-                format!(
-                    "{} matches policy.forbid[{i}], {rejected}",
-                    shipment(s, k, q)
-                ),
-            ));
-        }
-    }
-    for &(ref k, q) in &m.transfers {
-        let &(lane, sku, _) = k;
-        let Some(patterns) = transfers.get(&lane) else {
-            continue;
-        };
-        if !positive(q) {
-            continue;
-        }
-        if let Some(&(i, _)) = patterns
-            .iter()
-            .find(|&&(_, ps)| ps.is_none_or(|x| x == sku))
-        {
-            v.push(Violation::new(
-                7,
-                "forbidden_transfer",
-                format!(
-                    "{} matches policy.forbid[{i}], {rejected}",
-                    transfer(s, k, q)
-                ),
-            ));
-        }
-    }
-    for &r in &m.expedited {
-        if let Some(&i) = expedites.get(&r) {
-            v.push(Violation::new(
-                7,
-                "forbidden_expedite",
-                format!(
-                    "expediting inbound {} matches policy.forbid[{i}], {rejected}",
-                    s.inbound(r).id
-                ),
-            ));
+
+    /// Rule 7 on each expedited receipt: no pattern names it.
+    fn expedites(&self, s: &Scenario, m: &Merged, v: &mut Vec<Violation>) {
+        for &r in &m.expedited {
+            if let Some(&i) = self.expedites.get(&r) {
+                v.push(Violation::new(
+                    7,
+                    "forbidden_expedite",
+                    format!(
+                        "expediting inbound {} matches policy.forbid[{i}], {REJECTED}",
+                        s.inbound(r).id
+                    ),
+                ));
+            }
         }
     }
 }

@@ -608,7 +608,8 @@ fn response_ids<P>(doc: &ProposalsDoc<P>) -> Diagnostics {
     diags
 }
 
-/// Long because it fills the document's fields in the order the format lists them.
+/// The proposals document for outcome `o` of analysis `a`, with its responses when there
+/// are any, written after `seconds`: its fields in the order the format lists them.
 pub fn proposals_doc<'a>(
     s: &'a Scenario,
     a: &Analysis,
@@ -620,9 +621,38 @@ pub fn proposals_doc<'a>(
         let flags: Vec<bool> = e.orders.iter().map(|x| x.at_risk()).collect();
         kpis(s, e, &flags)
     });
-    // The two plans and the responses are the bulk of a large document (on 1,000,000
-    // orders, a million entries each): written side by side.
-    let ((baseline_plan, plan), responses_docs) = rayon::join(
+    let ((baseline_plan, plan), responses_docs) = bulk(s, a, o, responses);
+    ProposalsDoc {
+        format: PROPOSALS_FORMAT.to_owned(),
+        scenario: s.id.clone(),
+        solve: solve_doc(o, seconds),
+        kpis: KpisDoc {
+            baseline: kpis(s, &a.eval, &a.flags),
+            proposed,
+        },
+        at_risk: at_risk_entries(s, a),
+        responses: responses_docs,
+        unresolved: responses.map(|r| unresolved_docs(s, r)).unwrap_or_default(),
+        checked_prefixes: responses.map_or(0, |r| r.checked_prefixes),
+        infeasible_frozen_orders: o
+            .termination
+            .frozen_orders
+            .iter()
+            .map(|x| s.order(*x).id.0.clone())
+            .collect(),
+        baseline_plan,
+        plan,
+    }
+}
+
+/// The document's two plans and its responses, the bulk of a large document (on
+/// 1,000,000 orders, a million entries each): written side by side.
+type Bulk<'a> = ((PlanView<'a>, Option<PlanView<'a>>), Vec<ResponseDoc>);
+
+/// The baseline's plan, the outcome's plan when it has one, and the responses as the
+/// document writes them, built side by side.
+fn bulk<'a>(s: &'a Scenario, a: &Analysis, o: &Outcome, responses: Option<&Responses>) -> Bulk<'a> {
+    rayon::join(
         || rayon::join(|| a.baseline.plan.view(s), || o.plan().map(|p| p.view(s))),
         || {
             responses
@@ -635,85 +665,75 @@ pub fn proposals_doc<'a>(
                 })
                 .unwrap_or_default()
         },
-    );
+    )
+}
+
+/// How the outcome was reached: status, objective, bound and gap, `seconds` in all, the
+/// model and the solver, and what a fallback or neighbourhoods or a relaxation did.
+fn solve_doc(o: &Outcome, seconds: f64) -> SolveDoc {
     // The rules run no solver: the document's solver fields say so, as they always have.
     let stats = o.stats.clone().unwrap_or_else(|| SolverStats {
         solver: "none (priority rules)".to_owned(),
         ..SolverStats::default()
     });
-    ProposalsDoc {
-        format: PROPOSALS_FORMAT.to_owned(),
-        scenario: s.id.clone(),
-        solve: SolveDoc {
-            status: o.status().as_str().to_owned(),
-            limit: o.status().limit().map(|l| l.as_str().to_owned()),
-            objective: o.objective(),
-            bound: o.bound(),
-            gap: o.gap(),
-            seconds,
-            build_seconds: stats.build_seconds,
-            passes: stats.passes,
-            formulation: o.formulation.to_owned(),
-            solver: stats.solver,
-            model: ModelSize {
-                rows: stats.rows,
-                columns: stats.cols,
-                nonzeros: stats.nonzeros,
-                integer_columns: stats.integer_cols,
-            },
-            fallback: o.fallback().map(str::to_owned),
-            improved_from: stats.neighbourhoods.as_ref().map(|n| ImprovedFrom {
-                plan: n.from.as_str().to_owned(),
-                cost: n.from_cost,
-                neighbourhoods: n.solved,
-                routed: n.routed,
-                closed: n.closed,
-                improved: n.improved,
-            }),
-            relaxation: stats.relaxation.as_ref().map(|r| RelaxationDoc {
-                bound: r.bound,
-                skus: r.skus,
-                solved_skus: r.solved,
-                arcs: r.arcs,
-                seconds: r.seconds,
-            }),
+    SolveDoc {
+        status: o.status().as_str().to_owned(),
+        limit: o.status().limit().map(|l| l.as_str().to_owned()),
+        objective: o.objective(),
+        bound: o.bound(),
+        gap: o.gap(),
+        seconds,
+        build_seconds: stats.build_seconds,
+        passes: stats.passes,
+        formulation: o.formulation.to_owned(),
+        solver: stats.solver,
+        model: ModelSize {
+            rows: stats.rows,
+            columns: stats.cols,
+            nonzeros: stats.nonzeros,
+            integer_columns: stats.integer_cols,
         },
-        kpis: KpisDoc {
-            baseline: kpis(s, &a.eval, &a.flags),
-            proposed,
-        },
-        at_risk: a
-            .at_risk
-            .iter()
-            .map(|r| AtRiskEntry {
-                order: s.order(r.order).id.0.clone(),
-                priority: s.order(r.order).priority,
-                reasons: r.reasons.iter().map(|x| x.message.clone()).collect(),
-            })
-            .collect(),
-        responses: responses_docs,
-        unresolved: responses
-            .map(|r| {
-                r.unresolved
-                    .iter()
-                    .map(|u| UnresolvedDoc {
-                        order: s.order(u.order).id.0.clone(),
-                        priority: s.order(u.order).priority,
-                        why: u.why.clone(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        checked_prefixes: responses.map_or(0, |r| r.checked_prefixes),
-        infeasible_frozen_orders: o
-            .termination
-            .frozen_orders
-            .iter()
-            .map(|x| s.order(*x).id.0.clone())
-            .collect(),
-        baseline_plan,
-        plan,
+        fallback: o.fallback().map(str::to_owned),
+        improved_from: stats.neighbourhoods.as_ref().map(|n| ImprovedFrom {
+            plan: n.from.as_str().to_owned(),
+            cost: n.from_cost,
+            neighbourhoods: n.solved,
+            routed: n.routed,
+            closed: n.closed,
+            improved: n.improved,
+        }),
+        relaxation: stats.relaxation.as_ref().map(|r| RelaxationDoc {
+            bound: r.bound,
+            skus: r.skus,
+            solved_skus: r.solved,
+            arcs: r.arcs,
+            seconds: r.seconds,
+        }),
     }
+}
+
+/// Each at-risk order of the analysis with its priority and the reasons it is at risk.
+fn at_risk_entries(s: &Scenario, a: &Analysis) -> Vec<AtRiskEntry> {
+    a.at_risk
+        .iter()
+        .map(|r| AtRiskEntry {
+            order: s.order(r.order).id.0.clone(),
+            priority: s.order(r.order).priority,
+            reasons: r.reasons.iter().map(|x| x.message.clone()).collect(),
+        })
+        .collect()
+}
+
+/// Each at-risk order the responses leave late or short, with its priority and why.
+fn unresolved_docs(s: &Scenario, r: &Responses) -> Vec<UnresolvedDoc> {
+    r.unresolved
+        .iter()
+        .map(|u| UnresolvedDoc {
+            order: s.order(u.order).id.0.clone(),
+            priority: s.order(u.order).priority,
+            why: u.why.clone(),
+        })
+        .collect()
 }
 
 /// The ranked responses that turn the baseline into the outcome's plan, when it has one.

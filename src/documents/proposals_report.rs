@@ -4,7 +4,7 @@
 //! their approvals, and the at-risk orders left unresolved.
 
 use crate::base::text::{qty, wrap};
-use crate::documents::proposals::{ProposalsDoc, ResponseDoc};
+use crate::documents::proposals::{ProposalsDoc, ResponseDoc, SolveDoc};
 use crate::risk::kpi::Kpis;
 use std::fmt::Write;
 
@@ -107,22 +107,54 @@ pub fn granularity<P>(doc: &ProposalsDoc<P>) -> String {
     format!("{}: {}", plural(n as f64, "response"), parts.join(", "))
 }
 
-/// Long because it writes the report's sections in order, each a few lines of formatting.
+/// The report in `style`, amounts followed by `currency`: its sections in order.
 pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) -> String {
-    let md = style == Style::Markdown;
-    let width = match style {
-        Style::Table(w) => w,
-        Style::Markdown => usize::MAX,
-    };
-    // A paragraph of text wrapped to the width; markdown's reader reflows its own.
-    let para = |s: String| if md { s } else { wrap(&s, width, "", "") };
-    // Everything a scenario names (ids, the currency) reads as written in Markdown.
-    let esc = |s: &str| if md { md_text(s) } else { s.to_owned() };
-    let cur = currency.map(|c| format!(" {}", esc(c))).unwrap_or_default();
-    let mut t = String::new();
-    let sv = &doc.solve;
-    let base = doc.kpis.baseline.cost.total;
-    let head = match (sv.objective, sv.gap) {
+    let mut r = Report::new(doc, currency, style);
+    r.headline();
+    r.fallback();
+    r.bound();
+    r.frozen();
+    r.kpis();
+    r.responses();
+    r.checked_prefixes();
+    r.unresolved();
+    r.t
+}
+
+/// A report being written: the document, how it is written, and the text so far.
+struct Report<'d, P> {
+    doc: &'d ProposalsDoc<P>,
+    md: bool,
+    /// Plain text's width (`usize::MAX` in Markdown, whose reader reflows its own).
+    width: usize,
+    /// What follows an amount: a space and the currency, or nothing.
+    cur: String,
+    t: String,
+}
+
+/// `s` as written in Markdown (`md`), where everything a scenario names (ids, the
+/// currency) must read as written; as it is in plain text.
+fn esc(md: bool, s: &str) -> String {
+    if md {
+        md_text(s)
+    } else {
+        s.to_owned()
+    }
+}
+
+/// The requirement of `r` as the report states it: the ids it requires, or "nothing".
+fn requirement(r: &ResponseDoc) -> String {
+    if r.requires.is_empty() {
+        "nothing".to_owned()
+    } else {
+        r.requires.join(", ")
+    }
+}
+
+/// The solve in a line: its status, the plan's cost against `base` (the cost if nobody
+/// acts), the gap, what made the plan and how long it took; or that there is no plan.
+fn solve_line(sv: &SolveDoc, base: f64, cur: &str) -> String {
+    match (sv.objective, sv.gap) {
         (Some(obj), gap) => format!(
             "{}: cost {}{cur} against {}{cur} if nobody acts{}; {}, {:.2} s",
             sv.status,
@@ -137,157 +169,244 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
             sv.seconds
         ),
         (None, _) => format!("{}: no plan", sv.status),
-    };
-    if md {
-        let _ = writeln!(
-            t,
-            "## Proposals for scenario {}\n\n{}\n",
-            md_code(&doc.scenario),
-            md_text(&head)
-        );
-    } else {
-        let _ = writeln!(t, "{}", para(format!("Scenario {}: {head}", doc.scenario)));
     }
-    match sv.fallback.as_deref() {
-        Some("baseline") => {
-            let _ = writeln!(
-                t,
-                "The plan is the do-nothing baseline: the solver found nothing better within the limit.\n"
-            );
-        }
-        Some(other) => {
-            let _ = writeln!(
-                t,
-                "The plan is the {other} plan: the solver found nothing better within the limit.\n"
-            );
-        }
-        None => {}
-    }
-    if let Some(i) = &sv.improved_from {
-        let bound = sv.bound.map(money);
-        let bound = bound.as_deref().zip(sv.gap);
-        let _ = writeln!(
-            t,
-            "{}\n",
-            para(improved_from_sentence(i, &money(i.cost), bound))
-        );
-    } else if let Some(sentence) = relaxation_sentence(doc, money) {
-        let _ = writeln!(t, "{}\n", para(sentence));
-    }
-    if !doc.infeasible_frozen_orders.is_empty() {
-        let _ = writeln!(
-            t,
-            "No plan keeps every frozen order's commitment: {}\n",
-            esc(&doc.infeasible_frozen_orders.join(", "))
-        );
-    }
+}
 
-    let rows = kpi_rows(&doc.kpis.baseline, doc.kpis.proposed.as_ref());
-    if md {
-        let _ = writeln!(
-            t,
-            "### Key figures\n\n| | baseline | proposed |\n|---|---:|---:|"
-        );
-        for (l, b, p) in &rows {
-            let _ = writeln!(t, "| {} | {b} | {p} |", l.trim());
-        }
-    } else {
-        let _ = writeln!(t, "\n{:<22}{:>14}{:>14}", "KPIs", "baseline", "proposed");
-        for (l, b, p) in &rows {
-            let _ = writeln!(t, "{l:<22}{b:>14}{p:>14}");
-        }
-    }
-
-    if doc.plan.is_some() {
-        let _ = writeln!(
-            t,
-            "\n{}\n",
-            para(format!(
-                "{}Responses ({}), most valuable first; approve any set that includes what each requires",
-                if md { "### " } else { "" },
-                granularity(doc)
-            ))
-        );
-    }
-    for r in &doc.responses {
-        let req = if r.requires.is_empty() {
-            "nothing".to_owned()
-        } else {
-            r.requires.join(", ")
+impl<'d, P> Report<'d, P> {
+    fn new(doc: &'d ProposalsDoc<P>, currency: Option<&str>, style: Style) -> Self {
+        let md = style == Style::Markdown;
+        let width = match style {
+            Style::Table(w) => w,
+            Style::Markdown => usize::MAX,
         };
-        if md {
+        Report {
+            doc,
+            md,
+            width,
+            cur: currency
+                .map(|c| format!(" {}", esc(md, c)))
+                .unwrap_or_default(),
+            t: String::new(),
+        }
+    }
+
+    /// A paragraph of text wrapped to the width; markdown's reader reflows its own.
+    fn para(&self, s: String) -> String {
+        if self.md {
+            s
+        } else {
+            wrap(&s, self.width, "", "")
+        }
+    }
+
+    /// "### " before a section's title in Markdown; nothing in plain text.
+    fn heading(&self) -> &'static str {
+        if self.md {
+            "### "
+        } else {
+            ""
+        }
+    }
+
+    /// The scenario and the solve's headline.
+    fn headline(&mut self) {
+        let doc = self.doc;
+        let head = solve_line(&doc.solve, doc.kpis.baseline.cost.total, &self.cur);
+        if self.md {
             let _ = writeln!(
-                t,
-                "**{}** · net benefit {}{cur} · cost {}{cur} · approvals: {} · requires: {}\n\n{}\n",
-                md_text(&r.id),
-                money(r.net_benefit),
-                money(r.cost),
-                md_text(&r.approvals.join(", ")),
-                md_text(&req),
-                md_text(&r.explanation)
+                self.t,
+                "## Proposals for scenario {}\n\n{}\n",
+                md_code(&doc.scenario),
+                md_text(&head)
             );
-            for a in &r.actions {
+        } else {
+            let line = self.para(format!("Scenario {}: {head}", doc.scenario));
+            let _ = writeln!(self.t, "{line}");
+        }
+    }
+
+    /// The plan a limit fell back on, when it did.
+    fn fallback(&mut self) {
+        match self.doc.solve.fallback.as_deref() {
+            Some("baseline") => {
                 let _ = writeln!(
-                    t,
-                    "- {} {} ({}): {}",
-                    md_code(&a.id),
-                    md_text(&a.kind),
-                    md_text(&a.owner),
-                    md_text(&a.text)
+                    self.t,
+                    "The plan is the do-nothing baseline: the solver found nothing better within the limit.\n"
                 );
             }
-            let _ = writeln!(t);
+            Some(other) => {
+                let _ = writeln!(
+                    self.t,
+                    "The plan is the {other} plan: the solver found nothing better within the limit.\n"
+                );
+            }
+            None => {}
+        }
+    }
+
+    /// Where an improved plan started and what bounds it, or the relaxation's bound when
+    /// it was the better one; nothing otherwise.
+    fn bound(&mut self) {
+        let doc = self.doc;
+        let sv = &doc.solve;
+        if let Some(i) = &sv.improved_from {
+            let bound = sv.bound.map(money);
+            let bound = bound.as_deref().zip(sv.gap);
+            let sentence = self.para(improved_from_sentence(i, &money(i.cost), bound));
+            let _ = writeln!(self.t, "{sentence}\n");
+        } else if let Some(sentence) = relaxation_sentence(doc, money) {
+            let sentence = self.para(sentence);
+            let _ = writeln!(self.t, "{sentence}\n");
+        }
+    }
+
+    /// The frozen orders whose commitments no plan keeps, when there are any.
+    fn frozen(&mut self) {
+        let orders = &self.doc.infeasible_frozen_orders;
+        if !orders.is_empty() {
+            let orders = esc(self.md, &orders.join(", "));
+            let _ = writeln!(
+                self.t,
+                "No plan keeps every frozen order's commitment: {orders}\n"
+            );
+        }
+    }
+
+    /// The key figures, baseline beside proposed.
+    fn kpis(&mut self) {
+        let rows = kpi_rows(&self.doc.kpis.baseline, self.doc.kpis.proposed.as_ref());
+        if self.md {
+            let _ = writeln!(
+                self.t,
+                "### Key figures\n\n| | baseline | proposed |\n|---|---:|---:|"
+            );
+            for (l, b, p) in &rows {
+                let _ = writeln!(self.t, "| {} | {b} | {p} |", l.trim());
+            }
         } else {
             let _ = writeln!(
-                t,
-                "{:<5} net {:>12}  cost {:>10}  approvals {:<28} requires {}",
-                r.id,
-                money(r.net_benefit),
-                money(r.cost),
-                r.approvals.join(","),
-                req
+                self.t,
+                "\n{:<22}{:>14}{:>14}",
+                "KPIs", "baseline", "proposed"
             );
-            let _ = writeln!(t, "{}", wrap(&r.explanation, width, "      ", "      "));
-            for a in &r.actions {
-                let head = format!("      {:<7} {:<18} ", a.id, a.kind);
-                let hang = " ".repeat(head.chars().count());
-                let _ = writeln!(t, "{}", wrap(&a.text, width, &head, &hang));
+            for (l, b, p) in &rows {
+                let _ = writeln!(self.t, "{l:<22}{b:>14}{p:>14}");
             }
         }
     }
-    if doc.responses.is_empty() {
-        let _ = writeln!(
-            t,
-            "{}",
-            if doc.plan.is_some() {
-                "No response: the plan is the baseline."
+
+    /// The responses, most valuable first, under a title that counts them when there is
+    /// a plan; why there is none when there is none.
+    fn responses(&mut self) {
+        let doc = self.doc;
+        if doc.plan.is_some() {
+            let title = self.para(format!(
+                "{}Responses ({}), most valuable first; approve any set that includes what each requires",
+                self.heading(),
+                granularity(doc)
+            ));
+            let _ = writeln!(self.t, "\n{title}\n");
+        }
+        for r in &doc.responses {
+            if self.md {
+                self.response_md(r);
             } else {
-                "\nNo response: without a plan there is nothing to approve."
+                self.response_text(r);
             }
-        );
+        }
+        if doc.responses.is_empty() {
+            let _ = writeln!(
+                self.t,
+                "{}",
+                if doc.plan.is_some() {
+                    "No response: the plan is the baseline."
+                } else {
+                    "\nNo response: without a plan there is nothing to approve."
+                }
+            );
+        }
     }
-    if doc.checked_prefixes < doc.responses.len() {
+
+    /// One response in Markdown: its figures in bold, its explanation, its actions listed.
+    fn response_md(&mut self, r: &ResponseDoc) {
+        let cur = &self.cur;
         let _ = writeln!(
-            t,
-            "\n{}",
-            para(format!(
+            self.t,
+            "**{}** · net benefit {}{cur} · cost {}{cur} · approvals: {} · requires: {}\n\n{}\n",
+            md_text(&r.id),
+            money(r.net_benefit),
+            money(r.cost),
+            md_text(&r.approvals.join(", ")),
+            md_text(&requirement(r)),
+            md_text(&r.explanation)
+        );
+        for a in &r.actions {
+            let _ = writeln!(
+                self.t,
+                "- {} {} ({}): {}",
+                md_code(&a.id),
+                md_text(&a.kind),
+                md_text(&a.owner),
+                md_text(&a.text)
+            );
+        }
+        let _ = writeln!(self.t);
+    }
+
+    /// One response in plain text: a line of figures, its explanation and its actions
+    /// indented below.
+    fn response_text(&mut self, r: &ResponseDoc) {
+        let width = self.width;
+        let _ = writeln!(
+            self.t,
+            "{:<5} net {:>12}  cost {:>10}  approvals {:<28} requires {}",
+            r.id,
+            money(r.net_benefit),
+            money(r.cost),
+            r.approvals.join(","),
+            requirement(r)
+        );
+        let _ = writeln!(
+            self.t,
+            "{}",
+            wrap(&r.explanation, width, "      ", "      ")
+        );
+        for a in &r.actions {
+            let head = format!("      {:<7} {:<18} ", a.id, a.kind);
+            let hang = " ".repeat(head.chars().count());
+            let _ = writeln!(self.t, "{}", wrap(&a.text, width, &head, &hang));
+        }
+    }
+
+    /// How many prefixes the checker evaluated, when not every one.
+    fn checked_prefixes(&mut self) {
+        let doc = self.doc;
+        if doc.checked_prefixes < doc.responses.len() {
+            let sentence = self.para(format!(
                 "The checker evaluated {} of the {} prefixes (evenly spaced, and the last): checking every one of a plan this size costs responses x plan size; the construction's prediction matched it on each.",
                 doc.checked_prefixes,
                 doc.responses.len()
-            ))
-        );
+            ));
+            let _ = writeln!(self.t, "\n{sentence}");
+        }
     }
-    if !doc.unresolved.is_empty() {
+
+    /// The at-risk orders left late or short, each with why, when there are any.
+    fn unresolved(&mut self) {
+        let doc = self.doc;
+        if doc.unresolved.is_empty() {
+            return;
+        }
         let _ = writeln!(
-            t,
+            self.t,
             "\n{}At-risk orders left late or short ({})\n",
-            if md { "### " } else { "" },
+            self.heading(),
             doc.unresolved.len()
         );
         for u in &doc.unresolved {
-            if md {
+            if self.md {
                 let _ = writeln!(
-                    t,
+                    self.t,
                     "- **{}** (priority {}): {}",
                     md_text(&u.order),
                     u.priority,
@@ -295,11 +414,10 @@ pub fn render<P>(doc: &ProposalsDoc<P>, currency: Option<&str>, style: Style) ->
                 );
             } else {
                 let line = format!("{} (priority {}): {}", u.order, u.priority, u.why);
-                let _ = writeln!(t, "{}", wrap(&line, width, "", "    "));
+                let _ = writeln!(self.t, "{}", wrap(&line, self.width, "", "    "));
             }
         }
     }
-    t
 }
 
 /// `s` as Markdown text that reads as written: the ASCII punctuation that Markdown can take

@@ -29,9 +29,6 @@ pub(super) struct Checking {
 /// rejects, or a cost that differs from the prediction by more than 1e-6 relative, is an
 /// internal error. Where the checker evaluated, its numbers are the ones used. Returns the
 /// breakdowns and how many prefixes the checker evaluated.
-///
-/// Long because the checked and the predicted prefixes are compared in one pass that keeps the
-/// checker's numbers where it ran.
 pub(super) fn verify(
     s: &Scenario,
     baseline: &Plan,
@@ -45,9 +42,20 @@ pub(super) fn verify(
         entries: budget,
         until,
     } = checking;
-    let n = groups.len();
-    // The construction's prediction, prefix by prefix.
-    let mut predicted = Vec::with_capacity(n);
+    let predicted = predicted(baseline_cost, units, groups);
+    let size = baseline.shipments.len() + baseline.transfers.len() + s.orders.len() + 1;
+    let chosen = chosen(groups.len(), size, budget);
+    let results = check_prefixes(s, baseline, deltas, &chosen, until);
+    let checked_prefixes = results.len();
+    let (mut costs, checked_at) = compared(baseline_cost, &predicted, results)?;
+    carry(baseline_cost, &predicted, &checked_at, &mut costs);
+    Ok((costs, checked_prefixes))
+}
+
+/// The construction's prediction, prefix by prefix: the baseline's cost plus each group's
+/// units' parts and its fixed and total changes, in group order.
+fn predicted(baseline_cost: CostBreakdown, units: &[Unit], groups: &[Group]) -> Vec<CostBreakdown> {
+    let mut predicted = Vec::with_capacity(groups.len());
     let mut c = baseline_cost;
     for g in groups {
         for &u in &g.units {
@@ -62,8 +70,14 @@ pub(super) fn verify(
         c.total += g.cost_delta;
         predicted.push(c);
     }
-    let size = baseline.shipments.len() + baseline.transfers.len() + s.orders.len() + 1;
-    let chosen: Vec<usize> = if n.saturating_mul(size) <= budget {
+    predicted
+}
+
+/// The prefixes (by the index of their last response) of `n` the checker may evaluate
+/// within `budget` entries when each costs `size`: all of them, or evenly spaced ones with
+/// the first and the last.
+fn chosen(n: usize, size: usize, budget: usize) -> Vec<usize> {
+    if n.saturating_mul(size) <= budget {
         (0..n).collect()
     } else {
         // n >= 1 here (0 responses fit any budget); at least the first and the last.
@@ -75,12 +89,27 @@ pub(super) fn verify(
             v.dedup();
             v
         }
-    };
+    }
+}
+
+/// Each prefix the checker evaluated, in prefix order, with the cost it found or the
+/// error it raised.
+type Checked = Vec<(usize, Result<CostBreakdown, RespondError>)>;
+
+/// The checker on the `chosen` prefixes, those it reached before `until`, in prefix order
+/// (so that a failure names the first prefix found to fail).
+fn check_prefixes(
+    s: &Scenario,
+    baseline: &Plan,
+    deltas: &[(Plan, Plan)],
+    chosen: &[usize],
+    until: Option<std::time::Instant>,
+) -> Checked {
     // Each prefix is built the way `apply` builds an approval set, from the responses'
     // deltas on the baseline, so what is checked here is what gets approved. The last
     // first, then coarse to fine (halves, quarters, ...), a batch per round, so that a
     // check cut short by `until` has still spread its prefixes over the whole list.
-    let order = coarse_to_fine(&chosen);
+    let order = coarse_to_fine(chosen);
     let batch = 2 * rayon::current_num_threads();
     let base = MergedBase::of(baseline);
     let check = |k: usize| {
@@ -96,18 +125,26 @@ pub(super) fn verify(
         };
         (k, checked)
     };
-    let mut results: Vec<(usize, Result<CostBreakdown, RespondError>)> = Vec::new();
+    let mut results: Checked = Vec::new();
     for (i, round) in order.chunks(batch).enumerate() {
         if i > 0 && until.is_some_and(|t| std::time::Instant::now() >= t) {
             break;
         }
         results.extend(round.par_iter().map(|&k| check(k)).collect::<Vec<_>>());
     }
-    // In prefix order, so that a failure names the first prefix found to fail.
     results.sort_unstable_by_key(|r| r.0);
-    let checked_prefixes = results.len();
-    let mut costs = predicted.clone();
-    let mut checked_at = Vec::with_capacity(checked_prefixes);
+    results
+}
+
+/// The predicted costs with the checker's where it ran, and the prefixes it ran on; an
+/// error for the first prefix it rejected or whose cost differs from the prediction.
+fn compared(
+    baseline_cost: CostBreakdown,
+    predicted: &[CostBreakdown],
+    results: Checked,
+) -> Result<(Vec<CostBreakdown>, Vec<usize>), RespondError> {
+    let mut costs = predicted.to_vec();
+    let mut checked_at = Vec::with_capacity(results.len());
     for (k, checked) in results {
         let checked = checked?;
         checked_at.push(k);
@@ -127,15 +164,24 @@ pub(super) fn verify(
         }
         costs[k] = checked;
     }
-    // Between checked prefixes, carry the predicted changes from the last checked one.
+    Ok((costs, checked_at))
+}
+
+/// Between checked prefixes (`checked_at`, ascending), the predicted changes carried from
+/// the last checked one.
+fn carry(
+    baseline_cost: CostBreakdown,
+    predicted: &[CostBreakdown],
+    checked_at: &[usize],
+    costs: &mut [CostBreakdown],
+) {
     let mut prev = baseline_cost;
     let mut prev_pred = baseline_cost;
-    for k in 0..n {
+    for k in 0..predicted.len() {
         if checked_at.binary_search(&k).is_err() {
             costs[k] = prev + (predicted[k] - prev_pred);
         }
         prev = costs[k];
         prev_pred = predicted[k];
     }
-    Ok((costs, checked_prefixes))
 }

@@ -56,90 +56,34 @@ fn field(s: &str) -> String {
     }
 }
 
+/// Each column's title, and whether it holds text (left-aligned) or numbers.
+const HEAD: [(&str, bool); 16] = [
+    ("DATASET", true),
+    ("FORMULATION", true),
+    ("ROWS", false),
+    ("COLS", false),
+    ("NONZEROS", false),
+    ("BUILD s", false),
+    ("SOLVE s", false),
+    ("TOTAL s", false),
+    ("STATUS", true),
+    ("OBJECTIVE", false),
+    ("BOUND", false),
+    ("GAP", false),
+    ("LP BOUND", false),
+    ("CHECKER", true),
+    ("SAVING", false),
+    ("SAVING %", false),
+];
+
 /// An aligned table; `-` where a value does not apply (no model, no bound).
-///
-/// Long because it is one table's columns, each a few lines of formatting.
 pub fn table(rows: &[BenchRow]) -> String {
-    // Each column's title, and whether it holds text (left-aligned) or numbers.
-    let head = [
-        ("DATASET", true),
-        ("FORMULATION", true),
-        ("ROWS", false),
-        ("COLS", false),
-        ("NONZEROS", false),
-        ("BUILD s", false),
-        ("SOLVE s", false),
-        ("TOTAL s", false),
-        ("STATUS", true),
-        ("OBJECTIVE", false),
-        ("BOUND", false),
-        ("GAP", false),
-        ("LP BOUND", false),
-        ("CHECKER", true),
-        ("SAVING", false),
-        ("SAVING %", false),
-    ];
-    let dash = || "-".to_owned();
-    let money = |v: Option<f64>| v.map_or_else(dash, |x| format!("{x:.2}"));
-    let secs = |v: f64| format!("{v:.3}");
-    let mut cells: Vec<Vec<String>> = vec![head.iter().map(|h| h.0.to_string()).collect()];
-    for r in rows {
-        let status = match &r.limit {
-            Some(l) => format!("{} ({l})", r.status),
-            None => r.status.clone(),
-        };
-        cells.push(vec![
-            r.dataset.clone(),
-            r.formulation.clone(),
-            r.rows.map_or_else(dash, |x| x.to_string()),
-            r.columns.map_or_else(dash, |x| x.to_string()),
-            r.nonzeros.map_or_else(dash, |x| x.to_string()),
-            r.build_s.map_or_else(dash, secs),
-            secs(r.solve_s),
-            secs(r.total_s),
-            match &r.fallback {
-                Some(name) => format!("{status}, {name} kept"),
-                None => status,
-            },
-            money(r.objective),
-            money(r.bound),
-            r.gap.map_or_else(dash, |g| format!("{:.2}%", 100.0 * g)),
-            money(r.lp_bound),
-            r.checker.clone(),
-            money(r.saving),
-            r.saving_pct.map_or_else(dash, |p| format!("{p:.1}")),
-        ]);
-    }
-    let widths: Vec<usize> = (0..head.len())
-        .map(|c| {
-            cells
-                .iter()
-                .map(|row| row[c].chars().count())
-                .max()
-                .unwrap_or(0)
-                .min(MAX_COLUMN)
-        })
-        .collect();
+    let mut cells: Vec<Vec<String>> = vec![HEAD.iter().map(|h| h.0.to_string()).collect()];
+    cells.extend(rows.iter().map(cells_of));
+    let widths = widths(&cells);
     let mut out = String::new();
     for row in &cells {
-        let line: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(c, v)| {
-                // Text left, numbers right; a dataset's path keeps its end (the file name).
-                let v = if c == 0 {
-                    clip_start(v, MAX_COLUMN)
-                } else {
-                    clip(v, MAX_COLUMN)
-                };
-                if head[c].1 {
-                    format!("{v:<w$}", w = widths[c])
-                } else {
-                    format!("{v:>w$}", w = widths[c])
-                }
-            })
-            .collect();
-        out.push_str(line.join("  ").trim_end());
+        out.push_str(aligned(row, &widths).trim_end());
         out.push('\n');
     }
     for r in rows.iter().filter(|r| r.error.is_some()) {
@@ -151,4 +95,84 @@ pub fn table(rows: &[BenchRow]) -> String {
         ));
     }
     out
+}
+
+/// What a cell holds where a value does not apply.
+fn dash() -> String {
+    "-".to_owned()
+}
+
+/// An amount to the cent, or `-`.
+fn money(v: Option<f64>) -> String {
+    v.map_or_else(dash, |x| format!("{x:.2}"))
+}
+
+/// Seconds to the millisecond.
+fn secs(v: f64) -> String {
+    format!("{v:.3}")
+}
+
+/// A row's cells, one per column of [`HEAD`].
+fn cells_of(r: &BenchRow) -> Vec<String> {
+    let status = match &r.limit {
+        Some(l) => format!("{} ({l})", r.status),
+        None => r.status.clone(),
+    };
+    vec![
+        r.dataset.clone(),
+        r.formulation.clone(),
+        r.rows.map_or_else(dash, |x| x.to_string()),
+        r.columns.map_or_else(dash, |x| x.to_string()),
+        r.nonzeros.map_or_else(dash, |x| x.to_string()),
+        r.build_s.map_or_else(dash, secs),
+        secs(r.solve_s),
+        secs(r.total_s),
+        match &r.fallback {
+            Some(name) => format!("{status}, {name} kept"),
+            None => status,
+        },
+        money(r.objective),
+        money(r.bound),
+        r.gap.map_or_else(dash, |g| format!("{:.2}%", 100.0 * g)),
+        money(r.lp_bound),
+        r.checker.clone(),
+        money(r.saving),
+        r.saving_pct.map_or_else(dash, |p| format!("{p:.1}")),
+    ]
+}
+
+/// Each column's width: its widest cell, at most [`MAX_COLUMN`].
+fn widths(cells: &[Vec<String>]) -> Vec<usize> {
+    (0..HEAD.len())
+        .map(|c| {
+            cells
+                .iter()
+                .map(|row| row[c].chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(MAX_COLUMN)
+        })
+        .collect()
+}
+
+/// A row's cells clipped and padded to their columns' `widths`, two spaces apart.
+fn aligned(row: &[String], widths: &[usize]) -> String {
+    let line: Vec<String> = row
+        .iter()
+        .enumerate()
+        .map(|(c, v)| {
+            // Text left, numbers right; a dataset's path keeps its end (the file name).
+            let v = if c == 0 {
+                clip_start(v, MAX_COLUMN)
+            } else {
+                clip(v, MAX_COLUMN)
+            };
+            if HEAD[c].1 {
+                format!("{v:<w$}", w = widths[c])
+            } else {
+                format!("{v:>w$}", w = widths[c])
+            }
+        })
+        .collect();
+    line.join("  ")
 }

@@ -57,15 +57,24 @@ pub fn mps(mip: &Mip, name: &str) -> String {
     mps_with(mip, name, sanitize)
 }
 
-/// MPS with every model name passed through `spell` (then made unique).
-///
-/// Long because MPS's sections (rows, columns, right-hand sides, bounds) are written in the
-/// order the format requires.
+/// MPS with every model name passed through `spell` (then made unique): its sections
+/// (rows, columns, right-hand sides, ranges, bounds) in the order the format requires.
 fn mps_with(mip: &Mip, name: &str, spell: fn(&str) -> String) -> String {
     let cols = names(&mip.col_names, mip.num_cols(), "c", spell);
     let rows = names(&mip.row_names, mip.num_rows(), "r", spell);
     let mut out = String::new();
     let _ = writeln!(out, "NAME {}", sanitize(name));
+    rows_section(&mut out, mip, &rows);
+    columns_section(&mut out, mip, &cols, &rows);
+    rhs_section(&mut out, mip, &rows);
+    ranges_section(&mut out, mip, &rows);
+    bounds_section(&mut out, mip, &cols);
+    out.push_str("ENDATA\n");
+    out
+}
+
+/// ROWS: the objective, then each row's kind (E, L or G).
+fn rows_section(out: &mut String, mip: &Mip, rows: &[String]) {
     out.push_str("ROWS\n N  obj\n");
     for (i, r) in rows.iter().enumerate() {
         let kind = match (mip.row_lower[i].is_finite(), mip.row_upper[i].is_finite()) {
@@ -75,8 +84,11 @@ fn mps_with(mip: &Mip, name: &str, spell: fn(&str) -> String) -> String {
         };
         let _ = writeln!(out, " {kind}  {r}");
     }
+}
 
-    // Column-wise entries, in row order within each column.
+/// COLUMNS: column-wise entries, in row order within each column, the integer columns
+/// between markers.
+fn columns_section(out: &mut String, mip: &Mip, cols: &[String], rows: &[String]) {
     let by_col = mip.columns();
     out.push_str("COLUMNS\n");
     let mut in_integer_block = false;
@@ -97,7 +109,11 @@ fn mps_with(mip: &Mip, name: &str, spell: fn(&str) -> String) -> String {
     if in_integer_block {
         out.push_str("    MARKER  'MARKER'  'INTEND'\n");
     }
+}
 
+/// RHS: the model's constant (sign flipped) on the objective, then each row's finite side
+/// other than zero.
+fn rhs_section(out: &mut String, mip: &Mip, rows: &[String]) {
     out.push_str("RHS\n");
     if mip.offset != 0.0 {
         let _ = writeln!(out, "    RHS  obj  {}", num(-mip.offset));
@@ -116,6 +132,10 @@ fn mps_with(mip: &Mip, name: &str, spell: fn(&str) -> String) -> String {
             let _ = writeln!(out, "    RHS  {r}  {}", num(rhs));
         }
     }
+}
+
+/// RANGES, when a row has two different finite sides: the width between them.
+fn ranges_section(out: &mut String, mip: &Mip, rows: &[String]) {
     let ranged: Vec<usize> = (0..mip.num_rows())
         .filter(|&i| {
             let (lo, up) = (mip.row_lower[i], mip.row_upper[i]);
@@ -129,7 +149,11 @@ fn mps_with(mip: &Mip, name: &str, spell: fn(&str) -> String) -> String {
             let _ = writeln!(out, "    RNG  {}  {}", rows[i], num(range));
         }
     }
+}
 
+/// BOUNDS: every column's, explicit, since readers disagree on the default bounds of
+/// integer columns.
+fn bounds_section(out: &mut String, mip: &Mip, cols: &[String]) {
     out.push_str("BOUNDS\n");
     for (j, c) in cols.iter().enumerate() {
         let (lo, up) = (mip.col_lower[j], mip.col_upper[j]);
@@ -148,8 +172,6 @@ fn mps_with(mip: &Mip, name: &str, spell: fn(&str) -> String) -> String {
             let _ = writeln!(out, " UP BND  {c}  {}", num(up));
         }
     }
-    out.push_str("ENDATA\n");
-    out
 }
 
 /// Names spelled by `spell`, unique (a repeat gets `#<index>`).
