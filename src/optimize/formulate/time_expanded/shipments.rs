@@ -231,8 +231,8 @@ impl Builder<'_> {
         x
     }
 
-    /// change[p]: planned units of `o` that do not ship exactly as planned (`plan_var`, the
-    /// column that keeps each plan entry), or the penalty as a constant where none does.
+    /// `change[p]` rows: planned units of `o` that do not ship exactly as planned (`plan_var`,
+    /// the column that keeps each plan entry), or the penalty as a constant where none does.
     fn changes(&mut self, o: &Order, plan_var: &[Option<Var>]) {
         let change_pen = self.s.policy.change_penalty_per_unit;
         if change_pen > 0.0 {
