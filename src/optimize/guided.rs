@@ -305,12 +305,49 @@ impl Search<'_> {
     /// Step 3, first part: fix the charges as `open` says, round the other yes/no columns
     /// in a dive, and solve the LP (priced) once more: a feasible point, whole wherever
     /// the data make it so.
-    ///
-    /// Long because the dive's rounds and the halving of a batch that fails modify one LP in a
-    /// sequence that reads best in one place.
     fn fix_and_dive(&mut self, open: &[bool]) -> Result<Fixed, SolveError> {
-        let (mip, lp, deadline) = (self.mip, &mut self.lp, self.budget.polish);
-        let mut is_charge = vec![false; mip.num_cols()];
+        let is_charge = self.fix_charges(open)?;
+        let (mip, lp) = (self.mip, &self.lp);
+        let others: Vec<usize> = (0..lp.cols.len())
+            .filter(|&k| mip.integer[lp.cols[k]] && !is_charge[lp.cols[k]])
+            .collect();
+        // Not priced here: with the pricing unfinished (a short time limit) that could take
+        // the dive's whole share; the pricing after the dive does it, with every decision
+        // made.
+        let point = self.lp.solve(self.budget.polish)?;
+        let (mut point, last) = self.dive(&others, point)?;
+        // Cut short by the deadline (the LP's pricing took longer than its share, or the
+        // machine is slow): every yes/no column the last point left fractional, or every
+        // one not fixed when no point was solved, goes to its lower bound, which never
+        // needs more stock or capacity, and the LP is solved once more within the search's
+        // end. Without this, medium seed 8 at `--time-limit 12` ended its dive with no
+        // point in three runs of four, and `solve` kept the rules' plan (475,622 against
+        // 254,439).
+        if point.is_none() && Instant::now() >= self.budget.polish {
+            point = self.settle_cut_dive(&others, last.as_ref())?;
+        }
+        // Priced once more with every yes/no column fixed where the dive left it (a column
+        // that was whole and never fixed could turn fractional again): the quantities' best
+        // columns.
+        if let Some(sol) = &point {
+            if let Some(better) = self.price_fixed(&others, sol)? {
+                point = Some(better);
+            }
+        }
+        // Columns priced in after the point was found are 0 in it.
+        let values = point.map(|p| {
+            let mut v = p.col_value;
+            v.resize(self.lp.cols.len(), 0.0);
+            v
+        });
+        Ok(Fixed { values, is_charge })
+    }
+
+    /// Fixes each charge's column at 1 or 0 as `open` says, with its link row's coefficient
+    /// back at its big-M: which model columns are charges.
+    fn fix_charges(&mut self, open: &[bool]) -> Result<Vec<bool>, SolveError> {
+        let lp = &mut self.lp;
+        let mut is_charge = vec![false; self.mip.num_cols()];
         for (c, &on) in self.charges.iter().zip(open) {
             let k = lp.at[c.col];
             is_charge[c.col] = true;
@@ -318,13 +355,16 @@ impl Search<'_> {
             lp.session.set_coefficient(c.row, k, -c.m)?;
             lp.session.set_bounds(k, v, v)?;
         }
-        let others: Vec<usize> = (0..lp.cols.len())
-            .filter(|&k| mip.integer[lp.cols[k]] && !is_charge[lp.cols[k]])
-            .collect();
-        // Not priced here: with the pricing unfinished (a short time limit) that could take
-        // the dive's whole share; the pricing after the dive does it, with every decision
-        // made.
-        let mut point = lp.solve(deadline)?;
+        Ok(is_charge)
+    }
+
+    /// The dive's rounds from `point` over the yes/no columns `others`: the point they end
+    /// at (`None` when the LP failed at the deadline) and the last point they rounded.
+    fn dive(
+        &mut self,
+        others: &[usize],
+        mut point: Option<LpSolution>,
+    ) -> Result<(Option<LpSolution>, Option<LpSolution>), SolveError> {
         // The last point solved, whose fractions a dive cut short rounds down.
         let mut last: Option<LpSolution> = None;
         // A dive: each round fixes at 1 the fractional yes/no columns at 0.5 or more (when
@@ -334,17 +374,12 @@ impl Search<'_> {
         // fixed at 0, which never needs more stock or capacity (a source, an expedite or a
         // ship-complete order given up).
         while let Some(sol) = point.take() {
-            let mut fractional: Vec<usize> = others
-                .iter()
-                .copied()
-                .filter(|&k| !is_whole(sol.col_value[k]))
-                .collect();
+            let fractional = fractional_largest_first(others, &sol.col_value);
             if fractional.is_empty() {
                 point = Some(sol);
                 break;
             }
-            fractional.sort_by(|&a, &b| sol.col_value[b].total_cmp(&sol.col_value[a]));
-            let mut ups = match fractional
+            let ups = match fractional
                 .iter()
                 .take_while(|&&k| sol.col_value[k] >= 0.5)
                 .count()
@@ -353,70 +388,78 @@ impl Search<'_> {
                 above => above,
             };
             self.out.dive_rounds += 1;
-            loop {
-                for &k in &fractional[..ups] {
-                    lp.session.set_bounds(k, 1.0, 1.0)?;
-                }
-                point = lp.solve(deadline)?;
-                if point.is_some() || Instant::now() >= deadline {
-                    break;
-                }
-                for &k in &fractional[..ups] {
-                    let j = lp.cols[k];
-                    lp.session
-                        .set_bounds(k, mip.col_lower[j], mip.col_upper[j])?;
-                }
-                if ups == 1 {
-                    lp.session.set_bounds(fractional[0], 0.0, 0.0)?;
-                    point = lp.solve(deadline)?;
-                    break;
-                }
-                ups /= 2;
-            }
+            point = self.fix_batch(&fractional, ups)?;
             last = Some(sol);
         }
-        // Cut short by the deadline (the LP's pricing took longer than its share, or the
-        // machine is slow): every yes/no column the last point left fractional, or every
-        // one not fixed when no point was solved, goes to its lower bound, which never
-        // needs more stock or capacity, and the LP is solved once more within the search's
-        // end. Without this, medium seed 8 at `--time-limit 12` ended its dive with no
-        // point in three runs of four, and `solve` kept the rules' plan (475,622 against
-        // 254,439).
-        if point.is_none() && Instant::now() >= deadline {
-            self.out.dive_cut = true;
-            for &k in &others {
+        Ok((point, last))
+    }
+
+    /// One round of the dive: the first `ups` of `fractional` fixed at 1, the batch halved
+    /// (bounds restored) while the LP is infeasible before the deadline, and a single column
+    /// that cannot be 1 fixed at 0; the point solved last.
+    fn fix_batch(
+        &mut self,
+        fractional: &[usize],
+        mut ups: usize,
+    ) -> Result<Option<LpSolution>, SolveError> {
+        let (mip, lp, deadline) = (self.mip, &mut self.lp, self.budget.polish);
+        loop {
+            for &k in &fractional[..ups] {
+                lp.session.set_bounds(k, 1.0, 1.0)?;
+            }
+            let point = lp.solve(deadline)?;
+            if point.is_some() || Instant::now() >= deadline {
+                return Ok(point);
+            }
+            for &k in &fractional[..ups] {
                 let j = lp.cols[k];
-                match &last {
-                    Some(sol) if is_whole(sol.col_value[k]) => {
-                        let v = sol.col_value[k].round();
-                        lp.session.set_bounds(k, v, v)?;
-                    }
-                    _ => lp
-                        .session
-                        .set_bounds(k, mip.col_lower[j], mip.col_lower[j])?,
+                lp.session
+                    .set_bounds(k, mip.col_lower[j], mip.col_upper[j])?;
+            }
+            if ups == 1 {
+                lp.session.set_bounds(fractional[0], 0.0, 0.0)?;
+                return lp.solve(deadline);
+            }
+            ups /= 2;
+        }
+    }
+
+    /// After a dive the deadline cut short: each of `others` that `last` left whole fixed
+    /// there, every other one at its lower bound, and the LP solved until the search's end.
+    fn settle_cut_dive(
+        &mut self,
+        others: &[usize],
+        last: Option<&LpSolution>,
+    ) -> Result<Option<LpSolution>, SolveError> {
+        self.out.dive_cut = true;
+        let (mip, lp) = (self.mip, &mut self.lp);
+        for &k in others {
+            let j = lp.cols[k];
+            match last {
+                Some(sol) if is_whole(sol.col_value[k]) => {
+                    let v = sol.col_value[k].round();
+                    lp.session.set_bounds(k, v, v)?;
                 }
-            }
-            point = lp.solve(self.budget.end)?;
-        }
-        // Priced once more with every yes/no column fixed where the dive left it (a column
-        // that was whole and never fixed could turn fractional again): the quantities' best
-        // columns.
-        if let Some(sol) = &point {
-            for &k in &others {
-                let v = sol.col_value[k].round();
-                lp.session.set_bounds(k, v, v)?;
-            }
-            if let Some(better) = lp.reoptimize(deadline)? {
-                point = Some(better);
+                _ => lp
+                    .session
+                    .set_bounds(k, mip.col_lower[j], mip.col_lower[j])?,
             }
         }
-        // Columns priced in after the point was found are 0 in it.
-        let values = point.map(|p| {
-            let mut v = p.col_value;
-            v.resize(lp.cols.len(), 0.0);
-            v
-        });
-        Ok(Fixed { values, is_charge })
+        lp.solve(self.budget.end)
+    }
+
+    /// The LP priced to its optimum with each of `others` fixed at its value in `sol`
+    /// rounded: that optimum, `None` at the deadline.
+    fn price_fixed(
+        &mut self,
+        others: &[usize],
+        sol: &LpSolution,
+    ) -> Result<Option<LpSolution>, SolveError> {
+        for &k in others {
+            let v = sol.col_value[k].round();
+            self.lp.session.set_bounds(k, v, v)?;
+        }
+        self.lp.reoptimize(self.budget.polish)
     }
 
     /// Step 3, second part: with time left HiGHS improves the point with the charges fixed
@@ -598,6 +641,18 @@ impl<'a> Restricted<'a> {
         }
         Ok(None)
     }
+}
+
+/// The columns of `others` that `value` leaves fractional, largest value first (ties in
+/// `others`' order).
+fn fractional_largest_first(others: &[usize], value: &[f64]) -> Vec<usize> {
+    let mut fractional: Vec<usize> = others
+        .iter()
+        .copied()
+        .filter(|&k| !is_whole(value[k]))
+        .collect();
+    fractional.sort_by(|&a, &b| value[b].total_cmp(&value[a]));
+    fractional
 }
 
 /// Within 1e-6 of a whole number, the tolerance `Model::decode` rounds with.

@@ -362,10 +362,6 @@ fn gain(s: &Scenario, st: &State, o: OrderIx, chain: &Chain, q: f64) -> f64 {
 
 /// The chain that brings `k` to `o`'s destination earliest from stock that can be given
 /// up, over transfer lanes with room on their days and a final shipment the order may take.
-///
-/// Long because it is one label-setting search: the labels (earliest day each stock node
-/// can hold a unit that can be given up), their relaxation over transfer lanes, and the
-/// best final shipment over every labelled node.
 fn earliest(
     s: &Scenario,
     st: &State,
@@ -374,9 +370,34 @@ fn earliest(
     sources: &BTreeSet<NodeIx>,
     start: Option<(NodeIx, Day)>,
 ) -> Option<Chain> {
+    let mut label = first_labels(s, st, k, start);
+    set_labels(s, st, lanes, k, &mut label);
+    let (arrival, m, lane, d) = best_final(s, st, lanes, (o, k), sources, &label)?;
+    let mut transfers = Vec::new();
+    let mut v = m;
+    while let Some((_, _, Some((l, dep)))) = label[v.ix()] {
+        transfers.push((l, dep));
+        v = s.lane(l).from;
+    }
+    transfers.reverse();
+    Some(Chain {
+        source: v,
+        transfers,
+        ship: (m, lane, d),
+        arrival,
+    })
+}
+
+/// The search's first labels: `start` alone when given, else each node holding `k` at the
+/// first day it has a unit of `k` that can be given up.
+fn first_labels(
+    s: &Scenario,
+    st: &State,
+    k: SkuIx,
+    start: Option<(NodeIx, Day)>,
+) -> Vec<Option<Label>> {
     let h = st.h as Day;
-    let n = s.nodes.len();
-    let mut label: Vec<Option<Label>> = vec![None; n];
+    let mut label: Vec<Option<Label>> = vec![None; s.nodes.len()];
     if let Some((v, d)) = start {
         label[v.ix()] = Some((d, v, None));
     }
@@ -393,6 +414,14 @@ fn earliest(
             }
         }
     }
+    label
+}
+
+/// Label setting from `label`: each node's label becomes the earliest day a unit of `k`
+/// can be there, over transfer lanes with room on their days, with the lane it came by.
+fn set_labels(s: &Scenario, st: &State, lanes: &Lanes, k: SkuIx, label: &mut [Option<Label>]) {
+    let h = st.h as Day;
+    let n = s.nodes.len();
     let mut done = vec![false; n];
     loop {
         let next = (0..n)
@@ -419,6 +448,19 @@ fn earliest(
             }
         }
     }
+}
+
+/// The final shipment of `k` to `o`'s destination that arrives first from a labelled node
+/// the order may ship from: (arrival, node, lane, ship day).
+fn best_final(
+    s: &Scenario,
+    st: &State,
+    lanes: &Lanes,
+    (o, k): (OrderIx, SkuIx),
+    sources: &BTreeSet<NodeIx>,
+    label: &[Option<Label>],
+) -> Option<(Day, NodeIx, Option<LaneIx>, Day)> {
+    let h = st.h as Day;
     let order = s.order(o);
     let may_add = order.max_sources.is_none_or(|m| (sources.len() as u32) < m);
     let mut best: Option<(Day, NodeIx, Option<LaneIx>, Day)> = None;
@@ -449,20 +491,7 @@ fn earliest(
             }
         }
     }
-    let (arrival, m, lane, d) = best?;
-    let mut transfers = Vec::new();
-    let mut v = m;
-    while let Some((_, _, Some((l, dep)))) = label[v.ix()] {
-        transfers.push((l, dep));
-        v = s.lane(l).from;
-    }
-    transfers.reverse();
-    Some(Chain {
-        source: v,
-        transfers,
-        ship: (m, lane, d),
-        arrival,
-    })
+    best
 }
 
 fn push(out: &mut Plan, o: OrderIx, k: SkuIx, chain: &Chain, q: f64) {

@@ -96,15 +96,52 @@ pub enum Change {
 }
 
 /// One run of `session`, which holds `mip`, and what it left.
-///
-/// Long because it is one HiGHS run (scheduler, run, status, read back) whose FFI calls must
-/// happen in this order on one handle.
 pub(super) fn run(
     session: &Session,
     mip: &Mip,
     handoff_seconds: f64,
 ) -> Result<SolveResult, SolveError> {
     let is_mip = mip.integer.iter().any(|&i| i);
+    let (run_status, seconds) = run_highs(session);
+
+    // SAFETY: valid instance.
+    let model_status = unsafe { sys::Highs_getModelStatus(session.highs.ptr()) };
+    let outcome = stop_of(session, model_status)?;
+
+    // An error return with any other status (HiGHS says: "the solve failed") is not to be
+    // trusted, whatever the status claims.
+    if run_status == sys::kHighsStatusError {
+        return Err(failed(
+            session,
+            format!(
+                "Highs_run returned an error with model status '{}'",
+                model_status_name(model_status)
+            ),
+        ));
+    }
+
+    let (status, values, objective) = read_back(session, mip, outcome)?;
+    let (bound, gap) = bound_and_gap(session, is_mip, status, objective);
+
+    Ok(SolveResult {
+        status,
+        values,
+        objective,
+        bound,
+        gap,
+        seconds,
+        handoff_seconds,
+        rows: mip.num_rows(),
+        cols: mip.num_cols(),
+        nonzeros: mip.num_nonzeros(),
+        integer_cols: mip.num_integer(),
+        solver: highs_version(),
+    })
+}
+
+/// Runs HiGHS on `session`'s model with a fresh thread scheduler: `Highs_run`'s status and
+/// the seconds it took.
+fn run_highs(session: &Session) -> (i32, f64) {
     let highs = &session.highs;
     // HiGHS keeps one task scheduler per calling thread, sized by the first run on it, and
     // refuses to run when a later run asks for another explicit thread count. Resetting it
@@ -118,14 +155,21 @@ pub(super) fn run(
     let run_status = unsafe { sys::Highs_run(highs.ptr()) };
     let seconds = run.elapsed().as_secs_f64();
     session.state.finish();
+    (run_status, seconds)
+}
 
-    // SAFETY: valid instance.
-    let model_status = unsafe { sys::Highs_getModelStatus(highs.ptr()) };
-    let failed = |what: String| SolveError::Failed {
+/// A failure of `session`'s run described by `what`, with the messages HiGHS logged.
+fn failed(session: &Session, what: String) -> SolveError {
+    SolveError::Failed {
         what,
         messages: session.state.messages(),
-    };
-    let outcome = match model_status {
+    }
+}
+
+/// How HiGHS stopped, from its model status; the statuses that leave nothing to read back
+/// are errors.
+fn stop_of(session: &Session, model_status: i32) -> Result<Stop, SolveError> {
+    Ok(match model_status {
         sys::kHighsModelStatusOptimal => Optimal,
         sys::kHighsModelStatusInfeasible => Infeasible,
         // No columns: HiGHS solves nothing and leaves no solution to read.
@@ -146,22 +190,20 @@ pub(super) fn run(
         sys::kHighsModelStatusObjectiveBound => Stopped(Limit::ObjectiveBound),
         sys::kHighsModelStatusObjectiveTarget => Stopped(Limit::ObjectiveTarget),
         status => {
-            return Err(failed(format!(
-                "model status '{}'",
-                model_status_name(status)
-            )))
+            return Err(failed(
+                session,
+                format!("model status '{}'", model_status_name(status)),
+            ))
         }
-    };
+    })
+}
 
-    // An error return with any other status (HiGHS says: "the solve failed") is not to be
-    // trusted, whatever the status claims.
-    if run_status == sys::kHighsStatusError {
-        return Err(failed(format!(
-            "Highs_run returned an error with model status '{}'",
-            model_status_name(model_status)
-        )));
-    }
+/// What a run left: its status, values and objective.
+type Left = (Status, Option<Vec<f64>>, Option<f64>);
 
+/// The status, values and objective a run that stopped as `outcome` left.
+fn read_back(session: &Session, mip: &Mip, outcome: Stop) -> Result<Left, SolveError> {
+    let highs = &session.highs;
     let has_solution =
         || highs.int_info(c"primal_solution_status") == Some(sys::kHighsSolutionStatusFeasible);
     // The objective is that of the values returned, computed here: HiGHS 1.16 reports the
@@ -176,10 +218,11 @@ pub(super) fn run(
         let objective = mip.objective(&values);
         Ok((status, Some(values), Some(objective)))
     };
-    let (status, values, objective) = match outcome {
+    Ok(match outcome {
         Optimal if has_solution() => with_solution(Status::Optimal)?,
         Optimal => {
             return Err(failed(
+                session,
                 "HiGHS reports an optimum but no feasible solution".into(),
             ))
         }
@@ -195,35 +238,29 @@ pub(super) fn run(
                 (Status::Infeasible, None, None)
             }
         }
-    };
+    })
+}
 
+/// The bound and gap a run with `status` and `objective` proves: HiGHS's dual bound for a
+/// MIP, the objective itself for an LP solved to optimality.
+fn bound_and_gap(
+    session: &Session,
+    is_mip: bool,
+    status: Status,
+    objective: Option<f64>,
+) -> (Option<f64>, Option<f64>) {
     let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
-    let (bound, gap) = if status == Status::Infeasible {
+    if status == Status::Infeasible {
         (None, None)
     } else if is_mip {
-        let bound = finite(highs.double_info(c"mip_dual_bound"));
+        let bound = finite(session.highs.double_info(c"mip_dual_bound"));
         let gap = objective.zip(bound).and_then(|(o, b)| mip_gap(o, b));
         (bound, gap)
     } else if status == Status::Optimal {
         (objective, Some(0.0))
     } else {
         (None, None)
-    };
-
-    Ok(SolveResult {
-        status,
-        values,
-        objective,
-        bound,
-        gap,
-        seconds,
-        handoff_seconds,
-        rows: mip.num_rows(),
-        cols: mip.num_cols(),
-        nonzeros: mip.num_nonzeros(),
-        integer_cols: mip.num_integer(),
-        solver: highs_version(),
-    })
+    }
 }
 
 /// HiGHS's relative gap of `objective` to `bound` (`HighsMipSolver::gap_`): `None` where it

@@ -4,7 +4,7 @@
 use super::builder::Builder;
 use crate::optimize::formulate::model::Meaning;
 use crate::optimize::mip::Var;
-use crate::scenario::domain::{Day, Forbid, Order};
+use crate::scenario::domain::{Day, Forbid, Line, Order};
 use crate::scenario::ids::*;
 use std::collections::HashMap;
 
@@ -14,6 +14,13 @@ pub(super) struct OrderContext {
     /// Most orders have no forbid entry: they skip the per-route test.
     may_forbid: bool,
     pub(super) routes: Vec<(NodeIx, Option<LaneIx>)>,
+}
+
+/// What one order's shipment columns gather for the rows after its lines: its columns per
+/// source node, and the column that keeps each plan entry, if any.
+struct OrderVars {
+    by_source: HashMap<NodeIx, Vec<Var>>,
+    plan_var: Vec<Option<Var>>,
 }
 
 /// A shipment column of an order line: where and when it leaves, its unit cost (shipping
@@ -112,12 +119,10 @@ impl Builder<'_> {
         out
     }
 
-    /// Long because one order's shipment columns, their links to the plan, ship-complete and
-    /// source limits share the per-order indexes built at its top.
+    /// Each order's shipment columns and rows: the orders the model decides here; a held
+    /// order's columns only when they are priced.
     pub(super) fn shipments(&mut self) {
         let s = self.s;
-        let integer = self.integer_quantities();
-        let change_pen = s.policy.change_penalty_per_unit;
         for (oi, o) in s.orders.iter().enumerate() {
             if o.frozen {
                 continue;
@@ -129,105 +134,153 @@ impl Builder<'_> {
                 }
                 continue;
             }
-            let ctx = self.order_context(o, order);
-            let complete = (!o.allow_partial).then(|| {
-                let id = o.id.clone();
-                self.col(0.0, 1.0, true, Meaning::Complete(order), || {
-                    format!("complete[{id}]")
-                })
-            });
-            let mut by_source: HashMap<NodeIx, Vec<Var>> = HashMap::new();
-            let mut plan_var: Vec<Option<Var>> = vec![None; o.plan.len()];
-            let total: f64 = o.lines.iter().map(|l| l.quantity).sum();
-            for line in o.lines.iter().filter(|l| l.quantity > 0.0) {
-                let k = line.sku;
-                let mut xs: Vec<(Var, f64)> = Vec::new();
-                for c in self.line_columns(o, order, k, line.quantity, &ctx, false) {
-                    let (n, lane, t) = (c.node, c.lane, c.day);
-                    let meaning = Meaning::Shipment {
-                        order,
-                        sku: k,
-                        node: n,
-                        lane,
-                        day: t,
-                    };
-                    let x = self.col(
-                        c.cost - o.short_penalty_per_unit,
-                        c.ub,
-                        integer,
-                        meaning,
-                        || {
-                            format!(
-                                "x[{},{},{},{},{t}]",
-                                o.id,
-                                s.sku(k).id,
-                                s.node(n).id,
-                                lane.map_or("local".to_owned(), |l| s.lane(l).id.0.clone())
-                            )
-                        },
-                    );
-                    self.ub.insert(x, c.ub);
-                    if let Some(p) = c.planned {
-                        plan_var[p] = Some(x);
-                    }
-                    xs.push((x, 1.0));
-                    by_source.entry(n).or_default().push(x);
-                    self.balance.get_mut(&(n, k)).expect("pair").0[t as usize].push((x, 1.0));
-                    self.node_out[n.ix() * self.h + t as usize].push(x);
-                    if let Some(l) = lane {
-                        self.lane_out[l.ix() * self.h + t as usize].push(x);
-                    }
-                }
-                self.mip.offset += o.short_penalty_per_unit * line.quantity;
-                let name = || format!("line[{},{}]", o.id, s.sku(k).id);
-                match complete {
-                    Some(w) => {
-                        xs.push((w, -line.quantity));
-                        self.row(0.0, 0.0, xs, name);
-                    }
-                    None if !xs.is_empty() => self.row(f64::NEG_INFINITY, line.quantity, xs, name),
-                    None => {}
-                }
+            self.order_shipments(o, order);
+        }
+    }
+
+    /// One decided order's complete column, its lines' shipment columns and line rows, then
+    /// its change and source-limit rows.
+    fn order_shipments(&mut self, o: &Order, order: OrderIx) {
+        let ctx = self.order_context(o, order);
+        let complete = (!o.allow_partial).then(|| {
+            let id = o.id.clone();
+            self.col(0.0, 1.0, true, Meaning::Complete(order), || {
+                format!("complete[{id}]")
+            })
+        });
+        let mut vars = OrderVars {
+            by_source: HashMap::new(),
+            plan_var: vec![None; o.plan.len()],
+        };
+        let total: f64 = o.lines.iter().map(|l| l.quantity).sum();
+        for line in o.lines.iter().filter(|l| l.quantity > 0.0) {
+            self.line_shipments(o, order, line, &ctx, complete, &mut vars);
+        }
+        self.changes(o, &vars.plan_var);
+        self.source_limits(o, order, vars.by_source, total);
+    }
+
+    /// The shipment columns of `line` of `o` and its line row (with the order's `complete`
+    /// column when it ships complete); the columns also go into `vars`.
+    fn line_shipments(
+        &mut self,
+        o: &Order,
+        order: OrderIx,
+        line: &Line,
+        ctx: &OrderContext,
+        complete: Option<Var>,
+        vars: &mut OrderVars,
+    ) {
+        let s = self.s;
+        let k = line.sku;
+        let mut xs: Vec<(Var, f64)> = Vec::new();
+        for c in self.line_columns(o, order, k, line.quantity, ctx, false) {
+            let x = self.shipment_column(o, order, k, &c);
+            if let Some(p) = c.planned {
+                vars.plan_var[p] = Some(x);
             }
-            // change[p]: planned units that do not ship exactly as planned.
-            if change_pen > 0.0 {
-                for (p, e) in o.plan.iter().enumerate() {
-                    match plan_var[p] {
-                        None => self.mip.offset += change_pen * e.quantity,
-                        Some(x) => {
-                            let c = self.col(change_pen, e.quantity, false, Meaning::Aux, || {
-                                format!("change[{},{p}]", o.id)
-                            });
-                            self.row(e.quantity, f64::INFINITY, vec![(x, 1.0), (c, 1.0)], || {
-                                format!("change[{},{p}]", o.id)
-                            });
-                        }
-                    }
-                }
+            xs.push((x, 1.0));
+            vars.by_source.entry(c.node).or_default().push(x);
+            self.balance.get_mut(&(c.node, k)).expect("pair").0[c.day as usize].push((x, 1.0));
+            self.node_out[c.node.ix() * self.h + c.day as usize].push(x);
+            if let Some(l) = c.lane {
+                self.lane_out[l.ix() * self.h + c.day as usize].push(x);
             }
-            // source_link and max_sources: only when the limit can bind.
-            if let Some(m) = o.max_sources {
-                if (m as usize) < by_source.len() {
-                    let mut uses = Vec::new();
-                    let mut sources: Vec<_> = by_source.into_iter().collect();
-                    sources.sort_by_key(|x| x.0);
-                    for (n, xs) in sources {
-                        let u =
-                            self.col(0.0, 1.0, true, Meaning::Source { order, node: n }, || {
-                                format!("use[{},{}]", o.id, s.node(n).id)
-                            });
-                        let mut entries: Vec<(Var, f64)> =
-                            xs.into_iter().map(|x| (x, 1.0)).collect();
-                        entries.push((u, -total));
-                        self.row(f64::NEG_INFINITY, 0.0, entries, || {
-                            format!("source_link[{},{}]", o.id, s.node(n).id)
+        }
+        self.mip.offset += o.short_penalty_per_unit * line.quantity;
+        let name = || format!("line[{},{}]", o.id, s.sku(k).id);
+        match complete {
+            Some(w) => {
+                xs.push((w, -line.quantity));
+                self.row(0.0, 0.0, xs, name);
+            }
+            None if !xs.is_empty() => self.row(f64::NEG_INFINITY, line.quantity, xs, name),
+            None => {}
+        }
+    }
+
+    /// The column `x[order,sku,node,lane,day]` of `c` for SKU `k` of `o`, costed net of the
+    /// short penalty it saves, with its upper bound recorded.
+    fn shipment_column(&mut self, o: &Order, order: OrderIx, k: SkuIx, c: &LineColumn) -> Var {
+        let s = self.s;
+        let integer = self.integer_quantities();
+        let (n, lane, t) = (c.node, c.lane, c.day);
+        let meaning = Meaning::Shipment {
+            order,
+            sku: k,
+            node: n,
+            lane,
+            day: t,
+        };
+        let x = self.col(
+            c.cost - o.short_penalty_per_unit,
+            c.ub,
+            integer,
+            meaning,
+            || {
+                format!(
+                    "x[{},{},{},{},{t}]",
+                    o.id,
+                    s.sku(k).id,
+                    s.node(n).id,
+                    lane.map_or("local".to_owned(), |l| s.lane(l).id.0.clone())
+                )
+            },
+        );
+        self.ub.insert(x, c.ub);
+        x
+    }
+
+    /// `change[p]` rows: planned units of `o` that do not ship exactly as planned (`plan_var`,
+    /// the column that keeps each plan entry), or the penalty as a constant where none does.
+    fn changes(&mut self, o: &Order, plan_var: &[Option<Var>]) {
+        let change_pen = self.s.policy.change_penalty_per_unit;
+        if change_pen > 0.0 {
+            for (p, e) in o.plan.iter().enumerate() {
+                match plan_var[p] {
+                    None => self.mip.offset += change_pen * e.quantity,
+                    Some(x) => {
+                        let c = self.col(change_pen, e.quantity, false, Meaning::Aux, || {
+                            format!("change[{},{p}]", o.id)
                         });
-                        uses.push((u, 1.0));
+                        self.row(e.quantity, f64::INFINITY, vec![(x, 1.0), (c, 1.0)], || {
+                            format!("change[{},{p}]", o.id)
+                        });
                     }
-                    self.row(f64::NEG_INFINITY, f64::from(m), uses, || {
-                        format!("max_sources[{}]", o.id)
-                    });
                 }
+            }
+        }
+    }
+
+    /// source_link and max_sources rows of `o`, only when its limit can bind: a use column
+    /// per source node in `by_source` opening its columns for up to `total` units.
+    fn source_limits(
+        &mut self,
+        o: &Order,
+        order: OrderIx,
+        by_source: HashMap<NodeIx, Vec<Var>>,
+        total: f64,
+    ) {
+        let s = self.s;
+        if let Some(m) = o.max_sources {
+            if (m as usize) < by_source.len() {
+                let mut uses = Vec::new();
+                let mut sources: Vec<_> = by_source.into_iter().collect();
+                sources.sort_by_key(|x| x.0);
+                for (n, xs) in sources {
+                    let u = self.col(0.0, 1.0, true, Meaning::Source { order, node: n }, || {
+                        format!("use[{},{}]", o.id, s.node(n).id)
+                    });
+                    let mut entries: Vec<(Var, f64)> = xs.into_iter().map(|x| (x, 1.0)).collect();
+                    entries.push((u, -total));
+                    self.row(f64::NEG_INFINITY, 0.0, entries, || {
+                        format!("source_link[{},{}]", o.id, s.node(n).id)
+                    });
+                    uses.push((u, 1.0));
+                }
+                self.row(f64::NEG_INFINITY, f64::from(m), uses, || {
+                    format!("max_sources[{}]", o.id)
+                });
             }
         }
     }
