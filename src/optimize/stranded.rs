@@ -170,8 +170,6 @@ pub fn route(s: &Scenario, plan: &Plan, eval: &Evaluation) -> Option<Plan> {
 /// have room. Taken when the recipient's penalty saved exceeds the donor's penalty added,
 /// the transport and lateness change, a change penalty where the donor's units were planned,
 /// and the charge of a lane-day first used. Whether any was taken.
-///
-/// Long because each swap reads both orders' penalties, their lanes and the donor's plan.
 fn take_from_cheaper(s: &Scenario, lanes: &Lanes, w: &mut Work, lines: &Short) -> bool {
     let mut shipped = shipped(&w.out);
     let mut at: HashMap<(SkuIx, NodeIx), Vec<usize>> = HashMap::new();
@@ -546,8 +544,6 @@ fn given_up(s: &Scenario, k: SkuIx, x: &Shipment) -> f64 {
 /// its units back to its node from its day on, and the earliest chain from there takes them.
 /// Taken on the same terms as a same-day swap, with the chain's transport and charges.
 /// Whether any was taken.
-///
-/// Long because each take releases the donor's units in the state, then routes them.
 fn take_over_transfers(s: &Scenario, lanes: &Lanes, w: &mut Work, lines: &Short) -> bool {
     let mut shipped = shipped(&w.out);
     let mut of_sku: HashMap<SkuIx, Vec<usize>> = HashMap::new();
