@@ -597,7 +597,8 @@ fn read_line(
     loop {
         let available = r.fill_buf()?;
         if available.is_empty() {
-            break;
+            // The last line, without a newline: a `\r` at its end is its own.
+            return Ok(Some(Err(skipped)));
         }
         match available.iter().position(|&b| b == b'\n') {
             Some(i) => {

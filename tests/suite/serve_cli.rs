@@ -952,7 +952,20 @@ fn a_request_of_exactly_the_cap_is_read_whichever_its_line_end() {
             );
         }
     }
-    let (code, err) = c.stderr();
+    // The last line, without a newline: a `\r` at its end is part of it, so 4,096 bytes
+    // and a `\r` are 4,097.
+    let stdin = c.stdin.as_mut().unwrap();
+    stdin
+        .write_all(format!("{}\r", request(3, 4096)).as_bytes())
+        .unwrap();
+    drop(c.stdin.take());
+    let r = c.reply();
+    let says = "a request of 4097 bytes is over the 4096 ";
+    assert!(
+        r["error"]["message"].as_str().unwrap().starts_with(says),
+        "{r}"
+    );
+    let (code, err) = c.wait();
     assert_eq!(code, 0, "{err}");
 }
 
