@@ -6,10 +6,15 @@
 //! layout puts `,\n` and the indentation between two elements outside elements, the same
 //! between two chunks as inside one, so the text is the one the serial path writes.
 //!
+//! Anywhere else (in an element, at the top, under another serializer, short) the array
+//! is serialized element by element, as a sequence.
+//!
 //! Memory stays a few windows of chunks: one thread lays out the next window while this
-//! one writes the current one, and at most one more waits between them. Anywhere else (in
-//! an element, at the top, under another serializer, short) the array is serialized
-//! element by element, as a sequence.
+//! one writes the current one, and at most one more waits between them. A window holds
+//! about `WINDOW_BYTES` of text (the first `FIRST_WINDOW` chunks, then as many as the
+//! chunks so far say fit), so the text of a long array of short elements passes from one
+//! thread to the other about a dozen times (a plan of 1.6 million shipments), not every
+//! eight chunks.
 
 use super::{Chunk, Layout, CHUNK, PLACE};
 use rayon::prelude::*;
@@ -20,12 +25,22 @@ use std::any::TypeId;
 use std::ops::Range;
 
 /// Elements per chunk, when the wrapper does not say: on 1,000,000 orders a chunk of
-/// shipments is about 130 KB, one of responses about 2 MB.
+/// shipments is about 114 KB, one of responses about 2 MB.
 const CHUNK_LEN: usize = 1024;
 
-/// Chunks laid out together before they are written: at most three windows are in memory
-/// (one written, one waiting, one being laid out), some 50 MB of responses.
-const WINDOW: usize = 8;
+/// Chunks in the first window, before their text says how long a chunk is.
+const FIRST_WINDOW: usize = 8;
+
+/// The text a window holds, about: at most three windows are in memory (one written, one
+/// waiting, one being laid out). On 1,000,000 orders a window is then about 147 chunks of
+/// shipments or 8 of responses. Each window is a hand-over between the thread laying out
+/// and the one writing, which a machine shared with other work makes wait: beside four
+/// CPU-bound loops on two cores the document's text took a median 4.1 s in windows of 8
+/// chunks and 3.1 s in these (`benches/RESULTS.md`, "1,000,000 orders").
+const WINDOW_BYTES: usize = 16 << 20;
+
+/// The most chunks in one window, whatever their size.
+const MAX_WINDOW: usize = 256;
 
 /// An array of `len` elements, element `i` being `item(i)`, serialized as the sequence of
 /// them; laid out in parallel where the module doc says.
@@ -33,6 +48,7 @@ pub struct Parallel<F> {
     len: usize,
     item: F,
     chunk: usize,
+    window_bytes: usize,
 }
 
 impl<F> Parallel<F> {
@@ -42,6 +58,7 @@ impl<F> Parallel<F> {
             len,
             item,
             chunk: CHUNK_LEN,
+            window_bytes: WINDOW_BYTES,
         }
     }
 
@@ -53,6 +70,21 @@ impl<F> Parallel<F> {
             ..self
         }
     }
+
+    /// The same array, windows of about `bytes` of text.
+    #[cfg(test)]
+    fn window_bytes(self, bytes: usize) -> Self {
+        Parallel {
+            window_bytes: bytes,
+            ..self
+        }
+    }
+}
+
+/// Chunks in the next window: as many as fit in `window_bytes` at the length of the
+/// `laid` chunks laid out so far (`bytes` of text), at least 1 and at most [`MAX_WINDOW`].
+fn next_window(window_bytes: usize, bytes: usize, laid: usize) -> usize {
+    (window_bytes.saturating_mul(laid) / bytes.max(1)).clamp(1, MAX_WINDOW)
 }
 
 /// `items` as a [`Parallel`] array, for `#[serde(serialize_with = "in_parallel")]`.
@@ -105,11 +137,20 @@ impl<F: Fn(usize) -> T + Sync, T: Serialize> Parallel<F> {
             // One window waits while this thread writes the one before.
             let (tx, rx) = std::sync::mpsc::sync_channel(1);
             scope.spawn(move || {
-                for window in starts.chunks(WINDOW) {
+                let (mut next, mut size) = (0, FIRST_WINDOW);
+                let (mut laid, mut bytes) = (0, 0);
+                while next < starts.len() {
+                    let window = &starts[next..starts.len().min(next + size)];
+                    next += window.len();
                     let chunks = window
                         .par_iter()
                         .map(|&a| self.lay_out(a..self.len.min(a + self.chunk), depth, scalars))
                         .collect::<serde_json::Result<Vec<Chunk>>>();
+                    if let Ok(chunks) = &chunks {
+                        laid += chunks.len();
+                        bytes += chunks.iter().map(|c| c.at.len()).sum::<usize>();
+                        size = next_window(self.window_bytes, bytes, laid);
+                    }
                     // A receiver gone (a write failed) wants no more.
                     if tx.send(chunks).is_err() {
                         return;
@@ -233,6 +274,46 @@ mod tests {
         }
     }
 
+    /// A window takes as many chunks as its bytes allow at the length of the chunks so far:
+    /// about 147 of 114 KB (shipments on 1,000,000 orders), 8 of 2 MB (responses), never
+    /// none and never more than the most.
+    #[test]
+    fn a_window_holds_the_chunks_that_fit_its_bytes() {
+        assert_eq!(next_window(WINDOW_BYTES, 8 * 114_000, 8), 147);
+        assert_eq!(next_window(WINDOW_BYTES, 8 * 2_000_000, 8), 8);
+        assert_eq!(next_window(WINDOW_BYTES, 100 << 20, 1), 1);
+        assert_eq!(next_window(WINDOW_BYTES, 80, 8), MAX_WINDOW);
+    }
+
+    /// Windows of a few chunks each, their sizes changing as the elements grow, write the
+    /// serial text.
+    #[test]
+    fn windows_sized_by_their_bytes_write_the_serial_text() {
+        struct Windowed<'a>(&'a [Value], usize);
+        impl Serialize for Windowed<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let items = self.0;
+                let mut m = s.serialize_map(Some(1))?;
+                let array = Parallel::new(items.len(), |i| &items[i])
+                    .chunk(7)
+                    .window_bytes(self.1);
+                m.serialize_entry("shipments", &array)?;
+                m.end()
+            }
+        }
+        // Elements that grow along the array: later chunks are longer than the first ones.
+        let items: Vec<Value> = (0..3_000)
+            .map(|i| json!({"order": "SO-".to_owned() + &"9".repeat(i / 100), "quantity": i}))
+            .collect();
+        let mut serial = Vec::new();
+        super::super::to_writer(&mut serial, &json!({"shipments": items})).unwrap();
+        for window_bytes in [1, 600, 2_500, 40_000, 1 << 30] {
+            let mut parallel = Vec::new();
+            super::super::to_writer(&mut parallel, &Windowed(&items, window_bytes)).unwrap();
+            assert!(parallel == serial, "windows of {window_bytes} bytes");
+        }
+    }
+
     /// Shipment-like elements, and responses with blocks, at the default chunk: one element
     /// below and above a chunk and a window of chunks, in a plan nested two deep.
     #[test]
@@ -248,8 +329,8 @@ mod tests {
             CHUNK_LEN - 1,
             CHUNK_LEN,
             CHUNK_LEN + 1,
-            WINDOW * CHUNK_LEN,
-            WINDOW * CHUNK_LEN + 1,
+            FIRST_WINDOW * CHUNK_LEN,
+            FIRST_WINDOW * CHUNK_LEN + 1,
         ] {
             let items: Vec<Value> = (0..len).map(item).collect();
             let doc = Part::Obj(vec![
