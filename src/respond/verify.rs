@@ -125,12 +125,15 @@ fn check_prefixes(
         };
         (k, checked)
     };
-    let mut results: Checked = Vec::new();
-    for (i, round) in order.chunks(batch).enumerate() {
-        if i > 0 && until.is_some_and(|t| std::time::Instant::now() >= t) {
-            break;
-        }
+    let past = || until.is_some_and(|t| std::time::Instant::now() >= t);
+    // The last prefix, first in `order`, is always evaluated: alone when the time is up
+    // before the check begins, else in the first round.
+    let mut size = if past() { 1 } else { batch };
+    let (mut rest, mut results): (&[usize], Checked) = (&order, Vec::new());
+    while !rest.is_empty() && (results.is_empty() || !past()) {
+        let (round, tail) = rest.split_at(size.min(rest.len()));
         results.extend(round.par_iter().map(|&k| check(k)).collect::<Vec<_>>());
+        (rest, size) = (tail, batch);
     }
     results.sort_unstable_by_key(|r| r.0);
     results

@@ -620,11 +620,11 @@ fn a_sampled_check_gives_the_same_responses() {
     }
 }
 
-/// When the time for checking is up, the checker still evaluates one round of prefixes
-/// (the last among them) and the construction's numbers fill in: the responses are those
-/// of a full check, and all of them together give the plan, which the checker accepts.
+/// When the time for checking is up before the check begins, the checker evaluates the
+/// last prefix alone and the construction's numbers fill in: the responses are those of a
+/// full check, and all of them together give the plan, which the checker accepts.
 #[test]
-fn a_check_out_of_time_evaluates_one_round_and_gives_the_same_responses() {
+fn a_check_out_of_time_evaluates_the_last_prefix_alone_and_gives_the_same_responses() {
     use recourse::respond::respond;
     let s = small_generated();
     let a = analyze(&s);
@@ -635,10 +635,9 @@ fn a_check_out_of_time_evaluates_one_round_and_gives_the_same_responses() {
     x.check_until = Some(std::time::Instant::now());
     let late = respond(&s, &x).unwrap();
     let n = full.responses.len();
-    let round = 2 * rayon::current_num_threads();
-    assert!(n > round, "{n} responses: too few to cut the check short");
+    assert!(n > 1, "{n} responses: too few to cut the check short");
     assert_eq!(full.checked_prefixes, n);
-    assert_eq!(late.checked_prefixes, round);
+    assert_eq!(late.checked_prefixes, 1);
     assert_eq!(late.responses.len(), n);
     for (f, p) in full.responses.iter().zip(&late.responses) {
         assert!((f.net_benefit - p.net_benefit).abs() <= 1e-9 * f.net_benefit.abs().max(1.0));
