@@ -34,9 +34,9 @@ const FIRST_WINDOW: usize = 8;
 /// The text a window holds, about: at most three windows are in memory (one written, one
 /// waiting, one being laid out). On 1,000,000 orders a window is then about 147 chunks of
 /// shipments or 8 of responses. Each window is a hand-over between the thread laying out
-/// and the one writing, which a machine shared with other work makes wait: beside four
-/// CPU-bound loops on two cores the document's text took a median 4.1 s in windows of 8
-/// chunks and 3.1 s in these (`benches/RESULTS.md`, "1,000,000 orders").
+/// and the one writing, which a machine shared with other work makes wait, so fewer and
+/// larger windows write the text sooner there (measured beside CPU-bound loops:
+/// `benches/RESULTS.md`, "1,000,000 orders").
 const WINDOW_BYTES: usize = 16 << 20;
 
 /// The most chunks in one window, whatever their size.
